@@ -1,0 +1,48 @@
+import type { RateLimit } from "./types.js";
+
+/** A non-2xx answer, with the error envelope `{error:{type, code, message, field?}}` parsed. */
+export class ApiError extends Error {
+	override readonly name = "ApiError";
+	readonly status: number;
+	readonly type: string;
+	readonly code: string;
+	readonly field: string | undefined;
+	readonly rateLimit: RateLimit | undefined;
+	/** `Retry-After` in ms (429). */
+	readonly retryAfterMs: number | undefined;
+	/** The parsed response body (the envelope, or whatever came back). */
+	readonly responseBody: unknown;
+
+	constructor(init: {
+		status: number;
+		type: string;
+		code: string;
+		message: string;
+		field?: string | undefined;
+		rateLimit?: RateLimit | undefined;
+		retryAfterMs?: number | undefined;
+		responseBody?: unknown;
+	}) {
+		super(init.message);
+		this.status = init.status;
+		this.type = init.type;
+		this.code = init.code;
+		this.field = init.field;
+		this.rateLimit = init.rateLimit;
+		this.retryAfterMs = init.retryAfterMs;
+		this.responseBody = init.responseBody;
+	}
+}
+
+export type NetworkFailure = "timeout" | "reset" | "refused" | "aborted" | "other";
+
+/** No usable HTTP answer: the request may or may not have been applied (except `refused`). */
+export class NetworkError extends Error {
+	override readonly name = "NetworkError";
+	readonly reason: NetworkFailure;
+
+	constructor(reason: NetworkFailure, message: string, options?: { cause?: unknown }) {
+		super(message, options);
+		this.reason = reason;
+	}
+}

@@ -1,0 +1,122 @@
+/**
+ * The Pivotal API as the importer sees it. Shapes follow ../shared/pivotal-api.md; unknown
+ * response keys are tolerated (they are kept on the objects, untyped).
+ */
+
+export interface RateLimit {
+	/** `X-RateLimit-Limit`: requests allowed in the window. */
+	readonly limit: number;
+	/** `X-RateLimit-Remaining`. */
+	readonly remaining: number;
+	/** `X-RateLimit-Reset` converted to this machine's clock (ms since epoch), corrected for skew with the `Date` header. */
+	readonly resetAtMs: number;
+}
+
+export interface Me {
+	readonly object: "me";
+	readonly api_key: {
+		readonly id: string;
+		readonly name: string;
+		readonly prefix: string;
+		readonly scopes: readonly string[];
+		readonly rate_limit_tier: string;
+	};
+	readonly organization: { readonly id: string; readonly slug: string; readonly name: string };
+}
+
+export interface Customer {
+	readonly object: "customer";
+	readonly id: string;
+	readonly display_id: number;
+	readonly name: string;
+	readonly slug: string;
+	readonly metadata: Readonly<Record<string, unknown>>;
+	readonly [field: string]: unknown;
+}
+
+export interface Contact {
+	readonly object: "contact";
+	readonly id: string;
+	readonly display_id: number;
+	readonly customer_id: string;
+	readonly name: string;
+	readonly email: string;
+	readonly [field: string]: unknown;
+}
+
+export interface Onboarding {
+	readonly object: "onboarding";
+	readonly id: string;
+	readonly display_id: number;
+	readonly customer_id: string;
+	readonly name?: string | null;
+	readonly [field: string]: unknown;
+}
+
+export interface ListPage<T> {
+	readonly object: "list";
+	readonly data: readonly T[];
+	readonly has_more: boolean;
+	readonly next_cursor: string | null;
+}
+
+/** A 2xx answer. */
+export interface ApiOk<T> {
+	readonly status: number;
+	readonly data: T;
+	readonly rateLimit: RateLimit | undefined;
+	/** `Idempotent-Replayed: true` was present. Informational only: never rely on it. */
+	readonly replayed: boolean;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+	readonly signal?: AbortSignal;
+}
+
+/** Facts about every response (any status), for the governor and the counters. */
+export interface ResponseInfo {
+	readonly method: string;
+	readonly path: string;
+	/** HTTP status, or 0 when no response arrived (network error). */
+	readonly status: number;
+	readonly rateLimit: RateLimit | undefined;
+	readonly retryAfterMs: number | undefined;
+	readonly startedAtMs: number;
+	readonly durationMs: number;
+}
+
+export interface ListQuery {
+	readonly limit?: number;
+	readonly cursor?: string;
+	readonly status?: string;
+}
+
+export interface PivotalClient {
+	readonly baseUrl: string;
+	me(options?: CallOptions): Promise<ApiOk<Me>>;
+	/** `body` is the exact JSON text to send: retries pass the same string so the bytes match. */
+	createCustomer(body: string, idempotencyKey: string, options?: CallOptions): Promise<ApiOk<Customer>>;
+	createContact(
+		customerId: string,
+		body: string,
+		idempotencyKey: string,
+		options?: CallOptions,
+	): Promise<ApiOk<Contact>>;
+	/** `body` includes `customer_id`. */
+	createOnboarding(body: string, idempotencyKey: string, options?: CallOptions): Promise<ApiOk<Onboarding>>;
+	getCustomer(id: string, options?: CallOptions): Promise<ApiOk<Customer>>;
+	listCustomers(query?: ListQuery, options?: CallOptions): Promise<ApiOk<ListPage<Customer>>>;
+	listContacts(customerId: string, query?: ListQuery, options?: CallOptions): Promise<ApiOk<ListPage<Contact>>>;
+	listCustomerOnboardings(
+		customerId: string,
+		query?: ListQuery,
+		options?: CallOptions,
+	): Promise<ApiOk<ListPage<Onboarding>>>;
+	/** Every row of a list, following `next_cursor` until `has_more` is false (limit 100 per page). */
+	walkCustomers(options?: CallOptions): AsyncIterable<Customer>;
+	walkContacts(customerId: string, options?: CallOptions): AsyncIterable<Contact>;
+	walkCustomerOnboardings(customerId: string, options?: CallOptions): AsyncIterable<Onboarding>;
+	/** Close the connection pool. */
+	close(): Promise<void>;
+}
