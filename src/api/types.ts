@@ -21,7 +21,11 @@ export interface Me {
 		readonly scopes: readonly string[];
 		readonly rate_limit_tier: string;
 	};
-	readonly organization: { readonly id: string; readonly slug: string; readonly name: string };
+	readonly organization: {
+		readonly id: string;
+		readonly slug: string;
+		readonly name: string;
+	};
 }
 
 export interface Customer {
@@ -96,7 +100,11 @@ export interface PivotalClient {
 	readonly baseUrl: string;
 	me(options?: CallOptions): Promise<ApiOk<Me>>;
 	/** `body` is the exact JSON text to send: retries pass the same string so the bytes match. */
-	createCustomer(body: string, idempotencyKey: string, options?: CallOptions): Promise<ApiOk<Customer>>;
+	createCustomer(
+		body: string,
+		idempotencyKey: string,
+		options?: CallOptions,
+	): Promise<ApiOk<Customer>>;
 	createContact(
 		customerId: string,
 		body: string,
@@ -104,10 +112,21 @@ export interface PivotalClient {
 		options?: CallOptions,
 	): Promise<ApiOk<Contact>>;
 	/** `body` includes `customer_id`. */
-	createOnboarding(body: string, idempotencyKey: string, options?: CallOptions): Promise<ApiOk<Onboarding>>;
+	createOnboarding(
+		body: string,
+		idempotencyKey: string,
+		options?: CallOptions,
+	): Promise<ApiOk<Onboarding>>;
 	getCustomer(id: string, options?: CallOptions): Promise<ApiOk<Customer>>;
-	listCustomers(query?: ListQuery, options?: CallOptions): Promise<ApiOk<ListPage<Customer>>>;
-	listContacts(customerId: string, query?: ListQuery, options?: CallOptions): Promise<ApiOk<ListPage<Contact>>>;
+	listCustomers(
+		query?: ListQuery,
+		options?: CallOptions,
+	): Promise<ApiOk<ListPage<Customer>>>;
+	listContacts(
+		customerId: string,
+		query?: ListQuery,
+		options?: CallOptions,
+	): Promise<ApiOk<ListPage<Contact>>>;
 	listCustomerOnboardings(
 		customerId: string,
 		query?: ListQuery,
@@ -115,8 +134,14 @@ export interface PivotalClient {
 	): Promise<ApiOk<ListPage<Onboarding>>>;
 	/** Every row of a list, following `next_cursor` until `has_more` is false (limit 100 per page). */
 	walkCustomers(options?: CallOptions): AsyncIterable<Customer>;
-	walkContacts(customerId: string, options?: CallOptions): AsyncIterable<Contact>;
-	walkCustomerOnboardings(customerId: string, options?: CallOptions): AsyncIterable<Onboarding>;
+	walkContacts(
+		customerId: string,
+		options?: CallOptions,
+	): AsyncIterable<Contact>;
+	walkCustomerOnboardings(
+		customerId: string,
+		options?: CallOptions,
+	): AsyncIterable<Onboarding>;
 	/** Close the connection pool. */
 	close(): Promise<void>;
 }
