@@ -1,0 +1,151 @@
+import type { RateLimit } from "../api/types.js";
+import type { PassName } from "./records.js";
+
+/** Why a request is not on the wire right now. */
+export type WaitReason =
+	/** A 429 paused all dispatch until the server's `Retry-After`. */
+	| "retry-after"
+	/** 5xx, reset or timeout: exponential backoff with jitter. */
+	| "backoff"
+	/** 409 idempotency key still in flight on the server: a short wait. */
+	| "key-in-use";
+
+export type RunOutcome =
+	/** Every record reached a final state (done, failed or blocked). */
+	| "completed"
+	/** Stopped by the user or a signal; resumable from the checkpoint. */
+	| "interrupted"
+	/** The key was refused (401): nothing more can be sent with it. */
+	| "auth-failed"
+	/** Many records failed the same way in a row: stopped before failing them all. */
+	| "circuit-open"
+	/** The checkpoint could not be written: stopped so no progress goes unrecorded. */
+	| "checkpoint-failed";
+
+/**
+ * Everything the engine reports. One union, a kebab-case `type` on each member; every
+ * `switch` over it ends in `unreachable`. `at` is the engine clock in ms.
+ */
+export type ImportEvent =
+	| {
+			readonly type: "run-started";
+			readonly at: number;
+			readonly runId: string;
+			readonly resumed: boolean;
+			readonly checkpointPath: string;
+			readonly concurrency: number;
+			/** Rows per pass in the source files (0 for a pass without a file). */
+			readonly totals: Readonly<Record<PassName, number>>;
+	  }
+	| {
+			readonly type: "pass-started";
+			readonly at: number;
+			readonly pass: PassName;
+			readonly total: number;
+			/** Final states already in the checkpoint when the pass starts. */
+			readonly already: Readonly<PassTally>;
+	  }
+	| {
+			/** A lookup the engine makes before sending (slug index, in-doubt records after a resume). */
+			readonly type: "lookup";
+			readonly at: number;
+			readonly pass: PassName;
+			readonly what: string;
+			readonly phase: "started" | "finished";
+			readonly found?: number;
+	  }
+	| {
+			readonly type: "request-started";
+			readonly at: number;
+			readonly pass: PassName;
+			readonly key: string;
+			/** Source line of the record, for the screen. */
+			readonly line: number;
+			readonly attempt: number;
+	  }
+	| {
+			readonly type: "request-waiting";
+			readonly at: number;
+			readonly pass: PassName;
+			readonly key: string;
+			readonly attempt: number;
+			readonly reason: WaitReason;
+			readonly untilMs: number;
+			/** What the previous attempt got: HTTP status, or a network failure name. */
+			readonly cause: string;
+	  }
+	| {
+			/** Any HTTP answer or network failure (also lookups): feeds headroom and pace. */
+			readonly type: "response";
+			readonly at: number;
+			readonly status: number;
+			readonly durationMs: number;
+			readonly rateLimit: RateLimit | undefined;
+	  }
+	| {
+			readonly type: "rate-limited";
+			readonly at: number;
+			readonly untilMs: number;
+	  }
+	| {
+			readonly type: "record-done";
+			readonly at: number;
+			readonly pass: PassName;
+			readonly key: string;
+			readonly outcome: "created" | "existed";
+			readonly id: string;
+			readonly attempts: number;
+	  }
+	| {
+			readonly type: "record-failed";
+			readonly at: number;
+			readonly pass: PassName;
+			readonly key: string;
+			readonly line: number;
+			readonly status: number | null;
+			readonly code: string;
+			readonly message: string;
+			readonly attempts: number;
+	  }
+	| {
+			readonly type: "record-blocked";
+			readonly at: number;
+			readonly pass: PassName;
+			readonly key: string;
+			readonly parentKey: string;
+	  }
+	| { readonly type: "pass-finished"; readonly at: number; readonly pass: PassName }
+	| { readonly type: "pause-requested"; readonly at: number }
+	/** Pause took effect: nothing is in flight any more. */
+	| { readonly type: "paused"; readonly at: number }
+	| { readonly type: "resumed"; readonly at: number }
+	| { readonly type: "stop-requested"; readonly at: number }
+	| { readonly type: "concurrency-changed"; readonly at: number; readonly concurrency: number }
+	| {
+			/** A notable line for the log: circuit breaker, checkpoint trouble, resume lookups. */
+			readonly type: "notice";
+			readonly at: number;
+			readonly level: "info" | "warn" | "error";
+			readonly message: string;
+	  }
+	| {
+			readonly type: "run-finished";
+			readonly at: number;
+			readonly outcome: RunOutcome;
+			/** One sentence when the outcome is not `completed`. */
+			readonly message?: string;
+	  };
+
+export type ImportEventType = ImportEvent["type"];
+
+export interface PassTally {
+	readonly created: number;
+	readonly existed: number;
+	readonly failed: number;
+	readonly blocked: number;
+}
+
+/** Ends an exhaustive `switch`: a new union member is a compile error where it is not handled. */
+export function unreachable(value: never): never {
+	throw new Error(`unreachable: ${JSON.stringify(value)}`);
+}

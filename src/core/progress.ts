@@ -1,0 +1,307 @@
+import type { RateLimit } from "../api/types.js";
+import { type ImportEvent, type RunOutcome, unreachable, type WaitReason } from "./events.js";
+import { PASSES, type PassName } from "./records.js";
+
+export interface PassProgress {
+	readonly total: number;
+	readonly created: number;
+	readonly existed: number;
+	readonly failed: number;
+	readonly blocked: number;
+	readonly status: "waiting" | "running" | "finished";
+}
+
+export interface InFlightRow {
+	readonly pass: PassName;
+	readonly key: string;
+	readonly line: number;
+	readonly attempt: number;
+	readonly state: "sending" | WaitReason;
+	/** When the current state began. */
+	readonly since: number;
+	/** When a wait ends. */
+	readonly untilMs?: number;
+	/** What the previous attempt got (for waits). */
+	readonly cause?: string;
+}
+
+export type RunStatus = "starting" | "running" | "pausing" | "paused" | "stopping" | "finished";
+
+/** Responses in 1-second buckets over the last minute: pace without keeping every timestamp. */
+const PACE_BUCKETS = 60;
+
+export interface ProgressSnapshot {
+	readonly runId: string;
+	readonly status: RunStatus;
+	readonly outcome: RunOutcome | undefined;
+	readonly outcomeMessage: string | undefined;
+	readonly checkpointPath: string;
+	readonly resumed: boolean;
+	readonly startedAt: number;
+	readonly finishedAt: number | undefined;
+	readonly currentPass: PassName | undefined;
+	readonly passes: Readonly<Record<PassName, PassProgress>>;
+	/** Keyed by `pass:key`. */
+	readonly inFlight: ReadonlyMap<string, InFlightRow>;
+	readonly headroom: RateLimit | undefined;
+	/** Dispatch is held by a 429 until then. */
+	readonly rateLimitedUntil: number | undefined;
+	readonly concurrency: number;
+	readonly requests: number;
+	readonly rateLimited: number;
+	readonly retries: number;
+	readonly failuresByCode: Readonly<Record<string, number>>;
+	/** Responses per second bucket, index = second % 60, with the second each bucket holds. */
+	readonly paceBuckets: readonly (readonly [second: number, count: number])[];
+	/** Recent notable lines, newest last, at most 50. */
+	readonly log: readonly LogLine[];
+	/** Sent and answered requests for records since this run began (for ETA). */
+	readonly recordsFinishedThisRun: number;
+	readonly lastEventAt: number;
+}
+
+export interface LogLine {
+	readonly at: number;
+	readonly level: "info" | "warn" | "error";
+	readonly message: string;
+}
+
+const emptyPass: PassProgress = { total: 0, created: 0, existed: 0, failed: 0, blocked: 0, status: "waiting" };
+
+export function initialSnapshot(at = 0): ProgressSnapshot {
+	return {
+		runId: "",
+		status: "starting",
+		outcome: undefined,
+		outcomeMessage: undefined,
+		checkpointPath: "",
+		resumed: false,
+		startedAt: at,
+		finishedAt: undefined,
+		currentPass: undefined,
+		passes: { customers: emptyPass, contacts: emptyPass, onboardings: emptyPass },
+		inFlight: new Map(),
+		headroom: undefined,
+		rateLimitedUntil: undefined,
+		concurrency: 0,
+		requests: 0,
+		rateLimited: 0,
+		retries: 0,
+		failuresByCode: {},
+		paceBuckets: [],
+		log: [],
+		recordsFinishedThisRun: 0,
+		lastEventAt: at,
+	};
+}
+
+const MAX_LOG = 50;
+
+function withLog(s: ProgressSnapshot, line: LogLine): readonly LogLine[] {
+	const log = s.log.length >= MAX_LOG ? s.log.slice(s.log.length - MAX_LOG + 1) : s.log.slice();
+	log.push(line);
+	return log;
+}
+
+function updatePass(
+	s: ProgressSnapshot,
+	pass: PassName,
+	change: (p: PassProgress) => PassProgress,
+): Readonly<Record<PassName, PassProgress>> {
+	return { ...s.passes, [pass]: change(s.passes[pass]) };
+}
+
+function withoutInFlight(s: ProgressSnapshot, pass: PassName, key: string): ReadonlyMap<string, InFlightRow> {
+	const id = `${pass}:${key}`;
+	if (!s.inFlight.has(id)) return s.inFlight;
+	const next = new Map(s.inFlight);
+	next.delete(id);
+	return next;
+}
+
+function countResponse(buckets: ProgressSnapshot["paceBuckets"], at: number): ProgressSnapshot["paceBuckets"] {
+	const second = Math.floor(at / 1000);
+	const index = second % PACE_BUCKETS;
+	const next = buckets.slice();
+	const bucket = next[index];
+	next[index] = bucket && bucket[0] === second ? [second, bucket[1] + 1] : [second, 1];
+	return next;
+}
+
+/** The pure reducer: every face of the engine (TUI, headless lines, NDJSON summary) reads its result. */
+export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSnapshot {
+	const base = { ...s, lastEventAt: e.at };
+	switch (e.type) {
+		case "run-started":
+			return {
+				...initialSnapshot(e.at),
+				runId: e.runId,
+				status: "running",
+				resumed: e.resumed,
+				checkpointPath: e.checkpointPath,
+				concurrency: e.concurrency,
+				passes: {
+					customers: { ...emptyPass, total: e.totals.customers },
+					contacts: { ...emptyPass, total: e.totals.contacts },
+					onboardings: { ...emptyPass, total: e.totals.onboardings },
+				},
+				log: s.log,
+			};
+		case "pass-started":
+			return {
+				...base,
+				currentPass: e.pass,
+				passes: updatePass(s, e.pass, (p) => ({ ...p, ...e.already, total: e.total, status: "running" })),
+			};
+		case "pass-finished":
+			return { ...base, passes: updatePass(s, e.pass, (p) => ({ ...p, status: "finished" })) };
+		case "lookup":
+			return e.phase === "finished"
+				? {
+						...base,
+						log: withLog(s, {
+							at: e.at,
+							level: "info",
+							message: `${e.what}: ${e.found ?? 0} found`,
+						}),
+					}
+				: base;
+		case "request-started": {
+			const inFlight = new Map(s.inFlight);
+			inFlight.set(`${e.pass}:${e.key}`, {
+				pass: e.pass,
+				key: e.key,
+				line: e.line,
+				attempt: e.attempt,
+				state: "sending",
+				since: e.at,
+			});
+			return { ...base, inFlight };
+		}
+		case "request-waiting": {
+			const id = `${e.pass}:${e.key}`;
+			const row = s.inFlight.get(id);
+			const inFlight = new Map(s.inFlight);
+			inFlight.set(id, {
+				pass: e.pass,
+				key: e.key,
+				line: row?.line ?? 0,
+				attempt: e.attempt,
+				state: e.reason,
+				since: e.at,
+				untilMs: e.untilMs,
+				cause: e.cause,
+			});
+			return { ...base, inFlight, retries: s.retries + 1 };
+		}
+		case "response":
+			return {
+				...base,
+				requests: s.requests + 1,
+				headroom: e.rateLimit ?? s.headroom,
+				paceBuckets: countResponse(s.paceBuckets, e.at),
+			};
+		case "rate-limited":
+			return {
+				...base,
+				rateLimited: s.rateLimited + 1,
+				rateLimitedUntil: Math.max(e.untilMs, s.rateLimitedUntil ?? 0),
+			};
+		case "record-done":
+			return {
+				...base,
+				inFlight: withoutInFlight(s, e.pass, e.key),
+				passes: updatePass(s, e.pass, (p) =>
+					e.outcome === "created" ? { ...p, created: p.created + 1 } : { ...p, existed: p.existed + 1 },
+				),
+				recordsFinishedThisRun: s.recordsFinishedThisRun + 1,
+			};
+		case "record-failed":
+			return {
+				...base,
+				inFlight: withoutInFlight(s, e.pass, e.key),
+				passes: updatePass(s, e.pass, (p) => ({ ...p, failed: p.failed + 1 })),
+				failuresByCode: { ...s.failuresByCode, [e.code]: (s.failuresByCode[e.code] ?? 0) + 1 },
+				recordsFinishedThisRun: s.recordsFinishedThisRun + 1,
+			};
+		case "record-blocked":
+			return {
+				...base,
+				passes: updatePass(s, e.pass, (p) => ({ ...p, blocked: p.blocked + 1 })),
+			};
+		case "pause-requested":
+			return { ...base, status: s.inFlight.size === 0 ? "paused" : "pausing" };
+		case "paused":
+			return { ...base, status: "paused" };
+		case "resumed":
+			return { ...base, status: "running" };
+		case "stop-requested":
+			return { ...base, status: "stopping" };
+		case "concurrency-changed":
+			return { ...base, concurrency: e.concurrency };
+		case "notice":
+			return { ...base, log: withLog(s, { at: e.at, level: e.level, message: e.message }) };
+		case "run-finished":
+			return {
+				...base,
+				status: "finished",
+				outcome: e.outcome,
+				outcomeMessage: e.message,
+				finishedAt: e.at,
+				inFlight: new Map(),
+				log: e.message ? withLog(s, { at: e.at, level: "warn", message: e.message }) : s.log,
+			};
+		default:
+			return unreachable(e);
+	}
+}
+
+/** Records of a pass with a final state. */
+export function passDone(p: PassProgress): number {
+	return p.created + p.existed + p.failed + p.blocked;
+}
+
+export function passPending(p: PassProgress): number {
+	return Math.max(0, p.total - passDone(p));
+}
+
+/** Responses in the last 60 s. */
+export function pacePerMinute(s: ProgressSnapshot, now: number): number {
+	const current = Math.floor(now / 1000);
+	let total = 0;
+	for (const bucket of s.paceBuckets) {
+		if (bucket && current - bucket[0] < PACE_BUCKETS) total += bucket[1];
+	}
+	return total;
+}
+
+/**
+ * Time left at the better-known of the current pace and the key's limit. Undefined until
+ * there is something to go on.
+ */
+export function etaMs(s: ProgressSnapshot, now: number): number | undefined {
+	const pending = PASSES.reduce((sum, pass) => sum + passPending(s.passes[pass]), 0);
+	if (pending === 0) return 0;
+	const elapsed = now - s.startedAt;
+	const observed = elapsed > 5_000 && s.recordsFinishedThisRun > 0 ? s.recordsFinishedThisRun / elapsed : 0;
+	const limitRate = s.headroom ? s.headroom.limit / 60_000 : 0;
+	const rate = observed > 0 ? observed : limitRate;
+	return rate > 0 ? pending / rate : undefined;
+}
+
+export function totals(s: ProgressSnapshot): PassProgress {
+	return PASSES.reduce<PassProgress>(
+		(sum, pass) => {
+			const p = s.passes[pass];
+			return {
+				total: sum.total + p.total,
+				created: sum.created + p.created,
+				existed: sum.existed + p.existed,
+				failed: sum.failed + p.failed,
+				blocked: sum.blocked + p.blocked,
+				status: sum.status,
+			};
+		},
+		{ ...emptyPass },
+	);
+}

@@ -1,0 +1,106 @@
+import type { PivotalClient } from "../api/types.js";
+import type { ImportEvent, RunOutcome } from "./events.js";
+import type { PassName, RecordState } from "./records.js";
+
+export interface SourceFiles {
+	readonly customers: string;
+	readonly contacts?: string | undefined;
+	readonly onboardings?: string | undefined;
+}
+
+/** What to import and where the checkpoint lives. */
+export interface ImportPlan {
+	readonly files: SourceFiles;
+	/** @default `<customers file>.checkpoint.json` */
+	readonly checkpointPath?: string;
+	/** Fingerprint of the key (never the key itself), stored in the checkpoint. */
+	readonly keyFingerprint: string;
+	readonly baseUrl: string;
+	/** Requests in flight at most. @default chosen from the key's rate limit */
+	readonly concurrency?: number;
+	/** Set an existing checkpoint aside and start over. @default false */
+	readonly fresh?: boolean;
+	/**
+	 * Length of the server's rate-limit window. Pivotal's is 60 s; the simulator's can be shorter.
+	 * @default 60000
+	 */
+	readonly windowMs?: number;
+}
+
+export interface ImportDeps {
+	readonly client: PivotalClient;
+	/** @default Date.now */
+	readonly now?: () => number;
+	/** @default a timer that an AbortSignal cuts short */
+	readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+	/** @default Math.random */
+	readonly random?: () => number;
+}
+
+/** One failed record, as the failures screen and the failures CSV show it. */
+export interface FailureDetail {
+	readonly pass: PassName;
+	readonly key: string;
+	readonly line: number;
+	readonly status: number | null;
+	readonly code: string;
+	readonly message: string;
+	readonly field?: string | undefined;
+	readonly attempts: number;
+	/** The exact JSON text that was sent, when the record got as far as a request. */
+	readonly requestBody?: string | undefined;
+	/** The parsed error envelope of the last answer, when there was one. */
+	readonly response?: unknown;
+	/** The original CSV cells. */
+	readonly columns: Readonly<Record<string, string>>;
+}
+
+export interface PassSummary {
+	readonly total: number;
+	readonly created: number;
+	readonly existed: number;
+	readonly failed: number;
+	readonly blocked: number;
+	/** Records not in a final state (an interrupted run). */
+	readonly pending: number;
+	/** Records with a final `done` state in the checkpoint. */
+	readonly checkpointDone: number;
+}
+
+export interface ImportSummary {
+	readonly outcome: RunOutcome;
+	readonly message?: string | undefined;
+	readonly runId: string;
+	readonly checkpointPath: string;
+	readonly passes: Readonly<Record<PassName, PassSummary>>;
+	readonly failuresByCode: Readonly<Record<string, number>>;
+	readonly requests: number;
+	readonly rateLimited: number;
+	readonly retries: number;
+	readonly elapsedMs: number;
+}
+
+/** A running import. The UI and the headless reporters only read events and call these. */
+export interface ImportRun {
+	/** Resolves when the run ends, whatever the outcome (never rejects for record-level trouble). */
+	readonly done: Promise<ImportSummary>;
+	/** Events from now on; returns an unsubscribe function. */
+	subscribe(listener: (event: ImportEvent) => void): () => void;
+	/** Stop starting requests; those in flight finish ("paused" follows once drained). */
+	pause(): void;
+	resume(): void;
+	readonly isPaused: boolean;
+	setConcurrency(concurrency: number): void;
+	readonly concurrency: number;
+	/** Graceful stop: drain in-flight requests, save the checkpoint, outcome `interrupted`. */
+	stop(): void;
+	/** Every failed record so far, with request and response. */
+	failures(): readonly FailureDetail[];
+	/** Outcome of one record as the checkpoint holds it. */
+	state(pass: PassName, key: string): RecordState | undefined;
+	/**
+	 * Send failed records again (all, or those named) after the run has ended. Events flow to the
+	 * same subscribers; resolves with the new summary.
+	 */
+	retryFailed(which?: readonly { readonly pass: PassName; readonly key: string }[]): Promise<ImportSummary>;
+}
