@@ -34,23 +34,14 @@ export class ApiError extends Error {
 	}
 }
 
-export type NetworkFailure =
-	| "timeout"
-	| "reset"
-	| "refused"
-	| "aborted"
-	| "other";
+export type NetworkFailure = "timeout" | "reset" | "refused" | "aborted" | "other";
 
 /** No usable HTTP answer: the request may or may not have been applied (except `refused`). */
 export class NetworkError extends Error {
 	override readonly name = "NetworkError";
 	readonly reason: NetworkFailure;
 
-	constructor(
-		reason: NetworkFailure,
-		message: string,
-		options?: { cause?: unknown },
-	) {
+	constructor(reason: NetworkFailure, message: string, options?: { cause?: unknown }) {
 		super(message, options);
 		this.reason = reason;
 	}

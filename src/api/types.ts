@@ -3,6 +3,8 @@
  * response keys are tolerated (they are kept on the objects, untyped).
  */
 
+import type { NetworkFailure } from "./errors.js";
+
 export interface RateLimit {
 	/** `X-RateLimit-Limit`: requests allowed in the window. */
 	readonly limit: number;
@@ -88,6 +90,10 @@ export interface ResponseInfo {
 	readonly retryAfterMs: number | undefined;
 	readonly startedAtMs: number;
 	readonly durationMs: number;
+	/** Why no response arrived; only set when `status` is 0. */
+	readonly failure?: NetworkFailure | undefined;
+	/** The error envelope's `code` (or the synthesised `http_<status>`); only set on non-2xx. */
+	readonly errorCode?: string | undefined;
 }
 
 export interface ListQuery {
@@ -100,11 +106,7 @@ export interface PivotalClient {
 	readonly baseUrl: string;
 	me(options?: CallOptions): Promise<ApiOk<Me>>;
 	/** `body` is the exact JSON text to send: retries pass the same string so the bytes match. */
-	createCustomer(
-		body: string,
-		idempotencyKey: string,
-		options?: CallOptions,
-	): Promise<ApiOk<Customer>>;
+	createCustomer(body: string, idempotencyKey: string, options?: CallOptions): Promise<ApiOk<Customer>>;
 	createContact(
 		customerId: string,
 		body: string,
@@ -112,16 +114,9 @@ export interface PivotalClient {
 		options?: CallOptions,
 	): Promise<ApiOk<Contact>>;
 	/** `body` includes `customer_id`. */
-	createOnboarding(
-		body: string,
-		idempotencyKey: string,
-		options?: CallOptions,
-	): Promise<ApiOk<Onboarding>>;
+	createOnboarding(body: string, idempotencyKey: string, options?: CallOptions): Promise<ApiOk<Onboarding>>;
 	getCustomer(id: string, options?: CallOptions): Promise<ApiOk<Customer>>;
-	listCustomers(
-		query?: ListQuery,
-		options?: CallOptions,
-	): Promise<ApiOk<ListPage<Customer>>>;
+	listCustomers(query?: ListQuery, options?: CallOptions): Promise<ApiOk<ListPage<Customer>>>;
 	listContacts(
 		customerId: string,
 		query?: ListQuery,
@@ -134,14 +129,8 @@ export interface PivotalClient {
 	): Promise<ApiOk<ListPage<Onboarding>>>;
 	/** Every row of a list, following `next_cursor` until `has_more` is false (limit 100 per page). */
 	walkCustomers(options?: CallOptions): AsyncIterable<Customer>;
-	walkContacts(
-		customerId: string,
-		options?: CallOptions,
-	): AsyncIterable<Contact>;
-	walkCustomerOnboardings(
-		customerId: string,
-		options?: CallOptions,
-	): AsyncIterable<Onboarding>;
+	walkContacts(customerId: string, options?: CallOptions): AsyncIterable<Contact>;
+	walkCustomerOnboardings(customerId: string, options?: CallOptions): AsyncIterable<Onboarding>;
 	/** Close the connection pool. */
 	close(): Promise<void>;
 }

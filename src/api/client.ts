@@ -1,0 +1,375 @@
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { type Dispatcher, Pool } from "undici";
+import { toApiError } from "./api-error.js";
+import { ApiError } from "./errors.js";
+import { maskKey } from "./key.js";
+import { toNetworkError } from "./network-failure.js";
+import {
+	headerValue,
+	parseRateLimit,
+	parseRetryAfter,
+	type RawHeaders,
+	SkewEstimator,
+	serverDateMs,
+} from "./rate-limit.js";
+import type {
+	ApiOk,
+	CallOptions,
+	Contact,
+	Customer,
+	ListPage,
+	ListQuery,
+	Me,
+	Onboarding,
+	PivotalClient,
+	RateLimit,
+	ResponseInfo,
+} from "./types.js";
+
+export interface TimeoutOptions {
+	/**
+	 * Longest wait for the TCP (and TLS) connection to be established.
+	 * @default 10_000
+	 */
+	readonly connectMs?: number;
+	/**
+	 * Longest wait from sending the request to receiving the complete response headers.
+	 * @default 30_000
+	 */
+	readonly headersMs?: number;
+	/**
+	 * Longest silence between two chunks of the response body.
+	 * @default 30_000
+	 */
+	readonly bodyMs?: number;
+}
+
+export interface ClientOptions {
+	/**
+	 * The API root including its path prefix, which every request keeps:
+	 * `https://my.pivotal.app/api/v1` or `http://127.0.0.1:1234/api/v1`. A trailing slash is ignored.
+	 */
+	readonly baseUrl: string;
+	/** The key sent as `Authorization: Bearer <key>`. It appears in no message or `ResponseInfo`. */
+	readonly apiKey: string;
+	/**
+	 * An undici dispatcher (Pool, Agent, MockAgent…) to send through instead of the client's own
+	 * pool. The caller owns it: `close()` leaves it open.
+	 * @default a keep-alive `Pool` for the base URL's origin, closed by `close()`
+	 */
+	readonly dispatcher?: Dispatcher;
+	/**
+	 * Most connections the client's own pool opens to the origin (ignored with `dispatcher`).
+	 * @default 16
+	 */
+	readonly connections?: number;
+	/** Connect, headers and body timeouts. */
+	readonly timeouts?: TimeoutOptions;
+	/**
+	 * The wall clock in ms since epoch, used for `startedAtMs` and for moving
+	 * `X-RateLimit-Reset` onto this machine's clock (skew against the `Date` header).
+	 * Durations are measured with `performance.now()` whatever this is.
+	 * @default Date.now
+	 */
+	readonly now?: () => number;
+	/**
+	 * Called once per request when it ends: for every HTTP answer (any status) and for every
+	 * network failure or abort (`status` 0, `failure` set). Runs synchronously before the call
+	 * settles; it must not throw.
+	 * @default undefined
+	 */
+	readonly onResponse?: (info: ResponseInfo) => void;
+	/**
+	 * The `User-Agent` header.
+	 * @default `pivotal-tui/<package version>`
+	 */
+	readonly userAgent?: string;
+}
+
+/** Rows per page when walking a list: the API's maximum. */
+const WALK_LIMIT = 100;
+
+let cachedVersion: string | undefined;
+
+/** The package version, from `package.json` two levels up (src) or three (dist/src). */
+function packageVersion(): string {
+	if (cachedVersion !== undefined) return cachedVersion;
+	cachedVersion = "0.0.0";
+	for (const relative of ["../../package.json", "../../../package.json"]) {
+		try {
+			const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), "utf8")) as {
+				name?: unknown;
+				version?: unknown;
+			};
+			if (pkg.name === "pivotal-tui" && typeof pkg.version === "string") {
+				cachedVersion = pkg.version;
+				break;
+			}
+		} catch {
+			// Not at this level; try the next.
+		}
+	}
+	return cachedVersion;
+}
+
+interface SendOptions {
+	readonly body?: string;
+	readonly idempotencyKey?: string;
+	readonly signal?: AbortSignal | undefined;
+}
+
+function queryString(query: ListQuery | undefined): string {
+	if (query === undefined) return "";
+	const params = new URLSearchParams();
+	if (query.limit !== undefined) params.set("limit", String(query.limit));
+	if (query.cursor !== undefined) params.set("cursor", query.cursor);
+	if (query.status !== undefined) params.set("status", query.status);
+	const text = params.toString();
+	return text === "" ? "" : `?${text}`;
+}
+
+function id(value: string): string {
+	return encodeURIComponent(value);
+}
+
+class HttpPivotalClient implements PivotalClient {
+	readonly baseUrl: string;
+	/** Scheme, host and port: what undici dispatches to. */
+	readonly #origin: string;
+	/** Host and port, the only part of the target that messages name. */
+	readonly #host: string;
+	/** The base URL's path without a trailing slash (`/api/v1`), prefixed to every request path. */
+	readonly #prefix: string;
+	readonly #apiKey: string;
+	readonly #dispatcher: Dispatcher;
+	/** Set when the client created `#dispatcher`, so `close()` must close it. */
+	readonly #ownsDispatcher: boolean;
+	readonly #headersMs: number;
+	readonly #bodyMs: number;
+	readonly #now: () => number;
+	readonly #onResponse: ((info: ResponseInfo) => void) | undefined;
+	readonly #userAgent: string;
+	readonly #skew = new SkewEstimator();
+	#closing: Promise<void> | undefined;
+
+	constructor(options: ClientOptions) {
+		const url = new URL(options.baseUrl);
+		if (url.protocol !== "http:" && url.protocol !== "https:") {
+			throw new TypeError(`The base URL must start with http:// or https://, not ${url.protocol}//.`);
+		}
+		if (!/^[\x21-\x7e]*$/.test(options.apiKey)) {
+			throw new TypeError("The API key contains characters that cannot be sent in an HTTP header.");
+		}
+		this.#origin = url.origin;
+		this.#host = url.host;
+		this.#prefix = url.pathname.replace(/\/+$/, "");
+		this.baseUrl = `${this.#origin}${this.#prefix}`;
+		this.#apiKey = options.apiKey;
+		const timeouts = options.timeouts ?? {};
+		const connectMs = timeouts.connectMs ?? 10_000;
+		this.#headersMs = timeouts.headersMs ?? 30_000;
+		this.#bodyMs = timeouts.bodyMs ?? 30_000;
+		this.#now = options.now ?? Date.now;
+		this.#onResponse = options.onResponse;
+		this.#userAgent = options.userAgent ?? `pivotal-tui/${packageVersion()}`;
+		if (options.dispatcher !== undefined) {
+			this.#dispatcher = options.dispatcher;
+			this.#ownsDispatcher = false;
+		} else {
+			this.#dispatcher = new Pool(this.#origin, {
+				connections: options.connections ?? 16,
+				connectTimeout: connectMs,
+				headersTimeout: this.#headersMs,
+				bodyTimeout: this.#bodyMs,
+			});
+			this.#ownsDispatcher = true;
+		}
+	}
+
+	me(options?: CallOptions): Promise<ApiOk<Me>> {
+		return this.#send("GET", "/me", { signal: options?.signal });
+	}
+
+	createCustomer(body: string, idempotencyKey: string, options?: CallOptions): Promise<ApiOk<Customer>> {
+		return this.#send("POST", "/customers", { body, idempotencyKey, signal: options?.signal });
+	}
+
+	createContact(
+		customerId: string,
+		body: string,
+		idempotencyKey: string,
+		options?: CallOptions,
+	): Promise<ApiOk<Contact>> {
+		return this.#send("POST", `/customers/${id(customerId)}/contacts`, {
+			body,
+			idempotencyKey,
+			signal: options?.signal,
+		});
+	}
+
+	createOnboarding(body: string, idempotencyKey: string, options?: CallOptions): Promise<ApiOk<Onboarding>> {
+		return this.#send("POST", "/onboardings", { body, idempotencyKey, signal: options?.signal });
+	}
+
+	getCustomer(customerId: string, options?: CallOptions): Promise<ApiOk<Customer>> {
+		return this.#send("GET", `/customers/${id(customerId)}`, { signal: options?.signal });
+	}
+
+	listCustomers(query?: ListQuery, options?: CallOptions): Promise<ApiOk<ListPage<Customer>>> {
+		return this.#send("GET", `/customers${queryString(query)}`, { signal: options?.signal });
+	}
+
+	listContacts(
+		customerId: string,
+		query?: ListQuery,
+		options?: CallOptions,
+	): Promise<ApiOk<ListPage<Contact>>> {
+		return this.#send("GET", `/customers/${id(customerId)}/contacts${queryString(query)}`, {
+			signal: options?.signal,
+		});
+	}
+
+	listCustomerOnboardings(
+		customerId: string,
+		query?: ListQuery,
+		options?: CallOptions,
+	): Promise<ApiOk<ListPage<Onboarding>>> {
+		return this.#send("GET", `/customers/${id(customerId)}/onboardings${queryString(query)}`, {
+			signal: options?.signal,
+		});
+	}
+
+	walkCustomers(options?: CallOptions): AsyncIterable<Customer> {
+		return this.#walk((query) => this.listCustomers(query, options), options);
+	}
+
+	walkContacts(customerId: string, options?: CallOptions): AsyncIterable<Contact> {
+		return this.#walk((query) => this.listContacts(customerId, query, options), options);
+	}
+
+	walkCustomerOnboardings(customerId: string, options?: CallOptions): AsyncIterable<Onboarding> {
+		return this.#walk((query) => this.listCustomerOnboardings(customerId, query, options), options);
+	}
+
+	close(): Promise<void> {
+		this.#closing ??= this.#ownsDispatcher ? this.#dispatcher.close() : Promise.resolve();
+		return this.#closing;
+	}
+
+	/**
+	 * Pages of 100 until `has_more` is false (a last page may hold exactly 100 rows). A page that
+	 * claims more rows but gives no new cursor would loop forever, so it fails instead.
+	 */
+	async *#walk<T>(
+		list: (query: ListQuery) => Promise<ApiOk<ListPage<T>>>,
+		options: CallOptions | undefined,
+	): AsyncGenerator<T> {
+		let cursor: string | undefined;
+		for (;;) {
+			options?.signal?.throwIfAborted();
+			const page = await list(cursor === undefined ? { limit: WALK_LIMIT } : { limit: WALK_LIMIT, cursor });
+			yield* page.data.data;
+			if (!page.data.has_more) return;
+			const next = page.data.next_cursor;
+			if (typeof next !== "string" || next === "" || next === cursor) {
+				throw new ApiError({
+					status: page.status,
+					type: "internal_error",
+					code: "invalid_pagination",
+					message: `${this.#host} said more rows follow but gave no new cursor.`,
+					rateLimit: page.rateLimit,
+					responseBody: page.data,
+				});
+			}
+			cursor = next;
+		}
+	}
+
+	async #send<T>(method: string, route: string, options: SendOptions): Promise<ApiOk<T>> {
+		const path = `${this.#prefix}${route}`;
+		const headers: Record<string, string> = {
+			authorization: `Bearer ${this.#apiKey}`,
+			accept: "application/json",
+			"user-agent": this.#userAgent,
+		};
+		if (options.body !== undefined) headers["content-type"] = "application/json";
+		if (options.idempotencyKey !== undefined) headers["idempotency-key"] = options.idempotencyKey;
+		const signal = options.signal;
+		const startedAtMs = this.#now();
+		const started = performance.now();
+		const report = (info: Omit<ResponseInfo, "method" | "path" | "startedAtMs" | "durationMs">): void => {
+			this.#onResponse?.({ method, path, startedAtMs, durationMs: performance.now() - started, ...info });
+		};
+
+		let status = 0;
+		let rateLimit: RateLimit | undefined;
+		let retryAfterMs: number | undefined;
+		let responseHeaders: RawHeaders = {};
+		let text: string;
+		try {
+			const response = await this.#dispatcher.request({
+				origin: this.#origin,
+				path,
+				method: method as Dispatcher.HttpMethod,
+				headers,
+				body: options.body ?? null,
+				signal: signal ?? null,
+				headersTimeout: this.#headersMs,
+				bodyTimeout: this.#bodyMs,
+			});
+			status = response.statusCode;
+			responseHeaders = response.headers;
+			const localNow = this.#now();
+			const date = serverDateMs(responseHeaders);
+			const skewMs = date === undefined ? this.#skew.skewMs : this.#skew.observe(localNow, date);
+			rateLimit = parseRateLimit(responseHeaders, skewMs);
+			retryAfterMs = parseRetryAfter(responseHeaders, localNow, skewMs);
+			// Always read the body to its end, error or not: only then does undici reuse the socket.
+			text = await response.body.text();
+		} catch (error) {
+			const failure = toNetworkError(error, this.#host, signal);
+			report({ status: 0, rateLimit, retryAfterMs, failure: failure.reason });
+			throw failure;
+		}
+
+		if (status < 200 || status > 299) {
+			const apiError = toApiError({
+				status,
+				text,
+				host: this.#host,
+				rateLimit,
+				retryAfterMs,
+				secret: this.#apiKey,
+				redaction: maskKey(this.#apiKey),
+			});
+			report({ status, rateLimit, retryAfterMs, errorCode: apiError.code });
+			throw apiError;
+		}
+
+		let data: T;
+		try {
+			data = JSON.parse(text) as T;
+		} catch {
+			const apiError = new ApiError({
+				status,
+				type: "internal_error",
+				code: "invalid_json",
+				message: `${this.#host} answered HTTP ${status} with a body that is not JSON.`,
+				rateLimit,
+				retryAfterMs,
+				responseBody: text,
+			});
+			report({ status, rateLimit, retryAfterMs, errorCode: apiError.code });
+			throw apiError;
+		}
+		report({ status, rateLimit, retryAfterMs });
+		const replayed = headerValue(responseHeaders, "idempotent-replayed")?.trim().toLowerCase() === "true";
+		return { status, data, rateLimit, replayed };
+	}
+}
+
+/** A Pivotal API client over one undici connection pool. It never retries: that is the engine's policy. */
+export function createClient(options: ClientOptions): PivotalClient {
+	return new HttpPivotalClient(options);
+}

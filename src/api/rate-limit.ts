@@ -1,0 +1,88 @@
+import type { RateLimit } from "./types.js";
+
+/** Response headers as undici gives them: lower-case names, repeated headers as arrays. */
+export type RawHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+export function headerValue(headers: RawHeaders, name: string): string | undefined {
+	const value = headers[name];
+	return Array.isArray(value) ? value[0] : value;
+}
+
+function headerNumber(headers: RawHeaders, name: string): number | undefined {
+	const text = headerValue(headers, name)?.trim();
+	if (text === undefined || text === "") return undefined;
+	const value = Number(text);
+	return Number.isFinite(value) ? value : undefined;
+}
+
+/** The server's `Date` header in ms since epoch, or `undefined` when absent or unparsable. */
+export function serverDateMs(headers: RawHeaders): number | undefined {
+	const text = headerValue(headers, "date");
+	if (text === undefined) return undefined;
+	const value = Date.parse(text);
+	return Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * How far this machine's clock is ahead of the server's, from the `Date` header of each response.
+ *
+ * Choice: the estimate is the MINIMUM of the last {@link SkewEstimator.window} raw samples
+ * `localNow − Date`. Every raw sample over-estimates the true offset, never under-estimates it:
+ * `Date` is truncated to the second (adds 0–1 s) and the response needs time to arrive (adds the
+ * transit). So the smallest recent sample is the tightest bound, and any error leaves
+ * `resetAtMs` slightly late, never early: the governor may wait a little too long but does not
+ * spend a window before the server has reset it. Keeping only recent samples lets the estimate
+ * follow a clock that jumps (NTP step, laptop sleep) within a few dozen responses.
+ */
+export class SkewEstimator {
+	/** Samples kept; the oldest is dropped first. */
+	readonly window: number;
+	/** Ring of recent raw samples in ms; `#next` is the slot the next sample overwrites. */
+	readonly #samples: number[] = [];
+	#next = 0;
+
+	constructor(window = 32) {
+		this.window = window;
+	}
+
+	/** Records one response; returns the updated estimate. */
+	observe(localNowMs: number, serverDate: number): number {
+		const sample = localNowMs - serverDate;
+		if (this.#samples.length < this.window) this.#samples.push(sample);
+		else this.#samples[this.#next] = sample;
+		this.#next = (this.#next + 1) % this.window;
+		return this.skewMs;
+	}
+
+	/** Local clock minus server clock in ms; 0 before any `Date` header was seen. */
+	get skewMs(): number {
+		return this.#samples.length === 0 ? 0 : Math.min(...this.#samples);
+	}
+}
+
+/**
+ * `X-RateLimit-Limit/Remaining/Reset`, with `Reset` (absolute Unix seconds on the server's clock)
+ * moved onto the local clock: `Reset × 1000 + skew`. `undefined` unless all three are present.
+ */
+export function parseRateLimit(headers: RawHeaders, skewMs: number): RateLimit | undefined {
+	const limit = headerNumber(headers, "x-ratelimit-limit");
+	const remaining = headerNumber(headers, "x-ratelimit-remaining");
+	const reset = headerNumber(headers, "x-ratelimit-reset");
+	if (limit === undefined || remaining === undefined || reset === undefined) return undefined;
+	return { limit, remaining, resetAtMs: reset * 1000 + skewMs };
+}
+
+/**
+ * `Retry-After` in ms: delta seconds (the documented form), or an HTTP date measured against
+ * the response's own `Date` when present (both on the server's clock), else against the local
+ * clock corrected by the skew. Never negative; `undefined` when absent or unparsable.
+ */
+export function parseRetryAfter(headers: RawHeaders, localNowMs: number, skewMs: number): number | undefined {
+	const text = headerValue(headers, "retry-after")?.trim();
+	if (text === undefined || text === "") return undefined;
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	const at = Date.parse(text);
+	if (!Number.isFinite(at)) return undefined;
+	const serverNow = serverDateMs(headers) ?? localNowMs - skewMs;
+	return Math.max(0, at - serverNow);
+}
