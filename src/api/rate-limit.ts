@@ -81,7 +81,8 @@ export function parseRetryAfter(headers: RawHeaders, localNowMs: number, skewMs:
 	const text = headerValue(headers, "retry-after")?.trim();
 	if (text === undefined || text === "") return undefined;
 	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-	const at = Date.parse(text);
+	// All three HTTP-date forms start with a day name; this keeps V8's lenient parser off "-5".
+	const at = /^[A-Za-z]{3}/.test(text) ? Date.parse(text) : Number.NaN;
 	if (!Number.isFinite(at)) return undefined;
 	const serverNow = serverDateMs(headers) ?? localNowMs - skewMs;
 	return Math.max(0, at - serverNow);
