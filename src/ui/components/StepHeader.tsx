@@ -1,0 +1,26 @@
+import { Box, Text } from "ink";
+import { useTheme } from "../hooks/use-theme.js";
+
+export interface StepHeaderProps {
+	readonly title: string;
+	/** e.g. `2/4`; left out on screens outside the wizard. */
+	readonly step?: string;
+	/** A line under the title: where we are, what is already chosen. */
+	readonly subtitle?: string;
+}
+
+export function StepHeader({ title, step, subtitle }: StepHeaderProps) {
+	const theme = useTheme();
+	return (
+		<Box flexDirection="column" marginBottom={1}>
+			<Text>
+				<Text bold {...theme.tint("accent")}>
+					pivotal-tui
+				</Text>
+				{step ? <Text dimColor> · step {step}</Text> : null}
+				<Text bold> · {title}</Text>
+			</Text>
+			{subtitle ? <Text dimColor>{subtitle}</Text> : null}
+		</Box>
+	);
+}

@@ -1,0 +1,86 @@
+import { readdir, stat } from "node:fs/promises";
+import { basename, isAbsolute, join, resolve } from "node:path";
+import type { PassName } from "../../core/records.js";
+
+/** CSV files directly in `folder`, sorted by name. A missing folder has none. */
+export async function listCsvFiles(folder: string): Promise<readonly string[]> {
+	try {
+		const entries = await readdir(folder, { withFileTypes: true });
+		return entries
+			.filter((e) => e.isFile() && e.name.toLowerCase().endsWith(".csv"))
+			.map((e) => e.name)
+			.sort((a, b) => a.localeCompare(b));
+	} catch {
+		return [];
+	}
+}
+
+/** Checkpoint files directly in `folder` (`*.checkpoint.json`), sorted by name. */
+export async function listCheckpoints(folder: string): Promise<readonly string[]> {
+	try {
+		const entries = await readdir(folder);
+		return entries.filter((name) => name.endsWith(".checkpoint.json")).sort((a, b) => a.localeCompare(b));
+	} catch {
+		return [];
+	}
+}
+
+/** Names containing every whitespace-separated word of `filter`, case-insensitively. */
+export function filterNames(names: readonly string[], filter: string): readonly string[] {
+	const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+	if (words.length === 0) return names;
+	return names.filter((name) => words.every((w) => name.toLowerCase().includes(w)));
+}
+
+/** `typed` as a path: absolute, or relative to `folder`. */
+export function resolveTyped(folder: string, typed: string): string {
+	const trimmed = typed.trim();
+	return isAbsolute(trimmed) ? trimmed : resolve(folder, trimmed);
+}
+
+export async function isFile(path: string): Promise<boolean> {
+	try {
+		return (await stat(path)).isFile();
+	} catch {
+		return false;
+	}
+}
+
+const HINTS: Readonly<Record<PassName, readonly string[]>> = {
+	customers: ["customer", "compan", "account"],
+	contacts: ["contact", "people", "person"],
+	onboardings: ["onboard", "project", "launch"],
+};
+
+/**
+ * The files of `names` ordered for the `pass` step: those whose name suggests the pass first, then
+ * those sharing the customers file's stem (siblings), then the rest. The customers file is left out.
+ */
+export function suggestFor(
+	pass: PassName,
+	names: readonly string[],
+	customersFile?: string,
+): readonly string[] {
+	const chosen = customersFile ? basename(customersFile) : undefined;
+	const stem = chosen?.replace(/\.csv$/i, "").replace(/[-_.]?(customers?|companies|accounts?)$/i, "");
+	const score = (name: string): number => {
+		const lower = name.toLowerCase();
+		if (HINTS[pass].some((h) => lower.includes(h)))
+			return stem && lower.startsWith(stem.toLowerCase()) ? 0 : 1;
+		return stem && lower.startsWith(stem.toLowerCase()) ? 2 : 3;
+	};
+	return names
+		.filter((name) => name !== chosen)
+		.map((name, index) => ({ name, index, score: score(name) }))
+		.sort((a, b) => a.score - b.score || a.index - b.index)
+		.map((e) => e.name);
+}
+
+/** True when the best suggestion for `pass` names the pass (worth pre-selecting). */
+export function isLikelyFor(pass: PassName, name: string | undefined): boolean {
+	return name !== undefined && HINTS[pass].some((h) => name.toLowerCase().includes(h));
+}
+
+export function joinFolder(folder: string, name: string): string {
+	return isAbsolute(name) ? name : join(folder, name);
+}
