@@ -1,0 +1,86 @@
+/**
+ * Why the checkpoint store refused or failed. The engine branches on `code`, never on the message.
+ *
+ * - `corrupt`: the file is damaged (bad JSON, garbage between lines) and no backup could replace it.
+ * - `not-a-checkpoint`: the file exists but was not written by pivotal-tui; it is left untouched.
+ * - `unsupported-version`: written by a newer pivotal-tui.
+ * - `read-failed` / `write-failed`: the file system refused (`errno` holds `EACCES`, `ENOSPC`, …).
+ *   After `write-failed` the update that failed is not in the checkpoint; stop and resume later.
+ * - `invalid-header`: the header given to a new checkpoint would store something unsafe.
+ * - `closed`: the store was used after `close()`.
+ */
+export type CheckpointErrorCode =
+	| "corrupt"
+	| "not-a-checkpoint"
+	| "unsupported-version"
+	| "read-failed"
+	| "write-failed"
+	| "invalid-header"
+	| "closed";
+
+export class CheckpointError extends Error {
+	override readonly name = "CheckpointError";
+	readonly code: CheckpointErrorCode;
+	/** The checkpoint file concerned. */
+	readonly path: string;
+	/** The file-system error code (`ENOSPC`, `EROFS`, `EACCES`, …) behind a read or write failure. */
+	readonly errno: string | undefined;
+	/** 1-based line of the file where corruption was found. */
+	readonly line: number | undefined;
+
+	constructor(init: {
+		code: CheckpointErrorCode;
+		path: string;
+		message: string;
+		errno?: string | undefined;
+		line?: number | undefined;
+		cause?: unknown;
+	}) {
+		super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+		this.code = init.code;
+		this.path = init.path;
+		this.errno = init.errno;
+		this.line = init.line;
+	}
+}
+
+/** The `code` of a Node file-system error (`ENOSPC`…), if the value is one. */
+export function errnoOf(error: unknown): string | undefined {
+	if (typeof error === "object" && error !== null && "code" in error && typeof error.code === "string") {
+		return error.code;
+	}
+	return undefined;
+}
+
+const ERRNO_REASONS: Readonly<Record<string, string>> = {
+	ENOSPC: "the disk is full",
+	EDQUOT: "the disk quota is exhausted",
+	EROFS: "the file system is read-only",
+	EACCES: "permission denied",
+	EPERM: "permission denied",
+	EIO: "an input/output error",
+};
+
+export function writeFailed(path: string, cause: unknown): CheckpointError {
+	const errno = errnoOf(cause) ?? "EIO";
+	const reason = ERRNO_REASONS[errno] ?? "the file system refused";
+	return new CheckpointError({
+		code: "write-failed",
+		path,
+		errno,
+		cause,
+		message: `Cannot write the checkpoint ${path} (${errno}: ${reason}); free some space or fix its permissions, then run the same import again to resume.`,
+	});
+}
+
+export function readFailed(path: string, cause: unknown): CheckpointError {
+	const errno = errnoOf(cause) ?? "EIO";
+	const reason = ERRNO_REASONS[errno] ?? "the file system refused";
+	return new CheckpointError({
+		code: "read-failed",
+		path,
+		errno,
+		cause,
+		message: `Cannot read the checkpoint ${path} (${errno}: ${reason}); fix its permissions, or pass another --checkpoint file.`,
+	});
+}

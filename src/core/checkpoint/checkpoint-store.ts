@@ -1,0 +1,285 @@
+import { PASSES, type PassName, type RecordState } from "../records.js";
+import { CheckpointError, writeFailed } from "./checkpoint-error.js";
+import {
+	COUNTER_NAME,
+	type CheckpointCounters,
+	type CheckpointData,
+	type CheckpointHeader,
+	serializeSnapshot,
+} from "./checkpoint-format.js";
+import { bestEffort, type CheckpointFileSystem, fsyncDirectoryOf, writeAll } from "./file-system.js";
+import { bucketOf, countsOf, type PassCounts, type Tally, tallyOf } from "./pass-counts.js";
+
+/** The fewest journal lines between two compactions. */
+export const DEFAULT_COMPACT_EVERY = 1000;
+
+/** What `openCheckpoint` hands the store. Not a public constructor: open through `openCheckpoint`. */
+export interface CheckpointStoreInit {
+	readonly path: string;
+	readonly data: CheckpointData;
+	readonly fs: CheckpointFileSystem;
+	readonly compactEvery: number;
+	readonly now: () => number;
+	/**
+	 * Whether the first compaction may replace `<path>.bak`. False right after recovering from that
+	 * backup: until a good main file is in place, the backup is the only good copy.
+	 */
+	readonly rotateBackup: boolean;
+}
+
+/**
+ * An open checkpoint: the state of every record plus request counters, with each update appended
+ * to the file as one journal line before `set()` returns, and the file compacted to a single
+ * snapshot line (atomically, by rename) once the journal outgrows the snapshot.
+ */
+export class CheckpointStore {
+	readonly path: string;
+	readonly header: CheckpointHeader;
+
+	// Invariants, between public calls:
+	// - #records and #tallies hold exactly what the file holds (snapshot plus journal): an update
+	//   reaches them only after its line was written, so a failed write changes nothing.
+	// - #tallies[pass] counts #records[pass] by bucket; #records[pass].size is the total.
+	// - #counters = the file's counters + #pending (deltas not written yet).
+	// - #fd, when defined, is open read/write (not append) on `path`; the next line goes at
+	//   #offset, the byte length of the file's complete lines. Writing at an explicit position
+	//   means a line torn by a failed write is overwritten by the next one, never followed by it.
+	// - #journalLines counts lines after the snapshot; #snapshotRecords is the record count of
+	//   that snapshot. Compacting when the journal exceeds max(#compactEvery, #snapshotRecords)
+	//   spends O(records) at most once per O(records) updates: O(1) amortised.
+	readonly #fs: CheckpointFileSystem;
+	readonly #now: () => number;
+	readonly #compactEvery: number;
+	readonly #records: Record<PassName, Map<string, RecordState>>;
+	readonly #tallies: Record<PassName, Tally>;
+	readonly #counters: Record<string, number>;
+	#pending: Record<string, number> | undefined;
+	#fd: number | undefined;
+	#offset = 0;
+	#journalLines = 0;
+	#snapshotRecords = 0;
+	#updatedAt: number;
+	#rotateBackup: boolean;
+	#closed = false;
+
+	/** @internal Use `openCheckpoint`, which loads, validates and first compacts the file. */
+	constructor(init: CheckpointStoreInit) {
+		this.path = init.path;
+		this.header = init.data.header;
+		this.#fs = init.fs;
+		this.#now = init.now;
+		this.#compactEvery = init.compactEvery;
+		this.#rotateBackup = init.rotateBackup;
+		this.#records = {} as Record<PassName, Map<string, RecordState>>;
+		this.#tallies = {} as Record<PassName, Tally>;
+		for (const pass of PASSES) {
+			const records = new Map(init.data.records[pass]);
+			this.#records[pass] = records;
+			this.#tallies[pass] = tallyOf(records.values());
+		}
+		this.#counters = { ...init.data.counters };
+		this.#updatedAt = Date.parse(init.data.updatedAt);
+	}
+
+	get(pass: PassName, key: string): RecordState | undefined {
+		return this.#recordsOf(pass).get(key);
+	}
+
+	/**
+	 * Records `state` as the record's state, replacing the previous one. When this returns, the
+	 * update is in the file (written to the OS: a process kill cannot lose it). Throws
+	 * `CheckpointError` `write-failed` when the file system refuses; the update is then not
+	 * recorded, and the caller should stop. A compaction failure also throws `write-failed`, with
+	 * the update already recorded.
+	 */
+	set(pass: PassName, key: string, state: RecordState): void {
+		const records = this.#recordsOf(pass);
+		if (typeof key !== "string") throw new TypeError(`Expected a string record key, got ${String(key)}`);
+		this.#assertOpen();
+		const t = this.#now();
+		const line =
+			this.#pending === undefined
+				? JSON.stringify({ t, p: pass, k: key, v: state })
+				: JSON.stringify({ t, p: pass, k: key, v: state, c: this.#pending });
+		this.#append(`${line}\n`);
+		this.#pending = undefined;
+		this.#updatedAt = t;
+		const tally = this.#tallies[pass];
+		const previous = records.get(key);
+		if (previous !== undefined) tally[bucketOf(previous)]--;
+		tally[bucketOf(state)]++;
+		records.set(key, state);
+		this.#maybeCompact();
+	}
+
+	/** O(1): maintained on every `set()`. */
+	count(pass: PassName): PassCounts {
+		return countsOf(this.#tallies[pass], this.#recordsOf(pass).size);
+	}
+
+	entries(pass: PassName): IterableIterator<[string, RecordState]> {
+		return this.#recordsOf(pass).entries();
+	}
+
+	/**
+	 * Adds to the request counters. Cheap: buffered in memory and written with the next `set()`
+	 * or `flush()`, so a kill may lose the last few increments (they are statistics, not state).
+	 */
+	addCounters(delta: Partial<CheckpointCounters>): void {
+		this.#assertOpen();
+		for (const [name, n] of Object.entries(delta)) {
+			if (n === undefined || n === 0) continue;
+			if (!COUNTER_NAME.test(name))
+				throw new TypeError(`Expected a counter name, got ${JSON.stringify(name)}`);
+			if (!Number.isFinite(n)) throw new TypeError(`Expected a finite counter delta for ${name}, got ${n}`);
+			this.#counters[name] = (this.#counters[name] ?? 0) + n;
+			this.#pending ??= {};
+			this.#pending[name] = (this.#pending[name] ?? 0) + n;
+		}
+	}
+
+	counters(): CheckpointCounters {
+		return { ...this.#counters } as CheckpointCounters;
+	}
+
+	/** Writes buffered counters, so that a kill from now on cannot lose them. */
+	flush(): void {
+		this.#assertOpen();
+		if (this.#pending === undefined) return;
+		const t = this.#now();
+		this.#append(`${JSON.stringify({ t, c: this.#pending })}\n`);
+		this.#pending = undefined;
+		this.#updatedAt = t;
+		this.#maybeCompact();
+	}
+
+	/**
+	 * Rewrites the file as one snapshot: written to `<path>.tmp`, fsynced, then renamed over
+	 * `path`, so that at every instant `path` is either the old file or the new one, whole. The
+	 * old file stays as `<path>.bak` (a hard link, no copy) in case the new one is damaged later.
+	 * Throws `write-failed` if the new file cannot be written; the current file is then untouched
+	 * and updates still go to its journal.
+	 */
+	compact(): void {
+		this.#assertOpen();
+		const fs = this.#fs;
+		const bytes = Buffer.from(serializeSnapshot(this.#data()));
+		const tmp = `${this.path}.tmp`;
+		let tmpFd: number | undefined;
+		try {
+			tmpFd = fs.openSync(tmp, "w");
+			writeAll(fs, tmpFd, bytes, 0);
+			// The rename below must not make a file visible whose bytes could still be lost.
+			fs.fsyncSync(tmpFd);
+			fs.closeSync(tmpFd);
+			tmpFd = undefined;
+		} catch (error) {
+			if (tmpFd !== undefined) bestEffort(() => fs.closeSync(tmpFd as number));
+			bestEffort(() => fs.unlinkSync(tmp));
+			throw writeFailed(this.path, error);
+		}
+		if (this.#rotateBackup) {
+			// A backup is a convenience: where hard links are refused there is simply none.
+			bestEffort(() => fs.unlinkSync(`${this.path}.bak`));
+			bestEffort(() => fs.linkSync(this.path, `${this.path}.bak`));
+		}
+		try {
+			fs.renameSync(tmp, this.path);
+		} catch (error) {
+			bestEffort(() => fs.unlinkSync(tmp));
+			throw writeFailed(this.path, error);
+		}
+		// The old fd now points at the replaced file (or the backup): never write to it again.
+		const oldFd = this.#fd;
+		this.#fd = undefined;
+		if (oldFd !== undefined) bestEffort(() => fs.closeSync(oldFd));
+		this.#offset = bytes.length;
+		this.#journalLines = 0;
+		this.#snapshotRecords = PASSES.reduce((sum, pass) => sum + this.#records[pass].size, 0);
+		this.#pending = undefined;
+		this.#rotateBackup = true;
+		fsyncDirectoryOf(fs, this.path);
+		this.#reopen();
+	}
+
+	/** Compacts, makes the file durable and closes it. Later calls do nothing. */
+	async close(): Promise<void> {
+		if (this.#closed) return;
+		try {
+			if (this.#journalLines > 0 || this.#pending !== undefined) {
+				try {
+					this.compact();
+				} catch (error) {
+					// The journal already holds every record; save the counters there if possible.
+					bestEffort(() => this.flush());
+					throw error;
+				}
+			}
+			const fd = this.#reopen();
+			try {
+				this.#fs.fsyncSync(fd);
+			} catch (error) {
+				throw writeFailed(this.path, error);
+			}
+		} finally {
+			this.#closed = true;
+			const fd = this.#fd;
+			this.#fd = undefined;
+			if (fd !== undefined) bestEffort(() => this.#fs.closeSync(fd));
+		}
+	}
+
+	#data(): CheckpointData {
+		return {
+			header: this.header,
+			records: this.#records,
+			counters: this.#counters as CheckpointCounters,
+			updatedAt: new Date(this.#updatedAt).toISOString(),
+		};
+	}
+
+	#recordsOf(pass: PassName): Map<string, RecordState> {
+		const records = this.#records[pass];
+		if (records === undefined) throw new TypeError(`Expected a pass name, got ${JSON.stringify(pass)}`);
+		return records;
+	}
+
+	#assertOpen(): void {
+		if (this.#closed) {
+			throw new CheckpointError({
+				code: "closed",
+				path: this.path,
+				message: `The checkpoint ${this.path} is already closed.`,
+			});
+		}
+	}
+
+	/** The fd, opening the file again if a compaction could not. */
+	#reopen(): number {
+		if (this.#fd !== undefined) return this.#fd;
+		try {
+			this.#fd = this.#fs.openSync(this.path, "r+");
+		} catch (error) {
+			throw writeFailed(this.path, error);
+		}
+		return this.#fd;
+	}
+
+	#append(text: string): void {
+		const fd = this.#reopen();
+		const bytes = Buffer.from(text);
+		try {
+			writeAll(this.#fs, fd, bytes, this.#offset);
+		} catch (error) {
+			// Cut a torn line off now rather than rely on the next write to cover it.
+			bestEffort(() => this.#fs.ftruncateSync(fd, this.#offset));
+			throw writeFailed(this.path, error);
+		}
+		this.#offset += bytes.length;
+		this.#journalLines++;
+	}
+
+	#maybeCompact(): void {
+		if (this.#journalLines > Math.max(this.#compactEvery, this.#snapshotRecords)) this.compact();
+	}
+}

@@ -1,0 +1,59 @@
+import * as nodeFs from "node:fs";
+import { dirname } from "node:path";
+
+/**
+ * The synchronous `node:fs` functions the checkpoint uses, injectable so tests can make a write
+ * fail with `ENOSPC` or `EROFS`, or stop the process between any two calls.
+ */
+export interface CheckpointFileSystem {
+	openSync(path: string, flags: string): number;
+	writeSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+	fsyncSync(fd: number): void;
+	ftruncateSync(fd: number, length: number): void;
+	closeSync(fd: number): void;
+	renameSync(oldPath: string, newPath: string): void;
+	linkSync(existingPath: string, newPath: string): void;
+	unlinkSync(path: string): void;
+	existsSync(path: string): boolean;
+	readFileSync(path: string): Uint8Array;
+}
+
+export const nodeFileSystem: CheckpointFileSystem = nodeFs;
+
+/**
+ * Writes all of `bytes` at `position`. `writeSync` may write less than asked (a full disk
+ * mid-buffer), so loop until done or until it throws.
+ */
+export function writeAll(fs: CheckpointFileSystem, fd: number, bytes: Uint8Array, position: number): void {
+	let written = 0;
+	while (written < bytes.length) {
+		const n = fs.writeSync(fd, bytes, written, bytes.length - written, position + written);
+		if (n <= 0) throw Object.assign(new Error("write made no progress"), { code: "EIO" });
+		written += n;
+	}
+}
+
+/** Runs `f`, ignoring any error: for clean-ups whose failure must not hide the real error. */
+export function bestEffort(f: () => void): void {
+	try {
+		f();
+	} catch {
+		// Deliberately ignored: see the doc comment.
+	}
+}
+
+/**
+ * Makes a rename in `file`'s directory durable across power loss. Not every platform can fsync a
+ * directory (Windows, some network file systems); a process kill cannot undo a rename anyway, so
+ * failure here is not an error.
+ */
+export function fsyncDirectoryOf(fs: CheckpointFileSystem, file: string): void {
+	bestEffort(() => {
+		const fd = fs.openSync(dirname(file), "r");
+		try {
+			fs.fsyncSync(fd);
+		} finally {
+			fs.closeSync(fd);
+		}
+	});
+}

@@ -1,0 +1,234 @@
+import { PASSES, type PassName, type RecordState } from "../records.js";
+import { CheckpointError, errnoOf, readFailed, writeFailed } from "./checkpoint-error.js";
+import {
+	type CheckpointData,
+	type CheckpointHeader,
+	parseCheckpoint,
+	peekRunId,
+	zeroCounters,
+} from "./checkpoint-format.js";
+import { CheckpointStore, DEFAULT_COMPACT_EVERY } from "./checkpoint-store.js";
+import { type CheckpointFileSystem, nodeFileSystem, writeAll } from "./file-system.js";
+
+export interface ReadOptions {
+	/**
+	 * File-system functions, for tests that simulate a full disk or a read-only mount.
+	 * @default node:fs
+	 */
+	readonly fs?: CheckpointFileSystem;
+	/**
+	 * When the checkpoint is corrupt, load its backup `<path>.bak` (the file as of the last
+	 * compaction) instead of failing. The result's `recoveredFrom` says so.
+	 * @default true
+	 */
+	readonly recoverFromBackup?: boolean;
+}
+
+export interface OpenOptions extends ReadOptions {
+	/** The checkpoint file, e.g. `customers.csv.checkpoint.json`. */
+	readonly path: string;
+	/**
+	 * Set an existing checkpoint (and its backup) aside as `<path>.<timestamp>.old` and start over.
+	 * @default false
+	 */
+	readonly fresh?: boolean;
+	/**
+	 * The fewest journal lines between two compactions; a larger checkpoint waits for as many
+	 * lines as it has records.
+	 * @default 1000
+	 */
+	readonly compactEvery?: number;
+	/**
+	 * Clock for `updatedAt` and the timestamps of set-aside files.
+	 * @default Date.now
+	 */
+	readonly now?: () => number;
+}
+
+export interface OpenResult {
+	readonly store: CheckpointStore;
+	/** An existing checkpoint was loaded (false: a new one was created from `create()`). */
+	readonly resumed: boolean;
+	/**
+	 * Set when the checkpoint was corrupt and its backup was loaded instead: the backup's path.
+	 * The corrupt file is kept as `<path>.<timestamp>.corrupt`.
+	 */
+	readonly recoveredFrom?: string;
+}
+
+/**
+ * Opens the import's checkpoint for writing: loads it (resumed), or creates it with `create()`'s
+ * header when there is none. Either way the file is compacted before this resolves, which also
+ * proves it writable before any request is sent.
+ *
+ * Rejects with `CheckpointError`: `corrupt` (and no usable backup), `not-a-checkpoint`,
+ * `unsupported-version`, `read-failed`, `write-failed`, `invalid-header`.
+ */
+export async function openCheckpoint(
+	options: OpenOptions & { readonly create: () => CheckpointHeader },
+): Promise<OpenResult> {
+	const { path } = options;
+	const fs = options.fs ?? nodeFileSystem;
+	const now = options.now ?? Date.now;
+	const compactEvery = options.compactEvery ?? DEFAULT_COMPACT_EVERY;
+	if (!Number.isInteger(compactEvery) || compactEvery < 1) {
+		throw new TypeError(`Expected compactEvery to be a positive integer, got ${compactEvery}`);
+	}
+	const init = { path, fs, now, compactEvery };
+
+	if (options.fresh === true) {
+		const stamp = timestamp(now);
+		setAside(fs, path, `${path}.${stamp}.old`);
+		setAside(fs, `${path}.bak`, `${path}.${stamp}.old.bak`);
+	}
+	const loaded = load(fs, path, options.recoverFromBackup ?? true);
+	if (loaded === undefined) {
+		// A backup without its checkpoint belongs to some earlier import: never recover into it.
+		setAside(fs, `${path}.bak`, `${path}.${timestamp(now)}.old.bak`);
+		const header = checkHeader(options.create(), path);
+		const store = new CheckpointStore({ ...init, data: emptyData(header, now()), rotateBackup: true });
+		store.compact();
+		return { store, resumed: false };
+	}
+	if (loaded.recoveredFrom === undefined) {
+		const store = new CheckpointStore({ ...init, data: loaded.data, rotateBackup: true });
+		// Also cuts off a torn last line, which the next append would otherwise extend.
+		store.compact();
+		return { store, resumed: true };
+	}
+	// Keep the damaged file for a post-mortem, without ever leaving `path` missing.
+	const corruptCopy = uniqueName(fs, `${path}.${timestamp(now)}.corrupt`);
+	try {
+		const fd = fs.openSync(corruptCopy, "wx");
+		try {
+			writeAll(fs, fd, loaded.corruptBytes, 0);
+		} finally {
+			fs.closeSync(fd);
+		}
+	} catch (error) {
+		throw writeFailed(corruptCopy, error);
+	}
+	const store = new CheckpointStore({ ...init, data: loaded.data, rotateBackup: false });
+	store.compact();
+	return { store, resumed: true, recoveredFrom: loaded.recoveredFrom };
+}
+
+/**
+ * Loads a checkpoint without opening it for writing (the wizard shows what a resume would skip).
+ * Resolves `undefined` when there is none; rejects like `openCheckpoint`. A corrupt file with a
+ * usable backup yields the backup's data, with `recoveredFrom` set; nothing is written.
+ */
+export async function readCheckpoint(
+	path: string,
+	options: ReadOptions = {},
+): Promise<(CheckpointData & { readonly recoveredFrom?: string }) | undefined> {
+	const loaded = load(options.fs ?? nodeFileSystem, path, options.recoverFromBackup ?? true);
+	if (loaded === undefined) return undefined;
+	return loaded.recoveredFrom === undefined
+		? loaded.data
+		: { ...loaded.data, recoveredFrom: loaded.recoveredFrom };
+}
+
+type Loaded =
+	| { readonly data: CheckpointData; readonly recoveredFrom?: undefined }
+	| { readonly data: CheckpointData; readonly recoveredFrom: string; readonly corruptBytes: Uint8Array };
+
+function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded | undefined {
+	const bytes = readIfExists(fs, path);
+	if (bytes === undefined) return undefined;
+	try {
+		return { data: parseCheckpoint(bytes, path) };
+	} catch (error) {
+		if (!(error instanceof CheckpointError) || error.code !== "corrupt") throw error;
+		const backup = `${path}.bak`;
+		const backupBytes = recover ? readIfExists(fs, backup) : undefined;
+		let recovered: CheckpointData | undefined;
+		if (backupBytes !== undefined) {
+			try {
+				recovered = parseCheckpoint(backupBytes, backup);
+			} catch {
+				recovered = undefined;
+			}
+		}
+		const runId = peekRunId(bytes);
+		if (recovered !== undefined && (runId === undefined || runId === recovered.header.runId)) {
+			return { data: recovered, recoveredFrom: backup, corruptBytes: bytes };
+		}
+		const what = error.line === 1 ? "its first line" : `line ${error.line}`;
+		const backupNote = !recover
+			? ""
+			: backupBytes === undefined
+				? " and has no backup"
+				: " and its backup is unusable too";
+		throw new CheckpointError({
+			code: "corrupt",
+			path,
+			line: error.line,
+			cause: error,
+			message: `The checkpoint ${path} is damaged at ${what} (${error.message})${backupNote}; run again with --fresh to set it aside and start over.`,
+		});
+	}
+}
+
+function readIfExists(fs: CheckpointFileSystem, path: string): Uint8Array | undefined {
+	try {
+		return fs.readFileSync(path);
+	} catch (error) {
+		if (errnoOf(error) === "ENOENT") return undefined;
+		throw readFailed(path, error);
+	}
+}
+
+function setAside(fs: CheckpointFileSystem, from: string, to: string): void {
+	if (!fs.existsSync(from)) return;
+	try {
+		fs.renameSync(from, uniqueName(fs, to));
+	} catch (error) {
+		throw writeFailed(from, error);
+	}
+}
+
+/** `name`, or `name-2`, `name-3`…: a rename must never replace an earlier set-aside file. */
+function uniqueName(fs: CheckpointFileSystem, name: string): string {
+	let candidate = name;
+	for (let n = 2; fs.existsSync(candidate); n++) candidate = `${name}-${n}`;
+	return candidate;
+}
+
+/** A file-name-safe ISO time: `2025-01-31T12-00-00-000Z`. */
+function timestamp(now: () => number): string {
+	return new Date(now()).toISOString().replace(/[:.]/g, "-");
+}
+
+function emptyData(header: CheckpointHeader, at: number): CheckpointData {
+	const records = {} as Record<PassName, Map<string, RecordState>>;
+	for (const pass of PASSES) records[pass] = new Map();
+	return { header, records, counters: zeroCounters(), updatedAt: new Date(at).toISOString() };
+}
+
+/** A fingerprint that looks like a hash, so a key passed by mistake is refused, not stored. */
+const FINGERPRINT = /^[a-z0-9-]+:[0-9a-f]{8,128}$/;
+
+function checkHeader(header: CheckpointHeader, path: string): CheckpointHeader {
+	const refuse = (what: string): never => {
+		throw new CheckpointError({
+			code: "invalid-header",
+			path,
+			message: `Refusing to create the checkpoint ${path}: ${what}.`,
+		});
+	};
+	if (typeof header.runId !== "string" || header.runId === "") refuse("the run id is empty");
+	if (!FINGERPRINT.test(header.keyFingerprint)) {
+		refuse("the key fingerprint is not a hash such as `sha256:…` (the key itself must never be stored)");
+	}
+	let url: URL | undefined;
+	try {
+		url = new URL(header.baseUrl);
+	} catch {
+		refuse("the base URL is not a URL");
+	}
+	if (url !== undefined && (url.username !== "" || url.password !== "")) {
+		refuse("the base URL carries credentials");
+	}
+	return header;
+}
