@@ -66,7 +66,14 @@ export interface LogLine {
 	readonly message: string;
 }
 
-const emptyPass: PassProgress = { total: 0, created: 0, existed: 0, failed: 0, blocked: 0, status: "waiting" };
+const emptyPass: PassProgress = {
+	total: 0,
+	created: 0,
+	existed: 0,
+	failed: 0,
+	blocked: 0,
+	status: "waiting",
+};
 
 export function initialSnapshot(at = 0): ProgressSnapshot {
 	return {
@@ -119,7 +126,10 @@ function withoutInFlight(s: ProgressSnapshot, pass: PassName, key: string): Read
 	return next;
 }
 
-function countResponse(buckets: ProgressSnapshot["paceBuckets"], at: number): ProgressSnapshot["paceBuckets"] {
+function countResponse(
+	buckets: ProgressSnapshot["paceBuckets"],
+	at: number,
+): ProgressSnapshot["paceBuckets"] {
 	const second = Math.floor(at / 1000);
 	const index = second % PACE_BUCKETS;
 	const next = buckets.slice();

@@ -8,6 +8,12 @@ export interface SourceFiles {
 	readonly onboardings?: string | undefined;
 }
 
+/** What validation learnt of the sources: rows per pass and a hash of each file. */
+export interface SourceCheckSummary {
+	readonly counts: Readonly<Record<PassName, number>>;
+	readonly fingerprints: Readonly<Record<PassName, string | undefined>>;
+}
+
 /** What to import and where the checkpoint lives. */
 export interface ImportPlan {
 	readonly files: SourceFiles;
@@ -25,6 +31,11 @@ export interface ImportPlan {
 	 * @default 60000
 	 */
 	readonly windowMs?: number;
+	/**
+	 * The sources' validation, when the caller has already made it (it must have found no
+	 * problem). Without it the engine validates first and sends nothing if a row is invalid.
+	 */
+	readonly check?: SourceCheckSummary;
 }
 
 export interface ImportDeps {
@@ -103,4 +114,6 @@ export interface ImportRun {
 	 * same subscribers; resolves with the new summary.
 	 */
 	retryFailed(which?: readonly { readonly pass: PassName; readonly key: string }[]): Promise<ImportSummary>;
+	/** Close the checkpoint file once the run (and any retry) is over. */
+	close(): Promise<void>;
 }
