@@ -267,7 +267,9 @@ class HttpPivotalClient implements PivotalClient {
 	): AsyncGenerator<T> {
 		let cursor: string | undefined;
 		for (;;) {
-			options?.signal?.throwIfAborted();
+			const signal = options?.signal;
+			// Same error as an abort during a request, so callers need one check.
+			if (signal?.aborted === true) throw toNetworkError(signal.reason, this.#host, signal);
 			const page = await list(cursor === undefined ? { limit: WALK_LIMIT } : { limit: WALK_LIMIT, cursor });
 			yield* page.data.data;
 			if (!page.data.has_more) return;

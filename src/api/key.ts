@@ -28,8 +28,10 @@ export function maskKey(key: string): string {
 		const tail = secret.slice(-4);
 		if (secret.length >= MIN_SECRET_FOR_TAIL && SAFE_TAIL.test(tail)) return `${prefix}…${tail}`;
 	}
+	// Two characters only of a secret long enough that they are a small share of it.
+	const secretLength = key.length - (prefix?.length ?? 0);
 	const tail = key.slice(-2);
-	if (key.length >= 8 && SAFE_TAIL.test(tail)) return `…${tail}`;
+	if (secretLength >= 8 && SAFE_TAIL.test(tail)) return `…${tail}`;
 	return "(invalid key)";
 }
 

@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createClient } from "../../src/api/client.js";
+import { ApiError, NetworkError } from "../../src/api/errors.js";
+import type { PivotalClient } from "../../src/api/types.js";
+import { API_KEY, type Handler, json, type Loopback, startLoopback } from "./loopback.js";
+
+let server: Loopback | undefined;
+let client: PivotalClient | undefined;
+
+async function setup(handler: Handler) {
+	server = await startLoopback(handler);
+	client = createClient({ baseUrl: server.baseUrl, apiKey: API_KEY });
+	return { server, client };
+}
+
+afterEach(async () => {
+	await client?.close();
+	await server?.close();
+	client = undefined;
+	server = undefined;
+});
+
+/** A list endpoint over `total` rows, newest first, paging by `cursor` = last row's created_at. */
+function paged(total: number): Handler {
+	const rows = Array.from({ length: total }, (_, i) => ({
+		object: "customer",
+		id: `c_${total - i}`,
+		created_at: new Date(Date.UTC(2026, 0, 1) + (total - i) * 1000).toISOString(),
+	}));
+	return (req, res) => {
+		const url = new URL(req.url, "http://x");
+		const limit = Number(url.searchParams.get("limit") ?? 20);
+		const cursor = url.searchParams.get("cursor");
+		const start = cursor === null ? 0 : rows.findIndex((r) => r.created_at < cursor);
+		const data = start < 0 ? [] : rows.slice(start, start + limit);
+		const end = start + data.length;
+		const hasMore = end < rows.length;
+		json(res, 200, {
+			object: "list",
+			data,
+			has_more: hasMore,
+			next_cursor: hasMore ? (data.at(-1)?.created_at ?? null) : null,
+		});
+	};
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+	const out: T[] = [];
+	for await (const item of iterable) out.push(item);
+	return out;
+}
+
+describe("walk", () => {
+	it("follows next_cursor with limit 100 until has_more is false", async () => {
+		const { server, client } = await setup(paged(250));
+		const rows = await collect(client.walkCustomers());
+		expect(rows).toHaveLength(250);
+		expect(new Set(rows.map((r) => r.id)).size).toBe(250);
+		expect(server.requests.map((r) => r.url)).toEqual([
+			"/api/v1/customers?limit=100",
+			`/api/v1/customers?limit=100&cursor=${encodeURIComponent(rows[99]?.created_at as string)}`,
+			`/api/v1/customers?limit=100&cursor=${encodeURIComponent(rows[199]?.created_at as string)}`,
+		]);
+	});
+
+	it("stops on a last page of exactly limit rows when has_more is false", async () => {
+		const { server, client } = await setup(paged(200));
+		const rows = await collect(client.walkCustomers());
+		expect(rows).toHaveLength(200);
+		expect(server.requests).toHaveLength(2);
+	});
+
+	it("makes one request for an empty list", async () => {
+		const { server, client } = await setup(paged(0));
+		expect(await collect(client.walkContacts("c_1"))).toEqual([]);
+		expect(server.requests.map((r) => r.url)).toEqual(["/api/v1/customers/c_1/contacts?limit=100"]);
+	});
+
+	it("walks a customer's onboardings under an encoded id", async () => {
+		const { server, client } = await setup(paged(3));
+		expect(await collect(client.walkCustomerOnboardings("a b"))).toHaveLength(3);
+		expect(server.requests[0]?.url).toBe("/api/v1/customers/a%20b/onboardings?limit=100");
+	});
+
+	it("fails instead of looping when has_more is true without a new cursor", async () => {
+		const { server, client } = await setup((_req, res) =>
+			json(res, 200, { object: "list", data: [{ id: "x" }], has_more: true, next_cursor: "same" }),
+		);
+		const seen: unknown[] = [];
+		const error = await (async () => {
+			for await (const row of client.walkCustomers()) seen.push(row);
+		})().catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(ApiError);
+		expect((error as ApiError).code).toBe("invalid_pagination");
+		expect(server.requests).toHaveLength(2);
+		expect(seen).toHaveLength(2);
+	});
+
+	it("stops between pages when the signal fires", async () => {
+		const controller = new AbortController();
+		const { server, client } = await setup(paged(300));
+		const rows: unknown[] = [];
+		const error = await (async () => {
+			for await (const row of client.walkCustomers({ signal: controller.signal })) {
+				rows.push(row);
+				if (rows.length === 100) controller.abort();
+			}
+		})().catch((e: unknown) => e);
+		expect(rows).toHaveLength(100);
+		expect(server.requests).toHaveLength(1);
+		expect(error).toBeInstanceOf(NetworkError);
+		expect((error as NetworkError).reason).toBe("aborted");
+	});
+});
