@@ -1,0 +1,50 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { join } from "node:path";
+import type { CheckpointHeader } from "../../../src/core/checkpoint/index.js";
+import type { RecordState } from "../../../src/core/records.js";
+
+/** A fresh directory under the OS temp dir; removed by the returned `cleanup`. */
+export function tempDir(): { readonly dir: string; readonly cleanup: () => void } {
+	const dir = fs.mkdtempSync(join(os.tmpdir(), "pivotal-checkpoint-"));
+	return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function header(overrides: Partial<CheckpointHeader> = {}): CheckpointHeader {
+	return {
+		runId: "run-0001",
+		createdAt: "2025-01-31T12:00:00.000Z",
+		keyFingerprint: "sha256:0123456789abcdef",
+		baseUrl: "http://127.0.0.1:4010/api/v1",
+		sources: {
+			customers: { path: "customers.csv", sha256: "ab".repeat(32), rows: 3 },
+			contacts: undefined,
+			onboardings: undefined,
+		},
+		...overrides,
+	};
+}
+
+export const sent = (attempts = 1): RecordState => ({ s: "sent", attempts });
+export const created = (id: string, attempts = 1): RecordState => ({
+	s: "done",
+	outcome: "created",
+	id,
+	attempts,
+});
+export const existed = (id: string): RecordState => ({ s: "done", outcome: "existed", id, attempts: 1 });
+export const failed = (code = "validation_failed", retryable = false): RecordState => ({
+	s: "failed",
+	status: 422,
+	code,
+	message: "name is required",
+	field: "name",
+	attempts: 1,
+	retryable,
+});
+export const blocked = (parentKey: string): RecordState => ({ s: "blocked", parentKey });
+
+/** Lines of a file, without the empty string after the final newline. */
+export function linesOf(path: string): string[] {
+	return fs.readFileSync(path, "utf8").split("\n").slice(0, -1);
+}
