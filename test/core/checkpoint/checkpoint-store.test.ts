@@ -73,7 +73,7 @@ describe("openCheckpoint and readCheckpoint", () => {
 	it("resumes with every state, including keys that look like object internals", async () => {
 		const first = await openCheckpoint({ path, create: () => header() });
 		const keys = ["__proto__", "constructor", "hasOwnProperty", 'ü/ñ\n"quoted"', "42"];
-		keys.forEach((key, i) => first.store.set("customers", key, created(`cus_${i}`)));
+		for (const [i, key] of keys.entries()) first.store.set("customers", key, created(`cus_${i}`));
 		// No close(): a resume must not depend on a clean shutdown.
 
 		const second = await openCheckpoint({
