@@ -29,7 +29,8 @@ import type {
 
 export interface TimeoutOptions {
 	/**
-	 * Longest wait for the TCP (and TLS) connection to be established.
+	 * Longest wait for the TCP (and TLS) connection to be established. Applies to the client's own
+	 * pool; a caller-supplied `dispatcher` keeps its own connect timeout.
 	 * @default 10_000
 	 */
 	readonly connectMs?: number;

@@ -83,6 +83,7 @@ export interface CallOptions {
 /** Facts about every response (any status), for the governor and the counters. */
 export interface ResponseInfo {
 	readonly method: string;
+	/** The request path as sent: base URL prefix and query included (`/api/v1/customers?limit=100`). */
 	readonly path: string;
 	/** HTTP status, or 0 when no response arrived (network error). */
 	readonly status: number;

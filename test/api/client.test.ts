@@ -180,7 +180,7 @@ describe("errors", () => {
 			expect(error.message).toBe(
 				`127.0.0.1:${server?.port} answered HTTP ${status} without a Pivotal error body.`,
 			);
-			expect(error.message).not.toContain(body === "" ? "\u0000" : body);
+			if (body !== "") expect(error.message).not.toContain(body);
 		},
 	);
 
@@ -201,11 +201,11 @@ describe("onResponse", () => {
 		const infos: ResponseInfo[] = [];
 		let n = 0;
 		const { client } = await setup(
-			(_req, res) => {
+			(req, res) => {
 				n += 1;
 				if (n === 2)
 					json(res, 400, errorEnvelope("invalid_request_error", "missing_field", "name is required", "name"));
-				else json(res, 201, customer, { "idempotent-replayed": "true" });
+				else json(res, req.method === "POST" ? 201 : 200, customer);
 			},
 			(info) => infos.push(info),
 		);
@@ -215,7 +215,7 @@ describe("onResponse", () => {
 		expect(infos.map((i) => [i.method, i.path, i.status, i.errorCode])).toEqual([
 			["POST", "/api/v1/customers", 201, undefined],
 			["POST", "/api/v1/customers", 400, "missing_field"],
-			["GET", "/api/v1/customers?limit=2", 201, undefined],
+			["GET", "/api/v1/customers?limit=2", 200, undefined],
 		]);
 		for (const info of infos) {
 			expect(info.durationMs).toBeGreaterThanOrEqual(0);
