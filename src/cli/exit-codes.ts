@@ -1,0 +1,33 @@
+import type { RunOutcome } from "../core/events.js";
+import type { ImportSummary } from "../core/run-types.js";
+import { PASSES } from "../core/records.js";
+
+/** The command line's exit codes (DESIGN.md). */
+export const EXIT = {
+	/** Every record done. */
+	ok: 0,
+	/** Finished; some records failed or were blocked. */
+	someFailed: 1,
+	/** Bad usage or invalid input; nothing was sent. */
+	usage: 2,
+	/** Interrupted; the checkpoint resumes it. */
+	interrupted: 3,
+	/** The API key was refused. */
+	auth: 4,
+} as const;
+
+export function exitCodeFor(summary: Pick<ImportSummary, "outcome" | "passes">): number {
+	const outcome: RunOutcome = summary.outcome;
+	switch (outcome) {
+		case "completed":
+			return PASSES.some((p) => summary.passes[p].failed + summary.passes[p].blocked > 0)
+				? EXIT.someFailed
+				: EXIT.ok;
+		case "auth-failed":
+			return EXIT.auth;
+		case "interrupted":
+		case "circuit-open":
+		case "checkpoint-failed":
+			return EXIT.interrupted;
+	}
+}

@@ -1,0 +1,63 @@
+import { createWriteStream } from "node:fs";
+import { once } from "node:events";
+import { readRecords } from "../source/index.js";
+import { PASSES, type PassName, type RecordState } from "../core/records.js";
+import type { SourceFiles } from "../core/run-types.js";
+
+const EXTRA = ["pass", "line", "status", "code", "message", "attempts"] as const;
+
+/**
+ * A spreadsheet treats a cell starting with one of these as a formula; a quote in front keeps it
+ * text (the OWASP advice for CSV injection). Only exported files are touched: requests carry
+ * the data as it was.
+ */
+export function neutralizeFormula(cell: string): string {
+	return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+export function csvCell(cell: string): string {
+	const safe = neutralizeFormula(cell);
+	return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/**
+ * Write every failed or blocked record: what went wrong, then its original columns (the union
+ * of the three files' headers, so one file serves every pass). The sources are streamed again;
+ * only the failed rows are held in memory.
+ */
+export async function writeFailuresCsv(
+	path: string,
+	files: SourceFiles,
+	stateOf: (pass: PassName, key: string) => RecordState | undefined,
+): Promise<number> {
+	const rows: { cells: string[]; columns: Readonly<Record<string, string>> }[] = [];
+	const header = new Set<string>();
+	for (const pass of PASSES) {
+		const file = files[pass];
+		if (!file) continue;
+		for await (const record of readRecords(file, pass)) {
+			const state = stateOf(pass, record.key);
+			if (state?.s !== "failed" && state?.s !== "blocked") continue;
+			const what =
+				state.s === "failed"
+					? [String(state.status ?? ""), state.code, state.message, String(state.attempts)]
+					: ["", "blocked_by_parent", `customer ${state.parentKey} was not imported`, "0"];
+			for (const name of Object.keys(record.columns)) header.add(name);
+			rows.push({ cells: [pass, String(record.line), ...what], columns: record.columns });
+		}
+	}
+	const names = [...header];
+	const out = createWriteStream(path, { encoding: "utf8", mode: 0o600 });
+	const write = async (text: string) => {
+		if (!out.write(text)) await once(out, "drain");
+	};
+	await write(`${[...EXTRA, ...names].map(csvCell).join(",")}\n`);
+	for (const row of rows) {
+		await write(
+			`${[...row.cells, ...names.map((name) => row.columns[name] ?? "")].map(csvCell).join(",")}\n`,
+		);
+	}
+	out.end();
+	await once(out, "finish");
+	return rows.length;
+}

@@ -1,0 +1,147 @@
+import { type ImportEvent, unreachable } from "../core/events.js";
+import { etaMs, pacePerMinute, passDone, type ProgressSnapshot, totals } from "../core/progress.js";
+import { PASSES } from "../core/records.js";
+import type { ImportSummary } from "../core/run-types.js";
+import { formatDuration } from "./format.js";
+
+export interface Writer {
+	write(text: string): unknown;
+}
+
+/**
+ * Plain lines for logs and CI: a progress line at most every `intervalMs`, pass boundaries and
+ * notable events at once, one line per record with `verbose`.
+ */
+export class LineReporter {
+	readonly #out: Writer;
+	readonly #verbose: boolean;
+	readonly #intervalMs: number;
+	readonly #now: () => number;
+	#lastProgressAt = 0;
+
+	constructor(out: Writer, options: { verbose?: boolean; intervalMs?: number; now?: () => number } = {}) {
+		this.#out = out;
+		this.#verbose = options.verbose ?? false;
+		this.#intervalMs = options.intervalMs ?? 5_000;
+		this.#now = options.now ?? Date.now;
+	}
+
+	/** Call with each event and the snapshot after it. */
+	onEvent(event: ImportEvent, snapshot: ProgressSnapshot): void {
+		const line = this.#lineFor(event);
+		if (line) this.#out.write(`${line}\n`);
+		const now = this.#now();
+		if (
+			snapshot.status !== "finished" &&
+			now - this.#lastProgressAt >= this.#intervalMs &&
+			event.type === "response"
+		) {
+			this.#lastProgressAt = now;
+			this.#out.write(`${progressLine(snapshot, now)}\n`);
+		}
+	}
+
+	#lineFor(e: ImportEvent): string | undefined {
+		switch (e.type) {
+			case "run-started":
+				return `${e.resumed ? "Resuming" : "Starting"} import ${e.runId}: ${PASSES.map((p) => `${e.totals[p]} ${p}`).join(", ")}; checkpoint ${e.checkpointPath}; concurrency ${e.concurrency}`;
+			case "pass-started": {
+				const already = e.already.created + e.already.existed + e.already.failed + e.already.blocked;
+				return `Pass ${e.pass}: ${e.total} records${already ? `, ${already} already final in the checkpoint` : ""}`;
+			}
+			case "pass-finished":
+				return `Pass ${e.pass} finished`;
+			case "record-done":
+				return this.#verbose ? `  ✓ ${e.pass} ${e.key} → ${e.id || "(existing)"} (${e.outcome})` : undefined;
+			case "record-failed":
+				return this.#verbose || e.attempts > 0
+					? `  ✗ ${e.pass} ${e.key} (line ${e.line}): ${e.status ?? "network"} ${e.code}: ${e.message}`
+					: undefined;
+			case "record-blocked":
+				return this.#verbose ? `  – ${e.pass} ${e.key}: blocked by customer ${e.parentKey}` : undefined;
+			case "request-waiting":
+				return this.#verbose
+					? `  … ${e.pass} ${e.key}: ${e.cause}, ${e.reason} for ${Math.max(0, Math.round((e.untilMs - e.at) / 100) / 10)} s`
+					: undefined;
+			case "rate-limited":
+				return `Rate limited (429): holding all requests for ${Math.max(0, Math.round((e.untilMs - e.at) / 1000))} s`;
+			case "pause-requested":
+				return "Pausing: letting requests in flight finish";
+			case "paused":
+				return "Paused";
+			case "resumed":
+				return "Resumed";
+			case "stop-requested":
+				return "Stopping: letting requests in flight finish, then saving the checkpoint (Ctrl+C again to force)";
+			case "concurrency-changed":
+				return `Concurrency ${e.concurrency}`;
+			case "notice":
+				return `${e.level === "info" ? "" : `${e.level}: `}${e.message}`;
+			case "lookup":
+				return e.phase === "finished" ? `Looked up ${e.what}: ${e.found ?? 0} found` : undefined;
+			case "run-finished":
+			case "request-started":
+			case "response":
+				return undefined;
+			default:
+				return unreachable(e);
+		}
+	}
+}
+
+export function progressLine(s: ProgressSnapshot, now: number): string {
+	const all = totals(s);
+	const done = passDone(all);
+	const percent = all.total > 0 ? Math.floor((done / all.total) * 100) : 100;
+	const eta = etaMs(s, now);
+	const headroom = s.headroom
+		? `${s.headroom.remaining}/${s.headroom.limit} left in window`
+		: "limit unknown";
+	const pass = s.currentPass ?? "customers";
+	return `[${pass}] ${done}/${all.total} (${percent}%) · ${all.created} created, ${all.existed} existed, ${all.failed} failed, ${all.blocked} blocked · ${pacePerMinute(s, now)}/min, ${headroom}, ${s.rateLimited} × 429 · ETA ${eta === undefined ? "?" : formatDuration(eta)}`;
+}
+
+/** The closing block: what a person checks before calling the import done. */
+export function summaryText(
+	summary: ImportSummary,
+	extra: { failuresCsv?: string | undefined } = {},
+): string {
+	const lines: string[] = [];
+	lines.push("");
+	lines.push(`Import ${summary.runId || "(not started)"}: ${outcomeText(summary)}`);
+	lines.push("  pass          source  checkpoint  created  existed  failed  blocked  pending");
+	for (const pass of PASSES) {
+		const p = summary.passes[pass];
+		if (p.total === 0 && p.checkpointDone === 0) continue;
+		lines.push(
+			`  ${pass.padEnd(12)} ${String(p.total).padStart(7)} ${String(p.checkpointDone).padStart(11)} ${String(p.created).padStart(8)} ${String(p.existed).padStart(8)} ${String(p.failed).padStart(7)} ${String(p.blocked).padStart(8)} ${String(p.pending).padStart(8)}`,
+		);
+	}
+	lines.push(
+		`  requests ${summary.requests}, rate limited ${summary.rateLimited}, retries ${summary.retries}, time ${formatDuration(summary.elapsedMs)}`,
+	);
+	const codes = Object.entries(summary.failuresByCode).sort((a, b) => b[1] - a[1]);
+	if (codes.length > 0) {
+		lines.push(`  failures by code: ${codes.map(([code, n]) => `${code} ×${n}`).join(", ")}`);
+	}
+	lines.push(`  checkpoint: ${summary.checkpointPath}`);
+	if (extra.failuresCsv) lines.push(`  failures CSV: ${extra.failuresCsv}`);
+	else if (codes.length > 0) lines.push("  (add --failures-csv FILE to export the failed rows)");
+	if (summary.outcome !== "completed") lines.push("  Run the same command again to resume.");
+	return `${lines.join("\n")}\n`;
+}
+
+function outcomeText(summary: ImportSummary): string {
+	const failed = PASSES.reduce((n, p) => n + summary.passes[p].failed + summary.passes[p].blocked, 0);
+	switch (summary.outcome) {
+		case "completed":
+			return failed === 0 ? "every record is in Pivotal" : `finished, ${failed} records not imported`;
+		case "interrupted":
+		case "auth-failed":
+		case "circuit-open":
+		case "checkpoint-failed":
+			return summary.message ?? summary.outcome;
+		default:
+			return unreachable(summary.outcome);
+	}
+}
