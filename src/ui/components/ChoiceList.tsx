@@ -66,7 +66,7 @@ export function ChoiceList<T>({
 			{shown.map((choice, i) => {
 				const isHighlighted = start + i === safeIndex;
 				return (
-					<Text key={`${start + i}-${choice.label}`} wrap="truncate-end">
+					<Text key={choice.label} wrap="truncate-end">
 						<Text {...theme.tint(isHighlighted ? "accent" : undefined)} bold={isHighlighted}>
 							{isHighlighted ? "❯ " : "  "}
 							{choice.label}

@@ -15,9 +15,9 @@ export function LogBox({ lines, maxLines = 4 }: LogBoxProps) {
 	const shown = lines.slice(-maxLines);
 	return (
 		<Box flexDirection="column" height={maxLines}>
-			{shown.map((line, i) => (
+			{shown.map((line) => (
 				<Text
-					key={`${line.at}-${i}`}
+					key={`${line.at}-${line.level}-${line.message}`}
 					wrap="truncate-end"
 					{...theme.tint(line.level === "info" ? undefined : line.level)}
 				>

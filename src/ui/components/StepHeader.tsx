@@ -4,9 +4,9 @@ import { useTheme } from "../hooks/use-theme.js";
 export interface StepHeaderProps {
 	readonly title: string;
 	/** e.g. `2/4`; left out on screens outside the wizard. */
-	readonly step?: string;
+	readonly step?: string | undefined;
 	/** A line under the title: where we are, what is already chosen. */
-	readonly subtitle?: string;
+	readonly subtitle?: string | undefined;
 }
 
 export function StepHeader({ title, step, subtitle }: StepHeaderProps) {

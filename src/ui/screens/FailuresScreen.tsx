@@ -1,0 +1,159 @@
+import { Box, Text, useInput } from "ink";
+import { useMemo, useState } from "react";
+import type { PassName } from "../../core/records.js";
+import type { FailureDetail } from "../../core/run-types.js";
+import { KeyHints } from "../components/KeyHints.js";
+import { StepHeader } from "../components/StepHeader.js";
+import { useIsInputActive } from "../hooks/use-is-input-active.js";
+import { useTerminalSize } from "../hooks/use-terminal-size.js";
+import { useTheme } from "../hooks/use-theme.js";
+import { cell, truncate } from "../model/format.js";
+import { flattenGroups, groupFailures } from "../model/failures.js";
+
+export interface RecordRef {
+	readonly pass: PassName;
+	readonly key: string;
+}
+
+export interface FailuresScreenProps {
+	readonly failures: readonly FailureDetail[];
+	/** Retrying re-sends records, which the engine allows once the run has ended. */
+	readonly canRetry: boolean;
+	/** `undefined` = every failed record. */
+	readonly onRetry: (which: readonly RecordRef[] | undefined) => void;
+	readonly onExport: () => void;
+	readonly onBack: () => void;
+	/** A line about the last retry or export. */
+	readonly notice?: string | undefined;
+}
+
+const id = (f: RecordRef) => `${f.pass}:${f.key}`;
+
+/** Failed records grouped by pass and code; a detail pane with the request and the response. */
+export function FailuresScreen({
+	failures,
+	canRetry,
+	onRetry,
+	onExport,
+	onBack,
+	notice,
+}: FailuresScreenProps) {
+	const theme = useTheme();
+	const isActive = useIsInputActive();
+	const { columns, rows: height } = useTerminalSize();
+	const rows = useMemo(() => flattenGroups(groupFailures(failures)), [failures]);
+	const items = useMemo(() => rows.filter((r) => r.kind === "item").map((r) => r.failure), [rows]);
+	const [cursor, setCursor] = useState(0);
+	const [marked, setMarked] = useState<ReadonlySet<string>>(new Set());
+	const index = Math.min(cursor, Math.max(0, items.length - 1));
+	const selected = items[index];
+
+	useInput(
+		(input, key) => {
+			if (key.upArrow || input === "k") setCursor(Math.max(0, index - 1));
+			else if (key.downArrow || input === "j") setCursor(Math.min(items.length - 1, index + 1));
+			else if (key.pageUp) setCursor(Math.max(0, index - 5));
+			else if (key.pageDown) setCursor(Math.min(items.length - 1, index + 5));
+			else if (input === " " && selected) {
+				const next = new Set(marked);
+				if (next.has(id(selected))) next.delete(id(selected));
+				else next.add(id(selected));
+				setMarked(next);
+			} else if (input === "r" && canRetry && selected) {
+				const which = marked.size > 0 ? items.filter((f) => marked.has(id(f))) : [selected];
+				setMarked(new Set());
+				onRetry(which.map((f) => ({ pass: f.pass, key: f.key })));
+			} else if (input === "a" && canRetry && items.length > 0) onRetry(undefined);
+			else if (input === "e" && items.length > 0) onExport();
+			else if (key.escape || input === "b" || input === "f") onBack();
+		},
+		{ isActive },
+	);
+
+	// The list gets what the detail pane (about 11 rows) and the chrome leave.
+	const listHeight = Math.max(4, height - 19);
+	const selectedRow = rows.findIndex((r) => r.kind === "item" && r.failure === selected);
+	const start = Math.min(
+		Math.max(0, selectedRow - Math.floor(listHeight / 2)),
+		Math.max(0, rows.length - listHeight),
+	);
+	const width = Math.min(columns, 120);
+	return (
+		<Box flexDirection="column" width={width}>
+			<StepHeader
+				title={`Failures (${items.length})`}
+				subtitle={canRetry ? undefined : "Retry becomes available once the run has ended."}
+			/>
+			{items.length === 0 ? <Text {...theme.tint("ok")}>No failed records.</Text> : null}
+			<Box flexDirection="column" height={Math.min(listHeight, rows.length)}>
+				{rows.slice(start, start + listHeight).map((row) =>
+					row.kind === "group" ? (
+						<Text key={`g:${row.group.pass}:${row.group.code}`} bold wrap="truncate-end">
+							{row.group.pass} · <Text {...theme.tint("error")}>{row.group.code}</Text> (
+							{row.group.items.length})
+						</Text>
+					) : (
+						<Text key={`i:${id(row.failure)}`} wrap="truncate-end" inverse={row.failure === selected}>
+							{row.failure === selected ? "❯" : " "}
+							{marked.has(id(row.failure)) ? "●" : " "} {cell(`line ${row.failure.line}`, 10)}
+							{cell(row.failure.key, 24)} {row.failure.status ?? "—"}{" "}
+							{truncate(row.failure.message, width - 44)}
+						</Text>
+					),
+				)}
+			</Box>
+			{selected ? <Detail failure={selected} width={width} /> : null}
+			{notice ? <Text {...theme.tint("accent")}>{notice}</Text> : null}
+			<KeyHints
+				hints={[
+					["↑/↓", "move"],
+					["space", "mark"],
+					...(canRetry
+						? ([
+								["r", "retry selected"],
+								["a", "retry all"],
+							] as const)
+						: []),
+					["e", "export CSV"],
+					["Esc", "back"],
+				]}
+			/>
+		</Box>
+	);
+}
+
+/** JSON laid out on few lines: the pane is small. */
+function compact(value: unknown): string {
+	if (value === undefined) return "(none)";
+	if (typeof value === "string") {
+		try {
+			return JSON.stringify(JSON.parse(value));
+		} catch {
+			return value;
+		}
+	}
+	return JSON.stringify(value);
+}
+
+function Detail({ failure, width }: { readonly failure: FailureDetail; readonly width: number }) {
+	const theme = useTheme();
+	return (
+		<Box flexDirection="column" borderStyle="single" borderDimColor width={width} paddingX={1}>
+			<Text wrap="truncate-end">
+				<Text bold>
+					{failure.pass} {failure.key}
+				</Text>{" "}
+				· line {failure.line} · {failure.attempts} attempt{failure.attempts === 1 ? "" : "s"} ·{" "}
+				<Text {...theme.tint("error")}>
+					{failure.status ?? "no answer"} {failure.code}
+				</Text>
+				{failure.field ? ` · field ${failure.field}` : ""}
+			</Text>
+			<Text wrap="truncate-end">{failure.message}</Text>
+			<Text dimColor>request</Text>
+			<Text wrap="wrap">{truncate(compact(failure.requestBody), (width - 4) * 3)}</Text>
+			<Text dimColor>response</Text>
+			<Text wrap="wrap">{truncate(compact(failure.response), (width - 4) * 2)}</Text>
+		</Box>
+	);
+}

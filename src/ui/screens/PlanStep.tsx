@@ -1,0 +1,165 @@
+import { basename } from "node:path";
+import { Spinner } from "@inkjs/ui";
+import { Box, Text, useInput } from "ink";
+import { useState } from "react";
+import { PASSES } from "../../core/records.js";
+import type { SourceFiles } from "../../core/run-types.js";
+import { StepHeader } from "../components/StepHeader.js";
+import { useIsInputActive } from "../hooks/use-is-input-active.js";
+import { useTheme } from "../hooks/use-theme.js";
+import { cell, formatCount, formatDuration, rcell } from "../model/format.js";
+import { clampConcurrency, estimatePlan } from "../model/plan.js";
+import type { VerifiedKey } from "../model/verify-key.js";
+import type { SourceCheck } from "../services.js";
+
+export type PlanCheck =
+	| { readonly kind: "checking" }
+	| { readonly kind: "checked"; readonly check: SourceCheck }
+	| { readonly kind: "error"; readonly message: string };
+
+export interface PlanStepProps {
+	readonly files: SourceFiles;
+	readonly check: PlanCheck;
+	readonly keyInfo: VerifiedKey;
+	/** @default 60000 */
+	readonly windowMs?: number | undefined;
+	readonly concurrency: number;
+	/** Resuming: done records are skipped. */
+	readonly isResume: boolean;
+	/** Start over: the checkpoint is set aside. */
+	readonly isFresh: boolean;
+	readonly onConfirm: (concurrency: number) => void;
+	readonly onBack: () => void;
+	/** Invalid rows: nothing can be sent (exit 2). */
+	readonly onQuit: () => void;
+}
+
+/** Rows per pass, invalid rows (file:line), requests, estimated time at the key's limit, concurrency. */
+export function PlanStep({
+	files,
+	check,
+	keyInfo,
+	windowMs = 60_000,
+	concurrency: initialConcurrency,
+	isResume,
+	isFresh,
+	onConfirm,
+	onBack,
+	onQuit,
+}: PlanStepProps) {
+	const theme = useTheme();
+	const isActive = useIsInputActive();
+	const [concurrency, setConcurrency] = useState(initialConcurrency);
+	const isReady = check.kind === "checked" && check.check.problemCount === 0;
+
+	useInput(
+		(input, key) => {
+			if (input === "+" || input === "=") setConcurrency((c) => clampConcurrency(c + 1));
+			else if (input === "-" || input === "_") setConcurrency((c) => clampConcurrency(c - 1));
+			else if (key.return && isReady) onConfirm(concurrency);
+			else if (key.escape) onBack();
+			else if (input === "q") onQuit();
+		},
+		{ isActive },
+	);
+
+	const window = windowMs === 60_000 ? "min" : `${formatDuration(windowMs)} window`;
+	return (
+		<Box flexDirection="column">
+			<StepHeader
+				title="Plan"
+				step="3/4"
+				subtitle={`${keyInfo.masked} · ${keyInfo.workspace} · ${keyInfo.isTest ? "test" : "LIVE"} · ${formatCount(keyInfo.limit)}/${window}`}
+			/>
+			{check.kind === "checking" ? <Spinner label="Reading and validating the files…" /> : null}
+			{check.kind === "error" ? <Text {...theme.tint("error")}>{check.message}</Text> : null}
+			{check.kind === "checked" ? (
+				<PlanBody
+					files={files}
+					check={check.check}
+					keyInfo={keyInfo}
+					windowMs={windowMs}
+					window={window}
+					concurrency={concurrency}
+					isResume={isResume}
+					isFresh={isFresh}
+				/>
+			) : null}
+			<Box marginTop={1}>
+				<Text dimColor>{isReady ? "Enter start · " : ""}+/- concurrency · Esc back · q quit</Text>
+			</Box>
+		</Box>
+	);
+}
+
+function PlanBody({
+	files,
+	check,
+	keyInfo,
+	windowMs,
+	window,
+	concurrency,
+	isResume,
+	isFresh,
+}: {
+	readonly files: SourceFiles;
+	readonly check: SourceCheck;
+	readonly keyInfo: VerifiedKey;
+	readonly windowMs: number;
+	readonly window: string;
+	readonly concurrency: number;
+	readonly isResume: boolean;
+	readonly isFresh: boolean;
+}) {
+	const theme = useTheme();
+	const estimate = estimatePlan(check.counts, keyInfo.limit, windowMs);
+	return (
+		<Box flexDirection="column">
+			<Text dimColor>
+				{cell("pass", 13)}
+				{rcell("rows", 8)}
+				{"  file"}
+			</Text>
+			{PASSES.map((pass) => (
+				<Text key={pass} wrap="truncate-end">
+					{cell(pass, 13)}
+					{rcell(formatCount(check.counts[pass]), 8)}
+					{"  "}
+					<Text dimColor>{files[pass] ? basename(files[pass]) : "(none)"}</Text>
+				</Text>
+			))}
+			<Box marginTop={1} flexDirection="column">
+				{check.problemCount > 0 ? (
+					<>
+						<Text {...theme.tint("error")}>
+							{formatCount(check.problemCount)} invalid row{check.problemCount === 1 ? "" : "s"}: nothing will
+							be sent until they are fixed.
+						</Text>
+						{check.problems.slice(0, 8).map((line) => (
+							<Text key={line} wrap="truncate-end">
+								{"  "}
+								{line}
+							</Text>
+						))}
+						{check.problemCount > 8 ? <Text dimColor> … and {check.problemCount - 8} more</Text> : null}
+					</>
+				) : (
+					<Text {...theme.tint("ok")}>✓ every row is valid</Text>
+				)}
+			</Box>
+			<Box marginTop={1} flexDirection="column">
+				<Text>
+					requests ≈ {formatCount(estimate.requests)}
+					{isResume ? " (at most: records already done are skipped)" : ""} · at {formatCount(keyInfo.limit)}/
+					{window} ≈ <Text bold>{formatDuration(estimate.estimatedMs)}</Text>
+				</Text>
+				<Text>
+					concurrency <Text bold>{concurrency}</Text> <Text dimColor>(+/- to change; kept for this key)</Text>
+				</Text>
+				{isFresh ? (
+					<Text {...theme.tint("warn")}>Starting over: the existing checkpoint is set aside.</Text>
+				) : null}
+			</Box>
+		</Box>
+	);
+}

@@ -1,0 +1,66 @@
+import { basename } from "node:path";
+import { Box, Text } from "ink";
+import { PASSES } from "../../core/records.js";
+import { type Choice, ChoiceList } from "../components/ChoiceList.js";
+import { StepHeader } from "../components/StepHeader.js";
+import { useIsInputActive } from "../hooks/use-is-input-active.js";
+import { formatCount } from "../model/format.js";
+import type { CheckpointInfo } from "../services.js";
+
+export type ResumeChoice =
+	| { readonly kind: "resume"; readonly checkpoint: CheckpointInfo }
+	| { readonly kind: "fresh"; readonly checkpoint: CheckpointInfo }
+	| { readonly kind: "new" };
+
+export interface ResumeStepProps {
+	readonly checkpoints: readonly CheckpointInfo[];
+	readonly onChoose: (choice: ResumeChoice) => void;
+}
+
+/** `customers 120/200 done · 3 failed · contacts 0/400` */
+export function checkpointCounts(cp: CheckpointInfo): string {
+	return PASSES.filter((pass) => cp.counts[pass].total > 0 || cp.sources[pass])
+		.map((pass) => {
+			const c = cp.counts[pass];
+			return `${pass} ${formatCount(c.done)}/${formatCount(c.total)}${c.failed ? ` (${c.failed} failed)` : ""}`;
+		})
+		.join(" · ");
+}
+
+/** First step when the folder holds a checkpoint: carry on, start over, or pick other files. */
+export function ResumeStep({ checkpoints, onChoose }: ResumeStepProps) {
+	const isActive = useIsInputActive();
+	const choices: Choice<ResumeChoice>[] = [
+		...checkpoints.map((checkpoint) => ({
+			value: { kind: "resume", checkpoint } as const,
+			label: `Resume ${basename(checkpoint.sources.customers ?? checkpoint.path)}`,
+			hint: checkpointCounts(checkpoint),
+		})),
+		...checkpoints.map((checkpoint) => ({
+			value: { kind: "fresh", checkpoint } as const,
+			label: `Start over with ${basename(checkpoint.sources.customers ?? checkpoint.path)}`,
+			hint: "(the checkpoint is set aside)",
+		})),
+		{ value: { kind: "new" }, label: "Pick other files" },
+	];
+	return (
+		<Box flexDirection="column">
+			<StepHeader
+				title="Resume an import?"
+				step="0/4"
+				subtitle="A checkpoint of an unfinished import is here."
+			/>
+			{checkpoints.map((cp) => (
+				<Text key={cp.path} dimColor wrap="truncate-end">
+					{basename(cp.path)} · run {cp.runId} · saved {cp.updatedAt}
+				</Text>
+			))}
+			<Box marginTop={1}>
+				<ChoiceList choices={choices} onSelect={onChoose} isActive={isActive} />
+			</Box>
+			<Box marginTop={1}>
+				<Text dimColor>↑/↓ move · Enter choose · Ctrl+C quit</Text>
+			</Box>
+		</Box>
+	);
+}

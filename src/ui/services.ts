@@ -1,0 +1,55 @@
+import type { PivotalClient } from "../api/types.js";
+import type { Settings } from "../config/settings.js";
+import type { PassName } from "../core/records.js";
+import type { ImportDeps, ImportPlan, ImportRun, SourceFiles } from "../core/run-types.js";
+
+/** What the plan step needs from validating the source files. */
+export interface SourceCheck {
+	/** Rows per pass (0 for a pass without a file). */
+	readonly counts: Readonly<Record<PassName, number>>;
+	readonly problemCount: number;
+	/** Each problem as one line, `file:line: what is wrong` (possibly only the first few). */
+	readonly problems: readonly string[];
+}
+
+/** What the resume step shows about a checkpoint found in the folder. */
+export interface CheckpointInfo {
+	readonly path: string;
+	readonly runId: string;
+	readonly keyFingerprint: string;
+	readonly updatedAt: string;
+	/** Source file paths recorded in the checkpoint. */
+	readonly sources: Readonly<Record<PassName, string | undefined>>;
+	readonly counts: Readonly<
+		Record<PassName, { readonly done: number; readonly failed: number; readonly total: number }>
+	>;
+}
+
+/**
+ * Every side effect the TUI makes, injected: tests pass a simulator URL, a temporary settings
+ * folder and a fixed clock; `runInteractive` wires the real modules.
+ */
+export interface UiServices {
+	/** Folder the file step lists. */
+	readonly folder: string;
+	readonly baseUrl: string;
+	readonly env: Readonly<Record<string, string | undefined>>;
+	readonly settings: Settings;
+	/** @default Date.now */
+	readonly now: () => number;
+	/** The server's rate-limit window (the simulator's may be short). @default 60000 */
+	readonly windowMs?: number | undefined;
+	createClient(apiKey: string): PivotalClient;
+	startImport(plan: ImportPlan, deps: ImportDeps, options?: { signal?: AbortSignal }): ImportRun;
+	checkSources(files: SourceFiles): Promise<SourceCheck>;
+	/** `undefined` when the file is not a readable checkpoint. */
+	readCheckpoint(path: string): Promise<CheckpointInfo | undefined>;
+	writeFile(path: string, text: string): Promise<void>;
+}
+
+/** Choices made before the wizard opens (`demo`, or a relaunch). */
+export interface WizardPrefill {
+	readonly customers?: string;
+	readonly contacts?: string;
+	readonly onboardings?: string;
+}
