@@ -1,0 +1,349 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createContact, deleteContact, getContact, listContacts, updateContact } from "./contacts.js";
+import { bump } from "./counters.js";
+import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCustomer } from "./customers.js";
+import { hashBody } from "./idempotency-store.js";
+import type { ApiKeyRecord } from "./key-registry.js";
+import {
+	createOnboarding,
+	deleteOnboarding,
+	getOnboarding,
+	listCustomerOnboardings,
+	listOnboardings,
+	updateOnboarding,
+} from "./onboardings.js";
+import { parsePageQuery } from "./pagination.js";
+import type { HandlerResult } from "./resource-context.js";
+import { matchRoute, ROUTE_METHODS, type RouteMatch } from "./router.js";
+import { SimError } from "./sim-error.js";
+import type { SimEngine } from "./sim-engine.js";
+import type { RateDecision } from "./sliding-window.js";
+import type { Body } from "./validate.js";
+
+type Headers = Record<string, string>;
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+function rateHeaders(d: RateDecision): Headers {
+	const h: Headers = {
+		"X-RateLimit-Limit": String(d.limit),
+		"X-RateLimit-Remaining": String(d.remaining),
+		"X-RateLimit-Reset": String(d.resetSec),
+	};
+	if (d.retryAfterSec !== undefined) h["Retry-After"] = String(d.retryAfterSec);
+	return h;
+}
+
+function internalError(): SimError {
+	return new SimError(
+		500,
+		"internal_error",
+		"The server hit an unexpected error. Retry with exponential backoff.",
+	);
+}
+
+/** Parses a write body; an empty body reads as `{}` so the first required field is what gets reported. */
+function parseBody(raw: Buffer): Body {
+	if (raw.length === 0) return {};
+	let value: unknown;
+	try {
+		value = JSON.parse(raw.toString("utf8"));
+	} catch {
+		throw new SimError(400, "invalid_json", "The request body is not valid JSON.");
+	}
+	if (value === null || typeof value !== "object" || Array.isArray(value)) {
+		throw new SimError(400, "invalid_type", "The request body must be a JSON object.");
+	}
+	return value as Body;
+}
+
+function lenientJson(raw: Buffer): unknown {
+	if (raw.length === 0) return undefined;
+	try {
+		return JSON.parse(raw.toString("utf8"));
+	} catch {
+		return undefined;
+	}
+}
+
+function dispatch(
+	engine: SimEngine,
+	method: string,
+	match: RouteMatch,
+	raw: Buffer,
+	params: URLSearchParams,
+	key: ApiKeyRecord | undefined,
+): HandlerResult {
+	const ctx = engine.context;
+	const { id } = match;
+	const body = (): Body => parseBody(raw);
+	switch (match.route) {
+		case "/health":
+			return { status: 200, body: { status: "ok", timestamp: new Date(engine.now()).toISOString() } };
+		case "/me":
+			if (key === undefined) throw new Error("/me needs an authenticated key");
+			return { status: 200, body: meBody(engine, key) };
+		case "/customers":
+			return method === "POST"
+				? createCustomer(ctx, body())
+				: listCustomers(ctx, parsePageQuery(params), params);
+		case "/customers/:id":
+			if (method === "GET") return getCustomer(ctx, id);
+			return method === "PATCH" ? updateCustomer(ctx, id, body()) : deleteCustomer(ctx, id);
+		case "/customers/:id/contacts":
+			return method === "POST"
+				? createContact(ctx, id, body())
+				: listContacts(ctx, id, parsePageQuery(params));
+		case "/customers/:id/onboardings":
+			return listCustomerOnboardings(ctx, id, parsePageQuery(params), params);
+		case "/contacts/:id":
+			if (method === "GET") return getContact(ctx, id);
+			return method === "PATCH" ? updateContact(ctx, id, body()) : deleteContact(ctx, id);
+		case "/onboardings":
+			return method === "POST"
+				? createOnboarding(ctx, body())
+				: listOnboardings(ctx, parsePageQuery(params), params);
+		case "/onboardings/:id":
+			if (method === "GET") return getOnboarding(ctx, id);
+			return method === "PATCH" ? updateOnboarding(ctx, id, body()) : deleteOnboarding(ctx, id);
+	}
+}
+
+function meBody(engine: SimEngine, key: ApiKeyRecord): unknown {
+	return {
+		object: "me",
+		api_key: {
+			id: key.id,
+			name: key.name,
+			prefix: key.prefix,
+			scopes: ["read", "write"],
+			rate_limit_tier: key.tier,
+		},
+		organization: { ...engine.organization },
+	};
+}
+
+const CREATED_COUNTER = {
+	"/customers": "customers",
+	"/customers/:id/contacts": "contacts",
+	"/onboardings": "onboardings",
+} as const;
+
+/**
+ * One /api/v1 request, in this order: auth (§2) → rate limit (§3; every authenticated request
+ * takes a slot, a 429 only if configured) → route → idempotency (§5) → latency/hang → faults
+ * before work → work → idempotency record → faults after work → response.
+ */
+export async function handleApi(
+	engine: SimEngine,
+	req: IncomingMessage,
+	res: ServerResponse,
+	subPath: string,
+	url: URL,
+	raw: Buffer,
+): Promise<void> {
+	const method = (req.method ?? "GET").toUpperCase();
+	const counters = engine.counters;
+	counters.requests += 1;
+	if (method === "POST") counters.posts += 1;
+	const match = matchRoute(subPath);
+	const routeLabel = match?.route ?? "(unmatched)";
+	let headers: Headers = {};
+
+	const send = (status: number, body: Buffer | string, extra: Headers = {}): void => {
+		bump(counters.byRoute, `${method} ${routeLabel} ${status}`);
+		if (status === 429) counters.rateLimited += 1;
+		if (res.destroyed) return;
+		const bytes = typeof body === "string" ? Buffer.from(body) : body;
+		res.writeHead(status, {
+			Date: new Date(engine.now()).toUTCString(),
+			"Content-Type": JSON_TYPE,
+			"Content-Length": String(bytes.length),
+			...headers,
+			...extra,
+		});
+		res.end(bytes);
+	};
+	const sendError = (error: SimError, extra: Headers = {}): void =>
+		send(error.status, JSON.stringify(error.envelope()), extra);
+	const drop = (): void => {
+		bump(counters.byRoute, `${method} ${routeLabel} reset`);
+		req.socket.destroy();
+	};
+
+	// Liveness is unauthenticated, unlimited and never faulted (§2, §12.1).
+	if (match?.route === "/health" && method === "GET") {
+		send(200, JSON.stringify(dispatch(engine, method, match, raw, url.searchParams, undefined).body));
+		return;
+	}
+
+	let key: ApiKeyRecord;
+	try {
+		key = engine.keys.authenticate(req.headers.authorization);
+	} catch (error) {
+		// No rate-limit headers on a 401 (§12.4): there is no bucket to report.
+		if (error instanceof SimError) return sendError(error);
+		throw error;
+	}
+
+	const decision = engine.limiter.take(key.key, key.rateLimit, engine.now());
+	headers = rateHeaders(decision);
+	if (!decision.allowed) {
+		const wait = decision.retryAfterSec ?? 1;
+		return sendError(
+			new SimError(
+				429,
+				"rate_limited",
+				`Rate limit of ${decision.limit} requests per window exceeded. Try again in ${wait} second${wait === 1 ? "" : "s"}.`,
+			),
+		);
+	}
+
+	if (match === undefined || !ROUTE_METHODS[match.route].includes(method)) {
+		return sendError(new SimError(404, "route_not_found", `No route for ${method} ${url.pathname}.`));
+	}
+
+	let scope: string | undefined;
+	let requestHash = "";
+	if (method === "POST" && req.headers["idempotency-key"] !== undefined) {
+		const header = req.headers["idempotency-key"];
+		const idemKey = Array.isArray(header) ? (header[0] ?? "") : header;
+		const length = Buffer.byteLength(idemKey);
+		if (length === 0 || length > 255) {
+			return sendError(
+				new SimError(
+					400,
+					"invalid_idempotency_key",
+					`Idempotency-Key must be 1 to 255 bytes, got ${length}.`,
+					"Idempotency-Key",
+				),
+			);
+		}
+		// Scope: workspace + method + concrete path (§12.16); the key's bytes are opaque.
+		scope = `${engine.organization.id} POST ${url.pathname} ${idemKey}`;
+		requestHash = hashBody(raw);
+		const begin = engine.idempotency.begin(scope, requestHash, engine.now());
+		if (begin.kind === "replay") {
+			counters.idempotentReplays += 1;
+			return send(begin.response.status, begin.response.body, { "Idempotent-Replayed": "true" });
+		}
+		if (begin.kind === "reused") {
+			return sendError(
+				new SimError(
+					409,
+					"idempotency_key_reused",
+					"This Idempotency-Key was already used with a different request body.",
+				),
+			);
+		}
+		if (begin.kind === "in-use") {
+			return sendError(
+				new SimError(
+					409,
+					"idempotency_key_in_use",
+					"A request with this Idempotency-Key is still being processed. Retry shortly.",
+				),
+			);
+		}
+	}
+
+	try {
+		await processRequest(engine, method, match, url, raw, key, { send, sendError, drop }, scope, requestHash);
+	} finally {
+		// A request that ended without storing a success (error, drop, close) frees its key (§5 "Failed requests").
+		if (scope !== undefined) engine.idempotency.abandon(scope);
+	}
+}
+
+interface Responder {
+	send(status: number, body: Buffer | string, extra?: Headers): void;
+	sendError(error: SimError, extra?: Headers): void;
+	drop(): void;
+}
+
+async function processRequest(
+	engine: SimEngine,
+	method: string,
+	match: RouteMatch,
+	url: URL,
+	raw: Buffer,
+	key: ApiKeyRecord,
+	out: Responder,
+	scope: string | undefined,
+	requestHash: string,
+): Promise<void> {
+	const faults = engine.faults;
+	const prng = engine.faultPrng;
+	const eligible = method === "POST" || faults.methods === "all";
+	const scripted = engine.scripted.take(method, match.route, lenientJson(raw));
+	if (scripted !== undefined) engine.countFault("scripted");
+
+	let delay = faults.latencyMaxMs > 0 ? prng.int(faults.latencyMinMs, faults.latencyMaxMs) : 0;
+	if (prng.chance(faults.tailProbability)) {
+		engine.countFault("tail");
+		delay += faults.tailMs;
+	}
+	if (scripted?.kind === "hang") delay += scripted.hangMs ?? 30_000;
+	else if (eligible && prng.chance(faults.hang)) {
+		engine.countFault("hang");
+		delay += faults.hangMs;
+	}
+	if (delay > 0 && !(await engine.sleep(delay))) return;
+
+	const scriptedError = (): SimError => {
+		const status = scripted?.status ?? 500;
+		return new SimError(
+			status,
+			scripted?.code ?? (status >= 500 ? "internal_error" : "scripted_fault"),
+			scripted?.message ?? "Scripted fault.",
+			scripted?.field,
+			scripted?.type,
+		);
+	};
+
+	if (scripted !== undefined && scripted.kind !== "hang" && (scripted.when ?? "before") === "before") {
+		return scripted.kind === "reset" ? out.drop() : out.sendError(scriptedError());
+	}
+	if (eligible && prng.chance(faults.reset)) {
+		engine.countFault("reset");
+		return out.drop();
+	}
+	if (eligible && prng.chance(faults.serverError)) {
+		engine.countFault("5xx");
+		return out.sendError(internalError());
+	}
+
+	let status: number;
+	let body: string;
+	try {
+		const result = dispatch(engine, method, match, raw, url.searchParams, key);
+		status = result.status;
+		body = JSON.stringify(result.body);
+	} catch (error) {
+		if (!(error instanceof SimError)) throw error;
+		status = error.status;
+		body = JSON.stringify(error.envelope());
+	}
+	const ok = status >= 200 && status < 300;
+	const bytes = Buffer.from(body);
+	if (ok && scope !== undefined)
+		engine.idempotency.complete(scope, requestHash, { status, body: bytes }, engine.now());
+	if (ok && method === "POST") {
+		const kind = CREATED_COUNTER[match.route as keyof typeof CREATED_COUNTER];
+		if (kind !== undefined) engine.counters.created[kind] += 1;
+	}
+
+	// After-work faults: the record exists and its idempotency record is stored, but the client never learns it.
+	if (scripted !== undefined && scripted.when === "after") {
+		return scripted.kind === "reset" ? out.drop() : out.sendError(scriptedError());
+	}
+	if (eligible && prng.chance(faults.resetAfter)) {
+		engine.countFault("reset-after");
+		return out.drop();
+	}
+	if (eligible && prng.chance(faults.serverErrorAfter)) {
+		engine.countFault("5xx-after");
+		return out.sendError(internalError());
+	}
+	out.send(status, bytes);
+}
