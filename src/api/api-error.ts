@@ -65,9 +65,12 @@ export function toApiError(response: ErrorResponse): ApiError {
 	const type = (envelope && stringField(envelope, "type")) ?? typeForStatus(status);
 	const code = (envelope && stringField(envelope, "code")) ?? `http_${status}`;
 	const serverMessage = envelope && stringField(envelope, "message");
+	// A very short "secret" (a simulator's test key) would match ordinary words: not worth masking.
+	const redact = (text: string): string =>
+		response.secret.length >= 8 ? text.split(response.secret).join(response.redaction) : text;
 	const message =
 		serverMessage !== undefined
-			? serverMessage.split(response.secret).join(response.redaction)
+			? redact(serverMessage)
 			: `${host} answered HTTP ${status} without a Pivotal error body.`;
 	return new ApiError({
 		status,

@@ -255,3 +255,14 @@ describe("construction", () => {
 		await pool.close();
 	});
 });
+
+describe("redaction", () => {
+	it("leaves server messages intact when the key is too short to be a secret", async () => {
+		server = await startLoopback((_req, res) =>
+			json(res, 401, errorEnvelope("authentication_error", "invalid_api_key", "Unknown key k.")),
+		);
+		client = createClient({ baseUrl: server.baseUrl, apiKey: "k" });
+		const error = (await client.me().catch((e: unknown) => e)) as ApiError;
+		expect(error.message).toBe("Unknown key k.");
+	});
+});
