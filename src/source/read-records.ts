@@ -1,0 +1,81 @@
+/**
+ * Streams the records of one validated file as the engine sends them. Pull-based: the next row
+ * is parsed only when the consumer asks, so a slow import holds a few rows in memory, not the file.
+ */
+
+import type { PassName, SourceRecord } from "../core/records.js";
+import { newScan, readCsvRows } from "./csv-rows.js";
+import { formatProblem, type Problem } from "./problem.js";
+import { buildBody, checkRow, isBlank, type ResolvedHeader, resolveHeader } from "./schema.js";
+
+/** The file could not be read or parsed to the end (it changed since it was validated). */
+export class SourceFileError extends Error {
+	readonly problem: Problem;
+	constructor(problem: Problem) {
+		super(formatProblem(problem));
+		this.name = "SourceFileError";
+		this.problem = problem;
+	}
+}
+
+function originalColumns(header: readonly string[], cells: readonly string[]): Record<string, string> {
+	const columns: Record<string, string> = {};
+	for (let i = 0; i < header.length && i < cells.length; i++) {
+		const name = header[i]!;
+		// A repeated header name keeps its first cell, as validation does.
+		if (!Object.hasOwn(columns, name)) columns[name] = cells[i]!;
+	}
+	return columns;
+}
+
+/**
+ * Yields one `SourceRecord` per valid row of `file`, in file order. Rows that fail their own
+ * checks are skipped (validation has reported them); cross-row rules are validation's job.
+ * Throws `SourceFileError` if the file cannot be read or parsed to the end.
+ */
+export async function* readRecords(
+	file: string,
+	pass: PassName,
+): AsyncGenerator<SourceRecord, void, undefined> {
+	const scan = newScan(0);
+	let header: ResolvedHeader | undefined;
+	let names: readonly string[] = [];
+	let usable = true;
+	let idAt = -1;
+	let emailAt = -1;
+	// Onboardings are numbered per customer over every row naming that customer, valid or not,
+	// so fixing a bad row later does not shift the keys of the rows after it.
+	const seen = new Map<string, number>();
+	const noop = (): void => {};
+	for await (const row of readCsvRows(file, scan, { hash: false })) {
+		if (header === undefined) {
+			header = resolveHeader(pass, row.cells);
+			names = row.cells;
+			usable = !header.issues.some((i) => i.column === undefined);
+			idAt = header.indexOf.get(pass === "customers" ? "external_id" : "customer_external_id") ?? -1;
+			emailAt = header.indexOf.get("email") ?? -1;
+			continue;
+		}
+		if (!usable) continue;
+		const cells = row.cells;
+		const id = cells[idAt];
+		let n = 0;
+		if (pass === "onboardings" && id !== undefined && !isBlank(id) && cells.length === header.width) {
+			n = (seen.get(id) ?? 0) + 1;
+			seen.set(id, n);
+		}
+		if (checkRow(header, cells, noop) > 0 || id === undefined) continue;
+		let key: string;
+		if (pass === "customers") key = id;
+		else if (pass === "contacts") key = `${id}/${cells[emailAt]!.toLowerCase()}`;
+		else key = `${id}/${n}`;
+		const body = buildBody(pass, header, cells);
+		const columns = originalColumns(names, cells);
+		yield pass === "customers"
+			? { pass, key, line: row.line, body, columns }
+			: { pass, key, line: row.line, parentKey: id, body, columns };
+	}
+	if (scan.failure !== undefined) {
+		throw new SourceFileError({ file, ...scan.failure });
+	}
+}

@@ -1,0 +1,427 @@
+/**
+ * The columns each input file may have, how each cell is checked, and what it becomes in the
+ * request body. Checks are plain character loops or one anchored regex where that is the clear
+ * way: they run on every cell of million-row files.
+ */
+
+import type { PassName } from "../core/records.js";
+import { showValue } from "./problem.js";
+
+export interface ColumnSpec {
+	readonly name: string;
+	readonly required?: boolean;
+	/** Returns the problem sentence for a non-empty value that is not acceptable. */
+	readonly check?: (value: string, column: string) => string | undefined;
+	/** Body field this column fills; undefined when the column is not sent as such. */
+	readonly field?: string;
+	/** Turns the checked cell into its body value (strings by default). */
+	readonly convert?: (value: string) => unknown;
+}
+
+export const CUSTOMER_STATUSES = ["onboarding", "active", "at_risk", "churned", "archived"] as const;
+export const ONBOARDING_PHASES = [
+	"before_getting_started",
+	"program_design",
+	"review",
+	"program_buildout",
+	"internal_qa",
+	"launch",
+	"completed",
+] as const;
+export const ONBOARDING_STATES = ["active", "paused", "at_risk", "waiting"] as const;
+
+export const METADATA_PREFIX = "metadata.";
+export const NAME_MAX = 255;
+export const SLUG_MAX = 64;
+export const ID_MAX = 255;
+
+/** A cell counts as empty when it holds nothing but whitespace: such cells are never sent. */
+export function isBlank(value: string): boolean {
+	if (value.length === 0) return true;
+	const c = value.charCodeAt(0);
+	// Printable ASCII first: the common case answers without trimming.
+	if (c > 32 && c < 127) return false;
+	return value.trim().length === 0;
+}
+
+function hasOuterSpace(value: string): boolean {
+	const first = value.charCodeAt(0);
+	const last = value.charCodeAt(value.length - 1);
+	return first <= 32 || last <= 32 || first === 0xa0 || last === 0xa0;
+}
+
+function maxLength(max: number) {
+	return (value: string, column: string): string | undefined =>
+		value.length > max
+			? `${column} is ${value.length} characters long, more than the ${max} allowed; shorten it.`
+			: undefined;
+}
+
+function checkId(value: string, column: string): string | undefined {
+	if (hasOuterSpace(value)) {
+		return `${column} ${showValue(value)} starts or ends with a space; remove the spaces so the ids match exactly.`;
+	}
+	return maxLength(ID_MAX)(value, column);
+}
+
+function oneOf(values: readonly string[]) {
+	const allowed = new Set(values);
+	const list = values.join(", ");
+	return (value: string, column: string): string | undefined =>
+		allowed.has(value)
+			? undefined
+			: `${column} ${showValue(value)} is not one of ${list}; use one of those or leave the cell empty.`;
+}
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+function checkSlug(value: string, column: string): string | undefined {
+	if (value.length <= SLUG_MAX && SLUG.test(value)) return undefined;
+	return `${column} ${showValue(value)} is not a valid slug (lower-case letters and digits in words joined by single hyphens, at most ${SLUG_MAX} characters, e.g. "bright-future-tech"); fix it or leave the cell empty.`;
+}
+
+function isHostLabelChar(c: number): boolean {
+	return (
+		(c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c > 127 // internationalised names
+	);
+}
+
+function checkDomain(value: string, column: string): string | undefined {
+	const scheme = value.indexOf("://");
+	if (scheme !== -1) {
+		return `${column} ${showValue(value)} has a scheme; write only the host name, e.g. "acme.com".`;
+	}
+	let ok = value.length <= 253;
+	let labelLength = 0;
+	let dots = 0;
+	for (let i = 0; ok && i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c === 46) {
+			if (labelLength === 0) ok = false;
+			labelLength = 0;
+			dots++;
+		} else if (isHostLabelChar(c)) {
+			labelLength++;
+			if (labelLength > 63) ok = false;
+		} else {
+			ok = false;
+		}
+	}
+	if (ok && labelLength > 0 && dots > 0) return undefined;
+	return `${column} ${showValue(value)} is not a bare host name (no scheme, path, port or spaces); write only the host, e.g. "acme.com".`;
+}
+
+function checkCount(value: string, column: string): string | undefined {
+	let ok = value.length <= 15;
+	for (let i = 0; ok && i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c < 48 || c > 57) ok = false;
+	}
+	if (ok) return undefined;
+	const cents = column === "mrr" ? " (mrr is in cents, e.g. 129900 for 1,299.00)" : "";
+	return `${column} ${showValue(value)} is not a whole non-negative number; write digits only${cents}, or leave the cell empty.`;
+}
+
+const BOOLEANS = new Map<string, boolean>([
+	["true", true],
+	["false", false],
+	["yes", true],
+	["no", false],
+	["1", true],
+	["0", false],
+]);
+
+export function parseBoolean(value: string): boolean | undefined {
+	return BOOLEANS.get(value) ?? BOOLEANS.get(value.toLowerCase());
+}
+
+function checkBoolean(value: string, column: string): string | undefined {
+	return parseBoolean(value) === undefined
+		? `${column} ${showValue(value)} is not a yes/no value; use true, false, yes, no, 1 or 0.`
+		: undefined;
+}
+
+// Deliberately simple: one "@", no spaces, a dotted domain. The server has the final word; this
+// catches the typos that would otherwise fail a thousand requests later.
+const EMAIL = /^[^\s@"<>(),;:]+@[^\s@"<>(),;:.]+(?:\.[^\s@"<>(),;:.]+)+$/;
+
+function checkEmail(value: string, column: string): string | undefined {
+	if (value.length <= 254 && EMAIL.test(value)) return undefined;
+	return `${column} ${showValue(value)} is not a valid address; fix the cell or remove the row.`;
+}
+
+function isDigits(value: string, from: number, to: number): boolean {
+	for (let i = from; i < to; i++) {
+		const c = value.charCodeAt(i);
+		if (c < 48 || c > 57) return false;
+	}
+	return true;
+}
+
+function daysInMonth(year: number, month: number): number {
+	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+const TIME = /^T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)$/;
+
+function checkDate(value: string, column: string): string | undefined {
+	const shape = value.length >= 10 && value[4] === "-" && value[7] === "-";
+	if (shape && isDigits(value, 0, 4) && isDigits(value, 5, 7) && isDigits(value, 8, 10)) {
+		const year = Number(value.slice(0, 4));
+		const month = Number(value.slice(5, 7));
+		const day = Number(value.slice(8, 10));
+		if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+			return `${column} ${showValue(value)} is not a real calendar date; fix the day or month (format YYYY-MM-DD, e.g. 2027-03-01).`;
+		}
+		if (value.length === 10 || TIME.test(value.slice(10))) return undefined;
+		if (/^T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(value.slice(10))) {
+			return `${column} ${showValue(value)} has a time but no time zone; add "Z" or an offset such as +02:00, or give just the date.`;
+		}
+	}
+	return `${column} ${showValue(value)} is not a date; use YYYY-MM-DD (e.g. 2027-03-01) or an ISO date-time such as 2027-03-01T09:00:00Z.`;
+}
+
+/** Labels cell → list: split on `;` or `|`, trimmed, empty pieces and repeats dropped. */
+export function parseLabels(value: string): string[] {
+	const labels: string[] = [];
+	for (const piece of value.split(/[;|]/)) {
+		const label = piece.trim();
+		if (label.length > 0 && !labels.includes(label)) labels.push(label);
+	}
+	return labels;
+}
+
+const toInteger = (value: string): number => Number(value);
+const text = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, field: name, ...extra });
+
+export const CUSTOMER_COLUMNS: readonly ColumnSpec[] = [
+	// Pivotal has no external_id field: it travels in metadata.external_id (added when the body is built).
+	{ name: "external_id", required: true, check: checkId },
+	text("name", { required: true, check: maxLength(NAME_MAX) }),
+	text("slug", { check: checkSlug }),
+	text("domain", { check: checkDomain }),
+	text("status", { check: oneOf(CUSTOMER_STATUSES) }),
+	text("plan"),
+	text("mrr", { check: checkCount, convert: toInteger }),
+	text("monthly_orders", { check: checkCount, convert: toInteger }),
+	text("hubspot_company_id"),
+	text("hubspot_deal_id"),
+	text("stripe_customer_id"),
+	text("intercom_company_id"),
+	text("slack_channel_id"),
+];
+
+export const CONTACT_COLUMNS: readonly ColumnSpec[] = [
+	{ name: "customer_external_id", required: true, check: checkId },
+	text("name", { required: true, check: maxLength(NAME_MAX) }),
+	text("email", { required: true, check: checkEmail }),
+	text("title"),
+	text("phone"),
+	text("is_primary", { check: checkBoolean, convert: (v) => parseBoolean(v) }),
+	text("labels", { convert: parseLabels }),
+];
+
+export const ONBOARDING_COLUMNS: readonly ColumnSpec[] = [
+	{ name: "customer_external_id", required: true, check: checkId },
+	text("name", { check: maxLength(NAME_MAX) }),
+	text("target_launch_date", { check: checkDate }),
+	text("phase", { check: oneOf(ONBOARDING_PHASES) }),
+	text("state", { check: oneOf(ONBOARDING_STATES) }),
+	text("notes"),
+	text("csm_id"),
+	text("se_id"),
+	text("designer_id"),
+	text("product_ops_id"),
+	text("template_id"),
+	text("waiting_on_customer", { check: checkBoolean, convert: (v) => parseBoolean(v) }),
+];
+
+export const COLUMNS: Readonly<Record<PassName, readonly ColumnSpec[]>> = {
+	customers: CUSTOMER_COLUMNS,
+	contacts: CONTACT_COLUMNS,
+	onboardings: ONBOARDING_COLUMNS,
+};
+
+/** Metadata cells stay strings: the CSV cannot say whether "007" is a number. */
+function metadataSpec(header: string): ColumnSpec {
+	return { name: header, field: header.slice(METADATA_PREFIX.length) };
+}
+
+/** One header cell, resolved: its spec, or why it is not acceptable. */
+export interface ResolvedColumn {
+	readonly index: number;
+	readonly header: string;
+	readonly spec: ColumnSpec;
+	readonly isMetadata: boolean;
+}
+
+export interface HeaderIssue {
+	readonly column?: number;
+	readonly columnName?: string;
+	readonly message: string;
+}
+
+export interface ResolvedHeader {
+	/** Accepted columns in file order (first occurrence of a duplicate only). */
+	readonly columns: readonly ResolvedColumn[];
+	/** Index in the row of each known column name present. */
+	readonly indexOf: ReadonlyMap<string, number>;
+	readonly width: number;
+	readonly issues: readonly HeaderIssue[];
+}
+
+function closest(name: string, candidates: readonly string[]): string | undefined {
+	const wanted = name.trim().toLowerCase().replaceAll(" ", "_");
+	return candidates.find((c) => c === wanted);
+}
+
+/** Checks the header row of a `pass` file and maps each cell to its column spec. */
+export function resolveHeader(pass: PassName, header: readonly string[]): ResolvedHeader {
+	const specs = COLUMNS[pass];
+	const byName = new Map(specs.map((s) => [s.name, s]));
+	const allowedList = `${specs.map((s) => s.name).join(", ")}${pass === "customers" ? ", metadata.<key>" : ""}`;
+	const columns: ResolvedColumn[] = [];
+	const indexOf = new Map<string, number>();
+	const issues: HeaderIssue[] = [];
+	const firstSeen = new Map<string, number>();
+	header.forEach((raw, index) => {
+		const column = index + 1;
+		if (isBlank(raw)) {
+			issues.push({
+				column,
+				message: `column ${column} has no name in the header row; name it or delete the column.`,
+			});
+			return;
+		}
+		const seen = firstSeen.get(raw);
+		if (seen !== undefined) {
+			issues.push({
+				column,
+				columnName: raw,
+				message: `column ${showValue(raw)} appears twice in the header (columns ${seen + 1} and ${column}); remove or rename one of them.`,
+			});
+			return;
+		}
+		firstSeen.set(raw, index);
+		const spec = byName.get(raw);
+		if (spec !== undefined) {
+			columns.push({ index, header: raw, spec, isMetadata: false });
+			indexOf.set(raw, index);
+			return;
+		}
+		if (pass === "customers" && raw.startsWith(METADATA_PREFIX)) {
+			const key = raw.slice(METADATA_PREFIX.length);
+			if (key.length === 0) {
+				issues.push({
+					column,
+					columnName: raw,
+					message: `column "metadata." has no key; name it like metadata.region.`,
+				});
+			} else if (key === "external_id") {
+				issues.push({
+					column,
+					columnName: raw,
+					message: `column "metadata.external_id" is reserved: the importer fills it from external_id; remove the column.`,
+				});
+			} else {
+				columns.push({ index, header: raw, spec: metadataSpec(raw), isMetadata: true });
+			}
+			return;
+		}
+		const guess = closest(raw, [...byName.keys()]);
+		issues.push({
+			column,
+			columnName: raw,
+			message: `column ${showValue(raw)} is not a ${pass} column${guess === undefined ? "" : ` (did you mean "${guess}"?)`}; rename or remove it. Allowed columns: ${allowedList}.`,
+		});
+	});
+	for (const spec of specs) {
+		if (spec.required === true && !indexOf.has(spec.name)) {
+			issues.push({
+				message: `required column "${spec.name}" is missing from the header row; add it.`,
+			});
+		}
+	}
+	return { columns, indexOf, width: header.length, issues };
+}
+
+/** One problem found in a single row, independent of other rows. */
+export interface CellIssue {
+	readonly column?: number;
+	readonly columnName?: string;
+	readonly message: string;
+}
+
+/**
+ * Checks one row on its own (shape, required cells, cell formats). Returns the number of issues
+ * found; each is handed to `report` so the caller decides whether to keep it.
+ */
+export function checkRow(
+	header: ResolvedHeader,
+	cells: readonly string[],
+	report: (issue: CellIssue) => void,
+): number {
+	if (cells.length !== header.width) {
+		report({
+			message: `this row has ${cells.length} cells but the header has ${header.width} columns; check for a missing cell or an unquoted comma (a cell containing a comma must be in double quotes).`,
+		});
+		return 1;
+	}
+	let issues = 0;
+	const columns = header.columns;
+	for (let i = 0; i < columns.length; i++) {
+		const col = columns[i]!;
+		const value = cells[col.index]!;
+		if (isBlank(value)) {
+			if (col.spec.required === true) {
+				issues++;
+				report({
+					column: col.index + 1,
+					columnName: col.header,
+					message: `${col.header} is empty but required; fill it in or remove the row.`,
+				});
+			}
+			continue;
+		}
+		const check = col.spec.check;
+		if (check !== undefined) {
+			const message = check(value, col.header);
+			if (message !== undefined) {
+				issues++;
+				report({ column: col.index + 1, columnName: col.header, message });
+			}
+		}
+	}
+	return issues;
+}
+
+/** The request body of a row that passed `checkRow`: empty cells left out, values converted. */
+export function buildBody(
+	pass: PassName,
+	header: ResolvedHeader,
+	cells: readonly string[],
+): Record<string, unknown> {
+	const body: Record<string, unknown> = {};
+	let metadata: Record<string, string> | undefined;
+	for (const col of header.columns) {
+		const value = cells[col.index]!;
+		if (isBlank(value)) continue;
+		if (col.isMetadata) {
+			metadata ??= {};
+			metadata[col.spec.field!] = value;
+			continue;
+		}
+		const field = col.spec.field;
+		if (field === undefined) continue;
+		const converted = col.spec.convert === undefined ? value : col.spec.convert(value);
+		// A labels cell of only separators converts to nothing: leave it out like an empty cell.
+		if (Array.isArray(converted) && converted.length === 0) continue;
+		body[field] = converted;
+	}
+	if (pass === "customers") {
+		const externalId = cells[header.indexOf.get("external_id") ?? -1] ?? "";
+		body.metadata = { external_id: externalId, ...metadata };
+	}
+	return body;
+}
