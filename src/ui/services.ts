@@ -7,6 +7,8 @@ import type { ImportDeps, ImportPlan, ImportRun, SourceFiles } from "../core/run
 export interface SourceCheck {
 	/** Rows per pass (0 for a pass without a file). */
 	readonly counts: Readonly<Record<PassName, number>>;
+	/** Hash of each file, handed to the engine so it does not read the files twice. */
+	readonly fingerprints: Readonly<Record<PassName, string | undefined>>;
 	readonly problemCount: number;
 	/** Each problem as one line, `file:line: what is wrong` (possibly only the first few). */
 	readonly problems: readonly string[];

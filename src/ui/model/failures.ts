@@ -39,35 +39,3 @@ export function flattenGroups(groups: readonly FailureGroup[]): readonly Failure
 		...group.items.map((failure) => ({ kind: "item", failure }) as const),
 	]);
 }
-
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * One CSV cell, quoted when needed. A cell a spreadsheet would run as a formula (starting with
- * = + - @ tab or CR) is neutralised with a leading single quote (OWASP CSV injection advice).
- */
-export function csvCell(value: string): string {
-	const safe = FORMULA_START.test(value) ? `'${value}` : value;
-	return /[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-/** The failures as CSV: what went wrong first, then the original cells of each row. */
-export function failuresCsv(failures: readonly FailureDetail[]): string {
-	const columnNames: string[] = [];
-	for (const f of failures) {
-		for (const name of Object.keys(f.columns)) if (!columnNames.includes(name)) columnNames.push(name);
-	}
-	const header = ["pass", "line", "key", "status", "code", "message", "field", "attempts", ...columnNames];
-	const rows = failures.map((f) => [
-		f.pass,
-		String(f.line),
-		f.key,
-		f.status === null ? "" : String(f.status),
-		f.code,
-		f.message,
-		f.field ?? "",
-		String(f.attempts),
-		...columnNames.map((name) => f.columns[name] ?? ""),
-	]);
-	return `${[header, ...rows].map((row) => row.map(csvCell).join(",")).join("\r\n")}\r\n`;
-}

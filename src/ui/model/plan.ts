@@ -24,18 +24,7 @@ export function estimatePlan(
 	return { requests, windows, estimatedMs };
 }
 
-/**
- * Concurrency to start with: what the user chose for this key before, else the bulk guide's
- * advice (4 at 60/min, 10 at 600/min), kept in 1–32.
- */
-export function defaultConcurrency(limit: number, override?: number): number {
-	if (override !== undefined) return clampConcurrency(override);
-	if (limit >= 1200) return 16;
-	if (limit >= 600) return 10;
-	if (limit >= 120) return 6;
-	return 4;
-}
-
+/** Concurrency the user may pick: 1–32. */
 export function clampConcurrency(n: number): number {
 	return Math.min(32, Math.max(1, Math.round(n)));
 }

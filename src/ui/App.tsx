@@ -1,0 +1,365 @@
+import { basename, dirname, join } from "node:path";
+import { Box, Text, useApp, useInput } from "ink";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { exitCodeFor } from "../cli/exit-codes.js";
+import { defaultConcurrency } from "../core/engine.js";
+import { ProgressStore } from "../core/progress-store.js";
+import type { PassName } from "../core/records.js";
+import type { ImportPlan, ImportRun, ImportSummary, SourceFiles } from "../core/run-types.js";
+import { writeFailuresCsv } from "../report/failures-csv.js";
+import { useIsInputActive } from "./hooks/use-is-input-active.js";
+import { useTheme } from "./hooks/use-theme.js";
+import { LiveRun } from "./LiveRun.js";
+import {
+	isFile,
+	isLikelyFor,
+	joinFolder,
+	listCheckpoints,
+	listCsvFiles,
+	resolveTyped,
+	suggestFor,
+} from "./model/files.js";
+import { clampConcurrency } from "./model/plan.js";
+import { FileStep } from "./screens/FileStep.js";
+import { type KeyReady, KeyStep } from "./screens/KeyStep.js";
+import { type PlanCheck, PlanStep } from "./screens/PlanStep.js";
+import { type ResumeChoice, ResumeStep } from "./screens/ResumeStep.js";
+import type { CheckpointInfo, UiServices, WizardPrefill } from "./services.js";
+
+/** How the TUI ended: the exit code, and lines to print once Ink has let go of the terminal. */
+export interface AppResult {
+	readonly code: number;
+	readonly message?: string | undefined;
+}
+
+export interface AppProps {
+	readonly services: UiServices;
+	readonly prefill?: WizardPrefill | undefined;
+	/** Called once, just before the app exits. */
+	readonly onResult: (result: AppResult) => void;
+}
+
+type Stage =
+	| { readonly kind: "loading" }
+	| { readonly kind: "resume"; readonly checkpoints: readonly CheckpointInfo[] }
+	| { readonly kind: "file"; readonly pass: PassName; readonly error?: string }
+	| { readonly kind: "key" }
+	| { readonly kind: "plan"; readonly check: PlanCheck }
+	| { readonly kind: "run" }
+	| { readonly kind: "failed"; readonly message: string };
+
+interface Live {
+	readonly run: ImportRun;
+	readonly store: ProgressStore;
+	readonly controller: AbortController;
+}
+
+const NEXT_FILE: Readonly<Record<PassName, PassName | undefined>> = {
+	customers: "contacts",
+	contacts: "onboardings",
+	onboardings: undefined,
+};
+
+/** The root: owns the wizard's choices, the run, `exit()` and the one AbortController. */
+export function App({ services, prefill, onResult }: AppProps) {
+	const { exit } = useApp();
+	const theme = useTheme();
+	const isActive = useIsInputActive();
+	const { folder, settings } = services;
+	const [stage, setStage] = useState<Stage>({ kind: "loading" });
+	const [names, setNames] = useState<readonly string[]>([]);
+	const [files, setFiles] = useState<Partial<Record<PassName, string>>>({});
+	const [resumeFrom, setResumeFrom] = useState<CheckpointInfo>();
+	const [isFresh, setIsFresh] = useState(false);
+	const [key, setKey] = useState<KeyReady>();
+	const [live, setLive] = useState<Live>();
+	const [summary, setSummary] = useState<ImportSummary>();
+	const [failuresCsvPath, setFailuresCsvPath] = useState<string>();
+	const isDone = useRef(false);
+
+	const finish = useCallback(
+		(result: AppResult) => {
+			if (isDone.current) return;
+			isDone.current = true;
+			onResult(result);
+			exit();
+		},
+		[exit, onResult],
+	);
+
+	// The folder: its CSV files, and any checkpoint of an unfinished import.
+	useEffect(() => {
+		let isCancelled = false;
+		(async () => {
+			settings.setLastFolder(folder);
+			const [csv, checkpointNames] = await Promise.all([listCsvFiles(folder), listCheckpoints(folder)]);
+			const found = await Promise.all(
+				checkpointNames.map((name) => services.readCheckpoint(join(folder, name)).catch(() => undefined)),
+			);
+			if (isCancelled) return;
+			setNames(csv);
+			const checkpoints = found.filter((c): c is CheckpointInfo => c !== undefined);
+			setStage(
+				checkpoints.length > 0 ? { kind: "resume", checkpoints } : { kind: "file", pass: "customers" },
+			);
+		})();
+		return () => {
+			isCancelled = true;
+		};
+	}, [folder, services, settings]);
+
+	const sourceFiles = (): SourceFiles => ({
+		customers: files.customers ?? "",
+		contacts: files.contacts,
+		onboardings: files.onboardings,
+	});
+
+	// The plan step: validate the files once the key is known.
+	useEffect(() => {
+		if (stage.kind !== "plan" || stage.check.kind !== "checking") return;
+		let isCancelled = false;
+		services.checkSources(sourceFiles()).then(
+			(check) => !isCancelled && setStage({ kind: "plan", check: { kind: "checked", check } }),
+			(error: unknown) =>
+				!isCancelled &&
+				setStage({
+					kind: "plan",
+					check: { kind: "error", message: error instanceof Error ? error.message : String(error) },
+				}),
+		);
+		return () => {
+			isCancelled = true;
+		};
+		// biome-ignore lint/correctness/useExhaustiveDependencies: the files are fixed by the time the plan step shows
+	}, [stage, services]);
+
+	const stopRun = useCallback(() => live?.controller.abort(), [live]);
+
+	useInput(
+		(input, k) => {
+			if (!(k.ctrl && input === "c")) return;
+			if (!live) return finish({ code: 2, message: "Cancelled; nothing was sent." });
+			// A second Ctrl+C while stopping leaves at once: the checkpoint is consistent at any instant.
+			if (live.controller.signal.aborted)
+				return finish(interruptedResult(live.store.getSnapshot().checkpointPath));
+			stopRun();
+		},
+		{ isActive },
+	);
+
+	const chooseResume = (choice: ResumeChoice) => {
+		if (choice.kind === "new") return setStage({ kind: "file", pass: "customers" });
+		const { sources } = choice.checkpoint;
+		setFiles({
+			...(sources.customers ? { customers: sources.customers } : {}),
+			...(sources.contacts ? { contacts: sources.contacts } : {}),
+			...(sources.onboardings ? { onboardings: sources.onboardings } : {}),
+		});
+		setResumeFrom(choice.checkpoint);
+		setIsFresh(choice.kind === "fresh");
+		setStage({ kind: "key" });
+	};
+
+	const chooseFile = async (pass: PassName, nameOrPath: string | undefined) => {
+		if (nameOrPath === undefined) {
+			const { [pass]: _dropped, ...rest } = files;
+			setFiles(rest);
+		} else {
+			const path = names.includes(nameOrPath)
+				? joinFolder(folder, nameOrPath)
+				: resolveTyped(folder, nameOrPath);
+			if (!(await isFile(path))) return setStage({ kind: "file", pass, error: `No such file: ${path}` });
+			setFiles((f) => ({ ...f, [pass]: path }));
+		}
+		const next = NEXT_FILE[pass];
+		setStage(next ? { kind: "file", pass: next } : { kind: "key" });
+	};
+
+	const startRun = (concurrency: number, check: Extract<PlanCheck, { kind: "checked" }>["check"]) => {
+		if (!key || !files.customers) return;
+		const fingerprint = key.key.fingerprint;
+		settings.setConcurrency(fingerprint, concurrency);
+		const plan: ImportPlan = {
+			files: sourceFiles(),
+			keyFingerprint: fingerprint,
+			baseUrl: services.baseUrl,
+			concurrency,
+			fresh: isFresh,
+			check: { counts: check.counts, fingerprints: check.fingerprints },
+			...(resumeFrom ? { checkpointPath: resumeFrom.path } : {}),
+			...(services.windowMs === undefined ? {} : { windowMs: services.windowMs }),
+		};
+		const controller = new AbortController();
+		const store = new ProgressStore({ now: services.now });
+		const run = services.startImport(
+			plan,
+			{ client: key.client, now: services.now },
+			{ signal: controller.signal },
+		);
+		run.subscribe((event) => {
+			store.dispatch(event);
+			if (event.type === "run-started") settings.recordRun(fingerprint, event.runId);
+		});
+		setLive({ run, store, controller });
+		setStage({ kind: "run" });
+		watch(run, run.done, store);
+	};
+
+	const watch = (run: ImportRun, done: Promise<ImportSummary>, store: ProgressStore) => {
+		done.then(
+			async (result) => {
+				if (result.outcome === "interrupted") {
+					await run.close().catch(() => undefined);
+					return finish(interruptedResult(result.checkpointPath));
+				}
+				const hasFailures = Object.values(result.passes).some((p) => p.failed + p.blocked > 0);
+				if (hasFailures && files.customers) {
+					const path = failuresPathFor(files.customers);
+					await writeFailuresCsv(path, sourceFiles(), (pass, k) => run.state(pass, k)).then(
+						() => setFailuresCsvPath(path),
+						() => setFailuresCsvPath(undefined),
+					);
+				}
+				setSummary(result);
+			},
+			(error: unknown) => {
+				store.close();
+				setStage({ kind: "failed", message: error instanceof Error ? error.message : String(error) });
+			},
+		);
+	};
+
+	useInput(
+		(input, k) => {
+			if (stage.kind === "failed" && (input === "q" || k.return || k.escape)) finish({ code: 2 });
+		},
+		{ isActive: isActive && stage.kind === "failed" },
+	);
+
+	switch (stage.kind) {
+		case "loading":
+			return <Text dimColor>Looking in {folder}…</Text>;
+		case "resume":
+			return <ResumeStep checkpoints={stage.checkpoints} onChoose={chooseResume} />;
+		case "file": {
+			const ordered = stage.pass === "customers" ? names : suggestFor(stage.pass, names, files.customers);
+			const wanted = prefill?.[stage.pass];
+			const initial =
+				files[stage.pass] !== undefined
+					? basename(files[stage.pass] ?? "")
+					: (wanted ??
+						(stage.pass === "customers" || isLikelyFor(stage.pass, ordered[0]) ? ordered[0] : undefined));
+			return (
+				<FileStep
+					key={stage.pass}
+					pass={stage.pass}
+					folder={folder}
+					names={ordered}
+					initial={initial}
+					isOptional={stage.pass !== "customers"}
+					chosen={files.customers && stage.pass !== "customers" ? basename(files.customers) : undefined}
+					error={stage.error}
+					onChoose={(name) => void chooseFile(stage.pass, name)}
+					onBack={
+						stage.pass === "customers"
+							? undefined
+							: () =>
+									setStage({ kind: "file", pass: stage.pass === "onboardings" ? "contacts" : "customers" })
+					}
+				/>
+			);
+		}
+		case "key":
+			return (
+				<KeyStep
+					envKey={services.env.PIVOTAL_API_KEY || undefined}
+					settings={settings}
+					createClient={services.createClient}
+					runId={resumeFrom?.runId}
+					onReady={(ready) => {
+						setKey(ready);
+						setStage({ kind: "plan", check: { kind: "checking" } });
+					}}
+					onBack={() => setStage({ kind: "file", pass: "customers" })}
+					onRefused={() => finish({ code: 4, message: "The API key was refused; nothing was sent." })}
+				/>
+			);
+		case "plan":
+			if (!key) return null;
+			return (
+				<PlanStep
+					files={sourceFiles()}
+					check={stage.check}
+					keyInfo={key.key}
+					windowMs={services.windowMs}
+					concurrency={clampConcurrency(
+						settings.concurrencyFor(key.key.fingerprint) ?? defaultConcurrency(key.key.limit),
+					)}
+					isResume={resumeFrom !== undefined && !isFresh}
+					isFresh={isFresh}
+					onConfirm={(c) => stage.check.kind === "checked" && startRun(c, stage.check.check)}
+					onBack={() => setStage({ kind: "key" })}
+					onQuit={() =>
+						finish({
+							code: 2,
+							message:
+								stage.check.kind === "checked" && stage.check.check.problemCount > 0
+									? `${stage.check.check.problemCount} invalid rows; nothing was sent. Fix them and run again.`
+									: "Cancelled; nothing was sent.",
+						})
+					}
+				/>
+			);
+		case "run":
+			if (!live) return null;
+			return (
+				<LiveRun
+					run={live.run}
+					store={live.store}
+					stop={stopRun}
+					summary={summary}
+					customersFile={files.customers ?? ""}
+					failuresCsvPath={failuresCsvPath}
+					now={services.now}
+					onConcurrency={(c) => key && settings.setConcurrency(key.key.fingerprint, c)}
+					onRetry={(which) => {
+						setSummary(undefined);
+						watch(live.run, live.run.retryFailed(which), live.store);
+					}}
+					onExport={async () => {
+						const path = failuresPathFor(files.customers ?? join(folder, "import"));
+						await writeFailuresCsv(path, sourceFiles(), (pass, k) => live.run.state(pass, k));
+						setFailuresCsvPath(path);
+						return path;
+					}}
+					onQuit={() => {
+						const result = summary;
+						void live.run.close().catch(() => undefined);
+						finish(
+							result
+								? { code: exitCodeFor(result) }
+								: interruptedResult(live.store.getSnapshot().checkpointPath),
+						);
+					}}
+				/>
+			);
+		case "failed":
+			return (
+				<Box flexDirection="column">
+					<Text {...theme.tint("error")}>{stage.message}</Text>
+					<Text dimColor>Nothing more was sent. Press q to quit.</Text>
+				</Box>
+			);
+	}
+}
+
+function failuresPathFor(customersFile: string): string {
+	return join(dirname(customersFile), `${basename(customersFile, ".csv")}.failures.csv`);
+}
+
+function interruptedResult(checkpointPath: string): AppResult {
+	return {
+		code: 3,
+		message: `Stopped. Progress is saved in ${checkpointPath || "the checkpoint"}.\nRun pivotal-tui in ${dirname(checkpointPath || ".")} again to resume where it left off.`,
+	};
+}

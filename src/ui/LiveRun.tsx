@@ -1,0 +1,125 @@
+import { basename } from "node:path";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { ProgressStore } from "../core/progress-store.js";
+import type { ImportRun, ImportSummary } from "../core/run-types.js";
+import { useProgress } from "./hooks/use-progress.js";
+import { clampConcurrency } from "./model/plan.js";
+import type { RunAction } from "./model/run-keys.js";
+import { FailuresScreen, type RecordRef } from "./screens/FailuresScreen.js";
+import { RunScreen } from "./screens/RunScreen.js";
+import { SummaryScreen } from "./screens/SummaryScreen.js";
+
+export interface LiveRunProps {
+	readonly run: ImportRun;
+	readonly store: ProgressStore;
+	/** Aborting it stops the run gracefully (checkpoint saved). */
+	readonly stop: () => void;
+	/** The latest summary: set when the run (or a retry round) ends. */
+	readonly summary: ImportSummary | undefined;
+	readonly customersFile: string;
+	readonly failuresCsvPath: string | undefined;
+	readonly now: () => number;
+	readonly onConcurrency: (concurrency: number) => void;
+	readonly onRetry: (which: readonly RecordRef[] | undefined) => void;
+	readonly onExport: () => Promise<string>;
+	readonly onQuit: () => void;
+}
+
+type View = "dashboard" | "failures";
+
+/** The run, its failures and its summary: everything after the wizard reads the one snapshot. */
+export function LiveRun({
+	run,
+	store,
+	stop,
+	summary,
+	customersFile,
+	failuresCsvPath,
+	now,
+	onConcurrency,
+	onRetry,
+	onExport,
+	onQuit,
+}: LiveRunProps) {
+	const snapshot = useProgress(store);
+	const [view, setView] = useState<View>("dashboard");
+	const [notice, setNotice] = useState<string>();
+	const isFinished = snapshot.status === "finished" && summary !== undefined;
+	// failures() is a fresh array each call: take it again only when the counts move.
+	// biome-ignore lint/correctness/useExhaustiveDependencies: the snapshot's counts are the change signal
+	const failures = useMemo(
+		() => run.failures(),
+		[run, snapshot.passes, snapshot.failuresByCode, snapshot.status],
+	);
+
+	useEffect(() => {
+		if (snapshot.status === "running") setView((v) => (v === "failures" ? v : "dashboard"));
+	}, [snapshot.status]);
+
+	const act = useCallback(
+		(action: Exclude<RunAction, "help">) => {
+			switch (action) {
+				case "toggle-pause":
+					if (snapshot.status === "paused" || snapshot.status === "pausing") run.resume();
+					else run.pause();
+					return;
+				case "failures":
+					setView("failures");
+					return;
+				case "more":
+				case "less": {
+					const next = clampConcurrency(snapshot.concurrency + (action === "more" ? 1 : -1));
+					run.setConcurrency(next);
+					onConcurrency(next);
+					return;
+				}
+				case "quit":
+					stop();
+					return;
+			}
+		},
+		[run, snapshot.status, snapshot.concurrency, stop, onConcurrency],
+	);
+
+	if (view === "failures") {
+		return (
+			<FailuresScreen
+				failures={failures}
+				canRetry={isFinished}
+				notice={notice}
+				onBack={() => setView("dashboard")}
+				onRetry={(which) => {
+					setNotice(undefined);
+					setView("dashboard");
+					onRetry(which);
+				}}
+				onExport={() => {
+					onExport().then(
+						(path) => setNotice(`Exported to ${path}`),
+						(error: unknown) => setNotice(`Export failed: ${String(error)}`),
+					);
+				}}
+			/>
+		);
+	}
+	if (isFinished) {
+		return (
+			<SummaryScreen
+				summary={summary}
+				snapshot={snapshot}
+				failuresCsvPath={failuresCsvPath}
+				onFailures={() => setView("failures")}
+				onQuit={onQuit}
+			/>
+		);
+	}
+	return (
+		<RunScreen
+			snapshot={snapshot}
+			now={now}
+			title={basename(customersFile)}
+			failureCount={failures.length}
+			onAction={act}
+		/>
+	);
+}

@@ -1,0 +1,43 @@
+import { render } from "ink";
+import { type AppResult, App } from "./App.js";
+import { ThemeContext } from "./hooks/use-theme.js";
+import { createTheme } from "./model/theme.js";
+import type { UiServices, WizardPrefill } from "./services.js";
+
+export interface RenderAppOptions {
+	readonly services: UiServices;
+	readonly prefill?: WizardPrefill | undefined;
+	readonly isColor: boolean;
+	/** @default process.stdin */
+	readonly stdin?: NodeJS.ReadStream;
+	/** @default process.stdout */
+	readonly stdout?: NodeJS.WriteStream;
+	/** @default process.stderr */
+	readonly stderr?: NodeJS.WriteStream;
+}
+
+/** Mounts the TUI and resolves with its result once Ink has unmounted. */
+export async function renderApp(options: RenderAppOptions): Promise<AppResult> {
+	let result: AppResult = { code: 3 };
+	const instance = render(
+		<ThemeContext.Provider value={createTheme(options.isColor)}>
+			<App
+				services={options.services}
+				prefill={options.prefill}
+				onResult={(r) => {
+					result = r;
+				}}
+			/>
+		</ThemeContext.Provider>,
+		{
+			maxFps: 15,
+			// The root handles Ctrl+C: it stops the run gracefully instead of killing the process.
+			exitOnCtrlC: false,
+			...(options.stdin ? { stdin: options.stdin } : {}),
+			...(options.stdout ? { stdout: options.stdout } : {}),
+			...(options.stderr ? { stderr: options.stderr } : {}),
+		},
+	);
+	await instance.waitUntilExit();
+	return result;
+}

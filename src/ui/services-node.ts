@@ -1,0 +1,69 @@
+import { writeFile } from "node:fs/promises";
+import { createClient } from "../api/client.js";
+import type { Settings } from "../config/settings.js";
+import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
+import { startImport } from "../core/engine.js";
+import { PASSES, type PassName } from "../core/records.js";
+import { formatProblem, validateSources } from "../source/index.js";
+import type { CheckpointInfo, UiServices } from "./services.js";
+
+export interface NodeServicesOptions {
+	readonly folder: string;
+	readonly baseUrl: string;
+	readonly env: Readonly<Record<string, string | undefined>>;
+	readonly settings: Settings;
+	/** @default Date.now */
+	readonly now?: () => number;
+	/** @default 60000 */
+	readonly windowMs?: number | undefined;
+}
+
+/** The real modules behind the TUI's injected services. */
+export function nodeServices(options: NodeServicesOptions): UiServices {
+	const now = options.now ?? Date.now;
+	return {
+		folder: options.folder,
+		baseUrl: options.baseUrl,
+		env: options.env,
+		settings: options.settings,
+		now,
+		windowMs: options.windowMs,
+		createClient: (apiKey) => createClient({ baseUrl: options.baseUrl, apiKey, now }),
+		startImport: (plan, deps, startOptions) => startImport(plan, deps, startOptions),
+		async checkSources(files) {
+			const check = await validateSources(files, { maxProblems: 50 });
+			return {
+				counts: check.counts,
+				fingerprints: check.fingerprints,
+				problemCount: check.problemCount,
+				problems: check.problems.map(formatProblem),
+			};
+		},
+		async readCheckpoint(path): Promise<CheckpointInfo | undefined> {
+			const data = await readCheckpoint(path);
+			if (!data) return undefined;
+			const counts = summarizeCheckpoint(data);
+			const sources = Object.fromEntries(
+				PASSES.map((pass) => [pass, data.header.sources[pass]?.path]),
+			) as Record<PassName, string | undefined>;
+			return {
+				path,
+				runId: data.header.runId,
+				keyFingerprint: data.header.keyFingerprint,
+				updatedAt: data.updatedAt,
+				sources,
+				counts: Object.fromEntries(
+					PASSES.map((pass) => [
+						pass,
+						{
+							done: counts[pass].done,
+							failed: counts[pass].failed,
+							total: data.header.sources[pass]?.rows ?? counts[pass].total,
+						},
+					]),
+				) as CheckpointInfo["counts"],
+			};
+		},
+		writeFile: (path, text) => writeFile(path, text, { mode: 0o600 }),
+	};
+}
