@@ -9,6 +9,8 @@ mkdirSync("dist", { recursive: true });
 const args = [
 	"vitest",
 	"run",
+	"--testTimeout=60000",
+	"--hookTimeout=60000",
 	"--dir",
 	"test",
 	"--reporter=default",

@@ -1,0 +1,65 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient } from "../../src/api/client.js";
+import { keyFingerprint } from "../../src/api/key.js";
+import { type StartOptions, startImport } from "../../src/core/engine.js";
+import type { ImportEvent } from "../../src/core/events.js";
+import type { ImportPlan, ImportRun, SourceFiles } from "../../src/core/run-types.js";
+import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/sim/index.js";
+import { type GenerateOptions, generateDataset } from "./generate.js";
+
+export const TEST_KEY = "pivotal_live_Kx81TESTkey0000a1b2";
+
+export function tempDir(prefix = "pivotal-tui-"): string {
+	return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A simulator and a dataset in a fresh folder. */
+export async function setup(
+	sim: SimulatorOptions,
+	data: Omit<GenerateOptions, "dir">,
+): Promise<{ sim: Simulator; files: SourceFiles; dir: string }> {
+	const dir = tempDir();
+	const generated = await generateDataset({ dir, ...data });
+	const files: SourceFiles = {
+		customers: generated.customers,
+		...((data.contactsPerCustomer ?? 2) > 0 ? { contacts: generated.contacts } : {}),
+		...((data.onboardingsPerCustomer ?? 1) > 0 ? { onboardings: generated.onboardings } : {}),
+	};
+	return { sim: await startSimulator({ seed: 7, ...sim }), files, dir };
+}
+
+/** Start the real engine against a simulator over loopback HTTP. */
+export function begin(
+	sim: Simulator,
+	files: SourceFiles,
+	plan: Partial<ImportPlan> = {},
+	options: StartOptions = {},
+	key = TEST_KEY,
+): { run: ImportRun; events: ImportEvent[]; client: ReturnType<typeof createClient> } {
+	const client = createClient({
+		baseUrl: sim.baseUrl,
+		apiKey: key,
+		timeouts: { headersMs: 5_000, bodyMs: 5_000 },
+	});
+	const run = startImport(
+		{ files, keyFingerprint: keyFingerprint(key), baseUrl: sim.baseUrl, ...plan },
+		{ client },
+		{ backoffBaseMs: 10, backoffCapMs: 200, ...options },
+	);
+	const events: ImportEvent[] = [];
+	run.subscribe((event) => events.push(event));
+	return { run, events, client };
+}
+
+/** Customers, contacts and onboardings the simulator holds, and how many were created twice. */
+export function simTotals(sim: Simulator) {
+	const state = sim.state();
+	return {
+		customers: state.customers.filter((c) => !c.deleted).length,
+		contacts: state.contacts.filter((c) => !c.deleted).length,
+		onboardings: state.onboardings.filter((c) => !c.deleted).length,
+		duplicates: sim.duplicates().total,
+	};
+}
