@@ -208,7 +208,8 @@ export async function handleApi(
 	if (method === "POST" && req.headers["idempotency-key"] !== undefined) {
 		const header = req.headers["idempotency-key"];
 		const idemKey = Array.isArray(header) ? (header[0] ?? "") : header;
-		const length = Buffer.byteLength(idemKey);
+		// Node decodes header bytes as latin1, so this counts the bytes that were on the wire.
+		const length = Buffer.byteLength(idemKey, "latin1");
 		if (length === 0 || length > 255) {
 			return sendError(
 				new SimError(
