@@ -115,6 +115,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 	});
 
 	// The plan step: validate the files once the key is known.
+	// biome-ignore lint/correctness/useExhaustiveDependencies: the files are fixed by the time the plan step shows
 	useEffect(() => {
 		if (stage.kind !== "plan" || stage.check.kind !== "checking") return;
 		let isCancelled = false;
@@ -130,7 +131,6 @@ export function App({ services, prefill, onResult }: AppProps) {
 		return () => {
 			isCancelled = true;
 		};
-		// biome-ignore lint/correctness/useExhaustiveDependencies: the files are fixed by the time the plan step shows
 	}, [stage, services]);
 
 	const stopRun = useCallback(() => live?.controller.abort(), [live]);
@@ -242,7 +242,15 @@ export function App({ services, prefill, onResult }: AppProps) {
 		case "resume":
 			return <ResumeStep checkpoints={stage.checkpoints} onChoose={chooseResume} />;
 		case "file": {
-			const ordered = stage.pass === "customers" ? names : suggestFor(stage.pass, names, files.customers);
+			const ordered =
+				stage.pass === "customers"
+					? names
+					: suggestFor(
+							stage.pass,
+							names,
+							files.customers,
+							stage.pass === "onboardings" && files.contacts ? [files.contacts] : [],
+						);
 			const wanted = prefill?.[stage.pass];
 			const initial =
 				files[stage.pass] !== undefined
@@ -276,6 +284,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 					settings={settings}
 					createClient={services.createClient}
 					runId={resumeFrom?.runId}
+					windowMs={services.windowMs}
 					onReady={(ready) => {
 						setKey(ready);
 						setStage({ kind: "plan", check: { kind: "checking" } });

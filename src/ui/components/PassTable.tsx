@@ -27,7 +27,7 @@ export function PassTable({ snapshot, barWidth = 12 }: PassTableProps) {
 	return (
 		<Box flexDirection="column">
 			<Text dimColor>
-				{cell("pass", 12)}
+				{cell("pass", 14)}
 				{NUMBERS.map(([name, width]) => rcell(name, width)).join("")}
 				{"  progress"}
 			</Text>
@@ -38,7 +38,7 @@ export function PassTable({ snapshot, barWidth = 12 }: PassTableProps) {
 				return (
 					<Text key={pass}>
 						<Text bold={isCurrent}>
-							{cell(`${isCurrent ? "▸" : p.status === "finished" ? "✓" : " "} ${pass}`, 12)}
+							{cell(`${isCurrent ? "▸" : p.status === "finished" ? "✓" : " "} ${pass}`, 14)}
 						</Text>
 						{rcell(formatCount(v.total), 7)}
 						<Text {...theme.tint("ok")}>{rcell(formatCount(v.done), 7)}</Text>

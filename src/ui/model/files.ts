@@ -54,14 +54,16 @@ const HINTS: Readonly<Record<PassName, readonly string[]>> = {
 
 /**
  * The files of `names` ordered for the `pass` step: those whose name suggests the pass first, then
- * those sharing the customers file's stem (siblings), then the rest. The customers file is left out.
+ * those sharing the customers file's stem (siblings), then the rest. Files already chosen are left out.
  */
 export function suggestFor(
 	pass: PassName,
 	names: readonly string[],
 	customersFile?: string,
+	taken: readonly string[] = [],
 ): readonly string[] {
 	const chosen = customersFile ? basename(customersFile) : undefined;
+	const isTaken = new Set(taken.map((path) => basename(path)));
 	const stem = chosen?.replace(/\.csv$/i, "").replace(/[-_.]?(customers?|companies|accounts?)$/i, "");
 	const score = (name: string): number => {
 		const lower = name.toLowerCase();
@@ -70,7 +72,7 @@ export function suggestFor(
 		return stem && lower.startsWith(stem.toLowerCase()) ? 2 : 3;
 	};
 	return names
-		.filter((name) => name !== chosen)
+		.filter((name) => name !== chosen && !isTaken.has(name))
 		.map((name, index) => ({ name, index, score: score(name) }))
 		.sort((a, b) => a.score - b.score || a.index - b.index)
 		.map((e) => e.name);

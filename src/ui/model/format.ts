@@ -49,3 +49,8 @@ export function clockTime(at: number): string {
 	const d = new Date(at);
 	return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
 }
+
+/** `min` for Pivotal's 60 s window, else `10s window` (a simulator's compressed one). */
+export function windowLabel(windowMs: number): string {
+	return windowMs === 60_000 ? "min" : `${formatDuration(windowMs)} window`;
+}

@@ -8,7 +8,7 @@ import { type Choice, ChoiceList } from "../components/ChoiceList.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
 import { useTheme } from "../hooks/use-theme.js";
-import { formatCount } from "../model/format.js";
+import { formatCount, windowLabel } from "../model/format.js";
 import { type VerifiedKey, verifyKey } from "../model/verify-key.js";
 
 type Source = "env" | "saved" | "pasted";
@@ -47,6 +47,8 @@ export interface KeyStepProps {
 	readonly createClient: (apiKey: string) => PivotalClient;
 	/** The run being resumed: a key last used for another run is warned about. */
 	readonly runId?: string | undefined;
+	/** The server's rate-limit window, to say "600/min". @default 60000 */
+	readonly windowMs?: number | undefined;
 	readonly onReady: (ready: KeyReady) => void;
 	readonly onBack?: (() => void) | undefined;
 	/** The user gave up after the server refused the key (exit 4). */
@@ -54,7 +56,16 @@ export interface KeyStepProps {
 }
 
 /** Pick or paste the key (shown masked only), verify it with `GET /me`, show who it is. */
-export function KeyStep({ envKey, settings, createClient, runId, onReady, onBack, onRefused }: KeyStepProps) {
+export function KeyStep({
+	envKey,
+	settings,
+	createClient,
+	runId,
+	windowMs = 60_000,
+	onReady,
+	onBack,
+	onRefused,
+}: KeyStepProps) {
 	const theme = useTheme();
 	const isActive = useIsInputActive();
 	const [saved, setSaved] = useState(() => settings.savedKeys());
@@ -188,7 +199,12 @@ export function KeyStep({ envKey, settings, createClient, runId, onReady, onBack
 				</>
 			) : null}
 			{phase.kind === "verified" ? (
-				<VerifiedPanel phase={phase} runId={runId} lastRun={settings.runFor(phase.key.fingerprint)} />
+				<VerifiedPanel
+					phase={phase}
+					runId={runId}
+					lastRun={settings.runFor(phase.key.fingerprint)}
+					window={windowLabel(windowMs)}
+				/>
 			) : null}
 		</Box>
 	);
@@ -198,7 +214,9 @@ function VerifiedPanel({
 	phase,
 	runId,
 	lastRun,
+	window,
 }: {
+	readonly window: string;
 	readonly phase: Extract<Phase, { kind: "verified" }>;
 	readonly runId: string | undefined;
 	readonly lastRun: string | undefined;
@@ -215,7 +233,7 @@ function VerifiedPanel({
 			<Text>
 				{"  "}
 				{key.isTest ? "test key (no outbound side effects)" : "LIVE key (real writes)"} · limit{" "}
-				{formatCount(key.limit)}/window · tier {key.tier}
+				{formatCount(key.limit)}/{window} · tier {key.tier}
 			</Text>
 			{isOtherRun ? (
 				<Text {...theme.tint("warn")}>

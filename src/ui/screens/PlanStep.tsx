@@ -7,7 +7,7 @@ import type { SourceFiles } from "../../core/run-types.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
 import { useTheme } from "../hooks/use-theme.js";
-import { cell, formatCount, formatDuration, rcell } from "../model/format.js";
+import { cell, formatCount, formatDuration, rcell, windowLabel } from "../model/format.js";
 import { clampConcurrency, estimatePlan } from "../model/plan.js";
 import type { VerifiedKey } from "../model/verify-key.js";
 import type { SourceCheck } from "../services.js";
@@ -63,7 +63,7 @@ export function PlanStep({
 		{ isActive },
 	);
 
-	const window = windowMs === 60_000 ? "min" : `${formatDuration(windowMs)} window`;
+	const window = windowLabel(windowMs);
 	return (
 		<Box flexDirection="column">
 			<StepHeader

@@ -47,12 +47,19 @@ export function SummaryScreen({
 		{ isActive },
 	);
 	const codes = Object.entries(summary.failuresByCode).sort((a, b) => b[1] - a[1]);
-	const isClean = summary.outcome === "completed" && codes.length === 0;
+	const failed = PASSES.reduce((n, pass) => n + summary.passes[pass].failed, 0);
+	const blocked = PASSES.reduce((n, pass) => n + summary.passes[pass].blocked, 0);
+	const isClean = summary.outcome === "completed" && failed + blocked === 0;
+	const headline = isClean
+		? "✓ Every record is in Pivotal."
+		: summary.outcome === "completed"
+			? `Finished: ${failed} failed, ${blocked} blocked by a failed parent. Review them with f.`
+			: `Stopped early: ${summary.outcome}`;
 	return (
 		<Box flexDirection="column">
 			<StepHeader title="Summary" step="4/4" />
 			<Text bold {...theme.tint(isClean ? "ok" : "warn")}>
-				{isClean ? "✓ Every record is in Pivotal." : `Finished: ${summary.outcome}`}
+				{headline}
 				{summary.message ? ` — ${summary.message}` : ""}
 			</Text>
 			<Box marginTop={1} flexDirection="column">
