@@ -7,6 +7,7 @@
  * - `read-failed` / `write-failed`: the file system refused (`errno` holds `EACCES`, `ENOSPC`, …).
  *   After `write-failed` the update that failed is not in the checkpoint; stop and resume later.
  * - `invalid-header`: the header given to a new checkpoint would store something unsafe.
+ * - `locked`: another running pivotal-tui has the checkpoint open.
  * - `closed`: the store was used after `close()`.
  */
 export type CheckpointErrorCode =
@@ -16,6 +17,7 @@ export type CheckpointErrorCode =
 	| "read-failed"
 	| "write-failed"
 	| "invalid-header"
+	| "locked"
 	| "closed";
 
 export class CheckpointError extends Error {

@@ -25,6 +25,8 @@ export interface CheckpointStoreInit {
 	 * backup: until a good main file is in place, the backup is the only good copy.
 	 */
 	readonly rotateBackup: boolean;
+	/** Releases `<path>.lock`; called once, by `close()`. */
+	readonly unlock: () => void;
 }
 
 /**
@@ -60,6 +62,7 @@ export class CheckpointStore {
 	#snapshotRecords = 0;
 	#updatedAt: number;
 	#rotateBackup: boolean;
+	readonly #unlock: () => void;
 	#closed = false;
 
 	/** @internal Use `openCheckpoint`, which loads, validates and first compacts the file. */
@@ -70,6 +73,7 @@ export class CheckpointStore {
 		this.#now = init.now;
 		this.#compactEvery = init.compactEvery;
 		this.#rotateBackup = init.rotateBackup;
+		this.#unlock = init.unlock;
 		this.#records = {} as Record<PassName, Map<string, RecordState>>;
 		this.#tallies = {} as Record<PassName, Tally>;
 		for (const pass of PASSES) {
@@ -202,7 +206,7 @@ export class CheckpointStore {
 		this.#reopen();
 	}
 
-	/** Compacts, makes the file durable and closes it. Later calls do nothing. */
+	/** Compacts, makes the file durable, closes it and releases the lock. Later calls do nothing. */
 	async close(): Promise<void> {
 		if (this.#closed) return;
 		try {
@@ -226,6 +230,7 @@ export class CheckpointStore {
 			const fd = this.#fd;
 			this.#fd = undefined;
 			if (fd !== undefined) bestEffort(() => this.#fs.closeSync(fd));
+			this.#unlock();
 		}
 	}
 

@@ -9,6 +9,7 @@ import {
 } from "./checkpoint-format.js";
 import { CheckpointStore, DEFAULT_COMPACT_EVERY } from "./checkpoint-store.js";
 import { type CheckpointFileSystem, nodeFileSystem, writeAll } from "./file-system.js";
+import { acquireLock } from "./lock-file.js";
 
 export interface ReadOptions {
 	/**
@@ -61,8 +62,10 @@ export interface OpenResult {
  * header when there is none. Either way the file is compacted before this resolves, which also
  * proves it writable before any request is sent.
  *
+ * Holds `<path>.lock` until `store.close()`.
+ *
  * Rejects with `CheckpointError`: `corrupt` (and no usable backup), `not-a-checkpoint`,
- * `unsupported-version`, `read-failed`, `write-failed`, `invalid-header`.
+ * `unsupported-version`, `read-failed`, `write-failed`, `invalid-header`, `locked`.
  */
 export async function openCheckpoint(
 	options: OpenOptions & { readonly create: () => CheckpointHeader },
@@ -74,7 +77,26 @@ export async function openCheckpoint(
 	if (!Number.isInteger(compactEvery) || compactEvery < 1) {
 		throw new TypeError(`Expected compactEvery to be a positive integer, got ${compactEvery}`);
 	}
-	const init = { path, fs, now, compactEvery };
+	const unlock = acquireLock(fs, path);
+	try {
+		return openLocked({ ...options, fs, now, compactEvery }, unlock);
+	} catch (error) {
+		unlock();
+		throw error;
+	}
+}
+
+function openLocked(
+	options: OpenOptions & {
+		readonly create: () => CheckpointHeader;
+		readonly fs: CheckpointFileSystem;
+		readonly now: () => number;
+		readonly compactEvery: number;
+	},
+	unlock: () => void,
+): OpenResult {
+	const { path, fs, now } = options;
+	const init = { path, fs, now, compactEvery: options.compactEvery, unlock };
 
 	if (options.fresh === true) {
 		const stamp = timestamp(now);

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -165,6 +166,23 @@ describe("openCheckpoint and readCheckpoint", () => {
 		expect(() => store.set("customers", "c1", sent())).toThrow(
 			expect.objectContaining({ name: "CheckpointError", code: "closed" }),
 		);
+	});
+});
+
+describe("the lock", () => {
+	it("refuses a checkpoint another running process has open, and takes over a dead one's", async () => {
+		fs.writeFileSync(`${path}.lock`, `${process.ppid}\n`);
+		const error = await openCheckpoint({ path, create: () => header() }).catch((e: unknown) => e);
+		expect(error).toMatchObject({ name: "CheckpointError", code: "locked" });
+		expect((error as Error).message).toContain(`pid ${process.ppid}`);
+		expect(fs.existsSync(path)).toBe(false);
+
+		const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+		fs.writeFileSync(`${path}.lock`, `${dead}\n`);
+		const { store } = await openCheckpoint({ path, create: () => header() });
+		expect(fs.readFileSync(`${path}.lock`, "utf8")).toBe(`${process.pid}\n`);
+		await store.close();
+		expect(fs.existsSync(`${path}.lock`)).toBe(false);
 	});
 });
 
