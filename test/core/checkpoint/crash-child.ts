@@ -5,13 +5,7 @@
  */
 import { writeSync } from "node:fs";
 import { openCheckpoint } from "../../../src/core/checkpoint/index.js";
-import { PASSES } from "../../../src/core/records.js";
-
-export const CHILD_KEYS = 30;
-
-export function keyOf(i: number): { pass: (typeof PASSES)[number]; key: string } {
-	return { pass: PASSES[i % PASSES.length] ?? "customers", key: `k${i % CHILD_KEYS}` };
-}
+import { keyOf } from "./crash-keys.js";
 
 async function main(path: string, start: number): Promise<void> {
 	const { store } = await openCheckpoint({
@@ -35,5 +29,10 @@ async function main(path: string, start: number): Promise<void> {
 	}
 }
 
+// Only ever run as a script (nothing imports this file), but refuse arguments it does not expect.
 const [path, start] = process.argv.slice(2);
-if (path !== undefined && start !== undefined) await main(path, Number(start));
+if (path === undefined || !/^\d+$/.test(start ?? "")) {
+	process.stderr.write("usage: crash-child <checkpoint path> <start index>\n");
+	process.exit(2);
+}
+await main(path, Number(start));

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openCheckpoint, readCheckpoint } from "../../../src/core/checkpoint/index.js";
-import { keyOf } from "./crash-child.js";
+import { keyOf } from "./crash-keys.js";
 import { tempDir } from "./helpers.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
