@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import pLimit, { type LimitFunction } from "p-limit";
 import { ApiError, NetworkError } from "../api/errors.js";
 import type { ApiOk, Customer, ListPage, Onboarding, RateLimit } from "../api/types.js";
@@ -125,6 +126,8 @@ class ImportEngine implements ImportRun {
 			backoffBaseMs: options.backoffBaseMs ?? 500,
 			backoffCapMs: options.backoffCapMs ?? 30_000,
 		};
+		// Every waiting record listens for the stop: many listeners on one signal is the design.
+		setMaxListeners(0, this.#stopController.signal);
 		this.#governor = new Governor({ windowMs: plan.windowMs ?? 60_000, now: this.#now });
 		this.#isUserConcurrency = plan.concurrency !== undefined;
 		this.#limit = pLimit(Math.max(1, plan.concurrency ?? 1));

@@ -1,0 +1,161 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { readCheckpoint } from "../../src/core/checkpoint/index.js";
+import type { Simulator } from "../../src/sim/index.js";
+import { runCli, startCli } from "../support/cli.js";
+import { setup, simTotals, TEST_KEY } from "../support/import-harness.js";
+
+const sims: Simulator[] = [];
+afterEach(async () => {
+	await Promise.all(sims.splice(0).map((s) => s.close()));
+});
+
+async function prepared(...args: Parameters<typeof setup>) {
+	const ready = await setup(...args);
+	sims.push(ready.sim);
+	return ready;
+}
+
+function importArgs(files: {
+	customers: string;
+	contacts?: string | undefined;
+	onboardings?: string | undefined;
+}) {
+	return [
+		"import",
+		files.customers,
+		...(files.contacts ? ["--contacts", files.contacts] : []),
+		...(files.onboardings ? ["--onboardings", files.onboardings] : []),
+		"--yes",
+	];
+}
+
+describe("pivotal-tui import (the built binary)", () => {
+	it("imports 300 customers with contacts and onboardings exactly once through faults, exit 0", async () => {
+		const { sim, files } = await prepared(
+			{ rateLimit: 100_000, faults: { serverError: 0.05, reset: 0.03, serverErrorAfter: 0.03 } },
+			{ customers: 300, contactsPerCustomer: 2, onboardingsPerCustomer: 1, withSlugs: "some" },
+		);
+		const result = await runCli([...importArgs(files), "--concurrency", "16"], {
+			env: { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl },
+		});
+		expect(result.stderr).toBe("");
+		expect(result.code).toBe(0);
+		expect(result.stdout).toMatch(/every record is in Pivotal/);
+		expect(simTotals(sim)).toEqual({ customers: 300, contacts: 600, onboardings: 300, duplicates: 0 });
+		expect(sim.counters().faultsInjected["5xx-after"]).toBeGreaterThan(0);
+	});
+
+	it("survives SIGKILL at random moments: every checkpoint loads and the end state is exactly once", async () => {
+		const { sim, files } = await prepared(
+			{ rateLimit: 100_000, faults: { latencyMinMs: 10, latencyMaxMs: 30, serverErrorAfter: 0.02 } },
+			{ customers: 200, contactsPerCustomer: 2, onboardingsPerCustomer: 1, withSlugs: "some" },
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const checkpoint = `${files.customers}.checkpoint.json`;
+		let kills = 0;
+		let postsAtLastKill = -1;
+		for (let round = 0; round < 20 && kills < 6; round++) {
+			const { result } = startCli([...importArgs(files), "--concurrency", "4"], {
+				env,
+				killAfterMs: 400 + Math.floor(Math.random() * 1100),
+			});
+			const outcome = await result;
+			if (outcome.signal === "SIGKILL") {
+				// Loads without throwing, whatever instant the kill hit (none yet if it hit during start-up).
+				const data = await readCheckpoint(checkpoint);
+				if (data) {
+					kills += 1;
+					expect(data.header.keyFingerprint).toMatch(/^sha256:/);
+				}
+				expect(sim.counters().posts).toBeGreaterThanOrEqual(postsAtLastKill);
+				postsAtLastKill = sim.counters().posts;
+			} else {
+				expect(outcome.code).toBe(0);
+				break;
+			}
+		}
+		expect(kills).toBeGreaterThanOrEqual(5);
+		const last = await runCli(importArgs(files), { env });
+		expect(last.code).toBe(0);
+		expect(simTotals(sim)).toEqual({ customers: 200, contacts: 400, onboardings: 200, duplicates: 0 });
+	});
+
+	it("never writes or prints the API key, even when rows fail", async () => {
+		const { sim, files, dir } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 30, contactsPerCustomer: 1, onboardingsPerCustomer: 1 },
+		);
+		sim.pushFault({
+			method: "POST",
+			route: "/customers",
+			times: 3,
+			status: 400,
+			code: "invalid_domain",
+			field: "domain",
+		});
+		sim.pushFault({ method: "POST", route: "/onboardings", times: 2, status: 500, code: "internal_error" });
+		const failures = join(dir, "failures.csv");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const human = await runCli([...importArgs(files), "--failures-csv", failures, "--verbose"], { env });
+		expect(human.code).toBe(1);
+		const json = await runCli([...importArgs(files), "--json"], { env });
+		expect(json.code).toBe(1);
+		const summary = JSON.parse(json.stdout.trim().split("\n").at(-1) ?? "{}");
+		expect(summary).toMatchObject({ type: "summary", outcome: "completed" });
+		expect(readFileSync(failures, "utf8")).toMatch(/invalid_domain/);
+		const secret = TEST_KEY.slice("pivotal_".length);
+		for (const text of [human.stdout, human.stderr, json.stdout, json.stderr])
+			expect(text).not.toContain(secret);
+		for (const name of readdirSync(dir)) {
+			const path = join(dir, name);
+			if (statSync(path).isFile()) expect(readFileSync(path, "utf8"), name).not.toContain(secret);
+		}
+	});
+
+	it("exits 4 with a clear sentence when the key is refused, and sends no record", async () => {
+		const { sim, files } = await prepared(
+			{ rateLimit: 100_000, keys: ["pivotal_live_someOtherKey123456"] },
+			{ customers: 5, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const result = await runCli(importArgs(files), {
+			env: { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl },
+		});
+		expect(result.code).toBe(4);
+		expect(result.stderr).toMatch(/API key was refused \(401 invalid_api_key\)/);
+		expect(result.stderr).not.toMatch(/\n\s+at /);
+		expect(sim.counters().posts).toBe(0);
+	});
+
+	it("--dry-run validates and estimates without a request", async () => {
+		const { sim, files } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 50, contactsPerCustomer: 2, onboardingsPerCustomer: 1 },
+		);
+		const result = await runCli([...importArgs(files), "--dry-run"], {
+			env: { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl },
+		});
+		expect(result.code).toBe(0);
+		expect(result.stdout).toMatch(/50 customers, 100 contacts, 50 onboardings: 200 requests/);
+		expect(sim.counters().requests).toBe(0);
+	});
+
+	it("refuses to resume a checkpoint whose source changed, unless --fresh", async () => {
+		const { sim, files } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 10, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		expect((await runCli(importArgs(files), { env })).code).toBe(0);
+		const { appendFileSync } = await import("node:fs");
+		appendFileSync(files.customers, "cus-extra-1,Extra Co,,,,,,,,\n");
+		const refused = await runCli(importArgs(files), { env });
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toMatch(/customers file changed.*--fresh/);
+		const fresh = await runCli([...importArgs(files), "--fresh"], { env });
+		expect(fresh.code).toBe(0);
+		// A fresh run has a new run id, so the ten customers it finds by slug are adopted, not created twice.
+		expect(simTotals(sim)).toMatchObject({ customers: 11, duplicates: 0 });
+	});
+});
