@@ -44,10 +44,13 @@ export function ChoiceList<T>({
 
 	useInput(
 		(input, key) => {
-			if (key.upArrow) setIndex(Math.max(0, safeIndex - 1));
-			else if (key.downArrow) setIndex(Math.min(choices.length - 1, safeIndex + 1));
-			else if (key.pageUp) setIndex(Math.max(0, safeIndex - visibleCount));
-			else if (key.pageDown) setIndex(Math.min(choices.length - 1, safeIndex + visibleCount));
+			// Functional updates: several keys can arrive before the next render.
+			const move = (delta: number) =>
+				setIndex((i) => Math.max(0, Math.min(choices.length - 1, Math.min(i, choices.length - 1) + delta)));
+			if (key.upArrow) move(-1);
+			else if (key.downArrow) move(1);
+			else if (key.pageUp) move(-visibleCount);
+			else if (key.pageDown) move(visibleCount);
 			else if (key.return) {
 				if (highlighted !== undefined) onSelect(highlighted);
 			} else onKey?.(input, key, highlighted);

@@ -50,10 +50,13 @@ export function FailuresScreen({
 
 	useInput(
 		(input, key) => {
-			if (key.upArrow || input === "k") setCursor(Math.max(0, index - 1));
-			else if (key.downArrow || input === "j") setCursor(Math.min(items.length - 1, index + 1));
-			else if (key.pageUp) setCursor(Math.max(0, index - 5));
-			else if (key.pageDown) setCursor(Math.min(items.length - 1, index + 5));
+			// Functional updates: several keys can arrive before the next render.
+			const move = (delta: number) =>
+				setCursor((c) => Math.max(0, Math.min(items.length - 1, Math.min(c, items.length - 1) + delta)));
+			if (key.upArrow || input === "k") move(-1);
+			else if (key.downArrow || input === "j") move(1);
+			else if (key.pageUp) move(-5);
+			else if (key.pageDown) move(5);
 			else if (input === " " && selected) {
 				const next = new Set(marked);
 				if (next.has(id(selected))) next.delete(id(selected));
