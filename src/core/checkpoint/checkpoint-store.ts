@@ -5,6 +5,7 @@ import {
 	type CheckpointCounters,
 	type CheckpointData,
 	type CheckpointHeader,
+	isRecordState,
 	serializeSnapshot,
 } from "./checkpoint-format.js";
 import { bestEffort, type CheckpointFileSystem, fsyncDirectoryOf, writeAll } from "./file-system.js";
@@ -94,11 +95,13 @@ export class CheckpointStore {
 	 * update is in the file (written to the OS: a process kill cannot lose it). Throws
 	 * `CheckpointError` `write-failed` when the file system refuses; the update is then not
 	 * recorded, and the caller should stop. A compaction failure also throws `write-failed`, with
-	 * the update already recorded.
+	 * the update already recorded. Throws `TypeError`, writing nothing, for a malformed state.
 	 */
 	set(pass: PassName, key: string, state: RecordState): void {
 		const records = this.#recordsOf(pass);
 		if (typeof key !== "string") throw new TypeError(`Expected a string record key, got ${String(key)}`);
+		// A state the loader would reject must never reach the file: it would make it unloadable.
+		if (!isRecordState(state)) throw new TypeError(`Expected a record state, got ${JSON.stringify(state)}`);
 		this.#assertOpen();
 		const t = this.#now();
 		const line =

@@ -9,6 +9,7 @@ import {
 	readCheckpoint,
 	summarizeCheckpoint,
 } from "../../../src/core/checkpoint/index.js";
+import type { RecordState } from "../../../src/core/records.js";
 import { blocked, created, existed, failed, header, linesOf, sent, tempDir } from "./helpers.js";
 
 let dir: string;
@@ -157,6 +158,15 @@ describe("openCheckpoint and readCheckpoint", () => {
 		const text = fs.readFileSync(path, "utf8");
 		expect(text).toContain("sha256:0123456789abcdef");
 		expect(text).not.toMatch(/pivotal_(test_)?[A-Za-z0-9]/);
+	});
+
+	it("refuses a malformed state rather than write a line the loader would reject", async () => {
+		const { store } = await openCheckpoint({ path, create: () => header() });
+		const bad = { s: "failed", status: undefined, code: "x", message: "y", attempts: 1, retryable: false };
+		expect(() => store.set("customers", "c1", bad as unknown as RecordState)).toThrow(TypeError);
+		expect(linesOf(path)).toHaveLength(1);
+		expect(store.count("customers").total).toBe(0);
+		await store.close();
 	});
 
 	it("refuses use after close", async () => {
