@@ -21,7 +21,7 @@ function integer(
 	flag: string,
 	value: string | undefined,
 	min: number,
-	max = Number.MAX_SAFE_INTEGER,
+	max = 1_000_000_000,
 ): number | undefined {
 	if (value === undefined) return undefined;
 	if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
@@ -35,6 +35,22 @@ function seconds(flag: string, value: string | undefined): number | undefined {
 	const n = /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
 	if (!(n > 0)) throw new UsageError(`--${flag} must be a positive number of seconds, got "${value}".`);
 	return Math.round(n * 1000);
+}
+
+/** parseArgs messages span several lines; the user gets one sentence naming the flag or argument. */
+function describeParseError(error: unknown): string {
+	const message = error instanceof Error ? error.message : String(error);
+	const name = /'([^']+)'/.exec(message)?.[1] ?? "";
+	switch ((error as { code?: string }).code) {
+		case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+			return `Unknown flag ${name}; run "pivotal-tui sim --help" to see the flags.`;
+		case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+			return `Flag ${name} needs a value (write ${name}=VALUE if the value starts with a dash).`;
+		case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+			return `Unexpected argument "${name}"; "pivotal-tui sim" takes flags only.`;
+		default:
+			return `${message.split("\n")[0]} ${SIM_USAGE}`;
+	}
 }
 
 function parseOptions(argv: string[]): SimulatorOptions | "help" {
@@ -57,8 +73,7 @@ function parseOptions(argv: string[]): SimulatorOptions | "help" {
 			},
 		}));
 	} catch (error) {
-		// parseArgs messages are already one sentence naming the flag; keep them, add the usage.
-		throw new UsageError(`${error instanceof Error ? error.message : String(error)} ${SIM_USAGE}`);
+		throw new UsageError(describeParseError(error));
 	}
 	if (values.help === true) return "help";
 	const str = (k: string): string | undefined =>
