@@ -90,6 +90,7 @@ class ImportEngine implements ImportRun {
 	readonly #now: () => number;
 	readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 	readonly #random: () => number;
+	readonly #checkpointFs: ImportDeps["checkpointFs"];
 	readonly #options: Required<Omit<StartOptions, "signal">>;
 	readonly #listeners = new Set<(event: ImportEvent) => void>();
 	readonly #governor: Governor;
@@ -120,6 +121,7 @@ class ImportEngine implements ImportRun {
 		this.#now = deps.now ?? Date.now;
 		this.#sleep = deps.sleep ?? defaultSleep;
 		this.#random = deps.random ?? Math.random;
+		this.#checkpointFs = deps.checkpointFs;
 		this.#options = {
 			circuitBreaker: options.circuitBreaker ?? { threshold: 25, action: "stop" },
 			maxAttempts: options.maxAttempts ?? 8,
@@ -283,6 +285,7 @@ class ImportEngine implements ImportRun {
 			path,
 			fresh: this.#plan.fresh ?? false,
 			create: () => header,
+			...(this.#checkpointFs ? { fs: this.#checkpointFs } : {}),
 		});
 		this.#resumed = opened.resumed;
 		if (opened.recoveredFrom) {

@@ -1,4 +1,5 @@
 import type { PivotalClient } from "../api/types.js";
+import type { CheckpointFileSystem } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
 import type { PassName, RecordState } from "./records.js";
 
@@ -46,6 +47,12 @@ export interface ImportDeps {
 	readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 	/** @default Math.random */
 	readonly random?: () => number;
+	/**
+	 * File-system functions of the checkpoint, for tests that simulate a full disk or a
+	 * read-only mount (as root, a chmod cannot).
+	 * @default node:fs
+	 */
+	readonly checkpointFs?: CheckpointFileSystem;
 }
 
 /** One failed record, as the failures screen and the failures CSV show it. */
