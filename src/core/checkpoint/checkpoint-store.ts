@@ -1,10 +1,10 @@
 import { PASSES, type PassName, type RecordState } from "../records.js";
 import { CheckpointError, writeFailed } from "./checkpoint-error.js";
 import {
-	COUNTER_NAME,
 	type CheckpointCounters,
 	type CheckpointData,
 	type CheckpointHeader,
+	COUNTER_NAME,
 	isRecordState,
 	serializeSnapshot,
 } from "./checkpoint-format.js";
