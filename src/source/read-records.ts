@@ -47,33 +47,35 @@ export async function* readRecords(
 	// so fixing a bad row later does not shift the keys of the rows after it.
 	const seen = new Map<string, number>();
 	const noop = (): void => {};
-	for await (const row of readCsvRows(file, scan, { hash: false })) {
-		if (header === undefined) {
-			header = resolveHeader(pass, row.cells);
-			names = row.cells;
-			usable = !header.issues.some((i) => i.column === undefined);
-			idAt = header.indexOf.get(pass === "customers" ? "external_id" : "customer_external_id") ?? -1;
-			emailAt = header.indexOf.get("email") ?? -1;
-			continue;
+	for await (const batch of readCsvRows(file, scan, { hash: false })) {
+		for (const row of batch) {
+			if (header === undefined) {
+				header = resolveHeader(pass, row.cells);
+				names = row.cells;
+				usable = !header.issues.some((i) => i.column === undefined);
+				idAt = header.indexOf.get(pass === "customers" ? "external_id" : "customer_external_id") ?? -1;
+				emailAt = header.indexOf.get("email") ?? -1;
+				continue;
+			}
+			if (!usable) continue;
+			const cells = row.cells;
+			const id = cells[idAt];
+			let n = 0;
+			if (pass === "onboardings" && id !== undefined && !isBlank(id) && cells.length === header.width) {
+				n = (seen.get(id) ?? 0) + 1;
+				seen.set(id, n);
+			}
+			if (checkRow(header, cells, noop) > 0 || id === undefined) continue;
+			let key: string;
+			if (pass === "customers") key = id;
+			else if (pass === "contacts") key = `${id}/${cells[emailAt]!.toLowerCase()}`;
+			else key = `${id}/${n}`;
+			const body = buildBody(pass, header, cells);
+			const columns = originalColumns(names, cells);
+			yield pass === "customers"
+				? { pass, key, line: row.line, body, columns }
+				: { pass, key, line: row.line, parentKey: id, body, columns };
 		}
-		if (!usable) continue;
-		const cells = row.cells;
-		const id = cells[idAt];
-		let n = 0;
-		if (pass === "onboardings" && id !== undefined && !isBlank(id) && cells.length === header.width) {
-			n = (seen.get(id) ?? 0) + 1;
-			seen.set(id, n);
-		}
-		if (checkRow(header, cells, noop) > 0 || id === undefined) continue;
-		let key: string;
-		if (pass === "customers") key = id;
-		else if (pass === "contacts") key = `${id}/${cells[emailAt]!.toLowerCase()}`;
-		else key = `${id}/${n}`;
-		const body = buildBody(pass, header, cells);
-		const columns = originalColumns(names, cells);
-		yield pass === "customers"
-			? { pass, key, line: row.line, body, columns }
-			: { pass, key, line: row.line, parentKey: id, body, columns };
 	}
 	if (scan.failure !== undefined) {
 		throw new SourceFileError({ file, ...scan.failure });

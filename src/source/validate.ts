@@ -4,7 +4,7 @@
  */
 
 import type { PassName } from "../core/records.js";
-import { type CsvRow, newScan, readCsvRows } from "./csv-rows.js";
+import { newScan, readCsvRows } from "./csv-rows.js";
 import { type Problem, ProblemList, showValue } from "./problem.js";
 import { type CellIssue, checkRow, isBlank, parseBoolean, resolveHeader } from "./schema.js";
 import { linesOfOffsets } from "./utf8.js";
@@ -21,7 +21,7 @@ export interface ValidateOptions {
 	 * @default 200
 	 */
 	readonly maxProblems?: number;
-	/** Stops the check between rows; the promise then rejects with the signal's reason. */
+	/** Stops the check between batches of rows; the promise then rejects with the signal's reason. */
 	readonly signal?: AbortSignal;
 }
 
@@ -42,11 +42,166 @@ export interface SourceCheck {
 /** What later files need from earlier ones. */
 interface Context {
 	readonly problems: ProblemList;
+	readonly maxProblems: number;
 	readonly signal: AbortSignal | undefined;
-	/** Customer external_id → line of its row. Undefined when the customers file was unreadable. */
-	customerIds: Map<string, number> | undefined;
-	customersFile: string;
+	/** Customer external_ids. Undefined when the customers file was unreadable: no parent checks then. */
+	customerIds: Set<string> | undefined;
+	readonly customersFile: string;
 }
+
+/**
+ * A value that must not repeat within a file. Only the values are kept (a Set is the smallest
+ * structure that answers "seen before?"); the line of the first occurrence, which the message
+ * needs, is looked up in a second read of the file, only when a repeat was found.
+ */
+interface UniqueRule {
+	readonly column: number;
+	readonly columnName: string;
+	/** The value compared, or undefined when the row has none. */
+	readonly keyOf: (cells: readonly string[]) => string | undefined;
+	readonly message: (cells: readonly string[], firstLine: number | undefined) => string;
+	readonly seen: Set<string>;
+}
+
+interface Repeat {
+	readonly rule: UniqueRule;
+	readonly key: string;
+	readonly line: number;
+	readonly cells: readonly string[];
+}
+
+interface PassRules {
+	readonly unique: readonly UniqueRule[];
+	/** Rules needing neither other rows of this file nor a second read; returns issues found. */
+	readonly row: (cells: readonly string[], line: number, report: (issue: CellIssue) => void) => number;
+}
+
+function earlier(firstLine: number | undefined): string {
+	return firstLine === undefined ? "on an earlier line" : `on line ${firstLine}`;
+}
+
+function uniqueRule(
+	indexOf: ReadonlyMap<string, number>,
+	columnName: string,
+	keyOf: (at: number) => (cells: readonly string[]) => string | undefined,
+	message: (value: string, cells: readonly string[], firstLine: number | undefined) => string,
+): UniqueRule[] {
+	const at = indexOf.get(columnName);
+	if (at === undefined) return [];
+	return [
+		{
+			column: at + 1,
+			columnName,
+			keyOf: keyOf(at),
+			message: (cells, firstLine) => message(cells[at]!, cells, firstLine),
+			seen: new Set(),
+		},
+	];
+}
+
+const cellKey =
+	(at: number) =>
+	(cells: readonly string[]): string | undefined => {
+		const value = cells[at]!;
+		return isBlank(value) ? undefined : value;
+	};
+
+function customerRules(indexOf: ReadonlyMap<string, number>, ctx: Context): PassRules {
+	const unique = [
+		...uniqueRule(
+			indexOf,
+			"external_id",
+			cellKey,
+			(id, _cells, first) =>
+				`external_id ${showValue(id)} is already used ${earlier(first)}; every customer needs its own external_id, so remove the duplicate row or change one of the ids.`,
+		),
+		...uniqueRule(
+			indexOf,
+			"slug",
+			cellKey,
+			(slug, _cells, first) =>
+				`slug ${showValue(slug)} is already used ${earlier(first)}; slugs must be unique, so change one of them or leave one empty.`,
+		),
+	];
+	// The ids the later files point at are exactly the uniqueness set: no second copy.
+	ctx.customerIds = unique[0]?.columnName === "external_id" ? unique[0].seen : new Set();
+	return { unique, row: () => 0 };
+}
+
+function parentCheck(
+	indexOf: ReadonlyMap<string, number>,
+	ctx: Context,
+): (cells: readonly string[], report: (issue: CellIssue) => void) => number {
+	const at = indexOf.get("customer_external_id");
+	return (cells, report) => {
+		if (at === undefined || ctx.customerIds === undefined) return 0;
+		const parent = cells[at]!;
+		if (isBlank(parent) || ctx.customerIds.has(parent)) return 0;
+		report({
+			column: at + 1,
+			columnName: "customer_external_id",
+			message: `customer_external_id ${showValue(parent)} matches no external_id in ${ctx.customersFile}; fix the id or add that customer.`,
+		});
+		return 1;
+	};
+}
+
+function contactRules(indexOf: ReadonlyMap<string, number>, ctx: Context): PassRules {
+	const parentAt = indexOf.get("customer_external_id");
+	const primaryAt = indexOf.get("is_primary");
+	const parentOf = (cells: readonly string[]): string | undefined => {
+		const parent = parentAt === undefined ? undefined : cells[parentAt]!;
+		return parent === undefined || isBlank(parent) ? undefined : parent;
+	};
+	const unique = uniqueRule(
+		indexOf,
+		"email",
+		(at) => (cells) => {
+			const parent = parentOf(cells);
+			const email = cells[at]!;
+			// NUL cannot occur in a real id or address, so the pair cannot be ambiguous.
+			return parent === undefined || isBlank(email) ? undefined : `${parent}\0${email.toLowerCase()}`;
+		},
+		(email, cells, first) =>
+			`email ${showValue(email)} is already used for customer ${showValue(parentOf(cells) ?? "")} ${earlier(first)} (emails are compared in lower case); remove the duplicate row or change one of the addresses.`,
+	);
+	const parentCheckOf = parentCheck(indexOf, ctx);
+	// Customer → line of its primary contact. Bounded by the number of customers.
+	const primaries = new Map<string, number>();
+	return {
+		unique,
+		row: (cells, line, report) => {
+			let issues = parentCheckOf(cells, report);
+			if (primaryAt !== undefined && parseBoolean(cells[primaryAt]!) === true) {
+				const parent = parentOf(cells);
+				if (parent !== undefined) {
+					const first = primaries.get(parent);
+					if (first === undefined) primaries.set(parent, line);
+					else {
+						issues++;
+						report({
+							column: primaryAt + 1,
+							columnName: "is_primary",
+							message: `customer ${showValue(parent)} already has a primary contact on line ${first}, and Pivotal keeps only one; set is_primary to false on all but one of them.`,
+						});
+					}
+				}
+			}
+			return issues;
+		},
+	};
+}
+
+function onboardingRules(indexOf: ReadonlyMap<string, number>, ctx: Context): PassRules {
+	const parentCheckOf = parentCheck(indexOf, ctx);
+	return { unique: [], row: (cells, _line, report) => parentCheckOf(cells, report) };
+}
+
+const RULES: Record<PassName, (indexOf: ReadonlyMap<string, number>, ctx: Context) => PassRules> = {
+	customers: customerRules,
+	contacts: contactRules,
+	onboardings: onboardingRules,
+};
 
 interface FileResult {
 	readonly count: number;
@@ -54,167 +209,49 @@ interface FileResult {
 	readonly fingerprint: string | undefined;
 }
 
-/** Cross-row rules of one pass, fed one well-shaped row at a time. */
-type RowRule = (cells: readonly string[], line: number, report: (issue: CellIssue) => void) => number;
-
-function customerRules(indexOf: ReadonlyMap<string, number>, ctx: Context): RowRule {
-	const ids = new Map<string, number>();
-	ctx.customerIds = ids;
-	const slugs = new Map<string, number>();
-	const idAt = indexOf.get("external_id");
-	const slugAt = indexOf.get("slug");
-	return (cells, line, report) => {
-		let issues = 0;
-		if (idAt !== undefined) {
-			const id = cells[idAt]!;
-			if (!isBlank(id)) {
-				const first = ids.get(id);
-				if (first === undefined) ids.set(id, line);
-				else {
-					issues++;
-					report({
-						column: idAt + 1,
-						columnName: "external_id",
-						message: `external_id ${showValue(id)} is already used on line ${first}; every customer needs its own external_id, so remove the duplicate row or change one of the ids.`,
-					});
-				}
-			}
-		}
-		if (slugAt !== undefined) {
-			const slug = cells[slugAt]!;
-			if (!isBlank(slug)) {
-				const first = slugs.get(slug);
-				if (first === undefined) slugs.set(slug, line);
-				else {
-					issues++;
-					report({
-						column: slugAt + 1,
-						columnName: "slug",
-						message: `slug ${showValue(slug)} is already used on line ${first}; slugs must be unique, so change one of them or leave one empty.`,
-					});
-				}
-			}
-		}
-		return issues;
-	};
-}
-
-function parentRule(
-	indexOf: ReadonlyMap<string, number>,
-	ctx: Context,
-): (cells: readonly string[], report: (issue: CellIssue) => void) => string | undefined {
-	const parentAt = indexOf.get("customer_external_id");
-	return (cells, report) => {
-		if (parentAt === undefined) return undefined;
-		const parent = cells[parentAt]!;
-		if (isBlank(parent)) return undefined;
-		if (ctx.customerIds !== undefined && !ctx.customerIds.has(parent)) {
-			report({
-				column: parentAt + 1,
-				columnName: "customer_external_id",
-				message: `customer_external_id ${showValue(parent)} matches no external_id in ${ctx.customersFile}; fix the id or add that customer.`,
-			});
-			return undefined;
-		}
-		return parent;
-	};
-}
-
-function contactRules(indexOf: ReadonlyMap<string, number>, ctx: Context): RowRule {
-	const parentOf = parentRule(indexOf, ctx);
-	// "<customer>\0<email lower-cased>" → line: NUL cannot occur in either part of a real value.
-	const emails = new Map<string, number>();
-	const primaries = new Map<string, number>();
-	const emailAt = indexOf.get("email");
-	const primaryAt = indexOf.get("is_primary");
-	return (cells, line, report) => {
-		let issues = 0;
-		const before = issues;
-		const parent = parentOf(cells, (issue) => {
-			issues++;
-			report(issue);
-		});
-		if (issues > before || parent === undefined) return issues;
-		if (emailAt !== undefined) {
-			const email = cells[emailAt]!;
-			if (!isBlank(email)) {
-				const key = `${parent}\0${email.toLowerCase()}`;
-				const first = emails.get(key);
-				if (first === undefined) emails.set(key, line);
-				else {
-					issues++;
-					report({
-						column: emailAt + 1,
-						columnName: "email",
-						message: `email ${showValue(email)} is already used for customer ${showValue(parent)} on line ${first} (emails are compared in lower case); remove the duplicate row or change one of the addresses.`,
-					});
-				}
-			}
-		}
-		if (primaryAt !== undefined && parseBoolean(cells[primaryAt]!) === true) {
-			const first = primaries.get(parent);
-			if (first === undefined) primaries.set(parent, line);
-			else {
-				issues++;
-				report({
-					column: primaryAt + 1,
-					columnName: "is_primary",
-					message: `customer ${showValue(parent)} already has a primary contact on line ${first}, and Pivotal keeps only one; set is_primary to false on all but one of them.`,
-				});
-			}
-		}
-		return issues;
-	};
-}
-
-function onboardingRules(indexOf: ReadonlyMap<string, number>, ctx: Context): RowRule {
-	const parentOf = parentRule(indexOf, ctx);
-	return (cells, _line, report) => {
-		let issues = 0;
-		parentOf(cells, (issue) => {
-			issues++;
-			report(issue);
-		});
-		return issues;
-	};
-}
-
-const RULES: Record<PassName, (indexOf: ReadonlyMap<string, number>, ctx: Context) => RowRule> = {
-	customers: customerRules,
-	contacts: contactRules,
-	onboardings: onboardingRules,
-};
-
-/** Rows between two looks at the abort signal: often enough to stop promptly, rare enough to be free. */
-const SIGNAL_EVERY = 4096;
-
 async function checkFile(pass: PassName, file: string, ctx: Context): Promise<FileResult> {
 	const { problems } = ctx;
-	const scan = newScan();
+	const scan = newScan(ctx.maxProblems);
 	let line = 0;
 	const report = (issue: CellIssue): void => {
 		problems.add({ file, line, ...issue });
 	};
 	let header: ReturnType<typeof resolveHeader> | undefined;
-	let rule: RowRule | undefined;
+	let rules: PassRules | undefined;
+	const repeats: Repeat[] = [];
 	let count = 0;
 	let invalid = 0;
-	const rows: AsyncIterable<CsvRow> = readCsvRows(file, scan);
-	for await (const row of rows) {
-		line = row.line;
-		if (header === undefined) {
-			header = resolveHeader(pass, row.cells);
-			for (const issue of header.issues) report(issue);
-			rule = RULES[pass](header.indexOf, ctx);
-			continue;
+	for await (const batch of readCsvRows(file, scan)) {
+		ctx.signal?.throwIfAborted();
+		for (let b = 0; b < batch.length; b++) {
+			const row = batch[b]!;
+			line = row.line;
+			const cells = row.cells;
+			if (header === undefined) {
+				header = resolveHeader(pass, cells);
+				for (const issue of header.issues) report(issue);
+				rules = RULES[pass](header.indexOf, ctx);
+				continue;
+			}
+			count++;
+			let issues = checkRow(header, cells, report);
+			// A ragged row's cells cannot be trusted to be in their columns: no cross-row rules.
+			if (cells.length === header.width) {
+				issues += rules!.row(cells, line, report);
+				for (const rule of rules!.unique) {
+					const key = rule.keyOf(cells);
+					if (key === undefined) continue;
+					const size = rule.seen.size;
+					if (rule.seen.add(key).size !== size) continue;
+					issues++;
+					if (repeats.length < ctx.maxProblems) repeats.push({ rule, key, line, cells });
+					else problems.addUncounted(1);
+				}
+			}
+			if (issues > 0) invalid++;
 		}
-		count++;
-		if ((count & (SIGNAL_EVERY - 1)) === 0) ctx.signal?.throwIfAborted();
-		let issues = checkRow(header, row.cells, report);
-		// A ragged row's cells cannot be trusted to be in their columns: no cross-row rules.
-		if (row.cells.length === header.width) issues += rule!(row.cells, line, report);
-		if (issues > 0) invalid++;
 	}
+	if (repeats.length > 0) await reportRepeats(file, repeats, scan.failure === undefined, problems);
 	if (scan.failure !== undefined) {
 		problems.add({ file, ...scan.failure });
 		if (pass === "customers" && scan.failure.line === 0) ctx.customerIds = undefined;
@@ -238,6 +275,54 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 	return { count, invalid, fingerprint: scan.sha256 };
 }
 
+/** Second read, only for files with repeated values: finds where each repeated value first appeared. */
+async function reportRepeats(
+	file: string,
+	repeats: readonly Repeat[],
+	canReread: boolean,
+	problems: ProblemList,
+): Promise<void> {
+	const firstLines = new Map<UniqueRule, Map<string, number | undefined>>();
+	for (const r of repeats) {
+		let byKey = firstLines.get(r.rule);
+		if (byKey === undefined) {
+			byKey = new Map();
+			firstLines.set(r.rule, byKey);
+		}
+		byKey.set(r.key, undefined);
+	}
+	if (canReread) {
+		let missing = [...firstLines.values()].reduce((n, m) => n + m.size, 0);
+		let width = -1;
+		const scan = newScan(0);
+		outer: for await (const batch of readCsvRows(file, scan, { hash: false })) {
+			for (const row of batch) {
+				if (width === -1) {
+					width = row.cells.length;
+					continue;
+				}
+				if (row.cells.length !== width) continue;
+				for (const [rule, byKey] of firstLines) {
+					const key = rule.keyOf(row.cells);
+					if (key !== undefined && byKey.has(key) && byKey.get(key) === undefined) {
+						byKey.set(key, row.line);
+						if (--missing === 0) break outer;
+					}
+				}
+			}
+		}
+	}
+	for (const r of repeats) {
+		problems.add({
+			file,
+			line: r.line,
+			column: r.rule.column,
+			columnName: r.rule.columnName,
+			message: r.rule.message(r.cells, firstLines.get(r.rule)?.get(r.key)),
+		});
+	}
+}
+
 async function reportBadBytes(
 	file: string,
 	invalid: readonly { offset: number; byte: number }[],
@@ -255,13 +340,11 @@ async function reportBadBytes(
 		lines = invalid.map(() => 0);
 	}
 	let lastLine = -1;
-	let reported = 0;
 	for (let i = 0; i < invalid.length; i++) {
 		const at = lines[i] ?? 0;
 		// One problem per line: a Latin-1 "é" repeated on a line is one thing to fix, not five.
 		if (at === lastLine) continue;
 		lastLine = at;
-		reported++;
 		const bad = invalid[i]!;
 		problems.add({
 			file,
@@ -269,9 +352,8 @@ async function reportBadBytes(
 			message: `this line has bytes that are not valid UTF-8 (0x${bad.byte.toString(16).toUpperCase().padStart(2, "0")} at byte ${bad.offset}); save the file as UTF-8 (in Excel: "CSV UTF-8") and try again.`,
 		});
 	}
-	// Past the remembered offsets their lines are unknown: count each bad sequence once.
+	// Past the remembered offsets their lines are unknown: each bad sequence counts once.
 	problems.addUncounted(Math.max(0, total - invalid.length));
-	void reported;
 }
 
 /**
@@ -282,9 +364,11 @@ export async function validateSources(
 	files: SourceFiles,
 	options: ValidateOptions = {},
 ): Promise<SourceCheck> {
-	const problems = new ProblemList(options.maxProblems ?? 200);
+	const maxProblems = options.maxProblems ?? 200;
+	const problems = new ProblemList(maxProblems);
 	const ctx: Context = {
 		problems,
+		maxProblems,
 		signal: options.signal,
 		customerIds: undefined,
 		customersFile: files.customers,
