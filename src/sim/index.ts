@@ -1,4 +1,9 @@
-/** Public surface of the local Pivotal API simulator. */
+/**
+ * Public surface of the local Pivotal API simulator: a faithful loopback stand-in for
+ * `https://my.pivotal.app/api/v1` (see /work/shared/pivotal-api.md and its §12 assumptions),
+ * with an injectable clock, a seeded PRNG, random and scripted faults, and an admin surface
+ * under `/_admin` (documented in admin-handler.ts).
+ */
 export { runSimCommand } from "./command.js";
 export type { SimCounters } from "./counters.js";
 export type { DuplicatesReport } from "./duplicates.js";

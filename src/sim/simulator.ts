@@ -77,13 +77,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 				return replyError(
 					engine,
 					res,
-					new SimError(
-						413,
-						"body_too_large",
-						`Request bodies are limited to ${engine.maxBodyBytes} bytes.`,
-						undefined,
-						"invalid_request_error",
-					),
+					// 400 rather than 413 keeps the §4 rule that the error type follows from the status.
+					new SimError(400, "body_too_large", `Request bodies are limited to ${engine.maxBodyBytes} bytes.`),
 				);
 			}
 			const path = url.pathname;

@@ -105,3 +105,22 @@ describe("admin surface (/_admin)", () => {
 			expect((await call(sim, "GET", "/_admin/nope", { key: null })).status).toBe(404);
 		}));
 });
+
+describe("edges", () => {
+	it("never faults /health and refuses oversized bodies with a 400 envelope", () =>
+		withSim({ faults: "5xx=1,methods=all", maxBodyBytes: 64 }, async (sim) => {
+			expect((await call(sim, "GET", "/health", { key: null })).status).toBe(200);
+			const big = await call(sim, "POST", "/customers", { body: { name: "x".repeat(100) } });
+			expect(big.status).toBe(400);
+			expect(big.json.error).toMatchObject({ type: "invalid_request_error", code: "body_too_large" });
+		}));
+
+	it("uses the configured organization on /me", () =>
+		withSim({ organization: { id: "org_1", slug: "acme-ws", name: "Acme WS" } }, async (sim) => {
+			expect((await call(sim, "GET", "/me")).json.organization).toEqual({
+				id: "org_1",
+				slug: "acme-ws",
+				name: "Acme WS",
+			});
+		}));
+});
