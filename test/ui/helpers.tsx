@@ -23,10 +23,23 @@ export function midRunEvents(): ImportEvent[] {
 			concurrency: 4,
 			totals: { customers: 5, contacts: 10, onboardings: 5 },
 		},
-		{ type: "pass-started", at: T0, pass: "customers", total: 5, already: { created: 0, existed: 0, failed: 0, blocked: 0 } },
+		{
+			type: "pass-started",
+			at: T0,
+			pass: "customers",
+			total: 5,
+			already: { created: 0, existed: 0, failed: 0, blocked: 0 },
+		},
 	];
 	for (let i = 1; i <= 5; i++) {
-		events.push({ type: "request-started", at: T0 + i, pass: "customers", key: `c${i}`, line: i + 1, attempt: 1 });
+		events.push({
+			type: "request-started",
+			at: T0 + i,
+			pass: "customers",
+			key: `c${i}`,
+			line: i + 1,
+			attempt: 1,
+		});
 		events.push({
 			type: "response",
 			at: T0 + i * 10,
@@ -48,13 +61,35 @@ export function midRunEvents(): ImportEvent[] {
 						attempts: 1,
 					}
 				: i === 4
-					? { type: "record-done", at: T0 + i * 10, pass: "customers", key: `c${i}`, outcome: "existed", id: `id${i}`, attempts: 1 }
-					: { type: "record-done", at: T0 + i * 10, pass: "customers", key: `c${i}`, outcome: "created", id: `id${i}`, attempts: 1 },
+					? {
+							type: "record-done",
+							at: T0 + i * 10,
+							pass: "customers",
+							key: `c${i}`,
+							outcome: "existed",
+							id: `id${i}`,
+							attempts: 1,
+						}
+					: {
+							type: "record-done",
+							at: T0 + i * 10,
+							pass: "customers",
+							key: `c${i}`,
+							outcome: "created",
+							id: `id${i}`,
+							attempts: 1,
+						},
 		);
 	}
 	events.push(
 		{ type: "pass-finished", at: T0 + 100, pass: "customers" },
-		{ type: "pass-started", at: T0 + 100, pass: "contacts", total: 10, already: { created: 0, existed: 0, failed: 0, blocked: 2 } },
+		{
+			type: "pass-started",
+			at: T0 + 100,
+			pass: "contacts",
+			total: 10,
+			already: { created: 0, existed: 0, failed: 0, blocked: 2 },
+		},
 		{ type: "request-started", at: T0 + 200, pass: "contacts", key: "c1/ann@x.test", line: 2, attempt: 1 },
 		{ type: "request-started", at: T0 + 200, pass: "contacts", key: "c2/bob@x.test", line: 3, attempt: 1 },
 		{
@@ -68,7 +103,12 @@ export function midRunEvents(): ImportEvent[] {
 			cause: "429",
 		},
 		{ type: "rate-limited", at: T0 + 1_000, untilMs: T0 + 6_000 },
-		{ type: "notice", at: T0 + 1_000, level: "warn", message: "Rate limited: waiting 5 s as the server asked." },
+		{
+			type: "notice",
+			at: T0 + 1_000,
+			level: "warn",
+			message: "Rate limited: waiting 5 s as the server asked.",
+		},
 	);
 	return events;
 }
@@ -78,7 +118,7 @@ export function withTheme(node: ReactElement, isColor = true): ReactElement {
 }
 
 /** Polls until `check` passes (frames arrive asynchronously). */
-export async function waitFor(check: () => void, timeoutMs = 10_000, stepMs = 20): Promise<void> {
+export async function waitFor(check: () => void, timeoutMs = 4_000, stepMs = 20): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		try {
@@ -92,7 +132,7 @@ export async function waitFor(check: () => void, timeoutMs = 10_000, stepMs = 20
 }
 
 /** Lets React run the effects that register `useInput` handlers before a test types. */
-export function settle(ms = 30): Promise<void> {
+export function settle(ms = 60): Promise<void> {
 	return new Promise((r) => setTimeout(r, ms));
 }
 

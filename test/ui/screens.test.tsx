@@ -37,12 +37,20 @@ describe("RunScreen", () => {
 	it("says pausing while requests drain, then paused, and the footer offers resume", () => {
 		const events = midRunEvents();
 		const pausing = snapshotOf([...events, { type: "pause-requested", at: T0 + 1_500 }]);
-		const a = render(withTheme(<RunScreen snapshot={pausing} now={() => T0 + 2_000} failureCount={0} onAction={noop} />));
+		const a = render(
+			withTheme(<RunScreen snapshot={pausing} now={() => T0 + 2_000} failureCount={0} onAction={noop} />),
+		);
 		expect(a.lastFrame()).toContain("pausing — draining 2 in flight");
 		expect(a.lastFrame()).toContain("p resume");
 		a.unmount();
-		const paused = snapshotOf([...events, { type: "pause-requested", at: T0 + 1_500 }, { type: "paused", at: T0 + 1_600 }]);
-		const b = render(withTheme(<RunScreen snapshot={paused} now={() => T0 + 2_000} failureCount={0} onAction={noop} />));
+		const paused = snapshotOf([
+			...events,
+			{ type: "pause-requested", at: T0 + 1_500 },
+			{ type: "paused", at: T0 + 1_600 },
+		]);
+		const b = render(
+			withTheme(<RunScreen snapshot={paused} now={() => T0 + 2_000} failureCount={0} onAction={noop} />),
+		);
 		expect(b.lastFrame()).toContain("paused — press p to resume");
 		b.unmount();
 	});
@@ -58,6 +66,7 @@ describe("RunScreen", () => {
 		await settle();
 		for (const key of ["p", "f", "+", "-", "q"]) stdin.write(key);
 		await waitFor(() => expect(actions).toEqual(["toggle-pause", "failures", "more", "less", "quit"]));
+		await settle();
 		stdin.write("?");
 		await waitFor(() => expect(lastFrame()).toContain("Stop gracefully"));
 		unmount();
@@ -71,10 +80,14 @@ describe("RunScreen", () => {
 			chalk.level = level;
 		});
 		const snapshot = snapshotOf(midRunEvents());
-		const coloured = render(withTheme(<RunScreen snapshot={snapshot} now={() => T0} failureCount={1} onAction={noop} />, true));
+		const coloured = render(
+			withTheme(<RunScreen snapshot={snapshot} now={() => T0} failureCount={1} onAction={noop} />, true),
+		);
 		expect(coloured.lastFrame()).toMatch(COLOR_SGR);
 		coloured.unmount();
-		const plain = render(withTheme(<RunScreen snapshot={snapshot} now={() => T0} failureCount={1} onAction={noop} />, false));
+		const plain = render(
+			withTheme(<RunScreen snapshot={snapshot} now={() => T0} failureCount={1} onAction={noop} />, false),
+		);
 		expect(plain.lastFrame()).not.toMatch(COLOR_SGR);
 		expect(plain.lastFrame()).toContain("595/600");
 		plain.unmount();
@@ -90,7 +103,9 @@ const failure = (over: Partial<FailureDetail>): FailureDetail => ({
 	message: "domain is blocked",
 	attempts: 1,
 	requestBody: '{"name":"Acme","domain":"acme.test"}',
-	response: { error: { type: "invalid_request_error", code: "invalid_domain", message: "domain is blocked" } },
+	response: {
+		error: { type: "invalid_request_error", code: "invalid_domain", message: "domain is blocked" },
+	},
 	columns: { external_id: "c3", name: "Acme" },
 	...over,
 });
@@ -143,7 +158,9 @@ describe("FailuresScreen", () => {
 
 	it("does not offer retry while the run is going", () => {
 		const { lastFrame, unmount } = render(
-			withTheme(<FailuresScreen failures={failures} canRetry={false} onRetry={noop} onExport={noop} onBack={noop} />),
+			withTheme(
+				<FailuresScreen failures={failures} canRetry={false} onRetry={noop} onExport={noop} onBack={noop} />,
+			),
 		);
 		expect(lastFrame()).toContain("Retry becomes available once the run has ended.");
 		expect(lastFrame()).not.toContain("retry all");
@@ -160,7 +177,15 @@ describe("SummaryScreen", () => {
 			passes: {
 				customers: { total: 5, created: 3, existed: 1, failed: 1, blocked: 0, pending: 0, checkpointDone: 4 },
 				contacts: { total: 10, created: 8, existed: 0, failed: 0, blocked: 2, pending: 0, checkpointDone: 8 },
-				onboardings: { total: 0, created: 0, existed: 0, failed: 0, blocked: 0, pending: 0, checkpointDone: 0 },
+				onboardings: {
+					total: 0,
+					created: 0,
+					existed: 0,
+					failed: 0,
+					blocked: 0,
+					pending: 0,
+					checkpointDone: 0,
+				},
 			},
 			failuresByCode: { invalid_domain: 1 },
 			requests: 17,
@@ -215,7 +240,10 @@ describe("PlanStep", () => {
 							counts: { customers: 120, contacts: 0, onboardings: 0 },
 							fingerprints: { customers: "x", contacts: undefined, onboardings: undefined },
 							problemCount: 2,
-							problems: ["customers.csv:14:2: name is empty.", "customers.csv:20: external_id repeats line 3."],
+							problems: [
+								"customers.csv:14:2: name is empty.",
+								"customers.csv:20: external_id repeats line 3.",
+							],
 						},
 					}}
 					keyInfo={keyInfo}
@@ -274,6 +302,7 @@ describe("PlanStep", () => {
 		stdin.write("+");
 		stdin.write("+");
 		await waitFor(() => expect(lastFrame()).toContain("concurrency 6"));
+		await settle();
 		stdin.write("\r");
 		await waitFor(() => expect(chosen).toBe(6));
 		unmount();
@@ -304,6 +333,7 @@ describe("FileStep", () => {
 		for (let i = 0; i < 4; i++) stdin.write("\u007f");
 		stdin.write("/elsewhere/x.csv");
 		await waitFor(() => expect(lastFrame()).toContain("use /elsewhere/x.csv"));
+		await settle();
 		stdin.write("\r");
 		await waitFor(() => expect(chosen).toEqual(["customers-2024.csv", "/elsewhere/x.csv"]));
 		unmount();
