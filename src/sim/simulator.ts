@@ -41,16 +41,23 @@ export interface Simulator {
 	reset(): void;
 }
 
-async function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of req) {
-		const buf = chunk as Buffer;
-		size += buf.length;
-		if (size > max) return undefined;
-		chunks.push(buf);
-	}
-	return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+/** Collects the body with plain listeners (cheaper per request than an async iterator); undefined when over `max`. */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		let tooBig = false;
+		req.on("data", (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > max) tooBig = true;
+			else chunks.push(chunk);
+		});
+		req.on("end", () => {
+			if (tooBig) resolve(undefined);
+			else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+		});
+		req.on("error", reject);
+	});
 }
 
 function replyError(engine: SimEngine, res: ServerResponse, error: SimError): void {
