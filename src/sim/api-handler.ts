@@ -130,9 +130,11 @@ const CREATED_COUNTER = {
 } as const;
 
 /**
- * One /api/v1 request, in this order: auth (§2) → rate limit (§3; every authenticated request
- * takes a slot, a 429 only if configured) → route → idempotency (§5) → latency/hang → faults
- * before work → work → idempotency record → faults after work → response.
+ * One /api/v1 request, in this order: auth (§2) → rate limit (§3: every authenticated request
+ * takes a slot; a refused one only when `countRateLimitedRequests` is set) → route →
+ * idempotency (§5) → latency/hang → faults before work → work → idempotency record → faults
+ * after work → response. Faults come after the limiter so a faulted request still costs a slot,
+ * as a real server's failure would.
  */
 export async function handleApi(
 	engine: SimEngine,
