@@ -1,0 +1,119 @@
+/**
+ * Row d: `--dry-run` of the built command over a million-row customers file. Peak RSS of the
+ * whole process, and rows/s against a bare csv-parse loop over the same file in a child process
+ * too (both timed from spawn to exit, so both pay Node's start-up).
+ */
+
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateDataset } from "../support/generate.js";
+import { BIN } from "./sim-process.js";
+import { fixed, type RowReport } from "./table.js";
+
+const ROWS = 1_000_000;
+const MAX_RSS_MB = 300;
+const MIN_RATIO = 0.5;
+const ROUNDS = 2;
+const TIME = "/usr/bin/time";
+const BARE = fileURLToPath(new URL("./csv-parse-child.js", import.meta.url));
+
+interface Measured {
+	readonly ms: number;
+	readonly peakRssMb: number;
+	readonly stdout: string;
+}
+
+/** Runs `node args…`, timing it and taking its peak RSS from GNU time, or /proc when time is missing. */
+function measure(args: readonly string[]): Promise<Measured> {
+	const hasTime = existsSync(TIME);
+	const command = hasTime ? TIME : process.execPath;
+	const argv = hasTime ? ["-v", process.execPath, ...args] : [...args];
+	const env = { ...process.env };
+	delete env.PIVOTAL_API_KEY;
+	return new Promise((resolve, reject) => {
+		const started = performance.now();
+		const child = spawn(command, argv, { stdio: ["ignore", "pipe", "pipe"], env });
+		let stdout = "";
+		let stderr = "";
+		let polledKb = 0;
+		child.stdout.on("data", (chunk: Buffer) => {
+			stdout += chunk.toString();
+		});
+		child.stderr.on("data", (chunk: Buffer) => {
+			stderr += chunk.toString();
+		});
+		const poll = hasTime
+			? undefined
+			: setInterval(() => {
+					try {
+						const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+						polledKb = Math.max(polledKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+					} catch {
+						// Gone already.
+					}
+				}, 20);
+		child.on("error", reject);
+		child.on("close", (code) => {
+			const ms = performance.now() - started;
+			if (poll) clearInterval(poll);
+			if (code !== 0) return reject(new Error(`${args.join(" ")} exited ${code}: ${stderr.slice(-500)}`));
+			const kb = hasTime
+				? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0)
+				: polledKb;
+			resolve({ ms, peakRssMb: kb / 1024, stdout });
+		});
+	});
+}
+
+export async function parseRow(tmp: string): Promise<RowReport> {
+	const dir = join(tmp, "d");
+	const { customers } = await generateDataset({
+		dir,
+		customers: ROWS,
+		contactsPerCustomer: 0,
+		onboardingsPerCustomer: 0,
+		seed: 3,
+	});
+	const size = (await stat(customers)).size;
+	let dry: Measured | undefined;
+	let bare: Measured | undefined;
+	for (let round = 0; round < ROUNDS; round++) {
+		const d = await measure([BIN, "import", customers, "--dry-run"]);
+		if (!/every row is valid/.test(d.stdout))
+			throw new Error(`row d: unexpected dry-run output: ${d.stdout}`);
+		const b = await measure([BARE, customers]);
+		const rows = (JSON.parse(b.stdout) as { rows: number }).rows;
+		if (rows !== ROWS + 1) throw new Error(`row d: the bare loop read ${rows} records`);
+		if (!dry || d.ms < dry.ms) dry = { ...d, peakRssMb: Math.max(d.peakRssMb, dry?.peakRssMb ?? 0) };
+		else dry = { ...dry, peakRssMb: Math.max(d.peakRssMb, dry.peakRssMb) };
+		if (!bare || b.ms < bare.ms) bare = b;
+	}
+	if (!dry || !bare) throw new Error("row d: nothing measured");
+	const dryRate = ROWS / (dry.ms / 1000);
+	const bareRate = ROWS / (bare.ms / 1000);
+	const ratio = dryRate / bareRate;
+	return {
+		lines: [
+			{
+				row: "d",
+				measured: `--dry-run peak RSS, ${ROWS / 1e6}M customers`,
+				figure: `${dry.peakRssMb.toFixed(0)} MB`,
+				target: `≤ ${MAX_RSS_MB} MB`,
+				isPass: dry.peakRssMb <= MAX_RSS_MB,
+			},
+			{
+				row: "d",
+				measured: "--dry-run rows/s ÷ bare csv-parse loop",
+				figure: `${fixed(ratio, 2)} (${(dryRate / 1000).toFixed(0)}k ÷ ${(bareRate / 1000).toFixed(0)}k/s)`,
+				target: `≥ ${MIN_RATIO}`,
+				isPass: ratio >= MIN_RATIO,
+			},
+		],
+		notes: [
+			`d: ${ROWS} rows, ${(size / 1e6).toFixed(0)} MB; \`node bin/pivotal-tui.js import FILE --dry-run\` (validation: parse, UTF-8 check, SHA-256, schema, unique ids) against a child running csv-parse with its defaults, drained with read(); both timed from spawn to exit, best of ${ROUNDS} alternating; peak RSS from ${existsSync(TIME) ? "/usr/bin/time -v (max of the runs)" : "/proc VmHWM"}; the bare loop peaked at ${bare.peakRssMb.toFixed(0)} MB.`,
+		],
+	};
+}

@@ -1,0 +1,57 @@
+/**
+ * `npm run bench`: measures the issue's rows side by side in one run and prints one table of
+ * ratios with each target beside its figure. A script, not a test: nothing here is asserted.
+ *
+ *   node dist/test/bench/run.js          every row
+ *   node dist/test/bench/run.js a c      only rows a and c
+ */
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkpointRow } from "./checkpoint-scaling.js";
+import { overheadRow } from "./overhead.js";
+import { pacingRow } from "./pacing.js";
+import { parseRow } from "./parse-memory.js";
+import { formatTable, machineLine, type RowReport, type TableLine } from "./table.js";
+import { tuiRow } from "./tui-cost.js";
+
+const ROWS: Record<string, { readonly title: string; readonly run: (tmp: string) => Promise<RowReport> }> = {
+	a: { title: "pacing", run: pacingRow },
+	b: { title: "engine overhead", run: overheadRow },
+	c: { title: "checkpoint scaling", run: checkpointRow },
+	d: { title: "memory and parse speed", run: parseRow },
+	e: { title: "TUI cost", run: tuiRow },
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+	const unknown = argv.filter((r) => !(r in ROWS));
+	if (unknown.length > 0) {
+		process.stderr.write(`Unknown row ${unknown.join(", ")}; the rows are ${Object.keys(ROWS).join(" ")}.\n`);
+		return 2;
+	}
+	const selected = argv.length > 0 ? [...new Set(argv)].sort() : Object.keys(ROWS);
+	const tmp = mkdtempSync(join(tmpdir(), "pivotal-bench-"));
+	const lines: TableLine[] = [];
+	const notes: string[] = [];
+	const started = performance.now();
+	try {
+		for (const row of selected) {
+			const spec = ROWS[row]!;
+			const rowStarted = performance.now();
+			process.stderr.write(`row ${row} (${spec.title})…\n`);
+			const report = await spec.run(tmp);
+			lines.push(...report.lines);
+			notes.push(...report.notes);
+			process.stderr.write(`row ${row} took ${((performance.now() - rowStarted) / 1000).toFixed(1)} s\n`);
+		}
+	} finally {
+		rmSync(tmp, { recursive: true, force: true });
+	}
+	process.stdout.write(`Machine: ${machineLine()}\n\n${formatTable(lines)}\n\n`);
+	for (const note of notes) process.stdout.write(`- ${note}\n`);
+	process.stdout.write(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.\n`);
+	return lines.some((l) => l.isPass === false) ? 1 : 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));
