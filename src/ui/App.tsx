@@ -256,7 +256,11 @@ export function App({ services, prefill, onResult }: AppProps) {
 				files[stage.pass] !== undefined
 					? basename(files[stage.pass] ?? "")
 					: (wanted ??
-						(stage.pass === "customers" || isLikelyFor(stage.pass, ordered[0]) ? ordered[0] : undefined));
+						(stage.pass === "customers"
+							? (ordered.find((name) => isLikelyFor("customers", name)) ?? ordered[0])
+							: isLikelyFor(stage.pass, ordered[0])
+								? ordered[0]
+								: undefined));
 			return (
 				<FileStep
 					key={stage.pass}
