@@ -295,7 +295,11 @@ class ImportEngine implements ImportRun {
 			);
 		}
 		if (opened.resumed) {
-			const mismatch = checkpointMismatch(opened.store.header, header);
+			let mismatch = checkpointMismatch(opened.store.header, header);
+			// A revoked or rotated key is replaced by another key of the same workspace, and only
+			// resuming keeps the run id (the idempotency keys) and the in-doubt lookups: starting
+			// over would create unguarded records twice.
+			if (mismatch === ANOTHER_KEY && (await this.#isSameWorkspace(opened.store))) mismatch = undefined;
 			if (mismatch) {
 				await opened.store.close();
 				throw new InputError(
@@ -304,6 +308,29 @@ class ImportEngine implements ImportRun {
 			}
 		}
 		return opened.store;
+	}
+
+	/**
+	 * Can this key see what the checkpoint's key created? The API answers 404 for another
+	 * workspace's records, so one customer the checkpoint holds as done settles it. With none
+	 * done, nothing was confirmed created anywhere and any workspace may carry on.
+	 */
+	async #isSameWorkspace(store: CheckpointStore): Promise<boolean> {
+		let id: string | undefined;
+		for (const [, state] of store.entries("customers")) {
+			if (state.s === "done") {
+				id = state.id;
+				break;
+			}
+		}
+		if (id === undefined) return true;
+		const customerId = id;
+		try {
+			await this.#paced(() => this.#client.getCustomer(customerId, { signal: this.#stopController.signal }));
+			return true;
+		} catch {
+			return false;
+		}
 	}
 
 	#loadPreviousFailures(store: CheckpointStore): void {
@@ -971,10 +998,12 @@ function checkpointMismatch(saved: CheckpointHeader, current: CheckpointHeader):
 			return was && now ? `the ${pass} file changed since it was written` : `the ${pass} file differs`;
 		}
 	}
-	if (saved.keyFingerprint !== current.keyFingerprint) return "it was made with another API key";
 	if (saved.baseUrl !== current.baseUrl) return `it was made against ${saved.baseUrl}`;
+	if (saved.keyFingerprint !== current.keyFingerprint) return ANOTHER_KEY;
 	return undefined;
 }
+
+const ANOTHER_KEY = "it was made with another API key, which cannot see the customers it created";
 
 /** Does an onboarding on the server carry every field this record sets? */
 function matchesOnboarding(onboarding: Onboarding, body: Readonly<Record<string, unknown>>): boolean {
