@@ -364,7 +364,7 @@ export function checkRow(
 ): number {
 	if (cells.length !== header.width) {
 		report({
-			message: `this row has ${cells.length} cells but the header has ${header.width} columns; check for a missing cell or an unquoted comma (a cell containing a comma must be in double quotes).`,
+			message: `this row has ${cells.length} cell${cells.length === 1 ? "" : "s"} but the header has ${header.width} columns; check for a missing cell or an unquoted comma (a cell containing a comma must be in double quotes).`,
 		});
 		return 1;
 	}
