@@ -215,7 +215,15 @@ class ImportEngine implements ImportRun {
 		const me = await this.#call(() => this.#client.me({ signal: this.#stopController.signal }));
 		if (me === undefined) return this.#finish();
 
-		const store = await this.#openStore(check);
+		let store: CheckpointStore;
+		try {
+			store = await this.#openStore(check);
+		} catch (error) {
+			// Unreadable, damaged beyond its backup, read-only, or locked: one sentence naming the file, not a crash.
+			if (!(error instanceof CheckpointError)) throw error;
+			this.#tripRun("checkpoint-failed", error.message);
+			return this.#finish();
+		}
 		this.#store = store;
 		this.#index = new CustomerIndex((cursor, signal) => this.#lookupPage(cursor, signal));
 		if (!this.#isUserConcurrency) this.#limit.concurrency = defaultConcurrency(this.#governor.limit);
