@@ -960,7 +960,14 @@ class ImportEngine implements ImportRun {
 
 	/** Close the checkpoint file. The CLI calls it once it has written its reports. */
 	async close(): Promise<void> {
-		await this.#store?.close();
+		try {
+			await this.#store?.close();
+		} catch (error) {
+			// The disk that stopped the run refuses the last compaction too; every update that was
+			// written is in the journal, so the checkpoint still resumes.
+			if (!(error instanceof CheckpointError)) throw error;
+			this.#notice("error", error.message);
+		}
 	}
 
 	#notice(level: "info" | "warn" | "error", message: string): void {
