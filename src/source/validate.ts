@@ -44,7 +44,7 @@ interface Context {
 	readonly problems: ProblemList;
 	readonly maxProblems: number;
 	readonly signal: AbortSignal | undefined;
-	/** Customer external_ids. Undefined when the customers file was unreadable: no parent checks then. */
+	/** Customer external_ids. Undefined when the customers file could not be read to the end: no parent checks then. */
 	customerIds: Set<string> | undefined;
 	readonly customersFile: string;
 }
@@ -254,7 +254,8 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 	if (repeats.length > 0) await reportRepeats(file, repeats, scan.failure === undefined, problems);
 	if (scan.failure !== undefined) {
 		problems.add({ file, ...scan.failure });
-		if (pass === "customers" && scan.failure.line === 0) ctx.customerIds = undefined;
+		// An id list cut short would turn every later contact into a false "unknown customer".
+		if (pass === "customers") ctx.customerIds = undefined;
 	} else if (header === undefined) {
 		problems.add({
 			file,

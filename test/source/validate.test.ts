@@ -86,6 +86,9 @@ describe("validateSources", () => {
 			[3, "a quoted cell in the"],
 		]);
 		expect(check.fingerprints.customers).toBe(createHash("sha256").update(text).digest("hex"));
+		// Customers past the error are unknown, so contacts are not checked against a partial list.
+		const contacts = await tempFile("contacts.csv", "customer_external_id,name,email\nc3,Ann,ann@x.com\n");
+		expect((await validateSources({ customers: file, contacts })).problemCount).toBe(2);
 	});
 
 	it("UTF-8 characters cut by chunk boundaries are fine; bad bytes are reported per line", async () => {
