@@ -2,11 +2,11 @@ import { execFileSync } from "node:child_process";
 import * as nodeFs from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { type CheckpointFileSystem, readCheckpoint } from "../../src/core/checkpoint/index.js";
+import { readCheckpoint } from "../../src/core/checkpoint/index.js";
 import type { Simulator, SimulatorOptions } from "../../src/sim/index.js";
 import { runCli } from "../support/cli.js";
 import { setup, TEST_KEY } from "../support/import-harness.js";
-import { count, printMatrix, recordCase, start } from "./support.js";
+import { count, failingFs, printMatrix, recordCase, start } from "./support.js";
 
 const sims: Simulator[] = [];
 afterEach(async () => {
@@ -21,45 +21,6 @@ async function prepared(sim: SimulatorOptions = {}, customers = 40) {
 	);
 	sims.push(ready.sim);
 	return ready;
-}
-
-/** node:fs, except that once `errno` is set every write (and every open for writing) fails with it. */
-function failingFs(): CheckpointFileSystem & { errno: string | undefined } {
-	const fail = (what: string) => {
-		throw Object.assign(new Error(`${what}: simulated ${failing.errno}`), { code: failing.errno });
-	};
-	const failing = {
-		errno: undefined as string | undefined,
-		openSync: (path: string, flags: string) => {
-			if (failing.errno && flags !== "r") fail(`open ${path}`);
-			return nodeFs.openSync(path, flags);
-		},
-		writeSync: (fd: number, buffer: Uint8Array, offset: number, length: number, position: number) => {
-			if (failing.errno) fail("write");
-			return nodeFs.writeSync(fd, buffer, offset, length, position);
-		},
-		fsyncSync: (fd: number) => nodeFs.fsyncSync(fd),
-		ftruncateSync: (fd: number, length: number) => {
-			if (failing.errno === "EROFS") fail("ftruncate");
-			nodeFs.ftruncateSync(fd, length);
-		},
-		closeSync: (fd: number) => nodeFs.closeSync(fd),
-		renameSync: (from: string, to: string) => {
-			if (failing.errno) fail("rename");
-			nodeFs.renameSync(from, to);
-		},
-		linkSync: (from: string, to: string) => {
-			if (failing.errno) fail("link");
-			nodeFs.linkSync(from, to);
-		},
-		unlinkSync: (path: string) => {
-			if (failing.errno === "EROFS") fail("unlink");
-			nodeFs.unlinkSync(path);
-		},
-		existsSync: (path: string) => nodeFs.existsSync(path),
-		readFileSync: (path: string) => nodeFs.readFileSync(path),
-	};
-	return failing;
 }
 
 describe("the checkpoint's disk", () => {

@@ -3,6 +3,7 @@
  * the simulator's state against the source files (duplicates and lost records), and the fault
  * matrix each case adds a row to.
  */
+import * as nodeFs from "node:fs";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createClient, type TimeoutOptions } from "../../src/api/client.js";
@@ -216,3 +217,42 @@ export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 export const count = (events: readonly ImportEvent[], type: ImportEvent["type"]) =>
 	events.filter((e) => e.type === type).length;
+
+/** node:fs, except that once `errno` is set every write (and every open for writing) fails with it. */
+export function failingFs(): CheckpointFileSystem & { errno: string | undefined } {
+	const fail = (what: string) => {
+		throw Object.assign(new Error(`${what}: simulated ${failing.errno}`), { code: failing.errno });
+	};
+	const failing = {
+		errno: undefined as string | undefined,
+		openSync: (path: string, flags: string) => {
+			if (failing.errno && flags !== "r") fail(`open ${path}`);
+			return nodeFs.openSync(path, flags);
+		},
+		writeSync: (fd: number, buffer: Uint8Array, offset: number, length: number, position: number) => {
+			if (failing.errno) fail("write");
+			return nodeFs.writeSync(fd, buffer, offset, length, position);
+		},
+		fsyncSync: (fd: number) => nodeFs.fsyncSync(fd),
+		ftruncateSync: (fd: number, length: number) => {
+			if (failing.errno === "EROFS") fail("ftruncate");
+			nodeFs.ftruncateSync(fd, length);
+		},
+		closeSync: (fd: number) => nodeFs.closeSync(fd),
+		renameSync: (from: string, to: string) => {
+			if (failing.errno) fail("rename");
+			nodeFs.renameSync(from, to);
+		},
+		linkSync: (from: string, to: string) => {
+			if (failing.errno) fail("link");
+			nodeFs.linkSync(from, to);
+		},
+		unlinkSync: (path: string) => {
+			if (failing.errno === "EROFS") fail("unlink");
+			nodeFs.unlinkSync(path);
+		},
+		existsSync: (path: string) => nodeFs.existsSync(path),
+		readFileSync: (path: string) => nodeFs.readFileSync(path),
+	};
+	return failing;
+}
