@@ -98,7 +98,7 @@ export function FailuresScreen({
 					) : (
 						<Text key={`i:${id(row.failure)}`} wrap="truncate-end" inverse={row.failure === selected}>
 							{row.failure === selected ? "❯" : " "}
-							{marked.has(id(row.failure)) ? "●" : " "} {cell(`line ${row.failure.line}`, 10)}
+							{marked.has(id(row.failure)) ? "●" : " "} {cell(lineOf(row.failure), 10)}
 							{cell(row.failure.key, 24)} {row.failure.status ?? "—"}{" "}
 							{truncate(row.failure.message, width - 44)}
 						</Text>
@@ -125,9 +125,14 @@ export function FailuresScreen({
 	);
 }
 
+/** Failures loaded from a checkpoint (an earlier session) carry no line: 0. */
+function lineOf(failure: FailureDetail): string {
+	return failure.line > 0 ? `line ${failure.line}` : "line ?";
+}
+
 /** JSON laid out on few lines: the pane is small. */
 function compact(value: unknown): string {
-	if (value === undefined) return "(none)";
+	if (value === undefined) return "(not kept: the failure comes from an earlier session's checkpoint)";
 	if (typeof value === "string") {
 		try {
 			return JSON.stringify(JSON.parse(value));
@@ -146,7 +151,7 @@ function Detail({ failure, width }: { readonly failure: FailureDetail; readonly 
 				<Text bold>
 					{failure.pass} {failure.key}
 				</Text>{" "}
-				· line {failure.line} · {failure.attempts} attempt{failure.attempts === 1 ? "" : "s"} ·{" "}
+				· {lineOf(failure)} · {failure.attempts} attempt{failure.attempts === 1 ? "" : "s"} ·{" "}
 				<Text {...theme.tint("error")}>
 					{failure.status ?? "no answer"} {failure.code}
 				</Text>
