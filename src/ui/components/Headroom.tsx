@@ -19,10 +19,10 @@ export function Headroom({ snapshot, now }: HeadroomProps) {
 	return (
 		<Text wrap="truncate-end">
 			headroom <Bar ratio={h.ratio} width={10} role={h.ratio < 0.1 ? "warn" : "ok"} /> {h.remaining}/{h.limit}
-			{"  "}reset {h.resetInS}s{"  "}pace {h.pace}/min of {h.limit}
+			{"  "}reset {h.resetInS}s{"  "}pace {h.pace}/{h.limit}/min
 			{"  "}
 			<Text {...theme.tint(snapshot.rateLimited > 0 ? "warn" : undefined)}>429s {snapshot.rateLimited}</Text>
-			{"  "}concurrency {snapshot.concurrency}
+			{"  "}conc {snapshot.concurrency}
 		</Text>
 	);
 }
