@@ -43,6 +43,31 @@ function version(): string {
 	return pkg.version;
 }
 
+const KNOWN_FLAGS = new Set([
+	"help",
+	"version",
+	"contacts",
+	"onboardings",
+	"base-url",
+	"concurrency",
+	"checkpoint",
+	"headless",
+	"json",
+	"dry-run",
+	"yes",
+	"fresh",
+	"failures-csv",
+	"key-env",
+	"window",
+	"verbose",
+	"no-headless",
+	"no-json",
+	"no-dry-run",
+	"no-yes",
+	"no-fresh",
+	"no-verbose",
+]);
+
 /** The command line. Returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
 	const [command, ...rest] = argv;
@@ -54,10 +79,22 @@ export async function main(argv: readonly string[]): Promise<number> {
 		const { runDemo } = await import("./demo.js");
 		return runDemo({});
 	}
+	const unknown = argv.find((arg) => {
+		if (!arg.startsWith("--") || arg === "--") return false;
+		const name = arg.slice(2).split("=")[0] ?? "";
+		return !KNOWN_FLAGS.has(name);
+	});
+	if (unknown) {
+		process.stderr.write(
+			`Unknown option ${unknown.split("=")[0]}; run pivotal-tui --help for the options.\n`,
+		);
+		return EXIT.usage;
+	}
 	const cli = meow(HELP, {
 		importMeta: import.meta,
 		argv: [...argv],
 		version: version(),
+		description: false,
 		allowUnknownFlags: false,
 		flags: {
 			contacts: { type: "string" },
