@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
+import { existsSync } from "node:fs";
 import pLimit, { type LimitFunction } from "p-limit";
 import { ApiError, NetworkError } from "../api/errors.js";
 import type { ApiOk, Customer, ListPage, Onboarding, RateLimit } from "../api/types.js";
@@ -261,6 +262,9 @@ class ImportEngine implements ImportRun {
 	}
 
 	#resumed = false;
+	// Set by --fresh over an existing checkpoint: every record no uniqueness rule guards is looked up first.
+	#isLookingUpAll = false;
+	readonly #onboardingsByParent = new Map<string, Promise<readonly Onboarding[]>>();
 
 	async #validate(): Promise<SourceCheckSummary> {
 		const check = await validateSources(this.#plan.files);
@@ -289,6 +293,8 @@ class ImportEngine implements ImportRun {
 			baseUrl: this.#plan.baseUrl,
 			sources,
 		};
+		// Starting over on top of an earlier run: its records may be on the server under other keys.
+		this.#isLookingUpAll = (this.#plan.fresh ?? false) && existsSync(path);
 		const opened = await openCheckpoint({
 			path,
 			fresh: this.#plan.fresh ?? false,
@@ -296,6 +302,12 @@ class ImportEngine implements ImportRun {
 			...(this.#checkpointFs ? { fs: this.#checkpointFs } : {}),
 		});
 		this.#resumed = opened.resumed;
+		if (this.#isLookingUpAll) {
+			this.#notice(
+				"info",
+				"Started over: the earlier checkpoint was set aside, so customers without a slug and onboardings are looked up before they are sent.",
+			);
+		}
 		if (opened.recoveredFrom) {
 			this.#notice(
 				"warn",
@@ -438,7 +450,9 @@ class ImportEngine implements ImportRun {
 		// records no uniqueness rule guards are looked up first.
 		const isInDoubt =
 			!this.#sentHere.has(id) &&
-			(previous?.s === "sent" || (previous?.s === "failed" && previous.retryable && previous.status !== 429));
+			((this.#isLookingUpAll && previous === undefined) ||
+				previous?.s === "sent" ||
+				(previous?.s === "failed" && previous.retryable && previous.status !== 429));
 		if (isInDoubt) {
 			const found = await this.#findExisting(pass, record, parentId, claimed);
 			if (found === null) return;
@@ -690,16 +704,26 @@ class ImportEngine implements ImportRun {
 		record: SourceRecord,
 		claimed: Set<string>,
 	): Promise<string | undefined> {
-		this.#emit({
-			type: "lookup",
-			at: this.#now(),
-			pass: "onboardings",
-			what: `onboardings of ${record.parentKey}`,
-			phase: "started",
-		});
+		const existing = await this.#onboardingsOf(parentId, record.parentKey ?? parentId);
+		return existing.find((o) => !claimed.has(o.id) && matchesOnboarding(o, record.body))?.id;
+	}
+
+	/** A customer's onboardings on the server, walked once per customer and run. */
+	#onboardingsOf(parentId: string, parentKey: string): Promise<readonly Onboarding[]> {
+		let walk = this.#onboardingsByParent.get(parentId);
+		if (!walk) {
+			walk = this.#walkOnboardings(parentId, parentKey);
+			walk.catch(() => this.#onboardingsByParent.delete(parentId));
+			this.#onboardingsByParent.set(parentId, walk);
+		}
+		return walk;
+	}
+
+	async #walkOnboardings(parentId: string, parentKey: string): Promise<readonly Onboarding[]> {
+		const what = `onboardings of ${parentKey}`;
+		this.#emit({ type: "lookup", at: this.#now(), pass: "onboardings", what, phase: "started" });
+		const found: Onboarding[] = [];
 		let cursor: string | undefined;
-		let found: string | undefined;
-		let seen = 0;
 		do {
 			const page = await this.#paced(() =>
 				this.#client.listCustomerOnboardings(
@@ -707,17 +731,16 @@ class ImportEngine implements ImportRun {
 					cursor === undefined ? { limit: 100 } : { limit: 100, cursor },
 				),
 			);
-			seen += page.data.length;
-			found = page.data.find((o) => !claimed.has(o.id) && matchesOnboarding(o, record.body))?.id;
+			found.push(...page.data);
 			cursor = page.has_more && page.next_cursor !== null ? page.next_cursor : undefined;
-		} while (found === undefined && cursor !== undefined);
+		} while (cursor !== undefined);
 		this.#emit({
 			type: "lookup",
 			at: this.#now(),
 			pass: "onboardings",
-			what: `onboardings of ${record.parentKey}`,
+			what,
 			phase: "finished",
-			found: seen,
+			found: found.length,
 		});
 		return found;
 	}

@@ -228,4 +228,27 @@ describe("engine against the simulator", () => {
 		expect(simTotals(sim)).toEqual({ customers: 100, contacts: 100, onboardings: 100, duplicates: 0 });
 		expect(sim.counters().created.customers).toBe(postsBefore.customers);
 	});
+
+	it("starts over with --fresh on top of a partial run without creating anything twice", async () => {
+		const { sim, files } = await prepared(
+			{ rateLimit: 100_000, faults: { latencyMinMs: 2, latencyMaxMs: 6 } },
+			{ customers: 60, contactsPerCustomer: 1, onboardingsPerCustomer: 2, withSlugs: "some" },
+		);
+		const first = begin(sim, files, { concurrency: 4 });
+		first.run.subscribe((e) => {
+			if (e.type === "record-done" && e.pass === "onboardings" && e.key.endsWith("/2")) first.run.stop();
+		});
+		expect((await first.run.done).outcome).toBe("interrupted");
+		await first.run.close();
+		await first.client.close();
+		const createdBefore = sim.counters().created.onboardings;
+		expect(createdBefore).toBeGreaterThan(0);
+		const fresh = begin(sim, files, { concurrency: 4, fresh: true });
+		const summary = await fresh.run.done;
+		await fresh.run.close();
+		await fresh.client.close();
+		expect(summary.outcome).toBe("completed");
+		expect(summary.passes.onboardings.existed).toBe(createdBefore);
+		expect(simTotals(sim)).toEqual({ customers: 60, contacts: 60, onboardings: 120, duplicates: 0 });
+	});
 });
