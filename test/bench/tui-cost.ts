@@ -33,16 +33,22 @@ function interactiveEnv(): NodeJS.ProcessEnv {
 function runChild(args: ChildArgs): Promise<ChildResult> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [CHILD, JSON.stringify(args)], {
-			stdio: ["ignore", "pipe", "inherit"],
+			// Ink restores the cursor on the real stderr at exit: keep that out of the bench's output.
+			stdio: ["ignore", "pipe", "pipe"],
 			env: interactiveEnv(),
 		});
 		let stdout = "";
+		let stderr = "";
+		child.stderr.on("data", (chunk: Buffer) => {
+			stderr += chunk.toString();
+		});
 		child.stdout.on("data", (chunk: Buffer) => {
 			stdout += chunk.toString();
 		});
 		child.on("error", reject);
 		child.on("close", (code) => {
-			if (code !== 0) return reject(new Error(`row e: the ${args.mode} child exited ${code}`));
+			if (code !== 0)
+				return reject(new Error(`row e: the ${args.mode} child exited ${code}: ${stderr.slice(-1000)}`));
 			resolve(JSON.parse(stdout) as ChildResult);
 		});
 	});
