@@ -1,4 +1,5 @@
 import { access } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { createClient } from "../api/client.js";
 import { keyFingerprint, maskKey, validateKeyShape } from "../api/key.js";
@@ -77,6 +78,29 @@ export async function runImportCommand(
 			);
 		return EXIT.ok;
 	}
+	const baseUrl = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
+	const checkpointPath = flags.checkpoint ?? defaultCheckpointPath(customers);
+
+	const isInteractive = io.stdinIsTty && "isTTY" in io.stdout && io.stdout.isTTY === true && !flags.json;
+	if (isInteractive && !flags.headless) {
+		// A person at a terminal gets the dashboard: the wizard starts at the key step with these files.
+		const { runInteractive } = await import("./interactive.js");
+		return runInteractive({
+			baseUrl,
+			windowMs,
+			// The wizard asks for a key when the variable is empty.
+			env: { ...io.env, PIVOTAL_API_KEY: apiKey },
+			folder: dirname(resolve(customers)),
+			prefill: {
+				isFixed: true,
+				customers: resolve(customers),
+				...(flags.contacts ? { contacts: resolve(flags.contacts) } : {}),
+				...(flags.onboardings ? { onboardings: resolve(flags.onboardings) } : {}),
+				fresh: flags.fresh,
+				checkpointPath: resolve(checkpointPath),
+			},
+		});
+	}
 	if (!apiKey) {
 		io.stderr.write(
 			`No API key: set ${keyVariable} in the environment (keys are never taken from a flag, which would leak into shell history).\n`,
@@ -88,10 +112,6 @@ export async function runImportCommand(
 		io.stderr.write(`${keyProblem} (from ${keyVariable})\n`);
 		return EXIT.usage;
 	}
-	const baseUrl = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
-	const checkpointPath = flags.checkpoint ?? defaultCheckpointPath(customers);
-
-	const isInteractive = io.stdinIsTty && "isTTY" in io.stdout && io.stdout.isTTY === true && !flags.json;
 	if (isInteractive && !flags.yes) {
 		const resuming = await exists(checkpointPath);
 		const prompt = createInterface({ input: process.stdin, output: process.stdout });

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import meow from "meow";
+import { maskKey } from "../api/key.js";
 import { EXIT } from "./exit-codes.js";
 import { runImportCommand } from "./import-command.js";
 
@@ -68,8 +69,27 @@ const KNOWN_FLAGS = new Set([
 	"no-verbose",
 ]);
 
-/** The command line. Returns the exit code. */
+/**
+ * The command line. Returns the exit code. An error nobody anticipated still ends in one
+ * sentence, not a stack trace (set PIVOTAL_TUI_DEBUG=1 for the trace); the checkpoint is
+ * written record by record, so what was done stays done.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
+	try {
+		return await dispatch(argv);
+	} catch (error) {
+		const key = process.env.PIVOTAL_API_KEY;
+		let message = error instanceof Error ? error.message : String(error);
+		if (key) message = message.replaceAll(key, maskKey(key));
+		process.stderr.write(
+			`pivotal-tui stopped on an unexpected error: ${message}. Work already recorded in the checkpoint is kept; run the same command again to resume.\n`,
+		);
+		if (process.env.PIVOTAL_TUI_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+		return EXIT.interrupted;
+	}
+}
+
+async function dispatch(argv: readonly string[]): Promise<number> {
 	const [command, ...rest] = argv;
 	if (command === "sim") {
 		const { runSimCommand } = await import("../sim/command.js");

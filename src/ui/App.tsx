@@ -90,6 +90,13 @@ export function App({ services, prefill, onResult }: AppProps) {
 	// The folder: its CSV files, and any checkpoint of an unfinished import.
 	useEffect(() => {
 		let isCancelled = false;
+		if (prefill?.isFixed && prefill.customers) {
+			const { customers, contacts, onboardings } = prefill;
+			setFiles({ customers, ...(contacts ? { contacts } : {}), ...(onboardings ? { onboardings } : {}) });
+			setIsFresh(prefill.fresh ?? false);
+			setStage({ kind: "key" });
+			return;
+		}
 		(async () => {
 			settings.setLastFolder(folder);
 			const [csv, checkpointNames] = await Promise.all([listCsvFiles(folder), listCheckpoints(folder)]);
@@ -106,7 +113,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 		return () => {
 			isCancelled = true;
 		};
-	}, [folder, services, settings]);
+	}, [folder, services, settings, prefill]);
 
 	const sourceFiles = (): SourceFiles => ({
 		customers: files.customers ?? "",
@@ -186,7 +193,11 @@ export function App({ services, prefill, onResult }: AppProps) {
 			concurrency,
 			fresh: isFresh,
 			check: { counts: check.counts, fingerprints: check.fingerprints },
-			...(resumeFrom ? { checkpointPath: resumeFrom.path } : {}),
+			...(resumeFrom
+				? { checkpointPath: resumeFrom.path }
+				: prefill?.checkpointPath
+					? { checkpointPath: prefill.checkpointPath }
+					: {}),
 			...(services.windowMs === undefined ? {} : { windowMs: services.windowMs }),
 		};
 		const controller = new AbortController();

@@ -54,4 +54,14 @@ export interface WizardPrefill {
 	readonly customers?: string;
 	readonly contacts?: string;
 	readonly onboardings?: string;
+	/**
+	 * The files were chosen on the command line (`pivotal-tui import FILE` on a terminal): skip
+	 * the resume and file steps and start at the key.
+	 * @default false
+	 */
+	readonly isFixed?: boolean;
+	/** `--fresh`. @default false */
+	readonly fresh?: boolean;
+	/** `--checkpoint`. @default beside the customers file */
+	readonly checkpointPath?: string;
 }
