@@ -382,7 +382,9 @@ class ImportEngine implements ImportRun {
 		const inFlight = new Set<Promise<void>>();
 		for await (const record of readRecords(file, pass)) {
 			if (this.#isOver()) break;
-			if (!this.#shouldSend(pass, record, store.get(pass, record.key), selection)) continue;
+			const state = store.get(pass, record.key);
+			if (state?.s === "failed") this.#describeEarlierFailure(pass, record, state);
+			if (!this.#shouldSend(pass, record, state, selection)) continue;
 			while (this.#limit.activeCount + this.#limit.pendingCount >= this.#limit.concurrency) {
 				await Promise.race(inFlight);
 			}
@@ -394,6 +396,30 @@ class ImportEngine implements ImportRun {
 		}
 		await Promise.all(inFlight);
 		if (!this.#isOver()) this.#emit({ type: "pass-finished", at: this.#now(), pass });
+	}
+
+	/**
+	 * A failure the checkpoint brought from an earlier session knows only its outcome: the
+	 * record, met again while streaming the pass, adds its line, cells and request body.
+	 */
+	#describeEarlierFailure(
+		pass: PassName,
+		record: SourceRecord,
+		state: Extract<RecordState, { s: "failed" }>,
+	) {
+		const id = `${pass}:${record.key}`;
+		const known = this.#failures.get(id);
+		if (known && known.line !== 0) return;
+		const parent =
+			record.parentKey === undefined ? undefined : this.#store?.get("customers", record.parentKey);
+		const body =
+			pass === "onboardings" && parent?.s === "done"
+				? { customer_id: parent.id, ...record.body }
+				: record.body;
+		this.#failures.set(id, {
+			...failureFrom(pass, record.key, record.line, state, record.columns),
+			requestBody: JSON.stringify(body),
+		});
 	}
 
 	/** Final states of a pass that this round leaves alone. */

@@ -127,6 +127,22 @@ describe("engine against the simulator", () => {
 		});
 		expect(JSON.parse(failure?.requestBody ?? "{}")).toHaveProperty("metadata.external_id", failure?.key);
 		expect(sim.counters().created.contacts).toBe(38);
+
+		// A later session knows the failure from the checkpoint and describes it from the source.
+		const again = begin(sim, files);
+		const resumed = await again.run.done;
+		await again.run.close();
+		await again.client.close();
+		expect(resumed.passes.customers).toMatchObject({ created: 19, failed: 1 });
+		const earlier = again.run.failures()[0];
+		expect(earlier).toMatchObject({
+			pass: "customers",
+			key: failure?.key,
+			line: failure?.line,
+			code: "invalid_domain",
+		});
+		expect(earlier?.columns.external_id).toBe(failure?.key);
+		expect(earlier?.requestBody).toBe(failure?.requestBody);
 	});
 
 	it("stops at once, resumably, when the key is revoked mid-run", async () => {
