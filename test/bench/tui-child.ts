@@ -5,16 +5,12 @@
  */
 
 import { PassThrough, Writable } from "node:stream";
-import { render } from "ink";
 import { createClient } from "../../src/api/client.js";
 import { keyFingerprint } from "../../src/api/key.js";
 import { startImport } from "../../src/core/engine.js";
 import { ProgressStore } from "../../src/core/progress-store.js";
 import type { SourceCheckSummary, SourceFiles } from "../../src/core/run-types.js";
 import { LineReporter } from "../../src/report/headless.js";
-import { ThemeContext } from "../../src/ui/hooks/use-theme.js";
-import { LiveRun } from "../../src/ui/LiveRun.js";
-import { createTheme } from "../../src/ui/model/theme.js";
 
 export interface ChildArgs {
 	readonly mode: "headless" | "tui";
@@ -24,6 +20,11 @@ export interface ChildArgs {
 	readonly check: SourceCheckSummary;
 	readonly checkpointPath: string;
 	readonly concurrency: number;
+	/**
+	 * `NODE_ENV` for React and Ink, set before they load: React's development build costs
+	 * several times its production build per render.
+	 */
+	readonly nodeEnv: string | undefined;
 }
 
 export interface ChildResult {
@@ -34,6 +35,9 @@ export interface ChildResult {
 	/** Bytes the output received: terminal frames, or progress lines. */
 	readonly bytes: number;
 	readonly writes: number;
+	/** Frames Ink rendered, and the time its onRender metrics give them (TUI only). */
+	readonly frames: number;
+	readonly frameMs: number;
 }
 
 /** A 120×40 terminal that drops what it is sent and counts it. */
@@ -51,6 +55,17 @@ class SinkTerminal extends Writable {
 }
 
 async function main(args: ChildArgs): Promise<ChildResult> {
+	if (args.nodeEnv === undefined) delete process.env.NODE_ENV;
+	else process.env.NODE_ENV = args.nodeEnv;
+	// Loaded only now, and no JSX in this file: a static import would load React (through the
+	// JSX runtime) before NODE_ENV is set, and a mix of builds renders nothing.
+	const { createElement } = await import("react");
+	const { render } = await import("ink");
+	const { ThemeContext } = await import("../../src/ui/hooks/use-theme.js");
+	const { LiveRun } = await import("../../src/ui/LiveRun.js");
+	const { createTheme } = await import("../../src/ui/model/theme.js");
+	let frames = 0;
+	let frameMs = 0;
 	const out = new SinkTerminal();
 	const client = createClient({ baseUrl: args.baseUrl, apiKey: args.apiKey });
 	const store = new ProgressStore();
@@ -83,28 +98,35 @@ async function main(args: ChildArgs): Promise<ChildResult> {
 		});
 		const stdin = Object.assign(new PassThrough(), { isTTY: false });
 		const instance = render(
-			<ThemeContext.Provider value={createTheme(true)}>
-				<LiveRun
-					run={run}
-					store={store}
-					stop={() => run.stop()}
-					summary={undefined}
-					customersFile={args.files.customers}
-					failuresCsvPath={undefined}
-					now={Date.now}
-					onConcurrency={() => {}}
-					onRetry={() => {}}
-					onExport={async () => ""}
-					onQuit={() => {}}
-				/>
-			</ThemeContext.Provider>,
+			createElement(
+				ThemeContext.Provider,
+				{ value: createTheme(true) },
+				createElement(LiveRun, {
+					run,
+					store,
+					stop: () => run.stop(),
+					summary: undefined,
+					customersFile: args.files.customers,
+					failuresCsvPath: undefined,
+					now: Date.now,
+					onConcurrency: () => {},
+					onRetry: () => {},
+					onExport: async () => "",
+					onQuit: () => {},
+				}),
+			),
 			{
 				stdout: out as unknown as NodeJS.WriteStream,
 				stderr: out as unknown as NodeJS.WriteStream,
 				stdin: stdin as unknown as NodeJS.ReadStream,
+				// As the wizard mounts it (src/ui/render-app.tsx).
 				maxFps: 15,
 				exitOnCtrlC: false,
 				patchConsole: false,
+				onRender: ({ renderTime }) => {
+					frames += 1;
+					frameMs += renderTime;
+				},
 			},
 		);
 		unmount = () => instance.unmount();
@@ -124,6 +146,8 @@ async function main(args: ChildArgs): Promise<ChildResult> {
 		records,
 		bytes: out.bytes,
 		writes: out.writes,
+		frames,
+		frameMs,
 	};
 }
 
