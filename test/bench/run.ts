@@ -4,6 +4,8 @@
  *
  *   node dist/test/bench/run.js          every row
  *   node dist/test/bench/run.js a c      only rows a and c
+ *
+ * Exits 0 whatever the figures (SHORT rows are findings); 2 for an unknown row.
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
@@ -51,7 +53,8 @@ async function main(argv: readonly string[]): Promise<number> {
 	process.stdout.write(`Machine: ${machineLine()}\n\n${formatTable(lines)}\n\n`);
 	for (const note of notes) process.stdout.write(`- ${note}\n`);
 	process.stdout.write(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.\n`);
-	return lines.some((l) => l.isPass === false) ? 1 : 0;
+	// A row short of its target is a finding for the table, not a failure of the script.
+	return 0;
 }
 
 process.exitCode = await main(process.argv.slice(2));
