@@ -13,7 +13,7 @@ import { fixed, type RowReport } from "./table.js";
 
 const SMALL = 10_000;
 const LARGE = 200_000;
-const OURS_ROUNDS = 2;
+const OURS_ROUNDS = 3;
 const REWRITE_SAMPLES = 9;
 /** A real run of the guide's script, small enough to finish in seconds, checks the derivation. */
 const CHECK_RUN = 2_000;
