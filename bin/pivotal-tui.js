@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from "../dist/src/cli/main.js";
+// React picks its build when first loaded: production unless the user asks otherwise. The CLI
+// is imported only after this line so that no React module can load first.
+process.env.NODE_ENV ??= "production";
+const { main } = await import("../dist/src/cli/main.js");
 
 process.exitCode = await main(process.argv.slice(2));

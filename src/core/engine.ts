@@ -379,22 +379,31 @@ class ImportEngine implements ImportRun {
 		const already = this.#tallyFinal(pass, selection);
 		const claimed = pass === "onboardings" ? this.#doneIds(pass) : new Set<string>();
 		this.#emit({ type: "pass-started", at: this.#now(), pass, total: this.#totals[pass], already });
-		const inFlight = new Set<Promise<void>>();
+		// Records being worked on, and the dispatch loop's wake-up when one finishes: the loop is
+		// the only waiter, so one slot suffices.
+		let active = 0;
+		let wake: (() => void) | undefined;
+		const finished = () => {
+			active -= 1;
+			const resume = wake;
+			wake = undefined;
+			resume?.();
+		};
+		const slotFreed = () =>
+			new Promise<void>((resolve) => {
+				wake = resolve;
+			});
 		for await (const record of readRecords(file, pass)) {
 			if (this.#isOver()) break;
 			const state = store.get(pass, record.key);
 			if (state?.s === "failed") this.#describeEarlierFailure(pass, record, state);
 			if (!this.#shouldSend(pass, record, state, selection)) continue;
-			while (this.#limit.activeCount + this.#limit.pendingCount >= this.#limit.concurrency) {
-				await Promise.race(inFlight);
-			}
+			while (active >= this.#limit.concurrency) await slotFreed();
 			if (!(await this.#gate())) break;
-			const task: Promise<void> = this.#limit(() => this.#send(pass, record, claimed)).finally(() => {
-				inFlight.delete(task);
-			});
-			inFlight.add(task);
+			active += 1;
+			void this.#limit(() => this.#send(pass, record, claimed)).finally(finished);
 		}
-		await Promise.all(inFlight);
+		while (active > 0) await slotFreed();
 		if (!this.#isOver()) this.#emit({ type: "pass-finished", at: this.#now(), pass });
 	}
 
@@ -501,7 +510,8 @@ class ImportEngine implements ImportRun {
 			const permit = await this.#governor.acquire(this.#stopController.signal);
 			if (!permit) return;
 			attempts += 1;
-			if (!this.#save(pass, record.key, { s: "sent", attempts })) {
+			// Written before the request leaves only where a resume must know to look the record up.
+			if (!this.#save(pass, record.key, { s: "sent", attempts }, isGuarded(pass, record))) {
 				this.#governor.release(permit, { rateLimited: true });
 				return;
 			}
@@ -912,9 +922,16 @@ class ImportEngine implements ImportRun {
 	}
 
 	/** Write one record's state; a checkpoint that cannot be written stops the run. */
-	#save(pass: PassName, key: string, state: RecordState): boolean {
+	#save(
+		pass: PassName,
+		key: string,
+		state: RecordState,
+		// Losing a done or blocked line to a kill costs a re-send that its key, a uniqueness rule
+		// or a look-up answers; failures are rare and worth keeping at once.
+		isDeferred = state.s === "done" || state.s === "blocked",
+	): boolean {
 		try {
-			this.#requireStore().set(pass, key, state);
+			this.#requireStore().set(pass, key, state, { isDeferred });
 			return true;
 		} catch (error) {
 			if (!(error instanceof CheckpointError)) throw error;
@@ -1051,6 +1068,16 @@ function failureFrom(
 		attempts: state.attempts,
 		columns,
 	};
+}
+
+/**
+ * Does a uniqueness rule answer a second create of this record (customer slug, contact
+ * e-mail)? If so, a resume may simply send it again; otherwise it must be looked up first.
+ */
+function isGuarded(pass: PassName, record: SourceRecord): boolean {
+	if (pass === "contacts") return true;
+	if (pass === "customers") return typeof record.body.slug === "string";
+	return false;
 }
 
 /** Why a checkpoint cannot be resumed by this import, or undefined when it can. */

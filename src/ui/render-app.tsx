@@ -17,6 +17,12 @@ export interface RenderAppOptions {
 }
 
 /** Mounts the TUI and resolves with its result once Ink has unmounted. */
+/**
+ * Frames per second at most: a 3-hour import needs a calm screen, not a busy one, and every
+ * frame costs a full layout and diff of the screen (the TUI-cost benchmark, row e).
+ */
+export const RENDER_MAX_FPS = 10;
+
 export async function renderApp(options: RenderAppOptions): Promise<AppResult> {
 	let result: AppResult = { code: 3 };
 	const instance = render(
@@ -30,7 +36,7 @@ export async function renderApp(options: RenderAppOptions): Promise<AppResult> {
 			/>
 		</ThemeContext.Provider>,
 		{
-			maxFps: 15,
+			maxFps: RENDER_MAX_FPS,
 			// The root handles Ctrl+C: it stops the run gracefully instead of killing the process.
 			exitOnCtrlC: false,
 			...(options.stdin ? { stdin: options.stdin } : {}),

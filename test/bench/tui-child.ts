@@ -64,6 +64,7 @@ async function main(args: ChildArgs): Promise<ChildResult> {
 	const { ThemeContext } = await import("../../src/ui/hooks/use-theme.js");
 	const { LiveRun } = await import("../../src/ui/LiveRun.js");
 	const { createTheme } = await import("../../src/ui/model/theme.js");
+	const { RENDER_MAX_FPS } = await import("../../src/ui/render-app.js");
 	let frames = 0;
 	let frameMs = 0;
 	const out = new SinkTerminal();
@@ -120,7 +121,7 @@ async function main(args: ChildArgs): Promise<ChildResult> {
 				stderr: out as unknown as NodeJS.WriteStream,
 				stdin: stdin as unknown as NodeJS.ReadStream,
 				// As the wizard mounts it (src/ui/render-app.tsx).
-				maxFps: 15,
+				maxFps: RENDER_MAX_FPS,
 				exitOnCtrlC: false,
 				patchConsole: false,
 				onRender: ({ renderTime }) => {

@@ -30,6 +30,16 @@ export interface CheckpointStoreInit {
 	readonly unlock: () => void;
 }
 
+export interface SetOptions {
+	/**
+	 * Write the update with the next one, at the latest at the end of this turn of the event loop,
+	 * instead of before `set()` returns. For updates whose loss in a kill is harmless: a record
+	 * that looks unsent is sent again with its key, and a uniqueness rule or a look-up answers.
+	 * @default false
+	 */
+	readonly isDeferred?: boolean;
+}
+
 /**
  * An open checkpoint: the state of every record plus request counters, with each update appended
  * to the file as one journal line before `set()` returns, and the file compacted to a single
@@ -57,6 +67,11 @@ export class CheckpointStore {
 	readonly #tallies: Record<PassName, Tally>;
 	readonly #counters: Record<string, number>;
 	#pending: Record<string, number> | undefined;
+	// Lines of deferred updates (already in #records), written before any other line.
+	#deferred: string[] = [];
+	#isFlushScheduled = false;
+	// A deferred write that failed: thrown by the next set() or flush().
+	#deferredError: CheckpointError | undefined;
 	#fd: number | undefined;
 	#offset = 0;
 	#journalLines = 0;
@@ -97,18 +112,20 @@ export class CheckpointStore {
 	 * recorded, and the caller should stop. A compaction failure also throws `write-failed`, with
 	 * the update already recorded. Throws `TypeError`, writing nothing, for a malformed state.
 	 */
-	set(pass: PassName, key: string, state: RecordState): void {
+	set(pass: PassName, key: string, state: RecordState, options: SetOptions = {}): void {
 		const records = this.#recordsOf(pass);
 		if (typeof key !== "string") throw new TypeError(`Expected a string record key, got ${String(key)}`);
 		// A state the loader would reject must never reach the file: it would make it unloadable.
 		if (!isRecordState(state)) throw new TypeError(`Expected a record state, got ${JSON.stringify(state)}`);
 		this.#assertOpen();
+		this.#throwDeferredError();
 		const t = this.#now();
 		const line =
 			this.#pending === undefined
 				? JSON.stringify({ t, p: pass, k: key, v: state })
 				: JSON.stringify({ t, p: pass, k: key, v: state, c: this.#pending });
-		this.#append(`${line}\n`);
+		if (options.isDeferred) this.#defer(`${line}\n`);
+		else this.#append(`${line}\n`);
 		this.#pending = undefined;
 		this.#updatedAt = t;
 		const tally = this.#tallies[pass];
@@ -149,10 +166,13 @@ export class CheckpointStore {
 		return { ...this.#counters } as CheckpointCounters;
 	}
 
-	/** Writes buffered counters, so that a kill from now on cannot lose them. */
+	/** Writes deferred updates and buffered counters, so that a kill from now on cannot lose them. */
 	flush(): void {
 		this.#assertOpen();
-		if (this.#pending === undefined) return;
+		if (this.#pending === undefined) {
+			if (this.#deferred.length > 0) this.#append("");
+			return;
+		}
 		const t = this.#now();
 		this.#append(`${JSON.stringify({ t, c: this.#pending })}\n`);
 		this.#pending = undefined;
@@ -204,6 +224,7 @@ export class CheckpointStore {
 		this.#journalLines = 0;
 		this.#snapshotRecords = PASSES.reduce((sum, pass) => sum + this.#records[pass].size, 0);
 		this.#pending = undefined;
+		this.#deferred = [];
 		this.#rotateBackup = true;
 		fsyncDirectoryOf(fs, this.path);
 		this.#reopen();
@@ -213,7 +234,7 @@ export class CheckpointStore {
 	async close(): Promise<void> {
 		if (this.#closed) return;
 		try {
-			if (this.#journalLines > 0 || this.#pending !== undefined) {
+			if (this.#journalLines > 0 || this.#pending !== undefined || this.#deferred.length > 0) {
 				try {
 					this.compact();
 				} catch (error) {
@@ -273,9 +294,12 @@ export class CheckpointStore {
 		return this.#fd;
 	}
 
+	/** Writes the deferred lines, then `text`, in one write. */
 	#append(text: string): void {
+		this.#throwDeferredError();
 		const fd = this.#reopen();
-		const bytes = Buffer.from(text);
+		const lines = this.#deferred.length + (text === "" ? 0 : 1);
+		const bytes = Buffer.from(this.#deferred.length === 0 ? text : this.#deferred.join("") + text);
 		try {
 			writeAll(this.#fs, fd, bytes, this.#offset);
 		} catch (error) {
@@ -283,8 +307,36 @@ export class CheckpointStore {
 			bestEffort(() => this.#fs.ftruncateSync(fd, this.#offset));
 			throw writeFailed(this.path, error);
 		}
+		this.#deferred = [];
 		this.#offset += bytes.length;
-		this.#journalLines++;
+		this.#journalLines += lines;
+	}
+
+	#throwDeferredError(): void {
+		if (!this.#deferredError) return;
+		const error = this.#deferredError;
+		this.#deferredError = undefined;
+		throw error;
+	}
+
+	/**
+	 * Keep a line for the next write, at the latest at the end of this turn of the event loop:
+	 * one system call for many updates. A failure then is thrown by the next `set()` or `flush()`.
+	 */
+	#defer(line: string): void {
+		this.#deferred.push(line);
+		if (this.#isFlushScheduled) return;
+		this.#isFlushScheduled = true;
+		setImmediate(() => {
+			this.#isFlushScheduled = false;
+			if (this.#closed || this.#deferred.length === 0) return;
+			try {
+				this.#append("");
+				this.#maybeCompact();
+			} catch (error) {
+				this.#deferredError = error instanceof CheckpointError ? error : writeFailed(this.path, error);
+			}
+		});
 	}
 
 	#maybeCompact(): void {
