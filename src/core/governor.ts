@@ -67,6 +67,13 @@ export class Governor {
 		return this.#inFlight + (this.#expiries.length - this.#expiryHead) + foreign;
 	}
 
+	/** A slot now if one is free, else undefined (then `acquire` waits for one). */
+	tryAcquire(): Permit | undefined {
+		if (this.#nextOpening(this.#now()) !== undefined) return undefined;
+		this.#inFlight += 1;
+		return { id: this.#nextId++ };
+	}
+
 	/** Wait for a slot in the window (and for any 429 hold to end). Resolves undefined if aborted. */
 	async acquire(signal?: AbortSignal): Promise<Permit | undefined> {
 		for (;;) {

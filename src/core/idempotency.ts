@@ -6,10 +6,15 @@ const PASS_TAG: Record<PassName, string> = { customers: "cus", contacts: "con", 
 /**
  * The `Idempotency-Key` of one record's create: derived from the run and the record only, so
  * it is the same on every retry and after any resume (the run id lives in the checkpoint).
- * The record key is hashed: external ids and e-mails can be long or personal, and the
- * header must stay under 255 bytes.
+ * A plain short id is used as it is, which makes the key readable in server logs; anything
+ * else (e-mails are personal, ids can be long or odd) is hashed, and the header stays under
+ * 255 bytes either way. The two forms cannot collide: a hash is marked with `h.`.
  */
 export function idempotencyKey(runId: string, pass: PassName, recordKey: string): string {
-	const digest = createHash("sha256").update(recordKey).digest("base64url").slice(0, 27);
-	return `pivotal-tui-${runId}-${PASS_TAG[pass]}-${digest}`;
+	const part = PLAIN.test(recordKey)
+		? recordKey
+		: `h.${createHash("sha256").update(recordKey).digest("base64url").slice(0, 27)}`;
+	return `pivotal-tui-${runId}-${PASS_TAG[pass]}-${part}`;
 }
+
+const PLAIN = /^[A-Za-z0-9_-]{1,64}$/;
