@@ -1,7 +1,7 @@
 // Runs the whole suite and closes with the plain count line `N passed, N failed`, so a run
 // that executes no test is visible. Exit code is vitest's.
 import { spawnSync } from "node:child_process";
-import { readFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const out = join("dist", "vitest-results.json");

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createMemorySettings } from "../config/settings.js";
-import { readRecords } from "../source/index.js";
 import { type ScriptedFault, startSimulator } from "../sim/index.js";
+import { readRecords } from "../source/index.js";
 import { runInteractive } from "./interactive.js";
 
 /** A paid-tier key the embedded simulator accepts: 600 requests a minute. */

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
-import { type Settings, createSettings } from "../config/settings.js";
-import { renderApp } from "../ui/render-app.js";
+import { createSettings, type Settings } from "../config/settings.js";
 import { isColorWanted } from "../ui/model/theme.js";
+import { renderApp } from "../ui/render-app.js";
 import type { UiServices, WizardPrefill } from "../ui/services.js";
 import { nodeServices } from "../ui/services-node.js";
 

@@ -1,8 +1,8 @@
-import { createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { readRecords } from "../source/index.js";
+import { createWriteStream } from "node:fs";
 import { PASSES, type PassName, type RecordState } from "../core/records.js";
 import type { SourceFiles } from "../core/run-types.js";
+import { readRecords } from "../source/index.js";
 
 const EXTRA = ["pass", "line", "status", "code", "message", "attempts"] as const;
 

@@ -1,5 +1,5 @@
 import { type ImportEvent, unreachable } from "../core/events.js";
-import { etaMs, pacePerMinute, passDone, type ProgressSnapshot, totals } from "../core/progress.js";
+import { etaMs, type ProgressSnapshot, pacePerMinute, passDone, totals } from "../core/progress.js";
 import { PASSES } from "../core/records.js";
 import type { ImportSummary } from "../core/run-types.js";
 import { formatDuration } from "./format.js";

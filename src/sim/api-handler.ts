@@ -15,8 +15,8 @@ import {
 import { parsePageQuery } from "./pagination.js";
 import type { HandlerResult } from "./resource-context.js";
 import { matchRoute, ROUTE_METHODS, type RouteMatch } from "./router.js";
-import { SimError } from "./sim-error.js";
 import type { SimEngine } from "./sim-engine.js";
+import { SimError } from "./sim-error.js";
 import type { RateDecision } from "./sliding-window.js";
 import type { Body } from "./validate.js";
 

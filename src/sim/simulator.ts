@@ -8,8 +8,8 @@ import type { FaultConfig } from "./fault-config.js";
 import type { SimulatorOptions } from "./options.js";
 import { API_PREFIX } from "./router.js";
 import type { ScriptedFault } from "./scripted-faults.js";
-import { SimError } from "./sim-error.js";
 import { SimEngine, type SimStateDump } from "./sim-engine.js";
+import { SimError } from "./sim-error.js";
 import type { SimSnapshot } from "./snapshot.js";
 
 /** A running simulator plus in-process admin helpers (the same powers as `/_admin`). */

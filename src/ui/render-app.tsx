@@ -1,5 +1,5 @@
 import { render } from "ink";
-import { type AppResult, App } from "./App.js";
+import { App, type AppResult } from "./App.js";
 import { ThemeContext } from "./hooks/use-theme.js";
 import { createTheme } from "./model/theme.js";
 import type { UiServices, WizardPrefill } from "./services.js";

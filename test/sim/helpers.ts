@@ -1,4 +1,4 @@
-import { type SimulatorOptions, type Simulator, startSimulator } from "../../src/sim/index.js";
+import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/sim/index.js";
 
 export const LIVE_KEY = "pivotal_live_key_0001";
 export const TEST_KEY = "pivotal_test_key_0001";

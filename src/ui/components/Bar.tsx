@@ -1,7 +1,7 @@
 import { Text } from "ink";
-import type { ColorRole } from "../model/theme.js";
-import { bar } from "../model/format.js";
 import { useTheme } from "../hooks/use-theme.js";
+import { bar } from "../model/format.js";
+import type { ColorRole } from "../model/theme.js";
 
 export interface BarProps {
 	/** 0–1. */

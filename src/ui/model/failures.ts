@@ -1,5 +1,5 @@
-import type { FailureDetail } from "../../core/run-types.js";
 import { PASSES } from "../../core/records.js";
+import type { FailureDetail } from "../../core/run-types.js";
 
 export interface FailureGroup {
 	readonly pass: FailureDetail["pass"];

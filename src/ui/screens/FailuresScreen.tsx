@@ -7,8 +7,8 @@ import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
 import { useTerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../hooks/use-theme.js";
-import { cell, truncate } from "../model/format.js";
 import { flattenGroups, groupFailures } from "../model/failures.js";
+import { cell, truncate } from "../model/format.js";
 
 export interface RecordRef {
 	readonly pass: PassName;
