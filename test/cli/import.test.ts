@@ -1,21 +1,11 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readCheckpoint } from "../../src/core/checkpoint/index.js";
-import type { Simulator } from "../../src/sim/index.js";
 import { runCli, startCli } from "../support/cli.js";
-import { setup, simTotals, TEST_KEY } from "../support/import-harness.js";
+import { simTotals, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
 
-const sims: Simulator[] = [];
-afterEach(async () => {
-	await Promise.all(sims.splice(0).map((s) => s.close()));
-});
-
-async function prepared(...args: Parameters<typeof setup>) {
-	const ready = await setup(...args);
-	sims.push(ready.sim);
-	return ready;
-}
+const prepared = simulatorsPerTest();
 
 function importArgs(files: {
 	customers: string;

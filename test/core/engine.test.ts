@@ -1,19 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readCheckpoint } from "../../src/core/checkpoint/index.js";
 import type { ImportEvent } from "../../src/core/events.js";
-import type { Simulator } from "../../src/sim/index.js";
-import { begin, setup, simTotals } from "../support/import-harness.js";
+import { begin, simTotals, simulatorsPerTest } from "../support/import-harness.js";
 
-const sims: Simulator[] = [];
-afterEach(async () => {
-	await Promise.all(sims.splice(0).map((s) => s.close()));
-});
-
-async function prepared(...args: Parameters<typeof setup>) {
-	const ready = await setup(...args);
-	sims.push(ready.sim);
-	return ready;
-}
+const prepared = simulatorsPerTest();
 
 const count = (events: readonly ImportEvent[], type: ImportEvent["type"]) =>
 	events.filter((e) => e.type === type).length;

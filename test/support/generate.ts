@@ -8,6 +8,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { ONBOARDING_PHASES } from "../../src/source/index.js";
 
 export interface GenerateOptions {
 	/** Folder that receives `customers.csv`, `contacts.csv` and `onboardings.csv` (created if missing). */
@@ -145,15 +146,7 @@ const LAST = [
 ];
 const TITLES = ["VP Operations", "Head of Customer Success", "CTO", "Project Manager", "Office Manager", ""];
 const LABELS = ["billing", "technical", "executive", "champion", "legal"];
-const PHASES = [
-	"before_getting_started",
-	"program_design",
-	"review",
-	"program_buildout",
-	"internal_qa",
-	"launch",
-	"completed",
-];
+const PHASES = ONBOARDING_PHASES;
 const STATES = ["active", "active", "paused", "at_risk", "waiting"];
 
 // 32-bit mulberry: tiny, fast and good enough for picking words; not for anything secret.

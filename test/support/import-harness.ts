@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach } from "vitest";
 import { createClient } from "../../src/api/client.js";
 import { keyFingerprint } from "../../src/api/key.js";
 import { type StartOptions, startImport } from "../../src/core/engine.js";
@@ -13,6 +14,22 @@ export const TEST_KEY = "pivotal_live_Kx81TESTkey0000a1b2";
 
 export function tempDir(prefix = "pivotal-tui-"): string {
 	return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * `prepared(...)` like `setup`, with every simulator it starts closed after each test. Call it
+ * at the top of a test file.
+ */
+export function simulatorsPerTest(): (...args: Parameters<typeof setup>) => ReturnType<typeof setup> {
+	const sims: Simulator[] = [];
+	afterEach(async () => {
+		await Promise.all(sims.splice(0).map((s) => s.close()));
+	});
+	return async (...args) => {
+		const ready = await setup(...args);
+		sims.push(ready.sim);
+		return ready;
+	};
 }
 
 /** A simulator and a dataset in a fresh folder. */
