@@ -3,7 +3,8 @@ import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { createClient } from "../api/client.js";
 import { keyFingerprint, maskKey, validateKeyShape } from "../api/key.js";
-import { defaultCheckpointPath, InputError, startImport } from "../core/engine.js";
+import { defaultCheckpointPath, defaultConcurrency, InputError, startImport } from "../core/engine.js";
+import { estimateDurationMs } from "../core/estimate.js";
 import { ProgressStore } from "../core/progress-store.js";
 import { PASSES } from "../core/records.js";
 import type { ImportSummary, SourceFiles } from "../core/run-types.js";
@@ -67,7 +68,12 @@ export async function runImportCommand(
 	const apiKey = io.env[keyVariable];
 	const limitGuess = apiKey?.startsWith("pivotal_test_") ? 30 : 60;
 	const windowMs = (flags.window ?? 60) * 1000;
-	const estimate = Math.max(0, Math.ceil(requests / limitGuess) - 1) * windowMs;
+	const estimate = estimateDurationMs({
+		requests,
+		limit: limitGuess,
+		windowMs,
+		concurrency: flags.concurrency ?? defaultConcurrency(limitGuess),
+	});
 	const planLine = `${PASSES.map((p) => `${check.counts[p]} ${p}`).join(", ")}: ${requests} requests, about ${formatDuration(estimate)} at ${limitGuess}/min (${apiKey ? "this key's default limit" : "a live key's default limit"}).`;
 
 	if (flags.dryRun) {

@@ -297,7 +297,7 @@ describe("PlanStep", () => {
 				/>,
 			),
 		);
-		expect(lastFrame()).toContain("requests ≈ 300 · at 60/min ≈ 5m 00s");
+		expect(lastFrame()).toContain("requests ≈ 300 · at 60/min ≈ 4m 04s");
 		await settle();
 		stdin.write("+");
 		stdin.write("+");

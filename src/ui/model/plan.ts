@@ -1,3 +1,4 @@
+import { estimateDurationMs } from "../../core/estimate.js";
 import { PASSES, type PassName } from "../../core/records.js";
 
 export interface PlanEstimate {
@@ -7,21 +8,16 @@ export interface PlanEstimate {
 	readonly estimatedMs: number;
 }
 
-/**
- * Requests ≈ one POST per row; the time is the number of full rate-limit windows those requests
- * need at `limit` per window (the limit, not latency, bounds a bulk import).
- */
+/** Requests ≈ one POST per row; the time as the engine's pacing spends the windows. */
 export function estimatePlan(
 	counts: Readonly<Record<PassName, number>>,
 	limit: number,
 	windowMs = 60_000,
+	concurrency = 4,
 ): PlanEstimate {
 	const requests = PASSES.reduce((sum, pass) => sum + counts[pass], 0);
 	const windows = limit > 0 ? Math.ceil(requests / limit) : 0;
-	// Within one window the whole quota can go at once: the last window is only as long as it takes.
-	const estimatedMs =
-		windows <= 1 ? Math.min(windowMs, (requests / Math.max(1, limit)) * windowMs) : windows * windowMs;
-	return { requests, windows, estimatedMs };
+	return { requests, windows, estimatedMs: estimateDurationMs({ requests, limit, windowMs, concurrency }) };
 }
 
 /** Concurrency the user may pick: 1–32. */

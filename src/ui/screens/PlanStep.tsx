@@ -112,7 +112,7 @@ function PlanBody({
 	readonly isFresh: boolean;
 }) {
 	const theme = useTheme();
-	const estimate = estimatePlan(check.counts, keyInfo.limit, windowMs);
+	const estimate = estimatePlan(check.counts, keyInfo.limit, windowMs, concurrency);
 	return (
 		<Box flexDirection="column">
 			<Text dimColor>

@@ -1,0 +1,26 @@
+export interface EstimateInput {
+	readonly requests: number;
+	/** Requests allowed per window. */
+	readonly limit: number;
+	/** @default 60000 */
+	readonly windowMs?: number;
+	/** @default 4 */
+	readonly concurrency?: number;
+	/** An assumed round trip for the requests of the last window. @default 250 */
+	readonly roundTripMs?: number;
+}
+
+/**
+ * How long `requests` take at a sliding-window limit when the window is kept full, as the
+ * governor does: the first `limit` go at once, each further batch one window after the one
+ * before, and the last batch takes as long as its round trips at this concurrency.
+ */
+export function estimateDurationMs(input: EstimateInput): number {
+	const { requests, limit } = input;
+	if (requests <= 0 || limit <= 0) return 0;
+	const windowMs = input.windowMs ?? 60_000;
+	const concurrency = Math.max(1, input.concurrency ?? 4);
+	const windows = Math.ceil(requests / limit);
+	const lastBatch = requests - (windows - 1) * limit;
+	return (windows - 1) * windowMs + Math.ceil(lastBatch / concurrency) * (input.roundTripMs ?? 250);
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { estimateDurationMs } from "../../src/core/estimate.js";
+
+describe("estimateDurationMs", () => {
+	it("spends the first window at once and one window per further batch", () => {
+		// The API guide's sizing: 5,000 records at 60/min take about 83 windows.
+		expect(estimateDurationMs({ requests: 5_000, limit: 60, concurrency: 4 })).toBe(83 * 60_000 + 5 * 250);
+		expect(
+			estimateDurationMs({ requests: 120, limit: 60, windowMs: 3_000, concurrency: 60, roundTripMs: 10 }),
+		).toBe(3_000 + 10);
+	});
+
+	it("bounds a small import by its round trips, not by a window", () => {
+		expect(estimateDurationMs({ requests: 479, limit: 600, concurrency: 20 })).toBe(24 * 250);
+		expect(estimateDurationMs({ requests: 0, limit: 60 })).toBe(0);
+	});
+});
