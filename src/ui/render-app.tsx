@@ -1,6 +1,7 @@
 import { render } from "ink";
 import { App, type AppResult } from "./App.js";
 import { ThemeContext } from "./hooks/use-theme.js";
+import { RENDER_MAX_FPS } from "./model/frame-rate.js";
 import { createTheme } from "./model/theme.js";
 import type { UiServices, WizardPrefill } from "./services.js";
 
@@ -17,12 +18,6 @@ export interface RenderAppOptions {
 }
 
 /** Mounts the TUI and resolves with its result once Ink has unmounted. */
-/**
- * Frames per second at most: a 3-hour import needs a calm screen, not a busy one, and every
- * frame costs a full layout and diff of the screen (the TUI-cost benchmark, row e).
- */
-export const RENDER_MAX_FPS = 10;
-
 export async function renderApp(options: RenderAppOptions): Promise<AppResult> {
 	let result: AppResult = { code: 3 };
 	const instance = render(

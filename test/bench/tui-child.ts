@@ -64,7 +64,7 @@ async function main(args: ChildArgs): Promise<ChildResult> {
 	const { ThemeContext } = await import("../../src/ui/hooks/use-theme.js");
 	const { LiveRun } = await import("../../src/ui/LiveRun.js");
 	const { createTheme } = await import("../../src/ui/model/theme.js");
-	const { RENDER_MAX_FPS } = await import("../../src/ui/render-app.js");
+	const { RENDER_MAX_FPS } = await import("../../src/ui/model/frame-rate.js");
 	let frames = 0;
 	let frameMs = 0;
 	const out = new SinkTerminal();

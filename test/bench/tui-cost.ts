@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RENDER_MAX_FPS } from "../../src/ui/model/frame-rate.js";
 import { checkpointIn, dataset, KEYS } from "./common.js";
 import { UNLIMITED } from "./overhead.js";
 import { spawnSim } from "./sim-process.js";
@@ -142,7 +143,7 @@ export async function tuiRow(tmp: string): Promise<RowReport> {
 	return {
 		lines,
 		notes: [
-			`e: ${CUSTOMERS} customers × (1 + 2 contacts + 1 onboarding) = ${expected} records, ${tui.events} events, concurrency ${CONCURRENCY}, no effective limit; each side in its own process (process.cpuUsage from startImport to the summary, user + system), the simulator in another; best of ${ROUNDS} alternating. TUI = LiveRun (the run screen the wizard mounts) under Ink render with maxFps 15 into a 120×40 sink that claims to be a TTY; headless = ProgressStore + LineReporter, as \`import --headless\`. React runs as the shipped binary leaves it: NODE_ENV ${shipped ?? "unset (development build)"}. ${frameNote("TUI", tui)}${production ? `; ${frameNote("production", production)}` : ""}.`,
+			`e: ${CUSTOMERS} customers × (1 + 2 contacts + 1 onboarding) = ${expected} records, ${tui.events} events, concurrency ${CONCURRENCY}, no effective limit; each side in its own process (process.cpuUsage from startImport to the summary, user + system), the simulator in another; best of ${ROUNDS} alternating. TUI = LiveRun (the run screen the wizard mounts) under Ink render with maxFps ${RENDER_MAX_FPS} into a 120×40 sink that claims to be a TTY; headless = ProgressStore + LineReporter, as \`import --headless\`. React runs as the shipped binary leaves it: NODE_ENV ${shipped ?? "unset (development build)"}. ${frameNote("TUI", tui)}${production ? `; ${frameNote("production", production)}` : ""}.`,
 		],
 	};
 }
