@@ -31,7 +31,9 @@ export class LineReporter {
 		const line = this.#lineFor(event);
 		if (line) this.#out.write(`${line}\n`);
 		const now = this.#now();
+		// Nothing to report before the run has started (the opening GET /me) or after it ended.
 		if (
+			snapshot.runId !== "" &&
 			snapshot.status !== "finished" &&
 			now - this.#lastProgressAt >= this.#intervalMs &&
 			event.type === "response"

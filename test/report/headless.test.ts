@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import type { ImportEvent } from "../../src/core/events.js";
+import { initialSnapshot, reduceProgress } from "../../src/core/progress.js";
+import { LineReporter } from "../../src/report/headless.js";
+
+function feed(events: readonly ImportEvent[]): string {
+	let out = "";
+	let clock = 0;
+	const reporter = new LineReporter(
+		{ write: (text: string) => (out += text) },
+		{ intervalMs: 1_000, now: () => clock },
+	);
+	let snapshot = initialSnapshot(0);
+	for (const event of events) {
+		clock = event.at;
+		snapshot = reduceProgress(snapshot, event);
+		reporter.onEvent(event, snapshot);
+	}
+	return out;
+}
+
+const limit = { limit: 60, remaining: 59, resetAtMs: 60_000 };
+
+describe("LineReporter", () => {
+	it("prints no progress line before the run has started, then at most one per interval", () => {
+		const out = feed([
+			{ type: "response", at: 5_000, status: 200, durationMs: 3, rateLimit: limit },
+			{
+				type: "run-started",
+				at: 5_001,
+				runId: "r1",
+				resumed: false,
+				checkpointPath: "c.json",
+				concurrency: 4,
+				totals: { customers: 2, contacts: 0, onboardings: 0 },
+			},
+			{
+				type: "pass-started",
+				at: 5_002,
+				pass: "customers",
+				total: 2,
+				already: { created: 0, existed: 0, failed: 0, blocked: 0 },
+			},
+			{ type: "response", at: 6_500, status: 201, durationMs: 3, rateLimit: limit },
+			{
+				type: "record-done",
+				at: 6_500,
+				pass: "customers",
+				key: "a",
+				outcome: "created",
+				id: "cus_1",
+				attempts: 1,
+			},
+			{ type: "response", at: 6_600, status: 201, durationMs: 3, rateLimit: limit },
+		]);
+		const progress = out.split("\n").filter((line) => line.startsWith("["));
+		expect(progress).toEqual([expect.stringMatching(/^\[customers\] 0\/2 \(0%\)/)]);
+		expect(out).toMatch(/^Starting import r1: 2 customers/);
+	});
+});
