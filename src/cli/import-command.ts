@@ -104,6 +104,7 @@ export async function runImportCommand(
 				...(flags.onboardings ? { onboardings: resolve(flags.onboardings) } : {}),
 				fresh: flags.fresh,
 				checkpointPath: resolve(checkpointPath),
+				...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
 			},
 		});
 	}

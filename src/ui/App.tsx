@@ -317,7 +317,9 @@ export function App({ services, prefill, onResult }: AppProps) {
 					keyInfo={key.key}
 					windowMs={services.windowMs}
 					concurrency={clampConcurrency(
-						settings.concurrencyFor(key.key.fingerprint) ?? defaultConcurrency(key.key.limit),
+						prefill?.concurrency ??
+							settings.concurrencyFor(key.key.fingerprint) ??
+							defaultConcurrency(key.key.limit),
 					)}
 					isResume={resumeFrom !== undefined && !isFresh}
 					isFresh={isFresh}

@@ -64,4 +64,6 @@ export interface WizardPrefill {
 	readonly fresh?: boolean;
 	/** `--checkpoint`. @default beside the customers file */
 	readonly checkpointPath?: string;
+	/** `--concurrency`: the plan step starts from it. @default the key's saved choice, else from its limit */
+	readonly concurrency?: number;
 }
