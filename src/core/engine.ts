@@ -96,7 +96,7 @@ class ImportEngine implements ImportRun {
 	readonly #listeners = new Set<(event: ImportEvent) => void>();
 	readonly #governor: Governor;
 	// Aborted on stop: cuts waits short. Requests on the wire are never aborted: they drain.
-	readonly #stopController = new AbortController();
+	#stopController = new AbortController();
 	#store: CheckpointStore | undefined;
 	#index: CustomerIndex | undefined;
 	#limit: LimitFunction;
@@ -129,8 +129,7 @@ class ImportEngine implements ImportRun {
 			backoffBaseMs: options.backoffBaseMs ?? 500,
 			backoffCapMs: options.backoffCapMs ?? 30_000,
 		};
-		// Every waiting record listens for the stop: many listeners on one signal is the design.
-		setMaxListeners(0, this.#stopController.signal);
+		this.#stopController = this.#newStopController();
 		this.#governor = new Governor({ windowMs: plan.windowMs ?? 60_000, now: this.#now });
 		this.#isUserConcurrency = plan.concurrency !== undefined;
 		this.#limit = pLimit(Math.max(1, plan.concurrency ?? 1));
@@ -206,6 +205,13 @@ class ImportEngine implements ImportRun {
 		return this.#running;
 	}
 
+	#newStopController(): AbortController {
+		const controller = new AbortController();
+		// Every waiting record listens for the stop: many listeners on one signal is the design.
+		setMaxListeners(0, controller.signal);
+		return controller;
+	}
+
 	// ── the run ───────────────────────────────────────────────────────────────
 
 	async #run(): Promise<ImportSummary> {
@@ -247,6 +253,8 @@ class ImportEngine implements ImportRun {
 			return this.#summary(this.#trip?.outcome ?? "completed");
 		this.#trip = undefined;
 		this.#streak = { signature: "", count: 0 };
+		// A run the circuit breaker or a checkpoint failure stopped can be retried once the cause is fixed.
+		if (this.#stopController.signal.aborted) this.#stopController = this.#newStopController();
 		this.#startedAt = this.#now();
 		this.#emit({
 			type: "run-started",

@@ -175,12 +175,19 @@ describe("engine against the simulator", () => {
 			{ circuitBreaker: { threshold: 10, action: "stop" } },
 		);
 		const summary = await run.done;
-		await run.close();
-		await client.close();
 		expect(summary.outcome).toBe("circuit-open");
 		expect(summary.message).toMatch(/in a row failed with 400 invalid_enum_value on status/);
 		expect(summary.passes.customers.failed).toBeLessThanOrEqual(12);
 		expect(summary.passes.customers.pending).toBeGreaterThan(150);
+
+		// The cause fixed, the same run carries on from the failures screen: retry all.
+		sim.clearScriptedFaults();
+		const retried = await run.retryFailed();
+		expect(retried.outcome).toBe("completed");
+		expect(retried.passes.customers).toMatchObject({ created: 200, failed: 0, pending: 0 });
+		expect(simTotals(sim)).toMatchObject({ customers: 200, duplicates: 0 });
+		await run.close();
+		await client.close();
 	});
 
 	it("holds dispatch while paused and carries on after resume", async () => {
