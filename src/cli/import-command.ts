@@ -28,6 +28,7 @@ export interface ImportFlags {
 	readonly dryRun: boolean;
 	readonly yes: boolean;
 	readonly fresh: boolean;
+	readonly retryFailed: boolean;
 	readonly failuresCsv?: string | undefined;
 	readonly keyEnv?: string | undefined;
 	readonly verbose: boolean;
@@ -140,6 +141,7 @@ export async function runImportCommand(
 			keyFingerprint: keyFingerprint(apiKey),
 			baseUrl,
 			fresh: flags.fresh,
+			retryFailed: flags.retryFailed,
 			windowMs,
 			check,
 			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),

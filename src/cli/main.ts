@@ -25,6 +25,7 @@ const HELP = `
     --dry-run              validate and estimate; send nothing
     --yes                  no confirmation prompt
     --fresh                set an existing checkpoint aside and start over
+    --retry-failed         also resend records that failed for good last time (4xx), once fixed
     --failures-csv FILE    write failed rows with status, code, message and attempts
     --key-env NAME         read the key from this variable (default PIVOTAL_API_KEY)
     --window SECONDS       the server's rate-limit window (default 60)
@@ -57,6 +58,8 @@ const KNOWN_FLAGS = new Set([
 	"dry-run",
 	"yes",
 	"fresh",
+	"retry-failed",
+	"no-retry-failed",
 	"failures-csv",
 	"key-env",
 	"window",
@@ -127,6 +130,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			dryRun: { type: "boolean", default: false },
 			yes: { type: "boolean", default: false },
 			fresh: { type: "boolean", default: false },
+			retryFailed: { type: "boolean", default: false },
 			failuresCsv: { type: "string" },
 			keyEnv: { type: "string" },
 			window: { type: "number" },

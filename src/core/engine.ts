@@ -60,6 +60,7 @@ interface RoundSelection {
 }
 
 const RETRYABLE_ON_RESUME: RoundSelection = { retry: (_pass, _key, state) => state.retryable };
+const EVERY_FAILURE: RoundSelection = { retry: () => true };
 
 /** Start an import; the returned handle steers it and reports on it. */
 export function startImport(plan: ImportPlan, deps: ImportDeps, options: StartOptions = {}): ImportRun {
@@ -198,9 +199,9 @@ class ImportEngine implements ImportRun {
 	): Promise<ImportSummary> {
 		await this.#running.catch(() => undefined);
 		const chosen = which ? new Set(which.map((r) => `${r.pass}:${r.key}`)) : undefined;
-		const selection: RoundSelection = {
-			retry: (pass, key) => (chosen ? chosen.has(`${pass}:${key}`) : true),
-		};
+		const selection: RoundSelection = chosen
+			? { retry: (pass, key) => chosen.has(`${pass}:${key}`) }
+			: EVERY_FAILURE;
 		this.#running = this.#retryRound(selection);
 		return this.#running;
 	}
@@ -244,7 +245,7 @@ class ImportEngine implements ImportRun {
 			concurrency: this.#limit.concurrency,
 			totals: { ...this.#totals },
 		});
-		await this.#passes(RETRYABLE_ON_RESUME);
+		await this.#passes(this.#plan.retryFailed ? EVERY_FAILURE : RETRYABLE_ON_RESUME);
 		return this.#finish();
 	}
 
@@ -909,7 +910,7 @@ class ImportEngine implements ImportRun {
 				: { signature, count: 1 };
 		const { threshold, action } = this.#options.circuitBreaker;
 		if (this.#streak.count < threshold) return;
-		const message = `${this.#streak.count} ${pass} in a row failed with ${failure.status} ${failure.code}${failure.field ? ` on ${failure.field}` : ""}; stopped before failing the rest the same way. Review the failures, fix the cause, and run again to resume.`;
+		const message = `${this.#streak.count} ${pass} in a row failed with ${failure.status} ${failure.code}${failure.field ? ` on ${failure.field}` : ""}; stopped before failing the rest the same way. Fix the cause, then retry the failed records (the failures screen, or the same command with --retry-failed).`;
 		this.#streak = { signature: "", count: 0 };
 		if (action === "pause") {
 			this.#notice("error", message.replace("stopped", "paused"));

@@ -28,6 +28,12 @@ export interface ImportPlan {
 	/** Set an existing checkpoint aside and start over. @default false */
 	readonly fresh?: boolean;
 	/**
+	 * Send records that failed for good in an earlier run again too (by default a resume only
+	 * retries transient failures), e.g. once the cause of a run of 400s is fixed.
+	 * @default false
+	 */
+	readonly retryFailed?: boolean;
+	/**
 	 * Length of the server's rate-limit window. Pivotal's is 60 s; the simulator's can be shorter.
 	 * @default 60000
 	 */

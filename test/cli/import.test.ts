@@ -148,4 +148,30 @@ describe("pivotal-tui import (the built binary)", () => {
 		// A fresh run has a new run id, so the ten customers it finds by slug are adopted, not created twice.
 		expect(simTotals(sim)).toMatchObject({ customers: 11, duplicates: 0 });
 	});
+
+	it("stops on a run of identical 400s (exit 3) and --retry-failed resends them once the cause is fixed", async () => {
+		const { sim, files } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 60, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		sim.pushFault({
+			method: "POST",
+			route: "/customers",
+			status: 400,
+			code: "invalid_enum_value",
+			field: "status",
+		});
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const stopped = await runCli([...importArgs(files), "--concurrency", "1"], { env });
+		expect(stopped.code).toBe(3);
+		expect(stopped.stderr).toMatch(
+			/25 customers in a row failed with 400 invalid_enum_value on status.*--retry-failed/,
+		);
+		sim.clearScriptedFaults();
+		const plain = await runCli(importArgs(files), { env });
+		expect(plain.code).toBe(1); // the 25 stay failed without the flag
+		const retried = await runCli([...importArgs(files), "--retry-failed"], { env });
+		expect(retried.code).toBe(0);
+		expect(simTotals(sim)).toMatchObject({ customers: 60, duplicates: 0 });
+	});
 });
