@@ -37,7 +37,10 @@ export function InFlightTable({ snapshot, now, maxRows = 6, width = 80 }: InFlig
 					{rcell(String(row.attempt), 4)}
 					{"  "}
 					<Text {...theme.tint(row.state === "sending" ? undefined : "warn")}>
-						{cell(describeState(row, now), stateWidth)}
+						{cell(
+							describeState(row, now, snapshot.status === "paused" || snapshot.status === "pausing"),
+							stateWidth,
+						)}
 					</Text>
 					{rcell(formatDuration(now - row.since), 6)}
 				</Text>

@@ -2,10 +2,14 @@ import type { InFlightRow, PassProgress, ProgressSnapshot } from "../../core/pro
 import { etaMs, pacePerMinute, passDone, passPending } from "../../core/progress.js";
 import { formatDuration, secondsLeft } from "./format.js";
 
-/** The words for an in-flight request's state, with its countdown. */
-export function describeState(row: InFlightRow, now: number): string {
+/**
+ * The words for an in-flight request's state, with its countdown. A wait that is over while the
+ * run is paused is held by the pause, not still waiting.
+ */
+export function describeState(row: InFlightRow, now: number, isPaused = false): string {
 	const left = row.untilMs === undefined ? "" : ` ${secondsLeft(row.untilMs, now)}s`;
 	const cause = row.cause ? ` (${row.cause})` : "";
+	if (isPaused && row.state !== "sending" && (row.untilMs ?? 0) <= now) return `held by the pause${cause}`;
 	switch (row.state) {
 		case "sending":
 			return "sending";
