@@ -34,9 +34,10 @@ export class Governor {
 	// Invariant: #inFlight = permits handed out and not yet released.
 	#inFlight = 0;
 	#nextId = 1;
-	// Slots used by others, as of the last response, and when the oldest of them frees.
-	#foreign = 0;
-	#foreignUntil = 0;
+	// Slots used by others as of the last response, by when each frees, ascending. The server
+	// tells only when the oldest frees (Reset); the others are assumed to free evenly from then
+	// until a window from now, as they would after a run that kept the window full.
+	#foreign: number[] = [];
 	#blockedUntil = 0;
 	#waiters: (() => void)[] = [];
 	#timer: NodeJS.Timeout | undefined;
@@ -63,8 +64,7 @@ export class Governor {
 	/** Slots used now, by our view of the window. */
 	used(now = this.#now()): number {
 		this.#expire(now);
-		const foreign = now < this.#foreignUntil ? this.#foreign : 0;
-		return this.#inFlight + (this.#expiries.length - this.#expiryHead) + foreign;
+		return this.#inFlight + (this.#expiries.length - this.#expiryHead) + this.#foreign.length;
 	}
 
 	/** A slot now if one is free, else undefined (then `acquire` waits for one). */
@@ -115,12 +115,17 @@ export class Governor {
 		this.#limit = rateLimit.limit;
 		this.#expire(now);
 		const serverUsed = rateLimit.limit - rateLimit.remaining;
-		const ours = this.#inFlight + (this.#expiries.length - this.#expiryHead);
-		// Our in-flight requests may not have reached the server yet, so counting them as ours can
-		// only under-estimate others' use; the next response corrects it.
+		// Only our answered requests are surely in the server's count. One of ours still in flight
+		// that the server has already counted shows up as "foreign" here too: an over-estimate,
+		// corrected by its own answer. Counting in-flight requests as ours instead would
+		// under-estimate others' use whenever ours had not arrived yet, and overspend the window.
+		const ours = this.#expiries.length - this.#expiryHead;
 		const foreign = Math.max(0, serverUsed - ours);
-		this.#foreign = foreign;
-		this.#foreignUntil = foreign > 0 ? Math.max(rateLimit.resetAtMs, now + 1) : 0;
+		const first = Math.max(rateLimit.resetAtMs, now + 1);
+		const last = Math.max(first, now + this.#windowMs);
+		this.#foreign = Array.from({ length: foreign }, (_, i) =>
+			foreign === 1 ? first : first + ((last - first) * i) / (foreign - 1),
+		);
 	}
 
 	/** A 429: hold all dispatch until `untilMs`. */
@@ -135,8 +140,7 @@ export class Governor {
 		const limit = this.#limit;
 		if (limit === undefined) return this.#inFlight === 0 ? undefined : Number.POSITIVE_INFINITY;
 		if (this.used(now) < limit) return undefined;
-		const nextExpiry = this.#expiries[this.#expiryHead];
-		const candidates = [nextExpiry, now < this.#foreignUntil ? this.#foreignUntil : undefined].filter(
+		const candidates = [this.#expiries[this.#expiryHead], this.#foreign[0]].filter(
 			(t): t is number => t !== undefined,
 		);
 		// Nothing will expire on its own: wait for an in-flight answer.
@@ -157,7 +161,9 @@ export class Governor {
 			this.#expiries = this.#expiries.slice(this.#expiryHead);
 			this.#expiryHead = 0;
 		}
-		if (now >= this.#foreignUntil) this.#foreign = 0;
+		let freed = 0;
+		while (freed < this.#foreign.length && (this.#foreign[freed] ?? 0) <= now) freed += 1;
+		if (freed > 0) this.#foreign = this.#foreign.slice(freed);
 	}
 
 	#wait(untilMs: number, signal?: AbortSignal): Promise<void> {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { createClient } from "../../src/api/client.js";
 import { readCheckpoint } from "../../src/core/checkpoint/index.js";
 import type { ImportEvent } from "../../src/core/events.js";
-import { begin, simTotals, simulatorsPerTest } from "../support/import-harness.js";
+import { begin, simTotals, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
 
 const prepared = simulatorsPerTest();
 
@@ -263,5 +264,25 @@ describe("engine against the simulator", () => {
 		expect(summary.outcome).toBe("completed");
 		expect(summary.passes.onboardings.existed).toBe(createdBefore);
 		expect(simTotals(sim)).toEqual({ customers: 60, contacts: 60, onboardings: 120, duplicates: 0 });
+	});
+
+	it("resumed inside a window another run spent, uses what is left without a 429", async () => {
+		const { sim, files } = await prepared(
+			{ rateLimit: 30, windowMs: 3_000 },
+			{ customers: 60, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		// The previous run (or another process on the key) spent 24 of the 30 slots, spread out.
+		const other = createClient({ baseUrl: sim.baseUrl, apiKey: TEST_KEY });
+		for (let i = 0; i < 24; i++) {
+			await other.me();
+			await new Promise((resolve) => setTimeout(resolve, 60));
+		}
+		await other.close();
+		const { run, client } = begin(sim, files, { windowMs: 3_000 });
+		const summary = await run.done;
+		await run.close();
+		await client.close();
+		expect(summary.passes.customers.created).toBe(60);
+		expect(sim.counters().rateLimited).toBe(0);
 	});
 });
