@@ -5,26 +5,19 @@ import { fileURLToPath } from "node:url";
 import { createMemorySettings } from "../config/settings.js";
 import { type ScriptedFault, startSimulator } from "../sim/index.js";
 import { readRecords } from "../source/index.js";
-import { runInteractive } from "./interactive.js";
+import { type InteractiveOptions, runInteractive } from "./interactive.js";
 
 /** A paid-tier key the embedded simulator accepts: 600 requests a minute. */
 export const DEMO_KEY = "pivotal_paid_demo_0000000000000001";
 
-export interface DemoOptions {
+/** The terminal and environment, as for the wizard. */
+export interface DemoOptions extends Pick<InteractiveOptions, "stdin" | "stdout" | "stderr" | "env"> {
 	/** Folder of sample CSV files. @default the package's fixtures/ */
 	readonly fixtures?: string;
 	/** @default 600 */
 	readonly rateLimit?: number;
 	/** @default 60000 */
 	readonly windowMs?: number;
-	/** @default process.stdin */
-	readonly stdin?: NodeJS.ReadStream;
-	/** @default process.stdout */
-	readonly stdout?: NodeJS.WriteStream;
-	/** @default process.stderr */
-	readonly stderr?: NodeJS.WriteStream;
-	/** @default process.env */
-	readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The package's fixtures/, from dist/src/cli (built) or src/cli (ts sources). */
