@@ -94,8 +94,18 @@ export function App({ services, prefill, onResult }: AppProps) {
 			const { customers, contacts, onboardings } = prefill;
 			setFiles({ customers, ...(contacts ? { contacts } : {}), ...(onboardings ? { onboardings } : {}) });
 			setIsFresh(prefill.fresh ?? false);
-			setStage({ kind: "key" });
-			return;
+			// The plan step says so when an earlier run of these files will be resumed.
+			const checkpointPath = prefill.checkpointPath ?? `${customers}.checkpoint.json`;
+			services
+				.readCheckpoint(checkpointPath)
+				.catch(() => undefined)
+				.then((found) => {
+					if (!isCancelled && found && !prefill.fresh) setResumeFrom(found);
+					if (!isCancelled) setStage({ kind: "key" });
+				});
+			return () => {
+				isCancelled = true;
+			};
 		}
 		(async () => {
 			settings.setLastFolder(folder);
@@ -148,7 +158,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 			if (!live) return finish({ code: 2, message: "Cancelled; nothing was sent." });
 			// A second Ctrl+C while stopping leaves at once: the checkpoint is consistent at any instant.
 			if (live.controller.signal.aborted)
-				return finish(interruptedResult(live.store.getSnapshot().checkpointPath));
+				return finish(interruptedResult(live.store.getSnapshot().checkpointPath, prefill?.isFixed ?? false));
 			stopRun();
 		},
 		{ isActive },
@@ -221,7 +231,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 			async (result) => {
 				if (result.outcome === "interrupted") {
 					await run.close().catch(() => undefined);
-					return finish(interruptedResult(result.checkpointPath));
+					return finish(interruptedResult(result.checkpointPath, prefill?.isFixed ?? false));
 				}
 				const hasFailures = Object.values(result.passes).some((p) => p.failed + p.blocked > 0);
 				if (hasFailures && files.customers) {
@@ -364,7 +374,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 						finish(
 							result
 								? { code: exitCodeFor(result) }
-								: interruptedResult(live.store.getSnapshot().checkpointPath),
+								: interruptedResult(live.store.getSnapshot().checkpointPath, prefill?.isFixed ?? false),
 						);
 					}}
 				/>
@@ -383,9 +393,14 @@ function failuresPathFor(customersFile: string): string {
 	return join(dirname(customersFile), `${basename(customersFile, ".csv")}.failures.csv`);
 }
 
-function interruptedResult(checkpointPath: string): AppResult {
+function interruptedResult(checkpointPath: string, isFixed: boolean): AppResult {
+	// The wizard finds checkpoints by their default name in the folder; a command line named its own.
+	const again =
+		isFixed || !checkpointPath.endsWith(".checkpoint.json")
+			? "Run the same command again"
+			: `Run pivotal-tui in ${dirname(checkpointPath)} again`;
 	return {
 		code: 3,
-		message: `Stopped. Progress is saved in ${checkpointPath || "the checkpoint"}.\nRun pivotal-tui in ${dirname(checkpointPath || ".")} again to resume where it left off.`,
+		message: `Stopped. Progress is saved in ${checkpointPath || "the checkpoint"}.\n${again} to resume where it left off.`,
 	};
 }

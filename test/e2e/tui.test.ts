@@ -126,6 +126,7 @@ describe("pivotal-tui in tmux against the simulator", () => {
 		tmux("send-keys", "-t", SESSION, "q");
 		const stopped = await until((s) => s.includes("EXIT=3"), "exit 3");
 		expect(stopped).toContain("Stopped. Progress is saved in");
+		expect(stopped).toMatch(/Run pivotal-tui in \S+ again to resume where it left off/);
 		expect(stopped).toContain("again to resume");
 		expect(existsSync(join(folder, "customers.csv.checkpoint.json"))).toBe(true);
 
