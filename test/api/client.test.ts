@@ -1,30 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
 import { ApiError } from "../../src/api/errors.js";
-import type { PivotalClient, ResponseInfo } from "../../src/api/types.js";
-import { API_KEY, errorEnvelope, type Handler, json, type Loopback, startLoopback } from "./loopback.js";
+import type { ResponseInfo } from "../../src/api/types.js";
+import { API_KEY, clientsPerTest, errorEnvelope, type Handler, json } from "./loopback.js";
 
 const customer = { object: "customer", id: "c_1", display_id: 1, name: "Acme", slug: "acme", metadata: {} };
 
-let server: Loopback | undefined;
-let client: PivotalClient | undefined;
+const connect = clientsPerTest();
 
-async function setup(handler: Handler, onResponse?: (info: ResponseInfo) => void) {
-	server = await startLoopback(handler);
-	client = createClient({
-		baseUrl: server.baseUrl,
-		apiKey: API_KEY,
-		...(onResponse ? { onResponse } : {}),
-	});
-	return { server, client };
+function setup(handler: Handler, onResponse?: (info: ResponseInfo) => void) {
+	return connect(handler, onResponse ? { onResponse } : {});
 }
-
-afterEach(async () => {
-	await client?.close();
-	await server?.close();
-	client = undefined;
-	server = undefined;
-});
 
 describe("requests", () => {
 	it("sends auth, accept, content type, user agent, idempotency key and the exact body bytes", async () => {
@@ -81,8 +67,10 @@ describe("requests", () => {
 	});
 
 	it("keeps a base URL's trailing slash out of the path", async () => {
-		server = await startLoopback((_req, res) => json(res, 200, customer));
-		client = createClient({ baseUrl: `${server.baseUrl}/`, apiKey: API_KEY, userAgent: "custom/1" });
+		const { server, client } = await connect(
+			(_req, res) => json(res, 200, customer),
+			(s) => ({ baseUrl: `${s.baseUrl}/`, userAgent: "custom/1" }),
+		);
 		expect(client.baseUrl).toBe(server.baseUrl);
 		await client.getCustomer("1");
 		expect(server.requests[0]?.url).toBe("/api/v1/customers/1");
@@ -168,7 +156,7 @@ describe("errors", () => {
 	])(
 		"synthesises type and code from HTTP %i when the body is not an envelope",
 		async (status, body, type) => {
-			const { client } = await setup((_req, res) => {
+			const { server, client } = await setup((_req, res) => {
 				res.writeHead(status, { "content-type": "text/html" });
 				res.end(body);
 			});
@@ -178,7 +166,7 @@ describe("errors", () => {
 			expect(error.type).toBe(type);
 			expect(error.code).toBe(`http_${status}`);
 			expect(error.message).toBe(
-				`127.0.0.1:${server?.port} answered HTTP ${status} without a Pivotal error body.`,
+				`127.0.0.1:${server.port} answered HTTP ${status} without a Pivotal error body.`,
 			);
 			if (body !== "") expect(error.message).not.toContain(body);
 		},
@@ -245,7 +233,7 @@ describe("construction", () => {
 
 	it("leaves a caller-supplied dispatcher open on close", async () => {
 		const { Pool } = await import("undici");
-		server = await startLoopback((_req, res) => json(res, 200, customer));
+		const { server } = await connect((_req, res) => json(res, 200, customer));
 		const pool = new Pool(`http://127.0.0.1:${server.port}`);
 		const first = createClient({ baseUrl: server.baseUrl, apiKey: API_KEY, dispatcher: pool });
 		await first.getCustomer("1");
@@ -258,10 +246,11 @@ describe("construction", () => {
 
 describe("redaction", () => {
 	it("leaves server messages intact when the key is too short to be a secret", async () => {
-		server = await startLoopback((_req, res) =>
-			json(res, 401, errorEnvelope("authentication_error", "invalid_api_key", "Unknown key k.")),
+		const { client } = await connect(
+			(_req, res) =>
+				json(res, 401, errorEnvelope("authentication_error", "invalid_api_key", "Unknown key k.")),
+			{ apiKey: "k" },
 		);
-		client = createClient({ baseUrl: server.baseUrl, apiKey: "k" });
 		const error = (await client.me().catch((e: unknown) => e)) as ApiError;
 		expect(error.message).toBe("Unknown key k.");
 	});

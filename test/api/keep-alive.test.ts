@@ -1,28 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createClient } from "../../src/api/client.js";
+import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/api/errors.js";
-import type { PivotalClient } from "../../src/api/types.js";
-import { API_KEY, errorEnvelope, type Handler, json, type Loopback, startLoopback } from "./loopback.js";
+import { clientsPerTest, errorEnvelope, type Handler, json } from "./loopback.js";
 
-let server: Loopback | undefined;
-let client: PivotalClient | undefined;
+const connect = clientsPerTest();
 
-async function setup(handler: Handler, connections?: number) {
-	server = await startLoopback(handler);
-	client = createClient({
-		baseUrl: server.baseUrl,
-		apiKey: API_KEY,
-		...(connections === undefined ? {} : { connections }),
-	});
-	return { server, client };
+function setup(handler: Handler, connections?: number) {
+	return connect(handler, connections === undefined ? {} : { connections });
 }
-
-afterEach(async () => {
-	await client?.close();
-	await server?.close();
-	client = undefined;
-	server = undefined;
-});
 
 describe("connection reuse", () => {
 	it("sends many sequential requests over one or two sockets", async () => {

@@ -2,6 +2,9 @@
 // and exact body bytes) and counts TCP connections, so tests can check keep-alive reuse.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
+import { type ClientOptions, createClient } from "../../src/api/client.js";
+import type { PivotalClient } from "../../src/api/types.js";
 
 export const API_KEY = "pivotal_test_Zk3mQ9sW2xV7bN4pL8a1b2";
 
@@ -86,4 +89,29 @@ export async function closedPort(): Promise<number> {
 	const { port } = server.address() as AddressInfo;
 	await new Promise<void>((resolve) => server.close(() => resolve()));
 	return port;
+}
+
+/**
+ * `connect(handler, options)`: a loopback server and a client of it, both closed after each
+ * test; `options` (or a function of the server giving them) override the client's. Call it at
+ * the top of a test file.
+ */
+export function clientsPerTest(): (
+	handler: Handler,
+	options?: Partial<ClientOptions> | ((server: Loopback) => Partial<ClientOptions>),
+) => Promise<{ server: Loopback; client: PivotalClient }> {
+	const open: { server: Loopback; client: PivotalClient }[] = [];
+	afterEach(async () => {
+		for (const { server, client } of open.splice(0)) {
+			await client.close();
+			await server.close();
+		}
+	});
+	return async (handler, options = {}) => {
+		const server = await startLoopback(handler);
+		const extra = typeof options === "function" ? options(server) : options;
+		const client = createClient({ baseUrl: server.baseUrl, apiKey: API_KEY, ...extra });
+		open.push({ server, client });
+		return { server, client };
+	};
 }

@@ -1,33 +1,20 @@
 import { errors as undiciErrors } from "undici";
-import { afterEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
 import { NetworkError } from "../../src/api/errors.js";
 import { classifyFailure, isAbortError, toNetworkError } from "../../src/api/network-failure.js";
-import type { PivotalClient, ResponseInfo } from "../../src/api/types.js";
-import { API_KEY, closedPort, type Handler, json, type Loopback, startLoopback } from "./loopback.js";
+import type { ResponseInfo } from "../../src/api/types.js";
+import { API_KEY, clientsPerTest, closedPort, type Handler, json } from "./loopback.js";
 
-let server: Loopback | undefined;
-let client: PivotalClient | undefined;
+const connect = clientsPerTest();
 let infos: ResponseInfo[] = [];
-
-async function setup(handler: Handler, timeouts = { headersMs: 150, bodyMs: 150 }) {
-	server = await startLoopback(handler);
-	client = createClient({
-		baseUrl: server.baseUrl,
-		apiKey: API_KEY,
-		timeouts,
-		onResponse: (info) => infos.push(info),
-	});
-	return { server, client };
-}
-
-afterEach(async () => {
-	await client?.close();
-	await server?.close();
-	client = undefined;
-	server = undefined;
+beforeEach(() => {
 	infos = [];
 });
+
+function setup(handler: Handler, timeouts = { headersMs: 150, bodyMs: 150 }) {
+	return connect(handler, { timeouts, onResponse: (info) => infos.push(info) });
+}
 
 async function failure(promise: Promise<unknown>): Promise<NetworkError> {
 	const error = await promise.then(
@@ -85,7 +72,7 @@ describe("network faults", () => {
 
 	it("reports refused for a port nothing listens on", async () => {
 		const port = await closedPort();
-		client = createClient({
+		const client = createClient({
 			baseUrl: `http://127.0.0.1:${port}/api/v1`,
 			apiKey: API_KEY,
 			onResponse: (info) => infos.push(info),

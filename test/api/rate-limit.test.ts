@@ -1,32 +1,18 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createClient } from "../../src/api/client.js";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { ApiError } from "../../src/api/errors.js";
 import { parseRateLimit, parseRetryAfter, SkewEstimator } from "../../src/api/rate-limit.js";
-import type { PivotalClient, ResponseInfo } from "../../src/api/types.js";
-import { API_KEY, errorEnvelope, type Handler, json, type Loopback, startLoopback } from "./loopback.js";
+import type { ResponseInfo } from "../../src/api/types.js";
+import { clientsPerTest, errorEnvelope, type Handler, json } from "./loopback.js";
 
-let server: Loopback | undefined;
-let client: PivotalClient | undefined;
+const connect = clientsPerTest();
 let infos: ResponseInfo[] = [];
-
-async function setup(handler: Handler, now?: () => number) {
-	server = await startLoopback(handler);
-	client = createClient({
-		baseUrl: server.baseUrl,
-		apiKey: API_KEY,
-		onResponse: (info) => infos.push(info),
-		...(now ? { now } : {}),
-	});
-	return { server, client };
-}
-
-afterEach(async () => {
-	await client?.close();
-	await server?.close();
-	client = undefined;
-	server = undefined;
+beforeEach(() => {
 	infos = [];
 });
+
+function setup(handler: Handler, now?: () => number) {
+	return connect(handler, { onResponse: (info) => infos.push(info), ...(now ? { now } : {}) });
+}
 
 const HOUR = 3_600_000;
 

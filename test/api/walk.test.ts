@@ -1,24 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createClient } from "../../src/api/client.js";
+import { describe, expect, it } from "vitest";
 import { ApiError, NetworkError } from "../../src/api/errors.js";
-import type { PivotalClient } from "../../src/api/types.js";
-import { API_KEY, type Handler, json, type Loopback, startLoopback } from "./loopback.js";
+import { clientsPerTest, type Handler, json } from "./loopback.js";
 
-let server: Loopback | undefined;
-let client: PivotalClient | undefined;
+const connect = clientsPerTest();
 
-async function setup(handler: Handler) {
-	server = await startLoopback(handler);
-	client = createClient({ baseUrl: server.baseUrl, apiKey: API_KEY });
-	return { server, client };
+function setup(handler: Handler) {
+	return connect(handler);
 }
-
-afterEach(async () => {
-	await client?.close();
-	await server?.close();
-	client = undefined;
-	server = undefined;
-});
 
 /** A list endpoint over `total` rows, newest first, paging by `cursor` = last row's created_at. */
 function paged(total: number): Handler {
