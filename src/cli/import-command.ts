@@ -5,15 +5,15 @@ import { createClient } from "../api/client.js";
 import { keyFingerprint, maskKey, validateKeyShape } from "../api/key.js";
 import { defaultCheckpointPath, defaultConcurrency, InputError, startImport } from "../core/engine.js";
 import { estimateDurationMs } from "../core/estimate.js";
+import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import { ProgressStore } from "../core/progress-store.js";
-import { PASSES } from "../core/records.js";
 import type { ImportSummary, SourceFiles } from "../core/run-types.js";
+import { PASSES } from "../model/records.js";
 import { writeFailuresCsv } from "../report/failures-csv.js";
 import { formatDuration } from "../report/format.js";
 import { LineReporter, summaryText } from "../report/headless.js";
 import { NdjsonReporter } from "../report/ndjson.js";
 import { formatProblem, validateSources } from "../source/index.js";
-import { EXIT, exitCodeFor } from "./exit-codes.js";
 
 export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
 

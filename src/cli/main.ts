@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import meow from "meow";
 import { maskKey } from "../api/key.js";
-import { EXIT } from "./exit-codes.js";
+import { EXIT } from "../core/exit-codes.js";
 import { runImportCommand } from "./import-command.js";
 
 const HELP = `

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import pLimit, { type LimitFunction } from "p-limit";
 import { ApiError, NetworkError } from "../api/errors.js";
 import type { ApiOk, Customer, ListPage, Onboarding, RateLimit } from "../api/types.js";
+import { PASSES, type PassName, type RecordState, type SourceRecord } from "../model/records.js";
 import { readRecords, validateSources } from "../source/index.js";
 import {
 	CheckpointError,
@@ -15,7 +16,6 @@ import { CustomerIndex } from "./customer-index.js";
 import type { ImportEvent, PassTally, RunOutcome } from "./events.js";
 import { Governor, type Permit } from "./governor.js";
 import { idempotencyKey } from "./idempotency.js";
-import { PASSES, type PassName, type RecordState, type SourceRecord } from "./records.js";
 import type {
 	FailureDetail,
 	ImportDeps,

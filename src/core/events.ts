@@ -1,5 +1,5 @@
 import type { RateLimit } from "../api/types.js";
-import type { PassName } from "./records.js";
+import type { PassName } from "../model/records.js";
 
 /** Why a request is not on the wire right now. */
 export type WaitReason =

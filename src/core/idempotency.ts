@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { PassName } from "./records.js";
+import type { PassName } from "../model/records.js";
 
 const PASS_TAG: Record<PassName, string> = { customers: "cus", contacts: "con", onboardings: "onb" };
 

@@ -1,6 +1,6 @@
 import type { RateLimit } from "../api/types.js";
+import { PASSES, type PassName } from "../model/records.js";
 import { type ImportEvent, type RunOutcome, unreachable, type WaitReason } from "./events.js";
-import { PASSES, type PassName } from "./records.js";
 
 export interface PassProgress {
 	readonly total: number;

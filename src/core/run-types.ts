@@ -1,7 +1,7 @@
 import type { PivotalClient } from "../api/types.js";
+import type { PassName, RecordState } from "../model/records.js";
 import type { CheckpointFileSystem } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
-import type { PassName, RecordState } from "./records.js";
 
 export interface SourceFiles {
 	readonly customers: string;

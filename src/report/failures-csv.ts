@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { PASSES, type PassName, type RecordState } from "../core/records.js";
 import type { SourceFiles } from "../core/run-types.js";
+import { PASSES, type PassName, type RecordState } from "../model/records.js";
 import { readRecords } from "../source/index.js";
 
 const EXTRA = ["pass", "line", "status", "code", "message", "attempts"] as const;

@@ -1,7 +1,7 @@
 import { type ImportEvent, unreachable } from "../core/events.js";
 import { etaMs, type ProgressSnapshot, pacePerMinute, passDone, totals } from "../core/progress.js";
-import { PASSES } from "../core/records.js";
 import type { ImportSummary } from "../core/run-types.js";
+import { PASSES } from "../model/records.js";
 import { formatDuration } from "./format.js";
 
 export interface Writer {

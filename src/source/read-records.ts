@@ -3,7 +3,7 @@
  * is parsed only when the consumer asks, so a slow import holds a few rows in memory, not the file.
  */
 
-import type { PassName, SourceRecord } from "../core/records.js";
+import type { PassName, SourceRecord } from "../model/records.js";
 import { newScan, readCsvRows } from "./csv-rows.js";
 import { formatProblem, type Problem } from "./problem.js";
 import { buildBody, checkRow, isBlank, type ResolvedHeader, resolveHeader } from "./schema.js";

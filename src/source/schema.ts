@@ -4,7 +4,7 @@
  * way: they run on every cell of million-row files.
  */
 
-import type { PassName } from "../core/records.js";
+import type { PassName } from "../model/records.js";
 import { showValue } from "./problem.js";
 
 export interface ColumnSpec {

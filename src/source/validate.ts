@@ -3,7 +3,7 @@
  * keeping only what cross-row rules need (customer ids, slugs, contact emails and primaries).
  */
 
-import type { PassName } from "../core/records.js";
+import type { PassName } from "../model/records.js";
 import { newScan, readCsvRows } from "./csv-rows.js";
 import { type Problem, ProblemList, showValue } from "./problem.js";
 import { type CellIssue, checkRow, isBlank, parseBoolean, resolveHeader } from "./schema.js";

@@ -1,11 +1,11 @@
 import { basename, dirname, join } from "node:path";
 import { Box, Text, useApp, useInput } from "ink";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { exitCodeFor } from "../cli/exit-codes.js";
 import { defaultConcurrency } from "../core/engine.js";
+import { exitCodeFor } from "../core/exit-codes.js";
 import { ProgressStore } from "../core/progress-store.js";
-import type { PassName } from "../core/records.js";
 import type { ImportPlan, ImportRun, ImportSummary, SourceFiles } from "../core/run-types.js";
+import type { PassName } from "../model/records.js";
 import { writeFailuresCsv } from "../report/failures-csv.js";
 import { useIsInputActive } from "./hooks/use-is-input-active.js";
 import { useTheme } from "./hooks/use-theme.js";

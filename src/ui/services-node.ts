@@ -3,7 +3,7 @@ import { createClient } from "../api/client.js";
 import type { Settings } from "../config/settings.js";
 import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
 import { startImport } from "../core/engine.js";
-import { PASSES, type PassName } from "../core/records.js";
+import { PASSES, type PassName } from "../model/records.js";
 import { formatProblem, validateSources } from "../source/index.js";
 import type { CheckpointInfo, UiServices } from "./services.js";
 

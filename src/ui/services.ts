@@ -1,7 +1,7 @@
 import type { PivotalClient } from "../api/types.js";
 import type { Settings } from "../config/settings.js";
-import type { PassName } from "../core/records.js";
 import type { ImportDeps, ImportPlan, ImportRun, SourceFiles } from "../core/run-types.js";
+import type { PassName } from "../model/records.js";
 
 /** What the plan step needs from validating the source files. */
 export interface SourceCheck {

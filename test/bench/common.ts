@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { createClient } from "../../src/api/client.js";
-import type { SourceRecord } from "../../src/core/records.js";
 import type { SourceCheckSummary } from "../../src/core/run-types.js";
+import type { SourceRecord } from "../../src/model/records.js";
 import { readRecords, validateSources } from "../../src/source/index.js";
 import { generateDataset } from "../support/generate.js";
 

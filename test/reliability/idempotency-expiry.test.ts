@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { readCheckpoint } from "../../src/core/checkpoint/index.js";
-import type { PassName, SourceRecord } from "../../src/core/records.js";
+import type { PassName, SourceRecord } from "../../src/model/records.js";
 import type { Simulator } from "../../src/sim/index.js";
 import { setup } from "../support/import-harness.js";
 import { delay, failingFs, printMatrix, recordCase, sourceRecords, start } from "./support.js";

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PassName, SourceRecord } from "../../src/core/records.js";
+import type { PassName, SourceRecord } from "../../src/model/records.js";
 import { readRecords, SourceFileError, validateSources } from "../../src/source/index.js";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures");

@@ -8,7 +8,7 @@
  * optionally with `"c":{counter:delta}`; or `{"t":epochMs,"c":{counter:delta}}` alone.
  * A last line without its newline is a write the process was killed in the middle of: ignored.
  */
-import { PASSES, type PassName, type RecordState } from "../records.js";
+import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { CheckpointError } from "./checkpoint-error.js";
 
 export const CHECKPOINT_FORMAT = "pivotal-tui-checkpoint";

@@ -1,4 +1,4 @@
-import { PASSES, type PassName, type RecordState } from "../records.js";
+import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { CheckpointError, errnoOf, readFailed, writeFailed } from "./checkpoint-error.js";
 import {
 	type CheckpointData,

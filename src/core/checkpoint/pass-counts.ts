@@ -1,4 +1,4 @@
-import { PASSES, type PassName, type RecordState } from "../records.js";
+import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import type { CheckpointData } from "./checkpoint-format.js";
 
 /** Records of one pass by checkpoint state. `done` = `created` + `existed`; `inDoubt` = sent, no answer. */

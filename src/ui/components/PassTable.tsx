@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import type { ProgressSnapshot } from "../../core/progress.js";
-import { PASSES } from "../../core/records.js";
+import { PASSES } from "../../model/records.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { cell, formatCount, rcell } from "../model/format.js";
 import { passRowView } from "../model/run-view.js";

@@ -1,5 +1,5 @@
-import { PASSES } from "../../core/records.js";
 import type { FailureDetail } from "../../core/run-types.js";
+import { PASSES } from "../../model/records.js";
 
 export interface FailureGroup {
 	readonly pass: FailureDetail["pass"];

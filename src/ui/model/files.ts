@@ -1,6 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, resolve } from "node:path";
-import type { PassName } from "../../core/records.js";
+import type { PassName } from "../../model/records.js";
 
 /** CSV files directly in `folder`, sorted by name. A missing folder has none. */
 export async function listCsvFiles(folder: string): Promise<readonly string[]> {

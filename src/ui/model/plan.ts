@@ -1,5 +1,5 @@
 import { estimateDurationMs } from "../../core/estimate.js";
-import { PASSES, type PassName } from "../../core/records.js";
+import { PASSES, type PassName } from "../../model/records.js";
 
 export interface PlanEstimate {
 	readonly requests: number;

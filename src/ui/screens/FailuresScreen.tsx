@@ -1,7 +1,7 @@
 import { Box, Text, useInput } from "ink";
 import { useMemo, useState } from "react";
-import type { PassName } from "../../core/records.js";
 import type { FailureDetail } from "../../core/run-types.js";
+import type { PassName } from "../../model/records.js";
 import { KeyHints } from "../components/KeyHints.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";

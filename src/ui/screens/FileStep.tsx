@@ -1,6 +1,6 @@
 import { Box, Text, useInput } from "ink";
 import { useState } from "react";
-import type { PassName } from "../../core/records.js";
+import type { PassName } from "../../model/records.js";
 import { type Choice, ChoiceList } from "../components/ChoiceList.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";

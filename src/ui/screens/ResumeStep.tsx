@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import { Box, Text } from "ink";
-import { PASSES } from "../../core/records.js";
+import { PASSES } from "../../model/records.js";
 import { type Choice, ChoiceList } from "../components/ChoiceList.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";

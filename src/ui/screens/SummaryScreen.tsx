@@ -1,7 +1,7 @@
 import { Box, Text, useInput } from "ink";
 import type { ProgressSnapshot } from "../../core/progress.js";
-import { PASSES } from "../../core/records.js";
 import type { ImportSummary } from "../../core/run-types.js";
+import { PASSES } from "../../model/records.js";
 import { KeyHints } from "../components/KeyHints.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";

@@ -9,7 +9,7 @@ import {
 	readCheckpoint,
 	summarizeCheckpoint,
 } from "../../../src/core/checkpoint/index.js";
-import type { RecordState } from "../../../src/core/records.js";
+import type { RecordState } from "../../../src/model/records.js";
 import { blocked, created, existed, failed, header, linesOf, sent, tempDir } from "./helpers.js";
 
 let dir: string;

@@ -1,4 +1,4 @@
-import { PASSES, type PassName } from "../../../src/core/records.js";
+import { PASSES, type PassName } from "../../../src/model/records.js";
 
 /** Few keys, so that the child's checkpoint compacts every few dozen updates. */
 export const CHILD_KEYS = 30;

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import { join } from "node:path";
 import type { CheckpointHeader } from "../../../src/core/checkpoint/index.js";
-import type { RecordState } from "../../../src/core/records.js";
+import type { RecordState } from "../../../src/model/records.js";
 
 /** A fresh directory under the OS temp dir; removed by the returned `cleanup`. */
 export function tempDir(): { readonly dir: string; readonly cleanup: () => void } {

@@ -7,7 +7,7 @@ import {
 	openCheckpoint,
 	readCheckpoint,
 } from "../../../src/core/checkpoint/index.js";
-import type { PassName, RecordState } from "../../../src/core/records.js";
+import type { PassName, RecordState } from "../../../src/model/records.js";
 import { created, header, linesOf, sent, tempDir } from "./helpers.js";
 
 let dir: string;

@@ -1,6 +1,6 @@
-import type { RunOutcome } from "../core/events.js";
-import { PASSES } from "../core/records.js";
-import type { ImportSummary } from "../core/run-types.js";
+import { PASSES } from "../model/records.js";
+import type { RunOutcome } from "./events.js";
+import type { ImportSummary } from "./run-types.js";
 
 /** The command line's exit codes (DESIGN.md). */
 export const EXIT = {
