@@ -18,12 +18,15 @@ import type {
 	CallOptions,
 	Contact,
 	Customer,
+	Deleted,
 	ListPage,
 	ListQuery,
 	Me,
 	Onboarding,
 	PivotalClient,
+	PivotalRecord,
 	RateLimit,
+	Resource,
 	ResponseInfo,
 } from "./types.js";
 
@@ -215,6 +218,23 @@ class HttpPivotalClient implements PivotalClient {
 
 	getCustomer(customerId: string, options?: CallOptions): Promise<ApiOk<Customer>> {
 		return this.#send("GET", `/customers/${id(customerId)}`, { signal: options?.signal });
+	}
+
+	getRecord(resource: Resource, recordId: string, options?: CallOptions): Promise<ApiOk<PivotalRecord>> {
+		return this.#send("GET", `/${resource}/${id(recordId)}`, { signal: options?.signal });
+	}
+
+	updateRecord(
+		resource: Resource,
+		recordId: string,
+		body: string,
+		options?: CallOptions,
+	): Promise<ApiOk<PivotalRecord>> {
+		return this.#send("PATCH", `/${resource}/${id(recordId)}`, { body, signal: options?.signal });
+	}
+
+	deleteRecord(resource: Resource, recordId: string, options?: CallOptions): Promise<ApiOk<Deleted>> {
+		return this.#send("DELETE", `/${resource}/${id(recordId)}`, { signal: options?.signal });
 	}
 
 	listCustomers(query?: ListQuery, options?: CallOptions): Promise<ApiOk<ListPage<Customer>>> {

@@ -59,6 +59,18 @@ export interface Onboarding {
 	readonly [field: string]: unknown;
 }
 
+/** The three record resources, named as their paths are. */
+export type Resource = "customers" | "contacts" | "onboardings";
+
+export type PivotalRecord = Customer | Contact | Onboarding;
+
+export interface Deleted {
+	readonly object: "deleted";
+	readonly id: string;
+	readonly display_id: number;
+	readonly deleted: true;
+}
+
 export interface ListPage<T> {
 	readonly object: "list";
 	readonly data: readonly T[];
@@ -117,6 +129,17 @@ export interface PivotalClient {
 	/** `body` includes `customer_id`. */
 	createOnboarding(body: string, idempotencyKey: string, options?: CallOptions): Promise<ApiOk<Onboarding>>;
 	getCustomer(id: string, options?: CallOptions): Promise<ApiOk<Customer>>;
+	/** `GET /{resource}/{id}`: a customer, contact or onboarding by cuid or display_id. */
+	getRecord(resource: Resource, id: string, options?: CallOptions): Promise<ApiOk<PivotalRecord>>;
+	/** `PATCH /{resource}/{id}`: only the fields in `body` (JSON text) change; returns the whole record. */
+	updateRecord(
+		resource: Resource,
+		id: string,
+		body: string,
+		options?: CallOptions,
+	): Promise<ApiOk<PivotalRecord>>;
+	/** `DELETE /{resource}/{id}`: a soft delete; a second delete answers the same. */
+	deleteRecord(resource: Resource, id: string, options?: CallOptions): Promise<ApiOk<Deleted>>;
 	listCustomers(query?: ListQuery, options?: CallOptions): Promise<ApiOk<ListPage<Customer>>>;
 	listContacts(
 		customerId: string,

@@ -62,6 +62,8 @@ export type ImportEvent =
 			/** Source line of the record, for the screen. */
 			readonly line: number;
 			readonly attempt: number;
+			/** The masked key it went out with. */
+			readonly lane?: string;
 	  }
 	| {
 			readonly type: "request-waiting";
@@ -81,18 +83,21 @@ export type ImportEvent =
 			readonly status: number;
 			readonly durationMs: number;
 			readonly rateLimit: RateLimit | undefined;
+			/** The masked key it went out with. */
+			readonly lane?: string;
 	  }
 	| {
 			readonly type: "rate-limited";
 			readonly at: number;
 			readonly untilMs: number;
+			readonly lane?: string;
 	  }
 	| {
 			readonly type: "record-done";
 			readonly at: number;
 			readonly pass: PassName;
 			readonly key: string;
-			readonly outcome: "created" | "existed";
+			readonly outcome: RecordOutcome;
 			readonly id: string;
 			readonly attempts: number;
 	  }
@@ -138,11 +143,25 @@ export type ImportEvent =
 
 export type ImportEventType = ImportEvent["type"];
 
+/**
+ * What a run did with a record: created it, found it in Pivotal (adopted), changed fields of it,
+ * left it as it was, or (undo) deleted it or put fields back.
+ */
+export type RecordOutcome = "created" | "existed" | "updated" | "unchanged" | "deleted" | "restored";
+
 export interface PassTally {
 	readonly created: number;
 	readonly existed: number;
+	readonly updated: number;
+	readonly unchanged: number;
+	readonly deleted: number;
+	readonly restored: number;
 	readonly failed: number;
 	readonly blocked: number;
+}
+
+export function emptyPassTally(): Record<keyof PassTally, number> {
+	return { created: 0, existed: 0, updated: 0, unchanged: 0, deleted: 0, restored: 0, failed: 0, blocked: 0 };
 }
 
 /** Ends an exhaustive `switch`: a new union member is a compile error where it is not handled. */

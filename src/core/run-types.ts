@@ -1,4 +1,4 @@
-import type { PivotalClient } from "../api/types.js";
+import type { Me, PivotalClient } from "../api/types.js";
 import type { PassName, RecordState } from "../model/records.js";
 import type { CheckpointFileSystem } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
@@ -33,6 +33,8 @@ export interface ImportPlan {
 	 * @default false
 	 */
 	readonly retryFailed?: boolean;
+	/** Create records again that were deleted in Pivotal since the last sync. @default false */
+	readonly recreate?: boolean;
 	/**
 	 * Length of the server's rate-limit window. Pivotal's is 60 s; the simulator's can be shorter.
 	 * @default 60000
@@ -45,8 +47,21 @@ export interface ImportPlan {
 	readonly check?: SourceCheckSummary;
 }
 
-export interface ImportDeps {
+/** One verified API key of a run: its client, and how it may be named (never the key). */
+export interface KeyLane {
 	readonly client: PivotalClient;
+	/** A hash of the key (`sha256:…`). */
+	readonly fingerprint: string;
+	/** The masked key, e.g. `pivotal_…a1b2`. */
+	readonly label: string;
+	readonly me?: Me | undefined;
+}
+
+export interface ImportDeps {
+	/** The first key's client. */
+	readonly client: PivotalClient;
+	/** Every key of the run, the first one first; each gets its own governor. @default [client] */
+	readonly keys?: readonly KeyLane[] | undefined;
 	/** @default Date.now */
 	readonly now?: () => number;
 	/** @default a timer that an AbortSignal cuts short */
@@ -82,13 +97,23 @@ export interface FailureDetail {
 export interface PassSummary {
 	readonly total: number;
 	readonly created: number;
+	/** Found in Pivotal and adopted, nothing to change. */
 	readonly existed: number;
+	readonly updated: number;
+	readonly unchanged: number;
+	/** Undo: deleted, or fields put back. */
+	readonly deleted: number;
+	readonly restored: number;
 	readonly failed: number;
 	readonly blocked: number;
+	/** Deleted in Pivotal since the last sync (reported among the failures, not re-created). */
+	readonly gone: number;
 	/** Records not in a final state (an interrupted run). */
 	readonly pending: number;
 	/** Records with a final `done` state in the checkpoint. */
 	readonly checkpointDone: number;
+	/** Records the state holds that the file no longer has (reported, never deleted by import). */
+	readonly notInFiles: number;
 }
 
 export interface ImportSummary {

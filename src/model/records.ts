@@ -28,16 +28,43 @@ export interface SourceRecord {
 	readonly columns: Readonly<Record<string, string>>;
 }
 
+/** Values of the source-owned fields of a record, as this tool last wrote or read them in Pivotal. */
+export type FieldValues = Readonly<Record<string, unknown>>;
+
+/** One run's update of a record: the values it replaced and the values it wrote (for undo). */
+export interface Revision {
+	/** The run (1-based, counted per import) that made the update. */
+	readonly run: number;
+	readonly before: FieldValues;
+	readonly after: FieldValues;
+}
+
+/** What is known of a record's copy in Pivotal. */
+export interface PivotalCopy {
+	readonly id: string;
+	/** Created by this import, or found in Pivotal and adopted (never deleted by undo). */
+	readonly outcome: "created" | "existed";
+	/**
+	 * The source-owned fields as last written or read back (`metadata` holds only the keys the
+	 * source owns). What a sync diffs the file against. Absent in checkpoints of version 1.
+	 */
+	readonly v?: FieldValues;
+	/** The run that created it (outcome `created`). */
+	readonly c?: number;
+	/** The run that last wrote it, and what that run did. */
+	readonly r?: number;
+	readonly did?: "created" | "existed" | "updated";
+	/** Updates, oldest first: what undo puts back. */
+	readonly ch?: readonly Revision[];
+	/** Idempotency generation: raised each time a create must not replay an earlier one. */
+	readonly g?: number;
+}
+
 /** What the checkpoint knows of one record. */
 export type RecordState =
 	/** Sent at least once, no final answer recorded yet: in doubt. */
-	| { readonly s: "sent"; readonly attempts: number }
-	| {
-			readonly s: "done";
-			readonly outcome: "created" | "existed";
-			readonly id: string;
-			readonly attempts: number;
-	  }
+	| { readonly s: "sent"; readonly attempts: number; readonly g?: number; readonly was?: PivotalCopy }
+	| ({ readonly s: "done"; readonly attempts: number } & PivotalCopy)
 	| {
 			readonly s: "failed";
 			readonly status: number | null;
@@ -47,5 +74,32 @@ export type RecordState =
 			readonly attempts: number;
 			/** A transient cause (5xx, network, retries exhausted): a resume tries it again. */
 			readonly retryable: boolean;
+			/** Hash of the request body that failed: a row fixed in the file is tried again. */
+			readonly b?: string;
+			readonly g?: number;
+			/** The Pivotal copy when the failed request was an update of an existing record. */
+			readonly was?: PivotalCopy;
 	  }
-	| { readonly s: "blocked"; readonly parentKey: string };
+	| { readonly s: "blocked"; readonly parentKey: string; readonly was?: PivotalCopy }
+	/**
+	 * No longer in Pivotal: deleted by undo, or found deleted there (an update answered 404).
+	 * A later import creates it again (`gone` only with --recreate) under a new generation.
+	 */
+	| { readonly s: "removed"; readonly why: "undone" | "gone"; readonly id: string; readonly g: number };
+
+/** The Pivotal copy a state knows of, whatever became of the last request. */
+export function copyOf(state: RecordState | undefined): PivotalCopy | undefined {
+	if (state === undefined) return undefined;
+	if (state.s === "done") return state;
+	if (state.s === "removed") return undefined;
+	return state.was;
+}
+
+/** The idempotency generation of a record's next create. */
+export function generationOf(state: RecordState | undefined): number {
+	if (state === undefined) return 0;
+	if (state.s === "removed") return state.g;
+	if (state.s === "done") return state.g ?? 0;
+	if (state.s === "blocked") return state.was?.g ?? 0;
+	return state.g ?? 0;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ImportEvent } from "../../src/core/events.js";
+import { emptyPassTally } from "../../src/core/events.js";
 import { initialSnapshot, reduceProgress } from "../../src/core/progress.js";
 import { LineReporter } from "../../src/report/headless.js";
 
@@ -39,7 +40,7 @@ describe("LineReporter", () => {
 				at: 5_002,
 				pass: "customers",
 				total: 2,
-				already: { created: 0, existed: 0, failed: 0, blocked: 0 },
+				already: { ...emptyPassTally(), created: 0, existed: 0, failed: 0, blocked: 0 },
 			},
 			{ type: "response", at: 6_500, status: 201, durationMs: 3, rateLimit: limit },
 			{

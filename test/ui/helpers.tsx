@@ -1,5 +1,6 @@
 import type { ReactElement } from "react";
 import type { ImportEvent } from "../../src/core/events.js";
+import { emptyPassTally } from "../../src/core/events.js";
 import { initialSnapshot, type ProgressSnapshot, reduceProgress } from "../../src/core/progress.js";
 import { ThemeContext } from "../../src/ui/hooks/use-theme.js";
 import { createTheme } from "../../src/ui/model/theme.js";
@@ -28,7 +29,7 @@ export function midRunEvents(): ImportEvent[] {
 			at: T0,
 			pass: "customers",
 			total: 5,
-			already: { created: 0, existed: 0, failed: 0, blocked: 0 },
+			already: { ...emptyPassTally(), created: 0, existed: 0, failed: 0, blocked: 0 },
 		},
 	];
 	for (let i = 1; i <= 5; i++) {
@@ -88,7 +89,7 @@ export function midRunEvents(): ImportEvent[] {
 			at: T0 + 100,
 			pass: "contacts",
 			total: 10,
-			already: { created: 0, existed: 0, failed: 0, blocked: 2 },
+			already: { ...emptyPassTally(), created: 0, existed: 0, failed: 0, blocked: 2 },
 		},
 		{ type: "request-started", at: T0 + 200, pass: "contacts", key: "c1/ann@x.test", line: 2, attempt: 1 },
 		{ type: "request-started", at: T0 + 200, pass: "contacts", key: "c2/bob@x.test", line: 3, attempt: 1 },

@@ -6,6 +6,9 @@ import { FileStep } from "../../src/ui/screens/FileStep.js";
 import { PlanStep } from "../../src/ui/screens/PlanStep.js";
 import { RunScreen } from "../../src/ui/screens/RunScreen.js";
 import { SummaryScreen } from "../../src/ui/screens/SummaryScreen.js";
+
+const SYNC_ZERO = { updated: 0, unchanged: 0, deleted: 0, restored: 0, gone: 0, notInFiles: 0 };
+
 import { COLOR_SGR, midRunEvents, settle, snapshotOf, T0, waitFor, withTheme } from "./helpers.js";
 
 type Chalk = { level: 0 | 1 | 2 | 3 };
@@ -175,8 +178,26 @@ describe("SummaryScreen", () => {
 			runId: "run123",
 			checkpointPath: "/data/customers.csv.checkpoint.json",
 			passes: {
-				customers: { total: 5, created: 3, existed: 1, failed: 1, blocked: 0, pending: 0, checkpointDone: 4 },
-				contacts: { total: 10, created: 8, existed: 0, failed: 0, blocked: 2, pending: 0, checkpointDone: 8 },
+				customers: {
+					total: 5,
+					created: 3,
+					existed: 1,
+					failed: 1,
+					blocked: 0,
+					pending: 0,
+					checkpointDone: 4,
+					...SYNC_ZERO,
+				},
+				contacts: {
+					total: 10,
+					created: 8,
+					existed: 0,
+					failed: 0,
+					blocked: 2,
+					pending: 0,
+					checkpointDone: 8,
+					...SYNC_ZERO,
+				},
 				onboardings: {
 					total: 0,
 					created: 0,
@@ -185,6 +206,7 @@ describe("SummaryScreen", () => {
 					blocked: 0,
 					pending: 0,
 					checkpointDone: 0,
+					...SYNC_ZERO,
 				},
 			},
 			failuresByCode: { invalid_domain: 1 },

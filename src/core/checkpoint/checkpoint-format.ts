@@ -79,17 +79,27 @@ function isCount(value: unknown): value is number {
 	return typeof value === "number" && Number.isInteger(value) && value >= 0;
 }
 
+function isCopy(value: unknown): boolean {
+	if (!isObject(value)) return false;
+	return (
+		(value.outcome === "created" || value.outcome === "existed") &&
+		typeof value.id === "string" &&
+		(value.v === undefined || isObject(value.v)) &&
+		(value.ch === undefined || Array.isArray(value.ch)) &&
+		(value.g === undefined || isCount(value.g))
+	);
+}
+
+const isOptionalCopy = (value: unknown): boolean => value === undefined || isCopy(value);
+const isOptionalCount = (value: unknown): boolean => value === undefined || isCount(value);
+
 export function isRecordState(value: unknown): value is RecordState {
 	if (!isObject(value)) return false;
 	switch (value.s) {
 		case "sent":
-			return isCount(value.attempts);
+			return isCount(value.attempts) && isOptionalCount(value.g) && isOptionalCopy(value.was);
 		case "done":
-			return (
-				(value.outcome === "created" || value.outcome === "existed") &&
-				typeof value.id === "string" &&
-				isCount(value.attempts)
-			);
+			return isCopy(value) && isCount(value.attempts);
 		case "failed":
 			return (
 				(value.status === null || typeof value.status === "number") &&
@@ -97,10 +107,17 @@ export function isRecordState(value: unknown): value is RecordState {
 				typeof value.message === "string" &&
 				(value.field === undefined || typeof value.field === "string") &&
 				isCount(value.attempts) &&
-				typeof value.retryable === "boolean"
+				typeof value.retryable === "boolean" &&
+				(value.b === undefined || typeof value.b === "string") &&
+				isOptionalCount(value.g) &&
+				isOptionalCopy(value.was)
 			);
 		case "blocked":
-			return typeof value.parentKey === "string";
+			return typeof value.parentKey === "string" && isOptionalCopy(value.was);
+		case "removed":
+			return (
+				(value.why === "undone" || value.why === "gone") && typeof value.id === "string" && isCount(value.g)
+			);
 		default:
 			return false;
 	}

@@ -9,11 +9,13 @@ export interface PassCounts {
 	readonly failed: number;
 	readonly blocked: number;
 	readonly inDoubt: number;
+	/** Deleted by undo, or found deleted in Pivotal. */
+	readonly removed: number;
 	readonly total: number;
 }
 
 /** The tally a state counts toward. */
-export type Bucket = "created" | "existed" | "failed" | "blocked" | "inDoubt";
+export type Bucket = "created" | "existed" | "failed" | "blocked" | "inDoubt" | "removed";
 
 export function bucketOf(state: RecordState): Bucket {
 	switch (state.s) {
@@ -25,6 +27,8 @@ export function bucketOf(state: RecordState): Bucket {
 			return "failed";
 		case "blocked":
 			return "blocked";
+		case "removed":
+			return "removed";
 		default:
 			return unreachable(state);
 	}
@@ -37,7 +41,7 @@ function unreachable(value: never): never {
 export type Tally = Record<Bucket, number>;
 
 export function emptyTally(): Tally {
-	return { created: 0, existed: 0, failed: 0, blocked: 0, inDoubt: 0 };
+	return { created: 0, existed: 0, failed: 0, blocked: 0, inDoubt: 0, removed: 0 };
 }
 
 export function tallyOf(states: Iterable<RecordState>): Tally {

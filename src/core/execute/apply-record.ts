@@ -1,0 +1,436 @@
+/**
+ * Carries out one record's operation: create, update, or match (look it up in Pivotal, then
+ * adopt and update it, or create it). Knows how each request is made and what its answer
+ * means; not why the planner chose it.
+ */
+
+import { ApiError } from "../../api/errors.js";
+import type { ApiOk, Contact, Customer, Onboarding, PivotalClient, PivotalRecord } from "../../api/types.js";
+import type { PassName, PivotalCopy, Revision, SourceRecord } from "../../model/records.js";
+import type { RunOutcome } from "../events.js";
+import { idempotencyKey } from "../idempotency.js";
+import {
+	afterValues,
+	beforeValues,
+	diffFields,
+	type FieldChange,
+	ownedValues,
+	patchBody,
+	readBack,
+	touchesMetadata,
+	withValues,
+} from "../plan/field-diff.js";
+import { bodyHash, type Operation } from "../plan/planner.js";
+import type { CircuitBreaker } from "./circuit-breaker.js";
+import { type ChildDirectory, type CustomerDirectory, carriesFields } from "./existing-records.js";
+import type { Failure, Ledger } from "./ledger.js";
+import type { Lane, Requester, SendResult } from "./requester.js";
+
+export interface ApplyContext {
+	/** The import's id, part of every idempotency key. */
+	readonly importId: string;
+	/** This run's number. */
+	readonly run: number;
+	readonly ledger: Ledger;
+	readonly requester: Requester;
+	readonly customers: CustomerDirectory;
+	readonly contacts: ChildDirectory<Contact>;
+	readonly onboardings: ChildDirectory<Onboarding>;
+	readonly breaker: CircuitBreaker;
+	readonly breakerAction: "stop" | "pause";
+	readonly notice: (level: "info" | "warn" | "error", message: string) => void;
+	readonly trip: (outcome: RunOutcome, message: string) => void;
+	readonly pause: () => void;
+	readonly isOver: () => boolean;
+}
+
+type Work = Exclude<Operation, { kind: "unchanged" | "blocked" | "kept" }>;
+
+export class RecordApplier {
+	readonly #ctx: ApplyContext;
+	// Records sent in this process: their "sent" state is ours, not a previous run's doubt.
+	readonly #sentHere = new Set<string>();
+	// The key each record went out with: a retry of an in-doubt record goes through it again.
+	readonly #laneOf = new Map<string, Lane>();
+
+	constructor(ctx: ApplyContext) {
+		this.#ctx = ctx;
+	}
+
+	async apply(record: SourceRecord, op: Work, parent: PivotalCopy | undefined): Promise<void> {
+		switch (op.kind) {
+			case "create":
+				return this.#create(record, op.generation, op.isInDoubt, parent);
+			case "update":
+				return this.#update(record, op.copy, op.changes, undefined);
+			case "match":
+				return this.#match(record, op.generation, op.id, parent);
+		}
+	}
+
+	// ── create ───────────────────────────────────────────────────────────────
+
+	async #create(
+		record: SourceRecord,
+		generation: number,
+		isInDoubt: boolean,
+		parent: PivotalCopy | undefined,
+	): Promise<void> {
+		const { pass } = record;
+		const id = `${pass}:${record.key}`;
+		// A previous run may have created it and the server may have forgotten the key since:
+		// records no uniqueness rule guards are looked up first.
+		if (isInDoubt && !this.#sentHere.has(id) && !isGuarded(record)) {
+			const found = await this.#lookUp(record, parent);
+			if (found === null) return;
+			if (found !== undefined) {
+				this.#ctx.notice(
+					"info",
+					`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
+				);
+				return this.#adopt(record, found, 0);
+			}
+		}
+		const body = pass === "onboardings" ? { customer_id: parent?.id, ...record.body } : record.body;
+		const text = JSON.stringify(body);
+		const key = idempotencyKey(this.#ctx.importId, pass, record.key, generation);
+		const previous = this.#ctx.ledger.store.get(pass, record.key);
+		const attemptsBefore = previous?.s === "sent" || previous?.s === "failed" ? previous.attempts : 0;
+		this.#sentHere.add(id);
+		const result = await this.#ctx.requester.send(
+			(client) => createCall(client, pass, parent?.id, text, key),
+			{
+				subject: record,
+				attemptsBefore,
+				lane: this.#laneOf.get(id),
+				// Written before the request leaves only where a resume must know to look the record up.
+				beforeAttempt: (attempts) =>
+					this.#ctx.ledger.save(
+						pass,
+						record.key,
+						{ s: "sent", attempts, ...(generation ? { g: generation } : {}) },
+						isGuarded(record),
+					),
+			},
+		);
+		if (result.ok) {
+			this.#laneOf.set(id, result.lane);
+			const created = result.value.data as PivotalRecord;
+			if (pass === "customers") this.#ctx.customers.remember(created as Customer);
+			const copy: PivotalCopy = {
+				id: created.id,
+				outcome: "created",
+				v: ownedValues(record.body),
+				c: this.#ctx.run,
+				r: this.#ctx.run,
+				did: "created",
+				...(generation ? { g: generation } : {}),
+			};
+			this.#succeeded(record, copy, "created", result.attempts);
+			return;
+		}
+		if (result.error instanceof ApiError && result.error.status === 409) {
+			const existing = await this.#onConflict(record, result.error, parent);
+			if (existing === null) return;
+			if (existing !== undefined) return this.#adopt(record, existing, result.attempts);
+		}
+		this.#failed(record, text, result, {
+			b: bodyHash(record.body),
+			...(generation ? { g: generation } : {}),
+		});
+	}
+
+	/**
+	 * A 409 that says the record is already there: the customer's slug, the contact's e-mail.
+	 * Resolves that record, undefined for another conflict, null when the run is over.
+	 */
+	async #onConflict(
+		record: SourceRecord,
+		error: ApiError,
+		parent: PivotalCopy | undefined,
+	): Promise<PivotalRecord | undefined | null> {
+		try {
+			if (record.pass === "contacts" && error.code === "email_taken" && parent) {
+				return await this.#findContact(record, parent.id);
+			}
+			if (record.pass !== "customers" || error.code !== "slug_taken") return undefined;
+			const slug = record.body.slug;
+			if (typeof slug !== "string") return undefined;
+			const directory = this.#ctx.customers;
+			await directory.load();
+			if (directory.bySlug(slug) === undefined) {
+				directory.invalidate();
+				await directory.load();
+			}
+			const found = directory.bySlug(slug);
+			if (found) directory.claim(found.id);
+			return found;
+		} catch (lookupError) {
+			if (this.#ctx.isOver()) return null;
+			this.#ctx.notice("warn", `could not look up ${record.pass} ${record.key}: ${messageOf(lookupError)}`);
+			return undefined;
+		}
+	}
+
+	// ── match and adopt ──────────────────────────────────────────────────────
+
+	async #match(
+		record: SourceRecord,
+		generation: number,
+		id: string | undefined,
+		parent: PivotalCopy | undefined,
+	) {
+		let found: PivotalRecord | undefined | null;
+		if (id !== undefined) {
+			const result = await this.#ctx.requester.send((client) => client.getRecord(record.pass, id));
+			if (!result.ok && this.#ctx.isOver()) return;
+			found = result.ok ? result.value.data : undefined;
+		} else {
+			found = await this.#lookUp(record, parent);
+		}
+		if (found === null) return;
+		if (found === undefined) return this.#create(record, generation, false, parent);
+		return this.#adopt(record, found, 0, id !== undefined);
+	}
+
+	/** The Pivotal record a source row stands for; null when the run is over. */
+	async #lookUp(
+		record: SourceRecord,
+		parent: PivotalCopy | undefined,
+	): Promise<PivotalRecord | undefined | null> {
+		try {
+			switch (record.pass) {
+				case "customers": {
+					await this.#ctx.customers.load();
+					const found = this.#ctx.customers.find(record.key, record.body);
+					if (found) this.#ctx.customers.claim(found.id);
+					return found;
+				}
+				case "contacts":
+					return parent ? await this.#findContact(record, parent.id) : undefined;
+				case "onboardings": {
+					if (!parent) return undefined;
+					const name = record.body.name;
+					return await this.#ctx.onboardings.find(parent.id, (o) =>
+						typeof name === "string" ? o.name === name : carriesFields(o, record.body),
+					);
+				}
+			}
+		} catch (error) {
+			if (this.#ctx.isOver()) return null;
+			this.#ctx.notice(
+				"warn",
+				`could not look up ${record.pass} ${record.key} before sending it: ${messageOf(error)}`,
+			);
+			return undefined;
+		}
+	}
+
+	#findContact(record: SourceRecord, parentId: string): Promise<Contact | undefined> {
+		const email = String(record.body.email ?? "").toLowerCase();
+		return this.#ctx.contacts.find(parentId, (c) => String(c.email).toLowerCase() === email);
+	}
+
+	/** Found in Pivotal: compared field by field with the file, and updated where they differ. */
+	#adopt(
+		record: SourceRecord,
+		server: PivotalRecord,
+		attempts: number,
+		isOurs = false,
+	): Promise<void> | void {
+		const owned = ownedValues(record.body);
+		const known = readBack(record.pass, owned, server);
+		const state = this.#ctx.ledger.store.get(record.pass, record.key);
+		const earlier = state?.s === "done" ? state : undefined;
+		const copy: PivotalCopy = {
+			...(isOurs && earlier ? earlier : {}),
+			id: server.id,
+			outcome: isOurs && earlier ? earlier.outcome : "existed",
+			v: known,
+		};
+		const changes = diffFields(record.pass, record.body, known);
+		if (changes.length === 0) {
+			const did = isOurs ? "unchanged" : "existed";
+			const done: PivotalCopy = {
+				...copy,
+				v: owned,
+				...(did === "existed" ? { r: this.#ctx.run, did } : {}),
+			};
+			// An adopted record is written even when nothing changes: the next sync diffs against it.
+			if (did === "unchanged")
+				this.#ctx.ledger.save(record.pass, record.key, { s: "done", attempts, ...done });
+			this.#succeeded(record, done, did, attempts);
+			return;
+		}
+		const metadata = record.pass === "customers" ? (server as Customer).metadata : undefined;
+		return this.#update(record, copy, changes, metadata ?? {}, attempts);
+	}
+
+	// ── update ───────────────────────────────────────────────────────────────
+
+	async #update(
+		record: SourceRecord,
+		copy: PivotalCopy,
+		changes: readonly FieldChange[],
+		serverMetadata: Readonly<Record<string, unknown>> | undefined,
+		attemptsBefore = 0,
+	): Promise<void> {
+		const { pass } = record;
+		let metadata = serverMetadata;
+		// PATCH replaces metadata wholesale: carry the keys the server holds that the file does not own.
+		if (metadata === undefined && touchesMetadata(changes)) {
+			const current = await this.#ctx.requester.send((client) => client.getRecord(pass, copy.id));
+			if (!current.ok) return this.#updateFailed(record, copy, "", current);
+			metadata = (current.value.data as Customer).metadata ?? {};
+		}
+		const text = JSON.stringify(patchBody(record.body, changes, metadata));
+		const result = await this.#ctx.requester.send((client) => client.updateRecord(pass, copy.id, text), {
+			subject: record,
+			attemptsBefore,
+		});
+		if (!result.ok) return this.#updateFailed(record, copy, text, result);
+		const revision: Revision = {
+			run: this.#ctx.run,
+			before: beforeValues(changes),
+			after: afterValues(changes),
+		};
+		const updated: PivotalCopy = {
+			...copy,
+			v: withValues(copy.v ?? {}, ownedValues(record.body)),
+			r: this.#ctx.run,
+			did: "updated",
+			ch: addRevision(copy.ch, revision),
+		};
+		this.#succeeded(record, updated, "updated", result.attempts);
+	}
+
+	#updateFailed(
+		record: SourceRecord,
+		copy: PivotalCopy,
+		text: string,
+		result: SendResult<unknown> & { ok: false },
+	) {
+		if (result.error instanceof ApiError && result.error.status === 404) {
+			this.#ctx.ledger.gone(record.pass, record, text, copy, result.attempts);
+			return;
+		}
+		this.#failed(record, text, result, { b: bodyHash(record.body), was: copy });
+	}
+
+	// ── outcomes ─────────────────────────────────────────────────────────────
+
+	#succeeded(
+		record: SourceRecord,
+		copy: PivotalCopy,
+		did: "created" | "existed" | "updated" | "unchanged",
+		attempts: number,
+	) {
+		this.#ctx.breaker.succeeded();
+		this.#ctx.ledger.succeed(record.pass, record, copy, did, attempts);
+	}
+
+	#failed(
+		record: SourceRecord,
+		text: string,
+		result: SendResult<unknown> & { ok: false },
+		extra: { readonly b?: string; readonly g?: number; readonly was?: PivotalCopy },
+	): void {
+		const { verdict, error, attempts } = result;
+		if (verdict.kind === "aborted") return;
+		if (verdict.kind === "auth") {
+			const status = error instanceof ApiError ? `${error.status} ${error.code}` : "401";
+			this.#ctx.trip(
+				"auth-failed",
+				`The API key was refused (${status}); nothing more was sent. Check the key, then run the same command again to resume.`,
+			);
+			return;
+		}
+		const failure = failureOf(error, attempts, verdict.kind === "fail" && verdict.retryable);
+		if (!this.#ctx.ledger.fail(record.pass, record, text, attempts, failure, extra)) return;
+		if (!failure.retryable) this.#countStreak(record.pass, failure);
+	}
+
+	#countStreak(pass: PassName, failure: Failure): void {
+		const on = failure.field ? ` on ${failure.field}` : "";
+		const count = this.#ctx.breaker.failed(`${pass} ${failure.status} ${failure.code}${on}`);
+		if (count === undefined) return;
+		const message = `${count} ${pass} in a row failed with ${failure.status} ${failure.code}${on}; stopped before failing the rest the same way. Fix the cause, then retry the failed records (the failures screen, or the same command with --retry-failed).`;
+		if (this.#ctx.breakerAction === "pause") {
+			this.#ctx.notice("error", message.replace("stopped", "paused"));
+			this.#ctx.pause();
+		} else {
+			this.#ctx.trip("circuit-open", message);
+		}
+	}
+}
+
+function createCall(
+	client: PivotalClient,
+	pass: PassName,
+	parentId: string | undefined,
+	text: string,
+	key: string,
+): Promise<ApiOk<PivotalRecord>> {
+	switch (pass) {
+		case "customers":
+			return client.createCustomer(text, key);
+		case "contacts":
+			return client.createContact(parentId ?? "", text, key);
+		case "onboardings":
+			return client.createOnboarding(text, key);
+	}
+}
+
+/**
+ * Does a uniqueness rule answer a second create of this record (customer slug, contact
+ * e-mail)? If so, a resume may simply send it again; otherwise it must be looked up first.
+ */
+export function isGuarded(record: SourceRecord): boolean {
+	if (record.pass === "contacts") return true;
+	if (record.pass === "customers") return typeof record.body.slug === "string";
+	return false;
+}
+
+/** One revision per run: a resumed run's second update of a field keeps the first `before`. */
+function addRevision(history: readonly Revision[] | undefined, revision: Revision): readonly Revision[] {
+	const last = history?.[history.length - 1];
+	if (!history || !last) return [revision];
+	if (last.run !== revision.run) return [...history, revision];
+	return [
+		...history.slice(0, -1),
+		{
+			run: revision.run,
+			before: withValues(revision.before, last.before),
+			after: withValues(last.after, revision.after),
+		},
+	];
+}
+
+function failureOf(error: unknown, attempts: number, retryable: boolean): Failure {
+	if (error instanceof ApiError) {
+		return {
+			status: error.status,
+			code: error.code,
+			message:
+				retryable && error.status >= 500
+					? `gave up after ${attempts} attempts: ${error.message}`
+					: error.message,
+			field: error.field,
+			retryable,
+			response: error.responseBody,
+		};
+	}
+	if (error instanceof Error && "reason" in error && typeof error.reason === "string") {
+		return {
+			status: null,
+			code: `network_${error.reason}`,
+			message: `gave up after ${attempts} attempts: ${error.message}`,
+			retryable: true,
+		};
+	}
+	return { status: null, code: "unexpected_error", message: messageOf(error), retryable: true };
+}
+
+function messageOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,167 @@
+/**
+ * Records that may already be in Pivotal without this import knowing their id: customers
+ * made by hand or by another tool, records an earlier run sent without getting the answer.
+ * Each list is walked once per run and shared by every record that asks.
+ */
+
+import type { Contact, Customer, ListPage, ListQuery, Onboarding, PivotalRecord } from "../../api/types.js";
+
+/** One page of a list, paced and retried by the caller; throws when the page cannot be had. */
+export type PageFetcher<T> = (query: ListQuery) => Promise<ListPage<T>>;
+
+/** Every row of a list: pages of 100, following `next_cursor` until `has_more` is false. */
+export async function* walkPages<T>(fetchPage: PageFetcher<T>): AsyncGenerator<T> {
+	let cursor: string | undefined;
+	for (;;) {
+		const page = await fetchPage(cursor === undefined ? { limit: 100 } : { limit: 100, cursor });
+		yield* page.data;
+		// A page that claims more rows but gives no new cursor would loop forever.
+		if (!page.has_more || page.next_cursor === null || page.next_cursor === cursor) return;
+		cursor = page.next_cursor;
+	}
+}
+
+/** CRM id fields that identify a customer across systems, in the order they are trusted. */
+const CRM_ID_FIELDS = [
+	"hubspot_company_id",
+	"stripe_customer_id",
+	"intercom_company_id",
+	"hubspot_deal_id",
+	"slack_channel_id",
+] as const;
+
+/** The workspace's customers, by `metadata.external_id`, slug and CRM ids. */
+export class CustomerDirectory {
+	readonly #fetchPage: PageFetcher<Customer>;
+	#walk: Promise<void> | undefined;
+	#walks = 0;
+	readonly #byExternalId = new Map<string, Customer>();
+	readonly #bySlug = new Map<string, Customer>();
+	readonly #byCrmId = new Map<string, Customer>();
+	// Customers already matched to a record: one Pivotal customer is adopted by one row at most.
+	readonly #claimed = new Set<string>();
+
+	constructor(fetchPage: PageFetcher<Customer>) {
+		this.#fetchPage = fetchPage;
+	}
+
+	/** Walks of `GET /customers` so far. */
+	get walks(): number {
+		return this.#walks;
+	}
+
+	/** Walk once (or join the walk under way). A failed walk is walked again by the next caller. */
+	load(): Promise<void> {
+		this.#walk ??= this.#load().catch((error: unknown) => {
+			this.#walk = undefined;
+			throw error;
+		});
+		return this.#walk;
+	}
+
+	/** Forget the last walk (a slug was taken by a customer the walk did not see). */
+	invalidate(): void {
+		this.#walk = undefined;
+	}
+
+	/** The customer a source row stands for: by `metadata.external_id`, then slug, then CRM ids. */
+	find(externalId: string, body: Readonly<Record<string, unknown>>): Customer | undefined {
+		const candidates = [
+			this.#byExternalId.get(externalId),
+			typeof body.slug === "string" ? this.#bySlug.get(body.slug) : undefined,
+			...CRM_ID_FIELDS.map((field) => {
+				const value = body[field];
+				return typeof value === "string" ? this.#byCrmId.get(`${field}=${value}`) : undefined;
+			}),
+		];
+		for (const customer of candidates) {
+			if (customer === undefined || this.#claimed.has(customer.id)) continue;
+			// Carrying another row's external id, it is that row's customer, not this one's.
+			const theirs = customer.metadata?.external_id;
+			if (typeof theirs === "string" && theirs !== externalId) continue;
+			return customer;
+		}
+		return undefined;
+	}
+
+	bySlug(slug: string): Customer | undefined {
+		return this.#bySlug.get(slug);
+	}
+
+	claim(id: string): void {
+		this.#claimed.add(id);
+	}
+
+	/** A customer this run created or adopted: known without another walk, and not adopted twice. */
+	remember(customer: Customer): void {
+		this.#add(customer);
+		this.#claimed.add(customer.id);
+	}
+
+	async #load(): Promise<void> {
+		this.#walks += 1;
+		for await (const customer of walkPages(this.#fetchPage)) this.#add(customer);
+	}
+
+	#add(customer: Customer): void {
+		const externalId = customer.metadata?.external_id;
+		if (typeof externalId === "string") this.#byExternalId.set(externalId, customer);
+		if (typeof customer.slug === "string") this.#bySlug.set(customer.slug, customer);
+		for (const field of CRM_ID_FIELDS) {
+			const value = customer[field];
+			if (typeof value === "string" && value !== "") this.#byCrmId.set(`${field}=${value}`, customer);
+		}
+	}
+}
+
+/** A customer's contacts or onboardings on the server, walked once per customer and run. */
+export class ChildDirectory<T extends Contact | Onboarding> {
+	readonly #fetchPage: (parentId: string) => PageFetcher<T>;
+	readonly #lists = new Map<string, Promise<readonly T[]>>();
+	readonly #claimed = new Set<string>();
+
+	constructor(fetchPage: (parentId: string) => PageFetcher<T>) {
+		this.#fetchPage = fetchPage;
+	}
+
+	/** The first unclaimed child of `parentId` that `matches`; it is claimed. */
+	async find(parentId: string, matches: (child: T) => boolean): Promise<T | undefined> {
+		const list = await this.#list(parentId);
+		const found = list.find((child) => !this.#claimed.has(child.id) && matches(child));
+		if (found) this.#claimed.add(found.id);
+		return found;
+	}
+
+	claim(id: string): void {
+		this.#claimed.add(id);
+	}
+
+	#list(parentId: string): Promise<readonly T[]> {
+		let walk = this.#lists.get(parentId);
+		if (!walk) {
+			walk = collect(walkPages(this.#fetchPage(parentId)));
+			walk.catch(() => this.#lists.delete(parentId));
+			this.#lists.set(parentId, walk);
+		}
+		return walk;
+	}
+}
+
+async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
+	const all: T[] = [];
+	for await (const row of rows) all.push(row);
+	return all;
+}
+
+/** Does a server record carry every field this body sets (dates compared by day)? */
+export function carriesFields(record: PivotalRecord, body: Readonly<Record<string, unknown>>): boolean {
+	for (const [field, value] of Object.entries(body)) {
+		const actual = record[field];
+		if (field === "target_launch_date" && typeof value === "string" && typeof actual === "string") {
+			if (!actual.startsWith(value.slice(0, 10))) return false;
+		} else if (JSON.stringify(actual) !== JSON.stringify(value)) {
+			return false;
+		}
+	}
+	return true;
+}

@@ -1,0 +1,257 @@
+/**
+ * The run's books: every record's new state goes to the checkpoint here, with the event that
+ * reports it, the pass tallies and the failures the screen and the CSV show. A checkpoint that
+ * cannot be written stops the run, so no progress goes unrecorded.
+ */
+
+import type { PassName, PivotalCopy, RecordState, SourceRecord } from "../../model/records.js";
+import { CheckpointError, type CheckpointStore } from "../checkpoint/index.js";
+import { emptyPassTally, type ImportEvent, type PassTally, type RecordOutcome } from "../events.js";
+import type { FailureDetail } from "../run-types.js";
+
+export interface Failure {
+	readonly status: number | null;
+	readonly code: string;
+	readonly message: string;
+	readonly field?: string | undefined;
+	readonly retryable: boolean;
+	readonly response?: unknown;
+}
+
+/** The code a record deleted in Pivotal since the last sync is reported under. */
+export const DELETED_IN_PIVOTAL = "deleted_in_pivotal";
+
+export class Ledger {
+	readonly #store: CheckpointStore;
+	readonly #emit: (event: ImportEvent) => void;
+	readonly #now: () => number;
+	readonly #onWriteFailed: (message: string) => void;
+	readonly #failures = new Map<string, FailureDetail>();
+	readonly #tallies = new Map<PassName, Record<keyof PassTally, number>>();
+
+	constructor(
+		store: CheckpointStore,
+		emit: (event: ImportEvent) => void,
+		now: () => number,
+		onWriteFailed: (message: string) => void,
+	) {
+		this.#store = store;
+		this.#emit = emit;
+		this.#now = now;
+		this.#onWriteFailed = onWriteFailed;
+		for (const pass of ["customers", "contacts", "onboardings"] as const) {
+			for (const [key, state] of store.entries(pass)) {
+				const failure = failureOfState(state);
+				if (failure) this.#failures.set(`${pass}:${key}`, detail(pass, key, 0, failure, 0, {}));
+			}
+		}
+	}
+
+	get store(): CheckpointStore {
+		return this.#store;
+	}
+
+	failures(): readonly FailureDetail[] {
+		return [...this.#failures.values()];
+	}
+
+	/** What this run did in `pass` so far (reset when a round streams the pass again). */
+	tally(pass: PassName): Readonly<PassTally> {
+		return this.#tallyOf(pass);
+	}
+
+	resetTally(pass: PassName): void {
+		this.#tallies.set(pass, emptyPassTally());
+	}
+
+	count(bucket: keyof PassTally, pass: PassName): void {
+		this.#tallyOf(pass)[bucket] += 1;
+	}
+
+	/**
+	 * Write one record's state. Deferred writes (done, blocked, guarded sends) go out together
+	 * once per event-loop turn: losing one to a kill costs a re-send that its key, a uniqueness
+	 * rule or a look-up answers. Failures and unguarded sends are written before this returns.
+	 */
+	save(
+		pass: PassName,
+		key: string,
+		state: RecordState,
+		isDeferred = state.s === "done" || state.s === "blocked",
+	): boolean {
+		try {
+			this.#store.set(pass, key, state, { isDeferred });
+			return true;
+		} catch (error) {
+			if (!(error instanceof CheckpointError)) throw error;
+			this.#onWriteFailed(`${error.message} Stopped so that no progress goes unrecorded.`);
+			return false;
+		}
+	}
+
+	addCounters(delta: Readonly<Record<string, number>>): void {
+		this.#store.addCounters(delta);
+	}
+
+	/** A record is in Pivotal as `copy` after this run `did` something with it (or nothing). */
+	succeed(
+		pass: PassName,
+		record: SourceRecord,
+		copy: PivotalCopy,
+		did: RecordOutcome,
+		attempts: number,
+	): boolean {
+		if (did !== "unchanged" && !this.save(pass, record.key, { s: "done", attempts, ...copy })) return false;
+		this.#failures.delete(`${pass}:${record.key}`);
+		if (did === "created") this.#store.addCounters({ created: 1 });
+		else if (did === "existed") this.#store.addCounters({ existed: 1 });
+		this.count(did, pass);
+		this.#emit({
+			type: "record-done",
+			at: this.#now(),
+			pass,
+			key: record.key,
+			outcome: did,
+			id: copy.id,
+			attempts,
+		});
+		return true;
+	}
+
+	fail(
+		pass: PassName,
+		record: SourceRecord,
+		requestBody: string,
+		attempts: number,
+		failure: Failure,
+		extra: { readonly b?: string; readonly g?: number; readonly was?: PivotalCopy | undefined } = {},
+	): boolean {
+		const state: RecordState = {
+			s: "failed",
+			status: failure.status,
+			code: failure.code,
+			message: failure.message,
+			...(failure.field === undefined ? {} : { field: failure.field }),
+			attempts,
+			retryable: failure.retryable,
+			...(extra.b === undefined ? {} : { b: extra.b }),
+			...(extra.g ? { g: extra.g } : {}),
+			...(extra.was ? { was: extra.was } : {}),
+		};
+		if (!this.save(pass, record.key, state)) return false;
+		this.#store.addCounters({ failed: 1 });
+		this.#recordFailure(pass, record, requestBody, attempts, failure);
+		return true;
+	}
+
+	/** An update answered 404: someone deleted the record in Pivotal. Reported, not re-created. */
+	gone(
+		pass: PassName,
+		record: SourceRecord,
+		requestBody: string,
+		copy: PivotalCopy,
+		attempts: number,
+	): boolean {
+		if (!this.save(pass, record.key, { s: "removed", why: "gone", id: copy.id, g: (copy.g ?? 0) + 1 }))
+			return false;
+		this.#recordFailure(pass, record, requestBody, attempts, goneFailure(copy.id));
+		return true;
+	}
+
+	blocked(
+		pass: PassName,
+		record: SourceRecord,
+		parentKey: string,
+		previous: RecordState | undefined,
+	): boolean {
+		const was = previous?.s === "done" ? previous : previous?.s === "blocked" ? previous.was : undefined;
+		if (previous?.s !== "blocked" || previous.parentKey !== parentKey) {
+			if (!this.save(pass, record.key, { s: "blocked", parentKey, ...(was ? { was } : {}) })) return false;
+		}
+		this.count("blocked", pass);
+		this.#emit({ type: "record-blocked", at: this.#now(), pass, key: record.key, parentKey });
+		return true;
+	}
+
+	/**
+	 * A failure the checkpoint brought from an earlier session knows only its outcome: the
+	 * record, met again while streaming the pass, adds its line, cells and request body.
+	 */
+	describeEarlierFailure(pass: PassName, record: SourceRecord, requestBody: string): void {
+		const id = `${pass}:${record.key}`;
+		const known = this.#failures.get(id);
+		if (known?.line !== 0) return;
+		this.#failures.set(id, { ...known, line: record.line, columns: record.columns, requestBody });
+	}
+
+	#recordFailure(
+		pass: PassName,
+		record: SourceRecord,
+		requestBody: string,
+		attempts: number,
+		failure: Failure,
+	): void {
+		this.count("failed", pass);
+		this.#failures.set(`${pass}:${record.key}`, {
+			...detail(pass, record.key, record.line, failure, attempts, record.columns),
+			requestBody,
+			response: failure.response,
+		});
+		this.#emit({
+			type: "record-failed",
+			at: this.#now(),
+			pass,
+			key: record.key,
+			line: record.line,
+			status: failure.status,
+			code: failure.code,
+			message: failure.message,
+			attempts,
+		});
+	}
+
+	#tallyOf(pass: PassName): Record<keyof PassTally, number> {
+		let tally = this.#tallies.get(pass);
+		if (!tally) {
+			tally = emptyPassTally();
+			this.#tallies.set(pass, tally);
+		}
+		return tally;
+	}
+}
+
+function goneFailure(id: string): Failure {
+	return {
+		status: 404,
+		code: DELETED_IN_PIVOTAL,
+		message: `deleted in Pivotal since the last sync (${id}); not re-created: run with --recreate to create it again.`,
+		retryable: false,
+	};
+}
+
+function failureOfState(state: RecordState): Failure | undefined {
+	if (state.s === "failed") return state;
+	if (state.s === "removed" && state.why === "gone") return goneFailure(state.id);
+	return undefined;
+}
+
+function detail(
+	pass: PassName,
+	key: string,
+	line: number,
+	failure: Failure,
+	attempts: number,
+	columns: Readonly<Record<string, string>>,
+): FailureDetail {
+	return {
+		pass,
+		key,
+		line,
+		status: failure.status,
+		code: failure.code,
+		message: failure.message,
+		field: failure.field,
+		attempts: "attempts" in failure && typeof failure.attempts === "number" ? failure.attempts : attempts,
+		columns,
+	};
+}

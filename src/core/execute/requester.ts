@@ -1,0 +1,254 @@
+/**
+ * Every request of a run goes through here: a governor permit from a key with headroom, the
+ * pause gate, the call, the answer handed back to that key's governor, the 429 hold, and the
+ * retries the policy decides. Callers get the final answer or the final error.
+ */
+
+import { ApiError } from "../../api/errors.js";
+import type { ApiOk, PivotalClient, RateLimit } from "../../api/types.js";
+import type { PassName } from "../../model/records.js";
+import type { ImportEvent, WaitReason } from "../events.js";
+import type { Governor, Permit } from "../governor.js";
+import { type AttemptCounts, decide, type RetryPolicy, type Verdict } from "./retry-policy.js";
+import type { RunControl } from "./run-control.js";
+
+/** One API key of the run, with its own governor. */
+export interface Lane {
+	readonly client: PivotalClient;
+	readonly governor: Governor;
+	/** The masked key, for the screen. */
+	readonly label: string;
+	readonly fingerprint: string;
+	isAlive: boolean;
+}
+
+/** The record a request is for, for the in-flight table; lookups have none. */
+export interface RequestSubject {
+	readonly pass: PassName;
+	readonly key: string;
+	readonly line: number;
+}
+
+export interface SendOptions {
+	readonly subject?: RequestSubject | undefined;
+	/** Attempts made for this record by earlier runs. @default 0 */
+	readonly attemptsBefore?: number;
+	/** Runs before each attempt, once a permit is held; false gives the permit back and ends. */
+	readonly beforeAttempt?: (attempt: number) => boolean;
+	/** The key that sent it last: an in-doubt record goes through it again while it works. */
+	readonly lane?: Lane | undefined;
+}
+
+export type SendResult<T> =
+	| { readonly ok: true; readonly value: ApiOk<T>; readonly attempts: number; readonly lane: Lane }
+	| {
+			readonly ok: false;
+			readonly error: unknown;
+			/** `aborted` also when the run stopped before an attempt. */
+			readonly verdict: Verdict;
+			readonly attempts: number;
+	  };
+
+export interface RequesterDeps {
+	readonly lanes: readonly Lane[];
+	readonly control: RunControl;
+	readonly policy: RetryPolicy;
+	readonly now: () => number;
+	readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+	readonly random: () => number;
+	readonly emit: (event: ImportEvent) => void;
+	readonly count: (counters: Readonly<Record<string, number>>) => void;
+	/** A key was refused; the run goes on with the others. */
+	readonly onLaneLost: (lane: Lane, error: ApiError) => void;
+}
+
+const STOPPED: Verdict = { kind: "aborted" };
+
+export class Requester {
+	readonly #deps: RequesterDeps;
+
+	constructor(deps: RequesterDeps) {
+		this.#deps = deps;
+	}
+
+	get lanes(): readonly Lane[] {
+		return this.#deps.lanes;
+	}
+
+	/** The first working key's governor: the limit and window the run is paced to. */
+	get governor(): Governor | undefined {
+		return this.#deps.lanes.find((lane) => lane.isAlive)?.governor;
+	}
+
+	/** Requests per window over the working keys. */
+	get limit(): number | undefined {
+		let sum: number | undefined;
+		for (const lane of this.#deps.lanes) {
+			if (lane.isAlive && lane.governor.limit !== undefined) sum = (sum ?? 0) + lane.governor.limit;
+		}
+		return sum;
+	}
+
+	async send<T>(
+		call: (client: PivotalClient) => Promise<ApiOk<T>>,
+		options: SendOptions = {},
+	): Promise<SendResult<T>> {
+		const { control, policy, random, emit, now } = this.#deps;
+		const subject = options.subject;
+		let attempts = options.attemptsBefore ?? 0;
+		let counts: AttemptCounts = { transient: 0, keyInUse: 0 };
+		let lane = options.lane;
+		for (;;) {
+			const isOpen = control.gate();
+			if (!(isOpen === true || (await isOpen)))
+				return { ok: false, error: undefined, verdict: STOPPED, attempts };
+			const held = await this.#permit(lane);
+			if (held === undefined) {
+				const isAuth = this.#deps.lanes.every((l) => !l.isAlive);
+				return { ok: false, error: undefined, verdict: isAuth ? { kind: "auth" } : STOPPED, attempts };
+			}
+			lane = held.lane;
+			attempts += 1;
+			if (options.beforeAttempt && !options.beforeAttempt(attempts)) {
+				lane.governor.release(held.permit, { rateLimited: true });
+				return { ok: false, error: undefined, verdict: STOPPED, attempts };
+			}
+			if (subject)
+				emit({ type: "request-started", at: now(), ...subject, attempt: attempts, lane: lane.label });
+			const outcome = await this.#attempt(lane, held.permit, call);
+			if (outcome.ok) return { ok: true, value: outcome.value, attempts, lane };
+			const verdict = decide(outcome.error, counts, policy, random);
+			switch (verdict.kind) {
+				case "rate-limited":
+					if (subject) this.#waiting(subject, attempts, "retry-after", lane.governor.blockedUntil, "429");
+					continue;
+				case "backoff":
+					counts = { ...counts, transient: counts.transient + 1 };
+					if (subject) this.#waiting(subject, attempts, "backoff", now() + verdict.waitMs, verdict.cause);
+					await this.#deps.sleep(verdict.waitMs, control.signal);
+					continue;
+				case "key-in-use":
+					counts = { ...counts, keyInUse: counts.keyInUse + 1 };
+					if (subject) this.#waiting(subject, attempts, "key-in-use", now() + verdict.waitMs, "409");
+					await this.#deps.sleep(verdict.waitMs, control.signal);
+					continue;
+				case "auth":
+					if (lane.isAlive) {
+						lane.isAlive = false;
+						this.#deps.onLaneLost(lane, outcome.error as ApiError);
+					}
+					if (this.#deps.lanes.some((l) => l.isAlive)) {
+						lane = undefined;
+						continue;
+					}
+					return { ok: false, error: outcome.error, verdict, attempts };
+				case "aborted":
+				case "fail":
+					return { ok: false, error: outcome.error, verdict, attempts };
+			}
+		}
+	}
+
+	/**
+	 * A permit from `preferred` while it works, else from whichever working key has a slot first.
+	 * Undefined when the run stops or no key is left.
+	 */
+	async #permit(preferred: Lane | undefined): Promise<{ lane: Lane; permit: Permit } | undefined> {
+		const signal = this.#deps.control.signal;
+		const lanes = preferred?.isAlive ? [preferred] : this.#deps.lanes.filter((lane) => lane.isAlive);
+		if (lanes.length === 0 || signal.aborted) return undefined;
+		// Most of the time a slot is free: take it without a trip through the microtask queue.
+		for (const lane of lanes) {
+			const permit = lane.governor.tryAcquire();
+			if (permit) return { lane, permit };
+		}
+		if (lanes.length === 1) {
+			const lane = lanes[0]!;
+			const permit = await lane.governor.acquire(signal);
+			return permit ? { lane, permit } : undefined;
+		}
+		// Several keys: the first to open wins; a permit another one grants meanwhile goes back unused.
+		const race = new AbortController();
+		const onStop = () => race.abort();
+		signal.addEventListener("abort", onStop, { once: true });
+		let winner: { lane: Lane; permit: Permit } | undefined;
+		await Promise.all(
+			lanes.map(async (lane) => {
+				const permit = await lane.governor.acquire(race.signal);
+				if (!permit) return;
+				if (winner === undefined && !signal.aborted) {
+					winner = { lane, permit };
+					race.abort();
+				} else {
+					lane.governor.release(permit, { rateLimited: true });
+				}
+			}),
+		);
+		signal.removeEventListener("abort", onStop);
+		return winner;
+	}
+
+	/** One request under a permit: the permit goes back with what the server said. */
+	async #attempt<T>(
+		lane: Lane,
+		permit: Permit,
+		call: (client: PivotalClient) => Promise<ApiOk<T>>,
+	): Promise<{ ok: true; value: ApiOk<T> } | { ok: false; error: unknown }> {
+		const { control, now } = this.#deps;
+		const started = now();
+		control.wireStarted();
+		try {
+			const value = await call(lane.client);
+			lane.governor.release(permit, { rateLimited: false, rateLimit: value.rateLimit });
+			this.#responded(lane, value.status, started, value.rateLimit);
+			return { ok: true, value };
+		} catch (error) {
+			const rateLimit = error instanceof ApiError ? error.rateLimit : undefined;
+			const isRateLimited = error instanceof ApiError && error.status === 429;
+			lane.governor.release(permit, { rateLimited: isRateLimited, rateLimit });
+			this.#responded(lane, error instanceof ApiError ? error.status : 0, started, rateLimit);
+			if (isRateLimited) {
+				const until = now() + (error.retryAfterMs ?? 1000);
+				lane.governor.block(until);
+				this.#deps.emit({ type: "rate-limited", at: now(), untilMs: until, lane: lane.label });
+				this.#deps.count({ rateLimited: 1 });
+			}
+			return { ok: false, error };
+		} finally {
+			control.wireEnded();
+		}
+	}
+
+	#responded(lane: Lane, status: number, started: number, rateLimit: RateLimit | undefined): void {
+		const now = this.#deps.now();
+		this.#deps.count({ requests: 1 });
+		this.#deps.emit({
+			type: "response",
+			at: now,
+			status,
+			durationMs: now - started,
+			rateLimit,
+			lane: lane.label,
+		});
+	}
+
+	#waiting(
+		subject: RequestSubject,
+		attempt: number,
+		reason: WaitReason,
+		untilMs: number,
+		cause: string,
+	): void {
+		this.#deps.count({ retries: 1 });
+		this.#deps.emit({
+			type: "request-waiting",
+			at: this.#deps.now(),
+			pass: subject.pass,
+			key: subject.key,
+			attempt,
+			reason,
+			untilMs,
+			cause,
+		});
+	}
+}

@@ -1,0 +1,17 @@
+import type { Lane } from "./execute/requester.js";
+import { Governor } from "./governor.js";
+import type { ImportDeps, ImportPlan } from "./run-types.js";
+
+/** One lane per key of the run, each with its own governor; the single client when no pool is given. */
+export function lanesOf(plan: ImportPlan, deps: ImportDeps, now: () => number): Lane[] {
+	const keys = deps.keys?.length
+		? deps.keys
+		: [{ client: deps.client, fingerprint: plan.keyFingerprint, label: "key" }];
+	return keys.map((key) => ({
+		client: key.client,
+		fingerprint: key.fingerprint,
+		label: key.label,
+		governor: new Governor({ ...(plan.windowMs === undefined ? {} : { windowMs: plan.windowMs }), now }),
+		isAlive: true,
+	}));
+}

@@ -1,0 +1,120 @@
+/**
+ * Opens the import's state (the checkpoint) for a run: creates it, or loads it and checks that
+ * it belongs to this import. A changed source file is not a mismatch any more: it is what a
+ * sync is for. Another server, or a key of another workspace, is.
+ */
+
+import { randomBytes } from "node:crypto";
+import { PASSES } from "../model/records.js";
+import {
+	type CheckpointFileSystem,
+	type CheckpointHeader,
+	type CheckpointStore,
+	openCheckpoint,
+} from "./checkpoint/index.js";
+import type { SourceCheckSummary, SourceFiles } from "./run-types.js";
+
+/** Input the engine refuses before sending anything (invalid rows, a checkpoint of another import). */
+export class InputError extends Error {
+	override readonly name = "InputError";
+}
+
+export function defaultCheckpointPath(customersFile: string): string {
+	return `${customersFile}.checkpoint.json`;
+}
+
+export interface OpenStateOptions {
+	readonly path: string;
+	readonly files: SourceFiles;
+	readonly check: SourceCheckSummary;
+	readonly keyFingerprint: string;
+	readonly baseUrl: string;
+	readonly fresh: boolean;
+	readonly now: () => number;
+	readonly fs?: CheckpointFileSystem | undefined;
+	/**
+	 * Can this run's key see what the checkpoint's key created? Asked only when the keys differ:
+	 * a rotated key of the same workspace carries on.
+	 */
+	readonly isSameWorkspace: (store: CheckpointStore) => Promise<boolean>;
+	readonly notice: (level: "info" | "warn", message: string) => void;
+}
+
+export interface OpenedState {
+	readonly store: CheckpointStore;
+	readonly resumed: boolean;
+	/** This run's number: a new one, or the one an interrupted run had. */
+	readonly run: number;
+}
+
+/** Counters that number the runs of an import. */
+const RUNS = "runs";
+const RUNS_FINISHED = "runsFinished";
+
+export async function openState(options: OpenStateOptions): Promise<OpenedState> {
+	const { path, check } = options;
+	const sources = Object.fromEntries(
+		PASSES.map((pass) => {
+			const file = options.files[pass];
+			const sha256 = check.fingerprints[pass];
+			return [pass, file && sha256 ? { path: file, sha256, rows: check.counts[pass] ?? 0 } : undefined];
+		}),
+	) as CheckpointHeader["sources"];
+	const header: CheckpointHeader = {
+		runId: randomBytes(6).toString("hex"),
+		createdAt: new Date(options.now()).toISOString(),
+		keyFingerprint: options.keyFingerprint,
+		baseUrl: options.baseUrl,
+		sources,
+	};
+	const opened = await openCheckpoint({
+		path,
+		fresh: options.fresh,
+		create: () => header,
+		...(options.fs ? { fs: options.fs } : {}),
+	});
+	if (opened.recoveredFrom) {
+		options.notice(
+			"warn",
+			`The checkpoint was damaged; resumed from its last good copy ${opened.recoveredFrom}.`,
+		);
+	}
+	const { store } = opened;
+	if (opened.resumed) {
+		let mismatch: string | undefined;
+		if (store.header.baseUrl !== options.baseUrl) mismatch = `it was made against ${store.header.baseUrl}`;
+		// A revoked or rotated key is replaced by another key of the same workspace: only going on
+		// with this state keeps the idempotency keys and what the sync knows.
+		else if (
+			store.header.keyFingerprint !== options.keyFingerprint &&
+			!(await options.isSameWorkspace(store))
+		) {
+			mismatch = "it was made with an API key of another workspace, which cannot see the records it created";
+		}
+		if (mismatch) {
+			await store.close();
+			throw new InputError(
+				`${path} belongs to another import (${mismatch}); run again with --fresh to set it aside and start over, or use --checkpoint to pick another file.`,
+			);
+		}
+	}
+	const counters = store.counters();
+	const started = counters[RUNS] ?? 0;
+	const finished = counters[RUNS_FINISHED] ?? 0;
+	// An interrupted run goes on under its number; a finished one is followed by the next.
+	if (started > finished) return { store, resumed: opened.resumed, run: started };
+	store.addCounters({ [RUNS]: 1 });
+	return { store, resumed: opened.resumed, run: started + 1 };
+}
+
+/** Mark the run finished (every record reached a final state), so the next one is a new run. */
+export function finishRun(store: CheckpointStore, run: number): void {
+	const counters = store.counters();
+	if ((counters[RUNS_FINISHED] ?? 0) < run)
+		store.addCounters({ [RUNS_FINISHED]: run - (counters[RUNS_FINISHED] ?? 0) });
+}
+
+/** The number of the last run started, for undo. */
+export function lastRun(store: CheckpointStore): number {
+	return store.counters()[RUNS] ?? 0;
+}

@@ -1,0 +1,114 @@
+/**
+ * The planner: what must happen to one source record, from the record, what the state knows of
+ * it, and its parent. Pure, so a plan can be shown before anything is sent and applied as shown;
+ * the executor carries operations out and knows nothing of why.
+ */
+
+import { createHash } from "node:crypto";
+import {
+	copyOf,
+	generationOf,
+	type PivotalCopy,
+	type RecordState,
+	type SourceRecord,
+} from "../../model/records.js";
+import { diffFields, type FieldChange } from "./field-diff.js";
+
+export type Operation =
+	/**
+	 * POST. `isInDoubt`: an earlier send got no answer, so the record may exist already and,
+	 * where no uniqueness rule guards it, is looked up before it is sent again.
+	 */
+	| { readonly kind: "create"; readonly generation: number; readonly isInDoubt: boolean }
+	/**
+	 * Nothing this import wrote is known of it: look for it in Pivotal (customers by
+	 * `metadata.external_id`, slug, CRM ids; children by e-mail or name within the customer, or
+	 * by `id` when the state has one but no values), then adopt and update it, or create it.
+	 */
+	| { readonly kind: "match"; readonly generation: number; readonly id?: string }
+	/** PATCH exactly these fields. */
+	| { readonly kind: "update"; readonly copy: PivotalCopy; readonly changes: readonly FieldChange[] }
+	| { readonly kind: "unchanged"; readonly copy: PivotalCopy }
+	/** Its customer is not in Pivotal (failed, blocked or not in the files): not sent. */
+	| { readonly kind: "blocked"; readonly parentKey: string }
+	/** Left as the state has it: failed for good with the same request, or deleted in Pivotal. */
+	| { readonly kind: "kept"; readonly reason: "failed" | "gone" };
+
+export type OperationKind = Operation["kind"];
+
+/** What the planner knows of a child's customer. */
+export type ParentView =
+	| { readonly kind: "ready"; readonly copy: PivotalCopy }
+	/** To be created or matched by this plan's customers pass (a plan shown before it runs). */
+	| { readonly kind: "planned" }
+	| { readonly kind: "missing" };
+
+export interface PlanOptions {
+	/** Send records that failed for good again, even when their request has not changed. */
+	readonly retryFailed: boolean;
+	/** Create records again that were deleted in Pivotal since the last sync. */
+	readonly recreate: boolean;
+	/** Is this failed record one the user picked to retry (the failures screen)? */
+	readonly isPicked?: ((key: string) => boolean) | undefined;
+}
+
+export function planRecord(
+	record: SourceRecord,
+	state: RecordState | undefined,
+	parent: ParentView | undefined,
+	options: PlanOptions,
+): Operation {
+	if (parent !== undefined && parent.kind === "missing") {
+		return { kind: "blocked", parentKey: record.parentKey ?? "" };
+	}
+	// A child of a customer this import created can only have children the state knows of
+	// (or that a uniqueness rule or an in-doubt look-up answers): no need to match them.
+	const isUnderOurs = parent === undefined || parent.kind === "planned" || parent.copy.outcome === "created";
+	const generation = generationOf(state);
+	if (state === undefined) {
+		return record.pass === "customers" || !isUnderOurs
+			? { kind: "match", generation }
+			: { kind: "create", generation, isInDoubt: false };
+	}
+	switch (state.s) {
+		case "done":
+			return againstCopy(record, state);
+		case "sent":
+			return state.was ? againstCopy(record, state.was) : { kind: "create", generation, isInDoubt: true };
+		case "blocked":
+			return state.was
+				? againstCopy(record, state.was)
+				: isUnderOurs && record.pass !== "customers"
+					? { kind: "create", generation, isInDoubt: false }
+					: { kind: "match", generation };
+		case "removed":
+			if (state.why === "gone" && !options.recreate) return { kind: "kept", reason: "gone" };
+			return { kind: "create", generation, isInDoubt: false };
+		case "failed": {
+			const isRetried =
+				state.retryable ||
+				options.retryFailed ||
+				(options.isPicked?.(record.key) ?? false) ||
+				// The file changed the request since it failed: the cause may be fixed.
+				(state.b !== undefined && state.b !== bodyHash(record.body));
+			if (!isRetried) return { kind: "kept", reason: "failed" };
+			const copy = copyOf(state);
+			if (copy) return againstCopy(record, copy);
+			// A create that failed on 5xx or the network may have been made all the same.
+			const isInDoubt = state.retryable && state.status !== 429;
+			return { kind: "create", generation, isInDoubt };
+		}
+	}
+}
+
+function againstCopy(record: SourceRecord, copy: PivotalCopy): Operation {
+	// A checkpoint of version 1 knows the id but not the values: compare with Pivotal's copy.
+	if (copy.v === undefined) return { kind: "match", generation: copy.g ?? 0, id: copy.id };
+	const changes = diffFields(record.pass, record.body, copy.v);
+	return changes.length === 0 ? { kind: "unchanged", copy } : { kind: "update", copy, changes };
+}
+
+/** A short hash of a record's request body, kept with a failure to notice a fixed row. */
+export function bodyHash(body: Readonly<Record<string, unknown>>): string {
+	return createHash("sha256").update(JSON.stringify(body)).digest("base64url").slice(0, 16);
+}

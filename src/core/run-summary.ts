@@ -1,0 +1,64 @@
+import { PASSES, type PassName } from "../model/records.js";
+import type { RunOutcome } from "./events.js";
+import { DELETED_IN_PIVOTAL, type Ledger } from "./execute/ledger.js";
+import type { ImportSummary, PassSummary } from "./run-types.js";
+
+export interface SummaryInput {
+	readonly outcome: RunOutcome;
+	readonly message?: string | undefined;
+	/** Undefined when the run ended before its state was open. */
+	readonly ledger: Ledger | undefined;
+	readonly totals: Readonly<Record<PassName, number>>;
+	readonly checkpointPath: string;
+	readonly elapsedMs: number;
+}
+
+/** What a run did, per pass, from the ledger's tallies and the state. */
+export function buildSummary(input: SummaryInput): ImportSummary {
+	const { ledger } = input;
+	const failures = ledger?.failures() ?? [];
+	const passes = Object.fromEntries(
+		PASSES.map((pass): [PassName, PassSummary] => {
+			const total = input.totals[pass];
+			const t = ledger?.tally(pass) ?? {
+				created: 0,
+				existed: 0,
+				updated: 0,
+				unchanged: 0,
+				deleted: 0,
+				restored: 0,
+				failed: 0,
+				blocked: 0,
+			};
+			const inFiles = t.created + t.existed + t.updated + t.unchanged;
+			const final = inFiles + t.deleted + t.restored + t.failed + t.blocked;
+			const checkpointDone = ledger?.store.count(pass).done ?? 0;
+			return [
+				pass,
+				{
+					total,
+					...t,
+					gone: failures.filter((f) => f.pass === pass && f.code === DELETED_IN_PIVOTAL).length,
+					pending: Math.max(0, total - final),
+					checkpointDone,
+					notInFiles: input.outcome === "completed" ? Math.max(0, checkpointDone - inFiles) : 0,
+				},
+			];
+		}),
+	) as Record<PassName, PassSummary>;
+	const failuresByCode: Record<string, number> = {};
+	for (const failure of failures) failuresByCode[failure.code] = (failuresByCode[failure.code] ?? 0) + 1;
+	const counters = ledger?.store.counters();
+	return {
+		outcome: input.outcome,
+		message: input.message,
+		runId: ledger?.store.header.runId ?? "",
+		checkpointPath: ledger?.store.path ?? input.checkpointPath,
+		passes,
+		failuresByCode,
+		requests: counters?.requests ?? 0,
+		rateLimited: counters?.rateLimited ?? 0,
+		retries: counters?.retries ?? 0,
+		elapsedMs: input.elapsedMs,
+	};
+}

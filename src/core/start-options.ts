@@ -1,0 +1,20 @@
+export interface StartOptions {
+	/** Aborting it is a graceful stop, like `run.stop()`. */
+	readonly signal?: AbortSignal;
+	/**
+	 * Permanent failures of one kind in a row (same pass, status, code and field) that stop the
+	 * run, or pause it for the user, before it fails every remaining record the same way.
+	 * @default { threshold: 25, action: "stop" }
+	 */
+	readonly circuitBreaker?: { readonly threshold: number; readonly action: "stop" | "pause" };
+	/**
+	 * Attempts for a record whose failures are transient (5xx, resets, timeouts) before it is
+	 * recorded as failed (retryable on the next run).
+	 * @default 8
+	 */
+	readonly maxAttempts?: number;
+	/** Backoff after the first transient failure, doubled each time, with jitter. @default 500 */
+	readonly backoffBaseMs?: number;
+	/** @default 30000 */
+	readonly backoffCapMs?: number;
+}
