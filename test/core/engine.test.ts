@@ -119,12 +119,16 @@ describe("engine against the simulator", () => {
 		expect(JSON.parse(failure?.requestBody ?? "{}")).toHaveProperty("metadata.external_id", failure?.key);
 		expect(sim.counters().created.contacts).toBe(38);
 
-		// A later session knows the failure from the checkpoint and describes it from the source.
+		// A later run is a sync: nothing changed, nothing is sent; it knows the failure from the
+		// checkpoint and describes it from the source.
+		const posts = sim.counters().byRoute["POST /customers 201"] ?? 0;
 		const again = begin(sim, files);
 		const resumed = await again.run.done;
 		await again.run.close();
 		await again.client.close();
-		expect(resumed.passes.customers).toMatchObject({ created: 19, failed: 1 });
+		expect(resumed.passes.customers).toMatchObject({ created: 0, unchanged: 19, failed: 1 });
+		expect(resumed.passes.contacts).toMatchObject({ created: 0, unchanged: 38, blocked: 2 });
+		expect(sim.counters().byRoute["POST /customers 201"] ?? 0).toBe(posts);
 		const earlier = again.run.failures()[0];
 		expect(earlier).toMatchObject({
 			pass: "customers",
