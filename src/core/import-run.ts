@@ -78,6 +78,7 @@ class ImportEngine implements ImportRun {
 	#ledger: Ledger | undefined;
 	#applier: RecordApplier | undefined;
 	#run = 0;
+	#isFirstSync = true;
 	#resumed = false;
 	#startedAt = 0;
 	#totals: Record<PassName, number> = { customers: 0, contacts: 0, onboardings: 0 };
@@ -211,6 +212,7 @@ class ImportEngine implements ImportRun {
 				notice: (level, message) => this.#notice(level, message),
 			});
 			this.#run = opened.run;
+			this.#isFirstSync = opened.isFirstSync;
 			this.#resumed = opened.resumed;
 			this.#ledger = new Ledger(
 				opened.store,
@@ -299,6 +301,7 @@ class ImportEngine implements ImportRun {
 		const options = {
 			retryFailed: selection.retryFailed,
 			recreate: this.#plan.recreate ?? false,
+			isFirstSync: this.#isFirstSync,
 			isPicked: selection.picked ? (key: string) => selection.picked!.has(`${pass}:${key}`) : undefined,
 		};
 		for await (const record of readRecords(file, pass)) {

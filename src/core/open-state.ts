@@ -45,6 +45,8 @@ export interface OpenedState {
 	readonly resumed: boolean;
 	/** This run's number: a new one, or the one an interrupted run had. */
 	readonly run: number;
+	/** No earlier run of this import finished. */
+	readonly isFirstSync: boolean;
 }
 
 /** Counters that number the runs of an import. */
@@ -102,9 +104,10 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 	const started = counters[RUNS] ?? 0;
 	const finished = counters[RUNS_FINISHED] ?? 0;
 	// An interrupted run goes on under its number; a finished one is followed by the next.
-	if (started > finished) return { store, resumed: opened.resumed, run: started };
+	const isFirstSync = finished === 0;
+	if (started > finished) return { store, resumed: opened.resumed, run: started, isFirstSync };
 	store.addCounters({ [RUNS]: 1 });
-	return { store, resumed: opened.resumed, run: started + 1 };
+	return { store, resumed: opened.resumed, run: started + 1, isFirstSync };
 }
 
 /** Mark the run finished (every record reached a final state), so the next one is a new run. */

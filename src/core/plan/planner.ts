@@ -48,6 +48,12 @@ export interface PlanOptions {
 	readonly retryFailed: boolean;
 	/** Create records again that were deleted in Pivotal since the last sync. */
 	readonly recreate: boolean;
+	/**
+	 * No run of this import has finished yet: customers without state may have been made in
+	 * Pivotal before it, so they are matched. Later runs create new rows directly (a slug that
+	 * is taken still adopts its customer).
+	 */
+	readonly isFirstSync: boolean;
 	/** Is this failed record one the user picked to retry (the failures screen)? */
 	readonly isPicked?: ((key: string) => boolean) | undefined;
 }
@@ -66,7 +72,7 @@ export function planRecord(
 	const isUnderOurs = parent === undefined || parent.kind === "planned" || parent.copy.outcome === "created";
 	const generation = generationOf(state);
 	if (state === undefined) {
-		return record.pass === "customers" || !isUnderOurs
+		return (record.pass === "customers" && options.isFirstSync) || !isUnderOurs
 			? { kind: "match", generation }
 			: { kind: "create", generation, isInDoubt: false };
 	}
@@ -78,9 +84,9 @@ export function planRecord(
 		case "blocked":
 			return state.was
 				? againstCopy(record, state.was)
-				: isUnderOurs && record.pass !== "customers"
-					? { kind: "create", generation, isInDoubt: false }
-					: { kind: "match", generation };
+				: (record.pass === "customers" && options.isFirstSync) || !isUnderOurs
+					? { kind: "match", generation }
+					: { kind: "create", generation, isInDoubt: false };
 		case "removed":
 			if (state.why === "gone" && !options.recreate) return { kind: "kept", reason: "gone" };
 			return { kind: "create", generation, isInDoubt: false };
