@@ -4,6 +4,7 @@
  * returned handle steers the run and reports on it.
  */
 
+import { ApiError } from "../api/errors.js";
 import type {
 	ApiOk,
 	Contact,
@@ -386,9 +387,10 @@ class ImportEngine implements ImportRun {
 	#openingFailed(kind: string, error: unknown): void {
 		if (this.#trip || this.#isOver()) return;
 		if (kind === "auth") {
+			const status = error instanceof ApiError ? `${error.status} ${error.code}` : "401";
 			this.#tripRun(
 				"auth-failed",
-				"The API key was refused (401); nothing was sent. Check the key, then run the same command again.",
+				`The API key was refused (${status}); nothing was sent. Check the key, then run the same command again.`,
 			);
 			return;
 		}

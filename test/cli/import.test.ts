@@ -131,7 +131,7 @@ describe("pivotal-tui import (the built binary)", () => {
 		expect(sim.counters().requests).toBe(0);
 	});
 
-	it("refuses to resume a checkpoint whose source changed, unless --fresh", async () => {
+	it("syncs a changed source file: the new row is created and nothing else is sent; --fresh starts over", async () => {
 		const { sim, files } = await prepared(
 			{ rateLimit: 100_000 },
 			{ customers: 10, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
@@ -140,9 +140,12 @@ describe("pivotal-tui import (the built binary)", () => {
 		expect((await runCli(importArgs(files), { env })).code).toBe(0);
 		const { appendFileSync } = await import("node:fs");
 		appendFileSync(files.customers, "cus-extra-1,Extra Co,,,,,,,,\n");
-		const refused = await runCli(importArgs(files), { env });
-		expect(refused.code).toBe(2);
-		expect(refused.stderr).toMatch(/customers file changed.*--fresh/);
+		const before = sim.counters().requests;
+		const synced = await runCli(importArgs(files), { env });
+		expect(synced.code).toBe(0);
+		// GET /me and the new customer's POST: the ten unchanged rows cost nothing.
+		expect(sim.counters().requests - before).toBe(2);
+		expect(simTotals(sim)).toMatchObject({ customers: 11, duplicates: 0 });
 		const fresh = await runCli([...importArgs(files), "--fresh"], { env });
 		expect(fresh.code).toBe(0);
 		// A fresh run has a new run id, so the ten customers it finds by slug are adopted, not created twice.

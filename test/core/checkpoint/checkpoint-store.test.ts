@@ -209,6 +209,7 @@ describe("counts", () => {
 			failed: 0,
 			blocked: 0,
 			inDoubt: 3,
+			removed: 0,
 			total: 3,
 		});
 		store.set("customers", "a", created("cus_a")); // sent → done
@@ -217,7 +218,16 @@ describe("counts", () => {
 		store.set("customers", "a", failed()); // done → failed
 		store.set("customers", "c", blocked("x")); // sent → blocked
 		store.set("contacts", "a/x@example.com", sent());
-		const expected = { done: 1, created: 0, existed: 1, failed: 1, blocked: 1, inDoubt: 0, total: 3 };
+		const expected = {
+			done: 1,
+			created: 0,
+			existed: 1,
+			failed: 1,
+			blocked: 1,
+			inDoubt: 0,
+			removed: 0,
+			total: 3,
+		};
 		expect(store.count("customers")).toEqual(expected);
 		expect(store.count("contacts")).toMatchObject({ inDoubt: 1, total: 1 });
 		expect(store.count("onboardings").total).toBe(0);
