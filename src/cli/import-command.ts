@@ -3,9 +3,11 @@ import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { createClient } from "../api/client.js";
 import { keyFingerprint, maskKey, validateKeyShape } from "../api/key.js";
+import { CheckpointError, readCheckpoint } from "../core/checkpoint/index.js";
 import { defaultCheckpointPath, defaultConcurrency, InputError, startImport } from "../core/engine.js";
 import { estimateDurationMs } from "../core/estimate.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
+import { makePlan } from "../core/plan/make-plan.js";
 import { ProgressStore } from "../core/progress-store.js";
 import type { ImportSummary, SourceFiles } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
@@ -13,6 +15,8 @@ import { writeFailuresCsv } from "../report/failures-csv.js";
 import { formatDuration } from "../report/format.js";
 import { LineReporter, summaryText } from "../report/headless.js";
 import { NdjsonReporter } from "../report/ndjson.js";
+import { operationLine } from "../report/plan-ndjson.js";
+import { planText } from "../report/plan-text.js";
 import { formatProblem, validateSources } from "../source/index.js";
 
 export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
@@ -30,6 +34,10 @@ export interface ImportFlags {
 	readonly fresh: boolean;
 	readonly retryFailed: boolean;
 	readonly failuresCsv?: string | undefined;
+	/** Every source row with its outcome, Pivotal id and display_id. */
+	readonly resultsCsv?: string | undefined;
+	/** Create records again that were deleted in Pivotal since the last sync. */
+	readonly recreate: boolean;
 	readonly keyEnv?: string | undefined;
 	readonly verbose: boolean;
 	/** Rate-limit window of the server in seconds (Pivotal: 60; a simulator may differ). */
@@ -64,7 +72,27 @@ export async function runImportCommand(
 		io.stderr.write(`Nothing was sent: fix the input and run the command again.\n`);
 		return EXIT.usage;
 	}
-	const requests = PASSES.reduce((n, pass) => n + check.counts[pass], 0);
+	const checkpointPath = flags.checkpoint ?? defaultCheckpointPath(customers);
+	let state: Awaited<ReturnType<typeof readCheckpoint>>;
+	try {
+		state = flags.fresh ? undefined : await readCheckpoint(checkpointPath);
+	} catch (error) {
+		if (!(error instanceof CheckpointError)) throw error;
+		io.stderr.write(`${error.message}\n`);
+		return EXIT.usage;
+	}
+	const plan = await makePlan({
+		files,
+		state,
+		retryFailed: flags.retryFailed,
+		recreate: flags.recreate,
+		...(flags.json && flags.dryRun
+			? {
+					onOperation: (record, op) => io.stdout.write(`${JSON.stringify(operationLine(record, op))}\n`),
+				}
+			: {}),
+	});
+	const requests = plan.requests;
 	const keyVariable = flags.keyEnv ?? "PIVOTAL_API_KEY";
 	const apiKey = io.env[keyVariable];
 	const limitGuess = apiKey?.startsWith("pivotal_test_") ? 30 : 60;
@@ -78,15 +106,15 @@ export async function runImportCommand(
 	const planLine = `${PASSES.map((p) => `${check.counts[p]} ${p}`).join(", ")}: ${requests} requests, about ${formatDuration(estimate)} at ${limitGuess}/min (${apiKey ? "this key's default limit" : "a live key's default limit"}).`;
 
 	if (flags.dryRun) {
+		if (!flags.json) io.stdout.write(planText(plan));
 		say(`Dry run: every row is valid. ${planLine} Nothing was sent.`);
 		if (flags.json)
 			io.stdout.write(
-				`${JSON.stringify({ type: "dry-run", counts: check.counts, requests, estimateMs: estimate })}\n`,
+				`${JSON.stringify({ type: "dry-run", counts: check.counts, requests, estimateMs: estimate, passes: plan.passes })}\n`,
 			);
 		return EXIT.ok;
 	}
 	const baseUrl = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
-	const checkpointPath = flags.checkpoint ?? defaultCheckpointPath(customers);
 
 	const isInteractive = io.stdinIsTty && "isTTY" in io.stdout && io.stdout.isTTY === true && !flags.json;
 	if (isInteractive && !flags.headless) {
@@ -142,6 +170,7 @@ export async function runImportCommand(
 			baseUrl,
 			fresh: flags.fresh,
 			retryFailed: flags.retryFailed,
+			recreate: flags.recreate,
 			windowMs,
 			check,
 			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),

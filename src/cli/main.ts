@@ -132,6 +132,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			fresh: { type: "boolean", default: false },
 			retryFailed: { type: "boolean", default: false },
 			failuresCsv: { type: "string" },
+			resultsCsv: { type: "string" },
+			recreate: { type: "boolean", default: false },
 			keyEnv: { type: "string" },
 			window: { type: "number" },
 			verbose: { type: "boolean", default: false },

@@ -106,18 +106,49 @@ export function progressLine(s: ProgressSnapshot, now: number): string {
 /** The closing block: what a person checks before calling the import done. */
 export function summaryText(
 	summary: ImportSummary,
-	extra: { failuresCsv?: string | undefined } = {},
+	extra: { failuresCsv?: string | undefined; resultsCsv?: string | undefined } = {},
 ): string {
 	const lines: string[] = [];
 	lines.push("");
 	lines.push(`Import ${summary.runId || "(not started)"}: ${outcomeText(summary)}`);
-	lines.push("  pass          source  checkpoint  created  existed  failed  blocked  pending");
+	const columns = [
+		"source",
+		"checkpoint",
+		"created",
+		"existed",
+		"updated",
+		"unchanged",
+		"failed",
+		"blocked",
+		"pending",
+	] as const;
+	lines.push(`  ${"pass".padEnd(12)}${columns.map((c) => c.padStart(c.length + 2)).join("")}`);
 	for (const pass of PASSES) {
 		const p = summary.passes[pass];
 		if (p.total === 0 && p.checkpointDone === 0) continue;
+		const cells = [
+			p.total,
+			p.checkpointDone,
+			p.created,
+			p.existed,
+			p.updated,
+			p.unchanged,
+			p.failed,
+			p.blocked,
+			p.pending,
+		];
 		lines.push(
-			`  ${pass.padEnd(12)} ${String(p.total).padStart(7)} ${String(p.checkpointDone).padStart(11)} ${String(p.created).padStart(8)} ${String(p.existed).padStart(8)} ${String(p.failed).padStart(7)} ${String(p.blocked).padStart(8)} ${String(p.pending).padStart(8)}`,
+			`  ${pass.padEnd(12)}${cells.map((n, i) => String(n).padStart(columns[i]!.length + 2)).join("")}`,
 		);
+	}
+	for (const pass of PASSES) {
+		const p = summary.passes[pass];
+		if (p.gone > 0)
+			lines.push(
+				`  ${pass}: ${p.gone} deleted in Pivotal since the last sync, not re-created (--recreate creates them)`,
+			);
+		if (p.notInFiles > 0)
+			lines.push(`  ${pass}: ${p.notInFiles} in the state but no longer in the file (left in Pivotal)`);
 	}
 	lines.push(
 		`  requests ${summary.requests}, rate limited ${summary.rateLimited}, retries ${summary.retries}, time ${formatDuration(summary.elapsedMs)}`,
@@ -127,6 +158,7 @@ export function summaryText(
 		lines.push(`  failures by code: ${codes.map(([code, n]) => `${code} ×${n}`).join(", ")}`);
 	}
 	lines.push(`  checkpoint: ${summary.checkpointPath}`);
+	if (extra.resultsCsv) lines.push(`  results CSV: ${extra.resultsCsv}`);
 	if (extra.failuresCsv) lines.push(`  failures CSV: ${extra.failuresCsv}`);
 	else if (codes.length > 0) lines.push("  (add --failures-csv FILE to export the failed rows)");
 	if (summary.outcome !== "completed") lines.push("  Run the same command again to resume.");
