@@ -134,7 +134,10 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		process.stderr.write(`Unknown command “${command}”; run pivotal-tui --help for the commands.\n`);
 		return EXIT.usage;
 	}
-	const problem = checkArgv(isHelp ? argv : rest, { flags: { ...FLAGS, ...BUILT_IN }, valueNames: VALUE_NAMES });
+	const problem = checkArgv(isHelp ? argv : rest, {
+		flags: { ...FLAGS, ...BUILT_IN },
+		valueNames: VALUE_NAMES,
+	});
 	if (problem) {
 		process.stderr.write(`${problem}\n`);
 		return EXIT.usage;
