@@ -84,8 +84,12 @@ export async function keyLanes(
 	const failed = failedAt === undefined ? undefined : checks[failedAt];
 	if (failed && !failed.ok) {
 		await closeAll();
-		const from = ` (from ${keys[failedAt ?? 0]?.variable}); nothing was sent.`;
-		return refuse(failed.message.replace(/\.$/, "") + from, failed.isAuth ? EXIT.auth : EXIT.interrupted);
+		const { variable, secret } = keys[failedAt ?? 0] as EnvKey;
+		const label = maskKey(secret);
+		const named = failed.message.includes(label)
+			? failed.message.replace(label, `${label} (from ${variable})`)
+			: `${variable}: ${failed.message}`;
+		return refuse(`${named} Nothing was sent.`, failed.isAuth ? EXIT.auth : EXIT.interrupted);
 	}
 	const verified = checks.flatMap((c) => (c.ok ? [c.key] : []));
 	const problem = keyPoolProblem(verified);
