@@ -40,7 +40,7 @@ export type KeyRead =
 	| { readonly ok: false; readonly message: string };
 
 /** Longest part of a credential store's error shown in a notice: it must fit on one line. */
-const REASON_CHARS = 60;
+const REASON_CHARS = 32;
 
 function reasonOf(error: unknown): string {
 	const text = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
