@@ -120,6 +120,10 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return runSimCommand(rest);
 	}
 	if (command === "demo") {
+		if (rest.length > 0) {
+			process.stderr.write(`demo takes no arguments (got ${rest[0]?.split("=")[0]}); run pivotal-tui demo.\n`);
+			return EXIT.usage;
+		}
 		const { runDemo } = await import("./demo.js");
 		return runDemo({});
 	}

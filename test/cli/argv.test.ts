@@ -101,6 +101,7 @@ describe("argv mistakes through the binary: one sentence, exit 2, never an unexp
 		[["import", "x.csv", "-x"], /^Unknown option -x/],
 		[["import", "x.csv", "--frobnicate"], /^Unknown option --frobnicate;/],
 		[["frob"], /^Unknown command “frob”/],
+		[["demo", "--fast"], /^demo takes no arguments \(got --fast\); run pivotal-tui demo\.$/],
 		[["--yes", "import", "x.csv"], /^Options go after the command/],
 	])("%j", async (args, expected) => {
 		const result = await runCli(args, { env: { PIVOTAL_API_KEY: "" } });
