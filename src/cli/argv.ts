@@ -18,7 +18,7 @@ const kebab = (camel: string) => camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCas
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** A value as a sentence may repeat it: a key pasted by mistake shows masked, anything long is cut. */
-function shown(value: string): string {
+export function shown(value: string): string {
 	if (/^pivotal_/i.test(value)) return maskKey(value);
 	return value.length > 40 ? `${value.slice(0, 39)}…` : value;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import meow from "meow";
 import { maskKey } from "../api/key.js";
 import { EXIT } from "../core/exit-codes.js";
-import { checkArgv, meowMessage } from "./argv.js";
+import { checkArgv, meowMessage, shown } from "./argv.js";
 import { runImportCommand } from "./import-command.js";
 
 const HELP = `
@@ -121,7 +121,9 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 	}
 	if (command === "demo") {
 		if (rest.length > 0) {
-			process.stderr.write(`demo takes no arguments (got ${rest[0]?.split("=")[0]}); run pivotal-tui demo.\n`);
+			process.stderr.write(
+				`demo takes no arguments (got ${shown(rest[0]?.split("=")[0] ?? "")}); run pivotal-tui demo.\n`,
+			);
 			return EXIT.usage;
 		}
 		const { runDemo } = await import("./demo.js");
