@@ -71,3 +71,17 @@ export function validateKeyShape(key: string): string | undefined {
 	if (key.length - prefix.length < 8) return "The API key is too short to be a Pivotal key.";
 	return undefined;
 }
+
+/**
+ * The first two positions that hold the same key, or `undefined`: one key given twice would
+ * count its rate limit twice.
+ */
+export function findRepeatedKey(keys: readonly string[]): readonly [number, number] | undefined {
+	const seen = new Map<string, number>();
+	for (const [index, key] of keys.entries()) {
+		const first = seen.get(key);
+		if (first !== undefined) return [first, index];
+		seen.set(key, index);
+	}
+	return undefined;
+}

@@ -2,14 +2,14 @@ import { access } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { createClient } from "../api/client.js";
-import { keyFingerprint, maskKey, validateKeyShape } from "../api/key.js";
+import { maskKey } from "../api/key.js";
 import { CheckpointError, readCheckpoint } from "../core/checkpoint/index.js";
 import { defaultCheckpointPath, defaultConcurrency, InputError, startImport } from "../core/engine.js";
 import { estimateDurationMs } from "../core/estimate.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import { makePlan } from "../core/plan/make-plan.js";
 import { ProgressStore } from "../core/progress-store.js";
-import type { ImportSummary, SourceFiles } from "../core/run-types.js";
+import type { ImportSummary, KeyLane, SourceFiles } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { writeFailuresCsv } from "../report/failures-csv.js";
 import { formatDuration } from "../report/format.js";
@@ -18,6 +18,8 @@ import { NdjsonReporter } from "../report/ndjson.js";
 import { operationLine } from "../report/plan-ndjson.js";
 import { planText } from "../report/plan-text.js";
 import { formatProblem, validateSources } from "../source/index.js";
+import { envKeysFrom } from "../ui/model/key-choices.js";
+import { keyLanes, keysFromEnv } from "./command-keys.js";
 
 export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
 
@@ -38,7 +40,8 @@ export interface ImportFlags {
 	readonly resultsCsv?: string | undefined;
 	/** Create records again that were deleted in Pivotal since the last sync. */
 	readonly recreate: boolean;
-	readonly keyEnv?: string | undefined;
+	/** Variables holding the keys, one per key (all of one workspace). @default ["PIVOTAL_API_KEY"] */
+	readonly keyEnv?: readonly string[] | undefined;
 	readonly verbose: boolean;
 	/** Rate-limit window of the server in seconds (Pivotal: 60; a simulator may differ). */
 	readonly window?: number | undefined;
@@ -93,9 +96,14 @@ export async function runImportCommand(
 			: {}),
 	});
 	const requests = plan.requests;
-	const keyVariable = flags.keyEnv ?? "PIVOTAL_API_KEY";
-	const apiKey = io.env[keyVariable];
-	const limitGuess = apiKey?.startsWith("pivotal_test_") ? 30 : 60;
+	const keyVariables = flags.keyEnv ?? [];
+	const envKeys = keysFromEnv(keyVariables, io.env);
+	// What is set, for the estimate, even when the keys are refused below.
+	const keys = envKeys.ok
+		? envKeys.value
+		: envKeysFrom(io.env, keyVariables.length > 0 ? keyVariables : undefined);
+	const limitGuess =
+		keys.length === 0 ? 60 : keys.reduce((n, k) => n + (k.secret.startsWith("pivotal_test_") ? 30 : 60), 0);
 	const windowMs = (flags.window ?? 60) * 1000;
 	const estimate = estimateDurationMs({
 		requests,
@@ -103,9 +111,20 @@ export async function runImportCommand(
 		windowMs,
 		concurrency: flags.concurrency ?? defaultConcurrency(limitGuess),
 	});
-	const planLine = `${PASSES.map((p) => `${check.counts[p]} ${p}`).join(", ")}: ${requests} requests, about ${formatDuration(estimate)} at ${limitGuess}/min (${apiKey ? "this key's default limit" : "a live key's default limit"}).`;
+	const limitSource =
+		keys.length === 0
+			? "a live key's default limit"
+			: keys.length === 1
+				? "this key's default limit"
+				: `${keys.length} keys' default limits`;
+	const planLine = `${PASSES.map((p) => `${check.counts[p]} ${p}`).join(", ")}: ${requests} requests, about ${formatDuration(estimate)} at ${limitGuess}/min (${limitSource}).`;
 
 	if (flags.dryRun) {
+		// A dry run needs no key, but keys it was told of must be sound.
+		if (!envKeys.ok && keyVariables.length > 0) {
+			io.stderr.write(`${envKeys.message}\n`);
+			return envKeys.code;
+		}
 		if (!flags.json) io.stdout.write(planText(plan));
 		say(`Dry run: every row is valid. ${planLine} Nothing was sent.`);
 		if (flags.json)
@@ -123,8 +142,9 @@ export async function runImportCommand(
 		return runInteractive({
 			baseUrl,
 			windowMs,
-			// The wizard asks for a key when the variable is empty.
-			env: { ...io.env, PIVOTAL_API_KEY: apiKey },
+			// The wizard offers these variables' keys, ticked when there are several, and asks when none is set.
+			env: io.env,
+			keyVariables: keyVariables.length > 0 ? keyVariables : undefined,
 			folder: dirname(resolve(customers)),
 			prefill: {
 				isFixed: true,
@@ -137,22 +157,15 @@ export async function runImportCommand(
 			},
 		});
 	}
-	if (!apiKey) {
-		io.stderr.write(
-			`No API key: set ${keyVariable} in the environment (keys are never taken from a flag, which would leak into shell history).\n`,
-		);
-		return EXIT.usage;
-	}
-	const keyProblem = validateKeyShape(apiKey);
-	if (keyProblem) {
-		io.stderr.write(`${keyProblem} (from ${keyVariable})\n`);
-		return EXIT.usage;
+	if (!envKeys.ok) {
+		io.stderr.write(`${envKeys.message}\n`);
+		return envKeys.code;
 	}
 	if (isInteractive && !flags.yes) {
 		const resuming = await exists(checkpointPath);
 		const prompt = createInterface({ input: process.stdin, output: process.stdout });
 		const answer = await prompt.question(
-			`${planLine}\n${resuming && !flags.fresh ? `Resume from ${checkpointPath}` : "Start"} importing into ${new URL(baseUrl).host} with ${maskKey(apiKey)}? [y/N] `,
+			`${planLine}\n${resuming && !flags.fresh ? `Resume from ${checkpointPath}` : "Start"} importing into ${new URL(baseUrl).host} with ${keys.map((k) => maskKey(k.secret)).join(", ")}? [y/N] `,
 		);
 		prompt.close();
 		if (!/^y(es)?$/i.test(answer.trim())) {
@@ -161,12 +174,18 @@ export async function runImportCommand(
 		}
 	}
 
-	const client = createClient({ baseUrl, apiKey });
+	const lanes = await keyLanes(keys, (apiKey) => createClient({ baseUrl, apiKey }));
+	if (!lanes.ok) {
+		io.stderr.write(`${lanes.message}\n`);
+		return lanes.code;
+	}
+	const [first] = lanes.value as [KeyLane, ...KeyLane[]];
 	const run = startImport(
 		{
 			files,
 			checkpointPath,
-			keyFingerprint: keyFingerprint(apiKey),
+			keyFingerprint: first.fingerprint,
+			keyFingerprints: lanes.value.map((lane) => lane.fingerprint),
 			baseUrl,
 			fresh: flags.fresh,
 			retryFailed: flags.retryFailed,
@@ -175,7 +194,7 @@ export async function runImportCommand(
 			check,
 			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
 		},
-		{ client },
+		{ client: first.client, keys: lanes.value },
 	);
 	const store = new ProgressStore();
 	const lines = flags.json ? undefined : new LineReporter(io.stdout, { verbose: flags.verbose });
@@ -213,7 +232,7 @@ export async function runImportCommand(
 		process.off("SIGINT", onSignal);
 		process.off("SIGTERM", onSignal);
 		store.close();
-		await client.close();
+		await Promise.all(lanes.value.map((lane) => lane.client.close()));
 	}
 
 	let failuresCsv: string | undefined;

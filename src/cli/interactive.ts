@@ -12,6 +12,8 @@ export interface InteractiveOptions {
 	readonly folder?: string;
 	/** @default process.env */
 	readonly env?: Readonly<Record<string, string | undefined>>;
+	/** Variables whose keys the key step offers (`--key-env`), ticked when several. @default ["PIVOTAL_API_KEY"] */
+	readonly keyVariables?: readonly string[] | undefined;
 	/** @default env PIVOTAL_API_URL, else https://my.pivotal.app/api/v1 */
 	readonly baseUrl?: string;
 	/** The server's rate-limit window. @default env PIVOTAL_WINDOW_SECONDS × 1000, else 60000 */
@@ -49,6 +51,7 @@ export async function runInteractive(options: InteractiveOptions = {}): Promise<
 			folder: resolve(options.folder ?? process.cwd()),
 			baseUrl: options.baseUrl ?? (env.PIVOTAL_API_URL || DEFAULT_BASE_URL),
 			env,
+			keyVariables: options.keyVariables,
 			settings: options.settings ?? createSettings(),
 			windowMs: options.windowMs ?? (windowSeconds > 0 ? windowSeconds * 1000 : undefined),
 		}),

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import meow from "meow";
 import { maskKey } from "../api/key.js";
 import { EXIT } from "../core/exit-codes.js";
+import { checkArgv, meowMessage, shown } from "./argv.js";
 import { runImportCommand } from "./import-command.js";
 
 const HELP = `
@@ -27,11 +28,13 @@ const HELP = `
     --fresh                set an existing checkpoint aside and start over
     --retry-failed         also resend records that failed for good last time (4xx), once fixed
     --failures-csv FILE    write failed rows with status, code, message and attempts
-    --key-env NAME         read the key from this variable (default PIVOTAL_API_KEY)
+    --key-env NAME         read a key from this variable (default PIVOTAL_API_KEY); repeat it
+                           for several keys of one workspace: their limits add up
     --window SECONDS       the server's rate-limit window (default 60)
     --verbose              one line per record
 
-  The API key comes from the environment (PIVOTAL_API_KEY), never from a flag.
+  API keys come from the environment (PIVOTAL_API_KEY), never from a flag. The wizard
+  saves a key, on request, in the OS credential store (else in its 0600 settings file).
 
   Exit codes
     0 every record done · 1 finished, some failed · 2 bad usage or input (nothing sent)
@@ -45,32 +48,54 @@ function version(): string {
 	return pkg.version;
 }
 
-const KNOWN_FLAGS = new Set([
-	"help",
-	"version",
-	"contacts",
-	"onboardings",
-	"base-url",
-	"concurrency",
-	"checkpoint",
-	"headless",
-	"json",
-	"dry-run",
-	"yes",
-	"fresh",
-	"retry-failed",
-	"no-retry-failed",
-	"failures-csv",
-	"key-env",
-	"window",
-	"verbose",
-	"no-headless",
-	"no-json",
-	"no-dry-run",
-	"no-yes",
-	"no-fresh",
-	"no-verbose",
-]);
+/** The options of `import`, as meow declares them; `checkArgv` reads the same table. */
+const FLAGS = {
+	contacts: { type: "string" },
+	onboardings: { type: "string" },
+	baseUrl: { type: "string" },
+	concurrency: { type: "number" },
+	checkpoint: { type: "string" },
+	headless: { type: "boolean", default: false },
+	json: { type: "boolean", default: false },
+	dryRun: { type: "boolean", default: false },
+	yes: { type: "boolean", default: false },
+	fresh: { type: "boolean", default: false },
+	retryFailed: { type: "boolean", default: false },
+	failuresCsv: { type: "string" },
+	resultsCsv: { type: "string" },
+	recreate: { type: "boolean", default: false },
+	keyEnv: { type: "string", isMultiple: true },
+	window: { type: "number" },
+	verbose: { type: "boolean", default: false },
+} as const;
+
+/** meow answers these itself (declaring them as flags would turn that off). */
+const BUILT_IN = {
+	help: { type: "boolean", isMultiple: true },
+	version: { type: "boolean", isMultiple: true },
+} as const;
+
+const VALUE_NAMES = {
+	contacts: "FILE",
+	onboardings: "FILE",
+	baseUrl: "URL",
+	concurrency: "N",
+	checkpoint: "FILE",
+	failuresCsv: "FILE",
+	resultsCsv: "FILE",
+	keyEnv: "NAME",
+	window: "SECONDS",
+};
+
+/** Every key the command line may hold in memory, to keep out of an unexpected error's message. */
+function secretsOf(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
+	const names = new Set(["PIVOTAL_API_KEY"]);
+	for (const [i, arg] of argv.entries()) {
+		if (arg === "--key-env" && argv[i + 1]) names.add(argv[i + 1] ?? "");
+		else if (arg.startsWith("--key-env=")) names.add(arg.slice("--key-env=".length));
+	}
+	return [...names].flatMap((name) => (env[name] ? [env[name] ?? ""] : []));
+}
 
 /**
  * The command line. Returns the exit code. An error nobody anticipated still ends in one
@@ -81,9 +106,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 	try {
 		return await dispatch(argv);
 	} catch (error) {
-		const key = process.env.PIVOTAL_API_KEY;
 		let message = error instanceof Error ? error.message : String(error);
-		if (key) message = message.replaceAll(key, maskKey(key));
+		for (const key of secretsOf(argv, process.env)) message = message.replaceAll(key, maskKey(key));
 		process.stderr.write(
 			`pivotal-tui stopped on an unexpected error: ${message}. Work already recorded in the checkpoint is kept; run the same command again to resume.\n`,
 		);
@@ -99,46 +123,52 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return runSimCommand(rest);
 	}
 	if (command === "demo") {
+		if (rest.length > 0) {
+			process.stderr.write(
+				`demo takes no arguments (got ${shown(rest[0]?.split("=")[0] ?? "")}); run pivotal-tui demo.\n`,
+			);
+			return EXIT.usage;
+		}
 		const { runDemo } = await import("./demo.js");
 		return runDemo({});
 	}
-	const unknown = argv.find((arg) => {
-		if (!arg.startsWith("--") || arg === "--") return false;
-		const name = arg.slice(2).split("=")[0] ?? "";
-		return !KNOWN_FLAGS.has(name);
-	});
-	if (unknown) {
+	const isHelp = command === "--help" || command === "--version";
+	if (command?.startsWith("-") && !isHelp) {
 		process.stderr.write(
-			`Unknown option ${unknown.split("=")[0]}; run pivotal-tui --help for the options.\n`,
+			`Options go after the command: pivotal-tui import CUSTOMERS.csv ${command.split("=")[0]} …; run pivotal-tui --help for the commands.\n`,
 		);
 		return EXIT.usage;
 	}
-	const cli = meow(HELP, {
-		importMeta: import.meta,
-		argv: [...argv],
-		version: version(),
-		description: false,
-		allowUnknownFlags: false,
-		flags: {
-			contacts: { type: "string" },
-			onboardings: { type: "string" },
-			baseUrl: { type: "string" },
-			concurrency: { type: "number" },
-			checkpoint: { type: "string" },
-			headless: { type: "boolean", default: false },
-			json: { type: "boolean", default: false },
-			dryRun: { type: "boolean", default: false },
-			yes: { type: "boolean", default: false },
-			fresh: { type: "boolean", default: false },
-			retryFailed: { type: "boolean", default: false },
-			failuresCsv: { type: "string" },
-			resultsCsv: { type: "string" },
-			recreate: { type: "boolean", default: false },
-			keyEnv: { type: "string" },
-			window: { type: "number" },
-			verbose: { type: "boolean", default: false },
-		},
+	if (command !== undefined && command !== "import" && !isHelp) {
+		process.stderr.write(`Unknown command “${command}”; run pivotal-tui --help for the commands.\n`);
+		return EXIT.usage;
+	}
+	const problem = checkArgv(isHelp ? argv : rest, {
+		flags: { ...FLAGS, ...BUILT_IN },
+		valueNames: VALUE_NAMES,
 	});
+	if (problem) {
+		process.stderr.write(`${problem}\n`);
+		return EXIT.usage;
+	}
+	let cli: ReturnType<typeof parse>;
+	try {
+		cli = parse(argv);
+	} catch (error) {
+		// checkArgv should have said it first; whatever meow still throws is a usage mistake too.
+		process.stderr.write(`${meowMessage(error)}\n`);
+		return EXIT.usage;
+	}
+	// Anywhere before `--`, as most commands do: `import --help` too.
+	const options = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+	if (options.includes("--help")) {
+		process.stdout.write(`${cli.help.replace(/^\n+/, "")}\n`);
+		return EXIT.ok;
+	}
+	if (options.includes("--version")) {
+		process.stdout.write(`${version()}\n`);
+		return EXIT.ok;
+	}
 	const io = {
 		stdout: process.stdout,
 		stderr: process.stderr,
@@ -148,10 +178,6 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 	if (command === undefined) {
 		const { runInteractive } = await import("./interactive.js");
 		return runInteractive({});
-	}
-	if (command !== "import") {
-		process.stderr.write(`Unknown command “${command}”; run pivotal-tui --help for the commands.\n`);
-		return EXIT.usage;
 	}
 	const [customers, ...extra] = cli.input.slice(1);
 	if (!customers || extra.length > 0) {
@@ -172,4 +198,15 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return EXIT.usage;
 	}
 	return runImportCommand(customers, flags, io);
+}
+
+function parse(argv: readonly string[]) {
+	return meow(HELP, {
+		importMeta: import.meta,
+		argv: [...argv],
+		version: version(),
+		description: false,
+		allowUnknownFlags: false,
+		flags: FLAGS,
+	});
 }

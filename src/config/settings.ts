@@ -1,12 +1,8 @@
 import Conf from "conf";
-import { keyFingerprint, maskKey } from "../api/key.js";
+import { type KeyBackend, keyringBackend } from "./key-backend.js";
+import { KeyStore, type StoredKey } from "./key-store.js";
 
-/** A key the user chose to save. Shown only through `masked`. */
-export interface SavedKey {
-	readonly fingerprint: string;
-	readonly masked: string;
-	readonly savedAt: string;
-}
+export type { KeyPlacement, KeyRead, SavedKey } from "./key-store.js";
 
 /** What the TUI remembers between runs. Injected everywhere so tests use a temporary folder. */
 export interface Settings {
@@ -15,24 +11,13 @@ export interface Settings {
 	/** The concurrency the user picked for this key (by fingerprint), if any. */
 	concurrencyFor(fingerprint: string): number | undefined;
 	setConcurrency(fingerprint: string, concurrency: number): void;
-	savedKeys(): readonly SavedKey[];
-	/** The secret of a saved key, only to send it. Never render it. */
-	keyFor(fingerprint: string): string | undefined;
-	/** Opt-in: stores the key itself in the settings file (mode 0600). */
-	saveKey(key: string, now?: Date): SavedKey;
-	forgetKey(fingerprint: string): void;
-	forgetAllKeys(): void;
+	/** Saved keys (opt-in): the OS credential store, else this file. */
+	readonly keys: KeyStore;
 	/** The bulk run this key was last used for (the documented practice is one key per bulk run). */
 	runFor(fingerprint: string): string | undefined;
 	recordRun(fingerprint: string, runId: string): void;
 	/** Where the settings live, for the help text; `undefined` for in-memory settings. */
 	readonly path: string | undefined;
-}
-
-interface StoredKey {
-	readonly key: string;
-	readonly masked: string;
-	readonly savedAt: string;
 }
 
 interface SettingsData {
@@ -51,33 +36,17 @@ interface Store {
 
 const DEFAULTS: SettingsData = { concurrency: {}, keys: {}, runs: {} };
 
-function settingsOver(store: Store): Settings {
+function settingsOver(store: Store, keychain: KeyBackend | undefined): Settings {
 	return {
 		path: store.path,
+		keys: new KeyStore(
+			{ path: store.path, get: () => store.get("keys"), set: (records) => store.set("keys", { ...records }) },
+			keychain,
+		),
 		lastFolder: () => store.get("lastFolder"),
 		setLastFolder: (folder) => store.set("lastFolder", folder),
 		concurrencyFor: (fp) => store.get("concurrency")[fp],
 		setConcurrency: (fp, n) => store.set("concurrency", { ...store.get("concurrency"), [fp]: n }),
-		savedKeys: () =>
-			Object.entries(store.get("keys")).map(([fingerprint, k]) => ({
-				fingerprint,
-				masked: k.masked,
-				savedAt: k.savedAt,
-			})),
-		keyFor: (fp) => store.get("keys")[fp]?.key,
-		saveKey(key, now = new Date()) {
-			const saved = { fingerprint: keyFingerprint(key), masked: maskKey(key), savedAt: now.toISOString() };
-			store.set("keys", {
-				...store.get("keys"),
-				[saved.fingerprint]: { key, masked: saved.masked, savedAt: saved.savedAt },
-			});
-			return saved;
-		},
-		forgetKey(fp) {
-			const { [fp]: _gone, ...rest } = store.get("keys");
-			store.set("keys", rest);
-		},
-		forgetAllKeys: () => store.set("keys", {}),
 		runFor: (fp) => store.get("runs")[fp],
 		recordRun: (fp, runId) => store.set("runs", { ...store.get("runs"), [fp]: runId }),
 	};
@@ -91,6 +60,11 @@ export interface SettingsOptions {
 	readonly cwd?: string;
 	/** @default "pivotal-tui" */
 	readonly projectName?: string;
+	/**
+	 * Where saved keys go first; `null` keeps them in the settings file.
+	 * @default the OS credential store (macOS Keychain, Windows Credential Manager, Secret Service)
+	 */
+	readonly keychain?: KeyBackend | null;
 }
 
 /** Settings in a `conf` JSON file readable by its owner only (mode 0600): it may hold saved keys. */
@@ -104,24 +78,34 @@ export function createSettings(options: SettingsOptions = {}): Settings {
 		accessPropertiesByDotNotation: false,
 		clearInvalidConfig: true,
 	});
-	return settingsOver({
-		path: conf.path,
-		get: (key) => conf.get(key),
-		set: (key, value) => {
-			if (value === undefined) conf.delete(key);
-			else conf.set(key, value);
+	const keychain = options.keychain === undefined ? keyringBackend() : (options.keychain ?? undefined);
+	return settingsOver(
+		{
+			path: conf.path,
+			get: (key) => conf.get(key),
+			set: (key, value) => {
+				if (value === undefined) conf.delete(key);
+				else conf.set(key, value);
+			},
 		},
-	});
+		keychain,
+	);
 }
 
-/** Settings that live as long as the process: tests, and `demo` (which must not touch the user's file). */
-export function createMemorySettings(initial: Partial<SettingsData> = {}): Settings {
+/**
+ * Settings that live as long as the process: tests, and `demo` (which must touch neither the
+ * user's file nor their credential store). `keychain` is a test's fake credential store.
+ */
+export function createMemorySettings(initial: Partial<SettingsData> = {}, keychain?: KeyBackend): Settings {
 	const data: SettingsData = { ...DEFAULTS, ...initial };
-	return settingsOver({
-		path: undefined,
-		get: (key) => data[key],
-		set: (key, value) => {
-			data[key] = value;
+	return settingsOver(
+		{
+			path: undefined,
+			get: (key) => data[key],
+			set: (key, value) => {
+				data[key] = value;
+			},
 		},
-	});
+		keychain,
+	);
 }

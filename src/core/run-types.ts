@@ -20,8 +20,13 @@ export interface ImportPlan {
 	readonly files: SourceFiles;
 	/** @default `<customers file>.checkpoint.json` */
 	readonly checkpointPath?: string;
-	/** Fingerprint of the key (never the key itself), stored in the checkpoint. */
+	/** Fingerprint of the key (never the key itself), stored in the checkpoint: the first key's with several. */
 	readonly keyFingerprint: string;
+	/**
+	 * Fingerprint of every key of the run, in the order given (the first is `keyFingerprint`).
+	 * @default [keyFingerprint]
+	 */
+	readonly keyFingerprints?: readonly string[];
 	readonly baseUrl: string;
 	/** Requests in flight at most. @default chosen from the key's rate limit */
 	readonly concurrency?: number;
@@ -47,21 +52,26 @@ export interface ImportPlan {
 	readonly check?: SourceCheckSummary;
 }
 
-/** One verified API key of a run: its client, and how it may be named (never the key). */
+/** One verified key of a run: its client and how to name it. The secret itself stays in the client. */
 export interface KeyLane {
 	readonly client: PivotalClient;
-	/** A hash of the key (`sha256:…`). */
+	/** `keyFingerprint(key)`: what the checkpoint may keep. */
 	readonly fingerprint: string;
-	/** The masked key, e.g. `pivotal_…a1b2`. */
+	/** The masked key (`pivotal_…a1b2`), for the screen and the logs. */
 	readonly label: string;
-	readonly me?: Me | undefined;
+	/** What `GET /me` answered, when the caller already asked (the keys' workspace was checked). */
+	readonly me?: Me;
 }
 
 export interface ImportDeps {
-	/** The first key's client. */
+	/** The first key's client (`keys[0].client` when `keys` is given). */
 	readonly client: PivotalClient;
-	/** Every key of the run, the first one first; each gets its own governor. @default [client] */
-	readonly keys?: readonly KeyLane[] | undefined;
+	/**
+	 * Every key of the run, all of one workspace, the first being `client`'s. Keys are verified and
+	 * checked for one workspace before the run starts.
+	 * @default one lane of `client`
+	 */
+	readonly keys?: readonly KeyLane[];
 	/** @default Date.now */
 	readonly now?: () => number;
 	/** @default a timer that an AbortSignal cuts short */

@@ -19,7 +19,9 @@ import {
 	resolveTyped,
 	suggestFor,
 } from "./model/files.js";
+import { envKeysFrom } from "./model/key-choices.js";
 import { clampConcurrency } from "./model/plan.js";
+import { toKeyLane } from "./model/verify-key.js";
 import { FileStep } from "./screens/FileStep.js";
 import { type KeyReady, KeyStep } from "./screens/KeyStep.js";
 import { type PlanCheck, PlanStep } from "./screens/PlanStep.js";
@@ -199,6 +201,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 		const plan: ImportPlan = {
 			files: sourceFiles(),
 			keyFingerprint: fingerprint,
+			keyFingerprints: key.keys.map((k) => k.key.fingerprint),
 			baseUrl: services.baseUrl,
 			concurrency,
 			fresh: isFresh,
@@ -214,7 +217,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 		const store = new ProgressStore({ now: services.now });
 		const run = services.startImport(
 			plan,
-			{ client: key.client, now: services.now },
+			{ client: key.client, keys: key.keys.map((k) => toKeyLane(k.key, k.client)), now: services.now },
 			{ signal: controller.signal },
 		);
 		run.subscribe((event) => {
@@ -305,7 +308,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 		case "key":
 			return (
 				<KeyStep
-					envKey={services.env.PIVOTAL_API_KEY || undefined}
+					envKeys={services.envKeys ?? envKeysFrom(services.env)}
 					settings={settings}
 					createClient={services.createClient}
 					runId={resumeFrom?.runId}

@@ -5,12 +5,15 @@ import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js
 import { startImport } from "../core/engine.js";
 import { PASSES, type PassName } from "../model/records.js";
 import { formatProblem, validateSources } from "../source/index.js";
+import { envKeysFrom } from "./model/key-choices.js";
 import type { CheckpointInfo, UiServices } from "./services.js";
 
 export interface NodeServicesOptions {
 	readonly folder: string;
 	readonly baseUrl: string;
 	readonly env: Readonly<Record<string, string | undefined>>;
+	/** Variables whose keys the key step offers (`--key-env`). @default ["PIVOTAL_API_KEY"] */
+	readonly keyVariables?: readonly string[] | undefined;
 	readonly settings: Settings;
 	/** @default Date.now */
 	readonly now?: () => number;
@@ -25,6 +28,7 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 		folder: options.folder,
 		baseUrl: options.baseUrl,
 		env: options.env,
+		envKeys: envKeysFrom(options.env, options.keyVariables),
 		settings: options.settings,
 		now,
 		windowMs: options.windowMs,

@@ -2,6 +2,7 @@ import type { PivotalClient } from "../api/types.js";
 import type { Settings } from "../config/settings.js";
 import type { ImportDeps, ImportPlan, ImportRun, SourceFiles } from "../core/run-types.js";
 import type { PassName } from "../model/records.js";
+import type { EnvKey } from "./model/key-choices.js";
 
 /** What the plan step needs from validating the source files. */
 export interface SourceCheck {
@@ -36,6 +37,8 @@ export interface UiServices {
 	readonly folder: string;
 	readonly baseUrl: string;
 	readonly env: Readonly<Record<string, string | undefined>>;
+	/** Keys the key step offers from the environment. @default `PIVOTAL_API_KEY` of `env`, when set */
+	readonly envKeys?: readonly EnvKey[] | undefined;
 	readonly settings: Settings;
 	/** @default Date.now */
 	readonly now: () => number;

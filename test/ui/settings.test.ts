@@ -1,36 +1,47 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { keyFingerprint } from "../../src/api/key.js";
 import { createMemorySettings, createSettings } from "../../src/config/settings.js";
 
 const KEY = "pivotal_live_SettingsTest0000zz99";
 
+const folders: string[] = [];
+function tempFolder(): string {
+	const folder = mkdtempSync(join(tmpdir(), "pivotal-tui-settings-"));
+	folders.push(folder);
+	return folder;
+}
+afterEach(() => {
+	for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
 describe("settings (conf)", () => {
 	it("keeps a saved key only on request, in a file only its owner can read, and forgets it", () => {
-		const cwd = mkdtempSync(join(tmpdir(), "pivotal-tui-settings-"));
-		const settings = createSettings({ cwd });
+		const cwd = tempFolder();
+		// No credential store: the key goes to the file (test/config covers the keychain).
+		const settings = createSettings({ cwd, keychain: null });
 		settings.setLastFolder("/data/import");
-		expect(settings.savedKeys()).toEqual([]);
-		const saved = settings.saveKey(KEY);
-		expect(saved).toMatchObject({ fingerprint: keyFingerprint(KEY), masked: "pivotal_…zz99" });
+		expect(settings.keys.list()).toEqual([]);
+		const { saved } = settings.keys.save(KEY);
+		expect(saved).toMatchObject({ fingerprint: keyFingerprint(KEY), masked: "pivotal_…zz99", where: "file" });
 		const path = settings.path ?? "";
 		expect(statSync(path).mode & 0o777).toBe(0o600);
 		expect(readFileSync(path, "utf8")).toContain(KEY);
 		// A second instance over the same folder reads what the first wrote.
-		const again = createSettings({ cwd });
+		const again = createSettings({ cwd, keychain: null });
 		expect(again.lastFolder()).toBe("/data/import");
-		expect(again.savedKeys().map((k) => k.masked)).toEqual(["pivotal_…zz99"]);
-		expect(JSON.stringify(again.savedKeys())).not.toContain(KEY);
-		expect(again.keyFor(saved.fingerprint)).toBe(KEY);
-		again.forgetKey(saved.fingerprint);
+		expect(again.keys.list().map((k) => k.masked)).toEqual(["pivotal_…zz99"]);
+		expect(JSON.stringify(again.keys.list())).not.toContain(KEY);
+		expect(again.keys.read(saved.fingerprint)).toEqual({ ok: true, secret: KEY });
+		again.keys.forget(saved.fingerprint);
 		expect(readFileSync(path, "utf8")).not.toContain(KEY);
-		expect(createSettings({ cwd }).savedKeys()).toEqual([]);
+		expect(createSettings({ cwd, keychain: null }).keys.list()).toEqual([]);
 	});
 
 	it("remembers concurrency per key fingerprint and the run each key was used for", () => {
-		const cwd = mkdtempSync(join(tmpdir(), "pivotal-tui-settings-"));
+		const cwd = tempFolder();
 		const settings = createSettings({ cwd });
 		const fp = keyFingerprint(KEY);
 		settings.setConcurrency(fp, 7);
@@ -44,10 +55,10 @@ describe("settings (conf)", () => {
 
 	it("forgets every saved key at once (memory settings behave the same)", () => {
 		const settings = createMemorySettings();
-		settings.saveKey(KEY);
-		settings.saveKey(`${KEY}2`);
-		expect(settings.savedKeys()).toHaveLength(2);
-		settings.forgetAllKeys();
-		expect(settings.savedKeys()).toEqual([]);
+		settings.keys.save(KEY);
+		settings.keys.save(`${KEY}2`);
+		expect(settings.keys.list()).toHaveLength(2);
+		settings.keys.forgetAll();
+		expect(settings.keys.list()).toEqual([]);
 	});
 });

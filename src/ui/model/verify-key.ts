@@ -1,18 +1,23 @@
 import { ApiError, NetworkError } from "../../api/errors.js";
 import { isTestKey, keyFingerprint, maskKey } from "../../api/key.js";
-import type { PivotalClient } from "../../api/types.js";
+import type { Me, PivotalClient } from "../../api/types.js";
+import type { KeyLane } from "../../core/run-types.js";
 
 /** A key that `GET /me` accepted. The secret stays out of this: screens render it. */
 export interface VerifiedKey {
 	readonly fingerprint: string;
 	readonly masked: string;
 	readonly workspace: string;
+	/** `organization.id`: keys of one run must share it. Always set by `verifyKey`. */
+	readonly workspaceId?: string;
 	readonly keyName: string;
 	readonly tier: string;
 	readonly isTest: boolean;
 	/** Requests per window, from `X-RateLimit-Limit` (the documented default when absent). */
 	readonly limit: number;
 	readonly remaining: number | undefined;
+	/** The whole answer, for the engine. Always set by `verifyKey`. */
+	readonly me?: Me;
 }
 
 export type KeyCheck =
@@ -30,11 +35,13 @@ export async function verifyKey(client: PivotalClient, key: string, signal?: Abo
 				fingerprint: keyFingerprint(key),
 				masked: maskKey(key),
 				workspace: me.data.organization.name,
+				workspaceId: me.data.organization.id,
 				keyName: me.data.api_key.name,
 				tier: me.data.api_key.rate_limit_tier,
 				isTest,
 				limit: me.rateLimit?.limit ?? (isTest ? 30 : 60),
 				remaining: me.rateLimit?.remaining,
+				me: me.data,
 			},
 		};
 	} catch (error) {
@@ -52,4 +59,47 @@ export async function verifyKey(client: PivotalClient, key: string, signal?: Abo
 			return { ok: false, isAuth: false, message: `${error.message} Check the base URL.` };
 		return { ok: false, isAuth: false, message: `Could not verify the key: ${String(error)}` };
 	}
+}
+
+/** Every key checked at once (one `GET /me` each), in the order given. */
+export function verifyKeys(
+	keys: readonly { readonly secret: string; readonly client: PivotalClient }[],
+	signal?: AbortSignal,
+): Promise<KeyCheck[]> {
+	return Promise.all(keys.map(({ secret, client }) => verifyKey(client, secret, signal)));
+}
+
+/**
+ * One sentence when the keys cannot serve one run together, `undefined` when they can: they
+ * must belong to one workspace, and be all test keys or all live keys (a test key suppresses
+ * outbound side effects, so a mixed run would send some records' notifications and not others').
+ */
+export function keyPoolProblem(keys: readonly VerifiedKey[]): string | undefined {
+	const conflict = workspaceConflict(keys);
+	if (conflict) return conflict;
+	const test = keys.find((k) => k.isTest);
+	const live = keys.find((k) => !k.isTest);
+	if (test && live)
+		return `The keys ${live.masked} (live) and ${test.masked} (test) mix a live key with a test key; use keys of one kind only.`;
+	return undefined;
+}
+
+/**
+ * One sentence when the keys do not all belong to one workspace, naming the first key and the
+ * first of another workspace (masked) and both workspaces; `undefined` when they do. A run's
+ * records must land in one workspace whichever key sends them.
+ */
+export function workspaceConflict(keys: readonly VerifiedKey[]): string | undefined {
+	const [first] = keys;
+	const other = keys.find((k) => k.workspaceId !== first?.workspaceId);
+	if (first === undefined || other === undefined) return undefined;
+	// Two workspaces may share a name; their ids then tell them apart.
+	const name = (k: VerifiedKey) =>
+		first.workspace === other.workspace ? `“${k.workspace}” ${k.workspaceId ?? "?"}` : `“${k.workspace}”`;
+	return `The keys ${first.masked} (workspace ${name(first)}) and ${other.masked} (workspace ${name(other)}) belong to different workspaces; use keys of one workspace only.`;
+}
+
+/** What the engine gets of a verified key: its client, fingerprint, mask and `GET /me` answer. */
+export function toKeyLane(key: VerifiedKey, client: PivotalClient): KeyLane {
+	return { client, fingerprint: key.fingerprint, label: key.masked, ...(key.me ? { me: key.me } : {}) };
 }

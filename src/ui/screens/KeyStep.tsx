@@ -1,48 +1,59 @@
 import { PasswordInput, Spinner } from "@inkjs/ui";
 import { Box, Text, useInput } from "ink";
-import { useEffect, useState } from "react";
-import { maskKey } from "../../api/key.js";
+import { useEffect, useMemo, useState } from "react";
+import { keyFingerprint, maskKey, validateKeyShape } from "../../api/key.js";
 import type { PivotalClient } from "../../api/types.js";
 import type { Settings } from "../../config/settings.js";
 import { type Choice, ChoiceList } from "../components/ChoiceList.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
 import { useTheme } from "../hooks/use-theme.js";
-import { formatCount, windowLabel } from "../model/format.js";
-import { type VerifiedKey, verifyKey } from "../model/verify-key.js";
+import { windowLabel } from "../model/format.js";
+import { type EnvKey, type KeyRow, keyRows, rowsToVerify } from "../model/key-choices.js";
+import { keyPoolProblem, type VerifiedKey, verifyKeys } from "../model/verify-key.js";
+import { VerifiedKeys } from "./VerifiedKeys.js";
 
-type Source = "env" | "saved" | "pasted";
+/** A key on its way to `GET /me`: the secret, and the row it came from. */
+interface Pending {
+	readonly rowId: string;
+	readonly secret: string;
+}
+
+/** A key `GET /me` accepted, with the client it went through (the run reuses it). */
+export interface ReadyKey {
+	readonly key: VerifiedKey;
+	readonly client: PivotalClient;
+}
+
+interface Verified extends ReadyKey {
+	readonly rowId: string;
+	readonly secret: string;
+	readonly isSaved: boolean;
+}
 
 type Phase =
-	| { readonly kind: "choose"; readonly notice?: string }
-	| { readonly kind: "paste" }
-	| { readonly kind: "verifying"; readonly secret: string; readonly source: Source }
-	| {
-			readonly kind: "verified";
-			readonly secret: string;
-			readonly source: Source;
-			readonly key: VerifiedKey;
-			readonly client: PivotalClient;
-			readonly isSaved: boolean;
-	  }
+	| { readonly kind: "choose"; readonly notice?: string; readonly isWarning?: boolean }
+	| { readonly kind: "paste"; readonly problem?: string }
+	| { readonly kind: "verifying"; readonly keys: readonly Pending[] }
+	| { readonly kind: "verified"; readonly keys: readonly Verified[]; readonly notices: readonly string[] }
 	| { readonly kind: "error"; readonly message: string; readonly isAuth: boolean };
 
 type KeyChoice =
-	| { readonly kind: "env" }
-	| { readonly kind: "saved"; readonly fingerprint: string }
+	| { readonly kind: "row"; readonly row: KeyRow }
 	| { readonly kind: "paste" }
 	| { readonly kind: "forget-all" };
 
 export interface KeyReady {
-	readonly secret: string;
+	/** The first key (the checkpoint records its fingerprint first). */
 	readonly key: VerifiedKey;
-	/** The client `GET /me` went through; the run reuses it. */
 	readonly client: PivotalClient;
+	/** Every chosen key, the first included, all of one workspace. */
+	readonly keys: readonly ReadyKey[];
 }
 
 export interface KeyStepProps {
-	/** `PIVOTAL_API_KEY`, when set. */
-	readonly envKey: string | undefined;
+	/** Keys in the environment: `PIVOTAL_API_KEY`, or the variables `--key-env` named. */
+	readonly envKeys: readonly EnvKey[];
 	readonly settings: Settings;
 	readonly createClient: (apiKey: string) => PivotalClient;
 	/** The run being resumed: a key last used for another run is warned about. */
@@ -51,13 +62,16 @@ export interface KeyStepProps {
 	readonly windowMs?: number | undefined;
 	readonly onReady: (ready: KeyReady) => void;
 	readonly onBack?: (() => void) | undefined;
-	/** The user gave up after the server refused the key (exit 4). */
+	/** The user gave up after the server refused a key (exit 4). */
 	readonly onRefused?: (() => void) | undefined;
 }
 
-/** Pick or paste the key (shown masked only), verify it with `GET /me`, show who it is. */
+/**
+ * Tick one or more keys (environment, saved, pasted; shown masked only), verify each with
+ * `GET /me`, refuse keys of different workspaces, show who they are.
+ */
 export function KeyStep({
-	envKey,
+	envKeys,
 	settings,
 	createClient,
 	runId,
@@ -68,63 +82,148 @@ export function KeyStep({
 }: KeyStepProps) {
 	const theme = useTheme();
 	const isActive = useIsInputActive();
-	const [saved, setSaved] = useState(() => settings.savedKeys());
+	const [saved, setSaved] = useState(() => settings.keys.list());
+	const [pasted, setPasted] = useState<readonly string[]>([]);
+	const rows = useMemo(() => keyRows(envKeys, saved, pasted), [envKeys, saved, pasted]);
+	// Keys named on the command line (`--key-env` given more than once) are meant together.
+	const [ticked, setTicked] = useState<ReadonlySet<string>>(
+		() => new Set(envKeys.length > 1 ? rows.filter((r) => r.source === "env").map((r) => r.id) : []),
+	);
 	const [phase, setPhase] = useState<Phase>({ kind: "choose" });
 
 	useEffect(() => {
 		if (phase.kind !== "verifying") return;
 		const controller = new AbortController();
-		const client = createClient(phase.secret);
-		verifyKey(client, phase.secret, controller.signal).then((result) => {
+		const clients = phase.keys.map((k) => createClient(k.secret));
+		const closeAll = () => {
+			for (const client of clients) void client.close();
+		};
+		const entries = phase.keys.map((k, i) => ({ secret: k.secret, client: clients[i] as PivotalClient }));
+		verifyKeys(entries, controller.signal).then((checks) => {
 			if (controller.signal.aborted) return;
-			if (result.ok) {
-				setPhase({
-					kind: "verified",
-					secret: phase.secret,
-					source: phase.source,
-					key: result.key,
-					client,
-					isSaved: phase.source === "saved",
-				});
-			} else {
-				void client.close();
-				setPhase({ kind: "error", message: result.message, isAuth: result.isAuth });
+			const failed = checks.find((c) => !c.ok && c.isAuth) ?? checks.find((c) => !c.ok);
+			if (failed && !failed.ok) {
+				closeAll();
+				return setPhase({ kind: "error", message: failed.message, isAuth: failed.isAuth });
 			}
+			const verified = checks.flatMap((c, i) => (c.ok ? [{ check: c.key, i }] : []));
+			const problem = keyPoolProblem(verified.map((v) => v.check));
+			if (problem) {
+				closeAll();
+				return setPhase({ kind: "error", message: problem, isAuth: false });
+			}
+			const savedNow = new Set(settings.keys.list().map((k) => k.fingerprint));
+			setPhase({
+				kind: "verified",
+				notices: [],
+				keys: verified.map(({ check, i }) => ({
+					key: check,
+					client: clients[i] as PivotalClient,
+					rowId: phase.keys[i]?.rowId ?? "",
+					secret: phase.keys[i]?.secret ?? "",
+					isSaved: savedNow.has(check.fingerprint),
+				})),
+			});
 		});
 		return () => controller.abort();
-	}, [phase, createClient]);
+	}, [phase, createClient, settings]);
+
+	const refreshSaved = () => setSaved(settings.keys.list());
+
+	/** The secret behind a row; a saved key whose store does not answer says why instead. */
+	const secretOf = (row: KeyRow): { secret: string } | { problem: string } => {
+		if (row.source === "saved") {
+			const read = settings.keys.read(row.fingerprint);
+			return read.ok ? { secret: read.secret } : { problem: read.message };
+		}
+		const pool = row.source === "env" ? envKeys.map((k) => k.secret) : pasted;
+		const secret = pool.find((s) => keyFingerprint(s) === row.fingerprint);
+		return secret === undefined ? { problem: "That key is no longer available." } : { secret };
+	};
+
+	const verify = (chosen: readonly KeyRow[], extra: readonly Pending[] = []) => {
+		const keys: Pending[] = [];
+		for (const row of chosen) {
+			const found = secretOf(row);
+			if ("problem" in found) return setPhase({ kind: "choose", notice: found.problem, isWarning: true });
+			keys.push({ rowId: row.id, secret: found.secret });
+		}
+		keys.push(...extra);
+		if (keys.length > 0) setPhase({ kind: "verifying", keys });
+	};
 
 	const choose = (choice: KeyChoice) => {
 		switch (choice.kind) {
-			case "env":
-				if (envKey) setPhase({ kind: "verifying", secret: envKey, source: "env" });
-				return;
-			case "saved": {
-				const secret = settings.keyFor(choice.fingerprint);
-				if (secret) setPhase({ kind: "verifying", secret, source: "saved" });
-				return;
-			}
+			case "row":
+				return verify(rowsToVerify(rows, ticked, choice.row.id));
 			case "paste":
-				setPhase({ kind: "paste" });
-				return;
+				return setPhase({ kind: "paste" });
 			case "forget-all":
-				settings.forgetAllKeys();
-				setSaved(settings.savedKeys());
-				setPhase({ kind: "choose", notice: "Saved keys forgotten." });
-				return;
+				settings.keys.forgetAll();
+				refreshSaved();
+				setTicked(new Set([...ticked].filter((id) => !id.startsWith("saved:"))));
+				return setPhase({ kind: "choose", notice: "Saved keys forgotten." });
+		}
+	};
+
+	const submitPasted = (value: string) => {
+		const secret = value.trim();
+		if (!secret) return;
+		const problem = validateKeyShape(secret);
+		if (problem) return setPhase({ kind: "paste", problem });
+		const fingerprint = keyFingerprint(secret);
+		const existing = rows.find((r) => r.fingerprint === fingerprint);
+		const chosen = rowsToVerify(rows, ticked, existing?.id);
+		if (existing) return verify(chosen);
+		setPasted([...pasted, secret]);
+		verify(chosen, [{ rowId: `pasted:${fingerprint}`, secret }]);
+	};
+
+	const onListKey = (input: string, highlighted: KeyChoice | undefined) => {
+		if (highlighted?.kind !== "row") return;
+		const { row } = highlighted;
+		if (input === " ") {
+			const next = new Set(ticked);
+			if (!next.delete(row.id)) next.add(row.id);
+			setTicked(next);
+			setPhase({ kind: "choose" });
+		} else if (input === "d" && row.source === "saved") {
+			settings.keys.forget(row.fingerprint);
+			refreshSaved();
+			setTicked(new Set([...ticked].filter((id) => id !== row.id)));
+			setPhase({ kind: "choose", notice: "Key forgotten." });
+		} else if (input === "m" && row.source === "saved" && row.where === "file") {
+			const moved = settings.keys.moveToKeychain(row.fingerprint);
+			refreshSaved();
+			if (moved)
+				setPhase({ kind: "choose", notice: moved.notice, isWarning: moved.saved.where !== "keychain" });
 		}
 	};
 
 	useInput(
 		(input, key) => {
 			if (phase.kind === "verified") {
-				if (key.return) onReady({ secret: phase.secret, key: phase.key, client: phase.client });
-				else if (input === "s" && !phase.isSaved) {
-					settings.saveKey(phase.secret);
-					setSaved(settings.savedKeys());
-					setPhase({ ...phase, isSaved: true });
-				} else if (key.escape) {
-					void phase.client.close();
+				const [first] = phase.keys;
+				if (key.return && first) {
+					onReady({
+						key: first.key,
+						client: first.client,
+						keys: phase.keys.map(({ key: k, client }) => ({ key: k, client })),
+					});
+				} else if (input === "s" && phase.keys.some((k) => !k.isSaved)) {
+					const notices = phase.keys
+						.filter((k) => !k.isSaved)
+						.map((k) => settings.keys.save(k.secret).notice);
+					refreshSaved();
+					setPhase({
+						...phase,
+						keys: phase.keys.map((k) => ({ ...k, isSaved: true })),
+						notices: [...new Set(notices)],
+					});
+				} else if (input === "a" || key.escape) {
+					for (const k of phase.keys) void k.client.close();
+					// `a` keeps these keys ticked to add another; Esc starts the choice over.
+					setTicked(new Set(input === "a" ? phase.keys.map((k) => k.rowId) : []));
 					setPhase({ kind: "choose" });
 				}
 			} else if (phase.kind === "error") {
@@ -137,11 +236,10 @@ export function KeyStep({
 	);
 
 	const choices: Choice<KeyChoice>[] = [
-		...(envKey ? [{ value: { kind: "env" } as const, label: `PIVOTAL_API_KEY ${maskKey(envKey)}` }] : []),
-		...saved.map((k) => ({
-			value: { kind: "saved", fingerprint: k.fingerprint } as const,
-			label: `saved ${k.masked}`,
-			hint: `saved ${k.savedAt.slice(0, 10)} · d forget`,
+		...rows.map((row) => ({
+			value: { kind: "row", row } as const,
+			label: `${ticked.has(row.id) ? "[x]" : "[ ]"} ${row.label}`,
+			...(row.hint ? { hint: row.hint } : {}),
 		})),
 		{ value: { kind: "paste" }, label: "Paste a key…" },
 		...(saved.length > 0 ? [{ value: { kind: "forget-all" } as const, label: "Forget all saved keys" }] : []),
@@ -152,7 +250,7 @@ export function KeyStep({
 			<StepHeader
 				title="API key"
 				step="2/4"
-				subtitle="The key is never shown: only its prefix and last 4 characters."
+				subtitle="Keys are never shown: only their prefix and last 4 characters."
 			/>
 			{phase.kind === "choose" ? (
 				<>
@@ -160,17 +258,12 @@ export function KeyStep({
 						choices={choices}
 						onSelect={choose}
 						isActive={isActive}
-						onKey={(input, _key, highlighted) => {
-							if (input === "d" && highlighted?.kind === "saved") {
-								settings.forgetKey(highlighted.fingerprint);
-								setSaved(settings.savedKeys());
-								setPhase({ kind: "choose", notice: "Key forgotten." });
-							}
-						}}
+						onKey={(input, _key, highlighted) => onListKey(input, highlighted)}
 					/>
-					{phase.notice ? <Text {...theme.tint("ok")}>{phase.notice}</Text> : null}
-					<Box marginTop={1}>
-						<Text dimColor>↑/↓ move · Enter choose · d forget a saved key · Esc back</Text>
+					{phase.notice ? <Text {...theme.tint(phase.isWarning ? "warn" : "ok")}>{phase.notice}</Text> : null}
+					<Box marginTop={1} flexDirection="column">
+						<Text dimColor>Space tick several keys of one workspace: their limits add up.</Text>
+						<Text dimColor>↑/↓ move · Enter verify the ticked and highlighted keys · Esc back</Text>
 					</Box>
 				</>
 			) : null}
@@ -178,76 +271,33 @@ export function KeyStep({
 				<>
 					<Text>
 						Paste the key (Admin &gt; API Keys), then Enter:{" "}
-						<PasswordInput
-							isDisabled={!isActive}
-							onSubmit={(value) => {
-								const secret = value.trim();
-								if (secret) setPhase({ kind: "verifying", secret, source: "pasted" });
-							}}
-						/>
+						<PasswordInput isDisabled={!isActive} onSubmit={submitPasted} />
 					</Text>
+					{phase.problem ? <Text {...theme.tint("error")}>{phase.problem}</Text> : null}
 					<Text dimColor>Esc back</Text>
 				</>
 			) : null}
 			{phase.kind === "verifying" ? (
-				<Spinner label={`Checking ${maskKey(phase.secret)} with GET /me…`} />
+				<Spinner label={`Checking ${phase.keys.map((k) => maskKey(k.secret)).join(", ")} with GET /me…`} />
 			) : null}
 			{phase.kind === "error" ? (
 				<>
 					<Text {...theme.tint("error")}>{phase.message}</Text>
-					<Text dimColor>Enter try another key · q quit</Text>
+					<Text dimColor>Enter choose again · q quit</Text>
 				</>
 			) : null}
 			{phase.kind === "verified" ? (
-				<VerifiedPanel
-					phase={phase}
+				<VerifiedKeys
+					keys={phase.keys.map((k) => ({
+						key: k.key,
+						isSaved: k.isSaved,
+						lastRun: settings.runFor(k.key.fingerprint),
+					}))}
+					notices={phase.notices}
 					runId={runId}
-					lastRun={settings.runFor(phase.key.fingerprint)}
 					window={windowLabel(windowMs)}
 				/>
 			) : null}
-		</Box>
-	);
-}
-
-function VerifiedPanel({
-	phase,
-	runId,
-	lastRun,
-	window,
-}: {
-	readonly window: string;
-	readonly phase: Extract<Phase, { kind: "verified" }>;
-	readonly runId: string | undefined;
-	readonly lastRun: string | undefined;
-}) {
-	const theme = useTheme();
-	const { key } = phase;
-	const isOtherRun = lastRun !== undefined && lastRun !== runId;
-	return (
-		<Box flexDirection="column">
-			<Text>
-				<Text {...theme.tint("ok")}>✓</Text> {key.masked} · workspace <Text bold>{key.workspace}</Text> · key
-				“{key.keyName}”
-			</Text>
-			<Text>
-				{"  "}
-				{key.isTest ? "test key (no outbound side effects)" : "LIVE key (real writes)"} · limit{" "}
-				{formatCount(key.limit)}/{window} · tier {key.tier}
-			</Text>
-			{isOtherRun ? (
-				<Text {...theme.tint("warn")}>
-					! This key was last used for another bulk run ({lastRun}). Pivotal advises one key per bulk run.
-				</Text>
-			) : null}
-			{phase.isSaved && phase.source !== "saved" ? (
-				<Text {...theme.tint("ok")}>Saved (settings file, mode 0600).</Text>
-			) : null}
-			<Box marginTop={1}>
-				<Text dimColor>
-					Enter continue{phase.isSaved ? "" : " · s save this key in settings (0600)"} · Esc another key
-				</Text>
-			</Box>
 		</Box>
 	);
 }

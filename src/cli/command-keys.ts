@@ -1,0 +1,101 @@
+import { findRepeatedKey, keyFingerprint, maskKey, validateKeyShape } from "../api/key.js";
+import type { PivotalClient } from "../api/types.js";
+import { EXIT } from "../core/exit-codes.js";
+import type { KeyLane } from "../core/run-types.js";
+import { DEFAULT_KEY_VARIABLE, type EnvKey } from "../ui/model/key-choices.js";
+import { keyPoolProblem, toKeyLane, verifyKeys } from "../ui/model/verify-key.js";
+
+/** The keys of a command line, or the one sentence and exit code that refuse them. */
+export type KeysOutcome<T> =
+	| { readonly ok: true; readonly value: T }
+	| { readonly ok: false; readonly message: string; readonly code: number };
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const refuse = (message: string, code: number = EXIT.usage) => ({ ok: false, message, code }) as const;
+
+/**
+ * The keys named by `--key-env` (default `PIVOTAL_API_KEY`), read from the environment and
+ * checked without sending anything: each variable once, set, holding something shaped like a
+ * key, and no key twice (it would count one rate limit twice).
+ */
+export function keysFromEnv(
+	variables: readonly string[],
+	env: Readonly<Record<string, string | undefined>>,
+): KeysOutcome<readonly EnvKey[]> {
+	const names = variables.length > 0 ? variables : [DEFAULT_KEY_VARIABLE];
+	const keys: EnvKey[] = [];
+	for (const [i, variable] of names.entries()) {
+		if (validateKeyShape(variable) === undefined) {
+			return refuse(
+				"--key-env takes the name of an environment variable, not a key: put the key in a variable (export PIVOTAL_API_KEY_2=…) and name that.",
+			);
+		}
+		if (!VARIABLE_NAME.test(variable))
+			return refuse(`--key-env “${variable}” is not an environment variable name (letters, digits and _).`);
+		if (names.indexOf(variable) !== i)
+			return refuse(`--key-env ${variable} is given twice; name each variable once.`);
+		const secret = env[variable];
+		if (!secret) {
+			return refuse(
+				`No API key: set ${variable} in the environment (keys are never taken from a flag, which would leak into shell history).`,
+			);
+		}
+		const problem = validateKeyShape(secret);
+		if (problem) return refuse(`${problem} (from ${variable})`);
+		keys.push({ variable, secret });
+	}
+	const repeated = findRepeatedKey(keys.map((k) => k.secret));
+	if (repeated) {
+		const [a, b] = repeated.map((i) => keys[i] as EnvKey);
+		return refuse(
+			`${a?.variable} and ${b?.variable} hold the same key (${maskKey(a?.secret ?? "")}); give each key once.`,
+		);
+	}
+	return { ok: true, value: keys };
+}
+
+/**
+ * One lane per key. With several keys each is verified first (one `GET /me` each, at once) and
+ * they must be of one workspace, so that nothing is written before the pool is known to be
+ * sound; one key alone is verified by the engine's own opening `GET /me`, as before.
+ */
+export async function keyLanes(
+	keys: readonly EnvKey[],
+	createClient: (apiKey: string) => PivotalClient,
+): Promise<KeysOutcome<readonly KeyLane[]>> {
+	const clients = keys.map((k) => createClient(k.secret));
+	if (keys.length === 1) {
+		const [only] = keys;
+		const [client] = clients;
+		if (only && client)
+			return {
+				ok: true,
+				value: [{ client, fingerprint: keyFingerprint(only.secret), label: maskKey(only.secret) }],
+			};
+	}
+	const closeAll = () => Promise.all(clients.map((c) => c.close()));
+	const checks = await verifyKeys(
+		keys.map((k, i) => ({ secret: k.secret, client: clients[i] as PivotalClient })),
+	);
+	const failedAt = [checks.findIndex((c) => !c.ok && c.isAuth), checks.findIndex((c) => !c.ok)].find(
+		(i) => i >= 0,
+	);
+	const failed = failedAt === undefined ? undefined : checks[failedAt];
+	if (failed && !failed.ok) {
+		await closeAll();
+		const { variable, secret } = keys[failedAt ?? 0] as EnvKey;
+		const label = maskKey(secret);
+		const named = failed.message.includes(label)
+			? failed.message.replace(label, `${label} (from ${variable})`)
+			: `${variable}: ${failed.message}`;
+		return refuse(`${named} Nothing was sent.`, failed.isAuth ? EXIT.auth : EXIT.interrupted);
+	}
+	const verified = checks.flatMap((c) => (c.ok ? [c.key] : []));
+	const problem = keyPoolProblem(verified);
+	if (problem) {
+		await closeAll();
+		return refuse(`${problem} Nothing was sent.`);
+	}
+	return { ok: true, value: verified.map((key, i) => toKeyLane(key, clients[i] as PivotalClient)) };
+}

@@ -1,0 +1,141 @@
+import { readFileSync, rmSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { maskKey } from "../../src/api/key.js";
+import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/sim/index.js";
+import { runCli } from "../support/cli.js";
+import { generateDataset } from "../support/generate.js";
+import { simTotals, tempDir } from "../support/import-harness.js";
+
+const KEY_A = "pivotal_live_PoolKeyAlpha0000a1a1";
+const KEY_B = "pivotal_live_PoolKeyBravo0000b2b2";
+const KEY_OTHER = "pivotal_live_PoolKeyOther0000c3c3";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function sim(options: SimulatorOptions): Promise<Simulator> {
+	const started = await startSimulator({ seed: 7, rateLimit: 100_000, ...options });
+	cleanups.push(() => started.close());
+	return started;
+}
+
+async function dataset(customers = 20): Promise<{ customers: string; contacts: string }> {
+	const dir = tempDir("pivotal-tui-keys-");
+	cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+	const files = await generateDataset({ dir, customers, contactsPerCustomer: 1, onboardingsPerCustomer: 0 });
+	return { customers: files.customers, contacts: files.contacts };
+}
+
+/**
+ * One base URL in front of two simulators, chosen by the request's key: keys of two workspaces
+ * on one server, as Pivotal has them (one simulator holds one workspace).
+ */
+async function routeByKey(routes: ReadonlyMap<string, Simulator>): Promise<string> {
+	const server: Server = createServer((req, res) => {
+		const key = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+		const target = new URL(routes.get(key)?.baseUrl ?? [...routes.values()][0]?.baseUrl ?? "");
+		const upstream = request(
+			{ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+			(answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			},
+		);
+		req.pipe(upstream);
+	});
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+	return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const importArgs = (files: { customers: string; contacts: string }, ...keyVariables: string[]) => [
+	"import",
+	files.customers,
+	"--contacts",
+	files.contacts,
+	"--yes",
+	...keyVariables.flatMap((name) => ["--key-env", name]),
+];
+
+function expectNoSecret(...texts: string[]) {
+	for (const text of texts) for (const key of [KEY_A, KEY_B, KEY_OTHER]) expect(text).not.toContain(key);
+}
+
+describe("several keys on the command line (--key-env, repeatable)", () => {
+	it("refuses keys of two workspaces in one sentence, exit 2, after GET /me only", async () => {
+		const acme = await sim({ keys: [KEY_A], organization: { id: "org_acme", name: "Acme Inc" } });
+		const other = await sim({ keys: [KEY_OTHER], organization: { id: "org_other", name: "Other Co" } });
+		const base = await routeByKey(
+			new Map([
+				[KEY_A, acme],
+				[KEY_OTHER, other],
+			]),
+		);
+		const files = await dataset();
+		const result = await runCli(importArgs(files, "KEY_A", "KEY_B"), {
+			env: { KEY_A, KEY_B: KEY_OTHER, PIVOTAL_API_URL: `${base}${new URL(acme.baseUrl).pathname}` },
+		});
+		expect(result.code).toBe(2);
+		expect(result.stderr).toBe(
+			`The keys ${maskKey(KEY_A)} (workspace “Acme Inc”) and ${maskKey(KEY_OTHER)} (workspace “Other Co”) belong to different workspaces; use keys of one workspace only. Nothing was sent.\n`,
+		);
+		expect(result.stdout).toBe("");
+		for (const server of [acme, other]) {
+			expect(server.counters().posts).toBe(0);
+			expect(server.counters().requests).toBe(1); // its key's GET /me
+		}
+		expectNoSecret(result.stdout, result.stderr);
+	});
+
+	it("refuses the same key given twice, and a variable named twice, before sending anything", async () => {
+		const server = await sim({});
+		const files = await dataset();
+		const env = { KEY_A, KEY_B: KEY_A, PIVOTAL_API_URL: server.baseUrl };
+		const twice = await runCli(importArgs(files, "KEY_A", "KEY_B"), { env });
+		expect(twice.code).toBe(2);
+		expect(twice.stderr).toBe(`KEY_A and KEY_B hold the same key (${maskKey(KEY_A)}); give each key once.\n`);
+		const named = await runCli(importArgs(files, "KEY_A", "KEY_A"), { env });
+		expect(named.code).toBe(2);
+		expect(named.stderr).toBe("--key-env KEY_A is given twice; name each variable once.\n");
+		const pasted = await runCli(importArgs(files, KEY_A), { env });
+		expect(pasted.code).toBe(2);
+		expect(pasted.stderr).toMatch(/^--key-env takes the name of an environment variable, not a key/);
+		const unset = await runCli(importArgs(files, "KEY_A", "KEY_UNSET"), { env });
+		expect(unset.code).toBe(2);
+		expect(unset.stderr).toMatch(/^No API key: set KEY_UNSET in the environment/);
+		expect(server.counters().requests).toBe(0);
+		expectNoSecret(twice.stderr, named.stderr, pasted.stderr, unset.stderr);
+	});
+
+	it("stops with exit 4 naming the refused key and its variable, nothing written", async () => {
+		const server = await sim({ keys: [KEY_A] }); // KEY_B is unknown to it
+		const files = await dataset();
+		const result = await runCli(importArgs(files, "KEY_A", "KEY_B"), {
+			env: { KEY_A, KEY_B, PIVOTAL_API_URL: server.baseUrl },
+		});
+		expect(result.code).toBe(4);
+		expect(result.stderr).toBe(
+			`The key ${maskKey(KEY_B)} (from KEY_B) was refused (401 invalid_api_key): check it in Admin > API Keys. Nothing was sent.\n`,
+		);
+		expect(server.counters().posts).toBe(0);
+		expectNoSecret(result.stderr);
+	});
+
+	it("imports with two keys of one workspace: every record once, the checkpoint holds fingerprints only", async () => {
+		const server = await sim({ keys: [KEY_A, KEY_B] });
+		const files = await dataset(30);
+		const result = await runCli([...importArgs(files, "KEY_A", "KEY_B"), "--concurrency", "4"], {
+			env: { KEY_A, KEY_B, PIVOTAL_API_URL: server.baseUrl },
+		});
+		expect(result.stderr).toBe("");
+		expect(result.code).toBe(0);
+		expect(simTotals(server)).toEqual({ customers: 30, contacts: 30, onboardings: 0, duplicates: 0 });
+		const checkpoint = readFileSync(`${files.customers}.checkpoint.json`, "utf8");
+		expect(checkpoint).toMatch(/sha256:[0-9a-f]{16}/);
+		expectNoSecret(result.stdout, checkpoint);
+	});
+});
