@@ -17,6 +17,7 @@ import { LineReporter, summaryText } from "../report/headless.js";
 import { NdjsonReporter } from "../report/ndjson.js";
 import { operationLine } from "../report/plan-ndjson.js";
 import { planText } from "../report/plan-text.js";
+import { writeResultsCsv } from "../report/results-csv.js";
 import { formatProblem, validateSources } from "../source/index.js";
 import { envKeysFrom } from "../ui/model/key-choices.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
@@ -241,8 +242,17 @@ export async function runImportCommand(
 		failuresCsv = flags.failuresCsv;
 	}
 	await run.close();
-	if (ndjson) ndjson.summary(summary, failuresCsv ? { failuresCsv } : {});
-	else io.stdout.write(summaryText(summary, { failuresCsv }));
+	let resultsCsv: string | undefined;
+	if (flags.resultsCsv) {
+		await writeResultsCsv(flags.resultsCsv, files, (pass, key) => run.state(pass, key), summary.run);
+		resultsCsv = flags.resultsCsv;
+	}
+	if (ndjson)
+		ndjson.summary(summary, {
+			...(failuresCsv ? { failuresCsv } : {}),
+			...(resultsCsv ? { resultsCsv } : {}),
+		});
+	else io.stdout.write(summaryText(summary, { failuresCsv, resultsCsv }));
 	if (
 		summary.outcome === "auth-failed" ||
 		summary.outcome === "checkpoint-failed" ||

@@ -460,6 +460,7 @@ class ImportEngine implements ImportRun {
 			totals: this.#totals,
 			checkpointPath: this.#plan.checkpointPath ?? defaultCheckpointPath(this.#plan.files.customers),
 			elapsedMs: this.#now() - this.#startedAt,
+			run: this.#run,
 		});
 	}
 

@@ -11,6 +11,7 @@ export interface SummaryInput {
 	readonly totals: Readonly<Record<PassName, number>>;
 	readonly checkpointPath: string;
 	readonly elapsedMs: number;
+	readonly run: number;
 }
 
 /** What a run did, per pass, from the ledger's tallies and the state. */
@@ -53,6 +54,7 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 		outcome: input.outcome,
 		message: input.message,
 		runId: ledger?.store.header.runId ?? "",
+		run: input.run,
 		checkpointPath: ledger?.store.path ?? input.checkpointPath,
 		passes,
 		failuresByCode,

@@ -130,6 +130,8 @@ export interface ImportSummary {
 	readonly outcome: RunOutcome;
 	readonly message?: string | undefined;
 	readonly runId: string;
+	/** The run's number among the import's runs (1 for the first import; each sync adds one). */
+	readonly run: number;
 	readonly checkpointPath: string;
 	readonly passes: Readonly<Record<PassName, PassSummary>>;
 	readonly failuresByCode: Readonly<Record<string, number>>;

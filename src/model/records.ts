@@ -42,6 +42,8 @@ export interface Revision {
 /** What is known of a record's copy in Pivotal. */
 export interface PivotalCopy {
 	readonly id: string;
+	/** Its `display_id`, the number in app URLs. */
+	readonly d?: number;
 	/** Created by this import, or found in Pivotal and adopted (never deleted by undo). */
 	readonly outcome: "created" | "existed";
 	/**

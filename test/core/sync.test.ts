@@ -1,8 +1,9 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
 import type { PassName } from "../../src/model/records.js";
+import { writeResultsCsv } from "../../src/report/results-csv.js";
 import type { Simulator } from "../../src/sim/index.js";
 import { readRecords } from "../../src/source/index.js";
 import { begin, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
@@ -206,5 +207,59 @@ describe("sync: the same command after the files changed", () => {
 		// Ada existed under an adopted customer: matched by e-mail and corrected, not duplicated.
 		expect(sim.state().contacts.filter((c) => c.email === "ada@aurora.test")).toHaveLength(1);
 		expect(sim.state().contacts.find((c) => c.email === "ada@aurora.test")?.title).toBe("CTO");
+	});
+
+	it("reports a record deleted in Pivotal, re-creates it only with recreate, and writes every row's outcome to the results file", async () => {
+		const { sim, dir } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const files = write(dir, CUSTOMERS, CONTACTS, ONBOARDINGS);
+		await runOnce(sim, files);
+		const delta = sim.state().customers.find((c) => c.name === "Delta Freight") as { id: string };
+		const client = createClient({ baseUrl: sim.baseUrl, apiKey: TEST_KEY });
+		await client.deleteRecord("customers", delta.id);
+		await client.close();
+		write(
+			dir,
+			CUSTOMERS.replace("Delta Freight", "Delta Freight Co").replace("Bright Foods", "Bright Foods Ltd"),
+			CONTACTS,
+			ONBOARDINGS,
+		);
+
+		const { run, client: c2 } = begin(sim, files);
+		const summary = await run.done;
+		expect(summary.passes.customers).toMatchObject({ updated: 1, gone: 1 });
+		expect(run.failures().find((f) => f.key === "crm-4")).toMatchObject({
+			code: "deleted_in_pivotal",
+			status: 404,
+		});
+		const results = join(dir, "results.csv");
+		await writeResultsCsv(results, files, (pass, key) => run.state(pass, key), summary.run);
+		await run.close();
+		await c2.close();
+		const rows = readFileSync(results, "utf8")
+			.trim()
+			.split("\n")
+			.map((line) => line.split(","));
+		const byKey = new Map(rows.slice(1).map((r) => [r[2], r]));
+		expect(rows[0]).toEqual(["pass", "line", "key", "outcome", "id", "display_id", "code", "message"]);
+		expect(byKey.get("crm-2")?.slice(3, 4)).toEqual(["updated"]);
+		expect(byKey.get("crm-1")?.[3]).toBe("unchanged");
+		expect(byKey.get("crm-4")?.[3]).toBe("deleted_in_pivotal");
+		const bright = sim.state().customers.find((c) => c.name === "Bright Foods Ltd");
+		expect(byKey.get("crm-2")?.[4]).toBe(bright?.id);
+		expect(byKey.get("crm-2")?.[5]).toBe(String(bright?.display_id));
+		// Without recreate the deleted customer stays deleted; with it, it is created again.
+		expect(sim.state().customers.filter((c) => c.name === "Delta Freight Co")).toHaveLength(0);
+		const again = begin(sim, files, { recreate: true });
+		const recreated = await again.run.done;
+		await again.run.close();
+		await again.client.close();
+		expect(recreated.passes.customers).toMatchObject({ created: 1, gone: 0 });
+		expect(sim.state().customers.filter((c) => c.name === "Delta Freight Co" && !c.deleted)).toHaveLength(1);
+		// The one second creation the simulator counts is the deliberate re-creation, under a new key.
+		expect(sim.duplicates().customers).toEqual([expect.objectContaining({ external_id: "crm-4", count: 2 })]);
+		expect(sim.state().customers.filter((c) => !c.deleted)).toHaveLength(5);
 	});
 });

@@ -175,6 +175,7 @@ describe("SummaryScreen", () => {
 	it("shows totals, checkpoint vs source counts, requests, failures by code and paths", () => {
 		const summary: ImportSummary = {
 			outcome: "completed",
+			run: 1,
 			runId: "run123",
 			checkpointPath: "/data/customers.csv.checkpoint.json",
 			passes: {

@@ -119,6 +119,7 @@ export class RecordApplier {
 			if (pass === "customers") this.#ctx.customers.remember(created as Customer);
 			const copy: PivotalCopy = {
 				id: created.id,
+				d: created.display_id,
 				outcome: "created",
 				v: ownedValues(record.body),
 				c: this.#ctx.run,
@@ -245,6 +246,7 @@ export class RecordApplier {
 		const copy: PivotalCopy = {
 			...(isOurs && earlier ? earlier : {}),
 			id: server.id,
+			d: server.display_id,
 			outcome: isOurs && earlier ? earlier.outcome : "existed",
 			v: known,
 		};
@@ -296,6 +298,7 @@ export class RecordApplier {
 		};
 		const updated: PivotalCopy = {
 			...copy,
+			d: result.value.data.display_id,
 			v: withValues(copy.v ?? {}, ownedValues(record.body)),
 			r: this.#ctx.run,
 			did: "updated",

@@ -107,6 +107,12 @@ export class Requester {
 				const isAuth = this.#deps.lanes.every((l) => !l.isAlive);
 				return { ok: false, error: undefined, verdict: isAuth ? { kind: "auth" } : STOPPED, attempts };
 			}
+			// A pause that came while waiting for the slot holds this request too: "paused" means
+			// nothing more goes out.
+			if (control.isPaused || control.isStopped) {
+				held.lane.governor.release(held.permit, { rateLimited: true });
+				continue;
+			}
 			lane = held.lane;
 			attempts += 1;
 			if (options.beforeAttempt && !options.beforeAttempt(attempts)) {

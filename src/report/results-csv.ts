@@ -1,0 +1,67 @@
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import type { SourceFiles } from "../core/run-types.js";
+import { copyOf, PASSES, type PassName, type RecordState } from "../model/records.js";
+import { readRecords } from "../source/index.js";
+import { csvCell } from "./failures-csv.js";
+
+const HEADER = ["pass", "line", "key", "outcome", "id", "display_id", "code", "message"] as const;
+
+/** What happened to a record in run `run`, as the results file names it. */
+export function resultOf(state: RecordState | undefined, run: number): string {
+	if (state === undefined) return "pending";
+	switch (state.s) {
+		case "done":
+			return state.r === run && state.did ? state.did : "unchanged";
+		case "failed":
+			return "failed";
+		case "blocked":
+			return "blocked";
+		case "sent":
+			return "pending";
+		case "removed":
+			return state.why === "gone" ? "deleted_in_pivotal" : "undone";
+	}
+}
+
+/**
+ * Every source row with its outcome, Pivotal `id` and `display_id`, as Data Loader's success
+ * file gives them, for chaining into other systems. Streams the sources again, one row at a time.
+ */
+export async function writeResultsCsv(
+	path: string,
+	files: SourceFiles,
+	stateOf: (pass: PassName, key: string) => RecordState | undefined,
+	run: number,
+): Promise<number> {
+	const out = createWriteStream(path, { encoding: "utf8", mode: 0o600 });
+	const write = async (text: string) => {
+		if (!out.write(text)) await once(out, "drain");
+	};
+	await write(`${HEADER.join(",")}\n`);
+	let rows = 0;
+	for (const pass of PASSES) {
+		const file = files[pass];
+		if (!file) continue;
+		for await (const record of readRecords(file, pass)) {
+			const state = stateOf(pass, record.key);
+			const copy = copyOf(state);
+			const id = copy?.id ?? (state?.s === "removed" ? state.id : "");
+			const failure = state?.s === "failed" ? [state.code, state.message] : ["", ""];
+			const cells = [
+				pass,
+				String(record.line),
+				record.key,
+				resultOf(state, run),
+				id,
+				copy?.d === undefined ? "" : String(copy.d),
+				...failure,
+			];
+			await write(`${cells.map(csvCell).join(",")}\n`);
+			rows += 1;
+		}
+	}
+	out.end();
+	await once(out, "finish");
+	return rows;
+}
