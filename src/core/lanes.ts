@@ -3,7 +3,11 @@ import { Governor } from "./governor.js";
 import type { ImportDeps, ImportPlan } from "./run-types.js";
 
 /** One lane per key of the run, each with its own governor; the single client when no pool is given. */
-export function lanesOf(plan: ImportPlan, deps: ImportDeps, now: () => number): Lane[] {
+export function lanesOf(
+	plan: Pick<ImportPlan, "keyFingerprint" | "windowMs">,
+	deps: ImportDeps,
+	now: () => number,
+): Lane[] {
 	const keys = deps.keys?.length
 		? deps.keys
 		: [{ client: deps.client, fingerprint: plan.keyFingerprint, label: "key" }];

@@ -28,6 +28,9 @@ export interface OpenStateOptions {
 	readonly files: SourceFiles;
 	readonly check: SourceCheckSummary;
 	readonly keyFingerprint: string;
+	readonly keyFingerprints?: readonly string[] | undefined;
+	/** The workspace this run's key belongs to, from `GET /me`. */
+	readonly workspace?: { readonly id: string; readonly name: string } | undefined;
 	readonly baseUrl: string;
 	readonly fresh: boolean;
 	readonly now: () => number;
@@ -66,8 +69,12 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 		runId: randomBytes(6).toString("hex"),
 		createdAt: new Date(options.now()).toISOString(),
 		keyFingerprint: options.keyFingerprint,
+		...(options.keyFingerprints && options.keyFingerprints.length > 1
+			? { keyFingerprints: options.keyFingerprints }
+			: {}),
 		baseUrl: options.baseUrl,
 		sources,
+		...(options.workspace ? { workspace: options.workspace } : {}),
 	};
 	const opened = await openCheckpoint({
 		path,
@@ -108,6 +115,14 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 	if (started > finished) return { store, resumed: opened.resumed, run: started, isFirstSync };
 	store.addCounters({ [RUNS]: 1 });
 	return { store, resumed: opened.resumed, run: started + 1, isFirstSync };
+}
+
+/** The state says which workspace it belongs to, and this key's is another. */
+export function isOtherWorkspace(
+	header: CheckpointHeader,
+	workspace: { readonly id: string } | undefined,
+): boolean {
+	return header.workspace !== undefined && workspace !== undefined && header.workspace.id !== workspace.id;
 }
 
 /** Mark the run finished (every record reached a final state), so the next one is a new run. */

@@ -29,6 +29,10 @@ export interface CheckpointHeader {
 	readonly keyFingerprint: string;
 	readonly baseUrl: string;
 	readonly sources: Readonly<Record<PassName, SourceFingerprint | undefined>>;
+	/** The workspace the first key belongs to (`GET /me`): a key of another one is refused at once. */
+	readonly workspace?: { readonly id: string; readonly name: string };
+	/** Fingerprints of every key the import ran with. */
+	readonly keyFingerprints?: readonly string[];
 }
 
 /** Request counters, summed over every run of the import. Other names may be added freely. */

@@ -1,0 +1,80 @@
+/**
+ * Which fields an undo may put back, from Pivotal's copy as it is now (pure). A field still
+ * holding what the import wrote goes back to its earlier value; one holding the earlier value
+ * already needs nothing; one holding anything else was edited in Pivotal since, and is kept.
+ */
+
+import type { FieldValues } from "../../model/records.js";
+
+export interface RestoreDecision {
+	/** The PATCH body, or undefined when nothing needs sending. */
+	readonly patch: Record<string, unknown> | undefined;
+	readonly restored: readonly string[];
+	/** Fields (`metadata.<key>` for metadata) edited in Pivotal since the import wrote them. */
+	readonly kept: readonly string[];
+}
+
+export function restoreFields(
+	before: FieldValues,
+	after: FieldValues,
+	server: Readonly<Record<string, unknown>>,
+): RestoreDecision {
+	const patch: Record<string, unknown> = {};
+	const restored: string[] = [];
+	const kept: string[] = [];
+	for (const [field, earlier] of Object.entries(before)) {
+		if (field === "metadata") continue;
+		const verdict = judge(server[field], after[field], earlier);
+		if (verdict === "restore") {
+			// An empty cell before the import: put back as null, which the API reads as "none".
+			patch[field] = earlier ?? null;
+			restored.push(field);
+		} else if (verdict === "kept") {
+			kept.push(field);
+		}
+	}
+	const beforeMeta = asObject(before.metadata);
+	const afterMeta = asObject(after.metadata);
+	const serverMeta = asObject(server.metadata);
+	const metadata: Record<string, unknown> = { ...serverMeta };
+	let isMetadataChanged = false;
+	for (const key of Object.keys(beforeMeta)) {
+		const verdict = judge(serverMeta[key], afterMeta[key], beforeMeta[key]);
+		if (verdict === "restore") {
+			// A key the import added goes away again; PATCH replaces metadata whole, so the rest is sent along.
+			if (beforeMeta[key] === undefined) delete metadata[key];
+			else metadata[key] = beforeMeta[key];
+			isMetadataChanged = true;
+			restored.push(`metadata.${key}`);
+		} else if (verdict === "kept") {
+			kept.push(`metadata.${key}`);
+		}
+	}
+	if (isMetadataChanged) patch.metadata = metadata;
+	return { patch: Object.keys(patch).length > 0 ? patch : undefined, restored, kept };
+}
+
+function judge(current: unknown, written: unknown, earlier: unknown): "restore" | "done" | "kept" {
+	if (isSame(current, written)) return "restore";
+	if (isSame(current, earlier)) return "done";
+	return "kept";
+}
+
+function isSame(a: unknown, b: unknown): boolean {
+	if ((a === undefined || a === null) && (b === undefined || b === null)) return true;
+	if (typeof a === "string" && typeof b === "string") {
+		// A launch date sent as a day comes back as a timestamp; e-mails come back lower-cased.
+		return (
+			a === b ||
+			(a.includes("@") && a.toLowerCase() === b.toLowerCase()) ||
+			(a.length > 10 && b.length === 10 && a.startsWith(b))
+		);
+	}
+	return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function asObject(value: unknown): Readonly<Record<string, unknown>> {
+	return typeof value === "object" && value !== null && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: {};
+}

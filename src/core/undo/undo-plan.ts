@@ -1,0 +1,95 @@
+/**
+ * What taking an import back means, decided from its state alone (pure): records a run created
+ * are deleted, children first; fields a run's updates changed are put back to the values they
+ * had before. Records found in Pivotal and adopted are never deleted.
+ */
+
+import {
+	copyOf,
+	type FieldValues,
+	PASSES,
+	type PassName,
+	type PivotalCopy,
+	type RecordState,
+} from "../../model/records.js";
+import { withValues } from "../plan/field-diff.js";
+
+export type UndoOperation =
+	| { readonly kind: "delete"; readonly pass: PassName; readonly key: string; readonly copy: PivotalCopy }
+	| {
+			readonly kind: "restore";
+			readonly pass: PassName;
+			readonly key: string;
+			readonly copy: PivotalCopy;
+			/** The values to put back. */
+			readonly before: FieldValues;
+			/** What the runs wrote: a field whose Pivotal value is no longer this was edited since, and is kept. */
+			readonly after: FieldValues;
+			/** The runs whose revisions this takes back. */
+			readonly runs: readonly number[];
+	  };
+
+/** Children first: a customer goes last, once nothing of this import hangs under it. */
+export const UNDO_ORDER: readonly PassName[] = [...PASSES].reverse();
+
+export interface UndoPlan {
+	/** The runs taken back, oldest first. */
+	readonly runs: readonly number[];
+	readonly operations: Readonly<Record<PassName, readonly UndoOperation[]>>;
+	readonly counts: Readonly<Record<PassName, { readonly delete: number; readonly restore: number }>>;
+}
+
+export type UndoScope = { readonly kind: "last" } | { readonly kind: "all" };
+
+/** The runs with something left to take back. */
+export function undoableRuns(entries: (pass: PassName) => Iterable<[string, RecordState]>): number[] {
+	const runs = new Set<number>();
+	for (const pass of PASSES) {
+		for (const [, state] of entries(pass)) {
+			const copy = copyOf(state);
+			if (!copy) continue;
+			if (copy.outcome === "created") runs.add(copy.c ?? 1);
+			for (const revision of copy.ch ?? []) runs.add(revision.run);
+		}
+	}
+	return [...runs].sort((a, b) => a - b);
+}
+
+export function planUndo(
+	entries: (pass: PassName) => Iterable<[string, RecordState]>,
+	scope: UndoScope,
+): UndoPlan {
+	const available = undoableRuns(entries);
+	const last = available[available.length - 1];
+	const runs = scope.kind === "all" ? available : last === undefined ? [] : [last];
+	const targets = new Set(runs);
+	const operations = {} as Record<PassName, UndoOperation[]>;
+	const counts = {} as Record<PassName, { delete: number; restore: number }>;
+	for (const pass of PASSES) {
+		const list: UndoOperation[] = [];
+		for (const [key, state] of entries(pass)) {
+			const copy = copyOf(state);
+			if (!copy) continue;
+			if (copy.outcome === "created" && targets.has(copy.c ?? 1)) {
+				list.push({ kind: "delete", pass, key, copy });
+				continue;
+			}
+			const taken = (copy.ch ?? []).filter((revision) => targets.has(revision.run));
+			if (taken.length === 0) continue;
+			// Oldest first: the earliest `before` of a field wins, the latest `after` is what Pivotal should hold.
+			let before: FieldValues = {};
+			let after: FieldValues = {};
+			for (const revision of taken) {
+				before = withValues(revision.before, before);
+				after = withValues(after, revision.after);
+			}
+			list.push({ kind: "restore", pass, key, copy, before, after, runs: taken.map((r) => r.run) });
+		}
+		operations[pass] = list;
+		counts[pass] = {
+			delete: list.filter((op) => op.kind === "delete").length,
+			restore: list.filter((op) => op.kind === "restore").length,
+		};
+	}
+	return { runs, operations, counts };
+}
