@@ -4,23 +4,22 @@ import { createInterface } from "node:readline/promises";
 import { createClient } from "../api/client.js";
 import { maskKey } from "../api/key.js";
 import { CheckpointError, readCheckpoint } from "../core/checkpoint/index.js";
-import { defaultCheckpointPath, defaultConcurrency, InputError, startImport } from "../core/engine.js";
+import { defaultCheckpointPath, defaultConcurrency, startImport } from "../core/engine.js";
 import { estimateDurationMs } from "../core/estimate.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import { makePlan } from "../core/plan/make-plan.js";
-import { ProgressStore } from "../core/progress-store.js";
-import type { ImportSummary, KeyLane, SourceFiles } from "../core/run-types.js";
+import type { KeyLane, SourceFiles } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { writeFailuresCsv } from "../report/failures-csv.js";
 import { formatDuration } from "../report/format.js";
-import { LineReporter, summaryText } from "../report/headless.js";
-import { NdjsonReporter } from "../report/ndjson.js";
+import { summaryText } from "../report/headless.js";
 import { operationLine } from "../report/plan-ndjson.js";
 import { planText } from "../report/plan-text.js";
 import { writeResultsCsv } from "../report/results-csv.js";
 import { formatProblem, validateSources } from "../source/index.js";
 import { envKeysFrom } from "../ui/model/key-choices.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
+import { driveHeadless, stopSentence } from "./headless-run.js";
 
 export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
 
@@ -197,44 +196,9 @@ export async function runImportCommand(
 		},
 		{ client: first.client, keys: lanes.value },
 	);
-	const store = new ProgressStore();
-	const lines = flags.json ? undefined : new LineReporter(io.stdout, { verbose: flags.verbose });
-	const ndjson = flags.json ? new NdjsonReporter(io.stdout) : undefined;
-	run.subscribe((event) => {
-		store.dispatch(event);
-		ndjson?.onEvent(event);
-		lines?.onEvent(event, store.getSnapshot());
-	});
-
-	let interrupts = 0;
-	const onSignal = () => {
-		interrupts += 1;
-		if (interrupts === 1) {
-			run.stop();
-			return;
-		}
-		// The checkpoint is written synchronously record by record: leaving now loses nothing.
-		io.stderr.write("Forced stop: requests in flight are in doubt and will be checked on resume.\n");
-		process.exit(EXIT.interrupted);
-	};
-	process.on("SIGINT", onSignal);
-	process.on("SIGTERM", onSignal);
-
-	let summary: ImportSummary;
-	try {
-		summary = await run.done;
-	} catch (error) {
-		if (error instanceof InputError) {
-			io.stderr.write(`${error.message}\n`);
-			return EXIT.usage;
-		}
-		throw error;
-	} finally {
-		process.off("SIGINT", onSignal);
-		process.off("SIGTERM", onSignal);
-		store.close();
-		await Promise.all(lanes.value.map((lane) => lane.client.close()));
-	}
+	const driven = await driveHeadless(run, lanes.value, io, flags);
+	if ("code" in driven) return driven.code;
+	const { summary, ndjson } = driven;
 
 	let failuresCsv: string | undefined;
 	if (flags.failuresCsv) {
@@ -253,13 +217,8 @@ export async function runImportCommand(
 			...(resultsCsv ? { resultsCsv } : {}),
 		});
 	else io.stdout.write(summaryText(summary, { failuresCsv, resultsCsv }));
-	if (
-		summary.outcome === "auth-failed" ||
-		summary.outcome === "checkpoint-failed" ||
-		summary.outcome === "circuit-open"
-	) {
-		io.stderr.write(`${summary.message ?? summary.outcome}\n`);
-	}
+	const stopped = stopSentence(summary);
+	if (stopped) io.stderr.write(`${stopped}\n`);
 	return exitCodeFor(summary);
 }
 

@@ -12,6 +12,7 @@ const HELP = `
   Usage
     $ pivotal-tui                          interactive wizard (needs a terminal)
     $ pivotal-tui import CUSTOMERS.csv [--contacts FILE] [--onboardings FILE] [options]
+    $ pivotal-tui undo CUSTOMERS.csv [--checkpoint FILE] [--all] [--dry-run] [--yes] [options]
     $ pivotal-tui sim [--port N] [--rate-limit N] [--window SECONDS] [--faults SPEC] [--seed N]
     $ pivotal-tui demo                     local simulator + sample files, in the wizard
 
@@ -28,10 +29,16 @@ const HELP = `
     --fresh                set an existing checkpoint aside and start over
     --retry-failed         also resend records that failed for good last time (4xx), once fixed
     --failures-csv FILE    write failed rows with status, code, message and attempts
+    --results-csv FILE     write every row with its outcome, Pivotal id and display_id
+    --recreate             create records again that were deleted in Pivotal since the last sync
     --key-env NAME         read a key from this variable (default PIVOTAL_API_KEY); repeat it
                            for several keys of one workspace: their limits add up
     --window SECONDS       the server's rate-limit window (default 60)
     --verbose              one line per record
+
+  Undo options
+    --all                  take back every run of the import, not only the most recent one
+    (and --checkpoint, --dry-run, --yes, --headless, --json, --base-url, --key-env, as import)
 
   API keys come from the environment (PIVOTAL_API_KEY), never from a flag. The wizard
   saves a key, on request, in the OS credential store (else in its 0600 settings file).
@@ -67,7 +74,23 @@ const FLAGS = {
 	keyEnv: { type: "string", isMultiple: true },
 	window: { type: "number" },
 	verbose: { type: "boolean", default: false },
+	all: { type: "boolean", default: false },
 } as const;
+
+/** What `undo` takes of the table above. */
+const UNDO_FLAGS = new Set([
+	"checkpoint",
+	"all",
+	"dryRun",
+	"headless",
+	"yes",
+	"json",
+	"baseUrl",
+	"keyEnv",
+	"concurrency",
+	"window",
+	"verbose",
+]);
 
 /** meow answers these itself (declaring them as flags would turn that off). */
 const BUILT_IN = {
@@ -95,6 +118,25 @@ function secretsOf(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
 		else if (arg.startsWith("--key-env=")) names.add(arg.slice("--key-env=".length));
 	}
 	return [...names].flatMap((name) => (env[name] ? [env[name] ?? ""] : []));
+}
+
+/** The flags named on a command line, camel-cased as meow names them. */
+function givenFlags(args: readonly string[]): string[] {
+	const end = args.includes("--") ? args.indexOf("--") : args.length;
+	return args
+		.slice(0, end)
+		.filter((arg) => arg.startsWith("--"))
+		.map((arg) =>
+			arg
+				.slice(2)
+				.split("=")[0]!
+				.replace(/^no-/, "")
+				.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
+		);
+}
+
+function kebab(name: string): string {
+	return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /**
@@ -139,7 +181,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		);
 		return EXIT.usage;
 	}
-	if (command !== undefined && command !== "import" && !isHelp) {
+	if (command !== undefined && command !== "import" && command !== "undo" && !isHelp) {
 		process.stderr.write(`Unknown command “${command}”; run pivotal-tui --help for the commands.\n`);
 		return EXIT.usage;
 	}
@@ -180,6 +222,27 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return runInteractive({});
 	}
 	const [customers, ...extra] = cli.input.slice(1);
+	if (command === "undo") {
+		if (!customers || extra.length > 0) {
+			process.stderr.write(
+				"undo takes the customers CSV of the import to take back: pivotal-tui undo CUSTOMERS.csv\n",
+			);
+			return EXIT.usage;
+		}
+		const foreign = givenFlags(rest).find((name) => !UNDO_FLAGS.has(name));
+		if (foreign) {
+			process.stderr.write(
+				`undo does not take --${kebab(foreign)}; run pivotal-tui --help for its options.\n`,
+			);
+			return EXIT.usage;
+		}
+		const { runUndoCommand } = await import("./undo-command.js");
+		return runUndoCommand(customers, cli.flags, io);
+	}
+	if (cli.flags.all) {
+		process.stderr.write("--all goes with undo: pivotal-tui undo CUSTOMERS.csv --all\n");
+		return EXIT.usage;
+	}
 	if (!customers || extra.length > 0) {
 		process.stderr.write(
 			customers

@@ -107,41 +107,37 @@ export function progressLine(s: ProgressSnapshot, now: number): string {
 export function summaryText(
 	summary: ImportSummary,
 	extra: { failuresCsv?: string | undefined; resultsCsv?: string | undefined } = {},
+	title = "Import",
 ): string {
 	const lines: string[] = [];
 	lines.push("");
-	lines.push(`Import ${summary.runId || "(not started)"}: ${outcomeText(summary)}`);
-	const columns = [
-		"source",
-		"checkpoint",
-		"created",
-		"existed",
-		"updated",
-		"unchanged",
-		"failed",
-		"blocked",
-		"pending",
-	] as const;
+	const isUndo = title === "Undo";
+	lines.push(`${title} ${summary.runId || "(not started)"}: ${outcomeText(summary, isUndo)}`);
+	const columns: readonly string[] = isUndo
+		? ["planned", "deleted", "restored", "failed", "pending"]
+		: ["source", "checkpoint", "created", "existed", "updated", "unchanged", "failed", "blocked", "pending"];
 	lines.push(`  ${"pass".padEnd(12)}${columns.map((c) => c.padStart(c.length + 2)).join("")}`);
 	for (const pass of PASSES) {
 		const p = summary.passes[pass];
 		if (p.total === 0 && p.checkpointDone === 0) continue;
-		const cells = [
-			p.total,
-			p.checkpointDone,
-			p.created,
-			p.existed,
-			p.updated,
-			p.unchanged,
-			p.failed,
-			p.blocked,
-			p.pending,
-		];
+		const cells = isUndo
+			? [p.total, p.deleted, p.restored, p.failed, p.pending]
+			: [
+					p.total,
+					p.checkpointDone,
+					p.created,
+					p.existed,
+					p.updated,
+					p.unchanged,
+					p.failed,
+					p.blocked,
+					p.pending,
+				];
 		lines.push(
 			`  ${pass.padEnd(12)}${cells.map((n, i) => String(n).padStart(columns[i]!.length + 2)).join("")}`,
 		);
 	}
-	for (const pass of PASSES) {
+	for (const pass of isUndo ? [] : PASSES) {
 		const p = summary.passes[pass];
 		if (p.gone > 0)
 			lines.push(
@@ -165,10 +161,11 @@ export function summaryText(
 	return `${lines.join("\n")}\n`;
 }
 
-function outcomeText(summary: ImportSummary): string {
+function outcomeText(summary: ImportSummary, isUndo: boolean): string {
 	const failed = PASSES.reduce((n, p) => n + summary.passes[p].failed + summary.passes[p].blocked, 0);
 	switch (summary.outcome) {
 		case "completed":
+			if (isUndo) return failed === 0 ? "taken back" : `finished, ${failed} records could not be taken back`;
 			return failed === 0 ? "every record is in Pivotal" : `finished, ${failed} records not imported`;
 		case "interrupted":
 		case "auth-failed":

@@ -158,6 +158,35 @@ export class Ledger {
 		return true;
 	}
 
+	/** Undo deleted it (or found it deleted already): a later import creates it anew. */
+	removed(pass: PassName, record: SourceRecord, copy: PivotalCopy, attempts: number): boolean {
+		if (!this.save(pass, record.key, { s: "removed", why: "undone", id: copy.id, g: (copy.g ?? 0) + 1 }))
+			return false;
+		this.#failures.delete(`${pass}:${record.key}`);
+		this.count("deleted", pass);
+		this.#emit({
+			type: "record-done",
+			at: this.#now(),
+			pass,
+			key: record.key,
+			outcome: "deleted",
+			id: copy.id,
+			attempts,
+		});
+		return true;
+	}
+
+	/**
+	 * Something the screen and the failures CSV should show that is not a failure of the record:
+	 * a field undo left alone because it was edited in Pivotal since.
+	 */
+	note(pass: PassName, record: SourceRecord, failure: Failure): void {
+		this.#failures.set(
+			`${pass}:${record.key}`,
+			detail(pass, record.key, record.line, failure, 0, record.columns),
+		);
+	}
+
 	blocked(
 		pass: PassName,
 		record: SourceRecord,
