@@ -66,6 +66,7 @@ const STOPPED: Verdict = { kind: "aborted" };
 
 export class Requester {
 	readonly #deps: RequesterDeps;
+	#turn = 0;
 
 	constructor(deps: RequesterDeps) {
 		this.#deps = deps;
@@ -164,9 +165,14 @@ export class Requester {
 		const lanes = preferred?.isAlive ? [preferred] : this.#deps.lanes.filter((lane) => lane.isAlive);
 		if (lanes.length === 0 || signal.aborted) return undefined;
 		// Most of the time a slot is free: take it without a trip through the microtask queue.
-		for (const lane of lanes) {
+		// Keys take turns, so each one's window is spent and a refused key shows at once.
+		for (let i = 0; i < lanes.length; i++) {
+			const lane = lanes[(this.#turn + i) % lanes.length]!;
 			const permit = lane.governor.tryAcquire();
-			if (permit) return { lane, permit };
+			if (permit) {
+				this.#turn = (this.#turn + i + 1) % lanes.length;
+				return { lane, permit };
+			}
 		}
 		if (lanes.length === 1) {
 			const lane = lanes[0]!;
