@@ -1,4 +1,4 @@
-import type { RateLimit } from "./types.js";
+import type { RateLimit } from "./rate-limit-info.js";
 
 /** A non-2xx answer, with the error envelope `{error:{type, code, message, field?}}` parsed. */
 export class ApiError extends Error {

@@ -4,15 +4,9 @@
  */
 
 import type { NetworkFailure } from "./errors.js";
+import type { RateLimit } from "./rate-limit-info.js";
 
-export interface RateLimit {
-	/** `X-RateLimit-Limit`: requests allowed in the window. */
-	readonly limit: number;
-	/** `X-RateLimit-Remaining`. */
-	readonly remaining: number;
-	/** `X-RateLimit-Reset` converted to this machine's clock (ms since epoch), corrected for skew with the `Date` header. */
-	readonly resetAtMs: number;
-}
+export type { RateLimit };
 
 export interface Me {
 	readonly object: "me";

@@ -1,6 +1,6 @@
 /**
  * Public surface of the local Pivotal API simulator: a faithful loopback stand-in for
- * `https://my.pivotal.app/api/v1` (see /work/shared/pivotal-api.md and its §12 assumptions),
+ * `https://my.pivotal.app/api/v1` (see the API reference in shared/pivotal-api.md and its §12 assumptions),
  * with an injectable clock, a seeded PRNG, random and scripted faults, and an admin surface
  * under `/_admin` (documented in admin-handler.ts).
  */

@@ -1,5 +1,5 @@
 import type { IdFactory } from "./ids.js";
-import { DEFAULT_KEY_PATTERN, type SimKeySpec } from "./options.js";
+import { DEFAULT_KEY_PATTERN, type SimKeySpec } from "./key-spec.js";
 import { SimError } from "./sim-error.js";
 
 export interface ApiKeyRecord {

@@ -1,19 +1,9 @@
 import type { FaultConfig } from "./fault-config.js";
+import { DEFAULT_KEY_PATTERN, type SimKeySpec } from "./key-spec.js";
 import type { ScriptedFault } from "./scripted-faults.js";
 import type { SimSnapshot } from "./snapshot.js";
 
 /** One accepted key in an explicit allow-list. */
-export interface SimKeySpec {
-	/** The secret, e.g. `pivotal_test_ci_0001`. */
-	readonly key: string;
-	/** Display name (`/me` api_key.name, audit actor). @default derived from the key */
-	readonly name?: string;
-	/** Requests per window for this key. @default from the key's tier (rateLimit, testRateLimit or paidRateLimit) */
-	readonly rateLimit?: number;
-	/** `rate_limit_tier` reported by `/me`. @default "standard", "test" or "paid" */
-	readonly tier?: string;
-}
-
 export interface SimulatorOptions {
 	/** Interface to bind. @default "127.0.0.1" */
 	readonly host?: string;
@@ -57,5 +47,4 @@ export interface SimulatorOptions {
 	readonly maxBodyBytes?: number;
 }
 
-/** Default key pattern when no allow-list is given. */
-export const DEFAULT_KEY_PATTERN = /^pivotal_(test_)?[A-Za-z0-9_]{6,}$/;
+export { DEFAULT_KEY_PATTERN, type SimKeySpec };

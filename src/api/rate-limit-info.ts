@@ -1,0 +1,10 @@
+/** The rate-limit facts of one response; a leaf module, so errors and types need not import each other. */
+
+export interface RateLimit {
+	/** `X-RateLimit-Limit`: requests allowed in the window. */
+	readonly limit: number;
+	/** `X-RateLimit-Remaining`. */
+	readonly remaining: number;
+	/** `X-RateLimit-Reset` converted to this machine's clock (ms since epoch), corrected for skew with the `Date` header. */
+	readonly resetAtMs: number;
+}
