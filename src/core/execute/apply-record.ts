@@ -5,7 +5,7 @@
  */
 
 import { ApiError } from "../../api/errors.js";
-import type { ApiOk, Contact, Customer, Onboarding, PivotalClient, PivotalRecord } from "../../api/types.js";
+import type { Contact, Customer, Onboarding, PivotalRecord } from "../../api/types.js";
 import type { PassName, PivotalCopy, Revision, SourceRecord } from "../../model/records.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
@@ -22,8 +22,10 @@ import {
 } from "../plan/field-diff.js";
 import { bodyHash, type Operation } from "../plan/planner.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
-import { type ChildDirectory, type CustomerDirectory, carriesFields } from "./existing-records.js";
+import type { ChildDirectory, CustomerDirectory } from "./existing-records.js";
+import { ExistingFinder } from "./find-existing.js";
 import type { Failure, Ledger } from "./ledger.js";
+import { addRevision, createCall, failureOf, isGuarded } from "./record-requests.js";
 import type { Lane, Requester, SendResult } from "./requester.js";
 
 export interface ApplyContext {
@@ -53,8 +55,11 @@ export class RecordApplier {
 	// The key each record went out with: a retry of an in-doubt record goes through it again.
 	readonly #laneOf = new Map<string, Lane>();
 
+	readonly #finder: ExistingFinder;
+
 	constructor(ctx: ApplyContext) {
 		this.#ctx = ctx;
+		this.#finder = new ExistingFinder(ctx);
 	}
 
 	async apply(record: SourceRecord, op: Work, parent: PivotalCopy | undefined): Promise<void> {
@@ -81,7 +86,7 @@ export class RecordApplier {
 		// A previous run may have created it and the server may have forgotten the key since:
 		// records no uniqueness rule guards are looked up first.
 		if (isInDoubt && !this.#sentHere.has(id) && !isGuarded(record)) {
-			const found = await this.#lookUp(record, parent);
+			const found = await this.#finder.lookUp(record, parent);
 			if (found === null) return;
 			if (found !== undefined) {
 				this.#ctx.notice(
@@ -131,7 +136,7 @@ export class RecordApplier {
 			return;
 		}
 		if (result.error instanceof ApiError && result.error.status === 409) {
-			const existing = await this.#onConflict(record, result.error, parent);
+			const existing = await this.#finder.onConflict(record, result.error, parent);
 			if (existing === null) return;
 			if (existing !== undefined) return this.#adopt(record, existing, result.attempts);
 		}
@@ -140,40 +145,6 @@ export class RecordApplier {
 			...(generation ? { g: generation } : {}),
 		});
 	}
-
-	/**
-	 * A 409 that says the record is already there: the customer's slug, the contact's e-mail.
-	 * Resolves that record, undefined for another conflict, null when the run is over.
-	 */
-	async #onConflict(
-		record: SourceRecord,
-		error: ApiError,
-		parent: PivotalCopy | undefined,
-	): Promise<PivotalRecord | undefined | null> {
-		try {
-			if (record.pass === "contacts" && error.code === "email_taken" && parent) {
-				return await this.#findContact(record, parent.id);
-			}
-			if (record.pass !== "customers" || error.code !== "slug_taken") return undefined;
-			const slug = record.body.slug;
-			if (typeof slug !== "string") return undefined;
-			const directory = this.#ctx.customers;
-			await directory.load();
-			if (directory.bySlug(slug) === undefined) {
-				directory.invalidate();
-				await directory.load();
-			}
-			const found = directory.bySlug(slug);
-			if (found) directory.claim(found.id);
-			return found;
-		} catch (lookupError) {
-			if (this.#ctx.isOver()) return null;
-			this.#ctx.notice("warn", `could not look up ${record.pass} ${record.key}: ${messageOf(lookupError)}`);
-			return undefined;
-		}
-	}
-
-	// ── match and adopt ──────────────────────────────────────────────────────
 
 	async #match(
 		record: SourceRecord,
@@ -187,49 +158,11 @@ export class RecordApplier {
 			if (!result.ok && this.#ctx.isOver()) return;
 			found = result.ok ? result.value.data : undefined;
 		} else {
-			found = await this.#lookUp(record, parent);
+			found = await this.#finder.lookUp(record, parent);
 		}
 		if (found === null) return;
 		if (found === undefined) return this.#create(record, generation, false, parent);
 		return this.#adopt(record, found, 0, id !== undefined);
-	}
-
-	/** The Pivotal record a source row stands for; null when the run is over. */
-	async #lookUp(
-		record: SourceRecord,
-		parent: PivotalCopy | undefined,
-	): Promise<PivotalRecord | undefined | null> {
-		try {
-			switch (record.pass) {
-				case "customers": {
-					await this.#ctx.customers.load();
-					const found = this.#ctx.customers.find(record.key, record.body);
-					if (found) this.#ctx.customers.claim(found.id);
-					return found;
-				}
-				case "contacts":
-					return parent ? await this.#findContact(record, parent.id) : undefined;
-				case "onboardings": {
-					if (!parent) return undefined;
-					const name = record.body.name;
-					return await this.#ctx.onboardings.find(parent.id, (o) =>
-						typeof name === "string" ? o.name === name : carriesFields(o, record.body),
-					);
-				}
-			}
-		} catch (error) {
-			if (this.#ctx.isOver()) return null;
-			this.#ctx.notice(
-				"warn",
-				`could not look up ${record.pass} ${record.key} before sending it: ${messageOf(error)}`,
-			);
-			return undefined;
-		}
-	}
-
-	#findContact(record: SourceRecord, parentId: string): Promise<Contact | undefined> {
-		const email = String(record.body.email ?? "").toLowerCase();
-		return this.#ctx.contacts.find(parentId, (c) => String(c.email).toLowerCase() === email);
 	}
 
 	/** Found in Pivotal: compared field by field with the file, and updated where they differ. */
@@ -365,75 +298,4 @@ export class RecordApplier {
 			this.#ctx.trip("circuit-open", message);
 		}
 	}
-}
-
-function createCall(
-	client: PivotalClient,
-	pass: PassName,
-	parentId: string | undefined,
-	text: string,
-	key: string,
-): Promise<ApiOk<PivotalRecord>> {
-	switch (pass) {
-		case "customers":
-			return client.createCustomer(text, key);
-		case "contacts":
-			return client.createContact(parentId ?? "", text, key);
-		case "onboardings":
-			return client.createOnboarding(text, key);
-	}
-}
-
-/**
- * Does a uniqueness rule answer a second create of this record (customer slug, contact
- * e-mail)? If so, a resume may simply send it again; otherwise it must be looked up first.
- */
-export function isGuarded(record: SourceRecord): boolean {
-	if (record.pass === "contacts") return true;
-	if (record.pass === "customers") return typeof record.body.slug === "string";
-	return false;
-}
-
-/** One revision per run: a resumed run's second update of a field keeps the first `before`. */
-function addRevision(history: readonly Revision[] | undefined, revision: Revision): readonly Revision[] {
-	const last = history?.[history.length - 1];
-	if (!history || !last) return [revision];
-	if (last.run !== revision.run) return [...history, revision];
-	return [
-		...history.slice(0, -1),
-		{
-			run: revision.run,
-			before: withValues(revision.before, last.before),
-			after: withValues(last.after, revision.after),
-		},
-	];
-}
-
-function failureOf(error: unknown, attempts: number, retryable: boolean): Failure {
-	if (error instanceof ApiError) {
-		return {
-			status: error.status,
-			code: error.code,
-			message:
-				retryable && error.status >= 500
-					? `gave up after ${attempts} attempts: ${error.message}`
-					: error.message,
-			field: error.field,
-			retryable,
-			response: error.responseBody,
-		};
-	}
-	if (error instanceof Error && "reason" in error && typeof error.reason === "string") {
-		return {
-			status: null,
-			code: `network_${error.reason}`,
-			message: `gave up after ${attempts} attempts: ${error.message}`,
-			retryable: true,
-		};
-	}
-	return { status: null, code: "unexpected_error", message: messageOf(error), retryable: true };
-}
-
-function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
 }

@@ -1,0 +1,91 @@
+/**
+ * Finding the Pivotal record a source row stands for, before a create (first sync, in-doubt
+ * sends) or after one a uniqueness rule refused (`slug_taken`, `email_taken`).
+ */
+
+import type { ApiError } from "../../api/errors.js";
+import type { Contact, PivotalRecord } from "../../api/types.js";
+import type { PivotalCopy, SourceRecord } from "../../model/records.js";
+import type { ApplyContext } from "./apply-record.js";
+import { carriesFields } from "./existing-records.js";
+import { messageOf } from "./record-requests.js";
+
+export class ExistingFinder {
+	readonly #ctx: ApplyContext;
+
+	constructor(ctx: ApplyContext) {
+		this.#ctx = ctx;
+	}
+
+	/**
+	 * A 409 that says the record is already there: the customer's slug, the contact's e-mail.
+	 * Resolves that record, undefined for another conflict, null when the run is over.
+	 */
+	async onConflict(
+		record: SourceRecord,
+		error: ApiError,
+		parent: PivotalCopy | undefined,
+	): Promise<PivotalRecord | undefined | null> {
+		try {
+			if (record.pass === "contacts" && error.code === "email_taken" && parent) {
+				return await this.#findContact(record, parent.id);
+			}
+			if (record.pass !== "customers" || error.code !== "slug_taken") return undefined;
+			const slug = record.body.slug;
+			if (typeof slug !== "string") return undefined;
+			const directory = this.#ctx.customers;
+			await directory.load();
+			if (directory.bySlug(slug) === undefined) {
+				directory.invalidate();
+				await directory.load();
+			}
+			const found = directory.bySlug(slug);
+			if (found) directory.claim(found.id);
+			return found;
+		} catch (lookupError) {
+			if (this.#ctx.isOver()) return null;
+			this.#ctx.notice("warn", `could not look up ${record.pass} ${record.key}: ${messageOf(lookupError)}`);
+			return undefined;
+		}
+	}
+
+	// ── match and adopt ──────────────────────────────────────────────────────
+
+	/** The Pivotal record a source row stands for; null when the run is over. */
+	async lookUp(
+		record: SourceRecord,
+		parent: PivotalCopy | undefined,
+	): Promise<PivotalRecord | undefined | null> {
+		try {
+			switch (record.pass) {
+				case "customers": {
+					await this.#ctx.customers.load();
+					const found = this.#ctx.customers.find(record.key, record.body);
+					if (found) this.#ctx.customers.claim(found.id);
+					return found;
+				}
+				case "contacts":
+					return parent ? await this.#findContact(record, parent.id) : undefined;
+				case "onboardings": {
+					if (!parent) return undefined;
+					const name = record.body.name;
+					return await this.#ctx.onboardings.find(parent.id, (o) =>
+						typeof name === "string" ? o.name === name : carriesFields(o, record.body),
+					);
+				}
+			}
+		} catch (error) {
+			if (this.#ctx.isOver()) return null;
+			this.#ctx.notice(
+				"warn",
+				`could not look up ${record.pass} ${record.key} before sending it: ${messageOf(error)}`,
+			);
+			return undefined;
+		}
+	}
+
+	#findContact(record: SourceRecord, parentId: string): Promise<Contact | undefined> {
+		const email = String(record.body.email ?? "").toLowerCase();
+		return this.#ctx.contacts.find(parentId, (c) => String(c.email).toLowerCase() === email);
+	}
+}
