@@ -171,13 +171,12 @@ const MATRIX_FILE = join(process.cwd(), "dist", "reliability-matrix.ndjson");
  */
 export async function recordCase(name: string, runs: number, sim: Simulator, files: SourceFiles) {
 	const result = await audit(sim, files);
-	const row: MatrixRow = {
-		case: name,
-		runs,
-		records: result.records,
-		duplicates: result.duplicates,
-		lost: result.lost,
-	};
+	recordRow({ case: name, runs, records: result.records, duplicates: result.duplicates, lost: result.lost });
+	return result;
+}
+
+/** Add a row the caller audited itself (an undo counts what it left behind as lost). */
+export function recordRow(row: MatrixRow): void {
 	rows.push(row);
 	try {
 		mkdirSync(join(process.cwd(), "dist"), { recursive: true });
@@ -185,7 +184,6 @@ export async function recordCase(name: string, runs: number, sim: Simulator, fil
 	} catch {
 		// The table in the test output is enough.
 	}
-	return result;
 }
 
 const rows: MatrixRow[] = [];
