@@ -159,6 +159,15 @@ describe("makePlan", () => {
 		const first = await makePlan({ files, state: undefined, retryFailed: false, recreate: false });
 		expect(first.isFirstSync).toBe(true);
 		expect(first.passes.customers.ops).toMatchObject({ match: 5, create: 0 });
+		// A first run that was interrupted has not finished: its records without state still match.
+		const interrupted = await makePlan({
+			files,
+			state: checkpoint({ customers: stale.slice(0, 1) }, 0),
+			retryFailed: false,
+			recreate: false,
+		});
+		expect(interrupted.isFirstSync).toBe(true);
+		expect(interrupted.passes.customers.ops).toMatchObject({ match: 4, update: 1, create: 0 });
 		const later = await makePlan({
 			files,
 			state: checkpoint({ customers: stale }, 2),
