@@ -55,10 +55,23 @@ describe("walkPages", () => {
 		const queries: ListQuery[] = [];
 		const fetch: PageFetcher<string> = async (query) => {
 			queries.push(query);
+			// A walk that does not stop would never end the test: fail it instead.
+			if (queries.length > 5) throw new Error("the walk did not stop");
 			return { object: "list", data: [query.cursor ?? "first"], has_more: true, next_cursor: "same" };
 		};
 		expect(await all(walkPages(fetch))).toEqual(["first", "same"]);
 		expect(queries).toHaveLength(2);
+	});
+
+	it("stops when has_more is false, whatever the cursor says", async () => {
+		const queries: ListQuery[] = [];
+		const fetch: PageFetcher<string> = async (query) => {
+			queries.push(query);
+			if (queries.length > 5) throw new Error("the walk did not stop");
+			return { object: "list", data: ["x"], has_more: false, next_cursor: `c${queries.length}` };
+		};
+		expect(await all(walkPages(fetch))).toEqual(["x"]);
+		expect(queries).toHaveLength(1);
 	});
 
 	it("stops when has_more comes without a cursor", async () => {
