@@ -128,6 +128,8 @@ export class Requester {
 			switch (verdict.kind) {
 				case "rate-limited":
 					if (subject) this.#waiting(subject, attempts, "retry-after", lane.governor.blockedUntil, "429");
+					// A 429 was never applied: any key with room may carry the retry.
+					if (options.lane === undefined) lane = undefined;
 					continue;
 				case "backoff":
 					counts = { ...counts, transient: counts.transient + 1 };

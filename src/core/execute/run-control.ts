@@ -77,6 +77,8 @@ export class RunControl {
 	/** A fresh stop signal for a retry round after a stopped run. */
 	renew(): void {
 		if (!this.isStopped) return;
+		// A pause set before the stop would hold the new round at the gate with no way to resume it.
+		this.#paused = false;
 		this.#stop = newStopController();
 		this.#armStop();
 	}

@@ -103,7 +103,8 @@ export function touchesMetadata(changes: readonly FieldChange[]): boolean {
 
 /** The values `changes` replaced, keyed as the state's `v` is (metadata keys inside `metadata`). */
 export function beforeValues(changes: readonly FieldChange[]): FieldValues {
-	return valuesOf(changes, (c) => c.before);
+	// A field that had no value is kept as null: JSON would drop an undefined, and undo must know to clear it.
+	return valuesOf(changes, (c) => c.before ?? null);
 }
 
 export function afterValues(changes: readonly FieldChange[]): FieldValues {

@@ -59,6 +59,8 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 	const planOptions = { retryFailed: options.retryFailed, recreate: options.recreate, isFirstSync };
 	const shown = options.examples ?? 5;
 	const passes = {} as Record<PassName, PassPlan>;
+	// Customers this plan leaves out of Pivotal (kept as failed or deleted there): their children are blocked.
+	const missing = new Set<string>();
 	let requests = 0;
 	for (const pass of PASSES) {
 		const file = options.files[pass];
@@ -83,8 +85,9 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 				rows += 1;
 				const current = records?.get(record.key);
 				if (copyOf(current)) inPivotal += 1;
-				const op = planRecord(record, current, parentView(record, state), planOptions);
+				const op = planRecord(record, current, parentView(record, state, missing), planOptions);
 				ops[op.kind] += 1;
+				if (pass === "customers" && (op.kind === "kept" || op.kind === "blocked")) missing.add(record.key);
 				if (op.kind === "kept" && op.reason === "gone") gone += 1;
 				options.onOperation?.(record, op);
 				if (op.kind === "create" || op.kind === "match" || op.kind === "update") requests += 1;
@@ -116,13 +119,17 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 	return { passes, requests, isFirstSync };
 }
 
-function parentView(record: SourceRecord, state: CheckpointData | undefined): ParentView | undefined {
+/** A child's customer as the plan leaves it: in Pivotal, to be made by this plan, or missing. */
+function parentView(
+	record: SourceRecord,
+	state: CheckpointData | undefined,
+	missing: ReadonlySet<string>,
+): ParentView | undefined {
 	if (record.pass === "customers") return undefined;
-	const parent = record.parentKey === undefined ? undefined : state?.records.customers.get(record.parentKey);
-	const copy = copyOf(parent);
-	if (copy) return { kind: "ready", copy };
-	if (parent?.s === "failed" && !parent.retryable) return { kind: "missing" };
-	return { kind: "planned" };
+	const key = record.parentKey ?? "";
+	if (missing.has(key)) return { kind: "missing" };
+	const copy = copyOf(state?.records.customers.get(key));
+	return copy ? { kind: "ready", copy } : { kind: "planned" };
 }
 
 function enteredPhase(record: SourceRecord, op: Operation): string | undefined {

@@ -42,7 +42,7 @@ export function restoreFields(
 		const verdict = judge(serverMeta[key], afterMeta[key], beforeMeta[key]);
 		if (verdict === "restore") {
 			// A key the import added goes away again; PATCH replaces metadata whole, so the rest is sent along.
-			if (beforeMeta[key] === undefined) delete metadata[key];
+			if (beforeMeta[key] === undefined || beforeMeta[key] === null) delete metadata[key];
 			else metadata[key] = beforeMeta[key];
 			isMetadataChanged = true;
 			restored.push(`metadata.${key}`);

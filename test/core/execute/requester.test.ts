@@ -160,7 +160,7 @@ describe("Requester and 429", () => {
 describe("Requester and 429 with several keys", () => {
 	// A 429 was not applied (pivotal-api: "429 means no"), so nothing ties the retry to the key
 	// that got it; today the request waits out that key's Retry-After while the other key idles.
-	it.fails("sends a request refused with 429 through another key that has room", async () => {
+	it("sends a request refused with 429 through another key that has room", async () => {
 		const h = harness([[api(429, "rate_limited", 5000)], ["ok"]]);
 		const sending = h.requester.send(create, { subject });
 		expect(await settled(sending)).toMatchObject({ ok: true, attempts: 2, lane: h.lanes[1] });

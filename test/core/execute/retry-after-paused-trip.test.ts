@@ -15,7 +15,7 @@ describe("a retry round after the circuit opened during a pause", () => {
 	// screen's "retry" then starts a round that shows "running" while every request waits at
 	// the pause gate, and `p` cannot resume it (pause() returns early: already paused).
 	// Fails until RunControl.renew (or ImportRun's retry round) clears the pause: drop `.fails` then.
-	it.fails("is not paused", async () => {
+	it("is not paused", async () => {
 		const { sim, files, dir } = await prepared(
 			{ rateLimit: 100_000, faults: { latencyMinMs: 30, latencyMaxMs: 40 } },
 			{ customers: 40, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },

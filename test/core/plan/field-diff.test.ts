@@ -205,8 +205,9 @@ describe("beforeValues, afterValues and withValues", () => {
 		{ field: "metadata.region", before: undefined, after: "eu" },
 	];
 
-	it("key the values as the state's v is", () => {
-		expect(beforeValues(changes)).toEqual({ plan: "free", metadata: { tier: "silver", region: undefined } });
+	it("key the values as the state's v is (a value that was not there is null, which survives JSON)", () => {
+		expect(beforeValues(changes)).toEqual({ plan: "free", metadata: { tier: "silver", region: null } });
+		expect(JSON.parse(JSON.stringify(beforeValues(changes))).metadata).toHaveProperty("region", null);
 		expect(afterValues(changes)).toEqual({ plan: "pro", metadata: { tier: "gold", region: "eu" } });
 	});
 
@@ -225,6 +226,6 @@ describe("beforeValues, afterValues and withValues", () => {
 		const known = { name: "Acme", plan: "free", metadata: { external_id: "crm-1", tier: "silver" } };
 		const updated = withValues(known, afterValues(changes));
 		const undone = withValues(updated, beforeValues(changes));
-		expect(undone).toEqual({ ...known, metadata: { ...known.metadata, region: undefined } });
+		expect(undone).toEqual({ ...known, metadata: { ...known.metadata, region: null } });
 	});
 });

@@ -207,7 +207,7 @@ describe("makePlan", () => {
 		// With --retry-failed the plan sends the customer again, and the run creates its children
 		// once it is in; the plan still counts them blocked (make-plan's parentView looks at the
 		// failure's `retryable`, not at what the plan does with the customer).
-		it.fails("are planned when --retry-failed sends it again, as the run does", async () => {
+		it("are planned when --retry-failed sends it again, as the run does", async () => {
 			const { files, state } = prepare();
 			const plan = await makePlan({ files, state, retryFailed: true, recreate: false });
 			expect(plan.passes.customers.ops).toMatchObject({ create: 5, kept: 0 });
@@ -217,7 +217,7 @@ describe("makePlan", () => {
 
 	// The run treats the children of a customer kept as deleted in Pivotal as blocked (its
 	// parent has no copy: "missing"); the plan shows them as unchanged or created.
-	it.fails("blocks the children of a customer deleted in Pivotal, as the run does", async () => {
+	it("blocks the children of a customer deleted in Pivotal, as the run does", async () => {
 		const files = writeFiles({
 			customers: CUSTOMERS,
 			contacts: ["customer_external_id,name,email", "c4,Dan,dan@delta.io", ""].join("\n"),

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { restoreFields } from "../../../src/core/undo/restore-fields.js";
+import { planUndo } from "../../../src/core/undo/undo-plan.js";
+import type { PassName, RecordState } from "../../../src/model/records.js";
+
+describe("restoreFields: what undo may put back", () => {
+	const before = { name: "Acme", title: null, metadata: { tier: "silver", region: null } };
+	const after = { name: "Acme Inc", title: "CTO", metadata: { tier: "gold", region: "eu" } };
+
+	it("puts back what still holds the import's value; an empty field is cleared with null", () => {
+		const server = {
+			name: "Acme Inc",
+			title: "CTO",
+			metadata: { tier: "gold", region: "eu", owner: "sales" },
+		};
+		expect(restoreFields(before, after, server)).toEqual({
+			patch: { name: "Acme", title: null, metadata: { tier: "silver", owner: "sales" } },
+			restored: ["name", "title", "metadata.tier", "metadata.region"],
+			kept: [],
+		});
+	});
+
+	it("keeps a field edited in Pivotal since, and sends nothing for one already back", () => {
+		const server = { name: "Acme Renamed", title: null, metadata: { tier: "silver", region: "eu" } };
+		const decision = restoreFields(before, after, server);
+		expect(decision.kept).toEqual(["name"]);
+		expect(decision.restored).toEqual(["metadata.region"]);
+		expect(decision.patch).toEqual({ metadata: { tier: "silver" } });
+	});
+
+	it("sends nothing when everything is back already (an undo killed after its PATCH)", () => {
+		const server = { name: "Acme", metadata: { tier: "silver" } };
+		expect(restoreFields(before, after, server)).toEqual({ patch: undefined, restored: [], kept: [] });
+	});
+});
+
+describe("planUndo", () => {
+	const states: Record<PassName, [string, RecordState][]> = {
+		customers: [
+			["c1", { s: "done", attempts: 1, id: "cus_1", outcome: "created", c: 1 }],
+			[
+				"c2",
+				{
+					s: "done",
+					attempts: 1,
+					id: "cus_2",
+					outcome: "existed",
+					ch: [{ run: 2, before: { name: "B" }, after: { name: "B2" } }],
+				},
+			],
+			["c3", { s: "done", attempts: 1, id: "cus_3", outcome: "created", c: 2 }],
+			["c4", { s: "removed", why: "undone", id: "cus_4", g: 1 }],
+		],
+		contacts: [["c1/a", { s: "done", attempts: 1, id: "con_1", outcome: "created", c: 1 }]],
+		onboardings: [],
+	};
+	const entries = (pass: PassName) => states[pass];
+
+	it("takes back the most recent run by default: its creates deleted, its updates restored, adopted never deleted", () => {
+		const plan = planUndo(entries, { kind: "last" });
+		expect(plan.runs).toEqual([2]);
+		expect(plan.operations.customers.map((op) => `${op.kind} ${op.key}`)).toEqual([
+			"restore c2",
+			"delete c3",
+		]);
+		expect(plan.operations.contacts).toEqual([]);
+	});
+
+	it("--all takes back every run", () => {
+		const plan = planUndo(entries, { kind: "all" });
+		expect(plan.runs).toEqual([1, 2]);
+		expect(plan.counts).toEqual({
+			customers: { delete: 2, restore: 1 },
+			contacts: { delete: 1, restore: 0 },
+			onboardings: { delete: 0, restore: 0 },
+		});
+	});
+});
