@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: measures the issue's rows side by side in one run and prints one table of
  * ratios with each target beside its figure. A script, not a test: nothing here is asserted.
+ * Rows b, c and e are paired (paired.ts): at least five rounds, each running both sides back to
+ * back, and the figure is the median of the per-round ratios with min–max beside it.
  *
  *   node dist/test/bench/run.js          every row
  *   node dist/test/bench/run.js a c      only rows a and c
@@ -50,7 +52,12 @@ async function main(argv: readonly string[]): Promise<number> {
 	} finally {
 		rmSync(tmp, { recursive: true, force: true });
 	}
-	process.stdout.write(`Machine: ${machineLine()}\n\n${formatTable(lines)}\n\n`);
+	process.stdout.write(`Machine: ${machineLine()}\n`);
+	process.stdout.write(
+		`Command: node dist/test/bench/run.js${argv.length > 0 ? ` ${selected.join(" ")}` : ""}\n\n`,
+	);
+	process.stdout.write(`${formatTable(lines)}\n\n`);
+	process.stdout.write("Paired figures read median (min–max) of the per-round ratios.\n\n");
 	for (const note of notes) process.stdout.write(`- ${note}\n`);
 	process.stdout.write(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.\n`);
 	// A row short of its target is a finding for the table, not a failure of the script.
