@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { generateDataset } from "../support/generate.js";
+import { tempDir } from "../support/temp-dirs.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/pivotal-tui.js");
@@ -64,8 +64,8 @@ function launch(): void {
 beforeAll(async () => {
 	if (!existsSync(join(ROOT, "dist/src/cli/main.js")))
 		throw new Error("Build first: npx tsc -p . (npm test does).");
-	folder = mkdtempSync(join(tmpdir(), "pivotal-tui-e2e-"));
-	home = mkdtempSync(join(tmpdir(), "pivotal-tui-e2e-home-"));
+	folder = tempDir("pivotal-tui-e2e-");
+	home = tempDir("pivotal-tui-e2e-home-");
 	await generateDataset({
 		dir: folder,
 		customers: 80,

@@ -1,15 +1,14 @@
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { keyFingerprint } from "../../src/api/key.js";
 import { createMemorySettings, createSettings } from "../../src/config/settings.js";
+import { tempDir } from "../support/temp-dirs.js";
 
 const KEY = "pivotal_live_SettingsTest0000zz99";
 
 describe("settings (conf)", () => {
 	it("keeps a saved key only on request, in a file only its owner can read, and forgets it", () => {
-		const cwd = mkdtempSync(join(tmpdir(), "pivotal-tui-settings-"));
+		const cwd = tempDir("pivotal-tui-settings-");
 		const settings = createSettings({ cwd });
 		settings.setLastFolder("/data/import");
 		expect(settings.savedKeys()).toEqual([]);
@@ -30,7 +29,7 @@ describe("settings (conf)", () => {
 	});
 
 	it("remembers concurrency per key fingerprint and the run each key was used for", () => {
-		const cwd = mkdtempSync(join(tmpdir(), "pivotal-tui-settings-"));
+		const cwd = tempDir("pivotal-tui-settings-");
 		const settings = createSettings({ cwd });
 		const fp = keyFingerprint(KEY);
 		settings.setConcurrency(fp, 7);
