@@ -17,6 +17,7 @@ import { checkpointRow } from "./checkpoint-scaling.js";
 import { overheadRow } from "./overhead.js";
 import { pacingRow } from "./pacing.js";
 import { parseRow } from "./parse-memory.js";
+import { refreshRow } from "./refresh.js";
 import { cpuStallMicros, formatTable, machineLine, type RowReport, type TableLine } from "./table.js";
 import { tuiRow } from "./tui-cost.js";
 
@@ -26,6 +27,7 @@ const ROWS: Record<string, { readonly title: string; readonly run: (tmp: string)
 	c: { title: "checkpoint scaling", run: checkpointRow },
 	d: { title: "memory and parse speed", run: parseRow },
 	e: { title: "TUI cost", run: tuiRow },
+	f: { title: "refresh of 1 % changed", run: refreshRow },
 };
 
 async function main(argv: readonly string[]): Promise<number> {
