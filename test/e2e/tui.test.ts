@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
@@ -16,6 +16,7 @@ const WINDOW_MS = 2_000;
 let sim: Simulator;
 let folder: string;
 let home: string;
+let socketPath: string | undefined;
 
 function tmux(...args: string[]): string {
 	return execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
@@ -88,6 +89,7 @@ beforeAll(async () => {
 		})),
 	});
 	tmux("new-session", "-d", "-x", "120", "-y", "40", "-s", SESSION, "sleep 600");
+	socketPath = tmux("display-message", "-p", "#{socket_path}").trim();
 });
 
 afterAll(async () => {
@@ -96,6 +98,8 @@ afterAll(async () => {
 	} catch {
 		// Already gone.
 	}
+	// A killed tmux server leaves its socket file behind.
+	if (socketPath) rmSync(socketPath, { force: true });
 	await sim?.close();
 });
 
