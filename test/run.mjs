@@ -1,7 +1,9 @@
 // Runs the whole suite and closes with the plain count line `N passed, N failed`, so a run
-// that executes no test is visible. Exit code is vitest's.
+// that executes no test is visible. Exit code is vitest's, or 1 when the tests left temporary
+// folders behind.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const out = join("dist", "vitest-results.json");
@@ -18,7 +20,15 @@ const args = [
 	`--outputFile.json=${out}`,
 	...process.argv.slice(2),
 ];
-const run = spawnSync("npx", args, { stdio: "inherit" });
+// The run gets a temp dir of its own, inherited by every worker and every process a test
+// spawns: what is left in it afterwards was left by the tests, whatever else runs on the machine.
+const tmp = mkdtempSync(join(tmpdir(), "pivotal-tui-test-run-"));
+const run = spawnSync("npx", args, {
+	stdio: "inherit",
+	env: { ...process.env, TMPDIR: tmp, TMP: tmp, TEMP: tmp },
+});
+const left = readdirSync(tmp);
+rmSync(tmp, { recursive: true, force: true });
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -30,5 +40,10 @@ try {
 } catch {
 	failed = Math.max(failed, 1);
 }
+if (left.length > 0) {
+	console.log(
+		`The tests left ${left.length} temporary folders (${left.slice(0, 8).join(", ")}${left.length > 8 ? ", …" : ""}); make them with tempDir from test/support/temp-dirs.ts, which removes them.`,
+	);
+}
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(run.status ?? 1);
+process.exit(run.status === 0 && left.length > 0 ? 1 : (run.status ?? 1));

@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: measures the issue's rows side by side in one run and prints one table of
  * ratios with each target beside its figure. A script, not a test: nothing here is asserted.
+ * Rows b, c and e are paired (paired.ts): at least five rounds, each running both sides back to
+ * back, and the figure is the median of the per-round ratios with min–max beside it.
  *
  *   node dist/test/bench/run.js          every row
  *   node dist/test/bench/run.js a c      only rows a and c
@@ -15,7 +17,8 @@ import { checkpointRow } from "./checkpoint-scaling.js";
 import { overheadRow } from "./overhead.js";
 import { pacingRow } from "./pacing.js";
 import { parseRow } from "./parse-memory.js";
-import { formatTable, machineLine, type RowReport, type TableLine } from "./table.js";
+import { refreshRow } from "./refresh.js";
+import { cpuStallMicros, formatTable, machineLine, type RowReport, type TableLine } from "./table.js";
 import { tuiRow } from "./tui-cost.js";
 
 const ROWS: Record<string, { readonly title: string; readonly run: (tmp: string) => Promise<RowReport> }> = {
@@ -24,6 +27,7 @@ const ROWS: Record<string, { readonly title: string; readonly run: (tmp: string)
 	c: { title: "checkpoint scaling", run: checkpointRow },
 	d: { title: "memory and parse speed", run: parseRow },
 	e: { title: "TUI cost", run: tuiRow },
+	f: { title: "refresh of 1 % changed", run: refreshRow },
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -37,6 +41,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	const lines: TableLine[] = [];
 	const notes: string[] = [];
 	const started = performance.now();
+	const stallBefore = cpuStallMicros();
 	try {
 		for (const row of selected) {
 			const spec = ROWS[row]!;
@@ -50,9 +55,22 @@ async function main(argv: readonly string[]): Promise<number> {
 	} finally {
 		rmSync(tmp, { recursive: true, force: true });
 	}
-	process.stdout.write(`Machine: ${machineLine()}\n\n${formatTable(lines)}\n\n`);
+	const elapsedMs = performance.now() - started;
+	const stallAfter = cpuStallMicros();
+	process.stdout.write(`Machine: ${machineLine()}\n`);
+	if (stallBefore !== undefined && stallAfter !== undefined) {
+		const share = (stallAfter - stallBefore) / 1000 / elapsedMs;
+		process.stdout.write(
+			`CPU pressure: some runnable task waited for a core ${(share * 100).toFixed(0)} % of the run (Linux PSI, the bench's own processes included)\n`,
+		);
+	}
+	process.stdout.write(
+		`Command: node dist/test/bench/run.js${argv.length > 0 ? ` ${selected.join(" ")}` : ""}\n\n`,
+	);
+	process.stdout.write(`${formatTable(lines)}\n\n`);
+	process.stdout.write("Paired figures read median (min–max) of the per-round ratios.\n\n");
 	for (const note of notes) process.stdout.write(`- ${note}\n`);
-	process.stdout.write(`\nTotal ${((performance.now() - started) / 1000).toFixed(0)} s.\n`);
+	process.stdout.write(`\nTotal ${(elapsedMs / 1000).toFixed(0)} s.\n`);
 	// A row short of its target is a finding for the table, not a failure of the script.
 	return 0;
 }

@@ -34,6 +34,20 @@ export function machineLine(): string {
 	return `${model ?? cores[0]?.model ?? "unknown CPU"}, ${cores.length} cores, Node ${process.version}, ${process.platform} ${process.arch}`;
 }
 
+/**
+ * Microseconds, since boot, that some runnable task waited for a core (Linux's pressure stall
+ * information); undefined where the kernel does not expose it. Two readings around a run say
+ * how much neighbours competed for the CPU while it was measured.
+ */
+export function cpuStallMicros(): number | undefined {
+	try {
+		const total = /^some .*total=(\d+)/m.exec(readFileSync("/proc/pressure/cpu", "utf8"))?.[1];
+		return total === undefined ? undefined : Number(total);
+	} catch {
+		return undefined;
+	}
+}
+
 /** A Markdown table, so the lead can paste it into the README as it is. */
 export function formatTable(lines: readonly TableLine[]): string {
 	const head = ["row", "measured", "figure", "target", "result"];

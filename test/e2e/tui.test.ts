@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { generateDataset } from "../support/generate.js";
+import { tempDir } from "../support/temp-dirs.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/pivotal-tui.js");
@@ -16,6 +16,7 @@ const WINDOW_MS = 2_000;
 let sim: Simulator;
 let folder: string;
 let home: string;
+let socketPath: string | undefined;
 
 function tmux(...args: string[]): string {
 	return execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
@@ -64,8 +65,8 @@ function launch(): void {
 beforeAll(async () => {
 	if (!existsSync(join(ROOT, "dist/src/cli/main.js")))
 		throw new Error("Build first: npx tsc -p . (npm test does).");
-	folder = mkdtempSync(join(tmpdir(), "pivotal-tui-e2e-"));
-	home = mkdtempSync(join(tmpdir(), "pivotal-tui-e2e-home-"));
+	folder = tempDir("pivotal-tui-e2e-");
+	home = tempDir("pivotal-tui-e2e-home-");
 	await generateDataset({
 		dir: folder,
 		customers: 80,
@@ -88,6 +89,7 @@ beforeAll(async () => {
 		})),
 	});
 	tmux("new-session", "-d", "-x", "120", "-y", "40", "-s", SESSION, "sleep 600");
+	socketPath = tmux("display-message", "-p", "#{socket_path}").trim();
 });
 
 afterAll(async () => {
@@ -96,6 +98,8 @@ afterAll(async () => {
 	} catch {
 		// Already gone.
 	}
+	// A killed tmux server leaves its socket file behind.
+	if (socketPath) rmSync(socketPath, { force: true });
 	await sim?.close();
 });
 

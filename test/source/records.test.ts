@@ -1,9 +1,9 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PassName, SourceRecord } from "../../src/model/records.js";
 import { readRecords, SourceFileError, validateSources } from "../../src/source/index.js";
+import { tempDir } from "../support/temp-dirs.js";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures");
 
@@ -14,7 +14,7 @@ async function collect(file: string, pass: PassName): Promise<SourceRecord[]> {
 }
 
 async function tempFile(name: string, content: string | Buffer): Promise<string> {
-	const dir = await mkdtemp(join(tmpdir(), "pivotal-source-"));
+	const dir = tempDir("pivotal-source-");
 	const path = join(dir, name);
 	await writeFile(path, content);
 	return path;

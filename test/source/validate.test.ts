@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatProblem, readRecords, validateSources } from "../../src/source/index.js";
 import { generateDataset } from "../support/generate.js";
+import { tempDir as sharedTempDir } from "../support/temp-dirs.js";
 
 async function tempDir(): Promise<string> {
-	return mkdtemp(join(tmpdir(), "pivotal-validate-"));
+	return sharedTempDir("pivotal-validate-");
 }
 
 async function tempFile(name: string, content: string | Buffer): Promise<string> {

@@ -1,6 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach } from "vitest";
 import { createClient } from "../../src/api/client.js";
 import { keyFingerprint } from "../../src/api/key.js";
@@ -9,12 +6,11 @@ import type { ImportEvent } from "../../src/core/events.js";
 import type { ImportPlan, ImportRun, SourceFiles } from "../../src/core/run-types.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/sim/index.js";
 import { type GenerateOptions, generateDataset } from "./generate.js";
+import { tempDir } from "./temp-dirs.js";
+
+export { tempDir };
 
 export const TEST_KEY = "pivotal_live_Kx81TESTkey0000a1b2";
-
-export function tempDir(prefix = "pivotal-tui-"): string {
-	return mkdtempSync(join(tmpdir(), prefix));
-}
 
 /**
  * `prepared(...)` like `setup`, with every simulator it starts closed after each test. Call it
@@ -32,7 +28,7 @@ export function simulatorsPerTest(): (...args: Parameters<typeof setup>) => Retu
 	};
 }
 
-/** A simulator and a dataset in a fresh folder. */
+/** A simulator and a dataset in a fresh folder (removed after the test file). */
 export async function setup(
 	sim: SimulatorOptions,
 	data: Omit<GenerateOptions, "dir">,

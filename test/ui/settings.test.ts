@@ -1,21 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { readFileSync, statSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { keyFingerprint } from "../../src/api/key.js";
 import { createMemorySettings, createSettings } from "../../src/config/settings.js";
+import { tempDir } from "../support/temp-dirs.js";
 
 const KEY = "pivotal_live_SettingsTest0000zz99";
 
-const folders: string[] = [];
 function tempFolder(): string {
-	const folder = mkdtempSync(join(tmpdir(), "pivotal-tui-settings-"));
-	folders.push(folder);
-	return folder;
+	return tempDir("pivotal-tui-settings-");
 }
-afterEach(() => {
-	for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
 
 describe("settings (conf)", () => {
 	it("keeps a saved key only on request, in a file only its owner can read, and forgets it", () => {

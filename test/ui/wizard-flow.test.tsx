@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { render } from "ink-testing-library";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +7,7 @@ import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { App, type AppResult } from "../../src/ui/App.js";
 import { nodeServices } from "../../src/ui/services-node.js";
 import { generateDataset } from "../support/generate.js";
+import { tempDir } from "../support/temp-dirs.js";
 import { settle, waitFor, withTheme } from "./helpers.js";
 
 const KEY = "pivotal_live_WizardFlow000000e5f6";
@@ -17,7 +17,7 @@ let sim: Simulator;
 let folder: string;
 
 beforeAll(async () => {
-	folder = mkdtempSync(join(tmpdir(), "pivotal-tui-wizard-"));
+	folder = tempDir("pivotal-tui-wizard-");
 	await generateDataset({
 		dir: folder,
 		customers: 12,
@@ -81,7 +81,7 @@ async function expectThenType(
 
 describe("the wizard against the simulator, with the real engine", () => {
 	it("goes from file picking to the summary and the failures screen; a relaunch offers to resume", async () => {
-		const settingsDir = mkdtempSync(join(tmpdir(), "pivotal-tui-wizard-settings-"));
+		const settingsDir = tempDir("pivotal-tui-wizard-settings-");
 		const app = mount(settingsDir);
 		await expectThenType(app, /customers file[\s\S]*❯ customers\.csv/, "\r");
 		await expectThenType(app, /contacts file \(optional\)[\s\S]*❯ contacts\.csv/, "\r");

@@ -1,13 +1,15 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
-import { join } from "node:path";
 import type { CheckpointHeader } from "../../../src/core/checkpoint/index.js";
 import type { RecordState } from "../../../src/model/records.js";
+import { removeDir, tempDir as sharedTempDir } from "../../support/temp-dirs.js";
 
-/** A fresh directory under the OS temp dir; removed by the returned `cleanup`. */
+/**
+ * A fresh directory under the OS temp dir; removed by the returned `cleanup`, and after the test
+ * file in any case (a test that throws before its cleanup leaves nothing either).
+ */
 export function tempDir(): { readonly dir: string; readonly cleanup: () => void } {
-	const dir = fs.mkdtempSync(join(os.tmpdir(), "pivotal-checkpoint-"));
-	return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+	const dir = sharedTempDir("pivotal-checkpoint-");
+	return { dir, cleanup: () => removeDir(dir) };
 }
 
 export function header(overrides: Partial<CheckpointHeader> = {}): CheckpointHeader {
