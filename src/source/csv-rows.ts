@@ -2,13 +2,17 @@
  * The one place that reads a CSV file: csv-parse over a file stream, with the SHA-256 of the
  * bytes and the UTF-8 check taken from the same chunks, and the physical line where each record
  * starts. Records come out as plain string arrays (the header included, as the first one) so the
- * callers decide what to build per row.
+ * callers decide what to build per row. The encoding and the delimiter are settled from the
+ * first bytes before the stream starts.
  */
 
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
+import { Transform, type TransformCallback } from "node:stream";
 import { CsvError, type Options, parse } from "csv-parse";
+import { type Delimiter, detectDelimiter } from "./delimiter.js";
+import { createDecoding, decodePrefix, type Encoding, sniffEncoding, type TextDecoding } from "./encoding.js";
 import { Utf8Checker } from "./utf8.js";
 
 export interface CsvRow {
@@ -25,12 +29,34 @@ export interface CsvFailure {
 	readonly message: string;
 }
 
+/** A character that did not decode in a file read through another encoding than UTF-8. */
+export interface Undecodable {
+	readonly line: number;
+	/** The byte, for a single-byte code page. */
+	readonly byte?: number;
+	/** Its offset from the start of the file, for a single-byte code page. */
+	readonly offset?: number;
+}
+
+/** How the file was read: settled from its first bytes (and the options) before any row. */
+export interface CsvFormat {
+	readonly encoding: Encoding;
+	readonly delimiter: Delimiter;
+	/** The delimiter was given, not detected. */
+	readonly isDelimiterForced: boolean;
+}
+
 /** Facts known once the rows have been consumed. */
 export interface CsvScan {
 	failure: CsvFailure | undefined;
 	/** SHA-256 (hex) of every byte of the file; undefined when the file could not be read. */
 	sha256: string | undefined;
+	/** Bad sequences of a file read as UTF-8. */
 	utf8: Utf8Checker;
+	/** Characters that did not decode in a file read through another encoding (up to the limit). */
+	undecodable: Undecodable[];
+	undecodableCount: number;
+	format: CsvFormat | undefined;
 }
 
 export interface CsvReadOptions {
@@ -41,6 +67,99 @@ export interface CsvReadOptions {
 	readonly hash?: boolean;
 	/** Bad UTF-8 sequences remembered with their offsets (all are counted). @default 200 */
 	readonly utf8Limit?: number;
+	/** `--encoding`: used unless the file starts with a BOM. @default UTF-8 */
+	readonly encoding?: Encoding | undefined;
+	/** `--delimiter`. @default detected from the header row */
+	readonly delimiter?: Delimiter | undefined;
+}
+
+/** Bytes read ahead to find the BOM and the header row's delimiter. */
+const SNIFF_BYTES = 64 * 1024;
+
+async function sniff(path: string, options: CsvReadOptions): Promise<CsvFormat> {
+	const handle = await open(path, "r");
+	let prefix: Uint8Array;
+	try {
+		const buffer = Buffer.alloc(SNIFF_BYTES);
+		const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+		prefix = buffer.subarray(0, bytesRead);
+	} finally {
+		await handle.close();
+	}
+	const encoding = sniffEncoding(prefix, options.encoding);
+	const delimiter = options.delimiter ?? detectDelimiter(decodePrefix(prefix, encoding));
+	return { encoding, delimiter, isDelimiterForced: options.delimiter !== undefined };
+}
+
+/**
+ * Bytes of another encoding → UTF-8 text for csv-parse. U+FFFD in the output marks a character
+ * that did not decode: it is recorded with its line (lines are counted in the decoded text, since
+ * a UTF-16 line feed is two bytes) and the file is reported, never imported with it.
+ */
+class DecodeTransform extends Transform {
+	readonly #decoding: TextDecoding;
+	readonly #scan: CsvScan;
+	readonly #limit: number;
+	readonly #isSingleByte: boolean;
+	/** BOM bytes still to drop from the front of the stream. */
+	#skip: number;
+	/** Line feeds in the text decoded so far, plus one: the line the next character is on. */
+	#line = 1;
+	/** Bytes decoded so far (after the BOM): a single-byte character's index is its offset. */
+	#offset: number;
+
+	constructor(encoding: Encoding, scan: CsvScan, limit: number) {
+		super({ decodeStrings: true });
+		this.#decoding = createDecoding(encoding);
+		this.#scan = scan;
+		this.#limit = limit;
+		this.#isSingleByte = encoding.kind === "code-page" && isSingleByte(encoding);
+		this.#skip = encoding.bomLength;
+		this.#offset = encoding.bomLength;
+	}
+
+	override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+		let bytes = chunk;
+		if (this.#skip > 0) {
+			const cut = Math.min(this.#skip, bytes.length);
+			bytes = bytes.subarray(cut);
+			this.#skip -= cut;
+		}
+		const text = this.#decoding.decode(bytes);
+		this.#account(text, bytes);
+		this.#offset += bytes.length;
+		callback(null, text);
+	}
+
+	override _flush(callback: TransformCallback): void {
+		const text = this.#decoding.end();
+		this.#account(text, undefined);
+		callback(null, text);
+	}
+
+	#account(text: string, bytes: Buffer | undefined): void {
+		let from = 0;
+		for (let bad = text.indexOf("\uFFFD"); bad !== -1; bad = text.indexOf("\uFFFD", bad + 1)) {
+			for (let nl = text.indexOf("\n", from); nl !== -1 && nl < bad; nl = text.indexOf("\n", nl + 1)) {
+				this.#line++;
+				from = nl + 1;
+			}
+			if (from < bad) from = bad;
+			this.#scan.undecodableCount++;
+			if (this.#scan.undecodable.length >= this.#limit) continue;
+			const single = this.#isSingleByte && bytes !== undefined && bad < bytes.length;
+			this.#scan.undecodable.push(
+				single ? { line: this.#line, byte: bytes[bad]!, offset: this.#offset + bad } : { line: this.#line },
+			);
+		}
+		for (let nl = text.indexOf("\n", from); nl !== -1; nl = text.indexOf("\n", nl + 1)) this.#line++;
+	}
+}
+
+/** One byte per character: the index of a character in the decoded text is its byte offset. */
+function isSingleByte(encoding: Encoding): boolean {
+	const probe = Buffer.from([0x41, 0xe9, 0x42]);
+	return createDecoding(encoding).decode(probe).length === probe.length;
 }
 
 /**
@@ -120,12 +239,22 @@ export async function* readCsvRows(
 		scan.failure = { line: 0, message: describeFsError(error) };
 		return;
 	}
+	let format: CsvFormat;
+	try {
+		format = await sniff(path, options);
+	} catch (error) {
+		scan.failure = { line: 0, message: describeFsError(error) };
+		return;
+	}
+	scan.format = format;
+	const isUtf8 = format.encoding.kind === "utf-8";
 	const hash = wantHash ? createHash("sha256") : undefined;
 	const utf8 = scan.utf8;
 	const input = createReadStream(path, { highWaterMark: 256 * 1024 });
 	// The stream options pass through csv-parse to its Transform; its typings only list its own.
 	const parseOptions: Options & { readableHighWaterMark: number } = {
-		bom: true,
+		bom: isUtf8,
+		delimiter: format.delimiter,
 		// Ragged rows are reported by the caller with their line, instead of aborting the file.
 		relax_column_count: true,
 		// Blank lines come through as one empty cell so that every physical line is accounted for
@@ -140,13 +269,15 @@ export async function* readCsvRows(
 	input.on("data", (chunk) => {
 		const bytes = chunk as Buffer;
 		hash?.update(bytes);
-		utf8.push(bytes);
+		if (isUtf8) utf8.push(bytes);
 	});
 	input.on("error", (error) => {
 		readError = error;
 		parser.destroy(error);
 	});
-	input.pipe(parser);
+	const decode = isUtf8 ? undefined : new DecodeTransform(format.encoding, scan, options.utf8Limit ?? 200);
+	if (decode === undefined) input.pipe(parser);
+	else input.pipe(decode).pipe(parser);
 
 	let ended = false;
 	let failed: unknown;
@@ -205,7 +336,12 @@ export async function* readCsvRows(
 			};
 		}
 	} finally {
-		input.unpipe(parser);
+		if (decode === undefined) input.unpipe(parser);
+		else {
+			input.unpipe(decode);
+			decode.unpipe(parser);
+			decode.destroy();
+		}
 		input.destroy();
 		parser.destroy();
 	}
@@ -219,5 +355,12 @@ export async function* readCsvRows(
 }
 
 export function newScan(utf8Limit = 200): CsvScan {
-	return { failure: undefined, sha256: undefined, utf8: new Utf8Checker(utf8Limit) };
+	return {
+		failure: undefined,
+		sha256: undefined,
+		utf8: new Utf8Checker(utf8Limit),
+		undecodable: [],
+		undecodableCount: 0,
+		format: undefined,
+	};
 }
