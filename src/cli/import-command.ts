@@ -13,7 +13,14 @@ import { writeFailuresCsv } from "../report/failures-csv.js";
 import { formatDuration } from "../report/format.js";
 import { LineReporter, summaryText } from "../report/headless.js";
 import { NdjsonReporter } from "../report/ndjson.js";
-import { formatProblem, validateSources } from "../source/index.js";
+import {
+	describeFormat,
+	formatProblem,
+	loadMap,
+	readSettings,
+	type SourceOptions,
+	validateSources,
+} from "../source/index.js";
 
 export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
 
@@ -34,6 +41,12 @@ export interface ImportFlags {
 	readonly verbose: boolean;
 	/** Rate-limit window of the server in seconds (Pivotal: 60; a simulator may differ). */
 	readonly window?: number | undefined;
+	/** `--map FILE`: how the files' columns and values become ours. */
+	readonly map?: string | undefined;
+	/** `--encoding NAME`: code page of files without a BOM. */
+	readonly encoding?: string | undefined;
+	/** `--delimiter C`: forced instead of detected. */
+	readonly delimiter?: string | undefined;
 }
 
 export interface CommandIo {
@@ -55,7 +68,9 @@ export async function runImportCommand(
 	const files: SourceFiles = { customers, contacts: flags.contacts, onboardings: flags.onboardings };
 	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
 
-	const check = await validateSources(files);
+	const source = await sourceOptions(flags, io);
+	if (source === undefined) return EXIT.usage;
+	const check = await validateSources(files, source);
 	if (check.problemCount > 0) {
 		for (const problem of check.problems.slice(0, SHOWN_PROBLEMS))
 			io.stderr.write(`${formatProblem(problem)}\n`);
@@ -77,11 +92,15 @@ export async function runImportCommand(
 	});
 	const planLine = `${PASSES.map((p) => `${check.counts[p]} ${p}`).join(", ")}: ${requests} requests, about ${formatDuration(estimate)} at ${limitGuess}/min (${apiKey ? "this key's default limit" : "a live key's default limit"}).`;
 
+	for (const pass of PASSES) {
+		const format = check.formats[pass];
+		if (format !== undefined) say(`${pass} ${files[pass]}: ${describeFormat(format)}`);
+	}
 	if (flags.dryRun) {
 		say(`Dry run: every row is valid. ${planLine} Nothing was sent.`);
 		if (flags.json)
 			io.stdout.write(
-				`${JSON.stringify({ type: "dry-run", counts: check.counts, requests, estimateMs: estimate })}\n`,
+				`${JSON.stringify({ type: "dry-run", counts: check.counts, requests, estimateMs: estimate, formats: check.formats })}\n`,
 			);
 		return EXIT.ok;
 	}
@@ -105,6 +124,7 @@ export async function runImportCommand(
 				...(flags.onboardings ? { onboardings: resolve(flags.onboardings) } : {}),
 				fresh: flags.fresh,
 				checkpointPath: resolve(checkpointPath),
+				source,
 				...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
 			},
 		});
@@ -144,6 +164,7 @@ export async function runImportCommand(
 			retryFailed: flags.retryFailed,
 			windowMs,
 			check,
+			source,
 			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
 		},
 		{ client },
@@ -203,6 +224,27 @@ export async function runImportCommand(
 		io.stderr.write(`${summary.message ?? summary.outcome}\n`);
 	}
 	return exitCodeFor(summary);
+}
+
+/**
+ * `--map`, `--encoding` and `--delimiter`, checked before any file is read: each mistake is
+ * reported (one sentence, the map file's line where it has one) and undefined returned.
+ */
+async function sourceOptions(flags: ImportFlags, io: CommandIo): Promise<SourceOptions | undefined> {
+	const settings = readSettings({ encoding: flags.encoding, delimiter: flags.delimiter });
+	if (typeof settings === "string") {
+		io.stderr.write(`${settings}\nNothing was sent.\n`);
+		return undefined;
+	}
+	if (flags.map === undefined) return { encoding: flags.encoding, delimiter: flags.delimiter };
+	const loaded = await loadMap(flags.map);
+	if (!loaded.ok) {
+		for (const problem of loaded.problems.slice(0, SHOWN_PROBLEMS))
+			io.stderr.write(`${formatProblem(problem)}\n`);
+		io.stderr.write("Nothing was sent: fix the map file and run the command again.\n");
+		return undefined;
+	}
+	return { map: loaded.map, encoding: flags.encoding, delimiter: flags.delimiter };
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -29,6 +29,9 @@ const HELP = `
     --failures-csv FILE    write failed rows with status, code, message and attempts
     --key-env NAME         read the key from this variable (default PIVOTAL_API_KEY)
     --window SECONDS       the server's rate-limit window (default 60)
+    --map FILE             map of the files' columns and values to ours (see the README)
+    --encoding NAME        code page of files without a BOM, e.g. windows-1252 (default UTF-8)
+    --delimiter C          , ; tab or | (default: detected from the header row)
     --verbose              one line per record
 
   The API key comes from the environment (PIVOTAL_API_KEY), never from a flag.
@@ -64,6 +67,9 @@ const KNOWN_FLAGS = new Set([
 	"key-env",
 	"window",
 	"verbose",
+	"map",
+	"encoding",
+	"delimiter",
 	"no-headless",
 	"no-json",
 	"no-dry-run",
@@ -135,6 +141,9 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			keyEnv: { type: "string" },
 			window: { type: "number" },
 			verbose: { type: "boolean", default: false },
+			map: { type: "string" },
+			encoding: { type: "string" },
+			delimiter: { type: "string" },
 		},
 	});
 	const io = {

@@ -276,7 +276,7 @@ class ImportEngine implements ImportRun {
 	readonly #onboardingsByParent = new Map<string, Promise<readonly Onboarding[]>>();
 
 	async #validate(): Promise<SourceCheckSummary> {
-		const check = await validateSources(this.#plan.files);
+		const check = await validateSources(this.#plan.files, this.#plan.source);
 		if (check.problemCount > 0) {
 			const first = check.problems[0];
 			throw new InputError(
@@ -402,7 +402,7 @@ class ImportEngine implements ImportRun {
 			new Promise<void>((resolve) => {
 				wake = resolve;
 			});
-		for await (const record of readRecords(file, pass)) {
+		for await (const record of readRecords(file, pass, this.#plan.source)) {
 			if (this.#isOver()) break;
 			const state = store.get(pass, record.key);
 			if (state?.s === "failed") this.#describeEarlierFailure(pass, record, state);

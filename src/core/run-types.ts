@@ -1,5 +1,6 @@
 import type { PivotalClient } from "../api/types.js";
 import type { PassName, RecordState } from "../model/records.js";
+import type { SourceOptions } from "../source/index.js";
 import type { CheckpointFileSystem } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
 
@@ -43,6 +44,8 @@ export interface ImportPlan {
 	 * problem). Without it the engine validates first and sends nothing if a row is invalid.
 	 */
 	readonly check?: SourceCheckSummary;
+	/** How the files are read: the map, `--encoding`, `--delimiter`. @default our headers, UTF-8, detected delimiter */
+	readonly source?: SourceOptions;
 }
 
 export interface ImportDeps {

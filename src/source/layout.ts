@@ -56,7 +56,7 @@ export function layoutFor(
 ): FileLayout {
 	const section = map?.sections[pass];
 	if (map === undefined || section === undefined) {
-		return { header: resolveHeader(pass, header), project: undefined, ignored: [], mapProblems: [] };
+		return { header: unmapped(pass, file, header), project: undefined, ignored: [], mapProblems: [] };
 	}
 	if (section.columns === undefined && section.values === undefined) {
 		// Only a date format: the header must be ours as it stands.
@@ -68,6 +68,24 @@ export function layoutFor(
 		};
 	}
 	return mappedLayout(pass, file, header, map, section);
+}
+
+/**
+ * Our own header. When not one of its columns is ours the file is another program's export:
+ * one sentence pointing at the map says more than a complaint per column.
+ */
+function unmapped(pass: PassName, file: string, header: readonly string[]): ResolvedHeader {
+	const resolved = resolveHeader(pass, header);
+	const named = header.filter((h) => !isBlank(h));
+	if (resolved.columns.length > 0 || named.length < 2) return resolved;
+	return {
+		...resolved,
+		issues: [
+			{
+				message: `none of the columns of ${file} (${listHeaders(header)}) is a ${pass} column; map them to ours with --map FILE (see the README), or run pivotal-tui on a terminal, whose mapping step writes the map.`,
+			},
+		],
+	};
 }
 
 function mappedLayout(

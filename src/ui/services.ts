@@ -2,6 +2,7 @@ import type { PivotalClient } from "../api/types.js";
 import type { Settings } from "../config/settings.js";
 import type { ImportDeps, ImportPlan, ImportRun, SourceFiles } from "../core/run-types.js";
 import type { PassName } from "../model/records.js";
+import type { SourceOptions } from "../source/index.js";
 
 /** What the plan step needs from validating the source files. */
 export interface SourceCheck {
@@ -66,4 +67,6 @@ export interface WizardPrefill {
 	readonly checkpointPath?: string;
 	/** `--concurrency`: the plan step starts from it. @default the key's saved choice, else from its limit */
 	readonly concurrency?: number;
+	/** `--map`, `--encoding`, `--delimiter`: how the fixed files are read. @default our headers, UTF-8 */
+	readonly source?: SourceOptions;
 }
