@@ -57,8 +57,8 @@ const SECTION_KEYS = ["columns", "values", "dates"];
 const SYNTAX: Readonly<Record<string, string>> = {
 	InvalidSymbol: "an unexpected character",
 	InvalidNumberFormat: "a malformed number",
-	PropertyNameExpected: "a property name in double quotes is expected (a trailing comma?)",
-	ValueExpected: "a value is expected (a trailing comma?)",
+	PropertyNameExpected: "a property name in double quotes is expected, perhaps after a trailing comma",
+	ValueExpected: "a value is expected, perhaps after a trailing comma",
 	ColonExpected: "a colon is expected",
 	CommaExpected: "a comma is expected",
 	CloseBraceExpected: "a closing } is expected",
