@@ -16,11 +16,16 @@ export function delimiterLabel(delimiter: string): string {
  * The `--delimiter` value, or the sentence saying why it is not one. `tab` and `\t` name the tab
  * (a literal tab is awkward to type in a shell).
  */
-export function delimiterFromOption(value: string): Delimiter | string {
+export function delimiterFromOption(
+	value: string,
+): { readonly ok: true; readonly delimiter: Delimiter } | { readonly ok: false; readonly message: string } {
 	const v = value === "tab" || value === "\\t" ? "\t" : value;
 	const found = DELIMITERS.find((d) => d === v);
-	if (found !== undefined) return found;
-	return `--delimiter ${JSON.stringify(value)} is not one of , ; tab | ; use one of those (write tab as "tab"), or leave it out to detect it from the header row.`;
+	if (found !== undefined) return { ok: true, delimiter: found };
+	return {
+		ok: false,
+		message: `--delimiter ${JSON.stringify(value)} is not one of , ; tab | ; use one of those (write tab as "tab"), or leave it out to detect it from the header row.`,
+	};
 }
 
 /** The delimiter of the first record of `text`; `,` when the header has a single column. */

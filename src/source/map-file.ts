@@ -117,7 +117,7 @@ export function parseMap(file: string, source: string): MapLoad {
 		allowTrailingComma: false,
 		allowEmptyContent: false,
 	});
-	const first = errors[0];
+	const first = text.trim() === "" ? undefined : errors[0];
 	if (first !== undefined || root === undefined) {
 		const where = at(first?.offset ?? 0);
 		const what =

@@ -24,9 +24,9 @@ export function readSettings(
 ): { encoding: Encoding | undefined; delimiter: Delimiter | undefined } | string {
 	const encoding = options.encoding === undefined ? undefined : encodingFromName(options.encoding);
 	if (typeof encoding === "string") return encoding;
-	const delimiter = options.delimiter === undefined ? undefined : delimiterFromOption(options.delimiter);
-	if (typeof delimiter === "string") return delimiter;
-	return { encoding, delimiter };
+	if (options.delimiter === undefined) return { encoding, delimiter: undefined };
+	const delimiter = delimiterFromOption(options.delimiter);
+	return delimiter.ok ? { encoding, delimiter: delimiter.delimiter } : delimiter.message;
 }
 
 /** JSON with object keys sorted at every level: equal maps hash equal however they were written. */
