@@ -6,6 +6,7 @@
  * first bytes before the stream starts.
  */
 
+import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
@@ -105,7 +106,7 @@ class DecodeTransform extends Transform {
 	#skip: number;
 	/** Line feeds in the text decoded so far, plus one: the line the next character is on. */
 	#line = 1;
-	/** Bytes decoded so far (after the BOM): a single-byte character's index is its offset. */
+	/** Bytes taken in so far (the BOM included): a single-byte character's index is its offset. */
 	#offset: number;
 
 	constructor(encoding: Encoding, scan: CsvScan, limit: number) {
@@ -125,19 +126,25 @@ class DecodeTransform extends Transform {
 			bytes = bytes.subarray(cut);
 			this.#skip -= cut;
 		}
-		const text = this.#decoding.decode(bytes);
-		this.#account(text, bytes);
 		this.#offset += bytes.length;
+		// A single-byte code page agrees with UTF-8 on ASCII: such a chunk goes on as it is.
+		if (this.#isSingleByte && isAscii(bytes)) {
+			for (let nl = bytes.indexOf(10); nl !== -1; nl = bytes.indexOf(10, nl + 1)) this.#line++;
+			callback(null, bytes);
+			return;
+		}
+		const text = this.#decoding.decode(bytes);
+		this.#account(text, bytes, this.#offset - bytes.length);
 		callback(null, text);
 	}
 
 	override _flush(callback: TransformCallback): void {
 		const text = this.#decoding.end();
-		this.#account(text, undefined);
+		this.#account(text, undefined, this.#offset);
 		callback(null, text);
 	}
 
-	#account(text: string, bytes: Buffer | undefined): void {
+	#account(text: string, bytes: Buffer | undefined, offset: number): void {
 		let from = 0;
 		for (let bad = text.indexOf("\uFFFD"); bad !== -1; bad = text.indexOf("\uFFFD", bad + 1)) {
 			for (let nl = text.indexOf("\n", from); nl !== -1 && nl < bad; nl = text.indexOf("\n", nl + 1)) {
@@ -149,7 +156,7 @@ class DecodeTransform extends Transform {
 			if (this.#scan.undecodable.length >= this.#limit) continue;
 			const single = this.#isSingleByte && bytes !== undefined && bad < bytes.length;
 			this.#scan.undecodable.push(
-				single ? { line: this.#line, byte: bytes[bad]!, offset: this.#offset + bad } : { line: this.#line },
+				single ? { line: this.#line, byte: bytes[bad]!, offset: offset + bad } : { line: this.#line },
 			);
 		}
 		for (let nl = text.indexOf("\n", from); nl !== -1; nl = text.indexOf("\n", nl + 1)) this.#line++;

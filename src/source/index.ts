@@ -1,4 +1,5 @@
 export { MAX_RECORD_CHARS } from "./csv-rows.js";
+export { checkDateFormat, dateReader } from "./dates.js";
 export {
 	DELIMITERS,
 	type Delimiter,
@@ -17,10 +18,15 @@ export {
 	parseMap,
 	type SourceMap,
 } from "./map-file.js";
+export { enumKey, enumReader } from "./plain-values.js";
+export { type PreviewLine, previewBodies } from "./preview.js";
 export { formatProblem, type Problem } from "./problem.js";
 export { readRecords, SourceFileError } from "./read-records.js";
+export { type DistinctValues, distinctValues, type FileSample, sampleFile } from "./sample.js";
 export {
+	type ColumnSpec,
 	CUSTOMER_STATUSES,
+	columnsFor,
 	ONBOARDING_PHASES,
 	ONBOARDING_STATES,
 } from "./schema.js";

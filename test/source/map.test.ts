@@ -151,6 +151,16 @@ describe("reading bytes", () => {
 		]);
 	});
 
+	it("counts lines through ASCII chunks that skip the decoder, for a bad byte far into the file", async () => {
+		const rows = Array.from({ length: 20_000 }, (_, i) => `c-${i},Company number ${i}\n`).join("");
+		const head = Buffer.from(`external_id,name\n${rows}`);
+		const tail = Buffer.concat([Buffer.from("c-x,Caf"), Buffer.from([0xe9, 0x20, 0x81, 0x0a])]);
+		const path = fileWith(Buffer.concat([head, tail]));
+		const check = await validateSources({ customers: path }, { encoding: "windows-1252" });
+		expect(check.problems.map((p) => p.line)).toEqual([20_002]);
+		expect(check.problems[0]?.message).toContain(`(0x81 at byte ${head.length + 9})`);
+	});
+
 	it("names the likely code page and the option for a file that is not UTF-8", async () => {
 		const text = "external_id,name\nc-1,Müller Straße Köln\nc-2,Café Crème Genève\nc-3,Søren Ærø\n";
 		const check = await validateSources({ customers: fileWith(iconv.encode(text, "windows-1252")) });
