@@ -9,6 +9,7 @@ export {
 } from "./delimiter.js";
 export { encodingFromName } from "./encoding.js";
 export { describeFormat, type FileFormat } from "./file-format.js";
+export { isOwnHeader } from "./layout.js";
 export {
 	type ColumnSource,
 	loadMap,

@@ -219,3 +219,8 @@ function projector(mapped: readonly Mapped[]): (cells: readonly string[]) => str
 		return out;
 	};
 }
+
+/** Whether a `pass` file with this header needs no map (every column is one of ours, the required ones present). */
+export function isOwnHeader(pass: PassName, header: readonly string[]): boolean {
+	return resolveHeader(pass, header).issues.length === 0;
+}

@@ -7,6 +7,7 @@ import { ProgressStore } from "../core/progress-store.js";
 import type { ImportPlan, ImportRun, ImportSummary, SourceFiles } from "../core/run-types.js";
 import type { PassName } from "../model/records.js";
 import { writeFailuresCsv } from "../report/failures-csv.js";
+import type { SourceOptions } from "../source/index.js";
 import { useIsInputActive } from "./hooks/use-is-input-active.js";
 import { useTheme } from "./hooks/use-theme.js";
 import { LiveRun } from "./LiveRun.js";
@@ -22,6 +23,7 @@ import {
 import { clampConcurrency } from "./model/plan.js";
 import { FileStep } from "./screens/FileStep.js";
 import { type KeyReady, KeyStep } from "./screens/KeyStep.js";
+import { MappingFlow } from "./screens/MappingFlow.js";
 import { type PlanCheck, PlanStep } from "./screens/PlanStep.js";
 import { type ResumeChoice, ResumeStep } from "./screens/ResumeStep.js";
 import type { CheckpointInfo, UiServices, WizardPrefill } from "./services.js";
@@ -43,6 +45,7 @@ type Stage =
 	| { readonly kind: "loading" }
 	| { readonly kind: "resume"; readonly checkpoints: readonly CheckpointInfo[] }
 	| { readonly kind: "file"; readonly pass: PassName; readonly error?: string }
+	| { readonly kind: "mapping" }
 	| { readonly kind: "key" }
 	| { readonly kind: "plan"; readonly check: PlanCheck }
 	| { readonly kind: "run" }
@@ -75,6 +78,8 @@ export function App({ services, prefill, onResult }: AppProps) {
 	const [live, setLive] = useState<Live>();
 	const [summary, setSummary] = useState<ImportSummary>();
 	const [failuresCsvPath, setFailuresCsvPath] = useState<string>();
+	// How the files are read: `--map` etc. from the command line, or the mapping step's map.
+	const [source, setSource] = useState<SourceOptions | undefined>(prefill?.source);
 	const isDone = useRef(false);
 
 	const finish = useCallback(
@@ -101,7 +106,8 @@ export function App({ services, prefill, onResult }: AppProps) {
 				.catch(() => undefined)
 				.then((found) => {
 					if (!isCancelled && found && !prefill.fresh) setResumeFrom(found);
-					if (!isCancelled) setStage({ kind: "key" });
+					// A map given on the command line is used as it is; otherwise headers not ours are mapped here.
+					if (!isCancelled) setStage({ kind: prefill.source?.map ? "key" : "mapping" });
 				});
 			return () => {
 				isCancelled = true;
@@ -136,7 +142,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 	useEffect(() => {
 		if (stage.kind !== "plan" || stage.check.kind !== "checking") return;
 		let isCancelled = false;
-		services.checkSources(sourceFiles()).then(
+		services.checkSources(sourceFiles(), source).then(
 			(check) => !isCancelled && setStage({ kind: "plan", check: { kind: "checked", check } }),
 			(error: unknown) =>
 				!isCancelled &&
@@ -174,7 +180,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 		});
 		setResumeFrom(choice.checkpoint);
 		setIsFresh(choice.kind === "fresh");
-		setStage({ kind: "key" });
+		setStage({ kind: "mapping" });
 	};
 
 	const chooseFile = async (pass: PassName, nameOrPath: string | undefined) => {
@@ -189,7 +195,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 			setFiles((f) => ({ ...f, [pass]: path }));
 		}
 		const next = NEXT_FILE[pass];
-		setStage(next ? { kind: "file", pass: next } : { kind: "key" });
+		setStage(next ? { kind: "file", pass: next } : { kind: "mapping" });
 	};
 
 	const startRun = (concurrency: number, check: Extract<PlanCheck, { kind: "checked" }>["check"]) => {
@@ -203,6 +209,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 			concurrency,
 			fresh: isFresh,
 			check: { counts: check.counts, fingerprints: check.fingerprints },
+			...(source ? { source } : {}),
 			...(resumeFrom
 				? { checkpointPath: resumeFrom.path }
 				: prefill?.checkpointPath
@@ -302,6 +309,18 @@ export function App({ services, prefill, onResult }: AppProps) {
 				/>
 			);
 		}
+		case "mapping":
+			return (
+				<MappingFlow
+					files={files}
+					services={services}
+					onDone={(map) => {
+						setSource((s) => ({ ...s, map }));
+						setStage({ kind: "key" });
+					}}
+					onBack={() => setStage({ kind: "file", pass: "customers" })}
+				/>
+			);
 		case "key":
 			return (
 				<KeyStep

@@ -6,7 +6,14 @@
  */
 
 import type { PassName } from "../../model/records.js";
-import { type ColumnSpec, columnsFor, dateReader, enumReader, type MapSection } from "../../source/index.js";
+import {
+	type ColumnSpec,
+	columnsFor,
+	dateReader,
+	enumKey,
+	enumReader,
+	type MapSection,
+} from "../../source/index.js";
 import { suggestColumns, suggestValue } from "./mapping-suggest.js";
 
 /** One of our fields; `options[0]` is "no column", the others one header or two joined. */
@@ -219,8 +226,8 @@ function valueFields(state: MappingState, loaded: readonly LoadedValues[]): Valu
 		// Nothing to decide when every value already reads as one of ours and no table was saved.
 		if (saved === undefined && l.counts.every(([v]) => read(v) !== undefined)) return [];
 		const targets = [...spec.allowed, ""];
-		const rows = l.counts.map(([value, count]) => {
-			const target = saved?.[value] ?? suggestValue(l.field, value, spec.allowed ?? []) ?? "";
+		const rows = mergeSpellings(l.counts).map(([value, count]) => {
+			const target = savedTarget(saved, value) ?? suggestValue(l.field, value, spec.allowed ?? []) ?? "";
 			return { value, count, choice: Math.max(0, targets.indexOf(target)) };
 		});
 		return [
@@ -233,6 +240,29 @@ function valueFields(state: MappingState, loaded: readonly LoadedValues[]): Valu
 			},
 		];
 	});
+}
+
+/**
+ * Values that differ only in case, spaces, `-` or `_` are one value to the map (it matches them
+ * alike): one row each, under the most frequent spelling, with their counts added.
+ */
+function mergeSpellings(counts: readonly (readonly [string, number])[]): [string, number][] {
+	const byKey = new Map<string, [string, number]>();
+	for (const [value, count] of counts) {
+		const key = enumKey(value);
+		const seen = byKey.get(key);
+		if (seen === undefined) byKey.set(key, [value, count]);
+		else seen[1] += count;
+	}
+	return [...byKey.values()].sort((a, b) => b[1] - a[1]);
+}
+
+function savedTarget(saved: Readonly<Record<string, string>> | undefined, value: string): string | undefined {
+	if (saved === undefined) return undefined;
+	if (Object.hasOwn(saved, value)) return saved[value];
+	const key = enumKey(value);
+	const match = Object.keys(saved).find((k) => enumKey(k) === key);
+	return match === undefined ? undefined : saved[match];
 }
 
 const wrap = (i: number, n: number): number => ((i % n) + n) % n;
@@ -341,4 +371,29 @@ export function toSection(state: MappingState): MapSection {
 		...(Object.keys(values).length > 0 ? { values } : {}),
 		...(dates !== "" ? { dates } : {}),
 	};
+}
+
+/**
+ * The section the preview builds bodies with while the columns are still being chosen: the
+ * values phase has not run yet, so each sampled enum value takes its saved or suggested target
+ * (what the values phase will start from).
+ */
+export function previewSection(state: MappingState): MapSection {
+	const section = toSection(state);
+	if (state.phase.kind !== "columns") return section;
+	const values: Record<string, Record<string, string>> = { ...section.values };
+	for (const { field, column } of valueColumns(state)) {
+		const spec = enumSpecs(state.pass).find((s) => s.name === field);
+		if (spec?.allowed === undefined) continue;
+		const read = enumReader(spec.allowed);
+		const table: Record<string, string> = {};
+		for (const row of state.sample) {
+			const value = (row[column] ?? "").trim();
+			if (value === "" || read(value) !== undefined || Object.hasOwn(table, value)) continue;
+			table[value] =
+				savedTarget(state.saved?.values?.[field], value) ?? suggestValue(field, value, spec.allowed) ?? "";
+		}
+		values[field] = { ...values[field], ...table };
+	}
+	return { ...section, values };
 }
