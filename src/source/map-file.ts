@@ -15,6 +15,7 @@ import { readFile } from "node:fs/promises";
 import { type Node, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
 import { PASSES, type PassName } from "../model/records.js";
 import { checkDateFormat } from "./dates.js";
+import { lineStarts, positionOf, SYNTAX } from "./map-json.js";
 import { checkTarget } from "./map-targets.js";
 import { enumKey } from "./plain-values.js";
 import { type Problem, showValue } from "./problem.js";
@@ -53,40 +54,6 @@ export type MapLoad =
 	| { readonly ok: false; readonly problems: readonly Problem[] };
 
 const SECTION_KEYS = ["columns", "values", "dates"];
-
-const SYNTAX: Readonly<Record<string, string>> = {
-	InvalidSymbol: "an unexpected character",
-	InvalidNumberFormat: "a malformed number",
-	PropertyNameExpected: "a property name in double quotes is expected, perhaps after a trailing comma",
-	ValueExpected: "a value is expected, perhaps after a trailing comma",
-	ColonExpected: "a colon is expected",
-	CommaExpected: "a comma is expected",
-	CloseBraceExpected: "a closing } is expected",
-	CloseBracketExpected: "a closing ] is expected",
-	EndOfFileExpected: "the JSON should end here",
-	InvalidCommentToken: "comments are not allowed in JSON",
-	UnexpectedEndOfString: "a string is never closed",
-	InvalidCharacter: "a control character inside a string",
-	InvalidEscapeCharacter: "an unknown escape sequence",
-	InvalidUnicode: "a malformed \\u escape",
-};
-
-function lineStarts(text: string): number[] {
-	const starts = [0];
-	for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-	return starts;
-}
-
-function positionOf(starts: readonly number[], offset: number): MapPosition {
-	let lo = 0;
-	let hi = starts.length - 1;
-	while (lo < hi) {
-		const mid = (lo + hi + 1) >> 1;
-		if (starts[mid]! <= offset) lo = mid;
-		else hi = mid - 1;
-	}
-	return { line: lo + 1, column: offset - starts[lo]! + 1 };
-}
 
 function describeFsError(error: unknown): string {
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;

@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { dateOptions } from "../../src/ui/model/mapping-dates.js";
+import { previewSection, toSection } from "../../src/ui/model/mapping-section.js";
 import {
-	dateOptions,
 	initialMapping,
 	type MappingAction,
 	type MappingState,
 	mappingReducer,
-	previewSection,
-	toSection,
 } from "../../src/ui/model/mapping-state.js";
 import { suggestColumns, suggestValue } from "../../src/ui/model/mapping-suggest.js";
 

@@ -2,19 +2,14 @@
  * The mapping step as a value: for one file, each of our fields beside its chosen source
  * column, the date format, and then our value for each distinct source value of the enum
  * columns. A pure reducer over a small action union; the hook and the view only dispatch and
- * render. `toSection` turns the state into the map section that is saved and used.
+ * render; `mapping-section.ts` turns the state into the map section that is saved and used.
  */
 
 import type { PassName } from "../../model/records.js";
-import {
-	type ColumnSpec,
-	columnsFor,
-	dateReader,
-	enumKey,
-	enumReader,
-	type MapSection,
-} from "../../source/index.js";
-import { suggestColumns, suggestValue } from "./mapping-suggest.js";
+import { columnsFor, type MapSection } from "../../source/index.js";
+import { dateOptions } from "./mapping-dates.js";
+import { suggestColumns } from "./mapping-suggest.js";
+import { chosenColumn, valueFields } from "./mapping-values.js";
 
 /** One of our fields; `options[0]` is "no column", the others one header or two joined. */
 export interface FieldRow {
@@ -84,28 +79,11 @@ export type MappingAction =
 	| { readonly type: "back" }
 	| { readonly type: "values-loaded"; readonly values: readonly LoadedValues[] };
 
-const DATE_FORMATS = [
-	"MM/dd/yyyy",
-	"dd/MM/yyyy",
-	"dd.MM.yyyy",
-	"yyyy/MM/dd",
-	"dd-MM-yyyy",
-	"MM-dd-yyyy",
-	"d MMM yyyy",
-	"MMM d, yyyy",
-	"MM/dd/yy",
-	"dd/MM/yy",
-];
-
 const same = (a: readonly string[], b: readonly string[] | undefined): boolean =>
 	b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
 
 const asList = (source: string | readonly string[] | null | undefined): readonly string[] | undefined =>
 	source === null || source === undefined ? undefined : typeof source === "string" ? [source] : source;
-
-/** Our enum fields (the ones a values table is shown for). */
-const enumSpecs = (pass: PassName): readonly ColumnSpec[] =>
-	columnsFor(pass).filter((s) => s.allowed !== undefined);
 
 function fieldRows(pass: PassName, header: readonly string[], saved: MapSection | undefined): FieldRow[] {
 	const specs = columnsFor(pass);
@@ -149,30 +127,6 @@ export function metadataKey(header: string): string {
 	);
 }
 
-/** Formats that read every sampled date cell, one per distinct reading; `""` first when all are ISO. */
-export function dateOptions(cells: readonly string[], saved?: string): string[] {
-	const values = cells.map((c) => c.trim()).filter((c) => c.length > 0);
-	const iso = dateReader("yyyy-MM-dd");
-	if (values.every((v) => iso(v) !== undefined)) return saved ? ["", saved] : [""];
-	const options: string[] = [];
-	const readings = new Set<string>();
-	for (const format of saved ? [saved, ...DATE_FORMATS] : DATE_FORMATS) {
-		const read = dateReader(format);
-		const results = values.map(read);
-		if (results.some((r) => r === undefined)) continue;
-		const signature = results.join(",");
-		if (readings.has(signature)) continue;
-		readings.add(signature);
-		options.push(format);
-	}
-	return options.length > 0 ? options : [""];
-}
-
-function chosenColumn(rows: readonly MappingRow[], field: string): readonly string[] {
-	const row = rows.find((r): r is FieldRow => r.kind === "field" && r.field === field);
-	return row?.options[row.choice] ?? [];
-}
-
 /** The dates row follows the date column: re-derived whenever the choices change. */
 function withDates(state: MappingState): MappingState {
 	const fields = state.rows.filter((r) => r.kind === "field");
@@ -207,62 +161,6 @@ export function initialMapping(
 		phase: { kind: "columns" },
 		saved,
 	});
-}
-
-/** The source columns whose distinct values the values phase needs (one per mapped enum field). */
-export function valueColumns(state: MappingState): { field: string; column: number }[] {
-	return enumSpecs(state.pass).flatMap((spec) => {
-		const source = chosenColumn(state.rows, spec.name);
-		return source.length === 1 ? [{ field: spec.name, column: state.header.indexOf(source[0]!) }] : [];
-	});
-}
-
-function valueFields(state: MappingState, loaded: readonly LoadedValues[]): ValueField[] {
-	return loaded.flatMap((l) => {
-		const spec = enumSpecs(state.pass).find((s) => s.name === l.field);
-		if (spec?.allowed === undefined) return [];
-		const read = enumReader(spec.allowed);
-		const saved = state.saved?.values?.[l.field];
-		// Nothing to decide when every value already reads as one of ours and no table was saved.
-		if (saved === undefined && l.counts.every(([v]) => read(v) !== undefined)) return [];
-		const targets = [...spec.allowed, ""];
-		const rows = mergeSpellings(l.counts).map(([value, count]) => {
-			const target = savedTarget(saved, value) ?? suggestValue(l.field, value, spec.allowed ?? []) ?? "";
-			return { value, count, choice: Math.max(0, targets.indexOf(target)) };
-		});
-		return [
-			{
-				field: l.field,
-				source: chosenColumn(state.rows, l.field)[0] ?? "",
-				targets,
-				rows,
-				isTruncated: l.isTruncated,
-			},
-		];
-	});
-}
-
-/**
- * Values that differ only in case, spaces, `-` or `_` are one value to the map (it matches them
- * alike): one row each, under the most frequent spelling, with their counts added.
- */
-function mergeSpellings(counts: readonly (readonly [string, number])[]): [string, number][] {
-	const byKey = new Map<string, [string, number]>();
-	for (const [value, count] of counts) {
-		const key = enumKey(value);
-		const seen = byKey.get(key);
-		if (seen === undefined) byKey.set(key, [value, count]);
-		else seen[1] += count;
-	}
-	return [...byKey.values()].sort((a, b) => b[1] - a[1]);
-}
-
-function savedTarget(saved: Readonly<Record<string, string>> | undefined, value: string): string | undefined {
-	if (saved === undefined) return undefined;
-	if (Object.hasOwn(saved, value)) return saved[value];
-	const key = enumKey(value);
-	const match = Object.keys(saved).find((k) => enumKey(k) === key);
-	return match === undefined ? undefined : saved[match];
 }
 
 const wrap = (i: number, n: number): number => ((i % n) + n) % n;
@@ -341,59 +239,4 @@ export function mappingReducer(state: MappingState, action: MappingAction): Mapp
 			};
 		}
 	}
-}
-
-/** The map section the state stands for: what is saved beside the CSV and read by the import. */
-export function toSection(state: MappingState): MapSection {
-	const columns: Record<string, string | readonly string[] | null> = {};
-	for (const row of state.rows) {
-		if (row.kind !== "field") continue;
-		const chosen = row.options[row.choice] ?? [];
-		if (chosen.length === 1) columns[row.field] = chosen[0]!;
-		else if (chosen.length > 1) columns[row.field] = chosen;
-		// A header with our field's name would be read as that field: say "not this one".
-		else if (state.header.includes(row.field)) columns[row.field] = null;
-	}
-	const values: Record<string, Record<string, string>> = {};
-	for (const field of state.values) {
-		const read = enumReader(field.targets.slice(0, -1));
-		const table: Record<string, string> = {};
-		for (const row of field.rows) {
-			const target = field.targets[row.choice] ?? "";
-			if (read(row.value) !== target) table[row.value] = target;
-		}
-		if (Object.keys(table).length > 0) values[field.field] = table;
-	}
-	const datesRow = state.rows.find((r): r is DatesRow => r.kind === "dates");
-	const dates = datesRow?.options[datesRow.choice] ?? "";
-	return {
-		columns,
-		...(Object.keys(values).length > 0 ? { values } : {}),
-		...(dates !== "" ? { dates } : {}),
-	};
-}
-
-/**
- * The section the preview builds bodies with while the columns are still being chosen: the
- * values phase has not run yet, so each sampled enum value takes its saved or suggested target
- * (what the values phase will start from).
- */
-export function previewSection(state: MappingState): MapSection {
-	const section = toSection(state);
-	if (state.phase.kind !== "columns") return section;
-	const values: Record<string, Record<string, string>> = { ...section.values };
-	for (const { field, column } of valueColumns(state)) {
-		const spec = enumSpecs(state.pass).find((s) => s.name === field);
-		if (spec?.allowed === undefined) continue;
-		const read = enumReader(spec.allowed);
-		const table: Record<string, string> = {};
-		for (const row of state.sample) {
-			const value = (row[column] ?? "").trim();
-			if (value === "" || read(value) !== undefined || Object.hasOwn(table, value)) continue;
-			table[value] =
-				savedTarget(state.saved?.values?.[field], value) ?? suggestValue(field, value, spec.allowed) ?? "";
-		}
-		values[field] = { ...values[field], ...table };
-	}
-	return { ...section, values };
 }

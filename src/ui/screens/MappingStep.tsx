@@ -11,14 +11,9 @@ import { useMappingState } from "../hooks/use-mapping-state.js";
 import { useTerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { cell } from "../model/format.js";
-import {
-	type MappingRow,
-	type MappingState,
-	previewSection,
-	toSection,
-	type ValueField,
-	valueColumns,
-} from "../model/mapping-state.js";
+import { previewSection, toSection } from "../model/mapping-section.js";
+import type { MappingRow, MappingState, ValueField } from "../model/mapping-state.js";
+import { valueColumns } from "../model/mapping-values.js";
 
 export interface MappingStepProps {
 	readonly pass: PassName;
