@@ -14,6 +14,8 @@ export interface SourceFiles {
 export interface SourceCheckSummary {
 	readonly counts: Readonly<Record<PassName, number>>;
 	readonly fingerprints: Readonly<Record<PassName, string | undefined>>;
+	/** SHA-256 of the map section each file was read through (none: read as it is). */
+	readonly mapFingerprints?: Readonly<Record<PassName, string | undefined>>;
 }
 
 /** What to import and where the checkpoint lives. */

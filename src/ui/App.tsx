@@ -208,7 +208,11 @@ export function App({ services, prefill, onResult }: AppProps) {
 			baseUrl: services.baseUrl,
 			concurrency,
 			fresh: isFresh,
-			check: { counts: check.counts, fingerprints: check.fingerprints },
+			check: {
+				counts: check.counts,
+				fingerprints: check.fingerprints,
+				...(check.mapFingerprints ? { mapFingerprints: check.mapFingerprints } : {}),
+			},
 			...(source ? { source } : {}),
 			...(resumeFrom
 				? { checkpointPath: resumeFrom.path }

@@ -53,6 +53,7 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 				fingerprints: check.fingerprints,
 				problemCount: check.problemCount,
 				problems: check.problems.map(formatProblem),
+				mapFingerprints: check.mapFingerprints,
 				formats,
 			};
 		},

@@ -13,6 +13,8 @@ export interface SourceCheck {
 	readonly problemCount: number;
 	/** Each problem as one line, `file:line: what is wrong` (possibly only the first few). */
 	readonly problems: readonly string[];
+	/** SHA-256 of the map section each file was read through, for the state. */
+	readonly mapFingerprints?: Readonly<Record<PassName, string | undefined>>;
 	/** How each file was read, one line each (delimiter, encoding, map, ignored columns). */
 	readonly formats?: Readonly<Record<PassName, string | undefined>>;
 }

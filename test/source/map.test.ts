@@ -138,6 +138,39 @@ function fileWith(bytes: Buffer | string): string {
 	return path;
 }
 
+describe("a map edit, as the state sees it", () => {
+	it("changes the map fingerprint and exactly the fields it maps differently; the file fingerprint stays", async () => {
+		const path = fileWith("Id,Title,Stage\nc-1,Acme,Customer\nc-2,Globex,Lead\n");
+		const before = mapOf({
+			customers: {
+				columns: { external_id: "Id", name: "Title", status: "Stage" },
+				values: { status: { Customer: "active", Lead: "onboarding" } },
+			},
+		});
+		const after = mapOf({
+			customers: {
+				columns: { external_id: "Id", name: "Title", status: "Stage" },
+				values: { status: { Customer: "active", Lead: "at_risk" } },
+			},
+		});
+		const [a, b] = await Promise.all([
+			validateSources({ customers: path }, { map: before }),
+			validateSources({ customers: path }, { map: after }),
+		]);
+		expect(a.fingerprints.customers).toBe(b.fingerprints.customers);
+		expect(a.mapFingerprints.customers).not.toBe(b.mapFingerprints.customers);
+		const bodies = async (map: SourceMap) => {
+			const out: Record<string, unknown> = {};
+			for await (const record of readRecords(path, "customers", { map })) out[record.key] = record.body;
+			return out;
+		};
+		const [x, y] = await Promise.all([bodies(before), bodies(after)]);
+		expect(x["c-1"]).toEqual(y["c-1"]);
+		expect(x["c-2"]).toMatchObject({ status: "onboarding" });
+		expect(y["c-2"]).toEqual({ ...(x["c-2"] as object), status: "at_risk" });
+	});
+});
+
 describe("reading bytes", () => {
 	it("reports a byte windows-1252 does not define with its line and offset, never U+FFFD", async () => {
 		const bytes = iconv.encode("external_id,name\nc-1,Caf\u00e9\nc-2,Bad ", "windows-1252");
