@@ -5,7 +5,10 @@
  * `YYYY-MM-DD`.
  */
 
-import { format as formatDate, isValid, parse } from "date-fns";
+// Subpath imports: the package index would load every one of date-fns' functions at start-up.
+import { format as formatDate } from "date-fns/format";
+import { isValid } from "date-fns/isValid";
+import { parse } from "date-fns/parse";
 import { showValue } from "./problem.js";
 
 function isDigits(value: string, from: number, to: number): boolean {

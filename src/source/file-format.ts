@@ -91,7 +91,7 @@ export async function reportBadBytes(
 			file,
 			invalid.map((b) => b.offset),
 		);
-		likely = likelyEncoding(await sampleAround(file, invalid[0]!.offset));
+		likely = await likelyEncoding(await sampleAround(file, invalid[0]!.offset));
 	} catch {
 		lines = invalid.map(() => 0);
 	}

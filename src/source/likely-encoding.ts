@@ -3,8 +3,6 @@
  * ever asked about a file that failed to decode, so its cost is off the fast path.
  */
 
-import chardet from "chardet";
-
 /** Sample read around the first bad byte: enough for chardet's statistics. */
 export const SAMPLE_BYTES = 64 * 1024;
 
@@ -14,7 +12,9 @@ export const SAMPLE_BYTES = 64 * 1024;
  * answer for a file that is mostly ASCII) falls back to windows-1252, what Excel writes on
  * Windows in Western Europe and the Americas.
  */
-export function likelyEncoding(sample: Uint8Array): string {
+export async function likelyEncoding(sample: Uint8Array): Promise<string> {
+	// Loaded on the error path only: a valid file never pays for the detector.
+	const { default: chardet } = await import("chardet");
 	const best = chardet.analyse(sample).find((m) => m.name !== "UTF-8" && !m.name.startsWith("UTF-"));
 	if (best === undefined || best.confidence < 10) return "windows-1252";
 	const name = best.name.toLowerCase();

@@ -318,6 +318,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 				<MappingFlow
 					files={files}
 					services={services}
+					source={source}
 					onDone={(map) => {
 						setSource((s) => ({ ...s, map }));
 						setStage({ kind: "key" });

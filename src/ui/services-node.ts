@@ -57,8 +57,8 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 				formats,
 			};
 		},
-		async sampleSource(file) {
-			const sample = await sampleFile(file);
+		async sampleSource(file, source) {
+			const sample = await sampleFile(file, source);
 			const formatLine =
 				sample.format === undefined
 					? ""
@@ -66,12 +66,12 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 							encoding: sample.format.encoding.label,
 							encodingSource: sample.format.encoding.source,
 							delimiter: sample.format.delimiter,
-							isDelimiterForced: false,
+							isDelimiterForced: sample.format.isDelimiterForced,
 							ignored: [],
 						});
 			return { ...sample, formatLine };
 		},
-		distinctValues: (file, columns) => distinctValues(file, columns),
+		distinctValues: (file, columns, source) => distinctValues(file, columns, source),
 		async loadMap(path) {
 			try {
 				await access(path);

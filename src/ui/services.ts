@@ -56,9 +56,13 @@ export interface UiServices {
 	startImport(plan: ImportPlan, deps: ImportDeps, options?: { signal?: AbortSignal }): ImportRun;
 	checkSources(files: SourceFiles, source?: SourceOptions): Promise<SourceCheck>;
 	/** The header and first rows of a file, for the mapping step. */
-	sampleSource(file: string): Promise<SourceSample>;
+	sampleSource(file: string, source?: SourceOptions): Promise<SourceSample>;
 	/** Distinct values (with counts) of source columns, for the mapping step's values. */
-	distinctValues(file: string, columns: readonly number[]): Promise<readonly DistinctValues[]>;
+	distinctValues(
+		file: string,
+		columns: readonly number[],
+		source?: SourceOptions,
+	): Promise<readonly DistinctValues[]>;
 	/** The map file at `path`; undefined when there is none. */
 	loadMap(path: string): Promise<MapLoad | undefined>;
 	/** `undefined` when the file is not a readable checkpoint. */

@@ -3,7 +3,13 @@ import { Spinner } from "@inkjs/ui";
 import { Box, Text, useInput } from "ink";
 import { useEffect, useState } from "react";
 import { PASSES, type PassName } from "../../model/records.js";
-import { isOwnHeader, type MapSection, parseMap, type SourceMap } from "../../source/index.js";
+import {
+	isOwnHeader,
+	type MapSection,
+	parseMap,
+	type SourceMap,
+	type SourceOptions,
+} from "../../source/index.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
 import { useTheme } from "../hooks/use-theme.js";
 import type { SourceSample, UiServices } from "../services.js";
@@ -12,6 +18,8 @@ import { MappingStep } from "./MappingStep.js";
 export interface MappingFlowProps {
 	readonly files: Readonly<Partial<Record<PassName, string>>>;
 	readonly services: Pick<UiServices, "sampleSource" | "distinctValues" | "loadMap" | "writeFile">;
+	/** `--encoding` and `--delimiter` from the command line: the files are sampled as they will be read. */
+	readonly source?: SourceOptions | undefined;
 	/** The map now in use (saved beside the customers file), or undefined when every header is ours. */
 	readonly onDone: (map: SourceMap | undefined) => void;
 	readonly onBack: () => void;
@@ -39,11 +47,12 @@ type Flow =
  * The mapping step for every chosen file whose header is not ours, one after the other, from the
  * map saved beside the customers file when there is one; the result is saved there again.
  */
-export function MappingFlow({ files, services, onDone, onBack }: MappingFlowProps) {
+export function MappingFlow({ files, services, source, onDone, onBack }: MappingFlowProps) {
 	const theme = useTheme();
 	const isActive = useIsInputActive();
 	const [flow, setFlow] = useState<Flow>({ kind: "loading" });
 	const mapPath = mapPathFor(files.customers ?? "import.csv");
+	const reading: SourceOptions = { encoding: source?.encoding, delimiter: source?.delimiter };
 
 	// biome-ignore lint/correctness/useExhaustiveDependencies: the files are fixed while this step shows
 	useEffect(() => {
@@ -56,7 +65,7 @@ export function MappingFlow({ files, services, onDone, onBack }: MappingFlowProp
 			for (const pass of PASSES) {
 				const file = files[pass];
 				if (file === undefined) continue;
-				const sample = await services.sampleSource(file);
+				const sample = await services.sampleSource(file, reading);
 				samples[pass] = sample;
 				// A file that cannot be read is the plan step's to report, with its line.
 				if (sample.problem === undefined && !isOwnHeader(pass, sample.header)) todo.push(pass);
@@ -116,7 +125,7 @@ export function MappingFlow({ files, services, onDone, onBack }: MappingFlowProp
 			format={sample.formatLine}
 			saved={flow.drafts[pass] ?? flow.saved[pass]}
 			mapPath={mapPath}
-			loadValues={(columns) => services.distinctValues(file, columns)}
+			loadValues={(columns) => services.distinctValues(file, columns, reading)}
 			onDone={(section) => {
 				const done = { ...flow.done, [pass]: section };
 				if (flow.todo.every((p) => done[p] !== undefined)) void finish(done);
