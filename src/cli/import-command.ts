@@ -14,6 +14,7 @@ import { formatDuration } from "../report/format.js";
 import { LineReporter, summaryText } from "../report/headless.js";
 import { NdjsonReporter } from "../report/ndjson.js";
 import {
+	defaultMapPath,
 	describeFormat,
 	formatProblem,
 	loadMap,
@@ -76,6 +77,12 @@ export async function runImportCommand(
 			io.stderr.write(`${formatProblem(problem)}\n`);
 		const more = check.problemCount - Math.min(SHOWN_PROBLEMS, check.problems.length);
 		if (more > 0) io.stderr.write(`…and ${more} more problem${more === 1 ? "" : "s"}.\n`);
+		const saved = defaultMapPath(customers);
+		if (flags.map === undefined && (await exists(saved))) {
+			io.stderr.write(
+				`A map the wizard saved is beside the customers file: add --map ${saved} to read the files through it.\n`,
+			);
+		}
 		io.stderr.write(`Nothing was sent: fix the input and run the command again.\n`);
 		return EXIT.usage;
 	}

@@ -31,5 +31,11 @@ export {
 	ONBOARDING_PHASES,
 	ONBOARDING_STATES,
 } from "./schema.js";
-export { mapFingerprints, readSettings, type SourceOptions, sectionFingerprint } from "./source-options.js";
+export {
+	defaultMapPath,
+	mapFingerprints,
+	readSettings,
+	type SourceOptions,
+	sectionFingerprint,
+} from "./source-options.js";
 export { type SourceCheck, type SourceFiles, type ValidateOptions, validateSources } from "./validate.js";

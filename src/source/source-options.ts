@@ -4,6 +4,7 @@
  */
 
 import { createHash } from "node:crypto";
+import { basename, dirname, join } from "node:path";
 import type { PassName } from "../model/records.js";
 import { type Delimiter, delimiterFromOption } from "./delimiter.js";
 import { type Encoding, encodingFromName } from "./encoding.js";
@@ -52,4 +53,9 @@ export function mapFingerprints(map: SourceMap | undefined): Record<PassName, st
 		return section === undefined ? undefined : sectionFingerprint(section);
 	};
 	return { customers: of("customers"), contacts: of("contacts"), onboardings: of("onboardings") };
+}
+
+/** Where the wizard keeps the map of an import: beside its customers file, `companies.map.json`. */
+export function defaultMapPath(customersFile: string): string {
+	return join(dirname(customersFile), `${basename(customersFile).replace(/\.(csv|txt|tsv)$/i, "")}.map.json`);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -92,6 +92,22 @@ describe("import --map, --encoding, --delimiter (the built binary)", () => {
 		expect(result.stderr).toContain("Nothing was sent");
 		expect(result.stderr).not.toMatch(/\n\s+at /);
 		expect(sim.counters().requests).toBe(0);
+	});
+
+	it("without --map, a foreign header gets one sentence, and the map the wizard saved is pointed at", async () => {
+		copyFileSync(join(HUBSPOT, "companies.csv"), join(dir, "companies.csv"));
+		copyFileSync(join(HUBSPOT, "map.json"), join(dir, "companies.map.json"));
+		const result = await runCli(["import", join(dir, "companies.csv"), "--dry-run"], { env: env() });
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain("is a customers column; map them to ours with --map FILE");
+		expect(result.stderr).toContain(
+			`add --map ${join(dir, "companies.map.json")} to read the files through it`,
+		);
+		const mapped = await runCli(
+			["import", join(dir, "companies.csv"), "--dry-run", "--map", join(dir, "companies.map.json")],
+			{ env: env() },
+		);
+		expect(mapped.code).toBe(0);
 	});
 
 	it("--delimiter forces the delimiter the plan names", async () => {

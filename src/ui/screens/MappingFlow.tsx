@@ -1,9 +1,9 @@
-import { basename, dirname, join } from "node:path";
 import { Spinner } from "@inkjs/ui";
 import { Box, Text, useInput } from "ink";
 import { useEffect, useState } from "react";
 import { PASSES, type PassName } from "../../model/records.js";
 import {
+	defaultMapPath,
 	isOwnHeader,
 	type MapSection,
 	parseMap,
@@ -23,11 +23,6 @@ export interface MappingFlowProps {
 	/** The map now in use (saved beside the customers file), or undefined when every header is ours. */
 	readonly onDone: (map: SourceMap | undefined) => void;
 	readonly onBack: () => void;
-}
-
-/** Where the wizard keeps the map of an import: beside its customers file, `companies.map.json`. */
-export function mapPathFor(customersFile: string): string {
-	return join(dirname(customersFile), `${basename(customersFile).replace(/\.(csv|txt|tsv)$/i, "")}.map.json`);
 }
 
 type Flow =
@@ -51,7 +46,7 @@ export function MappingFlow({ files, services, source, onDone, onBack }: Mapping
 	const theme = useTheme();
 	const isActive = useIsInputActive();
 	const [flow, setFlow] = useState<Flow>({ kind: "loading" });
-	const mapPath = mapPathFor(files.customers ?? "import.csv");
+	const mapPath = defaultMapPath(files.customers ?? "import.csv");
 	const reading: SourceOptions = { encoding: source?.encoding, delimiter: source?.delimiter };
 
 	// biome-ignore lint/correctness/useExhaustiveDependencies: the files are fixed while this step shows
