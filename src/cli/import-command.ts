@@ -217,7 +217,7 @@ export async function runImportCommand(
 
 	let failuresCsv: string | undefined;
 	if (flags.failuresCsv) {
-		await writeFailuresCsv(flags.failuresCsv, files, (pass, key) => run.state(pass, key));
+		await writeFailuresCsv(flags.failuresCsv, files, (pass, key) => run.state(pass, key), source);
 		failuresCsv = flags.failuresCsv;
 	}
 	await run.close();

@@ -247,7 +247,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 				const hasFailures = Object.values(result.passes).some((p) => p.failed + p.blocked > 0);
 				if (hasFailures && files.customers) {
 					const path = failuresPathFor(files.customers);
-					await writeFailuresCsv(path, sourceFiles(), (pass, k) => run.state(pass, k)).then(
+					await writeFailuresCsv(path, sourceFiles(), (pass, k) => run.state(pass, k), source).then(
 						() => setFailuresCsvPath(path),
 						() => setFailuresCsvPath(undefined),
 					);
@@ -388,7 +388,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 					}}
 					onExport={async () => {
 						const path = failuresPathFor(files.customers ?? join(folder, "import"));
-						await writeFailuresCsv(path, sourceFiles(), (pass, k) => live.run.state(pass, k));
+						await writeFailuresCsv(path, sourceFiles(), (pass, k) => live.run.state(pass, k), source);
 						setFailuresCsvPath(path);
 						return path;
 					}}

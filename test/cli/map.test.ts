@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -66,6 +66,35 @@ describe("import --map, --encoding, --delimiter (the built binary)", () => {
 		]);
 		expect(state.contacts.map((c) => c.name).sort()).toEqual(["Ann Lee", "Bob", "Chen Wu", "Dana Ortiz"]);
 		expect(state.onboardings.map((o) => o.state).sort()).toEqual(["active", "at_risk", "waiting"]);
+	});
+
+	it("the failures CSV reads the files through the map too: the failed row under its own headers", async () => {
+		sim.pushFault({
+			method: "POST",
+			route: "/customers",
+			match: { "metadata.external_id": "9002" },
+			status: 400,
+			code: "invalid_domain",
+			field: "domain",
+			message: "domain is blocked here.",
+		});
+		const failures = join(dir, "failures.csv");
+		const checkpoint = join(dir, "failing.checkpoint.json");
+		const result = await runCli(
+			[...hubspotArgs, "--yes", "--checkpoint", checkpoint, "--failures-csv", failures],
+			{
+				env: env(),
+			},
+		);
+		expect(result.code).toBe(1);
+		const text = readFileSync(failures, "utf8");
+		expect(text).toContain("Record ID");
+		expect(text).toContain("Lifecycle Stage");
+		expect(text).toContain("invalid_domain");
+		expect(text).toContain("Former Customer");
+		// The customer's contact and onboarding are blocked by it, and listed as such.
+		expect(text).toContain("chen@brightfuture.io");
+		expect(text).toContain("Bright pilot");
 	});
 
 	it("a Windows-1252 file without --encoding: exit 2 naming the likely code page and the option", async () => {
