@@ -24,6 +24,8 @@ const BARE = fileURLToPath(new URL("./csv-parse-child.js", import.meta.url));
 
 interface Measured {
 	readonly ms: number;
+	/** User + system CPU seconds from GNU time (undefined without it): steadier than wall time on a busy machine. */
+	readonly cpuS: number | undefined;
 	readonly peakRssMb: number;
 	readonly stdout: string;
 }
@@ -65,7 +67,10 @@ function measure(args: readonly string[]): Promise<Measured> {
 			const kb = hasTime
 				? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0)
 				: polledKb;
-			resolve({ ms, peakRssMb: kb / 1024, stdout });
+			const user = Number(/User time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? Number.NaN);
+			const system = Number(/System time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? Number.NaN);
+			const cpuS = hasTime && Number.isFinite(user + system) ? user + system : undefined;
+			resolve({ ms, cpuS, peakRssMb: kb / 1024, stdout });
 		});
 	});
 }
@@ -115,6 +120,17 @@ function linesOf({ variant, dry, bare }: VariantResult): RowReport["lines"] {
 			target: `≥ ${MIN_RATIO}`,
 			isPass: ratio >= MIN_RATIO,
 		},
+		...(dry.cpuS === undefined || bare.cpuS === undefined
+			? []
+			: [
+					{
+						row: "d",
+						measured: `--dry-run${how} rows per CPU-second ÷ bare`,
+						figure: `${fixed(bare.cpuS / dry.cpuS, 2)} (${dry.cpuS.toFixed(1)} ÷ ${bare.cpuS.toFixed(1)} CPU s)`,
+						target: "—",
+						isPass: undefined,
+					},
+				]),
 	];
 }
 
@@ -140,6 +156,7 @@ export async function parseRow(tmp: string): Promise<RowReport> {
 		lines: results.flatMap(linesOf),
 		notes: [
 			`d: ${ROWS} rows, ${(size / 1e6).toFixed(0)} MB; \`node bin/pivotal-tui.js import FILE --dry-run\` (validation: parse, UTF-8 check, SHA-256, schema, unique ids) against a child running csv-parse with its defaults over the same file, drained with read(); both timed from spawn to exit, best of ${ROUNDS} alternating; peak RSS from ${existsSync(TIME) ? "/usr/bin/time -v (max of the runs)" : "/proc VmHWM"}; the bare loop peaked at ${plain.bare.peakRssMb.toFixed(0)} MB.`,
+			"d rows per CPU-second: the same runs' user + system time (the best wall-clock run of each side), shown because it moves less than wall time when other work shares the cores.",
 			"d with a map: the same rows under CRM headers (Record ID, Company name, …), every column mapped and each status found through the map's values table; d --encoding windows-1252: the same rows re-encoded, decoded by iconv-lite instead of read as UTF-8.",
 		],
 	};
