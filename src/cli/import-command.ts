@@ -16,7 +16,15 @@ import { summaryText } from "../report/headless.js";
 import { operationLine } from "../report/plan-ndjson.js";
 import { planText } from "../report/plan-text.js";
 import { writeResultsCsv } from "../report/results-csv.js";
-import { formatProblem, validateSources } from "../source/index.js";
+import {
+	defaultMapPath,
+	describeFormat,
+	formatProblem,
+	loadMap,
+	readSettings,
+	type SourceOptions,
+	validateSources,
+} from "../source/index.js";
 import { envKeysFrom } from "../ui/model/key-choices.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
@@ -45,6 +53,12 @@ export interface ImportFlags {
 	readonly verbose: boolean;
 	/** Rate-limit window of the server in seconds (Pivotal: 60; a simulator may differ). */
 	readonly window?: number | undefined;
+	/** `--map FILE`: how the files' columns and values become ours. */
+	readonly map?: string | undefined;
+	/** `--encoding NAME`: code page of files without a BOM. */
+	readonly encoding?: string | undefined;
+	/** `--delimiter C`: forced instead of detected. */
+	readonly delimiter?: string | undefined;
 }
 
 export interface CommandIo {
@@ -66,12 +80,20 @@ export async function runImportCommand(
 	const files: SourceFiles = { customers, contacts: flags.contacts, onboardings: flags.onboardings };
 	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
 
-	const check = await validateSources(files);
+	const source = await sourceOptions(flags, io);
+	if (source === undefined) return EXIT.usage;
+	const check = await validateSources(files, source);
 	if (check.problemCount > 0) {
 		for (const problem of check.problems.slice(0, SHOWN_PROBLEMS))
 			io.stderr.write(`${formatProblem(problem)}\n`);
 		const more = check.problemCount - Math.min(SHOWN_PROBLEMS, check.problems.length);
 		if (more > 0) io.stderr.write(`…and ${more} more problem${more === 1 ? "" : "s"}.\n`);
+		const saved = defaultMapPath(customers);
+		if (flags.map === undefined && (await exists(saved))) {
+			io.stderr.write(
+				`A map the wizard saved is beside the customers file: add --map ${saved} to read the files through it.\n`,
+			);
+		}
 		io.stderr.write(`Nothing was sent: fix the input and run the command again.\n`);
 		return EXIT.usage;
 	}
@@ -86,6 +108,7 @@ export async function runImportCommand(
 	}
 	const plan = await makePlan({
 		files,
+		source,
 		state,
 		retryFailed: flags.retryFailed,
 		recreate: flags.recreate,
@@ -119,6 +142,10 @@ export async function runImportCommand(
 				: `${keys.length} keys' default limits`;
 	const planLine = `${PASSES.map((p) => `${check.counts[p]} ${p}`).join(", ")}: ${requests} requests, about ${formatDuration(estimate)} at ${limitGuess}/min (${limitSource}).`;
 
+	for (const pass of PASSES) {
+		const format = check.formats[pass];
+		if (format !== undefined) say(`${pass} ${files[pass]}: ${describeFormat(format)}`);
+	}
 	if (flags.dryRun) {
 		// A dry run needs no key, but keys it was told of must be sound.
 		if (!envKeys.ok && keyVariables.length > 0) {
@@ -129,7 +156,7 @@ export async function runImportCommand(
 		say(`Dry run: every row is valid. ${planLine} Nothing was sent.`);
 		if (flags.json)
 			io.stdout.write(
-				`${JSON.stringify({ type: "dry-run", counts: check.counts, requests, estimateMs: estimate, passes: plan.passes })}\n`,
+				`${JSON.stringify({ type: "dry-run", counts: check.counts, requests, estimateMs: estimate, formats: check.formats, passes: plan.passes })}\n`,
 			);
 		return EXIT.ok;
 	}
@@ -153,6 +180,7 @@ export async function runImportCommand(
 				...(flags.onboardings ? { onboardings: resolve(flags.onboardings) } : {}),
 				fresh: flags.fresh,
 				checkpointPath: resolve(checkpointPath),
+				source,
 				...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
 			},
 		});
@@ -192,6 +220,7 @@ export async function runImportCommand(
 			recreate: flags.recreate,
 			windowMs,
 			check,
+			source,
 			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
 		},
 		{ client: first.client, keys: lanes.value },
@@ -202,13 +231,13 @@ export async function runImportCommand(
 
 	let failuresCsv: string | undefined;
 	if (flags.failuresCsv) {
-		await writeFailuresCsv(flags.failuresCsv, files, (pass, key) => run.state(pass, key));
+		await writeFailuresCsv(flags.failuresCsv, files, (pass, key) => run.state(pass, key), source);
 		failuresCsv = flags.failuresCsv;
 	}
 	await run.close();
 	let resultsCsv: string | undefined;
 	if (flags.resultsCsv) {
-		await writeResultsCsv(flags.resultsCsv, files, (pass, key) => run.state(pass, key), summary.run);
+		await writeResultsCsv(flags.resultsCsv, files, (pass, key) => run.state(pass, key), summary.run, source);
 		resultsCsv = flags.resultsCsv;
 	}
 	if (ndjson)
@@ -220,6 +249,27 @@ export async function runImportCommand(
 	const stopped = stopSentence(summary);
 	if (stopped) io.stderr.write(`${stopped}\n`);
 	return exitCodeFor(summary);
+}
+
+/**
+ * `--map`, `--encoding` and `--delimiter`, checked before any file is read: each mistake is
+ * reported (one sentence, the map file's line where it has one) and undefined returned.
+ */
+async function sourceOptions(flags: ImportFlags, io: CommandIo): Promise<SourceOptions | undefined> {
+	const settings = readSettings({ encoding: flags.encoding, delimiter: flags.delimiter });
+	if (typeof settings === "string") {
+		io.stderr.write(`${settings}\nNothing was sent.\n`);
+		return undefined;
+	}
+	if (flags.map === undefined) return { encoding: flags.encoding, delimiter: flags.delimiter };
+	const loaded = await loadMap(flags.map);
+	if (!loaded.ok) {
+		for (const problem of loaded.problems.slice(0, SHOWN_PROBLEMS))
+			io.stderr.write(`${formatProblem(problem)}\n`);
+		io.stderr.write("Nothing was sent: fix the map file and run the command again.\n");
+		return undefined;
+	}
+	return { map: loaded.map, encoding: flags.encoding, delimiter: flags.delimiter };
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -34,6 +34,9 @@ const HELP = `
     --key-env NAME         read a key from this variable (default PIVOTAL_API_KEY); repeat it
                            for several keys of one workspace: their limits add up
     --window SECONDS       the server's rate-limit window (default 60)
+    --map FILE             map of the files' columns and values to ours (see the README)
+    --encoding NAME        code page of files without a BOM, e.g. windows-1252 (default UTF-8)
+    --delimiter C          , ; tab or | (default: detected from the header row)
     --verbose              one line per record
 
   Undo options
@@ -75,6 +78,9 @@ const FLAGS = {
 	window: { type: "number" },
 	verbose: { type: "boolean", default: false },
 	all: { type: "boolean", default: false },
+	map: { type: "string" },
+	encoding: { type: "string" },
+	delimiter: { type: "string" },
 } as const;
 
 /** What `undo` takes of the table above. */
@@ -106,6 +112,9 @@ const VALUE_NAMES = {
 	checkpoint: "FILE",
 	failuresCsv: "FILE",
 	resultsCsv: "FILE",
+	map: "FILE",
+	encoding: "NAME",
+	delimiter: "C",
 	keyEnv: "NAME",
 	window: "SECONDS",
 };

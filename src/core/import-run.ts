@@ -182,7 +182,7 @@ class ImportEngine extends RunCore {
 			isFirstSync: this.#isFirstSync,
 			isPicked: selection.picked ? (key: string) => selection.picked!.has(`${pass}:${key}`) : undefined,
 		};
-		for await (const record of readRecords(file, pass)) {
+		for await (const record of readRecords(file, pass, this.#plan.source)) {
 			if (this.isOver()) break;
 			const state = store.get(pass, record.key);
 			const parentCopy =
@@ -233,7 +233,7 @@ class ImportEngine extends RunCore {
 	}
 
 	async #validate(): Promise<SourceCheckSummary> {
-		const check = await validateSources(this.#plan.files);
+		const check = await validateSources(this.#plan.files, this.#plan.source);
 		if (check.problemCount > 0) {
 			const first = check.problems[0];
 			throw new InputError(

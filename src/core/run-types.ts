@@ -1,5 +1,6 @@
 import type { Me, PivotalClient } from "../api/types.js";
 import type { PassName, RecordState } from "../model/records.js";
+import type { SourceOptions } from "../source/index.js";
 import type { CheckpointFileSystem } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
 
@@ -13,6 +14,8 @@ export interface SourceFiles {
 export interface SourceCheckSummary {
 	readonly counts: Readonly<Record<PassName, number>>;
 	readonly fingerprints: Readonly<Record<PassName, string | undefined>>;
+	/** SHA-256 of the map section each file was read through (none: read as it is). */
+	readonly mapFingerprints?: Readonly<Record<PassName, string | undefined>>;
 }
 
 /** What to import and where the checkpoint lives. */
@@ -50,6 +53,8 @@ export interface ImportPlan {
 	 * problem). Without it the engine validates first and sends nothing if a row is invalid.
 	 */
 	readonly check?: SourceCheckSummary;
+	/** How the files are read: the map, `--encoding`, `--delimiter`. @default our headers, UTF-8, detected delimiter */
+	readonly source?: SourceOptions;
 }
 
 /** One verified key of a run: its client and how to name it. The secret itself stays in the client. */

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import type { SourceFiles } from "../core/run-types.js";
 import { PASSES, type PassName, type RecordState } from "../model/records.js";
-import { readRecords } from "../source/index.js";
+import { readRecords, type SourceOptions } from "../source/index.js";
 
 const EXTRA = ["pass", "line", "status", "code", "message", "attempts"] as const;
 
@@ -29,13 +29,15 @@ export async function writeFailuresCsv(
 	path: string,
 	files: SourceFiles,
 	stateOf: (pass: PassName, key: string) => RecordState | undefined,
+	/** How the files were read for the import (map, encoding, delimiter): the same keys come out. */
+	source?: SourceOptions,
 ): Promise<number> {
 	const rows: { cells: string[]; columns: Readonly<Record<string, string>> }[] = [];
 	const header = new Set<string>();
 	for (const pass of PASSES) {
 		const file = files[pass];
 		if (!file) continue;
-		for await (const record of readRecords(file, pass)) {
+		for await (const record of readRecords(file, pass, source)) {
 			const state = stateOf(pass, record.key);
 			if (state?.s !== "failed" && state?.s !== "blocked") continue;
 			const what =

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import type { SourceFiles } from "../core/run-types.js";
 import { copyOf, PASSES, type PassName, type RecordState } from "../model/records.js";
-import { readRecords } from "../source/index.js";
+import { readRecords, type SourceOptions } from "../source/index.js";
 import { csvCell } from "./failures-csv.js";
 
 const HEADER = ["pass", "line", "key", "outcome", "id", "display_id", "code", "message"] as const;
@@ -33,6 +33,7 @@ export async function writeResultsCsv(
 	files: SourceFiles,
 	stateOf: (pass: PassName, key: string) => RecordState | undefined,
 	run: number,
+	source?: SourceOptions,
 ): Promise<number> {
 	const out = createWriteStream(path, { encoding: "utf8", mode: 0o600 });
 	const write = async (text: string) => {
@@ -43,7 +44,7 @@ export async function writeResultsCsv(
 	for (const pass of PASSES) {
 		const file = files[pass];
 		if (!file) continue;
-		for await (const record of readRecords(file, pass)) {
+		for await (const record of readRecords(file, pass, source)) {
 			const state = stateOf(pass, record.key);
 			const copy = copyOf(state);
 			const id = copy?.id ?? (state?.s === "removed" ? state.id : "");

@@ -2,14 +2,20 @@
  * The one place that reads a CSV file: csv-parse over a file stream, with the SHA-256 of the
  * bytes and the UTF-8 check taken from the same chunks, and the physical line where each record
  * starts. Records come out as plain string arrays (the header included, as the first one) so the
- * callers decide what to build per row.
+ * callers decide what to build per row. The encoding and the delimiter are settled from the
+ * first bytes before the stream starts.
  */
 
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { CsvError, type Options, parse } from "csv-parse";
+import { type CsvFormat, DecodeTransform, sniff, type Undecodable } from "./decode-stream.js";
+import type { Delimiter } from "./delimiter.js";
+import type { Encoding } from "./encoding.js";
 import { Utf8Checker } from "./utf8.js";
+
+export type { CsvFormat, Undecodable } from "./decode-stream.js";
 
 export interface CsvRow {
 	readonly cells: string[];
@@ -30,7 +36,12 @@ export interface CsvScan {
 	failure: CsvFailure | undefined;
 	/** SHA-256 (hex) of every byte of the file; undefined when the file could not be read. */
 	sha256: string | undefined;
+	/** Bad sequences of a file read as UTF-8. */
 	utf8: Utf8Checker;
+	/** Characters that did not decode in a file read through another encoding (up to the limit). */
+	undecodable: Undecodable[];
+	undecodableCount: number;
+	format: CsvFormat | undefined;
 }
 
 export interface CsvReadOptions {
@@ -41,6 +52,10 @@ export interface CsvReadOptions {
 	readonly hash?: boolean;
 	/** Bad UTF-8 sequences remembered with their offsets (all are counted). @default 200 */
 	readonly utf8Limit?: number;
+	/** `--encoding`: used unless the file starts with a BOM. @default UTF-8 */
+	readonly encoding?: Encoding | undefined;
+	/** `--delimiter`. @default detected from the header row */
+	readonly delimiter?: Delimiter | undefined;
 }
 
 /**
@@ -120,12 +135,22 @@ export async function* readCsvRows(
 		scan.failure = { line: 0, message: describeFsError(error) };
 		return;
 	}
+	let format: CsvFormat;
+	try {
+		format = await sniff(path, options);
+	} catch (error) {
+		scan.failure = { line: 0, message: describeFsError(error) };
+		return;
+	}
+	scan.format = format;
+	const isUtf8 = format.encoding.kind === "utf-8";
 	const hash = wantHash ? createHash("sha256") : undefined;
 	const utf8 = scan.utf8;
 	const input = createReadStream(path, { highWaterMark: 256 * 1024 });
 	// The stream options pass through csv-parse to its Transform; its typings only list its own.
 	const parseOptions: Options & { readableHighWaterMark: number } = {
-		bom: true,
+		bom: isUtf8,
+		delimiter: format.delimiter,
 		// Ragged rows are reported by the caller with their line, instead of aborting the file.
 		relax_column_count: true,
 		// Blank lines come through as one empty cell so that every physical line is accounted for
@@ -140,13 +165,15 @@ export async function* readCsvRows(
 	input.on("data", (chunk) => {
 		const bytes = chunk as Buffer;
 		hash?.update(bytes);
-		utf8.push(bytes);
+		if (isUtf8) utf8.push(bytes);
 	});
 	input.on("error", (error) => {
 		readError = error;
 		parser.destroy(error);
 	});
-	input.pipe(parser);
+	const decode = isUtf8 ? undefined : new DecodeTransform(format.encoding, scan, options.utf8Limit ?? 200);
+	if (decode === undefined) input.pipe(parser);
+	else input.pipe(decode).pipe(parser);
 
 	let ended = false;
 	let failed: unknown;
@@ -205,7 +232,12 @@ export async function* readCsvRows(
 			};
 		}
 	} finally {
-		input.unpipe(parser);
+		if (decode === undefined) input.unpipe(parser);
+		else {
+			input.unpipe(decode);
+			decode.unpipe(parser);
+			decode.destroy();
+		}
 		input.destroy();
 		parser.destroy();
 	}
@@ -219,5 +251,12 @@ export async function* readCsvRows(
 }
 
 export function newScan(utf8Limit = 200): CsvScan {
-	return { failure: undefined, sha256: undefined, utf8: new Utf8Checker(utf8Limit) };
+	return {
+		failure: undefined,
+		sha256: undefined,
+		utf8: new Utf8Checker(utf8Limit),
+		undecodable: [],
+		undecodableCount: 0,
+		format: undefined,
+	};
 }

@@ -1,9 +1,41 @@
 export { MAX_RECORD_CHARS } from "./csv-rows.js";
+export { checkDateFormat, dateReader } from "./dates.js";
+export {
+	DELIMITERS,
+	type Delimiter,
+	delimiterFromOption,
+	delimiterLabel,
+	detectDelimiter,
+} from "./delimiter.js";
+export { encodingFromName } from "./encoding.js";
+export { describeFormat, type FileFormat } from "./file-format.js";
+export { isOwnHeader } from "./layout.js";
+export {
+	type ColumnSource,
+	loadMap,
+	type MapLoad,
+	type MapSection,
+	type MapSections,
+	parseMap,
+	type SourceMap,
+} from "./map-file.js";
+export { enumKey, enumReader } from "./plain-values.js";
+export { type PreviewLine, previewBodies } from "./preview.js";
 export { formatProblem, type Problem } from "./problem.js";
 export { readRecords, SourceFileError } from "./read-records.js";
+export { type DistinctValues, distinctValues, type FileSample, sampleFile } from "./sample.js";
 export {
+	type ColumnSpec,
 	CUSTOMER_STATUSES,
+	columnsFor,
 	ONBOARDING_PHASES,
 	ONBOARDING_STATES,
 } from "./schema.js";
+export {
+	defaultMapPath,
+	mapFingerprints,
+	readSettings,
+	type SourceOptions,
+	sectionFingerprint,
+} from "./source-options.js";
 export { type SourceCheck, type SourceFiles, type ValidateOptions, validateSources } from "./validate.js";

@@ -5,8 +5,10 @@
 
 import type { PassName, SourceRecord } from "../model/records.js";
 import { newScan, readCsvRows } from "./csv-rows.js";
+import { type FileLayout, layoutFor } from "./layout.js";
 import { formatProblem, type Problem } from "./problem.js";
-import { buildBody, checkRow, isBlank, type ResolvedHeader, resolveHeader } from "./schema.js";
+import { buildBody, checkRow, isBlank } from "./schema.js";
+import { readSettings, type SourceOptions } from "./source-options.js";
 
 /** The file could not be read or parsed to the end (it changed since it was validated). */
 export class SourceFileError extends Error {
@@ -29,16 +31,20 @@ function originalColumns(header: readonly string[], cells: readonly string[]): R
 }
 
 /**
- * Yields one `SourceRecord` per valid row of `file`, in file order. Rows that fail their own
- * checks are skipped (validation has reported them); cross-row rules are validation's job.
+ * Yields one `SourceRecord` per valid row of `file`, in file order, read through `options`
+ * (map, encoding, delimiter) exactly as validation read it. Rows that fail their own checks are
+ * skipped (validation has reported them); cross-row rules are validation's job.
  * Throws `SourceFileError` if the file cannot be read or parsed to the end.
  */
 export async function* readRecords(
 	file: string,
 	pass: PassName,
+	options: SourceOptions = {},
 ): AsyncGenerator<SourceRecord, void, undefined> {
+	const settings = readSettings(options);
+	if (typeof settings === "string") throw new SourceFileError({ file, line: 0, message: settings });
 	const scan = newScan(0);
-	let header: ResolvedHeader | undefined;
+	let layout: FileLayout | undefined;
 	let names: readonly string[] = [];
 	let usable = true;
 	let idAt = -1;
@@ -47,31 +53,34 @@ export async function* readRecords(
 	// so fixing a bad row later does not shift the keys of the rows after it.
 	const seen = new Map<string, number>();
 	const noop = (): void => {};
-	for await (const batch of readCsvRows(file, scan, { hash: false })) {
+	for await (const batch of readCsvRows(file, scan, { ...settings, hash: false })) {
 		for (const row of batch) {
-			if (header === undefined) {
-				header = resolveHeader(pass, row.cells);
+			if (layout === undefined) {
+				layout = layoutFor(pass, file, row.cells, options.map);
 				names = row.cells;
-				usable = !header.issues.some((i) => i.column === undefined);
+				const header = layout.header;
+				usable = !header.issues.some((i) => i.column === undefined) && layout.mapProblems.length === 0;
 				idAt = header.indexOf.get(pass === "customers" ? "external_id" : "customer_external_id") ?? -1;
 				emailAt = header.indexOf.get("email") ?? -1;
 				continue;
 			}
 			if (!usable) continue;
-			const cells = row.cells;
+			const header = layout.header;
+			const width = row.cells.length;
+			const cells = layout.project === undefined ? row.cells : layout.project(row.cells);
 			const id = cells[idAt];
 			let n = 0;
-			if (pass === "onboardings" && id !== undefined && !isBlank(id) && cells.length === header.width) {
+			if (pass === "onboardings" && id !== undefined && !isBlank(id) && width === header.width) {
 				n = (seen.get(id) ?? 0) + 1;
 				seen.set(id, n);
 			}
-			if (checkRow(header, cells, noop) > 0 || id === undefined) continue;
+			if (checkRow(header, cells, noop, width) > 0 || id === undefined) continue;
 			let key: string;
 			if (pass === "customers") key = id;
 			else if (pass === "contacts") key = `${id}/${cells[emailAt]!.toLowerCase()}`;
 			else key = `${id}/${n}`;
 			const body = buildBody(pass, header, cells);
-			const columns = originalColumns(names, cells);
+			const columns = originalColumns(names, row.cells);
 			yield pass === "customers"
 				? { pass, key, line: row.line, body, columns }
 				: { pass, key, line: row.line, parentKey: id, body, columns };

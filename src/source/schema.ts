@@ -5,7 +5,11 @@
  */
 
 import type { PassName } from "../model/records.js";
+import { checkIsoDate, dateReader } from "./dates.js";
+import { BOOLEAN_WORDS, enumReader, parseBoolean, parseCount } from "./plain-values.js";
 import { showValue } from "./problem.js";
+
+export { parseBoolean } from "./plain-values.js";
 
 export interface ColumnSpec {
 	readonly name: string;
@@ -16,6 +20,10 @@ export interface ColumnSpec {
 	readonly field?: string;
 	/** Turns the checked cell into its body value (strings by default). */
 	readonly convert?: (value: string) => unknown;
+	/** The values an enum column takes (what a map's `values` may name). */
+	readonly allowed?: readonly string[];
+	/** A date column: the map's `dates` format applies to it. */
+	readonly isDate?: boolean;
 }
 
 export const CUSTOMER_STATUSES = ["onboarding", "active", "at_risk", "churned", "archived"] as const;
@@ -64,13 +72,18 @@ function checkId(value: string, column: string): string | undefined {
 	return maxLength(ID_MAX)(value, column);
 }
 
-function oneOf(values: readonly string[]) {
-	const allowed = new Set(values);
+/** An enum column: `At risk` is read as `at_risk` (case, spaces, `-` and `_` do not count). */
+function oneOf(values: readonly string[]): Pick<ColumnSpec, "check" | "convert" | "allowed"> {
+	const read = enumReader(values);
 	const list = values.join(", ");
-	return (value: string, column: string): string | undefined =>
-		allowed.has(value)
-			? undefined
-			: `${column} ${showValue(value)} is not one of ${list}; use one of those or leave the cell empty.`;
+	return {
+		allowed: values,
+		check: (value, column) =>
+			read(value) !== undefined
+				? undefined
+				: `${column} ${showValue(value)} is not one of ${list}; use one of those or leave the cell empty.`,
+		convert: read,
+	};
 }
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -112,32 +125,14 @@ function checkDomain(value: string, column: string): string | undefined {
 }
 
 function checkCount(value: string, column: string): string | undefined {
-	let ok = value.length <= 15;
-	for (let i = 0; ok && i < value.length; i++) {
-		const c = value.charCodeAt(i);
-		if (c < 48 || c > 57) ok = false;
-	}
-	if (ok) return undefined;
-	const cents = column === "mrr" ? " (mrr is in cents, e.g. 129900 for 1,299.00)" : "";
-	return `${column} ${showValue(value)} is not a whole non-negative number; write digits only${cents}, or leave the cell empty.`;
-}
-
-const BOOLEANS = new Map<string, boolean>([
-	["true", true],
-	["false", false],
-	["yes", true],
-	["no", false],
-	["1", true],
-	["0", false],
-]);
-
-export function parseBoolean(value: string): boolean | undefined {
-	return BOOLEANS.get(value) ?? BOOLEANS.get(value.toLowerCase());
+	if (parseCount(value) !== undefined) return undefined;
+	const cents = column.endsWith("mrr") ? " (mrr is in cents, e.g. 129900 for 1,299.00)" : "";
+	return `${column} ${showValue(value)} is not a whole non-negative number; write digits only (1,234 is read too)${cents}, or leave the cell empty.`;
 }
 
 function checkBoolean(value: string, column: string): string | undefined {
 	return parseBoolean(value) === undefined
-		? `${column} ${showValue(value)} is not a yes/no value; use true, false, yes, no, 1 or 0.`
+		? `${column} ${showValue(value)} is not a yes/no value; use ${BOOLEAN_WORDS}.`
 		: undefined;
 }
 
@@ -150,38 +145,6 @@ function checkEmail(value: string, column: string): string | undefined {
 	return `${column} ${showValue(value)} is not a valid address; fix the cell or remove the row.`;
 }
 
-function isDigits(value: string, from: number, to: number): boolean {
-	for (let i = from; i < to; i++) {
-		const c = value.charCodeAt(i);
-		if (c < 48 || c > 57) return false;
-	}
-	return true;
-}
-
-function daysInMonth(year: number, month: number): number {
-	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-const TIME = /^T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)$/;
-
-function checkDate(value: string, column: string): string | undefined {
-	const shape = value.length >= 10 && value[4] === "-" && value[7] === "-";
-	if (shape && isDigits(value, 0, 4) && isDigits(value, 5, 7) && isDigits(value, 8, 10)) {
-		const year = Number(value.slice(0, 4));
-		const month = Number(value.slice(5, 7));
-		const day = Number(value.slice(8, 10));
-		if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-			return `${column} ${showValue(value)} is not a real calendar date; fix the day or month (format YYYY-MM-DD, e.g. 2027-03-01).`;
-		}
-		if (value.length === 10 || TIME.test(value.slice(10))) return undefined;
-		if (/^T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(value.slice(10))) {
-			return `${column} ${showValue(value)} has a time but no time zone; add "Z" or an offset such as +02:00, or give just the date.`;
-		}
-	}
-	return `${column} ${showValue(value)} is not a date; use YYYY-MM-DD (e.g. 2027-03-01) or an ISO date-time such as 2027-03-01T09:00:00Z.`;
-}
-
 /** Labels cell → list: split on `;` or `|`, trimmed, empty pieces and repeats dropped. */
 export function parseLabels(value: string): string[] {
 	const labels: string[] = [];
@@ -192,7 +155,7 @@ export function parseLabels(value: string): string[] {
 	return labels;
 }
 
-const toInteger = (value: string): number => Number(value);
+const toInteger = (value: string): number | undefined => parseCount(value);
 const text = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, field: name, ...extra });
 
 export const CUSTOMER_COLUMNS: readonly ColumnSpec[] = [
@@ -201,7 +164,7 @@ export const CUSTOMER_COLUMNS: readonly ColumnSpec[] = [
 	text("name", { required: true, check: maxLength(NAME_MAX) }),
 	text("slug", { check: checkSlug }),
 	text("domain", { check: checkDomain }),
-	text("status", { check: oneOf(CUSTOMER_STATUSES) }),
+	text("status", oneOf(CUSTOMER_STATUSES)),
 	text("plan"),
 	text("mrr", { check: checkCount, convert: toInteger }),
 	text("monthly_orders", { check: checkCount, convert: toInteger }),
@@ -225,9 +188,12 @@ export const CONTACT_COLUMNS: readonly ColumnSpec[] = [
 export const ONBOARDING_COLUMNS: readonly ColumnSpec[] = [
 	{ name: "customer_external_id", required: true, check: checkId },
 	text("name", { check: maxLength(NAME_MAX) }),
-	text("target_launch_date", { check: checkDate }),
-	text("phase", { check: oneOf(ONBOARDING_PHASES) }),
-	text("state", { check: oneOf(ONBOARDING_STATES) }),
+	text("target_launch_date", {
+		isDate: true,
+		check: (value, column) => checkIsoDate(value, column, "onboardings"),
+	}),
+	text("phase", oneOf(ONBOARDING_PHASES)),
+	text("state", oneOf(ONBOARDING_STATES)),
 	text("notes"),
 	text("csm_id"),
 	text("se_id"),
@@ -243,15 +209,41 @@ export const COLUMNS: Readonly<Record<PassName, readonly ColumnSpec[]>> = {
 	onboardings: ONBOARDING_COLUMNS,
 };
 
+/**
+ * The columns of a `pass` file whose dates are written in `dates` (a date-fns format) rather
+ * than ISO. Without a format the specs are the shared constants.
+ */
+export function columnsFor(pass: PassName, dates?: string): readonly ColumnSpec[] {
+	const specs = COLUMNS[pass];
+	if (dates === undefined || !specs.some((s) => s.isDate === true)) return specs;
+	const read = dateReader(dates);
+	return specs.map((spec) =>
+		spec.isDate === true
+			? {
+					...spec,
+					check: (value: string, column: string) =>
+						read(value) !== undefined
+							? undefined
+							: `${column} ${showValue(value)} does not match the map's date format ${JSON.stringify(dates)} and is not an ISO date; fix the cell or the format.`,
+					convert: read,
+				}
+			: spec,
+	);
+}
+
 /** Metadata cells stay strings: the CSV cannot say whether "007" is a number. */
-function metadataSpec(header: string): ColumnSpec {
+export function metadataSpec(header: string): ColumnSpec {
 	return { name: header, field: header.slice(METADATA_PREFIX.length) };
 }
 
 /** One header cell, resolved: its spec, or why it is not acceptable. */
 export interface ResolvedColumn {
+	/** Where the cell is in the row the checks see (the source row, or the mapped one). */
 	readonly index: number;
+	/** How messages name the column: the source header. */
 	readonly header: string;
+	/** 1-based column of the source file that messages point at. */
+	readonly column: number;
 	readonly spec: ColumnSpec;
 	readonly isMetadata: boolean;
 }
@@ -267,6 +259,7 @@ export interface ResolvedHeader {
 	readonly columns: readonly ResolvedColumn[];
 	/** Index in the row of each known column name present. */
 	readonly indexOf: ReadonlyMap<string, number>;
+	/** Cells in each source row (the header's width). */
 	readonly width: number;
 	readonly issues: readonly HeaderIssue[];
 }
@@ -277,8 +270,8 @@ function closest(name: string, candidates: readonly string[]): string | undefine
 }
 
 /** Checks the header row of a `pass` file and maps each cell to its column spec. */
-export function resolveHeader(pass: PassName, header: readonly string[]): ResolvedHeader {
-	const specs = COLUMNS[pass];
+export function resolveHeader(pass: PassName, header: readonly string[], dates?: string): ResolvedHeader {
+	const specs = columnsFor(pass, dates);
 	const byName = new Map(specs.map((s) => [s.name, s]));
 	const allowedList = `${specs.map((s) => s.name).join(", ")}${pass === "customers" ? ", metadata.<key>" : ""}`;
 	const columns: ResolvedColumn[] = [];
@@ -306,7 +299,7 @@ export function resolveHeader(pass: PassName, header: readonly string[]): Resolv
 		firstSeen.set(raw, index);
 		const spec = byName.get(raw);
 		if (spec !== undefined) {
-			columns.push({ index, header: raw, spec, isMetadata: false });
+			columns.push({ index, header: raw, column, spec, isMetadata: false });
 			indexOf.set(raw, index);
 			return;
 		}
@@ -325,7 +318,7 @@ export function resolveHeader(pass: PassName, header: readonly string[]): Resolv
 					message: `column "metadata.external_id" is reserved: the importer fills it from external_id; remove the column.`,
 				});
 			} else {
-				columns.push({ index, header: raw, spec: metadataSpec(raw), isMetadata: true });
+				columns.push({ index, header: raw, column, spec: metadataSpec(raw), isMetadata: true });
 			}
 			return;
 		}
@@ -333,7 +326,7 @@ export function resolveHeader(pass: PassName, header: readonly string[]): Resolv
 		issues.push({
 			column,
 			columnName: raw,
-			message: `column ${showValue(raw)} is not a ${pass} column${guess === undefined ? "" : ` (did you mean "${guess}"?)`}; rename or remove it. Allowed columns: ${allowedList}.`,
+			message: `column ${showValue(raw)} is not a ${pass} column${guess === undefined ? "" : ` (did you mean "${guess}"?)`}; rename or remove it, or map the file's columns with --map FILE. Allowed columns: ${allowedList}.`,
 		});
 	});
 	for (const spec of specs) {
@@ -361,10 +354,11 @@ export function checkRow(
 	header: ResolvedHeader,
 	cells: readonly string[],
 	report: (issue: CellIssue) => void,
+	sourceLength = cells.length,
 ): number {
-	if (cells.length !== header.width) {
+	if (sourceLength !== header.width) {
 		report({
-			message: `this row has ${cells.length} cell${cells.length === 1 ? "" : "s"} but the header has ${header.width} columns; check for a missing cell or an unquoted comma (a cell containing a comma must be in double quotes).`,
+			message: `this row has ${sourceLength} cell${sourceLength === 1 ? "" : "s"} but the header has ${header.width} columns; check for a missing cell or an unquoted delimiter (a cell containing the delimiter must be in double quotes).`,
 		});
 		return 1;
 	}
@@ -377,7 +371,7 @@ export function checkRow(
 			if (col.spec.required === true) {
 				issues++;
 				report({
-					column: col.index + 1,
+					column: col.column,
 					columnName: col.header,
 					message: `${col.header} is empty but required; fill it in or remove the row.`,
 				});
@@ -389,7 +383,7 @@ export function checkRow(
 			const message = check(value, col.header);
 			if (message !== undefined) {
 				issues++;
-				report({ column: col.index + 1, columnName: col.header, message });
+				report({ column: col.column, columnName: col.header, message });
 			}
 		}
 	}

@@ -4,10 +4,12 @@
  */
 
 import type { PassName } from "../model/records.js";
-import { newScan, readCsvRows } from "./csv-rows.js";
+import { type CsvReadOptions, type CsvScan, newScan, readCsvRows } from "./csv-rows.js";
+import { type FileFormat, formatOf, reportBadBytes, reportUndecodable } from "./file-format.js";
+import { type FileLayout, layoutFor } from "./layout.js";
 import { type Problem, ProblemList, showValue } from "./problem.js";
-import { type CellIssue, checkRow, isBlank, parseBoolean, resolveHeader } from "./schema.js";
-import { linesOfOffsets } from "./utf8.js";
+import { type CellIssue, checkRow, isBlank, parseBoolean, type ResolvedHeader } from "./schema.js";
+import { mapFingerprints, readSettings, type SourceOptions } from "./source-options.js";
 
 export interface SourceFiles {
 	readonly customers: string;
@@ -15,7 +17,7 @@ export interface SourceFiles {
 	readonly onboardings?: string | undefined;
 }
 
-export interface ValidateOptions {
+export interface ValidateOptions extends SourceOptions {
 	/**
 	 * Problems kept in memory; all of them are counted in `problemCount` whatever this is.
 	 * @default 200
@@ -36,6 +38,13 @@ export interface SourceCheck {
 	readonly invalidRows: Record<PassName, number>;
 	/** SHA-256 (hex) of each file's bytes; undefined for a file not given or not readable. */
 	readonly fingerprints: Record<PassName, string | undefined>;
+	/**
+	 * SHA-256 (hex) of the canonical JSON of the map section each file was read through;
+	 * undefined for a file read without a map.
+	 */
+	readonly mapFingerprints: Record<PassName, string | undefined>;
+	/** How each file was read (encoding, delimiter, map, ignored columns); undefined when not read. */
+	readonly formats: Record<PassName, FileFormat | undefined>;
 	readonly files: SourceFiles;
 }
 
@@ -47,6 +56,8 @@ interface Context {
 	/** Customer external_ids. Undefined when the customers file could not be read to the end: no parent checks then. */
 	customerIds: Set<string> | undefined;
 	readonly customersFile: string;
+	readonly source: SourceOptions;
+	readonly read: CsvReadOptions;
 }
 
 /**
@@ -80,18 +91,23 @@ function earlier(firstLine: number | undefined): string {
 	return firstLine === undefined ? "on an earlier line" : `on line ${firstLine}`;
 }
 
+/** The source column and header name of the checked row's cell `at`, for a message. */
+function placeOf(header: ResolvedHeader, at: number): { column: number; columnName: string } {
+	const col = header.columns.find((c) => c.index === at);
+	return { column: col?.column ?? at + 1, columnName: col?.header ?? "" };
+}
+
 function uniqueRule(
-	indexOf: ReadonlyMap<string, number>,
+	header: ResolvedHeader,
 	columnName: string,
 	keyOf: (at: number) => (cells: readonly string[]) => string | undefined,
 	message: (value: string, cells: readonly string[], firstLine: number | undefined) => string,
 ): UniqueRule[] {
-	const at = indexOf.get(columnName);
+	const at = header.indexOf.get(columnName);
 	if (at === undefined) return [];
 	return [
 		{
-			column: at + 1,
-			columnName,
+			...placeOf(header, at),
 			keyOf: keyOf(at),
 			message: (cells, firstLine) => message(cells[at]!, cells, firstLine),
 			seen: new Set(),
@@ -106,17 +122,18 @@ const cellKey =
 		return isBlank(value) ? undefined : value;
 	};
 
-function customerRules(indexOf: ReadonlyMap<string, number>, ctx: Context): PassRules {
+function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
+	const ids = uniqueRule(
+		header,
+		"external_id",
+		cellKey,
+		(id, _cells, first) =>
+			`external_id ${showValue(id)} is already used ${earlier(first)}; every customer needs its own external_id, so remove the duplicate row or change one of the ids.`,
+	);
 	const unique = [
+		...ids,
 		...uniqueRule(
-			indexOf,
-			"external_id",
-			cellKey,
-			(id, _cells, first) =>
-				`external_id ${showValue(id)} is already used ${earlier(first)}; every customer needs its own external_id, so remove the duplicate row or change one of the ids.`,
-		),
-		...uniqueRule(
-			indexOf,
+			header,
 			"slug",
 			cellKey,
 			(slug, _cells, first) =>
@@ -124,29 +141,29 @@ function customerRules(indexOf: ReadonlyMap<string, number>, ctx: Context): Pass
 		),
 	];
 	// The ids the later files point at are exactly the uniqueness set: no second copy.
-	ctx.customerIds = unique[0]?.columnName === "external_id" ? unique[0].seen : new Set();
+	ctx.customerIds = ids[0]?.seen ?? new Set();
 	return { unique, row: () => 0 };
 }
 
 function parentCheck(
-	indexOf: ReadonlyMap<string, number>,
+	header: ResolvedHeader,
 	ctx: Context,
 ): (cells: readonly string[], report: (issue: CellIssue) => void) => number {
-	const at = indexOf.get("customer_external_id");
+	const at = header.indexOf.get("customer_external_id");
 	return (cells, report) => {
 		if (at === undefined || ctx.customerIds === undefined) return 0;
 		const parent = cells[at]!;
 		if (isBlank(parent) || ctx.customerIds.has(parent)) return 0;
 		report({
-			column: at + 1,
-			columnName: "customer_external_id",
+			...placeOf(header, at),
 			message: `customer_external_id ${showValue(parent)} matches no external_id in ${ctx.customersFile}; fix the id or add that customer.`,
 		});
 		return 1;
 	};
 }
 
-function contactRules(indexOf: ReadonlyMap<string, number>, ctx: Context): PassRules {
+function contactRules(header: ResolvedHeader, ctx: Context): PassRules {
+	const indexOf = header.indexOf;
 	const parentAt = indexOf.get("customer_external_id");
 	const primaryAt = indexOf.get("is_primary");
 	const parentOf = (cells: readonly string[]): string | undefined => {
@@ -154,7 +171,7 @@ function contactRules(indexOf: ReadonlyMap<string, number>, ctx: Context): PassR
 		return parent === undefined || isBlank(parent) ? undefined : parent;
 	};
 	const unique = uniqueRule(
-		indexOf,
+		header,
 		"email",
 		(at) => (cells) => {
 			const parent = parentOf(cells);
@@ -165,7 +182,7 @@ function contactRules(indexOf: ReadonlyMap<string, number>, ctx: Context): PassR
 		(email, cells, first) =>
 			`email ${showValue(email)} is already used for customer ${showValue(parentOf(cells) ?? "")} ${earlier(first)} (emails are compared in lower case); remove the duplicate row or change one of the addresses.`,
 	);
-	const parentCheckOf = parentCheck(indexOf, ctx);
+	const parentCheckOf = parentCheck(header, ctx);
 	// Customer → line of its primary contact. Bounded by the number of customers.
 	const primaries = new Map<string, number>();
 	return {
@@ -180,8 +197,7 @@ function contactRules(indexOf: ReadonlyMap<string, number>, ctx: Context): PassR
 					else {
 						issues++;
 						report({
-							column: primaryAt + 1,
-							columnName: "is_primary",
+							...placeOf(header, primaryAt),
 							message: `customer ${showValue(parent)} already has a primary contact on line ${first}, and Pivotal keeps only one; set is_primary to false on all but one of them.`,
 						});
 					}
@@ -192,12 +208,12 @@ function contactRules(indexOf: ReadonlyMap<string, number>, ctx: Context): PassR
 	};
 }
 
-function onboardingRules(indexOf: ReadonlyMap<string, number>, ctx: Context): PassRules {
-	const parentCheckOf = parentCheck(indexOf, ctx);
+function onboardingRules(header: ResolvedHeader, ctx: Context): PassRules {
+	const parentCheckOf = parentCheck(header, ctx);
 	return { unique: [], row: (cells, _line, report) => parentCheckOf(cells, report) };
 }
 
-const RULES: Record<PassName, (indexOf: ReadonlyMap<string, number>, ctx: Context) => PassRules> = {
+const RULES: Record<PassName, (header: ResolvedHeader, ctx: Context) => PassRules> = {
 	customers: customerRules,
 	contacts: contactRules,
 	onboardings: onboardingRules,
@@ -207,6 +223,8 @@ interface FileResult {
 	readonly count: number;
 	readonly invalid: number;
 	readonly fingerprint: string | undefined;
+	readonly format: FileFormat | undefined;
+	readonly isMapped: boolean;
 }
 
 async function checkFile(pass: PassName, file: string, ctx: Context): Promise<FileResult> {
@@ -216,27 +234,30 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 	const report = (issue: CellIssue): void => {
 		problems.add({ file, line, ...issue });
 	};
-	let header: ReturnType<typeof resolveHeader> | undefined;
+	let layout: FileLayout | undefined;
 	let rules: PassRules | undefined;
 	const repeats: Repeat[] = [];
 	let count = 0;
 	let invalid = 0;
-	for await (const batch of readCsvRows(file, scan)) {
+	for await (const batch of readCsvRows(file, scan, ctx.read)) {
 		ctx.signal?.throwIfAborted();
 		for (let b = 0; b < batch.length; b++) {
 			const row = batch[b]!;
 			line = row.line;
-			const cells = row.cells;
-			if (header === undefined) {
-				header = resolveHeader(pass, cells);
-				for (const issue of header.issues) report(issue);
-				rules = RULES[pass](header.indexOf, ctx);
+			if (layout === undefined) {
+				layout = layoutFor(pass, file, row.cells, ctx.source.map);
+				for (const issue of layout.header.issues) report(issue);
+				for (const problem of layout.mapProblems) problems.add(problem);
+				rules = RULES[pass](layout.header, ctx);
 				continue;
 			}
+			const header = layout.header;
+			const width = row.cells.length;
+			const cells = layout.project === undefined ? row.cells : layout.project(row.cells);
 			count++;
-			let issues = checkRow(header, cells, report);
+			let issues = checkRow(header, cells, report, width);
 			// A ragged row's cells cannot be trusted to be in their columns: no cross-row rules.
-			if (cells.length === header.width) {
+			if (width === header.width) {
 				issues += rules!.row(cells, line, report);
 				for (const rule of rules!.unique) {
 					const key = rule.keyOf(cells);
@@ -251,12 +272,14 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 			if (issues > 0) invalid++;
 		}
 	}
-	if (repeats.length > 0) await reportRepeats(file, repeats, scan.failure === undefined, problems);
+	if (repeats.length > 0) {
+		await reportRepeats(file, repeats, scan.failure === undefined, problems, ctx.read, layout?.project);
+	}
 	if (scan.failure !== undefined) {
 		problems.add({ file, ...scan.failure });
 		// An id list cut short would turn every later contact into a false "unknown customer".
 		if (pass === "customers") ctx.customerIds = undefined;
-	} else if (header === undefined) {
+	} else if (layout === undefined) {
 		problems.add({
 			file,
 			line: 1,
@@ -273,7 +296,14 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 		});
 	}
 	await reportBadBytes(file, scan.utf8.invalid, scan.utf8.invalidCount, problems);
-	return { count, invalid, fingerprint: scan.sha256 };
+	if (scan.format !== undefined) reportUndecodable(file, scan, scan.format.encoding, problems);
+	return {
+		count,
+		invalid,
+		fingerprint: scan.sha256,
+		format: formatOf(scan as CsvScan, layout, ctx.source.map),
+		isMapped: layout?.project !== undefined || ctx.source.map?.sections[pass] !== undefined,
+	};
 }
 
 /** Second read, only for files with repeated values: finds where each repeated value first appeared. */
@@ -282,6 +312,8 @@ async function reportRepeats(
 	repeats: readonly Repeat[],
 	canReread: boolean,
 	problems: ProblemList,
+	read: CsvReadOptions,
+	project: FileLayout["project"],
 ): Promise<void> {
 	const firstLines = new Map<UniqueRule, Map<string, number | undefined>>();
 	for (const r of repeats) {
@@ -296,15 +328,16 @@ async function reportRepeats(
 		let missing = [...firstLines.values()].reduce((n, m) => n + m.size, 0);
 		let width = -1;
 		const scan = newScan(0);
-		outer: for await (const batch of readCsvRows(file, scan, { hash: false })) {
+		outer: for await (const batch of readCsvRows(file, scan, { ...read, hash: false })) {
 			for (const row of batch) {
 				if (width === -1) {
 					width = row.cells.length;
 					continue;
 				}
 				if (row.cells.length !== width) continue;
+				const cells = project === undefined ? row.cells : project(row.cells);
 				for (const [rule, byKey] of firstLines) {
-					const key = rule.keyOf(row.cells);
+					const key = rule.keyOf(cells);
 					if (key !== undefined && byKey.has(key) && byKey.get(key) === undefined) {
 						byKey.set(key, row.line);
 						if (--missing === 0) break outer;
@@ -324,39 +357,6 @@ async function reportRepeats(
 	}
 }
 
-async function reportBadBytes(
-	file: string,
-	invalid: readonly { offset: number; byte: number }[],
-	total: number,
-	problems: ProblemList,
-): Promise<void> {
-	if (invalid.length === 0) return;
-	let lines: number[];
-	try {
-		lines = await linesOfOffsets(
-			file,
-			invalid.map((b) => b.offset),
-		);
-	} catch {
-		lines = invalid.map(() => 0);
-	}
-	let lastLine = -1;
-	for (let i = 0; i < invalid.length; i++) {
-		const at = lines[i] ?? 0;
-		// One problem per line: a Latin-1 "é" repeated on a line is one thing to fix, not five.
-		if (at === lastLine) continue;
-		lastLine = at;
-		const bad = invalid[i]!;
-		problems.add({
-			file,
-			line: at,
-			message: `this line has bytes that are not valid UTF-8 (0x${bad.byte.toString(16).toUpperCase().padStart(2, "0")} at byte ${bad.offset}); save the file as UTF-8 (in Excel: "CSV UTF-8") and try again.`,
-		});
-	}
-	// Past the remembered offsets their lines are unknown: each bad sequence counts once.
-	problems.addUncounted(Math.max(0, total - invalid.length));
-}
-
 /**
  * Validates the customers file and the optional contacts and onboardings files. Never throws
  * for bad input (missing files included): everything wrong is a problem in the result.
@@ -367,12 +367,15 @@ export async function validateSources(
 ): Promise<SourceCheck> {
 	const maxProblems = options.maxProblems ?? 200;
 	const problems = new ProblemList(maxProblems);
+	const settings = readSettings(options);
 	const ctx: Context = {
 		problems,
 		maxProblems,
 		signal: options.signal,
 		customerIds: undefined,
 		customersFile: files.customers,
+		source: options,
+		read: typeof settings === "string" ? {} : { encoding: settings.encoding, delimiter: settings.delimiter },
 	};
 	const counts: Record<PassName, number> = { customers: 0, contacts: 0, onboardings: 0 };
 	const invalidRows: Record<PassName, number> = { customers: 0, contacts: 0, onboardings: 0 };
@@ -381,14 +384,24 @@ export async function validateSources(
 		contacts: undefined,
 		onboardings: undefined,
 	};
+	const mapped = mapFingerprints(options.map);
+	const usedMaps: Record<PassName, string | undefined> = { ...fingerprints };
+	const formats: Record<PassName, FileFormat | undefined> = {
+		customers: undefined,
+		contacts: undefined,
+		onboardings: undefined,
+	};
+	if (typeof settings === "string") problems.add({ file: files.customers, line: 0, message: settings });
 	for (const pass of ["customers", "contacts", "onboardings"] as const) {
 		const file = files[pass];
-		if (file === undefined) continue;
+		if (file === undefined || typeof settings === "string") continue;
 		options.signal?.throwIfAborted();
 		const result = await checkFile(pass, file, ctx);
 		counts[pass] = result.count;
 		invalidRows[pass] = result.invalid;
 		fingerprints[pass] = result.fingerprint;
+		formats[pass] = result.format;
+		if (result.isMapped) usedMaps[pass] = mapped[pass];
 	}
 	return {
 		problems: problems.sorted(),
@@ -396,6 +409,8 @@ export async function validateSources(
 		counts,
 		invalidRows,
 		fingerprints,
+		mapFingerprints: usedMaps,
+		formats,
 		files,
 	};
 }

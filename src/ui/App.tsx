@@ -7,6 +7,7 @@ import { ProgressStore } from "../core/progress-store.js";
 import type { ImportPlan, ImportRun, ImportSummary, SourceFiles } from "../core/run-types.js";
 import type { PassName } from "../model/records.js";
 import { writeFailuresCsv } from "../report/failures-csv.js";
+import type { SourceOptions } from "../source/index.js";
 import { useIsInputActive } from "./hooks/use-is-input-active.js";
 import { useTheme } from "./hooks/use-theme.js";
 import { LiveRun } from "./LiveRun.js";
@@ -24,6 +25,7 @@ import { clampConcurrency } from "./model/plan.js";
 import { toKeyLane } from "./model/verify-key.js";
 import { FileStep } from "./screens/FileStep.js";
 import { type KeyReady, KeyStep } from "./screens/KeyStep.js";
+import { MappingFlow } from "./screens/MappingFlow.js";
 import { type PlanCheck, PlanStep } from "./screens/PlanStep.js";
 import { type ResumeChoice, ResumeStep } from "./screens/ResumeStep.js";
 import type { CheckpointInfo, UiServices, WizardPrefill } from "./services.js";
@@ -45,6 +47,7 @@ type Stage =
 	| { readonly kind: "loading" }
 	| { readonly kind: "resume"; readonly checkpoints: readonly CheckpointInfo[] }
 	| { readonly kind: "file"; readonly pass: PassName; readonly error?: string }
+	| { readonly kind: "mapping" }
 	| { readonly kind: "key" }
 	| { readonly kind: "plan"; readonly check: PlanCheck }
 	| { readonly kind: "run" }
@@ -77,6 +80,8 @@ export function App({ services, prefill, onResult }: AppProps) {
 	const [live, setLive] = useState<Live>();
 	const [summary, setSummary] = useState<ImportSummary>();
 	const [failuresCsvPath, setFailuresCsvPath] = useState<string>();
+	// How the files are read: `--map` etc. from the command line, or the mapping step's map.
+	const [source, setSource] = useState<SourceOptions | undefined>(prefill?.source);
 	const isDone = useRef(false);
 
 	const finish = useCallback(
@@ -103,7 +108,8 @@ export function App({ services, prefill, onResult }: AppProps) {
 				.catch(() => undefined)
 				.then((found) => {
 					if (!isCancelled && found && !prefill.fresh) setResumeFrom(found);
-					if (!isCancelled) setStage({ kind: "key" });
+					// A map given on the command line is used as it is; otherwise headers not ours are mapped here.
+					if (!isCancelled) setStage({ kind: prefill.source?.map ? "key" : "mapping" });
 				});
 			return () => {
 				isCancelled = true;
@@ -138,7 +144,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 	useEffect(() => {
 		if (stage.kind !== "plan" || stage.check.kind !== "checking") return;
 		let isCancelled = false;
-		services.checkSources(sourceFiles()).then(
+		services.checkSources(sourceFiles(), source).then(
 			(check) => !isCancelled && setStage({ kind: "plan", check: { kind: "checked", check } }),
 			(error: unknown) =>
 				!isCancelled &&
@@ -176,7 +182,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 		});
 		setResumeFrom(choice.checkpoint);
 		setIsFresh(choice.kind === "fresh");
-		setStage({ kind: "key" });
+		setStage({ kind: "mapping" });
 	};
 
 	const chooseFile = async (pass: PassName, nameOrPath: string | undefined) => {
@@ -191,7 +197,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 			setFiles((f) => ({ ...f, [pass]: path }));
 		}
 		const next = NEXT_FILE[pass];
-		setStage(next ? { kind: "file", pass: next } : { kind: "key" });
+		setStage(next ? { kind: "file", pass: next } : { kind: "mapping" });
 	};
 
 	const startRun = (concurrency: number, check: Extract<PlanCheck, { kind: "checked" }>["check"]) => {
@@ -205,7 +211,12 @@ export function App({ services, prefill, onResult }: AppProps) {
 			baseUrl: services.baseUrl,
 			concurrency,
 			fresh: isFresh,
-			check: { counts: check.counts, fingerprints: check.fingerprints },
+			check: {
+				counts: check.counts,
+				fingerprints: check.fingerprints,
+				...(check.mapFingerprints ? { mapFingerprints: check.mapFingerprints } : {}),
+			},
+			...(source ? { source } : {}),
 			...(resumeFrom
 				? { checkpointPath: resumeFrom.path }
 				: prefill?.checkpointPath
@@ -239,7 +250,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 				const hasFailures = Object.values(result.passes).some((p) => p.failed + p.blocked > 0);
 				if (hasFailures && files.customers) {
 					const path = failuresPathFor(files.customers);
-					await writeFailuresCsv(path, sourceFiles(), (pass, k) => run.state(pass, k)).then(
+					await writeFailuresCsv(path, sourceFiles(), (pass, k) => run.state(pass, k), source).then(
 						() => setFailuresCsvPath(path),
 						() => setFailuresCsvPath(undefined),
 					);
@@ -305,6 +316,19 @@ export function App({ services, prefill, onResult }: AppProps) {
 				/>
 			);
 		}
+		case "mapping":
+			return (
+				<MappingFlow
+					files={files}
+					services={services}
+					source={source}
+					onDone={(map) => {
+						setSource((s) => ({ ...s, map }));
+						setStage({ kind: "key" });
+					}}
+					onBack={() => setStage({ kind: "file", pass: "customers" })}
+				/>
+			);
 		case "key":
 			return (
 				<KeyStep
@@ -367,7 +391,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 					}}
 					onExport={async () => {
 						const path = failuresPathFor(files.customers ?? join(folder, "import"));
-						await writeFailuresCsv(path, sourceFiles(), (pass, k) => live.run.state(pass, k));
+						await writeFailuresCsv(path, sourceFiles(), (pass, k) => live.run.state(pass, k), source);
 						setFailuresCsvPath(path);
 						return path;
 					}}

@@ -1,10 +1,18 @@
-import { writeFile } from "node:fs/promises";
+import { access, writeFile } from "node:fs/promises";
+import { basename } from "node:path";
 import { createClient } from "../api/client.js";
 import type { Settings } from "../config/settings.js";
 import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
 import { startImport } from "../core/engine.js";
 import { PASSES, type PassName } from "../model/records.js";
-import { formatProblem, validateSources } from "../source/index.js";
+import {
+	describeFormat,
+	distinctValues,
+	formatProblem,
+	loadMap,
+	sampleFile,
+	validateSources,
+} from "../source/index.js";
 import { envKeysFrom } from "./model/key-choices.js";
 import type { CheckpointInfo, UiServices } from "./services.js";
 
@@ -34,14 +42,47 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 		windowMs: options.windowMs,
 		createClient: (apiKey) => createClient({ baseUrl: options.baseUrl, apiKey, now }),
 		startImport: (plan, deps, startOptions) => startImport(plan, deps, startOptions),
-		async checkSources(files) {
-			const check = await validateSources(files, { maxProblems: 50 });
+		async checkSources(files, source) {
+			const check = await validateSources(files, { ...source, maxProblems: 50 });
+			const formats = Object.fromEntries(
+				PASSES.map((pass) => {
+					const format = check.formats[pass];
+					// The map sits beside the CSV: its name is enough on a line this narrow.
+					const shown = format?.map === undefined ? format : { ...format, map: basename(format.map) };
+					return [pass, shown === undefined ? undefined : describeFormat(shown)];
+				}),
+			) as Record<PassName, string | undefined>;
 			return {
 				counts: check.counts,
 				fingerprints: check.fingerprints,
 				problemCount: check.problemCount,
 				problems: check.problems.map(formatProblem),
+				mapFingerprints: check.mapFingerprints,
+				formats,
 			};
+		},
+		async sampleSource(file, source) {
+			const sample = await sampleFile(file, source);
+			const formatLine =
+				sample.format === undefined
+					? ""
+					: describeFormat({
+							encoding: sample.format.encoding.label,
+							encodingSource: sample.format.encoding.source,
+							delimiter: sample.format.delimiter,
+							isDelimiterForced: sample.format.isDelimiterForced,
+							ignored: [],
+						});
+			return { ...sample, formatLine };
+		},
+		distinctValues: (file, columns, source) => distinctValues(file, columns, source),
+		async loadMap(path) {
+			try {
+				await access(path);
+			} catch {
+				return undefined;
+			}
+			return loadMap(path);
 		},
 		async readCheckpoint(path): Promise<CheckpointInfo | undefined> {
 			const data = await readCheckpoint(path);

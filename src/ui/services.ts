@@ -2,6 +2,7 @@ import type { PivotalClient } from "../api/types.js";
 import type { Settings } from "../config/settings.js";
 import type { ImportDeps, ImportPlan, ImportRun, SourceFiles } from "../core/run-types.js";
 import type { PassName } from "../model/records.js";
+import type { DistinctValues, FileSample, MapLoad, SourceOptions } from "../source/index.js";
 import type { EnvKey } from "./model/key-choices.js";
 
 /** What the plan step needs from validating the source files. */
@@ -13,6 +14,16 @@ export interface SourceCheck {
 	readonly problemCount: number;
 	/** Each problem as one line, `file:line: what is wrong` (possibly only the first few). */
 	readonly problems: readonly string[];
+	/** SHA-256 of the map section each file was read through, for the state. */
+	readonly mapFingerprints?: Readonly<Record<PassName, string | undefined>>;
+	/** How each file was read, one line each (delimiter, encoding, map, ignored columns). */
+	readonly formats?: Readonly<Record<PassName, string | undefined>>;
+}
+
+/** A file's first rows as the mapping step shows them. */
+export interface SourceSample extends FileSample {
+	/** How it was read, e.g. `";"-delimited, UTF-8`. */
+	readonly formatLine: string;
 }
 
 /** What the resume step shows about a checkpoint found in the folder. */
@@ -46,7 +57,17 @@ export interface UiServices {
 	readonly windowMs?: number | undefined;
 	createClient(apiKey: string): PivotalClient;
 	startImport(plan: ImportPlan, deps: ImportDeps, options?: { signal?: AbortSignal }): ImportRun;
-	checkSources(files: SourceFiles): Promise<SourceCheck>;
+	checkSources(files: SourceFiles, source?: SourceOptions): Promise<SourceCheck>;
+	/** The header and first rows of a file, for the mapping step. */
+	sampleSource(file: string, source?: SourceOptions): Promise<SourceSample>;
+	/** Distinct values (with counts) of source columns, for the mapping step's values. */
+	distinctValues(
+		file: string,
+		columns: readonly number[],
+		source?: SourceOptions,
+	): Promise<readonly DistinctValues[]>;
+	/** The map file at `path`; undefined when there is none. */
+	loadMap(path: string): Promise<MapLoad | undefined>;
 	/** `undefined` when the file is not a readable checkpoint. */
 	readCheckpoint(path: string): Promise<CheckpointInfo | undefined>;
 	writeFile(path: string, text: string): Promise<void>;
@@ -69,4 +90,6 @@ export interface WizardPrefill {
 	readonly checkpointPath?: string;
 	/** `--concurrency`: the plan step starts from it. @default the key's saved choice, else from its limit */
 	readonly concurrency?: number;
+	/** `--map`, `--encoding`, `--delimiter`: how the fixed files are read. @default our headers, UTF-8 */
+	readonly source?: SourceOptions;
 }

@@ -45,6 +45,7 @@ describe("malformed input through the binary: exit 2, the line named, nothing se
 			const file = join(dir, `${pass}.csv`);
 			if (existsSync(file)) args.push(`--${pass}`, file);
 		}
+		if (existsSync(join(dir, "map.json"))) args.push("--map", join(dir, "map.json"));
 		const result = await runCli(args, { env: { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl } });
 		expect(result.code).toBe(2);
 		const location = expectedLocation(name);

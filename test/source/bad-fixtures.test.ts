@@ -1,12 +1,19 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatProblem, type SourceFiles, validateSources } from "../../src/source/index.js";
+import {
+	formatProblem,
+	loadMap,
+	type Problem,
+	type SourceFiles,
+	type SourceMap,
+	validateSources,
+} from "../../src/source/index.js";
 
 const BAD = join(import.meta.dirname, "../../fixtures/bad");
 
 interface Expected {
-	readonly file: "customers.csv" | "contacts.csv" | "onboardings.csv";
+	readonly file: "customers.csv" | "contacts.csv" | "onboardings.csv" | "map.json";
 	readonly line: number;
 	readonly column?: number;
 	readonly fragment: string;
@@ -81,6 +88,32 @@ const CASES: Record<string, Expected> = {
 		column: 2,
 		fragment: "name is 1048576 characters long, more than the 255 allowed",
 	},
+	"map-ambiguous-date": {
+		file: "onboardings.csv",
+		line: 2,
+		column: 3,
+		fragment:
+			'"03/04/2026" is not an ISO date and reads two ways, 2026-03-04 (MM/dd/yyyy) or 2026-04-03 (dd/MM/yyyy)',
+	},
+	"map-broken-json": { file: "map.json", line: 6, column: 5, fragment: "the map is not valid JSON here" },
+	"map-header-missing": {
+		file: "map.json",
+		line: 6,
+		column: 7,
+		fragment: 'customers.columns.domain names the header "Company Domain", which',
+	},
+	"map-required-unmapped": {
+		file: "map.json",
+		line: 3,
+		column: 5,
+		fragment: 'customers.columns does not map the required field "name"',
+	},
+	"map-value-not-allowed": {
+		file: "map.json",
+		line: 5,
+		column: 60,
+		fragment: 'customers.values.status maps "Former Customer" to "lost", which is not one of',
+	},
 	"missing-required-cell": {
 		file: "customers.csv",
 		line: 3,
@@ -141,6 +174,20 @@ function filesOf(dir: string): SourceFiles {
 	};
 }
 
+/** The map's own problems when it does not load, else those of validating the files through it. */
+async function problemsOf(
+	dir: string,
+): Promise<{ readonly problems: readonly Problem[]; readonly count: number }> {
+	let map: SourceMap | undefined;
+	if (existsSync(join(dir, "map.json"))) {
+		const loaded = await loadMap(join(dir, "map.json"));
+		if (!loaded.ok) return { problems: loaded.problems, count: loaded.problems.length };
+		map = loaded.map;
+	}
+	const check = await validateSources(filesOf(dir), { map });
+	return { problems: check.problems, count: check.problemCount };
+}
+
 // Every sentence names what to do next, not only what is wrong.
 const REMEDY =
 	/; (?:fix|fill|use|add|remove|rename|name|write|shorten|set|check|change|put|save|every|slugs|leave|re-save)\b/;
@@ -158,9 +205,9 @@ describe("bad fixtures", () => {
 	for (const [name, expected] of Object.entries(CASES)) {
 		it(`${name}: ${expected.fragment}`, async () => {
 			const dir = join(BAD, name);
-			const check = await validateSources(filesOf(dir));
-			expect(check.problemCount).toBe(1);
-			const [problem] = check.problems;
+			const { problems, count } = await problemsOf(dir);
+			expect(count).toBe(1);
+			const [problem] = problems;
 			expect(problem).toBeDefined();
 			expect(problem!.file).toBe(join(dir, expected.file));
 			expect(problem!.line).toBe(expected.line);

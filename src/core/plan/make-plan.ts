@@ -5,7 +5,7 @@
  */
 
 import { copyOf, PASSES, type PassName, type SourceRecord } from "../../model/records.js";
-import { readRecords } from "../../source/index.js";
+import { readRecords, type SourceOptions } from "../../source/index.js";
 import type { CheckpointData } from "../checkpoint/index.js";
 import type { SourceFiles } from "../run-types.js";
 import type { FieldChange } from "./field-diff.js";
@@ -42,6 +42,8 @@ export interface SyncPlan {
 
 export interface MakePlanOptions {
 	readonly files: SourceFiles;
+	/** How the files are read (map, encoding, delimiter). */
+	readonly source?: SourceOptions | undefined;
 	readonly state: CheckpointData | undefined;
 	readonly retryFailed: boolean;
 	readonly recreate: boolean;
@@ -81,7 +83,7 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 		let gone = 0;
 		const records = state?.records[pass];
 		if (file) {
-			for await (const record of readRecords(file, pass)) {
+			for await (const record of readRecords(file, pass, options.source)) {
 				rows += 1;
 				const current = records?.get(record.key);
 				if (copyOf(current)) inPivotal += 1;

@@ -128,6 +128,13 @@ function PlanBody({
 					<Text dimColor>{files[pass] ? basename(files[pass]) : "(none)"}</Text>
 				</Text>
 			))}
+			{PASSES.map((pass) =>
+				check.formats?.[pass] ? (
+					<Text key={`${pass}-format`} dimColor wrap="truncate-end">
+						{cell(`  ${pass}`, 13)} {check.formats[pass]}
+					</Text>
+				) : null,
+			)}
 			<Box marginTop={1} flexDirection="column">
 				{check.problemCount > 0 ? (
 					<>

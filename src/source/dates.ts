@@ -1,0 +1,134 @@
+/**
+ * Date cells. ISO dates (and date-times with a zone) are always read; any other form only
+ * through the map's `dates`, a date-fns format for the file, because `03/04/2026` is the 4th of
+ * March in one country and the 3rd of April in the next. A date read through a format is sent as
+ * `YYYY-MM-DD`.
+ */
+
+// Subpath imports: the package index would load every one of date-fns' functions at start-up.
+import { format as formatDate } from "date-fns/format";
+import { isValid } from "date-fns/isValid";
+import { parse } from "date-fns/parse";
+import { showValue } from "./problem.js";
+
+function isDigits(value: string, from: number, to: number): boolean {
+	for (let i = from; i < to; i++) {
+		const c = value.charCodeAt(i);
+		if (c < 48 || c > 57) return false;
+	}
+	return true;
+}
+
+function daysInMonth(year: number, month: number): number {
+	if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function isRealDate(year: number, month: number, day: number): boolean {
+	return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+const TIME = /^T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)$/;
+const LOCAL_TIME = /^T\d\d:\d\d(:\d\d(\.\d+)?)?$/;
+/** Day, month and year in some order, with one separator: `03/04/2026`, `3.4.2026`. */
+const NUMERIC = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/;
+
+const pad = (n: number): string => String(n).padStart(2, "0");
+const iso = (y: number, m: number, d: number): string => `${y}-${pad(m)}-${pad(d)}`;
+
+/** What a numeric non-ISO date would mean under each order, for the message. */
+function readings(value: string): { readonly monthFirst?: string; readonly dayFirst?: string } | undefined {
+	const match = NUMERIC.exec(value);
+	if (match === null) return undefined;
+	const a = Number(match[1]);
+	const b = Number(match[3]);
+	const year = Number(match[4]);
+	const sep = match[2]!;
+	const width = (s: string | undefined, token: string): string => (s?.length === 2 ? token + token : token);
+	const mf = `${width(match[1], "M")}${sep}${width(match[3], "d")}${sep}yyyy`;
+	const df = `${width(match[1], "d")}${sep}${width(match[3], "M")}${sep}yyyy`;
+	return {
+		...(isRealDate(year, a, b) ? { monthFirst: `${iso(year, a, b)} (${mf})` } : {}),
+		...(isRealDate(year, b, a) ? { dayFirst: `${iso(year, b, a)} (${df})` } : {}),
+	};
+}
+
+function notIso(value: string, column: string, pass: string): string {
+	const r = readings(value);
+	const option = `set "dates" for ${pass} in the map (--map FILE)`;
+	if (r?.monthFirst !== undefined && r.dayFirst !== undefined) {
+		return `${column} ${showValue(value)} is not an ISO date and reads two ways, ${r.monthFirst} or ${r.dayFirst}; ${option} to say which, or write the date as YYYY-MM-DD.`;
+	}
+	const one = r?.monthFirst ?? r?.dayFirst;
+	if (one !== undefined) {
+		const fmt = /\((.*)\)/.exec(one)?.[1] ?? "";
+		return `${column} ${showValue(value)} is not an ISO date (it reads as ${one}); ${option}, e.g. "dates": "${fmt}", or write the date as YYYY-MM-DD.`;
+	}
+	return `${column} ${showValue(value)} is not a date; use YYYY-MM-DD (e.g. 2027-03-01) or an ISO date-time such as 2027-03-01T09:00:00Z, or ${option}.`;
+}
+
+type IsoShape = "date" | "unreal" | "no-zone" | "other";
+
+function isoShape(value: string): IsoShape {
+	const shape = value.length >= 10 && value[4] === "-" && value[7] === "-";
+	if (!(shape && isDigits(value, 0, 4) && isDigits(value, 5, 7) && isDigits(value, 8, 10))) return "other";
+	const year = Number(value.slice(0, 4));
+	const month = Number(value.slice(5, 7));
+	const day = Number(value.slice(8, 10));
+	if (!isRealDate(year, month, day)) return "unreal";
+	if (value.length === 10 || TIME.test(value.slice(10))) return "date";
+	return LOCAL_TIME.test(value.slice(10)) ? "no-zone" : "other";
+}
+
+/** Problem sentence for an ISO date cell, or undefined when it is one; `pass` names the map section. */
+export function checkIsoDate(value: string, column: string, pass: string): string | undefined {
+	switch (isoShape(value)) {
+		case "date":
+			return undefined;
+		case "unreal":
+			return `${column} ${showValue(value)} is not a real calendar date; fix the day or month (format YYYY-MM-DD, e.g. 2027-03-01).`;
+		case "no-zone":
+			return `${column} ${showValue(value)} has a time but no time zone; add "Z" or an offset such as +02:00, or give just the date.`;
+		case "other":
+			return notIso(value, column, pass);
+	}
+}
+
+/** A fixed day far from any edge: parsing fills the parts a format leaves out from it. */
+const REFERENCE = new Date(2000, 0, 1);
+const PROBE = new Date(2026, 2, 15);
+/** Distinct cells remembered per format: exports repeat a few hundred dates a million times. */
+const CACHE_LIMIT = 10_000;
+
+/**
+ * Why `pattern` cannot be the map's `dates`, or undefined when it reads back a whole date.
+ * date-fns' `YYYY` and `DD` (week year, day of year) are what people type by mistake for `yyyy`
+ * and `dd`; they are caught here (date-fns would print a warning of its own).
+ */
+export function checkDateFormat(pattern: string): string | undefined {
+	const unquoted = pattern.replace(/'[^']*'/g, "");
+	if (/[YD]/.test(unquoted)) {
+		return `date format ${JSON.stringify(pattern)} uses Y or D, which date-fns reads as week year and day of year; write yyyy for the year and dd for the day (e.g. "MM/dd/yyyy").`;
+	}
+	try {
+		const back = parse(formatDate(PROBE, pattern), pattern, REFERENCE);
+		if (isValid(back) && formatDate(back, "yyyy-MM-dd") === "2026-03-15") return undefined;
+	} catch {
+		// An unknown token: the same answer as a format that loses the year, month or day.
+	}
+	return `date format ${JSON.stringify(pattern)} does not read a whole date (year, month and day); use date-fns tokens such as "MM/dd/yyyy", "dd.MM.yyyy" or "d MMM yyyy".`;
+}
+
+/** Reads cells written in `pattern` (ISO cells too): the `YYYY-MM-DD` date, or undefined. */
+export function dateReader(pattern: string): (value: string) => string | undefined {
+	const cache = new Map<string, string | undefined>();
+	return (value) => {
+		if (isoShape(value) === "date") return value;
+		if (cache.has(value)) return cache.get(value);
+		const parsed = parse(value.trim(), pattern, REFERENCE);
+		const result = isValid(parsed) ? formatDate(parsed, "yyyy-MM-dd") : undefined;
+		if (cache.size >= CACHE_LIMIT) cache.clear();
+		cache.set(value, result);
+		return result;
+	};
+}

@@ -1,0 +1,134 @@
+/**
+ * The front of the read: which encoding and delimiter a file has (from its first bytes and the
+ * options), and the stream that turns another encoding's bytes into the UTF-8 csv-parse reads,
+ * finding the characters that do not decode as it goes.
+ */
+
+import { isAscii } from "node:buffer";
+import { open } from "node:fs/promises";
+import { Transform, type TransformCallback } from "node:stream";
+import { type Delimiter, detectDelimiter } from "./delimiter.js";
+import { createDecoding, decodePrefix, type Encoding, sniffEncoding, type TextDecoding } from "./encoding.js";
+
+/** A character that did not decode in a file read through another encoding than UTF-8. */
+export interface Undecodable {
+	readonly line: number;
+	/** The byte, for a single-byte code page. */
+	readonly byte?: number;
+	/** Its offset from the start of the file, for a single-byte code page. */
+	readonly offset?: number;
+}
+
+/** Where undecodable characters are recorded: up to a limit, all of them counted. */
+export interface UndecodableSink {
+	readonly undecodable: Undecodable[];
+	undecodableCount: number;
+}
+
+/** How the file was read: settled from its first bytes (and the options) before any row. */
+export interface CsvFormat {
+	readonly encoding: Encoding;
+	readonly delimiter: Delimiter;
+	/** The delimiter was given, not detected. */
+	readonly isDelimiterForced: boolean;
+}
+
+/** Bytes read ahead to find the BOM and the header row's delimiter. */
+const SNIFF_BYTES = 64 * 1024;
+
+export interface SniffOptions {
+	readonly encoding?: Encoding | undefined;
+	readonly delimiter?: Delimiter | undefined;
+}
+
+export async function sniff(path: string, options: SniffOptions): Promise<CsvFormat> {
+	const handle = await open(path, "r");
+	let prefix: Uint8Array;
+	try {
+		const buffer = Buffer.alloc(SNIFF_BYTES);
+		const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+		prefix = buffer.subarray(0, bytesRead);
+	} finally {
+		await handle.close();
+	}
+	const encoding = sniffEncoding(prefix, options.encoding);
+	const delimiter = options.delimiter ?? detectDelimiter(decodePrefix(prefix, encoding));
+	return { encoding, delimiter, isDelimiterForced: options.delimiter !== undefined };
+}
+
+/**
+ * Bytes of another encoding → UTF-8 text for csv-parse. U+FFFD in the output marks a character
+ * that did not decode: it is recorded with its line (lines are counted in the decoded text, since
+ * a UTF-16 line feed is two bytes) and the file is reported, never imported with it.
+ */
+export class DecodeTransform extends Transform {
+	readonly #decoding: TextDecoding;
+	readonly #scan: UndecodableSink;
+	readonly #limit: number;
+	readonly #isSingleByte: boolean;
+	/** BOM bytes still to drop from the front of the stream. */
+	#skip: number;
+	/** Line feeds in the text decoded so far, plus one: the line the next character is on. */
+	#line = 1;
+	/** Bytes taken in so far (the BOM included): a single-byte character's index is its offset. */
+	#offset: number;
+
+	constructor(encoding: Encoding, scan: UndecodableSink, limit: number) {
+		super({ decodeStrings: true });
+		this.#decoding = createDecoding(encoding);
+		this.#scan = scan;
+		this.#limit = limit;
+		this.#isSingleByte = encoding.kind === "code-page" && isSingleByte(encoding);
+		this.#skip = encoding.bomLength;
+		this.#offset = encoding.bomLength;
+	}
+
+	override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+		let bytes = chunk;
+		if (this.#skip > 0) {
+			const cut = Math.min(this.#skip, bytes.length);
+			bytes = bytes.subarray(cut);
+			this.#skip -= cut;
+		}
+		this.#offset += bytes.length;
+		// A single-byte code page agrees with UTF-8 on ASCII: such a chunk goes on as it is.
+		if (this.#isSingleByte && isAscii(bytes)) {
+			for (let nl = bytes.indexOf(10); nl !== -1; nl = bytes.indexOf(10, nl + 1)) this.#line++;
+			callback(null, bytes);
+			return;
+		}
+		const text = this.#decoding.decode(bytes);
+		this.#account(text, bytes, this.#offset - bytes.length);
+		callback(null, text);
+	}
+
+	override _flush(callback: TransformCallback): void {
+		const text = this.#decoding.end();
+		this.#account(text, undefined, this.#offset);
+		callback(null, text);
+	}
+
+	#account(text: string, bytes: Buffer | undefined, offset: number): void {
+		let from = 0;
+		for (let bad = text.indexOf("\uFFFD"); bad !== -1; bad = text.indexOf("\uFFFD", bad + 1)) {
+			for (let nl = text.indexOf("\n", from); nl !== -1 && nl < bad; nl = text.indexOf("\n", nl + 1)) {
+				this.#line++;
+				from = nl + 1;
+			}
+			if (from < bad) from = bad;
+			this.#scan.undecodableCount++;
+			if (this.#scan.undecodable.length >= this.#limit) continue;
+			const single = this.#isSingleByte && bytes !== undefined && bad < bytes.length;
+			this.#scan.undecodable.push(
+				single ? { line: this.#line, byte: bytes[bad]!, offset: offset + bad } : { line: this.#line },
+			);
+		}
+		for (let nl = text.indexOf("\n", from); nl !== -1; nl = text.indexOf("\n", nl + 1)) this.#line++;
+	}
+}
+
+/** One byte per character: the index of a character in the decoded text is its byte offset. */
+function isSingleByte(encoding: Encoding): boolean {
+	const probe = Buffer.from([0x41, 0xe9, 0x42]);
+	return createDecoding(encoding).decode(probe).length === probe.length;
+}

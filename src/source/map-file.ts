@@ -1,0 +1,317 @@
+/**
+ * The map file (`--map FILE`, or the one the wizard saves beside the CSV): how another
+ * program's export becomes our columns. One section per input file:
+ *
+ *   { "customers": { "columns": { "external_id": "Record ID", "name": ["First", "Last"] },
+ *                    "values": { "status": { "Customer": "active" } },
+ *                    "dates": "MM/dd/yyyy" } }
+ *
+ * Loading checks everything that does not need the CSV (JSON syntax, shape, field names, the
+ * values a map may produce, the date format); what needs the header is checked in `layout.ts`.
+ * Every problem points at its line in the map file.
+ */
+
+import { readFile } from "node:fs/promises";
+import { type Node, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
+import { PASSES, type PassName } from "../model/records.js";
+import { checkDateFormat } from "./dates.js";
+import { lineStarts, positionOf, SYNTAX } from "./map-json.js";
+import { checkTarget } from "./map-targets.js";
+import { enumKey } from "./plain-values.js";
+import { type Problem, showValue } from "./problem.js";
+import { COLUMNS, METADATA_PREFIX } from "./schema.js";
+
+/** A field's source: one header, several joined with a space, or `null` for "leave it out". */
+export type ColumnSource = string | readonly string[] | null;
+
+export interface MapSection {
+	/** Our field → the source header(s). Headers already named as ours need no entry. */
+	readonly columns?: Readonly<Record<string, ColumnSource>>;
+	/** Our field → source value → our value. */
+	readonly values?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+	/** date-fns format of the file's date cells (ISO dates are read whatever it says). */
+	readonly dates?: string;
+}
+
+export type MapSections = Readonly<Partial<Record<PassName, MapSection>>>;
+
+export interface MapPosition {
+	readonly line: number;
+	readonly column: number;
+}
+
+/** A loaded, checked map: plain data, so it can travel in an import plan. */
+export interface SourceMap {
+	/** The path as the user gave it. */
+	readonly file: string;
+	readonly sections: MapSections;
+	/** Where each entry is in the file, by its JSON path joined with "/" (`customers/columns/name`). */
+	readonly positions: Readonly<Record<string, MapPosition>>;
+}
+
+export type MapLoad =
+	| { readonly ok: true; readonly map: SourceMap }
+	| { readonly ok: false; readonly problems: readonly Problem[] };
+
+const SECTION_KEYS = ["columns", "values", "dates"];
+
+function describeFsError(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	if (code === "ENOENT") return "the map file does not exist; check the path given to --map.";
+	if (code === "EISDIR") return "this is a directory, not a map file; give the path of the JSON file.";
+	return `the map file cannot be read (${code ?? String(error)}); check the path and its permissions.`;
+}
+
+/** Reads and checks a map file. Never throws for bad input: each problem names its line. */
+export async function loadMap(file: string): Promise<MapLoad> {
+	let text: string;
+	try {
+		text = await readFile(file, "utf8");
+	} catch (error) {
+		return { ok: false, problems: [{ file, line: 0, message: describeFsError(error) }] };
+	}
+	return parseMap(file, text);
+}
+
+/** Checks the text of a map file; `file` is what problems name. */
+export function parseMap(file: string, source: string): MapLoad {
+	const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+	const starts = lineStarts(text);
+	const at = (offset: number) => positionOf(starts, offset);
+	const errors: ParseError[] = [];
+	const root = parseTree(text, errors, {
+		disallowComments: true,
+		allowTrailingComma: false,
+		allowEmptyContent: false,
+	});
+	const first = text.trim() === "" ? undefined : errors[0];
+	if (first !== undefined || root === undefined) {
+		const where = at(first?.offset ?? 0);
+		const what =
+			first === undefined
+				? "the file is empty"
+				: (SYNTAX[printParseErrorCode(first.error)] ?? "a syntax error");
+		return {
+			ok: false,
+			problems: [
+				{
+					file,
+					...where,
+					message: `the map is not valid JSON here (${what}); fix the JSON, whose shape is { "customers": { "columns": { … }, "values": { … }, "dates": "…" }, … }.`,
+				},
+			],
+		};
+	}
+	const checker = new ShapeChecker(file, at);
+	const sections = checker.root(root);
+	if (checker.problems.length > 0) return { ok: false, problems: checker.problems };
+	return { ok: true, map: { file, sections, positions: checker.positions } };
+}
+
+/** Walks the parse tree once: builds the sections, records positions, collects problems. */
+class ShapeChecker {
+	readonly problems: Problem[] = [];
+	readonly positions: Record<string, MapPosition> = {};
+	readonly #file: string;
+	readonly #at: (offset: number) => MapPosition;
+
+	constructor(file: string, at: (offset: number) => MapPosition) {
+		this.#file = file;
+		this.#at = at;
+	}
+
+	#problem(node: Node, message: string): void {
+		this.problems.push({ file: this.#file, ...this.#at(node.offset), message });
+	}
+
+	/** The properties of an object node, each position recorded under `path/key`; duplicates reported. */
+	#properties(node: Node, path: string, what: string): [string, Node, Node][] {
+		const out: [string, Node, Node][] = [];
+		const seen = new Set<string>();
+		for (const property of node.children ?? []) {
+			const [keyNode, valueNode] = property.children ?? [];
+			if (keyNode === undefined || valueNode === undefined) continue;
+			const key = String(keyNode.value);
+			if (seen.has(key)) {
+				this.#problem(keyNode, `${what} names ${showValue(key)} twice; keep one entry.`);
+				continue;
+			}
+			seen.add(key);
+			this.positions[path === "" ? key : `${path}/${key}`] = this.#at(keyNode.offset);
+			out.push([key, keyNode, valueNode]);
+		}
+		return out;
+	}
+
+	root(node: Node): MapSections {
+		if (node.type !== "object") {
+			this.#problem(
+				node,
+				`the map must be a JSON object with a section per file ("customers", "contacts", "onboardings"); wrap the entries in { }.`,
+			);
+			return {};
+		}
+		const sections: Partial<Record<PassName, MapSection>> = {};
+		for (const [key, keyNode, value] of this.#properties(node, "", "the map")) {
+			const pass = PASSES.find((p) => p === key);
+			if (pass === undefined) {
+				this.#problem(
+					keyNode,
+					`the map has a section ${showValue(key)}, which is not a file; name the sections customers, contacts or onboardings.`,
+				);
+				continue;
+			}
+			const section = this.#section(pass, value);
+			if (section !== undefined) sections[pass] = section;
+		}
+		return sections;
+	}
+
+	#section(pass: PassName, node: Node): MapSection | undefined {
+		if (node.type !== "object") {
+			this.#problem(
+				node,
+				`the ${pass} section must be an object with "columns", "values" and/or "dates"; write it as { "columns": { … } }.`,
+			);
+			return undefined;
+		}
+		let columns: Record<string, ColumnSource> | undefined;
+		let values: Record<string, Record<string, string>> | undefined;
+		let dates: string | undefined;
+		for (const [key, keyNode, value] of this.#properties(node, pass, `the ${pass} section`)) {
+			if (key === "columns") columns = this.#columns(pass, value);
+			else if (key === "values") values = this.#values(pass, value);
+			else if (key === "dates") {
+				if (value.type !== "string") {
+					this.#problem(
+						value,
+						`${pass}.dates must be a date-fns format in quotes; write e.g. "dates": "MM/dd/yyyy".`,
+					);
+					continue;
+				}
+				const problem = checkDateFormat(String(value.value));
+				if (problem !== undefined) this.#problem(value, `${pass}.dates: ${problem}`);
+				else dates = String(value.value);
+			} else {
+				this.#problem(
+					keyNode,
+					`the ${pass} section has ${showValue(key)}, which a map does not take; use ${SECTION_KEYS.join(", ")}.`,
+				);
+			}
+		}
+		return {
+			...(columns === undefined ? {} : { columns }),
+			...(values === undefined ? {} : { values }),
+			...(dates === undefined ? {} : { dates }),
+		};
+	}
+
+	#columns(pass: PassName, node: Node): Record<string, ColumnSource> | undefined {
+		if (node.type !== "object") {
+			this.#problem(
+				node,
+				`${pass}.columns must be an object of our field → source header; write it as { "name": "Company name", … }.`,
+			);
+			return undefined;
+		}
+		const columns: Record<string, ColumnSource> = {};
+		for (const [field, keyNode, value] of this.#properties(node, `${pass}/columns`, `${pass}.columns`)) {
+			const fieldProblem = checkField(pass, field);
+			if (fieldProblem !== undefined) {
+				this.#problem(keyNode, `${pass}.columns: ${fieldProblem}`);
+				continue;
+			}
+			const source = sourceOf(value);
+			if (source === undefined) {
+				this.#problem(
+					value,
+					`${pass}.columns.${field} must be a header in quotes, a list of headers to join, or null to leave the field out; write e.g. "${field}": "Company name".`,
+				);
+				continue;
+			}
+			columns[field] = source;
+		}
+		return columns;
+	}
+
+	#values(pass: PassName, node: Node): Record<string, Record<string, string>> | undefined {
+		if (node.type !== "object") {
+			this.#problem(
+				node,
+				`${pass}.values must be an object of field → { source value: our value }; write e.g. { "status": { "Customer": "active" } }.`,
+			);
+			return undefined;
+		}
+		const values: Record<string, Record<string, string>> = {};
+		for (const [field, keyNode, table] of this.#properties(node, `${pass}/values`, `${pass}.values`)) {
+			const fieldProblem = checkField(pass, field);
+			if (fieldProblem !== undefined) {
+				this.#problem(keyNode, `${pass}.values: ${fieldProblem}`);
+				continue;
+			}
+			if (table.type !== "object") {
+				this.#problem(
+					table,
+					`${pass}.values.${field} must be an object of source value → our value; write e.g. { "Customer": "active" }.`,
+				);
+				continue;
+			}
+			const entries: Record<string, string> = {};
+			const byKey = new Map<string, string>();
+			for (const [from, fromNode, to] of this.#properties(
+				table,
+				`${pass}/values/${field}`,
+				`${pass}.values.${field}`,
+			)) {
+				if (to.type !== "string") {
+					this.#problem(
+						to,
+						`${pass}.values.${field}[${showValue(from)}] must be a value in quotes ("" leaves the cell empty).`,
+					);
+					continue;
+				}
+				const target = checkTarget(pass, field, String(to.value));
+				if (!target.ok) {
+					this.#problem(to, `${pass}.values.${field} maps ${showValue(from)} to ${target.message}`);
+					continue;
+				}
+				const key = enumKey(from);
+				const clash = byKey.get(key);
+				if (clash !== undefined && clash !== target.value) {
+					this.#problem(
+						fromNode,
+						`${pass}.values.${field} maps ${showValue(from)} and another spelling of it to different values (case, spaces, - and _ do not count); keep one entry.`,
+					);
+					continue;
+				}
+				byKey.set(key, target.value);
+				entries[from] = target.value;
+			}
+			values[field] = entries;
+		}
+		return values;
+	}
+}
+
+function sourceOf(node: Node): ColumnSource | undefined {
+	if (node.type === "null") return null;
+	if (node.type === "string" && String(node.value).length > 0) return String(node.value);
+	if (node.type === "array" && (node.children?.length ?? 0) > 0) {
+		const headers = (node.children ?? []).map((c) => (c.type === "string" ? String(c.value) : undefined));
+		if (headers.every((h): h is string => h !== undefined && h.length > 0)) return headers;
+	}
+	return undefined;
+}
+
+/** Why `field` is not a field of `pass` files, or undefined when it is. */
+function checkField(pass: PassName, field: string): string | undefined {
+	if (COLUMNS[pass].some((s) => s.name === field)) return undefined;
+	if (pass === "customers" && field.startsWith(METADATA_PREFIX)) {
+		const key = field.slice(METADATA_PREFIX.length);
+		if (key === "external_id")
+			return `"metadata.external_id" is filled from external_id; map external_id instead.`;
+		if (key.length > 0) return undefined;
+	}
+	const allowed = COLUMNS[pass].map((s) => s.name).join(", ");
+	return `${showValue(field)} is not one of our ${pass} fields; use one of ${allowed}${pass === "customers" ? ", metadata.<key>" : ""}.`;
+}

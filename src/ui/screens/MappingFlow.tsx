@@ -1,0 +1,139 @@
+import { Spinner } from "@inkjs/ui";
+import { Box, Text, useInput } from "ink";
+import { useEffect, useState } from "react";
+import { PASSES, type PassName } from "../../model/records.js";
+import {
+	defaultMapPath,
+	isOwnHeader,
+	type MapSection,
+	parseMap,
+	type SourceMap,
+	type SourceOptions,
+} from "../../source/index.js";
+import { useIsInputActive } from "../hooks/use-is-input-active.js";
+import { useTheme } from "../hooks/use-theme.js";
+import type { SourceSample, UiServices } from "../services.js";
+import { MappingStep } from "./MappingStep.js";
+
+export interface MappingFlowProps {
+	readonly files: Readonly<Partial<Record<PassName, string>>>;
+	readonly services: Pick<UiServices, "sampleSource" | "distinctValues" | "loadMap" | "writeFile">;
+	/** `--encoding` and `--delimiter` from the command line: the files are sampled as they will be read. */
+	readonly source?: SourceOptions | undefined;
+	/** The map now in use (saved beside the customers file), or undefined when every header is ours. */
+	readonly onDone: (map: SourceMap | undefined) => void;
+	readonly onBack: () => void;
+}
+
+type Flow =
+	| { readonly kind: "loading" }
+	| {
+			readonly kind: "mapping";
+			readonly todo: readonly PassName[];
+			readonly samples: Readonly<Partial<Record<PassName, SourceSample>>>;
+			readonly saved: Readonly<Partial<Record<PassName, MapSection>>>;
+			readonly done: Readonly<Partial<Record<PassName, MapSection>>>;
+			/** Sections chosen in this session, kept when the user steps back to a file. */
+			readonly drafts: Readonly<Partial<Record<PassName, MapSection>>>;
+	  }
+	| { readonly kind: "error"; readonly message: string };
+
+/**
+ * The mapping step for every chosen file whose header is not ours, one after the other, from the
+ * map saved beside the customers file when there is one; the result is saved there again.
+ */
+export function MappingFlow({ files, services, source, onDone, onBack }: MappingFlowProps) {
+	const theme = useTheme();
+	const isActive = useIsInputActive();
+	const [flow, setFlow] = useState<Flow>({ kind: "loading" });
+	const mapPath = defaultMapPath(files.customers ?? "import.csv");
+	const reading: SourceOptions = { encoding: source?.encoding, delimiter: source?.delimiter };
+
+	// biome-ignore lint/correctness/useExhaustiveDependencies: the files are fixed while this step shows
+	useEffect(() => {
+		let isCancelled = false;
+		(async () => {
+			const loaded = await services.loadMap(mapPath);
+			const saved = loaded?.ok ? loaded.map.sections : {};
+			const samples: Partial<Record<PassName, SourceSample>> = {};
+			const todo: PassName[] = [];
+			for (const pass of PASSES) {
+				const file = files[pass];
+				if (file === undefined) continue;
+				const sample = await services.sampleSource(file, reading);
+				samples[pass] = sample;
+				// A file that cannot be read is the plan step's to report, with its line.
+				if (sample.problem === undefined && !isOwnHeader(pass, sample.header)) todo.push(pass);
+			}
+			if (isCancelled) return;
+			if (todo.length === 0) onDone(undefined);
+			else setFlow({ kind: "mapping", todo, samples, saved, done: {}, drafts: {} });
+		})().catch((error: unknown) => {
+			if (!isCancelled)
+				setFlow({ kind: "error", message: error instanceof Error ? error.message : String(error) });
+		});
+		return () => {
+			isCancelled = true;
+		};
+	}, []);
+
+	useInput(
+		(_input, key) => {
+			if (key.escape || key.return) onBack();
+		},
+		{ isActive: isActive && flow.kind === "error" },
+	);
+
+	const finish = async (sections: Partial<Record<PassName, MapSection>>) => {
+		const text = `${JSON.stringify(sections, null, 2)}\n`;
+		try {
+			await services.writeFile(mapPath, text);
+		} catch (error) {
+			const reason = error instanceof Error ? error.message : String(error);
+			return setFlow({ kind: "error", message: `The map could not be saved to ${mapPath} (${reason}).` });
+		}
+		const parsed = parseMap(mapPath, text);
+		if (parsed.ok) onDone(parsed.map);
+		else setFlow({ kind: "error", message: parsed.problems[0]?.message ?? "The map is not valid." });
+	};
+
+	if (flow.kind === "loading") return <Spinner label="Reading the files' headers…" />;
+	if (flow.kind === "error") {
+		return (
+			<Box flexDirection="column">
+				<Text {...theme.tint("error")}>{flow.message}</Text>
+				<Text dimColor>Enter or Esc back to the files.</Text>
+			</Box>
+		);
+	}
+	const pass = flow.todo.find((p) => flow.done[p] === undefined);
+	const sample = pass === undefined ? undefined : flow.samples[pass];
+	const file = pass === undefined ? undefined : files[pass];
+	if (pass === undefined || sample === undefined || file === undefined) return null;
+	return (
+		<MappingStep
+			key={pass}
+			pass={pass}
+			file={file}
+			header={sample.header}
+			sample={sample.rows}
+			format={sample.formatLine}
+			saved={flow.drafts[pass] ?? flow.saved[pass]}
+			mapPath={mapPath}
+			loadValues={(columns) => services.distinctValues(file, columns, reading)}
+			onDone={(section) => {
+				const done = { ...flow.done, [pass]: section };
+				if (flow.todo.every((p) => done[p] !== undefined)) void finish(done);
+				else setFlow({ ...flow, done, drafts: { ...flow.drafts, [pass]: section } });
+			}}
+			onBack={() => {
+				// Back from a later file re-opens the one before it; from the first, back to the files.
+				const index = flow.todo.indexOf(pass);
+				const previous = flow.todo[index - 1];
+				if (previous === undefined) return onBack();
+				const { [previous]: _reopened, ...done } = flow.done;
+				setFlow({ ...flow, done });
+			}}
+		/>
+	);
+}
