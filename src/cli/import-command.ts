@@ -142,16 +142,20 @@ export async function runImportCommand(
 				: `${keys.length} keys' default limits`;
 	const planLine = `${PASSES.map((p) => `${check.counts[p]} ${p}`).join(", ")}: ${requests} requests, about ${formatDuration(estimate)} at ${limitGuess}/min (${limitSource}).`;
 
-	for (const pass of PASSES) {
-		const format = check.formats[pass];
-		if (format !== undefined) say(`${pass} ${files[pass]}: ${describeFormat(format)}`);
-	}
+	// How each file is read, said once the run is sure to go ahead (a refusal prints only its sentence).
+	const sayFormats = () => {
+		for (const pass of PASSES) {
+			const format = check.formats[pass];
+			if (format !== undefined) say(`${pass} ${files[pass]}: ${describeFormat(format)}`);
+		}
+	};
 	if (flags.dryRun) {
 		// A dry run needs no key, but keys it was told of must be sound.
 		if (!envKeys.ok && keyVariables.length > 0) {
 			io.stderr.write(`${envKeys.message}\n`);
 			return envKeys.code;
 		}
+		sayFormats();
 		if (!flags.json) io.stdout.write(planText(plan));
 		say(`Dry run: every row is valid. ${planLine} Nothing was sent.`);
 		if (flags.json)
@@ -208,6 +212,7 @@ export async function runImportCommand(
 		return lanes.code;
 	}
 	const [first] = lanes.value as [KeyLane, ...KeyLane[]];
+	sayFormats();
 	const run = startImport(
 		{
 			files,

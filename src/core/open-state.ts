@@ -75,6 +75,7 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 		baseUrl: options.baseUrl,
 		sources,
 		...(options.workspace ? { workspace: options.workspace } : {}),
+		...mapsOf(check),
 	};
 	const opened = await openCheckpoint({
 		path,
@@ -115,6 +116,16 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 	if (started > finished) return { store, resumed: opened.resumed, run: started, isFirstSync };
 	store.addCounters({ [RUNS]: 1 });
 	return { store, resumed: opened.resumed, run: started + 1, isFirstSync };
+}
+
+/** The map fingerprints worth keeping: a map edit later shows in the plan as changed field values. */
+function mapsOf(check: SourceCheckSummary): { maps?: Record<string, string> } {
+	const maps: Record<string, string> = {};
+	for (const pass of PASSES) {
+		const fingerprint = check.mapFingerprints?.[pass];
+		if (fingerprint) maps[pass] = fingerprint;
+	}
+	return Object.keys(maps).length > 0 ? { maps } : {};
 }
 
 /** The state says which workspace it belongs to, and this key's is another. */

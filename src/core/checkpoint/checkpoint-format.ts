@@ -31,6 +31,8 @@ export interface CheckpointHeader {
 	readonly sources: Readonly<Record<PassName, SourceFingerprint | undefined>>;
 	/** The workspace the first key belongs to (`GET /me`): a key of another one is refused at once. */
 	readonly workspace?: { readonly id: string; readonly name: string };
+	/** Fingerprints of the map sections the files were first read through, per pass. */
+	readonly maps?: Readonly<Record<string, string>>;
 	/** Fingerprints of every key the import ran with. */
 	readonly keyFingerprints?: readonly string[];
 }
