@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkpointRow } from "./checkpoint-scaling.js";
+import { keyPoolRow } from "./key-pool.js";
 import { overheadRow } from "./overhead.js";
 import { pacingRow } from "./pacing.js";
 import { parseRow } from "./parse-memory.js";
@@ -28,6 +29,7 @@ const ROWS: Record<string, { readonly title: string; readonly run: (tmp: string)
 	d: { title: "memory and parse speed", run: parseRow },
 	e: { title: "TUI cost", run: tuiRow },
 	f: { title: "refresh of 1 % changed", run: refreshRow },
+	g: { title: "several keys", run: keyPoolRow },
 };
 
 async function main(argv: readonly string[]): Promise<number> {
