@@ -1,0 +1,209 @@
+import { rmSync } from "node:fs";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { createClient } from "../../src/api/client.js";
+import type { ImportEvent } from "../../src/core/events.js";
+import type { PassName } from "../../src/model/records.js";
+import type { ScriptedFault, Simulator } from "../../src/sim/index.js";
+import { changeDataset } from "../support/change-dataset.js";
+import { mulberry32 } from "../support/generate.js";
+import { setup, TEST_KEY } from "../support/import-harness.js";
+import { delay, mismatches, printMatrix, recordCase, sourceRecords, start } from "./support.js";
+
+const sims: Simulator[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+	await Promise.all(sims.splice(0).map((s) => s.close()));
+	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+afterAll(printMatrix);
+
+const PASSES = ["customers", "contacts", "onboardings"] as const;
+const PATCH_ROUTES = {
+	customers: "/customers/:id",
+	contacts: "/contacts/:id",
+	onboardings: "/onboardings/:id",
+};
+
+/** The four ways a PATCH can fail, before the work (nothing changed) and after it (the change is made). */
+const KINDS: readonly Omit<ScriptedFault, "method" | "route" | "times">[] = [
+	{ kind: "error", when: "before", status: 503, code: "service_unavailable" },
+	{ kind: "error", when: "after", status: 500 },
+	{ kind: "reset", when: "before" },
+	{ kind: "reset", when: "after" },
+];
+
+/** `customers` customers with one contact and one onboarding each, imported once, clean. */
+async function imported(customers: number) {
+	const ready = await setup(
+		{ rateLimit: 100_000 },
+		{ customers, contactsPerCustomer: 1, onboardingsPerCustomer: 1, withSlugs: "some" },
+	);
+	sims.push(ready.sim);
+	dirs.push(ready.dir);
+	const first = await start(ready.sim, ready.files).finish();
+	expect(first.outcome).toBe("completed");
+	const { customers: c, contacts, onboardings } = ready.files;
+	if (!contacts || !onboardings) throw new Error("the dataset has contacts and onboardings");
+	return { ...ready, dataset: { customers: c, contacts, onboardings } };
+}
+
+/** Simulator objects by id, of every pass. */
+function objectsById(sim: Simulator): Map<string, Record<string, unknown>> {
+	const state = sim.state();
+	const all = [...state.customers, ...state.contacts, ...state.onboardings];
+	return new Map(all.map((o) => [String(o.id), o]));
+}
+
+function routeDelta(sim: Simulator, before: Readonly<Record<string, number>>): Record<string, number> {
+	const delta: Record<string, number> = {};
+	for (const [route, n] of Object.entries(sim.counters().byRoute)) {
+		if (n !== (before[route] ?? 0)) delta[route] = n - (before[route] ?? 0);
+	}
+	return delta;
+}
+
+/** Keys of the records a request was started for, by pass. */
+function sentKeys(events: readonly ImportEvent[]): Record<PassName, Set<string>> {
+	const sent = { customers: new Set<string>(), contacts: new Set<string>(), onboardings: new Set<string>() };
+	for (const e of events) if (e.type === "request-started") sent[e.pass].add(e.key);
+	return sent;
+}
+
+describe("a sync under PATCH faults: every change exactly once, nothing else touched", () => {
+	it("5xx and resets before and after the work, and hangs past the client timeout, on every PATCH route", async () => {
+		const { sim, files, dataset } = await imported(120);
+		// Keys someone set in Pivotal after the import: a PATCH of metadata must carry them along.
+		const client = createClient({ baseUrl: sim.baseUrl, apiKey: TEST_KEY });
+		const owners = new Map<string, string>();
+		for (const [i, c] of sim.state().customers.entries()) {
+			if (i % 3 !== 0) continue;
+			const metadata = { ...(c.metadata as object), owner: `sales-${i}` };
+			await client.updateRecord("customers", String(c.id), JSON.stringify({ metadata }));
+			owners.set(String(c.id), `sales-${i}`);
+		}
+		await client.close();
+
+		const changes = await changeDataset(dataset, { share: 0.5, added: 4, seed: 11 });
+		const before = objectsById(sim);
+		const counters = sim.counters();
+		// Every kind on every PATCH route (so each is met for sure), hangs among them...
+		for (const pass of PASSES) {
+			for (const kind of KINDS)
+				sim.pushFault({ method: "PATCH", route: PATCH_ROUTES[pass], times: 2, ...kind });
+			sim.pushFault({ method: "PATCH", route: PATCH_ROUTES[pass], times: 2, kind: "hang", hangMs: 2_500 });
+		}
+		// ...and more of them spread over the run, wherever the next PATCH goes.
+		const random = mulberry32(5);
+		const started = start(sim, files, {
+			timeouts: { headersMs: 1_000, bodyMs: 1_000 },
+			onEvent: (event) => {
+				if (event.type !== "record-done" || event.outcome !== "updated" || random() >= 0.3) return;
+				sim.pushFault({ method: "PATCH", times: 1, ...KINDS[Math.floor(random() * KINDS.length)] });
+			},
+		});
+		const summary = await started.run.done;
+		const idOf = (pass: PassName, key: string) => {
+			const state = started.run.state(pass, key);
+			return state?.s === "done" ? state.id : undefined;
+		};
+		await started.close();
+		expect(summary.outcome).toBe("completed");
+		// A hung PATCH the client gave up on is still carried out once its hang ends (the same
+		// bytes as the retry that succeeded): wait for the two per route to land.
+		const landed = (pass: PassName) =>
+			(sim.counters().byRoute[`PATCH ${PATCH_ROUTES[pass]} 200`] ?? 0) -
+			(counters.byRoute[`PATCH ${PATCH_ROUTES[pass]} 200`] ?? 0);
+		await until(() => PASSES.every((pass) => landed(pass) >= changes.changed[pass].size + 2));
+		for (const pass of PASSES) {
+			expect(summary.passes[pass], pass).toMatchObject({
+				updated: changes.changed[pass].size,
+				created: changes.added[pass].size,
+				unchanged: 120 - changes.changed[pass].size,
+				failed: 0,
+				gone: 0,
+			});
+		}
+		expect(changes.changed.customers.size + changes.changed.onboardings.size).toBeGreaterThan(100);
+
+		// Pivotal is what the files say, field by field, with nothing twice and nothing lost...
+		expect(await mismatches(sim, files)).toEqual([]);
+		const result = await recordCase("sync: PATCH 5xx/resets before+after, hangs", 1, sim, files);
+		expect(result).toMatchObject({ duplicates: 0, lost: 0 });
+		// ...and the keys only Pivotal had are still there.
+		const after = objectsById(sim);
+		for (const [id, owner] of owners) expect(after.get(id)?.metadata, id).toMatchObject({ owner });
+
+		// Record by record: a request went out for exactly the changed and the new rows; the
+		// others are in Pivotal byte for byte as before, and every changed one was written.
+		const sent = sentKeys(started.events);
+		for (const pass of PASSES) {
+			expect([...sent[pass]].sort(), pass).toEqual([...changes.changed[pass], ...changes.added[pass]].sort());
+		}
+		let untouched = 0;
+		for (const pass of PASSES) {
+			for (const [key, state] of [...(await keysOf(files, pass))].map((k) => [k, idOf(pass, k)] as const)) {
+				expect(state, `${pass}:${key}`).toBeDefined();
+				const id = String(state);
+				if (changes.added[pass].has(key)) continue;
+				if (changes.changed[pass].has(key)) {
+					expect(after.get(id)?.updated_at, `${pass}:${key}`).not.toBe(before.get(id)?.updated_at);
+				} else {
+					expect(after.get(id), `${pass}:${key}`).toEqual(before.get(id));
+					untouched += 1;
+				}
+			}
+		}
+		expect(untouched).toBeGreaterThan(150);
+
+		// What the simulator saw: no create but the new rows', no delete, a metadata read per
+		// customer whose metadata changed, and one successful PATCH per changed record (a hung
+		// one, given up by the client, may still land: its bytes are the retry's).
+		const delta = routeDelta(sim, counters.byRoute);
+		const created = sim.counters().created;
+		expect(created.customers - counters.created.customers).toBe(4);
+		expect(created.contacts - counters.created.contacts).toBe(4);
+		expect(created.onboardings - counters.created.onboardings).toBe(4);
+		expect(Object.keys(delta).filter((r) => r.startsWith("DELETE"))).toEqual([]);
+		expect(delta["GET /customers/:id 200"] ?? 0).toBe(changes.metadataChanged.size);
+		expect(changes.metadataChanged.size).toBeGreaterThan(5);
+		for (const pass of PASSES) {
+			const route = PATCH_ROUTES[pass];
+			expect(delta[`PATCH ${route} 200`], route).toBe(changes.changed[pass].size + 2);
+			// Each kind was met on each route: 2 errors before and 2 after, 2 resets before and 2 after.
+			expect(delta[`PATCH ${route} 503`] ?? 0, route).toBeGreaterThanOrEqual(2);
+			expect(delta[`PATCH ${route} 500`] ?? 0, route).toBeGreaterThanOrEqual(2);
+			expect(delta[`PATCH ${route} reset`] ?? 0, route).toBeGreaterThanOrEqual(4);
+		}
+		const injected = (sim.counters().faultsInjected.scripted ?? 0) - (counters.faultsInjected.scripted ?? 0);
+		expect(injected).toBeGreaterThan(3 * 5 * 2 + 10);
+		// The engine retried every one of them after a backoff, the same PATCH again.
+		expect(summary.retries).toBeGreaterThanOrEqual(injected);
+		const causes = new Set(
+			started.events.flatMap((e) =>
+				e.type === "request-waiting" && e.reason === "backoff" ? [e.cause] : [],
+			),
+		);
+		expect([...causes].sort()).toEqual(["500", "503", "reset", "timeout"]);
+
+		// Checkpointed: the next sync finds nothing to do and sends nothing but its opening GET /me.
+		const routesNow = { ...sim.counters().byRoute };
+		const again = await start(sim, files).finish();
+		expect(again.outcome).toBe("completed");
+		for (const pass of PASSES)
+			expect(again.passes[pass]).toMatchObject({ updated: 0, created: 0, unchanged: 124 });
+		expect(routeDelta(sim, routesNow)).toEqual({ "GET /me 200": 1 });
+	}, 120_000);
+});
+
+async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+	const end = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > end) throw new Error("condition not reached in time");
+		await delay(20);
+	}
+}
+
+/** The record keys of one file, in file order. */
+async function keysOf(files: Parameters<typeof sourceRecords>[0], pass: PassName): Promise<string[]> {
+	return (await sourceRecords(files))[pass].map((r) => r.key);
+}
