@@ -157,7 +157,7 @@ export async function audit(sim: Simulator, files: SourceFiles): Promise<Audit> 
 }
 
 /**
- * Every source field the simulator holds otherwise than the files say, as `pass:key.field`, and
+ * Every source field the simulator holds otherwise than the files say, as `pass:key field`, and
  * every source record with no live object: empty when Pivotal is exactly what the files describe.
  * Customers' metadata is compared key by key (keys set in Pivotal alone are not the files' business).
  */
@@ -185,10 +185,10 @@ export async function mismatches(sim: Simulator, files: SourceFiles): Promise<st
 			if (field === "metadata") {
 				const theirs = (server.metadata ?? {}) as Record<string, unknown>;
 				for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-					if (!isDeepStrictEqual(theirs[key], v)) out.push(`${name}.metadata.${key}`);
+					if (!isDeepStrictEqual(theirs[key], v)) out.push(`${name} metadata.${key}`);
 				}
 			} else if (!sameValue(field, value, server[field])) {
-				out.push(`${name}.${field}: ${JSON.stringify(server[field])} ≠ ${JSON.stringify(value)}`);
+				out.push(`${name} ${field}: ${JSON.stringify(server[field])} ≠ ${JSON.stringify(value)}`);
 			}
 		}
 	};

@@ -7,7 +7,15 @@ import type { ScriptedFault, Simulator } from "../../src/sim/index.js";
 import { changeDataset } from "../support/change-dataset.js";
 import { mulberry32 } from "../support/generate.js";
 import { setup, TEST_KEY } from "../support/import-harness.js";
-import { delay, mismatches, printMatrix, recordCase, sourceRecords, start } from "./support.js";
+import {
+	delay,
+	mismatches,
+	printMatrix,
+	recordCase,
+	runUntilComplete,
+	sourceRecords,
+	start,
+} from "./support.js";
 
 const sims: Simulator[] = [];
 const dirs: string[] = [];
@@ -193,6 +201,44 @@ describe("a sync under PATCH faults: every change exactly once, nothing else tou
 			expect(again.passes[pass]).toMatchObject({ updated: 0, created: 0, unchanged: 124 });
 		expect(routeDelta(sim, routesNow)).toEqual({ "GET /me 200": 1 });
 	}, 120_000);
+	it("PATCH faults until the attempts run out: the rows fail retryable, and the next sync patches them, creating nothing", async () => {
+		const { sim, files, dataset } = await imported(30);
+		const changes = await changeDataset(dataset, { share: 0.6, seed: 3 });
+		// One record per pass meets two faults in a row: after the work, a reset, before the work.
+		sim.pushFault({ method: "PATCH", route: PATCH_ROUTES.customers, times: 2, when: "after" });
+		sim.pushFault({ method: "PATCH", route: PATCH_ROUTES.contacts, times: 2, kind: "reset" });
+		sim.pushFault({ method: "PATCH", route: PATCH_ROUTES.onboardings, times: 2, status: 502 });
+		const options = { plan: { concurrency: 1 }, options: { maxAttempts: 2 } };
+		const first = start(sim, files, options);
+		const summary = await first.finish();
+		expect(summary.outcome).toBe("completed");
+		for (const pass of PASSES) {
+			expect(summary.passes[pass], pass).toMatchObject({
+				updated: changes.changed[pass].size - 1,
+				failed: 1,
+			});
+		}
+		expect(summary.failuresByCode).toEqual({ internal_error: 2, network_reset: 1 });
+		const failed = first.events.flatMap((e) => (e.type === "record-failed" ? [`${e.pass}:${e.key}`] : []));
+		expect(failed).toHaveLength(3);
+		// The customer's change was made before its 500s; the contact's and the onboarding's were not.
+		const wrong = await mismatches(sim, files);
+		expect(wrong.length).toBeGreaterThan(0);
+		expect(new Set(wrong.map((m) => m.split(" ")[0]))).toEqual(
+			new Set(failed.filter((f) => !f.startsWith("customers:"))),
+		);
+
+		const created = { ...sim.counters().created };
+		const again = await runUntilComplete(sim, files, {}, 1);
+		expect(again.summary.outcome).toBe("completed");
+		for (const pass of PASSES) {
+			expect(again.summary.passes[pass], pass).toMatchObject({ updated: 1, failed: 0, created: 0 });
+		}
+		expect(sim.counters().created).toEqual(created);
+		expect(await mismatches(sim, files)).toEqual([]);
+		const result = await recordCase("sync: PATCH attempts exhausted, next sync patches", 2, sim, files);
+		expect(result).toMatchObject({ duplicates: 0, lost: 0 });
+	}, 60_000);
 });
 
 async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
