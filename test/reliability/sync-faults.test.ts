@@ -239,6 +239,56 @@ describe("a sync under PATCH faults: every change exactly once, nothing else tou
 		const result = await recordCase("sync: PATCH attempts exhausted, next sync patches", 2, sim, files);
 		expect(result).toMatchObject({ duplicates: 0, lost: 0 });
 	}, 60_000);
+	it("paced by the same governor: a sync's PATCHes and metadata reads keep to the limit, scripted 429s are waited out", async () => {
+		const ready = await setup(
+			{ rateLimit: 40, windowMs: 1_000, faults: { latencyMinMs: 1, latencyMaxMs: 5 } },
+			{ customers: 30, contactsPerCustomer: 1, onboardingsPerCustomer: 1, withSlugs: "some" },
+		);
+		sims.push(ready.sim);
+		dirs.push(ready.dir);
+		const { sim, files } = ready;
+		const paced = { plan: { windowMs: 1_000 } };
+		expect((await start(sim, files, paced).finish()).outcome).toBe("completed");
+		expect(sim.counters().rateLimited).toBe(0);
+		const changes = await changeDataset(
+			{ customers: files.customers, contacts: files.contacts ?? "", onboardings: files.onboardings ?? "" },
+			{ share: 0.6, seed: 8 },
+		);
+		// 429s without a Retry-After header on PATCH: the engine's default wait, never a failure.
+		sim.pushFault({
+			method: "PATCH",
+			route: PATCH_ROUTES.contacts,
+			times: 4,
+			status: 429,
+			code: "rate_limited",
+		});
+		// The import's requests leave the server's window first: a new run knows of them only from
+		// the rate-limit headers of its first answer, which cannot say when each one expires.
+		await delay(1_100);
+		const routes = { ...sim.counters().byRoute };
+		const started = start(sim, files, paced);
+		const summary = await started.finish();
+		expect(summary.outcome).toBe("completed");
+		for (const pass of PASSES) {
+			expect(summary.passes[pass], pass).toMatchObject({ updated: changes.changed[pass].size, failed: 0 });
+		}
+		const delta = routeDelta(sim, routes);
+		const sent = Object.values(delta).reduce((n, v) => n + v, 0);
+		// Half again as many requests as one window holds, so the pacing was put to the test...
+		expect(sent).toBeGreaterThan(60);
+		// ...and the only 429s are the four scripted ones, each waited out and sent again.
+		expect(sim.counters().rateLimited).toBe(4);
+		expect(summary.rateLimited).toBe(4);
+		expect(started.events.filter((e) => e.type === "rate-limited")).toHaveLength(4);
+		expect(await mismatches(sim, files)).toEqual([]);
+		const result = await recordCase(
+			"sync: paced to 40 per 1 s window, scripted 429s on PATCH",
+			1,
+			sim,
+			files,
+		);
+		expect(result).toMatchObject({ duplicates: 0, lost: 0 });
+	}, 60_000);
 });
 
 async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
