@@ -1,0 +1,103 @@
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import type { Simulator } from "../../src/sim/index.js";
+import { changeDataset } from "../support/change-dataset.js";
+import { setup } from "../support/import-harness.js";
+import { mismatches, printMatrix, recordCase, start } from "./support.js";
+
+const sims: Simulator[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+	await Promise.all(sims.splice(0).map((s) => s.close()));
+	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+afterAll(printMatrix);
+
+const PASSES = ["customers", "contacts", "onboardings"] as const;
+
+/**
+ * 12 customers with a contact and an onboarding each, imported; then a newer export changes
+ * half the rows. `revert()` puts the files back as they were at the import.
+ */
+async function importedThenChanged() {
+	const ready = await setup(
+		{ rateLimit: 100_000 },
+		{ customers: 12, contactsPerCustomer: 1, onboardingsPerCustomer: 1, withSlugs: "some" },
+	);
+	sims.push(ready.sim);
+	dirs.push(ready.dir);
+	expect((await start(ready.sim, ready.files).finish()).outcome).toBe("completed");
+	const dataset = {
+		customers: ready.files.customers,
+		contacts: ready.files.contacts ?? "",
+		onboardings: ready.files.onboardings ?? "",
+	};
+	const original = PASSES.map((pass) => readFileSync(dataset[pass], "utf8"));
+	const changes = await changeDataset(dataset, { share: 0.5, seed: 4 });
+	const revert = () => {
+		for (const [i, pass] of PASSES.entries()) writeFileSync(dataset[pass], original[i] ?? "");
+	};
+	return { ...ready, changes, revert };
+}
+
+describe("a failed sync, then the export goes back to what it was", () => {
+	// Fails: a failed update keeps the values Pivotal held before it as known, so the planner
+	// finds the reverted row unchanged and Pivotal keeps the given-up PATCH's values.
+	it.fails("PATCHes carried out but answered 500 until given up: the next sync puts the file's values back", async () => {
+		const { sim, files, changes, revert } = await importedThenChanged();
+		// Every PATCH is carried out, then answered 500, until its attempts run out.
+		sim.pushFault({ method: "PATCH", when: "after" });
+		const failed = await start(sim, files, { options: { maxAttempts: 2 } }).finish();
+		for (const pass of PASSES) {
+			expect(failed.passes[pass], pass).toMatchObject({ updated: 0, failed: changes.changed[pass].size });
+		}
+		sim.clearScriptedFaults();
+		// Pivotal holds the new values all the same: the 500s came after the work.
+		expect(await mismatches(sim, files)).toEqual([]);
+
+		revert();
+		const again = start(sim, files);
+		const summary = await again.run.done;
+		const failures = again.run.failures();
+		await again.close();
+		expect(summary.outcome).toBe("completed");
+		// Record by record, Pivotal is back at what the files say, and nothing is left failed.
+		expect(await mismatches(sim, files)).toEqual([]);
+		expect(failures).toEqual([]);
+		expect(summary.failuresByCode).toEqual({});
+		for (const pass of PASSES) expect(summary.passes[pass], pass).toMatchObject({ failed: 0 });
+		const result = await recordCase("sync: PATCHes given up after the work, file reverted", 2, sim, files);
+		expect(result).toMatchObject({ duplicates: 0, lost: 0 });
+	}, 60_000);
+
+	// Fails: a row planned "unchanged" against a failed state's copy is only counted, so its
+	// state stays failed and the failure is reported by this run and every later one.
+	it.fails("PATCHes refused with a 400: once the file is back at Pivotal's values the rows are done, not failed", async () => {
+		const { sim, files, changes, revert } = await importedThenChanged();
+		sim.pushFault({ method: "PATCH", status: 400, code: "invalid_value" });
+		const refused = await start(sim, files, {
+			options: { circuitBreaker: { threshold: 1_000, action: "stop" } },
+		}).finish();
+		const changed = PASSES.reduce((n, pass) => n + changes.changed[pass].size, 0);
+		expect(refused.failuresByCode).toEqual({ invalid_value: changed });
+		sim.clearScriptedFaults();
+
+		revert();
+		const posts = sim.counters().posts;
+		const again = start(sim, files);
+		const summary = await again.run.done;
+		const failures = again.run.failures();
+		await again.close();
+		expect(summary.outcome).toBe("completed");
+		expect(await mismatches(sim, files)).toEqual([]);
+		expect(sim.counters().posts).toBe(posts);
+		expect(failures).toEqual([]);
+		expect(summary.failuresByCode).toEqual({});
+		// And they stay done: a later sync reports no failure either.
+		const later = await start(sim, files).finish();
+		expect(later.failuresByCode).toEqual({});
+		for (const pass of PASSES) expect(later.passes[pass], pass).toMatchObject({ unchanged: 12, failed: 0 });
+		const result = await recordCase("sync: PATCHes refused (400), file reverted", 3, sim, files);
+		expect(result).toMatchObject({ duplicates: 0, lost: 0 });
+	}, 60_000);
+});
