@@ -1,8 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { createClient } from "../../src/api/client.js";
 import type { Simulator } from "../../src/sim/index.js";
 import { changeDataset } from "../support/change-dataset.js";
-import { setup } from "../support/import-harness.js";
+import { setup, TEST_KEY } from "../support/import-harness.js";
 import { mismatches, printMatrix, recordCase, start } from "./support.js";
 
 const sims: Simulator[] = [];
@@ -41,9 +42,7 @@ async function importedThenChanged() {
 }
 
 describe("a failed sync, then the export goes back to what it was", () => {
-	// Fails: a failed update keeps the values Pivotal held before it as known, so the planner
-	// finds the reverted row unchanged and Pivotal keeps the given-up PATCH's values.
-	it.fails("PATCHes carried out but answered 500 until given up: the next sync puts the file's values back", async () => {
+	it("PATCHes carried out but answered 500 until given up: the next sync puts the file's values back", async () => {
 		const { sim, files, changes, revert } = await importedThenChanged();
 		// Every PATCH is carried out, then answered 500, until its attempts run out.
 		sim.pushFault({ method: "PATCH", when: "after" });
@@ -68,6 +67,41 @@ describe("a failed sync, then the export goes back to what it was", () => {
 		for (const pass of PASSES) expect(summary.passes[pass], pass).toMatchObject({ failed: 0 });
 		const result = await recordCase("sync: PATCHes given up after the work, file reverted", 2, sim, files);
 		expect(result).toMatchObject({ duplicates: 0, lost: 0 });
+	}, 60_000);
+
+	it("an update in doubt whose record was deleted in Pivotal since: reported deleted_in_pivotal, not created again", async () => {
+		const { sim, files, changes } = await importedThenChanged();
+		sim.pushFault({ method: "PATCH", route: "/customers/:id", kind: "reset", when: "after" });
+		const failed = start(sim, files, { options: { maxAttempts: 2 } });
+		const first = await failed.run.done;
+		const [key] = [...changes.changed.customers];
+		const state = failed.run.state("customers", key ?? "");
+		await failed.close();
+		expect(first.passes.customers.failed).toBe(changes.changed.customers.size);
+		sim.clearScriptedFaults();
+		const id = state?.s === "failed" ? state.was?.id : undefined;
+		expect(id).toBeDefined();
+		const client = createClient({ baseUrl: sim.baseUrl, apiKey: TEST_KEY });
+		await client.deleteRecord("customers", String(id));
+		await client.close();
+
+		const created = { ...sim.counters().created };
+		const again = start(sim, files);
+		const summary = await again.run.done;
+		const failures = again.run.failures();
+		await again.close();
+		expect(summary.passes.customers).toMatchObject({ gone: 1, updated: 0 });
+		// The others were carried out before their answers were lost: Pivotal has the file's values.
+		// Only the deleted customer is missing, and its contact and onboarding with it.
+		const wrong = await mismatches(sim, files);
+		expect(wrong).toEqual([
+			`customers:${key} (missing)`,
+			expect.stringMatching(new RegExp(`^contacts:${key}/.* \\(missing\\)$`)),
+			`onboardings:${key}/1 (missing)`,
+		]);
+		expect(failures).toEqual([expect.objectContaining({ key, code: "deleted_in_pivotal", status: 404 })]);
+		expect(sim.counters().created).toEqual(created);
+		expect(sim.duplicates().total).toBe(0);
 	}, 60_000);
 
 	// Fails: a row planned "unchanged" against a failed state's copy is only counted, so its

@@ -6,7 +6,13 @@
 
 import { ApiError } from "../../api/errors.js";
 import type { ApiOk, Contact, Customer, Onboarding, PivotalClient, PivotalRecord } from "../../api/types.js";
-import type { PassName, PivotalCopy, Revision, SourceRecord } from "../../model/records.js";
+import {
+	copyOf,
+	type PassName,
+	type PivotalCopy,
+	type Revision,
+	type SourceRecord,
+} from "../../model/records.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
 import {
@@ -185,6 +191,9 @@ export class RecordApplier {
 		if (id !== undefined) {
 			const result = await this.#ctx.requester.send((client) => client.getRecord(record.pass, id));
 			if (!result.ok && this.#ctx.isOver()) return;
+			// Not found by its id: deleted in Pivotal (404), or not known (the read failed): as for a PATCH.
+			const copy = copyOf(this.#ctx.ledger.store.get(record.pass, record.key));
+			if (!result.ok && copy) return this.#updateFailed(record, copy, "", result);
 			found = result.ok ? result.value.data : undefined;
 		} else {
 			found = await this.#lookUp(record, parent);
@@ -242,7 +251,9 @@ export class RecordApplier {
 		const owned = ownedValues(record.body);
 		const known = readBack(record.pass, owned, server);
 		const state = this.#ctx.ledger.store.get(record.pass, record.key);
-		const earlier = state?.s === "done" ? state : undefined;
+		// Ours: keep what the state knows of it (created by this import, its revisions) even when
+		// the last request for it failed.
+		const earlier = copyOf(state);
 		const copy: PivotalCopy = {
 			...(isOurs && earlier ? earlier : {}),
 			id: server.id,
