@@ -104,9 +104,7 @@ describe("a failed sync, then the export goes back to what it was", () => {
 		expect(sim.duplicates().total).toBe(0);
 	}, 60_000);
 
-	// Fails: a row planned "unchanged" against a failed state's copy is only counted, so its
-	// state stays failed and the failure is reported by this run and every later one.
-	it.fails("PATCHes refused with a 400: once the file is back at Pivotal's values the rows are done, not failed", async () => {
+	it("PATCHes refused with a 400: once the file is back at Pivotal's values the rows are done, not failed", async () => {
 		const { sim, files, changes, revert } = await importedThenChanged();
 		sim.pushFault({ method: "PATCH", status: 400, code: "invalid_value" });
 		const refused = await start(sim, files, {
