@@ -101,9 +101,14 @@ export function planRecord(
 			// A request that failed on 5xx or the network may have been carried out all the same.
 			const isInDoubt = state.retryable && state.status !== 429;
 			const copy = copyOf(state);
-			// An update in doubt: Pivotal may hold its values, not the copy's, so compare with Pivotal.
-			if (copy && isInDoubt) return { kind: "match", generation: copy.g ?? 0, id: copy.id };
-			if (copy) return againstCopy(record, copy);
+			if (copy) {
+				const op = againstCopy(record, copy);
+				// An update in doubt that the row no longer asks for: Pivotal may hold its values, not
+				// the copy's, so the row is compared with Pivotal's copy.
+				return op.kind === "unchanged" && isInDoubt
+					? { kind: "match", generation: copy.g ?? 0, id: copy.id }
+					: op;
+			}
 			return { kind: "create", generation, isInDoubt };
 		}
 	}
