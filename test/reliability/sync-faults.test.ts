@@ -1,12 +1,11 @@
-import { rmSync } from "node:fs";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
-import type { ImportEvent } from "../../src/core/events.js";
+import type { SourceFiles } from "../../src/core/run-types.js";
 import type { PassName } from "../../src/model/records.js";
-import type { ScriptedFault, Simulator } from "../../src/sim/index.js";
+import type { ScriptedFault } from "../../src/sim/index.js";
 import { changeDataset } from "../support/change-dataset.js";
 import { mulberry32 } from "../support/generate.js";
-import { setup, TEST_KEY } from "../support/import-harness.js";
+import { TEST_KEY } from "../support/import-harness.js";
 import {
 	delay,
 	mismatches,
@@ -16,21 +15,18 @@ import {
 	sourceRecords,
 	start,
 } from "./support.js";
+import {
+	objectsById,
+	PASSES,
+	PATCH_ROUTES,
+	preparedPerTest,
+	routeDelta,
+	sentKeys,
+	until,
+} from "./sync-support.js";
 
-const sims: Simulator[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-	await Promise.all(sims.splice(0).map((s) => s.close()));
-	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const prepare = preparedPerTest();
 afterAll(printMatrix);
-
-const PASSES = ["customers", "contacts", "onboardings"] as const;
-const PATCH_ROUTES = {
-	customers: "/customers/:id",
-	contacts: "/contacts/:id",
-	onboardings: "/onboardings/:id",
-};
 
 /** The four ways a PATCH can fail, before the work (nothing changed) and after it (the change is made). */
 const KINDS: readonly Omit<ScriptedFault, "method" | "route" | "times">[] = [
@@ -42,39 +38,10 @@ const KINDS: readonly Omit<ScriptedFault, "method" | "route" | "times">[] = [
 
 /** `customers` customers with one contact and one onboarding each, imported once, clean. */
 async function imported(customers: number) {
-	const ready = await setup(
-		{ rateLimit: 100_000 },
-		{ customers, contactsPerCustomer: 1, onboardingsPerCustomer: 1, withSlugs: "some" },
-	);
-	sims.push(ready.sim);
-	dirs.push(ready.dir);
+	const ready = await prepare({ rateLimit: 100_000 }, customers);
 	const first = await start(ready.sim, ready.files).finish();
 	expect(first.outcome).toBe("completed");
-	const { customers: c, contacts, onboardings } = ready.files;
-	if (!contacts || !onboardings) throw new Error("the dataset has contacts and onboardings");
-	return { ...ready, dataset: { customers: c, contacts, onboardings } };
-}
-
-/** Simulator objects by id, of every pass. */
-function objectsById(sim: Simulator): Map<string, Record<string, unknown>> {
-	const state = sim.state();
-	const all = [...state.customers, ...state.contacts, ...state.onboardings];
-	return new Map(all.map((o) => [String(o.id), o]));
-}
-
-function routeDelta(sim: Simulator, before: Readonly<Record<string, number>>): Record<string, number> {
-	const delta: Record<string, number> = {};
-	for (const [route, n] of Object.entries(sim.counters().byRoute)) {
-		if (n !== (before[route] ?? 0)) delta[route] = n - (before[route] ?? 0);
-	}
-	return delta;
-}
-
-/** Keys of the records a request was started for, by pass. */
-function sentKeys(events: readonly ImportEvent[]): Record<PassName, Set<string>> {
-	const sent = { customers: new Set<string>(), contacts: new Set<string>(), onboardings: new Set<string>() };
-	for (const e of events) if (e.type === "request-started") sent[e.pass].add(e.key);
-	return sent;
+	return ready;
 }
 
 describe("a sync under PATCH faults: every change exactly once, nothing else touched", () => {
@@ -250,20 +217,14 @@ describe("a sync under PATCH faults: every change exactly once, nothing else tou
 	}, 60_000);
 
 	it("paced by the same governor: a sync's PATCHes and metadata reads keep to the limit, scripted 429s are waited out", async () => {
-		const ready = await setup(
+		const { sim, files, dataset } = await prepare(
 			{ rateLimit: 40, windowMs: 1_000, faults: { latencyMinMs: 1, latencyMaxMs: 5 } },
-			{ customers: 30, contactsPerCustomer: 1, onboardingsPerCustomer: 1, withSlugs: "some" },
+			30,
 		);
-		sims.push(ready.sim);
-		dirs.push(ready.dir);
-		const { sim, files } = ready;
 		const paced = { plan: { windowMs: 1_000 } };
 		expect((await start(sim, files, paced).finish()).outcome).toBe("completed");
 		expect(sim.counters().rateLimited).toBe(0);
-		const changes = await changeDataset(
-			{ customers: files.customers, contacts: files.contacts ?? "", onboardings: files.onboardings ?? "" },
-			{ share: 0.6, seed: 8 },
-		);
+		const changes = await changeDataset(dataset, { share: 0.6, seed: 8 });
 		// 429s without a Retry-After header on PATCH: the engine's default wait, never a failure.
 		sim.pushFault({
 			method: "PATCH",
@@ -301,15 +262,7 @@ describe("a sync under PATCH faults: every change exactly once, nothing else tou
 	}, 60_000);
 });
 
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-	const end = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > end) throw new Error("condition not reached in time");
-		await delay(20);
-	}
-}
-
 /** The record keys of one file, in file order. */
-async function keysOf(files: Parameters<typeof sourceRecords>[0], pass: PassName): Promise<string[]> {
+async function keysOf(files: SourceFiles, pass: PassName): Promise<string[]> {
 	return (await sourceRecords(files))[pass].map((r) => r.key);
 }

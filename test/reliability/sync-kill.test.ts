@@ -1,5 +1,4 @@
-import { rmSync } from "node:fs";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
 import { readCheckpoint } from "../../src/core/checkpoint/index.js";
 import type { SourceFiles } from "../../src/core/run-types.js";
@@ -7,15 +6,11 @@ import type { Simulator } from "../../src/sim/index.js";
 import { changeDataset } from "../support/change-dataset.js";
 import { runCli, startCli } from "../support/cli.js";
 import { mulberry32 } from "../support/generate.js";
-import { setup, simTotals, TEST_KEY } from "../support/import-harness.js";
+import { simTotals, TEST_KEY } from "../support/import-harness.js";
 import { delay, mismatches, printMatrix, recordCase } from "./support.js";
+import { PASSES, preparedPerTest, until } from "./sync-support.js";
 
-const sims: Simulator[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-	await Promise.all(sims.splice(0).map((s) => s.close()));
-	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const prepare = preparedPerTest();
 afterAll(printMatrix);
 
 function importArgs(files: SourceFiles) {
@@ -39,22 +34,12 @@ function writes(sim: Simulator): number {
 		.reduce((n, [, v]) => n + v, 0);
 }
 
-async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-	const end = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > end) throw new Error("condition not reached in time");
-		await delay(5);
-	}
-}
-
 describe("the built binary killed during a sync", () => {
 	it("SIGKILL at random moments of a sync of many changed rows: every checkpoint loads, the re-runs finish it exactly once", async () => {
-		const { sim, files, dir } = await setup(
+		const { sim, files, dataset } = await prepare(
 			{ rateLimit: 100_000, faults: { latencyMinMs: 5, latencyMaxMs: 15 } },
-			{ customers: 150, contactsPerCustomer: 1, onboardingsPerCustomer: 1, withSlugs: "some" },
+			150,
 		);
-		sims.push(sim);
-		dirs.push(dir);
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
 		const imported = await runCli(importArgs(files), { env });
 		expect(imported.code).toBe(0);
@@ -71,10 +56,7 @@ describe("the built binary killed during a sync", () => {
 			owners.set(String(c.id), `csm-${i}`);
 		}
 		await client.close();
-		const changes = await changeDataset(
-			{ customers: files.customers, contacts: files.contacts ?? "", onboardings: files.onboardings ?? "" },
-			{ share: 0.6, added: 6, seed: 23 },
-		);
+		const changes = await changeDataset(dataset, { share: 0.6, added: 6, seed: 23 });
 		const changed = Object.values(changes.changed).reduce((n, keys) => n + keys.size, 0);
 		expect(changed).toBeGreaterThan(220);
 		const createdBefore = { ...sim.counters().created };
@@ -106,7 +88,7 @@ describe("the built binary killed during a sync", () => {
 			if (random() < 0.25) {
 				await delay(Math.floor(random() * 700));
 			} else {
-				const target = 1 + Math.floor(random() * 70);
+				const target = 1 + Math.floor(random() * 50);
 				await until(() => exited || writes(sim) - atStart >= target);
 				await delay(Math.floor(random() * 15));
 			}
@@ -129,7 +111,7 @@ describe("the built binary killed during a sync", () => {
 				// counts what they all did; unless a killed session had finished it already.
 				const isSyncRun = finishedRuns < 2;
 				expect(summary.run).toBe(isSyncRun ? 2 : 3);
-				for (const pass of ["customers", "contacts", "onboardings"] as const) {
+				for (const pass of PASSES) {
 					const changed = changes.changed[pass].size;
 					const added = changes.added[pass].size;
 					const counts = summary.passes[pass];

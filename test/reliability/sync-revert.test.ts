@@ -1,38 +1,22 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
-import type { Simulator } from "../../src/sim/index.js";
 import { changeDataset } from "../support/change-dataset.js";
-import { setup, TEST_KEY } from "../support/import-harness.js";
+import { TEST_KEY } from "../support/import-harness.js";
 import { failingFs, mismatches, printMatrix, recordCase, start } from "./support.js";
+import { PASSES, preparedPerTest } from "./sync-support.js";
 
-const sims: Simulator[] = [];
-const dirs: string[] = [];
-afterEach(async () => {
-	await Promise.all(sims.splice(0).map((s) => s.close()));
-	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const prepare = preparedPerTest();
 afterAll(printMatrix);
-
-const PASSES = ["customers", "contacts", "onboardings"] as const;
 
 /**
  * 12 customers with a contact and an onboarding each, imported; then a newer export changes
  * half the rows. `revert()` puts the files back as they were at the import.
  */
 async function importedThenChanged() {
-	const ready = await setup(
-		{ rateLimit: 100_000 },
-		{ customers: 12, contactsPerCustomer: 1, onboardingsPerCustomer: 1, withSlugs: "some" },
-	);
-	sims.push(ready.sim);
-	dirs.push(ready.dir);
+	const ready = await prepare({ rateLimit: 100_000 }, 12);
 	expect((await start(ready.sim, ready.files).finish()).outcome).toBe("completed");
-	const dataset = {
-		customers: ready.files.customers,
-		contacts: ready.files.contacts ?? "",
-		onboardings: ready.files.onboardings ?? "",
-	};
+	const { dataset } = ready;
 	const original = PASSES.map((pass) => readFileSync(dataset[pass], "utf8"));
 	const changes = await changeDataset(dataset, { share: 0.5, seed: 4 });
 	const revert = () => {
