@@ -144,6 +144,8 @@ export async function runImportCommand(
 
 	// How each file is read, said once the run is sure to go ahead (a refusal prints only its sentence).
 	const sayFormats = () => {
+		// NDJSON readers get the formats in the dry run's line; a run says nothing beside its events.
+		if (flags.json) return;
 		for (const pass of PASSES) {
 			const format = check.formats[pass];
 			if (format !== undefined) say(`${pass} ${files[pass]}: ${describeFormat(format)}`);

@@ -201,6 +201,8 @@ class ImportEngine extends RunCore {
 			const op = planRecord(record, state, parent, options);
 			switch (op.kind) {
 				case "unchanged": {
+					// Failed or blocked since, and back at what Pivotal was last known to hold: done again.
+					if (state?.s !== "done" && !ledger.settle(pass, record.key, op.copy)) return;
 					// Done by an earlier session of this very run: counted as what that session did.
 					const did = op.copy.r === this.run && op.copy.did ? op.copy.did : "unchanged";
 					ledger.count(did, pass);

@@ -6,6 +6,7 @@
 import * as nodeFs from "node:fs";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { createClient, type TimeoutOptions } from "../../src/api/client.js";
 import { keyFingerprint } from "../../src/api/key.js";
 import type { CheckpointFileSystem } from "../../src/core/checkpoint/index.js";
@@ -153,6 +154,58 @@ export async function audit(sim: Simulator, files: SourceFiles): Promise<Audit> 
 		lost: missing.length,
 		missing: missing.slice(0, 10),
 	};
+}
+
+/**
+ * Every source field the simulator holds otherwise than the files say, as `pass:key field`, and
+ * every source record with no live object: empty when Pivotal is exactly what the files describe.
+ * Customers' metadata is compared key by key (keys set in Pivotal alone are not the files' business).
+ */
+export async function mismatches(sim: Simulator, files: SourceFiles): Promise<string[]> {
+	const source = await sourceRecords(files);
+	const state = sim.state();
+	const live = (rows: Array<Record<string, unknown>>) => rows.filter((r) => !r.deleted);
+	const customers = new Map<string, Record<string, unknown>>();
+	for (const c of live(state.customers)) {
+		const externalId = (c.metadata as Record<string, unknown> | undefined)?.external_id;
+		if (typeof externalId === "string") customers.set(externalId, c);
+	}
+	const contacts = new Map(
+		live(state.contacts).map((c) => [`${c.customer_id}\n${String(c.email).toLowerCase()}`, c]),
+	);
+	const onboardings = new Map(live(state.onboardings).map((o) => [`${o.customer_id}\n${String(o.name)}`, o]));
+	const out: string[] = [];
+	const compare = (record: SourceRecord, server: Record<string, unknown> | undefined) => {
+		const name = `${record.pass}:${record.key}`;
+		if (server === undefined) {
+			out.push(`${name} (missing)`);
+			return;
+		}
+		for (const [field, value] of Object.entries(record.body)) {
+			if (field === "metadata") {
+				const theirs = (server.metadata ?? {}) as Record<string, unknown>;
+				for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+					if (!isDeepStrictEqual(theirs[key], v)) out.push(`${name} metadata.${key}`);
+				}
+			} else if (!sameValue(field, value, server[field])) {
+				out.push(`${name} ${field}: ${JSON.stringify(server[field])} ≠ ${JSON.stringify(value)}`);
+			}
+		}
+	};
+	const idOf = (key: string | undefined) => customers.get(key ?? "")?.id;
+	for (const r of source.customers) compare(r, customers.get(r.key));
+	for (const r of source.contacts)
+		compare(r, contacts.get(`${idOf(r.parentKey)}\n${String(r.body.email).toLowerCase()}`));
+	for (const r of source.onboardings)
+		compare(r, onboardings.get(`${idOf(r.parentKey)}\n${String(r.body.name)}`));
+	return out;
+}
+
+/** The server's way of writing a value: e-mails lower-cased, a launch date as a full timestamp. */
+function sameValue(field: string, file: unknown, server: unknown): boolean {
+	if (field === "email") return String(server) === String(file).toLowerCase();
+	if (field === "target_launch_date") return String(server).startsWith(String(file));
+	return isDeepStrictEqual(server, file);
 }
 
 export interface MatrixRow {

@@ -150,7 +150,7 @@ const PHASES = ONBOARDING_PHASES;
 const STATES = ["active", "active", "paused", "at_risk", "waiting"];
 
 // 32-bit mulberry: tiny, fast and good enough for picking words; not for anything secret.
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;

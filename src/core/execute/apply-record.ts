@@ -6,7 +6,13 @@
 
 import { ApiError } from "../../api/errors.js";
 import type { Contact, Customer, Onboarding, PivotalRecord } from "../../api/types.js";
-import type { PassName, PivotalCopy, Revision, SourceRecord } from "../../model/records.js";
+import {
+	copyOf,
+	type PassName,
+	type PivotalCopy,
+	type Revision,
+	type SourceRecord,
+} from "../../model/records.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
 import {
@@ -93,7 +99,8 @@ export class RecordApplier {
 					"info",
 					`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
 				);
-				return this.#adopt(record, found, 0);
+				// The earlier send made it: created by this import, so an undo takes it back too.
+				return this.#adopt(record, found, 0, false, true);
 			}
 		}
 		const body = pass === "onboardings" ? { customer_id: parent?.id, ...record.body } : record.body;
@@ -156,6 +163,9 @@ export class RecordApplier {
 		if (id !== undefined) {
 			const result = await this.#ctx.requester.send((client) => client.getRecord(record.pass, id));
 			if (!result.ok && this.#ctx.isOver()) return;
+			// Not found by its id: deleted in Pivotal (404), or not known (the read failed): as for a PATCH.
+			const copy = copyOf(this.#ctx.ledger.store.get(record.pass, record.key));
+			if (!result.ok && copy) return this.#updateFailed(record, copy, "", result);
 			found = result.ok ? result.value.data : undefined;
 		} else {
 			found = await this.#finder.lookUp(record, parent);
@@ -171,25 +181,29 @@ export class RecordApplier {
 		server: PivotalRecord,
 		attempts: number,
 		isOurs = false,
+		isCreatedByUs = false,
 	): Promise<void> | void {
 		const owned = ownedValues(record.body);
 		const known = readBack(record.pass, owned, server);
 		const state = this.#ctx.ledger.store.get(record.pass, record.key);
-		const earlier = state?.s === "done" ? state : undefined;
+		// Ours: keep what the state knows of it (created by this import, its revisions) even when
+		// the last request for it failed.
+		const earlier = copyOf(state);
 		const copy: PivotalCopy = {
 			...(isOurs && earlier ? earlier : {}),
 			id: server.id,
 			d: server.display_id,
-			outcome: isOurs && earlier ? earlier.outcome : "existed",
+			outcome: isOurs && earlier ? earlier.outcome : isCreatedByUs ? "created" : "existed",
+			...(isCreatedByUs ? { c: this.#ctx.run } : {}),
 			v: known,
 		};
 		const changes = diffFields(record.pass, record.body, known);
 		if (changes.length === 0) {
-			const did = isOurs ? "unchanged" : "existed";
+			const did = isOurs ? "unchanged" : isCreatedByUs ? "created" : "existed";
 			const done: PivotalCopy = {
 				...copy,
 				v: owned,
-				...(did === "existed" ? { r: this.#ctx.run, did } : {}),
+				...(did === "unchanged" ? {} : { r: this.#ctx.run, did }),
 			};
 			// An adopted record is written even when nothing changes: the next sync diffs against it.
 			if (did === "unchanged")

@@ -118,6 +118,16 @@ export class Ledger {
 		return true;
 	}
 
+	/**
+	 * A record the state holds as failed or blocked whose row is back at the copy Pivotal was last
+	 * known to hold: done again, and no longer a failure.
+	 */
+	settle(pass: PassName, key: string, copy: PivotalCopy): boolean {
+		if (!this.save(pass, key, { s: "done", attempts: 0, ...copy })) return false;
+		this.#failures.delete(`${pass}:${key}`);
+		return true;
+	}
+
 	fail(
 		pass: PassName,
 		record: SourceRecord,

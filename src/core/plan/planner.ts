@@ -98,10 +98,17 @@ export function planRecord(
 				// The file changed the request since it failed: the cause may be fixed.
 				(state.b !== undefined && state.b !== bodyHash(record.body));
 			if (!isRetried) return { kind: "kept", reason: "failed" };
-			const copy = copyOf(state);
-			if (copy) return againstCopy(record, copy);
-			// A create that failed on 5xx or the network may have been made all the same.
+			// A request that failed on 5xx or the network may have been carried out all the same.
 			const isInDoubt = state.retryable && state.status !== 429;
+			const copy = copyOf(state);
+			if (copy) {
+				const op = againstCopy(record, copy);
+				// An update in doubt that the row no longer asks for: Pivotal may hold its values, not
+				// the copy's, so the row is compared with Pivotal's copy.
+				return op.kind === "unchanged" && isInDoubt
+					? { kind: "match", generation: copy.g ?? 0, id: copy.id }
+					: op;
+			}
 			return { kind: "create", generation, isInDoubt };
 		}
 	}
