@@ -131,7 +131,10 @@ class ImportEngine implements ImportRun {
 			backoffCapMs: options.backoffCapMs ?? 30_000,
 		};
 		this.#stopController = this.#newStopController();
-		this.#governor = new Governor({ windowMs: plan.windowMs ?? 60_000, now: this.#now });
+		this.#governor = new Governor({
+			...(plan.windowMs === undefined ? {} : { windowMs: plan.windowMs }),
+			now: this.#now,
+		});
 		this.#isUserConcurrency = plan.concurrency !== undefined;
 		this.#limit = pLimit(Math.max(1, plan.concurrency ?? 1));
 		options.signal?.addEventListener("abort", () => this.stop(), { once: true });
@@ -518,8 +521,16 @@ class ImportEngine implements ImportRun {
 			if (!(this.#isOpen() || (await this.#gate()))) return;
 			// Most of the time a slot is free: take it without a trip through the microtask queue.
 			const permit =
-				this.#governor.tryAcquire() ?? (await this.#governor.acquire(this.#stopController.signal));
+				this.#governor.tryAcquire() ??
+				(await this.#governor.acquire(this.#stopController.signal, (until) =>
+					this.#waitingForSlot(pass, record, attempts + 1, until),
+				));
 			if (!permit) return;
+			// A pause that came while this record waited for its slot holds it before it is sent.
+			if (this.#paused) {
+				this.#governor.release(permit, { rateLimited: true });
+				continue;
+			}
 			attempts += 1;
 			// Written before the request leaves only where a resume must know to look the record up.
 			if (!this.#save(pass, record.key, { s: "sent", attempts }, isGuarded(pass, record))) {
@@ -634,7 +645,7 @@ class ImportEngine implements ImportRun {
 		this.#onWire += 1;
 		try {
 			const value = await request();
-			this.#governor.release(permit, { rateLimited: false, rateLimit: value.rateLimit });
+			this.#governor.release(permit, { rateLimited: false, rateLimit: value.rateLimit, isCounted: true });
 			this.#responded(value.status, started, value.rateLimit);
 			return { ok: true, value };
 		} catch (error) {
@@ -659,7 +670,15 @@ class ImportEngine implements ImportRun {
 		const now = this.#now();
 		const duration = now - started;
 		this.#store?.addCounters({ requests: 1 });
-		this.#emit({ type: "response", at: now, status, durationMs: duration, rateLimit });
+		this.#emit({
+			type: "response",
+			at: now,
+			status,
+			durationMs: duration,
+			rateLimit,
+			windowMs: this.#governor.windowMs,
+			windowSource: this.#governor.windowSource,
+		});
 		this.#latencyEwma = this.#responses === 0 ? duration : this.#latencyEwma * 0.9 + duration * 0.1;
 		this.#responses += 1;
 		if (this.#responses % 50 === 0) this.#followLatency();
@@ -930,6 +949,24 @@ class ImportEngine implements ImportRun {
 	): void {
 		this.#store?.addCounters({ retries: 1 });
 		this.#emit({ type: "request-waiting", at: this.#now(), pass, key, attempt, reason, untilMs, cause });
+	}
+
+	/** Waiting for a slot in the window, or for a 429's hold to end: not a retry, a reason to show. */
+	#waitingForSlot(pass: PassName, record: SourceRecord, attempt: number, untilMs: number): void {
+		const now = this.#now();
+		const isHeld = this.#governor.blockedUntil > now;
+		this.#emit({
+			type: "request-waiting",
+			at: now,
+			pass,
+			key: record.key,
+			line: record.line,
+			attempt,
+			reason: "slot",
+			// Infinite: only an answer in flight can free a slot, so no time can be promised.
+			untilMs: Number.isFinite(untilMs) ? untilMs : now,
+			cause: isHeld ? "429" : "window full",
+		});
 	}
 
 	/** Write one record's state; a checkpoint that cannot be written stops the run. */
