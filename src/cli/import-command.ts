@@ -68,11 +68,13 @@ export async function runImportCommand(
 	const keyVariable = flags.keyEnv ?? "PIVOTAL_API_KEY";
 	const apiKey = io.env[keyVariable];
 	const limitGuess = apiKey?.startsWith("pivotal_test_") ? 30 : 60;
-	const windowMs = (flags.window ?? 60) * 1000;
+	// Only an override: without it the engine learns the window from the server's headers.
+	const windowMs = flags.window === undefined ? undefined : flags.window * 1000;
+	const told = windowMs === undefined ? {} : { windowMs };
 	const estimate = estimateDurationMs({
 		requests,
 		limit: limitGuess,
-		windowMs,
+		...told,
 		concurrency: flags.concurrency ?? defaultConcurrency(limitGuess),
 	});
 	const planLine = `${PASSES.map((p) => `${check.counts[p]} ${p}`).join(", ")}: ${requests} requests, about ${formatDuration(estimate)} at ${limitGuess}/min (${apiKey ? "this key's default limit" : "a live key's default limit"}).`;
@@ -94,7 +96,7 @@ export async function runImportCommand(
 		const { runInteractive } = await import("./interactive.js");
 		return runInteractive({
 			baseUrl,
-			windowMs,
+			...told,
 			// The wizard asks for a key when the variable is empty.
 			env: { ...io.env, PIVOTAL_API_KEY: apiKey },
 			folder: dirname(resolve(customers)),
@@ -142,7 +144,7 @@ export async function runImportCommand(
 			baseUrl,
 			fresh: flags.fresh,
 			retryFailed: flags.retryFailed,
-			windowMs,
+			...told,
 			check,
 			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
 		},

@@ -28,7 +28,8 @@ const HELP = `
     --retry-failed         also resend records that failed for good last time (4xx), once fixed
     --failures-csv FILE    write failed rows with status, code, message and attempts
     --key-env NAME         read the key from this variable (default PIVOTAL_API_KEY)
-    --window SECONDS       the server's rate-limit window (default 60)
+    --window SECONDS       the server's rate-limit window; import learns it from the
+                           server's headers, this overrides (sim: its window, default 60)
     --verbose              one line per record
 
   The API key comes from the environment (PIVOTAL_API_KEY), never from a flag.

@@ -34,6 +34,8 @@ export interface PaceResult {
 	readonly rateLimited: number;
 	/** Each request's send time, in order. */
 	readonly sends: readonly number[];
+	/** The shortest window the governor paced to after any answer. */
+	readonly shortestWindowMs: number;
 	readonly governor: Governor;
 }
 
@@ -71,6 +73,7 @@ export function runPace(run: PaceRun): PaceResult {
 	let queued = run.requests;
 	let rateLimited = 0;
 	let lastAnswer = start;
+	let shortestWindowMs = Number.POSITIVE_INFINITY;
 
 	const send = (permit: Permit): void => {
 		const arrival = now + rtt / 10;
@@ -101,6 +104,7 @@ export function runPace(run: PaceRun): PaceResult {
 			governor.block(now + p.retryAfterMs);
 		}
 		lastAnswer = now;
+		shortestWindowMs = Math.min(shortestWindowMs, governor.windowMs);
 	};
 
 	for (let guard = 0; guard < 10_000_000; guard++) {
@@ -129,6 +133,7 @@ export function runPace(run: PaceRun): PaceResult {
 		minimumMs: (Math.ceil(run.requests / run.limit) - 1) * run.windowMs + rtt,
 		rateLimited,
 		sends,
+		shortestWindowMs,
 		governor,
 	};
 }
