@@ -20,6 +20,8 @@ export interface Permit {
 	readonly id: number;
 	/** When it was handed out: the request leaves no earlier. */
 	readonly sentAt: number;
+	/** Other permits were out when it was handed out. */
+	readonly hadCompany: boolean;
 }
 
 export interface ReleaseOutcome {
@@ -40,6 +42,13 @@ const PROBE_BELOW_MS = 30_000;
 /** Width of the slack the probes cover: Reset's rounding plus the clock skew's. */
 const PROBE_SPAN_MS = 2_000;
 const MAX_PROBES = 40;
+/**
+ * Without any bound (others' requests in the window from the start), probes go this long after
+ * our oldest answer, then half as long again each time, and the window assumed stays twice the
+ * last probe's distance: always ahead of any window the probes have not yet ruled out.
+ */
+const FIRST_PROBE_MS = 1_000;
+const PROBE_GROWTH = 1.5;
 
 /**
  * Paces dispatch to a sliding-window rate limit without tripping it.
@@ -55,6 +64,9 @@ const MAX_PROBES = 40;
  * While a short window is still known only to the second, a few slots of the first window go
  * out one by one across the time its first slot may free (probes): the first answer that finds
  * a slot freed tells the window to the spacing of the probes, instead of a second too late.
+ * When the first answers share the window with others' requests (a run started just after the
+ * wizard checked the key, or inside a window a previous run spent), no bound can be proven
+ * yet, and the probes go at growing distances from our oldest answer until one finds it gone.
  */
 export class Governor {
 	#limit: number | undefined;
@@ -77,6 +89,9 @@ export class Governor {
 	#probesLeft: number | undefined;
 	#probeStepMs = 0;
 	#lastProbeAt = Number.NEGATIVE_INFINITY;
+	// Unbounded probing: the distance of the next probe from our oldest answer, and of the last one.
+	#probeDistanceMs = FIRST_PROBE_MS;
+	#probedMs = 0;
 	#waiters: (() => void)[] = [];
 	#timer: NodeJS.Timeout | undefined;
 	#timerAt = 0;
@@ -93,7 +108,7 @@ export class Governor {
 
 	/** The window paced to: the override, else the learnt upper bound, else the first guess. */
 	get windowMs(): number {
-		return this.#override ?? this.#learner.upperMs ?? FIRST_GUESS_MS;
+		return this.#override ?? this.#learner.upperMs ?? Math.max(FIRST_GUESS_MS, 2 * this.#probedMs);
 	}
 
 	/** Where `windowMs` comes from. */
@@ -156,6 +171,7 @@ export class Governor {
 				answeredAt: now,
 				rateLimit,
 				isSure: outcome.isCounted ?? false,
+				isAlone: !permit.hadCompany && this.#nextId === permit.id + 1,
 			});
 		}
 		if (!outcome.rateLimited) this.#pushAnswered(now);
@@ -199,9 +215,14 @@ export class Governor {
 		if (this.#isProbing() && (this.#limit ?? 0) - this.used(now) <= (this.#probesLeft ?? 0)) {
 			this.#probesLeft = (this.#probesLeft ?? 1) - 1;
 			this.#lastProbeAt = now;
+			if (this.#learner.upperMs === undefined) {
+				this.#probedMs = this.#probeDistanceMs;
+				this.#probeDistanceMs *= PROBE_GROWTH;
+			}
 		}
+		const hadCompany = this.#inFlight > 0;
 		this.#inFlight += 1;
-		return { id: this.#nextId++, sentAt: now };
+		return { id: this.#nextId++, sentAt: now, hadCompany };
 	}
 
 	/** When the next slot opens, or undefined when one is free now. */
@@ -233,8 +254,7 @@ export class Governor {
 			this.#override === undefined &&
 			!this.#learner.isSettled &&
 			(this.#probesLeft ?? 0) > 0 &&
-			upper !== undefined &&
-			upper <= PROBE_BELOW_MS
+			(upper === undefined || upper <= PROBE_BELOW_MS)
 		);
 	}
 
@@ -243,14 +263,19 @@ export class Governor {
 		this.#probeStepMs = this.#probesLeft > 0 ? PROBE_SPAN_MS / this.#probesLeft : 0;
 	}
 
-	/** Probes go evenly across the span before our oldest slot frees by our picture. */
+	/**
+	 * Probes go evenly across the span before our oldest slot frees by our picture: the last
+	 * two seconds of it, or less where the estimate below the bound has narrowed it.
+	 */
 	#nextProbeAt(): number {
 		const oldest = this.#answered[this.#answeredHead];
-		const spanStart =
-			oldest === undefined
-				? Number.NEGATIVE_INFINITY
-				: oldest + this.windowMs - Math.min(PROBE_SPAN_MS, this.windowMs);
-		return Math.max(spanStart, this.#lastProbeAt + this.#probeStepMs);
+		const next = this.#lastProbeAt + this.#probeStepMs;
+		if (oldest === undefined) return next;
+		const upper = this.#learner.upperMs;
+		if (upper === undefined) return Math.max(oldest + this.#probeDistanceMs, next);
+		const lower = this.#learner.lowerMs ?? 0;
+		const span = Math.min(PROBE_SPAN_MS, upper, Math.max(this.#probeStepMs, upper - lower));
+		return Math.max(oldest + upper - span, next);
 	}
 
 	#pushAnswered(at: number): void {

@@ -325,7 +325,10 @@ export function etaMs(s: ProgressSnapshot, now: number): number | undefined {
 	if (pending === 0) return 0;
 	const elapsed = now - s.startedAt;
 	const observed = elapsed > 5_000 && s.recordsFinishedThisRun > 0 ? s.recordsFinishedThisRun / elapsed : 0;
-	const limitRate = s.headroom ? s.headroom.limit / (s.windowMs ?? 60_000) : 0;
+	// A window the governor still only assumes would make a guess of the estimate; events that
+	// do not say are taken for Pivotal's minute.
+	const isGuess = s.windowSource === "assumed";
+	const limitRate = s.headroom && !isGuess ? s.headroom.limit / (s.windowMs ?? 60_000) : 0;
 	const rate = observed > 0 ? observed : limitRate;
 	return rate > 0 ? pending / rate : undefined;
 }

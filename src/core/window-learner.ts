@@ -12,7 +12,18 @@ export interface Answer {
 	 * (the API does not say which), so they are left out of the reckoning, never guessed at.
 	 */
 	readonly isSure: boolean;
+	/** No other request of ours was on the wire while this one was: its window held only answered ones. */
+	readonly isAlone: boolean;
 }
+
+/** The bound is sharp enough once it is this close to the estimate below it (or 2 % of it). */
+const SETTLED_WITHIN_MS = 150;
+
+/**
+ * Windows that hold more requests than this are learnt while fewer are in them; past it, each
+ * answer's look back would cost more than it tells.
+ */
+const MAX_LOOKBACK = 4096;
 
 /**
  * Learns how long the server's sliding window is from its `X-RateLimit-*` headers against our
@@ -29,9 +40,13 @@ export interface Answer {
  *   window, so one has expired: window ≤ (answer of i) − ((k+1)-th newest send in Sure).
  * Others' requests only raise k, which loosens both; a late clock only raises Reset. Not fed
  * 429s: where refused requests count too, the window can hold more than Limit and Remaining
- * stops at 0, so k would be short. The Count
- * bound is the sharp one (no whole seconds in it): it speaks once one of our requests has left
- * the server's window while our picture still counts it, which is when the window is learnt.
+ * stops at 0, so k would be short. The Count bound is the sharp one (no whole seconds in it):
+ * it speaks once one of ours has left the server's window while our picture still counts it.
+ *
+ * Below the bound it keeps an estimate, for the governor's probes only (it is not safe to pace
+ * on): an answer that was alone on the wire says its window still held the k-th newest of
+ * Sure, so the window is longer than the time since that one's answer, if no one else used
+ * the key meanwhile.
  */
 export class WindowLearner {
 	// Our surely counted requests, in the order their answers arrived: #sent[j] went out at or
@@ -40,39 +55,53 @@ export class WindowLearner {
 	#answered: number[] = [];
 	#head = 0;
 	#upperMs: number | undefined;
-	#isSettled = false;
+	#lowerMs: number | undefined;
 
 	/** The tightest upper bound on the window so far, undefined before any answer spoke of it. */
 	get upperMs(): number | undefined {
 		return this.#upperMs;
 	}
 
-	/** An expiry has been seen: the bound is now as sharp as the send log allows. */
+	/** The estimate below the bound (not a bound: others' use can fool it), undefined until one. */
+	get lowerMs(): number | undefined {
+		return this.#lowerMs;
+	}
+
+	/** The bound is within a little of the estimate below it: nothing more to learn by probing. */
 	get isSettled(): boolean {
-		return this.#isSettled;
+		const upper = this.#upperMs;
+		const lower = this.#lowerMs;
+		return (
+			upper !== undefined && lower !== undefined && upper - lower <= Math.max(SETTLED_WITHIN_MS, upper * 0.02)
+		);
 	}
 
 	/** Learn from one answer other than a 429 that carried the headers. */
 	observe(answer: Answer): void {
 		const { sentAt, answeredAt, rateLimit, isSure } = answer;
 		const inWindow = rateLimit.limit - rateLimit.remaining;
-		// Sure = the answers that arrived before i was sent, plus i itself when it counts.
-		if (inWindow <= 0 || inWindow > MAX_LOOKBACK) {
-			if (isSure) this.#push(sentAt, answeredAt, rateLimit.limit);
-			return;
+		if (inWindow > 0 && inWindow <= MAX_LOOKBACK) {
+			// Sure = the answers that arrived before i was sent, plus i itself when it counts.
+			const before = this.#answeredBefore(sentAt);
+			const [kth, next] = this.#newestSends(before, inWindow, isSure ? sentAt : undefined);
+			const fromReset = bound(rateLimit.resetAtMs, kth);
+			const fromCount = bound(answeredAt, next);
+			this.#upperMs = minOf(this.#upperMs, fromReset, fromCount);
+			if (answer.isAlone && isSure) this.#estimateBelow(before, inWindow, sentAt);
 		}
-		const [kth, next] = this.#newestSends(
-			this.#answeredBefore(sentAt),
-			inWindow,
-			isSure ? sentAt : undefined,
-		);
-		const fromReset = bound(rateLimit.resetAtMs, kth);
-		const fromCount = bound(answeredAt, next);
-		if (fromCount !== undefined && this.#upperMs !== undefined && fromCount < this.#upperMs) {
-			this.#isSettled = true;
-		}
-		this.#upperMs = minOf(this.#upperMs, fromReset, fromCount);
 		if (isSure) this.#push(sentAt, answeredAt, rateLimit.limit);
+	}
+
+	#estimateBelow(before: number, inWindow: number, sentAt: number): void {
+		// Alone, every one of ours that had arrived is in Sure; with no one else on the key the
+		// window is the k newest of them, so it still held the one with the k-th newest answer.
+		if (inWindow < 2) return;
+		const oldestAnswer = this.#answered[before - (inWindow - 1)];
+		if (before - (inWindow - 1) < this.#head || oldestAnswer === undefined) return;
+		const estimate = sentAt - oldestAnswer;
+		// Above the proven bound it is the assumption that failed (someone else on the key).
+		if (this.#upperMs !== undefined && estimate > this.#upperMs) return;
+		if (this.#lowerMs === undefined || estimate > this.#lowerMs) this.#lowerMs = estimate;
 	}
 
 	/** Index just past the last answer that arrived before `at` (answers are in time order). */
@@ -117,12 +146,6 @@ export class WindowLearner {
 		}
 	}
 }
-
-/**
- * Windows that hold more requests than this are learnt from Reset and Count of the answers
- * while fewer are in it; past it, each answer's look back would cost more than it tells.
- */
-const MAX_LOOKBACK = 4096;
 
 function bound(until: number, since: number | undefined): number | undefined {
 	return since === undefined ? undefined : until - since;

@@ -145,6 +145,7 @@ describe("WindowLearner: upper bounds from the headers against the send log", ()
 			answeredAt: T0 + 4,
 			rateLimit: { limit: 60, remaining: 59, resetAtMs: T0 + 7_300 },
 			isSure: true,
+			isAlone: false,
 		});
 		expect(learner.upperMs).toBe(7_300);
 		expect(learner.isSettled).toBe(false);
@@ -158,6 +159,7 @@ describe("WindowLearner: upper bounds from the headers against the send log", ()
 			answeredAt: T0 + 4,
 			rateLimit: { limit: 60, remaining: 55, resetAtMs: T0 + 500 },
 			isSure: true,
+			isAlone: false,
 		});
 		expect(learner.upperMs).toBeUndefined();
 		// A 400 may or may not count: alone in the window it proves nothing.
@@ -167,27 +169,33 @@ describe("WindowLearner: upper bounds from the headers against the send log", ()
 			answeredAt: T0 + 14,
 			rateLimit: { limit: 60, remaining: 59, resetAtMs: T0 + 700 },
 			isSure: false,
+			isAlone: false,
 		});
 		expect(other.upperMs).toBeUndefined();
 	});
 
-	it("settles once one of ours has left the server's window: the answer minus that one's send", () => {
+	it("brackets the window between a probe that still saw our oldest and one that found it gone", () => {
 		const learner = new WindowLearner();
 		const answer = (sentAt: number, remaining: number, resetAtMs: number) =>
 			learner.observe({
 				sentAt,
 				answeredAt: sentAt + 4,
-				rateLimit: { limit: 3, remaining, resetAtMs },
+				rateLimit: { limit: 4, remaining, resetAtMs },
 				isSure: true,
+				isAlone: true,
 			});
-		answer(T0, 2, T0 + 3_900);
-		answer(T0 + 10, 1, T0 + 3_900);
-		answer(T0 + 20, 0, T0 + 3_900);
+		answer(T0, 3, T0 + 3_900);
+		answer(T0 + 10, 2, T0 + 3_900);
+		answer(T0 + 20, 1, T0 + 3_900);
 		expect(learner.upperMs).toBe(3_900);
-		// At T0 + 3 004 the server holds 3 again, the first having left: the window is at most 3 008 ms.
+		// At T0 + 2 990 the window still holds the first: longer than 2 990 − 4 ms, if no one else is on the key.
+		answer(T0 + 2_990, 0, T0 + 3_900);
+		expect(learner.lowerMs).toBe(2_986);
+		expect(learner.isSettled).toBe(false);
+		// At T0 + 3 004 it holds 4 again, the first having left: at most 3 008 ms, whoever else is on the key.
 		answer(T0 + 3_004, 0, T0 + 4_000);
-		expect(learner.isSettled).toBe(true);
 		expect(learner.upperMs).toBe(3_008);
+		expect(learner.isSettled).toBe(true);
 	});
 });
 

@@ -222,6 +222,9 @@ describe("reduceProgress: pace, window and ETA", () => {
 		// Without a window the limit is taken per minute.
 		const { windowMs: _told, ...untold } = answered(T0 + 10) as Extract<ImportEvent, { type: "response" }>;
 		expect(etaMs(last([...events, untold]), T0 + 1_000)).toBe(10_000);
+		// A window the governor only assumes so far gives no estimate rather than a wrong one.
+		const assumed = answered(T0 + 10, 201, 50, { windowMs: 60_000, windowSource: "assumed" });
+		expect(etaMs(last([...events, assumed]), T0 + 1_000)).toBeUndefined();
 		// Past 5 s the pace this run kept wins: 2 records in 10 s leave 8 at 0.2/s.
 		const kept = last([...events, answered(T0 + 10), done(T0 + 20, "c1"), done(T0 + 30, "c2")]);
 		expect(etaMs(kept, T0 + 10_000)).toBe(40_000);

@@ -1,6 +1,7 @@
 import { ApiError, NetworkError } from "../../api/errors.js";
 import { isTestKey, keyFingerprint, maskKey } from "../../api/key.js";
 import type { PivotalClient } from "../../api/types.js";
+import { windowHintMs } from "../../core/estimate.js";
 
 /** A key that `GET /me` accepted. The secret stays out of this: screens render it. */
 export interface VerifiedKey {
@@ -13,6 +14,8 @@ export interface VerifiedKey {
 	/** Requests per window, from `X-RateLimit-Limit` (the documented default when absent). */
 	readonly limit: number;
 	readonly remaining: number | undefined;
+	/** The server's likely window, from this `GET /me`'s headers, for the plan's estimate. */
+	readonly windowMs?: number;
 }
 
 export type KeyCheck =
@@ -22,7 +25,9 @@ export type KeyCheck =
 /** One `GET /me`: who the key is, and its rate limit. Errors become one sentence. */
 export async function verifyKey(client: PivotalClient, key: string, signal?: AbortSignal): Promise<KeyCheck> {
 	try {
+		const sentAt = Date.now();
 		const me = await client.me(signal ? { signal } : {});
+		const windowMs = me.rateLimit ? windowHintMs(me.rateLimit, sentAt, Date.now()) : undefined;
 		const isTest = isTestKey(key);
 		return {
 			ok: true,
@@ -35,6 +40,7 @@ export async function verifyKey(client: PivotalClient, key: string, signal?: Abo
 				isTest,
 				limit: me.rateLimit?.limit ?? (isTest ? 30 : 60),
 				remaining: me.rateLimit?.remaining,
+				...(windowMs === undefined ? {} : { windowMs }),
 			},
 		};
 	} catch (error) {

@@ -61,7 +61,7 @@ export function KeyStep({
 	settings,
 	createClient,
 	runId,
-	windowMs = 60_000,
+	windowMs,
 	onReady,
 	onBack,
 	onRefused,
@@ -203,7 +203,7 @@ export function KeyStep({
 					phase={phase}
 					runId={runId}
 					lastRun={settings.runFor(phase.key.fingerprint)}
-					window={windowLabel(windowMs)}
+					window={windowLabel(windowMs ?? phase.key.windowMs ?? 60_000)}
 				/>
 			) : null}
 		</Box>
