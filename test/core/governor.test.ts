@@ -174,6 +174,29 @@ describe("WindowLearner: upper bounds from the headers against the send log", ()
 		expect(other.upperMs).toBeUndefined();
 	});
 
+	it("does not count on a request answered after this one was sent: it may have arrived after it", () => {
+		// A 1 000 ms window. A arrives at T0 + 1; B is sent before C but arrives after it, so the
+		// server's window held A and C when C arrived, and Reset is A's expiry.
+		const learner = new WindowLearner();
+		const rateLimit = (remaining: number) => ({ limit: 3, remaining, resetAtMs: T0 + 1_001 });
+		learner.observe({ sentAt: T0, answeredAt: T0 + 4, rateLimit: rateLimit(2), isSure: true, isAlone: true });
+		learner.observe({
+			sentAt: T0 + 10,
+			answeredAt: T0 + 20,
+			rateLimit: rateLimit(0),
+			isSure: true,
+			isAlone: false,
+		});
+		learner.observe({
+			sentAt: T0 + 11,
+			answeredAt: T0 + 30,
+			rateLimit: rateLimit(1),
+			isSure: true,
+			isAlone: false,
+		});
+		expect(learner.upperMs).toBeGreaterThanOrEqual(1_000);
+	});
+
 	it("brackets the window between a probe that still saw our oldest and one that found it gone", () => {
 		const learner = new WindowLearner();
 		const answer = (sentAt: number, remaining: number, resetAtMs: number) =>
