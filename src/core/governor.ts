@@ -1,5 +1,6 @@
 import type { RateLimit } from "../api/types.js";
 import type { WindowSource } from "./events.js";
+import { ProbePlan } from "./probe-plan.js";
 import { WindowLearner } from "./window-learner.js";
 
 export interface GovernorOptions {
@@ -34,21 +35,6 @@ export interface ReleaseOutcome {
 
 /** The window assumed before any answer has spoken of it (Pivotal's). */
 const FIRST_GUESS_MS = 60_000;
-/**
- * Below this the first bound's slack (Reset is in whole seconds) costs more than a share of
- * the pace, so part of the first window is held back to watch the window's first expiry.
- */
-const PROBE_BELOW_MS = 30_000;
-/** Width of the slack the probes cover: Reset's rounding plus the clock skew's. */
-const PROBE_SPAN_MS = 2_000;
-const MAX_PROBES = 40;
-/**
- * Without any bound (others' requests in the window from the start), probes go this long after
- * our oldest answer, then half as long again each time, and the window assumed stays twice the
- * last probe's distance: always ahead of any window the probes have not yet ruled out.
- */
-const FIRST_PROBE_MS = 1_000;
-const PROBE_GROWTH = 1.5;
 
 /**
  * Paces dispatch to a sliding-window rate limit without tripping it.
@@ -85,13 +71,7 @@ export class Governor {
 	// until a window from now, as they would after a run that kept the window full.
 	#foreign: number[] = [];
 	#blockedUntil = 0;
-	// Probes left to send (undefined until the limit is known), and when the last one went.
-	#probesLeft: number | undefined;
-	#probeStepMs = 0;
-	#lastProbeAt = Number.NEGATIVE_INFINITY;
-	// Unbounded probing: the distance of the next probe from our oldest answer, and of the last one.
-	#probeDistanceMs = FIRST_PROBE_MS;
-	#probedMs = 0;
+	readonly #probes = new ProbePlan(this.#learner);
 	#waiters: (() => void)[] = [];
 	#timer: NodeJS.Timeout | undefined;
 	#timerAt = 0;
@@ -108,7 +88,7 @@ export class Governor {
 
 	/** The window paced to: the override, else the learnt upper bound, else the first guess. */
 	get windowMs(): number {
-		return this.#override ?? this.#learner.upperMs ?? Math.max(FIRST_GUESS_MS, 2 * this.#probedMs);
+		return this.#override ?? this.#learner.upperMs ?? this.#probes.assumedWindowMs(FIRST_GUESS_MS);
 	}
 
 	/** Where `windowMs` comes from. */
@@ -188,7 +168,7 @@ export class Governor {
 
 	/** Reconcile with the server's view from one response's headers. */
 	observe(rateLimit: RateLimit, now = this.#now()): void {
-		if (this.#limit !== rateLimit.limit) this.#planProbes(rateLimit.limit);
+		if (this.#limit !== rateLimit.limit) this.#probes.plan(rateLimit.limit);
 		this.#limit = rateLimit.limit;
 		this.#expire(now);
 		const serverUsed = rateLimit.limit - rateLimit.remaining;
@@ -212,14 +192,8 @@ export class Governor {
 	}
 
 	#grant(now: number): Permit {
-		if (this.#isProbing() && (this.#limit ?? 0) - this.used(now) <= (this.#probesLeft ?? 0)) {
-			this.#probesLeft = (this.#probesLeft ?? 1) - 1;
-			this.#lastProbeAt = now;
-			if (this.#learner.upperMs === undefined) {
-				this.#probedMs = this.#probeDistanceMs;
-				this.#probeDistanceMs *= PROBE_GROWTH;
-			}
-		}
+		const held = this.#held();
+		if (held > 0 && (this.#limit ?? 0) - this.used(now) <= held) this.#probes.sent(now);
 		const hadCompany = this.#inFlight > 0;
 		this.#inFlight += 1;
 		return { id: this.#nextId++, sentAt: now, hadCompany };
@@ -231,11 +205,11 @@ export class Governor {
 		const limit = this.#limit;
 		if (limit === undefined) return this.#inFlight === 0 ? undefined : Number.POSITIVE_INFINITY;
 		const free = limit - this.used(now);
-		const held = this.#isProbing() ? (this.#probesLeft ?? 0) : 0;
+		const held = this.#held();
 		if (free > held) return undefined;
 		const expiry = this.#earliestExpiry();
 		if (free <= 0) return expiry;
-		const probeAt = this.#nextProbeAt();
+		const probeAt = this.#probes.nextAt(this.#answered[this.#answeredHead]);
 		return probeAt <= now ? undefined : Math.min(probeAt, expiry);
 	}
 
@@ -248,34 +222,9 @@ export class Governor {
 		);
 	}
 
-	#isProbing(): boolean {
-		const upper = this.#learner.upperMs;
-		return (
-			this.#override === undefined &&
-			!this.#learner.isSettled &&
-			(this.#probesLeft ?? 0) > 0 &&
-			(upper === undefined || upper <= PROBE_BELOW_MS)
-		);
-	}
-
-	#planProbes(limit: number): void {
-		this.#probesLeft = Math.min(MAX_PROBES, Math.floor(limit / 3));
-		this.#probeStepMs = this.#probesLeft > 0 ? PROBE_SPAN_MS / this.#probesLeft : 0;
-	}
-
-	/**
-	 * Probes go evenly across the span before our oldest slot frees by our picture: the last
-	 * two seconds of it, or less where the estimate below the bound has narrowed it.
-	 */
-	#nextProbeAt(): number {
-		const oldest = this.#answered[this.#answeredHead];
-		const next = this.#lastProbeAt + this.#probeStepMs;
-		if (oldest === undefined) return next;
-		const upper = this.#learner.upperMs;
-		if (upper === undefined) return Math.max(oldest + this.#probeDistanceMs, next);
-		const lower = this.#learner.lowerMs ?? 0;
-		const span = Math.min(PROBE_SPAN_MS, upper, Math.max(this.#probeStepMs, upper - lower));
-		return Math.max(oldest + upper - span, next);
+	/** Slots held back for probes: only while the window is learnt, not when it was given. */
+	#held(): number {
+		return this.#override === undefined ? this.#probes.held : 0;
 	}
 
 	#pushAnswered(at: number): void {
