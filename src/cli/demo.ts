@@ -7,16 +7,40 @@ import { type ScriptedFault, startSimulator } from "../sim/index.js";
 import { readRecords } from "../source/index.js";
 import { type InteractiveOptions, runInteractive } from "./interactive.js";
 
-/** A paid-tier key the embedded simulator accepts: 600 requests a minute. */
+/** A key the embedded simulator accepts. */
 export const DEMO_KEY = "pivotal_paid_demo_0000000000000001";
+
+/**
+ * The simulator's settings that make the demo's pace: the sample files' ~490 requests at 125
+ * per 10 s window are four windows, about 45 s, each spent in a few seconds and then waited
+ * out (the window filling and refilling, time to press p). Answers take 40–200 ms and one in
+ * twenty takes 2.5 s more, so the in-flight table shows ages; 3 % of creates fail with a 500
+ * and one in a hundred connections drops, and are retried. The plan step offers 8 requests in
+ * flight (the user can change it there). The engine is not told any of it:
+ * it learns the window as it would from Pivotal.
+ */
+export const DEMO_PACE = {
+	rateLimit: 125,
+	windowMs: 10_000,
+	/** The plan step's starting concurrency: enough that slow answers do not leave the window unspent. */
+	concurrency: 8,
+	faults: {
+		serverError: 0.03,
+		reset: 0.01,
+		latencyMinMs: 40,
+		latencyMaxMs: 200,
+		tailProbability: 0.05,
+		tailMs: 2_500,
+	},
+} as const;
 
 /** The terminal and environment, as for the wizard. */
 export interface DemoOptions extends Pick<InteractiveOptions, "stdin" | "stdout" | "stderr" | "env"> {
 	/** Folder of sample CSV files. @default the package's fixtures/ */
 	readonly fixtures?: string;
-	/** @default 600 */
+	/** Requests per window. @default DEMO_PACE.rateLimit (125) */
 	readonly rateLimit?: number;
-	/** @default 60000 */
+	/** The simulator's window. @default DEMO_PACE.windowMs (10 s) */
 	readonly windowMs?: number;
 }
 
@@ -71,20 +95,22 @@ async function scriptedRejections(folder: string, names: readonly string[]): Pro
 }
 
 /**
- * `pivotal-tui demo`: a simulator on loopback with a paid-tier limit and a few faults, a copy of
- * the sample files in a temporary folder (so the checkpoint lands there), and the wizard on top.
+ * `pivotal-tui demo`: a simulator on loopback paced by DEMO_PACE, a copy of the sample files in
+ * a temporary folder (so the checkpoint lands there), and the wizard on top.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<number> {
 	const source = options.fixtures ?? packageFixtures();
 	const folder = await mkdtemp(join(tmpdir(), "pivotal-tui-demo-"));
 	const names = (await readdir(source)).filter((n) => n.toLowerCase().endsWith(".csv"));
 	await Promise.all(names.map((n) => copyFile(join(source, n), join(folder, n))));
-	const windowMs = options.windowMs ?? 60_000;
+	const windowMs = options.windowMs ?? DEMO_PACE.windowMs;
+	const rateLimit = options.rateLimit ?? DEMO_PACE.rateLimit;
+	const { faults } = DEMO_PACE;
 	const sim = await startSimulator({
 		windowMs,
-		keys: [{ key: DEMO_KEY, name: "demo import key", rateLimit: options.rateLimit ?? 600, tier: "paid" }],
+		keys: [{ key: DEMO_KEY, name: "demo import key", rateLimit, tier: "paid" }],
 		organization: { slug: "demo-workspace", name: "Demo Workspace (simulator)" },
-		faults: { serverError: 0.02, latencyMinMs: 20, latencyMaxMs: 120 },
+		faults,
 		scriptedFaults: await scriptedRejections(folder, names),
 		seed: 7,
 	});
@@ -93,12 +119,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
 		return await runInteractive({
 			folder,
 			baseUrl: sim.baseUrl,
-			windowMs,
-			env: { ...(options.env ?? process.env), PIVOTAL_API_KEY: DEMO_KEY },
+			// No window given: the engine learns it from the headers, as against Pivotal.
+			env: { ...(options.env ?? process.env), PIVOTAL_API_KEY: DEMO_KEY, PIVOTAL_WINDOW_SECONDS: undefined },
 			// The demo never touches the user's settings file.
 			settings: createMemorySettings(),
-			banner: `Demo: a local Pivotal simulator at ${sim.baseUrl} (600 requests/min, 2% server errors), sample files copied to ${folder}.`,
+			banner: `Demo: a local Pivotal simulator at ${sim.baseUrl} (${rateLimit} requests per ${windowMs / 1000} s, answers in ${faults.latencyMinMs}–${faults.latencyMaxMs} ms, ${faults.tailProbability * 100}% take ${faults.tailMs / 1000} s more, ${faults.serverError * 100}% server errors), sample files copied to ${folder}.`,
 			prefill: {
+				concurrency: DEMO_PACE.concurrency,
 				...optional("customers", pick(/customer/i)),
 				...optional("contacts", pick(/contact/i)),
 				...optional("onboardings", pick(/onboard/i)),

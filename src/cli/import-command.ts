@@ -127,11 +127,13 @@ export async function runImportCommand(
 		: envKeysFrom(io.env, keyVariables.length > 0 ? keyVariables : undefined);
 	const limitGuess =
 		keys.length === 0 ? 60 : keys.reduce((n, k) => n + (k.secret.startsWith("pivotal_test_") ? 30 : 60), 0);
-	const windowMs = (flags.window ?? 60) * 1000;
+	// Only an override: without it the engine learns the window from the server's headers.
+	const windowMs = flags.window === undefined ? undefined : flags.window * 1000;
+	const told = windowMs === undefined ? {} : { windowMs };
 	const estimate = estimateDurationMs({
 		requests,
 		limit: limitGuess,
-		windowMs,
+		...told,
 		concurrency: flags.concurrency ?? defaultConcurrency(limitGuess),
 	});
 	const limitSource =
@@ -174,7 +176,7 @@ export async function runImportCommand(
 		const { runInteractive } = await import("./interactive.js");
 		return runInteractive({
 			baseUrl,
-			windowMs,
+			...told,
 			// The wizard offers these variables' keys, ticked when there are several, and asks when none is set.
 			env: io.env,
 			keyVariables: keyVariables.length > 0 ? keyVariables : undefined,
@@ -225,7 +227,7 @@ export async function runImportCommand(
 			fresh: flags.fresh,
 			retryFailed: flags.retryFailed,
 			recreate: flags.recreate,
-			windowMs,
+			...told,
 			check,
 			source,
 			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),

@@ -33,7 +33,8 @@ const HELP = `
     --recreate             create records again that were deleted in Pivotal since the last sync
     --key-env NAME         read a key from this variable (default PIVOTAL_API_KEY); repeat it
                            for several keys of one workspace: their limits add up
-    --window SECONDS       the server's rate-limit window (default 60)
+    --window SECONDS       the server's rate-limit window; import learns it from the
+                           server's headers, this overrides (sim: its window, default 60)
     --map FILE             map of the files' columns and values to ours (see the README)
     --encoding NAME        code page of files without a BOM, e.g. windows-1252 (default UTF-8)
     --delimiter C          , ; tab or | (default: detected from the header row)

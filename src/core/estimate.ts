@@ -1,3 +1,5 @@
+import type { RateLimit } from "../api/types.js";
+
 export interface EstimateInput {
 	readonly requests: number;
 	/** Requests allowed per window. */
@@ -23,4 +25,18 @@ export function estimateDurationMs(input: EstimateInput): number {
 	const windows = Math.ceil(requests / limit);
 	const lastBatch = requests - (windows - 1) * limit;
 	return (windows - 1) * windowMs + Math.ceil(lastBatch / concurrency) * (input.roundTripMs ?? 250);
+}
+
+/**
+ * The server's likely window from one answer alone in it (a key's first request), for
+ * estimates only: the governor paces on a proven bound. `Reset` is whole seconds rounded up and
+ * the clock skew comes from a `Date` in whole seconds rounded down, so Reset − send is the
+ * window plus the round trip plus, most often, one second (none when the answer was written in
+ * the second after the request arrived). Undefined when others' requests share the window, or
+ * when Reset is already past (a clock or a server that cannot be read this way).
+ */
+export function windowHintMs(rateLimit: RateLimit, sentAt: number, answeredAt: number): number | undefined {
+	if (rateLimit.limit - rateLimit.remaining !== 1 || rateLimit.resetAtMs <= answeredAt) return undefined;
+	const excess = rateLimit.resetAtMs - sentAt - (answeredAt - sentAt) - 1_000;
+	return Math.max(1_000, Math.round(excess / 1_000) * 1_000);
 }

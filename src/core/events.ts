@@ -3,12 +3,20 @@ import type { PassName } from "../model/records.js";
 
 /** Why a request is not on the wire right now. */
 export type WaitReason =
+	/**
+	 * No slot free in the window: `untilMs` is when the governor expects the next one (the event's
+	 * own time when only an answer in flight can free one); `cause` "429" while a 429's hold lasts.
+	 */
+	| "slot"
 	/** A 429 paused all dispatch until the server's `Retry-After`. */
 	| "retry-after"
 	/** 5xx, reset or timeout: exponential backoff with jitter. */
 	| "backoff"
 	/** 409 idempotency key still in flight on the server: a short wait. */
 	| "key-in-use";
+
+/** Where the governor's window length comes from. */
+export type WindowSource = "given" | "learnt" | "assumed";
 
 export type RunOutcome =
 	/** Every record reached a final state (done, failed or blocked). */
@@ -63,13 +71,15 @@ export type ImportEvent =
 			readonly line: number;
 			readonly attempt: number;
 			/** The masked key it went out with. */
-			readonly lane?: string;
+			readonly keyLabel?: string;
 	  }
 	| {
 			readonly type: "request-waiting";
 			readonly at: number;
 			readonly pass: PassName;
 			readonly key: string;
+			/** Source line of the record, for a record that has not been on the screen yet. */
+			readonly line?: number;
 			readonly attempt: number;
 			readonly reason: WaitReason;
 			readonly untilMs: number;
@@ -83,14 +93,18 @@ export type ImportEvent =
 			readonly status: number;
 			readonly durationMs: number;
 			readonly rateLimit: RateLimit | undefined;
-			/** The masked key it went out with. */
-			readonly lane?: string;
+			/** The window the governor paces to after this answer. */
+			readonly windowMs?: number;
+			/** Whether that window was given (`--window`), learnt from the headers, or still assumed. */
+			readonly windowSource?: WindowSource;
+			/** Which key sent it, when a run has several: a label fit for the screen, never the key. */
+			readonly keyLabel?: string;
 	  }
 	| {
 			readonly type: "rate-limited";
 			readonly at: number;
 			readonly untilMs: number;
-			readonly lane?: string;
+			readonly keyLabel?: string;
 	  }
 	| {
 			readonly type: "record-done";

@@ -1,10 +1,17 @@
 import type { RateLimit } from "../api/types.js";
+import type { WindowSource } from "./events.js";
+import { ProbePlan } from "./probe-plan.js";
+import { WindowLearner } from "./window-learner.js";
 
 export interface GovernorOptions {
 	/** Requests allowed per window; learnt from `X-RateLimit-Limit` when not given. */
 	readonly limit?: number | undefined;
-	/** @default 60000 */
-	readonly windowMs?: number;
+	/**
+	 * The server's window, when the user knows better than the headers: used as is. Without it
+	 * the window is learnt from the headers (see `WindowLearner`), 60 s until the first answer.
+	 * @default learnt
+	 */
+	readonly windowMs?: number | undefined;
 	/** @default Date.now */
 	readonly now?: () => number;
 }
@@ -12,25 +19,50 @@ export interface GovernorOptions {
 /** A permit to send one request; hand it back with `release`. */
 export interface Permit {
 	readonly id: number;
+	/** When it was handed out: the request leaves no earlier. */
+	readonly sentAt: number;
+	/** Other permits were out when it was handed out. */
+	readonly hadCompany: boolean;
 }
+
+export interface ReleaseOutcome {
+	/** A 429: it took no slot on the server. */
+	readonly rateLimited: boolean;
+	readonly rateLimit?: RateLimit | undefined;
+	/** A 2xx, which the server surely counted: only these teach the window's length. @default false */
+	readonly isCounted?: boolean | undefined;
+}
+
+/** The window assumed before any answer has spoken of it (Pivotal's). */
+const FIRST_GUESS_MS = 60_000;
 
 /**
  * Paces dispatch to a sliding-window rate limit without tripping it.
  *
  * It keeps its own log of the window: each request holds a slot from the moment it is sent
- * until `windowMs` after its answer arrived. The server counted it on arrival, which was
- * before we saw the answer, so our expiry is never earlier than the server's: pacing on
- * this log alone cannot cause a 429. The first window may be spent at once, as the server
- * allows. Every response's `X-RateLimit-*` headers correct the log for requests we did not
- * make (another process on the same key, or the previous run of a resumed import).
+ * until one window after its answer arrived. The server counted it on arrival, which was
+ * before we saw the answer, and our window is never shorter than the server's (it is the
+ * user's word or a proven upper bound), so our expiry is never earlier than the server's:
+ * pacing on this log alone cannot cause a 429. The first window may be spent at once, as the
+ * server allows. Every response's `X-RateLimit-*` headers correct the log for requests we did
+ * not make (another process on the same key, or the previous run of a resumed import).
+ *
+ * While a short window is still known only to the second, a few slots of the first window go
+ * out one by one across the time its first slot may free (probes): the first answer that finds
+ * a slot freed tells the window to the spacing of the probes, instead of a second too late.
+ * When the first answers share the window with others' requests (a run started just after the
+ * wizard checked the key, or inside a window a previous run spent), no bound can be proven
+ * yet, and the probes go at growing distances from our oldest answer until one finds it gone.
  */
 export class Governor {
 	#limit: number | undefined;
-	readonly #windowMs: number;
+	readonly #override: number | undefined;
+	readonly #learner = new WindowLearner();
 	readonly #now: () => number;
-	// Expiry times of answered requests still in the window, ascending (answers arrive in time order).
-	#expiries: number[] = [];
-	#expiryHead = 0;
+	// Answer times of our requests, ascending (answers arrive in time order); those before
+	// #answeredHead have left the window. Each holds its slot until answer + windowMs.
+	#answered: number[] = [];
+	#answeredHead = 0;
 	// Invariant: #inFlight = permits handed out and not yet released.
 	#inFlight = 0;
 	#nextId = 1;
@@ -39,13 +71,14 @@ export class Governor {
 	// until a window from now, as they would after a run that kept the window full.
 	#foreign: number[] = [];
 	#blockedUntil = 0;
+	readonly #probes = new ProbePlan(this.#learner);
 	#waiters: (() => void)[] = [];
 	#timer: NodeJS.Timeout | undefined;
 	#timerAt = 0;
 
 	constructor(options: GovernorOptions = {}) {
 		this.#limit = options.limit;
-		this.#windowMs = options.windowMs ?? 60_000;
+		this.#override = options.windowMs;
 		this.#now = options.now ?? Date.now;
 	}
 
@@ -53,8 +86,15 @@ export class Governor {
 		return this.#limit;
 	}
 
+	/** The window paced to: the override, else the learnt upper bound, else the first guess. */
 	get windowMs(): number {
-		return this.#windowMs;
+		return this.#override ?? this.#learner.upperMs ?? this.#probes.assumedWindowMs(FIRST_GUESS_MS);
+	}
+
+	/** Where `windowMs` comes from. */
+	get windowSource(): WindowSource {
+		if (this.#override !== undefined) return "given";
+		return this.#learner.upperMs === undefined ? "assumed" : "learnt";
 	}
 
 	get blockedUntil(): number {
@@ -64,25 +104,34 @@ export class Governor {
 	/** Slots used now, by our view of the window. */
 	used(now = this.#now()): number {
 		this.#expire(now);
-		return this.#inFlight + (this.#expiries.length - this.#expiryHead) + this.#foreign.length;
+		return this.#inFlight + (this.#answered.length - this.#answeredHead) + this.#foreign.length;
+	}
+
+	/** When the next slot opens: undefined if one is free now, infinite while only an answer can free one. */
+	nextOpeningAt(now = this.#now()): number | undefined {
+		return this.#nextOpening(now);
 	}
 
 	/** A slot now if one is free, else undefined (then `acquire` waits for one). */
 	tryAcquire(): Permit | undefined {
-		if (this.#nextOpening(this.#now()) !== undefined) return undefined;
-		this.#inFlight += 1;
-		return { id: this.#nextId++ };
+		const now = this.#now();
+		return this.#nextOpening(now) === undefined ? this.#grant(now) : undefined;
 	}
 
-	/** Wait for a slot in the window (and for any 429 hold to end). Resolves undefined if aborted. */
-	async acquire(signal?: AbortSignal): Promise<Permit | undefined> {
+	/**
+	 * Wait for a slot in the window (and for any 429 hold to end). Resolves undefined if aborted.
+	 * `onWait` hears when the slot is expected each time that changes (infinite: at an answer).
+	 */
+	async acquire(signal?: AbortSignal, onWait?: (untilMs: number) => void): Promise<Permit | undefined> {
+		let told: number | undefined;
 		for (;;) {
 			if (signal?.aborted) return undefined;
 			const now = this.#now();
 			const wakeAt = this.#nextOpening(now);
-			if (wakeAt === undefined) {
-				this.#inFlight += 1;
-				return { id: this.#nextId++ };
+			if (wakeAt === undefined) return this.#grant(now);
+			if (onWait && wakeAt !== told) {
+				told = wakeAt;
+				onWait(wakeAt);
 			}
 			await this.#wait(wakeAt, signal);
 		}
@@ -92,26 +141,34 @@ export class Governor {
 	 * Hand a permit back when its answer (or failure) arrived. A 429 did not take a slot on the
 	 * server; a network failure may have, so it is kept like an answer.
 	 */
-	release(
-		_permit: Permit,
-		outcome: { readonly rateLimited: boolean; readonly rateLimit?: RateLimit | undefined },
-	): void {
+	release(permit: Permit, outcome: ReleaseOutcome): void {
 		const now = this.#now();
 		this.#inFlight = Math.max(0, this.#inFlight - 1);
-		if (!outcome.rateLimited) this.#pushExpiry(now + this.#windowMs);
-		if (outcome.rateLimit) this.observe(outcome.rateLimit, now);
+		const { rateLimit } = outcome;
+		if (rateLimit && !outcome.rateLimited && this.#override === undefined) {
+			this.#learner.observe({
+				sentAt: permit.sentAt,
+				answeredAt: now,
+				rateLimit,
+				isSure: outcome.isCounted ?? false,
+				isAlone: !permit.hadCompany && this.#nextId === permit.id + 1,
+			});
+		}
+		if (!outcome.rateLimited) this.#pushAnswered(now);
+		if (rateLimit) this.observe(rateLimit, now);
 		this.#wakeAll();
 	}
 
 	/** Count a request made outside `acquire` (e.g. a lookup page) that has been answered. */
 	record(rateLimit: RateLimit | undefined, rateLimited = false): void {
 		const now = this.#now();
-		if (!rateLimited) this.#pushExpiry(now + this.#windowMs);
+		if (!rateLimited) this.#pushAnswered(now);
 		if (rateLimit) this.observe(rateLimit, now);
 	}
 
 	/** Reconcile with the server's view from one response's headers. */
 	observe(rateLimit: RateLimit, now = this.#now()): void {
+		if (this.#limit !== rateLimit.limit) this.#probes.plan(rateLimit.limit);
 		this.#limit = rateLimit.limit;
 		this.#expire(now);
 		const serverUsed = rateLimit.limit - rateLimit.remaining;
@@ -119,10 +176,10 @@ export class Governor {
 		// that the server has already counted shows up as "foreign" here too: an over-estimate,
 		// corrected by its own answer. Counting in-flight requests as ours instead would
 		// under-estimate others' use whenever ours had not arrived yet, and overspend the window.
-		const ours = this.#expiries.length - this.#expiryHead;
+		const ours = this.#answered.length - this.#answeredHead;
 		const foreign = Math.max(0, serverUsed - ours);
 		const first = Math.max(rateLimit.resetAtMs, now + 1);
-		const last = Math.max(first, now + this.#windowMs);
+		const last = Math.max(first, now + this.windowMs);
 		this.#foreign = Array.from({ length: foreign }, (_, i) =>
 			foreign === 1 ? first : first + ((last - first) * i) / (foreign - 1),
 		);
@@ -134,32 +191,59 @@ export class Governor {
 		this.#wakeAll();
 	}
 
+	#grant(now: number): Permit {
+		const held = this.#held();
+		if (held > 0 && (this.#limit ?? 0) - this.used(now) <= held) this.#probes.sent(now);
+		const hadCompany = this.#inFlight > 0;
+		this.#inFlight += 1;
+		return { id: this.#nextId++, sentAt: now, hadCompany };
+	}
+
 	/** When the next slot opens, or undefined when one is free now. */
 	#nextOpening(now: number): number | undefined {
 		if (now < this.#blockedUntil) return this.#blockedUntil;
 		const limit = this.#limit;
 		if (limit === undefined) return this.#inFlight === 0 ? undefined : Number.POSITIVE_INFINITY;
-		if (this.used(now) < limit) return undefined;
-		const candidates = [this.#expiries[this.#expiryHead], this.#foreign[0]].filter(
-			(t): t is number => t !== undefined,
-		);
-		// Nothing will expire on its own: wait for an in-flight answer.
-		return candidates.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...candidates);
+		const free = limit - this.used(now);
+		const held = this.#held();
+		if (free > held) return undefined;
+		const expiry = this.#earliestExpiry();
+		if (free <= 0) return expiry;
+		const probeAt = this.#probes.nextAt(this.#answered[this.#answeredHead]);
+		return probeAt <= now ? undefined : Math.min(probeAt, expiry);
 	}
 
-	#pushExpiry(at: number): void {
+	/** Nothing will expire on its own: wait for an in-flight answer (infinite). */
+	#earliestExpiry(): number {
+		const ours = this.#answered[this.#answeredHead];
+		return Math.min(
+			ours === undefined ? Number.POSITIVE_INFINITY : ours + this.windowMs,
+			this.#foreign[0] ?? Number.POSITIVE_INFINITY,
+		);
+	}
+
+	/** Slots held back for probes: only while the window is learnt, not when it was given. */
+	#held(): number {
+		return this.#override === undefined ? this.#probes.held : 0;
+	}
+
+	#pushAnswered(at: number): void {
 		// Keep ascending order even if the clock steps back a little.
-		const last = this.#expiries[this.#expiries.length - 1];
-		this.#expiries.push(last !== undefined && last > at ? last : at);
+		const last = this.#answered[this.#answered.length - 1];
+		this.#answered.push(last !== undefined && last > at ? last : at);
 	}
 
 	#expire(now: number): void {
-		while (this.#expiryHead < this.#expiries.length && (this.#expiries[this.#expiryHead] ?? 0) <= now) {
-			this.#expiryHead += 1;
+		const windowMs = this.windowMs;
+		while (
+			this.#answeredHead < this.#answered.length &&
+			(this.#answered[this.#answeredHead] ?? 0) + windowMs <= now
+		) {
+			this.#answeredHead += 1;
 		}
-		if (this.#expiryHead > 1024 && this.#expiryHead * 2 > this.#expiries.length) {
-			this.#expiries = this.#expiries.slice(this.#expiryHead);
-			this.#expiryHead = 0;
+		if (this.#answeredHead > 1024 && this.#answeredHead * 2 > this.#answered.length) {
+			this.#answered = this.#answered.slice(this.#answeredHead);
+			this.#answeredHead = 0;
 		}
 		let freed = 0;
 		while (freed < this.#foreign.length && (this.#foreign[freed] ?? 0) <= now) freed += 1;

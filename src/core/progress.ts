@@ -1,6 +1,17 @@
 import type { RateLimit } from "../api/types.js";
-import { PASSES, type PassName } from "../model/records.js";
-import { type ImportEvent, type RunOutcome, unreachable, type WaitReason } from "./events.js";
+import type { PassName } from "../model/records.js";
+import {
+	type ImportEvent,
+	type RunOutcome,
+	unreachable,
+	type WaitReason,
+	type WindowSource,
+} from "./events.js";
+import { countAnswer, emptyPace, type PaceHistory, pauseEnded, pauseStarted } from "./pace-history.js";
+import { sendingCount } from "./progress-select.js";
+
+// The selectors live beside the reducer; screens and reporters import them from here.
+export { etaMs, pacePerMinute, passDone, passPending, sendingCount, totals } from "./progress-select.js";
 
 export interface PassProgress {
 	readonly total: number;
@@ -27,8 +38,8 @@ export interface InFlightRow {
 
 export type RunStatus = "starting" | "running" | "pausing" | "paused" | "stopping" | "finished";
 
-/** Responses in 1-second buckets over the last minute: pace without keeping every timestamp. */
-const PACE_BUCKETS = 60;
+/** Waits that are retries of a request that went out; a wait for a slot is not one. */
+const RETRY_REASONS: ReadonlySet<WaitReason> = new Set(["retry-after", "backoff", "key-in-use"]);
 
 export interface ProgressSnapshot {
 	readonly runId: string;
@@ -44,6 +55,9 @@ export interface ProgressSnapshot {
 	/** Keyed by `pass:key`. */
 	readonly inFlight: ReadonlyMap<string, InFlightRow>;
 	readonly headroom: RateLimit | undefined;
+	/** The window the governor paces to (learnt from the headers unless given), once an answer said. */
+	readonly windowMs: number | undefined;
+	readonly windowSource: WindowSource | undefined;
 	/** Dispatch is held by a 429 until then. */
 	readonly rateLimitedUntil: number | undefined;
 	readonly concurrency: number;
@@ -51,8 +65,10 @@ export interface ProgressSnapshot {
 	readonly rateLimited: number;
 	readonly retries: number;
 	readonly failuresByCode: Readonly<Record<string, number>>;
-	/** Responses per second bucket, index = second % 60, with the second each bucket holds. */
-	readonly paceBuckets: readonly (readonly [second: number, count: number])[];
+	/** Answers per second: the last minutes and the whole run, with 429s and pauses. */
+	readonly pace: PaceHistory;
+	/** The same per key, for answers that said which key sent them. */
+	readonly paceByKey: ReadonlyMap<string, PaceHistory>;
 	/** Recent notable lines, newest last, at most 50. */
 	readonly log: readonly LogLine[];
 	/** Sent and answered requests for records since this run began (for ETA). */
@@ -89,13 +105,16 @@ export function initialSnapshot(at = 0): ProgressSnapshot {
 		passes: { customers: emptyPass, contacts: emptyPass, onboardings: emptyPass },
 		inFlight: new Map(),
 		headroom: undefined,
+		windowMs: undefined,
+		windowSource: undefined,
 		rateLimitedUntil: undefined,
 		concurrency: 0,
 		requests: 0,
 		rateLimited: 0,
 		retries: 0,
 		failuresByCode: {},
-		paceBuckets: [],
+		pace: emptyPace(),
+		paceByKey: new Map(),
 		log: [],
 		recordsFinishedThisRun: 0,
 		lastEventAt: at,
@@ -126,15 +145,9 @@ function withoutInFlight(s: ProgressSnapshot, pass: PassName, key: string): Read
 	return next;
 }
 
-function countResponse(
-	buckets: ProgressSnapshot["paceBuckets"],
-	at: number,
-): ProgressSnapshot["paceBuckets"] {
-	const second = Math.floor(at / 1000);
-	const index = second % PACE_BUCKETS;
-	const next = buckets.slice();
-	const bucket = next[index];
-	next[index] = bucket && bucket[0] === second ? [second, bucket[1] + 1] : [second, 1];
+function paceByKeyAfter(s: ProgressSnapshot, keyLabel: string, at: number, isRateLimited: boolean) {
+	const next = new Map(s.paceByKey);
+	next.set(keyLabel, countAnswer(s.paceByKey.get(keyLabel) ?? emptyPace(), at, isRateLimited));
 	return next;
 }
 
@@ -156,6 +169,12 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 					onboardings: { ...emptyPass, total: e.totals.onboardings },
 				},
 				log: s.log,
+				// A retry round of the same run draws on from where the curve was.
+				pace: s.pace,
+				paceByKey: s.paceByKey,
+				windowMs: s.windowMs,
+				windowSource: s.windowSource,
+				headroom: s.headroom,
 			};
 		case "pass-started":
 			return {
@@ -195,21 +214,26 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 			inFlight.set(id, {
 				pass: e.pass,
 				key: e.key,
-				line: row?.line ?? 0,
+				line: e.line ?? row?.line ?? 0,
 				attempt: e.attempt,
 				state: e.reason,
-				since: e.at,
+				// A slot wait after a slot wait is the same wait, told a new time.
+				since: row && row.state === e.reason ? row.since : e.at,
 				untilMs: e.untilMs,
 				cause: e.cause,
 			});
-			return { ...base, inFlight, retries: s.retries + 1 };
+			return { ...base, inFlight, retries: s.retries + (RETRY_REASONS.has(e.reason) ? 1 : 0) };
 		}
 		case "response":
 			return {
 				...base,
 				requests: s.requests + 1,
 				headroom: e.rateLimit ?? s.headroom,
-				paceBuckets: countResponse(s.paceBuckets, e.at),
+				windowMs: e.windowMs ?? s.windowMs,
+				windowSource: e.windowSource ?? s.windowSource,
+				pace: countAnswer(s.pace, e.at, e.status === 429),
+				paceByKey:
+					e.keyLabel === undefined ? s.paceByKey : paceByKeyAfter(s, e.keyLabel, e.at, e.status === 429),
 			};
 		case "rate-limited":
 			return {
@@ -240,11 +264,15 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 				passes: updatePass(s, e.pass, (p) => ({ ...p, blocked: p.blocked + 1 })),
 			};
 		case "pause-requested":
-			return { ...base, status: s.inFlight.size === 0 ? "paused" : "pausing" };
+			return {
+				...base,
+				status: sendingCount(s) === 0 ? "paused" : "pausing",
+				pace: pauseStarted(s.pace, e.at),
+			};
 		case "paused":
-			return { ...base, status: "paused" };
+			return { ...base, status: "paused", pace: pauseStarted(s.pace, e.at) };
 		case "resumed":
-			return { ...base, status: "running" };
+			return { ...base, status: "running", pace: pauseEnded(s.pace, e.at) };
 		case "stop-requested":
 			return { ...base, status: "stopping" };
 		case "concurrency-changed":
@@ -259,59 +287,10 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 				outcomeMessage: e.message,
 				finishedAt: e.at,
 				inFlight: new Map(),
+				pace: pauseEnded(s.pace, e.at),
 				log: e.message ? withLog(s, { at: e.at, level: "warn", message: e.message }) : s.log,
 			};
 		default:
 			return unreachable(e);
 	}
-}
-
-/** Records of a pass with a final state. */
-export function passDone(p: PassProgress): number {
-	return p.created + p.existed + p.failed + p.blocked;
-}
-
-export function passPending(p: PassProgress): number {
-	return Math.max(0, p.total - passDone(p));
-}
-
-/** Responses in the last 60 s. */
-export function pacePerMinute(s: ProgressSnapshot, now: number): number {
-	const current = Math.floor(now / 1000);
-	let total = 0;
-	for (const bucket of s.paceBuckets) {
-		if (bucket && current - bucket[0] < PACE_BUCKETS) total += bucket[1];
-	}
-	return total;
-}
-
-/**
- * Time left at the better-known of the current pace and the key's limit. Undefined until
- * there is something to go on.
- */
-export function etaMs(s: ProgressSnapshot, now: number): number | undefined {
-	const pending = PASSES.reduce((sum, pass) => sum + passPending(s.passes[pass]), 0);
-	if (pending === 0) return 0;
-	const elapsed = now - s.startedAt;
-	const observed = elapsed > 5_000 && s.recordsFinishedThisRun > 0 ? s.recordsFinishedThisRun / elapsed : 0;
-	const limitRate = s.headroom ? s.headroom.limit / 60_000 : 0;
-	const rate = observed > 0 ? observed : limitRate;
-	return rate > 0 ? pending / rate : undefined;
-}
-
-export function totals(s: ProgressSnapshot): PassProgress {
-	return PASSES.reduce<PassProgress>(
-		(sum, pass) => {
-			const p = s.passes[pass];
-			return {
-				total: sum.total + p.total,
-				created: sum.created + p.created,
-				existed: sum.existed + p.existed,
-				failed: sum.failed + p.failed,
-				blocked: sum.blocked + p.blocked,
-				status: sum.status,
-			};
-		},
-		{ ...emptyPass },
-	);
 }

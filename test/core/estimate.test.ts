@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { estimateDurationMs } from "../../src/core/estimate.js";
+import { estimateDurationMs, windowHintMs } from "../../src/core/estimate.js";
 
 describe("estimateDurationMs", () => {
 	it("spends the first window at once and one window per further batch", () => {
@@ -13,5 +13,20 @@ describe("estimateDurationMs", () => {
 	it("bounds a small import by its round trips, not by a window", () => {
 		expect(estimateDurationMs({ requests: 479, limit: 600, concurrency: 20 })).toBe(24 * 250);
 		expect(estimateDurationMs({ requests: 0, limit: 60 })).toBe(0);
+	});
+});
+
+describe("windowHintMs", () => {
+	const sentAt = 1_800_000_000_400;
+	it("reads the window from a first answer's Reset: a second and a round trip over it", () => {
+		const rateLimit = { limit: 60, remaining: 59, resetAtMs: sentAt + 10_000 + 1_000 + 30 };
+		expect(windowHintMs(rateLimit, sentAt, sentAt + 30)).toBe(10_000);
+		expect(windowHintMs({ ...rateLimit, resetAtMs: sentAt + 61_040 }, sentAt, sentAt + 40)).toBe(60_000);
+	});
+
+	it("says nothing when others' requests share the window", () => {
+		expect(
+			windowHintMs({ limit: 60, remaining: 40, resetAtMs: sentAt + 3_000 }, sentAt, sentAt + 5),
+		).toBeUndefined();
 	});
 });

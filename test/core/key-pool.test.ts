@@ -61,7 +61,7 @@ describe("several keys of one workspace", () => {
 		// Every key carried a share of the requests.
 		const byLane = new Map<string, number>();
 		for (const e of events)
-			if (e.type === "response" && e.lane) byLane.set(e.lane, (byLane.get(e.lane) ?? 0) + 1);
+			if (e.type === "response" && e.keyLabel) byLane.set(e.keyLabel, (byLane.get(e.keyLabel) ?? 0) + 1);
 		expect([...byLane.keys()].sort()).toEqual(pool.map((l) => l.label).sort());
 		for (const count of byLane.values()) expect(count).toBeGreaterThanOrEqual(20);
 		// One key alone needs six windows for 120 requests; three need two.
@@ -104,7 +104,7 @@ describe("several keys of one workspace", () => {
 		const label = maskKey(KEYS[1]!);
 		const startedLater = events
 			.slice(refusedAt + 1)
-			.filter((e) => e.type === "request-started" && e.lane === label);
+			.filter((e) => e.type === "request-started" && e.keyLabel === label);
 		expect(startedLater).toHaveLength(0);
 	});
 

@@ -30,8 +30,9 @@ describe("RunScreen", () => {
 		expect(frame).toMatch(/▸ contacts\s+10\s+0\s+0\s+0\s+2\s+8/);
 		expect(frame).toContain("595/600");
 		expect(frame).toContain("429s 1");
-		expect(frame).toContain("waiting Retry-After 4s (429)");
-		expect(frame).toContain("rate limited, dispatch resumes in 4s");
+		expect(frame).toContain("Retry-After 4s (429)");
+		expect(frame).toContain("rate limited (429), Retry-After 4s");
+		expect(frame).toContain("595/600 per min?");
 		expect(frame).toContain("Rate limited: waiting 5 s");
 		expect(frame).toMatch(/p pause\s+f failures\s+\+ more\s+- fewer\s+q quit\s+\? help/);
 		unmount();
@@ -43,7 +44,8 @@ describe("RunScreen", () => {
 		const a = render(
 			withTheme(<RunScreen snapshot={pausing} now={() => T0 + 2_000} failureCount={0} onAction={noop} />),
 		);
-		expect(a.lastFrame()).toContain("pausing — draining 2 in flight");
+		// One on the wire; the other waits out a Retry-After and is not drained.
+		expect(a.lastFrame()).toContain("pausing — draining 1 in flight");
 		expect(a.lastFrame()).toContain("p resume");
 		a.unmount();
 		const paused = snapshotOf([

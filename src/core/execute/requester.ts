@@ -103,7 +103,10 @@ export class Requester {
 			const isOpen = control.gate();
 			if (!(isOpen === true || (await isOpen)))
 				return { ok: false, error: undefined, verdict: STOPPED, attempts };
-			const held = await this.#permit(lane);
+			const held = await this.#permit(
+				lane,
+				subject && ((untilMs) => this.#waitingForSlot(subject, attempts + 1, untilMs)),
+			);
 			if (held === undefined) {
 				const isAuth = this.#deps.lanes.every((l) => !l.isAlive);
 				return { ok: false, error: undefined, verdict: isAuth ? { kind: "auth" } : STOPPED, attempts };
@@ -121,7 +124,7 @@ export class Requester {
 				return { ok: false, error: undefined, verdict: STOPPED, attempts };
 			}
 			if (subject)
-				emit({ type: "request-started", at: now(), ...subject, attempt: attempts, lane: lane.label });
+				emit({ type: "request-started", at: now(), ...subject, attempt: attempts, keyLabel: lane.label });
 			const outcome = await this.#attempt(lane, held.permit, call);
 			if (outcome.ok) return { ok: true, value: outcome.value, attempts, lane };
 			const verdict = decide(outcome.error, counts, policy, random);
@@ -162,7 +165,10 @@ export class Requester {
 	 * A permit from `preferred` while it works, else from whichever working key has a slot first.
 	 * Undefined when the run stops or no key is left.
 	 */
-	async #permit(preferred: Lane | undefined): Promise<{ lane: Lane; permit: Permit } | undefined> {
+	async #permit(
+		preferred: Lane | undefined,
+		onWait: ((untilMs: number) => void) | undefined,
+	): Promise<{ lane: Lane; permit: Permit } | undefined> {
 		const signal = this.#deps.control.signal;
 		const lanes = preferred?.isAlive ? [preferred] : this.#deps.lanes.filter((lane) => lane.isAlive);
 		if (lanes.length === 0 || signal.aborted) return undefined;
@@ -178,7 +184,7 @@ export class Requester {
 		}
 		if (lanes.length === 1) {
 			const lane = lanes[0]!;
-			const permit = await lane.governor.acquire(signal);
+			const permit = await lane.governor.acquire(signal, onWait);
 			return permit ? { lane, permit } : undefined;
 		}
 		// Several keys: the first to open wins; a permit another one grants meanwhile goes back unused.
@@ -186,9 +192,16 @@ export class Requester {
 		const onStop = () => race.abort();
 		signal.addEventListener("abort", onStop, { once: true });
 		let winner: { lane: Lane; permit: Permit } | undefined;
+		// The record waits for whichever key frees a slot first: say that key's time.
+		let soonest = Number.POSITIVE_INFINITY;
+		const onLaneWait = (untilMs: number) => {
+			if (untilMs >= soonest) return;
+			soonest = untilMs;
+			onWait?.(untilMs);
+		};
 		await Promise.all(
 			lanes.map(async (lane) => {
-				const permit = await lane.governor.acquire(race.signal);
+				const permit = await lane.governor.acquire(race.signal, onLaneWait);
 				if (!permit) return;
 				if (winner === undefined && !signal.aborted) {
 					winner = { lane, permit };
@@ -213,7 +226,7 @@ export class Requester {
 		control.wireStarted();
 		try {
 			const value = await call(lane.client);
-			lane.governor.release(permit, { rateLimited: false, rateLimit: value.rateLimit });
+			lane.governor.release(permit, { rateLimited: false, rateLimit: value.rateLimit, isCounted: true });
 			this.#responded(lane, value.status, started, value.rateLimit);
 			return { ok: true, value };
 		} catch (error) {
@@ -224,7 +237,7 @@ export class Requester {
 			if (isRateLimited) {
 				const until = now() + (error.retryAfterMs ?? 1000);
 				lane.governor.block(until);
-				this.#deps.emit({ type: "rate-limited", at: now(), untilMs: until, lane: lane.label });
+				this.#deps.emit({ type: "rate-limited", at: now(), untilMs: until, keyLabel: lane.label });
 				this.#deps.count({ rateLimited: 1 });
 			}
 			return { ok: false, error };
@@ -242,7 +255,27 @@ export class Requester {
 			status,
 			durationMs: now - started,
 			rateLimit,
-			lane: lane.label,
+			windowMs: lane.governor.windowMs,
+			windowSource: lane.governor.windowSource,
+			keyLabel: lane.label,
+		});
+	}
+
+	/** Waiting for a slot in the window, or for a 429's hold to end: not a retry, a reason to show. */
+	#waitingForSlot(subject: RequestSubject, attempt: number, untilMs: number): void {
+		const now = this.#deps.now();
+		const isHeld = this.#deps.lanes.some((lane) => lane.isAlive && lane.governor.blockedUntil > now);
+		this.#deps.emit({
+			type: "request-waiting",
+			at: now,
+			pass: subject.pass,
+			key: subject.key,
+			line: subject.line,
+			attempt,
+			reason: "slot",
+			// Infinite: only an answer in flight can free a slot, so no time can be promised.
+			untilMs: Number.isFinite(untilMs) ? untilMs : now,
+			cause: isHeld ? "429" : "window full",
 		});
 	}
 

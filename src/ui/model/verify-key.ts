@@ -1,6 +1,7 @@
 import { ApiError, NetworkError } from "../../api/errors.js";
 import { isTestKey, keyFingerprint, maskKey } from "../../api/key.js";
 import type { Me, PivotalClient } from "../../api/types.js";
+import { windowHintMs } from "../../core/estimate.js";
 import type { KeyLane } from "../../core/run-types.js";
 
 /** A key that `GET /me` accepted. The secret stays out of this: screens render it. */
@@ -18,6 +19,8 @@ export interface VerifiedKey {
 	readonly remaining: number | undefined;
 	/** The whole answer, for the engine. Always set by `verifyKey`. */
 	readonly me?: Me;
+	/** The server's likely window, from this `GET /me`'s headers, for the plan's estimate. */
+	readonly windowMs?: number;
 }
 
 export type KeyCheck =
@@ -27,7 +30,9 @@ export type KeyCheck =
 /** One `GET /me`: who the key is, and its rate limit. Errors become one sentence. */
 export async function verifyKey(client: PivotalClient, key: string, signal?: AbortSignal): Promise<KeyCheck> {
 	try {
+		const sentAt = Date.now();
 		const me = await client.me(signal ? { signal } : {});
+		const windowMs = me.rateLimit ? windowHintMs(me.rateLimit, sentAt, Date.now()) : undefined;
 		const isTest = isTestKey(key);
 		return {
 			ok: true,
@@ -42,6 +47,7 @@ export async function verifyKey(client: PivotalClient, key: string, signal?: Abo
 				limit: me.rateLimit?.limit ?? (isTest ? 30 : 60),
 				remaining: me.rateLimit?.remaining,
 				me: me.data,
+				...(windowMs === undefined ? {} : { windowMs }),
 			},
 		};
 	} catch (error) {

@@ -75,7 +75,7 @@ export function KeyStep({
 	settings,
 	createClient,
 	runId,
-	windowMs = 60_000,
+	windowMs,
 	onReady,
 	onBack,
 	onRefused,
@@ -295,7 +295,7 @@ export function KeyStep({
 					}))}
 					notices={phase.notices}
 					runId={runId}
-					window={windowLabel(windowMs)}
+					window={windowLabel(windowMs ?? phase.keys[0]?.key.windowMs ?? 60_000)}
 				/>
 			) : null}
 		</Box>

@@ -39,7 +39,7 @@ export function PlanStep({
 	files,
 	check,
 	keyInfo,
-	windowMs = 60_000,
+	windowMs: toldWindowMs,
 	concurrency: initialConcurrency,
 	isResume,
 	isFresh,
@@ -63,6 +63,8 @@ export function PlanStep({
 		{ isActive },
 	);
 
+	// Told (--window), else what the key's GET /me suggested, else Pivotal's minute.
+	const windowMs = toldWindowMs ?? keyInfo.windowMs ?? 60_000;
 	const window = windowLabel(windowMs);
 	return (
 		<Box flexDirection="column">

@@ -52,9 +52,13 @@ export function RunScreen({
 	);
 
 	const width = Math.min(columns, 120);
-	// 80×24 leaves 3 in-flight rows; taller terminals show more.
-	const inFlightRows = Math.max(2, Math.min(12, rows - 21));
-	const logLines = rows >= 30 ? 5 : 3;
+	// Below 110 columns the pace curve takes a line under the headroom; a run with several keys
+	// gets a curve per key where the height allows.
+	const keyLines = rows >= 30 && snapshot.paceByKey.size > 1 ? Math.min(4, snapshot.paceByKey.size) : 0;
+	const headroomLines = (width >= 110 ? 1 : 2) + keyLines;
+	// 80×24 leaves 3 in-flight rows and 2 log lines; taller terminals show more.
+	const logLines = rows >= 30 ? 5 : rows >= 25 ? 3 : 2;
+	const inFlightRows = Math.max(2, Math.min(12, rows - 17 - logLines - headroomLines));
 	const isWaiting = snapshot.status === "pausing" || snapshot.status === "stopping";
 	return (
 		<Box flexDirection="column" width={width}>
@@ -86,7 +90,7 @@ export function RunScreen({
 					<>
 						<PassTable snapshot={snapshot} barWidth={width >= 100 ? 20 : 10} />
 						<Box marginTop={1}>
-							<Headroom snapshot={snapshot} now={now} />
+							<Headroom snapshot={snapshot} now={now} width={width} maxKeyLines={keyLines} />
 						</Box>
 						<Box marginTop={1}>
 							<InFlightTable snapshot={snapshot} now={now} maxRows={inFlightRows} width={width} />

@@ -1,12 +1,16 @@
 import { Box, Text, useInput } from "ink";
+import { runSeries } from "../../core/pace-history.js";
 import type { ProgressSnapshot } from "../../core/progress.js";
 import type { ImportSummary } from "../../core/run-types.js";
 import { PASSES } from "../../model/records.js";
 import { KeyHints } from "../components/KeyHints.js";
+import { Sparkline } from "../components/Sparkline.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
+import { useTerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { cell, formatCount, formatDuration, rcell } from "../model/format.js";
+import { peakPerSecond, perSecondText } from "../model/sparkline.js";
 
 export interface SummaryScreenProps {
 	readonly summary: ImportSummary;
@@ -39,6 +43,13 @@ export function SummaryScreen({
 }: SummaryScreenProps) {
 	const theme = useTheme();
 	const isActive = useIsInputActive();
+	const { columns } = useTerminalSize();
+	const peakLabel = "peak 9999/s";
+	const curve = runSeries(
+		snapshot.pace,
+		snapshot.finishedAt ?? snapshot.lastEventAt,
+		Math.min(columns, 120) - "run pace ".length - peakLabel.length - 2,
+	);
 	useInput(
 		(input, key) => {
 			if (input === "f") onFailures();
@@ -96,6 +107,9 @@ export function SummaryScreen({
 					{formatCount(summary.retries)} · time {formatDuration(summary.elapsedMs)}
 					{snapshot.resumed ? " · resumed run" : ""}
 				</Text>
+				{curve.length > 1 ? (
+					<Sparkline label="run pace" cells={curve} suffix={`peak ${perSecondText(peakPerSecond(curve))}`} />
+				) : null}
 				{codes.length > 0 ? (
 					<Text wrap="truncate-end">
 						failures by code:{" "}

@@ -1,0 +1,63 @@
+import { PASSES } from "../model/records.js";
+import type { PassProgress, ProgressSnapshot } from "./progress.js";
+
+// Facts read off a progress snapshot, the same for every face of the engine.
+
+/** Requests on the wire (rows waiting to go again are not). */
+export function sendingCount(s: ProgressSnapshot): number {
+	let n = 0;
+	for (const row of s.inFlight.values()) if (row.state === "sending") n += 1;
+	return n;
+}
+
+/** Records of a pass with a final state. */
+export function passDone(p: PassProgress): number {
+	return p.created + p.existed + p.failed + p.blocked;
+}
+
+export function passPending(p: PassProgress): number {
+	return Math.max(0, p.total - passDone(p));
+}
+
+/** Answers in the last 60 s. */
+export function pacePerMinute(s: ProgressSnapshot, now: number): number {
+	const cutoff = Math.floor(now / 1000) - 60;
+	let total = 0;
+	for (const second of s.pace.recent) if (second.second > cutoff) total += second.requests;
+	if (s.pace.current && s.pace.current.second > cutoff) total += s.pace.current.requests;
+	return total;
+}
+
+/**
+ * Time left at the better-known of the pace this run has kept and the key's limit over the
+ * window the governor paces to. Undefined until there is something to go on.
+ */
+export function etaMs(s: ProgressSnapshot, now: number): number | undefined {
+	const pending = PASSES.reduce((sum, pass) => sum + passPending(s.passes[pass]), 0);
+	if (pending === 0) return 0;
+	const elapsed = now - s.startedAt;
+	const observed = elapsed > 5_000 && s.recordsFinishedThisRun > 0 ? s.recordsFinishedThisRun / elapsed : 0;
+	// A window the governor still only assumes would make a guess of the estimate; events that
+	// do not say are taken for Pivotal's minute.
+	const isGuess = s.windowSource === "assumed";
+	const limitRate = s.headroom && !isGuess ? s.headroom.limit / (s.windowMs ?? 60_000) : 0;
+	const rate = observed > 0 ? observed : limitRate;
+	return rate > 0 ? pending / rate : undefined;
+}
+
+export function totals(s: ProgressSnapshot): PassProgress {
+	return PASSES.reduce<PassProgress>(
+		(sum, pass) => {
+			const p = s.passes[pass];
+			return {
+				total: sum.total + p.total,
+				created: sum.created + p.created,
+				existed: sum.existed + p.existed,
+				failed: sum.failed + p.failed,
+				blocked: sum.blocked + p.blocked,
+				status: sum.status,
+			};
+		},
+		{ total: 0, created: 0, existed: 0, failed: 0, blocked: 0, status: "waiting" },
+	);
+}
