@@ -1,4 +1,5 @@
 import { PASSES } from "../model/records.js";
+import { emptyPassTally } from "./events.js";
 import type { PassProgress, ProgressSnapshot } from "./progress.js";
 
 // Facts read off a progress snapshot, the same for every face of the engine.
@@ -12,7 +13,17 @@ export function sendingCount(s: ProgressSnapshot): number {
 
 /** Records of a pass with a final state. */
 export function passDone(p: PassProgress): number {
-	return p.created + p.existed + p.failed + p.blocked;
+	return passSucceeded(p) + p.failed + p.blocked;
+}
+
+/** Records of a pass that are as the files (or the undo) want them: written, or already right. */
+export function passSucceeded(p: PassProgress): number {
+	return p.created + p.existed + p.updated + p.unchanged + p.deleted + p.restored;
+}
+
+/** Records this run wrote in Pivotal (created, changed, deleted or put back). */
+export function passWritten(p: PassProgress): number {
+	return p.created + p.updated + p.deleted + p.restored;
 }
 
 export function passPending(p: PassProgress): number {
@@ -53,11 +64,15 @@ export function totals(s: ProgressSnapshot): PassProgress {
 				total: sum.total + p.total,
 				created: sum.created + p.created,
 				existed: sum.existed + p.existed,
+				updated: sum.updated + p.updated,
+				unchanged: sum.unchanged + p.unchanged,
+				deleted: sum.deleted + p.deleted,
+				restored: sum.restored + p.restored,
 				failed: sum.failed + p.failed,
 				blocked: sum.blocked + p.blocked,
 				status: sum.status,
 			};
 		},
-		{ total: 0, created: 0, existed: 0, failed: 0, blocked: 0, status: "waiting" },
+		{ total: 0, ...emptyPassTally(), status: "waiting" },
 	);
 }

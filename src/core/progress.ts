@@ -1,7 +1,9 @@
 import type { RateLimit } from "../api/types.js";
 import type { PassName } from "../model/records.js";
 import {
+	emptyPassTally,
 	type ImportEvent,
+	type PassTally,
 	type RunOutcome,
 	unreachable,
 	type WaitReason,
@@ -11,14 +13,20 @@ import { countAnswer, emptyPace, type PaceHistory, pauseEnded, pauseStarted } fr
 import { sendingCount } from "./progress-select.js";
 
 // The selectors live beside the reducer; screens and reporters import them from here.
-export { etaMs, pacePerMinute, passDone, passPending, sendingCount, totals } from "./progress-select.js";
+export {
+	etaMs,
+	pacePerMinute,
+	passDone,
+	passPending,
+	passSucceeded,
+	passWritten,
+	sendingCount,
+	totals,
+} from "./progress-select.js";
 
-export interface PassProgress {
+/** A pass's rows by what this run did with them (the tally of `PassTally`), and where it is. */
+export interface PassProgress extends PassTally {
 	readonly total: number;
-	readonly created: number;
-	readonly existed: number;
-	readonly failed: number;
-	readonly blocked: number;
 	readonly status: "waiting" | "running" | "finished";
 }
 
@@ -82,14 +90,7 @@ export interface LogLine {
 	readonly message: string;
 }
 
-const emptyPass: PassProgress = {
-	total: 0,
-	created: 0,
-	existed: 0,
-	failed: 0,
-	blocked: 0,
-	status: "waiting",
-};
+const emptyPass: PassProgress = { total: 0, ...emptyPassTally(), status: "waiting" };
 
 export function initialSnapshot(at = 0): ProgressSnapshot {
 	return {
@@ -245,9 +246,7 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 			return {
 				...base,
 				inFlight: withoutInFlight(s, e.pass, e.key),
-				passes: updatePass(s, e.pass, (p) =>
-					e.outcome === "created" ? { ...p, created: p.created + 1 } : { ...p, existed: p.existed + 1 },
-				),
+				passes: updatePass(s, e.pass, (p) => ({ ...p, [e.outcome]: p[e.outcome] + 1 })),
 				recordsFinishedThisRun: s.recordsFinishedThisRun + 1,
 			};
 		case "record-failed":

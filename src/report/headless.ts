@@ -1,5 +1,12 @@
 import { type ImportEvent, unreachable } from "../core/events.js";
-import { etaMs, type ProgressSnapshot, pacePerMinute, passDone, totals } from "../core/progress.js";
+import {
+	etaMs,
+	type PassProgress,
+	type ProgressSnapshot,
+	pacePerMinute,
+	passDone,
+	totals,
+} from "../core/progress.js";
 import type { ImportSummary } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { formatDuration } from "./format.js";
@@ -48,7 +55,7 @@ export class LineReporter {
 			case "run-started":
 				return `${e.resumed ? "Resuming" : "Starting"} import ${e.runId}: ${PASSES.map((p) => `${e.totals[p]} ${p}`).join(", ")}; checkpoint ${e.checkpointPath}; concurrency ${e.concurrency}`;
 			case "pass-started": {
-				const already = e.already.created + e.already.existed + e.already.failed + e.already.blocked;
+				const already = Object.values(e.already).reduce((n, count) => n + count, 0);
 				return `Pass ${e.pass}: ${e.total} records${already ? `, ${already} already final in the checkpoint` : ""}`;
 			}
 			case "pass-finished":
@@ -100,7 +107,17 @@ export function progressLine(s: ProgressSnapshot, now: number): string {
 		? `${s.headroom.remaining}/${s.headroom.limit} left in window`
 		: "limit unknown";
 	const pass = s.currentPass ?? "customers";
-	return `[${pass}] ${done}/${all.total} (${percent}%) · ${all.created} created, ${all.existed} existed, ${all.failed} failed, ${all.blocked} blocked · ${pacePerMinute(s, now)}/min, ${headroom}, ${s.rateLimited} × 429 · ETA ${eta === undefined ? "?" : formatDuration(eta)}`;
+	return `[${pass}] ${done}/${all.total} (${percent}%) · ${progressCounts(all)}, ${all.failed} failed, ${all.blocked} blocked · ${pacePerMinute(s, now)}/min, ${headroom}, ${s.rateLimited} × 429 · ETA ${eta === undefined ? "?" : formatDuration(eta)}`;
+}
+
+/** What the run did so far, naming only what happened (an import creates, a sync updates, an undo deletes). */
+function progressCounts(p: PassProgress): string {
+	const parts = [`${p.created} created`, `${p.existed} existed`];
+	if (p.updated > 0) parts.push(`${p.updated} updated`);
+	if (p.unchanged > 0) parts.push(`${p.unchanged} unchanged`);
+	if (p.deleted > 0) parts.push(`${p.deleted} deleted`);
+	if (p.restored > 0) parts.push(`${p.restored} restored`);
+	return parts.join(", ");
 }
 
 /** The closing block: what a person checks before calling the import done. */

@@ -101,6 +101,7 @@ describe("reduceProgress: counts", () => {
 			{ type: "record-blocked", at: T0 + 14, pass: "contacts", key: "c4/b@x.test", parentKey: "c4" },
 		]);
 		expect(s.passes.customers).toEqual({
+			...emptyPassTally(),
 			total: 4,
 			created: 2,
 			existed: 1,
@@ -116,6 +117,36 @@ describe("reduceProgress: counts", () => {
 		expect(s.inFlight.size).toBe(0);
 		expect(s.recordsFinishedThisRun).toBe(3);
 		expect(s.currentPass).toBe("contacts");
+	});
+
+	it("counts a sync's and an undo's outcomes apart: updated, unchanged, deleted, restored", () => {
+		const outcome = (at: number, key: string, o: "updated" | "unchanged" | "deleted" | "restored") =>
+			({
+				type: "record-done",
+				at,
+				pass: "customers",
+				key,
+				outcome: o,
+				id: `cus_${key}`,
+				attempts: 1,
+			}) as const;
+		const s = last([
+			started,
+			{ type: "pass-started", at: T0, pass: "customers", total: 4, already: emptyPassTally() },
+			outcome(T0 + 1, "c1", "updated"),
+			outcome(T0 + 2, "c2", "unchanged"),
+			outcome(T0 + 3, "c3", "deleted"),
+			outcome(T0 + 4, "c4", "restored"),
+		]);
+		expect(s.passes.customers).toMatchObject({
+			created: 0,
+			existed: 0,
+			updated: 1,
+			unchanged: 1,
+			deleted: 1,
+			restored: 1,
+		});
+		expect(passPending(s.passes.customers)).toBe(0);
 	});
 
 	it("shows a record from its send to its end, with each wait's reason and deadline, and counts retries", () => {

@@ -26,7 +26,7 @@ describe("RunScreen", () => {
 			withTheme(<RunScreen snapshot={snapshot} now={() => T0 + 2_000} failureCount={1} onAction={noop} />),
 		);
 		const frame = lastFrame() ?? "";
-		expect(frame).toMatch(/✓ customers\s+5\s+4\s+1\s+1\s+0\s+0/);
+		expect(frame).toMatch(/✓ customers\s+5\s+3\s+1\s+1\s+0\s+0/);
 		expect(frame).toMatch(/▸ contacts\s+10\s+0\s+0\s+0\s+2\s+8/);
 		expect(frame).toContain("595/600");
 		expect(frame).toContain("429s 1");

@@ -14,8 +14,8 @@ export interface PassTableProps {
 
 const NUMBERS = [
 	["total", 7],
-	["done", 7],
-	["existed", 8],
+	["written", 8],
+	["same", 7],
 	["failed", 7],
 	["blocked", 8],
 	["pending", 8],
@@ -41,8 +41,8 @@ export function PassTable({ snapshot, barWidth = 12 }: PassTableProps) {
 							{cell(`${isCurrent ? "▸" : p.status === "finished" ? "✓" : " "} ${pass}`, 14)}
 						</Text>
 						{rcell(formatCount(v.total), 7)}
-						<Text {...theme.tint("ok")}>{rcell(formatCount(v.done), 7)}</Text>
-						{rcell(formatCount(v.existed), 8)}
+						<Text {...theme.tint("ok")}>{rcell(formatCount(v.written), 8)}</Text>
+						{rcell(formatCount(v.same), 7)}
 						<Text {...theme.tint(v.failed > 0 ? "error" : undefined)}>{rcell(formatCount(v.failed), 7)}</Text>
 						<Text {...theme.tint(v.blocked > 0 ? "warn" : undefined)}>
 							{rcell(formatCount(v.blocked), 8)}

@@ -1,5 +1,5 @@
 import type { InFlightRow, PassProgress, ProgressSnapshot } from "../../core/progress.js";
-import { etaMs, pacePerMinute, passDone, passPending, sendingCount } from "../../core/progress.js";
+import { etaMs, pacePerMinute, passDone, passPending, passWritten, sendingCount } from "../../core/progress.js";
 import { formatDuration, secondsLeft } from "./format.js";
 
 /** What a wait is for once its countdown is over and the record still has not gone. */
@@ -111,9 +111,10 @@ export function perWindow(windowMs: number | undefined, isGuess = windowMs === u
 
 export interface PassRowView {
 	readonly total: number;
-	/** Created or already there. */
-	readonly done: number;
-	readonly existed: number;
+	/** Written in Pivotal by this run: created, changed, deleted or put back. */
+	readonly written: number;
+	/** Already as the files have it: adopted unchanged, or unchanged since the last sync. */
+	readonly same: number;
 	readonly failed: number;
 	readonly blocked: number;
 	readonly pending: number;
@@ -124,8 +125,8 @@ export interface PassRowView {
 export function passRowView(p: PassProgress): PassRowView {
 	return {
 		total: p.total,
-		done: p.created + p.existed,
-		existed: p.existed,
+		written: passWritten(p),
+		same: p.existed + p.unchanged,
 		failed: p.failed,
 		blocked: p.blocked,
 		pending: passPending(p),

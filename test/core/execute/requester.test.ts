@@ -145,7 +145,7 @@ describe("Requester and 429", () => {
 		expect(await settled(sending)).toBe("pending");
 		expect(h.lanes[0]!.governor.blockedUntil).toBe(t0 + 2000);
 		expect(h.events).toContainEqual(
-			expect.objectContaining({ type: "rate-limited", untilMs: t0 + 2000, lane: "key1" }),
+			expect.objectContaining({ type: "rate-limited", untilMs: t0 + 2000, keyLabel: "key1" }),
 		);
 		expect(h.counters.rateLimited).toBe(1);
 		await vi.advanceTimersByTimeAsync(1999);
