@@ -115,14 +115,17 @@ export class RecordApplier {
 				subject: record,
 				attemptsBefore,
 				lane: this.#laneOf.get(id),
-				// Written before the request leaves only where a resume must know to look the record up.
-				beforeAttempt: (attempts) =>
-					this.#ctx.ledger.save(
-						pass,
-						record.key,
-						{ s: "sent", attempts, ...(generation ? { g: generation } : {}) },
-						isGuarded(record),
-					),
+
+				// Written before the request leaves only where a resume must know to look the record up:
+				// a second create of a guarded record is answered by its uniqueness rule.
+				beforeAttempt: isGuarded(record)
+					? undefined
+					: (attempts) =>
+							this.#ctx.ledger.save(pass, record.key, {
+								s: "sent",
+								attempts,
+								...(generation ? { g: generation } : {}),
+							}),
 			},
 		);
 		if (result.ok) {

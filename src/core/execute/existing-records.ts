@@ -66,6 +66,9 @@ export class CustomerDirectory {
 
 	/** The customer a source row stands for: by `metadata.external_id`, then slug, then CRM ids. */
 	find(externalId: string, body: Readonly<Record<string, unknown>>): Customer | undefined {
+		// A workspace with no customers of its own (the usual first import): nothing to look through.
+		if (this.#byExternalId.size === 0 && this.#bySlug.size === 0 && this.#byCrmId.size === 0)
+			return undefined;
 		const candidates = [
 			this.#byExternalId.get(externalId),
 			typeof body.slug === "string" ? this.#bySlug.get(body.slug) : undefined,
@@ -92,9 +95,11 @@ export class CustomerDirectory {
 		this.#claimed.add(id);
 	}
 
-	/** A customer this run created or adopted: known without another walk, and not adopted twice. */
+	/**
+	 * A customer this run created: never adopted for another row. It is not indexed: a later
+	 * `slug_taken` that the last walk cannot explain walks again.
+	 */
 	remember(customer: Customer): void {
-		this.#add(customer);
 		this.#claimed.add(customer.id);
 	}
 

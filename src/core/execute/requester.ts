@@ -34,7 +34,7 @@ export interface SendOptions {
 	/** Attempts made for this record by earlier runs. @default 0 */
 	readonly attemptsBefore?: number;
 	/** Runs before each attempt, once a permit is held; false gives the permit back and ends. */
-	readonly beforeAttempt?: (attempt: number) => boolean;
+	readonly beforeAttempt?: ((attempt: number) => boolean) | undefined;
 	/** The key that sent it last: an in-doubt record goes through it again while it works. */
 	readonly lane?: Lane | undefined;
 }

@@ -19,13 +19,13 @@ export interface FieldChange {
 const METADATA = "metadata";
 const METADATA_PREFIX = "metadata.";
 
-/** The source-owned values of a request body, as the state keeps them. */
+/**
+ * The source-owned values of a request body, as the state keeps them. A source body never holds
+ * `customer_id` (the engine adds it on the way out), so it is kept as it is: no copy per record.
+ */
 export function ownedValues(body: Readonly<Record<string, unknown>>): FieldValues {
-	const values: Record<string, unknown> = {};
-	for (const [field, value] of Object.entries(body)) {
-		if (field === "customer_id") continue;
-		values[field] = value;
-	}
+	if (!Object.hasOwn(body, "customer_id")) return body;
+	const { customer_id: _added, ...values } = body;
 	return values;
 }
 
