@@ -1,5 +1,6 @@
 import { PASSES } from "../model/records.js";
 import { emptyPassTally } from "./events.js";
+import { poolHeadroom } from "./key-headroom.js";
 import type { PassProgress, ProgressSnapshot } from "./progress.js";
 
 // Facts read off a progress snapshot, the same for every face of the engine.
@@ -51,7 +52,9 @@ export function etaMs(s: ProgressSnapshot, now: number): number | undefined {
 	// A window the governor still only assumes would make a guess of the estimate; events that
 	// do not say are taken for Pivotal's minute.
 	const isGuess = s.windowSource === "assumed";
-	const limitRate = s.headroom && !isGuess ? s.headroom.limit / (s.windowMs ?? 60_000) : 0;
+	// Several keys send side by side: the run's limit is the sum of theirs.
+	const limit = s.keys.size > 1 ? poolHeadroom(s.keys, now).limit : (s.headroom?.limit ?? 0);
+	const limitRate = !isGuess ? limit / (s.windowMs ?? 60_000) : 0;
 	const rate = observed > 0 ? observed : limitRate;
 	return rate > 0 ? pending / rate : undefined;
 }

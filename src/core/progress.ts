@@ -9,6 +9,7 @@ import {
 	type WaitReason,
 	type WindowSource,
 } from "./events.js";
+import { type KeyMap, keyAnswered, keyRateLimited, keySeen } from "./key-headroom.js";
 import { countAnswer, emptyPace, type PaceHistory, pauseEnded, pauseStarted } from "./pace-history.js";
 import { sendingCount } from "./progress-select.js";
 
@@ -77,6 +78,8 @@ export interface ProgressSnapshot {
 	readonly pace: PaceHistory;
 	/** The same per key, for answers that said which key sent them. */
 	readonly paceByKey: ReadonlyMap<string, PaceHistory>;
+	/** Each key's window, answers and 429s by its masked label, in the order the keys were first used. */
+	readonly keys: KeyMap;
 	/** Recent notable lines, newest last, at most 50. */
 	readonly log: readonly LogLine[];
 	/** Sent and answered requests for records since this run began (for ETA). */
@@ -116,6 +119,7 @@ export function initialSnapshot(at = 0): ProgressSnapshot {
 		failuresByCode: {},
 		pace: emptyPace(),
 		paceByKey: new Map(),
+		keys: new Map(),
 		log: [],
 		recordsFinishedThisRun: 0,
 		lastEventAt: at,
@@ -173,6 +177,7 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 				// A retry round of the same run draws on from where the curve was.
 				pace: s.pace,
 				paceByKey: s.paceByKey,
+				keys: s.keys,
 				windowMs: s.windowMs,
 				windowSource: s.windowSource,
 				headroom: s.headroom,
@@ -206,7 +211,7 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 				state: "sending",
 				since: e.at,
 			});
-			return { ...base, inFlight };
+			return { ...base, inFlight, keys: e.keyLabel === undefined ? s.keys : keySeen(s.keys, e.keyLabel) };
 		}
 		case "request-waiting": {
 			const id = `${e.pass}:${e.key}`;
@@ -235,12 +240,14 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 				pace: countAnswer(s.pace, e.at, e.status === 429),
 				paceByKey:
 					e.keyLabel === undefined ? s.paceByKey : paceByKeyAfter(s, e.keyLabel, e.at, e.status === 429),
+				keys: e.keyLabel === undefined ? s.keys : keyAnswered(s.keys, e.keyLabel, e.status, e.rateLimit),
 			};
 		case "rate-limited":
 			return {
 				...base,
 				rateLimited: s.rateLimited + 1,
 				rateLimitedUntil: Math.max(e.untilMs, s.rateLimitedUntil ?? 0),
+				keys: e.keyLabel === undefined ? s.keys : keyRateLimited(s.keys, e.keyLabel, e.untilMs),
 			};
 		case "record-done":
 			return {

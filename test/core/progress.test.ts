@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ImportEvent } from "../../src/core/events.js";
 import { emptyPassTally } from "../../src/core/events.js";
+import { poolHeadroom } from "../../src/core/key-headroom.js";
 import { recentSeries, runSeries } from "../../src/core/pace-history.js";
 import {
 	etaMs,
@@ -327,5 +328,121 @@ describe("reduceProgress: pause and stop", () => {
 		expect(end).toMatchObject({ status: "finished", outcome: "interrupted", finishedAt: T0 + 50 });
 		expect(end.inFlight.size).toBe(0);
 		expect(end.log.at(-1)?.message).toContain("Stopped");
+	});
+});
+
+describe("reduceProgress: headroom per key", () => {
+	const A = "pivotal_…000a";
+	const B = "pivotal_…000b";
+	const keyed = (at: number, label: string, status: number, remaining: number, resetAtMs = at + 6_000) =>
+		({
+			type: "response",
+			at,
+			status,
+			durationMs: 5,
+			rateLimit: { limit: 60, remaining, resetAtMs },
+			windowMs: 6_000,
+			windowSource: "learnt",
+			keyLabel: label,
+		}) as ImportEvent;
+
+	it("follows each key event by event: first request, answers, a 429, a network failure", () => {
+		const s = steps([
+			started,
+			{ type: "request-started", at: T0 + 1, pass: "customers", key: "c1", line: 2, attempt: 1, keyLabel: A },
+			keyed(T0 + 10, A, 201, 59),
+			{
+				type: "request-started",
+				at: T0 + 11,
+				pass: "customers",
+				key: "c2",
+				line: 3,
+				attempt: 1,
+				keyLabel: B,
+			},
+			keyed(T0 + 20, B, 201, 59),
+			keyed(T0 + 30, A, 201, 58),
+			keyed(T0 + 40, B, 429, 0, T0 + 2_000),
+			{ type: "rate-limited", at: T0 + 40, untilMs: T0 + 2_000, keyLabel: B },
+			// A network failure says nothing of the window: the last answer's stands.
+			{ ...(keyed(T0 + 50, A, 0, 0) as object), rateLimit: undefined } as ImportEvent,
+		]);
+		// A key shows from its first request, before any answer.
+		expect(s[0]!.keys.size).toBe(0);
+		expect(s[1]!.keys.get(A)).toEqual({
+			rateLimit: undefined,
+			requests: 0,
+			rateLimited: 0,
+			rateLimitedUntil: undefined,
+			isRefused: false,
+		});
+		expect(s[2]!.keys.get(A)!.rateLimit).toEqual({ limit: 60, remaining: 59, resetAtMs: T0 + 6_010 });
+		expect([...s[3]!.keys.keys()]).toEqual([A, B]);
+		expect(s[5]!.keys.get(A)!.rateLimit!.remaining).toBe(58);
+		// Each key keeps its own count; B's answers leave A's alone.
+		expect(s[4]!.keys.get(A)).toBe(s[3]!.keys.get(A));
+		expect(s[6]!.keys.get(B)).toMatchObject({ requests: 2, rateLimited: 0 });
+		expect(s[7]!.keys.get(B)).toMatchObject({ requests: 2, rateLimited: 1, rateLimitedUntil: T0 + 2_000 });
+		expect(s[7]!.keys.get(A)!.rateLimited).toBe(0);
+		const end = s[8]!.keys.get(A)!;
+		expect(end.requests).toBe(3);
+		expect(end.rateLimit!.remaining).toBe(58);
+		// The totals are still the run's, whichever key.
+		expect(s[8]!.requests).toBe(5);
+		expect(s[8]!.rateLimited).toBe(1);
+	});
+
+	it("marks a key the server refused, and keeps the keys over a retry round", () => {
+		const s = last([started, keyed(T0 + 10, A, 201, 59), keyed(T0 + 20, B, 401, 59), started]);
+		expect(s.keys.get(B)!.isRefused).toBe(true);
+		expect(s.keys.get(A)!.isRefused).toBe(false);
+		expect(s.keys.get(A)!.requests).toBe(1);
+	});
+
+	it("leaves the keys alone for events that name none (one key, or lookups)", () => {
+		const s = last([
+			started,
+			answered(T0 + 10),
+			sent(T0 + 11, "c1"),
+			{ type: "rate-limited", at: T0 + 12, untilMs: T0 + 1_000 },
+		]);
+		expect(s.keys.size).toBe(0);
+		expect(s.headroom!.remaining).toBe(50);
+	});
+
+	it("sums up the keys still in the pool: window, 429s, the slowest reset still ahead", () => {
+		const s = last([
+			started,
+			keyed(T0 + 10, A, 201, 40, T0 + 3_000),
+			keyed(T0 + 20, B, 201, 20, T0 + 5_000),
+			{ type: "rate-limited", at: T0 + 30, untilMs: T0 + 1_000, keyLabel: A },
+			keyed(T0 + 40, "pivotal_…000c", 401, 60, T0 + 9_000),
+		]);
+		expect(poolHeadroom(s.keys, T0 + 100)).toEqual({
+			keys: 3,
+			working: 2,
+			remaining: 60,
+			limit: 120,
+			rateLimited: 1,
+			slowestResetAtMs: T0 + 5_000,
+		});
+		expect(poolHeadroom(s.keys, T0 + 6_000).slowestResetAtMs).toBeUndefined();
+	});
+
+	it("estimates a pool's ETA from the sum of its keys' limits", () => {
+		const events: ImportEvent[] = [
+			started,
+			{
+				type: "pass-started",
+				at: T0,
+				pass: "customers",
+				total: 4,
+				already: emptyPassTally(),
+			},
+			keyed(T0 + 10, A, 201, 59),
+		];
+		// 10 pending at 60 per 6 s: one second on one key, half a second on two.
+		expect(etaMs(last(events), T0 + 1_000)).toBe(1_000);
+		expect(etaMs(last([...events, keyed(T0 + 20, B, 201, 59)]), T0 + 1_000)).toBe(500);
 	});
 });

@@ -130,7 +130,7 @@ describe("Headroom with the pace curve", () => {
 		const { lastFrame, unmount } = render(
 			withTheme(
 				<Box width={120}>
-					<Headroom snapshot={keyed} now={now} width={120} maxKeyLines={4} />
+					<Headroom snapshot={keyed} now={now} width={120} />
 				</Box>,
 				false,
 			),

@@ -2,8 +2,10 @@ import { Box, Text } from "ink";
 import type { ProgressSnapshot } from "../../core/progress.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { bar } from "../model/format.js";
+import { isPooled } from "../model/key-lines.js";
 import { headroomView } from "../model/run-view.js";
 import { liveCells, secondsPerColumn } from "../model/sparkline.js";
+import { KeyHeadroom } from "./KeyHeadroom.js";
 import { Sparkline } from "./Sparkline.js";
 
 export interface HeadroomProps {
@@ -11,8 +13,6 @@ export interface HeadroomProps {
 	readonly now: number;
 	/** Columns to fill; from 110 the pace curve sits beside the headroom, below it otherwise. @default 80 */
 	readonly width?: number;
-	/** Most per-key curves to show under the total (only when answers name their key). @default 0 */
-	readonly maxKeyLines?: number;
 }
 
 const BAR_WIDTH = 10;
@@ -21,9 +21,15 @@ const SIDE_BY_SIDE = 110;
 
 /**
  * The rate-limit window: remaining/limit per window (as learnt), when it resets, 429s and
- * concurrency; beside or below it the pace of the last minutes as a curve.
+ * concurrency; beside or below it the pace of the last minutes as a curve. A run with several
+ * keys shows them key by key instead (`KeyHeadroom`).
  */
-export function Headroom({ snapshot, now, width = 80, maxKeyLines = 0 }: HeadroomProps) {
+export function Headroom({ snapshot, now, width = 80 }: HeadroomProps) {
+	if (isPooled(snapshot)) return <KeyHeadroom snapshot={snapshot} now={now} width={width} />;
+	return <OneKeyHeadroom snapshot={snapshot} now={now} width={width} />;
+}
+
+function OneKeyHeadroom({ snapshot, now, width = 80 }: HeadroomProps) {
 	const theme = useTheme();
 	const h = headroomView(snapshot, now);
 	const perMinute = `${h?.pace ?? 0}/min`;
@@ -38,8 +44,6 @@ export function Headroom({ snapshot, now, width = 80, maxKeyLines = 0 }: Headroo
 	);
 	const per = secondsPerColumn(snapshot.windowMs);
 	const curve = <Sparkline cells={liveCells(snapshot.pace, now, curveWidth, per)} suffix={perMinute} />;
-	const keys = [...snapshot.paceByKey].slice(0, maxKeyLines);
-	const labelWidth = Math.max(4, ...keys.map(([label]) => label.length));
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end">
@@ -59,15 +63,6 @@ export function Headroom({ snapshot, now, width = 80, maxKeyLines = 0 }: Headroo
 				{isBeside ? curve : null}
 			</Text>
 			{isBeside ? null : curve}
-			{keys.length > 1
-				? keys.map(([label, history]) => (
-						<Sparkline
-							key={label}
-							label={label.padEnd(labelWidth)}
-							cells={liveCells(history, now, curveWidth - labelWidth + 4, per)}
-						/>
-					))
-				: null}
 		</Box>
 	);
 }

@@ -11,6 +11,7 @@ import { useNow } from "../hooks/use-now.js";
 import { useTerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { formatDuration } from "../model/format.js";
+import { headroomHeight } from "../model/key-lines.js";
 import { actionFor, footerHints, RUN_KEYS, type RunAction } from "../model/run-keys.js";
 import { etaText, statusLine } from "../model/run-view.js";
 
@@ -53,12 +54,11 @@ export function RunScreen({
 
 	const width = Math.min(columns, 120);
 	// Below 110 columns the pace curve takes a line under the headroom; a run with several keys
-	// gets a curve per key where the height allows.
-	const keyLines = rows >= 30 && snapshot.paceByKey.size > 1 ? Math.min(4, snapshot.paceByKey.size) : 0;
-	const headroomLines = (width >= 110 ? 1 : 2) + keyLines;
-	// 80×24 leaves 3 in-flight rows and 2 log lines; taller terminals show more.
+	// has a line per key up to four.
+	const headroomLines = headroomHeight(snapshot, width);
+	// 80×24 leaves 3 in-flight rows and 2 log lines (one row with four keys); taller terminals show more.
 	const logLines = rows >= 30 ? 5 : rows >= 25 ? 3 : 2;
-	const inFlightRows = Math.max(2, Math.min(12, rows - 17 - logLines - headroomLines));
+	const inFlightRows = Math.max(1, Math.min(12, rows - 17 - logLines - headroomLines));
 	const isWaiting = snapshot.status === "pausing" || snapshot.status === "stopping";
 	return (
 		<Box flexDirection="column" width={width}>
@@ -90,7 +90,7 @@ export function RunScreen({
 					<>
 						<PassTable snapshot={snapshot} barWidth={width >= 100 ? 20 : 10} />
 						<Box marginTop={1}>
-							<Headroom snapshot={snapshot} now={now} width={width} maxKeyLines={keyLines} />
+							<Headroom snapshot={snapshot} now={now} width={width} />
 						</Box>
 						<Box marginTop={1}>
 							<InFlightTable snapshot={snapshot} now={now} maxRows={inFlightRows} width={width} />
