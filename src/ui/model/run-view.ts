@@ -1,5 +1,12 @@
 import type { InFlightRow, PassProgress, ProgressSnapshot } from "../../core/progress.js";
-import { etaMs, pacePerMinute, passDone, passPending, passWritten, sendingCount } from "../../core/progress.js";
+import {
+	etaMs,
+	pacePerMinute,
+	passDone,
+	passPending,
+	passWritten,
+	sendingCount,
+} from "../../core/progress.js";
 import { formatDuration, secondsLeft } from "./format.js";
 
 /** What a wait is for once its countdown is over and the record still has not gone. */
