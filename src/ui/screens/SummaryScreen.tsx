@@ -69,7 +69,8 @@ export function SummaryScreen({
 		snapshot.finishedAt ?? snapshot.lastEventAt,
 		Math.min(columns, 120) - "run pace ".length - peakLabel.length - 2,
 	);
-	const canUndo = onUndo !== undefined && summary.outcome === "completed";
+	// An undo is not undone: the last run would then be the import before it.
+	const canUndo = onUndo !== undefined && kind === "import" && summary.outcome === "completed";
 	useInput(
 		(input, key) => {
 			if (input === "f") onFailures();

@@ -93,10 +93,16 @@ function UndoPlanBody({
 }) {
 	const theme = useTheme();
 	const isActive = useIsInputActive();
-	const [isRefused, setIsRefused] = useState(false);
+	// What was typed, and the text refused last: the refusal shows until the text changes.
+	// (The input calls onChange again on every render with a new handler, so it gets a stable one.)
+	const [typed, setTyped] = useState("");
+	const [refused, setRefused] = useState<string>();
+	const isRefused = refused !== undefined && refused === typed;
 	const { plan } = preview;
 	const workspace = preview.workspace ?? keyInfo.workspace;
-	const word = confirmationWord(keyInfo.isTest, preview.workspace);
+	// The state names its workspace; the key's GET /me does too, and the engine refuses a key
+	// whose workspace is not the state's, so either is where the records are.
+	const word = confirmationWord(keyInfo.isTest, workspace);
 	const fields = restoredFields(plan);
 	const requests = undoRequests(plan);
 	const estimate = estimateDurationMs({ requests, limit: keyInfo.limit, windowMs, concurrency });
@@ -126,10 +132,13 @@ function UndoPlanBody({
 				</>
 			) : null}
 			{plan.counts.customers.delete > 0 ? (
-				<Text {...theme.tint("warn")}>
-					⚠ Deleting {formatCount(plan.counts.customers.delete)} customers: contacts or onboardings others
-					added under them drop out of Pivotal's lists with them.
-				</Text>
+				<>
+					<Text {...theme.tint("warn")}>
+						⚠ Deleting {formatCount(plan.counts.customers.delete)} customers: contacts or onboardings others
+						added
+					</Text>
+					<Text {...theme.tint("warn")}>{"  under them drop out of Pivotal's lists with them."}</Text>
+				</>
 			) : null}
 			<Text dimColor>Records found in Pivotal and adopted by the import are never deleted.</Text>
 			<Box marginTop={1}>
@@ -154,8 +163,8 @@ function UndoPlanBody({
 					<Text {...theme.tint("accent")}>› </Text>
 					<TextInput
 						isDisabled={!isActive}
-						onChange={() => setIsRefused(false)}
-						onSubmit={(typed) => (isConfirmed(typed, word) ? onConfirm() : setIsRefused(true))}
+						onChange={setTyped}
+						onSubmit={(value) => (isConfirmed(value, word) ? onConfirm() : setRefused(value))}
 					/>
 				</Box>
 				{isRefused ? (
