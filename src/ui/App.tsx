@@ -1,16 +1,17 @@
-import { basename, dirname, join } from "node:path";
+import { basename, join } from "node:path";
 import { Box, Text, useApp, useInput } from "ink";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef } from "react";
 import { defaultConcurrency } from "../core/engine.js";
 import { exitCodeFor } from "../core/exit-codes.js";
-import { ProgressStore } from "../core/progress-store.js";
-import type { ImportPlan, ImportRun, ImportSummary, SourceFiles } from "../core/run-types.js";
 import type { PassName } from "../model/records.js";
-import { writeFailuresCsv } from "../report/failures-csv.js";
-import type { SourceOptions } from "../source/index.js";
+import { useImportSession } from "./hooks/use-import-session.js";
 import { useIsInputActive } from "./hooks/use-is-input-active.js";
+import { usePlanCheck } from "./hooks/use-plan-check.js";
 import { useTheme } from "./hooks/use-theme.js";
+import { useUndoCheck } from "./hooks/use-undo-check.js";
+import { useWizard } from "./hooks/use-wizard.js";
 import { LiveRun } from "./LiveRun.js";
+import { type AppResult, interruptedResult, type SessionKind } from "./model/app-result.js";
 import {
 	isFile,
 	isLikelyFor,
@@ -22,19 +23,17 @@ import {
 } from "./model/files.js";
 import { envKeysFrom } from "./model/key-choices.js";
 import { clampConcurrency } from "./model/plan.js";
-import { toKeyLane } from "./model/verify-key.js";
+import { importPlanFor, undoRequestFor } from "./model/run-requests.js";
+import { checkpointPathOf, sourceFilesOf } from "./model/wizard-state.js";
 import { FileStep } from "./screens/FileStep.js";
-import { type KeyReady, KeyStep } from "./screens/KeyStep.js";
+import { KeyStep } from "./screens/KeyStep.js";
 import { MappingFlow } from "./screens/MappingFlow.js";
-import { type PlanCheck, PlanStep } from "./screens/PlanStep.js";
-import { type ResumeChoice, ResumeStep } from "./screens/ResumeStep.js";
+import { PlanStep } from "./screens/PlanStep.js";
+import { ResumeStep } from "./screens/ResumeStep.js";
+import { UndoStep } from "./screens/UndoStep.js";
 import type { CheckpointInfo, UiServices, WizardPrefill } from "./services.js";
 
-/** How the TUI ended: the exit code, and lines to print once Ink has let go of the terminal. */
-export interface AppResult {
-	readonly code: number;
-	readonly message?: string | undefined;
-}
+export type { AppResult };
 
 export interface AppProps {
 	readonly services: UiServices;
@@ -43,45 +42,20 @@ export interface AppProps {
 	readonly onResult: (result: AppResult) => void;
 }
 
-type Stage =
-	| { readonly kind: "loading" }
-	| { readonly kind: "resume"; readonly checkpoints: readonly CheckpointInfo[] }
-	| { readonly kind: "file"; readonly pass: PassName; readonly error?: string }
-	| { readonly kind: "mapping" }
-	| { readonly kind: "key" }
-	| { readonly kind: "plan"; readonly check: PlanCheck }
-	| { readonly kind: "run" }
-	| { readonly kind: "failed"; readonly message: string };
-
-interface Live {
-	readonly run: ImportRun;
-	readonly store: ProgressStore;
-	readonly controller: AbortController;
-}
-
-const NEXT_FILE: Readonly<Record<PassName, PassName | undefined>> = {
-	customers: "contacts",
-	contacts: "onboardings",
-	onboardings: undefined,
-};
-
-/** The root: owns the wizard's choices, the run, `exit()` and the one AbortController. */
+/**
+ * The root: owns the lifecycle (the folder's first reading, Ctrl+C, `exit()`) and shows the
+ * step the wizard is at; the choices live in `useWizard`, the run in `useImportSession`.
+ */
 export function App({ services, prefill, onResult }: AppProps) {
 	const { exit } = useApp();
 	const theme = useTheme();
 	const isActive = useIsInputActive();
 	const { folder, settings } = services;
-	const [stage, setStage] = useState<Stage>({ kind: "loading" });
-	const [names, setNames] = useState<readonly string[]>([]);
-	const [files, setFiles] = useState<Partial<Record<PassName, string>>>({});
-	const [resumeFrom, setResumeFrom] = useState<CheckpointInfo>();
-	const [isFresh, setIsFresh] = useState(false);
-	const [key, setKey] = useState<KeyReady>();
-	const [live, setLive] = useState<Live>();
-	const [summary, setSummary] = useState<ImportSummary>();
-	const [failuresCsvPath, setFailuresCsvPath] = useState<string>();
-	// How the files are read: `--map` etc. from the command line, or the mapping step's map.
-	const [source, setSource] = useState<SourceOptions | undefined>(prefill?.source);
+	const [wizard, dispatch] = useWizard(prefill?.source);
+	const { stage, files, key, source } = wizard;
+	const sourceFiles = sourceFilesOf(wizard);
+	const checkpointPath = checkpointPathOf(wizard, prefill?.checkpointPath);
+	const isFixed = prefill?.isFixed ?? false;
 	const isDone = useRef(false);
 
 	const finish = useCallback(
@@ -93,23 +67,53 @@ export function App({ services, prefill, onResult }: AppProps) {
 		},
 		[exit, onResult],
 	);
+	const stopped = (kind: SessionKind, path: string) =>
+		finish(interruptedResult({ kind, checkpointPath: path, customersFile: files.customers ?? "", isFixed }));
+	const session = useImportSession({
+		services,
+		files: sourceFiles,
+		source,
+		onStopped: stopped,
+		onError: (message) => dispatch({ type: "failed", message }),
+	});
+	const { live, summary } = session;
+	usePlanCheck(
+		services,
+		{
+			check: stage.kind === "plan" ? stage.check : undefined,
+			files: sourceFiles,
+			source,
+			checkpointPath,
+			isFresh: wizard.isFresh,
+		},
+		dispatch,
+	);
+	useUndoCheck(
+		services,
+		stage.kind === "undo" ? stage.check : undefined,
+		summary?.checkpointPath ?? checkpointPath,
+		dispatch,
+	);
 
 	// The folder: its CSV files, and any checkpoint of an unfinished import.
 	useEffect(() => {
 		let isCancelled = false;
 		if (prefill?.isFixed && prefill.customers) {
 			const { customers, contacts, onboardings } = prefill;
-			setFiles({ customers, ...(contacts ? { contacts } : {}), ...(onboardings ? { onboardings } : {}) });
-			setIsFresh(prefill.fresh ?? false);
 			// The plan step says so when an earlier run of these files will be resumed.
-			const checkpointPath = prefill.checkpointPath ?? `${customers}.checkpoint.json`;
 			services
-				.readCheckpoint(checkpointPath)
+				.readCheckpoint(prefill.checkpointPath ?? `${customers}.checkpoint.json`)
 				.catch(() => undefined)
 				.then((found) => {
-					if (!isCancelled && found && !prefill.fresh) setResumeFrom(found);
-					// A map given on the command line is used as it is; otherwise headers not ours are mapped here.
-					if (!isCancelled) setStage({ kind: prefill.source?.map ? "key" : "mapping" });
+					if (isCancelled) return;
+					dispatch({
+						type: "files-fixed",
+						files: { customers, ...(contacts ? { contacts } : {}), ...(onboardings ? { onboardings } : {}) },
+						isFresh: prefill.fresh ?? false,
+						resumeFrom: found && !prefill.fresh ? found : undefined,
+						// A map given on the command line is used as it is; otherwise headers not ours are mapped here.
+						isMapped: prefill.source?.map !== undefined,
+					});
 				});
 			return () => {
 				isCancelled = true;
@@ -117,151 +121,63 @@ export function App({ services, prefill, onResult }: AppProps) {
 		}
 		(async () => {
 			settings.setLastFolder(folder);
-			const [csv, checkpointNames] = await Promise.all([listCsvFiles(folder), listCheckpoints(folder)]);
+			const [names, checkpointNames] = await Promise.all([listCsvFiles(folder), listCheckpoints(folder)]);
 			const found = await Promise.all(
 				checkpointNames.map((name) => services.readCheckpoint(join(folder, name)).catch(() => undefined)),
 			);
 			if (isCancelled) return;
-			setNames(csv);
 			const checkpoints = found.filter((c): c is CheckpointInfo => c !== undefined);
-			setStage(
-				checkpoints.length > 0 ? { kind: "resume", checkpoints } : { kind: "file", pass: "customers" },
-			);
+			dispatch({ type: "folder-read", names, checkpoints });
 		})();
 		return () => {
 			isCancelled = true;
 		};
-	}, [folder, services, settings, prefill]);
+	}, [folder, services, settings, prefill, dispatch]);
 
-	const sourceFiles = (): SourceFiles => ({
-		customers: files.customers ?? "",
-		contacts: files.contacts,
-		onboardings: files.onboardings,
-	});
-
-	// The plan step: validate the files once the key is known.
-	// biome-ignore lint/correctness/useExhaustiveDependencies: the files are fixed by the time the plan step shows
-	useEffect(() => {
-		if (stage.kind !== "plan" || stage.check.kind !== "checking") return;
-		let isCancelled = false;
-		services.checkSources(sourceFiles(), source).then(
-			(check) => !isCancelled && setStage({ kind: "plan", check: { kind: "checked", check } }),
-			(error: unknown) =>
-				!isCancelled &&
-				setStage({
-					kind: "plan",
-					check: { kind: "error", message: error instanceof Error ? error.message : String(error) },
-				}),
+	// Quitting a finished run: its state is closed first, so the lock is gone when the process is.
+	const quitFinished = () => {
+		if (!live) return;
+		void live.run.close().catch(() => undefined);
+		finish(
+			summary
+				? { code: exitCodeFor(summary) }
+				: interruptedResult({
+						kind: live.kind,
+						checkpointPath: live.store.getSnapshot().checkpointPath,
+						customersFile: files.customers ?? "",
+						isFixed,
+					}),
 		);
-		return () => {
-			isCancelled = true;
-		};
-	}, [stage, services]);
-
-	const stopRun = useCallback(() => live?.controller.abort(), [live]);
+	};
 
 	useInput(
 		(input, k) => {
 			if (!(k.ctrl && input === "c")) return;
 			if (!live) return finish({ code: 2, message: "Cancelled; nothing was sent." });
+			// Over already (the summary, or the undo step before anything of the undo was sent): leave as q does.
+			if (summary) return quitFinished();
 			// A second Ctrl+C while stopping leaves at once: the checkpoint is consistent at any instant.
 			if (live.controller.signal.aborted)
-				return finish(interruptedResult(live.store.getSnapshot().checkpointPath, prefill?.isFixed ?? false));
-			stopRun();
+				return finish(
+					interruptedResult({
+						kind: live.kind,
+						checkpointPath: live.store.getSnapshot().checkpointPath,
+						customersFile: files.customers ?? "",
+						isFixed,
+					}),
+				);
+			session.stop();
 		},
 		{ isActive },
 	);
 
-	const chooseResume = (choice: ResumeChoice) => {
-		if (choice.kind === "new") return setStage({ kind: "file", pass: "customers" });
-		const { sources } = choice.checkpoint;
-		setFiles({
-			...(sources.customers ? { customers: sources.customers } : {}),
-			...(sources.contacts ? { contacts: sources.contacts } : {}),
-			...(sources.onboardings ? { onboardings: sources.onboardings } : {}),
-		});
-		setResumeFrom(choice.checkpoint);
-		setIsFresh(choice.kind === "fresh");
-		setStage({ kind: "mapping" });
-	};
-
 	const chooseFile = async (pass: PassName, nameOrPath: string | undefined) => {
-		if (nameOrPath === undefined) {
-			const { [pass]: _dropped, ...rest } = files;
-			setFiles(rest);
-		} else {
-			const path = names.includes(nameOrPath)
-				? joinFolder(folder, nameOrPath)
-				: resolveTyped(folder, nameOrPath);
-			if (!(await isFile(path))) return setStage({ kind: "file", pass, error: `No such file: ${path}` });
-			setFiles((f) => ({ ...f, [pass]: path }));
-		}
-		const next = NEXT_FILE[pass];
-		setStage(next ? { kind: "file", pass: next } : { kind: "mapping" });
-	};
-
-	const startRun = (concurrency: number, check: Extract<PlanCheck, { kind: "checked" }>["check"]) => {
-		if (!key || !files.customers) return;
-		const fingerprint = key.key.fingerprint;
-		settings.setConcurrency(fingerprint, concurrency);
-		const plan: ImportPlan = {
-			files: sourceFiles(),
-			keyFingerprint: fingerprint,
-			keyFingerprints: key.keys.map((k) => k.key.fingerprint),
-			baseUrl: services.baseUrl,
-			concurrency,
-			fresh: isFresh,
-			check: {
-				counts: check.counts,
-				fingerprints: check.fingerprints,
-				...(check.mapFingerprints ? { mapFingerprints: check.mapFingerprints } : {}),
-			},
-			...(source ? { source } : {}),
-			...(resumeFrom
-				? { checkpointPath: resumeFrom.path }
-				: prefill?.checkpointPath
-					? { checkpointPath: prefill.checkpointPath }
-					: {}),
-			...(services.windowMs === undefined ? {} : { windowMs: services.windowMs }),
-		};
-		const controller = new AbortController();
-		const store = new ProgressStore({ now: services.now });
-		const run = services.startImport(
-			plan,
-			{ client: key.client, keys: key.keys.map((k) => toKeyLane(k.key, k.client)), now: services.now },
-			{ signal: controller.signal },
-		);
-		run.subscribe((event) => {
-			store.dispatch(event);
-			if (event.type === "run-started") settings.recordRun(fingerprint, event.runId);
-		});
-		setLive({ run, store, controller });
-		setStage({ kind: "run" });
-		watch(run, run.done, store);
-	};
-
-	const watch = (run: ImportRun, done: Promise<ImportSummary>, store: ProgressStore) => {
-		done.then(
-			async (result) => {
-				if (result.outcome === "interrupted") {
-					await run.close().catch(() => undefined);
-					return finish(interruptedResult(result.checkpointPath, prefill?.isFixed ?? false));
-				}
-				const hasFailures = Object.values(result.passes).some((p) => p.failed + p.blocked > 0);
-				if (hasFailures && files.customers) {
-					const path = failuresPathFor(files.customers);
-					await writeFailuresCsv(path, sourceFiles(), (pass, k) => run.state(pass, k), source).then(
-						() => setFailuresCsvPath(path),
-						() => setFailuresCsvPath(undefined),
-					);
-				}
-				setSummary(result);
-			},
-			(error: unknown) => {
-				store.close();
-				setStage({ kind: "failed", message: error instanceof Error ? error.message : String(error) });
-			},
-		);
+		if (nameOrPath === undefined) return dispatch({ type: "file-chosen", pass, path: undefined });
+		const path = wizard.names.includes(nameOrPath)
+			? joinFolder(folder, nameOrPath)
+			: resolveTyped(folder, nameOrPath);
+		if (!(await isFile(path))) return dispatch({ type: "file-missing", pass, path });
+		dispatch({ type: "file-chosen", pass, path });
 	};
 
 	useInput(
@@ -271,12 +187,24 @@ export function App({ services, prefill, onResult }: AppProps) {
 		{ isActive: isActive && stage.kind === "failed" },
 	);
 
+	const context = { baseUrl: services.baseUrl, windowMs: services.windowMs, checkpointPath };
+	const concurrencyFor = (fingerprint: string, limit: number | undefined) =>
+		clampConcurrency(
+			prefill?.concurrency ?? settings.concurrencyFor(fingerprint) ?? defaultConcurrency(limit),
+		);
+
 	switch (stage.kind) {
 		case "loading":
 			return <Text dimColor>Looking in {folder}…</Text>;
 		case "resume":
-			return <ResumeStep checkpoints={stage.checkpoints} onChoose={chooseResume} />;
+			return (
+				<ResumeStep
+					checkpoints={stage.checkpoints}
+					onChoose={(choice) => dispatch({ type: "resume-chosen", choice })}
+				/>
+			);
 		case "file": {
+			const { names } = wizard;
 			const ordered =
 				stage.pass === "customers"
 					? names
@@ -308,10 +236,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 					error={stage.error}
 					onChoose={(name) => void chooseFile(stage.pass, name)}
 					onBack={
-						stage.pass === "customers"
-							? undefined
-							: () =>
-									setStage({ kind: "file", pass: stage.pass === "onboardings" ? "contacts" : "customers" })
+						stage.pass === "customers" ? undefined : () => dispatch({ type: "file-back", pass: stage.pass })
 					}
 				/>
 			);
@@ -322,11 +247,8 @@ export function App({ services, prefill, onResult }: AppProps) {
 					files={files}
 					services={services}
 					source={source}
-					onDone={(map) => {
-						setSource((s) => ({ ...s, map }));
-						setStage({ kind: "key" });
-					}}
-					onBack={() => setStage({ kind: "file", pass: "customers" })}
+					onDone={(map) => dispatch({ type: "mapped", map })}
+					onBack={() => dispatch({ type: "to-files" })}
 				/>
 			);
 		case "key":
@@ -335,77 +257,87 @@ export function App({ services, prefill, onResult }: AppProps) {
 					envKeys={services.envKeys ?? envKeysFrom(services.env)}
 					settings={settings}
 					createClient={services.createClient}
-					runId={resumeFrom?.runId}
+					runId={wizard.resumeFrom?.runId}
 					windowMs={services.windowMs}
-					onReady={(ready) => {
-						setKey(ready);
-						setStage({ kind: "plan", check: { kind: "checking" } });
-					}}
-					onBack={() => setStage({ kind: "file", pass: "customers" })}
+					onReady={(ready) => dispatch({ type: "key-ready", key: ready })}
+					onBack={() => dispatch({ type: "to-files" })}
 					onRefused={() => finish({ code: 4, message: "The API key was refused; nothing was sent." })}
 				/>
 			);
-		case "plan":
+		case "plan": {
 			if (!key) return null;
+			const { check } = stage;
 			return (
 				<PlanStep
-					files={sourceFiles()}
-					check={stage.check}
+					files={sourceFiles}
+					check={check}
 					keyInfo={key.key}
 					windowMs={services.windowMs}
-					concurrency={clampConcurrency(
-						prefill?.concurrency ??
-							settings.concurrencyFor(key.key.fingerprint) ??
-							defaultConcurrency(key.key.limit),
-					)}
-					isResume={resumeFrom !== undefined && !isFresh}
-					isFresh={isFresh}
-					onConfirm={(c) => stage.check.kind === "checked" && startRun(c, stage.check.check)}
-					onBack={() => setStage({ kind: "key" })}
+					concurrency={concurrencyFor(key.key.fingerprint, key.key.limit)}
+					isResume={wizard.resumeFrom !== undefined && !wizard.isFresh}
+					isFresh={wizard.isFresh}
+					onConfirm={(concurrency) => {
+						if (check.kind !== "checked" || !files.customers) return;
+						session.start(importPlanFor(wizard, key, check.check, source, concurrency, context), key);
+						dispatch({ type: "run-started" });
+					}}
+					onBack={() => dispatch({ type: "plan-back" })}
 					onQuit={() =>
 						finish({
 							code: 2,
 							message:
-								stage.check.kind === "checked" && stage.check.check.problemCount > 0
-									? `${stage.check.check.problemCount} invalid rows; nothing was sent. Fix them and run again.`
+								check.kind === "checked" && check.check.problemCount > 0
+									? `${check.check.problemCount} invalid rows; nothing was sent. Fix them and run again.`
 									: "Cancelled; nothing was sent.",
 						})
 					}
 				/>
 			);
+		}
 		case "run":
 			if (!live) return null;
 			return (
 				<LiveRun
+					key={live.kind}
 					run={live.run}
 					store={live.store}
-					stop={stopRun}
+					kind={live.kind}
+					inherited={live.inherited}
+					stop={session.stop}
 					summary={summary}
 					customersFile={files.customers ?? ""}
-					failuresCsvPath={failuresCsvPath}
+					failuresCsvPath={session.failuresCsvPath}
+					resultsCsvPath={session.resultsCsvPath}
+					testWorkspace={key?.key.isTest ? key.key.workspace : undefined}
 					now={services.now}
 					onConcurrency={(c) => key && settings.setConcurrency(key.key.fingerprint, c)}
-					onRetry={(which) => {
-						setSummary(undefined);
-						watch(live.run, live.run.retryFailed(which), live.store);
-					}}
-					onExport={async () => {
-						const path = failuresPathFor(files.customers ?? join(folder, "import"));
-						await writeFailuresCsv(path, sourceFiles(), (pass, k) => live.run.state(pass, k), source);
-						setFailuresCsvPath(path);
-						return path;
-					}}
-					onQuit={() => {
-						const result = summary;
-						void live.run.close().catch(() => undefined);
-						finish(
-							result
-								? { code: exitCodeFor(result) }
-								: interruptedResult(live.store.getSnapshot().checkpointPath, prefill?.isFixed ?? false),
-						);
+					onRetry={session.retry}
+					onExport={session.exportFailures}
+					onResults={session.writeResults}
+					onUndo={live.kind === "import" && key ? () => dispatch({ type: "undo-asked" }) : undefined}
+					onQuit={quitFinished}
+				/>
+			);
+		case "undo": {
+			if (!key) return null;
+			const concurrency = concurrencyFor(key.key.fingerprint, key.key.limit);
+			return (
+				<UndoStep
+					check={stage.check}
+					keyInfo={key.key}
+					windowMs={services.windowMs}
+					concurrency={concurrency}
+					onBack={() => dispatch({ type: "to-run" })}
+					onConfirm={() => {
+						const request = undoRequestFor(key, concurrency, {
+							...context,
+							checkpointPath: summary?.checkpointPath ?? checkpointPath,
+						});
+						void session.startUndo(request, key).then(() => dispatch({ type: "to-run" }));
 					}}
 				/>
 			);
+		}
 		case "failed":
 			return (
 				<Box flexDirection="column">
@@ -414,20 +346,4 @@ export function App({ services, prefill, onResult }: AppProps) {
 				</Box>
 			);
 	}
-}
-
-function failuresPathFor(customersFile: string): string {
-	return join(dirname(customersFile), `${basename(customersFile, ".csv")}.failures.csv`);
-}
-
-function interruptedResult(checkpointPath: string, isFixed: boolean): AppResult {
-	// The wizard finds checkpoints by their default name in the folder; a command line named its own.
-	const again =
-		isFixed || !checkpointPath.endsWith(".checkpoint.json")
-			? "Run the same command again"
-			: `Run pivotal-tui in ${dirname(checkpointPath)} again`;
-	return {
-		code: 3,
-		message: `Stopped. Progress is saved in ${checkpointPath || "the checkpoint"}.\n${again} to resume where it left off.`,
-	};
 }

@@ -3,6 +3,8 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ProgressStore } from "../core/progress-store.js";
 import type { ImportRun, ImportSummary } from "../core/run-types.js";
 import { useProgress } from "./hooks/use-progress.js";
+import type { SessionKind } from "./model/app-result.js";
+import { countByCode, ownFailures } from "./model/failures.js";
 import { clampConcurrency } from "./model/plan.js";
 import type { RunAction } from "./model/run-keys.js";
 import { FailuresScreen, type RecordRef } from "./screens/FailuresScreen.js";
@@ -23,7 +25,20 @@ export interface LiveRunProps {
 	readonly onRetry: (which: readonly RecordRef[] | undefined) => void;
 	readonly onExport: () => Promise<string>;
 	readonly onQuit: () => void;
+	/** An import (or sync), or the undo of one. @default "import" */
+	readonly kind?: SessionKind | undefined;
+	/** Failures the import left that an undo's state carries along (`failureId`): not shown as the undo's. */
+	readonly inherited?: ReadonlySet<string> | undefined;
+	readonly resultsCsvPath?: string | undefined;
+	/** The workspace a test key wrote to (the summary offers undo first); undefined for a live key. */
+	readonly testWorkspace?: string | undefined;
+	/** The summary's `r`: write the results CSV; resolves with its path. */
+	readonly onResults?: (() => Promise<string>) | undefined;
+	/** The summary's `u`: take the run back. */
+	readonly onUndo?: (() => void) | undefined;
 }
+
+const NOTHING_INHERITED: ReadonlySet<string> = new Set();
 
 type View = "dashboard" | "failures";
 
@@ -40,6 +55,12 @@ export function LiveRun({
 	onRetry,
 	onExport,
 	onQuit,
+	kind = "import",
+	inherited = NOTHING_INHERITED,
+	resultsCsvPath,
+	testWorkspace,
+	onResults,
+	onUndo,
 }: LiveRunProps) {
 	const snapshot = useProgress(store);
 	const [view, setView] = useState<View>("dashboard");
@@ -48,8 +69,8 @@ export function LiveRun({
 	// failures() is a fresh array each call: take it again only when the counts move.
 	// biome-ignore lint/correctness/useExhaustiveDependencies: the snapshot's counts are the change signal
 	const failures = useMemo(
-		() => run.failures(),
-		[run, snapshot.passes, snapshot.failuresByCode, snapshot.status],
+		() => ownFailures(run.failures(), inherited),
+		[run, inherited, snapshot.passes, snapshot.failuresByCode, snapshot.status],
 	);
 
 	useEffect(() => {
@@ -107,8 +128,24 @@ export function LiveRun({
 			<SummaryScreen
 				summary={summary}
 				snapshot={snapshot}
+				kind={kind}
 				failuresCsvPath={failuresCsvPath}
+				resultsCsvPath={resultsCsvPath}
+				failuresByCode={inherited.size > 0 ? countByCode(failures) : undefined}
+				testWorkspace={testWorkspace}
+				notice={notice}
 				onFailures={() => setView("failures")}
+				onResults={
+					onResults
+						? () => {
+								setNotice(undefined);
+								onResults().catch((error: unknown) =>
+									setNotice(`The results CSV could not be written: ${String(error)}`),
+								);
+							}
+						: undefined
+				}
+				onUndo={onUndo}
 				onQuit={onQuit}
 			/>
 		);
@@ -118,6 +155,7 @@ export function LiveRun({
 			snapshot={snapshot}
 			now={now}
 			title={basename(customersFile)}
+			verb={kind === "undo" ? "undoing" : "importing"}
 			failureCount={failures.length}
 			onAction={act}
 		/>

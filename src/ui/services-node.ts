@@ -4,6 +4,9 @@ import { createClient } from "../api/client.js";
 import type { Settings } from "../config/settings.js";
 import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
 import { startImport } from "../core/engine.js";
+import { makePlan } from "../core/plan/make-plan.js";
+import { planUndo } from "../core/undo/undo-plan.js";
+import { startUndo } from "../core/undo/undo-run.js";
 import { PASSES, type PassName } from "../model/records.js";
 import {
 	describeFormat,
@@ -61,6 +64,21 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 				formats,
 			};
 		},
+		async planSync(files, source, checkpointPath, fresh) {
+			const state = fresh ? undefined : await readCheckpoint(checkpointPath);
+			return makePlan({ files, source, state, retryFailed: false, recreate: false });
+		},
+		async planUndo(checkpointPath, scope = { kind: "last" }) {
+			const state = await readCheckpoint(checkpointPath);
+			if (!state)
+				throw new Error(`There is no import state at ${checkpointPath}, so there is nothing to undo.`);
+			const { records } = state;
+			return {
+				plan: planUndo((pass) => records[pass].entries(), scope),
+				workspace: state.header.workspace?.name,
+			};
+		},
+		startUndo: (request, deps, startOptions) => startUndo(request, deps, startOptions),
 		async sampleSource(file, source) {
 			const sample = await sampleFile(file, source);
 			const formatLine =

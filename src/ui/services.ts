@@ -1,6 +1,9 @@
 import type { PivotalClient } from "../api/types.js";
 import type { Settings } from "../config/settings.js";
+import type { SyncPlan } from "../core/plan/make-plan.js";
 import type { ImportDeps, ImportPlan, ImportRun, SourceFiles } from "../core/run-types.js";
+import type { UndoPlan, UndoScope } from "../core/undo/undo-plan.js";
+import type { UndoRequest } from "../core/undo/undo-run.js";
 import type { PassName } from "../model/records.js";
 import type { DistinctValues, FileSample, MapLoad, SourceOptions } from "../source/index.js";
 import type { EnvKey } from "./model/key-choices.js";
@@ -24,6 +27,13 @@ export interface SourceCheck {
 export interface SourceSample extends FileSample {
 	/** How it was read, e.g. `";"-delimited, UTF-8`. */
 	readonly formatLine: string;
+}
+
+/** What the undo step shows before asking: the plan, and the workspace the state was written in. */
+export interface UndoPreview {
+	readonly plan: UndoPlan;
+	/** The state header's `workspace.name`; absent in states written before it was kept. */
+	readonly workspace?: string | undefined;
 }
 
 /** What the resume step shows about a checkpoint found in the folder. */
@@ -58,6 +68,19 @@ export interface UiServices {
 	createClient(apiKey: string): PivotalClient;
 	startImport(plan: ImportPlan, deps: ImportDeps, options?: { signal?: AbortSignal }): ImportRun;
 	checkSources(files: SourceFiles, source?: SourceOptions): Promise<SourceCheck>;
+	/**
+	 * The sync plan of valid files against the state at `checkpointPath` (none when `fresh`):
+	 * per pass what is created, updated, left alone, blocked; read only, nothing is sent.
+	 */
+	planSync(
+		files: SourceFiles,
+		source: SourceOptions | undefined,
+		checkpointPath: string,
+		fresh: boolean,
+	): Promise<SyncPlan>;
+	/** What undoing the most recent run (or every run) of the state at `checkpointPath` would do. */
+	planUndo(checkpointPath: string, scope?: UndoScope): Promise<UndoPreview>;
+	startUndo(request: UndoRequest, deps: ImportDeps, options?: { signal?: AbortSignal }): ImportRun;
 	/** The header and first rows of a file, for the mapping step. */
 	sampleSource(file: string, source?: SourceOptions): Promise<SourceSample>;
 	/** Distinct values (with counts) of source columns, for the mapping step's values. */

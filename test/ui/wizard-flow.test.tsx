@@ -89,7 +89,9 @@ describe("the wizard against the simulator, with the real engine", () => {
 		await expectThenType(app, "PIVOTAL_API_KEY pivotal_…e5f6", "\r");
 		await expectThenType(app, "workspace Simulator Workspace", "\r");
 		await waitFor(() => expect(app.lastFrame()).toContain("✓ every row is valid"), 15_000);
-		expect(app.lastFrame()).toMatch(/customers\s+12\s+customers\.csv/);
+		// rows, create (looked up first: a first sync), update, unchanged, blocked, failed, gone, not in files
+		expect(app.lastFrame()).toMatch(/customers\s+12\s+12(\s+0){6}/);
+		expect(app.lastFrame()).toContain("files       customers.csv · contacts.csv · onboardings.csv");
 		expect(app.lastFrame()).toContain("requests ≈ 36");
 		await settle();
 		app.stdin.write("\r");

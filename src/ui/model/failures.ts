@@ -39,3 +39,23 @@ export function flattenGroups(groups: readonly FailureGroup[]): readonly Failure
 		...group.items.map((failure) => ({ kind: "item", failure }) as const),
 	]);
 }
+
+/** A failure as one string: the record and why, so the same failure met again is recognised. */
+export function failureId(failure: Pick<FailureDetail, "pass" | "key" | "code">): string {
+	return `${failure.pass}:${failure.key}:${failure.code}`;
+}
+
+/** The failures that are not in `inherited` (the import's, carried along by the undo's state). */
+export function ownFailures(
+	failures: readonly FailureDetail[],
+	inherited: ReadonlySet<string>,
+): readonly FailureDetail[] {
+	return inherited.size === 0 ? failures : failures.filter((f) => !inherited.has(failureId(f)));
+}
+
+/** Failures per code, as the summary lists them. */
+export function countByCode(failures: readonly FailureDetail[]): Readonly<Record<string, number>> {
+	const codes: Record<string, number> = {};
+	for (const f of failures) codes[f.code] = (codes[f.code] ?? 0) + 1;
+	return codes;
+}

@@ -8,14 +8,17 @@ export interface PlanEstimate {
 	readonly estimatedMs: number;
 }
 
-/** Requests ≈ one POST per row; the time as the engine's pacing spends the windows. */
+/**
+ * The time as the engine's pacing spends the windows. Requests: the sync plan's count when
+ * there is one (unchanged records cost nothing), else one POST per row.
+ */
 export function estimatePlan(
-	counts: Readonly<Record<PassName, number>>,
+	counts: Readonly<Record<PassName, number>> | number,
 	limit: number,
 	windowMs = 60_000,
 	concurrency = 4,
 ): PlanEstimate {
-	const requests = PASSES.reduce((sum, pass) => sum + counts[pass], 0);
+	const requests = typeof counts === "number" ? counts : PASSES.reduce((sum, pass) => sum + counts[pass], 0);
 	const windows = limit > 0 ? Math.ceil(requests / limit) : 0;
 	return { requests, windows, estimatedMs: estimateDurationMs({ requests, limit, windowMs, concurrency }) };
 }

@@ -2,20 +2,21 @@ import { basename } from "node:path";
 import { Spinner } from "@inkjs/ui";
 import { Box, Text, useInput } from "ink";
 import { useState } from "react";
+import type { SyncPlan } from "../../core/plan/make-plan.js";
 import type { SourceFiles } from "../../core/run-types.js";
 import { PASSES } from "../../model/records.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
+import { useTerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { cell, formatCount, formatDuration, rcell, windowLabel } from "../model/format.js";
 import { clampConcurrency, estimatePlan } from "../model/plan.js";
 import type { VerifiedKey } from "../model/verify-key.js";
+import type { PlanCheck } from "../model/wizard-state.js";
 import type { SourceCheck } from "../services.js";
+import { SyncPlanView } from "./SyncPlanView.js";
 
-export type PlanCheck =
-	| { readonly kind: "checking" }
-	| { readonly kind: "checked"; readonly check: SourceCheck }
-	| { readonly kind: "error"; readonly message: string };
+export type { PlanCheck };
 
 export interface PlanStepProps {
 	readonly files: SourceFiles;
@@ -34,7 +35,10 @@ export interface PlanStepProps {
 	readonly onQuit: () => void;
 }
 
-/** Rows per pass, invalid rows (file:line), requests, estimated time at the key's limit, concurrency. */
+/**
+ * Invalid rows (file:line), or the sync plan per pass with its field changes and automation
+ * warning; requests, estimated time at the key's limit, concurrency.
+ */
 export function PlanStep({
 	files,
 	check,
@@ -79,6 +83,7 @@ export function PlanStep({
 				<PlanBody
 					files={files}
 					check={check.check}
+					plan={check.plan}
 					keyInfo={keyInfo}
 					windowMs={windowMs}
 					window={window}
@@ -97,6 +102,7 @@ export function PlanStep({
 function PlanBody({
 	files,
 	check,
+	plan,
 	keyInfo,
 	windowMs,
 	window,
@@ -106,6 +112,7 @@ function PlanBody({
 }: {
 	readonly files: SourceFiles;
 	readonly check: SourceCheck;
+	readonly plan: SyncPlan | undefined;
 	readonly keyInfo: VerifiedKey;
 	readonly windowMs: number;
 	readonly window: string;
@@ -114,7 +121,45 @@ function PlanBody({
 	readonly isFresh: boolean;
 }) {
 	const theme = useTheme();
-	const estimate = estimatePlan(check.counts, keyInfo.limit, windowMs, concurrency);
+	const { rows } = useTerminalSize();
+	const estimate = estimatePlan(plan ? plan.requests : check.counts, keyInfo.limit, windowMs, concurrency);
+	// Under Ink's full-screen height: the header, table, file lines and footer take the rest.
+	const passLines = plan
+		? PASSES.filter((pass) => plan.passes[pass].rows + plan.passes[pass].notInFiles > 0).length
+		: 0;
+	const formatLines = PASSES.filter((pass) => check.formats?.[pass]).length;
+	const fixed = 3 + 1 + passLines + 1 + formatLines + 2 + 3 + (isFresh ? 1 : 0) + 2;
+	const summary = (
+		<>
+			<Text>
+				requests ≈ {formatCount(estimate.requests)}
+				{isResume && !plan ? " (at most: records already done are skipped)" : ""} · at{" "}
+				{formatCount(keyInfo.limit)}/{window} ≈ <Text bold>{formatDuration(estimate.estimatedMs)}</Text>
+				{plan && plan.requests === 0 ? <Text dimColor> · every record is as the files have it</Text> : null}
+			</Text>
+			<Text>
+				concurrency <Text bold>{concurrency}</Text> <Text dimColor>(+/- to change; kept for this key)</Text>
+			</Text>
+			{isFresh ? (
+				<Text {...theme.tint("warn")}>Starting over: the existing checkpoint is set aside.</Text>
+			) : null}
+		</>
+	);
+	if (plan && check.problemCount === 0) {
+		return (
+			<Box flexDirection="column">
+				<SyncPlanView
+					files={files}
+					plan={plan}
+					formats={check.formats}
+					noteBudget={Math.max(1, rows - 1 - fixed)}
+				/>
+				<Box marginTop={1} flexDirection="column">
+					{summary}
+				</Box>
+			</Box>
+		);
+	}
 	return (
 		<Box flexDirection="column">
 			<Text dimColor>
@@ -157,17 +202,7 @@ function PlanBody({
 				)}
 			</Box>
 			<Box marginTop={1} flexDirection="column">
-				<Text>
-					requests ≈ {formatCount(estimate.requests)}
-					{isResume ? " (at most: records already done are skipped)" : ""} · at {formatCount(keyInfo.limit)}/
-					{window} ≈ <Text bold>{formatDuration(estimate.estimatedMs)}</Text>
-				</Text>
-				<Text>
-					concurrency <Text bold>{concurrency}</Text> <Text dimColor>(+/- to change; kept for this key)</Text>
-				</Text>
-				{isFresh ? (
-					<Text {...theme.tint("warn")}>Starting over: the existing checkpoint is set aside.</Text>
-				) : null}
+				{summary}
 			</Box>
 		</Box>
 	);

@@ -23,6 +23,8 @@ export interface RunScreenProps {
 	readonly now?: () => number;
 	/** e.g. the customers file name. */
 	readonly title?: string;
+	/** What the run does, beside the name. @default "importing" */
+	readonly verb?: string;
 	/** Failed records so far (the failures screen's count). */
 	readonly failureCount: number;
 }
@@ -33,6 +35,7 @@ export function RunScreen({
 	onAction,
 	now: clock = Date.now,
 	title,
+	verb = "importing",
 	failureCount,
 }: RunScreenProps) {
 	const theme = useTheme();
@@ -67,7 +70,7 @@ export function RunScreen({
 					<Text bold {...theme.tint("accent")}>
 						pivotal-tui
 					</Text>
-					<Text bold> · importing</Text>
+					<Text bold> · {verb}</Text>
 					{title ? <Text dimColor> · {title}</Text> : null}
 					{snapshot.resumed ? <Text dimColor> · resumed</Text> : null}
 				</Text>

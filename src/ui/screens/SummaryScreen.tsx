@@ -9,35 +9,54 @@ import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
 import { useTerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../hooks/use-theme.js";
+import type { SessionKind } from "../model/app-result.js";
 import { cell, formatCount, formatDuration, rcell } from "../model/format.js";
 import { peakPerSecond, perSecondText } from "../model/sparkline.js";
+import {
+	codeLines,
+	PASS_WIDTH,
+	summaryColumns,
+	summaryHeadline,
+	testKeyNotice,
+} from "../model/summary-view.js";
 
 export interface SummaryScreenProps {
 	readonly summary: ImportSummary;
 	readonly snapshot: ProgressSnapshot;
+	/** An import's (or sync's) summary, or an undo's. @default "import" */
+	readonly kind?: SessionKind | undefined;
 	/** Where the failures CSV was written, when there were failures. */
 	readonly failuresCsvPath?: string | undefined;
+	/** Where `r` wrote the results CSV. */
+	readonly resultsCsvPath?: string | undefined;
+	/** Failures per code when they differ from the summary's (an undo leaves out the import's). */
+	readonly failuresByCode?: Readonly<Record<string, number>> | undefined;
+	/**
+	 * The workspace a test key wrote to: the summary says its records are live there and offers
+	 * undo first. Undefined for a live key.
+	 */
+	readonly testWorkspace?: string | undefined;
 	readonly onFailures: () => void;
+	/** `r`: write every row's outcome, id and display_id. Not offered without it. */
+	readonly onResults?: (() => void) | undefined;
+	/** `u`: take the run back. Not offered without it. */
+	readonly onUndo?: (() => void) | undefined;
 	readonly onQuit: () => void;
 	readonly notice?: string | undefined;
 }
-
-const COLUMNS = [
-	["total", 8],
-	["created", 9],
-	["existed", 9],
-	["failed", 8],
-	["blocked", 9],
-	["pending", 9],
-	["in ckpt", 9],
-] as const;
 
 /** Per-pass totals, checkpoint vs source counts, requests, time, failures by code, file paths. */
 export function SummaryScreen({
 	summary,
 	snapshot,
+	kind = "import",
 	failuresCsvPath,
+	resultsCsvPath,
+	failuresByCode = summary.failuresByCode,
+	testWorkspace,
 	onFailures,
+	onResults,
+	onUndo,
 	onQuit,
 	notice,
 }: SummaryScreenProps) {
@@ -50,53 +69,56 @@ export function SummaryScreen({
 		snapshot.finishedAt ?? snapshot.lastEventAt,
 		Math.min(columns, 120) - "run pace ".length - peakLabel.length - 2,
 	);
+	// An undo is not undone: the last run would then be the import before it.
+	const canUndo = onUndo !== undefined && kind === "import" && summary.outcome === "completed";
 	useInput(
 		(input, key) => {
 			if (input === "f") onFailures();
+			else if (input === "r" && onResults) onResults();
+			else if (input === "u" && canUndo) onUndo?.();
 			else if (input === "q" || key.return || key.escape) onQuit();
 		},
 		{ isActive },
 	);
-	const codes = Object.entries(summary.failuresByCode).sort((a, b) => b[1] - a[1]);
-	const failed = PASSES.reduce((n, pass) => n + summary.passes[pass].failed, 0);
-	const blocked = PASSES.reduce((n, pass) => n + summary.passes[pass].blocked, 0);
-	const isClean = summary.outcome === "completed" && failed + blocked === 0;
-	const headline = isClean
-		? "✓ Every record is in Pivotal."
-		: summary.outcome === "completed"
-			? `Finished: ${failed} failed, ${blocked} blocked by a failed parent. Review them with f.`
-			: `Stopped early: ${summary.outcome}`;
+	const { failures: codes, kept } = codeLines(failuresByCode);
+	const headline = summaryHeadline(kind, summary);
+	const testNotice =
+		testWorkspace && kind === "import" && canUndo ? testKeyNotice(summary, testWorkspace) : undefined;
+	const tableColumns = summaryColumns(kind, summary);
+	const undoHint = [["u", "undo"]] as const;
+	const hints: (readonly [string, string])[] = [
+		...(testNotice ? undoHint : []),
+		...(codes.length + kept > 0 ? ([["f", "failures"]] as const) : []),
+		...(onResults ? ([["r", "results CSV"]] as const) : []),
+		...(canUndo && !testNotice ? undoHint : []),
+		["q", "quit"],
+	];
 	return (
 		<Box flexDirection="column">
-			<StepHeader title="Summary" step="4/4" />
-			<Text bold {...theme.tint(isClean ? "ok" : "warn")}>
-				{headline}
+			<StepHeader
+				title={kind === "undo" ? "Undo summary" : "Summary"}
+				step={kind === "undo" ? undefined : "4/4"}
+			/>
+			<Text bold {...theme.tint(headline.isClean ? "ok" : "warn")}>
+				{headline.text}
 				{summary.message ? ` — ${summary.message}` : ""}
 			</Text>
+			{testNotice ? <Text {...theme.tint("warn")}>{testNotice}</Text> : null}
 			<Box marginTop={1} flexDirection="column">
 				<Text dimColor>
-					{cell("pass", 12)}
-					{COLUMNS.map(([name, w]) => rcell(name, w)).join("")}
+					{cell("pass", PASS_WIDTH)}
+					{tableColumns.map((c) => rcell(c.name, c.width)).join("")}
 				</Text>
 				{PASSES.map((pass) => {
 					const p = summary.passes[pass];
-					const isShort = p.checkpointDone < p.created + p.existed;
 					return (
 						<Text key={pass}>
-							{cell(pass, 12)}
-							{rcell(formatCount(p.total), 8)}
-							{rcell(formatCount(p.created), 9)}
-							{rcell(formatCount(p.existed), 9)}
-							<Text {...theme.tint(p.failed > 0 ? "error" : undefined)}>
-								{rcell(formatCount(p.failed), 8)}
-							</Text>
-							<Text {...theme.tint(p.blocked > 0 ? "warn" : undefined)}>
-								{rcell(formatCount(p.blocked), 9)}
-							</Text>
-							{rcell(formatCount(p.pending), 9)}
-							<Text {...theme.tint(isShort ? "warn" : undefined)}>
-								{rcell(`${formatCount(p.checkpointDone)}/${formatCount(p.total)}`, 9)}
-							</Text>
+							{cell(pass, PASS_WIDTH)}
+							{tableColumns.map((c) => (
+								<Text key={c.name} {...theme.tint(c.role?.(p))}>
+									{rcell(c.value(p), c.width)}
+								</Text>
+							))}
 						</Text>
 					);
 				})}
@@ -113,15 +135,24 @@ export function SummaryScreen({
 				{codes.length > 0 ? (
 					<Text wrap="truncate-end">
 						failures by code:{" "}
-						<Text {...theme.tint("error")}>{codes.map(([code, n]) => `${code} ${n}`).join(" · ")}</Text>
+						<Text {...theme.tint("error")}>
+							{codes.map(([code, count]) => `${code} ${count}`).join(" · ")}
+						</Text>
+					</Text>
+				) : null}
+				{kept > 0 ? (
+					<Text wrap="truncate-end" {...theme.tint("warn")}>
+						{formatCount(kept)} record{kept === 1 ? "" : "s"} kept fields edited in Pivotal since the import
+						(f lists them)
 					</Text>
 				) : null}
 				<Text wrap="truncate-end">checkpoint {summary.checkpointPath}</Text>
 				{failuresCsvPath ? <Text wrap="truncate-end">failures CSV {failuresCsvPath}</Text> : null}
+				{resultsCsvPath ? <Text wrap="truncate-end">results CSV {resultsCsvPath}</Text> : null}
 			</Box>
 			{notice ? <Text {...theme.tint("accent")}>{notice}</Text> : null}
 			<Box marginTop={1}>
-				<KeyHints hints={[...(codes.length > 0 ? ([["f", "failures"]] as const) : []), ["q", "quit"]]} />
+				<KeyHints hints={hints} />
 			</Box>
 		</Box>
 	);

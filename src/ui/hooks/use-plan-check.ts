@@ -1,0 +1,45 @@
+import { useEffect } from "react";
+import type { SourceFiles } from "../../core/run-types.js";
+import type { SourceOptions } from "../../source/index.js";
+import type { PlanCheck, WizardAction } from "../model/wizard-state.js";
+import type { UiServices } from "../services.js";
+
+export interface PlanCheckInput {
+	/** The plan step's check; the work starts while it is `checking`. */
+	readonly check: PlanCheck | undefined;
+	readonly files: SourceFiles;
+	readonly source: SourceOptions | undefined;
+	readonly checkpointPath: string;
+	readonly isFresh: boolean;
+}
+
+/**
+ * The plan step's reading: validate the files, then, when every row is valid, plan them
+ * against the state (what is created, updated, left alone). Reports through `dispatch`.
+ */
+export function usePlanCheck(
+	services: Pick<UiServices, "checkSources" | "planSync">,
+	input: PlanCheckInput,
+	dispatch: (action: WizardAction) => void,
+): void {
+	const isChecking = input.check?.kind === "checking";
+	// biome-ignore lint/correctness/useExhaustiveDependencies: the files are fixed by the time the plan step shows
+	useEffect(() => {
+		if (!isChecking) return;
+		let isCancelled = false;
+		(async () => {
+			const check = await services.checkSources(input.files, input.source);
+			const plan =
+				check.problemCount === 0
+					? await services.planSync(input.files, input.source, input.checkpointPath, input.isFresh)
+					: undefined;
+			if (!isCancelled) dispatch({ type: "plan-checked", check, plan });
+		})().catch((error: unknown) => {
+			if (!isCancelled)
+				dispatch({ type: "plan-failed", message: error instanceof Error ? error.message : String(error) });
+		});
+		return () => {
+			isCancelled = true;
+		};
+	}, [isChecking, services]);
+}

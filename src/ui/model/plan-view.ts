@@ -1,0 +1,161 @@
+/**
+ * The sync plan as the plan step shows it on a narrow terminal: one row of counts per pass,
+ * the first few field changes with before → after, and the onboardings whose phase makes
+ * Pivotal fire its automations. Plain text, no React.
+ */
+
+import type { SyncPlan } from "../../core/plan/make-plan.js";
+import { PASSES, type PassName } from "../../model/records.js";
+
+export interface PlanRow {
+	readonly pass: PassName;
+	readonly rows: number;
+	/** Created, or looked up first and created when not found. */
+	readonly create: number;
+	readonly update: number;
+	readonly unchanged: number;
+	readonly blocked: number;
+	/** Failed for good earlier with the same request: left as they are. */
+	readonly failed: number;
+	/** Deleted in Pivotal since the last sync: not created again. */
+	readonly gone: number;
+	/** In the state, no longer in the file: reported, never deleted. */
+	readonly notInFiles: number;
+}
+
+/** The plan table's columns: [header, width]; the first is left-aligned. 75 columns in all. */
+export const PLAN_COLUMNS = [
+	["pass", 12],
+	["rows", 6],
+	["create", 7],
+	["update", 7],
+	["unchanged", 10],
+	["blocked", 8],
+	["failed", 7],
+	["gone", 5],
+	["not in files", 13],
+] as const;
+
+/** One row per pass that has rows or records left in the state. */
+export function planRows(plan: SyncPlan): readonly PlanRow[] {
+	return PASSES.filter((pass) => plan.passes[pass].rows > 0 || plan.passes[pass].notInFiles > 0).map(
+		(pass) => {
+			const p = plan.passes[pass];
+			return {
+				pass,
+				rows: p.rows,
+				create: p.ops.create + p.ops.match,
+				update: p.ops.update,
+				unchanged: p.ops.unchanged,
+				blocked: p.ops.blocked,
+				failed: p.ops.kept - p.gone,
+				gone: p.gone,
+				notInFiles: p.notInFiles,
+			};
+		},
+	);
+}
+
+/** A value as the plan shows it: strings quoted, nothing as `(none)`, long ones cut. */
+export function shownValue(value: unknown, max = 24): string {
+	if (value === undefined || value === null) return "(none)";
+	const text = JSON.stringify(value);
+	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export interface ChangeLines {
+	/** `customers crm-1003 · name "Acme" → "Acme Corp"; status "trial" → "active"` */
+	readonly lines: readonly string[];
+	/** Updates planned beyond those shown. */
+	readonly more: number;
+}
+
+/** The first `max` updates across the passes, in pass order, each on one line. */
+export function changeLines(plan: SyncPlan, max: number): ChangeLines {
+	const lines: string[] = [];
+	let total = 0;
+	for (const pass of PASSES) {
+		const p = plan.passes[pass];
+		total += p.ops.update;
+		for (const example of p.examples) {
+			if (lines.length >= max) break;
+			const changes = example.changes
+				.map((c) => `${c.field} ${shownValue(c.before)} → ${shownValue(c.after)}`)
+				.join("; ");
+			lines.push(`${pass} ${example.key} · ${changes}`);
+		}
+	}
+	return { lines, more: Math.max(0, total - lines.length) };
+}
+
+export interface AutomationView {
+	readonly count: number;
+	/** `crm-1005/Go-live → launch`, the first few. */
+	readonly examples: readonly string[];
+}
+
+/** Creates and updates that put onboardings into `launch` or `completed`. */
+export function automationView(plan: SyncPlan): AutomationView {
+	let count = 0;
+	const examples: string[] = [];
+	for (const pass of PASSES) {
+		const p = plan.passes[pass];
+		count += p.automationCount;
+		for (const a of p.automations) examples.push(`${a.key} → ${a.phase}`);
+	}
+	return { count, examples };
+}
+
+/** The warning's sentence: Pivotal fires Slack, calendar and e-mail automations on these phases. */
+export function automationSentence(count: number): string {
+	return `${count} onboarding${count === 1 ? " enters" : "s enter"} launch or completed: Pivotal fires its automations.`;
+}
+
+/** Records without state that are looked up in Pivotal before anything is created (a first sync). */
+export function matchCount(plan: SyncPlan): number {
+	return PASSES.reduce((n, pass) => n + plan.passes[pass].ops.match, 0);
+}
+
+export interface PlanNote {
+	readonly kind: "change" | "more" | "warn" | "warn-detail" | "note";
+	readonly text: string;
+}
+
+/**
+ * What the plan step says under the table, within `budget` lines: the automation warning
+ * first (it is why a person reads the plan), then the first field changes with a line for the
+ * rest, the phases that fire automations, and the look-ups a first sync makes.
+ */
+export function planNotes(plan: SyncPlan, budget: number): readonly PlanNote[] {
+	const auto = automationView(plan);
+	const updates = PASSES.reduce((n, pass) => n + plan.passes[pass].ops.update, 0);
+	const examples = changeLines(plan, Number.POSITIVE_INFINITY).lines;
+	let left = Math.max(0, budget - (auto.count > 0 ? 1 : 0));
+	const notes: PlanNote[] = [];
+	if (updates > 0 && left > 0) {
+		let shown = Math.min(examples.length, left);
+		const needsMore = updates > shown;
+		if (needsMore && shown + 1 > left) shown = left - 1;
+		for (const text of examples.slice(0, shown)) notes.push({ kind: "change", text });
+		if (needsMore)
+			notes.push({
+				kind: "more",
+				text: shown > 0 ? `… and ${updates - shown} more to update` : `${updates} to update`,
+			});
+		left -= shown + (needsMore ? 1 : 0);
+	}
+	if (auto.count > 0) {
+		notes.push({ kind: "warn", text: automationSentence(auto.count) });
+		if (left > 0 && auto.examples.length > 0) {
+			notes.push({ kind: "warn-detail", text: auto.examples.join(" · ") });
+			left -= 1;
+		}
+	}
+	const matches = matchCount(plan);
+	if (matches > 0 && left > 0)
+		notes.push({
+			kind: "note",
+			text: `${matches} without state ${matches === 1 ? "is" : "are"} looked up in Pivotal first (adopted when found).`,
+		});
+	return notes;
+}

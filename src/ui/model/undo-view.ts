@@ -1,0 +1,69 @@
+/**
+ * The undo plan as the undo step shows it, and what the user must type to let it go ahead.
+ * Plain text, no React.
+ */
+
+import { UNDO_ORDER, type UndoPlan } from "../../core/undo/undo-plan.js";
+import type { PassName } from "../../model/records.js";
+
+export interface UndoRow {
+	readonly pass: PassName;
+	readonly delete: number;
+	readonly restore: number;
+}
+
+/** Children first, as the undo goes: onboardings, contacts, customers. */
+export function undoRows(plan: UndoPlan): readonly UndoRow[] {
+	return UNDO_ORDER.map((pass) => ({ pass, ...plan.counts[pass] }));
+}
+
+/** Records the undo deletes or puts back. */
+export function undoTotal(plan: UndoPlan): number {
+	return UNDO_ORDER.reduce((n, pass) => n + plan.counts[pass].delete + plan.counts[pass].restore, 0);
+}
+
+/**
+ * Requests at most: a DELETE per record created; a GET and a PATCH per record put back (the
+ * GET tells a field edited in Pivotal since, which is left alone; nothing left to put back, no PATCH).
+ */
+export function undoRequests(plan: UndoPlan): number {
+	return UNDO_ORDER.reduce((n, pass) => n + plan.counts[pass].delete + 2 * plan.counts[pass].restore, 0);
+}
+
+/** `customers.name 2, customers.status 1`: the fields put back and on how many records. */
+export function restoredFields(plan: UndoPlan): readonly string[] {
+	const fields = new Map<string, number>();
+	for (const pass of UNDO_ORDER) {
+		for (const op of plan.operations[pass]) {
+			if (op.kind !== "restore") continue;
+			for (const [field, value] of Object.entries(op.before)) {
+				const names =
+					field === "metadata" && value !== null && typeof value === "object"
+						? Object.keys(value).map((k) => `metadata.${k}`)
+						: [field];
+				for (const name of names) fields.set(`${pass}.${name}`, (fields.get(`${pass}.${name}`) ?? 0) + 1);
+			}
+		}
+	}
+	return [...fields].map(([field, n]) => `${field} ${n}`);
+}
+
+/** `run 3`, `runs 2, 3`, `no run`. */
+export function runsLabel(runs: readonly number[]): string {
+	if (runs.length === 0) return "no run";
+	return runs.length === 1 ? `run ${runs[0]}` : `runs ${runs.join(", ")}`;
+}
+
+/**
+ * What must be typed to undo: a live key's workspace named back (as GitHub asks for a
+ * repository's name before deleting it), a plain `yes` for a test key or a state that does not
+ * know its workspace.
+ */
+export function confirmationWord(isTestKey: boolean, workspace: string | undefined): string {
+	return !isTestKey && workspace ? workspace : "yes";
+}
+
+/** Typed text against the word: surrounding spaces forgiven, case not (a workspace name is exact). */
+export function isConfirmed(typed: string, word: string): boolean {
+	return typed.trim() === word;
+}

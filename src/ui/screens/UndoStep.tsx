@@ -1,0 +1,178 @@
+import { Spinner, TextInput } from "@inkjs/ui";
+import { Box, Text, useInput } from "ink";
+import { useState } from "react";
+import { estimateDurationMs } from "../../core/estimate.js";
+import { KeyHints } from "../components/KeyHints.js";
+import { StepHeader } from "../components/StepHeader.js";
+import { useIsInputActive } from "../hooks/use-is-input-active.js";
+import { useTheme } from "../hooks/use-theme.js";
+import { cell, formatCount, formatDuration, rcell, windowLabel } from "../model/format.js";
+import {
+	confirmationWord,
+	isConfirmed,
+	restoredFields,
+	runsLabel,
+	undoRequests,
+	undoRows,
+	undoTotal,
+} from "../model/undo-view.js";
+import type { VerifiedKey } from "../model/verify-key.js";
+import type { UndoCheck } from "../model/wizard-state.js";
+import type { UndoPreview } from "../services.js";
+
+export interface UndoStepProps {
+	readonly check: UndoCheck;
+	/** The key the import ran with: the undo goes through it. */
+	readonly keyInfo: VerifiedKey;
+	/** The window when told; else what the key's `GET /me` suggested. @default 60000 */
+	readonly windowMs?: number | undefined;
+	readonly concurrency: number;
+	readonly onConfirm: () => void;
+	/** Back to the summary: nothing was sent. */
+	readonly onBack: () => void;
+}
+
+/**
+ * What undoing the last run deletes and puts back, then a confirmation typed out: the
+ * workspace's name for a live key, `yes` for a test key. Nothing is sent before it.
+ */
+export function UndoStep({ check, keyInfo, windowMs: told, concurrency, onConfirm, onBack }: UndoStepProps) {
+	const theme = useTheme();
+	const isActive = useIsInputActive();
+	const windowMs = told ?? keyInfo.windowMs ?? 60_000;
+	const window = windowLabel(windowMs);
+	const isReady = check.kind === "checked" && undoTotal(check.preview.plan) > 0;
+	useInput(
+		(_input, key) => {
+			if (key.escape) onBack();
+		},
+		{ isActive },
+	);
+	return (
+		<Box flexDirection="column">
+			<StepHeader
+				title="Undo"
+				subtitle={`${keyInfo.masked} · ${keyInfo.workspace} · ${keyInfo.isTest ? "test" : "LIVE"} · ${formatCount(keyInfo.limit)}/${window}`}
+			/>
+			{check.kind === "checking" ? <Spinner label="Reading what the last run did…" /> : null}
+			{check.kind === "error" ? <Text {...theme.tint("error")}>{check.message}</Text> : null}
+			{check.kind === "checked" && !isReady ? (
+				<Text>Nothing to undo: no run of this import created or changed a record that is still there.</Text>
+			) : null}
+			{check.kind === "checked" && isReady ? (
+				<UndoPlanBody
+					preview={check.preview}
+					keyInfo={keyInfo}
+					windowMs={windowMs}
+					window={window}
+					concurrency={concurrency}
+					onConfirm={onConfirm}
+				/>
+			) : null}
+			<Box marginTop={1}>
+				<KeyHints hints={[...(isReady ? ([["Enter", "undo"]] as const) : []), ["Esc", "back"]]} />
+			</Box>
+		</Box>
+	);
+}
+
+function UndoPlanBody({
+	preview,
+	keyInfo,
+	windowMs,
+	window,
+	concurrency,
+	onConfirm,
+}: {
+	readonly preview: UndoPreview;
+	readonly keyInfo: VerifiedKey;
+	readonly windowMs: number;
+	readonly window: string;
+	readonly concurrency: number;
+	readonly onConfirm: () => void;
+}) {
+	const theme = useTheme();
+	const isActive = useIsInputActive();
+	// What was typed, and the text refused last: the refusal shows until the text changes.
+	// (The input calls onChange again on every render with a new handler, so it gets a stable one.)
+	const [typed, setTyped] = useState("");
+	const [refused, setRefused] = useState<string>();
+	const isRefused = refused !== undefined && refused === typed;
+	const { plan } = preview;
+	const workspace = preview.workspace ?? keyInfo.workspace;
+	// The state names its workspace; the key's GET /me does too, and the engine refuses a key
+	// whose workspace is not the state's, so either is where the records are.
+	const word = confirmationWord(keyInfo.isTest, workspace);
+	const fields = restoredFields(plan);
+	const requests = undoRequests(plan);
+	const estimate = estimateDurationMs({ requests, limit: keyInfo.limit, windowMs, concurrency });
+	return (
+		<Box flexDirection="column">
+			<Text bold>
+				Undo of {runsLabel(plan.runs)} in the workspace {workspace}:
+			</Text>
+			<Text dimColor>
+				{cell("pass", 12)}
+				{rcell("delete", 8)}
+				{rcell("restore", 9)}
+			</Text>
+			{undoRows(plan).map((row) => (
+				<Text key={row.pass}>
+					{cell(row.pass, 12)}
+					{rcell(formatCount(row.delete), 8)}
+					{rcell(formatCount(row.restore), 9)}
+				</Text>
+			))}
+			{fields.length > 0 ? (
+				<>
+					<Text wrap="truncate-end">fields put back: {fields.join(", ")}</Text>
+					<Text dimColor>
+						{"  a field edited in Pivotal since the import is kept as it is, and reported"}
+					</Text>
+				</>
+			) : null}
+			{plan.counts.customers.delete > 0 ? (
+				<>
+					<Text {...theme.tint("warn")}>
+						⚠ Deleting {formatCount(plan.counts.customers.delete)} customers: contacts or onboardings others
+						added
+					</Text>
+					<Text {...theme.tint("warn")}>{"  under them drop out of Pivotal's lists with them."}</Text>
+				</>
+			) : null}
+			<Text dimColor>Records found in Pivotal and adopted by the import are never deleted.</Text>
+			<Box marginTop={1}>
+				<Text>
+					requests ≤ {formatCount(requests)} · at {formatCount(keyInfo.limit)}/{window} ≈{" "}
+					<Text bold>{formatDuration(estimate)}</Text>
+				</Text>
+			</Box>
+			<Box marginTop={1} flexDirection="column">
+				<Text>
+					{word === "yes" ? (
+						<>
+							Type <Text bold>yes</Text> to undo:{" "}
+						</>
+					) : (
+						<>
+							Type the workspace name, <Text bold>{word}</Text>, to undo:{" "}
+						</>
+					)}
+				</Text>
+				<Box>
+					<Text {...theme.tint("accent")}>› </Text>
+					<TextInput
+						isDisabled={!isActive}
+						onChange={setTyped}
+						onSubmit={(value) => (isConfirmed(value, word) ? onConfirm() : setRefused(value))}
+					/>
+				</Box>
+				{isRefused ? (
+					<Text {...theme.tint("error")}>
+						{word === "yes" ? "That is not yes" : "That is not the workspace name"}; nothing was sent.
+					</Text>
+				) : null}
+			</Box>
+		</Box>
+	);
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { estimatePlan } from "../../src/ui/model/plan.js";
+import { changeLines, planNotes, planRows, shownValue } from "../../src/ui/model/plan-view.js";
+import { passPlan, syncPlan } from "./plan-fixtures.js";
+
+describe("the plan step's view of a sync plan", () => {
+	it("counts per pass: creates include look-ups, failed leaves out the records gone from Pivotal", () => {
+		expect(planRows(syncPlan())).toEqual([
+			{
+				pass: "customers",
+				rows: 121,
+				create: 1,
+				update: 2,
+				unchanged: 115,
+				blocked: 0,
+				failed: 2,
+				gone: 1,
+				notInFiles: 1,
+			},
+			{
+				pass: "contacts",
+				rows: 243,
+				create: 1,
+				update: 1,
+				unchanged: 236,
+				blocked: 5,
+				failed: 0,
+				gone: 0,
+				notInFiles: 0,
+			},
+			{
+				pass: "onboardings",
+				rows: 117,
+				create: 0,
+				update: 1,
+				unchanged: 115,
+				blocked: 1,
+				failed: 0,
+				gone: 0,
+				notInFiles: 0,
+			},
+		]);
+		const firstSync = {
+			...syncPlan(),
+			passes: { ...syncPlan().passes, contacts: passPlan({ rows: 3, ops: { match: 2, create: 1 } }) },
+		};
+		expect(planRows(firstSync)[1]).toMatchObject({ pass: "contacts", create: 3 });
+	});
+
+	it("leaves out a pass with no rows and nothing left in the state", () => {
+		const plan = syncPlan();
+		const rows = planRows({ ...plan, passes: { ...plan.passes, onboardings: passPlan() } });
+		expect(rows.map((r) => r.pass)).toEqual(["customers", "contacts"]);
+	});
+
+	it.each([
+		["Acme", '"Acme"'],
+		[null, "(none)"],
+		[undefined, "(none)"],
+		[1200, "1200"],
+		[true, "true"],
+		["A name far longer than the plan has room for", '"A name far longer than…'],
+	])("shows %j as %s", (value, text) => {
+		expect(shownValue(value)).toBe(text);
+	});
+
+	it("lists the first changes with before → after, in pass order, and counts the rest", () => {
+		const { lines, more } = changeLines(syncPlan(), 2);
+		expect(lines).toEqual([
+			'customers crm-1003 · name "Acme" → "Acme Corporation"',
+			'customers crm-1010 · status "trial" → "active"',
+		]);
+		expect(more).toBe(2);
+	});
+
+	it.each([
+		// budget, the kinds of line in order
+		[8, ["change", "change", "change", "change", "warn", "warn-detail"]],
+		[5, ["change", "change", "change", "change", "warn"]],
+		[4, ["change", "change", "more", "warn"]],
+		[2, ["more", "warn"]],
+		[1, ["warn"]],
+	])("keeps the automation warning first within a budget of %i lines", (budget, kinds) => {
+		const notes = planNotes(syncPlan(), budget);
+		expect(notes.map((n) => n.kind)).toEqual(kinds);
+		expect(notes.length).toBeLessThanOrEqual(budget);
+		expect(notes.find((n) => n.kind === "warn")?.text).toBe(
+			"1 onboarding enters launch or completed: Pivotal fires its automations.",
+		);
+	});
+
+	it("says how many updates there are when no example fits, and names the phases that fire automations", () => {
+		expect(planNotes(syncPlan(), 2)[0]?.text).toBe("4 to update");
+		expect(planNotes(syncPlan(), 4)[2]?.text).toBe("… and 2 more to update");
+		expect(planNotes(syncPlan(), 8)[5]?.text).toBe("crm-1005/Rollout → launch");
+	});
+
+	it("says a first sync looks records up before creating them, when there is room", () => {
+		const plan = {
+			isFirstSync: true,
+			requests: 12,
+			passes: {
+				customers: passPlan({ rows: 12, ops: { match: 12 } }),
+				contacts: passPlan(),
+				onboardings: passPlan(),
+			},
+		};
+		expect(planNotes(plan, 3)).toEqual([
+			{ kind: "note", text: "12 without state are looked up in Pivotal first (adopted when found)." },
+		]);
+		expect(planNotes(plan, 0)).toEqual([]);
+	});
+
+	it("estimates from the plan's requests, not the rows", () => {
+		expect(estimatePlan(syncPlan().requests, 60).requests).toBe(7);
+		expect(estimatePlan({ customers: 121, contacts: 243, onboardings: 117 }, 60).requests).toBe(481);
+	});
+});
