@@ -292,6 +292,8 @@ describe("SummaryScreen's results and undo", () => {
 		expect(frame).toMatch(/customers\s+5\s+4\s+1\s+0\s+0/);
 		expect(frame).toMatch(/contacts\s+5\s+4\s+0\s+1\s+0/);
 		expect(frame).toContain("failures by code: server_error 1");
+		// This undo's requests (the snapshot's), not the import's and the undo's together.
+		expect(frame).toContain("requests 5 · 429s 1 · retries 1 · time 4s");
 		expect(frame).toContain("1 record kept fields edited in Pivotal since the import (f lists them)");
 		// An undo is not undone.
 		expect(frame).not.toContain("u undo");

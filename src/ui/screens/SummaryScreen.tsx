@@ -85,6 +85,8 @@ export function SummaryScreen({
 	const testNotice =
 		testWorkspace && kind === "import" && canUndo ? testKeyNotice(summary, testWorkspace) : undefined;
 	const tableColumns = summaryColumns(kind, summary);
+	// The state's counters add up every run of the import; an undo's summary counts its own.
+	const counters = kind === "undo" ? snapshot : summary;
 	const undoHint = [["u", "undo"]] as const;
 	const hints: (readonly [string, string])[] = [
 		...(testNotice ? undoHint : []),
@@ -125,8 +127,8 @@ export function SummaryScreen({
 			</Box>
 			<Box marginTop={1} flexDirection="column">
 				<Text>
-					requests {formatCount(summary.requests)} · 429s {formatCount(summary.rateLimited)} · retries{" "}
-					{formatCount(summary.retries)} · time {formatDuration(summary.elapsedMs)}
+					requests {formatCount(counters.requests)} · 429s {formatCount(counters.rateLimited)} · retries{" "}
+					{formatCount(counters.retries)} · time {formatDuration(summary.elapsedMs)}
 					{snapshot.resumed ? " · resumed run" : ""}
 				</Text>
 				{curve.length > 1 ? (
