@@ -244,16 +244,19 @@ describe("SummaryScreen's results and undo", () => {
 		const { lastFrame, unmount } = render(
 			withTheme(
 				<SummaryScreen
-					summary={summaryOf({
-						customers: pass({
-							total: 121,
-							created: 1,
-							updated: 2,
-							unchanged: 117,
-							existed: 1,
-							checkpointDone: 121,
-						}),
-					})}
+					summary={summaryOf(
+						{
+							customers: pass({
+								total: 121,
+								created: 1,
+								updated: 2,
+								unchanged: 117,
+								existed: 1,
+								checkpointDone: 121,
+							}),
+						},
+						{ run: 2, requests: 17 },
+					)}
 					snapshot={snapshotOf(midRunEvents())}
 					onFailures={noop}
 					onQuit={noop}
@@ -264,6 +267,8 @@ describe("SummaryScreen's results and undo", () => {
 			/pass\s+total\s+created\s+updated\s+same\s+failed\s+blocked\s+pending\s+in ckpt/,
 		);
 		expect(lastFrame()).toMatch(/customers\s+121\s+1\s+2\s+118\s+0\s+0\s+0\s+121\/121/);
+		// A sync counts its own requests (the snapshot's 5), the import's over every run beside.
+		expect(lastFrame()).toContain("requests 5 · 429s 1 · retries 1 · time 4s · 17 in all 2 runs");
 		unmount();
 	});
 
