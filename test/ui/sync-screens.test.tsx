@@ -2,6 +2,7 @@ import { Box } from "ink";
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
 import type { ImportSummary, PassSummary } from "../../src/core/run-types.js";
+import { FailuresScreen } from "../../src/ui/screens/FailuresScreen.js";
 import { PlanStep } from "../../src/ui/screens/PlanStep.js";
 import { SummaryScreen } from "../../src/ui/screens/SummaryScreen.js";
 import { UndoStep } from "../../src/ui/screens/UndoStep.js";
@@ -406,6 +407,40 @@ describe("UndoStep", () => {
 		expect(lastFrame()).toContain("Nothing to undo");
 		expect(lastFrame()).not.toContain("Enter undo");
 		expect(lastFrame()).toContain("Esc back");
+		unmount();
+	});
+});
+
+describe("FailuresScreen after an undo", () => {
+	it("shows a field kept because it was edited in Pivotal as kept, not as a failed request", () => {
+		const { lastFrame, unmount } = render(
+			withTheme(
+				<FailuresScreen
+					failures={[
+						{
+							pass: "customers",
+							key: "crm-1005",
+							line: 0,
+							status: null,
+							code: "edited_in_pivotal",
+							message: "name changed in Pivotal after the import; kept as it is, not put back.",
+							attempts: 0,
+							columns: {},
+						},
+					]}
+					canRetry
+					onRetry={noop}
+					onExport={noop}
+					onBack={noop}
+				/>,
+			),
+		);
+		const frame = lastFrame() ?? "";
+		expect(frame).toContain("customers · edited_in_pivotal (1)");
+		expect(frame).toContain("customers crm-1005 · kept: edited_in_pivotal");
+		expect(frame).toContain("Pivotal keeps its value; the other fields were put back.");
+		expect(frame).not.toContain("no answer");
+		expect(frame).not.toContain("request");
 		unmount();
 	});
 });
