@@ -6,25 +6,21 @@ import { exitCodeFor } from "../core/exit-codes.js";
 import type { PassName } from "../model/records.js";
 import { useImportSession } from "./hooks/use-import-session.js";
 import { useIsInputActive } from "./hooks/use-is-input-active.js";
-import { usePlanCheck } from "./hooks/use-plan-check.js";
 import { useTheme } from "./hooks/use-theme.js";
-import { useUndoCheck } from "./hooks/use-undo-check.js";
 import { useWizard } from "./hooks/use-wizard.js";
 import { LiveRun } from "./LiveRun.js";
 import { type AppResult, interruptedResult, type SessionKind } from "./model/app-result.js";
 import {
+	fileStepChoices,
 	isFile,
-	isLikelyFor,
 	joinFolder,
 	listCheckpoints,
 	listCsvFiles,
 	resolveTyped,
-	suggestFor,
 } from "./model/files.js";
 import { envKeysFrom } from "./model/key-choices.js";
 import { clampConcurrency } from "./model/plan.js";
 import { importPlanFor, undoRequestFor } from "./model/run-requests.js";
-import { checkpointPathOf, sourceFilesOf } from "./model/wizard-state.js";
 import { FileStep } from "./screens/FileStep.js";
 import { KeyStep } from "./screens/KeyStep.js";
 import { MappingFlow } from "./screens/MappingFlow.js";
@@ -51,10 +47,8 @@ export function App({ services, prefill, onResult }: AppProps) {
 	const theme = useTheme();
 	const isActive = useIsInputActive();
 	const { folder, settings } = services;
-	const [wizard, dispatch] = useWizard(prefill?.source);
+	const { state: wizard, dispatch, files: sourceFiles, checkpointPath } = useWizard(services, prefill);
 	const { stage, files, key, source } = wizard;
-	const sourceFiles = sourceFilesOf(wizard);
-	const checkpointPath = checkpointPathOf(wizard, prefill?.checkpointPath);
 	const isFixed = prefill?.isFixed ?? false;
 	const isDone = useRef(false);
 
@@ -67,6 +61,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 		},
 		[exit, onResult],
 	);
+	// Exit 3 with the command that resumes the import, or the undo.
 	const stopped = (kind: SessionKind, path: string) =>
 		finish(interruptedResult({ kind, checkpointPath: path, customersFile: files.customers ?? "", isFixed }));
 	const session = useImportSession({
@@ -77,23 +72,6 @@ export function App({ services, prefill, onResult }: AppProps) {
 		onError: (message) => dispatch({ type: "failed", message }),
 	});
 	const { live, summary } = session;
-	usePlanCheck(
-		services,
-		{
-			check: stage.kind === "plan" ? stage.check : undefined,
-			files: sourceFiles,
-			source,
-			checkpointPath,
-			isFresh: wizard.isFresh,
-		},
-		dispatch,
-	);
-	useUndoCheck(
-		services,
-		stage.kind === "undo" ? stage.check : undefined,
-		summary?.checkpointPath ?? checkpointPath,
-		dispatch,
-	);
 
 	// The folder: its CSV files, and any checkpoint of an unfinished import.
 	useEffect(() => {
@@ -138,16 +116,8 @@ export function App({ services, prefill, onResult }: AppProps) {
 	const quitFinished = () => {
 		if (!live) return;
 		void live.run.close().catch(() => undefined);
-		finish(
-			summary
-				? { code: exitCodeFor(summary) }
-				: interruptedResult({
-						kind: live.kind,
-						checkpointPath: live.store.getSnapshot().checkpointPath,
-						customersFile: files.customers ?? "",
-						isFixed,
-					}),
-		);
+		if (summary) finish({ code: exitCodeFor(summary) });
+		else stopped(live.kind, live.store.getSnapshot().checkpointPath);
 	};
 
 	useInput(
@@ -157,15 +127,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 			// Over already (the summary, or the undo step before anything of the undo was sent): leave as q does.
 			if (summary) return quitFinished();
 			// A second Ctrl+C while stopping leaves at once: the checkpoint is consistent at any instant.
-			if (live.controller.signal.aborted)
-				return finish(
-					interruptedResult({
-						kind: live.kind,
-						checkpointPath: live.store.getSnapshot().checkpointPath,
-						customersFile: files.customers ?? "",
-						isFixed,
-					}),
-				);
+			if (live.controller.signal.aborted) return stopped(live.kind, live.store.getSnapshot().checkpointPath);
 			session.stop();
 		},
 		{ isActive },
@@ -204,26 +166,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 				/>
 			);
 		case "file": {
-			const { names } = wizard;
-			const ordered =
-				stage.pass === "customers"
-					? names
-					: suggestFor(
-							stage.pass,
-							names,
-							files.customers,
-							stage.pass === "onboardings" && files.contacts ? [files.contacts] : [],
-						);
-			const wanted = prefill?.[stage.pass];
-			const initial =
-				files[stage.pass] !== undefined
-					? basename(files[stage.pass] ?? "")
-					: (wanted ??
-						(stage.pass === "customers"
-							? (ordered.find((name) => isLikelyFor("customers", name)) ?? ordered[0])
-							: isLikelyFor(stage.pass, ordered[0])
-								? ordered[0]
-								: undefined));
+			const { ordered, initial } = fileStepChoices(stage.pass, wizard.names, files, prefill?.[stage.pass]);
 			return (
 				<FileStep
 					key={stage.pass}
@@ -329,10 +272,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 					concurrency={concurrency}
 					onBack={() => dispatch({ type: "to-run" })}
 					onConfirm={() => {
-						const request = undoRequestFor(key, concurrency, {
-							...context,
-							checkpointPath: summary?.checkpointPath ?? checkpointPath,
-						});
+						const request = undoRequestFor(key, concurrency, context);
 						void session.startUndo(request, key).then(() => dispatch({ type: "to-run" }));
 					}}
 				/>

@@ -59,7 +59,7 @@ describe("the plan step's view of a sync plan", () => {
 		[undefined, "(none)"],
 		[1200, "1200"],
 		[true, "true"],
-		["A name far longer than the plan has room for", '"A name far longer than…'],
+		["A name far longer than the plan has room for", '"A name far longer than the p…'],
 	])("shows %j as %s", (value, text) => {
 		expect(shownValue(value)).toBe(text);
 	});

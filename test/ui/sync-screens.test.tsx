@@ -2,6 +2,7 @@ import { Box } from "ink";
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
 import type { ImportSummary, PassSummary } from "../../src/core/run-types.js";
+import { FailuresScreen } from "../../src/ui/screens/FailuresScreen.js";
 import { PlanStep } from "../../src/ui/screens/PlanStep.js";
 import { SummaryScreen } from "../../src/ui/screens/SummaryScreen.js";
 import { UndoStep } from "../../src/ui/screens/UndoStep.js";
@@ -244,16 +245,19 @@ describe("SummaryScreen's results and undo", () => {
 		const { lastFrame, unmount } = render(
 			withTheme(
 				<SummaryScreen
-					summary={summaryOf({
-						customers: pass({
-							total: 121,
-							created: 1,
-							updated: 2,
-							unchanged: 117,
-							existed: 1,
-							checkpointDone: 121,
-						}),
-					})}
+					summary={summaryOf(
+						{
+							customers: pass({
+								total: 121,
+								created: 1,
+								updated: 2,
+								unchanged: 117,
+								existed: 1,
+								checkpointDone: 121,
+							}),
+						},
+						{ run: 2, requests: 17 },
+					)}
 					snapshot={snapshotOf(midRunEvents())}
 					onFailures={noop}
 					onQuit={noop}
@@ -264,6 +268,8 @@ describe("SummaryScreen's results and undo", () => {
 			/pass\s+total\s+created\s+updated\s+same\s+failed\s+blocked\s+pending\s+in ckpt/,
 		);
 		expect(lastFrame()).toMatch(/customers\s+121\s+1\s+2\s+118\s+0\s+0\s+0\s+121\/121/);
+		// A sync counts its own requests (the snapshot's 5), the import's over every run beside.
+		expect(lastFrame()).toContain("requests 5 · 429s 1 · retries 1 · time 4s · 17 in all 2 runs");
 		unmount();
 	});
 
@@ -292,6 +298,8 @@ describe("SummaryScreen's results and undo", () => {
 		expect(frame).toMatch(/customers\s+5\s+4\s+1\s+0\s+0/);
 		expect(frame).toMatch(/contacts\s+5\s+4\s+0\s+1\s+0/);
 		expect(frame).toContain("failures by code: server_error 1");
+		// This undo's requests (the snapshot's), not the import's and the undo's together.
+		expect(frame).toContain("requests 5 · 429s 1 · retries 1 · time 4s");
 		expect(frame).toContain("1 record kept fields edited in Pivotal since the import (f lists them)");
 		// An undo is not undone.
 		expect(frame).not.toContain("u undo");
@@ -399,6 +407,40 @@ describe("UndoStep", () => {
 		expect(lastFrame()).toContain("Nothing to undo");
 		expect(lastFrame()).not.toContain("Enter undo");
 		expect(lastFrame()).toContain("Esc back");
+		unmount();
+	});
+});
+
+describe("FailuresScreen after an undo", () => {
+	it("shows a field kept because it was edited in Pivotal as kept, not as a failed request", () => {
+		const { lastFrame, unmount } = render(
+			withTheme(
+				<FailuresScreen
+					failures={[
+						{
+							pass: "customers",
+							key: "crm-1005",
+							line: 0,
+							status: null,
+							code: "edited_in_pivotal",
+							message: "name changed in Pivotal after the import; kept as it is, not put back.",
+							attempts: 0,
+							columns: {},
+						},
+					]}
+					canRetry
+					onRetry={noop}
+					onExport={noop}
+					onBack={noop}
+				/>,
+			),
+		);
+		const frame = lastFrame() ?? "";
+		expect(frame).toContain("customers · edited_in_pivotal (1)");
+		expect(frame).toContain("customers crm-1005 · kept: edited_in_pivotal");
+		expect(frame).toContain("Pivotal keeps its value; the other fields were put back.");
+		expect(frame).not.toContain("no answer");
+		expect(frame).not.toContain("request");
 		unmount();
 	});
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { render } from "ink-testing-library";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
+import { runUndoCommand } from "../../src/cli/undo-command.js";
 import { createSettings } from "../../src/config/settings.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { readRecords } from "../../src/source/index.js";
@@ -55,11 +56,11 @@ afterAll(async () => {
 	await sim?.close();
 });
 
-function mount() {
+function mount(at = { folder, sim }) {
 	let result: AppResult | undefined;
 	const services = nodeServices({
-		folder,
-		baseUrl: sim.baseUrl,
+		folder: at.folder,
+		baseUrl: at.sim.baseUrl,
 		env: { PIVOTAL_API_KEY: KEY },
 		settings: createSettings({ cwd: tempDir("pivotal-tui-undo-flow-settings-") }),
 		windowMs: WINDOW_MS,
@@ -148,5 +149,85 @@ describe("undo from the wizard's summary, against the simulator", () => {
 		await expectThenType(app, "Undo summary", "q");
 		await waitFor(() => expect(app.result()).toEqual({ code: 0 }));
 		app.unmount();
+	}, 90_000);
+
+	it("stops an undo on q with its state saved, and says the undo command finishes it", async () => {
+		const own = {
+			folder: tempDir("pivotal-tui-undo-stop-"),
+			sim: await startSimulator({
+				windowMs: WINDOW_MS,
+				keys: [{ key: KEY, name: "undo stop key", rateLimit: 200 }],
+			}),
+		};
+		try {
+			await generateDataset({
+				dir: own.folder,
+				customers: 12,
+				contactsPerCustomer: 1,
+				onboardingsPerCustomer: 1,
+				seed: 4,
+			});
+			const app = mount(own);
+			await expectThenType(app, /customers file[\s\S]*❯ customers\.csv/, "\r");
+			await expectThenType(app, /contacts file \(optional\)[\s\S]*❯ contacts\.csv/, "\r");
+			await expectThenType(app, /onboardings file \(optional\)[\s\S]*❯ onboardings\.csv/, "\r");
+			await expectThenType(app, "PIVOTAL_API_KEY pivotal_…c3d4", "\r");
+			await expectThenType(app, "workspace Simulator Workspace", "\r");
+			await expectThenType(app, "✓ every row is valid", "\r");
+			await waitFor(() => expect(app.lastFrame()).toContain("✓ Every record is in Pivotal."), 30_000);
+			// Slow answers from now on: the undo is still going when q arrives.
+			own.sim.setFaults({ latencyMinMs: 400, latencyMaxMs: 400 });
+			await expectThenType(app, "u undo", "u");
+			await expectThenType(
+				app,
+				"Type the workspace name, Simulator Workspace, to undo:",
+				"Simulator Workspace",
+			);
+			await waitFor(() => expect(app.lastFrame()).toContain("› Simulator Workspace"));
+			app.stdin.write("\r");
+			await waitFor(() => expect(app.lastFrame()).toContain("pivotal-tui · undoing · customers.csv"), 15_000);
+			await waitFor(
+				() => expect(own.sim.state().onboardings.some((row) => row.deleted === true)).toBe(true),
+				15_000,
+			);
+			app.stdin.write("q");
+			await waitFor(() => expect(app.result()?.code).toBe(3), 20_000);
+			const checkpoint = join(own.folder, "customers.csv.checkpoint.json");
+			expect(app.result()?.message).toBe(
+				`Stopped. Progress is saved in ${checkpoint}.\nRun pivotal-tui undo ${join(own.folder, "customers.csv")} to finish the undo where it left off.`,
+			);
+			const state = own.sim.state();
+			// Stopped part-way: onboardings go first, and customers are still there.
+			expect(state.customers.every((row) => row.deleted !== true)).toBe(true);
+			app.unmount();
+
+			// The command it names finishes the undo: nothing of the import is left.
+			const out: string[] = [];
+			const io = {
+				stdout: { write: (text: string) => out.push(text) },
+				stderr: { write: (text: string) => out.push(text) },
+				env: { PIVOTAL_API_KEY: KEY },
+				stdinIsTty: false,
+			};
+			const code = await runUndoCommand(
+				join(own.folder, "customers.csv"),
+				{
+					all: false,
+					dryRun: false,
+					headless: true,
+					yes: true,
+					json: false,
+					verbose: false,
+					baseUrl: own.sim.baseUrl,
+				},
+				io,
+			);
+			expect(code).toBe(0);
+			const after = own.sim.state();
+			for (const rows of [after.customers, after.contacts, after.onboardings])
+				expect(rows.filter((row) => row.deleted !== true)).toEqual([]);
+		} finally {
+			await own.sim.close();
+		}
 	}, 90_000);
 });

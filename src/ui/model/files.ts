@@ -86,3 +86,36 @@ export function isLikelyFor(pass: PassName, name: string | undefined): boolean {
 export function joinFolder(folder: string, name: string): string {
 	return isAbsolute(name) ? name : join(folder, name);
 }
+
+/**
+ * What the file step of `pass` lists and highlights: the customers step every CSV file, with
+ * the one named like customers first under the cursor; the others the files named like the
+ * customers file first, highlighted only when one looks like it. A file chosen before, or
+ * wanted by the command line, is highlighted instead.
+ */
+export function fileStepChoices(
+	pass: PassName,
+	names: readonly string[],
+	chosen: Readonly<Partial<Record<PassName, string>>>,
+	wanted: string | undefined,
+): { readonly ordered: readonly string[]; readonly initial: string | undefined } {
+	const ordered =
+		pass === "customers"
+			? names
+			: suggestFor(
+					pass,
+					names,
+					chosen.customers,
+					pass === "onboardings" && chosen.contacts ? [chosen.contacts] : [],
+				);
+	const picked = chosen[pass];
+	if (picked !== undefined) return { ordered, initial: basename(picked) };
+	if (wanted !== undefined) return { ordered, initial: wanted };
+	const initial =
+		pass === "customers"
+			? (ordered.find((name) => isLikelyFor("customers", name)) ?? ordered[0])
+			: isLikelyFor(pass, ordered[0])
+				? ordered[0]
+				: undefined;
+	return { ordered, initial };
+}

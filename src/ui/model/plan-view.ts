@@ -57,7 +57,7 @@ export function planRows(plan: SyncPlan): readonly PlanRow[] {
 }
 
 /** A value as the plan shows it: strings quoted, nothing as `(none)`, long ones cut. */
-export function shownValue(value: unknown, max = 24): string {
+export function shownValue(value: unknown, max = 30): string {
 	if (value === undefined || value === null) return "(none)";
 	const text = JSON.stringify(value);
 	return text.length > max ? `${text.slice(0, max - 1)}…` : text;

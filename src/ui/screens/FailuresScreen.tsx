@@ -1,6 +1,7 @@
 import { Box, Text, useInput } from "ink";
 import { useMemo, useState } from "react";
 import type { FailureDetail } from "../../core/run-types.js";
+import { EDITED_IN_PIVOTAL } from "../../core/undo/undo-run.js";
 import type { PassName } from "../../model/records.js";
 import { KeyHints } from "../components/KeyHints.js";
 import { StepHeader } from "../components/StepHeader.js";
@@ -145,6 +146,23 @@ function compact(value: unknown): string {
 
 function Detail({ failure, width }: { readonly failure: FailureDetail; readonly width: number }) {
 	const theme = useTheme();
+	if (failure.code === EDITED_IN_PIVOTAL) {
+		// Not a failed request: undo read the record and left a field someone changed since.
+		return (
+			<Box flexDirection="column" borderStyle="single" borderDimColor width={width} paddingX={1}>
+				<Text wrap="truncate-end">
+					<Text bold>
+						{failure.pass} {failure.key}
+					</Text>{" "}
+					· <Text {...theme.tint("warn")}>kept: {failure.code}</Text>
+				</Text>
+				<Text wrap="wrap">{failure.message}</Text>
+				<Text dimColor wrap="wrap">
+					Pivotal keeps its value; the other fields were put back. Change it by hand if the undo should win.
+				</Text>
+			</Box>
+		);
+	}
 	return (
 		<Box flexDirection="column" borderStyle="single" borderDimColor width={width} paddingX={1}>
 			<Text wrap="truncate-end">

@@ -85,6 +85,14 @@ export function SummaryScreen({
 	const testNotice =
 		testWorkspace && kind === "import" && canUndo ? testKeyNotice(summary, testWorkspace) : undefined;
 	const tableColumns = summaryColumns(kind, summary);
+	// The state's counters add up every run of the import (and the sessions of a resumed one):
+	// a sync's and an undo's summary count their own requests, a sync's the whole import's beside.
+	const isOwnCount = kind === "undo" || summary.run > 1;
+	const counters = isOwnCount ? snapshot : summary;
+	const allRuns =
+		kind === "import" && isOwnCount && summary.requests > snapshot.requests
+			? ` · ${formatCount(summary.requests)} in all ${summary.run} runs`
+			: "";
 	const undoHint = [["u", "undo"]] as const;
 	const hints: (readonly [string, string])[] = [
 		...(testNotice ? undoHint : []),
@@ -125,9 +133,9 @@ export function SummaryScreen({
 			</Box>
 			<Box marginTop={1} flexDirection="column">
 				<Text>
-					requests {formatCount(summary.requests)} · 429s {formatCount(summary.rateLimited)} · retries{" "}
-					{formatCount(summary.retries)} · time {formatDuration(summary.elapsedMs)}
-					{snapshot.resumed ? " · resumed run" : ""}
+					requests {formatCount(counters.requests)} · 429s {formatCount(counters.rateLimited)} · retries{" "}
+					{formatCount(counters.retries)} · time {formatDuration(summary.elapsedMs)}
+					{allRuns || (snapshot.resumed && kind === "import" ? " · resumed run" : "")}
 				</Text>
 				{curve.length > 1 ? (
 					<Sparkline label="run pace" cells={curve} suffix={`peak ${perSecondText(peakPerSecond(curve))}`} />

@@ -125,7 +125,7 @@ function UndoPlanBody({
 			))}
 			{fields.length > 0 ? (
 				<>
-					<Text wrap="truncate-end">fields put back: {fields.join(", ")}</Text>
+					<Text>fields put back: {fields.join(", ")}</Text>
 					<Text dimColor>
 						{"  a field edited in Pivotal since the import is kept as it is, and reported"}
 					</Text>
@@ -134,7 +134,8 @@ function UndoPlanBody({
 			{plan.counts.customers.delete > 0 ? (
 				<>
 					<Text {...theme.tint("warn")}>
-						⚠ Deleting {formatCount(plan.counts.customers.delete)} customers: contacts or onboardings others
+						⚠ Deleting {formatCount(plan.counts.customers.delete)}{" "}
+						{plan.counts.customers.delete === 1 ? "customer" : "customers"}: contacts or onboardings others
 						added
 					</Text>
 					<Text {...theme.tint("warn")}>{"  under them drop out of Pivotal's lists with them."}</Text>
