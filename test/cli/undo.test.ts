@@ -155,6 +155,9 @@ describe("pivotal-tui undo (the built binary)", () => {
 		expect(sim.counters().requests).toBe(0);
 
 		expect((await runCli(["import", files.customers, "--headless"], { env })).code).toBe(0);
+		// The state keeps the workspace it was imported into, read back as written.
+		const header = (await readCheckpoint(`${files.customers}.checkpoint.json`))?.header;
+		expect(header?.workspace).toEqual({ id: expect.any(String), name: expect.any(String) });
 		const other = await startOtherWorkspace(sim);
 		const refused = await runCli(args("undo", files), {
 			env: { PIVOTAL_API_KEY: other.key, PIVOTAL_API_URL: other.sim.baseUrl },

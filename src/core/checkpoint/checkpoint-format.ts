@@ -157,6 +157,22 @@ function isHeader(value: unknown): value is CheckpointHeader {
 	);
 }
 
+/** The header fields later versions added, kept when well formed (a malformed one is dropped, not fatal). */
+function optionalHeader(header: Record<string, unknown>): Partial<CheckpointHeader> {
+	const extra: { -readonly [K in keyof CheckpointHeader]?: CheckpointHeader[K] } = {};
+	const workspace = header.workspace;
+	if (isObject(workspace) && typeof workspace.id === "string" && typeof workspace.name === "string") {
+		extra.workspace = { id: workspace.id, name: workspace.name };
+	}
+	if (isObject(header.maps) && Object.values(header.maps).every((v) => typeof v === "string")) {
+		extra.maps = header.maps as Record<string, string>;
+	}
+	if (Array.isArray(header.keyFingerprints) && header.keyFingerprints.every((v) => typeof v === "string")) {
+		extra.keyFingerprints = header.keyFingerprints as string[];
+	}
+	return extra;
+}
+
 class Corrupt extends Error {}
 
 function corrupt(detail: string): never {
@@ -274,6 +290,7 @@ export function parseCheckpoint(bytes: Uint8Array, path: string): CheckpointData
 					contacts: sources.contacts ?? undefined,
 					onboardings: sources.onboardings ?? undefined,
 				},
+				...optionalHeader(header as unknown as Record<string, unknown>),
 			},
 			records: maps,
 			counters: sums as CheckpointCounters,

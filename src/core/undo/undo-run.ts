@@ -17,7 +17,7 @@ import { RunCore } from "../run-core.js";
 import type { ImportDeps, ImportRun, ImportSummary } from "../run-types.js";
 import type { StartOptions } from "../start-options.js";
 import { restoreFields } from "./restore-fields.js";
-import { planUndo, UNDO_ORDER, type UndoOperation, type UndoScope } from "./undo-plan.js";
+import { planUndo, UNDO_ORDER, type UndoOperation, type UndoPlan, type UndoScope } from "./undo-plan.js";
 
 export interface UndoRequest {
 	readonly checkpointPath: string;
@@ -56,8 +56,9 @@ class UndoEngine extends RunCore {
 		this.trip = undefined;
 		this.control.renew();
 		this.startedAt = this.now();
+		const plan = this.#plan();
 		this.runStarted(true);
-		await this.#passes();
+		await this.#passes(plan);
 		return this.finish();
 	}
 
@@ -104,15 +105,22 @@ class UndoEngine extends RunCore {
 			this.tripRun("checkpoint-failed", error.message);
 			return this.finish();
 		}
+		const plan = this.#plan();
 		this.runStarted(false);
-		await this.#passes();
+		await this.#passes(plan);
 		return this.finish();
 	}
 
-	async #passes(): Promise<void> {
+	/** The undo plan from the state as it is now; its counts are the run's totals from the start. */
+	#plan(): UndoPlan {
 		const ledger = this.ledger!;
 		const plan = planUndo((pass) => ledger.store.entries(pass), this.#request.scope);
 		for (const pass of UNDO_ORDER) this.totals[pass] = plan.operations[pass].length;
+		return plan;
+	}
+
+	async #passes(plan: UndoPlan): Promise<void> {
+		const ledger = this.ledger!;
 		for (const pass of UNDO_ORDER) {
 			if (this.isOver()) return;
 			ledger.resetTally(pass);
