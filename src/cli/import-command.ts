@@ -13,7 +13,7 @@ import { PASSES } from "../model/records.js";
 import { writeFailuresCsv } from "../report/failures-csv.js";
 import { formatDuration } from "../report/format.js";
 import { summaryText } from "../report/headless.js";
-import { operationLine } from "../report/plan-ndjson.js";
+import { deleteLine, operationLine } from "../report/plan-ndjson.js";
 import { planText } from "../report/plan-text.js";
 import { writeResultsCsv } from "../report/results-csv.js";
 import {
@@ -28,10 +28,11 @@ import {
 import { envKeysFrom } from "../ui/model/key-choices.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
+import { type SyncFlagValues, syncRulesFrom } from "./sync-flags.js";
 
 export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
 
-export interface ImportFlags {
+export interface ImportFlags extends SyncFlagValues {
 	readonly contacts?: string | undefined;
 	readonly onboardings?: string | undefined;
 	readonly baseUrl?: string | undefined;
@@ -80,6 +81,12 @@ export async function runImportCommand(
 	const files: SourceFiles = { customers, contacts: flags.contacts, onboardings: flags.onboardings };
 	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
 
+	const ruled = syncRulesFrom(flags);
+	if (!ruled.ok) {
+		io.stderr.write(`${ruled.message}\n`);
+		return EXIT.usage;
+	}
+	const { rules } = ruled;
 	const source = await sourceOptions(flags, io);
 	if (source === undefined) return EXIT.usage;
 	const check = await validateSources(files, source);
@@ -112,9 +119,11 @@ export async function runImportCommand(
 		state,
 		retryFailed: flags.retryFailed,
 		recreate: flags.recreate,
+		rules,
 		...(flags.json && flags.dryRun
 			? {
 					onOperation: (record, op) => io.stdout.write(`${JSON.stringify(operationLine(record, op))}\n`),
+					onDelete: (planned) => io.stdout.write(`${JSON.stringify(deleteLine(planned))}\n`),
 				}
 			: {}),
 	});
@@ -153,6 +162,16 @@ export async function runImportCommand(
 			if (format !== undefined) say(`${pass} ${files[pass]}: ${describeFormat(format)}`);
 		}
 	};
+	// More deletes than --max-deletes allows: refused before anything is sent, the plan shown first.
+	if (plan.refusal !== undefined) {
+		if (!flags.json) io.stdout.write(planText(plan));
+		else
+			io.stdout.write(
+				`${JSON.stringify({ type: "refused", message: plan.refusal, rules, passes: plan.passes })}\n`,
+			);
+		io.stderr.write(`${plan.refusal}\n`);
+		return EXIT.usage;
+	}
 	if (flags.dryRun) {
 		// A dry run needs no key, but keys it was told of must be sound.
 		if (!envKeys.ok && keyVariables.length > 0) {
@@ -164,7 +183,7 @@ export async function runImportCommand(
 		say(`Dry run: every row is valid. ${planLine} Nothing was sent.`);
 		if (flags.json)
 			io.stdout.write(
-				`${JSON.stringify({ type: "dry-run", counts: check.counts, requests, estimateMs: estimate, formats: check.formats, passes: plan.passes })}\n`,
+				`${JSON.stringify({ type: "dry-run", counts: check.counts, requests, rules, estimateMs: estimate, formats: check.formats, passes: plan.passes })}\n`,
 			);
 		return EXIT.ok;
 	}
@@ -227,6 +246,7 @@ export async function runImportCommand(
 			fresh: flags.fresh,
 			retryFailed: flags.retryFailed,
 			recreate: flags.recreate,
+			rules,
 			...told,
 			check,
 			source,
@@ -246,7 +266,15 @@ export async function runImportCommand(
 	await run.close();
 	let resultsCsv: string | undefined;
 	if (flags.resultsCsv) {
-		await writeResultsCsv(flags.resultsCsv, files, (pass, key) => run.state(pass, key), summary.run, source);
+		const notes = new Map(run.failures().map((f) => [`${f.pass}:${f.key}`, f]));
+		await writeResultsCsv(
+			flags.resultsCsv,
+			files,
+			(pass, key) => run.state(pass, key),
+			summary.run,
+			source,
+			(pass, key) => notes.get(`${pass}:${key}`),
+		);
 		resultsCsv = flags.resultsCsv;
 	}
 	if (ndjson)

@@ -4,6 +4,7 @@ import { maskKey } from "../api/key.js";
 import { EXIT } from "../core/exit-codes.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
 import { runImportCommand } from "./import-command.js";
+import { SYNC_FLAGS, SYNC_HELP, SYNC_VALUE_NAMES } from "./sync-flags.js";
 
 const HELP = `
   Bulk-import customers, contacts and onboardings from CSV into the Pivotal API:
@@ -31,7 +32,7 @@ const HELP = `
     --failures-csv FILE    write failed rows with status, code, message and attempts
     --results-csv FILE     write every row with its outcome, Pivotal id and display_id
     --recreate             create records again that were deleted in Pivotal since the last sync
-    --key-env NAME         read a key from this variable (default PIVOTAL_API_KEY); repeat it
+${SYNC_HELP}    --key-env NAME         read a key from this variable (default PIVOTAL_API_KEY); repeat it
                            for several keys of one workspace: their limits add up
     --window SECONDS       the server's rate-limit window; import learns it from the
                            server's headers, this overrides (sim: its window, default 60)
@@ -82,6 +83,7 @@ const FLAGS = {
 	map: { type: "string" },
 	encoding: { type: "string" },
 	delimiter: { type: "string" },
+	...SYNC_FLAGS,
 } as const;
 
 /** What `undo` takes of the table above. */
@@ -118,6 +120,7 @@ const VALUE_NAMES = {
 	delimiter: "C",
 	keyEnv: "NAME",
 	window: "SECONDS",
+	...SYNC_VALUE_NAMES,
 };
 
 /** Every key the command line may hold in memory, to keep out of an unexpected error's message. */

@@ -161,7 +161,15 @@ export type ImportEventType = ImportEvent["type"];
  * What a run did with a record: created it, found it in Pivotal (adopted), changed fields of it,
  * left it as it was, or (undo) deleted it or put fields back.
  */
-export type RecordOutcome = "created" | "existed" | "updated" | "unchanged" | "deleted" | "restored";
+export type RecordOutcome =
+	| "created"
+	| "existed"
+	| "updated"
+	| "unchanged"
+	| "deleted"
+	| "restored"
+	/** Left out by `--only` (a row not in Pivotal under `update`, a change under `create`): nothing sent. */
+	| "skipped";
 
 export interface PassTally {
 	readonly created: number;
@@ -172,10 +180,21 @@ export interface PassTally {
 	readonly restored: number;
 	readonly failed: number;
 	readonly blocked: number;
+	readonly skipped: number;
 }
 
 export function emptyPassTally(): Record<keyof PassTally, number> {
-	return { created: 0, existed: 0, updated: 0, unchanged: 0, deleted: 0, restored: 0, failed: 0, blocked: 0 };
+	return {
+		created: 0,
+		existed: 0,
+		updated: 0,
+		unchanged: 0,
+		deleted: 0,
+		restored: 0,
+		failed: 0,
+		blocked: 0,
+		skipped: 0,
+	};
 }
 
 /** Ends an exhaustive `switch`: a new union member is a compile error where it is not handled. */

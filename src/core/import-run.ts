@@ -15,11 +15,15 @@ import type {
 import { copyOf, PASSES, type PassName } from "../model/records.js";
 import { readRecords, validateSources } from "../source/index.js";
 import { CheckpointError } from "./checkpoint/index.js";
-import { RecordApplier } from "./execute/apply-record.js";
+import type { RunOutcome } from "./events.js";
+import { notInPivotalNote, RecordApplier } from "./execute/apply-record.js";
 import { CircuitBreaker } from "./execute/circuit-breaker.js";
+import { deleteMissing } from "./execute/delete-missing.js";
 import { ChildDirectory, CustomerDirectory } from "./execute/existing-records.js";
 import { Ledger } from "./execute/ledger.js";
 import { defaultCheckpointPath, finishRun, InputError, openState } from "./open-state.js";
+import { findMissing } from "./plan/find-missing.js";
+import { DELETE_ORDER, type MissingRecords } from "./plan/missing-records.js";
 import { type ParentView, planRecord } from "./plan/planner.js";
 import { defaultConcurrency, RunCore } from "./run-core.js";
 import type { ImportDeps, ImportPlan, ImportRun, ImportSummary, SourceCheckSummary } from "./run-types.js";
@@ -48,6 +52,8 @@ class ImportEngine extends RunCore {
 	readonly #plan: ImportPlan;
 	#applier: RecordApplier | undefined;
 	#isFirstSync = true;
+	/** `--delete-missing`: what this run deletes once the passes are done, decided before anything is sent. */
+	#missing: MissingRecords | undefined;
 
 	constructor(plan: ImportPlan, deps: ImportDeps, options: StartOptions) {
 		super(plan, plan.checkpointPath ?? defaultCheckpointPath(plan.files.customers), deps, options);
@@ -103,6 +109,21 @@ class ImportEngine extends RunCore {
 			return this.finish();
 		}
 		this.#applier = this.#newApplier(this.ledger);
+		const rules = this.#plan.rules;
+		if (rules?.deleteMissing) {
+			const found = await findMissing(
+				this.#plan.files,
+				this.#plan.source,
+				this.ledger.store,
+				rules.maxDeletes,
+			);
+			if (found.refusal !== undefined) {
+				await this.ledger.store.close();
+				throw new InputError(found.refusal);
+			}
+			this.#missing = found.missing;
+			for (const pass of PASSES) this.totals[pass] += found.missing.deletes[pass].length;
+		}
 		this.runStarted(resumed);
 		await this.#passes({ retryFailed: this.#plan.retryFailed ?? false });
 		return this.#finish();
@@ -147,6 +168,7 @@ class ImportEngine extends RunCore {
 				page<Onboarding>((client, q) => client.listCustomerOnboardings(id, q)),
 			),
 			breaker: new CircuitBreaker(circuit.threshold),
+			rules: this.#plan.rules ?? {},
 			breakerAction: circuit.action,
 			notice: (level, message) => this.notice(level, message),
 			trip: (outcome, message) => this.tripRun(outcome, message),
@@ -160,6 +182,31 @@ class ImportEngine extends RunCore {
 			if (this.isOver()) return;
 			const file = this.#plan.files[pass];
 			if (file) await this.#pass(pass, file, selection);
+		}
+		if (this.#missing) await this.#deletes(this.#missing);
+	}
+
+	/** `--delete-missing`, once every pass is done: children first, each DELETE marked in doubt first. */
+	async #deletes(missing: MissingRecords): Promise<void> {
+		const ledger = this.ledger!;
+		const ctx = {
+			ledger,
+			requester: this.requester,
+			run: this.run,
+			trip: (o: RunOutcome, m: string) => this.tripRun(o, m),
+		};
+		for (const pass of DELETE_ORDER) {
+			for (const planned of missing.deletes[pass]) {
+				if (this.isOver()) return;
+				// Deleted by an earlier session of this run (or since): nothing to send.
+				const state = ledger.store.get(pass, planned.key);
+				if (state?.s === "removed") continue;
+				const slot = this.control.takeSlot();
+				if (!(slot === true || (await slot))) return;
+				void deleteMissing(ctx, planned).finally(() => this.control.releaseSlot());
+			}
+			// Children are gone before their customer is sent its DELETE.
+			await this.control.idle();
 		}
 	}
 
@@ -181,6 +228,7 @@ class ImportEngine extends RunCore {
 			recreate: this.#plan.recreate ?? false,
 			isFirstSync: this.#isFirstSync,
 			isPicked: selection.picked ? (key: string) => selection.picked!.has(`${pass}:${key}`) : undefined,
+			rules: this.#plan.rules,
 		};
 		for await (const record of readRecords(file, pass, this.#plan.source)) {
 			if (this.isOver()) break;
@@ -219,6 +267,9 @@ class ImportEngine extends RunCore {
 				}
 				case "kept":
 					ledger.count("failed", pass);
+					continue;
+				case "skipped":
+					ledger.skipped(pass, record, op.reason === "not_in_pivotal" ? notInPivotalNote(pass) : undefined);
 					continue;
 				case "blocked":
 					if (!ledger.blocked(pass, record, op.parentKey, state)) return;

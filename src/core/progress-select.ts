@@ -14,7 +14,7 @@ export function sendingCount(s: ProgressSnapshot): number {
 
 /** Records of a pass with a final state. */
 export function passDone(p: PassProgress): number {
-	return passSucceeded(p) + p.failed + p.blocked;
+	return passSucceeded(p) + p.failed + p.blocked + p.skipped;
 }
 
 /** Records of a pass that are as the files (or the undo) want them: written, or already right. */
@@ -73,6 +73,7 @@ export function totals(s: ProgressSnapshot): PassProgress {
 				restored: sum.restored + p.restored,
 				failed: sum.failed + p.failed,
 				blocked: sum.blocked + p.blocked,
+				skipped: sum.skipped + p.skipped,
 				status: sum.status,
 			};
 		},

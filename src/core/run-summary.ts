@@ -30,9 +30,10 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 				restored: 0,
 				failed: 0,
 				blocked: 0,
+				skipped: 0,
 			};
 			const inFiles = t.created + t.existed + t.updated + t.unchanged;
-			const final = inFiles + t.deleted + t.restored + t.failed + t.blocked;
+			const final = inFiles + t.deleted + t.restored + t.failed + t.blocked + t.skipped;
 			const checkpointDone = ledger?.store.count(pass).done ?? 0;
 			return [
 				pass,

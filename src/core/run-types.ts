@@ -3,6 +3,7 @@ import type { PassName, RecordState } from "../model/records.js";
 import type { SourceOptions } from "../source/index.js";
 import type { CheckpointFileSystem } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
+import type { SyncRules } from "./plan/sync-rules.js";
 
 export interface SourceFiles {
 	readonly customers: string;
@@ -43,6 +44,11 @@ export interface ImportPlan {
 	readonly retryFailed?: boolean;
 	/** Create records again that were deleted in Pivotal since the last sync. @default false */
 	readonly recreate?: boolean;
+	/**
+	 * The sync rules: `--only create|update`, `--empty keep|clear`, `--keep-pivotal-edits`,
+	 * `--delete-missing` with `--max-deletes`. @default none (create and update; emptied cells kept; nothing deleted)
+	 */
+	readonly rules?: SyncRules;
 	/**
 	 * Length of the server's rate-limit window. Pivotal's is 60 s; the simulator's can be shorter.
 	 * @default 60000

@@ -87,7 +87,19 @@ export type RecordState =
 	 * No longer in Pivotal: deleted by undo, or found deleted there (an update answered 404).
 	 * A later import creates it again (`gone` only with --recreate) under a new generation.
 	 */
-	| { readonly s: "removed"; readonly why: "undone" | "gone"; readonly id: string; readonly g: number };
+	| {
+			readonly s: "removed";
+			/** `deleted`: by a sync's `--delete-missing` (its row was gone from the files). */
+			readonly why: "undone" | "gone" | "deleted";
+			readonly id: string;
+			readonly g: number;
+			/** `deleted`: the copy as it was, what undo re-creates (its values last written). */
+			readonly was?: PivotalCopy;
+			/** `deleted`: the run that deleted it. */
+			readonly run?: number;
+			/** `deleted`: the customer's key of a contact or onboarding, to re-create it under. */
+			readonly p?: string;
+	  };
 
 /** The Pivotal copy a state knows of, whatever became of the last request. */
 export function copyOf(state: RecordState | undefined): PivotalCopy | undefined {

@@ -1,5 +1,6 @@
 import type { SyncPlan } from "../core/plan/make-plan.js";
 import { PASSES } from "../model/records.js";
+import { syncRuleLines, syncRulesHeader } from "./plan-rules-text.js";
 
 /** A value as the plan shows it: strings quoted, nothing as "(none)". */
 function shown(value: unknown): string {
@@ -11,6 +12,8 @@ function shown(value: unknown): string {
 /** The plan a dry run prints, as Terraform prints one: counts first, then what changes. */
 export function planText(plan: SyncPlan): string {
 	const lines: string[] = [];
+	const ruled = syncRulesHeader(plan.rules);
+	if (ruled) lines.push(ruled);
 	const header = [
 		"pass",
 		"rows",
@@ -61,7 +64,7 @@ export function planText(plan: SyncPlan): string {
 			lines.push(`${pass}: ${p.ops.update} to update (${fields})`);
 			for (const example of p.examples) {
 				const changes = example.changes
-					.map((c) => `${c.field} ${shown(c.before)} → ${shown(c.after)}`)
+					.map((c) => `${c.field} ${shown(c.before)} → ${c.isCleared ? "(cleared)" : shown(c.after)}`)
 					.join("; ");
 				lines.push(`  ${example.key} (line ${example.line}): ${changes}`);
 			}
@@ -73,11 +76,12 @@ export function planText(plan: SyncPlan): string {
 			);
 			for (const a of p.automations) lines.push(`  ${a.key} (line ${a.line}): phase → ${a.phase}`);
 		}
-		if (p.notInFiles > 0) {
+		if (p.notInFiles > 0 && !plan.rules?.deleteMissing) {
 			lines.push(
 				`${pass}: ${p.notInFiles} in the state but no longer in the file: reported, never deleted by import.`,
 			);
 		}
+		lines.push(...syncRuleLines(pass, p, plan.rules));
 	}
 	return `${lines.join("\n")}\n`;
 }

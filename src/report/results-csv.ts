@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
+import { NOT_IN_PIVOTAL } from "../core/plan/sync-rules.js";
 import type { SourceFiles } from "../core/run-types.js";
 import { copyOf, PASSES, type PassName, type RecordState } from "../model/records.js";
 import { readRecords, type SourceOptions } from "../source/index.js";
@@ -20,7 +21,7 @@ export function resultOf(state: RecordState | undefined, run: number): string {
 		case "sent":
 			return "pending";
 		case "removed":
-			return state.why === "gone" ? "deleted_in_pivotal" : "undone";
+			return state.why === "gone" ? "deleted_in_pivotal" : state.why === "deleted" ? "deleted" : "undone";
 	}
 }
 
@@ -34,6 +35,11 @@ export async function writeResultsCsv(
 	stateOf: (pass: PassName, key: string) => RecordState | undefined,
 	run: number,
 	source?: SourceOptions,
+	/**
+	 * What the run noted of a row that is not a failure: `not_in_pivotal` (`--only update`, the
+	 * row's outcome) or `edited_in_pivotal` (fields `--keep-pivotal-edits` kept, in the message).
+	 */
+	noteOf?: (pass: PassName, key: string) => { readonly code: string; readonly message: string } | undefined,
 ): Promise<number> {
 	const out = createWriteStream(path, { encoding: "utf8", mode: 0o600 });
 	const write = async (text: string) => {
@@ -48,12 +54,14 @@ export async function writeResultsCsv(
 			const state = stateOf(pass, record.key);
 			const copy = copyOf(state);
 			const id = copy?.id ?? (state?.s === "removed" ? state.id : "");
-			const failure = state?.s === "failed" ? [state.code, state.message] : ["", ""];
+			const note = state?.s === "failed" ? undefined : noteOf?.(pass, record.key);
+			const failure =
+				state?.s === "failed" ? [state.code, state.message] : note ? [note.code, note.message] : ["", ""];
 			const cells = [
 				pass,
 				String(record.line),
 				record.key,
-				resultOf(state, run),
+				note?.code === NOT_IN_PIVOTAL ? NOT_IN_PIVOTAL : resultOf(state, run),
 				id,
 				copy?.d === undefined ? "" : String(copy.d),
 				...failure,

@@ -16,7 +16,7 @@ export function passPlan(
 		notInFiles: 0,
 		gone: 0,
 		...rest,
-		ops: { create: 0, match: 0, update: 0, unchanged: 0, blocked: 0, kept: 0, ...ops },
+		ops: { create: 0, match: 0, update: 0, unchanged: 0, blocked: 0, kept: 0, skipped: 0, ...ops },
 	};
 }
 

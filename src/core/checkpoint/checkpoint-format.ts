@@ -122,7 +122,12 @@ export function isRecordState(value: unknown): value is RecordState {
 			return typeof value.parentKey === "string" && isOptionalCopy(value.was);
 		case "removed":
 			return (
-				(value.why === "undone" || value.why === "gone") && typeof value.id === "string" && isCount(value.g)
+				(value.why === "undone" || value.why === "gone" || value.why === "deleted") &&
+				typeof value.id === "string" &&
+				isCount(value.g) &&
+				isOptionalCopy(value.was) &&
+				isOptionalCount(value.run) &&
+				(value.p === undefined || typeof value.p === "string")
 			);
 		default:
 			return false;

@@ -15,6 +15,7 @@ import {
 } from "../../model/records.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
+import { guardEdits, writtenAfter } from "../plan/edit-guard.js";
 import {
 	afterValues,
 	beforeValues,
@@ -24,9 +25,10 @@ import {
 	patchBody,
 	readBack,
 	touchesMetadata,
-	withValues,
 } from "../plan/field-diff.js";
 import { bodyHash, type Operation } from "../plan/planner.js";
+import { mayCreate, mayUpdate, NOT_IN_PIVOTAL, type SyncRules } from "../plan/sync-rules.js";
+import { EDITED_IN_PIVOTAL } from "../undo/undo-run.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import type { ChildDirectory, CustomerDirectory } from "./existing-records.js";
 import { ExistingFinder } from "./find-existing.js";
@@ -45,6 +47,8 @@ export interface ApplyContext {
 	readonly contacts: ChildDirectory<Contact>;
 	readonly onboardings: ChildDirectory<Onboarding>;
 	readonly breaker: CircuitBreaker;
+	/** `--only`, `--keep-pivotal-edits` (the planner applies `--empty`). */
+	readonly rules: SyncRules;
 	readonly breakerAction: "stop" | "pause";
 	readonly notice: (level: "info" | "warn" | "error", message: string) => void;
 	readonly trip: (outcome: RunOutcome, message: string) => void;
@@ -52,7 +56,7 @@ export interface ApplyContext {
 	readonly isOver: () => boolean;
 }
 
-type Work = Exclude<Operation, { kind: "unchanged" | "blocked" | "kept" }>;
+type Work = Exclude<Operation, { kind: "unchanged" | "blocked" | "kept" | "skipped" }>;
 
 export class RecordApplier {
 	readonly #ctx: ApplyContext;
@@ -89,6 +93,11 @@ export class RecordApplier {
 	): Promise<void> {
 		const { pass } = record;
 		const id = `${pass}:${record.key}`;
+		// `--only update`: a row not found in Pivotal is reported, never created.
+		if (!mayCreate(this.#ctx.rules)) {
+			this.#ctx.ledger.skipped(pass, record, notInPivotalNote(pass));
+			return;
+		}
 		// A previous run may have created it and the server may have forgotten the key since:
 		// records no uniqueness rule guards are looked up first.
 		if (isInDoubt && !this.#sentHere.has(id) && !isGuarded(record)) {
@@ -214,6 +223,12 @@ export class RecordApplier {
 			this.#succeeded(record, done, did, attempts);
 			return;
 		}
+		// `--only create`: adopted as Pivotal has it; a later sync without it updates the differences.
+		if (!mayUpdate(this.#ctx.rules)) {
+			const done: PivotalCopy = { ...copy, r: this.#ctx.run, did: "existed" };
+			this.#succeeded(record, done, "existed", attempts);
+			return;
+		}
 		const metadata = record.pass === "customers" ? (server as Customer).metadata : undefined;
 		return this.#update(record, copy, changes, metadata ?? {}, attempts);
 	}
@@ -229,13 +244,28 @@ export class RecordApplier {
 	): Promise<void> {
 		const { pass } = record;
 		let metadata = serverMetadata;
+		let send = changes;
+		let kept: readonly string[] = [];
 		// PATCH replaces metadata wholesale: carry the keys the server holds that the file does not own.
-		if (metadata === undefined && touchesMetadata(changes)) {
-			const current = await this.#ctx.requester.send((client) => client.getRecord(pass, copy.id));
+		// `--keep-pivotal-edits` reads the record first anyway (an adopted record was just read).
+		const isGuarded = this.#ctx.rules.keepPivotalEdits === true && serverMetadata === undefined;
+		if (metadata === undefined && (isGuarded || touchesMetadata(changes))) {
+			const current = await this.#ctx.requester.send((client) => client.getRecord(pass, copy.id), {
+				subject: record,
+				attemptsBefore,
+			});
 			if (!current.ok) return this.#updateFailed(record, copy, "", current);
-			metadata = (current.value.data as Customer).metadata ?? {};
+			const server = current.value.data as PivotalRecord;
+			metadata = (server as Customer).metadata ?? {};
+			if (isGuarded) ({ send, kept } = guardEdits(changes, copy.v ?? {}, server));
 		}
-		const text = JSON.stringify(patchBody(record.body, changes, metadata));
+		if (send.length === 0) {
+			// Every change was to a field edited in Pivotal since: nothing to send.
+			const unchanged = this.#succeeded(record, copy, "unchanged", attemptsBefore);
+			if (unchanged) this.#keptEdits(record, kept);
+			return;
+		}
+		const text = JSON.stringify(patchBody(record.body, send, metadata));
 		const result = await this.#ctx.requester.send((client) => client.updateRecord(pass, copy.id, text), {
 			subject: record,
 			attemptsBefore,
@@ -243,18 +273,35 @@ export class RecordApplier {
 		if (!result.ok) return this.#updateFailed(record, copy, text, result);
 		const revision: Revision = {
 			run: this.#ctx.run,
-			before: beforeValues(changes),
-			after: afterValues(changes),
+			before: beforeValues(send),
+			after: afterValues(send),
 		};
 		const updated: PivotalCopy = {
 			...copy,
 			d: result.value.data.display_id,
-			v: withValues(copy.v ?? {}, ownedValues(record.body)),
+			v: writtenAfter(copy.v ?? {}, ownedValues(record.body), send, kept),
 			r: this.#ctx.run,
 			did: "updated",
 			ch: addRevision(copy.ch, revision),
 		};
-		this.#succeeded(record, updated, "updated", result.attempts);
+		if (this.#succeeded(record, updated, "updated", result.attempts)) this.#keptEdits(record, kept);
+	}
+
+	/** Fields `--keep-pivotal-edits` left: reported with the record, as undo reports them. */
+	#keptEdits(record: SourceRecord, kept: readonly string[]): void {
+		if (kept.length === 0) return;
+		const fields = kept.join(", ");
+		this.#ctx.notice(
+			"warn",
+			`${record.pass} ${record.key}: ${fields} edited in Pivotal since the last sync; kept.`,
+		);
+		this.#ctx.ledger.note(record.pass, record, {
+			status: null,
+			code: EDITED_IN_PIVOTAL,
+			message: `${fields} edited in Pivotal since the import last wrote ${kept.length === 1 ? "it" : "them"}; kept as it is, not overwritten.`,
+			field: kept[0],
+			retryable: false,
+		});
 	}
 
 	#updateFailed(
@@ -277,9 +324,9 @@ export class RecordApplier {
 		copy: PivotalCopy,
 		did: "created" | "existed" | "updated" | "unchanged",
 		attempts: number,
-	) {
+	): boolean {
 		this.#ctx.breaker.succeeded();
-		this.#ctx.ledger.succeed(record.pass, record, copy, did, attempts);
+		return this.#ctx.ledger.succeed(record.pass, record, copy, did, attempts);
 	}
 
 	#failed(
@@ -315,4 +362,14 @@ export class RecordApplier {
 			this.#ctx.trip("circuit-open", message);
 		}
 	}
+}
+
+/** What a row with no record under `--only update` is listed with. */
+export function notInPivotalNote(pass: PassName): Failure {
+	return {
+		status: null,
+		code: NOT_IN_PIVOTAL,
+		message: `no ${pass === "customers" ? "customer" : pass === "contacts" ? "contact" : "onboarding"} in Pivotal for this row; not created (--only update).`,
+		retryable: false,
+	};
 }

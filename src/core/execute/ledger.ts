@@ -187,6 +187,69 @@ export class Ledger {
 	}
 
 	/**
+	 * In doubt until its answer is written: written before a DELETE (and, once merged, a PATCH)
+	 * leaves, so a kill between the request and its answer leaves a state that says so. The copy
+	 * stays as `was`: a resume that finds the record gone (404) knows what it was.
+	 */
+	markInDoubt(pass: PassName, key: string, copy: PivotalCopy, attempts: number): boolean {
+		return this.save(pass, key, { s: "sent", attempts, was: copy }, false);
+	}
+
+	/**
+	 * `--delete-missing` deleted it (or found it deleted already): its copy is kept, so undo can
+	 * create it again with the values last written, under a new idempotency generation.
+	 */
+	deletedMissing(
+		pass: PassName,
+		record: SourceRecord,
+		copy: PivotalCopy,
+		run: number,
+		parentKey: string | undefined,
+		attempts: number,
+	): boolean {
+		const state: RecordState = {
+			s: "removed",
+			why: "deleted",
+			id: copy.id,
+			g: (copy.g ?? 0) + 1,
+			was: copy,
+			run,
+			...(parentKey === undefined ? {} : { p: parentKey }),
+		};
+		if (!this.save(pass, record.key, state)) return false;
+		this.#failures.delete(`${pass}:${record.key}`);
+		this.count("deleted", pass);
+		this.#emit({
+			type: "record-done",
+			at: this.#now(),
+			pass,
+			key: record.key,
+			outcome: "deleted",
+			id: copy.id,
+			attempts,
+		});
+		return true;
+	}
+
+	/**
+	 * Left out by `--only`: nothing sent, the state untouched. A row with no record under
+	 * `--only update` is listed (`not_in_pivotal`) with the failures, though it is not one.
+	 */
+	skipped(pass: PassName, record: SourceRecord, note: Failure | undefined): void {
+		if (note) this.note(pass, record, note);
+		this.count("skipped", pass);
+		this.#emit({
+			type: "record-done",
+			at: this.#now(),
+			pass,
+			key: record.key,
+			outcome: "skipped",
+			id: "",
+			attempts: 0,
+		});
+	}
+
+	/**
 	 * Something the screen and the failures CSV should show that is not a failure of the record:
 	 * a field undo left alone because it was edited in Pivotal since.
 	 */

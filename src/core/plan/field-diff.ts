@@ -14,6 +14,8 @@ export interface FieldChange {
 	readonly field: string;
 	readonly before: unknown;
 	readonly after: unknown;
+	/** The file's cell was emptied and `--empty clear` empties the field: `after` is the API's "none". */
+	readonly isCleared?: boolean;
 }
 
 const METADATA = "metadata";
@@ -90,8 +92,13 @@ export function patchBody(
 		if (change.field.startsWith(METADATA_PREFIX)) {
 			patch.metadata = { ...(serverMetadata ?? {}), ...asObject(body.metadata) };
 		} else {
-			patch[change.field] = body[change.field];
+			patch[change.field] = change.isCleared ? change.after : body[change.field];
 		}
+	}
+	// A metadata key emptied in the file (`--empty clear`) leaves the object PATCH replaces.
+	for (const change of changes) {
+		if (change.isCleared && change.field.startsWith(METADATA_PREFIX) && patch.metadata !== undefined)
+			delete (patch.metadata as Record<string, unknown>)[change.field.slice(METADATA_PREFIX.length)];
 	}
 	return patch;
 }

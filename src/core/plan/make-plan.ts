@@ -9,7 +9,9 @@ import { readRecords, type SourceOptions } from "../../source/index.js";
 import type { CheckpointData } from "../checkpoint/index.js";
 import type { SourceFiles } from "../run-types.js";
 import type { FieldChange } from "./field-diff.js";
+import { DELETE_ORDER, deleteRefusal, missingRecords, type PlannedDelete } from "./missing-records.js";
 import { type Operation, type OperationKind, type ParentView, planRecord } from "./planner.js";
+import type { SyncRules } from "./sync-rules.js";
 
 export interface PlannedChange {
 	readonly key: string;
@@ -31,6 +33,19 @@ export interface PassPlan {
 	readonly notInFiles: number;
 	/** Of the kept records, those deleted in Pivotal since the last sync (`--recreate` creates them). */
 	readonly gone: number;
+	/** `--only update`: rows with no record in Pivotal, not created. */
+	readonly notInPivotal?: number;
+	/** `--only create`: records whose changes are left as Pivotal has them. */
+	readonly updatesLeft?: number;
+	/** `--empty clear`: fields emptied in the file that the API cannot empty, with how many records. */
+	readonly stuck?: Readonly<Record<string, number>>;
+	/** `--keep-pivotal-edits`: reads before the updates (one per record to update). */
+	readonly reads?: number;
+	/** `--delete-missing`: what would be deleted (the first few), and how many. */
+	readonly deletes?: readonly PlannedDelete[];
+	readonly deleteCount?: number;
+	/** `--delete-missing`: gone from the file but adopted (or a customer of adopted records): kept. */
+	readonly deleteKept?: number;
 }
 
 export interface SyncPlan {
@@ -38,6 +53,10 @@ export interface SyncPlan {
 	/** Requests the operations cost, list walks for matching not counted. */
 	readonly requests: number;
 	readonly isFirstSync: boolean;
+	/** The sync rules the plan was made under. */
+	readonly rules?: SyncRules | undefined;
+	/** Why the run is refused before anything is sent (too many deletes), if it is. */
+	readonly refusal?: string | undefined;
 }
 
 export interface MakePlanOptions {
@@ -47,8 +66,12 @@ export interface MakePlanOptions {
 	readonly state: CheckpointData | undefined;
 	readonly retryFailed: boolean;
 	readonly recreate: boolean;
+	/** `--only`, `--empty`, `--keep-pivotal-edits`, `--delete-missing`. @default no rules */
+	readonly rules?: SyncRules | undefined;
 	/** Called for every record's operation, in file order (NDJSON lines). */
 	readonly onOperation?: (record: SourceRecord, op: Operation) => void;
+	/** Called for every record `--delete-missing` would delete, children first (NDJSON lines). */
+	readonly onDelete?: (planned: PlannedDelete) => void;
 	/** @default 5 */
 	readonly examples?: number;
 }
@@ -58,7 +81,10 @@ const AUTOMATION_PHASES = new Set(["launch", "completed"]);
 export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 	const { state } = options;
 	const isFirstSync = (state?.counters.runsFinished ?? 0) === 0;
-	const planOptions = { retryFailed: options.retryFailed, recreate: options.recreate, isFirstSync };
+	const rules = options.rules ?? {};
+	const planOptions = { retryFailed: options.retryFailed, recreate: options.recreate, isFirstSync, rules };
+	// The keys each file holds, to tell which records are gone from it (only with --delete-missing).
+	const keysInFiles: Partial<Record<PassName, Set<string>>> = {};
 	const shown = options.examples ?? 5;
 	const passes = {} as Record<PassName, PassPlan>;
 	// Customers this plan leaves out of Pivotal (kept as failed or deleted there): their children are blocked.
@@ -73,7 +99,13 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 			unchanged: 0,
 			blocked: 0,
 			kept: 0,
+			skipped: 0,
 		};
+		const stuck: Record<string, number> = {};
+		let notInPivotal = 0;
+		let updatesLeft = 0;
+		const keys = rules.deleteMissing && file ? new Set<string>() : undefined;
+		if (keys) keysInFiles[pass] = keys;
 		const fields: Record<string, number> = {};
 		const examples: PlannedChange[] = [];
 		const automations: { key: string; line: number; phase: string }[] = [];
@@ -85,14 +117,25 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 		if (file) {
 			for await (const record of readRecords(file, pass, options.source)) {
 				rows += 1;
+				keys?.add(record.key);
 				const current = records?.get(record.key);
 				if (copyOf(current)) inPivotal += 1;
 				const op = planRecord(record, current, parentView(record, state, missing), planOptions);
 				ops[op.kind] += 1;
-				if (pass === "customers" && (op.kind === "kept" || op.kind === "blocked")) missing.add(record.key);
+				if (
+					pass === "customers" &&
+					(op.kind === "kept" || op.kind === "blocked" || (op.kind === "skipped" && op.copy === undefined))
+				)
+					missing.add(record.key);
+				if (op.kind === "skipped" && op.reason === "not_in_pivotal") notInPivotal += 1;
+				if (op.kind === "skipped" && op.reason === "only_create") updatesLeft += 1;
+				if ((op.kind === "update" || op.kind === "unchanged") && op.stuck)
+					for (const field of op.stuck) stuck[field] = (stuck[field] ?? 0) + 1;
 				if (op.kind === "kept" && op.reason === "gone") gone += 1;
 				options.onOperation?.(record, op);
 				if (op.kind === "create" || op.kind === "match" || op.kind === "update") requests += 1;
+				// --keep-pivotal-edits reads each record before its PATCH.
+				if (op.kind === "update" && rules.keepPivotalEdits) requests += 1;
 				if (op.kind === "update") {
 					for (const change of op.changes) fields[change.field] = (fields[change.field] ?? 0) + 1;
 					if (examples.length < shown)
@@ -116,9 +159,32 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 			automationCount,
 			notInFiles: Math.max(0, held - inPivotal),
 			gone,
+			notInPivotal,
+			updatesLeft,
+			stuck,
+			reads: rules.keepPivotalEdits ? ops.update : 0,
+			deletes: [],
+			deleteCount: 0,
+			deleteKept: 0,
 		};
 	}
-	return { passes, requests, isFirstSync };
+	if (!rules.deleteMissing || state === undefined) return { passes, requests, isFirstSync, rules };
+	const missingSet = missingRecords(
+		(pass) => state.records[pass].entries(),
+		(pass) => keysInFiles[pass],
+	);
+	for (const pass of DELETE_ORDER) {
+		const deletes = missingSet.deletes[pass];
+		requests += deletes.length;
+		for (const planned of deletes) options.onDelete?.(planned);
+		passes[pass] = {
+			...passes[pass],
+			deletes: deletes.slice(0, shown),
+			deleteCount: deletes.length,
+			deleteKept: missingSet.kept[pass],
+		};
+	}
+	return { passes, requests, isFirstSync, rules, refusal: deleteRefusal(missingSet, rules.maxDeletes) };
 }
 
 /** A child's customer as the plan leaves it: in Pivotal, to be made by this plan, or missing. */

@@ -13,6 +13,7 @@ import {
 	type SourceRecord,
 } from "../../model/records.js";
 import { diffFields, type FieldChange } from "./field-diff.js";
+import { emptiedFields, mayCreate, mayUpdate, type SkipReason, type SyncRules } from "./sync-rules.js";
 
 export type Operation =
 	/**
@@ -26,9 +27,22 @@ export type Operation =
 	 * by `id` when the state has one but no values), then adopt and update it, or create it.
 	 */
 	| { readonly kind: "match"; readonly generation: number; readonly id?: string }
-	/** PATCH exactly these fields. */
-	| { readonly kind: "update"; readonly copy: PivotalCopy; readonly changes: readonly FieldChange[] }
-	| { readonly kind: "unchanged"; readonly copy: PivotalCopy }
+	/**
+	 * PATCH exactly these fields. `stuck`: cells emptied in the file (`--empty clear`) whose field
+	 * the API cannot empty, left as Pivotal has them.
+	 */
+	| {
+			readonly kind: "update";
+			readonly copy: PivotalCopy;
+			readonly changes: readonly FieldChange[];
+			readonly stuck?: readonly string[];
+	  }
+	| { readonly kind: "unchanged"; readonly copy: PivotalCopy; readonly stuck?: readonly string[] }
+	/**
+	 * Left out by `--only`: a row with no record under `update` (`not_in_pivotal`), or a change to a
+	 * record under `create` (`only_create`). Nothing is sent and the state is not touched.
+	 */
+	| { readonly kind: "skipped"; readonly reason: SkipReason; readonly copy?: PivotalCopy }
 	/** Its customer is not in Pivotal (failed, blocked or not in the files): not sent. */
 	| { readonly kind: "blocked"; readonly parentKey: string }
 	/** Left as the state has it: failed for good with the same request, or deleted in Pivotal. */
@@ -56,9 +70,42 @@ export interface PlanOptions {
 	readonly isFirstSync: boolean;
 	/** Is this failed record one the user picked to retry (the failures screen)? */
 	readonly isPicked?: ((key: string) => boolean) | undefined;
+	/** `--only`, `--empty`: what this sync may change. @default no rules (create and update; keep emptied cells) */
+	readonly rules?: SyncRules | undefined;
 }
 
 export function planRecord(
+	record: SourceRecord,
+	state: RecordState | undefined,
+	parent: ParentView | undefined,
+	options: PlanOptions,
+): Operation {
+	const op = planChange(record, state, parent, options);
+	return options.rules ? withRules(record, op, options.rules) : op;
+}
+
+/**
+ * The operation under the sync rules: `--empty clear` adds the fields emptied in the file since
+ * the last sync; `--only` leaves out the kind it does not allow.
+ */
+export function withRules(record: SourceRecord, op: Operation, rules: SyncRules): Operation {
+	let ruled = op;
+	if ((op.kind === "update" || op.kind === "unchanged") && rules.empty === "clear" && op.copy.v) {
+		const emptied = emptiedFields(record.pass, record.body, op.copy.v);
+		const changes = [...(op.kind === "update" ? op.changes : []), ...emptied.cleared];
+		const stuck = emptied.stuck.length > 0 ? { stuck: emptied.stuck } : {};
+		ruled =
+			changes.length > 0
+				? { kind: "update", copy: op.copy, changes, ...stuck }
+				: { kind: "unchanged", copy: op.copy, ...stuck };
+	}
+	if (ruled.kind === "update" && !mayUpdate(rules))
+		return { kind: "skipped", reason: "only_create", copy: ruled.copy };
+	if (ruled.kind === "create" && !mayCreate(rules)) return { kind: "skipped", reason: "not_in_pivotal" };
+	return ruled;
+}
+
+function planChange(
 	record: SourceRecord,
 	state: RecordState | undefined,
 	parent: ParentView | undefined,

@@ -1,0 +1,61 @@
+/**
+ * `--delete-missing`: sends the DELETE of one record a sync found gone from the files. The state
+ * says the record is in doubt before the request leaves, so a kill between the request and its
+ * answer is resolved by the next run: the record is still missing, its copy is still known, and
+ * a second DELETE of a record already deleted answers 404, which counts as done.
+ */
+
+import { ApiError } from "../../api/errors.js";
+import type { SourceRecord } from "../../model/records.js";
+import type { RunOutcome } from "../events.js";
+import type { PlannedDelete } from "../plan/missing-records.js";
+import type { Ledger } from "./ledger.js";
+import { failureOf } from "./record-requests.js";
+import type { Requester } from "./requester.js";
+
+export interface DeleteContext {
+	readonly ledger: Ledger;
+	readonly requester: Requester;
+	/** This run's number, kept with the deleted copy so undo of this run re-creates it. */
+	readonly run: number;
+	readonly trip: (outcome: RunOutcome, message: string) => void;
+}
+
+export async function deleteMissing(ctx: DeleteContext, planned: PlannedDelete): Promise<void> {
+	const { ledger } = ctx;
+	const { pass, key, copy } = planned;
+	const record: SourceRecord = { pass, key, line: 0, body: {}, columns: {} };
+	const previous = ledger.store.get(pass, key);
+	const attemptsBefore = previous?.s === "sent" || previous?.s === "failed" ? previous.attempts : 0;
+	const result = await ctx.requester.send((client) => client.deleteRecord(pass, copy.id), {
+		subject: record,
+		attemptsBefore,
+		beforeAttempt: (attempts) => ledger.markInDoubt(pass, key, copy, attempts),
+	});
+	// Already gone (deleted by hand, or by a run killed before it wrote the answer): done all the same.
+	const isGone = !result.ok && result.error instanceof ApiError && result.error.status === 404;
+	if (result.ok || isGone) {
+		ledger.deletedMissing(pass, record, copy, ctx.run, planned.parentKey, result.attempts);
+		return;
+	}
+	const { verdict, error, attempts } = result;
+	if (verdict.kind === "aborted") return;
+	if (verdict.kind === "auth") {
+		ctx.trip(
+			"auth-failed",
+			"The API key was refused (401); nothing more was sent. Check the key, then run the same command again to resume.",
+		);
+		return;
+	}
+	// The failed state keeps the copy (`was`): the next run, the row still missing, deletes it again.
+	ledger.fail(
+		pass,
+		record,
+		"",
+		attempts,
+		failureOf(error, attempts, verdict.kind === "fail" && verdict.retryable),
+		{
+			was: copy,
+		},
+	);
+}

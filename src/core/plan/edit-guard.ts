@@ -1,0 +1,90 @@
+/**
+ * `--keep-pivotal-edits`: which of an update's changes may go out, from Pivotal's copy read just
+ * before it (pure). A field whose value in Pivotal is no longer what the import last wrote was
+ * edited there since: it is left as it is, and reported, as undo leaves such a field.
+ */
+
+import type { FieldValues } from "../../model/records.js";
+import type { FieldChange } from "./field-diff.js";
+
+export interface GuardedChanges {
+	/** The changes that still go out. */
+	readonly send: readonly FieldChange[];
+	/** Fields (`metadata.<key>` for metadata) edited in Pivotal since the import wrote them. */
+	readonly kept: readonly string[];
+}
+
+export function guardEdits(
+	changes: readonly FieldChange[],
+	written: FieldValues,
+	server: Readonly<Record<string, unknown>>,
+): GuardedChanges {
+	const send: FieldChange[] = [];
+	const kept: string[] = [];
+	for (const change of changes) {
+		const [current, last] = change.field.startsWith("metadata.")
+			? [asObject(server.metadata)[change.field.slice(9)], asObject(written.metadata)[change.field.slice(9)]]
+			: [server[change.field], written[change.field]];
+		if (isSameValue(current, last)) send.push(change);
+		else kept.push(change.field);
+	}
+	return { send, kept };
+}
+
+/**
+ * The values the state keeps as last written after an update: the row's values, except the
+ * fields kept (still what the import wrote before, so a later sync keeps them too) and the
+ * fields cleared (no longer the import's).
+ */
+export function writtenAfter(
+	known: FieldValues,
+	owned: FieldValues,
+	sent: readonly FieldChange[],
+	kept: readonly string[],
+): FieldValues {
+	const values: Record<string, unknown> = { ...known, ...owned };
+	const metadata: Record<string, unknown> = { ...asObject(known.metadata), ...asObject(owned.metadata) };
+	for (const field of kept) {
+		if (field.startsWith("metadata.")) {
+			const key = field.slice(9);
+			const earlier = asObject(known.metadata)[key];
+			if (earlier === undefined) delete metadata[key];
+			else metadata[key] = earlier;
+		} else if (Object.hasOwn(known, field)) {
+			values[field] = known[field];
+		} else {
+			delete values[field];
+		}
+	}
+	for (const change of sent) {
+		if (!change.isCleared) continue;
+		if (change.field.startsWith("metadata.")) delete metadata[change.field.slice(9)];
+		else delete values[change.field];
+	}
+	if (Object.hasOwn(known, "metadata") || Object.hasOwn(owned, "metadata")) values.metadata = metadata;
+	return values;
+}
+
+/** As undo compares: none is none (null, absent, no labels), e-mails ignore case, a day matches its timestamp. */
+export function isSameValue(a: unknown, b: unknown): boolean {
+	if (isNone(a) && isNone(b)) return true;
+	if (typeof a === "string" && typeof b === "string") {
+		return (
+			a === b ||
+			(a.includes("@") && a.toLowerCase() === b.toLowerCase()) ||
+			(a.length > 10 && b.length === 10 && a.startsWith(b)) ||
+			(b.length > 10 && a.length === 10 && b.startsWith(a))
+		);
+	}
+	return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function isNone(value: unknown): boolean {
+	return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+}
+
+function asObject(value: unknown): Readonly<Record<string, unknown>> {
+	return typeof value === "object" && value !== null && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: {};
+}

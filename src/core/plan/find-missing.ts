@@ -1,0 +1,36 @@
+/**
+ * `--delete-missing` at the start of a run: the keys the files hold, read once before anything
+ * is sent, against the state as it is then. The run deletes exactly these records, or is refused.
+ */
+
+import { PASSES, type PassName, type RecordState } from "../../model/records.js";
+import { readRecords, type SourceOptions } from "../../source/index.js";
+import type { SourceFiles } from "../run-types.js";
+import { deleteRefusal, type MissingRecords, missingRecords } from "./missing-records.js";
+
+export interface FoundMissing {
+	readonly missing: MissingRecords;
+	/** The sentence that refuses the run (too many deletes), if it is refused. */
+	readonly refusal: string | undefined;
+}
+
+export async function findMissing(
+	files: SourceFiles,
+	source: SourceOptions | undefined,
+	state: { entries(pass: PassName): Iterable<[string, RecordState]> },
+	maxDeletes: number | undefined,
+): Promise<FoundMissing> {
+	const keys: Partial<Record<PassName, Set<string>>> = {};
+	for (const pass of PASSES) {
+		const file = files[pass];
+		if (!file) continue;
+		const set = new Set<string>();
+		for await (const record of readRecords(file, pass, source)) set.add(record.key);
+		keys[pass] = set;
+	}
+	const missing = missingRecords(
+		(pass) => state.entries(pass),
+		(pass) => keys[pass],
+	);
+	return { missing, refusal: deleteRefusal(missing, maxDeletes) };
+}

@@ -1,0 +1,114 @@
+/**
+ * `--delete-missing`: which records a sync deletes, decided from the state and the keys the files
+ * hold (pure). Only records this import created go, children first; a record found in Pivotal and
+ * adopted is never deleted, nor a customer that still has one under it. More deletes in a pass
+ * than the limit refuse the whole run before anything is sent.
+ */
+
+import { copyOf, PASSES, type PassName, type PivotalCopy, type RecordState } from "../../model/records.js";
+
+export interface PlannedDelete {
+	readonly pass: PassName;
+	readonly key: string;
+	readonly copy: PivotalCopy;
+	/** The customer's key (contacts and onboardings), to re-create it under on undo. */
+	readonly parentKey?: string;
+}
+
+export interface MissingRecords {
+	/** Per pass, in the order they are sent: onboardings, contacts, customers. */
+	readonly deletes: Readonly<Record<PassName, readonly PlannedDelete[]>>;
+	/** Records gone from the files that stay: adopted, or a customer with adopted records under it. */
+	readonly kept: Readonly<Record<PassName, number>>;
+	/** Records each pass holds in Pivotal, what the default limit is a tenth of. */
+	readonly held: Readonly<Record<PassName, number>>;
+}
+
+/** Deletes run children first. */
+export const DELETE_ORDER: readonly PassName[] = [...PASSES].reverse();
+
+/** The customer key of a child record's key (`<customer_external_id>/<email or n>`). */
+export function parentKeyOf(pass: PassName, key: string): string | undefined {
+	if (pass === "customers") return undefined;
+	const slash = key.lastIndexOf("/");
+	return slash === -1 ? undefined : key.slice(0, slash);
+}
+
+/**
+ * `inFiles(pass)`: the keys this run's files hold for a pass, or undefined when no file was given
+ * for it (its records are not "gone", only not part of this run, unless their customer goes).
+ */
+export function missingRecords(
+	entries: (pass: PassName) => Iterable<[string, RecordState]>,
+	inFiles: (pass: PassName) => ReadonlySet<string> | undefined,
+): MissingRecords {
+	const held = { customers: 0, contacts: 0, onboardings: 0 };
+	const kept = { customers: 0, contacts: 0, onboardings: 0 };
+	const gone = {
+		customers: [] as PlannedDelete[],
+		contacts: [] as PlannedDelete[],
+		onboardings: [] as PlannedDelete[],
+	};
+	// Customers first, to know which children go with their customer.
+	const goneCustomers = new Set<string>();
+	const customersKeys = inFiles("customers");
+	for (const [key, state] of entries("customers")) {
+		const copy = copyOf(state);
+		if (!copy) continue;
+		held.customers += 1;
+		if (customersKeys === undefined || customersKeys.has(key)) continue;
+		if (copy.outcome !== "created") kept.customers += 1;
+		else goneCustomers.add(key);
+	}
+	const withAdopted = new Set<string>();
+	for (const pass of ["contacts", "onboardings"] as const) {
+		const keys = inFiles(pass);
+		for (const [key, state] of entries(pass)) {
+			const copy = copyOf(state);
+			if (!copy) continue;
+			held[pass] += 1;
+			const parentKey = parentKeyOf(pass, key);
+			const isParentGone = parentKey !== undefined && goneCustomers.has(parentKey);
+			const isRowGone = keys !== undefined && !keys.has(key);
+			if (!isRowGone && !isParentGone) continue;
+			if (copy.outcome !== "created") {
+				kept[pass] += 1;
+				if (isParentGone) withAdopted.add(parentKey);
+				continue;
+			}
+			gone[pass].push({ pass, key, copy, ...(parentKey === undefined ? {} : { parentKey }) });
+		}
+	}
+	for (const [key, state] of entries("customers")) {
+		if (!goneCustomers.has(key)) continue;
+		const copy = copyOf(state);
+		if (!copy) continue;
+		// Deleting it would take an adopted record's customer from under it.
+		if (withAdopted.has(key)) kept.customers += 1;
+		else gone.customers.push({ pass: "customers", key, copy });
+	}
+	return { deletes: gone, kept, held };
+}
+
+/** The most deletes a pass may make: `--max-deletes`, else a tenth of what it holds, rounded down. */
+export function deleteLimit(held: number, maxDeletes: number | undefined): number {
+	return maxDeletes ?? Math.floor(held / 10);
+}
+
+/**
+ * The sentence that refuses a run whose deletes pass the limit in some pass, or undefined. A pass
+ * of fewer than ten records allows none by default: give `--max-deletes` to delete there.
+ */
+export function deleteRefusal(missing: MissingRecords, maxDeletes: number | undefined): string | undefined {
+	for (const pass of DELETE_ORDER) {
+		const count = missing.deletes[pass].length;
+		const limit = deleteLimit(missing.held[pass], maxDeletes);
+		if (count <= limit) continue;
+		const why =
+			maxDeletes === undefined
+				? `10 % of the ${missing.held[pass]} ${pass} this import holds in Pivotal`
+				: "--max-deletes";
+		return `--delete-missing would delete ${count} ${pass}, more than ${limit} (${why}); nothing was sent. Check the files are complete, or allow it with --max-deletes ${count}.`;
+	}
+	return undefined;
+}

@@ -1,0 +1,58 @@
+/**
+ * What the sync rules change in a plan, as the dry run and the plan file's text show it: rows
+ * left out by `--only`, fields `--empty clear` cannot empty, the reads `--keep-pivotal-edits`
+ * costs, and what `--delete-missing` would delete.
+ */
+
+import type { PassPlan } from "../core/plan/make-plan.js";
+import type { SyncRules } from "../core/plan/sync-rules.js";
+import type { PassName } from "../model/records.js";
+
+/** The first line of a plan made under rules, or undefined without any. */
+export function syncRulesHeader(rules: SyncRules | undefined): string | undefined {
+	if (!rules) return undefined;
+	const parts: string[] = [];
+	if (rules.only === "create") parts.push("create only (no updates)");
+	if (rules.only === "update") parts.push("update only (nothing created)");
+	if (rules.empty === "clear") parts.push("emptied cells clear the field");
+	if (rules.keepPivotalEdits) parts.push("fields edited in Pivotal are kept");
+	if (rules.deleteMissing) parts.push("records this import created that are gone from the files are deleted");
+	return parts.length > 0 ? `Sync rules: ${parts.join("; ")}.` : undefined;
+}
+
+export function syncRuleLines(pass: PassName, p: PassPlan, rules: SyncRules | undefined): string[] {
+	const lines: string[] = [];
+	const one = singular(pass);
+	if ((p.notInPivotal ?? 0) > 0)
+		lines.push(
+			`${pass}: ${p.notInPivotal} with no ${one} in Pivotal: not created (--only update), reported not_in_pivotal.`,
+		);
+	if ((p.updatesLeft ?? 0) > 0)
+		lines.push(`${pass}: ${p.updatesLeft} changed but left as Pivotal has them (--only create).`);
+	const stuck = Object.entries(p.stuck ?? {});
+	if (stuck.length > 0) {
+		const fields = stuck.map(([field, n]) => `${field} ${n}`).join(", ");
+		lines.push(`${pass}: emptied in the file but Pivotal cannot empty the field, left as it is: ${fields}.`);
+	}
+	if ((p.reads ?? 0) > 0)
+		lines.push(
+			`${pass}: ${p.reads} read${p.reads === 1 ? "" : "s"} before updating (--keep-pivotal-edits): a field edited in Pivotal since the last sync is kept.`,
+		);
+	if (rules?.deleteMissing) {
+		const count = p.deleteCount ?? 0;
+		if (count > 0) {
+			lines.push(`${pass}: ${count} to delete (created by this import, gone from the files):`);
+			for (const planned of p.deletes ?? []) lines.push(`  ${planned.key} (${planned.copy.id})`);
+			if (count > (p.deletes?.length ?? 0)) lines.push(`  …and ${count - (p.deletes?.length ?? 0)} more`);
+		}
+		if ((p.deleteKept ?? 0) > 0)
+			lines.push(
+				`${pass}: ${p.deleteKept} gone from the files but found in Pivotal, not created by it: never deleted.`,
+			);
+	}
+	return lines;
+}
+
+function singular(pass: PassName): string {
+	return pass === "customers" ? "customer" : pass === "contacts" ? "contact" : "onboarding";
+}
