@@ -47,7 +47,10 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 	}
 	const records = state.records;
 	const plan = planUndo((pass) => records[pass].entries(), flags.all ? { kind: "all" } : { kind: "last" });
-	const total = PASSES.reduce((n, pass) => n + plan.counts[pass].delete + plan.counts[pass].restore, 0);
+	const total = PASSES.reduce(
+		(n, pass) => n + plan.counts[pass].delete + plan.counts[pass].restore + (plan.counts[pass].recreate ?? 0),
+		0,
+	);
 	if (flags.json)
 		io.stdout.write(`${JSON.stringify({ type: "undo-plan", runs: plan.runs, counts: plan.counts })}\n`);
 	else io.stdout.write(undoPlanText(plan, state.header.workspace?.name));

@@ -31,6 +31,13 @@ export function undoPlanText(plan: UndoPlan, workspace: string | undefined): str
 		lines.push(`fields put back: ${[...fields].map(([field, n]) => `${field} ${n}`).join(", ")}`);
 		lines.push("  (a field edited in Pivotal since the import is kept as it is, and reported)");
 	}
+	const recreates = UNDO_ORDER.filter((pass) => (plan.counts[pass].recreate ?? 0) > 0);
+	if (recreates.length > 0) {
+		const what = recreates.map((pass) => `${plan.counts[pass].recreate} ${pass}`).join(", ");
+		lines.push(
+			`To re-create (deleted by --delete-missing; Pivotal has no undelete): ${what}, under new ids, with the values the import last wrote.`,
+		);
+	}
 	if (plan.counts.customers.delete > 0) {
 		lines.push(
 			`Deleting ${plan.counts.customers.delete} customers: contacts or onboardings others added under them drop out of Pivotal's lists with them.`,

@@ -154,6 +154,21 @@ export class Ledger {
 		return true;
 	}
 
+	/**
+	 * A failure that leaves the record's state as it is (an undo's re-create of a deleted record:
+	 * the state still says deleted, so the same command tries it again).
+	 */
+	reportFailure(
+		pass: PassName,
+		record: SourceRecord,
+		requestBody: string,
+		attempts: number,
+		failure: Failure,
+	): void {
+		this.#store.addCounters({ failed: 1 });
+		this.#recordFailure(pass, record, requestBody, attempts, failure);
+	}
+
 	/** An update answered 404: someone deleted the record in Pivotal. Reported, not re-created. */
 	gone(
 		pass: PassName,

@@ -27,6 +27,20 @@ export type UndoOperation =
 			readonly after: FieldValues;
 			/** The runs whose revisions this takes back. */
 			readonly runs: readonly number[];
+	  }
+	/**
+	 * Deleted by a sync's `--delete-missing`: Pivotal has no undelete, so it is created again, under
+	 * a new id and a new idempotency generation, with the values the import last wrote. Parents first.
+	 */
+	| {
+			readonly kind: "recreate";
+			readonly pass: PassName;
+			readonly key: string;
+			/** The copy as it was before the delete. */
+			readonly copy: PivotalCopy;
+			readonly generation: number;
+			/** The customer's key of a contact or onboarding. */
+			readonly parentKey?: string;
 	  };
 
 /** Children first: a customer goes last, once nothing of this import hangs under it. */
@@ -36,7 +50,9 @@ export interface UndoPlan {
 	/** The runs taken back, oldest first. */
 	readonly runs: readonly number[];
 	readonly operations: Readonly<Record<PassName, readonly UndoOperation[]>>;
-	readonly counts: Readonly<Record<PassName, { readonly delete: number; readonly restore: number }>>;
+	readonly counts: Readonly<
+		Record<PassName, { readonly delete: number; readonly restore: number; readonly recreate?: number }>
+	>;
 }
 
 export type UndoScope = { readonly kind: "last" } | { readonly kind: "all" };
@@ -46,6 +62,8 @@ export function undoableRuns(entries: (pass: PassName) => Iterable<[string, Reco
 	const runs = new Set<number>();
 	for (const pass of PASSES) {
 		for (const [, state] of entries(pass)) {
+			if (state.s === "removed" && state.why === "deleted" && state.was && state.run !== undefined)
+				runs.add(state.run);
 			const copy = copyOf(state);
 			if (!copy) continue;
 			if (copy.outcome === "created") runs.add(copy.c ?? 1);
@@ -64,10 +82,21 @@ export function planUndo(
 	const runs = scope.kind === "all" ? available : last === undefined ? [] : [last];
 	const targets = new Set(runs);
 	const operations = {} as Record<PassName, UndoOperation[]>;
-	const counts = {} as Record<PassName, { delete: number; restore: number }>;
+	const counts = {} as Record<PassName, { delete: number; restore: number; recreate: number }>;
 	for (const pass of PASSES) {
 		const list: UndoOperation[] = [];
 		for (const [key, state] of entries(pass)) {
+			if (state.s === "removed" && state.why === "deleted" && state.was && targets.has(state.run ?? -1)) {
+				list.push({
+					kind: "recreate",
+					pass,
+					key,
+					copy: state.was,
+					generation: state.g,
+					...(state.p === undefined ? {} : { parentKey: state.p }),
+				});
+				continue;
+			}
 			const copy = copyOf(state);
 			if (!copy) continue;
 			if (copy.outcome === "created" && targets.has(copy.c ?? 1)) {
@@ -89,6 +118,7 @@ export function planUndo(
 		counts[pass] = {
 			delete: list.filter((op) => op.kind === "delete").length,
 			restore: list.filter((op) => op.kind === "restore").length,
+			recreate: list.filter((op) => op.kind === "recreate").length,
 		};
 	}
 	return { runs, operations, counts };

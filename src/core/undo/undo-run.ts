@@ -7,7 +7,7 @@
 
 import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
-import type { PassName, PivotalCopy, SourceRecord } from "../../model/records.js";
+import { PASSES, type PassName, type PivotalCopy, type SourceRecord } from "../../model/records.js";
 import { CheckpointError, openCheckpoint } from "../checkpoint/index.js";
 import { Ledger } from "../execute/ledger.js";
 import type { SendResult } from "../execute/requester.js";
@@ -16,6 +16,7 @@ import { withValues } from "../plan/field-diff.js";
 import { RunCore } from "../run-core.js";
 import type { ImportDeps, ImportRun, ImportSummary } from "../run-types.js";
 import type { StartOptions } from "../start-options.js";
+import { type RecreateContext, recreateRecord } from "./recreate-record.js";
 import { restoreFields } from "./restore-fields.js";
 import { planUndo, UNDO_ORDER, type UndoOperation, type UndoPlan, type UndoScope } from "./undo-plan.js";
 
@@ -123,6 +124,9 @@ class UndoEngine extends RunCore {
 		const ledger = this.ledger!;
 		for (const pass of UNDO_ORDER) {
 			if (this.isOver()) return;
+			// Re-creates wait for the second round, parents first.
+			const ops = plan.operations[pass];
+			if (ops.length > 0 && ops.every((op) => op.kind === "recreate")) continue;
 			ledger.resetTally(pass);
 			this.emit({
 				type: "pass-started",
@@ -133,6 +137,7 @@ class UndoEngine extends RunCore {
 			});
 			for (const op of plan.operations[pass]) {
 				if (this.isOver()) break;
+				if (op.kind === "recreate") continue;
 				const slot = this.control.takeSlot();
 				if (!(slot === true || (await slot))) break;
 				void this.#apply(op).finally(() => this.control.releaseSlot());
@@ -140,9 +145,43 @@ class UndoEngine extends RunCore {
 			await this.control.idle();
 			if (!this.isOver()) this.emit({ type: "pass-finished", at: this.now(), pass });
 		}
+		await this.#recreates(plan);
 	}
 
-	#apply(op: UndoOperation): Promise<void> {
+	/** Records a sync deleted, created again: customers first, so their children have a parent. */
+	async #recreates(plan: UndoPlan): Promise<void> {
+		const ledger = this.ledger!;
+		for (const pass of PASSES) {
+			const ops = plan.operations[pass].filter((op) => op.kind === "recreate");
+			if (ops.length === 0) continue;
+			if (this.isOver()) return;
+			this.emit({
+				type: "pass-started",
+				at: this.now(),
+				pass,
+				total: this.totals[pass],
+				already: ledger.tally(pass),
+			});
+			for (const op of ops) {
+				if (this.isOver()) break;
+				const slot = this.control.takeSlot();
+				if (!(slot === true || (await slot))) break;
+				void recreateRecord(this.#recreateContext(), op).finally(() => this.control.releaseSlot());
+			}
+			await this.control.idle();
+			if (!this.isOver()) this.emit({ type: "pass-finished", at: this.now(), pass });
+		}
+	}
+
+	#recreateContext(): RecreateContext {
+		return {
+			ledger: this.ledger!,
+			requester: this.requester,
+			trip: (outcome, message) => this.tripRun(outcome, message),
+		};
+	}
+
+	#apply(op: Exclude<UndoOperation, { kind: "recreate" }>): Promise<void> {
 		return op.kind === "delete" ? this.#delete(op) : this.#restore(op);
 	}
 

@@ -19,7 +19,10 @@ export function undoRows(plan: UndoPlan): readonly UndoRow[] {
 
 /** Records the undo deletes or puts back. */
 export function undoTotal(plan: UndoPlan): number {
-	return UNDO_ORDER.reduce((n, pass) => n + plan.counts[pass].delete + plan.counts[pass].restore, 0);
+	return UNDO_ORDER.reduce(
+		(n, pass) => n + plan.counts[pass].delete + plan.counts[pass].restore + (plan.counts[pass].recreate ?? 0),
+		0,
+	);
 }
 
 /**
@@ -27,7 +30,11 @@ export function undoTotal(plan: UndoPlan): number {
  * GET tells a field edited in Pivotal since, which is left alone; nothing left to put back, no PATCH).
  */
 export function undoRequests(plan: UndoPlan): number {
-	return UNDO_ORDER.reduce((n, pass) => n + plan.counts[pass].delete + 2 * plan.counts[pass].restore, 0);
+	return UNDO_ORDER.reduce(
+		(n, pass) =>
+			n + plan.counts[pass].delete + 2 * plan.counts[pass].restore + (plan.counts[pass].recreate ?? 0),
+		0,
+	);
 }
 
 /** `customers.name 2, customers.status 1`: the fields put back and on how many records. */

@@ -1,0 +1,73 @@
+/**
+ * Undo of a sync's `--delete-missing`: Pivotal has no undelete, so the record is created again
+ * with the values the import last wrote, under a new id. Its idempotency key is of a new
+ * generation (the delete raised it), so the POST cannot replay the first create's answer, and a
+ * resumed undo sends the same key again: the server answers it, nothing is made twice.
+ */
+
+import type { PivotalRecord } from "../../api/types.js";
+import { copyOf, type PivotalCopy, type SourceRecord } from "../../model/records.js";
+import type { RunOutcome } from "../events.js";
+import type { Ledger } from "../execute/ledger.js";
+import { createCall, failureOf } from "../execute/record-requests.js";
+import type { Requester } from "../execute/requester.js";
+import { idempotencyKey } from "../idempotency.js";
+import type { UndoOperation } from "./undo-plan.js";
+
+export interface RecreateContext {
+	readonly ledger: Ledger;
+	readonly requester: Requester;
+	readonly trip: (outcome: RunOutcome, message: string) => void;
+}
+
+export async function recreateRecord(
+	ctx: RecreateContext,
+	op: Extract<UndoOperation, { kind: "recreate" }>,
+): Promise<void> {
+	const { ledger } = ctx;
+	const { pass, key, copy } = op;
+	const record: SourceRecord = { pass, key, line: 0, body: {}, columns: {} };
+	const parent = op.parentKey === undefined ? undefined : copyOf(ledger.store.get("customers", op.parentKey));
+	if (pass !== "customers" && parent === undefined) {
+		ledger.reportFailure(pass, record, "", 0, {
+			status: null,
+			code: "parent_not_in_pivotal",
+			message: `its customer ${op.parentKey ?? "(unknown)"} is not in Pivotal; undo that customer's delete first.`,
+			retryable: false,
+		});
+		return;
+	}
+	const values = copy.v ?? {};
+	const body = pass === "onboardings" ? { customer_id: parent?.id, ...values } : values;
+	const text = JSON.stringify(body);
+	const idempotency = idempotencyKey(ledger.store.header.runId, pass, key, op.generation);
+	const result = await ctx.requester.send(
+		(client) => createCall(client, pass, parent?.id, text, idempotency),
+		{
+			subject: record,
+		},
+	);
+	if (!result.ok) {
+		const { verdict, error, attempts } = result;
+		if (verdict.kind === "aborted") return;
+		if (verdict.kind === "auth") {
+			ctx.trip(
+				"auth-failed",
+				"The API key was refused (401); the undo stopped. Check the key, then run the same command again.",
+			);
+			return;
+		}
+		// The state stays "deleted": the same undo command tries it again.
+		ledger.reportFailure(
+			pass,
+			record,
+			text,
+			attempts,
+			failureOf(error, attempts, verdict.kind === "fail" && verdict.retryable),
+		);
+		return;
+	}
+	const created = result.value.data as PivotalRecord;
+	const again: PivotalCopy = { ...copy, id: created.id, d: created.display_id, g: op.generation };
+	ledger.succeed(pass, record, again, "restored", result.attempts);
+}
