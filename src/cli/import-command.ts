@@ -282,7 +282,7 @@ export async function runImportCommand(
 			...(failuresCsv ? { failuresCsv } : {}),
 			...(resultsCsv ? { resultsCsv } : {}),
 		});
-	else io.stdout.write(summaryText(summary, { failuresCsv, resultsCsv }));
+	else io.stdout.write(summaryText(summary, { failuresCsv, resultsCsv, notes: run.failures() }));
 	const stopped = stopSentence(summary);
 	if (stopped) io.stderr.write(`${stopped}\n`);
 	return exitCodeFor(summary);

@@ -127,6 +127,8 @@ export interface PassSummary {
 	readonly restored: number;
 	readonly failed: number;
 	readonly blocked: number;
+	/** Left out by `--only` (not in Pivotal under `update`, a change under `create`): nothing sent. */
+	readonly skipped?: number;
 	/** Deleted in Pivotal since the last sync (reported among the failures, not re-created). */
 	readonly gone: number;
 	/** Records not in a final state (an interrupted run). */

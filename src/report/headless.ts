@@ -7,9 +7,10 @@ import {
 	passDone,
 	totals,
 } from "../core/progress.js";
-import type { ImportSummary } from "../core/run-types.js";
+import type { FailureDetail, ImportSummary } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { formatDuration } from "./format.js";
+import { syncSummaryLines } from "./sync-summary.js";
 
 export interface Writer {
 	write(text: string): unknown;
@@ -123,7 +124,12 @@ function progressCounts(p: PassProgress): string {
 /** The closing block: what a person checks before calling the import done. */
 export function summaryText(
 	summary: ImportSummary,
-	extra: { failuresCsv?: string | undefined; resultsCsv?: string | undefined } = {},
+	extra: {
+		failuresCsv?: string | undefined;
+		resultsCsv?: string | undefined;
+		/** Notes that are not failures: the fields `--keep-pivotal-edits` kept, listed record by record. */
+		notes?: readonly FailureDetail[] | undefined;
+	} = {},
 	title = "Import",
 ): string {
 	const lines: string[] = [];
@@ -162,6 +168,7 @@ export function summaryText(
 			);
 		if (p.notInFiles > 0)
 			lines.push(`  ${pass}: ${p.notInFiles} in the state but no longer in the file (left in Pivotal)`);
+		lines.push(...syncSummaryLines(pass, p, extra.notes ?? []));
 	}
 	lines.push(
 		`  requests ${summary.requests}, rate limited ${summary.rateLimited}, retries ${summary.retries}, time ${formatDuration(summary.elapsedMs)}`,

@@ -216,6 +216,8 @@ describe("--keep-pivotal-edits", { timeout: 60_000 }, () => {
 		expect(count(delta, "PATCH")).toBe(1);
 		expect(j.customer("c-1")).toMatchObject({ plan: "growth", domain: "edited.example", mrr: 2500 });
 		expect(run.stdout).toContain("edited_in_pivotal ×1");
+		expect(run.stdout).toContain("customers: 1 with fields edited in Pivotal, kept (--keep-pivotal-edits):");
+		expect(run.stdout).toContain("c-1 (line 2): plan edited in Pivotal since the import last wrote it");
 		expect(readFileSync(results, "utf8")).toMatch(/c-1,updated,.*edited_in_pivotal,.*plan/);
 		// The kept field stays kept on the next sync; without the rule it is overwritten.
 		j.mark();
@@ -256,6 +258,7 @@ describe("--delete-missing", { timeout: 60_000 }, () => {
 		expect(delta["DELETE /customers/:id 200"]).toBe(3);
 		expect(delta["DELETE /contacts/:id 200"]).toBe(1);
 		expect(count(delta, "POST") + count(delta, "PATCH")).toBe(0);
+		expect(run.stdout).toContain("customers: 3 deleted (--delete-missing");
 		const state = j.sim.state();
 		for (const id of gone) expect(state.customers.find((c) => c.id === id)?.deleted, id).toBe(true);
 		expect(state.customers.find((c) => c.id === adopted.data.id)).toMatchObject({

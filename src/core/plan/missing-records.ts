@@ -100,7 +100,8 @@ export function deleteLimit(held: number, maxDeletes: number | undefined): numbe
  * of fewer than ten records allows none by default: give `--max-deletes` to delete there.
  */
 export function deleteRefusal(missing: MissingRecords, maxDeletes: number | undefined): string | undefined {
-	for (const pass of DELETE_ORDER) {
+	// Customers first: a refusal names the pass that says most.
+	for (const pass of PASSES) {
 		const count = missing.deletes[pass].length;
 		const limit = deleteLimit(missing.held[pass], maxDeletes);
 		if (count <= limit) continue;
