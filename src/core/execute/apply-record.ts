@@ -246,6 +246,8 @@ export class RecordApplier {
 		let metadata = serverMetadata;
 		let send = changes;
 		let kept: readonly string[] = [];
+		// What the state records as written: the changes sent, and those Pivotal held already.
+		let written = changes;
 		// PATCH replaces metadata wholesale: carry the keys the server holds that the file does not own.
 		// `--keep-pivotal-edits` reads the record first anyway (an adopted record was just read).
 		const isGuarded = this.#ctx.rules.keepPivotalEdits === true && serverMetadata === undefined;
@@ -257,34 +259,45 @@ export class RecordApplier {
 			if (!current.ok) return this.#updateFailed(record, copy, "", current);
 			const server = current.value.data as PivotalRecord;
 			metadata = (server as Customer).metadata ?? {};
-			if (isGuarded) ({ send, kept } = guardEdits(changes, copy.v ?? {}, server));
+			if (isGuarded) {
+				const guarded = guardEdits(changes, copy.v ?? {}, server);
+				({ send, kept } = guarded);
+				written = [...send, ...guarded.already];
+			}
 		}
-		if (send.length === 0) {
+		if (written.length === 0) {
 			// Every change was to a field edited in Pivotal since: nothing to send.
 			const unchanged = this.#succeeded(record, copy, "unchanged", attemptsBefore);
 			if (unchanged) this.#keptEdits(record, kept);
 			return;
 		}
-		const text = JSON.stringify(patchBody(record.body, send, metadata));
-		const result = await this.#ctx.requester.send((client) => client.updateRecord(pass, copy.id, text), {
-			subject: record,
-			attemptsBefore,
-		});
-		if (!result.ok) return this.#updateFailed(record, copy, text, result);
+		let display = copy.d;
+		let attempts = attemptsBefore;
+		let text = "";
+		if (send.length > 0) {
+			text = JSON.stringify(patchBody(record.body, send, metadata));
+			const result = await this.#ctx.requester.send((client) => client.updateRecord(pass, copy.id, text), {
+				subject: record,
+				attemptsBefore,
+			});
+			if (!result.ok) return this.#updateFailed(record, copy, text, result);
+			display = result.value.data.display_id;
+			attempts = result.attempts;
+		}
 		const revision: Revision = {
 			run: this.#ctx.run,
-			before: beforeValues(send),
-			after: afterValues(send),
+			before: beforeValues(written),
+			after: afterValues(written),
 		};
 		const updated: PivotalCopy = {
 			...copy,
-			d: result.value.data.display_id,
-			v: writtenAfter(copy.v ?? {}, ownedValues(record.body), send, kept),
+			...(display === undefined ? {} : { d: display }),
+			v: writtenAfter(copy.v ?? {}, ownedValues(record.body), written, kept),
 			r: this.#ctx.run,
 			did: "updated",
 			ch: addRevision(copy.ch, revision),
 		};
-		if (this.#succeeded(record, updated, "updated", result.attempts)) this.#keptEdits(record, kept);
+		if (this.#succeeded(record, updated, "updated", attempts)) this.#keptEdits(record, kept);
 	}
 
 	/** Fields `--keep-pivotal-edits` left: reported with the record, as undo reports them. */

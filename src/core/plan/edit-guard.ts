@@ -12,6 +12,11 @@ export interface GuardedChanges {
 	readonly send: readonly FieldChange[];
 	/** Fields (`metadata.<key>` for metadata) edited in Pivotal since the import wrote them. */
 	readonly kept: readonly string[];
+	/**
+	 * Changes Pivotal holds already (an earlier PATCH landed but its answer was lost to a kill):
+	 * nothing to send, and not an edit, so the state takes them as written.
+	 */
+	readonly already: readonly FieldChange[];
 }
 
 export function guardEdits(
@@ -21,14 +26,16 @@ export function guardEdits(
 ): GuardedChanges {
 	const send: FieldChange[] = [];
 	const kept: string[] = [];
+	const already: FieldChange[] = [];
 	for (const change of changes) {
 		const [current, last] = change.field.startsWith("metadata.")
 			? [asObject(server.metadata)[change.field.slice(9)], asObject(written.metadata)[change.field.slice(9)]]
 			: [server[change.field], written[change.field]];
-		if (isSameValue(current, last)) send.push(change);
+		if (isSameValue(current, change.after)) already.push(change);
+		else if (isSameValue(current, last)) send.push(change);
 		else kept.push(change.field);
 	}
-	return { send, kept };
+	return { send, kept, already };
 }
 
 /**

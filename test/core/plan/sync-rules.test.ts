@@ -221,6 +221,20 @@ describe("guardEdits (--keep-pivotal-edits)", () => {
 			);
 		});
 	}
+	it("a change Pivotal holds already (a PATCH whose answer a kill lost) is neither sent nor kept", () => {
+		const guarded = guardEdits(
+			changes,
+			{ plan: "pro", mrr: 100, metadata: { tier: "a" } },
+			{
+				plan: "max",
+				mrr: 200,
+				metadata: { tier: "a" },
+			},
+		);
+		expect(guarded.kept).toEqual([]);
+		expect(guarded.already.map((c) => c.field)).toEqual(["plan", "mrr"]);
+		expect(guarded.send.map((c) => c.field)).toEqual(["metadata.tier"]);
+	});
 	it("a day written matches the timestamp Pivotal answers; e-mails ignore case", () => {
 		expect(
 			guardEdits(
