@@ -1,4 +1,5 @@
 import Conf from "conf";
+import type { SyncRules } from "../core/plan/sync-rules.js";
 import { type KeyBackend, keyringBackend } from "./key-backend.js";
 import { KeyStore, type StoredKey } from "./key-store.js";
 
@@ -16,6 +17,9 @@ export interface Settings {
 	/** The bulk run this key was last used for (the documented practice is one key per bulk run). */
 	runFor(fingerprint: string): string | undefined;
 	recordRun(fingerprint: string, runId: string): void;
+	/** The sync rules last chosen on the plan step for this import (by its state's path). */
+	syncRulesFor(importPath: string): SyncRules | undefined;
+	setSyncRules(importPath: string, rules: SyncRules): void;
 	/** Where the settings live, for the help text; `undefined` for in-memory settings. */
 	readonly path: string | undefined;
 }
@@ -25,6 +29,8 @@ interface SettingsData {
 	concurrency: Record<string, number>;
 	keys: Record<string, StoredKey>;
 	runs: Record<string, string>;
+	/** Sync rules by import (the state's path). Absent in settings files written before. */
+	syncRules?: Record<string, SyncRules>;
 }
 
 /** The storage a `Settings` sits on: `conf`, or a plain object for tests. */
@@ -49,6 +55,8 @@ function settingsOver(store: Store, keychain: KeyBackend | undefined): Settings 
 		setConcurrency: (fp, n) => store.set("concurrency", { ...store.get("concurrency"), [fp]: n }),
 		runFor: (fp) => store.get("runs")[fp],
 		recordRun: (fp, runId) => store.set("runs", { ...store.get("runs"), [fp]: runId }),
+		syncRulesFor: (path) => store.get("syncRules")?.[path],
+		setSyncRules: (path, rules) => store.set("syncRules", { ...store.get("syncRules"), [path]: rules }),
 	};
 }
 

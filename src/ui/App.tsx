@@ -202,7 +202,9 @@ export function App({ services, prefill, onResult }: AppProps) {
 					createClient={services.createClient}
 					runId={wizard.resumeFrom?.runId}
 					windowMs={services.windowMs}
-					onReady={(ready) => dispatch({ type: "key-ready", key: ready })}
+					onReady={(ready) =>
+						dispatch({ type: "key-ready", key: ready, rules: settings.syncRulesFor(checkpointPath) })
+					}
 					onBack={() => dispatch({ type: "to-files" })}
 					onRefused={() => finish({ code: 4, message: "The API key was refused; nothing was sent." })}
 				/>
@@ -219,8 +221,11 @@ export function App({ services, prefill, onResult }: AppProps) {
 					concurrency={concurrencyFor(key.key.fingerprint, key.key.limit)}
 					isResume={wizard.resumeFrom !== undefined && !wizard.isFresh}
 					isFresh={wizard.isFresh}
+					rules={wizard.rules ?? {}}
+					onRules={(rules) => dispatch({ type: "rules-changed", rules })}
 					onConfirm={(concurrency) => {
 						if (check.kind !== "checked" || !files.customers) return;
+						settings.setSyncRules(checkpointPath, wizard.rules ?? {});
 						session.start(importPlanFor(wizard, key, check.check, source, concurrency, context), key);
 						dispatch({ type: "run-started" });
 					}}

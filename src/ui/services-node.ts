@@ -64,9 +64,9 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 				formats,
 			};
 		},
-		async planSync(files, source, checkpointPath, fresh) {
+		async planSync(files, source, checkpointPath, fresh, rules) {
 			const state = fresh ? undefined : await readCheckpoint(checkpointPath);
-			return makePlan({ files, source, state, retryFailed: false, recreate: false });
+			return makePlan({ files, source, state, retryFailed: false, recreate: false, rules, preview: true });
 		},
 		async planUndo(checkpointPath, scope = { kind: "last" }) {
 			const state = await readCheckpoint(checkpointPath);

@@ -1,6 +1,7 @@
 import type { PivotalClient } from "../api/types.js";
 import type { Settings } from "../config/settings.js";
 import type { SyncPlan } from "../core/plan/make-plan.js";
+import type { SyncRules } from "../core/plan/sync-rules.js";
 import type { ImportDeps, ImportPlan, ImportRun, SourceFiles } from "../core/run-types.js";
 import type { UndoPlan, UndoScope } from "../core/undo/undo-plan.js";
 import type { UndoRequest } from "../core/undo/undo-run.js";
@@ -77,6 +78,8 @@ export interface UiServices {
 		source: SourceOptions | undefined,
 		checkpointPath: string,
 		fresh: boolean,
+		/** The plan step's toggles; the plan counts what each rule would change either way. */
+		rules?: SyncRules,
 	): Promise<SyncPlan>;
 	/** What undoing the most recent run (or every run) of the state at `checkpointPath` would do. */
 	planUndo(checkpointPath: string, scope?: UndoScope): Promise<UndoPreview>;

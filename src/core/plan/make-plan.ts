@@ -11,7 +11,7 @@ import type { SourceFiles } from "../run-types.js";
 import type { FieldChange } from "./field-diff.js";
 import { DELETE_ORDER, deleteRefusal, missingRecords, type PlannedDelete } from "./missing-records.js";
 import { type Operation, type OperationKind, type ParentView, planRecord } from "./planner.js";
-import type { SyncRules } from "./sync-rules.js";
+import { emptiedFields, type SyncRules } from "./sync-rules.js";
 
 export interface PlannedChange {
 	readonly key: string;
@@ -39,6 +39,10 @@ export interface PassPlan {
 	readonly updatesLeft?: number;
 	/** `--empty clear`: fields emptied in the file that the API cannot empty, with how many records. */
 	readonly stuck?: Readonly<Record<string, number>>;
+	/** Records with a cell emptied since the last sync that `--empty clear` clears (counted under either rule). */
+	readonly emptied?: number;
+	/** Records `--delete-missing` would delete (counted when planned with it, or with `preview`). */
+	readonly deletable?: number;
 	/** `--keep-pivotal-edits`: reads before the updates (one per record to update). */
 	readonly reads?: number;
 	/** `--delete-missing`: what would be deleted (the first few), and how many. */
@@ -70,6 +74,12 @@ export interface MakePlanOptions {
 	readonly rules?: SyncRules | undefined;
 	/** Called for every record's operation, in file order (NDJSON lines). */
 	readonly onOperation?: (record: SourceRecord, op: Operation) => void;
+	/**
+	 * Count what each sync rule would change even when it is off (`emptied`, `deletable`), for a
+	 * screen that offers the rules as toggles. Reads every key of the files into memory.
+	 * @default false
+	 */
+	readonly preview?: boolean;
 	/** Called for every record `--delete-missing` would delete, children first (NDJSON lines). */
 	readonly onDelete?: (planned: PlannedDelete) => void;
 	/** @default 5 */
@@ -104,7 +114,8 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 		const stuck: Record<string, number> = {};
 		let notInPivotal = 0;
 		let updatesLeft = 0;
-		const keys = rules.deleteMissing && file ? new Set<string>() : undefined;
+		const keys = (rules.deleteMissing || options.preview) && file ? new Set<string>() : undefined;
+		let emptied = 0;
 		if (keys) keysInFiles[pass] = keys;
 		const fields: Record<string, number> = {};
 		const examples: PlannedChange[] = [];
@@ -129,6 +140,7 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 					missing.add(record.key);
 				if (op.kind === "skipped" && op.reason === "not_in_pivotal") notInPivotal += 1;
 				if (op.kind === "skipped" && op.reason === "only_create") updatesLeft += 1;
+				if (isEmptied(record, op)) emptied += 1;
 				if ((op.kind === "update" || op.kind === "unchanged") && op.stuck)
 					for (const field of op.stuck) stuck[field] = (stuck[field] ?? 0) + 1;
 				if (op.kind === "kept" && op.reason === "gone") gone += 1;
@@ -163,18 +175,22 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 			updatesLeft,
 			stuck,
 			reads: rules.keepPivotalEdits ? ops.update : 0,
+			emptied,
 			deletes: [],
 			deleteCount: 0,
 			deleteKept: 0,
 		};
 	}
-	if (!rules.deleteMissing || state === undefined) return { passes, requests, isFirstSync, rules };
+	if (!(rules.deleteMissing || options.preview) || state === undefined)
+		return { passes, requests, isFirstSync, rules };
 	const missingSet = missingRecords(
 		(pass) => state.records[pass].entries(),
 		(pass) => keysInFiles[pass],
 	);
 	for (const pass of DELETE_ORDER) {
 		const deletes = missingSet.deletes[pass];
+		passes[pass] = { ...passes[pass], deletable: deletes.length };
+		if (!rules.deleteMissing) continue;
 		requests += deletes.length;
 		for (const planned of deletes) options.onDelete?.(planned);
 		passes[pass] = {
@@ -184,6 +200,7 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 			deleteKept: missingSet.kept[pass],
 		};
 	}
+	if (!rules.deleteMissing) return { passes, requests, isFirstSync, rules };
 	return { passes, requests, isFirstSync, rules, refusal: deleteRefusal(missingSet, rules.maxDeletes) };
 }
 
@@ -198,6 +215,13 @@ function parentView(
 	if (missing.has(key)) return { kind: "missing" };
 	const copy = copyOf(state?.records.customers.get(key));
 	return copy ? { kind: "ready", copy } : { kind: "planned" };
+}
+
+/** Has the row a cell emptied since the last sync that `--empty clear` would clear? */
+function isEmptied(record: SourceRecord, op: Operation): boolean {
+	if (op.kind === "update" && op.changes.some((c) => c.isCleared)) return true;
+	const copy = op.kind === "update" || op.kind === "unchanged" || op.kind === "skipped" ? op.copy : undefined;
+	return copy?.v !== undefined && emptiedFields(record.pass, record.body, copy.v).cleared.length > 0;
 }
 
 function enteredPhase(record: SourceRecord, op: Operation): string | undefined {

@@ -1,4 +1,5 @@
 import { useEffect } from "react";
+import type { SyncRules } from "../../core/plan/sync-rules.js";
 import type { SourceFiles } from "../../core/run-types.js";
 import type { SourceOptions } from "../../source/index.js";
 import type { PlanCheck, WizardAction } from "../model/wizard-state.js";
@@ -11,6 +12,8 @@ export interface PlanCheckInput {
 	readonly source: SourceOptions | undefined;
 	readonly checkpointPath: string;
 	readonly isFresh: boolean;
+	/** The sync rules the plan is made under. */
+	readonly rules?: SyncRules | undefined;
 }
 
 /**
@@ -31,7 +34,13 @@ export function usePlanCheck(
 			const check = await services.checkSources(input.files, input.source);
 			const plan =
 				check.problemCount === 0
-					? await services.planSync(input.files, input.source, input.checkpointPath, input.isFresh)
+					? await services.planSync(
+							input.files,
+							input.source,
+							input.checkpointPath,
+							input.isFresh,
+							input.rules,
+						)
 					: undefined;
 			if (!isCancelled) dispatch({ type: "plan-checked", check, plan });
 		})().catch((error: unknown) => {

@@ -40,6 +40,7 @@ export function useWizard(
 			source: state.source,
 			checkpointPath,
 			isFresh: state.isFresh,
+			rules: state.rules,
 		},
 		dispatch,
 	);

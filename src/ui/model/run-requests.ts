@@ -19,7 +19,7 @@ export interface RunContext {
 }
 
 export function importPlanFor(
-	state: Pick<WizardState, "files" | "isFresh">,
+	state: Pick<WizardState, "files" | "isFresh" | "rules">,
 	key: KeyReady,
 	check: SourceCheck,
 	source: SourceOptions | undefined,
@@ -39,6 +39,7 @@ export function importPlanFor(
 			...(check.mapFingerprints ? { mapFingerprints: check.mapFingerprints } : {}),
 		},
 		...(source ? { source } : {}),
+		...(state.rules ? { rules: state.rules } : {}),
 		checkpointPath: context.checkpointPath,
 		...(context.windowMs === undefined ? {} : { windowMs: context.windowMs }),
 	};

@@ -4,6 +4,7 @@
  */
 
 import type { SyncPlan } from "../../core/plan/make-plan.js";
+import type { SyncRules } from "../../core/plan/sync-rules.js";
 import type { SourceFiles } from "../../core/run-types.js";
 import type { PassName } from "../../model/records.js";
 import type { SourceMap, SourceOptions } from "../../source/index.js";
@@ -47,6 +48,8 @@ export interface WizardState {
 	readonly key?: KeyReady | undefined;
 	/** How the files are read: `--map` etc. from the command line, or the mapping step's map. */
 	readonly source?: SourceOptions | undefined;
+	/** The sync rules the plan step's toggles chose (remembered per import). */
+	readonly rules?: SyncRules | undefined;
 }
 
 export type WizardAction =
@@ -71,7 +74,10 @@ export type WizardAction =
 	| { readonly type: "mapped"; readonly map: SourceMap | undefined }
 	/** Back from the mapping or the key step: to the customers file. */
 	| { readonly type: "to-files" }
-	| { readonly type: "key-ready"; readonly key: KeyReady }
+	/** `rules`: those remembered for this import, offered again. */
+	| { readonly type: "key-ready"; readonly key: KeyReady; readonly rules?: SyncRules | undefined }
+	/** A toggle of the plan step flipped: the plan is made again under the new rules. */
+	| { readonly type: "rules-changed"; readonly rules: SyncRules }
 	| { readonly type: "plan-checked"; readonly check: SourceCheck; readonly plan?: SyncPlan | undefined }
 	| { readonly type: "plan-failed"; readonly message: string }
 	| { readonly type: "plan-back" }
@@ -151,7 +157,15 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 		case "to-files":
 			return to({ kind: "file", pass: "customers" });
 		case "key-ready":
-			return { ...state, key: action.key, stage: { kind: "plan", check: { kind: "checking" } } };
+			return {
+				...state,
+				key: action.key,
+				...(action.rules ? { rules: action.rules } : {}),
+				stage: { kind: "plan", check: { kind: "checking" } },
+			};
+		case "rules-changed":
+			if (state.stage.kind !== "plan") return state;
+			return { ...state, rules: action.rules, stage: { kind: "plan", check: { kind: "checking" } } };
 		case "plan-checked":
 			// A check that comes back after the user left the step is dropped.
 			if (state.stage.kind !== "plan") return state;

@@ -3,14 +3,17 @@ import { Spinner } from "@inkjs/ui";
 import { Box, Text, useInput } from "ink";
 import { useState } from "react";
 import type { SyncPlan } from "../../core/plan/make-plan.js";
+import type { SyncRules } from "../../core/plan/sync-rules.js";
 import type { SourceFiles } from "../../core/run-types.js";
 import { PASSES } from "../../model/records.js";
+import { RuleToggles } from "../components/RuleToggles.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
 import { useTerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { cell, formatCount, formatDuration, rcell, windowLabel } from "../model/format.js";
 import { clampConcurrency, estimatePlan } from "../model/plan.js";
+import { ruleForKey, ruleToggles, toggleRule } from "../model/rule-toggles.js";
 import type { VerifiedKey } from "../model/verify-key.js";
 import type { PlanCheck } from "../model/wizard-state.js";
 import type { SourceCheck } from "../services.js";
@@ -29,6 +32,9 @@ export interface PlanStepProps {
 	readonly isResume: boolean;
 	/** Start over: the checkpoint is set aside. */
 	readonly isFresh: boolean;
+	/** The sync rules the plan was made under; a toggle's key calls `onRules` with the new ones. */
+	readonly rules?: SyncRules | undefined;
+	readonly onRules?: ((rules: SyncRules) => void) | undefined;
 	readonly onConfirm: (concurrency: number) => void;
 	readonly onBack: () => void;
 	/** Invalid rows: nothing can be sent (exit 2). */
@@ -47,6 +53,8 @@ export function PlanStep({
 	concurrency: initialConcurrency,
 	isResume,
 	isFresh,
+	rules = {},
+	onRules,
 	onConfirm,
 	onBack,
 	onQuit,
@@ -54,13 +62,16 @@ export function PlanStep({
 	const theme = useTheme();
 	const isActive = useIsInputActive();
 	const [concurrency, setConcurrency] = useState(initialConcurrency);
-	const isReady = check.kind === "checked" && check.check.problemCount === 0;
+	const isReady =
+		check.kind === "checked" && check.check.problemCount === 0 && check.plan?.refusal === undefined;
+	const hasPlan = check.kind === "checked" && check.plan !== undefined;
 
 	useInput(
 		(input, key) => {
 			if (input === "+" || input === "=") setConcurrency((c) => clampConcurrency(c + 1));
 			else if (input === "-" || input === "_") setConcurrency((c) => clampConcurrency(c - 1));
 			else if (key.return && isReady) onConfirm(concurrency);
+			else if (hasPlan && onRules && ruleForKey(input)) onRules(toggleRule(rules, ruleForKey(input)!));
 			else if (key.escape) onBack();
 			else if (input === "q") onQuit();
 		},
@@ -90,10 +101,14 @@ export function PlanStep({
 					concurrency={concurrency}
 					isResume={isResume}
 					isFresh={isFresh}
+					rules={onRules ? rules : undefined}
 				/>
 			) : null}
 			<Box marginTop={1}>
-				<Text dimColor>{isReady ? "Enter start · " : ""}+/- concurrency · Esc back · q quit</Text>
+				<Text dimColor>
+					{isReady ? "Enter start · " : ""}
+					{hasPlan && onRules ? "c/u/e/k/d rules · " : ""}+/- concurrency · Esc back · q quit
+				</Text>
 			</Box>
 		</Box>
 	);
@@ -109,6 +124,7 @@ function PlanBody({
 	concurrency,
 	isResume,
 	isFresh,
+	rules,
 }: {
 	readonly files: SourceFiles;
 	readonly check: SourceCheck;
@@ -119,8 +135,11 @@ function PlanBody({
 	readonly concurrency: number;
 	readonly isResume: boolean;
 	readonly isFresh: boolean;
+	/** Shown as toggles when given. */
+	readonly rules?: SyncRules | undefined;
 }) {
 	const theme = useTheme();
+	const toggles = plan && rules ? ruleToggles(plan, rules) : undefined;
 	const { rows } = useTerminalSize();
 	const estimate = estimatePlan(plan ? plan.requests : check.counts, keyInfo.limit, windowMs, concurrency);
 	// Under Ink's full-screen height: the header, table, file lines and footer take the rest.
@@ -128,7 +147,8 @@ function PlanBody({
 		? PASSES.filter((pass) => plan.passes[pass].rows + plan.passes[pass].notInFiles > 0).length
 		: 0;
 	const formatLines = PASSES.filter((pass) => check.formats?.[pass]).length;
-	const fixed = 3 + 1 + passLines + 1 + formatLines + 2 + 3 + (isFresh ? 1 : 0) + 2;
+	const fixed =
+		3 + 1 + passLines + 1 + formatLines + 2 + 3 + (isFresh ? 1 : 0) + 2 + (toggles ? toggles.length + 1 : 0);
 	const summary = (
 		<>
 			<Text>
@@ -154,6 +174,11 @@ function PlanBody({
 					formats={check.formats}
 					noteBudget={Math.max(1, rows - 1 - fixed)}
 				/>
+				{toggles ? (
+					<Box marginTop={1} flexDirection="column">
+						<RuleToggles toggles={toggles} refusal={plan.refusal} />
+					</Box>
+				) : null}
 				<Box marginTop={1} flexDirection="column">
 					{summary}
 				</Box>
