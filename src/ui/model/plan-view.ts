@@ -80,7 +80,7 @@ export function changeLines(plan: SyncPlan, max: number): ChangeLines {
 		for (const example of p.examples) {
 			if (lines.length >= max) break;
 			const changes = example.changes
-				.map((c) => `${c.field} ${shownValue(c.before)} → ${shownValue(c.after)}`)
+				.map((c) => `${c.field} ${shownValue(c.before)} → ${c.isCleared ? "(cleared)" : shownValue(c.after)}`)
 				.join("; ");
 			lines.push(`${pass} ${example.key} · ${changes}`);
 		}

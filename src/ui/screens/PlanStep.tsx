@@ -146,7 +146,9 @@ function PlanBody({
 	const passLines = plan
 		? PASSES.filter((pass) => plan.passes[pass].rows + plan.passes[pass].notInFiles > 0).length
 		: 0;
-	const formatLines = PASSES.filter((pass) => check.formats?.[pass]).length;
+	// With the rule toggles on screen, how each file is read (said on the file step) gives way.
+	const formats = toggles ? undefined : check.formats;
+	const formatLines = PASSES.filter((pass) => formats?.[pass]).length;
 	const fixed =
 		3 + 1 + passLines + 1 + formatLines + 2 + 3 + (isFresh ? 1 : 0) + 2 + (toggles ? toggles.length + 1 : 0);
 	const summary = (
@@ -171,7 +173,7 @@ function PlanBody({
 				<SyncPlanView
 					files={files}
 					plan={plan}
-					formats={check.formats}
+					formats={formats}
 					noteBudget={Math.max(1, rows - 1 - fixed)}
 				/>
 				{toggles ? (
