@@ -82,11 +82,13 @@ export function planUndo(
 	const runs = scope.kind === "all" ? available : last === undefined ? [] : [last];
 	const targets = new Set(runs);
 	const operations = {} as Record<PassName, UndoOperation[]>;
-	const counts = {} as Record<PassName, { delete: number; restore: number; recreate: number }>;
+	const counts = {} as Record<PassName, { delete: number; restore: number; recreate?: number }>;
 	for (const pass of PASSES) {
 		const list: UndoOperation[] = [];
 		for (const [key, state] of entries(pass)) {
 			if (state.s === "removed" && state.why === "deleted" && state.was && targets.has(state.run ?? -1)) {
+				// Its creation is taken back too (`--all`): gone already, which is where undo would leave it.
+				if (state.was.outcome === "created" && targets.has(state.was.c ?? 1)) continue;
 				list.push({
 					kind: "recreate",
 					pass,
@@ -118,8 +120,10 @@ export function planUndo(
 		counts[pass] = {
 			delete: list.filter((op) => op.kind === "delete").length,
 			restore: list.filter((op) => op.kind === "restore").length,
-			recreate: list.filter((op) => op.kind === "recreate").length,
 		};
+		// Only a sync's --delete-missing leaves records to re-create: the count is there when it has.
+		const recreates = list.filter((op) => op.kind === "recreate").length;
+		if (recreates > 0) counts[pass].recreate = recreates;
 	}
 	return { runs, operations, counts };
 }

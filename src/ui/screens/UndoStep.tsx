@@ -2,6 +2,7 @@ import { Spinner, TextInput } from "@inkjs/ui";
 import { Box, Text, useInput } from "ink";
 import { useState } from "react";
 import { estimateDurationMs } from "../../core/estimate.js";
+import { UNDO_ORDER } from "../../core/undo/undo-plan.js";
 import { KeyHints } from "../components/KeyHints.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
@@ -104,6 +105,7 @@ function UndoPlanBody({
 	// whose workspace is not the state's, so either is where the records are.
 	const word = confirmationWord(keyInfo.isTest, workspace);
 	const fields = restoredFields(plan);
+	const recreates = UNDO_ORDER.reduce((n, pass) => n + (plan.counts[pass].recreate ?? 0), 0);
 	const requests = undoRequests(plan);
 	const estimate = estimateDurationMs({ requests, limit: keyInfo.limit, windowMs, concurrency });
 	return (
@@ -140,6 +142,12 @@ function UndoPlanBody({
 					</Text>
 					<Text {...theme.tint("warn")}>{"  under them drop out of Pivotal's lists with them."}</Text>
 				</>
+			) : null}
+			{recreates > 0 ? (
+				<Text {...theme.tint("warn")} wrap="wrap">
+					Re-creating {formatCount(recreates)} {recreates === 1 ? "record" : "records"} a sync deleted
+					(--delete-missing): Pivotal has no undelete, so they get new ids.
+				</Text>
 			) : null}
 			<Text dimColor>Records found in Pivotal and adopted by the import are never deleted.</Text>
 			<Box marginTop={1}>

@@ -75,4 +75,38 @@ describe("planUndo", () => {
 			onboardings: { delete: 0, restore: 0 },
 		});
 	});
+
+	it("re-creates what a sync's --delete-missing deleted, unless its creation is taken back too", () => {
+		const deleted = (run: number, c: number): RecordState => ({
+			s: "removed",
+			why: "deleted",
+			id: "cus_5",
+			g: 1,
+			run,
+			was: { id: "cus_5", outcome: "created", c, v: { name: "E" } },
+		});
+		const withDeletes = (pass: PassName) =>
+			pass === "customers"
+				? [...states.customers, ["c5", deleted(3, 1)] as [string, RecordState]]
+				: states[pass];
+		const last = planUndo(withDeletes, { kind: "last" });
+		expect(last.runs).toEqual([3]);
+		expect(last.operations.customers).toEqual([
+			{
+				kind: "recreate",
+				pass: "customers",
+				key: "c5",
+				copy: { id: "cus_5", outcome: "created", c: 1, v: { name: "E" } },
+				generation: 1,
+			},
+		]);
+		expect(last.counts.customers).toEqual({ delete: 0, restore: 0, recreate: 1 });
+		// --all takes back run 1, which created it: it stays deleted.
+		const all = planUndo(withDeletes, { kind: "all" });
+		expect(all.operations.customers.map((op) => `${op.kind} ${op.key}`)).toEqual([
+			"delete c1",
+			"restore c2",
+			"delete c3",
+		]);
+	});
 });
