@@ -5,6 +5,7 @@ import { createMemorySettings } from "../../src/config/settings.js";
 import type { SyncRules } from "../../src/core/plan/sync-rules.js";
 import { ruleForKey, ruleToggles, toggleRule } from "../../src/ui/model/rule-toggles.js";
 import { initialWizard, wizardReducer } from "../../src/ui/model/wizard-state.js";
+import { FailuresScreen } from "../../src/ui/screens/FailuresScreen.js";
 import { PlanStep } from "../../src/ui/screens/PlanStep.js";
 import { settle, waitFor, withTheme } from "./helpers.js";
 import { passPlan, syncPlan } from "./plan-fixtures.js";
@@ -186,6 +187,38 @@ describe("PlanStep with the rule toggles", () => {
 		stdin.write("\r");
 		await settle(150);
 		expect(started).toBe(false);
+		unmount();
+	});
+});
+
+describe("FailuresScreen with a sync's notes", () => {
+	it("shows a row --only update left as not created, with what to do, not as a failed request", () => {
+		const { lastFrame, unmount } = render(
+			withTheme(
+				<FailuresScreen
+					failures={[
+						{
+							pass: "customers",
+							key: "c-4",
+							line: 5,
+							status: null,
+							code: "not_in_pivotal",
+							message: "no customer in Pivotal for this row; not created (--only update).",
+							attempts: 0,
+							columns: {},
+						},
+					]}
+					canRetry={false}
+					onRetry={noop}
+					onExport={noop}
+					onBack={noop}
+				/>,
+			),
+		);
+		const frame = lastFrame() ?? "";
+		expect(frame).toContain("customers c-4 · not created: not_in_pivotal");
+		expect(frame).toContain("Run without --only update to create it.");
+		expect(frame).not.toContain("no answer");
 		unmount();
 	});
 });

@@ -438,7 +438,7 @@ describe("FailuresScreen after an undo", () => {
 		const frame = lastFrame() ?? "";
 		expect(frame).toContain("customers · edited_in_pivotal (1)");
 		expect(frame).toContain("customers crm-1005 · kept: edited_in_pivotal");
-		expect(frame).toContain("Pivotal keeps its value; the other fields were put back.");
+		expect(frame).toContain("Pivotal keeps its value; the record's other fields were written.");
 		expect(frame).not.toContain("no answer");
 		expect(frame).not.toContain("request");
 		unmount();

@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from "ink";
 import { useMemo, useState } from "react";
+import { NOT_IN_PIVOTAL } from "../../core/plan/sync-rules.js";
 import type { FailureDetail } from "../../core/run-types.js";
 import { EDITED_IN_PIVOTAL } from "../../core/undo/undo-run.js";
 import type { PassName } from "../../model/records.js";
@@ -146,19 +147,25 @@ function compact(value: unknown): string {
 
 function Detail({ failure, width }: { readonly failure: FailureDetail; readonly width: number }) {
 	const theme = useTheme();
-	if (failure.code === EDITED_IN_PIVOTAL) {
-		// Not a failed request: undo read the record and left a field someone changed since.
+	if (failure.code === EDITED_IN_PIVOTAL || failure.code === NOT_IN_PIVOTAL) {
+		// Not a failed request: undo or --keep-pivotal-edits read the record and left a field someone
+		// changed since, or --only update left a row with no record.
 		return (
 			<Box flexDirection="column" borderStyle="single" borderDimColor width={width} paddingX={1}>
 				<Text wrap="truncate-end">
 					<Text bold>
 						{failure.pass} {failure.key}
 					</Text>{" "}
-					· <Text {...theme.tint("warn")}>kept: {failure.code}</Text>
+					·{" "}
+					<Text {...theme.tint("warn")}>
+						{failure.code === NOT_IN_PIVOTAL ? "not created" : "kept"}: {failure.code}
+					</Text>
 				</Text>
 				<Text wrap="wrap">{failure.message}</Text>
 				<Text dimColor wrap="wrap">
-					Pivotal keeps its value; the other fields were put back. Change it by hand if the undo should win.
+					{failure.code === NOT_IN_PIVOTAL
+						? "Nothing was sent for it. Run without --only update to create it."
+						: "Pivotal keeps its value; the record's other fields were written. Change it by hand to override it."}
 				</Text>
 			</Box>
 		);
