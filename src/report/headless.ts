@@ -62,7 +62,10 @@ export class LineReporter {
 			case "pass-finished":
 				return `Pass ${e.pass} finished`;
 			case "record-done":
-				return this.#verbose ? `  ✓ ${e.pass} ${e.key} → ${e.id || "(existing)"} (${e.outcome})` : undefined;
+				if (!this.#verbose) return undefined;
+				// Left out by --only: nothing was sent, so no tick and no id.
+				if (e.outcome === "skipped") return `  – ${e.pass} ${e.key}: left out by --only`;
+				return `  ✓ ${e.pass} ${e.key} → ${e.id || "(existing)"} (${e.outcome})`;
 			case "record-failed":
 				return this.#verbose || e.attempts > 0
 					? `  ✗ ${e.pass} ${e.key} (line ${e.line}): ${e.status ?? "network"} ${e.code}: ${e.message}`

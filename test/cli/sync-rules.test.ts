@@ -101,6 +101,37 @@ function customerRows(
 	});
 }
 
+describe("the sync-rule options refused before anything is read or sent", { timeout: 60_000 }, () => {
+	const rows: readonly [readonly string[], string][] = [
+		[["--only", "upsert"], "--only takes create or update, not “upsert”."],
+		[["--empty", "blank"], "--empty takes keep or clear, not “blank”."],
+		[["--max-deletes", "5"], "--max-deletes goes with --delete-missing."],
+		[
+			["--delete-missing", "--max-deletes", "-1"],
+			"--max-deletes must be a whole number of at least 0, not -1.",
+		],
+		[
+			["--only", "create", "--empty", "clear"],
+			"--empty clear changes records, which --only create never does",
+		],
+		[["--only", "create", "--keep-pivotal-edits"], "--keep-pivotal-edits guards updates"],
+		[["--only"], "--only needs a value: --only create|update."],
+	];
+	for (const [flags, message] of rows) {
+		it(flags.join(" "), async () => {
+			const dir = tempDir();
+			const customers = join(dir, "customers.csv");
+			writeFileSync(customers, `${CUSTOMERS_HEADER}\n${customerRows(1).join("\n")}\n`);
+			const run = await runCli(["import", customers, "--headless", "--yes", ...flags], {
+				env: { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: "http://127.0.0.1:9/api/v1" },
+			});
+			expect(run.code).toBe(2);
+			expect(run.stderr).toContain(message);
+			expect(run.stderr).not.toMatch(/\n\s+at /);
+		});
+	}
+});
+
 describe("--only", { timeout: 60_000 }, () => {
 	it("update: a changed row is patched, a new row is not created and is reported not_in_pivotal", async () => {
 		const j = await job();
