@@ -15,7 +15,7 @@ import {
 } from "../../model/records.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
-import { guardEdits, writtenAfter } from "../plan/edit-guard.js";
+import { guardEdits, keptBody, writtenAfter } from "../plan/edit-guard.js";
 import {
 	afterValues,
 	beforeValues,
@@ -275,7 +275,7 @@ export class RecordApplier {
 		let attempts = attemptsBefore;
 		let text = "";
 		if (send.length > 0) {
-			text = JSON.stringify(patchBody(record.body, send, metadata));
+			text = JSON.stringify(patchBody(keptBody(record.body, kept, metadata), send, metadata));
 			const result = await this.#ctx.requester.send((client) => client.updateRecord(pass, copy.id, text), {
 				subject: record,
 				attemptsBefore,

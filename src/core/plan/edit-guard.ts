@@ -72,6 +72,25 @@ export function writtenAfter(
 	return values;
 }
 
+/**
+ * The row's body with each kept metadata key as Pivotal holds it (or left out, when it was
+ * removed there): PATCH replaces `metadata` whole, so a kept key must go back as it is.
+ */
+export function keptBody(
+	body: Readonly<Record<string, unknown>>,
+	kept: readonly string[],
+	serverMetadata: Readonly<Record<string, unknown>> | undefined,
+): Readonly<Record<string, unknown>> {
+	const keys = kept.filter((f) => f.startsWith("metadata.")).map((f) => f.slice(9));
+	if (keys.length === 0) return body;
+	const metadata: Record<string, unknown> = { ...asObject(body.metadata) };
+	for (const key of keys) {
+		if (serverMetadata && Object.hasOwn(serverMetadata, key)) metadata[key] = serverMetadata[key];
+		else delete metadata[key];
+	}
+	return { ...body, metadata };
+}
+
 /** As undo compares: none is none (null, absent, no labels), e-mails ignore case, a day matches its timestamp. */
 export function isSameValue(a: unknown, b: unknown): boolean {
 	if (isNone(a) && isNone(b)) return true;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { guardEdits, writtenAfter } from "../../../src/core/plan/edit-guard.js";
+import { guardEdits, keptBody, writtenAfter } from "../../../src/core/plan/edit-guard.js";
 import { patchBody } from "../../../src/core/plan/field-diff.js";
 import { deleteLimit, deleteRefusal, missingRecords } from "../../../src/core/plan/missing-records.js";
 import { type Operation, planRecord } from "../../../src/core/plan/planner.js";
@@ -245,6 +245,19 @@ describe("guardEdits (--keep-pivotal-edits)", () => {
 				},
 			).kept,
 		).toEqual([]);
+	});
+	it("a kept metadata key goes back in the PATCH as Pivotal holds it (PATCH replaces metadata whole)", () => {
+		const body = { name: "Acme", metadata: { external_id: "x", tier: "b", region: "eu" } };
+		const server = { external_id: "x", tier: "z", owner: "sales", region: "us" };
+		const send = [{ field: "metadata.region", before: "us", after: "eu" }];
+		expect(patchBody(keptBody(body, ["metadata.tier"], server), send, server)).toEqual({
+			metadata: { external_id: "x", tier: "z", owner: "sales", region: "eu" },
+		});
+		// Removed in Pivotal: an edit too, so the PATCH does not bring it back.
+		const { tier: _removed, ...without } = server;
+		expect(patchBody(keptBody(body, ["metadata.tier"], without), send, without)).toEqual({
+			metadata: { external_id: "x", owner: "sales", region: "eu" },
+		});
 	});
 	it("writtenAfter keeps the old written value of a kept field and forgets a cleared one", () => {
 		const v = writtenAfter(
