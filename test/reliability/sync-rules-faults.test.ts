@@ -10,7 +10,7 @@ import type { ScriptedFault, Simulator } from "../../src/sim/index.js";
 import { runCli, startCli } from "../support/cli.js";
 import { mulberry32 } from "../support/generate.js";
 import { TEST_KEY } from "../support/import-harness.js";
-import { runUntilComplete, start } from "./support.js";
+import { recordRow, runUntilComplete, start } from "./support.js";
 import { printRulesMatrix, recordRulesRow, type Scenario, scenario, verdict } from "./sync-rules-support.js";
 
 const sims: Simulator[] = [];
@@ -49,6 +49,14 @@ function check(name: string, s: Scenario, runs: number, faults: number, deletes:
 	const v = verdict(s);
 	const editedFields = [...s.edited.values()].reduce((n, f) => n + Object.keys(f).length, 0);
 	recordRulesRow({ case: name, runs, faults, deletes, kept: editedFields - v.clobbered, ...v });
+	// The shared matrix too: a record deleted that should have stayed is a record lost.
+	recordRow({
+		case: `sync rules, ${name}`,
+		runs,
+		records: s.expected.size,
+		duplicates: v.duplicates,
+		lost: v.wronglyDeleted,
+	});
 	expect(v.wrong).toEqual([]);
 	expect(v).toMatchObject({ duplicates: 0, wronglyDeleted: 0, notDeleted: 0, clobbered: 0 });
 }

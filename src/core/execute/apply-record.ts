@@ -27,14 +27,14 @@ import {
 	touchesMetadata,
 } from "../plan/field-diff.js";
 import { bodyHash, type Operation } from "../plan/planner.js";
-import { mayCreate, mayUpdate, NOT_IN_PIVOTAL, type SyncRules } from "../plan/sync-rules.js";
-import { EDITED_IN_PIVOTAL } from "../undo/undo-run.js";
+import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import type { ChildDirectory, CustomerDirectory } from "./existing-records.js";
 import { ExistingFinder } from "./find-existing.js";
 import type { Failure, Ledger } from "./ledger.js";
 import { addRevision, createCall, failureOf, isGuarded } from "./record-requests.js";
 import type { Lane, Requester, SendResult } from "./requester.js";
+import { keptEditsNote, notInPivotalNote } from "./sync-notes.js";
 
 export interface ApplyContext {
 	/** The import's id, part of every idempotency key. */
@@ -303,18 +303,11 @@ export class RecordApplier {
 	/** Fields `--keep-pivotal-edits` left: reported with the record, as undo reports them. */
 	#keptEdits(record: SourceRecord, kept: readonly string[]): void {
 		if (kept.length === 0) return;
-		const fields = kept.join(", ");
 		this.#ctx.notice(
 			"warn",
-			`${record.pass} ${record.key}: ${fields} edited in Pivotal since the last sync; kept.`,
+			`${record.pass} ${record.key}: ${kept.join(", ")} edited in Pivotal since the last sync; kept.`,
 		);
-		this.#ctx.ledger.note(record.pass, record, {
-			status: null,
-			code: EDITED_IN_PIVOTAL,
-			message: `${fields} edited in Pivotal since the import last wrote ${kept.length === 1 ? "it" : "them"}; kept as it is, not overwritten.`,
-			field: kept[0],
-			retryable: false,
-		});
+		this.#ctx.ledger.note(record.pass, record, keptEditsNote(kept));
 	}
 
 	#updateFailed(
@@ -375,14 +368,4 @@ export class RecordApplier {
 			this.#ctx.trip("circuit-open", message);
 		}
 	}
-}
-
-/** What a row with no record under `--only update` is listed with. */
-export function notInPivotalNote(pass: PassName): Failure {
-	return {
-		status: null,
-		code: NOT_IN_PIVOTAL,
-		message: `no ${pass === "customers" ? "customer" : pass === "contacts" ? "contact" : "onboarding"} in Pivotal for this row; not created (--only update).`,
-		retryable: false,
-	};
 }
