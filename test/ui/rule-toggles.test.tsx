@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createMemorySettings } from "../../src/config/settings.js";
 import type { SyncRules } from "../../src/core/plan/sync-rules.js";
 import { ruleForKey, ruleToggles, toggleRule } from "../../src/ui/model/rule-toggles.js";
+import { codeLines, syncRulesLine } from "../../src/ui/model/summary-view.js";
 import { initialWizard, wizardReducer } from "../../src/ui/model/wizard-state.js";
 import { FailuresScreen } from "../../src/ui/screens/FailuresScreen.js";
 import { PlanStep } from "../../src/ui/screens/PlanStep.js";
@@ -220,5 +221,50 @@ describe("FailuresScreen with a sync's notes", () => {
 		expect(frame).toContain("Run without --only update to create it.");
 		expect(frame).not.toContain("no answer");
 		unmount();
+	});
+});
+
+describe("the summary's line for the sync rules", () => {
+	it("counts deletes, rows not in Pivotal and changes left, and keeps not_in_pivotal out of the failures", () => {
+		const pass = (over: Record<string, number> = {}) => ({
+			total: 0,
+			created: 0,
+			existed: 0,
+			updated: 0,
+			unchanged: 0,
+			deleted: 0,
+			restored: 0,
+			failed: 0,
+			blocked: 0,
+			gone: 0,
+			pending: 0,
+			checkpointDone: 0,
+			notInFiles: 0,
+			...over,
+		});
+		const summary = {
+			outcome: "completed" as const,
+			runId: "r",
+			run: 2,
+			checkpointPath: "/d/c.json",
+			passes: {
+				customers: pass({ deleted: 3, skipped: 2 }),
+				contacts: pass({ deleted: 1 }),
+				onboardings: pass(),
+			},
+			failuresByCode: { not_in_pivotal: 1, edited_in_pivotal: 2, server_error: 1 },
+			requests: 9,
+			rateLimited: 0,
+			retries: 0,
+			elapsedMs: 10,
+		};
+		const codes = codeLines(summary.failuresByCode);
+		expect(codes).toEqual({ failures: [["server_error", 1]], kept: 2, notInPivotal: 1 });
+		expect(syncRulesLine(summary, codes.notInPivotal)).toBe(
+			"4 deleted (created here, gone from the files) · 1 not in Pivotal, not created · 1 changes left (create only)",
+		);
+		expect(
+			syncRulesLine({ ...summary, passes: { customers: pass(), contacts: pass(), onboardings: pass() } }, 0),
+		).toBeUndefined();
 	});
 });

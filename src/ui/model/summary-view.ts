@@ -3,6 +3,7 @@
  * count different things), the headline, and the notice after a test key's run. Plain text.
  */
 
+import { NOT_IN_PIVOTAL } from "../../core/plan/sync-rules.js";
 import type { ImportSummary, PassSummary } from "../../core/run-types.js";
 import { EDITED_IN_PIVOTAL } from "../../core/undo/undo-run.js";
 import { PASSES } from "../../model/records.js";
@@ -122,13 +123,29 @@ export function testKeyNotice(summary: ImportSummary, workspace: string): string
 	return `Test keys write to the real workspace: these ${formatCount(created)} records are live in ${workspace}. u takes them back.`;
 }
 
-/** Failure codes for the summary's line, largest first; undo's kept fields apart (they are not failures). */
+/**
+ * Failure codes for the summary's line, largest first; fields kept because they were edited in
+ * Pivotal and rows `--only update` left out apart (they are not failures).
+ */
 export function codeLines(codes: Readonly<Record<string, number>>): {
 	readonly failures: readonly (readonly [string, number])[];
 	readonly kept: number;
+	readonly notInPivotal: number;
 } {
 	const failures = Object.entries(codes)
-		.filter(([code]) => code !== EDITED_IN_PIVOTAL)
+		.filter(([code]) => code !== EDITED_IN_PIVOTAL && code !== NOT_IN_PIVOTAL)
 		.sort((a, b) => b[1] - a[1]);
-	return { failures, kept: codes[EDITED_IN_PIVOTAL] ?? 0 };
+	return { failures, kept: codes[EDITED_IN_PIVOTAL] ?? 0, notInPivotal: codes[NOT_IN_PIVOTAL] ?? 0 };
+}
+
+/** What a sync's rules did, in one line: `3 deleted (gone from the files) · 1 not in Pivotal, not created`. */
+export function syncRulesLine(summary: ImportSummary, notInPivotal: number): string | undefined {
+	const deleted = PASSES.reduce((n, pass) => n + summary.passes[pass].deleted, 0);
+	const skipped = PASSES.reduce((n, pass) => n + (summary.passes[pass].skipped ?? 0), 0);
+	const parts: string[] = [];
+	if (deleted > 0) parts.push(`${formatCount(deleted)} deleted (created here, gone from the files)`);
+	if (notInPivotal > 0) parts.push(`${formatCount(notInPivotal)} not in Pivotal, not created`);
+	const left = skipped - notInPivotal;
+	if (left > 0) parts.push(`${formatCount(left)} changes left (create only)`);
+	return parts.length > 0 ? parts.join(" · ") : undefined;
 }

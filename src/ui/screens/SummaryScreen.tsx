@@ -17,6 +17,7 @@ import {
 	PASS_WIDTH,
 	summaryColumns,
 	summaryHeadline,
+	syncRulesLine,
 	testKeyNotice,
 } from "../model/summary-view.js";
 
@@ -80,7 +81,8 @@ export function SummaryScreen({
 		},
 		{ isActive },
 	);
-	const { failures: codes, kept } = codeLines(failuresByCode);
+	const { failures: codes, kept, notInPivotal } = codeLines(failuresByCode);
+	const rulesLine = kind === "import" ? syncRulesLine(summary, notInPivotal) : undefined;
 	const headline = summaryHeadline(kind, summary);
 	const testNotice =
 		testWorkspace && kind === "import" && canUndo ? testKeyNotice(summary, testWorkspace) : undefined;
@@ -96,7 +98,7 @@ export function SummaryScreen({
 	const undoHint = [["u", "undo"]] as const;
 	const hints: (readonly [string, string])[] = [
 		...(testNotice ? undoHint : []),
-		...(codes.length + kept > 0 ? ([["f", "failures"]] as const) : []),
+		...(codes.length + kept + notInPivotal > 0 ? ([["f", "failures"]] as const) : []),
 		...(onResults ? ([["r", "results CSV"]] as const) : []),
 		...(canUndo && !testNotice ? undoHint : []),
 		["q", "quit"],
@@ -154,6 +156,7 @@ export function SummaryScreen({
 						(f lists them)
 					</Text>
 				) : null}
+				{rulesLine ? <Text wrap="truncate-end">{rulesLine}</Text> : null}
 				<Text wrap="truncate-end">checkpoint {summary.checkpointPath}</Text>
 				{failuresCsvPath ? <Text wrap="truncate-end">failures CSV {failuresCsvPath}</Text> : null}
 				{resultsCsvPath ? <Text wrap="truncate-end">results CSV {resultsCsvPath}</Text> : null}
