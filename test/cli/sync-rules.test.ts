@@ -282,6 +282,21 @@ describe("--delete-missing", { timeout: 60_000 }, () => {
 		expect(dry.code, dry.stderr).toBe(0);
 		expect(dry.stdout).toContain("customers: 3 to delete");
 		expect(dry.stdout).toContain("customers: 1 gone from the files but found in Pivotal");
+		const json = await j.run("--delete-missing", "--max-deletes", "3", "--dry-run", "--json");
+		const lines = json.stdout
+			.trim()
+			.split("\n")
+			.map((l) => JSON.parse(l) as Record<string, unknown>);
+		// Children first; within a pass in the state's order.
+		const deletes = lines.filter((l) => l.op === "delete").map((l) => `${l.pass} ${l.key}`);
+		expect(deletes[0]).toBe("contacts c-18/zed@c18.example");
+		expect(deletes.sort()).toEqual([
+			"contacts c-18/zed@c18.example",
+			"customers c-17",
+			"customers c-18",
+			"customers c-19",
+		]);
+		expect(lines.at(-1)).toMatchObject({ type: "dry-run", rules: { deleteMissing: true, maxDeletes: 3 } });
 		j.mark();
 		const run = await j.run("--delete-missing", "--max-deletes", "3");
 		expect(run.code, run.stderr).toBe(0);
