@@ -219,7 +219,8 @@ export class Governor {
 	clockPinAt(now = this.#now()): ClockPin | undefined {
 		if (this.#override !== undefined || this.#limit === undefined || this.used(now) < this.#limit)
 			return undefined;
-		return this.#learner.clockPinAt(now, 2 * this.#roundTripMs + 20);
+		// Early enough for a late timer on a busy machine and a slow answer.
+		return this.#learner.clockPinAt(now, 2 * this.#roundTripMs + 50);
 	}
 
 	/** The server's clock was asked: the window may have come down, so waiters look again. */

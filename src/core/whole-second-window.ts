@@ -90,8 +90,8 @@ export class WholeSecondWindow {
 		const { binding, target } = open;
 		// The next instant, on our clock, at which a tick would prove θ below the target.
 		const phase = (((target - now) % 1000) + 1000) % 1000;
-		let until = now + phase;
-		if (until - now <= leadMs / 2) until += 1000;
+		// Until that instant passes, an ask may still be answered before it.
+		const until = now + (phase === 0 ? 1000 : phase);
 		const horizon = Math.min(binding.heardAt + PIN_HORIZON_MS, binding.heardAt + pacedMs);
 		return until <= horizon ? { startAt: until - leadMs, until } : undefined;
 	}

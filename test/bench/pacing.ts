@@ -7,7 +7,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createClient } from "../../src/api/client.js";
 import { keyFingerprint } from "../../src/api/key.js";
-import { runImport } from "../../src/core/engine.js";
+import { startImport } from "../../src/core/engine.js";
 import { checkpointIn, collect, dataset, KEYS, probeRoundTrip } from "./common.js";
 import { runNaiveScript } from "./naive-script.js";
 import { untoldShortRow } from "./pacing-untold.js";
@@ -36,12 +36,14 @@ export async function timeOurs(
 	requests: number,
 	windowMs: number | undefined,
 	overhead = 1,
-): Promise<{ readonly ms: number; readonly rateLimited: number }> {
+): Promise<{ readonly ms: number; readonly rateLimited: number; readonly answersAt: readonly number[] }> {
 	await mkdir(dir, { recursive: true });
 	const ours = await dataset(join(dir, "ours"), requests - overhead);
 	const client = createClient({ baseUrl: sim.baseUrl, apiKey: KEYS.ours });
 	const started = performance.now();
-	const summary = await runImport(
+	// When each answer to a key's request arrived (ms from the start), in order.
+	const answersAt: number[] = [];
+	const run = startImport(
 		{
 			files: ours.files,
 			checkpointPath: checkpointIn(dir, "ours"),
@@ -52,6 +54,10 @@ export async function timeOurs(
 		},
 		{ client },
 	);
+	run.subscribe((event) => {
+		if (event.type === "response") answersAt.push(performance.now() - started);
+	});
+	const summary = await run.done;
 	const ms = performance.now() - started;
 	await client.close();
 	if (summary.passes.customers.created !== requests - overhead) {
@@ -59,7 +65,7 @@ export async function timeOurs(
 			`row a: the engine created ${summary.passes.customers.created} of ${requests - overhead}`,
 		);
 	}
-	return { ms, rateLimited: (await sim.counters()).rateLimited };
+	return { ms, rateLimited: (await sim.counters()).rateLimited, answersAt };
 }
 
 export async function pacingRow(tmp: string): Promise<RowReport> {

@@ -20,6 +20,7 @@ import { pacingRow } from "./pacing.js";
 import { untoldMinuteRow } from "./pacing-untold.js";
 import { parseRow } from "./parse-memory.js";
 import { refreshRow } from "./refresh.js";
+import { startupRow } from "./startup.js";
 import { cpuStallMicros, formatTable, machineLine, type RowReport, type TableLine } from "./table.js";
 import { tuiRow } from "./tui-cost.js";
 
@@ -32,6 +33,7 @@ const ROWS: Record<string, { readonly title: string; readonly run: (tmp: string)
 	e: { title: "TUI cost", run: tuiRow },
 	f: { title: "refresh of 1 % changed", run: refreshRow },
 	g: { title: "several keys", run: keyPoolRow },
+	h: { title: "start-up", run: startupRow },
 };
 
 async function main(argv: readonly string[]): Promise<number> {
