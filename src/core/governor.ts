@@ -48,7 +48,8 @@ const FIRST_GUESS_MS = 60_000;
  * It keeps its own log of the window: each request holds a slot from the moment it is sent
  * until one window after its answer arrived. The server counted it on arrival, which was
  * before we saw the answer, and our window is never shorter than the server's (it is the
- * user's word or a proven upper bound), so our expiry is never earlier than the server's:
+ * user's word or an upper bound proven from the headers: by the headers and our clocks alone, or
+ * with the window taken to be whole seconds, below), so our expiry is never earlier than the server's:
  * pacing on this log alone cannot cause a 429. The first window may be spent at once, as the
  * server allows. Every response's `X-RateLimit-*` headers correct the log for requests we did
  * not make (another process on the same key, or the previous run of a resumed import).
@@ -59,8 +60,8 @@ const FIRST_GUESS_MS = 60_000;
  * slot) to the window itself, before its first slot frees. No slot is held back for that. A 429
  * drops the premise, and the bound goes back to the continuous one.
  *
- * Otherwise, while a short window is still known only to the second, a few slots of the first window go
- * out one by one across the time its first slot may free (probes): the first answer that finds
+ * Otherwise, while a short window is still known only to the second, a few slots of the first
+ * window go out one by one across the time its first slot may free (probes): the first answer that finds
  * a slot freed tells the window to the spacing of the probes, instead of a second too late.
  * When the first answers share the window with others' requests (a run started just after the
  * wizard checked the key, or inside a window a previous run spent), no bound can be proven
