@@ -13,6 +13,7 @@ import {
 	SkewEstimator,
 	serverDateMs,
 } from "./rate-limit.js";
+import { ServerClock } from "./server-clock.js";
 import type {
 	ApiOk,
 	CallOptions,
@@ -155,6 +156,7 @@ class HttpPivotalClient implements PivotalClient {
 	readonly #onResponse: ((info: ResponseInfo) => void) | undefined;
 	readonly #userAgent: string;
 	readonly #skew = new SkewEstimator();
+	readonly serverClock = new ServerClock();
 	#closing: Promise<void> | undefined;
 
 	constructor(options: ClientOptions) {
@@ -273,6 +275,29 @@ class HttpPivotalClient implements PivotalClient {
 		return this.#walk((query) => this.listCustomerOnboardings(customerId, query, options), options);
 	}
 
+	async health(options?: CallOptions): Promise<void> {
+		const sentAt = this.#now();
+		try {
+			// No Authorization header: whatever the server counts, it cannot count this on a key.
+			const response = await this.#dispatcher.request({
+				origin: this.#origin,
+				path: `${this.#prefix}/health`,
+				method: "GET",
+				headers: { accept: "application/json", "user-agent": this.#userAgent },
+				signal: options?.signal ?? null,
+				headersTimeout: this.#headersMs,
+				bodyTimeout: this.#bodyMs,
+			});
+			const answeredAt = this.#now();
+			const date = serverDateMs(response.headers);
+			await response.body.dump();
+			if (date !== undefined && response.statusCode === 200)
+				this.serverClock.observe(sentAt, answeredAt, date);
+		} catch (error) {
+			throw toNetworkError(error, this.#host, options?.signal);
+		}
+	}
+
 	close(): Promise<void> {
 		this.#closing ??= this.#ownsDispatcher ? this.#dispatcher.close() : Promise.resolve();
 		return this.#closing;
@@ -345,6 +370,7 @@ class HttpPivotalClient implements PivotalClient {
 			responseHeaders = response.headers;
 			const localNow = this.#now();
 			const date = serverDateMs(responseHeaders);
+			if (date !== undefined) this.serverClock.observe(startedAtMs, localNow, date);
 			const skewMs = date === undefined ? this.#skew.skewMs : this.#skew.observe(localNow, date);
 			rateLimit = parseRateLimit(responseHeaders, skewMs);
 			retryAfterMs = parseRetryAfter(responseHeaders, localNow, skewMs);

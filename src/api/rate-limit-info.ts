@@ -7,4 +7,10 @@ export interface RateLimit {
 	readonly remaining: number;
 	/** `X-RateLimit-Reset` converted to this machine's clock (ms since epoch), corrected for skew with the `Date` header. */
 	readonly resetAtMs: number;
+	/**
+	 * `X-RateLimit-Reset` as sent: whole seconds on the server's clock. With the server's
+	 * `Date` headers it tells the window to the second (see `WindowLearner`). Absent where a
+	 * reset time was made up rather than read (tests, screens).
+	 */
+	readonly resetSec?: number | undefined;
 }

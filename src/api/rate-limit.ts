@@ -69,7 +69,7 @@ export function parseRateLimit(headers: RawHeaders, skewMs: number): RateLimit |
 	const remaining = headerNumber(headers, "x-ratelimit-remaining");
 	const reset = headerNumber(headers, "x-ratelimit-reset");
 	if (limit === undefined || remaining === undefined || reset === undefined) return undefined;
-	return { limit, remaining, resetAtMs: reset * 1000 + skewMs };
+	return { limit, remaining, resetAtMs: reset * 1000 + skewMs, resetSec: reset };
 }
 
 /**

@@ -5,6 +5,7 @@
 
 import type { NetworkFailure } from "./errors.js";
 import type { RateLimit } from "./rate-limit-info.js";
+import type { ServerClock } from "./server-clock.js";
 
 export type { RateLimit };
 
@@ -151,4 +152,11 @@ export interface PivotalClient {
 	walkCustomerOnboardings(customerId: string, options?: CallOptions): AsyncIterable<Onboarding>;
 	/** Close the connection pool. */
 	close(): Promise<void>;
+	/** The server's clock as the `Date` headers of every answer pin it (see `ServerClock`). */
+	readonly serverClock?: ServerClock;
+	/**
+	 * `GET /health`: unauthenticated, so no key's window pays for it; its `Date` header feeds
+	 * `serverClock`. Rejects on a network failure.
+	 */
+	health?(options?: CallOptions): Promise<void>;
 }

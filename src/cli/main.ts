@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
-import meow from "meow";
 import { maskKey } from "../api/key.js";
 import { EXIT } from "../core/exit-codes.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
-import { runImportCommand } from "./import-command.js";
 import { SYNC_FLAGS, SYNC_HELP, SYNC_VALUE_NAMES } from "./sync-flags.js";
+
+// What a command needs is imported when it runs (`await import`), so that `--version` and
+// `--help` load next to nothing and a headless run loads no wizard: keep it so.
 
 const HELP = `
   Bulk-import customers, contacts and onboardings from CSV into the Pivotal API:
@@ -206,23 +207,25 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		process.stderr.write(`${problem}\n`);
 		return EXIT.usage;
 	}
-	let cli: ReturnType<typeof parse>;
-	try {
-		cli = parse(argv);
-	} catch (error) {
-		// checkArgv should have said it first; whatever meow still throws is a usage mistake too.
-		process.stderr.write(`${meowMessage(error)}\n`);
-		return EXIT.usage;
-	}
-	// Anywhere before `--`, as most commands do: `import --help` too.
+	// Anywhere before `--`, as most commands do: `import --help` too. Answered before meow loads.
 	const options = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
 	if (options.includes("--help")) {
-		process.stdout.write(`${cli.help.replace(/^\n+/, "")}\n`);
+		// As meow showed it: a blank line after the text, and before it when asked with no command.
+		const lead = command === "--help" ? "\n" : "";
+		process.stdout.write(`${lead}${HELP.replace(/^\n+/, "").replace(/\s+$/, "")}\n\n`);
 		return EXIT.ok;
 	}
 	if (options.includes("--version")) {
 		process.stdout.write(`${version()}\n`);
 		return EXIT.ok;
+	}
+	let cli: Awaited<ReturnType<typeof parse>>;
+	try {
+		cli = await parse(argv);
+	} catch (error) {
+		// checkArgv should have said it first; whatever meow still throws is a usage mistake too.
+		process.stderr.write(`${meowMessage(error)}\n`);
+		return EXIT.usage;
 	}
 	const io = {
 		stdout: process.stdout,
@@ -273,10 +276,12 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		process.stderr.write(`--window must be a positive number of seconds, not ${flags.window}.\n`);
 		return EXIT.usage;
 	}
+	const { runImportCommand } = await import("./import-command.js");
 	return runImportCommand(customers, flags, io);
 }
 
-function parse(argv: readonly string[]) {
+async function parse(argv: readonly string[]) {
+	const { default: meow } = await import("meow");
 	return meow(HELP, {
 		importMeta: import.meta,
 		argv: [...argv],

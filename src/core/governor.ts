@@ -1,6 +1,7 @@
 import type { RateLimit } from "../api/types.js";
 import type { WindowSource } from "./events.js";
 import { ProbePlan } from "./probe-plan.js";
+import type { ClockBounds, ClockPin } from "./whole-second-window.js";
 import { WindowLearner } from "./window-learner.js";
 
 export interface GovernorOptions {
@@ -14,6 +15,11 @@ export interface GovernorOptions {
 	readonly windowMs?: number | undefined;
 	/** @default Date.now */
 	readonly now?: () => number;
+	/**
+	 * The server's clock as its `Date` headers pin it (the client's `serverClock`): lets the
+	 * window be learnt to the millisecond within the first window. @default each answer's own
+	 */
+	readonly clock?: ClockBounds | undefined;
 }
 
 /** A permit to send one request; hand it back with `release`. */
@@ -42,13 +48,20 @@ const FIRST_GUESS_MS = 60_000;
  * It keeps its own log of the window: each request holds a slot from the moment it is sent
  * until one window after its answer arrived. The server counted it on arrival, which was
  * before we saw the answer, and our window is never shorter than the server's (it is the
- * user's word or a proven upper bound), so our expiry is never earlier than the server's:
+ * user's word or an upper bound proven from the headers: by the headers and our clocks alone, or
+ * with the window taken to be whole seconds, below), so our expiry is never earlier than the server's:
  * pacing on this log alone cannot cause a 429. The first window may be spent at once, as the
  * server allows. Every response's `X-RateLimit-*` headers correct the log for requests we did
  * not make (another process on the same key, or the previous run of a resumed import).
  *
- * While a short window is still known only to the second, a few slots of the first window go
- * out one by one across the time its first slot may free (probes): the first answer that finds
+ * Where the server sends Reset's second as is, the window is taken to be whole seconds (see
+ * `WholeSecondWindow`): the first burst's answers then bound it to within a second, and an
+ * answer of the server's clock at the right instant (`clockPinAt`, `GET /health`, which costs no
+ * slot) to the window itself, before its first slot frees. No slot is held back for that. A 429
+ * drops the premise, and the bound goes back to the continuous one.
+ *
+ * Otherwise, while a short window is still known only to the second, a few slots of the first
+ * window go out one by one across the time its first slot may free (probes): the first answer that finds
  * a slot freed tells the window to the spacing of the probes, instead of a second too late.
  * When the first answers share the window with others' requests (a run started just after the
  * wizard checked the key, or inside a window a previous run spent), no bound can be proven
@@ -57,8 +70,11 @@ const FIRST_GUESS_MS = 60_000;
 export class Governor {
 	#limit: number | undefined;
 	readonly #override: number | undefined;
-	readonly #learner = new WindowLearner();
+	readonly #learner: WindowLearner;
 	readonly #now: () => number;
+	// The last counted answer's round trip: how early to start asking the server's clock.
+	#roundTripMs = 0;
+
 	// Answer times of our requests, ascending (answers arrive in time order); those before
 	// #answeredHead have left the window. Each holds its slot until answer + windowMs.
 	#answered: number[] = [];
@@ -71,7 +87,7 @@ export class Governor {
 	// until a window from now, as they would after a run that kept the window full.
 	#foreign: number[] = [];
 	#blockedUntil = 0;
-	readonly #probes = new ProbePlan(this.#learner);
+	readonly #probes: ProbePlan;
 	#waiters: (() => void)[] = [];
 	#timer: NodeJS.Timeout | undefined;
 	#timerAt = 0;
@@ -80,6 +96,8 @@ export class Governor {
 		this.#limit = options.limit;
 		this.#override = options.windowMs;
 		this.#now = options.now ?? Date.now;
+		this.#learner = new WindowLearner(options.clock);
+		this.#probes = new ProbePlan(this.#learner);
 	}
 
 	get limit(): number | undefined {
@@ -146,6 +164,7 @@ export class Governor {
 		this.#inFlight = Math.max(0, this.#inFlight - 1);
 		const { rateLimit } = outcome;
 		if (rateLimit && !outcome.rateLimited && this.#override === undefined) {
+			if (outcome.isCounted) this.#roundTripMs = now - permit.sentAt;
 			this.#learner.observe({
 				sentAt: permit.sentAt,
 				answeredAt: now,
@@ -188,6 +207,25 @@ export class Governor {
 	/** A 429: hold all dispatch until `untilMs`. */
 	block(untilMs: number): void {
 		if (untilMs > this.#blockedUntil) this.#blockedUntil = untilMs;
+		// Paced on a whole-second bound and refused anyway: the window may not be whole seconds.
+		this.#learner.distrustWholeSeconds();
+		this.#wakeAll();
+	}
+
+	/**
+	 * When to ask the server's clock (`GET /health`) so that the learnt window can come down to
+	 * the second before its first slot frees: only while the window is full, so that a run that
+	 * fits in one window asks nothing. Undefined when there is nothing to gain.
+	 */
+	clockPinAt(now = this.#now()): ClockPin | undefined {
+		if (this.#override !== undefined || this.#limit === undefined || this.used(now) < this.#limit)
+			return undefined;
+		// Early enough for a late timer on a busy machine and a slow answer.
+		return this.#learner.clockPinAt(now, 2 * this.#roundTripMs + 50);
+	}
+
+	/** The server's clock was asked: the window may have come down, so waiters look again. */
+	clockChanged(): void {
 		this.#wakeAll();
 	}
 
@@ -222,9 +260,14 @@ export class Governor {
 		);
 	}
 
-	/** Slots held back for probes: only while the window is learnt, not when it was given. */
+	/**
+	 * Slots held back for probes: only while the window is learnt, not when it was given, and not
+	 * once a whole-second bound stands (the server's clock tells the rest, at no slot's cost).
+	 */
 	#held(): number {
-		return this.#override === undefined ? this.#probes.held : 0;
+		if (this.#override !== undefined) return 0;
+		if (this.#learner.isWholeSeconds && this.#learner.upperMs !== undefined) return 0;
+		return this.#probes.held;
 	}
 
 	#pushAnswered(at: number): void {

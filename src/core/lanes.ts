@@ -15,7 +15,11 @@ export function lanesOf(
 		client: key.client,
 		fingerprint: key.fingerprint,
 		label: key.label,
-		governor: new Governor({ ...(plan.windowMs === undefined ? {} : { windowMs: plan.windowMs }), now }),
+		governor: new Governor({
+			...(plan.windowMs === undefined ? {} : { windowMs: plan.windowMs }),
+			now,
+			clock: key.client.serverClock,
+		}),
 		isAlive: true,
 	}));
 }

@@ -1,4 +1,5 @@
 import type { RateLimit } from "../api/types.js";
+import { type ClockBounds, type ClockPin, WholeSecondWindow } from "./whole-second-window.js";
 
 /** One answer, as the governor saw it. */
 export interface Answer {
@@ -43,6 +44,11 @@ const MAX_LOOKBACK = 4096;
  * stops at 0, so k would be short. The Count bound is the sharp one (no whole seconds in it):
  * it speaks once one of ours has left the server's window while our picture still counts it.
  *
+ * Where the answers carry Reset's second as sent and the window is whole seconds (see
+ * `WholeSecondWindow`), both bounds round down to whole seconds, which makes the first burst's
+ * answers tell the window to the second, and to the window itself once the server's clock is
+ * pinned.
+ *
  * Below the bound it keeps an estimate, for the governor's probes only (it is not safe to pace
  * on): an answer that was alone on the wire says its window still held the k-th newest of
  * Sure, so the window is longer than the time since that one's answer, if no one else used
@@ -56,10 +62,37 @@ export class WindowLearner {
 	#head = 0;
 	#upperMs: number | undefined;
 	#lowerMs: number | undefined;
+	readonly #whole = new WholeSecondWindow();
+	readonly #clock: ClockBounds | undefined;
+	#isWhole = false;
+	#isWholeDistrusted = false;
+
+	/** `clock`: the server's clock as the `Date` headers pin it, shared with the client. */
+	constructor(clock?: ClockBounds) {
+		this.#clock = clock;
+	}
 
 	/** The tightest upper bound on the window so far, undefined before any answer spoke of it. */
 	get upperMs(): number | undefined {
-		return this.#upperMs;
+		if (!this.isWholeSeconds) return this.#upperMs;
+		return minOf(this.#upperMs, this.#whole.upperMs(this.#clock));
+	}
+
+	/** The bound rests on the window being whole seconds: answers carry Reset's second, and no 429 came. */
+	get isWholeSeconds(): boolean {
+		return this.#isWhole && !this.#isWholeDistrusted;
+	}
+
+	/** A 429 came: the window may not be whole seconds after all; from now on only the continuous bounds. */
+	distrustWholeSeconds(): void {
+		this.#isWholeDistrusted = true;
+	}
+
+	/** When to ask the server's clock so the bound can fall before the window frees (see `WholeSecondWindow`). */
+	clockPinAt(now: number, leadMs: number): ClockPin | undefined {
+		const paced = this.upperMs;
+		if (!this.isWholeSeconds || paced === undefined) return undefined;
+		return this.#whole.pinAt(now, this.#clock, leadMs, paced);
 	}
 
 	/** The estimate below the bound (not a bound: others' use can fool it), undefined until one. */
@@ -69,7 +102,7 @@ export class WindowLearner {
 
 	/** The bound is within a little of the estimate below it: nothing more to learn by probing. */
 	get isSettled(): boolean {
-		const upper = this.#upperMs;
+		const upper = this.upperMs;
 		const lower = this.#lowerMs;
 		return (
 			upper !== undefined && lower !== undefined && upper - lower <= Math.max(SETTLED_WITHIN_MS, upper * 0.02)
@@ -87,6 +120,13 @@ export class WindowLearner {
 			const fromReset = bound(rateLimit.resetAtMs, kth);
 			const fromCount = bound(answeredAt, next);
 			this.#upperMs = minOf(this.#upperMs, fromReset, fromCount);
+			const { resetSec } = rateLimit;
+			if (resetSec !== undefined && kth !== undefined) {
+				// resetAtMs = Reset + the lead θ's bound from the Date headers so far.
+				this.#isWhole = true;
+				this.#whole.observeReset(resetSec, kth, rateLimit.resetAtMs - resetSec * 1000, answeredAt);
+				if (fromCount !== undefined) this.#whole.observeCount(fromCount);
+			}
 			if (answer.isAlone && isSure) this.#estimateBelow(before, inWindow, sentAt);
 		}
 		if (isSure) this.#push(sentAt, answeredAt, rateLimit.limit);
@@ -100,7 +140,8 @@ export class WindowLearner {
 		if (before - (inWindow - 1) < this.#head || oldestAnswer === undefined) return;
 		const estimate = sentAt - oldestAnswer;
 		// Above the proven bound it is the assumption that failed (someone else on the key).
-		if (this.#upperMs !== undefined && estimate > this.#upperMs) return;
+		const upper = this.upperMs;
+		if (upper !== undefined && estimate > upper) return;
 		if (this.#lowerMs === undefined || estimate > this.#lowerMs) this.#lowerMs = estimate;
 	}
 

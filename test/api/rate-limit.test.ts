@@ -40,6 +40,7 @@ describe("rate-limit headers over HTTP", () => {
 			limit: 60,
 			remaining: 59,
 			resetAtMs: Date.UTC(2026, 4, 26, 12, 1, 0, 400),
+			resetSec: Date.UTC(2026, 4, 26, 12, 1, 0) / 1000,
 		});
 		expect(infos[0]?.rateLimit).toEqual(result.rateLimit);
 		expect(infos[0]?.retryAfterMs).toBeUndefined();
@@ -83,7 +84,7 @@ describe("rate-limit headers over HTTP", () => {
 		const error = (await client.createCustomer("{}", "k").catch((e: unknown) => e)) as ApiError;
 		expect(error.type).toBe("rate_limit_error");
 		expect(error.retryAfterMs).toBe(12_000);
-		expect(error.rateLimit).toEqual({ limit: 60, remaining: 0, resetAtMs: local + 12_000 });
+		expect(error.rateLimit).toMatchObject({ limit: 60, remaining: 0, resetAtMs: local + 12_000 });
 		expect(infos[0]).toMatchObject({ status: 429, retryAfterMs: 12_000, errorCode: "rate_limited" });
 	});
 
@@ -127,7 +128,7 @@ describe("parseRateLimit", () => {
 				{ "x-ratelimit-limit": ["600"], "x-ratelimit-remaining": " 5 ", "x-ratelimit-reset": "100" },
 				-250,
 			),
-		).toEqual({ limit: 600, remaining: 5, resetAtMs: 99_750 });
+		).toEqual({ limit: 600, remaining: 5, resetAtMs: 99_750, resetSec: 100 });
 	});
 });
 

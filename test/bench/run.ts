@@ -4,7 +4,7 @@
  * Rows b, c and e are paired (paired.ts): at least five rounds, each running both sides back to
  * back, and the figure is the median of the per-round ratios with min–max beside it.
  *
- *   node dist/test/bench/run.js          every row
+ *   node dist/test/bench/run.js          every row but a60 (the 60 s window, five minutes)
  *   node dist/test/bench/run.js a c      only rows a and c
  *
  * Exits 0 whatever the figures (SHORT rows are findings); 2 for an unknown row.
@@ -17,19 +17,23 @@ import { checkpointRow } from "./checkpoint-scaling.js";
 import { keyPoolRow } from "./key-pool.js";
 import { overheadRow } from "./overhead.js";
 import { pacingRow } from "./pacing.js";
+import { untoldMinuteRow } from "./pacing-untold.js";
 import { parseRow } from "./parse-memory.js";
 import { refreshRow } from "./refresh.js";
+import { startupRow } from "./startup.js";
 import { cpuStallMicros, formatTable, machineLine, type RowReport, type TableLine } from "./table.js";
 import { tuiRow } from "./tui-cost.js";
 
 const ROWS: Record<string, { readonly title: string; readonly run: (tmp: string) => Promise<RowReport> }> = {
 	a: { title: "pacing", run: pacingRow },
+	a60: { title: "pacing, 60 s window not told (about five minutes)", run: untoldMinuteRow },
 	b: { title: "engine overhead", run: overheadRow },
 	c: { title: "checkpoint scaling", run: checkpointRow },
 	d: { title: "memory and parse speed", run: parseRow },
 	e: { title: "TUI cost", run: tuiRow },
 	f: { title: "refresh of 1 % changed", run: refreshRow },
 	g: { title: "several keys", run: keyPoolRow },
+	h: { title: "start-up", run: startupRow },
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -38,7 +42,8 @@ async function main(argv: readonly string[]): Promise<number> {
 		process.stderr.write(`Unknown row ${unknown.join(", ")}; the rows are ${Object.keys(ROWS).join(" ")}.\n`);
 		return 2;
 	}
-	const selected = argv.length > 0 ? [...new Set(argv)].sort() : Object.keys(ROWS);
+	const selected =
+		argv.length > 0 ? [...new Set(argv)].sort() : Object.keys(ROWS).filter((row) => row !== "a60");
 	const tmp = mkdtempSync(join(tmpdir(), "pivotal-bench-"));
 	const lines: TableLine[] = [];
 	const notes: string[] = [];

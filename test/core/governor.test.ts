@@ -239,7 +239,11 @@ describe("Governor: the window learnt from the server", () => {
 			expect(run.shortestWindowMs).toBeGreaterThanOrEqual(c.windowMs);
 			expect(run.governor.windowSource).toBe("learnt");
 			expect(run.governor.windowMs).toBeLessThanOrEqual(c.windowMs + (c.windowMs <= 30_000 ? 100 : 2_000));
-			expect(run.makespanMs / run.minimumMs).toBeLessThanOrEqual(1.05);
+			// Sent on the server's tick (T0, no skew, 4 ms round trip), the first request may have
+			// been counted in either second: no header can tell, so the bound stays a second long
+			// until its slot frees, a second late, never early.
+			const lateMs = startAt === T0 ? 1_000 : 0;
+			expect(run.makespanMs / run.minimumMs).toBeLessThanOrEqual(1.05 + lateMs / run.minimumMs);
 		}
 	});
 

@@ -3,6 +3,7 @@
  * so a one-hour window takes milliseconds to run and every figure is exact.
  */
 import { SkewEstimator } from "../../src/api/rate-limit.js";
+import { ServerClock } from "../../src/api/server-clock.js";
 import type { RateLimit } from "../../src/api/types.js";
 import { Governor, type Permit } from "../../src/core/governor.js";
 import { RateLimiter } from "../../src/sim/sliding-window.js";
@@ -25,6 +26,8 @@ export interface PaceRun {
 	readonly governorWindowMs?: number;
 	/** Requests another client made just before ours, spread over the given span. */
 	readonly others?: { readonly count: number; readonly spanMs: number };
+	/** Answers carry Reset's second as sent, and `GET /health` pins the server's clock. @default true */
+	readonly wholeSeconds?: boolean;
 }
 
 export interface PaceResult {
@@ -37,6 +40,8 @@ export interface PaceResult {
 	/** The shortest window the governor paced to after any answer. */
 	readonly shortestWindowMs: number;
 	readonly governor: Governor;
+	/** `GET /health` requests sent to pin the server's clock (they take no slot). */
+	readonly clockAsks: number;
 }
 
 interface Pending {
@@ -63,8 +68,11 @@ export function runPace(run: PaceRun): PaceResult {
 		}
 	}
 	const skew = new SkewEstimator();
+	const wholeSeconds = run.wholeSeconds ?? true;
+	const clock = new ServerClock();
 	const governor = new Governor({
 		now: () => now,
+		...(wholeSeconds ? { clock } : {}),
 		...(run.governorWindowMs === undefined ? {} : { windowMs: run.governorWindowMs }),
 	});
 	const pending: Pending[] = [];
@@ -74,6 +82,11 @@ export function runPace(run: PaceRun): PaceResult {
 	let rateLimited = 0;
 	let lastAnswer = start;
 	let shortestWindowMs = Number.POSITIVE_INFINITY;
+	// One GET /health at a time: when it is answered, and the server's second it was written in.
+	let health: { readonly sentAt: number; readonly at: number; readonly dateMs: number } | undefined;
+	let clockAsks = 0;
+	/** The server's `Date` for an answer written at our `at`: whole seconds of its clock. */
+	const dateAt = (at: number) => Math.floor((at - behind) / 1000) * 1000;
 
 	const send = (permit: Permit): void => {
 		const arrival = now + rtt / 10;
@@ -87,6 +100,7 @@ export function runPace(run: PaceRun): PaceResult {
 				limit: decision.limit,
 				remaining: decision.remaining,
 				resetAtMs: decision.resetSec * 1000,
+				...(wholeSeconds ? { resetSec: decision.resetSec } : {}),
 			},
 			retryAfterMs: (decision.retryAfterSec ?? 0) * 1000,
 		});
@@ -94,8 +108,9 @@ export function runPace(run: PaceRun): PaceResult {
 	};
 	const answer = (p: Pending): void => {
 		// The Date header is written as the answer leaves, in whole seconds of the server's clock.
-		const date = Math.floor((now - rtt / 10 - behind) / 1000) * 1000;
+		const date = dateAt(now - rtt / 10);
 		const skewMs = skew.observe(now, date);
+		clock.observe(p.permit.sentAt, now, date);
 		const rateLimit = { ...p.rateLimit, resetAtMs: p.rateLimit.resetAtMs + skewMs };
 		governor.release(p.permit, { rateLimited: !p.allowed, rateLimit, isCounted: p.allowed });
 		if (!p.allowed) {
@@ -114,14 +129,29 @@ export function runPace(run: PaceRun): PaceResult {
 			send(permit);
 		}
 		if (queued === 0 && pending.length === 0) break;
-		const nextAnswer = pending.reduce((t, p) => Math.min(t, p.at), Number.POSITIVE_INFINITY);
+		const pin = wholeSeconds && health === undefined ? governor.clockPinAt(now) : undefined;
+		if (pin && now >= pin.startAt && now < pin.until) {
+			health = { sentAt: now, at: now + rtt, dateMs: dateAt(now + rtt / 2) };
+			clockAsks += 1;
+		}
+		const nextAnswer = Math.min(
+			health?.at ?? Number.POSITIVE_INFINITY,
+			pending.reduce((t, p) => Math.min(t, p.at), Number.POSITIVE_INFINITY),
+		);
 		const opening =
 			queued > 0 && pending.length < concurrency
 				? (governor.nextOpeningAt(now) ?? now)
 				: Number.POSITIVE_INFINITY;
-		const next = Math.min(nextAnswer, opening);
+		const pinStart =
+			pin && health === undefined && pin.startAt > now ? pin.startAt : Number.POSITIVE_INFINITY;
+		const next = Math.min(nextAnswer, opening, pinStart);
 		if (!Number.isFinite(next)) throw new Error("stalled: nothing in flight and no slot ahead");
 		now = Math.max(now, next);
+		if (health && health.at <= now) {
+			clock.observe(health.sentAt, health.at, health.dateMs);
+			health = undefined;
+			governor.clockChanged();
+		}
 		pending.sort((a, b) => a.at - b.at);
 		while (pending.length > 0 && (pending[0]?.at ?? Number.POSITIVE_INFINITY) <= now) {
 			const p = pending.shift();
@@ -135,5 +165,6 @@ export function runPace(run: PaceRun): PaceResult {
 		sends,
 		shortestWindowMs,
 		governor,
+		clockAsks,
 	};
 }

@@ -9,6 +9,7 @@ import type { ApiOk, PivotalClient, RateLimit } from "../../api/types.js";
 import type { PassName } from "../../model/records.js";
 import type { ImportEvent, WaitReason } from "../events.js";
 import type { Governor, Permit } from "../governor.js";
+import { pinClock } from "./clock-pin.js";
 import { type AttemptCounts, decide, type RetryPolicy, type Verdict } from "./retry-policy.js";
 import type { RunControl } from "./run-control.js";
 
@@ -67,6 +68,8 @@ const STOPPED: Verdict = { kind: "aborted" };
 export class Requester {
 	readonly #deps: RequesterDeps;
 	#turn = 0;
+	// Keys whose client is asking the server's clock now (see clock-pin.ts).
+	readonly #pinning = new Set<Lane>();
 
 	constructor(deps: RequesterDeps) {
 		this.#deps = deps;
@@ -228,6 +231,7 @@ export class Requester {
 			const value = await call(lane.client);
 			lane.governor.release(permit, { rateLimited: false, rateLimit: value.rateLimit, isCounted: true });
 			this.#responded(lane, value.status, started, value.rateLimit);
+			this.#pinClock(lane);
 			return { ok: true, value };
 		} catch (error) {
 			const rateLimit = error instanceof ApiError ? error.rateLimit : undefined;
@@ -244,6 +248,16 @@ export class Requester {
 		} finally {
 			control.wireEnded();
 		}
+	}
+
+	/** The window is full and its bound may be a second long: ask the server's clock, once at a time per key. */
+	#pinClock(lane: Lane): void {
+		if (this.#pinning.has(lane) || lane.client.health === undefined) return;
+		if (lane.governor.clockPinAt(this.#deps.now()) === undefined) return;
+		this.#pinning.add(lane);
+		void pinClock(lane.client, lane.governor, this.#deps.now, this.#deps.control.signal).finally(() =>
+			this.#pinning.delete(lane),
+		);
 	}
 
 	#responded(lane: Lane, status: number, started: number, rateLimit: RateLimit | undefined): void {

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { createClient } from "../../../src/api/client.js";
+import { begin, simTotals, simulatorsPerTest, TEST_KEY } from "../../support/import-harness.js";
+
+const prepared = simulatorsPerTest();
+
+describe("asking the server's clock (GET /health) over loopback", () => {
+	it("narrows the clock's lead from the Date header without taking a slot of the key's window", async () => {
+		const { sim } = await prepared({ rateLimit: 5, windowMs: 60_000 }, { customers: 1 });
+		const client = createClient({ baseUrl: sim.baseUrl, apiKey: TEST_KEY });
+		const clock = client.serverClock;
+		if (clock === undefined || client.health === undefined)
+			throw new Error("the HTTP client asks the server's clock");
+		try {
+			expect(clock.aheadAtMostMs).toBeUndefined();
+			await client.health();
+			await client.health();
+			// Same machine, same clock: the lead is proven within a second either side of 0.
+			expect(clock.aheadAtMostMs).toBeGreaterThanOrEqual(0);
+			expect(clock.aheadAtMostMs).toBeLessThanOrEqual(1_000 + 500);
+			expect(clock.aheadMoreThanMs).toBeLessThan(0);
+			const me = await client.me();
+			// Only GET /me counted: the two asks of the clock took no slot.
+			expect(me.rateLimit?.remaining).toBe(4);
+			expect(me.rateLimit?.resetSec).toBeTypeOf("number");
+		} finally {
+			await client.close();
+		}
+	});
+
+	it("learns a 2 s window it was not told, never early, with no 429 at twice the limit", async () => {
+		// GET /me, one page of GET /customers, 18 creates: 20 requests, two windows of 10.
+		const { sim, files } = await prepared(
+			{ rateLimit: 10, windowMs: 2_000 },
+			{ customers: 18, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const { run, client, events } = begin(sim, files);
+		const summary = await run.done;
+		await run.close();
+		await client.close();
+		expect(summary.passes.customers.created).toBe(18);
+		expect(sim.counters().rateLimited).toBe(0);
+		expect(simTotals(sim).duplicates).toBe(0);
+		const windows = events.flatMap((e) => (e.type === "response" ? [e] : []));
+		// Never paced to a window shorter than the server's, and learnt to the millisecond by the end.
+		for (const e of windows) expect(e.windowMs).toBeGreaterThanOrEqual(2_000);
+		expect(windows.at(-1)).toMatchObject({ windowMs: 2_000, windowSource: "learnt" });
+	});
+});
