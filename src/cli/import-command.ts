@@ -16,6 +16,7 @@ import { summaryText } from "../report/headless.js";
 import { operationLine } from "../report/plan-ndjson.js";
 import { planText } from "../report/plan-text.js";
 import { writeResultsCsv } from "../report/results-csv.js";
+import type { RunReport } from "../report/run-report.js";
 import {
 	defaultMapPath,
 	describeFormat,
@@ -28,6 +29,7 @@ import {
 import { envKeysFrom } from "../ui/model/key-choices.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
+import { checkPlanOutputs, collectOperations, savePlan } from "./plan-out.js";
 
 export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
 
@@ -59,6 +61,12 @@ export interface ImportFlags {
 	readonly encoding?: string | undefined;
 	/** `--delimiter C`: forced instead of detected. */
 	readonly delimiter?: string | undefined;
+	/** `--plan-out FILE` (with `--dry-run`): save the plan for `apply`. */
+	readonly planOut?: string | undefined;
+	/** `--detailed-exitcode` (with `--dry-run`): exit 5 when the plan has changes. */
+	readonly detailedExitcode?: boolean | undefined;
+	/** `--summary-md FILE`: a Markdown summary when the run ends (main writes it). */
+	readonly summaryMd?: string | undefined;
 }
 
 export interface CommandIo {
@@ -66,6 +74,8 @@ export interface CommandIo {
 	readonly stderr: { write(text: string): unknown };
 	readonly env: NodeJS.ProcessEnv;
 	readonly stdinIsTty: boolean;
+	/** Filled in for the reports written when the command ends (Markdown summary, notification). */
+	readonly report?: RunReport | undefined;
 }
 
 /** At most this many problems are listed; the rest are counted. */
@@ -80,6 +90,12 @@ export async function runImportCommand(
 	const files: SourceFiles = { customers, contacts: flags.contacts, onboardings: flags.onboardings };
 	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
 
+	const checkpointPath = flags.checkpoint ?? defaultCheckpointPath(customers);
+	const outputsProblem = checkPlanOutputs(files, flags, checkpointPath, io.env);
+	if (outputsProblem) {
+		io.stderr.write(`${outputsProblem}\n`);
+		return EXIT.usage;
+	}
 	const source = await sourceOptions(flags, io);
 	if (source === undefined) return EXIT.usage;
 	const check = await validateSources(files, source);
@@ -97,7 +113,6 @@ export async function runImportCommand(
 		io.stderr.write(`Nothing was sent: fix the input and run the command again.\n`);
 		return EXIT.usage;
 	}
-	const checkpointPath = flags.checkpoint ?? defaultCheckpointPath(customers);
 	let state: Awaited<ReturnType<typeof readCheckpoint>>;
 	try {
 		state = flags.fresh ? undefined : await readCheckpoint(checkpointPath);
@@ -106,6 +121,7 @@ export async function runImportCommand(
 		io.stderr.write(`${error.message}\n`);
 		return EXIT.usage;
 	}
+	const collected = flags.planOut ? collectOperations() : undefined;
 	const plan = await makePlan({
 		files,
 		source,
@@ -114,9 +130,14 @@ export async function runImportCommand(
 		recreate: flags.recreate,
 		...(flags.json && flags.dryRun
 			? {
-					onOperation: (record, op) => io.stdout.write(`${JSON.stringify(operationLine(record, op))}\n`),
+					onOperation: (record, op) => {
+						io.stdout.write(`${JSON.stringify(operationLine(record, op))}\n`);
+						collected?.onOperation(record, op);
+					},
 				}
-			: {}),
+			: collected
+				? { onOperation: collected.onOperation }
+				: {}),
 	});
 	const requests = plan.requests;
 	const keyVariables = flags.keyEnv ?? [];
@@ -166,7 +187,19 @@ export async function runImportCommand(
 			io.stdout.write(
 				`${JSON.stringify({ type: "dry-run", counts: check.counts, requests, estimateMs: estimate, formats: check.formats, passes: plan.passes })}\n`,
 			);
-		return EXIT.ok;
+		return savePlan({
+			flags,
+			files,
+			check,
+			state,
+			checkpointPath,
+			plan,
+			collected,
+			io,
+			keys,
+			say,
+			baseUrl: flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL,
+		});
 	}
 	const baseUrl = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
 
@@ -237,6 +270,7 @@ export async function runImportCommand(
 	const driven = await driveHeadless(run, lanes.value, io, flags);
 	if ("code" in driven) return driven.code;
 	const { summary, ndjson } = driven;
+	if (io.report) Object.assign(io.report, { summary, failures: run.failures() });
 
 	let failuresCsv: string | undefined;
 	if (flags.failuresCsv) {

@@ -12,6 +12,7 @@ const HELP = `
   Usage
     $ pivotal-tui                          interactive wizard (needs a terminal)
     $ pivotal-tui import CUSTOMERS.csv [--contacts FILE] [--onboardings FILE] [options]
+    $ pivotal-tui apply PLAN.json [--checkpoint FILE] [--yes] [options]
     $ pivotal-tui undo CUSTOMERS.csv [--checkpoint FILE] [--all] [--dry-run] [--yes] [options]
     $ pivotal-tui sim [--port N] [--rate-limit N] [--window SECONDS] [--faults SPEC] [--seed N]
     $ pivotal-tui demo                     local simulator + sample files, in the wizard
@@ -25,11 +26,17 @@ const HELP = `
     --headless             plain progress lines, no screen (implied when stdout is not a terminal)
     --json                 NDJSON events on stdout, the summary last
     --dry-run              validate and estimate; send nothing
+    --plan-out FILE        with --dry-run: save the plan for pivotal-tui apply FILE
+    --detailed-exitcode    with --dry-run: exit 5 when the plan has changes, 0 when none
     --yes                  no confirmation prompt
     --fresh                set an existing checkpoint aside and start over
     --retry-failed         also resend records that failed for good last time (4xx), once fixed
     --failures-csv FILE    write failed rows with status, code, message and attempts
     --results-csv FILE     write every row with its outcome, Pivotal id and display_id
+    --summary-md FILE      a Markdown summary when the run ends (also appended to
+                           $GITHUB_STEP_SUMMARY when that is set)
+    --notify URL           POST a JSON summary when the run ends, however it ends
+                           (Slack incoming-webhook compatible)
     --recreate             create records again that were deleted in Pivotal since the last sync
     --key-env NAME         read a key from this variable (default PIVOTAL_API_KEY); repeat it
                            for several keys of one workspace: their limits add up
@@ -40,6 +47,12 @@ const HELP = `
     --delimiter C          , ; tab or | (default: detected from the header row)
     --verbose              one line per record
 
+  Apply options
+    applies the saved plan exactly as reviewed; refuses (exit 2, nothing sent) a plan whose
+    files, map or state changed since it was made, or made for another server or workspace
+    (and --checkpoint, --yes, --headless, --json, --base-url, --key-env, --concurrency,
+    --window, --failures-csv, --results-csv, --summary-md, --notify, --verbose, as import)
+
   Undo options
     --all                  take back every run of the import, not only the most recent one
     (and --checkpoint, --dry-run, --yes, --headless, --json, --base-url, --key-env, as import)
@@ -49,7 +62,8 @@ const HELP = `
 
   Exit codes
     0 every record done · 1 finished, some failed · 2 bad usage or input (nothing sent)
-    3 interrupted, resumable · 4 key refused
+    3 interrupted, resumable · 4 key refused · 5 dry run with --detailed-exitcode: the plan
+    has changes
 `;
 
 function version(): string {
@@ -82,6 +96,10 @@ const FLAGS = {
 	map: { type: "string" },
 	encoding: { type: "string" },
 	delimiter: { type: "string" },
+	planOut: { type: "string" },
+	detailedExitcode: { type: "boolean", default: false },
+	summaryMd: { type: "string" },
+	notify: { type: "string" },
 } as const;
 
 /** What `undo` takes of the table above. */
@@ -97,6 +115,23 @@ const UNDO_FLAGS = new Set([
 	"concurrency",
 	"window",
 	"verbose",
+]);
+
+/** What `apply` takes of the table above. */
+const APPLY_FLAGS = new Set([
+	"checkpoint",
+	"headless",
+	"yes",
+	"json",
+	"baseUrl",
+	"keyEnv",
+	"concurrency",
+	"window",
+	"verbose",
+	"failuresCsv",
+	"resultsCsv",
+	"summaryMd",
+	"notify",
 ]);
 
 /** meow answers these itself (declaring them as flags would turn that off). */
@@ -116,6 +151,9 @@ const VALUE_NAMES = {
 	map: "FILE",
 	encoding: "NAME",
 	delimiter: "C",
+	planOut: "FILE",
+	summaryMd: "FILE",
+	notify: "URL",
 	keyEnv: "NAME",
 	window: "SECONDS",
 };
@@ -191,7 +229,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		);
 		return EXIT.usage;
 	}
-	if (command !== undefined && command !== "import" && command !== "undo" && !isHelp) {
+	if (command !== undefined && command !== "import" && command !== "undo" && command !== "apply" && !isHelp) {
 		process.stderr.write(`Unknown command “${command}”; run pivotal-tui --help for the commands.\n`);
 		return EXIT.usage;
 	}
@@ -249,6 +287,35 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		const { runUndoCommand } = await import("./undo-command.js");
 		return runUndoCommand(customers, cli.flags, io);
 	}
+	if (cli.flags.notify !== undefined) {
+		const { notifyUrlProblem } = await import("../report/notify.js");
+		const problem = notifyUrlProblem(cli.flags.notify);
+		if (problem) {
+			process.stderr.write(`${problem}\n`);
+			return EXIT.usage;
+		}
+	}
+	if (command === "apply") {
+		if (!customers || extra.length > 0) {
+			process.stderr.write(
+				"apply takes one plan file, made by import --dry-run --plan-out: pivotal-tui apply PLAN.json\n",
+			);
+			return EXIT.usage;
+		}
+		const foreign = givenFlags(rest).find((name) => !APPLY_FLAGS.has(name));
+		if (foreign) {
+			process.stderr.write(
+				`apply does not take --${kebab(foreign)}: the plan holds the files and options; run pivotal-tui --help for its options.\n`,
+			);
+			return EXIT.usage;
+		}
+		const { runApplyCommand } = await import("./apply-command.js");
+		const { withRunOutputs } = await import("./run-outputs.js");
+		const plan = customers;
+		return withRunOutputs("apply", cli.flags, io, [{ what: "the plan", path: plan }], (withIo) =>
+			runApplyCommand(plan, cli.flags, withIo),
+		);
+	}
 	if (cli.flags.all) {
 		process.stderr.write("--all goes with undo: pivotal-tui undo CUSTOMERS.csv --all\n");
 		return EXIT.usage;
@@ -270,7 +337,16 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		process.stderr.write(`--window must be a positive number of seconds, not ${flags.window}.\n`);
 		return EXIT.usage;
 	}
-	return runImportCommand(customers, flags, io);
+	const { withRunOutputs } = await import("./run-outputs.js");
+	const { defaultCheckpointPath } = await import("../core/engine.js");
+	const inputs = [
+		{ what: "the customers file", path: customers },
+		...(flags.contacts ? [{ what: "the contacts file", path: flags.contacts }] : []),
+		...(flags.onboardings ? [{ what: "the onboardings file", path: flags.onboardings }] : []),
+		...(flags.map ? [{ what: "the map", path: flags.map }] : []),
+		{ what: "the state", path: flags.checkpoint ?? defaultCheckpointPath(customers) },
+	];
+	return withRunOutputs("import", flags, io, inputs, (withIo) => runImportCommand(customers, flags, withIo));
 }
 
 function parse(argv: readonly string[]) {
