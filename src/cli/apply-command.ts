@@ -117,7 +117,7 @@ export async function runApplyCommand(planPath: string, flags: ApplyFlags, io: C
 		runs: state?.counters.runs ?? 0,
 		runsFinished: state?.counters.runsFinished ?? 0,
 	});
-	if (freshness.kind === "stale") return refuse(`${freshness.sentence} (${planPath}) Nothing was sent.`);
+	if (freshness.kind === "stale") return refuse(`${freshness.sentence} Nothing was sent.`);
 
 	let source: SourceOptions = {
 		...(plan.source.encoding ? { encoding: plan.source.encoding } : {}),
