@@ -55,7 +55,8 @@ const HELP = `
 
   Undo options
     --all                  take back every run of the import, not only the most recent one
-    (and --checkpoint, --dry-run, --yes, --headless, --json, --base-url, --key-env, as import)
+    (and --checkpoint, --dry-run, --yes, --headless, --json, --base-url, --key-env,
+    --summary-md, --notify, as import)
 
   API keys come from the environment (PIVOTAL_API_KEY), never from a flag. The wizard
   saves a key, on request, in the OS credential store (else in its 0600 settings file).
@@ -115,6 +116,8 @@ const UNDO_FLAGS = new Set([
 	"concurrency",
 	"window",
 	"verbose",
+	"summaryMd",
+	"notify",
 ]);
 
 /** What `apply` takes of the table above. */
@@ -270,6 +273,14 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return runInteractive({});
 	}
 	const [customers, ...extra] = cli.input.slice(1);
+	if (cli.flags.notify !== undefined) {
+		const { notifyUrlProblem } = await import("../report/notify.js");
+		const problem = notifyUrlProblem(cli.flags.notify);
+		if (problem) {
+			process.stderr.write(`${problem}\n`);
+			return EXIT.usage;
+		}
+	}
 	if (command === "undo") {
 		if (!customers || extra.length > 0) {
 			process.stderr.write(
@@ -285,15 +296,16 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			return EXIT.usage;
 		}
 		const { runUndoCommand } = await import("./undo-command.js");
-		return runUndoCommand(customers, cli.flags, io);
-	}
-	if (cli.flags.notify !== undefined) {
-		const { notifyUrlProblem } = await import("../report/notify.js");
-		const problem = notifyUrlProblem(cli.flags.notify);
-		if (problem) {
-			process.stderr.write(`${problem}\n`);
-			return EXIT.usage;
-		}
+		const { withRunOutputs } = await import("./run-outputs.js");
+		const { defaultCheckpointPath } = await import("../core/engine.js");
+		const undone = customers;
+		const inputs = [
+			{ what: "the customers file", path: undone },
+			{ what: "the state", path: cli.flags.checkpoint ?? defaultCheckpointPath(undone) },
+		];
+		return withRunOutputs("undo", cli.flags, io, inputs, (withIo) =>
+			runUndoCommand(undone, cli.flags, withIo),
+		);
 	}
 	if (command === "apply") {
 		if (!customers || extra.length > 0) {

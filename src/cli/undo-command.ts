@@ -110,6 +110,7 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 	const driven = await driveHeadless(run, lanes.value, io, flags);
 	if ("code" in driven) return driven.code;
 	const { summary, ndjson } = driven;
+	if (io.report) Object.assign(io.report, { summary, failures: run.failures() });
 	await run.close();
 	if (ndjson) ndjson.summary(summary);
 	else io.stdout.write(summaryText(summary, {}, "Undo"));

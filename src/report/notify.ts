@@ -48,8 +48,11 @@ export function notifyPayload(report: RunReport, code: number): NotifyPayload {
 		const p = report.summary?.passes[pass];
 		if (report.plan && report.plan.passes[pass].rows > 0) counts[pass] = { ...report.plan.passes[pass].ops };
 		else if (p && p.total + p.checkpointDone > 0) {
-			const { total, created, existed, updated, unchanged, failed, blocked, pending } = p;
-			counts[pass] = { total, created, existed, updated, unchanged, failed, blocked, pending };
+			const { total, created, existed, updated, unchanged, deleted, restored, failed, blocked, pending } = p;
+			counts[pass] =
+				report.command === "undo"
+					? { total, deleted, restored, failed, pending }
+					: { total, created, existed, updated, unchanged, failed, blocked, pending };
 		}
 	}
 	const rawMessage = report.summary?.message ?? (code === 0 || code === 5 ? undefined : report.lastProblem);
@@ -60,7 +63,9 @@ export function notifyPayload(report: RunReport, code: number): NotifyPayload {
 		.map(([pass, c]) =>
 			report.plan
 				? `${pass}: ${c.create} create, ${c.update} update, ${c.match} match`
-				: `${pass}: ${c.created} created, ${c.updated} updated, ${c.failed} failed`,
+				: report.command === "undo"
+					? `${pass}: ${c.deleted} deleted, ${c.restored} restored, ${c.failed} failed`
+					: `${pass}: ${c.created} created, ${c.updated} updated, ${c.failed} failed`,
 		)
 		.join("; ");
 	const text = [

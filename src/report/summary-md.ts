@@ -4,6 +4,7 @@
  * records, and on a dry run the plan's changes. Every untrusted string is escaped as a cell.
  */
 
+import type { PassSummary } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { markdownCell, plainText } from "./report-text.js";
 import { outcomeOf, type RunReport } from "./run-report.js";
@@ -31,16 +32,17 @@ export function summaryMarkdown(report: RunReport, code: number): string {
 function runSection(report: RunReport): string[] {
 	const summary = report.summary;
 	if (!summary) return [];
-	const lines = [
-		"| pass | source | created | existed | updated | unchanged | failed | blocked | pending |",
-		"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-	];
+	// An undo deletes and puts back; an import or an apply creates and updates.
+	const columns: readonly (keyof PassSummary)[] =
+		report.command === "undo"
+			? ["total", "deleted", "restored", "failed", "pending"]
+			: ["total", "created", "existed", "updated", "unchanged", "failed", "blocked", "pending"];
+	const header = columns.map((c) => (c === "total" ? (report.command === "undo" ? "planned" : "source") : c));
+	const lines = [`| pass | ${header.join(" | ")} |`, `| --- |${" ---: |".repeat(columns.length)}`];
 	for (const pass of PASSES) {
 		const p = summary.passes[pass];
 		if (p.total === 0 && p.checkpointDone === 0) continue;
-		lines.push(
-			`| ${pass} | ${p.total} | ${p.created} | ${p.existed} | ${p.updated} | ${p.unchanged} | ${p.failed} | ${p.blocked} | ${p.pending} |`,
-		);
+		lines.push(`| ${pass} | ${columns.map((c) => p[c]).join(" | ")} |`);
 	}
 	lines.push(
 		"",

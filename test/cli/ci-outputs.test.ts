@@ -135,6 +135,19 @@ describe("CI outputs (the built binary)", () => {
 		expect((await runCli(importArgs(files, "--notify", hook.url), { env })).code).toBe(0);
 		expect(hook.got).toHaveLength(2);
 		expect(readFileSync(stepSummary, "utf8").split("### pivotal-tui Import")).toHaveLength(3);
+
+		// An undo reports the same way, with its own columns.
+		const undone = await runCli(["undo", files.customers, "--headless", "--yes", "--notify", hook.url], { env });
+		expect(undone.code).toBe(0);
+		expect(hook.got).toHaveLength(3);
+		expect(hook.got[2]?.body).toMatchObject({
+			command: "undo",
+			outcome: "finished",
+			counts: { customers: { deleted: 12 }, onboardings: { deleted: 12 } },
+		});
+		const undoRows = tableRows(readFileSync(stepSummary, "utf8"), "### pivotal-tui Undo");
+		expect(undoRows[0]).toEqual(["pass", "planned", "deleted", "restored", "failed", "pending"]);
+		expect(undoRows).toContainEqual(["customers", "12", "12", "0", "0", "0"]);
 	}, 90_000);
 
 	it("a run where some records fail: failures by code with their first records, escaped; outcome some-failed", async () => {
