@@ -137,7 +137,9 @@ describe("CI outputs (the built binary)", () => {
 		expect(readFileSync(stepSummary, "utf8").split("### pivotal-tui Import")).toHaveLength(3);
 
 		// An undo reports the same way, with its own columns.
-		const undone = await runCli(["undo", files.customers, "--headless", "--yes", "--notify", hook.url], { env });
+		const undone = await runCli(["undo", files.customers, "--headless", "--yes", "--notify", hook.url], {
+			env,
+		});
 		expect(undone.code).toBe(0);
 		expect(hook.got).toHaveLength(3);
 		expect(hook.got[2]?.body).toMatchObject({
