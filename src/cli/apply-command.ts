@@ -192,6 +192,7 @@ export async function runApplyCommand(planPath: string, flags: ApplyFlags, io: C
 			return refuse(`${planPath} ${problem.sentence} Nothing was sent.`, problem.code);
 		}
 	}
+	if (io.signal?.aborted) return EXIT.interrupted;
 	if (freshness.kind === "resume") say(`Resuming the interrupted apply of ${planPath}.`);
 	const run = startImport(
 		{

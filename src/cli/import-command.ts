@@ -76,6 +76,8 @@ export interface CommandIo {
 	readonly stdinIsTty: boolean;
 	/** Filled in for the reports written when the command ends (Markdown summary, notification). */
 	readonly report?: RunReport | undefined;
+	/** Aborted by an interrupt before the run began: the command must not start sending. */
+	readonly signal?: AbortSignal | undefined;
 }
 
 /** At most this many problems are listed; the rest are counted. */
@@ -249,6 +251,7 @@ export async function runImportCommand(
 		return lanes.code;
 	}
 	const [first] = lanes.value as [KeyLane, ...KeyLane[]];
+	if (io.signal?.aborted) return EXIT.interrupted;
 	sayFormats();
 	const run = startImport(
 		{

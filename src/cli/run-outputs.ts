@@ -37,24 +37,30 @@ export async function withRunOutputs(
 			return io.stderr.write(text);
 		},
 	};
-	let isReported = false;
-	const finish = async (code: number) => {
-		if (isReported) return;
-		isReported = true;
-		for (const warning of await writeReports(report, code, flags, stepSummary))
-			io.stderr.write(`${warning}\n`);
+	// Reported once, whichever end comes first; a later caller waits for the same report.
+	let reporting: Promise<void> | undefined;
+	const finish = (code: number): Promise<void> => {
+		reporting ??= writeReports(report, code, flags, stepSummary).then((warnings) => {
+			for (const warning of warnings) io.stderr.write(`${warning}\n`);
+		});
+		return reporting;
 	};
 	// Until the run's own handler is installed (validating, planning), an interrupt ends the
-	// command here, reported; once it is, the run stops gracefully and returns its code.
+	// command here, reported, and the command sends nothing from then on (it checks the signal
+	// before its run starts); once the run's handler is installed, the run stops gracefully and
+	// returns its own code. A second interrupt leaves at once.
+	const interrupted = new AbortController();
 	const onSignal = (signal: NodeJS.Signals) => {
 		if (process.listenerCount(signal) > 1) return;
+		if (interrupted.signal.aborted) process.exit(EXIT.interrupted);
+		interrupted.abort();
 		report.lastProblem = `Interrupted by ${signal} before anything was sent.`;
 		void finish(EXIT.interrupted).finally(() => process.exit(EXIT.interrupted));
 	};
 	process.on("SIGINT", onSignal);
 	process.on("SIGTERM", onSignal);
 	try {
-		const code = await work({ ...io, stderr, report });
+		const code = await work({ ...io, stderr, report, signal: interrupted.signal });
 		await finish(code);
 		return code;
 	} catch (error) {

@@ -96,6 +96,7 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 	}
 	const [first] = lanes.value;
 	if (!first) return EXIT.usage;
+	if (io.signal?.aborted) return EXIT.interrupted;
 	const run = startUndo(
 		{
 			checkpointPath,

@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -230,6 +232,32 @@ describe("CI outputs (the built binary)", () => {
 		expectNoSecret(hook.got[0]?.raw ?? "");
 	}, 90_000);
 
+	it("an interrupt before the run begins (still reading the files) is reported once and sends nothing", async () => {
+		const { sim, dir } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const hook = await receiver();
+		// A named pipe as the customers file: the command waits in validation until it is written to.
+		const fifo = join(dir, "customers-pipe.csv");
+		expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const { child, result } = startCli(["import", fifo, "--headless", "--notify", hook.url], { env });
+		// Opening the pipe for writing returns once the command has opened it to read.
+		const writer = await open(fifo, "w");
+		child.kill("SIGINT");
+		const done = await result;
+		await writer.close();
+		expect(done.code).toBe(3);
+		expect(hook.got).toHaveLength(1);
+		expect(hook.got[0]?.body).toMatchObject({
+			outcome: "interrupted",
+			exitCode: 3,
+			message: "Interrupted by SIGINT before anything was sent.",
+		});
+		expect(sim.counters().requests).toBe(0);
+	}, 60_000);
+
 	it("refused input, a refused key and a dry run are reported too; a receiver that is down is one warning line", async () => {
 		const { sim, files, dir } = await prepared(
 			{ rateLimit: 100_000, keys: [TEST_KEY] },
@@ -290,6 +318,21 @@ describe("CI outputs (the built binary)", () => {
 		expect(down.stderr.trim().split("\n")).toEqual([
 			`Could not notify 127.0.0.1:${port}: ECONNREFUSED; the run's outcome is unchanged.`,
 		]);
+		// A receiver that never answers: the run ends all the same, with one line.
+		const silent = createServer(() => undefined);
+		servers.push(silent);
+		await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+		const silentPort = (silent.address() as AddressInfo).port;
+		silent.unref();
+		const hung = await runCli(
+			importArgs(files, "--dry-run", "--notify", `http://127.0.0.1:${silentPort}/x`),
+			{ env },
+		);
+		expect(hung.code).toBe(0);
+		expect(hung.stderr.trim().split("\n")).toEqual([
+			`Could not notify 127.0.0.1:${silentPort}: no answer within 4 s; the run's outcome is unchanged.`,
+		]);
+		silent.closeAllConnections();
 		const notUrl = await runCli(importArgs(files, "--notify", "slack"), { env });
 		expect(notUrl.code).toBe(2);
 		expect(notUrl.stderr).toMatch(/^--notify needs an http\(s\) URL/);
