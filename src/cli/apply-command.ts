@@ -9,22 +9,15 @@
 import { createInterface } from "node:readline/promises";
 import { createClient } from "../api/client.js";
 import { maskKey } from "../api/key.js";
-import { type CheckpointData, CheckpointError, readCheckpoint } from "../core/checkpoint/index.js";
 import { startImport } from "../core/engine.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
-import { makePlan } from "../core/plan/make-plan.js";
-import { OperationsDigest, pathFromPlan, planOperation } from "../core/plan/plan-file.js";
-import { planFreshness } from "../core/plan/plan-freshness.js";
-import { readPlanFile } from "../core/plan/read-plan-file.js";
-import { stateFingerprint } from "../core/plan/state-fingerprint.js";
-import type { KeyLane, SourceFiles } from "../core/run-types.js";
-import { sha256Of } from "../core/source-hash.js";
-import { PASSES, type PassName } from "../model/records.js";
+import { locatePlan, verifyPlan } from "../core/plan/open-plan.js";
+import type { KeyLane } from "../core/run-types.js";
+import { PASSES } from "../model/records.js";
 import { writeFailuresCsv } from "../report/failures-csv.js";
 import { summaryText } from "../report/headless.js";
 import { writeResultsCsv } from "../report/results-csv.js";
 import { hostOf } from "../report/run-report.js";
-import { formatProblem, loadMap, type SourceOptions, validateSources } from "../source/index.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
@@ -52,113 +45,37 @@ export async function runApplyCommand(planPath: string, flags: ApplyFlags, io: C
 		io.stderr.write(`${sentence}\n`);
 		return code;
 	};
-	const read = await readPlanFile(planPath);
-	if (!read.ok) return refuse(`${read.message} Nothing was sent.`);
-	const { plan } = read;
-	const fromPlan = (path: string) => pathFromPlan(planPath, path);
-	const files: SourceFiles = {
-		customers: fromPlan(plan.files.customers?.path ?? ""),
-		...(plan.files.contacts ? { contacts: fromPlan(plan.files.contacts.path) } : {}),
-		...(plan.files.onboardings ? { onboardings: fromPlan(plan.files.onboardings.path) } : {}),
-	};
-	const statePath = flags.checkpoint ?? (plan.state.path ? fromPlan(plan.state.path) : undefined);
-	if (statePath === undefined)
-		return refuse(
-			`${planPath} was made against a state that is not a file; give it with --checkpoint. Nothing was sent.`,
-		);
-	const mapPath = plan.map ? fromPlan(plan.map.path) : undefined;
-	const baseUrl = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? plan.baseUrl;
+	const located = await locatePlan(planPath, {
+		statePath: flags.checkpoint,
+		baseUrl: flags.baseUrl ?? io.env.PIVOTAL_API_URL,
+	});
+	if (!located.ok) return refuse(`${located.sentence} Nothing was sent.`);
+	const { plan, files, statePath, mapPath, baseUrl } = located;
 	if (io.report) {
 		io.report.host = hostOf(baseUrl) ?? "";
 		if (plan.workspace) io.report.workspace = plan.workspace.name;
 	}
-	if (baseUrl.replace(/\/+$/, "") !== plan.baseUrl.replace(/\/+$/, ""))
-		return refuse(
-			`${planPath} was made for ${hostOf(plan.baseUrl) ?? "another server"}, not ${hostOf(baseUrl) ?? baseUrl}; apply it against its own server or plan again. Nothing was sent.`,
-		);
+	const inputs = [
+		...PASSES.flatMap((pass) => {
+			const file = files[pass];
+			return file ? [{ what: `the ${pass} file`, path: file }] : [];
+		}),
+		...(mapPath ? [{ what: "the map", path: mapPath }] : []),
+		{ what: "the state", path: statePath },
+	];
 	const clash = outputPathProblem(
 		[
 			...(flags.failuresCsv ? [{ what: "--failures-csv", path: flags.failuresCsv }] : []),
 			...(flags.resultsCsv ? [{ what: "--results-csv", path: flags.resultsCsv }] : []),
 			...(flags.summaryMd ? [{ what: "--summary-md", path: flags.summaryMd }] : []),
 		],
-		[
-			...PASSES.flatMap((pass) => (files[pass] ? [{ what: `the ${pass} file`, path: files[pass] }] : [])),
-			...(mapPath ? [{ what: "the map", path: mapPath }] : []),
-			{ what: "the state", path: statePath },
-			{ what: "the plan", path: planPath },
-		],
+		[...inputs, { what: "the plan", path: planPath }],
 	);
 	if (clash) return refuse(`${clash} Nothing was sent.`);
-	io.report?.inputs.push(
-		...PASSES.flatMap((pass) => (files[pass] ? [{ what: `the ${pass} file`, path: files[pass] }] : [])),
-		...(mapPath ? [{ what: "the map", path: mapPath }] : []),
-		{ what: "the state", path: statePath },
-	);
-
-	// The inputs as they are now: the plan is applied only to what it was made from.
-	const observed = {} as Record<PassName, string | undefined>;
-	for (const pass of PASSES) {
-		const file = files[pass];
-		observed[pass] = file ? await sha256Of(file).catch(() => "missing") : undefined;
-	}
-	const mapNow = mapPath ? await sha256Of(mapPath).catch(() => "missing") : undefined;
-	let state: CheckpointData | undefined;
-	try {
-		state = await readCheckpoint(statePath);
-	} catch (error) {
-		if (!(error instanceof CheckpointError)) throw error;
-		return refuse(`${error.message} Nothing was sent.`);
-	}
-	const freshness = planFreshness(plan, {
-		files: observed,
-		map: mapNow,
-		stateFingerprint: stateFingerprint(state),
-		runs: state?.counters.runs ?? 0,
-		runsFinished: state?.counters.runsFinished ?? 0,
-	});
-	if (freshness.kind === "stale") return refuse(`${freshness.sentence} Nothing was sent.`);
-
-	let source: SourceOptions = {
-		...(plan.source.encoding ? { encoding: plan.source.encoding } : {}),
-		...(plan.source.delimiter ? { delimiter: plan.source.delimiter } : {}),
-	};
-	if (mapPath) {
-		const loaded = await loadMap(mapPath);
-		if (!loaded.ok) {
-			for (const problem of loaded.problems.slice(0, 5)) io.stderr.write(`${formatProblem(problem)}\n`);
-			return refuse("Nothing was sent: the plan's map no longer loads; plan again.");
-		}
-		source = { ...source, map: loaded.map };
-	}
-	const check = await validateSources(files, source);
-	if (check.problemCount > 0) {
-		const first = check.problems[0];
-		return refuse(
-			`${first ? formatProblem(first) : "The input has problems"}; the plan's files no longer validate: plan again. Nothing was sent.`,
-		);
-	}
-	if (freshness.kind === "fresh") {
-		// The same inputs give the same operations; a list that differs was edited, or is another version's.
-		const again = new OperationsDigest();
-		await makePlan({
-			files,
-			source,
-			state,
-			retryFailed: plan.options.retryFailed,
-			recreate: plan.options.recreate,
-			onOperation: (record, op) => {
-				const entry = planOperation(record, op);
-				if (entry) again.add(entry);
-			},
-		});
-		const listed = new OperationsDigest();
-		for (const operation of plan.operations) listed.add(operation);
-		if (again.digest() !== listed.digest())
-			return refuse(
-				`${planPath} lists operations that its files and state do not give (was it edited, or made by another version?); plan again. Nothing was sent.`,
-			);
-	}
+	io.report?.inputs.push(...inputs);
+	const verified = await verifyPlan(located);
+	if (!verified.ok) return refuse(`${verified.sentence} Nothing was sent.`);
+	const { source, check, state, freshness } = verified;
 
 	const keyVariables = flags.keyEnv ?? [];
 	const envKeys = keysFromEnv(keyVariables, io.env);
@@ -193,7 +110,7 @@ export async function runApplyCommand(planPath: string, flags: ApplyFlags, io: C
 		}
 	}
 	if (io.signal?.aborted) return EXIT.interrupted;
-	if (freshness.kind === "resume") say(`Resuming the interrupted apply of ${planPath}.`);
+	if (freshness === "resume") say(`Resuming the interrupted apply of ${planPath}.`);
 	const run = startImport(
 		{
 			files,

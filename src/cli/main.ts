@@ -321,6 +321,11 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			);
 			return EXIT.usage;
 		}
+		const numbers = numbersProblem(cli.flags);
+		if (numbers) {
+			process.stderr.write(`${numbers}\n`);
+			return EXIT.usage;
+		}
 		const { runApplyCommand } = await import("./apply-command.js");
 		const { withRunOutputs } = await import("./run-outputs.js");
 		const plan = customers;
@@ -341,12 +346,9 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return EXIT.usage;
 	}
 	const { flags } = cli;
-	if (flags.concurrency !== undefined && !(Number.isInteger(flags.concurrency) && flags.concurrency >= 1)) {
-		process.stderr.write(`--concurrency must be a whole number of at least 1, not ${flags.concurrency}.\n`);
-		return EXIT.usage;
-	}
-	if (flags.window !== undefined && !(flags.window > 0)) {
-		process.stderr.write(`--window must be a positive number of seconds, not ${flags.window}.\n`);
+	const numbers = numbersProblem(flags);
+	if (numbers) {
+		process.stderr.write(`${numbers}\n`);
 		return EXIT.usage;
 	}
 	const { withRunOutputs } = await import("./run-outputs.js");
@@ -359,6 +361,18 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		{ what: "the state", path: flags.checkpoint ?? defaultCheckpointPath(customers) },
 	];
 	return withRunOutputs("import", flags, io, inputs, (withIo) => runImportCommand(customers, flags, withIo));
+}
+
+/** `--concurrency` and `--window` as a run can use them, or the sentence that refuses them. */
+function numbersProblem(flags: {
+	concurrency?: number | undefined;
+	window?: number | undefined;
+}): string | undefined {
+	if (flags.concurrency !== undefined && !(Number.isInteger(flags.concurrency) && flags.concurrency >= 1))
+		return `--concurrency must be a whole number of at least 1, not ${flags.concurrency}.`;
+	if (flags.window !== undefined && !(flags.window > 0))
+		return `--window must be a positive number of seconds, not ${flags.window}.`;
+	return undefined;
 }
 
 function parse(argv: readonly string[]) {
