@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type PlanBody, planDigest, serializePlan } from "../../src/core/plan/plan-file.js";
@@ -217,6 +217,50 @@ describe("plans as files (the built binary)", () => {
 		// Nothing was ever written: the simulator holds no record.
 		expect(simTotals(sim)).toMatchObject({ customers: 0, contacts: 0 });
 	}, 120_000);
+
+	it("a plan read through a map applies through it; an edited map makes it stale", async () => {
+		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1 });
+		const hubspot = join(import.meta.dirname, "../../fixtures/exports/hubspot");
+		const here = join(dir, "hubspot");
+		cpSync(hubspot, here, { recursive: true });
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const args = [
+			"import",
+			join(here, "companies.csv"),
+			"--contacts",
+			join(here, "contacts.csv"),
+			"--onboardings",
+			join(here, "projects.csv"),
+			"--map",
+			join(here, "map.json"),
+			"--headless",
+			"--dry-run",
+		];
+		const plan = join(dir, "plans", "hubspot.plan.json");
+		mkdirSync(join(dir, "plans"));
+		expect((await runCli([...args, "--plan-out", plan], { env })).code).toBe(0);
+		const saved = readPlan(plan);
+		// Paths from the plan's own folder, so the plan travels with the checkout.
+		expect(saved.map?.path).toBe("../hubspot/map.json");
+		expect(saved.files.customers?.path).toBe("../hubspot/companies.csv");
+
+		const map = join(here, "map.json");
+		const original = readFileSync(map, "utf8");
+		writeFileSync(map, original.replace('"Customer": "active"', '"Customer": "onboarding"'));
+		// The dry run asked GET /me once, to name the workspace in the plan; nothing since.
+		expect(sim.counters().requests).toBe(1);
+		const stale = await runCli(["apply", plan, "--headless"], { env });
+		expect(stale.code).toBe(2);
+		expect(stale.stderr).toBe(
+			"stale plan: the map ../hubspot/map.json changed since the plan was made; plan again. Nothing was sent.\n",
+		);
+		expect(sim.counters().requests).toBe(1);
+
+		writeFileSync(map, original);
+		const applied = await runCli(["apply", plan, "--headless"], { env });
+		expect(applied.code).toBe(0);
+		expect(sim.counters().created.customers).toBe(saved.files.customers?.rows);
+	}, 60_000);
 
 	it("refuses --plan-out without --dry-run, and an output over an input or the state", async () => {
 		const { files, sim } = await prepared(
