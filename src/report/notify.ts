@@ -32,6 +32,7 @@ export interface NotifyPayload {
 
 const ICONS: Record<RunOutcomeName, string> = {
 	finished: ":white_check_mark:",
+	planned: ":memo:",
 	"some-failed": ":warning:",
 	refused: ":no_entry:",
 	interrupted: ":double_vertical_bar:",
@@ -42,7 +43,7 @@ const ICONS: Record<RunOutcomeName, string> = {
 };
 
 export function notifyPayload(report: RunReport, code: number): NotifyPayload {
-	const outcome = outcomeOf(code);
+	const outcome = outcomeOf(code, report.dryRun);
 	const counts: Partial<Record<PassName, Record<string, number>>> = {};
 	for (const pass of PASSES) {
 		const p = report.summary?.passes[pass];

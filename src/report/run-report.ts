@@ -28,6 +28,8 @@ export interface RunReport {
 /** What a run's exit code says, in one word the reports share (DESIGN.md's exit codes). */
 export type RunOutcomeName =
 	| "finished"
+	/** A dry run that planned (without `--detailed-exitcode`, or with no changes). */
+	| "planned"
 	| "some-failed"
 	| "refused"
 	| "interrupted"
@@ -36,10 +38,10 @@ export type RunOutcomeName =
 	| "locked"
 	| "error";
 
-export function outcomeOf(code: number): RunOutcomeName {
+export function outcomeOf(code: number, isDryRun = false): RunOutcomeName {
 	switch (code) {
 		case 0:
-			return "finished";
+			return isDryRun ? "planned" : "finished";
 		case 1:
 			return "some-failed";
 		case 2:

@@ -19,7 +19,7 @@ export function summaryMarkdown(report: RunReport, code: number): string {
 	const title = report.dryRun ? `${TITLES[report.command]} plan (dry run)` : TITLES[report.command];
 	const where = [report.workspace, report.host].filter(Boolean).map((s) => markdownCell(s ?? "", 80));
 	lines.push(`### pivotal-tui ${title}${where.length > 0 ? `: ${where.join(" · ")}` : ""}`, "");
-	lines.push(`**Outcome:** ${outcomeOf(code)} (exit ${code})`);
+	lines.push(`**Outcome:** ${outcomeOf(code, report.dryRun)} (exit ${code})`);
 	if (report.summary?.message) lines.push("", `> ${markdownCell(report.summary.message, 300)}`);
 	else if (code !== 0 && code !== 5 && report.lastProblem)
 		lines.push("", `> ${markdownCell(report.lastProblem, 300)}`);
@@ -83,7 +83,7 @@ function planSection(report: RunReport): string[] {
 	}
 	lines.push(
 		"",
-		`${plan.requests} requests.${report.planFile ? ` Plan saved to \`${plainText(report.planFile, 120).replace(/`/g, "'")}\`.` : ""}`,
+		`${plan.requests} request${plan.requests === 1 ? "" : "s"}.${report.planFile ? ` Plan saved to \`${plainText(report.planFile, 120).replace(/`/g, "'")}\`.` : ""}`,
 	);
 	const examples = PASSES.flatMap((pass) => plan.passes[pass].examples.map((e) => ({ pass, ...e })));
 	if (examples.length > 0) {
