@@ -128,12 +128,14 @@ export async function planWorkspace(
  */
 export function checkPlanOutputs(
 	files: SourceFiles,
-	flags: Pick<ImportFlags, "dryRun" | "planOut" | "detailedExitcode" | "summaryMd" | "map">,
+	flags: Pick<ImportFlags, "dryRun" | "planOut" | "detailedExitcode" | "summaryMd" | "map" | "fresh">,
 	statePath: string,
 	env: Readonly<Record<string, string | undefined>>,
 ): string | undefined {
 	if (!flags.dryRun && flags.planOut !== undefined)
 		return "--plan-out goes with --dry-run: pivotal-tui import CUSTOMERS.csv --dry-run --plan-out plan.json";
+	if (flags.planOut !== undefined && flags.fresh)
+		return "--plan-out cannot go with --fresh: apply runs against the state as it is; move the state aside first, then plan.";
 	if (!flags.dryRun && flags.detailedExitcode)
 		return "--detailed-exitcode goes with --dry-run: it says whether the plan has changes (exit 5) or none (exit 0).";
 	const stepSummary = env.GITHUB_STEP_SUMMARY;

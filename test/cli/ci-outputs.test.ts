@@ -232,7 +232,7 @@ describe("CI outputs (the built binary)", () => {
 		expectNoSecret(hook.got[0]?.raw ?? "");
 	}, 90_000);
 
-	it("an interrupt before the run begins (still reading the files) is reported once and sends nothing", async () => {
+	it("an interrupt (SIGTERM) before the run begins, still reading the files, is reported once and sends nothing", async () => {
 		const { sim, dir } = await prepared(
 			{ rateLimit: 100_000 },
 			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
@@ -245,7 +245,7 @@ describe("CI outputs (the built binary)", () => {
 		const { child, result } = startCli(["import", fifo, "--headless", "--notify", hook.url], { env });
 		// Opening the pipe for writing returns once the command has opened it to read.
 		const writer = await open(fifo, "w");
-		child.kill("SIGINT");
+		child.kill("SIGTERM");
 		const done = await result;
 		await writer.close();
 		expect(done.code).toBe(3);
@@ -253,7 +253,7 @@ describe("CI outputs (the built binary)", () => {
 		expect(hook.got[0]?.body).toMatchObject({
 			outcome: "interrupted",
 			exitCode: 3,
-			message: "Interrupted by SIGINT before anything was sent.",
+			message: "Interrupted by SIGTERM before anything was sent.",
 		});
 		expect(sim.counters().requests).toBe(0);
 	}, 60_000);

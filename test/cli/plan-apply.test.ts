@@ -271,6 +271,9 @@ describe("plans as files (the built binary)", () => {
 		const noDry = await runCli(importArgs(files, "--plan-out", "p.json"), { env });
 		expect(noDry.code).toBe(2);
 		expect(noDry.stderr).toMatch(/^--plan-out goes with --dry-run/);
+		const fresh = await runCli(importArgs(files, "--dry-run", "--fresh", "--plan-out", "p.json"), { env });
+		expect(fresh.code).toBe(2);
+		expect(fresh.stderr).toMatch(/^--plan-out cannot go with --fresh/);
 		const over = await runCli(importArgs(files, "--dry-run", "--plan-out", files.contacts ?? ""), { env });
 		expect(over.code).toBe(2);
 		expect(over.stderr).toMatch(/^--plan-out \S+ is the contacts file; give another path/);
