@@ -29,7 +29,7 @@ import {
 import { envKeysFrom } from "../ui/model/key-choices.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
-import { checkPlanOutputs, collectOperations, savePlan } from "./plan-out.js";
+import { checkPlanOutputs, savePlan } from "./plan-out.js";
 
 export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
 
@@ -123,7 +123,6 @@ export async function runImportCommand(
 		io.stderr.write(`${error.message}\n`);
 		return EXIT.usage;
 	}
-	const collected = flags.planOut ? collectOperations() : undefined;
 	const plan = await makePlan({
 		files,
 		source,
@@ -132,14 +131,9 @@ export async function runImportCommand(
 		recreate: flags.recreate,
 		...(flags.json && flags.dryRun
 			? {
-					onOperation: (record, op) => {
-						io.stdout.write(`${JSON.stringify(operationLine(record, op))}\n`);
-						collected?.onOperation(record, op);
-					},
+					onOperation: (record, op) => io.stdout.write(`${JSON.stringify(operationLine(record, op))}\n`),
 				}
-			: collected
-				? { onOperation: collected.onOperation }
-				: {}),
+			: {}),
 	});
 	const requests = plan.requests;
 	const keyVariables = flags.keyEnv ?? [];
@@ -196,7 +190,7 @@ export async function runImportCommand(
 			state,
 			checkpointPath,
 			plan,
-			collected,
+			source,
 			io,
 			keys,
 			say,

@@ -1,103 +1,21 @@
 /**
- * `import … --dry-run --plan-out PLAN.json`: the dry run's plan, saved for `apply`. Written to a
- * temporary file and renamed, so a plan file is whole or absent, never half written.
+ * `import … --dry-run --plan-out PLAN.json`: the checks before a dry run reads anything, and the
+ * end of the dry run: the plan saved for `apply` (see `core/plan/write-plan-file.ts`), and the
+ * exit code `--detailed-exitcode` asks for.
  */
 
-import { rename, writeFile } from "node:fs/promises";
 import { createClient } from "../api/client.js";
 import type { CheckpointData } from "../core/checkpoint/index.js";
 import { EXIT } from "../core/exit-codes.js";
 import type { SyncPlan } from "../core/plan/make-plan.js";
-import {
-	hasChanges,
-	PLAN_FORMAT,
-	PLAN_VERSION,
-	type PlanBody,
-	type PlanOperation,
-	pathInPlan,
-	planOperation,
-	serializePlan,
-} from "../core/plan/plan-file.js";
-import type { Operation } from "../core/plan/planner.js";
-import { nextRun, stateFingerprint } from "../core/plan/state-fingerprint.js";
+import { hasChanges, type PlanHead } from "../core/plan/plan-file.js";
+import { writePlanFile } from "../core/plan/write-plan-file.js";
 import type { SourceCheckSummary, SourceFiles } from "../core/run-types.js";
-import { sha256Of } from "../core/source-hash.js";
-import { PASSES, type PassName, type SourceRecord } from "../model/records.js";
+import { PASSES } from "../model/records.js";
 import { hostOf } from "../report/run-report.js";
+import type { SourceOptions } from "../source/index.js";
 import type { CommandIo, ImportFlags } from "./import-command.js";
 import { outputPathProblem } from "./output-paths.js";
-
-/** Collects the operations of a dry run for the plan file, in file order. */
-export function collectOperations(): {
-	readonly operations: PlanOperation[];
-	readonly onOperation: (record: SourceRecord, op: Operation) => void;
-} {
-	const operations: PlanOperation[] = [];
-	return {
-		operations,
-		onOperation: (record, op) => {
-			const entry = planOperation(record, op);
-			if (entry) operations.push(entry);
-		},
-	};
-}
-
-export interface PlanOutInput {
-	readonly planOut: string;
-	readonly files: SourceFiles;
-	readonly check: SourceCheckSummary;
-	readonly mapPath: string | undefined;
-	readonly encoding: string | undefined;
-	readonly delimiter: string | undefined;
-	readonly state: CheckpointData | undefined;
-	/** The state file; undefined when the state is not a file. */
-	readonly statePath: string | undefined;
-	readonly baseUrl: string;
-	readonly workspace: { readonly id: string; readonly name: string } | undefined;
-	readonly options: { readonly retryFailed: boolean; readonly recreate: boolean };
-	readonly plan: SyncPlan;
-	readonly operations: readonly PlanOperation[];
-	readonly now?: () => number;
-}
-
-export async function writePlanFile(input: PlanOutInput): Promise<void> {
-	const { planOut } = input;
-	const files = {} as Record<PassName, PlanBody["files"][PassName]>;
-	for (const pass of PASSES) {
-		const file = input.files[pass];
-		const sha256 = input.check.fingerprints[pass];
-		files[pass] =
-			file && sha256
-				? { path: pathInPlan(planOut, file), sha256, rows: input.check.counts[pass] ?? 0 }
-				: null;
-	}
-	const body: PlanBody = {
-		format: PLAN_FORMAT,
-		version: PLAN_VERSION,
-		createdAt: new Date((input.now ?? Date.now)()).toISOString(),
-		baseUrl: input.baseUrl,
-		workspace: input.workspace ? { id: input.workspace.id, name: input.workspace.name } : null,
-		files,
-		map: input.mapPath
-			? { path: pathInPlan(planOut, input.mapPath), sha256: await sha256Of(input.mapPath) }
-			: null,
-		source: { encoding: input.encoding ?? null, delimiter: input.delimiter ?? null },
-		state: {
-			path: input.statePath ? pathInPlan(planOut, input.statePath) : null,
-			fingerprint: stateFingerprint(input.state),
-			run: nextRun(input.state),
-		},
-		options: { retryFailed: input.options.retryFailed, recreate: input.options.recreate },
-		counts: Object.fromEntries(
-			PASSES.map((pass) => [pass, { ...input.plan.passes[pass].ops }]),
-		) as PlanBody["counts"],
-		requests: input.plan.requests,
-		operations: input.operations,
-	};
-	const temporary = `${planOut}.${process.pid}.tmp`;
-	await writeFile(temporary, serializePlan(body), { mode: 0o644 });
-	await rename(temporary, planOut);
-}
 
 /**
  * The workspace a plan is made for: the state's, or else the key's (one `GET /me`, a read) when
@@ -157,16 +75,13 @@ export function checkPlanOutputs(
 }
 
 export interface SavePlanInput {
-	readonly flags: Pick<
-		ImportFlags,
-		"planOut" | "detailedExitcode" | "map" | "encoding" | "delimiter" | "retryFailed" | "recreate"
-	>;
+	readonly flags: Pick<ImportFlags, "planOut" | "detailedExitcode" | "map" | "retryFailed" | "recreate">;
 	readonly files: SourceFiles;
 	readonly check: SourceCheckSummary;
 	readonly state: CheckpointData | undefined;
 	readonly checkpointPath: string;
 	readonly plan: SyncPlan;
-	readonly collected: ReturnType<typeof collectOperations> | undefined;
+	readonly source: SourceOptions;
 	readonly io: CommandIo;
 	readonly keys: readonly { readonly secret: string }[];
 	readonly say: (text: string) => void;
@@ -177,22 +92,20 @@ export interface SavePlanInput {
 export async function savePlan(input: SavePlanInput): Promise<number> {
 	const { flags, io, plan } = input;
 	if (io.report) Object.assign(io.report, { dryRun: true, plan, host: hostOf(input.baseUrl) ?? "" });
-	if (flags.planOut && input.collected) {
+	if (flags.planOut) {
 		const workspace = await planWorkspace(input.state, input.baseUrl, input.keys[0]?.secret);
 		await writePlanFile({
 			planOut: flags.planOut,
 			files: input.files,
 			check: input.check,
+			source: input.source,
 			mapPath: flags.map,
-			encoding: flags.encoding,
-			delimiter: flags.delimiter,
 			state: input.state,
 			statePath: input.checkpointPath,
 			baseUrl: input.baseUrl,
 			workspace,
 			options: { retryFailed: flags.retryFailed, recreate: flags.recreate },
 			plan,
-			operations: input.collected.operations,
 		});
 		if (io.report) {
 			io.report.planFile = flags.planOut;
@@ -202,6 +115,6 @@ export async function savePlan(input: SavePlanInput): Promise<number> {
 	}
 	const counts = Object.fromEntries(
 		PASSES.map((pass) => [pass, plan.passes[pass].ops]),
-	) as PlanBody["counts"];
+	) as PlanHead["counts"];
 	return flags.detailedExitcode && hasChanges(counts) ? EXIT.planHasChanges : EXIT.ok;
 }

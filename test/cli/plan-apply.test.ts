@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type PlanBody, planDigest, serializePlan } from "../../src/core/plan/plan-file.js";
+import { bodyDigest, type PlanBody, serializePlan } from "../../src/core/plan/plan-file.js";
 import type { SourceFiles } from "../../src/core/run-types.js";
 import type { Simulator } from "../../src/sim/index.js";
 import { runCli, startCli } from "../support/cli.js";
@@ -174,6 +174,10 @@ describe("plans as files (the built binary)", () => {
 				/was made by a newer pivotal-tui \(plan format 9/,
 			],
 			[
+				variant("reformatted.json", JSON.stringify(good, null, 2)),
+				/is not laid out as --plan-out writes it \(was it reformatted, cut short or edited\?\)/,
+			],
+			[
 				variant("edited.json", readFileSync(plan, "utf8").replace(/"requests": \d+/, '"requests": 1')),
 				/was changed after it was made \(its digest does not match\)/,
 			],
@@ -213,7 +217,7 @@ describe("plans as files (the built binary)", () => {
 			expect(refused.stderr).not.toMatch(/at .+\.js:\d+/);
 			expect(sim.counters().posts).toBe(posts);
 		}
-		expect(planDigest(body)).toBe(good.digest);
+		expect(bodyDigest(body)).toBe(good.digest);
 		// Nothing was ever written: the simulator holds no record.
 		expect(simTotals(sim)).toMatchObject({ customers: 0, contacts: 0 });
 	}, 120_000);

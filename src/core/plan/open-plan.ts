@@ -12,7 +12,7 @@ import { type CheckpointData, CheckpointError, readCheckpoint } from "../checkpo
 import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
 import { sha256Of } from "../source-hash.js";
 import { makePlan } from "./make-plan.js";
-import { OperationsDigest, type PlanDocument, pathFromPlan, planOperation } from "./plan-file.js";
+import { OperationsDigest, type PlanHead, pathFromPlan, planOperation } from "./plan-file.js";
 import { planFreshness } from "./plan-freshness.js";
 import { readPlanFile } from "./read-plan-file.js";
 import { stateFingerprint } from "./state-fingerprint.js";
@@ -22,7 +22,9 @@ export type Refusal = { readonly ok: false; readonly sentence: string };
 export interface LocatedPlan {
 	readonly ok: true;
 	readonly planPath: string;
-	readonly plan: PlanDocument;
+	readonly plan: PlanHead & { readonly digest: string };
+	/** The digest of the operations the file lists (they are not kept in memory). */
+	readonly operationsDigest: string;
 	readonly files: SourceFiles;
 	readonly statePath: string;
 	readonly mapPath: string | undefined;
@@ -80,7 +82,16 @@ export async function locatePlan(
 			sentence: `${planPath} was made for ${hostOf(plan.baseUrl)}, not ${hostOf(baseUrl)}; apply it against its own server or plan again.`,
 		};
 	const mapPath = plan.map ? fromPlan(plan.map.path) : undefined;
-	return { ok: true, planPath, plan, files, statePath, mapPath, baseUrl };
+	return {
+		ok: true,
+		planPath,
+		plan,
+		operationsDigest: read.operationsDigest,
+		files,
+		statePath,
+		mapPath,
+		baseUrl,
+	};
 }
 
 export async function verifyPlan(located: LocatedPlan): Promise<VerifiedPlan | Refusal> {
@@ -143,9 +154,7 @@ export async function verifyPlan(located: LocatedPlan): Promise<VerifiedPlan | R
 				if (entry) again.add(entry);
 			},
 		});
-		const listed = new OperationsDigest();
-		for (const operation of plan.operations) listed.add(operation);
-		if (again.digest() !== listed.digest())
+		if (again.digest() !== located.operationsDigest)
 			return {
 				ok: false,
 				sentence: `${planPath} lists operations that its files and state do not give (was it edited, or made by another version?); plan again.`,

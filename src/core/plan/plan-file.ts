@@ -129,32 +129,58 @@ export class OperationsDigest {
 	}
 }
 
-/** The digest of everything but the digest, over compact JSON in the file's key order (operations last). */
-export function planDigest(body: PlanBody): string {
-	const { operations, ...head } = body;
+/** The plan file without its operations: what `apply` keeps in memory, however long the plan. */
+export type PlanHead = Omit<PlanBody, "operations">;
+
+/**
+ * The digest of a plan: its head as compact JSON in the file's key order, then the digest of its
+ * operations (`OperationsDigest`), so that a plan of a million operations is written and checked
+ * a line at a time.
+ */
+export function planDigest(head: PlanHead, operationsDigest: string): string {
 	return `sha256:${createHash("sha256")
-		.update(JSON.stringify({ ...head, operations }))
+		.update(`${JSON.stringify(head)}\n${operationsDigest}`)
 		.digest("hex")}`;
 }
 
+/** `planDigest` of a plan held whole in memory. */
+export function bodyDigest(body: PlanBody): string {
+	const { operations, ...head } = body;
+	const digest = new OperationsDigest();
+	for (const operation of operations) digest.add(operation);
+	return planDigest(head, digest.digest());
+}
+
 /**
- * The file's text: readable in a pull request's diff (one operation per line), with the digest
- * last. The digest does not depend on the layout, only on the values and their order.
+ * The file's layout, which `read-plan-file.ts` reads back a line at a time: the head's fields
+ * (indented JSON), then `"operations": [` with one operation per line, then the digest last.
+ * It is JSON, readable by any tool, and a pull request's diff shows one line per operation.
  */
+export const OPERATIONS_OPEN = '  "operations": [';
+export const OPERATIONS_CLOSE = "  ],";
+export const OPERATION_INDENT = "    ";
+
+export function headText(head: PlanHead): string {
+	const lines = ["{"];
+	for (const [name, value] of Object.entries(head))
+		lines.push(`  ${JSON.stringify(name)}: ${JSON.stringify(value, null, 2).replace(/\n/g, "\n  ")},`);
+	lines.push(OPERATIONS_OPEN);
+	return `${lines.join("\n")}\n`;
+}
+
+/** An operation's line; every one but the first starts by ending the one before with a comma. */
+export function operationText(operation: PlanOperation, index: number): string {
+	return `${index > 0 ? ",\n" : ""}${OPERATION_INDENT}${JSON.stringify(operation)}`;
+}
+
+export function tailText(count: number, digest: string): string {
+	return `${count > 0 ? "\n" : ""}${OPERATIONS_CLOSE}\n  "digest": ${JSON.stringify(digest)}\n}\n`;
+}
+
+/** The whole file's text, for a plan held in memory. */
 export function serializePlan(body: PlanBody): string {
 	const { operations, ...head } = body;
-	const lines: string[] = ["{"];
-	for (const [name, value] of Object.entries(head)) {
-		lines.push(`  ${JSON.stringify(name)}: ${JSON.stringify(value, null, 2).replace(/\n/g, "\n  ")},`);
-	}
-	lines.push(`  "operations": [`);
-	operations.forEach((operation, i) => {
-		lines.push(`    ${JSON.stringify(operation)}${i < operations.length - 1 ? "," : ""}`);
-	});
-	lines.push("  ],");
-	lines.push(`  "digest": ${JSON.stringify(planDigest(body))}`);
-	lines.push("}");
-	return `${lines.join("\n")}\n`;
+	return `${headText(head)}${operations.map(operationText).join("")}${tailText(operations.length, bodyDigest(body))}`;
 }
 
 /** A path as the plan keeps it: relative to the plan file's folder, `/` between folders. */

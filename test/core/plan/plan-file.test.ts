@@ -2,7 +2,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CheckpointData } from "../../../src/core/checkpoint/index.js";
-import { type PlanBody, planDigest, serializePlan } from "../../../src/core/plan/plan-file.js";
+import {
+	bodyDigest,
+	OperationsDigest,
+	type PlanBody,
+	serializePlan,
+} from "../../../src/core/plan/plan-file.js";
 import { readPlanFile } from "../../../src/core/plan/read-plan-file.js";
 import { NO_STATE, nextRun, stateFingerprint } from "../../../src/core/plan/state-fingerprint.js";
 import type { RecordState } from "../../../src/model/records.js";
@@ -104,7 +109,14 @@ describe("the plan file", () => {
 		writeFileSync(path, text);
 		expect(text.split("\n").filter((line) => line.startsWith('    {"pass"'))).toHaveLength(2);
 		const read = await readPlanFile(path);
-		expect(read).toEqual({ ok: true, plan: { ...body, digest: planDigest(body) } });
+		const { operations, ...head } = body;
+		const listed = new OperationsDigest();
+		for (const operation of operations) listed.add(operation);
+		expect(read).toEqual({
+			ok: true,
+			plan: { ...head, digest: bodyDigest(body) },
+			operationsDigest: listed.digest(),
+		});
 	});
 
 	it.each([
