@@ -41,12 +41,16 @@ export async function planWorkspace(
 }
 
 /**
- * What `--plan-out`, `--detailed-exitcode` and the summary outputs ask of an import, checked
- * before any file is read: one sentence, or undefined.
+ * What `--plan-out`, `--detailed-exitcode` and the output files ask of an import, checked before
+ * any file is read: one sentence, or undefined. (Outputs never overwrite an input, the map or the
+ * state; a shared check of every output path may replace this one.)
  */
 export function checkPlanOutputs(
 	files: SourceFiles,
-	flags: Pick<ImportFlags, "dryRun" | "planOut" | "detailedExitcode" | "summaryMd" | "map" | "fresh">,
+	flags: Pick<
+		ImportFlags,
+		"dryRun" | "planOut" | "detailedExitcode" | "summaryMd" | "map" | "fresh" | "failuresCsv" | "resultsCsv"
+	>,
 	statePath: string,
 	env: Readonly<Record<string, string | undefined>>,
 ): string | undefined {
@@ -60,6 +64,8 @@ export function checkPlanOutputs(
 	return outputPathProblem(
 		[
 			...(flags.planOut ? [{ what: "--plan-out", path: flags.planOut }] : []),
+			...(flags.failuresCsv ? [{ what: "--failures-csv", path: flags.failuresCsv }] : []),
+			...(flags.resultsCsv ? [{ what: "--results-csv", path: flags.resultsCsv }] : []),
 			...(flags.summaryMd ? [{ what: "--summary-md", path: flags.summaryMd }] : []),
 			...(stepSummary ? [{ what: "$GITHUB_STEP_SUMMARY", path: stepSummary }] : []),
 		],

@@ -287,6 +287,9 @@ describe("plans as files (the built binary)", () => {
 		);
 		expect(state.code).toBe(2);
 		expect(state.stderr).toMatch(/^--summary-md \S+ is the state; give another path/);
+		const failures = await runCli(importArgs(files, "--failures-csv", files.customers), { env });
+		expect(failures.code).toBe(2);
+		expect(failures.stderr).toMatch(/^--failures-csv \S+ is the customers file; give another path/);
 		expect(sim.counters().requests).toBe(0);
 	}, 60_000);
 });
