@@ -97,7 +97,7 @@ function planSection(report: RunReport): string[] {
 		for (const example of examples) {
 			for (const change of example.changes) {
 				lines.push(
-					`| ${markdownCell(`${example.pass} ${example.key} (line ${example.line})`)} | ${markdownCell(change.field, 60)} | ${markdownCell(shown(change.before), 60)} | ${markdownCell(shown(change.after), 60)} |`,
+					`| ${markdownCell(`${example.pass} ${example.key} (line ${example.line})`)} | ${markdownCell(change.field, 60)} | ${valueCell(change.before)} | ${valueCell(change.after)} |`,
 				);
 			}
 		}
@@ -105,7 +105,8 @@ function planSection(report: RunReport): string[] {
 	return lines;
 }
 
-function shown(value: unknown): string {
-	if (value === undefined || value === null || value === "") return "(empty)";
-	return typeof value === "string" ? value : JSON.stringify(value);
+/** A field's value as a cell; an empty one says so in our own words, which need no escaping. */
+function valueCell(value: unknown): string {
+	if (value === undefined || value === null || value === "") return "*(empty)*";
+	return markdownCell(typeof value === "string" ? value : JSON.stringify(value), 60);
 }
