@@ -81,7 +81,9 @@ async function writeReports(
 	stepSummary: string | undefined,
 ): Promise<string[]> {
 	const warnings: string[] = [];
+	// Both made now, from the report as the run ended, before anything else is written to it.
 	const markdown = summaryMarkdown(report, code);
+	const payload = flags.notify ? notifyPayload(report, code) : undefined;
 	const targets = [
 		...(flags.summaryMd ? [{ what: "--summary-md", path: flags.summaryMd, append: false }] : []),
 		...(stepSummary ? [{ what: "$GITHUB_STEP_SUMMARY", path: stepSummary, append: true }] : []),
@@ -103,8 +105,8 @@ async function writeReports(
 			);
 		}
 	}
-	if (flags.notify) {
-		const warning = await postNotification(flags.notify, notifyPayload(report, code));
+	if (flags.notify && payload) {
+		const warning = await postNotification(flags.notify, payload);
 		if (warning) warnings.push(warning);
 	}
 	return warnings;
