@@ -16,6 +16,7 @@ import { summaryText } from "../report/headless.js";
 import { deleteLine, operationLine } from "../report/plan-ndjson.js";
 import { planText } from "../report/plan-text.js";
 import { writeResultsCsv } from "../report/results-csv.js";
+import type { RunReport } from "../report/run-report.js";
 import {
 	defaultMapPath,
 	describeFormat,
@@ -28,6 +29,7 @@ import {
 import { envKeysFrom } from "../ui/model/key-choices.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
+import { checkPlanOutputs, savePlan } from "./plan-out.js";
 import { type SyncFlagValues, syncRulesFrom } from "./sync-flags.js";
 
 export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
@@ -60,6 +62,12 @@ export interface ImportFlags extends SyncFlagValues {
 	readonly encoding?: string | undefined;
 	/** `--delimiter C`: forced instead of detected. */
 	readonly delimiter?: string | undefined;
+	/** `--plan-out FILE` (with `--dry-run`): save the plan for `apply`. */
+	readonly planOut?: string | undefined;
+	/** `--detailed-exitcode` (with `--dry-run`): exit 5 when the plan has changes. */
+	readonly detailedExitcode?: boolean | undefined;
+	/** `--summary-md FILE`: a Markdown summary when the run ends (main writes it). */
+	readonly summaryMd?: string | undefined;
 }
 
 export interface CommandIo {
@@ -67,6 +75,10 @@ export interface CommandIo {
 	readonly stderr: { write(text: string): unknown };
 	readonly env: NodeJS.ProcessEnv;
 	readonly stdinIsTty: boolean;
+	/** Filled in for the reports written when the command ends (Markdown summary, notification). */
+	readonly report?: RunReport | undefined;
+	/** Aborted by an interrupt before the run began: the command must not start sending. */
+	readonly signal?: AbortSignal | undefined;
 }
 
 /** At most this many problems are listed; the rest are counted. */
@@ -87,6 +99,12 @@ export async function runImportCommand(
 		return EXIT.usage;
 	}
 	const { rules } = ruled;
+	const checkpointPath = flags.checkpoint ?? defaultCheckpointPath(customers);
+	const outputsProblem = checkPlanOutputs(files, flags, checkpointPath, io.env);
+	if (outputsProblem) {
+		io.stderr.write(`${outputsProblem}\n`);
+		return EXIT.usage;
+	}
 	const source = await sourceOptions(flags, io);
 	if (source === undefined) return EXIT.usage;
 	const check = await validateSources(files, source);
@@ -104,7 +122,6 @@ export async function runImportCommand(
 		io.stderr.write(`Nothing was sent: fix the input and run the command again.\n`);
 		return EXIT.usage;
 	}
-	const checkpointPath = flags.checkpoint ?? defaultCheckpointPath(customers);
 	let state: Awaited<ReturnType<typeof readCheckpoint>>;
 	try {
 		state = flags.fresh ? undefined : await readCheckpoint(checkpointPath);
@@ -185,7 +202,19 @@ export async function runImportCommand(
 			io.stdout.write(
 				`${JSON.stringify({ type: "dry-run", counts: check.counts, requests, rules, estimateMs: estimate, formats: check.formats, passes: plan.passes })}\n`,
 			);
-		return EXIT.ok;
+		return savePlan({
+			flags,
+			files,
+			check,
+			state,
+			checkpointPath,
+			plan,
+			source,
+			io,
+			keys,
+			say,
+			baseUrl: flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL,
+		});
 	}
 	const baseUrl = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
 
@@ -235,6 +264,7 @@ export async function runImportCommand(
 		return lanes.code;
 	}
 	const [first] = lanes.value as [KeyLane, ...KeyLane[]];
+	if (io.signal?.aborted) return EXIT.interrupted;
 	sayFormats();
 	const run = startImport(
 		{
@@ -257,6 +287,7 @@ export async function runImportCommand(
 	const driven = await driveHeadless(run, lanes.value, io, flags);
 	if ("code" in driven) return driven.code;
 	const { summary, ndjson } = driven;
+	if (io.report) Object.assign(io.report, { summary, failures: run.failures() });
 
 	let failuresCsv: string | undefined;
 	if (flags.failuresCsv) {

@@ -14,6 +14,7 @@ const HELP = `
   Usage
     $ pivotal-tui                          interactive wizard (needs a terminal)
     $ pivotal-tui import CUSTOMERS.csv [--contacts FILE] [--onboardings FILE] [options]
+    $ pivotal-tui apply PLAN.json [--checkpoint FILE] [--yes] [options]
     $ pivotal-tui undo CUSTOMERS.csv [--checkpoint FILE] [--all] [--dry-run] [--yes] [options]
     $ pivotal-tui sim [--port N] [--rate-limit N] [--window SECONDS] [--faults SPEC] [--seed N]
     $ pivotal-tui demo                     local simulator + sample files, in the wizard
@@ -27,11 +28,17 @@ const HELP = `
     --headless             plain progress lines, no screen (implied when stdout is not a terminal)
     --json                 NDJSON events on stdout, the summary last
     --dry-run              validate and estimate; send nothing
+    --plan-out FILE        with --dry-run: save the plan for pivotal-tui apply FILE
+    --detailed-exitcode    with --dry-run: exit 5 when the plan has changes, 0 when none
     --yes                  no confirmation prompt
     --fresh                set an existing checkpoint aside and start over
     --retry-failed         also resend records that failed for good last time (4xx), once fixed
     --failures-csv FILE    write failed rows with status, code, message and attempts
     --results-csv FILE     write every row with its outcome, Pivotal id and display_id
+    --summary-md FILE      a Markdown summary when the run ends (also appended to
+                           $GITHUB_STEP_SUMMARY when that is set)
+    --notify URL           POST a JSON summary when the run ends, however it ends
+                           (Slack incoming-webhook compatible)
     --recreate             create records again that were deleted in Pivotal since the last sync
 ${SYNC_HELP}    --key-env NAME         read a key from this variable (default PIVOTAL_API_KEY); repeat it
                            for several keys of one workspace: their limits add up
@@ -42,16 +49,24 @@ ${SYNC_HELP}    --key-env NAME         read a key from this variable (default PI
     --delimiter C          , ; tab or | (default: detected from the header row)
     --verbose              one line per record
 
+  Apply options
+    applies the saved plan exactly as reviewed; refuses (exit 2, nothing sent) a plan whose
+    files, map or state changed since it was made, or made for another server or workspace
+    (and --checkpoint, --yes, --headless, --json, --base-url, --key-env, --concurrency,
+    --window, --failures-csv, --results-csv, --summary-md, --notify, --verbose, as import)
+
   Undo options
     --all                  take back every run of the import, not only the most recent one
-    (and --checkpoint, --dry-run, --yes, --headless, --json, --base-url, --key-env, as import)
+    (and --checkpoint, --dry-run, --yes, --headless, --json, --base-url, --key-env,
+    --summary-md, --notify, as import)
 
   API keys come from the environment (PIVOTAL_API_KEY), never from a flag. The wizard
   saves a key, on request, in the OS credential store (else in its 0600 settings file).
 
   Exit codes
     0 every record done · 1 finished, some failed · 2 bad usage or input (nothing sent)
-    3 interrupted, resumable · 4 key refused
+    3 interrupted, resumable · 4 key refused · 5 dry run with --detailed-exitcode: the plan
+    has changes
 `;
 
 function version(): string {
@@ -85,6 +100,10 @@ const FLAGS = {
 	encoding: { type: "string" },
 	delimiter: { type: "string" },
 	...SYNC_FLAGS,
+	planOut: { type: "string" },
+	detailedExitcode: { type: "boolean", default: false },
+	summaryMd: { type: "string" },
+	notify: { type: "string" },
 } as const;
 
 /** What `undo` takes of the table above. */
@@ -100,6 +119,25 @@ const UNDO_FLAGS = new Set([
 	"concurrency",
 	"window",
 	"verbose",
+	"summaryMd",
+	"notify",
+]);
+
+/** What `apply` takes of the table above. */
+const APPLY_FLAGS = new Set([
+	"checkpoint",
+	"headless",
+	"yes",
+	"json",
+	"baseUrl",
+	"keyEnv",
+	"concurrency",
+	"window",
+	"verbose",
+	"failuresCsv",
+	"resultsCsv",
+	"summaryMd",
+	"notify",
 ]);
 
 /** meow answers these itself (declaring them as flags would turn that off). */
@@ -119,6 +157,9 @@ const VALUE_NAMES = {
 	map: "FILE",
 	encoding: "NAME",
 	delimiter: "C",
+	planOut: "FILE",
+	summaryMd: "FILE",
+	notify: "URL",
 	keyEnv: "NAME",
 	window: "SECONDS",
 	...SYNC_VALUE_NAMES,
@@ -195,7 +236,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		);
 		return EXIT.usage;
 	}
-	if (command !== undefined && command !== "import" && command !== "undo" && !isHelp) {
+	if (command !== undefined && command !== "import" && command !== "undo" && command !== "apply" && !isHelp) {
 		process.stderr.write(`Unknown command “${command}”; run pivotal-tui --help for the commands.\n`);
 		return EXIT.usage;
 	}
@@ -238,6 +279,14 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return runInteractive({});
 	}
 	const [customers, ...extra] = cli.input.slice(1);
+	if (cli.flags.notify !== undefined) {
+		const { notifyUrlProblem } = await import("../report/notify.js");
+		const problem = notifyUrlProblem(cli.flags.notify);
+		if (problem) {
+			process.stderr.write(`${problem}\n`);
+			return EXIT.usage;
+		}
+	}
 	if (command === "undo") {
 		if (!customers || extra.length > 0) {
 			process.stderr.write(
@@ -253,7 +302,42 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			return EXIT.usage;
 		}
 		const { runUndoCommand } = await import("./undo-command.js");
-		return runUndoCommand(customers, cli.flags, io);
+		const { withRunOutputs } = await import("./run-outputs.js");
+		const { defaultCheckpointPath } = await import("../core/engine.js");
+		const undone = customers;
+		const inputs = [
+			{ what: "the customers file", path: undone },
+			{ what: "the state", path: cli.flags.checkpoint ?? defaultCheckpointPath(undone) },
+		];
+		return withRunOutputs("undo", cli.flags, io, inputs, (withIo) =>
+			runUndoCommand(undone, cli.flags, withIo),
+		);
+	}
+	if (command === "apply") {
+		if (!customers || extra.length > 0) {
+			process.stderr.write(
+				"apply takes one plan file, made by import --dry-run --plan-out: pivotal-tui apply PLAN.json\n",
+			);
+			return EXIT.usage;
+		}
+		const foreign = givenFlags(rest).find((name) => !APPLY_FLAGS.has(name));
+		if (foreign) {
+			process.stderr.write(
+				`apply does not take --${kebab(foreign)}: the plan holds the files and options; run pivotal-tui --help for its options.\n`,
+			);
+			return EXIT.usage;
+		}
+		const numbers = numbersProblem(cli.flags);
+		if (numbers) {
+			process.stderr.write(`${numbers}\n`);
+			return EXIT.usage;
+		}
+		const { runApplyCommand } = await import("./apply-command.js");
+		const { withRunOutputs } = await import("./run-outputs.js");
+		const plan = customers;
+		return withRunOutputs("apply", cli.flags, io, [{ what: "the plan", path: plan }], (withIo) =>
+			runApplyCommand(plan, cli.flags, withIo),
+		);
 	}
 	if (cli.flags.all) {
 		process.stderr.write("--all goes with undo: pivotal-tui undo CUSTOMERS.csv --all\n");
@@ -268,16 +352,34 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return EXIT.usage;
 	}
 	const { flags } = cli;
-	if (flags.concurrency !== undefined && !(Number.isInteger(flags.concurrency) && flags.concurrency >= 1)) {
-		process.stderr.write(`--concurrency must be a whole number of at least 1, not ${flags.concurrency}.\n`);
+	const numbers = numbersProblem(flags);
+	if (numbers) {
+		process.stderr.write(`${numbers}\n`);
 		return EXIT.usage;
 	}
-	if (flags.window !== undefined && !(flags.window > 0)) {
-		process.stderr.write(`--window must be a positive number of seconds, not ${flags.window}.\n`);
-		return EXIT.usage;
-	}
+	const { withRunOutputs } = await import("./run-outputs.js");
+	const { defaultCheckpointPath } = await import("../core/engine.js");
+	const inputs = [
+		{ what: "the customers file", path: customers },
+		...(flags.contacts ? [{ what: "the contacts file", path: flags.contacts }] : []),
+		...(flags.onboardings ? [{ what: "the onboardings file", path: flags.onboardings }] : []),
+		...(flags.map ? [{ what: "the map", path: flags.map }] : []),
+		{ what: "the state", path: flags.checkpoint ?? defaultCheckpointPath(customers) },
+	];
 	const { runImportCommand } = await import("./import-command.js");
-	return runImportCommand(customers, flags, io);
+	return withRunOutputs("import", flags, io, inputs, (withIo) => runImportCommand(customers, flags, withIo));
+}
+
+/** `--concurrency` and `--window` as a run can use them, or the sentence that refuses them. */
+function numbersProblem(flags: {
+	concurrency?: number | undefined;
+	window?: number | undefined;
+}): string | undefined {
+	if (flags.concurrency !== undefined && !(Number.isInteger(flags.concurrency) && flags.concurrency >= 1))
+		return `--concurrency must be a whole number of at least 1, not ${flags.concurrency}.`;
+	if (flags.window !== undefined && !(flags.window > 0))
+		return `--window must be a positive number of seconds, not ${flags.window}.`;
+	return undefined;
 }
 
 async function parse(argv: readonly string[]) {

@@ -99,6 +99,7 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 	}
 	const [first] = lanes.value;
 	if (!first) return EXIT.usage;
+	if (io.signal?.aborted) return EXIT.interrupted;
 	const run = startUndo(
 		{
 			checkpointPath,
@@ -113,6 +114,7 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 	const driven = await driveHeadless(run, lanes.value, io, flags);
 	if ("code" in driven) return driven.code;
 	const { summary, ndjson } = driven;
+	if (io.report) Object.assign(io.report, { summary, failures: run.failures() });
 	await run.close();
 	if (ndjson) ndjson.summary(summary);
 	else io.stdout.write(summaryText(summary, {}, "Undo"));

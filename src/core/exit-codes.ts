@@ -14,6 +14,8 @@ export const EXIT = {
 	interrupted: 3,
 	/** The API key was refused. */
 	auth: 4,
+	/** A dry run with `--detailed-exitcode`: the plan has changes. */
+	planHasChanges: 5,
 } as const;
 
 export function exitCodeFor(summary: Pick<ImportSummary, "outcome" | "passes">): number {

@@ -21,7 +21,8 @@ export async function checkUnchanged(files: SourceFiles, check: SourceCheckSumma
 	}
 }
 
-function sha256Of(path: string): Promise<string> {
+/** SHA-256 of a file's bytes, hex, read as a stream. */
+export function sha256Of(path: string): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const hash = createHash("sha256");
 		createReadStream(path)

@@ -1,0 +1,181 @@
+/**
+ * `pivotal-tui apply PLAN.json`: carry out a saved plan exactly as reviewed, with the import's
+ * engine (paced, retried, checkpointed, idempotent). Before anything is sent: the plan file is
+ * checked as untrusted input; its files, map and state must be the ones it was made from (or its
+ * own apply, interrupted, is resumed); the planner must give the very operations it lists; and
+ * the server and workspace must be its own.
+ */
+
+import { createInterface } from "node:readline/promises";
+import { createClient } from "../api/client.js";
+import { maskKey } from "../api/key.js";
+import { startImport } from "../core/engine.js";
+import { EXIT, exitCodeFor } from "../core/exit-codes.js";
+import { locatePlan, verifyPlan } from "../core/plan/open-plan.js";
+import type { KeyLane } from "../core/run-types.js";
+import { PASSES } from "../model/records.js";
+import { writeFailuresCsv } from "../report/failures-csv.js";
+import { summaryText } from "../report/headless.js";
+import { writeResultsCsv } from "../report/results-csv.js";
+import { hostOf } from "../report/run-report.js";
+import { keyLanes, keysFromEnv } from "./command-keys.js";
+import { driveHeadless, stopSentence } from "./headless-run.js";
+import type { CommandIo } from "./import-command.js";
+import { outputPathProblem } from "./output-paths.js";
+
+export interface ApplyFlags {
+	/** The state file, when it is not where the plan says (e.g. another checkout's layout). */
+	readonly checkpoint?: string | undefined;
+	/** Must be the plan's server when given. @default the plan's */
+	readonly baseUrl?: string | undefined;
+	readonly keyEnv?: readonly string[] | undefined;
+	readonly concurrency?: number | undefined;
+	readonly window?: number | undefined;
+	readonly headless: boolean;
+	readonly json: boolean;
+	readonly yes: boolean;
+	readonly verbose: boolean;
+	readonly failuresCsv?: string | undefined;
+	readonly resultsCsv?: string | undefined;
+	readonly summaryMd?: string | undefined;
+}
+
+export async function runApplyCommand(planPath: string, flags: ApplyFlags, io: CommandIo): Promise<number> {
+	const refuse = (sentence: string, code: number = EXIT.usage) => {
+		io.stderr.write(`${sentence}\n`);
+		return code;
+	};
+	const located = await locatePlan(planPath, {
+		statePath: flags.checkpoint,
+		baseUrl: flags.baseUrl ?? io.env.PIVOTAL_API_URL,
+	});
+	if (!located.ok) return refuse(`${located.sentence} Nothing was sent.`);
+	const { plan, files, statePath, mapPath, baseUrl } = located;
+	if (io.report) {
+		io.report.host = hostOf(baseUrl) ?? "";
+		if (plan.workspace) io.report.workspace = plan.workspace.name;
+	}
+	const inputs = [
+		...PASSES.flatMap((pass) => {
+			const file = files[pass];
+			return file ? [{ what: `the ${pass} file`, path: file }] : [];
+		}),
+		...(mapPath ? [{ what: "the map", path: mapPath }] : []),
+		{ what: "the state", path: statePath },
+	];
+	const clash = outputPathProblem(
+		[
+			...(flags.failuresCsv ? [{ what: "--failures-csv", path: flags.failuresCsv }] : []),
+			...(flags.resultsCsv ? [{ what: "--results-csv", path: flags.resultsCsv }] : []),
+			...(flags.summaryMd ? [{ what: "--summary-md", path: flags.summaryMd }] : []),
+		],
+		[...inputs, { what: "the plan", path: planPath }],
+	);
+	if (clash) return refuse(`${clash} Nothing was sent.`);
+	io.report?.inputs.push(...inputs);
+	const verified = await verifyPlan(located);
+	if (!verified.ok) return refuse(`${verified.sentence} Nothing was sent.`);
+	const { source, check, state, freshness } = verified;
+
+	const keyVariables = flags.keyEnv ?? [];
+	const envKeys = keysFromEnv(keyVariables, io.env);
+	if (!envKeys.ok) return refuse(envKeys.message, envKeys.code);
+	const keys = envKeys.value;
+	const changes = PASSES.reduce(
+		(n, pass) => n + plan.counts[pass].create + plan.counts[pass].match + plan.counts[pass].update,
+		0,
+	);
+	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
+	const isInteractive = io.stdinIsTty && "isTTY" in io.stdout && io.stdout.isTTY === true && !flags.json;
+	if (isInteractive && !flags.yes && !flags.headless) {
+		const prompt = createInterface({ input: process.stdin, output: process.stdout });
+		const answer = await prompt.question(
+			`Apply ${planPath} (${changes} records to create or change, ${plan.requests} requests) to ${hostOf(baseUrl)} with ${keys.map((k) => maskKey(k.secret)).join(", ")}? [y/N] `,
+		);
+		prompt.close();
+		if (!/^y(es)?$/i.test(answer.trim())) {
+			say("Nothing was sent.");
+			return EXIT.usage;
+		}
+	}
+	const lanes = await keyLanes(keys, (apiKey) => createClient({ baseUrl, apiKey }));
+	if (!lanes.ok) return refuse(lanes.message, lanes.code);
+	const [first] = lanes.value as [KeyLane, ...KeyLane[]];
+	if (plan.workspace && state === undefined) {
+		// With a state, opening it refuses a key of another workspace; without one, ask the key.
+		const problem = await otherWorkspace(first, plan.workspace);
+		if (problem) {
+			await Promise.all(lanes.value.map((lane) => lane.client.close()));
+			return refuse(`${planPath} ${problem.sentence} Nothing was sent.`, problem.code);
+		}
+	}
+	if (io.signal?.aborted) return EXIT.interrupted;
+	if (freshness === "resume") say(`Resuming the interrupted apply of ${planPath}.`);
+	const run = startImport(
+		{
+			files,
+			checkpointPath: statePath,
+			keyFingerprint: first.fingerprint,
+			keyFingerprints: lanes.value.map((lane) => lane.fingerprint),
+			baseUrl,
+			fresh: false,
+			retryFailed: plan.options.retryFailed,
+			recreate: plan.options.recreate,
+			...(flags.window === undefined ? {} : { windowMs: flags.window * 1000 }),
+			check,
+			source,
+			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
+		},
+		{ client: first.client, keys: lanes.value },
+	);
+	const driven = await driveHeadless(run, lanes.value, io, flags);
+	if ("code" in driven) return driven.code;
+	const { summary, ndjson } = driven;
+	if (io.report) {
+		io.report.summary = summary;
+		io.report.failures = run.failures();
+	}
+	let failuresCsv: string | undefined;
+	if (flags.failuresCsv) {
+		await writeFailuresCsv(flags.failuresCsv, files, (pass, key) => run.state(pass, key), source);
+		failuresCsv = flags.failuresCsv;
+	}
+	await run.close();
+	let resultsCsv: string | undefined;
+	if (flags.resultsCsv) {
+		await writeResultsCsv(flags.resultsCsv, files, (pass, key) => run.state(pass, key), summary.run, source);
+		resultsCsv = flags.resultsCsv;
+	}
+	if (ndjson)
+		ndjson.summary(summary, {
+			...(failuresCsv ? { failuresCsv } : {}),
+			...(resultsCsv ? { resultsCsv } : {}),
+		});
+	else io.stdout.write(summaryText(summary, { failuresCsv, resultsCsv }, "Apply"));
+	const stopped = stopSentence(summary);
+	if (stopped) io.stderr.write(`${stopped}\n`);
+	return exitCodeFor(summary);
+}
+
+/** Why the key cannot apply a plan of this workspace, or undefined when it can. */
+async function otherWorkspace(
+	lane: KeyLane,
+	workspace: { id: string; name: string },
+): Promise<{ sentence: string; code: number } | undefined> {
+	try {
+		const me = lane.me ?? (await lane.client.me()).data;
+		if (me.organization.id === workspace.id) return undefined;
+		return {
+			sentence: `was made for the workspace ${JSON.stringify(workspace.name)}, and this key belongs to another; use a key of that workspace or plan again.`,
+			code: EXIT.usage,
+		};
+	} catch (error) {
+		const status = (error as { status?: number }).status;
+		return status === 401 || status === 403
+			? { sentence: "cannot be applied: the API key was refused; check the key.", code: EXIT.auth }
+			: {
+					sentence: "cannot be applied: the server did not answer GET /me; check the network and run again.",
+					code: EXIT.interrupted,
+				};
+	}
+}

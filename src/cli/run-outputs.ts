@@ -1,0 +1,113 @@
+/**
+ * The reports a command owes CI when it ends, however it ends: the Markdown summary (to
+ * `--summary-md FILE`, and appended to `$GITHUB_STEP_SUMMARY` when that is set) and the
+ * `--notify` POST. They wrap the command, so a refusal, a crash, an interrupt before the run has
+ * begun and a finished run are all reported once; trouble writing them is one warning line and
+ * never changes the exit code.
+ */
+
+import { appendFile, writeFile } from "node:fs/promises";
+import { EXIT } from "../core/exit-codes.js";
+import { notifyPayload, postNotification } from "../report/notify.js";
+import { plainText } from "../report/report-text.js";
+import type { RunReport } from "../report/run-report.js";
+import { summaryMarkdown } from "../report/summary-md.js";
+import type { CommandIo } from "./import-command.js";
+import { outputPathProblem } from "./output-paths.js";
+
+export interface RunOutputFlags {
+	readonly summaryMd?: string | undefined;
+	readonly notify?: string | undefined;
+}
+
+export async function withRunOutputs(
+	command: RunReport["command"],
+	flags: RunOutputFlags,
+	io: CommandIo,
+	inputs: RunReport["inputs"],
+	work: (io: CommandIo) => Promise<number>,
+): Promise<number> {
+	const stepSummary = io.env.GITHUB_STEP_SUMMARY || undefined;
+	if (!flags.summaryMd && !flags.notify && !stepSummary) return work(io);
+	const report: RunReport = { command, inputs: [...inputs] };
+	const stderr = {
+		write(text: string) {
+			const last = text.trim().split("\n").pop();
+			if (last) report.lastProblem = last;
+			return io.stderr.write(text);
+		},
+	};
+	// Reported once, whichever end comes first; a later caller waits for the same report.
+	let reporting: Promise<void> | undefined;
+	const finish = (code: number): Promise<void> => {
+		reporting ??= writeReports(report, code, flags, stepSummary).then((warnings) => {
+			for (const warning of warnings) io.stderr.write(`${warning}\n`);
+		});
+		return reporting;
+	};
+	// Until the run's own handler is installed (validating, planning), an interrupt ends the
+	// command here, reported, and the command sends nothing from then on (it checks the signal
+	// before its run starts); once the run's handler is installed, the run stops gracefully and
+	// returns its own code. A second interrupt leaves at once.
+	const interrupted = new AbortController();
+	const onSignal = (signal: NodeJS.Signals) => {
+		if (process.listenerCount(signal) > 1) return;
+		if (interrupted.signal.aborted) process.exit(EXIT.interrupted);
+		interrupted.abort();
+		report.lastProblem = `Interrupted by ${signal} before anything was sent.`;
+		void finish(EXIT.interrupted).finally(() => process.exit(EXIT.interrupted));
+	};
+	process.on("SIGINT", onSignal);
+	process.on("SIGTERM", onSignal);
+	try {
+		const code = await work({ ...io, stderr, report, signal: interrupted.signal });
+		await finish(code);
+		return code;
+	} catch (error) {
+		report.lastProblem = `Stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+		await finish(EXIT.interrupted);
+		throw error;
+	} finally {
+		process.off("SIGINT", onSignal);
+		process.off("SIGTERM", onSignal);
+	}
+}
+
+/** Write the summary and post the notification; what went wrong, as warning lines. */
+async function writeReports(
+	report: RunReport,
+	code: number,
+	flags: RunOutputFlags,
+	stepSummary: string | undefined,
+): Promise<string[]> {
+	const warnings: string[] = [];
+	// Both made now, from the report as the run ended, before anything else is written to it.
+	const markdown = summaryMarkdown(report, code);
+	const payload = flags.notify ? notifyPayload(report, code) : undefined;
+	const targets = [
+		...(flags.summaryMd ? [{ what: "--summary-md", path: flags.summaryMd, append: false }] : []),
+		...(stepSummary ? [{ what: "$GITHUB_STEP_SUMMARY", path: stepSummary, append: true }] : []),
+	];
+	for (const target of targets) {
+		const clash = outputPathProblem([target], report.inputs);
+		if (clash) {
+			warnings.push(`The summary was not written: ${clash}`);
+			continue;
+		}
+		try {
+			// Appended: earlier steps of the job wrote their own summaries there.
+			if (target.append) await appendFile(target.path, markdown);
+			else await writeFile(target.path, markdown);
+		} catch (error) {
+			const why = (error as NodeJS.ErrnoException).code ?? "error";
+			warnings.push(
+				`Could not write the summary to ${plainText(target.path)} (${why}); the run's outcome is unchanged.`,
+			);
+		}
+	}
+	if (flags.notify && payload) {
+		const warning = await postNotification(flags.notify, payload);
+		if (warning) warnings.push(warning);
+	}
+	return warnings;
+}

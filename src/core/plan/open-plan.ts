@@ -1,0 +1,164 @@
+/**
+ * Opening a saved plan for `apply`, in two steps that send nothing: `locatePlan` reads the file
+ * (untrusted: checked in `read-plan-file.ts`) and finds its inputs from its own folder;
+ * `verifyPlan` proves they are still what it was made from — the files' and map's bytes, the
+ * state's fingerprint (or the plan's own apply, interrupted), rows that still validate, and the
+ * planner giving again exactly the operations the file lists.
+ */
+
+import { PASSES, type PassName } from "../../model/records.js";
+import { formatProblem, loadMap, type SourceOptions, validateSources } from "../../source/index.js";
+import { type CheckpointData, CheckpointError, readCheckpoint } from "../checkpoint/index.js";
+import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
+import { sha256Of } from "../source-hash.js";
+import { makePlan } from "./make-plan.js";
+import { OperationsDigest, type PlanHead, pathFromPlan, planOperation } from "./plan-file.js";
+import { planFreshness } from "./plan-freshness.js";
+import { readPlanFile } from "./read-plan-file.js";
+import { stateFingerprint } from "./state-fingerprint.js";
+
+export type Refusal = { readonly ok: false; readonly sentence: string };
+
+export interface LocatedPlan {
+	readonly ok: true;
+	readonly planPath: string;
+	readonly plan: PlanHead & { readonly digest: string };
+	/** The digest of the operations the file lists (they are not kept in memory). */
+	readonly operationsDigest: string;
+	readonly files: SourceFiles;
+	readonly statePath: string;
+	readonly mapPath: string | undefined;
+	readonly baseUrl: string;
+}
+
+export interface VerifiedPlan extends LocatedPlan {
+	readonly source: SourceOptions;
+	readonly check: SourceCheckSummary;
+	readonly state: CheckpointData | undefined;
+	/** `resume`: the state holds this plan's own apply, interrupted. */
+	readonly freshness: "fresh" | "resume";
+}
+
+export interface LocateOptions {
+	/** The state file when it is not where the plan says. @default the plan's */
+	readonly statePath?: string | undefined;
+	/** The server to send to; must be the plan's. @default the plan's */
+	readonly baseUrl?: string | undefined;
+}
+
+const trimmed = (url: string) => url.replace(/\/+$/, "");
+
+function hostOf(url: string): string {
+	try {
+		return new URL(url).host;
+	} catch {
+		return "another server";
+	}
+}
+
+export async function locatePlan(
+	planPath: string,
+	options: LocateOptions = {},
+): Promise<LocatedPlan | Refusal> {
+	const read = await readPlanFile(planPath);
+	if (!read.ok) return { ok: false, sentence: read.message };
+	const { plan } = read;
+	const fromPlan = (path: string) => pathFromPlan(planPath, path);
+	const files: SourceFiles = {
+		customers: fromPlan(plan.files.customers?.path ?? ""),
+		...(plan.files.contacts ? { contacts: fromPlan(plan.files.contacts.path) } : {}),
+		...(plan.files.onboardings ? { onboardings: fromPlan(plan.files.onboardings.path) } : {}),
+	};
+	const statePath = options.statePath ?? (plan.state.path ? fromPlan(plan.state.path) : undefined);
+	if (statePath === undefined)
+		return {
+			ok: false,
+			sentence: `${planPath} was made against a state that is not a file; give it with --checkpoint.`,
+		};
+	const baseUrl = options.baseUrl ?? plan.baseUrl;
+	if (trimmed(baseUrl) !== trimmed(plan.baseUrl))
+		return {
+			ok: false,
+			sentence: `${planPath} was made for ${hostOf(plan.baseUrl)}, not ${hostOf(baseUrl)}; apply it against its own server or plan again.`,
+		};
+	const mapPath = plan.map ? fromPlan(plan.map.path) : undefined;
+	return {
+		ok: true,
+		planPath,
+		plan,
+		operationsDigest: read.operationsDigest,
+		files,
+		statePath,
+		mapPath,
+		baseUrl,
+	};
+}
+
+export async function verifyPlan(located: LocatedPlan): Promise<VerifiedPlan | Refusal> {
+	const { plan, files, mapPath, planPath } = located;
+	const observed = {} as Record<PassName, string | undefined>;
+	for (const pass of PASSES) {
+		const file = files[pass];
+		observed[pass] = file ? await sha256Of(file).catch(() => "missing") : undefined;
+	}
+	const mapNow = mapPath ? await sha256Of(mapPath).catch(() => "missing") : undefined;
+	let state: CheckpointData | undefined;
+	try {
+		state = await readCheckpoint(located.statePath);
+	} catch (error) {
+		if (!(error instanceof CheckpointError)) throw error;
+		return { ok: false, sentence: error.message };
+	}
+	const freshness = planFreshness(plan, {
+		files: observed,
+		map: mapNow,
+		stateFingerprint: stateFingerprint(state),
+		runs: state?.counters.runs ?? 0,
+		runsFinished: state?.counters.runsFinished ?? 0,
+	});
+	if (freshness.kind === "stale") return { ok: false, sentence: freshness.sentence };
+
+	let source: SourceOptions = {
+		...(plan.source.encoding ? { encoding: plan.source.encoding } : {}),
+		...(plan.source.delimiter ? { delimiter: plan.source.delimiter } : {}),
+	};
+	if (mapPath) {
+		const loaded = await loadMap(mapPath);
+		const first = loaded.ok ? undefined : loaded.problems[0];
+		if (!loaded.ok)
+			return {
+				ok: false,
+				sentence: `${first ? formatProblem(first) : `${mapPath} does not load`}; the plan's map no longer loads: plan again.`,
+			};
+		source = { ...source, map: loaded.map };
+	}
+	const check = await validateSources(files, source);
+	if (check.problemCount > 0) {
+		const first = check.problems[0];
+		return {
+			ok: false,
+			sentence: `${first ? formatProblem(first) : "The input has problems"}; the plan's files no longer validate: plan again.`,
+		};
+	}
+	if (freshness.kind === "fresh") {
+		// The same inputs give the same operations; a list that differs was edited, or is another version's.
+		const again = new OperationsDigest();
+		await makePlan({
+			files,
+			source,
+			state,
+			retryFailed: plan.options.retryFailed,
+			recreate: plan.options.recreate,
+			onOperation: (record, op) => {
+				const entry = planOperation(record, op);
+				if (entry) again.add(entry);
+			},
+		});
+		if (again.digest() !== located.operationsDigest)
+			return {
+				ok: false,
+				sentence: `${planPath} lists operations that its files and state do not give (was it edited, or made by another version?); plan again.`,
+			};
+	}
+	return { ...located, source, check, state, freshness: freshness.kind };
+}

@@ -1,0 +1,45 @@
+/**
+ * Is a saved plan still the plan of its inputs? Pure: the caller hashes the files and the map and
+ * fingerprints the state; this decides. A plan is applied only against exactly what it was made
+ * from; the one exception is its own apply, interrupted: the state then holds that run unfinished,
+ * and running the same apply again resumes it (the files and map must still be the same).
+ */
+
+import { PASSES, type PassName } from "../../model/records.js";
+import type { PlanDocument } from "./plan-file.js";
+
+export interface ObservedInputs {
+	/** SHA-256 of each file now (undefined: the plan has no such file). */
+	readonly files: Readonly<Record<PassName, string | undefined>>;
+	readonly map: string | undefined;
+	readonly stateFingerprint: string;
+	/** The state's run counters now. */
+	readonly runs: number;
+	readonly runsFinished: number;
+}
+
+export type Freshness =
+	| { readonly kind: "fresh" }
+	/** The state holds this plan's run unfinished: an apply that was interrupted goes on. */
+	| { readonly kind: "resume" }
+	| { readonly kind: "stale"; readonly sentence: string };
+
+const stale = (what: string): Freshness => ({
+	kind: "stale",
+	sentence: `stale plan: ${what} changed since the plan was made; plan again.`,
+});
+
+export function planFreshness(
+	plan: Pick<PlanDocument, "files" | "map" | "state">,
+	now: ObservedInputs,
+): Freshness {
+	for (const pass of PASSES) {
+		const planned = plan.files[pass];
+		if (planned && planned.sha256 !== now.files[pass]) return stale(`the ${pass} file ${planned.path}`);
+	}
+	if (plan.map && plan.map.sha256 !== now.map) return stale(`the map ${plan.map.path}`);
+	if (plan.state.fingerprint === now.stateFingerprint) return { kind: "fresh" };
+	const run = plan.state.run;
+	if (now.runs === run && now.runsFinished < run) return { kind: "resume" };
+	return stale(`the state${plan.state.path ? ` ${plan.state.path}` : ""}`);
+}

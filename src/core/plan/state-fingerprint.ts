@@ -1,0 +1,49 @@
+/**
+ * A fingerprint of an import's state, for a saved plan: the plan was made against this state, and
+ * `apply` refuses it when the state has moved on. It covers what the planner reads (every
+ * record's state, the run counters, the import's identity), not the request statistics, which
+ * say nothing about what a plan would do.
+ */
+
+import { createHash } from "node:crypto";
+import { PASSES } from "../../model/records.js";
+import type { CheckpointData } from "../checkpoint/index.js";
+
+/** The fingerprint of "no state yet" (a first sync). */
+export const NO_STATE = "none";
+
+/**
+ * `sha256:…` of the state, independent of the order a store returns its records in: each
+ * record's digest is combined with XOR (keys are unique within a pass, so nothing cancels), so a
+ * file and a database holding the same records agree, and a million records cost one pass.
+ */
+export function stateFingerprint(state: CheckpointData | undefined): string {
+	if (state === undefined) return NO_STATE;
+	const combined = Buffer.alloc(32);
+	let count = 0;
+	for (const pass of PASSES) {
+		for (const [key, record] of state.records[pass]) {
+			const digest = createHash("sha256")
+				.update(`${pass}\0${key}\0${JSON.stringify(record)}`)
+				.digest();
+			for (let i = 0; i < 32; i++) combined[i] = (combined[i] ?? 0) ^ (digest[i] ?? 0);
+			count += 1;
+		}
+	}
+	const identity = {
+		runId: state.header.runId,
+		baseUrl: state.header.baseUrl,
+		workspace: state.header.workspace?.id ?? null,
+		runs: state.counters.runs ?? 0,
+		runsFinished: state.counters.runsFinished ?? 0,
+		count,
+	};
+	return `sha256:${createHash("sha256").update(JSON.stringify(identity)).update(combined).digest("hex")}`;
+}
+
+/** The number the next run of this state will carry (an interrupted run goes on under its own). */
+export function nextRun(state: CheckpointData | undefined): number {
+	const started = state?.counters.runs ?? 0;
+	const finished = state?.counters.runsFinished ?? 0;
+	return started > finished ? started : started + 1;
+}

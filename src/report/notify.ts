@@ -1,0 +1,140 @@
+/**
+ * `--notify URL`: one POST of a JSON summary when a run ends, however it ends. Slack incoming
+ * webhooks read its `text`; other receivers read the fields beside it. One attempt, bounded by a
+ * short timeout, never redirected: a chat being down must not hold a CI job, and a failure is one
+ * warning line. A webhook URL is itself a secret (its path is the token), so only its host is
+ * ever shown.
+ */
+
+import { PASSES, type PassName } from "../model/records.js";
+import { plainText, slackText } from "./report-text.js";
+import { outcomeOf, type RunOutcomeName, type RunReport } from "./run-report.js";
+
+/** @default 4000: long enough for a chat API, short enough not to hold a CI job. */
+export const NOTIFY_TIMEOUT_MS = 4000;
+
+export interface NotifyPayload {
+	/** Slack-compatible message text (mrkdwn, escaped). */
+	readonly text: string;
+	readonly command: RunReport["command"];
+	readonly outcome: RunOutcomeName;
+	readonly exitCode: number;
+	readonly dryRun: boolean;
+	readonly host: string | null;
+	readonly workspace: string | null;
+	/** Per pass: a run's outcome counts, or a dry run's operations. */
+	readonly counts: Partial<Record<PassName, Readonly<Record<string, number>>>>;
+	readonly requests: number | null;
+	readonly failuresByCode: Readonly<Record<string, number>>;
+	/** Why the run refused or stopped, when it did (one sentence, cleaned). */
+	readonly message: string | null;
+}
+
+const ICONS: Record<RunOutcomeName, string> = {
+	finished: ":white_check_mark:",
+	planned: ":memo:",
+	"some-failed": ":warning:",
+	refused: ":no_entry:",
+	interrupted: ":double_vertical_bar:",
+	"auth-refused": ":lock:",
+	"plan-has-changes": ":memo:",
+	locked: ":hourglass:",
+	error: ":x:",
+};
+
+export function notifyPayload(report: RunReport, code: number): NotifyPayload {
+	const outcome = outcomeOf(code, report.dryRun);
+	const counts: Partial<Record<PassName, Record<string, number>>> = {};
+	for (const pass of PASSES) {
+		const p = report.summary?.passes[pass];
+		if (report.plan && report.plan.passes[pass].rows > 0) counts[pass] = { ...report.plan.passes[pass].ops };
+		else if (p && p.total + p.checkpointDone > 0) {
+			const { total, created, existed, updated, unchanged, deleted, restored, failed, blocked, pending } = p;
+			counts[pass] =
+				report.command === "undo"
+					? { total, deleted, restored, failed, pending }
+					: { total, created, existed, updated, unchanged, failed, blocked, pending };
+		}
+	}
+	const rawMessage = report.summary?.message ?? (code === 0 || code === 5 ? undefined : report.lastProblem);
+	const message = rawMessage === undefined ? null : plainText(rawMessage, 300);
+	const name = report.dryRun ? `${report.command} plan` : report.command;
+	const where = [report.workspace, report.host].filter(Boolean).join(" · ");
+	const tally = Object.entries(counts)
+		.map(([pass, c]) =>
+			report.plan
+				? `${pass}: ${c.create} create, ${c.update} update, ${c.match} match`
+				: report.command === "undo"
+					? `${pass}: ${c.deleted} deleted, ${c.restored} restored, ${c.failed} failed`
+					: `${pass}: ${c.created} created, ${c.updated} updated, ${c.failed} failed`,
+		)
+		.join("; ");
+	const text = [
+		`${ICONS[outcome]} pivotal-tui ${slackText(name, 40)} *${outcome}* (exit ${code})${where ? ` — ${slackText(where, 120)}` : ""}`,
+		...(tally ? [slackText(tally, 400)] : []),
+		...(rawMessage ? [slackText(rawMessage, 300)] : []),
+	].join("\n");
+	return {
+		text,
+		command: report.command,
+		outcome,
+		exitCode: code,
+		dryRun: report.dryRun ?? false,
+		host: report.host ?? null,
+		workspace: report.workspace ? plainText(report.workspace, 120) : null,
+		counts,
+		requests: report.summary?.requests ?? report.plan?.requests ?? null,
+		failuresByCode: Object.fromEntries(
+			Object.entries(report.summary?.failuresByCode ?? {}).map(([c, n]) => [plainText(c, 60), n]),
+		),
+		message,
+	};
+}
+
+/** One sentence for a `--notify` value that is not a URL to post to, or undefined. */
+export function notifyUrlProblem(value: string): string | undefined {
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		return "--notify needs an http(s) URL (a Slack incoming webhook, or any endpoint taking a JSON POST).";
+	}
+	if (url.protocol !== "https:" && url.protocol !== "http:")
+		return `--notify needs an http(s) URL, not ${url.protocol.replace(/:$/, "")}.`;
+	return undefined;
+}
+
+/** POST the payload once. Resolves with a warning sentence when it did not arrive, else undefined. */
+export async function postNotification(
+	url: string,
+	payload: NotifyPayload,
+	timeoutMs: number = NOTIFY_TIMEOUT_MS,
+): Promise<string | undefined> {
+	const host = (() => {
+		try {
+			return new URL(url).host;
+		} catch {
+			return "the --notify URL";
+		}
+	})();
+	try {
+		const response = await fetch(url, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify(payload),
+			redirect: "manual",
+			signal: AbortSignal.timeout(timeoutMs),
+		});
+		await response.body?.cancel().catch(() => undefined);
+		if (response.status >= 200 && response.status < 300) return undefined;
+		return `Could not notify ${host}: it answered ${response.status}; the run's outcome is unchanged.`;
+	} catch (error) {
+		const name = (error as Error).name;
+		const cause = (error as { cause?: { code?: string } }).cause?.code;
+		const why =
+			name === "TimeoutError" || name === "AbortError"
+				? `no answer within ${Math.round(timeoutMs / 1000)} s`
+				: (cause ?? "the request failed");
+		return `Could not notify ${host}: ${why}; the run's outcome is unchanged.`;
+	}
+}

@@ -1,0 +1,112 @@
+/**
+ * The Markdown summary of a run, for a CI job's page (`$GITHUB_STEP_SUMMARY`) or `--summary-md
+ * FILE`: the outcome, a per-pass table of counts, the failures by code with their first few
+ * records, and on a dry run the plan's changes. Every untrusted string is escaped as a cell.
+ */
+
+import type { PassSummary } from "../core/run-types.js";
+import { PASSES } from "../model/records.js";
+import { markdownCell, plainText } from "./report-text.js";
+import { outcomeOf, type RunReport } from "./run-report.js";
+
+/** Records shown per failure code; the rest are counted. */
+const EXAMPLES_PER_CODE = 3;
+
+const TITLES: Record<RunReport["command"], string> = { import: "Import", apply: "Apply", undo: "Undo" };
+
+export function summaryMarkdown(report: RunReport, code: number): string {
+	const lines: string[] = [];
+	const title = report.dryRun ? `${TITLES[report.command]} plan (dry run)` : TITLES[report.command];
+	const where = [report.workspace, report.host].filter(Boolean).map((s) => markdownCell(s ?? "", 80));
+	lines.push(`### pivotal-tui ${title}${where.length > 0 ? `: ${where.join(" · ")}` : ""}`, "");
+	lines.push(`**Outcome:** ${outcomeOf(code, report.dryRun)} (exit ${code})`);
+	if (report.summary?.message) lines.push("", `> ${markdownCell(report.summary.message, 300)}`);
+	else if (code !== 0 && code !== 5 && report.lastProblem)
+		lines.push("", `> ${markdownCell(report.lastProblem, 300)}`);
+	lines.push("");
+	if (report.plan) lines.push(...planSection(report));
+	else if (report.summary) lines.push(...runSection(report));
+	return `${lines.join("\n")}\n`;
+}
+
+function runSection(report: RunReport): string[] {
+	const summary = report.summary;
+	if (!summary) return [];
+	// An undo deletes and puts back; an import or an apply creates and updates.
+	const columns: readonly (keyof PassSummary)[] =
+		report.command === "undo"
+			? ["total", "deleted", "restored", "failed", "pending"]
+			: ["total", "created", "existed", "updated", "unchanged", "failed", "blocked", "pending"];
+	const header = columns.map((c) => (c === "total" ? (report.command === "undo" ? "planned" : "source") : c));
+	const lines = [`| pass | ${header.join(" | ")} |`, `| --- |${" ---: |".repeat(columns.length)}`];
+	for (const pass of PASSES) {
+		const p = summary.passes[pass];
+		if (p.total === 0 && p.checkpointDone === 0) continue;
+		lines.push(`| ${pass} | ${columns.map((c) => p[c]).join(" | ")} |`);
+	}
+	lines.push(
+		"",
+		`${summary.requests} requests, ${summary.retries} retries, ${summary.rateLimited} rate-limited.`,
+	);
+	const failures = report.failures ?? [];
+	const codes = Object.entries(summary.failuresByCode).sort((a, b) => b[1] - a[1]);
+	if (codes.length > 0) {
+		lines.push("", "#### Failures by code", "", "| code | records | first records |", "| --- | ---: | --- |");
+		for (const [code, count] of codes) {
+			const examples = failures
+				.filter((f) => f.code === code)
+				.slice(0, EXAMPLES_PER_CODE)
+				.map((f) =>
+					markdownCell(`${f.pass} ${f.key} (line ${f.line}): ${f.status ?? "no answer"} ${f.message}`),
+				)
+				.join("<br>");
+			lines.push(`| ${markdownCell(code, 60)} | ${count} | ${examples} |`);
+		}
+	}
+	return lines;
+}
+
+function planSection(report: RunReport): string[] {
+	const plan = report.plan;
+	if (!plan) return [];
+	const lines = [
+		"| pass | rows | create | match | update | unchanged | blocked | kept |",
+		"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+	];
+	for (const pass of PASSES) {
+		const p = plan.passes[pass];
+		if (p.rows === 0) continue;
+		const o = p.ops;
+		lines.push(
+			`| ${pass} | ${p.rows} | ${o.create} | ${o.match} | ${o.update} | ${o.unchanged} | ${o.blocked} | ${o.kept} |`,
+		);
+	}
+	lines.push(
+		"",
+		`${plan.requests} request${plan.requests === 1 ? "" : "s"}.${report.planFile ? ` Plan saved to \`${plainText(report.planFile, 120).replace(/`/g, "'")}\`.` : ""}`,
+	);
+	const examples = PASSES.flatMap((pass) => plan.passes[pass].examples.map((e) => ({ pass, ...e })));
+	if (examples.length > 0) {
+		lines.push(
+			"",
+			"#### Changes (first few)",
+			"",
+			"| record | field | before | after |",
+			"| --- | --- | --- | --- |",
+		);
+		for (const example of examples) {
+			for (const change of example.changes) {
+				lines.push(
+					`| ${markdownCell(`${example.pass} ${example.key} (line ${example.line})`)} | ${markdownCell(change.field, 60)} | ${valueCell(change.before)} | ${valueCell(change.after)} |`,
+				);
+			}
+		}
+	}
+	return lines;
+}
+
+/** A field's value as a cell; an empty one says so in our own words, which need no escaping. */
+function valueCell(value: unknown): string {
+	if (value === undefined || value === null || value === "") return "*(empty)*";
+	return markdownCell(typeof value === "string" ? value : JSON.stringify(value), 60);
+}

@@ -1,0 +1,295 @@
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bodyDigest, type PlanBody, serializePlan } from "../../src/core/plan/plan-file.js";
+import type { SourceFiles } from "../../src/core/run-types.js";
+import type { Simulator } from "../../src/sim/index.js";
+import { runCli, startCli } from "../support/cli.js";
+import { simTotals, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
+
+const prepared = simulatorsPerTest();
+
+function importArgs(files: SourceFiles, ...more: string[]): string[] {
+	return [
+		"import",
+		files.customers,
+		...(files.contacts ? ["--contacts", files.contacts] : []),
+		...(files.onboardings ? ["--onboardings", files.onboardings] : []),
+		"--headless",
+		...more,
+	];
+}
+
+/** Requests the simulator answered, by method. */
+function byMethod(sim: Simulator): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const [route, count] of Object.entries(sim.counters().byRoute)) {
+		const method = route.split(" ")[0] ?? "";
+		out[method] = (out[method] ?? 0) + count;
+	}
+	return out;
+}
+
+function minus(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const [method, n] of Object.entries(after))
+		if (n - (before[method] ?? 0) > 0) out[method] = n - (before[method] ?? 0);
+	return out;
+}
+
+/** Give rows `lines` (1-based data rows) of a CSV a new value in column `column`. */
+function editCells(
+	file: string,
+	column: string,
+	rows: readonly number[],
+	value: (old: string) => string,
+): void {
+	const lines = readFileSync(file, "utf8").split("\n");
+	const at = (lines[0] ?? "").split(",").indexOf(column);
+	for (const row of rows) {
+		const cells = (lines[row] ?? "").split(",");
+		cells[at] = value(cells[at] ?? "");
+		lines[row] = cells.join(",");
+	}
+	writeFileSync(file, lines.join("\n"));
+}
+
+function readPlan(path: string): PlanBody & { digest: string } {
+	return JSON.parse(readFileSync(path, "utf8"));
+}
+
+describe("plans as files (the built binary)", () => {
+	it("plan → edit a CSV → apply refused with nothing sent; plan → apply sends exactly the planned requests; --detailed-exitcode 5, then 0", async () => {
+		const { sim, files, dir } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 30, contactsPerCustomer: 1, onboardingsPerCustomer: 1, withSlugs: true },
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		expect((await runCli(importArgs(files), { env })).code).toBe(0);
+
+		// A newer export: three customers renamed, two contacts with a new title.
+		editCells(files.customers, "name", [2, 5, 9], (name) => `${name} Group`);
+		editCells(files.contacts ?? "", "title", [3, 4], () => "Chief Pilot");
+		const plan = join(dir, "plan.json");
+		const planned = await runCli(importArgs(files, "--dry-run", "--plan-out", plan, "--detailed-exitcode"), {
+			env,
+		});
+		expect(planned.stderr).toBe("");
+		expect(planned.code).toBe(5);
+		const saved = readPlan(plan);
+		expect(saved.counts.customers).toMatchObject({ update: 3, create: 0, match: 0, unchanged: 27 });
+		expect(saved.counts.contacts).toMatchObject({ update: 2, create: 0, unchanged: 28 });
+		expect(saved.operations.map((o) => `${o.pass} ${o.op}`)).toEqual([
+			"customers update",
+			"customers update",
+			"customers update",
+			"contacts update",
+			"contacts update",
+		]);
+		expect(saved.operations[0]?.changes?.[0]).toMatchObject({ field: "name" });
+		expect(String(saved.operations[0]?.changes?.[0]?.after)).toMatch(/ Group$/);
+		expect(JSON.stringify(saved)).not.toContain(TEST_KEY);
+		expect(saved.workspace?.name).toBeTruthy();
+
+		// Someone edits the file after the review: refused before a single request.
+		const reviewed = readFileSync(files.customers, "utf8");
+		editCells(files.customers, "name", [12], (name) => `${name} Holdings`);
+		const before = sim.counters().requests;
+		const stale = await runCli(["apply", plan, "--headless"], { env });
+		expect(stale.code).toBe(2);
+		expect(stale.stderr.trim()).toMatch(
+			/^stale plan: the customers file \S*customers\.csv changed since the plan was made; plan again\. Nothing was sent\.$/,
+		);
+		expect(sim.counters().requests).toBe(before);
+
+		// Back to the reviewed file: exactly the planned PATCHes, and the opening GET /me.
+		writeFileSync(files.customers, reviewed);
+		const methodsBefore = byMethod(sim);
+		const applied = await runCli(["apply", plan, "--headless"], { env });
+		expect(applied.stderr).toBe("");
+		expect(applied.code).toBe(0);
+		expect(minus(byMethod(sim), methodsBefore)).toEqual({ GET: 1, PATCH: 5 });
+		const names = sim.state().customers.map((c) => String(c.name));
+		expect(names.filter((n) => n.endsWith(" Group"))).toHaveLength(3);
+
+		// Nothing left to do, and the plan is spent.
+		expect((await runCli(importArgs(files, "--dry-run", "--detailed-exitcode"), { env })).code).toBe(0);
+		const again = await runCli(["apply", plan, "--headless"], { env });
+		expect(again.code).toBe(2);
+		expect(again.stderr).toMatch(/^stale plan: the state \S+ changed since the plan was made; plan again\./);
+	}, 120_000);
+
+	it("a first sync's plan creates everything exactly once; an apply killed halfway resumes under the same plan", async () => {
+		const { sim, files, dir } = await prepared(
+			{ rateLimit: 100_000, faults: { latencyMinMs: 5, latencyMaxMs: 10 } },
+			{ customers: 40, contactsPerCustomer: 1, onboardingsPerCustomer: 1, withSlugs: true },
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const plan = join(dir, "first.plan.json");
+		expect(
+			(await runCli(importArgs(files, "--dry-run", "--plan-out", plan, "--detailed-exitcode"), { env })).code,
+		).toBe(5);
+		expect(sim.counters().posts).toBe(0);
+		const { child, result } = startCli(["apply", plan, "--headless", "--concurrency", "2"], { env });
+		await new Promise<void>((resolve) => {
+			const poll = setInterval(() => {
+				if (sim.counters().posts >= 20) {
+					clearInterval(poll);
+					child.kill("SIGKILL");
+					resolve();
+				}
+			}, 5);
+		});
+		expect((await result).signal).toBe("SIGKILL");
+		const resumed = await runCli(["apply", plan, "--headless"], { env });
+		expect(resumed.code).toBe(0);
+		expect(resumed.stdout).toContain(`Resuming the interrupted apply of ${plan}.`);
+		expect(simTotals(sim)).toEqual({ customers: 40, contacts: 40, onboardings: 40, duplicates: 0 });
+	}, 120_000);
+
+	it("refuses a malformed, edited, newer, other-server or other-workspace plan in one sentence, sending nothing", async () => {
+		const { sim, files, dir } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 5, contactsPerCustomer: 1, onboardingsPerCustomer: 0, withSlugs: true },
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const plan = join(dir, "plan.json");
+		expect((await runCli(importArgs(files, "--dry-run", "--plan-out", plan), { env })).code).toBe(0);
+		const good = readPlan(plan);
+		const { digest: _, ...body } = good;
+		const variant = (name: string, text: string) => {
+			const path = join(dir, name);
+			writeFileSync(path, text);
+			return path;
+		};
+		const resigned = (changed: PlanBody) => serializePlan(changed);
+		const cases: Array<[string, RegExp, Record<string, string>?]> = [
+			[
+				variant("cut.json", readFileSync(plan, "utf8").slice(0, 300)),
+				/is not a plan file: it is not valid JSON/,
+			],
+			[variant("other.json", JSON.stringify({ hello: 1 })), /is not a pivotal-tui plan file/],
+			[
+				variant("newer.json", JSON.stringify({ ...good, version: 9 })),
+				/was made by a newer pivotal-tui \(plan format 9/,
+			],
+			[
+				variant("reformatted.json", JSON.stringify(good, null, 2)),
+				/is not laid out as --plan-out writes it \(was it reformatted, cut short or edited\?\)/,
+			],
+			[
+				variant("edited.json", readFileSync(plan, "utf8").replace(/"requests": \d+/, '"requests": 1')),
+				/was changed after it was made \(its digest does not match\)/,
+			],
+			[
+				variant(
+					"forged.json",
+					resigned({
+						...body,
+						operations: [...body.operations, { ...body.operations[0]!, key: "crm-9999" }],
+					}),
+				),
+				/lists operations that its files and state do not give/,
+			],
+			[
+				variant("malformed.json", resigned({ ...body, state: { ...body.state, path: "../../etc/profile" } })),
+				/is malformed \(state is malformed\)/,
+			],
+			[
+				plan,
+				/was made for 127\.0\.0\.1:\d+, not example\.invalid/,
+				{ PIVOTAL_API_URL: "https://example.invalid/api/v1" },
+			],
+			[
+				variant(
+					"workspace.json",
+					resigned({ ...body, workspace: { id: "org_someone_else", name: "Elsewhere" } }),
+				),
+				/was made for the workspace "Elsewhere", and this key belongs to another/,
+			],
+		];
+		for (const [path, sentence, extraEnv] of cases) {
+			const posts = sim.counters().posts;
+			const refused = await runCli(["apply", path, "--headless"], { env: { ...env, ...extraEnv } });
+			expect(refused.code, path).toBe(2);
+			expect(refused.stderr, path).toMatch(sentence);
+			expect(refused.stderr.trim().split("\n"), path).toHaveLength(1);
+			expect(refused.stderr).not.toMatch(/at .+\.js:\d+/);
+			expect(sim.counters().posts).toBe(posts);
+		}
+		expect(bodyDigest(body)).toBe(good.digest);
+		// Nothing was ever written: the simulator holds no record.
+		expect(simTotals(sim)).toMatchObject({ customers: 0, contacts: 0 });
+	}, 120_000);
+
+	it("a plan read through a map applies through it; an edited map makes it stale", async () => {
+		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1 });
+		const hubspot = join(import.meta.dirname, "../../fixtures/exports/hubspot");
+		const here = join(dir, "hubspot");
+		cpSync(hubspot, here, { recursive: true });
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const args = [
+			"import",
+			join(here, "companies.csv"),
+			"--contacts",
+			join(here, "contacts.csv"),
+			"--onboardings",
+			join(here, "projects.csv"),
+			"--map",
+			join(here, "map.json"),
+			"--headless",
+			"--dry-run",
+		];
+		const plan = join(dir, "plans", "hubspot.plan.json");
+		mkdirSync(join(dir, "plans"));
+		expect((await runCli([...args, "--plan-out", plan], { env })).code).toBe(0);
+		const saved = readPlan(plan);
+		// Paths from the plan's own folder, so the plan travels with the checkout.
+		expect(saved.map?.path).toBe("../hubspot/map.json");
+		expect(saved.files.customers?.path).toBe("../hubspot/companies.csv");
+
+		const map = join(here, "map.json");
+		const original = readFileSync(map, "utf8");
+		writeFileSync(map, original.replace('"Customer": "active"', '"Customer": "onboarding"'));
+		// The dry run asked GET /me once, to name the workspace in the plan; nothing since.
+		expect(sim.counters().requests).toBe(1);
+		const stale = await runCli(["apply", plan, "--headless"], { env });
+		expect(stale.code).toBe(2);
+		expect(stale.stderr).toBe(
+			"stale plan: the map ../hubspot/map.json changed since the plan was made; plan again. Nothing was sent.\n",
+		);
+		expect(sim.counters().requests).toBe(1);
+
+		writeFileSync(map, original);
+		const applied = await runCli(["apply", plan, "--headless"], { env });
+		expect(applied.code).toBe(0);
+		expect(sim.counters().created.customers).toBe(saved.files.customers?.rows);
+	}, 60_000);
+
+	it("refuses --plan-out without --dry-run, and an output over an input or the state", async () => {
+		const { files, sim } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 3, contactsPerCustomer: 1, onboardingsPerCustomer: 0 },
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const noDry = await runCli(importArgs(files, "--plan-out", "p.json"), { env });
+		expect(noDry.code).toBe(2);
+		expect(noDry.stderr).toMatch(/^--plan-out goes with --dry-run/);
+		const fresh = await runCli(importArgs(files, "--dry-run", "--fresh", "--plan-out", "p.json"), { env });
+		expect(fresh.code).toBe(2);
+		expect(fresh.stderr).toMatch(/^--plan-out cannot go with --fresh/);
+		const over = await runCli(importArgs(files, "--dry-run", "--plan-out", files.contacts ?? ""), { env });
+		expect(over.code).toBe(2);
+		expect(over.stderr).toMatch(/^--plan-out \S+ is the contacts file; give another path/);
+		const state = await runCli(
+			importArgs(files, "--dry-run", "--summary-md", `${files.customers}.checkpoint.json`),
+			{ env },
+		);
+		expect(state.code).toBe(2);
+		expect(state.stderr).toMatch(/^--summary-md \S+ is the state; give another path/);
+		const failures = await runCli(importArgs(files, "--failures-csv", files.customers), { env });
+		expect(failures.code).toBe(2);
+		expect(failures.stderr).toMatch(/^--failures-csv \S+ is the customers file; give another path/);
+		expect(sim.counters().requests).toBe(0);
+	}, 60_000);
+});

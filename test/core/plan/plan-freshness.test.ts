@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import type { PlanDocument } from "../../../src/core/plan/plan-file.js";
+import { type ObservedInputs, planFreshness } from "../../../src/core/plan/plan-freshness.js";
+
+const A = "a".repeat(64);
+const B = "b".repeat(64);
+const M = "c".repeat(64);
+
+const plan: Pick<PlanDocument, "files" | "map" | "state"> = {
+	files: {
+		customers: { path: "customers.csv", sha256: A, rows: 3 },
+		contacts: { path: "contacts.csv", sha256: B, rows: 3 },
+		onboardings: null,
+	},
+	map: { path: "map.json", sha256: M },
+	state: { path: "customers.csv.checkpoint.json", fingerprint: "sha256:state", run: 4 },
+};
+
+const same: ObservedInputs = {
+	files: { customers: A, contacts: B, onboardings: undefined },
+	map: M,
+	stateFingerprint: "sha256:state",
+	runs: 3,
+	runsFinished: 3,
+};
+
+describe("planFreshness", () => {
+	const cases: Array<[string, Partial<ObservedInputs>, string]> = [
+		["the inputs it was made from", {}, "fresh"],
+		[
+			"a customers file edited since",
+			{ files: { customers: B, contacts: B, onboardings: undefined } },
+			"stale plan: the customers file customers.csv changed since the plan was made; plan again.",
+		],
+		[
+			"a contacts file gone",
+			{ files: { customers: A, contacts: "missing", onboardings: undefined } },
+			"stale plan: the contacts file contacts.csv changed since the plan was made; plan again.",
+		],
+		[
+			"a map edited since",
+			{ map: A },
+			"stale plan: the map map.json changed since the plan was made; plan again.",
+		],
+		[
+			"a state another run moved on",
+			{ stateFingerprint: "sha256:other", runs: 4, runsFinished: 4 },
+			"stale plan: the state customers.csv.checkpoint.json changed since the plan was made; plan again.",
+		],
+		[
+			"its own apply, interrupted (run 4 unfinished)",
+			{ stateFingerprint: "sha256:other", runs: 4, runsFinished: 3 },
+			"resume",
+		],
+		[
+			"a later run unfinished",
+			{ stateFingerprint: "sha256:other", runs: 5, runsFinished: 4 },
+			"stale plan: the state customers.csv.checkpoint.json changed since the plan was made; plan again.",
+		],
+		[
+			"its own apply, interrupted, but a file edited since",
+			{
+				files: { customers: B, contacts: B, onboardings: undefined },
+				stateFingerprint: "x",
+				runs: 4,
+				runsFinished: 3,
+			},
+			"stale plan: the customers file customers.csv changed since the plan was made; plan again.",
+		],
+	];
+	it.each(cases)("%s", (_, change, expected) => {
+		const verdict = planFreshness(plan, { ...same, ...change });
+		expect(verdict.kind === "stale" ? verdict.sentence : verdict.kind).toBe(expected);
+	});
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { markdownCell, plainText, slackText } from "../../src/report/report-text.js";
+
+describe("text for the CI reports", () => {
+	it.each([
+		["plain", "Acme Corp", "Acme Corp"],
+		["an escape sequence", "red \u001b[31m!", "red \\u001b[31m!"],
+		["a line break", "two\nlines", "two lines"],
+		["a bidi override", "abc\u202edef", "abc\\u202edef"],
+		[
+			"a key in a server message",
+			"bad key pivotal_live_Kx81TESTkey0000a1b2 here",
+			"bad key pivotal_…a1b2 here",
+		],
+		["a test key", "pivotal_test_abcdefgh12345678", "pivotal_test_…5678"],
+	])("plainText: %s", (_, input, expected) => {
+		expect(plainText(input)).toBe(expected);
+	});
+
+	it("caps length", () => {
+		expect(plainText("x".repeat(500), 10)).toBe(`${"x".repeat(9)}…`);
+	});
+
+	it.each([
+		["a pipe ends no cell", "a | b", "a \\| b"],
+		["HTML does not render", "<img src=x onerror=alert(1)>", "\\<img src=x onerror=alert\\(1\\)\\>"],
+		["a link is not made", "[click](https://evil.example)", "\\[click\\]\\(https://evil.example\\)"],
+		["emphasis and code are literal", "*_`x`_*", "\\*\\_\\`x\\`\\_\\*"],
+		["a backslash stays one", "C:\\path", "C:\\\\path"],
+	])("markdownCell: %s", (_, input, expected) => {
+		expect(markdownCell(input)).toBe(expected);
+	});
+
+	it("slackText escapes what makes links and mentions", () => {
+		expect(slackText("<!channel> & <https://x|y>")).toBe("&lt;!channel&gt; &amp; &lt;https://x|y&gt;");
+	});
+});
