@@ -27,6 +27,9 @@ export interface PassPlan {
 	/** Onboardings that a create or an update puts into `launch` or `completed`. */
 	readonly automations: readonly { readonly key: string; readonly line: number; readonly phase: string }[];
 	readonly automationCount: number;
+	/** Customers to create with a slug derived from their name (the row gives none): the first few, and how many. */
+	readonly slugs?: readonly { readonly key: string; readonly line: number; readonly slug: string }[];
+	readonly slugCount?: number;
 	/** Records the state holds as in Pivotal that the file no longer has (reported, never deleted). */
 	readonly notInFiles: number;
 	/** Of the kept records, those deleted in Pivotal since the last sync (`--recreate` creates them). */
@@ -78,6 +81,8 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 		const examples: PlannedChange[] = [];
 		const automations: { key: string; line: number; phase: string }[] = [];
 		let automationCount = 0;
+		const slugs: { key: string; line: number; slug: string }[] = [];
+		let slugCount = 0;
 		let rows = 0;
 		let inPivotal = 0;
 		let gone = 0;
@@ -93,6 +98,10 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 				if (op.kind === "kept" && op.reason === "gone") gone += 1;
 				options.onOperation?.(record, op);
 				if (op.kind === "create" || op.kind === "match" || op.kind === "update") requests += 1;
+				if (record.slug !== undefined && (op.kind === "create" || op.kind === "match")) {
+					slugCount += 1;
+					if (slugs.length < shown) slugs.push({ key: record.key, line: record.line, slug: record.slug });
+				}
 				if (op.kind === "update") {
 					for (const change of op.changes) fields[change.field] = (fields[change.field] ?? 0) + 1;
 					if (examples.length < shown)
@@ -114,6 +123,7 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 			examples,
 			automations,
 			automationCount,
+			...(slugCount > 0 ? { slugs, slugCount } : {}),
 			notInFiles: Math.max(0, held - inPivotal),
 			gone,
 		};
