@@ -55,6 +55,7 @@ export async function* readRecords(
 	// so fixing a bad row later does not shift the keys of the rows after it.
 	const seen = new Map<string, number>();
 	const noop = (): void => {};
+	const skipped = new Set(options.skipLines?.[pass] ?? []);
 	// Customers without a slug get one derived from the name, unique within the file.
 	let slugs: FileSlugs | undefined;
 	let hasSlugColumn = false;
@@ -81,6 +82,7 @@ export async function* readRecords(
 				seen.set(id, n);
 			}
 			if (checkRow(header, cells, noop, width) > 0 || id === undefined) continue;
+			if (skipped.size > 0 && skipped.has(row.line)) continue;
 			let key: string;
 			if (pass === "customers") key = id;
 			else if (pass === "contacts") key = `${id}/${cells[emailAt]!.toLowerCase()}`;

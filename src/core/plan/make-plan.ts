@@ -66,6 +66,10 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 	const passes = {} as Record<PassName, PassPlan>;
 	// Customers this plan leaves out of Pivotal (kept as failed or deleted there): their children are blocked.
 	const missing = new Set<string>();
+	// With invalid customer rows left out (--skip-invalid), a child whose customer is neither in
+	// the state nor in the plan is blocked: the customers the plan sends are remembered for that.
+	const isSkipping = (options.source?.skipLines?.customers?.length ?? 0) > 0;
+	const planned = isSkipping ? new Set<string>() : undefined;
 	let requests = 0;
 	for (const pass of PASSES) {
 		const file = options.files[pass];
@@ -92,7 +96,8 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 				rows += 1;
 				const current = records?.get(record.key);
 				if (copyOf(current)) inPivotal += 1;
-				const op = planRecord(record, current, parentView(record, state, missing), planOptions);
+				if (pass === "customers") planned?.add(record.key);
+				const op = planRecord(record, current, parentView(record, state, missing, planned), planOptions);
 				ops[op.kind] += 1;
 				if (pass === "customers" && (op.kind === "kept" || op.kind === "blocked")) missing.add(record.key);
 				if (op.kind === "kept" && op.reason === "gone") gone += 1;
@@ -136,12 +141,14 @@ function parentView(
 	record: SourceRecord,
 	state: CheckpointData | undefined,
 	missing: ReadonlySet<string>,
+	planned: ReadonlySet<string> | undefined,
 ): ParentView | undefined {
 	if (record.pass === "customers") return undefined;
 	const key = record.parentKey ?? "";
 	if (missing.has(key)) return { kind: "missing" };
 	const copy = copyOf(state?.records.customers.get(key));
-	return copy ? { kind: "ready", copy } : { kind: "planned" };
+	if (copy) return { kind: "ready", copy };
+	return planned === undefined || planned.has(key) ? { kind: "planned" } : { kind: "missing" };
 }
 
 function enteredPhase(record: SourceRecord, op: Operation): string | undefined {
