@@ -104,3 +104,13 @@ describe("date formats offered from the cells that parse", () => {
 		expect(dateOptions(["TBD"])).toEqual([""]);
 	});
 });
+
+describe("a saved map's units", () => {
+	it("are kept when the mapping step saves the map again", () => {
+		const state = initialMapping("customers", ["Org ID", "Org name", "MRR"], [["1", "Acme", "1299"]], {
+			columns: { external_id: "Org ID", name: "Org name", mrr: "MRR" },
+			units: { mrr: "major" },
+		});
+		expect(toSection(state).units).toEqual({ mrr: "major" });
+	});
+});
