@@ -21,9 +21,11 @@ import {
 	defaultMapPath,
 	describeFormat,
 	formatProblem,
+	type InvalidRow,
 	loadMap,
 	readSettings,
 	type SourceOptions,
+	skipInvalid,
 	validateSources,
 } from "../source/index.js";
 import { envKeysFrom } from "../ui/model/key-choices.js";
@@ -68,6 +70,8 @@ export interface ImportFlags extends SyncFlagValues {
 	readonly detailedExitcode?: boolean | undefined;
 	/** `--summary-md FILE`: a Markdown summary when the run ends (main writes it). */
 	readonly summaryMd?: string | undefined;
+	/** `--skip-invalid`: import the valid rows, list the invalid ones, block their children. */
+	readonly skipInvalid?: boolean | undefined;
 }
 
 export interface CommandIo {
@@ -105,10 +109,22 @@ export async function runImportCommand(
 		io.stderr.write(`${outputsProblem}\n`);
 		return EXIT.usage;
 	}
-	const source = await sourceOptions(flags, io);
-	if (source === undefined) return EXIT.usage;
-	const check = await validateSources(files, source);
-	if (check.problemCount > 0) {
+	const given = await sourceOptions(flags, io);
+	if (given === undefined) return EXIT.usage;
+	const check = await validateSources(files, given);
+	const skip = flags.skipInvalid === true && check.problemCount > 0 ? skipInvalid(check) : undefined;
+	let source: SourceOptions = given;
+	let invalid: readonly InvalidRow[] = [];
+	if (skip?.ok === true) {
+		// Listed before the plan, each with file:line:col and what to do; left out of every read below.
+		for (const problem of check.problems.slice(0, SHOWN_PROBLEMS))
+			io.stderr.write(`${formatProblem(problem)}\n`);
+		const more = check.problemCount - Math.min(SHOWN_PROBLEMS, check.problems.length);
+		if (more > 0) io.stderr.write(`…and ${more} more problem${more === 1 ? "" : "s"}.\n`);
+		io.stderr.write(`${skippedSentence(skip.rows.length, flags)}\n`);
+		source = { ...given, skipLines: skip.skipLines };
+		invalid = skip.rows;
+	} else if (check.problemCount > 0) {
 		for (const problem of check.problems.slice(0, SHOWN_PROBLEMS))
 			io.stderr.write(`${formatProblem(problem)}\n`);
 		const more = check.problemCount - Math.min(SHOWN_PROBLEMS, check.problems.length);
@@ -119,7 +135,11 @@ export async function runImportCommand(
 				`A map the wizard saved is beside the customers file: add --map ${saved} to read the files through it.\n`,
 			);
 		}
-		io.stderr.write(`Nothing was sent: fix the input and run the command again.\n`);
+		io.stderr.write(
+			flags.skipInvalid === true
+				? "Nothing was sent: --skip-invalid leaves out invalid rows, but these problems are with the files themselves (header, map or encoding); fix them and run the command again.\n"
+				: "Nothing was sent: fix the input and run the command again (or add --skip-invalid to import the valid rows and list the others).\n",
+		);
 		return EXIT.usage;
 	}
 	let state: Awaited<ReturnType<typeof readCheckpoint>>;
@@ -197,7 +217,9 @@ export async function runImportCommand(
 		}
 		sayFormats();
 		if (!flags.json) io.stdout.write(planText(plan));
-		say(`Dry run: every row is valid. ${planLine} Nothing was sent.`);
+		say(
+			`Dry run: ${invalid.length === 0 ? "every row is valid" : `${invalid.length} invalid row${invalid.length === 1 ? " is" : "s are"} left out (--skip-invalid)`}. ${planLine} Nothing was sent.`,
+		);
 		if (flags.json)
 			io.stdout.write(
 				`${JSON.stringify({ type: "dry-run", counts: check.counts, requests, rules, estimateMs: estimate, formats: check.formats, passes: plan.passes })}\n`,
@@ -291,7 +313,7 @@ export async function runImportCommand(
 
 	let failuresCsv: string | undefined;
 	if (flags.failuresCsv) {
-		await writeFailuresCsv(flags.failuresCsv, files, (pass, key) => run.state(pass, key), source);
+		await writeFailuresCsv(flags.failuresCsv, files, (pass, key) => run.state(pass, key), source, invalid);
 		failuresCsv = flags.failuresCsv;
 	}
 	await run.close();
@@ -305,6 +327,7 @@ export async function runImportCommand(
 			summary.run,
 			source,
 			(pass, key) => notes.get(`${pass}:${key}`),
+			invalid,
 		);
 		resultsCsv = flags.resultsCsv;
 	}
@@ -316,7 +339,18 @@ export async function runImportCommand(
 	else io.stdout.write(summaryText(summary, { failuresCsv, resultsCsv, notes: run.failures() }));
 	const stopped = stopSentence(summary);
 	if (stopped) io.stderr.write(`${stopped}\n`);
-	return exitCodeFor(summary);
+	const code = exitCodeFor(summary);
+	if (invalid.length > 0 && code === EXIT.ok) {
+		// Rows left out are records not imported: the run is not all done.
+		io.stderr.write(`${skippedSentence(invalid.length, flags)}\n`);
+		return EXIT.someFailed;
+	}
+	return code;
+}
+
+function skippedSentence(count: number, flags: ImportFlags): string {
+	const where = [flags.failuresCsv, flags.resultsCsv].filter((f) => f !== undefined).join(" and ");
+	return `${count} invalid row${count === 1 ? " was" : "s were"} left out (--skip-invalid); their contacts and onboardings are blocked${where === "" ? "" : `; listed in ${where}`}.`;
 }
 
 /**

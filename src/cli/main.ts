@@ -47,6 +47,8 @@ ${SYNC_HELP}    --key-env NAME         read a key from this variable (default PI
     --map FILE             map of the files' columns and values to ours (see the README)
     --encoding NAME        code page of files without a BOM, e.g. windows-1252 (default UTF-8)
     --delimiter C          , ; tab or | (default: detected from the header row)
+    --skip-invalid         import the valid rows; list the invalid ones (and block their
+                           contacts and onboardings) instead of refusing the run; exit 1
     --verbose              one line per record
 
   Apply options
@@ -104,6 +106,7 @@ const FLAGS = {
 	detailedExitcode: { type: "boolean", default: false },
 	summaryMd: { type: "string" },
 	notify: { type: "string" },
+	skipInvalid: { type: "boolean", default: false },
 } as const;
 
 /** What `undo` takes of the table above. */

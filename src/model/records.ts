@@ -26,6 +26,11 @@ export interface SourceRecord {
 	readonly body: Readonly<Record<string, unknown>>;
 	/** The original cells by header name, for the failures CSV. */
 	readonly columns: Readonly<Record<string, string>>;
+	/**
+	 * Customers whose row gives no slug: the one derived from the name (unique within the file).
+	 * Sent on create only, never compared or PATCHed, never used to match a customer in Pivotal.
+	 */
+	readonly slug?: string;
 }
 
 /** Values of the source-owned fields of a record, as this tool last wrote or read them in Pivotal. */

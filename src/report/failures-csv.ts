@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import type { SourceFiles } from "../core/run-types.js";
 import { PASSES, type PassName, type RecordState } from "../model/records.js";
-import { readRecords, type SourceOptions } from "../source/index.js";
+import { cellsAtLines, type InvalidRow, readRecords, type SourceOptions } from "../source/index.js";
 
 const EXTRA = ["pass", "line", "status", "code", "message", "attempts"] as const;
 
@@ -14,6 +14,13 @@ const EXTRA = ["pass", "line", "status", "code", "message", "attempts"] as const
 export function neutralizeFormula(cell: string): string {
 	return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
+
+/**
+ * What Excel needs to open a UTF-8 CSV as UTF-8 (by double-click, not only through the import
+ * wizard): a byte-order mark first; rows end in CRLF as RFC 4180 and Excel itself write them.
+ */
+export const EXCEL_BOM = "\ufeff";
+export const CRLF = "\r\n";
 
 export function csvCell(cell: string): string {
 	const safe = neutralizeFormula(cell);
@@ -31,12 +38,21 @@ export async function writeFailuresCsv(
 	stateOf: (pass: PassName, key: string) => RecordState | undefined,
 	/** How the files were read for the import (map, encoding, delimiter): the same keys come out. */
 	source?: SourceOptions,
+	/** Rows `--skip-invalid` left out: listed first in their file, code `invalid`. */
+	invalid: readonly InvalidRow[] = [],
 ): Promise<number> {
 	const rows: { cells: string[]; columns: Readonly<Record<string, string>> }[] = [];
 	const header = new Set<string>();
 	for (const pass of PASSES) {
 		const file = files[pass];
 		if (!file) continue;
+		const skipped = invalid.filter((r) => r.pass === pass);
+		const cells = await cellsAtLines(file, new Set(skipped.map((r) => r.line)), source);
+		for (const row of skipped) {
+			const columns = cells.get(row.line) ?? {};
+			for (const name of Object.keys(columns)) header.add(name);
+			rows.push({ cells: [pass, String(row.line), "", "invalid", row.message, "0"], columns });
+		}
 		for await (const record of readRecords(file, pass, source)) {
 			const state = stateOf(pass, record.key);
 			if (state?.s !== "failed" && state?.s !== "blocked") continue;
@@ -53,10 +69,10 @@ export async function writeFailuresCsv(
 	const write = async (text: string) => {
 		if (!out.write(text)) await once(out, "drain");
 	};
-	await write(`${[...EXTRA, ...names].map(csvCell).join(",")}\n`);
+	await write(`${EXCEL_BOM}${[...EXTRA, ...names].map(csvCell).join(",")}${CRLF}`);
 	for (const row of rows) {
 		await write(
-			`${[...row.cells, ...names.map((name) => row.columns[name] ?? "")].map(csvCell).join(",")}\n`,
+			`${[...row.cells, ...names.map((name) => row.columns[name] ?? "")].map(csvCell).join(",")}${CRLF}`,
 		);
 	}
 	out.end();

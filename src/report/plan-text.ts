@@ -75,6 +75,15 @@ export function planText(plan: SyncPlan): string {
 				`${pass}: ${p.automationCount} enter launch or completed — Pivotal fires its automations (Slack, calendar, e-mail):`,
 			);
 			for (const a of p.automations) lines.push(`  ${a.key} (line ${a.line}): phase → ${a.phase}`);
+			if (p.automationCount > p.automations.length)
+				lines.push(`  …and ${p.automationCount - p.automations.length} more`);
+		}
+		if (p.slugCount !== undefined && p.slugs !== undefined && p.slugCount > 0) {
+			lines.push(
+				`${pass}: ${p.slugCount} without a slug get one derived from the name (unique in the file; suffixed if Pivotal has it for another customer):`,
+			);
+			for (const s of p.slugs) lines.push(`  ${s.key} (line ${s.line}): slug ${s.slug}`);
+			if (p.slugCount > p.slugs.length) lines.push(`  …and ${p.slugCount - p.slugs.length} more`);
 		}
 		if (p.notInFiles > 0 && !plan.rules?.deleteMissing) {
 			lines.push(

@@ -3,8 +3,8 @@ import { createWriteStream } from "node:fs";
 import { NOT_IN_PIVOTAL } from "../core/plan/sync-rules.js";
 import type { SourceFiles } from "../core/run-types.js";
 import { copyOf, PASSES, type PassName, type RecordState } from "../model/records.js";
-import { readRecords, type SourceOptions } from "../source/index.js";
-import { csvCell } from "./failures-csv.js";
+import { type InvalidRow, readRecords, type SourceOptions } from "../source/index.js";
+import { CRLF, csvCell, EXCEL_BOM } from "./failures-csv.js";
 
 const HEADER = ["pass", "line", "key", "outcome", "id", "display_id", "code", "message"] as const;
 
@@ -40,16 +40,25 @@ export async function writeResultsCsv(
 	 * row's outcome) or `edited_in_pivotal` (fields `--keep-pivotal-edits` kept, in the message).
 	 */
 	noteOf?: (pass: PassName, key: string) => { readonly code: string; readonly message: string } | undefined,
+	/** Rows `--skip-invalid` left out: outcome `invalid`, with the problem and what to do. */
+	invalid: readonly InvalidRow[] = [],
 ): Promise<number> {
 	const out = createWriteStream(path, { encoding: "utf8", mode: 0o600 });
 	const write = async (text: string) => {
 		if (!out.write(text)) await once(out, "drain");
 	};
-	await write(`${HEADER.join(",")}\n`);
+	await write(`${EXCEL_BOM}${HEADER.join(",")}${CRLF}`);
 	let rows = 0;
 	for (const pass of PASSES) {
 		const file = files[pass];
 		if (!file) continue;
+		for (const row of invalid) {
+			if (row.pass !== pass) continue;
+			await write(
+				`${[pass, String(row.line), "", "invalid", "", "", "invalid", row.message].map(csvCell).join(",")}${CRLF}`,
+			);
+			rows += 1;
+		}
 		for await (const record of readRecords(file, pass, source)) {
 			const state = stateOf(pass, record.key);
 			const copy = copyOf(state);
@@ -66,7 +75,7 @@ export async function writeResultsCsv(
 				copy?.d === undefined ? "" : String(copy.d),
 				...failure,
 			];
-			await write(`${cells.map(csvCell).join(",")}\n`);
+			await write(`${cells.map(csvCell).join(",")}${CRLF}`);
 			rows += 1;
 		}
 	}

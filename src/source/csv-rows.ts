@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { CsvError, type Options, parse } from "csv-parse";
+import { looksLikeFooterRow, MAX_FOOTER_ROWS, type SkippedFooter, trimRow } from "./clean/index.js";
 import { type CsvFormat, DecodeTransform, sniff, type Undecodable } from "./decode-stream.js";
 import type { Delimiter } from "./delimiter.js";
 import type { Encoding } from "./encoding.js";
@@ -42,6 +43,8 @@ export interface CsvScan {
 	undecodable: Undecodable[];
 	undecodableCount: number;
 	format: CsvFormat | undefined;
+	/** A report footer found after the data and left out of the rows (see clean/footer.ts). */
+	footer: SkippedFooter | undefined;
 }
 
 export interface CsvReadOptions {
@@ -195,6 +198,12 @@ export async function* readCsvRows(
 
 	let line = 1;
 	let complete = false;
+	// Cleaning every path shares: cells trimmed, rows of empty cells (spacer rows) skipped, and
+	// rows that might be a report footer held back until a row that fits the header follows
+	// them (then they were data after all) or the file ends (then they are the footer).
+	let width = -1;
+	let dataRows = 0;
+	let held: CsvRow[] = [];
 	try {
 		for (;;) {
 			// Drain what is buffered synchronously: one await per batch instead of one per record,
@@ -205,15 +214,37 @@ export async function* readCsvRows(
 					line++;
 					continue;
 				}
-				batch.push({ cells: record, line });
+				const row = { cells: record, line };
 				line += 1 + lineBreaks(record);
+				if (!trimRow(record)) continue;
+				if (width === -1) width = record.length;
+				else if (dataRows > 0 && looksLikeFooterRow(record, width) && held.length < MAX_FOOTER_ROWS) {
+					held.push(row);
+					continue;
+				} else {
+					if (held.length > 0) {
+						for (const h of held) batch.push(h);
+						dataRows += held.length;
+						held = [];
+					}
+					dataRows++;
+				}
+				batch.push(row);
 			}
 			if (batch.length > 0) {
 				yield batch;
 				continue;
 			}
 			if (failed !== undefined) throw failed;
-			if (ended) break;
+			if (ended) {
+				if (held.length > 0) {
+					scan.footer = {
+						lines: held.map((h) => h.line),
+						text: held.map((h) => h.cells.filter((c) => c !== "").join(" ")),
+					};
+				}
+				break;
+			}
 			await new Promise<void>((resolve) => {
 				wake = resolve;
 			});
@@ -258,5 +289,6 @@ export function newScan(utf8Limit = 200): CsvScan {
 		undecodable: [],
 		undecodableCount: 0,
 		format: undefined,
+		footer: undefined,
 	};
 }

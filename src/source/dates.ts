@@ -64,7 +64,8 @@ function notIso(value: string, column: string, pass: string): string {
 		const fmt = /\((.*)\)/.exec(one)?.[1] ?? "";
 		return `${column} ${showValue(value)} is not an ISO date (it reads as ${one}); ${option}, e.g. "dates": "${fmt}", or write the date as YYYY-MM-DD.`;
 	}
-	return `${column} ${showValue(value)} is not a date; use YYYY-MM-DD (e.g. 2027-03-01) or an ISO date-time such as 2027-03-01T09:00:00Z, or ${option}.`;
+	// A word such as "TBD" or "n/a" is most often "no date yet": the map can say so.
+	return `${column} ${showValue(value)} is not a date; use YYYY-MM-DD (e.g. 2027-03-01) or an ISO date-time such as 2027-03-01T09:00:00Z, ${option}, or read it as empty with "values": { "target_launch_date": { ${JSON.stringify(value)}: "" } } in the map's ${pass} section.`;
 }
 
 type IsoShape = "date" | "unreal" | "no-zone" | "other";

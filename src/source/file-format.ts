@@ -5,6 +5,7 @@
  */
 
 import { open } from "node:fs/promises";
+import { describeFooter } from "./clean/index.js";
 import type { CsvScan } from "./csv-rows.js";
 import { delimiterLabel } from "./delimiter.js";
 import type { Encoding } from "./encoding.js";
@@ -26,6 +27,8 @@ export interface FileFormat {
 	readonly map?: string;
 	/** Source headers the map leaves out. */
 	readonly ignored: readonly string[];
+	/** The notice of a report footer left out (`skipped a report footer on lines 52–55 (…)`). */
+	readonly footer?: string;
 }
 
 export function formatOf(
@@ -42,6 +45,7 @@ export function formatOf(
 		isDelimiterForced: format.isDelimiterForced,
 		...(layout !== undefined && layout.project !== undefined && map !== undefined ? { map: map.file } : {}),
 		ignored: layout?.ignored ?? [],
+		...(scan.footer === undefined ? {} : { footer: describeFooter(scan.footer) }),
 	};
 }
 
@@ -59,7 +63,8 @@ export function describeFormat(format: FileFormat): string {
 		...(format.map === undefined ? [] : [`map ${format.map}`]),
 	];
 	const ignored = format.ignored.length === 0 ? "" : `; ignored: ${format.ignored.join(", ")}`;
-	return `${parts.join(", ")}${ignored}`;
+	const footer = format.footer === undefined ? "" : `; ${format.footer}`;
+	return `${parts.join(", ")}${ignored}${footer}`;
 }
 
 async function sampleAround(file: string, offset: number): Promise<Uint8Array> {

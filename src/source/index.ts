@@ -31,6 +31,7 @@ export {
 	ONBOARDING_PHASES,
 	ONBOARDING_STATES,
 } from "./schema.js";
+export { cellsAtLines, type InvalidRow, type SkipDecision, skipInvalid } from "./skip-invalid.js";
 export {
 	defaultMapPath,
 	mapFingerprints,

@@ -59,9 +59,9 @@ export function layoutFor(
 		return { header: unmapped(pass, file, header), project: undefined, ignored: [], mapProblems: [] };
 	}
 	if (section.columns === undefined && section.values === undefined) {
-		// Only a date format: the header must be ours as it stands.
+		// Only a date format or units: the header must be ours as it stands.
 		return {
-			header: resolveHeader(pass, header, section.dates),
+			header: resolveHeader(pass, header, section.dates, section.units),
 			project: undefined,
 			ignored: [],
 			mapProblems: [],
@@ -107,7 +107,7 @@ function mappedLayout(
 		else indexOfHeader.set(h, i);
 	});
 	const columns = section.columns ?? {};
-	const specs = columnsFor(pass, section.dates);
+	const specs = columnsFor(pass, section.dates, section.units);
 	const mapped: Mapped[] = [];
 	const fields = [
 		...specs.map((s) => s.name),
@@ -115,7 +115,8 @@ function mappedLayout(
 	];
 	const used = new Set<number>();
 	const indexesOf = (field: string, source: string | readonly string[]): number[] | undefined => {
-		const names = typeof source === "string" ? [source] : source;
+		// Headers are read trimmed (clean/trim.ts): a map written with the space still matches.
+		const names = (typeof source === "string" ? [source] : source).map((n) => n.trim());
 		const out: number[] = [];
 		for (const name of names) {
 			const at = indexOfHeader.get(name);

@@ -14,6 +14,7 @@
 import { readFile } from "node:fs/promises";
 import { type Node, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
 import { PASSES, type PassName } from "../model/records.js";
+import { type MoneyUnit, moneyUnit, UNIT_NAMES } from "./clean/index.js";
 import { checkDateFormat } from "./dates.js";
 import { lineStarts, positionOf, SYNTAX } from "./map-json.js";
 import { checkTarget } from "./map-targets.js";
@@ -31,6 +32,8 @@ export interface MapSection {
 	readonly values?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 	/** date-fns format of the file's date cells (ISO dates are read whatever it says). */
 	readonly dates?: string;
+	/** Money field → what its plain numbers are in (`"mrr": "dollars"`); cents when not named. */
+	readonly units?: Readonly<Record<string, MoneyUnit>>;
 }
 
 export type MapSections = Readonly<Partial<Record<PassName, MapSection>>>;
@@ -53,7 +56,10 @@ export type MapLoad =
 	| { readonly ok: true; readonly map: SourceMap }
 	| { readonly ok: false; readonly problems: readonly Problem[] };
 
-const SECTION_KEYS = ["columns", "values", "dates"];
+const SECTION_KEYS = ["columns", "values", "dates", "units"];
+
+/** The fields whose cells are money (what `units` may name). */
+const MONEY_FIELDS: Readonly<Partial<Record<PassName, readonly string[]>>> = { customers: ["mrr"] };
 
 function describeFsError(error: unknown): string {
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -171,15 +177,17 @@ class ShapeChecker {
 		if (node.type !== "object") {
 			this.#problem(
 				node,
-				`the ${pass} section must be an object with "columns", "values" and/or "dates"; write it as { "columns": { … } }.`,
+				`the ${pass} section must be an object with "columns", "values", "dates" and/or "units"; write it as { "columns": { … } }.`,
 			);
 			return undefined;
 		}
 		let columns: Record<string, ColumnSource> | undefined;
 		let values: Record<string, Record<string, string>> | undefined;
 		let dates: string | undefined;
+		let units: Record<string, MoneyUnit> | undefined;
 		for (const [key, keyNode, value] of this.#properties(node, pass, `the ${pass} section`)) {
 			if (key === "columns") columns = this.#columns(pass, value);
+			else if (key === "units") units = this.#units(pass, value);
 			else if (key === "values") values = this.#values(pass, value);
 			else if (key === "dates") {
 				if (value.type !== "string") {
@@ -203,7 +211,37 @@ class ShapeChecker {
 			...(columns === undefined ? {} : { columns }),
 			...(values === undefined ? {} : { values }),
 			...(dates === undefined ? {} : { dates }),
+			...(units === undefined ? {} : { units }),
 		};
+	}
+
+	#units(pass: PassName, node: Node): Record<string, MoneyUnit> | undefined {
+		const money = MONEY_FIELDS[pass] ?? [];
+		const example = `write e.g. "units": { "mrr": "dollars" }`;
+		if (node.type !== "object") {
+			this.#problem(node, `${pass}.units must be an object of money field → unit; ${example}.`);
+			return undefined;
+		}
+		const units: Record<string, MoneyUnit> = {};
+		for (const [field, keyNode, value] of this.#properties(node, `${pass}/units`, `${pass}.units`)) {
+			if (!money.includes(field)) {
+				this.#problem(
+					keyNode,
+					`${pass}.units names ${showValue(field)}, which is not a money field${money.length > 0 ? `; the ${pass} money fields are ${money.join(", ")}` : ` (${pass} files have none)`}.`,
+				);
+				continue;
+			}
+			const unit = value.type === "string" ? moneyUnit(String(value.value)) : undefined;
+			if (unit === undefined) {
+				this.#problem(
+					value,
+					`${pass}.units.${field} must be one of ${UNIT_NAMES.map((u) => `"${u}"`).join(", ")} ("dollars" stands for any currency's whole unit); ${example}.`,
+				);
+				continue;
+			}
+			units[field] = unit;
+		}
+		return units;
 	}
 
 	#columns(pass: PassName, node: Node): Record<string, ColumnSource> | undefined {

@@ -8,6 +8,8 @@ import { newScan, readCsvRows } from "./csv-rows.js";
 import { type FileLayout, layoutFor } from "./layout.js";
 import { formatProblem, type Problem } from "./problem.js";
 import { buildBody, checkRow, isBlank } from "./schema.js";
+import { explicitSlugs } from "./slug/explicit-slugs.js";
+import { FileSlugs } from "./slug/index.js";
 import { readSettings, type SourceOptions } from "./source-options.js";
 
 /** The file could not be read or parsed to the end (it changed since it was validated). */
@@ -53,6 +55,10 @@ export async function* readRecords(
 	// so fixing a bad row later does not shift the keys of the rows after it.
 	const seen = new Map<string, number>();
 	const noop = (): void => {};
+	const skipped = new Set(options.skipLines?.[pass] ?? []);
+	// Customers without a slug get one derived from the name, unique within the file.
+	let slugs: FileSlugs | undefined;
+	let hasSlugColumn = false;
 	for await (const batch of readCsvRows(file, scan, { ...settings, hash: false })) {
 		for (const row of batch) {
 			if (layout === undefined) {
@@ -62,6 +68,7 @@ export async function* readRecords(
 				usable = !header.issues.some((i) => i.column === undefined) && layout.mapProblems.length === 0;
 				idAt = header.indexOf.get(pass === "customers" ? "external_id" : "customer_external_id") ?? -1;
 				emailAt = header.indexOf.get("email") ?? -1;
+				hasSlugColumn = header.indexOf.has("slug");
 				continue;
 			}
 			if (!usable) continue;
@@ -75,15 +82,26 @@ export async function* readRecords(
 				seen.set(id, n);
 			}
 			if (checkRow(header, cells, noop, width) > 0 || id === undefined) continue;
+			if (skipped.size > 0 && skipped.has(row.line)) continue;
 			let key: string;
 			if (pass === "customers") key = id;
 			else if (pass === "contacts") key = `${id}/${cells[emailAt]!.toLowerCase()}`;
 			else key = `${id}/${n}`;
 			const body = buildBody(pass, header, cells);
 			const columns = originalColumns(names, row.cells);
-			yield pass === "customers"
-				? { pass, key, line: row.line, body, columns }
-				: { pass, key, line: row.line, parentKey: id, body, columns };
+			if (pass === "customers") {
+				if (typeof body.slug === "string") {
+					yield { pass, key, line: row.line, body, columns };
+					continue;
+				}
+				slugs ??= new FileSlugs(
+					hasSlugColumn ? await explicitSlugs(file, options.map, { ...settings }) : undefined,
+				);
+				const slug = slugs.derive(typeof body.name === "string" ? body.name : "", id);
+				yield { pass, key, line: row.line, body, columns, slug };
+				continue;
+			}
+			yield { pass, key, line: row.line, parentKey: id, body, columns };
 		}
 	}
 	if (scan.failure !== undefined) {

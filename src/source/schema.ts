@@ -5,8 +5,9 @@
  */
 
 import type { PassName } from "../model/records.js";
+import { cleanEmail, hostOf, type MoneyUnit, parseMoney, parseWhole, splitLabels } from "./clean/index.js";
 import { checkIsoDate, dateReader } from "./dates.js";
-import { BOOLEAN_WORDS, enumReader, parseBoolean, parseCount } from "./plain-values.js";
+import { BOOLEAN_WORDS, enumReader, parseBoolean } from "./plain-values.js";
 import { showValue } from "./problem.js";
 
 export { parseBoolean } from "./plain-values.js";
@@ -72,8 +73,17 @@ function checkId(value: string, column: string): string | undefined {
 	return maxLength(ID_MAX)(value, column);
 }
 
+/** The map entry that would read `value` as `to` in `field`: the fix most exports need. */
+export function valuesHint(pass: PassName, field: string, value: string, to: string): string {
+	return `add "values": { ${JSON.stringify(field)}: { ${JSON.stringify(value)}: ${JSON.stringify(to)} } } to the map's ${pass} section`;
+}
+
 /** An enum column: `At risk` is read as `at_risk` (case, spaces, `-` and `_` do not count). */
-function oneOf(values: readonly string[]): Pick<ColumnSpec, "check" | "convert" | "allowed"> {
+function oneOf(
+	pass: PassName,
+	field: string,
+	values: readonly string[],
+): Pick<ColumnSpec, "check" | "convert" | "allowed"> {
 	const read = enumReader(values);
 	const list = values.join(", ");
 	return {
@@ -81,7 +91,7 @@ function oneOf(values: readonly string[]): Pick<ColumnSpec, "check" | "convert" 
 		check: (value, column) =>
 			read(value) !== undefined
 				? undefined
-				: `${column} ${showValue(value)} is not one of ${list}; use one of those or leave the cell empty.`,
+				: `${column} ${showValue(value)} is not one of ${list}; use one of those, leave the cell empty, or ${valuesHint(pass, field, value, values[0]!)} (naming the value it stands for; "" reads it as empty).`,
 		convert: read,
 	};
 }
@@ -99,11 +109,9 @@ function isHostLabelChar(c: number): boolean {
 	);
 }
 
-function checkDomain(value: string, column: string): string | undefined {
-	const scheme = value.indexOf("://");
-	if (scheme !== -1) {
-		return `${column} ${showValue(value)} has a scheme; write only the host name, e.g. "acme.com".`;
-	}
+/** A URL's host is the domain (see clean/domain.ts); what is left must be a bare host name. */
+function checkDomain(raw: string, column: string): string | undefined {
+	const value = hostOf(raw);
 	let ok = value.length <= 253;
 	let labelLength = 0;
 	let dots = 0;
@@ -125,9 +133,19 @@ function checkDomain(value: string, column: string): string | undefined {
 }
 
 function checkCount(value: string, column: string): string | undefined {
-	if (parseCount(value) !== undefined) return undefined;
-	const cents = column.endsWith("mrr") ? " (mrr is in cents, e.g. 129900 for 1,299.00)" : "";
-	return `${column} ${showValue(value)} is not a whole non-negative number; write digits only (1,234 is read too)${cents}, or leave the cell empty.`;
+	if (parseWhole(value) !== undefined) return undefined;
+	return `${column} ${showValue(value)} is not a whole non-negative number; write digits only (1,234 and 1.234 are read too), or leave the cell empty.`;
+}
+
+/** A money column: amounts with a sign or decimals in major units, plain numbers in the column's unit. */
+function money(name: string, unit: MoneyUnit): ColumnSpec {
+	return text(name, {
+		check: (value, column) =>
+			parseMoney(value, unit) !== undefined
+				? undefined
+				: `${column} ${showValue(value)} is not an amount; write it as $1,299.00, 1.299,00 € or 129900 (plain numbers are ${unit === "cents" ? `cents unless the map says "units": { "${name}": "dollars" }` : "in the map's major unit"}), or leave the cell empty.`,
+		convert: (value) => parseMoney(value, unit),
+	});
 }
 
 function checkBoolean(value: string, column: string): string | undefined {
@@ -142,20 +160,14 @@ const EMAIL = /^[^\s@"<>(),;:]+@[^\s@"<>(),;:.]+(?:\.[^\s@"<>(),;:.]+)+$/;
 
 function checkEmail(value: string, column: string): string | undefined {
 	if (value.length <= 254 && EMAIL.test(value)) return undefined;
-	return `${column} ${showValue(value)} is not a valid address; fix the cell or remove the row.`;
+	const inner = /\s/.test(value) ? " (it has a space inside)" : "";
+	return `${column} ${showValue(value)} is not a valid address${inner}; fix the cell or remove the row.`;
 }
 
-/** Labels cell → list: split on `;` or `|`, trimmed, empty pieces and repeats dropped. */
-export function parseLabels(value: string): string[] {
-	const labels: string[] = [];
-	for (const piece of value.split(/[;|]/)) {
-		const label = piece.trim();
-		if (label.length > 0 && !labels.includes(label)) labels.push(label);
-	}
-	return labels;
-}
+/** Labels cell → list: split on `;`, `,` or `|`, trimmed, empty pieces and repeats dropped. */
+export const parseLabels = splitLabels;
 
-const toInteger = (value: string): number | undefined => parseCount(value);
+const toInteger = (value: string): number | undefined => parseWhole(value);
 const text = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, field: name, ...extra });
 
 export const CUSTOMER_COLUMNS: readonly ColumnSpec[] = [
@@ -163,10 +175,10 @@ export const CUSTOMER_COLUMNS: readonly ColumnSpec[] = [
 	{ name: "external_id", required: true, check: checkId },
 	text("name", { required: true, check: maxLength(NAME_MAX) }),
 	text("slug", { check: checkSlug }),
-	text("domain", { check: checkDomain }),
-	text("status", oneOf(CUSTOMER_STATUSES)),
+	text("domain", { check: checkDomain, convert: hostOf }),
+	text("status", oneOf("customers", "status", CUSTOMER_STATUSES)),
 	text("plan"),
-	text("mrr", { check: checkCount, convert: toInteger }),
+	money("mrr", "cents"),
 	text("monthly_orders", { check: checkCount, convert: toInteger }),
 	text("hubspot_company_id"),
 	text("hubspot_deal_id"),
@@ -178,7 +190,7 @@ export const CUSTOMER_COLUMNS: readonly ColumnSpec[] = [
 export const CONTACT_COLUMNS: readonly ColumnSpec[] = [
 	{ name: "customer_external_id", required: true, check: checkId },
 	text("name", { required: true, check: maxLength(NAME_MAX) }),
-	text("email", { required: true, check: checkEmail }),
+	text("email", { required: true, check: (v, c) => checkEmail(cleanEmail(v), c), convert: cleanEmail }),
 	text("title"),
 	text("phone"),
 	text("is_primary", { check: checkBoolean, convert: (v) => parseBoolean(v) }),
@@ -192,8 +204,8 @@ export const ONBOARDING_COLUMNS: readonly ColumnSpec[] = [
 		isDate: true,
 		check: (value, column) => checkIsoDate(value, column, "onboardings"),
 	}),
-	text("phase", oneOf(ONBOARDING_PHASES)),
-	text("state", oneOf(ONBOARDING_STATES)),
+	text("phase", oneOf("onboardings", "phase", ONBOARDING_PHASES)),
+	text("state", oneOf("onboardings", "state", ONBOARDING_STATES)),
 	text("notes"),
 	text("csm_id"),
 	text("se_id"),
@@ -213,22 +225,27 @@ export const COLUMNS: Readonly<Record<PassName, readonly ColumnSpec[]>> = {
  * The columns of a `pass` file whose dates are written in `dates` (a date-fns format) rather
  * than ISO. Without a format the specs are the shared constants.
  */
-export function columnsFor(pass: PassName, dates?: string): readonly ColumnSpec[] {
+export function columnsFor(
+	pass: PassName,
+	dates?: string,
+	units?: Readonly<Record<string, MoneyUnit>>,
+): readonly ColumnSpec[] {
 	const specs = COLUMNS[pass];
-	if (dates === undefined || !specs.some((s) => s.isDate === true)) return specs;
-	const read = dateReader(dates);
-	return specs.map((spec) =>
-		spec.isDate === true
-			? {
-					...spec,
-					check: (value: string, column: string) =>
-						read(value) !== undefined
-							? undefined
-							: `${column} ${showValue(value)} does not match the map's date format ${JSON.stringify(dates)} and is not an ISO date; fix the cell or the format.`,
-					convert: read,
-				}
-			: spec,
-	);
+	const hasUnits = units !== undefined && specs.some((s) => Object.hasOwn(units, s.name));
+	if ((dates === undefined || !specs.some((s) => s.isDate === true)) && !hasUnits) return specs;
+	const read = dates === undefined ? undefined : dateReader(dates);
+	return specs.map((spec) => {
+		if (units !== undefined && Object.hasOwn(units, spec.name)) return money(spec.name, units[spec.name]!);
+		if (spec.isDate !== true || read === undefined) return spec;
+		return {
+			...spec,
+			check: (value: string, column: string) =>
+				read(value) !== undefined
+					? undefined
+					: `${column} ${showValue(value)} does not match the map's date format ${JSON.stringify(dates)} and is not an ISO date; fix the cell or the format, or ${valuesHint(pass, spec.name, value, "")} to read it as empty.`,
+			convert: read,
+		};
+	});
 }
 
 /** Metadata cells stay strings: the CSV cannot say whether "007" is a number. */
@@ -270,8 +287,13 @@ function closest(name: string, candidates: readonly string[]): string | undefine
 }
 
 /** Checks the header row of a `pass` file and maps each cell to its column spec. */
-export function resolveHeader(pass: PassName, header: readonly string[], dates?: string): ResolvedHeader {
-	const specs = columnsFor(pass, dates);
+export function resolveHeader(
+	pass: PassName,
+	header: readonly string[],
+	dates?: string,
+	units?: Readonly<Record<string, MoneyUnit>>,
+): ResolvedHeader {
+	const specs = columnsFor(pass, dates, units);
 	const byName = new Map(specs.map((s) => [s.name, s]));
 	const allowedList = `${specs.map((s) => s.name).join(", ")}${pass === "customers" ? ", metadata.<key>" : ""}`;
 	const columns: ResolvedColumn[] = [];

@@ -17,6 +17,11 @@ export interface SourceOptions {
 	readonly encoding?: string | undefined;
 	/** `--delimiter`: `,` `;` `\t` (or `tab`) `|`. @default detected from each header row */
 	readonly delimiter?: string | undefined;
+	/**
+	 * `--skip-invalid`: the lines of each file's invalid rows (`SourceCheck.invalidLines`), left
+	 * out when the records are read. @default none
+	 */
+	readonly skipLines?: Readonly<Partial<Record<PassName, readonly number[]>>> | undefined;
 }
 
 /** The forced encoding and delimiter, checked; a string is the sentence saying what is wrong. */

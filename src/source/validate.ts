@@ -36,6 +36,13 @@ export interface SourceCheck {
 	readonly counts: Record<PassName, number>;
 	/** Data rows with at least one problem of their own or with another row. */
 	readonly invalidRows: Record<PassName, number>;
+	/** The lines of those rows, per file (what `--skip-invalid` leaves out). */
+	readonly invalidLines: Record<PassName, number[]>;
+	/**
+	 * Problems that are not about one row (header, map, encoding, a file that cannot be read or
+	 * parsed to the end): with any of them no row of the file can be trusted, `--skip-invalid` or not.
+	 */
+	readonly fileProblemCount: number;
 	/** SHA-256 (hex) of each file's bytes; undefined for a file not given or not readable. */
 	readonly fingerprints: Record<PassName, string | undefined>;
 	/**
@@ -222,6 +229,9 @@ const RULES: Record<PassName, (header: ResolvedHeader, ctx: Context) => PassRule
 interface FileResult {
 	readonly count: number;
 	readonly invalid: number;
+	readonly invalidLines: number[];
+	/** Problems of this file that are about one row. */
+	readonly rowProblems: number;
 	readonly fingerprint: string | undefined;
 	readonly format: FileFormat | undefined;
 	readonly isMapped: boolean;
@@ -239,6 +249,8 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 	const repeats: Repeat[] = [];
 	let count = 0;
 	let invalid = 0;
+	let rowProblems = 0;
+	const invalidLines: number[] = [];
 	for await (const batch of readCsvRows(file, scan, ctx.read)) {
 		ctx.signal?.throwIfAborted();
 		for (let b = 0; b < batch.length; b++) {
@@ -269,7 +281,11 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 					else problems.addUncounted(1);
 				}
 			}
-			if (issues > 0) invalid++;
+			if (issues > 0) {
+				invalid++;
+				rowProblems += issues;
+				invalidLines.push(line);
+			}
 		}
 	}
 	if (repeats.length > 0) {
@@ -300,6 +316,8 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 	return {
 		count,
 		invalid,
+		invalidLines,
+		rowProblems,
 		fingerprint: scan.sha256,
 		format: formatOf(scan as CsvScan, layout, ctx.source.map),
 		isMapped: layout?.project !== undefined || ctx.source.map?.sections[pass] !== undefined,
@@ -379,6 +397,8 @@ export async function validateSources(
 	};
 	const counts: Record<PassName, number> = { customers: 0, contacts: 0, onboardings: 0 };
 	const invalidRows: Record<PassName, number> = { customers: 0, contacts: 0, onboardings: 0 };
+	const invalidLines: Record<PassName, number[]> = { customers: [], contacts: [], onboardings: [] };
+	let rowProblems = 0;
 	const fingerprints: Record<PassName, string | undefined> = {
 		customers: undefined,
 		contacts: undefined,
@@ -399,6 +419,8 @@ export async function validateSources(
 		const result = await checkFile(pass, file, ctx);
 		counts[pass] = result.count;
 		invalidRows[pass] = result.invalid;
+		invalidLines[pass] = result.invalidLines;
+		rowProblems += result.rowProblems;
 		fingerprints[pass] = result.fingerprint;
 		formats[pass] = result.format;
 		if (result.isMapped) usedMaps[pass] = mapped[pass];
@@ -408,6 +430,8 @@ export async function validateSources(
 		problemCount: problems.total,
 		counts,
 		invalidRows,
+		invalidLines,
+		fileProblemCount: problems.total - rowProblems,
 		fingerprints,
 		mapFingerprints: usedMaps,
 		formats,

@@ -44,7 +44,8 @@ describe("cells that look like spreadsheet formulas", () => {
 		const csv = readFileSync(failures, "utf8");
 		expect(csv).toContain(`'-2+3`);
 		expect(csv).toContain(`"'=HYPERLINK(""http://x.test"",""click"")"`);
-		expect(csv).toContain(`'\t=1+1`);
+		// Cells are read trimmed, so the tab in front of this one is gone; the formula is still neutralised.
+		expect(csv).toContain(`'=1+1`);
 		expect(csv).not.toMatch(/(^|,)[=+\-@]/m);
 	});
 

@@ -238,9 +238,13 @@ describe("sync: the same command after the files changed", () => {
 		await writeResultsCsv(results, files, (pass, key) => run.state(pass, key), summary.run);
 		await run.close();
 		await c2.close();
-		const rows = readFileSync(results, "utf8")
+		const text = readFileSync(results, "utf8");
+		// Excel reads it as UTF-8 only with a BOM; rows end in CRLF.
+		expect(text.startsWith("\ufeffpass,")).toBe(true);
+		const rows = text
+			.slice(1)
 			.trim()
-			.split("\n")
+			.split("\r\n")
 			.map((line) => line.split(","));
 		const byKey = new Map(rows.slice(1).map((r) => [r[2], r]));
 		expect(rows[0]).toEqual(["pass", "line", "key", "outcome", "id", "display_id", "code", "message"]);

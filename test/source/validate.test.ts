@@ -119,14 +119,14 @@ describe("validateSources", () => {
 		expect(check.problems.map((p) => [p.line, p.message.includes("UTF-8")])).toEqual([[2, true]]);
 	});
 
-	it("unknown columns get a suggestion when they differ only by case or spaces", async () => {
+	it("unknown columns get a suggestion when they differ only by case (outer spaces are trimmed)", async () => {
 		const file = await tempFile("customers.csv", "external_id,Name ,metadata.tier\nc1,A,gold\n");
 		const check = await validateSources({ customers: file });
 		const messages = check.problems.map((p) => p.message);
 		expect(messages).toHaveLength(2);
 		expect(messages).toEqual(
 			expect.arrayContaining([
-				expect.stringContaining('column "Name " is not a customers column (did you mean "name"?)'),
+				expect.stringContaining('column "Name" is not a customers column (did you mean "name"?)'),
 				'required column "name" is missing from the header row; add it.',
 			]),
 		);

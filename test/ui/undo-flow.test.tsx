@@ -95,8 +95,9 @@ describe("undo from the wizard's summary, against the simulator", () => {
 		await expectThenType(app, /r results CSV\s+u undo/, "r");
 		const resultsPath = join(folder, "customers.results.csv");
 		await waitFor(() => expect(app.lastFrame()).toContain(`results CSV ${resultsPath}`));
-		const results = readFileSync(resultsPath, "utf8").trim().split("\n");
-		expect(results[0]).toBe("pass,line,key,outcome,id,display_id,code,message");
+		// A BOM first and CRLF line ends: what Excel needs to read it as UTF-8.
+		const results = readFileSync(resultsPath, "utf8").trimEnd().split("\r\n");
+		expect(results[0]).toBe("\ufeffpass,line,key,outcome,id,display_id,code,message");
 		expect(results).toHaveLength(1 + 3 * CUSTOMERS);
 		expect(results.find((line) => line.includes(",cus_000003,"))).toContain(`,updated,${adoptedId},`);
 

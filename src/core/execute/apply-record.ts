@@ -13,6 +13,7 @@ import {
 	type Revision,
 	type SourceRecord,
 } from "../../model/records.js";
+import { idTag, withSuffix } from "../../source/slug/index.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
 import { guardEdits, keptBody, writtenAfter } from "../plan/edit-guard.js";
@@ -56,6 +57,17 @@ export interface ApplyContext {
 	readonly isOver: () => boolean;
 }
 
+/**
+ * The slug a customer's create carries: the file's or the derived one, and when that one is held
+ * by another customer in Pivotal, the same with a suffix derived from the external id.
+ */
+function slugToSend(record: SourceRecord, isHeld: boolean): string | undefined {
+	if (record.pass !== "customers") return undefined;
+	const slug = typeof record.body.slug === "string" ? record.body.slug : record.slug;
+	if (slug === undefined || !isHeld) return slug;
+	return withSuffix(slug, idTag(record.key));
+}
+
 type Work = Exclude<Operation, { kind: "unchanged" | "blocked" | "kept" | "skipped" }>;
 
 export class RecordApplier {
@@ -90,6 +102,7 @@ export class RecordApplier {
 		generation: number,
 		isInDoubt: boolean,
 		parent: PivotalCopy | undefined,
+		isSlugHeld = false,
 	): Promise<void> {
 		const { pass } = record;
 		const id = `${pass}:${record.key}`;
@@ -112,9 +125,17 @@ export class RecordApplier {
 				return this.#adopt(record, found, 0, false, true);
 			}
 		}
-		const body = pass === "onboardings" ? { customer_id: parent?.id, ...record.body } : record.body;
+		const slug = slugToSend(record, isSlugHeld);
+		const body =
+			pass === "onboardings"
+				? { customer_id: parent?.id, ...record.body }
+				: slug === undefined
+					? record.body
+					: { ...record.body, slug };
 		const text = JSON.stringify(body);
-		const key = idempotencyKey(this.#ctx.importId, pass, record.key, generation);
+		// The suffixed slug is another body: it goes under a key of its own (`.s`), the same on
+		// every resume since the suffix is derived from the external id, not from what Pivotal holds.
+		const key = `${idempotencyKey(this.#ctx.importId, pass, record.key, generation)}${isSlugHeld ? ".s" : ""}`;
 		const previous = this.#ctx.ledger.store.get(pass, record.key);
 		const attemptsBefore = previous?.s === "sent" || previous?.s === "failed" ? previous.attempts : 0;
 		this.#sentHere.add(id);
@@ -155,9 +176,17 @@ export class RecordApplier {
 			return;
 		}
 		if (result.error instanceof ApiError && result.error.status === 409) {
-			const existing = await this.#finder.onConflict(record, result.error, parent);
+			const existing = await this.#finder.onConflict(record, result.error, parent, slug);
 			if (existing === null) return;
-			if (existing !== undefined) return this.#adopt(record, existing, result.attempts);
+			if (existing === "held" && !isSlugHeld) {
+				this.#ctx.notice(
+					"info",
+					`customers ${record.key}: slug ${JSON.stringify(slug)} belongs to another customer in Pivotal; creating it as ${JSON.stringify(slugToSend(record, true))}`,
+				);
+				return this.#create(record, generation, false, parent, true);
+			}
+			if (existing !== undefined && existing !== "held")
+				return this.#adopt(record, existing, result.attempts);
 		}
 		this.#failed(record, text, result, {
 			b: bodyHash(record.body),

@@ -95,6 +95,10 @@ export class CustomerDirectory {
 		this.#claimed.add(id);
 	}
 
+	isClaimed(id: string): boolean {
+		return this.#claimed.has(id);
+	}
+
 	/**
 	 * A customer this run created: never adopted for another row. It is not indexed: a later
 	 * `slug_taken` that the last walk cannot explain walks again.

@@ -19,19 +19,23 @@ export class ExistingFinder {
 
 	/**
 	 * A 409 that says the record is already there: the customer's slug, the contact's e-mail.
-	 * Resolves that record, undefined for another conflict, null when the run is over.
+	 * Resolves that record, undefined for another conflict, null when the run is over, and
+	 * "held" when the slug `sent` belongs to a customer that is not this record (another
+	 * external id, a record this run already took, or — for a slug derived from the name — any
+	 * customer not carrying this external id): never adopted, the caller picks another slug.
 	 */
 	async onConflict(
 		record: SourceRecord,
 		error: ApiError,
 		parent: PivotalCopy | undefined,
-	): Promise<PivotalRecord | undefined | null> {
+		sent?: string,
+	): Promise<PivotalRecord | undefined | null | "held"> {
 		try {
 			if (record.pass === "contacts" && error.code === "email_taken" && parent) {
 				return await this.#findContact(record, parent.id);
 			}
 			if (record.pass !== "customers" || error.code !== "slug_taken") return undefined;
-			const slug = record.body.slug;
+			const slug = sent ?? record.body.slug;
 			if (typeof slug !== "string") return undefined;
 			const directory = this.#ctx.customers;
 			await directory.load();
@@ -40,7 +44,13 @@ export class ExistingFinder {
 				await directory.load();
 			}
 			const found = directory.bySlug(slug);
-			if (found) directory.claim(found.id);
+			if (found === undefined) return undefined;
+			const theirs = found.metadata?.external_id;
+			const isExplicit = record.body.slug === slug;
+			const isThis =
+				theirs === record.key || (theirs === undefined && isExplicit && !directory.isClaimed(found.id));
+			if (!isThis) return "held";
+			directory.claim(found.id);
 			return found;
 		} catch (lookupError) {
 			if (this.#ctx.isOver()) return null;

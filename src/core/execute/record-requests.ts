@@ -29,7 +29,7 @@ export function createCall(
  */
 export function isGuarded(record: SourceRecord): boolean {
 	if (record.pass === "contacts") return true;
-	if (record.pass === "customers") return typeof record.body.slug === "string";
+	if (record.pass === "customers") return typeof record.body.slug === "string" || record.slug !== undefined;
 	return false;
 }
 

@@ -29,6 +29,9 @@ export interface PassPlan {
 	/** Onboardings that a create or an update puts into `launch` or `completed`. */
 	readonly automations: readonly { readonly key: string; readonly line: number; readonly phase: string }[];
 	readonly automationCount: number;
+	/** Customers to create with a slug derived from their name (the row gives none): the first few, and how many. */
+	readonly slugs?: readonly { readonly key: string; readonly line: number; readonly slug: string }[];
+	readonly slugCount?: number;
 	/** Records the state holds as in Pivotal that the file no longer has (reported, never deleted). */
 	readonly notInFiles: number;
 	/** Of the kept records, those deleted in Pivotal since the last sync (`--recreate` creates them). */
@@ -99,6 +102,10 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 	const passes = {} as Record<PassName, PassPlan>;
 	// Customers this plan leaves out of Pivotal (kept as failed or deleted there): their children are blocked.
 	const missing = new Set<string>();
+	// With invalid customer rows left out (--skip-invalid), a child whose customer is neither in
+	// the state nor in the plan is blocked: the customers the plan sends are remembered for that.
+	const isSkipping = (options.source?.skipLines?.customers?.length ?? 0) > 0;
+	const planned = isSkipping ? new Set<string>() : undefined;
 	let requests = 0;
 	for (const pass of PASSES) {
 		const file = options.files[pass];
@@ -121,6 +128,8 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 		const examples: PlannedChange[] = [];
 		const automations: { key: string; line: number; phase: string }[] = [];
 		let automationCount = 0;
+		const slugs: { key: string; line: number; slug: string }[] = [];
+		let slugCount = 0;
 		let rows = 0;
 		let inPivotal = 0;
 		let gone = 0;
@@ -131,7 +140,8 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 				keys?.add(record.key);
 				const current = records?.get(record.key);
 				if (copyOf(current)) inPivotal += 1;
-				const op = planRecord(record, current, parentView(record, state, missing), planOptions);
+				if (pass === "customers") planned?.add(record.key);
+				const op = planRecord(record, current, parentView(record, state, missing, planned), planOptions);
 				ops[op.kind] += 1;
 				if (
 					pass === "customers" &&
@@ -148,6 +158,10 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 				if (op.kind === "create" || op.kind === "match" || op.kind === "update") requests += 1;
 				// --keep-pivotal-edits reads each record before its PATCH.
 				if (op.kind === "update" && rules.keepPivotalEdits) requests += 1;
+				if (record.slug !== undefined && (op.kind === "create" || op.kind === "match")) {
+					slugCount += 1;
+					if (slugs.length < shown) slugs.push({ key: record.key, line: record.line, slug: record.slug });
+				}
 				if (op.kind === "update") {
 					for (const change of op.changes) fields[change.field] = (fields[change.field] ?? 0) + 1;
 					if (examples.length < shown)
@@ -169,6 +183,7 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 			examples,
 			automations,
 			automationCount,
+			...(slugCount > 0 ? { slugs, slugCount } : {}),
 			notInFiles: Math.max(0, held - inPivotal),
 			gone,
 			notInPivotal,
@@ -209,12 +224,14 @@ function parentView(
 	record: SourceRecord,
 	state: CheckpointData | undefined,
 	missing: ReadonlySet<string>,
+	planned: ReadonlySet<string> | undefined,
 ): ParentView | undefined {
 	if (record.pass === "customers") return undefined;
 	const key = record.parentKey ?? "";
 	if (missing.has(key)) return { kind: "missing" };
 	const copy = copyOf(state?.records.customers.get(key));
-	return copy ? { kind: "ready", copy } : { kind: "planned" };
+	if (copy) return { kind: "ready", copy };
+	return planned === undefined || planned.has(key) ? { kind: "planned" } : { kind: "missing" };
 }
 
 /** Has the row a cell emptied since the last sync that `--empty clear` would clear? */

@@ -19,21 +19,27 @@ const DATE_FORMATS = [
 	"dd/MM/yy",
 ];
 
-/** Formats that read every sampled date cell, one per distinct reading; `""` first when all are ISO. */
+/**
+ * Formats that read every sampled date cell, one per distinct reading; `""` first when all are
+ * ISO. Cells no format reads ("TBD", "n/a") say nothing about the format and are left out:
+ * validation reports them, with the values entry that reads them as empty.
+ */
 export function dateOptions(cells: readonly string[], saved?: string): string[] {
 	const values = cells.map((c) => c.trim()).filter((c) => c.length > 0);
 	const iso = dateReader("yyyy-MM-dd");
-	if (values.every((v) => iso(v) !== undefined)) return saved ? ["", saved] : [""];
+	const formats = saved ? [saved, ...DATE_FORMATS] : DATE_FORMATS;
+	const readers = formats.map((format) => dateReader(format));
+	const dates = values.filter((v) => iso(v) !== undefined || readers.some((read) => read(v) !== undefined));
+	if (dates.every((v) => iso(v) !== undefined)) return saved ? ["", saved] : [""];
 	const options: string[] = [];
 	const readings = new Set<string>();
-	for (const format of saved ? [saved, ...DATE_FORMATS] : DATE_FORMATS) {
-		const read = dateReader(format);
-		const results = values.map(read);
-		if (results.some((r) => r === undefined)) continue;
+	formats.forEach((format, i) => {
+		const results = dates.map(readers[i]!);
+		if (results.some((r) => r === undefined)) return;
 		const signature = results.join(",");
-		if (readings.has(signature)) continue;
+		if (readings.has(signature)) return;
 		readings.add(signature);
 		options.push(format);
-	}
+	});
 	return options.length > 0 ? options : [""];
 }

@@ -35,6 +35,8 @@ export function toSection(state: MappingState): MapSection {
 		columns,
 		...(Object.keys(values).length > 0 ? { values } : {}),
 		...(dates !== "" ? { dates } : {}),
+		// The step has no row for units: a saved map's declaration is kept, or dollars would turn into cents.
+		...(state.saved?.units !== undefined ? { units: state.saved.units } : {}),
 	};
 }
 

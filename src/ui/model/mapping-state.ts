@@ -85,12 +85,19 @@ const same = (a: readonly string[], b: readonly string[] | undefined): boolean =
 const asList = (source: string | readonly string[] | null | undefined): readonly string[] | undefined =>
 	source === null || source === undefined ? undefined : typeof source === "string" ? [source] : source;
 
-function fieldRows(pass: PassName, header: readonly string[], saved: MapSection | undefined): FieldRow[] {
+function fieldRows(
+	pass: PassName,
+	header: readonly string[],
+	saved: MapSection | undefined,
+	sample: readonly (readonly string[])[],
+): FieldRow[] {
 	const specs = columnsFor(pass);
 	const suggested = suggestColumns(
 		pass,
 		specs.map((s) => s.name),
 		header,
+		// Id fields are suggested only for columns whose sampled cells look like ids.
+		(h) => sample.map((row) => row[header.indexOf(h)] ?? ""),
 	);
 	const singles = header.filter((h) => h.trim() !== "").map((h) => [h] as const);
 	const rows: FieldRow[] = specs.map((spec) => {
@@ -154,7 +161,7 @@ export function initialMapping(
 		pass,
 		header,
 		sample,
-		rows: fieldRows(pass, header, saved),
+		rows: fieldRows(pass, header, saved, sample),
 		cursor: 0,
 		values: [],
 		valueCursor: 0,

@@ -19,10 +19,27 @@ export const HEADER_ALIASES: Readonly<Record<PassName, Readonly<Record<string, r
 			"ID",
 			"External ID",
 			"Customer ID",
+			"Organization - ID",
 		],
-		name: ["Company name", "Account Name", "Organization name", "Company", "Organization", "Customer name"],
+		name: [
+			"Company name",
+			"Account Name",
+			"Organization name",
+			"Organization - Name",
+			"Company",
+			"Organization",
+			"Customer name",
+		],
 		slug: ["Slug", "Handle"],
-		domain: ["Company Domain Name", "Website", "Website URL", "Domain", "Company domain", "Web site"],
+		domain: [
+			"Company Domain Name",
+			"Website",
+			"Website URL",
+			"Domain",
+			"Company domain",
+			"Web site",
+			"Organization - Website",
+		],
 		status: ["Lifecycle Stage", "Type", "Account Type", "Customer status", "Status", "Stage"],
 		plan: ["Plan", "Pricing plan", "Tier", "Subscription"],
 		mrr: ["MRR", "Monthly Recurring Revenue", "Monthly revenue"],
@@ -34,21 +51,43 @@ export const HEADER_ALIASES: Readonly<Record<PassName, Readonly<Record<string, r
 		slack_channel_id: ["Slack Channel ID", "Slack channel"],
 	},
 	contacts: {
+		// HubSpot: "Associated Company IDs"; Salesforce: "Account ID"; Pipedrive: "Person - Organization ID".
 		customer_external_id: [
+			"Associated Company IDs",
 			"Associated Company ID",
 			"Company ID",
 			"Account ID",
 			"Organization ID",
+			"Person - Organization ID",
 			"Org ID",
 			"Company Record ID",
 			"Customer ID",
 		],
-		name: ["Full name", "Contact name", "Name", "Person name"],
-		email: ["Email", "Email Address", "E-mail", "Work email", "Primary email"],
-		title: ["Job Title", "Title", "Position", "Role"],
-		phone: ["Phone", "Phone Number", "Mobile", "Mobile Phone Number", "Work phone"],
+		name: ["Full name", "Contact name", "Name", "Person name", "Person - Name"],
+		email: [
+			"Email",
+			"Email Address",
+			"E-mail",
+			"Work email",
+			"Primary email",
+			"Person - Email - Work",
+			"Person - Email",
+			"Person - Email - Home",
+			"Person - Email - Other",
+		],
+		title: ["Job Title", "Title", "Position", "Role", "Person - Job title", "Person - Title"],
+		phone: [
+			"Phone",
+			"Phone Number",
+			"Mobile",
+			"Mobile Phone Number",
+			"Work phone",
+			"Person - Phone - Work",
+			"Person - Phone",
+			"Person - Phone - Mobile",
+		],
 		is_primary: ["Primary", "Primary contact", "Is primary", "Main contact"],
-		labels: ["Labels", "Tags", "Tag"],
+		labels: ["Labels", "Tags", "Tag", "Label", "Person - Labels", "Person - Label"],
 	},
 	onboardings: {
 		customer_external_id: [
@@ -57,8 +96,18 @@ export const HEADER_ALIASES: Readonly<Record<PassName, Readonly<Record<string, r
 			"Account ID",
 			"Organization ID",
 			"Customer ID",
+			"Deal - Organization ID",
 		],
-		name: ["Project", "Project name", "Deal Name", "Opportunity Name", "Onboarding", "Title", "Name"],
+		name: [
+			"Project",
+			"Project name",
+			"Deal Name",
+			"Opportunity Name",
+			"Deal - Title",
+			"Onboarding",
+			"Title",
+			"Name",
+		],
 		target_launch_date: [
 			"Go-live",
 			"Go live date",
@@ -66,12 +115,15 @@ export const HEADER_ALIASES: Readonly<Record<PassName, Readonly<Record<string, r
 			"Target launch",
 			"Close Date",
 			"Expected close date",
+			"Deal - Expected close date",
 			"Due date",
 		],
-		phase: ["Stage", "Deal Stage", "Phase", "Pipeline stage"],
+		phase: ["Stage", "Deal Stage", "Phase", "Pipeline stage", "Deal - Stage"],
 		state: ["Status", "State", "Health"],
 		notes: ["Notes", "Description", "Comments"],
-		csm_id: ["CSM", "CSM ID", "Customer Success Manager"],
+		// Id fields take ids only: a header like "CSM" is suggested only when its cells look like ids
+		// (see looksLikeIds), never for a column of people's names.
+		csm_id: ["CSM ID", "CSM", "Customer Success Manager"],
 		se_id: ["SE", "SE ID", "Solutions Engineer"],
 		designer_id: ["Designer", "Designer ID"],
 		product_ops_id: ["Product Ops", "Product Ops ID"],
@@ -110,6 +162,24 @@ export function headerKey(header: string): string {
 	return header.toLowerCase().replace(/[^a-z0-9]+/g, "");
 }
 
+/** Fields that hold another system's id, where a column of names would be wrong (the external ids excluded: ours to define). */
+function isIdField(field: string): boolean {
+	return field.endsWith("_id") && field !== "external_id" && field !== "customer_external_id";
+}
+
+/** An id cell: one token (no inner space) with a digit or a separator (`usr_42`, `0055g00000AbC`, `kim-1`), or an e-mail. */
+function looksLikeId(cell: string): boolean {
+	if (cell.length === 0 || cell.length > 128 || /\s/.test(cell)) return false;
+	return /[0-9_:@.-]/.test(cell);
+}
+
+/** Whether sampled cells look like ids: most non-empty ones do (one odd cell does not decide). */
+export function looksLikeIds(cells: readonly string[]): boolean {
+	const filled = cells.map((c) => c.trim()).filter((c) => c.length > 0);
+	if (filled.length === 0) return false;
+	return filled.filter(looksLikeId).length >= Math.ceil(filled.length * 0.8);
+}
+
 /** The source for `field`: one header, two joined, or undefined when nothing fits. */
 export type Suggestion = readonly string[] | undefined;
 
@@ -121,6 +191,8 @@ export function suggestColumns(
 	pass: PassName,
 	fields: readonly string[],
 	header: readonly string[],
+	/** Sampled cells of a header: id fields are suggested only for columns whose cells look like ids. */
+	cellsOf?: (header: string) => readonly string[],
 ): Record<string, Suggestion> {
 	const byKey = new Map<string, string>();
 	for (const h of header) if (!byKey.has(headerKey(h))) byKey.set(headerKey(h), h);
@@ -128,6 +200,7 @@ export function suggestColumns(
 	const out: Record<string, Suggestion> = {};
 	const take = (field: string, h: string | undefined): boolean => {
 		if (h === undefined || taken.has(h) || out[field] !== undefined) return false;
+		if (cellsOf !== undefined && isIdField(field) && !looksLikeIds(cellsOf(h))) return false;
 		taken.add(h);
 		out[field] = [h];
 		return true;

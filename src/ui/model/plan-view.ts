@@ -103,6 +103,8 @@ export function automationView(plan: SyncPlan): AutomationView {
 		count += p.automationCount;
 		for (const a of p.automations) examples.push(`${a.key} → ${a.phase}`);
 	}
+	// The list is cut at a few per pass: say how many it leaves out.
+	if (count > examples.length) examples.push(`and ${count - examples.length} more`);
 	return { count, examples };
 }
 

@@ -1,0 +1,8 @@
+/** Cleaning: how cells are read the same way by the CLI, the wizard and the library. */
+export { hostOf } from "./domain.js";
+export { cleanEmail } from "./email.js";
+export { describeFooter, looksLikeFooterRow, MAX_FOOTER_ROWS, type SkippedFooter } from "./footer.js";
+export { splitLabels } from "./labels.js";
+export { type MoneyUnit, parseMoney, parseWhole, type ReadNumber, readNumber } from "./numbers.js";
+export { trimCell, trimRow } from "./trim.js";
+export { moneyUnit, UNIT_NAMES } from "./units.js";

@@ -1,0 +1,121 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../support/cli.js";
+import { simTotals, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
+import { tempDir } from "../support/temp-dirs.js";
+
+const prepared = simulatorsPerTest();
+
+/** 50 customers, each with a contact and an onboarding; customers on lines 11, 21 and 31 are invalid. */
+function writeFiles(dir: string) {
+	const customers = ["external_id,name,status,mrr,domain"];
+	const contacts = ["customer_external_id,name,email"];
+	const onboardings = ["customer_external_id,name,phase"];
+	for (let i = 1; i <= 50; i++) {
+		const id = `c-${i}`;
+		const line = i + 1;
+		const status = line === 11 ? "Gold" : "active";
+		const mrr = line === 21 ? "lots" : "$1,200.00";
+		const domain = line === 31 ? "acme com" : `c${i}.example`;
+		customers.push(`${id},Customer ${i},${status},"${mrr}",${domain}`);
+		contacts.push(`${id},Person ${i},p${i}@c${i}.example`);
+		onboardings.push(`${id},Rollout ${i},review`);
+	}
+	const files = {
+		customers: join(dir, "customers.csv"),
+		contacts: join(dir, "contacts.csv"),
+		onboardings: join(dir, "onboardings.csv"),
+	};
+	writeFileSync(files.customers, `${customers.join("\n")}\n`);
+	writeFileSync(files.contacts, `${contacts.join("\n")}\n`);
+	writeFileSync(files.onboardings, `${onboardings.join("\n")}\n`);
+	return files;
+}
+
+describe("--skip-invalid (through the binary)", () => {
+	it("imports the 47 valid customers, lists the 3 invalid ones with file:line:col, blocks their children, exit 1", async () => {
+		const { sim } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const dir = tempDir();
+		const files = writeFiles(dir);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const args = [
+			"import",
+			files.customers,
+			"--contacts",
+			files.contacts,
+			"--onboardings",
+			files.onboardings,
+			"--yes",
+		];
+
+		// Without it one invalid row refuses the run.
+		const refused = await runCli(args, { env });
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toContain("--skip-invalid");
+		expect(simTotals(sim)).toMatchObject({ customers: 0, contacts: 0, onboardings: 0 });
+
+		const dry = await runCli([...args, "--dry-run", "--skip-invalid"], { env });
+		expect(dry.code).toBe(0);
+		expect(dry.stdout).toContain("3 invalid rows are left out (--skip-invalid)");
+		expect(dry.stdout).toMatch(/customers\s+47\s+47\s+0\s+0\s+0/);
+		expect(dry.stdout).toMatch(/contacts\s+50\s+47\s+0\s+0\s+3/);
+
+		const failures = join(dir, "failures.csv");
+		const results = join(dir, "results.csv");
+		const run = await runCli(
+			[...args, "--skip-invalid", "--failures-csv", failures, "--results-csv", results],
+			{
+				env,
+			},
+		);
+		expect(run.code).toBe(1);
+		expect(run.stderr).toContain(`${files.customers}:11:3: status "Gold" is not one of`);
+		expect(run.stderr).toContain("3 invalid rows were left out (--skip-invalid)");
+		expect(simTotals(sim)).toMatchObject({ customers: 47, contacts: 47, onboardings: 47, duplicates: 0 });
+		const customers = sim.state().customers;
+		expect(customers.find((c) => c.name === "Customer 1")).toMatchObject({
+			mrr: 120000,
+			domain: "c1.example",
+		});
+		for (const name of ["Customer 10", "Customer 20", "Customer 30"]) {
+			expect(customers.find((c) => c.name === name)).toBeUndefined();
+		}
+
+		const text = readFileSync(failures, "utf8");
+		expect(text.startsWith("\ufeffpass,line,status,code,message,attempts")).toBe(true);
+		expect(text).toContain("\r\n");
+		const rows = parse(text, { bom: true, columns: true }) as Record<string, string>[];
+		const invalid = rows.filter((r) => r.code === "invalid");
+		expect(invalid.map((r) => [r.pass, r.line])).toEqual([
+			["customers", "11"],
+			["customers", "21"],
+			["customers", "31"],
+		]);
+		expect(invalid[0]?.message).toContain(`${files.customers}:11:3:`);
+		expect(invalid[1]?.message).toContain(`${files.customers}:21:4: mrr "lots" is not an amount`);
+		expect(invalid[2]?.message).toContain(`${files.customers}:31:5: domain "acme com"`);
+		expect(invalid[0]?.external_id).toBe("c-10");
+		const blocked = rows.filter((r) => r.code === "blocked_by_parent");
+		expect(blocked).toHaveLength(6);
+		expect(new Set(blocked.map((r) => r.message))).toEqual(
+			new Set([
+				"customer c-10 was not imported",
+				"customer c-20 was not imported",
+				"customer c-30 was not imported",
+			]),
+		);
+
+		const outcomes = parse(readFileSync(results, "utf8"), { bom: true, columns: true }) as Record<
+			string,
+			string
+		>[];
+		expect(outcomes.filter((r) => r.outcome === "invalid")).toHaveLength(3);
+		expect(outcomes.filter((r) => r.outcome === "created")).toHaveLength(141);
+		expect(outcomes.filter((r) => r.outcome === "blocked")).toHaveLength(6);
+	});
+});
