@@ -26,6 +26,8 @@ export interface FileFormat {
 	readonly map?: string;
 	/** Source headers the map leaves out. */
 	readonly ignored: readonly string[];
+	/** The sheet read, for a workbook: then encoding and delimiter do not apply. */
+	readonly sheet?: string;
 }
 
 export function formatOf(
@@ -40,6 +42,7 @@ export function formatOf(
 		encodingSource: format.encoding.source,
 		delimiter: format.delimiter,
 		isDelimiterForced: format.isDelimiterForced,
+		...(format.sheet === undefined ? {} : { sheet: format.sheet }),
 		...(layout !== undefined && layout.project !== undefined && map !== undefined ? { map: map.file } : {}),
 		ignored: layout?.ignored ?? [],
 	};
@@ -54,8 +57,12 @@ export function describeFormat(format: FileFormat): string {
 				? `${format.encoding} (--encoding)`
 				: format.encoding;
 	const parts = [
-		`${delimiterLabel(format.delimiter)}-delimited${format.isDelimiterForced ? " (--delimiter)" : ""}`,
-		encoding,
+		...(format.sheet !== undefined
+			? [`sheet ${JSON.stringify(format.sheet)}`]
+			: [
+					`${delimiterLabel(format.delimiter)}-delimited${format.isDelimiterForced ? " (--delimiter)" : ""}`,
+					encoding,
+				]),
 		...(format.map === undefined ? [] : [`map ${format.map}`]),
 	];
 	const ignored = format.ignored.length === 0 ? "" : `; ignored: ${format.ignored.join(", ")}`;

@@ -4,9 +4,10 @@
  */
 
 import type { PassName, SourceRecord } from "../model/records.js";
-import { newScan, readCsvRows } from "./csv-rows.js";
+import { newScan } from "./csv-rows.js";
 import { type FileLayout, layoutFor } from "./layout.js";
 import { formatProblem, type Problem } from "./problem.js";
+import { readRows } from "./rows.js";
 import { buildBody, checkRow, isBlank } from "./schema.js";
 import { readSettings, type SourceOptions } from "./source-options.js";
 
@@ -53,7 +54,7 @@ export async function* readRecords(
 	// so fixing a bad row later does not shift the keys of the rows after it.
 	const seen = new Map<string, number>();
 	const noop = (): void => {};
-	for await (const batch of readCsvRows(file, scan, { ...settings, hash: false })) {
+	for await (const batch of readRows(file, scan, { ...settings, hash: false })) {
 		for (const row of batch) {
 			if (layout === undefined) {
 				layout = layoutFor(pass, file, row.cells, options.map);
