@@ -39,3 +39,5 @@ export {
 	sectionFingerprint,
 } from "./source-options.js";
 export { type SourceCheck, type SourceFiles, type ValidateOptions, validateSources } from "./validate.js";
+export { columnLetters, fileOnDisk, isWorkbookPath, splitSheet } from "./workbook-path.js";
+export { listSheets, WorkbookError } from "./xlsx-rows.js";

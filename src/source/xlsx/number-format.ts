@@ -73,6 +73,7 @@ function tokens(code: string): { readonly bare: string; readonly currency: strin
 			else if (/^(h+|m+|s+)$/i.test(inside)) bare += "h";
 			i = end === -1 ? section.length : end;
 		} else {
+			currency ??= currencyIn(c);
 			bare += c;
 		}
 	}
