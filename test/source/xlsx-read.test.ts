@@ -61,7 +61,7 @@ describe("reading a sheet of an .xlsx workbook", () => {
 								{ inline: "inline <text> & more" },
 							],
 							[
-								8.000000000000001,
+								8.000000000000002,
 								"Zoë",
 								{ serial: 60, format: "dd.mm.yyyy" },
 								0.30000000000000004,
