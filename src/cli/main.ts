@@ -4,6 +4,7 @@ import { maskKey } from "../api/key.js";
 import { EXIT } from "../core/exit-codes.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
 import { runImportCommand } from "./import-command.js";
+import { wizardOptions } from "./wizard-options.js";
 
 const HELP = `
   Bulk-import customers, contacts and onboardings from CSV into the Pivotal API:
@@ -185,11 +186,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return runDemo({});
 	}
 	const isHelp = command === "--help" || command === "--version";
-	if (command?.startsWith("-") && !isHelp) {
-		process.stderr.write(
-			`Options go after the command: pivotal-tui import CUSTOMERS.csv ${command.split("=")[0]} …; run pivotal-tui --help for the commands.\n`,
-		);
-		return EXIT.usage;
+	if (command?.startsWith("-") && !isHelp && !argv.includes("--help") && !argv.includes("--version")) {
+		return runWizardWithOptions(argv);
 	}
 	if (command !== undefined && command !== "import" && command !== "undo" && !isHelp) {
 		process.stderr.write(`Unknown command “${command}”; run pivotal-tui --help for the commands.\n`);
@@ -271,6 +269,35 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return EXIT.usage;
 	}
 	return runImportCommand(customers, flags, io);
+}
+
+/** `pivotal-tui --encoding NAME` and the like: the wizard, reading files as the options say. */
+async function runWizardWithOptions(argv: readonly string[]): Promise<number> {
+	const problem = checkArgv(argv, { flags: { ...FLAGS, ...BUILT_IN }, valueNames: VALUE_NAMES });
+	let cli: ReturnType<typeof parse> | undefined;
+	if (problem === undefined) {
+		try {
+			cli = parse(argv);
+		} catch (error) {
+			process.stderr.write(`${meowMessage(error)}\n`);
+			return EXIT.usage;
+		}
+	}
+	if (cli === undefined) {
+		process.stderr.write(`${problem}\n`);
+		return EXIT.usage;
+	}
+	const read = wizardOptions(cli.flags, givenFlags(argv), cli.input);
+	if (!read.ok) {
+		process.stderr.write(`${read.message}\n`);
+		return EXIT.usage;
+	}
+	const { runInteractive } = await import("./interactive.js");
+	return runInteractive({
+		...(read.baseUrl === undefined ? {} : { baseUrl: read.baseUrl }),
+		keyVariables: read.keyVariables,
+		prefill: { source: read.source },
+	});
 }
 
 function parse(argv: readonly string[]) {
