@@ -7,6 +7,7 @@ export {
 	delimiterLabel,
 	detectDelimiter,
 } from "./delimiter.js";
+export { detectEncoding } from "./detect-encoding.js";
 export { encodingFromName } from "./encoding.js";
 export { describeFormat, type FileFormat } from "./file-format.js";
 export { isOwnHeader } from "./layout.js";

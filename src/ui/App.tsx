@@ -190,7 +190,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 					files={files}
 					services={services}
 					source={source}
-					onDone={(map) => dispatch({ type: "mapped", map })}
+					onDone={(map, encoding) => dispatch({ type: "mapped", map, encoding })}
 					onBack={() => dispatch({ type: "to-files" })}
 				/>
 			);

@@ -47,6 +47,8 @@ export interface WizardState {
 	readonly key?: KeyReady | undefined;
 	/** How the files are read: `--map` etc. from the command line, or the mapping step's map. */
 	readonly source?: SourceOptions | undefined;
+	/** How the command line said to read them: what going back to the files returns to. */
+	readonly givenSource?: SourceOptions | undefined;
 }
 
 export type WizardAction =
@@ -68,7 +70,8 @@ export type WizardAction =
 	| { readonly type: "file-chosen"; readonly pass: PassName; readonly path: string | undefined }
 	| { readonly type: "file-missing"; readonly pass: PassName; readonly path: string }
 	| { readonly type: "file-back"; readonly pass: PassName }
-	| { readonly type: "mapped"; readonly map: SourceMap | undefined }
+	/** `encoding`: chosen on the encoding step before the mapping, when it was shown. */
+	| { readonly type: "mapped"; readonly map: SourceMap | undefined; readonly encoding?: string | undefined }
 	/** Back from the mapping or the key step: to the customers file. */
 	| { readonly type: "to-files" }
 	| { readonly type: "key-ready"; readonly key: KeyReady }
@@ -96,7 +99,7 @@ const PREVIOUS_FILE: Readonly<Record<PassName, PassName>> = {
 };
 
 export function initialWizard(source?: SourceOptions): WizardState {
-	return { stage: { kind: "loading" }, names: [], files: {}, isFresh: false, source };
+	return { stage: { kind: "loading" }, names: [], files: {}, isFresh: false, source, givenSource: source };
 }
 
 export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
@@ -146,10 +149,17 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 			return to({ kind: "file", pass: action.pass, error: `No such file: ${action.path}` });
 		case "file-back":
 			return to({ kind: "file", pass: PREVIOUS_FILE[action.pass] });
-		case "mapped":
-			return { ...state, source: { ...state.source, map: action.map }, stage: { kind: "key" } };
+		case "mapped": {
+			const encoding = action.encoding ?? state.source?.encoding;
+			return {
+				...state,
+				source: { ...state.source, map: action.map, ...(encoding === undefined ? {} : { encoding }) },
+				stage: { kind: "key" },
+			};
+		}
 		case "to-files":
-			return to({ kind: "file", pass: "customers" });
+			// Other files may be in another code page: the encoding is asked again.
+			return { ...state, source: state.givenSource, stage: { kind: "file", pass: "customers" } };
 		case "key-ready":
 			return { ...state, key: action.key, stage: { kind: "plan", check: { kind: "checking" } } };
 		case "plan-checked":
