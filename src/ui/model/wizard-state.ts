@@ -27,6 +27,13 @@ export type Stage =
 	| { readonly kind: "loading" }
 	| { readonly kind: "resume"; readonly checkpoints: readonly CheckpointInfo[] }
 	| { readonly kind: "file"; readonly pass: PassName; readonly error?: string }
+	/** A workbook was chosen for `pass`: which of its sheets. */
+	| {
+			readonly kind: "sheet";
+			readonly pass: PassName;
+			readonly file: string;
+			readonly sheets: readonly string[];
+	  }
 	| { readonly kind: "mapping" }
 	| { readonly kind: "key" }
 	| { readonly kind: "plan"; readonly check: PlanCheck }
@@ -69,6 +76,16 @@ export type WizardAction =
 	/** `path` undefined: an optional file left out. */
 	| { readonly type: "file-chosen"; readonly pass: PassName; readonly path: string | undefined }
 	| { readonly type: "file-missing"; readonly pass: PassName; readonly path: string }
+	/** `error`: the file could not be read as what it was taken for (a workbook that is not one). */
+	| { readonly type: "file-refused"; readonly pass: PassName; readonly error: string }
+	| {
+			readonly type: "sheets-read";
+			readonly pass: PassName;
+			readonly file: string;
+			readonly sheets: readonly string[];
+	  }
+	/** Back from the sheet step to the file step of the same pass. */
+	| { readonly type: "sheet-back"; readonly pass: PassName }
 	| { readonly type: "file-back"; readonly pass: PassName }
 	/** `encoding`: chosen on the encoding step before the mapping, when it was shown. */
 	| { readonly type: "mapped"; readonly map: SourceMap | undefined; readonly encoding?: string | undefined }
@@ -147,6 +164,12 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 		}
 		case "file-missing":
 			return to({ kind: "file", pass: action.pass, error: `No such file: ${action.path}` });
+		case "file-refused":
+			return to({ kind: "file", pass: action.pass, error: action.error });
+		case "sheets-read":
+			return to({ kind: "sheet", pass: action.pass, file: action.file, sheets: action.sheets });
+		case "sheet-back":
+			return to({ kind: "file", pass: action.pass });
 		case "file-back":
 			return to({ kind: "file", pass: PREVIOUS_FILE[action.pass] });
 		case "mapped": {
