@@ -11,8 +11,9 @@ const HELP = `
   paced to the key's rate limit, retried, idempotent and resumable.
 
   Usage
-    $ pivotal-tui                          interactive wizard (needs a terminal)
+    $ pivotal-tui [--encoding NAME]        interactive wizard (needs a terminal)
     $ pivotal-tui import CUSTOMERS.csv [--contacts FILE] [--onboardings FILE] [options]
+      (a file may be an .xlsx workbook: book.xlsx for its first sheet, book.xlsx#Sheet for one)
     $ pivotal-tui undo CUSTOMERS.csv [--checkpoint FILE] [--all] [--dry-run] [--yes] [options]
     $ pivotal-tui sim [--port N] [--rate-limit N] [--window SECONDS] [--faults SPEC] [--seed N]
     $ pivotal-tui demo                     local simulator + sample files, in the wizard
