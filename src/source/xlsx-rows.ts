@@ -214,6 +214,7 @@ export async function* readXlsxRows(
 				}
 				batch.push(row);
 			}),
+			false,
 		);
 		const decoder = new TextDecoder("utf-8");
 		for await (const chunk of stream as AsyncIterable<Buffer>) {

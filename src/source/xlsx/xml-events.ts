@@ -11,17 +11,36 @@ export interface XmlHandlers {
 	text(text: string): void;
 }
 
-const localName = (name: string): string => name.slice(name.indexOf(":") + 1);
+const localName = (name: string): string => {
+	const colon = name.indexOf(":");
+	return colon === -1 ? name : name.slice(colon + 1);
+};
 
-export function xmlParser(handlers: XmlHandlers): SaxesParser {
-	const parser = new SaxesParser({ xmlns: false });
-	parser.on("opentag", (tag) => {
-		const attributes: Record<string, string> = {};
-		for (const [name, value] of Object.entries(tag.attributes as Record<string, string>)) {
-			attributes[localName(name)] = value;
+/** The attributes with prefixes dropped; the same object when none has one (a sheet's cells never do). */
+function unprefixed(attributes: Record<string, string>): Readonly<Record<string, string>> {
+	let isPrefixed = false;
+	for (const name in attributes) {
+		if (name.includes(":")) {
+			isPrefixed = true;
+			break;
 		}
-		handlers.open(localName(tag.name), attributes);
-		// A self-closing tag gets its close event from saxes too.
+	}
+	if (!isPrefixed) return attributes;
+	const out: Record<string, string> = {};
+	for (const name in attributes) out[localName(name)] = attributes[name]!;
+	return out;
+}
+
+/**
+ * `hasPrefixedAttributes`: whether attribute names may carry a prefix to drop (`r:id` in the
+ * workbook); a sheet's cells have none, and checking a million of them costs more than parsing.
+ */
+export function xmlParser(handlers: XmlHandlers, hasPrefixedAttributes = true): SaxesParser {
+	const parser = new SaxesParser({ xmlns: false });
+	// A self-closing tag gets its close event from saxes too.
+	parser.on("opentag", (tag) => {
+		const attributes = tag.attributes as Record<string, string>;
+		handlers.open(localName(tag.name), hasPrefixedAttributes ? unprefixed(attributes) : attributes);
 	});
 	parser.on("closetag", (tag) => handlers.close(localName(tag.name)));
 	parser.on("text", handlers.text);
