@@ -24,6 +24,7 @@ export { enumKey, enumReader } from "./plain-values.js";
 export { type PreviewLine, previewBodies } from "./preview.js";
 export { formatProblem, type Problem } from "./problem.js";
 export { readRecords, SourceFileError } from "./read-records.js";
+export { listSheets } from "./rows.js";
 export { type DistinctValues, distinctValues, type FileSample, sampleFile } from "./sample.js";
 export {
 	type ColumnSpec,
@@ -41,4 +42,3 @@ export {
 } from "./source-options.js";
 export { type SourceCheck, type SourceFiles, type ValidateOptions, validateSources } from "./validate.js";
 export { columnLetters, fileOnDisk, isWorkbookPath, splitSheet } from "./workbook-path.js";
-export { listSheets, WorkbookError } from "./xlsx-rows.js";
