@@ -12,9 +12,10 @@ const HELP = `
   paced to the key's rate limit, retried, idempotent and resumable.
 
   Usage
-    $ pivotal-tui                          interactive wizard (needs a terminal)
+    $ pivotal-tui [--encoding NAME]        interactive wizard (needs a terminal)
     $ pivotal-tui import CUSTOMERS.csv [--contacts FILE] [--onboardings FILE] [options]
     $ pivotal-tui apply PLAN.json [--checkpoint FILE] [--yes] [options]
+      (a file may be an .xlsx workbook: book.xlsx for its first sheet, book.xlsx#Sheet for one)
     $ pivotal-tui undo CUSTOMERS.csv [--checkpoint FILE] [--all] [--dry-run] [--yes] [options]
     $ pivotal-tui sim [--port N] [--rate-limit N] [--window SECONDS] [--faults SPEC] [--seed N]
     $ pivotal-tui demo                     local simulator + sample files, in the wizard
@@ -233,11 +234,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return runDemo({});
 	}
 	const isHelp = command === "--help" || command === "--version";
-	if (command?.startsWith("-") && !isHelp) {
-		process.stderr.write(
-			`Options go after the command: pivotal-tui import CUSTOMERS.csv ${command.split("=")[0]} …; run pivotal-tui --help for the commands.\n`,
-		);
-		return EXIT.usage;
+	if (command?.startsWith("-") && !isHelp && !argv.includes("--help") && !argv.includes("--version")) {
+		return runWizardWithOptions(argv);
 	}
 	if (command !== undefined && command !== "import" && command !== "undo" && command !== "apply" && !isHelp) {
 		process.stderr.write(`Unknown command “${command}”; run pivotal-tui --help for the commands.\n`);
@@ -383,6 +381,36 @@ function numbersProblem(flags: {
 	if (flags.window !== undefined && !(flags.window > 0))
 		return `--window must be a positive number of seconds, not ${flags.window}.`;
 	return undefined;
+}
+
+/** `pivotal-tui --encoding NAME` and the like: the wizard, reading files as the options say. */
+async function runWizardWithOptions(argv: readonly string[]): Promise<number> {
+	const problem = checkArgv(argv, { flags: { ...FLAGS, ...BUILT_IN }, valueNames: VALUE_NAMES });
+	let cli: Awaited<ReturnType<typeof parse>> | undefined;
+	if (problem === undefined) {
+		try {
+			cli = await parse(argv);
+		} catch (error) {
+			process.stderr.write(`${meowMessage(error)}\n`);
+			return EXIT.usage;
+		}
+	}
+	if (cli === undefined) {
+		process.stderr.write(`${problem}\n`);
+		return EXIT.usage;
+	}
+	const { wizardOptions } = await import("./wizard-options.js");
+	const read = wizardOptions(cli.flags, givenFlags(argv), cli.input);
+	if (!read.ok) {
+		process.stderr.write(`${read.message}\n`);
+		return EXIT.usage;
+	}
+	const { runInteractive } = await import("./interactive.js");
+	return runInteractive({
+		...(read.baseUrl === undefined ? {} : { baseUrl: read.baseUrl }),
+		keyVariables: read.keyVariables,
+		prefill: { source: read.source },
+	});
 }
 
 async function parse(argv: readonly string[]) {

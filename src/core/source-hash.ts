@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { PASSES } from "../model/records.js";
+import { fileOnDisk } from "../source/workbook-path.js";
 import { InputError } from "./open-state.js";
 import type { SourceCheckSummary, SourceFiles } from "./run-types.js";
 
@@ -25,7 +26,7 @@ export async function checkUnchanged(files: SourceFiles, check: SourceCheckSumma
 export function sha256Of(path: string): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const hash = createHash("sha256");
-		createReadStream(path)
+		createReadStream(fileOnDisk(path))
 			.on("data", (chunk) => hash.update(chunk))
 			.on("error", reject)
 			.on("end", () => resolve(hash.digest("hex")));

@@ -31,6 +31,8 @@ export interface CsvFormat {
 	readonly delimiter: Delimiter;
 	/** The delimiter was given, not detected. */
 	readonly isDelimiterForced: boolean;
+	/** The sheet read, for a workbook (whose encoding and delimiter mean nothing). */
+	readonly sheet?: string;
 }
 
 /** Bytes read ahead to find the BOM and the header row's delimiter. */

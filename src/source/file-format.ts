@@ -29,6 +29,8 @@ export interface FileFormat {
 	readonly ignored: readonly string[];
 	/** The notice of a report footer left out (`skipped a report footer on lines 52–55 (…)`). */
 	readonly footer?: string;
+	/** The sheet read, for a workbook: then encoding and delimiter do not apply. */
+	readonly sheet?: string;
 }
 
 export function formatOf(
@@ -43,6 +45,7 @@ export function formatOf(
 		encodingSource: format.encoding.source,
 		delimiter: format.delimiter,
 		isDelimiterForced: format.isDelimiterForced,
+		...(format.sheet === undefined ? {} : { sheet: format.sheet }),
 		...(layout !== undefined && layout.project !== undefined && map !== undefined ? { map: map.file } : {}),
 		ignored: layout?.ignored ?? [],
 		...(scan.footer === undefined ? {} : { footer: describeFooter(scan.footer) }),
@@ -58,8 +61,12 @@ export function describeFormat(format: FileFormat): string {
 				? `${format.encoding} (--encoding)`
 				: format.encoding;
 	const parts = [
-		`${delimiterLabel(format.delimiter)}-delimited${format.isDelimiterForced ? " (--delimiter)" : ""}`,
-		encoding,
+		...(format.sheet !== undefined
+			? [`sheet ${JSON.stringify(format.sheet)}`]
+			: [
+					`${delimiterLabel(format.delimiter)}-delimited${format.isDelimiterForced ? " (--delimiter)" : ""}`,
+					encoding,
+				]),
 		...(format.map === undefined ? [] : [`map ${format.map}`]),
 	];
 	const ignored = format.ignored.length === 0 ? "" : `; ignored: ${format.ignored.join(", ")}`;

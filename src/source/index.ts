@@ -7,6 +7,7 @@ export {
 	delimiterLabel,
 	detectDelimiter,
 } from "./delimiter.js";
+export { detectEncoding } from "./detect-encoding.js";
 export { encodingFromName } from "./encoding.js";
 export { describeFormat, type FileFormat } from "./file-format.js";
 export { isOwnHeader } from "./layout.js";
@@ -23,6 +24,7 @@ export { enumKey, enumReader } from "./plain-values.js";
 export { type PreviewLine, previewBodies } from "./preview.js";
 export { formatProblem, type Problem } from "./problem.js";
 export { readRecords, SourceFileError } from "./read-records.js";
+export { listSheets } from "./rows.js";
 export { type DistinctValues, distinctValues, type FileSample, sampleFile } from "./sample.js";
 export {
 	type ColumnSpec,
@@ -40,3 +42,4 @@ export {
 	sectionFingerprint,
 } from "./source-options.js";
 export { type SourceCheck, type SourceFiles, type ValidateOptions, validateSources } from "./validate.js";
+export { columnLetters, fileOnDisk, isWorkbookPath, splitSheet } from "./workbook-path.js";

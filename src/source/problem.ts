@@ -3,6 +3,8 @@
  * sentence in the style of a compiler diagnostic: `customers.csv:14:3: email "bob@" is not …; fix …`.
  */
 
+import { columnLetters, isWorkbookPath } from "./workbook-path.js";
+
 export interface Problem {
 	/** The path as the user gave it, so the message points where they will look. */
 	readonly file: string;
@@ -22,6 +24,10 @@ export function formatProblem(problem: Problem): string {
 	if (problem.line > 0) {
 		where += `:${problem.line}`;
 		if (problem.column !== undefined) where += `:${problem.column}`;
+		// A sheet's row is its line; the cell is named as Excel shows it, `C7`.
+		if (problem.column !== undefined && isWorkbookPath(problem.file)) {
+			where += ` (cell ${columnLetters(problem.column)}${problem.line})`;
+		}
 	}
 	return `${where}: ${problem.message}`;
 }

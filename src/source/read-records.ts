@@ -4,9 +4,10 @@
  */
 
 import type { PassName, SourceRecord } from "../model/records.js";
-import { newScan, readCsvRows } from "./csv-rows.js";
+import { newScan } from "./csv-rows.js";
 import { type FileLayout, layoutFor } from "./layout.js";
 import { formatProblem, type Problem } from "./problem.js";
+import { readRows } from "./rows.js";
 import { buildBody, checkRow, isBlank } from "./schema.js";
 import { explicitSlugs } from "./slug/explicit-slugs.js";
 import { FileSlugs } from "./slug/index.js";
@@ -59,7 +60,7 @@ export async function* readRecords(
 	// Customers without a slug get one derived from the name, unique within the file.
 	let slugs: FileSlugs | undefined;
 	let hasSlugColumn = false;
-	for await (const batch of readCsvRows(file, scan, { ...settings, hash: false })) {
+	for await (const batch of readRows(file, scan, { ...settings, hash: false })) {
 		for (const row of batch) {
 			if (layout === undefined) {
 				layout = layoutFor(pass, file, row.cells, options.map);

@@ -4,8 +4,9 @@
  * columns with their counts (one streaming pass, a bounded number of values kept per column).
  */
 
-import { type CsvFormat, type CsvReadOptions, newScan, readCsvRows } from "./csv-rows.js";
+import { type CsvFormat, type CsvReadOptions, newScan } from "./csv-rows.js";
 import type { Problem } from "./problem.js";
+import { readRows } from "./rows.js";
 import { readSettings, type SourceOptions } from "./source-options.js";
 
 export interface FileSample {
@@ -27,7 +28,7 @@ export async function sampleFile(file: string, options: SourceOptions = {}, coun
 	const scan = newScan(0);
 	let header: readonly string[] | undefined;
 	const rows: string[][] = [];
-	outer: for await (const batch of readCsvRows(file, scan, readOptions(options))) {
+	outer: for await (const batch of readRows(file, scan, readOptions(options))) {
 		for (const row of batch) {
 			if (header === undefined) header = row.cells;
 			else if (rows.length < count) rows.push(row.cells);
@@ -61,7 +62,7 @@ export async function distinctValues(
 	const overflow = columns.map(() => false);
 	const scan = newScan(0);
 	let isHeader = true;
-	for await (const batch of readCsvRows(file, scan, readOptions(options))) {
+	for await (const batch of readRows(file, scan, readOptions(options))) {
 		for (const row of batch) {
 			if (isHeader) {
 				isHeader = false;

@@ -4,8 +4,9 @@
  */
 
 import type { PassName } from "../model/records.js";
-import { newScan, readCsvRows } from "./csv-rows.js";
+import { newScan } from "./csv-rows.js";
 import { formatProblem } from "./problem.js";
+import { readRows } from "./rows.js";
 import { readSettings, type SourceOptions } from "./source-options.js";
 import type { SourceCheck } from "./validate.js";
 
@@ -66,7 +67,7 @@ export async function cellsAtLines(
 	const settings = readSettings(options);
 	if (typeof settings === "string" || lines.size === 0) return out;
 	let header: string[] | undefined;
-	for await (const batch of readCsvRows(file, newScan(0), { ...settings, hash: false })) {
+	for await (const batch of readRows(file, newScan(0), { ...settings, hash: false })) {
 		for (const row of batch) {
 			if (header === undefined) {
 				header = row.cells;

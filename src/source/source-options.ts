@@ -9,6 +9,7 @@ import type { PassName } from "../model/records.js";
 import { type Delimiter, delimiterFromOption } from "./delimiter.js";
 import { type Encoding, encodingFromName } from "./encoding.js";
 import type { MapSection, SourceMap } from "./map-file.js";
+import { fileOnDisk } from "./workbook-path.js";
 
 export interface SourceOptions {
 	/** A loaded map (`loadMap`): its section for a file is how that file is read. @default none */
@@ -62,5 +63,7 @@ export function mapFingerprints(map: SourceMap | undefined): Record<PassName, st
 
 /** Where the wizard keeps the map of an import: beside its customers file, `companies.map.json`. */
 export function defaultMapPath(customersFile: string): string {
-	return join(dirname(customersFile), `${basename(customersFile).replace(/\.(csv|txt|tsv)$/i, "")}.map.json`);
+	// A workbook's map is the workbook's, whichever sheet holds the customers: `book.map.json`.
+	const file = fileOnDisk(customersFile);
+	return join(dirname(file), `${basename(file).replace(/\.(csv|txt|tsv|xlsx)$/i, "")}.map.json`);
 }

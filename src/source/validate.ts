@@ -4,10 +4,11 @@
  */
 
 import type { PassName } from "../model/records.js";
-import { type CsvReadOptions, type CsvScan, newScan, readCsvRows } from "./csv-rows.js";
+import { type CsvReadOptions, type CsvScan, newScan } from "./csv-rows.js";
 import { type FileFormat, formatOf, reportBadBytes, reportUndecodable } from "./file-format.js";
 import { type FileLayout, layoutFor } from "./layout.js";
 import { type Problem, ProblemList, showValue } from "./problem.js";
+import { readRows } from "./rows.js";
 import { type CellIssue, checkRow, isBlank, parseBoolean, type ResolvedHeader } from "./schema.js";
 import { mapFingerprints, readSettings, type SourceOptions } from "./source-options.js";
 
@@ -251,7 +252,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 	let invalid = 0;
 	let rowProblems = 0;
 	const invalidLines: number[] = [];
-	for await (const batch of readCsvRows(file, scan, ctx.read)) {
+	for await (const batch of readRows(file, scan, ctx.read)) {
 		ctx.signal?.throwIfAborted();
 		for (let b = 0; b < batch.length; b++) {
 			const row = batch[b]!;
@@ -346,7 +347,7 @@ async function reportRepeats(
 		let missing = [...firstLines.values()].reduce((n, m) => n + m.size, 0);
 		let width = -1;
 		const scan = newScan(0);
-		outer: for await (const batch of readCsvRows(file, scan, { ...read, hash: false })) {
+		outer: for await (const batch of readRows(file, scan, { ...read, hash: false })) {
 			for (const row of batch) {
 				if (width === -1) {
 					width = row.cells.length;

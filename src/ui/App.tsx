@@ -10,14 +10,8 @@ import { useTheme } from "./hooks/use-theme.js";
 import { useWizard } from "./hooks/use-wizard.js";
 import { LiveRun } from "./LiveRun.js";
 import { type AppResult, interruptedResult, type SessionKind } from "./model/app-result.js";
-import {
-	fileStepChoices,
-	isFile,
-	joinFolder,
-	listCheckpoints,
-	listCsvFiles,
-	resolveTyped,
-} from "./model/files.js";
+import { fileChoiceAction } from "./model/file-choice.js";
+import { fileStepChoices, listCheckpoints, listCsvFiles, sheetFor } from "./model/files.js";
 import { envKeysFrom } from "./model/key-choices.js";
 import { clampConcurrency } from "./model/plan.js";
 import { importPlanFor, undoRequestFor } from "./model/run-requests.js";
@@ -26,6 +20,7 @@ import { KeyStep } from "./screens/KeyStep.js";
 import { MappingFlow } from "./screens/MappingFlow.js";
 import { PlanStep } from "./screens/PlanStep.js";
 import { ResumeStep } from "./screens/ResumeStep.js";
+import { SheetStep } from "./screens/SheetStep.js";
 import { UndoStep } from "./screens/UndoStep.js";
 import type { CheckpointInfo, UiServices, WizardPrefill } from "./services.js";
 
@@ -133,14 +128,8 @@ export function App({ services, prefill, onResult }: AppProps) {
 		{ isActive },
 	);
 
-	const chooseFile = async (pass: PassName, nameOrPath: string | undefined) => {
-		if (nameOrPath === undefined) return dispatch({ type: "file-chosen", pass, path: undefined });
-		const path = wizard.names.includes(nameOrPath)
-			? joinFolder(folder, nameOrPath)
-			: resolveTyped(folder, nameOrPath);
-		if (!(await isFile(path))) return dispatch({ type: "file-missing", pass, path });
-		dispatch({ type: "file-chosen", pass, path });
-	};
+	const chooseFile = async (pass: PassName, nameOrPath: string | undefined) =>
+		dispatch(await fileChoiceAction(pass, nameOrPath, wizard.names, folder, services));
 
 	useInput(
 		(input, k) => {
@@ -184,13 +173,27 @@ export function App({ services, prefill, onResult }: AppProps) {
 				/>
 			);
 		}
+		case "sheet":
+			return (
+				<SheetStep
+					key={`${stage.pass}-sheet`}
+					pass={stage.pass}
+					file={stage.file}
+					sheets={stage.sheets}
+					initial={sheetFor(stage.pass, stage.sheets)}
+					onChoose={(sheet) =>
+						dispatch({ type: "file-chosen", pass: stage.pass, path: `${stage.file}#${sheet}` })
+					}
+					onBack={() => dispatch({ type: "sheet-back", pass: stage.pass })}
+				/>
+			);
 		case "mapping":
 			return (
 				<MappingFlow
 					files={files}
 					services={services}
 					source={source}
-					onDone={(map) => dispatch({ type: "mapped", map })}
+					onDone={(map, encoding) => dispatch({ type: "mapped", map, encoding })}
 					onBack={() => dispatch({ type: "to-files" })}
 				/>
 			);

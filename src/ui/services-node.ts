@@ -10,8 +10,10 @@ import { startUndo } from "../core/undo/undo-run.js";
 import { PASSES, type PassName } from "../model/records.js";
 import {
 	describeFormat,
+	detectEncoding,
 	distinctValues,
 	formatProblem,
+	listSheets,
 	loadMap,
 	sampleFile,
 	validateSources,
@@ -79,6 +81,8 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 			};
 		},
 		startUndo: (request, deps, startOptions) => startUndo(request, deps, startOptions),
+		detectEncoding: (file) => detectEncoding(file),
+		listSheets: (file) => listSheets(file),
 		async sampleSource(file, source) {
 			const sample = await sampleFile(file, source);
 			const formatLine =
@@ -89,6 +93,7 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 							encodingSource: sample.format.encoding.source,
 							delimiter: sample.format.delimiter,
 							isDelimiterForced: sample.format.isDelimiterForced,
+							...(sample.format.sheet === undefined ? {} : { sheet: sample.format.sheet }),
 							ignored: [],
 						});
 			return { ...sample, formatLine };

@@ -84,6 +84,13 @@ export interface UiServices {
 	/** What undoing the most recent run (or every run) of the state at `checkpointPath` would do. */
 	planUndo(checkpointPath: string, scope?: UndoScope): Promise<UndoPreview>;
 	startUndo(request: UndoRequest, deps: ImportDeps, options?: { signal?: AbortSignal }): ImportRun;
+	/**
+	 * The likely code page of a CSV that is not UTF-8 (no BOM), offered before the mapping step;
+	 * undefined when the file is UTF-8, has a BOM, or is a workbook.
+	 */
+	detectEncoding(file: string): Promise<string | undefined>;
+	/** The sheets of an .xlsx workbook, in tab order; rejects with the sentence saying why not. */
+	listSheets(file: string): Promise<readonly string[]>;
 	/** The header and first rows of a file, for the mapping step. */
 	sampleSource(file: string, source?: SourceOptions): Promise<SourceSample>;
 	/** Distinct values (with counts) of source columns, for the mapping step's values. */

@@ -4,9 +4,10 @@
  * a slug column that leave it empty on some row.
  */
 
-import { type CsvReadOptions, newScan, readCsvRows } from "../csv-rows.js";
+import { type CsvReadOptions, newScan } from "../csv-rows.js";
 import { layoutFor } from "../layout.js";
 import type { SourceMap } from "../map-file.js";
+import { readRows } from "../rows.js";
 
 export async function explicitSlugs(
 	file: string,
@@ -17,7 +18,7 @@ export async function explicitSlugs(
 	let at: number | undefined;
 	let project: ((cells: readonly string[]) => string[]) | undefined;
 	let width = -1;
-	for await (const batch of readCsvRows(file, newScan(0), { ...read, hash: false })) {
+	for await (const batch of readRows(file, newScan(0), { ...read, hash: false })) {
 		for (const row of batch) {
 			if (width === -1) {
 				const layout = layoutFor("customers", file, row.cells, map);

@@ -1,13 +1,14 @@
 import { readdir, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import type { PassName } from "../../model/records.js";
+import { fileOnDisk, splitSheet } from "../../source/workbook-path.js";
 
-/** CSV files directly in `folder`, sorted by name. A missing folder has none. */
+/** CSV files and .xlsx workbooks directly in `folder`, sorted by name. A missing folder has none. */
 export async function listCsvFiles(folder: string): Promise<readonly string[]> {
 	try {
 		const entries = await readdir(folder, { withFileTypes: true });
 		return entries
-			.filter((e) => e.isFile() && e.name.toLowerCase().endsWith(".csv"))
+			.filter((e) => e.isFile() && /\.(csv|xlsx)$/i.test(e.name) && !e.name.startsWith("~$"))
 			.map((e) => e.name)
 			.sort((a, b) => a.localeCompare(b));
 	} catch {
@@ -40,7 +41,7 @@ export function resolveTyped(folder: string, typed: string): string {
 
 export async function isFile(path: string): Promise<boolean> {
 	try {
-		return (await stat(path)).isFile();
+		return (await stat(fileOnDisk(path))).isFile();
 	} catch {
 		return false;
 	}
@@ -78,6 +79,11 @@ export function suggestFor(
 		.map((e) => e.name);
 }
 
+/** The sheet of `sheets` named like `pass` (`Contacts`, `People`…), else the first for customers. */
+export function sheetFor(pass: PassName, sheets: readonly string[]): string | undefined {
+	return sheets.find((s) => isLikelyFor(pass, s)) ?? (pass === "customers" ? sheets[0] : undefined);
+}
+
 /** True when the best suggestion for `pass` names the pass (worth pre-selecting). */
 export function isLikelyFor(pass: PassName, name: string | undefined): boolean {
 	return name !== undefined && HINTS[pass].some((h) => name.toLowerCase().includes(h));
@@ -108,8 +114,20 @@ export function fileStepChoices(
 					chosen.customers,
 					pass === "onboardings" && chosen.contacts ? [chosen.contacts] : [],
 				);
+	// One workbook for every file: after its customers sheet, the workbook comes first again.
+	const book = chosen.customers === undefined ? undefined : splitSheet(chosen.customers);
+	if (pass !== "customers" && book?.isWorkbook === true) {
+		const name = basename(book.file);
+		const rest = ordered.filter((n) => n !== name);
+		const withBook = names.includes(name) ? [name, ...rest] : rest;
+		const picked = chosen[pass];
+		return {
+			ordered: withBook,
+			initial: picked !== undefined ? basename(fileOnDisk(picked)) : (wanted ?? withBook[0]),
+		};
+	}
 	const picked = chosen[pass];
-	if (picked !== undefined) return { ordered, initial: basename(picked) };
+	if (picked !== undefined) return { ordered, initial: basename(fileOnDisk(picked)) };
 	if (wanted !== undefined) return { ordered, initial: wanted };
 	const initial =
 		pass === "customers"

@@ -28,6 +28,13 @@ export type Stage =
 	| { readonly kind: "loading" }
 	| { readonly kind: "resume"; readonly checkpoints: readonly CheckpointInfo[] }
 	| { readonly kind: "file"; readonly pass: PassName; readonly error?: string }
+	/** A workbook was chosen for `pass`: which of its sheets. */
+	| {
+			readonly kind: "sheet";
+			readonly pass: PassName;
+			readonly file: string;
+			readonly sheets: readonly string[];
+	  }
 	| { readonly kind: "mapping" }
 	| { readonly kind: "key" }
 	| { readonly kind: "plan"; readonly check: PlanCheck }
@@ -50,6 +57,8 @@ export interface WizardState {
 	readonly source?: SourceOptions | undefined;
 	/** The sync rules the plan step's toggles chose (remembered per import). */
 	readonly rules?: SyncRules | undefined;
+	/** How the command line said to read them: what going back to the files returns to. */
+	readonly givenSource?: SourceOptions | undefined;
 }
 
 export type WizardAction =
@@ -70,8 +79,19 @@ export type WizardAction =
 	/** `path` undefined: an optional file left out. */
 	| { readonly type: "file-chosen"; readonly pass: PassName; readonly path: string | undefined }
 	| { readonly type: "file-missing"; readonly pass: PassName; readonly path: string }
+	/** `error`: the file could not be read as what it was taken for (a workbook that is not one). */
+	| { readonly type: "file-refused"; readonly pass: PassName; readonly error: string }
+	| {
+			readonly type: "sheets-read";
+			readonly pass: PassName;
+			readonly file: string;
+			readonly sheets: readonly string[];
+	  }
+	/** Back from the sheet step to the file step of the same pass. */
+	| { readonly type: "sheet-back"; readonly pass: PassName }
 	| { readonly type: "file-back"; readonly pass: PassName }
-	| { readonly type: "mapped"; readonly map: SourceMap | undefined }
+	/** `encoding`: chosen on the encoding step before the mapping, when it was shown. */
+	| { readonly type: "mapped"; readonly map: SourceMap | undefined; readonly encoding?: string | undefined }
 	/** Back from the mapping or the key step: to the customers file. */
 	| { readonly type: "to-files" }
 	/** `rules`: those remembered for this import, offered again. */
@@ -102,7 +122,7 @@ const PREVIOUS_FILE: Readonly<Record<PassName, PassName>> = {
 };
 
 export function initialWizard(source?: SourceOptions): WizardState {
-	return { stage: { kind: "loading" }, names: [], files: {}, isFresh: false, source };
+	return { stage: { kind: "loading" }, names: [], files: {}, isFresh: false, source, givenSource: source };
 }
 
 export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
@@ -150,12 +170,25 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 		}
 		case "file-missing":
 			return to({ kind: "file", pass: action.pass, error: `No such file: ${action.path}` });
+		case "file-refused":
+			return to({ kind: "file", pass: action.pass, error: action.error });
+		case "sheets-read":
+			return to({ kind: "sheet", pass: action.pass, file: action.file, sheets: action.sheets });
+		case "sheet-back":
+			return to({ kind: "file", pass: action.pass });
 		case "file-back":
 			return to({ kind: "file", pass: PREVIOUS_FILE[action.pass] });
-		case "mapped":
-			return { ...state, source: { ...state.source, map: action.map }, stage: { kind: "key" } };
+		case "mapped": {
+			const encoding = action.encoding ?? state.source?.encoding;
+			return {
+				...state,
+				source: { ...state.source, map: action.map, ...(encoding === undefined ? {} : { encoding }) },
+				stage: { kind: "key" },
+			};
+		}
 		case "to-files":
-			return to({ kind: "file", pass: "customers" });
+			// Other files may be in another code page: the encoding is asked again.
+			return { ...state, source: state.givenSource, stage: { kind: "file", pass: "customers" } };
 		case "key-ready":
 			return {
 				...state,

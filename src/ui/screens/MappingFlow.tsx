@@ -12,21 +12,30 @@ import {
 } from "../../source/index.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
 import { useTheme } from "../hooks/use-theme.js";
+import { type EncodingOffer, encodingOffer } from "../model/encoding-offer.js";
 import type { SourceSample, UiServices } from "../services.js";
+import { EncodingStep } from "./EncodingStep.js";
 import { MappingStep } from "./MappingStep.js";
 
 export interface MappingFlowProps {
 	readonly files: Readonly<Partial<Record<PassName, string>>>;
-	readonly services: Pick<UiServices, "sampleSource" | "distinctValues" | "loadMap" | "writeFile">;
+	readonly services: Pick<
+		UiServices,
+		"sampleSource" | "distinctValues" | "loadMap" | "writeFile" | "detectEncoding"
+	>;
 	/** `--encoding` and `--delimiter` from the command line: the files are sampled as they will be read. */
 	readonly source?: SourceOptions | undefined;
-	/** The map now in use (saved beside the customers file), or undefined when every header is ours. */
-	readonly onDone: (map: SourceMap | undefined) => void;
+	/**
+	 * The map now in use (saved beside the customers file), or undefined when every header is
+	 * ours; and the encoding chosen on the encoding step, when it was shown.
+	 */
+	readonly onDone: (map: SourceMap | undefined, encoding?: string) => void;
 	readonly onBack: () => void;
 }
 
 type Flow =
 	| { readonly kind: "loading" }
+	| { readonly kind: "encoding"; readonly offer: EncodingOffer }
 	| {
 			readonly kind: "mapping";
 			readonly todo: readonly PassName[];
@@ -47,35 +56,58 @@ export function MappingFlow({ files, services, source, onDone, onBack }: Mapping
 	const isActive = useIsInputActive();
 	const [flow, setFlow] = useState<Flow>({ kind: "loading" });
 	const mapPath = defaultMapPath(files.customers ?? "import.csv");
-	const reading: SourceOptions = { encoding: source?.encoding, delimiter: source?.delimiter };
+	/** Chosen on the encoding step; `--encoding` otherwise. */
+	const [encoding, setEncoding] = useState<string | undefined>(source?.encoding);
+	const [offer, setOffer] = useState<EncodingOffer | undefined>(undefined);
+	const reading: SourceOptions = { encoding, delimiter: source?.delimiter };
 
+	const fail = (error: unknown): void =>
+		setFlow({ kind: "error", message: error instanceof Error ? error.message : String(error) });
+
+	/** Samples every file read as `read` says, then maps those whose header is not ours. */
+	const sampleAll = async (read: SourceOptions, isCancelled: () => boolean): Promise<void> => {
+		const loaded = await services.loadMap(mapPath);
+		const saved = loaded?.ok ? loaded.map.sections : {};
+		const samples: Partial<Record<PassName, SourceSample>> = {};
+		const todo: PassName[] = [];
+		for (const pass of PASSES) {
+			const file = files[pass];
+			if (file === undefined) continue;
+			const sample = await services.sampleSource(file, read);
+			samples[pass] = sample;
+			// A file that cannot be read is the plan step's to report, with its line.
+			if (sample.problem === undefined && !isOwnHeader(pass, sample.header)) todo.push(pass);
+		}
+		if (isCancelled()) return;
+		if (todo.length === 0) onDone(undefined, read.encoding);
+		else setFlow({ kind: "mapping", todo, samples, saved, done: {}, drafts: {} });
+	};
+
+	// The encoding first (unless --encoding named it): a map made from mis-decoded text would hold
+	// the wrong values for good.
 	// biome-ignore lint/correctness/useExhaustiveDependencies: the files are fixed while this step shows
 	useEffect(() => {
 		let isCancelled = false;
 		(async () => {
-			const loaded = await services.loadMap(mapPath);
-			const saved = loaded?.ok ? loaded.map.sections : {};
-			const samples: Partial<Record<PassName, SourceSample>> = {};
-			const todo: PassName[] = [];
-			for (const pass of PASSES) {
-				const file = files[pass];
-				if (file === undefined) continue;
-				const sample = await services.sampleSource(file, reading);
-				samples[pass] = sample;
-				// A file that cannot be read is the plan step's to report, with its line.
-				if (sample.problem === undefined && !isOwnHeader(pass, sample.header)) todo.push(pass);
-			}
+			const found =
+				source?.encoding === undefined ? await encodingOffer(files, services, source?.delimiter) : undefined;
 			if (isCancelled) return;
-			if (todo.length === 0) onDone(undefined);
-			else setFlow({ kind: "mapping", todo, samples, saved, done: {}, drafts: {} });
+			setOffer(found);
+			if (found !== undefined) setFlow({ kind: "encoding", offer: found });
+			else await sampleAll(reading, () => isCancelled);
 		})().catch((error: unknown) => {
-			if (!isCancelled)
-				setFlow({ kind: "error", message: error instanceof Error ? error.message : String(error) });
+			if (!isCancelled) fail(error);
 		});
 		return () => {
 			isCancelled = true;
 		};
 	}, []);
+
+	const chooseEncoding = (chosen: string): void => {
+		setEncoding(chosen);
+		setFlow({ kind: "loading" });
+		sampleAll({ ...reading, encoding: chosen }, () => false).catch(fail);
+	};
 
 	useInput(
 		(_input, key) => {
@@ -93,11 +125,25 @@ export function MappingFlow({ files, services, source, onDone, onBack }: Mapping
 			return setFlow({ kind: "error", message: `The map could not be saved to ${mapPath} (${reason}).` });
 		}
 		const parsed = parseMap(mapPath, text);
-		if (parsed.ok) onDone(parsed.map);
+		if (parsed.ok) onDone(parsed.map, encoding);
 		else setFlow({ kind: "error", message: parsed.problems[0]?.message ?? "The map is not valid." });
 	};
 
 	if (flow.kind === "loading") return <Spinner label="Reading the files' headers…" />;
+	if (flow.kind === "encoding") {
+		const { offer: shown } = flow;
+		return (
+			<EncodingStep
+				files={shown.files}
+				detected={shown.detected}
+				choices={shown.choices}
+				initial={encoding ?? shown.detected}
+				previews={shown.previews}
+				onChoose={chooseEncoding}
+				onBack={onBack}
+			/>
+		);
+	}
 	if (flow.kind === "error") {
 		return (
 			<Box flexDirection="column">
@@ -130,7 +176,9 @@ export function MappingFlow({ files, services, source, onDone, onBack }: Mapping
 				// Back from a later file re-opens the one before it; from the first, back to the files.
 				const index = flow.todo.indexOf(pass);
 				const previous = flow.todo[index - 1];
-				if (previous === undefined) return onBack();
+				// From the first file: to the encoding, when it was asked, else to the files.
+				if (previous === undefined)
+					return offer === undefined ? onBack() : setFlow({ kind: "encoding", offer });
 				const { [previous]: _reopened, ...done } = flow.done;
 				setFlow({ ...flow, done });
 			}}

@@ -216,8 +216,9 @@ function PlanBody({
 							{formatCount(check.problemCount)} invalid row{check.problemCount === 1 ? "" : "s"}: nothing will
 							be sent until they are fixed.
 						</Text>
-						{check.problems.slice(0, 8).map((line) => (
-							<Text key={line} wrap="truncate-end">
+						{check.problems.slice(0, 8).map((line, i) => (
+							// The first in full: its "what to do" (say, --encoding NAME) is often at the end.
+							<Text key={line} wrap={i === 0 ? "wrap" : "truncate-end"}>
 								{"  "}
 								{line}
 							</Text>

@@ -1,0 +1,115 @@
+/**
+ * What a cell's number format says about its number: a date (Excel stores dates as day serials
+ * and tells them apart only by format), a time, money (a currency sign), zero-padded digits, or
+ * a plain number. Only what changes how the value reads as text is recognised; everything else
+ * is a plain number.
+ */
+
+export type NumberKind =
+	| { readonly kind: "plain" }
+	| { readonly kind: "date"; readonly hasTime: boolean }
+	| { readonly kind: "time" }
+	| { readonly kind: "money"; readonly symbol: string }
+	| { readonly kind: "padded"; readonly width: number };
+
+const PLAIN: NumberKind = { kind: "plain" };
+const DATE: NumberKind = { kind: "date", hasTime: false };
+const DATE_TIME: NumberKind = { kind: "date", hasTime: true };
+const TIME: NumberKind = { kind: "time" };
+const DOLLARS: NumberKind = { kind: "money", symbol: "$" };
+
+/**
+ * Built-in formats (ECMA-376 Part 1, 18.8.30) that are not plain: their codes are not written in
+ * the workbook. 5–8 and 42/44 are the en-US currency and accounting formats; 27–36 and 50–58 are
+ * the East Asian date formats.
+ */
+const BUILT_IN: ReadonlyMap<number, NumberKind> = new Map<number, NumberKind>([
+	[5, DOLLARS],
+	[6, DOLLARS],
+	[7, DOLLARS],
+	[8, DOLLARS],
+	[42, DOLLARS],
+	[44, DOLLARS],
+	[14, DATE],
+	[15, DATE],
+	[16, DATE],
+	[17, DATE],
+	[18, TIME],
+	[19, TIME],
+	[20, TIME],
+	[21, TIME],
+	[22, DATE_TIME],
+	[45, TIME],
+	[46, TIME],
+	[47, TIME],
+	...[27, 28, 29, 30, 31, 34, 35, 36, 50, 51, 52, 53, 54, 57, 58].map((id): [number, NumberKind] => [
+		id,
+		DATE,
+	]),
+	...[32, 33, 55, 56].map((id): [number, NumberKind] => [id, TIME]),
+]);
+
+/** The first section of a format code with its quoted text, escapes and `[...]` parts removed. */
+function tokens(code: string): { readonly bare: string; readonly currency: string | undefined } {
+	const section = firstSection(code);
+	let bare = "";
+	let currency: string | undefined;
+	for (let i = 0; i < section.length; i++) {
+		const c = section[i]!;
+		if (c === '"') {
+			const end = section.indexOf('"', i + 1);
+			const text = section.slice(i + 1, end === -1 ? undefined : end);
+			currency ??= currencyIn(text);
+			i = end === -1 ? section.length : end;
+		} else if (c === "\\" || c === "_" || c === "*") {
+			// `\x` is a literal x; `_x` pads by the width of x; `*x` repeats x to fill the cell.
+			if (c === "\\") currency ??= currencyIn(section[i + 1] ?? "");
+			i++;
+		} else if (c === "[") {
+			const end = section.indexOf("]", i + 1);
+			const inside = section.slice(i + 1, end === -1 ? undefined : end);
+			// `[$€-407]`, `[$USD]`: a currency; `[h]`, `[mm]`: elapsed time; `[Red]`, `[>100]`: neither.
+			if (inside.startsWith("$")) currency ??= inside.slice(1).split("-")[0] || "$";
+			else if (/^(h+|m+|s+)$/i.test(inside)) bare += "h";
+			i = end === -1 ? section.length : end;
+		} else {
+			currency ??= currencyIn(c);
+			bare += c;
+		}
+	}
+	return { bare, currency };
+}
+
+function firstSection(code: string): string {
+	let quoted = false;
+	for (let i = 0; i < code.length; i++) {
+		const c = code[i]!;
+		if (c === '"') quoted = !quoted;
+		else if (c === "\\") i++;
+		else if (c === ";" && !quoted) return code.slice(0, i);
+	}
+	return code;
+}
+
+const CURRENCY_SIGNS = /[$€£¥₹₩₽¢₺₪₫₱]/u;
+
+function currencyIn(text: string): string | undefined {
+	return CURRENCY_SIGNS.exec(text)?.[0];
+}
+
+/** How the numbers of a cell with this format read; `code` is the custom code, when there is one. */
+export function numberKind(numFmtId: number, code: string | undefined): NumberKind {
+	if (code === undefined) return BUILT_IN.get(numFmtId) ?? PLAIN;
+	const { bare, currency } = tokens(code);
+	const lower = bare.toLowerCase();
+	if (lower === "general" || lower === "@") return PLAIN;
+	const hasTime = /[hs]/.test(lower) || /am\/pm|a\/p/.test(lower);
+	// `m` is months beside a day or year, or alone; minutes beside hours or seconds.
+	const hasDate = /[dy]/.test(lower) || (/m/.test(lower) && !hasTime);
+	if (hasDate && !/[0#?]/.test(lower)) return hasTime ? DATE_TIME : DATE;
+	if (hasTime && !/[0#?]/.test(lower)) return TIME;
+	if (currency !== undefined) return { kind: "money", symbol: currency };
+	const zeros = /^0{2,}$/.exec(lower.trim());
+	if (zeros !== null) return { kind: "padded", width: zeros[0].length };
+	return PLAIN;
+}
