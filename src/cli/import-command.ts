@@ -209,6 +209,7 @@ export async function runImportCommand(
 			state,
 			checkpointPath,
 			plan,
+			rules,
 			source,
 			io,
 			keys,
