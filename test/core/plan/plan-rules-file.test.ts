@@ -16,7 +16,8 @@ const record: SourceRecord = {
 	key: "c1",
 	line: 4,
 	body: { name: "Acme" },
-} as SourceRecord;
+	columns: {},
+};
 const copy = { id: "cus_1", outcome: "created" as const, v: { name: "Acme", domain: "acme.test" } };
 
 const zero = { create: 0, match: 0, update: 0, unchanged: 0, blocked: 0, kept: 0, skipped: 0, delete: 0 };
