@@ -150,11 +150,7 @@ describe("the plan file", () => {
 			{ operations: [{ pass: "customers", key: "c", op: "delete" }] },
 			/operation 1 is a delete without an id/,
 		],
-		[
-			"sync rules it does not know",
-			{ rules: { ...body.rules, only: "everything" } },
-			/rules is malformed/,
-		],
+		["sync rules it does not know", { rules: { ...body.rules, only: "everything" } }, /rules is malformed/],
 		["a plan of format 1, made without its sync rules", { version: 1 }, /older pivotal-tui .*plan again/],
 		[
 			"a pass that is not ours",
