@@ -12,6 +12,7 @@ import { maskKey } from "../api/key.js";
 import { startImport } from "../core/engine.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import { locatePlan, verifyPlan } from "../core/plan/open-plan.js";
+import { changeCount, syncRulesOf } from "../core/plan/plan-file.js";
 import type { KeyLane } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { writeFailuresCsv } from "../report/failures-csv.js";
@@ -81,16 +82,13 @@ export async function runApplyCommand(planPath: string, flags: ApplyFlags, io: C
 	const envKeys = keysFromEnv(keyVariables, io.env);
 	if (!envKeys.ok) return refuse(envKeys.message, envKeys.code);
 	const keys = envKeys.value;
-	const changes = PASSES.reduce(
-		(n, pass) => n + plan.counts[pass].create + plan.counts[pass].match + plan.counts[pass].update,
-		0,
-	);
+	const changes = changeCount(plan.counts);
 	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
 	const isInteractive = io.stdinIsTty && "isTTY" in io.stdout && io.stdout.isTTY === true && !flags.json;
 	if (isInteractive && !flags.yes && !flags.headless) {
 		const prompt = createInterface({ input: process.stdin, output: process.stdout });
 		const answer = await prompt.question(
-			`Apply ${planPath} (${changes} records to create or change, ${plan.requests} requests) to ${hostOf(baseUrl)} with ${keys.map((k) => maskKey(k.secret)).join(", ")}? [y/N] `,
+			`Apply ${planPath} (${changes} records to create, change or delete, ${plan.requests} requests) to ${hostOf(baseUrl)} with ${keys.map((k) => maskKey(k.secret)).join(", ")}? [y/N] `,
 		);
 		prompt.close();
 		if (!/^y(es)?$/i.test(answer.trim())) {
@@ -121,6 +119,8 @@ export async function runApplyCommand(planPath: string, flags: ApplyFlags, io: C
 			fresh: false,
 			retryFailed: plan.options.retryFailed,
 			recreate: plan.options.recreate,
+			// The plan's own rules, never the command line's: the operations were reviewed under them.
+			rules: syncRulesOf(plan.rules),
 			...(flags.window === undefined ? {} : { windowMs: flags.window * 1000 }),
 			check,
 			source,

@@ -231,6 +231,7 @@ export async function runImportCommand(
 			state,
 			checkpointPath,
 			plan,
+			rules,
 			source,
 			io,
 			keys,

@@ -322,6 +322,13 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			return EXIT.usage;
 		}
 		const foreign = givenFlags(rest).find((name) => !APPLY_FLAGS.has(name));
+		if (foreign && Object.hasOwn(SYNC_FLAGS, foreign)) {
+			// The operations were reviewed under the plan's rules: another rule would be another plan.
+			process.stderr.write(
+				`apply does not take --${kebab(foreign)}: the plan holds the sync rules it was made with; to change them, plan again: pivotal-tui import … --dry-run --${kebab(foreign)} --plan-out FILE.\n`,
+			);
+			return EXIT.usage;
+		}
 		if (foreign) {
 			process.stderr.write(
 				`apply does not take --${kebab(foreign)}: the plan holds the files and options; run pivotal-tui --help for its options.\n`,

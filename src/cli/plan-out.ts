@@ -9,6 +9,8 @@ import type { CheckpointData } from "../core/checkpoint/index.js";
 import { EXIT } from "../core/exit-codes.js";
 import type { SyncPlan } from "../core/plan/make-plan.js";
 import { hasChanges, type PlanHead } from "../core/plan/plan-file.js";
+import { planCounts } from "../core/plan/plan-operations.js";
+import type { SyncRules } from "../core/plan/sync-rules.js";
 import { writePlanFile } from "../core/plan/write-plan-file.js";
 import type { SourceCheckSummary, SourceFiles } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
@@ -87,6 +89,8 @@ export interface SavePlanInput {
 	readonly state: CheckpointData | undefined;
 	readonly checkpointPath: string;
 	readonly plan: SyncPlan;
+	/** The sync rules the plan was made under: the plan file carries them for `apply`. */
+	readonly rules: SyncRules;
 	readonly source: SourceOptions;
 	readonly io: CommandIo;
 	readonly keys: readonly { readonly secret: string }[];
@@ -111,6 +115,7 @@ export async function savePlan(input: SavePlanInput): Promise<number> {
 			baseUrl: input.baseUrl,
 			workspace,
 			options: { retryFailed: flags.retryFailed, recreate: flags.recreate },
+			rules: input.rules,
 			plan,
 		});
 		if (io.report) {
@@ -120,7 +125,7 @@ export async function savePlan(input: SavePlanInput): Promise<number> {
 		input.say(`Plan saved to ${flags.planOut}; after review: pivotal-tui apply ${flags.planOut}`);
 	}
 	const counts = Object.fromEntries(
-		PASSES.map((pass) => [pass, plan.passes[pass].ops]),
+		PASSES.map((pass) => [pass, planCounts(plan.passes[pass])]),
 	) as PlanHead["counts"];
 	return flags.detailedExitcode && hasChanges(counts) ? EXIT.planHasChanges : EXIT.ok;
 }

@@ -9,6 +9,7 @@
 import { PASSES, type PassName } from "../model/records.js";
 import { plainText, slackText } from "./report-text.js";
 import { outcomeOf, type RunOutcomeName, type RunReport } from "./run-report.js";
+import { type SyncOutcomes, syncOutcomes, syncTotals } from "./sync-outcomes.js";
 
 /** @default 4000: long enough for a chat API, short enough not to hold a CI job. */
 export const NOTIFY_TIMEOUT_MS = 4000;
@@ -28,6 +29,35 @@ export interface NotifyPayload {
 	readonly failuresByCode: Readonly<Record<string, number>>;
 	/** Why the run refused or stopped, when it did (one sentence, cleaned). */
 	readonly message: string | null;
+	/**
+	 * What the sync rules did (a run: deleted, notInPivotal, editedInPivotal) or would do (a dry
+	 * run: toDelete, notInPivotal, cleared, reads), per pass and in total; null when no rule did anything.
+	 */
+	readonly syncRules: {
+		readonly kind: SyncOutcomes["kind"];
+		readonly passes: SyncOutcomes["passes"];
+		readonly totals: Readonly<Record<string, number>>;
+	} | null;
+}
+
+/** The sync rules' totals as words in the message. */
+function rulesTally(outcomes: SyncOutcomes | undefined): string | undefined {
+	if (!outcomes) return undefined;
+	const t = syncTotals(outcomes);
+	const words =
+		outcomes.kind === "run"
+			? [
+					[t.deleted, "deleted"],
+					[t.notInPivotal, "not in Pivotal"],
+					[t.editedInPivotal, "with fields kept (edited in Pivotal)"],
+				]
+			: [
+					[t.toDelete, "to delete"],
+					[t.notInPivotal, "not in Pivotal"],
+					[t.cleared, "with fields to clear"],
+				];
+	const parts = words.filter(([n]) => (n as number) > 0).map(([n, what]) => `${n} ${what}`);
+	return parts.length > 0 ? `sync rules: ${parts.join(", ")}` : undefined;
 }
 
 const ICONS: Record<RunOutcomeName, string> = {
@@ -69,9 +99,12 @@ export function notifyPayload(report: RunReport, code: number): NotifyPayload {
 					: `${pass}: ${c.created} created, ${c.updated} updated, ${c.failed} failed`,
 		)
 		.join("; ");
+	const rules = syncOutcomes(report);
+	const rulesLine = rulesTally(rules);
 	const text = [
 		`${ICONS[outcome]} pivotal-tui ${slackText(name, 40)} *${outcome}* (exit ${code})${where ? ` — ${slackText(where, 120)}` : ""}`,
 		...(tally ? [slackText(tally, 400)] : []),
+		...(rulesLine ? [slackText(rulesLine, 200)] : []),
 		...(rawMessage ? [slackText(rawMessage, 300)] : []),
 	].join("\n");
 	return {
@@ -88,6 +121,7 @@ export function notifyPayload(report: RunReport, code: number): NotifyPayload {
 			Object.entries(report.summary?.failuresByCode ?? {}).map(([c, n]) => [plainText(c, 60), n]),
 		),
 		message,
+		syncRules: rules ? { kind: rules.kind, passes: rules.passes, totals: syncTotals(rules) } : null,
 	};
 }
 

@@ -8,6 +8,7 @@ import type { PassSummary } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { markdownCell, plainText } from "./report-text.js";
 import { outcomeOf, type RunReport } from "./run-report.js";
+import { syncOutcomes } from "./sync-outcomes.js";
 
 /** Records shown per failure code; the rest are counted. */
 const EXAMPLES_PER_CODE = 3;
@@ -24,8 +25,8 @@ export function summaryMarkdown(report: RunReport, code: number): string {
 	else if (code !== 0 && code !== 5 && report.lastProblem)
 		lines.push("", `> ${markdownCell(report.lastProblem, 300)}`);
 	lines.push("");
-	if (report.plan) lines.push(...planSection(report));
-	else if (report.summary) lines.push(...runSection(report));
+	if (report.plan) lines.push(...planSection(report), ...planRulesSection(report));
+	else if (report.summary) lines.push(...runSection(report), ...runRulesSection(report));
 	return `${lines.join("\n")}\n`;
 }
 
@@ -70,15 +71,15 @@ function planSection(report: RunReport): string[] {
 	const plan = report.plan;
 	if (!plan) return [];
 	const lines = [
-		"| pass | rows | create | match | update | unchanged | blocked | kept |",
-		"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+		"| pass | rows | create | match | update | unchanged | blocked | kept | skipped | delete |",
+		"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 	];
 	for (const pass of PASSES) {
 		const p = plan.passes[pass];
-		if (p.rows === 0) continue;
+		if (p.rows === 0 && (p.deleteCount ?? 0) === 0) continue;
 		const o = p.ops;
 		lines.push(
-			`| ${pass} | ${p.rows} | ${o.create} | ${o.match} | ${o.update} | ${o.unchanged} | ${o.blocked} | ${o.kept} |`,
+			`| ${pass} | ${p.rows} | ${o.create} | ${o.match} | ${o.update} | ${o.unchanged} | ${o.blocked} | ${o.kept} | ${o.skipped} | ${p.deleteCount ?? 0} |`,
 		);
 	}
 	lines.push(
@@ -97,10 +98,65 @@ function planSection(report: RunReport): string[] {
 		for (const example of examples) {
 			for (const change of example.changes) {
 				lines.push(
-					`| ${markdownCell(`${example.pass} ${example.key} (line ${example.line})`)} | ${markdownCell(change.field, 60)} | ${valueCell(change.before)} | ${valueCell(change.after)} |`,
+					`| ${markdownCell(`${example.pass} ${example.key} (line ${example.line})`)} | ${markdownCell(change.field, 60)} | ${valueCell(change.before)} | ${change.isCleared ? "*(cleared)*" : valueCell(change.after)} |`,
 				);
 			}
 		}
+	}
+	return lines;
+}
+
+/** A dry run: what the sync rules would do, and the records `--delete-missing` would delete. */
+function planRulesSection(report: RunReport): string[] {
+	const outcomes = syncOutcomes(report);
+	const plan = report.plan;
+	if (outcomes?.kind !== "plan" || !plan) return [];
+	const lines = [
+		"",
+		"#### Sync rules",
+		"",
+		"| pass | to delete | not_in_pivotal | fields cleared (records) | reads before update |",
+		"| --- | ---: | ---: | ---: | ---: |",
+	];
+	for (const pass of PASSES) {
+		const o = outcomes.passes[pass];
+		if (o) lines.push(`| ${pass} | ${o.toDelete} | ${o.notInPivotal} | ${o.cleared} | ${o.reads} |`);
+	}
+	const deletes = PASSES.flatMap((pass) => plan.passes[pass].deletes ?? []);
+	if (deletes.length > 0) {
+		lines.push(
+			"",
+			"#### To delete (--delete-missing, children first)",
+			"",
+			"| record | id |",
+			"| --- | --- |",
+		);
+		// Children first, as they are sent.
+		for (const pass of [...PASSES].reverse()) {
+			const p = plan.passes[pass];
+			for (const planned of p.deletes ?? [])
+				lines.push(`| ${markdownCell(`${pass} ${planned.key}`)} | ${markdownCell(planned.copy.id, 60)} |`);
+			const more = (p.deleteCount ?? 0) - (p.deletes?.length ?? 0);
+			if (more > 0) lines.push(`| ${pass}: …and ${more} more | |`);
+		}
+	}
+	return lines;
+}
+
+/** A run: what the sync rules did (deleted, not created, fields kept). */
+function runRulesSection(report: RunReport): string[] {
+	const outcomes = syncOutcomes(report);
+	if (outcomes?.kind !== "run") return [];
+	const lines = [
+		"",
+		"#### Sync rules",
+		"",
+		"| pass | deleted | not_in_pivotal | fields kept (edited_in_pivotal) |",
+		"| --- | ---: | ---: | ---: |",
+	];
+	for (const pass of PASSES) {
+		const o = outcomes.passes[pass];
+		if (o) lines.push(`| ${pass} | ${o.deleted} | ${o.notInPivotal} | ${o.editedInPivotal} |`);
 	}
 	return lines;
 }

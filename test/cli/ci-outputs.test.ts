@@ -300,8 +300,9 @@ describe("CI outputs (the built binary)", () => {
 			counts: { customers: { match: 4 }, contacts: { create: 4 } },
 		});
 		expect(tableRows(readFileSync(summaryFile, "utf8")).slice(2)).toEqual([
-			["customers", "4", "0", "4", "0", "0", "0", "0"],
-			["contacts", "4", "4", "0", "0", "0", "0", "0"],
+			// rows, create, match, update, unchanged, blocked, kept, skipped, delete
+			["customers", "4", "0", "4", "0", "0", "0", "0", "0", "0"],
+			["contacts", "4", "4", "0", "0", "0", "0", "0", "0", "0"],
 		]);
 		expect(hook.got).toHaveLength(3);
 

@@ -11,9 +11,9 @@ import { formatProblem, loadMap, type SourceOptions, validateSources } from "../
 import { type CheckpointData, CheckpointError, readCheckpoint } from "../checkpoint/index.js";
 import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
 import { sha256Of } from "../source-hash.js";
-import { makePlan } from "./make-plan.js";
-import { OperationsDigest, type PlanHead, pathFromPlan, planOperation } from "./plan-file.js";
+import { OperationsDigest, type PlanHead, pathFromPlan, syncRulesOf } from "./plan-file.js";
 import { planFreshness } from "./plan-freshness.js";
+import { eachPlanOperation } from "./plan-operations.js";
 import { readPlanFile } from "./read-plan-file.js";
 import { stateFingerprint } from "./state-fingerprint.js";
 
@@ -142,18 +142,20 @@ export async function verifyPlan(located: LocatedPlan): Promise<VerifiedPlan | R
 	}
 	if (freshness.kind === "fresh") {
 		// The same inputs give the same operations; a list that differs was edited, or is another version's.
+		// Skipped rows, cleared fields, reads and deletes are operations too: they are compared alike.
 		const again = new OperationsDigest();
-		await makePlan({
-			files,
-			source,
-			state,
-			retryFailed: plan.options.retryFailed,
-			recreate: plan.options.recreate,
-			onOperation: (record, op) => {
-				const entry = planOperation(record, op);
-				if (entry) again.add(entry);
+		const replanned = await eachPlanOperation(
+			{
+				files,
+				source,
+				state,
+				retryFailed: plan.options.retryFailed,
+				recreate: plan.options.recreate,
+				rules: syncRulesOf(plan.rules),
 			},
-		});
+			(entry) => again.add(entry),
+		);
+		if (replanned.refusal !== undefined) return { ok: false, sentence: replanned.refusal };
 		if (again.digest() !== located.operationsDigest)
 			return {
 				ok: false,

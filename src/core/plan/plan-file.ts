@@ -14,10 +14,53 @@ import { createHash } from "node:crypto";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { PASSES, type PassName, type SourceRecord } from "../../model/records.js";
 import type { FieldChange } from "./field-diff.js";
+import type { PlannedDelete } from "./missing-records.js";
 import type { Operation, OperationKind } from "./planner.js";
+import type { SkipReason, SyncRules } from "./sync-rules.js";
 
 export const PLAN_FORMAT = "pivotal-tui-plan";
-export const PLAN_VERSION = 1;
+/** 2: the sync rules in the head; skipped rows, reads and deletes among the operations. */
+export const PLAN_VERSION = 2;
+
+/**
+ * The sync rules a plan was made under, every one spelled out (no defaults to guess): `apply`
+ * runs with exactly these and takes no rule option of its own.
+ */
+export interface PlanRules {
+	readonly only: "create" | "update" | null;
+	readonly empty: "keep" | "clear";
+	readonly keepPivotalEdits: boolean;
+	readonly deleteMissing: boolean;
+	/** `--max-deletes` as given; null: the default (10 % of what the pass holds). */
+	readonly maxDeletes: number | null;
+}
+
+export function planRules(rules: SyncRules | undefined): PlanRules {
+	return {
+		only: rules?.only ?? null,
+		empty: rules?.empty ?? "keep",
+		keepPivotalEdits: rules?.keepPivotalEdits ?? false,
+		deleteMissing: rules?.deleteMissing ?? false,
+		maxDeletes: rules?.maxDeletes ?? null,
+	};
+}
+
+/** The rules as the planner and the engine take them (the same object `syncRulesFrom` gives). */
+export function syncRulesOf(rules: PlanRules): SyncRules {
+	return {
+		...(rules.only ? { only: rules.only } : {}),
+		...(rules.empty === "clear" ? { empty: "clear" as const } : {}),
+		...(rules.keepPivotalEdits ? { keepPivotalEdits: true } : {}),
+		...(rules.deleteMissing ? { deleteMissing: true } : {}),
+		...(rules.maxDeletes === null ? {} : { maxDeletes: rules.maxDeletes }),
+	};
+}
+
+/** What a plan lists: a record's operation, or a delete (`--delete-missing`). */
+export type PlanOperationKind = Exclude<OperationKind, "unchanged"> | "delete";
+
+/** Per pass: records per operation, deletes included. */
+export type PlanCounts = Readonly<Record<PlanOperationKind | "unchanged", number>>;
 
 /** One input file, as the plan saw it. */
 export interface PlanSource {
@@ -32,21 +75,26 @@ export interface PlanSource {
 export interface PlanOperation {
 	readonly pass: PassName;
 	readonly key: string;
-	/** The record's line in its file. */
-	readonly line: number;
-	readonly op: Exclude<OperationKind, "unchanged">;
-	/** The Pivotal id the state knows (update; match of a known record). */
+	/** The record's line in its file (absent for a delete: its row is gone). */
+	readonly line?: number;
+	readonly op: PlanOperationKind;
+	/** The Pivotal id the state knows (update; match of a known record; skipped; delete). */
 	readonly id?: string;
-	/** update: exactly the fields the PATCH sends, with Pivotal's value before and the file's after. */
+	/**
+	 * update: exactly the fields the PATCH sends, with Pivotal's value before and the file's after;
+	 * a field `--empty clear` empties has `isCleared` and the API's "none" (`null`, `[]`) as after.
+	 */
 	readonly changes?: readonly FieldChange[];
+	/** update under `--keep-pivotal-edits`: the record is read (one GET) before its PATCH. */
+	readonly read?: true;
 	/** create, match: the record's fields as they will be sent (a match adopts and updates, or creates). */
 	readonly after?: Readonly<Record<string, unknown>>;
 	/** create: an earlier send got no answer; it is looked up before it is sent again. */
 	readonly inDoubt?: boolean;
-	/** blocked: its customer is not in Pivotal. */
+	/** blocked: its customer is not in Pivotal; delete: the customer it was made under. */
 	readonly parentKey?: string;
-	/** kept: left as the state has it. */
-	readonly reason?: "failed" | "gone";
+	/** kept: left as the state has it; skipped: left out by `--only` (nothing sent). */
+	readonly reason?: "failed" | "gone" | SkipReason;
 }
 
 export interface PlanDocument {
@@ -71,8 +119,10 @@ export interface PlanDocument {
 	};
 	/** The options that shape the operations; `apply` runs with these, not its own. */
 	readonly options: { readonly retryFailed: boolean; readonly recreate: boolean };
-	/** Operations per pass, unchanged records included. */
-	readonly counts: Readonly<Record<PassName, Readonly<Record<OperationKind, number>>>>;
+	/** The sync rules the operations were planned under; `apply` runs with these. */
+	readonly rules: PlanRules;
+	/** Operations per pass, unchanged records and deletes included. */
+	readonly counts: Readonly<Record<PassName, PlanCounts>>;
 	/** Requests the operations cost (list walks for matching not counted). */
 	readonly requests: number;
 	readonly operations: readonly PlanOperation[];
@@ -83,13 +133,25 @@ export interface PlanDocument {
 export type PlanBody = Omit<PlanDocument, "digest">;
 
 /** A record's operation as the plan file lists it; `undefined` for a record that needs nothing. */
-export function planOperation(record: SourceRecord, op: Operation): PlanOperation | undefined {
+export function planOperation(
+	record: SourceRecord,
+	op: Operation,
+	rules: SyncRules = {},
+): PlanOperation | undefined {
 	const base = { pass: record.pass, key: record.key, line: record.line };
 	switch (op.kind) {
 		case "unchanged":
 			return undefined;
 		case "update":
-			return { ...base, op: "update", id: op.copy.id, changes: op.changes };
+			return {
+				...base,
+				op: "update",
+				id: op.copy.id,
+				changes: op.changes,
+				...(rules.keepPivotalEdits ? { read: true as const } : {}),
+			};
+		case "skipped":
+			return { ...base, op: "skipped", reason: op.reason, ...(op.copy ? { id: op.copy.id } : {}) };
 		case "match":
 			return { ...base, op: "match", ...(op.id ? { id: op.id } : {}), after: record.body };
 		case "create":
@@ -101,9 +163,31 @@ export function planOperation(record: SourceRecord, op: Operation): PlanOperatio
 	}
 }
 
-/** Does the plan send anything? (`--detailed-exitcode`: 5 when it does.) */
+/** A record `--delete-missing` deletes, as the plan lists it (after every pass's rows, children first). */
+export function deleteOperation(planned: PlannedDelete): PlanOperation {
+	return {
+		pass: planned.pass,
+		key: planned.key,
+		op: "delete",
+		id: planned.copy.id,
+		...(planned.parentKey === undefined ? {} : { parentKey: planned.parentKey }),
+	};
+}
+
+/** Records the plan changes in Pivotal: creates, matches, updates (clears among them) and deletes. */
+export function changeCount(counts: PlanBody["counts"]): number {
+	return PASSES.reduce(
+		(n, pass) => n + counts[pass].create + counts[pass].match + counts[pass].update + counts[pass].delete,
+		0,
+	);
+}
+
+/**
+ * Does the plan send anything? (`--detailed-exitcode`: 5 when it does.) Rows left out by `--only`
+ * (`skipped`), blocked or kept rows send nothing, so a plan of only those has no changes.
+ */
 export function hasChanges(counts: PlanBody["counts"]): boolean {
-	return PASSES.some((pass) => counts[pass].create + counts[pass].match + counts[pass].update > 0);
+	return changeCount(counts) > 0;
 }
 
 /**

@@ -33,8 +33,17 @@ export type PlanRead =
 	  }
 	| { readonly ok: false; readonly message: string };
 
-const KINDS = new Set(["create", "match", "update", "blocked", "kept"]);
-const COUNT_KINDS = ["create", "match", "update", "unchanged", "blocked", "kept"] as const;
+const KINDS = new Set(["create", "match", "update", "blocked", "kept", "skipped", "delete"]);
+const COUNT_KINDS = [
+	"create",
+	"match",
+	"update",
+	"unchanged",
+	"blocked",
+	"kept",
+	"skipped",
+	"delete",
+] as const;
 
 type Json = Record<string, unknown>;
 
@@ -87,6 +96,16 @@ export function planProblem(value: Json): string | undefined {
 	const options = value.options;
 	if (!isObject(options) || typeof options.retryFailed !== "boolean" || typeof options.recreate !== "boolean")
 		return "options is malformed";
+	const rules = value.rules;
+	if (
+		!isObject(rules) ||
+		!(rules.only === null || rules.only === "create" || rules.only === "update") ||
+		!(rules.empty === "keep" || rules.empty === "clear") ||
+		typeof rules.keepPivotalEdits !== "boolean" ||
+		typeof rules.deleteMissing !== "boolean" ||
+		!(rules.maxDeletes === null || isCount(rules.maxDeletes))
+	)
+		return "rules is malformed";
 	if (!isObject(value.counts)) return "counts is missing";
 	for (const pass of PASSES) {
 		const counts = value.counts[pass];
@@ -102,8 +121,10 @@ function operationProblem(op: unknown): string | undefined {
 	if (typeof op.pass !== "string" || !(PASSES as readonly string[]).includes(op.pass))
 		return "has no valid pass";
 	if (typeof op.key !== "string" || op.key.length > 10_000) return "has no valid key";
-	if (!isCount(op.line)) return "has no valid line";
 	if (typeof op.op !== "string" || !KINDS.has(op.op)) return "has an unknown op";
+	// A delete's row is gone from the file: it has no line.
+	if (op.op === "delete" ? op.line !== undefined || !isText(op.id, 200) : !isCount(op.line))
+		return op.op === "delete" ? "is a delete without an id" : "has no valid line";
 	if (op.op === "update" && !Array.isArray(op.changes)) return "is an update without changes";
 	return undefined;
 }
@@ -216,6 +237,9 @@ function versionProblem(value: Json): string | undefined {
 	if (!isCount(value.version) || value.version === 0) return "has no valid format version; plan again.";
 	if (value.version > PLAN_VERSION)
 		return `was made by a newer pivotal-tui (plan format ${value.version}, this one reads ${PLAN_VERSION}); update pivotal-tui or plan again.`;
+	// Format 1 had no sync rules: applying it now could not say which rules it meant.
+	if (value.version < PLAN_VERSION)
+		return `was made by an older pivotal-tui (plan format ${value.version}, without its sync rules); plan again.`;
 	return undefined;
 }
 

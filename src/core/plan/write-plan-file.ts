@@ -12,7 +12,7 @@ import type { SourceOptions } from "../../source/index.js";
 import type { CheckpointData } from "../checkpoint/index.js";
 import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
 import { sha256Of } from "../source-hash.js";
-import { makePlan, type SyncPlan } from "./make-plan.js";
+import type { SyncPlan } from "./make-plan.js";
 import {
 	headText,
 	OperationsDigest,
@@ -22,10 +22,12 @@ import {
 	type PlanHead,
 	pathInPlan,
 	planDigest,
-	planOperation,
+	planRules,
 	tailText,
 } from "./plan-file.js";
+import { eachPlanOperation, planCounts } from "./plan-operations.js";
 import { nextRun, stateFingerprint } from "./state-fingerprint.js";
+import type { SyncRules } from "./sync-rules.js";
 
 export interface WritePlanInput {
 	readonly planOut: string;
@@ -40,6 +42,8 @@ export interface WritePlanInput {
 	readonly baseUrl: string;
 	readonly workspace: { readonly id: string; readonly name: string } | undefined;
 	readonly options: { readonly retryFailed: boolean; readonly recreate: boolean };
+	/** The sync rules the dry run planned under. @default none */
+	readonly rules?: SyncRules | undefined;
 	/** The dry run's plan: its counts head the file. */
 	readonly plan: SyncPlan;
 	/** @default Date.now */
@@ -77,8 +81,9 @@ export async function writePlanFile(input: WritePlanInput): Promise<void> {
 			run: nextRun(input.state),
 		},
 		options: { retryFailed: input.options.retryFailed, recreate: input.options.recreate },
+		rules: planRules(input.rules),
 		counts: Object.fromEntries(
-			PASSES.map((pass) => [pass, { ...input.plan.passes[pass].ops }]),
+			PASSES.map((pass) => [pass, planCounts(input.plan.passes[pass])]),
 		) as PlanHead["counts"],
 		requests: input.plan.requests,
 	};
@@ -97,19 +102,20 @@ export async function writePlanFile(input: WritePlanInput): Promise<void> {
 	try {
 		const digest = new OperationsDigest();
 		write(headText(head));
-		await makePlan({
-			files: input.files,
-			source: input.source,
-			state: input.state,
-			retryFailed: input.options.retryFailed,
-			recreate: input.options.recreate,
-			onOperation: (record, op) => {
-				const operation = planOperation(record, op);
-				if (!operation) return;
+		await eachPlanOperation(
+			{
+				files: input.files,
+				source: input.source,
+				state: input.state,
+				retryFailed: input.options.retryFailed,
+				recreate: input.options.recreate,
+				rules: input.rules ?? {},
+			},
+			(operation) => {
 				write(operationText(operation, digest.count));
 				digest.add(operation);
 			},
-		});
+		);
 		write(tailText(digest.count, planDigest(head, digest.digest())), true);
 		closeSync(fd);
 		await rename(temporary, planOut);

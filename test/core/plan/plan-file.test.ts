@@ -70,7 +70,7 @@ describe("stateFingerprint", () => {
 describe("the plan file", () => {
 	const body: PlanBody = {
 		format: "pivotal-tui-plan",
-		version: 1,
+		version: 2,
 		createdAt: "2026-01-01T00:00:00.000Z",
 		baseUrl: "http://127.0.0.1:1/api/v1",
 		workspace: { id: "org_1", name: "Acme | <Ops>" },
@@ -83,10 +83,20 @@ describe("the plan file", () => {
 		source: { encoding: null, delimiter: null },
 		state: { path: "customers.csv.checkpoint.json", fingerprint: "none", run: 1 },
 		options: { retryFailed: false, recreate: false },
+		rules: { only: null, empty: "keep", keepPivotalEdits: false, deleteMissing: false, maxDeletes: null },
 		counts: {
-			customers: { create: 1, match: 0, update: 1, unchanged: 0, blocked: 0, kept: 0, skipped: 0 },
-			contacts: { create: 0, match: 0, update: 0, unchanged: 0, blocked: 0, kept: 0, skipped: 0 },
-			onboardings: { create: 0, match: 0, update: 0, unchanged: 0, blocked: 0, kept: 0, skipped: 0 },
+			customers: { create: 1, match: 0, update: 1, unchanged: 0, blocked: 0, kept: 0, skipped: 0, delete: 0 },
+			contacts: { create: 0, match: 0, update: 0, unchanged: 0, blocked: 0, kept: 0, skipped: 0, delete: 0 },
+			onboardings: {
+				create: 0,
+				match: 0,
+				update: 0,
+				unchanged: 0,
+				blocked: 0,
+				kept: 0,
+				skipped: 0,
+				delete: 0,
+			},
 		},
 		requests: 2,
 		operations: [
@@ -132,9 +142,16 @@ describe("the plan file", () => {
 	it.each([
 		[
 			"an operation of an unknown kind",
-			{ operations: [{ pass: "customers", key: "c", line: 2, op: "delete" }] },
+			{ operations: [{ pass: "customers", key: "c", line: 2, op: "destroy" }] },
 			/operation 1 has an unknown op/,
 		],
+		[
+			"a delete without the id it deletes",
+			{ operations: [{ pass: "customers", key: "c", op: "delete" }] },
+			/operation 1 is a delete without an id/,
+		],
+		["sync rules it does not know", { rules: { ...body.rules, only: "everything" } }, /rules is malformed/],
+		["a plan of format 1, made without its sync rules", { version: 1 }, /older pivotal-tui .*plan again/],
 		[
 			"a pass that is not ours",
 			{ operations: [{ pass: "__proto__", key: "c", line: 2, op: "create" }] },
