@@ -1,5 +1,6 @@
 import { InputError } from "../core/engine.js";
 import { EXIT } from "../core/exit-codes.js";
+import { StateHeldError } from "../core/open-state.js";
 import { ProgressStore } from "../core/progress-store.js";
 import type { ImportRun, ImportSummary, KeyLane } from "../core/run-types.js";
 import { LineReporter } from "../report/headless.js";
@@ -48,7 +49,7 @@ export async function driveHeadless(
 	} catch (error) {
 		if (error instanceof InputError) {
 			io.stderr.write(`${error.message}\n`);
-			return { code: EXIT.usage };
+			return { code: error instanceof StateHeldError ? EXIT.locked : EXIT.usage };
 		}
 		throw error;
 	} finally {

@@ -4,6 +4,7 @@ import { maskKey } from "../api/key.js";
 import { CheckpointError, readCheckpoint } from "../core/checkpoint/index.js";
 import { defaultCheckpointPath } from "../core/engine.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
+import { interruptedRun, otherServer } from "../core/open-state.js";
 import { planUndo } from "../core/undo/undo-plan.js";
 import { startUndo } from "../core/undo/undo-run.js";
 import { PASSES } from "../model/records.js";
@@ -45,14 +46,30 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 		);
 		return EXIT.usage;
 	}
+	const baseUrl = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
+	// Another server answers 404 to every DELETE, which would read as done: refused before any request.
+	const server = otherServer(state.header, baseUrl, checkpointPath);
+	if (server) {
+		io.stderr.write(`${server}\n`);
+		return EXIT.usage;
+	}
 	const records = state.records;
-	const plan = planUndo((pass) => records[pass].entries(), flags.all ? { kind: "all" } : { kind: "last" });
+	const interrupted = interruptedRun(state.counters);
+	const plan = planUndo(
+		(pass) => records[pass].entries(),
+		flags.all ? { kind: "all" } : { kind: "last" },
+		interrupted,
+	);
 	const total = PASSES.reduce((n, pass) => n + plan.counts[pass].delete + plan.counts[pass].restore, 0);
 	if (flags.json)
 		io.stdout.write(`${JSON.stringify({ type: "undo-plan", runs: plan.runs, counts: plan.counts })}\n`);
 	else io.stdout.write(undoPlanText(plan, state.header.workspace?.name));
 	if (total === 0) {
-		say("Nothing to undo: no run of this import created or changed a record that is still there.");
+		say(
+			interrupted !== undefined && !flags.all
+				? `Nothing to undo: run ${interrupted} of this import was interrupted before it changed anything in Pivotal; run the import again to finish it, or take back every run with --all.`
+				: "Nothing to undo: no run of this import created or changed a record that is still there.",
+		);
 		return EXIT.ok;
 	}
 	if (flags.dryRun) {
@@ -88,7 +105,6 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 			return EXIT.usage;
 		}
 	}
-	const baseUrl = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
 	const lanes = await keyLanes(keys, (apiKey) => createClient({ baseUrl, apiKey }));
 	if (!lanes.ok) {
 		io.stderr.write(`${lanes.message}\n`);

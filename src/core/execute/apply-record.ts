@@ -20,6 +20,8 @@ import {
 	beforeValues,
 	diffFields,
 	type FieldChange,
+	fillBefore,
+	hasUnknownBefore,
 	ownedValues,
 	patchBody,
 	readBack,
@@ -175,7 +177,8 @@ export class RecordApplier {
 		}
 		if (found === null) return;
 		if (found === undefined) return this.#create(record, generation, false, parent);
-		return this.#adopt(record, found, 0, id !== undefined);
+		// Read by its id just now: fresh enough to merge metadata with; a listing is not.
+		return this.#adopt(record, found, 0, id !== undefined, false, id !== undefined);
 	}
 
 	/** Found in Pivotal: compared field by field with the file, and updated where they differ. */
@@ -185,6 +188,7 @@ export class RecordApplier {
 		attempts: number,
 		isOurs = false,
 		isCreatedByUs = false,
+		isFresh = false,
 	): Promise<void> | void {
 		const owned = ownedValues(record.body);
 		const known = readBack(record.pass, owned, server);
@@ -214,45 +218,62 @@ export class RecordApplier {
 			this.#succeeded(record, done, did, attempts);
 			return;
 		}
-		const metadata = record.pass === "customers" ? (server as Customer).metadata : undefined;
-		return this.#update(record, copy, changes, metadata ?? {}, attempts);
+		return this.#update(record, copy, changes, isFresh ? server : undefined, attempts);
 	}
 
 	// ── update ───────────────────────────────────────────────────────────────
 
+	/**
+	 * PATCH `changes`. `server` is the record as a GET read it just now, if one did; otherwise it
+	 * is read here when the PATCH needs it: metadata (PATCH replaces it wholesale, so the keys
+	 * Pivotal holds right now are carried along, not those of a listing made at the start) or a
+	 * field the state knows no earlier value of (undo puts back what Pivotal held, not a null).
+	 */
 	async #update(
 		record: SourceRecord,
 		copy: PivotalCopy,
-		changes: readonly FieldChange[],
-		serverMetadata: Readonly<Record<string, unknown>> | undefined,
+		planned: readonly FieldChange[],
+		server: PivotalRecord | undefined,
 		attemptsBefore = 0,
 	): Promise<void> {
 		const { pass } = record;
-		let metadata = serverMetadata;
-		// PATCH replaces metadata wholesale: carry the keys the server holds that the file does not own.
-		if (metadata === undefined && touchesMetadata(changes)) {
-			const current = await this.#ctx.requester.send((client) => client.getRecord(pass, copy.id));
-			if (!current.ok) return this.#updateFailed(record, copy, "", current);
-			metadata = (current.value.data as Customer).metadata ?? {};
+		let current: Readonly<Record<string, unknown>> | undefined = server;
+		if (current === undefined && (touchesMetadata(planned) || hasUnknownBefore(planned))) {
+			const read = await this.#ctx.requester.send((client) => client.getRecord(pass, copy.id));
+			if (!read.ok) return this.#updateFailed(record, copy, "", read);
+			current = read.value.data;
 		}
+		const changes = current ? fillBefore(pass, planned, current) : planned;
+		const metadata = current ? asMetadata(current.metadata) : undefined;
 		const text = JSON.stringify(patchBody(record.body, changes, metadata));
-		const result = await this.#ctx.requester.send((client) => client.updateRecord(pass, copy.id, text), {
-			subject: record,
-			attemptsBefore,
-		});
-		if (!result.ok) return this.#updateFailed(record, copy, text, result);
 		const revision: Revision = {
 			run: this.#ctx.run,
 			before: beforeValues(changes),
 			after: afterValues(changes),
 		};
+		// What the state holds while the PATCH is out: the copy with this run's revision, in doubt.
+		// A kill before the answer is written leaves it, so a resume reads the record back by its
+		// id, and an undo knows this run changed it.
+		const ch = addRevision(copy.ch, revision);
+		const pending: PivotalCopy = { ...copy, ch };
+		const result = await this.#ctx.requester.send((client) => client.updateRecord(pass, copy.id, text), {
+			subject: record,
+			attemptsBefore,
+			beforeAttempt: (attempts) =>
+				this.#ctx.ledger.save(pass, record.key, { s: "sent", attempts, was: pending }),
+		});
+		if (!result.ok) {
+			// Refused outright (4xx): nothing changed. Otherwise it may have been carried out.
+			const isInDoubt = result.verdict.kind !== "fail" || result.verdict.retryable;
+			return this.#updateFailed(record, isInDoubt ? pending : copy, text, result);
+		}
 		const updated: PivotalCopy = {
 			...copy,
 			d: result.value.data.display_id,
 			v: withValues(copy.v ?? {}, ownedValues(record.body)),
 			r: this.#ctx.run,
 			did: "updated",
-			ch: addRevision(copy.ch, revision),
+			ch,
 		};
 		this.#succeeded(record, updated, "updated", result.attempts);
 	}
@@ -315,4 +336,10 @@ export class RecordApplier {
 			this.#ctx.trip("circuit-open", message);
 		}
 	}
+}
+
+function asMetadata(value: unknown): Readonly<Record<string, unknown>> {
+	return typeof value === "object" && value !== null && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: {};
 }
