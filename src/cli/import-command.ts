@@ -28,6 +28,7 @@ import {
 import { envKeysFrom } from "../ui/model/key-choices.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
+import { type GuardedFile, type OutputFile, refuseClobber, stateFiles } from "./output-paths.js";
 
 export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
 
@@ -79,6 +80,14 @@ export async function runImportCommand(
 ): Promise<number> {
 	const files: SourceFiles = { customers, contacts: flags.contacts, onboardings: flags.onboardings };
 	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
+	const clobber = refuseClobber(outputsOf(flags), [
+		...inputsOf(files, flags.map),
+		...stateFiles(flags.checkpoint ?? defaultCheckpointPath(customers)),
+	]);
+	if (clobber) {
+		io.stderr.write(`${clobber}\n`);
+		return EXIT.usage;
+	}
 
 	const source = await sourceOptions(flags, io);
 	if (source === undefined) return EXIT.usage;
@@ -279,6 +288,26 @@ async function sourceOptions(flags: ImportFlags, io: CommandIo): Promise<SourceO
 		return undefined;
 	}
 	return { map: loaded.map, encoding: flags.encoding, delimiter: flags.delimiter };
+}
+
+/** The files this command writes besides the state. */
+function outputsOf(flags: ImportFlags): OutputFile[] {
+	return [
+		...(flags.failuresCsv ? [{ flag: "--failures-csv", path: flags.failuresCsv }] : []),
+		...(flags.resultsCsv ? [{ flag: "--results-csv", path: flags.resultsCsv }] : []),
+	];
+}
+
+/** The files an import reads: no output may replace them. */
+export function inputsOf(files: SourceFiles, map: string | undefined): GuardedFile[] {
+	return [
+		...PASSES.flatMap((pass) => {
+			const file = files[pass];
+			// A workbook's sheet (`book.xlsx#Sheet`) is the workbook's file.
+			return file ? [{ what: `the ${pass} file`, path: file.replace(/(\.xlsx)#[^/\\]*$/i, "$1") }] : [];
+		}),
+		...(map ? [{ what: "the map", path: map }] : []),
+	];
 }
 
 async function exists(path: string): Promise<boolean> {
