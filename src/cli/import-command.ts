@@ -245,7 +245,7 @@ export async function runImportCommand(
 	);
 	const driven = await driveHeadless(run, lanes.value, io, flags);
 	if ("code" in driven) return driven.code;
-	const { summary, ndjson } = driven;
+	const { summary, ndjson, session } = driven;
 
 	let failuresCsv: string | undefined;
 	if (flags.failuresCsv) {
@@ -263,7 +263,7 @@ export async function runImportCommand(
 			...(failuresCsv ? { failuresCsv } : {}),
 			...(resultsCsv ? { resultsCsv } : {}),
 		});
-	else io.stdout.write(summaryText(summary, { failuresCsv, resultsCsv }));
+	else io.stdout.write(summaryText(summary, { failuresCsv, resultsCsv, session }));
 	const stopped = stopSentence(summary);
 	if (stopped) io.stderr.write(`${stopped}\n`);
 	return exitCodeFor(summary);

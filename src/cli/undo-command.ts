@@ -123,12 +123,12 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 		},
 		{ client: first.client, keys: lanes.value },
 	);
-	const driven = await driveHeadless(run, lanes.value, io, flags);
+	const driven = await driveHeadless(run, lanes.value, io, { ...flags, noun: "undo" });
 	if ("code" in driven) return driven.code;
-	const { summary, ndjson } = driven;
+	const { summary, ndjson, session } = driven;
 	await run.close();
 	if (ndjson) ndjson.summary(summary);
-	else io.stdout.write(summaryText(summary, {}, "Undo"));
+	else io.stdout.write(summaryText(summary, { session }, "Undo"));
 	const stopped = stopSentence(summary);
 	if (stopped) io.stderr.write(`${stopped}\n`);
 	return exitCodeFor(summary);
