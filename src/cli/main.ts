@@ -49,7 +49,7 @@ const HELP = `
 
   Exit codes
     0 every record done · 1 finished, some failed · 2 bad usage or input (nothing sent)
-    3 interrupted, resumable · 4 key refused
+    3 interrupted, resumable · 4 key refused · 6 another run holds the state (nothing sent)
 `;
 
 function version(): string {

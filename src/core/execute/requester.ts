@@ -147,9 +147,7 @@ export class Requester {
 				case "auth":
 					if (lane.isAlive) {
 						lane.isAlive = false;
-						// With no key left the run stops, and says so itself: not "goes on with the others".
-						if (this.#deps.lanes.some((l) => l.isAlive))
-							this.#deps.onLaneLost(lane, outcome.error as ApiError);
+						this.#deps.onLaneLost(lane, outcome.error as ApiError);
 					}
 					if (this.#deps.lanes.some((l) => l.isAlive)) {
 						lane = undefined;
