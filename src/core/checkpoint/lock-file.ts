@@ -45,6 +45,16 @@ export function acquireLock(
 	path: string,
 	owner: LockOwner = THIS_PROCESS,
 ): () => void {
+	try {
+		return acquire(fs, path, owner);
+	} catch (error) {
+		if (error instanceof CheckpointError) throw error;
+		// The lock could not be written: the checkpoint's folder refuses writes (EROFS, EACCES, ENOSPC).
+		throw writeFailed(path, error);
+	}
+}
+
+function acquire(fs: CheckpointFileSystem, path: string, owner: LockOwner): () => void {
 	const lock = `${path}.lock`;
 	const token = randomBytes(8).toString("hex");
 	const mine: Holder = {
@@ -105,9 +115,6 @@ function createWhole(fs: CheckpointFileSystem, file: string, holder: Holder): bo
 			if (errnoOf(error) === "EEXIST") return false;
 			return createExclusive(fs, file, bytes);
 		}
-	} catch (error) {
-		if (error instanceof CheckpointError) throw error;
-		throw writeFailed(file, error);
 	} finally {
 		if (fd !== undefined) bestEffort(() => fs.closeSync(fd as number));
 		bestEffort(() => fs.unlinkSync(aside));
