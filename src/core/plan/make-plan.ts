@@ -8,7 +8,7 @@ import { copyOf, PASSES, type PassName, type SourceRecord } from "../../model/re
 import { readRecords, type SourceOptions } from "../../source/index.js";
 import type { CheckpointData } from "../checkpoint/index.js";
 import type { SourceFiles } from "../run-types.js";
-import type { FieldChange } from "./field-diff.js";
+import { type FieldChange, hasUnknownBefore, touchesMetadata } from "./field-diff.js";
 import { type Operation, type OperationKind, type ParentView, planRecord } from "./planner.js";
 
 export interface PlannedChange {
@@ -93,6 +93,9 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 				if (op.kind === "kept" && op.reason === "gone") gone += 1;
 				options.onOperation?.(record, op);
 				if (op.kind === "create" || op.kind === "match" || op.kind === "update") requests += 1;
+				// The record is read right before its PATCH: to merge metadata, or to learn what undo puts back.
+				if (op.kind === "update" && (touchesMetadata(op.changes) || hasUnknownBefore(op.changes)))
+					requests += 1;
 				if (op.kind === "update") {
 					for (const change of op.changes) fields[change.field] = (fields[change.field] ?? 0) + 1;
 					if (examples.length < shown)
