@@ -13,7 +13,7 @@ import { startUndo } from "../../src/core/undo/undo-run.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { TEST_KEY } from "../support/import-harness.js";
 import { tempDir } from "../support/temp-dirs.js";
-import { start } from "./support.js";
+import { failingFs, start } from "./support.js";
 import { until } from "./sync-support.js";
 
 const sims: Simulator[] = [];
@@ -116,5 +116,49 @@ describe("undo of a sync that filled a field the file left empty", () => {
 		expect(summary.passes.onboardings).toMatchObject({ restored: 3, failed: 0 });
 		expect(sim.state().onboardings.map((o) => [o.phase, o.notes])).toEqual(held);
 		expect(sim.state().onboardings.filter((o) => o.deleted)).toEqual([]);
+	}, 60_000);
+});
+
+describe("an undo whose session ends while a DELETE is out", () => {
+	it("a later import knows the record may be gone: read back by id and reported, never 'unchanged' while missing", async () => {
+		const sim = await simulator();
+		const dir = tempDir();
+		const files: SourceFiles = { customers: join(dir, "customers.csv") };
+		csv(
+			files.customers,
+			["c1", "c2", "c3", "c4"].map((k) => ({ external_id: k, name: `Customer ${k}` })),
+		);
+		expect((await start(sim, files).finish()).outcome).toBe("completed");
+
+		// As a kill would: the DELETE leaves and is carried out, its answer never written.
+		const fs = failingFs();
+		const client = createClient({ baseUrl: sim.baseUrl, apiKey: TEST_KEY });
+		const undo = startUndo(
+			{
+				checkpointPath: `${files.customers}.checkpoint.json`,
+				scope: { kind: "last" },
+				keyFingerprint: keyFingerprint(TEST_KEY),
+				baseUrl: sim.baseUrl,
+				concurrency: 1,
+			},
+			{ client, checkpointFs: fs },
+		);
+		undo.subscribe((event) => {
+			if (event.type === "request-started") fs.errno = "EIO";
+		});
+		expect((await undo.done).outcome).toBe("checkpoint-failed");
+		await undo.close().catch(() => undefined);
+		await client.close();
+		const deleted = sim.state().customers.filter((c) => c.deleted);
+		expect(deleted).toHaveLength(1);
+
+		const again = start(sim, files);
+		const summary = await again.run.done;
+		const failures = again.run.failures();
+		await again.close();
+		const key = ((deleted[0]?.metadata ?? {}) as { external_id?: string }).external_id;
+		expect(summary.passes.customers).toMatchObject({ unchanged: 3, gone: 1 });
+		expect(failures).toEqual([expect.objectContaining({ key, code: "deleted_in_pivotal" })]);
+		expect(sim.duplicates().total).toBe(0);
 	}, 60_000);
 });
