@@ -88,7 +88,11 @@ class UndoEngine extends RunCore {
 			store = opened.store;
 		} catch (error) {
 			if (!(error instanceof CheckpointError)) throw error;
-			throw refusedState(error);
+			const refused = refusedState(error);
+			if (refused instanceof InputError) throw refused;
+			// A write the disk refused: resumable once there is room, as before.
+			this.tripRun("checkpoint-failed", error.message);
+			return this.finish();
 		}
 		// Another server answers 404 to every DELETE, which would count as done: refused before any request.
 		const server = otherServer(store.header, this.#request.baseUrl, this.#request.checkpointPath);
