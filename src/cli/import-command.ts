@@ -7,6 +7,7 @@ import { CheckpointError, readCheckpoint } from "../core/checkpoint/index.js";
 import { defaultCheckpointPath, defaultConcurrency, startImport } from "../core/engine.js";
 import { estimateDurationMs } from "../core/estimate.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
+import { otherServer } from "../core/open-state.js";
 import { makePlan } from "../core/plan/make-plan.js";
 import type { KeyLane, SourceFiles } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
@@ -113,6 +114,13 @@ export async function runImportCommand(
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;
 		io.stderr.write(`${error.message}\n`);
+		return EXIT.usage;
+	}
+	const runServer = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
+	// Refused before the key is shown to another server (the engine checks again on open).
+	const server = state && !flags.dryRun ? otherServer(state.header, runServer, checkpointPath) : undefined;
+	if (server) {
+		io.stderr.write(`${server}\n`);
 		return EXIT.usage;
 	}
 	const plan = await makePlan({

@@ -60,11 +60,8 @@ async function killedMidPatch() {
 	await until(() => patched() >= held);
 	sim.clearScriptedFaults();
 	// Pivotal now holds the new export's values for those records, and the state never heard back.
-	const reverted = (() => {
-		revert();
-		return mismatches(sim, files);
-	})();
-	const wrong = await reverted;
+	revert();
+	const wrong = await mismatches(sim, files);
 	expect(wrong.length).toBeGreaterThanOrEqual(1);
 	return { ...ready, env, changes, held, wrong };
 }
@@ -106,7 +103,7 @@ describe("the binary killed while PATCHes are out", () => {
 		});
 	}, 120_000);
 
-	it("undo against another server of the same workspace: refused in one sentence, exit 2, nothing sent anywhere", async () => {
+	it("undo (and import) against another server of the same workspace: refused in one sentence, exit 2, nothing sent anywhere", async () => {
 		const { sim, files } = await prepare({ rateLimit: 100_000 }, 6);
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
 		expect((await runCli(importArgs(files), { env })).code).toBe(0);
@@ -120,6 +117,12 @@ describe("the binary killed while PATCHes are out", () => {
 			expect(wrong.stderr).toBe(
 				`${files.customers}.checkpoint.json belongs to an import into ${sim.baseUrl}, not ${other.baseUrl}; nothing was sent: pass --base-url ${sim.baseUrl}, or another --checkpoint file.\n`,
 			);
+			// An import against it is refused the same way, before the key is shown to that server.
+			const imported = await runCli([...importArgs(files), "--base-url", other.baseUrl], {
+				env: { PIVOTAL_API_KEY: TEST_KEY },
+			});
+			expect(imported.code).toBe(2);
+			expect(imported.stderr).toBe(wrong.stderr);
 			expect(other.counters().requests).toBe(0);
 			expect(sim.counters().requests).toBe(requestsBefore);
 			// The right server's undo still takes the import back.
