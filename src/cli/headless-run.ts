@@ -1,14 +1,17 @@
 import { InputError } from "../core/engine.js";
 import { EXIT } from "../core/exit-codes.js";
+import { StateHeldError } from "../core/open-state.js";
 import { ProgressStore } from "../core/progress-store.js";
 import type { ImportRun, ImportSummary, KeyLane } from "../core/run-types.js";
-import { LineReporter } from "../report/headless.js";
+import { LineReporter, type SessionCounts } from "../report/headless.js";
 import { NdjsonReporter } from "../report/ndjson.js";
 import type { CommandIo } from "./import-command.js";
 
 export interface HeadlessOptions {
 	readonly json: boolean;
 	readonly verbose: boolean;
+	/** What the run is called in its opening line. @default "import" */
+	readonly noun?: "import" | "undo";
 }
 
 /**
@@ -21,9 +24,13 @@ export async function driveHeadless(
 	lanes: readonly KeyLane[],
 	io: CommandIo,
 	options: HeadlessOptions,
-): Promise<{ summary: ImportSummary; ndjson: NdjsonReporter | undefined } | { code: number }> {
+): Promise<
+	{ summary: ImportSummary; ndjson: NdjsonReporter | undefined; session: SessionCounts } | { code: number }
+> {
 	const store = new ProgressStore();
-	const lines = options.json ? undefined : new LineReporter(io.stdout, { verbose: options.verbose });
+	const lines = options.json
+		? undefined
+		: new LineReporter(io.stdout, { verbose: options.verbose, noun: options.noun ?? "import" });
 	const ndjson = options.json ? new NdjsonReporter(io.stdout) : undefined;
 	run.subscribe((event) => {
 		store.dispatch(event);
@@ -44,11 +51,13 @@ export async function driveHeadless(
 	process.on("SIGINT", onSignal);
 	process.on("SIGTERM", onSignal);
 	try {
-		return { summary: await run.done, ndjson };
+		const summary = await run.done;
+		const { requests, rateLimited, retries } = store.getSnapshot();
+		return { summary, ndjson, session: { requests, rateLimited, retries } };
 	} catch (error) {
 		if (error instanceof InputError) {
 			io.stderr.write(`${error.message}\n`);
-			return { code: EXIT.usage };
+			return { code: error instanceof StateHeldError ? EXIT.locked : EXIT.usage };
 		}
 		throw error;
 	} finally {

@@ -7,6 +7,7 @@ import { CheckpointError, readCheckpoint } from "../core/checkpoint/index.js";
 import { defaultCheckpointPath, defaultConcurrency, startImport } from "../core/engine.js";
 import { estimateDurationMs } from "../core/estimate.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
+import { otherServer } from "../core/open-state.js";
 import { makePlan } from "../core/plan/make-plan.js";
 import type { KeyLane, SourceFiles } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
@@ -31,6 +32,7 @@ import {
 import { envKeysFrom } from "../ui/model/key-choices.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
+import { type GuardedFile, type OutputFile, refuseClobber, stateFiles } from "./output-paths.js";
 import { checkPlanOutputs, savePlan } from "./plan-out.js";
 import { type SyncFlagValues, syncRulesFrom } from "./sync-flags.js";
 
@@ -96,6 +98,14 @@ export async function runImportCommand(
 ): Promise<number> {
 	const files: SourceFiles = { customers, contacts: flags.contacts, onboardings: flags.onboardings };
 	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
+	const clobber = refuseClobber(outputsOf(flags), [
+		...inputsOf(files, flags.map),
+		...stateFiles(flags.checkpoint ?? defaultCheckpointPath(customers)),
+	]);
+	if (clobber) {
+		io.stderr.write(`${clobber}\n`);
+		return EXIT.usage;
+	}
 
 	const ruled = syncRulesFrom(flags);
 	if (!ruled.ok) {
@@ -148,6 +158,13 @@ export async function runImportCommand(
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;
 		io.stderr.write(`${error.message}\n`);
+		return EXIT.usage;
+	}
+	const runServer = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
+	// Refused before the key is shown to another server (the engine checks again on open).
+	const server = state && !flags.dryRun ? otherServer(state.header, runServer, checkpointPath) : undefined;
+	if (server) {
+		io.stderr.write(`${server}\n`);
 		return EXIT.usage;
 	}
 	const plan = await makePlan({
@@ -309,7 +326,7 @@ export async function runImportCommand(
 	);
 	const driven = await driveHeadless(run, lanes.value, io, flags);
 	if ("code" in driven) return driven.code;
-	const { summary, ndjson } = driven;
+	const { summary, ndjson, session } = driven;
 	if (io.report) Object.assign(io.report, { summary, failures: run.failures() });
 
 	let failuresCsv: string | undefined;
@@ -337,7 +354,7 @@ export async function runImportCommand(
 			...(failuresCsv ? { failuresCsv } : {}),
 			...(resultsCsv ? { resultsCsv } : {}),
 		});
-	else io.stdout.write(summaryText(summary, { failuresCsv, resultsCsv, notes: run.failures() }));
+	else io.stdout.write(summaryText(summary, { failuresCsv, resultsCsv, session, notes: run.failures() }));
 	const stopped = stopSentence(summary);
 	if (stopped) io.stderr.write(`${stopped}\n`);
 	const code = exitCodeFor(summary);
@@ -373,6 +390,26 @@ async function sourceOptions(flags: ImportFlags, io: CommandIo): Promise<SourceO
 		return undefined;
 	}
 	return { map: loaded.map, encoding: flags.encoding, delimiter: flags.delimiter };
+}
+
+/** The files this command writes besides the state. */
+function outputsOf(flags: ImportFlags): OutputFile[] {
+	return [
+		...(flags.failuresCsv ? [{ flag: "--failures-csv", path: flags.failuresCsv }] : []),
+		...(flags.resultsCsv ? [{ flag: "--results-csv", path: flags.resultsCsv }] : []),
+	];
+}
+
+/** The files an import reads: no output may replace them. */
+export function inputsOf(files: SourceFiles, map: string | undefined): GuardedFile[] {
+	return [
+		...PASSES.flatMap((pass) => {
+			const file = files[pass];
+			// A workbook's sheet (`book.xlsx#Sheet`) is the workbook's file.
+			return file ? [{ what: `the ${pass} file`, path: file.replace(/(\.xlsx)#[^/\\]*$/i, "$1") }] : [];
+		}),
+		...(map ? [{ what: "the map", path: map }] : []),
+	];
 }
 
 async function exists(path: string): Promise<boolean> {

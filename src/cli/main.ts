@@ -69,7 +69,7 @@ ${SYNC_HELP}    --key-env NAME         read a key from this variable (default PI
   Exit codes
     0 every record done · 1 finished, some failed · 2 bad usage or input (nothing sent)
     3 interrupted, resumable · 4 key refused · 5 dry run with --detailed-exitcode: the plan
-    has changes
+    has changes · 6 another run holds the state (nothing sent)
 `;
 
 function version(): string {

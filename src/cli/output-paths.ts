@@ -1,25 +1,74 @@
 /**
- * Output files (failures, results, summaries, plans) never overwrite an input, the map or the
- * state. Paths are compared as the file system resolves them, so a symlink or `./` does not
- * slip past.
+ * Output files (failures, results, summaries, plans) never overwrite an input, a map or the
+ * state: checked once, before anything is read or sent, with paths resolved the way the OS will
+ * open them (`./x`, `../dir/x` and symlinks all name the same file).
  */
 
 import { realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
-export interface NamedPath {
-	/** How a sentence names it: `the customers file`, `--summary-md`. */
+/** A file the run writes, by the flag that named it. */
+export interface OutputFile {
+	/** As the user wrote it, e.g. `--results-csv`. */
+	readonly flag: string;
+	readonly path: string;
+}
+
+/** A file the run reads or keeps, which no output may replace. */
+export interface GuardedFile {
+	/** What it is, for the sentence: "the customers file", "the state". */
 	readonly what: string;
 	readonly path: string;
 }
 
-/** The path as the file system will open it: symlinks followed as far as they exist. */
-function canonical(path: string): string {
+/** The state file and the files beside it that its store writes. */
+export function stateFiles(statePath: string): GuardedFile[] {
+	if (/^postgres(ql)?:\/\//i.test(statePath)) return [];
+	return [
+		{ what: "the state", path: statePath },
+		...[".bak", ".lock", ".tmp", ".lock.takeover"].map((suffix) => ({
+			what: "a file of the state",
+			path: `${statePath}${suffix}`,
+		})),
+	];
+}
+
+/**
+ * The sentence refusing the first output that names a guarded file (or another output), or
+ * undefined when every output is a file of its own.
+ * @example
+ * refuseClobber([{ flag: "--results-csv", path: "customers.csv" }], [{ what: "the customers file", path: "customers.csv" }])
+ * // → "--results-csv customers.csv is the customers file customers.csv; nothing was sent: …"
+ */
+export function refuseClobber(
+	outputs: readonly OutputFile[],
+	guarded: readonly GuardedFile[],
+): string | undefined {
+	const taken = new Map<string, GuardedFile>();
+	for (const file of guarded) {
+		const real = canonical(file.path);
+		if (!taken.has(real)) taken.set(real, file);
+	}
+	for (const output of outputs) {
+		const real = canonical(output.path);
+		const clash = taken.get(real);
+		if (clash) {
+			return `${output.flag} ${output.path} is ${clash.what} ${clash.path}; nothing was sent: give ${output.flag} a file of its own.`;
+		}
+		taken.set(real, { what: `the file of ${output.flag}`, path: output.path });
+	}
+	return undefined;
+}
+
+/**
+ * The path the OS will open: symlinks followed where the file exists, else its folder's real
+ * path with its name (a file still to be created, in a folder reached through a symlink).
+ */
+export function canonical(path: string): string {
 	const absolute = resolve(path);
 	try {
 		return realpathSync(absolute);
 	} catch {
-		// Not there yet: its folder may still be a symlink.
 		try {
 			return join(realpathSync(dirname(absolute)), basename(absolute));
 		} catch {
@@ -28,18 +77,16 @@ function canonical(path: string): string {
 	}
 }
 
-/** One sentence for the first output that would overwrite an input (or another output), or undefined. */
+/** A file by what a sentence calls it: `the customers file`, or an output's flag. */
+export type NamedPath = GuardedFile;
+
+/** `refuseClobber` for callers that name their outputs the way they name their inputs. */
 export function outputPathProblem(
 	outputs: readonly NamedPath[],
 	inputs: readonly NamedPath[],
 ): string | undefined {
-	const taken = inputs.map((input) => ({ ...input, at: canonical(input.path) }));
-	for (const output of outputs) {
-		const at = canonical(output.path);
-		const clash = taken.find((input) => input.at === at);
-		if (clash)
-			return `${output.what} ${output.path} is ${clash.what}; give another path (an output never overwrites an input, the map or the state).`;
-		taken.push({ ...output, what: `also given to ${output.what}`, at });
-	}
-	return undefined;
+	return refuseClobber(
+		outputs.map((output) => ({ flag: output.what, path: output.path })),
+		inputs,
+	);
 }

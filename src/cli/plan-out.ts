@@ -17,7 +17,7 @@ import { PASSES } from "../model/records.js";
 import { hostOf } from "../report/run-report.js";
 import type { SourceOptions } from "../source/index.js";
 import type { CommandIo, ImportFlags } from "./import-command.js";
-import { outputPathProblem } from "./output-paths.js";
+import { outputPathProblem, stateFiles } from "./output-paths.js";
 
 /**
  * The workspace a plan is made for: the state's, or else the key's (one `GET /me`, a read) when
@@ -77,7 +77,7 @@ export function checkPlanOutputs(
 				return file ? [{ what: `the ${pass} file`, path: file }] : [];
 			}),
 			...(flags.map ? [{ what: "the map", path: flags.map }] : []),
-			{ what: "the state", path: statePath },
+			...stateFiles(statePath),
 		],
 	);
 }

@@ -4,6 +4,7 @@ import { maskKey } from "../api/key.js";
 import { CheckpointError, readCheckpoint } from "../core/checkpoint/index.js";
 import { defaultCheckpointPath } from "../core/engine.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
+import { interruptedRun, otherServer } from "../core/open-state.js";
 import { planUndo } from "../core/undo/undo-plan.js";
 import { startUndo } from "../core/undo/undo-run.js";
 import { PASSES } from "../model/records.js";
@@ -45,8 +46,20 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 		);
 		return EXIT.usage;
 	}
+	const baseUrl = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
+	// Another server answers 404 to every DELETE, which would read as done: refused before any request.
+	const server = otherServer(state.header, baseUrl, checkpointPath);
+	if (server) {
+		io.stderr.write(`${server}\n`);
+		return EXIT.usage;
+	}
 	const records = state.records;
-	const plan = planUndo((pass) => records[pass].entries(), flags.all ? { kind: "all" } : { kind: "last" });
+	const interrupted = interruptedRun(state.counters);
+	const plan = planUndo(
+		(pass) => records[pass].entries(),
+		flags.all ? { kind: "all" } : { kind: "last" },
+		interrupted,
+	);
 	const total = PASSES.reduce(
 		(n, pass) => n + plan.counts[pass].delete + plan.counts[pass].restore + (plan.counts[pass].recreate ?? 0),
 		0,
@@ -55,7 +68,11 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 		io.stdout.write(`${JSON.stringify({ type: "undo-plan", runs: plan.runs, counts: plan.counts })}\n`);
 	else io.stdout.write(undoPlanText(plan, state.header.workspace?.name));
 	if (total === 0) {
-		say("Nothing to undo: no run of this import created or changed a record that is still there.");
+		say(
+			interrupted !== undefined && !flags.all
+				? `Nothing to undo: run ${interrupted} of this import was interrupted before it changed anything in Pivotal; run the import again to finish it, or take back every run with --all.`
+				: "Nothing to undo: no run of this import created or changed a record that is still there.",
+		);
 		return EXIT.ok;
 	}
 	if (flags.dryRun) {
@@ -91,7 +108,6 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 			return EXIT.usage;
 		}
 	}
-	const baseUrl = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
 	const lanes = await keyLanes(keys, (apiKey) => createClient({ baseUrl, apiKey }));
 	if (!lanes.ok) {
 		io.stderr.write(`${lanes.message}\n`);
@@ -111,13 +127,13 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 		},
 		{ client: first.client, keys: lanes.value },
 	);
-	const driven = await driveHeadless(run, lanes.value, io, flags);
+	const driven = await driveHeadless(run, lanes.value, io, { ...flags, noun: "undo" });
 	if ("code" in driven) return driven.code;
-	const { summary, ndjson } = driven;
+	const { summary, ndjson, session } = driven;
 	if (io.report) Object.assign(io.report, { summary, failures: run.failures() });
 	await run.close();
 	if (ndjson) ndjson.summary(summary);
-	else io.stdout.write(summaryText(summary, {}, "Undo"));
+	else io.stdout.write(summaryText(summary, { session }, "Undo"));
 	const stopped = stopSentence(summary);
 	if (stopped) io.stderr.write(`${stopped}\n`);
 	return exitCodeFor(summary);

@@ -16,6 +16,8 @@ export const EXIT = {
 	auth: 4,
 	/** A dry run with `--detailed-exitcode`: the plan has changes. */
 	planHasChanges: 5,
+	/** Another run holds this import's state; nothing was sent. */
+	locked: 6,
 } as const;
 
 export function exitCodeFor(summary: Pick<ImportSummary, "outcome" | "passes">): number {

@@ -5,8 +5,10 @@
  */
 
 import { randomBytes } from "node:crypto";
+import { basename } from "node:path";
 import { PASSES } from "../model/records.js";
 import {
+	CheckpointError,
 	type CheckpointFileSystem,
 	type CheckpointHeader,
 	type CheckpointStore,
@@ -16,7 +18,41 @@ import type { SourceCheckSummary, SourceFiles } from "./run-types.js";
 
 /** Input the engine refuses before sending anything (invalid rows, a checkpoint of another import). */
 export class InputError extends Error {
-	override readonly name = "InputError";
+	override readonly name: string = "InputError";
+}
+
+/** Another run holds the import's state (its lock): refused before anything is sent. */
+export class StateHeldError extends InputError {
+	override readonly name: string = "StateHeldError";
+}
+
+/**
+ * A state that cannot be opened, as the error the run is refused with: nothing was sent, so it
+ * is not an interruption to resume. Held by another run: `StateHeldError`. Damaged, not a
+ * checkpoint, read-only, of a newer version: `InputError`. A write that fails (a full disk)
+ * stays a `CheckpointError`: the same command resumes once there is room.
+ */
+export function refusedState(error: CheckpointError): Error {
+	switch (error.code) {
+		case "locked":
+			return new StateHeldError(error.message);
+		case "write-failed":
+		case "closed":
+			return error;
+		default:
+			return new InputError(error.message);
+	}
+}
+
+/** The sentence refusing a state made against another server, or undefined when it is this one. */
+export function otherServer(header: CheckpointHeader, baseUrl: string, path: string): string | undefined {
+	if (sameServer(header.baseUrl, baseUrl)) return undefined;
+	return `${path} belongs to an import into ${header.baseUrl}, not ${baseUrl}; nothing was sent: pass --base-url ${header.baseUrl}, or another --checkpoint file.`;
+}
+
+/** Two spellings of one API root: a trailing slash makes no other server. */
+function sameServer(a: string, b: string): boolean {
+	return a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
 }
 
 export function defaultCheckpointPath(customersFile: string): string {
@@ -77,22 +113,22 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 		...(options.workspace ? { workspace: options.workspace } : {}),
 		...mapsOf(check),
 	};
-	const opened = await openCheckpoint({
-		path,
-		fresh: options.fresh,
-		create: () => header,
-		...(options.fs ? { fs: options.fs } : {}),
-	});
-	if (opened.recoveredFrom) {
-		options.notice(
-			"warn",
-			`The checkpoint was damaged; resumed from its last good copy ${opened.recoveredFrom}.`,
-		);
+	let opened: Awaited<ReturnType<typeof openCheckpoint>>;
+	try {
+		opened = await openCheckpoint({
+			path,
+			fresh: options.fresh,
+			create: () => header,
+			...(options.fs ? { fs: options.fs } : {}),
+		});
+	} catch (error) {
+		throw error instanceof CheckpointError ? refusedState(error) : error;
 	}
 	const { store } = opened;
 	if (opened.resumed) {
 		let mismatch: string | undefined;
-		if (store.header.baseUrl !== options.baseUrl) mismatch = `it was made against ${store.header.baseUrl}`;
+		if (!sameServer(store.header.baseUrl, options.baseUrl))
+			mismatch = `it was made against ${store.header.baseUrl}`;
 		// A revoked or rotated key is replaced by another key of the same workspace: only going on
 		// with this state keeps the idempotency keys and what the sync knows.
 		else if (
@@ -108,6 +144,7 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 			);
 		}
 	}
+	if (opened.resumed) nameOtherFile(store.header, options.files.customers, options.notice);
 	const counters = store.counters();
 	const started = counters[RUNS] ?? 0;
 	const finished = counters[RUNS_FINISHED] ?? 0;
@@ -146,4 +183,30 @@ export function finishRun(store: CheckpointStore, run: number): void {
 /** The number of the last run started, for undo. */
 export function lastRun(store: CheckpointStore): number {
 	return store.counters()[RUNS] ?? 0;
+}
+
+/**
+ * The run of the import that started last, when it did not finish (killed, stopped, failed):
+ * an undo of "the last run" takes that one back, even if it changed nothing yet.
+ */
+export function interruptedRun(counters: Readonly<Record<string, number>>): number | undefined {
+	const started = counters[RUNS] ?? 0;
+	return started > (counters[RUNS_FINISHED] ?? 0) ? started : undefined;
+}
+
+/**
+ * A state made from a customers file of another name is not refused (an export's name may carry
+ * its date), but said, so that pointing --checkpoint at another import's state is not silent.
+ */
+function nameOtherFile(
+	header: CheckpointHeader,
+	customers: string,
+	notice: (level: "info" | "warn", message: string) => void,
+): void {
+	const made = header.sources.customers?.path;
+	if (made === undefined || basename(made) === basename(customers)) return;
+	notice(
+		"warn",
+		`This state was made from ${basename(made)}, not ${basename(customers)}; the rows are matched to it by external_id.`,
+	);
 }

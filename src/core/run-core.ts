@@ -68,11 +68,14 @@ export abstract class RunCore implements ImportRun {
 			random: deps.random ?? Math.random,
 			emit: (event) => this.emit(event),
 			count: (counters) => this.ledger?.addCounters(counters),
-			onLaneLost: (lane, error) =>
+			onLaneLost: (lane, error) => {
+				// With no key left the run stops and says so itself: not "goes on with the others".
+				if (!this.requester.lanes.some((l) => l.isAlive)) return;
 				this.notice(
 					"warn",
 					`The key ${lane.label} was refused (${error.status} ${error.code}); it left the pool and the run goes on with the others.`,
-				),
+				);
+			},
 		});
 		this.#follower = new LatencyFollower(settings.concurrency !== undefined);
 		this.#isDefaultConcurrency = settings.concurrency === undefined;

@@ -12,6 +12,13 @@ import { PASSES } from "../model/records.js";
 import { formatDuration } from "./format.js";
 import { syncSummaryLines } from "./sync-summary.js";
 
+/** Requests of one session, as the progress snapshot counts them. */
+export interface SessionCounts {
+	readonly requests: number;
+	readonly rateLimited: number;
+	readonly retries: number;
+}
+
 export interface Writer {
 	write(text: string): unknown;
 }
@@ -25,10 +32,21 @@ export class LineReporter {
 	readonly #verbose: boolean;
 	readonly #intervalMs: number;
 	readonly #now: () => number;
+	readonly #noun: "import" | "undo";
 	#lastProgressAt = 0;
 
-	constructor(out: Writer, options: { verbose?: boolean; intervalMs?: number; now?: () => number } = {}) {
+	constructor(
+		out: Writer,
+		options: {
+			verbose?: boolean;
+			intervalMs?: number;
+			now?: () => number;
+			/** What the run is called in its opening line. @default "import" */
+			noun?: "import" | "undo";
+		} = {},
+	) {
 		this.#out = out;
+		this.#noun = options.noun ?? "import";
 		this.#verbose = options.verbose ?? false;
 		this.#intervalMs = options.intervalMs ?? 5_000;
 		this.#now = options.now ?? Date.now;
@@ -54,7 +72,7 @@ export class LineReporter {
 	#lineFor(e: ImportEvent): string | undefined {
 		switch (e.type) {
 			case "run-started":
-				return `${e.resumed ? "Resuming" : "Starting"} import ${e.runId}: ${PASSES.map((p) => `${e.totals[p]} ${p}`).join(", ")}; checkpoint ${e.checkpointPath}; concurrency ${e.concurrency}`;
+				return `${e.resumed ? "Resuming" : "Starting"} ${this.#noun} ${e.runId}: ${PASSES.map((p) => `${e.totals[p]} ${p}`).join(", ")}; checkpoint ${e.checkpointPath}; concurrency ${e.concurrency}`;
 			case "pass-started": {
 				const already = Object.values(e.already).reduce((n, count) => n + count, 0);
 				return `Pass ${e.pass}: ${e.total} records${already ? `, ${already} already final in the checkpoint` : ""}`;
@@ -68,7 +86,7 @@ export class LineReporter {
 				return `  ✓ ${e.pass} ${e.key} → ${e.id || "(existing)"} (${e.outcome})`;
 			case "record-failed":
 				return this.#verbose || e.attempts > 0
-					? `  ✗ ${e.pass} ${e.key} (line ${e.line}): ${e.status ?? "network"} ${e.code}: ${e.message}`
+					? `  ✗ ${e.pass} ${e.key}${e.line > 0 ? ` (line ${e.line})` : ""}: ${e.status ?? "network"} ${e.code}: ${e.message}`
 					: undefined;
 			case "record-blocked":
 				return this.#verbose ? `  – ${e.pass} ${e.key}: blocked by customer ${e.parentKey}` : undefined;
@@ -132,6 +150,8 @@ export function summaryText(
 		resultsCsv?: string | undefined;
 		/** Notes that are not failures: the fields `--keep-pivotal-edits` kept, listed record by record. */
 		notes?: readonly FailureDetail[] | undefined;
+		/** This session's own requests; the summary's counters add up every run of the import. */
+		session?: SessionCounts | undefined;
 	} = {},
 	title = "Import",
 ): string {
@@ -173,8 +193,13 @@ export function summaryText(
 			lines.push(`  ${pass}: ${p.notInFiles} in the state but no longer in the file (left in Pivotal)`);
 		lines.push(...syncSummaryLines(pass, p, extra.notes ?? []));
 	}
+	const own = extra.session ?? summary;
+	const allRuns =
+		extra.session && summary.requests > own.requests
+			? ` (${summary.requests} over every run of the import)`
+			: "";
 	lines.push(
-		`  requests ${summary.requests}, rate limited ${summary.rateLimited}, retries ${summary.retries}, time ${formatDuration(summary.elapsedMs)}`,
+		`  requests ${own.requests}${allRuns}, rate limited ${own.rateLimited}, retries ${own.retries}, time ${formatDuration(summary.elapsedMs)}`,
 	);
 	const codes = Object.entries(summary.failuresByCode).sort((a, b) => b[1] - a[1]);
 	if (codes.length > 0) {
@@ -183,8 +208,11 @@ export function summaryText(
 	lines.push(`  checkpoint: ${summary.checkpointPath}`);
 	if (extra.resultsCsv) lines.push(`  results CSV: ${extra.resultsCsv}`);
 	if (extra.failuresCsv) lines.push(`  failures CSV: ${extra.failuresCsv}`);
-	else if (codes.length > 0) lines.push("  (add --failures-csv FILE to export the failed rows)");
-	if (summary.outcome !== "completed") lines.push("  Run the same command again to resume.");
+	// Undo takes no --failures-csv: its failures are the records the state lists as failed.
+	else if (codes.length > 0 && !isUndo) lines.push("  (add --failures-csv FILE to export the failed rows)");
+	// A refused key is not resumed by the same command: the stopping sentence says what to do.
+	if (summary.outcome !== "completed" && summary.outcome !== "auth-failed")
+		lines.push("  Run the same command again to resume.");
 	return `${lines.join("\n")}\n`;
 }
 

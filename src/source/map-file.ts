@@ -20,7 +20,7 @@ import { lineStarts, positionOf, SYNTAX } from "./map-json.js";
 import { checkTarget } from "./map-targets.js";
 import { enumKey } from "./plain-values.js";
 import { type Problem, showValue } from "./problem.js";
-import { COLUMNS, METADATA_PREFIX } from "./schema.js";
+import { COLUMNS, METADATA_PREFIX, reservedMetadataKey } from "./schema.js";
 
 /** A field's source: one header, several joined with a space, or `null` for "leave it out". */
 export type ColumnSource = string | readonly string[] | null;
@@ -348,7 +348,7 @@ function checkField(pass: PassName, field: string): string | undefined {
 		const key = field.slice(METADATA_PREFIX.length);
 		if (key === "external_id")
 			return `"metadata.external_id" is filled from external_id; map external_id instead.`;
-		if (key.length > 0) return undefined;
+		if (key.length > 0) return reservedMetadataKey(key);
 	}
 	const allowed = COLUMNS[pass].map((s) => s.name).join(", ");
 	return `${showValue(field)} is not one of our ${pass} fields; use one of ${allowed}${pass === "customers" ? ", metadata.<key>" : ""}.`;

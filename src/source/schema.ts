@@ -40,6 +40,18 @@ export const ONBOARDING_PHASES = [
 export const ONBOARDING_STATES = ["active", "paused", "at_risk", "waiting"] as const;
 
 export const METADATA_PREFIX = "metadata.";
+
+/** Keys every JavaScript object has: as a metadata key, assigning one would be lost or worse. */
+const OBJECT_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Why a `metadata.<key>` column cannot be sent, or undefined when it can. Refused rather than
+ * carried: such a key would be silently dropped, or reach an object's prototype, on its way.
+ */
+export function reservedMetadataKey(key: string): string | undefined {
+	if (!OBJECT_KEYS.has(key)) return undefined;
+	return `"metadata.${key}" cannot be sent: "${key}" is a name JavaScript objects reserve, so the key would be lost on its way to Pivotal; rename it, e.g. metadata.${key.replace(/_/g, "")}_value.`;
+}
 export const NAME_MAX = 255;
 export const SLUG_MAX = 64;
 export const ID_MAX = 255;
@@ -339,6 +351,8 @@ export function resolveHeader(
 					columnName: raw,
 					message: `column "metadata.external_id" is reserved: the importer fills it from external_id; remove the column.`,
 				});
+			} else if (reservedMetadataKey(key) !== undefined) {
+				issues.push({ column, columnName: raw, message: `column ${reservedMetadataKey(key)}` });
 			} else {
 				columns.push({ index, header: raw, column, spec: metadataSpec(raw), isMetadata: true });
 			}

@@ -4,6 +4,7 @@ import { createClient } from "../api/client.js";
 import type { Settings } from "../config/settings.js";
 import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
 import { startImport } from "../core/engine.js";
+import { interruptedRun } from "../core/open-state.js";
 import { makePlan } from "../core/plan/make-plan.js";
 import { planUndo } from "../core/undo/undo-plan.js";
 import { startUndo } from "../core/undo/undo-run.js";
@@ -76,7 +77,8 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 				throw new Error(`There is no import state at ${checkpointPath}, so there is nothing to undo.`);
 			const { records } = state;
 			return {
-				plan: planUndo((pass) => records[pass].entries(), scope),
+				// As the undo itself will: an interrupted last run is the one "last" takes back.
+				plan: planUndo((pass) => records[pass].entries(), scope, interruptedRun(state.counters)),
 				workspace: state.header.workspace?.name,
 			};
 		},

@@ -142,7 +142,7 @@ describe("pivotal-tui undo (the built binary)", () => {
 		expect(sim.counters().created.customers).toBe(5);
 	});
 
-	it("refuses with one sentence: no state for the file (exit 2), a key of another workspace (exit 4)", async () => {
+	it("refuses with one sentence: no state for the file (exit 2), another server and workspace (exit 2)", async () => {
 		const { sim, files } = await prepared(
 			{ rateLimit: 100_000 },
 			{ customers: 3, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
@@ -162,9 +162,10 @@ describe("pivotal-tui undo (the built binary)", () => {
 		const refused = await runCli(args("undo", files), {
 			env: { PIVOTAL_API_KEY: other.key, PIVOTAL_API_URL: other.sim.baseUrl },
 		});
-		expect(refused.code).toBe(4);
-		expect(refused.stderr).toMatch(/belongs to the workspace .* nothing was deleted/);
-		expect(other.sim.counters().byRoute).not.toHaveProperty(["DELETE /customers/:id 200"]);
+		// Another server (of another workspace): refused before any request, the key not even shown to it.
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toMatch(/belongs to an import into .*; nothing was sent/);
+		expect(other.sim.counters().requests).toBe(0);
 		expect(live(sim.state().customers)).toHaveLength(3);
 		await other.sim.close();
 	});

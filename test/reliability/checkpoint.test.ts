@@ -3,6 +3,7 @@ import * as nodeFs from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { readCheckpoint } from "../../src/core/checkpoint/index.js";
+import { InputError } from "../../src/core/engine.js";
 import type { Simulator, SimulatorOptions } from "../../src/sim/index.js";
 import { runCli } from "../support/cli.js";
 import { setup, TEST_KEY } from "../support/import-harness.js";
@@ -67,7 +68,7 @@ describe("the checkpoint's disk", () => {
 
 describe("a damaged checkpoint", () => {
 	for (const damage of ["truncated", "corrupted"] as const) {
-		it(`${damage}: its backup is used, kept, and the resume completes`, async () => {
+		it(`${damage}: refused naming the damage and the older backup (never loaded silently); --fresh then completes exactly once`, async () => {
 			const { sim, files } = await prepared();
 			const path = `${files.customers}.checkpoint.json`;
 			const first = start(sim, files, {
@@ -84,19 +85,27 @@ describe("a damaged checkpoint", () => {
 					path,
 					Buffer.concat([bytes.subarray(0, 200), Buffer.from("\u0000garbage}{"), bytes.subarray(220)]),
 				);
+			const damaged = nodeFs.readFileSync(path);
+			const posts = sim.counters().posts;
 
-			const second = start(sim, files);
-			const resumed = await second.finish();
-			expect(resumed.outcome).toBe("completed");
-			const notices = second.events.filter((e) => e.type === "notice" && e.level === "warn");
-			expect(notices.map((e) => (e.type === "notice" ? e.message : ""))).toContainEqual(
-				`The checkpoint was damaged; resumed from its last good copy ${path}.bak.`,
+			const refused = await start(sim, files)
+				.finish()
+				.then(
+					() => undefined,
+					(error: unknown) => error,
+				);
+			expect(refused).toBeInstanceOf(InputError);
+			expect((refused as Error).message).toMatch(
+				new RegExp(
+					`^The checkpoint ${literal(path)} is damaged at its first line \\(.*\\) and its backup ${literal(path)}\\.bak is older and would forget what was sent since, so it is not used; nothing was sent: repair it, or run again with --fresh`,
+				),
 			);
-			// The good copy was not thrown away, and the damaged file is kept for a post-mortem.
-			expect(nodeFs.existsSync(`${path}.bak`)).toBe(true);
-			const dir = nodeFs.readdirSync(join(files.customers, ".."));
-			expect(dir.some((name) => name.endsWith(".corrupt"))).toBe(true);
-			const result = await recordCase(`checkpoint ${damage}, resumed from .bak`, 2, sim, files);
+			expect(sim.counters().posts).toBe(posts);
+			expect(nodeFs.readFileSync(path)).toEqual(damaged);
+
+			const fresh = await start(sim, files, { plan: { fresh: true } }).finish();
+			expect(fresh.outcome).toBe("completed");
+			const result = await recordCase(`checkpoint ${damage}: refused, then --fresh`, 3, sim, files);
 			expect(result).toMatchObject({ duplicates: 0, lost: 0 });
 		});
 	}
@@ -114,16 +123,27 @@ describe("a damaged checkpoint", () => {
 		const bytes = nodeFs.readFileSync(path);
 		nodeFs.writeFileSync(path, bytes.subarray(0, bytes.length >> 1));
 		const posts = sim.counters().posts;
-		const summary = await start(sim, files).finish();
-		expect(summary.outcome).toBe("checkpoint-failed");
-		expect(summary.message).toBe(
-			`The checkpoint ${path} is damaged at its first line (${summary.message?.match(/\((.*)\) and has no backup/)?.[1]}) and has no backup; run again with --fresh to set it aside and start over.`,
+		const refused = await start(sim, files)
+			.finish()
+			.then(
+				() => undefined,
+				(error: unknown) => error,
+			);
+		expect(refused).toBeInstanceOf(InputError);
+		expect((refused as Error).message).toMatch(
+			new RegExp(
+				`^The checkpoint ${literal(path)} is damaged at its first line \\(.*\\) and it has no backup; nothing was sent: repair it, or run again with --fresh`,
+			),
 		);
 		expect(sim.counters().posts).toBe(posts);
 		// Still there, untouched, for the user to inspect.
 		expect(nodeFs.readFileSync(path).length).toBe(bytes.length >> 1);
 	});
 });
+
+function literal(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 function canMountTmpfs(): boolean {
 	if (process.platform !== "linux" || process.getuid?.() !== 0) return false;

@@ -118,12 +118,10 @@ describe("a failed sync, then the export goes back to what it was", () => {
 		const result = await recordCase("sync: PATCHes refused (400), file reverted", 3, sim, files);
 		expect(result).toMatchObject({ duplicates: 0, lost: 0 });
 	}, 60_000);
-	// Fails: an update writes nothing before its PATCH leaves, so a session that ends between the
-	// answer and the checkpoint write (a kill, a full disk) leaves the state's copy from before
-	// it; with the export back at those values the resume finds the row unchanged, and Pivotal
-	// keeps the lost session's values. A fix would write the update as in doubt ("sent", with
-	// its copy) before it leaves, and plan such a state like a failed update in doubt.
-	it.fails("a session that ends between a PATCH's answer and its checkpoint write, then the export goes back", async () => {
+	// An update writes its in-doubt line before the PATCH leaves: a session that ends between the
+	// answer and the checkpoint write (a kill, a full disk) leaves the record in doubt, and the
+	// resume reads it back by id rather than trust the copy from before.
+	it("a session that ends between a PATCH's answer and its checkpoint write, then the export goes back", async () => {
 		const { sim, files, revert } = await importedThenChanged();
 		const fs = failingFs();
 		// As a kill would: the PATCH is made and answered, and its record's new state never written.

@@ -8,6 +8,7 @@
  *   After `write-failed` the update that failed is not in the checkpoint; stop and resume later.
  * - `invalid-header`: the header given to a new checkpoint would store something unsafe.
  * - `locked`: another running pivotal-tui has the checkpoint open.
+ * - `read-only`: the file is read-only; it is not replaced.
  * - `closed`: the store was used after `close()`.
  */
 export type CheckpointErrorCode =
@@ -18,6 +19,7 @@ export type CheckpointErrorCode =
 	| "write-failed"
 	| "invalid-header"
 	| "locked"
+	| "read-only"
 	| "closed";
 
 export class CheckpointError extends Error {

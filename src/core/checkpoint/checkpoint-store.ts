@@ -8,7 +8,14 @@ import {
 	isRecordState,
 	serializeSnapshot,
 } from "./checkpoint-format.js";
-import { bestEffort, type CheckpointFileSystem, fsyncDirectoryOf, writeAll } from "./file-system.js";
+import {
+	bestEffort,
+	type CheckpointFileSystem,
+	CREATE_NEW,
+	fsyncDirectoryOf,
+	WRITE_IN_PLACE,
+	writeAll,
+} from "./file-system.js";
 import { bucketOf, countsOf, type PassCounts, type Tally, tallyOf } from "./pass-counts.js";
 
 /** The fewest journal lines between two compactions. */
@@ -194,7 +201,10 @@ export class CheckpointStore {
 		const tmp = `${this.path}.tmp`;
 		let tmpFd: number | undefined;
 		try {
-			tmpFd = fs.openSync(tmp, "w");
+			// A file left by a compaction a kill cut short, or a symlink someone planted: removed
+			// (unlinking a symlink leaves its target alone), then created anew, never followed.
+			bestEffort(() => fs.unlinkSync(tmp));
+			tmpFd = fs.openSync(tmp, CREATE_NEW, 0o600);
 			writeAll(fs, tmpFd, bytes, 0);
 			// The rename below must not make a file visible whose bytes could still be lost.
 			fs.fsyncSync(tmpFd);
@@ -287,7 +297,7 @@ export class CheckpointStore {
 	#reopen(): number {
 		if (this.#fd !== undefined) return this.#fd;
 		try {
-			this.#fd = this.#fs.openSync(this.path, "r+");
+			this.#fd = this.#fs.openSync(this.path, WRITE_IN_PLACE);
 		} catch (error) {
 			throw writeFailed(this.path, error);
 		}

@@ -6,7 +6,8 @@ import { dirname } from "node:path";
  * fail with `ENOSPC` or `EROFS`, or stop the process between any two calls.
  */
 export interface CheckpointFileSystem {
-	openSync(path: string, flags: string): number;
+	/** `flags` as node:fs takes them: a string, or `O_*` constants (for `O_EXCL | O_NOFOLLOW`). */
+	openSync(path: string, flags: string | number, mode?: number): number;
 	writeSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
 	fsyncSync(fd: number): void;
 	ftruncateSync(fd: number, length: number): void;
@@ -16,7 +17,22 @@ export interface CheckpointFileSystem {
 	unlinkSync(path: string): void;
 	existsSync(path: string): boolean;
 	readFileSync(path: string): Uint8Array;
+	/** To leave a read-only state alone; without it that check is skipped. */
+	statSync?(path: string): { readonly mode: number };
 }
+
+const { O_CREAT, O_EXCL, O_RDWR, O_WRONLY } = nodeFs.constants;
+// Not on every platform (Windows): there the O_EXCL of a new file is the guard.
+const O_NOFOLLOW = nodeFs.constants.O_NOFOLLOW ?? 0;
+
+/**
+ * Flags for a file this process creates: it must not exist yet, and a symlink planted at its
+ * name is refused, never followed (so no file elsewhere is overwritten through it).
+ */
+export const CREATE_NEW = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
+
+/** Flags to write an existing file in place, refusing a symlink at its name. */
+export const WRITE_IN_PLACE = O_RDWR | O_NOFOLLOW;
 
 export const nodeFileSystem: CheckpointFileSystem = nodeFs;
 

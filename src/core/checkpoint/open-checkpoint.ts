@@ -19,8 +19,9 @@ export interface ReadOptions {
 	readonly fs?: CheckpointFileSystem;
 	/**
 	 * When the checkpoint is corrupt, load its backup `<path>.bak` (the file as of the last
-	 * compaction) instead of failing. The result's `recoveredFrom` says so.
-	 * @default true
+	 * compaction) instead of failing. The result's `recoveredFrom` says so. Off by default: the
+	 * backup is older and forgets what was sent since, so a resume from it may send records again.
+	 * @default false
 	 */
 	readonly recoverFromBackup?: boolean;
 }
@@ -103,7 +104,8 @@ function openLocked(
 		setAside(fs, path, `${path}.${stamp}.old`);
 		setAside(fs, `${path}.bak`, `${path}.${stamp}.old.bak`);
 	}
-	const loaded = load(fs, path, options.recoverFromBackup ?? true);
+	refuseReadOnly(fs, path);
+	const loaded = load(fs, path, options.recoverFromBackup ?? false);
 	if (loaded === undefined) {
 		// A backup without its checkpoint belongs to some earlier import: never recover into it.
 		setAside(fs, `${path}.bak`, `${path}.${timestamp(now)}.old.bak`);
@@ -144,7 +146,7 @@ export async function readCheckpoint(
 	path: string,
 	options: ReadOptions = {},
 ): Promise<(CheckpointData & { readonly recoveredFrom?: string }) | undefined> {
-	const loaded = load(options.fs ?? nodeFileSystem, path, options.recoverFromBackup ?? true);
+	const loaded = load(options.fs ?? nodeFileSystem, path, options.recoverFromBackup ?? false);
 	if (loaded === undefined) return undefined;
 	return loaded.recoveredFrom === undefined
 		? loaded.data
@@ -177,17 +179,18 @@ function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded 
 			return { data: recovered, recoveredFrom: backup, corruptBytes: bytes };
 		}
 		const what = error.line === 1 ? "its first line" : `line ${error.line}`;
-		const backupNote = !recover
-			? ""
-			: backupBytes === undefined
-				? " and has no backup"
-				: " and its backup is unusable too";
+		const hasBackup = backupBytes !== undefined || (!recover && fs.existsSync(backup));
+		const backupNote = !hasBackup
+			? "it has no backup"
+			: recover
+				? `its backup ${backup} is unusable too`
+				: `its backup ${backup} is older and would forget what was sent since, so it is not used`;
 		throw new CheckpointError({
 			code: "corrupt",
 			path,
 			line: error.line,
 			cause: error,
-			message: `The checkpoint ${path} is damaged at ${what} (${error.message})${backupNote}; run again with --fresh to set it aside and start over.`,
+			message: `The checkpoint ${path} is damaged at ${what} (${error.message}) and ${backupNote}; nothing was sent: ${error.line === 1 ? "repair it" : "repair or remove that line"}, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
 		});
 	}
 }
@@ -253,4 +256,23 @@ function checkHeader(header: CheckpointHeader, path: string): CheckpointHeader {
 		refuse("the base URL carries credentials");
 	}
 	return header;
+}
+
+/**
+ * A state someone made read-only is not replaced behind their back (a compaction renames a new
+ * file over it, which the directory's permissions alone would allow).
+ */
+function refuseReadOnly(fs: CheckpointFileSystem, path: string): void {
+	let mode: number;
+	try {
+		mode = fs.statSync?.(path).mode ?? 0o600;
+	} catch {
+		return;
+	}
+	if ((mode & 0o222) !== 0) return;
+	throw new CheckpointError({
+		code: "read-only",
+		path,
+		message: `The checkpoint ${path} is read-only (mode ${(mode & 0o777).toString(8).padStart(4, "0")}); nothing was sent: make it writable (chmod u+w) to go on with it, or pass another --checkpoint file.`,
+	});
 }

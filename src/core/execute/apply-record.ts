@@ -22,6 +22,8 @@ import {
 	beforeValues,
 	diffFields,
 	type FieldChange,
+	fillBefore,
+	hasUnknownBefore,
 	ownedValues,
 	patchBody,
 	readBack,
@@ -213,7 +215,8 @@ export class RecordApplier {
 		}
 		if (found === null) return;
 		if (found === undefined) return this.#create(record, generation, false, parent);
-		return this.#adopt(record, found, 0, id !== undefined);
+		// Read by its id just now: fresh enough to merge metadata with; a listing is not.
+		return this.#adopt(record, found, 0, id !== undefined, false, id !== undefined);
 	}
 
 	/** Found in Pivotal: compared field by field with the file, and updated where they differ. */
@@ -223,6 +226,7 @@ export class RecordApplier {
 		attempts: number,
 		isOurs = false,
 		isCreatedByUs = false,
+		isFresh = false,
 	): Promise<void> | void {
 		const owned = ownedValues(record.body);
 		const known = readBack(record.pass, owned, server);
@@ -258,41 +262,46 @@ export class RecordApplier {
 			this.#succeeded(record, done, "existed", attempts);
 			return;
 		}
-		const metadata = record.pass === "customers" ? (server as Customer).metadata : undefined;
-		return this.#update(record, copy, changes, metadata ?? {}, attempts);
+		return this.#update(record, copy, changes, isFresh ? server : undefined, attempts);
 	}
 
 	// ── update ───────────────────────────────────────────────────────────────
 
+	/**
+	 * PATCH `changes`. `server` is the record as a GET read it just now, if one did; otherwise it
+	 * is read here when the PATCH needs it: metadata (PATCH replaces it wholesale, so the keys
+	 * Pivotal holds right now are carried along, not those of a listing made at the start) or a
+	 * field the state knows no earlier value of (undo puts back what Pivotal held, not a null).
+	 */
 	async #update(
 		record: SourceRecord,
 		copy: PivotalCopy,
-		changes: readonly FieldChange[],
-		serverMetadata: Readonly<Record<string, unknown>> | undefined,
+		planned: readonly FieldChange[],
+		server: PivotalRecord | undefined,
 		attemptsBefore = 0,
 	): Promise<void> {
 		const { pass } = record;
-		let metadata = serverMetadata;
+		// `--keep-pivotal-edits` guards a record the import updates from its state; one adopted just
+		// now was read just now, and nothing of it was written by the import yet.
+		const isGuarded = this.#ctx.rules.keepPivotalEdits === true && server === undefined;
+		let current: PivotalRecord | undefined = server;
+		if (current === undefined && (isGuarded || touchesMetadata(planned) || hasUnknownBefore(planned))) {
+			const read = await this.#ctx.requester.send((client) => client.getRecord(pass, copy.id), {
+				subject: record,
+				attemptsBefore,
+			});
+			if (!read.ok) return this.#updateFailed(record, copy, "", read);
+			current = read.value.data as PivotalRecord;
+		}
+		const changes = current ? fillBefore(pass, planned, current) : planned;
 		let send = changes;
 		let kept: readonly string[] = [];
 		// What the state records as written: the changes sent, and those Pivotal held already.
 		let written = changes;
-		// PATCH replaces metadata wholesale: carry the keys the server holds that the file does not own.
-		// `--keep-pivotal-edits` reads the record first anyway (an adopted record was just read).
-		const isGuarded = this.#ctx.rules.keepPivotalEdits === true && serverMetadata === undefined;
-		if (metadata === undefined && (isGuarded || touchesMetadata(changes))) {
-			const current = await this.#ctx.requester.send((client) => client.getRecord(pass, copy.id), {
-				subject: record,
-				attemptsBefore,
-			});
-			if (!current.ok) return this.#updateFailed(record, copy, "", current);
-			const server = current.value.data as PivotalRecord;
-			metadata = (server as Customer).metadata ?? {};
-			if (isGuarded) {
-				const guarded = guardEdits(changes, copy.v ?? {}, server);
-				({ send, kept } = guarded);
-				written = [...send, ...guarded.already];
-			}
+		if (isGuarded && current !== undefined) {
+			const guarded = guardEdits(changes, copy.v ?? {}, current);
+			({ send, kept } = guarded);
+			written = [...send, ...guarded.already];
 		}
 		if (written.length === 0) {
 			// Every change was to a field edited in Pivotal since: nothing to send.
@@ -300,31 +309,43 @@ export class RecordApplier {
 			if (unchanged) this.#keptEdits(record, kept);
 			return;
 		}
-		let display = copy.d;
-		let attempts = attemptsBefore;
-		let text = "";
-		if (send.length > 0) {
-			text = JSON.stringify(patchBody(keptBody(record.body, kept, metadata), send, metadata));
-			const result = await this.#ctx.requester.send((client) => client.updateRecord(pass, copy.id, text), {
-				subject: record,
-				attemptsBefore,
-			});
-			if (!result.ok) return this.#updateFailed(record, copy, text, result);
-			display = result.value.data.display_id;
-			attempts = result.attempts;
-		}
+		// PATCH replaces metadata wholesale: carry the keys the server holds now that the file does not own.
+		const metadata = current ? asMetadata((current as { metadata?: unknown }).metadata) : undefined;
 		const revision: Revision = {
 			run: this.#ctx.run,
 			before: beforeValues(written),
 			after: afterValues(written),
 		};
+		// What the state holds while the PATCH is out: the copy with this run's revision, in doubt.
+		// A kill before the answer is written leaves it, so a resume reads the record back by its
+		// id, and an undo knows this run changed it.
+		const ch = addRevision(copy.ch, revision);
+		const pending: PivotalCopy = { ...copy, ch };
+		let display = copy.d;
+		let attempts = attemptsBefore;
+		if (send.length > 0) {
+			const text = JSON.stringify(patchBody(keptBody(record.body, kept, metadata), send, metadata));
+			const result = await this.#ctx.requester.send((client) => client.updateRecord(pass, copy.id, text), {
+				subject: record,
+				attemptsBefore,
+				beforeAttempt: (n) =>
+					this.#ctx.ledger.save(pass, record.key, { s: "sent", attempts: n, was: pending }),
+			});
+			if (!result.ok) {
+				// Refused outright (4xx): nothing changed. Otherwise it may have been carried out.
+				const isInDoubt = result.verdict.kind !== "fail" || result.verdict.retryable;
+				return this.#updateFailed(record, isInDoubt ? pending : copy, text, result);
+			}
+			display = result.value.data.display_id;
+			attempts = result.attempts;
+		}
 		const updated: PivotalCopy = {
 			...copy,
 			...(display === undefined ? {} : { d: display }),
 			v: writtenAfter(copy.v ?? {}, ownedValues(record.body), written, kept),
 			r: this.#ctx.run,
 			did: "updated",
-			ch: addRevision(copy.ch, revision),
+			ch,
 		};
 		if (this.#succeeded(record, updated, "updated", attempts)) this.#keptEdits(record, kept);
 	}
@@ -397,4 +418,10 @@ export class RecordApplier {
 			this.#ctx.trip("circuit-open", message);
 		}
 	}
+}
+
+function asMetadata(value: unknown): Readonly<Record<string, unknown>> {
+	return typeof value === "object" && value !== null && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: {};
 }

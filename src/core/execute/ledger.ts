@@ -4,7 +4,13 @@
  * cannot be written stops the run, so no progress goes unrecorded.
  */
 
-import type { PassName, PivotalCopy, RecordState, SourceRecord } from "../../model/records.js";
+import {
+	copyOf,
+	type PassName,
+	type PivotalCopy,
+	type RecordState,
+	type SourceRecord,
+} from "../../model/records.js";
 import { CheckpointError, type CheckpointStore } from "../checkpoint/index.js";
 import { emptyPassTally, type ImportEvent, type PassTally, type RecordOutcome } from "../events.js";
 import type { FailureDetail } from "../run-types.js";
@@ -281,7 +287,9 @@ export class Ledger {
 		parentKey: string,
 		previous: RecordState | undefined,
 	): boolean {
-		const was = previous?.s === "done" ? previous : previous?.s === "blocked" ? previous.was : undefined;
+		// Whatever copy the state knows (an update in doubt or failed too): forgetting it would
+		// have the record created a second time once its customer is back.
+		const was = copyOf(previous);
 		if (previous?.s !== "blocked" || previous.parentKey !== parentKey) {
 			if (!this.save(pass, record.key, { s: "blocked", parentKey, ...(was ? { was } : {}) })) return false;
 		}

@@ -108,6 +108,28 @@ export function touchesMetadata(changes: readonly FieldChange[]): boolean {
 	return changes.some((c) => c.field.startsWith(METADATA_PREFIX));
 }
 
+/**
+ * Does a change replace a field the state knows no earlier value of (a cell empty until now)?
+ * Its `before` must then be read from Pivotal: undo puts back what Pivotal held, which may be a
+ * server default (an onboarding's `phase`), never a null the API refuses.
+ */
+export function hasUnknownBefore(changes: readonly FieldChange[]): boolean {
+	return changes.some((c) => c.before === undefined && !c.field.startsWith(METADATA_PREFIX));
+}
+
+/** `changes` with each unknown `before` of a top-level field taken from the server's copy. */
+export function fillBefore(
+	pass: PassName,
+	changes: readonly FieldChange[],
+	server: Readonly<Record<string, unknown>>,
+): FieldChange[] {
+	return changes.map((c) =>
+		c.before === undefined && !c.field.startsWith(METADATA_PREFIX) && Object.hasOwn(server, c.field)
+			? { ...c, before: normalise(pass, c.field, server[c.field]) }
+			: c,
+	);
+}
+
 /** The values `changes` replaced, keyed as the state's `v` is (metadata keys inside `metadata`). */
 export function beforeValues(changes: readonly FieldChange[]): FieldValues {
 	// A field that had no value is kept as null: JSON would drop an undefined, and undo must know to clear it.

@@ -8,7 +8,7 @@ import { copyOf, PASSES, type PassName, type SourceRecord } from "../../model/re
 import { readRecords, type SourceOptions } from "../../source/index.js";
 import type { CheckpointData } from "../checkpoint/index.js";
 import type { SourceFiles } from "../run-types.js";
-import type { FieldChange } from "./field-diff.js";
+import { type FieldChange, hasUnknownBefore, touchesMetadata } from "./field-diff.js";
 import { DELETE_ORDER, deleteRefusal, missingRecords, type PlannedDelete } from "./missing-records.js";
 import { type Operation, type OperationKind, type ParentView, planRecord } from "./planner.js";
 import { emptiedFields, type SyncRules } from "./sync-rules.js";
@@ -156,8 +156,13 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 				if (op.kind === "kept" && op.reason === "gone") gone += 1;
 				options.onOperation?.(record, op);
 				if (op.kind === "create" || op.kind === "match" || op.kind === "update") requests += 1;
-				// --keep-pivotal-edits reads each record before its PATCH.
-				if (op.kind === "update" && rules.keepPivotalEdits) requests += 1;
+				// The record is read right before its PATCH: for --keep-pivotal-edits, to merge metadata,
+				// or to learn what undo puts back. One read serves them all.
+				if (
+					op.kind === "update" &&
+					(rules.keepPivotalEdits || touchesMetadata(op.changes) || hasUnknownBefore(op.changes))
+				)
+					requests += 1;
 				if (record.slug !== undefined && (op.kind === "create" || op.kind === "match")) {
 					slugCount += 1;
 					if (slugs.length < shown) slugs.push({ key: record.key, line: record.line, slug: record.slug });

@@ -127,7 +127,8 @@ function planChange(
 		case "done":
 			return againstCopy(record, state);
 		case "sent":
-			return state.was ? againstCopy(record, state.was) : { kind: "create", generation, isInDoubt: true };
+			// An update (or an undo's write) that left with no answer recorded: Pivotal may hold its values.
+			return state.was ? inDoubt(record, state.was) : { kind: "create", generation, isInDoubt: true };
 		case "blocked":
 			return state.was
 				? againstCopy(record, state.was)
@@ -148,17 +149,19 @@ function planChange(
 			// A request that failed on 5xx or the network may have been carried out all the same.
 			const isInDoubt = state.retryable && state.status !== 429;
 			const copy = copyOf(state);
-			if (copy) {
-				const op = againstCopy(record, copy);
-				// An update in doubt that the row no longer asks for: Pivotal may hold its values, not
-				// the copy's, so the row is compared with Pivotal's copy.
-				return op.kind === "unchanged" && isInDoubt
-					? { kind: "match", generation: copy.g ?? 0, id: copy.id }
-					: op;
-			}
+			if (copy) return isInDoubt ? inDoubt(record, copy) : againstCopy(record, copy);
 			return { kind: "create", generation, isInDoubt };
 		}
 	}
+}
+
+/**
+ * An update in doubt: when the row no longer asks for a change against the copy, Pivotal may
+ * still hold the lost request's values, so the row is compared with Pivotal's copy, read by id.
+ */
+function inDoubt(record: SourceRecord, copy: PivotalCopy): Operation {
+	const op = againstCopy(record, copy);
+	return op.kind === "unchanged" ? { kind: "match", generation: copy.g ?? 0, id: copy.id } : op;
 }
 
 function againstCopy(record: SourceRecord, copy: PivotalCopy): Operation {

@@ -73,12 +73,18 @@ export function undoableRuns(entries: (pass: PassName) => Iterable<[string, Reco
 	return [...runs].sort((a, b) => a - b);
 }
 
+/**
+ * `interrupted`: the number of the run that started last when it did not finish. "The last run"
+ * is then that one, whatever it changed: an undo meant for a half-done sync must never reach
+ * back to the import before it.
+ */
 export function planUndo(
 	entries: (pass: PassName) => Iterable<[string, RecordState]>,
 	scope: UndoScope,
+	interrupted?: number,
 ): UndoPlan {
 	const available = undoableRuns(entries);
-	const last = available[available.length - 1];
+	const last = interrupted ?? available[available.length - 1];
 	const runs = scope.kind === "all" ? available : last === undefined ? [] : [last];
 	const targets = new Set(runs);
 	const operations = {} as Record<PassName, UndoOperation[]>;

@@ -8,10 +8,18 @@
 import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
 import { PASSES, type PassName, type PivotalCopy, type SourceRecord } from "../../model/records.js";
-import { CheckpointError, openCheckpoint } from "../checkpoint/index.js";
+import { CheckpointError, type CheckpointStore, openCheckpoint } from "../checkpoint/index.js";
 import { Ledger } from "../execute/ledger.js";
 import type { SendResult } from "../execute/requester.js";
-import { isOtherWorkspace, lastRun } from "../open-state.js";
+import {
+	finishRun,
+	InputError,
+	interruptedRun,
+	isOtherWorkspace,
+	lastRun,
+	otherServer,
+	refusedState,
+} from "../open-state.js";
 import { withValues } from "../plan/field-diff.js";
 import { RunCore } from "../run-core.js";
 import type { ImportDeps, ImportRun, ImportSummary } from "../run-types.js";
@@ -60,13 +68,12 @@ class UndoEngine extends RunCore {
 		const plan = this.#plan();
 		this.runStarted(true);
 		await this.#passes(plan);
-		return this.finish();
+		return this.#finish();
 	}
 
 	async #start(): Promise<ImportSummary> {
 		this.startedAt = this.now();
-		const me = await this.whoAmI();
-		if (me === undefined) return this.finish();
+		let store: CheckpointStore;
 		try {
 			const opened = await openCheckpoint({
 				path: this.#request.checkpointPath,
@@ -79,43 +86,64 @@ class UndoEngine extends RunCore {
 				},
 				...(this.deps.checkpointFs ? { fs: this.deps.checkpointFs } : {}),
 			});
-			const { store } = opened;
-			// The records are another workspace's: a DELETE would answer 404 for each and prove nothing.
-			const isForeign =
-				isOtherWorkspace(store.header, me.organization) ||
-				(store.header.workspace === undefined &&
-					store.header.keyFingerprint !== this.#request.keyFingerprint &&
-					!(await this.isSameWorkspace(store)));
-			if (isForeign) {
-				await store.close();
-				this.tripRun(
-					"auth-failed",
-					`This key belongs to the workspace ${me.organization.name}, not the one ${this.#request.checkpointPath} was imported into; nothing was deleted. Use a key of that workspace.`,
-				);
-				return this.finish();
-			}
-			this.run = lastRun(store);
-			this.ledger = new Ledger(
-				store,
-				(e) => this.emit(e),
-				this.now,
-				(m) => this.tripRun("checkpoint-failed", m),
-			);
+			store = opened.store;
 		} catch (error) {
 			if (!(error instanceof CheckpointError)) throw error;
+			const refused = refusedState(error);
+			if (refused instanceof InputError) throw refused;
+			// A write the disk refused: resumable once there is room, as before.
 			this.tripRun("checkpoint-failed", error.message);
 			return this.finish();
 		}
+		// Another server answers 404 to every DELETE, which would count as done: refused before any request.
+		const server = otherServer(store.header, this.#request.baseUrl, this.#request.checkpointPath);
+		if (server) {
+			await store.close();
+			throw new InputError(server);
+		}
+		const me = await this.whoAmI();
+		if (me === undefined) {
+			await store.close();
+			return this.finish();
+		}
+		// The records are another workspace's: a DELETE would answer 404 for each and prove nothing.
+		const isForeign =
+			isOtherWorkspace(store.header, me.organization) ||
+			(store.header.workspace === undefined &&
+				store.header.keyFingerprint !== this.#request.keyFingerprint &&
+				!(await this.isSameWorkspace(store)));
+		if (isForeign) {
+			await store.close();
+			throw new InputError(
+				`This key belongs to the workspace ${me.organization.name}, not the one ${this.#request.checkpointPath} was imported into; nothing was sent. Use a key of that workspace.`,
+			);
+		}
+		this.run = lastRun(store);
+		this.ledger = new Ledger(
+			store,
+			(e) => this.emit(e),
+			this.now,
+			(m) => this.tripRun("checkpoint-failed", m),
+		);
 		const plan = this.#plan();
 		this.runStarted(false);
 		await this.#passes(plan);
-		return this.finish();
+		return this.#finish();
+	}
+
+	/** A finished undo of an interrupted run ends it too, so the next undo walks further back. */
+	#finish(): Promise<ImportSummary> {
+		return this.finish((store) => finishRun(store, this.run));
 	}
 
 	/** The undo plan from the state as it is now; its counts are the run's totals from the start. */
 	#plan(): UndoPlan {
 		const ledger = this.ledger!;
-		const plan = planUndo((pass) => ledger.store.entries(pass), this.#request.scope);
+		const plan = planUndo(
+			(pass) => ledger.store.entries(pass),
+			this.#request.scope,
+			interruptedRun(ledger.store.counters()),
+		);
 		for (const pass of UNDO_ORDER) this.totals[pass] = plan.operations[pass].length;
 		return plan;
 	}
@@ -189,6 +217,7 @@ class UndoEngine extends RunCore {
 		const record = subject(op.pass, op.key);
 		const result = await this.requester.send((client) => client.deleteRecord(op.pass, op.copy.id), {
 			subject: record,
+			beforeAttempt: (attempts) => this.#inDoubt(op, attempts),
 		});
 		// Already gone (deleted by hand, or by an undo killed before it wrote its answer): done all the same.
 		if (result.ok || isNotFound(result)) {
@@ -212,6 +241,7 @@ class UndoEngine extends RunCore {
 			const patched = await this.requester.send((client) => client.updateRecord(op.pass, op.copy.id, text), {
 				subject: record,
 				attemptsBefore: attempts,
+				beforeAttempt: (n) => this.#inDoubt(op, n),
 			});
 			if (!patched.ok) return this.#failed(record, op.copy, text, patched);
 			attempts = patched.attempts;
@@ -235,6 +265,15 @@ class UndoEngine extends RunCore {
 				retryable: false,
 			});
 		}
+	}
+
+	/**
+	 * Written before a DELETE or a restoring PATCH leaves: a kill before its answer is written
+	 * leaves the record in doubt, so a later import reads it back by id instead of trusting the
+	 * copy, and the same undo sends it again.
+	 */
+	#inDoubt(op: UndoOperation, attempts: number): boolean {
+		return this.ledger!.save(op.pass, op.key, { s: "sent", attempts, was: op.copy });
 	}
 
 	#failed(

@@ -190,7 +190,7 @@ describe("the lock", () => {
 		const dead = spawnSync(process.execPath, ["-e", ""]).pid;
 		fs.writeFileSync(`${path}.lock`, `${dead}\n`);
 		const { store } = await openCheckpoint({ path, create: () => header() });
-		expect(fs.readFileSync(`${path}.lock`, "utf8")).toBe(`${process.pid}\n`);
+		expect(JSON.parse(fs.readFileSync(`${path}.lock`, "utf8"))).toMatchObject({ pid: process.pid });
 		await store.close();
 		expect(fs.existsSync(`${path}.lock`)).toBe(false);
 	});

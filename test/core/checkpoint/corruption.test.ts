@@ -56,17 +56,37 @@ describe("a damaged checkpoint", () => {
 		await expect(readCheckpoint(path)).rejects.toMatchObject({ code: "corrupt" });
 	});
 
-	it("recovers from the backup, keeps the damaged file, and reports recoveredFrom", async () => {
+	it("a damaged journal line with a backup beside: refused, naming the file, the line and the backup, never silently the older backup", async () => {
+		await checkpointWithBackup();
+		damageLine(2, '{"t":1,"p":"customers","k":"c3","v":{"s":"nonsense"}}');
+		const damaged = fs.readFileSync(path);
+		for (const attempt of [readCheckpoint(path), openCheckpoint({ path, create: () => header() })]) {
+			const error = await caught(attempt);
+			expect(error).toMatchObject({ code: "corrupt", line: 2 });
+			expect(error.message).toBe(
+				`The checkpoint ${path} is damaged at line 2 (the record state is malformed) and its backup ${path}.bak is older and would forget what was sent since, so it is not used; nothing was sent: repair or remove that line, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
+			);
+		}
+		// Nothing was replaced or set aside.
+		expect(fs.readFileSync(path)).toEqual(damaged);
+		expect(fs.readdirSync(dir).sort()).toEqual([
+			"customers.csv.checkpoint.json",
+			"customers.csv.checkpoint.json.bak",
+		]);
+	});
+
+	it("with recoverFromBackup asked for: loads the backup, keeps the damaged file, and reports recoveredFrom", async () => {
 		await checkpointWithBackup();
 		damageLine(2, '{"t":1,"p":"customers","k":"c3","v":{"s":"nonsense"}}');
 		const damaged = fs.readFileSync(path);
 
-		const read = await readCheckpoint(path);
+		const read = await readCheckpoint(path, { recoverFromBackup: true });
 		expect(read?.recoveredFrom).toBe(`${path}.bak`);
 		expect(fs.readFileSync(path)).toEqual(damaged); // reading writes nothing
 
 		const { store, resumed, recoveredFrom } = await openCheckpoint({
 			path,
+			recoverFromBackup: true,
 			now: () => Date.UTC(2025, 2, 3),
 			create: () => header(),
 		});
@@ -89,9 +109,9 @@ describe("a damaged checkpoint", () => {
 		await checkpointWithBackup();
 		damageLine(1, '{"format":"pivotal-tui-checkpoint","version":1,"head');
 		fs.writeFileSync(`${path}.bak`, "");
-		const error = await caught(openCheckpoint({ path, create: () => header() }));
+		const error = await caught(openCheckpoint({ path, recoverFromBackup: true, create: () => header() }));
 		expect(error).toMatchObject({ code: "corrupt", line: 1 });
-		expect(error.message).toContain("backup is unusable");
+		expect(error.message).toContain("is unusable too");
 	});
 
 	it("never recovers into the backup of another import", async () => {

@@ -236,5 +236,5 @@ describe("a crash at every file-system call", () => {
 		}
 		expect(completed).toBe(true);
 		expect(crashAt).toBeGreaterThan(60); // every call of a realistic run was a crash point
-	});
+	}, 60_000);
 });

@@ -1,0 +1,192 @@
+/**
+ * The state's files against a careless or hostile folder, through the built binary: outputs
+ * that name an input or the state, a damaged journal line, a lock held or left behind, a
+ * symlink planted where the state writes, a read-only state.
+ */
+import { spawnSync } from "node:child_process";
+import {
+	chmodSync,
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	statSync,
+	symlinkSync,
+	writeFileSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { SourceFiles } from "../../src/core/run-types.js";
+import { runCli, startCli } from "../support/cli.js";
+import { simTotals, TEST_KEY } from "../support/import-harness.js";
+import { mismatches } from "./support.js";
+import { preparedPerTest, until } from "./sync-support.js";
+
+const prepare = preparedPerTest();
+
+function importArgs(files: SourceFiles, ...more: string[]): string[] {
+	return [
+		"import",
+		files.customers,
+		"--contacts",
+		files.contacts ?? "",
+		"--onboardings",
+		files.onboardings ?? "",
+		"--concurrency",
+		"2",
+		"--yes",
+		...more,
+	];
+}
+
+/** The pid of a process that has exited: a run that died holding a lock. */
+function deadPid(): number {
+	return spawnSync(process.execPath, ["-e", ""]).pid ?? 999_999;
+}
+
+describe("output files that name an input or the state", () => {
+	it("are refused before anything is read or sent, whatever the spelling or a symlink", async () => {
+		const { sim, files } = await prepare({ rateLimit: 100_000 }, 4);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const state = `${files.customers}.checkpoint.json`;
+		const dir = dirname(files.customers);
+		const link = join(dir, "out.csv");
+		symlinkSync(files.onboardings ?? "", link);
+		const before = readFileSync(files.customers);
+		const cases: Array<[string[], string]> = [
+			[
+				["--results-csv", files.customers],
+				`--results-csv ${files.customers} is the customers file ${files.customers}`,
+			],
+			[["--failures-csv", join(dir, "..", basename(dir), basename(state))], `is the state ${state}`],
+			[["--results-csv", link], `--results-csv ${link} is the onboardings file ${files.onboardings}`],
+			[["--results-csv", `${state}.bak`], `is a file of the state ${state}.bak`],
+			[
+				["--results-csv", join(dir, "r.csv"), "--failures-csv", join(dir, "r.csv")],
+				"is the file of --failures-csv",
+			],
+		];
+		for (const [flags, sentence] of cases) {
+			const result = await runCli(importArgs(files, ...flags), { env });
+			expect(result.code, flags.join(" ")).toBe(2);
+			expect(result.stderr).toContain(sentence);
+			expect(result.stderr).toContain("nothing was sent");
+			expect(result.stderr.trim().split("\n")).toHaveLength(1);
+		}
+		expect(readFileSync(files.customers)).toEqual(before);
+		expect(existsSync(state)).toBe(false);
+		expect(sim.counters().requests).toBe(0);
+	}, 60_000);
+});
+
+describe("a damaged line in the middle of the journal", () => {
+	it("is refused naming the file, the line and the backup; --fresh then finishes with no duplicate", async () => {
+		const { sim, files } = await prepare(
+			{ rateLimit: 100_000, faults: { latencyMinMs: 5, latencyMaxMs: 10 } },
+			30,
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const state = `${files.customers}.checkpoint.json`;
+		// Two killed sessions: the second's opening compaction leaves the first's file as the backup,
+		// and its own records go to the journal.
+		for (const writes of [10, 20]) {
+			const { child, result } = startCli(importArgs(files), { env });
+			await until(() => sim.counters().posts >= writes);
+			child.kill("SIGKILL");
+			await result;
+		}
+		expect(existsSync(`${state}.bak`)).toBe(true);
+		const lines = readFileSync(state, "utf8").split("\n");
+		expect(lines.length).toBeGreaterThan(6);
+		lines[3] = '{"t":1,"p":"customers","k":"c#@!';
+		writeFileSync(state, lines.join("\n"));
+		const damaged = readFileSync(state);
+		const requests = sim.counters().requests;
+
+		const refused = await runCli(importArgs(files), { env });
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toBe(
+			`The checkpoint ${state} is damaged at line 4 (a journal line is not valid JSON) and its backup ${state}.bak is older and would forget what was sent since, so it is not used; nothing was sent: repair or remove that line, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).\n`,
+		);
+		expect(sim.counters().requests).toBe(requests);
+		expect(readFileSync(state)).toEqual(damaged);
+
+		const fresh = await runCli(importArgs(files, "--fresh"), { env });
+		expect(fresh.code).toBe(0);
+		expect(simTotals(sim)).toEqual({ customers: 30, contacts: 30, onboardings: 30, duplicates: 0 });
+		expect(await mismatches(sim, files)).toEqual([]);
+	}, 120_000);
+});
+
+describe("the lock", () => {
+	it("held by a running import: exit 6 and one sentence naming its host, pid and start, nothing sent", async () => {
+		const { sim, files } = await prepare(
+			{ rateLimit: 100_000, faults: { latencyMinMs: 30, latencyMaxMs: 40 } },
+			20,
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const first = startCli(importArgs(files), { env });
+		await until(() => sim.counters().posts >= 2);
+		const second = await runCli(importArgs(files), { env });
+		expect(second.code).toBe(6);
+		expect(second.stderr).toMatch(
+			new RegExp(
+				`^The checkpoint .* is in use by another pivotal-tui \\(pid ${first.child.pid} on .+, since \\d{4}-\\d\\d-\\d\\dT[^)]+\\); nothing was sent: let that run finish or stop it, then run again\\.\\n$`,
+			),
+		);
+		expect(second.stdout).not.toMatch(/resume|Starting/);
+		expect((await first.result).code).toBe(0);
+		expect(simTotals(sim)).toEqual({ customers: 20, contacts: 20, onboardings: 20, duplicates: 0 });
+	}, 120_000);
+
+	it("left by a dead run, two imports started together: exactly one takes it over, the other exits 6", async () => {
+		const { sim, files } = await prepare(
+			{ rateLimit: 100_000, faults: { latencyMinMs: 20, latencyMaxMs: 30 } },
+			10,
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const state = `${files.customers}.checkpoint.json`;
+		writeFileSync(`${state}.lock`, `${deadPid()}\n`);
+		const results = await Promise.all([
+			runCli(importArgs(files), { env }),
+			runCli(importArgs(files), { env }),
+		]);
+		expect(results.map((r) => r.code).sort()).toEqual([0, 6]);
+		expect(simTotals(sim)).toEqual({ customers: 10, contacts: 10, onboardings: 10, duplicates: 0 });
+		expect(existsSync(`${state}.lock`)).toBe(false);
+	}, 120_000);
+});
+
+describe("files planted beside the state", () => {
+	it("a symlink at <state>.tmp: its target is never written, and the run finishes", async () => {
+		const { sim, files } = await prepare({ rateLimit: 100_000 }, 4);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const state = `${files.customers}.checkpoint.json`;
+		const victim = join(dirname(files.customers), "victim", "precious.txt");
+		mkdirSync(dirname(victim));
+		writeFileSync(victim, "do not overwrite\n");
+		symlinkSync(victim, `${state}.tmp`);
+		const result = await runCli(importArgs(files), { env });
+		expect(result.code).toBe(0);
+		expect(readFileSync(victim, "utf8")).toBe("do not overwrite\n");
+		expect(simTotals(sim)).toEqual({ customers: 4, contacts: 4, onboardings: 4, duplicates: 0 });
+	}, 60_000);
+
+	it("a read-only (0444) state is refused in one sentence, exit 2, and left as it was", async () => {
+		const { sim, files } = await prepare({ rateLimit: 100_000 }, 4);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const state = `${files.customers}.checkpoint.json`;
+		expect((await runCli(importArgs(files), { env })).code).toBe(0);
+		chmodSync(state, 0o444);
+		const bytes = readFileSync(state);
+		const ino = statSync(state).ino;
+		const result = await runCli(importArgs(files), { env });
+		expect(result.code).toBe(2);
+		expect(result.stderr).toBe(
+			`The checkpoint ${state} is read-only (mode 0444); nothing was sent: make it writable (chmod u+w) to go on with it, or pass another --checkpoint file.\n`,
+		);
+		expect(result.stdout).not.toMatch(/resume/i);
+		expect(readFileSync(state)).toEqual(bytes);
+		expect(statSync(state).ino).toBe(ino);
+		expect(statSync(state).mode & 0o777).toBe(0o444);
+	}, 60_000);
+});
