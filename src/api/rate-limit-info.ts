@@ -7,4 +7,6 @@ export interface RateLimit {
 	readonly remaining: number;
 	/** `X-RateLimit-Reset` converted to this machine's clock (ms since epoch), corrected for skew with the `Date` header. */
 	readonly resetAtMs: number;
+	/** The reset was further ahead than the longest wait obeyed: how far (ms) the server put it. */
+	readonly clampedFromMs?: number;
 }
