@@ -1,6 +1,7 @@
 import type { RateLimit } from "../api/types.js";
 import type { WindowSource } from "./events.js";
 import { ProbePlan } from "./probe-plan.js";
+import { timerDelay } from "./sleep.js";
 import { WindowLearner } from "./window-learner.js";
 
 export interface GovernorOptions {
@@ -271,7 +272,7 @@ export class Governor {
 				this.#timer = undefined;
 				this.#wakeAll();
 			},
-			Math.max(0, at - this.#now()),
+			timerDelay(at - this.#now()),
 		);
 	}
 

@@ -11,6 +11,7 @@ import type { ImportEvent, WaitReason } from "../events.js";
 import type { Governor, Permit } from "../governor.js";
 import { type AttemptCounts, decide, type RetryPolicy, type Verdict } from "./retry-policy.js";
 import type { RunControl } from "./run-control.js";
+import { clampedWaitNotice } from "./wait-notice.js";
 
 /** One API key of the run, with its own governor. */
 export interface Lane {
@@ -67,6 +68,8 @@ const STOPPED: Verdict = { kind: "aborted" };
 export class Requester {
 	readonly #deps: RequesterDeps;
 	#turn = 0;
+	// A clamped wait is said once per run: a hostile server would otherwise say it on every answer.
+	#isClampSaid = false;
 
 	constructor(deps: RequesterDeps) {
 		this.#deps = deps;
@@ -226,11 +229,13 @@ export class Requester {
 		control.wireStarted();
 		try {
 			const value = await call(lane.client);
+			this.#sayClamped({ rateLimit: value.rateLimit });
 			lane.governor.release(permit, { rateLimited: false, rateLimit: value.rateLimit, isCounted: true });
 			this.#responded(lane, value.status, started, value.rateLimit);
 			return { ok: true, value };
 		} catch (error) {
 			const rateLimit = error instanceof ApiError ? error.rateLimit : undefined;
+			this.#sayClamped({ error });
 			const isRateLimited = error instanceof ApiError && error.status === 429;
 			lane.governor.release(permit, { rateLimited: isRateLimited, rateLimit });
 			this.#responded(lane, error instanceof ApiError ? error.status : 0, started, rateLimit);
@@ -244,6 +249,15 @@ export class Requester {
 		} finally {
 			control.wireEnded();
 		}
+	}
+
+	#sayClamped(answer: Parameters<typeof clampedWaitNotice>[0]): void {
+		if (this.#isClampSaid) return;
+		const now = this.#deps.now();
+		const message = clampedWaitNotice(answer, now);
+		if (message === undefined) return;
+		this.#isClampSaid = true;
+		this.#deps.emit({ type: "notice", at: now, level: "warn", message });
 	}
 
 	#responded(lane: Lane, status: number, started: number, rateLimit: RateLimit | undefined): void {
