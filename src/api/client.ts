@@ -39,7 +39,7 @@ import type {
 	Resource,
 	ResponseInfo,
 } from "./types.js";
-import { cleanJson } from "./untrusted-json.js";
+import { cleanJson, cleanServerText } from "./untrusted-json.js";
 
 export interface TimeoutOptions {
 	/**
@@ -439,11 +439,26 @@ class HttpPivotalClient implements PivotalClient {
 		const problem = shapeProblem(shape, parsed);
 		if (problem !== undefined) throw malformed("malformed_response", problem);
 		// Data, kept as sent but for the key, which never leaves this client.
-		const data = cleanJson(parsed, { redact: this.#redact, isShownOnly: false }) as T;
+		const cleaned = cleanJson(parsed, { redact: this.#redact, isShownOnly: false });
+		const data = (shape === "me" ? displayNamesCleaned(cleaned, this.#redact) : cleaned) as T;
 		report({ status, rateLimit, retryAfterMs });
 		const replayed = headerValue(responseHeaders, "idempotent-replayed")?.trim().toLowerCase() === "true";
 		return { status, data, rateLimit, replayed };
 	}
+}
+
+/**
+ * `GET /me`'s names are only ever shown (the workspace in a plan, an undo's question, the state):
+ * capped and escaped as they enter, like an error's message. Ids stay as sent.
+ */
+function displayNamesCleaned(me: unknown, redact: Redactor): unknown {
+	const named = (value: unknown): unknown => {
+		if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+		const object = value as Record<string, unknown>;
+		return typeof object.name === "string" ? { ...object, name: cleanServerText(object.name, redact) } : object;
+	};
+	const body = me as Record<string, unknown>;
+	return { ...body, organization: named(body.organization), api_key: named(body.api_key) };
 }
 
 /** A Pivotal API client over one undici connection pool. It never retries: that is the engine's policy. */
