@@ -8,6 +8,7 @@
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+	CASE_BOUND_MS,
 	created,
 	expectKept,
 	HOSTILE_KEY,
@@ -39,7 +40,9 @@ async function serve(
 const ESC = "\u001b";
 const BEL = "\u0007";
 
-describe("a hostile server cannot crash, hang, leak the key or write to the terminal", () => {
+describe("a hostile server cannot crash, hang, leak the key or write to the terminal", {
+	timeout: CASE_BOUND_MS * 2 + 10_000,
+}, () => {
 	it("item 10: a 201 with no id, an array, null or no JSON fails that record with a sentence; the rest go on (exit 1)", async () => {
 		const server = await serve((seen, res) => {
 			switch (rowOf(seen)) {
@@ -129,5 +132,112 @@ describe("a hostile server cannot crash, hang, leak the key or write to the term
 		const undo = await importAgainst(server, [], { after: { run, args: ["undo", run.customers, "--yes"] } });
 		expectKept(undo, 0);
 		expect(undo.stdout).toContain("Acme\\x1b]0;PWNED\\x07\\x1b[2J");
+	});
+
+	it("item 11: 50 MB error bodies, a 200 KB message and a 20 MB success keep the state and the output small", async () => {
+		const huge = Buffer.alloc(50 * 1024 * 1024, "x");
+		const longMessage = "m".repeat(200 * 1024);
+		const bigSuccess = JSON.stringify({
+			object: "customer",
+			id: "cus_big",
+			padding: "p".repeat(20 * 1024 * 1024),
+		});
+		const server = await serve((seen, res) => {
+			switch (rowOf(seen)) {
+				case "r1":
+					res.writeHead(400, { "content-type": "application/json", "content-length": huge.length + 40 });
+					res.write('{"error":{"code":"huge","message":"');
+					return res.end(huge);
+				case "r2":
+					return send(res, 400, {
+						error: { type: "invalid_request_error", code: "long", message: longMessage, field: "name" },
+					});
+				case "r3":
+					return send(res, 201, bigSuccess);
+				default:
+					return send(res, 201, created(seen));
+			}
+		});
+		const run = await importAgainst(server, rowsOf(4));
+		expectKept(run, 1);
+		expect(run.stdout).toMatch(/✗ customers r1 .*400 http_400: .*an error body too large to read/);
+		expect(run.stdout).toMatch(/✗ customers r2 .*400 long: m{300}… \(204800 characters\)/);
+		expect(run.stdout).toMatch(/✗ customers r3 .*201 response_too_large: .*a body over 16 MB/);
+		expect(run.stdout).toMatch(/✓ customers r4 → cus_/);
+		for (const [name, text] of run.files) expect(text.length, name).toBeLessThan(64 * 1024);
+		expect(run.stdout.length + run.stderr.length).toBeLessThan(64 * 1024);
+	});
+
+	it("item 12: a body trickled a byte a second times out at the request deadline and is retried (exit 0)", async () => {
+		const server = await serve((seen, res) => {
+			if (seen.attempt > 1) return send(res, 201, created(seen));
+			res.writeHead(201, { "content-type": "application/json" });
+			res.write("{");
+			const timer = setInterval(() => res.write(" "), 1_000);
+			server.timers.add(timer);
+			res.on("close", () => clearInterval(timer));
+		});
+		const run = await importAgainst(server, rowsOf(2), { env: { PIVOTAL_TIMEOUT_SECONDS: "2" } });
+		expectKept(run, 0);
+		expect(run.stdout).toMatch(/✓ customers r1 → cus_1_2_/);
+		expect(run.stdout).toMatch(/✓ customers r2 → cus_1_2_/);
+		expect(server.requests.filter((r) => r.method === "POST")).toHaveLength(4);
+	});
+
+	it("item 12: an absurd Retry-After (115 days) is clamped and said once; no timer overflows", async () => {
+		const server = await serve((seen, res) => {
+			if (seen.attempt === 1) {
+				return send(
+					res,
+					429,
+					{ error: { type: "rate_limit_error", code: "rate_limited", message: "later" } },
+					{ "retry-after": "9999999" },
+				);
+			}
+			return send(res, 201, created(seen));
+		});
+		const run = await importAgainst(server, rowsOf(2), { env: { PIVOTAL_MAX_WAIT_SECONDS: "1" } });
+		expectKept(run, 0);
+		const notices = run.stdout.split("\n").filter((line) => line.includes("asked to wait"));
+		expect(notices).toEqual([
+			"warn: The server asked to wait 116 days (Retry-After); waiting 1 s at most instead.",
+		]);
+	});
+
+	it("item 12: a rate-limit reset a year ahead is clamped and said once; no timer overflows", async () => {
+		const yearAhead = String(Math.floor(Date.now() / 1000) + 365 * 86_400);
+		const server = await serve((seen, res) =>
+			send(res, 201, created(seen), {
+				"x-ratelimit-limit": "2",
+				"x-ratelimit-remaining": "0",
+				"x-ratelimit-reset": yearAhead,
+			}),
+		);
+		// A one-second window: the clamped reset, not the window, is what the run waits on.
+		const run = await importAgainst(server, rowsOf(3), {
+			env: { PIVOTAL_MAX_WAIT_SECONDS: "1" },
+			extraArgs: ["--window", "1"],
+		});
+		expectKept(run, 0);
+		const notices = run.stdout.split("\n").filter((line) => line.includes("X-RateLimit-Reset"));
+		expect(notices).toHaveLength(1);
+		expect(notices[0]).toMatch(/reset 365 days ahead \(X-RateLimit-Reset\); waiting 1 s at most instead\./);
+	});
+
+	it("item 13: 500 rows against a server answering 500 to everything: a few dozen requests, then exit 3 with one sentence", async () => {
+		const server = await serve(
+			(_seen, res) =>
+				send(res, 500, { error: { type: "internal_error", code: "internal_error", message: "Down." } }),
+			undefined,
+			true,
+		);
+		const run = await importAgainst(server, rowsOf(500), { extraArgs: ["--concurrency", "16"] });
+		expectKept(run, 3);
+		const sentence =
+			"The server is failing: 16 requests in a row got a 5xx or no answer; stopped so as not to add to its load. The checkpoint is saved: run the same command again to resume once the server answers.";
+		expect(run.stderr.trim()).toBe(sentence);
+		// Bound: the records in flight (16) plus the streak (16), plus the opening GET /me; measured
+		// 17 (the opening lookup's 8 attempts, then 8 creates), in ~45 s: the lookup's backoffs.
+		expect(server.requests.length).toBeLessThanOrEqual(33);
 	});
 });
