@@ -455,7 +455,9 @@ function displayNamesCleaned(me: unknown, redact: Redactor): unknown {
 	const named = (value: unknown): unknown => {
 		if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
 		const object = value as Record<string, unknown>;
-		return typeof object.name === "string" ? { ...object, name: cleanServerText(object.name, redact) } : object;
+		return typeof object.name === "string"
+			? { ...object, name: cleanServerText(object.name, redact) }
+			: object;
 	};
 	const body = me as Record<string, unknown>;
 	return { ...body, organization: named(body.organization), api_key: named(body.api_key) };

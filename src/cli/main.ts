@@ -2,8 +2,10 @@ import { readFileSync } from "node:fs";
 import meow from "meow";
 import { maskKey } from "../api/key.js";
 import { EXIT } from "../core/exit-codes.js";
+import { escapeControls } from "../model/terminal-text.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
 import { runImportCommand } from "./import-command.js";
+import { terminalSafe } from "./terminal-writer.js";
 
 const HELP = `
   Bulk-import customers, contacts and onboardings from CSV into the Pivotal API:
@@ -161,7 +163,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 		let message = error instanceof Error ? error.message : String(error);
 		for (const key of secretsOf(argv, process.env)) message = message.replaceAll(key, maskKey(key));
 		process.stderr.write(
-			`pivotal-tui stopped on an unexpected error: ${message}. Work already recorded in the checkpoint is kept; run the same command again to resume.\n`,
+			`pivotal-tui stopped on an unexpected error: ${escapeControls(message)}. Work already recorded in the checkpoint is kept; run the same command again to resume.\n`,
 		);
 		if (process.env.PIVOTAL_TUI_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
 		return EXIT.interrupted;
@@ -221,9 +223,10 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		process.stdout.write(`${version()}\n`);
 		return EXIT.ok;
 	}
+	// Headless output only: the wizard (Ink) draws on process.stdout itself.
 	const io = {
-		stdout: process.stdout,
-		stderr: process.stderr,
+		stdout: terminalSafe(process.stdout),
+		stderr: terminalSafe(process.stderr),
 		env: process.env,
 		stdinIsTty: process.stdin.isTTY === true,
 	};
