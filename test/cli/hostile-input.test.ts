@@ -67,7 +67,9 @@ describe("inputs that would hang or crash the reader", { timeout: BOUND_MS + 10_
 		const result = await dryRun(customers);
 		expectRefused(result, /customers\.csv:2:1: external_id "b\\u0007" contains BEL \(\\x07\) at character 2/);
 		const all = `${result.stdout}${result.stderr}`;
-		expect(all).toMatch(/customers\.csv:3:1: external_id "c\\u001b\[2J" contains ESC \(\\x1b\) at character 2/);
+		expect(all).toMatch(
+			/customers\.csv:3:1: external_id "c\\u001b\[2J" contains ESC \(\\x1b\) at character 2/,
+		);
 		expect(all).not.toMatch(/starts or ends with a space/);
 	});
 
