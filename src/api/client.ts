@@ -202,7 +202,12 @@ class HttpPivotalClient implements PivotalClient {
 		this.#bodyMs = timeouts.bodyMs ?? 30_000;
 		this.#requestMs = Math.min(TIMER_MAX_MS, timeouts.requestMs ?? DEFAULT_REQUEST_MS);
 		this.#maxWaitMs = Math.min(TIMER_MAX_MS, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
-		this.#redact = secretRedactor([{ secret: options.apiKey, mask: maskKey(options.apiKey) }]);
+		// The whole key first, then its secret part alone: a server may echo either.
+		const mask = maskKey(options.apiKey);
+		this.#redact = secretRedactor([
+			{ secret: options.apiKey, mask },
+			{ secret: options.apiKey.replace(/^pivotal_(test_)?/, ""), mask },
+		]);
 		this.#now = options.now ?? Date.now;
 		this.#onResponse = options.onResponse;
 		this.#userAgent = options.userAgent ?? `pivotal-tui/${packageVersion()}`;

@@ -86,6 +86,8 @@ describe("a hostile server cannot crash, hang, leak the key or write to the term
 						field: HOSTILE_KEY,
 						[HOSTILE_KEY]: bearer,
 						details: [{ header: bearer, deeper: { again: HOSTILE_KEY } }],
+						// The secret part alone, without the prefix.
+						bare: `token=${HOSTILE_KEY.slice("pivotal_".length)}`,
 					},
 					echo: bearer,
 				},
@@ -236,6 +238,9 @@ describe("a hostile server cannot crash, hang, leak the key or write to the term
 		const sentence =
 			"The server is failing: 16 requests in a row got a 5xx or no answer; stopped so as not to add to its load. The checkpoint is saved: run the same command again to resume once the server answers.";
 		expect(run.stderr.trim()).toBe(sentence);
+		// The brake halved the concurrency on the way (AIMD), rather than raising it.
+		expect(run.stdout).toMatch(/^Concurrency 8\nConcurrency 4\nConcurrency 2\nConcurrency 1$/m);
+		expect(run.stdout).not.toMatch(/^Concurrency (1[7-9]|[2-9]\d)/m);
 		// Bound: the records in flight (16) plus the streak (16), plus the opening GET /me; measured
 		// 17 (the opening lookup's 8 attempts, then 8 creates), in ~45 s: the lookup's backoffs.
 		expect(server.requests.length).toBeLessThanOrEqual(33);
