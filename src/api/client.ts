@@ -9,6 +9,7 @@ import {
 	DEFAULT_REQUEST_MS,
 	TIMER_MAX_MS,
 } from "./client-limits.js";
+import { startDeadline } from "./deadline.js";
 import { ApiError, NetworkError } from "./errors.js";
 import { maskKey } from "./key.js";
 import { toNetworkError } from "./network-failure.js";
@@ -359,8 +360,7 @@ class HttpPivotalClient implements PivotalClient {
 			this.#onResponse?.({ method, path, startedAtMs, durationMs: performance.now() - started, ...info });
 		};
 		// The whole request, body included, ends by this deadline: a trickled body cannot hold it.
-		const deadline = AbortSignal.timeout(this.#requestMs);
-		const both = signal === undefined ? deadline : AbortSignal.any([signal, deadline]);
+		const deadline = startDeadline(this.#requestMs, signal);
 
 		let status = 0;
 		let rateLimit: RateLimit | undefined;
@@ -375,7 +375,7 @@ class HttpPivotalClient implements PivotalClient {
 				method: method as Dispatcher.HttpMethod,
 				headers,
 				body: options.body ?? null,
-				signal: both,
+				signal: deadline.signal,
 				headersTimeout: this.#headersMs,
 				bodyTimeout: this.#bodyMs,
 			});
@@ -396,7 +396,7 @@ class HttpPivotalClient implements PivotalClient {
 			body = await readCapped(response.body, isOk ? SUCCESS_BODY_MAX : ERROR_BODY_MAX);
 		} catch (error) {
 			const failure =
-				deadline.aborted && signal?.aborted !== true
+				deadline.isExpired && signal?.aborted !== true
 					? new NetworkError(
 							"timeout",
 							`The request to ${this.#host} took longer than ${Math.round(this.#requestMs / 1000)} s and was given up.`,
@@ -405,6 +405,8 @@ class HttpPivotalClient implements PivotalClient {
 					: toNetworkError(error, this.#host, signal);
 			report({ status: 0, rateLimit, retryAfterMs, failure: failure.reason });
 			throw failure;
+		} finally {
+			deadline.end();
 		}
 
 		if (status < 200 || status > 299) {
