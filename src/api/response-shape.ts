@@ -37,9 +37,8 @@ export function shapeProblem(shape: Shape, data: unknown): string | undefined {
 			const organization = data.organization;
 			if (!isObject(organization) || !isId(organization.id))
 				return "an answer to /me without its organization";
-			return typeof organization.name === "string"
-				? undefined
-				: "an answer to /me without the organization's name";
+			if (typeof organization.name !== "string") return "an answer to /me without the organization's name";
+			return isObject(data.api_key) ? undefined : "an answer to /me without its api_key";
 		}
 	}
 }

@@ -63,7 +63,11 @@ export async function startLoopback(handler: Handler): Promise<Loopback> {
 }
 
 /** A sound answer to `GET /me`: the client refuses one without its organization. */
-export const ME = { object: "me", organization: { id: "org_1", slug: "acme", name: "Acme" } };
+export const ME = {
+	object: "me",
+	api_key: { id: "key_1", name: "ci", prefix: "pivotal_", scopes: [], rate_limit_tier: "standard" },
+	organization: { id: "org_1", slug: "acme", name: "Acme" },
+};
 
 /** Sends `body` as JSON with `status` and extra headers. */
 export function json(

@@ -105,7 +105,8 @@ describe("shapeProblem: item 10, a success answer must have the shape its call e
 		["list", { data: {}, has_more: false }, "a list without its data array"],
 		["list", { data: [null], has_more: false }, "a list with a row without a usable id"],
 		["list", { data: [] }, "a list without has_more"],
-		["me", { organization: { id: "org_1", name: "Acme" } }, undefined],
+		["me", { organization: { id: "org_1", name: "Acme" }, api_key: {} }, undefined],
+		["me", { organization: { id: "org_1", name: "Acme" } }, "an answer to /me without its api_key"],
 		["me", { object: "me" }, "an answer to /me without its organization"],
 		["me", { organization: { id: "org_1" } }, "an answer to /me without the organization's name"],
 	] as const)("%s %j → %s", (shape, data, problem) => {
