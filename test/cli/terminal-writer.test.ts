@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { terminalSafe } from "../../src/cli/terminal-writer.js";
 import { escapeControls, escapeControlsKeepingLines, firstControl } from "../../src/model/terminal-text.js";
+import { cell, truncate } from "../../src/ui/model/format.js";
 
 describe("the one terminal sanitiser: item 16", () => {
 	it.each([
@@ -34,5 +35,10 @@ describe("the one terminal sanitiser: item 16", () => {
 		out.write("  ✗ customers k\u001b]0;PWNED\u0007 (line 2): 400 bad\n");
 		expect(written).toEqual(["  ✗ customers k\\x1b]0;PWNED\\x07 (line 2): 400 bad\n"]);
 		expect(out.isTTY).toBe(false);
+	});
+
+	it("the screens' column fitting shows a cell's escapes and measures them as shown", () => {
+		expect(truncate("k\u001b]0;PWNED\u0007", 40)).toBe("k\\x1b]0;PWNED\\x07");
+		expect(cell("\u001b[2Jab", 6)).toBe("\\x1b[…");
 	});
 });
