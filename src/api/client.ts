@@ -40,7 +40,7 @@ import type {
 	Resource,
 	ResponseInfo,
 } from "./types.js";
-import { cleanJson, cleanServerText } from "./untrusted-json.js";
+import { cleanJson, cleanServerText, DATA_DEPTH_MAX, isNestedDeeper } from "./untrusted-json.js";
 
 export interface TimeoutOptions {
 	/**
@@ -445,6 +445,10 @@ class HttpPivotalClient implements PivotalClient {
 		}
 		const problem = shapeProblem(shape, parsed);
 		if (problem !== undefined) throw malformed("malformed_response", problem);
+		// Stored and sent back (metadata) later: a body nested thousands deep would overflow JSON.stringify.
+		if (isNestedDeeper(parsed, DATA_DEPTH_MAX)) {
+			throw malformed("malformed_response", `a body nested deeper than ${DATA_DEPTH_MAX} levels`);
+		}
 		// Data, kept as sent but for the key, which never leaves this client.
 		const cleaned = cleanJson(parsed, { redact: this.#redact, isShownOnly: false });
 		const data = (shape === "me" ? displayNamesCleaned(cleaned, this.#redact) : cleaned) as T;

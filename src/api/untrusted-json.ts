@@ -71,3 +71,19 @@ export function cleanJson(value: unknown, options: Options): unknown {
 	}
 	return root.value;
 }
+
+/** Deepest nesting a success body may have: records are a few levels deep; JSON.stringify recurses. */
+export const DATA_DEPTH_MAX = 64;
+
+/** True when `value` nests deeper than `max` levels (walked with an explicit stack). */
+export function isNestedDeeper(value: unknown, max: number): boolean {
+	const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+	while (stack.length > 0) {
+		const { value: at, depth } = stack.pop()!;
+		if (typeof at !== "object" || at === null) continue;
+		if (depth >= max) return true;
+		for (const child of Array.isArray(at) ? at : Object.values(at))
+			stack.push({ value: child, depth: depth + 1 });
+	}
+	return false;
+}

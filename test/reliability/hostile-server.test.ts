@@ -54,12 +54,19 @@ describe("a hostile server cannot crash, hang, leak the key or write to the term
 					return send(res, 201, "null");
 				case "r4":
 					return send(res, 201, "<html>not json</html>");
+				case "r6":
+					return send(
+						res,
+						201,
+						`{"object":"customer","id":"cus_deep","metadata":${"[".repeat(100_000)}${"]".repeat(100_000)}}`,
+					);
 				default:
 					return send(res, 201, created(seen));
 			}
 		});
-		const run = await importAgainst(server, rowsOf(5));
+		const run = await importAgainst(server, rowsOf(6));
 		expectKept(run, 1);
+		expect(run.stdout).toMatch(/✗ customers r6 .*malformed_response: .*a body nested deeper than 64 levels/);
 		expect(run.stdout).toMatch(/✗ customers r1 .*malformed_response: .*without a usable id/);
 		expect(run.stdout).toMatch(
 			/✗ customers r2 .*malformed_response: .*an array where an object was expected/,
