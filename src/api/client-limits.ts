@@ -12,6 +12,8 @@ import type { RateLimit } from "./rate-limit-info.js";
 
 export const DEFAULT_REQUEST_MS = 120_000;
 export const DEFAULT_MAX_WAIT_MS = 3_600_000;
+/** Shortest `Retry-After` obeyed: the API sends whole seconds, at least 1. */
+export const RETRY_AFTER_MIN_MS = 1_000;
 /** setTimeout's ceiling (2^31−1 ms, ~24.8 days): a longer delay fires at once, in a busy loop. */
 export const TIMER_MAX_MS = 2 ** 31 - 1;
 

@@ -7,6 +7,7 @@ import {
 	clampWait,
 	DEFAULT_MAX_WAIT_MS,
 	DEFAULT_REQUEST_MS,
+	RETRY_AFTER_MIN_MS,
 	TIMER_MAX_MS,
 } from "./client-limits.js";
 import { startDeadline } from "./deadline.js";
@@ -388,7 +389,8 @@ class HttpPivotalClient implements PivotalClient {
 			const retryAfter = parseRetryAfter(responseHeaders, localNow, skewMs);
 			if (retryAfter !== undefined) {
 				const wait = clampWait(retryAfter, this.#maxWaitMs);
-				retryAfterMs = wait.ms;
+				// The API's Retry-After is whole seconds, at least 1: "0" would make a busy loop of 429s.
+				retryAfterMs = Math.max(RETRY_AFTER_MIN_MS, wait.ms);
 				retryAfterClampedFromMs = wait.asked;
 			}
 			// Read to the end when it is small, error or not: only then does undici reuse the socket.

@@ -281,10 +281,13 @@ export abstract class RunCore implements ImportRun {
 		if (verdict.concurrency !== undefined) {
 			this.changeConcurrency(verdict.concurrency, verdict.concurrency < this.control.concurrency);
 		}
-		if (verdict.tripped !== undefined) {
+		const tripped = verdict.tripped;
+		if (tripped !== undefined) {
 			this.tripRun(
 				"circuit-open",
-				`The server is failing: ${verdict.tripped} requests in a row got a 5xx or no answer; stopped so as not to add to its load. The checkpoint is saved: run the same command again to resume once the server answers.`,
+				tripped.kind === "failing"
+					? `The server is failing: ${tripped.count} requests in a row got a 5xx or no answer; stopped so as not to add to its load. The checkpoint is saved: run the same command again to resume once the server answers.`
+					: `The server refused ${tripped.count} requests in a row with 429 and let none through; stopped rather than asking for ever. The checkpoint is saved: run the same command again to resume later.`,
 			);
 		}
 	}

@@ -21,7 +21,7 @@ export interface StartOptions {
 	readonly backoffCapMs?: number;
 	/**
 	 * When a storm of 5xx answers and timeouts stops the run (resumable, exit 3).
-	 * @default { failures: 16 }
+	 * @default { failures: 16, rateLimited: 30 }
 	 */
 	readonly brake?: BrakeSettings;
 }

@@ -252,4 +252,22 @@ describe("a hostile server cannot crash, hang, leak the key or write to the term
 		// 17 (the opening lookup's 8 attempts, then 8 creates), in ~45 s: the lookup's backoffs.
 		expect(server.requests.length).toBeLessThanOrEqual(33);
 	});
+
+	it("item 12: 429 for ever with Retry-After: 0 waits at least a second each time, then stops (exit 3), not a busy loop", async () => {
+		const server = await serve((_seen, res) =>
+			send(
+				res,
+				429,
+				{ error: { type: "rate_limit_error", code: "rate_limited", message: "No." } },
+				{ "retry-after": "0" },
+			),
+		);
+		const run = await importAgainst(server, rowsOf(3));
+		expectKept(run, 3);
+		expect(run.stderr.trim()).toBe(
+			"The server refused 30 requests in a row with 429 and let none through; stopped rather than asking for ever. The checkpoint is saved: run the same command again to resume later.",
+		);
+		// 30 refusals a second apart at most, plus the opening GET /me and the lookup; measured 32.
+		expect(server.requests.length).toBeLessThanOrEqual(40);
+	});
 });

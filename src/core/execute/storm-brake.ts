@@ -14,15 +14,21 @@ export interface BrakeSettings {
 	 * @default 16
 	 */
 	readonly failures: number;
+	/**
+	 * 429 answers in a row, with nothing else between, before the run stops: a server that
+	 * refuses everything would otherwise be asked again every `Retry-After` for ever.
+	 * @default 30
+	 */
+	readonly rateLimited: number;
 }
 
-export const DEFAULT_BRAKE: BrakeSettings = { failures: 16 };
+export const DEFAULT_BRAKE: BrakeSettings = { failures: 16, rateLimited: 30 };
 
 export interface BrakeVerdict {
 	/** The concurrency to set, when it changes. */
 	readonly concurrency?: number;
-	/** Set when the run must stop: the streak's length. */
-	readonly tripped?: number;
+	/** Set when the run must stop: the streak's length and what it was made of. */
+	readonly tripped?: { readonly count: number; readonly kind: "failing" | "rate-limited" };
 }
 
 /** An answer's status that says the server is failing: a 5xx, or none (0: timeout, reset, refused). */
@@ -35,6 +41,7 @@ export class StormBrake {
 	// Invariant: #streak failures in a row; #ceiling is the concurrency before the
 	// storm while it is being given back, else undefined.
 	#streak = 0;
+	#limited = 0;
 	#ceiling: number | undefined;
 
 	constructor(settings: BrakeSettings = DEFAULT_BRAKE) {
@@ -47,12 +54,21 @@ export class StormBrake {
 
 	/** One answer (`status` 0 for none), with the concurrency now in force. */
 	observe(status: number, current: number): BrakeVerdict {
-		if (status === 429) return {};
+		if (status === 429) {
+			this.#limited += 1;
+			return this.#limited >= this.#settings.rateLimited
+				? { tripped: { count: this.#limited, kind: "rate-limited" } }
+				: {};
+		}
+		this.#limited = 0;
 		if (isServerFailing(status)) {
 			this.#streak += 1;
 			this.#ceiling ??= current;
 			const halved = Math.max(1, Math.floor(current / 2));
-			const tripped = this.#streak >= this.#settings.failures ? this.#streak : undefined;
+			const tripped =
+				this.#streak >= this.#settings.failures
+					? { count: this.#streak, kind: "failing" as const }
+					: undefined;
 			return {
 				...(halved === current ? {} : { concurrency: halved }),
 				...(tripped === undefined ? {} : { tripped }),

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { isServerFailing, StormBrake } from "../../../src/core/execute/storm-brake.js";
+import { type BrakeVerdict, isServerFailing, StormBrake } from "../../../src/core/execute/storm-brake.js";
 
 /** Feed statuses, applying each verdict's concurrency; returns the concurrencies and the trip. */
 function feed(brake: StormBrake, start: number, statuses: readonly number[]) {
 	let concurrency = start;
 	const seen: number[] = [];
-	let tripped: number | undefined;
+	let tripped: BrakeVerdict["tripped"];
 	for (const status of statuses) {
 		const verdict = brake.observe(status, concurrency);
 		if (verdict.concurrency !== undefined) concurrency = verdict.concurrency;
@@ -30,7 +30,7 @@ describe("StormBrake", () => {
 
 	it("halves the concurrency on each failure, down to 1, and gives it back one by one", () => {
 		const { seen, tripped } = feed(
-			new StormBrake({ failures: 16 }),
+			new StormBrake({ failures: 16, rateLimited: 100 }),
 			16,
 			[500, 0, 503, 500, 500, 200, 200, 200],
 		);
@@ -39,18 +39,24 @@ describe("StormBrake", () => {
 	});
 
 	it("gives back no more than the concurrency before the storm", () => {
-		const { seen } = feed(new StormBrake({ failures: 16 }), 3, [500, 200, 200, 200, 200]);
+		const { seen } = feed(new StormBrake({ failures: 16, rateLimited: 100 }), 3, [500, 200, 200, 200, 200]);
 		expect(seen).toEqual([1, 2, 3, 3, 3]);
 	});
 
 	it("trips at the threshold of failures in a row, and a sound answer restarts the count", () => {
-		const brake = new StormBrake({ failures: 4 });
+		const brake = new StormBrake({ failures: 4, rateLimited: 100 });
 		expect(feed(brake, 4, [500, 500, 500, 201, 500, 500, 500]).tripped).toBeUndefined();
-		expect(feed(brake, 4, [0]).tripped).toBe(4);
+		expect(feed(brake, 4, [0]).tripped).toEqual({ count: 4, kind: "failing" });
 	});
 
 	it("a 429 is neither a failure nor a sound answer", () => {
-		const brake = new StormBrake({ failures: 3 });
-		expect(feed(brake, 4, [500, 429, 500, 429, 500]).tripped).toBe(3);
+		const brake = new StormBrake({ failures: 3, rateLimited: 100 });
+		expect(feed(brake, 4, [500, 429, 500, 429, 500]).tripped).toEqual({ count: 3, kind: "failing" });
+	});
+
+	it("trips on 429s in a row with nothing else between", () => {
+		const brake = new StormBrake({ failures: 16, rateLimited: 3 });
+		expect(feed(brake, 4, [429, 429, 201, 429, 429]).tripped).toBeUndefined();
+		expect(feed(brake, 4, [429]).tripped).toEqual({ count: 3, kind: "rate-limited" });
 	});
 });
