@@ -137,7 +137,7 @@ export interface HostileRun extends CliResult {
 }
 
 /** Generous for a loaded 2-core machine; a hostile case that hangs is killed here and fails. */
-export const CASE_BOUND_MS = 90_000;
+export const CASE_BOUND_MS = 120_000;
 
 /** Run `pivotal-tui import` on a customers file with these rows (`external_id,name,slug`). */
 export async function importAgainst(
