@@ -2,8 +2,9 @@
  * A hostile server, case by case, against the binary (DESIGN.md "Trust"). Each case runs
  * `pivotal-tui import` on a few rows against a loopback server scripted to misbehave one way,
  * and checks the run ends on its own (bound: CASE_BOUND_MS, 120 s, for a loaded 2-core machine;
- * most cases take 1–5 s; 500-forever ~50 s of backoffs, 429-forever ~30 s), with one clear sentence and the documented exit code, and that no key
- * and no raw control character reached stdout, stderr, the state or a CSV (`expectKept`).
+ * most cases take 1–5 s, 500-forever ~50 s of backoffs, 429-forever ~30 s), with one clear
+ * sentence and the documented exit code, and that no key and no raw control character reached
+ * stdout, stderr, the state or a CSV (`expectKept`).
  */
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
