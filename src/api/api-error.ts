@@ -1,5 +1,7 @@
 import { ApiError } from "./errors.js";
+import type { Redactor } from "./redact.js";
 import type { RateLimit } from "./types.js";
+import { cleanJson, cleanServerText } from "./untrusted-json.js";
 
 /** The `type` the API pairs with each status (its `type` always matches the status). */
 export function typeForStatus(status: number): string {
@@ -44,42 +46,52 @@ function envelopeOf(body: unknown): Record<string, unknown> | undefined {
 export interface ErrorResponse {
 	readonly status: number;
 	readonly text: string;
+	/** The body went on past what was read: `text` is its start. */
+	readonly isCut?: boolean;
 	readonly host: string;
 	readonly rateLimit: RateLimit | undefined;
 	readonly retryAfterMs: number | undefined;
-	/** Replaced by `redaction` wherever it appears in the server's message. */
-	readonly secret: string;
-	readonly redaction: string;
+	readonly retryAfterClampedFromMs?: number | undefined;
+	/** The one redactor: applied to every string of the answer before anything keeps it. */
+	readonly redact: Redactor;
 }
 
 /**
  * An `ApiError` from a non-2xx answer. With the envelope `{error:{type, code, message, field?}}`
- * its fields are used as they are (missing ones filled in from the status); without it (a proxy's
- * HTML page, an empty body) `type` comes from the status, `code` is `http_<status>` and the
- * message is ours. `responseBody` is the parsed JSON, or the raw text when it was not JSON.
+ * its fields are used (missing ones filled in from the status); without it (a proxy's HTML page,
+ * an empty body, a body too large to read whole) `type` comes from the status, `code` is
+ * `http_<status>` and the message is ours. Every string the server sent is redacted, capped and
+ * has its control characters escaped here, where it enters: nothing downstream sees it raw.
+ * `responseBody` is the parsed JSON so cleaned, or the start of the raw text when it was not JSON.
  */
 export function toApiError(response: ErrorResponse): ApiError {
-	const { status, text, host } = response;
-	const parsed = text === "" ? undefined : parseJson(text);
+	const { status, text, host, redact } = response;
+	const parsed = text === "" || response.isCut ? undefined : parseJson(text);
 	const envelope = envelopeOf(parsed);
-	const type = (envelope && stringField(envelope, "type")) ?? typeForStatus(status);
-	const code = (envelope && stringField(envelope, "code")) ?? `http_${status}`;
-	const serverMessage = envelope && stringField(envelope, "message");
-	// A very short "secret" (a simulator's test key) would match ordinary words: not worth masking.
-	const redact = (text: string): string =>
-		response.secret.length >= 8 ? text.split(response.secret).join(response.redaction) : text;
+	const clean = (value: string | undefined) =>
+		value === undefined ? undefined : cleanServerText(value, redact);
+	const type = clean(envelope && stringField(envelope, "type")) ?? typeForStatus(status);
+	const code = clean(envelope && stringField(envelope, "code")) ?? `http_${status}`;
+	const serverMessage = clean(envelope && stringField(envelope, "message"));
 	const message =
-		serverMessage !== undefined
-			? redact(serverMessage)
-			: `${host} answered HTTP ${status} without a Pivotal error body.`;
+		serverMessage ??
+		(response.isCut
+			? `${host} answered HTTP ${status} with an error body too large to read.`
+			: `${host} answered HTTP ${status} without a Pivotal error body.`);
 	return new ApiError({
 		status,
 		type,
 		code,
 		message,
-		field: envelope && stringField(envelope, "field"),
+		field: clean(envelope && stringField(envelope, "field")),
 		rateLimit: response.rateLimit,
 		retryAfterMs: response.retryAfterMs,
-		responseBody: parsed ?? (text === "" ? undefined : text),
+		retryAfterClampedFromMs: response.retryAfterClampedFromMs,
+		responseBody:
+			parsed !== undefined
+				? cleanJson(parsed, { redact, isShownOnly: true })
+				: text === ""
+					? undefined
+					: cleanServerText(text, redact, 1_000),
 	});
 }

@@ -2,7 +2,16 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { type Dispatcher, Pool } from "undici";
 import { toApiError } from "./api-error.js";
-import { ApiError } from "./errors.js";
+import {
+	boundRateLimit,
+	clampWait,
+	DEFAULT_MAX_WAIT_MS,
+	DEFAULT_REQUEST_MS,
+	RETRY_AFTER_MIN_MS,
+	TIMER_MAX_MS,
+} from "./client-limits.js";
+import { startDeadline } from "./deadline.js";
+import { ApiError, NetworkError } from "./errors.js";
 import { maskKey } from "./key.js";
 import { toNetworkError } from "./network-failure.js";
 import {
@@ -13,6 +22,9 @@ import {
 	SkewEstimator,
 	serverDateMs,
 } from "./rate-limit.js";
+import { type BodyText, ERROR_BODY_MAX, readCapped, SUCCESS_BODY_MAX } from "./read-body.js";
+import { type Redactor, secretRedactor } from "./redact.js";
+import { type Shape, shapeProblem } from "./response-shape.js";
 import { ServerClock } from "./server-clock.js";
 import type {
 	ApiOk,
@@ -30,6 +42,7 @@ import type {
 	Resource,
 	ResponseInfo,
 } from "./types.js";
+import { cleanJson, cleanServerText, DATA_DEPTH_MAX, isNestedDeeper } from "./untrusted-json.js";
 
 export interface TimeoutOptions {
 	/**
@@ -48,6 +61,12 @@ export interface TimeoutOptions {
 	 * @default 30_000
 	 */
 	readonly bodyMs?: number;
+	/**
+	 * Longest a whole request may take, headers and body: a body trickled a byte a second never
+	 * trips `bodyMs`, this does (as a `timeout` network failure, retried like any).
+	 * @default 120_000 (env `PIVOTAL_TIMEOUT_SECONDS` through `clientLimitsFromEnv`)
+	 */
+	readonly requestMs?: number;
 }
 
 export interface ClientOptions {
@@ -69,8 +88,14 @@ export interface ClientOptions {
 	 * @default 16
 	 */
 	readonly connections?: number;
-	/** Connect, headers and body timeouts. */
+	/** Connect, headers, body and whole-request timeouts. */
 	readonly timeouts?: TimeoutOptions;
+	/**
+	 * Longest `Retry-After` or `X-RateLimit-Reset` obeyed; a longer one is clamped to it and the
+	 * answer says so (`retryAfterClampedFromMs`, `rateLimit.clampedFromMs`).
+	 * @default 3_600_000 (env `PIVOTAL_MAX_WAIT_SECONDS` through `clientLimitsFromEnv`)
+	 */
+	readonly maxWaitMs?: number;
 	/**
 	 * The wall clock in ms since epoch, used for `startedAtMs` and for moving
 	 * `X-RateLimit-Reset` onto this machine's clock (skew against the `Date` header).
@@ -152,6 +177,9 @@ class HttpPivotalClient implements PivotalClient {
 	readonly #ownsDispatcher: boolean;
 	readonly #headersMs: number;
 	readonly #bodyMs: number;
+	readonly #requestMs: number;
+	readonly #maxWaitMs: number;
+	readonly #redact: Redactor;
 	readonly #now: () => number;
 	readonly #onResponse: ((info: ResponseInfo) => void) | undefined;
 	readonly #userAgent: string;
@@ -176,6 +204,14 @@ class HttpPivotalClient implements PivotalClient {
 		const connectMs = timeouts.connectMs ?? 10_000;
 		this.#headersMs = timeouts.headersMs ?? 30_000;
 		this.#bodyMs = timeouts.bodyMs ?? 30_000;
+		this.#requestMs = Math.min(TIMER_MAX_MS, timeouts.requestMs ?? DEFAULT_REQUEST_MS);
+		this.#maxWaitMs = Math.min(TIMER_MAX_MS, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
+		// The whole key first, then its secret part alone: a server may echo either.
+		const mask = maskKey(options.apiKey);
+		this.#redact = secretRedactor([
+			{ secret: options.apiKey, mask },
+			{ secret: options.apiKey.replace(/^pivotal_(test_)?/, ""), mask },
+		]);
 		this.#now = options.now ?? Date.now;
 		this.#onResponse = options.onResponse;
 		this.#userAgent = options.userAgent ?? `pivotal-tui/${packageVersion()}`;
@@ -194,11 +230,11 @@ class HttpPivotalClient implements PivotalClient {
 	}
 
 	me(options?: CallOptions): Promise<ApiOk<Me>> {
-		return this.#send("GET", "/me", { signal: options?.signal });
+		return this.#send("GET", "/me", "me", { signal: options?.signal });
 	}
 
 	createCustomer(body: string, idempotencyKey: string, options?: CallOptions): Promise<ApiOk<Customer>> {
-		return this.#send("POST", "/customers", { body, idempotencyKey, signal: options?.signal });
+		return this.#send("POST", "/customers", "record", { body, idempotencyKey, signal: options?.signal });
 	}
 
 	createContact(
@@ -207,7 +243,7 @@ class HttpPivotalClient implements PivotalClient {
 		idempotencyKey: string,
 		options?: CallOptions,
 	): Promise<ApiOk<Contact>> {
-		return this.#send("POST", `/customers/${id(customerId)}/contacts`, {
+		return this.#send("POST", `/customers/${id(customerId)}/contacts`, "record", {
 			body,
 			idempotencyKey,
 			signal: options?.signal,
@@ -215,15 +251,15 @@ class HttpPivotalClient implements PivotalClient {
 	}
 
 	createOnboarding(body: string, idempotencyKey: string, options?: CallOptions): Promise<ApiOk<Onboarding>> {
-		return this.#send("POST", "/onboardings", { body, idempotencyKey, signal: options?.signal });
+		return this.#send("POST", "/onboardings", "record", { body, idempotencyKey, signal: options?.signal });
 	}
 
 	getCustomer(customerId: string, options?: CallOptions): Promise<ApiOk<Customer>> {
-		return this.#send("GET", `/customers/${id(customerId)}`, { signal: options?.signal });
+		return this.#send("GET", `/customers/${id(customerId)}`, "record", { signal: options?.signal });
 	}
 
 	getRecord(resource: Resource, recordId: string, options?: CallOptions): Promise<ApiOk<PivotalRecord>> {
-		return this.#send("GET", `/${resource}/${id(recordId)}`, { signal: options?.signal });
+		return this.#send("GET", `/${resource}/${id(recordId)}`, "record", { signal: options?.signal });
 	}
 
 	updateRecord(
@@ -232,15 +268,15 @@ class HttpPivotalClient implements PivotalClient {
 		body: string,
 		options?: CallOptions,
 	): Promise<ApiOk<PivotalRecord>> {
-		return this.#send("PATCH", `/${resource}/${id(recordId)}`, { body, signal: options?.signal });
+		return this.#send("PATCH", `/${resource}/${id(recordId)}`, "record", { body, signal: options?.signal });
 	}
 
 	deleteRecord(resource: Resource, recordId: string, options?: CallOptions): Promise<ApiOk<Deleted>> {
-		return this.#send("DELETE", `/${resource}/${id(recordId)}`, { signal: options?.signal });
+		return this.#send("DELETE", `/${resource}/${id(recordId)}`, "deleted", { signal: options?.signal });
 	}
 
 	listCustomers(query?: ListQuery, options?: CallOptions): Promise<ApiOk<ListPage<Customer>>> {
-		return this.#send("GET", `/customers${queryString(query)}`, { signal: options?.signal });
+		return this.#send("GET", `/customers${queryString(query)}`, "list", { signal: options?.signal });
 	}
 
 	listContacts(
@@ -248,7 +284,7 @@ class HttpPivotalClient implements PivotalClient {
 		query?: ListQuery,
 		options?: CallOptions,
 	): Promise<ApiOk<ListPage<Contact>>> {
-		return this.#send("GET", `/customers/${id(customerId)}/contacts${queryString(query)}`, {
+		return this.#send("GET", `/customers/${id(customerId)}/contacts${queryString(query)}`, "list", {
 			signal: options?.signal,
 		});
 	}
@@ -258,7 +294,7 @@ class HttpPivotalClient implements PivotalClient {
 		query?: ListQuery,
 		options?: CallOptions,
 	): Promise<ApiOk<ListPage<Onboarding>>> {
-		return this.#send("GET", `/customers/${id(customerId)}/onboardings${queryString(query)}`, {
+		return this.#send("GET", `/customers/${id(customerId)}/onboardings${queryString(query)}`, "list", {
 			signal: options?.signal,
 		});
 	}
@@ -334,7 +370,7 @@ class HttpPivotalClient implements PivotalClient {
 		}
 	}
 
-	async #send<T>(method: string, route: string, options: SendOptions): Promise<ApiOk<T>> {
+	async #send<T>(method: string, route: string, shape: Shape, options: SendOptions): Promise<ApiOk<T>> {
 		const path = `${this.#prefix}${route}`;
 		const headers: Record<string, string> = {
 			authorization: `Bearer ${this.#apiKey}`,
@@ -349,12 +385,15 @@ class HttpPivotalClient implements PivotalClient {
 		const report = (info: Omit<ResponseInfo, "method" | "path" | "startedAtMs" | "durationMs">): void => {
 			this.#onResponse?.({ method, path, startedAtMs, durationMs: performance.now() - started, ...info });
 		};
+		// The whole request, body included, ends by this deadline: a trickled body cannot hold it.
+		const deadline = startDeadline(this.#requestMs, signal);
 
 		let status = 0;
 		let rateLimit: RateLimit | undefined;
 		let retryAfterMs: number | undefined;
+		let retryAfterClampedFromMs: number | undefined;
 		let responseHeaders: RawHeaders = {};
-		let text: string;
+		let body: BodyText;
 		try {
 			const response = await this.#dispatcher.request({
 				origin: this.#origin,
@@ -362,7 +401,7 @@ class HttpPivotalClient implements PivotalClient {
 				method: method as Dispatcher.HttpMethod,
 				headers,
 				body: options.body ?? null,
-				signal: signal ?? null,
+				signal: deadline.signal,
 				headersTimeout: this.#headersMs,
 				bodyTimeout: this.#bodyMs,
 			});
@@ -372,50 +411,95 @@ class HttpPivotalClient implements PivotalClient {
 			const date = serverDateMs(responseHeaders);
 			if (date !== undefined) this.serverClock.observe(startedAtMs, localNow, date);
 			const skewMs = date === undefined ? this.#skew.skewMs : this.#skew.observe(localNow, date);
-			rateLimit = parseRateLimit(responseHeaders, skewMs);
-			retryAfterMs = parseRetryAfter(responseHeaders, localNow, skewMs);
-			// Always read the body to its end, error or not: only then does undici reuse the socket.
-			text = await response.body.text();
+			rateLimit = boundRateLimit(parseRateLimit(responseHeaders, skewMs), localNow, this.#maxWaitMs);
+			const retryAfter = parseRetryAfter(responseHeaders, localNow, skewMs);
+			if (retryAfter !== undefined) {
+				const wait = clampWait(retryAfter, this.#maxWaitMs);
+				// The API's Retry-After is whole seconds, at least 1: "0" would make a busy loop of 429s.
+				retryAfterMs = Math.max(RETRY_AFTER_MIN_MS, wait.ms);
+				retryAfterClampedFromMs = wait.asked;
+			}
+			// Read to the end when it is small, error or not: only then does undici reuse the socket.
+			const isOk = status >= 200 && status <= 299;
+			body = await readCapped(response.body, isOk ? SUCCESS_BODY_MAX : ERROR_BODY_MAX);
 		} catch (error) {
-			const failure = toNetworkError(error, this.#host, signal);
+			const failure =
+				deadline.isExpired && signal?.aborted !== true
+					? new NetworkError(
+							"timeout",
+							`The request to ${this.#host} took longer than ${Math.round(this.#requestMs / 1000)} s and was given up.`,
+							{ cause: error },
+						)
+					: toNetworkError(error, this.#host, signal);
 			report({ status: 0, rateLimit, retryAfterMs, failure: failure.reason });
 			throw failure;
+		} finally {
+			deadline.end();
 		}
 
 		if (status < 200 || status > 299) {
 			const apiError = toApiError({
 				status,
-				text,
+				text: body.text,
+				isCut: body.isCut,
 				host: this.#host,
 				rateLimit,
 				retryAfterMs,
-				secret: this.#apiKey,
-				redaction: maskKey(this.#apiKey),
+				retryAfterClampedFromMs,
+				redact: this.#redact,
 			});
 			report({ status, rateLimit, retryAfterMs, errorCode: apiError.code });
 			throw apiError;
 		}
 
-		let data: T;
-		try {
-			data = JSON.parse(text) as T;
-		} catch {
+		const malformed = (code: string, what: string): ApiError => {
 			const apiError = new ApiError({
 				status,
 				type: "internal_error",
-				code: "invalid_json",
-				message: `${this.#host} answered HTTP ${status} with a body that is not JSON.`,
+				code,
+				message: `${this.#host} answered ${method} ${route.split("?")[0]} with HTTP ${status} and ${what}; the answer was not used.`,
 				rateLimit,
 				retryAfterMs,
-				responseBody: text,
 			});
 			report({ status, rateLimit, retryAfterMs, errorCode: apiError.code });
-			throw apiError;
+			return apiError;
+		};
+		if (body.isCut) throw malformed("response_too_large", `a body over ${SUCCESS_BODY_MAX / 1024 / 1024} MB`);
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(body.text);
+		} catch {
+			throw malformed("invalid_json", "a body that is not JSON");
 		}
+		const problem = shapeProblem(shape, parsed);
+		if (problem !== undefined) throw malformed("malformed_response", problem);
+		// Stored and sent back (metadata) later: a body nested thousands deep would overflow JSON.stringify.
+		if (isNestedDeeper(parsed, DATA_DEPTH_MAX)) {
+			throw malformed("malformed_response", `a body nested deeper than ${DATA_DEPTH_MAX} levels`);
+		}
+		// Data, kept as sent but for the key, which never leaves this client.
+		const cleaned = cleanJson(parsed, { redact: this.#redact, isShownOnly: false });
+		const data = (shape === "me" ? displayNamesCleaned(cleaned, this.#redact) : cleaned) as T;
 		report({ status, rateLimit, retryAfterMs });
 		const replayed = headerValue(responseHeaders, "idempotent-replayed")?.trim().toLowerCase() === "true";
 		return { status, data, rateLimit, replayed };
 	}
+}
+
+/**
+ * `GET /me`'s names are only ever shown (the workspace in a plan, an undo's question, the state):
+ * capped and escaped as they enter, like an error's message. Ids stay as sent.
+ */
+function displayNamesCleaned(me: unknown, redact: Redactor): unknown {
+	const named = (value: unknown): unknown => {
+		if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+		const object = value as Record<string, unknown>;
+		return typeof object.name === "string"
+			? { ...object, name: cleanServerText(object.name, redact) }
+			: object;
+	};
+	const body = me as Record<string, unknown>;
+	return { ...body, organization: named(body.organization), api_key: named(body.api_key) };
 }
 
 /** A Pivotal API client over one undici connection pool. It never retries: that is the engine's policy. */

@@ -10,6 +10,8 @@ export class ApiError extends Error {
 	readonly rateLimit: RateLimit | undefined;
 	/** `Retry-After` in ms (429). */
 	readonly retryAfterMs: number | undefined;
+	/** `Retry-After` asked for longer than the longest wait obeyed: what it asked (ms). */
+	readonly retryAfterClampedFromMs: number | undefined;
 	/** The parsed response body (the envelope, or whatever came back). */
 	readonly responseBody: unknown;
 
@@ -21,6 +23,7 @@ export class ApiError extends Error {
 		field?: string | undefined;
 		rateLimit?: RateLimit | undefined;
 		retryAfterMs?: number | undefined;
+		retryAfterClampedFromMs?: number | undefined;
 		responseBody?: unknown;
 	}) {
 		super(init.message);
@@ -30,6 +33,7 @@ export class ApiError extends Error {
 		this.field = init.field;
 		this.rateLimit = init.rateLimit;
 		this.retryAfterMs = init.retryAfterMs;
+		this.retryAfterClampedFromMs = init.retryAfterClampedFromMs;
 		this.responseBody = init.responseBody;
 	}
 }

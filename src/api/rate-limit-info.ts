@@ -13,4 +13,6 @@ export interface RateLimit {
 	 * reset time was made up rather than read (tests, screens).
 	 */
 	readonly resetSec?: number | undefined;
+	/** The reset was further ahead than the longest wait obeyed: how far (ms) the server put it. */
+	readonly clampedFromMs?: number;
 }

@@ -2,6 +2,7 @@ import { access } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { createClient } from "../api/client.js";
+import { clientLimitsFromEnv } from "../api/client-limits.js";
 import { maskKey } from "../api/key.js";
 import { CheckpointError, readCheckpoint } from "../core/checkpoint/index.js";
 import { defaultCheckpointPath, defaultConcurrency, startImport } from "../core/engine.js";
@@ -298,7 +299,9 @@ export async function runImportCommand(
 		}
 	}
 
-	const lanes = await keyLanes(keys, (apiKey) => createClient({ baseUrl, apiKey }));
+	const lanes = await keyLanes(keys, (apiKey) =>
+		createClient({ baseUrl, apiKey, ...clientLimitsFromEnv(io.env) }),
+	);
 	if (!lanes.ok) {
 		io.stderr.write(`${lanes.message}\n`);
 		return lanes.code;

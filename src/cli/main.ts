@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { maskKey } from "../api/key.js";
 import { EXIT } from "../core/exit-codes.js";
+import { escapeControls } from "../model/terminal-text.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
 import { SYNC_FLAGS, SYNC_HELP, SYNC_VALUE_NAMES } from "./sync-flags.js";
+import { terminalSafe } from "./terminal-writer.js";
 
 // What a command needs is imported when it runs (`await import`), so that `--version` and
 // `--help` load next to nothing and a headless run loads no wizard: keep it so.
@@ -210,7 +212,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 		let message = error instanceof Error ? error.message : String(error);
 		for (const key of secretsOf(argv, process.env)) message = message.replaceAll(key, maskKey(key));
 		process.stderr.write(
-			`pivotal-tui stopped on an unexpected error: ${message}. Work already recorded in the checkpoint is kept; run the same command again to resume.\n`,
+			`pivotal-tui stopped on an unexpected error: ${escapeControls(message)}. Work already recorded in the checkpoint is kept; run the same command again to resume.\n`,
 		);
 		if (process.env.PIVOTAL_TUI_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
 		return EXIT.interrupted;
@@ -269,9 +271,10 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		process.stderr.write(`${meowMessage(error)}\n`);
 		return EXIT.usage;
 	}
+	// Headless output only: the wizard (Ink) draws on process.stdout itself.
 	const io = {
-		stdout: process.stdout,
-		stderr: process.stderr,
+		stdout: terminalSafe(process.stdout),
+		stderr: terminalSafe(process.stderr),
 		env: process.env,
 		stdinIsTty: process.stdin.isTTY === true,
 	};

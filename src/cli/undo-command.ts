@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import { createClient } from "../api/client.js";
+import { clientLimitsFromEnv } from "../api/client-limits.js";
 import { maskKey } from "../api/key.js";
 import { CheckpointError, readCheckpoint } from "../core/checkpoint/index.js";
 import { defaultCheckpointPath } from "../core/engine.js";
@@ -108,7 +109,9 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 			return EXIT.usage;
 		}
 	}
-	const lanes = await keyLanes(keys, (apiKey) => createClient({ baseUrl, apiKey }));
+	const lanes = await keyLanes(keys, (apiKey) =>
+		createClient({ baseUrl, apiKey, ...clientLimitsFromEnv(io.env) }),
+	);
 	if (!lanes.ok) {
 		io.stderr.write(`${lanes.message}\n`);
 		return lanes.code;

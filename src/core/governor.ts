@@ -1,6 +1,7 @@
 import type { RateLimit } from "../api/types.js";
 import type { WindowSource } from "./events.js";
 import { ProbePlan } from "./probe-plan.js";
+import { timerDelay } from "./sleep.js";
 import type { ClockBounds, ClockPin } from "./whole-second-window.js";
 import { WindowLearner } from "./window-learner.js";
 
@@ -314,7 +315,7 @@ export class Governor {
 				this.#timer = undefined;
 				this.#wakeAll();
 			},
-			Math.max(0, at - this.#now()),
+			timerDelay(at - this.#now()),
 		);
 	}
 

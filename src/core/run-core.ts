@@ -14,6 +14,7 @@ import type { Ledger } from "./execute/ledger.js";
 import { Requester } from "./execute/requester.js";
 import { DEFAULT_RETRY_POLICY } from "./execute/retry-policy.js";
 import { RunControl } from "./execute/run-control.js";
+import { isServerFailing, StormBrake } from "./execute/storm-brake.js";
 import { lanesOf } from "./lanes.js";
 import { buildSummary } from "./run-summary.js";
 import type { FailureDetail, ImportDeps, ImportPlan, ImportRun, ImportSummary } from "./run-types.js";
@@ -42,6 +43,7 @@ export abstract class RunCore implements ImportRun {
 	protected running: Promise<ImportSummary> = this.done;
 	readonly #listeners = new Set<(event: ImportEvent) => void>();
 	readonly #follower: LatencyFollower;
+	readonly #brake: StormBrake;
 	readonly #checkpointPath: string;
 	// No concurrency was given: the first run start picks one for the keys' limit.
 	#isDefaultConcurrency: boolean;
@@ -78,6 +80,7 @@ export abstract class RunCore implements ImportRun {
 			},
 		});
 		this.#follower = new LatencyFollower(settings.concurrency !== undefined);
+		this.#brake = new StormBrake(options.brake);
 		this.#isDefaultConcurrency = settings.concurrency === undefined;
 	}
 
@@ -261,7 +264,9 @@ export abstract class RunCore implements ImportRun {
 	}
 
 	protected emit(event: ImportEvent): void {
-		if (event.type === "response") {
+		// Only sound answers say how fast the server is: a storm of fast 500s or of timeouts must
+		// not raise the concurrency (the brake lowers it).
+		if (event.type === "response" && !isServerFailing(event.status) && !this.#brake.isBraking) {
 			const next = this.#follower.observe(
 				event.durationMs,
 				this.requester.limit,
@@ -271,5 +276,22 @@ export abstract class RunCore implements ImportRun {
 			if (next !== undefined) this.changeConcurrency(next);
 		}
 		for (const listener of this.#listeners) listener(event);
+		if (event.type === "response" && !this.control.isStopped) this.#brakeOn(event.status);
+	}
+
+	#brakeOn(status: number): void {
+		const verdict = this.#brake.observe(status, this.control.concurrency);
+		if (verdict.concurrency !== undefined) {
+			this.changeConcurrency(verdict.concurrency, verdict.concurrency < this.control.concurrency);
+		}
+		const tripped = verdict.tripped;
+		if (tripped !== undefined) {
+			this.tripRun(
+				"circuit-open",
+				tripped.kind === "failing"
+					? `The server is failing: ${tripped.count} requests in a row got a 5xx or no answer; stopped so as not to add to its load. The checkpoint is saved: run the same command again to resume once the server answers.`
+					: `The server refused ${tripped.count} requests in a row with 429 and let none through; stopped rather than asking for ever. The checkpoint is saved: run the same command again to resume later.`,
+			);
+		}
 	}
 }

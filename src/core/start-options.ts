@@ -1,3 +1,5 @@
+import type { BrakeSettings } from "./execute/storm-brake.js";
+
 export interface StartOptions {
 	/** Aborting it is a graceful stop, like `run.stop()`. */
 	readonly signal?: AbortSignal;
@@ -17,4 +19,9 @@ export interface StartOptions {
 	readonly backoffBaseMs?: number;
 	/** @default 30000 */
 	readonly backoffCapMs?: number;
+	/**
+	 * When a storm of 5xx answers and timeouts stops the run (resumable, exit 3).
+	 * @default { failures: 16, rateLimited: 30 }
+	 */
+	readonly brake?: BrakeSettings;
 }

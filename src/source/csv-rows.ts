@@ -14,6 +14,7 @@ import { looksLikeFooterRow, MAX_FOOTER_ROWS, type SkippedFooter, trimRow } from
 import { type CsvFormat, DecodeTransform, sniff, type Undecodable } from "./decode-stream.js";
 import type { Delimiter } from "./delimiter.js";
 import type { Encoding } from "./encoding.js";
+import { NotTextError } from "./text-check.js";
 import { Utf8Checker } from "./utf8.js";
 
 export type { CsvFormat, Undecodable } from "./decode-stream.js";
@@ -142,7 +143,10 @@ export async function* readCsvRows(
 	try {
 		format = await sniff(path, options);
 	} catch (error) {
-		scan.failure = { line: 0, message: describeFsError(error) };
+		scan.failure =
+			error instanceof NotTextError
+				? { line: error.line, column: error.column, message: error.message }
+				: { line: 0, message: describeFsError(error) };
 		return;
 	}
 	scan.format = format;

@@ -9,6 +9,7 @@ import { open } from "node:fs/promises";
 import { Transform, type TransformCallback } from "node:stream";
 import { type Delimiter, detectDelimiter } from "./delimiter.js";
 import { createDecoding, decodePrefix, type Encoding, sniffEncoding, type TextDecoding } from "./encoding.js";
+import { notText } from "./text-check.js";
 
 /** A character that did not decode in a file read through another encoding than UTF-8. */
 export interface Undecodable {
@@ -54,6 +55,8 @@ export async function sniff(path: string, options: SniffOptions): Promise<CsvFor
 		await handle.close();
 	}
 	const encoding = sniffEncoding(prefix, options.encoding);
+	const problem = notText(prefix, encoding, prefix.length < SNIFF_BYTES);
+	if (problem) throw problem;
 	const delimiter = options.delimiter ?? detectDelimiter(decodePrefix(prefix, encoding));
 	return { encoding, delimiter, isDelimiterForced: options.delimiter !== undefined };
 }

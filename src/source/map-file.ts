@@ -16,7 +16,7 @@ import { type Node, type ParseError, parseTree, printParseErrorCode } from "json
 import { PASSES, type PassName } from "../model/records.js";
 import { type MoneyUnit, moneyUnit, UNIT_NAMES } from "./clean/index.js";
 import { checkDateFormat } from "./dates.js";
-import { lineStarts, positionOf, SYNTAX } from "./map-json.js";
+import { lineStarts, MAP_DEPTH_MAX, positionOf, SYNTAX, tooDeepAt } from "./map-json.js";
 import { checkTarget } from "./map-targets.js";
 import { enumKey } from "./plain-values.js";
 import { type Problem, showValue } from "./problem.js";
@@ -84,6 +84,19 @@ export function parseMap(file: string, source: string): MapLoad {
 	const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
 	const starts = lineStarts(text);
 	const at = (offset: number) => positionOf(starts, offset);
+	const deep = tooDeepAt(text, MAP_DEPTH_MAX);
+	if (deep !== undefined) {
+		return {
+			ok: false,
+			problems: [
+				{
+					file,
+					...at(deep),
+					message: `the map nests deeper than ${MAP_DEPTH_MAX} levels here, and a map is at most 4 deep ({ "customers": { "values": { "status": { … } } } }); check that this is the map file.`,
+				},
+			],
+		};
+	}
 	const errors: ParseError[] = [];
 	const root = parseTree(text, errors, {
 		disallowComments: true,

@@ -39,3 +39,30 @@ export function positionOf(starts: readonly number[], offset: number): MapPositi
 	}
 	return { line: lo + 1, column: offset - starts[lo]! + 1 };
 }
+
+/** Deepest nesting a map file may have: a real one is 4 deep, so this only stops a hostile one. */
+export const MAP_DEPTH_MAX = 16;
+
+/**
+ * The offset where `{`/`[` nesting first goes deeper than `max`, or undefined. The JSON parser
+ * recurses per level: a file nested 20,000 deep would overflow the stack before any sentence.
+ */
+export function tooDeepAt(text: string, max: number): number | undefined {
+	let depth = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (inString) {
+			if (c === 0x5c) i++;
+			else if (c === 0x22) inString = false;
+		} else if (c === 0x22) {
+			inString = true;
+		} else if (c === 0x7b || c === 0x5b) {
+			depth += 1;
+			if (depth > max) return i;
+		} else if (c === 0x7d || c === 0x5d) {
+			depth -= 1;
+		}
+	}
+	return undefined;
+}

@@ -5,6 +5,7 @@
  */
 
 import type { PassName } from "../model/records.js";
+import { firstControl } from "../model/terminal-text.js";
 import { cleanEmail, hostOf, type MoneyUnit, parseMoney, parseWhole, splitLabels } from "./clean/index.js";
 import { checkIsoDate, dateReader } from "./dates.js";
 import { BOOLEAN_WORDS, enumReader, parseBoolean } from "./plain-values.js";
@@ -79,6 +80,11 @@ function maxLength(max: number) {
 }
 
 function checkId(value: string, column: string): string | undefined {
+	// Before the space check: a NUL or BEL at either end is no space, and must be named as what it is.
+	const control = firstControl(value);
+	if (control) {
+		return `${column} ${showValue(value)} contains ${control.name} at character ${control.index + 1}; remove it so the ids match exactly.`;
+	}
 	if (hasOuterSpace(value)) {
 		return `${column} ${showValue(value)} starts or ends with a space; remove the spaces so the ids match exactly.`;
 	}

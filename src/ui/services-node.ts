@@ -1,6 +1,7 @@
 import { access, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { createClient } from "../api/client.js";
+import { clientLimitsFromEnv } from "../api/client-limits.js";
 import type { Settings } from "../config/settings.js";
 import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
 import { startImport } from "../core/engine.js";
@@ -46,7 +47,8 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 		settings: options.settings,
 		now,
 		windowMs: options.windowMs,
-		createClient: (apiKey) => createClient({ baseUrl: options.baseUrl, apiKey, now }),
+		createClient: (apiKey) =>
+			createClient({ baseUrl: options.baseUrl, apiKey, now, ...clientLimitsFromEnv(process.env) }),
 		startImport: (plan, deps, startOptions) => startImport(plan, deps, startOptions),
 		async checkSources(files, source) {
 			const check = await validateSources(files, { ...source, maxProblems: 50 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
 import { ApiError } from "../../src/api/errors.js";
 import type { ResponseInfo } from "../../src/api/types.js";
-import { API_KEY, clientsPerTest, errorEnvelope, type Handler, json } from "./loopback.js";
+import { API_KEY, clientsPerTest, errorEnvelope, type Handler, json, ME } from "./loopback.js";
 
 const customer = { object: "customer", id: "c_1", display_id: 1, name: "Acme", slug: "acme", metadata: {} };
 
@@ -44,7 +44,15 @@ describe("requests", () => {
 	it("builds every path under the base URL's prefix and encodes ids and queries", async () => {
 		const list = { object: "list", data: [], has_more: false, next_cursor: null };
 		const { server, client } = await setup((req, res) =>
-			json(res, req.method === "POST" ? 201 : 200, req.url.includes("/me") ? { object: "me" } : list),
+			json(
+				res,
+				req.method === "POST" ? 201 : 200,
+				req.url.includes("/me")
+					? ME
+					: req.method === "POST" || /\/customers\/[^/?]+$/.test(req.url)
+						? customer
+						: list,
+			),
 		);
 		await client.me();
 		await client.createContact("c/1 ?#", "{}", "k1");
@@ -193,7 +201,8 @@ describe("onResponse", () => {
 				n += 1;
 				if (n === 2)
 					json(res, 400, errorEnvelope("invalid_request_error", "missing_field", "name is required", "name"));
-				else json(res, req.method === "POST" ? 201 : 200, customer);
+				else if (req.method === "POST") json(res, 201, customer);
+				else json(res, 200, { object: "list", data: [customer], has_more: false, next_cursor: null });
 			},
 			(info) => infos.push(info),
 		);

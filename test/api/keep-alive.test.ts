@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/api/errors.js";
-import { clientsPerTest, errorEnvelope, type Handler, json } from "./loopback.js";
+import { clientsPerTest, errorEnvelope, type Handler, json, ME } from "./loopback.js";
 
 const connect = clientsPerTest();
 
@@ -44,7 +44,7 @@ describe("connection reuse", () => {
 
 	it("opens at most `connections` sockets for concurrent requests", async () => {
 		const { server, client } = await setup((_req, res) => {
-			setTimeout(() => json(res, 200, { object: "customer" }), 10);
+			setTimeout(() => json(res, 200, { object: "customer", id: "c_1" }), 10);
 		}, 4);
 		await Promise.all(Array.from({ length: 40 }, (_, i) => client.getCustomer(String(i))));
 		expect(server.requests).toHaveLength(40);
@@ -52,7 +52,7 @@ describe("connection reuse", () => {
 	});
 
 	it("close() closes the pool's sockets and is idempotent", async () => {
-		const { server, client } = await setup((_req, res) => json(res, 200, {}));
+		const { server, client } = await setup((_req, res) => json(res, 200, ME));
 		await client.me();
 		const closed = new Promise<void>((resolve) => {
 			const check = setInterval(() => {

@@ -62,6 +62,13 @@ export async function startLoopback(handler: Handler): Promise<Loopback> {
 	};
 }
 
+/** A sound answer to `GET /me`: the client refuses one without its organization. */
+export const ME = {
+	object: "me",
+	api_key: { id: "key_1", name: "ci", prefix: "pivotal_", scopes: [], rate_limit_tier: "standard" },
+	organization: { id: "org_1", slug: "acme", name: "Acme" },
+};
+
 /** Sends `body` as JSON with `status` and extra headers. */
 export function json(
 	res: ServerResponse,

@@ -107,7 +107,7 @@ describe("network faults", () => {
 		const { client } = await setup((_req, res) => {
 			n += 1;
 			if (n % 2 === 1) res.socket?.destroy();
-			else json(res, 200, { object: "customer" });
+			else json(res, 200, { object: "customer", id: "c_1" });
 		});
 		for (let i = 0; i < 3; i++) {
 			await failure(client.getCustomer("1"));

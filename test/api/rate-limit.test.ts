@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { ApiError } from "../../src/api/errors.js";
 import { parseRateLimit, parseRetryAfter, SkewEstimator } from "../../src/api/rate-limit.js";
 import type { ResponseInfo } from "../../src/api/types.js";
-import { clientsPerTest, errorEnvelope, type Handler, json } from "./loopback.js";
+import { clientsPerTest, errorEnvelope, type Handler, json, ME } from "./loopback.js";
 
 const connect = clientsPerTest();
 let infos: ResponseInfo[] = [];
@@ -21,17 +21,12 @@ describe("rate-limit headers over HTTP", () => {
 		const local = Date.UTC(2026, 4, 26, 12, 0, 0, 400);
 		const { client } = await setup(
 			(_req, res) =>
-				json(
-					res,
-					200,
-					{},
-					{
-						date: new Date(Date.UTC(2026, 4, 26, 12, 0, 0)).toUTCString(),
-						"x-ratelimit-limit": "60",
-						"x-ratelimit-remaining": "59",
-						"x-ratelimit-reset": String(Date.UTC(2026, 4, 26, 12, 1, 0) / 1000),
-					},
-				),
+				json(res, 200, ME, {
+					date: new Date(Date.UTC(2026, 4, 26, 12, 0, 0)).toUTCString(),
+					"x-ratelimit-limit": "60",
+					"x-ratelimit-remaining": "59",
+					"x-ratelimit-reset": String(Date.UTC(2026, 4, 26, 12, 1, 0) / 1000),
+				}),
 			() => local,
 		);
 		const result = await client.me();
@@ -49,17 +44,12 @@ describe("rate-limit headers over HTTP", () => {
 	it("corrects Reset for a server clock an hour behind ours", async () => {
 		const { client } = await setup((_req, res) => {
 			const serverNow = Date.now() - HOUR;
-			json(
-				res,
-				200,
-				{},
-				{
-					date: new Date(serverNow).toUTCString(),
-					"x-ratelimit-limit": 60,
-					"x-ratelimit-remaining": 0,
-					"x-ratelimit-reset": Math.ceil(serverNow / 1000) + 30,
-				},
-			);
+			json(res, 200, ME, {
+				date: new Date(serverNow).toUTCString(),
+				"x-ratelimit-limit": 60,
+				"x-ratelimit-remaining": 0,
+				"x-ratelimit-reset": Math.ceil(serverNow / 1000) + 30,
+			});
 		});
 		const { rateLimit } = await client.me();
 		const inLocal = (rateLimit?.resetAtMs ?? 0) - Date.now();

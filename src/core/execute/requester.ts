@@ -12,6 +12,7 @@ import type { Governor, Permit } from "../governor.js";
 import { pinClock } from "./clock-pin.js";
 import { type AttemptCounts, decide, type RetryPolicy, type Verdict } from "./retry-policy.js";
 import type { RunControl } from "./run-control.js";
+import { clampedWaitNotice } from "./wait-notice.js";
 
 /** One API key of the run, with its own governor. */
 export interface Lane {
@@ -70,6 +71,8 @@ export class Requester {
 	#turn = 0;
 	// Keys whose client is asking the server's clock now (see clock-pin.ts).
 	readonly #pinning = new Set<Lane>();
+	// A clamped wait is said once per run: a hostile server would otherwise say it on every answer.
+	#isClampSaid = false;
 
 	constructor(deps: RequesterDeps) {
 		this.#deps = deps;
@@ -229,12 +232,14 @@ export class Requester {
 		control.wireStarted();
 		try {
 			const value = await call(lane.client);
+			this.#sayClamped({ rateLimit: value.rateLimit });
 			lane.governor.release(permit, { rateLimited: false, rateLimit: value.rateLimit, isCounted: true });
 			this.#responded(lane, value.status, started, value.rateLimit);
 			this.#pinClock(lane);
 			return { ok: true, value };
 		} catch (error) {
 			const rateLimit = error instanceof ApiError ? error.rateLimit : undefined;
+			this.#sayClamped({ error });
 			const isRateLimited = error instanceof ApiError && error.status === 429;
 			lane.governor.release(permit, { rateLimited: isRateLimited, rateLimit });
 			this.#responded(lane, error instanceof ApiError ? error.status : 0, started, rateLimit);
@@ -258,6 +263,15 @@ export class Requester {
 		void pinClock(lane.client, lane.governor, this.#deps.now, this.#deps.control.signal).finally(() =>
 			this.#pinning.delete(lane),
 		);
+	}
+
+	#sayClamped(answer: Parameters<typeof clampedWaitNotice>[0]): void {
+		if (this.#isClampSaid) return;
+		const now = this.#deps.now();
+		const message = clampedWaitNotice(answer, now);
+		if (message === undefined) return;
+		this.#isClampSaid = true;
+		this.#deps.emit({ type: "notice", at: now, level: "warn", message });
 	}
 
 	#responded(lane: Lane, status: number, started: number, rateLimit: RateLimit | undefined): void {

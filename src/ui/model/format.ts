@@ -1,5 +1,7 @@
 /** Plain text helpers for the screens: no React, no terminal. */
 
+import { escapeControls } from "../../model/terminal-text.js";
+
 /** `1h 02m`, `4m 05s`, `12s`, `0s`. */
 export function formatDuration(ms: number): string {
 	const total = Math.max(0, Math.round(ms / 1000));
@@ -28,10 +30,15 @@ export function bar(ratio: number, width: number): string {
 	return "█".repeat(filled) + "░".repeat(Math.max(0, width - filled));
 }
 
-/** Cuts `text` to `width` columns with an ellipsis. */
+/**
+ * Cuts `text` to `width` columns with an ellipsis. Every cell the screens fit to a column passes
+ * here, so it goes through the one terminal sanitiser first: a file's cell holding an escape
+ * sequence is shown as `\x1b…`, and is measured as shown.
+ */
 export function truncate(text: string, width: number): string {
 	if (width <= 0) return "";
-	return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+	const shown = escapeControls(text);
+	return shown.length <= width ? shown : `${shown.slice(0, Math.max(0, width - 1))}…`;
 }
 
 /** `text` padded or cut to exactly `width` columns. */

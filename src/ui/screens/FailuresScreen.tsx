@@ -4,6 +4,7 @@ import { NOT_IN_PIVOTAL } from "../../core/plan/sync-rules.js";
 import type { FailureDetail } from "../../core/run-types.js";
 import { EDITED_IN_PIVOTAL } from "../../core/undo/undo-run.js";
 import type { PassName } from "../../model/records.js";
+import { escapeControls } from "../../model/terminal-text.js";
 import { KeyHints } from "../components/KeyHints.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
@@ -31,7 +32,11 @@ export interface FailuresScreenProps {
 
 const id = (f: RecordRef) => `${f.pass}:${f.key}`;
 
-/** Failed records grouped by pass and code; a detail pane with the request and the response. */
+/**
+ * Failed records grouped by pass and code; a detail pane with the request and the response. A
+ * record's key and any words of a failure are shown through the one terminal sanitiser: a cell
+ * or an answer holding an escape sequence cannot retitle the pane or break the box.
+ */
 export function FailuresScreen({
 	failures,
 	canRetry,
@@ -101,8 +106,8 @@ export function FailuresScreen({
 						<Text key={`i:${id(row.failure)}`} wrap="truncate-end" inverse={row.failure === selected}>
 							{row.failure === selected ? "❯" : " "}
 							{marked.has(id(row.failure)) ? "●" : " "} {cell(lineOf(row.failure), 10)}
-							{cell(row.failure.key, 24)} {row.failure.status ?? "—"}{" "}
-							{truncate(row.failure.message, width - 44)}
+							{cell(escapeControls(row.failure.key), 24)} {row.failure.status ?? "—"}{" "}
+							{truncate(escapeControls(row.failure.message), width - 44)}
 						</Text>
 					),
 				)}
@@ -139,7 +144,7 @@ function compact(value: unknown): string {
 		try {
 			return JSON.stringify(JSON.parse(value));
 		} catch {
-			return value;
+			return escapeControls(value);
 		}
 	}
 	return JSON.stringify(value);
@@ -154,14 +159,14 @@ function Detail({ failure, width }: { readonly failure: FailureDetail; readonly 
 			<Box flexDirection="column" borderStyle="single" borderDimColor width={width} paddingX={1}>
 				<Text wrap="truncate-end">
 					<Text bold>
-						{failure.pass} {failure.key}
+						{failure.pass} {escapeControls(failure.key)}
 					</Text>{" "}
 					·{" "}
 					<Text {...theme.tint("warn")}>
-						{failure.code === NOT_IN_PIVOTAL ? "not created" : "kept"}: {failure.code}
+						{failure.code === NOT_IN_PIVOTAL ? "not created" : "kept"}: {escapeControls(failure.code)}
 					</Text>
 				</Text>
-				<Text wrap="wrap">{failure.message}</Text>
+				<Text wrap="wrap">{escapeControls(failure.message)}</Text>
 				<Text dimColor wrap="wrap">
 					{failure.code === NOT_IN_PIVOTAL
 						? "Nothing was sent for it. Run without --only update to create it."
@@ -174,15 +179,15 @@ function Detail({ failure, width }: { readonly failure: FailureDetail; readonly 
 		<Box flexDirection="column" borderStyle="single" borderDimColor width={width} paddingX={1}>
 			<Text wrap="truncate-end">
 				<Text bold>
-					{failure.pass} {failure.key}
+					{failure.pass} {escapeControls(failure.key)}
 				</Text>{" "}
 				· {lineOf(failure)} · {failure.attempts} attempt{failure.attempts === 1 ? "" : "s"} ·{" "}
 				<Text {...theme.tint("error")}>
-					{failure.status ?? "no answer"} {failure.code}
+					{failure.status ?? "no answer"} {escapeControls(failure.code)}
 				</Text>
-				{failure.field ? ` · field ${failure.field}` : ""}
+				{failure.field ? ` · field ${escapeControls(failure.field)}` : ""}
 			</Text>
-			<Text wrap="truncate-end">{failure.message}</Text>
+			<Text wrap="truncate-end">{escapeControls(failure.message)}</Text>
 			<Text dimColor>request</Text>
 			<Text wrap="wrap">{truncate(compact(failure.requestBody), (width - 4) * 3)}</Text>
 			<Text dimColor>response</Text>

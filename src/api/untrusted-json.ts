@@ -1,0 +1,89 @@
+/**
+ * A parsed answer made safe to keep: every string (and object key) redacted, and — for error
+ * bodies, which are only ever shown and stored — capped in size and depth with control
+ * characters escaped. Iterative over an explicit stack, so a hostile nesting cannot overflow ours.
+ */
+
+import { escapeControls } from "../model/terminal-text.js";
+import type { Redactor } from "./redact.js";
+
+/** Longest server message, code or field kept: one sentence, not 50 MB. */
+export const MESSAGE_MAX = 300;
+/** Longest string kept anywhere else in an error body. */
+const STRING_MAX = 1_000;
+/** Deepest nesting and most entries per object or array kept of an error body. */
+const DEPTH_MAX = 16;
+const ENTRIES_MAX = 50;
+
+/** A string cut to `max` characters, saying how long it was. */
+export function capText(text: string, max: number): string {
+	return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+/** Redacted, capped and escaped: a server's string fit for a sentence, the state and a CSV. */
+export function cleanServerText(text: string, redact: Redactor, max = MESSAGE_MAX): string {
+	return escapeControls(capText(redact(text), max));
+}
+
+interface Options {
+	readonly redact: Redactor;
+	/** Cap, escape and prune: for error bodies. Success bodies are data and only redacted. */
+	readonly isShownOnly: boolean;
+}
+
+/** A copy of `value` (parsed JSON) with every string cleaned as `options` says. */
+export function cleanJson(value: unknown, options: Options): unknown {
+	const clean = (text: string) =>
+		options.isShownOnly ? cleanServerText(text, options.redact, STRING_MAX) : options.redact(text);
+	const root: { value: unknown } = { value };
+	// Each entry: a container already copied, waiting for its children to be cleaned into it.
+	const stack: { from: unknown; into: Record<string, unknown> | unknown[]; depth: number }[] = [];
+	const copy = (from: unknown, depth: number): unknown => {
+		if (typeof from === "string") return clean(from);
+		if (typeof from !== "object" || from === null) return from;
+		if (options.isShownOnly && depth >= DEPTH_MAX) return "(nested too deeply; not kept)";
+		const into: Record<string, unknown> | unknown[] = Array.isArray(from) ? [] : {};
+		stack.push({ from, into, depth });
+		return into;
+	};
+	root.value = copy(value, 0);
+	while (stack.length > 0) {
+		const { from, into, depth } = stack.pop()!;
+		if (Array.isArray(from)) {
+			const list = into as unknown[];
+			const kept = options.isShownOnly ? from.slice(0, ENTRIES_MAX) : from;
+			for (const item of kept) list.push(copy(item, depth + 1));
+			if (kept.length < from.length) list.push(`(${from.length - kept.length} more not kept)`);
+			continue;
+		}
+		const object = into as Record<string, unknown>;
+		const entries = Object.entries(from as Record<string, unknown>);
+		const kept = options.isShownOnly ? entries.slice(0, ENTRIES_MAX) : entries;
+		// Defined, not assigned: a `__proto__` key stays a plain property, as JSON.parse made it.
+		for (const [name, item] of kept) {
+			Object.defineProperty(object, clean(name), {
+				value: copy(item, depth + 1),
+				enumerable: true,
+				writable: true,
+				configurable: true,
+			});
+		}
+	}
+	return root.value;
+}
+
+/** Deepest nesting a success body may have: records are a few levels deep; JSON.stringify recurses. */
+export const DATA_DEPTH_MAX = 64;
+
+/** True when `value` nests deeper than `max` levels (walked with an explicit stack). */
+export function isNestedDeeper(value: unknown, max: number): boolean {
+	const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+	while (stack.length > 0) {
+		const { value: at, depth } = stack.pop()!;
+		if (typeof at !== "object" || at === null) continue;
+		if (depth >= max) return true;
+		for (const child of Array.isArray(at) ? at : Object.values(at))
+			stack.push({ value: child, depth: depth + 1 });
+	}
+	return false;
+}

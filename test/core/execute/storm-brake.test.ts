@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { type BrakeVerdict, isServerFailing, StormBrake } from "../../../src/core/execute/storm-brake.js";
+
+/** Feed statuses, applying each verdict's concurrency; returns the concurrencies and the trip. */
+function feed(brake: StormBrake, start: number, statuses: readonly number[]) {
+	let concurrency = start;
+	const seen: number[] = [];
+	let tripped: BrakeVerdict["tripped"];
+	for (const status of statuses) {
+		const verdict = brake.observe(status, concurrency);
+		if (verdict.concurrency !== undefined) concurrency = verdict.concurrency;
+		tripped ??= verdict.tripped;
+		seen.push(concurrency);
+	}
+	return { seen, tripped };
+}
+
+describe("StormBrake", () => {
+	it.each([
+		[0, true],
+		[500, true],
+		[503, true],
+		[200, false],
+		[201, false],
+		[404, false],
+		[429, false],
+	])("status %i says the server is failing: %s", (status, failing) => {
+		expect(isServerFailing(status)).toBe(failing);
+	});
+
+	it("halves the concurrency on each failure, down to 1, and gives it back one by one", () => {
+		const { seen, tripped } = feed(
+			new StormBrake({ failures: 16, rateLimited: 100 }),
+			16,
+			[500, 0, 503, 500, 500, 200, 200, 200],
+		);
+		expect(seen).toEqual([8, 4, 2, 1, 1, 2, 3, 4]);
+		expect(tripped).toBeUndefined();
+	});
+
+	it("gives back no more than the concurrency before the storm", () => {
+		const { seen } = feed(new StormBrake({ failures: 16, rateLimited: 100 }), 3, [500, 200, 200, 200, 200]);
+		expect(seen).toEqual([1, 2, 3, 3, 3]);
+	});
+
+	it("trips at the threshold of failures in a row, and a sound answer restarts the count", () => {
+		const brake = new StormBrake({ failures: 4, rateLimited: 100 });
+		expect(feed(brake, 4, [500, 500, 500, 201, 500, 500, 500]).tripped).toBeUndefined();
+		expect(feed(brake, 4, [0]).tripped).toEqual({ count: 4, kind: "failing" });
+	});
+
+	it("a 429 is neither a failure nor a sound answer", () => {
+		const brake = new StormBrake({ failures: 3, rateLimited: 100 });
+		expect(feed(brake, 4, [500, 429, 500, 429, 500]).tripped).toEqual({ count: 3, kind: "failing" });
+	});
+
+	it("trips on 429s in a row with nothing else between", () => {
+		const brake = new StormBrake({ failures: 16, rateLimited: 3 });
+		expect(feed(brake, 4, [429, 429, 201, 429, 429]).tripped).toBeUndefined();
+		expect(feed(brake, 4, [429]).tripped).toEqual({ count: 3, kind: "rate-limited" });
+	});
+});
