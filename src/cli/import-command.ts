@@ -146,10 +146,13 @@ export async function runImportCommand(
 				`A map the wizard saved is beside the customers file: add --map ${saved} to read the files through it.\n`,
 			);
 		}
+		// --skip-invalid is offered only where it would help: problems in rows, not in the files themselves.
 		io.stderr.write(
 			flags.skipInvalid === true
 				? "Nothing was sent: --skip-invalid leaves out invalid rows, but these problems are with the files themselves (header, map or encoding); fix them and run the command again.\n"
-				: "Nothing was sent: fix the input and run the command again (or add --skip-invalid to import the valid rows and list the others).\n",
+				: check.fileProblemCount > 0
+					? "Nothing was sent: fix the input and run the command again.\n"
+					: "Nothing was sent: fix the input and run the command again (or add --skip-invalid to import the valid rows and list the others).\n",
 		);
 		return EXIT.usage;
 	}

@@ -39,6 +39,6 @@ describe("outputPathProblem", () => {
 				],
 				inputs,
 			),
-		).toMatch(/^\$GITHUB_STEP_SUMMARY \S+ is also given to --summary-md/);
+		).toMatch(/^\$GITHUB_STEP_SUMMARY \S+ is the file of --summary-md/);
 	});
 });
