@@ -4,6 +4,7 @@ import { maskKey } from "../api/key.js";
 import { CheckpointError, readCheckpoint } from "../core/checkpoint/index.js";
 import { defaultCheckpointPath } from "../core/engine.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
+import type { PostgresState } from "../core/state/pg-state.js";
 import { planUndo } from "../core/undo/undo-plan.js";
 import { startUndo } from "../core/undo/undo-run.js";
 import { PASSES } from "../model/records.js";
@@ -12,9 +13,13 @@ import { undoPlanText } from "../report/undo-text.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
 import { type CommandIo, DEFAULT_BASE_URL } from "./import-command.js";
+import { stateLocation, withPostgresState } from "./state-location.js";
 
 export interface UndoFlags {
 	readonly checkpoint?: string | undefined;
+	readonly state?: string | undefined;
+	readonly name?: string | undefined;
+	readonly lockTimeout?: number | undefined;
 	readonly all: boolean;
 	readonly dryRun: boolean;
 	readonly headless: boolean;
@@ -29,11 +34,22 @@ export interface UndoFlags {
 
 /** `pivotal-tui undo CUSTOMERS.csv`: plan from the state, confirm, then delete and put back. */
 export async function runUndoCommand(customers: string, flags: UndoFlags, io: CommandIo): Promise<number> {
+	const location = stateLocation(flags, io.env, customers, defaultCheckpointPath(customers));
+	if (location.kind === "file") return undoWith(customers, { ...flags, checkpoint: location.path }, io);
+	return withPostgresState(location, flags, io.stderr, (pg) => undoWith(customers, flags, io, pg));
+}
+
+async function undoWith(
+	customers: string,
+	flags: UndoFlags,
+	io: CommandIo,
+	pg?: PostgresState,
+): Promise<number> {
 	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
-	const checkpointPath = flags.checkpoint ?? defaultCheckpointPath(customers);
+	const checkpointPath = pg?.where ?? flags.checkpoint ?? defaultCheckpointPath(customers);
 	let state: Awaited<ReturnType<typeof readCheckpoint>>;
 	try {
-		state = await readCheckpoint(checkpointPath);
+		state = pg ? await pg.read() : await readCheckpoint(checkpointPath);
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;
 		io.stderr.write(`${error.message}\n`);
@@ -105,7 +121,7 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
 			...(flags.window === undefined ? {} : { windowMs: flags.window * 1000 }),
 		},
-		{ client: first.client, keys: lanes.value },
+		{ client: first.client, keys: lanes.value, ...(pg ? { openState: pg.open } : {}) },
 	);
 	const driven = await driveHeadless(run, lanes.value, io, flags);
 	if ("code" in driven) return driven.code;

@@ -14,6 +14,8 @@ export const EXIT = {
 	interrupted: 3,
 	/** The API key was refused. */
 	auth: 4,
+	/** Another run holds this import's state; nothing was sent. */
+	locked: 6,
 } as const;
 
 export function exitCodeFor(summary: Pick<ImportSummary, "outcome" | "passes">): number {

@@ -67,17 +67,20 @@ class UndoEngine extends RunCore {
 		const me = await this.whoAmI();
 		if (me === undefined) return this.finish();
 		try {
-			const opened = await openCheckpoint({
-				path: this.#request.checkpointPath,
-				create: () => {
-					throw new CheckpointError({
-						code: "read-failed",
+			const create = () => {
+				throw new CheckpointError({
+					code: "read-failed",
+					path: this.#request.checkpointPath,
+					message: "no state",
+				});
+			};
+			const opened = this.deps.openState
+				? await this.deps.openState({ create })
+				: await openCheckpoint({
 						path: this.#request.checkpointPath,
-						message: "no state",
+						create,
+						...(this.deps.checkpointFs ? { fs: this.deps.checkpointFs } : {}),
 					});
-				},
-				...(this.deps.checkpointFs ? { fs: this.deps.checkpointFs } : {}),
-			});
 			const { store } = opened;
 			// The records are another workspace's: a DELETE would answer 404 for each and prove nothing.
 			const isForeign =
