@@ -3,7 +3,7 @@
  * by `npm ci`, nothing downloaded), on a free loopback port, its data in a temp folder removed
  * afterwards. As root it runs the server as a `postgres` user it creates (the server refuses root).
  *
- * Use: `const pg = usePostgres();` at the top of a test file, then `pg.url()` in the tests.
+ * Use: `const pg = testPostgres();` at the top of a test file, then `pg.url()` in the tests.
  */
 
 import { chmodSync } from "node:fs";
@@ -44,7 +44,7 @@ export interface TestPostgres {
 }
 
 /** Starts one server before this file's tests and stops it after them. */
-export function usePostgres(): TestPostgres {
+export function testPostgres(): TestPostgres {
 	let server: EmbeddedPostgres | undefined;
 	let port = 0;
 	let databases = 0;
