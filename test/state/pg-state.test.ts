@@ -70,7 +70,7 @@ describe("state in Postgres (the built binary against a real server)", () => {
 			oldNames.push(old);
 			return `${old} Renamed`;
 		});
-		const names = () => sim.state().customers.map((c) => c.name);
+		const names = (): string[] => sim.state().customers.map((c) => String(c.name));
 		const before = byRoute(sim);
 		const synced = await runCli(importArgs(copied, url), { env });
 		expect(synced.code).toBe(0);

@@ -9,7 +9,11 @@ import { hostname } from "node:os";
 import type pg from "pg";
 import { CheckpointError } from "../checkpoint/checkpoint-error.js";
 
-const TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok";
+// The lock and the holder row in one statement: a refused run reads the row of the run that holds it.
+const TRY_LOCK = `WITH lock AS (SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok)
+INSERT INTO pivotal_tui.holders (name, host, pid, started_at) SELECT $2, $3, $4, now() FROM lock WHERE lock.ok
+ON CONFLICT (name) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid, started_at = EXCLUDED.started_at
+RETURNING 1`;
 const UNLOCK = "SELECT pg_advisory_unlock(hashtextextended($1, 0))";
 
 function lockKey(name: string): string {
@@ -32,12 +36,17 @@ interface Holder {
 }
 
 /** Who holds `name`, as a sentence's clause. */
-async function holderOf(client: pg.Client, name: string): Promise<string> {
-	const found = await client.query<Holder>(
-		"SELECT host, pid, started_at FROM pivotal_tui.holders WHERE name = $1",
-		[name],
-	);
-	const row = found.rows[0];
+async function holderOf(client: pg.Client, name: string, sleep: (ms: number) => Promise<void>): Promise<string> {
+	let row: Holder | undefined;
+	// The holder's row commits a moment after its lock is taken: look again briefly.
+	for (let attempt = 0; attempt < 10 && row === undefined; attempt++) {
+		if (attempt > 0) await sleep(50);
+		const found = await client.query<Holder>(
+			"SELECT host, pid, started_at FROM pivotal_tui.holders WHERE name = $1",
+			[name],
+		);
+		row = found.rows[0];
+	}
 	if (!row) return "another pivotal-tui";
 	return `another pivotal-tui (host ${row.host}, pid ${row.pid}, since ${row.started_at.toISOString()})`;
 }
@@ -55,9 +64,9 @@ export async function lockImport(
 	const deadline = options.now() + options.timeoutMs;
 	let isWaiting = false;
 	for (;;) {
-		const got = await client.query<{ ok: boolean }>(TRY_LOCK, [lockKey(name)]);
-		if (got.rows[0]?.ok) break;
-		const holder = await holderOf(client, name);
+		const got = await client.query(TRY_LOCK, [lockKey(name), name, hostname(), process.pid]);
+		if (got.rowCount === 1) return;
+		const holder = await holderOf(client, name, options.sleep);
 		const left = deadline - options.now();
 		if (left <= 0) {
 			const waited = options.timeoutMs > 0 ? ` after waiting ${Math.round(options.timeoutMs / 1000)} s` : "";
@@ -72,11 +81,6 @@ export async function lockImport(
 		// Polled: a blocking pg_advisory_lock would not honour the timeout or a Ctrl-C.
 		await options.sleep(Math.min(500, left));
 	}
-	await client.query(
-		`INSERT INTO pivotal_tui.holders (name, host, pid, started_at) VALUES ($1, $2, $3, now())
-		 ON CONFLICT (name) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid, started_at = EXCLUDED.started_at`,
-		[name, hostname(), process.pid],
-	);
 }
 
 /** Gives the lock back (the connection closing would too) and clears the holder row. */
