@@ -36,7 +36,11 @@ interface Holder {
 }
 
 /** Who holds `name`, as a sentence's clause. */
-async function holderOf(client: pg.Client, name: string, sleep: (ms: number) => Promise<void>): Promise<string> {
+async function holderOf(
+	client: pg.Client,
+	name: string,
+	sleep: (ms: number) => Promise<void>,
+): Promise<string> {
 	let row: Holder | undefined;
 	// The holder's row commits a moment after its lock is taken: look again briefly.
 	for (let attempt = 0; attempt < 10 && row === undefined; attempt++) {
