@@ -117,8 +117,14 @@ async function copyState(
 			}
 			store = (await openCheckpoint({ path: to, create: () => data.header })).store;
 		}
-		for (const pass of PASSES)
-			for (const [key, state] of data.records[pass]) store.set(pass, key, state, { isDeferred: true });
+		let n = 0;
+		for (const pass of PASSES) {
+			for (const [key, state] of data.records[pass]) {
+				store.set(pass, key, state, { isDeferred: true });
+				// Written as it goes: the updates waiting for the store stay few, whatever the import's size.
+				if (++n % 5000 === 0) await store.flush();
+			}
+		}
 		store.addCounters(data.counters);
 		await store.close();
 		const counts = PASSES.map((pass) => `${data.records[pass].size} ${pass}`).join(", ");

@@ -21,6 +21,9 @@ import { PostgresStore } from "./pg-store.js";
 import { maskUrl } from "./pg-url.js";
 import type { StateOpener } from "./state-store.js";
 
+/** Records read per query. */
+const READ_PAGE = 5000;
+
 export interface ConnectOptions {
 	/** Wait this long for another run of the import to finish. @default 0 */
 	readonly lockTimeoutMs?: number | undefined;
@@ -99,14 +102,22 @@ export class PostgresState {
 			if (!row) return undefined;
 			const records = {} as Record<PassName, Map<string, RecordState>>;
 			for (const pass of PASSES) records[pass] = new Map();
-			const rows = await this.#client.query<{ pass: string; key: string; state: unknown }>(
-				"SELECT pass, key, state FROM pivotal_tui.records WHERE import = $1 ORDER BY pass, key",
-				[this.name],
-			);
-			for (const r of rows.rows) {
-				const map = records[r.pass as PassName];
-				if (map === undefined || !isRecordState(r.state)) this.#damaged(`the record ${r.pass} ${r.key}`);
-				map.set(r.key, r.state);
+			// A page at a time, in key order: no result set as large as the import.
+			let after: [string, string] = ["", ""];
+			for (;;) {
+				const page = await this.#client.query<{ pass: string; key: string; state: unknown }>(
+					`SELECT pass, key, state FROM pivotal_tui.records
+					 WHERE import = $1 AND (pass, key) > ($2, $3) ORDER BY pass, key LIMIT ${READ_PAGE}`,
+					[this.name, ...after],
+				);
+				for (const r of page.rows) {
+					const map = records[r.pass as PassName];
+					if (map === undefined || !isRecordState(r.state)) this.#damaged(`the record ${r.pass} ${r.key}`);
+					map.set(r.key, r.state);
+				}
+				const last = page.rows[page.rows.length - 1];
+				if (!last || page.rows.length < READ_PAGE) break;
+				after = [last.pass, last.key];
 			}
 			if (typeof row.header?.runId !== "string" || typeof row.header.baseUrl !== "string")
 				this.#damaged("its header");
