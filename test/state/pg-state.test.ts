@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readdirSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SourceFiles } from "../../src/core/run-types.js";
@@ -158,5 +158,28 @@ describe("state in Postgres (the built binary against a real server)", () => {
 			"Cannot reach the state database postgres://pivotal:***@127.0.0.1:1/postgres (ECONNREFUSED); check the host and port in --state and that the server is running.\n",
 		);
 		expect(sim.counters().requests).toBe(0);
+	});
+
+	it("takes the password from PGPASSWORD or a .pgpass file when the URL has none, and says nothing else", async () => {
+		const url = new URL(await db.newDatabase());
+		url.password = "";
+		const bare = url.href;
+		const viaEnv = await runCli(["state", "list", "--state", bare], { env: { PGPASSWORD: PG_PASSWORD } });
+		expect(viaEnv.stderr).toBe("");
+		expect(viaEnv.stdout).toMatch(/^postgres:\/\/pivotal@127\.0\.0\.1:\d+\/\w+ holds no import yet\.\n$/);
+		const pgpass = join(tempDir(), "pgpass");
+		writeFileSync(pgpass, `127.0.0.1:${url.port}:*:pivotal:${PG_PASSWORD}\n`, { mode: 0o600 });
+		const viaFile = await runCli(["state", "list", "--state", bare], {
+			env: { PGPASSWORD: undefined, PGPASSFILE: pgpass },
+		});
+		expect(viaFile.stderr).toBe("");
+		expect(viaFile.code).toBe(0);
+		const none = await runCli(["state", "list", "--state", bare], {
+			env: { PGPASSWORD: undefined, PGPASSFILE: join(tempDir(), "none") },
+		});
+		expect(none.code).toBe(2);
+		expect(none.stderr).toMatch(
+			/^The state database postgres:\/\/pivotal@127\.0\.0\.1:\d+\/\w+ asked for a password and none was given; put it in the URL, PGPASSWORD or ~\/\.pgpass\.\n$/,
+		);
 	});
 });

@@ -26,6 +26,8 @@ export function connectFailed(url: string, error: unknown): CheckpointError {
 	let message: string;
 	if (code === "28P01" || code === "28000")
 		message = `The state database ${shown} refused the login (${driverSays(error, url)}); check the user and the password in the URL, PGPASSWORD or ~/.pgpass.`;
+	else if (/client password must be/.test(error instanceof Error ? error.message : ""))
+		message = `The state database ${shown} asked for a password and none was given; put it in the URL, PGPASSWORD or ~/.pgpass.`;
 	else if (code === "3D000")
 		message = `The state database ${shown} does not exist (${driverSays(error, url)}); create it, or give --state the URL of one that does.`;
 	else if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ETIMEDOUT")

@@ -6,6 +6,8 @@
  */
 
 import pg from "pg";
+import { parseIntoClientConfig } from "pg-connection-string";
+import pgpass from "pgpass";
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { CheckpointError } from "../checkpoint/checkpoint-error.js";
 import {
@@ -32,9 +34,36 @@ export interface ConnectOptions {
 	readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/**
+ * The driver's settings from the URL. The password comes from the URL, else `PGPASSWORD`, else
+ * `~/.pgpass` (or `PGPASSFILE`), asked only when the server wants one.
+ */
+function clientConfig(url: string): pg.ClientConfig {
+	let config: pg.ClientConfig;
+	try {
+		config = parseIntoClientConfig(url) as pg.ClientConfig;
+	} catch (error) {
+		throw connectFailed(url, error);
+	}
+	const given =
+		typeof config.password === "string" && config.password !== ""
+			? config.password
+			: process.env.PGPASSWORD || undefined;
+	const password =
+		given ??
+		(() =>
+			new Promise<string>((resolve) =>
+				pgpass(
+					{ host: config.host, port: config.port, database: config.database, user: config.user },
+					(found) => resolve(found ?? ""),
+				),
+			));
+	return { ...config, password, connectionTimeoutMillis: 15_000 };
+}
+
 /** A connection with the schema in place; for commands that take no lock (`state list`). */
 export async function connectDatabase(url: string): Promise<pg.Client> {
-	const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
+	const client = new pg.Client(clientConfig(url));
 	// Before connect: an error event with no listener would crash the process.
 	client.on("error", () => undefined);
 	try {
