@@ -19,6 +19,7 @@ import { overheadRow } from "./overhead.js";
 import { pacingRow } from "./pacing.js";
 import { parseRow } from "./parse-memory.js";
 import { refreshRow } from "./refresh.js";
+import { stateStoresRow } from "./state-stores.js";
 import { cpuStallMicros, formatTable, machineLine, type RowReport, type TableLine } from "./table.js";
 import { tuiRow } from "./tui-cost.js";
 
@@ -30,6 +31,7 @@ const ROWS: Record<string, { readonly title: string; readonly run: (tmp: string)
 	e: { title: "TUI cost", run: tuiRow },
 	f: { title: "refresh of 1 % changed", run: refreshRow },
 	g: { title: "several keys", run: keyPoolRow },
+	h: { title: "state stores at scale", run: stateStoresRow },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

