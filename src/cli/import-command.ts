@@ -29,7 +29,7 @@ import {
 import { envKeysFrom } from "../ui/model/key-choices.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
-import { stateLocation, withPostgresState } from "./state-location.js";
+import { stateFlagProblem, stateLocation, withPostgresState } from "./state-location.js";
 
 export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
 
@@ -85,6 +85,11 @@ export async function runImportCommand(
 	flags: ImportFlags,
 	io: CommandIo,
 ): Promise<number> {
+	const problem = stateFlagProblem(flags);
+	if (problem) {
+		io.stderr.write(`${problem}\n`);
+		return EXIT.usage;
+	}
 	const location = stateLocation(flags, io.env, customers, defaultCheckpointPath(customers));
 	if (location.kind === "file") return importWith(customers, { ...flags, checkpoint: location.path }, io);
 	// Connected and locked before anything is planned: a second run is refused before it reads.

@@ -18,6 +18,13 @@ export interface StateFlags {
 
 export { type StateLocation, stateLocation };
 
+/** One sentence when the state flags contradict each other. */
+export function stateFlagProblem(flags: StateFlags): string | undefined {
+	if (flags.checkpoint !== undefined && flags.state !== undefined)
+		return "Give the state once: --state LOC, or --checkpoint FILE (a file only), not both.";
+	return undefined;
+}
+
 /** The exit code for a state that could not be opened. */
 export function exitForStateError(error: CheckpointError): number {
 	return error.code === "locked" ? EXIT.locked : EXIT.usage;

@@ -13,7 +13,7 @@ import { undoPlanText } from "../report/undo-text.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
 import { type CommandIo, DEFAULT_BASE_URL } from "./import-command.js";
-import { stateLocation, withPostgresState } from "./state-location.js";
+import { stateFlagProblem, stateLocation, withPostgresState } from "./state-location.js";
 
 export interface UndoFlags {
 	readonly checkpoint?: string | undefined;
@@ -34,6 +34,11 @@ export interface UndoFlags {
 
 /** `pivotal-tui undo CUSTOMERS.csv`: plan from the state, confirm, then delete and put back. */
 export async function runUndoCommand(customers: string, flags: UndoFlags, io: CommandIo): Promise<number> {
+	const problem = stateFlagProblem(flags);
+	if (problem) {
+		io.stderr.write(`${problem}\n`);
+		return EXIT.usage;
+	}
 	const location = stateLocation(flags, io.env, customers, defaultCheckpointPath(customers));
 	if (location.kind === "file") return undoWith(customers, { ...flags, checkpoint: location.path }, io);
 	return withPostgresState(location, flags, io.stderr, (pg) => undoWith(customers, flags, io, pg));
@@ -57,7 +62,9 @@ async function undoWith(
 	}
 	if (!state) {
 		io.stderr.write(
-			`There is no import state at ${checkpointPath}, so there is nothing to undo; give the customers file the import ran with, or --checkpoint FILE.\n`,
+			pg
+				? `There is no import state at ${checkpointPath}, so there is nothing to undo; give the --name the import ran under.\n`
+				: `There is no import state at ${checkpointPath}, so there is nothing to undo; give the customers file the import ran with, or --checkpoint FILE.\n`,
 		);
 		return EXIT.usage;
 	}

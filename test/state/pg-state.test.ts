@@ -182,4 +182,29 @@ describe("state in Postgres (the built binary against a real server)", () => {
 			/^The state database postgres:\/\/pivotal@127\.0\.0\.1:\d+\/\w+ asked for a password and none was given; put it in the URL, PGPASSWORD or ~\/\.pgpass\.\n$/,
 		);
 	});
+
+	it("usage: --state and --checkpoint together refused; undo of a name the database does not hold says so", async () => {
+		const { sim, files } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 3, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const url = await db.newDatabase();
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const both = await runCli(
+			["import", files.customers, "--state", url, "--checkpoint", "x.json", "--headless"],
+			{
+				env,
+			},
+		);
+		expect(both.code).toBe(2);
+		expect(both.stderr).toBe(
+			"Give the state once: --state LOC, or --checkpoint FILE (a file only), not both.\n",
+		);
+		const none = await runCli(["undo", files.customers, "--state", url, "--name", "nope", "--yes"], { env });
+		expect(none.code).toBe(2);
+		expect(none.stderr).toMatch(
+			/^There is no import state at postgres:\/\/pivotal:\*\*\*@[^ ]+ \(import nope\), so there is nothing to undo; give the --name the import ran under\.\n$/,
+		);
+		expect(sim.counters().requests).toBe(0);
+	});
 });

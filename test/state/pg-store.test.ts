@@ -132,4 +132,25 @@ describe("the Postgres store", () => {
 		expect((await again.read())?.records.customers.size).toBe(0);
 		await again.release();
 	});
+
+	it("--fresh sets the import's state aside under NAME.<time>.old and starts an empty one", async () => {
+		const url = await db.newDatabase();
+		const first = await PostgresState.connect(url, "again");
+		const opened = await first.open({ create: () => header });
+		opened.store.set("customers", "c1", { s: "done", attempts: 1, id: "cus_1", outcome: "created" });
+		await opened.store.close();
+		const second = await PostgresState.connect(url, "again");
+		const fresh = await second.open({ create: () => ({ ...header, runId: "fff000fff000" }), fresh: true });
+		expect(fresh.resumed).toBe(false);
+		expect(fresh.store.entries("customers").next().done).toBe(true);
+		await fresh.store.close();
+		const names = await db.query<{ name: string; n: number }>(
+			dbName(url),
+			"SELECT i.name, (SELECT count(*)::int FROM pivotal_tui.records r WHERE r.import = i.name) AS n FROM pivotal_tui.imports i ORDER BY i.name",
+		);
+		expect(names).toHaveLength(2);
+		expect(names[0]).toEqual({ name: "again", n: 0 });
+		expect(names[1]?.name).toMatch(/^again\.\d{4}-\d\d-\d\dT[\d-]+Z\.old$/);
+		expect(names[1]?.n).toBe(1);
+	});
 });
