@@ -143,19 +143,53 @@ interface ListRow {
 	readonly name: string;
 	readonly workspace: string | null;
 	readonly records: string;
+	readonly failed: string;
+	readonly runs: string | null;
+	readonly finished: string | null;
 	readonly last_run_at: Date | null;
 	readonly updated_at: Date;
 	readonly last_outcome: string | null;
+	readonly running: boolean;
+	readonly host: string | null;
+	readonly pid: number | null;
+	readonly started_at: Date | null;
+}
+
+const iso = (date: Date) => date.toISOString().replace(/\.\d+Z$/, "Z");
+
+/** How the import's last run went, as the list shows it. */
+export function outcomeOf(
+	row: Pick<
+		ListRow,
+		"running" | "host" | "pid" | "started_at" | "runs" | "finished" | "last_outcome" | "failed"
+	>,
+): string {
+	if (row.running)
+		return `running (host ${row.host ?? "?"}, pid ${row.pid ?? "?"}${row.started_at ? `, since ${iso(row.started_at)}` : ""})`;
+	const isUnfinished = Number(row.runs ?? 0) > Number(row.finished ?? 0);
+	// A killed run writes no outcome: its run number is started and never finished.
+	const outcome =
+		isUnfinished && (row.last_outcome ?? "completed") === "completed"
+			? "interrupted"
+			: (row.last_outcome ?? "completed");
+	const failed = Number(row.failed);
+	return failed > 0 ? `${outcome}, ${failed} failed` : outcome;
 }
 
 async function listStates(url: string, io: CommandIo): Promise<number> {
 	const client = await connectDatabase(url);
 	try {
+		// The lock is held while a run is going: a holder row alone may be a killed run's.
 		const result = await client.query<ListRow>(
-			`SELECT i.name, i.header -> 'workspace' ->> 'name' AS workspace,
+			`WITH i AS (SELECT *, hashtextextended('pivotal_tui:' || name, 0) AS k FROM pivotal_tui.imports)
+			 SELECT i.name, i.header -> 'workspace' ->> 'name' AS workspace,
 				(SELECT count(*) FROM pivotal_tui.records r WHERE r.import = i.name)::text AS records,
-				i.last_run_at, i.updated_at, i.last_outcome
-			 FROM pivotal_tui.imports i ORDER BY i.name`,
+				(SELECT count(*) FROM pivotal_tui.records r WHERE r.import = i.name AND r.state ->> 's' = 'failed')::text AS failed,
+				i.counters ->> 'runs' AS runs, i.counters ->> 'runsFinished' AS finished,
+				i.last_run_at, i.updated_at, i.last_outcome, h.host, h.pid, h.started_at,
+				EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+					AND l.classid = ((i.k >> 32) & 4294967295)::oid AND l.objid = (i.k & 4294967295)::oid) AS running
+			 FROM i LEFT JOIN pivotal_tui.holders h ON h.name = i.name ORDER BY i.name`,
 		);
 		if (result.rows.length === 0) {
 			io.stdout.write(`${maskUrl(url)} holds no import yet.\n`);
@@ -165,8 +199,8 @@ async function listStates(url: string, io: CommandIo): Promise<number> {
 			r.name,
 			r.workspace ?? "-",
 			r.records,
-			(r.last_run_at ?? r.updated_at).toISOString().replace(/\.\d+Z$/, "Z"),
-			r.last_outcome ?? "not finished",
+			iso(r.updated_at),
+			outcomeOf(r),
 		]);
 		const table = [["NAME", "WORKSPACE", "RECORDS", "LAST RUN", "OUTCOME"], ...rows];
 		const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));

@@ -95,6 +95,8 @@ describe("one run per import at a time (two processes, one Postgres state)", () 
 		a.child.kill("SIGKILL");
 		expect((await a.result).signal).toBe("SIGKILL");
 		expect(sim.counters().created.customers).toBeLessThan(40);
+		const listed = await runCli(["state", "list", "--state", url], { env });
+		expect(listed.stdout).toMatch(/^customers\s+\S.*\s\d+\s+\S+Z\s+interrupted$/m);
 		const resumed = await runCli(importArgs(files, url), { env });
 		expect(resumed.stderr).not.toMatch(/in use/);
 		expect(resumed.code).toBe(0);

@@ -1,10 +1,13 @@
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
 import { keyFingerprint } from "../../src/api/key.js";
 import type { PivotalClient } from "../../src/api/types.js";
+import { outcomeOf } from "../../src/cli/state-command.js";
 import { CheckpointError } from "../../src/core/checkpoint/index.js";
 import { startImport } from "../../src/core/engine.js";
 import { PostgresState } from "../../src/core/state/pg-state.js";
+import { runCli } from "../support/cli.js";
 import { simTotals, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
 import { PG_PASSWORD, testPostgres } from "../support/postgres.js";
 
@@ -152,5 +155,49 @@ describe("the Postgres store", () => {
 		expect(names[0]).toEqual({ name: "again", n: 0 });
 		expect(names[1]?.name).toMatch(/^again\.\d{4}-\d\d-\d\dT[\d-]+Z\.old$/);
 		expect(names[1]?.n).toBe(1);
+	});
+
+	it("state list names the run that holds an import as running", async () => {
+		const url = await db.newDatabase();
+		const held = await PostgresState.connect(url, "busy");
+		await held.open({ create: () => header });
+		const listed = await runCli(["state", "list", "--state", url]);
+		await held.release();
+		expect(listed.code).toBe(0);
+		expect(listed.stdout).toMatch(
+			new RegExp(
+				`^busy\\s+-\\s+0\\s+\\S+Z\\s+running \\(host ${hostname().replaceAll(".", "\\.")}, pid ${process.pid}, since \\S+Z\\)$`,
+				"m",
+			),
+		);
+		const after = await runCli(["state", "list", "--state", url]);
+		expect(after.stdout).toMatch(/^busy\s+-\s+0\s+\S+Z\s+completed$/m);
+	});
+});
+
+describe("outcomeOf (the state list's OUTCOME column)", () => {
+	const base = {
+		running: false,
+		host: null,
+		pid: null,
+		started_at: null,
+		runs: "2",
+		finished: "2",
+		last_outcome: "completed",
+		failed: "0",
+	};
+	it.each([
+		["a finished run", {}, "completed"],
+		["a finished run with failures", { failed: "3" }, "completed, 3 failed"],
+		["a run killed after a finished one", { runs: "3" }, "interrupted"],
+		["a run stopped by a failed check", { runs: "3", last_outcome: "circuit-open" }, "circuit-open"],
+		["an import never finished", { runs: "1", finished: null, last_outcome: null }, "interrupted"],
+		[
+			"a run going on",
+			{ running: true, host: "ci-7", pid: 42, started_at: new Date("2026-01-02T03:04:05.678Z") },
+			"running (host ci-7, pid 42, since 2026-01-02T03:04:05Z)",
+		],
+	])("%s", (_, row, expected) => {
+		expect(outcomeOf({ ...base, ...row })).toBe(expected);
 	});
 });
