@@ -40,14 +40,17 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 // in doubt in the database before it leaves, and a resume looks those up before sending again.
 const DATA = { customers: 40, contactsPerCustomer: 1, onboardingsPerCustomer: 0, withSlugs: false } as const;
 const SLOW = { rateLimit: 100_000, faults: { latencyMinMs: 15, latencyMaxMs: 30 } };
+// Long enough (80 requests one at a time, about 5 s) that the other process, however slow to
+// start on a loaded machine, meets the first one still running.
+const SLOWER = { rateLimit: 100_000, faults: { latencyMinMs: 50, latencyMaxMs: 80 } };
 
 describe("one run per import at a time (two processes, one Postgres state)", () => {
 	it("started together: one runs, the other exits 6 naming it (host, pid, since), and nothing is sent twice", async () => {
-		const { sim, files } = await prepared(SLOW, DATA);
+		const { sim, files } = await prepared(SLOWER, DATA);
 		const url = await db.newDatabase();
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		const a = startCli(importArgs(files, url, "--concurrency", "2"), { env });
-		const b = startCli(importArgs(files, url, "--concurrency", "2"), { env });
+		const a = startCli(importArgs(files, url, "--concurrency", "1"), { env });
+		const b = startCli(importArgs(files, url, "--concurrency", "1"), { env });
 		const results = await Promise.all([a.result, b.result]);
 		const codes = results.map((r) => r.code).sort();
 		expect(codes).toEqual([0, 6]);
@@ -65,10 +68,10 @@ describe("one run per import at a time (two processes, one Postgres state)", () 
 	});
 
 	it("with --lock-timeout 30 the second waits for the first, then finds nothing to do", async () => {
-		const { sim, files } = await prepared(SLOW, DATA);
+		const { sim, files } = await prepared(SLOWER, DATA);
 		const url = await db.newDatabase();
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		const a = startCli(importArgs(files, url, "--concurrency", "2"), { env });
+		const a = startCli(importArgs(files, url, "--concurrency", "1"), { env });
 		// The first holds the lock from before its first request.
 		await until(() => sim.counters().requests > 0, "the first run's first request");
 		const b = startCli(importArgs(files, url, "--lock-timeout", "30"), { env });
