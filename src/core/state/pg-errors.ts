@@ -9,7 +9,12 @@ import { maskUrl, redact } from "./pg-url.js";
 /** What the driver says, redacted, on one line and not too long. */
 export function driverSays(error: unknown, url: string): string {
 	const raw = error instanceof Error ? error.message : String(error);
-	const text = redact(raw, url).replace(/\s+/g, " ").trim();
+	// The server's words reach a terminal: no escape sequence gets through, shown escaped instead.
+	const text = redact(raw, url)
+		.replace(/[\t\r\n]+/g, " ")
+		.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
+		.replace(/\s+/g, " ")
+		.trim();
 	return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
