@@ -6,7 +6,7 @@
 
 import { CheckpointError } from "../core/checkpoint/index.js";
 import { EXIT } from "../core/exit-codes.js";
-import { PostgresState } from "../core/state/pg-state.js";
+import type { PostgresState } from "../core/state/pg-state.js";
 import { type StateLocation, stateLocation } from "../core/state/pg-url.js";
 
 export interface StateFlags {
@@ -45,6 +45,8 @@ export async function withPostgresState(
 		stderr.write(`--lock-timeout must be a number of seconds, 0 or more, not ${timeout}.\n`);
 		return EXIT.usage;
 	}
+	// Loaded only for a database state: a file import starts without the driver.
+	const { PostgresState } = await import("../core/state/pg-state.js");
 	let state: PostgresState;
 	try {
 		state = await PostgresState.connect(location.url, location.name, {
