@@ -88,6 +88,8 @@ export class PostgresState {
 	readonly where: string;
 	readonly #client: pg.Client;
 	#isReleased = false;
+	// What read() found: still the state when the run opens it, as this lock kept every writer out.
+	#lastRead: CheckpointData | undefined;
 
 	private constructor(client: pg.Client, url: string, name: string) {
 		this.#client = client;
@@ -121,6 +123,7 @@ export class PostgresState {
 
 	/** The import's state as it is, or undefined when the database holds none under this name. */
 	async read(): Promise<CheckpointData | undefined> {
+		this.#lastRead = undefined;
 		try {
 			const found = await this.#client.query<{
 				header: CheckpointHeader;
@@ -150,12 +153,13 @@ export class PostgresState {
 			}
 			if (typeof row.header?.runId !== "string" || typeof row.header.baseUrl !== "string")
 				this.#damaged("its header");
-			return {
+			this.#lastRead = {
 				header: row.header,
 				records,
 				counters: { ...zeroCounters(), ...row.counters },
 				updatedAt: row.updated_at.toISOString(),
 			};
+			return this.#lastRead;
 		} catch (error) {
 			throw error instanceof CheckpointError ? error : queryFailed(this.url, error, "read-failed");
 		}
@@ -172,7 +176,8 @@ export class PostgresState {
 					`${this.name}.${stamp}.old`,
 				]);
 			}
-			let data = await this.read();
+			let data = fresh ? undefined : (this.#lastRead ?? (await this.read()));
+			this.#lastRead = undefined;
 			const resumed = data !== undefined;
 			if (data === undefined) {
 				const header = create();
