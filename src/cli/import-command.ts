@@ -11,6 +11,7 @@ import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import { otherServer } from "../core/open-state.js";
 import { makePlan } from "../core/plan/make-plan.js";
 import type { KeyLane, SourceFiles } from "../core/run-types.js";
+import type { PostgresState } from "../core/state/pg-state.js";
 import { PASSES } from "../model/records.js";
 import { writeFailuresCsv } from "../report/failures-csv.js";
 import { formatDuration } from "../report/format.js";
@@ -35,6 +36,7 @@ import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
 import { type GuardedFile, type OutputFile, refuseClobber, stateFiles } from "./output-paths.js";
 import { checkPlanOutputs, savePlan } from "./plan-out.js";
+import { stateFlagProblem, stateLocation, withPostgresState } from "./state-location.js";
 import { type SyncFlagValues, syncRulesFrom } from "./sync-flags.js";
 
 export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
@@ -45,6 +47,12 @@ export interface ImportFlags extends SyncFlagValues {
 	readonly baseUrl?: string | undefined;
 	readonly concurrency?: number | undefined;
 	readonly checkpoint?: string | undefined;
+	/** `--state LOC`: a checkpoint file, or a `postgres://` URL (env `PIVOTAL_STATE_URL`). */
+	readonly state?: string | undefined;
+	/** `--name NAME`: the import's name in a database. @default the customers file's base name */
+	readonly name?: string | undefined;
+	/** `--lock-timeout SECONDS`: wait this long for another run of the import. @default 0 */
+	readonly lockTimeout?: number | undefined;
 	readonly headless: boolean;
 	readonly json: boolean;
 	readonly dryRun: boolean;
@@ -97,6 +105,23 @@ export async function runImportCommand(
 	flags: ImportFlags,
 	io: CommandIo,
 ): Promise<number> {
+	const problem = stateFlagProblem(flags);
+	if (problem) {
+		io.stderr.write(`${problem}\n`);
+		return EXIT.usage;
+	}
+	const location = stateLocation(flags, io.env, customers, defaultCheckpointPath(customers));
+	if (location.kind === "file") return importWith(customers, { ...flags, checkpoint: location.path }, io);
+	// Connected and locked before anything is planned: a second run is refused before it reads.
+	return withPostgresState(location, flags, io.stderr, (pg) => importWith(customers, flags, io, pg));
+}
+
+async function importWith(
+	customers: string,
+	flags: ImportFlags,
+	io: CommandIo,
+	pg?: PostgresState,
+): Promise<number> {
 	const files: SourceFiles = { customers, contacts: flags.contacts, onboardings: flags.onboardings };
 	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
 	const clobber = refuseClobber(outputsOf(flags), [
@@ -114,7 +139,7 @@ export async function runImportCommand(
 		return EXIT.usage;
 	}
 	const { rules } = ruled;
-	const checkpointPath = flags.checkpoint ?? defaultCheckpointPath(customers);
+	const checkpointPath = pg?.where ?? flags.checkpoint ?? defaultCheckpointPath(customers);
 	const outputsProblem = checkPlanOutputs(files, flags, checkpointPath, io.env);
 	if (outputsProblem) {
 		io.stderr.write(`${outputsProblem}\n`);
@@ -158,7 +183,7 @@ export async function runImportCommand(
 	}
 	let state: Awaited<ReturnType<typeof readCheckpoint>>;
 	try {
-		state = flags.fresh ? undefined : await readCheckpoint(checkpointPath);
+		state = flags.fresh ? undefined : pg ? await pg.read() : await readCheckpoint(checkpointPath);
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;
 		io.stderr.write(`${error.message}\n`);
@@ -263,7 +288,8 @@ export async function runImportCommand(
 	const baseUrl = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
 
 	const isInteractive = io.stdinIsTty && "isTTY" in io.stdout && io.stdout.isTTY === true && !flags.json;
-	if (isInteractive && !flags.headless) {
+	// The wizard knows checkpoint files only: a database state runs headless.
+	if (isInteractive && !flags.headless && !pg) {
 		// A person at a terminal gets the dashboard: the wizard starts at the key step with these files.
 		const { runInteractive } = await import("./interactive.js");
 		return runInteractive({
@@ -290,7 +316,7 @@ export async function runImportCommand(
 		return envKeys.code;
 	}
 	if (isInteractive && !flags.yes) {
-		const resuming = await exists(checkpointPath);
+		const resuming = pg ? state !== undefined : await exists(checkpointPath);
 		const prompt = createInterface({ input: process.stdin, output: process.stdout });
 		const answer = await prompt.question(
 			`${planLine}\n${resuming && !flags.fresh ? `Resume from ${checkpointPath}` : "Start"} importing into ${new URL(baseUrl).host} with ${keys.map((k) => maskKey(k.secret)).join(", ")}? [y/N] `,
@@ -328,7 +354,7 @@ export async function runImportCommand(
 			source,
 			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
 		},
-		{ client: first.client, keys: lanes.value },
+		{ client: first.client, keys: lanes.value, ...(pg ? { openState: pg.open } : {}) },
 	);
 	const driven = await driveHeadless(run, lanes.value, io, flags);
 	if ("code" in driven) return driven.code;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { maskKey } from "../api/key.js";
 import { EXIT } from "../core/exit-codes.js";
+import { redact } from "../core/state/pg-url.js";
 import { escapeControls } from "../model/terminal-text.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
 import { SYNC_FLAGS, SYNC_HELP, SYNC_VALUE_NAMES } from "./sync-flags.js";
@@ -19,6 +20,8 @@ const HELP = `
     $ pivotal-tui apply PLAN.json [--checkpoint FILE] [--yes] [options]
       (a file may be an .xlsx workbook: book.xlsx for its first sheet, book.xlsx#Sheet for one)
     $ pivotal-tui undo CUSTOMERS.csv [--checkpoint FILE] [--all] [--dry-run] [--yes] [options]
+    $ pivotal-tui state copy FROM TO [--name NAME]   move a state between a file and Postgres
+    $ pivotal-tui state list --state postgres://…    the imports a database holds
     $ pivotal-tui sim [--port N] [--rate-limit N] [--window SECONDS] [--faults SPEC] [--seed N]
     $ pivotal-tui demo                     local simulator + sample files, in the wizard
 
@@ -28,6 +31,10 @@ const HELP = `
     --base-url URL         API root (env PIVOTAL_API_URL; default https://my.pivotal.app/api/v1)
     --concurrency N        requests in flight (default: chosen from the key's rate limit)
     --checkpoint FILE      default CUSTOMERS.csv.checkpoint.json
+    --state LOC            a checkpoint file, or postgres://user@host/db (env PIVOTAL_STATE_URL);
+                           the password may come from the URL, PGPASSWORD or ~/.pgpass
+    --name NAME            the import's name in the database (default: the customers file's name)
+    --lock-timeout SECONDS wait this long for another run of the import (default 0: refuse, exit 6)
     --headless             plain progress lines, no screen (implied when stdout is not a terminal)
     --json                 NDJSON events on stdout, the summary last
     --dry-run              validate and estimate; send nothing
@@ -88,6 +95,9 @@ const FLAGS = {
 	baseUrl: { type: "string" },
 	concurrency: { type: "number" },
 	checkpoint: { type: "string" },
+	state: { type: "string" },
+	name: { type: "string" },
+	lockTimeout: { type: "number" },
 	headless: { type: "boolean", default: false },
 	json: { type: "boolean", default: false },
 	dryRun: { type: "boolean", default: false },
@@ -115,6 +125,9 @@ const FLAGS = {
 /** What `undo` takes of the table above. */
 const UNDO_FLAGS = new Set([
 	"checkpoint",
+	"state",
+	"name",
+	"lockTimeout",
 	"all",
 	"dryRun",
 	"headless",
@@ -158,6 +171,9 @@ const VALUE_NAMES = {
 	baseUrl: "URL",
 	concurrency: "N",
 	checkpoint: "FILE",
+	state: "LOC",
+	name: "NAME",
+	lockTimeout: "SECONDS",
 	failuresCsv: "FILE",
 	resultsCsv: "FILE",
 	map: "FILE",
@@ -179,6 +195,14 @@ function secretsOf(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
 		else if (arg.startsWith("--key-env=")) names.add(arg.slice("--key-env=".length));
 	}
 	return [...names].flatMap((name) => (env[name] ? [env[name] ?? ""] : []));
+}
+
+/** Every database URL the command line names, whose password an unexpected error must not show. */
+function stateUrlsOf(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
+	const urls = argv.flatMap((arg) =>
+		/postgres(ql)?:\/\//i.test(arg) ? [arg.replace(/^--[a-z-]+=/, "")] : [],
+	);
+	return env.PIVOTAL_STATE_URL ? [...urls, env.PIVOTAL_STATE_URL] : urls;
 }
 
 /** The flags named on a command line, camel-cased as meow names them. */
@@ -211,6 +235,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 	} catch (error) {
 		let message = error instanceof Error ? error.message : String(error);
 		for (const key of secretsOf(argv, process.env)) message = message.replaceAll(key, maskKey(key));
+		for (const url of stateUrlsOf(argv, process.env)) message = redact(message, url);
 		process.stderr.write(
 			`pivotal-tui stopped on an unexpected error: ${escapeControls(message)}. Work already recorded in the checkpoint is kept; run the same command again to resume.\n`,
 		);
@@ -224,6 +249,15 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 	if (command === "sim") {
 		const { runSimCommand } = await import("../sim/command.js");
 		return runSimCommand(rest);
+	}
+	if (command === "state") {
+		const { runStateCommand } = await import("./state-command.js");
+		return runStateCommand(rest, {
+			stdout: process.stdout,
+			stderr: process.stderr,
+			env: process.env,
+			stdinIsTty: process.stdin.isTTY === true,
+		});
 	}
 	if (command === "demo") {
 		if (rest.length > 0) {

@@ -6,6 +6,7 @@ import { CheckpointError, readCheckpoint } from "../core/checkpoint/index.js";
 import { defaultCheckpointPath } from "../core/engine.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import { interruptedRun, otherServer } from "../core/open-state.js";
+import type { PostgresState } from "../core/state/pg-state.js";
 import { planUndo } from "../core/undo/undo-plan.js";
 import { startUndo } from "../core/undo/undo-run.js";
 import { PASSES } from "../model/records.js";
@@ -14,9 +15,13 @@ import { undoPlanText } from "../report/undo-text.js";
 import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
 import { type CommandIo, DEFAULT_BASE_URL } from "./import-command.js";
+import { stateFlagProblem, stateLocation, withPostgresState } from "./state-location.js";
 
 export interface UndoFlags {
 	readonly checkpoint?: string | undefined;
+	readonly state?: string | undefined;
+	readonly name?: string | undefined;
+	readonly lockTimeout?: number | undefined;
 	readonly all: boolean;
 	readonly dryRun: boolean;
 	readonly headless: boolean;
@@ -31,11 +36,27 @@ export interface UndoFlags {
 
 /** `pivotal-tui undo CUSTOMERS.csv`: plan from the state, confirm, then delete and put back. */
 export async function runUndoCommand(customers: string, flags: UndoFlags, io: CommandIo): Promise<number> {
+	const problem = stateFlagProblem(flags);
+	if (problem) {
+		io.stderr.write(`${problem}\n`);
+		return EXIT.usage;
+	}
+	const location = stateLocation(flags, io.env, customers, defaultCheckpointPath(customers));
+	if (location.kind === "file") return undoWith(customers, { ...flags, checkpoint: location.path }, io);
+	return withPostgresState(location, flags, io.stderr, (pg) => undoWith(customers, flags, io, pg));
+}
+
+async function undoWith(
+	customers: string,
+	flags: UndoFlags,
+	io: CommandIo,
+	pg?: PostgresState,
+): Promise<number> {
 	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
-	const checkpointPath = flags.checkpoint ?? defaultCheckpointPath(customers);
+	const checkpointPath = pg?.where ?? flags.checkpoint ?? defaultCheckpointPath(customers);
 	let state: Awaited<ReturnType<typeof readCheckpoint>>;
 	try {
-		state = await readCheckpoint(checkpointPath);
+		state = pg ? await pg.read() : await readCheckpoint(checkpointPath);
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;
 		io.stderr.write(`${error.message}\n`);
@@ -43,7 +64,9 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 	}
 	if (!state) {
 		io.stderr.write(
-			`There is no import state at ${checkpointPath}, so there is nothing to undo; give the customers file the import ran with, or --checkpoint FILE.\n`,
+			pg
+				? `There is no import state at ${checkpointPath}, so there is nothing to undo; give the --name the import ran under.\n`
+				: `There is no import state at ${checkpointPath}, so there is nothing to undo; give the customers file the import ran with, or --checkpoint FILE.\n`,
 		);
 		return EXIT.usage;
 	}
@@ -128,7 +151,7 @@ export async function runUndoCommand(customers: string, flags: UndoFlags, io: Co
 			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
 			...(flags.window === undefined ? {} : { windowMs: flags.window * 1000 }),
 		},
-		{ client: first.client, keys: lanes.value },
+		{ client: first.client, keys: lanes.value, ...(pg ? { openState: pg.open } : {}) },
 	);
 	const driven = await driveHeadless(run, lanes.value, io, { ...flags, noun: "undo" });
 	if ("code" in driven) return driven.code;

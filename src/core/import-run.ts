@@ -91,6 +91,7 @@ class ImportEngine extends RunCore {
 				fresh: this.#plan.fresh ?? false,
 				now: this.now,
 				fs: this.deps.checkpointFs,
+				open: this.deps.openState,
 				isSameWorkspace: (store) => this.isSameWorkspace(store),
 				notice: (level, message) => this.notice(level, message),
 			});

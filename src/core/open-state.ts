@@ -11,10 +11,10 @@ import {
 	CheckpointError,
 	type CheckpointFileSystem,
 	type CheckpointHeader,
-	type CheckpointStore,
 	openCheckpoint,
 } from "./checkpoint/index.js";
 import type { SourceCheckSummary, SourceFiles } from "./run-types.js";
+import type { OpenedStore, StateOpener, StateStore } from "./state/state-store.js";
 
 /** Input the engine refuses before sending anything (invalid rows, a checkpoint of another import). */
 export class InputError extends Error {
@@ -71,16 +71,18 @@ export interface OpenStateOptions {
 	readonly fresh: boolean;
 	readonly now: () => number;
 	readonly fs?: CheckpointFileSystem | undefined;
+	/** Opens the state elsewhere than the file at `path` (Postgres). @default the file */
+	readonly open?: StateOpener | undefined;
 	/**
 	 * Can this run's key see what the checkpoint's key created? Asked only when the keys differ:
 	 * a rotated key of the same workspace carries on.
 	 */
-	readonly isSameWorkspace: (store: CheckpointStore) => Promise<boolean>;
+	readonly isSameWorkspace: (store: StateStore) => Promise<boolean>;
 	readonly notice: (level: "info" | "warn", message: string) => void;
 }
 
 export interface OpenedState {
-	readonly store: CheckpointStore;
+	readonly store: StateStore;
 	readonly resumed: boolean;
 	/** This run's number: a new one, or the one an interrupted run had. */
 	readonly run: number;
@@ -113,16 +115,26 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 		...(options.workspace ? { workspace: options.workspace } : {}),
 		...mapsOf(check),
 	};
-	let opened: Awaited<ReturnType<typeof openCheckpoint>>;
+	let opened: OpenedStore;
 	try {
-		opened = await openCheckpoint({
-			path,
-			fresh: options.fresh,
-			create: () => header,
-			...(options.fs ? { fs: options.fs } : {}),
-		});
+		opened = options.open
+			? await options.open({ create: () => header, fresh: options.fresh })
+			: await openCheckpoint({
+					path,
+					fresh: options.fresh,
+					create: () => header,
+					...(options.fs ? { fs: options.fs } : {}),
+				});
 	} catch (error) {
 		throw error instanceof CheckpointError ? refusedState(error) : error;
+	}
+	const where = opened.store.path;
+	if (opened.recoveredFrom) {
+		// Only when a library caller asked for the backup: a damaged state is refused otherwise.
+		options.notice(
+			"warn",
+			`The checkpoint was damaged; resumed from its last good copy ${opened.recoveredFrom}.`,
+		);
 	}
 	const { store } = opened;
 	if (opened.resumed) {
@@ -140,7 +152,7 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 		if (mismatch) {
 			await store.close();
 			throw new InputError(
-				`${path} belongs to another import (${mismatch}); run again with --fresh to set it aside and start over, or use --checkpoint to pick another file.`,
+				`${where} belongs to another import (${mismatch}); run again with --fresh to set it aside and start over, or use ${options.open ? "--name" : "--checkpoint"} to pick another ${options.open ? "name" : "file"}.`,
 			);
 		}
 	}
@@ -174,14 +186,14 @@ export function isOtherWorkspace(
 }
 
 /** Mark the run finished (every record reached a final state), so the next one is a new run. */
-export function finishRun(store: CheckpointStore, run: number): void {
+export function finishRun(store: StateStore, run: number): void {
 	const counters = store.counters();
 	if ((counters[RUNS_FINISHED] ?? 0) < run)
 		store.addCounters({ [RUNS_FINISHED]: run - (counters[RUNS_FINISHED] ?? 0) });
 }
 
 /** The number of the last run started, for undo. */
-export function lastRun(store: CheckpointStore): number {
+export function lastRun(store: StateStore): number {
 	return store.counters()[RUNS] ?? 0;
 }
 

@@ -7,7 +7,7 @@
 import { ApiError } from "../api/errors.js";
 import type { Me } from "../api/types.js";
 import type { PassName, RecordState } from "../model/records.js";
-import { CheckpointError, type CheckpointStore } from "./checkpoint/index.js";
+import { CheckpointError } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
 import { LatencyFollower } from "./execute/latency-follower.js";
 import type { Ledger } from "./execute/ledger.js";
@@ -20,6 +20,7 @@ import { buildSummary } from "./run-summary.js";
 import type { FailureDetail, ImportDeps, ImportPlan, ImportRun, ImportSummary } from "./run-types.js";
 import { sleep as defaultSleep } from "./sleep.js";
 import type { StartOptions } from "./start-options.js";
+import type { StateStore } from "./state/state-store.js";
 
 /** Concurrency for a key's limit when the user sets none: enough to spend a burst quickly. */
 export function defaultConcurrency(limit: number | undefined): number {
@@ -70,6 +71,7 @@ export abstract class RunCore implements ImportRun {
 			random: deps.random ?? Math.random,
 			emit: (event) => this.emit(event),
 			count: (counters) => this.ledger?.addCounters(counters),
+			durable: () => this.ledger?.durable() ?? true,
 			onLaneLost: (lane, error) => {
 				// With no key left the run stops and says so itself: not "goes on with the others".
 				if (!this.requester.lanes.some((l) => l.isAlive)) return;
@@ -178,7 +180,7 @@ export abstract class RunCore implements ImportRun {
 	 * workspace's records, so one customer the checkpoint holds as done settles it. With none
 	 * done, nothing was confirmed created anywhere and any workspace may carry on.
 	 */
-	protected async isSameWorkspace(store: CheckpointStore): Promise<boolean> {
+	protected async isSameWorkspace(store: StateStore): Promise<boolean> {
 		for (const [, state] of store.entries("customers")) {
 			if (state.s !== "done") continue;
 			const result = await this.requester.send((client) =>
@@ -225,7 +227,7 @@ export abstract class RunCore implements ImportRun {
 	}
 
 	/** Flush and compact the state, report the end, and sum up. `onCompleted` runs first when nothing stopped the run. */
-	protected async finish(onCompleted?: (store: CheckpointStore) => void): Promise<ImportSummary> {
+	protected async finish(onCompleted?: (store: StateStore) => void): Promise<ImportSummary> {
 		const outcome: RunOutcome = this.trip?.outcome ?? (this.control.isStopped ? "interrupted" : "completed");
 		const message =
 			this.trip?.message ??
@@ -236,8 +238,9 @@ export abstract class RunCore implements ImportRun {
 		if (store) {
 			try {
 				if (outcome === "completed") onCompleted?.(store);
-				store.flush();
-				store.compact();
+				store.noteOutcome?.(outcome);
+				await store.flush();
+				await store.compact();
 			} catch (error) {
 				if (!(error instanceof CheckpointError)) throw error;
 				this.notice("error", error.message);

@@ -4,6 +4,7 @@ import type { SourceOptions } from "../source/index.js";
 import type { CheckpointFileSystem } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
 import type { SyncRules } from "./plan/sync-rules.js";
+import type { StateOpener } from "./state/state-store.js";
 
 export interface SourceFiles {
 	readonly customers: string;
@@ -95,6 +96,11 @@ export interface ImportDeps {
 	 * @default node:fs
 	 */
 	readonly checkpointFs?: CheckpointFileSystem;
+	/**
+	 * Opens the import's state in another store than the checkpoint file (a Postgres database,
+	 * connected and locked by the caller). @default the checkpoint file at `checkpointPath`
+	 */
+	readonly openState?: StateOpener | undefined;
 }
 
 /** One failed record, as the failures screen and the failures CSV show it. */

@@ -21,6 +21,7 @@ import { untoldMinuteRow } from "./pacing-untold.js";
 import { parseRow } from "./parse-memory.js";
 import { refreshRow } from "./refresh.js";
 import { startupRow } from "./startup.js";
+import { stateStoresRow } from "./state-stores.js";
 import { cpuStallMicros, formatTable, machineLine, type RowReport, type TableLine } from "./table.js";
 import { tuiRow } from "./tui-cost.js";
 
@@ -34,6 +35,7 @@ const ROWS: Record<string, { readonly title: string; readonly run: (tmp: string)
 	f: { title: "refresh of 1 % changed", run: refreshRow },
 	g: { title: "several keys", run: keyPoolRow },
 	h: { title: "start-up", run: startupRow },
+	i: { title: "state stores at scale", run: stateStoresRow },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

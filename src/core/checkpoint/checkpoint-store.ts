@@ -1,4 +1,5 @@
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
+import type { StateStore } from "../state/state-store.js";
 import { CheckpointError, writeFailed } from "./checkpoint-error.js";
 import {
 	type CheckpointCounters,
@@ -52,7 +53,7 @@ export interface SetOptions {
  * to the file as one journal line before `set()` returns, and the file compacted to a single
  * snapshot line (atomically, by rename) once the journal outgrows the snapshot.
  */
-export class CheckpointStore {
+export class CheckpointStore implements StateStore {
 	readonly path: string;
 	readonly header: CheckpointHeader;
 
@@ -141,6 +142,11 @@ export class CheckpointStore {
 		tally[bucketOf(state)]++;
 		records.set(key, state);
 		this.#maybeCompact();
+	}
+
+	/** Always durable: a non-deferred `set()` is in the file before it returns. */
+	durable(): true {
+		return true;
 	}
 
 	/** O(1): maintained on every `set()`. */

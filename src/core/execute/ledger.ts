@@ -11,9 +11,10 @@ import {
 	type RecordState,
 	type SourceRecord,
 } from "../../model/records.js";
-import { CheckpointError, type CheckpointStore } from "../checkpoint/index.js";
+import { CheckpointError } from "../checkpoint/index.js";
 import { emptyPassTally, type ImportEvent, type PassTally, type RecordOutcome } from "../events.js";
 import type { FailureDetail } from "../run-types.js";
+import type { StateStore } from "../state/state-store.js";
 
 export interface Failure {
 	readonly status: number | null;
@@ -28,7 +29,7 @@ export interface Failure {
 export const DELETED_IN_PIVOTAL = "deleted_in_pivotal";
 
 export class Ledger {
-	readonly #store: CheckpointStore;
+	readonly #store: StateStore;
 	readonly #emit: (event: ImportEvent) => void;
 	readonly #now: () => number;
 	readonly #onWriteFailed: (message: string) => void;
@@ -36,7 +37,7 @@ export class Ledger {
 	readonly #tallies = new Map<PassName, Record<keyof PassTally, number>>();
 
 	constructor(
-		store: CheckpointStore,
+		store: StateStore,
 		emit: (event: ImportEvent) => void,
 		now: () => number,
 		onWriteFailed: (message: string) => void,
@@ -53,7 +54,7 @@ export class Ledger {
 		}
 	}
 
-	get store(): CheckpointStore {
+	get store(): StateStore {
 		return this.#store;
 	}
 
@@ -92,6 +93,24 @@ export class Ledger {
 			if (!(error instanceof CheckpointError)) throw error;
 			this.#onWriteFailed(`${error.message} Stopped so that no progress goes unrecorded.`);
 			return false;
+		}
+	}
+
+	/**
+	 * Whether every non-deferred state update so far is durable: at once for the file, after its
+	 * commit for Postgres. A store that refused stops the run, as a failed `save()` does.
+	 */
+	durable(): boolean | Promise<boolean> {
+		const fail = (error: unknown): false => {
+			if (!(error instanceof CheckpointError)) throw error;
+			this.#onWriteFailed(`${error.message} Stopped so that no progress goes unrecorded.`);
+			return false;
+		};
+		try {
+			const done = this.#store.durable();
+			return done === true ? true : done.catch(fail);
+		} catch (error) {
+			return fail(error);
 		}
 	}
 

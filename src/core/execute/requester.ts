@@ -60,6 +60,11 @@ export interface RequesterDeps {
 	readonly random: () => number;
 	readonly emit: (event: ImportEvent) => void;
 	readonly count: (counters: Readonly<Record<string, number>>) => void;
+	/**
+	 * Before a request leaves: whether every state update so far is durable (awaited when the
+	 * store writes over the network). False stops the send: the state could not be written.
+	 */
+	readonly durable?: (() => boolean | Promise<boolean>) | undefined;
 	/** A key was refused; the run goes on with the others. */
 	readonly onLaneLost: (lane: Lane, error: ApiError) => void;
 }
@@ -126,6 +131,11 @@ export class Requester {
 			lane = held.lane;
 			attempts += 1;
 			if (options.beforeAttempt && !options.beforeAttempt(attempts)) {
+				lane.governor.release(held.permit, { rateLimited: true });
+				return { ok: false, error: undefined, verdict: STOPPED, attempts };
+			}
+			const durable = this.#deps.durable?.() ?? true;
+			if (!(durable === true || (await durable))) {
 				lane.governor.release(held.permit, { rateLimited: true });
 				return { ok: false, error: undefined, verdict: STOPPED, attempts };
 			}

@@ -8,7 +8,7 @@
 import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
 import { PASSES, type PassName, type PivotalCopy, type SourceRecord } from "../../model/records.js";
-import { CheckpointError, type CheckpointStore, openCheckpoint } from "../checkpoint/index.js";
+import { CheckpointError, openCheckpoint } from "../checkpoint/index.js";
 import { Ledger } from "../execute/ledger.js";
 import type { SendResult } from "../execute/requester.js";
 import {
@@ -24,6 +24,7 @@ import { withValues } from "../plan/field-diff.js";
 import { RunCore } from "../run-core.js";
 import type { ImportDeps, ImportRun, ImportSummary } from "../run-types.js";
 import type { StartOptions } from "../start-options.js";
+import type { StateStore } from "../state/state-store.js";
 import { type RecreateContext, recreateRecord } from "./recreate-record.js";
 import { restoreFields } from "./restore-fields.js";
 import { planUndo, UNDO_ORDER, type UndoOperation, type UndoPlan, type UndoScope } from "./undo-plan.js";
@@ -73,19 +74,22 @@ class UndoEngine extends RunCore {
 
 	async #start(): Promise<ImportSummary> {
 		this.startedAt = this.now();
-		let store: CheckpointStore;
+		let store: StateStore;
 		try {
-			const opened = await openCheckpoint({
-				path: this.#request.checkpointPath,
-				create: () => {
-					throw new CheckpointError({
-						code: "read-failed",
+			const create = () => {
+				throw new CheckpointError({
+					code: "read-failed",
+					path: this.#request.checkpointPath,
+					message: "no state",
+				});
+			};
+			const opened = this.deps.openState
+				? await this.deps.openState({ create })
+				: await openCheckpoint({
 						path: this.#request.checkpointPath,
-						message: "no state",
+						create,
+						...(this.deps.checkpointFs ? { fs: this.deps.checkpointFs } : {}),
 					});
-				},
-				...(this.deps.checkpointFs ? { fs: this.deps.checkpointFs } : {}),
-			});
 			store = opened.store;
 		} catch (error) {
 			if (!(error instanceof CheckpointError)) throw error;

@@ -1,0 +1,218 @@
+/**
+ * `pivotal-tui state copy FROM TO [--name NAME]` moves an import's state between a checkpoint
+ * file and a Postgres database (either way, records with their revisions, counters and header),
+ * so a team moves an import from a laptop to a schedule without starting over.
+ * `pivotal-tui state list --state postgres://…` shows the imports a database holds.
+ */
+
+import { existsSync } from "node:fs";
+import { basename } from "node:path";
+import { parseArgs } from "node:util";
+import {
+	type CheckpointData,
+	CheckpointError,
+	openCheckpoint,
+	readCheckpoint,
+} from "../core/checkpoint/index.js";
+import { EXIT } from "../core/exit-codes.js";
+import { connectDatabase, PostgresState } from "../core/state/pg-state.js";
+import { defaultImportName, isPostgresUrl, maskUrl } from "../core/state/pg-url.js";
+import type { StateStore } from "../core/state/state-store.js";
+import { PASSES } from "../model/records.js";
+import type { CommandIo } from "./import-command.js";
+import { exitForStateError } from "./state-location.js";
+
+const USAGE =
+	"state takes copy FROM TO [--name NAME] or list --state postgres://…; run pivotal-tui --help for the commands.";
+
+export async function runStateCommand(args: readonly string[], io: CommandIo): Promise<number> {
+	let parsed: ReturnType<typeof parse>;
+	try {
+		parsed = parse(args);
+	} catch (error) {
+		const text = error instanceof Error ? error.message.split("\n")[0] : String(error);
+		io.stderr.write(`${text?.replace(/\.$/, "")}; ${USAGE}\n`);
+		return EXIT.usage;
+	}
+	const [sub, ...rest] = parsed.positionals;
+	try {
+		if (sub === "copy" && rest.length === 2)
+			return await copyState(rest[0] as string, rest[1] as string, parsed.values.name, io);
+		if (sub === "list" && rest.length === 0) {
+			const url = parsed.values.state ?? io.env.PIVOTAL_STATE_URL;
+			if (!url || !isPostgresUrl(url)) {
+				io.stderr.write(
+					"state list needs a database: --state postgres://user@host/db (or PIVOTAL_STATE_URL).\n",
+				);
+				return EXIT.usage;
+			}
+			return await listStates(url, io);
+		}
+	} catch (error) {
+		if (!(error instanceof CheckpointError)) throw error;
+		io.stderr.write(`${error.message}\n`);
+		return exitForStateError(error);
+	}
+	io.stderr.write(`${USAGE}\n`);
+	return EXIT.usage;
+}
+
+function parse(args: readonly string[]) {
+	return parseArgs({
+		args: [...args],
+		allowPositionals: true,
+		strict: true,
+		options: { name: { type: "string" }, state: { type: "string" } },
+	});
+}
+
+/** The name a copy goes under when `--name` is not given. */
+function nameFor(from: string, to: string, data: CheckpointData | undefined): string {
+	const customers = data?.header.sources.customers?.path;
+	if (customers) return defaultImportName(customers);
+	const file = isPostgresUrl(from) ? to : from;
+	return defaultImportName(basename(file).replace(/\.checkpoint\.json$/, ""));
+}
+
+async function copyState(
+	from: string,
+	to: string,
+	givenName: string | undefined,
+	io: CommandIo,
+): Promise<number> {
+	let source: PostgresState | undefined;
+	let target: PostgresState | undefined;
+	try {
+		let data: CheckpointData | undefined;
+		if (isPostgresUrl(from)) {
+			const name = givenName ?? nameFor(from, to, undefined);
+			// Locked while read: a run writing it at the same time would make a torn copy.
+			source = await PostgresState.connect(from, name, {});
+			data = await source.read();
+		} else {
+			data = await readCheckpoint(from);
+		}
+		if (data === undefined) {
+			const what = source ? source.where : from;
+			io.stderr.write(
+				`There is no import state at ${what} to copy; check FROM${source ? " and --name" : ""}.\n`,
+			);
+			return EXIT.usage;
+		}
+		const name = givenName ?? nameFor(from, to, data);
+		let store: StateStore;
+		if (isPostgresUrl(to)) {
+			target = await PostgresState.connect(to, name, {});
+			if ((await target.read()) !== undefined) {
+				io.stderr.write(
+					`${target.where} already holds a state; copy under another --name, or leave it as it is.\n`,
+				);
+				return EXIT.usage;
+			}
+			store = (await target.open({ create: () => data.header })).store;
+		} else {
+			if (existsSync(to)) {
+				io.stderr.write(`${to} already exists; copy to a new file so that no state is overwritten.\n`);
+				return EXIT.usage;
+			}
+			store = (await openCheckpoint({ path: to, create: () => data.header })).store;
+		}
+		let n = 0;
+		for (const pass of PASSES) {
+			for (const [key, state] of data.records[pass]) {
+				store.set(pass, key, state, { isDeferred: true });
+				// Written as it goes: the updates waiting for the store stay few, whatever the import's size.
+				if (++n % 5000 === 0) await store.flush();
+			}
+		}
+		store.addCounters(data.counters);
+		await store.close();
+		const counts = PASSES.map((pass) => `${data.records[pass].size} ${pass}`).join(", ");
+		const where = target ? target.where : to;
+		io.stdout.write(
+			`Copied the state of ${source?.where ?? from} to ${where}: ${counts}, with their revisions and counters.\n`,
+		);
+		return EXIT.ok;
+	} finally {
+		await source?.release();
+		await target?.release();
+	}
+}
+
+interface ListRow {
+	readonly name: string;
+	readonly workspace: string | null;
+	readonly records: string;
+	readonly failed: string;
+	readonly runs: string | null;
+	readonly finished: string | null;
+	readonly last_run_at: Date | null;
+	readonly updated_at: Date;
+	readonly last_outcome: string | null;
+	readonly running: boolean;
+	readonly host: string | null;
+	readonly pid: number | null;
+	readonly started_at: Date | null;
+}
+
+const iso = (date: Date) => date.toISOString().replace(/\.\d+Z$/, "Z");
+
+/** How the import's last run went, as the list shows it. */
+export function outcomeOf(
+	row: Pick<
+		ListRow,
+		"running" | "host" | "pid" | "started_at" | "runs" | "finished" | "last_outcome" | "failed"
+	>,
+): string {
+	if (row.running)
+		return `running (host ${row.host ?? "?"}, pid ${row.pid ?? "?"}${row.started_at ? `, since ${iso(row.started_at)}` : ""})`;
+	const isUnfinished = Number(row.runs ?? 0) > Number(row.finished ?? 0);
+	// A killed run writes no outcome: its run number is started and never finished.
+	const outcome =
+		isUnfinished && (row.last_outcome ?? "completed") === "completed"
+			? "interrupted"
+			: (row.last_outcome ?? "completed");
+	const failed = Number(row.failed);
+	return failed > 0 ? `${outcome}, ${failed} failed` : outcome;
+}
+
+async function listStates(url: string, io: CommandIo): Promise<number> {
+	const client = await connectDatabase(url);
+	try {
+		// The lock is held while a run is going: a holder row alone may be a killed run's.
+		const result = await client.query<ListRow>(
+			`WITH i AS (SELECT *, hashtextextended('pivotal_tui:' || name, 0) AS k FROM pivotal_tui.imports)
+			 SELECT i.name, i.header -> 'workspace' ->> 'name' AS workspace,
+				(SELECT count(*) FROM pivotal_tui.records r WHERE r.import = i.name)::text AS records,
+				(SELECT count(*) FROM pivotal_tui.records r WHERE r.import = i.name AND r.state ->> 's' = 'failed')::text AS failed,
+				i.counters ->> 'runs' AS runs, i.counters ->> 'runsFinished' AS finished,
+				i.last_run_at, i.updated_at, i.last_outcome, h.host, h.pid, h.started_at,
+				EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+					AND l.classid = ((i.k >> 32) & 4294967295)::oid AND l.objid = (i.k & 4294967295)::oid) AS running
+			 FROM i LEFT JOIN pivotal_tui.holders h ON h.name = i.name ORDER BY i.name`,
+		);
+		if (result.rows.length === 0) {
+			io.stdout.write(`${maskUrl(url)} holds no import yet.\n`);
+			return EXIT.ok;
+		}
+		const rows = result.rows.map((r) => [
+			r.name,
+			r.workspace ?? "-",
+			r.records,
+			iso(r.updated_at),
+			outcomeOf(r),
+		]);
+		const table = [["NAME", "WORKSPACE", "RECORDS", "LAST RUN", "OUTCOME"], ...rows];
+		const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+		for (const row of table)
+			io.stdout.write(
+				`${row
+					.map((cell, i) => cell.padEnd(widths[i]!))
+					.join("  ")
+					.trimEnd()}\n`,
+			);
+		return EXIT.ok;
+	} finally {
+		await client.end().catch(() => undefined);
+	}
+}

@@ -1,0 +1,69 @@
+/**
+ * The CLI's side of a Postgres state: connect and lock before anything is planned or sent, say a
+ * refusal in one sentence (exit 6 when another run holds the import, 2 otherwise), and release
+ * the lock however the command ends.
+ */
+
+import { CheckpointError } from "../core/checkpoint/index.js";
+import { EXIT } from "../core/exit-codes.js";
+import type { PostgresState } from "../core/state/pg-state.js";
+import { type StateLocation, stateLocation } from "../core/state/pg-url.js";
+
+export interface StateFlags {
+	readonly state?: string | undefined;
+	readonly checkpoint?: string | undefined;
+	readonly name?: string | undefined;
+	readonly lockTimeout?: number | undefined;
+}
+
+export { type StateLocation, stateLocation };
+
+/** One sentence when the state flags contradict each other. */
+export function stateFlagProblem(flags: StateFlags): string | undefined {
+	if (flags.checkpoint !== undefined && flags.state !== undefined)
+		return "Give the state once: --state LOC, or --checkpoint FILE (a file only), not both.";
+	return undefined;
+}
+
+/** The exit code for a state that could not be opened. */
+export function exitForStateError(error: CheckpointError): number {
+	return error.code === "locked" ? EXIT.locked : EXIT.usage;
+}
+
+/**
+ * Runs `work` with the import's Postgres state connected and locked, or returns the exit code
+ * after one sentence on stderr. The lock is released when `work` ends, whatever its end.
+ */
+export async function withPostgresState(
+	location: Extract<StateLocation, { kind: "postgres" }>,
+	flags: StateFlags,
+	stderr: { write(text: string): unknown },
+	work: (state: PostgresState) => Promise<number>,
+): Promise<number> {
+	const timeout = flags.lockTimeout ?? 0;
+	if (!(Number.isFinite(timeout) && timeout >= 0)) {
+		stderr.write(`--lock-timeout must be a number of seconds, 0 or more, not ${timeout}.\n`);
+		return EXIT.usage;
+	}
+	// Loaded only for a database state: a file import starts without the driver.
+	const { PostgresState } = await import("../core/state/pg-state.js");
+	let state: PostgresState;
+	try {
+		state = await PostgresState.connect(location.url, location.name, {
+			lockTimeoutMs: timeout * 1000,
+			onWait: (holder) =>
+				stderr.write(
+					`The import ${location.name} is in use by ${holder}; waiting up to ${timeout} s for it.\n`,
+				),
+		});
+	} catch (error) {
+		if (!(error instanceof CheckpointError)) throw error;
+		stderr.write(`${error.message}\n`);
+		return exitForStateError(error);
+	}
+	try {
+		return await work(state);
+	} finally {
+		await state.release();
+	}
+}

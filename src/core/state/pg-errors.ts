@@ -1,0 +1,58 @@
+/**
+ * The driver's failures as one sentence each, with the URL masked and no password: a refused
+ * connection, a refused password, a missing database, a lost connection.
+ */
+
+import { CheckpointError, type CheckpointErrorCode } from "../checkpoint/checkpoint-error.js";
+import { maskUrl, redact } from "./pg-url.js";
+
+/** What the driver says, redacted, on one line and not too long. */
+export function driverSays(error: unknown, url: string): string {
+	const raw = error instanceof Error ? error.message : String(error);
+	// The server's words reach a terminal: no escape sequence gets through, shown escaped instead.
+	const text = redact(raw, url)
+		.replace(/[\t\r\n]+/g, " ")
+		.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
+		.replace(/\s+/g, " ")
+		.trim();
+	return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+function codeOf(error: unknown): string | undefined {
+	return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string"
+		? error.code
+		: undefined;
+}
+
+/** Connecting failed: why, and what to check. */
+export function connectFailed(url: string, error: unknown): CheckpointError {
+	const shown = maskUrl(url);
+	const code = codeOf(error);
+	let message: string;
+	if (code === "28P01" || code === "28000")
+		message = `The state database ${shown} refused the login (${driverSays(error, url)}); check the user and the password in the URL, PGPASSWORD or ~/.pgpass.`;
+	else if (/client password must be/.test(error instanceof Error ? error.message : ""))
+		message = `The state database ${shown} asked for a password and none was given; put it in the URL, PGPASSWORD or ~/.pgpass.`;
+	else if (code === "3D000")
+		message = `The state database ${shown} does not exist (${driverSays(error, url)}); create it, or give --state the URL of one that does.`;
+	else if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "ETIMEDOUT")
+		message = `Cannot reach the state database ${shown} (${code}); check the host and port in --state and that the server is running.`;
+	else
+		message = `Cannot open the state database ${shown} (${driverSays(error, url)}); check --state and the server.`;
+	return new CheckpointError({ code: "read-failed", path: shown, message });
+}
+
+/** A query failed while the state was open. */
+export function queryFailed(
+	url: string,
+	error: unknown,
+	code: CheckpointErrorCode = "write-failed",
+): CheckpointError {
+	const shown = maskUrl(url);
+	const verb = code === "write-failed" ? "write to" : "read from";
+	return new CheckpointError({
+		code,
+		path: shown,
+		message: `Cannot ${verb} the state database ${shown} (${driverSays(error, url)}); check the server, then run the same import again to resume.`,
+	});
+}

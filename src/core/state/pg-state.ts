@@ -1,0 +1,221 @@
+/**
+ * An import's state in a Postgres database, for one run: connects (one connection of its own),
+ * creates or migrates the schema, takes the import's lock, and then reads the state for the plan
+ * and opens it for the run on the same connection. `release()` (or the store's `close()`) gives
+ * the lock back and closes the connection.
+ */
+
+import pg from "pg";
+import { parseIntoClientConfig } from "pg-connection-string";
+import pgpass from "pgpass";
+import { PASSES, type PassName, type RecordState } from "../../model/records.js";
+import { CheckpointError } from "../checkpoint/checkpoint-error.js";
+import {
+	type CheckpointData,
+	type CheckpointHeader,
+	isRecordState,
+	zeroCounters,
+} from "../checkpoint/checkpoint-format.js";
+import { connectFailed, queryFailed } from "./pg-errors.js";
+import { lockImport, unlockImport } from "./pg-lock.js";
+import { ensureSchema } from "./pg-schema.js";
+import { PostgresStore } from "./pg-store.js";
+import { maskUrl } from "./pg-url.js";
+import type { StateOpener } from "./state-store.js";
+
+/** Records read per query. */
+const READ_PAGE = 5000;
+
+export interface ConnectOptions {
+	/** Wait this long for another run of the import to finish. @default 0 */
+	readonly lockTimeoutMs?: number | undefined;
+	readonly onWait?: ((holder: string) => void) | undefined;
+	readonly now?: () => number;
+	readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The driver's settings from the URL. The password comes from the URL, else `PGPASSWORD`, else
+ * `~/.pgpass` (or `PGPASSFILE`), asked only when the server wants one.
+ */
+function clientConfig(url: string): pg.ClientConfig {
+	let config: pg.ClientConfig;
+	try {
+		config = parseIntoClientConfig(url) as pg.ClientConfig;
+	} catch (error) {
+		throw connectFailed(url, error);
+	}
+	const given =
+		typeof config.password === "string" && config.password !== ""
+			? config.password
+			: process.env.PGPASSWORD || undefined;
+	const password =
+		given ??
+		(() =>
+			new Promise<string>((resolve) =>
+				pgpass(
+					{ host: config.host, port: config.port, database: config.database, user: config.user },
+					(found) => resolve(found ?? ""),
+				),
+			));
+	return { ...config, password, connectionTimeoutMillis: 15_000 };
+}
+
+/** A connection with the schema in place; for commands that take no lock (`state list`). */
+export async function connectDatabase(url: string): Promise<pg.Client> {
+	const client = new pg.Client(clientConfig(url));
+	// Before connect: an error event with no listener would crash the process.
+	client.on("error", () => undefined);
+	try {
+		await client.connect();
+	} catch (error) {
+		await client.end().catch(() => undefined);
+		throw connectFailed(url, error);
+	}
+	try {
+		await ensureSchema(client, maskUrl(url));
+	} catch (error) {
+		await client.end().catch(() => undefined);
+		throw error instanceof CheckpointError ? error : queryFailed(url, error, "read-failed");
+	}
+	return client;
+}
+
+export class PostgresState {
+	readonly url: string;
+	readonly name: string;
+	/** `postgres://user:***@host/db (import NAME)`. */
+	readonly where: string;
+	readonly #client: pg.Client;
+	#isReleased = false;
+	// What read() found: still the state when the run opens it, as this lock kept every writer out.
+	#lastRead: CheckpointData | undefined;
+
+	private constructor(client: pg.Client, url: string, name: string) {
+		this.#client = client;
+		this.url = url;
+		this.name = name;
+		this.where = `${maskUrl(url)} (import ${name})`;
+	}
+
+	/** Connects and takes the import's lock. Rejects with `CheckpointError` (`locked` when another run holds it). */
+	static async connect(url: string, name: string, options: ConnectOptions = {}): Promise<PostgresState> {
+		if (name.trim() === "" || name.length > 200)
+			throw new CheckpointError({
+				code: "invalid-header",
+				path: maskUrl(url),
+				message: `The import name “${name.slice(0, 40)}” cannot name a state; give --name a name of 1 to 200 characters.`,
+			});
+		const client = await connectDatabase(url);
+		try {
+			await lockImport(client, name, maskUrl(url), {
+				timeoutMs: options.lockTimeoutMs ?? 0,
+				now: options.now ?? Date.now,
+				sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+				onWait: options.onWait,
+			});
+		} catch (error) {
+			await client.end().catch(() => undefined);
+			throw error instanceof CheckpointError ? error : queryFailed(url, error, "read-failed");
+		}
+		return new PostgresState(client, url, name);
+	}
+
+	/** The import's state as it is, or undefined when the database holds none under this name. */
+	async read(): Promise<CheckpointData | undefined> {
+		this.#lastRead = undefined;
+		try {
+			const found = await this.#client.query<{
+				header: CheckpointHeader;
+				counters: Record<string, number>;
+				updated_at: Date;
+			}>("SELECT header, counters, updated_at FROM pivotal_tui.imports WHERE name = $1", [this.name]);
+			const row = found.rows[0];
+			if (!row) return undefined;
+			const records = {} as Record<PassName, Map<string, RecordState>>;
+			for (const pass of PASSES) records[pass] = new Map();
+			// A page at a time, in key order: no result set as large as the import.
+			let after: [string, string] = ["", ""];
+			for (;;) {
+				const page = await this.#client.query<{ pass: string; key: string; state: unknown }>(
+					`SELECT pass, key, state FROM pivotal_tui.records
+					 WHERE import = $1 AND (pass, key) > ($2, $3) ORDER BY pass, key LIMIT ${READ_PAGE}`,
+					[this.name, ...after],
+				);
+				for (const r of page.rows) {
+					const map = records[r.pass as PassName];
+					if (map === undefined || !isRecordState(r.state)) this.#damaged(`the record ${r.pass} ${r.key}`);
+					map.set(r.key, r.state);
+				}
+				const last = page.rows[page.rows.length - 1];
+				if (!last || page.rows.length < READ_PAGE) break;
+				after = [last.pass, last.key];
+			}
+			if (typeof row.header?.runId !== "string" || typeof row.header.baseUrl !== "string")
+				this.#damaged("its header");
+			this.#lastRead = {
+				header: row.header,
+				records,
+				counters: { ...zeroCounters(), ...row.counters },
+				updatedAt: row.updated_at.toISOString(),
+			};
+			return this.#lastRead;
+		} catch (error) {
+			throw error instanceof CheckpointError ? error : queryFailed(this.url, error, "read-failed");
+		}
+	}
+
+	/** Opens the state for a run on this connection; the store's `close()` releases it. */
+	readonly open: StateOpener = async ({ create, fresh }) => {
+		try {
+			if (fresh) {
+				const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+				// Set aside, as the file store keeps `<file>.<time>.old`: the old state stays in the database.
+				await this.#client.query("UPDATE pivotal_tui.imports SET name = $2 WHERE name = $1", [
+					this.name,
+					`${this.name}.${stamp}.old`,
+				]);
+			}
+			let data = fresh ? undefined : (this.#lastRead ?? (await this.read()));
+			this.#lastRead = undefined;
+			const resumed = data !== undefined;
+			if (data === undefined) {
+				const header = create();
+				await this.#client.query(
+					"INSERT INTO pivotal_tui.imports (name, header, counters) VALUES ($1, $2, $3)",
+					[this.name, JSON.stringify(header), JSON.stringify(zeroCounters())],
+				);
+				const records = {} as Record<PassName, Map<string, RecordState>>;
+				for (const pass of PASSES) records[pass] = new Map();
+				data = { header, records, counters: zeroCounters(), updatedAt: new Date().toISOString() };
+			}
+			const store = new PostgresStore({
+				client: this.#client,
+				url: this.url,
+				name: this.name,
+				where: this.where,
+				data,
+				release: () => this.release(),
+			});
+			return { store, resumed };
+		} catch (error) {
+			throw error instanceof CheckpointError ? error : queryFailed(this.url, error);
+		}
+	};
+
+	/** Gives the lock back and closes the connection. Later calls do nothing. */
+	async release(): Promise<void> {
+		if (this.#isReleased) return;
+		this.#isReleased = true;
+		await unlockImport(this.#client, this.name).catch(() => undefined);
+		await this.#client.end().catch(() => undefined);
+	}
+
+	#damaged(what: string): never {
+		throw new CheckpointError({
+			code: "corrupt",
+			path: this.where,
+			message: `The state ${this.where} is damaged (${what} is not one pivotal-tui wrote); copy it aside with pivotal-tui state copy, or start over with --fresh.`,
+		});
+	}
+}

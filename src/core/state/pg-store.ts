@@ -1,0 +1,251 @@
+/**
+ * An open import state in Postgres. Records live in memory for the run (reads are synchronous,
+ * as with the file); each update is queued and written in batches, one statement per batch
+ * (records upserted, counters replaced, atomically). `durable()` waits until every non-deferred
+ * update so far is committed: the requester awaits it before a request leaves.
+ */
+
+import type pg from "pg";
+import { PASSES, type PassName, type RecordState } from "../../model/records.js";
+import { CheckpointError } from "../checkpoint/checkpoint-error.js";
+import {
+	type CheckpointCounters,
+	type CheckpointData,
+	type CheckpointHeader,
+	COUNTER_NAME,
+	isRecordState,
+} from "../checkpoint/checkpoint-format.js";
+import { bucketOf, countsOf, type PassCounts, type Tally, tallyOf } from "../checkpoint/pass-counts.js";
+import { queryFailed } from "./pg-errors.js";
+import type { StateSetOptions, StateStore } from "./state-store.js";
+
+/** Rows per statement at most: bounded parameters and memory per batch. */
+const BATCH = 2000;
+
+const WRITE = `WITH written AS (
+	INSERT INTO pivotal_tui.records (import, pass, key, state)
+	SELECT $1, p, k, s::json FROM unnest($2::text[], $3::text[], $4::text[]) AS t (p, k, s)
+	ON CONFLICT (import, pass, key) DO UPDATE SET state = EXCLUDED.state
+	RETURNING 1
+)
+UPDATE pivotal_tui.imports
+SET counters = $5::jsonb, updated_at = now(),
+	last_outcome = coalesce($6, last_outcome), last_run_at = CASE WHEN $6::text IS NULL THEN last_run_at ELSE now() END
+WHERE name = $1`;
+
+export interface PostgresStoreInit {
+	readonly client: pg.Client;
+	readonly url: string;
+	readonly name: string;
+	/** The masked URL and the name, as shown. */
+	readonly where: string;
+	readonly data: CheckpointData;
+	/** Gives the lock back and closes the connection; called once, by `close()`. */
+	readonly release: () => Promise<void>;
+}
+
+export class PostgresStore implements StateStore {
+	readonly path: string;
+	readonly header: CheckpointHeader;
+	readonly #client: pg.Client;
+	readonly #url: string;
+	readonly #name: string;
+	readonly #release: () => Promise<void>;
+	readonly #records = {} as Record<PassName, Map<string, RecordState>>;
+	readonly #tallies = {} as Record<PassName, Tally>;
+	readonly #counters: Record<string, number>;
+	// Updates not written yet, by pass and key: a record set twice before a batch is written once.
+	#queue = new Map<string, { pass: PassName; key: string; state: RecordState; seq: number }>();
+	#isCounterDirty = false;
+	#outcome: string | undefined;
+	#seq = 0;
+	// The last non-deferred update's number, and the last one committed.
+	#mustSeq = 0;
+	#committedSeq = 0;
+	#draining: Promise<void> | undefined;
+	#isScheduled = false;
+	#error: CheckpointError | undefined;
+	#closed = false;
+
+	constructor(init: PostgresStoreInit) {
+		this.path = init.where;
+		this.header = init.data.header;
+		this.#client = init.client;
+		this.#url = init.url;
+		this.#name = init.name;
+		this.#release = init.release;
+		for (const pass of PASSES) {
+			this.#records[pass] = new Map(init.data.records[pass]);
+			this.#tallies[pass] = tallyOf(this.#records[pass].values());
+		}
+		this.#counters = { ...init.data.counters };
+		// A connection lost while the run is idle shows at the next write, not as a crash.
+		init.client.on("error", (error) => {
+			this.#error ??= queryFailed(this.#url, error);
+		});
+	}
+
+	get(pass: PassName, key: string): RecordState | undefined {
+		return this.#recordsOf(pass).get(key);
+	}
+
+	set(pass: PassName, key: string, state: RecordState, options: StateSetOptions = {}): void {
+		const records = this.#recordsOf(pass);
+		if (typeof key !== "string") throw new TypeError(`Expected a string record key, got ${String(key)}`);
+		if (!isRecordState(state)) throw new TypeError(`Expected a record state, got ${JSON.stringify(state)}`);
+		this.#assertOpen();
+		if (this.#error) throw this.#error;
+		const seq = ++this.#seq;
+		const id = `${pass}\u0000${key}`;
+		this.#queue.delete(id);
+		this.#queue.set(id, { pass, key, state, seq });
+		if (!options.isDeferred) this.#mustSeq = seq;
+		const tally = this.#tallies[pass];
+		const previous = records.get(key);
+		if (previous !== undefined) tally[bucketOf(previous)]--;
+		tally[bucketOf(state)]++;
+		records.set(key, state);
+		this.#schedule();
+	}
+
+	durable(): true | Promise<true> {
+		if (this.#error) return Promise.reject(this.#error);
+		if (this.#committedSeq >= this.#mustSeq) return true;
+		return this.#until(this.#mustSeq).then(() => true as const);
+	}
+
+	count(pass: PassName): PassCounts {
+		return countsOf(this.#tallies[pass], this.#recordsOf(pass).size);
+	}
+
+	entries(pass: PassName): IterableIterator<[string, RecordState]> {
+		return this.#recordsOf(pass).entries();
+	}
+
+	addCounters(delta: Partial<CheckpointCounters>): void {
+		this.#assertOpen();
+		for (const [name, n] of Object.entries(delta)) {
+			if (n === undefined || n === 0) continue;
+			if (!COUNTER_NAME.test(name))
+				throw new TypeError(`Expected a counter name, got ${JSON.stringify(name)}`);
+			if (!Number.isFinite(n)) throw new TypeError(`Expected a finite counter delta for ${name}, got ${n}`);
+			this.#counters[name] = (this.#counters[name] ?? 0) + n;
+			this.#isCounterDirty = true;
+		}
+	}
+
+	counters(): CheckpointCounters {
+		return { ...this.#counters } as CheckpointCounters;
+	}
+
+	noteOutcome(outcome: string): void {
+		this.#outcome = outcome;
+		this.#isCounterDirty = true;
+	}
+
+	async flush(): Promise<void> {
+		this.#assertOpen();
+		await this.#until(this.#seq);
+		if (this.#isCounterDirty) {
+			this.#kick();
+			await this.#draining;
+		}
+		if (this.#error) throw this.#error;
+	}
+
+	/** Nothing to compact: every update replaced its row. */
+	async compact(): Promise<void> {
+		await this.flush();
+	}
+
+	async close(): Promise<void> {
+		if (this.#closed) return;
+		try {
+			await this.flush();
+		} finally {
+			this.#closed = true;
+			await this.#release();
+		}
+	}
+
+	async #until(seq: number): Promise<void> {
+		while (this.#committedSeq < seq) {
+			if (this.#error) throw this.#error;
+			this.#kick();
+			await this.#draining;
+		}
+		if (this.#error) throw this.#error;
+	}
+
+	#schedule(): void {
+		if (this.#isScheduled) return;
+		this.#isScheduled = true;
+		// Deferred updates go out with the next batch, at the latest after this turn of the loop.
+		setImmediate(() => {
+			this.#isScheduled = false;
+			if (!this.#closed) this.#kick();
+		});
+	}
+
+	#kick(): void {
+		if (this.#draining || this.#error) return;
+		this.#draining = this.#drain().finally(() => {
+			this.#draining = undefined;
+		});
+	}
+
+	async #drain(): Promise<void> {
+		while ((this.#queue.size > 0 || this.#isCounterDirty) && !this.#error) {
+			const batch: { pass: PassName; key: string; state: RecordState; seq: number }[] = [];
+			for (const [id, entry] of this.#queue) {
+				batch.push(entry);
+				this.#queue.delete(id);
+				if (batch.length >= BATCH) break;
+			}
+			// Updates are numbered in order and a batch takes the oldest: all up to its last are in.
+			const last = batch.length > 0 ? Math.max(...batch.map((b) => b.seq)) : this.#committedSeq;
+			const lowestLeft = this.#lowestQueued();
+			const outcome = this.#outcome;
+			this.#isCounterDirty = false;
+			try {
+				await this.#client.query(WRITE, [
+					this.#name,
+					batch.map((b) => b.pass),
+					batch.map((b) => b.key),
+					batch.map((b) => JSON.stringify(b.state)),
+					JSON.stringify(this.#counters),
+					outcome ?? null,
+				]);
+			} catch (error) {
+				this.#error = queryFailed(this.#url, error);
+				return;
+			}
+			this.#committedSeq = Math.max(
+				this.#committedSeq,
+				lowestLeft === undefined ? last : Math.min(last, lowestLeft - 1),
+			);
+		}
+	}
+
+	#lowestQueued(): number | undefined {
+		let lowest: number | undefined;
+		for (const entry of this.#queue.values())
+			if (lowest === undefined || entry.seq < lowest) lowest = entry.seq;
+		return lowest;
+	}
+
+	#recordsOf(pass: PassName): Map<string, RecordState> {
+		const records = this.#records[pass];
+		if (records === undefined) throw new TypeError(`Expected a pass name, got ${JSON.stringify(pass)}`);
+		return records;
+	}
+
+	#assertOpen(): void {
+		if (this.#closed)
+			throw new CheckpointError({
+				code: "closed",
+				path: this.path,
+				message: `The state ${this.path} is already closed.`,
+			});
+	}
+}
