@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -47,11 +48,12 @@ describe("pivotal-tui import (the built binary)", () => {
 		let kills = 0;
 		let postsAtLastKill = -1;
 		for (let round = 0; round < 20 && kills < 6; round++) {
-			const { result } = startCli([...importArgs(files), "--concurrency", "4"], {
-				env,
-				killAfterMs: 400 + Math.floor(Math.random() * 1100),
-			});
+			// The kill lands a random moment after the run's first request, however slow start-up is.
+			const before = sim.counters().requests;
+			const { child, result } = startCli([...importArgs(files), "--concurrency", "4"], { env });
+			const killer = killAfterFirstRequest(child, () => sim.counters().requests > before, 1100);
 			const outcome = await result;
+			clearTimeout(await killer);
 			if (outcome.signal === "SIGKILL") {
 				// Loads without throwing, whatever instant the kill hit (none yet if it hit during start-up).
 				const data = await readCheckpoint(checkpoint);
@@ -178,3 +180,22 @@ describe("pivotal-tui import (the built binary)", () => {
 		expect(simTotals(sim)).toMatchObject({ customers: 60, duplicates: 0 });
 	});
 });
+
+/** SIGKILL `child` at a random moment within `spreadMs` after `hasSent()` first holds (checked every 10 ms). */
+function killAfterFirstRequest(
+	child: ChildProcess,
+	hasSent: () => boolean,
+	spreadMs: number,
+): Promise<NodeJS.Timeout | undefined> {
+	return new Promise((resolve) => {
+		const poll = setInterval(() => {
+			if (child.exitCode !== null || child.signalCode !== null) {
+				clearInterval(poll);
+				resolve(undefined);
+			} else if (hasSent()) {
+				clearInterval(poll);
+				resolve(setTimeout(() => child.kill("SIGKILL"), Math.floor(Math.random() * spreadMs)));
+			}
+		}, 10);
+	});
+}
