@@ -30,7 +30,10 @@ describe("a failed sync, then the export goes back to what it was", () => {
 		const { sim, files, changes, revert } = await importedThenChanged();
 		// Every PATCH is carried out, then answered 500, until its attempts run out.
 		sim.pushFault({ method: "PATCH", when: "after" });
-		const failed = await start(sim, files, { options: { maxAttempts: 2 } }).finish();
+		// The brake is set past this run: here every PATCH is meant to be tried and given up.
+		const failed = await start(sim, files, {
+			options: { maxAttempts: 2, brake: { failures: 1000, rateLimited: 1000 } },
+		}).finish();
 		for (const pass of PASSES) {
 			expect(failed.passes[pass], pass).toMatchObject({ updated: 0, failed: changes.changed[pass].size });
 		}
