@@ -183,7 +183,7 @@ describe("CI outputs (the built binary)", () => {
 		const examples = failures[2]?.[2]?.split("<br>") ?? [];
 		expect(examples).toHaveLength(3);
 		expect(examples[0]).toMatch(
-			/^customers cus\\_0000\d\d \\\(line \d+\\\): 422 Name \\\| looks \\<b\\>odd\\<\/b\\> \\\\u001b\\\[31mred/,
+			/^customers cus\\_0000\d\d \\\(line \d+\\\): 422 Name \\\| looks \\<b\\>odd\\<\/b\\> \\\\x1b\\\[31mred/,
 		);
 		expectNoSecret(markdown);
 		expect(markdown).toContain("pivotal\\_…a1b2");

@@ -211,7 +211,9 @@ describe("the wizard reads what the CLI reads", () => {
 		await step("map customers values: status", ENTER);
 		await pastKey();
 		await waitFor(() => expect(app.lastFrame()).toContain("✓ every row is valid"), 15_000);
-		expect(app.lastFrame()).toMatch(/customers\s+";"-delimited, windows-1252/);
+		// The plan names the file; how it is read was said on the mapping step (the rule toggles
+		// take the format lines' place on a 24-row screen).
+		expect(app.lastFrame()).toMatch(/files\s+kunden\.csv/);
 		const map = readFileSync(join(folder, "kunden.map.json"), "utf8");
 		expect(map).toContain('"Gekündigt"');
 		expect(map).not.toContain("\uFFFD");
@@ -257,7 +259,7 @@ describe("the wizard reads what the CLI reads", () => {
 		await step("map onboardings columns", ENTER);
 		await pastKey();
 		await waitFor(() => expect(app.lastFrame()).toContain("✓ every row is valid"), 15_000);
-		expect(app.lastFrame()).toMatch(/customers\s+sheet "Customers", map book\.map\.json/);
+		expect(app.lastFrame()).toMatch(/files\s+book\.xlsx#Customers/);
 		await settle();
 		app.stdin.write(ENTER);
 		await waitFor(() => expect(app.lastFrame()).toContain("Every record is in Pivotal"), 30_000);

@@ -146,8 +146,9 @@ function PlanBody({
 	const passLines = plan
 		? PASSES.filter((pass) => plan.passes[pass].rows + plan.passes[pass].notInFiles > 0).length
 		: 0;
-	// With the rule toggles on screen, how each file is read (said on the file step) gives way.
-	const formats = toggles ? undefined : check.formats;
+	// With the rule toggles on a short screen, how each file is read (said on the mapping step)
+	// gives way; a tall one has room for both.
+	const formats = toggles && rows < 34 ? undefined : check.formats;
 	const formatLines = PASSES.filter((pass) => formats?.[pass]).length;
 	const fixed =
 		3 + 1 + passLines + 1 + formatLines + 2 + 3 + (isFresh ? 1 : 0) + 2 + (toggles ? toggles.length + 1 : 0);
