@@ -339,6 +339,8 @@ describe("UndoStep", () => {
 		await settle();
 		stdin.write("acme inc");
 		await waitFor(() => expect(lastFrame()).toContain("› acme inc"));
+		// The frame shows the text before the input handler holds it: let it catch up.
+		await settle(200);
 		stdin.write("\r");
 		await waitFor(() => expect(lastFrame()).toContain("That is not the workspace name; nothing was sent."));
 		expect(confirmed).toBe(0);
@@ -346,6 +348,8 @@ describe("UndoStep", () => {
 		await waitFor(() => expect(lastFrame()).not.toContain("That is not"));
 		stdin.write("Acme Inc");
 		await waitFor(() => expect(lastFrame()).toContain("› Acme Inc"));
+		// The frame shows the text before the input handler holds it: let it catch up.
+		await settle(200);
 		stdin.write("\r");
 		await waitFor(() => expect(confirmed).toBe(1));
 		unmount();
@@ -369,11 +373,15 @@ describe("UndoStep", () => {
 		await settle();
 		stdin.write("Acme Inc");
 		await waitFor(() => expect(lastFrame()).toContain("› Acme Inc"));
+		// The frame shows the text before the input handler holds it: let it catch up.
+		await settle(200);
 		stdin.write("\r");
 		await waitFor(() => expect(lastFrame()).toContain("That is not yes; nothing was sent."));
 		for (let i = 0; i < "Acme Inc".length; i++) stdin.write("\u007f");
 		stdin.write("yes");
 		await waitFor(() => expect(lastFrame()).toContain("› yes"));
+		// The frame shows the text before the input handler holds it: let it catch up.
+		await settle(200);
 		stdin.write("\r");
 		await waitFor(() => expect(confirmed).toBe(1));
 		stdin.write("\u001b");
