@@ -6,7 +6,15 @@
 
 import type { PassName } from "../model/records.js";
 import { firstControl } from "../model/terminal-text.js";
-import { cleanEmail, hostOf, type MoneyUnit, parseMoney, parseWhole, splitLabels } from "./clean/index.js";
+import {
+	cleanEmail,
+	hostOf,
+	type MoneyUnit,
+	magnitudeSuffix,
+	parseMoney,
+	parseWhole,
+	splitLabels,
+} from "./clean/index.js";
 import { checkIsoDate, dateReader } from "./dates.js";
 import { BOOLEAN_WORDS, enumReader, parseBoolean } from "./plain-values.js";
 import { showValue } from "./problem.js";
@@ -158,10 +166,13 @@ function checkCount(value: string, column: string): string | undefined {
 /** A money column: amounts with a sign or decimals in major units, plain numbers in the column's unit. */
 function money(name: string, unit: MoneyUnit): ColumnSpec {
 	return text(name, {
-		check: (value, column) =>
-			parseMoney(value, unit) !== undefined
-				? undefined
-				: `${column} ${showValue(value)} is not an amount; write it as $1,299.00, 1.299,00 € or 129900 (plain numbers are ${unit === "cents" ? `cents unless the map says "units": { "${name}": "dollars" }` : "in the map's major unit"}), or leave the cell empty.`,
+		check: (value, column) => {
+			if (parseMoney(value, unit) !== undefined) return undefined;
+			const suffix = magnitudeSuffix(value);
+			if (suffix !== undefined)
+				return `${column} ${showValue(value)} ends in ${JSON.stringify(suffix)}, a magnitude or period rather than a currency, so its amount is not read; write the full amount in the cell (e.g. 10,000.00), or ${valuesHint("customers", name, value, "10000.00")} with the amount it stands for.`;
+			return `${column} ${showValue(value)} is not an amount; write it as $1,299.00, 1.299,00 € or 129900 (plain numbers are ${unit === "cents" ? `cents unless the map says "units": { "${name}": "dollars" }` : "in the map's major unit"}), or leave the cell empty.`;
+		},
 		convert: (value) => parseMoney(value, unit),
 	});
 }

@@ -1,4 +1,5 @@
 /** Cleaning: how cells are read the same way by the CLI, the wizard and the library. */
+export { isCurrencyCode, magnitudeSuffix } from "./currency.js";
 export { hostOf } from "./domain.js";
 export { cleanEmail } from "./email.js";
 export { describeFooter, looksLikeFooterRow, MAX_FOOTER_ROWS, type SkippedFooter } from "./footer.js";
