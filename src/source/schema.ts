@@ -87,7 +87,18 @@ function maxLength(max: number) {
 			: undefined;
 }
 
+/** `1.23457E+11`: what Excel shows (and saves to CSV) for a long number it was not told is text. */
+const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
+
+/** An id Excel turned into scientific notation has lost its last digits: no cleaning brings them back. */
+function checkMangledId(value: string, column: string): string | undefined {
+	if (!SCIENTIFIC.test(value)) return undefined;
+	return `${column} ${showValue(value)} is an id Excel mangled into scientific notation (its last digits are lost); format the column as Text in the spreadsheet, put the full ids back, and export again.`;
+}
+
 function checkId(value: string, column: string): string | undefined {
+	const mangled = checkMangledId(value, column);
+	if (mangled !== undefined) return mangled;
 	// Before the space check: a NUL or BEL at either end is no space, and must be named as what it is.
 	const control = firstControl(value);
 	if (control) {
@@ -209,11 +220,11 @@ export const CUSTOMER_COLUMNS: readonly ColumnSpec[] = [
 	text("plan"),
 	money("mrr", "cents"),
 	text("monthly_orders", { check: checkCount, convert: toInteger }),
-	text("hubspot_company_id"),
-	text("hubspot_deal_id"),
-	text("stripe_customer_id"),
-	text("intercom_company_id"),
-	text("slack_channel_id"),
+	text("hubspot_company_id", { check: checkMangledId }),
+	text("hubspot_deal_id", { check: checkMangledId }),
+	text("stripe_customer_id", { check: checkMangledId }),
+	text("intercom_company_id", { check: checkMangledId }),
+	text("slack_channel_id", { check: checkMangledId }),
 ];
 
 export const CONTACT_COLUMNS: readonly ColumnSpec[] = [

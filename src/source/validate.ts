@@ -130,6 +130,15 @@ const cellKey =
 		return isBlank(value) ? undefined : value;
 	};
 
+/** The CRM ids a customer is matched by in Pivotal (besides external_id and slug): unique in a file. */
+const CRM_ID_FIELDS = [
+	"hubspot_company_id",
+	"stripe_customer_id",
+	"intercom_company_id",
+	"hubspot_deal_id",
+	"slack_channel_id",
+] as const;
+
 function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 	const ids = uniqueRule(
 		header,
@@ -148,6 +157,18 @@ function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 				`slug ${showValue(slug)} is already used ${earlier(first)}; slugs must be unique, so change one of them or leave one empty.`,
 		),
 	];
+	// The first sync adopts a Pivotal customer by a CRM id: two rows with one id would both claim it.
+	for (const field of CRM_ID_FIELDS) {
+		unique.push(
+			...uniqueRule(
+				header,
+				field,
+				cellKey,
+				(id, _cells, first) =>
+					`${field} ${showValue(id)} is already used ${earlier(first)}; customers are matched in Pivotal by this id, so two rows with one id would both claim the same customer: remove the duplicate row or correct one of the ids.`,
+			),
+		);
+	}
 	// The ids the later files point at are exactly the uniqueness set: no second copy.
 	ctx.customerIds = ids[0]?.seen ?? new Set();
 	return { unique, row: () => 0 };
