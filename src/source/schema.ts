@@ -15,7 +15,7 @@ import {
 	parseWhole,
 	splitLabels,
 } from "./clean/index.js";
-import { checkIsoDate, dateReader } from "./dates.js";
+import { checkIsoDate, dateReader, earlyYearProblem } from "./dates.js";
 import { BOOLEAN_WORDS, enumReader, parseBoolean } from "./plain-values.js";
 import { showValue } from "./problem.js";
 
@@ -282,7 +282,8 @@ export function columnsFor(
 			check: (value: string, column: string) =>
 				read(value) !== undefined
 					? undefined
-					: `${column} ${showValue(value)} does not match the map's date format ${JSON.stringify(dates)} and is not an ISO date; fix the cell or the format, or ${valuesHint(pass, spec.name, value, "")} to read it as empty.`,
+					: (earlyYearProblem(value, column, dates!) ??
+						`${column} ${showValue(value)} does not match the map's date format ${JSON.stringify(dates)} and is not an ISO date; fix the cell or the format, or ${valuesHint(pass, spec.name, value, "")} to read it as empty.`),
 			convert: read,
 		};
 	});
