@@ -9,6 +9,7 @@ import { firstControl } from "../model/terminal-text.js";
 import {
 	cleanEmail,
 	hostOf,
+	isExcelError,
 	type MoneyUnit,
 	magnitudeSuffix,
 	parseMoney,
@@ -441,6 +442,15 @@ export function checkRow(
 					message: `${col.header} is empty but required; fill it in or remove the row.`,
 				});
 			}
+			continue;
+		}
+		if (isExcelError(value)) {
+			issues++;
+			report({
+				column: col.column,
+				columnName: col.header,
+				message: `${col.header} ${showValue(value)} is an Excel error value (a formula that failed), not data; fix the formula or clear the cell in the spreadsheet and export again, or read it as empty with "values": { ${JSON.stringify(col.spec.name)}: { ${JSON.stringify(value)}: "" } } in the map.`,
+			});
 			continue;
 		}
 		const check = col.spec.check;
