@@ -262,6 +262,9 @@ async function importWith(
 			return envKeys.code;
 		}
 		sayFormats();
+		// The invalid rows a dry run leaves out are listed where the sentence above said they are.
+		if (flags.failuresCsv && invalid.length > 0)
+			await writeFailuresCsv(flags.failuresCsv, files, () => undefined, source, invalid);
 		if (!flags.json) io.stdout.write(planText(plan));
 		say(
 			`Dry run: ${invalid.length === 0 ? "every row is valid" : `${invalid.length} invalid row${invalid.length === 1 ? " is" : "s are"} left out (--skip-invalid)`}. ${planLine} Nothing was sent.`,
@@ -399,7 +402,10 @@ async function importWith(
 }
 
 function skippedSentence(count: number, flags: ImportFlags): string {
-	const where = [flags.failuresCsv, flags.resultsCsv].filter((f) => f !== undefined).join(" and ");
+	// A dry run writes the failures CSV (the invalid rows) but no results CSV: nothing was sent.
+	const where = [flags.failuresCsv, flags.dryRun ? undefined : flags.resultsCsv]
+		.filter((f) => f !== undefined)
+		.join(" and ");
 	return `${count} invalid row${count === 1 ? " was" : "s were"} left out (--skip-invalid); their contacts and onboardings are blocked${where === "" ? "" : `; listed in ${where}`}.`;
 }
 
