@@ -89,7 +89,9 @@ export function checkIsoDate(value: string, column: string, pass: string): strin
 		case "unreal":
 			return `${column} ${showValue(value)} is not a real calendar date; fix the day or month (format YYYY-MM-DD, e.g. 2027-03-01).`;
 		case "no-zone":
-			return `${column} ${showValue(value)} has a time but no time zone; add "Z" or an offset such as +02:00, or give just the date.`;
+			// A workbook's date-time cell (format `m/d/yy h:mm`) reads this way: midnight is read as the
+			// date alone (xlsx/cell-text.ts); a real time of day has no zone Excel could have written.
+			return `${column} ${showValue(value)} has a time of day but no time zone; give just the date (in a spreadsheet, format the column as a date: Format Cells → Date), or add "Z" or an offset such as +02:00.`;
 		case "other":
 			return notIso(value, column, pass);
 	}

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { dateReader } from "../../src/source/dates.js";
+import { checkIsoDate, dateReader } from "../../src/source/dates.js";
 import { columnsFor } from "../../src/source/schema.js";
+import { numberText } from "../../src/source/xlsx/cell-text.js";
+import { numberKind } from "../../src/source/xlsx/number-format.js";
+import { excelSerial } from "../support/xlsx-writer.js";
 
 describe("a four-digit-year date format reads four-digit years only", () => {
 	it.each<[string, string, string | undefined]>([
@@ -26,5 +29,22 @@ describe("a four-digit-year date format reads four-digit years only", () => {
 		expect(spec.check!("03/04/0026", "target_launch_date")).toContain("reads as the year 26");
 		expect(spec.check!("3/4/2026", "target_launch_date")).toBeUndefined();
 		expect(spec.check!("TBD", "target_launch_date")).toContain("does not match the map's date format");
+	});
+});
+
+describe("a workbook date-time cell in a date field", () => {
+	it("is read as the date when its time is midnight, built-in format 22 (m/d/yy h:mm) included", () => {
+		expect(numberText(String(excelSerial("2026-03-04")), numberKind(22, undefined), false)).toBe(
+			"2026-03-04",
+		);
+		expect(checkIsoDate("2026-03-04", "target_launch_date", "onboardings")).toBeUndefined();
+	});
+
+	it("with a time of day, is refused with a sentence that says how to make it a date", () => {
+		const text = numberText(String(excelSerial("2026-03-04") + 0.375), numberKind(22, undefined), false);
+		expect(text).toBe("2026-03-04T09:00:00");
+		expect(checkIsoDate(text, "target_launch_date", "onboardings")).toBe(
+			'target_launch_date "2026-03-04T09:00:00" has a time of day but no time zone; give just the date (in a spreadsheet, format the column as a date: Format Cells → Date), or add "Z" or an offset such as +02:00.',
+		);
 	});
 });
