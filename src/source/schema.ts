@@ -167,7 +167,8 @@ function checkDomain(raw: string, column: string): string | undefined {
 		}
 	}
 	if (ok && labelLength > 0 && dots > 0) return undefined;
-	return `${column} ${showValue(value)} is not a bare host name (no scheme, path, port or spaces); write only the host, e.g. "acme.com".`;
+	// The cell as written: what is left of `http://` is nothing, and `domain ""` would not say which cell.
+	return `${column} ${showValue(raw)} is not a bare host name (no scheme, path, port or spaces); write only the host, e.g. "acme.com".`;
 }
 
 function checkCount(value: string, column: string): string | undefined {

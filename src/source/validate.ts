@@ -183,6 +183,15 @@ function parentCheck(
 		if (at === undefined || ctx.customerIds === undefined) return 0;
 		const parent = cells[at]!;
 		if (isBlank(parent) || ctx.customerIds.has(parent)) return 0;
+		// HubSpot's "Associated Company IDs" holds every company a contact belongs to: `9001;9002`.
+		const several = parent.split(/[;,]/).filter((id) => id.trim().length > 0);
+		if (several.length > 1) {
+			report({
+				...placeOf(header, at),
+				message: `customer_external_id ${showValue(parent)} holds ${several.length} ids, but a contact or onboarding has one parent customer; keep only the id of its customer in the cell (e.g. ${showValue(several[0]!.trim())}).`,
+			});
+			return 1;
+		}
 		report({
 			...placeOf(header, at),
 			message: `customer_external_id ${showValue(parent)} matches no external_id in ${ctx.customersFile}; fix the id or add that customer.`,

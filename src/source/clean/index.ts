@@ -6,5 +6,5 @@ export { isExcelError } from "./excel-errors.js";
 export { describeFooter, looksLikeFooterRow, MAX_FOOTER_ROWS, type SkippedFooter } from "./footer.js";
 export { splitLabels } from "./labels.js";
 export { type MoneyUnit, parseMoney, parseWhole, type ReadNumber, readNumber } from "./numbers.js";
-export { trimCell, trimRow } from "./trim.js";
+export { trimCell, trimRow, unwrapExcelText } from "./trim.js";
 export { moneyUnit, UNIT_NAMES } from "./units.js";
