@@ -34,7 +34,12 @@ export interface CsvFormat {
 	readonly isDelimiterForced: boolean;
 	/** The sheet read, for a workbook (whose encoding and delimiter mean nothing). */
 	readonly sheet?: string;
+	/** Excel's `sep=;` first line, which names the delimiter: read, then skipped as no record. */
+	readonly sepLine?: string;
 }
+
+/** `sep=;` on a line of its own at the very start: how Excel is told (and tells) the delimiter. */
+const SEP_LINE = /^\ufeff?sep=([,;\t|])[ \t]*(?:\r\n|\n|\r)/i;
 
 /** Bytes read ahead to find the BOM and the header row's delimiter. */
 const SNIFF_BYTES = 64 * 1024;
@@ -57,7 +62,18 @@ export async function sniff(path: string, options: SniffOptions): Promise<CsvFor
 	const encoding = sniffEncoding(prefix, options.encoding);
 	const problem = notText(prefix, encoding, prefix.length < SNIFF_BYTES);
 	if (problem) throw problem;
-	const delimiter = options.delimiter ?? detectDelimiter(decodePrefix(prefix, encoding));
+	const text = decodePrefix(prefix, encoding);
+	const sep = SEP_LINE.exec(text);
+	if (sep !== null) {
+		const named = sep[1] as Delimiter;
+		return {
+			encoding,
+			delimiter: options.delimiter ?? named,
+			isDelimiterForced: options.delimiter !== undefined,
+			sepLine: `sep=${named}`,
+		};
+	}
+	const delimiter = options.delimiter ?? detectDelimiter(text);
 	return { encoding, delimiter, isDelimiterForced: options.delimiter !== undefined };
 }
 

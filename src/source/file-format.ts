@@ -31,6 +31,8 @@ export interface FileFormat {
 	readonly footer?: string;
 	/** The sheet read, for a workbook: then encoding and delimiter do not apply. */
 	readonly sheet?: string;
+	/** Excel's `sep=;` first line, skipped (it named the delimiter). */
+	readonly sepLine?: string;
 }
 
 export function formatOf(
@@ -46,6 +48,7 @@ export function formatOf(
 		delimiter: format.delimiter,
 		isDelimiterForced: format.isDelimiterForced,
 		...(format.sheet === undefined ? {} : { sheet: format.sheet }),
+		...(format.sepLine === undefined ? {} : { sepLine: format.sepLine }),
 		...(layout !== undefined && layout.project !== undefined && map !== undefined ? { map: map.file } : {}),
 		ignored: layout?.ignored ?? [],
 		...(scan.footer === undefined ? {} : { footer: describeFooter(scan.footer) }),
@@ -64,7 +67,7 @@ export function describeFormat(format: FileFormat): string {
 		...(format.sheet !== undefined
 			? [`sheet ${JSON.stringify(format.sheet)}`]
 			: [
-					`${delimiterLabel(format.delimiter)}-delimited${format.isDelimiterForced ? " (--delimiter)" : ""}`,
+					`${delimiterLabel(format.delimiter)}-delimited${format.isDelimiterForced ? " (--delimiter)" : format.sepLine !== undefined ? ` (named by the "${format.sepLine}" line 1, skipped)` : ""}`,
 					encoding,
 				]),
 		...(format.map === undefined ? [] : [`map ${format.map}`]),

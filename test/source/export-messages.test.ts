@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { unwrapExcelText } from "../../src/source/clean/index.js";
+import { describeFormat } from "../../src/source/file-format.js";
 import { formatProblem, readRecords, validateSources } from "../../src/source/index.js";
 import { columnsFor } from "../../src/source/schema.js";
 import { tempDir } from "../support/temp-dirs.js";
@@ -51,5 +52,21 @@ describe("messages quote what the user wrote", () => {
 		expect(check.problems.map((p) => formatProblem(p))).toEqual([
 			`${contacts}:2:1: customer_external_id "9001;9002" holds 2 ids, but a contact or onboarding has one parent customer; keep only the id of its customer in the cell (e.g. "9001").`,
 		]);
+	});
+});
+
+describe("Excel's sep= first line", () => {
+	it("names the delimiter, is skipped, and the plan says so", async () => {
+		const path = await file("customers.csv", "sep=;\r\nexternal_id;name;mrr\r\nc1;Acme;1.299,00 €\r\n");
+		const check = await validateSources({ customers: path });
+		expect(check.problems).toEqual([]);
+		expect(check.counts.customers).toBe(1);
+		expect(check.formats.customers?.delimiter).toBe(";");
+		expect(describeFormat(check.formats.customers!)).toContain(
+			'";"-delimited (named by the "sep=;" line 1, skipped)',
+		);
+		const records = [];
+		for await (const record of readRecords(path, "customers")) records.push(record);
+		expect(records.map((r) => [r.line, r.body.name, r.body.mrr])).toEqual([[3, "Acme", 129900]]);
 	});
 });
