@@ -93,6 +93,8 @@ export class DecodeTransform extends Transform {
 	#line = 1;
 	/** Bytes taken in so far (the BOM included): a single-byte character's index is its offset. */
 	#offset: number;
+	/** Latin-1 and most ISO-8859 parts read 0x80–0x9F as C1 control characters: flagged as undecodable. */
+	readonly #readsC1: boolean;
 
 	constructor(encoding: Encoding, scan: UndecodableSink, limit: number) {
 		super({ decodeStrings: true });
@@ -100,6 +102,7 @@ export class DecodeTransform extends Transform {
 		this.#scan = scan;
 		this.#limit = limit;
 		this.#isSingleByte = encoding.kind === "code-page" && isSingleByte(encoding);
+		this.#readsC1 = this.#isSingleByte && readsC1(encoding);
 		this.#skip = encoding.bomLength;
 		this.#offset = encoding.bomLength;
 	}
@@ -131,7 +134,12 @@ export class DecodeTransform extends Transform {
 
 	#account(text: string, bytes: Buffer | undefined, offset: number): void {
 		let from = 0;
-		for (let bad = text.indexOf("\uFFFD"); bad !== -1; bad = text.indexOf("\uFFFD", bad + 1)) {
+		const next = (at: number): number => {
+			if (!this.#readsC1) return text.indexOf("\uFFFD", at);
+			C1_OR_BAD.lastIndex = at;
+			return C1_OR_BAD.exec(text)?.index ?? -1;
+		};
+		for (let bad = next(0); bad !== -1; bad = next(bad + 1)) {
 			for (let nl = text.indexOf("\n", from); nl !== -1 && nl < bad; nl = text.indexOf("\n", nl + 1)) {
 				this.#line++;
 				from = nl + 1;
@@ -146,6 +154,17 @@ export class DecodeTransform extends Transform {
 		}
 		for (let nl = text.indexOf("\n", from); nl !== -1; nl = text.indexOf("\n", nl + 1)) this.#line++;
 	}
+}
+
+/**
+ * A character that did not decode, or a C1 control (U+0080–U+009F): no export holds one, but a
+ * windows-1252 file read as Latin-1 has them where its ’ “ ” € – … are.
+ */
+const C1_OR_BAD = /[\uFFFD\u0080-\u009F]/g;
+
+/** Whether the code page reads bytes 0x80–0x9F as C1 controls (Latin-1, ISO-8859-x) rather than letters. */
+function readsC1(encoding: Encoding): boolean {
+	return createDecoding(encoding).decode(Buffer.from([0x92])) === "\u0092";
 }
 
 /** One byte per character: the index of a character in the decoded text is its byte offset. */

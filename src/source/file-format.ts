@@ -140,6 +140,15 @@ export function reportUndecodable(
 		reported++;
 		if (bad.line === lastLine) continue;
 		lastLine = bad.line;
+		// 0x80–0x9F read as C1 controls (see decode-stream.ts): Excel's Western code page is meant.
+		if (bad.byte !== undefined && bad.byte >= 0x80 && bad.byte <= 0x9f && encoding.kind === "code-page") {
+			problems.add({
+				file,
+				line: bad.line,
+				message: `this line has a byte that ${encoding.label} reads as an invisible control character (${hex(bad.byte)} at byte ${bad.offset}); the file is most likely windows-1252 (where that byte is a letter or sign such as ’ or €): use --encoding windows-1252.`,
+			});
+			continue;
+		}
 		const what =
 			bad.byte === undefined
 				? `a character that does not decode as ${encoding.label}`
