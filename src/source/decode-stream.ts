@@ -18,6 +18,8 @@ export interface Undecodable {
 	readonly byte?: number;
 	/** Its offset from the start of the file, for a single-byte code page. */
 	readonly offset?: number;
+	/** It decoded, but to a C1 control character (Latin-1's 0x80–0x9F), not to U+FFFD. */
+	readonly isControl?: boolean;
 }
 
 /** Where undecodable characters are recorded: up to a limit, all of them counted. */
@@ -149,7 +151,14 @@ export class DecodeTransform extends Transform {
 			if (this.#scan.undecodable.length >= this.#limit) continue;
 			const single = this.#isSingleByte && bytes !== undefined && bad < bytes.length;
 			this.#scan.undecodable.push(
-				single ? { line: this.#line, byte: bytes[bad]!, offset: offset + bad } : { line: this.#line },
+				single
+					? {
+							line: this.#line,
+							byte: bytes[bad]!,
+							offset: offset + bad,
+							...(text[bad] === "\uFFFD" ? {} : { isControl: true }),
+						}
+					: { line: this.#line },
 			);
 		}
 		for (let nl = text.indexOf("\n", from); nl !== -1; nl = text.indexOf("\n", nl + 1)) this.#line++;

@@ -141,7 +141,7 @@ export function reportUndecodable(
 		if (bad.line === lastLine) continue;
 		lastLine = bad.line;
 		// 0x80–0x9F read as C1 controls (see decode-stream.ts): Excel's Western code page is meant.
-		if (bad.byte !== undefined && bad.byte >= 0x80 && bad.byte <= 0x9f && encoding.kind === "code-page") {
+		if (bad.isControl === true && bad.byte !== undefined) {
 			problems.add({
 				file,
 				line: bad.line,
