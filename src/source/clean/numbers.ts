@@ -124,10 +124,14 @@ export function readNumber(value: string): ReadNumber | undefined {
 	return { whole: groups.join(""), fraction: after, hasCurrency, hasDecimals: true };
 }
 
-/** A whole count (`1,234`, `1.234`, `1 234`); undefined for fractions, currency or anything else. */
+/**
+ * A whole count (`1,234`, `1.234`, `1 234`, and `1,234.00` as a spreadsheet's two-decimals format
+ * shows it); undefined for fractions, currency or anything else.
+ */
 export function parseWhole(value: string): number | undefined {
 	const read = readNumber(value);
-	if (read === undefined || read.hasDecimals || read.hasCurrency || read.whole.length > 15) return undefined;
+	if (read === undefined || read.hasCurrency || read.whole.length > 15) return undefined;
+	if (read.hasDecimals && (read.whole.length === 0 || !/^0+$/.test(read.fraction))) return undefined;
 	return Number(read.whole);
 }
 

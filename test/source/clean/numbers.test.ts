@@ -61,6 +61,12 @@ describe("parseWhole", () => {
 		["1 234 567", 1234567],
 		["1.234.567", 1234567],
 		["12,5", undefined],
+		// A two-decimals format's whole numbers (Excel shows 1299 as 1,299.00) are still counts.
+		["1,299.00", 1299],
+		["1299.00", 1299],
+		["1.299,00", 1299],
+		["1299.50", undefined],
+		[".00", undefined],
 		["$12", undefined],
 		["1,23,456", undefined],
 		["", undefined],
