@@ -12,8 +12,9 @@ import { otherServer } from "../core/open-state.js";
 import { makePlan } from "../core/plan/make-plan.js";
 import type { KeyLane, SourceFiles } from "../core/run-types.js";
 import type { PostgresState } from "../core/state/pg-state.js";
-import { PASSES } from "../model/records.js";
+import { PASSES, type PassName } from "../model/records.js";
 import { writeFailuresCsv } from "../report/failures-csv.js";
+import { type FirstRow, firstRowsText } from "../report/first-rows.js";
 import { formatDuration } from "../report/format.js";
 import { summaryText } from "../report/headless.js";
 import { deleteLine, operationLine } from "../report/plan-ndjson.js";
@@ -26,6 +27,7 @@ import {
 	formatProblem,
 	type InvalidRow,
 	loadMap,
+	readRecords,
 	readSettings,
 	type SourceOptions,
 	skipInvalid,
@@ -262,7 +264,11 @@ async function importWith(
 			return envKeys.code;
 		}
 		sayFormats();
+		// The invalid rows a dry run leaves out are listed where the sentence above said they are.
+		if (flags.failuresCsv && invalid.length > 0)
+			await writeFailuresCsv(flags.failuresCsv, files, () => undefined, source, invalid);
 		if (!flags.json) io.stdout.write(planText(plan));
+		if (flags.verbose && !flags.json) io.stdout.write(await firstRowsLines(files, source, check.counts));
 		say(
 			`Dry run: ${invalid.length === 0 ? "every row is valid" : `${invalid.length} invalid row${invalid.length === 1 ? " is" : "s are"} left out (--skip-invalid)`}. ${planLine} Nothing was sent.`,
 		);
@@ -398,8 +404,33 @@ async function importWith(
 	return code;
 }
 
+/** `--dry-run --verbose`: the first rows of each file as their request bodies (see report/first-rows.ts). */
+async function firstRowsLines(
+	files: SourceFiles,
+	source: SourceOptions,
+	counts: Readonly<Record<PassName, number>>,
+): Promise<string> {
+	const lines: string[] = [];
+	for (const pass of PASSES) {
+		const file = files[pass];
+		if (!file) continue;
+		const rows: FirstRow[] = [];
+		for await (const record of readRecords(file, pass, source)) {
+			rows.push({ key: record.key, line: record.line, body: record.body });
+			if (rows.length >= FIRST_ROWS) break;
+		}
+		lines.push(...firstRowsText(pass, rows, counts[pass] ?? rows.length));
+	}
+	return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+}
+
+const FIRST_ROWS = 3;
+
 function skippedSentence(count: number, flags: ImportFlags): string {
-	const where = [flags.failuresCsv, flags.resultsCsv].filter((f) => f !== undefined).join(" and ");
+	// A dry run writes the failures CSV (the invalid rows) but no results CSV: nothing was sent.
+	const where = [flags.failuresCsv, flags.dryRun ? undefined : flags.resultsCsv]
+		.filter((f) => f !== undefined)
+		.join(" and ");
 	return `${count} invalid row${count === 1 ? " was" : "s were"} left out (--skip-invalid); their contacts and onboardings are blocked${where === "" ? "" : `; listed in ${where}`}.`;
 }
 

@@ -59,7 +59,7 @@ ${SYNC_HELP}    --key-env NAME         read a key from this variable (default PI
     --delimiter C          , ; tab or | (default: detected from the header row)
     --skip-invalid         import the valid rows; list the invalid ones (and block their
                            contacts and onboardings) instead of refusing the run; exit 1
-    --verbose              one line per record
+    --verbose              one line per record (with --dry-run: the first rows as sent)
 
   Apply options
     applies the saved plan exactly as reviewed; refuses (exit 2, nothing sent) a plan whose

@@ -220,6 +220,8 @@ export async function* readCsvRows(
 				}
 				const row = { cells: record, line };
 				line += 1 + lineBreaks(record);
+				// Excel's `sep=;` line names the delimiter (see sniff); it is no header.
+				if (row.line === 1 && format.sepLine !== undefined) continue;
 				if (!trimRow(record)) continue;
 				if (width === -1) width = record.length;
 				else if (dataRows > 0 && looksLikeFooterRow(record, width) && held.length < MAX_FOOTER_ROWS) {

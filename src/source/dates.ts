@@ -89,7 +89,9 @@ export function checkIsoDate(value: string, column: string, pass: string): strin
 		case "unreal":
 			return `${column} ${showValue(value)} is not a real calendar date; fix the day or month (format YYYY-MM-DD, e.g. 2027-03-01).`;
 		case "no-zone":
-			return `${column} ${showValue(value)} has a time but no time zone; add "Z" or an offset such as +02:00, or give just the date.`;
+			// A workbook's date-time cell (format `m/d/yy h:mm`) reads this way: midnight is read as the
+			// date alone (xlsx/cell-text.ts); a real time of day has no zone Excel could have written.
+			return `${column} ${showValue(value)} has a time of day but no time zone; give just the date (in a spreadsheet, format the column as a date: Format Cells → Date), or add "Z" or an offset such as +02:00.`;
 		case "other":
 			return notIso(value, column, pass);
 	}
@@ -120,6 +122,27 @@ export function checkDateFormat(pattern: string): string | undefined {
 	return `date format ${JSON.stringify(pattern)} does not read a whole date (year, month and day); use date-fns tokens such as "MM/dd/yyyy", "dd.MM.yyyy" or "d MMM yyyy".`;
 }
 
+/**
+ * The earliest year a date cell may name. date-fns reads `3/4/26` through `yyyy` as the year 26;
+ * no customer launches in the first millennium, so such a year is a short year read wrongly.
+ */
+export const MIN_YEAR = 1900;
+
+/** Why `value` read through `pattern` names a year before MIN_YEAR, or undefined when it does not. */
+export function earlyYearProblem(value: string, column: string, pattern: string): string | undefined {
+	const parsed = parse(value.trim(), pattern, REFERENCE);
+	if (!isValid(parsed) || parsed.getFullYear() >= MIN_YEAR) return undefined;
+	const short = pattern.includes("yyyy") ? pattern.replace("yyyy", "yy") : undefined;
+	const hint =
+		short === undefined
+			? ""
+			: `, or, if the file writes two-digit years, set "dates" to ${JSON.stringify(short)}`;
+	const year = parsed.getFullYear();
+	if (year >= 100)
+		return `${column} ${showValue(value)} is in the year ${year}, before ${MIN_YEAR}; fix the year.`;
+	return `${column} ${showValue(value)} reads as the year ${year} under the map's date format ${JSON.stringify(pattern)}, which wants a four-digit year; write the year in full${hint}.`;
+}
+
 /** Reads cells written in `pattern` (ISO cells too): the `YYYY-MM-DD` date, or undefined. */
 export function dateReader(pattern: string): (value: string) => string | undefined {
 	const cache = new Map<string, string | undefined>();
@@ -127,7 +150,8 @@ export function dateReader(pattern: string): (value: string) => string | undefin
 		if (isoShape(value) === "date") return value;
 		if (cache.has(value)) return cache.get(value);
 		const parsed = parse(value.trim(), pattern, REFERENCE);
-		const result = isValid(parsed) ? formatDate(parsed, "yyyy-MM-dd") : undefined;
+		const result =
+			isValid(parsed) && parsed.getFullYear() >= MIN_YEAR ? formatDate(parsed, "yyyy-MM-dd") : undefined;
 		if (cache.size >= CACHE_LIMIT) cache.clear();
 		cache.set(value, result);
 		return result;

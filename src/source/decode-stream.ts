@@ -18,6 +18,8 @@ export interface Undecodable {
 	readonly byte?: number;
 	/** Its offset from the start of the file, for a single-byte code page. */
 	readonly offset?: number;
+	/** It decoded, but to a C1 control character (Latin-1's 0x80–0x9F), not to U+FFFD. */
+	readonly isControl?: boolean;
 }
 
 /** Where undecodable characters are recorded: up to a limit, all of them counted. */
@@ -34,7 +36,12 @@ export interface CsvFormat {
 	readonly isDelimiterForced: boolean;
 	/** The sheet read, for a workbook (whose encoding and delimiter mean nothing). */
 	readonly sheet?: string;
+	/** Excel's `sep=;` first line, which names the delimiter: read, then skipped as no record. */
+	readonly sepLine?: string;
 }
+
+/** `sep=;` on a line of its own at the very start: how Excel is told (and tells) the delimiter. */
+const SEP_LINE = /^\ufeff?sep=([,;\t|])[ \t]*(?:\r\n|\n|\r)/i;
 
 /** Bytes read ahead to find the BOM and the header row's delimiter. */
 const SNIFF_BYTES = 64 * 1024;
@@ -57,7 +64,18 @@ export async function sniff(path: string, options: SniffOptions): Promise<CsvFor
 	const encoding = sniffEncoding(prefix, options.encoding);
 	const problem = notText(prefix, encoding, prefix.length < SNIFF_BYTES);
 	if (problem) throw problem;
-	const delimiter = options.delimiter ?? detectDelimiter(decodePrefix(prefix, encoding));
+	const text = decodePrefix(prefix, encoding);
+	const sep = SEP_LINE.exec(text);
+	if (sep !== null) {
+		const named = sep[1] as Delimiter;
+		return {
+			encoding,
+			delimiter: options.delimiter ?? named,
+			isDelimiterForced: options.delimiter !== undefined,
+			sepLine: `sep=${named}`,
+		};
+	}
+	const delimiter = options.delimiter ?? detectDelimiter(text);
 	return { encoding, delimiter, isDelimiterForced: options.delimiter !== undefined };
 }
 
@@ -77,6 +95,8 @@ export class DecodeTransform extends Transform {
 	#line = 1;
 	/** Bytes taken in so far (the BOM included): a single-byte character's index is its offset. */
 	#offset: number;
+	/** Latin-1 and most ISO-8859 parts read 0x80–0x9F as C1 control characters: flagged as undecodable. */
+	readonly #readsC1: boolean;
 
 	constructor(encoding: Encoding, scan: UndecodableSink, limit: number) {
 		super({ decodeStrings: true });
@@ -84,6 +104,7 @@ export class DecodeTransform extends Transform {
 		this.#scan = scan;
 		this.#limit = limit;
 		this.#isSingleByte = encoding.kind === "code-page" && isSingleByte(encoding);
+		this.#readsC1 = this.#isSingleByte && readsC1(encoding);
 		this.#skip = encoding.bomLength;
 		this.#offset = encoding.bomLength;
 	}
@@ -115,7 +136,12 @@ export class DecodeTransform extends Transform {
 
 	#account(text: string, bytes: Buffer | undefined, offset: number): void {
 		let from = 0;
-		for (let bad = text.indexOf("\uFFFD"); bad !== -1; bad = text.indexOf("\uFFFD", bad + 1)) {
+		const next = (at: number): number => {
+			if (!this.#readsC1) return text.indexOf("\uFFFD", at);
+			C1_OR_BAD.lastIndex = at;
+			return C1_OR_BAD.exec(text)?.index ?? -1;
+		};
+		for (let bad = next(0); bad !== -1; bad = next(bad + 1)) {
 			for (let nl = text.indexOf("\n", from); nl !== -1 && nl < bad; nl = text.indexOf("\n", nl + 1)) {
 				this.#line++;
 				from = nl + 1;
@@ -125,11 +151,29 @@ export class DecodeTransform extends Transform {
 			if (this.#scan.undecodable.length >= this.#limit) continue;
 			const single = this.#isSingleByte && bytes !== undefined && bad < bytes.length;
 			this.#scan.undecodable.push(
-				single ? { line: this.#line, byte: bytes[bad]!, offset: offset + bad } : { line: this.#line },
+				single
+					? {
+							line: this.#line,
+							byte: bytes[bad]!,
+							offset: offset + bad,
+							...(text[bad] === "\uFFFD" ? {} : { isControl: true }),
+						}
+					: { line: this.#line },
 			);
 		}
 		for (let nl = text.indexOf("\n", from); nl !== -1; nl = text.indexOf("\n", nl + 1)) this.#line++;
 	}
+}
+
+/**
+ * A character that did not decode, or a C1 control (U+0080–U+009F): no export holds one, but a
+ * windows-1252 file read as Latin-1 has them where its ’ “ ” € – … are.
+ */
+const C1_OR_BAD = /[\uFFFD\u0080-\u009F]/g;
+
+/** Whether the code page reads bytes 0x80–0x9F as C1 controls (Latin-1, ISO-8859-x) rather than letters. */
+function readsC1(encoding: Encoding): boolean {
+	return createDecoding(encoding).decode(Buffer.from([0x92])) === "\u0092";
 }
 
 /** One byte per character: the index of a character in the decoded text is its byte offset. */

@@ -31,6 +31,8 @@ export interface FileFormat {
 	readonly footer?: string;
 	/** The sheet read, for a workbook: then encoding and delimiter do not apply. */
 	readonly sheet?: string;
+	/** Excel's `sep=;` first line, skipped (it named the delimiter). */
+	readonly sepLine?: string;
 }
 
 export function formatOf(
@@ -46,6 +48,7 @@ export function formatOf(
 		delimiter: format.delimiter,
 		isDelimiterForced: format.isDelimiterForced,
 		...(format.sheet === undefined ? {} : { sheet: format.sheet }),
+		...(format.sepLine === undefined ? {} : { sepLine: format.sepLine }),
 		...(layout !== undefined && layout.project !== undefined && map !== undefined ? { map: map.file } : {}),
 		ignored: layout?.ignored ?? [],
 		...(scan.footer === undefined ? {} : { footer: describeFooter(scan.footer) }),
@@ -64,7 +67,7 @@ export function describeFormat(format: FileFormat): string {
 		...(format.sheet !== undefined
 			? [`sheet ${JSON.stringify(format.sheet)}`]
 			: [
-					`${delimiterLabel(format.delimiter)}-delimited${format.isDelimiterForced ? " (--delimiter)" : ""}`,
+					`${delimiterLabel(format.delimiter)}-delimited${format.isDelimiterForced ? " (--delimiter)" : format.sepLine !== undefined ? ` (named by the "${format.sepLine}" line 1, skipped)` : ""}`,
 					encoding,
 				]),
 		...(format.map === undefined ? [] : [`map ${format.map}`]),
@@ -137,6 +140,15 @@ export function reportUndecodable(
 		reported++;
 		if (bad.line === lastLine) continue;
 		lastLine = bad.line;
+		// 0x80–0x9F read as C1 controls (see decode-stream.ts): Excel's Western code page is meant.
+		if (bad.isControl === true && bad.byte !== undefined) {
+			problems.add({
+				file,
+				line: bad.line,
+				message: `this line has a byte that ${encoding.label} reads as an invisible control character (${hex(bad.byte)} at byte ${bad.offset}); the file is most likely windows-1252 (where that byte is a letter or sign such as ’ or €): use --encoding windows-1252.`,
+			});
+			continue;
+		}
 		const what =
 			bad.byte === undefined
 				? `a character that does not decode as ${encoding.label}`

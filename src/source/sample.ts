@@ -23,16 +23,33 @@ function readOptions(options: SourceOptions): CsvReadOptions {
 	return typeof settings === "string" ? { hash: false } : { ...settings, hash: false };
 }
 
-/** The header and up to `count` rows of `file`. Never throws for bad input. */
-export async function sampleFile(file: string, options: SourceOptions = {}, count = 20): Promise<FileSample> {
+/** Which rows a sample keeps: the first ones, or the first that hold text outside printable ASCII. */
+export type SampleRows = "first" | "not-ascii";
+
+const NOT_ASCII = /[^\x20-\x7e]/;
+
+/** Rows read at most, looking for rows outside ASCII: an encoding preview is no full pass over a big file. */
+export const NOT_ASCII_SCAN_ROWS = 200_000;
+
+/**
+ * The header and up to `count` rows of `file`: its first rows, or (`not-ascii`) the first that hold
+ * a character outside printable ASCII, the ones a file's encoding changes. Never throws for bad input.
+ */
+export async function sampleFile(
+	file: string,
+	options: SourceOptions = {},
+	count = 20,
+	which: SampleRows = "first",
+): Promise<FileSample> {
 	const scan = newScan(0);
 	let header: readonly string[] | undefined;
 	const rows: string[][] = [];
+	let seen = 0;
 	outer: for await (const batch of readRows(file, scan, readOptions(options))) {
 		for (const row of batch) {
 			if (header === undefined) header = row.cells;
-			else if (rows.length < count) rows.push(row.cells);
-			else break outer;
+			else if (rows.length >= count || ++seen > NOT_ASCII_SCAN_ROWS) break outer;
+			else if (which === "first" || row.cells.some((c) => NOT_ASCII.test(c))) rows.push(row.cells);
 		}
 	}
 	const failure = scan.failure;

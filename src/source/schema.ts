@@ -6,8 +6,17 @@
 
 import type { PassName } from "../model/records.js";
 import { firstControl } from "../model/terminal-text.js";
-import { cleanEmail, hostOf, type MoneyUnit, parseMoney, parseWhole, splitLabels } from "./clean/index.js";
-import { checkIsoDate, dateReader } from "./dates.js";
+import {
+	cleanEmail,
+	hostOf,
+	isExcelError,
+	type MoneyUnit,
+	magnitudeSuffix,
+	parseMoney,
+	parseWhole,
+	splitLabels,
+} from "./clean/index.js";
+import { checkIsoDate, dateReader, earlyYearProblem } from "./dates.js";
 import { BOOLEAN_WORDS, enumReader, parseBoolean } from "./plain-values.js";
 import { showValue } from "./problem.js";
 
@@ -79,7 +88,18 @@ function maxLength(max: number) {
 			: undefined;
 }
 
+/** `1.23457E+11`: what Excel shows (and saves to CSV) for a long number it was not told is text. */
+const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
+
+/** An id Excel turned into scientific notation has lost its last digits: no cleaning brings them back. */
+function checkMangledId(value: string, column: string): string | undefined {
+	if (!SCIENTIFIC.test(value)) return undefined;
+	return `${column} ${showValue(value)} is an id Excel mangled into scientific notation (its last digits are lost); format the column as Text in the spreadsheet, put the full ids back, and export again.`;
+}
+
 function checkId(value: string, column: string): string | undefined {
+	const mangled = checkMangledId(value, column);
+	if (mangled !== undefined) return mangled;
 	// Before the space check: a NUL or BEL at either end is no space, and must be named as what it is.
 	const control = firstControl(value);
 	if (control) {
@@ -147,7 +167,8 @@ function checkDomain(raw: string, column: string): string | undefined {
 		}
 	}
 	if (ok && labelLength > 0 && dots > 0) return undefined;
-	return `${column} ${showValue(value)} is not a bare host name (no scheme, path, port or spaces); write only the host, e.g. "acme.com".`;
+	// The cell as written: what is left of `http://` is nothing, and `domain ""` would not say which cell.
+	return `${column} ${showValue(raw)} is not a bare host name (no scheme, path, port or spaces); write only the host, e.g. "acme.com".`;
 }
 
 function checkCount(value: string, column: string): string | undefined {
@@ -158,10 +179,13 @@ function checkCount(value: string, column: string): string | undefined {
 /** A money column: amounts with a sign or decimals in major units, plain numbers in the column's unit. */
 function money(name: string, unit: MoneyUnit): ColumnSpec {
 	return text(name, {
-		check: (value, column) =>
-			parseMoney(value, unit) !== undefined
-				? undefined
-				: `${column} ${showValue(value)} is not an amount; write it as $1,299.00, 1.299,00 € or 129900 (plain numbers are ${unit === "cents" ? `cents unless the map says "units": { "${name}": "dollars" }` : "in the map's major unit"}), or leave the cell empty.`,
+		check: (value, column) => {
+			if (parseMoney(value, unit) !== undefined) return undefined;
+			const suffix = magnitudeSuffix(value);
+			if (suffix !== undefined)
+				return `${column} ${showValue(value)} ends in ${JSON.stringify(suffix)}, a magnitude or period rather than a currency, so its amount is not read; write the full amount in the cell (e.g. 10,000.00), or ${valuesHint("customers", name, value, "10000.00")} with the amount it stands for.`;
+			return `${column} ${showValue(value)} is not an amount; write it as $1,299.00, 1.299,00 € or 129900 (plain numbers are ${unit === "cents" ? `cents unless the map says "units": { "${name}": "dollars" }` : "in the map's major unit"}), or leave the cell empty.`;
+		},
 		convert: (value) => parseMoney(value, unit),
 	});
 }
@@ -198,11 +222,11 @@ export const CUSTOMER_COLUMNS: readonly ColumnSpec[] = [
 	text("plan"),
 	money("mrr", "cents"),
 	text("monthly_orders", { check: checkCount, convert: toInteger }),
-	text("hubspot_company_id"),
-	text("hubspot_deal_id"),
-	text("stripe_customer_id"),
-	text("intercom_company_id"),
-	text("slack_channel_id"),
+	text("hubspot_company_id", { check: checkMangledId }),
+	text("hubspot_deal_id", { check: checkMangledId }),
+	text("stripe_customer_id", { check: checkMangledId }),
+	text("intercom_company_id", { check: checkMangledId }),
+	text("slack_channel_id", { check: checkMangledId }),
 ];
 
 export const CONTACT_COLUMNS: readonly ColumnSpec[] = [
@@ -260,7 +284,8 @@ export function columnsFor(
 			check: (value: string, column: string) =>
 				read(value) !== undefined
 					? undefined
-					: `${column} ${showValue(value)} does not match the map's date format ${JSON.stringify(dates)} and is not an ISO date; fix the cell or the format, or ${valuesHint(pass, spec.name, value, "")} to read it as empty.`,
+					: (earlyYearProblem(value, column, dates!) ??
+						`${column} ${showValue(value)} does not match the map's date format ${JSON.stringify(dates)} and is not an ISO date; fix the cell or the format, or ${valuesHint(pass, spec.name, value, "")} to read it as empty.`),
 			convert: read,
 		};
 	});
@@ -418,6 +443,15 @@ export function checkRow(
 					message: `${col.header} is empty but required; fill it in or remove the row.`,
 				});
 			}
+			continue;
+		}
+		if (isExcelError(value)) {
+			issues++;
+			report({
+				column: col.column,
+				columnName: col.header,
+				message: `${col.header} ${showValue(value)} is an Excel error value (a formula that failed), not data; fix the formula or clear the cell in the spreadsheet and export again, or read it as empty with "values": { ${JSON.stringify(col.spec.name)}: { ${JSON.stringify(value)}: "" } } in the map.`,
+			});
 			continue;
 		}
 		const check = col.spec.check;

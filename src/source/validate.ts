@@ -77,14 +77,17 @@ interface UniqueRule {
 	readonly column: number;
 	readonly columnName: string;
 	/** The value compared, or undefined when the row has none. */
-	readonly keyOf: (cells: readonly string[]) => string | undefined;
+	readonly keyOf: (cells: readonly string[]) => UniqueKey | undefined;
 	readonly message: (cells: readonly string[], firstLine: number | undefined) => string;
-	readonly seen: Set<string>;
+	readonly seen: Set<UniqueKey>;
 }
+
+/** A cell as compared: its text, or (CRM ids, see numericKey) the number it spells, which takes less memory. */
+type UniqueKey = string | number;
 
 interface Repeat {
 	readonly rule: UniqueRule;
-	readonly key: string;
+	readonly key: UniqueKey;
 	readonly line: number;
 	readonly cells: readonly string[];
 }
@@ -108,7 +111,7 @@ function placeOf(header: ResolvedHeader, at: number): { column: number; columnNa
 function uniqueRule(
 	header: ResolvedHeader,
 	columnName: string,
-	keyOf: (at: number) => (cells: readonly string[]) => string | undefined,
+	keyOf: (at: number) => (cells: readonly string[]) => UniqueKey | undefined,
 	message: (value: string, cells: readonly string[], firstLine: number | undefined) => string,
 ): UniqueRule[] {
 	const at = header.indexOf.get(columnName);
@@ -130,6 +133,30 @@ const cellKey =
 		return isBlank(value) ? undefined : value;
 	};
 
+/** The CRM ids a customer is matched by in Pivotal (besides external_id and slug): unique in a file. */
+const CRM_ID_FIELDS = [
+	"hubspot_company_id",
+	"stripe_customer_id",
+	"intercom_company_id",
+	"hubspot_deal_id",
+	"slack_channel_id",
+] as const;
+
+/**
+ * A CRM id cell's key: an id of digits without a leading zero (HubSpot's, most CRMs') as the
+ * number it is (exactly: at most 15 digits), any other id as its text. A million ids held as
+ * small numbers take half the memory of their strings, and a 1M-row check stays in its budget.
+ */
+const numericKey =
+	(at: number) =>
+	(cells: readonly string[]): UniqueKey | undefined => {
+		const value = cells[at]!;
+		if (isBlank(value)) return undefined;
+		const c = value.charCodeAt(0);
+		if (value.length <= 15 && c >= 49 && c <= 57 && /^\d+$/.test(value)) return Number(value);
+		return value;
+	};
+
 function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 	const ids = uniqueRule(
 		header,
@@ -148,8 +175,20 @@ function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 				`slug ${showValue(slug)} is already used ${earlier(first)}; slugs must be unique, so change one of them or leave one empty.`,
 		),
 	];
+	// The first sync adopts a Pivotal customer by a CRM id: two rows with one id would both claim it.
+	for (const field of CRM_ID_FIELDS) {
+		unique.push(
+			...uniqueRule(
+				header,
+				field,
+				numericKey,
+				(id, _cells, first) =>
+					`${field} ${showValue(id)} is already used ${earlier(first)}; customers are matched in Pivotal by this id, so two rows with one id would both claim the same customer: remove the duplicate row or correct one of the ids.`,
+			),
+		);
+	}
 	// The ids the later files point at are exactly the uniqueness set: no second copy.
-	ctx.customerIds = ids[0]?.seen ?? new Set();
+	ctx.customerIds = (ids[0]?.seen as Set<string> | undefined) ?? new Set();
 	return { unique, row: () => 0 };
 }
 
@@ -162,6 +201,15 @@ function parentCheck(
 		if (at === undefined || ctx.customerIds === undefined) return 0;
 		const parent = cells[at]!;
 		if (isBlank(parent) || ctx.customerIds.has(parent)) return 0;
+		// HubSpot's "Associated Company IDs" holds every company a contact belongs to: `9001;9002`.
+		const several = parent.split(/[;,]/).filter((id) => id.trim().length > 0);
+		if (several.length > 1) {
+			report({
+				...placeOf(header, at),
+				message: `customer_external_id ${showValue(parent)} holds ${several.length} ids, but a contact or onboarding has one parent customer; keep only the id of its customer in the cell (e.g. ${showValue(several[0]!.trim())}).`,
+			});
+			return 1;
+		}
 		report({
 			...placeOf(header, at),
 			message: `customer_external_id ${showValue(parent)} matches no external_id in ${ctx.customersFile}; fix the id or add that customer.`,
@@ -334,7 +382,7 @@ async function reportRepeats(
 	read: CsvReadOptions,
 	project: FileLayout["project"],
 ): Promise<void> {
-	const firstLines = new Map<UniqueRule, Map<string, number | undefined>>();
+	const firstLines = new Map<UniqueRule, Map<UniqueKey, number | undefined>>();
 	for (const r of repeats) {
 		let byKey = firstLines.get(r.rule);
 		if (byKey === undefined) {

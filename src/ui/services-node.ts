@@ -87,8 +87,8 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 		startUndo: (request, deps, startOptions) => startUndo(request, deps, startOptions),
 		detectEncoding: (file) => detectEncoding(file),
 		listSheets: (file) => listSheets(file),
-		async sampleSource(file, source) {
-			const sample = await sampleFile(file, source);
+		async sampleSource(file, source, which) {
+			const sample = await sampleFile(file, source, which === "not-ascii" ? 3 : 20, which);
 			const formatLine =
 				sample.format === undefined
 					? ""

@@ -7,6 +7,7 @@ import type { UndoPlan, UndoScope } from "../core/undo/undo-plan.js";
 import type { UndoRequest } from "../core/undo/undo-run.js";
 import type { PassName } from "../model/records.js";
 import type { DistinctValues, FileSample, MapLoad, SourceOptions } from "../source/index.js";
+import type { SampleRows } from "../source/sample.js";
 import type { EnvKey } from "./model/key-choices.js";
 
 /** What the plan step needs from validating the source files. */
@@ -92,7 +93,7 @@ export interface UiServices {
 	/** The sheets of an .xlsx workbook, in tab order; rejects with the sentence saying why not. */
 	listSheets(file: string): Promise<readonly string[]>;
 	/** The header and first rows of a file, for the mapping step. */
-	sampleSource(file: string, source?: SourceOptions): Promise<SourceSample>;
+	sampleSource(file: string, source?: SourceOptions, which?: SampleRows): Promise<SourceSample>;
 	/** Distinct values (with counts) of source columns, for the mapping step's values. */
 	distinctValues(
 		file: string,

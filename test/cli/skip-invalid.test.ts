@@ -118,4 +118,45 @@ describe("--skip-invalid (through the binary)", () => {
 		expect(outcomes.filter((r) => r.outcome === "created")).toHaveLength(141);
 		expect(outcomes.filter((r) => r.outcome === "blocked")).toHaveLength(6);
 	});
+
+	it("a dry run writes the failures CSV it says lists the invalid rows, and names no results CSV", async () => {
+		const { sim } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const dir = tempDir();
+		const files = writeFiles(dir);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const failures = join(dir, "dry-failures.csv");
+		const results = join(dir, "dry-results.csv");
+		const dry = await runCli(
+			[
+				"import",
+				files.customers,
+				"--contacts",
+				files.contacts,
+				"--dry-run",
+				"--skip-invalid",
+				"--failures-csv",
+				failures,
+				"--results-csv",
+				results,
+			],
+			{ env },
+		);
+		expect(dry.code).toBe(0);
+		expect(dry.stderr).toContain(
+			`3 invalid rows were left out (--skip-invalid); their contacts and onboardings are blocked; listed in ${failures}.`,
+		);
+		const rows = parse(readFileSync(failures, "utf8"), { bom: true, columns: true }) as Record<
+			string,
+			string
+		>[];
+		expect(rows.map((r) => [r.pass, r.line, r.code, r.external_id])).toEqual([
+			["customers", "11", "invalid", "c-10"],
+			["customers", "21", "invalid", "c-20"],
+			["customers", "31", "invalid", "c-30"],
+		]);
+		expect(simTotals(sim)).toMatchObject({ customers: 0 });
+	});
 });

@@ -5,6 +5,7 @@ import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { runCli } from "../support/cli.js";
 import { TEST_KEY } from "../support/import-harness.js";
 import { tempDir } from "../support/temp-dirs.js";
+import { xlsxBytes } from "../support/xlsx-writer.js";
 
 const XLSX = join(import.meta.dirname, "../../fixtures/exports/xlsx");
 const BOOK = join(XLSX, "book.xlsx");
@@ -151,5 +152,38 @@ describe("an .xlsx workbook, one sheet per file (the built binary)", () => {
 		expect(encrypted.stderr.split("\n")).toHaveLength(3);
 		expect(encrypted.stderr).toContain("this workbook is password-protected (encrypted)");
 		expect(encrypted.stderr).not.toContain("windows-1252");
+	});
+
+	it("money shown with two decimals but no sign is read as Excel shows it, in one column with currency cells", async () => {
+		const book = join(dir, "decimals.xlsx");
+		writeFileSync(
+			book,
+			xlsxBytes({
+				sheets: [
+					{
+						name: "Customers",
+						rows: [
+							["external_id", "name", "mrr"],
+							["d1", "Hash Format", { serial: 1299, format: "#,##0.00" }],
+							["d2", "Zero Format", { serial: 1299.5, format: "0.00" }],
+							["d3", "Krona", { serial: 1299, format: '#,##0.00 "kr"' }],
+							["d4", "Euro", { serial: 1299, format: "[$€-407] #,##0.00" }],
+						],
+					},
+				],
+			}),
+		);
+		const result = await runCli(
+			["import", book, "--yes", "--checkpoint", join(dir, "decimals.checkpoint.json")],
+			{
+				env: env(),
+			},
+		);
+		expect(result.stderr).toBe("");
+		expect(result.code).toBe(0);
+		const mrr = Object.fromEntries(
+			sim.state().customers.map((c) => [String((c.metadata as Row).external_id), c.mrr]),
+		);
+		expect(mrr).toEqual({ d1: 129900, d2: 129950, d3: 129900, d4: 129900 });
 	});
 });

@@ -41,6 +41,26 @@ describe("cleaning as validation and the records see it", () => {
 		expect(broken.formats.customers?.footer).toBeUndefined();
 	});
 
+	it("a last record whose empty cells were dropped is checked, never skipped; a comma-padded footer is skipped", async () => {
+		const last = await tempFile(
+			"last.csv",
+			"external_id,name,status,plan,domain\nc5,Five,active,pro,five.example\nC6,Last One\n",
+		);
+		const check = await validateSources({ customers: last });
+		expect(check.formats.customers?.footer).toBeUndefined();
+		expect(check.problems.map((p) => p.line)).toEqual([3]);
+
+		const padded = await tempFile(
+			"padded.csv",
+			"external_id,name,status\nc1,Acme,active\n,,\nAccounts with MRR,,\nConfidential Information - Do Not Distribute,,\n",
+		);
+		const footer = await validateSources({ customers: padded });
+		expect(footer.problems).toEqual([]);
+		expect(footer.formats.customers?.footer).toBe(
+			'skipped a report footer on lines 4–5 ("Accounts with MRR", "Confidential Information - Do Not Distr…")',
+		);
+	});
+
 	it("skips rows of empty cells and trims cells and headers", async () => {
 		const file = await tempFile(
 			"sheet.csv",

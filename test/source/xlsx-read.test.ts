@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseMoney } from "../../src/source/clean/index.js";
 import { type CsvRow, newScan } from "../../src/source/csv-rows.js";
 import { validateSources } from "../../src/source/index.js";
 import { readRows } from "../../src/source/rows.js";
@@ -83,6 +84,31 @@ describe("reading a sheet of an .xlsx workbook", () => {
 		expect(scan.failure).toBeUndefined();
 		expect(scan.format?.sheet).toBe("Sheet1");
 		expect(scan.sha256).toMatch(/^[0-9a-f]{64}$/);
+	});
+
+	it("reads a number shown with two decimals as Excel shows it: money in major units, whatever the format", async () => {
+		const path = write(
+			xlsxBytes({
+				sheets: [
+					{
+						name: "Sheet1",
+						rows: [
+							["mrr"],
+							[{ serial: 1299, format: "#,##0.00" }],
+							[{ serial: 1299.5, format: "0.00" }],
+							[{ serial: 1299, format: '#,##0.00 "kr"' }],
+							[{ serial: 1299, format: "[$€-407] #,##0.00" }],
+							[129900],
+						],
+					},
+				],
+			}),
+		);
+		const { rows } = await rowsOf(path);
+		const cells = rows.slice(1).map((r) => String(r[1]));
+		expect(cells).toEqual(["1299.00", "1299.50", "kr1299.00", "€1299.00", "129900"]);
+		// One column, one unit: every cell is the same amount of money as the CSV text would be.
+		expect(cells.map((c) => parseMoney(c, "cents"))).toEqual([129900, 129950, 129900, 129900, 129900]);
 	});
 
 	it("keeps columns in place around empty cells, skips empty rows and numbers rows as the sheet does", async () => {

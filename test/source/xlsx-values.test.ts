@@ -71,6 +71,10 @@ describe("numbers as Excel shows them", () => {
 		["0.5", { kind: "time" }, "12:00:00"],
 		["46096", { kind: "date", hasTime: false }, "2026-03-15"],
 		["46096.25", { kind: "plain" }, "46096.25"],
+		// Fixed decimals read as Excel shows them: major units in a money column, like `1,299.00`.
+		["1299", { kind: "decimals", places: 2 }, "1299.00"],
+		["1299.5", { kind: "decimals", places: 2 }, "1299.50"],
+		["0.125", { kind: "decimals", places: 1 }, "0.1"],
 	])("%s through %j reads %s", (raw, kind, text) => {
 		expect(numberText(raw, kind, false)).toBe(text);
 	});
@@ -106,6 +110,17 @@ describe("number formats", () => {
 		[164, "#,##0.00 €", "money", "€"],
 		[164, "[$USD] #,##0", "money", "USD"],
 		[164, "0.00%", "plain"],
+		// Two decimals without a sign (built-in 2 `0.00`, 4 `#,##0.00`, 39/40, 43 accounting).
+		[2, undefined, "decimals"],
+		[4, undefined, "decimals"],
+		[43, undefined, "decimals"],
+		[164, "0.00", "decimals"],
+		[164, "#,##0.00;[Red]-#,##0.00", "decimals"],
+		// Quoted currency letters and locale forms are money.
+		[164, '#,##0.00 "kr"', "money", "kr"],
+		[164, '"CHF" #,##0.00', "money", "CHF"],
+		[164, "#,##0.00 [$kr-41D]", "money", "kr"],
+		[164, '#,##0.00 "days"', "decimals"],
 		[164, "#,##0", "plain"],
 		[164, '#,##0 "days"', "plain"],
 		[164, "0.00E+00", "plain"],

@@ -9,6 +9,8 @@
  * ninety-nine, `12,5` and `0.125` are fractions. Pure functions, no regex on the common path.
  */
 
+import { isCurrencyCode } from "./currency.js";
+
 export interface ReadNumber {
 	/** Digits before the decimal separator, without group separators. */
 	readonly whole: string;
@@ -20,9 +22,10 @@ export interface ReadNumber {
 	readonly hasDecimals: boolean;
 }
 
-// A currency sign (Unicode Sc) or a code of letters (`USD`, `kr`, `zł`, `Kč`, `CHF`, `R$`).
-const LEADING_CURRENCY = /^(?:\p{Sc}|\p{L}{1,3}\.?\p{Sc}?)\s*/u;
-const TRAILING_CURRENCY = /\s*(?:\p{Sc}|\p{L}{1,3}\.?)$/u;
+// A currency sign (Unicode Sc) or letters (`USD`, `kr`, `zł`, `Kč`, `CHF`, `R$`); letters count
+// only when they are a known code (see currency.ts): `10k` is not ten of a currency called k.
+const LEADING_CURRENCY = /^(?:\p{Sc}|(\p{L}{1,3}\.?\p{Sc}?))\s*/u;
+const TRAILING_CURRENCY = /\s*(?:\p{Sc}|(\p{L}{1,3}\.?))$/u;
 
 function isDigit(c: number): boolean {
 	return c >= 48 && c <= 57;
@@ -62,11 +65,13 @@ export function readNumber(value: string): ReadNumber | undefined {
 	let core = value;
 	let hasCurrency = false;
 	const lead = LEADING_CURRENCY.exec(core);
+	if (lead !== null && lead[1] !== undefined && !isCurrencyCode(lead[1])) return undefined;
 	if (lead !== null) {
 		core = core.slice(lead[0].length);
 		hasCurrency = true;
 	}
 	const trail = TRAILING_CURRENCY.exec(core);
+	if (trail !== null && trail[1] !== undefined && !isCurrencyCode(trail[1])) return undefined;
 	if (trail !== null) {
 		core = core.slice(0, core.length - trail[0].length);
 		hasCurrency = true;
@@ -119,10 +124,14 @@ export function readNumber(value: string): ReadNumber | undefined {
 	return { whole: groups.join(""), fraction: after, hasCurrency, hasDecimals: true };
 }
 
-/** A whole count (`1,234`, `1.234`, `1 234`); undefined for fractions, currency or anything else. */
+/**
+ * A whole count (`1,234`, `1.234`, `1 234`, and `1,234.00` as a spreadsheet's two-decimals format
+ * shows it); undefined for fractions, currency or anything else.
+ */
 export function parseWhole(value: string): number | undefined {
 	const read = readNumber(value);
-	if (read === undefined || read.hasDecimals || read.hasCurrency || read.whole.length > 15) return undefined;
+	if (read === undefined || read.hasCurrency || read.whole.length > 15) return undefined;
+	if (read.hasDecimals && (read.whole.length === 0 || !/^0+$/.test(read.fraction))) return undefined;
 	return Number(read.whole);
 }
 

@@ -18,11 +18,24 @@ export function trimCell(value: string): string {
 	return value.replace(/^[\s\u200b\ufeff]+|[\s\u200b\ufeff]+$/g, "");
 }
 
-/** Trims every cell of a row in place and tells whether the row held anything at all. */
+/**
+ * `="00123"`: the formula people (and some CRMs) write into a CSV so that Excel keeps an id's
+ * leading zeros. Its text is what Excel shows, `00123`; quotes inside are doubled, as in a CSV.
+ */
+export function unwrapExcelText(value: string): string {
+	if (value.length < 3 || value.charCodeAt(0) !== 61 || value[1] !== '"' || !value.endsWith('"'))
+		return value;
+	const inner = value.slice(2, -1);
+	// A lone quote inside means it is some other formula (`="a"&"b"`), not one text: left as written.
+	if (inner.replaceAll('""', "").includes('"')) return value;
+	return inner.replaceAll('""', '"');
+}
+
+/** Trims (and unwraps `="…"`) every cell of a row in place and tells whether the row held anything at all. */
 export function trimRow(cells: string[]): boolean {
 	let any = false;
 	for (let i = 0; i < cells.length; i++) {
-		const cell = trimCell(cells[i]!);
+		const cell = unwrapExcelText(trimCell(cells[i]!));
 		cells[i] = cell;
 		if (cell.length > 0) any = true;
 	}

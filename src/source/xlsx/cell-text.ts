@@ -3,7 +3,8 @@
  * the sheet would hold where that is unambiguous: dates as ISO `yyyy-MM-dd` (a CSV would hold the
  * locale's form, which the map would have to name), numbers as the shortest decimal Excel shows
  * (15 significant digits: no `1299.0000000001`), money with its currency sign (so the amount is
- * read in major units, as `$1,299.00` in a CSV is), booleans as `TRUE`/`FALSE`.
+ * read in major units, as `$1,299.00` in a CSV is), numbers shown with fixed decimals with them
+ * (`1299` formatted `#,##0.00` is `1299.00`, major units too), booleans as `TRUE`/`FALSE`.
  */
 
 import type { NumberKind } from "./number-format.js";
@@ -86,6 +87,11 @@ export function numberText(raw: string, kind: NumberKind, is1904: boolean): stri
 		}
 		case "money":
 			return moneyText(raw, kind.symbol);
+		case "decimals": {
+			// As Excel shows it (`1299` in `#,##0.00` is 1,299.00): read in major units, like the CSV text.
+			const value = Number(plainNumber(raw));
+			return Number.isFinite(value) ? value.toFixed(Math.min(kind.places, 20)) : plainNumber(raw);
+		}
 		case "padded": {
 			const text = plainNumber(raw);
 			return /^\d+$/.test(text) ? text.padStart(kind.width, "0") : text;

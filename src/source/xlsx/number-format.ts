@@ -5,11 +5,15 @@
  * is a plain number.
  */
 
+import { isCurrencyCode } from "../clean/currency.js";
+
 export type NumberKind =
 	| { readonly kind: "plain" }
 	| { readonly kind: "date"; readonly hasTime: boolean }
 	| { readonly kind: "time" }
 	| { readonly kind: "money"; readonly symbol: string }
+	/** Shown with fixed decimals (`0.00`, `#,##0.00`): the text Excel shows is major units, as `1,299.00` in a CSV is. */
+	| { readonly kind: "decimals"; readonly places: number }
 	| { readonly kind: "padded"; readonly width: number };
 
 const PLAIN: NumberKind = { kind: "plain" };
@@ -17,13 +21,19 @@ const DATE: NumberKind = { kind: "date", hasTime: false };
 const DATE_TIME: NumberKind = { kind: "date", hasTime: true };
 const TIME: NumberKind = { kind: "time" };
 const DOLLARS: NumberKind = { kind: "money", symbol: "$" };
+const TWO_PLACES: NumberKind = { kind: "decimals", places: 2 };
 
 /**
  * Built-in formats (ECMA-376 Part 1, 18.8.30) that are not plain: their codes are not written in
- * the workbook. 5–8 and 42/44 are the en-US currency and accounting formats; 27–36 and 50–58 are
- * the East Asian date formats.
+ * the workbook. 5–8 and 42/44 are the en-US currency and accounting formats; 2, 4, 39, 40 and 43
+ * show two decimals without a sign; 27–36 and 50–58 are the East Asian date formats.
  */
 const BUILT_IN: ReadonlyMap<number, NumberKind> = new Map<number, NumberKind>([
+	[2, TWO_PLACES],
+	[4, TWO_PLACES],
+	[39, TWO_PLACES],
+	[40, TWO_PLACES],
+	[43, TWO_PLACES],
 	[5, DOLLARS],
 	[6, DOLLARS],
 	[7, DOLLARS],
@@ -93,8 +103,12 @@ function firstSection(code: string): string {
 
 const CURRENCY_SIGNS = /[$€£¥₹₩₽¢₺₪₫₱]/u;
 
+/** A sign anywhere in the text, or the text itself when it is a currency's letters (`"kr"`, `"CHF"`). */
 function currencyIn(text: string): string | undefined {
-	return CURRENCY_SIGNS.exec(text)?.[0];
+	const sign = CURRENCY_SIGNS.exec(text)?.[0];
+	if (sign !== undefined) return sign;
+	const letters = text.trim();
+	return letters.length > 0 && isCurrencyCode(letters) ? letters : undefined;
 }
 
 /** How the numbers of a cell with this format read; `code` is the custom code, when there is one. */
@@ -111,5 +125,8 @@ export function numberKind(numFmtId: number, code: string | undefined): NumberKi
 	if (currency !== undefined) return { kind: "money", symbol: currency };
 	const zeros = /^0{2,}$/.exec(lower.trim());
 	if (zeros !== null) return { kind: "padded", width: zeros[0].length };
+	// `0.00`, `#,##0.0`: fixed decimals (not a percentage or scientific, which scale the number).
+	const places = /[0#?]\.(0+)/.exec(lower);
+	if (places !== null && !/[%e]/.test(lower)) return { kind: "decimals", places: places[1]!.length };
 	return PLAIN;
 }

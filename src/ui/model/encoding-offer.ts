@@ -33,7 +33,9 @@ export async function encodingOffer(
 	if (first === undefined) return undefined;
 	const choices = encodingChoices(first.detected);
 	const samples = await Promise.all(
-		choices.map((encoding) => services.sampleSource(first.file, { encoding, delimiter })),
+		// The rows outside ASCII, wherever they are in the file: the first rows of an export are often
+		// all ASCII, and would look the same under every choice.
+		choices.map((encoding) => services.sampleSource(first.file, { encoding, delimiter }, "not-ascii")),
 	);
 	const reference = samples[0]!;
 	const rows = rowsThatDiffer(reference.header, reference.rows);
