@@ -1,5 +1,5 @@
 import { PASSES, type PassName } from "../model/records.js";
-import type { RunOutcome } from "./events.js";
+import { emptyPassTally, type RunOutcome } from "./events.js";
 import { DELETED_IN_PIVOTAL, type Ledger } from "./execute/ledger.js";
 import type { ImportSummary, PassSummary } from "./run-types.js";
 
@@ -21,17 +21,7 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 	const passes = Object.fromEntries(
 		PASSES.map((pass): [PassName, PassSummary] => {
 			const total = input.totals[pass];
-			const t = ledger?.tally(pass) ?? {
-				created: 0,
-				existed: 0,
-				updated: 0,
-				unchanged: 0,
-				deleted: 0,
-				restored: 0,
-				failed: 0,
-				blocked: 0,
-				skipped: 0,
-			};
+			const t = ledger?.tally(pass) ?? emptyPassTally();
 			const inFiles = t.created + t.existed + t.updated + t.unchanged;
 			const final = inFiles + t.deleted + t.restored + t.failed + t.blocked + t.skipped;
 			const checkpointDone = ledger?.store.count(pass).done ?? 0;
