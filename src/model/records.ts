@@ -31,6 +31,12 @@ export interface SourceRecord {
 	 * Sent on create only, never compared or PATCHed, never used to match a customer in Pivotal.
 	 */
 	readonly slug?: string;
+	/**
+	 * The fields the file has a column for (`metadata.<key>` for a metadata column), shared by
+	 * every record of the file. A field without a column (dropped from the export, or mapped out)
+	 * is not the file's: `--empty clear` never clears it. Undefined: not known (every field).
+	 */
+	readonly fields?: readonly string[];
 }
 
 /** Values of the source-owned fields of a record, as this tool last wrote or read them in Pivotal. */

@@ -60,6 +60,7 @@ export async function* readRecords(
 	// Customers without a slug get one derived from the name, unique within the file.
 	let slugs: FileSlugs | undefined;
 	let hasSlugColumn = false;
+	let fields: readonly string[] = [];
 	for await (const batch of readRows(file, scan, { ...settings, hash: false })) {
 		for (const row of batch) {
 			if (layout === undefined) {
@@ -70,6 +71,9 @@ export async function* readRecords(
 				idAt = header.indexOf.get(pass === "customers" ? "external_id" : "customer_external_id") ?? -1;
 				emailAt = header.indexOf.get("email") ?? -1;
 				hasSlugColumn = header.indexOf.has("slug");
+				fields = header.columns.flatMap((c) =>
+					c.spec.field === undefined ? [] : [c.isMetadata ? `metadata.${c.spec.field}` : c.spec.field],
+				);
 				continue;
 			}
 			if (!usable) continue;
@@ -92,17 +96,17 @@ export async function* readRecords(
 			const columns = originalColumns(names, row.cells);
 			if (pass === "customers") {
 				if (typeof body.slug === "string") {
-					yield { pass, key, line: row.line, body, columns };
+					yield { pass, key, line: row.line, body, columns, fields };
 					continue;
 				}
 				slugs ??= new FileSlugs(
 					hasSlugColumn ? await explicitSlugs(file, options.map, { ...settings }) : undefined,
 				);
 				const slug = slugs.derive(typeof body.name === "string" ? body.name : "", id);
-				yield { pass, key, line: row.line, body, columns, slug };
+				yield { pass, key, line: row.line, body, columns, slug, fields };
 				continue;
 			}
-			yield { pass, key, line: row.line, parentKey: id, body, columns };
+			yield { pass, key, line: row.line, parentKey: id, body, columns, fields };
 		}
 	}
 	if (scan.failure !== undefined) {

@@ -1,0 +1,171 @@
+/**
+ * The sync rules against an adversarial tester's findings, through the built binary against the
+ * simulator: fields the file has no column for under --empty clear, an onboarding known by its
+ * name, a child's failed DELETE blocking its customer's, a closed stdout.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createClient } from "../../src/api/client.js";
+import { type Simulator, startSimulator } from "../../src/sim/index.js";
+import { runCli } from "../support/cli.js";
+import { TEST_KEY } from "../support/import-harness.js";
+import { tempDir } from "../support/temp-dirs.js";
+
+const sims: Simulator[] = [];
+afterEach(async () => {
+	await Promise.all(sims.splice(0).map((s) => s.close()));
+});
+
+interface Job {
+	readonly sim: Simulator;
+	readonly dir: string;
+	readonly files: Record<"customers" | "contacts" | "onboardings", string>;
+	readonly env: Record<string, string>;
+	write(pass: "customers" | "contacts" | "onboardings", lines: readonly string[]): void;
+	run(...extra: string[]): ReturnType<typeof runCli>;
+	live(kind: "customers" | "contacts" | "onboardings"): Record<string, unknown>[];
+}
+
+async function job(): Promise<Job> {
+	const sim = await startSimulator({ port: 0, rateLimit: 100_000 });
+	sims.push(sim);
+	const dir = tempDir();
+	const files = {
+		customers: join(dir, "customers.csv"),
+		contacts: join(dir, "contacts.csv"),
+		onboardings: join(dir, "onboardings.csv"),
+	};
+	const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+	const present = new Set<string>();
+	return {
+		sim,
+		dir,
+		files,
+		env,
+		write(pass, lines) {
+			present.add(pass);
+			writeFileSync(files[pass], `${lines.join("\n")}\n`);
+		},
+		run: (...extra) => {
+			const children: string[] = [];
+			if (present.has("contacts")) children.push("--contacts", files.contacts);
+			if (present.has("onboardings")) children.push("--onboardings", files.onboardings);
+			return runCli(["import", files.customers, ...children, "--headless", "--yes", ...extra], { env });
+		},
+		live: (kind) =>
+			(sim.state()[kind] as unknown as Record<string, unknown>[]).filter((r) => r.deleted !== true),
+	};
+}
+
+describe("--empty clear never clears a field the file has no column for", { timeout: 60_000 }, () => {
+	it("a column dropped from the export, or mapped out, leaves the field as Pivotal has it", async () => {
+		const j = await job();
+		j.write("customers", ["external_id,name,slug,domain,plan", "a1,Alpha,alpha,alpha.example,starter"]);
+		expect((await j.run()).code).toBe(0);
+		// The export drops the domain column: not an emptied cell.
+		j.write("customers", ["external_id,name,slug,plan", "a1,Alpha,alpha,starter"]);
+		const dropped = await j.run("--empty", "clear");
+		expect(dropped.code, dropped.stderr).toBe(0);
+		expect(j.live("customers")[0]).toMatchObject({ domain: "alpha.example", plan: "starter" });
+		// The column is back but the map leaves it out.
+		j.write("customers", ["external_id,name,slug,domain,plan", "a1,Alpha,alpha,,starter"]);
+		const map = join(j.dir, "map.json");
+		writeFileSync(map, JSON.stringify({ customers: { columns: { domain: null } } }));
+		const mapped = await j.run("--empty", "clear", "--map", map);
+		expect(mapped.code, mapped.stderr).toBe(0);
+		expect(j.live("customers")[0]).toMatchObject({ domain: "alpha.example" });
+		// A cell present and empty is an emptied cell.
+		const emptied = await j.run("--empty", "clear");
+		expect(emptied.code, emptied.stderr).toBe(0);
+		expect(j.live("customers")[0]).toMatchObject({ domain: null, plan: "starter" });
+	});
+});
+
+describe("--delete-missing and a child whose DELETE fails", { timeout: 60_000 }, () => {
+	it("keeps the customer, reported blocked, when its onboarding's DELETE is refused", async () => {
+		const j = await job();
+		j.write("customers", ["external_id,name,slug", "k1,Kilo One,kilo-one", "k2,Kilo Two,kilo-two"]);
+		j.write("onboardings", ["customer_external_id,name,phase", "k1,Pilot,program_design"]);
+		expect((await j.run()).code).toBe(0);
+		j.write("customers", ["external_id,name,slug", "k2,Kilo Two,kilo-two"]);
+		j.write("onboardings", ["customer_external_id,name,phase"]);
+		j.sim.pushFault({ method: "DELETE", route: "/onboardings/:id", status: 400, code: "bad_request" });
+		const run = await j.run("--delete-missing", "--max-deletes", "5");
+		expect(run.code).toBe(1);
+		expect(j.live("onboardings")).toHaveLength(1);
+		expect(j.live("customers").map((c) => c.slug)).toEqual(expect.arrayContaining(["kilo-one", "kilo-two"]));
+		expect(j.sim.counters().byRoute["DELETE /customers/:id 204"] ?? 0).toBe(0);
+	});
+});
+
+describe("a closed stdout", { timeout: 60_000 }, () => {
+	it("ends a dry run piped into head quietly", async () => {
+		const j = await job();
+		const rows = Array.from({ length: 400 }, (_, i) => `e${i},Name ${i},name-${i}`);
+		j.write("customers", ["external_id,name,slug", ...rows]);
+		const script = `node "${process.argv[1] ? "" : ""}"`;
+		void script;
+		const { spawn } = await import("node:child_process");
+		const { BIN } = await import("../support/cli.js");
+		const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+			const child = spawn(
+				"sh",
+				["-c", `"${process.execPath}" "${BIN}" import "${j.files.customers}" --dry-run | head -3 >/dev/null`],
+				{ env: { ...process.env, ...j.env, NO_COLOR: "1" }, stdio: ["ignore", "ignore", "pipe"] },
+			);
+			let stderr = "";
+			child.stderr?.setEncoding("utf8").on("data", (c: string) => {
+				stderr += c;
+			});
+			child.on("close", (code) => resolve({ code, stderr }));
+		});
+		expect(result.stderr).not.toContain("EPIPE");
+		expect(result.stderr).not.toMatch(/\n\s+at /);
+	});
+});
+
+describe("a customer whose external id names another record", { timeout: 60_000 }, () => {
+	it("is never adopted on a slug match: the row gets a slug of its own", async () => {
+		const j = await job();
+		const client = createClient({ baseUrl: j.sim.baseUrl, apiKey: TEST_KEY });
+		await client.createCustomer(
+			JSON.stringify({
+				name: "Zeta Corp",
+				slug: "zeta-corp",
+				metadata: { external_id: "other-1", src: "salesforce" },
+			}),
+			"by-hand-zeta",
+		);
+		await client.close();
+		j.write("customers", ["external_id,name,slug,mrr", "z1,Zeta Corp,zeta-corp,10"]);
+		const run = await j.run();
+		expect(run.code, run.stderr).toBe(0);
+		const all = j.live("customers");
+		expect(all).toHaveLength(2);
+		const theirs = all.find((c) => (c.metadata as Record<string, unknown>).external_id === "other-1");
+		expect(theirs).toMatchObject({
+			slug: "zeta-corp",
+			metadata: { external_id: "other-1", src: "salesforce" },
+		});
+		expect(theirs?.mrr ?? null).toBeNull();
+	});
+
+	it("a customer made in Pivotal with this row's external id is adopted on a later sync, not duplicated", async () => {
+		const j = await job();
+		j.write("customers", ["external_id,name,mrr", "e1,One,10"]);
+		expect((await j.run()).code).toBe(0);
+		const client = createClient({ baseUrl: j.sim.baseUrl, apiKey: TEST_KEY });
+		await client.createCustomer(
+			JSON.stringify({ name: "Four", slug: "four", metadata: { external_id: "e4" } }),
+			"by-hand-four",
+		);
+		await client.close();
+		j.write("customers", ["external_id,name,mrr", "e1,One,10", "e4,Four,40"]);
+		const run = await j.run();
+		expect(run.code, run.stderr).toBe(0);
+		const fours = j.live("customers").filter((c) => String(c.name) === "Four");
+		expect(fours).toHaveLength(1);
+		expect(fours[0]).toMatchObject({ slug: "four", mrr: 40 });
+	});
+});
