@@ -18,7 +18,7 @@ import { CheckpointError } from "./checkpoint/index.js";
 import type { RunOutcome } from "./events.js";
 import { RecordApplier } from "./execute/apply-record.js";
 import { CircuitBreaker } from "./execute/circuit-breaker.js";
-import { deleteMissing } from "./execute/delete-missing.js";
+import { blockDelete, deleteMissing } from "./execute/delete-missing.js";
 import { ChildDirectory, CustomerDirectory } from "./execute/existing-records.js";
 import { Ledger } from "./execute/ledger.js";
 import { notInPivotalNote } from "./execute/sync-notes.js";
@@ -196,18 +196,29 @@ class ImportEngine extends RunCore {
 			run: this.run,
 			trip: (o: RunOutcome, m: string) => this.tripRun(o, m),
 		};
+		// A customer whose child was not deleted keeps it in Pivotal: its DELETE waits for a later run.
+		const undeleted = new Map<string, string>();
 		for (const pass of DELETE_ORDER) {
 			for (const planned of missing.deletes[pass]) {
 				if (this.isOver()) return;
 				// Deleted by an earlier session of this run (or since): nothing to send.
 				const state = ledger.store.get(pass, planned.key);
 				if (state?.s === "removed") continue;
+				const child = pass === "customers" ? undeleted.get(planned.key) : undefined;
+				if (child !== undefined) {
+					blockDelete(ledger, planned, child);
+					continue;
+				}
 				const slot = this.control.takeSlot();
 				if (!(slot === true || (await slot))) return;
 				void deleteMissing(ctx, planned).finally(() => this.control.releaseSlot());
 			}
 			// Children are gone before their customer is sent its DELETE.
 			await this.control.idle();
+			for (const planned of missing.deletes[pass]) {
+				if (planned.parentKey === undefined || ledger.store.get(pass, planned.key)?.s === "removed") continue;
+				if (!undeleted.has(planned.parentKey)) undeleted.set(planned.parentKey, `${pass} ${planned.key}`);
+			}
 		}
 	}
 

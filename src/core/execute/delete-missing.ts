@@ -59,3 +59,19 @@ export async function deleteMissing(ctx: DeleteContext, planned: PlannedDelete):
 		},
 	);
 }
+
+/**
+ * A customer whose child's DELETE failed is not sent its own: deleting it would leave the child
+ * under a deleted customer. Reported blocked; the state keeps its copy, so the next run, the row
+ * still missing, deletes it once the child is gone.
+ */
+export function blockDelete(ledger: Ledger, planned: PlannedDelete, child: string): void {
+	const record: SourceRecord = { pass: planned.pass, key: planned.key, line: 0, body: {}, columns: {} };
+	ledger.count("blocked", planned.pass);
+	ledger.note(planned.pass, record, {
+		status: null,
+		code: "blocked_by_child",
+		message: `not deleted: ${child} under it could not be deleted; the next run deletes it once that is gone`,
+		retryable: false,
+	});
+}

@@ -243,7 +243,9 @@ function parentView(
 function isEmptied(record: SourceRecord, op: Operation): boolean {
 	if (op.kind === "update" && op.changes.some((c) => c.isCleared)) return true;
 	const copy = op.kind === "update" || op.kind === "unchanged" || op.kind === "skipped" ? op.copy : undefined;
-	return copy?.v !== undefined && emptiedFields(record.pass, record.body, copy.v, record.fields).cleared.length > 0;
+	return (
+		copy?.v !== undefined && emptiedFields(record.pass, record.body, copy.v, record.fields).cleared.length > 0
+	);
 }
 
 function enteredPhase(record: SourceRecord, op: Operation): string | undefined {
