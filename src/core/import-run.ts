@@ -13,7 +13,7 @@ import type {
 	PivotalClient,
 } from "../api/types.js";
 import { copyOf, PASSES, type PassName } from "../model/records.js";
-import { readRecords, validateSources } from "../source/index.js";
+import { validateSources } from "../source/index.js";
 import { CheckpointError } from "./checkpoint/index.js";
 import type { RunOutcome } from "./events.js";
 import { RecordApplier } from "./execute/apply-record.js";
@@ -24,6 +24,7 @@ import { Ledger } from "./execute/ledger.js";
 import { notInPivotalNote } from "./execute/sync-notes.js";
 import { defaultCheckpointPath, finishRun, InputError, openState } from "./open-state.js";
 import { findMissing } from "./plan/find-missing.js";
+import { knownRecords } from "./plan/legacy-keys.js";
 import { DELETE_ORDER, type MissingRecords } from "./plan/missing-records.js";
 import { type ParentView, planRecord } from "./plan/planner.js";
 import { defaultConcurrency, RunCore } from "./run-core.js";
@@ -242,7 +243,8 @@ class ImportEngine extends RunCore {
 			isPicked: selection.picked ? (key: string) => selection.picked!.has(`${pass}:${key}`) : undefined,
 			rules: this.#plan.rules,
 		};
-		for await (const record of readRecords(file, pass, this.#plan.source)) {
+		const known = { get: (key: string) => store.get(pass, key), entries: () => store.entries(pass) };
+		for await (const record of knownRecords(file, pass, this.#plan.source, known)) {
 			if (this.isOver()) break;
 			const state = store.get(pass, record.key);
 			const parentCopy =

@@ -12,7 +12,7 @@ export interface SourceRecord {
 	/**
 	 * Stable identity of the record inside its pass, independent of row order:
 	 * customers `external_id`; contacts `<customer_external_id>/<email lower-cased>`;
-	 * onboardings `<customer_external_id>/<n>` where n counts that customer's onboardings in file order (1-based).
+	 * onboardings `<customer_external_id>/name:<name>` when the name is unique among that customer's rows, else `<customer_external_id>/#<n>`, n its 1-based position among them (source/onboarding-keys.ts); states written before hold `<customer_external_id>/<n>`, found by core/plan/legacy-keys.ts.
 	 */
 	readonly key: string;
 	/** 1-based physical line of the row in its file (the header is line 1). */

@@ -6,6 +6,7 @@
 import type { PassName, SourceRecord } from "../model/records.js";
 import { newScan } from "./csv-rows.js";
 import { type FileLayout, layoutFor } from "./layout.js";
+import { type NameCounts, onboardingKey, onboardingNames } from "./onboarding-keys.js";
 import { formatProblem, type Problem } from "./problem.js";
 import { readRows } from "./rows.js";
 import { buildBody, checkRow, isBlank } from "./schema.js";
@@ -52,6 +53,10 @@ export async function* readRecords(
 	let usable = true;
 	let idAt = -1;
 	let emailAt = -1;
+	let nameAt = -1;
+	// Onboardings are known by their name within the customer when no other row of it repeats it.
+	const nameCounts: NameCounts =
+		pass === "onboardings" ? await onboardingNames(file, options.map, { ...settings }) : new Map();
 	// Onboardings are numbered per customer over every row naming that customer, valid or not,
 	// so fixing a bad row later does not shift the keys of the rows after it.
 	const seen = new Map<string, number>();
@@ -70,6 +75,7 @@ export async function* readRecords(
 				usable = !header.issues.some((i) => i.column === undefined) && layout.mapProblems.length === 0;
 				idAt = header.indexOf.get(pass === "customers" ? "external_id" : "customer_external_id") ?? -1;
 				emailAt = header.indexOf.get("email") ?? -1;
+				nameAt = header.indexOf.get("name") ?? -1;
 				hasSlugColumn = header.indexOf.has("slug");
 				fields = header.columns.flatMap((c) =>
 					c.spec.field === undefined ? [] : [c.isMetadata ? `metadata.${c.spec.field}` : c.spec.field],
@@ -91,7 +97,7 @@ export async function* readRecords(
 			let key: string;
 			if (pass === "customers") key = id;
 			else if (pass === "contacts") key = `${id}/${cells[emailAt]!.toLowerCase()}`;
-			else key = `${id}/${n}`;
+			else key = onboardingKey(id, n, cells[nameAt]?.trim(), nameCounts);
 			const body = buildBody(pass, header, cells);
 			const columns = originalColumns(names, row.cells);
 			if (pass === "customers") {

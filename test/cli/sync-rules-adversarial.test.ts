@@ -3,7 +3,7 @@
  * simulator: fields the file has no column for under --empty clear, an onboarding known by its
  * name, a child's failed DELETE blocking its customer's, a closed stdout.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
@@ -175,5 +175,66 @@ describe("a customer whose external id names another record", { timeout: 60_000 
 		const fours = j.live("customers").filter((c) => String(c.name) === "Four");
 		expect(fours).toHaveLength(1);
 		expect(fours[0]).toMatchObject({ slug: "four", mrr: 40 });
+	});
+});
+
+describe("an onboarding is known by its name within its customer", { timeout: 90_000 }, () => {
+	const customers = ["external_id,name,slug", "k1,Kilo One,kilo-one"];
+	const header = "customer_external_id,name,phase,notes";
+	const pilot = "k1,Pilot,program_design,pilot notes";
+	const expansion = "k1,Expansion,program_buildout,expansion notes";
+	const byName = (j: Job) =>
+		Object.fromEntries(j.live("onboardings").map((o) => [String(o.name), [o.phase, o.notes]]));
+	const writes = (j: Job) =>
+		Object.entries(j.sim.counters().byRoute)
+			.filter(([route]) => /^(POST|PATCH|DELETE) .* 2\d\d$/.test(route))
+			.reduce((n, [, k]) => n + k, 0);
+
+	it("removing a row deletes that onboarding, never another's values moved onto the one kept", async () => {
+		const j = await job();
+		j.write("customers", customers);
+		j.write("onboardings", [header, pilot, expansion]);
+		expect((await j.run()).code).toBe(0);
+		j.write("onboardings", [header, expansion]);
+		const dry = await j.run("--delete-missing", "--max-deletes", "5", "--dry-run");
+		expect(dry.stdout).not.toContain("Pilot → Expansion");
+		const before = writes(j);
+		const run = await j.run("--delete-missing", "--max-deletes", "5");
+		expect(run.code, run.stderr).toBe(0);
+		expect(writes(j) - before).toBe(1);
+		expect(byName(j)).toEqual({ Expansion: ["program_buildout", "expansion notes"] });
+	});
+
+	it("a state written with positional keys keeps working: reorder and removal send nothing wrong, no duplicate", async () => {
+		const j = await job();
+		j.write("customers", customers);
+		j.write("onboardings", [header, pilot, expansion]);
+		expect((await j.run()).code).toBe(0);
+		// Turn the state into one the positional keying wrote.
+		const path = `${j.files.customers}.checkpoint.json`;
+		const text = readFileSync(path, "utf8");
+		expect(text).toContain('"k1/name:Pilot"');
+		writeFileSync(
+			path,
+			text.replaceAll('"k1/name:Pilot"', '"k1/1"').replaceAll('"k1/name:Expansion"', '"k1/2"'),
+		);
+		// Reordered: every record is in Pivotal as the file has it.
+		j.write("onboardings", [header, expansion, pilot]);
+		let before = writes(j);
+		const reordered = await j.run();
+		expect(reordered.code, reordered.stderr).toBe(0);
+		expect(writes(j) - before).toBe(0);
+		// The Pilot row removed: only Pilot goes.
+		j.write("onboardings", [header, expansion]);
+		before = writes(j);
+		const removed = await j.run("--delete-missing", "--max-deletes", "5");
+		expect(removed.code, removed.stderr).toBe(0);
+		expect(writes(j) - before).toBe(1);
+		expect(byName(j)).toEqual({ Expansion: ["program_buildout", "expansion notes"] });
+		// A changed note still reaches the right onboarding.
+		j.write("onboardings", [header, "k1,Expansion,program_buildout,new notes"]);
+		expect((await j.run()).code).toBe(0);
+		expect(byName(j)).toEqual({ Expansion: ["program_buildout", "new notes"] });
+		expect(j.live("onboardings")).toHaveLength(1);
 	});
 });

@@ -5,10 +5,11 @@
  */
 
 import { copyOf, PASSES, type PassName, type SourceRecord } from "../../model/records.js";
-import { readRecords, type SourceOptions } from "../../source/index.js";
+import type { SourceOptions } from "../../source/index.js";
 import type { CheckpointData } from "../checkpoint/index.js";
 import type { SourceFiles } from "../run-types.js";
 import { type FieldChange, hasUnknownBefore, touchesMetadata } from "./field-diff.js";
+import { knownRecords } from "./legacy-keys.js";
 import { DELETE_ORDER, deleteRefusal, missingRecords, type PlannedDelete } from "./missing-records.js";
 import { type Operation, type OperationKind, type ParentView, planRecord } from "./planner.js";
 import { emptiedFields, type SyncRules } from "./sync-rules.js";
@@ -135,7 +136,7 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 		let gone = 0;
 		const records = state?.records[pass];
 		if (file) {
-			for await (const record of readRecords(file, pass, options.source)) {
+			for await (const record of knownRecords(file, pass, options.source, records)) {
 				rows += 1;
 				keys?.add(record.key);
 				const current = records?.get(record.key);
