@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { maskKey } from "../api/key.js";
 import { EXIT } from "../core/exit-codes.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
+import { dropOutputOnClosedPipe } from "./closed-stdout.js";
 import { SYNC_FLAGS, SYNC_HELP, SYNC_VALUE_NAMES } from "./sync-flags.js";
 
 // What a command needs is imported when it runs (`await import`), so that `--version` and
@@ -204,6 +205,8 @@ function kebab(name: string): string {
  * written record by record, so what was done stays done.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+	dropOutputOnClosedPipe(process.stdout);
+	dropOutputOnClosedPipe(process.stderr);
 	try {
 		return await dispatch(argv);
 	} catch (error) {
