@@ -76,7 +76,14 @@ export interface PivotalCopy {
 /** What the checkpoint knows of one record. */
 export type RecordState =
 	/** Sent at least once, no final answer recorded yet: in doubt. */
-	| { readonly s: "sent"; readonly attempts: number; readonly g?: number; readonly was?: PivotalCopy }
+	| {
+			readonly s: "sent";
+			readonly attempts: number;
+			readonly g?: number;
+			readonly was?: PivotalCopy;
+			/** The run whose `--delete-missing` DELETE of `was` is out: a 404 read back is that delete. */
+			readonly del?: number;
+	  }
 	| ({ readonly s: "done"; readonly attempts: number } & PivotalCopy)
 	| {
 			readonly s: "failed";

@@ -30,7 +30,7 @@ export async function deleteMissing(ctx: DeleteContext, planned: PlannedDelete):
 	const result = await ctx.requester.send((client) => client.deleteRecord(pass, copy.id), {
 		subject: record,
 		attemptsBefore,
-		beforeAttempt: (attempts) => ledger.markInDoubt(pass, key, copy, attempts),
+		beforeAttempt: (attempts) => ledger.markInDoubt(pass, key, copy, attempts, ctx.run),
 	});
 	// Already gone (deleted by hand, or by a run killed before it wrote the answer): done all the same.
 	const isGone = !result.ok && result.error instanceof ApiError && result.error.status === 404;
