@@ -237,3 +237,27 @@ describe("an onboarding is known by its name within its customer", { timeout: 90
 		expect(j.live("onboardings")).toHaveLength(1);
 	});
 });
+
+describe("--delete-missing and a customer someone deleted in Pivotal", { timeout: 60_000 }, () => {
+	it("is reported already gone, not deleted by this run, and undo does not re-create it", async () => {
+		const j = await job();
+		j.write("customers", ["external_id,name,slug", "g1,Gone One,gone-one", "g2,Kept Two,kept-two"]);
+		expect((await j.run()).code).toBe(0);
+		const id = String(j.live("customers").find((c) => c.slug === "gone-one")?.id);
+		const client = createClient({ baseUrl: j.sim.baseUrl, apiKey: TEST_KEY });
+		await client.deleteRecord("customers", id);
+		await client.close();
+		j.write("customers", ["external_id,name,slug", "g2,Kept Two,kept-two"]);
+		const run = await j.run("--delete-missing", "--max-deletes", "5");
+		expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
+		expect(run.stdout).toContain("already_gone ×1");
+		expect(run.stdout).not.toMatch(/customers: 1 deleted/);
+		const posts = () => j.sim.counters().byRoute["POST /customers 201"] ?? 0;
+		const before = posts();
+		const undo = await runCli(["undo", j.files.customers, "--headless", "--yes"], { env: j.env });
+		expect(undo.code, `${undo.stdout}${undo.stderr}`).toBe(0);
+		expect(posts() - before).toBe(0);
+		// Nothing of the --delete-missing run to take back: undo takes back the import before it.
+		expect(j.live("customers").map((c) => c.slug)).not.toContain("gone-one");
+	});
+});
