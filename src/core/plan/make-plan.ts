@@ -212,7 +212,8 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 		const deletes = missingSet.deletes[pass];
 		passes[pass] = { ...passes[pass], deletable: deletes.length };
 		if (!rules.deleteMissing) continue;
-		requests += deletes.length;
+		// A read and a DELETE each: the read tells a record deleted in Pivotal already from one this deletes.
+		requests += deletes.length * 2;
 		for (const planned of deletes) options.onDelete?.(planned);
 		passes[pass] = {
 			...passes[pass],
