@@ -261,3 +261,13 @@ describe("--delete-missing and a customer someone deleted in Pivotal", { timeout
 		expect(j.live("customers").map((c) => c.slug)).not.toContain("gone-one");
 	});
 });
+
+describe("the plan's words under --only", { timeout: 60_000 }, () => {
+	it("create: a row looked up is adopted as Pivotal has it, never 'corrected'", async () => {
+		const j = await job();
+		j.write("customers", ["external_id,name,mrr", "e1,One,10"]);
+		const dry = await j.run("--only", "create", "--dry-run");
+		expect(dry.stdout).toContain("(adopted as Pivotal has it when found, else created)");
+		expect(dry.stdout).not.toContain("corrected");
+	});
+});
