@@ -271,3 +271,28 @@ describe("the plan's words under --only", { timeout: 60_000 }, () => {
 		expect(dry.stdout).not.toContain("corrected");
 	});
 });
+
+describe("a --delete-missing plan that deletes customers", { timeout: 60_000 }, () => {
+	it("warns that what others added under them drops out of Pivotal's lists, and names why a customer is kept", async () => {
+		const j = await job();
+		j.write("customers", [
+			"external_id,name,slug",
+			"d1,Del One,del-one",
+			"d2,Del Two,del-two",
+			"d3,Keep,keep",
+		]);
+		j.write("contacts", ["customer_external_id,name,email", "d2,Ann,ann@two.example"]);
+		expect((await j.run()).code).toBe(0);
+		// d2's contact is one the import adopted (made in Pivotal first): d2 is kept for it.
+		const state = `${j.files.customers}.checkpoint.json`;
+		const text = readFileSync(state, "utf8");
+		writeFileSync(state, text.replace(/("d2\/ann@two\.example":\{[^}]*"outcome":)"created"/, '$1"existed"'));
+		j.write("customers", ["external_id,name,slug", "d3,Keep,keep"]);
+		j.write("contacts", ["customer_external_id,name,email"]);
+		const dry = await j.run("--delete-missing", "--max-deletes", "5", "--dry-run");
+		expect(dry.stdout).toContain(
+			"Deleting 1 customer: contacts or onboardings others added under them drop out of Pivotal's lists with them.",
+		);
+		expect(dry.stdout).toContain("or with such a contact or onboarding under it: never deleted.");
+	});
+});
