@@ -124,7 +124,10 @@ class ImportEngine extends RunCore {
 				throw new InputError(found.refusal);
 			}
 			this.#missing = found.missing;
-			for (const pass of PASSES) this.totals[pass] += found.missing.deletes[pass].length;
+			for (const pass of PASSES) {
+				this.totals[pass] += found.missing.deletes[pass].length;
+				this.deletesPlanned[pass] = found.missing.deletes[pass].length;
+			}
 		}
 		this.runStarted(resumed);
 		await this.#passes({ retryFailed: this.#plan.retryFailed ?? false });

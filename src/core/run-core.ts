@@ -38,6 +38,8 @@ export abstract class RunCore implements ImportRun {
 	protected run = 0;
 	protected startedAt = 0;
 	protected totals: Record<PassName, number> = { customers: 0, contacts: 0, onboardings: 0 };
+	/** Of the totals, the deletes `--delete-missing` planned: not rows of the files. */
+	protected deletesPlanned: Record<PassName, number> = { customers: 0, contacts: 0, onboardings: 0 };
 	protected trip: { outcome: RunOutcome; message: string } | undefined;
 	protected running: Promise<ImportSummary> = this.done;
 	readonly #listeners = new Set<(event: ImportEvent) => void>();
@@ -250,6 +252,7 @@ export abstract class RunCore implements ImportRun {
 			message,
 			ledger: this.ledger,
 			totals: this.totals,
+			deletes: this.deletesPlanned,
 			checkpointPath: this.#checkpointPath,
 			elapsedMs: this.now() - this.startedAt,
 			run: this.run,
