@@ -15,6 +15,7 @@ import { Requester } from "./execute/requester.js";
 import { DEFAULT_RETRY_POLICY } from "./execute/retry-policy.js";
 import { RunControl } from "./execute/run-control.js";
 import { lanesOf } from "./lanes.js";
+import { LegacyKeys } from "./plan/legacy-keys.js";
 import { buildSummary } from "./run-summary.js";
 import type { FailureDetail, ImportDeps, ImportPlan, ImportRun, ImportSummary } from "./run-types.js";
 import { sleep as defaultSleep } from "./sleep.js";
@@ -47,6 +48,7 @@ export abstract class RunCore implements ImportRun {
 	readonly #checkpointPath: string;
 	// No concurrency was given: the first run start picks one for the keys' limit.
 	#isDefaultConcurrency: boolean;
+	#legacy: LegacyKeys | undefined;
 
 	constructor(settings: RunSettings, checkpointPath: string, deps: ImportDeps, options: StartOptions) {
 		this.deps = deps;
@@ -133,7 +135,13 @@ export abstract class RunCore implements ImportRun {
 	}
 
 	state(pass: PassName, key: string): RecordState | undefined {
-		return this.ledger?.store.get(pass, key);
+		const store = this.ledger?.store;
+		const state = store?.get(pass, key);
+		if (state !== undefined || store === undefined || pass !== "onboardings") return state;
+		// An onboarding the state knows under the key positional keying gave it.
+		this.#legacy ??= new LegacyKeys({ get: (k) => store.get(pass, k), entries: () => store.entries(pass) });
+		const legacy = this.#legacy.stateKeyOf(key);
+		return legacy === undefined ? undefined : store.get(pass, legacy);
 	}
 
 	abstract retryFailed(

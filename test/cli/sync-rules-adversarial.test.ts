@@ -221,9 +221,14 @@ describe("an onboarding is known by its name within its customer", { timeout: 90
 		// Reordered: every record is in Pivotal as the file has it.
 		j.write("onboardings", [header, expansion, pilot]);
 		let before = writes(j);
-		const reordered = await j.run();
+		const results = join(j.dir, "results.csv");
+		const reordered = await j.run("--results-csv", results);
 		expect(reordered.code, reordered.stderr).toBe(0);
 		expect(writes(j) - before).toBe(0);
+		// The results file finds each row's record under its old key.
+		const csv = readFileSync(results, "utf8");
+		expect(csv).toMatch(/onboardings,2,k1\/name:Expansion,unchanged,\w+,2,/);
+		expect(csv).toMatch(/onboardings,3,k1\/name:Pilot,unchanged,\w+,1,/);
 		// The Pilot row removed: only Pilot goes.
 		j.write("onboardings", [header, expansion]);
 		before = writes(j);

@@ -65,6 +65,20 @@ export class LegacyKeys {
 		return found.key;
 	}
 
+	/**
+	 * The old key a record's key stands for, read from the key alone (the results and failures
+	 * files look records up by key, with no row at hand); undefined when the state has none.
+	 */
+	stateKeyOf(key: string): string | undefined {
+		const named = /^(.*)\/name:([^/]*)$/.exec(key);
+		const placed = named ? undefined : /^(.*)\/#(\d+)$/.exec(key);
+		const customer = named?.[1] ?? placed?.[1];
+		if (customer === undefined) return undefined;
+		const name = named ? named[2]!.replaceAll("%2F", "/").replaceAll("%25", "%") : undefined;
+		const n = placed ? Number(placed[2]) : undefined;
+		return pickLegacy(this.#index().get(customer) ?? [], name, n, new Set())?.key;
+	}
+
 	#index(): Map<string, LegacyEntry[]> {
 		if (this.#byCustomer) return this.#byCustomer;
 		const index = new Map<string, LegacyEntry[]>();
