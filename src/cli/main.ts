@@ -4,6 +4,7 @@ import { EXIT } from "../core/exit-codes.js";
 import { redact } from "../core/state/pg-url.js";
 import { escapeControls } from "../model/terminal-text.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
+import { dropOutputOnClosedPipe } from "./closed-stdout.js";
 import { SYNC_FLAGS, SYNC_HELP, SYNC_VALUE_NAMES } from "./sync-flags.js";
 import { terminalSafe } from "./terminal-writer.js";
 
@@ -230,6 +231,8 @@ function kebab(name: string): string {
  * written record by record, so what was done stays done.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+	dropOutputOnClosedPipe(process.stdout);
+	dropOutputOnClosedPipe(process.stderr);
 	try {
 		return await dispatch(argv);
 	} catch (error) {

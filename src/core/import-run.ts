@@ -13,17 +13,18 @@ import type {
 	PivotalClient,
 } from "../api/types.js";
 import { copyOf, PASSES, type PassName } from "../model/records.js";
-import { readRecords, validateSources } from "../source/index.js";
+import { validateSources } from "../source/index.js";
 import { CheckpointError } from "./checkpoint/index.js";
 import type { RunOutcome } from "./events.js";
 import { RecordApplier } from "./execute/apply-record.js";
 import { CircuitBreaker } from "./execute/circuit-breaker.js";
-import { deleteMissing } from "./execute/delete-missing.js";
+import { blockDelete, deleteMissing } from "./execute/delete-missing.js";
 import { ChildDirectory, CustomerDirectory } from "./execute/existing-records.js";
 import { Ledger } from "./execute/ledger.js";
 import { notInPivotalNote } from "./execute/sync-notes.js";
 import { defaultCheckpointPath, finishRun, InputError, openState } from "./open-state.js";
 import { findMissing } from "./plan/find-missing.js";
+import { knownRecords } from "./plan/legacy-keys.js";
 import { DELETE_ORDER, type MissingRecords } from "./plan/missing-records.js";
 import { type ParentView, planRecord } from "./plan/planner.js";
 import { defaultConcurrency, RunCore } from "./run-core.js";
@@ -124,7 +125,10 @@ class ImportEngine extends RunCore {
 				throw new InputError(found.refusal);
 			}
 			this.#missing = found.missing;
-			for (const pass of PASSES) this.totals[pass] += found.missing.deletes[pass].length;
+			for (const pass of PASSES) {
+				this.totals[pass] += found.missing.deletes[pass].length;
+				this.deletesPlanned[pass] = found.missing.deletes[pass].length;
+			}
 		}
 		this.runStarted(resumed);
 		await this.#passes({ retryFailed: this.#plan.retryFailed ?? false });
@@ -197,18 +201,29 @@ class ImportEngine extends RunCore {
 			run: this.run,
 			trip: (o: RunOutcome, m: string) => this.tripRun(o, m),
 		};
+		// A customer whose child was not deleted keeps it in Pivotal: its DELETE waits for a later run.
+		const undeleted = new Map<string, string>();
 		for (const pass of DELETE_ORDER) {
 			for (const planned of missing.deletes[pass]) {
 				if (this.isOver()) return;
 				// Deleted by an earlier session of this run (or since): nothing to send.
 				const state = ledger.store.get(pass, planned.key);
 				if (state?.s === "removed") continue;
+				const child = pass === "customers" ? undeleted.get(planned.key) : undefined;
+				if (child !== undefined) {
+					blockDelete(ledger, planned, child);
+					continue;
+				}
 				const slot = this.control.takeSlot();
 				if (!(slot === true || (await slot))) return;
 				void deleteMissing(ctx, planned).finally(() => this.control.releaseSlot());
 			}
 			// Children are gone before their customer is sent its DELETE.
 			await this.control.idle();
+			for (const planned of missing.deletes[pass]) {
+				if (planned.parentKey === undefined || ledger.store.get(pass, planned.key)?.s === "removed") continue;
+				if (!undeleted.has(planned.parentKey)) undeleted.set(planned.parentKey, `${pass} ${planned.key}`);
+			}
 		}
 	}
 
@@ -232,7 +247,8 @@ class ImportEngine extends RunCore {
 			isPicked: selection.picked ? (key: string) => selection.picked!.has(`${pass}:${key}`) : undefined,
 			rules: this.#plan.rules,
 		};
-		for await (const record of readRecords(file, pass, this.#plan.source)) {
+		const known = { get: (key: string) => store.get(pass, key), entries: () => store.entries(pass) };
+		for await (const record of knownRecords(file, pass, this.#plan.source, known)) {
 			if (this.isOver()) break;
 			const state = store.get(pass, record.key);
 			const parentCopy =

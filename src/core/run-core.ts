@@ -16,6 +16,7 @@ import { DEFAULT_RETRY_POLICY } from "./execute/retry-policy.js";
 import { RunControl } from "./execute/run-control.js";
 import { isServerFailing, StormBrake } from "./execute/storm-brake.js";
 import { lanesOf } from "./lanes.js";
+import { LegacyKeys } from "./plan/legacy-keys.js";
 import { buildSummary } from "./run-summary.js";
 import type { FailureDetail, ImportDeps, ImportPlan, ImportRun, ImportSummary } from "./run-types.js";
 import { sleep as defaultSleep } from "./sleep.js";
@@ -40,6 +41,8 @@ export abstract class RunCore implements ImportRun {
 	protected run = 0;
 	protected startedAt = 0;
 	protected totals: Record<PassName, number> = { customers: 0, contacts: 0, onboardings: 0 };
+	/** Of the totals, the deletes `--delete-missing` planned: not rows of the files. */
+	protected deletesPlanned: Record<PassName, number> = { customers: 0, contacts: 0, onboardings: 0 };
 	protected trip: { outcome: RunOutcome; message: string } | undefined;
 	protected running: Promise<ImportSummary> = this.done;
 	readonly #listeners = new Set<(event: ImportEvent) => void>();
@@ -48,6 +51,7 @@ export abstract class RunCore implements ImportRun {
 	readonly #checkpointPath: string;
 	// No concurrency was given: the first run start picks one for the keys' limit.
 	#isDefaultConcurrency: boolean;
+	#legacy: LegacyKeys | undefined;
 
 	constructor(settings: RunSettings, checkpointPath: string, deps: ImportDeps, options: StartOptions) {
 		this.deps = deps;
@@ -136,7 +140,13 @@ export abstract class RunCore implements ImportRun {
 	}
 
 	state(pass: PassName, key: string): RecordState | undefined {
-		return this.ledger?.store.get(pass, key);
+		const store = this.ledger?.store;
+		const state = store?.get(pass, key);
+		if (state !== undefined || store === undefined || pass !== "onboardings") return state;
+		// An onboarding the state knows under the key positional keying gave it.
+		this.#legacy ??= new LegacyKeys({ get: (k) => store.get(pass, k), entries: () => store.entries(pass) });
+		const legacy = this.#legacy.stateKeyOf(key);
+		return legacy === undefined ? undefined : store.get(pass, legacy);
 	}
 
 	abstract retryFailed(
@@ -256,6 +266,7 @@ export abstract class RunCore implements ImportRun {
 			message,
 			ledger: this.ledger,
 			totals: this.totals,
+			deletes: this.deletesPlanned,
 			checkpointPath: this.#checkpointPath,
 			elapsedMs: this.now() - this.startedAt,
 			run: this.run,

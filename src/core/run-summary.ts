@@ -9,6 +9,8 @@ export interface SummaryInput {
 	/** Undefined when the run ended before its state was open. */
 	readonly ledger: Ledger | undefined;
 	readonly totals: Readonly<Record<PassName, number>>;
+	/** Of the totals, the deletes `--delete-missing` planned. */
+	readonly deletes?: Readonly<Record<PassName, number>> | undefined;
 	readonly checkpointPath: string;
 	readonly elapsedMs: number;
 	readonly run: number;
@@ -29,6 +31,7 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 				pass,
 				{
 					total,
+					...(input.deletes?.[pass] ? { deletes: input.deletes[pass] } : {}),
 					...t,
 					gone: failures.filter((f) => f.pass === pass && f.code === DELETED_IN_PIVOTAL).length,
 					pending: Math.max(0, total - final),

@@ -122,7 +122,10 @@ export interface FailureDetail {
 }
 
 export interface PassSummary {
+	/** Records the run has to do: the files' rows, and the deletes `--delete-missing` planned. */
 	readonly total: number;
+	/** Of `total`, the deletes `--delete-missing` planned (not rows of the files). */
+	readonly deletes?: number;
 	readonly created: number;
 	/** Found in Pivotal and adopted, nothing to change. */
 	readonly existed: number;

@@ -12,7 +12,7 @@ export interface SourceRecord {
 	/**
 	 * Stable identity of the record inside its pass, independent of row order:
 	 * customers `external_id`; contacts `<customer_external_id>/<email lower-cased>`;
-	 * onboardings `<customer_external_id>/<n>` where n counts that customer's onboardings in file order (1-based).
+	 * onboardings `<customer_external_id>/name:<name>` when the name is unique among that customer's rows, else `<customer_external_id>/#<n>`, n its 1-based position among them (source/onboarding-keys.ts); states written before hold `<customer_external_id>/<n>`, found by core/plan/legacy-keys.ts.
 	 */
 	readonly key: string;
 	/** 1-based physical line of the row in its file (the header is line 1). */
@@ -31,6 +31,12 @@ export interface SourceRecord {
 	 * Sent on create only, never compared or PATCHed, never used to match a customer in Pivotal.
 	 */
 	readonly slug?: string;
+	/**
+	 * The fields the file has a column for (`metadata.<key>` for a metadata column), shared by
+	 * every record of the file. A field without a column (dropped from the export, or mapped out)
+	 * is not the file's: `--empty clear` never clears it. Undefined: not known (every field).
+	 */
+	readonly fields?: readonly string[];
 }
 
 /** Values of the source-owned fields of a record, as this tool last wrote or read them in Pivotal. */
@@ -70,7 +76,14 @@ export interface PivotalCopy {
 /** What the checkpoint knows of one record. */
 export type RecordState =
 	/** Sent at least once, no final answer recorded yet: in doubt. */
-	| { readonly s: "sent"; readonly attempts: number; readonly g?: number; readonly was?: PivotalCopy }
+	| {
+			readonly s: "sent";
+			readonly attempts: number;
+			readonly g?: number;
+			readonly was?: PivotalCopy;
+			/** The run whose `--delete-missing` DELETE of `was` is out: a 404 read back is that delete. */
+			readonly del?: number;
+	  }
 	| ({ readonly s: "done"; readonly attempts: number } & PivotalCopy)
 	| {
 			readonly s: "failed";

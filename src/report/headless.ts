@@ -169,7 +169,8 @@ export function summaryText(
 		const cells = isUndo
 			? [p.total, p.deleted, p.restored, p.failed, p.pending]
 			: [
-					p.total,
+					// The files' rows: the deletes the run planned are no rows of them.
+					p.total - (p.deletes ?? 0),
 					p.checkpointDone,
 					p.created,
 					p.existed,

@@ -44,10 +44,17 @@ export function syncRuleLines(pass: PassName, p: PassPlan, rules: SyncRules | un
 			lines.push(`${pass}: ${count} to delete (created by this import, gone from the files):`);
 			for (const planned of p.deletes ?? []) lines.push(`  ${planned.key} (${planned.copy.id})`);
 			if (count > (p.deletes?.length ?? 0)) lines.push(`  …and ${count - (p.deletes?.length ?? 0)} more`);
+			// As undo warns: Pivotal keeps a deleted customer's children, out of its lists.
+			if (pass === "customers")
+				lines.push(
+					`Deleting ${count} customer${count === 1 ? "" : "s"}: contacts or onboardings others added under them drop out of Pivotal's lists with them.`,
+				);
 		}
 		if ((p.deleteKept ?? 0) > 0)
 			lines.push(
-				`${pass}: ${p.deleteKept} gone from the files but found in Pivotal, not created by it: never deleted.`,
+				pass === "customers"
+					? `${pass}: ${p.deleteKept} gone from the files but kept: found in Pivotal rather than created by this import, or with such a contact or onboarding under it: never deleted.`
+					: `${pass}: ${p.deleteKept} gone from the files but found in Pivotal, not created by this import: never deleted.`,
 			);
 	}
 	return lines;

@@ -53,7 +53,7 @@ export function planText(plan: SyncPlan): string {
 		const p = plan.passes[pass];
 		if (p.ops.match > 0) {
 			lines.push(
-				`${pass}: ${p.ops.match} without state ${p.ops.match === 1 ? "is" : "are"} looked up in Pivotal first (adopted and corrected when found, else created).`,
+				`${pass}: ${p.ops.match} without state ${p.ops.match === 1 ? "is" : "are"} looked up in Pivotal first (${matchOutcome(plan.rules?.only)}).`,
 			);
 		}
 		if (p.ops.update > 0) {
@@ -93,4 +93,11 @@ export function planText(plan: SyncPlan): string {
 		lines.push(...syncRuleLines(pass, p, plan.rules));
 	}
 	return `${lines.join("\n")}\n`;
+}
+
+/** What becomes of a row looked up in Pivotal, under `--only`. */
+function matchOutcome(only: "create" | "update" | undefined): string {
+	if (only === "update") return "adopted and updated when found, else reported not_in_pivotal, never created";
+	if (only === "create") return "adopted as Pivotal has it when found, else created";
+	return "adopted and corrected when found, else created";
 }

@@ -43,7 +43,10 @@ function runSection(report: RunReport): string[] {
 	for (const pass of PASSES) {
 		const p = summary.passes[pass];
 		if (p.total === 0 && p.checkpointDone === 0) continue;
-		lines.push(`| ${pass} | ${columns.map((c) => p[c]).join(" | ")} |`);
+		// "source" is the files' rows: the deletes the run planned are no rows of them.
+		lines.push(
+			`| ${pass} | ${columns.map((c) => (c === "total" && report.command !== "undo" ? p.total - (p.deletes ?? 0) : p[c])).join(" | ")} |`,
+		);
 	}
 	lines.push(
 		"",

@@ -6,6 +6,7 @@
 import type { PassName, SourceRecord } from "../model/records.js";
 import { newScan } from "./csv-rows.js";
 import { type FileLayout, layoutFor } from "./layout.js";
+import { type NameCounts, onboardingKey, onboardingNames } from "./onboarding-keys.js";
 import { formatProblem, type Problem } from "./problem.js";
 import { readRows } from "./rows.js";
 import { buildBody, checkRow, isBlank } from "./schema.js";
@@ -52,6 +53,10 @@ export async function* readRecords(
 	let usable = true;
 	let idAt = -1;
 	let emailAt = -1;
+	let nameAt = -1;
+	// Onboardings are known by their name within the customer when no other row of it repeats it.
+	const nameCounts: NameCounts =
+		pass === "onboardings" ? await onboardingNames(file, options.map, { ...settings }) : new Map();
 	// Onboardings are numbered per customer over every row naming that customer, valid or not,
 	// so fixing a bad row later does not shift the keys of the rows after it.
 	const seen = new Map<string, number>();
@@ -60,6 +65,7 @@ export async function* readRecords(
 	// Customers without a slug get one derived from the name, unique within the file.
 	let slugs: FileSlugs | undefined;
 	let hasSlugColumn = false;
+	let fields: readonly string[] = [];
 	for await (const batch of readRows(file, scan, { ...settings, hash: false })) {
 		for (const row of batch) {
 			if (layout === undefined) {
@@ -69,7 +75,11 @@ export async function* readRecords(
 				usable = !header.issues.some((i) => i.column === undefined) && layout.mapProblems.length === 0;
 				idAt = header.indexOf.get(pass === "customers" ? "external_id" : "customer_external_id") ?? -1;
 				emailAt = header.indexOf.get("email") ?? -1;
+				nameAt = header.indexOf.get("name") ?? -1;
 				hasSlugColumn = header.indexOf.has("slug");
+				fields = header.columns.flatMap((c) =>
+					c.spec.field === undefined ? [] : [c.isMetadata ? `metadata.${c.spec.field}` : c.spec.field],
+				);
 				continue;
 			}
 			if (!usable) continue;
@@ -87,22 +97,22 @@ export async function* readRecords(
 			let key: string;
 			if (pass === "customers") key = id;
 			else if (pass === "contacts") key = `${id}/${cells[emailAt]!.toLowerCase()}`;
-			else key = `${id}/${n}`;
+			else key = onboardingKey(id, n, cells[nameAt]?.trim(), nameCounts);
 			const body = buildBody(pass, header, cells);
 			const columns = originalColumns(names, row.cells);
 			if (pass === "customers") {
 				if (typeof body.slug === "string") {
-					yield { pass, key, line: row.line, body, columns };
+					yield { pass, key, line: row.line, body, columns, fields };
 					continue;
 				}
 				slugs ??= new FileSlugs(
 					hasSlugColumn ? await explicitSlugs(file, options.map, { ...settings }) : undefined,
 				);
 				const slug = slugs.derive(typeof body.name === "string" ? body.name : "", id);
-				yield { pass, key, line: row.line, body, columns, slug };
+				yield { pass, key, line: row.line, body, columns, slug, fields };
 				continue;
 			}
-			yield { pass, key, line: row.line, parentKey: id, body, columns };
+			yield { pass, key, line: row.line, parentKey: id, body, columns, fields };
 		}
 	}
 	if (scan.failure !== undefined) {

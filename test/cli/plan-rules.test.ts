@@ -138,7 +138,8 @@ describe("a --delete-missing plan saved and applied", { timeout: 90_000 }, () =>
 		]);
 		expect(saved.operations[1]).toMatchObject({ id: String(j.customer("c-18")?.id) });
 		expect(saved.operations[1]?.line).toBeUndefined();
-		expect(saved.requests).toBe(4);
+		// A read and a DELETE for each of the 4.
+		expect(saved.requests).toBe(8);
 		// The dry run's Markdown lists what would be deleted.
 		const planMd = readFileSync(summaryMd, "utf8");
 		expect(planMd).toContain("#### To delete (--delete-missing, children first)");

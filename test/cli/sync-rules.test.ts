@@ -281,7 +281,9 @@ describe("--delete-missing", { timeout: 60_000 }, () => {
 		const dry = await j.run("--delete-missing", "--max-deletes", "3", "--dry-run");
 		expect(dry.code, dry.stderr).toBe(0);
 		expect(dry.stdout).toContain("customers: 3 to delete");
-		expect(dry.stdout).toContain("customers: 1 gone from the files but found in Pivotal");
+		expect(dry.stdout).toContain(
+			"customers: 1 gone from the files but kept: found in Pivotal rather than created",
+		);
 		const json = await j.run("--delete-missing", "--max-deletes", "3", "--dry-run", "--json");
 		const lines = json.stdout
 			.trim()

@@ -41,7 +41,9 @@ describe("readRecords on the demo fixtures", () => {
 		const records = await collect(files.customers, "customers");
 		expect(records).toHaveLength(check.counts.customers);
 		const first = records[0]!;
-		expect(first).toEqual({
+		expect(first.fields).toContain("metadata.segment");
+		expect({ ...first, fields: undefined }).toEqual({
+			fields: undefined,
 			pass: "customers",
 			key: "crm-1001",
 			line: 2,
@@ -104,10 +106,10 @@ describe("readRecords on the demo fixtures", () => {
 		expect(records.some((r) => r.body.is_primary === false && r.columns.is_primary === "no")).toBe(true);
 	});
 
-	it("onboardings: key numbers each customer's onboardings in file order", async () => {
+	it("onboardings: key is the name within the customer", async () => {
 		const records = await collect(files.onboardings, "onboardings");
 		const keys = records.filter((r) => r.parentKey === "crm-1001").map((r) => r.key);
-		expect(keys).toEqual(["crm-1001/1", "crm-1001/2"]);
+		expect(keys).toEqual(["crm-1001/name:Cobalt Media rollout", "crm-1001/name:Cobalt Media expansion"]);
 		expect(new Set(records.map((r) => r.key)).size).toBe(records.length);
 		for (const record of records) {
 			expect("customer_id" in record.body).toBe(false);
@@ -177,7 +179,7 @@ describe("edge cases", () => {
 		expect(check.problems.map((p) => [p.line, p.column])).toEqual([[4, 3]]);
 	});
 
-	it("skips invalid rows and keeps going; onboarding numbers count them so fixes do not shift keys", async () => {
+	it("skips invalid rows and keeps going; onboarding positions (no name) count them so fixes do not shift keys", async () => {
 		const customers = await tempFile("customers.csv", "external_id,name\nc1,One\nc2,Two\n");
 		const onboardings = await tempFile(
 			"onboardings.csv",
@@ -186,12 +188,30 @@ describe("edge cases", () => {
 		expect((await validateSources({ customers, onboardings })).problemCount).toBe(2);
 		const records = await collect(onboardings, "onboardings");
 		expect(records.map((r) => [r.key, r.line])).toEqual([
-			["c1/1", 2],
-			["c1/3", 4],
+			["c1/#1", 2],
+			["c1/#3", 4],
 		]);
 	});
 
 	it("throws SourceFileError when the file is missing", async () => {
 		await expect(collect("/nonexistent/customers.csv", "customers")).rejects.toBeInstanceOf(SourceFileError);
+	});
+});
+
+describe("onboarding keys", () => {
+	it("a name unique among the customer's rows keys it; a repeated or empty name falls back to the position", async () => {
+		const onboardings = await tempFile(
+			"onboardings.csv",
+			"customer_external_id,name,phase\nc1,Pilot,review\nc1,Go/Live 100%,review\nc1,Twin,review\nc2,Pilot,review\nc1,Twin,launch\nc1,,launch\n",
+		);
+		const records = await collect(onboardings, "onboardings");
+		expect(records.map((r) => r.key)).toEqual([
+			"c1/name:Pilot",
+			"c1/name:Go%2FLive 100%25",
+			"c1/#3",
+			"c2/name:Pilot",
+			"c1/#4",
+			"c1/#5",
+		]);
 	});
 });

@@ -3,7 +3,7 @@ import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
 import { createMemorySettings } from "../../src/config/settings.js";
 import type { SyncRules } from "../../src/core/plan/sync-rules.js";
-import { ruleForKey, ruleToggles, toggleRule } from "../../src/ui/model/rule-toggles.js";
+import { ruleForKey, ruleToggles, toggleNote, toggleRule } from "../../src/ui/model/rule-toggles.js";
 import { codeLines, syncRulesLine } from "../../src/ui/model/summary-view.js";
 import { initialWizard, wizardReducer } from "../../src/ui/model/wizard-state.js";
 import { FailuresScreen } from "../../src/ui/screens/FailuresScreen.js";
@@ -51,6 +51,16 @@ describe("toggleRule", () => {
 		});
 	}
 	it("a key that is no rule flips nothing", () => expect(ruleForKey("x")).toBeUndefined());
+	it("toggleNote says which rules a key turned off, and nothing when none", () => {
+		expect(toggleNote({ empty: "clear" }, { only: "create" }, "create-only")).toContain(
+			"clear emptied cells turned off",
+		);
+		expect(toggleNote({}, { only: "create" }, "create-only")).toBeUndefined();
+		expect(toggleNote({ only: "create" }, { keepPivotalEdits: true }, "keep-edits")).toContain(
+			"create only turned off",
+		);
+		expect(toggleNote({ only: "create" }, {}, "create-only")).toBeUndefined();
+	});
 });
 
 describe("ruleToggles", () => {
@@ -156,6 +166,38 @@ describe("PlanStep with the rule toggles", () => {
 		await settle();
 		stdin.write("e");
 		await waitFor(() => expect(asked).toEqual([{ deleteMissing: true, empty: "clear" }]));
+		unmount();
+	});
+
+	it("c under clear emptied cells says on screen that it turned that rule off, and why", async () => {
+		const asked: SyncRules[] = [];
+		const { lastFrame, stdin, unmount } = render(
+			withTheme(
+				<Box width={80}>
+					<PlanStep
+						files={{ customers: "/d/customers.csv" }}
+						check={{ ...check, plan: syncPlan() }}
+						keyInfo={keyInfo}
+						concurrency={4}
+						isResume
+						isFresh={false}
+						rules={{ empty: "clear" }}
+						onRules={(rules) => asked.push(rules)}
+						onConfirm={noop}
+						onBack={noop}
+						onQuit={noop}
+					/>
+				</Box>,
+			),
+		);
+		await settle();
+		stdin.write("c");
+		await waitFor(() => expect(asked).toEqual([{ only: "create" }]));
+		await waitFor(() =>
+			expect((lastFrame() ?? "").replaceAll("\n", " ")).toContain(
+				"create only never updates a record: clear emptied",
+			),
+		);
 		unmount();
 	});
 

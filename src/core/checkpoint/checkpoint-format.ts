@@ -103,7 +103,12 @@ export function isRecordState(value: unknown): value is RecordState {
 	if (!isObject(value)) return false;
 	switch (value.s) {
 		case "sent":
-			return isCount(value.attempts) && isOptionalCount(value.g) && isOptionalCopy(value.was);
+			return (
+				isCount(value.attempts) &&
+				isOptionalCount(value.g) &&
+				isOptionalCopy(value.was) &&
+				isOptionalCount(value.del)
+			);
 		case "done":
 			return isCopy(value) && isCount(value.attempts);
 		case "failed":

@@ -29,6 +29,7 @@ import {
 	readBack,
 	touchesMetadata,
 } from "../plan/field-diff.js";
+import { parentKeyOf } from "../plan/missing-records.js";
 import { bodyHash, type Operation } from "../plan/planner.js";
 import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
@@ -208,6 +209,10 @@ export class RecordApplier {
 			if (!result.ok && this.#ctx.isOver()) return;
 			// Not found by its id: deleted in Pivotal (404), or not known (the read failed): as for a PATCH.
 			const copy = copyOf(this.#ctx.ledger.store.get(record.pass, record.key));
+			// The killed run's own DELETE landed: its row is back, so it is created again.
+			if (!result.ok && this.#deletedByUs(record, result)) {
+				return this.#create(record, (copy?.g ?? 0) + 1, false, parent);
+			}
 			if (!result.ok && copy) return this.#updateFailed(record, copy, "", result);
 			found = result.ok ? result.value.data : undefined;
 		} else {
@@ -366,11 +371,26 @@ export class RecordApplier {
 		text: string,
 		result: SendResult<unknown> & { ok: false },
 	) {
+		if (this.#deletedByUs(record, result)) return;
 		if (result.error instanceof ApiError && result.error.status === 404) {
 			this.#ctx.ledger.gone(record.pass, record, text, copy, result.attempts);
 			return;
 		}
 		this.#failed(record, text, result, { b: bodyHash(record.body), was: copy });
+	}
+
+	/**
+	 * A 404 for a record whose `--delete-missing` DELETE was out when a run was killed: that
+	 * DELETE landed. Recorded as the delete it was (undo of that run re-creates it), never as a
+	 * record deleted in Pivotal by someone else.
+	 */
+	#deletedByUs(record: SourceRecord, result: SendResult<unknown> & { ok: false }): boolean {
+		if (!(result.error instanceof ApiError && result.error.status === 404)) return false;
+		const state = this.#ctx.ledger.store.get(record.pass, record.key);
+		if (state?.s !== "sent" || state.del === undefined || state.was === undefined) return false;
+		const parentKey = parentKeyOf(record.pass, record.key);
+		this.#ctx.ledger.deletedMissing(record.pass, record, state.was, state.del, parentKey, result.attempts);
+		return true;
 	}
 
 	// ── outcomes ─────────────────────────────────────────────────────────────

@@ -27,13 +27,30 @@ export async function deleteMissing(ctx: DeleteContext, planned: PlannedDelete):
 	const record: SourceRecord = { pass, key, line: 0, body: {}, columns: {} };
 	const previous = ledger.store.get(pass, key);
 	const attemptsBefore = previous?.s === "sent" || previous?.s === "failed" ? previous.attempts : 0;
+	const isOursOut = previous?.s === "sent" && previous.del !== undefined;
+	// Pivotal's DELETE is idempotent (a deleted record answers 200 again): only a read tells a
+	// record someone deleted there from one this run deletes. Not needed when our DELETE was out.
+	if (!isOursOut) {
+		const read = await ctx.requester.send((client) => client.getRecord(pass, copy.id), { subject: record });
+		if (!read.ok && read.verdict.kind === "aborted") return;
+		if (!read.ok && read.error instanceof ApiError && read.error.status === 404) {
+			alreadyGone(ledger, planned, record);
+			return;
+		}
+	}
 	const result = await ctx.requester.send((client) => client.deleteRecord(pass, copy.id), {
 		subject: record,
 		attemptsBefore,
-		beforeAttempt: (attempts) => ledger.markInDoubt(pass, key, copy, attempts),
+		beforeAttempt: (attempts) => ledger.markInDoubt(pass, key, copy, attempts, ctx.run),
 	});
-	// Already gone (deleted by hand, or by a run killed before it wrote the answer): done all the same.
 	const isGone = !result.ok && result.error instanceof ApiError && result.error.status === 404;
+	// A 404 on the first attempt, with no earlier DELETE of ours out: someone deleted it in
+	// Pivotal since the read. Not this run's delete: undo must not re-create it.
+	if (isGone && !isOursOut && result.attempts <= 1) {
+		alreadyGone(ledger, planned, record);
+		return;
+	}
+	// Gone by an earlier DELETE of ours (a run killed before it wrote the answer, or a retry): done.
 	if (result.ok || isGone) {
 		ledger.deletedMissing(pass, record, copy, ctx.run, planned.parentKey, result.attempts);
 		return;
@@ -58,4 +75,33 @@ export async function deleteMissing(ctx: DeleteContext, planned: PlannedDelete):
 			was: copy,
 		},
 	);
+}
+
+/**
+ * A customer whose child's DELETE failed is not sent its own: deleting it would leave the child
+ * under a deleted customer. Reported blocked; the state keeps its copy, so the next run, the row
+ * still missing, deletes it once the child is gone.
+ */
+export function blockDelete(ledger: Ledger, planned: PlannedDelete, child: string): void {
+	const record: SourceRecord = { pass: planned.pass, key: planned.key, line: 0, body: {}, columns: {} };
+	ledger.count("blocked", planned.pass);
+	ledger.note(planned.pass, record, {
+		status: null,
+		code: "blocked_by_child",
+		message: `not deleted: ${child} under it could not be deleted; the next run deletes it once that is gone`,
+		retryable: false,
+	});
+}
+
+/** Deleted in Pivotal by someone else before this run got to it: gone, not deleted by this run. */
+function alreadyGone(ledger: Ledger, planned: PlannedDelete, record: SourceRecord): void {
+	const { pass, key, copy } = planned;
+	ledger.save(pass, key, { s: "removed", why: "gone", id: copy.id, g: (copy.g ?? 0) + 1 });
+	ledger.note(pass, record, {
+		status: 404,
+		code: "already_gone",
+		message:
+			"already deleted in Pivotal (not by this import): nothing to delete, and undo does not re-create it",
+		retryable: false,
+	});
 }

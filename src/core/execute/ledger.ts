@@ -231,8 +231,9 @@ export class Ledger {
 	 * leaves, so a kill between the request and its answer leaves a state that says so. The copy
 	 * stays as `was`: a resume that finds the record gone (404) knows what it was.
 	 */
-	markInDoubt(pass: PassName, key: string, copy: PivotalCopy, attempts: number): boolean {
-		return this.save(pass, key, { s: "sent", attempts, was: copy }, false);
+	markInDoubt(pass: PassName, key: string, copy: PivotalCopy, attempts: number, deleteRun?: number): boolean {
+		const del = deleteRun === undefined ? {} : { del: deleteRun };
+		return this.save(pass, key, { s: "sent", attempts, was: copy, ...del }, false);
 	}
 
 	/**

@@ -4,8 +4,9 @@
  */
 
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
-import { readRecords, type SourceOptions } from "../../source/index.js";
+import type { SourceOptions } from "../../source/index.js";
 import type { SourceFiles } from "../run-types.js";
+import { knownRecords } from "./legacy-keys.js";
 import { deleteRefusal, type MissingRecords, missingRecords } from "./missing-records.js";
 
 export interface FoundMissing {
@@ -17,7 +18,10 @@ export interface FoundMissing {
 export async function findMissing(
 	files: SourceFiles,
 	source: SourceOptions | undefined,
-	state: { entries(pass: PassName): Iterable<[string, RecordState]> },
+	state: {
+		entries(pass: PassName): Iterable<[string, RecordState]>;
+		get(pass: PassName, key: string): RecordState | undefined;
+	},
 	maxDeletes: number | undefined,
 ): Promise<FoundMissing> {
 	const keys: Partial<Record<PassName, Set<string>>> = {};
@@ -25,7 +29,9 @@ export async function findMissing(
 		const file = files[pass];
 		if (!file) continue;
 		const set = new Set<string>();
-		for await (const record of readRecords(file, pass, source)) set.add(record.key);
+		// Keyed as the state knows them: an onboarding under its old positional key is not missing.
+		const known = { get: (key: string) => state.get(pass, key), entries: () => state.entries(pass) };
+		for await (const record of knownRecords(file, pass, source, known)) set.add(record.key);
 		keys[pass] = set;
 	}
 	const missing = missingRecords(

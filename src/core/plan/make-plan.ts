@@ -5,10 +5,11 @@
  */
 
 import { copyOf, PASSES, type PassName, type SourceRecord } from "../../model/records.js";
-import { readRecords, type SourceOptions } from "../../source/index.js";
+import type { SourceOptions } from "../../source/index.js";
 import type { CheckpointData } from "../checkpoint/index.js";
 import type { SourceFiles } from "../run-types.js";
 import { type FieldChange, hasUnknownBefore, touchesMetadata } from "./field-diff.js";
+import { knownRecords } from "./legacy-keys.js";
 import { DELETE_ORDER, deleteRefusal, missingRecords, type PlannedDelete } from "./missing-records.js";
 import { type Operation, type OperationKind, type ParentView, planRecord } from "./planner.js";
 import { emptiedFields, type SyncRules } from "./sync-rules.js";
@@ -135,7 +136,7 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 		let gone = 0;
 		const records = state?.records[pass];
 		if (file) {
-			for await (const record of readRecords(file, pass, options.source)) {
+			for await (const record of knownRecords(file, pass, options.source, records)) {
 				rows += 1;
 				keys?.add(record.key);
 				const current = records?.get(record.key);
@@ -211,7 +212,8 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 		const deletes = missingSet.deletes[pass];
 		passes[pass] = { ...passes[pass], deletable: deletes.length };
 		if (!rules.deleteMissing) continue;
-		requests += deletes.length;
+		// A read and a DELETE each: the read tells a record deleted in Pivotal already from one this deletes.
+		requests += deletes.length * 2;
 		for (const planned of deletes) options.onDelete?.(planned);
 		passes[pass] = {
 			...passes[pass],
@@ -243,7 +245,9 @@ function parentView(
 function isEmptied(record: SourceRecord, op: Operation): boolean {
 	if (op.kind === "update" && op.changes.some((c) => c.isCleared)) return true;
 	const copy = op.kind === "update" || op.kind === "unchanged" || op.kind === "skipped" ? op.copy : undefined;
-	return copy?.v !== undefined && emptiedFields(record.pass, record.body, copy.v).cleared.length > 0;
+	return (
+		copy?.v !== undefined && emptiedFields(record.pass, record.body, copy.v, record.fields).cleared.length > 0
+	);
 }
 
 function enteredPhase(record: SourceRecord, op: Operation): string | undefined {

@@ -91,7 +91,7 @@ export function planRecord(
 export function withRules(record: SourceRecord, op: Operation, rules: SyncRules): Operation {
 	let ruled = op;
 	if ((op.kind === "update" || op.kind === "unchanged") && rules.empty === "clear" && op.copy.v) {
-		const emptied = emptiedFields(record.pass, record.body, op.copy.v);
+		const emptied = emptiedFields(record.pass, record.body, op.copy.v, record.fields);
 		const changes = [...(op.kind === "update" ? op.changes : []), ...emptied.cleared];
 		const stuck = emptied.stuck.length > 0 ? { stuck: emptied.stuck } : {};
 		ruled =

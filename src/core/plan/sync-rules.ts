@@ -98,13 +98,16 @@ export interface EmptiedFields {
 /**
  * The fields the import last wrote (`known`, the state's `v`) that the row no longer fills: a
  * cell emptied in the files since the last sync. `external_id` in metadata is the import's own
- * and never emptied.
+ * and never emptied. `columns`: the fields the file has a column for; a field without one
+ * (dropped from the export, or mapped out) is not emptied, only no longer the file's.
  */
 export function emptiedFields(
 	pass: PassName,
 	body: Readonly<Record<string, unknown>>,
 	known: FieldValues,
+	columns?: readonly string[],
 ): EmptiedFields {
+	const hasColumn = (field: string): boolean => columns === undefined || columns.includes(field);
 	const cleared: FieldChange[] = [];
 	const stuck: string[] = [];
 	for (const [field, before] of Object.entries(known)) {
@@ -112,11 +115,12 @@ export function emptiedFields(
 			const ours = asObject(body.metadata);
 			for (const [key, value] of Object.entries(asObject(before))) {
 				if (key === "external_id" || Object.hasOwn(ours, key) || isNone(value)) continue;
+				if (!hasColumn(`metadata.${key}`)) continue;
 				cleared.push({ field: `metadata.${key}`, before: value, after: null, isCleared: true });
 			}
 			continue;
 		}
-		if (Object.hasOwn(body, field) || isNone(before)) continue;
+		if (Object.hasOwn(body, field) || isNone(before) || !hasColumn(field)) continue;
 		if (isClearable(pass, field))
 			cleared.push({ field, before, after: clearedValue(pass, field), isCleared: true });
 		else stuck.push(field);

@@ -5,6 +5,7 @@
  * resumed undo sends the same key again: the server answers it, nothing is made twice.
  */
 
+import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
 import { copyOf, type PivotalCopy, type SourceRecord } from "../../model/records.js";
 import type { RunOutcome } from "../events.js";
@@ -36,6 +37,20 @@ export async function recreateRecord(
 			retryable: false,
 		});
 		return;
+	}
+	if (op.isInDoubt) {
+		const read = await ctx.requester.send((client) => client.getRecord(pass, copy.id), { subject: record });
+		// Still there: the DELETE never landed, nothing to re-create.
+		if (read.ok) {
+			ledger.settle(pass, key, copy);
+			return;
+		}
+		const isGone = read.error instanceof ApiError && read.error.status === 404;
+		if (!isGone) {
+			if (read.verdict.kind === "aborted") return;
+			ledger.reportFailure(pass, record, "", read.attempts, failureOf(read.error, read.attempts, true));
+			return;
+		}
 	}
 	const values = copy.v ?? {};
 	const body = pass === "onboardings" ? { customer_id: parent?.id, ...values } : values;

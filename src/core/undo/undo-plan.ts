@@ -13,6 +13,7 @@ import {
 	type RecordState,
 } from "../../model/records.js";
 import { withValues } from "../plan/field-diff.js";
+import { parentKeyOf } from "../plan/missing-records.js";
 
 export type UndoOperation =
 	| { readonly kind: "delete"; readonly pass: PassName; readonly key: string; readonly copy: PivotalCopy }
@@ -41,6 +42,8 @@ export type UndoOperation =
 			readonly generation: number;
 			/** The customer's key of a contact or onboarding. */
 			readonly parentKey?: string;
+			/** The DELETE was out when its run was killed: read it first, re-created only if gone. */
+			readonly isInDoubt?: boolean;
 	  };
 
 /** Children first: a customer goes last, once nothing of this import hangs under it. */
@@ -64,6 +67,7 @@ export function undoableRuns(entries: (pass: PassName) => Iterable<[string, Reco
 		for (const [, state] of entries(pass)) {
 			if (state.s === "removed" && state.why === "deleted" && state.was && state.run !== undefined)
 				runs.add(state.run);
+			if (state.s === "sent" && state.del !== undefined && state.was) runs.add(state.del);
 			const copy = copyOf(state);
 			if (!copy) continue;
 			if (copy.outcome === "created") runs.add(copy.c ?? 1);
@@ -102,6 +106,26 @@ export function planUndo(
 					copy: state.was,
 					generation: state.g,
 					...(state.p === undefined ? {} : { parentKey: state.p }),
+				});
+				continue;
+			}
+			// A DELETE of a taken-back run that was out when it was killed: it may have landed.
+			if (
+				state.s === "sent" &&
+				state.del !== undefined &&
+				state.was &&
+				targets.has(state.del) &&
+				!(state.was.outcome === "created" && targets.has(state.was.c ?? 1))
+			) {
+				const parentKey = parentKeyOf(pass, key);
+				list.push({
+					kind: "recreate",
+					pass,
+					key,
+					copy: state.was,
+					generation: (state.was.g ?? 0) + 1,
+					...(parentKey === undefined ? {} : { parentKey }),
+					isInDoubt: true,
 				});
 				continue;
 			}

@@ -65,6 +65,23 @@ export function toggleRule(rules: SyncRules, rule: RuleName): SyncRules {
 	return Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) as SyncRules;
 }
 
+/**
+ * Why flipping `rule` turned other rules off, said on screen (a combination the CLI refuses is
+ * never left silently): undefined when it turned nothing else off.
+ */
+export function toggleNote(before: SyncRules, after: SyncRules, rule: RuleName): string | undefined {
+	const off: string[] = [];
+	if (before.empty === "clear" && after.empty !== "clear") off.push("clear emptied cells");
+	if (before.keepPivotalEdits && !after.keepPivotalEdits) off.push("keep Pivotal edits");
+	if (rule === "create-only" && off.length > 0)
+		return `create only never updates a record: ${off.join(" and ")} turned off (press its key to turn it back on, which turns create only off).`;
+	if (before.only === "create" && after.only !== "create" && rule !== "create-only") {
+		const name = rule === "clear" ? "clear emptied cells" : "keep Pivotal edits";
+		return `${name} acts on updates, which create only never makes: create only turned off.`;
+	}
+	return undefined;
+}
+
 const sum = (plan: SyncPlan, pick: (p: SyncPlan["passes"]["customers"]) => number) =>
 	PASSES.reduce((n, pass) => n + pick(plan.passes[pass]), 0);
 

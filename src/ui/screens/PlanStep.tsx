@@ -13,7 +13,7 @@ import { useTerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { cell, formatCount, formatDuration, rcell, windowLabel } from "../model/format.js";
 import { clampConcurrency, estimatePlan } from "../model/plan.js";
-import { ruleForKey, ruleToggles, toggleRule } from "../model/rule-toggles.js";
+import { ruleForKey, ruleToggles, toggleNote, toggleRule } from "../model/rule-toggles.js";
 import type { VerifiedKey } from "../model/verify-key.js";
 import type { PlanCheck } from "../model/wizard-state.js";
 import type { SourceCheck } from "../services.js";
@@ -62,6 +62,8 @@ export function PlanStep({
 	const theme = useTheme();
 	const isActive = useIsInputActive();
 	const [concurrency, setConcurrency] = useState(initialConcurrency);
+	// Why the last key turned other rules off, until the next key.
+	const [note, setNote] = useState<string | undefined>(undefined);
 	const isReady =
 		check.kind === "checked" && check.check.problemCount === 0 && check.plan?.refusal === undefined;
 	const hasPlan = check.kind === "checked" && check.plan !== undefined;
@@ -71,8 +73,12 @@ export function PlanStep({
 			if (input === "+" || input === "=") setConcurrency((c) => clampConcurrency(c + 1));
 			else if (input === "-" || input === "_") setConcurrency((c) => clampConcurrency(c - 1));
 			else if (key.return && isReady) onConfirm(concurrency);
-			else if (hasPlan && onRules && ruleForKey(input)) onRules(toggleRule(rules, ruleForKey(input)!));
-			else if (key.escape) onBack();
+			else if (hasPlan && onRules && ruleForKey(input)) {
+				const rule = ruleForKey(input)!;
+				const next = toggleRule(rules, rule);
+				setNote(toggleNote(rules, next, rule));
+				onRules(next);
+			} else if (key.escape) onBack();
 			else if (input === "q") onQuit();
 		},
 		{ isActive },
@@ -104,7 +110,12 @@ export function PlanStep({
 					rules={onRules ? rules : undefined}
 				/>
 			) : null}
-			<Box marginTop={1}>
+			{note ? (
+				<Text {...theme.tint("warn")} wrap="wrap">
+					{note}
+				</Text>
+			) : null}
+			<Box marginTop={note ? 0 : 1}>
 				<Text dimColor>
 					{isReady ? "Enter start · " : ""}
 					{hasPlan && onRules ? "c/u/e/k/d rules · " : ""}+/- concurrency · Esc back · q quit

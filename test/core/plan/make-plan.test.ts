@@ -105,7 +105,10 @@ describe("makePlan", () => {
 					["c9", done("cus_9", { name: "Gone from the file" })],
 				],
 				onboardings: [
-					["c2/1", done("onb_1", { ...ownedValues(onboardings.get("c2/1")!.body), phase: "review" })],
+					[
+						"c2/name:Beta rollout",
+						done("onb_1", { ...ownedValues(onboardings.get("c2/name:Beta rollout")!.body), phase: "review" }),
+					],
 				],
 			},
 			1,
@@ -134,8 +137,8 @@ describe("makePlan", () => {
 			ops: { create: 2, update: 1 },
 			automationCount: 2,
 			automations: [
-				{ key: "c1/1", line: 2, phase: "launch" },
-				{ key: "c2/1", line: 3, phase: "completed" },
+				{ key: "c1/name:Acme go-live", line: 2, phase: "launch" },
+				{ key: "c2/name:Beta rollout", line: 3, phase: "completed" },
 			],
 		});
 		// Creates and updates cost a request each; unchanged and kept records none.

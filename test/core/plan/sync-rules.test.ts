@@ -170,6 +170,26 @@ describe("emptiedFields", () => {
 		expect(onboarding.stuck).toEqual(["phase"]);
 	});
 
+	it("leaves a field the file has no column for (dropped from the export, or mapped out)", () => {
+		const known = {
+			name: "Acme",
+			domain: "acme.com",
+			plan: "pro",
+			metadata: { external_id: "c", tier: "a", owner: "x" },
+		};
+		const body = { name: "Acme", metadata: { external_id: "c" } };
+		const rows: readonly [readonly string[] | undefined, readonly string[]][] = [
+			[undefined, ["domain", "plan", "metadata.tier", "metadata.owner"]],
+			[
+				["name", "domain", "metadata.tier"],
+				["domain", "metadata.tier"],
+			],
+			[["name"], []],
+		];
+		for (const [columns, cleared] of rows)
+			expect(emptiedFields("customers", body, known, columns).cleared.map((c) => c.field)).toEqual(cleared);
+	});
+
 	it("patchBody sends the none value and drops a cleared metadata key from the merged object", () => {
 		const body = { name: "Acme", metadata: { external_id: "crm-1" } };
 		const patch = patchBody(
