@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { maskKey } from "../api/key.js";
 import { EXIT } from "../core/exit-codes.js";
-import { redact } from "../core/state/pg-url.js";
 import { escapeControls } from "../model/terminal-text.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
 import { dropOutputOnClosedPipe } from "./closed-stdout.js";
@@ -238,7 +237,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 	} catch (error) {
 		let message = error instanceof Error ? error.message : String(error);
 		for (const key of secretsOf(argv, process.env)) message = message.replaceAll(key, maskKey(key));
-		for (const url of stateUrlsOf(argv, process.env)) message = redact(message, url);
+		const urls = stateUrlsOf(argv, process.env);
+		if (urls.length > 0) {
+			// Loaded only here: `--version` and `--help` load next to nothing.
+			const { redact } = await import("../core/state/pg-url.js");
+			for (const url of urls) message = redact(message, url);
+		}
 		process.stderr.write(
 			`pivotal-tui stopped on an unexpected error: ${escapeControls(message)}. Work already recorded in the checkpoint is kept; run the same command again to resume.\n`,
 		);
