@@ -276,6 +276,7 @@ async function importWith(
 			check,
 			state,
 			checkpointPath,
+			...(pg ? { stateName: pg.name } : {}),
 			plan,
 			rules,
 			source,

@@ -64,7 +64,8 @@ ${SYNC_HELP}    --key-env NAME         read a key from this variable (default PI
   Apply options
     applies the saved plan exactly as reviewed; refuses (exit 2, nothing sent) a plan whose
     files, map or state changed since it was made, or made for another server or workspace
-    (and --checkpoint, --yes, --headless, --json, --base-url, --key-env, --concurrency,
+    a plan made with --state postgres://… applies with it (or PIVOTAL_STATE_URL)
+    (and --checkpoint, --lock-timeout, --yes, --headless, --json, --base-url, --key-env, --concurrency,
     --window, --failures-csv, --results-csv, --summary-md, --notify, --verbose, as import)
 
   Undo options
@@ -145,6 +146,9 @@ const UNDO_FLAGS = new Set([
 /** What `apply` takes of the table above. */
 const APPLY_FLAGS = new Set([
 	"checkpoint",
+	"state",
+	"name",
+	"lockTimeout",
 	"headless",
 	"yes",
 	"json",

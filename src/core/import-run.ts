@@ -89,6 +89,7 @@ class ImportEngine extends RunCore {
 				workspace: { id: me.organization.id, name: me.organization.name },
 				baseUrl: this.#plan.baseUrl,
 				fresh: this.#plan.fresh ?? false,
+				planMark: this.#plan.planMark ?? 0,
 				now: this.now,
 				fs: this.deps.checkpointFs,
 				open: this.deps.openState,
