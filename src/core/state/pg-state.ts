@@ -9,6 +9,7 @@ import pg from "pg";
 import { parseIntoClientConfig } from "pg-connection-string";
 import pgpass from "pgpass";
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
+import { escapeControls, firstControl } from "../../model/terminal-text.js";
 import { CheckpointError } from "../checkpoint/checkpoint-error.js";
 import {
 	type CheckpointData,
@@ -104,7 +105,15 @@ export class PostgresState {
 			throw new CheckpointError({
 				code: "invalid-header",
 				path: maskUrl(url),
-				message: `The import name “${name.slice(0, 40)}” cannot name a state; give --name a name of 1 to 200 characters.`,
+				message: `The import name “${escapeControls(name.slice(0, 40))}” cannot name a state; give --name a name of 1 to 200 characters.`,
+			});
+		const control = firstControl(name);
+		// A name is printed by `state list` and in every sentence: a control character would fake output.
+		if (control)
+			throw new CheckpointError({
+				code: "invalid-header",
+				path: maskUrl(url),
+				message: `The import name “${escapeControls(name.slice(0, 40))}” holds ${control.name}; give --name a name without control characters.`,
 			});
 		const client = await connectDatabase(url);
 		try {
