@@ -21,7 +21,7 @@ import { connectFailed, queryFailed } from "./pg-errors.js";
 import { lockImport, unlockImport } from "./pg-lock.js";
 import { ensureSchema } from "./pg-schema.js";
 import { PostgresStore } from "./pg-store.js";
-import { maskUrl } from "./pg-url.js";
+import { ambiguousUrlSentence, ambiguousUserinfo, maskUrl } from "./pg-url.js";
 import type { StateOpener } from "./state-store.js";
 
 /** Records read per query. */
@@ -40,6 +40,12 @@ export interface ConnectOptions {
  * `~/.pgpass` (or `PGPASSFILE`), asked only when the server wants one.
  */
 function clientConfig(url: string): pg.ClientConfig {
+	if (ambiguousUserinfo(url) !== undefined)
+		throw new CheckpointError({
+			code: "read-failed",
+			path: maskUrl(url),
+			message: ambiguousUrlSentence(url),
+		});
 	let config: pg.ClientConfig;
 	try {
 		config = parseIntoClientConfig(url) as pg.ClientConfig;
