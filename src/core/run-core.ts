@@ -228,8 +228,8 @@ export abstract class RunCore implements ImportRun {
 
 	/** Flush and compact the state, report the end, and sum up. `onCompleted` runs first when nothing stopped the run. */
 	protected async finish(onCompleted?: (store: StateStore) => void): Promise<ImportSummary> {
-		const outcome: RunOutcome = this.trip?.outcome ?? (this.control.isStopped ? "interrupted" : "completed");
-		const message =
+		let outcome: RunOutcome = this.trip?.outcome ?? (this.control.isStopped ? "interrupted" : "completed");
+		let message =
 			this.trip?.message ??
 			(outcome === "interrupted"
 				? "Stopped; the checkpoint is saved and the same command resumes."
@@ -243,7 +243,12 @@ export abstract class RunCore implements ImportRun {
 				await store.compact();
 			} catch (error) {
 				if (!(error instanceof CheckpointError)) throw error;
-				this.notice("error", error.message);
+				if (error.message !== message) this.notice("error", error.message);
+				// The state does not say the run finished: not done, but resumable (exit 3), never "done".
+				if (outcome === "completed") {
+					outcome = "checkpoint-failed";
+					message = error.message;
+				}
 			}
 		}
 		this.emit({ type: "run-finished", at: this.now(), outcome, ...(message ? { message } : {}) });

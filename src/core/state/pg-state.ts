@@ -21,6 +21,7 @@ import { connectFailed, queryFailed } from "./pg-errors.js";
 import { lockImport, unlockImport } from "./pg-lock.js";
 import { ensureSchema } from "./pg-schema.js";
 import { PostgresStore } from "./pg-store.js";
+import { boundedConfig, endClient } from "./pg-timeouts.js";
 import { ambiguousUrlSentence, ambiguousUserinfo, maskUrl } from "./pg-url.js";
 import type { StateOpener } from "./state-store.js";
 
@@ -65,7 +66,7 @@ function clientConfig(url: string): pg.ClientConfig {
 					(found) => resolve(found ?? ""),
 				),
 			));
-	return { ...config, password, connectionTimeoutMillis: 15_000 };
+	return { ...config, password, connectionTimeoutMillis: 15_000, ...boundedConfig() };
 }
 
 /** A connection with the schema in place; for commands that take no lock (`state list`). */
@@ -76,13 +77,13 @@ export async function connectDatabase(url: string): Promise<pg.Client> {
 	try {
 		await client.connect();
 	} catch (error) {
-		await client.end().catch(() => undefined);
+		await endClient(client);
 		throw connectFailed(url, error);
 	}
 	try {
 		await ensureSchema(client, maskUrl(url));
 	} catch (error) {
-		await client.end().catch(() => undefined);
+		await endClient(client);
 		throw error instanceof CheckpointError ? error : queryFailed(url, error, "read-failed");
 	}
 	return client;
@@ -130,7 +131,7 @@ export class PostgresState {
 				onWait: options.onWait,
 			});
 		} catch (error) {
-			await client.end().catch(() => undefined);
+			await endClient(client);
 			throw error instanceof CheckpointError ? error : queryFailed(url, error, "read-failed");
 		}
 		return new PostgresState(client, url, name);
@@ -223,7 +224,7 @@ export class PostgresState {
 		if (this.#isReleased) return;
 		this.#isReleased = true;
 		await unlockImport(this.#client, this.name).catch(() => undefined);
-		await this.#client.end().catch(() => undefined);
+		await endClient(this.#client);
 	}
 
 	#damaged(what: string): never {
