@@ -78,6 +78,7 @@ class ImportEngine extends RunCore {
 		for (const pass of PASSES) this.totals[pass] = check.counts[pass] ?? 0;
 		const me = await this.whoAmI();
 		if (me === undefined) return this.finish();
+		this.workspace = { id: me.organization.id, name: me.organization.name };
 		let resumed: boolean;
 		try {
 			const opened = await openState({

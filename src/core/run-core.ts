@@ -30,6 +30,7 @@ export function defaultConcurrency(limit: number | undefined): number {
 export type RunSettings = Pick<ImportPlan, "concurrency" | "windowMs" | "keyFingerprint">;
 
 export abstract class RunCore implements ImportRun {
+	workspace: { readonly id: string; readonly name: string } | undefined;
 	done: Promise<ImportSummary> = Promise.resolve(undefined as unknown as ImportSummary);
 	protected readonly deps: ImportDeps;
 	protected readonly now: () => number;

@@ -169,6 +169,8 @@ export interface ImportSummary {
 export interface ImportRun {
 	/** Resolves when the run ends, whatever the outcome (never rejects for record-level trouble). */
 	readonly done: Promise<ImportSummary>;
+	/** The workspace the key belongs to, once the run's `GET /me` answered (for reports). */
+	readonly workspace?: { readonly id: string; readonly name: string } | undefined;
 	/** Events from now on; returns an unsubscribe function. */
 	subscribe(listener: (event: ImportEvent) => void): () => void;
 	/** Stop starting requests; those in flight finish ("paused" follows once drained). */

@@ -17,6 +17,8 @@ export interface RunReport {
 	/** Where a dry run saved its plan. */
 	planFile?: string;
 	summary?: ImportSummary;
+	/** This run's own requests (the summary's are summed over every run of the import). */
+	session?: { readonly requests: number; readonly rateLimited: number; readonly retries: number };
 	/** The failed records, for the first few examples per code. */
 	failures?: readonly FailureDetail[];
 	/** The last sentence the command wrote to stderr: why it refused or stopped. */

@@ -45,10 +45,7 @@ function runSection(report: RunReport): string[] {
 		if (p.total === 0 && p.checkpointDone === 0) continue;
 		lines.push(`| ${pass} | ${columns.map((c) => p[c]).join(" | ")} |`);
 	}
-	lines.push(
-		"",
-		`${summary.requests} requests, ${summary.retries} retries, ${summary.rateLimited} rate-limited.`,
-	);
+	lines.push("", runRequestsLine(summary, report.session));
 	const failures = report.failures ?? [];
 	const codes = Object.entries(summary.failuresByCode).sort((a, b) => b[1] - a[1]);
 	if (codes.length > 0) {
@@ -165,4 +162,15 @@ function runRulesSection(report: RunReport): string[] {
 function valueCell(value: unknown): string {
 	if (value === undefined || value === null || value === "") return "*(empty)*";
 	return markdownCell(typeof value === "string" ? value : JSON.stringify(value), 60);
+}
+
+/** This run's requests, with the import's total beside when earlier runs sent some too. */
+function runRequestsLine(
+	summary: { readonly requests: number; readonly retries: number; readonly rateLimited: number },
+	session: RunReport["session"],
+): string {
+	const own = session ?? summary;
+	const allRuns =
+		summary.requests > own.requests ? ` (${summary.requests} over every run of the import)` : "";
+	return `${own.requests} requests${allRuns}, ${own.retries} retries, ${own.rateLimited} rate-limited.`;
 }

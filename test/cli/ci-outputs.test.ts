@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SourceFiles } from "../../src/core/run-types.js";
 import { runCli, startCli } from "../support/cli.js";
+import { editRows } from "../support/edit-csv.js";
 import { simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
 
 const prepared = simulatorsPerTest();
@@ -133,15 +134,34 @@ describe("CI outputs (the built binary)", () => {
 		expectNoSecret(post?.raw ?? "");
 		expectNoSecret(markdown);
 
-		// A second run appends its own section after the first.
+		// A real run names its server and workspace, as a dry run does.
+		expect(post?.body.host).toBe(new URL(sim.baseUrl).host);
+		expect(typeof post?.body.workspace).toBe("string");
+		const firstRequests = Number(post?.body.requests);
+		expect(firstRequests).toBeGreaterThan(36);
+
+		// A second run appends its own section after the first, and reports what it sent (one
+		// PATCH for one edited row), with the import's total beside.
+		editRows(files.customers, "name", 1, (old) => `${old} Renamed`);
 		expect((await runCli(importArgs(files, "--notify", hook.url), { env })).code).toBe(0);
 		expect(hook.got).toHaveLength(2);
-		expect(readFileSync(stepSummary, "utf8").split("### pivotal-tui Import")).toHaveLength(3);
+		expect(hook.got[1]?.body).toMatchObject({ requests: 1, requestsAllRuns: firstRequests + 1 });
+		const sections = readFileSync(stepSummary, "utf8").split("### pivotal-tui Import");
+		expect(sections).toHaveLength(3);
+		expect(sections[2]).toContain(
+			`1 requests (${firstRequests + 1} over every run of the import), 0 retries`,
+		);
+		const json = await runCli(importArgs(files, "--json"), { env: { ...env, GITHUB_STEP_SUMMARY: "" } });
+		const summaryLine = JSON.parse(json.stdout.trim().split("\n").pop() ?? "{}");
+		expect(summaryLine).toMatchObject({ type: "summary", requests: 0, requestsAllRuns: firstRequests + 1 });
 
 		// An undo reports the same way, with its own columns.
-		const undone = await runCli(["undo", files.customers, "--headless", "--yes", "--notify", hook.url], {
-			env,
-		});
+		const undone = await runCli(
+			["undo", files.customers, "--all", "--headless", "--yes", "--notify", hook.url],
+			{
+				env,
+			},
+		);
 		expect(undone.code).toBe(0);
 		expect(hook.got).toHaveLength(3);
 		expect(hook.got[2]?.body).toMatchObject({
