@@ -6,7 +6,7 @@
  */
 
 import { existsSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
 	type CheckpointData,
@@ -81,6 +81,18 @@ async function copyState(
 	givenName: string | undefined,
 	io: CommandIo,
 ): Promise<number> {
+	if (isPostgresUrl(from) && isPostgresUrl(to) && sameDatabase(from, to)) {
+		io.stderr.write(
+			`FROM and TO are the same database (${maskUrl(to)}): a copy onto itself would copy nothing; give TO another database.\n`,
+		);
+		return EXIT.usage;
+	}
+	if (!isPostgresUrl(to) && !existsSync(dirname(resolve(to)))) {
+		io.stderr.write(
+			`The folder ${dirname(to)} does not exist; create it, or copy to a file in a folder that does.\n`,
+		);
+		return EXIT.usage;
+	}
 	let source: PostgresState | undefined;
 	let target: PostgresState | undefined;
 	try {
@@ -138,6 +150,19 @@ async function copyState(
 		await source?.release();
 		await target?.release();
 	}
+}
+
+/** Two URLs of one database (the same user, host, port and database; password and options aside). */
+function sameDatabase(a: string, b: string): boolean {
+	const key = (url: string) => {
+		try {
+			const parsed = new URL(url);
+			return `${decodeURIComponent(parsed.username)}@${parsed.hostname}:${parsed.port || "5432"}${parsed.pathname}`;
+		} catch {
+			return url;
+		}
+	};
+	return key(a) === key(b);
 }
 
 interface ListRow {

@@ -84,6 +84,13 @@ export async function connectDatabase(url: string): Promise<pg.Client> {
 		await ensureSchema(client, maskUrl(url));
 	} catch (error) {
 		await endClient(client);
+		if ((error as { code?: unknown }).code === "42501")
+			// No rights to make the schema: running again would fail the same way.
+			throw new CheckpointError({
+				code: "invalid-header",
+				path: maskUrl(url),
+				message: `The user of ${maskUrl(url)} may not create the schema pivotal_tui; grant it CREATE on the database (or create the schema pivotal_tui for it), then run again.`,
+			});
 		throw error instanceof CheckpointError ? error : queryFailed(url, error, "read-failed");
 	}
 	return client;
