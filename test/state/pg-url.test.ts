@@ -30,6 +30,20 @@ describe("a URL whose password is not percent-encoded (the built binary)", () =>
 	});
 });
 
+describe("sslmode=require (the built binary)", () => {
+	it("prints no driver notice: the refusal is its one sentence", async () => {
+		const result = await runCli([
+			"state",
+			"list",
+			"--state",
+			"postgres://u:p@127.0.0.1:9/db?sslmode=require",
+		]);
+		expect(result.code).toBe(2);
+		expect(result.stderr).not.toContain("SECURITY WARNING");
+		expect(result.stderr.trim().split("\n")).toHaveLength(1);
+	});
+});
+
 describe("redact", () => {
 	const url = "postgres://sync:p%40ss-word@db.internal/pivotal";
 	it("masks the URL and the password, encoded or not, and PGPASSWORD", () => {

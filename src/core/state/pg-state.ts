@@ -49,7 +49,7 @@ function clientConfig(url: string): pg.ClientConfig {
 		});
 	let config: pg.ClientConfig;
 	try {
-		config = parseIntoClientConfig(url) as pg.ClientConfig;
+		config = quietly(() => parseIntoClientConfig(url) as pg.ClientConfig);
 	} catch (error) {
 		throw connectFailed(url, error);
 	}
@@ -67,6 +67,24 @@ function clientConfig(url: string): pg.ClientConfig {
 				),
 			));
 	return { ...config, password, connectionTimeoutMillis: 15_000, ...boundedConfig() };
+}
+
+/**
+ * Runs `parse` without the driver's ten-line notice on `sslmode=require` (it says the mode is
+ * read as `verify-full`, the strict one: nothing is less safe than asked). Other warnings pass.
+ */
+function quietly<T>(parse: () => T): T {
+	const emit = process.emitWarning;
+	process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+		const text = typeof warning === "string" ? warning : warning.message;
+		if (text.startsWith("SECURITY WARNING: The SSL modes")) return;
+		(emit as (...args: unknown[]) => void).call(process, warning, ...rest);
+	}) as typeof process.emitWarning;
+	try {
+		return parse();
+	} finally {
+		process.emitWarning = emit;
+	}
 }
 
 /** A connection with the schema in place; for commands that take no lock (`state list`). */
