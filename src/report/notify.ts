@@ -8,7 +8,7 @@
 
 import { PASSES, type PassName } from "../model/records.js";
 import { plainText, slackText } from "./report-text.js";
-import { outcomeOf, type RunOutcomeName, type RunReport } from "./run-report.js";
+import { outcomeOf, problemOf, type RunOutcomeName, type RunReport } from "./run-report.js";
 import { type SyncOutcomes, syncOutcomes, syncTotals } from "./sync-outcomes.js";
 
 /** @default 4000: long enough for a chat API, short enough not to hold a CI job. */
@@ -88,7 +88,7 @@ export function notifyPayload(report: RunReport, code: number): NotifyPayload {
 					: { total, created, existed, updated, unchanged, failed, blocked, pending };
 		}
 	}
-	const rawMessage = report.summary?.message ?? (code === 0 || code === 5 ? undefined : report.lastProblem);
+	const rawMessage = report.summary?.message ?? (code === 0 || code === 5 ? undefined : problemOf(report));
 	const message = rawMessage === undefined ? null : plainText(rawMessage, 300);
 	const name = report.dryRun ? `${report.command} plan` : report.command;
 	const where = [report.workspace, report.host].filter(Boolean).join(" · ");

@@ -23,6 +23,8 @@ export interface RunReport {
 	failures?: readonly FailureDetail[];
 	/** The last sentence the command wrote to stderr: why it refused or stopped. */
 	lastProblem?: string;
+	/** The first line the command wrote to stderr: for a refused input, its first problem. */
+	firstProblem?: string;
 	/** Inputs, the map and the state, as the command learns them: a report never overwrites one. */
 	inputs: { readonly what: string; readonly path: string }[];
 }
@@ -68,4 +70,13 @@ export function hostOf(url: string): string | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * Why the command refused or stopped, for a report: its last sentence, after its first one when
+ * they differ (a refused input's first problem, with file and line, then "Nothing was sent…").
+ */
+export function problemOf(report: Pick<RunReport, "firstProblem" | "lastProblem">): string | undefined {
+	const { firstProblem: first, lastProblem: last } = report;
+	return first && last && first !== last ? `${first} ${last}` : last;
 }

@@ -7,7 +7,7 @@
 import type { PassSummary } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { markdownCell, plainText } from "./report-text.js";
-import { outcomeOf, type RunReport } from "./run-report.js";
+import { outcomeOf, problemOf, type RunReport } from "./run-report.js";
 import { syncOutcomes } from "./sync-outcomes.js";
 
 /** Records shown per failure code; the rest are counted. */
@@ -23,7 +23,7 @@ export function summaryMarkdown(report: RunReport, code: number): string {
 	lines.push(`**Outcome:** ${outcomeOf(code, report.dryRun)} (exit ${code})`);
 	if (report.summary?.message) lines.push("", `> ${markdownCell(report.summary.message, 300)}`);
 	else if (code !== 0 && code !== 5 && report.lastProblem)
-		lines.push("", `> ${markdownCell(report.lastProblem, 300)}`);
+		lines.push("", `> ${markdownCell(problemOf(report) ?? "", 300)}`);
 	lines.push("");
 	if (report.plan) lines.push(...planSection(report), ...planRulesSection(report));
 	else if (report.summary) lines.push(...runSection(report), ...runRulesSection(report));

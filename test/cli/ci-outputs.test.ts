@@ -292,6 +292,8 @@ describe("CI outputs (the built binary)", () => {
 		expect(refused.code).toBe(2);
 		expect(hook.got.at(-1)?.body).toMatchObject({ outcome: "refused", exitCode: 2 });
 		expect(String(hook.got.at(-1)?.body.message)).toMatch(/Nothing was sent/);
+		// The first problem, with its file and line, is in the report too.
+		expect(String(hook.got.at(-1)?.body.message)).toMatch(/^\S*bad\.csv:2:/);
 
 		const wrongKey = await runCli(importArgs(files, "--notify", hook.url), {
 			env: { ...env, PIVOTAL_API_KEY: "pivotal_live_NOTAKEY00000000zz99" },
