@@ -80,6 +80,7 @@ class ImportEngine extends RunCore {
 		if (me === undefined) return this.finish();
 		this.workspace = { id: me.organization.id, name: me.organization.name };
 		let resumed: boolean;
+		let continuesRun: boolean;
 		try {
 			const opened = await openState({
 				path: this.#plan.checkpointPath ?? defaultCheckpointPath(this.#plan.files.customers),
@@ -100,6 +101,7 @@ class ImportEngine extends RunCore {
 			this.run = opened.run;
 			this.#isFirstSync = opened.isFirstSync;
 			resumed = opened.resumed;
+			continuesRun = opened.continuesRun;
 			this.ledger = new Ledger(
 				opened.store,
 				(e) => this.emit(e),
@@ -128,7 +130,7 @@ class ImportEngine extends RunCore {
 			this.#missing = found.missing;
 			for (const pass of PASSES) this.totals[pass] += found.missing.deletes[pass].length;
 		}
-		this.runStarted(resumed);
+		this.runStarted(resumed, continuesRun);
 		await this.#passes({ retryFailed: this.#plan.retryFailed ?? false });
 		return this.#finish();
 	}

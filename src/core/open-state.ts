@@ -90,6 +90,8 @@ export interface OpenedState {
 	readonly run: number;
 	/** No earlier run of this import finished. */
 	readonly isFirstSync: boolean;
+	/** The state held this run unfinished (killed, stopped): the run goes on, rather than a new sync. */
+	readonly continuesRun: boolean;
 }
 
 /** Counters that number the runs of an import. */
@@ -174,10 +176,10 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 	const mark = markDelta === 0 ? {} : { [PLAN_MARK]: markDelta };
 	if (started > finished) {
 		if (markDelta !== 0) store.addCounters(mark);
-		return { store, resumed: opened.resumed, run: started, isFirstSync };
+		return { store, resumed: opened.resumed, run: started, isFirstSync, continuesRun: true };
 	}
 	store.addCounters({ [RUNS]: 1, ...mark });
-	return { store, resumed: opened.resumed, run: started + 1, isFirstSync };
+	return { store, resumed: opened.resumed, run: started + 1, isFirstSync, continuesRun: false };
 }
 
 /** The map fingerprints worth keeping: a map edit later shows in the plan as changed field values. */

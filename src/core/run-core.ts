@@ -192,7 +192,8 @@ export abstract class RunCore implements ImportRun {
 		return true;
 	}
 
-	protected runStarted(resumed: boolean): void {
+	/** `continuesRun`: an interrupted run goes on (false: a new sync of a state that exists). */
+	protected runStarted(resumed: boolean, continuesRun?: boolean): void {
 		const store = this.ledger!.store;
 		if (this.#isDefaultConcurrency) {
 			this.#isDefaultConcurrency = false;
@@ -203,6 +204,7 @@ export abstract class RunCore implements ImportRun {
 			at: this.now(),
 			runId: store.header.runId,
 			resumed,
+			...(continuesRun === undefined ? {} : { continuesRun }),
 			checkpointPath: store.path,
 			concurrency: this.control.concurrency,
 			totals: { ...this.totals },
