@@ -401,11 +401,6 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return EXIT.usage;
 	}
 	const { flags } = cli;
-	const numbers = numbersProblem(flags);
-	if (numbers) {
-		process.stderr.write(`${numbers}\n`);
-		return EXIT.usage;
-	}
 	const { withRunOutputs } = await import("./run-outputs.js");
 	const { defaultCheckpointPath } = await import("../core/engine.js");
 	const inputs = [
@@ -415,6 +410,13 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		...(flags.map ? [{ what: "the map", path: flags.map }] : []),
 		{ what: "the state", path: flags.checkpoint ?? defaultCheckpointPath(customers) },
 	];
+	const numbers = numbersProblem(flags);
+	// Refused like any other input: the summary and the notify say so too.
+	if (numbers)
+		return withRunOutputs("import", flags, io, inputs, async (withIo) => {
+			withIo.stderr.write(`${numbers}\n`);
+			return EXIT.usage;
+		});
 	const { runImportCommand } = await import("./import-command.js");
 	return withRunOutputs("import", flags, io, inputs, (withIo) => runImportCommand(customers, flags, withIo));
 }

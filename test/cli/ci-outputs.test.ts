@@ -302,6 +302,14 @@ describe("CI outputs (the built binary)", () => {
 		expect(hook.got.at(-1)?.body).toMatchObject({ outcome: "auth-refused", exitCode: 4 });
 		expect(hook.got.at(-1)?.raw).not.toContain("NOTAKEY00000000zz99");
 
+		// A bad flag value is a refusal like any other: reported.
+		const sentBefore = hook.got.length;
+		const badFlag = await runCli(importArgs(files, "--concurrency", "0", "--notify", hook.url), { env });
+		expect(badFlag.code).toBe(2);
+		expect(hook.got).toHaveLength(sentBefore + 1);
+		expect(hook.got.at(-1)?.body).toMatchObject({ outcome: "refused", exitCode: 2 });
+		expect(String(hook.got.at(-1)?.body.message)).toMatch(/^--concurrency must be a whole number/);
+
 		const summaryFile = join(dir, "plan.md");
 		const dry = await runCli(
 			importArgs(
@@ -326,7 +334,7 @@ describe("CI outputs (the built binary)", () => {
 			["customers", "4", "0", "4", "0", "0", "0", "0", "0", "0"],
 			["contacts", "4", "4", "0", "0", "0", "0", "0", "0", "0"],
 		]);
-		expect(hook.got).toHaveLength(3);
+		expect(hook.got).toHaveLength(4);
 
 		// Nobody listening: the run's own exit code, and one line saying so (the token not in it).
 		const port = (hook.server.address() as AddressInfo).port;
