@@ -11,9 +11,12 @@ import { createClient } from "../api/client.js";
 import { maskKey } from "../api/key.js";
 import { startImport } from "../core/engine.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
-import { locatePlan, verifyPlan } from "../core/plan/open-plan.js";
+import { type LocatedPlan, locatePlan, verifyPlan } from "../core/plan/open-plan.js";
 import { changeCount, syncRulesOf } from "../core/plan/plan-file.js";
+import { planMarkOf } from "../core/plan/plan-freshness.js";
 import type { KeyLane } from "../core/run-types.js";
+import type { PostgresState } from "../core/state/pg-state.js";
+import { isPostgresUrl } from "../core/state/pg-url.js";
 import { PASSES } from "../model/records.js";
 import { writeFailuresCsv } from "../report/failures-csv.js";
 import { summaryText } from "../report/headless.js";
@@ -23,10 +26,16 @@ import { keyLanes, keysFromEnv } from "./command-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
 import { outputPathProblem } from "./output-paths.js";
+import { stateFlagProblem, withPostgresState } from "./state-location.js";
 
 export interface ApplyFlags {
 	/** The state file, when it is not where the plan says (e.g. another checkout's layout). */
 	readonly checkpoint?: string | undefined;
+	/** A plan made with a database state: its URL (else `PIVOTAL_STATE_URL`), or the state file. */
+	readonly state?: string | undefined;
+	/** Must be the plan's import name when given. @default the plan's */
+	readonly name?: string | undefined;
+	readonly lockTimeout?: number | undefined;
 	/** Must be the plan's server when given. @default the plan's */
 	readonly baseUrl?: string | undefined;
 	readonly keyEnv?: readonly string[] | undefined;
@@ -46,11 +55,53 @@ export async function runApplyCommand(planPath: string, flags: ApplyFlags, io: C
 		io.stderr.write(`${sentence}\n`);
 		return code;
 	};
+	const flagProblem = stateFlagProblem(flags);
+	if (flagProblem) return refuse(`${flagProblem} Nothing was sent.`);
+	const given = flags.state ?? io.env.PIVOTAL_STATE_URL;
+	const database = given !== undefined && given !== "" && isPostgresUrl(given) ? given : undefined;
+	const stateFile = flags.checkpoint ?? (database === undefined && flags.state ? flags.state : undefined);
 	const located = await locatePlan(planPath, {
-		statePath: flags.checkpoint,
+		statePath: stateFile,
 		baseUrl: flags.baseUrl ?? io.env.PIVOTAL_API_URL,
 	});
 	if (!located.ok) return refuse(`${located.sentence} Nothing was sent.`);
+	const planState = located.plan.state;
+	if (planState.kind !== "postgres") {
+		// A file plan reads its file; a database named only by the environment is not this plan's.
+		if (flags.state !== undefined && database !== undefined)
+			return refuse(
+				`${planPath} was made against the state file ${planState.path ?? ""}, not a database; apply it with that file (--checkpoint FILE) or plan again with --state. Nothing was sent.`,
+			);
+		if (flags.name !== undefined)
+			return refuse(`--name goes with a plan made against a database state. Nothing was sent.`);
+		return applyWith(located, undefined, planPath, flags, io);
+	}
+	const name = planState.name ?? "";
+	if (database === undefined)
+		return refuse(
+			`${planPath} was made against the import ${JSON.stringify(name)} in a database: give its URL with --state postgres://… or PIVOTAL_STATE_URL. Nothing was sent.`,
+		);
+	if (flags.name !== undefined && flags.name !== name)
+		return refuse(
+			`${planPath} was made for the import ${JSON.stringify(name)}, not ${JSON.stringify(flags.name)}; drop --name or plan again. Nothing was sent.`,
+		);
+	// Locked before the plan is checked: no other run moves the state between the check and the sends.
+	return withPostgresState({ kind: "postgres", url: database, name }, flags, io.stderr, (pg) =>
+		applyWith({ ...located, statePath: pg.where }, pg, planPath, flags, io),
+	);
+}
+
+async function applyWith(
+	located: LocatedPlan,
+	pg: PostgresState | undefined,
+	planPath: string,
+	flags: ApplyFlags,
+	io: CommandIo,
+): Promise<number> {
+	const refuse = (sentence: string, code: number = EXIT.usage) => {
+		io.stderr.write(`${sentence}\n`);
+		return code;
+	};
 	const { plan, files, statePath, mapPath, baseUrl } = located;
 	if (io.report) {
 		io.report.host = hostOf(baseUrl) ?? "";
@@ -62,7 +113,7 @@ export async function runApplyCommand(planPath: string, flags: ApplyFlags, io: C
 			return file ? [{ what: `the ${pass} file`, path: file }] : [];
 		}),
 		...(mapPath ? [{ what: "the map", path: mapPath }] : []),
-		{ what: "the state", path: statePath },
+		...(pg ? [] : [{ what: "the state", path: statePath }]),
 	];
 	const clash = outputPathProblem(
 		[
@@ -74,7 +125,7 @@ export async function runApplyCommand(planPath: string, flags: ApplyFlags, io: C
 	);
 	if (clash) return refuse(`${clash} Nothing was sent.`);
 	io.report?.inputs.push(...inputs);
-	const verified = await verifyPlan(located);
+	const verified = await verifyPlan(located, pg ? () => pg.read() : undefined);
 	if (!verified.ok) return refuse(`${verified.sentence} Nothing was sent.`);
 	const { source, check, state, freshness } = verified;
 
@@ -117,6 +168,8 @@ export async function runApplyCommand(planPath: string, flags: ApplyFlags, io: C
 			keyFingerprints: lanes.value.map((lane) => lane.fingerprint),
 			baseUrl,
 			fresh: false,
+			// Recorded as the run starts: only this plan's apply may resume the run if it stops.
+			planMark: planMarkOf(plan.digest),
 			retryFailed: plan.options.retryFailed,
 			recreate: plan.options.recreate,
 			// The plan's own rules, never the command line's: the operations were reviewed under them.
@@ -126,7 +179,7 @@ export async function runApplyCommand(planPath: string, flags: ApplyFlags, io: C
 			source,
 			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
 		},
-		{ client: first.client, keys: lanes.value },
+		{ client: first.client, keys: lanes.value, ...(pg ? { openState: pg.open } : {}) },
 	);
 	const driven = await driveHeadless(run, lanes.value, io, flags);
 	if ("code" in driven) return driven.code;

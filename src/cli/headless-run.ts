@@ -53,7 +53,11 @@ export async function driveHeadless(
 	try {
 		const summary = await run.done;
 		const { requests, rateLimited, retries } = store.getSnapshot();
-		return { summary, ndjson, session: { requests, rateLimited, retries } };
+		const session = { requests, rateLimited, retries };
+		// Reports say what this run sent; the import's totals go beside.
+		if (io.report) io.report.session = session;
+		ndjson?.setSession(session);
+		return { summary, ndjson, session };
 	} catch (error) {
 		if (error instanceof InputError) {
 			io.stderr.write(`${error.message}\n`);

@@ -21,6 +21,7 @@ import { deleteLine, operationLine } from "../report/plan-ndjson.js";
 import { planText } from "../report/plan-text.js";
 import { writeResultsCsv } from "../report/results-csv.js";
 import type { RunReport } from "../report/run-report.js";
+import { hostOf } from "../report/run-report.js";
 import {
 	defaultMapPath,
 	describeFormat,
@@ -282,6 +283,7 @@ async function importWith(
 			check,
 			state,
 			checkpointPath,
+			...(pg ? { stateName: pg.name } : {}),
 			plan,
 			rules,
 			source,
@@ -342,6 +344,12 @@ async function importWith(
 		return lanes.code;
 	}
 	const [first] = lanes.value as [KeyLane, ...KeyLane[]];
+	if (io.report) {
+		// The notify and summary name where the run went, as a dry run's do.
+		io.report.host = hostOf(baseUrl) ?? "";
+		const workspace = first.me?.organization.name ?? state?.header.workspace?.name;
+		if (workspace) io.report.workspace = workspace;
+	}
 	if (io.signal?.aborted) return EXIT.interrupted;
 	sayFormats();
 	const run = startImport(
@@ -366,6 +374,7 @@ async function importWith(
 	if ("code" in driven) return driven.code;
 	const { summary, ndjson, session } = driven;
 	if (io.report) Object.assign(io.report, { summary, failures: run.failures() });
+	if (io.report && !io.report.workspace && run.workspace) io.report.workspace = run.workspace.name;
 
 	let failuresCsv: string | undefined;
 	if (flags.failuresCsv) {

@@ -64,7 +64,8 @@ ${SYNC_HELP}    --key-env NAME         read a key from this variable (default PI
   Apply options
     applies the saved plan exactly as reviewed; refuses (exit 2, nothing sent) a plan whose
     files, map or state changed since it was made, or made for another server or workspace
-    (and --checkpoint, --yes, --headless, --json, --base-url, --key-env, --concurrency,
+    a plan made with --state postgres://… applies with it (or PIVOTAL_STATE_URL)
+    (and --checkpoint, --lock-timeout, --yes, --headless, --json, --base-url, --key-env, --concurrency,
     --window, --failures-csv, --results-csv, --summary-md, --notify, --verbose, as import)
 
   Undo options
@@ -145,6 +146,9 @@ const UNDO_FLAGS = new Set([
 /** What `apply` takes of the table above. */
 const APPLY_FLAGS = new Set([
 	"checkpoint",
+	"state",
+	"name",
+	"lockTimeout",
 	"headless",
 	"yes",
 	"json",
@@ -404,11 +408,6 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return EXIT.usage;
 	}
 	const { flags } = cli;
-	const numbers = numbersProblem(flags);
-	if (numbers) {
-		process.stderr.write(`${numbers}\n`);
-		return EXIT.usage;
-	}
 	const { withRunOutputs } = await import("./run-outputs.js");
 	const { defaultCheckpointPath } = await import("../core/engine.js");
 	const inputs = [
@@ -418,6 +417,13 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		...(flags.map ? [{ what: "the map", path: flags.map }] : []),
 		{ what: "the state", path: flags.checkpoint ?? defaultCheckpointPath(customers) },
 	];
+	const numbers = numbersProblem(flags);
+	// Refused like any other input: the summary and the notify say so too.
+	if (numbers)
+		return withRunOutputs("import", flags, io, inputs, async (withIo) => {
+			withIo.stderr.write(`${numbers}\n`);
+			return EXIT.usage;
+		});
 	const { runImportCommand } = await import("./import-command.js");
 	return withRunOutputs("import", flags, io, inputs, (withIo) => runImportCommand(customers, flags, withIo));
 }

@@ -1,10 +1,11 @@
 /**
  * Output files (failures, results, summaries, plans) never overwrite an input, a map or the
  * state: checked once, before anything is read or sent, with paths resolved the way the OS will
- * open them (`./x`, `../dir/x` and symlinks all name the same file).
+ * open them (`./x`, `../dir/x` and symlinks all name the same file), and existing files compared
+ * by device and inode (a hard link is the same file under another name).
  */
 
-import { realpathSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 /** A file the run writes, by the flag that named it. */
@@ -46,18 +47,31 @@ export function refuseClobber(
 ): string | undefined {
 	const taken = new Map<string, GuardedFile>();
 	for (const file of guarded) {
-		const real = canonical(file.path);
-		if (!taken.has(real)) taken.set(real, file);
+		for (const id of identities(file.path)) if (!taken.has(id)) taken.set(id, file);
 	}
 	for (const output of outputs) {
-		const real = canonical(output.path);
-		const clash = taken.get(real);
+		const ids = identities(output.path);
+		const clash = ids.map((id) => taken.get(id)).find((found) => found !== undefined);
 		if (clash) {
 			return `${output.flag} ${output.path} is ${clash.what} ${clash.path}; nothing was sent: give ${output.flag} a file of its own.`;
 		}
-		taken.set(real, { what: `the file of ${output.flag}`, path: output.path });
+		for (const id of ids) taken.set(id, { what: `the file of ${output.flag}`, path: output.path });
 	}
 	return undefined;
+}
+
+/**
+ * The names one file goes by: its canonical path, and where it exists its device and inode, so a
+ * hard link (another path to the same bytes) is the same file too.
+ */
+function identities(path: string): string[] {
+	const real = canonical(path);
+	try {
+		const stat = statSync(real);
+		return stat.isFile() ? [`path:${real}`, `inode:${stat.dev}:${stat.ino}`] : [`path:${real}`];
+	} catch {
+		return [`path:${real}`];
+	}
 }
 
 /**

@@ -88,6 +88,8 @@ export interface SavePlanInput {
 	readonly check: SourceCheckSummary;
 	readonly state: CheckpointData | undefined;
 	readonly checkpointPath: string;
+	/** The import's name when the state is in a database: the plan names it, never the URL. */
+	readonly stateName?: string | undefined;
 	readonly plan: SyncPlan;
 	/** The sync rules the plan was made under: the plan file carries them for `apply`. */
 	readonly rules: SyncRules;
@@ -112,6 +114,7 @@ export async function savePlan(input: SavePlanInput): Promise<number> {
 			mapPath: flags.map,
 			state: input.state,
 			statePath: input.checkpointPath,
+			stateName: input.stateName,
 			baseUrl: input.baseUrl,
 			workspace,
 			options: { retryFailed: flags.retryFailed, recreate: flags.recreate },

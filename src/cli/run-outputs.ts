@@ -32,8 +32,11 @@ export async function withRunOutputs(
 	const report: RunReport = { command, inputs: [...inputs] };
 	const stderr = {
 		write(text: string) {
-			const last = text.trim().split("\n").pop();
+			const lines = text.trim().split("\n");
+			const last = lines.pop();
 			if (last) report.lastProblem = last;
+			const first = lines[0] ?? last;
+			if (first) report.firstProblem ??= first;
 			return io.stderr.write(text);
 		},
 	};
@@ -55,6 +58,7 @@ export async function withRunOutputs(
 		if (interrupted.signal.aborted) process.exit(EXIT.interrupted);
 		interrupted.abort();
 		report.lastProblem = `Interrupted by ${signal} before anything was sent.`;
+		delete report.firstProblem;
 		void finish(EXIT.interrupted).finally(() => process.exit(EXIT.interrupted));
 	};
 	process.on("SIGINT", onSignal);
@@ -64,6 +68,7 @@ export async function withRunOutputs(
 		await finish(code);
 		return code;
 	} catch (error) {
+		delete report.firstProblem;
 		report.lastProblem = `Stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 		await finish(EXIT.interrupted);
 		throw error;

@@ -6,7 +6,7 @@
  */
 
 import { existsSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
 	type CheckpointData,
@@ -19,6 +19,7 @@ import { connectDatabase, PostgresState } from "../core/state/pg-state.js";
 import { defaultImportName, isPostgresUrl, maskUrl } from "../core/state/pg-url.js";
 import type { StateStore } from "../core/state/state-store.js";
 import { PASSES } from "../model/records.js";
+import { escapeControls } from "../model/terminal-text.js";
 import type { CommandIo } from "./import-command.js";
 import { exitForStateError } from "./state-location.js";
 
@@ -80,6 +81,18 @@ async function copyState(
 	givenName: string | undefined,
 	io: CommandIo,
 ): Promise<number> {
+	if (isPostgresUrl(from) && isPostgresUrl(to) && sameDatabase(from, to)) {
+		io.stderr.write(
+			`FROM and TO are the same database (${maskUrl(to)}): a copy onto itself would copy nothing; give TO another database.\n`,
+		);
+		return EXIT.usage;
+	}
+	if (!isPostgresUrl(to) && !existsSync(dirname(resolve(to)))) {
+		io.stderr.write(
+			`The folder ${dirname(to)} does not exist; create it, or copy to a file in a folder that does.\n`,
+		);
+		return EXIT.usage;
+	}
 	let source: PostgresState | undefined;
 	let target: PostgresState | undefined;
 	try {
@@ -139,6 +152,19 @@ async function copyState(
 	}
 }
 
+/** Two URLs of one database (the same user, host, port and database; password and options aside). */
+function sameDatabase(a: string, b: string): boolean {
+	const key = (url: string) => {
+		try {
+			const parsed = new URL(url);
+			return `${decodeURIComponent(parsed.username)}@${parsed.hostname}:${parsed.port || "5432"}${parsed.pathname}`;
+		} catch {
+			return url;
+		}
+	};
+	return key(a) === key(b);
+}
+
 interface ListRow {
 	readonly name: string;
 	readonly workspace: string | null;
@@ -188,6 +214,7 @@ async function listStates(url: string, io: CommandIo): Promise<number> {
 				i.counters ->> 'runs' AS runs, i.counters ->> 'runsFinished' AS finished,
 				i.last_run_at, i.updated_at, i.last_outcome, h.host, h.pid, h.started_at,
 				EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+					AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
 					AND l.classid = ((i.k >> 32) & 4294967295)::oid AND l.objid = (i.k & 4294967295)::oid) AS running
 			 FROM i LEFT JOIN pivotal_tui.holders h ON h.name = i.name ORDER BY i.name`,
 		);
@@ -195,13 +222,10 @@ async function listStates(url: string, io: CommandIo): Promise<number> {
 			io.stdout.write(`${maskUrl(url)} holds no import yet.\n`);
 			return EXIT.ok;
 		}
-		const rows = result.rows.map((r) => [
-			r.name,
-			r.workspace ?? "-",
-			r.records,
-			iso(r.updated_at),
-			outcomeOf(r),
-		]);
+		// Names, workspaces and hosts come from outside: escaped, so none can fake a row or a screen.
+		const rows = result.rows.map((r) =>
+			[r.name, r.workspace ?? "-", r.records, iso(r.updated_at), outcomeOf(r)].map(escapeControls),
+		);
 		const table = [["NAME", "WORKSPACE", "RECORDS", "LAST RUN", "OUTCOME"], ...rows];
 		const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
 		for (const row of table)

@@ -40,6 +40,8 @@ export type ImportEvent =
 			readonly at: number;
 			readonly runId: string;
 			readonly resumed: boolean;
+			/** An interrupted run goes on (true), or a new sync of an existing state starts (false). */
+			readonly continuesRun?: boolean;
 			readonly checkpointPath: string;
 			readonly concurrency: number;
 			/** Rows per pass in the source files (0 for a pass without a file). */

@@ -79,7 +79,9 @@ class ImportEngine extends RunCore {
 		for (const pass of PASSES) this.totals[pass] = check.counts[pass] ?? 0;
 		const me = await this.whoAmI();
 		if (me === undefined) return this.finish();
+		this.workspace = { id: me.organization.id, name: me.organization.name };
 		let resumed: boolean;
+		let continuesRun: boolean;
 		try {
 			const opened = await openState({
 				path: this.#plan.checkpointPath ?? defaultCheckpointPath(this.#plan.files.customers),
@@ -90,6 +92,7 @@ class ImportEngine extends RunCore {
 				workspace: { id: me.organization.id, name: me.organization.name },
 				baseUrl: this.#plan.baseUrl,
 				fresh: this.#plan.fresh ?? false,
+				planMark: this.#plan.planMark ?? 0,
 				now: this.now,
 				fs: this.deps.checkpointFs,
 				open: this.deps.openState,
@@ -99,6 +102,7 @@ class ImportEngine extends RunCore {
 			this.run = opened.run;
 			this.#isFirstSync = opened.isFirstSync;
 			resumed = opened.resumed;
+			continuesRun = opened.continuesRun;
 			this.ledger = new Ledger(
 				opened.store,
 				(e) => this.emit(e),
@@ -130,7 +134,7 @@ class ImportEngine extends RunCore {
 				this.deletesPlanned[pass] = found.missing.deletes[pass].length;
 			}
 		}
-		this.runStarted(resumed);
+		this.runStarted(resumed, continuesRun);
 		await this.#passes({ retryFailed: this.#plan.retryFailed ?? false });
 		return this.#finish();
 	}

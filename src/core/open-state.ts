@@ -69,6 +69,8 @@ export interface OpenStateOptions {
 	readonly workspace?: { readonly id: string; readonly name: string } | undefined;
 	readonly baseUrl: string;
 	readonly fresh: boolean;
+	/** The saved plan this run applies (0: none), recorded as the run starts or goes on. @default 0 */
+	readonly planMark?: number | undefined;
 	readonly now: () => number;
 	readonly fs?: CheckpointFileSystem | undefined;
 	/** Opens the state elsewhere than the file at `path` (Postgres). @default the file */
@@ -88,11 +90,18 @@ export interface OpenedState {
 	readonly run: number;
 	/** No earlier run of this import finished. */
 	readonly isFirstSync: boolean;
+	/** The state held this run unfinished (killed, stopped): the run goes on, rather than a new sync. */
+	readonly continuesRun: boolean;
 }
 
 /** Counters that number the runs of an import. */
 const RUNS = "runs";
 const RUNS_FINISHED = "runsFinished";
+/**
+ * Which saved plan the last run started applies (0: a plain import). Counters hold numbers and
+ * are added to, so the mark is moved by the difference.
+ */
+export const PLAN_MARK = "planMark";
 
 export async function openState(options: OpenStateOptions): Promise<OpenedState> {
 	const { path, check } = options;
@@ -162,9 +171,15 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 	const finished = counters[RUNS_FINISHED] ?? 0;
 	// An interrupted run goes on under its number; a finished one is followed by the next.
 	const isFirstSync = finished === 0;
-	if (started > finished) return { store, resumed: opened.resumed, run: started, isFirstSync };
-	store.addCounters({ [RUNS]: 1 });
-	return { store, resumed: opened.resumed, run: started + 1, isFirstSync };
+	// Any run that starts or goes on marks the state as its own: an apply resumes only its plan's run.
+	const markDelta = (options.planMark ?? 0) - (counters[PLAN_MARK] ?? 0);
+	const mark = markDelta === 0 ? {} : { [PLAN_MARK]: markDelta };
+	if (started > finished) {
+		if (markDelta !== 0) store.addCounters(mark);
+		return { store, resumed: opened.resumed, run: started, isFirstSync, continuesRun: true };
+	}
+	store.addCounters({ [RUNS]: 1, ...mark });
+	return { store, resumed: opened.resumed, run: started + 1, isFirstSync, continuesRun: false };
 }
 
 /** The map fingerprints worth keeping: a map edit later shows in the plan as changed field values. */

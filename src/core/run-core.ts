@@ -31,6 +31,7 @@ export function defaultConcurrency(limit: number | undefined): number {
 export type RunSettings = Pick<ImportPlan, "concurrency" | "windowMs" | "keyFingerprint">;
 
 export abstract class RunCore implements ImportRun {
+	workspace: { readonly id: string; readonly name: string } | undefined;
 	done: Promise<ImportSummary> = Promise.resolve(undefined as unknown as ImportSummary);
 	protected readonly deps: ImportDeps;
 	protected readonly now: () => number;
@@ -201,7 +202,8 @@ export abstract class RunCore implements ImportRun {
 		return true;
 	}
 
-	protected runStarted(resumed: boolean): void {
+	/** `continuesRun`: an interrupted run goes on (false: a new sync of a state that exists). */
+	protected runStarted(resumed: boolean, continuesRun?: boolean): void {
 		const store = this.ledger!.store;
 		if (this.#isDefaultConcurrency) {
 			this.#isDefaultConcurrency = false;
@@ -212,6 +214,7 @@ export abstract class RunCore implements ImportRun {
 			at: this.now(),
 			runId: store.header.runId,
 			resumed,
+			...(continuesRun === undefined ? {} : { continuesRun }),
 			checkpointPath: store.path,
 			concurrency: this.control.concurrency,
 			totals: { ...this.totals },
@@ -238,8 +241,8 @@ export abstract class RunCore implements ImportRun {
 
 	/** Flush and compact the state, report the end, and sum up. `onCompleted` runs first when nothing stopped the run. */
 	protected async finish(onCompleted?: (store: StateStore) => void): Promise<ImportSummary> {
-		const outcome: RunOutcome = this.trip?.outcome ?? (this.control.isStopped ? "interrupted" : "completed");
-		const message =
+		let outcome: RunOutcome = this.trip?.outcome ?? (this.control.isStopped ? "interrupted" : "completed");
+		let message =
 			this.trip?.message ??
 			(outcome === "interrupted"
 				? "Stopped; the checkpoint is saved and the same command resumes."
@@ -253,7 +256,12 @@ export abstract class RunCore implements ImportRun {
 				await store.compact();
 			} catch (error) {
 				if (!(error instanceof CheckpointError)) throw error;
-				this.notice("error", error.message);
+				if (error.message !== message) this.notice("error", error.message);
+				// The state does not say the run finished: not done, but resumable (exit 3), never "done".
+				if (outcome === "completed") {
+					outcome = "checkpoint-failed";
+					message = error.message;
+				}
 			}
 		}
 		this.emit({ type: "run-finished", at: this.now(), outcome, ...(message ? { message } : {}) });

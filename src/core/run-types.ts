@@ -38,6 +38,11 @@ export interface ImportPlan {
 	/** Set an existing checkpoint aside and start over. @default false */
 	readonly fresh?: boolean;
 	/**
+	 * The saved plan this run applies (`planMarkOf` its digest), recorded in the state when the run
+	 * starts, so that only this plan's apply resumes the run if it is interrupted. @default 0 (none)
+	 */
+	readonly planMark?: number;
+	/**
 	 * Send records that failed for good in an earlier run again too (by default a resume only
 	 * retries transient failures), e.g. once the cause of a run of 400s is fixed.
 	 * @default false
@@ -167,6 +172,8 @@ export interface ImportSummary {
 export interface ImportRun {
 	/** Resolves when the run ends, whatever the outcome (never rejects for record-level trouble). */
 	readonly done: Promise<ImportSummary>;
+	/** The workspace the key belongs to, once the run's `GET /me` answered (for reports). */
+	readonly workspace?: { readonly id: string; readonly name: string } | undefined;
 	/** Events from now on; returns an unsubscribe function. */
 	subscribe(listener: (event: ImportEvent) => void): () => void;
 	/** Stop starting requests; those in flight finish ("paused" follows once drained). */

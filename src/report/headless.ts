@@ -72,7 +72,8 @@ export class LineReporter {
 	#lineFor(e: ImportEvent): string | undefined {
 		switch (e.type) {
 			case "run-started":
-				return `${e.resumed ? "Resuming" : "Starting"} ${this.#noun} ${e.runId}: ${PASSES.map((p) => `${e.totals[p]} ${p}`).join(", ")}; checkpoint ${e.checkpointPath}; concurrency ${e.concurrency}`;
+				// A new sync of an existing state is not a resume: only an interrupted run is.
+				return `${e.resumed ? (e.continuesRun === false ? "Syncing" : "Resuming") : "Starting"} ${this.#noun} ${e.runId}: ${PASSES.map((p) => `${e.totals[p]} ${p}`).join(", ")}; checkpoint ${e.checkpointPath}; concurrency ${e.concurrency}`;
 			case "pass-started": {
 				const already = Object.values(e.already).reduce((n, count) => n + count, 0);
 				return `Pass ${e.pass}: ${e.total} records${already ? `, ${already} already final in the checkpoint` : ""}`;

@@ -14,7 +14,17 @@ export class NdjsonReporter {
 		this.#out.write(`${JSON.stringify(event)}\n`);
 	}
 
+	#session: { requests: number; rateLimited: number; retries: number } | undefined;
+
+	/** This run's own counts: the summary's `requests` is then this run's, the import's total beside. */
+	setSession(session: { requests: number; rateLimited: number; retries: number }): void {
+		this.#session = session;
+	}
+
 	summary(summary: ImportSummary, extra: Readonly<Record<string, unknown>> = {}): void {
-		this.#out.write(`${JSON.stringify({ type: "summary", ...summary, ...extra })}\n`);
+		const own = this.#session
+			? { ...this.#session, requestsAllRuns: summary.requests }
+			: { requestsAllRuns: summary.requests };
+		this.#out.write(`${JSON.stringify({ type: "summary", ...summary, ...own, ...extra })}\n`);
 	}
 }

@@ -8,7 +8,7 @@
 
 import { PASSES, type PassName } from "../model/records.js";
 import { plainText, slackText } from "./report-text.js";
-import { outcomeOf, type RunOutcomeName, type RunReport } from "./run-report.js";
+import { outcomeOf, problemOf, type RunOutcomeName, type RunReport } from "./run-report.js";
 import { type SyncOutcomes, syncOutcomes, syncTotals } from "./sync-outcomes.js";
 
 /** @default 4000: long enough for a chat API, short enough not to hold a CI job. */
@@ -26,6 +26,8 @@ export interface NotifyPayload {
 	/** Per pass: a run's outcome counts, or a dry run's operations. */
 	readonly counts: Partial<Record<PassName, Readonly<Record<string, number>>>>;
 	readonly requests: number | null;
+	/** Requests over every run of the import (null: a dry run, or a refusal). */
+	readonly requestsAllRuns: number | null;
 	readonly failuresByCode: Readonly<Record<string, number>>;
 	/** Why the run refused or stopped, when it did (one sentence, cleaned). */
 	readonly message: string | null;
@@ -86,7 +88,7 @@ export function notifyPayload(report: RunReport, code: number): NotifyPayload {
 					: { total, created, existed, updated, unchanged, failed, blocked, pending };
 		}
 	}
-	const rawMessage = report.summary?.message ?? (code === 0 || code === 5 ? undefined : report.lastProblem);
+	const rawMessage = report.summary?.message ?? (code === 0 || code === 5 ? undefined : problemOf(report));
 	const message = rawMessage === undefined ? null : plainText(rawMessage, 300);
 	const name = report.dryRun ? `${report.command} plan` : report.command;
 	const where = [report.workspace, report.host].filter(Boolean).join(" · ");
@@ -116,7 +118,9 @@ export function notifyPayload(report: RunReport, code: number): NotifyPayload {
 		host: report.host ?? null,
 		workspace: report.workspace ? plainText(report.workspace, 120) : null,
 		counts,
-		requests: report.summary?.requests ?? report.plan?.requests ?? null,
+		// This run's requests (a dry run's: the plan's); the import's total beside.
+		requests: report.session?.requests ?? report.summary?.requests ?? report.plan?.requests ?? null,
+		requestsAllRuns: report.summary?.requests ?? null,
 		failuresByCode: Object.fromEntries(
 			Object.entries(report.summary?.failuresByCode ?? {}).map(([c, n]) => [plainText(c, 60), n]),
 		),

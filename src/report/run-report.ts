@@ -17,10 +17,14 @@ export interface RunReport {
 	/** Where a dry run saved its plan. */
 	planFile?: string;
 	summary?: ImportSummary;
+	/** This run's own requests (the summary's are summed over every run of the import). */
+	session?: { readonly requests: number; readonly rateLimited: number; readonly retries: number };
 	/** The failed records, for the first few examples per code. */
 	failures?: readonly FailureDetail[];
 	/** The last sentence the command wrote to stderr: why it refused or stopped. */
 	lastProblem?: string;
+	/** The first line the command wrote to stderr: for a refused input, its first problem. */
+	firstProblem?: string;
 	/** Inputs, the map and the state, as the command learns them: a report never overwrites one. */
 	inputs: { readonly what: string; readonly path: string }[];
 }
@@ -66,4 +70,13 @@ export function hostOf(url: string): string | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/**
+ * Why the command refused or stopped, for a report: its last sentence, after its first one when
+ * they differ (a refused input's first problem, with file and line, then "Nothing was sent…").
+ */
+export function problemOf(report: Pick<RunReport, "firstProblem" | "lastProblem">): string | undefined {
+	const { firstProblem: first, lastProblem: last } = report;
+	return first && last && first !== last ? `${first} ${last}` : last;
 }

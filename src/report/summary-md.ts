@@ -7,7 +7,7 @@
 import type { PassSummary } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { markdownCell, plainText } from "./report-text.js";
-import { outcomeOf, type RunReport } from "./run-report.js";
+import { outcomeOf, problemOf, type RunReport } from "./run-report.js";
 import { syncOutcomes } from "./sync-outcomes.js";
 
 /** Records shown per failure code; the rest are counted. */
@@ -23,7 +23,7 @@ export function summaryMarkdown(report: RunReport, code: number): string {
 	lines.push(`**Outcome:** ${outcomeOf(code, report.dryRun)} (exit ${code})`);
 	if (report.summary?.message) lines.push("", `> ${markdownCell(report.summary.message, 300)}`);
 	else if (code !== 0 && code !== 5 && report.lastProblem)
-		lines.push("", `> ${markdownCell(report.lastProblem, 300)}`);
+		lines.push("", `> ${markdownCell(problemOf(report) ?? "", 300)}`);
 	lines.push("");
 	if (report.plan) lines.push(...planSection(report), ...planRulesSection(report));
 	else if (report.summary) lines.push(...runSection(report), ...runRulesSection(report));
@@ -48,10 +48,7 @@ function runSection(report: RunReport): string[] {
 			`| ${pass} | ${columns.map((c) => (c === "total" && report.command !== "undo" ? p.total - (p.deletes ?? 0) : p[c])).join(" | ")} |`,
 		);
 	}
-	lines.push(
-		"",
-		`${summary.requests} requests, ${summary.retries} retries, ${summary.rateLimited} rate-limited.`,
-	);
+	lines.push("", runRequestsLine(summary, report.session));
 	const failures = report.failures ?? [];
 	const codes = Object.entries(summary.failuresByCode).sort((a, b) => b[1] - a[1]);
 	if (codes.length > 0) {
@@ -168,4 +165,15 @@ function runRulesSection(report: RunReport): string[] {
 function valueCell(value: unknown): string {
 	if (value === undefined || value === null || value === "") return "*(empty)*";
 	return markdownCell(typeof value === "string" ? value : JSON.stringify(value), 60);
+}
+
+/** This run's requests, with the import's total beside when earlier runs sent some too. */
+function runRequestsLine(
+	summary: { readonly requests: number; readonly retries: number; readonly rateLimited: number },
+	session: RunReport["session"],
+): string {
+	const own = session ?? summary;
+	const allRuns =
+		summary.requests > own.requests ? ` (${summary.requests} over every run of the import)` : "";
+	return `${own.requests} requests${allRuns}, ${own.retries} retries, ${own.rateLimited} rate-limited.`;
 }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SourceFiles } from "../../src/core/run-types.js";
 import { runCli, startCli } from "../support/cli.js";
+import { editRows } from "../support/edit-csv.js";
 import { simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
 
 const prepared = simulatorsPerTest();
@@ -133,15 +134,34 @@ describe("CI outputs (the built binary)", () => {
 		expectNoSecret(post?.raw ?? "");
 		expectNoSecret(markdown);
 
-		// A second run appends its own section after the first.
+		// A real run names its server and workspace, as a dry run does.
+		expect(post?.body.host).toBe(new URL(sim.baseUrl).host);
+		expect(typeof post?.body.workspace).toBe("string");
+		const firstRequests = Number(post?.body.requests);
+		expect(firstRequests).toBeGreaterThan(36);
+
+		// A second run appends its own section after the first, and reports what it sent (one
+		// PATCH for one edited row), with the import's total beside.
+		editRows(files.customers, "name", 1, (old) => `${old} Renamed`);
 		expect((await runCli(importArgs(files, "--notify", hook.url), { env })).code).toBe(0);
 		expect(hook.got).toHaveLength(2);
-		expect(readFileSync(stepSummary, "utf8").split("### pivotal-tui Import")).toHaveLength(3);
+		expect(hook.got[1]?.body).toMatchObject({ requests: 1, requestsAllRuns: firstRequests + 1 });
+		const sections = readFileSync(stepSummary, "utf8").split("### pivotal-tui Import");
+		expect(sections).toHaveLength(3);
+		expect(sections[2]).toContain(
+			`1 requests (${firstRequests + 1} over every run of the import), 0 retries`,
+		);
+		const json = await runCli(importArgs(files, "--json"), { env: { ...env, GITHUB_STEP_SUMMARY: "" } });
+		const summaryLine = JSON.parse(json.stdout.trim().split("\n").pop() ?? "{}");
+		expect(summaryLine).toMatchObject({ type: "summary", requests: 0, requestsAllRuns: firstRequests + 1 });
 
 		// An undo reports the same way, with its own columns.
-		const undone = await runCli(["undo", files.customers, "--headless", "--yes", "--notify", hook.url], {
-			env,
-		});
+		const undone = await runCli(
+			["undo", files.customers, "--all", "--headless", "--yes", "--notify", hook.url],
+			{
+				env,
+			},
+		);
 		expect(undone.code).toBe(0);
 		expect(hook.got).toHaveLength(3);
 		expect(hook.got[2]?.body).toMatchObject({
@@ -272,6 +292,8 @@ describe("CI outputs (the built binary)", () => {
 		expect(refused.code).toBe(2);
 		expect(hook.got.at(-1)?.body).toMatchObject({ outcome: "refused", exitCode: 2 });
 		expect(String(hook.got.at(-1)?.body.message)).toMatch(/Nothing was sent/);
+		// The first problem, with its file and line, is in the report too.
+		expect(String(hook.got.at(-1)?.body.message)).toMatch(/^\S*bad\.csv:2:/);
 
 		const wrongKey = await runCli(importArgs(files, "--notify", hook.url), {
 			env: { ...env, PIVOTAL_API_KEY: "pivotal_live_NOTAKEY00000000zz99" },
@@ -279,6 +301,14 @@ describe("CI outputs (the built binary)", () => {
 		expect(wrongKey.code).toBe(4);
 		expect(hook.got.at(-1)?.body).toMatchObject({ outcome: "auth-refused", exitCode: 4 });
 		expect(hook.got.at(-1)?.raw).not.toContain("NOTAKEY00000000zz99");
+
+		// A bad flag value is a refusal like any other: reported.
+		const sentBefore = hook.got.length;
+		const badFlag = await runCli(importArgs(files, "--concurrency", "0", "--notify", hook.url), { env });
+		expect(badFlag.code).toBe(2);
+		expect(hook.got).toHaveLength(sentBefore + 1);
+		expect(hook.got.at(-1)?.body).toMatchObject({ outcome: "refused", exitCode: 2 });
+		expect(String(hook.got.at(-1)?.body.message)).toMatch(/^--concurrency must be a whole number/);
 
 		const summaryFile = join(dir, "plan.md");
 		const dry = await runCli(
@@ -304,7 +334,7 @@ describe("CI outputs (the built binary)", () => {
 			["customers", "4", "0", "4", "0", "0", "0", "0", "0", "0"],
 			["contacts", "4", "4", "0", "0", "0", "0", "0", "0", "0"],
 		]);
-		expect(hook.got).toHaveLength(3);
+		expect(hook.got).toHaveLength(4);
 
 		// Nobody listening: the run's own exit code, and one line saying so (the token not in it).
 		const port = (hook.server.address() as AddressInfo).port;

@@ -1,4 +1,4 @@
-import { symlinkSync, writeFileSync } from "node:fs";
+import { linkSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { outputPathProblem } from "../../src/cli/output-paths.js";
@@ -24,6 +24,22 @@ describe("outputPathProblem", () => {
 		const link = join(dir, "link.csv");
 		symlinkSync(customers, link);
 		expect(outputPathProblem([{ what: "--plan-out", path: link }], inputs)).toMatch(/is the customers file/);
+	});
+
+	it("refuses a hard link to an input or to the state (the same file under another name)", () => {
+		const state = join(dir, "hard-state.json");
+		writeFileSync(state, "{}\n");
+		const linkToCustomers = join(dir, "hard-customers.md");
+		const linkToState = join(dir, "hard-state.md");
+		linkSync(customers, linkToCustomers);
+		linkSync(state, linkToState);
+		const guarded = [...inputs, { what: "the state", path: state }];
+		expect(outputPathProblem([{ what: "--summary-md", path: linkToCustomers }], guarded)).toMatch(
+			/^--summary-md \S+ is the customers file/,
+		);
+		expect(outputPathProblem([{ what: "$GITHUB_STEP_SUMMARY", path: linkToState }], guarded)).toMatch(
+			/is the state/,
+		);
 	});
 
 	it("refuses the state before it exists, and two outputs on one path", () => {

@@ -81,7 +81,9 @@ describe("one run per import at a time (two processes, one Postgres state)", () 
 		expect(second.stderr).toMatch(
 			/^The import customers is in use by another pivotal-tui \(host .*, pid \d+, since .*\); waiting up to 30 s for it\.\n$/,
 		);
-		// Everything unchanged: no create, no update, no look-up.
+		// A sync of a finished state, not a resume; everything unchanged: no create, no update, no look-up.
+		expect(second.stdout).toMatch(/^Syncing import /m);
+		expect(second.stdout).not.toMatch(/^Resuming/m);
 		expect(second.stdout).toMatch(/customers\s+40\s+40\s+0\s+0\s+0\s+40\s+0\s+0\s+0/);
 		expect(second.stdout).toMatch(/contacts\s+40\s+40\s+0\s+0\s+0\s+40\s+0\s+0\s+0/);
 		expect(simTotals(sim)).toMatchObject({ customers: 40, contacts: 40, duplicates: 0 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { driverSays } from "../../src/core/state/pg-errors.js";
 import { defaultImportName, maskUrl, redact, stateLocation } from "../../src/core/state/pg-url.js";
+import { runCli } from "../support/cli.js";
 
 describe("maskUrl", () => {
 	it.each([
@@ -8,8 +9,38 @@ describe("maskUrl", () => {
 		["postgresql://sync@db/pivotal?sslmode=require&password=x", "postgresql://sync@db/pivotal"],
 		["postgres://db/pivotal", "postgres://db/pivotal"],
 		["postgres://a:b@[bad", "postgres://…"],
+		// A password with @, / or # not percent-encoded: everything before the last @ is hidden.
+		["postgres://weak:we@k/p#ss?w@127.0.0.1:54329/other", "postgres://***@127.0.0.1:54329/other"],
+		["postgres://u:a/b@h:5432/db?sslmode=require", "postgres://***@h:5432/db"],
+		["postgres://u:a#b@h/db", "postgres://***@h/db"],
 	])("%s → %s", (url, shown) => {
 		expect(maskUrl(url)).toBe(shown);
+	});
+});
+
+describe("a URL whose password is not percent-encoded (the built binary)", () => {
+	it("is refused in one sentence that shows no part of the password and says to percent-encode it", async () => {
+		const url = "postgres://weak:we@k/p#ss?w@127.0.0.1:9/other";
+		const result = await runCli(["state", "list", "--state", url]);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain("postgres://***@127.0.0.1:9/other");
+		expect(result.stderr).toContain("percent-encoded");
+		for (const part of ["we@k", "p#ss", "ss?w", "weak:"]) expect(result.stderr).not.toContain(part);
+		expect(result.stderr.trim().split("\n")).toHaveLength(1);
+	});
+});
+
+describe("sslmode=require (the built binary)", () => {
+	it("prints no driver notice: the refusal is its one sentence", async () => {
+		const result = await runCli([
+			"state",
+			"list",
+			"--state",
+			"postgres://u:p@127.0.0.1:9/db?sslmode=require",
+		]);
+		expect(result.code).toBe(2);
+		expect(result.stderr).not.toContain("SECURITY WARNING");
+		expect(result.stderr.trim().split("\n")).toHaveLength(1);
 	});
 });
 

@@ -195,10 +195,32 @@ function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded 
 	}
 }
 
+/** The file-type bits of a mode, and a regular file's. */
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+
+/** The file's mode, or undefined when it cannot be had (the read then says why). */
+function statMode(fs: CheckpointFileSystem, path: string): number | undefined {
+	try {
+		return fs.statSync?.(path).mode;
+	} catch {
+		return undefined;
+	}
+}
+
 function readIfExists(fs: CheckpointFileSystem, path: string): Uint8Array | undefined {
 	try {
+		// A device, pipe or folder is no state: /dev/zero or a FIFO would be read for ever.
+		const mode = statMode(fs, path);
+		if (mode !== undefined && (mode & S_IFMT) !== S_IFREG)
+			throw new CheckpointError({
+				code: "not-a-checkpoint",
+				path,
+				message: `${path} is not a regular file (a device, pipe or folder), so it cannot be a state; give a state file's path.`,
+			});
 		return fs.readFileSync(path);
 	} catch (error) {
+		if (error instanceof CheckpointError) throw error;
 		if (errnoOf(error) === "ENOENT") return undefined;
 		throw readFailed(path, error);
 	}

@@ -9,6 +9,7 @@
 import { PASSES, type PassName } from "../../model/records.js";
 import { formatProblem, loadMap, type SourceOptions, validateSources } from "../../source/index.js";
 import { type CheckpointData, CheckpointError, readCheckpoint } from "../checkpoint/index.js";
+import { PLAN_MARK } from "../open-state.js";
 import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
 import { sha256Of } from "../source-hash.js";
 import { OperationsDigest, type PlanHead, pathFromPlan, syncRulesOf } from "./plan-file.js";
@@ -69,7 +70,14 @@ export async function locatePlan(
 		...(plan.files.contacts ? { contacts: fromPlan(plan.files.contacts.path) } : {}),
 		...(plan.files.onboardings ? { onboardings: fromPlan(plan.files.onboardings.path) } : {}),
 	};
-	const statePath = options.statePath ?? (plan.state.path ? fromPlan(plan.state.path) : undefined);
+	// A database state is opened by the caller (`--state`, `PIVOTAL_STATE_URL`): shown by its name here.
+	const statePath =
+		options.statePath ??
+		(plan.state.path
+			? fromPlan(plan.state.path)
+			: plan.state.kind === "postgres"
+				? `the import ${plan.state.name ?? ""}`
+				: undefined);
 	if (statePath === undefined)
 		return {
 			ok: false,
@@ -94,7 +102,14 @@ export async function locatePlan(
 	};
 }
 
-export async function verifyPlan(located: LocatedPlan): Promise<VerifiedPlan | Refusal> {
+/**
+ * `readState`: reads the state when it is not the file at `statePath` (a database import, opened
+ * and locked by the caller). @default the checkpoint file
+ */
+export async function verifyPlan(
+	located: LocatedPlan,
+	readState: () => Promise<CheckpointData | undefined> = () => readCheckpoint(located.statePath),
+): Promise<VerifiedPlan | Refusal> {
 	const { plan, files, mapPath, planPath } = located;
 	const observed = {} as Record<PassName, string | undefined>;
 	for (const pass of PASSES) {
@@ -104,7 +119,7 @@ export async function verifyPlan(located: LocatedPlan): Promise<VerifiedPlan | R
 	const mapNow = mapPath ? await sha256Of(mapPath).catch(() => "missing") : undefined;
 	let state: CheckpointData | undefined;
 	try {
-		state = await readCheckpoint(located.statePath);
+		state = await readState();
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;
 		return { ok: false, sentence: error.message };
@@ -115,6 +130,7 @@ export async function verifyPlan(located: LocatedPlan): Promise<VerifiedPlan | R
 		stateFingerprint: stateFingerprint(state),
 		runs: state?.counters.runs ?? 0,
 		runsFinished: state?.counters.runsFinished ?? 0,
+		planMark: state?.counters[PLAN_MARK] ?? 0,
 	});
 	if (freshness.kind === "stale") return { ok: false, sentence: freshness.sentence };
 

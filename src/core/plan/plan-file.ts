@@ -112,6 +112,13 @@ export interface PlanDocument {
 	readonly state: {
 		/** The state file, relative to the plan; null when the state is not a file (a database). */
 		readonly path: string | null;
+		/**
+		 * `postgres`: the state is an import in a database, given to `apply` with `--state` or
+		 * `PIVOTAL_STATE_URL` (the URL and its password are never in the plan). Absent: a file.
+		 */
+		readonly kind?: "postgres";
+		/** The import's name in the database (with `kind: "postgres"`). */
+		readonly name?: string;
 		/** `stateFingerprint()` of the state the plan was made against (`none`: no state yet). */
 		readonly fingerprint: string;
 		/** The number the run that applies the plan carries: an interrupted apply resumes under it. */

@@ -16,6 +16,15 @@ export interface ObservedInputs {
 	/** The state's run counters now. */
 	readonly runs: number;
 	readonly runsFinished: number;
+	/** The plan the state's last run applies (`planMarkOf` its digest), 0 for a plain import. */
+	readonly planMark: number;
+}
+
+/** A plan's mark in the state: 40 bits of its digest, a number a counter holds exactly. */
+export function planMarkOf(digest: string): number {
+	const hex = digest.replace(/^sha256:/, "").slice(0, 10);
+	const mark = Number.parseInt(hex, 16);
+	return Number.isFinite(mark) && mark > 0 ? mark : 1;
 }
 
 export type Freshness =
@@ -30,7 +39,7 @@ const stale = (what: string): Freshness => ({
 });
 
 export function planFreshness(
-	plan: Pick<PlanDocument, "files" | "map" | "state">,
+	plan: Pick<PlanDocument, "files" | "map" | "state" | "digest">,
 	now: ObservedInputs,
 ): Freshness {
 	for (const pass of PASSES) {
@@ -40,6 +49,14 @@ export function planFreshness(
 	if (plan.map && plan.map.sha256 !== now.map) return stale(`the map ${plan.map.path}`);
 	if (plan.state.fingerprint === now.stateFingerprint) return { kind: "fresh" };
 	const run = plan.state.run;
-	if (now.runs === run && now.runsFinished < run) return { kind: "resume" };
-	return stale(`the state${plan.state.path ? ` ${plan.state.path}` : ""}`);
+	const where = `the state${plan.state.path ? ` ${plan.state.path}` : plan.state.name ? ` of the import ${plan.state.name}` : ""}`;
+	if (now.runs === run && now.runsFinished < run) {
+		// Only this plan's own apply goes on: another run's leftovers were never reviewed.
+		if (now.planMark === planMarkOf(plan.digest)) return { kind: "resume" };
+		return {
+			kind: "stale",
+			sentence: `stale plan: ${where} changed since the plan was made: another run of the import (not this plan's apply) was interrupted there; plan again.`,
+		};
+	}
+	return stale(where);
 }

@@ -89,6 +89,11 @@ export function planProblem(value: Json): string | undefined {
 	if (
 		!isObject(state) ||
 		!(state.path === null || (isText(state.path) && state.path.endsWith(".json"))) ||
+		!(
+			state.kind === undefined ||
+			(state.kind === "postgres" && state.path === null && isText(state.name, 200))
+		) ||
+		(state.kind === undefined && state.name !== undefined) ||
 		!isText(state.fingerprint, 200) ||
 		!isCount(state.run)
 	)

@@ -39,6 +39,8 @@ export interface WritePlanInput {
 	readonly state: CheckpointData | undefined;
 	/** The state file; undefined when the state is not a file. */
 	readonly statePath: string | undefined;
+	/** The import's name when the state is in a database (then `statePath` is not written). */
+	readonly stateName?: string | undefined;
 	readonly baseUrl: string;
 	readonly workspace: { readonly id: string; readonly name: string } | undefined;
 	readonly options: { readonly retryFailed: boolean; readonly recreate: boolean };
@@ -76,7 +78,8 @@ export async function writePlanFile(input: WritePlanInput): Promise<void> {
 			delimiter: input.source.delimiter ?? null,
 		},
 		state: {
-			path: input.statePath ? pathInPlan(planOut, input.statePath) : null,
+			path: input.statePath && input.stateName === undefined ? pathInPlan(planOut, input.statePath) : null,
+			...(input.stateName === undefined ? {} : { kind: "postgres" as const, name: input.stateName }),
 			fingerprint: stateFingerprint(input.state),
 			run: nextRun(input.state),
 		},

@@ -4,6 +4,7 @@
  */
 
 import { CheckpointError, type CheckpointErrorCode } from "../checkpoint/checkpoint-error.js";
+import { isQueryTimeout, queryTimeoutMs } from "./pg-timeouts.js";
 import { maskUrl, redact } from "./pg-url.js";
 
 /** What the driver says, redacted, on one line and not too long. */
@@ -50,6 +51,12 @@ export function queryFailed(
 ): CheckpointError {
 	const shown = maskUrl(url);
 	const verb = code === "write-failed" ? "write to" : "read from";
+	if (isQueryTimeout(error))
+		return new CheckpointError({
+			code,
+			path: shown,
+			message: `The state database ${shown} did not answer within ${Math.round(queryTimeoutMs() / 1000)} s; check the server, then run the same command again to resume.`,
+		});
 	return new CheckpointError({
 		code,
 		path: shown,

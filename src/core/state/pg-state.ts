@@ -9,6 +9,7 @@ import pg from "pg";
 import { parseIntoClientConfig } from "pg-connection-string";
 import pgpass from "pgpass";
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
+import { escapeControls, firstControl } from "../../model/terminal-text.js";
 import { CheckpointError } from "../checkpoint/checkpoint-error.js";
 import {
 	type CheckpointData,
@@ -20,7 +21,8 @@ import { connectFailed, queryFailed } from "./pg-errors.js";
 import { lockImport, unlockImport } from "./pg-lock.js";
 import { ensureSchema } from "./pg-schema.js";
 import { PostgresStore } from "./pg-store.js";
-import { maskUrl } from "./pg-url.js";
+import { boundedConfig, endClient } from "./pg-timeouts.js";
+import { ambiguousUrlSentence, ambiguousUserinfo, maskUrl } from "./pg-url.js";
 import type { StateOpener } from "./state-store.js";
 
 /** Records read per query. */
@@ -39,9 +41,15 @@ export interface ConnectOptions {
  * `~/.pgpass` (or `PGPASSFILE`), asked only when the server wants one.
  */
 function clientConfig(url: string): pg.ClientConfig {
+	if (ambiguousUserinfo(url) !== undefined)
+		throw new CheckpointError({
+			code: "read-failed",
+			path: maskUrl(url),
+			message: ambiguousUrlSentence(url),
+		});
 	let config: pg.ClientConfig;
 	try {
-		config = parseIntoClientConfig(url) as pg.ClientConfig;
+		config = quietly(() => parseIntoClientConfig(url) as pg.ClientConfig);
 	} catch (error) {
 		throw connectFailed(url, error);
 	}
@@ -58,7 +66,25 @@ function clientConfig(url: string): pg.ClientConfig {
 					(found) => resolve(found ?? ""),
 				),
 			));
-	return { ...config, password, connectionTimeoutMillis: 15_000 };
+	return { ...config, password, connectionTimeoutMillis: 15_000, ...boundedConfig() };
+}
+
+/**
+ * Runs `parse` without the driver's ten-line notice on `sslmode=require` (it says the mode is
+ * read as `verify-full`, the strict one: nothing is less safe than asked). Other warnings pass.
+ */
+function quietly<T>(parse: () => T): T {
+	const emit = process.emitWarning;
+	process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+		const text = typeof warning === "string" ? warning : warning.message;
+		if (text.startsWith("SECURITY WARNING: The SSL modes")) return;
+		(emit as (...args: unknown[]) => void).call(process, warning, ...rest);
+	}) as typeof process.emitWarning;
+	try {
+		return parse();
+	} finally {
+		process.emitWarning = emit;
+	}
 }
 
 /** A connection with the schema in place; for commands that take no lock (`state list`). */
@@ -69,13 +95,20 @@ export async function connectDatabase(url: string): Promise<pg.Client> {
 	try {
 		await client.connect();
 	} catch (error) {
-		await client.end().catch(() => undefined);
+		await endClient(client);
 		throw connectFailed(url, error);
 	}
 	try {
 		await ensureSchema(client, maskUrl(url));
 	} catch (error) {
-		await client.end().catch(() => undefined);
+		await endClient(client);
+		if ((error as { code?: unknown }).code === "42501")
+			// No rights to make the schema: running again would fail the same way.
+			throw new CheckpointError({
+				code: "invalid-header",
+				path: maskUrl(url),
+				message: `The user of ${maskUrl(url)} may not create the schema pivotal_tui; grant it CREATE on the database (or create the schema pivotal_tui for it), then run again.`,
+			});
 		throw error instanceof CheckpointError ? error : queryFailed(url, error, "read-failed");
 	}
 	return client;
@@ -104,7 +137,15 @@ export class PostgresState {
 			throw new CheckpointError({
 				code: "invalid-header",
 				path: maskUrl(url),
-				message: `The import name “${name.slice(0, 40)}” cannot name a state; give --name a name of 1 to 200 characters.`,
+				message: `The import name “${escapeControls(name.slice(0, 40))}” cannot name a state; give --name a name of 1 to 200 characters.`,
+			});
+		const control = firstControl(name);
+		// A name is printed by `state list` and in every sentence: a control character would fake output.
+		if (control)
+			throw new CheckpointError({
+				code: "invalid-header",
+				path: maskUrl(url),
+				message: `The import name “${escapeControls(name.slice(0, 40))}” holds ${control.name}; give --name a name without control characters.`,
 			});
 		const client = await connectDatabase(url);
 		try {
@@ -115,7 +156,7 @@ export class PostgresState {
 				onWait: options.onWait,
 			});
 		} catch (error) {
-			await client.end().catch(() => undefined);
+			await endClient(client);
 			throw error instanceof CheckpointError ? error : queryFailed(url, error, "read-failed");
 		}
 		return new PostgresState(client, url, name);
@@ -208,7 +249,7 @@ export class PostgresState {
 		if (this.#isReleased) return;
 		this.#isReleased = true;
 		await unlockImport(this.#client, this.name).catch(() => undefined);
-		await this.#client.end().catch(() => undefined);
+		await endClient(this.#client);
 	}
 
 	#damaged(what: string): never {

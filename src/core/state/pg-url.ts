@@ -9,8 +9,37 @@ export function isPostgresUrl(location: string): boolean {
 	return /^postgres(ql)?:\/\//i.test(location);
 }
 
+/**
+ * The user and password part of a URL whose `@`, `/`, `#` or `?` in the password were not
+ * percent-encoded: everything between `://` and the last `@` when that `@` is not where a URL
+ * parser would end the user part (more than one `@`, or one after a `/`, `?` or `#`); undefined
+ * for a URL that reads one way only. Parsers would take part of the password for the host.
+ */
+export function ambiguousUserinfo(url: string): string | undefined {
+	const start = url.indexOf("://");
+	if (start === -1) return undefined;
+	const rest = url.slice(start + 3);
+	const lastAt = rest.lastIndexOf("@");
+	if (lastAt === -1) return undefined;
+	const authorityEnd = rest.search(/[/?#]/);
+	const isAmbiguous = rest.indexOf("@") !== lastAt || (authorityEnd !== -1 && authorityEnd < lastAt);
+	return isAmbiguous ? rest.slice(0, lastAt) : undefined;
+}
+
+/** The sentence for a URL whose password needs percent-encoding. */
+export function ambiguousUrlSentence(url: string): string {
+	return `The state URL ${maskUrl(url)} has an @, /, # or ? in its user or password that is not percent-encoded; write the password percent-encoded (@ as %40, / as %2F, # as %23, ? as %3F) and run again.`;
+}
+
 /** `postgres://user:***@host:5432/db`: the URL with its password (and any query) hidden. */
 export function maskUrl(url: string): string {
+	const userinfo = ambiguousUserinfo(url);
+	if (userinfo !== undefined) {
+		// Which part is the password is unknowable: all of it is hidden, the host shown.
+		const start = url.indexOf("://");
+		const after = url.slice(start + 3 + userinfo.length + 1).replace(/[?#].*$/s, "");
+		return `${url.slice(0, start)}://***@${after}`;
+	}
 	try {
 		const parsed = new URL(url);
 		const user = decodeURIComponent(parsed.username);
@@ -25,6 +54,12 @@ export function maskUrl(url: string): string {
 /** The secrets a URL (and the environment) may hold: its password, raw and decoded, and the URL. */
 export function secretsOfUrl(url: string, env: NodeJS.ProcessEnv = process.env): string[] {
 	const secrets = [url];
+	const userinfo = ambiguousUserinfo(url);
+	if (userinfo !== undefined) {
+		secrets.push(userinfo);
+		const colon = userinfo.indexOf(":");
+		if (colon !== -1) secrets.push(userinfo.slice(colon + 1));
+	}
 	try {
 		const parsed = new URL(url);
 		if (parsed.password !== "") secrets.push(parsed.password, decodeURIComponent(parsed.password));

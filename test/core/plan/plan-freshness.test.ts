@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { PlanDocument } from "../../../src/core/plan/plan-file.js";
-import { type ObservedInputs, planFreshness } from "../../../src/core/plan/plan-freshness.js";
+import { type ObservedInputs, planFreshness, planMarkOf } from "../../../src/core/plan/plan-freshness.js";
 
 const A = "a".repeat(64);
 const B = "b".repeat(64);
 const M = "c".repeat(64);
 
-const plan: Pick<PlanDocument, "files" | "map" | "state"> = {
+const DIGEST = `sha256:${"d".repeat(64)}`;
+const plan: Pick<PlanDocument, "files" | "map" | "state" | "digest"> = {
+	digest: DIGEST,
 	files: {
 		customers: { path: "customers.csv", sha256: A, rows: 3 },
 		contacts: { path: "contacts.csv", sha256: B, rows: 3 },
@@ -22,6 +24,7 @@ const same: ObservedInputs = {
 	stateFingerprint: "sha256:state",
 	runs: 3,
 	runsFinished: 3,
+	planMark: 0,
 };
 
 describe("planFreshness", () => {
@@ -49,8 +52,23 @@ describe("planFreshness", () => {
 		],
 		[
 			"its own apply, interrupted (run 4 unfinished)",
-			{ stateFingerprint: "sha256:other", runs: 4, runsFinished: 3 },
+			{ stateFingerprint: "sha256:other", runs: 4, runsFinished: 3, planMark: planMarkOf(DIGEST) },
 			"resume",
+		],
+		[
+			"a plain import's run 4, interrupted (not this plan's)",
+			{ stateFingerprint: "sha256:other", runs: 4, runsFinished: 3, planMark: 0 },
+			"stale plan: the state customers.csv.checkpoint.json changed since the plan was made: another run of the import (not this plan's apply) was interrupted there; plan again.",
+		],
+		[
+			"another plan's apply of run 4, interrupted",
+			{
+				stateFingerprint: "sha256:other",
+				runs: 4,
+				runsFinished: 3,
+				planMark: planMarkOf(`sha256:${"e".repeat(64)}`),
+			},
+			"stale plan: the state customers.csv.checkpoint.json changed since the plan was made: another run of the import (not this plan's apply) was interrupted there; plan again.",
 		],
 		[
 			"a later run unfinished",
