@@ -59,6 +59,8 @@ export async function withRunOutputs(
 	};
 	process.on("SIGINT", onSignal);
 	process.on("SIGTERM", onSignal);
+	// A closed terminal, a dropped SSH session or a killed tmux: stopped like SIGTERM.
+	process.on("SIGHUP", onSignal);
 	try {
 		const code = await work({ ...io, stderr, report, signal: interrupted.signal });
 		await finish(code);
@@ -70,6 +72,7 @@ export async function withRunOutputs(
 	} finally {
 		process.off("SIGINT", onSignal);
 		process.off("SIGTERM", onSignal);
+		process.off("SIGHUP", onSignal);
 	}
 }
 
