@@ -94,7 +94,8 @@ async function writeReports(
 	for (const target of targets) {
 		const clash = outputPathProblem([target], report.inputs);
 		if (clash) {
-			warnings.push(`The summary was not written: ${clash}`);
+			// The command refused to start for this very clash, and said so: once is enough.
+			if (report.lastProblem !== clash) warnings.push(`The summary was not written: ${clash}`);
 			continue;
 		}
 		try {
