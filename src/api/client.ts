@@ -210,7 +210,7 @@ class HttpPivotalClient implements PivotalClient {
 		const mask = maskKey(options.apiKey);
 		this.#redact = secretRedactor([
 			{ secret: options.apiKey, mask },
-			{ secret: options.apiKey.replace(/^pivotal_(test_)?/, ""), mask },
+			{ secret: options.apiKey.replace(/^pivotal_(test_)?/, ""), mask, fragments: true },
 		]);
 		this.#now = options.now ?? Date.now;
 		this.#onResponse = options.onResponse;

@@ -11,17 +11,68 @@
  */
 const MIN_SECRET = 8;
 
+/**
+ * A server that echoes the key may change it on the way: percent-encode it (`%5F` for `_`), change
+ * its letter case, or cut it short. A run of this many consecutive characters of a secret that
+ * may be cut short is masked too: long enough not to match ordinary text, short enough to catch
+ * a truncated echo.
+ */
+export const MIN_FRAGMENT = 12;
+
 export type Redactor = (text: string) => string;
 
-/** Replaces each secret wherever it appears in a string with its mask. */
-export function secretRedactor(
-	secrets: readonly { readonly secret: string; readonly mask: string }[],
-): Redactor {
+export interface Secret {
+	readonly secret: string;
+	readonly mask: string;
+	/** Any run of {@link MIN_FRAGMENT} or more of its consecutive characters is masked too. */
+	readonly fragments?: boolean;
+}
+
+/** One character as a server may echo it: itself (any case, with the `i` flag) or percent-encoded. */
+function charPattern(char: string): string {
+	const escaped = char.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+	const code = char.charCodeAt(0);
+	if (char.length !== 1 || code > 0x7f) return escaped;
+	return `(?:${escaped}|%${code.toString(16).padStart(2, "0")})`;
+}
+
+/**
+ * `chars[from..]` where at least `min` characters must match and each further one may: the
+ * nested optional groups make the match run as far along the secret as the text does.
+ */
+function runPattern(chars: readonly string[], from: number, min: number): string {
+	let tail = "";
+	for (let i = chars.length - 1; i >= from + min; i -= 1) tail = `(?:${charPattern(chars[i] ?? "")}${tail})?`;
+	return (
+		chars
+			.slice(from, from + min)
+			.map(charPattern)
+			.join("") + tail
+	);
+}
+
+function secretPattern({ secret, fragments }: Secret): string {
+	const chars = Array.from(secret);
+	if (!fragments || chars.length <= MIN_FRAGMENT) return chars.map(charPattern).join("");
+	const starts: string[] = [];
+	for (let i = 0; i + MIN_FRAGMENT <= chars.length; i += 1) starts.push(runPattern(chars, i, MIN_FRAGMENT));
+	return starts.join("|");
+}
+
+/**
+ * Replaces each secret wherever it appears in a string with its mask: exact, in any letter case,
+ * percent-encoded, and (where asked) any long enough run of it.
+ */
+export function secretRedactor(secrets: readonly Secret[]): Redactor {
 	const kept = secrets.filter((s) => s.secret.length >= MIN_SECRET);
 	if (kept.length === 0) return (text) => text;
+	// Longer secrets first: the whole key is masked as one, not as its secret part plus a prefix.
+	const patterns = [...kept]
+		.sort((a, b) => b.secret.length - a.secret.length)
+		.map((s) => ({ pattern: new RegExp(secretPattern(s), "gi"), mask: s.mask }));
 	return (text) => {
 		let out = text;
-		for (const { secret, mask } of kept) if (out.includes(secret)) out = out.split(secret).join(mask);
+		for (const { pattern, mask } of patterns) out = out.replace(pattern, mask);
 		return out;
 	};
 }

@@ -50,6 +50,8 @@ export async function driveHeadless(
 	};
 	process.on("SIGINT", onSignal);
 	process.on("SIGTERM", onSignal);
+	// A closed terminal, a dropped SSH session or a killed tmux: stopped like SIGTERM.
+	process.on("SIGHUP", onSignal);
 	try {
 		const summary = await run.done;
 		const { requests, rateLimited, retries } = store.getSnapshot();
@@ -67,6 +69,7 @@ export async function driveHeadless(
 	} finally {
 		process.off("SIGINT", onSignal);
 		process.off("SIGTERM", onSignal);
+		process.off("SIGHUP", onSignal);
 		store.close();
 		await Promise.all(lanes.map((lane) => lane.client.close()));
 	}

@@ -63,6 +63,8 @@ export async function withRunOutputs(
 	};
 	process.on("SIGINT", onSignal);
 	process.on("SIGTERM", onSignal);
+	// A closed terminal, a dropped SSH session or a killed tmux: stopped like SIGTERM.
+	process.on("SIGHUP", onSignal);
 	try {
 		const code = await work({ ...io, stderr, report, signal: interrupted.signal });
 		await finish(code);
@@ -75,6 +77,7 @@ export async function withRunOutputs(
 	} finally {
 		process.off("SIGINT", onSignal);
 		process.off("SIGTERM", onSignal);
+		process.off("SIGHUP", onSignal);
 	}
 }
 
@@ -96,7 +99,8 @@ async function writeReports(
 	for (const target of targets) {
 		const clash = outputPathProblem([target], report.inputs);
 		if (clash) {
-			warnings.push(`The summary was not written: ${clash}`);
+			// The command refused to start for this very clash, and said so: once is enough.
+			if (report.lastProblem !== clash) warnings.push(`The summary was not written: ${clash}`);
 			continue;
 		}
 		try {

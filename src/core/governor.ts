@@ -297,10 +297,20 @@ export class Governor {
 	#wait(untilMs: number, signal?: AbortSignal): Promise<void> {
 		return new Promise((resolve) => {
 			const wake = () => {
-				signal?.removeEventListener("abort", wake);
+				signal?.removeEventListener("abort", stop);
 				resolve();
 			};
-			signal?.addEventListener("abort", wake, { once: true });
+			// Woken by the stop: no longer waiting, and a timer armed for waiters that are all gone
+			// (a 429 hold of an hour) must not keep the process alive after the run ends.
+			const stop = () => {
+				this.#waiters = this.#waiters.filter((w) => w !== wake);
+				if (this.#waiters.length === 0 && this.#timer) {
+					clearTimeout(this.#timer);
+					this.#timer = undefined;
+				}
+				wake();
+			};
+			signal?.addEventListener("abort", stop, { once: true });
 			this.#waiters.push(wake);
 			if (Number.isFinite(untilMs)) this.#arm(untilMs);
 		});

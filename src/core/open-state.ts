@@ -147,6 +147,18 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 	}
 	const { store } = opened;
 	if (opened.resumed) {
+		// The key's workspace is known (`GET /me`) and the state's is another: a create would land in
+		// the wrong workspace and be recorded here. Refused like undo refuses it, before any write.
+		if (
+			options.workspace &&
+			sameServer(store.header.baseUrl, options.baseUrl) &&
+			isOtherWorkspace(store.header, options.workspace)
+		) {
+			await store.close();
+			throw new InputError(
+				`This key belongs to the workspace ${options.workspace.name}, not the one ${where} was imported into (${store.header.workspace?.name}); nothing was sent. Use a key of that workspace.`,
+			);
+		}
 		let mismatch: string | undefined;
 		if (!sameServer(store.header.baseUrl, options.baseUrl))
 			mismatch = `it was made against ${store.header.baseUrl}`;

@@ -180,8 +180,7 @@ export abstract class RunCore implements ImportRun {
 				`The API key was refused (${status}); nothing was sent. Check the key, then run the same command again.`,
 			);
 		} else {
-			const message = me.error instanceof Error ? me.error.message : String(me.error);
-			this.tripRun("interrupted", `${message} Check --base-url and the network, then run again.`);
+			this.tripRun("interrupted", `${meProblem(me.error)} Check --base-url and the network, then run again.`);
 		}
 		return undefined;
 	}
@@ -316,4 +315,17 @@ export abstract class RunCore implements ImportRun {
 			);
 		}
 	}
+}
+
+/**
+ * Why the opening `GET /me` failed, as a sentence of its own: the server's text quoted, never
+ * glued to the advice that follows it.
+ */
+export function meProblem(error: unknown): string {
+	if (error instanceof ApiError) {
+		const said = error.message.trim();
+		return `GET /me was answered ${error.status} ${error.code}${said ? ` (${JSON.stringify(said)})` : ""}.`;
+	}
+	const message = (error instanceof Error ? error.message : String(error)).trim();
+	return /[.!?)]$/.test(message) ? message : `${message}.`;
 }

@@ -149,16 +149,14 @@ export class RecordApplier {
 				attemptsBefore,
 				lane: this.#laneOf.get(id),
 
-				// Written before the request leaves only where a resume must know to look the record up:
-				// a second create of a guarded record is answered by its uniqueness rule.
-				beforeAttempt: isGuarded(record)
-					? undefined
-					: (attempts) =>
-							this.#ctx.ledger.save(pass, record.key, {
-								s: "sent",
-								attempts,
-								...(generation ? { g: generation } : {}),
-							}),
+				// Written before every create leaves, guarded or not: a resume must know this import may
+				// have created it, so a record its uniqueness rule (or a look-up) finds then is still ours.
+				beforeAttempt: (attempts) =>
+					this.#ctx.ledger.save(pass, record.key, {
+						s: "sent",
+						attempts,
+						...(generation ? { g: generation } : {}),
+					}),
 			},
 		);
 		if (result.ok) {
@@ -186,10 +184,12 @@ export class RecordApplier {
 					"info",
 					`customers ${record.key}: slug ${JSON.stringify(slug)} belongs to another customer in Pivotal; creating it as ${JSON.stringify(slugToSend(record, true))}`,
 				);
-				return this.#create(record, generation, false, parent, true);
+				return this.#create(record, generation, isInDoubt, parent, true);
 			}
+			// Found by the uniqueness rule after an earlier send of this create got no answer: that
+			// send made it (the idempotency key was forgotten since), so it is this import's to undo.
 			if (existing !== undefined && existing !== "held")
-				return this.#adopt(record, existing, result.attempts);
+				return this.#adopt(record, existing, result.attempts, false, isInDoubt);
 		}
 		this.#failed(record, text, result, {
 			b: bodyHash(record.body),

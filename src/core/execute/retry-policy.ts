@@ -62,6 +62,11 @@ export function decide(
 				? { kind: "key-in-use", waitMs: 1000 + Math.floor(random() * 1000) }
 				: { kind: "fail", retryable: true };
 		}
+		// A redirect is never followed (the key would go where it points): the server, or what
+		// stands before it, is misconfigured, as with a 5xx. Retried and braked like one, and the
+		// record stays to be sent by the next run, not failed for good.
+		if (error.status >= 300 && error.status < 400)
+			return transient(String(error.status), attempts, policy, random);
 		if (error.status < 500) return { kind: "fail", retryable: false };
 		return transient(String(error.status), attempts, policy, random);
 	}

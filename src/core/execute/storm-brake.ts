@@ -31,9 +31,12 @@ export interface BrakeVerdict {
 	readonly tripped?: { readonly count: number; readonly kind: "failing" | "rate-limited" };
 }
 
-/** An answer's status that says the server is failing: a 5xx, or none (0: timeout, reset, refused). */
+/**
+ * An answer's status that says the server is failing: a 5xx, an unexpected redirect (never
+ * followed), or none (0: timeout, reset, refused).
+ */
 export function isServerFailing(status: number): boolean {
-	return status === 0 || status >= 500;
+	return status === 0 || (status >= 300 && status < 400) || status >= 500;
 }
 
 export class StormBrake {

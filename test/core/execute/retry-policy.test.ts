@@ -67,6 +67,9 @@ const rows: Row[] = [
 	{ name: "503, first failure, random .5", error: api(503), random: 0.5, verdict: backoff(75, "503") },
 	{ name: "502, third failure", error: api(502), transient: 2, random: 0.5, verdict: backoff(300, "502") },
 	{ name: "504, at maxAttempts", error: api(504), transient: 3, verdict: { kind: "fail", retryable: true } },
+	// A redirect is never followed: a misconfigured server, retried and resumed like a 5xx.
+	{ name: "307, first failure", error: api(307), random: 0, verdict: backoff(50, "307") },
+	{ name: "301, at maxAttempts", error: api(301), transient: 3, verdict: { kind: "fail", retryable: true } },
 	{ name: "reset", error: net("reset"), random: 0, verdict: backoff(50, "reset") },
 	{ name: "timeout", error: net("timeout"), transient: 1, random: 0, verdict: backoff(100, "timeout") },
 	{ name: "refused", error: net("refused"), random: 0.999, verdict: backoff(100, "refused") },

@@ -24,6 +24,9 @@ describe("StormBrake", () => {
 		[201, false],
 		[404, false],
 		[429, false],
+		// A redirect is never followed: the server, or its proxy, is misconfigured.
+		[307, true],
+		[301, true],
 	])("status %i says the server is failing: %s", (status, failing) => {
 		expect(isServerFailing(status)).toBe(failing);
 	});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { secretRedactor } from "../../src/api/redact.js";
+
+const KEY = "pivotal_live_Hx93SECRETkey7777q9z8";
+const SECRET = "live_Hx93SECRETkey7777q9z8";
+const MASK = "pivotal_…q9z8";
+const redact = secretRedactor([
+	{ secret: KEY, mask: MASK },
+	{ secret: SECRET, mask: MASK, fragments: true },
+]);
+
+describe("secretRedactor: the key however a server echoes it", () => {
+	it.each([
+		["the whole key", `Bearer ${KEY}`, `Bearer ${MASK}`],
+		["its secret part", `x ${SECRET} y`, `x ${MASK} y`],
+		["upper case", `Bearer ${KEY.toUpperCase()}`, `Bearer ${MASK}`],
+		["lower case", `Bearer ${KEY.toLowerCase()}`, `Bearer ${MASK}`],
+		["percent-encoded _", `a=${KEY.replaceAll("_", "%5F")}`, `a=${MASK}`],
+		["percent-encoded, lower-case hex", `a=${KEY.replaceAll("_", "%5f")}`, `a=${MASK}`],
+		[
+			"every character percent-encoded",
+			Array.from(KEY, (c) => `%${c.charCodeAt(0).toString(16)}`).join(""),
+			MASK,
+		],
+		["cut short (first 12 of the secret)", `echo: ${SECRET.slice(0, 12)}`, `echo: ${MASK}`],
+		["cut short (the key's first 20)", `echo: ${KEY.slice(0, 20)}…`, `echo: pivotal_${MASK}…`],
+		["a middle run of 15", `[${SECRET.slice(5, 20)}]`, `[${MASK}]`],
+		["a run of 12 in mixed case", `"${SECRET.slice(3, 15).toUpperCase()}"`, `"${MASK}"`],
+	])("%s", (_, text, expected) => {
+		const out = redact(text);
+		expect(out).toBe(expected);
+		expect(out.toLowerCase()).not.toContain(SECRET.slice(0, 12).toLowerCase());
+	});
+
+	it.each([
+		["11 characters of the secret are not a key", `id ${SECRET.slice(0, 11)} ok`],
+		["ordinary text", "slug_taken: the slug is in use"],
+		["the mask itself", `Bearer ${MASK}`],
+	])("left alone: %s", (_, text) => {
+		expect(redact(text)).toBe(text);
+	});
+});
