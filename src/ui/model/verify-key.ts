@@ -27,11 +27,42 @@ export type KeyCheck =
 	| { readonly ok: true; readonly key: VerifiedKey }
 	| { readonly ok: false; readonly isAuth: boolean; readonly message: string };
 
+/** How often, and how long at most each time, a `GET /me` answered 429 is waited out. */
+const RATE_LIMITED_TRIES = 3;
+const RATE_LIMITED_WAIT_MAX_MS = 65_000;
+
+/**
+ * `GET /me`, waiting out a 429 (a run just before this one may have spent the key's window):
+ * `Retry-After` is obeyed up to a bound, a few times, and the stop signal ends the wait.
+ */
+async function meWaitingOut429(client: PivotalClient, signal?: AbortSignal) {
+	for (let attempt = 1; ; attempt++) {
+		const sentAt = Date.now();
+		try {
+			return { me: await client.me(signal ? { signal } : {}), sentAt };
+		} catch (error) {
+			if (!(error instanceof ApiError && error.status === 429) || attempt >= RATE_LIMITED_TRIES) throw error;
+			const waitMs = Math.min(RATE_LIMITED_WAIT_MAX_MS, Math.max(1000, error.retryAfterMs ?? 1000));
+			await new Promise<void>((resolve) => {
+				const timer = setTimeout(resolve, waitMs);
+				signal?.addEventListener(
+					"abort",
+					() => {
+						clearTimeout(timer);
+						resolve();
+					},
+					{ once: true },
+				);
+			});
+			if (signal?.aborted) throw error;
+		}
+	}
+}
+
 /** One `GET /me`: who the key is, and its rate limit. Errors become one sentence. */
 export async function verifyKey(client: PivotalClient, key: string, signal?: AbortSignal): Promise<KeyCheck> {
 	try {
-		const sentAt = Date.now();
-		const me = await client.me(signal ? { signal } : {});
+		const { me, sentAt } = await meWaitingOut429(client, signal);
 		const windowMs = me.rateLimit ? windowHintMs(me.rateLimit, sentAt, Date.now()) : undefined;
 		const isTest = isTestKey(key);
 		return {
