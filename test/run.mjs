@@ -1,4 +1,5 @@
-// Runs the whole suite and closes with the plain count line `N passed, N failed`, so a run
+// Runs the quick suite (or, with --slow, the slow suite: files named `*.slow.test.*`, the cases
+// that wait out long backoffs) and closes with the plain count line `N passed, N failed`, so a run
 // that executes no test is visible. Exit code is vitest's, or 1 when the tests left temporary
 // folders behind.
 import { spawnSync } from "node:child_process";
@@ -6,7 +7,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const out = join("dist", "vitest-results.json");
+const slow = process.argv.includes("--slow");
+const rest = process.argv.slice(2).filter((arg) => arg !== "--slow");
+const out = join("dist", slow ? "vitest-results-slow.json" : "vitest-results.json");
 mkdirSync("dist", { recursive: true });
 const args = [
 	"vitest",
@@ -18,7 +21,9 @@ const args = [
 	"--reporter=default",
 	"--reporter=json",
 	`--outputFile.json=${out}`,
-	...process.argv.slice(2),
+	// `*.slow.test.*` files are the slow suite: only they with --slow, all but they without.
+	...(slow ? [".slow.test."] : ["--exclude", "**/*.slow.test.*"]),
+	...rest,
 ];
 // The run gets a temp dir of its own, inherited by every worker and every process a test
 // spawns: what is left in it afterwards was left by the tests, whatever else runs on the machine.

@@ -233,42 +233,4 @@ describe("a hostile server cannot crash, hang, leak the key or write to the term
 		expect(notices).toHaveLength(1);
 		expect(notices[0]).toMatch(/reset 365 days ahead \(X-RateLimit-Reset\); waiting 1 s at most instead\./);
 	});
-
-	it("item 13: 500 rows against a server answering 500 to everything: a few dozen requests, then exit 3 with one sentence", async () => {
-		const server = await serve(
-			(_seen, res) =>
-				send(res, 500, { error: { type: "internal_error", code: "internal_error", message: "Down." } }),
-			undefined,
-			true,
-		);
-		const run = await importAgainst(server, rowsOf(500), { extraArgs: ["--concurrency", "16"] });
-		expectKept(run, 3);
-		const sentence =
-			"The server is failing: 16 requests in a row got a 5xx or no answer; stopped so as not to add to its load. The checkpoint is saved: run the same command again to resume once the server answers.";
-		expect(run.stderr.trim()).toBe(sentence);
-		// The brake halved the concurrency on the way (AIMD), rather than raising it.
-		expect(run.stdout).toMatch(/^Concurrency 8\nConcurrency 4\nConcurrency 2\nConcurrency 1$/m);
-		expect(run.stdout).not.toMatch(/^Concurrency (1[7-9]|[2-9]\d)/m);
-		// Bound: the records in flight (16) plus the streak (16), plus the opening GET /me; measured
-		// 17 (the opening lookup's 8 attempts, then 8 creates), in ~45 s: the lookup's backoffs.
-		expect(server.requests.length).toBeLessThanOrEqual(33);
-	});
-
-	it("item 12: 429 for ever with Retry-After: 0 waits at least a second each time, then stops (exit 3), not a busy loop", async () => {
-		const server = await serve((_seen, res) =>
-			send(
-				res,
-				429,
-				{ error: { type: "rate_limit_error", code: "rate_limited", message: "No." } },
-				{ "retry-after": "0" },
-			),
-		);
-		const run = await importAgainst(server, rowsOf(3));
-		expectKept(run, 3);
-		expect(run.stderr.trim()).toBe(
-			"The server refused 30 requests in a row with 429 and let none through; stopped rather than asking for ever. The checkpoint is saved: run the same command again to resume later.",
-		);
-		// 30 refusals a second apart at most, plus the opening GET /me and the lookup; measured 32.
-		expect(server.requests.length).toBeLessThanOrEqual(40);
-	});
 });

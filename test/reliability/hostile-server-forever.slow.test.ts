@@ -1,0 +1,75 @@
+/**
+ * The slow part of the hostile-server cases (DESIGN.md "Trust"): servers that fail for ever, where
+ * the run must end on its own after its backoffs (500-forever ~50 s, 429-forever ~30 s). In the
+ * slow suite (`npm run test:slow`, run by CI after `npm test`); the quick cases are in
+ * hostile-server.test.ts.
+ */
+import type { ServerResponse } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+	CASE_BOUND_MS,
+	expectKept,
+	type Hostile,
+	hostileServer,
+	importAgainst,
+	rowsOf,
+	type Seen,
+	send,
+} from "./hostile-support.js";
+
+const servers: Hostile[] = [];
+afterEach(async () => {
+	await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(
+	answer: (seen: Seen, res: ServerResponse) => void,
+	me?: unknown,
+	listsToo = false,
+): Promise<Hostile> {
+	const server = await hostileServer(answer, me, listsToo);
+	servers.push(server);
+	return server;
+}
+
+describe("a server that fails for ever: the run stops on its own, with one sentence", {
+	timeout: CASE_BOUND_MS * 2 + 10_000,
+}, () => {
+	it("item 13: 500 rows against a server answering 500 to everything: a few dozen requests, then exit 3 with one sentence", async () => {
+		const server = await serve(
+			(_seen, res) =>
+				send(res, 500, { error: { type: "internal_error", code: "internal_error", message: "Down." } }),
+			undefined,
+			true,
+		);
+		const run = await importAgainst(server, rowsOf(500), { extraArgs: ["--concurrency", "16"] });
+		expectKept(run, 3);
+		const sentence =
+			"The server is failing: 16 requests in a row got a 5xx or no answer; stopped so as not to add to its load. The checkpoint is saved: run the same command again to resume once the server answers.";
+		expect(run.stderr.trim()).toBe(sentence);
+		// The brake halved the concurrency on the way (AIMD), rather than raising it.
+		expect(run.stdout).toMatch(/^Concurrency 8\nConcurrency 4\nConcurrency 2\nConcurrency 1$/m);
+		expect(run.stdout).not.toMatch(/^Concurrency (1[7-9]|[2-9]\d)/m);
+		// Bound: the records in flight (16) plus the streak (16), plus the opening GET /me; measured
+		// 17 (the opening lookup's 8 attempts, then 8 creates), in ~45 s: the lookup's backoffs.
+		expect(server.requests.length).toBeLessThanOrEqual(33);
+	});
+
+	it("item 12: 429 for ever with Retry-After: 0 waits at least a second each time, then stops (exit 3), not a busy loop", async () => {
+		const server = await serve((_seen, res) =>
+			send(
+				res,
+				429,
+				{ error: { type: "rate_limit_error", code: "rate_limited", message: "No." } },
+				{ "retry-after": "0" },
+			),
+		);
+		const run = await importAgainst(server, rowsOf(3));
+		expectKept(run, 3);
+		expect(run.stderr.trim()).toBe(
+			"The server refused 30 requests in a row with 429 and let none through; stopped rather than asking for ever. The checkpoint is saved: run the same command again to resume later.",
+		);
+		// 30 refusals a second apart at most, plus the opening GET /me and the lookup; measured 32.
+		expect(server.requests.length).toBeLessThanOrEqual(40);
+	});
+});
