@@ -114,6 +114,9 @@ function describeFsError(error: unknown): string {
 			return "the file cannot be read (permission denied); check its permissions.";
 		case "EISDIR":
 			return "this is a directory, not a CSV file; give the path of the file itself.";
+		case "ESPIPE":
+			// A pipe, `<(…)` or a device: the import reads each file more than once (validate, plan, send).
+			return "this is a pipe or a device, not a file, and an import reads its files more than once; save it to a file and give that path.";
 		default:
 			return `the file cannot be read (${code ?? String(error)}); check the path and that the file is readable.`;
 	}
@@ -133,6 +136,11 @@ export async function* readCsvRows(
 		const info = await stat(path);
 		if (info.isDirectory()) {
 			scan.failure = { line: 0, message: describeFsError({ code: "EISDIR" }) };
+			return;
+		}
+		if (!info.isFile()) {
+			// Refused before the first read: opening a pipe would wait for its writer.
+			scan.failure = { line: 0, message: describeFsError({ code: "ESPIPE" }) };
 			return;
 		}
 	} catch (error) {

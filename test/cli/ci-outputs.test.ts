@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -11,6 +10,29 @@ import { editRows } from "../support/edit-csv.js";
 import { simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
 
 const prepared = simulatorsPerTest();
+
+/** Resolves once process `pid` holds `path` open (Linux: its /proc fd links), bounded to 30 s. */
+async function untilOpened(pid: number, path: string): Promise<void> {
+	const until = Date.now() + 30_000;
+	while (Date.now() < until) {
+		try {
+			const fds = readdirSync(`/proc/${pid}/fd`);
+			if (fds.some((fd) => safeReadlink(`/proc/${pid}/fd/${fd}`) === path)) return;
+		} catch {
+			// The process may be starting or gone; the next poll or the bound decides.
+		}
+		await new Promise((resolve) => setTimeout(resolve, 5));
+	}
+	throw new Error(`process ${pid} never opened ${path}`);
+}
+
+function safeReadlink(link: string): string | undefined {
+	try {
+		return readlinkSync(link);
+	} catch {
+		return undefined;
+	}
+}
 
 interface Received {
 	readonly method: string;
@@ -258,16 +280,15 @@ describe("CI outputs (the built binary)", () => {
 			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
 		);
 		const hook = await receiver();
-		// A named pipe as the customers file: the command waits in validation until it is written to.
-		const fifo = join(dir, "customers-pipe.csv");
-		expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+		// Big enough that validation takes a while; the signal goes once the command has it open.
+		const customers = join(dir, "many.csv");
+		const rows = Array.from({ length: 200_000 }, (_, i) => `cus_${i},Customer ${i}`);
+		writeFileSync(customers, `external_id,name\n${rows.join("\n")}\n`);
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		const { child, result } = startCli(["import", fifo, "--headless", "--notify", hook.url], { env });
-		// Opening the pipe for writing returns once the command has opened it to read.
-		const writer = await open(fifo, "w");
+		const { child, result } = startCli(["import", customers, "--headless", "--notify", hook.url], { env });
+		await untilOpened(child.pid ?? 0, customers);
 		child.kill("SIGTERM");
 		const done = await result;
-		await writer.close();
 		expect(done.code).toBe(3);
 		expect(hook.got).toHaveLength(1);
 		expect(hook.got[0]?.body).toMatchObject({
@@ -275,6 +296,23 @@ describe("CI outputs (the built binary)", () => {
 			exitCode: 3,
 			message: "Interrupted by SIGTERM before anything was sent.",
 		});
+		expect(sim.counters().requests).toBe(0);
+	}, 60_000);
+
+	it("a pipe as the customers file is refused in one sentence before anything is opened or sent", async () => {
+		const { sim, dir } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const fifo = join(dir, "customers-pipe.csv");
+		expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		// No writer: a command that opened the pipe would wait here until the test's timeout.
+		const done = await runCli(["import", fifo, "--headless"], { env });
+		expect(done.code).toBe(2);
+		expect(done.stderr).toContain(
+			`${fifo}: this is a pipe or a device, not a file, and an import reads its files more than once; save it to a file and give that path.`,
+		);
 		expect(sim.counters().requests).toBe(0);
 	}, 60_000);
 
