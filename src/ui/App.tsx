@@ -115,15 +115,21 @@ export function App({ services, prefill, onResult }: AppProps) {
 		else stopped(live.kind, live.store.getSnapshot().checkpointPath);
 	};
 
+	// Ctrl+C, SIGTERM and SIGHUP: before a run, leave; during one, stop it gracefully; twice, leave.
+	const interrupt = () => {
+		if (!live) return finish({ code: 2, message: "Cancelled; nothing was sent." });
+		// Over already (the summary, or the undo step before anything of the undo was sent): leave as q does.
+		if (summary) return quitFinished();
+		// A second interrupt while stopping leaves at once: the checkpoint is consistent at any instant.
+		if (live.controller.signal.aborted) return stopped(live.kind, live.store.getSnapshot().checkpointPath);
+		session.stop();
+	};
+	const latestInterrupt = useRef(interrupt);
+	latestInterrupt.current = interrupt;
+	useEffect(() => services.onInterrupt?.(() => latestInterrupt.current()), [services]);
 	useInput(
 		(input, k) => {
-			if (!(k.ctrl && input === "c")) return;
-			if (!live) return finish({ code: 2, message: "Cancelled; nothing was sent." });
-			// Over already (the summary, or the undo step before anything of the undo was sent): leave as q does.
-			if (summary) return quitFinished();
-			// A second Ctrl+C while stopping leaves at once: the checkpoint is consistent at any instant.
-			if (live.controller.signal.aborted) return stopped(live.kind, live.store.getSnapshot().checkpointPath);
-			session.stop();
+			if (k.ctrl && input === "c") interrupt();
 		},
 		{ isActive },
 	);

@@ -47,6 +47,16 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 		settings: options.settings,
 		now,
 		windowMs: options.windowMs,
+		onInterrupt(listener) {
+			// While the TUI runs, these end the run gracefully (the checkpoint saved, exit 3) instead
+			// of killing it mid-request; a closed terminal or a dropped SSH session sends SIGHUP.
+			process.on("SIGTERM", listener);
+			process.on("SIGHUP", listener);
+			return () => {
+				process.off("SIGTERM", listener);
+				process.off("SIGHUP", listener);
+			};
+		},
 		createClient: (apiKey) =>
 			createClient({ baseUrl: options.baseUrl, apiKey, now, ...clientLimitsFromEnv(process.env) }),
 		startImport: (plan, deps, startOptions) => startImport(plan, deps, startOptions),

@@ -105,6 +105,11 @@ export interface UiServices {
 	/** `undefined` when the file is not a readable checkpoint. */
 	readCheckpoint(path: string): Promise<CheckpointInfo | undefined>;
 	writeFile(path: string, text: string): Promise<void>;
+	/**
+	 * Calls `listener` when the process is asked to stop from outside (SIGTERM, or SIGHUP when the
+	 * terminal goes): the app stops as on Ctrl+C. Returns the unsubscribe. @default none
+	 */
+	onInterrupt?(listener: () => void): () => void;
 }
 
 /** Choices made before the wizard opens (`demo`, or a relaunch). */
