@@ -123,14 +123,12 @@ const FLAGS = {
 	skipInvalid: { type: "boolean", default: false },
 } as const;
 
-/** What `undo` takes of the table above. */
-const UNDO_FLAGS = new Set([
+/** The flags of every command that runs against a state (keys, state, pacing, outputs), of the table above. */
+const RUN_FLAGS = [
 	"checkpoint",
 	"state",
 	"name",
 	"lockTimeout",
-	"all",
-	"dryRun",
 	"headless",
 	"yes",
 	"json",
@@ -141,27 +139,13 @@ const UNDO_FLAGS = new Set([
 	"verbose",
 	"summaryMd",
 	"notify",
-]);
+];
 
-/** What `apply` takes of the table above. */
-const APPLY_FLAGS = new Set([
-	"checkpoint",
-	"state",
-	"name",
-	"lockTimeout",
-	"headless",
-	"yes",
-	"json",
-	"baseUrl",
-	"keyEnv",
-	"concurrency",
-	"window",
-	"verbose",
-	"failuresCsv",
-	"resultsCsv",
-	"summaryMd",
-	"notify",
-]);
+/** What `undo` takes. */
+const UNDO_FLAGS = new Set([...RUN_FLAGS, "all", "dryRun"]);
+
+/** What `apply` takes. */
+const APPLY_FLAGS = new Set([...RUN_FLAGS, "failuresCsv", "resultsCsv"]);
 
 /** meow answers these itself (declaring them as flags would turn that off). */
 const BUILT_IN = {
