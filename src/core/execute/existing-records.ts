@@ -4,7 +4,8 @@
  * Each list is walked once per run and shared by every record that asks.
  */
 
-import type { Contact, Customer, ListPage, ListQuery, Onboarding, PivotalRecord } from "../../api/types.js";
+import type { Customer, ListPage, ListQuery, PivotalRecord } from "../../api/types.js";
+import { PASSES, type PassName, resourceOf } from "../../model/resources.js";
 
 /** One page of a list, paced and retried by the caller; throws when the page cannot be had. */
 export type PageFetcher<T> = (query: ListQuery) => Promise<ListPage<T>>;
@@ -123,8 +124,8 @@ export class CustomerDirectory {
 	}
 }
 
-/** A customer's contacts or onboardings on the server, walked once per customer and run. */
-export class ChildDirectory<T extends Contact | Onboarding> {
+/** A parent's records of one child resource on the server, walked once per parent and run. */
+export class ChildDirectory<T extends PivotalRecord> {
 	readonly #fetchPage: (parentId: string) => PageFetcher<T>;
 	readonly #lists = new Map<string, Promise<readonly T[]>>();
 	readonly #claimed = new Set<string>();
@@ -154,6 +155,25 @@ export class ChildDirectory<T extends Contact | Onboarding> {
 		}
 		return walk;
 	}
+}
+
+/**
+ * One directory per child resource of the table (a resource with a parent), each walking the
+ * resource's list route under a parent through `fetchPage`.
+ */
+export function childDirectories(
+	fetchPage: (pass: PassName, parentId: string) => PageFetcher<PivotalRecord>,
+): (pass: PassName) => ChildDirectory<PivotalRecord> {
+	const directories = new Map<PassName, ChildDirectory<PivotalRecord>>();
+	for (const pass of PASSES) {
+		if (resourceOf(pass).parent === undefined) continue;
+		directories.set(pass, new ChildDirectory((parentId) => fetchPage(pass, parentId)));
+	}
+	return (pass) => {
+		const directory = directories.get(pass);
+		if (directory === undefined) throw new Error(`${pass} has no parent: it has no child directory`);
+		return directory;
+	};
 }
 
 async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
