@@ -3,14 +3,7 @@
  * records, plan each one against the state and hand the work to the executor's parts.
  */
 
-import type {
-	ApiOk,
-	Customer,
-	ListPage,
-	ListQuery,
-	PivotalRecord,
-	PivotalClient,
-} from "../api/types.js";
+import type { ApiOk, Customer, ListPage, ListQuery, PivotalClient, PivotalRecord } from "../api/types.js";
 import { copyOf, PASSES, type PassName } from "../model/records.js";
 import { bodyUnder, resourceOf } from "../model/resources.js";
 import { validateSources } from "../source/index.js";

@@ -261,7 +261,9 @@ export function isResource(name: string): boolean {
 export function registerResource(def: ResourceDef): PassName {
 	if (table.has(def.name)) throw new Error(`resource ${JSON.stringify(def.name)} is already in the table`);
 	if (def.parent !== undefined && !table.has(def.parent.resource))
-		throw new Error(`resource ${JSON.stringify(def.name)} names parent ${JSON.stringify(def.parent.resource)}, not in the table`);
+		throw new Error(
+			`resource ${JSON.stringify(def.name)} names parent ${JSON.stringify(def.parent.resource)}, not in the table`,
+		);
 	table.set(def.name, def);
 	if (def.parent?.field !== undefined) (PARENT_ID_FIELDS as Set<string>).add(def.parent.field);
 	const name = def.name as PassName;

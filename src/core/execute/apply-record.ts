@@ -130,7 +130,11 @@ export class RecordApplier {
 			}
 		}
 		const slug = slugToSend(record, isSlugHeld);
-		const body = bodyUnder(resourceOf(pass), parent?.id, slug === undefined ? record.body : { ...record.body, slug });
+		const body = bodyUnder(
+			resourceOf(pass),
+			parent?.id,
+			slug === undefined ? record.body : { ...record.body, slug },
+		);
 		const text = JSON.stringify(body);
 		// The suffixed slug is another body: it goes under a key of its own (`.s`), the same on
 		// every resume since the suffix is derived from the external id, not from what Pivotal holds.

@@ -71,7 +71,8 @@ export class ExistingFinder {
 	): Promise<PivotalRecord | undefined | null> {
 		try {
 			const matcher = resourceOf(record.pass).matcher;
-			if (matcher.kind === "field") return parent ? await this.#findChild(record, matcher, parent.id) : undefined;
+			if (matcher.kind === "field")
+				return parent ? await this.#findChild(record, matcher, parent.id) : undefined;
 			await this.#ctx.customers.load();
 			const found = this.#ctx.customers.find(record.key, record.body);
 			if (found) this.#ctx.customers.claim(found.id);

@@ -26,7 +26,9 @@ export function createCall(
 export function isGuarded(record: SourceRecord): boolean {
 	const unique = resourceOf(record.pass).unique;
 	if (unique === undefined) return false;
-	return typeof record.body[unique.field] === "string" || (unique.field === "slug" && record.slug !== undefined);
+	return (
+		typeof record.body[unique.field] === "string" || (unique.field === "slug" && record.slug !== undefined)
+	);
 }
 
 /** One revision per run: a resumed run's second update of a field keeps the first `before`. */
