@@ -7,7 +7,7 @@
 import { ApiError } from "../api/errors.js";
 import type { Me } from "../api/types.js";
 import type { PassName, RecordState } from "../model/records.js";
-import { perPass } from "../model/resources.js";
+import { isNumbered, perPass } from "../model/resources.js";
 import { CheckpointError } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
 import { LatencyFollower } from "./execute/latency-follower.js";
@@ -144,7 +144,7 @@ export abstract class RunCore implements ImportRun {
 	state(pass: PassName, key: string): RecordState | undefined {
 		const store = this.ledger?.store;
 		const state = store?.get(pass, key);
-		if (state !== undefined || store === undefined || pass !== "onboardings") return state;
+		if (state !== undefined || store === undefined || !isNumbered(pass)) return state;
 		// An onboarding the state knows under the key positional keying gave it.
 		this.#legacy ??= new LegacyKeys({ get: (k) => store.get(pass, k), entries: () => store.entries(pass) });
 		const legacy = this.#legacy.stateKeyOf(key);

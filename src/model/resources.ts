@@ -55,13 +55,14 @@ export interface RoutesDef {
 }
 
 /**
- * How a server record without state is recognised as a row's: `workspace` is the customer
- * directory (metadata.external_id, slug, CRM ids: core/execute/existing-records.ts); `field`
+ * How a server record without state is recognised as a row's: `workspace` looks through the
+ * whole workspace's list (core/execute/existing-records.ts) by `metadata.<keyField>`, then the
+ * unique field (slug), then `crmIds` in the order they are trusted; `field`
  * compares one field of the parent's records (`fold`: case-insensitively), and when the row has
  * no value for it, `orFields` matches a record carrying every field the row sends.
  */
 export type MatcherDef =
-	| { readonly kind: "workspace" }
+	| { readonly kind: "workspace"; readonly crmIds: readonly string[] }
 	| { readonly kind: "field"; readonly field: string; readonly fold?: boolean; readonly orFields?: boolean };
 
 /** A field the server keeps unique: a second create answers 409 with `code`. */
@@ -144,7 +145,17 @@ const CUSTOMERS = {
 	],
 	key: { idColumn: "external_id" },
 	routes: { list: "/customers", create: "/customers", item: "/customers/{id}" },
-	matcher: { kind: "workspace" },
+	// CRM ids in the order they are trusted to name one customer across systems.
+	matcher: {
+		kind: "workspace",
+		crmIds: [
+			"hubspot_company_id",
+			"stripe_customer_id",
+			"intercom_company_id",
+			"hubspot_deal_id",
+			"slack_channel_id",
+		],
+	},
 	unique: { field: "slug", code: "slug_taken" },
 	metadata: { keyField: "external_id" },
 	derivesSlug: true,
@@ -270,6 +281,17 @@ export function registerResource(def: ResourceDef): PassName {
 	passes.push(name);
 	undoOrder.unshift(name);
 	return name;
+}
+
+/** Is the pass keyed by position as well as by a column (onboardings: `<parent>/#<n>`)? */
+export function isNumbered(pass: string): boolean {
+	const { key } = resourceOf(pass);
+	return "numbered" in key && key.numbered === true;
+}
+
+/** Is a record of the pass looked for in the whole workspace (customers), not under a parent? */
+export function isWorkspaceMatched(pass: string): boolean {
+	return resourceOf(pass).matcher.kind === "workspace";
 }
 
 /** A record per pass, each value made by `make` (the pass's totals, tallies, lists). */

@@ -22,14 +22,13 @@ export async function* walkPages<T>(fetchPage: PageFetcher<T>): AsyncGenerator<T
 	}
 }
 
-/** CRM id fields that identify a customer across systems, in the order they are trusted. */
-const CRM_ID_FIELDS = [
-	"hubspot_company_id",
-	"stripe_customer_id",
-	"intercom_company_id",
-	"hubspot_deal_id",
-	"slack_channel_id",
-] as const;
+/** CRM id fields that identify a customer across systems, in the order they are trusted (the table's). */
+const CRM_ID_FIELDS = crmIdsOf("customers");
+
+function crmIdsOf(pass: PassName): readonly string[] {
+	const { matcher } = resourceOf(pass);
+	return matcher.kind === "workspace" ? matcher.crmIds : [];
+}
 
 /** The workspace's customers, by `metadata.external_id`, slug and CRM ids. */
 export class CustomerDirectory {
@@ -182,11 +181,19 @@ async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
 	return all;
 }
 
-/** Does a server record carry every field this body sets (dates compared by day)? */
-export function carriesFields(record: PivotalRecord, body: Readonly<Record<string, unknown>>): boolean {
+/**
+ * Does a server record carry every field this body sets (a field the table says the server
+ * writes back as a date compared by day)?
+ */
+export function carriesFields(
+	record: PivotalRecord,
+	body: Readonly<Record<string, unknown>>,
+	pass: PassName = "onboardings",
+): boolean {
+	const normalise = resourceOf(pass).normalise ?? {};
 	for (const [field, value] of Object.entries(body)) {
 		const actual = record[field];
-		if (field === "target_launch_date" && typeof value === "string" && typeof actual === "string") {
+		if (normalise[field] === "date" && typeof value === "string" && typeof actual === "string") {
 			if (!actual.startsWith(value.slice(0, 10))) return false;
 		} else if (JSON.stringify(actual) !== JSON.stringify(value)) {
 			return false;

@@ -99,7 +99,8 @@ export class ExistingFinder {
 		const directory = this.#ctx.children(record.pass);
 		const value = record.body[matcher.field];
 		if (typeof value !== "string") {
-			if (matcher.orFields) return directory.find(parentId, (r) => carriesFields(r, record.body));
+			if (matcher.orFields)
+				return directory.find(parentId, (r) => carriesFields(r, record.body, record.pass));
 			return Promise.resolve(undefined);
 		}
 		if (!matcher.fold) return directory.find(parentId, (r) => r[matcher.field] === value);
