@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { type Dispatcher, Pool } from "undici";
+import { resourceOf, routePath } from "../model/resources.js";
 import { toApiError } from "./api-error.js";
 import {
 	boundRateLimit,
@@ -163,6 +164,11 @@ function id(value: string): string {
 	return encodeURIComponent(value);
 }
 
+/** One record's path, from the table's `item` route: GET, PATCH and DELETE share it. */
+function itemPath(resource: Resource, recordId: string): string {
+	return routePath(resourceOf(resource).routes.item, { id: recordId });
+}
+
 class HttpPivotalClient implements PivotalClient {
 	readonly baseUrl: string;
 	/** Scheme, host and port: what undici dispatches to. */
@@ -254,12 +260,33 @@ class HttpPivotalClient implements PivotalClient {
 		return this.#send("POST", "/onboardings", "record", { body, idempotencyKey, signal: options?.signal });
 	}
 
+	createRecord(
+		resource: Resource,
+		parentId: string | undefined,
+		body: string,
+		idempotencyKey: string,
+		options?: CallOptions,
+	): Promise<ApiOk<PivotalRecord>> {
+		const path = routePath(resourceOf(resource).routes.create, { parent: parentId ?? "" });
+		return this.#send("POST", path, "record", { body, idempotencyKey, signal: options?.signal });
+	}
+
+	listRecords(
+		resource: Resource,
+		parentId: string | undefined,
+		query?: ListQuery,
+		options?: CallOptions,
+	): Promise<ApiOk<ListPage<PivotalRecord>>> {
+		const path = routePath(resourceOf(resource).routes.list, { parent: parentId ?? "" });
+		return this.#send("GET", `${path}${queryString(query)}`, "list", { signal: options?.signal });
+	}
+
 	getCustomer(customerId: string, options?: CallOptions): Promise<ApiOk<Customer>> {
 		return this.#send("GET", `/customers/${id(customerId)}`, "record", { signal: options?.signal });
 	}
 
 	getRecord(resource: Resource, recordId: string, options?: CallOptions): Promise<ApiOk<PivotalRecord>> {
-		return this.#send("GET", `/${resource}/${id(recordId)}`, "record", { signal: options?.signal });
+		return this.#send("GET", itemPath(resource, recordId), "record", { signal: options?.signal });
 	}
 
 	updateRecord(
@@ -268,11 +295,11 @@ class HttpPivotalClient implements PivotalClient {
 		body: string,
 		options?: CallOptions,
 	): Promise<ApiOk<PivotalRecord>> {
-		return this.#send("PATCH", `/${resource}/${id(recordId)}`, "record", { body, signal: options?.signal });
+		return this.#send("PATCH", itemPath(resource, recordId), "record", { body, signal: options?.signal });
 	}
 
 	deleteRecord(resource: Resource, recordId: string, options?: CallOptions): Promise<ApiOk<Deleted>> {
-		return this.#send("DELETE", `/${resource}/${id(recordId)}`, "deleted", { signal: options?.signal });
+		return this.#send("DELETE", itemPath(resource, recordId), "deleted", { signal: options?.signal });
 	}
 
 	listCustomers(query?: ListQuery, options?: CallOptions): Promise<ApiOk<ListPage<Customer>>> {

@@ -3,6 +3,7 @@
  * response keys are tolerated (they are kept on the objects, untyped).
  */
 
+import type { PassName } from "../model/resources.js";
 import type { NetworkFailure } from "./errors.js";
 import type { RateLimit } from "./rate-limit-info.js";
 import type { ServerClock } from "./server-clock.js";
@@ -54,8 +55,8 @@ export interface Onboarding {
 	readonly [field: string]: unknown;
 }
 
-/** The three record resources, named as their paths are. */
-export type Resource = "customers" | "contacts" | "onboardings";
+/** A record resource of the table (model/resources.ts), named as its paths are. */
+export type Resource = PassName;
 
 export type PivotalRecord = Customer | Contact | Onboarding;
 
@@ -123,6 +124,24 @@ export interface PivotalClient {
 	): Promise<ApiOk<Contact>>;
 	/** `body` includes `customer_id`. */
 	createOnboarding(body: string, idempotencyKey: string, options?: CallOptions): Promise<ApiOk<Onboarding>>;
+	/**
+	 * `POST` to the resource's create route (the table's): `parentId` fills `{parent}` in it;
+	 * a body that carries the parent's id has it already.
+	 */
+	createRecord(
+		resource: Resource,
+		parentId: string | undefined,
+		body: string,
+		idempotencyKey: string,
+		options?: CallOptions,
+	): Promise<ApiOk<PivotalRecord>>;
+	/** One page of the resource's list route (under `parentId` for a child resource). */
+	listRecords(
+		resource: Resource,
+		parentId: string | undefined,
+		query?: ListQuery,
+		options?: CallOptions,
+	): Promise<ApiOk<ListPage<PivotalRecord>>>;
 	getCustomer(id: string, options?: CallOptions): Promise<ApiOk<Customer>>;
 	/** `GET /{resource}/{id}`: a customer, contact or onboarding by cuid or display_id. */
 	getRecord(resource: Resource, id: string, options?: CallOptions): Promise<ApiOk<PivotalRecord>>;

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import type { PassName } from "../model/records.js";
-
-const PASS_TAG: Record<PassName, string> = { customers: "cus", contacts: "con", onboardings: "onb" };
+import { resourceOf } from "../model/resources.js";
 
 /**
  * The `Idempotency-Key` of one record's create: derived from the run and the record only, so
@@ -16,7 +15,7 @@ export function idempotencyKey(runId: string, pass: PassName, recordKey: string,
 		: `h.${createHash("sha256").update(recordKey).digest("base64url").slice(0, 27)}`;
 	// A record created again after an undo or a delete in Pivotal must not replay the first create.
 	const suffix = generation > 0 ? `.g${generation}` : "";
-	return `pivotal-tui-${runId}-${PASS_TAG[pass]}-${part}${suffix}`;
+	return `pivotal-tui-${runId}-${resourceOf(pass).tag}-${part}${suffix}`;
 }
 
 const PLAIN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -3,23 +3,16 @@
  * records, plan each one against the state and hand the work to the executor's parts.
  */
 
-import type {
-	ApiOk,
-	Contact,
-	Customer,
-	ListPage,
-	ListQuery,
-	Onboarding,
-	PivotalClient,
-} from "../api/types.js";
+import type { ApiOk, Customer, ListPage, ListQuery, PivotalClient, PivotalRecord } from "../api/types.js";
 import { copyOf, PASSES, type PassName } from "../model/records.js";
+import { bodyUnder, resourceOf } from "../model/resources.js";
 import { validateSources } from "../source/index.js";
 import { CheckpointError } from "./checkpoint/index.js";
 import type { RunOutcome } from "./events.js";
 import { RecordApplier } from "./execute/apply-record.js";
 import { CircuitBreaker } from "./execute/circuit-breaker.js";
 import { blockDelete, deleteMissing } from "./execute/delete-missing.js";
-import { ChildDirectory, CustomerDirectory } from "./execute/existing-records.js";
+import { CustomerDirectory, childDirectories } from "./execute/existing-records.js";
 import { Ledger } from "./execute/ledger.js";
 import { notInPivotalNote } from "./execute/sync-notes.js";
 import { defaultCheckpointPath, finishRun, InputError, openState } from "./open-state.js";
@@ -173,9 +166,8 @@ class ImportEngine extends RunCore {
 			ledger,
 			requester,
 			customers: new CustomerDirectory(page<Customer>((client, q) => client.listCustomers(q))),
-			contacts: new ChildDirectory<Contact>((id) => page<Contact>((client, q) => client.listContacts(id, q))),
-			onboardings: new ChildDirectory<Onboarding>((id) =>
-				page<Onboarding>((client, q) => client.listCustomerOnboardings(id, q)),
+			children: childDirectories((pass, parentId) =>
+				page<PivotalRecord>((client, q) => client.listRecords(pass, parentId, q)),
 			),
 			breaker: new CircuitBreaker(circuit.threshold),
 			rules: this.#plan.rules ?? {},
@@ -213,7 +205,7 @@ class ImportEngine extends RunCore {
 				// Deleted by an earlier session of this run (or since): nothing to send.
 				const state = ledger.store.get(pass, planned.key);
 				if (state?.s === "removed") continue;
-				const child = pass === "customers" ? undeleted.get(planned.key) : undefined;
+				const child = undeleted.get(`${pass}:${planned.key}`);
 				if (child !== undefined) {
 					blockDelete(ledger, planned, child);
 					continue;
@@ -226,7 +218,9 @@ class ImportEngine extends RunCore {
 			await this.control.idle();
 			for (const planned of missing.deletes[pass]) {
 				if (planned.parentKey === undefined || ledger.store.get(pass, planned.key)?.s === "removed") continue;
-				if (!undeleted.has(planned.parentKey)) undeleted.set(planned.parentKey, `${pass} ${planned.key}`);
+				const parentPass = resourceOf(pass).parent?.resource;
+				const parentId = `${parentPass}:${planned.parentKey}`;
+				if (!undeleted.has(parentId)) undeleted.set(parentId, `${pass} ${planned.key}`);
 			}
 		}
 	}
@@ -255,17 +249,19 @@ class ImportEngine extends RunCore {
 		for await (const record of knownRecords(file, pass, this.#plan.source, known)) {
 			if (this.isOver()) break;
 			const state = store.get(pass, record.key);
+			const parentPass = resourceOf(pass).parent?.resource as PassName | undefined;
 			const parentCopy =
-				record.parentKey === undefined ? undefined : copyOf(store.get("customers", record.parentKey));
+				record.parentKey === undefined || parentPass === undefined
+					? undefined
+					: copyOf(store.get(parentPass, record.parentKey));
 			const parent: ParentView | undefined =
-				pass === "customers"
+				parentPass === undefined
 					? undefined
 					: parentCopy
 						? { kind: "ready", copy: parentCopy }
 						: { kind: "missing" };
 			if (state?.s === "failed" || state?.s === "removed") {
-				const body =
-					pass === "onboardings" && parentCopy ? { customer_id: parentCopy.id, ...record.body } : record.body;
+				const body = parentCopy ? bodyUnder(resourceOf(pass), parentCopy.id, record.body) : record.body;
 				ledger.describeEarlierFailure(pass, record, JSON.stringify(body));
 			}
 			const op = planRecord(record, state, parent, options);

@@ -1,5 +1,6 @@
 import type { RateLimit } from "../api/types.js";
 import type { PassName } from "../model/records.js";
+import { perPass } from "../model/resources.js";
 import {
 	emptyPassTally,
 	type ImportEvent,
@@ -106,7 +107,7 @@ export function initialSnapshot(at = 0): ProgressSnapshot {
 		startedAt: at,
 		finishedAt: undefined,
 		currentPass: undefined,
-		passes: { customers: emptyPass, contacts: emptyPass, onboardings: emptyPass },
+		passes: perPass(() => emptyPass),
 		inFlight: new Map(),
 		headroom: undefined,
 		windowMs: undefined,
@@ -168,11 +169,7 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 				resumed: e.resumed,
 				checkpointPath: e.checkpointPath,
 				concurrency: e.concurrency,
-				passes: {
-					customers: { ...emptyPass, total: e.totals.customers },
-					contacts: { ...emptyPass, total: e.totals.contacts },
-					onboardings: { ...emptyPass, total: e.totals.onboardings },
-				},
+				passes: perPass((pass) => ({ ...emptyPass, total: e.totals[pass] ?? 0 })),
 				log: s.log,
 				// A retry round of the same run draws on from where the curve was.
 				pace: s.pace,

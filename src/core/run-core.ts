@@ -7,6 +7,7 @@
 import { ApiError } from "../api/errors.js";
 import type { Me } from "../api/types.js";
 import type { PassName, RecordState } from "../model/records.js";
+import { isNumbered, perPass } from "../model/resources.js";
 import { CheckpointError } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
 import { LatencyFollower } from "./execute/latency-follower.js";
@@ -41,9 +42,9 @@ export abstract class RunCore implements ImportRun {
 	protected ledger: Ledger | undefined;
 	protected run = 0;
 	protected startedAt = 0;
-	protected totals: Record<PassName, number> = { customers: 0, contacts: 0, onboardings: 0 };
+	protected totals: Record<PassName, number> = perPass(() => 0);
 	/** Of the totals, the deletes `--delete-missing` planned: not rows of the files. */
-	protected deletesPlanned: Record<PassName, number> = { customers: 0, contacts: 0, onboardings: 0 };
+	protected deletesPlanned: Record<PassName, number> = perPass(() => 0);
 	protected trip: { outcome: RunOutcome; message: string } | undefined;
 	protected running: Promise<ImportSummary> = this.done;
 	readonly #listeners = new Set<(event: ImportEvent) => void>();
@@ -143,7 +144,7 @@ export abstract class RunCore implements ImportRun {
 	state(pass: PassName, key: string): RecordState | undefined {
 		const store = this.ledger?.store;
 		const state = store?.get(pass, key);
-		if (state !== undefined || store === undefined || pass !== "onboardings") return state;
+		if (state !== undefined || store === undefined || !isNumbered(pass)) return state;
 		// An onboarding the state knows under the key positional keying gave it.
 		this.#legacy ??= new LegacyKeys({ get: (k) => store.get(pass, k), entries: () => store.entries(pass) });
 		const legacy = this.#legacy.stateKeyOf(key);

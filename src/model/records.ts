@@ -3,8 +3,10 @@
  * checkpoint remembers it. Shared vocabulary of source/, core/ and the reporters.
  */
 
-export const PASSES = ["customers", "contacts", "onboardings"] as const;
-export type PassName = (typeof PASSES)[number];
+import type { PassName } from "./resources.js";
+
+// The passes come from the table of resources: re-exported where the records' vocabulary lives.
+export { PASSES, type PassName } from "./resources.js";
 
 /** One CSV row, validated and turned into the request it will become. */
 export interface SourceRecord {

@@ -7,6 +7,7 @@
 import type { PassPlan } from "../core/plan/make-plan.js";
 import type { SyncRules } from "../core/plan/sync-rules.js";
 import type { PassName } from "../model/records.js";
+import { resourceOf } from "../model/resources.js";
 
 /** The first line of a plan made under rules, or undefined without any. */
 export function syncRulesHeader(rules: SyncRules | undefined): string | undefined {
@@ -61,5 +62,5 @@ export function syncRuleLines(pass: PassName, p: PassPlan, rules: SyncRules | un
 }
 
 function singular(pass: PassName): string {
-	return pass === "customers" ? "customer" : pass === "contacts" ? "contact" : "onboarding";
+	return resourceOf(pass).one;
 }

@@ -1,20 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createContact, deleteContact, getContact, listContacts, updateContact } from "./contacts.js";
 import { bump } from "./counters.js";
-import { createCustomer, deleteCustomer, getCustomer, listCustomers, updateCustomer } from "./customers.js";
 import { hashBody } from "./idempotency-store.js";
 import type { ApiKeyRecord } from "./key-registry.js";
-import {
-	createOnboarding,
-	deleteOnboarding,
-	getOnboarding,
-	listCustomerOnboardings,
-	listOnboardings,
-	updateOnboarding,
-} from "./onboardings.js";
 import { parsePageQuery } from "./pagination.js";
 import type { HandlerResult } from "./resource-context.js";
-import { matchRoute, ROUTE_METHODS, type RouteMatch } from "./router.js";
+import type { RouteMatch } from "./router.js";
 import type { SimEngine } from "./sim-engine.js";
 import { SimError } from "./sim-error.js";
 import type { RateDecision } from "./sliding-window.js";
@@ -74,39 +64,19 @@ function dispatch(
 	params: URLSearchParams,
 	key: ApiKeyRecord | undefined,
 ): HandlerResult {
-	const ctx = engine.context;
-	const { id } = match;
-	const body = (): Body => parseBody(raw);
-	switch (match.route) {
-		case "/health":
-			return { status: 200, body: { status: "ok", timestamp: new Date(engine.now()).toISOString() } };
-		case "/me":
-			if (key === undefined) throw new Error("/me needs an authenticated key");
-			return { status: 200, body: meBody(engine, key) };
-		case "/customers":
-			return method === "POST"
-				? createCustomer(ctx, body())
-				: listCustomers(ctx, parsePageQuery(params), params);
-		case "/customers/:id":
-			if (method === "GET") return getCustomer(ctx, id);
-			return method === "PATCH" ? updateCustomer(ctx, id, body()) : deleteCustomer(ctx, id);
-		case "/customers/:id/contacts":
-			return method === "POST"
-				? createContact(ctx, id, body())
-				: listContacts(ctx, id, parsePageQuery(params));
-		case "/customers/:id/onboardings":
-			return listCustomerOnboardings(ctx, id, parsePageQuery(params), params);
-		case "/contacts/:id":
-			if (method === "GET") return getContact(ctx, id);
-			return method === "PATCH" ? updateContact(ctx, id, body()) : deleteContact(ctx, id);
-		case "/onboardings":
-			return method === "POST"
-				? createOnboarding(ctx, body())
-				: listOnboardings(ctx, parsePageQuery(params), params);
-		case "/onboardings/:id":
-			if (method === "GET") return getOnboarding(ctx, id);
-			return method === "PATCH" ? updateOnboarding(ctx, id, body()) : deleteOnboarding(ctx, id);
+	if (match.handler !== undefined) {
+		return match.handler.handle(engine.context, {
+			method,
+			id: match.id,
+			body: () => parseBody(raw),
+			page: () => parsePageQuery(params),
+			params,
+		});
 	}
+	if (match.route === "/health")
+		return { status: 200, body: { status: "ok", timestamp: new Date(engine.now()).toISOString() } };
+	if (key === undefined) throw new Error("/me needs an authenticated key");
+	return { status: 200, body: meBody(engine, key) };
 }
 
 function meBody(engine: SimEngine, key: ApiKeyRecord): unknown {
@@ -122,12 +92,6 @@ function meBody(engine: SimEngine, key: ApiKeyRecord): unknown {
 		organization: { ...engine.organization },
 	};
 }
-
-const CREATED_COUNTER = {
-	"/customers": "customers",
-	"/customers/:id/contacts": "contacts",
-	"/onboardings": "onboardings",
-} as const;
 
 /**
  * One /api/v1 request, in this order: auth (§2) → rate limit (§3: every authenticated request
@@ -148,7 +112,7 @@ export async function handleApi(
 	const counters = engine.counters;
 	counters.requests += 1;
 	if (method === "POST") counters.posts += 1;
-	const match = matchRoute(subPath);
+	const match = engine.router.match(subPath);
 	const routeLabel = match?.route ?? "(unmatched)";
 	let headers: Headers = {};
 
@@ -201,7 +165,7 @@ export async function handleApi(
 		);
 	}
 
-	if (match === undefined || !ROUTE_METHODS[match.route].includes(method)) {
+	if (match === undefined || !match.methods.includes(method)) {
 		return sendError(new SimError(404, "route_not_found", `No route for ${method} ${url.pathname}.`));
 	}
 
@@ -332,8 +296,8 @@ async function processRequest(
 	if (ok && scope !== undefined)
 		engine.idempotency.complete(scope, requestHash, { status, body: bytes }, engine.now());
 	if (ok && method === "POST") {
-		const kind = CREATED_COUNTER[match.route as keyof typeof CREATED_COUNTER];
-		if (kind !== undefined) engine.counters.created[kind] += 1;
+		const kind = engine.createdBy(match.route);
+		if (kind !== undefined) engine.counters.created[kind] = (engine.counters.created[kind] ?? 0) + 1;
 	}
 
 	// After-work faults: the record exists and its idempotency record is stored, but the client never learns it.

@@ -12,8 +12,8 @@ export interface SimCounters {
 	idempotentReplays: number;
 	/** Faults injected, by kind: `5xx`, `5xx-after`, `reset`, `reset-after`, `hang`, `tail`, `scripted`. */
 	faultsInjected: Record<string, number>;
-	/** Records created (successful creates, not replays). */
-	created: { customers: number; contacts: number; onboardings: number };
+	/** Records created (successful creates, not replays), by resource. */
+	created: { customers: number; contacts: number; onboardings: number; [resource: string]: number };
 }
 
 export function emptyCounters(): SimCounters {

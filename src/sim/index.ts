@@ -9,6 +9,7 @@ export type { SimCounters } from "./counters.js";
 export type { DuplicatesReport } from "./duplicates.js";
 export { DEFAULT_FAULTS, FAULT_SPEC_GRAMMAR, type FaultConfig, parseFaultSpec } from "./fault-config.js";
 export type { SimKeySpec, SimulatorOptions } from "./options.js";
+export type { SimRequest, SimResource, SimRoute } from "./resource-routes.js";
 export type { ScriptedFault } from "./scripted-faults.js";
 export type { SimStateDump } from "./sim-engine.js";
 export { type Simulator, startSimulator } from "./simulator.js";

@@ -1,5 +1,6 @@
 import type { FaultConfig } from "./fault-config.js";
 import { DEFAULT_KEY_PATTERN, type SimKeySpec } from "./key-spec.js";
+import type { SimResource } from "./resource-routes.js";
 import type { ScriptedFault } from "./scripted-faults.js";
 import type { SimSnapshot } from "./snapshot.js";
 
@@ -43,6 +44,11 @@ export interface SimulatorOptions {
 	readonly scriptedFaults?: readonly ScriptedFault[];
 	/** A snapshot from `exportState()` of a previous simulator: start with its data (restart). @default empty */
 	readonly state?: SimSnapshot;
+	/**
+	 * Record resources answered besides customers, contacts and onboardings: each its routes and
+	 * their handler (a test's fourth resource). @default []
+	 */
+	readonly resources?: readonly SimResource[];
 	/** Largest accepted request body, bytes. @default 1048576 */
 	readonly maxBodyBytes?: number;
 }

@@ -1,65 +1,77 @@
-/** Route templates, the names counters and scripted faults use. */
-export type RouteName =
-	| "/health"
-	| "/me"
-	| "/customers"
-	| "/customers/:id"
-	| "/customers/:id/contacts"
-	| "/customers/:id/onboardings"
-	| "/contacts/:id"
-	| "/onboardings"
-	| "/onboardings/:id";
+import { SIM_RESOURCES, type SimResource, type SimRoute } from "./resource-routes.js";
+
+/** Route templates, the names counters and scripted faults use (`/customers/:id/contacts`). */
+export type RouteName = string;
 
 export interface RouteMatch {
 	readonly route: RouteName;
 	/** The `{id}` segment, decoded, when the route has one. */
 	readonly id: string;
+	/** The methods the route answers; anything else is a 404 like an unknown path. */
+	readonly methods: readonly string[];
+	/** The resource route's handler (`/health` and `/me` have none: the API handler answers them). */
+	readonly handler?: SimRoute;
 }
 
 export const API_PREFIX = "/api/v1";
 
-/** Methods each route answers; anything else is a 404 like an unknown path. */
-export const ROUTE_METHODS: Readonly<Record<RouteName, readonly string[]>> = {
-	"/health": ["GET"],
-	"/me": ["GET"],
-	"/customers": ["GET", "POST"],
-	"/customers/:id": ["GET", "PATCH", "DELETE"],
-	"/customers/:id/contacts": ["GET", "POST"],
-	"/customers/:id/onboardings": ["GET"],
-	"/contacts/:id": ["GET", "PATCH", "DELETE"],
-	"/onboardings": ["GET", "POST"],
-	"/onboardings/:id": ["GET", "PATCH", "DELETE"],
-};
+interface CompiledRoute {
+	readonly parts: readonly string[];
+	readonly route: RouteName;
+	readonly methods: readonly string[];
+	readonly handler?: SimRoute;
+}
 
-/** Matches a path below `/api/v1` (e.g. `/customers/12/contacts`) by splitting, no regex table. */
-export function matchRoute(subPath: string): RouteMatch | undefined {
-	const parts = subPath.split("/").filter((p) => p !== "");
-	let id = "";
-	if (parts[1] !== undefined) {
-		try {
-			id = decodeURIComponent(parts[1]);
-		} catch {
-			return undefined;
+const OWN_ROUTES: readonly CompiledRoute[] = [
+	{ parts: ["health"], route: "/health", methods: ["GET"] },
+	{ parts: ["me"], route: "/me", methods: ["GET"] },
+];
+
+/** The routes of `/health`, `/me` and each resource's handler, matched by splitting, no regex table. */
+export class Router {
+	readonly #routes: readonly CompiledRoute[];
+
+	constructor(resources: readonly SimResource[] = SIM_RESOURCES) {
+		const routes = [...OWN_ROUTES];
+		for (const resource of resources) {
+			for (const handler of resource.routes) {
+				const parts = handler.template.split("/").filter((p) => p !== "");
+				routes.push({ parts, route: handler.template, methods: handler.methods, handler });
+			}
 		}
+		this.#routes = routes;
 	}
-	const [head] = parts;
-	switch (parts.length) {
-		case 1:
-			if (head === "health" || head === "me" || head === "customers" || head === "onboardings") {
-				return { route: `/${head}`, id };
+
+	/** Matches a path below `/api/v1` (e.g. `/customers/12/contacts`). */
+	match(subPath: string): RouteMatch | undefined {
+		const parts = subPath.split("/").filter((p) => p !== "");
+		for (const candidate of this.#routes) {
+			if (candidate.parts.length !== parts.length) continue;
+			let id = "";
+			let isMatch = true;
+			for (let i = 0; i < parts.length && isMatch; i++) {
+				const want = candidate.parts[i]!;
+				if (want !== ":id") {
+					isMatch = want === parts[i];
+					continue;
+				}
+				try {
+					id = decodeURIComponent(parts[i]!);
+				} catch {
+					return undefined;
+				}
 			}
-			return undefined;
-		case 2:
-			if (head === "customers" || head === "contacts" || head === "onboardings") {
-				return { route: `/${head}/:id`, id };
-			}
-			return undefined;
-		case 3:
-			if (head === "customers" && (parts[2] === "contacts" || parts[2] === "onboardings")) {
-				return { route: `/customers/:id/${parts[2]}`, id };
-			}
-			return undefined;
-		default:
-			return undefined;
+			if (!isMatch) continue;
+			const { route, methods, handler } = candidate;
+			return handler === undefined ? { route, id, methods } : { route, id, methods, handler };
+		}
+		return undefined;
 	}
+}
+
+const BUILT_IN = new Router();
+
+/** Matches a path against the built-in routes. */
+export function matchRoute(subPath: string): RouteMatch | undefined {
+	return BUILT_IN.match(subPath);
 }

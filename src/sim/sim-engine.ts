@@ -8,6 +8,8 @@ import { MonotonicClock } from "./monotonic-clock.js";
 import type { SimulatorOptions } from "./options.js";
 import { Prng } from "./prng.js";
 import type { ResourceContext } from "./resource-context.js";
+import { SIM_RESOURCES } from "./resource-routes.js";
+import { Router } from "./router.js";
 import { serializeContact, serializeCustomer, serializeOnboarding } from "./rows.js";
 import { ScriptedFaults } from "./scripted-faults.js";
 import { RateLimiter } from "./sliding-window.js";
@@ -56,8 +58,15 @@ export class SimEngine {
 	#closed = false;
 	readonly #timers = new Set<{ timer: NodeJS.Timeout; resolve: (done: boolean) => void }>();
 
+	/** The routes of every resource: the built-in ones, then `options.resources`. */
+	readonly router: Router;
+	readonly #createdBy = new Map<string, string>();
+
 	constructor(options: SimulatorOptions) {
 		this.#options = options;
+		const resources = [...SIM_RESOURCES, ...(options.resources ?? [])];
+		this.router = new Router(resources);
+		for (const resource of resources) this.#createdBy.set(resource.createRoute, resource.name);
 		this.now = options.now ?? Date.now;
 		this.#seed = options.seed ?? 1;
 		this.idPrng = new Prng(this.#seed);
@@ -97,6 +106,11 @@ export class SimEngine {
 			},
 			this.ids,
 		);
+	}
+
+	/** The resource a successful POST to `route` creates, for `counters.created`. */
+	createdBy(route: string): string | undefined {
+		return this.#createdBy.get(route);
 	}
 
 	get context(): ResourceContext {

@@ -7,6 +7,7 @@
  */
 
 import type { PassName } from "../model/records.js";
+import { resourceOf } from "../model/resources.js";
 import type { MapPosition, MapSection, SourceMap } from "./map-file.js";
 import { enumKey } from "./plain-values.js";
 import { type Problem, showValue } from "./problem.js";
@@ -153,10 +154,11 @@ function mappedLayout(
 		});
 	}
 	// Our own `metadata.*` headers, which a customers map does not have to list.
-	if (pass === "customers") {
+	const keyField = resourceOf(pass).metadata?.keyField;
+	if (keyField !== undefined) {
 		header.forEach((h, i) => {
 			const key = h.slice(METADATA_PREFIX.length);
-			if (!h.startsWith(METADATA_PREFIX) || key.length === 0 || key === "external_id") return;
+			if (!h.startsWith(METADATA_PREFIX) || key.length === 0 || key === keyField) return;
 			if (Object.hasOwn(columns, h) || repeated.has(h) || used.has(i)) return;
 			used.add(i);
 			mapped.push({ field: h, from: [i], exact: undefined, byKey: undefined });

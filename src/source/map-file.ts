@@ -14,13 +14,14 @@
 import { readFile } from "node:fs/promises";
 import { type Node, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
 import { PASSES, type PassName } from "../model/records.js";
+import { resourceOf } from "../model/resources.js";
 import { type MoneyUnit, moneyUnit, UNIT_NAMES } from "./clean/index.js";
 import { checkDateFormat } from "./dates.js";
 import { lineStarts, MAP_DEPTH_MAX, positionOf, SYNTAX, tooDeepAt } from "./map-json.js";
 import { checkTarget } from "./map-targets.js";
 import { enumKey } from "./plain-values.js";
 import { type Problem, showValue } from "./problem.js";
-import { COLUMNS, METADATA_PREFIX, reservedMetadataKey } from "./schema.js";
+import { columnsOf, idColumnOf, METADATA_PREFIX, reservedMetadataKey } from "./schema.js";
 
 /** A field's source: one header, several joined with a space, or `null` for "leave it out". */
 export type ColumnSource = string | readonly string[] | null;
@@ -59,7 +60,12 @@ export type MapLoad =
 const SECTION_KEYS = ["columns", "values", "dates", "units"];
 
 /** The fields whose cells are money (what `units` may name). */
-const MONEY_FIELDS: Readonly<Partial<Record<PassName, readonly string[]>>> = { customers: ["mrr"] };
+/** The money columns of a pass, which a map's `units` may name. */
+function moneyFields(pass: PassName): readonly string[] {
+	return resourceOf(pass)
+		.columns.filter((c) => c.kind === "money")
+		.map((c) => c.name);
+}
 
 function describeFsError(error: unknown): string {
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -229,7 +235,7 @@ class ShapeChecker {
 	}
 
 	#units(pass: PassName, node: Node): Record<string, MoneyUnit> | undefined {
-		const money = MONEY_FIELDS[pass] ?? [];
+		const money = moneyFields(pass);
 		const example = `write e.g. "units": { "mrr": "dollars" }`;
 		if (node.type !== "object") {
 			this.#problem(node, `${pass}.units must be an object of money field → unit; ${example}.`);
@@ -356,13 +362,16 @@ function sourceOf(node: Node): ColumnSource | undefined {
 
 /** Why `field` is not a field of `pass` files, or undefined when it is. */
 function checkField(pass: PassName, field: string): string | undefined {
-	if (COLUMNS[pass].some((s) => s.name === field)) return undefined;
-	if (pass === "customers" && field.startsWith(METADATA_PREFIX)) {
+	if (columnsOf(pass).some((s) => s.name === field)) return undefined;
+	const keyField = resourceOf(pass).metadata?.keyField;
+	if (keyField !== undefined && field.startsWith(METADATA_PREFIX)) {
 		const key = field.slice(METADATA_PREFIX.length);
-		if (key === "external_id")
-			return `"metadata.external_id" is filled from external_id; map external_id instead.`;
+		if (key === keyField)
+			return `"metadata.${keyField}" is filled from ${idColumnOf(pass)}; map ${idColumnOf(pass)} instead.`;
 		if (key.length > 0) return reservedMetadataKey(key);
 	}
-	const allowed = COLUMNS[pass].map((s) => s.name).join(", ");
-	return `${showValue(field)} is not one of our ${pass} fields; use one of ${allowed}${pass === "customers" ? ", metadata.<key>" : ""}.`;
+	const allowed = columnsOf(pass)
+		.map((s) => s.name)
+		.join(", ");
+	return `${showValue(field)} is not one of our ${pass} fields; use one of ${allowed}${keyField !== undefined ? ", metadata.<key>" : ""}.`;
 }

@@ -7,7 +7,7 @@
 import type { PassName } from "../model/records.js";
 import { enumReader } from "./plain-values.js";
 import { showValue } from "./problem.js";
-import { COLUMNS } from "./schema.js";
+import { columnsOf } from "./schema.js";
 
 export type TargetCheck =
 	| { readonly ok: true; readonly value: string }
@@ -16,7 +16,7 @@ export type TargetCheck =
 /** Whether `value` may stand in a `pass` file's `field` column; "" always may (an empty cell). */
 export function checkTarget(pass: PassName, field: string, value: string): TargetCheck {
 	if (value === "") return { ok: true, value };
-	const spec = COLUMNS[pass].find((s) => s.name === field);
+	const spec = columnsOf(pass).find((s) => s.name === field);
 	if (spec === undefined) return { ok: true, value };
 	if (spec.allowed !== undefined) {
 		const canonical = enumReader(spec.allowed)(value);

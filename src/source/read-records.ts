@@ -4,12 +4,13 @@
  */
 
 import type { PassName, SourceRecord } from "../model/records.js";
+import { resourceOf } from "../model/resources.js";
 import { newScan } from "./csv-rows.js";
 import { type FileLayout, layoutFor } from "./layout.js";
 import { type NameCounts, onboardingKey, onboardingNames } from "./onboarding-keys.js";
 import { formatProblem, type Problem } from "./problem.js";
 import { readRows } from "./rows.js";
-import { buildBody, checkRow, isBlank } from "./schema.js";
+import { buildBody, checkRow, idColumnOf, isBlank } from "./schema.js";
 import { explicitSlugs } from "./slug/explicit-slugs.js";
 import { FileSlugs } from "./slug/index.js";
 import { readSettings, type SourceOptions } from "./source-options.js";
@@ -52,11 +53,13 @@ export async function* readRecords(
 	let names: readonly string[] = [];
 	let usable = true;
 	let idAt = -1;
-	let emailAt = -1;
-	let nameAt = -1;
+	let keyAt = -1;
+	// The table says how a row is keyed: by its id column (top level), or by a column within its parent.
+	const def = resourceOf(pass);
+	const within = "column" in def.key ? def.key : undefined;
 	// Onboardings are known by their name within the customer when no other row of it repeats it.
 	const nameCounts: NameCounts =
-		pass === "onboardings" ? await onboardingNames(file, options.map, { ...settings }) : new Map();
+		within?.numbered === true ? await onboardingNames(file, options.map, { ...settings }) : new Map();
 	// Onboardings are numbered per customer over every row naming that customer, valid or not,
 	// so fixing a bad row later does not shift the keys of the rows after it.
 	const seen = new Map<string, number>();
@@ -73,9 +76,8 @@ export async function* readRecords(
 				names = row.cells;
 				const header = layout.header;
 				usable = !header.issues.some((i) => i.column === undefined) && layout.mapProblems.length === 0;
-				idAt = header.indexOf.get(pass === "customers" ? "external_id" : "customer_external_id") ?? -1;
-				emailAt = header.indexOf.get("email") ?? -1;
-				nameAt = header.indexOf.get("name") ?? -1;
+				idAt = header.indexOf.get(idColumnOf(pass)) ?? -1;
+				keyAt = within === undefined ? -1 : (header.indexOf.get(within.column) ?? -1);
 				hasSlugColumn = header.indexOf.has("slug");
 				fields = header.columns.flatMap((c) =>
 					c.spec.field === undefined ? [] : [c.isMetadata ? `metadata.${c.spec.field}` : c.spec.field],
@@ -88,20 +90,20 @@ export async function* readRecords(
 			const cells = layout.project === undefined ? row.cells : layout.project(row.cells);
 			const id = cells[idAt];
 			let n = 0;
-			if (pass === "onboardings" && id !== undefined && !isBlank(id) && width === header.width) {
+			if (within?.numbered === true && id !== undefined && !isBlank(id) && width === header.width) {
 				n = (seen.get(id) ?? 0) + 1;
 				seen.set(id, n);
 			}
 			if (checkRow(header, cells, noop, width) > 0 || id === undefined) continue;
 			if (skipped.size > 0 && skipped.has(row.line)) continue;
 			let key: string;
-			if (pass === "customers") key = id;
-			else if (pass === "contacts") key = `${id}/${cells[emailAt]!.toLowerCase()}`;
-			else key = onboardingKey(id, n, cells[nameAt]?.trim(), nameCounts);
+			if (within === undefined) key = id;
+			else if (within.numbered === true) key = onboardingKey(id, n, cells[keyAt]?.trim(), nameCounts);
+			else key = `${id}/${within.fold === true ? (cells[keyAt] ?? "").toLowerCase() : (cells[keyAt] ?? "")}`;
 			const body = buildBody(pass, header, cells);
 			const columns = originalColumns(names, row.cells);
-			if (pass === "customers") {
-				if (typeof body.slug === "string") {
+			if (def.parent === undefined) {
+				if (def.derivesSlug !== true || typeof body.slug === "string") {
 					yield { pass, key, line: row.line, body, columns, fields };
 					continue;
 				}

@@ -5,6 +5,7 @@
  */
 
 import type { PassName } from "../model/records.js";
+import { type ColumnDef, resourceOf } from "../model/resources.js";
 import { firstControl } from "../model/terminal-text.js";
 import {
 	cleanEmail,
@@ -37,17 +38,7 @@ export interface ColumnSpec {
 	readonly isDate?: boolean;
 }
 
-export const CUSTOMER_STATUSES = ["onboarding", "active", "at_risk", "churned", "archived"] as const;
-export const ONBOARDING_PHASES = [
-	"before_getting_started",
-	"program_design",
-	"review",
-	"program_buildout",
-	"internal_qa",
-	"launch",
-	"completed",
-] as const;
-export const ONBOARDING_STATES = ["active", "paused", "at_risk", "waiting"] as const;
+export { CUSTOMER_STATUSES, ONBOARDING_PHASES, ONBOARDING_STATES } from "../model/resources.js";
 
 export const METADATA_PREFIX = "metadata.";
 
@@ -177,13 +168,13 @@ function checkCount(value: string, column: string): string | undefined {
 }
 
 /** A money column: amounts with a sign or decimals in major units, plain numbers in the column's unit. */
-function money(name: string, unit: MoneyUnit): ColumnSpec {
+function money(pass: PassName, name: string, unit: MoneyUnit): ColumnSpec {
 	return text(name, {
 		check: (value, column) => {
 			if (parseMoney(value, unit) !== undefined) return undefined;
 			const suffix = magnitudeSuffix(value);
 			if (suffix !== undefined)
-				return `${column} ${showValue(value)} ends in ${JSON.stringify(suffix)}, a magnitude or period rather than a currency, so its amount is not read; write the full amount in the cell (e.g. 10,000.00), or ${valuesHint("customers", name, value, "10000.00")} with the amount it stands for.`;
+				return `${column} ${showValue(value)} ends in ${JSON.stringify(suffix)}, a magnitude or period rather than a currency, so its amount is not read; write the full amount in the cell (e.g. 10,000.00), or ${valuesHint(pass, name, value, "10000.00")} with the amount it stands for.`;
 			return `${column} ${showValue(value)} is not an amount; write it as $1,299.00, 1.299,00 € or 129900 (plain numbers are ${unit === "cents" ? `cents unless the map says "units": { "${name}": "dollars" }` : "in the map's major unit"}), or leave the cell empty.`;
 		},
 		convert: (value) => parseMoney(value, unit),
@@ -212,56 +203,57 @@ export const parseLabels = splitLabels;
 const toInteger = (value: string): number | undefined => parseWhole(value);
 const text = (name: string, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, field: name, ...extra });
 
-export const CUSTOMER_COLUMNS: readonly ColumnSpec[] = [
-	// Pivotal has no external_id field: it travels in metadata.external_id (added when the body is built).
-	{ name: "external_id", required: true, check: checkId },
-	text("name", { required: true, check: maxLength(NAME_MAX) }),
-	text("slug", { check: checkSlug }),
-	text("domain", { check: checkDomain, convert: hostOf }),
-	text("status", oneOf("customers", "status", CUSTOMER_STATUSES)),
-	text("plan"),
-	money("mrr", "cents"),
-	text("monthly_orders", { check: checkCount, convert: toInteger }),
-	text("hubspot_company_id", { check: checkMangledId }),
-	text("hubspot_deal_id", { check: checkMangledId }),
-	text("stripe_customer_id", { check: checkMangledId }),
-	text("intercom_company_id", { check: checkMangledId }),
-	text("slack_channel_id", { check: checkMangledId }),
-];
+/** The checks and conversion of a column of the table (model/resources.ts), by its kind. */
+function specOf(pass: PassName, def: ColumnDef): ColumnSpec {
+	const required: Partial<ColumnSpec> = def.required === true ? { required: true } : {};
+	switch (def.kind) {
+		// A key column (the record's or its parent's) is not sent as a field of its own.
+		case "id":
+			return { name: def.name, ...required, check: checkId };
+		case "text":
+			return text(def.name, def.max === undefined ? required : { ...required, check: maxLength(def.max) });
+		case "slug":
+			return text(def.name, { ...required, check: checkSlug });
+		case "domain":
+			return text(def.name, { ...required, check: checkDomain, convert: hostOf });
+		case "enum":
+			return text(def.name, { ...required, ...oneOf(pass, def.name, def.values ?? []) });
+		case "money":
+			return { ...money(pass, def.name, "cents"), ...required };
+		case "count":
+			return text(def.name, { ...required, check: checkCount, convert: toInteger });
+		case "crm-id":
+			return text(def.name, { ...required, check: checkMangledId });
+		case "email":
+			return text(def.name, {
+				...required,
+				check: (v, c) => checkEmail(cleanEmail(v), c),
+				convert: cleanEmail,
+			});
+		case "boolean":
+			return text(def.name, { ...required, check: checkBoolean, convert: (v) => parseBoolean(v) });
+		case "labels":
+			return text(def.name, { ...required, convert: parseLabels });
+		case "date":
+			return text(def.name, {
+				...required,
+				isDate: true,
+				check: (value, column) => checkIsoDate(value, column, pass),
+			});
+	}
+}
 
-export const CONTACT_COLUMNS: readonly ColumnSpec[] = [
-	{ name: "customer_external_id", required: true, check: checkId },
-	text("name", { required: true, check: maxLength(NAME_MAX) }),
-	text("email", { required: true, check: (v, c) => checkEmail(cleanEmail(v), c), convert: cleanEmail }),
-	text("title"),
-	text("phone"),
-	text("is_primary", { check: checkBoolean, convert: (v) => parseBoolean(v) }),
-	text("labels", { convert: parseLabels }),
-];
+const specsByPass = new Map<PassName, readonly ColumnSpec[]>();
 
-export const ONBOARDING_COLUMNS: readonly ColumnSpec[] = [
-	{ name: "customer_external_id", required: true, check: checkId },
-	text("name", { check: maxLength(NAME_MAX) }),
-	text("target_launch_date", {
-		isDate: true,
-		check: (value, column) => checkIsoDate(value, column, "onboardings"),
-	}),
-	text("phase", oneOf("onboardings", "phase", ONBOARDING_PHASES)),
-	text("state", oneOf("onboardings", "state", ONBOARDING_STATES)),
-	text("notes"),
-	text("csm_id"),
-	text("se_id"),
-	text("designer_id"),
-	text("product_ops_id"),
-	text("template_id"),
-	text("waiting_on_customer", { check: checkBoolean, convert: (v) => parseBoolean(v) }),
-];
-
-export const COLUMNS: Readonly<Record<PassName, readonly ColumnSpec[]>> = {
-	customers: CUSTOMER_COLUMNS,
-	contacts: CONTACT_COLUMNS,
-	onboardings: ONBOARDING_COLUMNS,
-};
+/** The columns a `pass` file may have, as the table of resources lists them. */
+export function columnsOf(pass: PassName): readonly ColumnSpec[] {
+	let specs = specsByPass.get(pass);
+	if (specs === undefined) {
+		specs = resourceOf(pass).columns.map((def) => specOf(pass, def));
+		specsByPass.set(pass, specs);
+	}
+	return specs;
+}
 
 /**
  * The columns of a `pass` file whose dates are written in `dates` (a date-fns format) rather
@@ -272,12 +264,13 @@ export function columnsFor(
 	dates?: string,
 	units?: Readonly<Record<string, MoneyUnit>>,
 ): readonly ColumnSpec[] {
-	const specs = COLUMNS[pass];
+	const specs = columnsOf(pass);
 	const hasUnits = units !== undefined && specs.some((s) => Object.hasOwn(units, s.name));
 	if ((dates === undefined || !specs.some((s) => s.isDate === true)) && !hasUnits) return specs;
 	const read = dates === undefined ? undefined : dateReader(dates);
 	return specs.map((spec) => {
-		if (units !== undefined && Object.hasOwn(units, spec.name)) return money(spec.name, units[spec.name]!);
+		if (units !== undefined && Object.hasOwn(units, spec.name))
+			return money(pass, spec.name, units[spec.name]!);
 		if (spec.isDate !== true || read === undefined) return spec;
 		return {
 			...spec,
@@ -289,6 +282,13 @@ export function columnsFor(
 			convert: read,
 		};
 	});
+}
+
+/** The column whose cell is the record's key (top level) or its parent's key (under a parent). */
+export function idColumnOf(pass: PassName): string {
+	const def = resourceOf(pass);
+	if ("idColumn" in def.key) return def.key.idColumn;
+	return def.parent?.column ?? "";
 }
 
 /** Metadata cells stay strings: the CSV cannot say whether "007" is a number. */
@@ -338,7 +338,8 @@ export function resolveHeader(
 ): ResolvedHeader {
 	const specs = columnsFor(pass, dates, units);
 	const byName = new Map(specs.map((s) => [s.name, s]));
-	const allowedList = `${specs.map((s) => s.name).join(", ")}${pass === "customers" ? ", metadata.<key>" : ""}`;
+	const keyField = resourceOf(pass).metadata?.keyField;
+	const allowedList = `${specs.map((s) => s.name).join(", ")}${keyField !== undefined ? ", metadata.<key>" : ""}`;
 	const columns: ResolvedColumn[] = [];
 	const indexOf = new Map<string, number>();
 	const issues: HeaderIssue[] = [];
@@ -368,7 +369,7 @@ export function resolveHeader(
 			indexOf.set(raw, index);
 			return;
 		}
-		if (pass === "customers" && raw.startsWith(METADATA_PREFIX)) {
+		if (keyField !== undefined && raw.startsWith(METADATA_PREFIX)) {
 			const key = raw.slice(METADATA_PREFIX.length);
 			if (key.length === 0) {
 				issues.push({
@@ -376,11 +377,11 @@ export function resolveHeader(
 					columnName: raw,
 					message: `column "metadata." has no key; name it like metadata.region.`,
 				});
-			} else if (key === "external_id") {
+			} else if (key === keyField) {
 				issues.push({
 					column,
 					columnName: raw,
-					message: `column "metadata.external_id" is reserved: the importer fills it from external_id; remove the column.`,
+					message: `column "metadata.${keyField}" is reserved: the importer fills it from ${idColumnOf(pass)}; remove the column.`,
 				});
 			} else if (reservedMetadataKey(key) !== undefined) {
 				issues.push({ column, columnName: raw, message: `column ${reservedMetadataKey(key)}` });
@@ -489,9 +490,10 @@ export function buildBody(
 		if (Array.isArray(converted) && converted.length === 0) continue;
 		body[field] = converted;
 	}
-	if (pass === "customers") {
-		const externalId = cells[header.indexOf.get("external_id") ?? -1] ?? "";
-		body.metadata = { external_id: externalId, ...metadata };
+	const keyField = resourceOf(pass).metadata?.keyField;
+	if (keyField !== undefined) {
+		const key = cells[header.indexOf.get(idColumnOf(pass)) ?? -1] ?? "";
+		body.metadata = { [keyField]: key, ...metadata };
 	}
 	return body;
 }

@@ -3,7 +3,7 @@
  * about one row; a problem with the header, the map or the encoding makes every row suspect.
  */
 
-import type { PassName } from "../model/records.js";
+import { PASSES, type PassName } from "../model/records.js";
 import { newScan } from "./csv-rows.js";
 import { formatProblem } from "./problem.js";
 import { readRows } from "./rows.js";
@@ -26,8 +26,6 @@ export type SkipDecision =
 			readonly rows: InvalidRow[];
 	  }
 	| { readonly ok: false };
-
-const PASSES: readonly PassName[] = ["customers", "contacts", "onboardings"];
 
 /** The rows `--skip-invalid` leaves out, or `ok: false` when the input has a problem no row explains. */
 export function skipInvalid(check: SourceCheck): SkipDecision {

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import type { PassName } from "../model/records.js";
+import { perPass } from "../model/resources.js";
 import { type Delimiter, delimiterFromOption } from "./delimiter.js";
 import { type Encoding, encodingFromName } from "./encoding.js";
 import type { MapSection, SourceMap } from "./map-file.js";
@@ -58,7 +59,7 @@ export function mapFingerprints(map: SourceMap | undefined): Record<PassName, st
 		const section = map?.sections[pass];
 		return section === undefined ? undefined : sectionFingerprint(section);
 	};
-	return { customers: of("customers"), contacts: of("contacts"), onboardings: of("onboardings") };
+	return perPass(of);
 }
 
 /** Where the wizard keeps the map of an import: beside its customers file, `companies.map.json`. */

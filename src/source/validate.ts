@@ -3,7 +3,8 @@
  * keeping only what cross-row rules need (customer ids, slugs, contact emails and primaries).
  */
 
-import type { PassName } from "../model/records.js";
+import { PASSES, type PassName } from "../model/records.js";
+import { perPass, resourceOf } from "../model/resources.js";
 import { type CsvReadOptions, type CsvScan, newScan } from "./csv-rows.js";
 import { type FileFormat, formatOf, reportBadBytes, reportUndecodable } from "./file-format.js";
 import { type FileLayout, layoutFor } from "./layout.js";
@@ -269,11 +270,19 @@ function onboardingRules(header: ResolvedHeader, ctx: Context): PassRules {
 	return { unique: [], row: (cells, _line, report) => parentCheckOf(cells, report) };
 }
 
-const RULES: Record<PassName, (header: ResolvedHeader, ctx: Context) => PassRules> = {
+const RULES: Readonly<Partial<Record<PassName, (header: ResolvedHeader, ctx: Context) => PassRules>>> = {
 	customers: customerRules,
 	contacts: contactRules,
 	onboardings: onboardingRules,
 };
+
+/** The cross-row rules of a pass: its own, else (a resource registered in the table) the parent check. */
+function rulesOf(pass: PassName): (header: ResolvedHeader, ctx: Context) => PassRules {
+	return (
+		RULES[pass] ??
+		(resourceOf(pass).parent === undefined ? () => ({ unique: [], row: () => 0 }) : onboardingRules)
+	);
+}
 
 interface FileResult {
 	readonly count: number;
@@ -309,7 +318,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 				layout = layoutFor(pass, file, row.cells, ctx.source.map);
 				for (const issue of layout.header.issues) report(issue);
 				for (const problem of layout.mapProblems) problems.add(problem);
-				rules = RULES[pass](layout.header, ctx);
+				rules = rulesOf(pass)(layout.header, ctx);
 				continue;
 			}
 			const header = layout.header;
@@ -444,24 +453,16 @@ export async function validateSources(
 		source: options,
 		read: typeof settings === "string" ? {} : { encoding: settings.encoding, delimiter: settings.delimiter },
 	};
-	const counts: Record<PassName, number> = { customers: 0, contacts: 0, onboardings: 0 };
-	const invalidRows: Record<PassName, number> = { customers: 0, contacts: 0, onboardings: 0 };
-	const invalidLines: Record<PassName, number[]> = { customers: [], contacts: [], onboardings: [] };
+	const counts = perPass(() => 0);
+	const invalidRows = perPass(() => 0);
+	const invalidLines = perPass((): number[] => []);
 	let rowProblems = 0;
-	const fingerprints: Record<PassName, string | undefined> = {
-		customers: undefined,
-		contacts: undefined,
-		onboardings: undefined,
-	};
+	const fingerprints = perPass((): string | undefined => undefined);
 	const mapped = mapFingerprints(options.map);
-	const usedMaps: Record<PassName, string | undefined> = { ...fingerprints };
-	const formats: Record<PassName, FileFormat | undefined> = {
-		customers: undefined,
-		contacts: undefined,
-		onboardings: undefined,
-	};
+	const usedMaps = perPass((): string | undefined => undefined);
+	const formats = perPass((): FileFormat | undefined => undefined);
 	if (typeof settings === "string") problems.add({ file: files.customers, line: 0, message: settings });
-	for (const pass of ["customers", "contacts", "onboardings"] as const) {
+	for (const pass of PASSES) {
 		const file = files[pass];
 		if (file === undefined || typeof settings === "string") continue;
 		options.signal?.throwIfAborted();

@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
 import { keyFingerprint } from "../../src/api/key.js";
-import type { PivotalClient } from "../../src/api/types.js";
+import type { PivotalClient, Resource } from "../../src/api/types.js";
 import { outcomeOf } from "../../src/cli/state-command.js";
 import { CheckpointError } from "../../src/core/checkpoint/index.js";
 import { startImport } from "../../src/core/engine.js";
@@ -38,15 +38,17 @@ describe("the Postgres store", () => {
 			get(target, name) {
 				const value = Reflect.get(target, name, target);
 				// Onboardings: no uniqueness rule answers a second create, so each one is marked first.
-				if (name !== "createOnboarding") return typeof value === "function" ? value.bind(target) : value;
-				return async (body: string, key: string, options?: unknown) => {
+				// Every create goes out through `createRecord`, the table of resources naming its route.
+				if (name !== "createRecord") return typeof value === "function" ? value.bind(target) : value;
+				return async (resource: Resource, parentId: string | undefined, body: string, key: string) => {
+					if (resource !== "onboardings") return target.createRecord(resource, parentId, body, key);
 					// One request at a time: the one going out is the only onboarding in doubt.
 					const rows = await db.query<{ n: number }>(
 						dbName(url),
 						"SELECT count(*)::int AS n FROM pivotal_tui.records WHERE import = 'watched' AND pass = 'onboardings' AND state ->> 's' = 'sent'",
 					);
 					seen.push(rows[0]?.n === 1 ? "sent" : `${rows[0]?.n ?? 0} in doubt`);
-					return target.createOnboarding(body, key, options as never);
+					return target.createRecord(resource, parentId, body, key);
 				};
 			},
 		}) as PivotalClient;

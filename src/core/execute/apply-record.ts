@@ -5,7 +5,7 @@
  */
 
 import { ApiError } from "../../api/errors.js";
-import type { Contact, Customer, Onboarding, PivotalRecord } from "../../api/types.js";
+import type { Customer, PivotalRecord } from "../../api/types.js";
 import {
 	copyOf,
 	type PassName,
@@ -13,6 +13,7 @@ import {
 	type Revision,
 	type SourceRecord,
 } from "../../model/records.js";
+import { bodyUnder, parentKeyOf, resourceOf } from "../../model/resources.js";
 import { idTag, withSuffix } from "../../source/slug/index.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
@@ -29,7 +30,6 @@ import {
 	readBack,
 	touchesMetadata,
 } from "../plan/field-diff.js";
-import { parentKeyOf } from "../plan/missing-records.js";
 import { bodyHash, type Operation } from "../plan/planner.js";
 import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
@@ -47,9 +47,10 @@ export interface ApplyContext {
 	readonly run: number;
 	readonly ledger: Ledger;
 	readonly requester: Requester;
+	/** The workspace's customers (the `workspace` matcher). */
 	readonly customers: CustomerDirectory;
-	readonly contacts: ChildDirectory<Contact>;
-	readonly onboardings: ChildDirectory<Onboarding>;
+	/** Each child resource's records on the server, per parent (the `field` matchers). */
+	readonly children: (pass: PassName) => ChildDirectory<PivotalRecord>;
 	readonly breaker: CircuitBreaker;
 	/** `--only`, `--keep-pivotal-edits` (the planner applies `--empty`). */
 	readonly rules: SyncRules;
@@ -65,7 +66,7 @@ export interface ApplyContext {
  * by another customer in Pivotal, the same with a suffix derived from the external id.
  */
 function slugToSend(record: SourceRecord, isHeld: boolean): string | undefined {
-	if (record.pass !== "customers") return undefined;
+	if (!resourceOf(record.pass).derivesSlug) return undefined;
 	const slug = typeof record.body.slug === "string" ? record.body.slug : record.slug;
 	if (slug === undefined || !isHeld) return slug;
 	return withSuffix(slug, idTag(record.key));
@@ -129,12 +130,11 @@ export class RecordApplier {
 			}
 		}
 		const slug = slugToSend(record, isSlugHeld);
-		const body =
-			pass === "onboardings"
-				? { customer_id: parent?.id, ...record.body }
-				: slug === undefined
-					? record.body
-					: { ...record.body, slug };
+		const body = bodyUnder(
+			resourceOf(pass),
+			parent?.id,
+			slug === undefined ? record.body : { ...record.body, slug },
+		);
 		const text = JSON.stringify(body);
 		// The suffixed slug is another body: it goes under a key of its own (`.s`), the same on
 		// every resume since the suffix is derived from the external id, not from what Pivotal holds.
@@ -162,7 +162,7 @@ export class RecordApplier {
 		if (result.ok) {
 			this.#laneOf.set(id, result.lane);
 			const created = result.value.data as PivotalRecord;
-			if (pass === "customers") this.#ctx.customers.remember(created as Customer);
+			if (resourceOf(pass).matcher.kind === "workspace") this.#ctx.customers.remember(created as Customer);
 			const copy: PivotalCopy = {
 				id: created.id,
 				d: created.display_id,

@@ -4,7 +4,8 @@
  * Each list is walked once per run and shared by every record that asks.
  */
 
-import type { Contact, Customer, ListPage, ListQuery, Onboarding, PivotalRecord } from "../../api/types.js";
+import type { Customer, ListPage, ListQuery, PivotalRecord } from "../../api/types.js";
+import { PASSES, type PassName, resourceOf } from "../../model/resources.js";
 
 /** One page of a list, paced and retried by the caller; throws when the page cannot be had. */
 export type PageFetcher<T> = (query: ListQuery) => Promise<ListPage<T>>;
@@ -21,14 +22,13 @@ export async function* walkPages<T>(fetchPage: PageFetcher<T>): AsyncGenerator<T
 	}
 }
 
-/** CRM id fields that identify a customer across systems, in the order they are trusted. */
-const CRM_ID_FIELDS = [
-	"hubspot_company_id",
-	"stripe_customer_id",
-	"intercom_company_id",
-	"hubspot_deal_id",
-	"slack_channel_id",
-] as const;
+/** CRM id fields that identify a customer across systems, in the order they are trusted (the table's). */
+const CRM_ID_FIELDS = crmIdsOf("customers");
+
+function crmIdsOf(pass: PassName): readonly string[] {
+	const { matcher } = resourceOf(pass);
+	return matcher.kind === "workspace" ? matcher.crmIds : [];
+}
 
 /** The workspace's customers, by `metadata.external_id`, slug and CRM ids. */
 export class CustomerDirectory {
@@ -123,8 +123,8 @@ export class CustomerDirectory {
 	}
 }
 
-/** A customer's contacts or onboardings on the server, walked once per customer and run. */
-export class ChildDirectory<T extends Contact | Onboarding> {
+/** A parent's records of one child resource on the server, walked once per parent and run. */
+export class ChildDirectory<T extends PivotalRecord> {
 	readonly #fetchPage: (parentId: string) => PageFetcher<T>;
 	readonly #lists = new Map<string, Promise<readonly T[]>>();
 	readonly #claimed = new Set<string>();
@@ -156,17 +156,44 @@ export class ChildDirectory<T extends Contact | Onboarding> {
 	}
 }
 
+/**
+ * One directory per child resource of the table (a resource with a parent), each walking the
+ * resource's list route under a parent through `fetchPage`.
+ */
+export function childDirectories(
+	fetchPage: (pass: PassName, parentId: string) => PageFetcher<PivotalRecord>,
+): (pass: PassName) => ChildDirectory<PivotalRecord> {
+	const directories = new Map<PassName, ChildDirectory<PivotalRecord>>();
+	for (const pass of PASSES) {
+		if (resourceOf(pass).parent === undefined) continue;
+		directories.set(pass, new ChildDirectory((parentId) => fetchPage(pass, parentId)));
+	}
+	return (pass) => {
+		const directory = directories.get(pass);
+		if (directory === undefined) throw new Error(`${pass} has no parent: it has no child directory`);
+		return directory;
+	};
+}
+
 async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
 	const all: T[] = [];
 	for await (const row of rows) all.push(row);
 	return all;
 }
 
-/** Does a server record carry every field this body sets (dates compared by day)? */
-export function carriesFields(record: PivotalRecord, body: Readonly<Record<string, unknown>>): boolean {
+/**
+ * Does a server record carry every field this body sets (a field the table says the server
+ * writes back as a date compared by day)?
+ */
+export function carriesFields(
+	record: PivotalRecord,
+	body: Readonly<Record<string, unknown>>,
+	pass: PassName = "onboardings",
+): boolean {
+	const normalise = resourceOf(pass).normalise ?? {};
 	for (const [field, value] of Object.entries(body)) {
 		const actual = record[field];
-		if (field === "target_launch_date" && typeof value === "string" && typeof actual === "string") {
+		if (normalise[field] === "date" && typeof value === "string" && typeof actual === "string") {
 			if (!actual.startsWith(value.slice(0, 10))) return false;
 		} else if (JSON.stringify(actual) !== JSON.stringify(value)) {
 			return false;

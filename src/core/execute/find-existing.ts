@@ -4,8 +4,9 @@
  */
 
 import type { ApiError } from "../../api/errors.js";
-import type { Contact, PivotalRecord } from "../../api/types.js";
+import type { PivotalRecord } from "../../api/types.js";
 import type { PivotalCopy, SourceRecord } from "../../model/records.js";
+import { type MatcherDef, resourceOf } from "../../model/resources.js";
 import type { ApplyContext } from "./apply-record.js";
 import { carriesFields } from "./existing-records.js";
 import { messageOf } from "./record-requests.js";
@@ -18,7 +19,8 @@ export class ExistingFinder {
 	}
 
 	/**
-	 * A 409 that says the record is already there: the customer's slug, the contact's e-mail.
+	 * A 409 that says the record is already there: the resource's uniqueness rule (the
+	 * customer's slug, the contact's e-mail).
 	 * Resolves that record, undefined for another conflict, null when the run is over, and
 	 * "held" when the slug `sent` belongs to a customer that is not this record (another
 	 * external id, a record this run already took, or — for a slug derived from the name — any
@@ -31,11 +33,12 @@ export class ExistingFinder {
 		sent?: string,
 	): Promise<PivotalRecord | undefined | null | "held"> {
 		try {
-			if (record.pass === "contacts" && error.code === "email_taken" && parent) {
-				return await this.#findContact(record, parent.id);
+			const def = resourceOf(record.pass);
+			if (def.unique === undefined || error.code !== def.unique.code) return undefined;
+			if (def.matcher.kind === "field") {
+				return parent ? await this.#findChild(record, def.matcher, parent.id) : undefined;
 			}
-			if (record.pass !== "customers" || error.code !== "slug_taken") return undefined;
-			const slug = sent ?? record.body.slug;
+			const slug = sent ?? record.body[def.unique.field];
 			if (typeof slug !== "string") return undefined;
 			const directory = this.#ctx.customers;
 			await directory.load();
@@ -67,23 +70,13 @@ export class ExistingFinder {
 		parent: PivotalCopy | undefined,
 	): Promise<PivotalRecord | undefined | null> {
 		try {
-			switch (record.pass) {
-				case "customers": {
-					await this.#ctx.customers.load();
-					const found = this.#ctx.customers.find(record.key, record.body);
-					if (found) this.#ctx.customers.claim(found.id);
-					return found;
-				}
-				case "contacts":
-					return parent ? await this.#findContact(record, parent.id) : undefined;
-				case "onboardings": {
-					if (!parent) return undefined;
-					const name = record.body.name;
-					return await this.#ctx.onboardings.find(parent.id, (o) =>
-						typeof name === "string" ? o.name === name : carriesFields(o, record.body),
-					);
-				}
-			}
+			const matcher = resourceOf(record.pass).matcher;
+			if (matcher.kind === "field")
+				return parent ? await this.#findChild(record, matcher, parent.id) : undefined;
+			await this.#ctx.customers.load();
+			const found = this.#ctx.customers.find(record.key, record.body);
+			if (found) this.#ctx.customers.claim(found.id);
+			return found;
 		} catch (error) {
 			if (this.#ctx.isOver()) return null;
 			this.#ctx.notice(
@@ -94,8 +87,24 @@ export class ExistingFinder {
 		}
 	}
 
-	#findContact(record: SourceRecord, parentId: string): Promise<Contact | undefined> {
-		const email = String(record.body.email ?? "").toLowerCase();
-		return this.#ctx.contacts.find(parentId, (c) => String(c.email).toLowerCase() === email);
+	/**
+	 * The parent's first unclaimed record whose matcher field holds the row's value (`fold`:
+	 * in any case); a row without that value, when `orFields`, by every field it sends.
+	 */
+	#findChild(
+		record: SourceRecord,
+		matcher: Extract<MatcherDef, { kind: "field" }>,
+		parentId: string,
+	): Promise<PivotalRecord | undefined> {
+		const directory = this.#ctx.children(record.pass);
+		const value = record.body[matcher.field];
+		if (typeof value !== "string") {
+			if (matcher.orFields)
+				return directory.find(parentId, (r) => carriesFields(r, record.body, record.pass));
+			return Promise.resolve(undefined);
+		}
+		if (!matcher.fold) return directory.find(parentId, (r) => r[matcher.field] === value);
+		const wanted = value.toLowerCase();
+		return directory.find(parentId, (r) => String(r[matcher.field]).toLowerCase() === wanted);
 	}
 }

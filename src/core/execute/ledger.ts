@@ -6,6 +6,7 @@
 
 import {
 	copyOf,
+	PASSES,
 	type PassName,
 	type PivotalCopy,
 	type RecordState,
@@ -46,7 +47,7 @@ export class Ledger {
 		this.#emit = emit;
 		this.#now = now;
 		this.#onWriteFailed = onWriteFailed;
-		for (const pass of ["customers", "contacts", "onboardings"] as const) {
+		for (const pass of PASSES) {
 			for (const [key, state] of store.entries(pass)) {
 				const failure = failureOfState(state);
 				if (failure) this.#failures.set(`${pass}:${key}`, detail(pass, key, 0, failure, 0, {}));

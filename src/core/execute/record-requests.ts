@@ -3,9 +3,11 @@
 import { ApiError } from "../../api/errors.js";
 import type { ApiOk, PivotalClient, PivotalRecord } from "../../api/types.js";
 import type { PassName, Revision, SourceRecord } from "../../model/records.js";
+import { resourceOf } from "../../model/resources.js";
 import { withValues } from "../plan/field-diff.js";
 import type { Failure } from "./ledger.js";
 
+/** The create of a record: the table's route of its resource, under its parent's id. */
 export function createCall(
 	client: PivotalClient,
 	pass: PassName,
@@ -13,24 +15,20 @@ export function createCall(
 	text: string,
 	key: string,
 ): Promise<ApiOk<PivotalRecord>> {
-	switch (pass) {
-		case "customers":
-			return client.createCustomer(text, key);
-		case "contacts":
-			return client.createContact(parentId ?? "", text, key);
-		case "onboardings":
-			return client.createOnboarding(text, key);
-	}
+	return client.createRecord(pass, parentId, text, key);
 }
 
 /**
  * Does a uniqueness rule answer a second create of this record (customer slug, contact
  * e-mail)? If so, a resume may simply send it again; otherwise it must be looked up first.
+ * A derived slug (`record.slug`) goes out with the create, so it guards the record too.
  */
 export function isGuarded(record: SourceRecord): boolean {
-	if (record.pass === "contacts") return true;
-	if (record.pass === "customers") return typeof record.body.slug === "string" || record.slug !== undefined;
-	return false;
+	const unique = resourceOf(record.pass).unique;
+	if (unique === undefined) return false;
+	return (
+		typeof record.body[unique.field] === "string" || (unique.field === "slug" && record.slug !== undefined)
+	);
 }
 
 /** One revision per run: a resumed run's second update of a field keeps the first `before`. */

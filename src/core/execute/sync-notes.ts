@@ -5,13 +5,14 @@
  */
 
 import type { PassName } from "../../model/records.js";
+import { resourceOf } from "../../model/resources.js";
 import { NOT_IN_PIVOTAL } from "../plan/sync-rules.js";
 import { EDITED_IN_PIVOTAL } from "../undo/undo-run.js";
 import type { Failure } from "./ledger.js";
 
 /** A row with no record under `--only update`. */
 export function notInPivotalNote(pass: PassName): Failure {
-	const one = pass === "customers" ? "customer" : pass === "contacts" ? "contact" : "onboarding";
+	const { one } = resourceOf(pass);
 	return {
 		status: null,
 		code: NOT_IN_PIVOTAL,

@@ -8,6 +8,7 @@
  */
 
 import type { FieldValues, PassName } from "../../model/records.js";
+import { PARENT_ID_FIELDS, resourceOf } from "../../model/resources.js";
 
 /** One field whose value changes; `metadata.<key>` for a metadata key. */
 export interface FieldChange {
@@ -23,12 +24,17 @@ const METADATA_PREFIX = "metadata.";
 
 /**
  * The source-owned values of a request body, as the state keeps them. A source body never holds
- * `customer_id` (the engine adds it on the way out), so it is kept as it is: no copy per record.
+ * its parent's id (`customer_id`: the engine adds it on the way out), so it is kept as it is: no
+ * copy per record.
  */
 export function ownedValues(body: Readonly<Record<string, unknown>>): FieldValues {
-	if (!Object.hasOwn(body, "customer_id")) return body;
-	const { customer_id: _added, ...values } = body;
-	return values;
+	let values: Record<string, unknown> | undefined;
+	for (const field of PARENT_ID_FIELDS) {
+		if (!Object.hasOwn(values ?? body, field)) continue;
+		values ??= { ...body };
+		delete values[field];
+	}
+	return values ?? body;
 }
 
 /** The owned fields of a server copy, for comparing an adopted record and for a resync's `v`. */
@@ -63,7 +69,7 @@ export function diffFields(
 ): FieldChange[] {
 	const changes: FieldChange[] = [];
 	for (const [field, after] of Object.entries(body)) {
-		if (field === "customer_id") continue;
+		if (PARENT_ID_FIELDS.has(field)) continue;
 		if (field === METADATA) {
 			const theirs = asObject(known.metadata);
 			for (const [key, value] of Object.entries(asObject(after))) {
@@ -170,8 +176,9 @@ export function withValues(known: FieldValues, values: FieldValues): FieldValues
  */
 function normalise(pass: PassName, field: string, value: unknown): unknown {
 	if (typeof value !== "string") return value;
-	if (pass === "contacts" && field === "email") return value.toLowerCase();
-	if (pass === "onboardings" && field === "target_launch_date") return value.slice(0, 10);
+	const how = resourceOf(pass).normalise?.[field];
+	if (how === "lower") return value.toLowerCase();
+	if (how === "date") return value.slice(0, 10);
 	return value;
 }
 

@@ -7,6 +7,7 @@
  */
 
 import { copyOf, type PassName, type RecordState, type SourceRecord } from "../../model/records.js";
+import { isNumbered } from "../../model/resources.js";
 import { readRecords, type SourceOptions } from "../../source/index.js";
 import { legacyPosition } from "../../source/onboarding-keys.js";
 
@@ -53,7 +54,7 @@ export class LegacyKeys {
 	}
 
 	keyOf(record: SourceRecord): string {
-		if (record.pass !== "onboardings" || this.#state.get(record.key) !== undefined) return record.key;
+		if (!isNumbered(record.pass) || this.#state.get(record.key) !== undefined) return record.key;
 		const index = this.#index();
 		if (index.size === 0 || record.parentKey === undefined) return record.key;
 		const name = typeof record.body.name === "string" ? record.body.name : undefined;
@@ -103,7 +104,7 @@ export async function* knownRecords(
 	source: SourceOptions | undefined,
 	state: PassState | undefined,
 ): AsyncGenerator<SourceRecord, void, undefined> {
-	const keys = pass === "onboardings" && state !== undefined ? new LegacyKeys(state) : undefined;
+	const keys = isNumbered(pass) && state !== undefined ? new LegacyKeys(state) : undefined;
 	for await (const record of readRecords(file, pass, source)) {
 		if (keys === undefined) {
 			yield record;

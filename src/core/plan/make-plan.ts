@@ -5,6 +5,7 @@
  */
 
 import { copyOf, PASSES, type PassName, type SourceRecord } from "../../model/records.js";
+import { resourceOf } from "../../model/resources.js";
 import type { SourceOptions } from "../../source/index.js";
 import type { CheckpointData } from "../checkpoint/index.js";
 import type { SourceFiles } from "../run-types.js";
@@ -233,10 +234,11 @@ function parentView(
 	missing: ReadonlySet<string>,
 	planned: ReadonlySet<string> | undefined,
 ): ParentView | undefined {
-	if (record.pass === "customers") return undefined;
+	const parent = resourceOf(record.pass).parent?.resource as PassName | undefined;
+	if (parent === undefined) return undefined;
 	const key = record.parentKey ?? "";
 	if (missing.has(key)) return { kind: "missing" };
-	const copy = copyOf(state?.records.customers.get(key));
+	const copy = copyOf(state?.records[parent].get(key));
 	if (copy) return { kind: "ready", copy };
 	return planned === undefined || planned.has(key) ? { kind: "planned" } : { kind: "missing" };
 }

@@ -6,6 +6,7 @@
  */
 
 import { copyOf, PASSES, type PassName, type PivotalCopy, type RecordState } from "../../model/records.js";
+import { parentKeyOf, perPass, resourceOf, UNDO_ORDER } from "../../model/resources.js";
 
 export interface PlannedDelete {
 	readonly pass: PassName;
@@ -24,15 +25,11 @@ export interface MissingRecords {
 	readonly held: Readonly<Record<PassName, number>>;
 }
 
-/** Deletes run children first. */
-export const DELETE_ORDER: readonly PassName[] = [...PASSES].reverse();
+/** Deletes run children first (the table's undo order). */
+export const DELETE_ORDER: readonly PassName[] = UNDO_ORDER;
 
 /** The customer key of a child record's key (`<customer_external_id>/<email or n>`). */
-export function parentKeyOf(pass: PassName, key: string): string | undefined {
-	if (pass === "customers") return undefined;
-	const slash = key.lastIndexOf("/");
-	return slash === -1 ? undefined : key.slice(0, slash);
-}
+export { parentKeyOf };
 
 /**
  * `inFiles(pass)`: the keys this run's files hold for a pass, or undefined when no file was given
@@ -42,50 +39,42 @@ export function missingRecords(
 	entries: (pass: PassName) => Iterable<[string, RecordState]>,
 	inFiles: (pass: PassName) => ReadonlySet<string> | undefined,
 ): MissingRecords {
-	const held = { customers: 0, contacts: 0, onboardings: 0 };
-	const kept = { customers: 0, contacts: 0, onboardings: 0 };
-	const gone = {
-		customers: [] as PlannedDelete[],
-		contacts: [] as PlannedDelete[],
-		onboardings: [] as PlannedDelete[],
-	};
-	// Customers first, to know which children go with their customer.
-	const goneCustomers = new Set<string>();
-	const customersKeys = inFiles("customers");
-	for (const [key, state] of entries("customers")) {
-		const copy = copyOf(state);
-		if (!copy) continue;
-		held.customers += 1;
-		if (customersKeys === undefined || customersKeys.has(key)) continue;
-		if (copy.outcome !== "created") kept.customers += 1;
-		else goneCustomers.add(key);
-	}
-	const withAdopted = new Set<string>();
-	for (const pass of ["contacts", "onboardings"] as const) {
+	const held = perPass(() => 0);
+	const kept = perPass(() => 0);
+	const gone = perPass((): PlannedDelete[] => []);
+	// Created records whose row (or parent) is gone, in the order the state holds them.
+	const going = perPass(() => new Map<string, PivotalCopy>());
+	// Records with an adopted record under them: deleting them would take its parent away.
+	const withAdopted = perPass(() => new Set<string>());
+	// Parents before their children (the table's order), to know which children go with their parent.
+	for (const pass of PASSES) {
+		const parent = resourceOf(pass).parent?.resource as PassName | undefined;
 		const keys = inFiles(pass);
 		for (const [key, state] of entries(pass)) {
 			const copy = copyOf(state);
 			if (!copy) continue;
 			held[pass] += 1;
 			const parentKey = parentKeyOf(pass, key);
-			const isParentGone = parentKey !== undefined && goneCustomers.has(parentKey);
+			const isParentGone = parent !== undefined && parentKey !== undefined && going[parent].has(parentKey);
 			const isRowGone = keys !== undefined && !keys.has(key);
 			if (!isRowGone && !isParentGone) continue;
 			if (copy.outcome !== "created") {
 				kept[pass] += 1;
-				if (isParentGone) withAdopted.add(parentKey);
+				if (isParentGone) withAdopted[parent].add(parentKey);
 				continue;
 			}
-			gone[pass].push({ pass, key, copy, ...(parentKey === undefined ? {} : { parentKey }) });
+			going[pass].set(key, copy);
 		}
 	}
-	for (const [key, state] of entries("customers")) {
-		if (!goneCustomers.has(key)) continue;
-		const copy = copyOf(state);
-		if (!copy) continue;
-		// Deleting it would take an adopted record's customer from under it.
-		if (withAdopted.has(key)) kept.customers += 1;
-		else gone.customers.push({ pass: "customers", key, copy });
+	for (const pass of PASSES) {
+		for (const [key, copy] of going[pass]) {
+			if (withAdopted[pass].has(key)) {
+				kept[pass] += 1;
+				continue;
+			}
+			const parentKey = parentKeyOf(pass, key);
+			gone[pass].push({ pass, key, copy, ...(parentKey === undefined ? {} : { parentKey }) });
+		}
 	}
 	return { deletes: gone, kept, held };
 }

@@ -12,6 +12,7 @@ import {
 	type RecordState,
 	type SourceRecord,
 } from "../../model/records.js";
+import { isWorkspaceMatched } from "../../model/resources.js";
 import { diffFields, type FieldChange } from "./field-diff.js";
 import { emptiedFields, mayCreate, mayUpdate, type SkipReason, type SyncRules } from "./sync-rules.js";
 
@@ -119,7 +120,7 @@ function planChange(
 	const isUnderOurs = parent === undefined || parent.kind === "planned" || parent.copy.outcome === "created";
 	const generation = generationOf(state);
 	if (state === undefined) {
-		return (record.pass === "customers" && options.isFirstSync) || !isUnderOurs
+		return (isWorkspaceMatched(record.pass) && options.isFirstSync) || !isUnderOurs
 			? { kind: "match", generation }
 			: { kind: "create", generation, isInDoubt: false };
 	}
@@ -132,7 +133,7 @@ function planChange(
 		case "blocked":
 			return state.was
 				? againstCopy(record, state.was)
-				: (record.pass === "customers" && options.isFirstSync) || !isUnderOurs
+				: (isWorkspaceMatched(record.pass) && options.isFirstSync) || !isUnderOurs
 					? { kind: "match", generation }
 					: { kind: "create", generation, isInDoubt: false };
 		case "removed":

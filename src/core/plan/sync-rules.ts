@@ -6,6 +6,7 @@
  */
 
 import type { FieldValues, PassName } from "../../model/records.js";
+import { resourceOf } from "../../model/resources.js";
 import type { FieldChange } from "./field-diff.js";
 
 export interface SyncRules {
@@ -48,44 +49,20 @@ export const NOT_IN_PIVOTAL = "not_in_pivotal";
 export type SkipReason = "not_in_pivotal" | "only_create";
 
 /**
- * What "none" is for a field the API lets a PATCH empty (pivotal-api.md; the simulator's
+ * Whether the API lets a field be emptied; `metadata.<key>` always can (the key is dropped).
+ * The table's `cleared` lists the others with their "none" (pivotal-api.md; the simulator's
  * validators): `null` for nullable strings, numbers and dates, `[]` for labels. Fields not listed
  * (names, e-mails, slugs, enums, booleans) cannot be emptied: the API refuses null or puts its own
  * default, so a cell emptied there is left as Pivotal has it and the plan says so.
  */
-const CLEARED_VALUE: Readonly<Record<PassName, Readonly<Record<string, null | readonly never[]>>>> = {
-	customers: {
-		domain: null,
-		plan: null,
-		mrr: null,
-		monthly_orders: null,
-		hubspot_company_id: null,
-		hubspot_deal_id: null,
-		stripe_customer_id: null,
-		intercom_company_id: null,
-		slack_channel_id: null,
-	},
-	contacts: { title: null, phone: null, labels: [] },
-	onboardings: {
-		template_id: null,
-		csm_id: null,
-		se_id: null,
-		designer_id: null,
-		product_ops_id: null,
-		notes: null,
-		target_launch_date: null,
-	},
-};
-
-/** Whether the API lets a field be emptied; `metadata.<key>` always can (the key is dropped). */
 export function isClearable(pass: PassName, field: string): boolean {
-	return field.startsWith("metadata.") || Object.hasOwn(CLEARED_VALUE[pass], field);
+	return field.startsWith("metadata.") || Object.hasOwn(resourceOf(pass).cleared ?? {}, field);
 }
 
 /** The value a PATCH sends to empty `field` (undefined for a metadata key: left out of the object). */
 export function clearedValue(pass: PassName, field: string): unknown {
 	if (field.startsWith("metadata.")) return undefined;
-	return CLEARED_VALUE[pass][field] ?? null;
+	return resourceOf(pass).cleared?.[field] ?? null;
 }
 
 export interface EmptiedFields {

@@ -7,7 +7,8 @@
 
 import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
-import { copyOf, type PivotalCopy, type SourceRecord } from "../../model/records.js";
+import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../../model/records.js";
+import { bodyUnder, resourceOf } from "../../model/resources.js";
 import type { RunOutcome } from "../events.js";
 import type { Ledger } from "../execute/ledger.js";
 import { createCall, failureOf } from "../execute/record-requests.js";
@@ -28,12 +29,17 @@ export async function recreateRecord(
 	const { ledger } = ctx;
 	const { pass, key, copy } = op;
 	const record: SourceRecord = { pass, key, line: 0, body: {}, columns: {} };
-	const parent = op.parentKey === undefined ? undefined : copyOf(ledger.store.get("customers", op.parentKey));
-	if (pass !== "customers" && parent === undefined) {
+	const def = resourceOf(pass);
+	const parentPass = def.parent?.resource as PassName | undefined;
+	const parent =
+		op.parentKey === undefined || parentPass === undefined
+			? undefined
+			: copyOf(ledger.store.get(parentPass, op.parentKey));
+	if (parentPass !== undefined && parent === undefined) {
 		ledger.reportFailure(pass, record, "", 0, {
 			status: null,
 			code: "parent_not_in_pivotal",
-			message: `its customer ${op.parentKey ?? "(unknown)"} is not in Pivotal; undo that customer's delete first.`,
+			message: `its ${resourceOf(parentPass).one} ${op.parentKey ?? "(unknown)"} is not in Pivotal; undo that ${resourceOf(parentPass).one}'s delete first.`,
 			retryable: false,
 		});
 		return;
@@ -53,7 +59,7 @@ export async function recreateRecord(
 		}
 	}
 	const values = copy.v ?? {};
-	const body = pass === "onboardings" ? { customer_id: parent?.id, ...values } : values;
+	const body = bodyUnder(def, parent?.id, values);
 	const text = JSON.stringify(body);
 	const idempotency = idempotencyKey(ledger.store.header.runId, pass, key, op.generation);
 	const result = await ctx.requester.send(

@@ -12,8 +12,8 @@ import {
 	type PivotalCopy,
 	type RecordState,
 } from "../../model/records.js";
+import { parentKeyOf, UNDO_ORDER } from "../../model/resources.js";
 import { withValues } from "../plan/field-diff.js";
-import { parentKeyOf } from "../plan/missing-records.js";
 
 export type UndoOperation =
 	| { readonly kind: "delete"; readonly pass: PassName; readonly key: string; readonly copy: PivotalCopy }
@@ -47,7 +47,7 @@ export type UndoOperation =
 	  };
 
 /** Children first: a customer goes last, once nothing of this import hangs under it. */
-export const UNDO_ORDER: readonly PassName[] = [...PASSES].reverse();
+export { UNDO_ORDER };
 
 export interface UndoPlan {
 	/** The runs taken back, oldest first. */
