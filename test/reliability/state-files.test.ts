@@ -119,14 +119,16 @@ describe("a damaged line in the middle of the journal", () => {
 
 describe("the lock", () => {
 	it("held by a running import: exit 6 and one sentence naming its host, pid and start, nothing sent", async () => {
+		// Slow answers hold the first run mid-way however long the second takes to start; then fast.
 		const { sim, files } = await prepare(
-			{ rateLimit: 100_000, faults: { latencyMinMs: 30, latencyMaxMs: 40 } },
+			{ rateLimit: 100_000, faults: { latencyMinMs: 1_500, latencyMaxMs: 2_000 } },
 			20,
 		);
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
 		const first = startCli(importArgs(files), { env });
 		await until(() => sim.counters().posts >= 2);
 		const second = await runCli(importArgs(files), { env });
+		sim.setFaults({ latencyMinMs: 0, latencyMaxMs: 5 });
 		expect(second.code).toBe(6);
 		expect(second.stderr).toMatch(
 			new RegExp(
