@@ -13,20 +13,16 @@ import type {
 	Onboarding,
 	PivotalClient,
 } from "../api/types.js";
-import { copyOf, PASSES, type PassName } from "../model/records.js";
+import { PASSES, type PassName } from "../model/records.js";
 import { validateSources } from "../source/index.js";
 import { CheckpointError } from "./checkpoint/index.js";
 import { RecordApplier } from "./execute/apply-record.js";
 import { CircuitBreaker } from "./execute/circuit-breaker.js";
-import { blockDelete, deleteMissing } from "./execute/delete-missing.js";
 import { ChildDirectory, CustomerDirectory } from "./execute/existing-records.js";
-import type { Ledger } from "./execute/ledger.js";
-import { notInPivotalNote } from "./execute/sync-notes.js";
+import { deletePasses, recordPass } from "./import-passes.js";
 import { defaultCheckpointPath, InputError, openState } from "./open-state.js";
 import { findMissing } from "./plan/find-missing.js";
-import { knownRecords } from "./plan/legacy-keys.js";
-import { DELETE_ORDER, type MissingRecords, type PlannedDelete } from "./plan/missing-records.js";
-import { type ParentView, planRecord } from "./plan/planner.js";
+import type { MissingRecords } from "./plan/missing-records.js";
 import { defaultConcurrency } from "./run-concurrency.js";
 import { startRun } from "./run-driver.js";
 import type { OpenedRun, RetryRequest, RunBooks, RunJob, RunPass, RunScope } from "./run-job.js";
@@ -51,13 +47,6 @@ export function runImport(
 
 /** Which failed records a round sends again. */
 type Selection = { readonly retryFailed: boolean; readonly picked?: ReadonlySet<string> };
-
-/** A record the plan says needs a request. */
-interface Planned {
-	readonly record: Parameters<RecordApplier["apply"]>[0];
-	readonly op: Parameters<RecordApplier["apply"]>[1];
-	readonly parentCopy: Parameters<RecordApplier["apply"]>[2];
-}
 
 class ImportJob implements RunJob {
 	readonly settings: ImportPlan;
@@ -146,119 +135,25 @@ class ImportJob implements RunJob {
 				: picked
 					? { retryFailed: false, picked }
 					: { retryFailed: true };
-		return this.#passes(scope, books, this.#newApplier(scope, books), selection);
+		return this.#passes(scope, books, selection);
 	}
 
-	*#passes(
-		scope: RunScope,
-		books: RunBooks,
-		applier: RecordApplier,
-		selection: Selection,
-	): Generator<RunPass<unknown>> {
+	*#passes(scope: RunScope, books: RunBooks, selection: Selection): Generator<RunPass<unknown>> {
+		const applier = this.#newApplier(scope, books);
+		const plan = this.#plan;
 		for (const pass of PASSES) {
-			const file = this.#plan.files[pass];
+			const file = plan.files[pass];
 			if (!file) continue;
-			const pass_: RunPass<Planned> = {
-				pass,
-				announce: "fresh",
-				operations: this.#planned(scope, books, pass, file, selection),
-				apply: ({ record, op, parentCopy }) => applier.apply(record, op, parentCopy),
-			};
-			yield pass_;
+			yield recordPass(scope, books, applier, pass, file, {
+				source: plan.source,
+				retryFailed: selection.retryFailed,
+				recreate: plan.recreate ?? false,
+				isFirstSync: this.#isFirstSync,
+				isPicked: selection.picked ? (key: string) => selection.picked!.has(`${pass}:${key}`) : undefined,
+				rules: plan.rules,
+			});
 		}
-		if (this.#missing) yield* this.#deletes(scope, books, this.#missing);
-	}
-
-	/** The records of a pass that need a request; the others are settled here, in the ledger. */
-	async *#planned(
-		scope: RunScope,
-		{ ledger, run }: RunBooks,
-		pass: PassName,
-		file: string,
-		selection: Selection,
-	): AsyncGenerator<Planned> {
-		const { store } = ledger;
-		const options = {
-			retryFailed: selection.retryFailed,
-			recreate: this.#plan.recreate ?? false,
-			isFirstSync: this.#isFirstSync,
-			isPicked: selection.picked ? (key: string) => selection.picked!.has(`${pass}:${key}`) : undefined,
-			rules: this.#plan.rules,
-		};
-		const known = { get: (key: string) => store.get(pass, key), entries: () => store.entries(pass) };
-		for await (const record of knownRecords(file, pass, this.#plan.source, known)) {
-			if (scope.isOver()) return;
-			const state = store.get(pass, record.key);
-			const parentCopy =
-				record.parentKey === undefined ? undefined : copyOf(store.get("customers", record.parentKey));
-			const parent: ParentView | undefined =
-				pass === "customers"
-					? undefined
-					: parentCopy
-						? { kind: "ready", copy: parentCopy }
-						: { kind: "missing" };
-			if (state?.s === "failed" || state?.s === "removed") {
-				const body =
-					pass === "onboardings" && parentCopy ? { customer_id: parentCopy.id, ...record.body } : record.body;
-				ledger.describeEarlierFailure(pass, record, JSON.stringify(body));
-			}
-			const op = planRecord(record, state, parent, options);
-			switch (op.kind) {
-				case "unchanged": {
-					// Failed or blocked since, and back at what Pivotal was last known to hold: done again.
-					if (state?.s !== "done" && !ledger.settle(pass, record.key, op.copy)) return;
-					// Done by an earlier session of this very run: counted as what that session did.
-					const did = op.copy.r === run && op.copy.did ? op.copy.did : "unchanged";
-					ledger.count(did, pass);
-					scope.emit({
-						type: "record-done",
-						at: scope.now(),
-						pass,
-						key: record.key,
-						outcome: did,
-						id: op.copy.id,
-						attempts: 0,
-					});
-					continue;
-				}
-				case "kept":
-					ledger.count("failed", pass);
-					continue;
-				case "skipped":
-					ledger.skipped(pass, record, op.reason === "not_in_pivotal" ? notInPivotalNote(pass) : undefined);
-					continue;
-				case "blocked":
-					if (!ledger.blocked(pass, record, op.parentKey, state)) return;
-					continue;
-				default:
-					yield { record, op, parentCopy };
-			}
-		}
-	}
-
-	/** `--delete-missing`, once every pass is done: children first, each DELETE marked in doubt first. */
-	*#deletes(
-		scope: RunScope,
-		{ ledger, run }: RunBooks,
-		missing: MissingRecords,
-	): Generator<RunPass<unknown>> {
-		const ctx = { ledger, requester: scope.requester, run, trip: scope.trip };
-		// A customer whose child was not deleted keeps it in Pivotal: its DELETE waits for a later run.
-		const undeleted = new Map<string, string>();
-		for (const pass of DELETE_ORDER) {
-			const deletes: RunPass<PlannedDelete> = {
-				pass,
-				announce: "silent",
-				operations: toDelete(ledger, missing.deletes[pass], undeleted),
-				apply: (planned) => deleteMissing(ctx, planned),
-			};
-			yield deletes;
-			// The pass is over: its children are gone before their customer is sent its DELETE.
-			for (const planned of missing.deletes[pass]) {
-				if (planned.parentKey === undefined || ledger.store.get(pass, planned.key)?.s === "removed") continue;
-				if (!undeleted.has(planned.parentKey)) undeleted.set(planned.parentKey, `${pass} ${planned.key}`);
-			}
-		}
+		if (this.#missing) yield* deletePasses(scope, books, this.#missing);
 	}
 
 	#newApplier(scope: RunScope, { ledger, run }: RunBooks): RecordApplier {
@@ -301,21 +196,6 @@ class ImportJob implements RunJob {
 			);
 		}
 		return check;
-	}
-}
-
-/** The deletes of a pass that need a request: those deleted already, or blocked by a child, are settled here. */
-function* toDelete(
-	ledger: Ledger,
-	planned: readonly PlannedDelete[],
-	undeleted: ReadonlyMap<string, string>,
-): Generator<PlannedDelete> {
-	for (const one of planned) {
-		// Deleted by an earlier session of this run (or since): nothing to send.
-		if (ledger.store.get(one.pass, one.key)?.s === "removed") continue;
-		const child = one.pass === "customers" ? undeleted.get(one.key) : undefined;
-		if (child === undefined) yield one;
-		else blockDelete(ledger, one, child);
 	}
 }
 

@@ -10,18 +10,16 @@ import type { PassName, RecordState } from "../model/records.js";
 import { CheckpointError } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
 import { Ledger } from "./execute/ledger.js";
-import { Requester } from "./execute/requester.js";
-import { DEFAULT_RETRY_POLICY } from "./execute/retry-policy.js";
+import type { Requester } from "./execute/requester.js";
 import { RunControl } from "./execute/run-control.js";
-import { lanesOf } from "./lanes.js";
-import { finishRun } from "./open-state.js";
 import { LegacyKeys } from "./plan/legacy-keys.js";
 import { ConcurrencyTap } from "./run-concurrency.js";
+import { closeRun, endOf } from "./run-ending.js";
 import type { OpenedRun, RetryRequest, RunJob, RunPass, RunScope } from "./run-job.js";
 import { askMe, isSameWorkspace } from "./run-opening.js";
+import { runRequester } from "./run-requester.js";
 import { buildSummary } from "./run-summary.js";
 import type { FailureDetail, ImportDeps, ImportRun, ImportSummary } from "./run-types.js";
-import { sleep as defaultSleep } from "./sleep.js";
 import type { StartOptions } from "./start-options.js";
 
 /** Start a run of `job`; the returned handle steers it and reports on it. */
@@ -60,29 +58,12 @@ class RunDriver implements ImportRun {
 		this.#control = new RunControl(settings.concurrency ?? 1, () =>
 			this.#emit({ type: "paused", at: this.#now() }),
 		);
-		this.#requester = new Requester({
-			lanes: lanesOf(settings, deps, this.#now),
+		this.#requester = runRequester(settings, deps, options, {
 			control: this.#control,
-			policy: {
-				...DEFAULT_RETRY_POLICY,
-				...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-				...(options.backoffBaseMs === undefined ? {} : { backoffBaseMs: options.backoffBaseMs }),
-				...(options.backoffCapMs === undefined ? {} : { backoffCapMs: options.backoffCapMs }),
-			},
 			now: this.#now,
-			sleep: deps.sleep ?? defaultSleep,
-			random: deps.random ?? Math.random,
 			emit: (event) => this.#emit(event),
-			count: (counters) => this.#ledger?.addCounters(counters),
-			durable: () => this.#ledger?.durable() ?? true,
-			onLaneLost: (lane, error) => {
-				// With no key left the run stops and says so itself: not "goes on with the others".
-				if (!this.#requester.lanes.some((l) => l.isAlive)) return;
-				this.#notice(
-					"warn",
-					`The key ${lane.label} was refused (${error.status} ${error.code}); it left the pool and the run goes on with the others.`,
-				);
-			},
+			notice: (level, message) => this.#notice(level, message),
+			ledger: () => this.#ledger,
 		});
 		this.#tap = new ConcurrencyTap({
 			isChosen: settings.concurrency !== undefined,
@@ -246,31 +227,15 @@ class RunDriver implements ImportRun {
 		});
 	}
 
-	/** Flush and compact the state, report the end, and sum up. A completed run is marked finished in the state. */
+	/** Write the end into the state, report it, and sum up. */
 	async #finish(): Promise<ImportSummary> {
-		let outcome: RunOutcome = this.#trip?.outcome ?? (this.#control.isStopped ? "interrupted" : "completed");
-		let message =
-			this.#trip?.message ??
-			(outcome === "interrupted"
-				? "Stopped; the checkpoint is saved and the same command resumes."
-				: undefined);
-		const store = this.#ledger?.store;
-		if (store) {
-			try {
-				if (outcome === "completed") finishRun(store, this.#run);
-				store.noteOutcome?.(outcome);
-				await store.flush();
-				await store.compact();
-			} catch (error) {
-				if (!(error instanceof CheckpointError)) throw error;
-				if (error.message !== message) this.#notice("error", error.message);
-				// The state does not say the run finished: not done, but resumable (exit 3), never "done".
-				if (outcome === "completed") {
-					outcome = "checkpoint-failed";
-					message = error.message;
-				}
-			}
-		}
+		const end = await closeRun(
+			this.#ledger?.store,
+			endOf(this.#trip, this.#control.isStopped),
+			this.#run,
+			(message) => this.#notice("error", message),
+		);
+		const { outcome, message } = end;
 		this.#emit({ type: "run-finished", at: this.#now(), outcome, ...(message ? { message } : {}) });
 		return this.#summary(outcome, message);
 	}
