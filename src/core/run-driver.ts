@@ -30,8 +30,7 @@ export function startRun(job: RunJob, deps: ImportDeps, options: StartOptions = 
 const NO_PASSES = (): Record<PassName, number> => ({ customers: 0, contacts: 0, onboardings: 0 });
 
 class RunDriver implements ImportRun {
-	workspace: { readonly id: string; readonly name: string } | undefined;
-	done: Promise<ImportSummary>;
+	readonly done: Promise<ImportSummary>;
 	readonly #job: RunJob;
 	readonly #now: () => number;
 	readonly #control: RunControl;
@@ -50,6 +49,7 @@ class RunDriver implements ImportRun {
 	// The round going on (the first, then each retry): a retry starts once it is over.
 	#running: Promise<ImportSummary>;
 	#legacy: LegacyKeys | undefined;
+	#workspace: { readonly id: string; readonly name: string } | undefined;
 
 	constructor(job: RunJob, deps: ImportDeps, options: StartOptions) {
 		this.#job = job;
@@ -87,6 +87,10 @@ class RunDriver implements ImportRun {
 		return () => {
 			this.#listeners.delete(listener);
 		};
+	}
+
+	get workspace(): { readonly id: string; readonly name: string } | undefined {
+		return this.#workspace;
 	}
 
 	get isPaused(): boolean {
@@ -270,7 +274,7 @@ class RunDriver implements ImportRun {
 			whoAmI: () => this.#whoAmI(),
 			isSameWorkspace: (store) => isSameWorkspace(this.#requester, this.#control.signal, store),
 			setWorkspace: (workspace) => {
-				this.workspace = { id: workspace.id, name: workspace.name };
+				this.#workspace = { id: workspace.id, name: workspace.name };
 			},
 			setTotals: (totals, deletes) => {
 				this.#totals = { ...totals };
