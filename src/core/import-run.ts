@@ -1,26 +1,24 @@
 /**
- * One run of an import or a sync: validate, open the state, then for each pass stream the
- * records, plan each one against the state and hand the work to the executor's parts.
+ * One run of an import or a sync, as a job of the run driver: validate, open the state, then
+ * for each pass stream the records, plan each one against the state, settle what needs no
+ * request on the way, and hand the rest to the executor's parts.
  */
 
 import type { ApiOk, Customer, ListPage, ListQuery, PivotalClient, PivotalRecord } from "../api/types.js";
-import { copyOf, PASSES, type PassName } from "../model/records.js";
-import { bodyUnder, resourceOf } from "../model/resources.js";
+import { PASSES, type PassName } from "../model/records.js";
+import { perPass } from "../model/resources.js";
 import { validateSources } from "../source/index.js";
 import { CheckpointError } from "./checkpoint/index.js";
-import type { RunOutcome } from "./events.js";
 import { RecordApplier } from "./execute/apply-record.js";
 import { CircuitBreaker } from "./execute/circuit-breaker.js";
-import { blockDelete, deleteMissing } from "./execute/delete-missing.js";
 import { CustomerDirectory, childDirectories } from "./execute/existing-records.js";
-import { Ledger } from "./execute/ledger.js";
-import { notInPivotalNote } from "./execute/sync-notes.js";
-import { defaultCheckpointPath, finishRun, InputError, openState } from "./open-state.js";
+import { deletePasses, recordPass } from "./import-passes.js";
+import { defaultCheckpointPath, InputError, openState } from "./open-state.js";
 import { findMissing } from "./plan/find-missing.js";
-import { knownRecords } from "./plan/legacy-keys.js";
-import { DELETE_ORDER, type MissingRecords } from "./plan/missing-records.js";
-import { type ParentView, planRecord } from "./plan/planner.js";
-import { defaultConcurrency, RunCore } from "./run-core.js";
+import type { MissingRecords } from "./plan/missing-records.js";
+import { defaultConcurrency } from "./run-concurrency.js";
+import { startRun } from "./run-driver.js";
+import type { OpenedRun, RetryRequest, RunBooks, RunJob, RunPass, RunScope } from "./run-job.js";
 import type { ImportDeps, ImportPlan, ImportRun, ImportSummary, SourceCheckSummary } from "./run-types.js";
 import { checkUnchanged } from "./source-hash.js";
 import type { StartOptions } from "./start-options.js";
@@ -29,7 +27,7 @@ export { defaultCheckpointPath, defaultConcurrency, InputError };
 
 /** Start an import; the returned handle steers it and reports on it. */
 export function startImport(plan: ImportPlan, deps: ImportDeps, options: StartOptions = {}): ImportRun {
-	return new ImportEngine(plan, deps, options);
+	return startRun(new ImportJob(plan, options), deps, options);
 }
 
 export function runImport(
@@ -43,114 +41,116 @@ export function runImport(
 /** Which failed records a round sends again. */
 type Selection = { readonly retryFailed: boolean; readonly picked?: ReadonlySet<string> };
 
-class ImportEngine extends RunCore {
+class ImportJob implements RunJob {
+	readonly settings: ImportPlan;
+	readonly checkpointPath: string;
 	readonly #plan: ImportPlan;
-	#applier: RecordApplier | undefined;
+	readonly #options: StartOptions;
+	#check: SourceCheckSummary | undefined;
 	#isFirstSync = true;
 	/** `--delete-missing`: what this run deletes once the passes are done, decided before anything is sent. */
 	#missing: MissingRecords | undefined;
 
-	constructor(plan: ImportPlan, deps: ImportDeps, options: StartOptions) {
-		super(plan, plan.checkpointPath ?? defaultCheckpointPath(plan.files.customers), deps, options);
+	constructor(plan: ImportPlan, options: StartOptions) {
+		this.settings = plan;
 		this.#plan = plan;
-		this.begin(() => this.#start());
+		this.#options = options;
+		this.checkpointPath = plan.checkpointPath ?? defaultCheckpointPath(plan.files.customers);
 	}
 
-	async retryFailed(
-		which?: readonly { readonly pass: PassName; readonly key: string }[],
-	): Promise<ImportSummary> {
-		await this.running.catch(() => undefined);
-		const picked = which ? new Set(which.map((r) => `${r.pass}:${r.key}`)) : undefined;
-		this.running = this.#retryRound(picked ? { retryFailed: false, picked } : { retryFailed: true });
-		return this.running;
-	}
-
-	async #start(): Promise<ImportSummary> {
-		this.startedAt = this.now();
-		const check = this.#plan.check ?? (await this.#validate());
-		if (this.#plan.check) await checkUnchanged(this.#plan.files, check);
-		for (const pass of PASSES) this.totals[pass] = check.counts[pass] ?? 0;
-		const me = await this.whoAmI();
-		if (me === undefined) return this.finish();
-		this.workspace = { id: me.organization.id, name: me.organization.name };
-		let resumed: boolean;
-		let continuesRun: boolean;
+	async open(scope: RunScope): Promise<OpenedRun | undefined> {
+		const plan = this.#plan;
+		const check = plan.check ?? (await this.#validate());
+		if (plan.check) await checkUnchanged(plan.files, check);
+		this.#check = check;
+		scope.setTotals(countsOf(check));
+		const me = await scope.whoAmI();
+		if (me === undefined) return undefined;
+		const workspace = { id: me.organization.id, name: me.organization.name };
+		scope.setWorkspace(workspace);
 		try {
 			const opened = await openState({
-				path: this.#plan.checkpointPath ?? defaultCheckpointPath(this.#plan.files.customers),
-				files: this.#plan.files,
+				path: this.checkpointPath,
+				files: plan.files,
 				check,
-				keyFingerprint: this.#plan.keyFingerprint,
-				keyFingerprints: this.#plan.keyFingerprints,
-				workspace: { id: me.organization.id, name: me.organization.name },
-				baseUrl: this.#plan.baseUrl,
-				fresh: this.#plan.fresh ?? false,
-				planMark: this.#plan.planMark ?? 0,
-				now: this.now,
-				fs: this.deps.checkpointFs,
-				open: this.deps.openState,
-				isSameWorkspace: (store) => this.isSameWorkspace(store),
-				notice: (level, message) => this.notice(level, message),
+				keyFingerprint: plan.keyFingerprint,
+				keyFingerprints: plan.keyFingerprints,
+				workspace,
+				baseUrl: plan.baseUrl,
+				fresh: plan.fresh ?? false,
+				planMark: plan.planMark ?? 0,
+				now: scope.now,
+				fs: scope.deps.checkpointFs,
+				open: scope.deps.openState,
+				isSameWorkspace: (store) => scope.isSameWorkspace(store),
+				notice: (level, message) => scope.notice(level, message),
 			});
-			this.run = opened.run;
 			this.#isFirstSync = opened.isFirstSync;
-			resumed = opened.resumed;
-			continuesRun = opened.continuesRun;
-			this.ledger = new Ledger(
-				opened.store,
-				(e) => this.emit(e),
-				this.now,
-				(m) => this.tripRun("checkpoint-failed", m),
-			);
+			return opened;
 		} catch (error) {
 			// Unreadable, damaged beyond its backup, read-only, or locked: one sentence naming the file, not a crash.
 			if (!(error instanceof CheckpointError)) throw error;
-			this.tripRun("checkpoint-failed", error.message);
-			return this.finish();
+			scope.trip("checkpoint-failed", error.message);
+			return undefined;
 		}
-		this.#applier = this.#newApplier(this.ledger);
+	}
+
+	async round(
+		scope: RunScope,
+		books: RunBooks,
+		retry: RetryRequest | undefined,
+	): Promise<Iterable<RunPass<unknown>>> {
 		const rules = this.#plan.rules;
-		if (rules?.deleteMissing) {
+		if (retry === undefined && rules?.deleteMissing) {
 			const found = await findMissing(
 				this.#plan.files,
 				this.#plan.source,
-				this.ledger.store,
+				books.ledger.store,
 				rules.maxDeletes,
 			);
 			if (found.refusal !== undefined) {
-				await this.ledger.store.close();
+				await books.ledger.store.close();
 				throw new InputError(found.refusal);
 			}
 			this.#missing = found.missing;
+			const totals = countsOf(this.#check);
+			const deletes = perPass(() => 0);
 			for (const pass of PASSES) {
-				this.totals[pass] += found.missing.deletes[pass].length;
-				this.deletesPlanned[pass] = found.missing.deletes[pass].length;
+				deletes[pass] = found.missing.deletes[pass].length;
+				totals[pass] += deletes[pass];
 			}
+			scope.setTotals(totals, deletes);
 		}
-		this.runStarted(resumed, continuesRun);
-		await this.#passes({ retryFailed: this.#plan.retryFailed ?? false });
-		return this.#finish();
+		const picked = retry?.which ? new Set(retry.which.map((r) => `${r.pass}:${r.key}`)) : undefined;
+		const selection: Selection =
+			retry === undefined
+				? { retryFailed: this.#plan.retryFailed ?? false }
+				: picked
+					? { retryFailed: false, picked }
+					: { retryFailed: true };
+		return this.#passes(scope, books, selection);
 	}
 
-	async #retryRound(selection: Selection): Promise<ImportSummary> {
-		if (!this.ledger || this.trip?.outcome === "auth-failed")
-			return this.summary(this.trip?.outcome ?? "completed");
-		this.trip = undefined;
-		// A run the circuit breaker or a checkpoint failure stopped can be retried once the cause is fixed.
-		this.control.renew();
-		this.startedAt = this.now();
-		this.#applier = this.#newApplier(this.ledger);
-		this.runStarted(true);
-		await this.#passes(selection);
-		return this.#finish();
+	*#passes(scope: RunScope, books: RunBooks, selection: Selection): Generator<RunPass<unknown>> {
+		const applier = this.#newApplier(scope, books);
+		const plan = this.#plan;
+		for (const pass of PASSES) {
+			const file = plan.files[pass];
+			if (!file) continue;
+			yield recordPass(scope, books, applier, pass, file, {
+				source: plan.source,
+				retryFailed: selection.retryFailed,
+				recreate: plan.recreate ?? false,
+				isFirstSync: this.#isFirstSync,
+				isPicked: selection.picked ? (key: string) => selection.picked!.has(`${pass}:${key}`) : undefined,
+				rules: plan.rules,
+			});
+		}
+		if (this.#missing) yield* deletePasses(scope, books, this.#missing);
 	}
 
-	#finish(): Promise<ImportSummary> {
-		return this.finish((store) => finishRun(store, this.run));
-	}
-
-	#newApplier(ledger: Ledger): RecordApplier {
-		const requester = this.requester;
+	#newApplier(scope: RunScope, { ledger, run }: RunBooks): RecordApplier {
+		const { requester } = scope;
 		// List pages go through the requester like any other request: paced, retried, counted.
 		const page =
 			<T>(call: (client: PivotalClient, query: ListQuery) => Promise<ApiOk<ListPage<T>>>) =>
@@ -159,10 +159,10 @@ class ImportEngine extends RunCore {
 				if (!result.ok) throw result.error ?? new Error("stopped");
 				return result.value.data;
 			};
-		const circuit = this.options.circuitBreaker ?? { threshold: 25, action: "stop" };
+		const circuit = this.#options.circuitBreaker ?? { threshold: 25, action: "stop" };
 		return new RecordApplier({
 			importId: ledger.store.header.runId,
-			run: this.run,
+			run,
 			ledger,
 			requester,
 			customers: new CustomerDirectory(page<Customer>((client, q) => client.listCustomers(q))),
@@ -172,135 +172,11 @@ class ImportEngine extends RunCore {
 			breaker: new CircuitBreaker(circuit.threshold),
 			rules: this.#plan.rules ?? {},
 			breakerAction: circuit.action,
-			notice: (level, message) => this.notice(level, message),
-			trip: (outcome, message) => this.tripRun(outcome, message),
-			pause: () => this.pause(),
-			isOver: () => this.isOver(),
+			notice: scope.notice,
+			trip: scope.trip,
+			pause: scope.pause,
+			isOver: scope.isOver,
 		});
-	}
-
-	async #passes(selection: Selection): Promise<void> {
-		for (const pass of PASSES) {
-			if (this.isOver()) return;
-			const file = this.#plan.files[pass];
-			if (file) await this.#pass(pass, file, selection);
-		}
-		if (this.#missing) await this.#deletes(this.#missing);
-	}
-
-	/** `--delete-missing`, once every pass is done: children first, each DELETE marked in doubt first. */
-	async #deletes(missing: MissingRecords): Promise<void> {
-		const ledger = this.ledger!;
-		const ctx = {
-			ledger,
-			requester: this.requester,
-			run: this.run,
-			trip: (o: RunOutcome, m: string) => this.tripRun(o, m),
-		};
-		// A customer whose child was not deleted keeps it in Pivotal: its DELETE waits for a later run.
-		const undeleted = new Map<string, string>();
-		for (const pass of DELETE_ORDER) {
-			for (const planned of missing.deletes[pass]) {
-				if (this.isOver()) return;
-				// Deleted by an earlier session of this run (or since): nothing to send.
-				const state = ledger.store.get(pass, planned.key);
-				if (state?.s === "removed") continue;
-				const child = undeleted.get(`${pass}:${planned.key}`);
-				if (child !== undefined) {
-					blockDelete(ledger, planned, child);
-					continue;
-				}
-				const slot = this.control.takeSlot();
-				if (!(slot === true || (await slot))) return;
-				void deleteMissing(ctx, planned).finally(() => this.control.releaseSlot());
-			}
-			// Children are gone before their customer is sent its DELETE.
-			await this.control.idle();
-			for (const planned of missing.deletes[pass]) {
-				if (planned.parentKey === undefined || ledger.store.get(pass, planned.key)?.s === "removed") continue;
-				const parentPass = resourceOf(pass).parent?.resource;
-				const parentId = `${parentPass}:${planned.parentKey}`;
-				if (!undeleted.has(parentId)) undeleted.set(parentId, `${pass} ${planned.key}`);
-			}
-		}
-	}
-
-	async #pass(pass: PassName, file: string, selection: Selection): Promise<void> {
-		const ledger = this.ledger!;
-		const applier = this.#applier!;
-		const { store } = ledger;
-		const control = this.control;
-		ledger.resetTally(pass);
-		this.emit({
-			type: "pass-started",
-			at: this.now(),
-			pass,
-			total: this.totals[pass],
-			already: ledger.tally(pass),
-		});
-		const options = {
-			retryFailed: selection.retryFailed,
-			recreate: this.#plan.recreate ?? false,
-			isFirstSync: this.#isFirstSync,
-			isPicked: selection.picked ? (key: string) => selection.picked!.has(`${pass}:${key}`) : undefined,
-			rules: this.#plan.rules,
-		};
-		const known = { get: (key: string) => store.get(pass, key), entries: () => store.entries(pass) };
-		for await (const record of knownRecords(file, pass, this.#plan.source, known)) {
-			if (this.isOver()) break;
-			const state = store.get(pass, record.key);
-			const parentPass = resourceOf(pass).parent?.resource as PassName | undefined;
-			const parentCopy =
-				record.parentKey === undefined || parentPass === undefined
-					? undefined
-					: copyOf(store.get(parentPass, record.parentKey));
-			const parent: ParentView | undefined =
-				parentPass === undefined
-					? undefined
-					: parentCopy
-						? { kind: "ready", copy: parentCopy }
-						: { kind: "missing" };
-			if (state?.s === "failed" || state?.s === "removed") {
-				const body = parentCopy ? bodyUnder(resourceOf(pass), parentCopy.id, record.body) : record.body;
-				ledger.describeEarlierFailure(pass, record, JSON.stringify(body));
-			}
-			const op = planRecord(record, state, parent, options);
-			switch (op.kind) {
-				case "unchanged": {
-					// Failed or blocked since, and back at what Pivotal was last known to hold: done again.
-					if (state?.s !== "done" && !ledger.settle(pass, record.key, op.copy)) return;
-					// Done by an earlier session of this very run: counted as what that session did.
-					const did = op.copy.r === this.run && op.copy.did ? op.copy.did : "unchanged";
-					ledger.count(did, pass);
-					this.emit({
-						type: "record-done",
-						at: this.now(),
-						pass,
-						key: record.key,
-						outcome: did,
-						id: op.copy.id,
-						attempts: 0,
-					});
-					continue;
-				}
-				case "kept":
-					ledger.count("failed", pass);
-					continue;
-				case "skipped":
-					ledger.skipped(pass, record, op.reason === "not_in_pivotal" ? notInPivotalNote(pass) : undefined);
-					continue;
-				case "blocked":
-					if (!ledger.blocked(pass, record, op.parentKey, state)) return;
-					continue;
-				default: {
-					const slot = control.takeSlot();
-					if (!(slot === true || (await slot))) break;
-					void applier.apply(record, op, parentCopy).finally(() => control.releaseSlot());
-				}
-			}
-		}
-		await control.idle();
-		if (!this.isOver()) this.emit({ type: "pass-finished", at: this.now(), pass });
 	}
 
 	async #validate(): Promise<SourceCheckSummary> {
@@ -313,4 +189,8 @@ class ImportEngine extends RunCore {
 		}
 		return check;
 	}
+}
+
+function countsOf(check: SourceCheckSummary | undefined): Record<PassName, number> {
+	return perPass((pass) => check?.counts[pass] ?? 0);
 }

@@ -1,54 +1,33 @@
+/**
+ * The plan a dry run prints, as Terraform prints one: counts first, then what changes. The rows
+ * and the change lines are the plan step's (`ui/model/plan-view.ts`); a log has room for every
+ * detail, so this face lists each pass's in full.
+ */
+
 import type { SyncPlan } from "../core/plan/make-plan.js";
 import { PASSES } from "../model/records.js";
+import { changeText, PLAN_COLUMNS, PLAN_COUNTS, planRows, updatedFields } from "../ui/model/plan-view.js";
 import { syncRuleLines, syncRulesHeader } from "./plan-rules-text.js";
 
-/** A value as the plan shows it: strings quoted, nothing as "(none)". */
-function shown(value: unknown): string {
-	if (value === undefined || value === null) return "(none)";
-	const text = JSON.stringify(value);
-	return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+/** Values cut at this many characters: a log line has room for more than a screen's. */
+const SHOWN = 40;
+
+/** The screen's columns, each number a character wider: one space more between them. */
+const WIDTHS = PLAN_COLUMNS.map(([, width], i) => (i === 0 ? width : width + 1));
+
+function tableLine(cells: readonly (string | number)[]): string {
+	return cells
+		.map((c, i) => (i === 0 ? String(c).padEnd(WIDTHS[i]!) : String(c).padStart(WIDTHS[i]!)))
+		.join("")
+		.trimEnd();
 }
 
-/** The plan a dry run prints, as Terraform prints one: counts first, then what changes. */
 export function planText(plan: SyncPlan): string {
 	const lines: string[] = [];
 	const ruled = syncRulesHeader(plan.rules);
 	if (ruled) lines.push(ruled);
-	const header = [
-		"pass",
-		"rows",
-		"create",
-		"update",
-		"unchanged",
-		"blocked",
-		"failed",
-		"gone",
-		"not in files",
-	];
-	const widths = [12, 7, 8, 8, 11, 9, 8, 6, 14];
-	const row = (cells: readonly (string | number)[]) =>
-		cells
-			.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!)))
-			.join("")
-			.trimEnd();
-	lines.push(row(header));
-	for (const pass of PASSES) {
-		const p = plan.passes[pass];
-		if (p.rows === 0 && p.notInFiles === 0) continue;
-		lines.push(
-			row([
-				pass,
-				p.rows,
-				p.ops.create + p.ops.match,
-				p.ops.update,
-				p.ops.unchanged,
-				p.ops.blocked,
-				p.ops.kept - p.gone,
-				p.gone,
-				p.notInFiles,
-			]),
-		);
-	}
+	lines.push(tableLine(PLAN_COLUMNS.map(([header]) => header)));
+	for (const row of planRows(plan)) lines.push(tableLine([row.pass, ...PLAN_COUNTS.map((key) => row[key])]));
 	for (const pass of PASSES) {
 		const p = plan.passes[pass];
 		if (p.ops.match > 0) {
@@ -57,33 +36,26 @@ export function planText(plan: SyncPlan): string {
 			);
 		}
 		if (p.ops.update > 0) {
-			const fields = Object.entries(p.fields)
-				.sort((a, b) => b[1] - a[1])
-				.map(([field, n]) => `${field} ${n}`)
-				.join(", ");
-			lines.push(`${pass}: ${p.ops.update} to update (${fields})`);
+			lines.push(`${pass}: ${p.ops.update} to update (${updatedFields(p)})`);
 			for (const example of p.examples) {
-				const changes = example.changes
-					.map((c) => `${c.field} ${shown(c.before)} → ${c.isCleared ? "(cleared)" : shown(c.after)}`)
-					.join("; ");
+				const changes = example.changes.map((c) => changeText(c, SHOWN)).join("; ");
 				lines.push(`  ${example.key} (line ${example.line}): ${changes}`);
 			}
-			if (p.ops.update > p.examples.length) lines.push(`  …and ${p.ops.update - p.examples.length} more`);
+			lines.push(...more(p.ops.update, p.examples.length));
 		}
 		if (p.automationCount > 0) {
 			lines.push(
 				`${pass}: ${p.automationCount} enter launch or completed — Pivotal fires its automations (Slack, calendar, e-mail):`,
 			);
 			for (const a of p.automations) lines.push(`  ${a.key} (line ${a.line}): phase → ${a.phase}`);
-			if (p.automationCount > p.automations.length)
-				lines.push(`  …and ${p.automationCount - p.automations.length} more`);
+			lines.push(...more(p.automationCount, p.automations.length));
 		}
 		if (p.slugCount !== undefined && p.slugs !== undefined && p.slugCount > 0) {
 			lines.push(
 				`${pass}: ${p.slugCount} without a slug get one derived from the name (unique in the file; suffixed if Pivotal has it for another customer):`,
 			);
 			for (const s of p.slugs) lines.push(`  ${s.key} (line ${s.line}): slug ${s.slug}`);
-			if (p.slugCount > p.slugs.length) lines.push(`  …and ${p.slugCount - p.slugs.length} more`);
+			lines.push(...more(p.slugCount, p.slugs.length));
 		}
 		if (p.notInFiles > 0 && !plan.rules?.deleteMissing) {
 			lines.push(
@@ -93,6 +65,11 @@ export function planText(plan: SyncPlan): string {
 		lines.push(...syncRuleLines(pass, p, plan.rules));
 	}
 	return `${lines.join("\n")}\n`;
+}
+
+/** The line under a list cut short. */
+function more(count: number, shown: number): string[] {
+	return count > shown ? [`  …and ${count - shown} more`] : [];
 }
 
 /** What becomes of a row looked up in Pivotal, under `--only`. */

@@ -34,9 +34,10 @@ import { bodyHash, type Operation } from "../plan/planner.js";
 import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import type { ChildDirectory, CustomerDirectory } from "./existing-records.js";
+import { failureToRecord } from "./failure-mapping.js";
 import { ExistingFinder } from "./find-existing.js";
 import type { Failure, Ledger } from "./ledger.js";
-import { addRevision, createCall, failureOf, isGuarded } from "./record-requests.js";
+import { addRevision, createCall, isGuarded } from "./record-requests.js";
 import type { Lane, Requester, SendResult } from "./requester.js";
 import { keptEditsNote, notInPivotalNote } from "./sync-notes.js";
 
@@ -411,18 +412,9 @@ export class RecordApplier {
 		result: SendResult<unknown> & { ok: false },
 		extra: { readonly b?: string; readonly g?: number; readonly was?: PivotalCopy },
 	): void {
-		const { verdict, error, attempts } = result;
-		if (verdict.kind === "aborted") return;
-		if (verdict.kind === "auth") {
-			const status = error instanceof ApiError ? `${error.status} ${error.code}` : "401";
-			this.#ctx.trip(
-				"auth-failed",
-				`The API key was refused (${status}); nothing more was sent. Check the key, then run the same command again to resume.`,
-			);
-			return;
-		}
-		const failure = failureOf(error, attempts, verdict.kind === "fail" && verdict.retryable);
-		if (!this.#ctx.ledger.fail(record.pass, record, text, attempts, failure, extra)) return;
+		const failure = failureToRecord(result, this.#ctx.trip);
+		if (failure === undefined) return;
+		if (!this.#ctx.ledger.fail(record.pass, record, text, result.attempts, failure, extra)) return;
 		if (!failure.retryable) this.#countStreak(record.pass, failure);
 	}
 

@@ -9,8 +9,8 @@ import { ApiError } from "../../api/errors.js";
 import type { SourceRecord } from "../../model/records.js";
 import type { RunOutcome } from "../events.js";
 import type { PlannedDelete } from "../plan/missing-records.js";
+import { failureToRecord } from "./failure-mapping.js";
 import type { Ledger } from "./ledger.js";
-import { failureOf } from "./record-requests.js";
 import type { Requester } from "./requester.js";
 
 export interface DeleteContext {
@@ -55,26 +55,9 @@ export async function deleteMissing(ctx: DeleteContext, planned: PlannedDelete):
 		ledger.deletedMissing(pass, record, copy, ctx.run, planned.parentKey, result.attempts);
 		return;
 	}
-	const { verdict, error, attempts } = result;
-	if (verdict.kind === "aborted") return;
-	if (verdict.kind === "auth") {
-		ctx.trip(
-			"auth-failed",
-			"The API key was refused (401); nothing more was sent. Check the key, then run the same command again to resume.",
-		);
-		return;
-	}
+	const failure = failureToRecord(result, ctx.trip);
 	// The failed state keeps the copy (`was`): the next run, the row still missing, deletes it again.
-	ledger.fail(
-		pass,
-		record,
-		"",
-		attempts,
-		failureOf(error, attempts, verdict.kind === "fail" && verdict.retryable),
-		{
-			was: copy,
-		},
-	);
+	if (failure !== undefined) ledger.fail(pass, record, "", result.attempts, failure, { was: copy });
 }
 
 /**

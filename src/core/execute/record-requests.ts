@@ -1,11 +1,9 @@
-/** The requests behind a record's operations, and how their failures are recorded. */
+/** The requests behind a record's operations (their failures: `failure-mapping.ts`). */
 
-import { ApiError } from "../../api/errors.js";
 import type { ApiOk, PivotalClient, PivotalRecord } from "../../api/types.js";
 import type { PassName, Revision, SourceRecord } from "../../model/records.js";
 import { resourceOf } from "../../model/resources.js";
 import { withValues } from "../plan/field-diff.js";
-import type { Failure } from "./ledger.js";
 
 /** The create of a record: the table's route of its resource, under its parent's id. */
 export function createCall(
@@ -47,31 +45,6 @@ export function addRevision(
 			after: withValues(last.after, revision.after),
 		},
 	];
-}
-
-export function failureOf(error: unknown, attempts: number, retryable: boolean): Failure {
-	if (error instanceof ApiError) {
-		return {
-			status: error.status,
-			code: error.code,
-			message:
-				retryable && error.status >= 500
-					? `gave up after ${attempts} attempts: ${error.message}`
-					: error.message,
-			field: error.field,
-			retryable,
-			response: error.responseBody,
-		};
-	}
-	if (error instanceof Error && "reason" in error && typeof error.reason === "string") {
-		return {
-			status: null,
-			code: `network_${error.reason}`,
-			message: `gave up after ${attempts} attempts: ${error.message}`,
-			retryable: true,
-		};
-	}
-	return { status: null, code: "unexpected_error", message: messageOf(error), retryable: true };
 }
 
 export function messageOf(error: unknown): string {

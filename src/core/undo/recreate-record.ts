@@ -10,8 +10,9 @@ import type { PivotalRecord } from "../../api/types.js";
 import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../../model/records.js";
 import { bodyUnder, resourceOf } from "../../model/resources.js";
 import type { RunOutcome } from "../events.js";
+import { failureToRecord, UNDO_STOPPED } from "../execute/failure-mapping.js";
 import type { Ledger } from "../execute/ledger.js";
-import { createCall, failureOf } from "../execute/record-requests.js";
+import { createCall } from "../execute/record-requests.js";
 import type { Requester } from "../execute/requester.js";
 import { idempotencyKey } from "../idempotency.js";
 import type { UndoOperation } from "./undo-plan.js";
@@ -53,8 +54,8 @@ export async function recreateRecord(
 		}
 		const isGone = read.error instanceof ApiError && read.error.status === 404;
 		if (!isGone) {
-			if (read.verdict.kind === "aborted") return;
-			ledger.reportFailure(pass, record, "", read.attempts, failureOf(read.error, read.attempts, true));
+			const failure = failureToRecord(read, ctx.trip, UNDO_STOPPED);
+			if (failure !== undefined) ledger.reportFailure(pass, record, "", read.attempts, failure);
 			return;
 		}
 	}
@@ -69,23 +70,9 @@ export async function recreateRecord(
 		},
 	);
 	if (!result.ok) {
-		const { verdict, error, attempts } = result;
-		if (verdict.kind === "aborted") return;
-		if (verdict.kind === "auth") {
-			ctx.trip(
-				"auth-failed",
-				"The API key was refused (401); the undo stopped. Check the key, then run the same command again.",
-			);
-			return;
-		}
+		const failure = failureToRecord(result, ctx.trip, UNDO_STOPPED);
 		// The state stays "deleted": the same undo command tries it again.
-		ledger.reportFailure(
-			pass,
-			record,
-			text,
-			attempts,
-			failureOf(error, attempts, verdict.kind === "fail" && verdict.retryable),
-		);
+		if (failure !== undefined) ledger.reportFailure(pass, record, text, result.attempts, failure);
 		return;
 	}
 	const created = result.value.data as PivotalRecord;

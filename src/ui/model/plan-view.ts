@@ -1,10 +1,12 @@
 /**
- * The sync plan as the plan step shows it on a narrow terminal: one row of counts per pass,
- * the first few field changes with before → after, and the onboardings whose phase makes
- * Pivotal fire its automations. Plain text, no React.
+ * The sync plan as people are shown it, by the plan step on a narrow terminal and by the dry
+ * run's text report alike (`report/plan-text.ts`): one row of counts per pass, the field changes
+ * with before → after, and the onboardings whose phase makes Pivotal fire its automations.
+ * Plain text, no React.
  */
 
-import type { SyncPlan } from "../../core/plan/make-plan.js";
+import type { FieldChange } from "../../core/plan/field-diff.js";
+import type { PassPlan, SyncPlan } from "../../core/plan/make-plan.js";
 import { PASSES, type PassName } from "../../model/records.js";
 
 export interface PlanRow {
@@ -36,6 +38,18 @@ export const PLAN_COLUMNS = [
 	["not in files", 13],
 ] as const;
 
+/** The counts of a row, in the columns' order (after `pass`). */
+export const PLAN_COUNTS = [
+	"rows",
+	"create",
+	"update",
+	"unchanged",
+	"blocked",
+	"failed",
+	"gone",
+	"notInFiles",
+] as const satisfies readonly (keyof PlanRow)[];
+
 /** One row per pass that has rows or records left in the state. */
 export function planRows(plan: SyncPlan): readonly PlanRow[] {
 	return PASSES.filter((pass) => plan.passes[pass].rows > 0 || plan.passes[pass].notInFiles > 0).map(
@@ -63,6 +77,20 @@ export function shownValue(value: unknown, max = 30): string {
 	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** `name "Acme" → "Acme Corp"`, values cut at `max` characters. */
+export function changeText(change: FieldChange, max?: number): string {
+	const after = change.isCleared ? "(cleared)" : shownValue(change.after, max);
+	return `${change.field} ${shownValue(change.before, max)} → ${after}`;
+}
+
+/** `name 2, status 1`: the fields a pass updates, most changed first. */
+export function updatedFields(p: PassPlan): string {
+	return Object.entries(p.fields)
+		.sort((a, b) => b[1] - a[1])
+		.map(([field, n]) => `${field} ${n}`)
+		.join(", ");
+}
+
 export interface ChangeLines {
 	/** `customers crm-1003 · name "Acme" → "Acme Corp"; status "trial" → "active"` */
 	readonly lines: readonly string[];
@@ -79,10 +107,7 @@ export function changeLines(plan: SyncPlan, max: number): ChangeLines {
 		total += p.ops.update;
 		for (const example of p.examples) {
 			if (lines.length >= max) break;
-			const changes = example.changes
-				.map((c) => `${c.field} ${shownValue(c.before)} → ${c.isCleared ? "(cleared)" : shownValue(c.after)}`)
-				.join("; ");
-			lines.push(`${pass} ${example.key} · ${changes}`);
+			lines.push(`${pass} ${example.key} · ${example.changes.map((c) => changeText(c)).join("; ")}`);
 		}
 	}
 	return { lines, more: Math.max(0, total - lines.length) };

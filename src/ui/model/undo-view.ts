@@ -1,6 +1,6 @@
 /**
- * The undo plan as the undo step shows it, and what the user must type to let it go ahead.
- * Plain text, no React.
+ * The undo plan as people are shown it, by the undo step and by the undo command's text alike
+ * (`report/undo-text.ts`), and what the user must type to let it go ahead. Plain text, no React.
  */
 
 import { UNDO_ORDER, type UndoPlan } from "../../core/undo/undo-plan.js";
@@ -11,6 +11,13 @@ export interface UndoRow {
 	readonly delete: number;
 	readonly restore: number;
 }
+
+/** The table's columns: [header, width]; the first is left-aligned. */
+export const UNDO_COLUMNS = [
+	["pass", 12],
+	["delete", 8],
+	["restore", 9],
+] as const;
 
 /** Children first, as the undo goes: onboardings, contacts, customers. */
 export function undoRows(plan: UndoPlan): readonly UndoRow[] {
@@ -53,6 +60,16 @@ export function restoredFields(plan: UndoPlan): readonly string[] {
 		}
 	}
 	return [...fields].map(([field, n]) => `${field} ${n}`);
+}
+
+/** Records a sync deleted (`--delete-missing`) that the undo creates again, per pass that has any. */
+export function recreateCounts(
+	plan: UndoPlan,
+): readonly { readonly pass: PassName; readonly count: number }[] {
+	return UNDO_ORDER.flatMap((pass) => {
+		const count = plan.counts[pass].recreate ?? 0;
+		return count > 0 ? [{ pass, count }] : [];
+	});
 }
 
 /** `run 3`, `runs 2, 3`, `no run`. */

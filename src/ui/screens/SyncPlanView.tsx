@@ -5,7 +5,7 @@ import type { SourceFiles } from "../../core/run-types.js";
 import { PASSES, type PassName } from "../../model/records.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { cell, formatCount, rcell } from "../model/format.js";
-import { PLAN_COLUMNS, type PlanRow, planNotes, planRows } from "../model/plan-view.js";
+import { PLAN_COLUMNS, PLAN_COUNTS, planNotes, planRows } from "../model/plan-view.js";
 
 export interface SyncPlanViewProps {
 	readonly files: SourceFiles;
@@ -15,17 +15,6 @@ export interface SyncPlanViewProps {
 	/** Lines the field changes and warnings may take under the table. */
 	readonly noteBudget: number;
 }
-
-const NUMBER_KEYS = [
-	"rows",
-	"create",
-	"update",
-	"unchanged",
-	"blocked",
-	"failed",
-	"gone",
-	"notInFiles",
-] as const satisfies readonly (keyof PlanRow)[];
 
 /** The sync plan: counts per pass, each file and how it is read, then what changes. */
 export function SyncPlanView({ files, plan, formats, noteBudget }: SyncPlanViewProps) {
@@ -42,7 +31,7 @@ export function SyncPlanView({ files, plan, formats, noteBudget }: SyncPlanViewP
 			{rows.map((row) => (
 				<Text key={row.pass}>
 					{cell(row.pass, first[1])}
-					{NUMBER_KEYS.map((key, i) => {
+					{PLAN_COUNTS.map((key, i) => {
 						const width = numbers[i]?.[1] ?? 8;
 						const n = row[key];
 						const role =

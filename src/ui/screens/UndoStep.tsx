@@ -2,7 +2,6 @@ import { Spinner, TextInput } from "@inkjs/ui";
 import { Box, Text, useInput } from "ink";
 import { useState } from "react";
 import { estimateDurationMs } from "../../core/estimate.js";
-import { UNDO_ORDER } from "../../core/undo/undo-plan.js";
 import { KeyHints } from "../components/KeyHints.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
@@ -11,8 +10,10 @@ import { cell, formatCount, formatDuration, rcell, windowLabel } from "../model/
 import {
 	confirmationWord,
 	isConfirmed,
+	recreateCounts,
 	restoredFields,
 	runsLabel,
+	UNDO_COLUMNS,
 	undoRequests,
 	undoRows,
 	undoTotal,
@@ -105,8 +106,9 @@ function UndoPlanBody({
 	// whose workspace is not the state's, so either is where the records are.
 	const word = confirmationWord(keyInfo.isTest, workspace);
 	const fields = restoredFields(plan);
-	const recreates = UNDO_ORDER.reduce((n, pass) => n + (plan.counts[pass].recreate ?? 0), 0);
+	const recreates = recreateCounts(plan).reduce((n, r) => n + r.count, 0);
 	const requests = undoRequests(plan);
+	const [pass, del, restore] = UNDO_COLUMNS;
 	const estimate = estimateDurationMs({ requests, limit: keyInfo.limit, windowMs, concurrency });
 	return (
 		<Box flexDirection="column">
@@ -114,15 +116,15 @@ function UndoPlanBody({
 				Undo of {runsLabel(plan.runs)} in the workspace {workspace}:
 			</Text>
 			<Text dimColor>
-				{cell("pass", 12)}
-				{rcell("delete", 8)}
-				{rcell("restore", 9)}
+				{cell(pass[0], pass[1])}
+				{rcell(del[0], del[1])}
+				{rcell(restore[0], restore[1])}
 			</Text>
 			{undoRows(plan).map((row) => (
 				<Text key={row.pass}>
-					{cell(row.pass, 12)}
-					{rcell(formatCount(row.delete), 8)}
-					{rcell(formatCount(row.restore), 9)}
+					{cell(row.pass, pass[1])}
+					{rcell(formatCount(row.delete), del[1])}
+					{rcell(formatCount(row.restore), restore[1])}
 				</Text>
 			))}
 			{fields.length > 0 ? (

@@ -1,0 +1,146 @@
+/**
+ * The passes of an import round, as the run driver takes them: the records of a file planned
+ * against the state one by one (what needs no request settled on the way, in the ledger), and
+ * the deletes of `--delete-missing` once every file is done, children first.
+ */
+
+import { copyOf, type PassName } from "../model/records.js";
+import { bodyUnder, resourceOf } from "../model/resources.js";
+import type { SourceOptions } from "../source/index.js";
+import type { RecordApplier } from "./execute/apply-record.js";
+import { blockDelete, deleteMissing } from "./execute/delete-missing.js";
+import type { Ledger } from "./execute/ledger.js";
+import { notInPivotalNote } from "./execute/sync-notes.js";
+import { knownRecords } from "./plan/legacy-keys.js";
+import { DELETE_ORDER, type MissingRecords, type PlannedDelete } from "./plan/missing-records.js";
+import { type ParentView, type PlanOptions, planRecord } from "./plan/planner.js";
+import type { RunBooks, RunPass, RunScope } from "./run-job.js";
+
+/** A record the plan says needs a request. */
+interface Planned {
+	readonly record: Parameters<RecordApplier["apply"]>[0];
+	readonly op: Parameters<RecordApplier["apply"]>[1];
+	readonly parentCopy: Parameters<RecordApplier["apply"]>[2];
+}
+
+export type RecordPassOptions = PlanOptions & { readonly source?: SourceOptions | undefined };
+
+/** One file's pass: its records planned as they stream, those that need a request applied by `applier`. */
+export function recordPass(
+	scope: RunScope,
+	books: RunBooks,
+	applier: RecordApplier,
+	pass: PassName,
+	file: string,
+	options: RecordPassOptions,
+): RunPass<Planned> {
+	return {
+		pass,
+		announce: "fresh",
+		operations: planned(scope, books, pass, file, options),
+		apply: ({ record, op, parentCopy }) => applier.apply(record, op, parentCopy),
+	};
+}
+
+/** The records of a pass that need a request; the others are settled here, in the ledger. */
+async function* planned(
+	scope: RunScope,
+	{ ledger, run }: RunBooks,
+	pass: PassName,
+	file: string,
+	options: RecordPassOptions,
+): AsyncGenerator<Planned> {
+	const { store } = ledger;
+	const known = { get: (key: string) => store.get(pass, key), entries: () => store.entries(pass) };
+	for await (const record of knownRecords(file, pass, options.source, known)) {
+		if (scope.isOver()) return;
+		const state = store.get(pass, record.key);
+		const parentPass = resourceOf(pass).parent?.resource as PassName | undefined;
+		const parentCopy =
+			record.parentKey === undefined || parentPass === undefined
+				? undefined
+				: copyOf(store.get(parentPass, record.parentKey));
+		const parent: ParentView | undefined =
+			parentPass === undefined
+				? undefined
+				: parentCopy
+					? { kind: "ready", copy: parentCopy }
+					: { kind: "missing" };
+		if (state?.s === "failed" || state?.s === "removed") {
+			const body = parentCopy ? bodyUnder(resourceOf(pass), parentCopy.id, record.body) : record.body;
+			ledger.describeEarlierFailure(pass, record, JSON.stringify(body));
+		}
+		const op = planRecord(record, state, parent, options);
+		switch (op.kind) {
+			case "unchanged": {
+				// Failed or blocked since, and back at what Pivotal was last known to hold: done again.
+				if (state?.s !== "done" && !ledger.settle(pass, record.key, op.copy)) return;
+				// Done by an earlier session of this very run: counted as what that session did.
+				const did = op.copy.r === run && op.copy.did ? op.copy.did : "unchanged";
+				ledger.count(did, pass);
+				scope.emit({
+					type: "record-done",
+					at: scope.now(),
+					pass,
+					key: record.key,
+					outcome: did,
+					id: op.copy.id,
+					attempts: 0,
+				});
+				continue;
+			}
+			case "kept":
+				ledger.count("failed", pass);
+				continue;
+			case "skipped":
+				ledger.skipped(pass, record, op.reason === "not_in_pivotal" ? notInPivotalNote(pass) : undefined);
+				continue;
+			case "blocked":
+				if (!ledger.blocked(pass, record, op.parentKey, state)) return;
+				continue;
+			default:
+				yield { record, op, parentCopy };
+		}
+	}
+}
+
+/** `--delete-missing`, once every pass is done: children first, each DELETE marked in doubt first. */
+export function* deletePasses(
+	scope: RunScope,
+	{ ledger, run }: RunBooks,
+	missing: MissingRecords,
+): Generator<RunPass<PlannedDelete>> {
+	const ctx = { ledger, requester: scope.requester, run, trip: scope.trip };
+	// A parent whose child was not deleted keeps it in Pivotal: its DELETE waits for a later run.
+	// Keyed `pass:key` of the parent.
+	const undeleted = new Map<string, string>();
+	for (const pass of DELETE_ORDER) {
+		yield {
+			pass,
+			announce: "silent",
+			operations: toDelete(ledger, missing.deletes[pass], undeleted),
+			apply: (planned) => deleteMissing(ctx, planned),
+		};
+		// The pass is over: its children are gone before their customer is sent its DELETE.
+		for (const planned of missing.deletes[pass]) {
+			if (planned.parentKey === undefined || ledger.store.get(pass, planned.key)?.s === "removed") continue;
+			const parentId = `${resourceOf(pass).parent?.resource}:${planned.parentKey}`;
+			if (!undeleted.has(parentId)) undeleted.set(parentId, `${pass} ${planned.key}`);
+		}
+	}
+}
+
+/** The deletes of a pass that need a request: those deleted already, or blocked by a child, are settled here. */
+function* toDelete(
+	ledger: Ledger,
+	planned: readonly PlannedDelete[],
+	undeleted: ReadonlyMap<string, string>,
+): Generator<PlannedDelete> {
+	for (const one of planned) {
+		// Deleted by an earlier session of this run (or since): nothing to send.
+		if (ledger.store.get(one.pass, one.key)?.s === "removed") continue;
+		const child = undeleted.get(`${one.pass}:${one.key}`);
+		if (child === undefined) yield one;
+		else blockDelete(ledger, one, child);
+	}
+}

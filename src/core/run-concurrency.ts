@@ -1,0 +1,97 @@
+/**
+ * Who sets a run's concurrency, in one place: the user (once they chose, the follower stops
+ * raising it), the default for the key's limit at the first round, the latency follower on sound
+ * answers, and the storm brake on failing ones, which also stops a run the server keeps failing.
+ */
+
+import type { ImportEvent } from "./events.js";
+import { LatencyFollower } from "./execute/latency-follower.js";
+import type { Requester } from "./execute/requester.js";
+import type { RunControl } from "./execute/run-control.js";
+import { type BrakeSettings, isServerFailing, StormBrake } from "./execute/storm-brake.js";
+
+/** Concurrency for a key's limit when the user sets none: enough to spend a burst quickly. */
+export function defaultConcurrency(limit: number | undefined): number {
+	return Math.min(24, Math.max(4, Math.round((limit ?? 60) / 30)));
+}
+
+export interface ConcurrencyTapOptions {
+	/** The user gave a concurrency: no default is picked for the key's limit. */
+	readonly isChosen: boolean;
+	readonly control: RunControl;
+	readonly requester: Requester;
+	readonly brake?: BrakeSettings | undefined;
+	/** Says that the concurrency changed (a `concurrency-changed` event). */
+	readonly announce: (concurrency: number) => void;
+	/** Stops the run: the brake's streak ran out. */
+	readonly trip: (message: string) => void;
+}
+
+export class ConcurrencyTap {
+	readonly #options: ConcurrencyTapOptions;
+	readonly #follower: LatencyFollower;
+	readonly #brake: StormBrake;
+	// No concurrency was given: the first round's start picks one for the keys' limit.
+	#isDefault: boolean;
+
+	constructor(options: ConcurrencyTapOptions) {
+		this.#options = options;
+		this.#follower = new LatencyFollower(options.isChosen);
+		this.#brake = new StormBrake(options.brake);
+		this.#isDefault = !options.isChosen;
+	}
+
+	userChose(concurrency: number): void {
+		this.#follower.userChose();
+		this.#isDefault = false;
+		this.#change(concurrency);
+	}
+
+	/** A round starts: the first picks the default for the limit `GET /me` learnt (not announced: `run-started` says it). */
+	runStarting(): void {
+		if (!this.#isDefault) return;
+		this.#isDefault = false;
+		this.#change(defaultConcurrency(this.#options.requester.limit), false);
+	}
+
+	/**
+	 * Before the listeners hear an event. Only sound answers say how fast the server is: a storm
+	 * of fast 500s or of timeouts must not raise the concurrency (the brake lowers it).
+	 */
+	before(event: ImportEvent): void {
+		if (event.type !== "response" || isServerFailing(event.status) || this.#brake.isBraking) return;
+		const { requester, control } = this.#options;
+		const next = this.#follower.observe(
+			event.durationMs,
+			requester.limit,
+			requester.governor?.windowMs,
+			control.concurrency,
+		);
+		if (next !== undefined) this.#change(next);
+	}
+
+	/** After the listeners heard an event: the brake, on every answer of a run still going. */
+	after(event: ImportEvent): void {
+		const { control } = this.#options;
+		if (event.type !== "response" || control.isStopped) return;
+		const verdict = this.#brake.observe(event.status, control.concurrency);
+		if (verdict.concurrency !== undefined) {
+			this.#change(verdict.concurrency, verdict.concurrency < control.concurrency);
+		}
+		const tripped = verdict.tripped;
+		if (tripped !== undefined) {
+			this.#options.trip(
+				tripped.kind === "failing"
+					? `The server is failing: ${tripped.count} requests in a row got a 5xx or no answer; stopped so as not to add to its load. The checkpoint is saved: run the same command again to resume once the server answers.`
+					: `The server refused ${tripped.count} requests in a row with 429 and let none through; stopped rather than asking for ever. The checkpoint is saved: run the same command again to resume later.`,
+			);
+		}
+	}
+
+	#change(concurrency: number, announce = true): void {
+		const { control } = this.#options;
+		const before = control.concurrency;
+		const now = control.setConcurrency(concurrency);
+		if (announce && now !== before) this.#options.announce(now);
+	}
+}
