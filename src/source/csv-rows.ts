@@ -116,7 +116,7 @@ function describeFsError(error: unknown): string {
 			return "this is a directory, not a CSV file; give the path of the file itself.";
 		case "ESPIPE":
 			// A pipe, `<(…)` or a device: the import reads each file more than once (validate, plan, send).
-			return "this is a pipe or a device, not a file, and an import reads its files more than once; save it to a file and give that path.";
+			return "this is not a regular file (a pipe or a device), and an import reads its files more than once; save it to a file and give that path.";
 		default:
 			return `the file cannot be read (${code ?? String(error)}); check the path and that the file is readable.`;
 	}

@@ -311,7 +311,7 @@ describe("CI outputs (the built binary)", () => {
 		const done = await runCli(["import", fifo, "--headless"], { env });
 		expect(done.code).toBe(2);
 		expect(done.stderr).toContain(
-			`${fifo}: this is a pipe or a device, not a file, and an import reads its files more than once; save it to a file and give that path.`,
+			`${fifo}: this is not a regular file (a pipe or a device), and an import reads its files more than once; save it to a file and give that path.`,
 		);
 		expect(sim.counters().requests).toBe(0);
 	}, 60_000);

@@ -141,17 +141,18 @@ describe("the lock", () => {
 	}, 120_000);
 
 	it("left by a dead run, two imports started together: exactly one takes it over, the other exits 6", async () => {
+		// Slow answers keep the winner running until the loser has tried, however slowly each starts.
 		const { sim, files } = await prepare(
-			{ rateLimit: 100_000, faults: { latencyMinMs: 20, latencyMaxMs: 30 } },
+			{ rateLimit: 100_000, faults: { latencyMinMs: 1_500, latencyMaxMs: 2_000 } },
 			10,
 		);
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
 		const state = `${files.customers}.checkpoint.json`;
 		writeFileSync(`${state}.lock`, `${deadPid()}\n`);
-		const results = await Promise.all([
-			runCli(importArgs(files), { env }),
-			runCli(importArgs(files), { env }),
-		]);
+		const runs = [startCli(importArgs(files), { env }).result, startCli(importArgs(files), { env }).result];
+		await Promise.race(runs);
+		sim.setFaults({ latencyMinMs: 0, latencyMaxMs: 5 });
+		const results = await Promise.all(runs);
 		expect(results.map((r) => r.code).sort()).toEqual([0, 6]);
 		expect(simTotals(sim)).toEqual({ customers: 10, contacts: 10, onboardings: 10, duplicates: 0 });
 		expect(existsSync(`${state}.lock`)).toBe(false);

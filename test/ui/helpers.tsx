@@ -137,5 +137,24 @@ export function settle(ms = 60): Promise<void> {
 	return new Promise((r) => setTimeout(r, ms));
 }
 
+/**
+ * Presses `key` until the frame stops showing `screen` (bounded): on a loaded machine a screen
+ * can draw before its input handler holds the value just typed, and the first press is lost.
+ */
+export async function pressUntilGone(
+	app: { lastFrame: () => string | undefined; stdin: { write: (data: string) => void } },
+	screen: string,
+	key = "\r",
+	timeoutMs = 10_000,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while ((app.lastFrame() ?? "").includes(screen)) {
+		if (Date.now() > deadline) throw new Error(`still on "${screen}" after pressing ${JSON.stringify(key)}`);
+		await settle(100);
+		app.stdin.write(key);
+		await settle(400);
+	}
+}
+
 /** SGR colour codes (foreground/background), not bold or dim. */
 export const COLOR_SGR = /\u001b\[(3[0-9]|4[0-9]|9[0-7]|10[0-7])(;[0-9;]*)?m/;

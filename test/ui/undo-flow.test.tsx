@@ -11,7 +11,7 @@ import { App, type AppResult } from "../../src/ui/App.js";
 import { nodeServices } from "../../src/ui/services-node.js";
 import { generateDataset } from "../support/generate.js";
 import { tempDir } from "../support/temp-dirs.js";
-import { settle, waitFor, withTheme } from "./helpers.js";
+import { pressUntilGone, settle, waitFor, withTheme } from "./helpers.js";
 
 const KEY = "pivotal_live_UndoFlow00000000c3d4";
 const WINDOW_MS = 2_000;
@@ -127,7 +127,7 @@ describe("undo from the wizard's summary, against the simulator", () => {
 		await settle();
 		app.stdin.write("Simulator Workspace");
 		await waitFor(() => expect(app.lastFrame()).toContain("› Simulator Workspace"));
-		app.stdin.write("\r");
+		await pressUntilGone(app, "Type the workspace name, Simulator Workspace, to undo:");
 
 		// The undo's own summary, after its run screen.
 		await waitFor(() => expect(app.lastFrame()).toContain("Undo summary"), 30_000);
@@ -185,7 +185,7 @@ describe("undo from the wizard's summary, against the simulator", () => {
 				"Simulator Workspace",
 			);
 			await waitFor(() => expect(app.lastFrame()).toContain("› Simulator Workspace"));
-			app.stdin.write("\r");
+			await pressUntilGone(app, "Type the workspace name, Simulator Workspace, to undo:");
 			await waitFor(() => expect(app.lastFrame()).toContain("pivotal-tui · undoing · customers.csv"), 15_000);
 			await waitFor(
 				() => expect(own.sim.state().onboardings.some((row) => row.deleted === true)).toBe(true),
