@@ -22,7 +22,7 @@ import { writeFailuresCsv } from "../report/failures-csv.js";
 import { summaryText } from "../report/headless.js";
 import { writeResultsCsv } from "../report/results-csv.js";
 import { hostOf } from "../report/run-report.js";
-import { keyLanes, keysFromEnv } from "./command-keys.js";
+import { keyLanes, keysFromEnv } from "../app/env-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
 import { outputPathProblem } from "./output-paths.js";

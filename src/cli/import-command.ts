@@ -35,7 +35,7 @@ import {
 	validateSources,
 } from "../source/index.js";
 import { envKeysFrom } from "../ui/model/key-choices.js";
-import { keyLanes, keysFromEnv } from "./command-keys.js";
+import { keyLanes, keysFromEnv } from "../app/env-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
 import { type GuardedFile, type OutputFile, refuseClobber, stateFiles } from "./output-paths.js";
 import { checkPlanOutputs, savePlan } from "./plan-out.js";

@@ -12,7 +12,7 @@ import { startUndo } from "../core/undo/undo-run.js";
 import { PASSES } from "../model/records.js";
 import { summaryText } from "../report/headless.js";
 import { undoPlanText } from "../report/undo-text.js";
-import { keyLanes, keysFromEnv } from "./command-keys.js";
+import { keyLanes, keysFromEnv } from "../app/env-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
 import { type CommandIo, DEFAULT_BASE_URL } from "./import-command.js";
 import { stateFlagProblem, stateLocation, withPostgresState } from "./state-location.js";
