@@ -3,6 +3,9 @@ import type { PivotalClient } from "../api/types.js";
 import { EXIT } from "../core/exit-codes.js";
 import type { KeyLane } from "../core/run-types.js";
 import { DEFAULT_KEY_VARIABLE, type EnvKey } from "../ui/model/key-choices.js";
+
+export type { EnvKey };
+
 import { keyPoolProblem, toKeyLane, verifyKeys } from "../ui/model/verify-key.js";
 
 /** The keys of a command line, or the one sentence and exit code that refuse them. */

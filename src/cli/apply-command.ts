@@ -9,6 +9,7 @@
 import { createInterface } from "node:readline/promises";
 import { createClient } from "../api/client.js";
 import { maskKey } from "../api/key.js";
+import { keyLanes, keysFromEnv } from "../app/env-keys.js";
 import { startImport } from "../core/engine.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import { type LocatedPlan, locatePlan, verifyPlan } from "../core/plan/open-plan.js";
@@ -22,7 +23,6 @@ import { writeFailuresCsv } from "../report/failures-csv.js";
 import { summaryText } from "../report/headless.js";
 import { writeResultsCsv } from "../report/results-csv.js";
 import { hostOf } from "../report/run-report.js";
-import { keyLanes, keysFromEnv } from "../app/env-keys.js";
 import { driveHeadless, stopSentence } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
 import { outputPathProblem } from "./output-paths.js";
