@@ -44,7 +44,8 @@ export interface PlannedImport {
 }
 
 export async function planImport(
-	opened: OpenedImport,
+	// Only what the plan reads: the wizard plans files it has validated itself.
+	opened: Pick<OpenedImport, "files" | "source" | "state">,
 	options: PlanImportOptions = {},
 ): Promise<PlannedImport> {
 	const rules = options.rules ?? {};

@@ -1,10 +1,9 @@
 import { join } from "node:path";
 import { useCallback, useRef, useState } from "react";
+import { writeRunFailures, writeRunResults } from "../../app/run-files.js";
 import { ProgressStore } from "../../core/progress-store.js";
 import type { ImportPlan, ImportRun, ImportSummary, SourceFiles } from "../../core/run-types.js";
 import type { UndoRequest } from "../../core/undo/undo-run.js";
-import { writeFailuresCsv } from "../../report/failures-csv.js";
-import { writeResultsCsv } from "../../report/results-csv.js";
 import type { SourceOptions } from "../../source/index.js";
 import { failuresPathFor, resultsPathFor, type SessionKind } from "../model/app-result.js";
 import { failureId } from "../model/failures.js";
@@ -82,7 +81,7 @@ export function useImportSession({
 					const hasFailures = Object.values(result.passes).some((p) => p.failed + p.blocked > 0);
 					if (session.kind === "import" && hasFailures && files.customers) {
 						const path = failuresPathFor(files.customers);
-						await writeFailuresCsv(path, files, (pass, k) => session.run.state(pass, k), source).then(
+						await writeRunFailures(path, { files, source }, session.run).then(
 							() => setFailuresCsvPath(path),
 							() => setFailuresCsvPath(undefined),
 						);
@@ -162,16 +161,14 @@ export function useImportSession({
 
 	const exportFailures = useCallback(async () => {
 		const path = failuresPathFor(files.customers || join(services.folder, "import.csv"));
-		const run = live?.run;
-		await writeFailuresCsv(path, files, (pass, k) => run?.state(pass, k), source);
+		await writeRunFailures(path, { files, source }, live?.run);
 		setFailuresCsvPath(path);
 		return path;
 	}, [files, live, services, source]);
 
 	const writeResults = useCallback(async () => {
 		const path = resultsPathFor(files.customers || join(services.folder, "import.csv"));
-		const run = live?.run;
-		await writeResultsCsv(path, files, (pass, k) => run?.state(pass, k), summary?.run ?? 0, source);
+		await writeRunResults(path, { files, source }, live?.run, summary?.run ?? 0);
 		setResultsCsvPath(path);
 		return path;
 	}, [files, live, services, source, summary]);
