@@ -1,7 +1,4 @@
 import { access } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-import { createInterface } from "node:readline/promises";
-import { maskKey } from "../api/key.js";
 import { startImportRun } from "../app/apply-import.js";
 import { connectKeys } from "../app/connect-keys.js";
 import { baseUrlOf } from "../app/connection.js";
@@ -23,12 +20,12 @@ import { hostOf } from "../report/run-report.js";
 import { envKeysFrom } from "../ui/model/key-choices.js";
 import { driveHeadless, finishHeadless } from "./headless-run.js";
 import {
+	confirmImport,
 	dryRun,
+	handToWizard,
 	type ImportFace,
-	planLine,
 	refusePlan,
 	sayFormats,
-	sayTo,
 	skippedSentence,
 } from "./import-face.js";
 import { type GuardedFile, type OutputFile, refuseClobber, stateFiles } from "./output-paths.js";
@@ -212,47 +209,6 @@ function ndjsonPlanLines(io: CommandIo) {
 			io.stdout.write(`${JSON.stringify(operationLine(record, op))}\n`),
 		onDelete: (planned: PlannedDelete) => io.stdout.write(`${JSON.stringify(deleteLine(planned))}\n`),
 	};
-}
-
-/** The wizard starts at the key step with these files: a person at a terminal gets the dashboard. */
-async function handToWizard(
-	{ flags, io, opened }: ImportFace,
-	windowMs: number | undefined,
-): Promise<number> {
-	const { runInteractive } = await import("./interactive.js");
-	const keyVariables = flags.keyEnv ?? [];
-	const { files } = opened;
-	return runInteractive({
-		baseUrl: opened.baseUrl,
-		...(windowMs === undefined ? {} : { windowMs }),
-		// The wizard offers these variables' keys, ticked when there are several, and asks when none is set.
-		env: io.env,
-		keyVariables: keyVariables.length > 0 ? keyVariables : undefined,
-		folder: dirname(resolve(files.customers)),
-		prefill: {
-			isFixed: true,
-			customers: resolve(files.customers),
-			...(files.contacts ? { contacts: resolve(files.contacts) } : {}),
-			...(files.onboardings ? { onboardings: resolve(files.onboardings) } : {}),
-			fresh: flags.fresh,
-			checkpointPath: resolve(opened.statePath),
-			source: opened.source,
-			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
-		},
-	});
-}
-
-/** Asks at the terminal; false (and "Nothing was sent.") unless the answer is yes. */
-async function confirmImport(face: ImportFace, isResume: boolean): Promise<boolean> {
-	const { io, opened, keys } = face;
-	const prompt = createInterface({ input: process.stdin, output: process.stdout });
-	const answer = await prompt.question(
-		`${planLine(face)}\n${isResume ? `Resume from ${opened.statePath}` : "Start"} importing into ${new URL(opened.baseUrl).host} with ${keys.map((k) => maskKey(k.secret)).join(", ")}? [y/N] `,
-	);
-	prompt.close();
-	if (/^y(es)?$/i.test(answer.trim())) return true;
-	sayTo(face)("Nothing was sent.");
-	return false;
 }
 
 /** Keys connected, the run started on them and driven to its end with progress lines or NDJSON. */

@@ -4,6 +4,9 @@
  * NDJSON line, the plan file). The decisions are the application layer's; this is the face.
  */
 
+import { dirname, resolve } from "node:path";
+import { createInterface } from "node:readline/promises";
+import { maskKey } from "../api/key.js";
 import type { EnvKey } from "../app/env-keys.js";
 import type { OpenedImport } from "../app/open-import.js";
 import type { PlannedImport } from "../app/plan-import.js";
@@ -101,6 +104,47 @@ export async function dryRun(face: ImportFace): Promise<number> {
 		say,
 		baseUrl: opened.baseUrl,
 	});
+}
+
+/** The wizard starts at the key step with these files: a person at a terminal gets the dashboard. */
+export async function handToWizard(
+	{ flags, io, opened }: ImportFace,
+	windowMs: number | undefined,
+): Promise<number> {
+	const { runInteractive } = await import("./interactive.js");
+	const keyVariables = flags.keyEnv ?? [];
+	const { files } = opened;
+	return runInteractive({
+		baseUrl: opened.baseUrl,
+		...(windowMs === undefined ? {} : { windowMs }),
+		// The wizard offers these variables' keys, ticked when there are several, and asks when none is set.
+		env: io.env,
+		keyVariables: keyVariables.length > 0 ? keyVariables : undefined,
+		folder: dirname(resolve(files.customers)),
+		prefill: {
+			isFixed: true,
+			customers: resolve(files.customers),
+			...(files.contacts ? { contacts: resolve(files.contacts) } : {}),
+			...(files.onboardings ? { onboardings: resolve(files.onboardings) } : {}),
+			fresh: flags.fresh,
+			checkpointPath: resolve(opened.statePath),
+			source: opened.source,
+			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
+		},
+	});
+}
+
+/** Asks at the terminal; false (and "Nothing was sent.") unless the answer is yes. */
+export async function confirmImport(face: ImportFace, isResume: boolean): Promise<boolean> {
+	const { opened, keys } = face;
+	const prompt = createInterface({ input: process.stdin, output: process.stdout });
+	const answer = await prompt.question(
+		`${planLine(face)}\n${isResume ? `Resume from ${opened.statePath}` : "Start"} importing into ${new URL(opened.baseUrl).host} with ${keys.map((k) => maskKey(k.secret)).join(", ")}? [y/N] `,
+	);
+	prompt.close();
+	if (/^y(es)?$/i.test(answer.trim())) return true;
+	sayTo(face)("Nothing was sent.");
+	return false;
 }
 
 /** The sentence for rows `--skip-invalid` left out, naming the files that list them. */
