@@ -6,7 +6,7 @@
 
 import { startImport } from "../core/engine.js";
 import type { ImportEvent } from "../core/events.js";
-import type { ImportRun, KeyLane } from "../core/run-types.js";
+import type { ImportDeps, ImportRun, KeyLane, SourceCheckSummary } from "../core/run-types.js";
 import { type ConnectOptions, connectKeys, keysOf } from "./connect-keys.js";
 import type { OpenedImport } from "./open-import.js";
 import type { Outcome } from "./outcome.js";
@@ -21,7 +21,21 @@ export interface RunOptions {
 	readonly signal?: AbortSignal | undefined;
 	/** Every event of the run, from its start. */
 	readonly onEvent?: ((event: ImportEvent) => void) | undefined;
+	/** @default Date.now */
+	readonly now?: (() => number) | undefined;
 }
+
+/**
+ * What a run needs of an opened import: the CLI's `OpenedImport`, or what the wizard has
+ * validated itself (it checks the files step by step, with its own screens).
+ */
+export type RunnableImport = Pick<OpenedImport, "files" | "source" | "statePath" | "baseUrl" | "fresh"> & {
+	readonly check: SourceCheckSummary;
+	readonly database?: OpenedImport["database"];
+};
+
+/** What a run needs of a plan: the rules and options it was made under. */
+export type RunnablePlan = Pick<PlannedImport, "rules" | "retryFailed" | "recreate">;
 
 export interface ApplyImportOptions extends RunOptions {
 	/** API keys (all of one workspace): one lane each. Ignored when `lanes` is given. */
@@ -59,8 +73,8 @@ export function closingClients(run: ImportRun, lanes: readonly KeyLane[]): Impor
 
 /** The run itself, on keys already connected. */
 export function startImportRun(
-	opened: OpenedImport,
-	planned: PlannedImport,
+	opened: RunnableImport,
+	planned: RunnablePlan,
 	lanes: readonly KeyLane[],
 	options: RunOptions,
 ): ImportRun {
@@ -82,9 +96,25 @@ export function startImportRun(
 			source: opened.source,
 			...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
 		},
-		{ client: first.client, keys: lanes, ...(opened.database ? { openState: opened.database.open } : {}) },
+		depsOf(lanes, opened.database, options),
 		options.signal ? { signal: options.signal } : {},
 	);
 	if (options.onEvent) run.subscribe(options.onEvent);
 	return run;
+}
+
+/** The engine's side of the keys: one lane per key, the first key's client first. */
+export function depsOf(
+	lanes: readonly KeyLane[],
+	database: RunnableImport["database"],
+	options: Pick<RunOptions, "now">,
+): ImportDeps {
+	const [first] = lanes;
+	if (!first) throw new Error("A run needs at least one key.");
+	return {
+		client: first.client,
+		keys: lanes,
+		...(database ? { openState: database.open } : {}),
+		...(options.now ? { now: options.now } : {}),
+	};
 }

@@ -11,7 +11,7 @@ import { locatePlan, type VerifiedPlan, verifyPlan } from "../core/plan/open-pla
 import { syncRulesOf } from "../core/plan/plan-file.js";
 import { planMarkOf } from "../core/plan/plan-freshness.js";
 import type { ImportRun, KeyLane } from "../core/run-types.js";
-import { closingClients, type RunOptions } from "./apply-import.js";
+import { closingClients, depsOf, type RunOptions } from "./apply-import.js";
 import { type ConnectOptions, connectKeys, keysOf } from "./connect-keys.js";
 import { type Outcome, refusal } from "./outcome.js";
 import type { DatabaseState } from "./read-state.js";
@@ -128,7 +128,7 @@ export function startPlanRun(opened: OpenedPlan, lanes: readonly KeyLane[], opti
 			source: opened.source,
 			...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
 		},
-		{ client: first.client, keys: lanes, ...(opened.database ? { openState: opened.database.open } : {}) },
+		depsOf(lanes, opened.database, options),
 		options.signal ? { signal: options.signal } : {},
 	);
 	if (options.onEvent) run.subscribe(options.onEvent);

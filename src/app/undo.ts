@@ -11,7 +11,7 @@ import type { ImportRun, KeyLane } from "../core/run-types.js";
 import { planUndo as planUndoOf, type UndoPlan, type UndoScope } from "../core/undo/undo-plan.js";
 import { startUndo } from "../core/undo/undo-run.js";
 import { PASSES } from "../model/records.js";
-import { closingClients, type RunOptions } from "./apply-import.js";
+import { closingClients, depsOf, type RunOptions } from "./apply-import.js";
 import { type ConnectOptions, connectKeys, keysOf } from "./connect-keys.js";
 import { type Outcome, refusal } from "./outcome.js";
 import { type DatabaseState, readState } from "./read-state.js";
@@ -96,7 +96,16 @@ export async function applyUndo(opened: OpenedUndo, options: ApplyUndoOptions): 
 	return { ok: true, value: options.lanes ? run : closingClients(run, lanes.value) };
 }
 
-export function startUndoRun(opened: OpenedUndo, lanes: readonly KeyLane[], options: RunOptions): ImportRun {
+/** What an undo run needs: the CLI's `OpenedUndo`, or the wizard's choice after an import. */
+export type RunnableUndo = Pick<OpenedUndo, "statePath" | "scope" | "baseUrl"> & {
+	readonly database?: OpenedUndo["database"];
+};
+
+export function startUndoRun(
+	opened: RunnableUndo,
+	lanes: readonly KeyLane[],
+	options: RunOptions,
+): ImportRun {
 	const [first] = lanes;
 	if (!first) throw new Error("An undo needs at least one key.");
 	const run = startUndo(
@@ -108,7 +117,7 @@ export function startUndoRun(opened: OpenedUndo, lanes: readonly KeyLane[], opti
 			...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
 			...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
 		},
-		{ client: first.client, keys: lanes, ...(opened.database ? { openState: opened.database.open } : {}) },
+		depsOf(lanes, opened.database, options),
 		options.signal ? { signal: options.signal } : {},
 	);
 	if (options.onEvent) run.subscribe(options.onEvent);

@@ -2,12 +2,11 @@ import { access, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { createClient } from "../api/client.js";
 import { clientLimitsFromEnv } from "../api/client-limits.js";
+import { startImportRun } from "../app/apply-import.js";
 import { planImport } from "../app/plan-import.js";
-import { undoPlanOf } from "../app/undo.js";
+import { startUndoRun, undoPlanOf } from "../app/undo.js";
 import type { Settings } from "../config/settings.js";
 import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
-import { startImport } from "../core/engine.js";
-import { startUndo } from "../core/undo/undo-run.js";
 import { PASSES, type PassName } from "../model/records.js";
 import {
 	describeFormat,
@@ -48,7 +47,8 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 		windowMs: options.windowMs,
 		createClient: (apiKey) =>
 			createClient({ baseUrl: options.baseUrl, apiKey, now, ...clientLimitsFromEnv(process.env) }),
-		startImport: (plan, deps, startOptions) => startImport(plan, deps, startOptions),
+		startImport: (request, lanes, runOptions) =>
+			startImportRun(request.opened, request.planned, lanes, { ...request.options, ...runOptions }),
 		async checkSources(files, source) {
 			const check = await validateSources(files, { ...source, maxProblems: 50 });
 			const formats = Object.fromEntries(
@@ -81,7 +81,8 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 			// As the undo itself will: an interrupted last run is the one "last" takes back.
 			return { plan: undoPlanOf(state, scope).plan, workspace: state.header.workspace?.name };
 		},
-		startUndo: (request, deps, startOptions) => startUndo(request, deps, startOptions),
+		startUndo: (request, lanes, runOptions) =>
+			startUndoRun(request.undo, lanes, { ...request.options, ...runOptions }),
 		detectEncoding: (file) => detectEncoding(file),
 		listSheets: (file) => listSheets(file),
 		async sampleSource(file, source, which) {
