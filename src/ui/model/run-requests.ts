@@ -35,7 +35,6 @@ export interface UndoRunRequest {
 
 export function importPlanFor(
 	state: Pick<WizardState, "files" | "isFresh" | "rules">,
-	key: KeyReady,
 	check: SourceCheck,
 	source: SourceOptions | undefined,
 	concurrency: number,
@@ -60,12 +59,8 @@ export function importPlanFor(
 	};
 }
 
-/** Undo of the most recent run, through the keys the import used. */
-export function undoRequestFor(
-	key: KeyReady,
-	concurrency: number | undefined,
-	context: RunContext,
-): UndoRunRequest {
+/** Undo of the most recent run (the session runs it on the keys the import used). */
+export function undoRequestFor(concurrency: number | undefined, context: RunContext): UndoRunRequest {
 	return {
 		undo: { statePath: context.checkpointPath, scope: { kind: "last" }, baseUrl: context.baseUrl },
 		options: { concurrency, windowMs: context.windowMs },
