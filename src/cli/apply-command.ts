@@ -18,7 +18,7 @@ import type { PostgresState } from "../core/state/pg-state.js";
 import { isPostgresUrl } from "../core/state/pg-url.js";
 import { PASSES } from "../model/records.js";
 import { hostOf } from "../report/run-report.js";
-import { driveHeadless, finishHeadless } from "./headless-run.js";
+import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
 import { outputPathProblem } from "./output-paths.js";
 import { stateFlagProblem, withPostgresState } from "./state-location.js";
@@ -127,7 +127,7 @@ async function applyWith(
 	const keys = envKeys.value;
 	const changes = changeCount(plan.counts);
 	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
-	const isInteractive = io.stdinIsTty && "isTTY" in io.stdout && io.stdout.isTTY === true && !flags.json;
+	const isInteractive = isPersonAtTerminal(io, flags.json);
 	if (isInteractive && !flags.yes && !flags.headless) {
 		const prompt = createInterface({ input: process.stdin, output: process.stdout });
 		const answer = await prompt.question(

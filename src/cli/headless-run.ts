@@ -145,3 +145,8 @@ export async function finishHeadless(
 	if (stopped) io.stderr.write(`${stopped}\n`);
 	return exitCodeFor(summary);
 }
+
+/** A person at a terminal: stdin and stdout are TTYs and the output is not NDJSON. */
+export function isPersonAtTerminal(io: Pick<CommandIo, "stdinIsTty" | "stdout">, json: boolean): boolean {
+	return io.stdinIsTty && "isTTY" in io.stdout && io.stdout.isTTY === true && !json;
+}

@@ -18,7 +18,7 @@ import { deleteLine, operationLine } from "../report/plan-ndjson.js";
 import type { RunReport } from "../report/run-report.js";
 import { hostOf } from "../report/run-report.js";
 import { envKeysFrom } from "../ui/model/key-choices.js";
-import { driveHeadless, finishHeadless } from "./headless-run.js";
+import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
 import {
 	confirmImport,
 	dryRun,
@@ -169,7 +169,7 @@ async function importWith(
 		concurrency: flags.concurrency,
 		...(flags.json && flags.dryRun ? ndjsonPlanLines(io) : {}),
 	});
-	const isTerminal = io.stdinIsTty && "isTTY" in io.stdout && io.stdout.isTTY === true && !flags.json;
+	const isTerminal = isPersonAtTerminal(io, flags.json);
 	const decision = importDecision({
 		isPlanRefused: planned.plan.refusal !== undefined,
 		isDryRun: flags.dryRun,

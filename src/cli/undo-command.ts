@@ -10,7 +10,7 @@ import { unreachable } from "../core/events.js";
 import { EXIT } from "../core/exit-codes.js";
 import type { PostgresState } from "../core/state/pg-state.js";
 import { undoPlanText } from "../report/undo-text.js";
-import { driveHeadless, finishHeadless } from "./headless-run.js";
+import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
 import { stateFlagProblem, stateLocation, withPostgresState } from "./state-location.js";
 
@@ -68,7 +68,7 @@ async function undoWith(
 		);
 	else io.stdout.write(undoPlanText(undo.plan, undo.workspace));
 	const envKeys = keysFromEnv(flags.keyEnv ?? [], io.env);
-	const isTerminal = io.stdinIsTty && "isTTY" in io.stdout && io.stdout.isTTY === true && !flags.json;
+	const isTerminal = isPersonAtTerminal(io, flags.json);
 	const decision = undoDecision({
 		changes: undo.changes,
 		isDryRun: flags.dryRun,
