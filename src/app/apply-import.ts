@@ -7,10 +7,10 @@
 import { startImport } from "../core/engine.js";
 import type { ImportEvent } from "../core/events.js";
 import type { ImportDeps, ImportRun, KeyLane, SourceCheckSummary } from "../core/run-types.js";
-import { type ConnectOptions, connectKeys, keysOf } from "./connect-keys.js";
 import type { OpenedImport } from "./open-import.js";
 import type { Outcome } from "./outcome.js";
 import type { PlannedImport } from "./plan-import.js";
+import { type KeyOptions, onLanes } from "./run-lanes.js";
 
 export interface RunOptions {
 	/** Requests in flight at most. @default chosen from the keys' rate limit */
@@ -35,40 +35,26 @@ export type RunnableImport = Pick<OpenedImport, "files" | "source" | "statePath"
 };
 
 /** What a run needs of a plan: the rules and options it was made under. */
-export type RunnablePlan = Pick<PlannedImport, "rules" | "retryFailed" | "recreate">;
+export type RunnablePlan = Pick<PlannedImport, "rules" | "retryFailed" | "recreate"> & {
+	/**
+	 * The saved plan this run applies (`planMarkOf` its digest): recorded as the run starts, so
+	 * that only this plan's apply may resume the run if it stops. @default none
+	 */
+	readonly planMark?: number | undefined;
+};
 
-export interface ApplyImportOptions extends RunOptions {
-	/** API keys (all of one workspace): one lane each. Ignored when `lanes` is given. */
-	readonly keys?: readonly string[] | undefined;
-	/** Keys already connected (`connectKeys`): the CLI's, verified before it asked. */
-	readonly lanes?: readonly KeyLane[] | undefined;
-	/** Client settings for `keys`. @default the import's server, no overrides */
-	readonly connect?: Omit<ConnectOptions, "baseUrl"> | undefined;
-}
+export interface ApplyImportOptions extends RunOptions, KeyOptions {}
 
 /** Starts the run; refused (nothing sent) when a key is unsound or the keys disagree. */
-export async function applyImport(
+export function applyImport(
 	opened: OpenedImport,
 	planned: PlannedImport,
 	options: ApplyImportOptions,
 ): Promise<Outcome<ImportRun>> {
-	const lanes = options.lanes
-		? { ok: true as const, value: options.lanes }
-		: await connectKeys(keysOf(options.keys ?? []), { baseUrl: opened.baseUrl, ...options.connect });
-	if (!lanes.ok) return lanes;
-	const run = startImportRun(opened, planned, lanes.value, options);
-	return { ok: true, value: options.lanes ? run : closingClients(run, lanes.value) };
-}
-
-/** The run, whose `close()` also closes the clients this layer made for its keys. */
-export function closingClients(run: ImportRun, lanes: readonly KeyLane[]): ImportRun {
-	const closeRun = run.close.bind(run);
-	return Object.assign(run, {
-		close: async () => {
-			await closeRun();
-			await Promise.all(lanes.map((lane) => lane.client.close()));
-		},
-	});
+	return onLanes(opened.baseUrl, options, (lanes) => ({
+		ok: true,
+		value: startImportRun(opened, planned, lanes, options),
+	}));
 }
 
 /** The run itself, on keys already connected. */
@@ -88,6 +74,7 @@ export function startImportRun(
 			keyFingerprints: lanes.map((lane) => lane.fingerprint),
 			baseUrl: opened.baseUrl,
 			fresh: opened.fresh,
+			...(planned.planMark === undefined ? {} : { planMark: planned.planMark }),
 			retryFailed: planned.retryFailed,
 			recreate: planned.recreate,
 			rules: planned.rules,

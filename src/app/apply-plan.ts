@@ -5,16 +5,15 @@
  * very operations it lists. Applying it checks the key's workspace before the first write.
  */
 
-import { startImport } from "../core/engine.js";
 import { EXIT } from "../core/exit-codes.js";
 import { locatePlan, type VerifiedPlan, verifyPlan } from "../core/plan/open-plan.js";
 import { syncRulesOf } from "../core/plan/plan-file.js";
 import { planMarkOf } from "../core/plan/plan-freshness.js";
 import type { ImportRun, KeyLane } from "../core/run-types.js";
-import { closingClients, depsOf, type RunOptions } from "./apply-import.js";
-import { type ConnectOptions, connectKeys, keysOf } from "./connect-keys.js";
+import { type RunOptions, startImportRun } from "./apply-import.js";
 import { type Outcome, refusal } from "./outcome.js";
 import type { DatabaseState } from "./read-state.js";
+import { type KeyOptions, onLanes } from "./run-lanes.js";
 
 export interface OpenPlanOptions {
 	/** The state file, when it is not where the plan says. @default the plan's */
@@ -51,25 +50,14 @@ export async function verifyLocated(
 	return { ok: true, value: { ...verified, database } };
 }
 
-export interface ApplyPlanOptions extends RunOptions {
-	readonly keys?: readonly string[] | undefined;
-	readonly lanes?: readonly KeyLane[] | undefined;
-	readonly connect?: Omit<ConnectOptions, "baseUrl"> | undefined;
-}
+export interface ApplyPlanOptions extends RunOptions, KeyOptions {}
 
 /** Connects the keys, checks their workspace, and starts the plan's run. */
-export async function applyPlan(opened: OpenedPlan, options: ApplyPlanOptions): Promise<Outcome<ImportRun>> {
-	const lanes = options.lanes
-		? { ok: true as const, value: options.lanes }
-		: await connectKeys(keysOf(options.keys ?? []), { baseUrl: opened.baseUrl, ...options.connect });
-	if (!lanes.ok) return lanes;
-	const problem = await planWorkspaceProblem(opened, lanes.value);
-	if (problem) {
-		if (!options.lanes) await Promise.all(lanes.value.map((lane) => lane.client.close()));
-		return problem;
-	}
-	const run = startPlanRun(opened, lanes.value, options);
-	return { ok: true, value: options.lanes ? run : closingClients(run, lanes.value) };
+export function applyPlan(opened: OpenedPlan, options: ApplyPlanOptions): Promise<Outcome<ImportRun>> {
+	return onLanes(opened.baseUrl, options, async (lanes) => {
+		const problem = await planWorkspaceProblem(opened, lanes);
+		return problem ?? { ok: true, value: startPlanRun(opened, lanes, options) };
+	});
 }
 
 /**
@@ -104,33 +92,19 @@ export async function planWorkspaceProblem(
 	}
 }
 
-/** The run of a verified plan on keys already connected. */
+/** The run of a verified plan on keys already connected: the plan's own rules and options. */
 export function startPlanRun(opened: OpenedPlan, lanes: readonly KeyLane[], options: RunOptions): ImportRun {
-	const [first] = lanes;
-	if (!first) throw new Error("A plan's apply needs at least one key.");
 	const { plan } = opened;
-	const run = startImport(
+	return startImportRun(
+		{ ...opened, fresh: false },
 		{
-			files: opened.files,
-			checkpointPath: opened.statePath,
-			keyFingerprint: first.fingerprint,
-			keyFingerprints: lanes.map((lane) => lane.fingerprint),
-			baseUrl: opened.baseUrl,
-			fresh: false,
-			// Recorded as the run starts: only this plan's apply may resume the run if it stops.
-			planMark: planMarkOf(plan.digest),
-			retryFailed: plan.options.retryFailed,
-			recreate: plan.options.recreate,
 			// The plan's own rules, never the caller's: the operations were reviewed under them.
 			rules: syncRulesOf(plan.rules),
-			...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
-			check: opened.check,
-			source: opened.source,
-			...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+			retryFailed: plan.options.retryFailed,
+			recreate: plan.options.recreate,
+			planMark: planMarkOf(plan.digest),
 		},
-		depsOf(lanes, opened.database, options),
-		options.signal ? { signal: options.signal } : {},
+		lanes,
+		options,
 	);
-	if (options.onEvent) run.subscribe(options.onEvent);
-	return run;
 }

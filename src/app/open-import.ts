@@ -55,6 +55,8 @@ export interface OpenedImport {
 	readonly invalid: readonly InvalidRow[];
 	/** The state as read (undefined: none, or `fresh`). */
 	readonly state: CheckpointData | undefined;
+	/** A state of this import exists (set aside by `fresh` or not): a run resumes or syncs it. */
+	readonly hasState: boolean;
 	/** The state file, or the database and import name as shown (never a password). */
 	readonly statePath: string;
 	readonly database: DatabaseState | undefined;
@@ -91,9 +93,21 @@ export async function openImport(options: OpenImportOptions): Promise<Outcome<Op
 			? otherServer(state.header, options.baseUrl, statePath)
 			: undefined;
 	if (server) return refusal(server, EXIT.usage);
+	const hasState = database ? state !== undefined : await exists(statePath);
 	return {
 		ok: true,
-		value: { files, source, check, invalid, state, statePath, database, baseUrl: options.baseUrl, fresh },
+		value: {
+			files,
+			source,
+			check,
+			invalid,
+			state,
+			hasState,
+			statePath,
+			database,
+			baseUrl: options.baseUrl,
+			fresh,
+		},
 	};
 }
 

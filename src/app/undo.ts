@@ -11,10 +11,10 @@ import type { ImportRun, KeyLane } from "../core/run-types.js";
 import { planUndo as planUndoOf, type UndoPlan, type UndoScope } from "../core/undo/undo-plan.js";
 import { startUndo } from "../core/undo/undo-run.js";
 import { PASSES } from "../model/records.js";
-import { closingClients, depsOf, type RunOptions } from "./apply-import.js";
-import { type ConnectOptions, connectKeys, keysOf } from "./connect-keys.js";
+import { depsOf, type RunOptions } from "./apply-import.js";
 import { type Outcome, refusal } from "./outcome.js";
 import { type DatabaseState, readState } from "./read-state.js";
+import { type KeyOptions, onLanes } from "./run-lanes.js";
 
 export interface OpenUndoOptions {
 	/** The state of the import to take back (a file path), unless `database` is given. */
@@ -79,21 +79,14 @@ export function undoPlanOf(
 	return { plan: planUndoOf((pass) => records[pass].entries(), scope, interrupted), interrupted };
 }
 
-export interface ApplyUndoOptions extends RunOptions {
-	/** API keys of the import's workspace. Ignored when `lanes` is given. */
-	readonly keys?: readonly string[] | undefined;
-	readonly lanes?: readonly KeyLane[] | undefined;
-	readonly connect?: Omit<ConnectOptions, "baseUrl"> | undefined;
-}
+export interface ApplyUndoOptions extends RunOptions, KeyOptions {}
 
 /** Starts the undo; refused (nothing sent) when a key is unsound. */
-export async function applyUndo(opened: OpenedUndo, options: ApplyUndoOptions): Promise<Outcome<ImportRun>> {
-	const lanes = options.lanes
-		? { ok: true as const, value: options.lanes }
-		: await connectKeys(keysOf(options.keys ?? []), { baseUrl: opened.baseUrl, ...options.connect });
-	if (!lanes.ok) return lanes;
-	const run = startUndoRun(opened, lanes.value, options);
-	return { ok: true, value: options.lanes ? run : closingClients(run, lanes.value) };
+export function applyUndo(opened: OpenedUndo, options: ApplyUndoOptions): Promise<Outcome<ImportRun>> {
+	return onLanes(opened.baseUrl, options, (lanes) => ({
+		ok: true,
+		value: startUndoRun(opened, lanes, options),
+	}));
 }
 
 /** What an undo run needs: the CLI's `OpenedUndo`, or the wizard's choice after an import. */

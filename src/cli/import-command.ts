@@ -1,4 +1,3 @@
-import { access } from "node:fs/promises";
 import { startImportRun } from "../app/apply-import.js";
 import { connectKeys } from "../app/connect-keys.js";
 import { baseUrlOf } from "../app/connection.js";
@@ -179,7 +178,7 @@ async function importWith(
 		isHeadless: flags.headless,
 		isDatabaseState: pg !== undefined,
 		isConfirmed: flags.yes,
-		hasState: pg ? opened.value.state !== undefined : await exists(checkpointPath),
+		hasState: opened.value.hasState,
 		isFresh: flags.fresh,
 	});
 	const face: ImportFace = { flags, io, opened: opened.value, planned, keys };
@@ -268,13 +267,4 @@ export function inputsOf(files: SourceFiles, map: string | undefined): GuardedFi
 		}),
 		...(map ? [{ what: "the map", path: map }] : []),
 	];
-}
-
-async function exists(path: string): Promise<boolean> {
-	try {
-		await access(path);
-		return true;
-	} catch {
-		return false;
-	}
 }
