@@ -29,6 +29,8 @@ export type { Outcome, Refusal } from "./app/outcome.js";
 export { type PlanImportOptions, type PlannedImport, planImport } from "./app/plan-import.js";
 export type { DatabaseState, StateOptions } from "./app/read-state.js";
 export { type RunSources, writeRunFailures, writeRunResults } from "./app/run-files.js";
+export { type KeyOptions, onLanes } from "./app/run-lanes.js";
+export { type SavePlanOptions, savePlanFile } from "./app/save-plan.js";
 export type { SourceReadOptions } from "./app/source-options.js";
 export {
 	type ApplyUndoOptions,

@@ -51,6 +51,8 @@ export interface OpenedImport {
 	/** How the files are read, with the invalid rows left out when there are any. */
 	readonly source: SourceOptions;
 	readonly check: SourceCheck;
+	/** The map file the sources are read through, as given. */
+	readonly mapPath: string | undefined;
 	/** Rows left out by `skipInvalid`. */
 	readonly invalid: readonly InvalidRow[];
 	/** The state as read (undefined: none, or `fresh`). */
@@ -100,6 +102,7 @@ export async function openImport(options: OpenImportOptions): Promise<Outcome<Op
 			files,
 			source,
 			check,
+			mapPath: options.map,
 			invalid,
 			state,
 			hasState,

@@ -89,21 +89,7 @@ export async function dryRun(face: ImportFace): Promise<number> {
 		io.stdout.write(
 			`${JSON.stringify({ type: "dry-run", counts: check.counts, requests: plan.requests, rules, estimateMs: planned.estimateMs, formats: check.formats, passes: plan.passes })}\n`,
 		);
-	return savePlan({
-		flags,
-		files,
-		check,
-		state: opened.state,
-		checkpointPath: opened.statePath,
-		...(opened.database ? { stateName: opened.database.name } : {}),
-		plan,
-		rules,
-		source,
-		io,
-		keys,
-		say,
-		baseUrl: opened.baseUrl,
-	});
+	return savePlan({ flags, opened, planned, io, keys, say });
 }
 
 /** The wizard starts at the key step with these files: a person at a terminal gets the dashboard. */

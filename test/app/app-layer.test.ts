@@ -8,8 +8,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyImport } from "../../src/app/apply-import.js";
+import { applyPlan, openPlan } from "../../src/app/apply-plan.js";
 import { openImport } from "../../src/app/open-import.js";
 import { planImport } from "../../src/app/plan-import.js";
+import { savePlanFile } from "../../src/app/save-plan.js";
 import { applyUndo, openUndo } from "../../src/app/undo.js";
 import type { ImportEvent } from "../../src/core/events.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
@@ -75,6 +77,35 @@ describe("the app layer against the simulator", () => {
 		expect(undoSummary.passes.customers.deleted).toBe(rows);
 		expect(sim.state().customers.filter((c) => c.deleted !== true)).toHaveLength(0);
 	}, 120_000);
+
+	it("saves a plan, applies it exactly as reviewed, and refuses it once a file has changed", async () => {
+		const dir = tempDir();
+		const customers = join(dir, "customers.csv");
+		writeFileSync(customers, "external_id,name\ncus_p1,Plan One\ncus_p2,Plan Two\n");
+		const opened = await openImport({ files: { customers }, baseUrl: sim.baseUrl });
+		if (!opened.ok) throw new Error(opened.message);
+		const planPath = join(dir, "plan.json");
+		await savePlanFile(planPath, opened.value, await planImport(opened.value));
+
+		const reviewed = await openPlan(planPath);
+		if (!reviewed.ok) throw new Error(reviewed.message);
+		expect(reviewed.value.freshness).toBe("fresh");
+		const applied = await applyPlan(reviewed.value, { keys: [KEY], windowMs: 1_000 });
+		if (!applied.ok) throw new Error(applied.message);
+		const summary = await applied.value.done;
+		await applied.value.close();
+		expect(summary.passes.customers.created).toBe(2);
+		const names = sim.state().customers.map((c) => c.name);
+		expect(names).toEqual(expect.arrayContaining(["Plan One", "Plan Two"]));
+
+		// The plan was made from other bytes: refused before anything is sent.
+		writeFileSync(customers, "external_id,name\ncus_p1,Plan One\ncus_p2,Plan Two Edited\n");
+		const stale = await openPlan(planPath);
+		expect(stale.ok).toBe(false);
+		if (stale.ok) return;
+		expect(stale.code).toBe(2);
+		expect(stale.message).toMatch(/Nothing was sent\.$/);
+	}, 60_000);
 
 	it("refuses invalid rows with their file and line, and a state of another server, before anything is sent", async () => {
 		const dir = tempDir();
