@@ -14,6 +14,7 @@ export {
 	startPlanRun,
 } from "./app/apply-plan.js";
 export { type ConnectOptions, connectKeys, keysOf } from "./app/connect-keys.js";
+export { type ConnectStateOptions, connectState, type HeldState } from "./app/connect-state.js";
 export { baseUrlOf, DEFAULT_BASE_URL } from "./app/connection.js";
 export { type EnvKey, type KeysOutcome, keysFromEnv } from "./app/env-keys.js";
 export { type ImportDecision, type ImportDecisionInput, importDecision } from "./app/import-decision.js";
