@@ -21,25 +21,15 @@ import { hostOf } from "../report/run-report.js";
 import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
 import { outputPathProblem } from "./output-paths.js";
+import type { RunFlags } from "./run-flags.js";
 import { stateFlagProblem, withPostgresState } from "./state-location.js";
 
-export interface ApplyFlags {
-	/** The state file, when it is not where the plan says (e.g. another checkout's layout). */
-	readonly checkpoint?: string | undefined;
-	/** A plan made with a database state: its URL (else `PIVOTAL_STATE_URL`), or the state file. */
-	readonly state?: string | undefined;
-	/** Must be the plan's import name when given. @default the plan's */
-	readonly name?: string | undefined;
-	readonly lockTimeout?: number | undefined;
-	/** Must be the plan's server when given. @default the plan's */
-	readonly baseUrl?: string | undefined;
-	readonly keyEnv?: readonly string[] | undefined;
-	readonly concurrency?: number | undefined;
-	readonly window?: number | undefined;
-	readonly headless: boolean;
-	readonly json: boolean;
-	readonly yes: boolean;
-	readonly verbose: boolean;
+/**
+ * `--checkpoint`: the state file, when it is not where the plan says (another checkout's layout);
+ * `--state`: a plan made with a database state, its URL (else `PIVOTAL_STATE_URL`), or the state
+ * file; `--name` and `--base-url` must be the plan's when given.
+ */
+export interface ApplyFlags extends RunFlags {
 	readonly failuresCsv?: string | undefined;
 	readonly resultsCsv?: string | undefined;
 	readonly summaryMd?: string | undefined;

@@ -29,27 +29,16 @@ import {
 } from "./import-face.js";
 import { type GuardedFile, type OutputFile, refuseClobber, stateFiles } from "./output-paths.js";
 import { checkPlanOutputs } from "./plan-out.js";
-import { stateFlagProblem, stateLocation, withPostgresState } from "./state-location.js";
+import type { RunFlags } from "./run-flags.js";
+import { withImportState } from "./state-location.js";
 import { type SyncFlagValues, syncRulesFrom } from "./sync-flags.js";
 
 export { DEFAULT_BASE_URL } from "../app/connection.js";
 
-export interface ImportFlags extends SyncFlagValues {
+export interface ImportFlags extends SyncFlagValues, RunFlags {
 	readonly contacts?: string | undefined;
 	readonly onboardings?: string | undefined;
-	readonly baseUrl?: string | undefined;
-	readonly concurrency?: number | undefined;
-	readonly checkpoint?: string | undefined;
-	/** `--state LOC`: a checkpoint file, or a `postgres://` URL (env `PIVOTAL_STATE_URL`). */
-	readonly state?: string | undefined;
-	/** `--name NAME`: the import's name in a database. @default the customers file's base name */
-	readonly name?: string | undefined;
-	/** `--lock-timeout SECONDS`: wait this long for another run of the import. @default 0 */
-	readonly lockTimeout?: number | undefined;
-	readonly headless: boolean;
-	readonly json: boolean;
 	readonly dryRun: boolean;
-	readonly yes: boolean;
 	readonly fresh: boolean;
 	readonly retryFailed: boolean;
 	readonly failuresCsv?: string | undefined;
@@ -57,11 +46,6 @@ export interface ImportFlags extends SyncFlagValues {
 	readonly resultsCsv?: string | undefined;
 	/** Create records again that were deleted in Pivotal since the last sync. */
 	readonly recreate: boolean;
-	/** Variables holding the keys, one per key (all of one workspace). @default ["PIVOTAL_API_KEY"] */
-	readonly keyEnv?: readonly string[] | undefined;
-	readonly verbose: boolean;
-	/** Rate-limit window of the server in seconds (Pivotal: 60; a simulator may differ). */
-	readonly window?: number | undefined;
 	/** `--map FILE`: how the files' columns and values become ours. */
 	readonly map?: string | undefined;
 	/** `--encoding NAME`: code page of files without a BOM. */
@@ -99,15 +83,8 @@ export async function runImportCommand(
 	flags: ImportFlags,
 	io: CommandIo,
 ): Promise<number> {
-	const problem = stateFlagProblem(flags);
-	if (problem) {
-		io.stderr.write(`${problem}\n`);
-		return EXIT.usage;
-	}
-	const location = stateLocation(flags, io.env, customers, defaultCheckpointPath(customers));
-	if (location.kind === "file") return importWith(customers, { ...flags, checkpoint: location.path }, io);
-	// Connected and locked before anything is planned: a second run is refused before it reads.
-	return withPostgresState(location, flags, io.stderr, (pg) => importWith(customers, flags, io, pg));
+	// A database state is connected and locked before anything is planned: a second run is refused before it reads.
+	return withImportState(customers, flags, io, (given, pg) => importWith(customers, given, io, pg));
 }
 
 async function importWith(

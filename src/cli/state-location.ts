@@ -7,6 +7,7 @@
 import { connectState } from "../app/connect-state.js";
 import type { CheckpointError } from "../core/checkpoint/index.js";
 import { EXIT } from "../core/exit-codes.js";
+import { defaultCheckpointPath } from "../core/open-state.js";
 import type { PostgresState } from "../core/state/pg-state.js";
 import { type StateLocation, stateLocation } from "../core/state/pg-url.js";
 
@@ -64,4 +65,25 @@ export async function withPostgresState(
 	} finally {
 		await state.release();
 	}
+}
+
+/**
+ * Runs `work` on the import's state: a file (its path from `--state`, `--checkpoint` or beside
+ * the customers file), or a database connected and locked first. One sentence and exit 2 when
+ * the state flags contradict each other.
+ */
+export function withImportState<F extends StateFlags>(
+	customers: string,
+	flags: F,
+	io: { readonly stderr: { write(text: string): unknown }; readonly env: NodeJS.ProcessEnv },
+	work: (flags: F, database?: PostgresState) => Promise<number>,
+): Promise<number> {
+	const problem = stateFlagProblem(flags);
+	if (problem) {
+		io.stderr.write(`${problem}\n`);
+		return Promise.resolve(EXIT.usage);
+	}
+	const location = stateLocation(flags, io.env, customers, defaultCheckpointPath(customers));
+	if (location.kind === "file") return work({ ...flags, checkpoint: location.path });
+	return withPostgresState(location, flags, io.stderr, (pg) => work(flags, pg));
 }

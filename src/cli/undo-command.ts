@@ -12,35 +12,18 @@ import type { PostgresState } from "../core/state/pg-state.js";
 import { undoPlanText } from "../report/undo-text.js";
 import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
-import { stateFlagProblem, stateLocation, withPostgresState } from "./state-location.js";
+import type { RunFlags } from "./run-flags.js";
+import { withImportState } from "./state-location.js";
 
-export interface UndoFlags {
-	readonly checkpoint?: string | undefined;
-	readonly state?: string | undefined;
-	readonly name?: string | undefined;
-	readonly lockTimeout?: number | undefined;
+export interface UndoFlags extends RunFlags {
+	/** `--all`: take back every run of the import, not only the most recent one. */
 	readonly all: boolean;
 	readonly dryRun: boolean;
-	readonly headless: boolean;
-	readonly yes: boolean;
-	readonly json: boolean;
-	readonly verbose: boolean;
-	readonly baseUrl?: string | undefined;
-	readonly keyEnv?: readonly string[] | undefined;
-	readonly concurrency?: number | undefined;
-	readonly window?: number | undefined;
 }
 
 /** `pivotal-tui undo CUSTOMERS.csv`: plan from the state, confirm, then delete and put back. */
 export async function runUndoCommand(customers: string, flags: UndoFlags, io: CommandIo): Promise<number> {
-	const problem = stateFlagProblem(flags);
-	if (problem) {
-		io.stderr.write(`${problem}\n`);
-		return EXIT.usage;
-	}
-	const location = stateLocation(flags, io.env, customers, defaultCheckpointPath(customers));
-	if (location.kind === "file") return undoWith(customers, { ...flags, checkpoint: location.path }, io);
-	return withPostgresState(location, flags, io.stderr, (pg) => undoWith(customers, flags, io, pg));
+	return withImportState(customers, flags, io, (given, pg) => undoWith(customers, given, io, pg));
 }
 
 async function undoWith(
