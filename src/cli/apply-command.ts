@@ -7,44 +7,29 @@
  */
 
 import { createInterface } from "node:readline/promises";
-import { createClient } from "../api/client.js";
 import { maskKey } from "../api/key.js";
-import { startImport } from "../core/engine.js";
-import { EXIT, exitCodeFor } from "../core/exit-codes.js";
-import { type LocatedPlan, locatePlan, verifyPlan } from "../core/plan/open-plan.js";
-import { changeCount, syncRulesOf } from "../core/plan/plan-file.js";
-import { planMarkOf } from "../core/plan/plan-freshness.js";
-import type { KeyLane } from "../core/run-types.js";
+import { planWorkspaceProblem, startPlanRun, verifyLocated } from "../app/apply-plan.js";
+import { connectKeys } from "../app/connect-keys.js";
+import { keysFromEnv } from "../app/env-keys.js";
+import { EXIT } from "../core/exit-codes.js";
+import { type LocatedPlan, locatePlan } from "../core/plan/open-plan.js";
+import { changeCount } from "../core/plan/plan-file.js";
 import type { PostgresState } from "../core/state/pg-state.js";
 import { isPostgresUrl } from "../core/state/pg-url.js";
 import { PASSES } from "../model/records.js";
-import { writeFailuresCsv } from "../report/failures-csv.js";
-import { summaryText } from "../report/headless.js";
-import { writeResultsCsv } from "../report/results-csv.js";
 import { hostOf } from "../report/run-report.js";
-import { keyLanes, keysFromEnv } from "./command-keys.js";
-import { driveHeadless, stopSentence } from "./headless-run.js";
+import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
 import { outputPathProblem } from "./output-paths.js";
+import type { RunFlags } from "./run-flags.js";
 import { stateFlagProblem, withPostgresState } from "./state-location.js";
 
-export interface ApplyFlags {
-	/** The state file, when it is not where the plan says (e.g. another checkout's layout). */
-	readonly checkpoint?: string | undefined;
-	/** A plan made with a database state: its URL (else `PIVOTAL_STATE_URL`), or the state file. */
-	readonly state?: string | undefined;
-	/** Must be the plan's import name when given. @default the plan's */
-	readonly name?: string | undefined;
-	readonly lockTimeout?: number | undefined;
-	/** Must be the plan's server when given. @default the plan's */
-	readonly baseUrl?: string | undefined;
-	readonly keyEnv?: readonly string[] | undefined;
-	readonly concurrency?: number | undefined;
-	readonly window?: number | undefined;
-	readonly headless: boolean;
-	readonly json: boolean;
-	readonly yes: boolean;
-	readonly verbose: boolean;
+/**
+ * `--checkpoint`: the state file, when it is not where the plan says (another checkout's layout);
+ * `--state`: a plan made with a database state, its URL (else `PIVOTAL_STATE_URL`), or the state
+ * file; `--name` and `--base-url` must be the plan's when given.
+ */
+export interface ApplyFlags extends RunFlags {
 	readonly failuresCsv?: string | undefined;
 	readonly resultsCsv?: string | undefined;
 	readonly summaryMd?: string | undefined;
@@ -125,17 +110,14 @@ async function applyWith(
 	);
 	if (clash) return refuse(`${clash} Nothing was sent.`);
 	io.report?.inputs.push(...inputs);
-	const verified = await verifyPlan(located, pg ? () => pg.read() : undefined);
-	if (!verified.ok) return refuse(`${verified.sentence} Nothing was sent.`);
-	const { source, check, state, freshness } = verified;
-
-	const keyVariables = flags.keyEnv ?? [];
-	const envKeys = keysFromEnv(keyVariables, io.env);
+	const opened = await verifyLocated(located, pg);
+	if (!opened.ok) return refuse(opened.message, opened.code);
+	const envKeys = keysFromEnv(flags.keyEnv ?? [], io.env);
 	if (!envKeys.ok) return refuse(envKeys.message, envKeys.code);
 	const keys = envKeys.value;
 	const changes = changeCount(plan.counts);
 	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
-	const isInteractive = io.stdinIsTty && "isTTY" in io.stdout && io.stdout.isTTY === true && !flags.json;
+	const isInteractive = isPersonAtTerminal(io, flags.json);
 	if (isInteractive && !flags.yes && !flags.headless) {
 		const prompt = createInterface({ input: process.stdin, output: process.stdout });
 		const answer = await prompt.question(
@@ -147,88 +129,25 @@ async function applyWith(
 			return EXIT.usage;
 		}
 	}
-	const lanes = await keyLanes(keys, (apiKey) => createClient({ baseUrl, apiKey }));
+	const lanes = await connectKeys(keys, { baseUrl, env: io.env });
 	if (!lanes.ok) return refuse(lanes.message, lanes.code);
-	const [first] = lanes.value as [KeyLane, ...KeyLane[]];
-	if (plan.workspace && state === undefined) {
-		// With a state, opening it refuses a key of another workspace; without one, ask the key.
-		const problem = await otherWorkspace(first, plan.workspace);
-		if (problem) {
-			await Promise.all(lanes.value.map((lane) => lane.client.close()));
-			return refuse(`${planPath} ${problem.sentence} Nothing was sent.`, problem.code);
-		}
+	const problem = await planWorkspaceProblem(opened.value, lanes.value);
+	if (problem) {
+		await Promise.all(lanes.value.map((lane) => lane.client.close()));
+		return refuse(problem.message, problem.code);
 	}
 	if (io.signal?.aborted) return EXIT.interrupted;
-	if (freshness === "resume") say(`Resuming the interrupted apply of ${planPath}.`);
-	const run = startImport(
-		{
-			files,
-			checkpointPath: statePath,
-			keyFingerprint: first.fingerprint,
-			keyFingerprints: lanes.value.map((lane) => lane.fingerprint),
-			baseUrl,
-			fresh: false,
-			// Recorded as the run starts: only this plan's apply may resume the run if it stops.
-			planMark: planMarkOf(plan.digest),
-			retryFailed: plan.options.retryFailed,
-			recreate: plan.options.recreate,
-			// The plan's own rules, never the command line's: the operations were reviewed under them.
-			rules: syncRulesOf(plan.rules),
-			...(flags.window === undefined ? {} : { windowMs: flags.window * 1000 }),
-			check,
-			source,
-			...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
-		},
-		{ client: first.client, keys: lanes.value, ...(pg ? { openState: pg.open } : {}) },
-	);
+	if (opened.value.freshness === "resume") say(`Resuming the interrupted apply of ${planPath}.`);
+	const run = startPlanRun(opened.value, lanes.value, {
+		...(flags.window === undefined ? {} : { windowMs: flags.window * 1000 }),
+		...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
+	});
 	const driven = await driveHeadless(run, lanes.value, io, flags);
 	if ("code" in driven) return driven.code;
-	const { summary, ndjson } = driven;
-	if (io.report) {
-		io.report.summary = summary;
-		io.report.failures = run.failures();
-	}
-	let failuresCsv: string | undefined;
-	if (flags.failuresCsv) {
-		await writeFailuresCsv(flags.failuresCsv, files, (pass, key) => run.state(pass, key), source);
-		failuresCsv = flags.failuresCsv;
-	}
-	await run.close();
-	let resultsCsv: string | undefined;
-	if (flags.resultsCsv) {
-		await writeResultsCsv(flags.resultsCsv, files, (pass, key) => run.state(pass, key), summary.run, source);
-		resultsCsv = flags.resultsCsv;
-	}
-	if (ndjson)
-		ndjson.summary(summary, {
-			...(failuresCsv ? { failuresCsv } : {}),
-			...(resultsCsv ? { resultsCsv } : {}),
-		});
-	else io.stdout.write(summaryText(summary, { failuresCsv, resultsCsv }, "Apply"));
-	const stopped = stopSentence(summary);
-	if (stopped) io.stderr.write(`${stopped}\n`);
-	return exitCodeFor(summary);
-}
-
-/** Why the key cannot apply a plan of this workspace, or undefined when it can. */
-async function otherWorkspace(
-	lane: KeyLane,
-	workspace: { id: string; name: string },
-): Promise<{ sentence: string; code: number } | undefined> {
-	try {
-		const me = lane.me ?? (await lane.client.me()).data;
-		if (me.organization.id === workspace.id) return undefined;
-		return {
-			sentence: `was made for the workspace ${JSON.stringify(workspace.name)}, and this key belongs to another; use a key of that workspace or plan again.`,
-			code: EXIT.usage,
-		};
-	} catch (error) {
-		const status = (error as { status?: number }).status;
-		return status === 401 || status === 403
-			? { sentence: "cannot be applied: the API key was refused; check the key.", code: EXIT.auth }
-			: {
-					sentence: "cannot be applied: the server did not answer GET /me; check the network and run again.",
-					code: EXIT.interrupted,
-				};
-	}
+	return finishHeadless(run, driven, io, {
+		title: "Apply",
+		read: opened.value,
+		failuresCsv: flags.failuresCsv,
+		resultsCsv: flags.resultsCsv,
+	});
 }

@@ -1,9 +1,10 @@
+import { type RunSources, writeRunFailures, writeRunResults } from "../app/run-files.js";
 import { InputError } from "../core/engine.js";
-import { EXIT } from "../core/exit-codes.js";
+import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import { StateHeldError } from "../core/open-state.js";
 import { ProgressStore } from "../core/progress-store.js";
 import type { ImportRun, ImportSummary, KeyLane } from "../core/run-types.js";
-import { LineReporter, type SessionCounts } from "../report/headless.js";
+import { LineReporter, type SessionCounts, summaryText } from "../report/headless.js";
 import { NdjsonReporter } from "../report/ndjson.js";
 import type { CommandIo } from "./import-command.js";
 
@@ -82,4 +83,70 @@ export function stopSentence(summary: ImportSummary): string | undefined {
 		summary.outcome === "checkpoint-failed" ||
 		summary.outcome === "circuit-open";
 	return isStopped ? (summary.message ?? summary.outcome) : undefined;
+}
+
+export interface FinishOptions {
+	/** The summary's title. @default "Import" */
+	readonly title?: "Import" | "Apply" | "Undo";
+	/** What the run read, for its failures and results CSVs. */
+	readonly read?: RunSources;
+	readonly failuresCsv?: string | undefined;
+	readonly resultsCsv?: string | undefined;
+	/** The summary names this session's own requests beside the import's totals. @default false */
+	readonly withSession?: boolean;
+	/** The summary lists notes that are not failures (`--keep-pivotal-edits`). @default false */
+	readonly withNotes?: boolean;
+}
+
+/**
+ * The end of a headless run: the reports it was asked for (failures CSV before the state
+ * closes, results CSV after), the summary (lines or the NDJSON summary event), the sentence a
+ * run that stopped early owes stderr, and its exit code.
+ */
+export async function finishHeadless(
+	run: ImportRun,
+	driven: { summary: ImportSummary; ndjson: NdjsonReporter | undefined; session: SessionCounts },
+	io: CommandIo,
+	options: FinishOptions,
+): Promise<number> {
+	const { summary, ndjson, session } = driven;
+	if (io.report) Object.assign(io.report, { summary, failures: run.failures() });
+	const read = options.read;
+	let failuresCsv: string | undefined;
+	if (options.failuresCsv && read) {
+		await writeRunFailures(options.failuresCsv, read, run);
+		failuresCsv = options.failuresCsv;
+	}
+	await run.close();
+	let resultsCsv: string | undefined;
+	if (options.resultsCsv && read) {
+		await writeRunResults(options.resultsCsv, read, run, summary.run);
+		resultsCsv = options.resultsCsv;
+	}
+	if (ndjson)
+		ndjson.summary(summary, {
+			...(failuresCsv ? { failuresCsv } : {}),
+			...(resultsCsv ? { resultsCsv } : {}),
+		});
+	else
+		io.stdout.write(
+			summaryText(
+				summary,
+				{
+					...(failuresCsv ? { failuresCsv } : {}),
+					...(resultsCsv ? { resultsCsv } : {}),
+					...(options.withSession ? { session } : {}),
+					...(options.withNotes ? { notes: run.failures() } : {}),
+				},
+				options.title ?? "Import",
+			),
+		);
+	const stopped = stopSentence(summary);
+	if (stopped) io.stderr.write(`${stopped}\n`);
+	return exitCodeFor(summary);
+}
+
+/** A person at a terminal: stdin and stdout are TTYs and the output is not NDJSON. */
+export function isPersonAtTerminal(io: Pick<CommandIo, "stdinIsTty" | "stdout">, json: boolean): boolean {
+	return io.stdinIsTty && "isTTY" in io.stdout && io.stdout.isTTY === true && !json;
 }

@@ -1,11 +1,10 @@
 import { resolve } from "node:path";
+import { DEFAULT_BASE_URL } from "../app/connection.js";
 import { createSettings, type Settings } from "../config/settings.js";
 import { isColorWanted } from "../ui/model/theme.js";
 import { renderApp } from "../ui/render-app.js";
 import type { UiServices, WizardPrefill } from "../ui/services.js";
 import { nodeServices } from "../ui/services-node.js";
-
-const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
 
 export interface InteractiveOptions {
 	/** Folder whose CSV files the wizard lists. @default process.cwd() */

@@ -5,17 +5,16 @@
  */
 
 import { createClient } from "../api/client.js";
+import type { OpenedImport } from "../app/open-import.js";
+import type { PlannedImport } from "../app/plan-import.js";
+import { savePlanFile } from "../app/save-plan.js";
 import type { CheckpointData } from "../core/checkpoint/index.js";
 import { EXIT } from "../core/exit-codes.js";
-import type { SyncPlan } from "../core/plan/make-plan.js";
 import { hasChanges, type PlanHead } from "../core/plan/plan-file.js";
 import { planCounts } from "../core/plan/plan-operations.js";
-import type { SyncRules } from "../core/plan/sync-rules.js";
-import { writePlanFile } from "../core/plan/write-plan-file.js";
-import type { SourceCheckSummary, SourceFiles } from "../core/run-types.js";
+import type { SourceFiles } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { hostOf } from "../report/run-report.js";
-import type { SourceOptions } from "../source/index.js";
 import type { CommandIo, ImportFlags } from "./import-command.js";
 import { outputPathProblem, stateFiles } from "./output-paths.js";
 
@@ -83,44 +82,22 @@ export function checkPlanOutputs(
 }
 
 export interface SavePlanInput {
-	readonly flags: Pick<ImportFlags, "planOut" | "detailedExitcode" | "map" | "retryFailed" | "recreate">;
-	readonly files: SourceFiles;
-	readonly check: SourceCheckSummary;
-	readonly state: CheckpointData | undefined;
-	readonly checkpointPath: string;
-	/** The import's name when the state is in a database: the plan names it, never the URL. */
-	readonly stateName?: string | undefined;
-	readonly plan: SyncPlan;
-	/** The sync rules the plan was made under: the plan file carries them for `apply`. */
-	readonly rules: SyncRules;
-	readonly source: SourceOptions;
+	readonly flags: Pick<ImportFlags, "planOut" | "detailedExitcode">;
+	readonly opened: OpenedImport;
+	readonly planned: PlannedImport;
 	readonly io: CommandIo;
 	readonly keys: readonly { readonly secret: string }[];
 	readonly say: (text: string) => void;
-	readonly baseUrl: string;
 }
 
 /** The end of a dry run: the plan saved when asked, and its exit code. */
 export async function savePlan(input: SavePlanInput): Promise<number> {
-	const { flags, io, plan } = input;
-	if (io.report) Object.assign(io.report, { dryRun: true, plan, host: hostOf(input.baseUrl) ?? "" });
+	const { flags, io, opened, planned } = input;
+	const { plan } = planned;
+	if (io.report) Object.assign(io.report, { dryRun: true, plan, host: hostOf(opened.baseUrl) ?? "" });
 	if (flags.planOut) {
-		const workspace = await planWorkspace(input.state, input.baseUrl, input.keys[0]?.secret);
-		await writePlanFile({
-			planOut: flags.planOut,
-			files: input.files,
-			check: input.check,
-			source: input.source,
-			mapPath: flags.map,
-			state: input.state,
-			statePath: input.checkpointPath,
-			stateName: input.stateName,
-			baseUrl: input.baseUrl,
-			workspace,
-			options: { retryFailed: flags.retryFailed, recreate: flags.recreate },
-			rules: input.rules,
-			plan,
-		});
+		const workspace = await planWorkspace(opened.state, opened.baseUrl, input.keys[0]?.secret);
+		await savePlanFile(flags.planOut, opened, planned, { workspace });
 		if (io.report) {
 			io.report.planFile = flags.planOut;
 			if (workspace) io.report.workspace = workspace.name;

@@ -4,8 +4,10 @@
  * the lock however the command ends.
  */
 
-import { CheckpointError } from "../core/checkpoint/index.js";
+import { connectState } from "../app/connect-state.js";
+import type { CheckpointError } from "../core/checkpoint/index.js";
 import { EXIT } from "../core/exit-codes.js";
+import { defaultCheckpointPath } from "../core/open-state.js";
 import type { PostgresState } from "../core/state/pg-state.js";
 import { type StateLocation, stateLocation } from "../core/state/pg-url.js";
 
@@ -45,25 +47,43 @@ export async function withPostgresState(
 		stderr.write(`--lock-timeout must be a number of seconds, 0 or more, not ${timeout}.\n`);
 		return EXIT.usage;
 	}
-	// Loaded only for a database state: a file import starts without the driver.
-	const { PostgresState } = await import("../core/state/pg-state.js");
-	let state: PostgresState;
-	try {
-		state = await PostgresState.connect(location.url, location.name, {
-			lockTimeoutMs: timeout * 1000,
-			onWait: (holder) =>
-				stderr.write(
-					`The import ${location.name} is in use by ${holder}; waiting up to ${timeout} s for it.\n`,
-				),
-		});
-	} catch (error) {
-		if (!(error instanceof CheckpointError)) throw error;
-		stderr.write(`${error.message}\n`);
-		return exitForStateError(error);
+	// The driver is loaded only for a database state: a file import starts without it.
+	const connected = await connectState(location.url, location.name, {
+		lockTimeoutMs: timeout * 1000,
+		onWait: (holder) =>
+			stderr.write(
+				`The import ${location.name} is in use by ${holder}; waiting up to ${timeout} s for it.\n`,
+			),
+	});
+	if (!connected.ok) {
+		stderr.write(`${connected.message}\n`);
+		return connected.code;
 	}
+	const state = connected.value;
 	try {
 		return await work(state);
 	} finally {
 		await state.release();
 	}
+}
+
+/**
+ * Runs `work` on the import's state: a file (its path from `--state`, `--checkpoint` or beside
+ * the customers file), or a database connected and locked first. One sentence and exit 2 when
+ * the state flags contradict each other.
+ */
+export function withImportState<F extends StateFlags>(
+	customers: string,
+	flags: F,
+	io: { readonly stderr: { write(text: string): unknown }; readonly env: NodeJS.ProcessEnv },
+	work: (flags: F, database?: PostgresState) => Promise<number>,
+): Promise<number> {
+	const problem = stateFlagProblem(flags);
+	if (problem) {
+		io.stderr.write(`${problem}\n`);
+		return Promise.resolve(EXIT.usage);
+	}
+	const location = stateLocation(flags, io.env, customers, defaultCheckpointPath(customers));
+	if (location.kind === "file") return work({ ...flags, checkpoint: location.path });
+	return withPostgresState(location, flags, io.stderr, (pg) => work(flags, pg));
 }

@@ -235,7 +235,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 					onConfirm={(concurrency) => {
 						if (check.kind !== "checked" || !files.customers) return;
 						settings.setSyncRules(checkpointPath, wizard.rules ?? {});
-						session.start(importPlanFor(wizard, key, check.check, source, concurrency, context), key);
+						session.start(importPlanFor(wizard, check.check, source, concurrency, context), key);
 						dispatch({ type: "run-started" });
 					}}
 					onBack={() => dispatch({ type: "plan-back" })}
@@ -286,7 +286,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 					concurrency={concurrency}
 					onBack={() => dispatch({ type: "to-run" })}
 					onConfirm={() => {
-						const request = undoRequestFor(key, concurrency, context);
+						const request = undoRequestFor(concurrency, context);
 						void session.startUndo(request, key).then(() => dispatch({ type: "to-run" }));
 					}}
 				/>

@@ -2,13 +2,11 @@ import { access, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { createClient } from "../api/client.js";
 import { clientLimitsFromEnv } from "../api/client-limits.js";
+import { startImportRun } from "../app/apply-import.js";
+import { planImport } from "../app/plan-import.js";
+import { startUndoRun, undoPlanOf } from "../app/undo.js";
 import type { Settings } from "../config/settings.js";
 import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
-import { startImport } from "../core/engine.js";
-import { interruptedRun } from "../core/open-state.js";
-import { makePlan } from "../core/plan/make-plan.js";
-import { planUndo } from "../core/undo/undo-plan.js";
-import { startUndo } from "../core/undo/undo-run.js";
 import { PASSES, type PassName } from "../model/records.js";
 import {
 	describeFormat,
@@ -59,7 +57,8 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 		},
 		createClient: (apiKey) =>
 			createClient({ baseUrl: options.baseUrl, apiKey, now, ...clientLimitsFromEnv(process.env) }),
-		startImport: (plan, deps, startOptions) => startImport(plan, deps, startOptions),
+		startImport: (request, lanes, runOptions) =>
+			startImportRun(request.opened, request.planned, lanes, { ...request.options, ...runOptions }),
 		async checkSources(files, source) {
 			const check = await validateSources(files, { ...source, maxProblems: 50 });
 			const formats = Object.fromEntries(
@@ -81,20 +80,19 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 		},
 		async planSync(files, source, checkpointPath, fresh, rules) {
 			const state = fresh ? undefined : await readCheckpoint(checkpointPath);
-			return makePlan({ files, source, state, retryFailed: false, recreate: false, rules, preview: true });
+			// The plan step's counts are the ones the CLI's dry run shows: the same app function.
+			const planned = await planImport({ files, source: source ?? {}, state }, { rules, preview: true });
+			return planned.plan;
 		},
 		async planUndo(checkpointPath, scope = { kind: "last" }) {
 			const state = await readCheckpoint(checkpointPath);
 			if (!state)
 				throw new Error(`There is no import state at ${checkpointPath}, so there is nothing to undo.`);
-			const { records } = state;
-			return {
-				// As the undo itself will: an interrupted last run is the one "last" takes back.
-				plan: planUndo((pass) => records[pass].entries(), scope, interruptedRun(state.counters)),
-				workspace: state.header.workspace?.name,
-			};
+			// As the undo itself will: an interrupted last run is the one "last" takes back.
+			return { plan: undoPlanOf(state, scope).plan, workspace: state.header.workspace?.name };
 		},
-		startUndo: (request, deps, startOptions) => startUndo(request, deps, startOptions),
+		startUndo: (request, lanes, runOptions) =>
+			startUndoRun(request.undo, lanes, { ...request.options, ...runOptions }),
 		detectEncoding: (file) => detectEncoding(file),
 		listSheets: (file) => listSheets(file),
 		async sampleSource(file, source, which) {

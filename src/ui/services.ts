@@ -1,14 +1,15 @@
 import type { PivotalClient } from "../api/types.js";
+import type { RunOptions } from "../app/apply-import.js";
 import type { Settings } from "../config/settings.js";
 import type { SyncPlan } from "../core/plan/make-plan.js";
 import type { SyncRules } from "../core/plan/sync-rules.js";
-import type { ImportDeps, ImportPlan, ImportRun, SourceFiles } from "../core/run-types.js";
+import type { ImportRun, KeyLane, SourceFiles } from "../core/run-types.js";
 import type { UndoPlan, UndoScope } from "../core/undo/undo-plan.js";
-import type { UndoRequest } from "../core/undo/undo-run.js";
 import type { PassName } from "../model/records.js";
 import type { DistinctValues, FileSample, MapLoad, SourceOptions } from "../source/index.js";
 import type { SampleRows } from "../source/sample.js";
 import type { EnvKey } from "./model/key-choices.js";
+import type { ImportRequest, UndoRunRequest } from "./model/run-requests.js";
 
 /** What the plan step needs from validating the source files. */
 export interface SourceCheck {
@@ -68,7 +69,8 @@ export interface UiServices {
 	/** The server's rate-limit window (the simulator's may be short). @default 60000 */
 	readonly windowMs?: number | undefined;
 	createClient(apiKey: string): PivotalClient;
-	startImport(plan: ImportPlan, deps: ImportDeps, options?: { signal?: AbortSignal }): ImportRun;
+	/** The app layer's `startImportRun`, on the keys the key step verified. */
+	startImport(request: ImportRequest, lanes: readonly KeyLane[], options: RunOptions): ImportRun;
 	checkSources(files: SourceFiles, source?: SourceOptions): Promise<SourceCheck>;
 	/**
 	 * The sync plan of valid files against the state at `checkpointPath` (none when `fresh`):
@@ -84,7 +86,8 @@ export interface UiServices {
 	): Promise<SyncPlan>;
 	/** What undoing the most recent run (or every run) of the state at `checkpointPath` would do. */
 	planUndo(checkpointPath: string, scope?: UndoScope): Promise<UndoPreview>;
-	startUndo(request: UndoRequest, deps: ImportDeps, options?: { signal?: AbortSignal }): ImportRun;
+	/** The app layer's `startUndoRun`. */
+	startUndo(request: UndoRunRequest, lanes: readonly KeyLane[], options: RunOptions): ImportRun;
 	/**
 	 * The likely code page of a CSV that is not UTF-8 (no BOM), offered before the mapping step;
 	 * undefined when the file is UTF-8, has a BOM, or is a workbook.

@@ -1,14 +1,12 @@
 import { join } from "node:path";
 import { useCallback, useRef, useState } from "react";
+import { writeRunFailures, writeRunResults } from "../../app/run-files.js";
 import { ProgressStore } from "../../core/progress-store.js";
-import type { ImportPlan, ImportRun, ImportSummary, SourceFiles } from "../../core/run-types.js";
-import type { UndoRequest } from "../../core/undo/undo-run.js";
-import { writeFailuresCsv } from "../../report/failures-csv.js";
-import { writeResultsCsv } from "../../report/results-csv.js";
+import type { ImportRun, ImportSummary, SourceFiles } from "../../core/run-types.js";
 import type { SourceOptions } from "../../source/index.js";
 import { failuresPathFor, resultsPathFor, type SessionKind } from "../model/app-result.js";
 import { failureId } from "../model/failures.js";
-import { depsFor } from "../model/run-requests.js";
+import { type ImportRequest, lanesFor, type UndoRunRequest } from "../model/run-requests.js";
 import type { RecordRef } from "../screens/FailuresScreen.js";
 import type { KeyReady } from "../screens/KeyStep.js";
 import type { UiServices } from "../services.js";
@@ -43,9 +41,9 @@ export interface ImportSession {
 	readonly summary: ImportSummary | undefined;
 	readonly failuresCsvPath: string | undefined;
 	readonly resultsCsvPath: string | undefined;
-	start(plan: ImportPlan, key: KeyReady): void;
+	start(request: ImportRequest, key: KeyReady): void;
 	/** Closes the import's state (the undo opens it), then starts the undo on the same screens. */
-	startUndo(request: UndoRequest, key: KeyReady): Promise<void>;
+	startUndo(request: UndoRunRequest, key: KeyReady): Promise<void>;
 	retry(which: readonly RecordRef[] | undefined): void;
 	/** Writes the failures CSV beside the customers file; resolves with its path. */
 	exportFailures(): Promise<string>;
@@ -82,7 +80,7 @@ export function useImportSession({
 					const hasFailures = Object.values(result.passes).some((p) => p.failed + p.blocked > 0);
 					if (session.kind === "import" && hasFailures && files.customers) {
 						const path = failuresPathFor(files.customers);
-						await writeFailuresCsv(path, files, (pass, k) => session.run.state(pass, k), source).then(
+						await writeRunFailures(path, { files, source }, session.run).then(
 							() => setFailuresCsvPath(path),
 							() => setFailuresCsvPath(undefined),
 						);
@@ -122,12 +120,13 @@ export function useImportSession({
 	);
 
 	const start = useCallback(
-		(plan: ImportPlan, key: KeyReady) => {
-			if (plan.concurrency !== undefined) settings.setConcurrency(key.key.fingerprint, plan.concurrency);
+		(request: ImportRequest, key: KeyReady) => {
+			const { concurrency } = request.options;
+			if (concurrency !== undefined) settings.setConcurrency(key.key.fingerprint, concurrency);
 			begin(
 				"import",
 				key,
-				(signal) => services.startImport(plan, depsFor(key, services.now), { signal }),
+				(signal) => services.startImport(request, lanesFor(key), { signal, now: services.now }),
 				new Set(),
 			);
 		},
@@ -135,7 +134,7 @@ export function useImportSession({
 	);
 
 	const startUndo = useCallback(
-		async (request: UndoRequest, key: KeyReady) => {
+		async (request: UndoRunRequest, key: KeyReady) => {
 			const inherited = new Set(live?.run.failures().map(failureId) ?? []);
 			// The undo opens the same state, which one run at a time holds (its lock).
 			await live?.run.close().catch(() => undefined);
@@ -143,7 +142,7 @@ export function useImportSession({
 			begin(
 				"undo",
 				key,
-				(signal) => services.startUndo(request, depsFor(key, services.now), { signal }),
+				(signal) => services.startUndo(request, lanesFor(key), { signal, now: services.now }),
 				inherited,
 			);
 		},
@@ -162,16 +161,14 @@ export function useImportSession({
 
 	const exportFailures = useCallback(async () => {
 		const path = failuresPathFor(files.customers || join(services.folder, "import.csv"));
-		const run = live?.run;
-		await writeFailuresCsv(path, files, (pass, k) => run?.state(pass, k), source);
+		await writeRunFailures(path, { files, source }, live?.run);
 		setFailuresCsvPath(path);
 		return path;
 	}, [files, live, services, source]);
 
 	const writeResults = useCallback(async () => {
 		const path = resultsPathFor(files.customers || join(services.folder, "import.csv"));
-		const run = live?.run;
-		await writeResultsCsv(path, files, (pass, k) => run?.state(pass, k), summary?.run ?? 0, source);
+		await writeRunResults(path, { files, source }, live?.run, summary?.run ?? 0);
 		setResultsCsvPath(path);
 		return path;
 	}, [files, live, services, source, summary]);

@@ -1,10 +1,12 @@
 /**
- * What the wizard hands the engine, built from its choices: the import's plan and the undo's
- * request. Pure, so the session hook only does the mechanics of starting and watching.
+ * What the wizard hands the application layer, built from its choices: the import to run (the
+ * same `RunnableImport` and `RunnablePlan` the CLI's `startImportRun` takes) and the undo to run.
+ * Pure, so the session hook only does the mechanics of starting and watching.
  */
 
-import type { ImportDeps, ImportPlan } from "../../core/run-types.js";
-import type { UndoRequest } from "../../core/undo/undo-run.js";
+import type { RunnableImport, RunnablePlan, RunOptions } from "../../app/apply-import.js";
+import type { RunnableUndo } from "../../app/undo.js";
+import type { KeyLane } from "../../core/run-types.js";
 import type { SourceOptions } from "../../source/index.js";
 import type { KeyReady } from "../screens/KeyStep.js";
 import type { SourceCheck } from "../services.js";
@@ -18,50 +20,54 @@ export interface RunContext {
 	readonly checkpointPath: string;
 }
 
+/** An import as the wizard starts it. */
+export interface ImportRequest {
+	readonly opened: RunnableImport;
+	readonly planned: RunnablePlan;
+	readonly options: Pick<RunOptions, "concurrency" | "windowMs">;
+}
+
+/** An undo as the wizard starts it. */
+export interface UndoRunRequest {
+	readonly undo: RunnableUndo;
+	readonly options: Pick<RunOptions, "concurrency" | "windowMs">;
+}
+
 export function importPlanFor(
 	state: Pick<WizardState, "files" | "isFresh" | "rules">,
-	key: KeyReady,
 	check: SourceCheck,
 	source: SourceOptions | undefined,
 	concurrency: number,
 	context: RunContext,
-): ImportPlan {
+): ImportRequest {
 	return {
-		files: sourceFilesOf(state),
-		keyFingerprint: key.key.fingerprint,
-		keyFingerprints: key.keys.map((k) => k.key.fingerprint),
-		baseUrl: context.baseUrl,
-		concurrency,
-		fresh: state.isFresh,
-		check: {
-			counts: check.counts,
-			fingerprints: check.fingerprints,
-			...(check.mapFingerprints ? { mapFingerprints: check.mapFingerprints } : {}),
+		opened: {
+			files: sourceFilesOf(state),
+			source: source ?? {},
+			statePath: context.checkpointPath,
+			baseUrl: context.baseUrl,
+			fresh: state.isFresh,
+			check: {
+				counts: check.counts,
+				fingerprints: check.fingerprints,
+				...(check.mapFingerprints ? { mapFingerprints: check.mapFingerprints } : {}),
+			},
 		},
-		...(source ? { source } : {}),
-		...(state.rules ? { rules: state.rules } : {}),
-		checkpointPath: context.checkpointPath,
-		...(context.windowMs === undefined ? {} : { windowMs: context.windowMs }),
+		// The wizard offers the rules as toggles; failed records are retried from the summary.
+		planned: { rules: state.rules ?? {}, retryFailed: false, recreate: false },
+		options: { concurrency, windowMs: context.windowMs },
 	};
 }
 
-/** Undo of the most recent run, through the keys the import used. */
-export function undoRequestFor(
-	key: KeyReady,
-	concurrency: number | undefined,
-	context: RunContext,
-): UndoRequest {
+/** Undo of the most recent run (the session runs it on the keys the import used). */
+export function undoRequestFor(concurrency: number | undefined, context: RunContext): UndoRunRequest {
 	return {
-		checkpointPath: context.checkpointPath,
-		scope: { kind: "last" },
-		keyFingerprint: key.key.fingerprint,
-		baseUrl: context.baseUrl,
-		...(concurrency === undefined ? {} : { concurrency }),
-		...(context.windowMs === undefined ? {} : { windowMs: context.windowMs }),
+		undo: { statePath: context.checkpointPath, scope: { kind: "last" }, baseUrl: context.baseUrl },
+		options: { concurrency, windowMs: context.windowMs },
 	};
 }
 
-/** The engine's side of the keys: one lane per verified key, the first key's client first. */
-export function depsFor(key: KeyReady, now: () => number): ImportDeps {
-	return { client: key.client, keys: key.keys.map((k) => toKeyLane(k.key, k.client)), now };
+/** The engine's side of the keys: one lane per verified key, the first key's first. */
+export function lanesFor(key: KeyReady): readonly KeyLane[] {
+	return key.keys.map((k) => toKeyLane(k.key, k.client));
 }

@@ -78,14 +78,8 @@ export function runsLabel(runs: readonly number[]): string {
 	return runs.length === 1 ? `run ${runs[0]}` : `runs ${runs.join(", ")}`;
 }
 
-/**
- * What must be typed to undo: a live key's workspace named back (as GitHub asks for a
- * repository's name before deleting it), a plain `yes` for a test key or a state that does not
- * know its workspace.
- */
-export function confirmationWord(isTestKey: boolean, workspace: string | undefined): string {
-	return !isTestKey && workspace ? workspace : "yes";
-}
+/** What must be typed to undo: the app layer's rule, which the CLI's prompt asks by too. */
+export { confirmationWord } from "../../app/undo-decision.js";
 
 /** Typed text against the word: surrounding spaces forgiven, case not (a workspace name is exact). */
 export function isConfirmed(typed: string, word: string): boolean {

@@ -1,6 +1,7 @@
 import { ApiError, NetworkError } from "../../api/errors.js";
 import { isTestKey, keyFingerprint, maskKey } from "../../api/key.js";
 import type { Me, PivotalClient } from "../../api/types.js";
+import { defaultKeyLimit } from "../../app/key-limits.js";
 import { windowHintMs } from "../../core/estimate.js";
 import type { KeyLane } from "../../core/run-types.js";
 
@@ -75,7 +76,7 @@ export async function verifyKey(client: PivotalClient, key: string, signal?: Abo
 				keyName: me.data.api_key.name,
 				tier: me.data.api_key.rate_limit_tier,
 				isTest,
-				limit: me.rateLimit?.limit ?? (isTest ? 30 : 60),
+				limit: me.rateLimit?.limit ?? defaultKeyLimit(key),
 				remaining: me.rateLimit?.remaining,
 				me: me.data,
 				...(windowMs === undefined ? {} : { windowMs }),

@@ -3,12 +3,14 @@ import type { PivotalClient } from "../api/types.js";
 import { EXIT } from "../core/exit-codes.js";
 import type { KeyLane } from "../core/run-types.js";
 import { DEFAULT_KEY_VARIABLE, type EnvKey } from "../ui/model/key-choices.js";
+import type { Outcome } from "./outcome.js";
+
+export type { EnvKey };
+
 import { keyPoolProblem, toKeyLane, verifyKeys } from "../ui/model/verify-key.js";
 
 /** The keys of a command line, or the one sentence and exit code that refuse them. */
-export type KeysOutcome<T> =
-	| { readonly ok: true; readonly value: T }
-	| { readonly ok: false; readonly message: string; readonly code: number };
+export type KeysOutcome<T> = Outcome<T>;
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

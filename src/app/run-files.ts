@@ -1,0 +1,52 @@
+/**
+ * The files a run leaves for people: its failures (to fix and send again) and every row's
+ * outcome with its Pivotal id. Both read the run's state, record by record, and the files the
+ * way the run read them (same map, encoding, rows left out), so the same keys come out.
+ */
+
+import type { ImportRun, SourceFiles } from "../core/run-types.js";
+import { writeFailuresCsv } from "../report/failures-csv.js";
+import { writeResultsCsv } from "../report/results-csv.js";
+import type { InvalidRow, SourceOptions } from "../source/index.js";
+
+/** What the run read: its files, how, and the rows `--skip-invalid` left out. */
+export interface RunSources {
+	readonly files: SourceFiles;
+	readonly source?: SourceOptions | undefined;
+	readonly invalid?: readonly InvalidRow[] | undefined;
+}
+
+/** The failures CSV: the rows that failed or were left out, their cells, the reason. */
+export function writeRunFailures(
+	path: string,
+	read: RunSources,
+	run: ImportRun | undefined,
+): Promise<number> {
+	return writeFailuresCsv(
+		path,
+		read.files,
+		(pass, key) => run?.state(pass, key),
+		read.source,
+		read.invalid ?? [],
+	);
+}
+
+/** The results CSV: every row's outcome, Pivotal id and display_id, and what the run noted of it. */
+export async function writeRunResults(
+	path: string,
+	read: RunSources,
+	run: ImportRun | undefined,
+	runNumber: number,
+): Promise<void> {
+	// Notes (`not_in_pivotal`, `edited_in_pivotal`) are not failures: the run lists them beside.
+	const notes = new Map((run?.failures() ?? []).map((f) => [`${f.pass}:${f.key}`, f]));
+	await writeResultsCsv(
+		path,
+		read.files,
+		(pass, key) => run?.state(pass, key),
+		runNumber,
+		read.source,
+		(pass, key) => notes.get(`${pass}:${key}`),
+		read.invalid ?? [],
+	);
+}
