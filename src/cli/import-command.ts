@@ -9,10 +9,13 @@ import { defaultCheckpointPath, defaultConcurrency, startImport } from "../core/
 import { estimateDurationMs } from "../core/estimate.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import { otherServer } from "../core/open-state.js";
+import { checkAndPlan } from "../core/plan/check-and-plan.js";
 import { makePlan } from "../core/plan/make-plan.js";
+import type { PlannedDelete } from "../core/plan/missing-records.js";
+import type { Operation } from "../core/plan/planner.js";
 import type { KeyLane, SourceFiles } from "../core/run-types.js";
 import type { PostgresState } from "../core/state/pg-state.js";
-import { PASSES, type PassName } from "../model/records.js";
+import { PASSES, type PassName, type SourceRecord } from "../model/records.js";
 import { writeFailuresCsv } from "../report/failures-csv.js";
 import { type FirstRow, firstRowsText } from "../report/first-rows.js";
 import { formatDuration } from "../report/format.js";
@@ -150,7 +153,34 @@ async function importWith(
 	}
 	const given = await sourceOptions(flags, io);
 	if (given === undefined) return EXIT.usage;
-	const check = await validateSources(files, given);
+	// The state is read first so that the files are checked and planned in one read; a state
+	// that cannot be read is reported after the input's problems, as before.
+	let state: Awaited<ReturnType<typeof readCheckpoint>>;
+	let stateError: CheckpointError | undefined;
+	try {
+		state = flags.fresh ? undefined : pg ? await pg.read() : await readCheckpoint(checkpointPath);
+	} catch (error) {
+		if (!(error instanceof CheckpointError)) throw error;
+		stateError = error;
+	}
+	const planOptions = {
+		files,
+		state,
+		retryFailed: flags.retryFailed,
+		recreate: flags.recreate,
+		rules,
+		...(flags.json && flags.dryRun
+			? {
+					onOperation: (record: SourceRecord, op: Operation) =>
+						io.stdout.write(`${JSON.stringify(operationLine(record, op))}\n`),
+					onDelete: (planned: PlannedDelete) => io.stdout.write(`${JSON.stringify(deleteLine(planned))}\n`),
+				}
+			: {}),
+	};
+	const checked = stateError
+		? { check: await validateSources(files, given), plan: undefined }
+		: await checkAndPlan({ ...planOptions, source: given });
+	const { check } = checked;
 	const skip = flags.skipInvalid === true && check.problemCount > 0 ? skipInvalid(check) : undefined;
 	let source: SourceOptions = given;
 	let invalid: readonly InvalidRow[] = [];
@@ -184,12 +214,8 @@ async function importWith(
 		);
 		return EXIT.usage;
 	}
-	let state: Awaited<ReturnType<typeof readCheckpoint>>;
-	try {
-		state = flags.fresh ? undefined : pg ? await pg.read() : await readCheckpoint(checkpointPath);
-	} catch (error) {
-		if (!(error instanceof CheckpointError)) throw error;
-		io.stderr.write(`${error.message}\n`);
+	if (stateError) {
+		io.stderr.write(`${stateError.message}\n`);
 		return EXIT.usage;
 	}
 	const runServer = flags.baseUrl ?? io.env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
@@ -199,20 +225,8 @@ async function importWith(
 		io.stderr.write(`${server}\n`);
 		return EXIT.usage;
 	}
-	const plan = await makePlan({
-		files,
-		source,
-		state,
-		retryFailed: flags.retryFailed,
-		recreate: flags.recreate,
-		rules,
-		...(flags.json && flags.dryRun
-			? {
-					onOperation: (record, op) => io.stdout.write(`${JSON.stringify(operationLine(record, op))}\n`),
-					onDelete: (planned) => io.stdout.write(`${JSON.stringify(deleteLine(planned))}\n`),
-				}
-			: {}),
-	});
+	// Planned in the validation read when every row passed; else (--skip-invalid) from a read that leaves the invalid rows out.
+	const plan = checked.plan ?? (await makePlan({ ...planOptions, source }, check.known));
 	const requests = plan.requests;
 	const keyVariables = flags.keyEnv ?? [];
 	const envKeys = keysFromEnv(keyVariables, io.env);

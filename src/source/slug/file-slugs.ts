@@ -24,4 +24,11 @@ export class FileSlugs {
 		this.#used.add(slug);
 		return slug;
 	}
+
+	/** Whether a slug derived so far is in `slugs` (one the file's slug column turned out to hold). */
+	isAnyIn(slugs: ReadonlySet<string>): boolean {
+		const [small, large] = this.#used.size <= slugs.size ? [this.#used, slugs] : [slugs, this.#used];
+		for (const slug of small) if (large.has(slug)) return true;
+		return false;
+	}
 }

@@ -1,0 +1,111 @@
+/**
+ * One row → one `SourceRecord`, synchronously: the part of reading records that does not read.
+ * Shared by `readRecords` (the pass on the way to the wire) and by validation when it plans as
+ * it checks (core/plan/check-and-plan.ts), so a row read once is both checked and planned, and
+ * both paths build exactly the same record from it.
+ */
+
+import type { PassName, SourceRecord } from "../model/records.js";
+import type { CsvRow } from "./csv-rows.js";
+import type { FileLayout } from "./layout.js";
+import { type NameCounts, onboardingKey } from "./onboarding-keys.js";
+import { buildBody, isBlank } from "./schema.js";
+import type { FileSlugs } from "./slug/index.js";
+
+function originalColumns(header: readonly string[], cells: readonly string[]): Record<string, string> {
+	const columns: Record<string, string> = {};
+	for (let i = 0; i < header.length && i < cells.length; i++) {
+		const name = header[i]!;
+		// A repeated header name keeps its first cell, as validation does.
+		if (!Object.hasOwn(columns, name)) columns[name] = cells[i]!;
+	}
+	return columns;
+}
+
+export class RecordMaker {
+	readonly pass: PassName;
+	readonly layout: FileLayout;
+	/** The header and map leave every row's cells where the checks expect them. */
+	readonly isUsable: boolean;
+	/** Customers without a slug get one derived from the name: set before the first such row. */
+	slugs: FileSlugs | undefined;
+	readonly #names: readonly string[];
+	readonly #idAt: number;
+	readonly #emailAt: number;
+	readonly #nameAt: number;
+	readonly #slugAt: number;
+	readonly #fields: readonly string[];
+	readonly #skipped: ReadonlySet<number> | undefined;
+	readonly #nameCounts: NameCounts;
+	/** Onboardings per customer so far, over every row naming it, valid or not. */
+	readonly #seen = new Map<string, number>();
+
+	/**
+	 * `names`: the file's header row as written. `nameCounts`: for onboardings, how many rows of
+	 * each customer carry each name (the whole file's, known before the first row is keyed).
+	 */
+	constructor(
+		pass: PassName,
+		layout: FileLayout,
+		names: readonly string[],
+		skipLines: readonly number[] | undefined,
+		nameCounts: NameCounts = new Map(),
+	) {
+		this.pass = pass;
+		this.layout = layout;
+		this.#names = names;
+		const header = layout.header;
+		this.isUsable = !header.issues.some((i) => i.column === undefined) && layout.mapProblems.length === 0;
+		this.#idAt = header.indexOf.get(pass === "customers" ? "external_id" : "customer_external_id") ?? -1;
+		this.#emailAt = header.indexOf.get("email") ?? -1;
+		this.#nameAt = header.indexOf.get("name") ?? -1;
+		this.#slugAt = header.indexOf.get("slug") ?? -1;
+		this.#fields = header.columns.flatMap((c) =>
+			c.spec.field === undefined ? [] : [c.isMetadata ? `metadata.${c.spec.field}` : c.spec.field],
+		);
+		this.#skipped = skipLines !== undefined && skipLines.length > 0 ? new Set(skipLines) : undefined;
+		this.#nameCounts = nameCounts;
+	}
+
+	get hasSlugColumn(): boolean {
+		return this.#slugAt !== -1;
+	}
+
+	/** Whether a customers row (its checked cells) leaves the slug to be derived. */
+	lacksSlug(cells: readonly string[]): boolean {
+		return this.#slugAt === -1 || isBlank(cells[this.#slugAt]!);
+	}
+
+	/**
+	 * The record of a data row, or undefined for a row not imported: one that failed its own
+	 * checks (`isValid` false), or one `--skip-invalid` leaves out. Call it for every data row in
+	 * file order (onboardings are numbered over all of them). `cells` are the row as the checks
+	 * see it (projected through the map), `width` the source row's cell count.
+	 */
+	make(row: CsvRow, cells: readonly string[], width: number, isValid: boolean): SourceRecord | undefined {
+		const pass = this.pass;
+		const id = cells[this.#idAt];
+		let n = 0;
+		if (pass === "onboardings" && id !== undefined && width === this.layout.header.width && !isBlank(id)) {
+			n = (this.#seen.get(id) ?? 0) + 1;
+			this.#seen.set(id, n);
+		}
+		if (!isValid || id === undefined) return undefined;
+		if (this.#skipped?.has(row.line)) return undefined;
+		const header = this.layout.header;
+		const body = buildBody(pass, header, cells);
+		const columns = originalColumns(this.#names, row.cells);
+		const fields = this.#fields;
+		if (pass === "customers") {
+			if (typeof body.slug === "string" || this.slugs === undefined)
+				return { pass, key: id, line: row.line, body, columns, fields };
+			const slug = this.slugs.derive(typeof body.name === "string" ? body.name : "", id);
+			return { pass, key: id, line: row.line, body, columns, slug, fields };
+		}
+		const key =
+			pass === "contacts"
+				? `${id}/${cells[this.#emailAt]!.toLowerCase()}`
+				: onboardingKey(id, n, cells[this.#nameAt]?.trim(), this.#nameCounts);
+		return { pass, key, line: row.line, parentKey: id, body, columns, fields };
+	}
+}
