@@ -5,6 +5,7 @@
 
 import type { PassName, SourceRecord } from "../model/records.js";
 import { newScan } from "./csv-rows.js";
+import type { StringLookup } from "./key-sets.js";
 import { layoutFor } from "./layout.js";
 import { type NameCounts, onboardingNames } from "./onboarding-keys.js";
 import { formatProblem, type Problem } from "./problem.js";
@@ -23,7 +24,7 @@ export interface KnownFromCheck {
 	/** Onboardings: how many rows of each customer carry each name. */
 	readonly onboardingNames?: NameCounts | undefined;
 	/** Customers: every slug the file's slug column holds. */
-	readonly explicitSlugs?: ReadonlySet<string> | undefined;
+	readonly explicitSlugs?: StringLookup | undefined;
 }
 
 /** The file could not be read or parsed to the end (it changed since it was validated). */

@@ -22,6 +22,8 @@ function originalColumns(header: readonly string[], cells: readonly string[]): R
 	return columns;
 }
 
+const NO_COLUMNS: Readonly<Record<string, string>> = Object.freeze({});
+
 export class RecordMaker {
 	readonly pass: PassName;
 	readonly layout: FileLayout;
@@ -39,10 +41,13 @@ export class RecordMaker {
 	readonly #nameCounts: NameCounts;
 	/** Onboardings per customer so far, over every row naming it, valid or not. */
 	readonly #seen = new Map<string, number>();
+	readonly #withColumns: boolean;
 
 	/**
 	 * `names`: the file's header row as written. `nameCounts`: for onboardings, how many rows of
 	 * each customer carry each name (the whole file's, known before the first row is keyed).
+	 * `withColumns` false: records only planned, never sent or listed, go without their original
+	 * cells (the failures CSV's), which cost more than the plan of them.
 	 */
 	constructor(
 		pass: PassName,
@@ -50,6 +55,7 @@ export class RecordMaker {
 		names: readonly string[],
 		skipLines: readonly number[] | undefined,
 		nameCounts: NameCounts = new Map(),
+		withColumns = true,
 	) {
 		this.pass = pass;
 		this.layout = layout;
@@ -65,6 +71,7 @@ export class RecordMaker {
 		);
 		this.#skipped = skipLines !== undefined && skipLines.length > 0 ? new Set(skipLines) : undefined;
 		this.#nameCounts = nameCounts;
+		this.#withColumns = withColumns;
 	}
 
 	get hasSlugColumn(): boolean {
@@ -94,7 +101,7 @@ export class RecordMaker {
 		if (this.#skipped?.has(row.line)) return undefined;
 		const header = this.layout.header;
 		const body = buildBody(pass, header, cells);
-		const columns = originalColumns(this.#names, row.cells);
+		const columns = this.#withColumns ? originalColumns(this.#names, row.cells) : NO_COLUMNS;
 		const fields = this.#fields;
 		if (pass === "customers") {
 			if (typeof body.slug === "string" || this.slugs === undefined)

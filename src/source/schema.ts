@@ -108,8 +108,10 @@ function checkId(value: string, column: string): string | undefined {
 	if (hasOuterSpace(value)) {
 		return `${column} ${showValue(value)} starts or ends with a space; remove the spaces so the ids match exactly.`;
 	}
-	return maxLength(ID_MAX)(value, column);
+	return idLength(value, column);
 }
+
+const idLength = maxLength(ID_MAX);
 
 /** The map entry that would read `value` as `to` in `field`: the fix most exports need. */
 export function valuesHint(pass: PassName, field: string, value: string, to: string): string {
@@ -473,13 +475,17 @@ export function buildBody(
 	cells: readonly string[],
 ): Record<string, unknown> {
 	const body: Record<string, unknown> = {};
-	let metadata: Record<string, string> | undefined;
-	for (const col of header.columns) {
+	// Customers carry metadata.external_id first, then the metadata columns in file order.
+	const metadata: Record<string, string> | undefined =
+		pass === "customers" ? { external_id: cells[header.indexOf.get("external_id") ?? -1] ?? "" } : undefined;
+	const columns = header.columns;
+	for (let i = 0; i < columns.length; i++) {
+		const col = columns[i]!;
 		const value = cells[col.index]!;
 		if (isBlank(value)) continue;
 		if (col.isMetadata) {
-			metadata ??= {};
-			metadata[col.spec.field!] = value;
+			// Only customers have metadata columns (resolveHeader).
+			if (metadata !== undefined) metadata[col.spec.field!] = value;
 			continue;
 		}
 		const field = col.spec.field;
@@ -489,9 +495,6 @@ export function buildBody(
 		if (Array.isArray(converted) && converted.length === 0) continue;
 		body[field] = converted;
 	}
-	if (pass === "customers") {
-		const externalId = cells[header.indexOf.get("external_id") ?? -1] ?? "";
-		body.metadata = { external_id: externalId, ...metadata };
-	}
+	if (metadata !== undefined) body.metadata = metadata;
 	return body;
 }

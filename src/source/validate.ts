@@ -6,6 +6,7 @@
 import type { PassName } from "../model/records.js";
 import { type CsvReadOptions, type CsvRow, type CsvScan, newScan } from "./csv-rows.js";
 import { type FileFormat, formatOf, reportBadBytes, reportUndecodable } from "./file-format.js";
+import { KeySet, type StringLookup, StringSet } from "./key-sets.js";
 import { type FileLayout, layoutFor } from "./layout.js";
 import { type NameCounts, pairOf } from "./onboarding-keys.js";
 import { type Problem, ProblemList, showValue } from "./problem.js";
@@ -43,7 +44,7 @@ export interface FileStart {
 	/** The header row as written. */
 	readonly names: readonly string[];
 	/** Customers: the slugs the file's slug column holds so far (grows as the rows are read). */
-	readonly slugsSoFar: ReadonlySet<string> | undefined;
+	readonly slugsSoFar: StringLookup | undefined;
 }
 
 export interface RowSink {
@@ -89,7 +90,7 @@ interface Context {
 	readonly maxProblems: number;
 	readonly signal: AbortSignal | undefined;
 	/** Customer external_ids. Undefined when the customers file could not be read to the end: no parent checks then. */
-	customerIds: Set<string> | undefined;
+	customerIds: StringLookup | undefined;
 	readonly customersFile: string;
 	readonly source: SourceOptions;
 	readonly read: CsvReadOptions;
@@ -107,7 +108,7 @@ interface UniqueRule {
 	/** The value compared, or undefined when the row has none. */
 	readonly keyOf: (cells: readonly string[]) => UniqueKey | undefined;
 	readonly message: (cells: readonly string[], firstLine: number | undefined) => string;
-	readonly seen: Set<UniqueKey>;
+	readonly seen: KeySet;
 }
 
 /** A cell as compared: its text, or (CRM ids, see numericKey) the number it spells, which takes less memory. */
@@ -125,7 +126,7 @@ interface PassRules {
 	/** Rules needing neither other rows of this file nor a second read; returns issues found. */
 	readonly row: (cells: readonly string[], line: number, report: (issue: CellIssue) => void) => number;
 	/** Customers: the slugs seen so far (the slug rule's set). */
-	readonly slugs?: Set<string> | undefined;
+	readonly slugs?: StringLookup | undefined;
 	/** What a later read of the file needs, once the file has been read to its end. */
 	readonly known?: () => KnownFromCheck;
 }
@@ -153,7 +154,7 @@ function uniqueRule(
 			...placeOf(header, at),
 			keyOf: keyOf(at),
 			message: (cells, firstLine) => message(cells[at]!, cells, firstLine),
-			seen: new Set(),
+			seen: new KeySet(),
 		},
 	];
 }
@@ -218,8 +219,9 @@ function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 		);
 	}
 	// The ids the later files point at are exactly the uniqueness set: no second copy.
-	ctx.customerIds = (ids[0]?.seen as Set<string> | undefined) ?? new Set();
-	const slugs = slugRule[0]?.seen as Set<string> | undefined;
+	// external_id and slug keys are their text (cellKey): the string half of the set holds them all.
+	ctx.customerIds = ids[0]?.seen.strings ?? new StringSet();
+	const slugs = slugRule[0]?.seen.strings;
 	const slugAt = header.indexOf.get("slug");
 	// A row without a slug gets one derived that must avoid every slug the column holds: kept
 	// for the read that derives them only when some row leaves its slug empty.
@@ -393,8 +395,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 				for (const rule of rules!.unique) {
 					const key = rule.keyOf(cells);
 					if (key === undefined) continue;
-					const size = rule.seen.size;
-					if (rule.seen.add(key).size !== size) continue;
+					if (rule.seen.add(key)) continue;
 					issues++;
 					if (repeats.length < ctx.maxProblems) repeats.push({ rule, key, line, cells });
 					else problems.addUncounted(1);
