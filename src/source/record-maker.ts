@@ -9,7 +9,7 @@ import type { PassName, SourceRecord } from "../model/records.js";
 import type { CsvRow } from "./csv-rows.js";
 import type { FileLayout } from "./layout.js";
 import { type NameCounts, onboardingKey } from "./onboarding-keys.js";
-import { buildBody, isBlank } from "./schema.js";
+import { buildBody, isBlank, type ResolvedHeader } from "./schema.js";
 import type { FileSlugs } from "./slug/index.js";
 
 function originalColumns(header: readonly string[], cells: readonly string[]): Record<string, string> {
@@ -41,13 +41,12 @@ export class RecordMaker {
 	readonly #nameCounts: NameCounts;
 	/** Onboardings per customer so far, over every row naming it, valid or not. */
 	readonly #seen = new Map<string, number>();
-	readonly #withColumns: boolean;
+	readonly #isPlanOnly: boolean;
 
 	/**
 	 * `names`: the file's header row as written. `nameCounts`: for onboardings, how many rows of
 	 * each customer carry each name (the whole file's, known before the first row is keyed).
-	 * `withColumns` false: records only planned, never sent or listed, go without their original
-	 * cells (the failures CSV's), which cost more than the plan of them.
+	 * `isPlanOnly`: records only planned, never sent or listed (see `PlannedRecord`).
 	 */
 	constructor(
 		pass: PassName,
@@ -55,7 +54,7 @@ export class RecordMaker {
 		names: readonly string[],
 		skipLines: readonly number[] | undefined,
 		nameCounts: NameCounts = new Map(),
-		withColumns = true,
+		isPlanOnly = false,
 	) {
 		this.pass = pass;
 		this.layout = layout;
@@ -71,7 +70,7 @@ export class RecordMaker {
 		);
 		this.#skipped = skipLines !== undefined && skipLines.length > 0 ? new Set(skipLines) : undefined;
 		this.#nameCounts = nameCounts;
-		this.#withColumns = withColumns;
+		this.#isPlanOnly = isPlanOnly;
 	}
 
 	get hasSlugColumn(): boolean {
@@ -100,8 +99,26 @@ export class RecordMaker {
 		if (!isValid || id === undefined) return undefined;
 		if (this.#skipped?.has(row.line)) return undefined;
 		const header = this.layout.header;
+		if (this.#isPlanOnly) {
+			if (pass !== "customers")
+				return new PlannedRecord(
+					pass,
+					this.#childKey(id, n, cells),
+					row.line,
+					id,
+					undefined,
+					this.#fields,
+					header,
+					cells,
+				);
+			const slug =
+				this.slugs !== undefined && this.lacksSlug(cells)
+					? this.slugs.derive(this.#nameOf(cells), id)
+					: undefined;
+			return new PlannedRecord(pass, id, row.line, undefined, slug, this.#fields, header, cells);
+		}
 		const body = buildBody(pass, header, cells);
-		const columns = this.#withColumns ? originalColumns(this.#names, row.cells) : NO_COLUMNS;
+		const columns = originalColumns(this.#names, row.cells);
 		const fields = this.#fields;
 		if (pass === "customers") {
 			if (typeof body.slug === "string" || this.slugs === undefined)
@@ -109,10 +126,61 @@ export class RecordMaker {
 			const slug = this.slugs.derive(typeof body.name === "string" ? body.name : "", id);
 			return { pass, key: id, line: row.line, body, columns, slug, fields };
 		}
-		const key =
-			pass === "contacts"
-				? `${id}/${cells[this.#emailAt]!.toLowerCase()}`
-				: onboardingKey(id, n, cells[this.#nameAt]?.trim(), this.#nameCounts);
-		return { pass, key, line: row.line, parentKey: id, body, columns, fields };
+		return { pass, key: this.#childKey(id, n, cells), line: row.line, parentKey: id, body, columns, fields };
+	}
+
+	#childKey(id: string, n: number, cells: readonly string[]): string {
+		return this.pass === "contacts"
+			? `${id}/${cells[this.#emailAt]!.toLowerCase()}`
+			: onboardingKey(id, n, cells[this.#nameAt]?.trim(), this.#nameCounts);
+	}
+
+	/** The name a slug is derived from: the body's `name`, which is the cell as it is (or none). */
+	#nameOf(cells: readonly string[]): string {
+		const name = this.#nameAt === -1 ? undefined : cells[this.#nameAt];
+		return name === undefined || isBlank(name) ? "" : name;
+	}
+}
+
+/**
+ * A record that is only planned, never sent or listed: without its original cells (the
+ * failures CSV's), and with its body built the first time the planner reads it. A first sync
+ * plans a customer without reading its body at all (it is looked up, or created, whatever it holds).
+ */
+class PlannedRecord implements SourceRecord {
+	readonly pass: PassName;
+	readonly key: string;
+	readonly line: number;
+	readonly parentKey?: string;
+	readonly slug?: string;
+	readonly fields: readonly string[];
+	readonly columns: Readonly<Record<string, string>> = NO_COLUMNS;
+	readonly #header: ResolvedHeader;
+	readonly #cells: readonly string[];
+	#body: Record<string, unknown> | undefined;
+
+	constructor(
+		pass: PassName,
+		key: string,
+		line: number,
+		parentKey: string | undefined,
+		slug: string | undefined,
+		fields: readonly string[],
+		header: ResolvedHeader,
+		cells: readonly string[],
+	) {
+		this.pass = pass;
+		this.key = key;
+		this.line = line;
+		if (parentKey !== undefined) this.parentKey = parentKey;
+		if (slug !== undefined) this.slug = slug;
+		this.fields = fields;
+		this.#header = header;
+		this.#cells = cells;
+	}
+
+	get body(): Readonly<Record<string, unknown>> {
+		this.#body ??= buildBody(this.pass, this.#header, this.#cells);
+		return this.#body;
 	}
 }

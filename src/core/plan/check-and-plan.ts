@@ -49,7 +49,7 @@ export async function checkAndPlan(
 	const rowsTo = (pass: PassName, start: FileStart): RowSink | undefined => {
 		if (pass === "onboardings") return undefined;
 		// Only planned here: the run reads the records it sends, with their cells, on its way to the wire.
-		const maker = new RecordMaker(pass, start.layout, start.names, undefined, undefined, false);
+		const maker = new RecordMaker(pass, start.layout, start.names, undefined, undefined, true);
 		if (!maker.isUsable) return undefined;
 		// The column's slugs so far: one a later row holds is caught below, and read again.
 		const slugs = pass === "customers" ? new FileSlugs(start.slugsSoFar) : undefined;
