@@ -56,6 +56,7 @@ class ImportEngine extends RunCore {
 	#isFirstSync = true;
 	/** `--delete-missing`: what this run deletes once the passes are done, decided before anything is sent. */
 	#missing: MissingRecords | undefined;
+	#known: SourceCheckSummary["known"];
 
 	constructor(plan: ImportPlan, deps: ImportDeps, options: StartOptions) {
 		super(plan, plan.checkpointPath ?? defaultCheckpointPath(plan.files.customers), deps, options);
@@ -76,6 +77,8 @@ class ImportEngine extends RunCore {
 		this.startedAt = this.now();
 		const check = this.#plan.check ?? (await this.#validate());
 		if (this.#plan.check) await checkUnchanged(this.#plan.files, check);
+		// The files are as validated (the hashes match): what validation learnt of them holds.
+		this.#known = check.known;
 		for (const pass of PASSES) this.totals[pass] = check.counts[pass] ?? 0;
 		const me = await this.whoAmI();
 		if (me === undefined) return this.finish();
@@ -147,6 +150,8 @@ class ImportEngine extends RunCore {
 		this.control.renew();
 		this.startedAt = this.now();
 		this.#applier = this.#newApplier(this.ledger);
+		// The files may have changed since they were checked: a retry learns from them afresh.
+		this.#known = undefined;
 		this.runStarted(true);
 		await this.#passes(selection);
 		return this.#finish();
@@ -252,7 +257,7 @@ class ImportEngine extends RunCore {
 			rules: this.#plan.rules,
 		};
 		const known = { get: (key: string) => store.get(pass, key), entries: () => store.entries(pass) };
-		for await (const record of knownRecords(file, pass, this.#plan.source, known)) {
+		for await (const record of knownRecords(file, pass, this.#plan.source, known, this.#known?.[pass])) {
 			if (this.isOver()) break;
 			const state = store.get(pass, record.key);
 			const parentCopy =

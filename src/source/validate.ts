@@ -186,9 +186,17 @@ const numericKey =
 		const value = cells[at]!;
 		if (isBlank(value)) return undefined;
 		const c = value.charCodeAt(0);
-		if (value.length <= 15 && c >= 49 && c <= 57 && /^\d+$/.test(value)) return Number(value);
+		if (value.length <= 15 && c >= 49 && c <= 57 && isDigits(value)) return Number(value);
 		return value;
 	};
+
+function isDigits(value: string): boolean {
+	for (let i = 0; i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c < 48 || c > 57) return false;
+	}
+	return true;
+}
 
 function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 	const ids = uniqueRule(
