@@ -12,8 +12,8 @@ import type {
 	Onboarding,
 	PivotalClient,
 } from "../api/types.js";
-import { copyOf, PASSES, type PassName } from "../model/records.js";
-import { validateSources } from "../source/index.js";
+import { copyOf, PASSES, type PassName, type SourceRecord } from "../model/records.js";
+import { SourceFileError, validateSources } from "../source/index.js";
 import { CheckpointError } from "./checkpoint/index.js";
 import type { RunOutcome } from "./events.js";
 import { RecordApplier } from "./execute/apply-record.js";
@@ -26,7 +26,7 @@ import { defaultCheckpointPath, finishRun, InputError, openState } from "./open-
 import { findMissing } from "./plan/find-missing.js";
 import { knownRecords } from "./plan/legacy-keys.js";
 import { DELETE_ORDER, type MissingRecords } from "./plan/missing-records.js";
-import { type ParentView, planRecord } from "./plan/planner.js";
+import { type ParentView, type PlanOptions, planRecord } from "./plan/planner.js";
 import { defaultConcurrency, RunCore } from "./run-core.js";
 import type { ImportDeps, ImportPlan, ImportRun, ImportSummary, SourceCheckSummary } from "./run-types.js";
 import { checkUnchanged } from "./source-hash.js";
@@ -238,7 +238,6 @@ class ImportEngine extends RunCore {
 
 	async #pass(pass: PassName, file: string, selection: Selection): Promise<void> {
 		const ledger = this.ledger!;
-		const applier = this.#applier!;
 		const { store } = ledger;
 		const control = this.control;
 		ledger.resetTally(pass);
@@ -257,7 +256,33 @@ class ImportEngine extends RunCore {
 			rules: this.#plan.rules,
 		};
 		const known = { get: (key: string) => store.get(pass, key), entries: () => store.entries(pass) };
-		for await (const record of knownRecords(file, pass, this.#plan.source, known, this.#known?.[pass])) {
+		try {
+			const isGoing = await this.#send(
+				knownRecords(file, pass, this.#plan.source, known, this.#known?.[pass]),
+				pass,
+				options,
+			);
+			if (!isGoing) return;
+		} catch (error) {
+			// The file changed under the run (or can no longer be read): the rows before the change
+			// were sent as checked, none after it. The state is saved; a new run checks the file again.
+			if (!(error instanceof SourceFileError)) throw error;
+			this.tripRun(
+				"interrupted",
+				`${error.message} The records before that point were sent; the state is saved.`,
+			);
+		}
+		await control.idle();
+		if (!this.isOver()) this.emit({ type: "pass-finished", at: this.now(), pass });
+	}
+
+	/** Plans and sends the records of one pass; false when the run must stop at once (the state cannot be written). */
+	async #send(records: AsyncIterable<SourceRecord>, pass: PassName, options: PlanOptions): Promise<boolean> {
+		const ledger = this.ledger!;
+		const applier = this.#applier!;
+		const { store } = ledger;
+		const control = this.control;
+		for await (const record of records) {
 			if (this.isOver()) break;
 			const state = store.get(pass, record.key);
 			const parentCopy =
@@ -277,7 +302,7 @@ class ImportEngine extends RunCore {
 			switch (op.kind) {
 				case "unchanged": {
 					// Failed or blocked since, and back at what Pivotal was last known to hold: done again.
-					if (state?.s !== "done" && !ledger.settle(pass, record.key, op.copy)) return;
+					if (state?.s !== "done" && !ledger.settle(pass, record.key, op.copy)) return false;
 					// Done by an earlier session of this very run: counted as what that session did.
 					const did = op.copy.r === this.run && op.copy.did ? op.copy.did : "unchanged";
 					ledger.count(did, pass);
@@ -299,7 +324,7 @@ class ImportEngine extends RunCore {
 					ledger.skipped(pass, record, op.reason === "not_in_pivotal" ? notInPivotalNote(pass) : undefined);
 					continue;
 				case "blocked":
-					if (!ledger.blocked(pass, record, op.parentKey, state)) return;
+					if (!ledger.blocked(pass, record, op.parentKey, state)) return false;
 					continue;
 				default: {
 					const slot = control.takeSlot();
@@ -308,8 +333,7 @@ class ImportEngine extends RunCore {
 				}
 			}
 		}
-		await control.idle();
-		if (!this.isOver()) this.emit({ type: "pass-finished", at: this.now(), pass });
+		return true;
 	}
 
 	async #validate(): Promise<SourceCheckSummary> {

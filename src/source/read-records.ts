@@ -4,6 +4,7 @@
  */
 
 import type { PassName, SourceRecord } from "../model/records.js";
+import type { ByteBlocks } from "./byte-blocks.js";
 import { newScan } from "./csv-rows.js";
 import type { StringLookup } from "./key-sets.js";
 import { layoutFor } from "./layout.js";
@@ -25,6 +26,8 @@ export interface KnownFromCheck {
 	readonly onboardingNames?: NameCounts | undefined;
 	/** Customers: every slug the file's slug column holds. */
 	readonly explicitSlugs?: StringLookup | undefined;
+	/** The bytes it was checked with: the read proves it reads them, block by block (byte-blocks.ts). */
+	readonly bytes?: ByteBlocks | undefined;
 }
 
 /** The file could not be read or parsed to the end (it changed since it was validated). */
@@ -59,7 +62,7 @@ export async function* readRecords(
 			: (known.onboardingNames ?? (await onboardingNames(file, options.map, { ...settings })));
 	let maker: RecordMaker | undefined;
 	const noop = (): void => {};
-	for await (const batch of readRows(file, scan, { ...settings, hash: false })) {
+	for await (const batch of readRows(file, scan, { ...settings, hash: false, verify: known.bytes })) {
 		for (const row of batch) {
 			if (maker === undefined) {
 				const layout = layoutFor(pass, file, row.cells, options.map);

@@ -451,7 +451,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 		fingerprint: scan.sha256,
 		format: formatOf(scan as CsvScan, layout, ctx.source.map),
 		isMapped: layout?.project !== undefined || ctx.source.map?.sections[pass] !== undefined,
-		known: scan.failure === undefined ? (rules?.known?.() ?? {}) : {},
+		known: scan.failure === undefined ? { ...rules?.known?.(), bytes: scan.blocks } : {},
 	};
 }
 
