@@ -1,10 +1,11 @@
 /**
  * Sets of the values a file must not repeat (ids, slugs, e-mails), built for a million rows.
- * A native `Set` of a million fresh strings spends about three times as long per `add` as this
- * open-addressing table, and its strings are traced and moved by every collection: here the
- * slots, the hashes and the values themselves live in typed arrays, the hash is computed once
- * in a plain loop, and values are compared only when their hashes agree. Exact: equal hashes
- * never stand for equal values. Numbers (CRM ids, see validate.ts) are kept unboxed.
+ * A native `Set` keeps every string on the collector's heap, where each collection traces and
+ * moves it: here the slots, the hashes and the values themselves live in typed arrays, so a
+ * million ids cost the collector nothing and take less memory (row d's peak RSS fell by 20–40 MB).
+ * Per `add` it is about as fast as a native Set of fresh strings (both are bound by one cache
+ * miss per insert at this size). Exact: values are compared whenever their hashes agree.
+ * Numbers (CRM ids, see validate.ts) are kept unboxed.
  */
 
 /** A read-only view: what cross-row rules and derived slugs ask of a set of strings. */
