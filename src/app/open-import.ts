@@ -9,6 +9,8 @@ import type { CheckpointData } from "../core/checkpoint/index.js";
 import { defaultCheckpointPath } from "../core/engine.js";
 import { EXIT } from "../core/exit-codes.js";
 import { otherServer } from "../core/open-state.js";
+import { checkAndPlan } from "../core/plan/check-and-plan.js";
+import type { SyncPlan } from "../core/plan/make-plan.js";
 import type { SourceFiles } from "../core/run-types.js";
 import {
 	defaultMapPath,
@@ -21,6 +23,7 @@ import {
 	validateSources,
 } from "../source/index.js";
 import { type Outcome, refusal } from "./outcome.js";
+import { makePlanOptionsOf, type PlanImportOptions } from "./plan-import.js";
 import { type DatabaseState, readState, type StateOptions } from "./read-state.js";
 import { readSourceOptions, type SourceReadOptions } from "./source-options.js";
 
@@ -36,6 +39,11 @@ export interface OpenImportOptions extends SourceReadOptions, StateOptions {
 	readonly checkServer?: boolean | undefined;
 	/** Told of the rows `skipInvalid` leaves out, as soon as validation has found them. */
 	readonly onSkipped?: ((skipped: SkippedRows) => void) | undefined;
+	/**
+	 * The options `planImport` will be given (the same object): the files are then planned in
+	 * the read that validates them, so a sound import reads each file once before its run.
+	 */
+	readonly plan?: PlanImportOptions | undefined;
 }
 
 /** The rows `--skip-invalid` leaves out. */
@@ -64,6 +72,8 @@ export interface OpenedImport {
 	readonly database: DatabaseState | undefined;
 	readonly baseUrl: string;
 	readonly fresh: boolean;
+	/** The plan made in the validation read (every row passed), and the options it was made with. */
+	readonly planned?: { readonly options: PlanImportOptions; readonly plan: SyncPlan } | undefined;
 }
 
 /** At most this many problems are listed; the rest are counted. */
@@ -74,7 +84,15 @@ export async function openImport(options: OpenImportOptions): Promise<Outcome<Op
 	const statePath = database?.where ?? options.statePath ?? defaultCheckpointPath(files.customers);
 	const given = await readSourceOptions(options);
 	if (!given.ok) return given;
-	const check = await validateSources(files, given.value);
+	const fresh = options.fresh === true;
+	// The state is read before the files so that they are checked and planned in one read; a
+	// state that cannot be read is refused after the input's problems, as before.
+	const read = fresh ? { ok: true as const, value: undefined } : await readState(statePath, database);
+	const planOptions = options.plan;
+	const { check, plan } =
+		planOptions !== undefined && read.ok
+			? await checkAndPlan(makePlanOptionsOf({ files, source: given.value, state: read.value }, planOptions))
+			: { check: await validateSources(files, given.value), plan: undefined };
 	const skip = options.skipInvalid === true && check.problemCount > 0 ? skipInvalid(check) : undefined;
 	let source = given.value;
 	let invalid: readonly InvalidRow[] = [];
@@ -85,8 +103,6 @@ export async function openImport(options: OpenImportOptions): Promise<Outcome<Op
 	} else if (check.problemCount > 0) {
 		return refusal(await invalidSentences(options, check), EXIT.usage);
 	}
-	const fresh = options.fresh === true;
-	const read = fresh ? { ok: true as const, value: undefined } : await readState(statePath, database);
 	if (!read.ok) return read;
 	const state = read.value;
 	// Refused before a key is shown to another server (the engine checks again on open).
@@ -110,6 +126,7 @@ export async function openImport(options: OpenImportOptions): Promise<Outcome<Op
 			database,
 			baseUrl: options.baseUrl,
 			fresh,
+			...(plan === undefined || planOptions === undefined ? {} : { planned: { options: planOptions, plan } }),
 		},
 	};
 }

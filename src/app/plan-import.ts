@@ -43,25 +43,23 @@ export interface PlannedImport {
 	readonly estimateMs: number;
 }
 
+/**
+ * The plan of an opened import. When `openImport` was given these very `options` (the same
+ * object, as `plan`) and every row passed, the plan was made in the validation read and is
+ * taken as it is; else the files are read for it (with what validation learnt of them).
+ */
 export async function planImport(
 	// Only what the plan reads: the wizard plans files it has validated itself.
-	opened: Pick<OpenedImport, "files" | "source" | "state">,
+	opened: Pick<OpenedImport, "files" | "source" | "state"> & Partial<Pick<OpenedImport, "check" | "planned">>,
 	options: PlanImportOptions = {},
 ): Promise<PlannedImport> {
 	const rules = options.rules ?? {};
 	const retryFailed = options.retryFailed === true;
 	const recreate = options.recreate === true;
-	const plan = await makePlan({
-		files: opened.files,
-		source: opened.source,
-		state: opened.state,
-		retryFailed,
-		recreate,
-		rules,
-		...(options.onOperation ? { onOperation: options.onOperation } : {}),
-		...(options.onDelete ? { onDelete: options.onDelete } : {}),
-		...(options.preview ? { preview: true } : {}),
-	});
+	const plan =
+		opened.planned !== undefined && opened.planned.options === options
+			? opened.planned.plan
+			: await makePlan(makePlanOptionsOf(opened, options), opened.check?.known);
 	const limit = defaultPoolLimit(options.keys ?? []);
 	const estimateMs = estimateDurationMs({
 		requests: plan.requests,
@@ -70,4 +68,22 @@ export async function planImport(
 		concurrency: options.concurrency ?? defaultConcurrency(limit),
 	});
 	return { plan, rules, retryFailed, recreate, limit, estimateMs };
+}
+
+/** What `makePlan` (or `checkAndPlan`) is given for an opened import's files, source and state. */
+export function makePlanOptionsOf(
+	opened: Pick<OpenedImport, "files" | "source" | "state">,
+	options: PlanImportOptions,
+): MakePlanOptions {
+	return {
+		files: opened.files,
+		source: opened.source,
+		state: opened.state,
+		retryFailed: options.retryFailed === true,
+		recreate: options.recreate === true,
+		rules: options.rules ?? {},
+		...(options.onOperation ? { onOperation: options.onOperation } : {}),
+		...(options.onDelete ? { onDelete: options.onDelete } : {}),
+		...(options.preview ? { preview: true } : {}),
+	};
 }

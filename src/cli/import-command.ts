@@ -4,7 +4,7 @@ import { baseUrlOf } from "../app/connection.js";
 import { keysFromEnv } from "../app/env-keys.js";
 import { importDecision } from "../app/import-decision.js";
 import { openImport } from "../app/open-import.js";
-import { planImport } from "../app/plan-import.js";
+import { type PlanImportOptions, planImport } from "../app/plan-import.js";
 import { defaultCheckpointPath } from "../core/engine.js";
 import { unreachable } from "../core/events.js";
 import { EXIT } from "../core/exit-codes.js";
@@ -109,6 +109,24 @@ async function importWith(
 	const outputsProblem = checkPlanOutputs(files, flags, checkpointPath, io.env);
 	if (outputsProblem) return refuse(outputsProblem);
 	const baseUrl = baseUrlOf(flags.baseUrl, io.env);
+	const keyVariables = flags.keyEnv ?? [];
+	const envKeys = keysFromEnv(keyVariables, io.env);
+	// What is set, for the estimate, even when the keys are refused below.
+	const keys = envKeys.ok
+		? envKeys.value
+		: envKeysFrom(io.env, keyVariables.length > 0 ? keyVariables : undefined);
+	// Only an override: without it the engine learns the window from the server's headers.
+	const windowMs = flags.window === undefined ? undefined : flags.window * 1000;
+	// Given to openImport as well: the files are planned in the read that validates them.
+	const planOptions: PlanImportOptions = {
+		rules: ruled.rules,
+		retryFailed: flags.retryFailed,
+		recreate: flags.recreate,
+		keys: keys.map((k) => k.secret),
+		windowMs,
+		concurrency: flags.concurrency,
+		...(flags.json && flags.dryRun ? ndjsonPlanLines(io) : {}),
+	};
 	const opened = await openImport({
 		files,
 		map: flags.map,
@@ -126,25 +144,10 @@ async function importWith(
 			for (const line of lines) io.stderr.write(`${line}\n`);
 			io.stderr.write(`${skippedSentence(rows.length, flags)}\n`);
 		},
+		plan: planOptions,
 	});
 	if (!opened.ok) return refuse(opened.message, opened.code);
-	const keyVariables = flags.keyEnv ?? [];
-	const envKeys = keysFromEnv(keyVariables, io.env);
-	// What is set, for the estimate, even when the keys are refused below.
-	const keys = envKeys.ok
-		? envKeys.value
-		: envKeysFrom(io.env, keyVariables.length > 0 ? keyVariables : undefined);
-	// Only an override: without it the engine learns the window from the server's headers.
-	const windowMs = flags.window === undefined ? undefined : flags.window * 1000;
-	const planned = await planImport(opened.value, {
-		rules: ruled.rules,
-		retryFailed: flags.retryFailed,
-		recreate: flags.recreate,
-		keys: keys.map((k) => k.secret),
-		windowMs,
-		concurrency: flags.concurrency,
-		...(flags.json && flags.dryRun ? ndjsonPlanLines(io) : {}),
-	});
+	const planned = await planImport(opened.value, planOptions);
 	const isTerminal = isPersonAtTerminal(io, flags.json);
 	const decision = importDecision({
 		isPlanRefused: planned.plan.refusal !== undefined,

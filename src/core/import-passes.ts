@@ -6,7 +6,7 @@
 
 import { copyOf, type PassName } from "../model/records.js";
 import { bodyUnder, resourceOf } from "../model/resources.js";
-import type { SourceOptions } from "../source/index.js";
+import { type KnownFromCheck, SourceFileError, type SourceOptions } from "../source/index.js";
 import type { RecordApplier } from "./execute/apply-record.js";
 import { blockDelete, deleteMissing } from "./execute/delete-missing.js";
 import type { Ledger } from "./execute/ledger.js";
@@ -23,7 +23,11 @@ interface Planned {
 	readonly parentCopy: Parameters<RecordApplier["apply"]>[2];
 }
 
-export type RecordPassOptions = PlanOptions & { readonly source?: SourceOptions | undefined };
+export type RecordPassOptions = PlanOptions & {
+	readonly source?: SourceOptions | undefined;
+	/** What validation learnt of the file, while it is as checked (see `KnownFromCheck`). */
+	readonly known?: KnownFromCheck | undefined;
+};
 
 /** One file's pass: its records planned as they stream, those that need a request applied by `applier`. */
 export function recordPass(
@@ -42,8 +46,30 @@ export function recordPass(
 	};
 }
 
-/** The records of a pass that need a request; the others are settled here, in the ledger. */
+/**
+ * The records of a pass that need a request; the others are settled here, in the ledger. A file
+ * that changed under the run (or can no longer be read) stops it, resumable: the rows before the
+ * change were sent as checked, none after it.
+ */
 async function* planned(
+	scope: RunScope,
+	books: RunBooks,
+	pass: PassName,
+	file: string,
+	options: RecordPassOptions,
+): AsyncGenerator<Planned> {
+	try {
+		yield* plannedRecords(scope, books, pass, file, options);
+	} catch (error) {
+		if (!(error instanceof SourceFileError)) throw error;
+		scope.trip(
+			"interrupted",
+			`${error.message} The records before that point were sent; the state is saved.`,
+		);
+	}
+}
+
+async function* plannedRecords(
 	scope: RunScope,
 	{ ledger, run }: RunBooks,
 	pass: PassName,
@@ -52,7 +78,7 @@ async function* planned(
 ): AsyncGenerator<Planned> {
 	const { store } = ledger;
 	const known = { get: (key: string) => store.get(pass, key), entries: () => store.entries(pass) };
-	for await (const record of knownRecords(file, pass, options.source, known)) {
+	for await (const record of knownRecords(file, pass, options.source, known, options.known)) {
 		if (scope.isOver()) return;
 		const state = store.get(pass, record.key);
 		const parentPass = resourceOf(pass).parent?.resource as PassName | undefined;

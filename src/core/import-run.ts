@@ -50,6 +50,11 @@ class ImportJob implements RunJob {
 	#isFirstSync = true;
 	/** `--delete-missing`: what this run deletes once the passes are done, decided before anything is sent. */
 	#missing: MissingRecords | undefined;
+	/**
+	 * What validation learnt of the files (onboarding names, explicit slugs, each block's hash),
+	 * so each pass reads its file once; only while the files are as checked (the first round).
+	 */
+	#known: SourceCheckSummary["known"];
 
 	constructor(plan: ImportPlan, options: StartOptions) {
 		this.settings = plan;
@@ -63,6 +68,8 @@ class ImportJob implements RunJob {
 		const check = plan.check ?? (await this.#validate());
 		if (plan.check) await checkUnchanged(plan.files, check);
 		this.#check = check;
+		// The files are as validated (the hashes match): what validation learnt of them holds.
+		this.#known = check.known;
 		scope.setTotals(countsOf(check));
 		const me = await scope.whoAmI();
 		if (me === undefined) return undefined;
@@ -121,6 +128,8 @@ class ImportJob implements RunJob {
 			}
 			scope.setTotals(totals, deletes);
 		}
+		// The files may have changed since they were checked: a retry learns from them afresh.
+		if (retry !== undefined) this.#known = undefined;
 		const picked = retry?.which ? new Set(retry.which.map((r) => `${r.pass}:${r.key}`)) : undefined;
 		const selection: Selection =
 			retry === undefined
@@ -139,6 +148,7 @@ class ImportJob implements RunJob {
 			if (!file) continue;
 			yield recordPass(scope, books, applier, pass, file, {
 				source: plan.source,
+				known: this.#known?.[pass],
 				retryFailed: selection.retryFailed,
 				recreate: plan.recreate ?? false,
 				isFirstSync: this.#isFirstSync,

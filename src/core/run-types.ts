@@ -1,6 +1,6 @@
 import type { Me, PivotalClient } from "../api/types.js";
 import type { PassName, RecordState } from "../model/records.js";
-import type { SourceOptions } from "../source/index.js";
+import type { KnownFromCheck, SourceOptions } from "../source/index.js";
 import type { CheckpointFileSystem } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
 import type { SyncRules } from "./plan/sync-rules.js";
@@ -18,6 +18,11 @@ export interface SourceCheckSummary {
 	readonly fingerprints: Readonly<Record<PassName, string | undefined>>;
 	/** SHA-256 of the map section each file was read through (none: read as it is). */
 	readonly mapFingerprints?: Readonly<Record<PassName, string | undefined>>;
+	/**
+	 * Whole-file facts validation learnt (onboarding names, explicit slugs), so that the pass
+	 * reading a file on the way to the wire reads it once; valid only while the hashes match.
+	 */
+	readonly known?: Readonly<Partial<Record<PassName, KnownFromCheck>>>;
 }
 
 /** What to import and where the checkpoint lives. */

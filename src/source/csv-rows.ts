@@ -7,9 +7,11 @@
  */
 
 import { createHash } from "node:crypto";
+import type { Stats } from "node:fs";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { CsvError, type Options, parse } from "csv-parse";
+import { BlockHasher, type ByteBlocks, FileChangedError, VerifyTransform } from "./byte-blocks.js";
 import { looksLikeFooterRow, MAX_FOOTER_ROWS, type SkippedFooter, trimRow } from "./clean/index.js";
 import { type CsvFormat, DecodeTransform, sniff, type Undecodable } from "./decode-stream.js";
 import type { Delimiter } from "./delimiter.js";
@@ -46,6 +48,8 @@ export interface CsvScan {
 	format: CsvFormat | undefined;
 	/** A report footer found after the data and left out of the rows (see clean/footer.ts). */
 	footer: SkippedFooter | undefined;
+	/** The bytes as read, when hashed to the end: what a later read proves it reads (see byte-blocks.ts). */
+	blocks?: ByteBlocks | undefined;
 }
 
 export interface CsvReadOptions {
@@ -60,6 +64,8 @@ export interface CsvReadOptions {
 	readonly encoding?: Encoding | undefined;
 	/** `--delimiter`. @default detected from the header row */
 	readonly delimiter?: Delimiter | undefined;
+	/** The bytes the file had when it was checked: a block that differs ends the read (`scan.failure`). */
+	readonly verify?: ByteBlocks | undefined;
 }
 
 /**
@@ -105,6 +111,8 @@ async function hashWholeFile(path: string): Promise<string | undefined> {
 }
 
 function describeFsError(error: unknown): string {
+	if (error instanceof FileChangedError)
+		return `${error.message}; nothing from there on was read. Run the command again to check the file as it is now.`;
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
 	switch (code) {
 		case "ENOENT":
@@ -132,8 +140,9 @@ export async function* readCsvRows(
 	options: CsvReadOptions = {},
 ): AsyncGenerator<CsvRow[], void, undefined> {
 	const wantHash = options.hash ?? true;
+	let info: Stats;
 	try {
-		const info = await stat(path);
+		info = await stat(path);
 		if (info.isDirectory()) {
 			scan.failure = { line: 0, message: describeFsError({ code: "EISDIR" }) };
 			return;
@@ -159,7 +168,7 @@ export async function* readCsvRows(
 	}
 	scan.format = format;
 	const isUtf8 = format.encoding.kind === "utf-8";
-	const hash = wantHash ? createHash("sha256") : undefined;
+	const hash = wantHash ? new BlockHasher() : undefined;
 	const utf8 = scan.utf8;
 	const input = createReadStream(path, { highWaterMark: 256 * 1024 });
 	// The stream options pass through csv-parse to its Transform; its typings only list its own.
@@ -186,9 +195,16 @@ export async function* readCsvRows(
 		readError = error;
 		parser.destroy(error);
 	});
+	// On the way to the wire: each block reaches the parser only once it is proven unchanged.
+	const verify = options.verify === undefined ? undefined : new VerifyTransform(options.verify);
+	verify?.on("error", (error) => {
+		readError = error;
+		parser.destroy(error);
+	});
+	const source = verify === undefined ? input : input.pipe(verify);
 	const decode = isUtf8 ? undefined : new DecodeTransform(format.encoding, scan, options.utf8Limit ?? 200);
-	if (decode === undefined) input.pipe(parser);
-	else input.pipe(decode).pipe(parser);
+	if (decode === undefined) source.pipe(parser);
+	else source.pipe(decode).pipe(parser);
 
 	let ended = false;
 	let failed: unknown;
@@ -277,18 +293,26 @@ export async function* readCsvRows(
 			};
 		}
 	} finally {
-		if (decode === undefined) input.unpipe(parser);
+		if (decode === undefined) source.unpipe(parser);
 		else {
-			input.unpipe(decode);
+			source.unpipe(decode);
 			decode.unpipe(parser);
 			decode.destroy();
+		}
+		if (verify !== undefined) {
+			input.unpipe(verify);
+			verify.destroy();
 		}
 		input.destroy();
 		parser.destroy();
 	}
 	if (complete) {
 		utf8.end();
-		if (hash !== undefined) scan.sha256 = hash.digest("hex");
+		if (hash !== undefined) {
+			const { sha256, prefixes } = hash.digest();
+			scan.sha256 = sha256;
+			scan.blocks = { sha256, prefixes, size: info.size, mtimeMs: info.mtimeMs };
+		}
 	} else if (wantHash && scan.failure !== undefined && scan.failure.line > 0) {
 		// The parse stopped early but the bytes are all there: the fingerprint still covers them all.
 		scan.sha256 = await hashWholeFile(path);

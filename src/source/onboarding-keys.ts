@@ -14,7 +14,8 @@ import { isBlank } from "./schema.js";
 /** How many rows of each customer carry each name: `customer\u0000name` → count. */
 export type NameCounts = ReadonlyMap<string, number>;
 
-const pairOf = (customer: string, name: string): string => `${customer}\u0000${name}`;
+/** The key of `NameCounts`. */
+export const pairOf = (customer: string, name: string): string => `${customer}\u0000${name}`;
 
 /**
  * The key of an onboarding row: `<customer>/name:<name>` (`%` and `/` escaped, so the customer's

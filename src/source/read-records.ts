@@ -4,16 +4,32 @@
  */
 
 import type { PassName, SourceRecord } from "../model/records.js";
-import { resourceOf } from "../model/resources.js";
+import { isNumbered, resourceOf } from "../model/resources.js";
+import type { ByteBlocks } from "./byte-blocks.js";
 import { newScan } from "./csv-rows.js";
-import { type FileLayout, layoutFor } from "./layout.js";
-import { type NameCounts, onboardingKey, onboardingNames } from "./onboarding-keys.js";
+import type { StringLookup } from "./key-sets.js";
+import { layoutFor } from "./layout.js";
+import { type NameCounts, onboardingNames } from "./onboarding-keys.js";
 import { formatProblem, type Problem } from "./problem.js";
+import { RecordMaker } from "./record-maker.js";
 import { readRows } from "./rows.js";
-import { buildBody, checkRow, idColumnOf, isBlank } from "./schema.js";
+import { checkRow } from "./schema.js";
 import { explicitSlugs } from "./slug/explicit-slugs.js";
 import { FileSlugs } from "./slug/index.js";
 import { readSettings, type SourceOptions } from "./source-options.js";
+
+/**
+ * What validation learnt of a file that a later read of it would otherwise read the file again
+ * for. Both are whole-file facts, so they must come from a read of the same bytes.
+ */
+export interface KnownFromCheck {
+	/** Onboardings: how many rows of each customer carry each name. */
+	readonly onboardingNames?: NameCounts | undefined;
+	/** Customers: every slug the file's slug column holds. */
+	readonly explicitSlugs?: StringLookup | undefined;
+	/** The bytes it was checked with: the read proves it reads them, block by block (byte-blocks.ts). */
+	readonly bytes?: ByteBlocks | undefined;
+}
 
 /** The file could not be read or parsed to the end (it changed since it was validated). */
 export class SourceFileError extends Error {
@@ -23,16 +39,6 @@ export class SourceFileError extends Error {
 		this.name = "SourceFileError";
 		this.problem = problem;
 	}
-}
-
-function originalColumns(header: readonly string[], cells: readonly string[]): Record<string, string> {
-	const columns: Record<string, string> = {};
-	for (let i = 0; i < header.length && i < cells.length; i++) {
-		const name = header[i]!;
-		// A repeated header name keeps its first cell, as validation does.
-		if (!Object.hasOwn(columns, name)) columns[name] = cells[i]!;
-	}
-	return columns;
 }
 
 /**
@@ -45,76 +51,42 @@ export async function* readRecords(
 	file: string,
 	pass: PassName,
 	options: SourceOptions = {},
+	known: KnownFromCheck = {},
 ): AsyncGenerator<SourceRecord, void, undefined> {
 	const settings = readSettings(options);
 	if (typeof settings === "string") throw new SourceFileError({ file, line: 0, message: settings });
 	const scan = newScan(0);
-	let layout: FileLayout | undefined;
-	let names: readonly string[] = [];
-	let usable = true;
-	let idAt = -1;
-	let keyAt = -1;
-	// The table says how a row is keyed: by its id column (top level), or by a column within its parent.
-	const def = resourceOf(pass);
-	const within = "column" in def.key ? def.key : undefined;
-	// Onboardings are known by their name within the customer when no other row of it repeats it.
-	const nameCounts: NameCounts =
-		within?.numbered === true ? await onboardingNames(file, options.map, { ...settings }) : new Map();
-	// Onboardings are numbered per customer over every row naming that customer, valid or not,
-	// so fixing a bad row later does not shift the keys of the rows after it.
-	const seen = new Map<string, number>();
+	// Onboardings (a numbered pass) are known by their name within the customer when no other row
+	// of it repeats it.
+	const nameCounts: NameCounts | undefined = !isNumbered(pass)
+		? undefined
+		: (known.onboardingNames ?? (await onboardingNames(file, options.map, { ...settings })));
+	const derivesSlug = resourceOf(pass).derivesSlug === true;
+	let maker: RecordMaker | undefined;
 	const noop = (): void => {};
-	const skipped = new Set(options.skipLines?.[pass] ?? []);
-	// Customers without a slug get one derived from the name, unique within the file.
-	let slugs: FileSlugs | undefined;
-	let hasSlugColumn = false;
-	let fields: readonly string[] = [];
-	for await (const batch of readRows(file, scan, { ...settings, hash: false })) {
+	for await (const batch of readRows(file, scan, { ...settings, hash: false, verify: known.bytes })) {
 		for (const row of batch) {
-			if (layout === undefined) {
-				layout = layoutFor(pass, file, row.cells, options.map);
-				names = row.cells;
-				const header = layout.header;
-				usable = !header.issues.some((i) => i.column === undefined) && layout.mapProblems.length === 0;
-				idAt = header.indexOf.get(idColumnOf(pass)) ?? -1;
-				keyAt = within === undefined ? -1 : (header.indexOf.get(within.column) ?? -1);
-				hasSlugColumn = header.indexOf.has("slug");
-				fields = header.columns.flatMap((c) =>
-					c.spec.field === undefined ? [] : [c.isMetadata ? `metadata.${c.spec.field}` : c.spec.field],
-				);
+			if (maker === undefined) {
+				const layout = layoutFor(pass, file, row.cells, options.map);
+				maker = new RecordMaker(pass, layout, row.cells, options.skipLines?.[pass], nameCounts);
 				continue;
 			}
-			if (!usable) continue;
-			const header = layout.header;
+			if (!maker.isUsable) continue;
+			const { layout } = maker;
 			const width = row.cells.length;
 			const cells = layout.project === undefined ? row.cells : layout.project(row.cells);
-			const id = cells[idAt];
-			let n = 0;
-			if (within?.numbered === true && id !== undefined && !isBlank(id) && width === header.width) {
-				n = (seen.get(id) ?? 0) + 1;
-				seen.set(id, n);
-			}
-			if (checkRow(header, cells, noop, width) > 0 || id === undefined) continue;
-			if (skipped.size > 0 && skipped.has(row.line)) continue;
-			let key: string;
-			if (within === undefined) key = id;
-			else if (within.numbered === true) key = onboardingKey(id, n, cells[keyAt]?.trim(), nameCounts);
-			else key = `${id}/${within.fold === true ? (cells[keyAt] ?? "").toLowerCase() : (cells[keyAt] ?? "")}`;
-			const body = buildBody(pass, header, cells);
-			const columns = originalColumns(names, row.cells);
-			if (def.parent === undefined) {
-				if (def.derivesSlug !== true || typeof body.slug === "string") {
-					yield { pass, key, line: row.line, body, columns, fields };
-					continue;
-				}
-				slugs ??= new FileSlugs(
-					hasSlugColumn ? await explicitSlugs(file, options.map, { ...settings }) : undefined,
+			const isValid = checkRow(layout.header, cells, noop, width) === 0;
+			if (derivesSlug && isValid && maker.slugs === undefined && maker.lacksSlug(cells)) {
+				// Customers (a pass that derives slugs) without a slug get one derived from the name,
+				// unique within the file.
+				maker.slugs = new FileSlugs(
+					maker.hasSlugColumn
+						? (known.explicitSlugs ?? (await explicitSlugs(file, options.map, { ...settings })))
+						: undefined,
 				);
-				const slug = slugs.derive(typeof body.name === "string" ? body.name : "", id);
-				yield { pass, key, line: row.line, body, columns, slug, fields };
-				continue;
 			}
-			yield { pass, key, line: row.line, parentKey: id, body, columns, fields };
+			const record = maker.make(row, cells, width, isValid);
+			if (record !== undefined) yield record;
 		}
 	}
 	if (scan.failure !== undefined) {

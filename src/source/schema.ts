@@ -82,13 +82,34 @@ function maxLength(max: number) {
 /** `1.23457E+11`: what Excel shows (and saves to CSV) for a long number it was not told is text. */
 const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
 
+/** Whether a cell could be in scientific notation at all: it has an `e` (the regex decides). */
+function hasExponent(value: string): boolean {
+	return value.indexOf("e") !== -1 || value.indexOf("E") !== -1;
+}
+
 /** An id Excel turned into scientific notation has lost its last digits: no cleaning brings them back. */
 function checkMangledId(value: string, column: string): string | undefined {
-	if (!SCIENTIFIC.test(value)) return undefined;
+	if (!hasExponent(value) || !SCIENTIFIC.test(value)) return undefined;
 	return `${column} ${showValue(value)} is an id Excel mangled into scientific notation (its last digits are lost); format the column as Text in the spreadsheet, put the full ids back, and export again.`;
 }
 
+/**
+ * Printable ASCII from end to end (no control, no space at either edge), short enough, and
+ * not possibly scientific notation: most ids, answered in one loop over the characters.
+ */
+function isPlainId(value: string): boolean {
+	if (value.length > ID_MAX) return false;
+	let hasE = false;
+	for (let i = 0; i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c <= 32 || c >= 127) return false;
+		if (c === 101 || c === 69) hasE = true;
+	}
+	return !hasE || !SCIENTIFIC.test(value);
+}
+
 function checkId(value: string, column: string): string | undefined {
+	if (isPlainId(value)) return undefined;
 	const mangled = checkMangledId(value, column);
 	if (mangled !== undefined) return mangled;
 	// Before the space check: a NUL or BEL at either end is no space, and must be named as what it is.
@@ -99,8 +120,10 @@ function checkId(value: string, column: string): string | undefined {
 	if (hasOuterSpace(value)) {
 		return `${column} ${showValue(value)} starts or ends with a space; remove the spaces so the ids match exactly.`;
 	}
-	return maxLength(ID_MAX)(value, column);
+	return idLength(value, column);
 }
+
+const idLength = maxLength(ID_MAX);
 
 /** The map entry that would read `value` as `to` in `field`: the fix most exports need. */
 export function valuesHint(pass: PassName, field: string, value: string, to: string): string {
@@ -140,6 +163,7 @@ function isHostLabelChar(c: number): boolean {
 
 /** A URL's host is the domain (see clean/domain.ts); what is left must be a bare host name. */
 function checkDomain(raw: string, column: string): string | undefined {
+	if (isBareHost(raw)) return undefined;
 	const value = hostOf(raw);
 	let ok = value.length <= 253;
 	let labelLength = 0;
@@ -160,6 +184,28 @@ function checkDomain(raw: string, column: string): string | undefined {
 	if (ok && labelLength > 0 && dots > 0) return undefined;
 	// The cell as written: what is left of `http://` is nothing, and `domain ""` would not say which cell.
 	return `${column} ${showValue(raw)} is not a bare host name (no scheme, path, port or spaces); write only the host, e.g. "acme.com".`;
+}
+
+/**
+ * The common cell, answered in one loop: lower-case labels of letters, digits and hyphens, 1–63
+ * long, at least two, no `www.` in front (which hostOf would take off). Anything else goes
+ * through hostOf and the full check below, which give the same answer for these.
+ */
+function isBareHost(value: string): boolean {
+	if (value.length > 253 || value.startsWith("www.")) return false;
+	let labelLength = 0;
+	let dots = 0;
+	for (let i = 0; i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c === 46) {
+			if (labelLength === 0) return false;
+			labelLength = 0;
+			dots++;
+		} else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45) {
+			if (++labelLength > 63) return false;
+		} else return false;
+	}
+	return labelLength > 0 && dots > 0;
 }
 
 function checkCount(value: string, column: string): string | undefined {
@@ -474,13 +520,21 @@ export function buildBody(
 	cells: readonly string[],
 ): Record<string, unknown> {
 	const body: Record<string, unknown> = {};
-	let metadata: Record<string, string> | undefined;
-	for (const col of header.columns) {
+	// A resource with metadata (customers) carries its key first (metadata.external_id), then the
+	// metadata columns in file order.
+	const keyField = resourceOf(pass).metadata?.keyField;
+	const metadata: Record<string, string> | undefined =
+		keyField === undefined
+			? undefined
+			: { [keyField]: cells[header.indexOf.get(idColumnOf(pass)) ?? -1] ?? "" };
+	const columns = header.columns;
+	for (let i = 0; i < columns.length; i++) {
+		const col = columns[i]!;
 		const value = cells[col.index]!;
 		if (isBlank(value)) continue;
 		if (col.isMetadata) {
-			metadata ??= {};
-			metadata[col.spec.field!] = value;
+			// Only a resource with a metadata key field has metadata columns (resolveHeader).
+			if (metadata !== undefined) metadata[col.spec.field!] = value;
 			continue;
 		}
 		const field = col.spec.field;
@@ -490,10 +544,6 @@ export function buildBody(
 		if (Array.isArray(converted) && converted.length === 0) continue;
 		body[field] = converted;
 	}
-	const keyField = resourceOf(pass).metadata?.keyField;
-	if (keyField !== undefined) {
-		const key = cells[header.indexOf.get(idColumnOf(pass)) ?? -1] ?? "";
-		body.metadata = { [keyField]: key, ...metadata };
-	}
+	if (metadata !== undefined) body.metadata = metadata;
 	return body;
 }

@@ -5,10 +5,13 @@
 
 import { PASSES, type PassName } from "../model/records.js";
 import { perPass, resourceOf } from "../model/resources.js";
-import { type CsvReadOptions, type CsvScan, newScan } from "./csv-rows.js";
+import { type CsvReadOptions, type CsvRow, type CsvScan, newScan } from "./csv-rows.js";
 import { type FileFormat, formatOf, reportBadBytes, reportUndecodable } from "./file-format.js";
+import { KeySet, type StringLookup, StringSet } from "./key-sets.js";
 import { type FileLayout, layoutFor } from "./layout.js";
+import { type NameCounts, pairOf } from "./onboarding-keys.js";
 import { type Problem, ProblemList, showValue } from "./problem.js";
+import type { KnownFromCheck } from "./read-records.js";
 import { readRows } from "./rows.js";
 import { type CellIssue, checkRow, isBlank, parseBoolean, type ResolvedHeader } from "./schema.js";
 import { mapFingerprints, readSettings, type SourceOptions } from "./source-options.js";
@@ -27,6 +30,29 @@ export interface ValidateOptions extends SourceOptions {
 	readonly maxProblems?: number;
 	/** Stops the check between batches of rows; the promise then rejects with the signal's reason. */
 	readonly signal?: AbortSignal;
+	/**
+	 * Takes the rows as they are checked, so that a caller can plan from the same read
+	 * (core/plan/check-and-plan.ts). Asked once a file's header is read; undefined: not this file.
+	 * Rows go to it only while no problem has been found.
+	 */
+	readonly rowsTo?: ((pass: PassName, start: FileStart) => RowSink | undefined) | undefined;
+}
+
+/** A file whose header has been read, as validation hands it to a `RowSink`. */
+export interface FileStart {
+	readonly file: string;
+	readonly layout: FileLayout;
+	/** The header row as written. */
+	readonly names: readonly string[];
+	/** Customers: the slugs the file's slug column holds so far (grows as the rows are read). */
+	readonly slugsSoFar: StringLookup | undefined;
+}
+
+export interface RowSink {
+	/** A data row: its cells as the checks see them, its source width, whether its own checks passed. */
+	row(row: CsvRow, cells: readonly string[], width: number, isValid: boolean): void;
+	/** The file was read to its end (`complete`), or stopped (a problem, or it cannot be read). */
+	end(complete: boolean): void;
 }
 
 export interface SourceCheck {
@@ -55,6 +81,8 @@ export interface SourceCheck {
 	/** How each file was read (encoding, delimiter, map, ignored columns); undefined when not read. */
 	readonly formats: Record<PassName, FileFormat | undefined>;
 	readonly files: SourceFiles;
+	/** Whole-file facts a later read of a file needs (`readRecords`' `known`), so it reads the file once. */
+	readonly known: Record<PassName, KnownFromCheck>;
 }
 
 /** What later files need from earlier ones. */
@@ -63,10 +91,11 @@ interface Context {
 	readonly maxProblems: number;
 	readonly signal: AbortSignal | undefined;
 	/** Customer external_ids. Undefined when the customers file could not be read to the end: no parent checks then. */
-	customerIds: Set<string> | undefined;
+	customerIds: StringLookup | undefined;
 	readonly customersFile: string;
 	readonly source: SourceOptions;
 	readonly read: CsvReadOptions;
+	readonly rowsTo: ValidateOptions["rowsTo"];
 }
 
 /**
@@ -80,7 +109,7 @@ interface UniqueRule {
 	/** The value compared, or undefined when the row has none. */
 	readonly keyOf: (cells: readonly string[]) => UniqueKey | undefined;
 	readonly message: (cells: readonly string[], firstLine: number | undefined) => string;
-	readonly seen: Set<UniqueKey>;
+	readonly seen: KeySet;
 }
 
 /** A cell as compared: its text, or (CRM ids, see numericKey) the number it spells, which takes less memory. */
@@ -97,6 +126,10 @@ interface PassRules {
 	readonly unique: readonly UniqueRule[];
 	/** Rules needing neither other rows of this file nor a second read; returns issues found. */
 	readonly row: (cells: readonly string[], line: number, report: (issue: CellIssue) => void) => number;
+	/** Customers: the slugs seen so far (the slug rule's set). */
+	readonly slugs?: StringLookup | undefined;
+	/** What a later read of the file needs, once the file has been read to its end. */
+	readonly known?: () => KnownFromCheck;
 }
 
 function earlier(firstLine: number | undefined): string {
@@ -122,7 +155,7 @@ function uniqueRule(
 			...placeOf(header, at),
 			keyOf: keyOf(at),
 			message: (cells, firstLine) => message(cells[at]!, cells, firstLine),
-			seen: new Set(),
+			seen: new KeySet(),
 		},
 	];
 }
@@ -154,9 +187,17 @@ const numericKey =
 		const value = cells[at]!;
 		if (isBlank(value)) return undefined;
 		const c = value.charCodeAt(0);
-		if (value.length <= 15 && c >= 49 && c <= 57 && /^\d+$/.test(value)) return Number(value);
+		if (value.length <= 15 && c >= 49 && c <= 57 && isDigits(value)) return Number(value);
 		return value;
 	};
+
+function isDigits(value: string): boolean {
+	for (let i = 0; i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c < 48 || c > 57) return false;
+	}
+	return true;
+}
 
 function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 	const ids = uniqueRule(
@@ -166,16 +207,14 @@ function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 		(id, _cells, first) =>
 			`external_id ${showValue(id)} is already used ${earlier(first)}; every customer needs its own external_id, so remove the duplicate row or change one of the ids.`,
 	);
-	const unique = [
-		...ids,
-		...uniqueRule(
-			header,
-			"slug",
-			cellKey,
-			(slug, _cells, first) =>
-				`slug ${showValue(slug)} is already used ${earlier(first)}; slugs must be unique, so change one of them or leave one empty.`,
-		),
-	];
+	const slugRule = uniqueRule(
+		header,
+		"slug",
+		cellKey,
+		(slug, _cells, first) =>
+			`slug ${showValue(slug)} is already used ${earlier(first)}; slugs must be unique, so change one of them or leave one empty.`,
+	);
+	const unique = [...ids, ...slugRule];
 	// The first sync adopts a Pivotal customer by a CRM id: two rows with one id would both claim it.
 	for (const field of CRM_ID_FIELDS) {
 		unique.push(
@@ -189,8 +228,25 @@ function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 		);
 	}
 	// The ids the later files point at are exactly the uniqueness set: no second copy.
-	ctx.customerIds = (ids[0]?.seen as Set<string> | undefined) ?? new Set();
-	return { unique, row: () => 0 };
+	// external_id and slug keys are their text (cellKey): the string half of the set holds them all.
+	ctx.customerIds = ids[0]?.seen.strings ?? new StringSet();
+	const slugs = slugRule[0]?.seen.strings;
+	const slugAt = header.indexOf.get("slug");
+	// A row without a slug gets one derived that must avoid every slug the column holds: kept
+	// for the read that derives them only when some row leaves its slug empty.
+	let isSlugLeftOut = false;
+	return {
+		unique,
+		row:
+			slugAt === undefined
+				? () => 0
+				: (cells) => {
+						if (!isSlugLeftOut && isBlank(cells[slugAt]!)) isSlugLeftOut = true;
+						return 0;
+					},
+		slugs,
+		known: () => (isSlugLeftOut && slugs !== undefined ? { explicitSlugs: slugs } : {}),
+	};
 }
 
 function parentCheck(
@@ -265,9 +321,35 @@ function contactRules(header: ResolvedHeader, ctx: Context): PassRules {
 	};
 }
 
-function onboardingRules(header: ResolvedHeader, ctx: Context): PassRules {
+/** A registered resource under a parent: its rows' parent ids are checked, nothing else across rows. */
+function parentRules(header: ResolvedHeader, ctx: Context): PassRules {
 	const parentCheckOf = parentCheck(header, ctx);
 	return { unique: [], row: (cells, _line, report) => parentCheckOf(cells, report) };
+}
+
+function onboardingRules(header: ResolvedHeader, ctx: Context): PassRules {
+	const parentCheckOf = parentCheck(header, ctx);
+	const idAt = header.indexOf.get("customer_external_id");
+	const nameAt = header.indexOf.get("name");
+	// How many rows of each customer carry each name, which keys the onboardings (see
+	// onboarding-keys.ts): counted here so that reading the records needs no read of its own.
+	const names = new Map<string, number>();
+	const known = (): KnownFromCheck => ({ onboardingNames: names as NameCounts });
+	if (idAt === undefined || nameAt === undefined)
+		return { unique: [], row: (cells, _line, report) => parentCheckOf(cells, report), known };
+	return {
+		unique: [],
+		row: (cells, _line, report) => {
+			const id = cells[idAt]!;
+			const name = cells[nameAt]!.trim();
+			if (!isBlank(id) && !isBlank(name)) {
+				const pair = pairOf(id, name);
+				names.set(pair, (names.get(pair) ?? 0) + 1);
+			}
+			return parentCheckOf(cells, report);
+		},
+		known,
+	};
 }
 
 const RULES: Readonly<Partial<Record<PassName, (header: ResolvedHeader, ctx: Context) => PassRules>>> = {
@@ -280,7 +362,7 @@ const RULES: Readonly<Partial<Record<PassName, (header: ResolvedHeader, ctx: Con
 function rulesOf(pass: PassName): (header: ResolvedHeader, ctx: Context) => PassRules {
 	return (
 		RULES[pass] ??
-		(resourceOf(pass).parent === undefined ? () => ({ unique: [], row: () => 0 }) : onboardingRules)
+		(resourceOf(pass).parent === undefined ? () => ({ unique: [], row: () => 0 }) : parentRules)
 	);
 }
 
@@ -293,6 +375,7 @@ interface FileResult {
 	readonly fingerprint: string | undefined;
 	readonly format: FileFormat | undefined;
 	readonly isMapped: boolean;
+	readonly known: KnownFromCheck;
 }
 
 async function checkFile(pass: PassName, file: string, ctx: Context): Promise<FileResult> {
@@ -304,6 +387,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 	};
 	let layout: FileLayout | undefined;
 	let rules: PassRules | undefined;
+	let sink: RowSink | undefined;
 	const repeats: Repeat[] = [];
 	let count = 0;
 	let invalid = 0;
@@ -319,21 +403,22 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 				for (const issue of layout.header.issues) report(issue);
 				for (const problem of layout.mapProblems) problems.add(problem);
 				rules = rulesOf(pass)(layout.header, ctx);
+				sink = ctx.rowsTo?.(pass, { file, layout, names: row.cells, slugsSoFar: rules.slugs });
 				continue;
 			}
 			const header = layout.header;
 			const width = row.cells.length;
 			const cells = layout.project === undefined ? row.cells : layout.project(row.cells);
 			count++;
-			let issues = checkRow(header, cells, report, width);
+			const own = checkRow(header, cells, report, width);
+			let issues = own;
 			// A ragged row's cells cannot be trusted to be in their columns: no cross-row rules.
 			if (width === header.width) {
 				issues += rules!.row(cells, line, report);
 				for (const rule of rules!.unique) {
 					const key = rule.keyOf(cells);
 					if (key === undefined) continue;
-					const size = rule.seen.size;
-					if (rule.seen.add(key).size !== size) continue;
+					if (rule.seen.add(key)) continue;
 					issues++;
 					if (repeats.length < ctx.maxProblems) repeats.push({ rule, key, line, cells });
 					else problems.addUncounted(1);
@@ -344,8 +429,10 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 				rowProblems += issues;
 				invalidLines.push(line);
 			}
+			if (sink !== undefined && problems.total === 0) sink.row(row, cells, width, own === 0);
 		}
 	}
+	sink?.end(scan.failure === undefined && problems.total === 0);
 	if (repeats.length > 0) {
 		await reportRepeats(file, repeats, scan.failure === undefined, problems, ctx.read, layout?.project);
 	}
@@ -379,6 +466,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 		fingerprint: scan.sha256,
 		format: formatOf(scan as CsvScan, layout, ctx.source.map),
 		isMapped: layout?.project !== undefined || ctx.source.map?.sections[pass] !== undefined,
+		known: scan.failure === undefined ? { ...rules?.known?.(), bytes: scan.blocks } : {},
 	};
 }
 
@@ -452,6 +540,7 @@ export async function validateSources(
 		customersFile: files.customers,
 		source: options,
 		read: typeof settings === "string" ? {} : { encoding: settings.encoding, delimiter: settings.delimiter },
+		rowsTo: options.rowsTo,
 	};
 	const counts = perPass(() => 0);
 	const invalidRows = perPass(() => 0);
@@ -461,6 +550,7 @@ export async function validateSources(
 	const mapped = mapFingerprints(options.map);
 	const usedMaps = perPass((): string | undefined => undefined);
 	const formats = perPass((): FileFormat | undefined => undefined);
+	const known = perPass((): KnownFromCheck => ({}));
 	if (typeof settings === "string") problems.add({ file: files.customers, line: 0, message: settings });
 	for (const pass of PASSES) {
 		const file = files[pass];
@@ -474,6 +564,7 @@ export async function validateSources(
 		fingerprints[pass] = result.fingerprint;
 		formats[pass] = result.format;
 		if (result.isMapped) usedMaps[pass] = mapped[pass];
+		known[pass] = result.known;
 	}
 	return {
 		problems: problems.sorted(),
@@ -486,5 +577,6 @@ export async function validateSources(
 		mapFingerprints: usedMaps,
 		formats,
 		files,
+		known,
 	};
 }

@@ -8,7 +8,7 @@
 
 import { copyOf, type PassName, type RecordState, type SourceRecord } from "../../model/records.js";
 import { isNumbered } from "../../model/resources.js";
-import { readRecords, type SourceOptions } from "../../source/index.js";
+import { type KnownFromCheck, readRecords, type SourceOptions } from "../../source/index.js";
 import { legacyPosition } from "../../source/onboarding-keys.js";
 
 /** What the state knows of one pass. */
@@ -103,9 +103,10 @@ export async function* knownRecords(
 	pass: PassName,
 	source: SourceOptions | undefined,
 	state: PassState | undefined,
+	known?: KnownFromCheck,
 ): AsyncGenerator<SourceRecord, void, undefined> {
 	const keys = isNumbered(pass) && state !== undefined ? new LegacyKeys(state) : undefined;
-	for await (const record of readRecords(file, pass, source)) {
+	for await (const record of readRecords(file, pass, source, known)) {
 		if (keys === undefined) {
 			yield record;
 			continue;

@@ -27,8 +27,8 @@ function isPlausibleId(cell: string): boolean {
 export function looksLikeFooterRow(cells: readonly string[], width: number): boolean {
 	if (cells.length > width) return false;
 	let filled = 0;
-	for (const cell of cells) if (cell.length > 0) filled++;
-	if (filled > 2) return false;
+	// Most rows are data: the third filled cell answers.
+	for (let i = 0; i < cells.length; i++) if (cells[i]!.length > 0 && ++filled > 2) return false;
 	const first = cells[0] ?? "";
 	if (cells.length === width) return first.length > 0 && !isPlausibleId(first);
 	return !(isPlausibleId(first) && (cells[1] ?? "").length > 0);

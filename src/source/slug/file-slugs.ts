@@ -5,14 +5,15 @@
  * so a resumed run sends the same bodies under the same idempotency keys.
  */
 
+import type { StringLookup } from "../key-sets.js";
 import { deriveSlug, withSuffix } from "./derive-slug.js";
 
 export class FileSlugs {
 	readonly #used = new Set<string>();
-	readonly #explicit: ReadonlySet<string>;
+	readonly #explicit: StringLookup;
 
 	/** `explicit`: every slug the file's slug column holds (rows that name their own). */
-	constructor(explicit: ReadonlySet<string> = new Set()) {
+	constructor(explicit: StringLookup = new Set<string>()) {
 		this.#explicit = explicit;
 	}
 
@@ -23,5 +24,15 @@ export class FileSlugs {
 		for (let n = 2; this.#used.has(slug) || this.#explicit.has(slug); n++) slug = withSuffix(base, String(n));
 		this.#used.add(slug);
 		return slug;
+	}
+
+	/** Whether a slug derived so far is in `slugs` (one the file's slug column turned out to hold). */
+	isAnyIn(slugs: StringLookup): boolean {
+		if (this.#used.size <= slugs.size) {
+			for (const slug of this.#used) if (slugs.has(slug)) return true;
+			return false;
+		}
+		for (const slug of slugs) if (this.#used.has(slug)) return true;
+		return false;
 	}
 }

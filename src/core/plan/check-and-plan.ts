@@ -1,0 +1,90 @@
+/**
+ * Validation and the plan from one read of each file: every row is decoded, parsed, cleaned and
+ * checked once, and (while the files hold no problem) its record is planned right away. Nothing
+ * is sent before both are done, and a plan is returned only when every row of every file passed:
+ * a file with a problem refuses the run (or, with `--skip-invalid`, is planned again without its
+ * invalid rows). The source hashes come from the same read (`check.fingerprints`).
+ *
+ * What one read cannot give is read again, never guessed: onboardings are keyed by whether a
+ * name repeats among the customer's rows, a whole-file fact, so they are planned in a read of
+ * their own with the names validation counted; a derived slug that a later row's slug column
+ * turns out to hold sends the plan back to a second read (`FileSlugs` gives the same slugs then).
+ */
+
+import { PASSES, type PassName } from "../../model/records.js";
+import { isNumbered, resourceOf } from "../../model/resources.js";
+import { RecordMaker } from "../../source/record-maker.js";
+import { FileSlugs } from "../../source/slug/index.js";
+import {
+	type FileStart,
+	type RowSink,
+	type SourceCheck,
+	type ValidateOptions,
+	validateSources,
+} from "../../source/validate.js";
+import { knownRecords } from "./legacy-keys.js";
+import { type MakePlanOptions, makePlan, type SyncPlan } from "./make-plan.js";
+import { Planning } from "./planning.js";
+
+export interface CheckedPlan {
+	readonly check: SourceCheck;
+	/** Undefined when the check found problems: nothing may be planned from these files as they are. */
+	readonly plan: SyncPlan | undefined;
+}
+
+/** Validates the files (as `validateSources`) and, when they are sound, plans them (as `makePlan`). */
+export async function checkAndPlan(
+	options: MakePlanOptions,
+	validate: Pick<ValidateOptions, "maxProblems" | "signal"> = {},
+): Promise<CheckedPlan> {
+	const source = options.source ?? {};
+	// Operations written out as they are planned must not start before the files are known sound.
+	const isStreamed = options.onOperation !== undefined || options.onDelete !== undefined;
+	if (isStreamed || (source.skipLines !== undefined && Object.keys(source.skipLines).length > 0)) {
+		const check = await validateSources(options.files, { ...source, ...validate });
+		return { check, plan: check.problemCount > 0 ? undefined : await makePlan(options, check.known) };
+	}
+	const planning = new Planning(options);
+	const planned = new Set<PassName>();
+	let isSecondReadNeeded = false;
+	const rowsTo = (pass: PassName, start: FileStart): RowSink | undefined => {
+		if (isNumbered(pass)) return undefined;
+		// Only planned here: the run reads the records it sends, with their cells, on its way to the wire.
+		const maker = new RecordMaker(pass, start.layout, start.names, undefined, undefined, true);
+		if (!maker.isUsable) return undefined;
+		// The column's slugs so far: one a later row holds is caught below, and read again.
+		const slugs = resourceOf(pass).derivesSlug === true ? new FileSlugs(start.slugsSoFar) : undefined;
+		maker.slugs = slugs;
+		planning.startPass(pass);
+		return {
+			row(row, cells, width, isValid) {
+				const record = maker.make(row, cells, width, isValid);
+				if (record !== undefined) planning.add(record);
+			},
+			end(complete) {
+				planning.endPass();
+				if (complete) planned.add(pass);
+				if (slugs !== undefined && start.slugsSoFar !== undefined && slugs.isAnyIn(start.slugsSoFar))
+					isSecondReadNeeded = true;
+			},
+		};
+	};
+	const check = await validateSources(options.files, { ...source, ...validate, rowsTo });
+	if (check.problemCount > 0) return { check, plan: undefined };
+	if (isSecondReadNeeded) return { check, plan: await makePlan(options, check.known) };
+	for (const pass of PASSES) {
+		if (planned.has(pass)) continue;
+		// Before the onboardings (their customers pass must be tallied first): a pass with no file.
+		if (!isNumbered(pass) && options.files[pass])
+			return { check, plan: await makePlan(options, check.known) };
+		planning.startPass(pass);
+		const file = options.files[pass];
+		if (file) {
+			const state = options.state?.records[pass];
+			for await (const record of knownRecords(file, pass, source, state, check.known[pass]))
+				planning.add(record);
+		}
+		planning.endPass();
+	}
+	return { check, plan: planning.finish() };
+}

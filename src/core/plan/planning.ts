@@ -1,0 +1,258 @@
+/**
+ * The plan being made, one record at a time: each record is planned against the state once and
+ * tallied into its pass. Synchronous and fed from outside, so the records can come from a read
+ * of their own (`makePlan`) or from the validation read itself (`checkAndPlan`).
+ */
+
+import { copyOf, PASSES, type PassName, type RecordState, type SourceRecord } from "../../model/records.js";
+import { resourceOf } from "../../model/resources.js";
+import type { CheckpointData } from "../checkpoint/index.js";
+import { hasUnknownBefore, touchesMetadata } from "./field-diff.js";
+import type { MakePlanOptions, PassPlan, PlannedChange, SyncPlan } from "./make-plan.js";
+import { DELETE_ORDER, deleteRefusal, missingRecords } from "./missing-records.js";
+import {
+	type Operation,
+	type OperationKind,
+	type ParentView,
+	type PlanOptions,
+	planRecord,
+} from "./planner.js";
+import { emptiedFields, type SyncRules } from "./sync-rules.js";
+
+const AUTOMATION_PHASES = new Set(["launch", "completed"]);
+
+/** One pass's counts while its records come in. */
+class PassTally {
+	readonly pass: PassName;
+	readonly records: ReadonlyMap<string, RecordState> | undefined;
+	readonly keys: Set<string> | undefined;
+	readonly ops: Record<OperationKind, number> = {
+		create: 0,
+		match: 0,
+		update: 0,
+		unchanged: 0,
+		blocked: 0,
+		kept: 0,
+		skipped: 0,
+	};
+	readonly stuck: Record<string, number> = {};
+	readonly fields: Record<string, number> = {};
+	readonly examples: PlannedChange[] = [];
+	readonly automations: { key: string; line: number; phase: string }[] = [];
+	readonly slugs: { key: string; line: number; slug: string }[] = [];
+	notInPivotal = 0;
+	updatesLeft = 0;
+	emptied = 0;
+	automationCount = 0;
+	slugCount = 0;
+	rows = 0;
+	inPivotal = 0;
+	gone = 0;
+
+	constructor(
+		pass: PassName,
+		records: ReadonlyMap<string, RecordState> | undefined,
+		keys: Set<string> | undefined,
+	) {
+		this.pass = pass;
+		this.records = records;
+		this.keys = keys;
+	}
+}
+
+export class Planning {
+	readonly #options: MakePlanOptions;
+	readonly #state: CheckpointData | undefined;
+	readonly #rules: SyncRules;
+	readonly #planOptions: PlanOptions;
+	readonly #isFirstSync: boolean;
+	readonly #shown: number;
+	/** The keys each file holds, to tell which records are gone from it (only with --delete-missing). */
+	readonly #keysInFiles: Partial<Record<PassName, Set<string>>> = {};
+	readonly #passes = {} as Record<PassName, PassPlan>;
+	/** Customers this plan leaves out of Pivotal (kept as failed or deleted there): their children are blocked. */
+	readonly #missing = new Set<string>();
+	/**
+	 * With invalid customer rows left out (--skip-invalid), a child whose customer is neither in
+	 * the state nor in the plan is blocked: the customers the plan sends are remembered for that.
+	 */
+	readonly #planned: Set<string> | undefined;
+	#requests = 0;
+	#tally: PassTally | undefined;
+
+	constructor(options: MakePlanOptions) {
+		this.#options = options;
+		const { state } = options;
+		this.#state = state;
+		this.#isFirstSync = (state?.counters.runsFinished ?? 0) === 0;
+		this.#rules = options.rules ?? {};
+		this.#planOptions = {
+			retryFailed: options.retryFailed,
+			recreate: options.recreate,
+			isFirstSync: this.#isFirstSync,
+			rules: this.#rules,
+		};
+		this.#shown = options.examples ?? 5;
+		const isSkipping = (options.source?.skipLines?.customers?.length ?? 0) > 0;
+		this.#planned = isSkipping ? new Set<string>() : undefined;
+	}
+
+	/** Starts a pass; its records follow through `add`, in file order, then `endPass`. */
+	startPass(pass: PassName): void {
+		const file = this.#options.files[pass];
+		const keys = (this.#rules.deleteMissing || this.#options.preview) && file ? new Set<string>() : undefined;
+		if (keys) this.#keysInFiles[pass] = keys;
+		this.#tally = new PassTally(pass, this.#state?.records[pass], keys);
+	}
+
+	add(record: SourceRecord): void {
+		const t = this.#tally!;
+		const pass = t.pass;
+		const rules = this.#rules;
+		const shown = this.#shown;
+		t.rows += 1;
+		t.keys?.add(record.key);
+		const current = t.records?.get(record.key);
+		if (current !== undefined && copyOf(current)) t.inPivotal += 1;
+		if (pass === "customers") this.#planned?.add(record.key);
+		const op = planRecord(record, current, this.#parentView(record), this.#planOptions);
+		const kind = op.kind;
+		t.ops[kind] += 1;
+		if (
+			pass === "customers" &&
+			(kind === "kept" || kind === "blocked" || (kind === "skipped" && op.copy === undefined))
+		)
+			this.#missing.add(record.key);
+		if (kind === "skipped" && op.reason === "not_in_pivotal") t.notInPivotal += 1;
+		if (kind === "skipped" && op.reason === "only_create") t.updatesLeft += 1;
+		if (isEmptied(record, op)) t.emptied += 1;
+		if ((kind === "update" || kind === "unchanged") && op.stuck)
+			for (const field of op.stuck) t.stuck[field] = (t.stuck[field] ?? 0) + 1;
+		if (kind === "kept" && op.reason === "gone") t.gone += 1;
+		this.#options.onOperation?.(record, op);
+		if (kind === "create" || kind === "match" || kind === "update") this.#requests += 1;
+		// The record is read right before its PATCH: for --keep-pivotal-edits, to merge metadata,
+		// or to learn what undo puts back. One read serves them all.
+		if (
+			kind === "update" &&
+			(rules.keepPivotalEdits || touchesMetadata(op.changes) || hasUnknownBefore(op.changes))
+		)
+			this.#requests += 1;
+		if (record.slug !== undefined && (kind === "create" || kind === "match")) {
+			t.slugCount += 1;
+			if (t.slugs.length < shown) t.slugs.push({ key: record.key, line: record.line, slug: record.slug });
+		}
+		if (kind === "update") {
+			for (const change of op.changes) t.fields[change.field] = (t.fields[change.field] ?? 0) + 1;
+			if (t.examples.length < shown)
+				t.examples.push({ key: record.key, line: record.line, changes: op.changes });
+		}
+		if (pass === "onboardings") {
+			const phase = enteredPhase(record, op);
+			if (phase) {
+				t.automationCount += 1;
+				if (t.automations.length < shown) t.automations.push({ key: record.key, line: record.line, phase });
+			}
+		}
+	}
+
+	endPass(): void {
+		const t = this.#tally!;
+		this.#tally = undefined;
+		let held = 0;
+		for (const recordState of t.records?.values() ?? []) if (copyOf(recordState)) held += 1;
+		this.#passes[t.pass] = {
+			rows: t.rows,
+			ops: t.ops,
+			fields: t.fields,
+			examples: t.examples,
+			automations: t.automations,
+			automationCount: t.automationCount,
+			...(t.slugCount > 0 ? { slugs: t.slugs, slugCount: t.slugCount } : {}),
+			notInFiles: Math.max(0, held - t.inPivotal),
+			gone: t.gone,
+			notInPivotal: t.notInPivotal,
+			updatesLeft: t.updatesLeft,
+			stuck: t.stuck,
+			reads: this.#rules.keepPivotalEdits ? t.ops.update : 0,
+			emptied: t.emptied,
+			deletes: [],
+			deleteCount: 0,
+			deleteKept: 0,
+		};
+	}
+
+	/** The plan, once every pass has ended: `--delete-missing` decided over the keys of all files. */
+	finish(): SyncPlan {
+		const options = this.#options;
+		const rules = this.#rules;
+		const state = this.#state;
+		// The passes in the order they run, whichever order they were tallied in (a numbered pass
+		// is tallied after the passes validation planned as it read them).
+		const passes = {} as Record<PassName, PassPlan>;
+		for (const pass of PASSES) if (this.#passes[pass] !== undefined) passes[pass] = this.#passes[pass];
+		const isFirstSync = this.#isFirstSync;
+		let requests = this.#requests;
+		if (!(rules.deleteMissing || options.preview) || state === undefined)
+			return { passes, requests, isFirstSync, rules };
+		const keysInFiles = this.#keysInFiles;
+		const missingSet = missingRecords(
+			(pass) => state.records[pass].entries(),
+			(pass) => keysInFiles[pass],
+		);
+		const shown = this.#shown;
+		for (const pass of DELETE_ORDER) {
+			const deletes = missingSet.deletes[pass];
+			passes[pass] = { ...passes[pass], deletable: deletes.length };
+			if (!rules.deleteMissing) continue;
+			// A read and a DELETE each: the read tells a record deleted in Pivotal already from one this deletes.
+			requests += deletes.length * 2;
+			for (const planned of deletes) options.onDelete?.(planned);
+			passes[pass] = {
+				...passes[pass],
+				deletes: deletes.slice(0, shown),
+				deleteCount: deletes.length,
+				deleteKept: missingSet.kept[pass],
+			};
+		}
+		if (!rules.deleteMissing) return { passes, requests, isFirstSync, rules };
+		return { passes, requests, isFirstSync, rules, refusal: deleteRefusal(missingSet, rules.maxDeletes) };
+	}
+
+	/** A child's customer as the plan leaves it: in Pivotal, to be made by this plan, or missing. */
+	#parentView(record: SourceRecord): ParentView | undefined {
+		const parent = resourceOf(record.pass).parent?.resource as PassName | undefined;
+		if (parent === undefined) return undefined;
+		const key = record.parentKey ?? "";
+		if (this.#missing.has(key)) return MISSING;
+		const copy = copyOf(this.#state?.records[parent].get(key));
+		if (copy) return { kind: "ready", copy };
+		return this.#planned === undefined || this.#planned.has(key) ? PLANNED : MISSING;
+	}
+}
+
+const MISSING: ParentView = { kind: "missing" };
+const PLANNED: ParentView = { kind: "planned" };
+
+/** Has the row a cell emptied since the last sync that `--empty clear` would clear? */
+function isEmptied(record: SourceRecord, op: Operation): boolean {
+	if (op.kind === "update" && op.changes.some((c) => c.isCleared)) return true;
+	const copy = op.kind === "update" || op.kind === "unchanged" || op.kind === "skipped" ? op.copy : undefined;
+	return (
+		copy?.v !== undefined && emptiedFields(record.pass, record.body, copy.v, record.fields).cleared.length > 0
+	);
+}
+
+function enteredPhase(record: SourceRecord, op: Operation): string | undefined {
+	if (op.kind === "update") {
+		const change = op.changes.find((c) => c.field === "phase");
+		return typeof change?.after === "string" && AUTOMATION_PHASES.has(change.after)
+			? change.after
+			: undefined;
+	}
+	if (op.kind === "create" || op.kind === "match") {
+		const phase = record.body.phase;
+		return typeof phase === "string" && AUTOMATION_PHASES.has(phase) ? phase : undefined;
+	}
+	return undefined;
+}
