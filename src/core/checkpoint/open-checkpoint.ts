@@ -1,15 +1,12 @@
+import { statSync } from "node:fs";
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { CheckpointError, errnoOf, readFailed, writeFailed } from "./checkpoint-error.js";
-import {
-	type CheckpointData,
-	type CheckpointHeader,
-	parseCheckpoint,
-	peekRunId,
-	zeroCounters,
-} from "./checkpoint-format.js";
+import { type CheckpointData, type CheckpointHeader, peekRunId, zeroCounters } from "./checkpoint-format.js";
+import { type LineCount, linesOfFile } from "./checkpoint-lines.js";
 import { CheckpointStore, DEFAULT_COMPACT_EVERY } from "./checkpoint-store.js";
 import { type CheckpointFileSystem, nodeFileSystem, writeAll } from "./file-system.js";
 import { acquireLock } from "./lock-file.js";
+import { type ParsedCheckpoint, parseCheckpoint, parseCheckpointLines } from "./parse-checkpoint.js";
 
 export interface ReadOptions {
 	/**
@@ -105,7 +102,9 @@ function openLocked(
 		setAside(fs, `${path}.bak`, `${path}.${stamp}.old.bak`);
 	}
 	refuseReadOnly(fs, path);
-	const loaded = load(fs, path, options.recoverFromBackup ?? false);
+	const loaded =
+		(options.fresh === true ? undefined : takeLastRead(fs, path)) ??
+		load(fs, path, options.recoverFromBackup ?? false);
 	if (loaded === undefined) {
 		// A backup without its checkpoint belongs to some earlier import: never recover into it.
 		setAside(fs, `${path}.bak`, `${path}.${timestamp(now)}.old.bak`);
@@ -115,6 +114,15 @@ function openLocked(
 		return { store, resumed: false };
 	}
 	if (loaded.recoveredFrom === undefined) {
+		const { parsed, count } = loaded;
+		// A file of this version with no journal and nothing torn is written on as it is: a refresh
+		// of a million records does not rewrite them all before its first request.
+		if (parsed?.isCurrentVersion && parsed.journalLines === 0 && count.complete === count.total) {
+			const asLoaded = { bytes: count.total, snapshotRecords: parsed.snapshotRecords, journalLines: 0 };
+			const store = new CheckpointStore({ ...init, data: loaded.data, rotateBackup: true, asLoaded });
+			store.assertWritable();
+			return { store, resumed: true };
+		}
 		const store = new CheckpointStore({ ...init, data: loaded.data, rotateBackup: true });
 		// Also cuts off a torn last line, which the next append would otherwise extend.
 		store.compact();
@@ -141,29 +149,78 @@ function openLocked(
  * Loads a checkpoint without opening it for writing (the wizard shows what a resume would skip).
  * Resolves `undefined` when there is none; rejects like `openCheckpoint`. A corrupt file with a
  * usable backup yields the backup's data, with `recoveredFrom` set; nothing is written.
+ *
+ * The records are shared with an `openCheckpoint` of the same file that follows while the file
+ * is unchanged (the plan, then the run): it is not read twice, and the run's updates show in them.
  */
 export async function readCheckpoint(
 	path: string,
 	options: ReadOptions = {},
 ): Promise<(CheckpointData & { readonly recoveredFrom?: string }) | undefined> {
-	const loaded = load(options.fs ?? nodeFileSystem, path, options.recoverFromBackup ?? false);
+	const fs = options.fs ?? nodeFileSystem;
+	const loaded = load(fs, path, options.recoverFromBackup ?? false);
 	if (loaded === undefined) return undefined;
-	return loaded.recoveredFrom === undefined
-		? loaded.data
-		: { ...loaded.data, recoveredFrom: loaded.recoveredFrom };
+	if (loaded.recoveredFrom === undefined) {
+		const identity = identityOf(fs, path);
+		lastRead = identity === undefined ? undefined : { path, identity, loaded: new WeakRef(loaded) };
+		return loaded.data;
+	}
+	return { ...loaded.data, recoveredFrom: loaded.recoveredFrom };
 }
 
 type Loaded =
-	| { readonly data: CheckpointData; readonly recoveredFrom?: undefined }
+	| {
+			readonly data: CheckpointData;
+			readonly recoveredFrom?: undefined;
+			readonly parsed?: ParsedCheckpoint;
+			readonly count: LineCount;
+	  }
 	| { readonly data: CheckpointData; readonly recoveredFrom: string; readonly corruptBytes: Uint8Array };
 
-function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded | undefined {
-	const bytes = readIfExists(fs, path);
-	if (bytes === undefined) return undefined;
+/** The last checkpoint `readCheckpoint` loaded, while its caller keeps it. */
+let lastRead:
+	| { readonly path: string; readonly identity: string; readonly loaded: WeakRef<Loaded> }
+	| undefined;
+
+/**
+ * What tells one version of a file from another: any write changes its size, times or inode (a
+ * compaction renames a new file into place). Only for node:fs; other file systems read again.
+ */
+function identityOf(fs: CheckpointFileSystem, path: string): string | undefined {
+	if (fs !== nodeFileSystem) return undefined;
 	try {
-		return { data: parseCheckpoint(bytes, path) };
-	} catch (error) {
-		if (!(error instanceof CheckpointError) || error.code !== "corrupt") throw error;
+		const s = statSync(path, { bigint: true });
+		return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+	} catch {
+		return undefined;
+	}
+}
+
+/** What `readCheckpoint` loaded of `path`, if the file is still as it was; taken once. */
+function takeLastRead(fs: CheckpointFileSystem, path: string): Loaded | undefined {
+	const last = lastRead;
+	lastRead = undefined;
+	if (last === undefined || last.path !== path) return undefined;
+	const loaded = last.loaded.deref();
+	return loaded !== undefined && identityOf(fs, path) === last.identity ? loaded : undefined;
+}
+
+function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded | undefined {
+	refuseIrregular(fs, path);
+	try {
+		const count: LineCount = { complete: 0, total: 0 };
+		const parsed = parseCheckpointLines(linesOfFile(fs, path, count), path);
+		return { data: parsed.data, parsed, count };
+	} catch (caught) {
+		if (caught instanceof CheckpointError && caught.code !== "corrupt") throw caught;
+		if (!(caught instanceof CheckpointError)) {
+			if (errnoOf(caught) === "ENOENT") return undefined;
+			throw readFailed(path, caught);
+		}
+		const error = caught;
+		// Damaged: read whole, to keep a copy and to match a backup (rare, and never on a good file).
+		const bytes = readIfExists(fs, path);
+		if (bytes === undefined) return undefined;
 		const backup = `${path}.bak`;
 		const backupBytes = recover ? readIfExists(fs, backup) : undefined;
 		let recovered: CheckpointData | undefined;
@@ -208,16 +265,20 @@ function statMode(fs: CheckpointFileSystem, path: string): number | undefined {
 	}
 }
 
+/** Throws `not-a-checkpoint` for a device, pipe or folder: no state (/dev/zero or a FIFO would be read for ever). */
+function refuseIrregular(fs: CheckpointFileSystem, path: string): void {
+	const mode = statMode(fs, path);
+	if (mode !== undefined && (mode & S_IFMT) !== S_IFREG)
+		throw new CheckpointError({
+			code: "not-a-checkpoint",
+			path,
+			message: `${path} is not a regular file (a device, pipe or folder), so it cannot be a state; give a state file's path.`,
+		});
+}
+
 function readIfExists(fs: CheckpointFileSystem, path: string): Uint8Array | undefined {
 	try {
-		// A device, pipe or folder is no state: /dev/zero or a FIFO would be read for ever.
-		const mode = statMode(fs, path);
-		if (mode !== undefined && (mode & S_IFMT) !== S_IFREG)
-			throw new CheckpointError({
-				code: "not-a-checkpoint",
-				path,
-				message: `${path} is not a regular file (a device, pipe or folder), so it cannot be a state; give a state file's path.`,
-			});
+		refuseIrregular(fs, path);
 		return fs.readFileSync(path);
 	} catch (error) {
 		if (error instanceof CheckpointError) throw error;

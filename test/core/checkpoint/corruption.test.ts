@@ -141,7 +141,7 @@ describe("a damaged checkpoint", () => {
 	it("a newer schema version asks for an upgrade", async () => {
 		await checkpointWithBackup();
 		const lines = linesOf(path);
-		damageLine(1, (lines[0] ?? "").replace('"version":1', '"version":2'));
+		damageLine(1, (lines[0] ?? "").replace('"version":2', '"version":3'));
 		const error = await caught(openCheckpoint({ path, create: () => header() }));
 		expect(error.code).toBe("unsupported-version");
 		expect(error.message).toMatch(/upgrade pivotal-tui/);
