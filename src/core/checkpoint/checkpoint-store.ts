@@ -18,12 +18,56 @@ import {
 	WRITE_IN_PLACE,
 	writeAll,
 } from "./file-system.js";
-import { recordLine } from "./parse-checkpoint.js";
+import { recordLineHead } from "./parse-checkpoint.js";
 import { countsOf, type PassCounts } from "./pass-counts.js";
 import { type StateMap, toStateMap } from "./state-map.js";
 
 /** Bytes of snapshot lines gathered before each write. */
 const WRITE_CHUNK = 1 << 20;
+
+/** Gathers bytes into a buffer of `WRITE_CHUNK` and writes it out whenever it is full. */
+class ChunkWriter {
+	readonly #fs: CheckpointFileSystem;
+	readonly #fd: number;
+	#buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+	#used = 0;
+	#position = 0;
+
+	constructor(fs: CheckpointFileSystem, fd: number) {
+		this.#fs = fs;
+		this.#fd = fd;
+	}
+
+	text(text: string): void {
+		const length = Buffer.byteLength(text);
+		this.#room(length);
+		this.#used += this.#buffer.write(text, this.#used, length, "utf8");
+	}
+
+	bytes(bytes: Uint8Array): void {
+		this.#room(bytes.length);
+		this.#buffer.set(bytes, this.#used);
+		this.#used += bytes.length;
+	}
+
+	/** Writes what is left; returns the bytes written in all. */
+	end(): number {
+		this.#flush();
+		return this.#position;
+	}
+
+	#room(length: number): void {
+		if (this.#used + length <= this.#buffer.length) return;
+		this.#flush();
+		if (length > this.#buffer.length) this.#buffer = Buffer.allocUnsafe(length);
+	}
+
+	#flush(): void {
+		writeAll(this.#fs, this.#fd, this.#buffer.subarray(0, this.#used), this.#position);
+		this.#position += this.#used;
+		this.#used = 0;
+	}
+}
 
 /** The fewest journal lines between two compactions. */
 export const DEFAULT_COMPACT_EVERY = 1000;
@@ -299,29 +343,27 @@ export class CheckpointStore implements StateStore {
 	/** Writes the snapshot to `fd` a megabyte at a time; returns its length in bytes. */
 	#writeSnapshot(fd: number): number {
 		const records = PASSES.reduce((sum, pass) => sum + this.#records[pass].size, 0);
-		let chunk = `${JSON.stringify({
-			format: CHECKPOINT_FORMAT,
-			version: CHECKPOINT_VERSION,
-			updatedAt: new Date(this.#updatedAt).toISOString(),
-			header: this.header,
-			counters: this.#counters,
-			records,
-		})}\n`;
-		let position = 0;
-		const write = (): void => {
-			const bytes = Buffer.from(chunk);
-			writeAll(this.#fs, fd, bytes, position);
-			position += bytes.length;
-			chunk = "";
-		};
+		const out = new ChunkWriter(this.#fs, fd);
+		out.text(
+			`${JSON.stringify({
+				format: CHECKPOINT_FORMAT,
+				version: CHECKPOINT_VERSION,
+				updatedAt: new Date(this.#updatedAt).toISOString(),
+				header: this.header,
+				counters: this.#counters,
+				records,
+			})}\n`,
+		);
+		// Each record's line from the bytes kept for it: no state is parsed or serialised again.
 		for (const pass of PASSES) {
-			for (const [key, text] of this.#records[pass].texts()) {
-				chunk += recordLine(pass, key, text);
-				if (chunk.length >= WRITE_CHUNK) write();
+			for (const [key, text] of this.#records[pass].rawTexts()) {
+				out.text(recordLineHead(pass, key));
+				if (typeof text === "string") out.text(text);
+				else out.bytes(text);
+				out.text("}\n");
 			}
 		}
-		write();
-		return position;
+		return out.end();
 	}
 
 	#recordsOf(pass: PassName): StateMap {

@@ -55,20 +55,15 @@ function decode(bytes: Uint8Array): string {
  * The JSON text of a record line's state: cut out of the line when the line is as this program
  * writes it (no second serialisation), else written anew.
  */
-function stateText(raw: string, head: string, state: RecordState): string {
+function stateText(raw: string, bytes: Uint8Array, head: string, state: RecordState): Uint8Array | string {
 	return raw.length > head.length + 1 && raw.startsWith(head) && raw.endsWith("}")
-		? raw.slice(head.length, -1)
+		? bytes.subarray(Buffer.byteLength(head), bytes.length - 1)
 		: JSON.stringify(state);
 }
 
-/** The start of the line `recordLine` writes, up to the state. */
+/** The start of a snapshot's line for one record, up to its state; `}` and a newline end it. */
 export function recordLineHead(pass: PassName, key: string): string {
 	return `{"p":"${pass}","k":${JSON.stringify(key)},"v":`;
-}
-
-/** A snapshot's line for one record, newline included; `text` is the state's JSON. */
-export function recordLine(pass: PassName, key: string, text: string): string {
-	return `${recordLineHead(pass, key)}${text}}\n`;
 }
 
 /**
@@ -80,11 +75,14 @@ export function parseCheckpointLines(lines: Iterable<Uint8Array>, path: string):
 	let line = 0;
 	try {
 		const iterator = lines[Symbol.iterator]();
+		// The bytes of the line `next()` returned last: a record's state is kept as its bytes.
+		let bytes: Uint8Array = new Uint8Array(0);
 		const next = (): string | undefined => {
 			const result = iterator.next();
 			if (result.done) return undefined;
 			line++;
-			return decode(result.value);
+			bytes = result.value;
+			return decode(bytes);
 		};
 		const first = next() ?? "";
 		line = 1;
@@ -140,7 +138,7 @@ export function parseCheckpointLines(lines: Iterable<Uint8Array>, path: string):
 				if (typeof p !== "string" || !PASS_SET.has(p)) corrupt("unknown pass");
 				if (typeof k !== "string") corrupt("the record key is missing");
 				if (!isRecordState(v)) corrupt("the record state is malformed");
-				maps[p as PassName].set(k, v, stateText(raw, recordLineHead(p as PassName, k), v));
+				maps[p as PassName].set(k, v, stateText(raw, bytes, recordLineHead(p as PassName, k), v));
 			}
 		}
 		const sums: Record<string, number> = { ...zeroCounters(), ...counters };

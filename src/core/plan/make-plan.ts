@@ -7,6 +7,7 @@
 import { copyOf, PASSES, type PassName, type SourceRecord } from "../../model/records.js";
 import type { SourceOptions } from "../../source/index.js";
 import type { CheckpointData } from "../checkpoint/index.js";
+import { heldIn } from "../checkpoint/state-map.js";
 import type { SourceFiles } from "../run-types.js";
 import { type FieldChange, hasUnknownBefore, touchesMetadata } from "./field-diff.js";
 import { knownRecords } from "./legacy-keys.js";
@@ -180,8 +181,7 @@ export async function makePlan(options: MakePlanOptions): Promise<SyncPlan> {
 				}
 			}
 		}
-		let held = 0;
-		for (const recordState of records?.values() ?? []) if (copyOf(recordState)) held += 1;
+		const held = records === undefined ? 0 : heldIn(records);
 		passes[pass] = {
 			rows,
 			ops,
