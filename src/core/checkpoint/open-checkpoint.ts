@@ -236,6 +236,8 @@ function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded 
 			return { data: recovered, recoveredFrom: backup, corruptBytes: bytes };
 		}
 		const what = error.line === 1 ? "its first line" : `line ${error.line}`;
+		// A damaged snapshot is repaired as a whole; a journal line may be dropped alone.
+		const isSnapshot = error.line === 1 || error.message.startsWith("the snapshot");
 		const hasBackup = backupBytes !== undefined || (!recover && fs.existsSync(backup));
 		const backupNote = !hasBackup
 			? "it has no backup"
@@ -247,7 +249,7 @@ function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded 
 			path,
 			line: error.line,
 			cause: error,
-			message: `The checkpoint ${path} is damaged at ${what} (${error.message}) and ${backupNote}; nothing was sent: ${error.line === 1 ? "repair it" : "repair or remove that line"}, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
+			message: `The checkpoint ${path} is damaged at ${what} (${error.message}) and ${backupNote}; nothing was sent: ${isSnapshot ? "repair it" : "repair or remove that line"}, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
 		});
 	}
 }

@@ -131,13 +131,13 @@ export function parseCheckpointLines(lines: Iterable<Uint8Array>, path: string):
 				try {
 					entry = JSON.parse(raw);
 				} catch {
-					corrupt("a record line is not valid JSON");
+					corrupt("the snapshot has a line that is not valid JSON");
 				}
-				if (!isObject(entry)) corrupt("a record line is not an object");
+				if (!isObject(entry)) corrupt("the snapshot has a line that is not an object");
 				const { p, k, v } = entry;
-				if (typeof p !== "string" || !PASS_SET.has(p)) corrupt("unknown pass");
-				if (typeof k !== "string") corrupt("the record key is missing");
-				if (!isRecordState(v)) corrupt("the record state is malformed");
+				if (typeof p !== "string" || !PASS_SET.has(p)) corrupt("the snapshot names an unknown pass");
+				if (typeof k !== "string") corrupt("the snapshot has a record without its key");
+				if (!isRecordState(v)) corrupt("the snapshot has a malformed record state");
 				maps[p as PassName].set(k, v, stateText(raw, bytes, recordLineHead(p as PassName, k), v));
 			}
 		}
