@@ -1,4 +1,5 @@
 import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { CheckpointError, errnoOf, readFailed, writeFailed } from "./checkpoint-error.js";
 import { type CheckpointData, type CheckpointHeader, peekRunId, zeroCounters } from "./checkpoint-format.js";
@@ -162,7 +163,13 @@ export async function readCheckpoint(
 	if (loaded === undefined) return undefined;
 	if (loaded.recoveredFrom === undefined) {
 		const identity = identityOf(fs, path);
-		lastRead = identity === undefined ? undefined : { path, identity, loaded: new WeakRef(loaded) };
+		// The records are held weakly (the caller keeps them alive); the file's shape is small.
+		const { data, parsed, count } = loaded;
+		const shape = parsed === undefined ? undefined : { ...parsed, data: undefined };
+		lastRead =
+			identity === undefined
+				? undefined
+				: { path: resolve(path), identity, data: new WeakRef(data), shape, count };
 		return loaded.data;
 	}
 	return { ...loaded.data, recoveredFrom: loaded.recoveredFrom };
@@ -179,7 +186,13 @@ type Loaded =
 
 /** The last checkpoint `readCheckpoint` loaded, while its caller keeps it. */
 let lastRead:
-	| { readonly path: string; readonly identity: string; readonly loaded: WeakRef<Loaded> }
+	| {
+			readonly path: string;
+			readonly identity: string;
+			readonly data: WeakRef<CheckpointData>;
+			readonly shape: Omit<ParsedCheckpoint, "data"> | undefined;
+			readonly count: LineCount;
+	  }
 	| undefined;
 
 /**
@@ -200,9 +213,10 @@ function identityOf(fs: CheckpointFileSystem, path: string): string | undefined 
 function takeLastRead(fs: CheckpointFileSystem, path: string): Loaded | undefined {
 	const last = lastRead;
 	lastRead = undefined;
-	if (last === undefined || last.path !== path) return undefined;
-	const loaded = last.loaded.deref();
-	return loaded !== undefined && identityOf(fs, path) === last.identity ? loaded : undefined;
+	if (last === undefined || last.path !== resolve(path)) return undefined;
+	const data = last.data.deref();
+	if (data === undefined || identityOf(fs, path) !== last.identity) return undefined;
+	return { data, count: last.count, ...(last.shape ? { parsed: { ...last.shape, data } } : {}) } as Loaded;
 }
 
 function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded | undefined {
