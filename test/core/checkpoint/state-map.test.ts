@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { heldIn, StateMap } from "../../../src/core/checkpoint/state-map.js";
+import { stateFingerprint } from "../../../src/core/plan/state-fingerprint.js";
 import type { RecordState } from "../../../src/model/records.js";
-import { blocked, created, failed, sent } from "./helpers.js";
+import { blocked, created, failed, header, sent } from "./helpers.js";
 
 const gone: RecordState = { s: "removed", why: "gone", id: "cus_1", g: 1 };
 
@@ -27,7 +28,7 @@ describe("StateMap: a pass's records as JSON texts outside the heap", () => {
 	it("keeps every state through many rewrites (its arena rebuilt), and texts too long for the arena", () => {
 		const map = new StateMap();
 		const name = "Ünïcødé “quoted” \u{1F600} ".repeat(40);
-		for (let round = 0; round < 40; round++)
+		for (let round = 0; round < 20; round++)
 			for (let i = 0; i < 2000; i++)
 				map.set(`k${i}`, {
 					s: "done",
@@ -50,11 +51,30 @@ describe("StateMap: a pass's records as JSON texts outside the heap", () => {
 				s: "done",
 				outcome: "created",
 				id: `cus_${i}`,
-				attempts: 39,
+				attempts: 19,
 				v: { name: `${name}${i}` },
 			});
 		expect(map.get("huge")).toEqual(huge);
-		expect(JSON.parse(map.textOf("k5") ?? "")).toMatchObject({ attempts: 39 });
+		expect(JSON.parse(map.textOf("k5") ?? "")).toMatchObject({ attempts: 19 });
 		expect(map.tally().created).toBe(2000);
+	}, 60_000);
+
+	it("gives a plan's state fingerprint the same as the states held as objects (its texts hashed as they are)", () => {
+		const states: [string, RecordState][] = [
+			["a", created("cus_a")],
+			["b", failed()],
+			["c", { s: "done", outcome: "existed", id: "cus_c", attempts: 2, v: { name: "Zoë", mrr: 1.5 } }],
+		];
+		const map = new StateMap();
+		for (const [key, state] of states) map.set(key, state);
+		const data = (customers: ReadonlyMap<string, RecordState>) => ({
+			header: header(),
+			records: { customers, contacts: new Map(), onboardings: new Map() },
+			counters: { requests: 0, rateLimited: 0, retries: 0, created: 0, existed: 0, failed: 0 },
+			updatedAt: "2025-01-31T00:00:00.000Z",
+		});
+		expect(stateFingerprint(data(map))).toBe(stateFingerprint(data(new Map(states))));
+		map.set("b", created("cus_b"));
+		expect(stateFingerprint(data(map))).not.toBe(stateFingerprint(data(new Map(states))));
 	});
 });
