@@ -97,7 +97,7 @@ describe("a damaged checkpoint", () => {
 			expect(refused).toBeInstanceOf(InputError);
 			expect((refused as Error).message).toMatch(
 				new RegExp(
-					`^The checkpoint ${literal(path)} is damaged at its first line \\(.*\\) and its backup ${literal(path)}\\.bak is older and would forget what was sent since, so it is not used; nothing was sent: repair it, or run again with --fresh`,
+					`^The checkpoint ${literal(path)} is damaged at (its first line|line \\d+) \\(the snapshot.*\\) and its backup ${literal(path)}\\.bak is older and would forget what was sent since, so it is not used; nothing was sent: repair it, or run again with --fresh`,
 				),
 			);
 			expect(sim.counters().posts).toBe(posts);
@@ -132,7 +132,7 @@ describe("a damaged checkpoint", () => {
 		expect(refused).toBeInstanceOf(InputError);
 		expect((refused as Error).message).toMatch(
 			new RegExp(
-				`^The checkpoint ${literal(path)} is damaged at its first line \\(.*\\) and it has no backup; nothing was sent: repair it, or run again with --fresh`,
+				`^The checkpoint ${literal(path)} is damaged at (its first line|line \\d+) \\(the snapshot.*\\) and it has no backup; nothing was sent: repair it, or run again with --fresh`,
 			),
 		);
 		expect(sim.counters().posts).toBe(posts);

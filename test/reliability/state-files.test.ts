@@ -96,8 +96,11 @@ describe("a damaged line in the middle of the journal", () => {
 		}
 		expect(existsSync(`${state}.bak`)).toBe(true);
 		const lines = readFileSync(state, "utf8").split("\n");
-		expect(lines.length).toBeGreaterThan(6);
-		lines[3] = '{"t":1,"p":"customers","k":"c#@!';
+		// The snapshot's head, its records a line each, then the journal: its second line is damaged.
+		const snapshot = (JSON.parse(lines[0] ?? "") as { records: number }).records;
+		const damagedLine = snapshot + 3;
+		expect(lines.length).toBeGreaterThan(damagedLine + 2);
+		lines[damagedLine - 1] = '{"t":1,"p":"customers","k":"c#@!';
 		writeFileSync(state, lines.join("\n"));
 		const damaged = readFileSync(state);
 		const requests = sim.counters().requests;
@@ -105,7 +108,7 @@ describe("a damaged line in the middle of the journal", () => {
 		const refused = await runCli(importArgs(files), { env });
 		expect(refused.code).toBe(2);
 		expect(refused.stderr).toBe(
-			`The checkpoint ${state} is damaged at line 4 (a journal line is not valid JSON) and its backup ${state}.bak is older and would forget what was sent since, so it is not used; nothing was sent: repair or remove that line, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).\n`,
+			`The checkpoint ${state} is damaged at line ${damagedLine} (a journal line is not valid JSON) and its backup ${state}.bak is older and would forget what was sent since, so it is not used; nothing was sent: repair or remove that line, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).\n`,
 		);
 		expect(sim.counters().requests).toBe(requests);
 		expect(readFileSync(state)).toEqual(damaged);

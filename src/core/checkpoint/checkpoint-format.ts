@@ -1,8 +1,11 @@
 /**
- * The checkpoint file, version 1: UTF-8 JSON lines.
+ * The checkpoint file, version 2: UTF-8 JSON lines, none of which grows with the records.
  *
- * Line 1 is a snapshot:
- * `{"format":"pivotal-tui-checkpoint","version":1,"updatedAt":ISO,"header":{…},"counters":{…},"records":{"customers":{key:state},…}}`
+ * Line 1 heads the snapshot, with the number of records it holds:
+ * `{"format":"pivotal-tui-checkpoint","version":2,"updatedAt":ISO,"header":{…},"counters":{…},"records":N}`
+ * The next N lines are those records, one a line: `{"p":pass,"k":key,"v":state}`.
+ * Version 1 (still read) held every record in the first line instead:
+ * `…,"records":{"customers":{key:state},…}}`, a line that outgrew what V8 can hold past 1.5M.
  * Every later line is one journal entry applied on top, in order:
  * `{"t":epochMs,"p":pass,"k":key,"v":state}` (a record's new state, which replaces the old one),
  * optionally with `"c":{counter:delta}`; or `{"t":epochMs,"c":{counter:delta}}` alone.
@@ -12,7 +15,9 @@ import { PASSES, type PassName, type RecordState } from "../../model/records.js"
 import { CheckpointError } from "./checkpoint-error.js";
 
 export const CHECKPOINT_FORMAT = "pivotal-tui-checkpoint";
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
+/** The version whose snapshot is one line; still read, never written. */
+export const SINGLE_LINE_VERSION = 1;
 
 export interface SourceFingerprint {
 	readonly path: string;
@@ -61,23 +66,9 @@ export function zeroCounters(): Record<string, number> & CheckpointCounters {
 	return { requests: 0, rateLimited: 0, retries: 0, created: 0, existed: 0, failed: 0 };
 }
 
-/** The snapshot line, newline included. */
-export function serializeSnapshot(data: CheckpointData): string {
-	// Object.fromEntries defines own properties, so a record key such as `__proto__` survives.
-	const records = Object.fromEntries(PASSES.map((pass) => [pass, Object.fromEntries(data.records[pass])]));
-	return `${JSON.stringify({
-		format: CHECKPOINT_FORMAT,
-		version: CHECKPOINT_VERSION,
-		updatedAt: data.updatedAt,
-		header: data.header,
-		counters: data.counters,
-		records,
-	})}\n`;
-}
+export const PASS_SET: ReadonlySet<string> = new Set(PASSES);
 
-const PASS_SET: ReadonlySet<string> = new Set(PASSES);
-
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -142,7 +133,7 @@ export function isRecordState(value: unknown): value is RecordState {
 /** Counter names are identifiers, so none can be `__proto__` and reach an object's prototype. */
 export const COUNTER_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
 
-function isCounterDelta(value: unknown): value is Record<string, number> {
+export function isCounterDelta(value: unknown): value is Record<string, number> {
 	return (
 		isObject(value) &&
 		Object.entries(value).every(
@@ -151,7 +142,7 @@ function isCounterDelta(value: unknown): value is Record<string, number> {
 	);
 }
 
-function isHeader(value: unknown): value is CheckpointHeader {
+export function isHeader(value: unknown): value is CheckpointHeader {
 	return (
 		isObject(value) &&
 		typeof value.runId === "string" &&
@@ -168,7 +159,7 @@ function isHeader(value: unknown): value is CheckpointHeader {
 }
 
 /** The header fields later versions added, kept when well formed (a malformed one is dropped, not fatal). */
-function optionalHeader(header: Record<string, unknown>): Partial<CheckpointHeader> {
+export function optionalHeader(header: Record<string, unknown>): Partial<CheckpointHeader> {
 	const extra: { -readonly [K in keyof CheckpointHeader]?: CheckpointHeader[K] } = {};
 	const workspace = header.workspace;
 	if (isObject(workspace) && typeof workspace.id === "string" && typeof workspace.name === "string") {
@@ -181,12 +172,6 @@ function optionalHeader(header: Record<string, unknown>): Partial<CheckpointHead
 		extra.keyFingerprints = header.keyFingerprints as string[];
 	}
 	return extra;
-}
-
-class Corrupt extends Error {}
-
-function corrupt(detail: string): never {
-	throw new Corrupt(detail);
 }
 
 /** The `header.runId` of a snapshot line, if that much of it parses: to match a backup to its file. */
@@ -205,116 +190,7 @@ export function peekRunId(bytes: Uint8Array): string | undefined {
 	return undefined;
 }
 
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-/**
- * Parses a checkpoint file. Throws `CheckpointError` (`corrupt`, `not-a-checkpoint`,
- * `unsupported-version`) naming `path`; the message of a `corrupt` error is completed by the
- * caller, which knows whether a backup exists.
- */
-export function parseCheckpoint(bytes: Uint8Array, path: string): CheckpointData {
-	let line = 1;
-	try {
-		// Only complete lines are decoded: a torn last line may end inside a multi-byte character.
-		const lastNewline = bytes.lastIndexOf(0x0a);
-		let text: string;
-		try {
-			text = UTF8.decode(lastNewline < 0 ? bytes : bytes.subarray(0, lastNewline + 1));
-		} catch {
-			corrupt("the file is not valid UTF-8");
-		}
-		const firstEnd = text.indexOf("\n");
-		const first = text.slice(0, firstEnd < 0 ? undefined : firstEnd);
-		if (first.trim() === "") corrupt("the file is empty");
-		let snapshot: unknown;
-		try {
-			snapshot = JSON.parse(first);
-		} catch {
-			if (!first.trimStart().startsWith("{")) notACheckpoint(path);
-			corrupt("the snapshot is not valid JSON");
-		}
-		if (!isObject(snapshot) || snapshot.format !== CHECKPOINT_FORMAT) notACheckpoint(path);
-		if (snapshot.version !== CHECKPOINT_VERSION) {
-			throw new CheckpointError({
-				code: "unsupported-version",
-				path,
-				message: `The checkpoint ${path} has schema version ${JSON.stringify(snapshot.version)}, which this pivotal-tui (version ${CHECKPOINT_VERSION}) cannot read; upgrade pivotal-tui, or run with --fresh to set it aside and start over.`,
-			});
-		}
-		const { header, counters, records, updatedAt } = snapshot;
-		if (!isHeader(header)) corrupt("the header is incomplete");
-		if (!isCounterDelta(counters)) corrupt("the counters are not numbers");
-		if (!isObject(records)) corrupt("the records are missing");
-		const maps = {} as Record<PassName, Map<string, RecordState>>;
-		for (const pass of PASSES) {
-			const map = new Map<string, RecordState>();
-			const stored = records[pass] ?? {};
-			if (!isObject(stored)) corrupt(`the ${pass} records are not an object`);
-			for (const [key, state] of Object.entries(stored)) {
-				if (!isRecordState(state)) corrupt(`the ${pass} record ${JSON.stringify(key)} is malformed`);
-				map.set(key, state);
-			}
-			maps[pass] = map;
-		}
-		const sums: Record<string, number> = { ...zeroCounters(), ...counters };
-		let lastTime = typeof updatedAt === "string" ? Date.parse(updatedAt) : Number.NaN;
-
-		// The journal. `lastNewline` bounds it: whatever follows was torn by a kill mid-write.
-		let start = firstEnd < 0 ? text.length : firstEnd + 1;
-		while (start < text.length) {
-			line++;
-			const end = text.indexOf("\n", start);
-			const raw = text.slice(start, end);
-			start = end + 1;
-			if (raw.trim() === "") continue;
-			let entry: unknown;
-			try {
-				entry = JSON.parse(raw);
-			} catch {
-				corrupt("a journal line is not valid JSON");
-			}
-			if (!isObject(entry)) corrupt("a journal line is not an object");
-			if (entry.p !== undefined) {
-				if (typeof entry.p !== "string" || !PASS_SET.has(entry.p)) corrupt("unknown pass");
-				if (typeof entry.k !== "string") corrupt("the record key is missing");
-				if (!isRecordState(entry.v)) corrupt("the record state is malformed");
-				maps[entry.p as PassName].set(entry.k, entry.v);
-			} else if (entry.c === undefined) {
-				corrupt("a journal line holds neither a record nor counters");
-			}
-			if (entry.c !== undefined) {
-				if (!isCounterDelta(entry.c)) corrupt("the counters are not numbers");
-				for (const [name, delta] of Object.entries(entry.c)) sums[name] = (sums[name] ?? 0) + delta;
-			}
-			if (typeof entry.t === "number") lastTime = entry.t;
-		}
-		const sources = header.sources as Record<string, SourceFingerprint | null | undefined>;
-		return {
-			header: {
-				runId: header.runId,
-				createdAt: header.createdAt,
-				keyFingerprint: header.keyFingerprint,
-				baseUrl: header.baseUrl,
-				sources: {
-					customers: sources.customers ?? undefined,
-					contacts: sources.contacts ?? undefined,
-					onboardings: sources.onboardings ?? undefined,
-				},
-				...optionalHeader(header as unknown as Record<string, unknown>),
-			},
-			records: maps,
-			counters: sums as CheckpointCounters,
-			updatedAt: new Date(Number.isFinite(lastTime) ? lastTime : 0).toISOString(),
-		};
-	} catch (error) {
-		if (error instanceof Corrupt) {
-			throw new CheckpointError({ code: "corrupt", path, line, message: error.message });
-		}
-		throw error;
-	}
-}
-
-function notACheckpoint(path: string): never {
+export function notACheckpoint(path: string): never {
 	throw new CheckpointError({
 		code: "not-a-checkpoint",
 		path,

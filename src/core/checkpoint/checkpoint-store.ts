@@ -2,12 +2,13 @@ import { PASSES, type PassName, type RecordState } from "../../model/records.js"
 import type { StateStore } from "../state/state-store.js";
 import { CheckpointError, writeFailed } from "./checkpoint-error.js";
 import {
+	CHECKPOINT_FORMAT,
+	CHECKPOINT_VERSION,
 	type CheckpointCounters,
 	type CheckpointData,
 	type CheckpointHeader,
 	COUNTER_NAME,
 	isRecordState,
-	serializeSnapshot,
 } from "./checkpoint-format.js";
 import {
 	bestEffort,
@@ -17,7 +18,56 @@ import {
 	WRITE_IN_PLACE,
 	writeAll,
 } from "./file-system.js";
-import { bucketOf, countsOf, type PassCounts, type Tally, tallyOf } from "./pass-counts.js";
+import { recordLineHead } from "./parse-checkpoint.js";
+import { countsOf, type PassCounts } from "./pass-counts.js";
+import { type StateMap, toStateMap } from "./state-map.js";
+
+/** Bytes of snapshot lines gathered before each write. */
+const WRITE_CHUNK = 1 << 20;
+
+/** Gathers bytes into a buffer of `WRITE_CHUNK` and writes it out whenever it is full. */
+class ChunkWriter {
+	readonly #fs: CheckpointFileSystem;
+	readonly #fd: number;
+	#buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+	#used = 0;
+	#position = 0;
+
+	constructor(fs: CheckpointFileSystem, fd: number) {
+		this.#fs = fs;
+		this.#fd = fd;
+	}
+
+	text(text: string): void {
+		const length = Buffer.byteLength(text);
+		this.#room(length);
+		this.#used += this.#buffer.write(text, this.#used, length, "utf8");
+	}
+
+	bytes(bytes: Uint8Array): void {
+		this.#room(bytes.length);
+		this.#buffer.set(bytes, this.#used);
+		this.#used += bytes.length;
+	}
+
+	/** Writes what is left; returns the bytes written in all. */
+	end(): number {
+		this.#flush();
+		return this.#position;
+	}
+
+	#room(length: number): void {
+		if (this.#used + length <= this.#buffer.length) return;
+		this.#flush();
+		if (length > this.#buffer.length) this.#buffer = Buffer.allocUnsafe(length);
+	}
+
+	#flush(): void {
+		writeAll(this.#fs, this.#fd, this.#buffer.subarray(0, this.#used), this.#position);
+		this.#position += this.#used;
+		this.#used = 0;
+	}
+}
 
 /** The fewest journal lines between two compactions. */
 export const DEFAULT_COMPACT_EVERY = 1000;
@@ -36,6 +86,15 @@ export interface CheckpointStoreInit {
 	readonly rotateBackup: boolean;
 	/** Releases `<path>.lock`; called once, by `close()`. */
 	readonly unlock: () => void;
+	/**
+	 * The file as loaded, when it is to be written on as it is (no compaction first): its length,
+	 * the records of its snapshot and the lines of its journal.
+	 */
+	readonly asLoaded?: {
+		readonly bytes: number;
+		readonly snapshotRecords: number;
+		readonly journalLines: number;
+	};
 }
 
 export interface SetOptions {
@@ -60,7 +119,6 @@ export class CheckpointStore implements StateStore {
 	// Invariants, between public calls:
 	// - #records and #tallies hold exactly what the file holds (snapshot plus journal): an update
 	//   reaches them only after its line was written, so a failed write changes nothing.
-	// - #tallies[pass] counts #records[pass] by bucket; #records[pass].size is the total.
 	// - #counters = the file's counters + #pending (deltas not written yet).
 	// - #fd, when defined, is open read/write (not append) on `path`; the next line goes at
 	//   #offset, the byte length of the file's complete lines. Writing at an explicit position
@@ -71,8 +129,7 @@ export class CheckpointStore implements StateStore {
 	readonly #fs: CheckpointFileSystem;
 	readonly #now: () => number;
 	readonly #compactEvery: number;
-	readonly #records: Record<PassName, Map<string, RecordState>>;
-	readonly #tallies: Record<PassName, Tally>;
+	readonly #records: Record<PassName, StateMap>;
 	readonly #counters: Record<string, number>;
 	#pending: Record<string, number> | undefined;
 	// Lines of deferred updates (already in #records), written before any other line.
@@ -98,15 +155,16 @@ export class CheckpointStore implements StateStore {
 		this.#compactEvery = init.compactEvery;
 		this.#rotateBackup = init.rotateBackup;
 		this.#unlock = init.unlock;
-		this.#records = {} as Record<PassName, Map<string, RecordState>>;
-		this.#tallies = {} as Record<PassName, Tally>;
-		for (const pass of PASSES) {
-			const records = new Map(init.data.records[pass]);
-			this.#records[pass] = records;
-			this.#tallies[pass] = tallyOf(records.values());
-		}
+		// The loaded records are taken over, not copied: the opener hands them to no one else.
+		this.#records = {} as Record<PassName, StateMap>;
+		for (const pass of PASSES) this.#records[pass] = toStateMap(init.data.records[pass]);
 		this.#counters = { ...init.data.counters };
 		this.#updatedAt = Date.parse(init.data.updatedAt);
+		if (init.asLoaded) {
+			this.#offset = init.asLoaded.bytes;
+			this.#snapshotRecords = init.asLoaded.snapshotRecords;
+			this.#journalLines = init.asLoaded.journalLines;
+		}
 	}
 
 	get(pass: PassName, key: string): RecordState | undefined {
@@ -128,19 +186,15 @@ export class CheckpointStore implements StateStore {
 		this.#assertOpen();
 		this.#throwDeferredError();
 		const t = this.#now();
-		const line =
-			this.#pending === undefined
-				? JSON.stringify({ t, p: pass, k: key, v: state })
-				: JSON.stringify({ t, p: pass, k: key, v: state, c: this.#pending });
-		if (options.isDeferred) this.#defer(`${line}\n`);
-		else this.#append(`${line}\n`);
+		// The state's text is written and kept: serialised once.
+		const text = JSON.stringify(state);
+		const counters = this.#pending === undefined ? "" : `,"c":${JSON.stringify(this.#pending)}`;
+		const line = `{"t":${t},"p":"${pass}","k":${JSON.stringify(key)},"v":${text}${counters}}\n`;
+		if (options.isDeferred) this.#defer(line);
+		else this.#append(line);
 		this.#pending = undefined;
 		this.#updatedAt = t;
-		const tally = this.#tallies[pass];
-		const previous = records.get(key);
-		if (previous !== undefined) tally[bucketOf(previous)]--;
-		tally[bucketOf(state)]++;
-		records.set(key, state);
+		records.set(key, state, text);
 		this.#maybeCompact();
 	}
 
@@ -151,7 +205,8 @@ export class CheckpointStore implements StateStore {
 
 	/** O(1): maintained on every `set()`. */
 	count(pass: PassName): PassCounts {
-		return countsOf(this.#tallies[pass], this.#recordsOf(pass).size);
+		const records = this.#recordsOf(pass);
+		return countsOf(records.tally(), records.size);
 	}
 
 	entries(pass: PassName): IterableIterator<[string, RecordState]> {
@@ -193,8 +248,13 @@ export class CheckpointStore implements StateStore {
 		this.#maybeCompact();
 	}
 
+	/** Failed records (and records found deleted in Pivotal): what the ledger lists from the start. */
+	failing(pass: PassName): IterableIterator<[string, RecordState]> {
+		return this.#recordsOf(pass).failing();
+	}
+
 	/**
-	 * Rewrites the file as one snapshot: written to `<path>.tmp`, fsynced, then renamed over
+	 * Rewrites the file as one snapshot, a record a line: written to `<path>.tmp`, fsynced, then renamed over
 	 * `path`, so that at every instant `path` is either the old file or the new one, whole. The
 	 * old file stays as `<path>.bak` (a hard link, no copy) in case the new one is damaged later.
 	 * Throws `write-failed` if the new file cannot be written; the current file is then untouched
@@ -203,15 +263,15 @@ export class CheckpointStore implements StateStore {
 	compact(): void {
 		this.#assertOpen();
 		const fs = this.#fs;
-		const bytes = Buffer.from(serializeSnapshot(this.#data()));
 		const tmp = `${this.path}.tmp`;
 		let tmpFd: number | undefined;
+		let length = 0;
 		try {
 			// A file left by a compaction a kill cut short, or a symlink someone planted: removed
 			// (unlinking a symlink leaves its target alone), then created anew, never followed.
 			bestEffort(() => fs.unlinkSync(tmp));
 			tmpFd = fs.openSync(tmp, CREATE_NEW, 0o600);
-			writeAll(fs, tmpFd, bytes, 0);
+			length = this.#writeSnapshot(tmpFd);
 			// The rename below must not make a file visible whose bytes could still be lost.
 			fs.fsyncSync(tmpFd);
 			fs.closeSync(tmpFd);
@@ -236,13 +296,19 @@ export class CheckpointStore implements StateStore {
 		const oldFd = this.#fd;
 		this.#fd = undefined;
 		if (oldFd !== undefined) bestEffort(() => fs.closeSync(oldFd));
-		this.#offset = bytes.length;
+		this.#offset = length;
 		this.#journalLines = 0;
 		this.#snapshotRecords = PASSES.reduce((sum, pass) => sum + this.#records[pass].size, 0);
 		this.#pending = undefined;
 		this.#deferred = [];
 		this.#rotateBackup = true;
 		fsyncDirectoryOf(fs, this.path);
+		this.#reopen();
+	}
+
+	/** Opens the file for writing now: a file that cannot be written is refused before any request. */
+	assertWritable(): void {
+		this.#assertOpen();
 		this.#reopen();
 	}
 
@@ -274,16 +340,33 @@ export class CheckpointStore implements StateStore {
 		}
 	}
 
-	#data(): CheckpointData {
-		return {
-			header: this.header,
-			records: this.#records,
-			counters: this.#counters as CheckpointCounters,
-			updatedAt: new Date(this.#updatedAt).toISOString(),
-		};
+	/** Writes the snapshot to `fd` a megabyte at a time; returns its length in bytes. */
+	#writeSnapshot(fd: number): number {
+		const records = PASSES.reduce((sum, pass) => sum + this.#records[pass].size, 0);
+		const out = new ChunkWriter(this.#fs, fd);
+		out.text(
+			`${JSON.stringify({
+				format: CHECKPOINT_FORMAT,
+				version: CHECKPOINT_VERSION,
+				updatedAt: new Date(this.#updatedAt).toISOString(),
+				header: this.header,
+				counters: this.#counters,
+				records,
+			})}\n`,
+		);
+		// Each record's line from the bytes kept for it: no state is parsed or serialised again.
+		for (const pass of PASSES) {
+			for (const [key, text] of this.#records[pass].rawTexts()) {
+				out.text(recordLineHead(pass, key));
+				if (typeof text === "string") out.text(text);
+				else out.bytes(text);
+				out.text("}\n");
+			}
+		}
+		return out.end();
 	}
 
-	#recordsOf(pass: PassName): Map<string, RecordState> {
+	#recordsOf(pass: PassName): StateMap {
 		const records = this.#records[pass];
 		if (records === undefined) throw new TypeError(`Expected a pass name, got ${JSON.stringify(pass)}`);
 		return records;

@@ -17,6 +17,8 @@ export interface CheckpointFileSystem {
 	unlinkSync(path: string): void;
 	existsSync(path: string): boolean;
 	readFileSync(path: string): Uint8Array;
+	/** Reads a file a chunk at a time; without it the whole file is read at once. */
+	readSync?(fd: number, buffer: Uint8Array, offset: number, length: number, position: number | null): number;
 	/** To leave a read-only state alone; without it that check is skipped. */
 	statSync?(path: string): { readonly mode: number };
 }

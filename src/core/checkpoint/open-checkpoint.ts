@@ -1,15 +1,13 @@
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { CheckpointError, errnoOf, readFailed, writeFailed } from "./checkpoint-error.js";
-import {
-	type CheckpointData,
-	type CheckpointHeader,
-	parseCheckpoint,
-	peekRunId,
-	zeroCounters,
-} from "./checkpoint-format.js";
+import { type CheckpointData, type CheckpointHeader, peekRunId, zeroCounters } from "./checkpoint-format.js";
+import { type LineCount, linesOfFile } from "./checkpoint-lines.js";
 import { CheckpointStore, DEFAULT_COMPACT_EVERY } from "./checkpoint-store.js";
 import { type CheckpointFileSystem, nodeFileSystem, writeAll } from "./file-system.js";
 import { acquireLock } from "./lock-file.js";
+import { type ParsedCheckpoint, parseCheckpoint, parseCheckpointLines } from "./parse-checkpoint.js";
 
 export interface ReadOptions {
 	/**
@@ -105,7 +103,9 @@ function openLocked(
 		setAside(fs, `${path}.bak`, `${path}.${stamp}.old.bak`);
 	}
 	refuseReadOnly(fs, path);
-	const loaded = load(fs, path, options.recoverFromBackup ?? false);
+	const loaded =
+		(options.fresh === true ? undefined : takeLastRead(fs, path)) ??
+		load(fs, path, options.recoverFromBackup ?? false);
 	if (loaded === undefined) {
 		// A backup without its checkpoint belongs to some earlier import: never recover into it.
 		setAside(fs, `${path}.bak`, `${path}.${timestamp(now)}.old.bak`);
@@ -115,6 +115,15 @@ function openLocked(
 		return { store, resumed: false };
 	}
 	if (loaded.recoveredFrom === undefined) {
+		const { parsed, count } = loaded;
+		// A file of this version with no journal and nothing torn is written on as it is: a refresh
+		// of a million records does not rewrite them all before its first request.
+		if (parsed?.isCurrentVersion && parsed.journalLines === 0 && count.complete === count.total) {
+			const asLoaded = { bytes: count.total, snapshotRecords: parsed.snapshotRecords, journalLines: 0 };
+			const store = new CheckpointStore({ ...init, data: loaded.data, rotateBackup: true, asLoaded });
+			store.assertWritable();
+			return { store, resumed: true };
+		}
 		const store = new CheckpointStore({ ...init, data: loaded.data, rotateBackup: true });
 		// Also cuts off a torn last line, which the next append would otherwise extend.
 		store.compact();
@@ -141,29 +150,91 @@ function openLocked(
  * Loads a checkpoint without opening it for writing (the wizard shows what a resume would skip).
  * Resolves `undefined` when there is none; rejects like `openCheckpoint`. A corrupt file with a
  * usable backup yields the backup's data, with `recoveredFrom` set; nothing is written.
+ *
+ * The records are shared with an `openCheckpoint` of the same file that follows while the file
+ * is unchanged (the plan, then the run): it is not read twice, and the run's updates show in them.
  */
 export async function readCheckpoint(
 	path: string,
 	options: ReadOptions = {},
 ): Promise<(CheckpointData & { readonly recoveredFrom?: string }) | undefined> {
-	const loaded = load(options.fs ?? nodeFileSystem, path, options.recoverFromBackup ?? false);
+	const fs = options.fs ?? nodeFileSystem;
+	const loaded = load(fs, path, options.recoverFromBackup ?? false);
 	if (loaded === undefined) return undefined;
-	return loaded.recoveredFrom === undefined
-		? loaded.data
-		: { ...loaded.data, recoveredFrom: loaded.recoveredFrom };
+	if (loaded.recoveredFrom === undefined) {
+		const identity = identityOf(fs, path);
+		// The records are held weakly (the caller keeps them alive); the file's shape is small.
+		const { data, parsed, count } = loaded;
+		const shape = parsed === undefined ? undefined : { ...parsed, data: undefined };
+		lastRead =
+			identity === undefined
+				? undefined
+				: { path: resolve(path), identity, data: new WeakRef(data), shape, count };
+		return loaded.data;
+	}
+	return { ...loaded.data, recoveredFrom: loaded.recoveredFrom };
 }
 
 type Loaded =
-	| { readonly data: CheckpointData; readonly recoveredFrom?: undefined }
+	| {
+			readonly data: CheckpointData;
+			readonly recoveredFrom?: undefined;
+			readonly parsed?: ParsedCheckpoint;
+			readonly count: LineCount;
+	  }
 	| { readonly data: CheckpointData; readonly recoveredFrom: string; readonly corruptBytes: Uint8Array };
 
-function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded | undefined {
-	const bytes = readIfExists(fs, path);
-	if (bytes === undefined) return undefined;
+/** The last checkpoint `readCheckpoint` loaded, while its caller keeps it. */
+let lastRead:
+	| {
+			readonly path: string;
+			readonly identity: string;
+			readonly data: WeakRef<CheckpointData>;
+			readonly shape: Omit<ParsedCheckpoint, "data"> | undefined;
+			readonly count: LineCount;
+	  }
+	| undefined;
+
+/**
+ * What tells one version of a file from another: any write changes its size, times or inode (a
+ * compaction renames a new file into place). Only for node:fs; other file systems read again.
+ */
+function identityOf(fs: CheckpointFileSystem, path: string): string | undefined {
+	if (fs !== nodeFileSystem) return undefined;
 	try {
-		return { data: parseCheckpoint(bytes, path) };
-	} catch (error) {
-		if (!(error instanceof CheckpointError) || error.code !== "corrupt") throw error;
+		const s = statSync(path, { bigint: true });
+		return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+	} catch {
+		return undefined;
+	}
+}
+
+/** What `readCheckpoint` loaded of `path`, if the file is still as it was; taken once. */
+function takeLastRead(fs: CheckpointFileSystem, path: string): Loaded | undefined {
+	const last = lastRead;
+	lastRead = undefined;
+	if (last === undefined || last.path !== resolve(path)) return undefined;
+	const data = last.data.deref();
+	if (data === undefined || identityOf(fs, path) !== last.identity) return undefined;
+	return { data, count: last.count, ...(last.shape ? { parsed: { ...last.shape, data } } : {}) } as Loaded;
+}
+
+function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded | undefined {
+	refuseIrregular(fs, path);
+	try {
+		const count: LineCount = { complete: 0, total: 0 };
+		const parsed = parseCheckpointLines(linesOfFile(fs, path, count), path);
+		return { data: parsed.data, parsed, count };
+	} catch (caught) {
+		if (caught instanceof CheckpointError && caught.code !== "corrupt") throw caught;
+		if (!(caught instanceof CheckpointError)) {
+			if (errnoOf(caught) === "ENOENT") return undefined;
+			throw readFailed(path, caught);
+		}
+		const error = caught;
+		// Damaged: read whole, to keep a copy and to match a backup (rare, and never on a good file).
+		const bytes = readIfExists(fs, path);
+		if (bytes === undefined) return undefined;
 		const backup = `${path}.bak`;
 		const backupBytes = recover ? readIfExists(fs, backup) : undefined;
 		let recovered: CheckpointData | undefined;
@@ -179,6 +250,8 @@ function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded 
 			return { data: recovered, recoveredFrom: backup, corruptBytes: bytes };
 		}
 		const what = error.line === 1 ? "its first line" : `line ${error.line}`;
+		// A damaged snapshot is repaired as a whole; a journal line may be dropped alone.
+		const isSnapshot = error.line === 1 || error.message.startsWith("the snapshot");
 		const hasBackup = backupBytes !== undefined || (!recover && fs.existsSync(backup));
 		const backupNote = !hasBackup
 			? "it has no backup"
@@ -190,7 +263,7 @@ function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded 
 			path,
 			line: error.line,
 			cause: error,
-			message: `The checkpoint ${path} is damaged at ${what} (${error.message}) and ${backupNote}; nothing was sent: ${error.line === 1 ? "repair it" : "repair or remove that line"}, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
+			message: `The checkpoint ${path} is damaged at ${what} (${error.message}) and ${backupNote}; nothing was sent: ${isSnapshot ? "repair it" : "repair or remove that line"}, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
 		});
 	}
 }
@@ -208,16 +281,20 @@ function statMode(fs: CheckpointFileSystem, path: string): number | undefined {
 	}
 }
 
+/** Throws `not-a-checkpoint` for a device, pipe or folder: no state (/dev/zero or a FIFO would be read for ever). */
+function refuseIrregular(fs: CheckpointFileSystem, path: string): void {
+	const mode = statMode(fs, path);
+	if (mode !== undefined && (mode & S_IFMT) !== S_IFREG)
+		throw new CheckpointError({
+			code: "not-a-checkpoint",
+			path,
+			message: `${path} is not a regular file (a device, pipe or folder), so it cannot be a state; give a state file's path.`,
+		});
+}
+
 function readIfExists(fs: CheckpointFileSystem, path: string): Uint8Array | undefined {
 	try {
-		// A device, pipe or folder is no state: /dev/zero or a FIFO would be read for ever.
-		const mode = statMode(fs, path);
-		if (mode !== undefined && (mode & S_IFMT) !== S_IFREG)
-			throw new CheckpointError({
-				code: "not-a-checkpoint",
-				path,
-				message: `${path} is not a regular file (a device, pipe or folder), so it cannot be a state; give a state file's path.`,
-			});
+		refuseIrregular(fs, path);
 		return fs.readFileSync(path);
 	} catch (error) {
 		if (error instanceof CheckpointError) throw error;

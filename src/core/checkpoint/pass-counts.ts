@@ -59,7 +59,12 @@ export function summarizeCheckpoint(data: CheckpointData): Readonly<Record<PassN
 	const summary = {} as Record<PassName, PassCounts>;
 	for (const pass of PASSES) {
 		const records = data.records[pass];
-		summary[pass] = countsOf(tallyOf(records.values()), records.size);
+		// A loaded state keeps its tally: no record is read.
+		const tally =
+			"tally" in records && typeof records.tally === "function"
+				? (records.tally() as Tally)
+				: tallyOf(records.values());
+		summary[pass] = countsOf(tally, records.size);
 	}
 	return summary;
 }

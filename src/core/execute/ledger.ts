@@ -48,7 +48,8 @@ export class Ledger {
 		this.#now = now;
 		this.#onWriteFailed = onWriteFailed;
 		for (const pass of PASSES) {
-			for (const [key, state] of store.entries(pass)) {
+			// Only the failures: the other records are not read (a million of them cost nothing here).
+			for (const [key, state] of store.failing?.(pass) ?? store.entries(pass)) {
 				const failure = failureOfState(state);
 				if (failure) this.#failures.set(`${pass}:${key}`, detail(pass, key, 0, failure, 0, {}));
 			}

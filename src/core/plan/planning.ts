@@ -7,6 +7,7 @@
 import { copyOf, PASSES, type PassName, type RecordState, type SourceRecord } from "../../model/records.js";
 import { resourceOf } from "../../model/resources.js";
 import type { CheckpointData } from "../checkpoint/index.js";
+import { heldIn } from "../checkpoint/state-map.js";
 import { hasUnknownBefore, touchesMetadata } from "./field-diff.js";
 import type { MakePlanOptions, PassPlan, PlannedChange, SyncPlan } from "./make-plan.js";
 import { DELETE_ORDER, deleteRefusal, missingRecords } from "./missing-records.js";
@@ -159,8 +160,7 @@ export class Planning {
 	endPass(): void {
 		const t = this.#tally!;
 		this.#tally = undefined;
-		let held = 0;
-		for (const recordState of t.records?.values() ?? []) if (copyOf(recordState)) held += 1;
+		const held = t.records === undefined ? 0 : heldIn(t.records);
 		this.#passes[t.pass] = {
 			rows: t.rows,
 			ops: t.ops,

@@ -6,8 +6,9 @@
  */
 
 import { createHash } from "node:crypto";
-import { PASSES } from "../../model/records.js";
+import { PASSES, type RecordState } from "../../model/records.js";
 import type { CheckpointData } from "../checkpoint/index.js";
+import { StateMap } from "../checkpoint/state-map.js";
 
 /** The fingerprint of "no state yet" (a first sync). */
 export const NO_STATE = "none";
@@ -22,10 +23,8 @@ export function stateFingerprint(state: CheckpointData | undefined): string {
 	const combined = Buffer.alloc(32);
 	let count = 0;
 	for (const pass of PASSES) {
-		for (const [key, record] of state.records[pass]) {
-			const digest = createHash("sha256")
-				.update(`${pass}\0${key}\0${JSON.stringify(record)}`)
-				.digest();
+		for (const [key, text] of textsOf(state.records[pass])) {
+			const digest = createHash("sha256").update(`${pass}\0${key}\0${text}`).digest();
 			for (let i = 0; i < 32; i++) combined[i] = (combined[i] ?? 0) ^ (digest[i] ?? 0);
 			count += 1;
 		}
@@ -39,6 +38,15 @@ export function stateFingerprint(state: CheckpointData | undefined): string {
 		count,
 	};
 	return `sha256:${createHash("sha256").update(JSON.stringify(identity)).update(combined).digest("hex")}`;
+}
+
+/**
+ * Each record's JSON: as a `StateMap` keeps it (what `JSON.stringify` wrote, read from the file
+ * or the database as written), else serialised.
+ */
+function* textsOf(records: ReadonlyMap<string, RecordState>): Iterable<[string, string]> {
+	if (records instanceof StateMap) yield* records.texts();
+	else for (const [key, record] of records) yield [key, JSON.stringify(record)];
 }
 
 /** The number the next run of this state will carry (an interrupted run goes on under its own). */

@@ -17,6 +17,7 @@ import {
 	isRecordState,
 	zeroCounters,
 } from "../checkpoint/checkpoint-format.js";
+import { StateMap } from "../checkpoint/state-map.js";
 import { connectFailed, queryFailed } from "./pg-errors.js";
 import { lockImport, unlockImport } from "./pg-lock.js";
 import { ensureSchema } from "./pg-schema.js";
@@ -24,6 +25,16 @@ import { PostgresStore } from "./pg-store.js";
 import { boundedConfig, endClient } from "./pg-timeouts.js";
 import { ambiguousUrlSentence, ambiguousUserinfo, maskUrl } from "./pg-url.js";
 import type { StateOpener } from "./state-store.js";
+
+/** A record's state from its JSON text, or undefined when it is not one pivotal-tui wrote. */
+function parsedState(text: string): RecordState | undefined {
+	try {
+		const state: unknown = JSON.parse(text);
+		return isRecordState(state) ? state : undefined;
+	} catch {
+		return undefined;
+	}
+}
 
 /** Records read per query. */
 const READ_PAGE = 5000;
@@ -173,20 +184,22 @@ export class PostgresState {
 			}>("SELECT header, counters, updated_at FROM pivotal_tui.imports WHERE name = $1", [this.name]);
 			const row = found.rows[0];
 			if (!row) return undefined;
-			const records = {} as Record<PassName, Map<string, RecordState>>;
-			for (const pass of PASSES) records[pass] = new Map();
-			// A page at a time, in key order: no result set as large as the import.
+			const records = {} as Record<PassName, StateMap>;
+			for (const pass of PASSES) records[pass] = new StateMap();
+			// A page at a time, in key order: no result set as large as the import. Each state is
+			// kept as the JSON text the store wrote (a json column keeps it as written).
 			let after: [string, string] = ["", ""];
 			for (;;) {
-				const page = await this.#client.query<{ pass: string; key: string; state: unknown }>(
-					`SELECT pass, key, state FROM pivotal_tui.records
+				const page = await this.#client.query<{ pass: string; key: string; state: string }>(
+					`SELECT pass, key, state::text AS state FROM pivotal_tui.records
 					 WHERE import = $1 AND (pass, key) > ($2, $3) ORDER BY pass, key LIMIT ${READ_PAGE}`,
 					[this.name, ...after],
 				);
 				for (const r of page.rows) {
 					const map = records[r.pass as PassName];
-					if (map === undefined || !isRecordState(r.state)) this.#damaged(`the record ${r.pass} ${r.key}`);
-					map.set(r.key, r.state);
+					const state = parsedState(r.state);
+					if (map === undefined || state === undefined) this.#damaged(`the record ${r.pass} ${r.key}`);
+					map.set(r.key, state, r.state);
 				}
 				const last = page.rows[page.rows.length - 1];
 				if (!last || page.rows.length < READ_PAGE) break;

@@ -15,7 +15,8 @@ import {
 	COUNTER_NAME,
 	isRecordState,
 } from "../checkpoint/checkpoint-format.js";
-import { bucketOf, countsOf, type PassCounts, type Tally, tallyOf } from "../checkpoint/pass-counts.js";
+import { countsOf, type PassCounts } from "../checkpoint/pass-counts.js";
+import { type StateMap, toStateMap } from "../checkpoint/state-map.js";
 import { queryFailed } from "./pg-errors.js";
 import type { StateSetOptions, StateStore } from "./state-store.js";
 
@@ -51,11 +52,11 @@ export class PostgresStore implements StateStore {
 	readonly #url: string;
 	readonly #name: string;
 	readonly #release: () => Promise<void>;
-	readonly #records = {} as Record<PassName, Map<string, RecordState>>;
-	readonly #tallies = {} as Record<PassName, Tally>;
+	readonly #records = {} as Record<PassName, StateMap>;
 	readonly #counters: Record<string, number>;
-	// Updates not written yet, by pass and key: a record set twice before a batch is written once.
-	#queue = new Map<string, { pass: PassName; key: string; state: RecordState; seq: number }>();
+	// Updates not written yet (the state's JSON), by pass and key: a record set twice before a
+	// batch is written once.
+	#queue = new Map<string, { pass: PassName; key: string; text: string; seq: number }>();
 	#isCounterDirty = false;
 	#outcome: string | undefined;
 	#seq = 0;
@@ -74,10 +75,8 @@ export class PostgresStore implements StateStore {
 		this.#url = init.url;
 		this.#name = init.name;
 		this.#release = init.release;
-		for (const pass of PASSES) {
-			this.#records[pass] = new Map(init.data.records[pass]);
-			this.#tallies[pass] = tallyOf(this.#records[pass].values());
-		}
+		// Taken over, not copied: `PostgresState` hands what it read to this store alone.
+		for (const pass of PASSES) this.#records[pass] = toStateMap(init.data.records[pass]);
 		this.#counters = { ...init.data.counters };
 		// A connection lost while the run is idle shows at the next write, not as a crash.
 		init.client.on("error", (error) => {
@@ -97,14 +96,11 @@ export class PostgresStore implements StateStore {
 		if (this.#error) throw this.#error;
 		const seq = ++this.#seq;
 		const id = `${pass}\u0000${key}`;
+		const text = JSON.stringify(state);
 		this.#queue.delete(id);
-		this.#queue.set(id, { pass, key, state, seq });
+		this.#queue.set(id, { pass, key, text, seq });
 		if (!options.isDeferred) this.#mustSeq = seq;
-		const tally = this.#tallies[pass];
-		const previous = records.get(key);
-		if (previous !== undefined) tally[bucketOf(previous)]--;
-		tally[bucketOf(state)]++;
-		records.set(key, state);
+		records.set(key, state, text);
 		this.#schedule();
 	}
 
@@ -115,11 +111,16 @@ export class PostgresStore implements StateStore {
 	}
 
 	count(pass: PassName): PassCounts {
-		return countsOf(this.#tallies[pass], this.#recordsOf(pass).size);
+		const records = this.#recordsOf(pass);
+		return countsOf(records.tally(), records.size);
 	}
 
 	entries(pass: PassName): IterableIterator<[string, RecordState]> {
 		return this.#recordsOf(pass).entries();
+	}
+
+	failing(pass: PassName): IterableIterator<[string, RecordState]> {
+		return this.#recordsOf(pass).failing();
 	}
 
 	addCounters(delta: Partial<CheckpointCounters>): void {
@@ -196,7 +197,7 @@ export class PostgresStore implements StateStore {
 
 	async #drain(): Promise<void> {
 		while ((this.#queue.size > 0 || this.#isCounterDirty) && !this.#error) {
-			const batch: { pass: PassName; key: string; state: RecordState; seq: number }[] = [];
+			const batch: { pass: PassName; key: string; text: string; seq: number }[] = [];
 			for (const [id, entry] of this.#queue) {
 				batch.push(entry);
 				this.#queue.delete(id);
@@ -212,7 +213,7 @@ export class PostgresStore implements StateStore {
 					this.#name,
 					batch.map((b) => b.pass),
 					batch.map((b) => b.key),
-					batch.map((b) => JSON.stringify(b.state)),
+					batch.map((b) => b.text),
 					JSON.stringify(this.#counters),
 					outcome ?? null,
 				]);
@@ -234,7 +235,7 @@ export class PostgresStore implements StateStore {
 		return lowest;
 	}
 
-	#recordsOf(pass: PassName): Map<string, RecordState> {
+	#recordsOf(pass: PassName): StateMap {
 		const records = this.#records[pass];
 		if (records === undefined) throw new TypeError(`Expected a pass name, got ${JSON.stringify(pass)}`);
 		return records;

@@ -1,7 +1,7 @@
 /**
  * What the ledger, the planner's run, undo and open-state need of an import's state, whichever
  * store holds it: the checkpoint file or a Postgres database. Reads are synchronous (every store
- * keeps the records in memory while a run is open); writes are recorded at once and made durable
+ * keeps the records in memory while a run is open, each as its JSON text: state-map.ts); writes are recorded at once and made durable
  * either before `set()` returns (the file) or by the next `durable()` (Postgres), which the
  * requester awaits before any request leaves: a record's in-doubt mark is committed first.
  */
@@ -32,6 +32,11 @@ export interface StateStore {
 	durable(): true | Promise<true>;
 	count(pass: PassName): PassCounts;
 	entries(pass: PassName): IterableIterator<[string, RecordState]>;
+	/**
+	 * The failed records (and those found deleted in Pivotal), without reading the others; a store
+	 * without it has them filtered from `entries()`.
+	 */
+	failing?(pass: PassName): IterableIterator<[string, RecordState]>;
 	addCounters(delta: Partial<CheckpointCounters>): void;
 	counters(): CheckpointCounters;
 	/** Makes deferred updates and counters durable. */

@@ -32,7 +32,7 @@ describe("openCheckpoint and readCheckpoint", () => {
 		expect(journal).toEqual([]);
 		expect(JSON.parse(first ?? "")).toMatchObject({
 			format: CHECKPOINT_FORMAT,
-			version: 1,
+			version: 2,
 			header: { runId: "run-0001", keyFingerprint: "sha256:0123456789abcdef" },
 		});
 		await store.close();
@@ -54,9 +54,17 @@ describe("openCheckpoint and readCheckpoint", () => {
 
 		// Before compaction: snapshot plus journal.
 		const fromJournal = await readCheckpoint(path);
-		// After: a single snapshot line.
+		// After: the snapshot alone, a line per record after the line that heads it.
 		store.compact();
-		expect(linesOf(path)).toHaveLength(1);
+		const [head, ...snapshot] = linesOf(path);
+		expect(JSON.parse(head ?? "")).toMatchObject({ version: 2, records: 5 });
+		expect(snapshot.map((line) => (JSON.parse(line) as { k: string }).k)).toEqual([
+			"c1",
+			"c2",
+			"c3",
+			"c3/a@example.com",
+			"c1/1",
+		]);
 		const fromSnapshot = await readCheckpoint(path);
 		await store.close();
 
@@ -248,10 +256,13 @@ describe("compaction", () => {
 			store.set("customers", `c${i % 200}`, { s: "sent", attempts: i });
 			if (i % 50 === 0) maxLines = Math.max(maxLines, linesOf(path).length);
 		}
-		expect(maxLines).toBeLessThanOrEqual(1 + 200 + 1);
+		// The snapshot's 200 record lines, and a journal of at most as many.
+		expect(maxLines).toBeLessThanOrEqual(1 + 200 + 200 + 1);
 		expect(fs.statSync(path).size).toBeLessThan(2 * fs.statSync(`${path}.bak`).size + 200 * 80);
 		await store.close();
-		expect(linesOf(path)).toHaveLength(1);
+		expect(linesOf(path)).toHaveLength(1 + 200);
+		// No line grows with the records: the longest is the one that heads the snapshot.
+		expect(Math.max(...linesOf(path).map((line) => line.length))).toBeLessThan(600);
 		const data = await readCheckpoint(path);
 		expect(data?.records.customers.size).toBe(200);
 		expect(data?.records.customers.get("c199")).toEqual({ s: "sent", attempts: 2999 });
@@ -269,7 +280,7 @@ describe("compaction", () => {
 		store.flush();
 		store.addCounters({ requests: 1 });
 		store.set("customers", "c2", sent()); // third journal line: compacts
-		expect(linesOf(path)).toHaveLength(1);
+		expect(linesOf(path)).toHaveLength(1 + 2);
 		expect((await readCheckpoint(path))?.counters).toMatchObject({ requests: 5, retries: 1 });
 		expect(() => store.addCounters({ requests: Number.NaN })).toThrow(TypeError);
 		await store.close();

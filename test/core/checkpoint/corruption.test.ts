@@ -19,7 +19,7 @@ async function checkpointWithBackup(): Promise<void> {
 	const first = await openCheckpoint({ path, create: () => header() });
 	first.store.set("customers", "c1", created("cus_1"));
 	first.store.set("customers", "c2", created("cus_2"));
-	first.store.compact(); // .bak now holds c1, c2 (as journal)
+	first.store.compact(); // .bak now holds c1, c2 (as journal); the file, c1 and c2 as its snapshot
 	first.store.set("customers", "c3", created("cus_3"));
 	first.store.set("customers", "c4", created("cus_4"));
 }
@@ -58,13 +58,14 @@ describe("a damaged checkpoint", () => {
 
 	it("a damaged journal line with a backup beside: refused, naming the file, the line and the backup, never silently the older backup", async () => {
 		await checkpointWithBackup();
-		damageLine(2, '{"t":1,"p":"customers","k":"c3","v":{"s":"nonsense"}}');
+		// Lines 2 and 3 are the snapshot's records c1 and c2; line 4 is the journal's c3.
+		damageLine(4, '{"t":1,"p":"customers","k":"c3","v":{"s":"nonsense"}}');
 		const damaged = fs.readFileSync(path);
 		for (const attempt of [readCheckpoint(path), openCheckpoint({ path, create: () => header() })]) {
 			const error = await caught(attempt);
-			expect(error).toMatchObject({ code: "corrupt", line: 2 });
+			expect(error).toMatchObject({ code: "corrupt", line: 4 });
 			expect(error.message).toBe(
-				`The checkpoint ${path} is damaged at line 2 (the record state is malformed) and its backup ${path}.bak is older and would forget what was sent since, so it is not used; nothing was sent: repair or remove that line, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
+				`The checkpoint ${path} is damaged at line 4 (the record state is malformed) and its backup ${path}.bak is older and would forget what was sent since, so it is not used; nothing was sent: repair or remove that line, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
 			);
 		}
 		// Nothing was replaced or set aside.
@@ -77,7 +78,7 @@ describe("a damaged checkpoint", () => {
 
 	it("with recoverFromBackup asked for: loads the backup, keeps the damaged file, and reports recoveredFrom", async () => {
 		await checkpointWithBackup();
-		damageLine(2, '{"t":1,"p":"customers","k":"c3","v":{"s":"nonsense"}}');
+		damageLine(4, '{"t":1,"p":"customers","k":"c3","v":{"s":"nonsense"}}');
 		const damaged = fs.readFileSync(path);
 
 		const read = await readCheckpoint(path, { recoverFromBackup: true });
@@ -141,7 +142,7 @@ describe("a damaged checkpoint", () => {
 	it("a newer schema version asks for an upgrade", async () => {
 		await checkpointWithBackup();
 		const lines = linesOf(path);
-		damageLine(1, (lines[0] ?? "").replace('"version":1', '"version":2'));
+		damageLine(1, (lines[0] ?? "").replace('"version":2', '"version":3'));
 		const error = await caught(openCheckpoint({ path, create: () => header() }));
 		expect(error.code).toBe("unsupported-version");
 		expect(error.message).toMatch(/upgrade pivotal-tui/);

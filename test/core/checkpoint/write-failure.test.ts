@@ -118,6 +118,11 @@ describe("a file system that refuses writes", () => {
 			readFileSync: () => {
 				throw errnoError("EACCES");
 			},
+			// Read a chunk at a time: the open for reading is refused.
+			openSync: (file, flags, mode) => {
+				if (flags === "r") throw errnoError("EACCES");
+				return nodeFs.openSync(file, flags, mode);
+			},
 		};
 		await expect(readCheckpoint(path, { fs })).rejects.toMatchObject({
 			code: "read-failed",

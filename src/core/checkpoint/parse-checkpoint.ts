@@ -1,0 +1,207 @@
+/**
+ * Reads a checkpoint a line at a time (the format is in checkpoint-format.ts): version 2, whose
+ * snapshot is one line per record, and version 1, whose snapshot is one line. Each record is
+ * validated and kept as its JSON text (state-map.ts).
+ */
+
+import { PASSES, type PassName, type RecordState } from "../../model/records.js";
+import { CheckpointError } from "./checkpoint-error.js";
+import {
+	CHECKPOINT_FORMAT,
+	CHECKPOINT_VERSION,
+	type CheckpointCounters,
+	type CheckpointData,
+	isCounterDelta,
+	isHeader,
+	isObject,
+	isRecordState,
+	notACheckpoint,
+	optionalHeader,
+	PASS_SET,
+	SINGLE_LINE_VERSION,
+	type SourceFingerprint,
+	zeroCounters,
+} from "./checkpoint-format.js";
+import { linesOfBytes } from "./checkpoint-lines.js";
+import { StateMap } from "./state-map.js";
+
+/** A checkpoint as read, with what the store needs to know of the file's shape. */
+export interface ParsedCheckpoint {
+	readonly data: CheckpointData & { readonly records: Readonly<Record<PassName, StateMap>> };
+	/** Records in the snapshot, and journal lines after it. */
+	readonly snapshotRecords: number;
+	readonly journalLines: number;
+	/** Written in the current version: only a journal would make a compaction worth its cost. */
+	readonly isCurrentVersion: boolean;
+}
+
+class Corrupt extends Error {}
+
+function corrupt(detail: string): never {
+	throw new Corrupt(detail);
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+function decode(bytes: Uint8Array): string {
+	try {
+		return UTF8.decode(bytes);
+	} catch {
+		corrupt("the file is not valid UTF-8");
+	}
+}
+
+/**
+ * The JSON text of a record line's state: cut out of the line when the line is as this program
+ * writes it (no second serialisation), else written anew.
+ */
+function stateText(raw: string, bytes: Uint8Array, head: string, state: RecordState): Uint8Array | string {
+	return raw.length > head.length + 1 && raw.startsWith(head) && raw.endsWith("}")
+		? bytes.subarray(Buffer.byteLength(head), bytes.length - 1)
+		: JSON.stringify(state);
+}
+
+/** The start of a snapshot's line for one record, up to its state; `}` and a newline end it. */
+export function recordLineHead(pass: PassName, key: string): string {
+	return `{"p":"${pass}","k":${JSON.stringify(key)},"v":`;
+}
+
+/**
+ * Parses a checkpoint from its lines (checkpoint-lines.ts). Throws `CheckpointError` (`corrupt`,
+ * `not-a-checkpoint`, `unsupported-version`) naming `path`; the message of a `corrupt` error is
+ * completed by the caller, which knows whether a backup exists.
+ */
+export function parseCheckpointLines(lines: Iterable<Uint8Array>, path: string): ParsedCheckpoint {
+	let line = 0;
+	try {
+		const iterator = lines[Symbol.iterator]();
+		// The bytes of the line `next()` returned last: a record's state is kept as its bytes.
+		let bytes: Uint8Array = new Uint8Array(0);
+		const next = (): string | undefined => {
+			const result = iterator.next();
+			if (result.done) return undefined;
+			line++;
+			bytes = result.value;
+			return decode(bytes);
+		};
+		const first = next() ?? "";
+		line = 1;
+		if (first.trim() === "") corrupt("the file is empty");
+		let snapshot: unknown;
+		try {
+			snapshot = JSON.parse(first);
+		} catch {
+			if (!first.trimStart().startsWith("{")) notACheckpoint(path);
+			corrupt("the snapshot is not valid JSON");
+		}
+		if (!isObject(snapshot) || snapshot.format !== CHECKPOINT_FORMAT) notACheckpoint(path);
+		if (snapshot.version !== CHECKPOINT_VERSION && snapshot.version !== SINGLE_LINE_VERSION) {
+			throw new CheckpointError({
+				code: "unsupported-version",
+				path,
+				message: `The checkpoint ${path} has schema version ${JSON.stringify(snapshot.version)}, which this pivotal-tui (version ${CHECKPOINT_VERSION}) cannot read; upgrade pivotal-tui, or run with --fresh to set it aside and start over.`,
+			});
+		}
+		const { header, counters, records, updatedAt } = snapshot;
+		if (!isHeader(header)) corrupt("the header is incomplete");
+		if (!isCounterDelta(counters)) corrupt("the counters are not numbers");
+		const maps = {} as Record<PassName, StateMap>;
+		for (const pass of PASSES) maps[pass] = new StateMap();
+		let snapshotRecords = 0;
+		if (snapshot.version === SINGLE_LINE_VERSION) {
+			if (!isObject(records)) corrupt("the records are missing");
+			for (const pass of PASSES) {
+				const stored = records[pass] ?? {};
+				if (!isObject(stored)) corrupt(`the ${pass} records are not an object`);
+				for (const [key, state] of Object.entries(stored)) {
+					if (!isRecordState(state)) corrupt(`the ${pass} record ${JSON.stringify(key)} is malformed`);
+					maps[pass].set(key, state);
+					snapshotRecords++;
+				}
+			}
+		} else {
+			if (typeof records !== "number" || !Number.isInteger(records) || records < 0)
+				corrupt("the snapshot does not say how many records it holds");
+			for (; snapshotRecords < records; snapshotRecords++) {
+				const raw = next();
+				// The snapshot is renamed into place whole: fewer lines is a file cut short since.
+				if (raw === undefined)
+					corrupt(`the snapshot ends after ${snapshotRecords} of its ${records} records`);
+				let entry: unknown;
+				try {
+					entry = JSON.parse(raw);
+				} catch {
+					corrupt("the snapshot has a line that is not valid JSON");
+				}
+				if (!isObject(entry)) corrupt("the snapshot has a line that is not an object");
+				const { p, k, v } = entry;
+				if (typeof p !== "string" || !PASS_SET.has(p)) corrupt("the snapshot names an unknown pass");
+				if (typeof k !== "string") corrupt("the snapshot has a record without its key");
+				if (!isRecordState(v)) corrupt("the snapshot has a malformed record state");
+				maps[p as PassName].set(k, v, stateText(raw, bytes, recordLineHead(p as PassName, k), v));
+			}
+		}
+		const sums: Record<string, number> = { ...zeroCounters(), ...counters };
+		let lastTime = typeof updatedAt === "string" ? Date.parse(updatedAt) : Number.NaN;
+
+		// The journal: complete lines only (whatever follows the last newline was torn by a kill).
+		let journalLines = 0;
+		for (let raw = next(); raw !== undefined; raw = next()) {
+			journalLines++;
+			if (raw.trim() === "") continue;
+			let entry: unknown;
+			try {
+				entry = JSON.parse(raw);
+			} catch {
+				corrupt("a journal line is not valid JSON");
+			}
+			if (!isObject(entry)) corrupt("a journal line is not an object");
+			if (entry.p !== undefined) {
+				if (typeof entry.p !== "string" || !PASS_SET.has(entry.p)) corrupt("unknown pass");
+				if (typeof entry.k !== "string") corrupt("the record key is missing");
+				if (!isRecordState(entry.v)) corrupt("the record state is malformed");
+				maps[entry.p as PassName].set(entry.k, entry.v);
+			} else if (entry.c === undefined) {
+				corrupt("a journal line holds neither a record nor counters");
+			}
+			if (entry.c !== undefined) {
+				if (!isCounterDelta(entry.c)) corrupt("the counters are not numbers");
+				for (const [name, delta] of Object.entries(entry.c)) sums[name] = (sums[name] ?? 0) + delta;
+			}
+			if (typeof entry.t === "number") lastTime = entry.t;
+		}
+		const sources = header.sources as Record<string, SourceFingerprint | null | undefined>;
+		return {
+			data: {
+				header: {
+					runId: header.runId,
+					createdAt: header.createdAt,
+					keyFingerprint: header.keyFingerprint,
+					baseUrl: header.baseUrl,
+					sources: {
+						customers: sources.customers ?? undefined,
+						contacts: sources.contacts ?? undefined,
+						onboardings: sources.onboardings ?? undefined,
+					},
+					...optionalHeader(header as unknown as Record<string, unknown>),
+				},
+				records: maps,
+				counters: sums as CheckpointCounters,
+				updatedAt: new Date(Number.isFinite(lastTime) ? lastTime : 0).toISOString(),
+			},
+			snapshotRecords,
+			journalLines,
+			isCurrentVersion: snapshot.version === CHECKPOINT_VERSION,
+		};
+	} catch (error) {
+		if (error instanceof Corrupt) {
+			throw new CheckpointError({ code: "corrupt", path, line: Math.max(line, 1), message: error.message });
+		}
+		throw error;
+	}
+}
+
+/** `parseCheckpointLines` over a whole file's bytes. */
+export function parseCheckpoint(bytes: Uint8Array, path: string): CheckpointData {
+	return parseCheckpointLines(linesOfBytes(bytes), path).data;
+}

@@ -1,0 +1,163 @@
+/**
+ * The records of one pass, as both stores keep them in memory: each state as its JSON text (the
+ * very bytes the store writes), in a text arena outside the JavaScript heap, parsed again when
+ * read. A million records then leave the garbage collector a map of keys to numbers to walk, not
+ * a million trees of objects, and the heap's headroom (a multiple of it) stays small. The states
+ * read most often (the record a pass just read or wrote) stay parsed in a small cache. The tally
+ * by bucket and the keys of failed records are kept as states are set, so counting and listing
+ * failures read no state.
+ */
+
+import { copyOf, type RecordState } from "../../model/records.js";
+import { bucketOf, emptyTally, type Tally } from "./pass-counts.js";
+import { TextArena } from "./text-arena.js";
+
+/** Parsed states kept at most; the cache is dropped whole when full (cheaper than an LRU). */
+const CACHE_SIZE = 4096;
+
+/** A record the ledger lists as a failure from the start: failed, or found deleted in Pivotal. */
+export function isFailing(state: RecordState): boolean {
+	return state.s === "failed" || (state.s === "removed" && state.why === "gone");
+}
+
+export class StateMap implements ReadonlyMap<string, RecordState> {
+	// The JSON of each state by key: its handle in #arena, or the text itself when too long for it.
+	readonly #texts = new Map<string, number | string>();
+	#arena = new TextArena();
+	readonly #tally: Tally = emptyTally();
+	readonly #failing = new Set<string>();
+	// Records with a copy in Pivotal that the state knows of.
+	#held = 0;
+	#cache = new Map<string, RecordState>();
+
+	get size(): number {
+		return this.#texts.size;
+	}
+
+	has(key: string): boolean {
+		return this.#texts.has(key);
+	}
+
+	get(key: string): RecordState | undefined {
+		const cached = this.#cache.get(key);
+		if (cached !== undefined) return cached;
+		const stored = this.#texts.get(key);
+		if (stored === undefined) return undefined;
+		const state = JSON.parse(this.#textOf(stored)) as RecordState;
+		this.#remember(key, state);
+		return state;
+	}
+
+	/** The state's JSON text as stored, for a store that writes it out again. */
+	textOf(key: string): string | undefined {
+		const stored = this.#texts.get(key);
+		return stored === undefined ? undefined : this.#textOf(stored);
+	}
+
+	/**
+	 * Sets `state`, whose JSON is `text`, as a string or its UTF-8 bytes (copied)
+	 * (`JSON.stringify(state)` when not given).
+	 */
+	set(key: string, state: RecordState, text: string | Uint8Array = JSON.stringify(state)): this {
+		// The record just read before its write is cached: this parses nothing in the usual case.
+		const previous = this.get(key);
+		if (previous !== undefined) this.#tally[bucketOf(previous)]--;
+		this.#tally[bucketOf(state)]++;
+		this.#held += (copyOf(state) ? 1 : 0) - (copyOf(previous) ? 1 : 0);
+		const old = this.#texts.get(key);
+		if (typeof old === "number") this.#arena.drop(old);
+		this.#texts.set(
+			key,
+			this.#arena.add(text) ?? (typeof text === "string" ? text : Buffer.from(text).toString()),
+		);
+		if (this.#arena.isWasteful()) this.#rebuild();
+		if (isFailing(state)) this.#failing.add(key);
+		else this.#failing.delete(key);
+		this.#remember(key, state);
+		return this;
+	}
+
+	/** Records the state knows a Pivotal copy of (`copyOf`): O(1). */
+	held(): number {
+		return this.#held;
+	}
+
+	/** Counts by bucket: O(1). */
+	tally(): Tally {
+		return { ...this.#tally };
+	}
+
+	/** The keys of failed records (and records found deleted in Pivotal), with their states. */
+	*failing(): IterableIterator<[string, RecordState]> {
+		for (const key of this.#failing) {
+			const state = this.get(key);
+			if (state !== undefined) yield [key, state];
+		}
+	}
+
+	/** Keys with their JSON texts, parsing nothing. */
+	*texts(): IterableIterator<[string, string]> {
+		for (const [key, stored] of this.#texts) yield [key, this.#textOf(stored)];
+	}
+
+	/** Keys with their JSON texts' UTF-8 bytes (a view, valid until the next `set`), or the texts. */
+	*rawTexts(): IterableIterator<[string, Uint8Array | string]> {
+		for (const [key, stored] of this.#texts)
+			yield [key, typeof stored === "number" ? this.#arena.bytes(stored) : stored];
+	}
+
+	*entries(): IterableIterator<[string, RecordState]> {
+		for (const [key, stored] of this.#texts)
+			yield [key, this.#cache.get(key) ?? (JSON.parse(this.#textOf(stored)) as RecordState)];
+	}
+
+	keys(): IterableIterator<string> {
+		return this.#texts.keys();
+	}
+
+	*values(): IterableIterator<RecordState> {
+		for (const [, state] of this.entries()) yield state;
+	}
+
+	[Symbol.iterator](): IterableIterator<[string, RecordState]> {
+		return this.entries();
+	}
+
+	forEach(callback: (value: RecordState, key: string, map: ReadonlyMap<string, RecordState>) => void): void {
+		for (const [key, state] of this.entries()) callback(state, key, this);
+	}
+
+	#textOf(stored: number | string): string {
+		return typeof stored === "number" ? this.#arena.text(stored) : stored;
+	}
+
+	/** Copies the live texts to a new arena, leaving the replaced ones behind. */
+	#rebuild(): void {
+		const old = this.#arena;
+		const arena = new TextArena();
+		for (const [key, stored] of this.#texts)
+			if (typeof stored === "number") this.#texts.set(key, arena.add(old.bytes(stored)) as number);
+		this.#arena = arena;
+	}
+
+	#remember(key: string, state: RecordState): void {
+		if (this.#cache.size >= CACHE_SIZE) this.#cache = new Map();
+		this.#cache.set(key, state);
+	}
+}
+
+/** `records` as a `StateMap`: itself when it is one, else a copy. */
+export function toStateMap(records: ReadonlyMap<string, RecordState>): StateMap {
+	if (records instanceof StateMap) return records;
+	const map = new StateMap();
+	for (const [key, state] of records) map.set(key, state);
+	return map;
+}
+
+/** How many of `records` the state knows a Pivotal copy of: counted as set in a `StateMap`. */
+export function heldIn(records: ReadonlyMap<string, RecordState>): number {
+	if (records instanceof StateMap) return records.held();
+	let held = 0;
+	for (const state of records.values()) if (copyOf(state)) held += 1;
+	return held;
+}

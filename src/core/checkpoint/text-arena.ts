@@ -1,0 +1,70 @@
+/**
+ * UTF-8 texts kept outside the JavaScript heap, in 16 MiB buffers, each found by a small
+ * integer. A million record states then cost the garbage collector a map of numbers, not a
+ * million strings: the heap it scans (and the headroom it keeps, a multiple of that heap) stays
+ * small while the bytes live in buffers it does not walk.
+ */
+
+const CHUNK_BYTES = 1 << 24;
+/** Texts this long or longer are not put in a chunk (the caller keeps them as strings). */
+export const ARENA_MAX_TEXT = CHUNK_BYTES - 4;
+
+export class TextArena {
+	#chunks: Buffer[] = [];
+	#used = CHUNK_BYTES;
+	// Bytes held by texts replaced or dropped since: a rebuild is due once they outweigh the rest.
+	#dead = 0;
+	#size = 0;
+
+	/** Bytes in use, dead ones included. */
+	get size(): number {
+		return this.#size;
+	}
+
+	get dead(): number {
+		return this.#dead;
+	}
+
+	/** Stores `text` (a string, or its UTF-8 bytes) and returns its handle; undefined when too long. */
+	add(text: string | Uint8Array): number | undefined {
+		const length = typeof text === "string" ? Buffer.byteLength(text) : text.length;
+		if (length > ARENA_MAX_TEXT) return undefined;
+		if (this.#used + 4 + length > CHUNK_BYTES) {
+			this.#chunks.push(Buffer.allocUnsafe(CHUNK_BYTES));
+			this.#used = 0;
+		}
+		const chunk = this.#chunks[this.#chunks.length - 1] as Buffer;
+		const at = this.#used;
+		chunk.writeUInt32LE(length, at);
+		if (typeof text === "string") chunk.write(text, at + 4, length, "utf8");
+		else chunk.set(text, at + 4);
+		this.#used = at + 4 + length;
+		this.#size += 4 + length;
+		// Below 2^30 while there are fewer than 64 chunks: a small integer, no heap object.
+		return (this.#chunks.length - 1) * CHUNK_BYTES + at;
+	}
+
+	/** The bytes of the text at `handle`: a view, valid until the arena is rebuilt. */
+	bytes(handle: number): Uint8Array {
+		const chunk = this.#chunks[Math.floor(handle / CHUNK_BYTES)] as Buffer;
+		const at = handle % CHUNK_BYTES;
+		return chunk.subarray(at + 4, at + 4 + chunk.readUInt32LE(at));
+	}
+
+	text(handle: number): string {
+		const chunk = this.#chunks[Math.floor(handle / CHUNK_BYTES)] as Buffer;
+		const at = handle % CHUNK_BYTES;
+		return chunk.toString("utf8", at + 4, at + 4 + chunk.readUInt32LE(at));
+	}
+
+	/** The text at `handle` is no longer used. */
+	drop(handle: number): void {
+		const chunk = this.#chunks[Math.floor(handle / CHUNK_BYTES)] as Buffer;
+		this.#dead += 4 + chunk.readUInt32LE(handle % CHUNK_BYTES);
+	}
+
+	/** Worth rebuilding: more dead bytes than live ones, and more than a chunk of them. */
+	isWasteful(): boolean {
+		return this.#dead > CHUNK_BYTES && this.#dead > this.#size - this.#dead;
+	}
+}
