@@ -292,7 +292,10 @@ describe("a --delete-missing plan that deletes customers", { timeout: 60_000 }, 
 		// d2's contact is one the import adopted (made in Pivotal first): d2 is kept for it.
 		const state = `${j.files.customers}.checkpoint.json`;
 		const text = readFileSync(state, "utf8");
-		writeFileSync(state, text.replace(/("d2\/ann@two\.example":\{[^}]*"outcome":)"created"/, '$1"existed"'));
+		// The record's line (and any journal line of it): `"k":"d2/ann@two.example","v":{…"outcome":"created"…}`.
+		const adopted = text.replace(/("k":"d2\/ann@two\.example","v":\{[^}]*"outcome":)"created"/g, '$1"existed"');
+		expect(adopted).not.toBe(text);
+		writeFileSync(state, adopted);
 		j.write("customers", ["external_id,name,slug", "d3,Keep,keep"]);
 		j.write("contacts", ["customer_external_id,name,email"]);
 		const dry = await j.run("--delete-missing", "--max-deletes", "5", "--dry-run");

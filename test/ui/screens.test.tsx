@@ -353,6 +353,8 @@ describe("FileStep", () => {
 		stdin.write("2024");
 		await waitFor(() => expect(lastFrame()).not.toContain("accounts.csv"));
 		expect(lastFrame()).toContain("❯ customers-2024.csv");
+		// The handler that holds the filtered list registers after the frame is drawn.
+		await settle();
 		stdin.write("\r");
 		await waitFor(() => expect(chosen).toEqual(["customers-2024.csv"]));
 		for (let i = 0; i < 4; i++) stdin.write("\u007f");
