@@ -293,7 +293,10 @@ describe("a --delete-missing plan that deletes customers", { timeout: 60_000 }, 
 		const state = `${j.files.customers}.checkpoint.json`;
 		const text = readFileSync(state, "utf8");
 		// The record's line (and any journal line of it): `"k":"d2/ann@two.example","v":{…"outcome":"created"…}`.
-		const adopted = text.replace(/("k":"d2\/ann@two\.example","v":\{[^}]*"outcome":)"created"/g, '$1"existed"');
+		const adopted = text.replace(
+			/("k":"d2\/ann@two\.example","v":\{[^}]*"outcome":)"created"/g,
+			'$1"existed"',
+		);
 		expect(adopted).not.toBe(text);
 		writeFileSync(state, adopted);
 		j.write("customers", ["external_id,name,slug", "d3,Keep,keep"]);
