@@ -1,4 +1,5 @@
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
+import { RecordBook } from "../state/record-book.js";
 import type { StateStore } from "../state/state-store.js";
 import { CheckpointError, writeFailed } from "./checkpoint-error.js";
 import {
@@ -7,8 +8,6 @@ import {
 	type CheckpointCounters,
 	type CheckpointData,
 	type CheckpointHeader,
-	COUNTER_NAME,
-	isRecordState,
 } from "./checkpoint-format.js";
 import {
 	bestEffort,
@@ -19,8 +18,7 @@ import {
 	writeAll,
 } from "./file-system.js";
 import { recordLineHead } from "./parse-checkpoint.js";
-import { countsOf, type PassCounts } from "./pass-counts.js";
-import { type StateMap, toStateMap } from "./state-map.js";
+import type { PassCounts } from "./pass-counts.js";
 
 /** Bytes of snapshot lines gathered before each write. */
 const WRITE_CHUNK = 1 << 20;
@@ -117,9 +115,9 @@ export class CheckpointStore implements StateStore {
 	readonly header: CheckpointHeader;
 
 	// Invariants, between public calls:
-	// - #records and #tallies hold exactly what the file holds (snapshot plus journal): an update
+	// - #book's records hold exactly what the file holds (snapshot plus journal): an update
 	//   reaches them only after its line was written, so a failed write changes nothing.
-	// - #counters = the file's counters + #pending (deltas not written yet).
+	// - #book's counters = the file's counters + #pending (deltas not written yet).
 	// - #fd, when defined, is open read/write (not append) on `path`; the next line goes at
 	//   #offset, the byte length of the file's complete lines. Writing at an explicit position
 	//   means a line torn by a failed write is overwritten by the next one, never followed by it.
@@ -129,10 +127,9 @@ export class CheckpointStore implements StateStore {
 	readonly #fs: CheckpointFileSystem;
 	readonly #now: () => number;
 	readonly #compactEvery: number;
-	readonly #records: Record<PassName, StateMap>;
-	readonly #counters: Record<string, number>;
+	readonly #book: RecordBook;
 	#pending: Record<string, number> | undefined;
-	// Lines of deferred updates (already in #records), written before any other line.
+	// Lines of deferred updates (already in #book), written before any other line.
 	#deferred: string[] = [];
 	#isFlushScheduled = false;
 	// A deferred write that failed: thrown by the next set() or flush().
@@ -156,9 +153,7 @@ export class CheckpointStore implements StateStore {
 		this.#rotateBackup = init.rotateBackup;
 		this.#unlock = init.unlock;
 		// The loaded records are taken over, not copied: the opener hands them to no one else.
-		this.#records = {} as Record<PassName, StateMap>;
-		for (const pass of PASSES) this.#records[pass] = toStateMap(init.data.records[pass]);
-		this.#counters = { ...init.data.counters };
+		this.#book = new RecordBook(init.data);
 		this.#updatedAt = Date.parse(init.data.updatedAt);
 		if (init.asLoaded) {
 			this.#offset = init.asLoaded.bytes;
@@ -168,7 +163,7 @@ export class CheckpointStore implements StateStore {
 	}
 
 	get(pass: PassName, key: string): RecordState | undefined {
-		return this.#recordsOf(pass).get(key);
+		return this.#book.get(pass, key);
 	}
 
 	/**
@@ -179,15 +174,11 @@ export class CheckpointStore implements StateStore {
 	 * the update already recorded. Throws `TypeError`, writing nothing, for a malformed state.
 	 */
 	set(pass: PassName, key: string, state: RecordState, options: SetOptions = {}): void {
-		const records = this.#recordsOf(pass);
-		if (typeof key !== "string") throw new TypeError(`Expected a string record key, got ${String(key)}`);
-		// A state the loader would reject must never reach the file: it would make it unloadable.
-		if (!isRecordState(state)) throw new TypeError(`Expected a record state, got ${JSON.stringify(state)}`);
+		// The state's text is written and kept: serialised once.
+		const { records, text } = this.#book.checked(pass, key, state);
 		this.#assertOpen();
 		this.#throwDeferredError();
 		const t = this.#now();
-		// The state's text is written and kept: serialised once.
-		const text = JSON.stringify(state);
 		const counters = this.#pending === undefined ? "" : `,"c":${JSON.stringify(this.#pending)}`;
 		const line = `{"t":${t},"p":"${pass}","k":${JSON.stringify(key)},"v":${text}${counters}}\n`;
 		if (options.isDeferred) this.#defer(line);
@@ -205,12 +196,11 @@ export class CheckpointStore implements StateStore {
 
 	/** O(1): maintained on every `set()`. */
 	count(pass: PassName): PassCounts {
-		const records = this.#recordsOf(pass);
-		return countsOf(records.tally(), records.size);
+		return this.#book.count(pass);
 	}
 
 	entries(pass: PassName): IterableIterator<[string, RecordState]> {
-		return this.#recordsOf(pass).entries();
+		return this.#book.entries(pass);
 	}
 
 	/**
@@ -219,19 +209,14 @@ export class CheckpointStore implements StateStore {
 	 */
 	addCounters(delta: Partial<CheckpointCounters>): void {
 		this.#assertOpen();
-		for (const [name, n] of Object.entries(delta)) {
-			if (n === undefined || n === 0) continue;
-			if (!COUNTER_NAME.test(name))
-				throw new TypeError(`Expected a counter name, got ${JSON.stringify(name)}`);
-			if (!Number.isFinite(n)) throw new TypeError(`Expected a finite counter delta for ${name}, got ${n}`);
-			this.#counters[name] = (this.#counters[name] ?? 0) + n;
+		for (const [name, n] of this.#book.addCounters(delta)) {
 			this.#pending ??= {};
 			this.#pending[name] = (this.#pending[name] ?? 0) + n;
 		}
 	}
 
 	counters(): CheckpointCounters {
-		return { ...this.#counters } as CheckpointCounters;
+		return this.#book.counters();
 	}
 
 	/** Writes deferred updates and buffered counters, so that a kill from now on cannot lose them. */
@@ -250,7 +235,7 @@ export class CheckpointStore implements StateStore {
 
 	/** Failed records (and records found deleted in Pivotal): what the ledger lists from the start. */
 	failing(pass: PassName): IterableIterator<[string, RecordState]> {
-		return this.#recordsOf(pass).failing();
+		return this.#book.failing(pass);
 	}
 
 	/**
@@ -298,7 +283,7 @@ export class CheckpointStore implements StateStore {
 		if (oldFd !== undefined) bestEffort(() => fs.closeSync(oldFd));
 		this.#offset = length;
 		this.#journalLines = 0;
-		this.#snapshotRecords = PASSES.reduce((sum, pass) => sum + this.#records[pass].size, 0);
+		this.#snapshotRecords = this.#book.size;
 		this.#pending = undefined;
 		this.#deferred = [];
 		this.#rotateBackup = true;
@@ -342,7 +327,7 @@ export class CheckpointStore implements StateStore {
 
 	/** Writes the snapshot to `fd` a megabyte at a time; returns its length in bytes. */
 	#writeSnapshot(fd: number): number {
-		const records = PASSES.reduce((sum, pass) => sum + this.#records[pass].size, 0);
+		const records = this.#book.size;
 		const out = new ChunkWriter(this.#fs, fd);
 		out.text(
 			`${JSON.stringify({
@@ -350,13 +335,13 @@ export class CheckpointStore implements StateStore {
 				version: CHECKPOINT_VERSION,
 				updatedAt: new Date(this.#updatedAt).toISOString(),
 				header: this.header,
-				counters: this.#counters,
+				counters: this.#book.counters(),
 				records,
 			})}\n`,
 		);
 		// Each record's line from the bytes kept for it: no state is parsed or serialised again.
 		for (const pass of PASSES) {
-			for (const [key, text] of this.#records[pass].rawTexts()) {
+			for (const [key, text] of this.#book.of(pass).rawTexts()) {
 				out.text(recordLineHead(pass, key));
 				if (typeof text === "string") out.text(text);
 				else out.bytes(text);
@@ -364,12 +349,6 @@ export class CheckpointStore implements StateStore {
 			}
 		}
 		return out.end();
-	}
-
-	#recordsOf(pass: PassName): StateMap {
-		const records = this.#records[pass];
-		if (records === undefined) throw new TypeError(`Expected a pass name, got ${JSON.stringify(pass)}`);
-		return records;
 	}
 
 	#assertOpen(): void {

@@ -6,18 +6,16 @@
  */
 
 import type pg from "pg";
-import { PASSES, type PassName, type RecordState } from "../../model/records.js";
+import type { PassName, RecordState } from "../../model/records.js";
 import { CheckpointError } from "../checkpoint/checkpoint-error.js";
-import {
-	type CheckpointCounters,
-	type CheckpointData,
-	type CheckpointHeader,
-	COUNTER_NAME,
-	isRecordState,
+import type {
+	CheckpointCounters,
+	CheckpointData,
+	CheckpointHeader,
 } from "../checkpoint/checkpoint-format.js";
-import { countsOf, type PassCounts } from "../checkpoint/pass-counts.js";
-import { type StateMap, toStateMap } from "../checkpoint/state-map.js";
+import type { PassCounts } from "../checkpoint/pass-counts.js";
 import { queryFailed } from "./pg-errors.js";
+import { RecordBook } from "./record-book.js";
 import type { StateSetOptions, StateStore } from "./state-store.js";
 
 /** Rows per statement at most: bounded parameters and memory per batch. */
@@ -52,8 +50,7 @@ export class PostgresStore implements StateStore {
 	readonly #url: string;
 	readonly #name: string;
 	readonly #release: () => Promise<void>;
-	readonly #records = {} as Record<PassName, StateMap>;
-	readonly #counters: Record<string, number>;
+	readonly #book: RecordBook;
 	// Updates not written yet (the state's JSON), by pass and key: a record set twice before a
 	// batch is written once.
 	#queue = new Map<string, { pass: PassName; key: string; text: string; seq: number }>();
@@ -76,8 +73,7 @@ export class PostgresStore implements StateStore {
 		this.#name = init.name;
 		this.#release = init.release;
 		// Taken over, not copied: `PostgresState` hands what it read to this store alone.
-		for (const pass of PASSES) this.#records[pass] = toStateMap(init.data.records[pass]);
-		this.#counters = { ...init.data.counters };
+		this.#book = new RecordBook(init.data);
 		// A connection lost while the run is idle shows at the next write, not as a crash.
 		init.client.on("error", (error) => {
 			this.#error ??= queryFailed(this.#url, error);
@@ -85,18 +81,15 @@ export class PostgresStore implements StateStore {
 	}
 
 	get(pass: PassName, key: string): RecordState | undefined {
-		return this.#recordsOf(pass).get(key);
+		return this.#book.get(pass, key);
 	}
 
 	set(pass: PassName, key: string, state: RecordState, options: StateSetOptions = {}): void {
-		const records = this.#recordsOf(pass);
-		if (typeof key !== "string") throw new TypeError(`Expected a string record key, got ${String(key)}`);
-		if (!isRecordState(state)) throw new TypeError(`Expected a record state, got ${JSON.stringify(state)}`);
+		const { records, text } = this.#book.checked(pass, key, state);
 		this.#assertOpen();
 		if (this.#error) throw this.#error;
 		const seq = ++this.#seq;
 		const id = `${pass}\u0000${key}`;
-		const text = JSON.stringify(state);
 		this.#queue.delete(id);
 		this.#queue.set(id, { pass, key, text, seq });
 		if (!options.isDeferred) this.#mustSeq = seq;
@@ -111,32 +104,24 @@ export class PostgresStore implements StateStore {
 	}
 
 	count(pass: PassName): PassCounts {
-		const records = this.#recordsOf(pass);
-		return countsOf(records.tally(), records.size);
+		return this.#book.count(pass);
 	}
 
 	entries(pass: PassName): IterableIterator<[string, RecordState]> {
-		return this.#recordsOf(pass).entries();
+		return this.#book.entries(pass);
 	}
 
 	failing(pass: PassName): IterableIterator<[string, RecordState]> {
-		return this.#recordsOf(pass).failing();
+		return this.#book.failing(pass);
 	}
 
 	addCounters(delta: Partial<CheckpointCounters>): void {
 		this.#assertOpen();
-		for (const [name, n] of Object.entries(delta)) {
-			if (n === undefined || n === 0) continue;
-			if (!COUNTER_NAME.test(name))
-				throw new TypeError(`Expected a counter name, got ${JSON.stringify(name)}`);
-			if (!Number.isFinite(n)) throw new TypeError(`Expected a finite counter delta for ${name}, got ${n}`);
-			this.#counters[name] = (this.#counters[name] ?? 0) + n;
-			this.#isCounterDirty = true;
-		}
+		if (this.#book.addCounters(delta).length > 0) this.#isCounterDirty = true;
 	}
 
 	counters(): CheckpointCounters {
-		return { ...this.#counters } as CheckpointCounters;
+		return this.#book.counters();
 	}
 
 	noteOutcome(outcome: string): void {
@@ -214,7 +199,7 @@ export class PostgresStore implements StateStore {
 					batch.map((b) => b.pass),
 					batch.map((b) => b.key),
 					batch.map((b) => b.text),
-					JSON.stringify(this.#counters),
+					JSON.stringify(this.#book.counters()),
 					outcome ?? null,
 				]);
 			} catch (error) {
@@ -233,12 +218,6 @@ export class PostgresStore implements StateStore {
 		for (const entry of this.#queue.values())
 			if (lowest === undefined || entry.seq < lowest) lowest = entry.seq;
 		return lowest;
-	}
-
-	#recordsOf(pass: PassName): StateMap {
-		const records = this.#records[pass];
-		if (records === undefined) throw new TypeError(`Expected a pass name, got ${JSON.stringify(pass)}`);
-		return records;
 	}
 
 	#assertOpen(): void {
