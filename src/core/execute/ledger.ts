@@ -212,19 +212,16 @@ export class Ledger {
 
 	/** Undo deleted it (or found it deleted already): a later import creates it anew. */
 	removed(pass: PassName, record: SourceRecord, copy: PivotalCopy, attempts: number): boolean {
-		if (!this.save(pass, record.key, { s: "removed", why: "undone", id: copy.id, g: (copy.g ?? 0) + 1 }))
-			return false;
-		this.#failures.delete(`${pass}:${record.key}`);
+		const state: RecordState = { s: "removed", why: "undone", id: copy.id, g: (copy.g ?? 0) + 1 };
+		return this.#deleted(pass, record.key, state, copy.id, attempts);
+	}
+
+	/** A DELETE answered (or the record found gone): saved, counted and told, its failure cleared. */
+	#deleted(pass: PassName, key: string, state: RecordState, id: string, attempts: number): boolean {
+		if (!this.save(pass, key, state)) return false;
+		this.#failures.delete(`${pass}:${key}`);
 		this.count("deleted", pass);
-		this.#emit({
-			type: "record-done",
-			at: this.#now(),
-			pass,
-			key: record.key,
-			outcome: "deleted",
-			id: copy.id,
-			attempts,
-		});
+		this.#emit({ type: "record-done", at: this.#now(), pass, key, outcome: "deleted", id, attempts });
 		return true;
 	}
 
@@ -259,19 +256,7 @@ export class Ledger {
 			run,
 			...(parentKey === undefined ? {} : { p: parentKey }),
 		};
-		if (!this.save(pass, record.key, state)) return false;
-		this.#failures.delete(`${pass}:${record.key}`);
-		this.count("deleted", pass);
-		this.#emit({
-			type: "record-done",
-			at: this.#now(),
-			pass,
-			key: record.key,
-			outcome: "deleted",
-			id: copy.id,
-			attempts,
-		});
-		return true;
+		return this.#deleted(pass, record.key, state, copy.id, attempts);
 	}
 
 	/**
