@@ -5,15 +5,17 @@
  * `pivotal-tui state list --state postgres://…` shows the imports a database holds.
  */
 
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { nodeFileSystem } from "../core/checkpoint/file-system.js";
 import {
 	type CheckpointData,
 	CheckpointError,
 	openCheckpoint,
 	readCheckpoint,
 } from "../core/checkpoint/index.js";
+import { acquireLock } from "../core/checkpoint/lock-file.js";
 import { EXIT } from "../core/exit-codes.js";
 import { connectDatabase, PostgresState } from "../core/state/pg-state.js";
 import { defaultImportName, isPostgresUrl, maskUrl } from "../core/state/pg-url.js";
@@ -95,6 +97,7 @@ async function copyState(
 	}
 	let source: PostgresState | undefined;
 	let target: PostgresState | undefined;
+	let unlockSource: (() => void) | undefined;
 	try {
 		let data: CheckpointData | undefined;
 		if (isPostgresUrl(from)) {
@@ -103,6 +106,9 @@ async function copyState(
 			source = await PostgresState.connect(from, name, {});
 			data = await source.read();
 		} else {
+			// Locked while read too: a copy of a running import's state is already stale, and a
+			// run from it would create again what that run goes on to create.
+			if (isRegularFile(from)) unlockSource = acquireLock(nodeFileSystem, from);
 			data = await readCheckpoint(from);
 		}
 		if (data === undefined) {
@@ -147,8 +153,17 @@ async function copyState(
 		);
 		return EXIT.ok;
 	} finally {
+		unlockSource?.();
 		await source?.release();
 		await target?.release();
+	}
+}
+
+function isRegularFile(path: string): boolean {
+	try {
+		return statSync(path).isFile();
+	} catch {
+		return false;
 	}
 }
 

@@ -143,6 +143,29 @@ describe("the lock", () => {
 		expect(simTotals(sim)).toEqual({ customers: 20, contacts: 20, onboardings: 20, duplicates: 0 });
 	}, 120_000);
 
+	it("state copy of a running import's state: refused with exit 6 naming the run, nothing copied", async () => {
+		// A copy of a live state is stale at once: a run from it would create again what this run creates.
+		const { sim, files } = await prepare(
+			{ rateLimit: 100_000, faults: { latencyMinMs: 1_500, latencyMaxMs: 2_000 } },
+			20,
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const first = startCli(importArgs(files), { env });
+		await until(() => sim.counters().posts >= 2);
+		const state = `${files.customers}.checkpoint.json`;
+		const copy = join(dirname(files.customers), "moved.json");
+		const copied = await runCli(["state", "copy", state, copy], { env });
+		sim.setFaults({ latencyMinMs: 0, latencyMaxMs: 5 });
+		expect(copied.code).toBe(6);
+		expect(copied.stderr).toContain(`is in use by another pivotal-tui (pid ${first.child.pid} on `);
+		expect(existsSync(copy)).toBe(false);
+		expect((await first.result).code).toBe(0);
+		// Once the run is over the copy is made, and leaves no lock behind.
+		expect((await runCli(["state", "copy", state, copy], { env })).code).toBe(0);
+		expect(existsSync(`${state}.lock`)).toBe(false);
+		expect(simTotals(sim)).toEqual({ customers: 20, contacts: 20, onboardings: 20, duplicates: 0 });
+	}, 120_000);
+
 	it("left by a dead run, two imports started together: exactly one takes it over, the other exits 6", async () => {
 		// Slow answers keep the winner running until the loser has tried, however slowly each starts.
 		const { sim, files } = await prepare(
