@@ -138,6 +138,10 @@ export function parseCheckpointLines(lines: Iterable<Uint8Array>, path: string):
 				if (typeof p !== "string" || !PASS_SET.has(p)) corrupt("the snapshot names an unknown pass");
 				if (typeof k !== "string") corrupt("the snapshot has a record without its key");
 				if (!isRecordState(v)) corrupt("the snapshot has a malformed record state");
+				// A snapshot holds each record once (the journal, not the snapshot, repeats keys): a
+				// second line of one key is an edit or a splice, and the count it keeps hides a lost line.
+				if (maps[p as PassName].has(k))
+					corrupt(`the snapshot holds the ${p} record ${JSON.stringify(k)} twice`);
 				maps[p as PassName].set(k, v, stateText(raw, bytes, recordLineHead(p as PassName, k), v));
 			}
 		}

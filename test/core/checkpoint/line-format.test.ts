@@ -85,6 +85,23 @@ describe("the checkpoint a record a line (version 2)", () => {
 		await expect(openCheckpoint({ path, create: () => header() })).rejects.toMatchObject({ code: "corrupt" });
 	});
 
+	it("refuses a snapshot that holds one record twice, though its count still matches", async () => {
+		const { store } = await openCheckpoint({ path, create: () => header() });
+		for (let i = 0; i < 10; i++) store.set("customers", `c${i}`, created(`cus_${i}`));
+		await store.close();
+		const lines = linesOf(path);
+		// c1's line spliced in again with another id, the last record's line dropped: the count holds.
+		const spliced = [
+			...lines.slice(0, 3),
+			lines[2]?.replace('"cus_1"', '"cus_bogus"'),
+			...lines.slice(3, 10),
+		];
+		expect(spliced).toHaveLength(11);
+		fs.writeFileSync(path, `${spliced.join("\n")}\n`);
+		await expect(readCheckpoint(path)).rejects.toMatchObject({ code: "corrupt", line: 4 });
+		await expect(openCheckpoint({ path, create: () => header() })).rejects.toMatchObject({ code: "corrupt" });
+	});
+
 	it("writes on a clean file as it is, and a resume sees every update", async () => {
 		const first = await openCheckpoint({ path, create: () => header() });
 		for (let i = 0; i < 20; i++) first.store.set("customers", `c${i}`, created(`cus_${i}`));
