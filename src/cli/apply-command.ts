@@ -12,6 +12,7 @@ import { planWorkspaceProblem, startPlanRun, verifyLocated } from "../app/apply-
 import { connectKeys } from "../app/connect-keys.js";
 import { keysFromEnv } from "../app/env-keys.js";
 import { EXIT } from "../core/exit-codes.js";
+import { CHANGED_FILE_STOP } from "../core/import-passes.js";
 import { type LocatedPlan, locatePlan } from "../core/plan/open-plan.js";
 import { changeCount } from "../core/plan/plan-file.js";
 import type { PostgresState } from "../core/state/pg-state.js";
@@ -147,6 +148,11 @@ async function applyWith(
 	return finishHeadless(run, driven, io, {
 		title: "Apply",
 		read: opened.value,
+		// The same apply again would be refused as stale: the files are no longer the plan's.
+		resume: (summary) =>
+			summary.message?.endsWith(CHANGED_FILE_STOP)
+				? "The files changed after the plan was made: plan again (pivotal-tui import … --dry-run --plan-out FILE), review it, and apply the new plan."
+				: undefined,
 		failuresCsv: flags.failuresCsv,
 		resultsCsv: flags.resultsCsv,
 	});

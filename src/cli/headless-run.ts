@@ -96,6 +96,8 @@ export interface FinishOptions {
 	readonly withSession?: boolean;
 	/** The summary lists notes that are not failures (`--keep-pivotal-edits`). @default false */
 	readonly withNotes?: boolean;
+	/** What to do about a run that did not complete, when not the same command again. */
+	readonly resume?: (summary: ImportSummary) => string | undefined;
 }
 
 /**
@@ -137,6 +139,7 @@ export async function finishHeadless(
 					...(resultsCsv ? { resultsCsv } : {}),
 					...(options.withSession ? { session } : {}),
 					...(options.withNotes ? { notes: run.failures() } : {}),
+					resume: options.resume?.(summary),
 				},
 				options.title ?? "Import",
 			),

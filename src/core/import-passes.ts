@@ -62,12 +62,12 @@ async function* planned(
 		yield* plannedRecords(scope, books, pass, file, options);
 	} catch (error) {
 		if (!(error instanceof SourceFileError)) throw error;
-		scope.trip(
-			"interrupted",
-			`${error.message} The records before that point were sent; the state is saved.`,
-		);
+		scope.trip("interrupted", `${error.message} ${CHANGED_FILE_STOP}`);
 	}
 }
+
+/** How the stop sentence of a run whose file changed under it ends: a saved plan of it is stale. */
+export const CHANGED_FILE_STOP = "The records before that point were sent; the state is saved.";
 
 async function* plannedRecords(
 	scope: RunScope,

@@ -153,6 +153,8 @@ export function summaryText(
 		notes?: readonly FailureDetail[] | undefined;
 		/** This session's own requests; the summary's counters add up every run of the import. */
 		session?: SessionCounts | undefined;
+		/** What to do about a run that did not complete. @default run the same command again */
+		resume?: string | undefined;
 	} = {},
 	title = "Import",
 ): string {
@@ -214,7 +216,7 @@ export function summaryText(
 	else if (codes.length > 0 && !isUndo) lines.push("  (add --failures-csv FILE to export the failed rows)");
 	// A refused key is not resumed by the same command: the stopping sentence says what to do.
 	if (summary.outcome !== "completed" && summary.outcome !== "auth-failed")
-		lines.push("  Run the same command again to resume.");
+		lines.push(`  ${extra.resume ?? "Run the same command again to resume."}`);
 	return `${lines.join("\n")}\n`;
 }
 

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bodyDigest, type PlanBody, serializePlan } from "../../src/core/plan/plan-file.js";
@@ -291,5 +291,30 @@ describe("plans as files (the built binary)", () => {
 		expect(failures.code).toBe(2);
 		expect(failures.stderr).toMatch(/^--failures-csv \S+ is the customers file/);
 		expect(sim.counters().requests).toBe(0);
+	}, 60_000);
+
+	it("an apply stopped by a file changed under it says to plan again, not to run it again", async () => {
+		const { sim, files, dir } = await prepared(
+			{ rateLimit: 100_000, faults: { latencyMinMs: 300, latencyMaxMs: 400 } },
+			{ customers: 20, contactsPerCustomer: 1, onboardingsPerCustomer: 0 },
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const plan = join(dir, "plan.json");
+		expect((await runCli(importArgs(files, "--dry-run", "--plan-out", plan), { env })).code).toBe(0);
+		const applying = startCli(["apply", plan, "--headless", "--yes", "--concurrency", "2"], { env });
+		for (let i = 0; i < 600 && sim.counters().posts < 2; i++) await new Promise((r) => setTimeout(r, 20));
+		// One letter of the contacts file changed, its size and modification time kept.
+		const contacts = files.contacts ?? "";
+		const before = statSync(contacts);
+		const text = readFileSync(contacts, "utf8");
+		const at = text.lastIndexOf("@");
+		writeFileSync(contacts, `${text.slice(0, at - 1)}${text[at - 1] === "x" ? "y" : "x"}${text.slice(at)}`);
+		utimesSync(contacts, before.atime, before.mtime);
+		const done = await applying.result;
+		sim.setFaults({ latencyMinMs: 0, latencyMaxMs: 5 });
+		expect(done.code).toBe(3);
+		expect(done.stdout).toContain("The files changed after the plan was made: plan again");
+		expect(done.stdout).not.toContain("Run the same command again to resume.");
+		expect(sim.counters().created.contacts).toBe(0);
 	}, 60_000);
 });
