@@ -128,8 +128,8 @@ class ImportJob implements RunJob {
 			}
 			scope.setTotals(totals, deletes);
 		}
-		// The files may have changed since they were checked: a retry learns from them afresh.
-		if (retry !== undefined) this.#known = undefined;
+		// A retry reads the files as validated too (what validation learnt, and the block hashes): a
+		// file changed since stops it, where reading it afresh would send rows nobody checked.
 		const picked = retry?.which ? new Set(retry.which.map((r) => `${r.pass}:${r.key}`)) : undefined;
 		const selection: Selection =
 			retry === undefined

@@ -60,4 +60,38 @@ describe("a file changed under a run the check was handed to", () => {
 			.sort();
 		expect(emails).toEqual(["ann@acme.test", "cy@initech.test", "rob@globex.test"]);
 	});
+
+	it("holds a retry of the failed records to the checked bytes too: a file changed since stops it, sending nothing of it", async () => {
+		const { sim } = await prepared({}, { customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 });
+		// Contacts are created under their customer: POST /customers/:id/contacts.
+		sim.pushFault({
+			method: "POST",
+			route: "/customers/:id/contacts",
+			match: { email: "bob@globex.test" },
+			status: 400,
+			code: "invalid_email",
+			field: "email",
+			message: "email is blocked here.",
+		});
+		const dir = tempDir();
+		const files: SourceFiles = { customers: join(dir, "customers.csv"), contacts: join(dir, "contacts.csv") };
+		write(files.customers, CUSTOMERS);
+		write(files.contacts!, CONTACTS);
+		const run = begin(sim, files);
+		const summary = await run.run.done;
+		expect(summary.passes.contacts.failed).toBe(1);
+		// The row edited after the run checked it, size and time kept: a retry must not send it unchecked.
+		write(files.contacts!, CONTACTS.replace("bob@globex.test", "rob@globex.test"));
+		const retried = await run.run.retryFailed();
+		await run.run.close();
+		await run.client.close();
+		expect(retried.outcome).toBe("interrupted");
+		expect(retried.message).toContain("The records before that point were sent; the state is saved.");
+		expect(
+			sim
+				.state()
+				.contacts.filter((c) => !c.deleted)
+				.map((c) => c.email),
+		).not.toContain("rob@globex.test");
+	});
 });
