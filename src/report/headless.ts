@@ -65,7 +65,7 @@ export class LineReporter {
 			event.type === "response"
 		) {
 			this.#lastProgressAt = now;
-			this.#out.write(`${progressLine(snapshot, now)}\n`);
+			this.#out.write(`${progressLine(snapshot, now, this.#noun)}\n`);
 		}
 	}
 
@@ -121,7 +121,7 @@ export class LineReporter {
 	}
 }
 
-export function progressLine(s: ProgressSnapshot, now: number): string {
+export function progressLine(s: ProgressSnapshot, now: number, noun: "import" | "undo" = "import"): string {
 	const all = totals(s);
 	const done = passDone(all);
 	const percent = all.total > 0 ? Math.floor((done / all.total) * 100) : 100;
@@ -130,11 +130,17 @@ export function progressLine(s: ProgressSnapshot, now: number): string {
 		? `${s.headroom.remaining}/${s.headroom.limit} left in window`
 		: "limit unknown";
 	const pass = s.currentPass ?? "customers";
-	return `[${pass}] ${done}/${all.total} (${percent}%) · ${progressCounts(all)}, ${all.failed} failed, ${all.blocked} blocked · ${pacePerMinute(s, now)}/min, ${headroom}, ${s.rateLimited} × 429 · ETA ${eta === undefined ? "?" : formatDuration(eta)}`;
+	return `[${pass}] ${done}/${all.total} (${percent}%) · ${progressCounts(all, noun)}, ${all.failed} failed, ${all.blocked} blocked · ${pacePerMinute(s, now)}/min, ${headroom}, ${s.rateLimited} × 429 · ETA ${eta === undefined ? "?" : formatDuration(eta)}`;
 }
 
 /** What the run did so far, naming only what happened (an import creates, a sync updates, an undo deletes). */
-function progressCounts(p: PassProgress): string {
+function progressCounts(p: PassProgress, noun: "import" | "undo"): string {
+	// An undo deletes and puts fields back: those lead, whatever it has done so far.
+	if (noun === "undo") {
+		const parts = [`${p.deleted} deleted`, `${p.restored} restored`];
+		if (p.created > 0) parts.push(`${p.created} created again`);
+		return parts.join(", ");
+	}
 	const parts = [`${p.created} created`, `${p.existed} existed`];
 	if (p.updated > 0) parts.push(`${p.updated} updated`);
 	if (p.unchanged > 0) parts.push(`${p.unchanged} unchanged`);

@@ -4,12 +4,12 @@ import { emptyPassTally } from "../../src/core/events.js";
 import { initialSnapshot, reduceProgress } from "../../src/core/progress.js";
 import { LineReporter } from "../../src/report/headless.js";
 
-function feed(events: readonly ImportEvent[]): string {
+function feed(events: readonly ImportEvent[], noun: "import" | "undo" = "import"): string {
 	let out = "";
 	let clock = 0;
 	const reporter = new LineReporter(
 		{ write: (text: string) => (out += text) },
-		{ intervalMs: 1_000, now: () => clock },
+		{ intervalMs: 1_000, now: () => clock, noun },
 	);
 	let snapshot = initialSnapshot(0);
 	for (const event of events) {
@@ -57,5 +57,35 @@ describe("LineReporter", () => {
 		const progress = out.split("\n").filter((line) => line.startsWith("["));
 		expect(progress).toEqual([expect.stringMatching(/^\[customers\] 0\/2 \(0%\)/)]);
 		expect(out).toMatch(/^Starting import r1: 2 customers/);
+	});
+
+	it("an undo's progress counts what it deletes and puts back, not what an import creates", () => {
+		const out = feed(
+			[
+				{
+					type: "run-started",
+					at: 1_000,
+					runId: "r2",
+					resumed: false,
+					checkpointPath: "c.json",
+					concurrency: 4,
+					totals: { customers: 0, contacts: 0, onboardings: 3 },
+				},
+				{
+					type: "pass-started",
+					at: 1_001,
+					pass: "onboardings",
+					total: 3,
+					already: { ...emptyPassTally(), created: 0, existed: 0, failed: 0, blocked: 0 },
+				},
+				{ type: "response", at: 2_500, status: 204, durationMs: 3, rateLimit: limit },
+			],
+			"undo",
+		);
+		const progress = out.split("\n").filter((line) => line.startsWith("["));
+		expect(progress).toEqual([
+			expect.stringMatching(/^\[onboardings\] 0\/3 \(0%\) · 0 deleted, 0 restored, 0 failed/),
+		]);
+		expect(progress[0]).not.toContain("created");
 	});
 });
