@@ -7,7 +7,7 @@
 import type { ApiOk, Customer, ListPage, ListQuery, PivotalClient, PivotalRecord } from "../api/types.js";
 import { PASSES, type PassName } from "../model/records.js";
 import { perPass } from "../model/resources.js";
-import { validateSources } from "../source/index.js";
+import { SourceFileError, validateSources } from "../source/index.js";
 import { CheckpointError } from "./checkpoint/index.js";
 import { RecordApplier } from "./execute/apply-record.js";
 import { CircuitBreaker } from "./execute/circuit-breaker.js";
@@ -109,12 +109,21 @@ class ImportJob implements RunJob {
 	): Promise<Iterable<RunPass<unknown>>> {
 		const rules = this.#plan.rules;
 		if (retry === undefined && rules?.deleteMissing) {
-			const found = await findMissing(
-				this.#plan.files,
-				this.#plan.source,
-				books.ledger.store,
-				rules.maxDeletes,
-			);
+			let found: Awaited<ReturnType<typeof findMissing>>;
+			try {
+				found = await findMissing(
+					this.#plan.files,
+					this.#plan.source,
+					books.ledger.store,
+					rules.maxDeletes,
+					this.#known,
+				);
+			} catch (error) {
+				// A file changed since it was checked: nothing is deleted (or sent) on its word.
+				if (!(error instanceof SourceFileError)) throw error;
+				scope.trip("interrupted", `${error.message} Nothing was sent; the state is saved.`);
+				return [];
+			}
 			if (found.refusal !== undefined) {
 				await books.ledger.store.close();
 				throw new InputError(found.refusal);

@@ -57,6 +57,11 @@ export class FileChangedError extends Error {
 	}
 }
 
+/** The sentence for a read stopped by a changed file, with what to do. */
+export function describeChange(error: FileChangedError): string {
+	return `${error.message}; nothing from there on was read. Run the command again to check the file as it is now.`;
+}
+
 /** Passes bytes on a block at a time, each only once it is proven the same as when checked. */
 export class VerifyTransform extends Transform {
 	readonly #blocks: ByteBlocks;

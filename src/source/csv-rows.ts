@@ -11,7 +11,13 @@ import type { Stats } from "node:fs";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { CsvError, type Options, parse } from "csv-parse";
-import { BlockHasher, type ByteBlocks, FileChangedError, VerifyTransform } from "./byte-blocks.js";
+import {
+	BlockHasher,
+	type ByteBlocks,
+	describeChange,
+	FileChangedError,
+	VerifyTransform,
+} from "./byte-blocks.js";
 import { looksLikeFooterRow, MAX_FOOTER_ROWS, type SkippedFooter, trimRow } from "./clean/index.js";
 import { type CsvFormat, DecodeTransform, sniff, type Undecodable } from "./decode-stream.js";
 import type { Delimiter } from "./delimiter.js";
@@ -111,8 +117,7 @@ async function hashWholeFile(path: string): Promise<string | undefined> {
 }
 
 function describeFsError(error: unknown): string {
-	if (error instanceof FileChangedError)
-		return `${error.message}; nothing from there on was read. Run the command again to check the file as it is now.`;
+	if (error instanceof FileChangedError) return describeChange(error);
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
 	switch (code) {
 		case "ENOENT":

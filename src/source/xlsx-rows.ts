@@ -5,11 +5,11 @@
  * the shared strings and the styles are held in memory.
  */
 
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
+import { describeChange, FileChangedError } from "./byte-blocks.js";
 import type { CsvReadOptions, CsvRow, CsvScan } from "./csv-rows.js";
 import { splitSheet } from "./workbook-path.js";
+import { closeFile, openCheckedFile } from "./xlsx/checked-file.js";
 import type { NumberKind } from "./xlsx/number-format.js";
 import { type SheetRow, sheetRowsHandlers } from "./xlsx/sheet-rows.js";
 import {
@@ -63,12 +63,22 @@ function quoteList(names: readonly string[]): string {
 	return names.map((n) => JSON.stringify(n)).join(", ");
 }
 
-/** The workbook's sheets, in tab order; throws `WorkbookError` with the sentence for the user. */
+/**
+ * The workbook's sheets, in tab order, read from the open file `fd` (taken over: closed when
+ * this throws, else with the zip); throws `WorkbookError` with the sentence for the user.
+ */
 export async function openWorkbook(
-	file: string,
+	fd: number,
 	limit = MAX_PART_BYTES,
 ): Promise<{ readonly zip: ZipEntries; readonly info: WorkbookInfo }> {
-	const container = await containerOf(file);
+	let container: Awaited<ReturnType<typeof containerOf>>;
+	try {
+		container = await containerOf(fd);
+	} catch (error) {
+		await closeFile(fd);
+		throw error;
+	}
+	if (container !== "zip") await closeFile(fd);
 	if (container === "compound") {
 		throw new WorkbookError(
 			'this workbook is password-protected (encrypted), or is an old .xls file with an .xlsx name; remove the password in Excel (File > Info > Protect Workbook > Encrypt with Password, clear it) and save it as "Excel Workbook (.xlsx)", or export the sheet as CSV.',
@@ -81,7 +91,7 @@ export async function openWorkbook(
 	}
 	let zip: ZipEntries;
 	try {
-		zip = await ZipEntries.open(file);
+		zip = await ZipEntries.open(fd);
 	} catch (error) {
 		throw new WorkbookError(
 			`this workbook is damaged (its zip archive cannot be read: ${(error as Error).message}); ${SAVE_AGAIN}.`,
@@ -108,13 +118,14 @@ export async function openWorkbook(
 
 /** The names of a workbook's sheets, in tab order (hidden ones included). */
 export async function listSheets(file: string): Promise<readonly string[]> {
-	const { zip, info } = await openWorkbook(file);
+	const { zip, info } = await openWorkbook((await openCheckedFile(file, undefined, false)).fd);
 	zip.close();
 	return info.sheets.map((s) => s.name);
 }
 
 function describeError(error: unknown, part: string): string {
 	if (error instanceof WorkbookError) return error.message;
+	if (error instanceof FileChangedError) return describeChange(error);
 	if (error instanceof PartTooLargeError) {
 		const mb = Math.round(error.size / 1024 / 1024);
 		return `${error.part} would unpack to ${mb} MB, more than this program reads from one part of a workbook; if the sheet really is that large, export it as CSV.`;
@@ -124,12 +135,6 @@ function describeError(error: unknown, part: string): string {
 	if (code === "EACCES" || code === "EPERM")
 		return "the file cannot be read (permission denied); check its permissions.";
 	return `${part} of this workbook cannot be read (${(error as Error).message}); ${SAVE_AGAIN}.`;
-}
-
-async function hashFile(path: string): Promise<string> {
-	const hash = createHash("sha256");
-	for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) hash.update(chunk);
-	return hash.digest("hex");
 }
 
 /**
@@ -153,7 +158,15 @@ export async function* readXlsxRows(
 			};
 			return;
 		}
-		opened = await openWorkbook(file, limit);
+		// Hashed from the descriptor the workbook is then parsed from: validation notes the bytes it
+		// parsed, and a later read refuses a file that is not those bytes before parsing any of it.
+		const wantHash = options.hash ?? true;
+		const checked = await openCheckedFile(file, options.verify, wantHash);
+		if (wantHash) {
+			scan.sha256 = checked.blocks?.sha256;
+			scan.blocks = checked.blocks;
+		}
+		opened = await openWorkbook(checked.fd, limit);
 	} catch (error) {
 		scan.failure = { line: 0, message: describeError(error, "xl/workbook.xml") };
 		return;
@@ -227,7 +240,6 @@ export async function* readXlsxRows(
 		}
 		parser.write(decoder.decode()).close();
 		if (batch.length > 0) yield batch;
-		if (options.hash ?? true) scan.sha256 = await hashFile(file);
 	} catch (error) {
 		scan.failure =
 			line > 0 && !(error instanceof PartTooLargeError)

@@ -5,7 +5,7 @@
 
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import type { SourceOptions } from "../../source/index.js";
-import type { SourceFiles } from "../run-types.js";
+import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
 import { knownRecords } from "./legacy-keys.js";
 import { deleteRefusal, type MissingRecords, missingRecords } from "./missing-records.js";
 
@@ -23,6 +23,11 @@ export async function findMissing(
 		get(pass: PassName, key: string): RecordState | undefined;
 	},
 	maxDeletes: number | undefined,
+	/**
+	 * What the check learnt of the files: each read proves it reads the bytes checked (a file
+	 * changed since throws `SourceFileError`), so no record is called missing from bytes nobody checked.
+	 */
+	checked?: SourceCheckSummary["known"],
 ): Promise<FoundMissing> {
 	const keys: Partial<Record<PassName, Set<string>>> = {};
 	for (const pass of PASSES) {
@@ -31,7 +36,7 @@ export async function findMissing(
 		const set = new Set<string>();
 		// Keyed as the state knows them: an onboarding under its old positional key is not missing.
 		const known = { get: (key: string) => state.get(pass, key), entries: () => state.entries(pass) };
-		for await (const record of knownRecords(file, pass, source, known)) set.add(record.key);
+		for await (const record of knownRecords(file, pass, source, known, checked?.[pass])) set.add(record.key);
 		keys[pass] = set;
 	}
 	const missing = missingRecords(

@@ -5,9 +5,12 @@
  * small file that unpacks to gigabytes); yauzl checks that the bytes match what is declared.
  */
 
-import { open } from "node:fs/promises";
+import { closeSync, read } from "node:fs";
 import type { Readable } from "node:stream";
+import { promisify } from "node:util";
 import yauzl from "yauzl";
+
+const readFd = promisify(read);
 
 /** What the file's first bytes say it is. */
 export type Container = "zip" | "compound" | "other";
@@ -17,18 +20,13 @@ const ZIP = [0x50, 0x4b];
 /** OLE compound file: a legacy .xls, or an .xlsx encrypted with a password (MS-OFFCRYPTO). */
 const COMPOUND = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
-export async function containerOf(file: string): Promise<Container> {
-	const handle = await open(file, "r");
-	try {
-		const head = Buffer.alloc(8);
-		const { bytesRead } = await handle.read(head, 0, 8, 0);
-		const starts = (magic: readonly number[]): boolean =>
-			bytesRead >= magic.length && magic.every((b, i) => head[i] === b);
-		if (starts(COMPOUND)) return "compound";
-		return starts(ZIP) ? "zip" : "other";
-	} finally {
-		await handle.close();
-	}
+export async function containerOf(fd: number): Promise<Container> {
+	const head = Buffer.alloc(8);
+	const { bytesRead } = await readFd(fd, head, 0, 8, 0);
+	const starts = (magic: readonly number[]): boolean =>
+		bytesRead >= magic.length && magic.every((b, i) => head[i] === b);
+	if (starts(COMPOUND)) return "compound";
+	return starts(ZIP) ? "zip" : "other";
 }
 
 /** A part would unpack to more than the cap. */
@@ -53,9 +51,18 @@ export class ZipEntries {
 		this.#entries = entries;
 	}
 
-	/** Throws when the file is not a readable zip (yauzl's error says why). */
-	static async open(file: string): Promise<ZipEntries> {
-		const zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false });
+	/**
+	 * Takes the descriptor over: it is closed when this throws (the file is not a readable zip,
+	 * yauzl's error says why), or by `close`.
+	 */
+	static async open(fd: number): Promise<ZipEntries> {
+		let zip: yauzl.ZipFile;
+		try {
+			zip = await yauzl.fromFdPromise(fd, { lazyEntries: true, autoClose: false });
+		} catch (error) {
+			closeSync(fd);
+			throw error;
+		}
 		const entries = new Map<string, yauzl.Entry>();
 		try {
 			for await (const entry of zip.eachEntry()) entries.set(entry.fileName.toLowerCase(), entry);
