@@ -1,36 +1,14 @@
-/**
- * The slow part of the hostile-server cases (DESIGN.md "Trust"): servers that fail for ever, where
- * the run must end on its own after its backoffs (500-forever ~50 s, 429-forever ~30 s). In the
- * slow suite (`npm run test:slow`, run by CI after `npm test`); the quick cases are in
- * hostile-server.test.ts.
- */
-import type { ServerResponse } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
 	CASE_BOUND_MS,
 	expectKept,
-	type Hostile,
-	hostileServer,
+	hostileServersPerTest,
 	importAgainst,
 	rowsOf,
-	type Seen,
 	send,
 } from "./hostile-support.js";
 
-const servers: Hostile[] = [];
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(
-	answer: (seen: Seen, res: ServerResponse) => void,
-	me?: unknown,
-	listsToo = false,
-): Promise<Hostile> {
-	const server = await hostileServer(answer, me, listsToo);
-	servers.push(server);
-	return server;
-}
+const serve = hostileServersPerTest();
 
 describe("a server that fails for ever: the run stops on its own, with one sentence", {
 	timeout: CASE_BOUND_MS * 2 + 10_000,

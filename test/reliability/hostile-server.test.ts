@@ -1,42 +1,18 @@
-/**
- * A hostile server, case by case, against the binary (DESIGN.md "Trust"). Each case runs
- * `pivotal-tui import` on a few rows against a loopback server scripted to misbehave one way,
- * and checks the run ends on its own (bound: CASE_BOUND_MS, 120 s, for a loaded 2-core machine;
- * most cases take 1–5 s, 500-forever ~50 s of backoffs, 429-forever ~30 s), with one clear
- * sentence and the documented exit code, and that no key and no raw control character reached
- * stdout, stderr, the state or a CSV (`expectKept`).
- */
-import type { ServerResponse } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
 	CASE_BOUND_MS,
 	created,
 	expectKept,
 	HOSTILE_KEY,
-	type Hostile,
-	hostileServer,
+	hostileServersPerTest,
 	importAgainst,
 	meBody,
 	rowOf,
 	rowsOf,
-	type Seen,
 	send,
 } from "./hostile-support.js";
 
-const servers: Hostile[] = [];
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(
-	answer: (seen: Seen, res: ServerResponse) => void,
-	me?: unknown,
-	listsToo = false,
-): Promise<Hostile> {
-	const server = await hostileServer(answer, me, listsToo);
-	servers.push(server);
-	return server;
-}
+const serve = hostileServersPerTest();
 
 const ESC = "\u001b";
 const BEL = "\u0007";

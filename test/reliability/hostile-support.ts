@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { expect } from "vitest";
+import { afterEach, expect } from "vitest";
 import { type CliResult, runCli } from "../support/cli.js";
 import { tempDir } from "../support/temp-dirs.js";
 
@@ -77,6 +77,23 @@ export function created(seen: Seen, n = 1): Record<string, unknown> {
 }
 
 const EMPTY_LIST = { object: "list", data: [], has_more: false, next_cursor: null };
+
+/** `serve(answer, me?, listsToo?)`: a hostile server for this test, closed after it. */
+export function hostileServersPerTest(): (
+	answer: Answer,
+	me?: unknown,
+	listsToo?: boolean,
+) => Promise<Hostile> {
+	const servers: Hostile[] = [];
+	afterEach(async () => {
+		await Promise.all(servers.splice(0).map((s) => s.close()));
+	});
+	return async (answer, me, listsToo = false) => {
+		const server = await hostileServer(answer, me, listsToo);
+		servers.push(server);
+		return server;
+	};
+}
 
 /**
  * Start a hostile server: `GET /me` answers `me` (default a sound one); list lookups answer an
