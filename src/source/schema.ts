@@ -1,12 +1,22 @@
 /**
- * The columns each input file may have, how each cell is checked, and what it becomes in the
- * request body. Checks are plain character loops or one anchored regex where that is the clear
- * way: they run on every cell of million-row files.
+ * The columns each input file may have, which check (cell-checks.ts) each cell gets, and what it
+ * becomes in the request body.
  */
 
 import type { PassName } from "../model/records.js";
 import { type ColumnDef, resourceOf } from "../model/resources.js";
-import { firstControl } from "../model/terminal-text.js";
+import {
+	checkBoolean,
+	checkCount,
+	checkDomain,
+	checkEmail,
+	checkId,
+	checkMangledId,
+	checkSlug,
+	isBlank,
+	maxLength,
+	valuesHint,
+} from "./cell-checks.js";
 import {
 	cleanEmail,
 	hostOf,
@@ -18,9 +28,10 @@ import {
 	splitLabels,
 } from "./clean/index.js";
 import { checkIsoDate, dateReader, earlyYearProblem } from "./dates.js";
-import { BOOLEAN_WORDS, enumReader, parseBoolean } from "./plain-values.js";
+import { enumReader, parseBoolean } from "./plain-values.js";
 import { showValue } from "./problem.js";
 
+export { ID_MAX, isBlank, NAME_MAX, SLUG_MAX, valuesHint } from "./cell-checks.js";
 export { parseBoolean } from "./plain-values.js";
 
 export interface ColumnSpec {
@@ -53,83 +64,6 @@ export function reservedMetadataKey(key: string): string | undefined {
 	if (!OBJECT_KEYS.has(key)) return undefined;
 	return `"metadata.${key}" cannot be sent: "${key}" is a name JavaScript objects reserve, so the key would be lost on its way to Pivotal; rename it, e.g. metadata.${key.replace(/_/g, "")}_value.`;
 }
-export const NAME_MAX = 255;
-export const SLUG_MAX = 64;
-export const ID_MAX = 255;
-
-/** A cell counts as empty when it holds nothing but whitespace: such cells are never sent. */
-export function isBlank(value: string): boolean {
-	if (value.length === 0) return true;
-	const c = value.charCodeAt(0);
-	// Printable ASCII first: the common case answers without trimming.
-	if (c > 32 && c < 127) return false;
-	return value.trim().length === 0;
-}
-
-function hasOuterSpace(value: string): boolean {
-	const first = value.charCodeAt(0);
-	const last = value.charCodeAt(value.length - 1);
-	return first <= 32 || last <= 32 || first === 0xa0 || last === 0xa0;
-}
-
-function maxLength(max: number) {
-	return (value: string, column: string): string | undefined =>
-		value.length > max
-			? `${column} is ${value.length} characters long, more than the ${max} allowed; shorten it.`
-			: undefined;
-}
-
-/** `1.23457E+11`: what Excel shows (and saves to CSV) for a long number it was not told is text. */
-const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
-
-/** Whether a cell could be in scientific notation at all: it has an `e` (the regex decides). */
-function hasExponent(value: string): boolean {
-	return value.indexOf("e") !== -1 || value.indexOf("E") !== -1;
-}
-
-/** An id Excel turned into scientific notation has lost its last digits: no cleaning brings them back. */
-function checkMangledId(value: string, column: string): string | undefined {
-	if (!hasExponent(value) || !SCIENTIFIC.test(value)) return undefined;
-	return `${column} ${showValue(value)} is an id Excel mangled into scientific notation (its last digits are lost); format the column as Text in the spreadsheet, put the full ids back, and export again.`;
-}
-
-/**
- * Printable ASCII from end to end (no control, no space at either edge), short enough, and
- * not possibly scientific notation: most ids, answered in one loop over the characters.
- */
-function isPlainId(value: string): boolean {
-	if (value.length > ID_MAX) return false;
-	let hasE = false;
-	for (let i = 0; i < value.length; i++) {
-		const c = value.charCodeAt(i);
-		if (c <= 32 || c >= 127) return false;
-		if (c === 101 || c === 69) hasE = true;
-	}
-	return !hasE || !SCIENTIFIC.test(value);
-}
-
-function checkId(value: string, column: string): string | undefined {
-	if (isPlainId(value)) return undefined;
-	const mangled = checkMangledId(value, column);
-	if (mangled !== undefined) return mangled;
-	// Before the space check: a NUL or BEL at either end is no space, and must be named as what it is.
-	const control = firstControl(value);
-	if (control) {
-		return `${column} ${showValue(value)} contains ${control.name} at character ${control.index + 1}; remove it so the ids match exactly.`;
-	}
-	if (hasOuterSpace(value)) {
-		return `${column} ${showValue(value)} starts or ends with a space; remove the spaces so the ids match exactly.`;
-	}
-	return idLength(value, column);
-}
-
-const idLength = maxLength(ID_MAX);
-
-/** The map entry that would read `value` as `to` in `field`: the fix most exports need. */
-export function valuesHint(pass: PassName, field: string, value: string, to: string): string {
-	return `add "values": { ${JSON.stringify(field)}: { ${JSON.stringify(value)}: ${JSON.stringify(to)} } } to the map's ${pass} section`;
-}
-
 /** An enum column: `At risk` is read as `at_risk` (case, spaces, `-` and `_` do not count). */
 function oneOf(
 	pass: PassName,
@@ -148,71 +82,6 @@ function oneOf(
 	};
 }
 
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-function checkSlug(value: string, column: string): string | undefined {
-	if (value.length <= SLUG_MAX && SLUG.test(value)) return undefined;
-	return `${column} ${showValue(value)} is not a valid slug (lower-case letters and digits in words joined by single hyphens, at most ${SLUG_MAX} characters, e.g. "bright-future-tech"); fix it or leave the cell empty.`;
-}
-
-function isHostLabelChar(c: number): boolean {
-	return (
-		(c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c > 127 // internationalised names
-	);
-}
-
-/** A URL's host is the domain (see clean/domain.ts); what is left must be a bare host name. */
-function checkDomain(raw: string, column: string): string | undefined {
-	if (isBareHost(raw)) return undefined;
-	const value = hostOf(raw);
-	let ok = value.length <= 253;
-	let labelLength = 0;
-	let dots = 0;
-	for (let i = 0; ok && i < value.length; i++) {
-		const c = value.charCodeAt(i);
-		if (c === 46) {
-			if (labelLength === 0) ok = false;
-			labelLength = 0;
-			dots++;
-		} else if (isHostLabelChar(c)) {
-			labelLength++;
-			if (labelLength > 63) ok = false;
-		} else {
-			ok = false;
-		}
-	}
-	if (ok && labelLength > 0 && dots > 0) return undefined;
-	// The cell as written: what is left of `http://` is nothing, and `domain ""` would not say which cell.
-	return `${column} ${showValue(raw)} is not a bare host name (no scheme, path, port or spaces); write only the host, e.g. "acme.com".`;
-}
-
-/**
- * The common cell, answered in one loop: lower-case labels of letters, digits and hyphens, 1–63
- * long, at least two, no `www.` in front (which hostOf would take off). Anything else goes
- * through hostOf and the full check below, which give the same answer for these.
- */
-function isBareHost(value: string): boolean {
-	if (value.length > 253 || value.startsWith("www.")) return false;
-	let labelLength = 0;
-	let dots = 0;
-	for (let i = 0; i < value.length; i++) {
-		const c = value.charCodeAt(i);
-		if (c === 46) {
-			if (labelLength === 0) return false;
-			labelLength = 0;
-			dots++;
-		} else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45) {
-			if (++labelLength > 63) return false;
-		} else return false;
-	}
-	return labelLength > 0 && dots > 0;
-}
-
-function checkCount(value: string, column: string): string | undefined {
-	if (parseWhole(value) !== undefined) return undefined;
-	return `${column} ${showValue(value)} is not a whole non-negative number; write digits only (1,234 and 1.234 are read too), or leave the cell empty.`;
-}
-
 /** A money column: amounts with a sign or decimals in major units, plain numbers in the column's unit. */
 function money(pass: PassName, name: string, unit: MoneyUnit): ColumnSpec {
 	return text(name, {
@@ -225,22 +94,6 @@ function money(pass: PassName, name: string, unit: MoneyUnit): ColumnSpec {
 		},
 		convert: (value) => parseMoney(value, unit),
 	});
-}
-
-function checkBoolean(value: string, column: string): string | undefined {
-	return parseBoolean(value) === undefined
-		? `${column} ${showValue(value)} is not a yes/no value; use ${BOOLEAN_WORDS}.`
-		: undefined;
-}
-
-// Deliberately simple: one "@", no spaces, a dotted domain. The server has the final word; this
-// catches the typos that would otherwise fail a thousand requests later.
-const EMAIL = /^[^\s@"<>(),;:]+@[^\s@"<>(),;:.]+(?:\.[^\s@"<>(),;:.]+)+$/;
-
-function checkEmail(value: string, column: string): string | undefined {
-	if (value.length <= 254 && EMAIL.test(value)) return undefined;
-	const inner = /\s/.test(value) ? " (it has a space inside)" : "";
-	return `${column} ${showValue(value)} is not a valid address${inner}; fix the cell or remove the row.`;
 }
 
 /** Labels cell → list: split on `;`, `,` or `|`, trimmed, empty pieces and repeats dropped. */

@@ -1,0 +1,169 @@
+/**
+ * How one cell is checked: plain character loops or one anchored regex where that is the clear
+ * way, since they run on every cell of million-row files. Each check returns the sentence that
+ * says what is wrong and what to do, or undefined.
+ */
+
+import type { PassName } from "../model/records.js";
+import { firstControl } from "../model/terminal-text.js";
+import { hostOf, parseWhole } from "./clean/index.js";
+import { BOOLEAN_WORDS, parseBoolean } from "./plain-values.js";
+import { showValue } from "./problem.js";
+
+export const NAME_MAX = 255;
+export const SLUG_MAX = 64;
+export const ID_MAX = 255;
+
+/** A cell counts as empty when it holds nothing but whitespace: such cells are never sent. */
+export function isBlank(value: string): boolean {
+	if (value.length === 0) return true;
+	const c = value.charCodeAt(0);
+	// Printable ASCII first: the common case answers without trimming.
+	if (c > 32 && c < 127) return false;
+	return value.trim().length === 0;
+}
+
+function hasOuterSpace(value: string): boolean {
+	const first = value.charCodeAt(0);
+	const last = value.charCodeAt(value.length - 1);
+	return first <= 32 || last <= 32 || first === 0xa0 || last === 0xa0;
+}
+
+export function maxLength(max: number) {
+	return (value: string, column: string): string | undefined =>
+		value.length > max
+			? `${column} is ${value.length} characters long, more than the ${max} allowed; shorten it.`
+			: undefined;
+}
+
+/** `1.23457E+11`: what Excel shows (and saves to CSV) for a long number it was not told is text. */
+const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
+
+/** Whether a cell could be in scientific notation at all: it has an `e` (the regex decides). */
+function hasExponent(value: string): boolean {
+	return value.indexOf("e") !== -1 || value.indexOf("E") !== -1;
+}
+
+/** An id Excel turned into scientific notation has lost its last digits: no cleaning brings them back. */
+export function checkMangledId(value: string, column: string): string | undefined {
+	if (!hasExponent(value) || !SCIENTIFIC.test(value)) return undefined;
+	return `${column} ${showValue(value)} is an id Excel mangled into scientific notation (its last digits are lost); format the column as Text in the spreadsheet, put the full ids back, and export again.`;
+}
+
+/**
+ * Printable ASCII from end to end (no control, no space at either edge), short enough, and
+ * not possibly scientific notation: most ids, answered in one loop over the characters.
+ */
+function isPlainId(value: string): boolean {
+	if (value.length > ID_MAX) return false;
+	let hasE = false;
+	for (let i = 0; i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c <= 32 || c >= 127) return false;
+		if (c === 101 || c === 69) hasE = true;
+	}
+	return !hasE || !SCIENTIFIC.test(value);
+}
+
+export function checkId(value: string, column: string): string | undefined {
+	if (isPlainId(value)) return undefined;
+	const mangled = checkMangledId(value, column);
+	if (mangled !== undefined) return mangled;
+	// Before the space check: a NUL or BEL at either end is no space, and must be named as what it is.
+	const control = firstControl(value);
+	if (control) {
+		return `${column} ${showValue(value)} contains ${control.name} at character ${control.index + 1}; remove it so the ids match exactly.`;
+	}
+	if (hasOuterSpace(value)) {
+		return `${column} ${showValue(value)} starts or ends with a space; remove the spaces so the ids match exactly.`;
+	}
+	return idLength(value, column);
+}
+
+const idLength = maxLength(ID_MAX);
+
+/** The map entry that would read `value` as `to` in `field`: the fix most exports need. */
+export function valuesHint(pass: PassName, field: string, value: string, to: string): string {
+	return `add "values": { ${JSON.stringify(field)}: { ${JSON.stringify(value)}: ${JSON.stringify(to)} } } to the map's ${pass} section`;
+}
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export function checkSlug(value: string, column: string): string | undefined {
+	if (value.length <= SLUG_MAX && SLUG.test(value)) return undefined;
+	return `${column} ${showValue(value)} is not a valid slug (lower-case letters and digits in words joined by single hyphens, at most ${SLUG_MAX} characters, e.g. "bright-future-tech"); fix it or leave the cell empty.`;
+}
+
+function isHostLabelChar(c: number): boolean {
+	return (
+		(c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c > 127 // internationalised names
+	);
+}
+
+/** A URL's host is the domain (see clean/domain.ts); what is left must be a bare host name. */
+export function checkDomain(raw: string, column: string): string | undefined {
+	if (isBareHost(raw)) return undefined;
+	const value = hostOf(raw);
+	let ok = value.length <= 253;
+	let labelLength = 0;
+	let dots = 0;
+	for (let i = 0; ok && i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c === 46) {
+			if (labelLength === 0) ok = false;
+			labelLength = 0;
+			dots++;
+		} else if (isHostLabelChar(c)) {
+			labelLength++;
+			if (labelLength > 63) ok = false;
+		} else {
+			ok = false;
+		}
+	}
+	if (ok && labelLength > 0 && dots > 0) return undefined;
+	// The cell as written: what is left of `http://` is nothing, and `domain ""` would not say which cell.
+	return `${column} ${showValue(raw)} is not a bare host name (no scheme, path, port or spaces); write only the host, e.g. "acme.com".`;
+}
+
+/**
+ * The common cell, answered in one loop: lower-case labels of letters, digits and hyphens, 1–63
+ * long, at least two, no `www.` in front (which hostOf would take off). Anything else goes
+ * through hostOf and the full check below, which give the same answer for these.
+ */
+function isBareHost(value: string): boolean {
+	if (value.length > 253 || value.startsWith("www.")) return false;
+	let labelLength = 0;
+	let dots = 0;
+	for (let i = 0; i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c === 46) {
+			if (labelLength === 0) return false;
+			labelLength = 0;
+			dots++;
+		} else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45) {
+			if (++labelLength > 63) return false;
+		} else return false;
+	}
+	return labelLength > 0 && dots > 0;
+}
+
+export function checkCount(value: string, column: string): string | undefined {
+	if (parseWhole(value) !== undefined) return undefined;
+	return `${column} ${showValue(value)} is not a whole non-negative number; write digits only (1,234 and 1.234 are read too), or leave the cell empty.`;
+}
+
+export function checkBoolean(value: string, column: string): string | undefined {
+	return parseBoolean(value) === undefined
+		? `${column} ${showValue(value)} is not a yes/no value; use ${BOOLEAN_WORDS}.`
+		: undefined;
+}
+
+// Deliberately simple: one "@", no spaces, a dotted domain. The server has the final word; this
+// catches the typos that would otherwise fail a thousand requests later.
+const EMAIL = /^[^\s@"<>(),;:]+@[^\s@"<>(),;:.]+(?:\.[^\s@"<>(),;:.]+)+$/;
+
+export function checkEmail(value: string, column: string): string | undefined {
+	if (value.length <= 254 && EMAIL.test(value)) return undefined;
+	const inner = /\s/.test(value) ? " (it has a space inside)" : "";
+	return `${column} ${showValue(value)} is not a valid address${inner}; fix the cell or remove the row.`;
+}
