@@ -282,12 +282,11 @@ function onboardingRules(header: ResolvedHeader, ctx: Context): PassRules {
 	};
 }
 
-const RULES: Readonly<Partial<Record<PassName, (header: ResolvedHeader, ctx: Context) => PassRules>>> =
-	{
-		customers: customerRules,
-		contacts: contactRules,
-		onboardings: onboardingRules,
-	};
+const RULES: Readonly<Partial<Record<PassName, (header: ResolvedHeader, ctx: Context) => PassRules>>> = {
+	customers: customerRules,
+	contacts: contactRules,
+	onboardings: onboardingRules,
+};
 
 /** The cross-row rules of a pass: its own, else (a resource registered in the table) the parent check. */
 export function rulesOf(pass: PassName): (header: ResolvedHeader, ctx: Context) => PassRules {
