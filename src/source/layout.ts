@@ -8,18 +8,11 @@
 
 import type { PassName } from "../model/records.js";
 import { resourceOf } from "../model/resources.js";
+import { type ResolvedColumn, type ResolvedHeader, resolveHeader } from "./header.js";
 import type { MapPosition, MapSection, SourceMap } from "./map-file.js";
 import { enumKey } from "./plain-values.js";
 import { type Problem, showValue } from "./problem.js";
-import {
-	columnsFor,
-	isBlank,
-	METADATA_PREFIX,
-	metadataSpec,
-	type ResolvedColumn,
-	type ResolvedHeader,
-	resolveHeader,
-} from "./schema.js";
+import { columnsFor, isBlank, METADATA_PREFIX, metadataSpec } from "./schema.js";
 
 export interface FileLayout {
 	readonly header: ResolvedHeader;

@@ -8,9 +8,10 @@
 import type { PassName, SourceRecord } from "../model/records.js";
 import { type ResourceDef, resourceOf } from "../model/resources.js";
 import type { CsvRow } from "./csv-rows.js";
+import type { ResolvedHeader } from "./header.js";
 import type { FileLayout } from "./layout.js";
 import { type NameCounts, onboardingKey } from "./onboarding-keys.js";
-import { buildBody, idColumnOf, isBlank, type ResolvedHeader } from "./schema.js";
+import { buildBody, idColumnOf, isBlank } from "./schema.js";
 import type { FileSlugs } from "./slug/index.js";
 
 function originalColumns(header: readonly string[], cells: readonly string[]): Record<string, string> {

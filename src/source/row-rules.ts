@@ -7,11 +7,12 @@
 import type { PassName } from "../model/records.js";
 import { resourceOf } from "../model/resources.js";
 import type { CsvReadOptions } from "./csv-rows.js";
+import type { ResolvedHeader } from "./header.js";
 import { KeySet, type StringLookup, StringSet } from "./key-sets.js";
 import { type NameCounts, pairOf } from "./onboarding-keys.js";
 import { type ProblemList, showValue } from "./problem.js";
 import type { KnownFromCheck } from "./read-records.js";
-import { type CellIssue, isBlank, parseBoolean, type ResolvedHeader } from "./schema.js";
+import { type CellIssue, isBlank, parseBoolean } from "./schema.js";
 import type { SourceOptions } from "./source-options.js";
 import type { ValidateOptions } from "./validate.js";
 
