@@ -26,6 +26,13 @@ export interface SourceCheck {
 	readonly formats?: Readonly<Record<PassName, string | undefined>>;
 }
 
+/** The files validated and, when every row passed, planned (in the same read). */
+export interface CheckedSources {
+	readonly check: SourceCheck;
+	/** Undefined when a row or file has a problem: nothing is planned from such files. */
+	readonly plan?: SyncPlan | undefined;
+}
+
 /** A file's first rows as the mapping step shows them. */
 export interface SourceSample extends FileSample {
 	/** How it was read, e.g. `";"-delimited, UTF-8`. */
@@ -71,19 +78,20 @@ export interface UiServices {
 	createClient(apiKey: string): PivotalClient;
 	/** The app layer's `startImportRun`, on the keys the key step verified. */
 	startImport(request: ImportRequest, lanes: readonly KeyLane[], options: RunOptions): ImportRun;
-	checkSources(files: SourceFiles, source?: SourceOptions): Promise<SourceCheck>;
 	/**
-	 * The sync plan of valid files against the state at `checkpointPath` (none when `fresh`):
-	 * per pass what is created, updated, left alone, blocked; read only, nothing is sent.
+	 * The plan step's reading, the CLI's own (`checkImport`, then `planImport`): every row of the
+	 * files validated and, when all pass, planned in the same read against the state at
+	 * `checkpointPath` (none when `fresh`): per pass what is created, updated, left alone,
+	 * blocked. Read only, nothing is sent. Rejects with the sentence when the state is unreadable.
 	 */
-	planSync(
+	checkAndPlan(
 		files: SourceFiles,
 		source: SourceOptions | undefined,
 		checkpointPath: string,
 		fresh: boolean,
 		/** The plan step's toggles; the plan counts what each rule would change either way. */
 		rules?: SyncRules,
-	): Promise<SyncPlan>;
+	): Promise<CheckedSources>;
 	/** What undoing the most recent run (or every run) of the state at `checkpointPath` would do. */
 	planUndo(checkpointPath: string, scope?: UndoScope): Promise<UndoPreview>;
 	/** The app layer's `startUndoRun`. */
