@@ -5,7 +5,7 @@
  */
 
 import { ApiError } from "../../api/errors.js";
-import type { Customer, PivotalRecord } from "../../api/types.js";
+import type { PivotalRecord } from "../../api/types.js";
 import {
 	copyOf,
 	type PassName,
@@ -33,7 +33,6 @@ import {
 import { bodyHash, type Operation } from "../plan/planner.js";
 import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
-import type { ChildDirectory, CustomerDirectory } from "./existing-records.js";
 import { failureToRecord } from "./failure-mapping.js";
 import { ExistingFinder } from "./find-existing.js";
 import type { Failure, Ledger } from "./ledger.js";
@@ -48,10 +47,6 @@ export interface ApplyContext {
 	readonly run: number;
 	readonly ledger: Ledger;
 	readonly requester: Requester;
-	/** The workspace's customers (the `workspace` matcher). */
-	readonly customers: CustomerDirectory;
-	/** Each child resource's records on the server, per parent (the `field` matchers). */
-	readonly children: (pass: PassName) => ChildDirectory<PivotalRecord>;
 	readonly breaker: CircuitBreaker;
 	/** `--only`, `--keep-pivotal-edits` (the planner applies `--empty`). */
 	readonly rules: SyncRules;
@@ -163,7 +158,7 @@ export class RecordApplier {
 		if (result.ok) {
 			this.#laneOf.set(id, result.lane);
 			const created = result.value.data as PivotalRecord;
-			if (resourceOf(pass).matcher.kind === "workspace") this.#ctx.customers.remember(created as Customer);
+			this.#finder.created(pass, created);
 			const copy: PivotalCopy = {
 				id: created.id,
 				d: created.display_id,
