@@ -53,6 +53,7 @@ function wizardCheckOf(check: ValidatedSources): SourceCheck {
 		problems: check.problems.map(formatProblem),
 		mapFingerprints: check.mapFingerprints,
 		formats,
+		known: check.known,
 	};
 }
 

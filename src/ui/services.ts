@@ -3,7 +3,7 @@ import type { RunOptions } from "../app/apply-import.js";
 import type { Settings } from "../config/settings.js";
 import type { SyncPlan } from "../core/plan/make-plan.js";
 import type { SyncRules } from "../core/plan/sync-rules.js";
-import type { ImportRun, KeyLane, SourceFiles } from "../core/run-types.js";
+import type { ImportRun, KeyLane, SourceCheckSummary, SourceFiles } from "../core/run-types.js";
 import type { UndoPlan, UndoScope } from "../core/undo/undo-plan.js";
 import type { PassName } from "../model/records.js";
 import type { DistinctValues, FileSample, MapLoad, SourceOptions } from "../source/index.js";
@@ -24,6 +24,8 @@ export interface SourceCheck {
 	readonly mapFingerprints?: Readonly<Record<PassName, string | undefined>>;
 	/** How each file was read, one line each (delimiter, encoding, map, ignored columns). */
 	readonly formats?: Readonly<Record<PassName, string | undefined>>;
+	/** What validation learnt of the files, handed to the run so each pass reads its file once (as the CLI's). */
+	readonly known?: SourceCheckSummary["known"];
 }
 
 /** The files validated and, when every row passed, planned (in the same read). */
