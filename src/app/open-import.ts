@@ -9,8 +9,6 @@ import type { CheckpointData } from "../core/checkpoint/index.js";
 import { defaultCheckpointPath } from "../core/engine.js";
 import { EXIT } from "../core/exit-codes.js";
 import { otherServer } from "../core/open-state.js";
-import { checkAndPlan } from "../core/plan/check-and-plan.js";
-import type { SyncPlan } from "../core/plan/make-plan.js";
 import type { SourceFiles } from "../core/run-types.js";
 import {
 	defaultMapPath,
@@ -20,10 +18,10 @@ import {
 	type SourceCheck,
 	type SourceOptions,
 	skipInvalid,
-	validateSources,
 } from "../source/index.js";
+import { type CheckedImport, checkImport } from "./check-import.js";
 import { type Outcome, refusal } from "./outcome.js";
-import { makePlanOptionsOf, type PlanImportOptions } from "./plan-import.js";
+import type { PlanImportOptions } from "./plan-import.js";
 import { type DatabaseState, readState, type StateOptions } from "./read-state.js";
 import { readSourceOptions, type SourceReadOptions } from "./source-options.js";
 
@@ -73,7 +71,7 @@ export interface OpenedImport {
 	readonly baseUrl: string;
 	readonly fresh: boolean;
 	/** The plan made in the validation read (every row passed), and the options it was made with. */
-	readonly planned?: { readonly options: PlanImportOptions; readonly plan: SyncPlan } | undefined;
+	readonly planned?: CheckedImport["planned"];
 }
 
 /** At most this many problems are listed; the rest are counted. */
@@ -88,11 +86,11 @@ export async function openImport(options: OpenImportOptions): Promise<Outcome<Op
 	// The state is read before the files so that they are checked and planned in one read; a
 	// state that cannot be read is refused after the input's problems, as before.
 	const read = fresh ? { ok: true as const, value: undefined } : await readState(statePath, database);
-	const planOptions = options.plan;
-	const { check, plan } =
-		planOptions !== undefined && read.ok
-			? await checkAndPlan(makePlanOptionsOf({ files, source: given.value, state: read.value }, planOptions))
-			: { check: await validateSources(files, given.value), plan: undefined };
+	// Planned in the read that validates (the wizard's plan step calls checkImport the same way).
+	const { check, planned } = await checkImport(
+		{ files, source: given.value, state: read.ok ? read.value : undefined },
+		{ plan: read.ok ? options.plan : undefined },
+	);
 	const skip = options.skipInvalid === true && check.problemCount > 0 ? skipInvalid(check) : undefined;
 	let source = given.value;
 	let invalid: readonly InvalidRow[] = [];
@@ -126,7 +124,7 @@ export async function openImport(options: OpenImportOptions): Promise<Outcome<Op
 			database,
 			baseUrl: options.baseUrl,
 			fresh,
-			...(plan === undefined || planOptions === undefined ? {} : { planned: { options: planOptions, plan } }),
+			...(planned === undefined ? {} : { planned }),
 		},
 	};
 }

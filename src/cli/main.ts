@@ -4,6 +4,7 @@ import { EXIT } from "../core/exit-codes.js";
 import { escapeControls } from "../model/terminal-text.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
 import { dropOutputOnClosedPipe } from "./closed-stdout.js";
+import { givenFlags } from "./given-flags.js";
 import { SYNC_FLAGS, SYNC_HELP, SYNC_VALUE_NAMES } from "./sync-flags.js";
 import { terminalSafe } from "./terminal-writer.js";
 
@@ -123,30 +124,6 @@ const FLAGS = {
 	skipInvalid: { type: "boolean", default: false },
 } as const;
 
-/** The flags of every command that runs against a state (keys, state, pacing, outputs), of the table above. */
-const RUN_FLAGS = [
-	"checkpoint",
-	"state",
-	"name",
-	"lockTimeout",
-	"headless",
-	"yes",
-	"json",
-	"baseUrl",
-	"keyEnv",
-	"concurrency",
-	"window",
-	"verbose",
-	"summaryMd",
-	"notify",
-];
-
-/** What `undo` takes. */
-const UNDO_FLAGS = new Set([...RUN_FLAGS, "all", "dryRun"]);
-
-/** What `apply` takes. */
-const APPLY_FLAGS = new Set([...RUN_FLAGS, "failuresCsv", "resultsCsv"]);
-
 /** meow answers these itself (declaring them as flags would turn that off). */
 const BUILT_IN = {
 	help: { type: "boolean", isMultiple: true },
@@ -191,25 +168,6 @@ function stateUrlsOf(argv: readonly string[], env: NodeJS.ProcessEnv): string[] 
 		/postgres(ql)?:\/\//i.test(arg) ? [arg.replace(/^--[a-z-]+=/, "")] : [],
 	);
 	return env.PIVOTAL_STATE_URL ? [...urls, env.PIVOTAL_STATE_URL] : urls;
-}
-
-/** The flags named on a command line, camel-cased as meow names them. */
-function givenFlags(args: readonly string[]): string[] {
-	const end = args.includes("--") ? args.indexOf("--") : args.length;
-	return args
-		.slice(0, end)
-		.filter((arg) => arg.startsWith("--"))
-		.map((arg) =>
-			arg
-				.slice(2)
-				.split("=")[0]!
-				.replace(/^no-/, "")
-				.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
-		);
-}
-
-function kebab(name: string): string {
-	return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /**
@@ -311,7 +269,6 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		const { runInteractive } = await import("./interactive.js");
 		return runInteractive({});
 	}
-	const [customers, ...extra] = cli.input.slice(1);
 	if (cli.flags.notify !== undefined) {
 		const { notifyUrlProblem } = await import("../report/notify.js");
 		const problem = notifyUrlProblem(cli.flags.notify);
@@ -320,108 +277,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			return EXIT.usage;
 		}
 	}
-	if (command === "undo") {
-		if (!customers || extra.length > 0) {
-			process.stderr.write(
-				"undo takes the customers CSV of the import to take back: pivotal-tui undo CUSTOMERS.csv\n",
-			);
-			return EXIT.usage;
-		}
-		const foreign = givenFlags(rest).find((name) => !UNDO_FLAGS.has(name));
-		if (foreign) {
-			process.stderr.write(
-				`undo does not take --${kebab(foreign)}; run pivotal-tui --help for its options.\n`,
-			);
-			return EXIT.usage;
-		}
-		const { runUndoCommand } = await import("./undo-command.js");
-		const { withRunOutputs } = await import("./run-outputs.js");
-		const { defaultCheckpointPath } = await import("../core/engine.js");
-		const undone = customers;
-		const inputs = [
-			{ what: "the customers file", path: undone },
-			{ what: "the state", path: cli.flags.checkpoint ?? defaultCheckpointPath(undone) },
-		];
-		return withRunOutputs("undo", cli.flags, io, inputs, (withIo) =>
-			runUndoCommand(undone, cli.flags, withIo),
-		);
-	}
-	if (command === "apply") {
-		if (!customers || extra.length > 0) {
-			process.stderr.write(
-				"apply takes one plan file, made by import --dry-run --plan-out: pivotal-tui apply PLAN.json\n",
-			);
-			return EXIT.usage;
-		}
-		const foreign = givenFlags(rest).find((name) => !APPLY_FLAGS.has(name));
-		if (foreign && Object.hasOwn(SYNC_FLAGS, foreign)) {
-			// The operations were reviewed under the plan's rules: another rule would be another plan.
-			process.stderr.write(
-				`apply does not take --${kebab(foreign)}: the plan holds the sync rules it was made with; to change them, plan again: pivotal-tui import … --dry-run --${kebab(foreign)} --plan-out FILE.\n`,
-			);
-			return EXIT.usage;
-		}
-		if (foreign) {
-			process.stderr.write(
-				`apply does not take --${kebab(foreign)}: the plan holds the files and options; run pivotal-tui --help for its options.\n`,
-			);
-			return EXIT.usage;
-		}
-		const numbers = numbersProblem(cli.flags);
-		if (numbers) {
-			process.stderr.write(`${numbers}\n`);
-			return EXIT.usage;
-		}
-		const { runApplyCommand } = await import("./apply-command.js");
-		const { withRunOutputs } = await import("./run-outputs.js");
-		const plan = customers;
-		return withRunOutputs("apply", cli.flags, io, [{ what: "the plan", path: plan }], (withIo) =>
-			runApplyCommand(plan, cli.flags, withIo),
-		);
-	}
-	if (cli.flags.all) {
-		process.stderr.write("--all goes with undo: pivotal-tui undo CUSTOMERS.csv --all\n");
-		return EXIT.usage;
-	}
-	if (!customers || extra.length > 0) {
-		process.stderr.write(
-			customers
-				? `import takes one customers file; give contacts and onboardings with --contacts and --onboardings.\n`
-				: "import needs the customers CSV: pivotal-tui import CUSTOMERS.csv [--contacts FILE] [--onboardings FILE]\n",
-		);
-		return EXIT.usage;
-	}
-	const { flags } = cli;
-	const { withRunOutputs } = await import("./run-outputs.js");
-	const { defaultCheckpointPath } = await import("../core/engine.js");
-	const inputs = [
-		{ what: "the customers file", path: customers },
-		...(flags.contacts ? [{ what: "the contacts file", path: flags.contacts }] : []),
-		...(flags.onboardings ? [{ what: "the onboardings file", path: flags.onboardings }] : []),
-		...(flags.map ? [{ what: "the map", path: flags.map }] : []),
-		{ what: "the state", path: flags.checkpoint ?? defaultCheckpointPath(customers) },
-	];
-	const numbers = numbersProblem(flags);
-	// Refused like any other input: the summary and the notify say so too.
-	if (numbers)
-		return withRunOutputs("import", flags, io, inputs, async (withIo) => {
-			withIo.stderr.write(`${numbers}\n`);
-			return EXIT.usage;
-		});
-	const { runImportCommand } = await import("./import-command.js");
-	return withRunOutputs("import", flags, io, inputs, (withIo) => runImportCommand(customers, flags, withIo));
-}
-
-/** `--concurrency` and `--window` as a run can use them, or the sentence that refuses them. */
-function numbersProblem(flags: {
-	concurrency?: number | undefined;
-	window?: number | undefined;
-}): string | undefined {
-	if (flags.concurrency !== undefined && !(Number.isInteger(flags.concurrency) && flags.concurrency >= 1))
-		return `--concurrency must be a whole number of at least 1, not ${flags.concurrency}.`;
-	if (flags.window !== undefined && !(flags.window > 0))
-		return `--window must be a positive number of seconds, not ${flags.window}.`;
-	return undefined;
+	const { routeCommand } = await import("./command-routes.js");
+	return routeCommand(command, rest, cli, io);
 }
 
 /** `pivotal-tui --encoding NAME` and the like: the wizard, reading files as the options say. */
@@ -453,6 +310,9 @@ async function runWizardWithOptions(argv: readonly string[]): Promise<number> {
 		prefill: { source: read.source },
 	});
 }
+
+/** The command line as meow parsed it (the commands' flags typed from `FLAGS`). */
+export type ParsedCommandLine = Awaited<ReturnType<typeof parse>>;
 
 async function parse(argv: readonly string[]) {
 	const { default: meow } = await import("meow");

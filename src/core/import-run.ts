@@ -4,14 +4,12 @@
  * request on the way, and hand the rest to the executor's parts.
  */
 
-import type { ApiOk, Customer, ListPage, ListQuery, PivotalClient, PivotalRecord } from "../api/types.js";
 import { PASSES, type PassName } from "../model/records.js";
 import { perPass } from "../model/resources.js";
 import { SourceFileError, validateSources } from "../source/index.js";
 import { CheckpointError } from "./checkpoint/index.js";
 import { RecordApplier } from "./execute/apply-record.js";
 import { CircuitBreaker } from "./execute/circuit-breaker.js";
-import { CustomerDirectory, childDirectories } from "./execute/existing-records.js";
 import { deletePasses, recordPass } from "./import-passes.js";
 import { defaultCheckpointPath, InputError, openState } from "./open-state.js";
 import { findMissing } from "./plan/find-missing.js";
@@ -170,24 +168,12 @@ class ImportJob implements RunJob {
 
 	#newApplier(scope: RunScope, { ledger, run }: RunBooks): RecordApplier {
 		const { requester } = scope;
-		// List pages go through the requester like any other request: paced, retried, counted.
-		const page =
-			<T>(call: (client: PivotalClient, query: ListQuery) => Promise<ApiOk<ListPage<T>>>) =>
-			async (query: ListQuery): Promise<ListPage<T>> => {
-				const result = await requester.send((client) => call(client, query));
-				if (!result.ok) throw result.error ?? new Error("stopped");
-				return result.value.data;
-			};
 		const circuit = this.#options.circuitBreaker ?? { threshold: 25, action: "stop" };
 		return new RecordApplier({
 			importId: ledger.store.header.runId,
 			run,
 			ledger,
 			requester,
-			customers: new CustomerDirectory(page<Customer>((client, q) => client.listCustomers(q))),
-			children: childDirectories((pass, parentId) =>
-				page<PivotalRecord>((client, q) => client.listRecords(pass, parentId, q)),
-			),
 			breaker: new CircuitBreaker(circuit.threshold),
 			rules: this.#plan.rules ?? {},
 			breakerAction: circuit.action,

@@ -3,7 +3,9 @@ import { basename } from "node:path";
 import { createClient } from "../api/client.js";
 import { clientLimitsFromEnv } from "../api/client-limits.js";
 import { startImportRun } from "../app/apply-import.js";
-import { planImport } from "../app/plan-import.js";
+import { checkImport } from "../app/check-import.js";
+import { type PlanImportOptions, planImport } from "../app/plan-import.js";
+import { readState } from "../app/read-state.js";
 import { startUndoRun, undoPlanOf } from "../app/undo.js";
 import type { Settings } from "../config/settings.js";
 import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
@@ -16,10 +18,10 @@ import {
 	listSheets,
 	loadMap,
 	sampleFile,
-	validateSources,
+	type SourceCheck as ValidatedSources,
 } from "../source/index.js";
 import { envKeysFrom } from "./model/key-choices.js";
-import type { CheckpointInfo, UiServices } from "./services.js";
+import type { CheckpointInfo, SourceCheck, UiServices } from "./services.js";
 
 export interface NodeServicesOptions {
 	readonly folder: string;
@@ -32,6 +34,27 @@ export interface NodeServicesOptions {
 	readonly now?: () => number;
 	/** @default 60000 */
 	readonly windowMs?: number | undefined;
+}
+
+/** The check as the plan step shows it: problems as lines, how each file was read. */
+function wizardCheckOf(check: ValidatedSources): SourceCheck {
+	const formats = Object.fromEntries(
+		PASSES.map((pass) => {
+			const format = check.formats[pass];
+			// The map sits beside the CSV: its name is enough on a line this narrow.
+			const shown = format?.map === undefined ? format : { ...format, map: basename(format.map) };
+			return [pass, shown === undefined ? undefined : describeFormat(shown)];
+		}),
+	) as Record<PassName, string | undefined>;
+	return {
+		counts: check.counts,
+		fingerprints: check.fingerprints,
+		problemCount: check.problemCount,
+		problems: check.problems.map(formatProblem),
+		mapFingerprints: check.mapFingerprints,
+		formats,
+		known: check.known,
+	};
 }
 
 /** The real modules behind the TUI's injected services. */
@@ -59,30 +82,18 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 			createClient({ baseUrl: options.baseUrl, apiKey, now, ...clientLimitsFromEnv(process.env) }),
 		startImport: (request, lanes, runOptions) =>
 			startImportRun(request.opened, request.planned, lanes, { ...request.options, ...runOptions }),
-		async checkSources(files, source) {
-			const check = await validateSources(files, { ...source, maxProblems: 50 });
-			const formats = Object.fromEntries(
-				PASSES.map((pass) => {
-					const format = check.formats[pass];
-					// The map sits beside the CSV: its name is enough on a line this narrow.
-					const shown = format?.map === undefined ? format : { ...format, map: basename(format.map) };
-					return [pass, shown === undefined ? undefined : describeFormat(shown)];
-				}),
-			) as Record<PassName, string | undefined>;
-			return {
-				counts: check.counts,
-				fingerprints: check.fingerprints,
-				problemCount: check.problemCount,
-				problems: check.problems.map(formatProblem),
-				mapFingerprints: check.mapFingerprints,
-				formats,
-			};
-		},
-		async planSync(files, source, checkpointPath, fresh, rules) {
-			const state = fresh ? undefined : await readCheckpoint(checkpointPath);
-			// The plan step's counts are the ones the CLI's dry run shows: the same app function.
-			const planned = await planImport({ files, source: source ?? {}, state }, { rules, preview: true });
-			return planned.plan;
+		async checkAndPlan(files, source, checkpointPath, fresh, rules) {
+			// The CLI's functions, in its order: the state, then one read that validates and plans.
+			const read = fresh ? undefined : await readState(checkpointPath, undefined);
+			if (read !== undefined && !read.ok) throw new Error(read.message);
+			const opened = { files, source: source ?? {}, state: read?.value };
+			// The toggles count what each rule would change either way.
+			const plan: PlanImportOptions = { rules, preview: true };
+			const checked = await checkImport(opened, { plan, maxProblems: 50 });
+			const check = wizardCheckOf(checked.check);
+			if (checked.planned === undefined) return { check };
+			// planImport takes the plan made in the check's read (the same options object).
+			return { check, plan: (await planImport({ ...opened, ...checked }, plan)).plan };
 		},
 		async planUndo(checkpointPath, scope = { kind: "last" }) {
 			const state = await readCheckpoint(checkpointPath);

@@ -3,7 +3,7 @@ import type { RunOptions } from "../app/apply-import.js";
 import type { Settings } from "../config/settings.js";
 import type { SyncPlan } from "../core/plan/make-plan.js";
 import type { SyncRules } from "../core/plan/sync-rules.js";
-import type { ImportRun, KeyLane, SourceFiles } from "../core/run-types.js";
+import type { ImportRun, KeyLane, SourceCheckSummary, SourceFiles } from "../core/run-types.js";
 import type { UndoPlan, UndoScope } from "../core/undo/undo-plan.js";
 import type { PassName } from "../model/records.js";
 import type { DistinctValues, FileSample, MapLoad, SourceOptions } from "../source/index.js";
@@ -24,6 +24,15 @@ export interface SourceCheck {
 	readonly mapFingerprints?: Readonly<Record<PassName, string | undefined>>;
 	/** How each file was read, one line each (delimiter, encoding, map, ignored columns). */
 	readonly formats?: Readonly<Record<PassName, string | undefined>>;
+	/** What validation learnt of the files, handed to the run so each pass reads its file once (as the CLI's). */
+	readonly known?: SourceCheckSummary["known"];
+}
+
+/** The files validated and, when every row passed, planned (in the same read). */
+export interface CheckedSources {
+	readonly check: SourceCheck;
+	/** Undefined when a row or file has a problem: nothing is planned from such files. */
+	readonly plan?: SyncPlan | undefined;
 }
 
 /** A file's first rows as the mapping step shows them. */
@@ -71,19 +80,20 @@ export interface UiServices {
 	createClient(apiKey: string): PivotalClient;
 	/** The app layer's `startImportRun`, on the keys the key step verified. */
 	startImport(request: ImportRequest, lanes: readonly KeyLane[], options: RunOptions): ImportRun;
-	checkSources(files: SourceFiles, source?: SourceOptions): Promise<SourceCheck>;
 	/**
-	 * The sync plan of valid files against the state at `checkpointPath` (none when `fresh`):
-	 * per pass what is created, updated, left alone, blocked; read only, nothing is sent.
+	 * The plan step's reading, the CLI's own (`checkImport`, then `planImport`): every row of the
+	 * files validated and, when all pass, planned in the same read against the state at
+	 * `checkpointPath` (none when `fresh`): per pass what is created, updated, left alone,
+	 * blocked. Read only, nothing is sent. Rejects with the sentence when the state is unreadable.
 	 */
-	planSync(
+	checkAndPlan(
 		files: SourceFiles,
 		source: SourceOptions | undefined,
 		checkpointPath: string,
 		fresh: boolean,
 		/** The plan step's toggles; the plan counts what each rule would change either way. */
 		rules?: SyncRules,
-	): Promise<SyncPlan>;
+	): Promise<CheckedSources>;
 	/** What undoing the most recent run (or every run) of the state at `checkpointPath` would do. */
 	planUndo(checkpointPath: string, scope?: UndoScope): Promise<UndoPreview>;
 	/** The app layer's `startUndoRun`. */

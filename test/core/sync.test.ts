@@ -189,6 +189,7 @@ describe("sync: the same command after the files changed", () => {
 		);
 		await client.close();
 		const walksBefore = sim.counters().byRoute["GET /customers 200"] ?? 0;
+		const requestsBefore = sim.counters().requests;
 
 		const summary = await runOnce(sim, files);
 		expect(summary.outcome).toBe("completed");
@@ -204,6 +205,9 @@ describe("sync: the same command after the files changed", () => {
 		expect(summary.passes.customers).toMatchObject({ created: 1, failed: 0 });
 		// One walk of GET /customers for the whole customers pass (one page here).
 		expect((sim.counters().byRoute["GET /customers 200"] ?? 0) - walksBefore).toBe(1);
+		// The look-ups fetch their list pages through the run's requester (paced, retried and
+		// counted as the run's own): every request the server saw but the opening GET /me.
+		expect(summary.requests).toBe(sim.counters().requests - requestsBefore - 1);
 		// Ada existed under an adopted customer: matched by e-mail and corrected, not duplicated.
 		expect(sim.state().contacts.filter((c) => c.email === "ada@aurora.test")).toHaveLength(1);
 		expect(sim.state().contacts.find((c) => c.email === "ada@aurora.test")?.title).toBe("CTO");

@@ -1,21 +1,45 @@
 /**
  * Finding the Pivotal record a source row stands for, before a create (first sync, in-doubt
- * sends) or after one a uniqueness rule refused (`slug_taken`, `email_taken`).
+ * sends) or after one a uniqueness rule refused (`slug_taken`, `email_taken`). The finder owns
+ * the lists it looks through: it fetches their pages itself, through the run's requester (paced,
+ * retried and counted like any other request), once per run and list.
  */
 
 import type { ApiError } from "../../api/errors.js";
-import type { PivotalRecord } from "../../api/types.js";
-import type { PivotalCopy, SourceRecord } from "../../model/records.js";
+import type { ApiOk, Customer, ListPage, ListQuery, PivotalClient, PivotalRecord } from "../../api/types.js";
+import type { PassName, PivotalCopy, SourceRecord } from "../../model/records.js";
 import { type MatcherDef, resourceOf } from "../../model/resources.js";
 import type { ApplyContext } from "./apply-record.js";
-import { carriesFields } from "./existing-records.js";
+import {
+	type ChildDirectory,
+	CustomerDirectory,
+	carriesFields,
+	childDirectories,
+	type PageFetcher,
+} from "./existing-records.js";
 import { messageOf } from "./record-requests.js";
 
-export class ExistingFinder {
-	readonly #ctx: ApplyContext;
+/** What the finder needs of the run: the requester its pages go through, and how to speak. */
+export type FinderContext = Pick<ApplyContext, "requester" | "notice" | "isOver">;
 
-	constructor(ctx: ApplyContext) {
+export class ExistingFinder {
+	readonly #ctx: FinderContext;
+	/** The workspace's customers (the `workspace` matcher). */
+	readonly #customers: CustomerDirectory;
+	/** Each child resource's records on the server, per parent (the `field` matchers). */
+	readonly #children: (pass: PassName) => ChildDirectory<PivotalRecord>;
+
+	constructor(ctx: FinderContext) {
 		this.#ctx = ctx;
+		this.#customers = new CustomerDirectory(this.#pages<Customer>((client, q) => client.listCustomers(q)));
+		this.#children = childDirectories((pass, parentId) =>
+			this.#pages<PivotalRecord>((client, q) => client.listRecords(pass, parentId, q)),
+		);
+	}
+
+	/** A record this run created: a customer is never adopted for another row. */
+	created(pass: PassName, record: PivotalRecord): void {
+		if (resourceOf(pass).matcher.kind === "workspace") this.#customers.remember(record as Customer);
 	}
 
 	/**
@@ -40,7 +64,7 @@ export class ExistingFinder {
 			}
 			const slug = sent ?? record.body[def.unique.field];
 			if (typeof slug !== "string") return undefined;
-			const directory = this.#ctx.customers;
+			const directory = this.#customers;
 			await directory.load();
 			if (directory.bySlug(slug) === undefined) {
 				directory.invalidate();
@@ -73,9 +97,9 @@ export class ExistingFinder {
 			const matcher = resourceOf(record.pass).matcher;
 			if (matcher.kind === "field")
 				return parent ? await this.#findChild(record, matcher, parent.id) : undefined;
-			await this.#ctx.customers.load();
-			const found = this.#ctx.customers.find(record.key, record.body);
-			if (found) this.#ctx.customers.claim(found.id);
+			await this.#customers.load();
+			const found = this.#customers.find(record.key, record.body);
+			if (found) this.#customers.claim(found.id);
 			return found;
 		} catch (error) {
 			if (this.#ctx.isOver()) return null;
@@ -96,7 +120,7 @@ export class ExistingFinder {
 		matcher: Extract<MatcherDef, { kind: "field" }>,
 		parentId: string,
 	): Promise<PivotalRecord | undefined> {
-		const directory = this.#ctx.children(record.pass);
+		const directory = this.#children(record.pass);
 		const value = record.body[matcher.field];
 		if (typeof value !== "string") {
 			if (matcher.orFields)
@@ -106,5 +130,14 @@ export class ExistingFinder {
 		if (!matcher.fold) return directory.find(parentId, (r) => r[matcher.field] === value);
 		const wanted = value.toLowerCase();
 		return directory.find(parentId, (r) => String(r[matcher.field]).toLowerCase() === wanted);
+	}
+
+	/** One page of a list, through the requester like any other request; throws when it cannot be had. */
+	#pages<T>(call: (client: PivotalClient, query: ListQuery) => Promise<ApiOk<ListPage<T>>>): PageFetcher<T> {
+		return async (query) => {
+			const result = await this.#ctx.requester.send((client) => call(client, query));
+			if (!result.ok) throw result.error ?? new Error("stopped");
+			return result.value.data;
+		};
 	}
 }

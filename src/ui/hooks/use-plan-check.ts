@@ -17,11 +17,11 @@ export interface PlanCheckInput {
 }
 
 /**
- * The plan step's reading: validate the files, then, when every row is valid, plan them
- * against the state (what is created, updated, left alone). Reports through `dispatch`.
+ * The plan step's reading: validate the files and, when every row is valid, plan them against
+ * the state (what is created, updated, left alone) in the same read. Reports through `dispatch`.
  */
 export function usePlanCheck(
-	services: Pick<UiServices, "checkSources" | "planSync">,
+	services: Pick<UiServices, "checkAndPlan">,
 	input: PlanCheckInput,
 	dispatch: (action: WizardAction) => void,
 ): void {
@@ -31,17 +31,14 @@ export function usePlanCheck(
 		if (!isChecking) return;
 		let isCancelled = false;
 		(async () => {
-			const check = await services.checkSources(input.files, input.source);
-			const plan =
-				check.problemCount === 0
-					? await services.planSync(
-							input.files,
-							input.source,
-							input.checkpointPath,
-							input.isFresh,
-							input.rules,
-						)
-					: undefined;
+			// One read validates and plans, as the CLI's: the same refusals, the same plan.
+			const { check, plan } = await services.checkAndPlan(
+				input.files,
+				input.source,
+				input.checkpointPath,
+				input.isFresh,
+				input.rules,
+			);
 			if (!isCancelled) dispatch({ type: "plan-checked", check, plan });
 		})().catch((error: unknown) => {
 			if (!isCancelled)

@@ -25,7 +25,7 @@ export interface Wizard {
  * the plan and undo steps' readings run while those steps wait for them.
  */
 export function useWizard(
-	services: Pick<UiServices, "checkSources" | "planSync" | "planUndo">,
+	services: Pick<UiServices, "checkAndPlan" | "planUndo">,
 	prefill: WizardPrefill | undefined,
 ): Wizard {
 	const [state, dispatch] = useReducer(wizardReducer, prefill?.source, initialWizard);

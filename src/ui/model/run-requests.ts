@@ -51,6 +51,8 @@ export function importPlanFor(
 				counts: check.counts,
 				fingerprints: check.fingerprints,
 				...(check.mapFingerprints ? { mapFingerprints: check.mapFingerprints } : {}),
+				// What the plan step's read learnt: each pass then reads its file once, as the CLI's run does.
+				...(check.known ? { known: check.known } : {}),
 			},
 		},
 		// The wizard offers the rules as toggles; failed records are retried from the summary.
