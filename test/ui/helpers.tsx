@@ -156,5 +156,24 @@ export async function pressUntilGone(
 	}
 }
 
+/**
+ * Presses `key` until the frame shows `text` (bounded), for a key whose effect is a message that
+ * pressing again does not change: the first press can arrive before the handler holds the value.
+ */
+export async function pressUntilShown(
+	app: { lastFrame: () => string | undefined; stdin: { write: (data: string) => void } },
+	text: string,
+	key = "\r",
+	timeoutMs = 10_000,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(app.lastFrame() ?? "").includes(text)) {
+		if (Date.now() > deadline) throw new Error(`"${text}" not shown after pressing ${JSON.stringify(key)}`);
+		await settle(100);
+		app.stdin.write(key);
+		await settle(400);
+	}
+}
+
 /** SGR colour codes (foreground/background), not bold or dim. */
 export const COLOR_SGR = /\u001b\[(3[0-9]|4[0-9]|9[0-7]|10[0-7])(;[0-9;]*)?m/;

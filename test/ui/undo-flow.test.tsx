@@ -11,7 +11,7 @@ import { App, type AppResult } from "../../src/ui/App.js";
 import { nodeServices } from "../../src/ui/services-node.js";
 import { generateDataset } from "../support/generate.js";
 import { tempDir } from "../support/temp-dirs.js";
-import { pressUntilGone, settle, waitFor, withTheme } from "./helpers.js";
+import { pressUntilGone, pressUntilShown, settle, waitFor, withTheme } from "./helpers.js";
 
 const KEY = "pivotal_live_UndoFlow00000000c3d4";
 const WINDOW_MS = 2_000;
@@ -118,10 +118,7 @@ describe("undo from the wizard's summary, against the simulator", () => {
 			"simulator workspace",
 		);
 		await waitFor(() => expect(app.lastFrame()).toContain("› simulator workspace"));
-		app.stdin.write("\r");
-		await waitFor(() =>
-			expect(app.lastFrame()).toContain("That is not the workspace name; nothing was sent."),
-		);
+		await pressUntilShown(app, "That is not the workspace name; nothing was sent.");
 		expect(sim.counters().requests).toBe(before.requests);
 		for (let i = 0; i < "simulator workspace".length; i++) app.stdin.write("\u007f");
 		await settle();
