@@ -76,3 +76,15 @@ export function secretRedactor(secrets: readonly Secret[]): Redactor {
 		return out;
 	};
 }
+
+/**
+ * Whether `text` holds anything `secretRedactor(secrets)` would mask: one scan, no copy. Lets a
+ * caller skip redacting the parts of a text that has none.
+ */
+export function secretFinder(secrets: readonly Secret[]): (text: string) => boolean {
+	const kept = secrets.filter((s) => s.secret.length >= MIN_SECRET);
+	if (kept.length === 0) return () => false;
+	// No `g` flag: `test` then keeps no position between calls.
+	const pattern = new RegExp(kept.map((s) => `(?:${secretPattern(s)})`).join("|"), "i");
+	return (text) => pattern.test(text);
+}
