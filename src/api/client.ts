@@ -43,13 +43,7 @@ import type {
 	Resource,
 	ResponseInfo,
 } from "./types.js";
-import {
-	cleanData,
-	cleanServerText,
-	DATA_DEPTH_MAX,
-	isNestedDeeper,
-	mayNestDeeper,
-} from "./untrusted-json.js";
+import { cleanData, cleanServerText, DATA_DEPTH_MAX, isNestedDeeper } from "./untrusted-json.js";
 
 export interface TimeoutOptions {
 	/**
@@ -515,7 +509,7 @@ class HttpPivotalClient implements PivotalClient {
 		const problem = shapeProblem(shape, parsed);
 		if (problem !== undefined) throw malformed("malformed_response", problem);
 		// Stored and sent back (metadata) later: a body nested thousands deep would overflow JSON.stringify.
-		if (mayNestDeeper(body.text, DATA_DEPTH_MAX) && isNestedDeeper(parsed, DATA_DEPTH_MAX)) {
+		if (isNestedDeeper(parsed, DATA_DEPTH_MAX)) {
 			throw malformed("malformed_response", `a body nested deeper than ${DATA_DEPTH_MAX} levels`);
 		}
 		// Data, kept as sent but for the key, which never leaves this client.

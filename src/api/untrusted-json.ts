@@ -90,19 +90,6 @@ export function cleanData(
 /** Deepest nesting a success body may have: records are a few levels deep; JSON.stringify recurses. */
 export const DATA_DEPTH_MAX = 64;
 
-/**
- * Whether the JSON `text` may nest deeper than `max` levels: each level opens with a `{` or a
- * `[`, so a text with no more than `max` of them (in strings or not) cannot. One pass, no walk.
- */
-export function mayNestDeeper(text: string, max: number): boolean {
-	let openers = 0;
-	for (let i = 0; i < text.length; i += 1) {
-		const code = text.charCodeAt(i);
-		if ((code === 0x7b || code === 0x5b) && ++openers > max) return true;
-	}
-	return false;
-}
-
 /** True when `value` nests deeper than `max` levels (walked with an explicit stack). */
 export function isNestedDeeper(value: unknown, max: number): boolean {
 	const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
