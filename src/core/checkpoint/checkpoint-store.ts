@@ -148,8 +148,10 @@ export class CheckpointStore implements StateStore {
 	//   #offset, the byte length of the file's complete lines. Writing at an explicit position
 	//   means a line torn by a failed write is overwritten by the next one, never followed by it.
 	// - #journalLines counts lines after the snapshot; #snapshotRecords is the record count of
-	//   that snapshot. Compacting when the journal exceeds max(#compactEvery, #snapshotRecords)
-	//   spends O(records) at most once per O(records) updates: O(1) amortised.
+	//   that snapshot. Compacting when the journal exceeds max(#compactEvery, 2 × #snapshotRecords)
+	//   spends O(records) at most once per O(records) updates: O(1) amortised. Two lines a record:
+	//   a send writes its in-doubt mark and then its answer, so a pass over every record compacts
+	//   about once per doubling of the snapshot, not once per half of it.
 	readonly #fs: CheckpointFileSystem;
 	readonly #now: () => number;
 	readonly #compactEvery: number;
@@ -471,6 +473,6 @@ export class CheckpointStore implements StateStore {
 	}
 
 	#maybeCompact(): void {
-		if (this.#journalLines > Math.max(this.#compactEvery, this.#snapshotRecords)) this.compact();
+		if (this.#journalLines > Math.max(this.#compactEvery, 2 * this.#snapshotRecords)) this.compact();
 	}
 }
