@@ -24,7 +24,7 @@ import {
 	serverDateMs,
 } from "./rate-limit.js";
 import { type BodyText, ERROR_BODY_MAX, readCapped, SUCCESS_BODY_MAX } from "./read-body.js";
-import { type Redactor, secretRedactor } from "./redact.js";
+import { type Redactor, type Secret, secretFinder, secretRedactor } from "./redact.js";
 import { type Shape, shapeProblem } from "./response-shape.js";
 import { ServerClock } from "./server-clock.js";
 import type {
@@ -43,7 +43,7 @@ import type {
 	Resource,
 	ResponseInfo,
 } from "./types.js";
-import { cleanJson, cleanServerText, DATA_DEPTH_MAX, isNestedDeeper } from "./untrusted-json.js";
+import { cleanData, cleanServerText, DATA_DEPTH_MAX, isNestedDeeper } from "./untrusted-json.js";
 
 export interface TimeoutOptions {
 	/**
@@ -186,6 +186,8 @@ class HttpPivotalClient implements PivotalClient {
 	readonly #requestMs: number;
 	readonly #maxWaitMs: number;
 	readonly #redact: Redactor;
+	/** Whether a text holds anything `#redact` masks. */
+	readonly #hasSecret: (text: string) => boolean;
 	readonly #now: () => number;
 	readonly #onResponse: ((info: ResponseInfo) => void) | undefined;
 	readonly #userAgent: string;
@@ -214,10 +216,12 @@ class HttpPivotalClient implements PivotalClient {
 		this.#maxWaitMs = Math.min(TIMER_MAX_MS, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
 		// The whole key first, then its secret part alone: a server may echo either.
 		const mask = maskKey(options.apiKey);
-		this.#redact = secretRedactor([
+		const secrets: Secret[] = [
 			{ secret: options.apiKey, mask },
 			{ secret: options.apiKey.replace(/^pivotal_(test_)?/, ""), mask, fragments: true },
-		]);
+		];
+		this.#redact = secretRedactor(secrets);
+		this.#hasSecret = secretFinder(secrets);
 		this.#now = options.now ?? Date.now;
 		this.#onResponse = options.onResponse;
 		this.#userAgent = options.userAgent ?? `pivotal-tui/${packageVersion()}`;
@@ -448,7 +452,11 @@ class HttpPivotalClient implements PivotalClient {
 			}
 			// Read to the end when it is small, error or not: only then does undici reuse the socket.
 			const isOk = status >= 200 && status <= 299;
-			body = await readCapped(response.body, isOk ? SUCCESS_BODY_MAX : ERROR_BODY_MAX);
+			body = await readCapped(
+				response.body,
+				isOk ? SUCCESS_BODY_MAX : ERROR_BODY_MAX,
+				declaredLength(responseHeaders),
+			);
 		} catch (error) {
 			const failure =
 				deadline.isExpired && signal?.aborted !== true
@@ -505,12 +513,18 @@ class HttpPivotalClient implements PivotalClient {
 			throw malformed("malformed_response", `a body nested deeper than ${DATA_DEPTH_MAX} levels`);
 		}
 		// Data, kept as sent but for the key, which never leaves this client.
-		const cleaned = cleanJson(parsed, { redact: this.#redact, isShownOnly: false });
+		const cleaned = cleanData(parsed, body.text, this.#redact, this.#hasSecret);
 		const data = (shape === "me" ? displayNamesCleaned(cleaned, this.#redact) : cleaned) as T;
 		report({ status, rateLimit, retryAfterMs });
 		const replayed = headerValue(responseHeaders, "idempotent-replayed")?.trim().toLowerCase() === "true";
 		return { status, data, rateLimit, replayed };
 	}
+}
+
+/** The answer's `Content-Length` when it is one plain number (undici holds the body to it). */
+function declaredLength(headers: RawHeaders): number | undefined {
+	const text = headerValue(headers, "content-length");
+	return text !== undefined && /^\d{1,15}$/.test(text) ? Number(text) : undefined;
 }
 
 /**

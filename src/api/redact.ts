@@ -76,3 +76,39 @@ export function secretRedactor(secrets: readonly Secret[]): Redactor {
 		return out;
 	};
 }
+
+/** `text` with each `%hh` escape turned into its character, in one pass (`%2541` stays `%41`). */
+function percentDecoded(text: string): string {
+	return text.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
+/**
+ * Whether `text` may hold anything `secretRedactor(secrets)` would mask: true for every text it
+ * masks something in (rarely for one it does not). A few substring searches in the decoded,
+ * lower-cased text instead of the masking patterns' scan at every position, so a caller can
+ * skip redacting the parts of a text that has nothing to mask.
+ */
+export function secretFinder(secrets: readonly Secret[]): (text: string) => boolean {
+	const kept = secrets.filter((s) => s.secret.length >= MIN_SECRET);
+	if (kept.length === 0) return () => false;
+	// A secret with a `%` of its own would not survive decoding, nor one beyond printable ASCII
+	// lower-casing: those are asked with the patterns instead.
+	if (kept.some((s) => !/^[\x21-\x7e]+$/.test(s.secret) || s.secret.includes("%"))) {
+		const pattern = new RegExp(kept.map((s) => `(?:${secretPattern(s)})`).join("|"), "i");
+		return (text) => pattern.test(text);
+	}
+	// What any masked run contains once decoded and lower-cased: the whole secret, or (where
+	// fragments are masked) one of its runs of MIN_FRAGMENT characters.
+	const needles = new Set<string>();
+	for (const { secret, fragments } of kept) {
+		const lower = secret.toLowerCase();
+		if (!fragments || lower.length <= MIN_FRAGMENT) needles.add(lower);
+		else
+			for (let i = 0; i + MIN_FRAGMENT <= lower.length; i += 1) needles.add(lower.slice(i, i + MIN_FRAGMENT));
+	}
+	const list = [...needles];
+	return (text) => {
+		const plain = (text.includes("%") ? percentDecoded(text) : text).toLowerCase();
+		return list.some((needle) => plain.includes(needle));
+	};
+}

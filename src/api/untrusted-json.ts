@@ -72,6 +72,21 @@ export function cleanJson(value: unknown, options: Options): unknown {
 	return root.value;
 }
 
+/**
+ * Success data as `cleanJson` leaves it, copied only when that could change it. A body without a
+ * backslash holds every string (and key) exactly as it stands in `text`, so when no secret is found
+ * in the text none is in any string; a find that spans two strings merely takes the long way.
+ */
+export function cleanData(
+	value: unknown,
+	text: string,
+	redact: Redactor,
+	hasSecret: (text: string) => boolean,
+): unknown {
+	if (!text.includes("\\") && !hasSecret(text)) return value;
+	return cleanJson(value, { redact, isShownOnly: false });
+}
+
 /** Deepest nesting a success body may have: records are a few levels deep; JSON.stringify recurses. */
 export const DATA_DEPTH_MAX = 64;
 

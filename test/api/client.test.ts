@@ -254,6 +254,40 @@ describe("construction", () => {
 });
 
 describe("redaction", () => {
+	it("takes the key out of success data however it is written: plain, percent-encoded, \\u-escaped, a key", async () => {
+		const secret = API_KEY.replace(/^pivotal_test_/, "");
+		const escaped = [...API_KEY].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+		const texts: Record<string, string> = {
+			// No backslash anywhere: the text as a whole is searched first.
+			plain: `{"object":"customer","id":"c_1","display_id":1,"name":"n","slug":"x%5F${secret.slice(0, 14)}","metadata":{"${API_KEY}":"v","note":"${secret.toUpperCase()}"}}`,
+			escaped: `{"object":"customer","id":"c_1","display_id":1,"name":"${escaped}","slug":"s","metadata":{}}`,
+		};
+		const { client } = await connect((req, res) => {
+			const text = texts[req.url.split("/").pop() ?? ""] ?? "{}";
+			res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+			res.end(text);
+		});
+		for (const name of Object.keys(texts)) {
+			const { data } = await client.getCustomer(name);
+			expect(JSON.stringify(data).toLowerCase()).not.toContain(secret.slice(0, 12).toLowerCase());
+			expect(data.id).toBe("c_1");
+		}
+	});
+
+	it("hands success data without the key over as sent, whether its length is declared or chunked", async () => {
+		const body = { ...customer, name: 'Acme "Quoted" \u00e9', metadata: { note: "no secret here" } };
+		const { client } = await connect((req, res) => {
+			const text = JSON.stringify(body);
+			if (req.url.endsWith("/declared")) return json(res, 200, body);
+			// No Content-Length: read a chunk at a time, under the cap.
+			res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
+			res.write(text.slice(0, 10));
+			res.end(text.slice(10));
+		});
+		expect((await client.getCustomer("declared")).data).toEqual(body);
+		expect((await client.getCustomer("chunked")).data).toEqual(body);
+	});
+
 	it("leaves server messages intact when the key is too short to be a secret", async () => {
 		const { client } = await connect(
 			(_req, res) =>

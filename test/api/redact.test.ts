@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { secretRedactor } from "../../src/api/redact.js";
+import { secretFinder, secretRedactor } from "../../src/api/redact.js";
 
 const KEY = "pivotal_live_Hx93SECRETkey7777q9z8";
 const SECRET = "live_Hx93SECRETkey7777q9z8";
 const MASK = "pivotal_…q9z8";
 const redact = secretRedactor([
+	{ secret: KEY, mask: MASK },
+	{ secret: SECRET, mask: MASK, fragments: true },
+]);
+
+const find = secretFinder([
 	{ secret: KEY, mask: MASK },
 	{ secret: SECRET, mask: MASK, fragments: true },
 ]);
@@ -30,6 +35,8 @@ describe("secretRedactor: the key however a server echoes it", () => {
 		const out = redact(text);
 		expect(out).toBe(expected);
 		expect(out.toLowerCase()).not.toContain(SECRET.slice(0, 12).toLowerCase());
+		// The quick search that lets a text skip redaction finds it too.
+		expect(find(text)).toBe(true);
 	});
 
 	it.each([
@@ -38,5 +45,18 @@ describe("secretRedactor: the key however a server echoes it", () => {
 		["the mask itself", `Bearer ${MASK}`],
 	])("left alone: %s", (_, text) => {
 		expect(redact(text)).toBe(text);
+		expect(find(text)).toBe(false);
+	});
+
+	it("the quick search finds whatever the masking finds, over runs of every length and offset", () => {
+		const forms = [(t: string) => t, (t: string) => t.toUpperCase(), (t: string) => t.replaceAll("_", "%5f")];
+		for (let start = 0; start < KEY.length; start += 1) {
+			for (let end = start + 1; end <= KEY.length; end += 1) {
+				for (const form of forms) {
+					const text = `{"x":"a${form(KEY.slice(start, end))}b"}`;
+					expect(find(text), text).toBe(redact(text) !== text);
+				}
+			}
+		}
 	});
 });

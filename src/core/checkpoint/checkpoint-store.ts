@@ -103,6 +103,32 @@ export interface SetOptions {
 	 * @default false
 	 */
 	readonly isDeferred?: boolean;
+	/**
+	 * The update must be in the file before the next request leaves, not before `set()` returns:
+	 * it goes with the other updates of this turn in one write at its end (group commit), and
+	 * `durable()` waits for that write. For in-doubt marks, which the requester awaits.
+	 * @default false
+	 */
+	readonly isBeforeRequest?: boolean;
+}
+
+/** A promise with its settlers: what the requests of one turn wait on. */
+interface GroupWrite {
+	readonly written: Promise<true>;
+	readonly resolve: () => void;
+	readonly reject: (error: CheckpointError) => void;
+}
+
+function groupWrite(): GroupWrite {
+	let resolve = () => {};
+	let reject: (error: CheckpointError) => void = () => {};
+	const written = new Promise<true>((ok, fail) => {
+		resolve = () => ok(true);
+		reject = fail;
+	});
+	// Nobody may be waiting when the write fails: the error is thrown by the next set() too.
+	written.catch(() => {});
+	return { written, resolve, reject };
 }
 
 /**
@@ -122,8 +148,10 @@ export class CheckpointStore implements StateStore {
 	//   #offset, the byte length of the file's complete lines. Writing at an explicit position
 	//   means a line torn by a failed write is overwritten by the next one, never followed by it.
 	// - #journalLines counts lines after the snapshot; #snapshotRecords is the record count of
-	//   that snapshot. Compacting when the journal exceeds max(#compactEvery, #snapshotRecords)
-	//   spends O(records) at most once per O(records) updates: O(1) amortised.
+	//   that snapshot. Compacting when the journal exceeds max(#compactEvery, 2 × #snapshotRecords)
+	//   spends O(records) at most once per O(records) updates: O(1) amortised. Two lines a record:
+	//   a send writes its in-doubt mark and then its answer, so a pass over every record compacts
+	//   about once per doubling of the snapshot, not once per half of it.
 	readonly #fs: CheckpointFileSystem;
 	readonly #now: () => number;
 	readonly #compactEvery: number;
@@ -132,6 +160,8 @@ export class CheckpointStore implements StateStore {
 	// Lines of deferred updates (already in #book), written before any other line.
 	#deferred: string[] = [];
 	#isFlushScheduled = false;
+	// Set while #deferred holds a line that must be written before the next request leaves.
+	#group: GroupWrite | undefined;
 	// A deferred write that failed: thrown by the next set() or flush().
 	#deferredError: CheckpointError | undefined;
 	#fd: number | undefined;
@@ -168,7 +198,8 @@ export class CheckpointStore implements StateStore {
 
 	/**
 	 * Records `state` as the record's state, replacing the previous one. When this returns, the
-	 * update is in the file (written to the OS: a process kill cannot lose it). Throws
+	 * update is in the file (written to the OS: a process kill cannot lose it), unless `options`
+	 * let it wait for the end of this turn. Throws
 	 * `CheckpointError` `write-failed` when the file system refuses; the update is then not
 	 * recorded, and the caller should stop. A compaction failure also throws `write-failed`, with
 	 * the update already recorded. Throws `TypeError`, writing nothing, for a malformed state.
@@ -181,7 +212,7 @@ export class CheckpointStore implements StateStore {
 		const t = this.#now();
 		const counters = this.#pending === undefined ? "" : `,"c":${JSON.stringify(this.#pending)}`;
 		const line = `{"t":${t},"p":"${pass}","k":${JSON.stringify(key)},"v":${text}${counters}}\n`;
-		if (options.isDeferred) this.#defer(line);
+		if (options.isDeferred || options.isBeforeRequest) this.#defer(line, options.isBeforeRequest === true);
 		else this.#append(line);
 		this.#pending = undefined;
 		this.#updatedAt = t;
@@ -189,9 +220,14 @@ export class CheckpointStore implements StateStore {
 		this.#maybeCompact();
 	}
 
-	/** Always durable: a non-deferred `set()` is in the file before it returns. */
-	durable(): true {
-		return true;
+	/**
+	 * `true` when no update that must precede a request is waiting for its write (a plain
+	 * `set()` is in the file before it returns); otherwise a promise of the end of this turn's
+	 * write, rejected with `write-failed` when it fails.
+	 */
+	durable(): true | Promise<true> {
+		if (this.#deferredError) return Promise.reject(this.#deferredError);
+		return this.#group?.written ?? true;
 	}
 
 	/** O(1): maintained on every `set()`. */
@@ -286,6 +322,8 @@ export class CheckpointStore implements StateStore {
 		this.#snapshotRecords = this.#book.size;
 		this.#pending = undefined;
 		this.#deferred = [];
+		// The snapshot holds every record: the updates a request waits on are in it.
+		this.#settleGroup(undefined);
 		this.#rotateBackup = true;
 		fsyncDirectoryOf(fs, this.path);
 		this.#reopen();
@@ -383,9 +421,12 @@ export class CheckpointStore implements StateStore {
 		} catch (error) {
 			// Cut a torn line off now rather than rely on the next write to cover it.
 			bestEffort(() => this.#fs.ftruncateSync(fd, this.#offset));
-			throw writeFailed(this.path, error);
+			const failure = writeFailed(this.path, error);
+			this.#settleGroup(failure);
+			throw failure;
 		}
 		this.#deferred = [];
+		this.#settleGroup(undefined);
 		this.#offset += bytes.length;
 		this.#journalLines += lines;
 	}
@@ -397,27 +438,41 @@ export class CheckpointStore implements StateStore {
 		throw error;
 	}
 
+	/** The requests waiting on the lines just written (or on a write that failed) may go on. */
+	#settleGroup(failure: CheckpointError | undefined): void {
+		const group = this.#group;
+		if (group === undefined) return;
+		this.#group = undefined;
+		if (failure) group.reject(failure);
+		else group.resolve();
+	}
+
 	/**
 	 * Keep a line for the next write, at the latest at the end of this turn of the event loop:
-	 * one system call for many updates. A failure then is thrown by the next `set()` or `flush()`.
+	 * one system call for many updates. A failure then is thrown by the next `set()` or `flush()`,
+	 * and rejects `durable()` when a request is waiting on the line (`isAwaited`).
 	 */
-	#defer(line: string): void {
+	#defer(line: string, isAwaited: boolean): void {
 		this.#deferred.push(line);
+		if (isAwaited) this.#group ??= groupWrite();
 		if (this.#isFlushScheduled) return;
 		this.#isFlushScheduled = true;
 		setImmediate(() => {
 			this.#isFlushScheduled = false;
-			if (this.#closed || this.#deferred.length === 0) return;
+			if (this.#deferred.length === 0) return;
 			try {
+				this.#assertOpen();
 				this.#append("");
 				this.#maybeCompact();
 			} catch (error) {
-				this.#deferredError = error instanceof CheckpointError ? error : writeFailed(this.path, error);
+				const failure = error instanceof CheckpointError ? error : writeFailed(this.path, error);
+				this.#deferredError = failure;
+				this.#settleGroup(failure);
 			}
 		});
 	}
 
 	#maybeCompact(): void {
-		if (this.#journalLines > Math.max(this.#compactEvery, this.#snapshotRecords)) this.compact();
+		if (this.#journalLines > Math.max(this.#compactEvery, 2 * this.#snapshotRecords)) this.compact();
 	}
 }

@@ -78,9 +78,11 @@ export class Ledger {
 	}
 
 	/**
-	 * Write one record's state. Deferred writes (done, blocked, guarded sends) go out together
-	 * once per event-loop turn: losing one to a kill costs a re-send that its key, a uniqueness
-	 * rule or a look-up answers. Failures and unguarded sends are written before this returns.
+	 * Write one record's state. Deferred writes (done, blocked) go out together once per
+	 * event-loop turn: losing one to a kill costs a re-send that its key, a uniqueness rule or a
+	 * look-up answers. An in-doubt mark (`sent`) goes out in that same write, and the request it
+	 * precedes waits for it (the requester awaits `durable()`): the requests that leave together
+	 * share one write. Failures are written before this returns.
 	 */
 	save(
 		pass: PassName,
@@ -89,7 +91,7 @@ export class Ledger {
 		isDeferred = state.s === "done" || state.s === "blocked",
 	): boolean {
 		try {
-			this.#store.set(pass, key, state, { isDeferred });
+			this.#store.set(pass, key, state, { isDeferred, isBeforeRequest: state.s === "sent" });
 			return true;
 		} catch (error) {
 			if (!(error instanceof CheckpointError)) throw error;
@@ -99,8 +101,8 @@ export class Ledger {
 	}
 
 	/**
-	 * Whether every non-deferred state update so far is durable: at once for the file, after its
-	 * commit for Postgres. A store that refused stops the run, as a failed `save()` does.
+	 * Whether every non-deferred state update so far is durable: for the file at once or after
+	 * this turn's write of in-doubt marks, for Postgres after its commit. A store that refused stops the run, as a failed `save()` does.
 	 */
 	durable(): boolean | Promise<boolean> {
 		const fail = (error: unknown): false => {

@@ -139,8 +139,19 @@ export class Requester {
 				lane.governor.release(held.permit, { rateLimited: true });
 				return { ok: false, error: undefined, verdict: STOPPED, attempts };
 			}
-			if (subject)
-				emit({ type: "request-started", at: now(), ...subject, attempt: attempts, keyLabel: lane.label });
+			// The subject is the record itself: its pass, key and line, not its body and cells.
+			if (subject) {
+				const { pass, key, line } = subject;
+				emit({
+					type: "request-started",
+					at: now(),
+					pass,
+					key,
+					line,
+					attempt: attempts,
+					keyLabel: lane.label,
+				});
+			}
 			const outcome = await this.#attempt(lane, held.permit, call);
 			if (outcome.ok) return { ok: true, value: outcome.value, attempts, lane };
 			const verdict = decide(outcome.error, counts, policy, random);

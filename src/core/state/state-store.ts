@@ -13,6 +13,11 @@ import type { PassCounts } from "../checkpoint/pass-counts.js";
 export interface StateSetOptions {
 	/** The update may reach the store with later ones: losing it in a kill costs a harmless re-send. */
 	readonly isDeferred?: boolean;
+	/**
+	 * The update must be durable before the next request leaves, which awaits `durable()`: the
+	 * file writes it with the others of this turn in one write (group commit). An in-doubt mark.
+	 */
+	readonly isBeforeRequest?: boolean;
 }
 
 export interface StateStore {
