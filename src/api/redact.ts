@@ -77,27 +77,22 @@ export function secretRedactor(secrets: readonly Secret[]): Redactor {
 	};
 }
 
-/** `text` with each `%hh` escape turned into its character, in one pass (`%2541` stays `%41`). */
-function percentDecoded(text: string): string {
-	return text.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-}
-
 /**
  * Whether `text` may hold anything `secretRedactor(secrets)` would mask: true for every text it
- * masks something in (rarely for one it does not). A few substring searches in the decoded,
- * lower-cased text instead of the masking patterns' scan at every position, so a caller can
- * skip redacting the parts of a text that has nothing to mask.
+ * masks something in (rarely for one it does not). A few substring searches in the lower-cased
+ * text (the patterns only for a text with a `%`) instead of the masking patterns' scan at every
+ * position, so a caller can skip redacting the parts of a text that has nothing to mask.
  */
 export function secretFinder(secrets: readonly Secret[]): (text: string) => boolean {
 	const kept = secrets.filter((s) => s.secret.length >= MIN_SECRET);
 	if (kept.length === 0) return () => false;
-	// A secret with a `%` of its own would not survive decoding, nor one beyond printable ASCII
-	// lower-casing: those are asked with the patterns instead.
+	const pattern = new RegExp(kept.map((s) => `(?:${secretPattern(s)})`).join("|"), "i");
+	// A secret with a `%` of its own, or one beyond printable ASCII lower-casing, is asked with
+	// the patterns alone.
 	if (kept.some((s) => !/^[\x21-\x7e]+$/.test(s.secret) || s.secret.includes("%"))) {
-		const pattern = new RegExp(kept.map((s) => `(?:${secretPattern(s)})`).join("|"), "i");
 		return (text) => pattern.test(text);
 	}
-	// What any masked run contains once decoded and lower-cased: the whole secret, or (where
+	// What any masked run without a `%` contains once lower-cased: the whole secret, or (where
 	// fragments are masked) one of its runs of MIN_FRAGMENT characters.
 	const needles = new Set<string>();
 	for (const { secret, fragments } of kept) {
@@ -107,8 +102,12 @@ export function secretFinder(secrets: readonly Secret[]): (text: string) => bool
 			for (let i = 0; i + MIN_FRAGMENT <= lower.length; i += 1) needles.add(lower.slice(i, i + MIN_FRAGMENT));
 	}
 	const list = [...needles];
+	// A text with a `%` asks the patterns: its escapes may spell the secret, and decoding it first
+	// would turn a literal `%` before the secret (`100%ab12…`) and the secret's first two
+	// characters into one other character, hiding the needle.
 	return (text) => {
-		const plain = (text.includes("%") ? percentDecoded(text) : text).toLowerCase();
+		if (text.includes("%")) return pattern.test(text);
+		const plain = text.toLowerCase();
 		return list.some((needle) => plain.includes(needle));
 	};
 }

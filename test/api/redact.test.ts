@@ -31,10 +31,22 @@ describe("secretRedactor: the key however a server echoes it", () => {
 		["cut short (the key's first 20)", `echo: ${KEY.slice(0, 20)}…`, `echo: pivotal_${MASK}…`],
 		["a middle run of 15", `[${SECRET.slice(5, 20)}]`, `[${MASK}]`],
 		["a run of 12 in mixed case", `"${SECRET.slice(3, 15).toUpperCase()}"`, `"${MASK}"`],
-	])("%s", (_, text, expected) => {
+		// `%` then two hex digits that begin the secret: decoded, they would hide it.
+		["after a literal %", "100%ab12cd34ef56 off", "100%pivotal_…ef56 off", "pivotal_ab12cd34ef56"],
+	])("%s", (_, text, expected, key = KEY) => {
+		const secret = key.slice("pivotal_".length);
+		const mask = `pivotal_…${key.slice(-4)}`;
+		const redact = secretRedactor([
+			{ secret: key, mask },
+			{ secret, mask, fragments: true },
+		]);
+		const find = secretFinder([
+			{ secret: key, mask },
+			{ secret, mask, fragments: true },
+		]);
 		const out = redact(text);
 		expect(out).toBe(expected);
-		expect(out.toLowerCase()).not.toContain(SECRET.slice(0, 12).toLowerCase());
+		expect(out.toLowerCase()).not.toContain(secret.slice(0, 12).toLowerCase());
 		// The quick search that lets a text skip redaction finds it too.
 		expect(find(text)).toBe(true);
 	});
