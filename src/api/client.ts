@@ -13,7 +13,7 @@ import {
 } from "./client-limits.js";
 import { startDeadline } from "./deadline.js";
 import { ApiError, NetworkError } from "./errors.js";
-import { maskKey } from "./key.js";
+import { keySecrets } from "./key-secrets.js";
 import { toNetworkError } from "./network-failure.js";
 import {
 	headerValue,
@@ -24,7 +24,7 @@ import {
 	serverDateMs,
 } from "./rate-limit.js";
 import { type BodyText, ERROR_BODY_MAX, readCapped, SUCCESS_BODY_MAX } from "./read-body.js";
-import { type Redactor, type Secret, secretFinder, secretRedactor } from "./redact.js";
+import { type Redactor, secretFinder, secretRedactor } from "./redact.js";
 import { type Shape, shapeProblem } from "./response-shape.js";
 import { ServerClock } from "./server-clock.js";
 import type {
@@ -214,12 +214,7 @@ class HttpPivotalClient implements PivotalClient {
 		this.#bodyMs = timeouts.bodyMs ?? 30_000;
 		this.#requestMs = Math.min(TIMER_MAX_MS, timeouts.requestMs ?? DEFAULT_REQUEST_MS);
 		this.#maxWaitMs = Math.min(TIMER_MAX_MS, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
-		// The whole key first, then its secret part alone: a server may echo either.
-		const mask = maskKey(options.apiKey);
-		const secrets: Secret[] = [
-			{ secret: options.apiKey, mask },
-			{ secret: options.apiKey.replace(/^pivotal_(test_)?/, ""), mask, fragments: true },
-		];
+		const secrets = keySecrets(options.apiKey);
 		this.#redact = secretRedactor(secrets);
 		this.#hasSecret = secretFinder(secrets);
 		this.#now = options.now ?? Date.now;

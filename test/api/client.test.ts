@@ -190,6 +190,16 @@ describe("errors", () => {
 		expect(error.message).toBe("Unknown key pivotal_test_…a1b2.");
 		expect(error.rateLimit).toBeUndefined();
 	});
+
+	it("never puts the key in a message when the server echoes it base64-encoded, as an Authorization", async () => {
+		const basic = Buffer.from(`${API_KEY}:`).toString("base64");
+		const { client } = await setup((_req, res) =>
+			json(res, 401, errorEnvelope("authentication_error", "invalid_api_key", `Rejected Basic ${basic}.`)),
+		);
+		const error = (await client.me().catch((e: unknown) => e)) as ApiError;
+		expect(error.message).not.toContain(basic.slice(4, 24));
+		expect(error.message).toContain("pivotal_test_…a1b2");
+	});
 });
 
 describe("onResponse", () => {

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { base64Runs, keySecrets } from "../../src/api/key-secrets.js";
+import { secretFinder, secretRedactor } from "../../src/api/redact.js";
+
+const KEY = "pivotal_Zq7Xw3Rt9Lm2Np5Kv8Bc4Hd6Jf1Gs0Ya";
+const secrets = keySecrets(KEY);
+const redact = secretRedactor(secrets);
+const find = secretFinder(secrets);
+
+const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
+const b64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");
+
+/** Whether any base64 decoding of `text`'s runs at any offset still spells the key's secret. */
+function decodesToKey(text: string): boolean {
+	const secret = KEY.slice("pivotal_".length, "pivotal_".length + 12);
+	for (const alphabet of ["base64", "base64url"] as const) {
+		for (let from = 0; from < 4; from += 1) {
+			if (Buffer.from(text.slice(from), alphabet).toString("latin1").includes(secret)) return true;
+		}
+	}
+	return false;
+}
+
+describe("keySecrets: the key base64-encoded, as a gateway echoes an Authorization", () => {
+	it.each([
+		["the key", b64(KEY)],
+		["Bearer and the key", b64(`Bearer ${KEY}`)],
+		["Basic auth, the key as user", b64(`${KEY}:`)],
+		["Basic auth, the key as password", b64(`api:${KEY}`)],
+		["base64url of the key", b64url(KEY)],
+		["inside a larger token", b64(`{"sub":"ops","key":"${KEY}","n":1}`)],
+		["url-safe inside a larger token", b64url(`xx${KEY}yy`)],
+	])("%s is masked and found", (_, encoded) => {
+		const text = `{"error":{"message":"rejected ${encoded}"}}`;
+		expect(decodesToKey(text)).toBe(true);
+		const out = redact(text);
+		expect(decodesToKey(out)).toBe(false);
+		expect(out).toContain("pivotal_…s0Ya");
+		expect(find(text)).toBe(true);
+	});
+
+	it("leaves ordinary base64 alone", () => {
+		const text = `{"avatar":"${b64("a picture of the Acme logo, 128 by 128 pixels")}"}`;
+		expect(redact(text)).toBe(text);
+		expect(find(text)).toBe(false);
+	});
+
+	it("gives one run per alignment and alphabet, each decided by the key's bytes alone", () => {
+		const runs = base64Runs(Buffer.from(KEY, "utf8"));
+		expect(runs.length).toBeGreaterThanOrEqual(3);
+		for (const run of runs) expect(run.length).toBeGreaterThanOrEqual(16);
+		// Whatever comes before or after the key, one of the runs stands in its base64.
+		for (const before of ["", "a", "ab", "abc", "Bearer "]) {
+			for (const after of ["", ":", "xy"]) {
+				const encoded = b64(`${before}${KEY}${after}`);
+				expect(runs.some((run) => encoded.includes(run))).toBe(true);
+			}
+		}
+	});
+});
