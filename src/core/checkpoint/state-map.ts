@@ -57,8 +57,9 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		if (cached !== undefined) return copyOf(cached) !== undefined;
 		const stored = this.#texts.get(key);
 		if (stored === undefined) return false;
-		const text = this.#textOf(stored);
-		return text.startsWith(DONE) || copyOf(JSON.parse(text) as RecordState) !== undefined;
+		if (typeof stored === "number" ? this.#arena.startsWith(stored, DONE_BYTES) : stored.startsWith(DONE))
+			return true;
+		return copyOf(JSON.parse(this.#textOf(stored)) as RecordState) !== undefined;
 	}
 
 	/**
@@ -187,6 +188,7 @@ type DoneState = Extract<RecordState, { s: "done" }>;
 
 /** How a done state's JSON begins as the stores write it (`s` first); other spellings take the slow path. */
 const DONE = '{"s":"done",';
+const DONE_BYTES = Buffer.from(DONE);
 
 /**
  * `text` (a state's JSON) without its `"v":valuesJson` member, when it is a done state whose
