@@ -66,10 +66,12 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	 * The state at `key` when it is done and its values (`v`) are exactly `valuesJson`, the JSON
 	 * of `values`, the values a row asks for; undefined otherwise (the caller compares the parsed
 	 * state). Only the state's small fields are parsed: its `v` is `values`, the same JSON. Not
-	 * cached: it is read once, by a record that needs no request.
+	 * cached: it is read once, by a record that needs no request. A state parsed already (cached)
+	 * is compared as parsed.
 	 */
 	sameDone(key: string, values: FieldValues, valuesJson: string): DoneState | undefined {
-		if (this.#cache.has(key)) return undefined;
+		const cached = this.#cache.get(key);
+		if (cached !== undefined) return isDoneWith(cached, valuesJson) ? cached : undefined;
 		const stored = this.#texts.get(key);
 		if (stored === undefined) return undefined;
 		const rest = withoutValues(this.#textOf(stored), valuesJson);
@@ -81,7 +83,8 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 
 	/** Is the state at `key` done with exactly `valuesJson` as its values (see `sameDone`)? Parses nothing. */
 	isSameDone(key: string, valuesJson: string): boolean {
-		if (this.#cache.has(key)) return false;
+		const cached = this.#cache.get(key);
+		if (cached !== undefined) return isDoneWith(cached, valuesJson);
 		const stored = this.#texts.get(key);
 		return stored !== undefined && withoutValues(this.#textOf(stored), valuesJson) !== undefined;
 	}
@@ -212,6 +215,11 @@ export function withoutValues(text: string, valuesJson: string): string | undefi
 	// JSON.parse keeps the last of a repeated key: a second `s` or `v` (a hand-edited file, or a
 	// key of that name nested in a revision) is left to it.
 	return rest.includes('"v":') || rest.includes('"s":', 2) ? undefined : rest;
+}
+
+/** A parsed state done with values of exactly this JSON. */
+function isDoneWith(state: RecordState, valuesJson: string): state is DoneState {
+	return state.s === "done" && state.v !== undefined && JSON.stringify(state.v) === valuesJson;
 }
 
 /** `records` as a `StateMap`: itself when it is one, else a copy. */

@@ -114,10 +114,19 @@ describe("quickUnchanged: the planner's answer for a row that asks for what the 
 		expect(planRecord(withNull, records.get("d"), undefined, options).kind).toBe("update");
 	});
 
-	it("answers nothing for a plain Map, a record without state, or one whose parsed state is cached", () => {
+	it("answers nothing for a plain Map or a record without state", () => {
 		expect(quickUnchanged(customer, new Map([["crm-1", done]]))).toBeUndefined();
 		expect(quickUnchanged(customer, coldMap({}))).toBeUndefined();
-		expect(quickUnchanged(customer, mapOf({ "crm-1": done }))).toBeUndefined();
+	});
+
+	it("compares a state parsed already (cached) as parsed: the same answer", () => {
+		const records = mapOf({ "crm-1": done });
+		expect(records.get("crm-1")).toBe(records.get("crm-1"));
+		expect(quickUnchanged(customer, records)).toEqual({ kind: "unchanged", copy: done });
+		expect(plannedUnchanged(customer, records)?.copy).toEqual(done);
+		const renamed = { ...customer, body: { ...values, name: "Acme Ltd" } };
+		expect(quickUnchanged(renamed, records)).toBeUndefined();
+		expect(quickUnchanged(customer, mapOf({ "crm-1": { s: "sent", attempts: 1 } }))).toBeUndefined();
 	});
 
 	it("the plan's quick operation parses the state only when its copy is read", () => {
