@@ -86,7 +86,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		const cached = this.#cache.get(key);
 		if (cached !== undefined) return isDoneWith(cached, valuesJson);
 		const stored = this.#texts.get(key);
-		return stored !== undefined && withoutValues(this.#textOf(stored), valuesJson) !== undefined;
+		return stored !== undefined && valuesAt(this.#textOf(stored), valuesJson) >= 0;
 	}
 
 	/** The state's JSON text as stored, for a store that writes it out again. */
@@ -194,27 +194,35 @@ const DONE = '{"s":"done",';
 const DONE_BYTES = Buffer.from(DONE);
 
 /**
- * `text` (a state's JSON) without its `"v":valuesJson` member, when it is a done state whose
- * top-level `v` is exactly `valuesJson`; else undefined. The `v` found is the top-level one: no
- * `{` or `[` comes before it (the members before it are scalars), and a `"v":` outside a nested
- * value can only be a key, since a quote inside a JSON string is always escaped. A JSON value
- * that starts at a position and ends where a member ends there is that member's whole value.
+ * Where the `"v":` member of `text` (a state's JSON) starts, when it is a done state whose
+ * top-level `v` is exactly `valuesJson`; else -1. The `v` found is the top-level one: no `{` or
+ * `[` comes before it (the members before it are scalars), and a `"v":` outside a nested value
+ * can only be a key, since a quote inside a JSON string is always escaped. A JSON value that
+ * starts at a position and ends where a member ends there is that member's whole value.
  */
-export function withoutValues(text: string, valuesJson: string): string | undefined {
-	if (!text.startsWith(DONE)) return undefined;
+function valuesAt(text: string, valuesJson: string): number {
+	if (!text.startsWith(DONE)) return -1;
 	const at = text.indexOf('"v":', DONE.length - 1);
 	// A quote after a comma is not an escaped one: it opens a key.
-	if (at < 0 || text.charCodeAt(at - 1) !== 0x2c || !text.startsWith(valuesJson, at + 4)) return undefined;
+	if (at < 0 || text.charCodeAt(at - 1) !== 0x2c || !text.startsWith(valuesJson, at + 4)) return -1;
 	const nested = text.indexOf("{", 1);
-	if ((nested >= 0 && nested < at) || text.lastIndexOf("[", at) >= 0) return undefined;
+	if ((nested >= 0 && nested < at) || text.lastIndexOf("[", at) >= 0) return -1;
 	const end = at + 4 + valuesJson.length;
 	const next = text.charCodeAt(end);
-	// `,` or `}` after the value; the `,` before "v" goes with it.
-	if (next !== 0x2c && next !== 0x7d) return undefined;
-	const rest = `${text.slice(0, at - 1)}${text.slice(end)}`;
-	// JSON.parse keeps the last of a repeated key: a second `s` or `v` (a hand-edited file, or a
-	// key of that name nested in a revision) is left to it.
-	return rest.includes('"v":') || rest.includes('"s":', 2) ? undefined : rest;
+	// `,` or `}` after the value.
+	if (next !== 0x2c && next !== 0x7d) return -1;
+	// JSON.parse keeps the last of a repeated key: a second `s` or `v` outside the values (a
+	// hand-edited file, or a key of that name nested in a revision) is left to it.
+	const s = text.indexOf('"s":', 2);
+	if ((s >= 0 && s < at) || text.includes('"s":', end) || text.includes('"v":', end)) return -1;
+	return at;
+}
+
+/** `text` without its `"v":valuesJson` member (see `valuesAt`), or undefined. */
+export function withoutValues(text: string, valuesJson: string): string | undefined {
+	const at = valuesAt(text, valuesJson);
+	// The `,` before "v" goes with it.
+	return at < 0 ? undefined : `${text.slice(0, at - 1)}${text.slice(at + 4 + valuesJson.length)}`;
 }
 
 /** A parsed state done with values of exactly this JSON. */

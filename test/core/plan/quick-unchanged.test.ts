@@ -49,6 +49,13 @@ describe("withoutValues: a done state's text without its values, when they are e
 		["an array before `v`", `{"s":"done","ch":[1],"v":${json},"id":"x"}`, json, false],
 		["a second `v` after it (JSON.parse keeps the last)", `{"s":"done","v":${json},"v":{}}`, json, false],
 		["a second `s` after it", `{"s":"done","v":${json},"s":"failed"}`, json, false],
+		["a second `s` before it", `{"s":"done","s":"sent","v":${json}}`, json, false],
+		[
+			"keys named `s` and `v` inside the values themselves",
+			`{"s":"done","id":"x","v":{"metadata":{"s":1,"v":{"s":2}}},"r":1}`,
+			'{"metadata":{"s":1,"v":{"s":2}}}',
+			true,
+		],
 		// The first `"v":` follows a backslash there: left to the full comparison, never misread.
 		['a key that ends in `\\"v` before it', `{"s":"done","a\\"v":1,"v":${json}}`, json, false],
 	])("%s", (_what, state, row, isSame) => {
