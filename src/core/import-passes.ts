@@ -4,7 +4,7 @@
  * the deletes of `--delete-missing` once every file is done, children first.
  */
 
-import { copyOf, type PassName } from "../model/records.js";
+import { copyOf, type PassName, type PivotalCopy } from "../model/records.js";
 import { bodyUnder, resourceOf } from "../model/resources.js";
 import { type KnownFromCheck, SourceFileError, type SourceOptions } from "../source/index.js";
 import type { RecordApplier } from "./execute/apply-record.js";
@@ -14,6 +14,7 @@ import { notInPivotalNote } from "./execute/sync-notes.js";
 import { knownRecords } from "./plan/legacy-keys.js";
 import { DELETE_ORDER, type MissingRecords, type PlannedDelete } from "./plan/missing-records.js";
 import { type ParentView, type PlanOptions, planRecord } from "./plan/planner.js";
+import { hasCopyIn, quickUnchanged } from "./plan/quick-unchanged.js";
 import type { RunBooks, RunPass, RunScope } from "./run-job.js";
 
 /** A record the plan says needs a request. */
@@ -77,11 +78,27 @@ async function* plannedRecords(
 	options: RecordPassOptions,
 ): AsyncGenerator<Planned> {
 	const { store } = ledger;
-	const known = { get: (key: string) => store.get(pass, key), entries: () => store.entries(pass) };
+	const records = store.records?.(pass);
+	const known = {
+		get: (key: string) => store.get(pass, key),
+		...(records ? { has: (key: string) => records.has(key) } : {}),
+		entries: () => store.entries(pass),
+	};
+	const parentPass = resourceOf(pass).parent?.resource as PassName | undefined;
+	const parentRecords = parentPass === undefined ? undefined : store.records?.(parentPass);
 	for await (const record of knownRecords(file, pass, options.source, known, options.known)) {
 		if (scope.isOver()) return;
+		// Most rows of a refresh: done with the row's values, read without parsing them.
+		const quick =
+			parentPass !== undefined &&
+			!(parentRecords !== undefined && hasCopyIn(parentRecords, record.parentKey ?? ""))
+				? undefined
+				: quickUnchanged(record, records);
+		if (quick !== undefined) {
+			settleUnchanged(scope, ledger, run, pass, record.key, quick.copy);
+			continue;
+		}
 		const state = store.get(pass, record.key);
-		const parentPass = resourceOf(pass).parent?.resource as PassName | undefined;
 		const parentCopy =
 			record.parentKey === undefined || parentPass === undefined
 				? undefined
@@ -101,18 +118,7 @@ async function* plannedRecords(
 			case "unchanged": {
 				// Failed or blocked since, and back at what Pivotal was last known to hold: done again.
 				if (state?.s !== "done" && !ledger.settle(pass, record.key, op.copy)) return;
-				// Done by an earlier session of this very run: counted as what that session did.
-				const did = op.copy.r === run && op.copy.did ? op.copy.did : "unchanged";
-				ledger.count(did, pass);
-				scope.emit({
-					type: "record-done",
-					at: scope.now(),
-					pass,
-					key: record.key,
-					outcome: did,
-					id: op.copy.id,
-					attempts: 0,
-				});
+				settleUnchanged(scope, ledger, run, pass, record.key, op.copy);
 				continue;
 			}
 			case "kept":
@@ -128,6 +134,21 @@ async function* plannedRecords(
 				yield { record, op, parentCopy };
 		}
 	}
+}
+
+/** Counts and reports a record that needs no request, done as the state has it. */
+function settleUnchanged(
+	scope: RunScope,
+	ledger: Ledger,
+	run: number,
+	pass: PassName,
+	key: string,
+	copy: PivotalCopy,
+): void {
+	// Done by an earlier session of this very run: counted as what that session did.
+	const did = copy.r === run && copy.did ? copy.did : "unchanged";
+	ledger.count(did, pass);
+	scope.emit({ type: "record-done", at: scope.now(), pass, key, outcome: did, id: copy.id, attempts: 0 });
 }
 
 /** `--delete-missing`, once every pass is done: children first, each DELETE marked in doubt first. */

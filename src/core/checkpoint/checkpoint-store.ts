@@ -196,6 +196,11 @@ export class CheckpointStore implements StateStore {
 		return this.#book.get(pass, key);
 	}
 
+	/** The pass's records as kept in memory, to read (a refresh compares states without parsing them). */
+	records(pass: PassName): ReadonlyMap<string, RecordState> {
+		return this.#book.of(pass);
+	}
+
 	/**
 	 * Records `state` as the record's state, replacing the previous one. When this returns, the
 	 * update is in the file (written to the OS: a process kill cannot lose it), unless `options`

@@ -8,7 +8,7 @@
  * failures read no state.
  */
 
-import { copyOf, type RecordState } from "../../model/records.js";
+import { copyOf, type FieldValues, type RecordState } from "../../model/records.js";
 import { bucketOf, emptyTally, type Tally } from "./pass-counts.js";
 import { TextArena } from "./text-arena.js";
 
@@ -46,6 +46,47 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		const state = JSON.parse(this.#textOf(stored)) as RecordState;
 		this.#remember(key, state);
 		return state;
+	}
+
+	/**
+	 * Does the state know a Pivotal copy of the record (`copyOf`)? A done state says so in its
+	 * first bytes, so the usual answer (a child's customer, done) parses nothing.
+	 */
+	hasCopy(key: string): boolean {
+		const cached = this.#cache.get(key);
+		if (cached !== undefined) return copyOf(cached) !== undefined;
+		const stored = this.#texts.get(key);
+		if (stored === undefined) return false;
+		if (typeof stored === "number" ? this.#arena.startsWith(stored, DONE_BYTES) : stored.startsWith(DONE))
+			return true;
+		return copyOf(JSON.parse(this.#textOf(stored)) as RecordState) !== undefined;
+	}
+
+	/**
+	 * The state at `key` when it is done and its values (`v`) are exactly `valuesJson`, the JSON
+	 * of `values`, the values a row asks for; undefined otherwise (the caller compares the parsed
+	 * state). Only the state's small fields are parsed: its `v` is `values`, the same JSON. Not
+	 * cached: it is read once, by a record that needs no request. A state parsed already (cached)
+	 * is compared as parsed.
+	 */
+	sameDone(key: string, values: FieldValues, valuesJson: string): DoneState | undefined {
+		const cached = this.#cache.get(key);
+		if (cached !== undefined) return isDoneWith(cached, valuesJson) ? cached : undefined;
+		const stored = this.#texts.get(key);
+		if (stored === undefined) return undefined;
+		const rest = withoutValues(this.#textOf(stored), valuesJson);
+		if (rest === undefined) return undefined;
+		const state = JSON.parse(rest) as { -readonly [K in keyof DoneState]: DoneState[K] };
+		state.v = values;
+		return state;
+	}
+
+	/** Is the state at `key` done with exactly `valuesJson` as its values (see `sameDone`)? Parses nothing. */
+	isSameDone(key: string, valuesJson: string): boolean {
+		const cached = this.#cache.get(key);
+		if (cached !== undefined) return isDoneWith(cached, valuesJson);
+		const stored = this.#texts.get(key);
+		return stored !== undefined && valuesAt(this.#textOf(stored), valuesJson) >= 0;
 	}
 
 	/** The state's JSON text as stored, for a store that writes it out again. */
@@ -144,6 +185,49 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		if (this.#cache.size >= CACHE_SIZE) this.#cache = new Map();
 		this.#cache.set(key, state);
 	}
+}
+
+type DoneState = Extract<RecordState, { s: "done" }>;
+
+/** How a done state's JSON begins as the stores write it (`s` first); other spellings take the slow path. */
+const DONE = '{"s":"done",';
+const DONE_BYTES = Buffer.from(DONE);
+
+/**
+ * Where the `"v":` member of `text` (a state's JSON) starts, when it is a done state whose
+ * top-level `v` is exactly `valuesJson`; else -1. The `v` found is the top-level one: no `{` or
+ * `[` comes before it (the members before it are scalars), and a `"v":` outside a nested value
+ * can only be a key, since a quote inside a JSON string is always escaped. A JSON value that
+ * starts at a position and ends where a member ends there is that member's whole value.
+ */
+function valuesAt(text: string, valuesJson: string): number {
+	if (!text.startsWith(DONE)) return -1;
+	const at = text.indexOf('"v":', DONE.length - 1);
+	// A quote after a comma is not an escaped one: it opens a key.
+	if (at < 0 || text.charCodeAt(at - 1) !== 0x2c || !text.startsWith(valuesJson, at + 4)) return -1;
+	const nested = text.indexOf("{", 1);
+	if ((nested >= 0 && nested < at) || text.lastIndexOf("[", at) >= 0) return -1;
+	const end = at + 4 + valuesJson.length;
+	const next = text.charCodeAt(end);
+	// `,` or `}` after the value.
+	if (next !== 0x2c && next !== 0x7d) return -1;
+	// JSON.parse keeps the last of a repeated key: a second `s` or `v` outside the values (a
+	// hand-edited file, or a key of that name nested in a revision) is left to it.
+	const s = text.indexOf('"s":', 2);
+	if ((s >= 0 && s < at) || text.includes('"s":', end) || text.includes('"v":', end)) return -1;
+	return at;
+}
+
+/** `text` without its `"v":valuesJson` member (see `valuesAt`), or undefined. */
+export function withoutValues(text: string, valuesJson: string): string | undefined {
+	const at = valuesAt(text, valuesJson);
+	// The `,` before "v" goes with it.
+	return at < 0 ? undefined : `${text.slice(0, at - 1)}${text.slice(at + 4 + valuesJson.length)}`;
+}
+
+/** A parsed state done with values of exactly this JSON. */
+function isDoneWith(state: RecordState, valuesJson: string): state is DoneState {
+	return state.s === "done" && state.v !== undefined && JSON.stringify(state.v) === valuesJson;
 }
 
 /** `records` as a `StateMap`: itself when it is one, else a copy. */

@@ -57,6 +57,14 @@ export class TextArena {
 		return chunk.toString("utf8", at + 4, at + 4 + chunk.readUInt32LE(at));
 	}
 
+	/** Does the text at `handle` begin with `prefix` (UTF-8 bytes)? Decodes nothing. */
+	startsWith(handle: number, prefix: Uint8Array): boolean {
+		const chunk = this.#chunks[Math.floor(handle / CHUNK_BYTES)] as Buffer;
+		const at = handle % CHUNK_BYTES;
+		if (chunk.readUInt32LE(at) < prefix.length) return false;
+		return chunk.compare(prefix, 0, prefix.length, at + 4, at + 4 + prefix.length) === 0;
+	}
+
 	/** The text at `handle` is no longer used. */
 	drop(handle: number): void {
 		const chunk = this.#chunks[Math.floor(handle / CHUNK_BYTES)] as Buffer;

@@ -14,6 +14,8 @@ import { legacyPosition } from "../../source/onboarding-keys.js";
 /** What the state knows of one pass. */
 export interface PassState {
 	get(key: string): RecordState | undefined;
+	/** Is the key known (without reading its state)? `get` answers it otherwise. */
+	has?(key: string): boolean;
 	entries(): Iterable<[string, RecordState]>;
 }
 
@@ -54,7 +56,9 @@ export class LegacyKeys {
 	}
 
 	keyOf(record: SourceRecord): string {
-		if (!isNumbered(record.pass) || this.#state.get(record.key) !== undefined) return record.key;
+		if (!isNumbered(record.pass)) return record.key;
+		if (this.#state.has ? this.#state.has(record.key) : this.#state.get(record.key) !== undefined)
+			return record.key;
 		const index = this.#index();
 		if (index.size === 0 || record.parentKey === undefined) return record.key;
 		const name = typeof record.body.name === "string" ? record.body.name : undefined;

@@ -18,6 +18,7 @@ import {
 	type PlanOptions,
 	planRecord,
 } from "./planner.js";
+import { hasCopyIn, plannedUnchanged } from "./quick-unchanged.js";
 import { emptiedFields, type SyncRules } from "./sync-rules.js";
 
 const AUTOMATION_PHASES = new Set(["launch", "completed"]);
@@ -113,10 +114,13 @@ export class Planning {
 		const shown = this.#shown;
 		t.rows += 1;
 		t.keys?.add(record.key);
-		const current = t.records?.get(record.key);
-		if (current !== undefined && copyOf(current)) t.inPivotal += 1;
 		if (pass === "customers") this.#planned?.add(record.key);
-		const op = planRecord(record, current, this.#parentView(record), this.#planOptions);
+		// Most rows of a refresh: the state's values are the row's, read without parsing them.
+		const quick = this.#isParentMissing(record) ? undefined : plannedUnchanged(record, t.records);
+		if (quick !== undefined) t.inPivotal += 1;
+		const current = quick === undefined ? t.records?.get(record.key) : undefined;
+		if (current !== undefined && copyOf(current)) t.inPivotal += 1;
+		const op: Operation = quick ?? planRecord(record, current, this.#parentView(record), this.#planOptions);
 		const kind = op.kind;
 		t.ops[kind] += 1;
 		if (
@@ -126,7 +130,8 @@ export class Planning {
 			this.#missing.add(record.key);
 		if (kind === "skipped" && op.reason === "not_in_pivotal") t.notInPivotal += 1;
 		if (kind === "skipped" && op.reason === "only_create") t.updatesLeft += 1;
-		if (isEmptied(record, op)) t.emptied += 1;
+		// A quick `unchanged` has every value of the state in its row: nothing emptied.
+		if (quick === undefined && isEmptied(record, op)) t.emptied += 1;
 		if ((kind === "update" || kind === "unchanged") && op.stuck)
 			for (const field of op.stuck) t.stuck[field] = (t.stuck[field] ?? 0) + 1;
 		if (kind === "kept" && op.reason === "gone") t.gone += 1;
@@ -217,6 +222,16 @@ export class Planning {
 		}
 		if (!rules.deleteMissing) return { passes, requests, isFirstSync, rules };
 		return { passes, requests, isFirstSync, rules, refusal: deleteRefusal(missingSet, rules.maxDeletes) };
+	}
+
+	/** Is the record a child whose customer the plan leaves missing (`#parentView`'s answer, without its copy)? */
+	#isParentMissing(record: SourceRecord): boolean {
+		const parent = resourceOf(record.pass).parent?.resource as PassName | undefined;
+		if (parent === undefined) return false;
+		const key = record.parentKey ?? "";
+		if (this.#missing.has(key)) return true;
+		if (hasCopyIn(this.#state?.records[parent], key)) return false;
+		return !(this.#planned === undefined || this.#planned.has(key));
 	}
 
 	/** A child's customer as the plan leaves it: in Pivotal, to be made by this plan, or missing. */

@@ -84,6 +84,11 @@ export class PostgresStore implements StateStore {
 		return this.#book.get(pass, key);
 	}
 
+	/** The pass's records as kept in memory, to read (a refresh compares states without parsing them). */
+	records(pass: PassName): ReadonlyMap<string, RecordState> {
+		return this.#book.of(pass);
+	}
+
 	set(pass: PassName, key: string, state: RecordState, options: StateSetOptions = {}): void {
 		const { records, text } = this.#book.checked(pass, key, state);
 		this.#assertOpen();

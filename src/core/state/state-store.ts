@@ -25,6 +25,8 @@ export interface StateStore {
 	readonly path: string;
 	readonly header: CheckpointHeader;
 	get(pass: PassName, key: string): RecordState | undefined;
+	/** The pass's records, to read only (both stores keep them as a `StateMap`, read without parsing). */
+	records?(pass: PassName): ReadonlyMap<string, RecordState>;
 	/**
 	 * Records the state. Throws `CheckpointError` (`write-failed`) when the store refused this or an
 	 * earlier write; `TypeError` for a malformed state.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { heldIn, StateMap } from "../../../src/core/checkpoint/state-map.js";
+import { TextArena } from "../../../src/core/checkpoint/text-arena.js";
 import { stateFingerprint } from "../../../src/core/plan/state-fingerprint.js";
 import type { RecordState } from "../../../src/model/records.js";
 import { blocked, created, failed, header, sent } from "./helpers.js";
@@ -76,5 +77,35 @@ describe("StateMap: a pass's records as JSON texts outside the heap", () => {
 		expect(stateFingerprint(data(map))).toBe(stateFingerprint(data(new Map(states))));
 		map.set("b", created("cus_b"));
 		expect(stateFingerprint(data(map))).not.toBe(stateFingerprint(data(new Map(states))));
+	});
+});
+
+describe("TextArena.startsWith: a text's first bytes, read in place", () => {
+	it("answers for texts in several chunks, a text shorter than the prefix, and multi-byte text", () => {
+		const arena = new TextArena();
+		const prefix = Buffer.from('{"s":"done",');
+		const big = "x".repeat(6_000_000);
+		const handles = [
+			arena.add('{"s":"done","id":"a"}'),
+			arena.add('{"s":"sent"}'),
+			arena.add("{"),
+			arena.add(big),
+			arena.add(big),
+			arena.add(big),
+			arena.add('{"s":"done","name":"Chloé"}'),
+			arena.add(Buffer.from('{"s":"failed"}')),
+		] as number[];
+		expect(handles.map((h) => arena.startsWith(h, prefix))).toEqual([
+			true,
+			false,
+			false,
+			false,
+			false,
+			false,
+			true,
+			false,
+		]);
+		expect(arena.startsWith(handles[6] as number, Buffer.from('{"s":"done","name":"Chloé"}'))).toBe(true);
+		expect(arena.startsWith(handles[6] as number, Buffer.from('{"s":"done","name":"Chloe"}'))).toBe(false);
 	});
 });
