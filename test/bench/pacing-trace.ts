@@ -75,7 +75,7 @@ async function main(argv: readonly string[]): Promise<void> {
 		const data = await dataset(tmp, requests - 2);
 		const calls: Call[] = [];
 		const lanes: KeyLane[] = Array.from({ length: keys }, (_, i) => {
-			const key = `pivotal_trace_pool${i}_00a1b2`;
+			const key = `pivotal_trace_pool_00a1b${i}`;
 			return {
 				client: traced(createClient({ baseUrl: sim.baseUrl, apiKey: key }), i, calls),
 				fingerprint: keyFingerprint(key),
@@ -96,7 +96,16 @@ async function main(argv: readonly string[]): Promise<void> {
 			keys > 1 ? { client: lanes[0]!.client, keys: lanes } : { client: lanes[0]!.client },
 		);
 		const concurrency: string[] = [];
+		// Each key's window as paced to, each time it changed: a second too long shows here.
+		const windows = new Map<string, string[]>();
 		run.subscribe((event) => {
+			if (event.type === "response" && event.keyLabel !== undefined) {
+				const seen = windows.get(event.keyLabel) ?? [];
+				const last = seen[seen.length - 1];
+				const now = `${event.windowMs}`;
+				if (last?.split("@")[0] !== now) seen.push(`${now}@${event.at - started}`);
+				windows.set(event.keyLabel, seen);
+			}
 			if (event.type === "request-started") allowed.push(event.at - started);
 			if (event.type === "concurrency-changed")
 				concurrency.push(`${event.at - started}ms→${event.concurrency}`);
@@ -111,6 +120,7 @@ async function main(argv: readonly string[]): Promise<void> {
 		const rel = (t: number | undefined) => (t === undefined ? "    -" : String(t - started).padStart(5));
 		process.stdout.write(`window ${windowS} s, ${keys} key(s), N = ${requests}, rtt ${rtt.toFixed(1)} ms\n`);
 		process.stdout.write(`concurrency: ${concurrency.join(", ")}\n`);
+		for (const [label, seen] of windows) process.stdout.write(`window of ${label}: ${seen.join(" → ")}\n`);
 		process.stdout.write(" i lane method           allowed  left counted answered\n");
 		// The creates' allowed times are in the order of request-started; GET /me and the list come first.
 		let created = 0;
