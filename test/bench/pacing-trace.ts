@@ -1,7 +1,7 @@
 /**
  * Where a paced run's time goes, request by request: not a bench row, a tool for reading one
- * run. `node dist/test/bench/pacing-trace.js WINDOW_S TIMES [KEYS]` runs one import of TIMES ×
- * 60 requests against a simulator of 60 per WINDOW_S seconds (the window not told) and prints,
+ * run. `node dist/test/bench/pacing-trace.js WINDOW_S TIMES [KEYS [CONCURRENCY]]` runs one
+ * import of TIMES × 60 requests per key against a simulator of 60 per WINDOW_S seconds (the window not told) and prints,
  * for each request: when the requester had its permit ("allowed", the `request-started` event),
  * when the client was called ("left"), when the server counted it (the record's `created_at`,
  * the simulator's clock, the same machine's), and when its answer was back ("answered"), all in
@@ -64,6 +64,8 @@ async function main(argv: readonly string[]): Promise<void> {
 	const windowS = Number(argv[0] ?? 2);
 	const times = Number(argv[1] ?? 1.8);
 	const keys = Number(argv[2] ?? 1);
+	// Given, it is the user's choice: the engine's default and the latency follower stand aside.
+	const chosen = argv[3] === undefined ? undefined : Number(argv[3]);
 	const windowMs = windowS * 1000;
 	const sim = await spawnSim(["--rate-limit", String(LIMIT), "--window", String(windowS)]);
 	const tmp = join(tmpdir(), `pacing-trace-${process.pid}`);
@@ -92,6 +94,7 @@ async function main(argv: readonly string[]): Promise<void> {
 				...(keys > 1 ? { keyFingerprints: lanes.map((l) => l.fingerprint) } : {}),
 				baseUrl: sim.baseUrl,
 				check: data.check,
+				...(chosen === undefined ? {} : { concurrency: chosen }),
 			},
 			keys > 1 ? { client: lanes[0]!.client, keys: lanes } : { client: lanes[0]!.client },
 		);
