@@ -1,5 +1,6 @@
 import type { RateLimit } from "../api/types.js";
 import type { WindowSource } from "./events.js";
+import type { PoolWindow } from "./pool-window.js";
 import { ProbePlan } from "./probe-plan.js";
 import { timerDelay } from "./sleep.js";
 import type { ClockBounds, ClockPin } from "./whole-second-window.js";
@@ -21,6 +22,11 @@ export interface GovernorOptions {
 	 * window be learnt to the millisecond within the first window. @default each answer's own
 	 */
 	readonly clock?: ClockBounds | undefined;
+	/**
+	 * The other keys of the run: each paces to the tightest bound any of them learnt, until a 429
+	 * on one of them (see `PoolWindow`). @default this key's own bound only
+	 */
+	readonly pool?: PoolWindow | undefined;
 }
 
 /** A permit to send one request; hand it back with `release`. */
@@ -72,6 +78,7 @@ export class Governor {
 	#limit: number | undefined;
 	readonly #override: number | undefined;
 	readonly #learner: WindowLearner;
+	readonly #pool: PoolWindow | undefined;
 	readonly #now: () => number;
 	// The last counted answer's round trip: how early to start asking the server's clock.
 	#roundTripMs = 0;
@@ -99,21 +106,28 @@ export class Governor {
 		this.#now = options.now ?? Date.now;
 		this.#learner = new WindowLearner(options.clock);
 		this.#probes = new ProbePlan(this.#learner);
+		this.#pool = this.#override === undefined ? options.pool : undefined;
+		this.#pool?.join(this);
 	}
 
 	get limit(): number | undefined {
 		return this.#limit;
 	}
 
-	/** The window paced to: the override, else the learnt upper bound, else the first guess. */
+	/** The window paced to: the override, else the learnt upper bound (the pool's), else the first guess. */
 	get windowMs(): number {
-		return this.#override ?? this.#learner.upperMs ?? this.#probes.assumedWindowMs(FIRST_GUESS_MS);
+		return this.#override ?? this.#learntMs() ?? this.#probes.assumedWindowMs(FIRST_GUESS_MS);
 	}
 
 	/** Where `windowMs` comes from. */
 	get windowSource(): WindowSource {
 		if (this.#override !== undefined) return "given";
-		return this.#learner.upperMs === undefined ? "assumed" : "learnt";
+		return this.#learntMs() === undefined ? "assumed" : "learnt";
+	}
+
+	/** The bound this key's own answers proved (what it offers the pool), undefined before any or when given. */
+	get ownWindowMs(): number | undefined {
+		return this.#override === undefined ? this.#learner.upperMs : undefined;
 	}
 
 	get blockedUntil(): number {
@@ -175,7 +189,7 @@ export class Governor {
 			});
 		}
 		if (!outcome.rateLimited) this.#pushAnswered(now);
-		if (rateLimit) this.observe(rateLimit, now);
+		if (rateLimit) this.observe(rateLimit, now, permit.sentAt);
 		this.#wakeAll();
 	}
 
@@ -186,8 +200,11 @@ export class Governor {
 		if (rateLimit) this.observe(rateLimit, now);
 	}
 
-	/** Reconcile with the server's view from one response's headers. */
-	observe(rateLimit: RateLimit, now = this.#now()): void {
+	/**
+	 * Reconcile with the server's view from one response's headers. `sentAt`: when the request
+	 * they answer left, the earliest the server could have counted it (@default now).
+	 */
+	observe(rateLimit: RateLimit, now = this.#now(), sentAt = now): void {
 		if (this.#limit !== rateLimit.limit) this.#probes.plan(rateLimit.limit);
 		this.#limit = rateLimit.limit;
 		this.#expire(now);
@@ -196,7 +213,10 @@ export class Governor {
 		// that the server has already counted shows up as "foreign" here too: an over-estimate,
 		// corrected by its own answer. Counting in-flight requests as ours instead would
 		// under-estimate others' use whenever ours had not arrived yet, and overspend the window.
-		const ours = this.#answered.length - this.#answeredHead;
+		// The headers tell the window as it was when the server counted the request, as early as its
+		// send: ours that left our window since (an answer read late on a busy machine) were still
+		// in the server's count, and counted as others' they would hold a slot until Reset's second.
+		const ours = this.#answered.length - this.#answeredHead + this.#leftSince(sentAt);
 		const foreign = Math.max(0, serverUsed - ours);
 		const first = Math.max(rateLimit.resetAtMs, now + 1);
 		const last = Math.max(first, now + this.windowMs);
@@ -208,8 +228,10 @@ export class Governor {
 	/** A 429: hold all dispatch until `untilMs`. */
 	block(untilMs: number): void {
 		if (untilMs > this.#blockedUntil) this.#blockedUntil = untilMs;
-		// Paced on a whole-second bound and refused anyway: the window may not be whole seconds.
+		// Paced on a whole-second bound and refused anyway: the window may not be whole seconds,
+		// nor the same for every key of the pool.
 		this.#learner.distrustWholeSeconds();
+		this.#pool?.distrust();
 		this.#wakeAll();
 	}
 
@@ -221,6 +243,10 @@ export class Governor {
 	clockPinAt(now = this.#now()): ClockPin | undefined {
 		if (this.#override !== undefined || this.#limit === undefined || this.used(now) < this.#limit)
 			return undefined;
+		// Another key of the pool proved a shorter window already: nothing this key's asks could add.
+		const own = this.#learner.upperMs;
+		const shared = this.#pool?.sharedMs;
+		if (own !== undefined && shared !== undefined && shared < own) return undefined;
 		// Early enough for a late timer on a busy machine and a slow answer.
 		return this.#learner.clockPinAt(now, 2 * this.#roundTripMs + 50);
 	}
@@ -228,6 +254,11 @@ export class Governor {
 	/** The server's clock was asked: the window may have come down, so waiters look again. */
 	clockChanged(): void {
 		this.#wakeAll();
+	}
+
+	/** This key's bound, or a shorter one another key of the pool proved. */
+	#learntMs(): number | undefined {
+		return this.#pool?.sharedMs ?? this.#learner.upperMs;
 	}
 
 	#grant(now: number): Permit {
@@ -269,6 +300,14 @@ export class Governor {
 		if (this.#override !== undefined) return 0;
 		if (this.#learner.isWholeSeconds && this.#learner.upperMs !== undefined) return 0;
 		return this.#probes.held;
+	}
+
+	/** Our answers that have left the window since `at` (they were in it then). */
+	#leftSince(at: number): number {
+		const windowMs = this.windowMs;
+		let count = 0;
+		for (let i = this.#answeredHead - 1; i >= 0 && (this.#answered[i] ?? 0) + windowMs > at; i--) count += 1;
+		return count;
 	}
 
 	#pushAnswered(at: number): void {

@@ -1,5 +1,6 @@
 import type { Lane } from "./execute/requester.js";
 import { Governor } from "./governor.js";
+import { PoolWindow } from "./pool-window.js";
 import type { ImportDeps, ImportPlan } from "./run-types.js";
 
 /** One lane per key of the run, each with its own governor; the single client when no pool is given. */
@@ -11,6 +12,8 @@ export function lanesOf(
 	const keys = deps.keys?.length
 		? deps.keys
 		: [{ client: deps.client, fingerprint: plan.keyFingerprint, label: "key" }];
+	// Several keys learn the window together (see `PoolWindow`); one key has only its own answers.
+	const pool = keys.length > 1 ? new PoolWindow() : undefined;
 	return keys.map((key) => ({
 		client: key.client,
 		fingerprint: key.fingerprint,
@@ -19,6 +22,7 @@ export function lanesOf(
 			...(plan.windowMs === undefined ? {} : { windowMs: plan.windowMs }),
 			now,
 			clock: key.client.serverClock,
+			pool,
 		}),
 		isAlive: true,
 	}));

@@ -10,9 +10,18 @@ import type { Requester } from "./execute/requester.js";
 import type { RunControl } from "./execute/run-control.js";
 import { type BrakeSettings, isServerFailing, StormBrake } from "./execute/storm-brake.js";
 
-/** Concurrency for a key's limit when the user sets none: enough to spend a burst quickly. */
-export function defaultConcurrency(limit: number | undefined): number {
-	return Math.min(24, Math.max(4, Math.round((limit ?? 60) / 30)));
+/** Connections each key's client opens (the client's default pool): more in flight would only queue there. */
+const CONNECTIONS_PER_KEY = 16;
+
+/**
+ * Concurrency for the keys' limit (summed over `keys` keys) when the user sets none: a window's
+ * worth at once, up to every key's connections. A window frees its slots in a burst (the first
+ * window all at once, each later one as the one before was answered): records already waiting
+ * at the governor, their bodies built, go out the moment their slot opens, where a few workers
+ * would send the burst in waves of round trips and push the next window's turn as late.
+ */
+export function defaultConcurrency(limit: number | undefined, keys = 1): number {
+	return Math.max(4, Math.min(limit ?? 60, CONNECTIONS_PER_KEY * Math.max(1, keys)));
 }
 
 export interface ConcurrencyTapOptions {
@@ -51,7 +60,9 @@ export class ConcurrencyTap {
 	runStarting(): void {
 		if (!this.#isDefault) return;
 		this.#isDefault = false;
-		this.#change(defaultConcurrency(this.#options.requester.limit), false);
+		const { requester } = this.#options;
+		const keys = requester.lanes.filter((lane) => lane.isAlive).length;
+		this.#change(defaultConcurrency(requester.limit, keys), false);
 	}
 
 	/**

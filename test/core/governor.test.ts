@@ -73,6 +73,26 @@ describe("Governor: the window's maths, with the window given", () => {
 		expect(governor.nextOpeningAt()).toBeCloseTo(T0 + 2_000 + (10_010 - 2_000) / 4, 6);
 	});
 
+	it("reads an answer's headers as of the request's send: ours that left the window since are not others'", () => {
+		const { clock, governor, answer } = clocked(6_000);
+		const [me] = take(governor, 1);
+		clock.t += 10;
+		answer(me!, { limit: 2, remaining: 1, resetAtMs: T0 + 7_000 });
+		const [second] = take(governor, 1);
+		clock.t += 10;
+		answer(second!, { limit: 2, remaining: 0, resetAtMs: T0 + 7_000 });
+		// GET /me's slot frees at T0 + 6 010; the next request takes it at once.
+		clock.t = T0 + 6_015;
+		const [third] = take(governor, 1);
+		// The server counted it while the second was still in its window (full: 0 left), and the
+		// answer was read only at T0 + 6 100, when the second had left ours (at T0 + 6 020).
+		clock.t = T0 + 6_100;
+		answer(third!, { limit: 2, remaining: 0, resetAtMs: T0 + 7_000 });
+		// Both were ours: one slot is free now, none held until Reset's second as someone else's.
+		expect(governor.used()).toBe(1);
+		take(governor, 1);
+	});
+
 	it("holds every request while a 429's Retry-After lasts, then goes on", () => {
 		const { clock, governor, answer } = clocked(10_000);
 		const [first] = take(governor, 1);

@@ -70,6 +70,39 @@ describe("several keys of one workspace", () => {
 		expect(finished - started).toBeLessThan(3 * 1_500);
 	});
 
+	it("learns the window together when it is not told: every key paces to one bound, no 429, every record once", async () => {
+		const { sim, files } = await prepared(
+			{ rateLimit: 10, windowMs: 1_000, keys: KEYS },
+			{ customers: 58, contactsPerCustomer: 0, onboardingsPerCustomer: 0, withSlugs: true },
+		);
+		const pool = lanes(sim, KEYS);
+		const handle = startImport(
+			{
+				files,
+				keyFingerprint: pool[0]!.fingerprint,
+				keyFingerprints: pool.map((l) => l.fingerprint),
+				baseUrl: sim.baseUrl,
+			},
+			{ client: pool[0]!.client, keys: pool },
+		);
+		const windows = new Map<string, number>();
+		handle.subscribe((e) => {
+			if (e.type === "response" && e.keyLabel && e.windowSource === "learnt" && e.windowMs !== undefined)
+				windows.set(e.keyLabel, e.windowMs);
+		});
+		const summary = await handle.done;
+		await handle.close();
+		await Promise.all(pool.map((l) => l.client.close()));
+		expect(summary.outcome).toBe("completed");
+		expect(sim.counters().rateLimited).toBe(0);
+		expect(simTotals(sim)).toMatchObject({ customers: 58, duplicates: 0 });
+		// Each key's last answer: the pool's one bound, whichever key proved it (a key whose first
+		// request went out inside the others' burst would otherwise pace a second long).
+		expect(windows.size).toBe(3);
+		expect(new Set(windows.values()).size).toBe(1);
+		expect([...windows.values()][0]).toBeGreaterThanOrEqual(1_000);
+	});
+
 	it("goes on when one key is revoked mid-run under faults: exactly once, a notice, the others finish", async () => {
 		const { sim, files } = await prepared(
 			{

@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { defaultConcurrency } from "../../src/core/run-concurrency.js";
+
+describe("defaultConcurrency: a window's worth at once, up to the keys' connections", () => {
+	it.each([
+		// limit (summed over the keys), keys, concurrency
+		[undefined, 1, 16, "no limit heard yet: Pivotal's 60, capped at one key's 16 connections"],
+		[30, 1, 16, "a test key's 30 still fill the connections"],
+		[60, 1, 16, "a live key: its burst goes over all 16 connections, not in waves of 4"],
+		[10, 1, 10, "a window smaller than the connections: the whole window at once"],
+		[2, 1, 4, "never fewer than 4: retries and look-ups need room beside the burst"],
+		[600, 1, 16, "a paid key: its connections, not more (the rest would queue in the pool)"],
+		[120, 2, 32, "two keys: each key's own connections"],
+		[240, 4, 64, "four keys"],
+		[40, 4, 40, "four small keys: the summed window"],
+		[1e9, 1, 16, "no effective limit: the connections"],
+		[60, 0, 16, "no key alive counts as one"],
+	] as const)("limit %s over %s key(s) → %s (%s)", (limit, keys, expected, _why) => {
+		expect(defaultConcurrency(limit, keys)).toBe(expected);
+	});
+});
