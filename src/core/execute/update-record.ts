@@ -21,6 +21,7 @@ import {
 } from "../plan/field-diff.js";
 import { bodyHash } from "../plan/planner.js";
 import type { ApplyContext } from "./apply-record.js";
+import { carriesMaskedKey, metadataHoldsKeyFailure } from "./masked-metadata.js";
 import type { RecordOutcomes } from "./record-outcomes.js";
 import { addRevision } from "./record-requests.js";
 import type { SendResult } from "./requester.js";
@@ -90,6 +91,13 @@ export class RecordUpdater {
 		const pending: PivotalCopy = { ...copy, ch };
 		let display = copy.d;
 		let attempts = attemptsBefore;
+		if (send.length > 0 && touchesMetadata(send) && carriesMaskedKey(metadata, ownMetadata(record.body))) {
+			this.#ctx.ledger.fail(pass, record, "", attemptsBefore, metadataHoldsKeyFailure(), {
+				b: bodyHash(record.body),
+				was: copy,
+			});
+			return;
+		}
 		if (send.length > 0) {
 			const text = JSON.stringify(patchBody(keptBody(record.body, kept, metadata), send, metadata));
 			const result = await this.#ctx.requester.send((client) => client.updateRecord(pass, copy.id, text), {
@@ -152,4 +160,9 @@ function asMetadata(value: unknown): Readonly<Record<string, unknown>> {
 	return typeof value === "object" && value !== null && !Array.isArray(value)
 		? (value as Record<string, unknown>)
 		: {};
+}
+
+/** The metadata keys the file sets on this record. */
+function ownMetadata(body: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+	return asMetadata(body.metadata);
 }

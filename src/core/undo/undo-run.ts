@@ -12,6 +12,7 @@ import { perPass } from "../../model/resources.js";
 import { CheckpointError, openCheckpoint } from "../checkpoint/index.js";
 import { type FailedSend, failureToRecord, UNDO_STOPPED } from "../execute/failure-mapping.js";
 import type { Ledger } from "../execute/ledger.js";
+import { carriesMaskedKey, metadataHoldsKeyFailure } from "../execute/masked-metadata.js";
 import type { SendResult } from "../execute/requester.js";
 import {
 	InputError,
@@ -197,8 +198,19 @@ class UndoApplier {
 			subject: record,
 		});
 		if (!current.ok) return this.#failed(record, op.copy, "", current);
-		const decision = restoreFields(op.before, op.after, current.value.data as PivotalRecord);
+		const server = current.value.data as PivotalRecord;
+		const decision = restoreFields(op.before, op.after, server);
 		let attempts = current.attempts;
+		const metadata = decision.patch?.metadata as Record<string, unknown> | undefined;
+		// What the PATCH sets itself is the state's; the rest of its metadata is Pivotal's, carried.
+		const own = Object.fromEntries(
+			decision.restored.filter((f) => f.startsWith("metadata.")).map((f) => [f.slice(9), true]),
+		);
+		if (carriesMaskedKey(metadata, own)) {
+			// Left as it is in the state: the same undo tries it again once the key is taken out.
+			this.#ledger.reportFailure(op.pass, record, "", attempts, metadataHoldsKeyFailure());
+			return;
+		}
 		let text = "";
 		if (decision.patch) {
 			text = JSON.stringify(decision.patch);
