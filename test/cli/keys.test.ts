@@ -52,6 +52,42 @@ async function routeByKey(routes: ReadonlyMap<string, Simulator>): Promise<strin
 	return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** The simulator behind a proxy that answers `key`'s first `times` GET /me with a 503. */
+async function meFailsFirst(target: Simulator, key: string, times: number): Promise<string> {
+	let left = times;
+	const upstreamUrl = new URL(target.baseUrl);
+	const server: Server = createServer((req, res) => {
+		const isMe = req.method === "GET" && (req.url ?? "").endsWith("/me");
+		if (isMe && req.headers.authorization === `Bearer ${key}` && left > 0) {
+			left -= 1;
+			const body = JSON.stringify({
+				error: { type: "internal_error", code: "unavailable", message: "busy" },
+			});
+			res.writeHead(503, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+			res.end(body);
+			return;
+		}
+		const upstream = request(
+			{
+				host: upstreamUrl.hostname,
+				port: upstreamUrl.port,
+				method: req.method,
+				path: req.url,
+				headers: req.headers,
+			},
+			(answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			},
+		);
+		req.pipe(upstream);
+	});
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+	const { port } = server.address() as AddressInfo;
+	return `http://127.0.0.1:${port}${upstreamUrl.pathname}`;
+}
+
 const importArgs = (files: { customers: string; contacts: string }, ...keyVariables: string[]) => [
 	"import",
 	files.customers,
@@ -123,6 +159,17 @@ describe("several keys on the command line (--key-env, repeatable)", () => {
 		);
 		expect(server.counters().posts).toBe(0);
 		expectNoSecret(result.stderr);
+	});
+
+	it("asks a key's GET /me again after a 503, so one blip on one key of a pool does not end the run", async () => {
+		const server = await sim({ keys: [KEY_A, KEY_B] });
+		const files = await dataset(10);
+		const result = await runCli(importArgs(files, "KEY_A", "KEY_B"), {
+			env: { KEY_A, KEY_B, PIVOTAL_API_URL: await meFailsFirst(server, KEY_B, 2) },
+		});
+		expect(result.stderr).toBe("");
+		expect(result.code).toBe(0);
+		expect(simTotals(server)).toEqual({ customers: 10, contacts: 10, onboardings: 0, duplicates: 0 });
 	});
 
 	it("imports with two keys of one workspace: every record once, the checkpoint holds fingerprints only", async () => {

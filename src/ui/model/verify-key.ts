@@ -28,13 +28,29 @@ export type KeyCheck =
 	| { readonly ok: true; readonly key: VerifiedKey }
 	| { readonly ok: false; readonly isAuth: boolean; readonly message: string };
 
-/** How often, and how long at most each time, a `GET /me` answered 429 is waited out. */
-const RATE_LIMITED_TRIES = 3;
+/**
+ * How often, and how long at most each time, a `GET /me` answered 429 (or a 5xx, or no answer)
+ * is waited out.
+ */
+const RATE_LIMITED_TRIES = 4;
 const RATE_LIMITED_WAIT_MAX_MS = 65_000;
+/** The first wait after a 5xx or no answer; doubled each time. */
+const TRANSIENT_WAIT_MS = 500;
+
+/** A `GET /me` failure that asking again may cure: a 429, a 5xx, or no answer (not a stop). */
+function waitBeforeAgain(error: unknown, attempt: number): number | undefined {
+	if (error instanceof ApiError && error.status === 429)
+		return Math.min(RATE_LIMITED_WAIT_MAX_MS, Math.max(1000, error.retryAfterMs ?? 1000));
+	const isTransient =
+		(error instanceof ApiError && error.status >= 500) ||
+		(error instanceof NetworkError && error.reason !== "aborted");
+	return isTransient ? TRANSIENT_WAIT_MS * 2 ** (attempt - 1) : undefined;
+}
 
 /**
- * `GET /me`, waiting out a 429 (a run just before this one may have spent the key's window):
- * `Retry-After` is obeyed up to a bound, a few times, and the stop signal ends the wait.
+ * `GET /me`, waiting out a 429 (a run just before this one may have spent the key's window), a
+ * 5xx or a lost connection: `Retry-After` is obeyed up to a bound, a few times, and the stop
+ * signal ends the wait. One blip on one key of a pool does not end a nightly run.
  */
 async function meWaitingOut429(client: PivotalClient, signal?: AbortSignal) {
 	for (let attempt = 1; ; attempt++) {
@@ -42,8 +58,8 @@ async function meWaitingOut429(client: PivotalClient, signal?: AbortSignal) {
 		try {
 			return { me: await client.me(signal ? { signal } : {}), sentAt };
 		} catch (error) {
-			if (!(error instanceof ApiError && error.status === 429) || attempt >= RATE_LIMITED_TRIES) throw error;
-			const waitMs = Math.min(RATE_LIMITED_WAIT_MAX_MS, Math.max(1000, error.retryAfterMs ?? 1000));
+			const waitMs = attempt < RATE_LIMITED_TRIES ? waitBeforeAgain(error, attempt) : undefined;
+			if (waitMs === undefined) throw error;
 			await new Promise<void>((resolve) => {
 				const timer = setTimeout(resolve, waitMs);
 				signal?.addEventListener(
