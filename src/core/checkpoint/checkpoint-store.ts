@@ -9,6 +9,7 @@ import {
 	type CheckpointData,
 	type CheckpointHeader,
 } from "./checkpoint-format.js";
+import { ChunkWriter } from "./chunk-writer.js";
 import {
 	bestEffort,
 	type CheckpointFileSystem,
@@ -17,55 +18,9 @@ import {
 	WRITE_IN_PLACE,
 	writeAll,
 } from "./file-system.js";
+import { type GroupWrite, groupWrite } from "./group-write.js";
 import { recordLineHead } from "./parse-checkpoint.js";
 import type { PassCounts } from "./pass-counts.js";
-
-/** Bytes of snapshot lines gathered before each write. */
-const WRITE_CHUNK = 1 << 20;
-
-/** Gathers bytes into a buffer of `WRITE_CHUNK` and writes it out whenever it is full. */
-class ChunkWriter {
-	readonly #fs: CheckpointFileSystem;
-	readonly #fd: number;
-	#buffer = Buffer.allocUnsafe(WRITE_CHUNK);
-	#used = 0;
-	#position = 0;
-
-	constructor(fs: CheckpointFileSystem, fd: number) {
-		this.#fs = fs;
-		this.#fd = fd;
-	}
-
-	text(text: string): void {
-		const length = Buffer.byteLength(text);
-		this.#room(length);
-		this.#used += this.#buffer.write(text, this.#used, length, "utf8");
-	}
-
-	bytes(bytes: Uint8Array): void {
-		this.#room(bytes.length);
-		this.#buffer.set(bytes, this.#used);
-		this.#used += bytes.length;
-	}
-
-	/** Writes what is left; returns the bytes written in all. */
-	end(): number {
-		this.#flush();
-		return this.#position;
-	}
-
-	#room(length: number): void {
-		if (this.#used + length <= this.#buffer.length) return;
-		this.#flush();
-		if (length > this.#buffer.length) this.#buffer = Buffer.allocUnsafe(length);
-	}
-
-	#flush(): void {
-		writeAll(this.#fs, this.#fd, this.#buffer.subarray(0, this.#used), this.#position);
-		this.#position += this.#used;
-		this.#used = 0;
-	}
-}
 
 /** The fewest journal lines between two compactions. */
 export const DEFAULT_COMPACT_EVERY = 1000;
@@ -110,25 +65,6 @@ export interface SetOptions {
 	 * @default false
 	 */
 	readonly isBeforeRequest?: boolean;
-}
-
-/** A promise with its settlers: what the requests of one turn wait on. */
-interface GroupWrite {
-	readonly written: Promise<true>;
-	readonly resolve: () => void;
-	readonly reject: (error: CheckpointError) => void;
-}
-
-function groupWrite(): GroupWrite {
-	let resolve = () => {};
-	let reject: (error: CheckpointError) => void = () => {};
-	const written = new Promise<true>((ok, fail) => {
-		resolve = () => ok(true);
-		reject = fail;
-	});
-	// Nobody may be waiting when the write fails: the error is thrown by the next set() too.
-	written.catch(() => {});
-	return { written, resolve, reject };
 }
 
 /**

@@ -1,0 +1,50 @@
+/** The snapshot's writer: a megabyte of lines per system call, at explicit positions. */
+
+import { type CheckpointFileSystem, writeAll } from "./file-system.js";
+
+/** Bytes of snapshot lines gathered before each write. */
+const WRITE_CHUNK = 1 << 20;
+
+/** Gathers bytes into a buffer of `WRITE_CHUNK` and writes it out whenever it is full. */
+export class ChunkWriter {
+	readonly #fs: CheckpointFileSystem;
+	readonly #fd: number;
+	#buffer = Buffer.allocUnsafe(WRITE_CHUNK);
+	#used = 0;
+	#position = 0;
+
+	constructor(fs: CheckpointFileSystem, fd: number) {
+		this.#fs = fs;
+		this.#fd = fd;
+	}
+
+	text(text: string): void {
+		const length = Buffer.byteLength(text);
+		this.#room(length);
+		this.#used += this.#buffer.write(text, this.#used, length, "utf8");
+	}
+
+	bytes(bytes: Uint8Array): void {
+		this.#room(bytes.length);
+		this.#buffer.set(bytes, this.#used);
+		this.#used += bytes.length;
+	}
+
+	/** Writes what is left; returns the bytes written in all. */
+	end(): number {
+		this.#flush();
+		return this.#position;
+	}
+
+	#room(length: number): void {
+		if (this.#used + length <= this.#buffer.length) return;
+		this.#flush();
+		if (length > this.#buffer.length) this.#buffer = Buffer.allocUnsafe(length);
+	}
+
+	#flush(): void {
+		writeAll(this.#fs, this.#fd, this.#buffer.subarray(0, this.#used), this.#position);
+		this.#position += this.#used;
+		this.#used = 0;
+	}
+}
