@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { maskKey } from "../api/key.js";
 import { EXIT } from "../core/exit-codes.js";
 import { escapeControls } from "../model/terminal-text.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
 import { dropOutputOnClosedPipe } from "./closed-stdout.js";
 import { givenFlags } from "./given-flags.js";
+import { maskKeysIn, maskKeysOnWrite } from "./secret-filter.js";
 import { SYNC_FLAGS, SYNC_HELP, SYNC_VALUE_NAMES } from "./sync-flags.js";
 import { terminalSafe } from "./terminal-writer.js";
 
@@ -178,11 +178,14 @@ function stateUrlsOf(argv: readonly string[], env: NodeJS.ProcessEnv): string[] 
 export async function main(argv: readonly string[]): Promise<number> {
 	dropOutputOnClosedPipe(process.stdout);
 	dropOutputOnClosedPipe(process.stderr);
+	const keys = secretsOf(argv, process.env);
+	maskKeysOnWrite(process.stdout, keys);
+	maskKeysOnWrite(process.stderr, keys);
 	try {
 		return await dispatch(argv);
 	} catch (error) {
 		let message = error instanceof Error ? error.message : String(error);
-		for (const key of secretsOf(argv, process.env)) message = message.replaceAll(key, maskKey(key));
+		message = maskKeysIn(message, keys);
 		const urls = stateUrlsOf(argv, process.env);
 		if (urls.length > 0) {
 			// Loaded only here: `--version` and `--help` load next to nothing.

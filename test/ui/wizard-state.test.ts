@@ -89,6 +89,23 @@ describe("wizardReducer", () => {
 			{ kind: "file", pass: "contacts", error: "No such file: /d/nope.csv" },
 		],
 		[
+			"a key pasted as the path is not shown back",
+			at({ kind: "file", pass: "customers" }),
+			{ type: "file-missing", pass: "customers", path: "/d/pivotal_Zq7Xw3Rt9Lm2Np5Kv8Bc4Hd6Jf1Gs0Ya" },
+			{
+				kind: "file",
+				pass: "customers",
+				error:
+					"That looks like an API key, not a file, so it is not shown; the key goes in the key step, after the files.",
+			},
+		],
+		[
+			"a file named after the tool with an extension is a file",
+			at({ kind: "file", pass: "customers" }),
+			{ type: "file-missing", pass: "customers", path: "pivotal_customers_export.csv" },
+			{ kind: "file", pass: "customers", error: "No such file: pivotal_customers_export.csv" },
+		],
+		[
 			"back from onboardings is contacts",
 			at({ kind: "file", pass: "onboardings" }),
 			{ type: "file-back", pass: "onboardings" },

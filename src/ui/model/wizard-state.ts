@@ -169,7 +169,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 			return { ...state, files, stage: next ? { kind: "file", pass: next } : { kind: "mapping" } };
 		}
 		case "file-missing":
-			return to({ kind: "file", pass: action.pass, error: `No such file: ${action.path}` });
+			return to({ kind: "file", pass: action.pass, error: missingFileError(action.path) });
 		case "file-refused":
 			return to({ kind: "file", pass: action.pass, error: action.error });
 		case "sheets-read":
@@ -239,4 +239,13 @@ export function checkpointPathOf(
 	named: string | undefined,
 ): string {
 	return state.resumeFrom?.path ?? named ?? `${state.files.customers ?? ""}.checkpoint.json`;
+}
+
+/** A key pasted where a path goes: the path is not a file, and its text is not shown back. */
+const LOOKS_LIKE_KEY = /(^|[\\/])pivotal_[A-Za-z0-9_-]{12,}$/;
+
+function missingFileError(path: string): string {
+	return LOOKS_LIKE_KEY.test(path.trim())
+		? "That looks like an API key, not a file, so it is not shown; the key goes in the key step, after the files."
+		: `No such file: ${path}`;
 }
