@@ -120,7 +120,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
 			folder,
 			baseUrl: sim.baseUrl,
 			// No window given: the engine learns it from the headers, as against Pivotal.
-			env: { ...(options.env ?? process.env), PIVOTAL_API_KEY: DEMO_KEY, PIVOTAL_WINDOW_SECONDS: undefined },
+			// Its state is a file in the demo's folder, whatever database the user's schedule syncs to.
+			env: {
+				...(options.env ?? process.env),
+				PIVOTAL_API_KEY: DEMO_KEY,
+				PIVOTAL_WINDOW_SECONDS: undefined,
+				PIVOTAL_STATE_URL: undefined,
+			},
 			// The demo never touches the user's settings file.
 			settings: createMemorySettings(),
 			banner: `Demo: a local Pivotal simulator at ${sim.baseUrl} (${rateLimit} requests per ${windowMs / 1000} s, answers in ${faults.latencyMinMs}–${faults.latencyMaxMs} ms, ${faults.tailProbability * 100}% take ${faults.tailMs / 1000} s more, ${faults.serverError * 100}% server errors), sample files copied to ${folder}.`,

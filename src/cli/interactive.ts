@@ -44,6 +44,14 @@ export async function runInteractive(options: InteractiveOptions = {}): Promise<
 		);
 		return 2;
 	}
+	if (env.PIVOTAL_STATE_URL) {
+		// The wizard keeps its state in a file beside the customers file: run from here, an import
+		// whose state is in the database would start a second state of its own and sync from scratch.
+		stderr.write(
+			'PIVOTAL_STATE_URL is set, and the wizard keeps its state in a file beside the customers file, so a run from it would start a second state of the import. Run the import headless with the database state (pivotal-tui import FILE --state "$PIVOTAL_STATE_URL"), or unset PIVOTAL_STATE_URL to use the wizard with a file state.\n',
+		);
+		return 2;
+	}
 	const windowSeconds = Number(env.PIVOTAL_WINDOW_SECONDS);
 	const services: UiServices = {
 		...nodeServices({
