@@ -50,6 +50,12 @@ const CASES: Record<string, Expected> = {
 	"bad-slug": { file: "customers.csv", line: 2, column: 3, fragment: 'slug "Acme Inc" is not a valid slug' },
 	"bad-state": { file: "onboardings.csv", line: 2, column: 5, fragment: 'state "blocked" is not one of' },
 	"bad-status": { file: "customers.csv", line: 2, column: 5, fragment: 'status "live" is not one of' },
+	"contact-key-collision": {
+		file: "contacts.csv",
+		line: 3,
+		column: 3,
+		fragment: 'customer "p/x" and email "y@acme.com" make the same contact key ("p/x/y@acme.com") as line 2',
+	},
 	"duplicate-contact-email": {
 		file: "contacts.csv",
 		line: 4,
