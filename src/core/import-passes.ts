@@ -14,7 +14,7 @@ import { notInPivotalNote } from "./execute/sync-notes.js";
 import { knownRecords } from "./plan/legacy-keys.js";
 import { DELETE_ORDER, type MissingRecords, type PlannedDelete } from "./plan/missing-records.js";
 import { type ParentView, type PlanOptions, planRecord } from "./plan/planner.js";
-import { hasCopyIn, quickUnchanged } from "./plan/quick-unchanged.js";
+import { hasCopyIn, isRecreatedIn, quickUnchanged } from "./plan/quick-unchanged.js";
 import type { RunBooks, RunPass, RunScope } from "./run-job.js";
 
 /** A record the plan says needs a request. */
@@ -89,9 +89,14 @@ async function* plannedRecords(
 	for await (const record of knownRecords(file, pass, options.source, known, options.known)) {
 		if (scope.isOver()) return;
 		// Most rows of a refresh: done with the row's values, read without parsing them.
+		const parentKey = record.parentKey ?? "";
 		const quick =
 			parentPass !== undefined &&
-			!(parentRecords !== undefined && hasCopyIn(parentRecords, record.parentKey ?? ""))
+			!(
+				parentRecords !== undefined &&
+				hasCopyIn(parentRecords, parentKey) &&
+				!isRecreatedIn(parentRecords, parentKey)
+			)
 				? undefined
 				: quickUnchanged(record, records);
 		if (quick !== undefined) {

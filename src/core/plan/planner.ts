@@ -119,6 +119,11 @@ function planChange(
 	// (or that a uniqueness rule or an in-doubt look-up answers): no need to match them.
 	const isUnderOurs = parent === undefined || parent.kind === "planned" || parent.copy.outcome === "created";
 	const generation = generationOf(state);
+	const known = copyOf(state);
+	if (known !== undefined && isBeforeParent(known, parent)) {
+		// Its customer was created anew (after a deletion): the record went with the old one.
+		return { kind: "create", generation: Math.max(generation, known.g ?? 0) + 1, isInDoubt: false };
+	}
 	if (state === undefined) {
 		return (isWorkspaceMatched(record.pass) && options.isFirstSync) || !isUnderOurs
 			? { kind: "match", generation }
@@ -154,6 +159,19 @@ function planChange(
 			return { kind: "create", generation, isInDoubt };
 		}
 	}
+}
+
+/**
+ * Is `copy` a child record of an earlier incarnation of its customer? A customer this plan
+ * creates has no children yet; one created in a later run than the child was last written
+ * (`--recreate` after it was deleted in Pivotal, an import after an undo) has none from before.
+ */
+export function isBeforeParent(copy: PivotalCopy, parent: ParentView | undefined): boolean {
+	if (parent === undefined || parent.kind === "missing") return false;
+	if (parent.kind === "planned") return true;
+	const born = parent.copy.outcome === "created" ? parent.copy.c : undefined;
+	const seen = copy.r ?? copy.c;
+	return born !== undefined && seen !== undefined && seen < born;
 }
 
 /**

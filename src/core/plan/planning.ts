@@ -18,7 +18,7 @@ import {
 	type PlanOptions,
 	planRecord,
 } from "./planner.js";
-import { hasCopyIn, plannedUnchanged } from "./quick-unchanged.js";
+import { hasCopyIn, isRecreatedIn, plannedUnchanged } from "./quick-unchanged.js";
 import { emptiedFields, type SyncRules } from "./sync-rules.js";
 
 const AUTOMATION_PHASES = new Set(["launch", "completed"]);
@@ -116,7 +116,7 @@ export class Planning {
 		t.keys?.add(record.key);
 		if (pass === "customers") this.#planned?.add(record.key);
 		// Most rows of a refresh: the state's values are the row's, read without parsing them.
-		const quick = this.#isParentMissing(record) ? undefined : plannedUnchanged(record, t.records);
+		const quick = this.#mayBeQuick(record) ? plannedUnchanged(record, t.records) : undefined;
 		if (quick !== undefined) t.inPivotal += 1;
 		const current = quick === undefined ? t.records?.get(record.key) : undefined;
 		if (current !== undefined && copyOf(current)) t.inPivotal += 1;
@@ -224,14 +224,16 @@ export class Planning {
 		return { passes, requests, isFirstSync, rules, refusal: deleteRefusal(missingSet, rules.maxDeletes) };
 	}
 
-	/** Is the record a child whose customer the plan leaves missing (`#parentView`'s answer, without its copy)? */
-	#isParentMissing(record: SourceRecord): boolean {
+	/**
+	 * May the record be settled by the quick comparison? Not a child whose customer is missing,
+	 * to be made by this plan, or was created anew (its children from before went with the old one).
+	 */
+	#mayBeQuick(record: SourceRecord): boolean {
 		const parent = resourceOf(record.pass).parent?.resource as PassName | undefined;
-		if (parent === undefined) return false;
+		if (parent === undefined) return true;
 		const key = record.parentKey ?? "";
-		if (this.#missing.has(key)) return true;
-		if (hasCopyIn(this.#state?.records[parent], key)) return false;
-		return !(this.#planned === undefined || this.#planned.has(key));
+		const records = this.#state?.records[parent];
+		return !this.#missing.has(key) && hasCopyIn(records, key) && !isRecreatedIn(records, key);
 	}
 
 	/** A child's customer as the plan leaves it: in Pivotal, to be made by this plan, or missing. */

@@ -59,3 +59,15 @@ export function hasCopyIn(records: ReadonlyMap<string, RecordState> | undefined,
 	if (records instanceof StateMap) return records.hasCopy(key);
 	return copyOf(records.get(key)) !== undefined;
 }
+
+/**
+ * Was the state's record `key` created anew after a removal (its generation raised), so that
+ * children written before may belong to the old record (`isBeforeParent`)? Read from the stored
+ * text without parsing: a `"g":` anywhere, even inside the values, only sends the children to
+ * the planner's full comparison.
+ */
+export function isRecreatedIn(records: ReadonlyMap<string, RecordState> | undefined, key: string): boolean {
+	if (records === undefined) return false;
+	if (records instanceof StateMap) return records.textOf(key)?.includes('"g":') ?? false;
+	return (copyOf(records.get(key))?.g ?? 0) > 0;
+}
