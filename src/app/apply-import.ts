@@ -41,6 +41,8 @@ export type RunnablePlan = Pick<PlannedImport, "rules" | "retryFailed" | "recrea
 	 * that only this plan's apply may resume the run if it stops. @default none
 	 */
 	readonly planMark?: number | undefined;
+	/** The state as the saved plan's check saw it (`stateFingerprint`): another is refused at open. */
+	readonly expectState?: string | undefined;
 };
 
 export interface ApplyImportOptions extends RunOptions, KeyOptions {}
@@ -75,6 +77,7 @@ export function startImportRun(
 			baseUrl: opened.baseUrl,
 			fresh: opened.fresh,
 			...(planned.planMark === undefined ? {} : { planMark: planned.planMark }),
+			...(planned.expectState === undefined ? {} : { expectState: planned.expectState }),
 			retryFailed: planned.retryFailed,
 			recreate: planned.recreate,
 			rules: planned.rules,

@@ -103,6 +103,7 @@ export function startPlanRun(opened: OpenedPlan, lanes: readonly KeyLane[], opti
 			retryFailed: plan.options.retryFailed,
 			recreate: plan.options.recreate,
 			planMark: planMarkOf(plan.digest),
+			expectState: opened.stateSeen,
 		},
 		lanes,
 		options,

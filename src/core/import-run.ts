@@ -84,6 +84,7 @@ class ImportJob implements RunJob {
 				baseUrl: plan.baseUrl,
 				fresh: plan.fresh ?? false,
 				planMark: plan.planMark ?? 0,
+				expectState: plan.expectState,
 				now: scope.now,
 				fs: scope.deps.checkpointFs,
 				open: scope.deps.openState,

@@ -7,12 +7,14 @@
 import { randomBytes } from "node:crypto";
 import { basename } from "node:path";
 import { PASSES } from "../model/records.js";
+import { perPass } from "../model/resources.js";
 import {
 	CheckpointError,
 	type CheckpointFileSystem,
 	type CheckpointHeader,
 	openCheckpoint,
 } from "./checkpoint/index.js";
+import { NO_STATE, stateFingerprint } from "./plan/state-fingerprint.js";
 import type { SourceCheckSummary, SourceFiles } from "./run-types.js";
 import type { OpenedStore, StateOpener, StateStore } from "./state/state-store.js";
 
@@ -71,6 +73,8 @@ export interface OpenStateOptions {
 	readonly fresh: boolean;
 	/** The saved plan this run applies (0: none), recorded as the run starts or goes on. @default 0 */
 	readonly planMark?: number | undefined;
+	/** The state a saved plan's check saw (`stateFingerprint`); another is refused. @default unchecked */
+	readonly expectState?: string | undefined;
 	readonly now: () => number;
 	readonly fs?: CheckpointFileSystem | undefined;
 	/** Opens the state elsewhere than the file at `path` (Postgres). @default the file */
@@ -146,6 +150,13 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 		);
 	}
 	const { store } = opened;
+	if (options.expectState !== undefined && seenNow(store, opened.resumed) !== options.expectState) {
+		// Checked again under the lock: the plan's check read the state before the lock was taken.
+		await store.close();
+		throw new InputError(
+			`stale plan: ${where} changed since the plan was checked (another run wrote it meanwhile); nothing was sent. Plan again.`,
+		);
+	}
 	if (opened.resumed) {
 		// The key's workspace is known (`GET /me`) and the state's is another: a create would land in
 		// the wrong workspace and be recorded here. Refused like undo refuses it, before any write.
@@ -248,4 +259,14 @@ function nameOtherFile(
 		"warn",
 		`This state was made from ${basename(made)}, not ${basename(customers)}; the rows are matched to it by external_id.`,
 	);
+}
+
+/** `stateFingerprint` of the state as opened, before this run writes to it (none: made just now). */
+function seenNow(store: StateStore, existed: boolean): string {
+	if (!existed) return NO_STATE;
+	return stateFingerprint({
+		header: store.header,
+		counters: store.counters(),
+		records: perPass((pass) => store.records?.(pass) ?? new Map(store.entries(pass))),
+	});
 }

@@ -48,6 +48,11 @@ export interface ImportPlan {
 	 */
 	readonly planMark?: number;
 	/**
+	 * The state as a saved plan's check saw it (`stateFingerprint`): the run refuses, nothing sent,
+	 * when the state it opens under its lock is another (a run wrote it in between). @default unchecked
+	 */
+	readonly expectState?: string;
+	/**
 	 * Send records that failed for good in an earlier run again too (by default a resume only
 	 * retries transient failures), e.g. once the cause of a run of 400s is fixed.
 	 * @default false

@@ -119,6 +119,39 @@ describe("plans as files (the built binary)", () => {
 		expect(again.stderr).toMatch(/^stale plan: the state \S+ changed since the plan was made; plan again\./);
 	}, 120_000);
 
+	it("a run that writes the state while an apply waits for GET /me is seen when the apply takes the state: stale, nothing sent", async () => {
+		const { sim, files, dir } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 8, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const only = { customers: files.customers };
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		expect((await runCli(importArgs(only), { env })).code).toBe(0);
+		editCells(files.customers, "name", [2], (name) => `${name} Group`);
+		const plan = join(dir, "plan.json");
+		expect((await runCli(importArgs(only, "--dry-run", "--plan-out", plan), { env })).code).toBe(0);
+
+		// The apply checks the plan, then waits for its GET /me; an undo runs to its end meanwhile.
+		sim.pushFault({ method: "GET", route: "/me", kind: "hang", hangMs: 3_000, times: 1 });
+		const apply = startCli(["apply", plan, "--headless", "--yes"], { env });
+		const deadline = Date.now() + 20_000;
+		while ((sim.counters().faultsInjected.scripted ?? 0) < 1 && Date.now() < deadline)
+			await new Promise((resolve) => setTimeout(resolve, 25));
+		const undo = await runCli(["undo", files.customers, "--headless", "--yes"], { env });
+		expect(undo.code).toBe(0);
+		expect(simTotals(sim).customers).toBe(0);
+
+		const writes = () => (byMethod(sim).POST ?? 0) + (byMethod(sim).PATCH ?? 0);
+		const before = writes();
+		const applied = await apply.result;
+		expect(applied.code).toBe(2);
+		expect(applied.stderr).toMatch(
+			/stale plan: .* changed since the plan was checked \(another run wrote it meanwhile\); nothing was sent\. Plan again\./,
+		);
+		expect(writes()).toBe(before);
+		expect(simTotals(sim).customers).toBe(0);
+	});
+
 	it("a first sync's plan creates everything exactly once; an apply killed halfway resumes under the same plan", async () => {
 		const { sim, files, dir } = await prepared(
 			{ rateLimit: 100_000, faults: { latencyMinMs: 5, latencyMaxMs: 10 } },

@@ -38,6 +38,8 @@ export interface VerifiedPlan extends LocatedPlan {
 	readonly state: CheckpointData | undefined;
 	/** `resume`: the state holds this plan's own apply, interrupted. */
 	readonly freshness: "fresh" | "resume";
+	/** `stateFingerprint` of the state as checked: the run refuses to start on another. */
+	readonly stateSeen: string;
 }
 
 export interface LocateOptions {
@@ -124,10 +126,11 @@ export async function verifyPlan(
 		if (!(error instanceof CheckpointError)) throw error;
 		return { ok: false, sentence: error.message };
 	}
+	const stateSeen = stateFingerprint(state);
 	const freshness = planFreshness(plan, {
 		files: observed,
 		map: mapNow,
-		stateFingerprint: stateFingerprint(state),
+		stateFingerprint: stateSeen,
 		runs: state?.counters.runs ?? 0,
 		runsFinished: state?.counters.runsFinished ?? 0,
 		planMark: state?.counters[PLAN_MARK] ?? 0,
@@ -178,5 +181,5 @@ export async function verifyPlan(
 				sentence: `${planPath} lists operations that its files and state do not give (was it edited, or made by another version?); plan again.`,
 			};
 	}
-	return { ...located, source, check, state, freshness: freshness.kind };
+	return { ...located, source, check, state, freshness: freshness.kind, stateSeen };
 }
