@@ -9,6 +9,7 @@ import { readState } from "../app/read-state.js";
 import { startUndoRun, undoPlanOf } from "../app/undo.js";
 import type { Settings } from "../config/settings.js";
 import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
+import { stateFingerprint } from "../core/plan/state-fingerprint.js";
 import { PASSES, type PassName } from "../model/records.js";
 import {
 	describeFormat,
@@ -90,7 +91,7 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 			// The toggles count what each rule would change either way.
 			const plan: PlanImportOptions = { rules, preview: true };
 			const checked = await checkImport(opened, { plan, maxProblems: 50 });
-			const check = wizardCheckOf(checked.check);
+			const check = { ...wizardCheckOf(checked.check), stateSeen: stateFingerprint(read?.value) };
 			if (checked.planned === undefined) return { check };
 			// planImport takes the plan made in the check's read (the same options object).
 			return { check, plan: (await planImport({ ...opened, ...checked }, plan)).plan };

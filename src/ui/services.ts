@@ -26,6 +26,11 @@ export interface SourceCheck {
 	readonly formats?: Readonly<Record<PassName, string | undefined>>;
 	/** What validation learnt of the files, handed to the run so each pass reads its file once (as the CLI's). */
 	readonly known?: SourceCheckSummary["known"];
+	/**
+	 * The state the plan was made against (`stateFingerprint`): the run refuses to start on another
+	 * (a run in another shell wrote it after the plan was shown).
+	 */
+	readonly stateSeen?: string;
 }
 
 /** The files validated and, when every row passed, planned (in the same read). */

@@ -56,7 +56,13 @@ export function importPlanFor(
 			},
 		},
 		// The wizard offers the rules as toggles; failed records are retried from the summary.
-		planned: { rules: state.rules ?? {}, retryFailed: false, recreate: false },
+		// The state as the plan step read it: a run in another shell since makes the plan stale.
+		planned: {
+			rules: state.rules ?? {},
+			retryFailed: false,
+			recreate: false,
+			...(check.stateSeen === undefined ? {} : { expectState: check.stateSeen }),
+		},
 		options: { concurrency, windowMs: context.windowMs },
 	};
 }
