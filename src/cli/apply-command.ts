@@ -155,5 +155,7 @@ async function applyWith(
 				: undefined,
 		failuresCsv: flags.failuresCsv,
 		resultsCsv: flags.resultsCsv,
+		// This apply's own requests, as the JSON summary gives them; the import's total beside.
+		withSession: true,
 	});
 }
