@@ -38,6 +38,7 @@ export { parentKeyOf };
 export function missingRecords(
 	entries: (pass: PassName) => Iterable<[string, RecordState]>,
 	inFiles: (pass: PassName) => ReadonlySet<string> | undefined,
+	namesInFiles: (pass: PassName) => ReadonlySet<string> | undefined = () => undefined,
 ): MissingRecords {
 	const held = perPass(() => 0);
 	const kept = perPass(() => 0);
@@ -50,6 +51,7 @@ export function missingRecords(
 	for (const pass of PASSES) {
 		const parent = resourceOf(pass).parent?.resource as PassName | undefined;
 		const keys = inFiles(pass);
+		const names = namesInFiles(pass);
 		for (const [key, state] of entries(pass)) {
 			const copy = copyOf(state);
 			if (!copy) continue;
@@ -58,7 +60,12 @@ export function missingRecords(
 			const isParentGone = parent !== undefined && parentKey !== undefined && going[parent].has(parentKey);
 			const isRowGone = keys !== undefined && !keys.has(key);
 			if (!isRowGone && !isParentGone) continue;
-			if (copy.outcome !== "created") {
+			// Rows that share a name are told apart by position only: one whose key moved (a row
+			// added, removed or reordered) may still be in the file under its name. Not deleted.
+			const name = copy.v?.name;
+			const isNameInFile =
+				!isParentGone && typeof name === "string" && names?.has(namePair(parentKey ?? "", name)) === true;
+			if (copy.outcome !== "created" || isNameInFile) {
 				kept[pass] += 1;
 				if (isParentGone) withAdopted[parent].add(parentKey);
 				continue;
@@ -78,6 +85,9 @@ export function missingRecords(
 	}
 	return { deletes: gone, kept, held };
 }
+
+/** How `namesInFiles` holds a child's name: its customer's key and the name. */
+export const namePair = (parentKey: string, name: string): string => `${parentKey}\u0000${name.trim()}`;
 
 /** The most deletes a pass may make: `--max-deletes`, else a tenth of what it holds, rounded down. */
 export function deleteLimit(held: number, maxDeletes: number | undefined): number {
