@@ -4,7 +4,6 @@ import { escapeControls } from "../model/terminal-text.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
 import { dropOutputOnClosedPipe } from "./closed-stdout.js";
 import { givenFlags } from "./given-flags.js";
-import { maskKeysIn, maskKeysOnWrite } from "./secret-filter.js";
 import { SYNC_FLAGS, SYNC_HELP, SYNC_VALUE_NAMES } from "./sync-flags.js";
 import { terminalSafe } from "./terminal-writer.js";
 
@@ -179,13 +178,17 @@ export async function main(argv: readonly string[]): Promise<number> {
 	dropOutputOnClosedPipe(process.stdout);
 	dropOutputOnClosedPipe(process.stderr);
 	const keys = secretsOf(argv, process.env);
-	maskKeysOnWrite(process.stdout, keys);
-	maskKeysOnWrite(process.stderr, keys);
+	if (keys.length > 0) {
+		// Loaded only when there is a key to mask: `--version` and `--help` load next to nothing.
+		const { maskKeysOnWrite } = await import("./secret-filter.js");
+		maskKeysOnWrite(process.stdout, keys);
+		maskKeysOnWrite(process.stderr, keys);
+	}
 	try {
 		return await dispatch(argv);
 	} catch (error) {
 		let message = error instanceof Error ? error.message : String(error);
-		message = maskKeysIn(message, keys);
+		if (keys.length > 0) message = (await import("./secret-filter.js")).maskKeysIn(message, keys);
 		const urls = stateUrlsOf(argv, process.env);
 		if (urls.length > 0) {
 			// Loaded only here: `--version` and `--help` load next to nothing.
