@@ -140,6 +140,14 @@ describe("pivotal-tui undo (the built binary)", () => {
 			expect(customer.name).toBe(customer.id === first!.id ? "Renamed By Hand" : before.name);
 		}
 		expect(sim.counters().created.customers).toBe(5);
+
+		// The same file synced again puts back what the undo took back, never the field kept.
+		expect((await runCli(["import", files.customers, "--headless"], { env })).code).toBe(0);
+		for (const customer of live(sim.state().customers)) {
+			expect(customer.plan).toBe("enterprise");
+			if (customer.id === first!.id) expect(customer.name).toBe("Renamed By Hand");
+			else expect(String(customer.name)).toMatch(/ Renamed$/);
+		}
 	});
 
 	it("refuses with one sentence: no state for the file (exit 2), another server and workspace (exit 2)", async () => {

@@ -7,7 +7,13 @@
 
 import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
-import { PASSES, type PassName, type PivotalCopy, type SourceRecord } from "../../model/records.js";
+import {
+	type FieldValues,
+	PASSES,
+	type PassName,
+	type PivotalCopy,
+	type SourceRecord,
+} from "../../model/records.js";
 import { perPass } from "../../model/resources.js";
 import { CheckpointError, openCheckpoint } from "../checkpoint/index.js";
 import { type FailedSend, failureToRecord, UNDO_STOPPED } from "../execute/failure-mapping.js";
@@ -224,7 +230,9 @@ class UndoApplier {
 		}
 		const restored: PivotalCopy = {
 			...op.copy,
-			v: withValues(op.copy.v ?? {}, op.before),
+			// A field kept (edited in Pivotal since) keeps the value the import wrote: put back to the
+			// earlier one, the next sync of the same file would PATCH it over the edit.
+			v: withValues(op.copy.v ?? {}, withoutKept(op.before, decision.kept)),
 			ch: (op.copy.ch ?? []).filter((revision) => !op.runs.includes(revision.run)),
 		};
 		if (!this.#ledger.succeed(op.pass, record, restored, "restored", attempts)) return;
@@ -266,4 +274,21 @@ function subject(pass: PassName, key: string): SourceRecord {
 
 function isNotFound(result: SendResult<unknown>): boolean {
 	return !result.ok && result.error instanceof ApiError && result.error.status === 404;
+}
+
+/** `before` without the fields (and `metadata.<key>` keys) an undo left as edited in Pivotal. */
+function withoutKept(before: FieldValues, kept: readonly string[]): FieldValues {
+	if (kept.length === 0) return before;
+	const out: Record<string, unknown> = {};
+	for (const [field, value] of Object.entries(before)) {
+		if (kept.includes(field)) continue;
+		if (field === "metadata" && typeof value === "object" && value !== null) {
+			out.metadata = Object.fromEntries(
+				Object.entries(value as Record<string, unknown>).filter(([key]) => !kept.includes(`metadata.${key}`)),
+			);
+			continue;
+		}
+		out[field] = value;
+	}
+	return out;
 }
