@@ -1,48 +1,39 @@
 /**
  * The keys of the environment masked in everything the process writes to its terminal or pipes,
  * whatever echoes them: a key given where a path was expected ends up in "no such file" sentences,
- * a path echoed back by a library, a frame of the wizard. A plain search per write: the keys are
- * few, and lines are short.
+ * a path echoed back by a library, a frame of the wizard, a server's answer to another key of the
+ * pool. Masked as the client masks its own key in answers: the key in any case, percent-encoded or
+ * base64-encoded, its secret part, and any run of 12 or more of its characters. A quick search
+ * first: most writes hold none of it.
  */
 
-import { maskKey } from "../api/key.js";
+import { keySecrets } from "../api/key-secrets.js";
+import { secretFinder, secretRedactor } from "../api/redact.js";
 
-/** The least of a key's secret part that is masked on its own (a key cut after its prefix). */
-const MIN_SECRET_PART = 12;
-
-/** What each key may be written as, longest first, with its mask. */
-function replacements(keys: readonly string[]): [string, string][] {
-	const out = new Map<string, string>();
-	for (const key of keys) {
-		if (key.length < 8) continue;
-		const mask = maskKey(key);
-		out.set(key, mask);
-		const part = key.replace(/^pivotal_(test_|live_)?/, "");
-		if (part.length >= MIN_SECRET_PART && part !== key) out.set(part, mask);
-	}
-	return [...out].sort((a, b) => b[0].length - a[0].length);
+/** `text → text` with every form of `keys` masked. */
+export function keyMasker(keys: readonly string[]): (text: string) => string {
+	const secrets = keys.filter((key) => key.length >= 8).flatMap(keySecrets);
+	const mayHold = secretFinder(secrets);
+	const redact = secretRedactor(secrets);
+	return (text) => (mayHold(text) ? redact(text) : text);
 }
 
 /** `text` with every key in it masked. */
 export function maskKeysIn(text: string, keys: readonly string[]): string {
-	let out = text;
-	for (const [secret, mask] of replacements(keys))
-		if (out.includes(secret)) out = out.replaceAll(secret, mask);
-	return out;
+	return keyMasker(keys)(text);
 }
 
 /** Masks `keys` in every later write to `stream`. */
 export function maskKeysOnWrite(stream: NodeJS.WriteStream, keys: readonly string[]): void {
-	const pairs = replacements(keys);
-	if (pairs.length === 0) return;
+	if (keys.length === 0) return;
+	const mask = keyMasker(keys);
 	const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
 	const masked = (chunk: unknown): unknown => {
 		const text =
 			typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : undefined;
-		if (text === undefined || !pairs.some(([secret]) => text.includes(secret))) return chunk;
-		let out = text;
-		for (const [secret, mask] of pairs) out = out.replaceAll(secret, mask);
-		return out;
+		if (text === undefined) return chunk;
+		const out = mask(text);
+		return out === text ? chunk : out;
 	};
 	stream.write = ((chunk: unknown, ...rest: unknown[]) =>
 		write(masked(chunk), ...rest)) as typeof stream.write;

@@ -197,7 +197,7 @@ export function summaryText(
 		const p = summary.passes[pass];
 		if (p.gone > 0)
 			lines.push(
-				`  ${pass}: ${p.gone} deleted in Pivotal since the last sync, not re-created (--recreate creates them)`,
+				`  ${pass}: ${p.gone} deleted in Pivotal since the last sync, not re-created in this run (the next run with --recreate creates them)`,
 			);
 		if (p.notInFiles > 0)
 			lines.push(`  ${pass}: ${p.notInFiles} in the state but no longer in the file (left in Pivotal)`);

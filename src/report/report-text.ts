@@ -6,7 +6,11 @@
 
 import { maskKey } from "../api/key.js";
 
-const KEY_SHAPED = /pivotal_[A-Za-z0-9_-]{8,}/g;
+/**
+ * A key: the prefix, then a long run of letters and digits. Names that merely start with the
+ * prefix (`pivotal_customers_v2`, `pivotal_customers.csv`) are shown as they are.
+ */
+const KEY_SHAPED = /pivotal_(?:(?:live|test)_)?[A-Za-z0-9]{12,}/g;
 
 /** One line of plain text: keys masked, control characters escaped, at most `max` characters. */
 export function plainText(text: string, max = 200): string {

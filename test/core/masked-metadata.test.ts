@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
 import { keyFingerprint } from "../../src/api/key.js";
+import { carriesMaskedKey } from "../../src/core/execute/masked-metadata.js";
 import { startUndo } from "../../src/core/undo/undo-run.js";
 import type { Simulator } from "../../src/sim/index.js";
 import type { SourceFiles } from "../../src/source/index.js";
@@ -97,5 +98,18 @@ describe("metadata in Pivotal that holds an API key", () => {
 		expect(failures.map((f) => [f.key, f.code])).toEqual([["crm-1", "metadata_holds_key"]]);
 		expect(customer(sim, "crm-1").metadata).toMatchObject({ zapier_note: NOTE, segment: "enterprise" });
 		expect(customer(sim, "crm-2").metadata).toMatchObject({ segment: "smb" });
+	});
+});
+
+describe("carriesMaskedKey: what a PATCH would carry back masked", () => {
+	it.each<[string, Record<string, unknown>, Record<string, unknown>, boolean]>([
+		["ordinary metadata", { region: "emea", note: "pivotal_customers_v2" }, {}, false],
+		["a value holding a masked key", { note: "sync key pivotal_…s0Ya" }, {}, true],
+		["a test key masked", { note: "pivotal_test_…0001" }, {}, true],
+		["an entry named by a masked key", { "pivotal_…s0Ya": "x" }, {}, true],
+		["a nested value", { zap: { auth: "pivotal_…s0Ya" } }, {}, true],
+		["the PATCH sets that entry itself", { note: "pivotal_…s0Ya" }, { note: "ours" }, false],
+	])("%s → %s", (_, carried, own, expected) => {
+		expect(carriesMaskedKey(carried, own)).toBe(expected);
 	});
 });

@@ -13,6 +13,11 @@ describe("text for the CI reports", () => {
 			"bad key pivotal_…a1b2 here",
 		],
 		["a test key", "pivotal_test_abcdefgh12345678", "pivotal_test_…5678"],
+		[
+			"a name that starts like a key",
+			"pivotal_customers_v2 in pivotal_customers.csv",
+			"pivotal_customers_v2 in pivotal_customers.csv",
+		],
 	])("plainText: %s", (_, input, expected) => {
 		expect(plainText(input)).toBe(expected);
 	});

@@ -23,6 +23,8 @@ export function carriesMaskedKey(
 	if (carried === undefined) return false;
 	for (const [key, value] of Object.entries(carried)) {
 		if (Object.hasOwn(own, key)) continue;
+		// The entry's name may be the key too: written back masked, the entry would be renamed.
+		if (MASKED_KEY.test(key)) return true;
 		if (MASKED_KEY.test(typeof value === "string" ? value : (JSON.stringify(value) ?? ""))) return true;
 	}
 	return false;
