@@ -163,6 +163,11 @@ export function checkBoolean(value: string, column: string): string | undefined 
 const EMAIL = /^[^\s@"<>(),;:]+@[^\s@"<>(),;:.]+(?:\.[^\s@"<>(),;:.]+)+$/;
 
 export function checkEmail(value: string, column: string): string | undefined {
+	// A contact is keyed `<customer id>/<e-mail>` (the customer id may hold a "/" of its own):
+	// a "/" in the address would let two rows, or two runs, name one contact. Real addresses
+	// almost never hold one.
+	if (value.includes("/"))
+		return `${column} ${showValue(value)} holds a "/", which would make its contact's key (customer id/e-mail) ambiguous; fix the cell or remove the row.`;
 	if (value.length <= 254 && EMAIL.test(value)) return undefined;
 	const inner = /\s/.test(value) ? " (it has a space inside)" : "";
 	return `${column} ${showValue(value)} is not a valid address${inner}; fix the cell or remove the row.`;

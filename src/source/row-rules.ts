@@ -229,35 +229,10 @@ function contactRules(header: ResolvedHeader, ctx: Context): PassRules {
 	const parentCheckOf = parentCheck(header, ctx);
 	// Customer → line of its primary contact. Bounded by the number of customers.
 	const primaries = new Map<string, number>();
-	const emailAt = indexOf.get("email");
-	// A contact's key is `customer/email`: with a "/" in either, two different pairs can make one
-	// key (`p` + `x/y@z.io`, `p/x` + `y@z.io`) and one row's record would be taken for the other's.
-	// Only rows with a "/" can meet that way (a key of one "/" is one pair), so only they are kept.
-	const slashed = new Map<string, { readonly line: number; readonly parent: string }>();
 	return {
 		unique,
 		row: (cells, line, report) => {
 			let issues = parentCheckOf(cells, report);
-			const parent = parentOf(cells);
-			const email = emailAt === undefined ? undefined : cells[emailAt];
-			if (
-				parent !== undefined &&
-				email !== undefined &&
-				!isBlank(email) &&
-				`${parent}${email}`.includes("/")
-			) {
-				const key = `${parent}/${email.toLowerCase()}`;
-				const first = slashed.get(key);
-				if (first === undefined) slashed.set(key, { line, parent });
-				// The same customer and e-mail twice is the duplicate the e-mail rule reports.
-				else if (first.parent !== parent) {
-					issues++;
-					report({
-						...placeOf(header, emailAt ?? 0),
-						message: `customer ${showValue(parent)} and email ${showValue(email)} make the same contact key (${showValue(key)}) as line ${first.line}, whose customer id or e-mail also holds a "/"; change one of the two rows so that the customer id and e-mail do not run into each other.`,
-					});
-				}
-			}
 			if (primaryAt !== undefined && parseBoolean(cells[primaryAt]!) === true) {
 				const parent = parentOf(cells);
 				if (parent !== undefined) {

@@ -65,7 +65,9 @@ describe("metadata in Pivotal that holds an API key", () => {
 		const { summary, failures } = await importOnce(sim, files);
 		expect(summary.passes.customers).toMatchObject({ updated: 1, failed: 1 });
 		expect(failures.map((f) => [f.key, f.code])).toEqual([["crm-1", "metadata_holds_key"]]);
-		expect(failures[0]?.message).toContain("Take the key out of the record's metadata in Pivotal");
+		expect(failures[0]?.message).toContain(
+			"Take the key, or the masked text, out of the record's metadata in Pivotal",
+		);
 		expect(failures[0]?.message).not.toContain(TEST_KEY);
 		expect(customer(sim, "crm-1").metadata).toMatchObject({ zapier_note: NOTE, segment: "smb" });
 		expect(customer(sim, "crm-2").metadata).toMatchObject({ segment: "enterprise" });

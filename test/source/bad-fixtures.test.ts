@@ -52,9 +52,10 @@ const CASES: Record<string, Expected> = {
 	"bad-status": { file: "customers.csv", line: 2, column: 5, fragment: 'status "live" is not one of' },
 	"contact-key-collision": {
 		file: "contacts.csv",
-		line: 3,
+		line: 2,
 		column: 3,
-		fragment: 'customer "p/x" and email "y@acme.com" make the same contact key ("p/x/y@acme.com") as line 2',
+		fragment:
+			'email "x/y@acme.com" holds a "/", which would make its contact\'s key (customer id/e-mail) ambiguous',
 	},
 	"duplicate-contact-email": {
 		file: "contacts.csv",

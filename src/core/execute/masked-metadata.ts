@@ -36,7 +36,7 @@ export function metadataHoldsKeyFailure(): Failure {
 		status: null,
 		code: METADATA_HOLDS_KEY,
 		message:
-			"Pivotal holds an API key in this record's metadata, which reaches this tool masked; a PATCH replaces metadata whole and would write the mask over it, so nothing was sent. Take the key out of the record's metadata in Pivotal, then run again.",
+			"Pivotal holds an API key in this record's metadata (or text in the form this tool masks keys to, pivotal_…, left by an earlier version's sync); a key reaches this tool masked, and a PATCH replaces metadata whole, so it would write the mask over the key: nothing was sent. Take the key, or the masked text, out of the record's metadata in Pivotal, then run again.",
 		retryable: false,
 	};
 }
