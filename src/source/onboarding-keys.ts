@@ -15,7 +15,7 @@ import { isBlank } from "./schema.js";
 export type NameCounts = ReadonlyMap<string, number>;
 
 /** The key of `NameCounts`. */
-export const pairOf = (customer: string, name: string): string => `${customer}\u0000${name}`;
+export const pairOf = (customer: string, name: string): string => `${customer}\u0000${name.normalize("NFC")}`;
 
 /**
  * The key of an onboarding row: `<customer>/name:<name>` (`%` and `/` escaped, so the customer's
@@ -29,7 +29,7 @@ export function onboardingKey(
 	counts: NameCounts,
 ): string {
 	if (name !== undefined && !isBlank(name) && counts.get(pairOf(customer, name)) === 1)
-		return `${customer}/name:${name.replaceAll("%", "%25").replaceAll("/", "%2F")}`;
+		return `${customer}/name:${name.normalize("NFC").replaceAll("%", "%25").replaceAll("/", "%2F")}`;
 	return `${customer}/#${n}`;
 }
 

@@ -87,7 +87,8 @@ export function missingRecords(
 }
 
 /** How `namesInFiles` holds a child's name: its customer's key and the name. */
-export const namePair = (parentKey: string, name: string): string => `${parentKey}\u0000${name.trim()}`;
+export const namePair = (parentKey: string, name: string): string =>
+	`${parentKey}\u0000${name.trim().normalize("NFC")}`;
 
 /** The most deletes a pass may make: `--max-deletes`, else a tenth of what it holds, rounded down. */
 export function deleteLimit(held: number, maxDeletes: number | undefined): number {
