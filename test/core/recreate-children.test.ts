@@ -67,8 +67,19 @@ describe("--recreate after a customer was deleted in Pivotal", () => {
 
 		// The next sync finds it gone (its rename answered 404) and blocks its children.
 		writeFileSync(files.customers, CUSTOMERS.replace("Aurora Labs", "Aurora Laboratories"));
-		const noticed = await run(sim, files);
+		const noticing = begin(sim, files, { concurrency: 2 });
+		const noticed = await noticing.run.done;
+		const why = noticing.run.failures().map((f) => [f.key, f.code, f.message]);
+		await noticing.run.close();
+		await noticing.client.close();
 		expect(noticed.passes.customers).toMatchObject({ failed: 1 });
+		expect(why).toEqual([
+			[
+				"crm-1",
+				"deleted_in_pivotal",
+				`deleted in Pivotal since the last sync (${gone?.id}); not re-created in this run: the next run with --recreate creates it again.`,
+			],
+		]);
 		expect(noticed.passes.onboardings).toMatchObject({ blocked: 1, unchanged: 1 });
 
 		const recreated = await run(sim, files, { recreate: true });

@@ -358,7 +358,7 @@ function goneFailure(id: string): Failure {
 	return {
 		status: 404,
 		code: DELETED_IN_PIVOTAL,
-		message: `deleted in Pivotal since the last sync (${id}); not re-created: run with --recreate to create it again.`,
+		message: `deleted in Pivotal since the last sync (${id}); not re-created in this run: the next run with --recreate creates it again.`,
 		retryable: false,
 	};
 }
