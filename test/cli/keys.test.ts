@@ -1,5 +1,5 @@
 import { readFileSync, rmSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { maskKey } from "../../src/api/key.js";
@@ -31,13 +31,17 @@ async function dataset(customers = 20): Promise<{ customers: string; contacts: s
 }
 
 /**
- * One base URL in front of two simulators, chosen by the request's key: keys of two workspaces
- * on one server, as Pivotal has them (one simulator holds one workspace).
+ * A loopback proxy in front of simulators: `intercept` may answer a request itself (true when it
+ * did); every other request goes to the simulator `targetOf` picks by the request's key.
  */
-async function routeByKey(routes: ReadonlyMap<string, Simulator>): Promise<string> {
+async function proxy(
+	targetOf: (key: string) => Simulator | undefined,
+	intercept: (req: IncomingMessage, res: ServerResponse) => boolean = () => false,
+): Promise<string> {
 	const server: Server = createServer((req, res) => {
+		if (intercept(req, res)) return;
 		const key = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
-		const target = new URL(routes.get(key)?.baseUrl ?? [...routes.values()][0]?.baseUrl ?? "");
+		const target = new URL(targetOf(key)?.baseUrl ?? "");
 		const upstream = request(
 			{ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
 			(answer) => {
@@ -52,40 +56,30 @@ async function routeByKey(routes: ReadonlyMap<string, Simulator>): Promise<strin
 	return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** One base URL in front of two simulators, chosen by the request's key: keys of two workspaces
+ * on one server, as Pivotal has them (one simulator holds one workspace). */
+function routeByKey(routes: ReadonlyMap<string, Simulator>): Promise<string> {
+	return proxy((key) => routes.get(key) ?? [...routes.values()][0]);
+}
+
 /** The simulator behind a proxy that answers `key`'s first `times` GET /me with a 503. */
 async function meFailsFirst(target: Simulator, key: string, times: number): Promise<string> {
 	let left = times;
-	const upstreamUrl = new URL(target.baseUrl);
-	const server: Server = createServer((req, res) => {
-		const isMe = req.method === "GET" && (req.url ?? "").endsWith("/me");
-		if (isMe && req.headers.authorization === `Bearer ${key}` && left > 0) {
+	const origin = await proxy(
+		() => target,
+		(req, res) => {
+			const isMe = req.method === "GET" && (req.url ?? "").endsWith("/me");
+			if (!(isMe && req.headers.authorization === `Bearer ${key}` && left > 0)) return false;
 			left -= 1;
 			const body = JSON.stringify({
 				error: { type: "internal_error", code: "unavailable", message: "busy" },
 			});
 			res.writeHead(503, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
 			res.end(body);
-			return;
-		}
-		const upstream = request(
-			{
-				host: upstreamUrl.hostname,
-				port: upstreamUrl.port,
-				method: req.method,
-				path: req.url,
-				headers: req.headers,
-			},
-			(answer) => {
-				res.writeHead(answer.statusCode ?? 502, answer.headers);
-				answer.pipe(res);
-			},
-		);
-		req.pipe(upstream);
-	});
-	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-	cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-	const { port } = server.address() as AddressInfo;
-	return `http://127.0.0.1:${port}${upstreamUrl.pathname}`;
+			return true;
+		},
+	);
+	return `${origin}${new URL(target.baseUrl).pathname}`;
 }
 
 const importArgs = (files: { customers: string; contacts: string }, ...keyVariables: string[]) => [

@@ -7,7 +7,7 @@ import { carriesMaskedKey } from "../../src/core/execute/masked-metadata.js";
 import { startUndo } from "../../src/core/undo/undo-run.js";
 import type { Simulator } from "../../src/sim/index.js";
 import type { SourceFiles } from "../../src/source/index.js";
-import { begin, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
+import { importToEnd, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
 
 // Someone stored an API key in a metadata value in Pivotal (a Zapier note, say). Every answer
 // reaches the tool with the key masked; PATCH replaces metadata whole, so carrying the masked
@@ -28,14 +28,7 @@ function client(sim: Simulator) {
 	});
 }
 
-async function importOnce(sim: Simulator, files: SourceFiles) {
-	const { run, client } = begin(sim, files, { concurrency: 2 });
-	const summary = await run.done;
-	const failures = run.failures();
-	await run.close();
-	await client.close();
-	return { summary, failures };
-}
+const importOnce = (sim: Simulator, files: SourceFiles) => importToEnd(sim, files);
 
 function customer(sim: Simulator, externalId: string) {
 	const found = sim

@@ -5,7 +5,7 @@ import { createClient } from "../../src/api/client.js";
 import type { ImportPlan } from "../../src/core/run-types.js";
 import type { Simulator } from "../../src/sim/index.js";
 import type { SourceFiles } from "../../src/source/index.js";
-import { begin, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
+import { importToEnd, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
 
 // A customer deleted in Pivotal takes its contacts and onboardings with it. `--recreate` makes
 // the customer anew; its children, which the state still holds as done under the old record,
@@ -25,13 +25,8 @@ crm-1,Aurora rollout,program_design,active
 crm-2,Bright rollout,program_design,active
 `;
 
-async function run(sim: Simulator, files: SourceFiles, plan: Partial<ImportPlan> = {}) {
-	const { run, client } = begin(sim, files, { concurrency: 2, ...plan });
-	const summary = await run.done;
-	await run.close();
-	await client.close();
-	return summary;
-}
+const run = async (sim: Simulator, files: SourceFiles, plan: Partial<ImportPlan> = {}) =>
+	(await importToEnd(sim, files, plan)).summary;
 
 function live(sim: Simulator) {
 	const state = sim.state();
@@ -67,11 +62,8 @@ describe("--recreate after a customer was deleted in Pivotal", () => {
 
 		// The next sync finds it gone (its rename answered 404) and blocks its children.
 		writeFileSync(files.customers, CUSTOMERS.replace("Aurora Labs", "Aurora Laboratories"));
-		const noticing = begin(sim, files, { concurrency: 2 });
-		const noticed = await noticing.run.done;
-		const why = noticing.run.failures().map((f) => [f.key, f.code, f.message]);
-		await noticing.run.close();
-		await noticing.client.close();
+		const { summary: noticed, failures } = await importToEnd(sim, files);
+		const why = failures.map((f) => [f.key, f.code, f.message]);
 		expect(noticed.passes.customers).toMatchObject({ failed: 1 });
 		expect(why).toEqual([
 			[

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { ImportPlan } from "../../src/core/run-types.js";
 import type { Simulator } from "../../src/sim/index.js";
 import type { SourceFiles } from "../../src/source/index.js";
-import { begin, simulatorsPerTest } from "../support/import-harness.js";
+import { importToEnd, simulatorsPerTest } from "../support/import-harness.js";
 
 // Onboardings whose name repeats within their customer are told apart by position only. A row
 // added, removed or reordered moves their keys; `--delete-missing` must still never delete an
@@ -22,13 +22,8 @@ zz-1,Rollout,internal_qa,active
 zz-2,Only,program_design,active
 `;
 
-async function run(sim: Simulator, files: SourceFiles, plan: Partial<ImportPlan> = {}) {
-	const { run, client } = begin(sim, files, { concurrency: 2, ...plan });
-	const summary = await run.done;
-	await run.close();
-	await client.close();
-	return summary;
-}
+const run = async (sim: Simulator, files: SourceFiles, plan: Partial<ImportPlan> = {}) =>
+	(await importToEnd(sim, files, plan)).summary;
 
 const deletes = (sim: Simulator) =>
 	Object.entries(sim.counters().byRoute)

@@ -3,7 +3,7 @@ import { createClient } from "../../src/api/client.js";
 import { keyFingerprint } from "../../src/api/key.js";
 import { type StartOptions, startImport } from "../../src/core/engine.js";
 import type { ImportEvent } from "../../src/core/events.js";
-import type { ImportPlan, ImportRun, SourceFiles } from "../../src/core/run-types.js";
+import type { ImportPlan, ImportRun, ImportSummary, SourceFiles } from "../../src/core/run-types.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/sim/index.js";
 import { type GenerateOptions, generateDataset } from "./generate.js";
 import { tempDir } from "./temp-dirs.js";
@@ -64,6 +64,20 @@ export function begin(
 	const events: ImportEvent[] = [];
 	run.subscribe((event) => events.push(event));
 	return { run, events, client };
+}
+
+/** One import run to its end on the real engine (2 in flight): its summary and failures. */
+export async function importToEnd(
+	sim: Simulator,
+	files: SourceFiles,
+	plan: Partial<ImportPlan> = {},
+): Promise<{ summary: ImportSummary; failures: ReturnType<ImportRun["failures"]> }> {
+	const { run, client } = begin(sim, files, { concurrency: 2, ...plan });
+	const summary = await run.done;
+	const failures = run.failures();
+	await run.close();
+	await client.close();
+	return { summary, failures };
 }
 
 /** Customers, contacts and onboardings the simulator holds, and how many were created twice. */

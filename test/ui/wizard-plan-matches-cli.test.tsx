@@ -98,35 +98,21 @@ describe("the wizard's plan step and the CLI's dry run", () => {
 			onboardingsPerCustomer: 1,
 			seed: 11,
 		});
-		const first = await runCli(
-			[
-				"import",
-				files.customers,
-				"--contacts",
-				files.contacts,
-				"--onboardings",
-				files.onboardings,
-				"--headless",
-			],
-			{ env: cliEnv() },
-		);
+		const importArgs = (...more: string[]) => [
+			"import",
+			files.customers,
+			"--contacts",
+			files.contacts,
+			"--onboardings",
+			files.onboardings,
+			...more,
+		];
+		const first = await runCli(importArgs("--headless"), { env: cliEnv() });
 		expect(first.code, first.stderr).toBe(0);
 		// A newer export: three customers renamed, so the plan has updates beside unchanged rows.
 		editRows(files.customers, "name", 3, (old) => `${old} Group`);
 
-		const dry = await runCli(
-			[
-				"import",
-				files.customers,
-				"--contacts",
-				files.contacts,
-				"--onboardings",
-				files.onboardings,
-				"--dry-run",
-				"--json",
-			],
-			{ env: cliEnv() },
-		);
+		const dry = await runCli(importArgs("--dry-run", "--json"), { env: cliEnv() });
 		expect(dry.code, dry.stderr).toBe(0);
 		const lines = dry.stdout
 			.trim()
