@@ -32,11 +32,12 @@ export function estimateDurationMs(input: EstimateInput): number {
  * estimates only: the governor paces on a proven bound. `Reset` is whole seconds rounded up and
  * the clock skew comes from a `Date` in whole seconds rounded down, so Reset − send is the
  * window plus the round trip plus, most often, one second (none when the answer was written in
- * the second after the request arrived). Undefined when others' requests share the window, or
+ * the second after the request arrived), so what is left lies between the window less a second
+ * and the window: the whole second at or above it. Undefined when others' requests share the window, or
  * when Reset is already past (a clock or a server that cannot be read this way).
  */
 export function windowHintMs(rateLimit: RateLimit, sentAt: number, answeredAt: number): number | undefined {
 	if (rateLimit.limit - rateLimit.remaining !== 1 || rateLimit.resetAtMs <= answeredAt) return undefined;
 	const excess = rateLimit.resetAtMs - sentAt - (answeredAt - sentAt) - 1_000;
-	return Math.max(1_000, Math.round(excess / 1_000) * 1_000);
+	return Math.max(1_000, Math.ceil(excess / 1_000) * 1_000);
 }

@@ -24,6 +24,12 @@ describe("windowHintMs", () => {
 		expect(windowHintMs({ ...rateLimit, resetAtMs: sentAt + 61_040 }, sentAt, sentAt + 40)).toBe(60_000);
 	});
 
+	it("reads the same window when the answer was written in the second the request arrived in", () => {
+		// Counted just before a tick of the server's clock: Reset is the window and a fraction over.
+		const rateLimit = { limit: 125, remaining: 124, resetAtMs: sentAt + 10_000 + 200 };
+		expect(windowHintMs(rateLimit, sentAt, sentAt + 30)).toBe(10_000);
+	});
+
 	it("says nothing when others' requests share the window", () => {
 		expect(
 			windowHintMs({ limit: 60, remaining: 40, resetAtMs: sentAt + 3_000 }, sentAt, sentAt + 5),
