@@ -51,11 +51,17 @@ export function syncRuleLines(pass: PassName, p: PassPlan, rules: SyncRules | un
 					`Deleting ${count} customer${count === 1 ? "" : "s"}: contacts or onboardings others added under them drop out of Pivotal's lists with them.`,
 				);
 		}
-		if ((p.deleteKept ?? 0) > 0)
+		const byName = p.deleteKeptByName ?? 0;
+		const adopted = (p.deleteKept ?? 0) - byName;
+		if (adopted > 0)
 			lines.push(
 				pass === "customers"
-					? `${pass}: ${p.deleteKept} gone from the files but kept: found in Pivotal rather than created by this import, or with such a contact or onboarding under it: never deleted.`
-					: `${pass}: ${p.deleteKept} gone from the files but found in Pivotal, not created by this import: never deleted.`,
+					? `${pass}: ${adopted} gone from the files but kept: found in Pivotal rather than created by this import, or with such a contact or onboarding under it: never deleted.`
+					: `${pass}: ${adopted} gone from the files but found in Pivotal, not created by this import: never deleted.`,
+			);
+		if (byName > 0)
+			lines.push(
+				`${pass}: ${byName} gone from the files but kept: rows of the same name under the same customer are still there, and such rows are told apart by their order only: never deleted.`,
 			);
 	}
 	return lines;

@@ -11,11 +11,65 @@ import type { SourceMap } from "./map-file.js";
 import { readRows } from "./rows.js";
 import { isBlank } from "./schema.js";
 
-/** How many rows of each customer carry each name: `customer\u0000name` → count. */
-export type NameCounts = ReadonlyMap<string, number>;
-
-/** The key of `NameCounts`. */
+/** The key of the name tally: a customer and one of its rows' names. */
 export const pairOf = (customer: string, name: string): string => `${customer}\u0000${name.normalize("NFC")}`;
+
+/**
+ * What a whole read of an onboardings file tells about its keys, before any record is made:
+ * which names a customer's rows repeat, and so which keys the file's rows hold. A sync needs
+ * the second to tell a state entry no row holds (an orphan, which a row may take over) from
+ * one a later row of the file holds by its own key.
+ */
+export class OnboardingNames {
+	/** Per name pair: minus the row's position while one row carries it, the count once more do. */
+	readonly #names = new Map<string, number>();
+	/** Rows so far per customer: positions, counted as `RecordMaker` numbers them. */
+	readonly #rows = new Map<string, number>();
+	/** `<customer>/#<n>` of the rows keyed by position: no name, or a name the customer repeats. */
+	readonly #numbered = new Set<string>();
+
+	/** One data row of the header's width, in file order: its customer and name cells. */
+	add(customer: string, name: string | undefined): void {
+		if (isBlank(customer)) return;
+		const n = (this.#rows.get(customer) ?? 0) + 1;
+		this.#rows.set(customer, n);
+		const trimmed = name?.trim();
+		if (trimmed === undefined || isBlank(trimmed)) {
+			this.#numbered.add(`${customer}/#${n}`);
+			return;
+		}
+		const pair = pairOf(customer, trimmed);
+		const seen = this.#names.get(pair);
+		if (seen === undefined) {
+			this.#names.set(pair, -n);
+			return;
+		}
+		// The first row carrying the name was keyed by it until now: it is numbered too.
+		if (seen < 0) this.#numbered.add(`${customer}/#${-seen}`);
+		this.#names.set(pair, seen < 0 ? 2 : seen + 1);
+		this.#numbered.add(`${customer}/#${n}`);
+	}
+
+	/** How many of the customer's rows carry the name (trimmed, any Unicode form). */
+	count(customer: string, name: string): number {
+		const seen = this.#names.get(pairOf(customer, name.trim()));
+		return seen === undefined ? 0 : seen < 0 ? 1 : seen;
+	}
+
+	/** Does a row of the file hold this key (`onboardingKey`'s form)? */
+	holds(key: string): boolean {
+		if (this.#numbered.has(key)) return true;
+		const named = parseNamedKey(key);
+		return named !== undefined && this.count(named.customer, named.name) === 1;
+	}
+}
+
+/** The customer and name of a `<customer>/name:<name>` key, or undefined for another form. */
+export function parseNamedKey(key: string): { customer: string; name: string } | undefined {
+	const named = /^(.*)\/name:([^/]*)$/.exec(key);
+	if (!named) return undefined;
+	return { customer: named[1]!, name: named[2]!.replaceAll("%2F", "/").replaceAll("%25", "%") };
+}
 
 /**
  * The key of an onboarding row: `<customer>/name:<name>` (`%` and `/` escaped, so the customer's
@@ -26,9 +80,9 @@ export function onboardingKey(
 	customer: string,
 	n: number,
 	name: string | undefined,
-	counts: NameCounts,
+	names: OnboardingNames,
 ): string {
-	if (name !== undefined && !isBlank(name) && counts.get(pairOf(customer, name)) === 1)
+	if (name !== undefined && !isBlank(name) && names.count(customer, name) === 1)
 		return `${customer}/name:${name.normalize("NFC").replaceAll("%", "%25").replaceAll("/", "%2F")}`;
 	return `${customer}/#${n}`;
 }
@@ -40,15 +94,15 @@ export function legacyPosition(key: string): { customer: string; n: number } | u
 }
 
 /**
- * Counts the names of an onboardings file's rows per customer, over every row of the header's
- * width (valid or not, as positions are counted), in a read of its own before the records.
+ * Tallies an onboardings file's rows per customer, over every row of the header's width (valid
+ * or not, as positions are counted), in a read of its own before the records.
  */
 export async function onboardingNames(
 	file: string,
 	map: SourceMap | undefined,
 	read: CsvReadOptions,
-): Promise<NameCounts> {
-	const counts = new Map<string, number>();
+): Promise<OnboardingNames> {
+	const names = new OnboardingNames();
 	let idAt: number | undefined;
 	let nameAt: number | undefined;
 	let project: ((cells: readonly string[]) => string[]) | undefined;
@@ -61,17 +115,14 @@ export async function onboardingNames(
 				idAt = layout.header.indexOf.get("customer_external_id");
 				nameAt = layout.header.indexOf.get("name");
 				project = layout.project;
-				if (idAt === undefined || nameAt === undefined) return counts;
+				if (idAt === undefined) return names;
 				continue;
 			}
 			if (row.cells.length !== width) continue;
 			const cells = project === undefined ? row.cells : project(row.cells);
 			const id = cells[idAt!];
-			const name = cells[nameAt!]?.trim();
-			if (id === undefined || name === undefined || isBlank(id) || isBlank(name)) continue;
-			const pair = pairOf(id, name);
-			counts.set(pair, (counts.get(pair) ?? 0) + 1);
+			if (id !== undefined) names.add(id, nameAt === undefined ? undefined : cells[nameAt]);
 		}
 	}
-	return counts;
+	return names;
 }

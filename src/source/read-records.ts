@@ -9,7 +9,7 @@ import type { ByteBlocks } from "./byte-blocks.js";
 import { newScan } from "./csv-rows.js";
 import type { StringLookup } from "./key-sets.js";
 import { layoutFor } from "./layout.js";
-import { type NameCounts, onboardingNames } from "./onboarding-keys.js";
+import { type OnboardingNames, onboardingNames } from "./onboarding-keys.js";
 import { formatProblem, type Problem } from "./problem.js";
 import { RecordMaker } from "./record-maker.js";
 import { readRows } from "./rows.js";
@@ -23,8 +23,8 @@ import { readSettings, type SourceOptions } from "./source-options.js";
  * for. Both are whole-file facts, so they must come from a read of the same bytes.
  */
 export interface KnownFromCheck {
-	/** Onboardings: how many rows of each customer carry each name. */
-	readonly onboardingNames?: NameCounts | undefined;
+	/** Onboardings: which names each customer's rows repeat, and so which keys the rows hold. */
+	readonly onboardingNames?: OnboardingNames | undefined;
 	/** Customers: every slug the file's slug column holds. */
 	readonly explicitSlugs?: StringLookup | undefined;
 	/** The bytes it was checked with: the read proves it reads them, block by block (byte-blocks.ts). */
@@ -58,7 +58,7 @@ export async function* readRecords(
 	const scan = newScan(0);
 	// Onboardings (a numbered pass) are known by their name within the customer when no other row
 	// of it repeats it.
-	const nameCounts: NameCounts | undefined = !isNumbered(pass)
+	const nameCounts: OnboardingNames | undefined = !isNumbered(pass)
 		? undefined
 		: (known.onboardingNames ?? (await onboardingNames(file, options.map, { ...settings })));
 	const derivesSlug = resourceOf(pass).derivesSlug === true;

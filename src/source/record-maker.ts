@@ -10,7 +10,7 @@ import { type ResourceDef, resourceOf } from "../model/resources.js";
 import type { CsvRow } from "./csv-rows.js";
 import type { ResolvedHeader } from "./header.js";
 import type { FileLayout } from "./layout.js";
-import { type NameCounts, onboardingKey } from "./onboarding-keys.js";
+import { OnboardingNames, onboardingKey } from "./onboarding-keys.js";
 import { buildBody, idColumnOf, isBlank } from "./schema.js";
 import type { FileSlugs } from "./slug/index.js";
 
@@ -51,7 +51,7 @@ export class RecordMaker {
 	readonly #slugAt: number;
 	readonly #fields: readonly string[];
 	readonly #skipped: ReadonlySet<number> | undefined;
-	readonly #nameCounts: NameCounts;
+	readonly #nameCounts: OnboardingNames;
 	/** Onboardings per customer so far, over every row naming it, valid or not. */
 	readonly #seen = new Map<string, number>();
 	readonly #isPlanOnly: boolean;
@@ -66,7 +66,7 @@ export class RecordMaker {
 		layout: FileLayout,
 		names: readonly string[],
 		skipLines: readonly number[] | undefined,
-		nameCounts: NameCounts = new Map(),
+		nameCounts: OnboardingNames = new OnboardingNames(),
 		isPlanOnly = false,
 	) {
 		this.pass = pass;

@@ -9,7 +9,7 @@ import { resourceOf } from "../model/resources.js";
 import type { CsvReadOptions } from "./csv-rows.js";
 import type { ResolvedHeader } from "./header.js";
 import { KeySet, type StringLookup, StringSet } from "./key-sets.js";
-import { type NameCounts, pairOf } from "./onboarding-keys.js";
+import { OnboardingNames } from "./onboarding-keys.js";
 import { type ProblemList, showValue } from "./problem.js";
 import type { KnownFromCheck } from "./read-records.js";
 import { type CellIssue, isBlank, parseBoolean } from "./schema.js";
@@ -262,21 +262,16 @@ function onboardingRules(header: ResolvedHeader, ctx: Context): PassRules {
 	const parentCheckOf = parentCheck(header, ctx);
 	const idAt = header.indexOf.get("customer_external_id");
 	const nameAt = header.indexOf.get("name");
-	// How many rows of each customer carry each name, which keys the onboardings (see
-	// onboarding-keys.ts): counted here so that reading the records needs no read of its own.
-	const names = new Map<string, number>();
-	const known = (): KnownFromCheck => ({ onboardingNames: names as NameCounts });
-	if (idAt === undefined || nameAt === undefined)
+	// Which names each customer's rows repeat, which keys the onboardings (see
+	// onboarding-keys.ts): tallied here so that reading the records needs no read of its own.
+	const names = new OnboardingNames();
+	const known = (): KnownFromCheck => ({ onboardingNames: names });
+	if (idAt === undefined)
 		return { unique: [], row: (cells, _line, report) => parentCheckOf(cells, report), known };
 	return {
 		unique: [],
 		row: (cells, _line, report) => {
-			const id = cells[idAt]!;
-			const name = cells[nameAt]!.trim();
-			if (!isBlank(id) && !isBlank(name)) {
-				const pair = pairOf(id, name);
-				names.set(pair, (names.get(pair) ?? 0) + 1);
-			}
+			names.add(cells[idAt]!, nameAt === undefined ? undefined : cells[nameAt]);
 			return parentCheckOf(cells, report);
 		},
 		known,

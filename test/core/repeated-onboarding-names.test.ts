@@ -43,13 +43,18 @@ describe("--delete-missing with onboarding names that repeat within a customer",
 		writeFileSync(files.onboardings, `${ONBOARDINGS}zz-2,Only,review,active\n`);
 		await run(sim, files, rules);
 		expect(deletes(sim)).toBe(0);
+		// The row that kept the name's values took over the record made under the name: one more, not two.
+		const only = sim.state().onboardings.filter((o) => o.deleted !== true && o.name === "Only");
+		expect(only.map((o) => o.phase).sort()).toEqual(["program_design", "review"]);
 
 		// The first "Rollout" row removed: the third position is gone from the file, its name is not.
+		// (The second "Only" row is gone too, and "Only" one row's again: that row's record goes.)
 		writeFileSync(files.onboardings, ONBOARDINGS.replace("zz-1,Rollout,program_design,active\n", ""));
 		await run(sim, files, rules);
-		expect(deletes(sim)).toBe(0);
+		expect(deletes(sim)).toBe(1);
 		const live = sim.state().onboardings.filter((o) => o.deleted !== true);
 		expect(live.filter((o) => o.name === "Rollout")).toHaveLength(3);
+		expect(live.filter((o) => o.name === "Only").map((o) => o.phase)).toEqual(["program_design"]);
 	});
 
 	it("still deletes an onboarding whose name left the file", async () => {
@@ -62,5 +67,54 @@ describe("--delete-missing with onboarding names that repeat within a customer",
 		const summary = await run(sim, files, { rules: { deleteMissing: true, maxDeletes: 100 } });
 		expect(summary.passes.onboardings).toMatchObject({ deleted: 1 });
 		expect(deletes(sim)).toBe(1);
+	});
+
+	it.each([
+		["the first", "program_design", "review"],
+		["the second", "review", "program_design"],
+	])("a name that stops repeating keeps %s row's record, and deletes the other's", async (_, kept, gone) => {
+		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };
+		writeFileSync(files.customers, CUSTOMERS);
+		const twoRows = `customer_external_id,name,phase,state
+zz-1,Rollout,program_design,active
+zz-1,Rollout,review,active
+`;
+		writeFileSync(files.onboardings, twoRows);
+		await run(sim, files);
+		const byPhase = new Map(sim.state().onboardings.map((o) => [o.phase, o.id]));
+		const live = () => sim.state().onboardings.filter((o) => o.deleted !== true);
+
+		// Without --delete-missing: the remaining row is its own record again, nothing created.
+		writeFileSync(files.onboardings, twoRows.replace(`zz-1,Rollout,${gone},active\n`, ""));
+		const sync = await run(sim, files);
+		expect(sync.passes.onboardings).toMatchObject({ created: 0, updated: 0 });
+		expect(live()).toHaveLength(2);
+
+		// With it: the other row's record, created by this import and now in no row, goes.
+		const deleting = await run(sim, files, { rules: { deleteMissing: true, maxDeletes: 100 } });
+		expect(deleting.passes.onboardings).toMatchObject({ created: 0, updated: 0, deleted: 1 });
+		expect(live().map((o) => [o.id, o.phase])).toEqual([[byPhase.get(kept), kept]]);
+	});
+
+	it("never takes over a record a later row of the file holds by its own key", async () => {
+		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };
+		writeFileSync(files.customers, CUSTOMERS);
+		writeFileSync(
+			files.onboardings,
+			"customer_external_id,name,phase,state\nzz-1,Twin,program_design,active\nzz-1,Twin,review,active\n",
+		);
+		await run(sim, files);
+		// "Twin" is one row's now, with the values of the record at position 2; the row at position 2
+		// has no name, so it holds that record by position: the named row takes the record at 1.
+		writeFileSync(
+			files.onboardings,
+			"customer_external_id,name,phase,state\nzz-1,Twin,review,active\nzz-1,,internal_qa,active\n",
+		);
+		const sync = await run(sim, files);
+		expect(sync.passes.onboardings).toMatchObject({ created: 0, updated: 2 });
+		const live = sim.state().onboardings.filter((o) => o.deleted !== true);
+		expect(live.map((o) => o.phase).sort()).toEqual(["internal_qa", "review"]);
 	});
 });

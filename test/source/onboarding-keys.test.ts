@@ -1,27 +1,76 @@
 import { describe, expect, it } from "vitest";
-import { onboardingKey, pairOf } from "../../src/source/onboarding-keys.js";
+import { OnboardingNames, onboardingKey, pairOf } from "../../src/source/onboarding-keys.js";
 
 const NFC = "Caf\u00e9 Rollout";
 const NFD = "Cafe\u0301 Rollout";
 
+/** The tally of a file's rows, each `[customer, name]` in file order. */
+function tally(rows: readonly [string, string | undefined][]): OnboardingNames {
+	const names = new OnboardingNames();
+	for (const [customer, name] of rows) names.add(customer, name);
+	return names;
+}
+
 describe("onboardingKey", () => {
 	it("keys a name unique within its customer by the name, whichever Unicode form the export wrote", () => {
-		const counts = new Map([[pairOf("c-1", NFC), 1]]);
+		const names = tally([["c-1", NFC]]);
 		expect(NFC).not.toBe(NFD);
-		expect(onboardingKey("c-1", 1, NFC, counts)).toBe(`c-1/name:${NFC}`);
-		expect(onboardingKey("c-1", 1, NFD, counts)).toBe(`c-1/name:${NFC}`);
+		expect(onboardingKey("c-1", 1, NFC, names)).toBe(`c-1/name:${NFC}`);
+		expect(onboardingKey("c-1", 1, NFD, names)).toBe(`c-1/name:${NFC}`);
 		expect(pairOf("c-1", NFD)).toBe(pairOf("c-1", NFC));
 	});
 
 	it.each<[string, string | undefined, number, string]>([
 		["a repeated name by position", "Rollout", 2, "c-1/#2"],
 		["a blank name by position", undefined, 3, "c-1/#3"],
-		["a / and a % escaped", "50% / phase 2", 1, "c-1/name:50%25 %2F phase 2"],
+		["a / and a % escaped", "50% / phase 2", 4, "c-1/name:50%25 %2F phase 2"],
 	])("%s", (_, name, n, expected) => {
-		const counts = new Map([
-			[pairOf("c-1", "Rollout"), 2],
-			[pairOf("c-1", "50% / phase 2"), 1],
+		const names = tally([
+			["c-1", "Rollout"],
+			["c-1", " Rollout "],
+			["c-1", undefined],
+			["c-1", "50% / phase 2"],
 		]);
-		expect(onboardingKey("c-1", n, name, counts)).toBe(expected);
+		expect(onboardingKey("c-1", n, name, names)).toBe(expected);
+	});
+});
+
+describe("OnboardingNames.holds: the keys a file's rows hold", () => {
+	const names = tally([
+		["c-1", "Kickoff"],
+		["c-1", "Rollout"],
+		["c-1", ""],
+		["c-2", "Rollout"],
+		["c-1", "Rollout"],
+		["", "Setup"],
+		["c-1", "50% / phase 2"],
+	]);
+	it.each<[string, boolean]>([
+		["c-1/name:Kickoff", true],
+		["c-1/#1", false],
+		// Rollout is repeated within c-1: both of its rows (positions 2 and 4) are numbered.
+		["c-1/name:Rollout", false],
+		["c-1/#2", true],
+		["c-1/#4", true],
+		["c-1/#3", true],
+		["c-1/#5", false],
+		["c-1/name:50%25 %2F phase 2", true],
+		["c-2/name:Rollout", true],
+		["c-2/#1", false],
+		["/name:Setup", false],
+		["c-1/6", false],
+	])("%s → %s", (key, held) => {
+		expect(names.holds(key)).toBe(held);
+	});
+
+	it("counts a name by customer, trimmed, in any Unicode form", () => {
+		const nf = tally([
+			["c-1", NFC],
+			["c-1", ` ${NFD}`],
+		]);
+		expect(nf.count("c-1", NFD)).toBe(2);
+		expect(nf.count("c-2", NFC)).toBe(0);
+		expect(nf.holds("c-1/#1")).toBe(true);
+		expect(nf.holds("c-1/#2")).toBe(true);
 	});
 });

@@ -8,7 +8,7 @@ import { isNumbered } from "../../model/resources.js";
 import type { SourceOptions } from "../../source/index.js";
 import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
 import { knownRecords } from "./legacy-keys.js";
-import { deleteRefusal, type MissingRecords, missingRecords, namePair } from "./missing-records.js";
+import { deleteRefusal, type MissingRecords, missingRecords, RowNames } from "./missing-records.js";
 
 export interface FoundMissing {
 	readonly missing: MissingRecords;
@@ -31,27 +31,25 @@ export async function findMissing(
 	checked?: SourceCheckSummary["known"],
 ): Promise<FoundMissing> {
 	const keys: Partial<Record<PassName, Set<string>>> = {};
-	const names: Partial<Record<PassName, Set<string>>> = {};
+	const names: Partial<Record<PassName, RowNames>> = {};
 	for (const pass of PASSES) {
 		const file = files[pass];
 		if (!file) continue;
 		const set = new Set<string>();
-		const named = isNumbered(pass) ? new Set<string>() : undefined;
+		const named = isNumbered(pass) ? new RowNames() : undefined;
 		if (named) names[pass] = named;
 		// Keyed as the state knows them: an onboarding under its old positional key is not missing.
 		const known = { get: (key: string) => state.get(pass, key), entries: () => state.entries(pass) };
 		for await (const record of knownRecords(file, pass, source, known, checked?.[pass])) {
 			set.add(record.key);
-			const name = record.body.name;
-			if (named && typeof name === "string" && record.parentKey !== undefined)
-				named.add(namePair(record.parentKey, name));
+			named?.add(record);
 		}
 		keys[pass] = set;
 	}
 	const missing = missingRecords(
 		(pass) => state.entries(pass),
 		(pass) => keys[pass],
-		(pass) => names[pass],
+		(pass) => names[pass]?.repeated(),
 	);
 	return { missing, refusal: deleteRefusal(missing, maxDeletes) };
 }

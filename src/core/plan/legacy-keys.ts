@@ -1,44 +1,70 @@
 /**
- * States written before onboardings were keyed by name hold them as `<customer>/<n>`, their
- * position among the customer's rows then. A row whose own key the state does not know takes
- * the old entry its values name (the same onboarding name; with no values known, the same
- * position), so an upgrade neither creates a second onboarding nor deletes the one still in
- * the file. The entry keeps its old key: nothing in the state is rewritten.
+ * Onboardings are keyed by name within their customer, or by position when the customer's rows
+ * repeat the name (onboarding-keys.ts), so a row's key changes when its name turns unique or
+ * repeated, and states written before keying by name hold `<customer>/<n>`. A row whose own key
+ * the state does not know takes an entry of its customer that no row of the file holds: one
+ * whose last written name is the row's (the one whose values are the row's first), else, for an
+ * old entry with no values known, the one at the row's position. So neither change creates a
+ * second onboarding or leaves the first behind. The entry keeps its key: nothing in the state is
+ * rewritten.
  */
 
-import { copyOf, type PassName, type RecordState, type SourceRecord } from "../../model/records.js";
+import {
+	copyOf,
+	type FieldValues,
+	type PassName,
+	type RecordState,
+	type SourceRecord,
+} from "../../model/records.js";
 import { isNumbered } from "../../model/resources.js";
-import { type KnownFromCheck, readRecords, type SourceOptions } from "../../source/index.js";
-import { legacyPosition } from "../../source/onboarding-keys.js";
+import { type KnownFromCheck, readRecords, readSettings, type SourceOptions } from "../../source/index.js";
+import {
+	legacyPosition,
+	type OnboardingNames,
+	onboardingNames,
+	parseNamedKey,
+} from "../../source/onboarding-keys.js";
+import { diffFields } from "./field-diff.js";
 
 /** What the state knows of one pass. */
 export interface PassState {
 	get(key: string): RecordState | undefined;
 	/** Is the key known (without reading its state)? `get` answers it otherwise. */
 	has?(key: string): boolean;
+	/** The keys alone (without reading their states); `entries` otherwise. */
+	keys?(): Iterable<string>;
 	entries(): Iterable<[string, RecordState]>;
 }
 
 export interface LegacyEntry {
 	readonly key: string;
-	readonly n: number;
+	/** Its position, when its key holds one (`<customer>/<n>`, `<customer>/#<n>`). */
+	readonly n: number | undefined;
 	/** The onboarding's name as last written; null when the state has no values of it. */
 	readonly name: string | undefined | null;
+	/** Its values as last written, to tell rows of one name apart. */
+	readonly values?: FieldValues | undefined;
 }
 
+const sameName = (a: string | undefined, b: string | undefined): boolean =>
+	a === b || (a !== undefined && b !== undefined && a.trim().normalize("NFC") === b.trim().normalize("NFC"));
+
 /**
- * The old entry a row takes (pure): the unclaimed one whose name is the row's, at the row's
- * position if several; else, with no values known, the one at the row's position.
+ * The entry a row takes (pure): of the unclaimed ones whose name is the row's, the one whose
+ * values the row's equal (`isSame`), else the one at the row's position, else the first; with
+ * none named so, one with no values known at the row's position.
  */
 export function pickLegacy(
 	entries: readonly LegacyEntry[],
 	name: string | undefined,
 	n: number | undefined,
 	claimed: ReadonlySet<string>,
+	isSame: (entry: LegacyEntry) => boolean = () => false,
 ): LegacyEntry | undefined {
 	const free = entries.filter((e) => !claimed.has(e.key));
-	const named = free.filter((e) => e.name === name);
+	const named = free.filter((e) => e.name !== null && sameName(e.name, name));
 	return (
+		named.find(isSame) ??
 		named.find((e) => e.n === n) ??
 		named[0] ??
 		free.find((e) => e.name === null && n !== undefined && e.n === n)
@@ -48,11 +74,14 @@ export function pickLegacy(
 /** Resolves each onboarding row of one read of a file to the key the state knows it by. */
 export class LegacyKeys {
 	readonly #state: PassState;
+	/** The file's keys, when known: entries no row holds may be taken over, not only old ones. */
+	readonly #names: OnboardingNames | undefined;
 	#byCustomer: Map<string, LegacyEntry[]> | undefined;
 	readonly #claimed = new Set<string>();
 
-	constructor(state: PassState) {
+	constructor(state: PassState, names?: OnboardingNames) {
 		this.#state = state;
+		this.#names = names;
 	}
 
 	keyOf(record: SourceRecord): string {
@@ -64,7 +93,9 @@ export class LegacyKeys {
 		const name = typeof record.body.name === "string" ? record.body.name : undefined;
 		const position = /\/#(\d+)$/.exec(record.key);
 		const n = position ? Number(position[1]) : undefined;
-		const found = pickLegacy(index.get(record.parentKey) ?? [], name, n, this.#claimed);
+		const isSame = (e: LegacyEntry): boolean =>
+			e.values !== undefined && diffFields(record.pass, record.body, e.values).length === 0;
+		const found = pickLegacy(index.get(record.parentKey) ?? [], name, n, this.#claimed, isSame);
 		if (found === undefined) return record.key;
 		this.#claimed.add(found.key);
 		return found.key;
@@ -75,26 +106,41 @@ export class LegacyKeys {
 	 * files look records up by key, with no row at hand); undefined when the state has none.
 	 */
 	stateKeyOf(key: string): string | undefined {
-		const named = /^(.*)\/name:([^/]*)$/.exec(key);
+		const named = parseNamedKey(key);
 		const placed = named ? undefined : /^(.*)\/#(\d+)$/.exec(key);
-		const customer = named?.[1] ?? placed?.[1];
+		const customer = named?.customer ?? placed?.[1];
 		if (customer === undefined) return undefined;
-		const name = named ? named[2]!.replaceAll("%2F", "/").replaceAll("%25", "%") : undefined;
 		const n = placed ? Number(placed[2]) : undefined;
-		return pickLegacy(this.#index().get(customer) ?? [], name, n, new Set())?.key;
+		return pickLegacy(this.#index().get(customer) ?? [], named?.name, n, new Set())?.key;
 	}
 
 	#index(): Map<string, LegacyEntry[]> {
 		if (this.#byCustomer) return this.#byCustomer;
 		const index = new Map<string, LegacyEntry[]>();
-		for (const [key, state] of this.#state.entries()) {
-			const at = legacyPosition(key);
-			if (at === undefined) continue;
-			const values = copyOf(state)?.v ?? (state.s === "removed" ? state.was?.v : undefined);
-			const name = values === undefined ? null : typeof values.name === "string" ? values.name : undefined;
-			const list = index.get(at.customer) ?? [];
-			list.push({ key, n: at.n, name });
-			index.set(at.customer, list);
+		const add = (customer: string, entry: LegacyEntry): void => {
+			const list = index.get(customer) ?? [];
+			list.push(entry);
+			index.set(customer, list);
+		};
+		const keys = this.#state.keys?.() ?? [...this.#state.entries()].map(([key]) => key);
+		for (const key of keys) {
+			const old = legacyPosition(key);
+			if (old !== undefined) {
+				const state = this.#state.get(key)!;
+				const values = copyOf(state)?.v ?? (state.s === "removed" ? state.was?.v : undefined);
+				const name = values === undefined ? null : typeof values.name === "string" ? values.name : undefined;
+				add(old.customer, { key, n: old.n, name });
+				continue;
+			}
+			// An entry no row of the file holds, still in Pivotal: a row may take it over.
+			const names = this.#names;
+			if (names === undefined || names.holds(key)) continue;
+			const customer = parseNamedKey(key)?.customer ?? /^(.*)\/#\d+$/.exec(key)?.[1];
+			const values = customer === undefined ? undefined : copyOf(this.#state.get(key)!)?.v;
+			if (customer === undefined || values === undefined) continue;
+			const placed = /\/#(\d+)$/.exec(key);
+			const name = typeof values.name === "string" ? values.name : undefined;
+			add(customer, { key, n: placed ? Number(placed[1]) : undefined, name, values });
 		}
 		this.#byCustomer = index;
 		return index;
@@ -109,12 +155,17 @@ export async function* knownRecords(
 	state: PassState | undefined,
 	known?: KnownFromCheck,
 ): AsyncGenerator<SourceRecord, void, undefined> {
-	const keys = isNumbered(pass) && state !== undefined ? new LegacyKeys(state) : undefined;
-	for await (const record of readRecords(file, pass, source, known)) {
-		if (keys === undefined) {
-			yield record;
-			continue;
-		}
+	if (!isNumbered(pass) || state === undefined) {
+		yield* readRecords(file, pass, source, known);
+		return;
+	}
+	// The file's keys, from validation's read when it came from there, else from a read of its own.
+	const settings = readSettings(source ?? {});
+	const names =
+		known?.onboardingNames ??
+		(typeof settings === "string" ? undefined : await onboardingNames(file, source?.map, settings));
+	const keys = new LegacyKeys(state, names);
+	for await (const record of readRecords(file, pass, source, { ...known, onboardingNames: names })) {
 		const key = keys.keyOf(record);
 		yield key === record.key ? record : { ...record, key };
 	}

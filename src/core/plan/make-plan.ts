@@ -55,6 +55,8 @@ export interface PassPlan {
 	readonly deleteCount?: number;
 	/** `--delete-missing`: gone from the file but adopted (or a customer of adopted records): kept. */
 	readonly deleteKept?: number;
+	/** Of those, ones this import created, kept because rows of the same name are still in the file. */
+	readonly deleteKeptByName?: number;
 }
 
 export interface SyncPlan {

@@ -5,7 +5,14 @@
  * than the limit refuse the whole run before anything is sent.
  */
 
-import { copyOf, PASSES, type PassName, type PivotalCopy, type RecordState } from "../../model/records.js";
+import {
+	copyOf,
+	PASSES,
+	type PassName,
+	type PivotalCopy,
+	type RecordState,
+	type SourceRecord,
+} from "../../model/records.js";
 import { parentKeyOf, perPass, resourceOf, UNDO_ORDER } from "../../model/resources.js";
 
 export interface PlannedDelete {
@@ -21,6 +28,8 @@ export interface MissingRecords {
 	readonly deletes: Readonly<Record<PassName, readonly PlannedDelete[]>>;
 	/** Records gone from the files that stay: adopted, or a customer with adopted records under it. */
 	readonly kept: Readonly<Record<PassName, number>>;
+	/** Of those, created ones kept because rows of the same name are still in the file. */
+	readonly keptByName: Readonly<Record<PassName, number>>;
 	/** Records each pass holds in Pivotal, what the default limit is a tenth of. */
 	readonly held: Readonly<Record<PassName, number>>;
 }
@@ -38,10 +47,11 @@ export { parentKeyOf };
 export function missingRecords(
 	entries: (pass: PassName) => Iterable<[string, RecordState]>,
 	inFiles: (pass: PassName) => ReadonlySet<string> | undefined,
-	namesInFiles: (pass: PassName) => ReadonlySet<string> | undefined = () => undefined,
+	repeatedNames: (pass: PassName) => ReadonlySet<string> | undefined = () => undefined,
 ): MissingRecords {
 	const held = perPass(() => 0);
 	const kept = perPass(() => 0);
+	const keptByName = perPass(() => 0);
 	const gone = perPass((): PlannedDelete[] => []);
 	// Created records whose row (or parent) is gone, in the order the state holds them.
 	const going = perPass(() => new Map<string, PivotalCopy>());
@@ -51,7 +61,7 @@ export function missingRecords(
 	for (const pass of PASSES) {
 		const parent = resourceOf(pass).parent?.resource as PassName | undefined;
 		const keys = inFiles(pass);
-		const names = namesInFiles(pass);
+		const names = repeatedNames(pass);
 		for (const [key, state] of entries(pass)) {
 			const copy = copyOf(state);
 			if (!copy) continue;
@@ -62,11 +72,13 @@ export function missingRecords(
 			if (!isRowGone && !isParentGone) continue;
 			// Rows that share a name are told apart by position only: one whose key moved (a row
 			// added, removed or reordered) may still be in the file under its name. Not deleted.
+			// (A name one row carries keys that row, which takes an entry no row holds: see legacy-keys.)
 			const name = copy.v?.name;
 			const isNameInFile =
 				!isParentGone && typeof name === "string" && names?.has(namePair(parentKey ?? "", name)) === true;
 			if (copy.outcome !== "created" || isNameInFile) {
 				kept[pass] += 1;
+				if (copy.outcome === "created") keptByName[pass] += 1;
 				if (isParentGone) withAdopted[parent].add(parentKey);
 				continue;
 			}
@@ -83,12 +95,31 @@ export function missingRecords(
 			gone[pass].push({ pass, key, copy, ...(parentKey === undefined ? {} : { parentKey }) });
 		}
 	}
-	return { deletes: gone, kept, held };
+	return { deletes: gone, kept, keptByName, held };
 }
 
-/** How `namesInFiles` holds a child's name: its customer's key and the name. */
+/** How `repeatedNames` holds a child's name: its customer's key and the name. */
 export const namePair = (parentKey: string, name: string): string =>
 	`${parentKey}\u0000${name.trim().normalize("NFC")}`;
+
+/** The names of a numbered pass's rows, counted per customer, for `missingRecords`' `repeatedNames`. */
+export class RowNames {
+	readonly #counts = new Map<string, number>();
+
+	add(record: SourceRecord): void {
+		const name = record.body.name;
+		if (typeof name !== "string" || record.parentKey === undefined) return;
+		const pair = namePair(record.parentKey, name);
+		this.#counts.set(pair, (this.#counts.get(pair) ?? 0) + 1);
+	}
+
+	/** The names more than one of a customer's rows carry: only those are told apart by position. */
+	repeated(): ReadonlySet<string> {
+		const repeated = new Set<string>();
+		for (const [pair, count] of this.#counts) if (count > 1) repeated.add(pair);
+		return repeated;
+	}
+}
 
 /** The most deletes a pass may make: `--max-deletes`, else a tenth of what it holds, rounded down. */
 export function deleteLimit(held: number, maxDeletes: number | undefined): number {

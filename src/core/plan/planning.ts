@@ -10,7 +10,7 @@ import type { CheckpointData } from "../checkpoint/index.js";
 import { heldIn } from "../checkpoint/state-map.js";
 import { hasUnknownBefore, touchesMetadata } from "./field-diff.js";
 import type { MakePlanOptions, PassPlan, PlannedChange, SyncPlan } from "./make-plan.js";
-import { DELETE_ORDER, deleteRefusal, missingRecords, namePair } from "./missing-records.js";
+import { DELETE_ORDER, deleteRefusal, missingRecords, RowNames } from "./missing-records.js";
 import {
 	type Operation,
 	type OperationKind,
@@ -71,8 +71,8 @@ export class Planning {
 	readonly #shown: number;
 	/** The keys each file holds, to tell which records are gone from it (only with --delete-missing). */
 	readonly #keysInFiles: Partial<Record<PassName, Set<string>>> = {};
-	/** Per numbered pass (onboardings), each customer's row names (`namePair`), for `missingRecords`. */
-	readonly #namesInFiles: Partial<Record<PassName, Set<string>>> = {};
+	/** Per numbered pass (onboardings), the names of each customer's rows, for `missingRecords`. */
+	readonly #namesInFiles: Partial<Record<PassName, RowNames>> = {};
 	readonly #passes = {} as Record<PassName, PassPlan>;
 	/** Customers this plan leaves out of Pivotal (kept as failed or deleted there): their children are blocked. */
 	readonly #missing = new Set<string>();
@@ -106,7 +106,7 @@ export class Planning {
 		const file = this.#options.files[pass];
 		const keys = (this.#rules.deleteMissing || this.#options.preview) && file ? new Set<string>() : undefined;
 		if (keys) this.#keysInFiles[pass] = keys;
-		if (keys && isNumbered(pass)) this.#namesInFiles[pass] = new Set<string>();
+		if (keys && isNumbered(pass)) this.#namesInFiles[pass] = new RowNames();
 		this.#tally = new PassTally(pass, this.#state?.records[pass], keys);
 	}
 
@@ -117,9 +117,7 @@ export class Planning {
 		const shown = this.#shown;
 		t.rows += 1;
 		t.keys?.add(record.key);
-		const named = this.#namesInFiles[pass];
-		if (named && typeof record.body.name === "string" && record.parentKey !== undefined)
-			named.add(namePair(record.parentKey, record.body.name));
+		this.#namesInFiles[pass]?.add(record);
 		if (pass === "customers") this.#planned?.add(record.key);
 		// Most rows of a refresh: the state's values are the row's, read without parsing them.
 		const quick = this.#mayBeQuick(record) ? plannedUnchanged(record, t.records) : undefined;
@@ -211,7 +209,7 @@ export class Planning {
 		const missingSet = missingRecords(
 			(pass) => state.records[pass].entries(),
 			(pass) => keysInFiles[pass],
-			(pass) => namesInFiles[pass],
+			(pass) => namesInFiles[pass]?.repeated(),
 		);
 		const shown = this.#shown;
 		for (const pass of DELETE_ORDER) {
@@ -226,6 +224,7 @@ export class Planning {
 				deletes: deletes.slice(0, shown),
 				deleteCount: deletes.length,
 				deleteKept: missingSet.kept[pass],
+				deleteKeptByName: missingSet.keptByName[pass],
 			};
 		}
 		if (!rules.deleteMissing) return { passes, requests, isFirstSync, rules };
