@@ -18,6 +18,8 @@ import { outputPathProblem } from "./output-paths.js";
 export interface RunOutputFlags {
 	readonly summaryMd?: string | undefined;
 	readonly notify?: string | undefined;
+	/** `--key-env NAME`s: with PIVOTAL_API_KEY, the keys masked in both reports. */
+	readonly keyEnv?: readonly string[] | undefined;
 }
 
 export async function withRunOutputs(
@@ -43,7 +45,7 @@ export async function withRunOutputs(
 	// Reported once, whichever end comes first; a later caller waits for the same report.
 	let reporting: Promise<void> | undefined;
 	const finish = (code: number): Promise<void> => {
-		reporting ??= writeReports(report, code, flags, stepSummary).then((warnings) => {
+		reporting ??= writeReports(report, code, flags, stepSummary, io.env).then((warnings) => {
 			for (const warning of warnings) io.stderr.write(`${warning}\n`);
 		});
 		return reporting;
@@ -87,11 +89,16 @@ async function writeReports(
 	code: number,
 	flags: RunOutputFlags,
 	stepSummary: string | undefined,
+	env: NodeJS.ProcessEnv,
 ): Promise<string[]> {
 	const warnings: string[] = [];
+	// Each client masks its own key in what it keeps, not another key of the pool a server may
+	// echo: every key of the environment is masked here, as on the terminal.
+	const keys = ["PIVOTAL_API_KEY", ...(flags.keyEnv ?? [])].flatMap((name) => (env[name] ? [env[name]] : []));
+	const mask = keys.length > 0 ? (await import("./secret-filter.js")).keyMasker(keys) : (text: string) => text;
 	// Both made now, from the report as the run ended, before anything else is written to it.
-	const markdown = summaryMarkdown(report, code);
-	const payload = flags.notify ? notifyPayload(report, code) : undefined;
+	const markdown = mask(summaryMarkdown(report, code));
+	const payload = flags.notify ? maskStrings(notifyPayload(report, code), mask) : undefined;
 	const targets = [
 		...(flags.summaryMd ? [{ what: "--summary-md", path: flags.summaryMd, append: false }] : []),
 		...(stepSummary ? [{ what: "$GITHUB_STEP_SUMMARY", path: stepSummary, append: true }] : []),
@@ -119,4 +126,12 @@ async function writeReports(
 		if (warning) warnings.push(warning);
 	}
 	return warnings;
+}
+
+/** `value` (JSON data) with `mask` applied to every string in it. */
+function maskStrings<T>(value: T, mask: (text: string) => string): T {
+	if (typeof value === "string") return mask(value) as T;
+	if (Array.isArray(value)) return value.map((item) => maskStrings(item, mask)) as T;
+	if (value === null || typeof value !== "object") return value;
+	return Object.fromEntries(Object.entries(value).map(([k, v]) => [mask(k), maskStrings(v, mask)])) as T;
 }

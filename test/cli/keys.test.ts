@@ -179,4 +179,59 @@ describe("several keys on the command line (--key-env, repeatable)", () => {
 		expect(checkpoint).toMatch(/sha256:[0-9a-f]{16}/);
 		expectNoSecret(result.stdout, checkpoint);
 	});
+
+	it("masks another key of the pool that a server echoes, in the summary and the notification too", async () => {
+		const target = await sim({ keys: [KEY_A, KEY_B] });
+		const echoes = [
+			Buffer.from(`Bearer ${KEY_B}`).toString("base64"),
+			Buffer.from(`${KEY_B}:`).toString("base64url"),
+			KEY_B.slice(-16, -2),
+		];
+		// Key A's creates are refused with an answer that carries key B: a gateway's echo.
+		const origin = await proxy(
+			() => target,
+			(req, res) => {
+				if (!(req.method === "POST" && req.headers.authorization === `Bearer ${KEY_A}`)) return false;
+				req.resume();
+				const body = JSON.stringify({
+					error: { type: "invalid_request", code: "invalid_name", message: `seen ${echoes.join(" and ")}` },
+				});
+				res.writeHead(422, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+				res.end(body);
+				return true;
+			},
+		);
+		const posted: string[] = [];
+		const hook = createServer((req, res) => {
+			let body = "";
+			req.on("data", (chunk) => {
+				body += chunk;
+			});
+			req.on("end", () => {
+				posted.push(body);
+				res.end("ok");
+			});
+		});
+		await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
+		cleanups.push(() => new Promise<void>((resolve) => hook.close(() => resolve())));
+		const files = await dataset(6);
+		const summary = `${files.customers}.summary.md`;
+		const result = await runCli(
+			[
+				...importArgs(files, "KEY_A", "KEY_B"),
+				"--headless",
+				"--summary-md",
+				summary,
+				"--notify",
+				`http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
+			],
+			{ env: { KEY_A, KEY_B, PIVOTAL_API_URL: `${origin}${new URL(target.baseUrl).pathname}` } },
+		);
+		expect(result.code).toBe(1);
+		const markdown = readFileSync(summary, "utf8");
+		expect(markdown).toContain("invalid\\_name");
+		expect(posted).toHaveLength(1);
+		for (const text of [markdown, posted[0]!, result.stdout, result.stderr])
+			for (const echo of echoes) expect(text).not.toContain(echo);
+	});
 });
