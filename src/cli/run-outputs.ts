@@ -95,7 +95,8 @@ async function writeReports(
 	// Each client masks its own key in what it keeps, not another key of the pool a server may
 	// echo: every key of the environment is masked here, as on the terminal.
 	const keys = ["PIVOTAL_API_KEY", ...(flags.keyEnv ?? [])].flatMap((name) => (env[name] ? [env[name]] : []));
-	const mask = keys.length > 0 ? (await import("./secret-filter.js")).keyMasker(keys) : (text: string) => text;
+	const mask =
+		keys.length > 0 ? (await import("./secret-filter.js")).keyMasker(keys) : (text: string) => text;
 	// Both made now, from the report as the run ended, before anything else is written to it.
 	const markdown = mask(summaryMarkdown(report, code));
 	const payload = flags.notify ? maskStrings(notifyPayload(report, code), mask) : undefined;

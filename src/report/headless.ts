@@ -138,6 +138,7 @@ function progressCounts(p: PassProgress, noun: "import" | "undo"): string {
 	// An undo deletes and puts fields back: those lead, whatever it has done so far.
 	if (noun === "undo") {
 		const parts = [`${p.deleted} deleted`, `${p.restored} restored`];
+		if (p.unchanged > 0) parts.push(`${p.unchanged} kept`);
 		if (p.created > 0) parts.push(`${p.created} created again`);
 		return parts.join(", ");
 	}
@@ -169,14 +170,14 @@ export function summaryText(
 	const isUndo = title === "Undo";
 	lines.push(`${title} ${summary.runId || "(not started)"}: ${outcomeText(summary, isUndo)}`);
 	const columns: readonly string[] = isUndo
-		? ["planned", "deleted", "restored", "failed", "pending"]
+		? ["planned", "deleted", "restored", "kept", "failed", "pending"]
 		: ["source", "checkpoint", "created", "existed", "updated", "unchanged", "failed", "blocked", "pending"];
 	lines.push(`  ${"pass".padEnd(12)}${columns.map((c) => c.padStart(c.length + 2)).join("")}`);
 	for (const pass of PASSES) {
 		const p = summary.passes[pass];
 		if (p.total === 0 && p.checkpointDone === 0) continue;
 		const cells = isUndo
-			? [p.total, p.deleted, p.restored, p.failed, p.pending]
+			? [p.total, p.deleted, p.restored, p.unchanged, p.failed, p.pending]
 			: [
 					// The files' rows: the deletes the run planned are no rows of them.
 					p.total - (p.deletes ?? 0),

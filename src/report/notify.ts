@@ -84,7 +84,7 @@ export function notifyPayload(report: RunReport, code: number): NotifyPayload {
 			const { total, created, existed, updated, unchanged, deleted, restored, failed, blocked, pending } = p;
 			counts[pass] =
 				report.command === "undo"
-					? { total, deleted, restored, failed, pending }
+					? { total, deleted, restored, kept: unchanged, failed, pending }
 					: { total, created, existed, updated, unchanged, failed, blocked, pending };
 		}
 	}
@@ -97,7 +97,7 @@ export function notifyPayload(report: RunReport, code: number): NotifyPayload {
 			report.plan
 				? `${pass}: ${c.create} create, ${c.update} update, ${c.match} match`
 				: report.command === "undo"
-					? `${pass}: ${c.deleted} deleted, ${c.restored} restored, ${c.failed} failed`
+					? `${pass}: ${c.deleted} deleted, ${c.restored} restored, ${c.kept ? `${c.kept} kept, ` : ""}${c.failed} failed`
 					: `${pass}: ${c.created} created, ${c.updated} updated, ${c.failed} failed`,
 		)
 		.join("; ");

@@ -36,9 +36,13 @@ function runSection(report: RunReport): string[] {
 	// An undo deletes and puts back; an import or an apply creates and updates.
 	const columns: readonly (keyof PassSummary)[] =
 		report.command === "undo"
-			? ["total", "deleted", "restored", "failed", "pending"]
+			? ["total", "deleted", "restored", "unchanged", "failed", "pending"]
 			: ["total", "created", "existed", "updated", "unchanged", "failed", "blocked", "pending"];
-	const header = columns.map((c) => (c === "total" ? (report.command === "undo" ? "planned" : "source") : c));
+	// An undo's `unchanged` are records it left as they are: every field edited in Pivotal since.
+	const undoNames: Partial<Record<string, string>> = { total: "planned", unchanged: "kept" };
+	const header = columns.map((c) =>
+		report.command === "undo" ? (undoNames[c] ?? c) : c === "total" ? "source" : c,
+	);
 	const lines = [`| pass | ${header.join(" | ")} |`, `| --- |${" ---: |".repeat(columns.length)}`];
 	for (const pass of PASSES) {
 		const p = summary.passes[pass];

@@ -192,8 +192,8 @@ describe("CI outputs (the built binary)", () => {
 			counts: { customers: { deleted: 12 }, onboardings: { deleted: 12 } },
 		});
 		const undoRows = tableRows(readFileSync(stepSummary, "utf8"), "### pivotal-tui Undo");
-		expect(undoRows[0]).toEqual(["pass", "planned", "deleted", "restored", "failed", "pending"]);
-		expect(undoRows).toContainEqual(["customers", "12", "12", "0", "0", "0"]);
+		expect(undoRows[0]).toEqual(["pass", "planned", "deleted", "restored", "kept", "failed", "pending"]);
+		expect(undoRows).toContainEqual(["customers", "12", "12", "0", "0", "0", "0"]);
 	}, 90_000);
 
 	it("a run where some records fail: failures by code with their first records, escaped; outcome some-failed", async () => {

@@ -125,17 +125,27 @@ describe("pivotal-tui undo (the built binary)", () => {
 		});
 		writeFileSync(files.customers, `${edited.join("\n")}\n`);
 		expect((await runCli(["import", files.customers, "--headless"], { env })).code).toBe(0);
-		// Someone renames one of them in Pivotal after the sync.
-		const [first] = live(sim.state().customers);
+		// Someone renames one of them in Pivotal after the sync, and edits both fields of another.
+		const [first, second] = live(sim.state().customers);
 		const client = createClient({ baseUrl: sim.baseUrl, apiKey: TEST_KEY });
 		await client.updateRecord("customers", first!.id as string, JSON.stringify({ name: "Renamed By Hand" }));
+		const both = { name: "Both By Hand", plan: "starter" };
+		await client.updateRecord("customers", second!.id as string, JSON.stringify(both));
 		await client.close();
 
 		const undone = await runCli(args("undo", only as SourceFiles), { env });
 		expect(undone.code).toBe(0);
 		expect(undone.stdout + undone.stderr).toMatch(/name changed in Pivotal after the import; kept/);
+		// The one with every field edited is left as it is, and counted so: not as put back.
+		expect(undone.stdout).toMatch(
+			/planned\s+deleted\s+restored\s+kept\s+failed\s+pending\n\s+customers\s+5\s+0\s+4\s+1\s+0\s+0\n/,
+		);
 		for (const customer of live(sim.state().customers)) {
 			const before = original.get(customer.id)!;
+			if (customer.id === second!.id) {
+				expect(customer).toMatchObject(both);
+				continue;
+			}
 			expect(customer.plan).toBe(before.plan);
 			expect(customer.name).toBe(customer.id === first!.id ? "Renamed By Hand" : before.name);
 		}
@@ -144,6 +154,10 @@ describe("pivotal-tui undo (the built binary)", () => {
 		// The same file synced again puts back what the undo took back, never the field kept.
 		expect((await runCli(["import", files.customers, "--headless"], { env })).code).toBe(0);
 		for (const customer of live(sim.state().customers)) {
+			if (customer.id === second!.id) {
+				expect(customer).toMatchObject(both);
+				continue;
+			}
 			expect(customer.plan).toBe("enterprise");
 			if (customer.id === first!.id) expect(customer.name).toBe("Renamed By Hand");
 			else expect(String(customer.name)).toMatch(/ Renamed$/);

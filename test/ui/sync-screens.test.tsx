@@ -279,7 +279,7 @@ describe("SummaryScreen's results and undo", () => {
 				<SummaryScreen
 					kind="undo"
 					summary={summaryOf({
-						customers: pass({ total: 5, deleted: 4, restored: 1 }),
+						customers: pass({ total: 6, deleted: 4, restored: 1, unchanged: 1 }),
 						contacts: pass({ total: 5, deleted: 4, failed: 1 }),
 					})}
 					failuresByCode={{ edited_in_pivotal: 1, server_error: 1 }}
@@ -294,9 +294,10 @@ describe("SummaryScreen's results and undo", () => {
 		const frame = lastFrame() ?? "";
 		expect(frame).toContain("Undo summary");
 		expect(frame).toContain("Finished: 1 could not be taken back. Review them with f.");
-		expect(frame).toMatch(/pass\s+to undo\s+deleted\s+restored\s+failed\s+pending/);
-		expect(frame).toMatch(/customers\s+5\s+4\s+1\s+0\s+0/);
-		expect(frame).toMatch(/contacts\s+5\s+4\s+0\s+1\s+0/);
+		// A record whose every field was edited in Pivotal since is left as it is: "kept", not restored.
+		expect(frame).toMatch(/pass\s+to undo\s+deleted\s+restored\s+kept\s+failed\s+pending/);
+		expect(frame).toMatch(/customers\s+6\s+4\s+1\s+1\s+0\s+0/);
+		expect(frame).toMatch(/contacts\s+5\s+4\s+0\s+0\s+1\s+0/);
 		expect(frame).toContain("failures by code: server_error 1");
 		// This undo's requests (the snapshot's), not the import's and the undo's together.
 		expect(frame).toContain("requests 5 · 429s 1 · retries 1 · time 4s");

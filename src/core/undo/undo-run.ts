@@ -235,7 +235,12 @@ class UndoApplier {
 			v: withValues(op.copy.v ?? {}, withoutKept(op.before, decision.kept)),
 			ch: (op.copy.ch ?? []).filter((revision) => !op.runs.includes(revision.run)),
 		};
-		if (!this.#ledger.succeed(op.pass, record, restored, "restored", attempts)) return;
+		// Every field it would put back was edited in Pivotal since: the record is left as it is,
+		// counted as such (`unchanged`, shown as "kept"), not as put back.
+		const isAllKept = decision.restored.length === 0 && decision.kept.length > 0;
+		if (isAllKept && !this.#ledger.save(op.pass, op.key, { s: "done", attempts, ...restored })) return;
+		if (!this.#ledger.succeed(op.pass, record, restored, isAllKept ? "unchanged" : "restored", attempts))
+			return;
 		if (decision.kept.length > 0) {
 			const fields = decision.kept.join(", ");
 			this.#scope.notice(

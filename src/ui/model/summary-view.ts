@@ -52,6 +52,7 @@ export function summaryColumns(kind: SessionKind, summary: ImportSummary): reado
 			{ name: "to undo", width: 9, value: (p) => n(p.total) },
 			{ name: "deleted", width: 9, value: (p) => n(p.deleted) },
 			{ name: "restored", width: 10, value: (p) => n(p.restored) },
+			{ name: "kept", width: 6, value: (p) => n(p.unchanged) },
 			failed,
 			pending(9),
 		];
@@ -95,7 +96,7 @@ export function summaryHeadline(kind: SessionKind, summary: ImportSummary): Head
 	if (kind === "undo") {
 		return isClean
 			? {
-					text: `✓ Undone: ${formatCount(sum((p) => p.deleted))} deleted, ${formatCount(sum((p) => p.restored))} put back.`,
+					text: `✓ Undone: ${formatCount(sum((p) => p.deleted))} deleted, ${formatCount(sum((p) => p.restored))} put back${keptText(sum((p) => p.unchanged))}.`,
 					isClean,
 				}
 			: { text: `Finished: ${failedCount} could not be taken back. Review them with f.`, isClean };
@@ -149,3 +150,7 @@ export function syncRulesLine(summary: ImportSummary, notInPivotal: number): str
 	if (left > 0) parts.push(`${formatCount(left)} changes left (create only)`);
 	return parts.length > 0 ? parts.join(" · ") : undefined;
 }
+
+/** An undo's records left as they are, every field edited in Pivotal since; nothing when none. */
+const keptText = (kept: number): string =>
+	kept === 0 ? "" : `, ${formatCount(kept)} kept as edited in Pivotal`;
