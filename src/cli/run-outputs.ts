@@ -98,8 +98,10 @@ async function writeReports(
 	const mask =
 		keys.length > 0 ? (await import("./secret-filter.js")).keyMasker(keys) : (text: string) => text;
 	// Both made now, from the report as the run ended, before anything else is written to it.
-	const markdown = mask(summaryMarkdown(report, code));
-	const payload = flags.notify ? maskStrings(notifyPayload(report, code), mask) : undefined;
+	// Masked before either is made: Markdown's escapes (`\_`) would split a key's runs apart.
+	const shown = maskStrings(report, mask);
+	const markdown = mask(summaryMarkdown(shown, code));
+	const payload = flags.notify ? maskStrings(notifyPayload(shown, code), mask) : undefined;
 	const targets = [
 		...(flags.summaryMd ? [{ what: "--summary-md", path: flags.summaryMd, append: false }] : []),
 		...(stepSummary ? [{ what: "$GITHUB_STEP_SUMMARY", path: stepSummary, append: true }] : []),
@@ -129,10 +131,12 @@ async function writeReports(
 	return warnings;
 }
 
-/** `value` (JSON data) with `mask` applied to every string in it. */
+/** `value` with `mask` applied to every string in it, through arrays and plain objects. */
 function maskStrings<T>(value: T, mask: (text: string) => string): T {
 	if (typeof value === "string") return mask(value) as T;
 	if (Array.isArray(value)) return value.map((item) => maskStrings(item, mask)) as T;
 	if (value === null || typeof value !== "object") return value;
+	const prototype = Object.getPrototypeOf(value);
+	if (prototype !== Object.prototype && prototype !== null) return value;
 	return Object.fromEntries(Object.entries(value).map(([k, v]) => [mask(k), maskStrings(v, mask)])) as T;
 }

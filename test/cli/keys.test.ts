@@ -234,4 +234,21 @@ describe("several keys on the command line (--key-env, repeatable)", () => {
 		for (const text of [markdown, posted[0]!, result.stdout, result.stderr])
 			for (const echo of echoes) expect(text).not.toContain(echo);
 	});
+
+	it("masks a key whose secret holds underscores in the summary, where Markdown escapes them", async () => {
+		const key = "pivotal_test_team_ops_2026_Zq7Xw3Rt9L";
+		const files = await dataset(2);
+		const contacts = `${files.customers}.team_ops_2026_Zq7Xw3Rt9L.csv`;
+		const summary = `${files.customers}.summary.md`;
+		const result = await runCli(
+			["import", files.customers, "--contacts", contacts, "--headless", "--summary-md", summary],
+			{ env: { PIVOTAL_API_KEY: key, PIVOTAL_API_URL: "http://127.0.0.1:9/v1" } },
+		);
+		expect(result.code).toBe(2);
+		const markdown = readFileSync(summary, "utf8");
+		expect(markdown).toContain("does not exist");
+		// Read as it renders: Markdown's escapes taken out.
+		const rendered = markdown.replaceAll("\\", "");
+		for (const text of [rendered, result.stderr]) expect(text).not.toContain("team_ops_2026_Zq7Xw3Rt9L");
+	});
 });
