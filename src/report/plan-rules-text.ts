@@ -52,12 +52,17 @@ export function syncRuleLines(pass: PassName, p: PassPlan, rules: SyncRules | un
 				);
 		}
 		const byName = p.deleteKeptByName ?? 0;
-		const adopted = (p.deleteKept ?? 0) - byName;
+		const leftOut = p.deleteKeptLeftOut ?? 0;
+		const adopted = (p.deleteKept ?? 0) - byName - leftOut;
 		if (adopted > 0)
 			lines.push(
 				pass === "customers"
 					? `${pass}: ${adopted} gone from the files but kept: found in Pivotal rather than created by this import, or with such a contact or onboarding under it: never deleted.`
 					: `${pass}: ${adopted} gone from the files but found in Pivotal, not created by this import: never deleted.`,
+			);
+		if (leftOut > 0)
+			lines.push(
+				`${pass}: ${leftOut} gone from the files but kept: a row left out as invalid (--skip-invalid) may be theirs: never deleted.`,
 			);
 		if (byName > 0)
 			lines.push(

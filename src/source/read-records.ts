@@ -9,6 +9,7 @@ import type { ByteBlocks } from "./byte-blocks.js";
 import { newScan } from "./csv-rows.js";
 import type { StringLookup } from "./key-sets.js";
 import { layoutFor } from "./layout.js";
+import type { LeftOutRows } from "./left-out.js";
 import { type OnboardingNames, onboardingNames } from "./onboarding-keys.js";
 import { formatProblem, type Problem } from "./problem.js";
 import { RecordMaker } from "./record-maker.js";
@@ -27,6 +28,8 @@ export interface KnownFromCheck {
 	readonly onboardingNames?: OnboardingNames | undefined;
 	/** Customers: every slug the file's slug column holds. */
 	readonly explicitSlugs?: StringLookup | undefined;
+	/** The rows found invalid, by customer: left out by `--skip-invalid`, still in the file. */
+	readonly leftOut?: LeftOutRows | undefined;
 	/** The bytes it was checked with: the read proves it reads them, block by block (byte-blocks.ts). */
 	readonly bytes?: ByteBlocks | undefined;
 }

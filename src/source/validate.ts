@@ -9,6 +9,7 @@ import { type CsvReadOptions, type CsvRow, type CsvScan, newScan } from "./csv-r
 import { type FileFormat, formatOf, reportBadBytes, reportUndecodable } from "./file-format.js";
 import type { StringLookup } from "./key-sets.js";
 import { type FileLayout, layoutFor } from "./layout.js";
+import { LeftOutRows } from "./left-out.js";
 import { type Problem, ProblemList } from "./problem.js";
 import type { KnownFromCheck } from "./read-records.js";
 import {
@@ -20,7 +21,7 @@ import {
 	type UniqueRule,
 } from "./row-rules.js";
 import { readRows } from "./rows.js";
-import { type CellIssue, checkRow } from "./schema.js";
+import { type CellIssue, checkRow, idColumnOf } from "./schema.js";
 import { mapFingerprints, readSettings, type SourceOptions } from "./source-options.js";
 
 export interface SourceFiles {
@@ -119,6 +120,9 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 	let invalid = 0;
 	let rowProblems = 0;
 	const invalidLines: number[] = [];
+	// The customer each invalid row names: `--skip-invalid` leaves them out, they are not gone.
+	const leftOut = new LeftOutRows();
+	let idAt: number | undefined;
 	for await (const batch of readRows(file, scan, ctx.read)) {
 		ctx.signal?.throwIfAborted();
 		for (let b = 0; b < batch.length; b++) {
@@ -129,6 +133,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 				for (const issue of layout.header.issues) report(issue);
 				for (const problem of layout.mapProblems) problems.add(problem);
 				rules = rulesOf(pass)(layout.header, ctx);
+				idAt = layout.header.indexOf.get(idColumnOf(pass));
 				sink = ctx.rowsTo?.(pass, { file, layout, names: row.cells, slugsSoFar: rules.slugs });
 				continue;
 			}
@@ -154,6 +159,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 				invalid++;
 				rowProblems += issues;
 				invalidLines.push(line);
+				leftOut.add(width === header.width && idAt !== undefined ? cells[idAt] : undefined);
 			}
 			if (sink !== undefined && problems.total === 0) sink.row(row, cells, width, own === 0);
 		}
@@ -192,7 +198,10 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 		fingerprint: scan.sha256,
 		format: formatOf(scan as CsvScan, layout, ctx.source.map),
 		isMapped: layout?.project !== undefined || ctx.source.map?.sections[pass] !== undefined,
-		known: scan.failure === undefined ? { ...rules?.known?.(), bytes: scan.blocks } : {},
+		known:
+			scan.failure === undefined
+				? { ...rules?.known?.(), bytes: scan.blocks, ...(leftOut.size > 0 ? { leftOut } : {}) }
+				: {},
 	};
 }
 

@@ -159,4 +159,59 @@ describe("--skip-invalid (through the binary)", () => {
 		]);
 		expect(simTotals(sim)).toMatchObject({ customers: 0 });
 	});
+
+	it("with --delete-missing deletes no record a row left out as invalid may be: a typo is not a row gone", async () => {
+		const { sim } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const dir = tempDir();
+		const files = {
+			customers: join(dir, "customers.csv"),
+			onboardings: join(dir, "onboardings.csv"),
+			contacts: join(dir, "contacts.csv"),
+		};
+		const customers = (bad: string) =>
+			`external_id,name,status\nzu-1,Zu One,active\nzu-2,Zu Two,${bad}\nzu-3,Zu Three,active\n`;
+		const onboardings = (phase: string) =>
+			`customer_external_id,name,phase\nzu-2,Alpha,review\nzu-3,Beta,review\nzu-3,Gamma,${phase}\n`;
+		const contacts = (extra: string) =>
+			`customer_external_id,name,email\nzu-1,Ann,ann@zu1.example\nzu-1,Bob,bob@zu1.example${extra}\n`;
+		writeFileSync(files.customers, customers("active"));
+		writeFileSync(files.onboardings, onboardings("review"));
+		writeFileSync(files.contacts, contacts(""));
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const args = [
+			"import",
+			files.customers,
+			"--onboardings",
+			files.onboardings,
+			"--contacts",
+			files.contacts,
+			"--headless",
+			"--yes",
+		];
+		expect((await runCli(args, { env })).code).toBe(0);
+		expect(simTotals(sim)).toMatchObject({ customers: 3, contacts: 2, onboardings: 3 });
+
+		// The next export: a typo in a customer's status, an onboarding's phase, and a ragged contact row.
+		writeFileSync(files.customers, customers("actve"));
+		writeFileSync(files.onboardings, onboardings("reveiw"));
+		writeFileSync(files.contacts, contacts(",extra"));
+		const rules = ["--skip-invalid", "--delete-missing", "--max-deletes", "9"];
+		const planned = await runCli([...args, ...rules, "--dry-run"], { env });
+		expect(planned.stdout).not.toMatch(/to delete/);
+		expect(planned.stdout).toMatch(/customers: 1 gone from the files but kept: a row left out as invalid/);
+		const run = await runCli([...args, ...rules], { env });
+		expect(run.code).toBe(1);
+		expect(Object.keys(sim.counters().byRoute).filter((route) => route.startsWith("DELETE"))).toEqual([]);
+		expect(simTotals(sim)).toMatchObject({ customers: 3, contacts: 2, onboardings: 3 });
+
+		// Fixed again and one row truly gone: that one goes, nothing else.
+		writeFileSync(files.customers, customers("active"));
+		writeFileSync(files.onboardings, onboardings("review").replace("zu-3,Gamma,review\n", ""));
+		writeFileSync(files.contacts, contacts(""));
+		expect((await runCli([...args, ...rules], { env })).code).toBe(0);
+		expect(simTotals(sim)).toMatchObject({ customers: 3, contacts: 2, onboardings: 2 });
+	});
 });

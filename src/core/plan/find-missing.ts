@@ -50,6 +50,7 @@ export async function findMissing(
 		(pass) => state.entries(pass),
 		(pass) => keys[pass],
 		(pass) => names[pass]?.repeated(),
+		(pass) => checked?.[pass]?.leftOut,
 	);
 	return { missing, refusal: deleteRefusal(missing, maxDeletes) };
 }

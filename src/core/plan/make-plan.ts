@@ -57,6 +57,8 @@ export interface PassPlan {
 	readonly deleteKept?: number;
 	/** Of those, ones this import created, kept because rows of the same name are still in the file. */
 	readonly deleteKeptByName?: number;
+	/** Of those, ones this import created, kept because a row left out as invalid may be theirs. */
+	readonly deleteKeptLeftOut?: number;
 }
 
 export interface SyncPlan {
@@ -104,6 +106,7 @@ export async function makePlan(
 	const planning = new Planning(options);
 	for (const pass of PASSES) {
 		planning.startPass(pass);
+		planning.leaveOut(pass, known?.[pass]?.leftOut);
 		const file = options.files[pass];
 		if (file) {
 			const records = knownRecords(file, pass, options.source, options.state?.records[pass], known?.[pass]);

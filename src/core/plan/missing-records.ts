@@ -14,6 +14,7 @@ import {
 	type SourceRecord,
 } from "../../model/records.js";
 import { parentKeyOf, perPass, resourceOf, UNDO_ORDER } from "../../model/resources.js";
+import type { LeftOutRows } from "../../source/left-out.js";
 
 export interface PlannedDelete {
 	readonly pass: PassName;
@@ -30,6 +31,8 @@ export interface MissingRecords {
 	readonly kept: Readonly<Record<PassName, number>>;
 	/** Of those, created ones kept because rows of the same name are still in the file. */
 	readonly keptByName: Readonly<Record<PassName, number>>;
+	/** Of those, created ones kept because a row left out as invalid may be theirs. */
+	readonly keptLeftOut: Readonly<Record<PassName, number>>;
 	/** Records each pass holds in Pivotal, what the default limit is a tenth of. */
 	readonly held: Readonly<Record<PassName, number>>;
 }
@@ -48,10 +51,12 @@ export function missingRecords(
 	entries: (pass: PassName) => Iterable<[string, RecordState]>,
 	inFiles: (pass: PassName) => ReadonlySet<string> | undefined,
 	repeatedNames: (pass: PassName) => ReadonlySet<string> | undefined = () => undefined,
+	leftOut: (pass: PassName) => LeftOutRows | undefined = () => undefined,
 ): MissingRecords {
 	const held = perPass(() => 0);
 	const kept = perPass(() => 0);
 	const keptByName = perPass(() => 0);
+	const keptLeftOut = perPass(() => 0);
 	const gone = perPass((): PlannedDelete[] => []);
 	// Created records whose row (or parent) is gone, in the order the state holds them.
 	const going = perPass(() => new Map<string, PivotalCopy>());
@@ -76,9 +81,12 @@ export function missingRecords(
 			const name = copy.v?.name;
 			const isNameInFile =
 				!isParentGone && typeof name === "string" && names?.has(namePair(parentKey ?? "", name)) === true;
-			if (copy.outcome !== "created" || isNameInFile) {
+			// A row left out as invalid (--skip-invalid) is still in the file, and may be this record's.
+			const isLeftOut = leftOut(pass)?.mayBeOf(parentKey ?? key) === true;
+			if (copy.outcome !== "created" || isNameInFile || isLeftOut) {
 				kept[pass] += 1;
-				if (copy.outcome === "created") keptByName[pass] += 1;
+				if (copy.outcome === "created" && isLeftOut) keptLeftOut[pass] += 1;
+				else if (copy.outcome === "created") keptByName[pass] += 1;
 				if (isParentGone) withAdopted[parent].add(parentKey);
 				continue;
 			}
@@ -95,7 +103,7 @@ export function missingRecords(
 			gone[pass].push({ pass, key, copy, ...(parentKey === undefined ? {} : { parentKey }) });
 		}
 	}
-	return { deletes: gone, kept, keptByName, held };
+	return { deletes: gone, kept, keptByName, keptLeftOut, held };
 }
 
 /** How `repeatedNames` holds a child's name: its customer's key and the name. */

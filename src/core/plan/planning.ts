@@ -6,6 +6,7 @@
 
 import { copyOf, PASSES, type PassName, type RecordState, type SourceRecord } from "../../model/records.js";
 import { isNumbered, resourceOf } from "../../model/resources.js";
+import type { LeftOutRows } from "../../source/left-out.js";
 import type { CheckpointData } from "../checkpoint/index.js";
 import { heldIn } from "../checkpoint/state-map.js";
 import { hasUnknownBefore, touchesMetadata } from "./field-diff.js";
@@ -73,6 +74,8 @@ export class Planning {
 	readonly #keysInFiles: Partial<Record<PassName, Set<string>>> = {};
 	/** Per numbered pass (onboardings), the names of each customer's rows, for `missingRecords`. */
 	readonly #namesInFiles: Partial<Record<PassName, RowNames>> = {};
+	/** Per pass, the rows validation found invalid, left out by --skip-invalid: still in the file. */
+	readonly #leftOut: Partial<Record<PassName, LeftOutRows>> = {};
 	readonly #passes = {} as Record<PassName, PassPlan>;
 	/** Customers this plan leaves out of Pivotal (kept as failed or deleted there): their children are blocked. */
 	readonly #missing = new Set<string>();
@@ -108,6 +111,11 @@ export class Planning {
 		if (keys) this.#keysInFiles[pass] = keys;
 		if (keys && isNumbered(pass)) this.#namesInFiles[pass] = new RowNames();
 		this.#tally = new PassTally(pass, this.#state?.records[pass], keys);
+	}
+
+	/** The rows of the pass's file left out as invalid (`--skip-invalid`), before `finish`. */
+	leaveOut(pass: PassName, rows: LeftOutRows | undefined): void {
+		if (rows !== undefined) this.#leftOut[pass] = rows;
 	}
 
 	add(record: SourceRecord): void {
@@ -210,6 +218,7 @@ export class Planning {
 			(pass) => state.records[pass].entries(),
 			(pass) => keysInFiles[pass],
 			(pass) => namesInFiles[pass]?.repeated(),
+			(pass) => this.#leftOut[pass],
 		);
 		const shown = this.#shown;
 		for (const pass of DELETE_ORDER) {
@@ -225,6 +234,7 @@ export class Planning {
 				deleteCount: deletes.length,
 				deleteKept: missingSet.kept[pass],
 				deleteKeptByName: missingSet.keptByName[pass],
+				deleteKeptLeftOut: missingSet.keptLeftOut[pass],
 			};
 		}
 		if (!rules.deleteMissing) return { passes, requests, isFirstSync, rules };
