@@ -4,8 +4,9 @@
  * way the run read them (same map, encoding, rows left out), so the same keys come out.
  */
 
+import { keyedRecords } from "../core/plan/legacy-keys.js";
 import type { ImportRun, SourceFiles } from "../core/run-types.js";
-import { writeFailuresCsv } from "../report/failures-csv.js";
+import { type RecordsOf, writeFailuresCsv } from "../report/failures-csv.js";
 import { writeResultsCsv } from "../report/results-csv.js";
 import type { InvalidRow, SourceOptions } from "../source/index.js";
 
@@ -28,6 +29,7 @@ export function writeRunFailures(
 		(pass, key) => run?.state(pass, key),
 		read.source,
 		read.invalid ?? [],
+		rowsAsRun(read, run),
 	);
 }
 
@@ -48,5 +50,12 @@ export async function writeRunResults(
 		read.source,
 		(pass, key) => notes.get(`${pass}:${key}`),
 		read.invalid ?? [],
+		rowsAsRun(read, run),
 	);
 }
+
+/** The rows of each file keyed as the run keyed them: an onboarding under the record it took over. */
+const rowsAsRun =
+	(read: RunSources, run: ImportRun | undefined): RecordsOf =>
+	(file, pass) =>
+		keyedRecords(file, pass, read.source, run?.passState(pass));

@@ -13,7 +13,7 @@ import type { ImportEvent, RunOutcome } from "./events.js";
 import { Ledger } from "./execute/ledger.js";
 import type { Requester } from "./execute/requester.js";
 import { RunControl } from "./execute/run-control.js";
-import { LegacyKeys } from "./plan/legacy-keys.js";
+import { LegacyKeys, type PassState } from "./plan/legacy-keys.js";
 import { ConcurrencyTap } from "./run-concurrency.js";
 import { closeRun, endOf } from "./run-ending.js";
 import type { OpenedRun, RetryRequest, RunJob, RunPass, RunScope } from "./run-job.js";
@@ -122,6 +122,11 @@ class RunDriver implements ImportRun {
 
 	failures(): readonly FailureDetail[] {
 		return this.#ledger?.failures() ?? [];
+	}
+
+	passState(pass: PassName): PassState | undefined {
+		const store = this.#ledger?.store;
+		return store && { get: (key) => store.get(pass, key), entries: () => store.entries(pass) };
 	}
 
 	state(pass: PassName, key: string): RecordState | undefined {

@@ -3,6 +3,7 @@ import type { PassName, RecordState } from "../model/records.js";
 import type { KnownFromCheck, SourceOptions } from "../source/index.js";
 import type { CheckpointFileSystem } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
+import type { PassState } from "./plan/legacy-keys.js";
 import type { SyncRules } from "./plan/sync-rules.js";
 import type { StateOpener } from "./state/state-store.js";
 
@@ -198,6 +199,8 @@ export interface ImportRun {
 	failures(): readonly FailureDetail[];
 	/** Outcome of one record as the checkpoint holds it. */
 	state(pass: PassName, key: string): RecordState | undefined;
+	/** What the checkpoint holds of one pass, to key a file's rows as the run keyed them (`knownRecords`). */
+	passState(pass: PassName): PassState | undefined;
 	/**
 	 * Send failed records again (all, or those named) after the run has ended. Events flow to the
 	 * same subscribers; resolves with the new summary.

@@ -1,8 +1,20 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import type { SourceFiles } from "../core/run-types.js";
-import { PASSES, type PassName, type RecordState } from "../model/records.js";
+import { PASSES, type PassName, type RecordState, type SourceRecord } from "../model/records.js";
 import { cellsAtLines, type InvalidRow, readRecords, type SourceOptions } from "../source/index.js";
+
+/** A file's rows as records, in file order, each with the key the state knows it by. */
+export type RecordsOf = (
+	file: string,
+	pass: PassName,
+) => AsyncIterable<{ readonly record: SourceRecord; readonly stateKey: string }>;
+
+/** The rows as read, each known by its own key. */
+export const asRead = (source: SourceOptions | undefined): RecordsOf =>
+	async function* (file, pass) {
+		for await (const record of readRecords(file, pass, source)) yield { record, stateKey: record.key };
+	};
 
 const EXTRA = ["pass", "line", "status", "code", "message", "attempts"] as const;
 
@@ -40,6 +52,8 @@ export async function writeFailuresCsv(
 	source?: SourceOptions,
 	/** Rows `--skip-invalid` left out: listed first in their file, code `invalid`. */
 	invalid: readonly InvalidRow[] = [],
+	/** The rows, keyed as the run keyed them (an onboarding under the record it took over). */
+	records: RecordsOf = asRead(source),
 ): Promise<number> {
 	const rows: { cells: string[]; columns: Readonly<Record<string, string>> }[] = [];
 	const header = new Set<string>();
@@ -53,8 +67,8 @@ export async function writeFailuresCsv(
 			for (const name of Object.keys(columns)) header.add(name);
 			rows.push({ cells: [pass, String(row.line), "", "invalid", row.message, "0"], columns });
 		}
-		for await (const record of readRecords(file, pass, source)) {
-			const state = stateOf(pass, record.key);
+		for await (const { record, stateKey } of records(file, pass)) {
+			const state = stateOf(pass, stateKey);
 			if (state?.s !== "failed" && state?.s !== "blocked") continue;
 			const what =
 				state.s === "failed"

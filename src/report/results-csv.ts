@@ -3,8 +3,8 @@ import { createWriteStream } from "node:fs";
 import { NOT_IN_PIVOTAL } from "../core/plan/sync-rules.js";
 import type { SourceFiles } from "../core/run-types.js";
 import { copyOf, PASSES, type PassName, type RecordState } from "../model/records.js";
-import { type InvalidRow, readRecords, type SourceOptions } from "../source/index.js";
-import { CRLF, csvCell, EXCEL_BOM } from "./failures-csv.js";
+import type { InvalidRow, SourceOptions } from "../source/index.js";
+import { asRead, CRLF, csvCell, EXCEL_BOM, type RecordsOf } from "./failures-csv.js";
 
 const HEADER = ["pass", "line", "key", "outcome", "id", "display_id", "code", "message"] as const;
 
@@ -42,6 +42,8 @@ export async function writeResultsCsv(
 	noteOf?: (pass: PassName, key: string) => { readonly code: string; readonly message: string } | undefined,
 	/** Rows `--skip-invalid` left out: outcome `invalid`, with the problem and what to do. */
 	invalid: readonly InvalidRow[] = [],
+	/** The rows, keyed as the run keyed them (an onboarding under the record it took over). */
+	records: RecordsOf = asRead(source),
 ): Promise<number> {
 	const out = createWriteStream(path, { encoding: "utf8", mode: 0o600 });
 	const write = async (text: string) => {
@@ -59,11 +61,11 @@ export async function writeResultsCsv(
 			);
 			rows += 1;
 		}
-		for await (const record of readRecords(file, pass, source)) {
-			const state = stateOf(pass, record.key);
+		for await (const { record, stateKey } of records(file, pass)) {
+			const state = stateOf(pass, stateKey);
 			const copy = copyOf(state);
 			const id = copy?.id ?? (state?.s === "removed" ? state.id : "");
-			const note = state?.s === "failed" ? undefined : noteOf?.(pass, record.key);
+			const note = state?.s === "failed" ? undefined : noteOf?.(pass, stateKey);
 			const failure =
 				state?.s === "failed" ? [state.code, state.message] : note ? [note.code, note.message] : ["", ""];
 			const cells = [

@@ -56,11 +56,14 @@ export class OnboardingNames {
 		return seen === undefined ? 0 : seen < 0 ? 1 : seen;
 	}
 
-	/** Does a row of the file hold this key (`onboardingKey`'s form)? */
+	/**
+	 * Does a row of the file hold this key, exactly as `onboardingKey` writes it? A key written
+	 * with the name in another Unicode form (before names were keyed in NFC) is no row's.
+	 */
 	holds(key: string): boolean {
 		if (this.#numbered.has(key)) return true;
 		const named = parseNamedKey(key);
-		return named !== undefined && this.count(named.customer, named.name) === 1;
+		return named !== undefined && onboardingKey(named.customer, 0, named.name, this) === key;
 	}
 }
 

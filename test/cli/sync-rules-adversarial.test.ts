@@ -246,6 +246,34 @@ describe("an onboarding is known by its name within its customer", { timeout: 90
 		expect(byName(j)).toEqual({ Expansion: ["program_buildout", "new notes"] });
 		expect(j.live("onboardings")).toHaveLength(1);
 	});
+
+	it("a name written in NFD by an earlier version, and a row that took over a record: found, listed with its id", async () => {
+		const j = await job();
+		const nfc = "k1,Caf\u00e9 Rollout,program_design,cafe notes";
+		j.write("customers", customers);
+		j.write("onboardings", [header, nfc, "k1,Twin,program_design,first twin", "k1,Twin,review,second twin"]);
+		expect((await j.run()).code).toBe(0);
+		// The state as an earlier version wrote it: the name's key in NFD.
+		const path = `${j.files.customers}.checkpoint.json`;
+		const text = readFileSync(path, "utf8");
+		expect(text).toContain('"k1/name:Caf\u00e9 Rollout"');
+		writeFileSync(path, text.replaceAll('"k1/name:Caf\u00e9 Rollout"', '"k1/name:Cafe\u0301 Rollout"'));
+		// The second "Twin" gone: the first is one row's again, keyed by its name now.
+		j.write("onboardings", [header, nfc, "k1,Twin,program_design,first twin"]);
+		const before = writes(j);
+		const results = join(j.dir, "results.csv");
+		const run = await j.run("--results-csv", results);
+		expect(run.code, run.stderr).toBe(0);
+		expect(writes(j) - before).toBe(0);
+		expect(j.live("onboardings")).toHaveLength(3);
+		// Each row listed under its own key with the record it is, not as pending.
+		const csv = readFileSync(results, "utf8");
+		const idOf = (notes: string) => String(j.live("onboardings").find((o) => o.notes === notes)?.id);
+		expect(csv).toMatch(
+			new RegExp(`onboardings,2,k1/name:Caf\u00e9 Rollout,unchanged,${idOf("cafe notes")},`),
+		);
+		expect(csv).toMatch(new RegExp(`onboardings,3,k1/name:Twin,unchanged,${idOf("first twin")},`));
+	});
 });
 
 describe("--delete-missing and a customer someone deleted in Pivotal", { timeout: 60_000 }, () => {

@@ -73,4 +73,10 @@ describe("OnboardingNames.holds: the keys a file's rows hold", () => {
 		expect(nf.holds("c-1/#1")).toBe(true);
 		expect(nf.holds("c-1/#2")).toBe(true);
 	});
+
+	it("holds a name's key in NFC only: one written in NFD by an earlier version is no row's", () => {
+		const nf = tally([["c-1", NFD]]);
+		expect(nf.holds(`c-1/name:${NFC}`)).toBe(true);
+		expect(nf.holds(`c-1/name:${NFD}`)).toBe(false);
+	});
 });

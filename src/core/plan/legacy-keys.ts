@@ -159,14 +159,28 @@ export async function* knownRecords(
 		yield* readRecords(file, pass, source, known);
 		return;
 	}
+	for await (const { record, stateKey } of keyedRecords(file, pass, source, state, known))
+		yield stateKey === record.key ? record : { ...record, key: stateKey };
+}
+
+/** `readRecords` as they are, each with the key the state knows it by (see LegacyKeys). */
+export async function* keyedRecords(
+	file: string,
+	pass: PassName,
+	source: SourceOptions | undefined,
+	state: PassState | undefined,
+	known?: KnownFromCheck,
+): AsyncGenerator<{ readonly record: SourceRecord; readonly stateKey: string }, void, undefined> {
+	if (!isNumbered(pass) || state === undefined) {
+		for await (const record of readRecords(file, pass, source, known)) yield { record, stateKey: record.key };
+		return;
+	}
 	// The file's keys, from validation's read when it came from there, else from a read of its own.
 	const settings = readSettings(source ?? {});
 	const names =
 		known?.onboardingNames ??
 		(typeof settings === "string" ? undefined : await onboardingNames(file, source?.map, settings));
 	const keys = new LegacyKeys(state, names);
-	for await (const record of readRecords(file, pass, source, { ...known, onboardingNames: names })) {
-		const key = keys.keyOf(record);
-		yield key === record.key ? record : { ...record, key };
-	}
+	for await (const record of readRecords(file, pass, source, { ...known, onboardingNames: names }))
+		yield { record, stateKey: keys.keyOf(record) };
 }
