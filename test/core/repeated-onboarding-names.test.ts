@@ -117,4 +117,20 @@ zz-1,Rollout,review,active
 		const live = sim.state().onboardings.filter((o) => o.deleted !== true);
 		expect(live.map((o) => o.phase).sort()).toEqual(["internal_qa", "review"]);
 	});
+
+	it("deletes none with no name while a row of its customer has none: such rows too are told apart by position", async () => {
+		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };
+		writeFileSync(files.customers, CUSTOMERS);
+		const blank = "customer_external_id,name,phase,state\nzz-1,,review,active\nzz-1,,internal_qa,active\n";
+		writeFileSync(files.onboardings, blank);
+		await run(sim, files);
+		writeFileSync(files.onboardings, blank.replace("zz-1,,review,active\n", ""));
+		await run(sim, files, { rules: { deleteMissing: true, maxDeletes: 100 } });
+		expect(deletes(sim)).toBe(0);
+		// Gone from the file as a whole, they go.
+		writeFileSync(files.onboardings, "customer_external_id,name,phase,state\nzz-2,Only,review,active\n");
+		await run(sim, files, { rules: { deleteMissing: true, maxDeletes: 100 } });
+		expect(deletes(sim)).toBe(2);
+	});
 });

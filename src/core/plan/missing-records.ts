@@ -78,9 +78,7 @@ export function missingRecords(
 			// Rows that share a name are told apart by position only: one whose key moved (a row
 			// added, removed or reordered) may still be in the file under its name. Not deleted.
 			// (A name one row carries keys that row, which takes an entry no row holds: see legacy-keys.)
-			const name = copy.v?.name;
-			const isNameInFile =
-				!isParentGone && typeof name === "string" && names?.has(namePair(parentKey ?? "", name)) === true;
+			const isNameInFile = !isParentGone && names?.has(namePair(parentKey ?? "", nameOf(copy.v))) === true;
 			// A row left out as invalid (--skip-invalid) is still in the file, and may be this record's.
 			const isLeftOut = leftOut(pass)?.mayBeOf(parentKey ?? key) === true;
 			if (copy.outcome !== "created" || isNameInFile || isLeftOut) {
@@ -115,18 +113,25 @@ export class RowNames {
 	readonly #counts = new Map<string, number>();
 
 	add(record: SourceRecord): void {
-		const name = record.body.name;
-		if (typeof name !== "string" || record.parentKey === undefined) return;
-		const pair = namePair(record.parentKey, name);
+		if (record.parentKey === undefined) return;
+		const pair = namePair(record.parentKey, nameOf(record.body));
 		this.#counts.set(pair, (this.#counts.get(pair) ?? 0) + 1);
 	}
 
-	/** The names more than one of a customer's rows carry: only those are told apart by position. */
+	/**
+	 * The names told apart by position only: those more than one of a customer's rows carry, and
+	 * no name (a blank name is keyed by position even when one row has it).
+	 */
 	repeated(): ReadonlySet<string> {
 		const repeated = new Set<string>();
-		for (const [pair, count] of this.#counts) if (count > 1) repeated.add(pair);
+		for (const [pair, count] of this.#counts) if (count > 1 || pair.endsWith("\u0000")) repeated.add(pair);
 		return repeated;
 	}
+}
+
+/** A record's name as `namePair` takes it: "" for none. */
+function nameOf(values: Readonly<Record<string, unknown>> | undefined): string {
+	return typeof values?.name === "string" ? values.name : "";
 }
 
 /** The most deletes a pass may make: `--max-deletes`, else a tenth of what it holds, rounded down. */
