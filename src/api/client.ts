@@ -78,6 +78,8 @@ export interface ClientOptions {
 	readonly baseUrl: string;
 	/** The key sent as `Authorization: Bearer <key>`. It appears in no message or `ResponseInfo`. */
 	readonly apiKey: string;
+	/** Other keys masked in answers as this one is: the rest of a pool, which a server may echo too. */
+	readonly alsoMasked?: readonly string[];
 	/**
 	 * An undici dispatcher (Pool, Agent, MockAgent…) to send through instead of the client's own
 	 * pool. The caller owns it: `close()` leaves it open.
@@ -214,7 +216,7 @@ class HttpPivotalClient implements PivotalClient {
 		this.#bodyMs = timeouts.bodyMs ?? 30_000;
 		this.#requestMs = Math.min(TIMER_MAX_MS, timeouts.requestMs ?? DEFAULT_REQUEST_MS);
 		this.#maxWaitMs = Math.min(TIMER_MAX_MS, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
-		const secrets = keySecrets(options.apiKey);
+		const secrets = [options.apiKey, ...(options.alsoMasked ?? [])].flatMap(keySecrets);
 		this.#redact = secretRedactor(secrets);
 		this.#hasSecret = secretFinder(secrets);
 		this.#now = options.now ?? Date.now;

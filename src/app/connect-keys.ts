@@ -28,10 +28,11 @@ export function connectKeys(
 	options: ConnectOptions,
 ): Promise<Outcome<readonly KeyLane[]>> {
 	const limits = options.env ? clientLimitsFromEnv(options.env) : {};
-	return keyLanes(keys, (apiKey) =>
+	return keyLanes(keys, (apiKey, others) =>
 		createClient({
 			baseUrl: options.baseUrl,
 			apiKey,
+			alsoMasked: others,
 			...(options.now ? { now: options.now } : {}),
 			...limits,
 		}),

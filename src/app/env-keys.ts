@@ -64,9 +64,16 @@ export function keysFromEnv(
  */
 export async function keyLanes(
 	keys: readonly EnvKey[],
-	createClient: (apiKey: string) => PivotalClient,
+	createClient: (apiKey: string, others: readonly string[]) => PivotalClient,
 ): Promise<KeysOutcome<readonly KeyLane[]>> {
-	const clients = keys.map((k) => createClient(k.secret));
+	// Each client masks the whole pool's keys in what it keeps: a server may echo any of them.
+	const secrets = keys.map((k) => k.secret);
+	const clients = keys.map((k) =>
+		createClient(
+			k.secret,
+			secrets.filter((s) => s !== k.secret),
+		),
+	);
 	if (keys.length === 1) {
 		const [only] = keys;
 		const [client] = clients;

@@ -79,8 +79,14 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 				process.off("SIGHUP", listener);
 			};
 		},
-		createClient: (apiKey) =>
-			createClient({ baseUrl: options.baseUrl, apiKey, now, ...clientLimitsFromEnv(process.env) }),
+		createClient: (apiKey, others = []) =>
+			createClient({
+				baseUrl: options.baseUrl,
+				apiKey,
+				alsoMasked: others,
+				now,
+				...clientLimitsFromEnv(process.env),
+			}),
 		startImport: (request, lanes, runOptions) =>
 			startImportRun(request.opened, request.planned, lanes, { ...request.options, ...runOptions }),
 		async checkAndPlan(files, source, checkpointPath, fresh, rules) {

@@ -82,7 +82,8 @@ export interface UiServices {
 	readonly now: () => number;
 	/** The server's rate-limit window (the simulator's may be short). @default 60000 */
 	readonly windowMs?: number | undefined;
-	createClient(apiKey: string): PivotalClient;
+	/** A client for `apiKey`; `others`: the rest of the pool, masked in its answers as its own key is. */
+	createClient(apiKey: string, others?: readonly string[]): PivotalClient;
 	/** The app layer's `startImportRun`, on the keys the key step verified. */
 	startImport(request: ImportRequest, lanes: readonly KeyLane[], options: RunOptions): ImportRun;
 	/**

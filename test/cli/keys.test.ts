@@ -180,7 +180,7 @@ describe("several keys on the command line (--key-env, repeatable)", () => {
 		expectNoSecret(result.stdout, checkpoint);
 	});
 
-	it("masks another key of the pool that a server echoes, in the summary and the notification too", async () => {
+	it("masks another key of the pool that a server echoes, in every output and the state", async () => {
 		const target = await sim({ keys: [KEY_A, KEY_B] });
 		const echoes = [
 			Buffer.from(`Bearer ${KEY_B}`).toString("base64"),
@@ -216,10 +216,15 @@ describe("several keys on the command line (--key-env, repeatable)", () => {
 		cleanups.push(() => new Promise<void>((resolve) => hook.close(() => resolve())));
 		const files = await dataset(6);
 		const summary = `${files.customers}.summary.md`;
+		const [failures, results] = [`${files.customers}.failures.csv`, `${files.customers}.results.csv`];
 		const result = await runCli(
 			[
 				...importArgs(files, "KEY_A", "KEY_B"),
 				"--headless",
+				"--failures-csv",
+				failures,
+				"--results-csv",
+				results,
 				"--summary-md",
 				summary,
 				"--notify",
@@ -231,7 +236,12 @@ describe("several keys on the command line (--key-env, repeatable)", () => {
 		const markdown = readFileSync(summary, "utf8");
 		expect(markdown).toContain("invalid\\_name");
 		expect(posted).toHaveLength(1);
-		for (const text of [markdown, posted[0]!, result.stdout, result.stderr])
+		const kept = [failures, results, `${files.customers}.checkpoint.json`].map((path) =>
+			readFileSync(path, "utf8"),
+		);
+		expect(kept[0]).toContain("invalid_name");
+		// Each client masks the whole pool's keys in what it keeps, not its own key only.
+		for (const text of [markdown, posted[0]!, result.stdout, result.stderr, ...kept])
 			for (const echo of echoes) expect(text).not.toContain(echo);
 	});
 

@@ -35,7 +35,7 @@ export interface KeyReady {
 export interface KeyStepInput {
 	readonly envKeys: readonly EnvKey[];
 	readonly settings: Settings;
-	readonly createClient: (apiKey: string) => PivotalClient;
+	readonly createClient: (apiKey: string, others?: readonly string[]) => PivotalClient;
 	readonly onReady: (ready: KeyReady) => void;
 	readonly onBack?: (() => void) | undefined;
 	readonly onRefused?: (() => void) | undefined;
@@ -70,7 +70,14 @@ export function useKeyStep({
 	useEffect(() => {
 		if (phase.kind !== "verifying") return;
 		const controller = new AbortController();
-		const clients = phase.keys.map((k) => createClient(k.secret));
+		// Each client masks the whole pool's keys in what it keeps: a server may echo any of them.
+		const secrets = phase.keys.map((k) => k.secret);
+		const clients = phase.keys.map((k) =>
+			createClient(
+				k.secret,
+				secrets.filter((s) => s !== k.secret),
+			),
+		);
 		const entries = phase.keys.map((k, i) => ({ secret: k.secret, client: clients[i] as PivotalClient }));
 		verifyKeys(entries, controller.signal).then((checks) => {
 			if (controller.signal.aborted) return;

@@ -19,7 +19,7 @@ export interface KeyStepProps {
 	/** Keys in the environment: `PIVOTAL_API_KEY`, or the variables `--key-env` named. */
 	readonly envKeys: readonly EnvKey[];
 	readonly settings: Settings;
-	readonly createClient: (apiKey: string) => PivotalClient;
+	readonly createClient: (apiKey: string, others?: readonly string[]) => PivotalClient;
 	/** The run being resumed: a key last used for another run is warned about. */
 	readonly runId?: string | undefined;
 	/** The server's rate-limit window, to say "600/min". @default 60000 */
