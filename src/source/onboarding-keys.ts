@@ -28,7 +28,7 @@ export class OnboardingNames {
 	/** `<customer>/#<n>` of the rows keyed by position: no name, or a name the customer repeats. */
 	readonly #numbered = new Set<string>();
 
-	/** One data row of the header's width, in file order: its customer and name cells. */
+	/** One data row, in file order: its customer and name cells (no name for a ragged row). */
 	add(customer: string, name: string | undefined): void {
 		if (isBlank(customer)) return;
 		const n = (this.#rows.get(customer) ?? 0) + 1;
@@ -97,8 +97,8 @@ export function legacyPosition(key: string): { customer: string; n: number } | u
 }
 
 /**
- * Tallies an onboardings file's rows per customer, over every row of the header's width (valid
- * or not, as positions are counted), in a read of its own before the records.
+ * Tallies an onboardings file's rows per customer, over every row (valid or not, ragged or not,
+ * as positions are counted), in a read of its own before the records.
  */
 export async function onboardingNames(
 	file: string,
@@ -121,10 +121,11 @@ export async function onboardingNames(
 				if (idAt === undefined) return names;
 				continue;
 			}
-			if (row.cells.length !== width) continue;
 			const cells = project === undefined ? row.cells : project(row.cells);
 			const id = cells[idAt!];
-			if (id !== undefined) names.add(id, nameAt === undefined ? undefined : cells[nameAt]);
+			// A ragged row takes its position, not its name (as validation counts it).
+			const isRagged = row.cells.length !== width;
+			if (id !== undefined) names.add(id, nameAt === undefined || isRagged ? undefined : cells[nameAt]);
 		}
 	}
 	return names;

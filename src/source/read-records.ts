@@ -88,7 +88,7 @@ export async function* readRecords(
 						: undefined,
 				);
 			}
-			const record = maker.make(row, cells, width, isValid);
+			const record = maker.make(row, cells, isValid);
 			if (record !== undefined) yield record;
 		}
 	}

@@ -103,20 +103,15 @@ export class RecordMaker {
 	 * The record of a data row, or undefined for a row not imported: one that failed its own
 	 * checks (`isValid` false), or one `--skip-invalid` leaves out. Call it for every data row in
 	 * file order (onboardings are numbered over all of them). `cells` are the row as the checks
-	 * see it (projected through the map), `width` the source row's cell count.
+	 * see it (projected through the map).
 	 */
-	make(row: CsvRow, cells: readonly string[], width: number, isValid: boolean): SourceRecord | undefined {
+	make(row: CsvRow, cells: readonly string[], isValid: boolean): SourceRecord | undefined {
 		const pass = this.pass;
 		const id = cells[this.#idAt];
 		let n = 0;
 		// Numbered records (onboardings) are numbered per parent over every row naming it, valid
-		// or not, so fixing a bad row later does not shift the keys of the rows after it.
-		if (
-			this.#within?.numbered === true &&
-			id !== undefined &&
-			width === this.layout.header.width &&
-			!isBlank(id)
-		) {
+		// or not, ragged or not, so fixing a bad row later does not shift the keys of the rows after it.
+		if (this.#within?.numbered === true && id !== undefined && !isBlank(id)) {
 			n = (this.#seen.get(id) ?? 0) + 1;
 			this.#seen.set(id, n);
 		}

@@ -61,6 +61,8 @@ export interface PassRules {
 	readonly slugs?: StringLookup | undefined;
 	/** What a later read of the file needs, once the file has been read to its end. */
 	readonly known?: () => KnownFromCheck;
+	/** A row with more or fewer cells than the header: no rule trusts its cells, a count may. */
+	readonly ragged?: (cells: readonly string[]) => void;
 }
 
 export function earlier(firstLine: number | undefined): string {
@@ -274,6 +276,8 @@ function onboardingRules(header: ResolvedHeader, ctx: Context): PassRules {
 			names.add(cells[idAt]!, nameAt === undefined ? undefined : cells[nameAt]);
 			return parentCheckOf(cells, report);
 		},
+		// It takes its position (as RecordMaker numbers it), not its name: fixed later, it shifts no other row.
+		ragged: (cells) => names.add(cells[idAt] ?? "", undefined),
 		known,
 	};
 }

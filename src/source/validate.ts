@@ -57,8 +57,8 @@ export interface FileStart {
 }
 
 export interface RowSink {
-	/** A data row: its cells as the checks see them, its source width, whether its own checks passed. */
-	row(row: CsvRow, cells: readonly string[], width: number, isValid: boolean): void;
+	/** A data row: its cells as the checks see them, whether its own checks passed. */
+	row(row: CsvRow, cells: readonly string[], isValid: boolean): void;
 	/** The file was read to its end (`complete`), or stopped (a problem, or it cannot be read). */
 	end(complete: boolean): void;
 }
@@ -144,7 +144,8 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 			const own = checkRow(header, cells, report, width);
 			let issues = own;
 			// A ragged row's cells cannot be trusted to be in their columns: no cross-row rules.
-			if (width === header.width) {
+			if (width !== header.width) rules!.ragged?.(cells);
+			else {
 				issues += rules!.row(cells, line, report);
 				for (const rule of rules!.unique) {
 					const key = rule.keyOf(cells);
@@ -161,7 +162,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 				invalidLines.push(line);
 				leftOut.add(width === header.width && idAt !== undefined ? cells[idAt] : undefined);
 			}
-			if (sink !== undefined && problems.total === 0) sink.row(row, cells, width, own === 0);
+			if (sink !== undefined && problems.total === 0) sink.row(row, cells, own === 0);
 		}
 	}
 	sink?.end(scan.failure === undefined && problems.total === 0);

@@ -214,4 +214,30 @@ describe("--skip-invalid (through the binary)", () => {
 		expect((await runCli([...args, ...rules], { env })).code).toBe(0);
 		expect(simTotals(sim)).toMatchObject({ customers: 3, contacts: 2, onboardings: 2 });
 	});
+
+	it("a ragged onboarding row left out keeps its place: the rows after it of the same name keep their records", async () => {
+		const { sim } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const dir = tempDir();
+		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };
+		writeFileSync(files.customers, "external_id,name,status\nzr-1,Zr One,active\n");
+		const rows = ["zr-1,X,program_design,a", "zr-1,X,review,b", "zr-1,X,launch,c"];
+		const write = (lines: readonly string[]) =>
+			writeFileSync(files.onboardings, `customer_external_id,name,phase,notes\n${lines.join("\n")}\n`);
+		write(rows);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const args = ["import", files.customers, "--onboardings", files.onboardings, "--headless", "--yes"];
+		expect((await runCli(args, { env })).code).toBe(0);
+		const before = new Map(sim.state().onboardings.map((o) => [o.notes, { id: o.id, phase: o.phase }]));
+
+		// An extra comma in the first row: it is left out, the other two stay what they were.
+		write([`${rows[0]},extra`, rows[1]!, rows[2]!]);
+		const run = await runCli([...args, "--skip-invalid"], { env });
+		expect(run.code).toBe(1);
+		expect(sim.counters().byRoute).not.toHaveProperty(["PATCH /onboardings/{id} 200"]);
+		const after = new Map(sim.state().onboardings.map((o) => [o.notes, { id: o.id, phase: o.phase }]));
+		expect(after).toEqual(before);
+	});
 });

@@ -57,8 +57,8 @@ export async function checkAndPlan(
 		maker.slugs = slugs;
 		planning.startPass(pass);
 		return {
-			row(row, cells, width, isValid) {
-				const record = maker.make(row, cells, width, isValid);
+			row(row, cells, isValid) {
+				const record = maker.make(row, cells, isValid);
 				if (record !== undefined) planning.add(record);
 			},
 			end(complete) {
