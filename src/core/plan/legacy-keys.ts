@@ -3,7 +3,7 @@
  * repeat the name (onboarding-keys.ts), so a row's key changes when its name turns unique or
  * repeated, and states written before keying by name hold `<customer>/<n>`. A row whose own key
  * the state does not know takes an entry of its customer that no row of the file holds: one
- * whose last written name is the row's (the one whose values are the row's first), else, for an
+ * whose last written name is the row's (the one whose values are closest to the row's), else, for an
  * old entry with no values known, the one at the row's position. So neither change creates a
  * second onboarding or leaves the first behind. The entry keeps its key: nothing in the state is
  * rewritten.
@@ -51,20 +51,30 @@ const sameName = (a: string | undefined, b: string | undefined): boolean =>
 
 /**
  * The entry a row takes (pure): of the unclaimed ones whose name is the row's, the one whose
- * values the row's equal (`isSame`), else the one at the row's position, else the first; with
- * none named so, one with no values known at the row's position.
+ * values differ from the row's in fewest fields (`distance`; the one at the row's position, then
+ * the first, on a tie), else the one at the row's position, else the first; with none named so,
+ * one with no values known at the row's position.
  */
 export function pickLegacy(
 	entries: readonly LegacyEntry[],
 	name: string | undefined,
 	n: number | undefined,
 	claimed: ReadonlySet<string>,
-	isSame: (entry: LegacyEntry) => boolean = () => false,
+	distance: (entry: LegacyEntry) => number = () => Number.POSITIVE_INFINITY,
 ): LegacyEntry | undefined {
 	const free = entries.filter((e) => !claimed.has(e.key));
 	const named = free.filter((e) => e.name !== null && sameName(e.name, name));
+	let closest: LegacyEntry | undefined;
+	let fewest = Number.POSITIVE_INFINITY;
+	for (const e of named) {
+		const d = distance(e);
+		if (d < fewest || (d === fewest && d < Number.POSITIVE_INFINITY && e.n === n && closest?.n !== n)) {
+			closest = e;
+			fewest = d;
+		}
+	}
 	return (
-		named.find(isSame) ??
+		closest ??
 		named.find((e) => e.n === n) ??
 		named[0] ??
 		free.find((e) => e.name === null && n !== undefined && e.n === n)
@@ -93,9 +103,11 @@ export class LegacyKeys {
 		const name = typeof record.body.name === "string" ? record.body.name : undefined;
 		const position = /\/#(\d+)$/.exec(record.key);
 		const n = position ? Number(position[1]) : undefined;
-		const isSame = (e: LegacyEntry): boolean =>
-			e.values !== undefined && diffFields(record.pass, record.body, e.values).length === 0;
-		const found = pickLegacy(index.get(record.parentKey) ?? [], name, n, this.#claimed, isSame);
+		const distance = (e: LegacyEntry): number =>
+			e.values === undefined
+				? Number.POSITIVE_INFINITY
+				: diffFields(record.pass, record.body, e.values).length;
+		const found = pickLegacy(index.get(record.parentKey) ?? [], name, n, this.#claimed, distance);
 		if (found === undefined) return record.key;
 		this.#claimed.add(found.key);
 		return found.key;

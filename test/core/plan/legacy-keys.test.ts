@@ -32,3 +32,36 @@ describe("pickLegacy: the positional entry an onboarding row takes", () => {
 		});
 	}
 });
+
+describe("pickLegacy: rows of one name told apart by their values", () => {
+	const twins: readonly LegacyEntry[] = [
+		{ key: "k2/#1", n: 1, name: "Rollout", values: { name: "Rollout", phase: "review", notes: "EU" } },
+		{ key: "k2/#2", n: 2, name: "Rollout", values: { name: "Rollout", phase: "launch", notes: "US" } },
+		{ key: "k2/#3", n: 3, name: "Rollout", values: { name: "Rollout", phase: "launch", notes: "US" } },
+	];
+	const distanceTo =
+		(row: Record<string, string>) =>
+		(e: LegacyEntry): number =>
+			Object.entries(row).filter(([field, value]) => e.values?.[field] !== value).length;
+	const rows: readonly [string, Record<string, string>, number | undefined, string][] = [
+		["the same values", { name: "Rollout", phase: "launch", notes: "US" }, undefined, "k2/#2"],
+		[
+			"changed in one field: the closest",
+			{ name: "Rollout", phase: "review", notes: "US, moved" },
+			undefined,
+			"k2/#1",
+		],
+		["a tie: the one at the row's position", { name: "Rollout", phase: "launch", notes: "US" }, 3, "k2/#3"],
+		[
+			"nothing alike: the first",
+			{ name: "Rollout", phase: "internal_qa", notes: "APAC" },
+			undefined,
+			"k2/#1",
+		],
+	];
+	for (const [name, row, n, expected] of rows) {
+		it(name, () => {
+			expect(pickLegacy(twins, "Rollout", n, new Set(), distanceTo(row))?.key).toBe(expected);
+		});
+	}
+});
