@@ -247,6 +247,35 @@ describe("an onboarding is known by its name within its customer", { timeout: 90
 		expect(j.live("onboardings")).toHaveLength(1);
 	});
 
+	it("a state with positional keys: the row takes the old record whose values are its own, the other goes", async () => {
+		const j = await job();
+		j.write("customers", customers);
+		const [a, b, y] = ["k1,X,program_design,a", "k1,X,launch,b", "k1,Y,program_design,y"];
+		j.write("onboardings", [header, a, b, y]);
+		expect((await j.run()).code).toBe(0);
+		const path = `${j.files.customers}.checkpoint.json`;
+		const text = readFileSync(path, "utf8");
+		writeFileSync(
+			path,
+			text
+				.replaceAll('"k1/#1"', '"k1/1"')
+				.replaceAll('"k1/#2"', '"k1/2"')
+				.replaceAll('"k1/name:Y"', '"k1/3"'),
+		);
+		const idOf = (notes: string) => j.live("onboardings").find((o) => o.notes === notes)?.id;
+		const [bId, yId] = [idOf("b"), idOf("y")];
+		// Row "a" gone: "b" (now one row's, keyed by name) is the record already in launch.
+		j.write("onboardings", [header, b, y]);
+		const before = writes(j);
+		const run = await j.run("--delete-missing", "--max-deletes", "5");
+		expect(run.code, run.stderr).toBe(0);
+		expect(writes(j) - before).toBe(1);
+		expect(j.live("onboardings").map((o) => [o.id, o.notes])).toEqual([
+			[bId, "b"],
+			[yId, "y"],
+		]);
+	});
+
 	it("a name written in NFD by an earlier version, and a row that took over a record: found, listed with its id", async () => {
 		const j = await job();
 		const nfc = "k1,Caf\u00e9 Rollout,program_design,cafe notes";

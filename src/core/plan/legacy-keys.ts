@@ -141,7 +141,7 @@ export class LegacyKeys {
 				const state = this.#state.get(key)!;
 				const values = copyOf(state)?.v ?? (state.s === "removed" ? state.was?.v : undefined);
 				const name = values === undefined ? null : typeof values.name === "string" ? values.name : undefined;
-				add(old.customer, { key, n: old.n, name });
+				add(old.customer, { key, n: old.n, name, values });
 				continue;
 			}
 			// An entry no row of the file holds, still in Pivotal: a row may take it over.
