@@ -177,9 +177,10 @@ export function withValues(known: FieldValues, values: FieldValues): FieldValues
 function normalise(pass: PassName, field: string, value: unknown): unknown {
 	if (typeof value !== "string") return value;
 	const how = resourceOf(pass).normalise?.[field];
-	if (how === "lower") return value.toLowerCase();
+	if (how === "lower") return value.toLowerCase().normalize("NFC");
 	if (how === "date") return value.slice(0, 10);
-	return value;
+	// One text in either Unicode form (an export that writes "é" decomposed one day) is no change.
+	return value.normalize("NFC");
 }
 
 function isSame(a: unknown, b: unknown): boolean {

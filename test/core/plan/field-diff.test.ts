@@ -35,6 +35,13 @@ describe("diffFields", () => {
 			changes: [{ field: "domain", before: undefined, after: "acme.com" }],
 		},
 		{
+			name: "one text in another Unicode form (decomposed) is no change",
+			pass: "onboardings" as const,
+			body: { name: "Cafe\u0301 Rollout" },
+			known: { name: "Caf\u00e9 Rollout" },
+			changes: [],
+		},
+		{
 			name: "a field the file leaves out is not owned",
 			pass: "customers" as const,
 			body: { name: "Acme" },
