@@ -24,7 +24,7 @@ import {
 	serverDateMs,
 } from "./rate-limit.js";
 import { type BodyText, ERROR_BODY_MAX, readCapped, SUCCESS_BODY_MAX } from "./read-body.js";
-import { type Redactor, secretFinder, secretRedactor } from "./redact.js";
+import { guardedRedactor, type Redactor, secretFinder } from "./redact.js";
 import { type Shape, shapeProblem } from "./response-shape.js";
 import { ServerClock } from "./server-clock.js";
 import type {
@@ -215,7 +215,8 @@ class HttpPivotalClient implements PivotalClient {
 		this.#requestMs = Math.min(TIMER_MAX_MS, timeouts.requestMs ?? DEFAULT_REQUEST_MS);
 		this.#maxWaitMs = Math.min(TIMER_MAX_MS, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
 		const secrets = keySecrets(options.apiKey);
-		this.#redact = secretRedactor(secrets);
+		// Most answers hold nothing to mask: a quick search first, the masking patterns only on a find.
+		this.#redact = guardedRedactor(secrets);
 		this.#hasSecret = secretFinder(secrets);
 		this.#now = options.now ?? Date.now;
 		this.#onResponse = options.onResponse;

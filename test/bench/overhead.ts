@@ -69,7 +69,7 @@ async function ours(sim: SimProcess, data: Dataset, checkpointPath: string): Pro
 	return run;
 }
 
-async function bare(sim: SimProcess, bodies: readonly { key: string; text: string }[]): Promise<Run> {
+export async function bare(sim: SimProcess, bodies: readonly { key: string; text: string }[]): Promise<Run> {
 	const url = new URL(sim.baseUrl);
 	const path = `${url.pathname.replace(/\/+$/, "")}/customers`;
 	const pool = new Pool(url.origin, { connections: CONCURRENCY });
