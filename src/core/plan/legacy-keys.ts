@@ -8,7 +8,7 @@
 
 import { copyOf, type PassName, type RecordState, type SourceRecord } from "../../model/records.js";
 import { isNumbered } from "../../model/resources.js";
-import { type KnownFromCheck, readRecords, type SourceOptions } from "../../source/index.js";
+import { type KnownFromCheck, readRecordBatches, type SourceOptions } from "../../source/index.js";
 import { legacyPosition } from "../../source/onboarding-keys.js";
 
 /** What the state knows of one pass. */
@@ -109,13 +109,28 @@ export async function* knownRecords(
 	state: PassState | undefined,
 	known?: KnownFromCheck,
 ): AsyncGenerator<SourceRecord, void, undefined> {
+	for await (const batch of knownRecordBatches(file, pass, source, state, known)) yield* batch;
+}
+
+/** `knownRecords` a parsed block at a time, as `readRecordBatches` reads them. */
+export async function* knownRecordBatches(
+	file: string,
+	pass: PassName,
+	source: SourceOptions | undefined,
+	state: PassState | undefined,
+	known?: KnownFromCheck,
+): AsyncGenerator<SourceRecord[], void, undefined> {
 	const keys = isNumbered(pass) && state !== undefined ? new LegacyKeys(state) : undefined;
-	for await (const record of readRecords(file, pass, source, known)) {
+	for await (const batch of readRecordBatches(file, pass, source, known)) {
 		if (keys === undefined) {
-			yield record;
+			yield batch;
 			continue;
 		}
-		const key = keys.keyOf(record);
-		yield key === record.key ? record : { ...record, key };
+		// One at a time, each keyed only when asked for: a key is claimed as the records before it
+		// left the state, exactly as `readRecords` one by one would have it.
+		for (const record of batch) {
+			const key = keys.keyOf(record);
+			yield [key === record.key ? record : { ...record, key }];
+		}
 	}
 }
