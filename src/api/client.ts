@@ -505,7 +505,7 @@ class HttpPivotalClient implements PivotalClient {
 		const problem = shapeProblem(shape, parsed);
 		if (problem !== undefined) throw malformed("malformed_response", problem);
 		// Stored and sent back (metadata) later: a body nested thousands deep would overflow JSON.stringify.
-		if (isNestedDeeper(parsed, DATA_DEPTH_MAX)) {
+		if (isNestedDeeper(parsed, DATA_DEPTH_MAX, body.text)) {
 			throw malformed("malformed_response", `a body nested deeper than ${DATA_DEPTH_MAX} levels`);
 		}
 		// Data, kept as sent but for the key, which never leaves this client.

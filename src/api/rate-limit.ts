@@ -15,12 +15,17 @@ function headerNumber(headers: RawHeaders, name: string): number | undefined {
 	return Number.isFinite(value) ? value : undefined;
 }
 
+// The last `Date` header parsed: a server sends the same one for a whole second of answers.
+let lastDate: { readonly text: string; readonly ms: number | undefined } | undefined;
+
 /** The server's `Date` header in ms since epoch, or `undefined` when absent or unparsable. */
 export function serverDateMs(headers: RawHeaders): number | undefined {
 	const text = headerValue(headers, "date");
 	if (text === undefined) return undefined;
+	if (lastDate?.text === text) return lastDate.ms;
 	const value = Date.parse(text);
-	return Number.isFinite(value) ? value : undefined;
+	lastDate = { text, ms: Number.isFinite(value) ? value : undefined };
+	return lastDate.ms;
 }
 
 /**
@@ -40,6 +45,8 @@ export class SkewEstimator {
 	/** Ring of recent raw samples in ms; `#next` is the slot the next sample overwrites. */
 	readonly #samples: number[] = [];
 	#next = 0;
+	/** The least of `#samples`, kept as they change (most samples are above it). */
+	#min = Number.POSITIVE_INFINITY;
 
 	constructor(window = 32) {
 		this.window = window;
@@ -48,15 +55,18 @@ export class SkewEstimator {
 	/** Records one response; returns the updated estimate. */
 	observe(localNowMs: number, serverDate: number): number {
 		const sample = localNowMs - serverDate;
-		if (this.#samples.length < this.window) this.#samples.push(sample);
+		const dropped = this.#samples.length < this.window ? undefined : this.#samples[this.#next];
+		if (dropped === undefined) this.#samples.push(sample);
 		else this.#samples[this.#next] = sample;
 		this.#next = (this.#next + 1) % this.window;
+		if (sample <= this.#min) this.#min = sample;
+		else if (dropped === this.#min) this.#min = Math.min(...this.#samples);
 		return this.skewMs;
 	}
 
 	/** Local clock minus server clock in ms; 0 before any `Date` header was seen. */
 	get skewMs(): number {
-		return this.#samples.length === 0 ? 0 : Math.min(...this.#samples);
+		return this.#samples.length === 0 ? 0 : this.#min;
 	}
 }
 
