@@ -42,11 +42,14 @@ export function serverDateMs(headers: RawHeaders): number | undefined {
 export class SkewEstimator {
 	/** Samples kept; the oldest is dropped first. */
 	readonly window: number;
-	/** Ring of recent raw samples in ms; `#next` is the slot the next sample overwrites. */
-	readonly #samples: number[] = [];
-	#next = 0;
-	/** The least of `#samples`, kept as they change (most samples are above it). */
-	#min = Number.POSITIVE_INFINITY;
+	/**
+	 * The samples that may yet be the least of the window (a sliding-window minimum): each less
+	 * than the ones after it, with the number of the observation that made it. The first is the
+	 * estimate. Within a second of one `Date`, samples only grow, so the usual answer is O(1).
+	 */
+	readonly #values: number[] = [];
+	readonly #seen: number[] = [];
+	#count = 0;
 
 	constructor(window = 32) {
 		this.window = window;
@@ -55,18 +58,26 @@ export class SkewEstimator {
 	/** Records one response; returns the updated estimate. */
 	observe(localNowMs: number, serverDate: number): number {
 		const sample = localNowMs - serverDate;
-		const dropped = this.#samples.length < this.window ? undefined : this.#samples[this.#next];
-		if (dropped === undefined) this.#samples.push(sample);
-		else this.#samples[this.#next] = sample;
-		this.#next = (this.#next + 1) % this.window;
-		if (sample <= this.#min) this.#min = sample;
-		else if (dropped === this.#min) this.#min = Math.min(...this.#samples);
+		const values = this.#values;
+		const seen = this.#seen;
+		// A later sample no larger than these outlives them in the window: they can no longer be the least.
+		while (values.length > 0 && values[values.length - 1]! >= sample) {
+			values.pop();
+			seen.pop();
+		}
+		values.push(sample);
+		seen.push(this.#count);
+		this.#count += 1;
+		while (seen[0]! <= this.#count - 1 - this.window) {
+			values.shift();
+			seen.shift();
+		}
 		return this.skewMs;
 	}
 
 	/** Local clock minus server clock in ms; 0 before any `Date` header was seen. */
 	get skewMs(): number {
-		return this.#samples.length === 0 ? 0 : this.#min;
+		return this.#values[0] ?? 0;
 	}
 }
 
