@@ -24,7 +24,7 @@ import {
 	serverDateMs,
 } from "./rate-limit.js";
 import { type BodyText, ERROR_BODY_MAX, readCapped, SUCCESS_BODY_MAX } from "./read-body.js";
-import { type Redactor, secretFinder, secretRedactor } from "./redact.js";
+import { guardedRedactor, type Redactor, secretFinder } from "./redact.js";
 import { type Shape, shapeProblem } from "./response-shape.js";
 import { ServerClock } from "./server-clock.js";
 import type {
@@ -217,7 +217,8 @@ class HttpPivotalClient implements PivotalClient {
 		this.#requestMs = Math.min(TIMER_MAX_MS, timeouts.requestMs ?? DEFAULT_REQUEST_MS);
 		this.#maxWaitMs = Math.min(TIMER_MAX_MS, options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS);
 		const secrets = [options.apiKey, ...(options.alsoMasked ?? [])].flatMap(keySecrets);
-		this.#redact = secretRedactor(secrets);
+		// Most answers hold nothing to mask: a quick search first, the masking patterns only on a find.
+		this.#redact = guardedRedactor(secrets);
 		this.#hasSecret = secretFinder(secrets);
 		this.#now = options.now ?? Date.now;
 		this.#onResponse = options.onResponse;
@@ -506,7 +507,7 @@ class HttpPivotalClient implements PivotalClient {
 		const problem = shapeProblem(shape, parsed);
 		if (problem !== undefined) throw malformed("malformed_response", problem);
 		// Stored and sent back (metadata) later: a body nested thousands deep would overflow JSON.stringify.
-		if (isNestedDeeper(parsed, DATA_DEPTH_MAX)) {
+		if (isNestedDeeper(parsed, DATA_DEPTH_MAX, body.text)) {
 			throw malformed("malformed_response", `a body nested deeper than ${DATA_DEPTH_MAX} levels`);
 		}
 		// Data, kept as sent but for the key, which never leaves this client.

@@ -15,12 +15,17 @@ function headerNumber(headers: RawHeaders, name: string): number | undefined {
 	return Number.isFinite(value) ? value : undefined;
 }
 
+// The last `Date` header parsed: a server sends the same one for a whole second of answers.
+let lastDate: { readonly text: string; readonly ms: number | undefined } | undefined;
+
 /** The server's `Date` header in ms since epoch, or `undefined` when absent or unparsable. */
 export function serverDateMs(headers: RawHeaders): number | undefined {
 	const text = headerValue(headers, "date");
 	if (text === undefined) return undefined;
+	if (lastDate?.text === text) return lastDate.ms;
 	const value = Date.parse(text);
-	return Number.isFinite(value) ? value : undefined;
+	lastDate = { text, ms: Number.isFinite(value) ? value : undefined };
+	return lastDate.ms;
 }
 
 /**
@@ -37,9 +42,14 @@ export function serverDateMs(headers: RawHeaders): number | undefined {
 export class SkewEstimator {
 	/** Samples kept; the oldest is dropped first. */
 	readonly window: number;
-	/** Ring of recent raw samples in ms; `#next` is the slot the next sample overwrites. */
-	readonly #samples: number[] = [];
-	#next = 0;
+	/**
+	 * The samples that may yet be the least of the window (a sliding-window minimum): each less
+	 * than the ones after it, with the number of the observation that made it. The first is the
+	 * estimate. Within a second of one `Date`, samples only grow, so the usual answer is O(1).
+	 */
+	readonly #values: number[] = [];
+	readonly #seen: number[] = [];
+	#count = 0;
 
 	constructor(window = 32) {
 		this.window = window;
@@ -48,15 +58,26 @@ export class SkewEstimator {
 	/** Records one response; returns the updated estimate. */
 	observe(localNowMs: number, serverDate: number): number {
 		const sample = localNowMs - serverDate;
-		if (this.#samples.length < this.window) this.#samples.push(sample);
-		else this.#samples[this.#next] = sample;
-		this.#next = (this.#next + 1) % this.window;
+		const values = this.#values;
+		const seen = this.#seen;
+		// A later sample no larger than these outlives them in the window: they can no longer be the least.
+		while (values.length > 0 && values[values.length - 1]! >= sample) {
+			values.pop();
+			seen.pop();
+		}
+		values.push(sample);
+		seen.push(this.#count);
+		this.#count += 1;
+		while (seen[0]! <= this.#count - 1 - this.window) {
+			values.shift();
+			seen.shift();
+		}
 		return this.skewMs;
 	}
 
 	/** Local clock minus server clock in ms; 0 before any `Date` header was seen. */
 	get skewMs(): number {
-		return this.#samples.length === 0 ? 0 : Math.min(...this.#samples);
+		return this.#values[0] ?? 0;
 	}
 }
 

@@ -30,7 +30,7 @@ export interface Secret {
 
 /** One character as a server may echo it: itself (any case, with the `i` flag) or percent-encoded. */
 function charPattern(char: string): string {
-	const escaped = char.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+	const escaped = literal(char);
 	const code = char.charCodeAt(0);
 	if (char.length !== 1 || code > 0x7f) return escaped;
 	return `(?:${escaped}|%${code.toString(16).padStart(2, "0")})`;
@@ -79,35 +79,50 @@ export function secretRedactor(secrets: readonly Secret[]): Redactor {
 
 /**
  * Whether `text` may hold anything `secretRedactor(secrets)` would mask: true for every text it
- * masks something in (rarely for one it does not). A few substring searches in the lower-cased
- * text (the patterns only for a text with a `%`) instead of the masking patterns' scan at every
- * position, so a caller can skip redacting the parts of a text that has nothing to mask.
+ * masks something in (rarely for one it does not). One case-insensitive search for a few plain
+ * strings (the patterns only for a text with a `%`) instead of the masking patterns' scan at
+ * every position, so a caller can skip redacting a text that has nothing to mask.
  */
 export function secretFinder(secrets: readonly Secret[]): (text: string) => boolean {
 	const kept = secrets.filter((s) => s.secret.length >= MIN_SECRET);
 	if (kept.length === 0) return () => false;
 	const pattern = new RegExp(kept.map((s) => `(?:${secretPattern(s)})`).join("|"), "i");
-	// A secret with a `%` of its own, or one beyond printable ASCII lower-casing, is asked with
-	// the patterns alone.
+	// A secret with a `%` of its own, or one beyond printable ASCII, is asked with the patterns alone.
 	if (kept.some((s) => !/^[\x21-\x7e]+$/.test(s.secret) || s.secret.includes("%"))) {
 		return (text) => pattern.test(text);
 	}
-	// What any masked run without a `%` contains once lower-cased: the whole secret, or (where
-	// fragments are masked) one of its runs of MIN_FRAGMENT characters.
+	// What any masked run without a `%` contains: the whole secret, or (where fragments are
+	// masked) one of its runs of MIN_FRAGMENT characters, in any case. The same `i` flag as the
+	// masking patterns, so a letter matches here exactly when it matches there.
 	const needles = new Set<string>();
 	for (const { secret, fragments } of kept) {
-		const lower = secret.toLowerCase();
-		if (!fragments || lower.length <= MIN_FRAGMENT) needles.add(lower);
+		if (!fragments || secret.length <= MIN_FRAGMENT) needles.add(secret);
 		else
-			for (let i = 0; i + MIN_FRAGMENT <= lower.length; i += 1) needles.add(lower.slice(i, i + MIN_FRAGMENT));
+			for (let i = 0; i + MIN_FRAGMENT <= secret.length; i += 1)
+				needles.add(secret.slice(i, i + MIN_FRAGMENT));
 	}
-	const list = [...needles];
+	const plain = new RegExp([...needles].map((needle) => Array.from(needle, literal).join("")).join("|"), "i");
 	// A text with a `%` asks the patterns: its escapes may spell the secret, and decoding it first
 	// would turn a literal `%` before the secret (`100%ab12…`) and the secret's first two
 	// characters into one other character, hiding the needle.
+	return (text) => (text.includes("%") ? pattern.test(text) : plain.test(text));
+}
+
+/**
+ * `secretRedactor(secrets)` for texts `secretFinder(secrets)` finds something in; every other
+ * text is returned as it is, without running the masking patterns (nor compiling them, which
+ * for a key's fragments takes milliseconds).
+ */
+export function guardedRedactor(secrets: readonly Secret[]): Redactor {
+	const mayHold = secretFinder(secrets);
+	let redact: Redactor | undefined;
 	return (text) => {
-		if (text.includes("%")) return pattern.test(text);
-		const plain = text.toLowerCase();
-		return list.some((needle) => plain.includes(needle));
+		if (!mayHold(text)) return text;
+		redact ??= secretRedactor(secrets);
+		return redact(text);
 	};
+}
+
+function literal(char: string): string {
+	return char.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 }

@@ -90,8 +90,13 @@ export function cleanData(
 /** Deepest nesting a success body may have: records are a few levels deep; JSON.stringify recurses. */
 export const DATA_DEPTH_MAX = 64;
 
-/** True when `value` nests deeper than `max` levels (walked with an explicit stack). */
-export function isNestedDeeper(value: unknown, max: number): boolean {
+/**
+ * True when `value` nests deeper than `max` levels (walked with an explicit stack). `text`, the
+ * JSON it was parsed from, settles the usual answer without the walk: every level is opened by a
+ * `{` or `[` of its own, so a text with no more than `max` of them cannot nest deeper.
+ */
+export function isNestedDeeper(value: unknown, max: number, text?: string): boolean {
+	if (text !== undefined && openers(text, max + 1) <= max) return false;
 	const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
 	while (stack.length > 0) {
 		const { value: at, depth } = stack.pop()!;
@@ -101,4 +106,14 @@ export function isNestedDeeper(value: unknown, max: number): boolean {
 			stack.push({ value: child, depth: depth + 1 });
 	}
 	return false;
+}
+
+/** How many `{` and `[` `text` holds, counted up to `atMost`. */
+function openers(text: string, atMost: number): number {
+	let count = 0;
+	for (const bracket of ["{", "["]) {
+		for (let at = text.indexOf(bracket); at !== -1 && count < atMost; at = text.indexOf(bracket, at + 1))
+			count++;
+	}
+	return count;
 }

@@ -8,14 +8,11 @@
  */
 
 import { keySecrets } from "../api/key-secrets.js";
-import { secretFinder, secretRedactor } from "../api/redact.js";
+import { guardedRedactor } from "../api/redact.js";
 
 /** `text → text` with every form of `keys` masked. */
 export function keyMasker(keys: readonly string[]): (text: string) => string {
-	const secrets = keys.filter((key) => key.length >= 8).flatMap(keySecrets);
-	const mayHold = secretFinder(secrets);
-	const redact = secretRedactor(secrets);
-	return (text) => (mayHold(text) ? redact(text) : text);
+	return guardedRedactor(keys.filter((key) => key.length >= 8).flatMap(keySecrets));
 }
 
 /** `text` with every key in it masked. */

@@ -4,14 +4,14 @@
  * the deletes of `--delete-missing` once every file is done, children first.
  */
 
-import { copyOf, type PassName, type PivotalCopy } from "../model/records.js";
+import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../model/records.js";
 import { bodyUnder, resourceOf } from "../model/resources.js";
 import { type KnownFromCheck, SourceFileError, type SourceOptions } from "../source/index.js";
 import type { RecordApplier } from "./execute/apply-record.js";
 import { blockDelete, deleteMissing } from "./execute/delete-missing.js";
 import type { Ledger } from "./execute/ledger.js";
 import { notInPivotalNote } from "./execute/sync-notes.js";
-import { knownRecords } from "./plan/legacy-keys.js";
+import { knownRecordBatches } from "./plan/legacy-keys.js";
 import { DELETE_ORDER, type MissingRecords, type PlannedDelete } from "./plan/missing-records.js";
 import { type ParentView, type PlanOptions, planRecord } from "./plan/planner.js";
 import { hasCopyIn, isRecreatedIn, quickUnchanged } from "./plan/quick-unchanged.js";
@@ -47,10 +47,14 @@ export function recordPass(
 	};
 }
 
+/** How the stop sentence of a run whose file changed under it ends: a saved plan of it is stale. */
+export const CHANGED_FILE_STOP = "The records before that point were sent; the state is saved.";
+
 /**
  * The records of a pass that need a request; the others are settled here, in the ledger. A file
  * that changed under the run (or can no longer be read) stops it, resumable: the rows before the
- * change were sent as checked, none after it.
+ * change were sent as checked, none after it. The file is read a block of records at a time: the
+ * only await per record is the driver's.
  */
 async function* planned(
 	scope: RunScope,
@@ -60,23 +64,26 @@ async function* planned(
 	options: RecordPassOptions,
 ): AsyncGenerator<Planned> {
 	try {
-		yield* plannedRecords(scope, books, pass, file, options);
+		for await (const batch of recordBatches(books, pass, file, options)) {
+			for (const record of batch) {
+				if (scope.isOver()) return;
+				const one = plannedRecord(scope, books, pass, record, options);
+				if (one === STOP) return;
+				if (one !== undefined) yield one;
+			}
+		}
 	} catch (error) {
 		if (!(error instanceof SourceFileError)) throw error;
 		scope.trip("interrupted", `${error.message} ${CHANGED_FILE_STOP}`);
 	}
 }
 
-/** How the stop sentence of a run whose file changed under it ends: a saved plan of it is stale. */
-export const CHANGED_FILE_STOP = "The records before that point were sent; the state is saved.";
-
-async function* plannedRecords(
-	scope: RunScope,
-	{ ledger, run }: RunBooks,
+function recordBatches(
+	{ ledger }: RunBooks,
 	pass: PassName,
 	file: string,
 	options: RecordPassOptions,
-): AsyncGenerator<Planned> {
+): AsyncGenerator<SourceRecord[]> {
 	const { store } = ledger;
 	const records = store.records?.(pass);
 	const known = {
@@ -84,60 +91,73 @@ async function* plannedRecords(
 		...(records ? { has: (key: string) => records.has(key) } : {}),
 		entries: () => store.entries(pass),
 	};
+	return knownRecordBatches(file, pass, options.source, known, options.known);
+}
+
+/** The ledger could not write: the pass ends. */
+const STOP = Symbol("stop");
+
+/** What `record` needs: a request (its planned operation), nothing (settled here), or `STOP`. */
+function plannedRecord(
+	scope: RunScope,
+	{ ledger, run }: RunBooks,
+	pass: PassName,
+	record: SourceRecord,
+	options: RecordPassOptions,
+): Planned | undefined | typeof STOP {
+	const { store } = ledger;
+	const records = store.records?.(pass);
 	const parentPass = resourceOf(pass).parent?.resource as PassName | undefined;
 	const parentRecords = parentPass === undefined ? undefined : store.records?.(parentPass);
-	for await (const record of knownRecords(file, pass, options.source, known, options.known)) {
-		if (scope.isOver()) return;
-		// Most rows of a refresh: done with the row's values, read without parsing them.
-		const parentKey = record.parentKey ?? "";
-		const quick =
-			parentPass !== undefined &&
-			!(
-				parentRecords !== undefined &&
-				hasCopyIn(parentRecords, parentKey) &&
-				!isRecreatedIn(parentRecords, parentKey)
-			)
-				? undefined
-				: quickUnchanged(record, records);
-		if (quick !== undefined) {
-			settleUnchanged(scope, ledger, run, pass, record.key, quick.copy);
-			continue;
+	// Most rows of a refresh: done with the row's values, read without parsing them.
+	const parentKey = record.parentKey ?? "";
+	const quick =
+		parentPass !== undefined &&
+		!(
+			parentRecords !== undefined &&
+			hasCopyIn(parentRecords, parentKey) &&
+			!isRecreatedIn(parentRecords, parentKey)
+		)
+			? undefined
+			: quickUnchanged(record, records);
+	if (quick !== undefined) {
+		settleUnchanged(scope, ledger, run, pass, record.key, quick.copy);
+		return undefined;
+	}
+	const state = store.get(pass, record.key);
+	const parentCopy =
+		record.parentKey === undefined || parentPass === undefined
+			? undefined
+			: copyOf(store.get(parentPass, record.parentKey));
+	const parent: ParentView | undefined =
+		parentPass === undefined
+			? undefined
+			: parentCopy
+				? { kind: "ready", copy: parentCopy }
+				: { kind: "missing" };
+	if (state?.s === "failed" || state?.s === "removed") {
+		const body = parentCopy ? bodyUnder(resourceOf(pass), parentCopy.id, record.body) : record.body;
+		ledger.describeEarlierFailure(pass, record, JSON.stringify(body));
+	}
+	const op = planRecord(record, state, parent, options);
+	switch (op.kind) {
+		case "unchanged": {
+			// Failed or blocked since, and back at what Pivotal was last known to hold: done again.
+			if (state?.s !== "done" && !ledger.settle(pass, record.key, op.copy)) return STOP;
+			settleUnchanged(scope, ledger, run, pass, record.key, op.copy);
+			return undefined;
 		}
-		const state = store.get(pass, record.key);
-		const parentCopy =
-			record.parentKey === undefined || parentPass === undefined
-				? undefined
-				: copyOf(store.get(parentPass, record.parentKey));
-		const parent: ParentView | undefined =
-			parentPass === undefined
-				? undefined
-				: parentCopy
-					? { kind: "ready", copy: parentCopy }
-					: { kind: "missing" };
-		if (state?.s === "failed" || state?.s === "removed") {
-			const body = parentCopy ? bodyUnder(resourceOf(pass), parentCopy.id, record.body) : record.body;
-			ledger.describeEarlierFailure(pass, record, JSON.stringify(body));
-		}
-		const op = planRecord(record, state, parent, options);
-		switch (op.kind) {
-			case "unchanged": {
-				// Failed or blocked since, and back at what Pivotal was last known to hold: done again.
-				if (state?.s !== "done" && !ledger.settle(pass, record.key, op.copy)) return;
-				settleUnchanged(scope, ledger, run, pass, record.key, op.copy);
-				continue;
-			}
-			case "kept":
-				ledger.count("failed", pass);
-				continue;
-			case "skipped":
-				ledger.skipped(pass, record, op.reason === "not_in_pivotal" ? notInPivotalNote(pass) : undefined);
-				continue;
-			case "blocked":
-				if (!ledger.blocked(pass, record, op.parentKey, state)) return;
-				continue;
-			default:
-				yield { record, op, parentCopy };
-		}
+		case "kept":
+			ledger.count("failed", pass);
+			return undefined;
+		case "skipped":
+			ledger.skipped(pass, record, op.reason === "not_in_pivotal" ? notInPivotalNote(pass) : undefined);
+			return undefined;
+		case "blocked":
+			if (!ledger.blocked(pass, record, op.parentKey, state)) return STOP;
+			return undefined;
+		default:
+			return { record, op, parentCopy };
 	}
 }
 

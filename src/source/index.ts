@@ -23,7 +23,7 @@ export {
 export { enumKey, enumReader } from "./plain-values.js";
 export { type PreviewLine, previewBodies } from "./preview.js";
 export { formatProblem, type Problem } from "./problem.js";
-export { type KnownFromCheck, readRecords, SourceFileError } from "./read-records.js";
+export { type KnownFromCheck, readRecordBatches, readRecords, SourceFileError } from "./read-records.js";
 export { listSheets } from "./rows.js";
 export { type DistinctValues, distinctValues, type FileSample, sampleFile } from "./sample.js";
 export {

@@ -56,6 +56,19 @@ export async function* readRecords(
 	options: SourceOptions = {},
 	known: KnownFromCheck = {},
 ): AsyncGenerator<SourceRecord, void, undefined> {
+	for await (const batch of readRecordBatches(file, pass, options, known)) yield* batch;
+}
+
+/**
+ * `readRecords` a parsed block at a time (never empty): the engine's pass takes its records
+ * without an await per record.
+ */
+export async function* readRecordBatches(
+	file: string,
+	pass: PassName,
+	options: SourceOptions = {},
+	known: KnownFromCheck = {},
+): AsyncGenerator<SourceRecord[], void, undefined> {
 	const settings = readSettings(options);
 	if (typeof settings === "string") throw new SourceFileError({ file, line: 0, message: settings });
 	const scan = newScan(0);
@@ -67,8 +80,9 @@ export async function* readRecords(
 	const derivesSlug = resourceOf(pass).derivesSlug === true;
 	let maker: RecordMaker | undefined;
 	const noop = (): void => {};
-	for await (const batch of readRows(file, scan, { ...settings, hash: false, verify: known.bytes })) {
-		for (const row of batch) {
+	for await (const rows of readRows(file, scan, { ...settings, hash: false, verify: known.bytes })) {
+		const batch: SourceRecord[] = [];
+		for (const row of rows) {
 			if (maker === undefined) {
 				const layout = layoutFor(pass, file, row.cells, options.map);
 				maker = new RecordMaker(pass, layout, row.cells, options.skipLines?.[pass], nameCounts);
@@ -89,8 +103,9 @@ export async function* readRecords(
 				);
 			}
 			const record = maker.make(row, cells, isValid);
-			if (record !== undefined) yield record;
+			if (record !== undefined) batch.push(record);
 		}
+		if (batch.length > 0) yield batch;
 	}
 	if (scan.failure !== undefined) {
 		throw new SourceFileError({ file, ...scan.failure });

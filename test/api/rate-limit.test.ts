@@ -172,4 +172,16 @@ describe("SkewEstimator", () => {
 		skew.observe(13_300, 13_000);
 		expect(skew.skewMs).toBe(300);
 	});
+
+	it("its kept minimum is the least of the last samples, whichever sample leaves the window", () => {
+		const skew = new SkewEstimator(5);
+		const samples: number[] = [];
+		// A fixed walk with repeats and rises and falls: the least leaves first, last and in between.
+		let value = 1_000;
+		for (let i = 0; i < 200; i++) {
+			value += ((i * 7919) % 13) * 37 - 220;
+			samples.push(value);
+			expect(skew.observe(value, 0), `after sample ${i}`).toBe(Math.min(...samples.slice(-5)));
+		}
+	});
 });

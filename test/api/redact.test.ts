@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { secretFinder, secretRedactor } from "../../src/api/redact.js";
+import { guardedRedactor, secretFinder, secretRedactor } from "../../src/api/redact.js";
 
 const KEY = "pivotal_live_Hx93SECRETkey7777q9z8";
 const SECRET = "live_Hx93SECRETkey7777q9z8";
@@ -70,5 +70,28 @@ describe("secretRedactor: the key however a server echoes it", () => {
 				}
 			}
 		}
+	});
+
+	it("the guarded redactor gives the masking's answer for every text, found or not", () => {
+		const guarded = guardedRedactor([
+			{ secret: KEY, mask: MASK },
+			{ secret: SECRET, mask: MASK, fragments: true },
+		]);
+		const forms = [
+			(t: string) => t,
+			(t: string) => t.toUpperCase(),
+			(t: string) => t.replaceAll("_", "%5F"),
+			// The Kelvin sign lower-cases to an ASCII k; neither the masking nor the search takes it for one.
+			(t: string) => t.replaceAll("k", "\u212a"),
+		];
+		for (let start = 0; start < KEY.length; start += 3) {
+			for (let end = start + 1; end <= KEY.length; end += 1) {
+				for (const form of forms) {
+					const text = `{"x":"a${form(KEY.slice(start, end))}b"}`;
+					expect(guarded(text), text).toBe(redact(text));
+				}
+			}
+		}
+		expect(guarded("slug_taken: the slug is in use")).toBe("slug_taken: the slug is in use");
 	});
 });

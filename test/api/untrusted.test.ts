@@ -3,7 +3,7 @@ import { toApiError } from "../../src/api/api-error.js";
 import { boundRateLimit, clampWait, clientLimitsFromEnv } from "../../src/api/client-limits.js";
 import { secretRedactor } from "../../src/api/redact.js";
 import { shapeProblem } from "../../src/api/response-shape.js";
-import { capText, cleanJson } from "../../src/api/untrusted-json.js";
+import { capText, cleanJson, isNestedDeeper } from "../../src/api/untrusted-json.js";
 
 const KEY = "pivotal_live_Hx93SECRETkey7777q9z8";
 const redact = secretRedactor([{ secret: KEY, mask: "pivotal_…q9z8" }]);
@@ -151,5 +151,24 @@ describe("waits a server asks for: item 12", () => {
 			{},
 		);
 		expect(clientLimitsFromEnv({ PIVOTAL_MAX_WAIT_SECONDS: "1e12" }).maxWaitMs).toBe(2 ** 31 - 1);
+	});
+});
+
+describe("isNestedDeeper: the depth a success body may have", () => {
+	const nested = (depth: number, open: string, close: string, inner = "1") =>
+		`${open.repeat(depth)}${inner}${close.repeat(depth)}`;
+	it.each([
+		["64 arrays", nested(64, "[", "]"), false],
+		["65 arrays", nested(65, "[", "]"), true],
+		["65 objects", nested(65, '{"a":', "}"), true],
+		["a record with a few levels", '{"id":"x","metadata":{"tags":["a","b"]}}', false],
+		// Brackets inside strings open no level: the text alone cannot settle it, the walk does.
+		["brackets in a string", JSON.stringify({ note: "[".repeat(100) }), false],
+		["many siblings, shallow", JSON.stringify(Array.from({ length: 100 }, () => ({ a: [1] }))), false],
+	])("%s", (_, text, deeper) => {
+		const value = JSON.parse(text) as unknown;
+		expect(isNestedDeeper(value, 64, text)).toBe(deeper);
+		// The same answer as the walk alone.
+		expect(isNestedDeeper(value, 64)).toBe(deeper);
 	});
 });

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { PassName, SourceRecord } from "../../src/model/records.js";
-import { readRecords, SourceFileError, validateSources } from "../../src/source/index.js";
+import { readRecordBatches, readRecords, SourceFileError, validateSources } from "../../src/source/index.js";
 import { tempDir } from "../support/temp-dirs.js";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures");
@@ -213,5 +213,38 @@ describe("onboarding keys", () => {
 			"c1/#4",
 			"c1/#5",
 		]);
+	});
+});
+
+describe("readRecordBatches: the records of readRecords, a parsed block at a time", () => {
+	it.each([
+		["customers.csv", "customers"],
+		["contacts.csv", "contacts"],
+		["onboardings.csv", "onboardings"],
+		["edge/multiline.csv", "customers"],
+	] as const)(
+		"%s: the same records in the same order, in blocks none of which is empty",
+		async (name, pass) => {
+			const file = join(FIXTURES, name);
+			const batches: SourceRecord[][] = [];
+			for await (const batch of readRecordBatches(file, pass)) batches.push(batch);
+			expect(batches.every((batch) => batch.length > 0)).toBe(true);
+			expect(batches.flat()).toEqual(await collect(file, pass));
+			expect(batches.flat().length).toBeGreaterThan(0);
+		},
+	);
+
+	it("thousands of rows come in a few blocks, not one a row", async () => {
+		const rows = Array.from({ length: 3_000 }, (_, i) => `Acme ${i},crm-${i}`);
+		const file = await tempFile("many.csv", `name,external_id\n${rows.join("\n")}\n`);
+		let batches = 0;
+		let records = 0;
+		for await (const batch of readRecordBatches(file, "customers")) {
+			batches += 1;
+			records += batch.length;
+		}
+		expect(records).toBe((await collect(file, "customers")).length);
+		expect(records).toBeGreaterThan(2_900);
+		expect(batches).toBeLessThan(100);
 	});
 });

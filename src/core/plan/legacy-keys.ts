@@ -17,7 +17,13 @@ import {
 	type SourceRecord,
 } from "../../model/records.js";
 import { isNumbered } from "../../model/resources.js";
-import { type KnownFromCheck, readRecords, readSettings, type SourceOptions } from "../../source/index.js";
+import {
+	type KnownFromCheck,
+	readRecordBatches,
+	readRecords,
+	readSettings,
+	type SourceOptions,
+} from "../../source/index.js";
 import {
 	legacyPosition,
 	type OnboardingNames,
@@ -167,12 +173,25 @@ export async function* knownRecords(
 	state: PassState | undefined,
 	known?: KnownFromCheck,
 ): AsyncGenerator<SourceRecord, void, undefined> {
+	for await (const batch of knownRecordBatches(file, pass, source, state, known)) yield* batch;
+}
+
+/** `knownRecords` a parsed block at a time, as `readRecordBatches` reads them. */
+export async function* knownRecordBatches(
+	file: string,
+	pass: PassName,
+	source: SourceOptions | undefined,
+	state: PassState | undefined,
+	known?: KnownFromCheck,
+): AsyncGenerator<SourceRecord[], void, undefined> {
 	if (!isNumbered(pass) || state === undefined) {
-		yield* readRecords(file, pass, source, known);
+		yield* readRecordBatches(file, pass, source, known);
 		return;
 	}
+	// One at a time, each keyed only when asked for: a key is claimed as the records before it
+	// left the state, exactly as `readRecords` one by one would have it.
 	for await (const { record, stateKey } of keyedRecords(file, pass, source, state, known))
-		yield stateKey === record.key ? record : { ...record, key: stateKey };
+		yield [stateKey === record.key ? record : { ...record, key: stateKey }];
 }
 
 /** `readRecords` as they are, each with the key the state knows it by (see LegacyKeys). */

@@ -26,7 +26,8 @@ export function quickUnchanged(
 	record: SourceRecord,
 	records: ReadonlyMap<string, RecordState> | undefined,
 ): Extract<Operation, { kind: "unchanged" }> | undefined {
-	if (!(records instanceof StateMap)) return undefined;
+	// A record the state does not hold (every row of a first import) has nothing to compare.
+	if (!(records instanceof StateMap) || !records.has(record.key)) return undefined;
 	const values = ownedValues(record.body);
 	const json = JSON.stringify(values);
 	if (json.includes("null")) return undefined;

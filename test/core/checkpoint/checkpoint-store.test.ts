@@ -268,6 +268,20 @@ describe("compaction", () => {
 		expect(data?.records.customers.get("c199")).toEqual({ s: "sent", attempts: 2999 });
 	});
 
+	it("by default a first pass of 5,000 records (a mark and an answer each) is journalled whole, compacted once at its close", async () => {
+		const { store } = await openCheckpoint({ path, create: () => header() });
+		for (let i = 0; i < 5_000; i++) {
+			store.set("customers", `c${i}`, sent());
+			store.set("customers", `c${i}`, created(`cus_${i}`));
+		}
+		// No compaction on the way (none left a backup): the header and the 10,000 journal lines.
+		expect(fs.existsSync(`${path}.bak`)).toBe(false);
+		expect(linesOf(path)).toHaveLength(1 + 10_000);
+		await store.close();
+		expect(linesOf(path)).toHaveLength(1 + 5_000);
+		expect((await readCheckpoint(path))?.records.customers.get("c4999")).toEqual(created("cus_4999"));
+	});
+
 	it("buffers counters until the next set or flush, and compaction keeps them", async () => {
 		const { store } = await openCheckpoint({ path, compactEvery: 2, create: () => header() });
 		store.addCounters({ requests: 1 });
