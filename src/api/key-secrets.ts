@@ -32,6 +32,7 @@ export function keySecrets(apiKey: string): Secret[] {
 	return [
 		{ secret: apiKey, mask },
 		{ secret: apiKey.replace(/^pivotal_(test_)?/, ""), mask, fragments: true },
-		...base64Runs(Buffer.from(apiKey, "utf8")).map((secret) => ({ secret, mask })),
+		// Any long run of them too: base64 wrapped at 76 (MIME, PEM) or cut short spells the key in pieces.
+		...base64Runs(Buffer.from(apiKey, "utf8")).map((secret) => ({ secret, mask, fragments: true })),
 	];
 }

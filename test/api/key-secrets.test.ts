@@ -39,6 +39,19 @@ describe("keySecrets: the key base64-encoded, as a gateway echoes an Authorizati
 		expect(find(text)).toBe(true);
 	});
 
+	it.each([
+		["wrapped at 76 (MIME, PEM, coreutils base64)", (e: string) => e.replace(/(.{76})/g, "$1\n")],
+		["wrapped at 76, the break escaped in JSON", (e: string) => e.replace(/(.{76})/g, "$1\\n")],
+		["cut short", (e: string) => e.slice(0, 40)],
+	])("the key's base64 %s is masked: no 12 characters of it left in a row", (_, shape) => {
+		const encoded = shape(b64(`Bearer ${KEY}${KEY}`));
+		const out = redact(`{"error":{"message":"rejected ${encoded}"}}`);
+		expect(out).toContain("pivotal_…s0Ya");
+		const runs = base64Runs(Buffer.from(KEY, "utf8"));
+		for (const run of runs)
+			for (let i = 0; i + 12 <= run.length; i += 1) expect(out).not.toContain(run.slice(i, i + 12));
+	});
+
 	it("leaves ordinary base64 alone", () => {
 		const text = `{"avatar":"${b64("a picture of the Acme logo, 128 by 128 pixels")}"}`;
 		expect(redact(text)).toBe(text);
