@@ -5,7 +5,7 @@
  * `pivotal-tui state list --state postgres://…` shows the imports a database holds.
  */
 
-import { existsSync, statSync } from "node:fs";
+import { existsSync, linkSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { nodeFileSystem } from "../core/checkpoint/file-system.js";
@@ -17,7 +17,7 @@ import {
 } from "../core/checkpoint/index.js";
 import { acquireLock } from "../core/checkpoint/lock-file.js";
 import { EXIT } from "../core/exit-codes.js";
-import { connectDatabase, PostgresState } from "../core/state/pg-state.js";
+import { COPY_UNFINISHED, connectDatabase, PostgresState } from "../core/state/pg-state.js";
 import { defaultImportName, isPostgresUrl, maskUrl } from "../core/state/pg-url.js";
 import type { StateStore } from "../core/state/state-store.js";
 import { PASSES } from "../model/records.js";
@@ -120,21 +120,27 @@ async function copyState(
 		}
 		const name = givenName ?? nameFor(from, to, data);
 		let store: StateStore;
+		// A copy stopped half-way must not pass for the state: into a database it is marked
+		// unfinished until its last counter is written (and a second copy replaces it); into a
+		// file it is written beside it and linked into place once whole.
+		let partial: string | undefined;
 		if (isPostgresUrl(to)) {
 			target = await PostgresState.connect(to, name, {});
-			if ((await target.read()) !== undefined) {
+			if (await holdsState(target)) {
 				io.stderr.write(
 					`${target.where} already holds a state; copy under another --name, or leave it as it is.\n`,
 				);
 				return EXIT.usage;
 			}
-			store = (await target.open({ create: () => data.header })).store;
+			const createCounters = { [COPY_UNFINISHED]: 1 };
+			store = (await target.open({ create: () => data.header, createCounters })).store;
 		} else {
 			if (existsSync(to)) {
 				io.stderr.write(`${to} already exists; copy to a new file so that no state is overwritten.\n`);
 				return EXIT.usage;
 			}
-			store = (await openCheckpoint({ path: to, create: () => data.header })).store;
+			partial = `${to}.copying-${process.pid}`;
+			store = (await openCheckpoint({ path: partial, create: () => data.header })).store;
 		}
 		let n = 0;
 		for (const pass of PASSES) {
@@ -144,8 +150,18 @@ async function copyState(
 				if (++n % 5000 === 0) await store.flush();
 			}
 		}
-		store.addCounters(data.counters);
+		store.addCounters(target ? { ...data.counters, [COPY_UNFINISHED]: -1 } : data.counters);
 		await store.close();
+		if (partial !== undefined) {
+			// A link fails where TO appeared meanwhile: nothing is overwritten.
+			try {
+				linkSync(partial, to);
+			} finally {
+				// With the snapshot its compaction kept (a copy has no earlier state worth keeping).
+				rmSync(partial, { force: true });
+				rmSync(`${partial}.bak`, { force: true });
+			}
+		}
 		const counts = PASSES.map((pass) => `${data.records[pass].size} ${pass}`).join(", ");
 		const where = target ? target.where : to;
 		io.stdout.write(
@@ -156,6 +172,16 @@ async function copyState(
 		unlockSource?.();
 		await source?.release();
 		await target?.release();
+	}
+}
+
+/** Whether the database holds a state under the target's name; a copy left unfinished is dropped. */
+async function holdsState(target: PostgresState): Promise<boolean> {
+	try {
+		return (await target.read()) !== undefined;
+	} catch (error) {
+		if (await target.dropUnfinishedCopy()) return false;
+		throw error;
 	}
 }
 
@@ -194,6 +220,8 @@ interface ListRow {
 	readonly host: string | null;
 	readonly pid: number | null;
 	readonly started_at: Date | null;
+	/** Set while `state copy` writes the import; left set by a copy that was stopped. */
+	readonly copying?: string | null;
 }
 
 const iso = (date: Date) => date.toISOString().replace(/\.\d+Z$/, "Z");
@@ -202,9 +230,10 @@ const iso = (date: Date) => date.toISOString().replace(/\.\d+Z$/, "Z");
 export function outcomeOf(
 	row: Pick<
 		ListRow,
-		"running" | "host" | "pid" | "started_at" | "runs" | "finished" | "last_outcome" | "failed"
+		"running" | "host" | "pid" | "started_at" | "runs" | "finished" | "last_outcome" | "failed" | "copying"
 	>,
 ): string {
+	if (Number(row.copying ?? 0) > 0 && !row.running) return "unfinished copy (run the same state copy again)";
 	if (row.running)
 		return `running (host ${row.host ?? "?"}, pid ${row.pid ?? "?"}${row.started_at ? `, since ${iso(row.started_at)}` : ""})`;
 	const isUnfinished = Number(row.runs ?? 0) > Number(row.finished ?? 0);
@@ -227,6 +256,7 @@ async function listStates(url: string, io: CommandIo): Promise<number> {
 				(SELECT count(*) FROM pivotal_tui.records r WHERE r.import = i.name)::text AS records,
 				(SELECT count(*) FROM pivotal_tui.records r WHERE r.import = i.name AND r.state ->> 's' = 'failed')::text AS failed,
 				i.counters ->> 'runs' AS runs, i.counters ->> 'runsFinished' AS finished,
+				i.counters ->> '${COPY_UNFINISHED}' AS copying,
 				i.last_run_at, i.updated_at, i.last_outcome, h.host, h.pid, h.started_at,
 				EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
 					AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())

@@ -1,4 +1,5 @@
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type CheckpointData, readCheckpoint } from "../../src/core/checkpoint/index.js";
 import type { SourceFiles } from "../../src/core/run-types.js";
@@ -65,6 +66,8 @@ describe("pivotal-tui state copy", () => {
 		expect(down.code).toBe(0);
 		expect(down.stdout + down.stderr).not.toContain(PG_PASSWORD);
 		expect(plain(await readCheckpoint(back))).toEqual(original);
+		// Written beside it and linked into place once whole: nothing else is left in the folder.
+		expect(readdirSync(dirname(back))).toEqual(["back.checkpoint.json"]);
 		const overwrite = await runCli(["state", "copy", url, back, "--name", "customers"], { env });
 		expect(overwrite.code).toBe(2);
 		expect(overwrite.stderr).toBe(
@@ -105,5 +108,42 @@ describe("pivotal-tui state copy", () => {
 		const list = await runCli(["state", "list"], { env: { PIVOTAL_STATE_URL: "" } });
 		expect(list.code).toBe(2);
 		expect(list.stderr).toMatch(/^state list needs a database/);
+	});
+
+	it("a copy into Postgres stopped half-way is no state to run from: listed and refused, and the same copy makes it whole", async () => {
+		const { sim, files } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 20, contactsPerCustomer: 1, onboardingsPerCustomer: 1 },
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		expect((await runCli(importArgs(files), { env })).code).toBe(0);
+		const file = `${files.customers}.checkpoint.json`;
+		const data = await readCheckpoint(file);
+		const url = await db.newDatabase();
+		// What a copy killed after its first records leaves: the import, marked, with some of them.
+		const { PostgresState, COPY_UNFINISHED } = await import("../../src/core/state/pg-state.js");
+		const target = await PostgresState.connect(url, "customers", {});
+		const { store } = await target.open({
+			create: () => data!.header,
+			createCounters: { [COPY_UNFINISHED]: 1 },
+		});
+		for (const [key, state] of [...data!.records.customers].slice(0, 5)) store.set("customers", key, state);
+		await store.flush();
+		await target.release();
+
+		const listed = await runCli(["state", "list", "--state", url], { env });
+		expect(listed.stdout).toMatch(/customers .*unfinished copy \(run the same state copy again\)/);
+		const before = sim.counters().requests;
+		const refused = await runCli(importArgs(files, "--state", url), { env });
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toMatch(/is a copy that stopped before its end .* run the same state copy again/);
+		expect(sim.counters().requests).toBe(before);
+
+		const whole = await runCli(["state", "copy", file, url], { env });
+		expect(whole.code, whole.stderr).toBe(0);
+		const synced = await runCli(importArgs(files, "--state", url), { env });
+		expect(synced.code, synced.stderr).toBe(0);
+		// GET /me only: every record was copied, none is created or looked up again.
+		expect(sim.counters().requests - before).toBe(1);
 	});
 });

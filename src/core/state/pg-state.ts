@@ -125,6 +125,12 @@ export async function connectDatabase(url: string): Promise<pg.Client> {
 	return client;
 }
 
+/**
+ * A counter `state copy` sets before it writes an import's records and clears after the last
+ * (with the counters): an import that holds it was copied in part, and no run may start from it.
+ */
+export const COPY_UNFINISHED = "copyUnfinished";
+
 export class PostgresState {
 	readonly url: string;
 	readonly name: string;
@@ -184,6 +190,7 @@ export class PostgresState {
 			}>("SELECT header, counters, updated_at FROM pivotal_tui.imports WHERE name = $1", [this.name]);
 			const row = found.rows[0];
 			if (!row) return undefined;
+			if ((row.counters?.[COPY_UNFINISHED] ?? 0) > 0) this.#unfinishedCopy();
 			const records = {} as Record<PassName, StateMap>;
 			for (const pass of PASSES) records[pass] = new StateMap();
 			// A page at a time, in key order: no result set as large as the import. Each state is
@@ -220,7 +227,7 @@ export class PostgresState {
 	}
 
 	/** Opens the state for a run on this connection; the store's `close()` releases it. */
-	readonly open: StateOpener = async ({ create, fresh }) => {
+	readonly open: StateOpener = async ({ create, fresh, createCounters }) => {
 		try {
 			if (fresh) {
 				const stamp = new Date().toISOString().replace(/[:.]/g, "-");
@@ -235,13 +242,14 @@ export class PostgresState {
 			const resumed = data !== undefined;
 			if (data === undefined) {
 				const header = create();
+				const counters = { ...zeroCounters(), ...createCounters };
 				await this.#client.query(
 					"INSERT INTO pivotal_tui.imports (name, header, counters) VALUES ($1, $2, $3)",
-					[this.name, JSON.stringify(header), JSON.stringify(zeroCounters())],
+					[this.name, JSON.stringify(header), JSON.stringify(counters)],
 				);
 				const records = {} as Record<PassName, Map<string, RecordState>>;
 				for (const pass of PASSES) records[pass] = new Map();
-				data = { header, records, counters: zeroCounters(), updatedAt: new Date().toISOString() };
+				data = { header, records, counters, updatedAt: new Date().toISOString() };
 			}
 			const store = new PostgresStore({
 				client: this.#client,
@@ -263,6 +271,26 @@ export class PostgresState {
 		this.#isReleased = true;
 		await unlockImport(this.#client, this.name).catch(() => undefined);
 		await endClient(this.#client);
+	}
+
+	/**
+	 * Drops an import `state copy` began and never finished (refused by `read`), so that the
+	 * same copy can be made again. Any other state is left as it is: false.
+	 */
+	async dropUnfinishedCopy(): Promise<boolean> {
+		const dropped = await this.#client.query(
+			`DELETE FROM pivotal_tui.imports WHERE name = $1 AND coalesce((counters->>'${COPY_UNFINISHED}')::numeric, 0) > 0`,
+			[this.name],
+		);
+		return (dropped.rowCount ?? 0) > 0;
+	}
+
+	#unfinishedCopy(): never {
+		throw new CheckpointError({
+			code: "corrupt",
+			path: this.where,
+			message: `The state ${this.where} is a copy that stopped before its end (pivotal-tui state copy was interrupted); run the same state copy again to make it whole.`,
+		});
 	}
 
 	#damaged(what: string): never {

@@ -72,4 +72,6 @@ export interface OpenedStore {
 export type StateOpener = (options: {
 	readonly create: () => CheckpointHeader;
 	readonly fresh?: boolean | undefined;
+	/** The counters a state made now starts with, written with its header in one statement. */
+	readonly createCounters?: Readonly<Record<string, number>> | undefined;
 }) => Promise<OpenedStore>;
