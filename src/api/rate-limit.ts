@@ -37,8 +37,16 @@ export function serverDateMs(headers: RawHeaders): number | undefined {
  * transit). So the smallest recent sample is the tightest bound, and any error leaves
  * `resetAtMs` slightly late, never early: the governor may wait a little too long but does not
  * spend a window before the server has reset it. Keeping only recent samples lets the estimate
- * follow a clock that jumps (NTP step, laptop sleep) within a few dozen responses.
+ * follow a clock that jumps (NTP step, laptop sleep) within a few dozen responses; a sample more
+ * than a few seconds off the estimate is taken only when the answers after it agree, so one
+ * server of a balanced pool with its clock wrong moves no reset early.
  */
+/** A `Date` further than this from the local clock is no sample (no clock is a day off). */
+const MAX_SKEW_MS = 86_400_000;
+/** A sample further than this from the estimate is a jump, taken once {@link JUMP_CONFIRMED} in a row agree. */
+const JUMP_MS = 10_000;
+const JUMP_CONFIRMED = 3;
+
 export class SkewEstimator {
 	/** Samples kept; the oldest is dropped first. */
 	readonly window: number;
@@ -50,6 +58,8 @@ export class SkewEstimator {
 	readonly #values: number[] = [];
 	readonly #seen: number[] = [];
 	#count = 0;
+	/** Samples far off the estimate in a row, all within a jump of the first of them. */
+	#jump: { readonly first: number; readonly count: number } | undefined;
 
 	constructor(window = 32) {
 		this.window = window;
@@ -58,6 +68,21 @@ export class SkewEstimator {
 	/** Records one response; returns the updated estimate. */
 	observe(localNowMs: number, serverDate: number): number {
 		const sample = localNowMs - serverDate;
+		// No clock is a day off: such a `Date` (1970, 2100, "-5") says nothing of the server's clock.
+		if (Math.abs(sample) > MAX_SKEW_MS) return this.skewMs;
+		if (this.#values.length > 0 && Math.abs(sample - this.skewMs) > JUMP_MS) {
+			// Far off the estimate: one server of several behind a balancer with its clock wrong, or
+			// this clock stepped. Taken only when the next answers agree with it.
+			const jump = this.#jump;
+			this.#jump =
+				jump && Math.abs(sample - jump.first) <= JUMP_MS
+					? { ...jump, count: jump.count + 1 }
+					: { first: sample, count: 1 };
+			if (this.#jump.count < JUMP_CONFIRMED) return this.skewMs;
+			this.#values.length = 0;
+			this.#seen.length = 0;
+		}
+		this.#jump = undefined;
 		const values = this.#values;
 		const seen = this.#seen;
 		// A later sample no larger than these outlives them in the window: they can no longer be the least.

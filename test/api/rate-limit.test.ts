@@ -173,6 +173,33 @@ describe("SkewEstimator", () => {
 		expect(skew.skewMs).toBe(300);
 	});
 
+	it("ignores one answer dated far off (a balancer's backend with its clock wrong) and a Date no clock shows", () => {
+		const skew = new SkewEstimator(32);
+		for (let i = 0; i < 10; i += 1) skew.observe(100_000 + i * 1_000 + 300, 100_000 + i * 1_000);
+		expect(skew.skewMs).toBe(300);
+		// One answer an hour ahead, then the others again; answers alternating half an hour either way.
+		skew.observe(200_300, 200_000 + HOUR);
+		skew.observe(201_300, 201_000);
+		for (let i = 0; i < 6; i += 1) skew.observe(210_000 + i, 210_000 + (i % 2 === 0 ? 1 : -1) * (HOUR / 2));
+		expect(skew.skewMs).toBe(300);
+		// 1970, and a year 2100: no samples at all.
+		const fresh = new SkewEstimator(32);
+		fresh.observe(Date.UTC(2026, 0, 1), 0);
+		fresh.observe(Date.UTC(2026, 0, 1), Date.UTC(2100, 0, 1));
+		expect(fresh.skewMs).toBe(0);
+	});
+
+	it("follows a clock that stepped by more than a few seconds once three answers in a row agree", () => {
+		const skew = new SkewEstimator(32);
+		skew.observe(10_300, 10_000);
+		// This clock steps an hour ahead: the first two answers are held back, the third is taken.
+		skew.observe(HOUR + 20_300, 20_000);
+		skew.observe(HOUR + 21_400, 21_000);
+		expect(skew.skewMs).toBe(300);
+		skew.observe(HOUR + 22_200, 22_000);
+		expect(skew.skewMs).toBe(HOUR + 200);
+	});
+
 	it("its kept minimum is the least of the last samples, whichever sample leaves the window", () => {
 		const skew = new SkewEstimator(5);
 		const samples: number[] = [];
