@@ -5,7 +5,8 @@
  */
 
 import { keyedRecords } from "../core/plan/legacy-keys.js";
-import type { ImportRun, SourceFiles } from "../core/run-types.js";
+import type { ImportRun, ImportSummary, SourceFiles } from "../core/run-types.js";
+import { PASSES } from "../model/records.js";
 import { type RecordsOf, writeFailuresCsv } from "../report/failures-csv.js";
 import { writeResultsCsv } from "../report/results-csv.js";
 import type { InvalidRow, SourceOptions } from "../source/index.js";
@@ -39,6 +40,8 @@ export async function writeRunResults(
 	read: RunSources,
 	run: ImportRun | undefined,
 	runNumber: number,
+	/** The run's summary: a pass it did not get through lists the records it did not write as pending. */
+	summary?: Pick<ImportSummary, "passes">,
 ): Promise<void> {
 	// Notes (`not_in_pivotal`, `edited_in_pivotal`) are not failures: the run lists them beside.
 	const notes = new Map((run?.failures() ?? []).map((f) => [`${f.pass}:${f.key}`, f]));
@@ -51,6 +54,7 @@ export async function writeRunResults(
 		(pass, key) => notes.get(`${pass}:${key}`),
 		read.invalid ?? [],
 		rowsAsRun(read, run),
+		new Set(PASSES.filter((pass) => (summary?.passes[pass].pending ?? 0) > 0)),
 	);
 }
 

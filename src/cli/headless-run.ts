@@ -122,7 +122,7 @@ export async function finishHeadless(
 	await run.close();
 	let resultsCsv: string | undefined;
 	if (options.resultsCsv && read) {
-		await writeRunResults(options.resultsCsv, read, run, summary.run);
+		await writeRunResults(options.resultsCsv, read, run, summary.run, summary);
 		resultsCsv = options.resultsCsv;
 	}
 	if (ndjson)

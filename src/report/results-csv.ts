@@ -9,11 +9,13 @@ import { asRead, CRLF, csvCell, EXCEL_BOM, type RecordsOf } from "./failures-csv
 const HEADER = ["pass", "line", "key", "outcome", "id", "display_id", "code", "message"] as const;
 
 /** What happened to a record in run `run`, as the results file names it. */
-export function resultOf(state: RecordState | undefined, run: number): string {
+export function resultOf(state: RecordState | undefined, run: number, isPassUnfinished = false): string {
 	if (state === undefined) return "pending";
 	switch (state.s) {
 		case "done":
-			return state.r === run && state.did ? state.did : "unchanged";
+			// Not written by this run: unchanged, where the run got through its pass; else not looked at.
+			if (state.r === run && state.did) return state.did;
+			return isPassUnfinished ? "pending" : "unchanged";
 		case "failed":
 			return "failed";
 		case "blocked":
@@ -44,6 +46,8 @@ export async function writeResultsCsv(
 	invalid: readonly InvalidRow[] = [],
 	/** The rows, keyed as the run keyed them (an onboarding under the record it took over). */
 	records: RecordsOf = asRead(source),
+	/** Passes the run did not get through: a record it did not write there was not looked at. */
+	unfinished: ReadonlySet<PassName> = new Set(),
 ): Promise<number> {
 	const out = createWriteStream(path, { encoding: "utf8", mode: 0o600 });
 	const write = async (text: string) => {
@@ -72,7 +76,7 @@ export async function writeResultsCsv(
 				pass,
 				String(record.line),
 				record.key,
-				note?.code === NOT_IN_PIVOTAL ? NOT_IN_PIVOTAL : resultOf(state, run),
+				note?.code === NOT_IN_PIVOTAL ? NOT_IN_PIVOTAL : resultOf(state, run, unfinished.has(pass)),
 				id,
 				copy?.d === undefined ? "" : String(copy.d),
 				...failure,

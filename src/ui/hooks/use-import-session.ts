@@ -168,7 +168,7 @@ export function useImportSession({
 
 	const writeResults = useCallback(async () => {
 		const path = resultsPathFor(files.customers || join(services.folder, "import.csv"));
-		await writeRunResults(path, { files, source }, live?.run, summary?.run ?? 0);
+		await writeRunResults(path, { files, source }, live?.run, summary?.run ?? 0, summary);
 		setResultsCsvPath(path);
 		return path;
 	}, [files, live, services, source, summary]);
