@@ -4,13 +4,15 @@
  * the deletes of `--delete-missing` once every file is done, children first.
  */
 
-import { copyOf, type PassName, type PivotalCopy } from "../model/records.js";
+import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../model/records.js";
 import { bodyUnder, resourceOf } from "../model/resources.js";
 import { type KnownFromCheck, SourceFileError, type SourceOptions } from "../source/index.js";
 import type { RecordApplier } from "./execute/apply-record.js";
 import { blockDelete, deleteMissing } from "./execute/delete-missing.js";
 import type { Ledger } from "./execute/ledger.js";
 import { notInPivotalNote } from "./execute/sync-notes.js";
+import { isKeptUsable, keptEntries } from "./kept-source.js";
+import type { KeptEntry } from "./plan/kept-records.js";
 import { knownRecords } from "./plan/legacy-keys.js";
 import { DELETE_ORDER, type MissingRecords, type PlannedDelete } from "./plan/missing-records.js";
 import { type ParentView, type PlanOptions, planRecord } from "./plan/planner.js";
@@ -86,17 +88,33 @@ async function* plannedRecords(
 	};
 	const parentPass = resourceOf(pass).parent?.resource as PassName | undefined;
 	const parentRecords = parentPass === undefined ? undefined : store.records?.(parentPass);
-	for await (const record of knownRecords(file, pass, options.source, known, options.known)) {
+	const isQuickParent = (key: string) =>
+		parentRecords !== undefined && hasCopyIn(parentRecords, key) && !isRecreatedIn(parentRecords, key);
+	const kept = options.known?.kept;
+	const bytes = options.known?.bytes;
+	const source =
+		kept !== undefined && bytes !== undefined && isKeptUsable(kept, isQuickParent)
+			? keptEntries(kept, file, bytes)
+			: fileEntries(knownRecords(file, pass, options.source, known, options.known));
+	for await (const entry of source) {
 		if (scope.isOver()) return;
+		if (entry.kind === "quick") {
+			// Settled unchanged by the plan's quick comparison, against this very state.
+			const copy = copyOf(store.get(pass, entry.key));
+			if (copy === undefined) {
+				scope.trip(
+					"interrupted",
+					`The state of ${pass} ${entry.key} changed since the plan; run the command again.`,
+				);
+				return;
+			}
+			settleUnchanged(scope, ledger, run, pass, entry.key, copy);
+			continue;
+		}
+		const { record } = entry;
 		// Most rows of a refresh: done with the row's values, read without parsing them.
-		const parentKey = record.parentKey ?? "";
 		const quick =
-			parentPass !== undefined &&
-			!(
-				parentRecords !== undefined &&
-				hasCopyIn(parentRecords, parentKey) &&
-				!isRecreatedIn(parentRecords, parentKey)
-			)
+			parentPass !== undefined && !isQuickParent(record.parentKey ?? "")
 				? undefined
 				: quickUnchanged(record, records);
 		if (quick !== undefined) {
@@ -139,6 +157,13 @@ async function* plannedRecords(
 				yield { record, op, parentCopy };
 		}
 	}
+}
+
+/** A file's records as entries of a pass's source (see `keptEntries`). */
+async function* fileEntries(
+	records: AsyncIterable<SourceRecord>,
+): AsyncGenerator<KeptEntry, void, undefined> {
+	for await (const record of records) yield { kind: "record", record };
 }
 
 /** Counts and reports a record that needs no request, done as the state has it. */

@@ -110,7 +110,8 @@ export class Planning {
 		this.#tally = new PassTally(pass, this.#state?.records[pass], keys);
 	}
 
-	add(record: SourceRecord): void {
+	/** Plans `record`; true when the quick comparison settled it unchanged (quick-unchanged.ts). */
+	add(record: SourceRecord): boolean {
 		const t = this.#tally!;
 		const pass = t.pass;
 		const rules = this.#rules;
@@ -166,6 +167,13 @@ export class Planning {
 				if (t.automations.length < shown) t.automations.push({ key: record.key, line: record.line, phase });
 			}
 		}
+		return quick !== undefined;
+	}
+
+	/** May a child of the customer `key` be settled by the quick comparison, as planned so far? */
+	isQuickParent(parentPass: PassName, key: string): boolean {
+		const records = this.#state?.records[parentPass];
+		return !this.#missing.has(key) && hasCopyIn(records, key) && !isRecreatedIn(records, key);
 	}
 
 	endPass(): void {
@@ -239,9 +247,7 @@ export class Planning {
 	#mayBeQuick(record: SourceRecord): boolean {
 		const parent = resourceOf(record.pass).parent?.resource as PassName | undefined;
 		if (parent === undefined) return true;
-		const key = record.parentKey ?? "";
-		const records = this.#state?.records[parent];
-		return !this.#missing.has(key) && hasCopyIn(records, key) && !isRecreatedIn(records, key);
+		return this.isQuickParent(parent, record.parentKey ?? "");
 	}
 
 	/** A child's customer as the plan leaves it: in Pivotal, to be made by this plan, or missing. */
