@@ -7,6 +7,7 @@
 import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../model/records.js";
 import { bodyUnder, resourceOf } from "../model/resources.js";
 import { type KnownFromCheck, SourceFileError, type SourceOptions } from "../source/index.js";
+import { StateMap } from "./checkpoint/state-map.js";
 import type { RecordApplier } from "./execute/apply-record.js";
 import { blockDelete, deleteMissing } from "./execute/delete-missing.js";
 import type { Ledger } from "./execute/ledger.js";
@@ -100,7 +101,10 @@ async function* plannedRecords(
 		if (scope.isOver()) return;
 		if (entry.kind === "quick") {
 			// Settled unchanged by the plan's quick comparison, against this very state.
-			const copy = copyOf(store.get(pass, entry.key));
+			// Its values are the row's, compared by the plan: only the small fields are read.
+			const slim =
+				records instanceof StateMap ? records.doneWithoutValues(entry.key, entry.valuesLength) : undefined;
+			const copy = slim ?? copyOf(store.get(pass, entry.key));
 			if (copy === undefined) {
 				scope.trip(
 					"interrupted",

@@ -75,9 +75,9 @@ export async function checkAndPlan(
 			row(row, cells, width, isValid) {
 				const record = maker.make(row, cells, width, isValid);
 				if (record === undefined) return;
-				const isQuick = planning.add(record);
+				const valuesLength = planning.add(record);
 				if (copy === undefined) return;
-				if (isQuick) copy.addQuick(record.key);
+				if (valuesLength >= 0) copy.addQuick(record.key, valuesLength);
 				else copy.addWhole(maker.whole(record, row, cells), isCustomers && isQuickParent(record.key));
 			},
 			end(complete) {
@@ -104,8 +104,8 @@ export async function checkAndPlan(
 			const state = options.state?.records[pass];
 			const copy = keep(pass, file);
 			for await (const record of knownRecords(file, pass, source, state, check.known[pass])) {
-				const isQuick = planning.add(record);
-				if (isQuick) copy?.addQuick(record.key);
+				const valuesLength = planning.add(record);
+				if (valuesLength >= 0) copy?.addQuick(record.key, valuesLength);
 				else copy?.addWhole(record);
 			}
 			copy?.end();

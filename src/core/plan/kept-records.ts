@@ -3,8 +3,8 @@
  * reading and parsing the file once more. Kept only while few need the run's attention (a
  * refresh: most rows unchanged): each record the plan could not settle by the quick comparison
  * (quick-unchanged.ts) is kept whole, to be planned again by the run against the state as it is
- * then; each record it did settle is kept as its key only (UTF-8, outside the heap), for the
- * run to count and report. Past a cap (records kept whole, or bytes of keys) the pass gives up
+ * then; each record it did settle is kept as its key only (UTF-8, outside the heap) and the
+ * length of its values' JSON, for the run to count and report reading only the state's small fields. Past a cap (records kept whole, or bytes of keys) the pass gives up
  * its copy and the run reads the file as before.
  *
  * A child pass's quick settlement assumed its customer was in Pivotal, and not created anew,
@@ -26,7 +26,7 @@ type Entry = SourceRecord | number;
 /** What the run reads from a `KeptRecords`, in file order. */
 export type KeptEntry =
 	| { readonly kind: "record"; readonly record: SourceRecord }
-	| { readonly kind: "quick"; readonly key: string };
+	| { readonly kind: "quick"; readonly key: string; readonly valuesLength: number };
 
 export class KeptRecords {
 	readonly pass: PassName;
@@ -72,11 +72,11 @@ export class KeptRecords {
 		this.#whole += 1;
 	}
 
-	/** A record the plan settled as unchanged by the quick comparison. */
-	addQuick(key: string): void {
+	/** A record the plan settled as unchanged by the quick comparison (`valuesLength`: see `PlannedUnchanged`). */
+	addQuick(key: string, valuesLength: number): void {
 		if (this.#isOver) return;
 		const length = Buffer.byteLength(key);
-		const need = this.#keyBytes + 4 + length;
+		const need = this.#keyBytes + 8 + length;
 		if (need > MAX_KEY_BYTES) {
 			this.#giveUp();
 			return;
@@ -87,7 +87,8 @@ export class KeptRecords {
 			this.#keys = grown;
 		}
 		this.#keys.writeUInt32LE(length, this.#keyBytes);
-		this.#keys.write(key, this.#keyBytes + 4, length, "utf8");
+		this.#keys.writeUInt32LE(valuesLength, this.#keyBytes + 4);
+		this.#keys.write(key, this.#keyBytes + 8, length, "utf8");
 		this.#keyBytes = need;
 		this.#quick += 1;
 		const last = this.#entries.length - 1;
@@ -131,9 +132,10 @@ export class KeptRecords {
 			}
 			for (let i = 0; i < entry; i++) {
 				const length = this.#keys.readUInt32LE(offset);
-				const key = this.#keys.toString("utf8", offset + 4, offset + 4 + length);
-				offset += 4 + length;
-				yield { kind: "quick", key };
+				const valuesLength = this.#keys.readUInt32LE(offset + 4);
+				const key = this.#keys.toString("utf8", offset + 8, offset + 8 + length);
+				offset += 8 + length;
+				yield { kind: "quick", key, valuesLength };
 			}
 		}
 	}

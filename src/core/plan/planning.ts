@@ -110,8 +110,11 @@ export class Planning {
 		this.#tally = new PassTally(pass, this.#state?.records[pass], keys);
 	}
 
-	/** Plans `record`; true when the quick comparison settled it unchanged (quick-unchanged.ts). */
-	add(record: SourceRecord): boolean {
+	/**
+	 * Plans `record`. When the quick comparison settled it unchanged (quick-unchanged.ts), returns
+	 * the length of its values' JSON; else -1.
+	 */
+	add(record: SourceRecord): number {
 		const t = this.#tally!;
 		const pass = t.pass;
 		const rules = this.#rules;
@@ -167,7 +170,7 @@ export class Planning {
 				if (t.automations.length < shown) t.automations.push({ key: record.key, line: record.line, phase });
 			}
 		}
-		return quick !== undefined;
+		return quick === undefined ? -1 : quick.valuesLength;
 	}
 
 	/** May a child of the customer `key` be settled by the quick comparison, as planned so far? */
