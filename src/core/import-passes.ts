@@ -103,7 +103,7 @@ async function* plannedRecords(
 			// Settled unchanged by the plan's quick comparison, against this very state.
 			// Its values are the row's, compared by the plan: only the small fields are read.
 			const slim =
-				records instanceof StateMap ? records.doneWithoutValues(entry.key, entry.valuesLength) : undefined;
+				records instanceof StateMap ? records.quickCopy(entry.key, entry.valuesLength, run) : undefined;
 			const copy = slim ?? copyOf(store.get(pass, entry.key));
 			if (copy === undefined) {
 				scope.trip(

@@ -8,7 +8,7 @@
  * failures read no state.
  */
 
-import { copyOf, type FieldValues, type RecordState } from "../../model/records.js";
+import { copyOf, type FieldValues, type PivotalCopy, type RecordState } from "../../model/records.js";
 import { bucketOf, emptyTally, type Tally } from "./pass-counts.js";
 import { TextArena } from "./text-arena.js";
 
@@ -90,20 +90,29 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	}
 
 	/**
-	 * The done state at `key` without its values, when its `v` is `valuesLength` characters of
-	 * JSON: what a run needs of a record its plan found done with exactly the row's values
-	 * (`isSameDone`) to settle it (id, run, outcome), parsed from the rest of the text. Undefined
-	 * when the text is not so (the caller reads the state whole).
+	 * What a run needs of a record its plan settled by the quick comparison (`isSameDone`, against
+	 * this very state: the run holds the lock and writes no such record) to count and report it:
+	 * the members before its values (`id`, `outcome`: scalars, as the plan found), parsed alone.
+	 * Undefined when a member after the values may say that `run` wrote it (an earlier session of
+	 * this run: what it did counts) or the text is not as the plan found it: the caller reads the
+	 * state whole.
 	 */
-	doneWithoutValues(key: string, valuesLength: number): Omit<DoneState, "v"> | undefined {
+	quickCopy(key: string, valuesLength: number, run: number): PivotalCopy | undefined {
 		const cached = this.#cache.get(key);
-		if (cached !== undefined) return cached.s === "done" ? cached : undefined;
+		if (cached !== undefined) return copyOf(cached);
 		const stored = this.#texts.get(key);
 		if (stored === undefined) return undefined;
 		const text = this.#textOf(stored);
-		const at = valuesAt(text, undefined, valuesLength);
-		if (at < 0) return undefined;
-		return JSON.parse(`${text.slice(0, at - 1)}${text.slice(at + 4 + valuesLength)}`) as Omit<DoneState, "v">;
+		if (!text.startsWith(DONE)) return undefined;
+		const at = text.indexOf('"v":', DONE.length - 1);
+		const end = at + 4 + valuesLength;
+		// The values end with a `}` followed by the next member's `,` or the state's `}`.
+		const next = text.charCodeAt(end);
+		if (at < 0 || text.charCodeAt(at - 1) !== 0x2c || text.charCodeAt(end - 1) !== 0x7d) return undefined;
+		if (next !== 0x2c && next !== 0x7d) return undefined;
+		for (const match of text.slice(end).matchAll(RUN_MEMBER)) if (Number(match[1]) === run) return undefined;
+		const head = JSON.parse(`${text.slice(0, at - 1)}}`) as Partial<PivotalCopy>;
+		return typeof head.id === "string" ? (head as PivotalCopy) : undefined;
 	}
 
 	/** The state's JSON text as stored, for a store that writes it out again. */
@@ -209,30 +218,24 @@ type DoneState = Extract<RecordState, { s: "done" }>;
 /** How a done state's JSON begins as the stores write it (`s` first); other spellings take the slow path. */
 const DONE = '{"s":"done",';
 const DONE_BYTES = Buffer.from(DONE);
+/** A `"r":` member (the run that last wrote a record) and its number, however spaced. */
+const RUN_MEMBER = /"r"\s*:\s*(\d+)/g;
 
 /**
  * Where the `"v":` member of `text` (a state's JSON) starts, when it is a done state whose
- * top-level `v` is exactly `valuesJson` (or, not given, an object `length` characters long, which
- * the caller knows is the values it compared before); else -1. The `v` found is the top-level one: no `{` or
+ * top-level `v` is exactly `valuesJson`; else -1. The `v` found is the top-level one: no `{` or
  * `[` comes before it (the members before it are scalars), and a `"v":` outside a nested value
  * can only be a key, since a quote inside a JSON string is always escaped. A JSON value that
  * starts at a position and ends where a member ends there is that member's whole value.
  */
-function valuesAt(text: string, valuesJson: string | undefined, length = valuesJson?.length ?? 0): number {
+function valuesAt(text: string, valuesJson: string): number {
 	if (!text.startsWith(DONE)) return -1;
 	const at = text.indexOf('"v":', DONE.length - 1);
 	// A quote after a comma is not an escaped one: it opens a key.
-	if (at < 0 || text.charCodeAt(at - 1) !== 0x2c) return -1;
-	// Without the values' JSON (`doneWithoutValues`): a value of that length that is an object.
-	if (
-		valuesJson === undefined
-			? text.charCodeAt(at + 4) !== 0x7b || text.charCodeAt(at + 3 + length) !== 0x7d
-			: !text.startsWith(valuesJson, at + 4)
-	)
-		return -1;
+	if (at < 0 || text.charCodeAt(at - 1) !== 0x2c || !text.startsWith(valuesJson, at + 4)) return -1;
 	const nested = text.indexOf("{", 1);
 	if ((nested >= 0 && nested < at) || text.lastIndexOf("[", at) >= 0) return -1;
-	const end = at + 4 + length;
+	const end = at + 4 + valuesJson.length;
 	const next = text.charCodeAt(end);
 	// `,` or `}` after the value.
 	if (next !== 0x2c && next !== 0x7d) return -1;
