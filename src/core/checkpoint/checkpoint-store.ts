@@ -8,6 +8,8 @@ import {
 	type CheckpointCounters,
 	type CheckpointData,
 	type CheckpointHeader,
+	DIGEST_PLACEHOLDER,
+	RECORDS_SHA256,
 } from "./checkpoint-format.js";
 import { ChunkWriter } from "./chunk-writer.js";
 import {
@@ -323,16 +325,20 @@ export class CheckpointStore implements StateStore {
 	#writeSnapshot(fd: number): number {
 		const records = this.#book.size;
 		const out = new ChunkWriter(this.#fs, fd);
-		out.text(
-			`${JSON.stringify({
-				format: CHECKPOINT_FORMAT,
-				version: CHECKPOINT_VERSION,
-				updatedAt: new Date(this.#updatedAt).toISOString(),
-				header: this.header,
-				counters: this.#book.counters(),
-				records,
-			})}\n`,
-		);
+		// The digest of the record lines is known once they are written: the first line holds a
+		// placeholder of its length, written over in place before the file is made durable.
+		const first = JSON.stringify({
+			format: CHECKPOINT_FORMAT,
+			version: CHECKPOINT_VERSION,
+			updatedAt: new Date(this.#updatedAt).toISOString(),
+			header: this.header,
+			counters: this.#book.counters(),
+			records,
+			[RECORDS_SHA256]: DIGEST_PLACEHOLDER,
+		});
+		const digestAt = Buffer.byteLength(first.slice(0, first.lastIndexOf(DIGEST_PLACEHOLDER)));
+		out.text(`${first}\n`);
+		out.startHash();
 		// Each record's line from the bytes kept for it: no state is parsed or serialised again.
 		for (const pass of PASSES) {
 			for (const [key, text] of this.#book.of(pass).rawTexts()) {
@@ -342,7 +348,9 @@ export class CheckpointStore implements StateStore {
 				out.text("}\n");
 			}
 		}
-		return out.end();
+		const length = out.end();
+		writeAll(this.#fs, fd, Buffer.from(out.digest()), digestAt);
+		return length;
 	}
 
 	#assertOpen(): void {

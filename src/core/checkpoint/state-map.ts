@@ -144,6 +144,16 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		return this;
 	}
 
+	/**
+	 * Sets the done state whose JSON is `bytes` (copied), of this outcome, as a load that trusts
+	 * the bytes (fast-lines.ts) does: nothing is parsed. The key is new to the map.
+	 */
+	loadDone(key: string, outcome: "created" | "existed", bytes: Uint8Array): void {
+		this.#tally[outcome]++;
+		this.#held++;
+		this.#texts.set(key, this.#arena.add(bytes) ?? Buffer.from(bytes).toString());
+	}
+
 	/** Records the state knows a Pivotal copy of (`copyOf`): O(1). */
 	held(): number {
 		return this.#held;
