@@ -170,7 +170,7 @@ export function parseCheckpointLines(
 				// A snapshot holds each record once (the journal, not the snapshot, repeats keys): a
 				// second line of one key is an edit or a splice, and the count it keeps hides a lost line.
 				if (maps[p as PassName].has(k)) twice(p as PassName, k);
-				maps[p as PassName].set(k, v, stateText(raw, bytes, recordLineHead(p as PassName, k), v));
+				maps[p as PassName].load(k, v, stateText(raw, bytes, recordLineHead(p as PassName, k), v));
 			}
 			if (hash !== undefined && hash.digest("hex") !== digest) throw new DigestMismatch();
 		}

@@ -145,6 +145,20 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	}
 
 	/**
+	 * Sets `state`, whose JSON is `text`, under a key new to the map, as a load does: no earlier
+	 * state is looked up and the parsed state is not cached (a load reads a million of them once).
+	 */
+	load(key: string, state: RecordState, text: string | Uint8Array): void {
+		this.#tally[bucketOf(state)]++;
+		if (copyOf(state)) this.#held++;
+		this.#texts.set(
+			key,
+			this.#arena.add(text) ?? (typeof text === "string" ? text : Buffer.from(text).toString()),
+		);
+		if (isFailing(state)) this.#failing.add(key);
+	}
+
+	/**
 	 * Sets the done state whose JSON is `bytes` (copied), of this outcome, as a load that trusts
 	 * the bytes (fast-lines.ts) does: nothing is parsed. The key is new to the map.
 	 */
