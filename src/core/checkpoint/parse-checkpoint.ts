@@ -4,7 +4,7 @@
  * validated and kept as its JSON text (state-map.ts).
  */
 
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { CheckpointError } from "./checkpoint-error.js";
 import {
@@ -55,6 +55,20 @@ function decode(bytes: Uint8Array): string {
 	} catch {
 		corrupt("the file is not valid UTF-8");
 	}
+}
+
+/**
+ * Hashes `line` and the newline after it: in one call when the newline follows it in the
+ * buffer it was cut from (the usual line, read within one chunk).
+ */
+function hashLine(hash: Hash, line: Uint8Array): void {
+	const end = line.byteOffset + line.byteLength;
+	if (end < line.buffer.byteLength && new Uint8Array(line.buffer, end, 1)[0] === 0x0a) {
+		hash.update(new Uint8Array(line.buffer, line.byteOffset, line.byteLength + 1));
+		return;
+	}
+	hash.update(line);
+	hash.update(NEWLINE);
 }
 
 /**
@@ -148,8 +162,7 @@ export function parseCheckpointLines(
 				if (hash !== undefined) {
 					const read = nextBytes();
 					if (read === undefined) throw new DigestMismatch();
-					hash.update(read);
-					hash.update(NEWLINE);
+					hashLine(hash, read);
 					if (takeDoneLine(read, maps, twice)) continue;
 				}
 				const raw = hash === undefined ? next() : decode(bytes);

@@ -160,12 +160,15 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 
 	/**
 	 * Sets the done state whose JSON is `bytes` (copied), of this outcome, as a load that trusts
-	 * the bytes (fast-lines.ts) does: nothing is parsed. The key is new to the map.
+	 * the bytes (fast-lines.ts) does: nothing is parsed. False, setting nothing, when the map
+	 * holds the key already (a snapshot holds each key once).
 	 */
-	loadDone(key: string, outcome: "created" | "existed", bytes: Uint8Array): void {
+	loadDone(key: string, outcome: "created" | "existed", bytes: Uint8Array): boolean {
+		if (this.#texts.has(key)) return false;
+		this.#texts.set(key, this.#arena.add(bytes) ?? Buffer.from(bytes).toString());
 		this.#tally[outcome]++;
 		this.#held++;
-		this.#texts.set(key, this.#arena.add(bytes) ?? Buffer.from(bytes).toString());
+		return true;
 	}
 
 	/** Records the state knows a Pivotal copy of (`copyOf`): O(1). */
