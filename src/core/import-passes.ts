@@ -7,10 +7,13 @@
 import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../model/records.js";
 import { bodyUnder, resourceOf } from "../model/resources.js";
 import { type KnownFromCheck, SourceFileError, type SourceOptions } from "../source/index.js";
+import { StateMap } from "./checkpoint/state-map.js";
 import type { RecordApplier } from "./execute/apply-record.js";
 import { blockDelete, deleteMissing } from "./execute/delete-missing.js";
 import type { Ledger } from "./execute/ledger.js";
 import { notInPivotalNote } from "./execute/sync-notes.js";
+import { isKeptUsable, keptEntries } from "./kept-source.js";
+import type { KeptEntry } from "./plan/kept-records.js";
 import { knownRecordBatches } from "./plan/legacy-keys.js";
 import { DELETE_ORDER, type MissingRecords, type PlannedDelete } from "./plan/missing-records.js";
 import { type ParentView, type PlanOptions, planRecord } from "./plan/planner.js";
@@ -53,8 +56,9 @@ export const CHANGED_FILE_STOP = "The records before that point were sent; the s
 /**
  * The records of a pass that need a request; the others are settled here, in the ledger. A file
  * that changed under the run (or can no longer be read) stops it, resumable: the rows before the
- * change were sent as checked, none after it. The file is read a block of records at a time: the
- * only await per record is the driver's.
+ * change were sent as checked, none after it. The records come from the copy the plan's read
+ * kept when it can be used (kept-source.ts), else from the file, a block of records at a time:
+ * the only await per record is the driver's.
  */
 async function* planned(
 	scope: RunScope,
@@ -64,10 +68,13 @@ async function* planned(
 	options: RecordPassOptions,
 ): AsyncGenerator<Planned> {
 	try {
-		for await (const batch of recordBatches(books, pass, file, options)) {
-			for (const record of batch) {
+		for await (const batch of entryBatches(books, pass, file, options)) {
+			for (const entry of batch) {
 				if (scope.isOver()) return;
-				const one = plannedRecord(scope, books, pass, record, options);
+				const one =
+					entry.kind === "quick"
+						? settleQuick(scope, books, pass, entry)
+						: plannedRecord(scope, books, pass, entry.record, options);
 				if (one === STOP) return;
 				if (one !== undefined) yield one;
 			}
@@ -78,20 +85,61 @@ async function* planned(
 	}
 }
 
-function recordBatches(
+async function* entryBatches(
 	{ ledger }: RunBooks,
 	pass: PassName,
 	file: string,
 	options: RecordPassOptions,
-): AsyncGenerator<SourceRecord[]> {
+): AsyncGenerator<readonly KeptEntry[]> {
 	const { store } = ledger;
+	const kept = options.known?.kept;
+	const bytes = options.known?.bytes;
+	if (
+		kept !== undefined &&
+		bytes !== undefined &&
+		isKeptUsable(kept, (key) => isQuickParent(ledger, pass, key))
+	) {
+		for await (const entry of keptEntries(kept, file, bytes)) yield [entry];
+		return;
+	}
 	const records = store.records?.(pass);
 	const known = {
 		get: (key: string) => store.get(pass, key),
 		...(records ? { has: (key: string) => records.has(key) } : {}),
 		entries: () => store.entries(pass),
 	};
-	return knownRecordBatches(file, pass, options.source, known, options.known);
+	for await (const batch of knownRecordBatches(file, pass, options.source, known, options.known))
+		yield batch.map((record) => ({ kind: "record", record }) as const);
+}
+
+/** May a child of this customer be settled by the quick comparison (its customer in Pivotal, not made anew)? */
+function isQuickParent(ledger: Ledger, pass: PassName, key: string): boolean {
+	const parentPass = resourceOf(pass).parent?.resource as PassName | undefined;
+	const parentRecords = parentPass === undefined ? undefined : ledger.store.records?.(parentPass);
+	return parentRecords !== undefined && hasCopyIn(parentRecords, key) && !isRecreatedIn(parentRecords, key);
+}
+
+/** A record the plan's quick comparison settled unchanged, against this very state. */
+function settleQuick(
+	scope: RunScope,
+	{ ledger, run }: RunBooks,
+	pass: PassName,
+	entry: Extract<KeptEntry, { kind: "quick" }>,
+): undefined | typeof STOP {
+	// Its values are the row's, compared by the plan: only the small fields are read.
+	const records = ledger.store.records?.(pass);
+	const slim =
+		records instanceof StateMap ? records.quickCopy(entry.key, entry.valuesLength, run) : undefined;
+	const copy = slim ?? copyOf(ledger.store.get(pass, entry.key));
+	if (copy === undefined) {
+		scope.trip(
+			"interrupted",
+			`The state of ${pass} ${entry.key} changed since the plan; run the command again.`,
+		);
+		return STOP;
+	}
+	settleUnchanged(scope, ledger, run, pass, entry.key, copy);
+	return undefined;
 }
 
 /** The ledger could not write: the pass ends. */
@@ -108,16 +156,9 @@ function plannedRecord(
 	const { store } = ledger;
 	const records = store.records?.(pass);
 	const parentPass = resourceOf(pass).parent?.resource as PassName | undefined;
-	const parentRecords = parentPass === undefined ? undefined : store.records?.(parentPass);
 	// Most rows of a refresh: done with the row's values, read without parsing them.
-	const parentKey = record.parentKey ?? "";
 	const quick =
-		parentPass !== undefined &&
-		!(
-			parentRecords !== undefined &&
-			hasCopyIn(parentRecords, parentKey) &&
-			!isRecreatedIn(parentRecords, parentKey)
-		)
+		parentPass !== undefined && !isQuickParent(ledger, pass, record.parentKey ?? "")
 			? undefined
 			: quickUnchanged(record, records);
 	if (quick !== undefined) {

@@ -3,6 +3,7 @@
  * is parsed only when the consumer asks, so a slow import holds a few rows in memory, not the file.
  */
 
+import type { KeptRecords } from "../core/plan/kept-records.js";
 import type { PassName, SourceRecord } from "../model/records.js";
 import { isNumbered, resourceOf } from "../model/resources.js";
 import type { ByteBlocks } from "./byte-blocks.js";
@@ -32,6 +33,8 @@ export interface KnownFromCheck {
 	readonly leftOut?: LeftOutRows | undefined;
 	/** The bytes it was checked with: the read proves it reads them, block by block (byte-blocks.ts). */
 	readonly bytes?: ByteBlocks | undefined;
+	/** The records the plan's read kept for the run (core/plan/kept-records.ts), valid with `bytes`. */
+	readonly kept?: KeptRecords | undefined;
 }
 
 /** The file could not be read or parsed to the end (it changed since it was validated). */

@@ -148,6 +148,21 @@ export class RecordMaker {
 		return { pass, key: this.#childKey(id, n, cells), line: row.line, parentKey: id, body, columns, fields };
 	}
 
+	/**
+	 * `record`, which `make` gave only planned (`isPlanOnly`) for `row` (`cells` as `make` had them), whole: its body and
+	 * original cells, as `make` gives a record to be sent. Its key and slug are the planned ones.
+	 */
+	whole(record: SourceRecord, row: CsvRow, cells: readonly string[]): SourceRecord {
+		const body = buildBody(record.pass, this.layout.header, cells);
+		const columns = originalColumns(this.#names, row.cells);
+		const { pass, key, line } = record;
+		const fields = this.#fields;
+		if (record.parentKey !== undefined)
+			return { pass, key, line, parentKey: record.parentKey, body, columns, fields };
+		if (record.slug !== undefined) return { pass, key, line, body, columns, slug: record.slug, fields };
+		return { pass, key, line, body, columns, fields };
+	}
+
 	#childKey(id: string, n: number, cells: readonly string[]): string {
 		const within = this.#within;
 		const cell = cells[this.#keyAt];

@@ -18,6 +18,15 @@ export const CHECKPOINT_FORMAT = "pivotal-tui-checkpoint";
 export const CHECKPOINT_VERSION = 2;
 /** The version whose snapshot is one line; still read, never written. */
 export const SINGLE_LINE_VERSION = 1;
+/**
+ * The snapshot's member holding the SHA-256 (hex) of its record lines, newlines included: a
+ * reader that finds them so takes each line as written (by a writer that checked every state
+ * before writing it) and skips parsing it. Added within version 2: readers that know nothing of it
+ * ignore it and check every line, as a reader does when the digest differs or is missing.
+ */
+export const RECORDS_SHA256 = "recordsSha256";
+/** What the snapshot's first line holds in its place until the record lines are written. */
+export const DIGEST_PLACEHOLDER = "0".repeat(64);
 
 export interface SourceFingerprint {
 	readonly path: string;

@@ -1,5 +1,6 @@
 /** The snapshot's writer: a megabyte of lines per system call, at explicit positions. */
 
+import { createHash, type Hash } from "node:crypto";
 import { type CheckpointFileSystem, writeAll } from "./file-system.js";
 
 /** Bytes of snapshot lines gathered before each write. */
@@ -12,6 +13,9 @@ export class ChunkWriter {
 	#buffer = Buffer.allocUnsafe(WRITE_CHUNK);
 	#used = 0;
 	#position = 0;
+	// From `startHash` on, every byte written is hashed too, a buffer at a time.
+	#hash: Hash | undefined;
+	#hashFrom = 0;
 
 	constructor(fs: CheckpointFileSystem, fd: number) {
 		this.#fs = fs;
@@ -30,6 +34,17 @@ export class ChunkWriter {
 		this.#used += bytes.length;
 	}
 
+	/** Hashes (SHA-256) every byte given from now on; `digest` gives it once `end` was called. */
+	startHash(): void {
+		this.#hash = createHash("sha256");
+		this.#hashFrom = this.#used;
+	}
+
+	/** The SHA-256 (hex) of the bytes given since `startHash`, once `end` was called. */
+	digest(): string {
+		return this.#hash?.digest("hex") ?? "";
+	}
+
 	/** Writes what is left; returns the bytes written in all. */
 	end(): number {
 		this.#flush();
@@ -43,6 +58,8 @@ export class ChunkWriter {
 	}
 
 	#flush(): void {
+		this.#hash?.update(this.#buffer.subarray(this.#hashFrom, this.#used));
+		this.#hashFrom = 0;
 		writeAll(this.#fs, this.#fd, this.#buffer.subarray(0, this.#used), this.#position);
 		this.#position += this.#used;
 		this.#used = 0;

@@ -4,7 +4,8 @@ import { PASSES, type PassName, type RecordState } from "../../model/records.js"
 import { CheckpointError, errnoOf, readFailed, writeFailed } from "./checkpoint-error.js";
 import { type CheckpointData, type CheckpointHeader, peekRunId, zeroCounters } from "./checkpoint-format.js";
 import { type LineCount, linesOfFile } from "./checkpoint-lines.js";
-import { CheckpointStore, DEFAULT_COMPACT_EVERY } from "./checkpoint-store.js";
+import { CheckpointStore, DEFAULT_COMPACT_EVERY, isSmallJournal } from "./checkpoint-store.js";
+import { DigestMismatch } from "./fast-lines.js";
 import { type CheckpointFileSystem, nodeFileSystem, writeAll } from "./file-system.js";
 import { acquireLock } from "./lock-file.js";
 import { type ParsedCheckpoint, parseCheckpoint, parseCheckpointLines } from "./parse-checkpoint.js";
@@ -116,10 +117,16 @@ function openLocked(
 	}
 	if (loaded.recoveredFrom === undefined) {
 		const { parsed, count } = loaded;
-		// A file of this version with no journal and nothing torn is written on as it is: a refresh
-		// of a million records does not rewrite them all before its first request.
-		if (parsed?.isCurrentVersion && parsed.journalLines === 0 && count.complete === count.total) {
-			const asLoaded = { bytes: count.total, snapshotRecords: parsed.snapshotRecords, journalLines: 0 };
+		// A file of this version with no journal (or a small one, see `isSmallJournal`) and nothing
+		// torn is written on as it is: a refresh of a million records does not rewrite them all
+		// before its first request.
+		if (
+			parsed?.isCurrentVersion &&
+			isSmallJournal(parsed.journalLines, parsed.snapshotRecords) &&
+			count.complete === count.total
+		) {
+			const { snapshotRecords, journalLines } = parsed;
+			const asLoaded = { bytes: count.total, snapshotRecords, journalLines };
 			const store = new CheckpointStore({ ...init, data: loaded.data, rotateBackup: true, asLoaded });
 			store.assertWritable();
 			return { store, resumed: true };
@@ -219,11 +226,24 @@ function takeLastRead(fs: CheckpointFileSystem, path: string): Loaded | undefine
 	return { data, count: last.count, ...(last.shape ? { parsed: { ...last.shape, data } } : {}) } as Loaded;
 }
 
+/**
+ * The file's lines parsed, the snapshot's record lines taken as written when their digest is the
+ * snapshot's (fast-lines.ts); when it is not, read again with every line parsed and checked.
+ */
+function parseTrustingDigest(lines: () => Iterable<Uint8Array>, path: string): ParsedCheckpoint {
+	try {
+		return parseCheckpointLines(lines(), path, true);
+	} catch (error) {
+		if (!(error instanceof DigestMismatch)) throw error;
+		return parseCheckpointLines(lines(), path, false);
+	}
+}
+
 function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded | undefined {
 	refuseIrregular(fs, path);
 	try {
 		const count: LineCount = { complete: 0, total: 0 };
-		const parsed = parseCheckpointLines(linesOfFile(fs, path, count), path);
+		const parsed = parseTrustingDigest(() => linesOfFile(fs, path, count), path);
 		return { data: parsed.data, parsed, count };
 	} catch (caught) {
 		if (caught instanceof CheckpointError && caught.code !== "corrupt") throw caught;

@@ -8,7 +8,7 @@
  * failures read no state.
  */
 
-import { copyOf, type FieldValues, type RecordState } from "../../model/records.js";
+import { copyOf, type FieldValues, type PivotalCopy, type RecordState } from "../../model/records.js";
 import { bucketOf, emptyTally, type Tally } from "./pass-counts.js";
 import { TextArena } from "./text-arena.js";
 
@@ -89,6 +89,32 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		return stored !== undefined && valuesAt(this.#textOf(stored), valuesJson) >= 0;
 	}
 
+	/**
+	 * What a run needs of a record its plan settled by the quick comparison (`isSameDone`, against
+	 * this very state: the run holds the lock and writes no such record) to count and report it:
+	 * the members before its values (`id`, `outcome`: scalars, as the plan found), parsed alone.
+	 * Undefined when a member after the values may say that `run` wrote it (an earlier session of
+	 * this run: what it did counts) or the text is not as the plan found it: the caller reads the
+	 * state whole.
+	 */
+	quickCopy(key: string, valuesLength: number, run: number): PivotalCopy | undefined {
+		const cached = this.#cache.get(key);
+		if (cached !== undefined) return copyOf(cached);
+		const stored = this.#texts.get(key);
+		if (stored === undefined) return undefined;
+		const text = this.#textOf(stored);
+		if (!text.startsWith(DONE)) return undefined;
+		const at = text.indexOf('"v":', DONE.length - 1);
+		const end = at + 4 + valuesLength;
+		// The values end with a `}` followed by the next member's `,` or the state's `}`.
+		const next = text.charCodeAt(end);
+		if (at < 0 || text.charCodeAt(at - 1) !== 0x2c || text.charCodeAt(end - 1) !== 0x7d) return undefined;
+		if (next !== 0x2c && next !== 0x7d) return undefined;
+		for (const match of text.slice(end).matchAll(RUN_MEMBER)) if (Number(match[1]) === run) return undefined;
+		const head = JSON.parse(`${text.slice(0, at - 1)}}`) as Partial<PivotalCopy>;
+		return typeof head.id === "string" ? (head as PivotalCopy) : undefined;
+	}
+
 	/** The state's JSON text as stored, for a store that writes it out again. */
 	textOf(key: string): string | undefined {
 		const stored = this.#texts.get(key);
@@ -116,6 +142,33 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		else this.#failing.delete(key);
 		this.#remember(key, state);
 		return this;
+	}
+
+	/**
+	 * Sets `state`, whose JSON is `text`, under a key new to the map, as a load does: no earlier
+	 * state is looked up and the parsed state is not cached (a load reads a million of them once).
+	 */
+	load(key: string, state: RecordState, text: string | Uint8Array): void {
+		this.#tally[bucketOf(state)]++;
+		if (copyOf(state)) this.#held++;
+		this.#texts.set(
+			key,
+			this.#arena.add(text) ?? (typeof text === "string" ? text : Buffer.from(text).toString()),
+		);
+		if (isFailing(state)) this.#failing.add(key);
+	}
+
+	/**
+	 * Sets the done state whose JSON is `bytes` (copied), of this outcome, as a load that trusts
+	 * the bytes (fast-lines.ts) does: nothing is parsed. False, setting nothing, when the map
+	 * holds the key already (a snapshot holds each key once).
+	 */
+	loadDone(key: string, outcome: "created" | "existed", bytes: Uint8Array): boolean {
+		if (this.#texts.has(key)) return false;
+		this.#texts.set(key, this.#arena.add(bytes) ?? Buffer.from(bytes).toString());
+		this.#tally[outcome]++;
+		this.#held++;
+		return true;
 	}
 
 	/** Records the state knows a Pivotal copy of (`copyOf`): O(1). */
@@ -192,6 +245,8 @@ type DoneState = Extract<RecordState, { s: "done" }>;
 /** How a done state's JSON begins as the stores write it (`s` first); other spellings take the slow path. */
 const DONE = '{"s":"done",';
 const DONE_BYTES = Buffer.from(DONE);
+/** A `"r":` member (the run that last wrote a record) and its number, however spaced. */
+const RUN_MEMBER = /"r"\s*:\s*(\d+)/g;
 
 /**
  * Where the `"v":` member of `text` (a state's JSON) starts, when it is a done state whose

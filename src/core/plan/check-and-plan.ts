@@ -22,6 +22,7 @@ import {
 	type ValidateOptions,
 	validateSources,
 } from "../../source/validate.js";
+import { KeptRecords } from "./kept-records.js";
 import { knownRecords } from "./legacy-keys.js";
 import { type MakePlanOptions, makePlan, type SyncPlan } from "./make-plan.js";
 import { Planning } from "./planning.js";
@@ -46,6 +47,18 @@ export async function checkAndPlan(
 	}
 	const planning = new Planning(options);
 	const planned = new Set<PassName>();
+	// A refresh's records, kept for the run (kept-records.ts): only against a state, where most are unchanged.
+	const kept = options.state === undefined ? undefined : new Map<PassName, KeptRecords>();
+	const keep = (pass: PassName, file: string | undefined): KeptRecords | undefined => {
+		if (kept === undefined || file === undefined || /\.xlsx$/i.test(file)) return undefined;
+		const parentPass = resourceOf(pass).parent?.resource as PassName | undefined;
+		const parent = parentPass === undefined ? undefined : kept.get(parentPass);
+		if (parentPass !== undefined && parent === undefined) return undefined;
+		const records = new KeptRecords(pass, parent);
+		kept.set(pass, records);
+		return records;
+	};
+	const isQuickParent = (key: string) => planning.isQuickParent("customers", key);
 	let isSecondReadNeeded = false;
 	const rowsTo = (pass: PassName, start: FileStart): RowSink | undefined => {
 		if (isNumbered(pass)) return undefined;
@@ -56,13 +69,21 @@ export async function checkAndPlan(
 		const slugs = resourceOf(pass).derivesSlug === true ? new FileSlugs(start.slugsSoFar) : undefined;
 		maker.slugs = slugs;
 		planning.startPass(pass);
+		const copy = keep(pass, start.file);
+		const isCustomers = pass === "customers";
 		return {
 			row(row, cells, isValid) {
 				const record = maker.make(row, cells, isValid);
-				if (record !== undefined) planning.add(record);
+				if (record === undefined) return;
+				const valuesLength = planning.add(record);
+				if (copy === undefined) return;
+				if (valuesLength >= 0) copy.addQuick(record.key, valuesLength);
+				else copy.addWhole(maker.whole(record, row, cells), isCustomers && isQuickParent(record.key));
 			},
 			end(complete) {
 				planning.endPass();
+				if (complete) copy?.end();
+				else copy?.giveUp();
 				if (complete) planned.add(pass);
 				if (slugs !== undefined && start.slugsSoFar !== undefined && slugs.isAnyIn(start.slugsSoFar))
 					isSecondReadNeeded = true;
@@ -81,10 +102,24 @@ export async function checkAndPlan(
 		const file = options.files[pass];
 		if (file) {
 			const state = options.state?.records[pass];
-			for await (const record of knownRecords(file, pass, source, state, check.known[pass]))
-				planning.add(record);
+			const copy = keep(pass, file);
+			for await (const record of knownRecords(file, pass, source, state, check.known[pass])) {
+				const valuesLength = planning.add(record);
+				if (valuesLength >= 0) copy?.addQuick(record.key, valuesLength);
+				else copy?.addWhole(record);
+			}
+			copy?.end();
 		}
 		planning.endPass();
 	}
-	return { check, plan: planning.finish() };
+	return { check: withKept(check, kept), plan: planning.finish() };
+}
+
+/** `check` with each pass's kept records (kept-records.ts) beside what validation learnt of its file. */
+function withKept(check: SourceCheck, kept: ReadonlyMap<PassName, KeptRecords> | undefined): SourceCheck {
+	if (kept === undefined) return check;
+	const known = { ...check.known };
+	for (const [pass, records] of kept)
+		if (records.isUsable && known[pass].bytes !== undefined) known[pass] = { ...known[pass], kept: records };
+	return { ...check, known };
 }

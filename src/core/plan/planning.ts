@@ -118,7 +118,11 @@ export class Planning {
 		if (rows !== undefined) this.#leftOut[pass] = rows;
 	}
 
-	add(record: SourceRecord): void {
+	/**
+	 * Plans `record`. When the quick comparison settled it unchanged (quick-unchanged.ts), returns
+	 * the length of its values' JSON; else -1.
+	 */
+	add(record: SourceRecord): number {
 		const t = this.#tally!;
 		const pass = t.pass;
 		const rules = this.#rules;
@@ -172,6 +176,13 @@ export class Planning {
 				if (t.automations.length < shown) t.automations.push({ key: record.key, line: record.line, phase });
 			}
 		}
+		return quick === undefined ? -1 : quick.valuesLength;
+	}
+
+	/** May a child of the customer `key` be settled by the quick comparison, as planned so far? */
+	isQuickParent(parentPass: PassName, key: string): boolean {
+		const records = this.#state?.records[parentPass];
+		return !this.#missing.has(key) && hasCopyIn(records, key) && !isRecreatedIn(records, key);
 	}
 
 	endPass(): void {
@@ -248,9 +259,7 @@ export class Planning {
 	#mayBeQuick(record: SourceRecord): boolean {
 		const parent = resourceOf(record.pass).parent?.resource as PassName | undefined;
 		if (parent === undefined) return true;
-		const key = record.parentKey ?? "";
-		const records = this.#state?.records[parent];
-		return !this.#missing.has(key) && hasCopyIn(records, key) && !isRecreatedIn(records, key);
+		return this.isQuickParent(parent, record.parentKey ?? "");
 	}
 
 	/** A child's customer as the plan leaves it: in Pivotal, to be made by this plan, or missing. */

@@ -35,6 +35,9 @@ export function quickUnchanged(
 	return state === undefined ? undefined : { kind: "unchanged", copy: state };
 }
 
+/** A quick `unchanged`, with the length of the values' JSON (what `StateMap.doneWithoutValues` is given). */
+export type PlannedUnchanged = Extract<Operation, { kind: "unchanged" }> & { readonly valuesLength: number };
+
 /**
  * `quickUnchanged` for the plan, which counts the operation and reads nothing of it: the copy
  * is parsed only if read (an operation streamed to a plan file).
@@ -42,12 +45,13 @@ export function quickUnchanged(
 export function plannedUnchanged(
 	record: SourceRecord,
 	records: ReadonlyMap<string, RecordState> | undefined,
-): Extract<Operation, { kind: "unchanged" }> | undefined {
+): PlannedUnchanged | undefined {
 	if (!(records instanceof StateMap)) return undefined;
 	const json = JSON.stringify(ownedValues(record.body));
 	if (json.includes("null") || !records.isSameDone(record.key, json)) return undefined;
 	return {
 		kind: "unchanged",
+		valuesLength: json.length,
 		get copy() {
 			return records.get(record.key) as PivotalCopy;
 		},

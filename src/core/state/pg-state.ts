@@ -206,7 +206,8 @@ export class PostgresState {
 					const map = records[r.pass as PassName];
 					const state = parsedState(r.state);
 					if (map === undefined || state === undefined) this.#damaged(`the record ${r.pass} ${r.key}`);
-					map.set(r.key, state, r.state);
+					// Each key once: the table's primary key.
+					map.load(r.key, state, r.state);
 				}
 				const last = page.rows[page.rows.length - 1];
 				if (!last || page.rows.length < READ_PAGE) break;

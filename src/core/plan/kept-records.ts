@@ -1,0 +1,150 @@
+/**
+ * A pass's records kept from the plan's read of its file, so that the run sends them without
+ * reading and parsing the file once more. Kept only while few need the run's attention (a
+ * refresh: most rows unchanged): each record the plan could not settle by the quick comparison
+ * (quick-unchanged.ts) is kept whole, to be planned again by the run against the state as it is
+ * then; each record it did settle is kept as its key only (UTF-8, outside the heap) and the
+ * length of its values' JSON, for the run to count and report reading only the state's small fields. Past a cap (records kept whole, or bytes of keys) the pass gives up
+ * its copy and the run reads the file as before.
+ *
+ * A child pass's quick settlement assumed its customer was in Pivotal, and not created anew,
+ * when the plan read it. Only the customers the run sends requests for can change that, and
+ * those are the customers kept whole: each notes what the plan saw (`parentWasQuick`), and the
+ * run uses a child pass's copy only when every one the plan saw so still reads so (`isParentAsPlanned`).
+ */
+
+import type { PassName, SourceRecord } from "../../model/records.js";
+
+/** Records kept whole per pass at most: a refresh of 1 % of a million rows keeps 10,000. */
+export const MAX_KEPT_RECORDS = 50_000;
+/** Bytes of keys of quick-settled records per pass at most (about 2M keys of 30 characters). */
+export const MAX_KEY_BYTES = 64 * 1024 * 1024;
+
+/** One entry, in file order: a record kept whole, or how many quick-settled keys come next. */
+type Entry = SourceRecord | number;
+
+/** What the run reads from a `KeptRecords`, in file order. */
+export type KeptEntry =
+	| { readonly kind: "record"; readonly record: SourceRecord }
+	| { readonly kind: "quick"; readonly key: string; readonly valuesLength: number };
+
+export class KeptRecords {
+	readonly pass: PassName;
+	/** The customers' copy, for a child pass (see the module's comment). */
+	readonly parent: KeptRecords | undefined;
+	readonly #entries: Entry[] = [];
+	/** For each record kept whole (customers): was it a customer whose children the plan settled quickly? */
+	readonly #parentWasQuick: boolean[] = [];
+	#keys = Buffer.allocUnsafe(64 * 1024);
+	#keyBytes = 0;
+	#whole = 0;
+	#quick = 0;
+	#isOver = false;
+	#isDone = false;
+
+	constructor(pass: PassName, parent?: KeptRecords) {
+		this.pass = pass;
+		this.parent = parent;
+	}
+
+	/** False once a cap was passed (or the pass was not read to its end): the run reads the file. */
+	get isUsable(): boolean {
+		return this.#isDone && !this.#isOver;
+	}
+
+	get wholeCount(): number {
+		return this.#whole;
+	}
+
+	get quickCount(): number {
+		return this.#quick;
+	}
+
+	/** A record the run must plan again; `wasQuickParent`: for a customer, could its children be settled quickly. */
+	addWhole(record: SourceRecord, wasQuickParent = false): void {
+		if (this.#isOver) return;
+		if (this.#whole >= MAX_KEPT_RECORDS) {
+			this.#giveUp();
+			return;
+		}
+		this.#entries.push(record);
+		this.#parentWasQuick.push(wasQuickParent);
+		this.#whole += 1;
+	}
+
+	/** A record the plan settled as unchanged by the quick comparison (`valuesLength`: see `PlannedUnchanged`). */
+	addQuick(key: string, valuesLength: number): void {
+		if (this.#isOver) return;
+		const length = Buffer.byteLength(key);
+		const need = this.#keyBytes + 8 + length;
+		if (need > MAX_KEY_BYTES) {
+			this.#giveUp();
+			return;
+		}
+		if (need > this.#keys.length) {
+			const grown = Buffer.allocUnsafe(Math.min(MAX_KEY_BYTES, Math.max(need, this.#keys.length * 2)));
+			this.#keys.copy(grown, 0, 0, this.#keyBytes);
+			this.#keys = grown;
+		}
+		this.#keys.writeUInt32LE(length, this.#keyBytes);
+		this.#keys.writeUInt32LE(valuesLength, this.#keyBytes + 4);
+		this.#keys.write(key, this.#keyBytes + 8, length, "utf8");
+		this.#keyBytes = need;
+		this.#quick += 1;
+		const last = this.#entries.length - 1;
+		const tail = this.#entries[last];
+		if (typeof tail === "number") this.#entries[last] = tail + 1;
+		else this.#entries.push(1);
+	}
+
+	/** The pass was read to its end: the copy holds every record of the file. */
+	end(): void {
+		this.#isDone = true;
+	}
+
+	/** Drops the copy (the pass is read from the file). */
+	giveUp(): void {
+		this.#giveUp();
+	}
+
+	/**
+	 * Do the customers kept whole still read, to `isQuickParent` (the run's state), as the plan
+	 * saw them? Then a child settled quickly by the plan is settled the same way by the run.
+	 */
+	isParentAsPlanned(isQuickParent: (key: string) => boolean): boolean {
+		if (!this.isUsable) return false;
+		let at = 0;
+		for (const entry of this.#entries) {
+			if (typeof entry === "number") continue;
+			if (this.#parentWasQuick[at] && !isQuickParent(entry.key)) return false;
+			at += 1;
+		}
+		return true;
+	}
+
+	/** The records in file order. */
+	*entries(): Generator<KeptEntry> {
+		let offset = 0;
+		for (const entry of this.#entries) {
+			if (typeof entry !== "number") {
+				yield { kind: "record", record: entry };
+				continue;
+			}
+			for (let i = 0; i < entry; i++) {
+				const length = this.#keys.readUInt32LE(offset);
+				const valuesLength = this.#keys.readUInt32LE(offset + 4);
+				const key = this.#keys.toString("utf8", offset + 8, offset + 8 + length);
+				offset += 8 + length;
+				yield { kind: "quick", key, valuesLength };
+			}
+		}
+	}
+
+	#giveUp(): void {
+		this.#isOver = true;
+		this.#entries.length = 0;
+		this.#parentWasQuick.length = 0;
+		this.#keys = Buffer.alloc(0);
+		this.#keyBytes = 0;
+	}
+}

@@ -1,0 +1,123 @@
+/**
+ * The snapshot's digest of its record lines: a load takes the lines as written, unparsed, when
+ * the digest is theirs, and reads exactly what a full check reads; a damaged line, whatever the
+ * fast path made of it, is refused as before, and a file whose lines are sound but whose digest
+ * is not (an edit) is read as before.
+ */
+import * as fs from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { linesOfBytes } from "../../../src/core/checkpoint/checkpoint-lines.js";
+import { DigestMismatch, takeDoneLine } from "../../../src/core/checkpoint/fast-lines.js";
+import { openCheckpoint, readCheckpoint } from "../../../src/core/checkpoint/index.js";
+import { parseCheckpointLines } from "../../../src/core/checkpoint/parse-checkpoint.js";
+import { StateMap } from "../../../src/core/checkpoint/state-map.js";
+import type { RecordState } from "../../../src/model/records.js";
+import { blocked, existed, failed, header, tempDir } from "./helpers.js";
+
+let dir: string;
+let cleanup: () => void;
+let path: string;
+
+beforeEach(() => {
+	({ dir, cleanup } = tempDir());
+	path = join(dir, "customers.csv.checkpoint.json");
+});
+afterEach(() => cleanup());
+
+const withValues = (id: string, name: string): RecordState => ({
+	s: "done",
+	attempts: 1,
+	id,
+	outcome: "created",
+	v: { name, metadata: { external_id: id } },
+	r: 1,
+	did: "created",
+});
+
+async function written(): Promise<string> {
+	const { store } = await openCheckpoint({ path, create: () => header() });
+	store.set("customers", "c1", withValues("cus_1", "Acme"));
+	store.set("customers", "c2", existed("cus_2"));
+	store.set("customers", "c/3 \u00e9", withValues("cus_3", 'Café \u2013 "quoted"'));
+	store.set("customers", 'c"4', withValues("cus_4", "Quote in key"));
+	store.set("customers", "c5", failed());
+	store.set("contacts", "c1/a@x.test", blocked("c1"));
+	store.set("onboardings", "c1/name:Rollout", withValues("onb_1", "Rollout"));
+	store.compact();
+	await store.close();
+	return fs.readFileSync(path, "utf8");
+}
+
+function parsed(text: string, trustDigest: boolean) {
+	const { data } = parseCheckpointLines(linesOfBytes(Buffer.from(text)), path, trustDigest);
+	return {
+		records: Object.fromEntries(
+			Object.entries(data.records).map(([pass, map]) => [pass, [...map.entries()].sort()]),
+		),
+		tallies: Object.fromEntries(
+			Object.entries(data.records).map(([pass, map]) => [
+				pass,
+				(map as unknown as { tally(): unknown }).tally(),
+			]),
+		),
+		counters: data.counters,
+	};
+}
+
+describe("the snapshot's digest of its record lines", () => {
+	it("is written with the snapshot; a load that trusts it reads exactly what a full check reads", async () => {
+		const text = await written();
+		const first = JSON.parse(text.slice(0, text.indexOf("\n")));
+		expect(first.recordsSha256).toMatch(/^[0-9a-f]{64}$/);
+		expect(first.recordsSha256).not.toBe("0".repeat(64));
+		expect(parsed(text, true)).toEqual(parsed(text, false));
+		// Which lines the fast path takes unparsed: done records with plain keys; the rest is parsed.
+		const maps = { customers: new StateMap(), contacts: new StateMap(), onboardings: new StateMap() };
+		const taken = text
+			.trimEnd()
+			.split("\n")
+			.slice(1)
+			.map((line) => takeDoneLine(Buffer.from(line), maps, () => expect.fail("no key twice")));
+		expect(taken).toEqual([true, true, true, false, false, false, true]);
+		expect(maps.customers.get("c1")).toEqual(withValues("cus_1", "Acme"));
+		expect(maps.customers.tally()).toMatchObject({ created: 2, existed: 1 });
+		const read = await readCheckpoint(path);
+		expect(read?.records.customers.get("c/3 \u00e9")).toEqual(withValues("cus_3", 'Café \u2013 "quoted"'));
+		expect(read?.records.customers.get('c"4')).toEqual(withValues("cus_4", "Quote in key"));
+		expect(read?.records.onboardings.get("c1/name:Rollout")).toEqual(withValues("onb_1", "Rollout"));
+	});
+
+	it("refuses a damaged done line the fast path would take (its digest differs), naming the line", async () => {
+		const text = await written();
+		// Still a done line with its outcome before its values, but no longer JSON.
+		const damaged = text.replace('"name":"Acme"', '"name":"Ac"e"');
+		expect(damaged).not.toBe(text);
+		fs.writeFileSync(path, damaged);
+		await expect(readCheckpoint(path)).rejects.toMatchObject({ code: "corrupt", line: 2 });
+		await expect(openCheckpoint({ path, create: () => header() })).rejects.toMatchObject({ code: "corrupt" });
+	});
+
+	it("refuses a done line whose state a full check refuses, though it reads as JSON", async () => {
+		const text = await written();
+		fs.writeFileSync(path, text.replace('"id":"cus_1"', '"id":1'));
+		await expect(readCheckpoint(path)).rejects.toMatchObject({ code: "corrupt", line: 2 });
+	});
+
+	it("reads sound lines under a digest that is not theirs (an edit) as a full check does", async () => {
+		const text = await written();
+		const edited = text.replace('"name":"Acme"', '"name":"Acne"');
+		fs.writeFileSync(path, edited);
+		expect((await readCheckpoint(path))?.records.customers.get("c1")).toEqual(withValues("cus_1", "Acne"));
+		// Parsed on trust, the lines are refused as a whole; the load then reads them again, checking each.
+		expect(() => parsed(edited, true)).toThrow(DigestMismatch);
+	});
+
+	it("a snapshot without the digest (an earlier writer) is read line by line, as before", async () => {
+		const text = await written();
+		const first = text.slice(0, text.indexOf("\n"));
+		const withoutDigest = JSON.stringify({ ...JSON.parse(first), recordsSha256: undefined });
+		const older = `${withoutDigest}${text.slice(first.length)}`;
+		expect(parsed(older, true)).toEqual(parsed(text, false));
+	});
+});
