@@ -34,7 +34,7 @@ export async function closeRun(
 		if (end.outcome === "completed") finishRun(store, run);
 		store.noteOutcome?.(end.outcome);
 		await store.flush();
-		await store.compact({ unlessSmall: true });
+		await store.compact();
 		return end;
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;

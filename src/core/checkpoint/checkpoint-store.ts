@@ -1,6 +1,6 @@
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { RecordBook } from "../state/record-book.js";
-import type { CompactOptions, StateStore } from "../state/state-store.js";
+import type { StateStore } from "../state/state-store.js";
 import { CheckpointError, writeFailed } from "./checkpoint-error.js";
 import {
 	CHECKPOINT_FORMAT,
@@ -31,17 +31,6 @@ import type { PassCounts } from "./pass-counts.js";
  * close, where a thousand lines stopped it four times in 5,000 records.
  */
 export const DEFAULT_COMPACT_EVERY = 20_000;
-
-/**
- * A journal this small beside its snapshot (at most a tenth of its records) is left in place when
- * a run ends and written on by the next one: a refresh that changed 1 % of a million records
- * does not rewrite them all, twice (at its end, and at the next run's start). Reading the journal
- * costs the next load at most a tenth more; the journals of successive runs add up to the tenth,
- * and the run that passes it compacts.
- */
-export function isSmallJournal(journalLines: number, snapshotRecords: number): boolean {
-	return journalLines * 10 <= snapshotRecords;
-}
 
 /** What `openCheckpoint` hands the store. Not a public constructor: open through `openCheckpoint`. */
 export interface CheckpointStoreInit {
@@ -240,12 +229,8 @@ export class CheckpointStore implements StateStore {
 	 * Throws `write-failed` if the new file cannot be written; the current file is then untouched
 	 * and updates still go to its journal.
 	 */
-	compact(options: CompactOptions = {}): void {
+	compact(): void {
 		this.#assertOpen();
-		if (options.unlessSmall === true) {
-			this.flush();
-			if (isSmallJournal(this.#journalLines, this.#snapshotRecords)) return;
-		}
 		const fs = this.#fs;
 		const tmp = `${this.path}.tmp`;
 		let tmpFd: number | undefined;
@@ -304,7 +289,7 @@ export class CheckpointStore implements StateStore {
 		try {
 			if (this.#journalLines > 0 || this.#pending !== undefined || this.#deferred.length > 0) {
 				try {
-					this.compact({ unlessSmall: true });
+					this.compact();
 				} catch (error) {
 					// The journal already holds every record; save the counters there if possible.
 					bestEffort(() => this.flush());

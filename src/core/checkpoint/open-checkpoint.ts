@@ -4,7 +4,7 @@ import { PASSES, type PassName, type RecordState } from "../../model/records.js"
 import { CheckpointError, errnoOf, readFailed, writeFailed } from "./checkpoint-error.js";
 import { type CheckpointData, type CheckpointHeader, peekRunId, zeroCounters } from "./checkpoint-format.js";
 import { type LineCount, linesOfFile } from "./checkpoint-lines.js";
-import { CheckpointStore, DEFAULT_COMPACT_EVERY, isSmallJournal } from "./checkpoint-store.js";
+import { CheckpointStore, DEFAULT_COMPACT_EVERY } from "./checkpoint-store.js";
 import { DigestMismatch } from "./fast-lines.js";
 import { type CheckpointFileSystem, nodeFileSystem, writeAll } from "./file-system.js";
 import { acquireLock } from "./lock-file.js";
@@ -117,16 +117,10 @@ function openLocked(
 	}
 	if (loaded.recoveredFrom === undefined) {
 		const { parsed, count } = loaded;
-		// A file of this version with no journal (or a small one, see `isSmallJournal`) and nothing
-		// torn is written on as it is: a refresh of a million records does not rewrite them all
-		// before its first request.
-		if (
-			parsed?.isCurrentVersion &&
-			isSmallJournal(parsed.journalLines, parsed.snapshotRecords) &&
-			count.complete === count.total
-		) {
-			const { snapshotRecords, journalLines } = parsed;
-			const asLoaded = { bytes: count.total, snapshotRecords, journalLines };
+		// A file of this version with no journal and nothing torn is written on as it is: a refresh
+		// of a million records does not rewrite them all before its first request.
+		if (parsed?.isCurrentVersion && parsed.journalLines === 0 && count.complete === count.total) {
+			const asLoaded = { bytes: count.total, snapshotRecords: parsed.snapshotRecords, journalLines: 0 };
 			const store = new CheckpointStore({ ...init, data: loaded.data, rotateBackup: true, asLoaded });
 			store.assertWritable();
 			return { store, resumed: true };

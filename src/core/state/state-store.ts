@@ -49,16 +49,11 @@ export interface StateStore {
 	/** Makes deferred updates and counters durable. */
 	flush(): void | Promise<void>;
 	/** Rewrites the state compactly where the store has a journal; nothing to do elsewhere. */
-	compact(options?: CompactOptions): void | Promise<void>;
+	compact(): void | Promise<void>;
 	/** How the run ended, for `state list`; stores that keep no such thing ignore it. */
 	noteOutcome?(outcome: string): void;
 	/** Makes everything durable and releases the store's lock. Later calls do nothing. */
 	close(): Promise<void>;
-}
-
-export interface CompactOptions {
-	/** Only flushed when the journal is small beside the snapshot (`isSmallJournal`): a run's end. */
-	readonly unlessSmall?: boolean;
 }
 
 /** What `openState` and undo get back from a store's opener. */
