@@ -4,12 +4,16 @@
  * and check of every line was most of the load. A line is taken when it reads exactly as this
  * program writes a done record (`{"p":PASS,"k":KEY,"v":{"s":"done",…}}`, a key without escapes,
  * its outcome among the members before its values); any other line is left to the full check.
- * The caller hashes every record line as it goes and throws the load away when the digest is not
- * the snapshot's (`DigestMismatch`): the file is then read again, every line parsed and checked.
+ * The caller hashes every record line as it goes and refuses the state when the digest is not
+ * the snapshot's (`DigestMismatch`): a record changed since it was written is damage, even where
+ * its line still reads as one.
  */
 
 import { PASSES, type PassName } from "../../model/records.js";
 import type { StateMap } from "./state-map.js";
+
+/** The record lines' digest is not the one the snapshot holds: the state is damaged. */
+export class DigestMismatch extends Error {}
 
 const LINE_HEAD = Buffer.from('{"p":"');
 const DONE = Buffer.from('{"s":"done",');
@@ -19,9 +23,6 @@ const HEADS = PASSES.map((pass) => ({ pass, bytes: Buffer.from(`${pass}","k":"`)
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const CLOSE = 0x7d;
-
-/** The record lines' digest is not the one the snapshot holds: read the file again, checking every line. */
-export class DigestMismatch extends Error {}
 
 /** Where `bytes` holds `part` at `at`. A loop: the parts are a few bytes, a native call costs more. */
 function holds(bytes: Uint8Array, part: Uint8Array, at: number): boolean {
@@ -54,6 +55,9 @@ export function takeDoneLine(
 	const outcomeAt = state.indexOf(OUTCOME);
 	const valuesAt = state.indexOf(VALUES);
 	if (outcomeAt < 0 || (valuesAt >= 0 && valuesAt < outcomeAt)) return false;
+	// A done record has its Pivotal id before its values: one without is left to the full check.
+	const idAt = state.indexOf(ID);
+	if (idAt < 0 || (valuesAt >= 0 && valuesAt < idAt)) return false;
 	const word = outcomeAt + OUTCOME.length;
 	const outcome = holds(state, CREATED, word)
 		? "created"
@@ -66,5 +70,6 @@ export function takeDoneLine(
 	return true;
 }
 
+const ID = Buffer.from('"id":"');
 const CREATED = Buffer.from('created"');
 const EXISTED = Buffer.from('existed"');

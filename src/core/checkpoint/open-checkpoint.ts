@@ -221,15 +221,23 @@ function takeLastRead(fs: CheckpointFileSystem, path: string): Loaded | undefine
 }
 
 /**
- * The file's lines parsed, the snapshot's record lines taken as written when their digest is the
- * snapshot's (fast-lines.ts); when it is not, read again with every line parsed and checked.
+ * The file's lines parsed, the snapshot's record lines taken as written while their digest is
+ * proven (fast-lines.ts); records that do not match it are a damaged state (`corrupt`).
  */
 function parseTrustingDigest(lines: () => Iterable<Uint8Array>, path: string): ParsedCheckpoint {
 	try {
 		return parseCheckpointLines(lines(), path, true);
 	} catch (error) {
 		if (!(error instanceof DigestMismatch)) throw error;
-		return parseCheckpointLines(lines(), path, false);
+		// Read again checking every line, to name a damaged one; lines that each still read as a
+		// record (a flipped byte in a value, two records' ids swapped) are damage all the same.
+		parseCheckpointLines(lines(), path, false);
+		throw new CheckpointError({
+			code: "corrupt",
+			path,
+			line: 1,
+			message: "the snapshot's records are not the ones it was written with (they do not match its digest)",
+		});
 	}
 }
 
