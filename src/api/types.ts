@@ -178,4 +178,9 @@ export interface PivotalClient {
 	 * `serverClock`. Rejects on a network failure.
 	 */
 	health?(options?: CallOptions): Promise<void>;
+	/**
+	 * Open `connections` more connections beside the first one, ready for a burst (a run asks
+	 * while `GET /me` is out); nothing is sent on them. Never throws.
+	 */
+	warm?(connections: number): void;
 }

@@ -4,12 +4,15 @@
  * request on the way, and hand the rest to the executor's parts.
  */
 
+import { existsSync } from "node:fs";
 import { PASSES, type PassName } from "../model/records.js";
 import { perPass } from "../model/resources.js";
 import { SourceFileError, validateSources } from "../source/index.js";
 import { CheckpointError } from "./checkpoint/index.js";
+import { walksEarly } from "./early-walk.js";
 import { RecordApplier } from "./execute/apply-record.js";
 import { CircuitBreaker } from "./execute/circuit-breaker.js";
+import { ExistingFinder } from "./execute/find-existing.js";
 import { deletePasses, recordPass } from "./import-passes.js";
 import { defaultCheckpointPath, InputError, openState } from "./open-state.js";
 import { findMissing } from "./plan/find-missing.js";
@@ -53,6 +56,8 @@ class ImportJob implements RunJob {
 	 * so each pass reads its file once; only while the files are as checked (the first round).
 	 */
 	#known: SourceCheckSummary["known"];
+	/** The finder the opening made, its customer list walking (see `walksEarly`); the first round's applier takes it. */
+	#finder: ExistingFinder | undefined;
 
 	constructor(plan: ImportPlan, options: StartOptions) {
 		this.settings = plan;
@@ -73,6 +78,10 @@ class ImportJob implements RunJob {
 		if (me === undefined) return undefined;
 		const workspace = { id: me.organization.id, name: me.organization.name };
 		scope.setWorkspace(workspace);
+		// A first sync's customer list is walked while the state opens (the key is proven; a GET).
+		this.#finder = this.#earlyFinder(scope, check);
+		// The state opens mostly in blocking file calls: the list page leaves first, not after them.
+		if (this.#finder) await new Promise<void>((resolve) => setImmediate(resolve));
 		try {
 			const opened = await openState({
 				path: this.checkpointPath,
@@ -167,10 +176,33 @@ class ImportJob implements RunJob {
 		if (this.#missing) yield* deletePasses(scope, books, this.#missing);
 	}
 
+	/** A finder already walking the customer list, where the run is sure to walk it (see `walksEarly`). */
+	#earlyFinder(scope: RunScope, check: SourceCheckSummary): ExistingFinder | undefined {
+		const { deps } = scope;
+		const isPlainFile = deps.openState === undefined && deps.checkpointFs === undefined;
+		const facts = {
+			isFresh: this.#plan.fresh ?? false,
+			stateExists: isPlainFile ? existsSync(this.checkpointPath) : undefined,
+			customerRows: check.counts.customers ?? 0,
+		};
+		if (!walksEarly(facts)) return undefined;
+		const finder = new ExistingFinder({
+			requester: scope.requester,
+			notice: scope.notice,
+			isOver: scope.isOver,
+		});
+		finder.walkCustomers();
+		return finder;
+	}
+
 	#newApplier(scope: RunScope, { ledger, run }: RunBooks): RecordApplier {
 		const { requester } = scope;
 		const circuit = this.#options.circuitBreaker ?? { threshold: 25, action: "stop" };
+		// The first round's applier takes the finder the opening made; a retry makes its own.
+		const finder = this.#finder;
+		this.#finder = undefined;
 		return new RecordApplier({
+			finder,
 			importId: ledger.store.header.runId,
 			run,
 			ledger,

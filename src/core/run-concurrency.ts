@@ -24,6 +24,16 @@ export function defaultConcurrency(limit: number | undefined, keys = 1): number 
 	return Math.max(4, Math.min(limit ?? 60, CONNECTIONS_PER_KEY * Math.max(1, keys)));
 }
 
+/**
+ * Connections each key's client opens ahead of the first burst, beside the one `GET /me` takes
+ * (asked before the limit is known): what the burst would open, the chosen concurrency's share
+ * of a key when the user gave one, else every connection of the key.
+ */
+export function warmConnections(chosen: number | undefined, keys = 1): number {
+	const perKey = chosen === undefined ? CONNECTIONS_PER_KEY : Math.ceil(chosen / Math.max(1, keys));
+	return Math.max(0, Math.min(perKey, CONNECTIONS_PER_KEY) - 1);
+}
+
 export interface ConcurrencyTapOptions {
 	/** The user gave a concurrency: no default is picked for the key's limit. */
 	readonly isChosen: boolean;

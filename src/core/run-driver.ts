@@ -14,7 +14,7 @@ import { Ledger } from "./execute/ledger.js";
 import type { Requester } from "./execute/requester.js";
 import { RunControl } from "./execute/run-control.js";
 import { LegacyKeys, type PassState } from "./plan/legacy-keys.js";
-import { ConcurrencyTap } from "./run-concurrency.js";
+import { ConcurrencyTap, warmConnections } from "./run-concurrency.js";
 import { closeRun, endOf } from "./run-ending.js";
 import type { OpenedRun, RetryRequest, RunJob, RunPass, RunScope } from "./run-job.js";
 import { askMe, isSameWorkspace } from "./run-opening.js";
@@ -290,6 +290,10 @@ class RunDriver implements ImportRun {
 	}
 
 	async #whoAmI(): Promise<Me | undefined> {
+		// The first burst's connections open while GET /me is out; nothing is sent on them.
+		const lanes = this.#requester.lanes;
+		const spares = warmConnections(this.#job.settings.concurrency, lanes.length);
+		for (const lane of lanes) lane.client.warm?.(spares);
 		const answer = await askMe(this.#requester, this.#control.signal);
 		if ("me" in answer) return answer.me;
 		if (!this.#isOver()) this.#tripRun(answer.refusal.outcome, answer.refusal.message);

@@ -37,7 +37,7 @@ function traced(client: PivotalClient, lane: number, calls: Call[]): PivotalClie
 			// The client's private fields need the client itself as `this`.
 			const value = Reflect.get(target, property, target);
 			if (typeof value !== "function") return value;
-			if (property === "close" || property === "health") return value.bind(target);
+			if (property === "close" || property === "health" || property === "warm") return value.bind(target);
 			return async (...args: unknown[]) => {
 				const call: Call = {
 					lane,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultConcurrency } from "../../src/core/run-concurrency.js";
+import { defaultConcurrency, warmConnections } from "../../src/core/run-concurrency.js";
 
 describe("defaultConcurrency: a window's worth at once, up to the keys' connections", () => {
 	it.each([
@@ -17,5 +17,21 @@ describe("defaultConcurrency: a window's worth at once, up to the keys' connecti
 		[60, 0, 16, "no key alive counts as one"],
 	] as const)("limit %s over %s key(s) → %s (%s)", (limit, keys, expected, _why) => {
 		expect(defaultConcurrency(limit, keys)).toBe(expected);
+	});
+});
+
+describe("warmConnections: what each key's client opens while GET /me is out, beside GET /me's own", () => {
+	it.each([
+		// chosen concurrency, keys, spare connections per key
+		[undefined, 1, 15, "the default burst fills a key's 16 connections"],
+		[undefined, 4, 15, "each key of a pool fills its own"],
+		[1, 1, 0, "one at a time: GET /me's connection is all it uses"],
+		[4, 1, 3, "a chosen 4: three beside GET /me's"],
+		[8, 2, 3, "a chosen 8 over two keys: four each"],
+		[9, 2, 4, "an odd share rounds up"],
+		[100, 1, 15, "more than the connections: the pool opens no more than 16"],
+		[2, 4, 0, "fewer than the keys: one each at most"],
+	] as const)("chosen %s over %s key(s) → %s (%s)", (chosen, keys, expected, _why) => {
+		expect(warmConnections(chosen, keys)).toBe(expected);
 	});
 });

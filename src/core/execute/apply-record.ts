@@ -39,6 +39,8 @@ export interface ApplyContext {
 	readonly trip: (outcome: RunOutcome, message: string) => void;
 	readonly pause: () => void;
 	readonly isOver: () => boolean;
+	/** The finder to look records up with, when the run made it early (its list already walking). @default a new one */
+	readonly finder?: ExistingFinder | undefined;
 }
 
 /**
@@ -67,7 +69,7 @@ export class RecordApplier {
 
 	constructor(ctx: ApplyContext) {
 		this.#ctx = ctx;
-		this.#finder = new ExistingFinder(ctx);
+		this.#finder = ctx.finder ?? new ExistingFinder(ctx);
 		this.#outcomes = new RecordOutcomes(ctx);
 		this.#updater = new RecordUpdater(ctx, this.#outcomes);
 	}

@@ -37,6 +37,14 @@ export class ExistingFinder {
 		);
 	}
 
+	/**
+	 * Walk the workspace's customers now, ahead of the first record that asks (see `walksEarly`).
+	 * A walk that fails is walked again by the record that asks, as ever.
+	 */
+	walkCustomers(): void {
+		this.#customers.load().catch(() => undefined);
+	}
+
 	/** A record this run created: a customer is never adopted for another row. */
 	created(pass: PassName, record: PivotalRecord): void {
 		if (resourceOf(pass).matcher.kind === "workspace") this.#customers.remember(record as Customer);
