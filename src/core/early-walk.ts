@@ -18,8 +18,12 @@ export interface EarlyWalkFacts {
 	readonly customerRows: number;
 }
 
-/** A first sync with customers to match: a new state, or `--fresh`, and at least one customer row. */
+/**
+ * A first sync with customers to match: a new state and at least one customer row. Not under
+ * `--fresh` on a state that is there: another run may hold it, and this one, refused, would have
+ * sent its list pages for nothing (and waited for them before it said so).
+ */
 export function walksEarly(facts: EarlyWalkFacts): boolean {
 	if (facts.customerRows === 0) return false;
-	return facts.isFresh || facts.stateExists === false;
+	return facts.stateExists === false;
 }

@@ -8,8 +8,9 @@ describe("walksEarly: the customer list walked while the state opens, only where
 	it.each([
 		// fresh, state file there (undefined: cannot tell), customer rows, walks early
 		[false, false, 100, true, "no state yet: a first sync, which matches every row against the list"],
-		[true, true, 100, true, "--fresh: the state starts empty, a first sync"],
-		[true, undefined, 100, true, "--fresh on a database state: still a first sync"],
+		// The state set aside may be another run's, locked: the run is refused, and a walk begun would outlive it.
+		[true, true, 100, false, "--fresh on a state there: not before the state is known to be this run's"],
+		[true, undefined, 100, false, "--fresh on a database state: the same"],
 		[false, true, 100, false, "a state there: a later sync may never walk the list"],
 		[false, undefined, 100, false, "a database or a caller's file system: it cannot tell"],
 		[false, false, 0, false, "no customer rows: nothing would ask for the list"],
