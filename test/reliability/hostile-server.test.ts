@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readCheckpoint } from "../../src/core/checkpoint/index.js";
 import {
 	CASE_BOUND_MS,
 	created,
@@ -51,6 +53,11 @@ describe("a hostile server cannot crash, hang, leak the key or write to the term
 		expect(run.stdout).toMatch(/✗ customers r3 .*malformed_response: .*null where an object was expected/);
 		expect(run.stdout).toMatch(/✗ customers r4 .*invalid_json: .*not JSON/);
 		expect(run.stdout).toMatch(/✓ customers r5 → cus_/);
+		// A 2xx says Pivotal made it: each stays in doubt (sent again under its idempotency key, or
+		// looked up), never failed for good, which --retry-failed would make a second time.
+		const state = await readCheckpoint(join(run.dir, "customers.csv.checkpoint.json"));
+		for (const key of ["r1", "r2", "r3", "r4", "r6"])
+			expect(state?.records.customers.get(key)?.s).toBe("sent");
 	});
 
 	it("item 15: the key echoed in every envelope field, extra fields and a success is redacted everywhere", async () => {

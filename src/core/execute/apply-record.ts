@@ -177,6 +177,8 @@ export class RecordApplier {
 			if (existing !== undefined && existing !== "held")
 				return this.#adopt(record, existing, result.attempts, false, isInDoubt);
 		}
+		if (result.error instanceof ApiError && result.error.status >= 200 && result.error.status < 300)
+			return this.#outcomes.createdUnread(record, text, result);
 		this.#outcomes.failed(record, text, result, {
 			b: bodyHash(record.body),
 			...(generation ? { g: generation } : {}),

@@ -42,6 +42,18 @@ export class RecordOutcomes {
 		if (!failure.retryable) this.#countStreak(record.pass, failure);
 	}
 
+	/**
+	 * A create answered 2xx with a body that could not be used: Pivotal made the record. Reported
+	 * as failed for this run, but its state stays in doubt (the mark written before it left), so
+	 * the next run sends the create again under its idempotency key, or past the key's window
+	 * looks the record up: it is never made a second time.
+	 */
+	createdUnread(record: SourceRecord, text: string, result: SendResult<unknown> & { ok: false }): void {
+		const failure = failureToRecord(result, this.#ctx.trip);
+		if (failure === undefined) return;
+		this.#ctx.ledger.reportFailure(record.pass, record, text, result.attempts, failure);
+	}
+
 	#countStreak(pass: PassName, failure: Failure): void {
 		const on = failure.field ? ` on ${failure.field}` : "";
 		const count = this.#ctx.breaker.failed(`${pass} ${failure.status} ${failure.code}${on}`);
