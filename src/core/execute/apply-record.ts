@@ -136,15 +136,16 @@ export class RecordApplier {
 				// Written before every create leaves, guarded or not: a resume must know this import may
 				// have created it, so a record its uniqueness rule (or a look-up) finds then is still ours.
 				beforeAttempt: (attempts) =>
-					this.#ctx.ledger.save(pass, record.key, {
-						s: "sent",
-						attempts,
-						...(generation ? { g: generation } : {}),
-					}),
+					this.#ctx.ledger.save(
+						pass,
+						record.key,
+						generation ? { s: "sent", attempts, g: generation } : { s: "sent", attempts },
+					),
 			},
 		);
 		if (result.ok) {
-			this.#laneOf.set(id, result.lane);
+			// With one key there is no other to go through: nothing to remember.
+			if (this.#ctx.requester.lanes.length > 1) this.#laneOf.set(id, result.lane);
 			const created = result.value.data as PivotalRecord;
 			this.#finder.created(pass, created);
 			const copy: PivotalCopy = {
