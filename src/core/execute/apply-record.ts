@@ -201,7 +201,8 @@ export class RecordApplier {
 			if (!result.ok && copy) return this.#updater.updateFailed(record, copy, "", result);
 			found = result.ok ? result.value.data : undefined;
 		} else {
-			found = await this.#finder.lookUp(record, parent);
+			const looked = this.#finder.lookUp(record, parent);
+			found = looked instanceof Promise ? await looked : looked;
 		}
 		if (found === null) return;
 		if (found === undefined) return this.#create(record, generation, false, parent);
