@@ -94,10 +94,14 @@ class TextHandler implements Dispatcher.DispatchHandler {
 		this.#timer.unref?.();
 		const signal = options.signal;
 		if (signal?.aborted) this.#reason = signal.reason;
-		else signal?.addEventListener("abort", this.#onOuterAbort, { once: true });
+		else if (signal) {
+			// Made only for a request that has a signal: most of a run's have none.
+			this.#onOuterAbort = () => this.#stop(signal.reason);
+			signal.addEventListener("abort", this.#onOuterAbort, { once: true });
+		}
 	}
 
-	readonly #onOuterAbort = (): void => this.#stop(this.#options.signal?.reason);
+	#onOuterAbort: (() => void) | undefined;
 
 	#stop(reason: unknown): void {
 		if (this.#isSettled) return;
@@ -159,7 +163,7 @@ class TextHandler implements Dispatcher.DispatchHandler {
 
 	#end(): void {
 		clearTimeout(this.#timer);
-		this.#options.signal?.removeEventListener("abort", this.#onOuterAbort);
+		if (this.#onOuterAbort) this.#options.signal?.removeEventListener("abort", this.#onOuterAbort);
 	}
 }
 
