@@ -114,10 +114,11 @@ export class RecordApplier {
 			}
 		}
 		const slug = slugToSend(record, isSlugHeld);
+		// The file's own slug goes as it is: no copy of the body to set it to itself.
 		const body = bodyUnder(
 			resourceOf(pass),
 			parent?.id,
-			slug === undefined ? record.body : { ...record.body, slug },
+			slug === undefined || slug === record.body.slug ? record.body : { ...record.body, slug },
 		);
 		const text = JSON.stringify(body);
 		// The suffixed slug is another body: it goes under a key of its own (`.s`), the same on
