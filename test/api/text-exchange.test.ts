@@ -1,10 +1,12 @@
 // The client's answers read through its own dispatch handler (text-exchange.ts), over real HTTP on
 // loopback: bodies in pieces, a byte-order mark, an error body past its cap, the whole-request
 // deadline against a trickled body, and the caller's abort mid-body.
+import { MockAgent } from "undici";
 import { describe, expect, it } from "vitest";
+import { createClient } from "../../src/api/client.js";
 import { ApiError, NetworkError } from "../../src/api/errors.js";
 import { ERROR_BODY_MAX } from "../../src/api/read-body.js";
-import { clientsPerTest, json } from "./loopback.js";
+import { API_KEY, clientsPerTest, json } from "./loopback.js";
 
 const connect = clientsPerTest();
 
@@ -80,5 +82,21 @@ describe("the client's answer reader", () => {
 		const error = await client.getCustomer("cus_1", { signal: AbortSignal.abort() }).catch((e: unknown) => e);
 		expect((error as NetworkError).reason).toBe("aborted");
 		expect(server.requests).toHaveLength(0);
+	});
+
+	it("answers through a dispatcher the caller supplies (undici's MockAgent here), as through its own pool", async () => {
+		const agent = new MockAgent();
+		agent.disableNetConnect();
+		agent
+			.get("http://api.test")
+			.intercept({ path: "/api/v1/customers/cus_1", method: "GET" })
+			.reply(200, CUSTOMER, { headers: { "content-type": "application/json" } });
+		const client = createClient({ baseUrl: "http://api.test/api/v1", apiKey: API_KEY, dispatcher: agent });
+		try {
+			expect((await client.getCustomer("cus_1")).data).toEqual(CUSTOMER);
+		} finally {
+			await client.close();
+			await agent.close();
+		}
 	});
 });
