@@ -11,7 +11,6 @@ import {
 	RETRY_AFTER_MIN_MS,
 	TIMER_MAX_MS,
 } from "./client-limits.js";
-import { startDeadline } from "./deadline.js";
 import { ApiError, NetworkError } from "./errors.js";
 import { keySecrets } from "./key-secrets.js";
 import { toNetworkError } from "./network-failure.js";
@@ -23,10 +22,11 @@ import {
 	SkewEstimator,
 	serverDateMs,
 } from "./rate-limit.js";
-import { type BodyText, ERROR_BODY_MAX, readCapped, SUCCESS_BODY_MAX } from "./read-body.js";
+import { type BodyText, ERROR_BODY_MAX, SUCCESS_BODY_MAX } from "./read-body.js";
 import { guardedRedactor, type Redactor, secretFinder } from "./redact.js";
 import { type Shape, shapeProblem } from "./response-shape.js";
 import { ServerClock } from "./server-clock.js";
+import { exchange, isDeadlinePassed } from "./text-exchange.js";
 import type {
 	ApiOk,
 	CallOptions,
@@ -180,7 +180,8 @@ class HttpPivotalClient implements PivotalClient {
 	readonly #host: string;
 	/** The base URL's path without a trailing slash (`/api/v1`), prefixed to every request path. */
 	readonly #prefix: string;
-	readonly #apiKey: string;
+	/** The `Authorization` header's value, made once: every request sends it. */
+	readonly #authorization: string;
 	readonly #dispatcher: Dispatcher;
 	/** Set when the client created `#dispatcher`, so `close()` must close it. */
 	readonly #ownsDispatcher: boolean;
@@ -214,7 +215,7 @@ class HttpPivotalClient implements PivotalClient {
 		this.#host = url.host;
 		this.#prefix = url.pathname.replace(/\/+$/, "");
 		this.baseUrl = `${this.#origin}${this.#prefix}`;
-		this.#apiKey = options.apiKey;
+		this.#authorization = `Bearer ${options.apiKey}`;
 		const timeouts = options.timeouts ?? {};
 		const connectMs = timeouts.connectMs ?? 10_000;
 		this.#headersMs = timeouts.headersMs ?? 30_000;
@@ -417,7 +418,7 @@ class HttpPivotalClient implements PivotalClient {
 	async #send<T>(method: string, route: string, shape: Shape, options: SendOptions): Promise<ApiOk<T>> {
 		const path = `${this.#prefix}${route}`;
 		const headers: Record<string, string> = {
-			authorization: `Bearer ${this.#apiKey}`,
+			authorization: this.#authorization,
 			accept: "application/json",
 			"user-agent": this.#userAgent,
 		};
@@ -429,29 +430,38 @@ class HttpPivotalClient implements PivotalClient {
 		const report = (info: Omit<ResponseInfo, "method" | "path" | "startedAtMs" | "durationMs">): void => {
 			this.#onResponse?.({ method, path, startedAtMs, durationMs: performance.now() - started, ...info });
 		};
-		// The whole request, body included, ends by this deadline: a trickled body cannot hold it.
-		const deadline = startDeadline(this.#requestMs, signal);
 
 		let status = 0;
 		let rateLimit: RateLimit | undefined;
 		let retryAfterMs: number | undefined;
 		let retryAfterClampedFromMs: number | undefined;
-		let responseHeaders: RawHeaders = {};
+		let responseHeaders: RawHeaders;
 		let body: BodyText;
 		try {
-			const response = await this.#dispatcher.request({
-				origin: this.#origin,
-				path,
-				method: method as Dispatcher.HttpMethod,
-				headers,
-				body: options.body ?? null,
-				signal: deadline.signal,
-				headersTimeout: this.#headersMs,
-				bodyTimeout: this.#bodyMs,
-			});
-			status = response.statusCode;
-			responseHeaders = response.headers;
-			const localNow = this.#now();
+			// The whole request, body included, ends by the deadline: a trickled body cannot hold it.
+			// Read to the end when it is small, error or not: only then does undici reuse the socket.
+			const answer = await exchange(
+				this.#dispatcher,
+				{
+					dispatch: {
+						origin: this.#origin,
+						path,
+						method: method as Dispatcher.HttpMethod,
+						headers,
+						body: options.body ?? null,
+						headersTimeout: this.#headersMs,
+						bodyTimeout: this.#bodyMs,
+					},
+					deadlineMs: this.#requestMs,
+					signal,
+					maxBytes: bodyCap,
+				},
+				this.#now,
+			);
+			status = answer.status;
+			responseHeaders = answer.headers;
+			body = answer.body;
+			const localNow = answer.answeredAt;
 			const date = serverDateMs(responseHeaders);
 			if (date !== undefined) this.serverClock.observe(startedAtMs, localNow, date);
 			const skewMs = date === undefined ? this.#skew.skewMs : this.#skew.observe(localNow, date);
@@ -463,16 +473,9 @@ class HttpPivotalClient implements PivotalClient {
 				retryAfterMs = Math.max(RETRY_AFTER_MIN_MS, wait.ms);
 				retryAfterClampedFromMs = wait.asked;
 			}
-			// Read to the end when it is small, error or not: only then does undici reuse the socket.
-			const isOk = status >= 200 && status <= 299;
-			body = await readCapped(
-				response.body,
-				isOk ? SUCCESS_BODY_MAX : ERROR_BODY_MAX,
-				declaredLength(responseHeaders),
-			);
 		} catch (error) {
 			const failure =
-				deadline.isExpired && signal?.aborted !== true
+				isDeadlinePassed(error) && signal?.aborted !== true
 					? new NetworkError(
 							"timeout",
 							`The request to ${this.#host} took longer than ${Math.round(this.#requestMs / 1000)} s and was given up.`,
@@ -481,8 +484,6 @@ class HttpPivotalClient implements PivotalClient {
 					: toNetworkError(error, this.#host, signal);
 			report({ status: 0, rateLimit, retryAfterMs, failure: failure.reason });
 			throw failure;
-		} finally {
-			deadline.end();
 		}
 
 		if (status < 200 || status > 299) {
@@ -534,10 +535,9 @@ class HttpPivotalClient implements PivotalClient {
 	}
 }
 
-/** The answer's `Content-Length` when it is one plain number (undici holds the body to it). */
-function declaredLength(headers: RawHeaders): number | undefined {
-	const text = headerValue(headers, "content-length");
-	return text !== undefined && /^\d{1,15}$/.test(text) ? Number(text) : undefined;
+/** Most bytes of an answer read: an error's envelope is small, a success's page of records larger. */
+function bodyCap(status: number): number {
+	return status >= 200 && status <= 299 ? SUCCESS_BODY_MAX : ERROR_BODY_MAX;
 }
 
 /**

@@ -211,11 +211,17 @@ class RunDriver implements ImportRun {
 				already: ledger.tally(pass),
 			});
 		}
+		// One pair of callbacks for the pass, not a `finally` (two closures, two promises) per record.
+		const released = () => control.releaseSlot();
+		const releasedOnError = (error: unknown) => {
+			control.releaseSlot();
+			throw error;
+		};
 		for await (const operation of work.operations) {
 			if (this.#isOver()) break;
 			const slot = control.takeSlot();
 			if (!(slot === true || (await slot))) break;
-			void work.apply(operation).finally(() => control.releaseSlot());
+			void work.apply(operation).then(released, releasedOnError);
 		}
 		await control.idle();
 		if (announce !== "silent" && !this.#isOver())

@@ -116,10 +116,11 @@ export class RecordApplier {
 			}
 		}
 		const slug = slugToSend(record, isSlugHeld);
+		// The file's own slug goes as it is: no copy of the body to set it to itself.
 		const body = bodyUnder(
 			resourceOf(pass),
 			parent?.id,
-			slug === undefined ? record.body : { ...record.body, slug },
+			slug === undefined || slug === record.body.slug ? record.body : { ...record.body, slug },
 		);
 		const text = JSON.stringify(body);
 		// The suffixed slug is another body: it goes under a key of its own (`.s`), the same on
@@ -138,15 +139,16 @@ export class RecordApplier {
 				// Written before every create leaves, guarded or not: a resume must know this import may
 				// have created it, so a record its uniqueness rule (or a look-up) finds then is still ours.
 				beforeAttempt: (attempts) =>
-					this.#ctx.ledger.save(pass, record.key, {
-						s: "sent",
-						attempts,
-						...(generation ? { g: generation } : {}),
-					}),
+					this.#ctx.ledger.save(
+						pass,
+						record.key,
+						generation ? { s: "sent", attempts, g: generation } : { s: "sent", attempts },
+					),
 			},
 		);
 		if (result.ok) {
-			this.#laneOf.set(id, result.lane);
+			// With one key there is no other to go through: nothing to remember.
+			if (this.#ctx.requester.lanes.length > 1) this.#laneOf.set(id, result.lane);
 			const created = result.value.data as PivotalRecord;
 			this.#finder.created(pass, created);
 			const copy: PivotalCopy = {
@@ -204,7 +206,8 @@ export class RecordApplier {
 			if (!result.ok && copy) return this.#updater.updateFailed(record, copy, "", result);
 			found = result.ok ? result.value.data : undefined;
 		} else {
-			found = await this.#finder.lookUp(record, parent);
+			const looked = this.#finder.lookUp(record, parent);
+			found = looked instanceof Promise ? await looked : looked;
 		}
 		if (found === null) return;
 		if (found === undefined) return this.#create(record, generation, false, parent);

@@ -34,6 +34,7 @@ function crmIdsOf(pass: PassName): readonly string[] {
 export class CustomerDirectory {
 	readonly #fetchPage: PageFetcher<Customer>;
 	#walk: Promise<void> | undefined;
+	#isLoaded = false;
 	#walks = 0;
 	readonly #byExternalId = new Map<string, Customer>();
 	readonly #bySlug = new Map<string, Customer>();
@@ -52,16 +53,30 @@ export class CustomerDirectory {
 
 	/** Walk once (or join the walk under way). A failed walk is walked again by the next caller. */
 	load(): Promise<void> {
-		this.#walk ??= this.#load().catch((error: unknown) => {
-			this.#walk = undefined;
-			throw error;
-		});
-		return this.#walk;
+		if (this.#walk !== undefined) return this.#walk;
+		const walk: Promise<void> = this.#load().then(
+			() => {
+				// A walk forgotten while it ran (`invalidate`) does not count as the current one.
+				if (this.#walk === walk) this.#isLoaded = true;
+			},
+			(error: unknown) => {
+				if (this.#walk === walk) this.#walk = undefined;
+				throw error;
+			},
+		);
+		this.#walk = walk;
+		return walk;
+	}
+
+	/** The current walk has ended well: `find` answers without waiting. */
+	get isLoaded(): boolean {
+		return this.#isLoaded;
 	}
 
 	/** Forget the last walk (a slug was taken by a customer the walk did not see). */
 	invalidate(): void {
 		this.#walk = undefined;
+		this.#isLoaded = false;
 	}
 
 	/** The customer a source row stands for: by `metadata.external_id`, then slug, then CRM ids. */

@@ -96,8 +96,26 @@ export class ExistingFinder {
 
 	// ── match and adopt ──────────────────────────────────────────────────────
 
-	/** The Pivotal record a source row stands for; null when the run is over. */
-	async lookUp(
+	/**
+	 * The Pivotal record a source row stands for; null when the run is over. A customer is
+	 * answered at once once the workspace's customers are loaded (every row after the first).
+	 */
+	lookUp(
+		record: SourceRecord,
+		parent: PivotalCopy | undefined,
+	): Promise<PivotalRecord | undefined | null> | PivotalRecord | undefined {
+		if (resourceOf(record.pass).matcher.kind === "workspace" && this.#customers.isLoaded)
+			return this.#customer(record);
+		return this.#lookUpWaiting(record, parent);
+	}
+
+	#customer(record: SourceRecord): PivotalRecord | undefined {
+		const found = this.#customers.find(record.key, record.body);
+		if (found) this.#customers.claim(found.id);
+		return found;
+	}
+
+	async #lookUpWaiting(
 		record: SourceRecord,
 		parent: PivotalCopy | undefined,
 	): Promise<PivotalRecord | undefined | null> {
@@ -106,9 +124,7 @@ export class ExistingFinder {
 			if (matcher.kind === "field")
 				return parent ? await this.#findChild(record, matcher, parent.id) : undefined;
 			await this.#customers.load();
-			const found = this.#customers.find(record.key, record.body);
-			if (found) this.#customers.claim(found.id);
-			return found;
+			return this.#customer(record);
 		} catch (error) {
 			if (this.#ctx.isOver()) return null;
 			this.#ctx.notice(

@@ -26,6 +26,10 @@ export interface Failure {
 	readonly response?: unknown;
 }
 
+// Shared, never written to: the stores read a delta, they do not keep it.
+const ONE_CREATED = Object.freeze({ created: 1 });
+const ONE_EXISTED = Object.freeze({ existed: 1 });
+
 /** The code a record deleted in Pivotal since the last sync is reported under. */
 export const DELETED_IN_PIVOTAL = "deleted_in_pivotal";
 
@@ -131,9 +135,9 @@ export class Ledger {
 		attempts: number,
 	): boolean {
 		if (did !== "unchanged" && !this.save(pass, record.key, { s: "done", attempts, ...copy })) return false;
-		this.#failures.delete(`${pass}:${record.key}`);
-		if (did === "created") this.#store.addCounters({ created: 1 });
-		else if (did === "existed") this.#store.addCounters({ existed: 1 });
+		if (this.#failures.size > 0) this.#failures.delete(`${pass}:${record.key}`);
+		if (did === "created") this.#store.addCounters(ONE_CREATED);
+		else if (did === "existed") this.#store.addCounters(ONE_EXISTED);
 		this.count(did, pass);
 		this.#emit({
 			type: "record-done",

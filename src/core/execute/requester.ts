@@ -70,6 +70,11 @@ export interface RequesterDeps {
 }
 
 const STOPPED: Verdict = { kind: "aborted" };
+// Shared, never written to: a send replaces its counts rather than changing them.
+const NO_ATTEMPTS: AttemptCounts = Object.freeze({ transient: 0, keyInUse: 0 });
+const ONE_REQUEST: Readonly<Record<string, number>> = Object.freeze({ requests: 1 });
+const ONE_RETRY: Readonly<Record<string, number>> = Object.freeze({ retries: 1 });
+const ONE_RATE_LIMITED: Readonly<Record<string, number>> = Object.freeze({ rateLimited: 1 });
 
 export class Requester {
 	readonly #deps: RequesterDeps;
@@ -108,16 +113,19 @@ export class Requester {
 		const { control, policy, random, emit, now } = this.#deps;
 		const subject = options.subject;
 		let attempts = options.attemptsBefore ?? 0;
-		let counts: AttemptCounts = { transient: 0, keyInUse: 0 };
+		let counts = NO_ATTEMPTS;
 		let lane = options.lane;
 		for (;;) {
 			const isOpen = control.gate();
 			if (!(isOpen === true || (await isOpen)))
 				return { ok: false, error: undefined, verdict: STOPPED, attempts };
-			const held = await this.#permit(
-				lane,
-				subject && ((untilMs) => this.#waitingForSlot(subject, attempts + 1, untilMs)),
-			);
+			// Most of the time a slot is free: taken without a trip through the microtask queue.
+			const held =
+				this.#freePermit(lane) ??
+				(await this.#permit(
+					lane,
+					subject && ((untilMs) => this.#waitingForSlot(subject, attempts + 1, untilMs)),
+				));
 			if (held === undefined) {
 				const isAuth = this.#deps.lanes.every((l) => !l.isAlive);
 				return { ok: false, error: undefined, verdict: isAuth ? { kind: "auth" } : STOPPED, attempts };
@@ -186,6 +194,31 @@ export class Requester {
 					return { ok: false, error: outcome.error, verdict, attempts };
 			}
 		}
+	}
+
+	/**
+	 * A permit at once from `preferred` while it works, else from the first working key with a free
+	 * slot; undefined when none has one now (or the run is stopping: `#permit` says which).
+	 * Keys take turns, so each one's window is spent and a refused key shows at once.
+	 */
+	#freePermit(preferred: Lane | undefined): { lane: Lane; permit: Permit } | undefined {
+		if (this.#deps.control.signal.aborted) return undefined;
+		if (preferred?.isAlive) {
+			const permit = preferred.governor.tryAcquire();
+			return permit ? { lane: preferred, permit } : undefined;
+		}
+		const lanes = this.#deps.lanes;
+		for (let i = 0; i < lanes.length; i++) {
+			const turn = (this.#turn + i) % lanes.length;
+			const lane = lanes[turn]!;
+			if (!lane.isAlive) continue;
+			const permit = lane.governor.tryAcquire();
+			if (permit) {
+				this.#turn = (turn + 1) % lanes.length;
+				return { lane, permit };
+			}
+		}
+		return undefined;
 	}
 
 	/**
@@ -268,7 +301,7 @@ export class Requester {
 				const until = now() + (error.retryAfterMs ?? 1000);
 				lane.governor.block(until);
 				this.#deps.emit({ type: "rate-limited", at: now(), untilMs: until, keyLabel: lane.label });
-				this.#deps.count({ rateLimited: 1 });
+				this.#deps.count(ONE_RATE_LIMITED);
 			}
 			return { ok: false, error };
 		} finally {
@@ -297,7 +330,7 @@ export class Requester {
 
 	#responded(lane: Lane, status: number, started: number, rateLimit: RateLimit | undefined): void {
 		const now = this.#deps.now();
-		this.#deps.count({ requests: 1 });
+		this.#deps.count(ONE_REQUEST);
 		this.#deps.emit({
 			type: "response",
 			at: now,
@@ -335,7 +368,7 @@ export class Requester {
 		untilMs: number,
 		cause: string,
 	): void {
-		this.#deps.count({ retries: 1 });
+		this.#deps.count(ONE_RETRY);
 		this.#deps.emit({
 			type: "request-waiting",
 			at: this.#deps.now(),

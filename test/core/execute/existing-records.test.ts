@@ -276,3 +276,41 @@ describe("carriesFields", () => {
 		expect(carriesFields(onboarding, body)).toBe(carries);
 	});
 });
+
+describe("CustomerDirectory.isLoaded: find answers without waiting only after the current walk", () => {
+	it("is false before and during a walk, true after it, false again once invalidated", async () => {
+		const directory = new CustomerDirectory(pagedList([customer("cus_1", {}, "ext-1")]));
+		expect(directory.isLoaded).toBe(false);
+		const walk = directory.load();
+		expect(directory.isLoaded).toBe(false);
+		await walk;
+		expect(directory.isLoaded).toBe(true);
+		expect(directory.find("ext-1", {})?.id).toBe("cus_1");
+		directory.invalidate();
+		expect(directory.isLoaded).toBe(false);
+	});
+
+	it("a walk forgotten while it ran does not make the directory loaded; the next one does", async () => {
+		const directory = new CustomerDirectory(pagedList([customer("cus_1")]));
+		const first = directory.load();
+		directory.invalidate();
+		await first;
+		expect(directory.isLoaded).toBe(false);
+		await directory.load();
+		expect(directory.isLoaded).toBe(true);
+	});
+
+	it("a failed walk leaves it unloaded and is walked again by the next caller", async () => {
+		let calls = 0;
+		const directory = new CustomerDirectory(async () => {
+			calls += 1;
+			if (calls === 1) throw new Error("503");
+			return { object: "list", data: [customer("cus_2", {}, "ext-2")], has_more: false, next_cursor: null };
+		});
+		await expect(directory.load()).rejects.toThrow("503");
+		expect(directory.isLoaded).toBe(false);
+		await directory.load();
+		expect(directory.isLoaded).toBe(true);
+		expect(directory.find("ext-2", {})?.id).toBe("cus_2");
+	});
+});
