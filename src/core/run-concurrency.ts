@@ -34,6 +34,21 @@ export function warmConnections(chosen: number | undefined, keys = 1): number {
 	return Math.max(0, Math.min(perKey, CONNECTIONS_PER_KEY) - 1);
 }
 
+/**
+ * The concurrency the latency follower's suggestion raises to (pure): never past the live keys'
+ * connections, where a request would only wait in the pool with its deadline running (a slow but
+ * sound server then read as one that does not answer); undefined to keep the current one.
+ */
+export function raisedConcurrency(
+	suggested: number | undefined,
+	current: number,
+	keys: number,
+): number | undefined {
+	if (suggested === undefined) return undefined;
+	const next = Math.min(suggested, CONNECTIONS_PER_KEY * Math.max(1, keys));
+	return next > current ? next : undefined;
+}
+
 export interface ConcurrencyTapOptions {
 	/** The user gave a concurrency: no default is picked for the key's limit. */
 	readonly isChosen: boolean;
@@ -88,7 +103,9 @@ export class ConcurrencyTap {
 			requester.governor?.windowMs,
 			control.concurrency,
 		);
-		if (next !== undefined) this.#change(next);
+		const keys = requester.lanes.filter((lane) => lane.isAlive).length;
+		const raised = raisedConcurrency(next, control.concurrency, keys);
+		if (raised !== undefined) this.#change(raised);
 	}
 
 	/** After the listeners heard an event: the brake, on every answer of a run still going. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultConcurrency, warmConnections } from "../../src/core/run-concurrency.js";
+import { defaultConcurrency, raisedConcurrency, warmConnections } from "../../src/core/run-concurrency.js";
 
 describe("defaultConcurrency: a window's worth at once, up to the keys' connections", () => {
 	it.each([
@@ -33,5 +33,18 @@ describe("warmConnections: what each key's client opens while GET /me is out, be
 		[2, 4, 0, "fewer than the keys: one each at most"],
 	] as const)("chosen %s over %s key(s) → %s (%s)", (chosen, keys, expected, _why) => {
 		expect(warmConnections(chosen, keys)).toBe(expected);
+	});
+});
+
+describe("raisedConcurrency: the latency follower never raises past the keys' connections", () => {
+	it.each<[number | undefined, number, number, number | undefined, string]>([
+		[24, 16, 1, undefined, "one key: 16 connections, more would queue"],
+		[64, 8, 1, 16, "one key, far below: up to its connections"],
+		[40, 16, 2, 32, "two keys: 32 connections"],
+		[12, 8, 1, 12, "below the connections: as suggested"],
+		[8, 12, 1, undefined, "not a raise: kept"],
+		[undefined, 8, 1, undefined, "no suggestion"],
+	])("%s suggested at %s with %s key(s) → %s (%s)", (suggested, current, keys, expected) => {
+		expect(raisedConcurrency(suggested, current, keys)).toBe(expected);
 	});
 });

@@ -60,6 +60,22 @@ describe("a hostile server cannot crash, hang, leak the key or write to the term
 			expect(state?.records.customers.get(key)?.s).toBe("sent");
 	});
 
+	it("a create answered 409 idempotency_key_in_use to the end stays in doubt: never sent again blind", async () => {
+		const server = await serve((seen, res) =>
+			rowOf(seen) === "r1"
+				? send(res, 409, {
+						error: { type: "conflict", code: "idempotency_key_in_use", message: "Retry shortly." },
+					})
+				: send(res, 201, created(seen)),
+		);
+		const run = await importAgainst(server, rowsOf(2));
+		expectKept(run, 1);
+		expect(run.stdout).toMatch(/✗ customers r1 .*idempotency_key_in_use/);
+		const state = await readCheckpoint(join(run.dir, "customers.csv.checkpoint.json"));
+		expect(state?.records.customers.get("r1")?.s).toBe("sent");
+		expect(state?.records.customers.get("r2")?.s).toBe("done");
+	});
+
 	it("item 15: the key echoed in every envelope field, extra fields and a success is redacted everywhere", async () => {
 		const bearer = `Bearer ${HOSTILE_KEY}`;
 		const server = await serve((seen, res) => {

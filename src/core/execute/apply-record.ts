@@ -18,7 +18,7 @@ import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { ExistingFinder } from "./find-existing.js";
 import type { Ledger } from "./ledger.js";
-import { RecordOutcomes } from "./record-outcomes.js";
+import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
 import { createCall, isGuarded } from "./record-requests.js";
 import type { Lane, Requester } from "./requester.js";
 import { notInPivotalNote } from "./sync-notes.js";
@@ -179,8 +179,10 @@ export class RecordApplier {
 			if (existing !== undefined && existing !== "held")
 				return this.#adopt(record, existing, result.attempts, false, isInDoubt);
 		}
-		if (result.error instanceof ApiError && result.error.status >= 200 && result.error.status < 300)
-			return this.#outcomes.createdUnread(record, text, result);
+		// A 2xx Pivotal answered unreadably, or a 409 saying a create with this key is still running:
+		// either way the record may be made. It stays in doubt, never re-sent blind.
+		if (result.error instanceof ApiError && (isSuccess(result.error.status) || isKeyInUse(result.error)))
+			return this.#outcomes.unread(record, text, result);
 		this.#outcomes.failed(record, text, result, {
 			b: bodyHash(record.body),
 			...(generation ? { g: generation } : {}),
@@ -261,3 +263,7 @@ export class RecordApplier {
 		return this.#updater.update(record, copy, changes, isFresh ? server : undefined, attempts);
 	}
 }
+
+/** Pivotal's 409 for an idempotency key whose first request is still being processed. */
+const isKeyInUse = (error: ApiError): boolean =>
+	error.status === 409 && error.code === "idempotency_key_in_use";

@@ -43,12 +43,13 @@ export class RecordOutcomes {
 	}
 
 	/**
-	 * A create answered 2xx with a body that could not be used: Pivotal made the record. Reported
-	 * as failed for this run, but its state stays in doubt (the mark written before it left), so
-	 * the next run sends the create again under its idempotency key, or past the key's window
-	 * looks the record up: it is never made a second time.
+	 * A write Pivotal may have made: answered 2xx with a body that could not be used, or (a
+	 * create) 409 `idempotency_key_in_use`, a send of it still running. Reported as failed for this
+	 * run, but its state stays as it was (in doubt, the mark written before it left), so the next
+	 * run reads it back or sends it again under its idempotency key: a create is never made a
+	 * second time, an update is not left failed though it landed.
 	 */
-	createdUnread(record: SourceRecord, text: string, result: SendResult<unknown> & { ok: false }): void {
+	unread(record: SourceRecord, text: string, result: SendResult<unknown> & { ok: false }): void {
 		const failure = failureToRecord(result, this.#ctx.trip);
 		if (failure === undefined) return;
 		this.#ctx.ledger.reportFailure(record.pass, record, text, result.attempts, failure);
@@ -77,3 +78,6 @@ export class RecordOutcomes {
 		this.#ctx.ledger.note(record.pass, record, keptEditsNote(kept));
 	}
 }
+
+/** A 2xx: the server did what was asked, whatever its answer's body. */
+export const isSuccess = (status: number): boolean => status >= 200 && status < 300;

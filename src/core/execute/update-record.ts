@@ -22,7 +22,7 @@ import {
 import { bodyHash } from "../plan/planner.js";
 import type { ApplyContext } from "./apply-record.js";
 import { carriesMaskedKey, metadataHoldsKeyFailure } from "./masked-metadata.js";
-import type { RecordOutcomes } from "./record-outcomes.js";
+import { isSuccess, type RecordOutcomes } from "./record-outcomes.js";
 import { addRevision } from "./record-requests.js";
 import type { SendResult } from "./requester.js";
 
@@ -138,6 +138,9 @@ export class RecordUpdater {
 			this.#ctx.ledger.gone(record.pass, record, text, copy, result.attempts);
 			return;
 		}
+		// Answered 2xx, unreadably: it landed. Left in doubt, read back by the next run.
+		if (result.error instanceof ApiError && isSuccess(result.error.status))
+			return this.#outcomes.unread(record, text, result);
 		this.#outcomes.failed(record, text, result, { b: bodyHash(record.body), was: copy });
 	}
 
