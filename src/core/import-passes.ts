@@ -14,7 +14,7 @@ import type { Ledger } from "./execute/ledger.js";
 import { notInPivotalNote } from "./execute/sync-notes.js";
 import { isKeptUsable, keptEntries } from "./kept-source.js";
 import type { KeptEntry } from "./plan/kept-records.js";
-import { knownRecordBatches } from "./plan/legacy-keys.js";
+import { knownRecordBatches, passStateOf } from "./plan/legacy-keys.js";
 import { DELETE_ORDER, type MissingRecords, type PlannedDelete } from "./plan/missing-records.js";
 import { type ParentView, type PlanOptions, planRecord } from "./plan/planner.js";
 import { hasCopyIn, isRecreatedIn, quickUnchanged } from "./plan/quick-unchanged.js";
@@ -102,12 +102,7 @@ async function* entryBatches(
 		for await (const entry of keptEntries(kept, file, bytes)) yield [entry];
 		return;
 	}
-	const records = store.records?.(pass);
-	const known = {
-		get: (key: string) => store.get(pass, key),
-		...(records ? { has: (key: string) => records.has(key) } : {}),
-		entries: () => store.entries(pass),
-	};
+	const known = passStateOf(store, pass);
 	for await (const batch of knownRecordBatches(file, pass, options.source, known, options.known))
 		yield batch.map((record) => ({ kind: "record", record }) as const);
 }

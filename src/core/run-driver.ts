@@ -13,7 +13,7 @@ import type { ImportEvent, RunOutcome } from "./events.js";
 import { Ledger } from "./execute/ledger.js";
 import type { Requester } from "./execute/requester.js";
 import { RunControl } from "./execute/run-control.js";
-import { LegacyKeys, type PassState } from "./plan/legacy-keys.js";
+import { LegacyKeys, type PassState, passStateOf } from "./plan/legacy-keys.js";
 import { ConcurrencyTap, warmConnections } from "./run-concurrency.js";
 import { closeRun, endOf } from "./run-ending.js";
 import type { OpenedRun, RetryRequest, RunJob, RunPass, RunScope } from "./run-job.js";
@@ -126,7 +126,7 @@ class RunDriver implements ImportRun {
 
 	passState(pass: PassName): PassState | undefined {
 		const store = this.#ledger?.store;
-		return store && { get: (key) => store.get(pass, key), entries: () => store.entries(pass) };
+		return store && passStateOf(store, pass);
 	}
 
 	state(pass: PassName, key: string): RecordState | undefined {
@@ -134,7 +134,7 @@ class RunDriver implements ImportRun {
 		const state = store?.get(pass, key);
 		if (state !== undefined || store === undefined || !isNumbered(pass)) return state;
 		// An onboarding the state knows under the key positional keying gave it.
-		this.#legacy ??= new LegacyKeys({ get: (k) => store.get(pass, k), entries: () => store.entries(pass) });
+		this.#legacy ??= new LegacyKeys(passStateOf(store, pass));
 		const legacy = this.#legacy.stateKeyOf(key);
 		return legacy === undefined ? undefined : store.get(pass, legacy);
 	}

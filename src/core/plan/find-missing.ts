@@ -7,7 +7,7 @@ import { PASSES, type PassName, type RecordState } from "../../model/records.js"
 import { isNumbered } from "../../model/resources.js";
 import type { SourceOptions } from "../../source/index.js";
 import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
-import { knownRecords } from "./legacy-keys.js";
+import { knownRecords, passStateOf } from "./legacy-keys.js";
 import { deleteRefusal, type MissingRecords, missingRecords, RowNames } from "./missing-records.js";
 
 export interface FoundMissing {
@@ -39,7 +39,7 @@ export async function findMissing(
 		const named = isNumbered(pass) ? new RowNames() : undefined;
 		if (named) names[pass] = named;
 		// Keyed as the state knows them: an onboarding under its old positional key is not missing.
-		const known = { get: (key: string) => state.get(pass, key), entries: () => state.entries(pass) };
+		const known = passStateOf(state, pass);
 		for await (const record of knownRecords(file, pass, source, known, checked?.[pass])) {
 			set.add(record.key);
 			named?.add(record);

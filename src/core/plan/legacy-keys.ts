@@ -42,6 +42,23 @@ export interface PassState {
 	entries(): Iterable<[string, RecordState]>;
 }
 
+/** One pass of a store, as `LegacyKeys` reads it (with its map's cheap key look-ups where it has one). */
+export function passStateOf(
+	store: {
+		get(pass: PassName, key: string): RecordState | undefined;
+		entries(pass: PassName): Iterable<[string, RecordState]>;
+		records?(pass: PassName): ReadonlyMap<string, RecordState>;
+	},
+	pass: PassName,
+): PassState {
+	const records = store.records?.(pass);
+	return {
+		get: (key) => store.get(pass, key),
+		...(records ? { has: (key: string) => records.has(key), keys: () => records.keys() } : {}),
+		entries: () => store.entries(pass),
+	};
+}
+
 export interface LegacyEntry {
 	readonly key: string;
 	/** Its position, when its key holds one (`<customer>/<n>`, `<customer>/#<n>`). */
