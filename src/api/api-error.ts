@@ -54,7 +54,12 @@ export interface ErrorResponse {
 	readonly retryAfterClampedFromMs?: number | undefined;
 	/** The one redactor: applied to every string of the answer before anything keeps it. */
 	readonly redact: Redactor;
+	/** A redirect's `Location`, named in its message (never followed). */
+	readonly location?: string | undefined;
 }
+
+/** Longest part of a redirect's `Location` a message quotes. */
+const LOCATION_MAX = 200;
 
 /**
  * An `ApiError` from a non-2xx answer. With the envelope `{error:{type, code, message, field?}}`
@@ -73,17 +78,21 @@ export function toApiError(response: ErrorResponse): ApiError {
 	const type = clean(envelope && stringField(envelope, "type")) ?? typeForStatus(status);
 	const code = clean(envelope && stringField(envelope, "code")) ?? `http_${status}`;
 	const serverMessage = clean(envelope && stringField(envelope, "message"));
+	const location = clean(response.location?.trim().slice(0, LOCATION_MAX) || undefined);
 	const message =
 		serverMessage ??
-		(response.isCut
-			? `${host} answered HTTP ${status} with an error body too large to read.`
-			: `${host} answered HTTP ${status} without a Pivotal error body.`);
+		(location !== undefined
+			? `${host} answered HTTP ${status}, a redirect to ${JSON.stringify(location)}, which is not followed (the key would go with it).`
+			: response.isCut
+				? `${host} answered HTTP ${status} with an error body too large to read.`
+				: `${host} answered HTTP ${status} without a Pivotal error body.`);
 	return new ApiError({
 		status,
 		type,
 		code,
 		message,
 		field: clean(envelope && stringField(envelope, "field")),
+		location,
 		rateLimit: response.rateLimit,
 		retryAfterMs: response.retryAfterMs,
 		retryAfterClampedFromMs: response.retryAfterClampedFromMs,

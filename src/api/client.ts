@@ -496,6 +496,7 @@ class HttpPivotalClient implements PivotalClient {
 				retryAfterMs,
 				retryAfterClampedFromMs,
 				redact: this.#redact,
+				location: status >= 300 && status < 400 ? headerValue(responseHeaders, "location") : undefined,
 			});
 			report({ status, rateLimit, retryAfterMs, errorCode: apiError.code });
 			throw apiError;

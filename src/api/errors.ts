@@ -14,6 +14,8 @@ export class ApiError extends Error {
 	readonly retryAfterClampedFromMs: number | undefined;
 	/** The parsed response body (the envelope, or whatever came back). */
 	readonly responseBody: unknown;
+	/** A redirect's `Location`, cleaned and masked (never followed). */
+	readonly location: string | undefined;
 
 	constructor(init: {
 		status: number;
@@ -25,6 +27,7 @@ export class ApiError extends Error {
 		retryAfterMs?: number | undefined;
 		retryAfterClampedFromMs?: number | undefined;
 		responseBody?: unknown;
+		location?: string | undefined;
 	}) {
 		super(init.message);
 		this.status = init.status;
@@ -35,6 +38,7 @@ export class ApiError extends Error {
 		this.retryAfterMs = init.retryAfterMs;
 		this.retryAfterClampedFromMs = init.retryAfterClampedFromMs;
 		this.responseBody = init.responseBody;
+		this.location = init.location;
 	}
 }
 

@@ -89,6 +89,22 @@ export type ImportEvent =
 			readonly cause: string;
 	  }
 	| {
+			/**
+			 * A request made for no one record (`GET /me`, a list page, a look-up) is asked again:
+			 * what it is, the attempt that failed and why, and when the next one leaves.
+			 */
+			readonly type: "retrying";
+			readonly at: number;
+			readonly what: string;
+			readonly attempt: number;
+			/** Attempts a transient failure gets before the request is given up. */
+			readonly maxAttempts: number;
+			readonly reason: WaitReason;
+			readonly untilMs: number;
+			/** What the attempt got: HTTP status, or a network failure name. */
+			readonly cause: string;
+	  }
+	| {
 			/** Any HTTP answer or network failure (also lookups): feeds headroom and pace. */
 			readonly type: "response";
 			readonly at: number;

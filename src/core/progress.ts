@@ -13,6 +13,7 @@ import {
 import { type KeyMap, keyAnswered, keyRateLimited, keySeen } from "./key-headroom.js";
 import { countAnswer, emptyPace, type PaceHistory, pauseEnded, pauseStarted } from "./pace-history.js";
 import { sendingCount } from "./progress-select.js";
+import { retryingMessage } from "./retry-message.js";
 
 // The selectors live beside the reducer; screens and reporters import them from here.
 export {
@@ -227,6 +228,12 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 			});
 			return { ...base, inFlight, retries: s.retries + (RETRY_REASONS.has(e.reason) ? 1 : 0) };
 		}
+		case "retrying":
+			return {
+				...base,
+				retries: s.retries + 1,
+				log: withLog(s, { at: e.at, level: "warn", message: retryingMessage(e) }),
+			};
 		case "response":
 			return {
 				...base,

@@ -21,10 +21,13 @@ export function meRefusal(result: SendResult<unknown> & { ok: false }): {
 			message: `The API key was refused (${status}); nothing was sent. Check the key, then run the same command again.`,
 		};
 	}
-	return {
-		outcome: "interrupted",
-		message: `${meProblem(result.error)} Check --base-url and the network, then run again.`,
-	};
+	// A redirect is the address, not the network: http where the server wants https, or a path
+	// without /api/v1. Asking again cannot cure it.
+	const advice =
+		result.error instanceof ApiError && result.error.status >= 300 && result.error.status < 400
+			? "Check --base-url (https, and the path ending in /api/v1), then run again."
+			: "Check --base-url and the network, then run again.";
+	return { outcome: "interrupted", message: `${meProblem(result.error)} ${advice}` };
 }
 
 /** `GET /me`, or why the run cannot start (moot when the run was stopped meanwhile). */
@@ -32,7 +35,10 @@ export async function askMe(
 	requester: Requester,
 	signal: AbortSignal,
 ): Promise<{ readonly me: Me } | { readonly refusal: ReturnType<typeof meRefusal> }> {
-	const me = await requester.send((client) => client.me({ signal }));
+	const me = await requester.send((client) => client.me({ signal }), {
+		what: "GET /me",
+		isRedirectFinal: true,
+	});
 	return me.ok ? { me: me.value.data } : { refusal: meRefusal(me) };
 }
 
@@ -59,6 +65,8 @@ export async function isSameWorkspace(
  * glued to the advice that follows it.
  */
 export function meProblem(error: unknown): string {
+	if (error instanceof ApiError && error.location !== undefined)
+		return `GET /me was redirected (HTTP ${error.status}) to ${JSON.stringify(error.location)}; a redirect is not followed, since the key would go with it.`;
 	if (error instanceof ApiError) {
 		const said = error.message.trim();
 		return `GET /me was answered ${error.status} ${error.code}${said ? ` (${JSON.stringify(said)})` : ""}.`;

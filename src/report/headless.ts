@@ -7,6 +7,7 @@ import {
 	passDone,
 	totals,
 } from "../core/progress.js";
+import { retryingMessage } from "../core/retry-message.js";
 import type { FailureDetail, ImportSummary } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { formatDuration } from "./format.js";
@@ -95,6 +96,8 @@ export class LineReporter {
 				return this.#verbose
 					? `  … ${e.pass} ${e.key}: ${e.cause}, ${e.reason} for ${Math.max(0, Math.round((e.untilMs - e.at) / 100) / 10)} s`
 					: undefined;
+			case "retrying":
+				return retryingMessage(e);
 			case "rate-limited":
 				return `Rate limited (429): holding all requests for ${Math.max(0, Math.round((e.untilMs - e.at) / 1000))} s`;
 			case "pause-requested":
@@ -222,8 +225,11 @@ export function summaryText(
 	// Undo takes no --failures-csv: its failures are the records the state lists as failed.
 	else if (codes.length > 0 && !isUndo) lines.push("  (add --failures-csv FILE to export the failed rows)");
 	// A refused key is not resumed by the same command: the stopping sentence says what to do.
+	// A run refused at its opening has nothing to resume: it sent no record.
 	if (summary.outcome !== "completed" && summary.outcome !== "auth-failed")
-		lines.push(`  ${extra.resume ?? "Run the same command again to resume."}`);
+		lines.push(
+			`  ${summary.runId === "" ? "No record was sent: fix what is said above, then run the same command again." : (extra.resume ?? "Run the same command again to resume.")}`,
+		);
 	return `${lines.join("\n")}\n`;
 }
 

@@ -96,8 +96,8 @@ export function hostileServersPerTest(): (
 }
 
 /**
- * Start a hostile server: `GET /me` answers `me` (default a sound one); list lookups answer an
- * empty list unless `listsToo`; everything else `answer`.
+ * Start a hostile server: `GET /me` answers `me` (default a sound one; a function answers it
+ * itself); list lookups answer an empty list unless `listsToo`; everything else `answer`.
  */
 export async function hostileServer(
 	answer: Answer,
@@ -124,8 +124,10 @@ export async function hostileServer(
 			// A client that hung up mid-answer makes writes fail: that is the point, not an error.
 			res.on("error", () => undefined);
 			const path = seen.url.split("?")[0] ?? "";
-			if (path.endsWith("/me")) send(res, 200, me);
-			else if (!listsToo && seen.method === "GET" && /\/(customers|contacts|onboardings)$/.test(path))
+			if (path.endsWith("/me")) {
+				if (typeof me === "function") (me as Answer)(seen, res, req);
+				else send(res, 200, me);
+			} else if (!listsToo && seen.method === "GET" && /\/(customers|contacts|onboardings)$/.test(path))
 				send(res, 200, EMPTY_LIST);
 			else answer(seen, res, req);
 		});

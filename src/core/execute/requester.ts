@@ -39,6 +39,13 @@ export interface SendOptions {
 	readonly beforeAttempt?: ((attempt: number) => boolean) | undefined;
 	/** The key that sent it last: an in-doubt record goes through it again while it works. */
 	readonly lane?: Lane | undefined;
+	/** What a request with no subject is, for its retries' event (e.g. "GET /me"). @default "a look-up" */
+	readonly what?: string | undefined;
+	/**
+	 * A redirect ends it at once instead of being retried as a misconfigured server: the opening
+	 * `GET /me`, where it means --base-url points at the wrong place.
+	 */
+	readonly isRedirectFinal?: boolean | undefined;
 }
 
 export type SendResult<T> =
@@ -73,6 +80,11 @@ const STOPPED: Verdict = { kind: "aborted" };
 // Shared, never written to: a send replaces its counts rather than changing them.
 const NO_ATTEMPTS: AttemptCounts = Object.freeze({ transient: 0, keyInUse: 0 });
 const ONE_REQUEST: Readonly<Record<string, number>> = Object.freeze({ requests: 1 });
+/** A 3xx answer: never followed, the key would go where it points. */
+function isRedirect(error: unknown): boolean {
+	return error instanceof ApiError && error.status >= 300 && error.status < 400;
+}
+
 const ONE_RETRY: Readonly<Record<string, number>> = Object.freeze({ retries: 1 });
 const ONE_RATE_LIMITED: Readonly<Record<string, number>> = Object.freeze({ rateLimited: 1 });
 
@@ -163,20 +175,22 @@ export class Requester {
 			const outcome = await this.#attempt(lane, held.permit, call);
 			if (outcome.ok) return { ok: true, value: outcome.value, attempts, lane };
 			const verdict = decide(outcome.error, counts, policy, random);
+			if (options.isRedirectFinal && verdict.kind === "backoff" && isRedirect(outcome.error))
+				return { ok: false, error: outcome.error, verdict: { kind: "fail", retryable: true }, attempts };
 			switch (verdict.kind) {
 				case "rate-limited":
-					if (subject) this.#waiting(subject, attempts, "retry-after", lane.governor.blockedUntil, "429");
+					this.#waiting(options, attempts, "retry-after", lane.governor.blockedUntil, "429");
 					// A 429 was never applied: any key with room may carry the retry.
 					if (options.lane === undefined) lane = undefined;
 					continue;
 				case "backoff":
 					counts = { ...counts, transient: counts.transient + 1 };
-					if (subject) this.#waiting(subject, attempts, "backoff", now() + verdict.waitMs, verdict.cause);
+					this.#waiting(options, attempts, "backoff", now() + verdict.waitMs, verdict.cause);
 					await this.#deps.sleep(verdict.waitMs, control.signal);
 					continue;
 				case "key-in-use":
 					counts = { ...counts, keyInUse: counts.keyInUse + 1 };
-					if (subject) this.#waiting(subject, attempts, "key-in-use", now() + verdict.waitMs, "409");
+					this.#waiting(options, attempts, "key-in-use", now() + verdict.waitMs, "409");
 					await this.#deps.sleep(verdict.waitMs, control.signal);
 					continue;
 				case "auth":
@@ -361,14 +375,23 @@ export class Requester {
 		});
 	}
 
-	#waiting(
-		subject: RequestSubject,
-		attempt: number,
-		reason: WaitReason,
-		untilMs: number,
-		cause: string,
-	): void {
+	/** A retry: counted, and shown on the record's row, or as a line for a request with no record. */
+	#waiting(options: SendOptions, attempt: number, reason: WaitReason, untilMs: number, cause: string): void {
 		this.#deps.count(ONE_RETRY);
+		const subject = options.subject;
+		if (subject === undefined) {
+			this.#deps.emit({
+				type: "retrying",
+				at: this.#deps.now(),
+				what: options.what ?? "a look-up",
+				attempt,
+				maxAttempts: this.#deps.policy.maxAttempts,
+				reason,
+				untilMs,
+				cause,
+			});
+			return;
+		}
 		this.#deps.emit({
 			type: "request-waiting",
 			at: this.#deps.now(),
