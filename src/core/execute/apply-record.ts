@@ -7,7 +7,7 @@
 
 import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
-import { copyOf, type PivotalCopy, type SourceRecord } from "../../model/records.js";
+import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../../model/records.js";
 import { bodyUnder, resourceOf } from "../../model/resources.js";
 import { idTag, withSuffix } from "../../source/slug/index.js";
 import type { RunOutcome } from "../events.js";
@@ -52,6 +52,15 @@ function slugToSend(record: SourceRecord, isHeld: boolean): string | undefined {
 	const slug = typeof record.body.slug === "string" ? record.body.slug : record.slug;
 	if (slug === undefined || !isHeld) return slug;
 	return withSuffix(slug, idTag(record.key));
+}
+
+/** A create under a customer answered 404 for the customer (another workspace's reads `not_found`). */
+function isParentMissing(error: unknown): boolean {
+	return (
+		error instanceof ApiError &&
+		error.status === 404 &&
+		(error.code === "customer_not_found" || error.code === "not_found")
+	);
 }
 
 type Work = Exclude<Operation, { kind: "unchanged" | "blocked" | "kept" | "skipped" }>;
@@ -178,6 +187,14 @@ export class RecordApplier {
 			// send made it (the idempotency key was forgotten since), so it is this import's to undo.
 			if (existing !== undefined && existing !== "held")
 				return this.#adopt(record, existing, result.attempts, false, isInDoubt);
+		}
+		// Its customer is not there: deleted in Pivotal since. The customer is recorded gone and
+		// this record waits for it, blocked, rather than failing on every run to come.
+		if (parent !== undefined && record.parentKey !== undefined && isParentMissing(result.error)) {
+			const parentPass = resourceOf(pass).parent?.resource as PassName;
+			if (!this.#ctx.ledger.parentGone(parentPass, record.parentKey, parent)) return;
+			this.#ctx.ledger.blocked(pass, record, record.parentKey, this.#ctx.ledger.store.get(pass, record.key));
+			return;
 		}
 		// A 2xx Pivotal answered unreadably, or a 409 saying a create with this key is still running:
 		// either way the record may be made. It stays in doubt, never re-sent blind.

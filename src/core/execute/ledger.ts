@@ -216,6 +216,24 @@ export class Ledger {
 		return true;
 	}
 
+	/**
+	 * A child's create answered that its customer is not there: someone deleted the customer in
+	 * Pivotal since it was last seen. Recorded as `gone`, as an update's 404 is, so its other
+	 * children wait blocked and `--recreate` makes it again, instead of each child failing on
+	 * every later run. Met again by this run, the customer's row fills in its line and cells.
+	 */
+	parentGone(pass: PassName, key: string, copy: PivotalCopy): boolean {
+		if (!this.save(pass, key, { s: "removed", why: "gone", id: copy.id, g: (copy.g ?? 0) + 1 })) return false;
+		this.#failures.set(`${pass}:${key}`, detail(pass, key, 0, goneFailure(copy.id), 0, {}));
+		this.#emit({
+			type: "notice",
+			at: this.#now(),
+			level: "warn",
+			message: `${pass} ${key} (${copy.id}) was deleted in Pivotal: what belongs to it waits blocked; the next run with --recreate creates it again.`,
+		});
+		return true;
+	}
+
 	/** Undo deleted it (or found it deleted already): a later import creates it anew. */
 	removed(pass: PassName, record: SourceRecord, copy: PivotalCopy, attempts: number): boolean {
 		const state: RecordState = { s: "removed", why: "undone", id: copy.id, g: (copy.g ?? 0) + 1 };

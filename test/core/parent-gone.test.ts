@@ -1,0 +1,74 @@
+/**
+ * A customer deleted in Pivotal after the state last saw it, met by its children's creates: the
+ * 404 `customer_not_found` marks the customer gone and its children wait blocked; `--recreate`
+ * makes the customer again and then its children, each once. Before, every child failed on
+ * every run and nothing got out of it but `--fresh`.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createClient } from "../../src/api/client.js";
+import { importToEnd, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
+
+const prepared = simulatorsPerTest();
+
+const CUSTOMERS = `external_id,name,slug
+crm-1,Aurora Labs,aurora-labs
+crm-2,Bright Foods,bright-foods
+crm-3,Cobalt Health,cobalt-health
+`;
+const CONTACTS = `customer_external_id,name,email
+crm-1,Ada Ode,ada@aurora.test
+crm-3,Cy Chu,cy@cobalt.test
+`;
+const MORE_CONTACTS = `${CONTACTS}crm-2,Ben Bay,ben@bright.test
+crm-2,Bo Bay,bo@bright.test
+crm-3,Cleo Chu,cleo@cobalt.test
+`;
+
+describe("a customer deleted in Pivotal under children still to create", () => {
+	it("is recorded gone, its children blocked (not failed); --recreate makes it and them once", async () => {
+		const { sim, dir } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const files = { customers: join(dir, "customers.csv"), contacts: join(dir, "contacts.csv") };
+		writeFileSync(files.customers, CUSTOMERS);
+		writeFileSync(files.contacts, CONTACTS);
+		const first = await importToEnd(sim, files);
+		expect(first.summary.passes.contacts.created).toBe(2);
+
+		const bright = sim.state().customers.find((c) => c.name === "Bright Foods") as { id: string };
+		const client = createClient({ baseUrl: sim.baseUrl, apiKey: TEST_KEY });
+		await client.deleteRecord("customers", bright.id);
+		await client.close();
+		writeFileSync(files.contacts, MORE_CONTACTS);
+
+		const second = await importToEnd(sim, files);
+		expect(second.summary.passes.customers.gone).toBe(1);
+		expect(second.summary.passes.contacts).toMatchObject({ created: 1, blocked: 2, failed: 0 });
+		expect(second.failures.find((f) => f.key === "crm-2")).toMatchObject({ code: "deleted_in_pivotal" });
+		expect(second.failures.filter((f) => f.pass === "contacts")).toEqual([]);
+
+		// Without --recreate nothing changes: no request for the blocked children.
+		const contactPosts = () =>
+			Object.entries(sim.counters().byRoute)
+				.filter(([route]) => route.startsWith("POST") && route.includes("contacts"))
+				.reduce((n, [, count]) => n + count, 0);
+		const postsBefore = contactPosts();
+		expect(postsBefore).toBeGreaterThan(2);
+		const third = await importToEnd(sim, files);
+		expect(third.summary.passes.contacts).toMatchObject({ created: 0, blocked: 2, failed: 0 });
+		expect(contactPosts()).toBe(postsBefore);
+
+		const fourth = await importToEnd(sim, files, { recreate: true });
+		expect(fourth.summary.passes.customers.created).toBe(1);
+		expect(fourth.summary.passes.contacts).toMatchObject({ created: 2, blocked: 0, failed: 0 });
+		const again = sim.state().customers.find((c) => c.name === "Bright Foods" && !c.deleted) as {
+			id: string;
+		};
+		const under = sim.state().contacts.filter((c) => c.customer_id === again.id && !c.deleted);
+		expect(under.map((c) => c.email).sort()).toEqual(["ben@bright.test", "bo@bright.test"]);
+		expect(sim.duplicates().contacts).toEqual([]);
+	});
+});
