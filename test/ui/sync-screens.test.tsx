@@ -197,6 +197,51 @@ describe("SummaryScreen's results and undo", () => {
 		unmount();
 	});
 
+	it("keeps a space between columns when a count is wide (a sync of thousands)", () => {
+		const wide = summaryOf({
+			customers: pass({ total: 1501, updated: 1, unchanged: 1489, checkpointDone: 1501, pending: 11 }),
+			contacts: pass({ total: 120_000, unchanged: 120_000, checkpointDone: 120_000 }),
+		});
+		const { lastFrame, unmount } = render(
+			withTheme(
+				<SummaryScreen
+					summary={wide}
+					snapshot={snapshotOf(midRunEvents())}
+					onFailures={noop}
+					onResults={noop}
+					onUndo={noop}
+					onQuit={noop}
+				/>,
+			),
+		);
+		const frame = lastFrame() ?? "";
+		const row = (name: string) => frame.split("\n").find((line) => line.trimStart().startsWith(name)) ?? "";
+		// Each cell whole and apart from its neighbours: no "…", no two numbers run together.
+		expect(row("customers").trim().split(/\s+/)).toEqual([
+			"customers",
+			"1,501",
+			"0",
+			"1",
+			"1,489",
+			"0",
+			"0",
+			"11",
+			"1,501/1,501",
+		]);
+		expect(row("contacts").trim().split(/\s+/)).toEqual([
+			"contacts",
+			"120,000",
+			"0",
+			"0",
+			"120,000",
+			"0",
+			"0",
+			"0",
+			"120,000/120,000",
+		]);
+		unmount();
+	});
+
 	it("after a test key's run, says its records are live in the workspace and offers undo first", () => {
 		const { lastFrame, unmount } = render(
 			withTheme(

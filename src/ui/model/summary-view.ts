@@ -47,6 +47,24 @@ export const PASS_WIDTH = 12;
  * an undo's count what it deleted and put back. Each fits 80 columns with the pass name.
  */
 export function summaryColumns(kind: SessionKind, summary: ImportSummary): readonly SummaryColumn[] {
+	return fitted(columnsOf(kind, summary), summary);
+}
+
+/**
+ * Each column widened to its longest cell and two spaces: "1,501/1,501" in a column of 9 ran
+ * into its neighbour and read as one number. Narrow counts keep the widths that fit 80 columns.
+ */
+function fitted(columns: readonly SummaryColumn[], summary: ImportSummary): readonly SummaryColumn[] {
+	return columns.map((column) => {
+		const longest = Math.max(
+			column.name.length,
+			...PASSES.map((pass) => column.value(summary.passes[pass]).length),
+		);
+		return longest + 2 > column.width ? { ...column, width: longest + 2 } : column;
+	});
+}
+
+function columnsOf(kind: SessionKind, summary: ImportSummary): readonly SummaryColumn[] {
 	if (kind === "undo") {
 		return [
 			{ name: "to undo", width: 9, value: (p) => n(p.total) },
