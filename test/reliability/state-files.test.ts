@@ -7,8 +7,10 @@ import { spawnSync } from "node:child_process";
 import {
 	chmodSync,
 	existsSync,
+	lstatSync,
 	mkdirSync,
 	readFileSync,
+	renameSync,
 	statSync,
 	symlinkSync,
 	writeFileSync,
@@ -198,6 +200,28 @@ describe("files planted beside the state", () => {
 		expect(result.code).toBe(0);
 		expect(readFileSync(victim, "utf8")).toBe("do not overwrite\n");
 		expect(simTotals(sim)).toEqual({ customers: 4, contacts: 4, onboardings: 4, duplicates: 0 });
+	}, 60_000);
+
+	it("a state that is a symbolic link is refused in one sentence, exit 2, nothing sent, its target untouched", async () => {
+		const { sim, files } = await prepare({ rateLimit: 100_000 }, 4);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const state = `${files.customers}.checkpoint.json`;
+		expect((await runCli(importArgs(files), { env })).code).toBe(0);
+		const real = join(dirname(state), "real.ckpt");
+		renameSync(state, real);
+		symlinkSync(real, state);
+		const bytes = readFileSync(real);
+		const before = sim.counters().requests;
+		const result = await runCli(importArgs(files), { env });
+		expect(result.code).toBe(2);
+		expect(result.stderr).toBe(
+			`The checkpoint ${state} is a symbolic link, and a state is never written through one; nothing was sent: pass the file it points to with --checkpoint, or move that file in its place.\n`,
+		);
+		expect(result.stdout).not.toMatch(/resume/i);
+		// GET /me at most: no record request.
+		expect(sim.counters().requests - before).toBeLessThanOrEqual(1);
+		expect(readFileSync(real)).toEqual(bytes);
+		expect(lstatSync(state).isSymbolicLink()).toBe(true);
 	}, 60_000);
 
 	it("a read-only (0444) state is refused in one sentence, exit 2, and left as it was", async () => {

@@ -20,6 +20,7 @@ export type CheckpointErrorCode =
 	| "invalid-header"
 	| "locked"
 	| "read-only"
+	| "link"
 	| "closed";
 
 export class CheckpointError extends Error {
@@ -65,8 +66,21 @@ const ERRNO_REASONS: Readonly<Record<string, string>> = {
 	EIO: "an input/output error",
 };
 
+/** A state is opened without following links: a link in its place is the user's to resolve. */
+function linkRefused(path: string, doing: "read" | "write"): string {
+	return `Cannot ${doing} the checkpoint ${path}: it is a symbolic link, and a state is never ${doing === "read" ? "read" : "written"} through one (ELOOP); pass the file it points to with --checkpoint, or move that file in its place.`;
+}
+
 export function writeFailed(path: string, cause: unknown): CheckpointError {
 	const errno = errnoOf(cause) ?? "EIO";
+	if (errno === "ELOOP")
+		return new CheckpointError({
+			code: "write-failed",
+			path,
+			errno,
+			cause,
+			message: linkRefused(path, "write"),
+		});
 	const reason = ERRNO_REASONS[errno] ?? "the file system refused";
 	return new CheckpointError({
 		code: "write-failed",
@@ -79,6 +93,14 @@ export function writeFailed(path: string, cause: unknown): CheckpointError {
 
 export function readFailed(path: string, cause: unknown): CheckpointError {
 	const errno = errnoOf(cause) ?? "EIO";
+	if (errno === "ELOOP")
+		return new CheckpointError({
+			code: "read-failed",
+			path,
+			errno,
+			cause,
+			message: linkRefused(path, "read"),
+		});
 	const reason = ERRNO_REASONS[errno] ?? "the file system refused";
 	return new CheckpointError({
 		code: "read-failed",

@@ -21,6 +21,8 @@ export interface CheckpointFileSystem {
 	readSync?(fd: number, buffer: Uint8Array, offset: number, length: number, position: number | null): number;
 	/** To leave a read-only state alone; without it that check is skipped. */
 	statSync?(path: string): { readonly mode: number };
+	/** To refuse a state that is a symbolic link before anything is sent; without it the write refuses it. */
+	lstatSync?(path: string): { isSymbolicLink(): boolean };
 }
 
 const { O_CREAT, O_EXCL, O_RDWR, O_WRONLY } = nodeFs.constants;

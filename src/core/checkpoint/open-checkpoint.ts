@@ -384,6 +384,20 @@ function checkHeader(header: CheckpointHeader, path: string): CheckpointHeader {
  * file over it, which the directory's permissions alone would allow).
  */
 function refuseReadOnly(fs: CheckpointFileSystem, path: string): void {
+	// Never written through (O_NOFOLLOW): said now, before a request, not as a failed write later.
+	let isLink = false;
+	try {
+		isLink = fs.lstatSync?.(path).isSymbolicLink() ?? false;
+	} catch {
+		// No file there yet: nothing to refuse.
+	}
+	if (isLink) {
+		throw new CheckpointError({
+			code: "link",
+			path,
+			message: `The checkpoint ${path} is a symbolic link, and a state is never written through one; nothing was sent: pass the file it points to with --checkpoint, or move that file in its place.`,
+		});
+	}
 	let mode: number;
 	try {
 		mode = fs.statSync?.(path).mode ?? 0o600;
