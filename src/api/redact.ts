@@ -84,6 +84,19 @@ export function secretRedactor(secrets: readonly Secret[]): Redactor {
  * every position, so a caller can skip redacting a text that has nothing to mask.
  */
 export function secretFinder(secrets: readonly Secret[]): (text: string) => boolean {
+	const find = directFinder(secrets);
+	// A secret interleaved with invisible characters prints as the secret: found through them.
+	return (text) => find(text) || (INVISIBLE_ONE.test(text) && find(text.replace(INVISIBLE, "")));
+}
+
+/**
+ * Characters a terminal draws as nothing (soft hyphen, zero-width spaces and joiners, word
+ * joiner, byte-order mark): a key with them between its letters reads as the key on screen.
+ */
+const INVISIBLE = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
+const INVISIBLE_ONE = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/;
+
+function directFinder(secrets: readonly Secret[]): (text: string) => boolean {
 	const kept = secrets.filter((s) => s.secret.length >= MIN_SECRET);
 	if (kept.length === 0) return () => false;
 	const pattern = new RegExp(kept.map((s) => `(?:${secretPattern(s)})`).join("|"), "i");
@@ -114,12 +127,21 @@ export function secretFinder(secrets: readonly Secret[]): (text: string) => bool
  * for a key's fragments takes milliseconds).
  */
 export function guardedRedactor(secrets: readonly Secret[]): Redactor {
-	const mayHold = secretFinder(secrets);
+	const mayHold = directFinder(secrets);
 	let redact: Redactor | undefined;
 	return (text) => {
-		if (!mayHold(text)) return text;
+		let out = text;
+		if (mayHold(out)) {
+			redact ??= secretRedactor(secrets);
+			out = redact(out);
+		}
+		// Invisible characters are dropped only where dropping them shows a secret: a name's
+		// zero-width joiner (Persian, Devanagari, emoji) is kept.
+		if (!INVISIBLE_ONE.test(out)) return out;
+		const visible = out.replace(INVISIBLE, "");
+		if (!mayHold(visible)) return out;
 		redact ??= secretRedactor(secrets);
-		return redact(text);
+		return redact(visible);
 	};
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { base64Runs, keySecrets } from "../../src/api/key-secrets.js";
-import { secretFinder, secretRedactor } from "../../src/api/redact.js";
+import { guardedRedactor, secretFinder, secretRedactor } from "../../src/api/redact.js";
 
 const KEY = "pivotal_Zq7Xw3Rt9Lm2Np5Kv8Bc4Hd6Jf1Gs0Ya";
 const secrets = keySecrets(KEY);
@@ -68,6 +68,31 @@ describe("keySecrets: the key base64-encoded, as a gateway echoes an Authorizati
 				const encoded = b64(`${before}${KEY}${after}`);
 				expect(runs.some((run) => encoded.includes(run))).toBe(true);
 			}
+		}
+	});
+});
+
+describe("the key with invisible characters between its letters, which a terminal draws as the key", () => {
+	const guarded = guardedRedactor(secrets);
+	const INVISIBLE = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
+	it.each([
+		["zero-width spaces", "\u200b"],
+		["soft hyphens", "\u00ad"],
+		["word joiners", "\u2060"],
+		["byte-order marks", "\ufeff"],
+	])("interleaved with %s: found and masked", (_name, mark) => {
+		const text = `error for ${Array.from(KEY).join(mark)} at the gateway`;
+		expect(find(text)).toBe(true);
+		const out = guarded(text);
+		expect(out.replace(INVISIBLE, "")).not.toContain(KEY.slice("pivotal_".length, "pivotal_".length + 12));
+		expect(out).toMatch(/^error for .* at the gateway$/);
+	});
+
+	it("a name's zero-width joiners, with no key behind them, are kept as they are", () => {
+		const names = ["می\u200cخواهم", "क्\u200dष", "👩\u200d💻 Dev"];
+		for (const name of names) {
+			expect(find(name)).toBe(false);
+			expect(guarded(name)).toBe(name);
 		}
 	});
 });

@@ -113,6 +113,28 @@ describe("a hostile server cannot crash, hang, leak the key or write to the term
 		expect(json.stdout).toMatch(/"code":"bad_pivotal_…q9z8"/);
 	});
 
+	it("the key echoed with zero-width spaces or soft hyphens between its letters (drawn as the key) is masked too", async () => {
+		const spaced = Array.from(HOSTILE_KEY).join("\u200b");
+		const hyphened = Array.from(HOSTILE_KEY).join("\u00ad");
+		const server = await serve((seen, res) =>
+			rowOf(seen) === "r1"
+				? send(res, 201, { ...created(seen), metadata: { echoed: spaced } })
+				: send(res, 400, {
+						error: { type: "invalid_request_error", code: "bad", message: `Header ${hyphened}.` },
+					}),
+		);
+		const run = await importAgainst(server, rowsOf(2));
+		expectKept(run, 1);
+		const invisible = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
+		const secret = HOSTILE_KEY.slice("pivotal_live_".length);
+		for (const [name, text] of [["stdout", run.stdout], ...run.files] as [string, string][])
+			expect(
+				text.replace(invisible, "").includes(secret),
+				`the key behind invisible characters in ${name}`,
+			).toBe(false);
+		expect(run.stdout).toMatch(/✗ customers r2 .*400 bad: Header pivotal_…q9z8\./);
+	});
+
 	it("item 16: escape sequences in the error code and message and in the workspace name reach no terminal or file raw", async () => {
 		const fake = `${ESC}[2J${ESC}[HImport done: every record is in Pivotal${BEL}`;
 		const server = await serve(
