@@ -30,9 +30,16 @@ export function planText(plan: SyncPlan): string {
 	for (const row of planRows(plan)) lines.push(tableLine([row.pass, ...PLAN_COUNTS.map((key) => row[key])]));
 	for (const pass of PASSES) {
 		const p = plan.passes[pass];
-		if (p.ops.match > 0) {
+		const readBack = p.readBack ?? 0;
+		const lookedUp = p.ops.match - readBack;
+		if (lookedUp > 0) {
 			lines.push(
-				`${pass}: ${p.ops.match} without state ${p.ops.match === 1 ? "is" : "are"} looked up in Pivotal first (${matchOutcome(plan.rules?.only)}).`,
+				`${pass}: ${lookedUp} without state ${lookedUp === 1 ? "is" : "are"} looked up in Pivotal first (${matchOutcome(plan.rules?.only)}).`,
+			);
+		}
+		if (readBack > 0) {
+			lines.push(
+				`${pass}: ${readBack} whose last update is in doubt (a run stopped with it out) ${readBack === 1 ? "is" : "are"} read back from Pivotal and corrected where ${readBack === 1 ? "it differs" : "they differ"} (counted under update).`,
 			);
 		}
 		if (p.ops.update > 0) {

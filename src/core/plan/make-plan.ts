@@ -34,6 +34,11 @@ export interface PassPlan {
 	/** Customers to create with a slug derived from their name (the row gives none): the first few, and how many. */
 	readonly slugs?: readonly { readonly key: string; readonly line: number; readonly slug: string }[];
 	readonly slugCount?: number;
+	/**
+	 * Of the `match` operations, records the state knows whose last write is in doubt (a run
+	 * stopped with the request out): read back by id and corrected where they differ, never created.
+	 */
+	readonly readBack?: number;
 	/** Records the state holds as in Pivotal that the file no longer has (reported, never deleted). */
 	readonly notInFiles: number;
 	/** Of the kept records, those deleted in Pivotal since the last sync (`--recreate` creates them). */

@@ -48,6 +48,7 @@ class PassTally {
 	emptied = 0;
 	automationCount = 0;
 	slugCount = 0;
+	readBack = 0;
 	rows = 0;
 	inPivotal = 0;
 	gone = 0;
@@ -160,7 +161,10 @@ export class Planning {
 			(rules.keepPivotalEdits || touchesMetadata(op.changes) || hasUnknownBefore(op.changes))
 		)
 			this.#requests += 1;
-		if (record.slug !== undefined && (kind === "create" || kind === "match")) {
+		// A match by id reads back a record the state knows: it makes nothing, so no slug either.
+		const isReadBack = kind === "match" && op.id !== undefined;
+		if (isReadBack) t.readBack += 1;
+		if (record.slug !== undefined && (kind === "create" || (kind === "match" && !isReadBack))) {
 			t.slugCount += 1;
 			if (t.slugs.length < shown) t.slugs.push({ key: record.key, line: record.line, slug: record.slug });
 		}
@@ -197,6 +201,7 @@ export class Planning {
 			automations: t.automations,
 			automationCount: t.automationCount,
 			...(t.slugCount > 0 ? { slugs: t.slugs, slugCount: t.slugCount } : {}),
+			...(t.readBack > 0 ? { readBack: t.readBack } : {}),
 			notInFiles: Math.max(0, held - t.inPivotal),
 			gone: t.gone,
 			notInPivotal: t.notInPivotal,

@@ -58,8 +58,9 @@ export function planRows(plan: SyncPlan): readonly PlanRow[] {
 			return {
 				pass,
 				rows: p.rows,
-				create: p.ops.create + p.ops.match,
-				update: p.ops.update,
+				// A record read back (its last write in doubt) may need its PATCH again: never a create.
+				create: p.ops.create + p.ops.match - (p.readBack ?? 0),
+				update: p.ops.update + (p.readBack ?? 0),
 				unchanged: p.ops.unchanged,
 				blocked: p.ops.blocked,
 				failed: p.ops.kept - p.gone,
@@ -140,7 +141,7 @@ export function automationSentence(count: number): string {
 
 /** Records without state that are looked up in Pivotal before anything is created (a first sync). */
 export function matchCount(plan: SyncPlan): number {
-	return PASSES.reduce((n, pass) => n + plan.passes[pass].ops.match, 0);
+	return PASSES.reduce((n, pass) => n + plan.passes[pass].ops.match - (plan.passes[pass].readBack ?? 0), 0);
 }
 
 export interface PlanNote {

@@ -89,7 +89,7 @@ const records = (n: number) => `${n} record${n === 1 ? "" : "s"}`;
 
 export function ruleToggles(plan: SyncPlan, rules: SyncRules): readonly RuleToggle[] {
 	const updates = sum(plan, (p) => p.ops.update + (p.updatesLeft ?? 0));
-	const creates = sum(plan, (p) => p.ops.create + p.ops.match + (p.notInPivotal ?? 0));
+	const creates = sum(plan, (p) => p.ops.create + p.ops.match - (p.readBack ?? 0) + (p.notInPivotal ?? 0));
 	const emptied = sum(plan, (p) => p.emptied ?? 0);
 	const deletable = sum(plan, (p) => p.deletable ?? p.deleteCount ?? 0);
 	const kept = sum(plan, (p) => p.deleteKept ?? 0);

@@ -8,7 +8,9 @@ import { makePlan } from "../../../src/core/plan/make-plan.js";
 import { bodyHash, type Operation } from "../../../src/core/plan/planner.js";
 import type { SourceFiles } from "../../../src/core/run-types.js";
 import type { PassName, RecordState, SourceRecord } from "../../../src/model/records.js";
+import { planText } from "../../../src/report/plan-text.js";
 import { readRecords } from "../../../src/source/index.js";
+import { planRows } from "../../../src/ui/model/plan-view.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -150,6 +152,35 @@ describe("makePlan", () => {
 			["customers:c4", "kept"],
 			["customers:c5", "kept"],
 		]);
+	});
+
+	it("an update left in doubt by a stopped run, its row back at what the state last wrote: read back, never shown as a create", async () => {
+		// Customers with no slug column: a create would get one derived, which a read-back must not claim.
+		const files = writeFiles({ customers: CUSTOMERS });
+		const customers = await bodies(files.customers, "customers");
+		const same = (key: string) => ownedValues(customers.get(key)!.body);
+		const state = checkpoint(
+			{
+				customers: [
+					["c1", { s: "sent", attempts: 1, was: { id: "cus_1", outcome: "created", v: same("c1") } }],
+					["c2", { s: "sent", attempts: 1, was: { id: "cus_2", outcome: "created", v: same("c2") } }],
+					["c3", done("cus_3", same("c3"))],
+					["c4", done("cus_4", same("c4"))],
+				],
+			},
+			1,
+		);
+		const plan = await makePlan({ files, state, retryFailed: false, recreate: false });
+		expect(plan.passes.customers).toMatchObject({ ops: { create: 1, match: 2, unchanged: 2 }, readBack: 2 });
+		expect(plan.passes.customers.slugCount).toBe(1);
+		const row = planRows(plan).find((r) => r.pass === "customers");
+		expect(row).toMatchObject({ create: 1, update: 2, unchanged: 2 });
+		const text = planText(plan);
+		expect(text).toContain(
+			"customers: 2 whose last update is in doubt (a run stopped with it out) are read back from Pivotal and corrected where they differ (counted under update).",
+		);
+		expect(text).not.toMatch(/without state/);
+		expect(text).toContain("customers: 1 without a slug get one derived");
 	});
 
 	it("matches customers on a first sync and limits the examples", async () => {
