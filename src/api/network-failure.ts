@@ -65,10 +65,30 @@ function timeoutDetail(error: unknown): string {
 	return WHAT.timeout;
 }
 
+/**
+ * undici drops the connection (as a socket error) on an answer it cannot pair with the request:
+ * an HTTP 100 Continue nobody asked for, or an answer with no request before it. A proxy is the
+ * usual sender; "lost its connection" would point at the network instead.
+ */
+function resetDetail(error: unknown): string {
+	for (const each of related(error)) {
+		if (
+			codeOf(each) === "UND_ERR_SOCKET" &&
+			each instanceof Error &&
+			/^bad (response|upgrade)$/.test(each.message)
+		)
+			return "got an answer it cannot read (an HTTP 100 Continue it did not ask for, or an answer to no request): check what stands before the API, such as a proxy";
+	}
+	return WHAT.reset;
+}
+
 function otherDetail(error: unknown): string {
 	for (const each of related(error)) {
 		const code = codeOf(each);
 		if (code !== undefined && DNS_CODES.has(code)) return "failed: the host name could not be resolved";
+		// llhttp's parse errors: what came back is not an HTTP/1.1 answer at all.
+		if (code?.startsWith("HPE_") || (each instanceof Error && each.name === "HTTPParserError"))
+			return "got an answer that is not HTTP: check --base-url and what stands before the API";
 	}
 	return WHAT.other;
 }
@@ -81,7 +101,13 @@ export function toNetworkError(error: unknown, host: string, signal?: AbortSigna
 	if (error instanceof NetworkError) return error;
 	const reason = classifyFailure(error, signal);
 	const what =
-		reason === "timeout" ? timeoutDetail(error) : reason === "other" ? otherDetail(error) : WHAT[reason];
+		reason === "timeout"
+			? timeoutDetail(error)
+			: reason === "other"
+				? otherDetail(error)
+				: reason === "reset"
+					? resetDetail(error)
+					: WHAT[reason];
 	const cause = reason === "aborted" && signal?.aborted === true ? signal.reason : error;
 	return new NetworkError(reason, `The request to ${host} ${what}.`, { cause });
 }

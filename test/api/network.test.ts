@@ -70,6 +70,22 @@ describe("network faults", () => {
 		expect(error.reason).toBe("reset");
 	});
 
+	it("names an unasked HTTP 100 Continue (undici drops the connection) as an answer it cannot read, not a lost connection", async () => {
+		const { client } = await setup((_req, res) => {
+			res.socket?.write("HTTP/1.1 100 Continue\r\n\r\n");
+			json(res, 200, { object: "customer", id: "cus_1" });
+		});
+		const error = await failure(client.getCustomer("1"));
+		expect(error.reason).toBe("reset");
+		expect(error.message).toContain("got an answer it cannot read (an HTTP 100 Continue it did not ask for");
+	});
+
+	it("names an answer that is not HTTP at all", async () => {
+		const { client } = await setup((_req, res) => res.socket?.end("SSH-2.0-OpenSSH_9.6\r\n\r\n"));
+		const error = await failure(client.getCustomer("1"));
+		expect(error.message).toContain("got an answer that is not HTTP: check --base-url");
+	});
+
 	it("reports refused for a port nothing listens on", async () => {
 		const port = await closedPort();
 		const client = createClient({
