@@ -11,33 +11,15 @@ import pgpass from "pgpass";
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { escapeControls, firstControl } from "../../model/terminal-text.js";
 import { CheckpointError } from "../checkpoint/checkpoint-error.js";
-import {
-	type CheckpointData,
-	type CheckpointHeader,
-	isRecordState,
-	zeroCounters,
-} from "../checkpoint/checkpoint-format.js";
-import { StateMap } from "../checkpoint/state-map.js";
+import { type CheckpointData, zeroCounters } from "../checkpoint/checkpoint-format.js";
 import { connectFailed, queryFailed } from "./pg-errors.js";
 import { lockImport, unlockImport } from "./pg-lock.js";
+import { COPY_UNFINISHED, readImport } from "./pg-read.js";
 import { ensureSchema } from "./pg-schema.js";
 import { PostgresStore } from "./pg-store.js";
 import { boundedConfig, endClient } from "./pg-timeouts.js";
 import { ambiguousUrlSentence, ambiguousUserinfo, maskUrl } from "./pg-url.js";
 import type { StateOpener } from "./state-store.js";
-
-/** A record's state from its JSON text, or undefined when it is not one pivotal-tui wrote. */
-function parsedState(text: string): RecordState | undefined {
-	try {
-		const state: unknown = JSON.parse(text);
-		return isRecordState(state) ? state : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-/** Records read per query. */
-const READ_PAGE = 5000;
 
 export interface ConnectOptions {
 	/** Wait this long for another run of the import to finish. @default 0 */
@@ -125,11 +107,7 @@ export async function connectDatabase(url: string): Promise<pg.Client> {
 	return client;
 }
 
-/**
- * A counter `state copy` sets before it writes an import's records and clears after the last
- * (with the counters): an import that holds it was copied in part, and no run may start from it.
- */
-export const COPY_UNFINISHED = "copyUnfinished";
+export { COPY_UNFINISHED } from "./pg-read.js";
 
 export class PostgresState {
 	readonly url: string;
@@ -183,44 +161,7 @@ export class PostgresState {
 	async read(): Promise<CheckpointData | undefined> {
 		this.#lastRead = undefined;
 		try {
-			const found = await this.#client.query<{
-				header: CheckpointHeader;
-				counters: Record<string, number>;
-				updated_at: Date;
-			}>("SELECT header, counters, updated_at FROM pivotal_tui.imports WHERE name = $1", [this.name]);
-			const row = found.rows[0];
-			if (!row) return undefined;
-			if ((row.counters?.[COPY_UNFINISHED] ?? 0) > 0) this.#unfinishedCopy();
-			const records = {} as Record<PassName, StateMap>;
-			for (const pass of PASSES) records[pass] = new StateMap();
-			// A page at a time, in key order: no result set as large as the import. Each state is
-			// kept as the JSON text the store wrote (a json column keeps it as written).
-			let after: [string, string] = ["", ""];
-			for (;;) {
-				const page = await this.#client.query<{ pass: string; key: string; state: string }>(
-					`SELECT pass, key, state::text AS state FROM pivotal_tui.records
-					 WHERE import = $1 AND (pass, key) > ($2, $3) ORDER BY pass, key LIMIT ${READ_PAGE}`,
-					[this.name, ...after],
-				);
-				for (const r of page.rows) {
-					const map = records[r.pass as PassName];
-					const state = parsedState(r.state);
-					if (map === undefined || state === undefined) this.#damaged(`the record ${r.pass} ${r.key}`);
-					// Each key once: the table's primary key.
-					map.load(r.key, state, r.state);
-				}
-				const last = page.rows[page.rows.length - 1];
-				if (!last || page.rows.length < READ_PAGE) break;
-				after = [last.pass, last.key];
-			}
-			if (typeof row.header?.runId !== "string" || typeof row.header.baseUrl !== "string")
-				this.#damaged("its header");
-			this.#lastRead = {
-				header: row.header,
-				records,
-				counters: { ...zeroCounters(), ...row.counters },
-				updatedAt: row.updated_at.toISOString(),
-			};
+			this.#lastRead = await readImport(this.#client, this.name, this.where);
 			return this.#lastRead;
 		} catch (error) {
 			throw error instanceof CheckpointError ? error : queryFailed(this.url, error, "read-failed");
@@ -284,21 +225,5 @@ export class PostgresState {
 			[this.name],
 		);
 		return (dropped.rowCount ?? 0) > 0;
-	}
-
-	#unfinishedCopy(): never {
-		throw new CheckpointError({
-			code: "corrupt",
-			path: this.where,
-			message: `The state ${this.where} is a copy that stopped before its end (pivotal-tui state copy was interrupted); run the same state copy again to make it whole.`,
-		});
-	}
-
-	#damaged(what: string): never {
-		throw new CheckpointError({
-			code: "corrupt",
-			path: this.where,
-			message: `The state ${this.where} is damaged (${what} is not one pivotal-tui wrote); copy it aside with pivotal-tui state copy, or start over with --fresh.`,
-		});
 	}
 }
