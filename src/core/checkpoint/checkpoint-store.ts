@@ -331,12 +331,12 @@ export class CheckpointStore implements StateStore {
 		out.startHash();
 		// Each record's line from the bytes kept for it: no state is parsed or serialised again.
 		for (const pass of PASSES) {
-			for (const [key, text] of this.#book.of(pass).rawTexts()) {
+			this.#book.of(pass).eachRawText((key, text, start, end) => {
 				out.text(recordLineHead(pass, key));
 				if (typeof text === "string") out.text(text);
-				else out.bytes(text);
+				else out.span(text, start, end);
 				out.text("}\n");
-			}
+			});
 		}
 		const length = out.end();
 		writeAll(this.#fs, fd, Buffer.from(out.digest()), digestAt);

@@ -34,6 +34,12 @@ export class ChunkWriter {
 		this.#used += bytes.length;
 	}
 
+	/** `bytes[start, end)`, copied without a view of them made first. */
+	span(bytes: Buffer, start: number, end: number): void {
+		this.#room(end - start);
+		this.#used += bytes.copy(this.#buffer, this.#used, start, end);
+	}
+
 	/** Hashes (SHA-256) every byte given from now on; `digest` gives it once `end` was called. */
 	startHash(): void {
 		this.#hash = createHash("sha256");

@@ -211,6 +211,23 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 			yield [key, typeof stored === "number" ? this.#arena.bytes(stored) : stored];
 	}
 
+	/**
+	 * Calls `each` with every key and its JSON text's UTF-8 bytes, `bytes[start, end)` of a buffer
+	 * of the arena (or the text itself, when kept as a string): what a snapshot writes, with no
+	 * object made per record.
+	 */
+	eachRawText(each: (key: string, bytes: Buffer | string, start: number, end: number) => void): void {
+		const arena = this.#arena;
+		for (const [key, stored] of this.#texts) {
+			if (typeof stored !== "number") {
+				each(key, stored, 0, stored.length);
+				continue;
+			}
+			const start = arena.startOf(stored);
+			each(key, arena.chunkOf(stored), start, start + arena.lengthOf(stored));
+		}
+	}
+
 	*entries(): IterableIterator<[string, RecordState]> {
 		for (const [key, stored] of this.#texts)
 			yield [key, this.#cache.get(key) ?? (JSON.parse(this.#textOf(stored)) as RecordState)];
