@@ -103,3 +103,15 @@ function hasRunKey(bytes: Buffer, from: number, end: number): boolean {
 const R = 0x72;
 /** A `"r":` member (the run that last wrote a record) and its number, however spaced. */
 const RUN_MEMBER = /"r"\s*:\s*(\d+)/g;
+
+/** Does `bytes[start, end)` hold `part` (a few ASCII bytes)? Searched by hand, within bounds. */
+export function holdsWithin(bytes: Buffer, start: number, end: number, part: Buffer): boolean {
+	const first = part[0];
+	const last = end - part.length;
+	outer: for (let i = start; i <= last; i++) {
+		if (bytes[i] !== first) continue;
+		for (let j = 1; j < part.length; j++) if (bytes[i + j] !== part[j]) continue outer;
+		return true;
+	}
+	return false;
+}

@@ -9,7 +9,7 @@
  */
 
 import { copyOf, type FieldValues, type PivotalCopy, type RecordState } from "../../model/records.js";
-import { DONE_BYTES, headBeforeValues, valuesAtBytes } from "./done-bytes.js";
+import { DONE_BYTES, headBeforeValues, holdsWithin, valuesAtBytes } from "./done-bytes.js";
 import { bucketOf, emptyTally, type Tally } from "./pass-counts.js";
 import { TextArena } from "./text-arena.js";
 
@@ -124,6 +124,18 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		if (text === undefined) return undefined;
 		const head = JSON.parse(text) as Partial<PivotalCopy>;
 		return typeof head.id === "string" ? (head as PivotalCopy) : undefined;
+	}
+
+	/**
+	 * Does the state's JSON text at `key` hold `part` (ASCII)? Read on the bytes in the arena,
+	 * decoding nothing: asked for each child row of a refresh about its customer.
+	 */
+	textHolds(key: string, part: Buffer): boolean {
+		const stored = this.#texts.get(key);
+		if (stored === undefined) return false;
+		if (typeof stored !== "number") return stored.includes(part.toString("latin1"));
+		const start = this.#arena.startOf(stored);
+		return holdsWithin(this.#arena.chunkOf(stored), start, start + this.#arena.lengthOf(stored), part);
 	}
 
 	/** The state's JSON text as stored, for a store that writes it out again. */

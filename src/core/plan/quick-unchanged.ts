@@ -75,6 +75,8 @@ export function hasCopyIn(records: ReadonlyMap<string, RecordState> | undefined,
  */
 export function isRecreatedIn(records: ReadonlyMap<string, RecordState> | undefined, key: string): boolean {
 	if (records === undefined) return false;
-	if (records instanceof StateMap) return records.textOf(key)?.includes('"g":') ?? false;
+	if (records instanceof StateMap) return records.textHolds(key, GENERATION);
 	return (copyOf(records.get(key))?.g ?? 0) > 0;
 }
+
+const GENERATION = Buffer.from('"g":');

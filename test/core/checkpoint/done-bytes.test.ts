@@ -4,8 +4,9 @@
  * them, so that nothing before or after a state's bytes is read as part of it.
  */
 import { describe, expect, it } from "vitest";
-import { headBeforeValues, valuesAtBytes } from "../../../src/core/checkpoint/done-bytes.js";
+import { headBeforeValues, holdsWithin, valuesAtBytes } from "../../../src/core/checkpoint/done-bytes.js";
 import { StateMap, withoutValues } from "../../../src/core/checkpoint/state-map.js";
+import { isRecreatedIn } from "../../../src/core/plan/quick-unchanged.js";
 import type { RecordState } from "../../../src/model/records.js";
 
 const values = { name: "Zoë 客户 🙂", plan: "pro", mrr: 1200, metadata: { external_id: "crm-1" } };
@@ -91,5 +92,27 @@ describe("StateMap: the plan's quick comparison and the run's quick copy agree o
 		expect(map.sameDoneLength("nobody", json)).toBe(-1);
 		expect(map.quickCopy("c1", length, 4)?.id).toBe("cus_1");
 		expect(map.isSameDone("c1", json)).toBe(true);
+	});
+});
+
+describe("holdsWithin and isRecreatedIn: a customer made anew, read from its bytes", () => {
+	it("finds a part only inside the state's own bytes", () => {
+		const { bytes, start, end } = laid(done);
+		expect(holdsWithin(bytes, start, end, Buffer.from('"r":'))).toBe(true);
+		// "x":{ is in the neighbour before, "failed" in the one after: not this state's.
+		expect(holdsWithin(bytes, start, end, Buffer.from('"x":'))).toBe(false);
+		expect(holdsWithin(bytes, start, end, Buffer.from("failed"))).toBe(false);
+		expect(holdsWithin(bytes, start, end - 1, Buffer.from(":3}"))).toBe(false);
+		expect(holdsWithin(bytes, start, end, Buffer.from(":3}"))).toBe(true);
+	});
+	it("tells a customer with a generation from one without, out of the parsed cache", () => {
+		const map = new StateMap();
+		const again = done.replace('"c":1', '"c":1,"g":1');
+		map.set("anew", JSON.parse(again) as RecordState, again);
+		map.set("first", JSON.parse(done) as RecordState, done);
+		for (let i = 0; i < 5000; i++) map.set(`more${i}`, { s: "sent", attempts: 1 });
+		expect(isRecreatedIn(map, "anew")).toBe(true);
+		expect(isRecreatedIn(map, "first")).toBe(false);
+		expect(isRecreatedIn(map, "nobody")).toBe(false);
 	});
 });
