@@ -28,6 +28,12 @@ export class ChunkWriter {
 		this.#used += this.#buffer.write(text, this.#used, length, "utf8");
 	}
 
+	/** `text`, room made for its longest UTF-8 form: one native call where `text` makes two. */
+	shortText(text: string): void {
+		this.#room(text.length * 3);
+		this.#used += this.#buffer.write(text, this.#used, "utf8");
+	}
+
 	bytes(bytes: Uint8Array): void {
 		this.#room(bytes.length);
 		this.#buffer.set(bytes, this.#used);
