@@ -36,7 +36,7 @@ export async function driveHeadless(
 	run.subscribe((event) => {
 		store.dispatch(event);
 		ndjson?.onEvent(event);
-		lines?.onEvent(event, store.getSnapshot());
+		lines?.onEvent(event, store.getSnapshot);
 	});
 	let interrupts = 0;
 	const onSignal = () => {

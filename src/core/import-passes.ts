@@ -99,7 +99,7 @@ async function* entryBatches(
 		bytes !== undefined &&
 		isKeptUsable(kept, (key) => isQuickParent(ledger, pass, key))
 	) {
-		for await (const entry of keptEntries(kept, file, bytes)) yield [entry];
+		yield* keptEntries(kept, file, bytes);
 		return;
 	}
 	const known = passStateOf(store, pass);

@@ -28,14 +28,17 @@ export function isKeptUsable(
 	return kept.parent === undefined || kept.parent.isParentAsPlanned(isQuickParent);
 }
 
-/** The kept entries of `file`'s pass, in file order, between two proofs that the file is as checked. */
+/**
+ * The kept entries of `file`'s pass, in file order and in blocks, between two proofs that the
+ * file is as checked.
+ */
 export async function* keptEntries(
 	kept: KeptRecords,
 	file: string,
 	bytes: CheckedBytes,
-): AsyncGenerator<KeptEntry, void, undefined> {
+): AsyncGenerator<readonly KeptEntry[], void, undefined> {
 	await proveSame(file, bytes, "after it was checked; none of its records were sent");
-	yield* kept.entries();
+	yield* kept.blocks();
 	await proveSame(file, bytes, "while its records were sent (they were sent as checked)");
 }
 

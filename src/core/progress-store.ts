@@ -1,5 +1,6 @@
 import type { ImportEvent } from "./events.js";
 import { initialSnapshot, type ProgressSnapshot, reduceProgress } from "./progress.js";
+import { SettledCounts } from "./settled-counts.js";
 
 export interface ProgressStoreOptions {
 	/**
@@ -17,6 +18,8 @@ export interface ProgressStoreOptions {
  */
 export class ProgressStore {
 	#snapshot: ProgressSnapshot;
+	// Records settled since #snapshot was made, not yet counted in it (settled-counts.ts).
+	readonly #settled = new SettledCounts();
 	readonly #listeners = new Set<() => void>();
 	readonly #intervalMs: number;
 	// Invariant: #timer is set exactly while a change is waiting to be announced.
@@ -31,7 +34,11 @@ export class ProgressStore {
 	}
 
 	readonly dispatch = (event: ImportEvent): void => {
-		this.#snapshot = reduceProgress(this.#snapshot, event);
+		if (event.type === "record-done" && this.#settled.add(this.#snapshot, event)) {
+			this.#schedule();
+			return;
+		}
+		this.#snapshot = reduceProgress(this.#fold(), event);
 		// The end of a run is announced at once: screens switch on it.
 		if (event.type === "run-finished") {
 			this.#flush();
@@ -40,7 +47,13 @@ export class ProgressStore {
 		this.#schedule();
 	};
 
-	readonly getSnapshot = (): ProgressSnapshot => this.#snapshot;
+	readonly getSnapshot = (): ProgressSnapshot => this.#fold();
+
+	/** The snapshot with the records settled since it was made counted in (one copy for all of them). */
+	#fold(): ProgressSnapshot {
+		if (!this.#settled.isEmpty) this.#snapshot = this.#settled.foldInto(this.#snapshot);
+		return this.#snapshot;
+	}
 
 	readonly subscribe = (listener: () => void): (() => void) => {
 		this.#listeners.add(listener);

@@ -158,8 +158,25 @@ function paceByKeyAfter(s: ProgressSnapshot, keyLabel: string, at: number, isRat
 	return next;
 }
 
+function afterRecordDone(
+	s: ProgressSnapshot,
+	e: Extract<ImportEvent, { type: "record-done" }>,
+): ProgressSnapshot {
+	const pass = s.passes[e.pass];
+	return {
+		...s,
+		lastEventAt: e.at,
+		inFlight: withoutInFlight(s, e.pass, e.key),
+		passes: { ...s.passes, [e.pass]: { ...pass, [e.outcome]: pass[e.outcome] + 1 } },
+		recordsFinishedThisRun: s.recordsFinishedThisRun + 1,
+	};
+}
+
 /** The pure reducer: every face of the engine (TUI, headless lines, NDJSON summary) reads its result. */
 export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSnapshot {
+	// The event of every record settled (a refresh's million unchanged ones): one copy of the
+	// snapshot, not the two that `base` and the case's own would make.
+	if (e.type === "record-done") return afterRecordDone(s, e);
 	const base = { ...s, lastEventAt: e.at };
 	switch (e.type) {
 		case "run-started":
@@ -252,13 +269,6 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 				rateLimited: s.rateLimited + 1,
 				rateLimitedUntil: Math.max(e.untilMs, s.rateLimitedUntil ?? 0),
 				keys: e.keyLabel === undefined ? s.keys : keyRateLimited(s.keys, e.keyLabel, e.untilMs),
-			};
-		case "record-done":
-			return {
-				...base,
-				inFlight: withoutInFlight(s, e.pass, e.key),
-				passes: updatePass(s, e.pass, (p) => ({ ...p, [e.outcome]: p[e.outcome] + 1 })),
-				recordsFinishedThisRun: s.recordsFinishedThisRun + 1,
 			};
 		case "record-failed":
 			return {

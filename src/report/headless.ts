@@ -53,18 +53,19 @@ export class LineReporter {
 		this.#now = options.now ?? Date.now;
 	}
 
-	/** Call with each event and the snapshot after it. */
-	onEvent(event: ImportEvent, snapshot: ProgressSnapshot): void {
+	/**
+	 * Call with each event and the snapshot after it, or how to get it: it is read only when a
+	 * progress line is due (a store folds what it counted when read: progress-store.ts).
+	 */
+	onEvent(event: ImportEvent, snapshotAfter: ProgressSnapshot | (() => ProgressSnapshot)): void {
 		const line = this.#lineFor(event);
 		if (line) this.#out.write(`${line}\n`);
+		if (event.type !== "response") return;
 		const now = this.#now();
+		if (now - this.#lastProgressAt < this.#intervalMs) return;
+		const snapshot = typeof snapshotAfter === "function" ? snapshotAfter() : snapshotAfter;
 		// Nothing to report before the run has started (the opening GET /me) or after it ended.
-		if (
-			snapshot.runId !== "" &&
-			snapshot.status !== "finished" &&
-			now - this.#lastProgressAt >= this.#intervalMs &&
-			event.type === "response"
-		) {
+		if (snapshot.runId !== "" && snapshot.status !== "finished") {
 			this.#lastProgressAt = now;
 			this.#out.write(`${progressLine(snapshot, now, this.#noun)}\n`);
 		}

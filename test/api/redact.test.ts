@@ -61,7 +61,14 @@ describe("secretRedactor: the key however a server echoes it", () => {
 	});
 
 	it("the quick search finds whatever the masking finds, over runs of every length and offset", () => {
-		const forms = [(t: string) => t, (t: string) => t.toUpperCase(), (t: string) => t.replaceAll("_", "%5f")];
+		const forms = [
+			(t: string) => t,
+			(t: string) => t.toUpperCase(),
+			(t: string) => t.replaceAll("_", "%5f"),
+			// A `%` that is no escape (a progress line's "(1%)"), beside the run as it is or escaped.
+			(t: string) => `(1%) ${t} 100%`,
+			(t: string) => `(1%) ${t.replaceAll("_", "%5F")} %z`,
+		];
 		for (let start = 0; start < KEY.length; start += 1) {
 			for (let end = start + 1; end <= KEY.length; end += 1) {
 				for (const form of forms) {

@@ -331,12 +331,16 @@ export class CheckpointStore implements StateStore {
 		out.startHash();
 		// Each record's line from the bytes kept for it: no state is parsed or serialised again.
 		for (const pass of PASSES) {
-			for (const [key, text] of this.#book.of(pass).rawTexts()) {
-				out.text(recordLineHead(pass, key));
+			// `recordLineHead(pass, key)`, its constant parts written as bytes.
+			const [before, after] = lineHeadParts(pass);
+			this.#book.of(pass).eachRawText((key, text, start, end) => {
+				out.bytes(before);
+				out.shortText(JSON.stringify(key));
+				out.bytes(after);
 				if (typeof text === "string") out.text(text);
-				else out.bytes(text);
-				out.text("}\n");
-			}
+				else out.span(text, start, end);
+				out.bytes(LINE_END);
+			});
 		}
 		const length = out.end();
 		writeAll(this.#fs, fd, Buffer.from(out.digest()), digestAt);
@@ -429,4 +433,14 @@ export class CheckpointStore implements StateStore {
 	#maybeCompact(): void {
 		if (this.#journalLines > Math.max(this.#compactEvery, 2 * this.#snapshotRecords)) this.compact();
 	}
+}
+
+const LINE_END = Buffer.from("}\n");
+
+/** What `recordLineHead(pass, key)` writes before the key's JSON and after it, as bytes. */
+function lineHeadParts(pass: PassName): readonly [Buffer, Buffer] {
+	const marker = "\u0000key";
+	const head = recordLineHead(pass, marker);
+	const at = head.indexOf(JSON.stringify(marker));
+	return [Buffer.from(head.slice(0, at)), Buffer.from(head.slice(at + JSON.stringify(marker).length))];
 }

@@ -28,10 +28,22 @@ export class ChunkWriter {
 		this.#used += this.#buffer.write(text, this.#used, length, "utf8");
 	}
 
+	/** `text`, room made for its longest UTF-8 form: one native call where `text` makes two. */
+	shortText(text: string): void {
+		this.#room(text.length * 3);
+		this.#used += this.#buffer.write(text, this.#used, "utf8");
+	}
+
 	bytes(bytes: Uint8Array): void {
 		this.#room(bytes.length);
 		this.#buffer.set(bytes, this.#used);
 		this.#used += bytes.length;
+	}
+
+	/** `bytes[start, end)`, copied without a view of them made first. */
+	span(bytes: Buffer, start: number, end: number): void {
+		this.#room(end - start);
+		this.#used += bytes.copy(this.#buffer, this.#used, start, end);
 	}
 
 	/** Hashes (SHA-256) every byte given from now on; `digest` gives it once `end` was called. */

@@ -9,6 +9,7 @@
  */
 
 import { copyOf, type FieldValues, type PivotalCopy, type RecordState } from "../../model/records.js";
+import { DONE_BYTES, headBeforeValues, holdsWithin, valuesAtBytes } from "./done-bytes.js";
 import { bucketOf, emptyTally, type Tally } from "./pass-counts.js";
 import { TextArena } from "./text-arena.js";
 
@@ -83,10 +84,23 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 
 	/** Is the state at `key` done with exactly `valuesJson` as its values (see `sameDone`)? Parses nothing. */
 	isSameDone(key: string, valuesJson: string): boolean {
+		return this.sameDoneLength(key, valuesJson) >= 0;
+	}
+
+	/**
+	 * `isSameDone`, answering the UTF-8 length of `valuesJson` (what `quickCopy` is given) when
+	 * it is the same, else -1. A state in the arena is compared as its bytes, decoding nothing.
+	 */
+	sameDoneLength(key: string, valuesJson: string): number {
 		const cached = this.#cache.get(key);
-		if (cached !== undefined) return isDoneWith(cached, valuesJson);
+		if (cached !== undefined) return isDoneWith(cached, valuesJson) ? Buffer.byteLength(valuesJson) : -1;
 		const stored = this.#texts.get(key);
-		return stored !== undefined && valuesAt(this.#textOf(stored), valuesJson) >= 0;
+		if (stored === undefined) return -1;
+		const length = toScratch(valuesJson);
+		if (typeof stored !== "number") return valuesAt(stored, valuesJson) >= 0 ? length : -1;
+		const start = this.#arena.startOf(stored);
+		const end = start + this.#arena.lengthOf(stored);
+		return valuesAtBytes(this.#arena.chunkOf(stored), start, end, scratch, length) >= 0 ? length : -1;
 	}
 
 	/**
@@ -102,17 +116,26 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		if (cached !== undefined) return copyOf(cached);
 		const stored = this.#texts.get(key);
 		if (stored === undefined) return undefined;
-		const text = this.#textOf(stored);
-		if (!text.startsWith(DONE)) return undefined;
-		const at = text.indexOf('"v":', DONE.length - 1);
-		const end = at + 4 + valuesLength;
-		// The values end with a `}` followed by the next member's `,` or the state's `}`.
-		const next = text.charCodeAt(end);
-		if (at < 0 || text.charCodeAt(at - 1) !== 0x2c || text.charCodeAt(end - 1) !== 0x7d) return undefined;
-		if (next !== 0x2c && next !== 0x7d) return undefined;
-		for (const match of text.slice(end).matchAll(RUN_MEMBER)) if (Number(match[1]) === run) return undefined;
-		const head = JSON.parse(`${text.slice(0, at - 1)}}`) as Partial<PivotalCopy>;
+		// Read on the bytes: only the members before the values are decoded, then parsed.
+		const bytes = typeof stored === "number" ? this.#arena.chunkOf(stored) : Buffer.from(stored);
+		const start = typeof stored === "number" ? this.#arena.startOf(stored) : 0;
+		const end = start + (typeof stored === "number" ? this.#arena.lengthOf(stored) : bytes.length);
+		const text = headBeforeValues(bytes, start, end, valuesLength, run);
+		if (text === undefined) return undefined;
+		const head = JSON.parse(text) as Partial<PivotalCopy>;
 		return typeof head.id === "string" ? (head as PivotalCopy) : undefined;
+	}
+
+	/**
+	 * Does the state's JSON text at `key` hold `part` (ASCII)? Read on the bytes in the arena,
+	 * decoding nothing: asked for each child row of a refresh about its customer.
+	 */
+	textHolds(key: string, part: Buffer): boolean {
+		const stored = this.#texts.get(key);
+		if (stored === undefined) return false;
+		if (typeof stored !== "number") return stored.includes(part.toString("latin1"));
+		const start = this.#arena.startOf(stored);
+		return holdsWithin(this.#arena.chunkOf(stored), start, start + this.#arena.lengthOf(stored), part);
 	}
 
 	/** The state's JSON text as stored, for a store that writes it out again. */
@@ -200,6 +223,23 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 			yield [key, typeof stored === "number" ? this.#arena.bytes(stored) : stored];
 	}
 
+	/**
+	 * Calls `each` with every key and its JSON text's UTF-8 bytes, `bytes[start, end)` of a buffer
+	 * of the arena (or the text itself, when kept as a string): what a snapshot writes, with no
+	 * object made per record.
+	 */
+	eachRawText(each: (key: string, bytes: Buffer | string, start: number, end: number) => void): void {
+		const arena = this.#arena;
+		for (const [key, stored] of this.#texts) {
+			if (typeof stored !== "number") {
+				each(key, stored, 0, stored.length);
+				continue;
+			}
+			const start = arena.startOf(stored);
+			each(key, arena.chunkOf(stored), start, start + arena.lengthOf(stored));
+		}
+	}
+
 	*entries(): IterableIterator<[string, RecordState]> {
 		for (const [key, stored] of this.#texts)
 			yield [key, this.#cache.get(key) ?? (JSON.parse(this.#textOf(stored)) as RecordState)];
@@ -244,9 +284,14 @@ type DoneState = Extract<RecordState, { s: "done" }>;
 
 /** How a done state's JSON begins as the stores write it (`s` first); other spellings take the slow path. */
 const DONE = '{"s":"done",';
-const DONE_BYTES = Buffer.from(DONE);
-/** A `"r":` member (the run that last wrote a record) and its number, however spaced. */
-const RUN_MEMBER = /"r"\s*:\s*(\d+)/g;
+/** The row's values' JSON as UTF-8, for `sameDoneLength`: grown as needed, reused. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/** Writes `json` as UTF-8 at the start of `scratch` and answers its length in bytes. */
+function toScratch(json: string): number {
+	if (json.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(json.length * 3);
+	return scratch.write(json, 0, "utf8");
+}
 
 /**
  * Where the `"v":` member of `text` (a state's JSON) starts, when it is a done state whose

@@ -57,6 +57,21 @@ export class TextArena {
 		return chunk.toString("utf8", at + 4, at + 4 + chunk.readUInt32LE(at));
 	}
 
+	/** The buffer holding the text at `handle`: its bytes are `[startOf, startOf + lengthOf)` there. */
+	chunkOf(handle: number): Buffer {
+		return this.#chunks[Math.floor(handle / CHUNK_BYTES)] as Buffer;
+	}
+
+	/** Where the text at `handle` starts in `chunkOf(handle)`. */
+	startOf(handle: number): number {
+		return (handle % CHUNK_BYTES) + 4;
+	}
+
+	/** The length in bytes of the text at `handle`. */
+	lengthOf(handle: number): number {
+		return this.chunkOf(handle).readUInt32LE(handle % CHUNK_BYTES);
+	}
+
 	/** Does the text at `handle` begin with `prefix` (UTF-8 bytes)? Decodes nothing. */
 	startsWith(handle: number, prefix: Uint8Array): boolean {
 		const chunk = this.#chunks[Math.floor(handle / CHUNK_BYTES)] as Buffer;

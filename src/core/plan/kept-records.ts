@@ -20,6 +20,9 @@ export const MAX_KEPT_RECORDS = 50_000;
 /** Bytes of keys of quick-settled records per pass at most (about 2M keys of 30 characters). */
 export const MAX_KEY_BYTES = 64 * 1024 * 1024;
 
+/** Entries handed to the run per block (`blocks`), as a file's read hands it records. */
+const BLOCK_ENTRIES = 1024;
+
 /** One entry, in file order: a record kept whole, or how many quick-settled keys come next. */
 type Entry = SourceRecord | number;
 
@@ -138,6 +141,18 @@ export class KeptRecords {
 				yield { kind: "quick", key, valuesLength };
 			}
 		}
+	}
+
+	/** The records in file order, `size` at a time: the run awaits once per block, not per record. */
+	*blocks(size = BLOCK_ENTRIES): Generator<readonly KeptEntry[]> {
+		let block: KeptEntry[] = [];
+		for (const entry of this.entries()) {
+			block.push(entry);
+			if (block.length < size) continue;
+			yield block;
+			block = [];
+		}
+		if (block.length > 0) yield block;
 	}
 
 	#giveUp(): void {

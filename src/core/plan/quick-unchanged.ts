@@ -35,7 +35,7 @@ export function quickUnchanged(
 	return state === undefined ? undefined : { kind: "unchanged", copy: state };
 }
 
-/** A quick `unchanged`, with the length of the values' JSON (what `StateMap.doneWithoutValues` is given). */
+/** A quick `unchanged`, with the UTF-8 length of the values' JSON (what `StateMap.quickCopy` is given). */
 export type PlannedUnchanged = Extract<Operation, { kind: "unchanged" }> & { readonly valuesLength: number };
 
 /**
@@ -48,10 +48,12 @@ export function plannedUnchanged(
 ): PlannedUnchanged | undefined {
 	if (!(records instanceof StateMap)) return undefined;
 	const json = JSON.stringify(ownedValues(record.body));
-	if (json.includes("null") || !records.isSameDone(record.key, json)) return undefined;
+	if (json.includes("null")) return undefined;
+	const valuesLength = records.sameDoneLength(record.key, json);
+	if (valuesLength < 0) return undefined;
 	return {
 		kind: "unchanged",
-		valuesLength: json.length,
+		valuesLength,
 		get copy() {
 			return records.get(record.key) as PivotalCopy;
 		},
@@ -73,6 +75,8 @@ export function hasCopyIn(records: ReadonlyMap<string, RecordState> | undefined,
  */
 export function isRecreatedIn(records: ReadonlyMap<string, RecordState> | undefined, key: string): boolean {
 	if (records === undefined) return false;
-	if (records instanceof StateMap) return records.textOf(key)?.includes('"g":') ?? false;
+	if (records instanceof StateMap) return records.textHolds(key, GENERATION);
 	return (copyOf(records.get(key))?.g ?? 0) > 0;
 }
+
+const GENERATION = Buffer.from('"g":');

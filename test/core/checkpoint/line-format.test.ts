@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openCheckpoint, readCheckpoint, summarizeCheckpoint } from "../../../src/core/checkpoint/index.js";
+import { recordLineHead } from "../../../src/core/checkpoint/parse-checkpoint.js";
 import type { RecordState } from "../../../src/model/records.js";
 import { blocked, created, failed, header, linesOf, sent, tempDir } from "./helpers.js";
 
@@ -71,6 +72,22 @@ describe("the checkpoint a record a line (version 2)", () => {
 		const again = await readCheckpoint(path);
 		for (const pass of ["customers", "contacts", "onboardings"] as const)
 			expect(new Map(again?.records[pass])).toEqual(new Map(read?.records[pass]));
+	});
+
+	it("writes each record's line as recordLineHead, its state's JSON and a `}`, whatever its key holds", async () => {
+		const { store } = await openCheckpoint({ path, create: () => header() });
+		const keys = ['c"1', "c\\2", "Zoë/客户/🙂", "tab\there", "\u0000nul", "plain"];
+		for (const [i, key] of keys.entries()) store.set("customers", key, created(`cus_${i}`));
+		store.set("contacts", "plain/a@example.com", withValues);
+		await store.close();
+		const [, ...records] = linesOf(path);
+		expect(records).toEqual([
+			...keys.map((key, i) => `${recordLineHead("customers", key)}${JSON.stringify(created(`cus_${i}`))}}`),
+			`${recordLineHead("contacts", "plain/a@example.com")}${JSON.stringify(withValues)}}`,
+		]);
+		const read = await readCheckpoint(path);
+		for (const [i, key] of keys.entries())
+			expect(read?.records.customers.get(key)).toEqual(created(`cus_${i}`));
 	});
 
 	it("refuses a snapshot cut short, naming the line where it ends", async () => {

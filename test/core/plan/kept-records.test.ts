@@ -30,6 +30,11 @@ describe("KeptRecords", () => {
 		expect(
 			[...kept.entries()].map((e) => (e.kind === "quick" ? [e.key, e.valuesLength] : [e.record.key])),
 		).toEqual([["c1", 20], ["Zoë/客户/🙂", 31], ["c3"], ["c4", 7]]);
+		// In blocks for the run: the same entries in the same order, none lost at a block's edge.
+		const blocks = [...kept.blocks(3)];
+		expect(blocks.map((block) => block.length)).toEqual([3, 1]);
+		expect(blocks.flat()).toEqual([...kept.entries()]);
+		expect([...kept.blocks(4)].map((block) => block.length)).toEqual([4]);
 	});
 
 	it("gives up its copy past the cap of records kept whole, or when the read stopped: the run reads the file", () => {

@@ -1,0 +1,117 @@
+/**
+ * The quick comparison of a refresh (quick-unchanged.ts) read on a done state's UTF-8 bytes as
+ * the text arena keeps them, without decoding the state into a string: the planner asks it of
+ * every row of a refresh, and decoding each state (a few hundred bytes) cost more than comparing.
+ * Every mark it looks for is ASCII, and an ASCII byte is never part of a multi-byte UTF-8
+ * character, so a position found in the bytes is the same member the text would show.
+ */
+
+/** How a done state's JSON begins as the stores write it (`s` first); other spellings take the slow path. */
+export const DONE_BYTES = Buffer.from('{"s":"done",');
+
+const QUOTE = 0x22;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const CLOSE = 0x7d;
+
+/** Is `"<name>":` (a one-letter key) at `i`? */
+function isKeyAt(bytes: Buffer, i: number, name: number): boolean {
+	return bytes[i] === QUOTE && bytes[i + 1] === name && bytes[i + 2] === QUOTE && bytes[i + 3] === COLON;
+}
+
+const V = 0x76;
+const S = 0x73;
+
+/**
+ * Where the `"v":` member starts in the state held at `bytes[start, end)`, when it is a done
+ * state whose top-level `v` is exactly `values[0, length)` (the row's values' JSON, UTF-8); else
+ * -1. The same answer as `valuesAt` on the decoded text (state-map.ts), read the same way: the
+ * first `"v":`, after a comma, with no `{`, `[` nor second `"s":` before it (the members before
+ * it are scalars, so it is the top-level key), the row's bytes next, then `,` or `}`, and no
+ * `"s":` or `"v":` after them (JSON.parse keeps the last of a repeated key).
+ */
+export function valuesAtBytes(
+	bytes: Buffer,
+	start: number,
+	end: number,
+	values: Buffer,
+	length: number,
+): number {
+	const head = DONE_BYTES.length;
+	if (end - start < head || bytes.compare(DONE_BYTES, 0, head, start, start + head) !== 0) return -1;
+	let at = -1;
+	for (let i = start + head - 1; i + 4 <= end; i++) {
+		const byte = bytes[i];
+		if (byte === 0x7b || byte === 0x5b) return -1;
+		if (byte !== QUOTE) continue;
+		if (isKeyAt(bytes, i, V)) {
+			at = i;
+			break;
+		}
+		if (isKeyAt(bytes, i, S)) return -1;
+	}
+	// A quote after a comma is not an escaped one: it opens a key.
+	if (at < 0 || bytes[at - 1] !== COMMA) return -1;
+	const after = at + 4 + length;
+	if (after >= end || bytes.compare(values, 0, length, at + 4, after) !== 0) return -1;
+	const next = bytes[after];
+	if (next !== COMMA && next !== CLOSE) return -1;
+	for (let i = after; i + 4 <= end; i++) if (isKeyAt(bytes, i, S) || isKeyAt(bytes, i, V)) return -1;
+	return at;
+}
+
+/**
+ * The members of a done state before its values, when its `"v":` member holds `length` bytes
+ * (as the plan's quick comparison found) and no member after them is an `"r"` of `run`: the
+ * text of those members as an object (`{…}`), for the caller to parse; undefined otherwise
+ * (the caller reads the state whole). See `StateMap.quickCopy`.
+ */
+export function headBeforeValues(
+	bytes: Buffer,
+	start: number,
+	end: number,
+	length: number,
+	run: number,
+): string | undefined {
+	const head = DONE_BYTES.length;
+	if (end - start < head || bytes.compare(DONE_BYTES, 0, head, start, start + head) !== 0) return undefined;
+	let at = -1;
+	for (let i = start + head - 1; i + 4 <= end; i++)
+		if (isKeyAt(bytes, i, V)) {
+			at = i;
+			break;
+		}
+	const after = at + 4 + length;
+	// The values end with a `}` followed by the next member's `,` or the state's `}`.
+	if (at < 0 || after >= end || bytes[at - 1] !== COMMA || bytes[after - 1] !== CLOSE) return undefined;
+	const next = bytes[after];
+	if (next !== COMMA && next !== CLOSE) return undefined;
+	if (hasRunKey(bytes, after, end)) {
+		const tail = bytes.toString("utf8", after, end);
+		for (const match of tail.matchAll(RUN_MEMBER)) if (Number(match[1]) === run) return undefined;
+	}
+	return `${bytes.toString("utf8", start, at - 1)}}`;
+}
+
+/** Is there an `"r"` in `bytes[from, end)`? Searched by hand: `indexOf` would read on past `end`. */
+function hasRunKey(bytes: Buffer, from: number, end: number): boolean {
+	for (let i = from; i + 3 <= end; i++)
+		if (bytes[i] === QUOTE && bytes[i + 1] === R && bytes[i + 2] === QUOTE) return true;
+	return false;
+}
+
+const R = 0x72;
+/** A `"r":` member (the run that last wrote a record) and its number, however spaced. */
+const RUN_MEMBER = /"r"\s*:\s*(\d+)/g;
+
+/** Does `bytes[start, end)` hold `part` (a few ASCII bytes)? Searched by hand, within bounds. */
+export function holdsWithin(bytes: Buffer, start: number, end: number, part: Buffer): boolean {
+	const first = part[0];
+	const last = end - part.length;
+	outer: for (let i = start; i <= last; i++) {
+		if (bytes[i] !== first) continue;
+		for (let j = 1; j < part.length; j++) if (bytes[i + j] !== part[j]) continue outer;
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,95 @@
+/**
+ * ProgressStore: records settled without a request are counted and folded into the snapshot
+ * when it is read (settled-counts.ts); what a reader sees is, at every point, the snapshot the
+ * reducer gives over the same events, and listeners still hear of the change.
+ */
+import { describe, expect, it } from "vitest";
+import type { ImportEvent } from "../../src/core/events.js";
+import { initialSnapshot, reduceProgress } from "../../src/core/progress.js";
+import { ProgressStore } from "../../src/core/progress-store.js";
+
+const T0 = 1_800_000_000_000;
+
+const started: ImportEvent = {
+	type: "run-started",
+	at: T0,
+	runId: "r1",
+	resumed: false,
+	checkpointPath: "/data/customers.csv.checkpoint.json",
+	concurrency: 4,
+	totals: { customers: 5, contacts: 3, onboardings: 0 },
+};
+
+const done = (at: number, pass: "customers" | "contacts", key: string, outcome = "unchanged"): ImportEvent =>
+	({ type: "record-done", at, pass, key, outcome, id: `id-${key}`, attempts: 0 }) as ImportEvent;
+
+const events: ImportEvent[] = [
+	started,
+	{ type: "pass-started", at: T0 + 1, pass: "customers", total: 5, already: {} as never },
+	done(T0 + 2, "customers", "c1"),
+	done(T0 + 3, "customers", "c2"),
+	{ type: "request-started", at: T0 + 4, pass: "customers", key: "c3", line: 4, attempt: 1 },
+	done(T0 + 5, "customers", "c4"),
+	{
+		type: "response",
+		at: T0 + 6,
+		status: 200,
+		durationMs: 2,
+		rateLimit: undefined,
+	},
+	// In flight: it leaves the in-flight list, as the reducer has it.
+	{ ...done(T0 + 7, "customers", "c3", "updated"), attempts: 1 } as ImportEvent,
+	done(T0 + 8, "customers", "c5", "created"),
+	{ type: "pass-finished", at: T0 + 9, pass: "customers" },
+	{ type: "pass-started", at: T0 + 10, pass: "contacts", total: 3, already: {} as never },
+	done(T0 + 11, "contacts", "k1"),
+	done(T0 + 12, "contacts", "k2"),
+	done(T0 + 13, "contacts", "k3", "existed"),
+	{ type: "run-finished", at: T0 + 14, outcome: "completed" } as ImportEvent,
+];
+
+describe("ProgressStore: settled records counted, then folded in when read", () => {
+	it("shows, after every event, the snapshot the reducer gives", () => {
+		const store = new ProgressStore({ now: () => T0 });
+		let expected = initialSnapshot(T0);
+		for (const event of events) {
+			store.dispatch(event);
+			expected = reduceProgress(expected, event);
+			expect(store.getSnapshot()).toEqual(expected);
+		}
+		store.close();
+	});
+
+	it("reads the same when read only now and then, and gives one identity until the next event", () => {
+		const store = new ProgressStore({ now: () => T0 });
+		let expected = initialSnapshot(T0);
+		for (const [i, event] of events.entries()) {
+			store.dispatch(event);
+			expected = reduceProgress(expected, event);
+			if (i % 4 !== 3) continue;
+			const read = store.getSnapshot();
+			expect(read).toEqual(expected);
+			expect(store.getSnapshot()).toBe(read);
+		}
+		expect(store.getSnapshot()).toEqual(expected);
+		expect(store.getSnapshot().passes.contacts).toMatchObject({ unchanged: 2, existed: 1 });
+		expect(store.getSnapshot().recordsFinishedThisRun).toBe(8);
+		store.close();
+	});
+
+	it("tells its listeners of settled records, as of any other change", async () => {
+		const store = new ProgressStore({ intervalMs: 1 });
+		store.dispatch(started);
+		let heard = 0;
+		store.subscribe(() => {
+			heard += 1;
+		});
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		heard = 0;
+		store.dispatch(done(T0 + 2, "customers", "c1"));
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(heard).toBe(1);
+		expect(store.getSnapshot().passes.customers.unchanged).toBe(1);
+		store.close();
+	});
+});
