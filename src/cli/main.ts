@@ -195,6 +195,17 @@ export async function main(argv: readonly string[]): Promise<number> {
 			const { redact } = await import("../core/state/pg-url.js");
 			for (const url of urls) message = redact(message, url);
 		}
+		// A state found damaged where it is read (past a load that took its lines on their digest)
+		// says what to do itself; resuming would meet it again. Told apart by name: --version loads
+		// nothing of the checkpoint.
+		if (
+			error instanceof Error &&
+			error.name === "CheckpointError" &&
+			(error as { code?: unknown }).code === "corrupt"
+		) {
+			process.stderr.write(`${escapeControls(message)}\n`);
+			return EXIT.usage;
+		}
 		process.stderr.write(
 			`pivotal-tui stopped on an unexpected error: ${escapeControls(message)}. Work already recorded in the checkpoint is kept; run the same command again to resume.\n`,
 		);

@@ -8,6 +8,7 @@
 import type { Me } from "../api/types.js";
 import type { PassName, RecordState } from "../model/records.js";
 import { isNumbered, perPass } from "../model/resources.js";
+import { escapeControls } from "../model/terminal-text.js";
 import { CheckpointError } from "./checkpoint/index.js";
 import type { ImportEvent, RunOutcome } from "./events.js";
 import { Ledger } from "./execute/ledger.js";
@@ -213,15 +214,22 @@ class RunDriver implements ImportRun {
 		}
 		// One pair of callbacks for the pass, not a `finally` (two closures, two promises) per record.
 		const released = () => control.releaseSlot();
+		// A record's work that throws (a state damaged under a digest made to match) stops the run
+		// with its sentence: rethrown here it would crash the process with a stack trace.
 		const releasedOnError = (error: unknown) => {
 			control.releaseSlot();
-			throw error;
+			this.#stopOn(error);
 		};
-		for await (const operation of work.operations) {
-			if (this.#isOver()) break;
-			const slot = control.takeSlot();
-			if (!(slot === true || (await slot))) break;
-			void work.apply(operation).then(released, releasedOnError);
+		try {
+			for await (const operation of work.operations) {
+				if (this.#isOver()) break;
+				const slot = control.takeSlot();
+				if (!(slot === true || (await slot))) break;
+				void work.apply(operation).then(released, releasedOnError);
+			}
+		} catch (error) {
+			if (!(error instanceof CheckpointError)) throw error;
+			this.#stopOn(error);
 		}
 		await control.idle();
 		if (announce !== "silent" && !this.#isOver())
@@ -304,6 +312,19 @@ class RunDriver implements ImportRun {
 		if ("me" in answer) return answer.me;
 		if (!this.#isOver()) this.#tripRun(answer.refusal.outcome, answer.refusal.message);
 		return undefined;
+	}
+
+	/** Stops the run on an error a record's work threw: the state's sentence, or the error's own. */
+	#stopOn(error: unknown): void {
+		if (error instanceof CheckpointError) {
+			this.#tripRun("checkpoint-failed", error.message);
+			return;
+		}
+		const message = error instanceof Error ? error.message : String(error);
+		this.#tripRun(
+			"interrupted",
+			`Stopped on an unexpected error (${escapeControls(message.slice(0, 300))}); every record written so far is in the state: run the same command again.`,
+		);
 	}
 
 	#isOver(): boolean {

@@ -4,6 +4,7 @@
  * symlink planted where the state writes, a read-only state.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
 	chmodSync,
 	existsSync,
@@ -120,6 +121,57 @@ describe("a damaged line in the middle of the journal", () => {
 		expect(simTotals(sim)).toEqual({ customers: 30, contacts: 30, onboardings: 30, duplicates: 0 });
 		expect(await mismatches(sim, files)).toEqual([]);
 	}, 120_000);
+});
+
+describe("a record damaged under a digest made to match", () => {
+	it.each([
+		["its JSON broken inside its values", (line: string) => line.replace('"name":', '"name":,')],
+		[
+			"its state made no record's",
+			(line: string) => line.replace('"v":{"s":"done"', '"v":{"s":7,"x":"done"'),
+		],
+	])(
+		"(%s) stops the run with a sentence naming the record, no stack trace, nothing sent for it",
+		async (_name, damage) => {
+			const { sim, files } = await prepare({ rateLimit: 100_000 }, 4);
+			const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+			const state = `${files.customers}.checkpoint.json`;
+			expect((await runCli(importArgs(files), { env })).code).toBe(0);
+			const lines = readFileSync(state, "utf8").split("\n");
+			const head = JSON.parse(lines[0] ?? "") as { records: number; recordsSha256: string };
+			const at = lines.findIndex((line) => line.startsWith('{"p":"customers","k":"cus_000002"'));
+			expect(at).toBeGreaterThan(0);
+			const damaged = damage(lines[at] ?? "");
+			expect(damaged).not.toBe(lines[at]);
+			lines[at] = damaged;
+			// The digest made to match the damage, as someone covering an edit would.
+			const hash = createHash("sha256");
+			for (const line of lines.slice(1, 1 + head.records)) hash.update(`${line}\n`);
+			lines[0] = (lines[0] ?? "").replace(head.recordsSha256, hash.digest("hex"));
+			writeFileSync(state, lines.join("\n"));
+			// The damaged record's row changes: the run must read its state.
+			const csv = readFileSync(files.customers, "utf8").split("\n");
+			const row = csv.findIndex((line) => line.startsWith("cus_000002,"));
+			csv[row] = (csv[row] ?? "").replace(/^cus_000002,([^,]*)/, "cus_000002,$1 Renamed");
+			writeFileSync(files.customers, csv.join("\n"));
+			const patches = () =>
+				Object.entries(sim.counters().byRoute)
+					.filter(([route]) => route.startsWith("PATCH"))
+					.reduce((n, [, count]) => n + count, 0);
+
+			const run = await runCli(importArgs(files), { env });
+			const said = run.stdout + run.stderr;
+			expect(said).not.toMatch(/ {4}at |TypeError|SyntaxError|unexpected error/);
+			// Refused where the state is read: at the load when the line reads as no record's, else
+			// where the record's state is first read.
+			expect(said).toMatch(
+				/record (customers )?"cus_000002" is damaged.*restore the state from its backup, or start over with --fresh|damaged at line \d+ \(the snapshot has a malformed record state\)/,
+			);
+			expect([2, 3]).toContain(run.code);
+			expect(patches()).toBe(0);
+		},
+		60_000,
+	);
 });
 
 describe("the lock", () => {

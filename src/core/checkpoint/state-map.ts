@@ -9,12 +9,34 @@
  */
 
 import { copyOf, type FieldValues, type PivotalCopy, type RecordState } from "../../model/records.js";
+import { CheckpointError } from "./checkpoint-error.js";
 import { DONE_BYTES, headBeforeValues, holdsWithin, valuesAtBytes } from "./done-bytes.js";
 import { bucketOf, emptyTally, type Tally } from "./pass-counts.js";
 import { TextArena } from "./text-arena.js";
 
 /** Parsed states kept at most; the cache is dropped whole when full (cheaper than an LRU). */
 const CACHE_SIZE = 4096;
+
+/**
+ * A state's text parsed. A load takes the lines of a snapshot whose digest matches unparsed, so a
+ * line damaged under a digest made to match shows only here: refused in one sentence, never a
+ * parse error out of the middle of a run.
+ */
+function parseState(key: string, text: string): RecordState {
+	let state: unknown;
+	try {
+		state = JSON.parse(text);
+	} catch {
+		state = undefined;
+	}
+	if (typeof state === "object" && state !== null && typeof (state as { s?: unknown }).s === "string")
+		return state as RecordState;
+	throw new CheckpointError({
+		code: "corrupt",
+		path: "",
+		message: `The state's record ${JSON.stringify(key)} is damaged (it does not read as a record's state); nothing more is sent: restore the state from its backup, or start over with --fresh.`,
+	});
+}
 
 /** A record the ledger lists as a failure from the start: failed, or found deleted in Pivotal. */
 export function isFailing(state: RecordState): boolean {
@@ -44,7 +66,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		if (cached !== undefined) return cached;
 		const stored = this.#texts.get(key);
 		if (stored === undefined) return undefined;
-		const state = JSON.parse(this.#textOf(stored)) as RecordState;
+		const state = parseState(key, this.#textOf(stored));
 		this.#remember(key, state);
 		return state;
 	}
@@ -60,7 +82,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		if (stored === undefined) return false;
 		if (typeof stored === "number" ? this.#arena.startsWith(stored, DONE_BYTES) : stored.startsWith(DONE))
 			return true;
-		return copyOf(JSON.parse(this.#textOf(stored)) as RecordState) !== undefined;
+		return copyOf(parseState(key, this.#textOf(stored))) !== undefined;
 	}
 
 	/**
@@ -77,7 +99,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		if (stored === undefined) return undefined;
 		const rest = withoutValues(this.#textOf(stored), valuesJson);
 		if (rest === undefined) return undefined;
-		const state = JSON.parse(rest) as { -readonly [K in keyof DoneState]: DoneState[K] };
+		const state = parseState(key, rest) as { -readonly [K in keyof DoneState]: DoneState[K] };
 		state.v = values;
 		return state;
 	}
@@ -122,7 +144,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		const end = start + (typeof stored === "number" ? this.#arena.lengthOf(stored) : bytes.length);
 		const text = headBeforeValues(bytes, start, end, valuesLength, run);
 		if (text === undefined) return undefined;
-		const head = JSON.parse(text) as Partial<PivotalCopy>;
+		const head = parseState(key, text) as Partial<PivotalCopy>;
 		return typeof head.id === "string" ? (head as PivotalCopy) : undefined;
 	}
 
@@ -242,7 +264,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 
 	*entries(): IterableIterator<[string, RecordState]> {
 		for (const [key, stored] of this.#texts)
-			yield [key, this.#cache.get(key) ?? (JSON.parse(this.#textOf(stored)) as RecordState)];
+			yield [key, this.#cache.get(key) ?? parseState(key, this.#textOf(stored))];
 	}
 
 	keys(): IterableIterator<string> {

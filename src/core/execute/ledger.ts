@@ -98,8 +98,21 @@ export class Ledger {
 			this.#store.set(pass, key, state, { isDeferred, isBeforeRequest: state.s === "sent" });
 			return true;
 		} catch (error) {
+			// A state refused as malformed is made from what the store held of the record: that
+			// was damaged. Nothing of it is written and nothing more is sent.
+			if (error instanceof TypeError) {
+				this.#onWriteFailed(
+					`The state's record ${pass} ${JSON.stringify(key)} is damaged (what it holds does not make a record's state); nothing more is sent: restore the state from its backup, or start over with --fresh.`,
+				);
+				return false;
+			}
 			if (!(error instanceof CheckpointError)) throw error;
-			this.#onWriteFailed(`${error.message} Stopped so that no progress goes unrecorded.`);
+			// A damaged record says what to do itself: resuming would meet it again.
+			this.#onWriteFailed(
+				error.code === "corrupt"
+					? error.message
+					: `${error.message} Stopped so that no progress goes unrecorded.`,
+			);
 			return false;
 		}
 	}
