@@ -33,23 +33,26 @@ describe("engine against the simulator", () => {
 	it("paces a compressed window to the limit without a single 429", async () => {
 		const { sim, files } = await prepared(
 			{ rateLimit: 60, windowMs: 3_000, faults: { latencyMinMs: 2, latencyMaxMs: 15 } },
-			{ customers: 240, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+			// Two and a half windows' worth: the pace holds across two window edges (each window
+			// more was 3 s more of waiting).
+			{ customers: 150, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
 		);
 		const { run, client } = begin(sim, files, { windowMs: 3_000 });
 		const summary = await run.done;
 		await run.close();
 		await client.close();
 		expect(summary.outcome).toBe("completed");
-		expect(summary.passes.customers.created).toBe(240);
+		expect(summary.passes.customers.created).toBe(150);
 		expect(sim.counters().rateLimited).toBe(0);
 		expect(summary.rateLimited).toBe(0);
-		expect(simTotals(sim).customers).toBe(240);
+		expect(simTotals(sim).customers).toBe(150);
 	});
 
 	it("waits Retry-After on 429 without failing a record when the window is longer than it was told", async () => {
 		const { sim, files } = await prepared(
 			{ rateLimit: 20, windowMs: 2_000 },
-			{ customers: 45, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+			// More than the 20 a window holds: the rest, sent too early, meet the 429s.
+			{ customers: 30, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
 		);
 		// Told 500 ms while the server counts 2 s: the governor overspends and must recover.
 		const { run, client, events } = begin(sim, files, { windowMs: 500 });
@@ -58,7 +61,7 @@ describe("engine against the simulator", () => {
 		await client.close();
 		expect(sim.counters().rateLimited).toBeGreaterThan(0);
 		expect(count(events, "rate-limited")).toBeGreaterThan(0);
-		expect(summary.passes.customers).toMatchObject({ created: 45, failed: 0 });
+		expect(summary.passes.customers).toMatchObject({ created: 30, failed: 0 });
 		expect(simTotals(sim).duplicates).toBe(0);
 	});
 
@@ -274,7 +277,8 @@ describe("engine against the simulator", () => {
 	it("resumed inside a window another run spent, uses what is left without a 429", async () => {
 		const { sim, files } = await prepared(
 			{ rateLimit: 30, windowMs: 3_000 },
-			{ customers: 60, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+			// The 6 slots left, then the 24 the other run's requests give back as they leave the window.
+			{ customers: 30, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
 		);
 		// The previous run (or another process on the key) spent 24 of the 30 slots, spread out.
 		const other = createClient({ baseUrl: sim.baseUrl, apiKey: TEST_KEY });
@@ -287,7 +291,7 @@ describe("engine against the simulator", () => {
 		const summary = await run.done;
 		await run.close();
 		await client.close();
-		expect(summary.passes.customers.created).toBe(60);
+		expect(summary.passes.customers.created).toBe(30);
 		expect(sim.counters().rateLimited).toBe(0);
 	});
 });

@@ -41,7 +41,8 @@ describe("pivotal-tui state copy", () => {
 			{ customers: 20, contactsPerCustomer: 1, onboardingsPerCustomer: 1 },
 		);
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		expect((await runCli(importArgs(files), { env })).code).toBe(0);
+		const first = await runCli(importArgs(files), { env });
+		expect(first.code, first.stdout + first.stderr).toBe(0);
 		editRows(files.customers, "name", 4, (old) => `${old} v2`);
 		expect((await runCli(importArgs(files), { env })).code).toBe(0);
 		const file = `${files.customers}.checkpoint.json`;
@@ -77,7 +78,7 @@ describe("pivotal-tui state copy", () => {
 		// Each copy carries on where the file left off: GET /me only.
 		let before = sim.counters().requests;
 		const fromDb = await runCli(importArgs(files, "--state", url), { env });
-		expect(fromDb.code).toBe(0);
+		expect(fromDb.code, fromDb.stdout + fromDb.stderr).toBe(0);
 		expect(sim.counters().requests - before).toBe(1);
 		before = sim.counters().requests;
 		const fromCopy = await runCli(importArgs(files, "--checkpoint", back), { env });

@@ -26,6 +26,11 @@ async function freePort(): Promise<number> {
 	});
 }
 
+/** The URL of `database` on the server at `port`, as the admin user. */
+export function postgresUrl(port: number, database = "postgres"): string {
+	return `postgres://${PG_USER}:${encodeURIComponent(PG_PASSWORD)}@127.0.0.1:${port}/${database}`;
+}
+
 /** A running server, its data in `dir`. */
 export interface PostgresServer {
 	readonly port: number;
@@ -81,8 +86,7 @@ export async function startPostgres(dir: string): Promise<PostgresServer> {
 	await server.start();
 	return {
 		port,
-		url: (database = "postgres") =>
-			`postgres://${PG_USER}:${encodeURIComponent(PG_PASSWORD)}@127.0.0.1:${port}/${database}`,
+		url: (database = "postgres") => postgresUrl(port, database),
 		stop: () => server.stop(),
 	};
 }
