@@ -5,7 +5,7 @@
  * by device and inode (a hard link is the same file under another name).
  */
 
-import { realpathSync, statSync } from "node:fs";
+import { lstatSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 /** A file the run writes, by the flag that named it. */
@@ -78,16 +78,31 @@ function identities(path: string): string[] {
  * The path the OS will open: symlinks followed where the file exists, else its folder's real
  * path with its name (a file still to be created, in a folder reached through a symlink).
  */
-export function canonical(path: string): string {
+export function canonical(path: string, links = 0): string {
 	const absolute = resolve(path);
 	try {
 		return realpathSync(absolute);
 	} catch {
+		// A symlink to a file not made yet (the state of a first run) names that file: writing
+		// through it would make it.
+		const target = links < MAX_LINKS ? linkTarget(absolute) : undefined;
+		if (target !== undefined) return canonical(resolve(dirname(absolute), target), links + 1);
 		try {
 			return join(realpathSync(dirname(absolute)), basename(absolute));
 		} catch {
 			return absolute;
 		}
+	}
+}
+
+/** Links followed at most, as the OS does (ELOOP past it). */
+const MAX_LINKS = 40;
+
+function linkTarget(path: string): string | undefined {
+	try {
+		return lstatSync(path).isSymbolicLink() ? readlinkSync(path) : undefined;
+	} catch {
+		return undefined;
 	}
 }
 

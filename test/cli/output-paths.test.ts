@@ -2,6 +2,7 @@ import { linkSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { outputPathProblem } from "../../src/cli/output-paths.js";
+import { failuresPathFor, resultsPathFor } from "../../src/ui/model/app-result.js";
 import { tempDir } from "../support/temp-dirs.js";
 
 describe("outputPathProblem", () => {
@@ -56,5 +57,55 @@ describe("outputPathProblem", () => {
 				inputs,
 			),
 		).toMatch(/^\$GITHUB_STEP_SUMMARY \S+ is the file of --summary-md/);
+	});
+});
+
+describe("a symlink to a file not made yet (the state of a first run)", () => {
+	it("names that file: an output through it is refused", () => {
+		const dir = tempDir();
+		const state = join(dir, "customers.csv.checkpoint.json");
+		const link = join(dir, "rr.csv");
+		symlinkSync("customers.csv.checkpoint.json", link);
+		expect(
+			outputPathProblem([{ what: "--results-csv", path: link }], [{ what: "the state", path: state }]),
+		).toMatch(/^--results-csv \S+rr\.csv is the state /);
+		// A chain of links, and a loop, end in a sentence or a path, never a hang.
+		symlinkSync("rr.csv", join(dir, "rr2.csv"));
+		expect(
+			outputPathProblem(
+				[{ what: "--results-csv", path: join(dir, "rr2.csv") }],
+				[{ what: "the state", path: state }],
+			),
+		).toMatch(/is the state/);
+		symlinkSync("loop-b", join(dir, "loop-a"));
+		symlinkSync("loop-a", join(dir, "loop-b"));
+		expect(
+			outputPathProblem(
+				[{ what: "--results-csv", path: join(dir, "loop-a") }],
+				[{ what: "the state", path: state }],
+			),
+		).toBeUndefined();
+	});
+});
+
+describe("the wizard's own output names", () => {
+	it("take a number where the plain name is an input, the state's, or a symlink; never write over them", () => {
+		const dir = tempDir();
+		const customers = join(dir, "c.csv");
+		const contacts = join(dir, "c.failures.csv");
+		writeFileSync(customers, "external_id,name\n");
+		writeFileSync(contacts, "customer_external_id,name,email\n");
+		const guarded = [customers, contacts, `${customers}.checkpoint.json`];
+		expect(failuresPathFor(customers, guarded)).toBe(join(dir, "c.failures-2.csv"));
+		// A symlink at the plain name, to anything: never written through.
+		const other = join(dir, "k.csv");
+		writeFileSync(other, "kept\n");
+		symlinkSync(other, join(dir, "c.results.csv"));
+		expect(resultsPathFor(customers, guarded)).toBe(join(dir, "c.results-2.csv"));
+		// A hard link to the customers file under the next name too.
+		linkSync(customers, join(dir, "c.failures-2.csv"));
+		expect(failuresPathFor(customers, guarded)).toBe(join(dir, "c.failures-3.csv"));
+		// Nothing in the way: the plain name.
+		expect(failuresPathFor(join(dir, "d.csv"), [join(dir, "d.csv")])).toBe(join(dir, "d.failures.csv"));
 	});
 });

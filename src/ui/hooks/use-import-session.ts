@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { useCallback, useRef, useState } from "react";
 import { writeRunFailures, writeRunResults } from "../../app/run-files.js";
+import { stateFiles } from "../../cli/output-paths.js";
 import { ProgressStore } from "../../core/progress-store.js";
 import type { ImportRun, ImportSummary, SourceFiles } from "../../core/run-types.js";
 import type { SourceOptions } from "../../source/index.js";
@@ -10,6 +11,21 @@ import { type ImportRequest, lanesFor, type UndoRunRequest } from "../model/run-
 import type { RecordRef } from "../screens/FailuresScreen.js";
 import type { KeyReady } from "../screens/KeyStep.js";
 import type { UiServices } from "../services.js";
+
+/** What an output the wizard names must never be: the files, the map, the state and its files. */
+function guardedPaths(
+	files: SourceFiles,
+	source: SourceOptions | undefined,
+	checkpointPath: string | undefined,
+): string[] {
+	return [
+		...Object.values(files).filter((path): path is string => typeof path === "string" && path !== ""),
+		...(source?.map ? [source.map.file] : []),
+		...(checkpointPath ? stateFiles(checkpointPath).map((file) => file.path) : []),
+		// The state by its default name too, where the run was told none.
+		...(files.customers ? stateFiles(`${files.customers}.checkpoint.json`).map((file) => file.path) : []),
+	];
+}
 
 /** The run on screen: an import (or sync) or the undo started from its summary. */
 export interface LiveSession {
@@ -79,7 +95,7 @@ export function useImportSession({
 					}
 					const hasFailures = Object.values(result.passes).some((p) => p.failed + p.blocked > 0);
 					if (session.kind === "import" && hasFailures && files.customers) {
-						const path = failuresPathFor(files.customers);
+						const path = failuresPathFor(files.customers, guardedPaths(files, source, result.checkpointPath));
 						await writeRunFailures(path, { files, source }, session.run).then(
 							() => setFailuresCsvPath(path),
 							() => setFailuresCsvPath(undefined),
@@ -160,14 +176,20 @@ export function useImportSession({
 	);
 
 	const exportFailures = useCallback(async () => {
-		const path = failuresPathFor(files.customers || join(services.folder, "import.csv"));
+		const path = failuresPathFor(
+			files.customers || join(services.folder, "import.csv"),
+			guardedPaths(files, source, live?.store.getSnapshot().checkpointPath || summary?.checkpointPath),
+		);
 		await writeRunFailures(path, { files, source }, live?.run);
 		setFailuresCsvPath(path);
 		return path;
-	}, [files, live, services, source]);
+	}, [files, live, services, source, summary?.checkpointPath]);
 
 	const writeResults = useCallback(async () => {
-		const path = resultsPathFor(files.customers || join(services.folder, "import.csv"));
+		const path = resultsPathFor(
+			files.customers || join(services.folder, "import.csv"),
+			guardedPaths(files, source, live?.store.getSnapshot().checkpointPath || summary?.checkpointPath),
+		);
 		await writeRunResults(path, { files, source }, live?.run, summary?.run ?? 0, summary);
 		setResultsCsvPath(path);
 		return path;

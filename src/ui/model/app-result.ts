@@ -3,7 +3,9 @@
  * let go of the terminal, and the paths of the CSV files written beside the customers file.
  */
 
+import { lstatSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { refuseClobber } from "../../cli/output-paths.js";
 
 /** How the TUI ended: the exit code, and lines to print once Ink has let go of the terminal. */
 export interface AppResult {
@@ -23,18 +25,41 @@ export interface StoppedRun {
 	readonly isFixed: boolean;
 }
 
-/** `customers.failures.csv` beside `customers.csv`. */
-export function failuresPathFor(customersFile: string): string {
-	return besideCustomers(customersFile, "failures");
+/** `customers.failures.csv` beside `customers.csv` (see `besideCustomers` for the files it never is). */
+export function failuresPathFor(customersFile: string, guarded: readonly string[] = []): string {
+	return besideCustomers(customersFile, "failures", guarded);
 }
 
-/** `customers.results.csv` beside `customers.csv`. */
-export function resultsPathFor(customersFile: string): string {
-	return besideCustomers(customersFile, "results");
+/** `customers.results.csv` beside `customers.csv` (see `besideCustomers`). */
+export function resultsPathFor(customersFile: string, guarded: readonly string[] = []): string {
+	return besideCustomers(customersFile, "results", guarded);
 }
 
-function besideCustomers(customersFile: string, what: string): string {
-	return join(dirname(customersFile), `${basename(customersFile, ".csv")}.${what}.csv`);
+/** Other names tried before the file is written where it would replace something it must not. */
+const OTHER_NAMES = 50;
+
+/**
+ * The wizard names its outputs itself, so it checks them itself: a name that is one of the run's
+ * inputs, its map or its state (`guarded`; through a symlink or a hard link too), or that is a
+ * symlink, takes a number (`customers.failures-2.csv`) instead of being written over. A contacts
+ * file called `customers.failures.csv` (the last failures, fixed and imported again) stays.
+ */
+function besideCustomers(customersFile: string, what: string, guarded: readonly string[]): string {
+	const base = join(dirname(customersFile), `${basename(customersFile, ".csv")}.${what}`);
+	const files = guarded.map((path) => ({ what: "an input of the run", path }));
+	for (let n = 1; n <= OTHER_NAMES; n++) {
+		const path = n === 1 ? `${base}.csv` : `${base}-${n}.csv`;
+		if (!isLink(path) && refuseClobber([{ flag: what, path }], files) === undefined) return path;
+	}
+	return `${base}-${process.pid}-${Date.now()}.csv`;
+}
+
+function isLink(path: string): boolean {
+	try {
+		return lstatSync(path).isSymbolicLink();
+	} catch {
+		return false;
+	}
 }
 
 /** Exit 3, and the command that resumes: the wizard again for an import, `pivotal-tui undo` for an undo. */
