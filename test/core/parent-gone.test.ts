@@ -71,4 +71,33 @@ describe("a customer deleted in Pivotal under children still to create", () => {
 		expect(under.map((c) => c.email).sort()).toEqual(["ben@bright.test", "bo@bright.test"]);
 		expect(sim.duplicates().contacts).toEqual([]);
 	});
+
+	it("one 404 for a customer that is there is not taken as its deletion: the customer is read first", async () => {
+		const { sim, dir } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const files = { customers: join(dir, "customers.csv"), contacts: join(dir, "contacts.csv") };
+		writeFileSync(files.customers, CUSTOMERS);
+		writeFileSync(files.contacts, CONTACTS);
+		await importToEnd(sim, files);
+		writeFileSync(files.contacts, MORE_CONTACTS);
+		sim.pushFault({
+			method: "POST",
+			route: "/customers/:id/contacts",
+			match: { email: "ben@bright.test" },
+			times: 1,
+			status: 404,
+			code: "customer_not_found",
+		});
+		const second = await importToEnd(sim, files);
+		expect(second.summary.passes.customers.gone).toBe(0);
+		expect(second.failures.find((f) => f.key === "crm-2")).toBeUndefined();
+		// The contact that met the stray 404 failed, its sibling of the same customer went on.
+		expect(second.summary.passes.contacts).toMatchObject({ created: 2, blocked: 0, failed: 1 });
+		// The next run sends it again (without --recreate: nothing was deleted) and makes it once.
+		const third = await importToEnd(sim, files, { retryFailed: true });
+		expect(third.summary.passes.contacts).toMatchObject({ created: 1, failed: 0 });
+		expect(sim.state().contacts.filter((c) => c.email === "ben@bright.test" && !c.deleted)).toHaveLength(1);
+	});
 });

@@ -192,9 +192,13 @@ export class RecordApplier {
 		// this record waits for it, blocked, rather than failing on every run to come.
 		if (parent !== undefined && record.parentKey !== undefined && isParentMissing(result.error)) {
 			const parentPass = resourceOf(pass).parent?.resource as PassName;
-			if (!this.#ctx.ledger.parentGone(parentPass, record.parentKey, parent)) return;
-			this.#ctx.ledger.blocked(pass, record, record.parentKey, this.#ctx.ledger.store.get(pass, record.key));
-			return;
+			// One answer is not proof: the customer is read first, and only a 404 for it records it gone.
+			const read = await this.#ctx.requester.send((client) => client.getRecord(parentPass, parent.id));
+			if (!read.ok && read.error instanceof ApiError && read.error.status === 404) {
+				if (!this.#ctx.ledger.parentGone(parentPass, record.parentKey, parent)) return;
+				this.#ctx.ledger.blocked(pass, record, record.parentKey, this.#ctx.ledger.store.get(pass, record.key));
+				return;
+			}
 		}
 		// A 2xx Pivotal answered unreadably, or a 409 saying a create with this key is still running:
 		// either way the record may be made. It stays in doubt, never re-sent blind.
