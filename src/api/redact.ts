@@ -90,11 +90,12 @@ export function secretFinder(secrets: readonly Secret[]): (text: string) => bool
 }
 
 /**
- * Characters a terminal draws as nothing (soft hyphen, zero-width spaces and joiners, word
- * joiner, byte-order mark): a key with them between its letters reads as the key on screen.
+ * Characters a terminal draws as nothing: Unicode's default-ignorable code points (soft hyphen,
+ * zero-width spaces and joiners, bidi marks and overrides, variation selectors, tags, fillers,
+ * the byte-order mark…). A key with them between its letters reads as the key on screen.
  */
-const INVISIBLE = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
-const INVISIBLE_ONE = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/;
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\ufff9-\ufffb]/gu;
+const INVISIBLE_ONE = /[\p{Default_Ignorable_Code_Point}\ufff9-\ufffb]/u;
 
 function directFinder(secrets: readonly Secret[]): (text: string) => boolean {
 	const kept = secrets.filter((s) => s.secret.length >= MIN_SECRET);

@@ -74,12 +74,20 @@ describe("keySecrets: the key base64-encoded, as a gateway echoes an Authorizati
 
 describe("the key with invisible characters between its letters, which a terminal draws as the key", () => {
 	const guarded = guardedRedactor(secrets);
-	const INVISIBLE = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
+	const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\ufff9-\ufffb]/gu;
 	it.each([
 		["zero-width spaces", "\u200b"],
 		["soft hyphens", "\u00ad"],
 		["word joiners", "\u2060"],
 		["byte-order marks", "\ufeff"],
+		["Arabic letter marks", "\u061c"],
+		["Mongolian vowel separators", "\u180e"],
+		["combining grapheme joiners", "\u034f"],
+		["variation selectors", "\ufe0f"],
+		["tag characters", "\u{e0020}"],
+		["right-to-left overrides", "\u202e"],
+		["Hangul fillers", "\u3164"],
+		["interlinear annotation anchors", "\ufff9"],
 	])("interleaved with %s: found and masked", (_name, mark) => {
 		const text = `error for ${Array.from(KEY).join(mark)} at the gateway`;
 		expect(find(text)).toBe(true);

@@ -196,7 +196,12 @@ export class RecordApplier {
 			const read = await this.#ctx.requester.send((client) => client.getRecord(parentPass, parent.id));
 			if (!read.ok && read.error instanceof ApiError && read.error.status === 404) {
 				if (!this.#ctx.ledger.parentGone(parentPass, record.parentKey, parent)) return;
-				this.#ctx.ledger.blocked(pass, record, record.parentKey, this.#ctx.ledger.store.get(pass, record.key));
+				this.#ctx.ledger.blocked(
+					pass,
+					record,
+					record.parentKey,
+					this.#ctx.ledger.store.get(pass, record.key),
+				);
 				return;
 			}
 		}
