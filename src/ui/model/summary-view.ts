@@ -55,14 +55,20 @@ export function summaryColumns(kind: SessionKind, summary: ImportSummary): reado
  * into its neighbour and read as one number. Narrow counts keep the widths that fit 80 columns.
  */
 function fitted(columns: readonly SummaryColumn[], summary: ImportSummary): readonly SummaryColumn[] {
-	return columns.map((column) => {
-		const longest = Math.max(
-			column.name.length,
-			...PASSES.map((pass) => column.value(summary.passes[pass]).length),
-		);
-		return longest + 2 > column.width ? { ...column, width: longest + 2 } : column;
-	});
+	const longest = columns.map((column) =>
+		Math.max(column.name.length, ...PASSES.map((pass) => column.value(summary.passes[pass]).length)),
+	);
+	const roomy = columns.map((column, i) => Math.max(column.width, longest[i]! + 2));
+	// Past 80 columns (a terminal's and the README's width) each column keeps one space of gap.
+	const widths =
+		PASS_WIDTH + roomy.reduce((sum, width) => sum + width, 0) <= SUMMARY_WIDTH
+			? roomy
+			: longest.map((n) => n + 1);
+	return columns.map((column, i) => (widths[i] === column.width ? column : { ...column, width: widths[i]! }));
 }
+
+/** The width the summary's table keeps within while its counts let it. */
+const SUMMARY_WIDTH = 80;
 
 function columnsOf(kind: SessionKind, summary: ImportSummary): readonly SummaryColumn[] {
 	if (kind === "undo") {
