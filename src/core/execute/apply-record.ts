@@ -12,7 +12,7 @@ import { bodyUnder, resourceOf } from "../../model/resources.js";
 import { idTag, withSuffix } from "../../source/slug/index.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
-import { diffFields, ownedValues, readBack } from "../plan/field-diff.js";
+import { beforeValues, diffFields, ownedValues, readBack, withValues } from "../plan/field-diff.js";
 import { bodyHash, type Operation } from "../plan/planner.js";
 import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
@@ -266,7 +266,31 @@ export class RecordApplier {
 			...(isCreatedByUs ? { c: this.#ctx.run } : {}),
 			v: known,
 		};
-		const changes = diffFields(record.pass, record.body, known);
+		// Read back after an update left in doubt: only what that update sent is ours to set right.
+		const lost = isOurs && isFresh && earlier ? lostUpdate(record.pass, earlier) : undefined;
+		const all = diffFields(record.pass, record.body, known);
+		const changes = lost ? all.filter((c) => lost.isOurs(c.field, known)) : all;
+		if (lost && earlier) {
+			const kept = all.filter((c) => !lost.isOurs(c.field, known)).map((c) => c.field);
+			// The state keeps what this import last wrote of the fields it leaves: the next sync
+			// compares the file with that and sends nothing for them, as for any edit in Pivotal.
+			// The note after the outcome: a record's success clears what was noted of it before.
+			if (changes.length > 0) {
+				const done = this.#updater.update(
+					record,
+					{ ...copy, v: withValues(earlier.v ?? {}, beforeValues(changes)) },
+					changes,
+					server,
+					attempts,
+				);
+				return Promise.resolve(done).then(() => this.#outcomes.keptEdits(record, kept));
+			}
+			const done: PivotalCopy = { ...copy, v: owned };
+			this.#ctx.ledger.save(record.pass, record.key, { s: "done", attempts, ...done });
+			if (this.#outcomes.succeeded(record, done, "unchanged", attempts))
+				this.#outcomes.keptEdits(record, kept);
+			return;
+		}
 		if (changes.length === 0) {
 			const did = isOurs ? "unchanged" : isCreatedByUs ? "created" : "existed";
 			const done: PivotalCopy = {
@@ -288,6 +312,27 @@ export class RecordApplier {
 		}
 		return this.#updater.update(record, copy, changes, isFresh ? server : undefined, attempts);
 	}
+}
+
+/**
+ * The update a stopped run left in doubt, from the copy the state kept while it was out: its
+ * last revision, when that sent values the copy's own values are not (a finished update's are).
+ * A field is this import's to set right when that update sent it and Pivotal holds what it sent;
+ * a field Pivotal holds otherwise was edited there, and is kept. Undefined when no revision is
+ * in doubt (every difference is then the import's, as before).
+ */
+function lostUpdate(
+	pass: PassName,
+	copy: PivotalCopy,
+): { isOurs(field: string, server: Readonly<Record<string, unknown>>): boolean } | undefined {
+	const revision = copy.ch?.at(-1);
+	if (revision === undefined || copy.v === undefined) return undefined;
+	const sent = new Set(diffFields(pass, revision.after, copy.v).map((c) => c.field));
+	if (sent.size === 0) return undefined;
+	return {
+		isOurs: (field, server) =>
+			sent.has(field) && !diffFields(pass, revision.after, server).some((c) => c.field === field),
+	};
 }
 
 /** Pivotal's 409 for an idempotency key whose first request is still being processed. */
