@@ -100,4 +100,36 @@ describe("a customer deleted in Pivotal under children still to create", () => {
 		expect(third.summary.passes.contacts).toMatchObject({ created: 1, failed: 0 });
 		expect(sim.state().contacts.filter((c) => c.email === "ben@bright.test" && !c.deleted)).toHaveLength(1);
 	});
+
+	it("--recreate never adopts a customer someone made with the deleted one's slug since: it takes a suffixed slug", async () => {
+		const { sim, dir } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const files = { customers: join(dir, "customers.csv"), contacts: join(dir, "contacts.csv") };
+		writeFileSync(files.customers, CUSTOMERS);
+		writeFileSync(files.contacts, CONTACTS);
+		await importToEnd(sim, files);
+		const bright = sim.state().customers.find((c) => c.name === "Bright Foods") as { id: string };
+		const client = createClient({ baseUrl: sim.baseUrl, apiKey: TEST_KEY });
+		await client.deleteRecord("customers", bright.id);
+		const other = await client.createCustomer(
+			JSON.stringify({ name: "Bright Mining (unrelated)", slug: "bright-foods", mrr: 5 }),
+			"someone-else-1",
+		);
+		await client.close();
+		writeFileSync(files.contacts, MORE_CONTACTS);
+		await importToEnd(sim, files);
+		const remade = await importToEnd(sim, files, { recreate: true });
+		expect(remade.summary.passes.customers).toMatchObject({ created: 1, updated: 0 });
+		const unrelated = sim.state().customers.find((c) => c.id === other.data.id) as Record<string, unknown>;
+		expect(unrelated).toMatchObject({ name: "Bright Mining (unrelated)", slug: "bright-foods", mrr: 5 });
+		const again = sim.state().customers.find((c) => c.name === "Bright Foods" && !c.deleted) as {
+			id: string;
+			slug: string;
+		};
+		expect(again.id).not.toBe(other.data.id);
+		expect(again.slug).toMatch(/^bright-foods-/);
+		expect(sim.state().contacts.filter((c) => c.customer_id === other.data.id)).toEqual([]);
+	});
 });

@@ -174,7 +174,7 @@ export class RecordApplier {
 			return;
 		}
 		if (result.error instanceof ApiError && result.error.status === 409) {
-			const existing = await this.#finder.onConflict(record, result.error, parent, slug);
+			const existing = await this.#finder.onConflict(record, result.error, parent, slug, generation > 0);
 			if (existing === null) return;
 			if (existing === "held" && !isSlugHeld) {
 				this.#ctx.notice(

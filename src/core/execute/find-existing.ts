@@ -55,14 +55,16 @@ export class ExistingFinder {
 	 * customer's slug, the contact's e-mail).
 	 * Resolves that record, undefined for another conflict, null when the run is over, and
 	 * "held" when the slug `sent` belongs to a customer that is not this record (another
-	 * external id, a record this run already took, or — for a slug derived from the name — any
-	 * customer not carrying this external id): never adopted, the caller picks another slug.
+	 * external id, a record this run already took, or — for a slug derived from the name, or a
+	 * customer made again (`isRemade`) — any customer not carrying this external id): never
+	 * adopted, the caller picks another slug.
 	 */
 	async onConflict(
 		record: SourceRecord,
 		error: ApiError,
 		parent: PivotalCopy | undefined,
 		sent?: string,
+		isRemade = false,
 	): Promise<PivotalRecord | undefined | null | "held"> {
 		try {
 			const def = resourceOf(record.pass);
@@ -82,8 +84,11 @@ export class ExistingFinder {
 			if (found === undefined) return undefined;
 			const theirs = found.metadata?.external_id;
 			const isExplicit = record.body.slug === slug;
+			// A customer made again (after a deletion in Pivotal or an undo) is made anew: one that took
+			// its slug since, without its external id, is someone else's, not adopted and overwritten.
 			const isThis =
-				theirs === record.key || (theirs === undefined && isExplicit && !directory.isClaimed(found.id));
+				theirs === record.key ||
+				(theirs === undefined && isExplicit && !isRemade && !directory.isClaimed(found.id));
 			if (!isThis) return "held";
 			directory.claim(found.id);
 			return found;
