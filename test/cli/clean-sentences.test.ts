@@ -1,6 +1,6 @@
 /** Refusals and failures said once, in one clean sentence each. */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { TEST_KEY, tempDir } from "../support/import-harness.js";
@@ -21,5 +21,19 @@ describe("one sentence, once", () => {
 		expect(done.stderr).toBe(
 			`--summary-md ${csv} is the customers file ${csv}; nothing was sent: give --summary-md a file of its own.\n`,
 		);
+	});
+
+	it("--summary-md through a symlink to the state a first run is about to make: refused before anything is sent", async () => {
+		const csv = customers();
+		const link = join(dirname(csv), "sum.md");
+		symlinkSync("c.csv.checkpoint.json", link);
+		const done = await runCli(["import", csv, "--headless", "--yes", "--summary-md", link], {
+			env: { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: "http://127.0.0.1:9/api/v1" },
+		});
+		expect(done.code).toBe(2);
+		expect(done.stderr).toMatch(
+			/^--summary-md \S+sum\.md is the state \S+c\.csv\.checkpoint\.json; nothing was sent/,
+		);
+		expect(existsSync(`${csv}.checkpoint.json`)).toBe(false);
 	});
 });
