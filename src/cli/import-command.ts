@@ -234,8 +234,6 @@ function outputsOf(flags: ImportFlags): OutputFile[] {
 	return [
 		...(flags.failuresCsv ? [{ flag: "--failures-csv", path: flags.failuresCsv }] : []),
 		...(flags.resultsCsv ? [{ flag: "--results-csv", path: flags.resultsCsv }] : []),
-		// Checked before anything is sent, like the CSVs: at the run's end it could only be skipped.
-		...(flags.summaryMd ? [{ flag: "--summary-md", path: flags.summaryMd }] : []),
 	];
 }
 
