@@ -377,6 +377,8 @@ export class Requester {
 
 	/** A retry: counted, and shown on the record's row, or as a line for a request with no record. */
 	#waiting(options: SendOptions, attempt: number, reason: WaitReason, untilMs: number, cause: string): void {
+		// Stopping: nothing is asked again, so nothing says it will be.
+		if (this.#deps.control.isStopped) return;
 		this.#deps.count(ONE_RETRY);
 		const subject = options.subject;
 		if (subject === undefined) {
