@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
+import type { SyncPlan } from "../../src/core/plan/make-plan.js";
 import { estimatePlan } from "../../src/ui/model/plan.js";
-import { changeLines, planNotes, planRows, shownValue } from "../../src/ui/model/plan-view.js";
+import {
+	changeLines,
+	nothingToSendNote,
+	planNotes,
+	planRows,
+	shownValue,
+} from "../../src/ui/model/plan-view.js";
 import { passPlan, syncPlan } from "./plan-fixtures.js";
 
 describe("the plan step's view of a sync plan", () => {
@@ -114,5 +121,29 @@ describe("the plan step's view of a sync plan", () => {
 	it("estimates from the plan's requests, not the rows", () => {
 		expect(estimatePlan(syncPlan().requests, 60).requests).toBe(7);
 		expect(estimatePlan({ customers: 121, contacts: 243, onboardings: 117 }, 60).requests).toBe(481);
+	});
+});
+
+describe("the plan's footer when it sends nothing", () => {
+	const idle = (passes: Partial<SyncPlan["passes"]>): SyncPlan => ({
+		...syncPlan(),
+		requests: 0,
+		passes: { customers: passPlan(), contacts: passPlan(), onboardings: passPlan(), ...passes },
+	});
+
+	it("says every record is as the files have it only when that is so", () => {
+		expect(nothingToSendNote(idle({ customers: passPlan({ rows: 5, ops: { unchanged: 5 } }) }))).toBe(
+			"every record is as the files have it",
+		);
+	});
+
+	it("names the records deleted in Pivotal, blocked and failed before, with the flag that takes them up", () => {
+		const plan = idle({
+			customers: passPlan({ rows: 30, ops: { kept: 31 }, gone: 30 }),
+			contacts: passPlan({ rows: 30, ops: { blocked: 30 } }),
+		});
+		expect(nothingToSendNote(plan)).toBe(
+			"nothing to send: 30 deleted in Pivotal (made again by import --recreate), 30 blocked under a missing customer, 1 failed before (sent again by import --retry-failed)",
+		);
 	});
 });

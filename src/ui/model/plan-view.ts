@@ -187,3 +187,21 @@ export function planNotes(plan: SyncPlan, budget: number): readonly PlanNote[] {
 		});
 	return notes;
 }
+
+/**
+ * What the plan's footer says when it sends nothing: that every record is as the files have it
+ * only when that is so; records deleted in Pivotal, blocked under them, or failed before are
+ * said, with the flag that takes them up (the wizard has none of its own for them).
+ */
+export function nothingToSendNote(plan: SyncPlan): string {
+	const gone = PASSES.reduce((n, pass) => n + plan.passes[pass].gone, 0);
+	const blocked = PASSES.reduce((n, pass) => n + plan.passes[pass].ops.blocked, 0);
+	const failed = PASSES.reduce((n, pass) => n + plan.passes[pass].ops.kept - plan.passes[pass].gone, 0);
+	if (gone + blocked + failed === 0) return "every record is as the files have it";
+	const parts = [
+		...(gone > 0 ? [`${gone} deleted in Pivotal (made again by import --recreate)`] : []),
+		...(blocked > 0 ? [`${blocked} blocked under a missing customer`] : []),
+		...(failed > 0 ? [`${failed} failed before (sent again by import --retry-failed)`] : []),
+	];
+	return `nothing to send: ${parts.join(", ")}`;
+}

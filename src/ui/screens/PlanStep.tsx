@@ -13,6 +13,7 @@ import { useTerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { cell, formatCount, formatDuration, rcell, windowLabel } from "../model/format.js";
 import { clampConcurrency, estimatePlan } from "../model/plan.js";
+import { nothingToSendNote } from "../model/plan-view.js";
 import { ruleForKey, ruleToggles, toggleNote, toggleRule } from "../model/rule-toggles.js";
 import type { VerifiedKey } from "../model/verify-key.js";
 import type { PlanCheck } from "../model/wizard-state.js";
@@ -169,7 +170,7 @@ function PlanBody({
 				requests ≈ {formatCount(estimate.requests)}
 				{isResume && !plan ? " (at most: records already done are skipped)" : ""} · at{" "}
 				{formatCount(keyInfo.limit)}/{window} ≈ <Text bold>{formatDuration(estimate.estimatedMs)}</Text>
-				{plan && plan.requests === 0 ? <Text dimColor> · every record is as the files have it</Text> : null}
+				{plan && plan.requests === 0 ? <Text dimColor> · {nothingToSendNote(plan)}</Text> : null}
 			</Text>
 			<Text>
 				concurrency <Text bold>{concurrency}</Text> <Text dimColor>(+/- to change; kept for this key)</Text>
