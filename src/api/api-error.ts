@@ -78,7 +78,8 @@ export function toApiError(response: ErrorResponse): ApiError {
 	const type = clean(envelope && stringField(envelope, "type")) ?? typeForStatus(status);
 	const code = clean(envelope && stringField(envelope, "code")) ?? `http_${status}`;
 	const serverMessage = clean(envelope && stringField(envelope, "message"));
-	const location = clean(response.location?.trim().slice(0, LOCATION_MAX) || undefined);
+	// Masked whole, then cut: a cut first could leave a run of the key too short to be found.
+	const location = clean(response.location?.trim() || undefined)?.slice(0, LOCATION_MAX);
 	const message =
 		serverMessage ??
 		(location !== undefined

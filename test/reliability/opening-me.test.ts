@@ -39,6 +39,24 @@ describe("the opening GET /me", { timeout: CASE_BOUND_MS + 10_000 }, () => {
 		expect(run.stdout).toMatch(/requests 3, rate limited 0, retries 0,/);
 	});
 
+	it("a Location whose key falls where it is cut short: masked before the cut, no part of the key shown", async () => {
+		const server = await serve(
+			(seen, res) => send(res, 201, created(seen)),
+			(_seen: unknown, res: Parameters<typeof send>[0]) => {
+				res.writeHead(302, {
+					location: `https://e.example/${"a".repeat(175)}/${HOSTILE_KEY}`,
+					"content-length": 0,
+				});
+				res.end();
+			},
+		);
+		const run = await importAgainst(server, rowsOf(1));
+		expectKept(run, 3);
+		const secret = HOSTILE_KEY.slice("pivotal_live_".length);
+		for (let n = 6; n <= secret.length; n++)
+			expect(run.stdout + run.stderr, `${n} characters of the key`).not.toContain(secret.slice(0, n));
+	});
+
 	it("answered 307: one GET /me, the run ends (exit 3) naming the redirect and where it pointed", async () => {
 		const server = await serve(
 			(seen, res) => send(res, 201, created(seen)),
