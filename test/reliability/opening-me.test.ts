@@ -39,12 +39,12 @@ describe("the opening GET /me", { timeout: CASE_BOUND_MS + 10_000 }, () => {
 		expect(run.stdout).toMatch(/requests 3, rate limited 0, retries 0,/);
 	});
 
-	it("a Location whose key falls where it is cut short: masked before the cut, no part of the key shown", async () => {
+	it("a Location cut at its length limit inside the key shows no part of the key", async () => {
 		const server = await serve(
 			(seen, res) => send(res, 201, created(seen)),
 			(_seen: unknown, res: Parameters<typeof send>[0]) => {
 				res.writeHead(302, {
-					location: `https://e.example/${"a".repeat(175)}/${HOSTILE_KEY}`,
+					location: `https://e.example/${"a".repeat(157)}/${HOSTILE_KEY}`,
 					"content-length": 0,
 				});
 				res.end();
