@@ -130,6 +130,11 @@ describe("a record damaged under a digest made to match", () => {
 			"its state made no record's",
 			(line: string) => line.replace('"v":{"s":"done"', '"v":{"s":7,"x":"done"'),
 		],
+		[
+			"its values made null",
+			(line: string) => line.replace(/("id":"[^"]*"[\s\S]*?)"v":\{/, '$1"v":null,"w":{'),
+		],
+		["its revisions made a number", (line: string) => line.replace(/"r":(\d+)/, '"ch":5,"r":$1')],
 	])(
 		"(%s) stops the run with a sentence naming the record, no stack trace, nothing sent for it",
 		async (_name, damage) => {

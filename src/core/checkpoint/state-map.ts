@@ -10,6 +10,7 @@
 
 import { copyOf, type FieldValues, type PivotalCopy, type RecordState } from "../../model/records.js";
 import { CheckpointError } from "./checkpoint-error.js";
+import { isRecordState } from "./checkpoint-format.js";
 import { DONE_BYTES, headBeforeValues, holdsWithin, valuesAtBytes } from "./done-bytes.js";
 import { bucketOf, emptyTally, type Tally } from "./pass-counts.js";
 import { TextArena } from "./text-arena.js";
@@ -22,14 +23,16 @@ const CACHE_SIZE = 4096;
  * line damaged under a digest made to match shows only here: refused in one sentence, never a
  * parse error out of the middle of a run.
  */
-function parseState(key: string, text: string): RecordState {
+function parseState(key: string, text: string, isWhole = true): RecordState {
 	let state: unknown;
 	try {
 		state = JSON.parse(text);
 	} catch {
 		state = undefined;
 	}
-	if (typeof state === "object" && state !== null && typeof (state as { s?: unknown }).s === "string")
+	// A whole state is checked as a load's full check does; a part of one (its members before
+	// the values, parsed for a quick read) only for its kind.
+	if (isWhole ? isRecordState(state) : typeof (state as { s?: unknown } | null)?.s === "string")
 		return state as RecordState;
 	throw new CheckpointError({
 		code: "corrupt",
@@ -99,7 +102,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		if (stored === undefined) return undefined;
 		const rest = withoutValues(this.#textOf(stored), valuesJson);
 		if (rest === undefined) return undefined;
-		const state = parseState(key, rest) as { -readonly [K in keyof DoneState]: DoneState[K] };
+		const state = parseState(key, rest, false) as { -readonly [K in keyof DoneState]: DoneState[K] };
 		state.v = values;
 		return state;
 	}
@@ -144,7 +147,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		const end = start + (typeof stored === "number" ? this.#arena.lengthOf(stored) : bytes.length);
 		const text = headBeforeValues(bytes, start, end, valuesLength, run);
 		if (text === undefined) return undefined;
-		const head = parseState(key, text) as Partial<PivotalCopy>;
+		const head = parseState(key, text, false) as Partial<PivotalCopy>;
 		return typeof head.id === "string" ? (head as PivotalCopy) : undefined;
 	}
 
