@@ -31,9 +31,13 @@ export class ExistingFinder {
 
 	constructor(ctx: FinderContext) {
 		this.#ctx = ctx;
-		this.#customers = new CustomerDirectory(this.#pages<Customer>((client, q) => client.listCustomers(q)));
+		this.#customers = new CustomerDirectory(
+			this.#pages<Customer>("a page of GET /customers", (client, q) => client.listCustomers(q)),
+		);
 		this.#children = childDirectories((pass, parentId) =>
-			this.#pages<PivotalRecord>((client, q) => client.listRecords(pass, parentId, q)),
+			this.#pages<PivotalRecord>(`a page of a customer's ${pass}`, (client, q) =>
+				client.listRecords(pass, parentId, q),
+			),
 		);
 	}
 
@@ -162,9 +166,12 @@ export class ExistingFinder {
 	}
 
 	/** One page of a list, through the requester like any other request; throws when it cannot be had. */
-	#pages<T>(call: (client: PivotalClient, query: ListQuery) => Promise<ApiOk<ListPage<T>>>): PageFetcher<T> {
+	#pages<T>(
+		what: string,
+		call: (client: PivotalClient, query: ListQuery) => Promise<ApiOk<ListPage<T>>>,
+	): PageFetcher<T> {
 		return async (query) => {
-			const result = await this.#ctx.requester.send((client) => call(client, query));
+			const result = await this.#ctx.requester.send((client) => call(client, query), { what });
 			if (!result.ok) throw result.error ?? new Error("stopped");
 			return result.value.data;
 		};
