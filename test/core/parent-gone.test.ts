@@ -26,16 +26,22 @@ crm-2,Bo Bay,bo@bright.test
 crm-3,Cleo Chu,cleo@cobalt.test
 `;
 
+/** Three customers and two contacts imported once; the files left to edit. */
+async function importedOnce() {
+	const { sim, dir } = await prepared(
+		{ rateLimit: 100_000 },
+		{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+	);
+	const files = { customers: join(dir, "customers.csv"), contacts: join(dir, "contacts.csv") };
+	writeFileSync(files.customers, CUSTOMERS);
+	writeFileSync(files.contacts, CONTACTS);
+	const first = await importToEnd(sim, files);
+	return { sim, files, first };
+}
+
 describe("a customer deleted in Pivotal under children still to create", () => {
 	it("is recorded gone, its children blocked (not failed); --recreate makes it and them once", async () => {
-		const { sim, dir } = await prepared(
-			{ rateLimit: 100_000 },
-			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
-		);
-		const files = { customers: join(dir, "customers.csv"), contacts: join(dir, "contacts.csv") };
-		writeFileSync(files.customers, CUSTOMERS);
-		writeFileSync(files.contacts, CONTACTS);
-		const first = await importToEnd(sim, files);
+		const { sim, files, first } = await importedOnce();
 		expect(first.summary.passes.contacts.created).toBe(2);
 
 		const bright = sim.state().customers.find((c) => c.name === "Bright Foods") as { id: string };
@@ -73,14 +79,7 @@ describe("a customer deleted in Pivotal under children still to create", () => {
 	});
 
 	it("one 404 for a customer that is there is not taken as its deletion: the customer is read first", async () => {
-		const { sim, dir } = await prepared(
-			{ rateLimit: 100_000 },
-			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
-		);
-		const files = { customers: join(dir, "customers.csv"), contacts: join(dir, "contacts.csv") };
-		writeFileSync(files.customers, CUSTOMERS);
-		writeFileSync(files.contacts, CONTACTS);
-		await importToEnd(sim, files);
+		const { sim, files } = await importedOnce();
 		writeFileSync(files.contacts, MORE_CONTACTS);
 		sim.pushFault({
 			method: "POST",
@@ -102,14 +101,7 @@ describe("a customer deleted in Pivotal under children still to create", () => {
 	});
 
 	it("--recreate never adopts a customer someone made with the deleted one's slug since: it takes a suffixed slug", async () => {
-		const { sim, dir } = await prepared(
-			{ rateLimit: 100_000 },
-			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
-		);
-		const files = { customers: join(dir, "customers.csv"), contacts: join(dir, "contacts.csv") };
-		writeFileSync(files.customers, CUSTOMERS);
-		writeFileSync(files.contacts, CONTACTS);
-		await importToEnd(sim, files);
+		const { sim, files } = await importedOnce();
 		const bright = sim.state().customers.find((c) => c.name === "Bright Foods") as { id: string };
 		const client = createClient({ baseUrl: sim.baseUrl, apiKey: TEST_KEY });
 		await client.deleteRecord("customers", bright.id);

@@ -29,7 +29,9 @@ describe("a server that fails for ever: the run stops on its own, with one sente
 		// (The look-up's retries, each said on a line of its own, come between.)
 		const concurrency = run.stdout.split("\n").filter((line) => line.startsWith("Concurrency "));
 		expect(concurrency).toEqual(["Concurrency 8", "Concurrency 4", "Concurrency 2", "Concurrency 1"]);
-		expect(run.stdout).toMatch(/^a page of GET \/customers: 500; asking again in [\d.]+ s \(attempt 2 of 8\)$/m);
+		expect(run.stdout).toMatch(
+			/^a page of GET \/customers: 500; asking again in [\d.]+ s \(attempt 2 of 8\)$/m,
+		);
 		expect(run.stdout).not.toMatch(/^Concurrency (1[7-9]|[2-9]\d)/m);
 		// Bound: the records in flight (16) plus the streak (16), plus the opening GET /me; measured
 		// 17 (the opening lookup's 8 attempts, then 8 creates), in ~45 s: the lookup's backoffs.
