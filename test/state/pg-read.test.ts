@@ -77,7 +77,7 @@ describe("the Postgres state's paged load", () => {
 		);
 		expect(refused).toBeInstanceOf(CheckpointError);
 		expect((refused as Error).message).toMatch(
-			/^The state postgres:\/\/pivotal:\*\*\*@127\.0\.0\.1:\d+\/\w+ \(import big\) is damaged \(the record customers c015000 is not one pivotal-tui wrote\); copy it aside with pivotal-tui state copy, or start over with --fresh\.$/,
+			/^The state postgres:\/\/pivotal:\*\*\*@127\.0\.0\.1:\d+\/\w+ \(import big\) is damaged \(the record customers c015000 is not one pivotal-tui wrote\); nothing was sent: repair or delete that row, or start over with --fresh \(records already in Pivotal are then found, not created again\)\.$/,
 		);
 		// The connection was left usable (the snapshot rolled back): the lock is given back.
 		await state.release();

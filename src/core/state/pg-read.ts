@@ -46,7 +46,7 @@ function damaged(where: string, what: string): never {
 	throw new CheckpointError({
 		code: "corrupt",
 		path: where,
-		message: `The state ${where} is damaged (${what} is not one pivotal-tui wrote); copy it aside with pivotal-tui state copy, or start over with --fresh.`,
+		message: `The state ${where} is damaged (${what} is not one pivotal-tui wrote); nothing was sent: repair or delete that row, or start over with --fresh (records already in Pivotal are then found, not created again).`,
 	});
 }
 
