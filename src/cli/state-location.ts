@@ -29,7 +29,7 @@ export function stateFlagProblem(flags: StateFlags): string | undefined {
 
 /** The exit code for a state that could not be opened. */
 export function exitForStateError(error: CheckpointError): number {
-	return error.code === "locked" ? EXIT.locked : EXIT.usage;
+	return error.code === "locked" ? EXIT.locked : error.code === "unavailable" ? EXIT.interrupted : EXIT.usage;
 }
 
 /**

@@ -39,6 +39,7 @@ export function refusedState(error: CheckpointError): Error {
 		case "locked":
 			return new StateHeldError(error.message);
 		case "write-failed":
+		case "unavailable":
 		case "closed":
 			return error;
 		default:

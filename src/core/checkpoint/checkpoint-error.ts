@@ -17,6 +17,8 @@ export type CheckpointErrorCode =
 	| "unsupported-version"
 	| "read-failed"
 	| "write-failed"
+	/** A state database that did not answer in time: a passing fault, the same command resumes. */
+	| "unavailable"
 	| "invalid-header"
 	| "locked"
 	| "read-only"

@@ -51,9 +51,10 @@ export function queryFailed(
 ): CheckpointError {
 	const shown = maskUrl(url);
 	const verb = code === "write-failed" ? "write to" : "read from";
+	// Not an input to fix: the same command resumes once the server answers (exit 3, not 2).
 	if (isQueryTimeout(error))
 		return new CheckpointError({
-			code,
+			code: "unavailable",
 			path: shown,
 			message: `The state database ${shown} did not answer within ${Math.round(queryTimeoutMs() / 1000)} s; check the server, then run the same command again to resume.`,
 		});
