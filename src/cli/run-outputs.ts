@@ -30,7 +30,19 @@ export async function withRunOutputs(
 	work: (io: CommandIo) => Promise<number>,
 ): Promise<number> {
 	const stepSummary = io.env.GITHUB_STEP_SUMMARY || undefined;
-	if (!flags.summaryMd && !flags.notify && !stepSummary) return work(io);
+	if (!flags.summaryMd && !flags.notify && !stepSummary) {
+		// No report to write, but a stop while the files are checked and the state read still ends
+		// with a sentence and exit 3, not the signal's own 130 or 143.
+		const { signal, release } = stopBeforeTheRun((said) => {
+			io.stderr.write(`${said}\n`);
+			process.exit(EXIT.interrupted);
+		});
+		try {
+			return await work({ ...io, signal });
+		} finally {
+			release();
+		}
+	}
 	const report: RunReport = { command, inputs: [...inputs] };
 	const stderr = {
 		write(text: string) {
@@ -50,25 +62,13 @@ export async function withRunOutputs(
 		});
 		return reporting;
 	};
-	// Until the run's own handler is installed (validating, planning), an interrupt ends the
-	// command here, reported, and the command sends nothing from then on (it checks the signal
-	// before its run starts); once the run's handler is installed, the run stops gracefully and
-	// returns its own code. A second interrupt leaves at once.
-	const interrupted = new AbortController();
-	const onSignal = (signal: NodeJS.Signals) => {
-		if (process.listenerCount(signal) > 1) return;
-		if (interrupted.signal.aborted) process.exit(EXIT.interrupted);
-		interrupted.abort();
-		report.lastProblem = `Interrupted by ${signal} before anything was sent.`;
+	const { signal, release } = stopBeforeTheRun((said) => {
+		report.lastProblem = said;
 		delete report.firstProblem;
 		void finish(EXIT.interrupted).finally(() => process.exit(EXIT.interrupted));
-	};
-	process.on("SIGINT", onSignal);
-	process.on("SIGTERM", onSignal);
-	// A closed terminal, a dropped SSH session or a killed tmux: stopped like SIGTERM.
-	process.on("SIGHUP", onSignal);
+	});
 	try {
-		const code = await work({ ...io, stderr, report, signal: interrupted.signal });
+		const code = await work({ ...io, stderr, report, signal });
 		await finish(code);
 		return code;
 	} catch (error) {
@@ -77,10 +77,36 @@ export async function withRunOutputs(
 		await finish(EXIT.interrupted);
 		throw error;
 	} finally {
-		process.off("SIGINT", onSignal);
-		process.off("SIGTERM", onSignal);
-		process.off("SIGHUP", onSignal);
+		release();
 	}
+}
+
+/**
+ * Until the run's own handler is installed (validating, planning), an interrupt ends the command
+ * with `stopped` (told the sentence), and the command sends nothing from then on (it checks the
+ * signal before its run starts); once the run's handler is installed, the run stops gracefully
+ * and returns its own code. A second interrupt leaves at once.
+ */
+function stopBeforeTheRun(stopped: (said: string) => void): { signal: AbortSignal; release: () => void } {
+	const interrupted = new AbortController();
+	const onSignal = (signal: NodeJS.Signals) => {
+		if (process.listenerCount(signal) > 1) return;
+		if (interrupted.signal.aborted) process.exit(EXIT.interrupted);
+		interrupted.abort();
+		stopped(`Interrupted by ${signal} before anything was sent.`);
+	};
+	process.on("SIGINT", onSignal);
+	process.on("SIGTERM", onSignal);
+	// A closed terminal, a dropped SSH session or a killed tmux: stopped like SIGTERM.
+	process.on("SIGHUP", onSignal);
+	return {
+		signal: interrupted.signal,
+		release: () => {
+			process.off("SIGINT", onSignal);
+			process.off("SIGTERM", onSignal);
+			process.off("SIGHUP", onSignal);
+		},
+	};
 }
 
 /** Write the summary and post the notification; what went wrong, as warning lines. */

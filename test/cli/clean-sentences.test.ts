@@ -1,8 +1,8 @@
 /** Refusals and failures said once, in one clean sentence each. */
-import { existsSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../support/cli.js";
+import { runCli, startCli } from "../support/cli.js";
 import { TEST_KEY, tempDir } from "../support/import-harness.js";
 
 function customers(): string {
@@ -36,4 +36,40 @@ describe("one sentence, once", () => {
 		);
 		expect(existsSync(`${csv}.checkpoint.json`)).toBe(false);
 	});
+
+	it("a stop while the files are read (no report asked for) ends with a sentence and exit 3, not the signal's 130", async () => {
+		const csv = join(tempDir(), "big.csv");
+		writeFileSync(
+			csv,
+			`external_id,name\n${Array.from({ length: 300_000 }, (_, i) => `x${i},Name ${i}`).join("\n")}\n`,
+		);
+		const { child, result } = startCli(["import", csv, "--headless", "--dry-run"], {
+			env: { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: "http://127.0.0.1:9/api/v1" },
+			killAfterMs: 60_000,
+		});
+		// Once the file is open the command is reading it: past the handlers' install.
+		await until(() => {
+			try {
+				return readdirSync(`/proc/${child.pid}/fd`).some((fd) => {
+					try {
+						return readlinkSync(`/proc/${child.pid}/fd/${fd}`) === csv;
+					} catch {
+						return false;
+					}
+				});
+			} catch {
+				return false;
+			}
+		});
+		child.kill("SIGINT");
+		const done = await result;
+		expect(done.signal).toBeNull();
+		expect(done.code).toBe(3);
+		expect(done.stderr).toBe("Interrupted by SIGINT before anything was sent.\n");
+	});
 });
+
+async function until(isDone: () => boolean): Promise<void> {
+	for (let i = 0; i < 600 && !isDone(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+	expect(isDone()).toBe(true);
+}
