@@ -232,11 +232,12 @@ function parseTrustingDigest(lines: () => Iterable<Uint8Array>, path: string): P
 		// Read again checking every line, to name a damaged one; lines that each still read as a
 		// record (a flipped byte in a value, two records' ids swapped) are damage all the same.
 		parseCheckpointLines(lines(), path, false);
+		// No line to name: a digest tells that a record changed, not which.
 		throw new CheckpointError({
 			code: "corrupt",
 			path,
-			line: 1,
-			message: "the snapshot's records are not the ones it was written with (they do not match its digest)",
+			message:
+				"the snapshot's records are not the ones it was written with: they do not match the digest its first line holds",
 		});
 	}
 }
@@ -271,9 +272,15 @@ function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded 
 		if (recovered !== undefined && (runId === undefined || runId === recovered.header.runId)) {
 			return { data: recovered, recoveredFrom: backup, corruptBytes: bytes };
 		}
-		const what = error.line === 1 ? "its first line" : `line ${error.line}`;
+		const what =
+			error.line === undefined
+				? "in its records"
+				: error.line === 1
+					? "at its first line"
+					: `at line ${error.line}`;
 		// A damaged snapshot is repaired as a whole; a journal line may be dropped alone.
-		const isSnapshot = error.line === 1 || error.message.startsWith("the snapshot");
+		const isSnapshot =
+			error.line === undefined || error.line === 1 || error.message.startsWith("the snapshot");
 		const hasBackup = backupBytes !== undefined || (!recover && fs.existsSync(backup));
 		const backupNote = !hasBackup
 			? "it has no backup"
@@ -285,7 +292,7 @@ function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded 
 			path,
 			line: error.line,
 			cause: error,
-			message: `The checkpoint ${path} is damaged at ${what} (${error.message}) and ${backupNote}; nothing was sent: ${isSnapshot ? "repair it" : "repair or remove that line"}, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
+			message: `The checkpoint ${path} is damaged ${what} (${error.message}) and ${backupNote}; nothing was sent: ${isSnapshot ? "repair it" : "repair or remove that line"}, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
 		});
 	}
 }

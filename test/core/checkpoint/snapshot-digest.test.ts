@@ -131,6 +131,17 @@ describe("the snapshot's digest of its record lines", () => {
 		await expect(openCheckpoint({ path, create: () => header() })).rejects.toMatchObject({ code: "corrupt" });
 	});
 
+	it("names a digest that its records do not match as damage in its records, not at its first line", async () => {
+		fs.writeFileSync(path, (await written()).replace('"name":"Acme"', '"name":"Acne"'));
+		const refused = await openCheckpoint({ path, create: () => header() }).then(
+			() => undefined,
+			(error: unknown) => error as Error,
+		);
+		expect(refused?.message).toMatch(
+			/^The checkpoint \S+ is damaged in its records \(the snapshot's records are not the ones it was written with: they do not match the digest its first line holds\) and /,
+		);
+	});
+
 	it("takes no done line without its Pivotal id on trust", async () => {
 		const text = await written();
 		fs.writeFileSync(path, text.replace('"id":"cus_1",', ""));
