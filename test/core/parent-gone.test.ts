@@ -5,9 +5,10 @@
  * every run and nothing got out of it but `--fresh`.
  */
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
+import { openCheckpoint } from "../../src/core/checkpoint/index.js";
 import { importToEnd, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
 
 const prepared = simulatorsPerTest();
@@ -123,5 +124,30 @@ describe("a customer deleted in Pivotal under children still to create", () => {
 		expect(again.id).not.toBe(other.data.id);
 		expect(again.slug).toMatch(/^bright-foods-/);
 		expect(sim.state().contacts.filter((c) => c.customer_id === other.data.id)).toEqual([]);
+	});
+
+	it("an onboarding create left in doubt, its customer deleted since: not replayed under it, the customer recorded gone", async () => {
+		const { sim, files } = await importedOnce();
+		const onboardings = join(dirname(files.customers), "onboardings.csv");
+		writeFileSync(onboardings, "customer_external_id,name,phase\ncrm-3,Cobalt rollout,review\n");
+		const withOnboardings = { ...files, onboardings };
+		// The killed run's create: sent, its answer never written (the state says so).
+		const path = `${files.customers}.checkpoint.json`;
+		const { store } = await openCheckpoint({ path, create: () => ({}) as never });
+		store.set("onboardings", "crm-3/name:Cobalt rollout", { s: "sent", attempts: 1 });
+		await store.close();
+		const cobalt = sim.state().customers.find((c) => c.name === "Cobalt Health") as { id: string };
+		const client = createClient({ baseUrl: sim.baseUrl, apiKey: TEST_KEY });
+		await client.deleteRecord("customers", cobalt.id);
+		await client.close();
+		const posts = () =>
+			Object.entries(sim.counters().byRoute)
+				.filter(([route]) => route.startsWith("POST") && route.includes("onboardings"))
+				.reduce((n, [, count]) => n + count, 0);
+
+		const run = await importToEnd(sim, withOnboardings);
+		expect(posts()).toBe(0);
+		expect(run.summary.passes.customers.gone).toBe(1);
+		expect(run.summary.passes.onboardings).toMatchObject({ created: 0, blocked: 1, failed: 0 });
 	});
 });

@@ -16,7 +16,7 @@ import { beforeValues, diffFields, ownedValues, readBack, withValues } from "../
 import { bodyHash, type Operation } from "../plan/planner.js";
 import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
-import { ExistingFinder } from "./find-existing.js";
+import { ExistingFinder, isParentMissing, PARENT_MISSING } from "./find-existing.js";
 import type { Ledger } from "./ledger.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
 import { createCall, isGuarded } from "./record-requests.js";
@@ -52,15 +52,6 @@ function slugToSend(record: SourceRecord, isHeld: boolean): string | undefined {
 	const slug = typeof record.body.slug === "string" ? record.body.slug : record.slug;
 	if (slug === undefined || !isHeld) return slug;
 	return withSuffix(slug, idTag(record.key));
-}
-
-/** A create under a customer answered 404 for the customer (another workspace's reads `not_found`). */
-function isParentMissing(error: unknown): boolean {
-	return (
-		error instanceof ApiError &&
-		error.status === 404 &&
-		(error.code === "customer_not_found" || error.code === "not_found")
-	);
 }
 
 type Work = Exclude<Operation, { kind: "unchanged" | "blocked" | "kept" | "skipped" }>;
@@ -115,7 +106,11 @@ export class RecordApplier {
 		if (isInDoubt && !this.#sentHere.has(id) && !isGuarded(record)) {
 			const found = await this.#finder.lookUp(record, parent);
 			if (found === null) return;
-			if (found !== undefined) {
+			// Its customer's list answered 404: sent again, the create would be replayed under a
+			// customer deleted since.
+			if (found === PARENT_MISSING) {
+				if (parent && (await this.#parentGone(record, parent))) return;
+			} else if (found !== undefined) {
 				this.#ctx.notice(
 					"info",
 					`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
@@ -190,21 +185,8 @@ export class RecordApplier {
 		}
 		// Its customer is not there: deleted in Pivotal since. The customer is recorded gone and
 		// this record waits for it, blocked, rather than failing on every run to come.
-		if (parent !== undefined && record.parentKey !== undefined && isParentMissing(result.error)) {
-			const parentPass = resourceOf(pass).parent?.resource as PassName;
-			// One answer is not proof: the customer is read first, and only a 404 for it records it gone.
-			const read = await this.#ctx.requester.send((client) => client.getRecord(parentPass, parent.id));
-			if (!read.ok && read.error instanceof ApiError && read.error.status === 404) {
-				if (!this.#ctx.ledger.parentGone(parentPass, record.parentKey, parent)) return;
-				this.#ctx.ledger.blocked(
-					pass,
-					record,
-					record.parentKey,
-					this.#ctx.ledger.store.get(pass, record.key),
-				);
-				return;
-			}
-		}
+		if (parent !== undefined && isParentMissing(result.error) && (await this.#parentGone(record, parent)))
+			return;
 		// A 2xx Pivotal answered unreadably, or a 409 saying a create with this key is still running:
 		// either way the record may be made. It stays in doubt, never re-sent blind.
 		if (result.error instanceof ApiError && (isSuccess(result.error.status) || isKeyInUse(result.error)))
@@ -213,6 +195,22 @@ export class RecordApplier {
 			b: bodyHash(record.body),
 			...(generation ? { g: generation } : {}),
 		});
+	}
+
+	/**
+	 * Its customer answered 404 for it: once a read of the customer answers 404 too (one answer is
+	 * not proof), the customer is recorded gone and this record waits for it, blocked. False when
+	 * the customer is there (or could not be read): the caller goes on as it would have.
+	 */
+	async #parentGone(record: SourceRecord, parent: PivotalCopy): Promise<boolean> {
+		const parentPass = resourceOf(record.pass).parent?.resource as PassName | undefined;
+		if (parentPass === undefined || record.parentKey === undefined) return false;
+		const read = await this.#ctx.requester.send((client) => client.getRecord(parentPass, parent.id));
+		if (read.ok || !(read.error instanceof ApiError) || read.error.status !== 404) return false;
+		const ledger = this.#ctx.ledger;
+		if (ledger.parentGone(parentPass, record.parentKey, parent))
+			ledger.blocked(record.pass, record, record.parentKey, ledger.store.get(record.pass, record.key));
+		return true;
 	}
 
 	async #match(
@@ -235,7 +233,9 @@ export class RecordApplier {
 			found = result.ok ? result.value.data : undefined;
 		} else {
 			const looked = this.#finder.lookUp(record, parent);
-			found = looked instanceof Promise ? await looked : looked;
+			const answer = looked instanceof Promise ? await looked : looked;
+			if (answer === PARENT_MISSING && parent && (await this.#parentGone(record, parent))) return;
+			found = answer === PARENT_MISSING ? undefined : answer;
 		}
 		if (found === null) return;
 		if (found === undefined) return this.#create(record, generation, false, parent);

@@ -5,7 +5,7 @@
  * retried and counted like any other request), once per run and list.
  */
 
-import type { ApiError } from "../../api/errors.js";
+import { ApiError } from "../../api/errors.js";
 import type { ApiOk, Customer, ListPage, ListQuery, PivotalClient, PivotalRecord } from "../../api/types.js";
 import type { PassName, PivotalCopy, SourceRecord } from "../../model/records.js";
 import { type MatcherDef, resourceOf } from "../../model/resources.js";
@@ -18,6 +18,18 @@ import {
 	type PageFetcher,
 } from "./existing-records.js";
 import { messageOf } from "./record-requests.js";
+
+/** A create under a customer answered 404 for the customer (another workspace's reads `not_found`). */
+export function isParentMissing(error: unknown): boolean {
+	return (
+		error instanceof ApiError &&
+		error.status === 404 &&
+		(error.code === "customer_not_found" || error.code === "not_found")
+	);
+}
+
+/** A look-up under a customer whose list answered 404 for the customer (see `isParentMissing`). */
+export const PARENT_MISSING: unique symbol = Symbol("parent missing");
 
 /** What the finder needs of the run: the requester its pages go through, and how to speak. */
 export type FinderContext = Pick<ApplyContext, "requester" | "notice" | "isOver">;
@@ -112,7 +124,7 @@ export class ExistingFinder {
 	lookUp(
 		record: SourceRecord,
 		parent: PivotalCopy | undefined,
-	): Promise<PivotalRecord | undefined | null> | PivotalRecord | undefined {
+	): Promise<PivotalRecord | undefined | null | typeof PARENT_MISSING> | PivotalRecord | undefined {
 		if (resourceOf(record.pass).matcher.kind === "workspace" && this.#customers.isLoaded)
 			return this.#customer(record);
 		return this.#lookUpWaiting(record, parent);
@@ -127,7 +139,7 @@ export class ExistingFinder {
 	async #lookUpWaiting(
 		record: SourceRecord,
 		parent: PivotalCopy | undefined,
-	): Promise<PivotalRecord | undefined | null> {
+	): Promise<PivotalRecord | undefined | null | typeof PARENT_MISSING> {
 		try {
 			const matcher = resourceOf(record.pass).matcher;
 			if (matcher.kind === "field")
@@ -136,6 +148,7 @@ export class ExistingFinder {
 			return this.#customer(record);
 		} catch (error) {
 			if (this.#ctx.isOver()) return null;
+			if (parent && isParentMissing(error)) return PARENT_MISSING;
 			this.#ctx.notice(
 				"warn",
 				`could not look up ${record.pass} ${record.key} before sending it: ${messageOf(error)}`,
