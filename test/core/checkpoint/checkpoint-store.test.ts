@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
 	CHECKPOINT_FORMAT,
 	CheckpointError,
@@ -10,17 +10,13 @@ import {
 	summarizeCheckpoint,
 } from "../../../src/core/checkpoint/index.js";
 import type { RecordState } from "../../../src/model/records.js";
-import { blocked, created, existed, failed, header, linesOf, sent, tempDir } from "./helpers.js";
+import { blocked, checkpointPerTest, created, existed, failed, header, linesOf, sent } from "./helpers.js";
 
 let dir: string;
-let cleanup: () => void;
 let path: string;
-
-beforeEach(() => {
-	({ dir, cleanup } = tempDir());
-	path = join(dir, "customers.csv.checkpoint.json");
+checkpointPerTest((made) => {
+	({ dir, path } = made);
 });
-afterEach(() => cleanup());
 
 describe("openCheckpoint and readCheckpoint", () => {
 	it("creates a versioned checkpoint from create() when there is none", async () => {

@@ -1,18 +1,13 @@
 import * as fs from "node:fs";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CheckpointError, openCheckpoint, readCheckpoint } from "../../../src/core/checkpoint/index.js";
-import { created, header, linesOf, tempDir } from "./helpers.js";
+import { checkpointPerTest, created, header, linesOf } from "./helpers.js";
 
 let dir: string;
-let cleanup: () => void;
 let path: string;
-
-beforeEach(() => {
-	({ dir, cleanup } = tempDir());
-	path = join(dir, "customers.csv.checkpoint.json");
+checkpointPerTest((made) => {
+	({ dir, path } = made);
 });
-afterEach(() => cleanup());
 
 /** A checkpoint with a .bak (c1, c2) and a main file whose journal adds c3 and c4. */
 async function checkpointWithBackup(): Promise<void> {

@@ -1,4 +1,6 @@
 import * as fs from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import type { CheckpointHeader } from "../../../src/core/checkpoint/index.js";
 import type { RecordState } from "../../../src/model/records.js";
 import { removeDir, tempDir as sharedTempDir } from "../../support/temp-dirs.js";
@@ -10,6 +12,22 @@ import { removeDir, tempDir as sharedTempDir } from "../../support/temp-dirs.js"
 export function tempDir(): { readonly dir: string; readonly cleanup: () => void } {
 	const dir = sharedTempDir("pivotal-checkpoint-");
 	return { dir, cleanup: () => removeDir(dir) };
+}
+
+/**
+ * A folder of its own and the checkpoint path in it for every test of the file, removed after the
+ * test; `onEach` is told them before each test.
+ */
+export function checkpointPerTest(
+	onEach: (made: { readonly dir: string; readonly path: string }) => void,
+): void {
+	let cleanup = () => {};
+	beforeEach(() => {
+		const made = tempDir();
+		cleanup = made.cleanup;
+		onEach({ dir: made.dir, path: join(made.dir, "customers.csv.checkpoint.json") });
+	});
+	afterEach(() => cleanup());
 }
 
 export function header(overrides: Partial<CheckpointHeader> = {}): CheckpointHeader {

@@ -1,20 +1,14 @@
 import * as fs from "node:fs";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openCheckpoint, readCheckpoint, summarizeCheckpoint } from "../../../src/core/checkpoint/index.js";
 import { recordLineHead } from "../../../src/core/checkpoint/parse-checkpoint.js";
 import type { RecordState } from "../../../src/model/records.js";
-import { blocked, created, failed, header, linesOf, sent, tempDir } from "./helpers.js";
+import { blocked, checkpointPerTest, created, failed, header, linesOf, sent } from "./helpers.js";
 
-let dir: string;
-let cleanup: () => void;
 let path: string;
-
-beforeEach(() => {
-	({ dir, cleanup } = tempDir());
-	path = join(dir, "customers.csv.checkpoint.json");
+checkpointPerTest((made) => {
+	path = made.path;
 });
-afterEach(() => cleanup());
 
 const withValues: RecordState = {
 	s: "done",

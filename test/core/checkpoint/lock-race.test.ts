@@ -1,19 +1,14 @@
 import * as fs from "node:fs";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CheckpointFileSystem } from "../../../src/core/checkpoint/index.js";
 import { acquireLock, type LockOwner } from "../../../src/core/checkpoint/lock-file.js";
-import { tempDir } from "./helpers.js";
+import { checkpointPerTest } from "./helpers.js";
 
 let dir: string;
-let cleanup: () => void;
 let path: string;
-
-beforeEach(() => {
-	({ dir, cleanup } = tempDir());
-	path = join(dir, "customers.csv.checkpoint.json");
+checkpointPerTest((made) => {
+	({ dir, path } = made);
 });
-afterEach(() => cleanup());
 
 /** Two runs on one host, 1001 and 1002, both alive; 999 is a run that died holding the lock. */
 const ALIVE = new Set([1001, 1002]);

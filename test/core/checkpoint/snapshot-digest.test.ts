@@ -5,25 +5,19 @@
  * is not (an edit) is read as before.
  */
 import * as fs from "node:fs";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { linesOfBytes } from "../../../src/core/checkpoint/checkpoint-lines.js";
 import { takeDoneLine } from "../../../src/core/checkpoint/fast-lines.js";
 import { openCheckpoint, readCheckpoint } from "../../../src/core/checkpoint/index.js";
 import { parseCheckpointLines } from "../../../src/core/checkpoint/parse-checkpoint.js";
 import { StateMap } from "../../../src/core/checkpoint/state-map.js";
 import type { RecordState } from "../../../src/model/records.js";
-import { blocked, existed, failed, header, tempDir } from "./helpers.js";
+import { blocked, checkpointPerTest, existed, failed, header } from "./helpers.js";
 
-let dir: string;
-let cleanup: () => void;
 let path: string;
-
-beforeEach(() => {
-	({ dir, cleanup } = tempDir());
-	path = join(dir, "customers.csv.checkpoint.json");
+checkpointPerTest((made) => {
+	path = made.path;
 });
-afterEach(() => cleanup());
 
 const withValues = (id: string, name: string): RecordState => ({
 	s: "done",

@@ -1,6 +1,6 @@
 import * as nodeFs from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
 	type CheckpointFileSystem,
 	type CheckpointStore,
@@ -8,17 +8,12 @@ import {
 	readCheckpoint,
 } from "../../../src/core/checkpoint/index.js";
 import type { PassName, RecordState } from "../../../src/model/records.js";
-import { created, header, linesOf, sent, tempDir } from "./helpers.js";
+import { checkpointPerTest, created, header, linesOf, sent, tempDir } from "./helpers.js";
 
-let dir: string;
-let cleanup: () => void;
 let path: string;
-
-beforeEach(() => {
-	({ dir, cleanup } = tempDir());
-	path = join(dir, "customers.csv.checkpoint.json");
+checkpointPerTest((made) => {
+	path = made.path;
 });
-afterEach(() => cleanup());
 
 function errnoError(code: string): Error {
 	return Object.assign(new Error(`${code}: simulated`), { code });
