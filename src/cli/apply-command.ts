@@ -11,6 +11,7 @@ import { maskKey } from "../api/key.js";
 import { planWorkspaceProblem, startPlanRun, verifyLocated } from "../app/apply-plan.js";
 import { connectKeys } from "../app/connect-keys.js";
 import { keysFromEnv } from "../app/env-keys.js";
+import { outputPathProblem } from "../app/output-paths.js";
 import { EXIT } from "../core/exit-codes.js";
 import { CHANGED_FILE_STOP } from "../core/import-passes.js";
 import { type LocatedPlan, locatePlan } from "../core/plan/open-plan.js";
@@ -21,7 +22,6 @@ import { PASSES } from "../model/records.js";
 import { hostOf } from "../report/run-report.js";
 import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
-import { outputPathProblem } from "./output-paths.js";
 import type { RunFlags } from "./run-flags.js";
 import { stateFlagProblem, withPostgresState } from "./state-location.js";
 

@@ -4,6 +4,7 @@ import { baseUrlOf } from "../app/connection.js";
 import { keysFromEnv } from "../app/env-keys.js";
 import { importDecision } from "../app/import-decision.js";
 import { openImport } from "../app/open-import.js";
+import { type GuardedFile, type OutputFile, refuseClobber, stateFiles } from "../app/output-paths.js";
 import { type PlanImportOptions, planImport } from "../app/plan-import.js";
 import { defaultCheckpointPath } from "../core/engine.js";
 import { unreachable } from "../core/events.js";
@@ -27,7 +28,6 @@ import {
 	sayFormats,
 	skippedSentence,
 } from "./import-face.js";
-import { type GuardedFile, type OutputFile, refuseClobber, stateFiles } from "./output-paths.js";
 import { checkPlanOutputs } from "./plan-out.js";
 import type { RunFlags } from "./run-flags.js";
 import { withImportState } from "./state-location.js";

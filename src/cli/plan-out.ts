@@ -6,6 +6,7 @@
 
 import { createClient } from "../api/client.js";
 import type { OpenedImport } from "../app/open-import.js";
+import { outputPathProblem, stateFiles } from "../app/output-paths.js";
 import type { PlannedImport } from "../app/plan-import.js";
 import { savePlanFile } from "../app/save-plan.js";
 import type { CheckpointData } from "../core/checkpoint/index.js";
@@ -16,7 +17,6 @@ import type { SourceFiles } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { hostOf } from "../report/run-report.js";
 import type { CommandIo, ImportFlags } from "./import-command.js";
-import { outputPathProblem, stateFiles } from "./output-paths.js";
 
 /**
  * The workspace a plan is made for: the state's, or else the key's (one `GET /me`, a read) when

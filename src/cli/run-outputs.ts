@@ -7,13 +7,13 @@
  */
 
 import { appendFile, writeFile } from "node:fs/promises";
+import { outputPathProblem } from "../app/output-paths.js";
 import { EXIT } from "../core/exit-codes.js";
 import { notifyPayload, postNotification } from "../report/notify.js";
 import { plainText } from "../report/report-text.js";
 import type { RunReport } from "../report/run-report.js";
 import { summaryMarkdown } from "../report/summary-md.js";
 import type { CommandIo } from "./import-command.js";
-import { outputPathProblem } from "./output-paths.js";
 
 export interface RunOutputFlags {
 	readonly summaryMd?: string | undefined;

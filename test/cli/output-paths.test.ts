@@ -1,7 +1,7 @@
 import { linkSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { outputPathProblem } from "../../src/cli/output-paths.js";
+import { outputPathProblem } from "../../src/app/output-paths.js";
 import { failuresPathFor, resultsPathFor } from "../../src/ui/model/app-result.js";
 import { tempDir } from "../support/temp-dirs.js";
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { useCallback, useRef, useState } from "react";
+import { stateFiles } from "../../app/output-paths.js";
 import { writeRunFailures, writeRunResults } from "../../app/run-files.js";
-import { stateFiles } from "../../cli/output-paths.js";
 import { ProgressStore } from "../../core/progress-store.js";
 import type { ImportRun, ImportSummary, SourceFiles } from "../../core/run-types.js";
 import type { SourceOptions } from "../../source/index.js";

@@ -5,7 +5,7 @@
 
 import { lstatSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { refuseClobber } from "../../cli/output-paths.js";
+import { refuseClobber } from "../../app/output-paths.js";
 
 /** How the TUI ended: the exit code, and lines to print once Ink has let go of the terminal. */
 export interface AppResult {
