@@ -18,6 +18,7 @@ import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { ExistingFinder, isParentMissing, PARENT_MISSING } from "./find-existing.js";
 import type { Ledger } from "./ledger.js";
+import { lostUpdate } from "./lost-update.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
 import { createCall, isGuarded } from "./record-requests.js";
 import type { Lane, Requester } from "./requester.js";
@@ -312,27 +313,6 @@ export class RecordApplier {
 		}
 		return this.#updater.update(record, copy, changes, isFresh ? server : undefined, attempts);
 	}
-}
-
-/**
- * The update a stopped run left in doubt, from the copy the state kept while it was out: its
- * last revision, when that sent values the copy's own values are not (a finished update's are).
- * A field is this import's to set right when that update sent it and Pivotal holds what it sent;
- * a field Pivotal holds otherwise was edited there, and is kept. Undefined when no revision is
- * in doubt (every difference is then the import's, as before).
- */
-function lostUpdate(
-	pass: PassName,
-	copy: PivotalCopy,
-): { isOurs(field: string, server: Readonly<Record<string, unknown>>): boolean } | undefined {
-	const revision = copy.ch?.at(-1);
-	if (revision === undefined || copy.v === undefined) return undefined;
-	const sent = new Set(diffFields(pass, revision.after, copy.v).map((c) => c.field));
-	if (sent.size === 0) return undefined;
-	return {
-		isOurs: (field, server) =>
-			sent.has(field) && !diffFields(pass, revision.after, server).some((c) => c.field === field),
-	};
 }
 
 /** Pivotal's 409 for an idempotency key whose first request is still being processed. */
