@@ -271,27 +271,10 @@ export class RecordApplier {
 		const lost = isOurs && isFresh && earlier ? lostUpdate(record.pass, earlier) : undefined;
 		const all = diffFields(record.pass, record.body, known);
 		const changes = lost ? all.filter((c) => lost.isOurs(c.field, known)) : all;
-		if (lost && earlier) {
-			const kept = all.filter((c) => !lost.isOurs(c.field, known)).map((c) => c.field);
-			// The state keeps what this import last wrote of the fields it leaves: the next sync
-			// compares the file with that and sends nothing for them, as for any edit in Pivotal.
-			// The note after the outcome: a record's success clears what was noted of it before.
-			if (changes.length > 0) {
-				const done = this.#updater.update(
-					record,
-					{ ...copy, v: withValues(earlier.v ?? {}, beforeValues(changes)) },
-					changes,
-					server,
-					attempts,
-				);
-				return Promise.resolve(done).then(() => this.#outcomes.keptEdits(record, kept));
-			}
-			const done: PivotalCopy = { ...copy, v: owned };
-			this.#ctx.ledger.save(record.pass, record.key, { s: "done", attempts, ...done });
-			if (this.#outcomes.succeeded(record, done, "unchanged", attempts))
-				this.#outcomes.keptEdits(record, kept);
-			return;
-		}
+		// Fields edited in Pivotal since that update: kept, and said after the record's outcome (its
+		// success clears what was noted of it before).
+		const kept = lost ? all.filter((c) => !lost.isOurs(c.field, known)).map((c) => c.field) : [];
+		const noteKept = () => this.#outcomes.keptEdits(record, kept);
 		if (changes.length === 0) {
 			const did = isOurs ? "unchanged" : isCreatedByUs ? "created" : "existed";
 			const done: PivotalCopy = {
@@ -302,7 +285,7 @@ export class RecordApplier {
 			// An adopted record is written even when nothing changes: the next sync diffs against it.
 			if (did === "unchanged")
 				this.#ctx.ledger.save(record.pass, record.key, { s: "done", attempts, ...done });
-			this.#outcomes.succeeded(record, done, did, attempts);
+			if (this.#outcomes.succeeded(record, done, did, attempts)) noteKept();
 			return;
 		}
 		// `--only create`: adopted as Pivotal has it; a later sync without it updates the differences.
@@ -311,7 +294,11 @@ export class RecordApplier {
 			this.#outcomes.succeeded(record, done, "existed", attempts);
 			return;
 		}
-		return this.#updater.update(record, copy, changes, isFresh ? server : undefined, attempts);
+		// The state keeps what this import last wrote of the fields it leaves: the next sync compares
+		// the file with that and sends nothing for them, as for any edit in Pivotal.
+		const base = lost && earlier ? { ...copy, v: withValues(earlier.v ?? {}, beforeValues(changes)) } : copy;
+		const done = this.#updater.update(record, base, changes, isFresh ? server : undefined, attempts);
+		return kept.length === 0 ? done : Promise.resolve(done).then(noteKept);
 	}
 }
 
