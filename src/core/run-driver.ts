@@ -189,7 +189,8 @@ class RunDriver implements ImportRun {
 		retry: RetryRequest | undefined,
 		start: Pick<OpenedRun, "resumed" | "continuesRun">,
 	): Promise<ImportSummary> {
-		const passes = await this.#job.round(this.#scope, { ledger, run: this.#run }, retry);
+		const isFresh = retry === undefined && start.continuesRun === false;
+		const passes = await this.#job.round(this.#scope, { ledger, run: this.#run, isFresh }, retry);
 		this.#runStarted(ledger, start);
 		for (const pass of passes) {
 			if (this.#isOver()) break;

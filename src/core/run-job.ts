@@ -54,6 +54,11 @@ export interface OpenedRun {
 export interface RunBooks {
 	readonly ledger: Ledger;
 	readonly run: number;
+	/**
+	 * The first round of a new run (not an interrupted one going on, not a retry): no record of
+	 * the state was written by it yet, so what the state says of one is from an earlier run.
+	 */
+	readonly isFresh?: boolean | undefined;
 }
 
 /** A round after the run ended: every failed record again, or those named. */

@@ -125,6 +125,20 @@ describe("a refresh sent from the records its plan kept", () => {
 			"onboardings crm-3/name:Cobalt rollout",
 		]);
 		expect(unchanged.every((e) => e.id !== "")).toBe(true);
+		// The id is the record's in Pivotal, and written when the event is written as JSON.
+		const state = sim.state() as unknown as Record<
+			string,
+			{ id: string; metadata?: { external_id?: string } }[]
+		>;
+		const customerIds = new Map(state.customers?.map((c) => [c.metadata?.external_id, c.id]));
+		const pivotalIds = new Set(
+			["customers", "contacts", "onboardings"].flatMap((pass) => (state[pass] ?? []).map((r) => r.id)),
+		);
+		for (const e of unchanged) {
+			expect(pivotalIds.has(e.id)).toBe(true);
+			if (e.pass === "customers") expect(e.id).toBe(customerIds.get(e.key));
+			expect(JSON.parse(JSON.stringify(e)).id).toBe(e.id);
+		}
 		const names = sim.state().customers.map((c) => (c as unknown as { name: string }).name);
 		expect(names).toContain("Bright Fiber");
 
