@@ -8,7 +8,6 @@ import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../m
 import { bodyUnder, resourceOf } from "../model/resources.js";
 import { type KnownFromCheck, SourceFileError, type SourceOptions } from "../source/index.js";
 import { StateMap } from "./checkpoint/state-map.js";
-import type { ImportEvent } from "./events.js";
 import type { RecordApplier } from "./execute/apply-record.js";
 import { blockDelete, deleteMissing } from "./execute/delete-missing.js";
 import type { Ledger } from "./execute/ledger.js";
@@ -124,11 +123,26 @@ function settleQuick(
 ): undefined | typeof STOP {
 	// Its values are the row's, compared by the plan: only the small fields are read.
 	const records = ledger.store.records?.(pass);
-	if (isFresh && records instanceof StateMap && records.hasCopy(entry.key)) {
-		// A new run wrote none of its records yet: the record is unchanged, and its id is read
-		// from the state only if a listener asks for it (most runs' listeners count, not read).
+	const freshId = !isFresh
+		? undefined
+		: entry.id !== ""
+			? entry.id
+			: records instanceof StateMap
+				? records.doneId(entry.key)
+				: undefined;
+	if (freshId !== undefined) {
+		// A new run wrote none of its records yet: the state is as the plan read it, an earlier run's.
 		ledger.count("unchanged", pass);
-		scope.emit(unchangedEvent(scope.now(), pass, entry, records, run));
+		const at = scope.now();
+		scope.emit({
+			type: "record-done",
+			at,
+			pass,
+			key: entry.key,
+			outcome: "unchanged",
+			id: freshId,
+			attempts: 0,
+		});
 		return undefined;
 	}
 	const slim =
@@ -203,34 +217,6 @@ function plannedRecord(
 		default:
 			return { record, op, parentCopy };
 	}
-}
-
-/**
- * The `record-done` of a record settled unchanged by a new run, its `id` read from the state when
- * first asked (then kept): the run holds the lock and writes no such record, so it is the id the
- * plan compared against. Enumerable, so a listener that writes the event as JSON writes the id.
- */
-function unchangedEvent(
-	at: number,
-	pass: PassName,
-	entry: Extract<KeptEntry, { kind: "quick" }>,
-	records: StateMap,
-	run: number,
-): ImportEvent {
-	let id: string | undefined;
-	return {
-		type: "record-done",
-		at,
-		pass,
-		key: entry.key,
-		outcome: "unchanged",
-		get id(): string {
-			id ??=
-				(records.quickCopy(entry.key, entry.valuesLength, run) ?? copyOf(records.get(entry.key)))?.id ?? "";
-			return id;
-		},
-		attempts: 0,
-	};
 }
 
 /** Counts and reports a record that needs no request, done as the state has it. */

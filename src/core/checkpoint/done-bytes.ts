@@ -115,3 +115,39 @@ export function holdsWithin(bytes: Buffer, start: number, end: number, part: Buf
 	}
 	return false;
 }
+
+const OPEN = 0x7b;
+const OPEN_ARRAY = 0x5b;
+const BACKSLASH = 0x5c;
+const ID = Buffer.from('"id":"');
+
+/**
+ * The Pivotal id of the done state held at `bytes[start, end)`, read on its bytes: the first
+ * `"id":"` after a comma, with no `{` or `[` before it (the members before it are scalars, so it is
+ * the top-level key), its value plain printable ASCII up to the next quote. Undefined for any
+ * other spelling (an escape, a non-ASCII byte): the caller parses the state.
+ */
+export function doneIdAt(bytes: Buffer, start: number, end: number): string | undefined {
+	// Byte loops, not Buffer.compare: the parts are a few bytes, a native call costs more.
+	if (!holdsAt(bytes, start, end, DONE_BYTES)) return undefined;
+	for (let i = start + DONE_BYTES.length; i + ID.length <= end; i++) {
+		const b = bytes[i];
+		if (b === OPEN || b === OPEN_ARRAY) return undefined;
+		if (b !== QUOTE || bytes[i - 1] !== COMMA || !holdsAt(bytes, i, end, ID)) continue;
+		const from = i + ID.length;
+		for (let j = from; j < end; j++) {
+			const c = bytes[j] as number;
+			if (c === QUOTE) return j > from ? bytes.toString("latin1", from, j) : undefined;
+			if (c === BACKSLASH || c < 0x20 || c >= 0x7f) return undefined;
+		}
+		return undefined;
+	}
+	return undefined;
+}
+
+/** Does `bytes[at, end)` begin with `part`? */
+function holdsAt(bytes: Buffer, at: number, end: number, part: Buffer): boolean {
+	if (end - at < part.length) return false;
+	for (let i = 0; i < part.length; i++) if (bytes[at + i] !== part[i]) return false;
+	return true;
+}

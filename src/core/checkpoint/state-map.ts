@@ -9,7 +9,7 @@
  */
 
 import { copyOf, type FieldValues, type PivotalCopy, type RecordState } from "../../model/records.js";
-import { DONE_BYTES, headBeforeValues, holdsWithin, valuesAtBytes } from "./done-bytes.js";
+import { DONE_BYTES, doneIdAt, headBeforeValues, holdsWithin, valuesAtBytes } from "./done-bytes.js";
 import { parseState } from "./parse-state.js";
 import { bucketOf, emptyTally, type Tally } from "./pass-counts.js";
 import { TextArena } from "./text-arena.js";
@@ -125,6 +125,18 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		if (text === undefined) return undefined;
 		const head = parseState(key, text, false) as Partial<PivotalCopy>;
 		return typeof head.id === "string" ? (head as PivotalCopy) : undefined;
+	}
+
+	/**
+	 * The Pivotal id of the state at `key` when it is done, read on its bytes without parsing it
+	 * (`doneIdAt`); undefined when it is not done, or not spelt as the stores write it.
+	 */
+	doneId(key: string): string | undefined {
+		// The text is what set() last wrote, as the cache's state is: no need to look there first.
+		const stored = this.#texts.get(key);
+		if (typeof stored !== "number") return undefined;
+		const start = this.#arena.startOf(stored);
+		return doneIdAt(this.#arena.chunkOf(stored), start, start + this.#arena.lengthOf(stored));
 	}
 
 	/**

@@ -11,7 +11,7 @@
  * turns out to hold sends the plan back to a second read (`FileSlugs` gives the same slugs then).
  */
 
-import { PASSES, type PassName } from "../../model/records.js";
+import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { isNumbered, resourceOf } from "../../model/resources.js";
 import { RecordMaker } from "../../source/record-maker.js";
 import { FileSlugs } from "../../source/slug/index.js";
@@ -22,6 +22,7 @@ import {
 	type ValidateOptions,
 	validateSources,
 } from "../../source/validate.js";
+import { StateMap } from "../checkpoint/state-map.js";
 import { KeptRecords } from "./kept-records.js";
 import { knownRecords } from "./legacy-keys.js";
 import { type MakePlanOptions, makePlan, type SyncPlan } from "./make-plan.js";
@@ -71,13 +72,14 @@ export async function checkAndPlan(
 		planning.startPass(pass);
 		const copy = keep(pass, start.file);
 		const isCustomers = pass === "customers";
+		const state = stateMapOf(options.state?.records[pass]);
 		return {
 			row(row, cells, isValid) {
 				const record = maker.make(row, cells, isValid);
 				if (record === undefined) return;
 				const valuesLength = planning.add(record);
 				if (copy === undefined) return;
-				if (valuesLength >= 0) copy.addQuick(record.key, valuesLength);
+				if (valuesLength >= 0) copy.addQuick(record.key, valuesLength, state?.doneId(record.key));
 				else copy.addWhole(maker.whole(record, row, cells), isCustomers && isQuickParent(record.key));
 			},
 			end(complete) {
@@ -103,9 +105,10 @@ export async function checkAndPlan(
 		if (file) {
 			const state = options.state?.records[pass];
 			const copy = keep(pass, file);
+			const map = stateMapOf(state);
 			for await (const record of knownRecords(file, pass, source, state, check.known[pass])) {
 				const valuesLength = planning.add(record);
-				if (valuesLength >= 0) copy?.addQuick(record.key, valuesLength);
+				if (valuesLength >= 0) copy?.addQuick(record.key, valuesLength, map?.doneId(record.key));
 				else copy?.addWhole(record);
 			}
 			copy?.end();
@@ -122,4 +125,9 @@ function withKept(check: SourceCheck, kept: ReadonlyMap<PassName, KeptRecords> |
 	for (const [pass, records] of kept)
 		if (records.isUsable && known[pass].bytes !== undefined) known[pass] = { ...known[pass], kept: records };
 	return { ...check, known };
+}
+
+/** The state of a pass as the stores keep it (state-map.ts), to read a quick record's id from its bytes. */
+function stateMapOf(records: ReadonlyMap<string, RecordState> | undefined): StateMap | undefined {
+	return records instanceof StateMap ? records : undefined;
 }

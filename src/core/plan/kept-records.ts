@@ -29,7 +29,16 @@ type Entry = SourceRecord | number;
 /** What the run reads from a `KeptRecords`, in file order. */
 export type KeptEntry =
 	| { readonly kind: "record"; readonly record: SourceRecord }
-	| { readonly kind: "quick"; readonly key: string; readonly valuesLength: number };
+	| {
+			readonly kind: "quick";
+			readonly key: string;
+			readonly valuesLength: number;
+			/** The state's Pivotal id as the plan read it ("" when not read: the run reads the state). */
+			readonly id: string;
+	  };
+
+/** Ids longer than this are not kept (the run reads them from the state): one byte holds the length. */
+const MAX_KEPT_ID = 255;
 
 export class KeptRecords {
 	readonly pass: PassName;
@@ -75,11 +84,15 @@ export class KeptRecords {
 		this.#whole += 1;
 	}
 
-	/** A record the plan settled as unchanged by the quick comparison (`valuesLength`: see `PlannedUnchanged`). */
-	addQuick(key: string, valuesLength: number): void {
+	/**
+	 * A record the plan settled as unchanged by the quick comparison (`valuesLength`: see
+	 * `PlannedUnchanged`), with its Pivotal id as the state holds it (ASCII, as `doneIdAt` reads it).
+	 */
+	addQuick(key: string, valuesLength: number, id = ""): void {
 		if (this.#isOver) return;
 		const length = Buffer.byteLength(key);
-		const need = this.#keyBytes + 8 + length;
+		const idLength = id.length <= MAX_KEPT_ID ? id.length : 0;
+		const need = this.#keyBytes + 9 + length + idLength;
 		if (need > MAX_KEY_BYTES) {
 			this.#giveUp();
 			return;
@@ -92,6 +105,8 @@ export class KeptRecords {
 		this.#keys.writeUInt32LE(length, this.#keyBytes);
 		this.#keys.writeUInt32LE(valuesLength, this.#keyBytes + 4);
 		this.#keys.write(key, this.#keyBytes + 8, length, "utf8");
+		this.#keys[this.#keyBytes + 8 + length] = idLength;
+		if (idLength > 0) this.#keys.write(id, this.#keyBytes + 9 + length, idLength, "latin1");
 		this.#keyBytes = need;
 		this.#quick += 1;
 		const last = this.#entries.length - 1;
@@ -137,8 +152,11 @@ export class KeptRecords {
 				const length = this.#keys.readUInt32LE(offset);
 				const valuesLength = this.#keys.readUInt32LE(offset + 4);
 				const key = this.#keys.toString("utf8", offset + 8, offset + 8 + length);
-				offset += 8 + length;
-				yield { kind: "quick", key, valuesLength };
+				const idLength = this.#keys[offset + 8 + length] as number;
+				const at = offset + 9 + length;
+				const id = idLength === 0 ? "" : this.#keys.toString("latin1", at, at + idLength);
+				offset += 9 + length + idLength;
+				yield { kind: "quick", key, valuesLength, id };
 			}
 		}
 	}

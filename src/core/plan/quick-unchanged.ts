@@ -51,13 +51,28 @@ export function plannedUnchanged(
 	if (json.includes("null")) return undefined;
 	const valuesLength = records.sameDoneLength(record.key, json);
 	if (valuesLength < 0) return undefined;
-	return {
-		kind: "unchanged",
-		valuesLength,
-		get copy() {
-			return records.get(record.key) as PivotalCopy;
-		},
-	};
+	return new QuickUnchanged(valuesLength, records, record.key);
+}
+
+/**
+ * A quick `unchanged` whose copy is parsed only if read. A class, not an object literal with a
+ * getter: a refresh makes one per row, and V8 builds a literal with an accessor slowly.
+ */
+class QuickUnchanged implements PlannedUnchanged {
+	readonly kind = "unchanged";
+	readonly valuesLength: number;
+	readonly #records: StateMap;
+	readonly #key: string;
+
+	constructor(valuesLength: number, records: StateMap, key: string) {
+		this.valuesLength = valuesLength;
+		this.#records = records;
+		this.#key = key;
+	}
+
+	get copy(): PivotalCopy {
+		return this.#records.get(this.#key) as PivotalCopy;
+	}
 }
 
 /** Does the state know a Pivotal copy of `key` (`copyOf`)? Without parsing a done state. */

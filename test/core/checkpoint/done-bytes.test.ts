@@ -4,7 +4,12 @@
  * them, so that nothing before or after a state's bytes is read as part of it.
  */
 import { describe, expect, it } from "vitest";
-import { headBeforeValues, holdsWithin, valuesAtBytes } from "../../../src/core/checkpoint/done-bytes.js";
+import {
+	doneIdAt,
+	headBeforeValues,
+	holdsWithin,
+	valuesAtBytes,
+} from "../../../src/core/checkpoint/done-bytes.js";
 import { StateMap, withoutValues } from "../../../src/core/checkpoint/state-map.js";
 import { isRecreatedIn } from "../../../src/core/plan/quick-unchanged.js";
 import type { RecordState } from "../../../src/model/records.js";
@@ -114,5 +119,49 @@ describe("holdsWithin and isRecreatedIn: a customer made anew, read from its byt
 		expect(isRecreatedIn(map, "anew")).toBe(true);
 		expect(isRecreatedIn(map, "first")).toBe(false);
 		expect(isRecreatedIn(map, "nobody")).toBe(false);
+	});
+});
+
+describe("doneIdAt: a done state's id on its bytes, or nothing", () => {
+	// Each text as the stores may hold it; the answer is the parsed id or undefined, never another.
+	const cases: readonly [string, string | undefined][] = [
+		['{"s":"done","attempts":1,"id":"c00abc","outcome":"created","v":{"name":"A"}}', "c00abc"],
+		['{"s":"done","id":"c1","attempts":2,"outcome":"existed"}', "c1"],
+		['{"s":"done","note":"x\\",\\"id\\":\\"evil","id":"real","outcome":"created"}', "real"],
+		['{"s":"done","attempts":1,"v":{"id":"inner"},"id":"after","outcome":"created"}', undefined],
+		['{"s":"done","attempts":1,"ch":["id"],"id":"after","outcome":"created"}', undefined],
+		['{"s":"done","attempts":1,"id":"c\\u0031","outcome":"created"}', undefined],
+		['{"s":"done","attempts":1,"id":"ré","outcome":"created"}', undefined],
+		['{"s":"done","attempts":1,"id":"","outcome":"created"}', undefined],
+		['{"s":"sent","attempts":1,"id":"c9"}', undefined],
+		['{"attempts":1,"s":"done","id":"c9","outcome":"created"}', undefined],
+	];
+	it.each(cases)("%s → %s", (text, expected) => {
+		// Neighbours in the buffer that would change the answer if read past the state's end.
+		const bytes = Buffer.from(`"id":"x${text}"id":"y`);
+		const start = Buffer.byteLength('"id":"x');
+		const answer = doneIdAt(bytes, start, start + Buffer.byteLength(text));
+		expect(answer).toBe(expected);
+		if (answer !== undefined) expect(answer).toBe((JSON.parse(text) as { id: string }).id);
+	});
+
+	it("StateMap.doneId answers for a done state in the arena, and nothing for another bucket", () => {
+		const map = new StateMap();
+		map.set("a", { s: "done", attempts: 1, id: "c_a", outcome: "created", v: { name: "A" } } as RecordState);
+		map.set("b", {
+			s: "failed",
+			status: 422,
+			code: "x",
+			message: "m",
+			attempts: 1,
+			retryable: false,
+		} as RecordState);
+		const fresh = new StateMap();
+		for (const [key, text] of map.texts()) fresh.load(key, JSON.parse(text) as RecordState, text);
+		expect([fresh.doneId("a"), fresh.doneId("b"), fresh.doneId("missing")]).toEqual([
+			"c_a",
+			undefined,
+			undefined,
+		]);
 	});
 });

@@ -19,22 +19,24 @@ const record = (key: string): SourceRecord => ({
 describe("KeptRecords", () => {
 	it("gives back records and keys in file order, keys of any script intact, once read to its end", () => {
 		const kept = new KeptRecords("customers");
-		kept.addQuick("c1", 20);
-		kept.addQuick("Zoë/客户/🙂", 31);
+		kept.addQuick("c1", 20, "c00abc");
+		kept.addQuick("Zoë/客户/🙂", 31, "c00def");
 		kept.addWhole(record("c3"));
 		kept.addQuick("c4", 7);
+		// An id too long for its length byte is left for the run to read from the state.
+		kept.addQuick("c5", 9, "x".repeat(256));
 		expect(kept.isUsable).toBe(false);
 		kept.end();
 		expect(kept.isUsable).toBe(true);
-		expect([kept.wholeCount, kept.quickCount]).toEqual([1, 3]);
+		expect([kept.wholeCount, kept.quickCount]).toEqual([1, 4]);
 		expect(
-			[...kept.entries()].map((e) => (e.kind === "quick" ? [e.key, e.valuesLength] : [e.record.key])),
-		).toEqual([["c1", 20], ["Zoë/客户/🙂", 31], ["c3"], ["c4", 7]]);
+			[...kept.entries()].map((e) => (e.kind === "quick" ? [e.key, e.valuesLength, e.id] : [e.record.key])),
+		).toEqual([["c1", 20, "c00abc"], ["Zoë/客户/🙂", 31, "c00def"], ["c3"], ["c4", 7, ""], ["c5", 9, ""]]);
 		// In blocks for the run: the same entries in the same order, none lost at a block's edge.
 		const blocks = [...kept.blocks(3)];
-		expect(blocks.map((block) => block.length)).toEqual([3, 1]);
+		expect(blocks.map((block) => block.length)).toEqual([3, 2]);
 		expect(blocks.flat()).toEqual([...kept.entries()]);
-		expect([...kept.blocks(4)].map((block) => block.length)).toEqual([4]);
+		expect([...kept.blocks(5)].map((block) => block.length)).toEqual([5]);
 	});
 
 	it("gives up its copy past the cap of records kept whole, or when the read stopped: the run reads the file", () => {
