@@ -6,11 +6,13 @@
  */
 
 import { ApiError } from "../../api/errors.js";
-import type { SourceRecord } from "../../model/records.js";
+import { copyOf, type SourceRecord } from "../../model/records.js";
+import { resourceOf } from "../../model/resources.js";
 import type { RunOutcome } from "../events.js";
 import type { PlannedDelete } from "../plan/missing-records.js";
 import { failureToRecord } from "./failure-mapping.js";
 import type { Ledger } from "./ledger.js";
+import { otherIdentity } from "./record-identity.js";
 import type { Requester } from "./requester.js";
 
 export interface DeleteContext {
@@ -35,6 +37,11 @@ export async function deleteMissing(ctx: DeleteContext, planned: PlannedDelete):
 		if (!read.ok && read.verdict.kind === "aborted") return;
 		if (!read.ok && read.error instanceof ApiError && read.error.status === 404) {
 			alreadyGone(ledger, planned, record);
+			return;
+		}
+		const other = read.ok ? otherRecord(ledger, planned, read.value.data) : undefined;
+		if (other !== undefined) {
+			notTheRecord(ledger, planned, record, other, read.attempts);
 			return;
 		}
 	}
@@ -87,4 +94,49 @@ function alreadyGone(ledger: Ledger, planned: PlannedDelete, record: SourceRecor
 			"already deleted in Pivotal (not by this import): nothing to delete, and undo does not re-create it",
 		retryable: false,
 	});
+}
+
+/** What Pivotal's copy reads as where it is not the record the state keeps under this key. */
+function otherRecord(ledger: Ledger, planned: PlannedDelete, server: unknown): string | undefined {
+	if (typeof server !== "object" || server === null) return undefined;
+	const parent = resourceOf(planned.pass).parent?.resource;
+	const parentId =
+		parent === undefined || planned.parentKey === undefined
+			? undefined
+			: copyOf(ledger.store.get(parent as typeof planned.pass, planned.parentKey))?.id;
+	return otherIdentity(
+		planned.pass,
+		planned.key,
+		planned.parentKey,
+		parentId,
+		server as Readonly<Record<string, unknown>>,
+	);
+}
+
+/**
+ * The state's id names a record that reads as another one: not deleted (it may be a record the
+ * files still hold). Failed for good, its copy kept: the next run reads it again, and a person
+ * who finds it is the record to delete deletes it by hand.
+ */
+function notTheRecord(
+	ledger: Ledger,
+	planned: PlannedDelete,
+	record: SourceRecord,
+	other: string,
+	attempts: number,
+): void {
+	const { pass, key, copy } = planned;
+	ledger.fail(
+		pass,
+		record,
+		"",
+		attempts,
+		{
+			status: null,
+			code: "not_this_record",
+			message: `not deleted: Pivotal's ${resourceOf(pass).one} ${copy.id}, which the state keeps under ${key}, reads as ${other}; check the state, or delete it by hand if it is the one`,
+			retryable: false,
+		},
+		{ was: copy },
+	);
 }
