@@ -206,7 +206,7 @@ function plannedRecord(
 			return undefined;
 		}
 		case "kept":
-			ledger.count("failed", pass);
+			ledger.keptFailure(pass, record);
 			return undefined;
 		case "skipped":
 			ledger.skipped(pass, record, op.reason === "not_in_pivotal" ? notInPivotalNote(pass) : undefined);

@@ -260,6 +260,20 @@ describe("sync: the same command after the files changed", () => {
 		expect(byKey.get("crm-2")?.[5]).toBe(String(bright?.display_id));
 		// Without recreate the deleted customer stays deleted; with it, it is created again.
 		expect(sim.state().customers.filter((c) => c.name === "Delta Freight Co")).toHaveLength(0);
+		// A run after it sends nothing for it, and still reports it: each record counted failed has
+		// its record-failed event (the --json stream and a library's listener see what the summary counts).
+		const before = sim.counters().requests;
+		const kept = begin(sim, files);
+		const keptSummary = await kept.run.done;
+		await kept.run.close();
+		await kept.client.close();
+		expect(sim.counters().requests - before).toBe(1);
+		expect(keptSummary.passes.customers).toMatchObject({ failed: 1, unchanged: 4 });
+		const failedEvents = kept.events.filter((e) => e.type === "record-failed");
+		expect(failedEvents).toEqual([
+			expect.objectContaining({ pass: "customers", key: "crm-4", code: "deleted_in_pivotal", attempts: 0 }),
+		]);
+		expect(failedEvents[0]?.type === "record-failed" && failedEvents[0].line).toBeGreaterThan(1);
 		const again = begin(sim, files, { recreate: true });
 		const recreated = await again.run.done;
 		await again.run.close();

@@ -346,6 +346,28 @@ export class Ledger {
 	 * A failure the checkpoint brought from an earlier session knows only its outcome: the
 	 * record, met again while streaming the pass, adds its line, cells and request body.
 	 */
+	/**
+	 * A record kept as an earlier run left it (failed for good, or deleted in Pivotal): counted
+	 * failed, and reported again as that failure (`attempts` 0: nothing was sent for it), so that
+	 * every record the summary counts failed has its `record-failed` event.
+	 */
+	keptFailure(pass: PassName, record: SourceRecord): void {
+		this.count("failed", pass);
+		const known = this.#failures.get(`${pass}:${record.key}`);
+		if (known === undefined) return;
+		this.#emit({
+			type: "record-failed",
+			at: this.#now(),
+			pass,
+			key: record.key,
+			line: record.line,
+			status: known.status,
+			code: known.code,
+			message: known.message,
+			attempts: 0,
+		});
+	}
+
 	describeEarlierFailure(pass: PassName, record: SourceRecord, requestBody: string): void {
 		const id = `${pass}:${record.key}`;
 		const known = this.#failures.get(id);
