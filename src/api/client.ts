@@ -384,6 +384,13 @@ class HttpPivotalClient implements PivotalClient {
 		return this.#closing;
 	}
 
+	abortInFlight(): void {
+		this.#warm?.close();
+		// A dispatcher the caller gave is the caller's to end: its requests are left be.
+		if (!this.#ownsDispatcher || this.#closing !== undefined) return;
+		this.#closing = this.#dispatcher.destroy().catch(() => undefined);
+	}
+
 	/**
 	 * Pages of 100 until `has_more` is false (a last page may hold exactly 100 rows). A page that
 	 * claims more rows but gives no new cursor would loop forever, so it fails instead.

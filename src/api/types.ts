@@ -171,6 +171,11 @@ export interface PivotalClient {
 	walkCustomerOnboardings(customerId: string, options?: CallOptions): AsyncIterable<Onboarding>;
 	/** Close the connection pool. */
 	close(): Promise<void>;
+	/**
+	 * Ends every request in flight at once (each fails as a network failure) and takes no new one:
+	 * a stop that waited long enough for them. Optional: a client that cannot leaves them be.
+	 */
+	abortInFlight?(): void;
 	/** The server's clock as the `Date` headers of every answer pin it (see `ServerClock`). */
 	readonly serverClock?: ServerClock;
 	/**

@@ -4,7 +4,7 @@ import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import { StateHeldError } from "../core/open-state.js";
 import { ProgressStore } from "../core/progress-store.js";
 import type { ImportRun, ImportSummary, KeyLane } from "../core/run-types.js";
-import { LineReporter, type SessionCounts, summaryText } from "../report/headless.js";
+import { LineReporter, type SessionCounts, STOP_GRACE_MS, summaryText } from "../report/headless.js";
 import { NdjsonReporter } from "../report/ndjson.js";
 import type { CommandIo } from "./import-command.js";
 
@@ -17,7 +17,8 @@ export interface HeadlessOptions {
 
 /**
  * Drive a run without a screen: progress lines or NDJSON events, the first Ctrl+C (or SIGTERM)
- * stops gracefully, the second leaves at once. Resolves with the summary, or an exit code when
+ * stops gracefully (requests in flight given `STOP_GRACE_MS`, then given up), the second leaves
+ * at once. Resolves with the summary, or an exit code when
  * the run refused its input. The keys' clients are closed at the end.
  */
 export async function driveHeadless(
@@ -39,10 +40,16 @@ export async function driveHeadless(
 		lines?.onEvent(event, store.getSnapshot);
 	});
 	let interrupts = 0;
+	let grace: NodeJS.Timeout | undefined;
 	const onSignal = () => {
 		interrupts += 1;
 		if (interrupts === 1) {
 			run.stop();
+			// Requests still out after the grace are given up: in doubt in the state, as after a kill.
+			grace = setTimeout(() => {
+				for (const lane of lanes) lane.client.abortInFlight?.();
+			}, STOP_GRACE_MS);
+			grace.unref();
 			return;
 		}
 		// The checkpoint is written synchronously record by record: leaving now loses nothing.
@@ -68,6 +75,7 @@ export async function driveHeadless(
 		}
 		throw error;
 	} finally {
+		clearTimeout(grace);
 		process.off("SIGINT", onSignal);
 		process.off("SIGTERM", onSignal);
 		process.off("SIGHUP", onSignal);

@@ -13,6 +13,13 @@ import { PASSES } from "../model/records.js";
 import { formatDuration } from "./format.js";
 import { syncSummaryLines } from "./sync-summary.js";
 
+/**
+ * How long a stopped headless run lets its requests in flight answer before it gives them up: a
+ * service manager sends one SIGTERM and kills a few seconds later (docker 10 s), and a stop must
+ * end with its summary and `--notify` well before that, however slow the server is.
+ */
+export const STOP_GRACE_MS = 5_000;
+
 /** Requests of one session, as the progress snapshot counts them. */
 export interface SessionCounts {
 	readonly requests: number;
@@ -108,7 +115,7 @@ export class LineReporter {
 			case "resumed":
 				return "Resumed";
 			case "stop-requested":
-				return "Stopping: letting requests in flight finish, then saving the checkpoint (Ctrl+C again to force)";
+				return `Stopping: requests in flight get ${STOP_GRACE_MS / 1000} s to finish, then are given up (in doubt: the next run checks them), and the checkpoint is saved (Ctrl+C again to leave now)`;
 			case "concurrency-changed":
 				return `Concurrency ${e.concurrency}`;
 			case "notice":

@@ -1,0 +1,51 @@
+/**
+ * One SIGTERM against a server that never answers: the run stops within its grace, not after the
+ * request deadline (up to 120 s), so a service manager's SIGKILL (docker: 10 s later) finds it
+ * gone, its summary written. The requests given up are in doubt in the state, as after a kill.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startCli } from "../support/cli.js";
+import { tempDir } from "../support/temp-dirs.js";
+import { HOSTILE_KEY, type Hostile, hostileServer } from "./hostile-support.js";
+
+const servers: Hostile[] = [];
+afterEach(async () => {
+	await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+describe("a stop while requests hang", () => {
+	it("SIGTERM: exit 3 within the grace, the hanging creates left in doubt in the state", async () => {
+		// Every POST is read and never answered.
+		const server = await hostileServer(() => undefined);
+		servers.push(server);
+		const dir = tempDir();
+		const csv = join(dir, "c.csv");
+		writeFileSync(csv, "external_id,name\nx1,A One\nx2,B Two\n");
+		const { child, result } = startCli(["import", csv, "--headless", "--base-url", server.baseUrl], {
+			env: { PIVOTAL_API_KEY: HOSTILE_KEY },
+		});
+		for (let i = 0; i < 600 && !server.requests.some((r) => r.method === "POST"); i += 1)
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const posted = server.requests.filter((r) => r.method === "POST").length;
+		expect(posted).toBeGreaterThan(0);
+		const stoppedAt = Date.now();
+		child.kill("SIGTERM");
+		// Without the grace the process waits for the request deadline: killed here, it fails.
+		const guard = setTimeout(() => child.kill("SIGKILL"), 25_000);
+		const done = await result.finally(() => clearTimeout(guard));
+		const took = Date.now() - stoppedAt;
+		expect(done.signal).toBeNull();
+		expect(done.code).toBe(3);
+		expect(took).toBeLessThan(20_000);
+		expect(done.stdout).toContain("get 5 s to finish, then are given up");
+		expect(done.stderr).not.toContain(HOSTILE_KEY);
+		// The hanging create is in doubt (marked sent), to be looked up by the next run, not created again blind.
+		const state = readFileSync(`${csv}.checkpoint.json`, "utf8");
+		expect(state).toMatch(/"k":"x1","v":\{"s":"sent"/);
+		// Nothing more went out after the stop.
+		expect(server.requests.filter((r) => r.method === "POST")).toHaveLength(posted);
+	}, 60_000);
+});
