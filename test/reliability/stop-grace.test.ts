@@ -48,4 +48,30 @@ describe("a stop while requests hang", () => {
 		// Nothing more went out after the stop.
 		expect(server.requests.filter((r) => r.method === "POST")).toHaveLength(posted);
 	}, 60_000);
+
+	it("SIGINT while the first sync's list page hangs: exit 3 within the grace, no request asked again after the stop", async () => {
+		// The list pages too (listsToo) go unanswered: the first sync's walk hangs on its first page.
+		const server = await hostileServer(() => undefined, undefined, true);
+		servers.push(server);
+		const dir = tempDir();
+		const csv = join(dir, "c.csv");
+		writeFileSync(csv, "external_id,name\nx1,A One\n");
+		const { child, result } = startCli(["import", csv, "--headless", "--yes", "--base-url", server.baseUrl], {
+			env: { PIVOTAL_API_KEY: HOSTILE_KEY },
+		});
+		const isListing = () => server.requests.some((r) => r.method === "GET" && r.url.includes("/customers"));
+		for (let i = 0; i < 600 && !isListing(); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(isListing()).toBe(true);
+		const asked = server.requests.length;
+		const stoppedAt = Date.now();
+		child.kill("SIGINT");
+		const guard = setTimeout(() => child.kill("SIGKILL"), 25_000);
+		const done = await result.finally(() => clearTimeout(guard));
+		expect(done.signal).toBeNull();
+		expect(done.code).toBe(3);
+		expect(Date.now() - stoppedAt).toBeLessThan(20_000);
+		expect(server.requests).toHaveLength(asked);
+		expect(server.requests.some((r) => r.method === "POST")).toBe(false);
+		expect(`${done.stdout}${done.stderr}`).not.toContain("asking again");
+	}, 60_000);
 });
