@@ -6,6 +6,8 @@
  * character, so a position found in the bytes is the same member the text would show.
  */
 
+import { MISMATCH, matchJson } from "./json-match.js";
+
 /** How a done state's JSON begins as the stores write it (`s` first); other spellings take the slow path. */
 export const DONE_BYTES = Buffer.from('{"s":"done",');
 
@@ -37,27 +39,52 @@ export function valuesAtBytes(
 	values: Buffer,
 	length: number,
 ): number {
+	const at = valuesKeyAt(bytes, start, end);
+	if (at < 0) return -1;
+	const after = at + 4 + length;
+	if (after >= end || bytes.compare(values, 0, length, at + 4, after) !== 0) return -1;
+	return isValuesEnd(bytes, after, end) ? at : -1;
+}
+
+/**
+ * `valuesAtBytes` with the row's values themselves, compared with the state's bytes without
+ * writing their JSON (json-match.ts): the UTF-8 length of their JSON when the state is done with
+ * exactly those values; `MISMATCH` when it is not; `UNSURE` when the values hold a kind that
+ * comparison does not read (the caller compares their JSON with `valuesAtBytes`).
+ */
+export function valuesLengthAtBytes(bytes: Buffer, start: number, end: number, values: unknown): number {
+	const at = valuesKeyAt(bytes, start, end);
+	if (at < 0) return MISMATCH;
+	const after = matchJson(values, bytes, at + 4, end);
+	if (after < 0) return after;
+	return after < end && isValuesEnd(bytes, after, end) ? after - (at + 4) : MISMATCH;
+}
+
+/**
+ * Where the top-level `"v":` key starts in the done state at `bytes[start, end)`: the first one,
+ * after a comma, with no `{`, `[` nor `"s":` before it (the members before it are scalars); -1
+ * when there is none so spelt.
+ */
+function valuesKeyAt(bytes: Buffer, start: number, end: number): number {
 	const head = DONE_BYTES.length;
 	if (end - start < head || bytes.compare(DONE_BYTES, 0, head, start, start + head) !== 0) return -1;
-	let at = -1;
 	for (let i = start + head - 1; i + 4 <= end; i++) {
 		const byte = bytes[i];
 		if (byte === 0x7b || byte === 0x5b) return -1;
 		if (byte !== QUOTE) continue;
-		if (isKeyAt(bytes, i, V)) {
-			at = i;
-			break;
-		}
+		// A quote after a comma is not an escaped one: it opens a key.
+		if (isKeyAt(bytes, i, V)) return bytes[i - 1] === COMMA ? i : -1;
 		if (isKeyAt(bytes, i, S)) return -1;
 	}
-	// A quote after a comma is not an escaped one: it opens a key.
-	if (at < 0 || bytes[at - 1] !== COMMA) return -1;
-	const after = at + 4 + length;
-	if (after >= end || bytes.compare(values, 0, length, at + 4, after) !== 0) return -1;
+	return -1;
+}
+
+/** The values end at `after`: a `,` or `}` next, and no `"s":` or `"v":` after them (JSON.parse keeps the last). */
+function isValuesEnd(bytes: Buffer, after: number, end: number): boolean {
 	const next = bytes[after];
-	if (next !== COMMA && next !== CLOSE) return -1;
-	for (let i = after; i + 4 <= end; i++) if (isKeyAt(bytes, i, S) || isKeyAt(bytes, i, V)) return -1;
-	return at;
+	if (next !== COMMA && next !== CLOSE) return false;
+	for (let i = after; i + 4 <= end; i++) if (isKeyAt(bytes, i, S) || isKeyAt(bytes, i, V)) return false;
+	return true;
 }
 
 /**

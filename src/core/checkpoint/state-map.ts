@@ -9,7 +9,15 @@
  */
 
 import { copyOf, type FieldValues, type PivotalCopy, type RecordState } from "../../model/records.js";
-import { DONE_BYTES, doneIdAt, headBeforeValues, holdsWithin, valuesAtBytes } from "./done-bytes.js";
+import {
+	DONE_BYTES,
+	doneIdAt,
+	headBeforeValues,
+	holdsWithin,
+	valuesAtBytes,
+	valuesLengthAtBytes,
+} from "./done-bytes.js";
+import { MISMATCH, UNSURE } from "./json-match.js";
 import { parseState } from "./parse-state.js";
 import { bucketOf, emptyTally, type Tally } from "./pass-counts.js";
 import { TextArena } from "./text-arena.js";
@@ -102,6 +110,25 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		const start = this.#arena.startOf(stored);
 		const end = start + this.#arena.lengthOf(stored);
 		return valuesAtBytes(this.#arena.chunkOf(stored), start, end, scratch, length) >= 0 ? length : -1;
+	}
+
+	/**
+	 * `sameDoneLength` asked with the row's values themselves, compared with the state's bytes
+	 * without writing their JSON (`valuesLengthAtBytes`): the UTF-8 length of their JSON when the
+	 * state is done with exactly those values, `MISMATCH` when it is not, `UNSURE` when this cannot
+	 * tell (a value kind it does not read, or a state not in the arena): ask `sameDoneLength`.
+	 */
+	sameDoneValues(key: string, values: FieldValues): number {
+		const stored = this.#texts.get(key);
+		if (stored === undefined) return MISMATCH;
+		if (typeof stored !== "number" || this.#cache.has(key)) return UNSURE;
+		const start = this.#arena.startOf(stored);
+		return valuesLengthAtBytes(
+			this.#arena.chunkOf(stored),
+			start,
+			start + this.#arena.lengthOf(stored),
+			values,
+		);
 	}
 
 	/**

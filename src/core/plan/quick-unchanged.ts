@@ -7,6 +7,7 @@
  */
 
 import { copyOf, type PivotalCopy, type RecordState, type SourceRecord } from "../../model/records.js";
+import { UNSURE } from "../checkpoint/json-match.js";
 import { StateMap } from "../checkpoint/state-map.js";
 import { ownedValues } from "./field-diff.js";
 import type { Operation } from "./planner.js";
@@ -47,9 +48,13 @@ export function plannedUnchanged(
 	records: ReadonlyMap<string, RecordState> | undefined,
 ): PlannedUnchanged | undefined {
 	if (!(records instanceof StateMap)) return undefined;
-	const json = JSON.stringify(ownedValues(record.body));
-	if (json.includes("null")) return undefined;
-	const valuesLength = records.sameDoneLength(record.key, json);
+	const values = ownedValues(record.body);
+	// Compared on the state's bytes without writing the values' JSON; their JSON where it cannot tell.
+	let valuesLength = records.sameDoneValues(record.key, values);
+	if (valuesLength === UNSURE) {
+		const json = JSON.stringify(values);
+		valuesLength = json.includes("null") ? -1 : records.sameDoneLength(record.key, json);
+	}
 	if (valuesLength < 0) return undefined;
 	return new QuickUnchanged(valuesLength, records, record.key);
 }
