@@ -121,7 +121,8 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	sameDoneValues(key: string, values: FieldValues): number {
 		const stored = this.#texts.get(key);
 		if (stored === undefined) return MISMATCH;
-		if (typeof stored !== "number" || this.#cache.has(key)) return UNSURE;
+		// The text is what set() last wrote, as any cached state is.
+		if (typeof stored !== "number") return UNSURE;
 		const start = this.#arena.startOf(stored);
 		return valuesLengthAtBytes(
 			this.#arena.chunkOf(stored),

@@ -87,6 +87,9 @@ export class Planning {
 	readonly #planned: Set<string> | undefined;
 	#requests = 0;
 	#tally: PassTally | undefined;
+	// The customer a child row asked about last, and `isQuickParent`'s answer (see #mayBeQuick).
+	#lastParentKey: string | undefined;
+	#isLastParentQuick = false;
 
 	constructor(options: MakePlanOptions) {
 		this.#options = options;
@@ -107,6 +110,8 @@ export class Planning {
 
 	/** Starts a pass; its records follow through `add`, in file order, then `endPass`. */
 	startPass(pass: PassName): void {
+		// What a customer was when the last pass asked: the customers pass may have changed it since.
+		this.#lastParentKey = undefined;
 		const file = this.#options.files[pass];
 		const keys = (this.#rules.deleteMissing || this.#options.preview) && file ? new Set<string>() : undefined;
 		if (keys) this.#keysInFiles[pass] = keys;
@@ -264,7 +269,13 @@ export class Planning {
 	#mayBeQuick(record: SourceRecord): boolean {
 		const parent = resourceOf(record.pass).parent?.resource as PassName | undefined;
 		if (parent === undefined) return true;
-		return this.isQuickParent(parent, record.parentKey ?? "");
+		// A customer's rows come together in most files: its answer is asked once for them.
+		const key = record.parentKey ?? "";
+		if (key !== this.#lastParentKey) {
+			this.#lastParentKey = key;
+			this.#isLastParentQuick = this.isQuickParent(parent, key);
+		}
+		return this.#isLastParentQuick;
 	}
 
 	/** A child's customer as the plan leaves it: in Pivotal, to be made by this plan, or missing. */
