@@ -10,7 +10,8 @@ import {
 	holdsWithin,
 	valuesAtBytes,
 } from "../../../src/core/checkpoint/done-bytes.js";
-import { StateMap, withoutValues } from "../../../src/core/checkpoint/state-map.js";
+import { withoutValues } from "../../../src/core/checkpoint/done-text.js";
+import { StateMap } from "../../../src/core/checkpoint/state-map.js";
 import { isRecreatedIn } from "../../../src/core/plan/quick-unchanged.js";
 import type { RecordState } from "../../../src/model/records.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { StateMap, withoutValues } from "../../../src/core/checkpoint/state-map.js";
+import { withoutValues } from "../../../src/core/checkpoint/done-text.js";
+import { StateMap } from "../../../src/core/checkpoint/state-map.js";
 import { type ParentView, planRecord } from "../../../src/core/plan/planner.js";
 import { hasCopyIn, plannedUnchanged, quickUnchanged } from "../../../src/core/plan/quick-unchanged.js";
 import { copyOf, type RecordState, type SourceRecord } from "../../../src/model/records.js";
