@@ -33,8 +33,8 @@ export function* linesOfBytes(bytes: Uint8Array, count?: LineCount): Generator<U
 
 /**
  * The lines of the file at `path`, as `linesOfBytes` yields them, read in chunks through
- * `fs.readSync` (the whole file at once where the file system offers no `readSync`). A line is
- * only valid until the next one is asked for: its bytes may be reused.
+ * `fs.readSync` (the whole file at once where the file system offers no `readSync`). A line's
+ * bytes are not reused: each chunk is read into a buffer of its own.
  */
 export function* linesOfFile(
 	fs: CheckpointFileSystem,
@@ -48,13 +48,15 @@ export function* linesOfFile(
 	}
 	const fd = fs.openSync(path, "r");
 	try {
-		const chunk = Buffer.allocUnsafe(CHUNK);
 		// The start of a line that runs past the chunk it began in.
 		let pieces: Buffer[] = [];
 		let isAnyLine = false;
 		let complete = 0;
 		let total = 0;
 		for (;;) {
+			// A chunk of its own per read: the lines of the one before stay as they were (a reader
+			// may hold them until the next chunk is read, see parse-checkpoint.ts's LineHash).
+			const chunk = Buffer.allocUnsafeSlow(CHUNK);
 			const n = readSync(fd, chunk, 0, CHUNK, null);
 			if (n <= 0) break;
 			let start = 0;
