@@ -134,7 +134,7 @@ function notTheRecord(
 		{
 			status: null,
 			code: "not_this_record",
-			message: `not deleted: Pivotal's ${resourceOf(pass).one} ${copy.id}, which the state keeps under ${key}, reads as ${other}; check the state, or delete it by hand if it is the one`,
+			message: `not deleted: Pivotal's ${resourceOf(pass).one} ${copy.id}, which the state keeps under ${key}, now reads as ${other}. If a person changed it there, it is still yours: delete it in Pivotal by hand (the next run finds it gone) or put its row back; if not, the state names another record: check it`,
 			retryable: false,
 		},
 		{ was: copy },

@@ -2,8 +2,9 @@
  * Does Pivotal's copy of a record still read as the record the state keeps it under? Asked of
  * the read before `--delete-missing` sends a DELETE: a state whose id names another record (a
  * row added or edited by hand in the state, a stray row of another import) would otherwise
- * delete a record the files still hold. Only a contradiction counts: a field the copy does not
- * carry, or a key that does not name the field (an onboarding numbered `#n`), says nothing.
+ * delete a record the files still hold. A customer must carry the key's external id (every one
+ * this import creates does); for a contact or an onboarding only a contradiction counts: a field
+ * the copy does not carry, or a key that does not name it (an onboarding numbered `#n`), says nothing.
  */
 
 import { type PassName, resourceOf } from "../../model/resources.js";
@@ -29,8 +30,10 @@ export function otherIdentity(
 			typeof metadata === "object" && metadata !== null
 				? (metadata as Record<string, unknown>)[keyField]
 				: undefined;
-		if ((typeof held === "string" || typeof held === "number") && String(held) !== key)
-			return `metadata.${keyField} ${shown(String(held))}`;
+		// Every record this import creates carries its key there: one without it is not shown to be ours.
+		if (held === undefined || held === null) return `a ${def.one} without metadata.${keyField}`;
+		if (typeof held !== "string" && typeof held !== "number") return `metadata.${keyField} of another kind`;
+		if (String(held) !== key) return `metadata.${keyField} ${shown(String(held))}`;
 	}
 	if (def.parent === undefined || parentKey === undefined) return undefined;
 	const parentField = `${resourceOf(def.parent.resource as PassName).one}_id`;

@@ -23,9 +23,17 @@ const cases: readonly Case[] = [
 		'metadata.external_id "crm-2"',
 	],
 	["customers", "7", undefined, undefined, { metadata: { external_id: 7 } }, undefined],
-	// Nothing to compare: says nothing.
-	["customers", "crm-1", undefined, undefined, { metadata: {} }, undefined],
-	["customers", "crm-1", undefined, undefined, {}, undefined],
+	// A customer without the key's external id is not shown to be the import's own (finding J5).
+	["customers", "crm-1", undefined, undefined, { metadata: {} }, "a customer without metadata.external_id"],
+	["customers", "crm-1", undefined, undefined, {}, "a customer without metadata.external_id"],
+	[
+		"customers",
+		"crm-1",
+		undefined,
+		undefined,
+		{ metadata: { external_id: ["crm-1"] } },
+		"metadata.external_id of another kind",
+	],
 	["contacts", "crm-1/ada@x.test", "crm-1", "c_1", { customer_id: "c_1", email: "Ada@X.test" }, undefined],
 	[
 		"contacts",
