@@ -32,6 +32,7 @@ import { checkPlanOutputs } from "./plan-out.js";
 import type { RunFlags } from "./run-flags.js";
 import { withImportState } from "./state-location.js";
 import { type SyncFlagValues, syncRulesFrom } from "./sync-flags.js";
+import { optionsWizardLacks } from "./wizard-options.js";
 
 export { DEFAULT_BASE_URL } from "../app/connection.js";
 
@@ -149,6 +150,7 @@ async function importWith(
 	if (!opened.ok) return refuse(opened.message, opened.code);
 	const planned = await planImport(opened.value, planOptions);
 	const isTerminal = isPersonAtTerminal(io, flags.json);
+	const lacking = optionsWizardLacks(flags);
 	const decision = importDecision({
 		isPlanRefused: planned.plan.refusal !== undefined,
 		isDryRun: flags.dryRun,
@@ -157,6 +159,7 @@ async function importWith(
 		isTerminal,
 		isHeadless: flags.headless,
 		isDatabaseState: pg !== undefined,
+		hasOptionsWizardLacks: lacking.length > 0,
 		isConfirmed: flags.yes,
 		hasState: opened.value.hasState,
 		isFresh: flags.fresh,
@@ -172,6 +175,10 @@ async function importWith(
 		case "wizard":
 			return handToWizard(face, windowMs);
 		case "confirm":
+			if (!flags.headless && pg === undefined && lacking.length > 0)
+				io.stdout.write(
+					`The terminal UI does not take ${lacking.join(", ")}: this run is shown and asked for here, as with --headless.\n`,
+				);
 			if (!(await confirmImport(face, decision.isResume))) return EXIT.usage;
 			return runHeadless(face, windowMs);
 		case "run":

@@ -62,3 +62,39 @@ export function wizardOptions(
 		keyVariables: flags.keyEnv !== undefined && flags.keyEnv.length > 0 ? flags.keyEnv : undefined,
 	};
 }
+
+/** The options of `import` that its terminal UI does not take, as the flags hold them. */
+export interface ImportOnlyFlags {
+	readonly only?: string | undefined;
+	readonly empty?: string | undefined;
+	readonly keepPivotalEdits?: boolean | undefined;
+	readonly deleteMissing?: boolean | undefined;
+	readonly maxDeletes?: number | undefined;
+	readonly retryFailed?: boolean | undefined;
+	readonly recreate?: boolean | undefined;
+	readonly resultsCsv?: string | undefined;
+	readonly failuresCsv?: string | undefined;
+	readonly summaryMd?: string | undefined;
+	readonly skipInvalid?: boolean | undefined;
+}
+
+/**
+ * The options given to `import` that the wizard does not take, as typed: handed to it, the run
+ * would go without them (an edit in Pivotal `--keep-pivotal-edits` was given to keep, clobbered).
+ */
+export function optionsWizardLacks(flags: ImportOnlyFlags): string[] {
+	const given: [string, boolean][] = [
+		["--only", flags.only !== undefined],
+		["--empty", flags.empty !== undefined],
+		["--keep-pivotal-edits", flags.keepPivotalEdits === true],
+		["--delete-missing", flags.deleteMissing === true],
+		["--max-deletes", flags.maxDeletes !== undefined],
+		["--retry-failed", flags.retryFailed === true],
+		["--recreate", flags.recreate === true],
+		["--results-csv", flags.resultsCsv !== undefined],
+		["--failures-csv", flags.failuresCsv !== undefined],
+		["--summary-md", flags.summaryMd !== undefined],
+		["--skip-invalid", flags.skipInvalid === true],
+	];
+	return given.filter(([, isGiven]) => isGiven).map(([name]) => name);
+}

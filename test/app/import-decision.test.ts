@@ -46,6 +46,16 @@ const TABLE: readonly [string, Partial<ImportDecisionInput>, ImportDecision][] =
 		{ kind: "confirm", isResume: true },
 	],
 	[
+		"options the wizard lacks at a terminal: asked in text, not dropped by the wizard",
+		{ isTerminal: true, hasOptionsWizardLacks: true },
+		{ kind: "confirm", isResume: false },
+	],
+	[
+		"options the wizard lacks with --yes at a terminal run",
+		{ isTerminal: true, hasOptionsWizardLacks: true, isConfirmed: true },
+		{ kind: "run", isResume: false },
+	],
+	[
 		"--yes at a terminal runs without asking",
 		{ isTerminal: true, isHeadless: true, isConfirmed: true },
 		{ kind: "run", isResume: false },
