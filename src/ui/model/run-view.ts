@@ -76,7 +76,7 @@ export function statusLine(s: ProgressSnapshot, now: number): string {
 			return "paused — press p to resume";
 		case "stopping":
 			return n > 0
-				? `stopping — draining ${n} in flight, then saving the checkpoint`
+				? `stopping — draining ${n} in flight, then saving the checkpoint (Ctrl+C again leaves now: those stay in doubt, checked on resume)`
 				: "stopping — saving the checkpoint";
 		case "finished":
 			return `finished — ${s.outcome ?? "done"}`;
