@@ -63,6 +63,8 @@ export async function withRunOutputs(
 		return reporting;
 	};
 	const { signal, release } = stopBeforeTheRun((said) => {
+		// The run is over and said its outcome (its session is set): a late signal changes nothing.
+		if (report.session !== undefined) return;
 		report.lastProblem = said;
 		delete report.firstProblem;
 		void finish(EXIT.interrupted).finally(() => process.exit(EXIT.interrupted));
