@@ -96,7 +96,7 @@ export class LineReporter {
 				return `  ✓ ${e.pass} ${e.key} → ${e.id || "(existing)"} (${e.outcome})`;
 			case "record-failed":
 				return this.#verbose || e.attempts > 0
-					? `  ✗ ${e.pass} ${e.key}${e.line > 0 ? ` (line ${e.line})` : ""}: ${e.status ?? "network"} ${e.code}: ${e.message}`
+					? `  ✗ ${e.pass} ${e.key}${e.line > 0 ? ` (line ${e.line})` : ""}: ${e.status === null ? "" : `${e.status} `}${e.code}: ${e.message}`
 					: undefined;
 			case "record-blocked":
 				return this.#verbose ? `  – ${e.pass} ${e.key}: blocked by customer ${e.parentKey}` : undefined;
