@@ -85,6 +85,8 @@ export type RecordState =
 			readonly was?: PivotalCopy;
 			/** The run whose `--delete-missing` DELETE of `was` is out: a 404 read back is that delete. */
 			readonly del?: number;
+			/** 1: the DELETE out is an undo's (of `was`): a 404 read back is that undo's delete. */
+			readonly un?: number;
 	  }
 	| ({ readonly s: "done"; readonly attempts: number } & PivotalCopy)
 	| {

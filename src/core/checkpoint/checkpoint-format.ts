@@ -107,7 +107,8 @@ export function isRecordState(value: unknown): value is RecordState {
 				isCount(value.attempts) &&
 				isOptionalCount(value.g) &&
 				isOptionalCopy(value.was) &&
-				isOptionalCount(value.del)
+				isOptionalCount(value.del) &&
+				isOptionalCount(value.un)
 			);
 		case "done":
 			return isCopy(value) && isCount(value.attempts);

@@ -253,6 +253,14 @@ export class Ledger {
 		return this.#deleted(pass, record.key, state, copy.id, attempts);
 	}
 
+	/**
+	 * An undo's DELETE found landed by a later run: the record taken back by that undo, saved as
+	 * the undo would have saved it; not counted in this run, which did not delete it.
+	 */
+	undoneBefore(pass: PassName, key: string, copy: PivotalCopy): boolean {
+		return this.save(pass, key, { s: "removed", why: "undone", id: copy.id, g: (copy.g ?? 0) + 1 });
+	}
+
 	/** A DELETE answered (or the record found gone): saved, counted and told, its failure cleared. */
 	#deleted(pass: PassName, key: string, state: RecordState, id: string, attempts: number): boolean {
 		if (!this.save(pass, key, state)) return false;

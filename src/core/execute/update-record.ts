@@ -145,14 +145,18 @@ export class RecordUpdater {
 	}
 
 	/**
-	 * A 404 for a record whose `--delete-missing` DELETE was out when a run was killed: that
-	 * DELETE landed. Recorded as the delete it was (undo of that run re-creates it), never as a
-	 * record deleted in Pivotal by someone else.
+	 * A 404 for a record whose `--delete-missing` DELETE (or an undo's) was out when a run was
+	 * killed: that DELETE landed. Recorded as the delete it was (undo of that run re-creates it;
+	 * an undo's, taken back), never as a record deleted in Pivotal by someone else.
 	 */
 	deletedByUs(record: SourceRecord, result: SendResult<unknown> & { ok: false }): boolean {
 		if (!(result.error instanceof ApiError && result.error.status === 404)) return false;
 		const state = this.#ctx.ledger.store.get(record.pass, record.key);
-		if (state?.s !== "sent" || state.del === undefined || state.was === undefined) return false;
+		if (state?.s !== "sent" || state.was === undefined) return false;
+		// An undo stopped with its DELETE out, and it landed: taken back by that undo, as a
+		// finished undo would have recorded it (not this run's delete, nor someone else's).
+		if (state.un !== undefined) return this.#ctx.ledger.undoneBefore(record.pass, record.key, state.was);
+		if (state.del === undefined) return false;
 		const parentKey = parentKeyOf(record.pass, record.key);
 		this.#ctx.ledger.deletedMissing(record.pass, record, state.was, state.del, parentKey, result.attempts);
 		return true;

@@ -262,7 +262,9 @@ class UndoApplier {
 	 * copy, and the same undo sends it again.
 	 */
 	#inDoubt(op: UndoOperation, attempts: number): boolean {
-		return this.#ledger.save(op.pass, op.key, { s: "sent", attempts, was: op.copy });
+		// A DELETE says it is the undo's: an import that reads the record gone then knows whose delete it was.
+		const undoing = op.kind === "delete" ? { un: 1 } : {};
+		return this.#ledger.save(op.pass, op.key, { s: "sent", attempts, was: op.copy, ...undoing });
 	}
 
 	#failed(record: SourceRecord, copy: PivotalCopy, text: string, result: FailedSend): void {
