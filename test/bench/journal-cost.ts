@@ -1,14 +1,16 @@
 /**
  * The journal's own cost, outside the engine: `node dist/test/bench/journal-cost.js [N]`.
  * Writes N records' in-doubt mark and outcome (2N journal lines, no compaction on the way), as a
- * first pass does, then loads the file (2N journal lines after an empty snapshot). Prints the
- * median of five rounds of µs per `set()` and ms per load. A script, not a test.
+ * first pass does, then loads the file (2N journal lines after an empty snapshot), and the same
+ * file as version 2 wrote it (no links) beside it. Prints the median of five rounds of µs per
+ * `set()` and ms per load. A script, not a test.
  */
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CheckpointHeader, openCheckpoint, readCheckpoint } from "../../src/core/checkpoint/index.js";
+import { splitLink } from "../../src/core/checkpoint/journal-chain.js";
 
 const ROUNDS = 5;
 
@@ -24,7 +26,26 @@ function header(): CheckpointHeader {
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
 
-async function round(dir: string, n: number): Promise<{ setMicros: number; loadMillis: number }> {
+/** The same state as version 2 wrote it: no links, version 2 in its first line. */
+function unchained(path: string, to: string): void {
+	const lines = readFileSync(path, "utf8").split("\n");
+	const head = JSON.parse(lines[0] ?? "") as Record<string, unknown>;
+	const rest = lines.slice(1).map((line) => splitLink(line)?.body.concat("}") ?? line);
+	writeFileSync(to, [JSON.stringify({ ...head, version: 2 }), ...rest].join("\n"));
+}
+
+async function timedLoad(path: string, n: number): Promise<number> {
+	const started = performance.now();
+	const data = await readCheckpoint(path);
+	const millis = performance.now() - started;
+	if (data?.records.customers.size !== n) throw new Error("the load lost records");
+	return millis;
+}
+
+async function round(
+	dir: string,
+	n: number,
+): Promise<{ setMicros: number; loadMillis: number; unchainedMillis: number }> {
 	const path = join(dir, "customers.csv.checkpoint.json");
 	rmSync(path, { force: true });
 	rmSync(`${path}.bak`, { force: true });
@@ -43,12 +64,12 @@ async function round(dir: string, n: number): Promise<{ setMicros: number; loadM
 	}
 	const setMicros = ((performance.now() - started) * 1000) / (2 * n);
 	// Killed here: no close(), so the journal stays for the load to read.
-	const loadStarted = performance.now();
-	const data = await readCheckpoint(path);
-	const loadMillis = performance.now() - loadStarted;
-	if (data?.records.customers.size !== n) throw new Error("the load lost records");
+	const older = join(dir, "older.checkpoint.json");
+	unchained(path, older);
+	const unchainedMillis = await timedLoad(older, n);
+	const loadMillis = await timedLoad(path, n);
 	await store.close();
-	return { setMicros, loadMillis };
+	return { setMicros, loadMillis, unchainedMillis };
 }
 
 async function main(): Promise<void> {
@@ -57,13 +78,15 @@ async function main(): Promise<void> {
 	try {
 		const sets: number[] = [];
 		const loads: number[] = [];
+		const olderLoads: number[] = [];
 		for (let r = 0; r < ROUNDS; r++) {
-			const { setMicros, loadMillis } = await round(dir, n);
+			const { setMicros, loadMillis, unchainedMillis } = await round(dir, n);
 			sets.push(setMicros);
 			loads.push(loadMillis);
+			olderLoads.push(unchainedMillis);
 		}
 		process.stdout.write(
-			`${2 * n} journal lines: ${median(sets).toFixed(2)} µs per set() (min ${Math.min(...sets).toFixed(2)}), load ${median(loads).toFixed(0)} ms (min ${Math.min(...loads).toFixed(0)})\n`,
+			`${2 * n} journal lines: ${median(sets).toFixed(2)} µs per set() (min ${Math.min(...sets).toFixed(2)}), load ${median(loads).toFixed(0)} ms (min ${Math.min(...loads).toFixed(0)}), the same unchained (version 2) ${median(olderLoads).toFixed(0)} ms (min ${Math.min(...olderLoads).toFixed(0)})\n`,
 		);
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
