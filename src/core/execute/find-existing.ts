@@ -40,6 +40,8 @@ export class ExistingFinder {
 	readonly #customers: CustomerDirectory;
 	/** Each child resource's records on the server, per parent (the `field` matchers). */
 	readonly #children: (pass: PassName) => ChildDirectory<PivotalRecord>;
+	/** The ids of the customers this finder was told this process created (forgotten-children.ts). */
+	readonly #madeHere = new Set<string>();
 
 	constructor(ctx: FinderContext) {
 		this.#ctx = ctx;
@@ -63,7 +65,14 @@ export class ExistingFinder {
 
 	/** A record this run created: a customer is never adopted for another row. */
 	created(pass: PassName, record: PivotalRecord): void {
-		if (resourceOf(pass).matcher.kind === "workspace") this.#customers.remember(record as Customer);
+		if (resourceOf(pass).matcher.kind !== "workspace") return;
+		this.#customers.remember(record as Customer);
+		this.#madeHere.add(record.id);
+	}
+
+	/** Did this process create the customer `id` (its POST answered here)? Nothing it did not send is under it. */
+	isMadeHere(id: string): boolean {
+		return this.#madeHere.has(id);
 	}
 
 	/**
