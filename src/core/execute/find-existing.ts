@@ -7,7 +7,13 @@
 
 import { ApiError } from "../../api/errors.js";
 import type { ApiOk, Customer, ListPage, ListQuery, PivotalClient, PivotalRecord } from "../../api/types.js";
-import type { PassName, PivotalCopy, SourceRecord } from "../../model/records.js";
+import {
+	copyOf,
+	type PassName,
+	type PivotalCopy,
+	type RecordState,
+	type SourceRecord,
+} from "../../model/records.js";
 import { type MatcherDef, resourceOf } from "../../model/resources.js";
 import type { ApplyContext } from "./apply-record.js";
 import {
@@ -42,6 +48,8 @@ export class ExistingFinder {
 	readonly #children: (pass: PassName) => ChildDirectory<PivotalRecord>;
 	/** The ids of the customers this finder was told this process created (forgotten-children.ts). */
 	readonly #madeHere = new Set<string>();
+	/** The passes whose records in the state were claimed (`claimKnown`). */
+	readonly #claimedKnown = new Set<PassName>();
 
 	constructor(ctx: FinderContext) {
 		this.#ctx = ctx;
@@ -65,9 +73,29 @@ export class ExistingFinder {
 
 	/** A record this run created: a customer is never adopted for another row. */
 	created(pass: PassName, record: PivotalRecord): void {
-		if (resourceOf(pass).matcher.kind !== "workspace") return;
+		if (resourceOf(pass).matcher.kind !== "workspace") {
+			// Never another row's: a list walked after it was made holds it.
+			this.#children(pass).claim(record.id);
+			return;
+		}
 		this.#customers.remember(record as Customer);
 		this.#madeHere.add(record.id);
+	}
+
+	/**
+	 * Claims, once per run and pass, every Pivotal id the state holds for a record of `pass`: a
+	 * look-up for a row the state does not know must never take a record another row owns (one
+	 * whose name starts to repeat, keyed by position now, is taken over by its first row). One
+	 * walk of the pass's states, only in runs that look such a row up.
+	 */
+	claimKnown(pass: PassName, states: () => Iterable<[string, RecordState]>): void {
+		if (this.#claimedKnown.has(pass)) return;
+		this.#claimedKnown.add(pass);
+		const directory = this.#children(pass);
+		for (const [, state] of states()) {
+			const id = copyOf(state)?.id;
+			if (id !== undefined) directory.claim(id);
+		}
 	}
 
 	/** Did this process create the customer `id` (its POST answered here)? Nothing it did not send is under it. */
