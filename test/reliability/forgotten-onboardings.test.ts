@@ -95,6 +95,28 @@ describe("a state that forgot onboardings it sent", { timeout: 120_000 }, () => 
 		);
 	});
 
+	it("a resume after a kill, the state whole: lists only customers whose onboardings were not reached", async () => {
+		const { files, sim, env, args } = await fixtures(86_400_000);
+		const { child, result } = startCli(args, { env });
+		await until(() => count(sim, "POST /onboardings 201") >= 60);
+		child.kill("SIGKILL");
+		await result;
+		const made = count(sim, "POST /onboardings 201");
+		const requests = sim.counters().requests;
+		const lists = count(sim, LISTS);
+
+		const run = await runCli(args, { env });
+		expect(run.code, run.stdout + run.stderr).toBe(0);
+		expect(sim.duplicates().total).toBe(0);
+		expect(live(sim)).toBe(rows(files.onboardings));
+		const extra = count(sim, LISTS) - lists;
+		const left = rows(files.onboardings) - made;
+		expect(extra).toBeLessThanOrEqual(left);
+		process.stdout.write(
+			`resume, state whole: ${left} onboardings left after the kill, ${sim.counters().requests - requests} requests in the resume, ${extra} of them lists\n`,
+		);
+	});
+
 	it("a refresh with no new onboardings lists none; a new onboarding under an old customer costs one list", async () => {
 		const { files, sim, env, args } = await fixtures(86_400_000);
 		expect((await runCli(args, { env })).code).toBe(0);
