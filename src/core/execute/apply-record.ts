@@ -111,7 +111,10 @@ export class RecordApplier {
 			!isInDoubt && mayBeForgotten(record, state, parent, (parentId) => this.#finder.isMadeHere(parentId));
 		if ((isInDoubt || isForgotten) && !this.#sentHere.has(id) && !isGuarded(record)) {
 			if (isForgotten) this.#finder.claimKnown(pass, () => this.#ctx.ledger.store.entries(pass));
-			const found = await this.#finder.lookUp(record, parent);
+			const found =
+				isForgotten && parent
+					? await this.#finder.lookUpForgotten(record, parent)
+					: await this.#finder.lookUp(record, parent);
 			if (found === null) return;
 			// Its customer's list answered 404: sent again, the create would be replayed under a
 			// customer deleted since.

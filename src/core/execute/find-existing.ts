@@ -24,6 +24,7 @@ import {
 	type PageFetcher,
 } from "./existing-records.js";
 import { messageOf } from "./record-requests.js";
+import { LISTS_BEFORE_WALK, WorkspaceWalk } from "./workspace-walk.js";
 
 /** A create under a customer answered 404 for the customer (another workspace's reads `not_found`). */
 export function isParentMissing(error: unknown): boolean {
@@ -50,6 +51,10 @@ export class ExistingFinder {
 	readonly #madeHere = new Set<string>();
 	/** The passes whose records in the state were claimed (`claimKnown`). */
 	readonly #claimedKnown = new Set<PassName>();
+	/** Per child pass with a list of the whole workspace: its walk (workspace-walk.ts). */
+	readonly #walks = new Map<PassName, WorkspaceWalk>();
+	/** Customers' lists taken for look-ups of records a state may have forgotten. */
+	#forgottenLists = 0;
 
 	constructor(ctx: FinderContext) {
 		this.#ctx = ctx;
@@ -165,6 +170,42 @@ export class ExistingFinder {
 		if (resourceOf(record.pass).matcher.kind === "workspace" && this.#customers.isLoaded)
 			return this.#customer(record);
 		return this.#lookUpWaiting(record, parent);
+	}
+
+	/**
+	 * `lookUp` for a record the state may have forgotten (forgotten-children.ts): through its
+	 * customer's list for the first few customers, then also a page of the workspace's list with
+	 * each customer's list taken, and from that walk alone once it is whole (workspace-walk.ts).
+	 */
+	lookUpForgotten(
+		record: SourceRecord,
+		parent: PivotalCopy,
+	): Promise<PivotalRecord | undefined | null | typeof PARENT_MISSING> {
+		const { pass } = record;
+		const directory = this.#children(pass);
+		if (!directory.isListed(parent.id) && ++this.#forgottenLists > LISTS_BEFORE_WALK) {
+			const walk = this.#walkOf(pass);
+			walk?.step().then((isWhole) => {
+				if (isWhole && walk.whole) directory.takeWhole(walk.whole);
+			});
+		}
+		return this.#lookUpWaiting(record, parent);
+	}
+
+	#walkOf(pass: PassName): WorkspaceWalk | undefined {
+		const def = resourceOf(pass);
+		if (def.routes.listAll === undefined || def.parent?.field === undefined) return undefined;
+		let walk = this.#walks.get(pass);
+		if (walk === undefined) {
+			walk = new WorkspaceWalk(
+				this.#pages<PivotalRecord>(`a page of GET ${def.routes.listAll}`, (client, q) =>
+					client.listAllRecords(pass, q),
+				),
+				def.parent.field,
+			);
+			this.#walks.set(pass, walk);
+		}
+		return walk;
 	}
 
 	#customer(record: SourceRecord): PivotalRecord | undefined {
