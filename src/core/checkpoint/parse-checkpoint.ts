@@ -1,8 +1,8 @@
 /**
  * Reads a checkpoint a line at a time (the format is in checkpoint-format.ts): versions 3 and 2,
- * whose snapshot is one line per record (3 with a chained journal), and version 1, whose snapshot
- * is one line. Each record is
- * validated and kept as its JSON text (state-map.ts).
+ * whose snapshot is one line per record (3 with a chained journal, parse-journal.ts), and
+ * version 1, whose snapshot is one line. Each record is validated and kept as its JSON text
+ * (state-map.ts).
  */
 
 import { createHash, type Hash } from "node:crypto";

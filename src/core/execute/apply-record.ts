@@ -147,7 +147,8 @@ export class RecordApplier {
 		// The suffixed slug is another body: it goes under a key of its own (`.s`), the same on
 		// every resume since the suffix is derived from the external id, not from what Pivotal holds.
 		const key = `${idempotencyKey(this.#ctx.importId, pass, record.key, generation)}${isSlugHeld ? ".s" : ""}`;
-		const attemptsBefore = state?.s === "sent" || state?.s === "failed" ? state.attempts : 0;
+		const previous = this.#ctx.ledger.store.get(pass, record.key);
+		const attemptsBefore = previous?.s === "sent" || previous?.s === "failed" ? previous.attempts : 0;
 		this.#sentHere.add(id);
 		const result = await this.#ctx.requester.send(
 			(client) => createCall(client, pass, parent?.id, text, key),
