@@ -294,6 +294,16 @@ class HttpPivotalClient implements PivotalClient {
 		return this.#send("GET", `${path}${queryString(query)}`, "list", { signal: options?.signal });
 	}
 
+	listAllRecords(
+		resource: Resource,
+		query?: ListQuery,
+		options?: CallOptions,
+	): Promise<ApiOk<ListPage<PivotalRecord>>> {
+		const path = resourceOf(resource).routes.listAll;
+		if (path === undefined) throw new TypeError(`${resource} has no list of the whole workspace`);
+		return this.#send("GET", `${path}${queryString(query)}`, "list", { signal: options?.signal });
+	}
+
 	getCustomer(customerId: string, options?: CallOptions): Promise<ApiOk<Customer>> {
 		return this.#send("GET", `/customers/${id(customerId)}`, "record", { signal: options?.signal });
 	}

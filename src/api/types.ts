@@ -142,6 +142,15 @@ export interface PivotalClient {
 		query?: ListQuery,
 		options?: CallOptions,
 	): Promise<ApiOk<ListPage<PivotalRecord>>>;
+	/**
+	 * One page of the resource's list of every record in the workspace (its `listAll` route, e.g.
+	 * `GET /onboardings`). Throws `TypeError` for a resource without one.
+	 */
+	listAllRecords(
+		resource: Resource,
+		query?: ListQuery,
+		options?: CallOptions,
+	): Promise<ApiOk<ListPage<PivotalRecord>>>;
 	getCustomer(id: string, options?: CallOptions): Promise<ApiOk<Customer>>;
 	/** `GET /{resource}/{id}`: a customer, contact or onboarding by cuid or display_id. */
 	getRecord(resource: Resource, id: string, options?: CallOptions): Promise<ApiOk<PivotalRecord>>;

@@ -118,6 +118,7 @@ const ONBOARDINGS = {
 		list: "/customers/{parent}/onboardings",
 		create: "/onboardings",
 		item: "/onboardings/{id}",
+		listAll: "/onboardings",
 	},
 	matcher: { kind: "field", field: "name", orFields: true },
 	normalise: { target_launch_date: "date" },

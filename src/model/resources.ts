@@ -54,6 +54,11 @@ export interface RoutesDef {
 	readonly list: string;
 	readonly create: string;
 	readonly item: string;
+	/**
+	 * The list of every record of a child resource in the workspace, each carrying its parent's id
+	 * as `parent.field` (onboardings: `GET /onboardings`), when the API has one.
+	 */
+	readonly listAll?: string;
 }
 
 /**

@@ -111,7 +111,7 @@ describe("a damaged line in the middle of the journal", () => {
 		const refused = await runCli(importArgs(files), { env });
 		expect(refused.code).toBe(2);
 		expect(refused.stderr).toBe(
-			`The checkpoint ${state} is damaged at line ${damagedLine} (a journal line is not valid JSON) and its backup ${state}.bak is older and would forget what was sent since, so it is not used; nothing was sent: repair or remove that line, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).\n`,
+			`The checkpoint ${state} is damaged at line ${damagedLine} (this journal line is not valid JSON) and its backup ${state}.bak is older and would forget what was sent since, so it is not used; nothing was sent: restore the state from a copy you trust, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).\n`,
 		);
 		expect(sim.counters().requests).toBe(requests);
 		expect(readFileSync(state)).toEqual(damaged);

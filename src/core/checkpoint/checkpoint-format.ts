@@ -1,21 +1,25 @@
 /**
- * The checkpoint file, version 2: UTF-8 JSON lines, none of which grows with the records.
+ * The checkpoint file, version 3: UTF-8 JSON lines, none of which grows with the records.
  *
- * Line 1 heads the snapshot, with the number of records it holds:
- * `{"format":"pivotal-tui-checkpoint","version":2,"updatedAt":ISO,"header":{…},"counters":{…},"records":N}`
+ * Line 1 heads the snapshot, with the number of records it holds and their digest:
+ * `{"format":"pivotal-tui-checkpoint","version":3,"updatedAt":ISO,"header":{…},"counters":{…},"records":N,"recordsSha256":HEX}`
  * The next N lines are those records, one a line: `{"p":pass,"k":key,"v":state}`.
  * Version 1 (still read) held every record in the first line instead:
  * `…,"records":{"customers":{key:state},…}}`, a line that outgrew what V8 can hold past 1.5M.
  * Every later line is one journal entry applied on top, in order:
  * `{"t":epochMs,"p":pass,"k":key,"v":state}` (a record's new state, which replaces the old one),
- * optionally with `"c":{counter:delta}`; or `{"t":epochMs,"c":{counter:delta}}` alone.
+ * optionally with `"c":{counter:delta}`; or `{"t":epochMs,"c":{counter:delta}}` alone; each
+ * ends with its link in the journal's chain, `"h":HEX16` (journal-chain.ts).
  * A last line without its newline is a write the process was killed in the middle of: ignored.
+ * Version 2 (still read) is version 3 without the links, and its digest optional.
  */
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { CheckpointError } from "./checkpoint-error.js";
 
 export const CHECKPOINT_FORMAT = "pivotal-tui-checkpoint";
-export const CHECKPOINT_VERSION = 2;
+export const CHECKPOINT_VERSION = 3;
+/** The version whose journal lines are not chained and whose digest may be missing; still read, never written. */
+export const UNCHAINED_VERSION = 2;
 /** The version whose snapshot is one line; still read, never written. */
 export const SINGLE_LINE_VERSION = 1;
 /**

@@ -21,6 +21,7 @@ import {
 	writeAll,
 } from "./file-system.js";
 import { type GroupWrite, groupWrite } from "./group-write.js";
+import { chainedLine, chainSeed, nextLink } from "./journal-chain.js";
 import { recordLineHead } from "./parse-checkpoint.js";
 import type { PassCounts } from "./pass-counts.js";
 
@@ -54,6 +55,8 @@ export interface CheckpointStoreInit {
 		readonly bytes: number;
 		readonly snapshotRecords: number;
 		readonly journalLines: number;
+		/** The journal's last link (its chain's seed when it has no line), where the next line chains on. */
+		readonly link: string;
 	};
 }
 
@@ -100,7 +103,8 @@ export class CheckpointStore implements StateStore {
 	readonly #compactEvery: number;
 	readonly #book: RecordBook;
 	#pending: Record<string, number> | undefined;
-	// Lines of deferred updates (already in #book), written before any other line.
+	// Lines of deferred updates (already in #book), written before any other line; without their
+	// links (journal-chain.ts), which are made as they are written.
 	#deferred: string[] = [];
 	#isFlushScheduled = false;
 	// Set while #deferred holds a line that must be written before the next request leaves.
@@ -111,6 +115,9 @@ export class CheckpointStore implements StateStore {
 	#offset = 0;
 	#journalLines = 0;
 	#snapshotRecords = 0;
+	// The link of the file's last journal line, or its snapshot's seed: the next line chains on it.
+	// Moves only once a line is written, so a failed write leaves the chain as the file has it.
+	#link = "";
 	#updatedAt: number;
 	#rotateBackup: boolean;
 	readonly #unlock: () => void;
@@ -132,6 +139,7 @@ export class CheckpointStore implements StateStore {
 			this.#offset = init.asLoaded.bytes;
 			this.#snapshotRecords = init.asLoaded.snapshotRecords;
 			this.#journalLines = init.asLoaded.journalLines;
+			this.#link = init.asLoaded.link;
 		}
 	}
 
@@ -159,7 +167,7 @@ export class CheckpointStore implements StateStore {
 		this.#throwDeferredError();
 		const t = this.#now();
 		const counters = this.#pending === undefined ? "" : `,"c":${JSON.stringify(this.#pending)}`;
-		const line = `{"t":${t},"p":"${pass}","k":${JSON.stringify(key)},"v":${text}${counters}}\n`;
+		const line = `{"t":${t},"p":"${pass}","k":${JSON.stringify(key)},"v":${text}${counters}`;
 		if (options.isDeferred || options.isBeforeRequest) this.#defer(line, options.isBeforeRequest === true);
 		else this.#append(line);
 		this.#pending = undefined;
@@ -211,7 +219,8 @@ export class CheckpointStore implements StateStore {
 			return;
 		}
 		const t = this.#now();
-		this.#append(`${JSON.stringify({ t, c: this.#pending })}\n`);
+		// The object's text without its closing brace: the link ends the line.
+		this.#append(JSON.stringify({ t, c: this.#pending }).slice(0, -1));
 		this.#pending = undefined;
 		this.#updatedAt = t;
 		this.#maybeCompact();
@@ -235,12 +244,13 @@ export class CheckpointStore implements StateStore {
 		const tmp = `${this.path}.tmp`;
 		let tmpFd: number | undefined;
 		let length = 0;
+		let seed = "";
 		try {
 			// A file left by a compaction a kill cut short, or a symlink someone planted: removed
 			// (unlinking a symlink leaves its target alone), then created anew, never followed.
 			bestEffort(() => fs.unlinkSync(tmp));
 			tmpFd = fs.openSync(tmp, CREATE_NEW, 0o600);
-			length = this.#writeSnapshot(tmpFd);
+			({ length, seed } = this.#writeSnapshot(tmpFd));
 			// The rename below must not make a file visible whose bytes could still be lost.
 			fs.fsyncSync(tmpFd);
 			fs.closeSync(tmpFd);
@@ -266,6 +276,7 @@ export class CheckpointStore implements StateStore {
 		this.#fd = undefined;
 		if (oldFd !== undefined) bestEffort(() => fs.closeSync(oldFd));
 		this.#offset = length;
+		this.#link = seed;
 		this.#journalLines = 0;
 		this.#snapshotRecords = this.#book.size;
 		this.#pending = undefined;
@@ -311,8 +322,11 @@ export class CheckpointStore implements StateStore {
 		}
 	}
 
-	/** Writes the snapshot to `fd` a megabyte at a time; returns its length in bytes. */
-	#writeSnapshot(fd: number): number {
+	/**
+	 * Writes the snapshot to `fd` a megabyte at a time; returns its length in bytes and the seed of
+	 * the journal that follows it.
+	 */
+	#writeSnapshot(fd: number): { readonly length: number; readonly seed: string } {
 		const records = this.#book.size;
 		const out = new ChunkWriter(this.#fs, fd);
 		// The digest of the record lines is known once they are written: the first line holds a
@@ -343,8 +357,11 @@ export class CheckpointStore implements StateStore {
 			});
 		}
 		const length = out.end();
-		writeAll(this.#fs, fd, Buffer.from(out.digest()), digestAt);
-		return length;
+		const digest = out.digest();
+		writeAll(this.#fs, fd, Buffer.from(digest), digestAt);
+		const at = first.lastIndexOf(DIGEST_PLACEHOLDER);
+		const written = `${first.slice(0, at)}${digest}${first.slice(at + DIGEST_PLACEHOLDER.length)}`;
+		return { length, seed: chainSeed(written) };
 	}
 
 	#assertOpen(): void {
@@ -368,12 +385,25 @@ export class CheckpointStore implements StateStore {
 		return this.#fd;
 	}
 
-	/** Writes the deferred lines, then `text`, in one write. */
-	#append(text: string): void {
+	/**
+	 * Writes the deferred lines, then the line of `body` (a JSON object's text without its closing
+	 * brace; none when empty), in one write, each chained on the one before it.
+	 */
+	#append(body: string): void {
 		this.#throwDeferredError();
 		const fd = this.#reopen();
-		const lines = this.#deferred.length + (text === "" ? 0 : 1);
-		const bytes = Buffer.from(this.#deferred.length === 0 ? text : this.#deferred.join("") + text);
+		let link = this.#link;
+		let text = "";
+		for (const line of this.#deferred) {
+			link = nextLink(link, line);
+			text += chainedLine(line, link);
+		}
+		if (body !== "") {
+			link = nextLink(link, body);
+			text += chainedLine(body, link);
+		}
+		const lines = this.#deferred.length + (body === "" ? 0 : 1);
+		const bytes = Buffer.from(text);
 		try {
 			writeAll(this.#fs, fd, bytes, this.#offset);
 		} catch (error) {
@@ -384,6 +414,7 @@ export class CheckpointStore implements StateStore {
 			throw failure;
 		}
 		this.#deferred = [];
+		this.#link = link;
 		this.#settleGroup(undefined);
 		this.#offset += bytes.length;
 		this.#journalLines += lines;

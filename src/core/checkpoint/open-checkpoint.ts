@@ -9,6 +9,7 @@ import { DigestMismatch } from "./fast-lines.js";
 import { type CheckpointFileSystem, nodeFileSystem, writeAll } from "./file-system.js";
 import { acquireLock } from "./lock-file.js";
 import { type ParsedCheckpoint, parseCheckpoint, parseCheckpointLines } from "./parse-checkpoint.js";
+import { CHAIN_BROKEN } from "./parse-journal.js";
 
 export interface ReadOptions {
 	/**
@@ -119,8 +120,18 @@ function openLocked(
 		const { parsed, count } = loaded;
 		// A file of this version with no journal and nothing torn is written on as it is: a refresh
 		// of a million records does not rewrite them all before its first request.
-		if (parsed?.isCurrentVersion && parsed.journalLines === 0 && count.complete === count.total) {
-			const asLoaded = { bytes: count.total, snapshotRecords: parsed.snapshotRecords, journalLines: 0 };
+		if (
+			parsed?.isCurrentVersion &&
+			parsed.chainLink !== undefined &&
+			parsed.journalLines === 0 &&
+			count.complete === count.total
+		) {
+			const asLoaded = {
+				bytes: count.total,
+				snapshotRecords: parsed.snapshotRecords,
+				journalLines: 0,
+				link: parsed.chainLink,
+			};
 			const store = new CheckpointStore({ ...init, data: loaded.data, rotateBackup: true, asLoaded });
 			store.assertWritable();
 			return { store, resumed: true };
@@ -281,6 +292,8 @@ function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded 
 		// A damaged snapshot is repaired as a whole; a journal line may be dropped alone.
 		const isSnapshot =
 			error.line === undefined || error.line === 1 || error.message.startsWith("the snapshot");
+		// A broken chain: the line named may be sound and a line before it edited or gone.
+		const isChainBroken = error.message.startsWith(CHAIN_BROKEN);
 		const hasBackup = backupBytes !== undefined || (!recover && fs.existsSync(backup));
 		const backupNote = !hasBackup
 			? "it has no backup"
@@ -292,7 +305,7 @@ function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded 
 			path,
 			line: error.line,
 			cause: error,
-			message: `The checkpoint ${path} is damaged ${what} (${error.message}) and ${backupNote}; nothing was sent: ${isSnapshot ? "repair it" : "repair or remove that line"}, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
+			message: `The checkpoint ${path} is damaged ${what} (${error.message}) and ${backupNote}; nothing was sent: ${isChainBroken ? "restore the state from a copy you trust" : isSnapshot ? "repair it" : "repair or remove that line"}, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
 		});
 	}
 }

@@ -1,7 +1,8 @@
 /**
- * Reads a checkpoint a line at a time (the format is in checkpoint-format.ts): version 2, whose
- * snapshot is one line per record, and version 1, whose snapshot is one line. Each record is
- * validated and kept as its JSON text (state-map.ts).
+ * Reads a checkpoint a line at a time (the format is in checkpoint-format.ts): versions 3 and 2,
+ * whose snapshot is one line per record (3 with a chained journal, parse-journal.ts), and
+ * version 1, whose snapshot is one line. Each record is validated and kept as its JSON text
+ * (state-map.ts).
  */
 
 import { createHash, type Hash } from "node:crypto";
@@ -23,10 +24,13 @@ import {
 	RECORDS_SHA256,
 	SINGLE_LINE_VERSION,
 	type SourceFingerprint,
+	UNCHAINED_VERSION,
 	zeroCounters,
 } from "./checkpoint-format.js";
 import { linesOfBytes } from "./checkpoint-lines.js";
 import { DigestMismatch, takeDoneLine } from "./fast-lines.js";
+import { chainSeed } from "./journal-chain.js";
+import { readJournal } from "./parse-journal.js";
 import { StateMap } from "./state-map.js";
 
 /** A checkpoint as read, with what the store needs to know of the file's shape. */
@@ -35,6 +39,8 @@ export interface ParsedCheckpoint {
 	/** Records in the snapshot, and journal lines after it. */
 	readonly snapshotRecords: number;
 	readonly journalLines: number;
+	/** The journal's last link (journal-chain.ts), where the next line chains on; undefined before version 3. */
+	readonly chainLink: string | undefined;
 	/** Written in the current version: only a journal would make a compaction worth its cost. */
 	readonly isCurrentVersion: boolean;
 }
@@ -160,7 +166,11 @@ export function parseCheckpointLines(
 			corrupt("the snapshot is not valid JSON");
 		}
 		if (!isObject(snapshot) || snapshot.format !== CHECKPOINT_FORMAT) notACheckpoint(path);
-		if (snapshot.version !== CHECKPOINT_VERSION && snapshot.version !== SINGLE_LINE_VERSION) {
+		if (
+			snapshot.version !== CHECKPOINT_VERSION &&
+			snapshot.version !== UNCHAINED_VERSION &&
+			snapshot.version !== SINGLE_LINE_VERSION
+		) {
 			throw new CheckpointError({
 				code: "unsupported-version",
 				path,
@@ -168,6 +178,8 @@ export function parseCheckpointLines(
 			});
 		}
 		const { header, counters, records, updatedAt } = snapshot;
+		// The journal's first link, from the first line's bytes (read before the next line reuses them).
+		const seed = snapshot.version === CHECKPOINT_VERSION ? chainSeed(bytes) : undefined;
 		if (!isHeader(header)) corrupt("the header is incomplete");
 		if (!isCounterDelta(counters)) corrupt("the counters are not numbers");
 		const maps = {} as Record<PassName, StateMap>;
@@ -189,6 +201,12 @@ export function parseCheckpointLines(
 				corrupt("the snapshot does not say how many records it holds");
 			// Lines as written, taken unparsed while their digest is proven (fast-lines.ts).
 			const digest = snapshot[RECORDS_SHA256];
+			// Version 3 always holds it: without it, its records and journal would be taken unproven.
+			if (
+				snapshot.version === CHECKPOINT_VERSION &&
+				(typeof digest !== "string" || !SHA256_HEX.test(digest) || digest === DIGEST_PLACEHOLDER)
+			)
+				corrupt("the snapshot's first line lacks the digest of its records, which its version always holds");
 			const hash =
 				trustDigest && typeof digest === "string" && SHA256_HEX.test(digest) && digest !== DIGEST_PLACEHOLDER
 					? createHash("sha256")
@@ -227,34 +245,10 @@ export function parseCheckpointLines(
 			if (hash !== undefined && hash.digest("hex") !== digest) throw new DigestMismatch();
 		}
 		const sums: Record<string, number> = { ...zeroCounters(), ...counters };
-		let lastTime = typeof updatedAt === "string" ? Date.parse(updatedAt) : Number.NaN;
+		const lastTime = typeof updatedAt === "string" ? Date.parse(updatedAt) : Number.NaN;
 
 		// The journal: complete lines only (whatever follows the last newline was torn by a kill).
-		let journalLines = 0;
-		for (let raw = next(); raw !== undefined; raw = next()) {
-			journalLines++;
-			if (raw.trim() === "") continue;
-			let entry: unknown;
-			try {
-				entry = JSON.parse(raw);
-			} catch {
-				corrupt("a journal line is not valid JSON");
-			}
-			if (!isObject(entry)) corrupt("a journal line is not an object");
-			if (entry.p !== undefined) {
-				if (typeof entry.p !== "string" || !PASS_SET.has(entry.p)) corrupt("unknown pass");
-				if (typeof entry.k !== "string") corrupt("the record key is missing");
-				if (!isRecordState(entry.v)) corrupt("the record state is malformed");
-				maps[entry.p as PassName].set(entry.k, entry.v);
-			} else if (entry.c === undefined) {
-				corrupt("a journal line holds neither a record nor counters");
-			}
-			if (entry.c !== undefined) {
-				if (!isCounterDelta(entry.c)) corrupt("the counters are not numbers");
-				for (const [name, delta] of Object.entries(entry.c)) sums[name] = (sums[name] ?? 0) + delta;
-			}
-			if (typeof entry.t === "number") lastTime = entry.t;
-		}
+		const journal = readJournal(next, maps, sums, lastTime, seed, corrupt);
 		const sources = header.sources as Record<string, SourceFingerprint | null | undefined>;
 		return {
 			data: {
@@ -272,10 +266,11 @@ export function parseCheckpointLines(
 				},
 				records: maps,
 				counters: sums as CheckpointCounters,
-				updatedAt: new Date(Number.isFinite(lastTime) ? lastTime : 0).toISOString(),
+				updatedAt: new Date(Number.isFinite(journal.lastTime) ? journal.lastTime : 0).toISOString(),
 			},
 			snapshotRecords,
-			journalLines,
+			journalLines: journal.lines,
+			chainLink: journal.link,
 			isCurrentVersion: snapshot.version === CHECKPOINT_VERSION,
 		};
 	} catch (error) {

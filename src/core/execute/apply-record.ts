@@ -17,6 +17,7 @@ import { bodyHash, type Operation } from "../plan/planner.js";
 import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { ExistingFinder, isParentMissing, PARENT_MISSING } from "./find-existing.js";
+import { mayBeForgotten } from "./forgotten-children.js";
 import type { Ledger } from "./ledger.js";
 import { lostUpdate } from "./lost-update.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
@@ -103,14 +104,29 @@ export class RecordApplier {
 			return;
 		}
 		// A previous run may have created it and the server may have forgotten the key since:
-		// records no uniqueness rule guards are looked up first.
-		if (isInDoubt && !this.#sentHere.has(id) && !isGuarded(record)) {
-			const found = await this.#finder.lookUp(record, parent);
+		// records no uniqueness rule guards are looked up first. So are those a state may have
+		// forgotten (cut back, or an older copy put back) under a customer made before this process.
+		const state = this.#ctx.ledger.store.get(pass, record.key);
+		const isForgotten =
+			!isInDoubt && mayBeForgotten(record, state, parent, (parentId) => this.#finder.isMadeHere(parentId));
+		if ((isInDoubt || isForgotten) && !this.#sentHere.has(id) && !isGuarded(record)) {
+			if (isForgotten) this.#finder.claimKnown(pass, () => this.#ctx.ledger.store.entries(pass));
+			const found =
+				isForgotten && parent
+					? await this.#finder.lookUpForgotten(record, parent)
+					: await this.#finder.lookUp(record, parent);
 			if (found === null) return;
 			// Its customer's list answered 404: sent again, the create would be replayed under a
 			// customer deleted since.
 			if (found === PARENT_MISSING) {
 				if (parent && (await this.#parentGone(record, parent))) return;
+			} else if (found !== undefined && isForgotten) {
+				this.#ctx.notice(
+					"info",
+					`${pass} ${record.key} is in Pivotal under its customer though the state does not know it; adopted ${found.id}`,
+				);
+				// Nothing proves this import made it: adopted as existing, so an undo leaves it.
+				return this.#adopt(record, found, 0);
 			} else if (found !== undefined) {
 				this.#ctx.notice(
 					"info",

@@ -143,6 +143,9 @@ export class ChildDirectory<T extends PivotalRecord> {
 	readonly #fetchPage: (parentId: string) => PageFetcher<T>;
 	readonly #lists = new Map<string, Promise<readonly T[]>>();
 	readonly #claimed = new Set<string>();
+	// Set once a walk of the whole workspace's list was handed in (`takeWhole`): a parent with
+	// no list of its own has no record.
+	#isWhole = false;
 
 	constructor(fetchPage: (parentId: string) => PageFetcher<T>) {
 		this.#fetchPage = fetchPage;
@@ -160,8 +163,24 @@ export class ChildDirectory<T extends PivotalRecord> {
 		this.#claimed.add(id);
 	}
 
+	/**
+	 * The whole workspace's records of the resource, by parent id (workspace-walk.ts): parents
+	 * not walked on their own are answered from it, with no request.
+	 */
+	takeWhole(byParent: ReadonlyMap<string, readonly T[]>): void {
+		for (const [parentId, list] of byParent)
+			if (!this.#lists.has(parentId)) this.#lists.set(parentId, Promise.resolve(list));
+		this.#isWhole = true;
+	}
+
+	/** Is `parentId`'s list walked (or on its way), or the whole workspace's in: no request to answer for it. */
+	isListed(parentId: string): boolean {
+		return this.#isWhole || this.#lists.has(parentId);
+	}
+
 	#list(parentId: string): Promise<readonly T[]> {
 		let walk = this.#lists.get(parentId);
+		if (!walk && this.#isWhole) return Promise.resolve([]);
 		if (!walk) {
 			walk = collect(walkPages(this.#fetchPage(parentId)));
 			walk.catch(() => this.#lists.delete(parentId));

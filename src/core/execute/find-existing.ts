@@ -7,7 +7,13 @@
 
 import { ApiError } from "../../api/errors.js";
 import type { ApiOk, Customer, ListPage, ListQuery, PivotalClient, PivotalRecord } from "../../api/types.js";
-import type { PassName, PivotalCopy, SourceRecord } from "../../model/records.js";
+import {
+	copyOf,
+	type PassName,
+	type PivotalCopy,
+	type RecordState,
+	type SourceRecord,
+} from "../../model/records.js";
 import { type MatcherDef, resourceOf } from "../../model/resources.js";
 import type { ApplyContext } from "./apply-record.js";
 import {
@@ -18,6 +24,7 @@ import {
 	type PageFetcher,
 } from "./existing-records.js";
 import { messageOf } from "./record-requests.js";
+import { LISTS_BEFORE_WALK, WorkspaceWalk } from "./workspace-walk.js";
 
 /** A create under a customer answered 404 for the customer (another workspace's reads `not_found`). */
 export function isParentMissing(error: unknown): boolean {
@@ -40,6 +47,14 @@ export class ExistingFinder {
 	readonly #customers: CustomerDirectory;
 	/** Each child resource's records on the server, per parent (the `field` matchers). */
 	readonly #children: (pass: PassName) => ChildDirectory<PivotalRecord>;
+	/** The ids of the customers this finder was told this process created (forgotten-children.ts). */
+	readonly #madeHere = new Set<string>();
+	/** The passes whose records in the state were claimed (`claimKnown`). */
+	readonly #claimedKnown = new Set<PassName>();
+	/** Per child pass with a list of the whole workspace: its walk (workspace-walk.ts). */
+	readonly #walks = new Map<PassName, WorkspaceWalk>();
+	/** Customers' lists taken for look-ups of records a state may have forgotten. */
+	#forgottenLists = 0;
 
 	constructor(ctx: FinderContext) {
 		this.#ctx = ctx;
@@ -63,7 +78,34 @@ export class ExistingFinder {
 
 	/** A record this run created: a customer is never adopted for another row. */
 	created(pass: PassName, record: PivotalRecord): void {
-		if (resourceOf(pass).matcher.kind === "workspace") this.#customers.remember(record as Customer);
+		if (resourceOf(pass).matcher.kind !== "workspace") {
+			// Never another row's: a list walked after it was made holds it.
+			this.#children(pass).claim(record.id);
+			return;
+		}
+		this.#customers.remember(record as Customer);
+		this.#madeHere.add(record.id);
+	}
+
+	/**
+	 * Claims, once per run and pass, every Pivotal id the state holds for a record of `pass`: a
+	 * look-up for a row the state does not know must never take a record another row owns (one
+	 * whose name starts to repeat, keyed by position now, is taken over by its first row). One
+	 * walk of the pass's states, only in runs that look such a row up.
+	 */
+	claimKnown(pass: PassName, states: () => Iterable<[string, RecordState]>): void {
+		if (this.#claimedKnown.has(pass)) return;
+		this.#claimedKnown.add(pass);
+		const directory = this.#children(pass);
+		for (const [, state] of states()) {
+			const id = copyOf(state)?.id;
+			if (id !== undefined) directory.claim(id);
+		}
+	}
+
+	/** Did this process create the customer `id` (its POST answered here)? Nothing it did not send is under it. */
+	isMadeHere(id: string): boolean {
+		return this.#madeHere.has(id);
 	}
 
 	/**
@@ -128,6 +170,42 @@ export class ExistingFinder {
 		if (resourceOf(record.pass).matcher.kind === "workspace" && this.#customers.isLoaded)
 			return this.#customer(record);
 		return this.#lookUpWaiting(record, parent);
+	}
+
+	/**
+	 * `lookUp` for a record the state may have forgotten (forgotten-children.ts): through its
+	 * customer's list for the first few customers, then also a page of the workspace's list with
+	 * each customer's list taken, and from that walk alone once it is whole (workspace-walk.ts).
+	 */
+	lookUpForgotten(
+		record: SourceRecord,
+		parent: PivotalCopy,
+	): Promise<PivotalRecord | undefined | null | typeof PARENT_MISSING> {
+		const { pass } = record;
+		const directory = this.#children(pass);
+		if (!directory.isListed(parent.id) && ++this.#forgottenLists > LISTS_BEFORE_WALK) {
+			const walk = this.#walkOf(pass);
+			walk?.step().then((isWhole) => {
+				if (isWhole && walk.whole) directory.takeWhole(walk.whole);
+			});
+		}
+		return this.#lookUpWaiting(record, parent);
+	}
+
+	#walkOf(pass: PassName): WorkspaceWalk | undefined {
+		const def = resourceOf(pass);
+		if (def.routes.listAll === undefined || def.parent?.field === undefined) return undefined;
+		let walk = this.#walks.get(pass);
+		if (walk === undefined) {
+			walk = new WorkspaceWalk(
+				this.#pages<PivotalRecord>(`a page of GET ${def.routes.listAll}`, (client, q) =>
+					client.listAllRecords(pass, q),
+				),
+				def.parent.field,
+			);
+			this.#walks.set(pass, walk);
+		}
+		return walk;
 	}
 
 	#customer(record: SourceRecord): PivotalRecord | undefined {

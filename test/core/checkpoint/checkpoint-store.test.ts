@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
 	CHECKPOINT_FORMAT,
+	CHECKPOINT_VERSION,
 	CheckpointError,
 	openCheckpoint,
 	readCheckpoint,
@@ -28,7 +29,7 @@ describe("openCheckpoint and readCheckpoint", () => {
 		expect(journal).toEqual([]);
 		expect(JSON.parse(first ?? "")).toMatchObject({
 			format: CHECKPOINT_FORMAT,
-			version: 2,
+			version: CHECKPOINT_VERSION,
 			header: { runId: "run-0001", keyFingerprint: "sha256:0123456789abcdef" },
 		});
 		await store.close();
@@ -53,7 +54,7 @@ describe("openCheckpoint and readCheckpoint", () => {
 		// After: the snapshot alone, a line per record after the line that heads it.
 		store.compact();
 		const [head, ...snapshot] = linesOf(path);
-		expect(JSON.parse(head ?? "")).toMatchObject({ version: 2, records: 5 });
+		expect(JSON.parse(head ?? "")).toMatchObject({ version: CHECKPOINT_VERSION, records: 5 });
 		expect(snapshot.map((line) => (JSON.parse(line) as { k: string }).k)).toEqual([
 			"c1",
 			"c2",

@@ -1,6 +1,11 @@
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CheckpointError, openCheckpoint, readCheckpoint } from "../../../src/core/checkpoint/index.js";
+import {
+	CHECKPOINT_VERSION,
+	CheckpointError,
+	openCheckpoint,
+	readCheckpoint,
+} from "../../../src/core/checkpoint/index.js";
 import { checkpointPerTest, created, header, linesOf } from "./helpers.js";
 
 let dir: string;
@@ -60,7 +65,7 @@ describe("a damaged checkpoint", () => {
 			const error = await caught(attempt);
 			expect(error).toMatchObject({ code: "corrupt", line: 4 });
 			expect(error.message).toBe(
-				`The checkpoint ${path} is damaged at line 4 (the record state is malformed) and its backup ${path}.bak is older and would forget what was sent since, so it is not used; nothing was sent: repair or remove that line, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
+				`The checkpoint ${path} is damaged at line 4 (this journal line carries no link to the line before it, which every journal line of its version holds) and its backup ${path}.bak is older and would forget what was sent since, so it is not used; nothing was sent: restore the state from a copy you trust, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
 			);
 		}
 		// Nothing was replaced or set aside.
@@ -137,7 +142,10 @@ describe("a damaged checkpoint", () => {
 	it("a newer schema version asks for an upgrade", async () => {
 		await checkpointWithBackup();
 		const lines = linesOf(path);
-		damageLine(1, (lines[0] ?? "").replace('"version":2', '"version":3'));
+		damageLine(
+			1,
+			(lines[0] ?? "").replace(`"version":${CHECKPOINT_VERSION}`, `"version":${CHECKPOINT_VERSION + 1}`),
+		);
 		const error = await caught(openCheckpoint({ path, create: () => header() }));
 		expect(error.code).toBe("unsupported-version");
 		expect(error.message).toMatch(/upgrade pivotal-tui/);

@@ -1,8 +1,14 @@
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { openCheckpoint, readCheckpoint, summarizeCheckpoint } from "../../../src/core/checkpoint/index.js";
+import {
+	CHECKPOINT_VERSION,
+	openCheckpoint,
+	readCheckpoint,
+	summarizeCheckpoint,
+} from "../../../src/core/checkpoint/index.js";
 import { recordLineHead } from "../../../src/core/checkpoint/parse-checkpoint.js";
 import type { RecordState } from "../../../src/model/records.js";
+import { appendChained } from "../../support/seal-state.js";
 import { blocked, checkpointPerTest, created, failed, header, linesOf, sent } from "./helpers.js";
 
 let path: string;
@@ -57,7 +63,7 @@ describe("the checkpoint a record a line (version 2)", () => {
 		const { store, resumed } = await openCheckpoint({ path, create: () => header() });
 		expect(resumed).toBe(true);
 		const [head, ...records] = linesOf(path);
-		expect(JSON.parse(head ?? "")).toMatchObject({ version: 2, records: 6 });
+		expect(JSON.parse(head ?? "")).toMatchObject({ version: CHECKPOINT_VERSION, records: 6 });
 		expect(records).toHaveLength(6);
 		expect(store.get("customers", "c9")).toEqual(withValues);
 		expect([...store.failing("customers")].map(([key]) => key)).toEqual(["c3"]);
@@ -147,8 +153,7 @@ describe("the checkpoint a record a line (version 2)", () => {
 
 		// Changed on disk since the read (another process's update): read again, never the stale records.
 		const stale = await readCheckpoint(path);
-		const line = JSON.stringify({ t: Date.now(), p: "customers", k: "c3", v: created("cus_3") });
-		fs.appendFileSync(path, `${line}\n`);
+		appendChained(path, { t: Date.now(), p: "customers", k: "c3", v: created("cus_3") });
 		const other = await openCheckpoint({ path, create: () => header() });
 		expect(other.store.get("customers", "c3")).toEqual(created("cus_3"));
 		expect(stale?.records.customers.has("c3")).toBe(false);

@@ -142,11 +142,28 @@ describe("the snapshot's digest of its record lines", () => {
 		await expect(readCheckpoint(path)).rejects.toMatchObject({ code: "corrupt", line: 2 });
 	});
 
-	it("a snapshot without the digest (an earlier writer) is read line by line, as before", async () => {
+	it("a version-2 snapshot without the digest (an earlier writer) is read line by line, as before", async () => {
 		const text = await written();
 		const first = text.slice(0, text.indexOf("\n"));
-		const withoutDigest = JSON.stringify({ ...JSON.parse(first), recordsSha256: undefined });
+		const withoutDigest = JSON.stringify({ ...JSON.parse(first), version: 2, recordsSha256: undefined });
 		const older = `${withoutDigest}${text.slice(first.length)}`;
 		expect(parsed(older, true)).toEqual(parsed(text, false));
+	});
+
+	it("a version-3 snapshot without its digest is refused at its first line, its records unproven", async () => {
+		const text = await written();
+		const first = text.slice(0, text.indexOf("\n"));
+		for (const digest of [undefined, "0".repeat(64), "not hex"]) {
+			const edited = JSON.stringify({ ...JSON.parse(first), recordsSha256: digest });
+			fs.writeFileSync(path, `${edited}${text.slice(first.length)}`);
+			const refused = await readCheckpoint(path).then(
+				() => undefined,
+				(error: unknown) => error as Error & { line?: number },
+			);
+			expect(refused).toMatchObject({ code: "corrupt", line: 1 });
+			expect(refused?.message).toContain(
+				"(the snapshot's first line lacks the digest of its records, which its version always holds)",
+			);
+		}
 	});
 });
