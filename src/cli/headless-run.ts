@@ -80,6 +80,9 @@ export async function driveHeadless(
 		process.off("SIGTERM", onSignal);
 		process.off("SIGHUP", onSignal);
 		store.close();
+		// A stopped run is over: a request still out (a list page it walked ahead) answers no one,
+		// and closing would wait for it up to its deadline.
+		if (interrupts > 0) for (const lane of lanes) lane.client.abortInFlight?.();
 		await Promise.all(lanes.map((lane) => lane.client.close()));
 	}
 }
