@@ -110,7 +110,9 @@ export class RecordApplier {
 		const isForgotten =
 			!isInDoubt && mayBeForgotten(record, state, parent, (parentId) => this.#finder.isMadeHere(parentId));
 		if ((isInDoubt || isForgotten) && !this.#sentHere.has(id) && !isGuarded(record)) {
-			if (isForgotten) this.#finder.claimKnown(pass, () => this.#ctx.ledger.store.entries(pass));
+			// Never another row's record: a same-named sibling's would be overwritten and this one's
+			// left orphaned, two keys on one id (findings I-F10, J14).
+			this.#finder.claimKnown(pass, () => this.#ctx.ledger.store.entries(pass));
 			const found =
 				isForgotten && parent
 					? await this.#finder.lookUpForgotten(record, parent)
