@@ -5,6 +5,7 @@
  */
 
 import { readSettings, type SourceOptions } from "../source/index.js";
+import type { ImportFlags } from "./import-command.js";
 
 /** The options the wizard takes, by meow's camelCase name. */
 export const WIZARD_FLAGS: ReadonlySet<string> = new Set(["encoding", "delimiter", "baseUrl", "keyEnv"]);
@@ -64,19 +65,20 @@ export function wizardOptions(
 }
 
 /** The options of `import` that its terminal UI does not take, as the flags hold them. */
-export interface ImportOnlyFlags {
-	readonly only?: string | undefined;
-	readonly empty?: string | undefined;
-	readonly keepPivotalEdits?: boolean | undefined;
-	readonly deleteMissing?: boolean | undefined;
-	readonly maxDeletes?: number | undefined;
-	readonly retryFailed?: boolean | undefined;
-	readonly recreate?: boolean | undefined;
-	readonly resultsCsv?: string | undefined;
-	readonly failuresCsv?: string | undefined;
-	readonly summaryMd?: string | undefined;
-	readonly skipInvalid?: boolean | undefined;
-}
+export type ImportOnlyFlags = Pick<
+	ImportFlags,
+	| "only"
+	| "empty"
+	| "keepPivotalEdits"
+	| "deleteMissing"
+	| "maxDeletes"
+	| "retryFailed"
+	| "recreate"
+	| "resultsCsv"
+	| "failuresCsv"
+	| "summaryMd"
+	| "skipInvalid"
+>;
 
 /**
  * The options given to `import` that the wizard does not take, as typed: handed to it, the run

@@ -4,8 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { SourceFiles } from "../../src/core/run-types.js";
-import { runCli, startCli } from "../support/cli.js";
+import { headlessImportArgs, runCli, startCli } from "../support/cli.js";
 import { editRows } from "../support/edit-csv.js";
 import { simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
 
@@ -70,17 +69,6 @@ afterEach(async () => {
 	await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-function importArgs(files: SourceFiles, ...more: string[]): string[] {
-	return [
-		"import",
-		files.customers,
-		...(files.contacts ? ["--contacts", files.contacts] : []),
-		...(files.onboardings ? ["--onboardings", files.onboardings] : []),
-		"--headless",
-		...more,
-	];
-}
-
 /** The rows of the first Markdown table after `heading` (or the first table), as cells. */
 function tableRows(markdown: string, after = ""): string[][] {
 	const from = after ? markdown.indexOf(after) : 0;
@@ -116,7 +104,7 @@ describe("CI outputs (the built binary)", () => {
 		const stepSummary = join(dir, "step-summary.md");
 		writeFileSync(stepSummary, "## Earlier step\n\nkept as it was\n");
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl, GITHUB_STEP_SUMMARY: stepSummary };
-		const run = await runCli(importArgs(files, "--notify", hook.url), { env });
+		const run = await runCli(headlessImportArgs(files, "--notify", hook.url), { env });
 		expect(run.code).toBe(0);
 		expect(run.stderr).toBe("");
 
@@ -165,7 +153,7 @@ describe("CI outputs (the built binary)", () => {
 		// A second run appends its own section after the first, and reports what it sent (one
 		// PATCH for one edited row), with the import's total beside.
 		editRows(files.customers, "name", 1, (old) => `${old} Renamed`);
-		expect((await runCli(importArgs(files, "--notify", hook.url), { env })).code).toBe(0);
+		expect((await runCli(headlessImportArgs(files, "--notify", hook.url), { env })).code).toBe(0);
 		expect(hook.got).toHaveLength(2);
 		expect(hook.got[1]?.body).toMatchObject({ requests: 1, requestsAllRuns: firstRequests + 1 });
 		const sections = readFileSync(stepSummary, "utf8").split("### pivotal-tui Import");
@@ -173,7 +161,9 @@ describe("CI outputs (the built binary)", () => {
 		expect(sections[2]).toContain(
 			`1 requests (${firstRequests + 1} over every run of the import), 0 retries`,
 		);
-		const json = await runCli(importArgs(files, "--json"), { env: { ...env, GITHUB_STEP_SUMMARY: "" } });
+		const json = await runCli(headlessImportArgs(files, "--json"), {
+			env: { ...env, GITHUB_STEP_SUMMARY: "" },
+		});
 		const summaryLine = JSON.parse(json.stdout.trim().split("\n").pop() ?? "{}");
 		expect(summaryLine).toMatchObject({ type: "summary", requests: 0, requestsAllRuns: firstRequests + 1 });
 
@@ -212,7 +202,9 @@ describe("CI outputs (the built binary)", () => {
 		const hook = await receiver();
 		const summaryFile = join(dir, "summary.md");
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl, GITHUB_STEP_SUMMARY: "" };
-		const run = await runCli(importArgs(files, "--notify", hook.url, "--summary-md", summaryFile), { env });
+		const run = await runCli(headlessImportArgs(files, "--notify", hook.url, "--summary-md", summaryFile), {
+			env,
+		});
 		expect(run.code).toBe(1);
 		const markdown = readFileSync(summaryFile, "utf8");
 		expect(markdown).toContain("**Outcome:** some-failed (exit 1)");
@@ -247,9 +239,12 @@ describe("CI outputs (the built binary)", () => {
 		);
 		const hook = await receiver();
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		const { child, result } = startCli(importArgs(files, "--notify", hook.url, "--concurrency", "2"), {
-			env,
-		});
+		const { child, result } = startCli(
+			headlessImportArgs(files, "--notify", hook.url, "--concurrency", "2"),
+			{
+				env,
+			},
+		);
 		await new Promise<void>((resolve) => {
 			const poll = setInterval(() => {
 				if (sim.counters().posts >= 10) {
@@ -333,7 +328,7 @@ describe("CI outputs (the built binary)", () => {
 		// The first problem, with its file and line, is in the report too.
 		expect(String(hook.got.at(-1)?.body.message)).toMatch(/^\S*bad\.csv:2:/);
 
-		const wrongKey = await runCli(importArgs(files, "--notify", hook.url), {
+		const wrongKey = await runCli(headlessImportArgs(files, "--notify", hook.url), {
 			env: { ...env, PIVOTAL_API_KEY: "pivotal_live_NOTAKEY00000000zz99" },
 		});
 		expect(wrongKey.code).toBe(4);
@@ -342,7 +337,9 @@ describe("CI outputs (the built binary)", () => {
 
 		// A bad flag value is a refusal like any other: reported.
 		const sentBefore = hook.got.length;
-		const badFlag = await runCli(importArgs(files, "--concurrency", "0", "--notify", hook.url), { env });
+		const badFlag = await runCli(headlessImportArgs(files, "--concurrency", "0", "--notify", hook.url), {
+			env,
+		});
 		expect(badFlag.code).toBe(2);
 		expect(hook.got).toHaveLength(sentBefore + 1);
 		expect(hook.got.at(-1)?.body).toMatchObject({ outcome: "refused", exitCode: 2 });
@@ -350,7 +347,7 @@ describe("CI outputs (the built binary)", () => {
 
 		const summaryFile = join(dir, "plan.md");
 		const dry = await runCli(
-			importArgs(
+			headlessImportArgs(
 				files,
 				"--dry-run",
 				"--detailed-exitcode",
@@ -378,7 +375,7 @@ describe("CI outputs (the built binary)", () => {
 		const port = (hook.server.address() as AddressInfo).port;
 		await new Promise((resolve) => hook.server.close(resolve));
 		const down = await runCli(
-			importArgs(files, "--dry-run", "--notify", `http://127.0.0.1:${port}/hooks/secret-token`),
+			headlessImportArgs(files, "--dry-run", "--notify", `http://127.0.0.1:${port}/hooks/secret-token`),
 			{
 				env,
 			},
@@ -394,7 +391,7 @@ describe("CI outputs (the built binary)", () => {
 		const silentPort = (silent.address() as AddressInfo).port;
 		silent.unref();
 		const hung = await runCli(
-			importArgs(files, "--dry-run", "--notify", `http://127.0.0.1:${silentPort}/x`),
+			headlessImportArgs(files, "--dry-run", "--notify", `http://127.0.0.1:${silentPort}/x`),
 			{ env },
 		);
 		expect(hung.code).toBe(0);
@@ -402,7 +399,7 @@ describe("CI outputs (the built binary)", () => {
 			`Could not notify 127.0.0.1:${silentPort}: no answer within 4 s; the run's outcome is unchanged.`,
 		]);
 		silent.closeAllConnections();
-		const notUrl = await runCli(importArgs(files, "--notify", "slack"), { env });
+		const notUrl = await runCli(headlessImportArgs(files, "--notify", "slack"), { env });
 		expect(notUrl.code).toBe(2);
 		expect(notUrl.stderr).toMatch(/^--notify needs an http\(s\) URL/);
 	}, 90_000);

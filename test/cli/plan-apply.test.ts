@@ -2,23 +2,11 @@ import { cpSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } 
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bodyDigest, type PlanBody, serializePlan } from "../../src/core/plan/plan-file.js";
-import type { SourceFiles } from "../../src/core/run-types.js";
 import type { Simulator } from "../../src/sim/index.js";
-import { runCli, startCli } from "../support/cli.js";
+import { headlessImportArgs, runCli, startCli } from "../support/cli.js";
 import { simTotals, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
 
 const prepared = simulatorsPerTest();
-
-function importArgs(files: SourceFiles, ...more: string[]): string[] {
-	return [
-		"import",
-		files.customers,
-		...(files.contacts ? ["--contacts", files.contacts] : []),
-		...(files.onboardings ? ["--onboardings", files.onboardings] : []),
-		"--headless",
-		...more,
-	];
-}
 
 /** Requests the simulator answered, by method. */
 function byMethod(sim: Simulator): Record<string, number> {
@@ -65,15 +53,18 @@ describe("plans as files (the built binary)", () => {
 			{ customers: 30, contactsPerCustomer: 1, onboardingsPerCustomer: 1, withSlugs: true },
 		);
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		expect((await runCli(importArgs(files), { env })).code).toBe(0);
+		expect((await runCli(headlessImportArgs(files), { env })).code).toBe(0);
 
 		// A newer export: three customers renamed, two contacts with a new title.
 		editCells(files.customers, "name", [2, 5, 9], (name) => `${name} Group`);
 		editCells(files.contacts ?? "", "title", [3, 4], () => "Chief Pilot");
 		const plan = join(dir, "plan.json");
-		const planned = await runCli(importArgs(files, "--dry-run", "--plan-out", plan, "--detailed-exitcode"), {
-			env,
-		});
+		const planned = await runCli(
+			headlessImportArgs(files, "--dry-run", "--plan-out", plan, "--detailed-exitcode"),
+			{
+				env,
+			},
+		);
 		expect(planned.stderr).toBe("");
 		expect(planned.code).toBe(5);
 		const saved = readPlan(plan);
@@ -115,7 +106,9 @@ describe("plans as files (the built binary)", () => {
 		expect(names.filter((n) => n.endsWith(" Group"))).toHaveLength(3);
 
 		// Nothing left to do, and the plan is spent.
-		expect((await runCli(importArgs(files, "--dry-run", "--detailed-exitcode"), { env })).code).toBe(0);
+		expect((await runCli(headlessImportArgs(files, "--dry-run", "--detailed-exitcode"), { env })).code).toBe(
+			0,
+		);
 		const again = await runCli(["apply", plan, "--headless"], { env });
 		expect(again.code).toBe(2);
 		expect(again.stderr).toMatch(/^stale plan: the state \S+ changed since the plan was made; plan again\./);
@@ -128,10 +121,10 @@ describe("plans as files (the built binary)", () => {
 		);
 		const only = { customers: files.customers };
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		expect((await runCli(importArgs(only), { env })).code).toBe(0);
+		expect((await runCli(headlessImportArgs(only), { env })).code).toBe(0);
 		editCells(files.customers, "name", [2], (name) => `${name} Group`);
 		const plan = join(dir, "plan.json");
-		expect((await runCli(importArgs(only, "--dry-run", "--plan-out", plan), { env })).code).toBe(0);
+		expect((await runCli(headlessImportArgs(only, "--dry-run", "--plan-out", plan), { env })).code).toBe(0);
 
 		// The apply checks the plan, then waits for its GET /me; an undo runs to its end meanwhile.
 		sim.pushFault({ method: "GET", route: "/me", kind: "hang", hangMs: 3_000, times: 1 });
@@ -162,7 +155,11 @@ describe("plans as files (the built binary)", () => {
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
 		const plan = join(dir, "first.plan.json");
 		expect(
-			(await runCli(importArgs(files, "--dry-run", "--plan-out", plan, "--detailed-exitcode"), { env })).code,
+			(
+				await runCli(headlessImportArgs(files, "--dry-run", "--plan-out", plan, "--detailed-exitcode"), {
+					env,
+				})
+			).code,
 		).toBe(5);
 		expect(sim.counters().posts).toBe(0);
 		const { child, result } = startCli(["apply", plan, "--headless", "--concurrency", "2"], { env });
@@ -189,7 +186,7 @@ describe("plans as files (the built binary)", () => {
 		);
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
 		const plan = join(dir, "plan.json");
-		expect((await runCli(importArgs(files, "--dry-run", "--plan-out", plan), { env })).code).toBe(0);
+		expect((await runCli(headlessImportArgs(files, "--dry-run", "--plan-out", plan), { env })).code).toBe(0);
 		const good = readPlan(plan);
 		const { digest: _, ...body } = good;
 		const variant = (name: string, text: string) => {
@@ -307,22 +304,26 @@ describe("plans as files (the built binary)", () => {
 			{ customers: 3, contactsPerCustomer: 1, onboardingsPerCustomer: 0 },
 		);
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		const noDry = await runCli(importArgs(files, "--plan-out", "p.json"), { env });
+		const noDry = await runCli(headlessImportArgs(files, "--plan-out", "p.json"), { env });
 		expect(noDry.code).toBe(2);
 		expect(noDry.stderr).toMatch(/^--plan-out goes with --dry-run/);
-		const fresh = await runCli(importArgs(files, "--dry-run", "--fresh", "--plan-out", "p.json"), { env });
+		const fresh = await runCli(headlessImportArgs(files, "--dry-run", "--fresh", "--plan-out", "p.json"), {
+			env,
+		});
 		expect(fresh.code).toBe(2);
 		expect(fresh.stderr).toMatch(/^--plan-out cannot go with --fresh/);
-		const over = await runCli(importArgs(files, "--dry-run", "--plan-out", files.contacts ?? ""), { env });
+		const over = await runCli(headlessImportArgs(files, "--dry-run", "--plan-out", files.contacts ?? ""), {
+			env,
+		});
 		expect(over.code).toBe(2);
 		expect(over.stderr).toMatch(/^--plan-out \S+ is the contacts file/);
 		const state = await runCli(
-			importArgs(files, "--dry-run", "--summary-md", `${files.customers}.checkpoint.json`),
+			headlessImportArgs(files, "--dry-run", "--summary-md", `${files.customers}.checkpoint.json`),
 			{ env },
 		);
 		expect(state.code).toBe(2);
 		expect(state.stderr).toMatch(/^--summary-md \S+ is the state/);
-		const failures = await runCli(importArgs(files, "--failures-csv", files.customers), { env });
+		const failures = await runCli(headlessImportArgs(files, "--failures-csv", files.customers), { env });
 		expect(failures.code).toBe(2);
 		expect(failures.stderr).toMatch(/^--failures-csv \S+ is the customers file/);
 		expect(sim.counters().requests).toBe(0);
@@ -335,7 +336,7 @@ describe("plans as files (the built binary)", () => {
 		);
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
 		const plan = join(dir, "plan.json");
-		expect((await runCli(importArgs(files, "--dry-run", "--plan-out", plan), { env })).code).toBe(0);
+		expect((await runCli(headlessImportArgs(files, "--dry-run", "--plan-out", plan), { env })).code).toBe(0);
 		const applying = startCli(["apply", plan, "--headless", "--yes", "--concurrency", "2"], { env });
 		for (let i = 0; i < 600 && sim.counters().posts < 2; i++) await new Promise((r) => setTimeout(r, 20));
 		// One letter of the contacts file changed, its size and modification time kept.

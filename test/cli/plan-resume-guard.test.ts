@@ -3,22 +3,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SourceFiles } from "../../src/core/run-types.js";
 import type { Simulator } from "../../src/sim/index.js";
-import { runCli, startCli } from "../support/cli.js";
+import { headlessImportArgs, runCli, startCli } from "../support/cli.js";
 import { editRows } from "../support/edit-csv.js";
 import { simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
 
 const prepared = simulatorsPerTest();
-
-function importArgs(files: SourceFiles, ...more: string[]): string[] {
-	return [
-		"import",
-		files.customers,
-		...(files.contacts ? ["--contacts", files.contacts] : []),
-		...(files.onboardings ? ["--onboardings", files.onboardings] : []),
-		"--headless",
-		...more,
-	];
-}
 
 /** Requests the simulator answered, by method. */
 function byMethod(sim: Simulator): Record<string, number> {
@@ -78,7 +67,7 @@ describe("apply resumes only its own plan's interrupted run", () => {
 		);
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
 		const customers: SourceFiles = { customers: files.customers };
-		expect((await runCli(importArgs(customers), { env })).code).toBe(0);
+		expect((await runCli(headlessImportArgs(customers), { env })).code).toBe(0);
 		return { sim, customers, dir, env, checkpoint: `${files.customers}.checkpoint.json` };
 	};
 
@@ -86,14 +75,16 @@ describe("apply resumes only its own plan's interrupted run", () => {
 		const { sim, customers, dir, env, checkpoint } = await setUp();
 		editRows(customers.customers, "name", 3, (old) => `${old} Renamed`);
 		const plan = join(dir, "plan.json");
-		expect((await runCli(importArgs(customers, "--dry-run", "--plan-out", plan), { env })).code).toBe(0);
+		expect((await runCli(headlessImportArgs(customers, "--dry-run", "--plan-out", plan), { env })).code).toBe(
+			0,
+		);
 		// Another export of the same import, with half the customers gone.
 		const fewer = join(dir, "fewer.csv");
 		const lines = readFileSync(customers.customers, "utf8").trimEnd().split("\n");
 		writeFileSync(fewer, `${lines.slice(0, 21).join("\n")}\n`);
 		await killedAfter(
 			sim,
-			importArgs(
+			headlessImportArgs(
 				{ customers: fewer },
 				"--checkpoint",
 				checkpoint,
@@ -121,10 +112,12 @@ describe("apply resumes only its own plan's interrupted run", () => {
 		editRows(other, "name", 30, (old) => `${old} Other`);
 		editRows(customers.customers, "name", 3, (old) => `${old} Renamed`);
 		const plan = join(dir, "plan.json");
-		expect((await runCli(importArgs(customers, "--dry-run", "--plan-out", plan), { env })).code).toBe(0);
+		expect((await runCli(headlessImportArgs(customers, "--dry-run", "--plan-out", plan), { env })).code).toBe(
+			0,
+		);
 		await killedAfter(
 			sim,
-			importArgs({ customers: other }, "--checkpoint", checkpoint, "--concurrency", "1"),
+			headlessImportArgs({ customers: other }, "--checkpoint", checkpoint, "--concurrency", "1"),
 			env,
 			"PATCH",
 			2,
@@ -141,10 +134,15 @@ describe("apply resumes only its own plan's interrupted run", () => {
 		editRows(customers.customers, "name", 30, (old) => `${old} Renamed`);
 		const planA = join(dir, "a.plan.json");
 		const planB = join(dir, "b.plan.json");
-		expect((await runCli(importArgs(customers, "--dry-run", "--plan-out", planA), { env })).code).toBe(0);
 		expect(
-			(await runCli(importArgs(customers, "--dry-run", "--only", "update", "--plan-out", planB), { env }))
-				.code,
+			(await runCli(headlessImportArgs(customers, "--dry-run", "--plan-out", planA), { env })).code,
+		).toBe(0);
+		expect(
+			(
+				await runCli(headlessImportArgs(customers, "--dry-run", "--only", "update", "--plan-out", planB), {
+					env,
+				})
+			).code,
 		).toBe(0);
 		await killedAfter(sim, ["apply", planA, "--headless", "--concurrency", "1"], env, "PATCH", 2);
 		const before = byMethod(sim);

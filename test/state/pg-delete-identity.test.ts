@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { SourceFiles } from "../../src/core/run-types.js";
-import { runCli } from "../support/cli.js";
+import { headlessImportArgs, runCli } from "../support/cli.js";
 import { simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
 import { testPostgres } from "../support/postgres.js";
 
@@ -14,17 +14,7 @@ const db = testPostgres();
 const prepared = simulatorsPerTest();
 
 function importArgs(files: SourceFiles, ...more: string[]): string[] {
-	return [
-		"import",
-		files.customers,
-		"--contacts",
-		files.contacts ?? "",
-		"--onboardings",
-		files.onboardings ?? "",
-		"--headless",
-		"--yes",
-		...more,
-	];
+	return headlessImportArgs(files, "--yes", ...more);
 }
 
 /** Drops the rows whose first cell is `key` from `file` (a customer and, in the children's files, its rows). */

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { SourceFiles } from "../../src/core/run-types.js";
 
 /** The built binary, as users run it (`npm test` builds first). */
 export const BIN = fileURLToPath(new URL("../../bin/pivotal-tui.js", import.meta.url));
@@ -55,4 +56,16 @@ export function startCli(
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
 	return startCli(args, options).result;
+}
+
+/** `import FILES --headless …more`: the files given (contacts and onboardings when there are). */
+export function headlessImportArgs(files: SourceFiles, ...more: string[]): string[] {
+	return [
+		"import",
+		files.customers,
+		...(files.contacts ? ["--contacts", files.contacts] : []),
+		...(files.onboardings ? ["--onboardings", files.onboardings] : []),
+		"--headless",
+		...more,
+	];
 }
