@@ -362,17 +362,26 @@ export class Ledger {
 	keptFailure(pass: PassName, record: SourceRecord): void {
 		this.count("failed", pass);
 		const known = this.#failures.get(`${pass}:${record.key}`);
-		if (known === undefined) return;
+		if (known !== undefined) this.#failedEvent(pass, record, known, 0);
+	}
+
+	#failedEvent(
+		pass: PassName,
+		record: SourceRecord,
+		failure: Pick<Failure, "status" | "code" | "message">,
+		attempts: number,
+	): void {
+		const { status, code, message } = failure;
 		this.#emit({
 			type: "record-failed",
 			at: this.#now(),
 			pass,
 			key: record.key,
 			line: record.line,
-			status: known.status,
-			code: known.code,
-			message: known.message,
-			attempts: 0,
+			status,
+			code,
+			message,
+			attempts,
 		});
 	}
 
@@ -396,17 +405,7 @@ export class Ledger {
 			requestBody,
 			response: failure.response,
 		});
-		this.#emit({
-			type: "record-failed",
-			at: this.#now(),
-			pass,
-			key: record.key,
-			line: record.line,
-			status: failure.status,
-			code: failure.code,
-			message: failure.message,
-			attempts,
-		});
+		this.#failedEvent(pass, record, failure, attempts);
 	}
 
 	#tallyOf(pass: PassName): Record<keyof PassTally, number> {
