@@ -236,7 +236,7 @@ export function summaryText(
 	// A run refused at its opening has nothing to resume: it sent no record.
 	if (summary.outcome !== "completed" && summary.outcome !== "auth-failed")
 		lines.push(
-			`  ${summary.runId === "" ? "No record was sent: fix what is said above, then run the same command again." : (extra.resume ?? "Run the same command again to resume.")}`,
+			`  ${summary.runId === "" ? (summary.outcome === "interrupted" ? "Stopped before the run began: no record was sent; run the same command again." : "No record was sent: fix what is said above, then run the same command again.") : (extra.resume ?? "Run the same command again to resume.")}`,
 		);
 	return `${lines.join("\n")}\n`;
 }

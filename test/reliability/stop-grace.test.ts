@@ -74,4 +74,27 @@ describe("a stop while requests hang", () => {
 		expect(server.requests.some((r) => r.method === "POST")).toBe(false);
 		expect(`${done.stdout}${done.stderr}`).not.toContain("asking again");
 	}, 60_000);
+
+	it("SIGINT while GET /me hangs: exit 3 at once, said as a stop before the run began, not as input to fix", async () => {
+		const server = await hostileServer(
+			() => undefined,
+			() => undefined,
+		);
+		servers.push(server);
+		const dir = tempDir();
+		const csv = join(dir, "c.csv");
+		writeFileSync(csv, "external_id,name\nx1,A One\n");
+		const { child, result } = startCli(["import", csv, "--headless", "--yes", "--base-url", server.baseUrl], {
+			env: { PIVOTAL_API_KEY: HOSTILE_KEY },
+		});
+		const isAsking = () => server.requests.some((r) => r.url.endsWith("/me"));
+		for (let i = 0; i < 600 && !isAsking(); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+		child.kill("SIGINT");
+		const guard = setTimeout(() => child.kill("SIGKILL"), 25_000);
+		const done = await result.finally(() => clearTimeout(guard));
+		expect(done.code).toBe(3);
+		const said = `${done.stdout}${done.stderr}`;
+		expect(said).not.toContain("fix what is said above");
+		expect(said).not.toContain(HOSTILE_KEY);
+	}, 60_000);
 });
