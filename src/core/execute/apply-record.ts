@@ -187,6 +187,11 @@ export class RecordApplier {
 			this.#outcomes.succeeded(record, copy, "created", result.attempts);
 			return;
 		}
+		// The key went out before with other values (the row was edited since a send that got no
+		// answer): that send reached Pivotal. Its record is looked for and taken; not found, the
+		// create goes under a new key, never stuck on the old one for the server's retention.
+		if (result.error instanceof ApiError && isKeyReused(result.error))
+			return this.#afterKeyReused(record, generation, parent, isSlugHeld, result.attempts);
 		if (result.error instanceof ApiError && result.error.status === 409) {
 			const existing = await this.#finder.onConflict(record, result.error, parent, slug, generation > 0);
 			if (existing === null) return;
@@ -230,6 +235,29 @@ export class RecordApplier {
 		if (ledger.parentGone(parentPass, record.parentKey, parent))
 			ledger.blocked(record.pass, record, record.parentKey, ledger.store.get(record.pass, record.key));
 		return true;
+	}
+
+	/** See the 409 `idempotency_key_reused` in `#create`: the earlier send's record, or a new key. */
+	async #afterKeyReused(
+		record: SourceRecord,
+		generation: number,
+		parent: PivotalCopy | undefined,
+		isSlugHeld: boolean,
+		attempts: number,
+	): Promise<void> {
+		this.#finder.claimKnown(record.pass, () => this.#ctx.ledger.store.entries(record.pass));
+		const found = await this.#finder.lookUp(record, parent);
+		if (found === null) return;
+		if (found === PARENT_MISSING) {
+			if (parent && (await this.#parentGone(record, parent))) return;
+		} else if (found !== undefined) {
+			this.#ctx.notice(
+				"info",
+				`${record.pass} ${record.key} was created by an earlier run with other values; adopted ${found.id} and brought up to the file`,
+			);
+			return this.#adopt(record, found, attempts, false, true);
+		}
+		return this.#create(record, generation + 1, false, parent, isSlugHeld);
 	}
 
 	async #match(
@@ -319,6 +347,10 @@ export class RecordApplier {
 		return kept.length === 0 ? done : Promise.resolve(done).then(noteKept);
 	}
 }
+
+/** Pivotal's 409 for an idempotency key used before with another body. */
+const isKeyReused = (error: ApiError): boolean =>
+	error.status === 409 && error.code === "idempotency_key_reused";
 
 /** Pivotal's 409 for an idempotency key whose first request is still being processed. */
 const isKeyInUse = (error: ApiError): boolean =>

@@ -94,7 +94,8 @@ export class ExistingFinder {
 	 * walk of the pass's states, only in runs that look such a row up.
 	 */
 	claimKnown(pass: PassName, states: () => Iterable<[string, RecordState]>): void {
-		if (this.#claimedKnown.has(pass)) return;
+		// Customers are found by their external id, never by a field another row may share.
+		if (this.#claimedKnown.has(pass) || resourceOf(pass).parent === undefined) return;
 		this.#claimedKnown.add(pass);
 		const directory = this.#children(pass);
 		for (const [, state] of states()) {

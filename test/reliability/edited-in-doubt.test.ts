@@ -1,0 +1,65 @@
+/**
+ * A create left in doubt by a kill (it reached Pivotal, its answer never written), then the row
+ * edited before the next run: the same idempotency key with another body is refused by Pivotal
+ * (409 idempotency_key_reused) for its whole retention. The run takes the record the earlier send
+ * made and brings it up to the file, where it failed the record (and blocked its children) on
+ * every run for a day (adversarial finding K-F1).
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Simulator, startSimulator } from "../../src/sim/index.js";
+import { runCli, startCli } from "../support/cli.js";
+import { TEST_KEY } from "../support/import-harness.js";
+import { tempDir } from "../support/temp-dirs.js";
+import { until } from "./sync-support.js";
+
+const sims: Simulator[] = [];
+afterEach(async () => {
+	await Promise.all(sims.splice(0).map((s) => s.close()));
+});
+
+interface Row {
+	readonly id: string;
+	readonly name: string;
+	readonly deleted?: boolean;
+	readonly metadata?: { readonly external_id?: string };
+	readonly customer_id?: string;
+}
+
+describe("a create in doubt whose row is edited before the next run", () => {
+	it("is taken and updated, its children made under it; nothing made twice, exit 0", async () => {
+		const sim = await startSimulator({ rateLimit: 100_000 });
+		sims.push(sim);
+		const dir = tempDir();
+		const customers = join(dir, "c.csv");
+		const onboardings = join(dir, "o.csv");
+		writeFileSync(customers, "external_id,name,slug\nx1,A One,a-one\nx2,B Two,b-two\n");
+		writeFileSync(onboardings, "customer_external_id,name,phase,state\nx1,Rollout,program_design,active\n");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		sim.pushFault({ method: "POST", route: "/customers", kind: "hang", hangMs: 1_500 });
+		const args = ["import", customers, "--onboardings", onboardings, "--headless", "--yes"];
+		const { child, result } = startCli(args, { env });
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
+		child.kill("SIGKILL");
+		expect((await result).signal).toBe("SIGKILL");
+		await until(() => (sim.counters().byRoute["POST /customers 201"] ?? 0) >= 2);
+		sim.clearScriptedFaults();
+		// The export changed overnight: x1 renamed.
+		writeFileSync(customers, readFileSync(customers, "utf8").replace("A One", "A One Renamed"));
+
+		const again = await runCli(args, { env });
+		expect(again.stdout).not.toContain("idempotency_key_reused");
+		expect(again.code).toBe(0);
+		const live = (sim.state().customers as unknown as Row[]).filter((c) => !c.deleted);
+		expect(live.map((c) => c.name).sort()).toEqual(["A One Renamed", "B Two"]);
+		expect(sim.duplicates().total).toBe(0);
+		const x1 = live.find((c) => c.metadata?.external_id === "x1");
+		const onboarding = (sim.state().onboardings as unknown as Row[]).filter((o) => !o.deleted);
+		expect(onboarding.map((o) => o.customer_id)).toEqual([x1?.id]);
+		// A run after it has nothing to do.
+		const third = await runCli(args, { env });
+		expect(third.code).toBe(0);
+		expect(third.stdout).toContain("requests 0");
+	}, 60_000);
+});
