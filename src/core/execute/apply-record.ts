@@ -16,7 +16,7 @@ import { beforeValues, diffFields, ownedValues, readBack, withValues } from "../
 import { bodyHash, type Operation } from "../plan/planner.js";
 import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
-import { ExistingFinder, isParentMissing, PARENT_MISSING } from "./find-existing.js";
+import { ExistingFinder, isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./find-existing.js";
 import { mayBeForgotten } from "./forgotten-children.js";
 import type { Ledger } from "./ledger.js";
 import { lostUpdate } from "./lost-update.js";
@@ -118,6 +118,7 @@ export class RecordApplier {
 					? await this.#finder.lookUpForgotten(record, parent)
 					: await this.#finder.lookUp(record, parent);
 			if (found === null) return;
+			if (found === LOOKUP_FAILED) return this.#lookupFailed(record);
 			// Its customer's list answered 404: sent again, the create would be replayed under a
 			// customer deleted since.
 			if (found === PARENT_MISSING) {
@@ -237,6 +238,19 @@ export class RecordApplier {
 		return true;
 	}
 
+	/**
+	 * The look-up before a create could not be made: not created on that word (it may be in
+	 * Pivotal already). Failed, retryable, with no copy: the next run looks it up again first.
+	 */
+	#lookupFailed(record: SourceRecord): void {
+		this.#ctx.ledger.fail(record.pass, record, "", 0, {
+			status: null,
+			code: "lookup_failed",
+			message: `could not be looked up in Pivotal before it was created (${this.#finder.lookupFailure}); not created, so nothing is made twice: the next run looks it up again`,
+			retryable: true,
+		});
+	}
+
 	/** See the 409 `idempotency_key_reused` in `#create`: the earlier send's record, or a new key. */
 	async #afterKeyReused(
 		record: SourceRecord,
@@ -248,6 +262,7 @@ export class RecordApplier {
 		this.#finder.claimKnown(record.pass, () => this.#ctx.ledger.store.entries(record.pass));
 		const found = await this.#finder.lookUp(record, parent);
 		if (found === null) return;
+		if (found === LOOKUP_FAILED) return this.#lookupFailed(record);
 		if (found === PARENT_MISSING) {
 			if (parent && (await this.#parentGone(record, parent))) return;
 		} else if (found !== undefined) {
@@ -281,6 +296,7 @@ export class RecordApplier {
 		} else {
 			const looked = this.#finder.lookUp(record, parent);
 			const answer = looked instanceof Promise ? await looked : looked;
+			if (answer === LOOKUP_FAILED) return this.#lookupFailed(record);
 			if (answer === PARENT_MISSING && parent && (await this.#parentGone(record, parent))) return;
 			found = answer === PARENT_MISSING ? undefined : answer;
 		}

@@ -38,6 +38,13 @@ export function isParentMissing(error: unknown): boolean {
 /** A look-up under a customer whose list answered 404 for the customer (see `isParentMissing`). */
 export const PARENT_MISSING: unique symbol = Symbol("parent missing");
 
+/**
+ * A look-up that could not be made (a list answered an error, or what it answered is not a
+ * list): nothing can say the record is not in Pivotal, so it must not be created on that word.
+ * The reason is `ExistingFinder.lookupFailure`.
+ */
+export const LOOKUP_FAILED: unique symbol = Symbol("look-up failed");
+
 /** What the finder needs of the run: the requester its pages go through, and how to speak. */
 export type FinderContext = Pick<ApplyContext, "requester" | "notice" | "isOver">;
 
@@ -51,6 +58,8 @@ export class ExistingFinder {
 	readonly #madeHere = new Set<string>();
 	/** The passes whose records in the state were claimed (`claimKnown`). */
 	readonly #claimedKnown = new Set<PassName>();
+	/** Why the last look-up that answered `LOOKUP_FAILED` could not be made. */
+	lookupFailure = "";
 	/** Per child pass with a list of the whole workspace: its walk (workspace-walk.ts). */
 	readonly #walks = new Map<PassName, WorkspaceWalk>();
 	/** Customers' lists taken for look-ups of records a state may have forgotten. */
@@ -167,7 +176,10 @@ export class ExistingFinder {
 	lookUp(
 		record: SourceRecord,
 		parent: PivotalCopy | undefined,
-	): Promise<PivotalRecord | undefined | null | typeof PARENT_MISSING> | PivotalRecord | undefined {
+	):
+		| Promise<PivotalRecord | undefined | null | typeof PARENT_MISSING | typeof LOOKUP_FAILED>
+		| PivotalRecord
+		| undefined {
 		if (resourceOf(record.pass).matcher.kind === "workspace" && this.#customers.isLoaded)
 			return this.#customer(record);
 		return this.#lookUpWaiting(record, parent);
@@ -181,7 +193,7 @@ export class ExistingFinder {
 	lookUpForgotten(
 		record: SourceRecord,
 		parent: PivotalCopy,
-	): Promise<PivotalRecord | undefined | null | typeof PARENT_MISSING> {
+	): Promise<PivotalRecord | undefined | null | typeof PARENT_MISSING | typeof LOOKUP_FAILED> {
 		const { pass } = record;
 		const directory = this.#children(pass);
 		if (!directory.isListed(parent.id) && ++this.#forgottenLists > LISTS_BEFORE_WALK) {
@@ -218,7 +230,7 @@ export class ExistingFinder {
 	async #lookUpWaiting(
 		record: SourceRecord,
 		parent: PivotalCopy | undefined,
-	): Promise<PivotalRecord | undefined | null | typeof PARENT_MISSING> {
+	): Promise<PivotalRecord | undefined | null | typeof PARENT_MISSING | typeof LOOKUP_FAILED> {
 		try {
 			const matcher = resourceOf(record.pass).matcher;
 			if (matcher.kind === "field")
@@ -228,11 +240,8 @@ export class ExistingFinder {
 		} catch (error) {
 			if (this.#ctx.isOver()) return null;
 			if (parent && isParentMissing(error)) return PARENT_MISSING;
-			this.#ctx.notice(
-				"warn",
-				`could not look up ${record.pass} ${record.key} before sending it: ${messageOf(error)}`,
-			);
-			return undefined;
+			this.lookupFailure = messageOf(error);
+			return LOOKUP_FAILED;
 		}
 	}
 
