@@ -39,7 +39,13 @@ export async function deleteMissing(ctx: DeleteContext, planned: PlannedDelete):
 			alreadyGone(ledger, planned, record);
 			return;
 		}
-		const other = read.ok ? otherRecord(ledger, planned, read.value.data) : undefined;
+		// Not read: nothing says it is still the record this import made. Not deleted on that word.
+		if (!read.ok) {
+			const failure = failureToRecord(read, ctx.trip);
+			if (failure !== undefined) ledger.fail(pass, record, "", read.attempts, failure, { was: copy });
+			return;
+		}
+		const other = otherRecord(ledger, planned, read.value.data);
 		if (other !== undefined) {
 			notTheRecord(ledger, planned, record, other, read.attempts);
 			return;
@@ -98,7 +104,10 @@ function alreadyGone(ledger: Ledger, planned: PlannedDelete, record: SourceRecor
 
 /** What Pivotal's copy reads as where it is not the record the state keeps under this key. */
 function otherRecord(ledger: Ledger, planned: PlannedDelete, server: unknown): string | undefined {
-	if (typeof server !== "object" || server === null) return undefined;
+	// An answer that is not the record asked for (another id, or not a record at all) is not it.
+	if (typeof server !== "object" || server === null) return "an answer that is not a record";
+	const id = (server as { id?: unknown }).id;
+	if (id !== planned.copy.id) return `id ${JSON.stringify(String(id).slice(0, 40))}`;
 	const parent = resourceOf(planned.pass).parent?.resource;
 	const parentId =
 		parent === undefined || planned.parentKey === undefined
