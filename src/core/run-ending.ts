@@ -10,12 +10,13 @@ export interface RunEnd {
 	readonly message?: string | undefined;
 }
 
+/** What a run stopped by its user (Ctrl+C, a signal, `q`) says it came to. */
+export const STOPPED_MESSAGE = "Stopped; the checkpoint is saved and the same command resumes.";
+
 /** The end a run came to: the first trip's, else stopped (interrupted), else completed. */
 export function endOf(trip: RunEnd | undefined, isStopped: boolean): RunEnd {
 	if (trip) return trip;
-	return isStopped
-		? { outcome: "interrupted", message: "Stopped; the checkpoint is saved and the same command resumes." }
-		: { outcome: "completed" };
+	return isStopped ? { outcome: "interrupted", message: STOPPED_MESSAGE } : { outcome: "completed" };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 	totals,
 } from "../core/progress.js";
 import { retryingMessage } from "../core/retry-message.js";
+import { STOPPED_MESSAGE } from "../core/run-ending.js";
 import type { FailureDetail, ImportSummary } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { formatDuration } from "./format.js";
@@ -236,7 +237,7 @@ export function summaryText(
 	// A run refused at its opening has nothing to resume: it sent no record.
 	if (summary.outcome !== "completed" && summary.outcome !== "auth-failed")
 		lines.push(
-			`  ${summary.runId === "" ? (summary.outcome === "interrupted" ? "Stopped before the run began: no record was sent; run the same command again." : "No record was sent: fix what is said above, then run the same command again.") : (extra.resume ?? "Run the same command again to resume.")}`,
+			`  ${summary.runId === "" ? (summary.message === STOPPED_MESSAGE ? "Stopped before the run began: no record was sent; run the same command again." : "No record was sent: fix what is said above, then run the same command again.") : (extra.resume ?? "Run the same command again to resume.")}`,
 		);
 	return `${lines.join("\n")}\n`;
 }

@@ -62,4 +62,29 @@ describe("a create in doubt whose row is edited before the next run", () => {
 		expect(third.code).toBe(0);
 		expect(third.stdout).toContain("requests 0");
 	}, 60_000);
+
+	it("once Pivotal forgot the key: the customer is found by its external id though its derived slug moved with the rename", async () => {
+		const sim = await startSimulator({ rateLimit: 100_000, idempotencyTtlMs: 1 });
+		sims.push(sim);
+		const customers = join(tempDir(), "c.csv");
+		// No slug column: each slug is derived from the name, so a rename moves it.
+		writeFileSync(customers, "external_id,name\ne1,Echo One\ne2,Echo Two\n");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		sim.pushFault({ method: "POST", route: "/customers", kind: "hang", hangMs: 1_500 });
+		const args = ["import", customers, "--headless", "--yes"];
+		const { child, result } = startCli(args, { env });
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
+		child.kill("SIGKILL");
+		expect((await result).signal).toBe("SIGKILL");
+		await until(() => (sim.counters().byRoute["POST /customers 201"] ?? 0) >= 2);
+		sim.clearScriptedFaults();
+		writeFileSync(customers, "external_id,name\ne1,Echo One Renamed\ne2,Echo Two\n");
+		await new Promise((resolve) => setTimeout(resolve, 20));
+
+		const again = await runCli(args, { env });
+		expect(again.code).toBe(0);
+		expect(sim.duplicates().total).toBe(0);
+		const live = (sim.state().customers as unknown as Row[]).filter((c) => !c.deleted);
+		expect(live.map((c) => c.name).sort()).toEqual(["Echo One Renamed", "Echo Two"]);
+	}, 60_000);
 });

@@ -8,7 +8,7 @@
 import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
 import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../../model/records.js";
-import { bodyUnder, resourceOf } from "../../model/resources.js";
+import { bodyUnder, isWorkspaceMatched, resourceOf } from "../../model/resources.js";
 import { idTag, withSuffix } from "../../source/slug/index.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
@@ -109,14 +109,26 @@ export class RecordApplier {
 		const state = this.#ctx.ledger.store.get(pass, record.key);
 		const isForgotten =
 			!isInDoubt && mayBeForgotten(record, state, parent, (parentId) => this.#finder.isMadeHere(parentId));
-		if ((isInDoubt || isForgotten) && !this.#sentHere.has(id) && !isGuarded(record)) {
+		// A customer in doubt is looked up by its external id though its slug guards it: the row
+		// may have been renamed since, and its derived slug with it (finding K-F4). One walk of the
+		// customer list, only in a run that resumes such a create.
+		const isLookedUp = !isGuarded(record) || (isInDoubt && isWorkspaceMatched(pass));
+		if ((isInDoubt || isForgotten) && !this.#sentHere.has(id) && isLookedUp) {
 			// Never another row's record: a same-named sibling's would be overwritten and this one's
 			// left orphaned, two keys on one id (findings I-F10, J14).
 			this.#finder.claimKnown(pass, () => this.#ctx.ledger.store.entries(pass));
-			const found =
+			const looked =
 				isForgotten && parent
 					? await this.#finder.lookUpForgotten(record, parent)
 					: await this.#finder.lookUp(record, parent);
+			// A customer is ours only by its external id: one that only shares its slug or a CRM id
+			// is left to the slug's own conflict below, which tells a customer someone else holds.
+			const isOtherCustomer =
+				isWorkspaceMatched(pass) &&
+				typeof looked === "object" &&
+				looked !== null &&
+				!isKeyedTo(looked, record.key);
+			const found = isOtherCustomer ? undefined : looked;
 			if (found === null) return;
 			if (found === LOOKUP_FAILED) return this.#lookupFailed(record);
 			// Its customer's list answered 404: sent again, the create would be replayed under a
@@ -362,6 +374,17 @@ export class RecordApplier {
 		const done = this.#updater.update(record, base, changes, isFresh ? server : undefined, attempts);
 		return kept.length === 0 ? done : Promise.resolve(done).then(noteKept);
 	}
+}
+
+/** Is `found` a customer carrying `key` as its external id? */
+function isKeyedTo(found: unknown, key: string): boolean {
+	if (typeof found !== "object" || found === null) return false;
+	const metadata = (found as { metadata?: unknown }).metadata;
+	return (
+		typeof metadata === "object" &&
+		metadata !== null &&
+		(metadata as { external_id?: unknown }).external_id === key
+	);
 }
 
 /** Pivotal's 409 for an idempotency key used before with another body. */
