@@ -21,7 +21,7 @@ import { mayBeForgotten } from "./forgotten-children.js";
 import type { Ledger } from "./ledger.js";
 import { lostUpdate } from "./lost-update.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
-import { createCall, isGuarded } from "./record-requests.js";
+import { createCall, isGuarded, isKeyedTo, isKeyInUse, isKeyReused } from "./record-requests.js";
 import type { Lane, Requester } from "./requester.js";
 import { notInPivotalNote } from "./sync-notes.js";
 import { RecordUpdater } from "./update-record.js";
@@ -375,22 +375,3 @@ export class RecordApplier {
 		return kept.length === 0 ? done : Promise.resolve(done).then(noteKept);
 	}
 }
-
-/** Is `found` a customer carrying `key` as its external id? */
-function isKeyedTo(found: unknown, key: string): boolean {
-	if (typeof found !== "object" || found === null) return false;
-	const metadata = (found as { metadata?: unknown }).metadata;
-	return (
-		typeof metadata === "object" &&
-		metadata !== null &&
-		(metadata as { external_id?: unknown }).external_id === key
-	);
-}
-
-/** Pivotal's 409 for an idempotency key used before with another body. */
-const isKeyReused = (error: ApiError): boolean =>
-	error.status === 409 && error.code === "idempotency_key_reused";
-
-/** Pivotal's 409 for an idempotency key whose first request is still being processed. */
-const isKeyInUse = (error: ApiError): boolean =>
-	error.status === 409 && error.code === "idempotency_key_in_use";

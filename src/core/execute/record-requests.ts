@@ -1,5 +1,6 @@
 /** The requests behind a record's operations (their failures: `failure-mapping.ts`). */
 
+import type { ApiError } from "../../api/errors.js";
 import type { ApiOk, PivotalClient, PivotalRecord } from "../../api/types.js";
 import type { PassName, Revision, SourceRecord } from "../../model/records.js";
 import { resourceOf } from "../../model/resources.js";
@@ -50,3 +51,22 @@ export function addRevision(
 export function messageOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
+
+/** Is `found` a customer carrying `key` as its external id? */
+export function isKeyedTo(found: unknown, key: string): boolean {
+	if (typeof found !== "object" || found === null) return false;
+	const metadata = (found as { metadata?: unknown }).metadata;
+	return (
+		typeof metadata === "object" &&
+		metadata !== null &&
+		(metadata as { external_id?: unknown }).external_id === key
+	);
+}
+
+/** Pivotal's 409 for an idempotency key used before with another body. */
+export const isKeyReused = (error: ApiError): boolean =>
+	error.status === 409 && error.code === "idempotency_key_reused";
+
+/** Pivotal's 409 for an idempotency key whose first request is still being processed. */
+export const isKeyInUse = (error: ApiError): boolean =>
+	error.status === 409 && error.code === "idempotency_key_in_use";
