@@ -86,4 +86,52 @@ describe("an in-doubt create of an onboarding whose name repeats", () => {
 		expect(new Set(ids).size).toBe(9);
 		expect(ids.sort()).toEqual(live.map((o) => o.id).sort());
 	}, 60_000);
+
+	it("a sibling made after the one in doubt (newer, so listed first) is not taken for it", async () => {
+		const sim = await startSimulator({ rateLimit: 100_000 });
+		sims.push(sim);
+		const dir = tempDir();
+		const customers = join(dir, "c.csv");
+		const onboardings = join(dir, "o.csv");
+		writeFileSync(customers, "external_id,name,slug\nx1,A One,a-one\n");
+		const header = "customer_external_id,name,phase,state,notes\n";
+		writeFileSync(onboardings, `${header}x1,Rollout,program_design,active,kept\n`);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const args = [
+			"import",
+			customers,
+			"--onboardings",
+			onboardings,
+			"--headless",
+			"--yes",
+			"--concurrency",
+			"2",
+		];
+		expect((await runCli(args, { env })).code).toBe(0);
+		writeFileSync(
+			onboardings,
+			`${header}x1,Rollout,program_design,active,kept\nx1,Phase,program_design,active,n1\nx1,Phase,program_design,active,n2\n`,
+		);
+		// n1's create is made, but its answer never arrives (the connection drops, every try): the
+		// run gives it up, in doubt; n2's is made after it (newer: listed first) and answered.
+		sim.pushFault({
+			method: "POST",
+			route: "/onboardings",
+			match: { notes: "n1" },
+			kind: "reset",
+			when: "after",
+		});
+		const all = () => sim.state().onboardings as unknown as Onboarding[];
+		await runCli(args, { env });
+		sim.clearScriptedFaults();
+		expect(all()).toHaveLength(3);
+		const madeFirst = all().find((o) => o.notes === "n1");
+
+		expect((await runCli(args, { env })).code).toBe(0);
+		const live = all().filter((o) => !o.deleted);
+		expect(live.map((o) => o.notes).sort()).toEqual(["kept", "n1", "n2"]);
+		expect(live.find((o) => o.notes === "n1")?.id).toBe(madeFirst?.id);
+		// Nothing made twice: the three records the files name, no more.
+		expect(all()).toHaveLength(3);
+	}, 60_000);
 });
