@@ -100,14 +100,9 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		return state;
 	}
 
-	/** Is the state at `key` done with exactly `valuesJson` as its values (see `sameDone`)? Parses nothing. */
-	isSameDone(key: string, valuesJson: string): boolean {
-		return this.sameDoneLength(key, valuesJson) >= 0;
-	}
-
 	/**
-	 * `isSameDone`, answering the UTF-8 length of `valuesJson` (what `quickCopy` is given) when
-	 * it is the same, else -1. A state in the arena is compared as its bytes, decoding nothing.
+	 * Is the state at `key` done with exactly `valuesJson` as its values (see `sameDone`)? The
+	 * UTF-8 length of `valuesJson` (what `quickCopy` is given) when it is, else -1. A state in the arena is compared as its bytes, decoding nothing.
 	 */
 	sameDoneLength(key: string, valuesJson: string): number {
 		const cached = this.#cache.get(key);
@@ -142,7 +137,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	}
 
 	/**
-	 * What a run needs of a record its plan settled by the quick comparison (`isSameDone`, against
+	 * What a run needs of a record its plan settled by the quick comparison (`sameDoneLength`, against
 	 * this very state: the run holds the lock and writes no such record) to count and report it:
 	 * the members before its values (`id`, `outcome`: scalars, as the plan found), parsed alone.
 	 * Undefined when a member after the values may say that `run` wrote it (an earlier session of
