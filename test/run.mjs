@@ -1,5 +1,5 @@
 // Runs the quick suite (or, with --slow, the slow suite: files named `*.slow.test.*`, the cases
-// that wait out long backoffs) and closes with the plain count line `N passed, N failed`, so a run
+// that wait out long backoffs or kill and restart the binary many times) and closes with the plain count line `N passed, N failed`, so a run
 // that executes no test is visible. Exit code is 1 when a case failed (by vitest's JSON report) or
 // the tests left temporary folders behind, else vitest's.
 import { spawnSync } from "node:child_process";
@@ -27,7 +27,9 @@ const args = [
 	// time the cores sat idle for much of the run (about 550 s of CPU in a run of 407-466 s).
 	// A case that fails is run once more, so a loaded machine's lost keystroke is not a red build,
 	// while a real failure fails twice.
-	...(slow ? [".slow.test."] : ["--exclude", "**/*.slow.test.*", "--maxWorkers=3", "--retry=1"]),
+	...(slow
+		? [".slow.test.", "--maxWorkers=2", "--retry=1"]
+		: ["--exclude", "**/*.slow.test.*", "--maxWorkers=3", "--retry=1"]),
 	...rest,
 ];
 // The run gets a temp dir of its own, inherited by every worker and every process a test
