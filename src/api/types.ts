@@ -194,7 +194,7 @@ export interface PivotalClient {
 	health?(options?: CallOptions): Promise<void>;
 	/**
 	 * Open `connections` more connections beside the first one, ready for a burst (a run asks
-	 * while `GET /me` is out); nothing is sent on them. Never throws.
+	 * once `GET /me` is answered); nothing is sent on them. Never throws.
 	 */
 	warm?(connections: number): void;
 }

@@ -1,7 +1,7 @@
 /**
  * Connections opened ahead of need. A run's first burst asks for a window's worth of requests at
  * once; a pool that opens its connections only then pays every connect (and, over HTTPS, every
- * TLS handshake) on the burst's path. Asked while `GET /me` is out, the connector opens the
+ * TLS handshake) on the burst's path. Asked once `GET /me` is answered, the connector opens the
  * connections beside it and hands them to the pool as it asks. Nothing is sent on them: a key
  * that `GET /me` refuses has had nothing but TCP connects.
  */

@@ -4,6 +4,7 @@
  * answers, and the storm brake on failing ones, which also stops a run the server keeps failing.
  */
 
+import { DEFAULT_CONNECTIONS } from "../api/client.js";
 import type { ImportEvent } from "./events.js";
 import { LatencyFollower } from "./execute/latency-follower.js";
 import type { Requester } from "./execute/requester.js";
@@ -11,7 +12,7 @@ import type { RunControl } from "./execute/run-control.js";
 import { type BrakeSettings, isServerFailing, StormBrake } from "./execute/storm-brake.js";
 
 /** Connections each key's client opens (the client's default pool): more in flight would only queue there. */
-const CONNECTIONS_PER_KEY = 16;
+const CONNECTIONS_PER_KEY = DEFAULT_CONNECTIONS;
 
 /**
  * Concurrency for the keys' limit (summed over `keys` keys) when the user sets none: a window's
@@ -25,12 +26,13 @@ export function defaultConcurrency(limit: number | undefined, keys = 1): number 
 }
 
 /**
- * Connections each key's client opens ahead of the first burst, beside the one `GET /me` takes
- * (asked before the limit is known): what the burst would open, the chosen concurrency's share
- * of a key when the user gave one, else every connection of the key.
+ * Connections a key's client opens ahead of the first burst, beside the one `GET /me` took
+ * (asked once `GET /me` is answered): what the burst would open, the chosen concurrency's
+ * share of a key when the user gave one, else the key's window as its `GET /me` told it
+ * (`limit`; Pivotal's 60 when it did not).
  */
-export function warmConnections(chosen: number | undefined, keys = 1): number {
-	const perKey = chosen === undefined ? CONNECTIONS_PER_KEY : Math.ceil(chosen / Math.max(1, keys));
+export function warmConnections(chosen: number | undefined, keys = 1, limit?: number): number {
+	const perKey = chosen === undefined ? defaultConcurrency(limit) : Math.ceil(chosen / Math.max(1, keys));
 	return Math.max(0, Math.min(perKey, CONNECTIONS_PER_KEY) - 1);
 }
 

@@ -305,12 +305,17 @@ class RunDriver implements ImportRun {
 	}
 
 	async #whoAmI(): Promise<Me | undefined> {
-		// The first burst's connections open while GET /me is out; nothing is sent on them.
-		const lanes = this.#requester.lanes;
-		const spares = warmConnections(this.#job.settings.concurrency, lanes.length);
-		for (const lane of lanes) lane.client.warm?.(spares);
 		const answer = await askMe(this.#requester, this.#control.signal);
-		if ("me" in answer) return answer.me;
+		if ("me" in answer) {
+			// The first burst's connections open while the state opens and the first list page is
+			// out, not beside GET /me: the server's arrival of GET /me dates the window's first
+			// slot (see WholeSecondWindow), and a burst of connects beside it made that date vaguer.
+			const lanes = this.#requester.lanes;
+			const chosen = this.#job.settings.concurrency;
+			for (const lane of lanes)
+				lane.client.warm?.(warmConnections(chosen, lanes.length, lane.governor.limit));
+			return answer.me;
+		}
 		if (!this.#isOver()) this.#tripRun(answer.refusal.outcome, answer.refusal.message);
 		return undefined;
 	}
