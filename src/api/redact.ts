@@ -116,13 +116,53 @@ function directFinder(secrets: readonly Secret[]): (text: string) => boolean {
 				needles.add(secret.slice(i, i + MIN_FRAGMENT));
 	}
 	const plain = new RegExp([...needles].map((needle) => Array.from(needle, literal).join("")).join("|"), "i");
+	const mayHoldNeedle = runFinder(needles);
 	// A text with a `%` asks the patterns: its escapes may spell the secret, and decoding it first
 	// would turn a literal `%` before the secret (`100%ab12…`) and the secret's first two
 	// characters into one other character, hiding the needle.
 	// Only a `%` and two hex digits can stand for a character: a `%` that cannot ("12%)" in a
 	// progress line) leaves the text to the needles, where the patterns' first run compiles them
 	// (about half a second of CPU).
-	return (text) => (PERCENT_ESCAPE.test(text) ? pattern.test(text) : plain.test(text));
+	return (text) => (PERCENT_ESCAPE.test(text) ? pattern.test(text) : mayHoldNeedle(text) && plain.test(text));
+}
+
+/**
+ * Whether `text` has a run of characters as long as the shortest needle whose every pair of
+ * neighbours is a pair some needle (printable ASCII) has, in any letter case: true for every
+ * text a needle matches in under the `i` flag, and by chance almost never for one it does not
+ * (a key's pairs are a few dozen of the 9,025 printable ones). One pass over the text's
+ * character codes, where the needles' alternation (a few hundred of them for a key and its
+ * Base64 forms) costs several microseconds on every answer. Under `i` without `u`, no character
+ * past ASCII matches an ASCII one (ECMAScript's Canonicalize), so such a character ends a run.
+ */
+function runFinder(needles: ReadonlySet<string>): (text: string) => boolean {
+	const pairs = new Uint8Array(128 * 128);
+	let shortest = Number.POSITIVE_INFINITY;
+	for (const needle of needles) {
+		shortest = Math.min(shortest, needle.length);
+		for (let i = 1; i < needle.length; i += 1)
+			pairs[(foldAscii(needle.charCodeAt(i - 1)) << 7) | foldAscii(needle.charCodeAt(i))] = 1;
+	}
+	const pairsNeeded = shortest - 1;
+	return (text) => {
+		let run = 0;
+		let before = 128;
+		for (let i = 0; i < text.length; i += 1) {
+			const code = text.charCodeAt(i);
+			const folded = code < 128 ? foldAscii(code) : 128;
+			if (folded < 128 && before < 128 && pairs[(before << 7) | folded] === 1) {
+				run += 1;
+				if (run >= pairsNeeded) return true;
+			} else run = 0;
+			before = folded;
+		}
+		return false;
+	};
+}
+
+/** An ASCII letter's lower case (the `i` flag's folding within ASCII); other codes as they are. */
+function foldAscii(code: number): number {
+	return code >= 65 && code <= 90 ? code + 32 : code;
 }
 
 /**
