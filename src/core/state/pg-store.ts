@@ -46,6 +46,7 @@ export interface PostgresStoreInit {
 export class PostgresStore implements StateStore {
 	readonly path: string;
 	readonly header: CheckpointHeader;
+	readonly writtenAt: number;
 	readonly #client: pg.Client;
 	readonly #url: string;
 	readonly #name: string;
@@ -68,6 +69,7 @@ export class PostgresStore implements StateStore {
 	constructor(init: PostgresStoreInit) {
 		this.path = init.where;
 		this.header = init.data.header;
+		this.writtenAt = Date.parse(init.data.updatedAt);
 		this.#client = init.client;
 		this.#url = init.url;
 		this.#name = init.name;
