@@ -3,7 +3,12 @@
  * (the default), or a database connected and locked by the caller (`connectState`).
  */
 
-import { type CheckpointData, CheckpointError, readCheckpoint } from "../core/checkpoint/index.js";
+import {
+	type CheckpointData,
+	CheckpointError,
+	readCheckpoint,
+	sentenceWithoutFresh,
+} from "../core/checkpoint/index.js";
 import { EXIT } from "../core/exit-codes.js";
 import type { PostgresState } from "../core/state/pg-state.js";
 import { type Outcome, refusal } from "./outcome.js";
@@ -21,15 +26,19 @@ export interface StateOptions {
 	readonly database?: DatabaseState | undefined;
 }
 
-/** The state as it is now (undefined when there is none), or the sentence that refuses it. */
+/**
+ * The state as it is now (undefined when there is none), or the sentence that refuses it.
+ * `takesFresh`: the command can set a damaged state aside itself (an import); undo cannot.
+ */
 export async function readState(
 	where: string,
 	database: DatabaseState | undefined,
+	takesFresh = true,
 ): Promise<Outcome<CheckpointData | undefined>> {
 	try {
 		return { ok: true, value: database ? await database.read() : await readCheckpoint(where) };
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;
-		return refusal(error.message, EXIT.usage);
+		return refusal(takesFresh ? error.message : sentenceWithoutFresh(error), EXIT.usage);
 	}
 }

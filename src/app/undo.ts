@@ -43,7 +43,7 @@ export interface OpenedUndo {
 
 export async function openUndo(options: OpenUndoOptions): Promise<Outcome<OpenedUndo>> {
 	const { database, statePath } = options;
-	const read = await readState(statePath, database);
+	const read = await readState(statePath, database, false);
 	if (!read.ok) return read;
 	const state = read.value;
 	if (!state)

@@ -175,6 +175,7 @@ export function parseCheckpointLines(
 				code: "unsupported-version",
 				path,
 				message: `The checkpoint ${path} has schema version ${JSON.stringify(snapshot.version)}, which this pivotal-tui (version ${CHECKPOINT_VERSION}) cannot read; upgrade pivotal-tui, or run with --fresh to set it aside and start over.`,
+				withoutFresh: `The checkpoint ${path} has schema version ${JSON.stringify(snapshot.version)}, which this pivotal-tui (version ${CHECKPOINT_VERSION}) cannot read; upgrade pivotal-tui to use it.`,
 			});
 		}
 		const { header, counters, records, updatedAt } = snapshot;
