@@ -3,12 +3,14 @@
  * (the default), or a database connected and locked by the caller (`connectState`).
  */
 
+import { nodeFileSystem } from "../core/checkpoint/file-system.js";
 import {
 	type CheckpointData,
 	CheckpointError,
 	readCheckpoint,
 	sentenceWithoutFresh,
 } from "../core/checkpoint/index.js";
+import { acquireLock } from "../core/checkpoint/lock-file.js";
 import { EXIT } from "../core/exit-codes.js";
 import type { PostgresState } from "../core/state/pg-state.js";
 import { type Outcome, refusal } from "./outcome.js";
@@ -40,5 +42,32 @@ export async function readState(
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;
 		return refusal(takesFresh ? error.message : sentenceWithoutFresh(error), EXIT.usage);
+	}
+}
+
+/**
+ * `readState` with a file state's lock taken while it is read, as `state copy` and a second run
+ * take it (a database state is locked by its caller already): a run that holds the state is
+ * named and refused (exit 6), not read half-way and taken for an interrupted run.
+ */
+export async function readStateHeld(
+	where: string,
+	database: DatabaseState | undefined,
+	takesFresh = true,
+): Promise<Outcome<CheckpointData | undefined>> {
+	if (database) return readState(where, database, takesFresh);
+	let unlock: (() => void) | undefined;
+	try {
+		unlock = acquireLock(nodeFileSystem, where);
+	} catch (error) {
+		if (!(error instanceof CheckpointError)) throw error;
+		if (error.code === "locked") return refusal(error.message, EXIT.locked);
+		// No lock file can be made there (a read-only or missing folder): no run writes a state
+		// there either, and the read says what is (or is not) there.
+	}
+	try {
+		return await readState(where, undefined, takesFresh);
+	} finally {
+		unlock?.();
 	}
 }

@@ -1,0 +1,59 @@
+/**
+ * `undo` while an import of the same state is running and has changed nothing yet (its first
+ * POST held by the server): refused like every other command meeting a held state, exit 6 naming
+ * the holder (pid, host, since), with nothing sent; not "run 1 was interrupted", exit 0
+ * (adversarial finding K-F7). File store and Postgres store alike.
+ */
+
+import { writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Simulator, startSimulator } from "../../src/sim/index.js";
+import { runCli, startCli } from "../support/cli.js";
+import { TEST_KEY } from "../support/import-harness.js";
+import { testPostgres } from "../support/postgres.js";
+import { tempDir } from "../support/temp-dirs.js";
+import { until } from "./sync-support.js";
+
+const db = testPostgres();
+const sims: Simulator[] = [];
+afterEach(async () => {
+	await Promise.all(sims.splice(0).map((s) => s.close()));
+});
+
+const host = hostname().replace(/[.]/g, "\\.");
+
+describe("undo while an import of the state runs, before it changed anything", () => {
+	for (const store of ["file", "postgres"] as const) {
+		it(`${store} store: exit 6 naming the import that holds it, nothing sent; the import then finishes`, async () => {
+			const sim = await startSimulator({ rateLimit: 100_000 });
+			sims.push(sim);
+			const csv = join(tempDir(), "c.csv");
+			writeFileSync(csv, "external_id,name,slug\nx1,A One,a-one\nx2,B Two,b-two\n");
+			const state = store === "file" ? [] : ["--state", await db.newDatabase()];
+			const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+			// The import's first create is held by the server: it runs, and nothing exists yet.
+			sim.pushFault({ method: "POST", kind: "hang", hangMs: 6_000 });
+			const running = startCli(["import", csv, ...state, "--concurrency", "1", "--headless", "--yes"], {
+				env,
+			});
+			await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
+			const requests = sim.counters().requests;
+
+			const undo = await runCli(["undo", csv, ...state, "--headless", "--yes"], { env });
+			expect(undo.code).toBe(6);
+			const holder =
+				store === "file"
+					? `in use by another pivotal-tui \\(pid ${running.child.pid} on ${host}, since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)`
+					: `in use by another pivotal-tui \\(host ${host}, pid ${running.child.pid}, since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)`;
+			expect(undo.stderr).toMatch(new RegExp(`^The (checkpoint|import) .* ${holder}[;:,] .*\\.\\n$`));
+			expect(undo.stdout).not.toContain("Nothing to undo");
+			expect(sim.counters().requests).toBe(requests);
+
+			const imported = await running.result;
+			expect(imported.code).toBe(0);
+			expect(sim.state().customers).toHaveLength(2);
+		}, 60_000);
+	}
+});
