@@ -2,7 +2,7 @@
  * `undo` while an import of the same state is running and has changed nothing yet (its first
  * POST held by the server): refused like every other command meeting a held state, exit 6 naming
  * the holder (pid, host, since), with nothing sent; not "run 1 was interrupted", exit 0
- * (adversarial finding K-F7). File store and Postgres store alike.
+ * (adversarial finding K-F7). An import's dry run likewise. File store and Postgres store alike.
  */
 
 import { writeFileSync } from "node:fs";
@@ -49,6 +49,10 @@ describe("undo while an import of the state runs, before it changed anything", (
 					: `in use by another pivotal-tui \\(host ${host}, pid ${running.child.pid}, since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)`;
 			expect(undo.stderr).toMatch(new RegExp(`^The (checkpoint|import) .* ${holder}[;:,] .*\\.\\n$`));
 			expect(undo.stdout).not.toContain("Nothing to undo");
+			// A dry run of the import is refused the same way, not planned from a state mid-run.
+			const dryRun = await runCli(["import", csv, ...state, "--dry-run", "--headless"], { env });
+			expect(dryRun.code).toBe(6);
+			expect(dryRun.stderr).toMatch(new RegExp(`^The (checkpoint|import) .* ${holder}[;:,] .*\\.\\n$`));
 			expect(sim.counters().requests).toBe(requests);
 
 			const imported = await running.result;
