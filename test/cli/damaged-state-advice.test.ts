@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openCheckpoint } from "../../src/core/checkpoint/index.js";
 import { PostgresState } from "../../src/core/state/pg-state.js";
+import { startSimulator } from "../../src/sim/index.js";
 import { runCli } from "../support/cli.js";
+import { TEST_KEY } from "../support/import-harness.js";
 import { testPostgres } from "../support/postgres.js";
 import { tempDir } from "../support/temp-dirs.js";
 
@@ -84,6 +86,39 @@ describe("a damaged file state's advice fits the command", () => {
 			expect(copy.stderr).toBe(
 				`state does not take ${flag.replace(/=.*/, "")}: it takes copy FROM TO [--name NAME] or list --state postgres://…; run pivotal-tui --help for the commands.\n`,
 			);
+		}
+	}, 60_000);
+});
+
+describe("a damaged state met by apply", () => {
+	it("says to restore a copy or go through the import, not --fresh, which apply does not take", async () => {
+		const sim = await startSimulator({ rateLimit: 100_000 });
+		try {
+			const dir = tempDir("pivotal-advice-");
+			const customers = join(dir, "c.csv");
+			writeFileSync(customers, "external_id,name\nc1,One\nc2,Two\n");
+			const keyed = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+			expect((await runCli(["import", customers, "--headless", "--yes"], { env: keyed })).code).toBe(0);
+			writeFileSync(customers, "external_id,name\nc1,One Renamed\nc2,Two\n");
+			const plan = join(dir, "plan.json");
+			const planned = await runCli(["import", customers, "--headless", "--dry-run", "--plan-out", plan], {
+				env: keyed,
+			});
+			expect(planned.code).toBe(0);
+			// The finished state's first record line edited: its snapshot no longer matches its digest.
+			const state = `${customers}.checkpoint.json`;
+			const lines = readFileSync(state, "utf8").split("\n");
+			lines[1] = (lines[1] ?? "").replace('"attempts":1', '"attempts":2');
+			writeFileSync(state, lines.join("\n"));
+			const requests = sim.counters().requests;
+			const applied = await runCli(["apply", plan, "--headless"], { env: keyed });
+			expect(applied.code).toBe(2);
+			expect(applied.stderr).toContain(`is damaged `);
+			expect(applied.stderr).toContain(ELSEWHERE.trimEnd());
+			expect(applied.stderr).not.toContain("run again with --fresh");
+			expect(sim.counters().requests).toBe(requests);
+		} finally {
+			await sim.close();
 		}
 	}, 60_000);
 });
