@@ -22,7 +22,7 @@ import {
 import { type CheckedImport, checkImport } from "./check-import.js";
 import { type Outcome, refusal } from "./outcome.js";
 import type { PlanImportOptions } from "./plan-import.js";
-import { type DatabaseState, readState, type StateOptions } from "./read-state.js";
+import { type DatabaseState, readStateHeld, type StateOptions } from "./read-state.js";
 import { readSourceOptions, type SourceReadOptions } from "./source-options.js";
 
 export interface OpenImportOptions extends SourceReadOptions, StateOptions {
@@ -85,7 +85,7 @@ export async function openImport(options: OpenImportOptions): Promise<Outcome<Op
 	const fresh = options.fresh === true;
 	// The state is read before the files so that they are checked and planned in one read; a
 	// state that cannot be read is refused after the input's problems, as before.
-	const read = fresh ? { ok: true as const, value: undefined } : await readState(statePath, database);
+	const read = fresh ? { ok: true as const, value: undefined } : await readStateHeld(statePath, database);
 	// Planned in the read that validates (the wizard's plan step calls checkImport the same way).
 	const { check, planned } = await checkImport(
 		{ files, source: given.value, state: read.ok ? read.value : undefined },

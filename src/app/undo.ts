@@ -13,7 +13,7 @@ import { startUndo } from "../core/undo/undo-run.js";
 import { PASSES } from "../model/records.js";
 import { depsOf, type RunOptions } from "./apply-import.js";
 import { type Outcome, refusal } from "./outcome.js";
-import { type DatabaseState, readState } from "./read-state.js";
+import { type DatabaseState, readStateHeld } from "./read-state.js";
 import { type KeyOptions, onLanes } from "./run-lanes.js";
 
 export interface OpenUndoOptions {
@@ -43,7 +43,7 @@ export interface OpenedUndo {
 
 export async function openUndo(options: OpenUndoOptions): Promise<Outcome<OpenedUndo>> {
 	const { database, statePath } = options;
-	const read = await readState(statePath, database);
+	const read = await readStateHeld(statePath, database, false);
 	if (!read.ok) return read;
 	const state = read.value;
 	if (!state)

@@ -161,6 +161,9 @@ function secretsOf(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
 	return [...names].flatMap((name) => (env[name] ? [env[name] ?? ""] : []));
 }
 
+/** The commands that cannot set a damaged state aside themselves. */
+const COMMANDS_WITHOUT_FRESH: ReadonlySet<string> = new Set(["undo", "apply", "state"]);
+
 /** Every database URL the command line names, whose password an unexpected error must not show. */
 function stateUrlsOf(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
 	const urls = argv.flatMap((arg) =>
@@ -188,6 +191,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 		return await dispatch(argv);
 	} catch (error) {
 		let message = error instanceof Error ? error.message : String(error);
+		// These take no --fresh: they get the advice they can follow (set aside by an import).
+		const withoutFresh = (error as { withoutFresh?: unknown } | undefined)?.withoutFresh;
+		if (COMMANDS_WITHOUT_FRESH.has(argv[0] ?? "") && typeof withoutFresh === "string") message = withoutFresh;
 		if (keys.length > 0) message = (await import("./secret-filter.js")).maskKeysIn(message, keys);
 		const urls = stateUrlsOf(argv, process.env);
 		if (urls.length > 0) {

@@ -14,6 +14,7 @@ import {
 	CheckpointError,
 	openCheckpoint,
 	readCheckpoint,
+	sentenceWithoutFresh,
 } from "../core/checkpoint/index.js";
 import { acquireLock } from "../core/checkpoint/lock-file.js";
 import { EXIT } from "../core/exit-codes.js";
@@ -29,6 +30,12 @@ const USAGE =
 	"state takes copy FROM TO [--name NAME] or list --state postgres://…; run pivotal-tui --help for the commands.";
 
 export async function runStateCommand(args: readonly string[], io: CommandIo): Promise<number> {
+	const foreign = foreignOption(args);
+	if (foreign !== undefined) {
+		// Said here rather than by parseArgs, whose text (a quote left open) is not a sentence.
+		io.stderr.write(`state does not take ${escapeControls(foreign)}: it ${USAGE.replace(/^state /, "")}\n`);
+		return EXIT.usage;
+	}
 	let parsed: ReturnType<typeof parse>;
 	try {
 		parsed = parse(args);
@@ -53,20 +60,31 @@ export async function runStateCommand(args: readonly string[], io: CommandIo): P
 		}
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;
-		io.stderr.write(`${error.message}\n`);
+		io.stderr.write(`${sentenceWithoutFresh(error)}\n`);
 		return exitForStateError(error);
 	}
 	io.stderr.write(`${USAGE}\n`);
 	return EXIT.usage;
 }
 
+const OPTIONS = { name: { type: "string" }, state: { type: "string" } } as const;
+
 function parse(args: readonly string[]) {
-	return parseArgs({
+	return parseArgs({ args: [...args], allowPositionals: true, strict: true, options: OPTIONS });
+}
+
+/** The first option given that state does not take, as typed (`--fresh`, `-x`). */
+function foreignOption(args: readonly string[]): string | undefined {
+	const { tokens } = parseArgs({
 		args: [...args],
 		allowPositionals: true,
-		strict: true,
-		options: { name: { type: "string" }, state: { type: "string" } },
+		strict: false,
+		tokens: true,
+		options: OPTIONS,
 	});
+	for (const token of tokens)
+		if (token.kind === "option" && !Object.hasOwn(OPTIONS, token.name)) return token.rawName;
+	return undefined;
 }
 
 /** The name a copy goes under when `--name` is not given. */

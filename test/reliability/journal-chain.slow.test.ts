@@ -98,7 +98,7 @@ describe("journal lines whose Pivotal ids were swapped", { timeout: 60_000 }, ()
 		const requests = sim.counters().requests;
 
 		const sentence = new RegExp(
-			`^The checkpoint ${state.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is damaged at line ${at + 1} \\(this journal line does not follow from the lines before it: it, or a line before it, was edited, removed, reordered or copied from another state\\) and .*; nothing was sent: restore the state from a copy you trust, or run again with --fresh .*\\.\\n$`,
+			`^The checkpoint ${state.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is damaged at line ${at + 1} \\(this journal line does not follow from the lines before it: it, or a line before it, was edited, removed, reordered or copied from another state\\) and .*; nothing was sent: restore the state from a copy you trust, or (run again with --fresh|set it aside by running the import with --fresh,) .*\\.\\n$`,
 		);
 		for (const command of [
 			args(),
@@ -109,6 +109,8 @@ describe("journal lines whose Pivotal ids were swapped", { timeout: 60_000 }, ()
 			const run = await runCli(command, { env });
 			expect(run.code, command.join(" ")).toBe(2);
 			expect(run.stderr, command.join(" ")).toMatch(sentence);
+			// Only import takes --fresh: undo and state copy are told to go through it.
+			expect(run.stderr.includes("run again with --fresh"), command.join(" ")).toBe(command[0] === "import");
 		}
 		expect(sim.counters().requests).toBe(requests);
 

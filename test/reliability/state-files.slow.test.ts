@@ -21,6 +21,7 @@ import { describe, expect, it } from "vitest";
 import type { SourceFiles } from "../../src/core/run-types.js";
 import { runCli, startCli } from "../support/cli.js";
 import { simTotals, TEST_KEY } from "../support/import-harness.js";
+import { coverHead } from "../support/seal-state.js";
 import { mismatches } from "./support.js";
 import { preparedPerTest, until } from "./sync-support.js";
 
@@ -152,7 +153,7 @@ describe("a record damaged under a digest made to match", () => {
 			// The digest made to match the damage, as someone covering an edit would.
 			const hash = createHash("sha256");
 			for (const line of lines.slice(1, 1 + head.records)) hash.update(`${line}\n`);
-			lines[0] = (lines[0] ?? "").replace(head.recordsSha256, hash.digest("hex"));
+			lines[0] = coverHead((lines[0] ?? "").replace(head.recordsSha256, hash.digest("hex")));
 			writeFileSync(state, lines.join("\n"));
 			// The damaged record's row changes: the run must read its state.
 			const csv = readFileSync(files.customers, "utf8").split("\n");

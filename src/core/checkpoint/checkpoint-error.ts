@@ -34,6 +34,11 @@ export class CheckpointError extends Error {
 	readonly errno: string | undefined;
 	/** 1-based line of the file where corruption was found. */
 	readonly line: number | undefined;
+	/**
+	 * The same sentence for a command that takes no `--fresh` (undo, apply, state copy), where
+	 * `message` offers it: advice a command cannot follow is no advice.
+	 */
+	readonly withoutFresh: string | undefined;
 
 	constructor(init: {
 		code: CheckpointErrorCode;
@@ -41,6 +46,7 @@ export class CheckpointError extends Error {
 		message: string;
 		errno?: string | undefined;
 		line?: number | undefined;
+		withoutFresh?: string | undefined;
 		cause?: unknown;
 	}) {
 		super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -48,7 +54,21 @@ export class CheckpointError extends Error {
 		this.path = init.path;
 		this.errno = init.errno;
 		this.line = init.line;
+		this.withoutFresh = init.withoutFresh;
 	}
+}
+
+/** How `import` leaves a damaged state behind: the last clause of the sentence that refuses it. */
+export const FRESH_WAY =
+	"run again with --fresh to set it aside (records already in Pivotal are then found, not created again)";
+
+/** The same way out for a command that takes no `--fresh`: it belongs to the import. */
+export const FRESH_WAY_ELSEWHERE =
+	"set it aside by running the import with --fresh, which starts its state over (records already in Pivotal are then found, not created again, but its earlier runs can no longer be undone)";
+
+/** What a command that takes no `--fresh` says of a state it could not open. */
+export function sentenceWithoutFresh(error: CheckpointError): string {
+	return error.withoutFresh ?? error.message;
 }
 
 /** The `code` of a Node file-system error (`ENOSPC`…), if the value is one. */

@@ -1,8 +1,9 @@
 /**
  * The checkpoint file, version 3: UTF-8 JSON lines, none of which grows with the records.
  *
- * Line 1 heads the snapshot, with the number of records it holds and their digest:
- * `{"format":"pivotal-tui-checkpoint","version":3,"updatedAt":ISO,"header":{…},"counters":{…},"records":N,"recordsSha256":HEX}`
+ * Line 1 heads the snapshot, with the number of records it holds, their digest, and a link of its
+ * own text (journal-chain.ts `headLink`; added within version 3, a line without it is read as before):
+ * `{"format":"pivotal-tui-checkpoint","version":3,"updatedAt":ISO,"header":{…},"counters":{…},"records":N,"recordsSha256":HEX,"h":HEX16}`
  * The next N lines are those records, one a line: `{"p":pass,"k":key,"v":state}`.
  * Version 1 (still read) held every record in the first line instead:
  * `…,"records":{"customers":{key:state},…}}`, a line that outgrew what V8 can hold past 1.5M.

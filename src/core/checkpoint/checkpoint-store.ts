@@ -21,7 +21,7 @@ import {
 	writeAll,
 } from "./file-system.js";
 import { type GroupWrite, groupWrite } from "./group-write.js";
-import { chainedLine, chainSeed, nextLink } from "./journal-chain.js";
+import { chainedLine, chainSeed, coveredHead, nextLink } from "./journal-chain.js";
 import { recordLineHead } from "./parse-checkpoint.js";
 import type { PassCounts } from "./pass-counts.js";
 
@@ -333,7 +333,7 @@ export class CheckpointStore implements StateStore {
 		const out = new ChunkWriter(this.#fs, fd);
 		// The digest of the record lines is known once they are written: the first line holds a
 		// placeholder of its length, written over in place before the file is made durable.
-		const first = JSON.stringify({
+		const body = JSON.stringify({
 			format: CHECKPOINT_FORMAT,
 			version: CHECKPOINT_VERSION,
 			updatedAt: new Date(this.#updatedAt).toISOString(),
@@ -341,8 +341,11 @@ export class CheckpointStore implements StateStore {
 			counters: this.#book.counters(),
 			records,
 			[RECORDS_SHA256]: DIGEST_PLACEHOLDER,
-		});
-		const digestAt = Buffer.byteLength(first.slice(0, first.lastIndexOf(DIGEST_PLACEHOLDER)));
+		}).slice(0, -1);
+		// The line's own link follows the digest, so both are written over once the digest is known.
+		const first = coveredHead(body);
+		const at = body.lastIndexOf(DIGEST_PLACEHOLDER);
+		const digestAt = Buffer.byteLength(first.slice(0, at));
 		out.text(`${first}\n`);
 		out.startHash();
 		// Each record's line from the bytes kept for it: no state is parsed or serialised again.
@@ -360,9 +363,9 @@ export class CheckpointStore implements StateStore {
 		}
 		const length = out.end();
 		const digest = out.digest();
-		writeAll(this.#fs, fd, Buffer.from(digest), digestAt);
-		const at = first.lastIndexOf(DIGEST_PLACEHOLDER);
-		const written = `${first.slice(0, at)}${digest}${first.slice(at + DIGEST_PLACEHOLDER.length)}`;
+		const written = coveredHead(`${body.slice(0, at)}${digest}${body.slice(at + DIGEST_PLACEHOLDER.length)}`);
+		// From the digest to the line's end: the digest, then the same bytes, then the new link.
+		writeAll(this.#fs, fd, Buffer.from(written).subarray(digestAt), digestAt);
 		return { length, seed: chainSeed(written) };
 	}
 

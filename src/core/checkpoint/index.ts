@@ -1,6 +1,7 @@
 export {
 	CheckpointError,
 	type CheckpointErrorCode,
+	sentenceWithoutFresh,
 } from "./checkpoint-error.js";
 export {
 	CHECKPOINT_FORMAT,

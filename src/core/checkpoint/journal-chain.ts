@@ -15,6 +15,8 @@
 
 import { hash } from "node:crypto";
 
+/** The member that holds a line's link. */
+export const HEAD_LINK = "h";
 /** Hex digits of a link: 64 bits, so damage that still fits its line's link is a 1 in 2^64 chance. */
 const LINK_HEX = 16;
 const LINK_HEAD = ',"h":"';
@@ -32,6 +34,28 @@ export function nextLink(previous: string, body: string): string {
 /** The seed of a snapshot's journal: a link of its first line (header, counters, records digest). */
 export function chainSeed(firstLine: string | Uint8Array): string {
 	return hash("sha256", firstLine, "hex").slice(0, LINK_HEX);
+}
+
+/**
+ * The snapshot's first line ends with a link of its own text, `…,"h":"<16 hex>"}` (added within
+ * version 3): `headLink` of the text before `,"h":"`. Its records are covered by their digest and
+ * its journal by the chain seeded from it, but a compacted state (every finished run) has no
+ * journal line to prove the seed: without this, an edit of its run id or counters would load.
+ * A first line without the member is one written before it was added, read as before.
+ */
+export function headLink(body: string): string {
+	return hash("sha256", body, "hex").slice(0, LINK_HEX);
+}
+
+/** A snapshot's first line (without its newline) whose text is `body` (a JSON object's text without its closing `}`), covered. */
+export function coveredHead(body: string): string {
+	return `${body}${LINK_HEAD}${headLink(body)}${LINK_TAIL}`;
+}
+
+/** Whether a first line that carries the member `h` still matches it (false when it does not end with a link at all). */
+export function isHeadIntact(line: string): boolean {
+	const split = splitLink(line);
+	return split !== undefined && headLink(split.body) === split.link;
 }
 
 /** The journal line of `body` (a JSON object's text without its closing `}`) with its link `link`. */

@@ -1,7 +1,14 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
-import { CheckpointError, errnoOf, readFailed, writeFailed } from "./checkpoint-error.js";
+import {
+	CheckpointError,
+	errnoOf,
+	FRESH_WAY,
+	FRESH_WAY_ELSEWHERE,
+	readFailed,
+	writeFailed,
+} from "./checkpoint-error.js";
 import { type CheckpointData, type CheckpointHeader, peekRunId, zeroCounters } from "./checkpoint-format.js";
 import { type LineCount, linesOfFile } from "./checkpoint-lines.js";
 import { CheckpointStore, DEFAULT_COMPACT_EVERY } from "./checkpoint-store.js";
@@ -300,12 +307,14 @@ function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded 
 			: recover
 				? `its backup ${backup} is unusable too`
 				: `its backup ${backup} is older and would forget what was sent since, so it is not used`;
+		const head = `The checkpoint ${path} is damaged ${what} (${error.message}) and ${backupNote}; nothing was sent: ${isChainBroken ? "restore the state from a copy you trust" : isSnapshot ? "repair it" : "repair or remove that line"}`;
 		throw new CheckpointError({
 			code: "corrupt",
 			path,
 			line: error.line,
 			cause: error,
-			message: `The checkpoint ${path} is damaged ${what} (${error.message}) and ${backupNote}; nothing was sent: ${isChainBroken ? "restore the state from a copy you trust" : isSnapshot ? "repair it" : "repair or remove that line"}, or run again with --fresh to set it aside (records already in Pivotal are then found, not created again).`,
+			message: `${head}, or ${FRESH_WAY}.`,
+			withoutFresh: `${head}, or ${FRESH_WAY_ELSEWHERE}.`,
 		});
 	}
 }

@@ -29,7 +29,7 @@ import {
 } from "./checkpoint-format.js";
 import { linesOfBytes } from "./checkpoint-lines.js";
 import { DigestMismatch, takeDoneLine } from "./fast-lines.js";
-import { chainSeed } from "./journal-chain.js";
+import { chainSeed, HEAD_LINK, isHeadIntact } from "./journal-chain.js";
 import { readJournal } from "./parse-journal.js";
 import { StateMap } from "./state-map.js";
 
@@ -175,6 +175,7 @@ export function parseCheckpointLines(
 				code: "unsupported-version",
 				path,
 				message: `The checkpoint ${path} has schema version ${JSON.stringify(snapshot.version)}, which this pivotal-tui (version ${CHECKPOINT_VERSION}) cannot read; upgrade pivotal-tui, or run with --fresh to set it aside and start over.`,
+				withoutFresh: `The checkpoint ${path} has schema version ${JSON.stringify(snapshot.version)}, which this pivotal-tui (version ${CHECKPOINT_VERSION}) cannot read; upgrade pivotal-tui to use it.`,
 			});
 		}
 		const { header, counters, records, updatedAt } = snapshot;
@@ -207,6 +208,16 @@ export function parseCheckpointLines(
 				(typeof digest !== "string" || !SHA256_HEX.test(digest) || digest === DIGEST_PLACEHOLDER)
 			)
 				corrupt("the snapshot's first line lacks the digest of its records, which its version always holds");
+			// Its run id, counters and header: proven by its own link (a journal's chain proves
+			// them too, but a compacted state has none). Without the member: written before it.
+			if (
+				snapshot.version === CHECKPOINT_VERSION &&
+				Object.hasOwn(snapshot, HEAD_LINK) &&
+				!isHeadIntact(first)
+			)
+				corrupt(
+					"the snapshot's first line is not the one written: it does not match the link it ends with, so its run id, counters or header were edited or damaged",
+				);
 			const hash =
 				trustDigest && typeof digest === "string" && SHA256_HEX.test(digest) && digest !== DIGEST_PLACEHOLDER
 					? createHash("sha256")

@@ -1,5 +1,5 @@
 import type { RecordState } from "../../model/records.js";
-import { CheckpointError } from "./checkpoint-error.js";
+import { CheckpointError, FRESH_WAY_ELSEWHERE } from "./checkpoint-error.js";
 import { isRecordState } from "./checkpoint-format.js";
 
 /**
@@ -22,5 +22,6 @@ export function parseState(key: string, text: string, isWhole = true): RecordSta
 		code: "corrupt",
 		path: "",
 		message: `The state's record ${JSON.stringify(key)} is damaged (it does not read as a record's state); nothing more is sent: restore the state from its backup, or start over with --fresh.`,
+		withoutFresh: `The state's record ${JSON.stringify(key)} is damaged (it does not read as a record's state); nothing more is sent: restore the state from its backup, or ${FRESH_WAY_ELSEWHERE}.`,
 	});
 }

@@ -8,7 +8,12 @@
 
 import { PASSES, type PassName } from "../../model/records.js";
 import { formatProblem, loadMap, type SourceOptions, validateSources } from "../../source/index.js";
-import { type CheckpointData, CheckpointError, readCheckpoint } from "../checkpoint/index.js";
+import {
+	type CheckpointData,
+	CheckpointError,
+	readCheckpoint,
+	sentenceWithoutFresh,
+} from "../checkpoint/index.js";
 import { PLAN_MARK } from "../open-state.js";
 import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
 import { sha256Of } from "../source-hash.js";
@@ -124,7 +129,8 @@ export async function verifyPlan(
 		state = await readState();
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;
-		return { ok: false, sentence: error.message };
+		// apply takes no --fresh: a damaged state is set aside by an import.
+		return { ok: false, sentence: sentenceWithoutFresh(error) };
 	}
 	const stateSeen = stateFingerprint(state);
 	const freshness = planFreshness(plan, {

@@ -8,7 +8,7 @@
 
 import type pg from "pg";
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
-import { CheckpointError } from "../checkpoint/checkpoint-error.js";
+import { CheckpointError, FRESH_WAY_ELSEWHERE } from "../checkpoint/checkpoint-error.js";
 import {
 	type CheckpointData,
 	type CheckpointHeader,
@@ -43,10 +43,12 @@ function parsedState(text: string): RecordState | undefined {
 }
 
 function damaged(where: string, what: string): never {
+	const head = `The state ${where} is damaged (${what} is not one pivotal-tui wrote); nothing was sent: repair or delete that row`;
 	throw new CheckpointError({
 		code: "corrupt",
 		path: where,
-		message: `The state ${where} is damaged (${what} is not one pivotal-tui wrote); nothing was sent: repair or delete that row, or start over with --fresh (records already in Pivotal are then found, not created again).`,
+		message: `${head}, or start over with --fresh (records already in Pivotal are then found, not created again).`,
+		withoutFresh: `${head}, or ${FRESH_WAY_ELSEWHERE}.`,
 	});
 }
 
