@@ -13,6 +13,8 @@ import {
 	type CheckpointFileSystem,
 	type CheckpointHeader,
 	openCheckpoint,
+	RUNS,
+	RUNS_FINISHED,
 } from "./checkpoint/index.js";
 import { NO_STATE, stateFingerprint } from "./plan/state-fingerprint.js";
 import type { SourceCheckSummary, SourceFiles } from "./run-types.js";
@@ -99,9 +101,6 @@ export interface OpenedState {
 	readonly continuesRun: boolean;
 }
 
-/** Counters that number the runs of an import. */
-const RUNS = "runs";
-const RUNS_FINISHED = "runsFinished";
 /**
  * Which saved plan the last run started applies (0: a plain import). Counters hold numbers and
  * are added to, so the mark is moved by the difference.

@@ -35,7 +35,7 @@ export async function closeRun(
 		if (end.outcome === "completed") finishRun(store, run);
 		store.noteOutcome?.(end.outcome);
 		await store.flush();
-		await store.compact();
+		await store.compact({ ifWorthIt: true });
 		return end;
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;

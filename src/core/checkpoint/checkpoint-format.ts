@@ -76,6 +76,15 @@ export interface CheckpointData {
 	readonly updatedAt: string;
 }
 
+/** Counters that number the runs of an import: started, and finished (completed). */
+export const RUNS = "runs";
+export const RUNS_FINISHED = "runsFinished";
+
+/** No run of the import is under way or was cut short: the last one finished, or none started. */
+export function isAtRest(counters: Readonly<Record<string, number>>): boolean {
+	return (counters[RUNS] ?? 0) === (counters[RUNS_FINISHED] ?? 0);
+}
+
 export function zeroCounters(): Record<string, number> & CheckpointCounters {
 	return { requests: 0, rateLimited: 0, retries: 0, created: 0, existed: 0, failed: 0 };
 }

@@ -9,6 +9,8 @@ export {
 	type CheckpointCounters,
 	type CheckpointData,
 	type CheckpointHeader,
+	RUNS,
+	RUNS_FINISHED,
 	type SourceFingerprint,
 } from "./checkpoint-format.js";
 export { CheckpointStore, DEFAULT_COMPACT_EVERY } from "./checkpoint-store.js";

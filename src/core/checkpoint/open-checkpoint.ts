@@ -9,9 +9,15 @@ import {
 	readFailed,
 	writeFailed,
 } from "./checkpoint-error.js";
-import { type CheckpointData, type CheckpointHeader, peekRunId, zeroCounters } from "./checkpoint-format.js";
+import {
+	type CheckpointData,
+	type CheckpointHeader,
+	isAtRest,
+	peekRunId,
+	zeroCounters,
+} from "./checkpoint-format.js";
 import { type LineCount, linesOfFile } from "./checkpoint-lines.js";
-import { CheckpointStore, DEFAULT_COMPACT_EVERY } from "./checkpoint-store.js";
+import { CheckpointStore, DEFAULT_COMPACT_EVERY, journalAllowance } from "./checkpoint-store.js";
 import { DigestMismatch } from "./fast-lines.js";
 import { type CheckpointFileSystem, nodeFileSystem, writeAll } from "./file-system.js";
 import { acquireLock } from "./lock-file.js";
@@ -125,18 +131,24 @@ function openLocked(
 	}
 	if (loaded.recoveredFrom === undefined) {
 		const { parsed, count } = loaded;
-		// A file of this version with no journal and nothing torn is written on as it is: a refresh
-		// of a million records does not rewrite them all before its first request.
+		// A file of this version with nothing torn and no journal, or the short journal a finished
+		// run's close left (see `compact`'s `ifWorthIt`), is written on as it is: a refresh of a
+		// million records does not rewrite them all before its first request. A run cut short is
+		// compacted first, which keeps the file it left as the backup.
+		const journalKept =
+			parsed !== undefined &&
+			isAtRest(parsed.data.counters) &&
+			parsed.journalLines <= journalAllowance(options.compactEvery, parsed.snapshotRecords);
 		if (
 			parsed?.isCurrentVersion &&
 			parsed.chainLink !== undefined &&
-			parsed.journalLines === 0 &&
+			(parsed.journalLines === 0 || journalKept) &&
 			count.complete === count.total
 		) {
 			const asLoaded = {
 				bytes: count.total,
 				snapshotRecords: parsed.snapshotRecords,
-				journalLines: 0,
+				journalLines: parsed.journalLines,
 				link: parsed.chainLink,
 			};
 			const store = new CheckpointStore({ ...init, data: loaded.data, rotateBackup: true, asLoaded });

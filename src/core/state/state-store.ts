@@ -53,12 +53,19 @@ export interface StateStore {
 	counters(): CheckpointCounters;
 	/** Makes deferred updates and counters durable. */
 	flush(): void | Promise<void>;
-	/** Rewrites the state compactly where the store has a journal; nothing to do elsewhere. */
-	compact(): void | Promise<void>;
+	/**
+	 * Rewrites the state compactly where the store has a journal; nothing to do elsewhere.
+	 * `ifWorthIt`: only when the journal has grown enough to pay for it (a run's close).
+	 */
+	compact(options?: CompactOptions): void | Promise<void>;
 	/** How the run ended, for `state list`; stores that keep no such thing ignore it. */
 	noteOutcome?(outcome: string): void;
 	/** Makes everything durable and releases the store's lock. Later calls do nothing. */
 	close(): Promise<void>;
+}
+
+export interface CompactOptions {
+	readonly ifWorthIt?: boolean;
 }
 
 /** What `openState` and undo get back from a store's opener. */
