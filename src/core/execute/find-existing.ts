@@ -220,12 +220,9 @@ export class ExistingFinder {
 		madeSince: number,
 		knownIds: () => ReadonlySet<string>,
 	): Promise<PivotalRecord | undefined | null | typeof LOOKUP_FAILED> {
-		// The whole list walked already in this run (a first sync, a slug's conflict): it answers.
-		if (this.#customers.isLoaded) return this.#madeSinceIn(this.#customers, record, knownIds);
 		this.#recent ??= new CustomerDirectory(
-			this.#pages<Customer>(
-				"a page of GET /customers (those made since the state was written)",
-				(client, q) => client.listCustomers(q),
+			this.#pages<Customer>("a page of GET /customers (those made since the state was written)", (client, q) =>
+				client.listCustomers(q),
 			),
 			madeSince,
 		);
@@ -237,19 +234,11 @@ export class ExistingFinder {
 			this.lookupFailure = messageOf(error);
 			return LOOKUP_FAILED;
 		}
-		return this.#madeSinceIn(recent, record, knownIds);
-	}
-
-	/** By its external id alone, and never a customer the state holds for another row. */
-	#madeSinceIn(
-		directory: CustomerDirectory,
-		record: SourceRecord,
-		knownIds: () => ReadonlySet<string>,
-	): PivotalRecord | undefined {
-		const found = directory.find(record.key, {});
+		const found = recent.find(record.key, {});
+		// By its external id alone, and never a customer the state holds for another row.
 		if (found === undefined || found.metadata?.external_id !== record.key || knownIds().has(found.id))
 			return undefined;
-		this.#recent?.claim(found.id);
+		recent.claim(found.id);
 		this.#customers.claim(found.id);
 		return found;
 	}
