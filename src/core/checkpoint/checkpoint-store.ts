@@ -132,7 +132,6 @@ export class CheckpointStore implements StateStore {
 	// Moves only once a line is written, so a failed write leaves the chain as the file has it.
 	#link = "";
 	#updatedAt: number;
-	readonly writtenAt: number;
 	#rotateBackup: boolean;
 	readonly #unlock: () => void;
 	#closed = false;
@@ -149,7 +148,6 @@ export class CheckpointStore implements StateStore {
 		// The loaded records are taken over, not copied: the opener hands them to no one else.
 		this.#book = new RecordBook(init.data);
 		this.#updatedAt = Date.parse(init.data.updatedAt);
-		this.writtenAt = this.#updatedAt;
 		if (init.asLoaded) {
 			this.#offset = init.asLoaded.bytes;
 			this.#snapshotRecords = init.asLoaded.snapshotRecords;

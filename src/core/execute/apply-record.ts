@@ -18,7 +18,6 @@ import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { ExistingFinder, isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./find-existing.js";
 import { mayBeForgotten } from "./forgotten-children.js";
-import { forgottenSince, knownCustomerIds } from "./forgotten-customers.js";
 import type { Ledger } from "./ledger.js";
 import { lostUpdate } from "./lost-update.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
@@ -67,14 +66,12 @@ export class RecordApplier {
 	readonly #laneOf = new Map<string, Lane>();
 
 	readonly #finder: ExistingFinder;
-	readonly #knownCustomers: () => ReadonlySet<string>;
 	readonly #outcomes: RecordOutcomes;
 	readonly #updater: RecordUpdater;
 
 	constructor(ctx: ApplyContext) {
 		this.#ctx = ctx;
 		this.#finder = ctx.finder ?? new ExistingFinder(ctx);
-		this.#knownCustomers = knownCustomerIds(ctx.ledger.store);
 		this.#outcomes = new RecordOutcomes(ctx);
 		this.#updater = new RecordUpdater(ctx, this.#outcomes);
 	}
@@ -152,20 +149,6 @@ export class RecordApplier {
 				);
 				// The earlier send made it: created by this import, so an undo takes it back too.
 				return this.#adopt(record, found, 0, false, true);
-			}
-		}
-		const since = isSlugHeld ? undefined : forgottenSince(record, state, isInDoubt, this.#ctx.ledger.store);
-		if (since !== undefined && !this.#sentHere.has(id)) {
-			const found = await this.#finder.lookUpMadeSince(record, since, this.#knownCustomers);
-			if (found === null) return;
-			if (found === LOOKUP_FAILED) return this.#lookupFailed(record);
-			if (found !== undefined) {
-				this.#ctx.notice(
-					"info",
-					`customers ${record.key} is in Pivotal, made after the state was last written, though the state does not know it; adopted ${found.id}`,
-				);
-				// Nothing proves this import made it: adopted as existing, so an undo leaves it.
-				return this.#adopt(record, found, 0);
 			}
 		}
 		const slug = slugToSend(record, isSlugHeld);

@@ -10,27 +10,16 @@ import { PASSES, type PassName, resourceOf } from "../../model/resources.js";
 /** One page of a list, paced and retried by the caller; throws when the page cannot be had. */
 export type PageFetcher<T> = (query: ListQuery) => Promise<ListPage<T>>;
 
-/**
- * Every row of a list: pages of 100, following `next_cursor` until `has_more` is false; with
- * `madeSince` (ms), only until a page ends with a row made before it (lists are newest first).
- */
-export async function* walkPages<T>(fetchPage: PageFetcher<T>, madeSince?: number): AsyncGenerator<T> {
+/** Every row of a list: pages of 100, following `next_cursor` until `has_more` is false. */
+export async function* walkPages<T>(fetchPage: PageFetcher<T>): AsyncGenerator<T> {
 	let cursor: string | undefined;
 	for (;;) {
 		const page = await fetchPage(cursor === undefined ? { limit: 100 } : { limit: 100, cursor });
 		yield* page.data;
 		// A page that claims more rows but gives no new cursor would loop forever.
 		if (!page.has_more || page.next_cursor === null || page.next_cursor === cursor) return;
-		if (madeSince !== undefined && isMadeBefore(page.data[page.data.length - 1], madeSince)) return;
 		cursor = page.next_cursor;
 	}
-}
-
-/** The row's `created_at` is a time before `at` (a row without a readable one is not). */
-function isMadeBefore(row: unknown, at: number): boolean {
-	const made = (row as { created_at?: unknown } | undefined)?.created_at;
-	const ms = typeof made === "string" ? Date.parse(made) : Number.NaN;
-	return Number.isFinite(ms) && ms < at;
 }
 
 /** CRM id fields that identify a customer across systems, in the order they are trusted (the table's). */
@@ -53,12 +42,8 @@ export class CustomerDirectory {
 	// Customers already matched to a record: one Pivotal customer is adopted by one row at most.
 	readonly #claimed = new Set<string>();
 
-	readonly #madeSince: number | undefined;
-
-	/** `madeSince` (ms): walk only the customers made since then (and the rest of that page). */
-	constructor(fetchPage: PageFetcher<Customer>, madeSince?: number) {
+	constructor(fetchPage: PageFetcher<Customer>) {
 		this.#fetchPage = fetchPage;
-		this.#madeSince = madeSince;
 	}
 
 	/** Walks of `GET /customers` so far. */
@@ -139,7 +124,7 @@ export class CustomerDirectory {
 
 	async #load(): Promise<void> {
 		this.#walks += 1;
-		for await (const customer of walkPages(this.#fetchPage, this.#madeSince)) this.#add(customer);
+		for await (const customer of walkPages(this.#fetchPage)) this.#add(customer);
 	}
 
 	#add(customer: Customer): void {

@@ -64,8 +64,6 @@ export class ExistingFinder {
 	readonly #walks = new Map<PassName, WorkspaceWalk>();
 	/** Customers' lists taken for look-ups of records a state may have forgotten. */
 	#forgottenLists = 0;
-	/** The customers made since the state was last written, once a row the state does not know asks. */
-	#recent: CustomerDirectory | undefined;
 
 	constructor(ctx: FinderContext) {
 		this.#ctx = ctx;
@@ -205,42 +203,6 @@ export class ExistingFinder {
 			});
 		}
 		return this.#lookUpWaiting(record, parent);
-	}
-
-	/**
-	 * A customer row the state does not know, in a sync after the first: the customer carrying its
-	 * external id among those made since `madeSince` (the state's last write, less a margin), if
-	 * the state holds no other row for it. One walk per run of the newest customers, stopped at
-	 * that time: a page or two after a sound state, everything since for an older copy put back,
-	 * whose next run would otherwise make its customers again (finding K-F3). Undefined when none,
-	 * null when the run is over, LOOKUP_FAILED when the list could not be had.
-	 */
-	async lookUpMadeSince(
-		record: SourceRecord,
-		madeSince: number,
-		knownIds: () => ReadonlySet<string>,
-	): Promise<PivotalRecord | undefined | null | typeof LOOKUP_FAILED> {
-		this.#recent ??= new CustomerDirectory(
-			this.#pages<Customer>("a page of GET /customers (those made since the state was written)", (client, q) =>
-				client.listCustomers(q),
-			),
-			madeSince,
-		);
-		const recent = this.#recent;
-		try {
-			await recent.load();
-		} catch (error) {
-			if (this.#ctx.isOver()) return null;
-			this.lookupFailure = messageOf(error);
-			return LOOKUP_FAILED;
-		}
-		const found = recent.find(record.key, {});
-		// By its external id alone, and never a customer the state holds for another row.
-		if (found === undefined || found.metadata?.external_id !== record.key || knownIds().has(found.id))
-			return undefined;
-		recent.claim(found.id);
-		this.#customers.claim(found.id);
-		return found;
 	}
 
 	#walkOf(pass: PassName): WorkspaceWalk | undefined {

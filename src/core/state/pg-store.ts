@@ -46,7 +46,6 @@ export interface PostgresStoreInit {
 export class PostgresStore implements StateStore {
 	readonly path: string;
 	readonly header: CheckpointHeader;
-	readonly writtenAt: number;
 	readonly #client: pg.Client;
 	readonly #url: string;
 	readonly #name: string;
@@ -69,7 +68,6 @@ export class PostgresStore implements StateStore {
 	constructor(init: PostgresStoreInit) {
 		this.path = init.where;
 		this.header = init.data.header;
-		this.writtenAt = Date.parse(init.data.updatedAt);
 		this.#client = init.client;
 		this.#url = init.url;
 		this.#name = init.name;

@@ -24,11 +24,6 @@ export interface StateStore {
 	/** Where the state lives, as shown to people: a file path, or a masked URL with the import's name. */
 	readonly path: string;
 	readonly header: CheckpointHeader;
-	/**
-	 * When the state was last written before it was opened (ms; the writer's clock, the
-	 * database's for Postgres). What Pivotal holds that was made after it, this state cannot know.
-	 */
-	readonly writtenAt?: number;
 	get(pass: PassName, key: string): RecordState | undefined;
 	/** The pass's records, to read only (both stores keep them as a `StateMap`, read without parsing). */
 	records?(pass: PassName): ReadonlyMap<string, RecordState>;
