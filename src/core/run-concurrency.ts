@@ -114,7 +114,8 @@ export class ConcurrencyTap {
 	after(event: ImportEvent): void {
 		const { control } = this.#options;
 		if (event.type !== "response" || control.isStopped) return;
-		const verdict = this.#brake.observe(event.status, control.concurrency);
+		// This answer's request is still counted on the wire: the others are what was sent with it.
+		const verdict = this.#brake.observe(event.status, control.concurrency, control.onWire - 1);
 		if (verdict.concurrency !== undefined) {
 			this.#change(verdict.concurrency, verdict.concurrency < control.concurrency);
 		}

@@ -4,7 +4,9 @@
  * was (AIMD, as TCP does). A streak of failures with no sound answer between stops the run
  * (resumable): in an outage, retrying harder only adds to the load. The streak is counted in
  * answers, not time, so the requests an outage costs are bounded: at most the records in flight
- * plus the streak (a 500-forever server gets a few dozen requests, not thousands).
+ * when it began plus the streak (a 500-forever server gets a few dozen requests, not thousands),
+ * and a burst whose requests fail together (a server or gateway that takes fewer connections
+ * than the burst opens) lowers the concurrency rather than stopping a run it could finish.
  */
 
 export interface BrakeSettings {
@@ -44,6 +46,9 @@ export class StormBrake {
 	// Invariant: #streak failures in a row; #ceiling is the concurrency before the
 	// storm while it is being given back, else undefined.
 	#streak = 0;
+	// Failures the current streak may reach before the run stops: the setting, plus the requests
+	// that were already out when it began (a burst sent at once fails at once, before any halving).
+	#allowed = 0;
 	#limited = 0;
 	#ceiling: number | undefined;
 
@@ -55,8 +60,12 @@ export class StormBrake {
 		return this.#streak;
 	}
 
-	/** One answer (`status` 0 for none), with the concurrency now in force. */
-	observe(status: number, current: number): BrakeVerdict {
+	/**
+	 * One answer (`status` 0 for none), with the concurrency now in force and the other requests
+	 * still out (sent before this answer could lower the concurrency: their failures are the
+	 * burst's, not new evidence, so they lengthen the streak the run may take).
+	 */
+	observe(status: number, current: number, othersOut = 0): BrakeVerdict {
 		if (status === 429) {
 			this.#limited += 1;
 			return this.#limited >= this.#settings.rateLimited
@@ -65,13 +74,12 @@ export class StormBrake {
 		}
 		this.#limited = 0;
 		if (isServerFailing(status)) {
+			if (this.#streak === 0) this.#allowed = this.#settings.failures + Math.max(0, othersOut);
 			this.#streak += 1;
 			this.#ceiling ??= current;
 			const halved = Math.max(1, Math.floor(current / 2));
 			const tripped =
-				this.#streak >= this.#settings.failures
-					? { count: this.#streak, kind: "failing" as const }
-					: undefined;
+				this.#streak >= this.#allowed ? { count: this.#streak, kind: "failing" as const } : undefined;
 			return {
 				...(halved === current ? {} : { concurrency: halved }),
 				...(tripped === undefined ? {} : { tripped }),

@@ -63,3 +63,33 @@ describe("StormBrake", () => {
 		expect(feed(brake, 4, [429]).tripped).toEqual({ count: 3, kind: "rate-limited" });
 	});
 });
+
+describe("StormBrake: a burst that fails together", () => {
+	it("the requests out when the streak began lengthen it: 60 sent at once and failing, then 16 more", () => {
+		const brake = new StormBrake({ failures: 16, rateLimited: 30 });
+		let concurrency = 60;
+		let out = 60;
+		let trippedAt: number | undefined;
+		for (let answer = 1; answer <= 100 && trippedAt === undefined; answer++) {
+			out -= 1;
+			const verdict = brake.observe(0, concurrency, out);
+			if (verdict.concurrency !== undefined) concurrency = verdict.concurrency;
+			if (verdict.tripped) trippedAt = answer;
+			// Past the burst, one new request goes out for each answer, at the lowered concurrency.
+			if (out < concurrency) out += 1;
+		}
+		// The first failure saw 59 others out: the streak may reach 16 + 59 before the run stops.
+		expect(trippedAt).toBe(75);
+		expect(concurrency).toBe(1);
+	});
+
+	it("a sound answer between ends the streak, and the next one counts from its own start", () => {
+		const brake = new StormBrake({ failures: 3, rateLimited: 30 });
+		expect(brake.observe(0, 8, 7).tripped).toBeUndefined();
+		expect(brake.observe(200, 4, 0).tripped).toBeUndefined();
+		// Alone on the wire now: three failures stop it.
+		expect(brake.observe(500, 4, 0).tripped).toBeUndefined();
+		expect(brake.observe(500, 2, 0).tripped).toBeUndefined();
+		expect(brake.observe(500, 1, 0).tripped).toEqual({ count: 3, kind: "failing" });
+	});
+});
