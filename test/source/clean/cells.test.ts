@@ -94,6 +94,12 @@ describe("looksLikeFooterRow", () => {
 		// …but a full-width row starting with an id, or with an empty first cell, is data.
 		[["C7", "", "", "", ""], 5, false],
 		[["", "Acme", "", "", ""], 5, false],
+		// Two cells filled is a record, whatever its id looks like: an id with a space, a name as id
+		// (adversarial finding M2: taken for a footer, `--delete-missing` deleted its customer).
+		[["ft 0", "Space Zero"], 2, false],
+		[["Acme Corp", "Acme Corp"], 2, false],
+		[["ck 1", "Case Space"], 3, false],
+		[["AC 01", "", "Alpha"], 3, false],
 		[["a", "b", "c", "d", "e", "f"], 5, false],
 	])("%j under %i columns → %s", (cells, width, expected) => {
 		expect(looksLikeFooterRow(cells, width)).toBe(expected);
