@@ -11,6 +11,7 @@ import {
 	RETRY_AFTER_MIN_MS,
 	TIMER_MAX_MS,
 } from "./client-limits.js";
+import { DEFAULT_CONNECTIONS } from "./connections.js";
 import { ApiError, NetworkError } from "./errors.js";
 import { keySecrets } from "./key-secrets.js";
 import { toNetworkError } from "./network-failure.js";
@@ -123,15 +124,6 @@ export interface ClientOptions {
 
 /** Rows per page when walking a list: the API's maximum. */
 const WALK_LIMIT = 100;
-
-/**
- * Connections a client's own pool opens at most: a live key's whole window (60) at once with
- * room for look-ups beside it. A burst sent over fewer goes out in waves, each a round trip
- * and the client's turn-around late, and every later window turns as late as the first one's
- * last request (a sliding window frees each slot one window after its request): at 16 the
- * first burst of a 2 s window ended 50–80 ms later than at 64 on loopback.
- */
-export const DEFAULT_CONNECTIONS = 64;
 
 let cachedVersion: string | undefined;
 

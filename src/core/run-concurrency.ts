@@ -4,7 +4,7 @@
  * answers, and the storm brake on failing ones, which also stops a run the server keeps failing.
  */
 
-import { DEFAULT_CONNECTIONS } from "../api/client.js";
+import { DEFAULT_CONNECTIONS } from "../api/connections.js";
 import type { ImportEvent } from "./events.js";
 import { LatencyFollower } from "./execute/latency-follower.js";
 import type { Requester } from "./execute/requester.js";

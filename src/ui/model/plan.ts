@@ -1,3 +1,4 @@
+import { DEFAULT_CONNECTIONS } from "../../api/connections.js";
 import { estimateDurationMs } from "../../core/estimate.js";
 import { PASSES, type PassName } from "../../model/records.js";
 
@@ -23,7 +24,10 @@ export function estimatePlan(
 	return { requests, windows, estimatedMs: estimateDurationMs({ requests, limit, windowMs, concurrency }) };
 }
 
-/** Concurrency the user may pick: 1–32. */
+/**
+ * Concurrency the user may pick: 1 to a key's connections (64), which hold a live key's whole
+ * window at once; more would only wait in the pool.
+ */
 export function clampConcurrency(n: number): number {
-	return Math.min(32, Math.max(1, Math.round(n)));
+	return Math.min(DEFAULT_CONNECTIONS, Math.max(1, Math.round(n)));
 }
