@@ -158,7 +158,13 @@ export class Governor {
 	async acquire(signal?: AbortSignal, onWait?: (untilMs: number) => void): Promise<Permit | undefined> {
 		let told: number | undefined;
 		for (;;) {
-			if (signal?.aborted) return undefined;
+			if (signal?.aborted) {
+				// Woken by an answer just before the stop, this waiter leaves without waiting again: a
+				// timer armed for waiters that are all gone must not keep the process alive for a
+				// window after the run ended (finding L3: a storm-stopped run lingered 60 s).
+				this.#disarmIfIdle();
+				return undefined;
+			}
 			const now = this.#now();
 			const wakeAt = this.#nextOpening(now);
 			if (wakeAt === undefined) return this.#grant(now);
@@ -343,16 +349,20 @@ export class Governor {
 			// (a 429 hold of an hour) must not keep the process alive after the run ends.
 			const stop = () => {
 				this.#waiters = this.#waiters.filter((w) => w !== wake);
-				if (this.#waiters.length === 0 && this.#timer) {
-					clearTimeout(this.#timer);
-					this.#timer = undefined;
-				}
+				this.#disarmIfIdle();
 				wake();
 			};
 			signal?.addEventListener("abort", stop, { once: true });
 			this.#waiters.push(wake);
 			if (Number.isFinite(untilMs)) this.#arm(untilMs);
 		});
+	}
+
+	/** No one waits: the timer goes. */
+	#disarmIfIdle(): void {
+		if (this.#waiters.length > 0 || this.#timer === undefined) return;
+		clearTimeout(this.#timer);
+		this.#timer = undefined;
 	}
 
 	#arm(at: number): void {

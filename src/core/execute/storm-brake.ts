@@ -4,9 +4,10 @@
  * was (AIMD, as TCP does). A streak of failures with no sound answer between stops the run
  * (resumable): in an outage, retrying harder only adds to the load. The streak is counted in
  * answers, not time, so the requests an outage costs are bounded: at most the records in flight
- * when it began plus the streak (a 500-forever server gets a few dozen requests, not thousands),
- * and a burst whose requests fail together (a server or gateway that takes fewer connections
- * than the burst opens) lowers the concurrency rather than stopping a run it could finish.
+ * when it began plus the streak (a 500-forever server gets a few dozen requests, not thousands).
+ * A streak that begins with no answer at all is allowed the requests out beside it too: a burst
+ * whose connections a server or gateway resets together (it takes fewer than the burst opens)
+ * lowers the concurrency rather than stopping a run it could finish.
  */
 
 export interface BrakeSettings {
@@ -62,8 +63,8 @@ export class StormBrake {
 
 	/**
 	 * One answer (`status` 0 for none), with the concurrency now in force and the other requests
-	 * still out (sent before this answer could lower the concurrency: their failures are the
-	 * burst's, not new evidence, so they lengthen the streak the run may take).
+	 * still out (sent before this answer could lower the concurrency: when none of them gets an
+	 * answer either, that is the burst's connections failing together, not new evidence).
 	 */
 	observe(status: number, current: number, othersOut = 0): BrakeVerdict {
 		if (status === 429) {
@@ -74,7 +75,10 @@ export class StormBrake {
 		}
 		this.#limited = 0;
 		if (isServerFailing(status)) {
-			if (this.#streak === 0) this.#allowed = this.#settings.failures + Math.max(0, othersOut);
+			// A burst's connections reset together (a gateway taking fewer than it opens) answer nothing:
+			// those lengthen the streak; a 5xx is the server's own word, and counts as ever.
+			if (this.#streak === 0)
+				this.#allowed = this.#settings.failures + (status === 0 ? Math.max(0, othersOut) : 0);
 			this.#streak += 1;
 			this.#ceiling ??= current;
 			const halved = Math.max(1, Math.floor(current / 2));

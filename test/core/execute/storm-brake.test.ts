@@ -92,4 +92,11 @@ describe("StormBrake: a burst that fails together", () => {
 		expect(brake.observe(500, 2, 0).tripped).toBeUndefined();
 		expect(brake.observe(500, 1, 0).tripped).toEqual({ count: 3, kind: "failing" });
 	});
+
+	it("a streak of 5xx answers counts as ever, whatever was out beside it: the server said it is failing", () => {
+		const brake = new StormBrake({ failures: 3, rateLimited: 30 });
+		expect(brake.observe(500, 60, 59).tripped).toBeUndefined();
+		expect(brake.observe(503, 30, 58).tripped).toBeUndefined();
+		expect(brake.observe(500, 15, 57).tripped).toEqual({ count: 3, kind: "failing" });
+	});
 });
