@@ -5,6 +5,8 @@
  * log, in the state or in a CSV.
  */
 
+import { drawnAs, mayLookAlike } from "./look-alike.js";
+
 /**
  * Shorter than this, a "secret" (a simulator's test key) would match ordinary words: not masked.
  * Real keys are far longer.
@@ -85,8 +87,12 @@ export function secretRedactor(secrets: readonly Secret[]): Redactor {
  */
 export function secretFinder(secrets: readonly Secret[]): (text: string) => boolean {
 	const find = directFinder(secrets);
-	// A secret interleaved with invisible characters prints as the secret: found through them.
-	return (text) => find(text) || (INVISIBLE_ONE.test(text) && find(text.replace(INVISIBLE, "")));
+	// A secret interleaved with invisible characters, or written in letters drawn alike, prints
+	// as the secret: found through them.
+	return (text) =>
+		find(text) ||
+		(INVISIBLE_ONE.test(text) && find(text.replace(INVISIBLE, ""))) ||
+		(mayLookAlike(text) && find(drawnAs(text.replace(INVISIBLE, ""))));
 }
 
 /**
@@ -179,13 +185,18 @@ export function guardedRedactor(secrets: readonly Secret[]): Redactor {
 			redact ??= secretRedactor(secrets);
 			out = redact(out);
 		}
-		// Invisible characters are dropped only where dropping them shows a secret: a name's
-		// zero-width joiner (Persian, Devanagari, emoji) is kept.
-		if (!INVISIBLE_ONE.test(out)) return out;
-		const visible = out.replace(INVISIBLE, "");
-		if (!mayHold(visible)) return out;
+		// Invisible characters are dropped, and letters drawn alike folded, only where that shows a
+		// secret: a name's zero-width joiner (Persian, Devanagari, emoji) or accent is kept.
+		if (!mayLookAlike(out)) return out;
+		const visible = INVISIBLE_ONE.test(out) ? out.replace(INVISIBLE, "") : out;
+		if (visible !== out && mayHold(visible)) {
+			redact ??= secretRedactor(secrets);
+			return redact(visible);
+		}
+		const drawn = drawnAs(visible);
+		if (!mayHold(drawn)) return out;
 		redact ??= secretRedactor(secrets);
-		return redact(visible);
+		return redact(drawn);
 	};
 }
 

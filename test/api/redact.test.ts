@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { keySecrets } from "../../src/api/key-secrets.js";
+import { drawnAs } from "../../src/api/look-alike.js";
 import { guardedRedactor, secretFinder, secretRedactor } from "../../src/api/redact.js";
 
 const KEY = "pivotal_live_Hx93SECRETkey7777q9z8";
@@ -79,7 +81,7 @@ describe("secretRedactor: the key however a server echoes it", () => {
 		}
 	});
 
-	it("the guarded redactor gives the masking's answer for every text, found or not", () => {
+	it("the guarded redactor gives the masking's answer for every text, found or not (drawn as it is shown)", () => {
 		const guarded = guardedRedactor([
 			{ secret: KEY, mask: MASK },
 			{ secret: SECRET, mask: MASK, fragments: true },
@@ -88,14 +90,17 @@ describe("secretRedactor: the key however a server echoes it", () => {
 			(t: string) => t,
 			(t: string) => t.toUpperCase(),
 			(t: string) => t.replaceAll("_", "%5F"),
-			// The Kelvin sign lower-cases to an ASCII k; neither the masking nor the search takes it for one.
+			// The Kelvin sign is drawn as a K: the text is masked as drawn (finding L2).
 			(t: string) => t.replaceAll("k", "\u212a"),
 		];
 		for (let start = 0; start < KEY.length; start += 3) {
 			for (let end = start + 1; end <= KEY.length; end += 1) {
 				for (const form of forms) {
 					const text = `{"x":"a${form(KEY.slice(start, end))}b"}`;
-					expect(guarded(text), text).toBe(redact(text));
+					const drawn = drawnAs(text);
+					const expected =
+						redact(text) !== text ? redact(text) : redact(drawn) !== drawn ? redact(drawn) : text;
+					expect(guarded(text), text).toBe(expected);
 				}
 			}
 		}
@@ -128,14 +133,44 @@ describe("secretFinder's pass over character pairs: never a text the needles' se
 			const cut = next(4) === 0 ? (["ı", "ſ", "K", "é"][next(4)] ?? "") : "";
 			const at = next(piece.length + 1);
 			const text = `${junk(next(40))}${piece.slice(0, at)}${cut}${piece.slice(at)}${junk(next(40))}`;
-			// Through invisible characters too, as secretFinder reads a text (drawn as the key).
-			const expected =
-				reference.test(text) || reference.test(text.replace(/[\p{Default_Ignorable_Code_Point}]/gu, ""));
+			// Through invisible characters and letters drawn alike too, as secretFinder reads a text.
+			const visible = text.replace(/[\p{Default_Ignorable_Code_Point}]/gu, "");
+			const expected = reference.test(text) || reference.test(visible) || reference.test(drawnAs(visible));
 			if (expected) found += 1;
 			expect(find(text), text).toBe(expected);
 		}
 		// Both outcomes were generated many times.
 		expect(found).toBeGreaterThan(2_000);
 		expect(found).toBeLessThan(18_000);
+	});
+});
+
+describe("a key echoed in letters drawn alike (adversarial finding L2)", () => {
+	const key = "pivotal_KabcdefghKjkmnopqrKstuvwxyzK01234567K";
+	const secrets = keySecrets(key);
+	const guarded = guardedRedactor(secrets);
+	const spot = secretFinder(secrets);
+	const between = (mark: string) => Array.from(key, (c) => `${c}${mark}`).join("");
+	it.each([
+		["the Kelvin sign for every K", key.replaceAll("K", "\u212a")],
+		["fullwidth forms", Array.from(key, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join("")],
+		["a combining low line after each letter", between("\u0332")],
+		["an Egyptian format control between letters", between("\u{13430}")],
+		["an Arabic number sign between letters", between("\u0600")],
+		["Cyrillic а and dotless ı", key.replaceAll("a", "\u0430").replaceAll("i", "\u0131")],
+	])("%s: found, and shown masked", (_, echoed) => {
+		const text = `Key ${echoed} rejected`;
+		expect(spot(text)).toBe(true);
+		const shown = guarded(text);
+		expect(shown).toContain("rejected");
+		expect(shown.toLowerCase()).not.toContain("abcdefghkjkm");
+		expect(shown).not.toContain(echoed);
+	});
+
+	it("a name in another script, or with accents, is left as it is", () => {
+		for (const name of ["José Ñúñez", "Алексей Смирнов", "山田太郎", "مرحبا\u200cبك", "Ωmega Ltd"]) {
+			expect(spot(name)).toBe(false);
+			expect(guarded(name)).toBe(name);
+		}
 	});
 });
