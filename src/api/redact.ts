@@ -123,14 +123,33 @@ function directFinder(secrets: readonly Secret[]): (text: string) => boolean {
 	}
 	const plain = new RegExp([...needles].map((needle) => Array.from(needle, literal).join("")).join("|"), "i");
 	const mayHoldNeedle = runFinder(needles);
-	// A text with a `%` asks the patterns: its escapes may spell the secret, and decoding it first
-	// would turn a literal `%` before the secret (`100%ab12…`) and the secret's first two
-	// characters into one other character, hiding the needle.
+	const hasNeedle = (text: string) => mayHoldNeedle(text) && plain.test(text);
+	// A text with a `%` escape: its escapes may spell the secret. It is searched as it is and with
+	// its escapes decoded (a literal `%` before the secret, `100%ab12…`, decoded with the secret's
+	// first two characters, would hide the needle), then, up to a size, with the patterns, which
+	// take any mix of the two. Their nested groups at every start cost seconds on a megabyte of
+	// near-misses (adversarial finding L9: a hostile answer pinned the CPU past the stop's grace).
 	// Only a `%` and two hex digits can stand for a character: a `%` that cannot ("12%)" in a
 	// progress line) leaves the text to the needles, where the patterns' first run compiles them
 	// (about half a second of CPU).
-	return (text) => (PERCENT_ESCAPE.test(text) ? pattern.test(text) : mayHoldNeedle(text) && plain.test(text));
+	return (text) => {
+		if (!PERCENT_ESCAPE.test(text)) return hasNeedle(text);
+		if (hasNeedle(text) || hasNeedle(decodeEscapes(text))) return true;
+		return text.length <= PATTERN_SEARCH_MAX && pattern.test(text);
+	};
 }
+
+/** Longest text the masking patterns search for a secret mixing escapes and characters, or mask. */
+const PATTERN_SEARCH_MAX = 64 * 1024;
+
+/** What stands for a text too long to mask that holds a secret. */
+export const WITHHELD = "[withheld: a long text that held the API key]";
+
+/** Every `%` and two hex digits as the character it stands for. */
+function decodeEscapes(text: string): string {
+	return text.replace(PERCENT_ESCAPES, (hex) => String.fromCharCode(Number.parseInt(hex.slice(1), 16)));
+}
+const PERCENT_ESCAPES = /%[0-9a-f]{2}/gi;
 
 /**
  * Whether `text` has a run of characters as long as the shortest needle whose every pair of
@@ -182,6 +201,8 @@ export function guardedRedactor(secrets: readonly Secret[]): Redactor {
 	return (text) => {
 		let out = text;
 		if (mayHold(out)) {
+			// The masking patterns over a text this long would cost seconds: it is withheld whole.
+			if (out.length > PATTERN_SEARCH_MAX) return WITHHELD;
 			redact ??= secretRedactor(secrets);
 			out = redact(out);
 		}
@@ -190,11 +211,13 @@ export function guardedRedactor(secrets: readonly Secret[]): Redactor {
 		if (!mayLookAlike(out)) return out;
 		const visible = INVISIBLE_ONE.test(out) ? out.replace(INVISIBLE, "") : out;
 		if (visible !== out && mayHold(visible)) {
+			if (visible.length > PATTERN_SEARCH_MAX) return WITHHELD;
 			redact ??= secretRedactor(secrets);
 			return redact(visible);
 		}
 		const drawn = drawnAs(visible);
 		if (!mayHold(drawn)) return out;
+		if (drawn.length > PATTERN_SEARCH_MAX) return WITHHELD;
 		redact ??= secretRedactor(secrets);
 		return redact(drawn);
 	};

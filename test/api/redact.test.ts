@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { keySecrets } from "../../src/api/key-secrets.js";
 import { drawnAs } from "../../src/api/look-alike.js";
-import { guardedRedactor, secretFinder, secretRedactor } from "../../src/api/redact.js";
+import { guardedRedactor, secretFinder, secretRedactor, WITHHELD } from "../../src/api/redact.js";
 
 const KEY = "pivotal_live_Hx93SECRETkey7777q9z8";
 const SECRET = "live_Hx93SECRETkey7777q9z8";
@@ -172,5 +172,30 @@ describe("a key echoed in letters drawn alike (adversarial finding L2)", () => {
 			expect(spot(name)).toBe(false);
 			expect(guarded(name)).toBe(name);
 		}
+	});
+});
+
+describe("a long text of percent-escapes (adversarial finding L9)", () => {
+	const key = "pivotal_KabcdefghKjkmnopqrKstuvwxyzK01234567K";
+	const secrets = keySecrets(key);
+	const escaped = (text: string) => Array.from(text, (c) => `%${c.charCodeAt(0).toString(16)}`).join("");
+	// Eleven characters of the secret, escaped: one short of a run, a megabyte of them.
+	const nearMisses = `${escaped("KabcdefghKj")}!`.repeat(30_000);
+
+	it("near-misses are not a key: found nowhere, the text left as it is", () => {
+		expect(secretFinder(secrets)(nearMisses)).toBe(false);
+		expect(guardedRedactor(secrets)(nearMisses)).toBe(nearMisses);
+	});
+
+	it("the key escaped among them is found, and the text withheld rather than masked for seconds", () => {
+		const text = `${nearMisses}${escaped(key.slice(10, 30))}`;
+		expect(secretFinder(secrets)(text)).toBe(true);
+		expect(guardedRedactor(secrets)(text)).toBe(WITHHELD);
+	});
+
+	it("a short text mixing escapes and characters is masked as before", () => {
+		const mixed = `x ${key.slice(8, 14)}${escaped(key.slice(14, 22))} y`;
+		expect(secretFinder(secrets)(mixed)).toBe(true);
+		expect(guardedRedactor(secrets)(mixed)).not.toContain(escaped(key.slice(14, 22)));
 	});
 });
