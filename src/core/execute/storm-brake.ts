@@ -51,6 +51,7 @@ export class StormBrake {
 	// that were already out when it began (a burst sent at once fails at once, before any halving).
 	#allowed = 0;
 	#limited = 0;
+	#limitedAllowed = 0;
 	#ceiling: number | undefined;
 
 	constructor(settings: BrakeSettings = DEFAULT_BRAKE) {
@@ -68,8 +69,10 @@ export class StormBrake {
 	 */
 	observe(status: number, current: number, othersOut = 0): BrakeVerdict {
 		if (status === 429) {
+			// A burst refused together (58 answers at once) is one refusal of the burst, not 58 new ones.
+			if (this.#limited === 0) this.#limitedAllowed = this.#settings.rateLimited + Math.max(0, othersOut);
 			this.#limited += 1;
-			return this.#limited >= this.#settings.rateLimited
+			return this.#limited >= this.#limitedAllowed
 				? { tripped: { count: this.#limited, kind: "rate-limited" } }
 				: {};
 		}

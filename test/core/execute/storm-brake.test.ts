@@ -100,3 +100,15 @@ describe("StormBrake: a burst that fails together", () => {
 		expect(brake.observe(500, 15, 57).tripped).toEqual({ count: 3, kind: "failing" });
 	});
 });
+
+describe("StormBrake: a burst refused together (adversarial finding L12)", () => {
+	it("58 refusals answered at once are the burst's; the run stops only after 30 more in a row", () => {
+		const brake = new StormBrake({ failures: 16, rateLimited: 30 });
+		let trippedAt: number | undefined;
+		for (let answer = 1; answer <= 100 && trippedAt === undefined; answer++) {
+			const out = Math.max(0, 58 - answer);
+			if (brake.observe(429, 60, out).tripped) trippedAt = answer;
+		}
+		expect(trippedAt).toBe(30 + 57);
+	});
+});
