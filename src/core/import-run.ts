@@ -190,6 +190,7 @@ class ImportJob implements RunJob {
 			requester: scope.requester,
 			notice: scope.notice,
 			isOver: scope.isOver,
+			trip: scope.trip,
 		});
 		finder.walkCustomers();
 		return finder;

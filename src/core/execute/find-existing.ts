@@ -23,6 +23,7 @@ import {
 	childDirectories,
 	type PageFetcher,
 } from "./existing-records.js";
+import { failureToRecord } from "./failure-mapping.js";
 import { messageOf } from "./record-requests.js";
 import { LISTS_BEFORE_WALK, WorkspaceWalk } from "./workspace-walk.js";
 
@@ -46,7 +47,7 @@ export const PARENT_MISSING: unique symbol = Symbol("parent missing");
 export const LOOKUP_FAILED: unique symbol = Symbol("look-up failed");
 
 /** What the finder needs of the run: the requester its pages go through, and how to speak. */
-export type FinderContext = Pick<ApplyContext, "requester" | "notice" | "isOver">;
+export type FinderContext = Pick<ApplyContext, "requester" | "notice" | "isOver" | "trip">;
 
 export class ExistingFinder {
 	readonly #ctx: FinderContext;
@@ -273,7 +274,12 @@ export class ExistingFinder {
 	): PageFetcher<T> {
 		return async (query) => {
 			const result = await this.#ctx.requester.send((client) => call(client, query), { what });
-			if (!result.ok) throw result.error ?? new Error("stopped");
+			if (!result.ok) {
+				// A key refused on a list's page stops the run as it does on a create (exit 4), rather
+				// than failing every record that needed the list (finding L11).
+				failureToRecord(result, this.#ctx.trip);
+				throw result.error ?? new Error("stopped");
+			}
 			return result.value.data;
 		};
 	}
