@@ -26,19 +26,6 @@ export function defaultConcurrency(limit: number | undefined, keys = 1): number 
 }
 
 /**
- * The summed limit of a pool's live keys as the first round starts: only the key that asked
- * `GET /me` has heard its limit, and the others (keys of one workspace) are taken to have the
- * same, so a pool's first burst is every key's window, not one's (finding L4). Undefined
- * before any key heard one.
- */
-export function poolLimit(limits: readonly (number | undefined)[]): number | undefined {
-	const known = limits.filter((limit): limit is number => limit !== undefined);
-	if (known.length === 0) return undefined;
-	const sum = known.reduce((total, limit) => total + limit, 0);
-	return Math.round((sum / known.length) * limits.length);
-}
-
-/**
  * Connections a key's client opens ahead of the first burst, beside the one `GET /me` took
  * (asked once `GET /me` is answered): what the burst would open, the chosen concurrency's
  * share of a key when the user gave one, else the key's window as its `GET /me` told it
@@ -100,9 +87,9 @@ export class ConcurrencyTap {
 	runStarting(): void {
 		if (!this.#isDefault) return;
 		this.#isDefault = false;
-		const alive = this.#options.requester.lanes.filter((lane) => lane.isAlive);
-		const limit = poolLimit(alive.map((lane) => lane.governor.limit));
-		this.#change(defaultConcurrency(limit, alive.length), false);
+		const { requester } = this.#options;
+		const keys = requester.lanes.filter((lane) => lane.isAlive).length;
+		this.#change(defaultConcurrency(requester.limit, keys), false);
 	}
 
 	/**

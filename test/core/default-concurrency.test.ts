@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-	defaultConcurrency,
-	poolLimit,
-	raisedConcurrency,
-	warmConnections,
-} from "../../src/core/run-concurrency.js";
+import { defaultConcurrency, raisedConcurrency, warmConnections } from "../../src/core/run-concurrency.js";
 
 describe("defaultConcurrency: a window's worth at once, up to the keys' connections", () => {
 	it.each([
@@ -53,18 +48,5 @@ describe("raisedConcurrency: the latency follower never raises past the keys' co
 		[undefined, 8, 1, undefined, "no suggestion"],
 	])("%s suggested at %s with %s key(s) → %s (%s)", (suggested, current, keys, expected) => {
 		expect(raisedConcurrency(suggested, current, keys)).toBe(expected);
-	});
-});
-
-describe("poolLimit: a pool's window as its first burst starts", () => {
-	it.each<[readonly (number | undefined)[], number | undefined, string]>([
-		[[60], 60, "one key"],
-		[[60, undefined], 120, "two keys, one heard: the other taken to be the same (finding L4)"],
-		[[20, undefined, undefined, undefined], 80, "four keys of 20"],
-		[[60, 600], 660, "both heard: their sum"],
-		[[undefined, undefined], undefined, "none heard yet"],
-		[[], undefined, "no key alive"],
-	])("%j → %s (%s)", (limits, expected) => {
-		expect(poolLimit(limits)).toBe(expected);
 	});
 });
