@@ -5,6 +5,7 @@
  * very operations it lists. Applying it checks the key's workspace before the first write.
  */
 
+import type { CheckpointData } from "../core/checkpoint/index.js";
 import { EXIT } from "../core/exit-codes.js";
 import { locatePlan, type VerifiedPlan, verifyPlan } from "../core/plan/open-plan.js";
 import { syncRulesOf } from "../core/plan/plan-file.js";
@@ -12,7 +13,7 @@ import { planMarkOf } from "../core/plan/plan-freshness.js";
 import type { ImportRun, KeyLane } from "../core/run-types.js";
 import { type RunOptions, startImportRun } from "./apply-import.js";
 import { type Outcome, refusal } from "./outcome.js";
-import type { DatabaseState } from "./read-state.js";
+import { type DatabaseState, readStateHeld } from "./read-state.js";
 import { type KeyOptions, onLanes } from "./run-lanes.js";
 
 export interface OpenPlanOptions {
@@ -45,7 +46,17 @@ export async function verifyLocated(
 	located: Parameters<typeof verifyPlan>[0],
 	database: DatabaseState | undefined,
 ): Promise<Outcome<OpenedPlan>> {
-	const verified = await verifyPlan(located, database ? () => database.read() : undefined);
+	let read: (() => Promise<CheckpointData | undefined>) | undefined;
+	if (database) read = () => database.read();
+	else {
+		// The file state read under its lock, as undo and a second import read it: a run that holds
+		// it is named (exit 6), its state never read half-written and taken for a stale plan
+		// (adversarial finding M5).
+		const held = await readStateHeld(located.statePath, undefined, false);
+		if (!held.ok) return refusal(`${held.message} Nothing was sent.`, held.code);
+		read = () => Promise.resolve(held.value);
+	}
+	const verified = await verifyPlan(located, read);
 	if (!verified.ok) return refusal(`${verified.sentence} Nothing was sent.`, EXIT.usage);
 	return { ok: true, value: { ...verified, database } };
 }

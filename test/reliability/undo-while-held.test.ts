@@ -33,6 +33,12 @@ describe("undo while an import of the state runs, before it changed anything", (
 			writeFileSync(csv, "external_id,name,slug\nx1,A One,a-one\nx2,B Two,b-two\n");
 			const state = store === "file" ? [] : ["--state", await db.newDatabase()];
 			const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+			// A plan reviewed before the run (file store: apply reads the state file it names).
+			const plan = join(tempDir(), "plan.json");
+			if (store === "file")
+				expect(
+					(await runCli(["import", csv, "--dry-run", "--plan-out", plan, "--headless"], { env })).code,
+				).toBe(0);
 			// The import's first create is held by the server: it runs, and nothing exists yet.
 			sim.pushFault({ method: "POST", kind: "hang", hangMs: 10_000 });
 			const running = startCli(["import", csv, ...state, "--concurrency", "1", "--headless", "--yes"], {
@@ -53,6 +59,12 @@ describe("undo while an import of the state runs, before it changed anything", (
 			const dryRun = await runCli(["import", csv, ...state, "--dry-run", "--headless"], { env });
 			expect(dryRun.code).toBe(6);
 			expect(dryRun.stderr).toMatch(new RegExp(`^The (checkpoint|import) .* ${holder}[;:,] .*\\.\\n$`));
+			// So is an apply of the plan: the holder named, not "stale plan" (adversarial finding M5).
+			if (store === "file") {
+				const apply = await runCli(["apply", plan, "--headless", "--yes"], { env });
+				expect(apply.stderr).toMatch(new RegExp(holder));
+				expect(apply.code).toBe(6);
+			}
 			expect(sim.counters().requests).toBe(requests);
 
 			// Neither took the holder's lock from it: it still names the running import.
