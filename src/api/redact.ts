@@ -198,28 +198,21 @@ function foldAscii(code: number): number {
 export function guardedRedactor(secrets: readonly Secret[]): Redactor {
 	const mayHold = directFinder(secrets);
 	let redact: Redactor | undefined;
+	// The masking patterns over a text this long would cost seconds: it is withheld whole.
+	const masked = (text: string): string => {
+		if (text.length > PATTERN_SEARCH_MAX) return WITHHELD;
+		redact ??= secretRedactor(secrets);
+		return redact(text);
+	};
 	return (text) => {
-		let out = text;
-		if (mayHold(out)) {
-			// The masking patterns over a text this long would cost seconds: it is withheld whole.
-			if (out.length > PATTERN_SEARCH_MAX) return WITHHELD;
-			redact ??= secretRedactor(secrets);
-			out = redact(out);
-		}
+		const out = mayHold(text) ? masked(text) : text;
 		// Invisible characters are dropped, and letters drawn alike folded, only where that shows a
 		// secret: a name's zero-width joiner (Persian, Devanagari, emoji) or accent is kept.
-		if (!mayLookAlike(out)) return out;
+		if (out === WITHHELD || !mayLookAlike(out)) return out;
 		const visible = INVISIBLE_ONE.test(out) ? out.replace(INVISIBLE, "") : out;
-		if (visible !== out && mayHold(visible)) {
-			if (visible.length > PATTERN_SEARCH_MAX) return WITHHELD;
-			redact ??= secretRedactor(secrets);
-			return redact(visible);
-		}
+		if (visible !== out && mayHold(visible)) return masked(visible);
 		const drawn = drawnAs(visible);
-		if (!mayHold(drawn)) return out;
-		if (drawn.length > PATTERN_SEARCH_MAX) return WITHHELD;
-		redact ??= secretRedactor(secrets);
-		return redact(drawn);
+		return mayHold(drawn) ? masked(drawn) : out;
 	};
 }
 
