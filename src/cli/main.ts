@@ -191,7 +191,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 		return await dispatch(argv);
 	} catch (error) {
 		let message = error instanceof Error ? error.message : String(error);
-		// These take no --fresh: they get the advice they can follow (set aside by an import).
+		// These take no --fresh: they get the advice they can follow (set aside by an import). Read
+		// off the error rather than by `instanceof`: the state's modules stay unloaded for `--version`.
 		const withoutFresh = (error as { withoutFresh?: unknown } | undefined)?.withoutFresh;
 		if (COMMANDS_WITHOUT_FRESH.has(argv[0] ?? "") && typeof withoutFresh === "string") message = withoutFresh;
 		if (keys.length > 0) message = (await import("./secret-filter.js")).maskKeysIn(message, keys);
