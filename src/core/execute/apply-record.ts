@@ -56,6 +56,20 @@ function slugToSend(record: SourceRecord, isHeld: boolean): string | undefined {
 	return withSuffix(slug, idTag(record.key));
 }
 
+/**
+ * Does Pivotal's record hold what this row's create sends: every field the row owns, and the
+ * slug it would carry (the file's or the derived one, suffixed or not)? A create left in doubt
+ * counts a record found for it as its own only then; anything else may be someone else's record
+ * with the same external id, slug or e-mail, which an undo must never delete (finding M6).
+ */
+function holdsTheRow(record: SourceRecord, server: PivotalRecord): boolean {
+	const owned = ownedValues(record.body);
+	if (diffFields(record.pass, record.body, readBack(record.pass, owned, server)).length > 0) return false;
+	const slug = slugToSend(record, false);
+	if (slug === undefined || typeof server.slug !== "string") return true;
+	return server.slug === slug || server.slug === slugToSend(record, true);
+}
+
 type Work = Exclude<Operation, { kind: "unchanged" | "blocked" | "kept" | "skipped" }>;
 
 export class RecordApplier {
@@ -142,13 +156,21 @@ export class RecordApplier {
 				);
 				// Nothing proves this import made it: adopted as existing, so an undo leaves it.
 				return this.#adopt(record, found, 0);
-			} else if (found !== undefined) {
+			} else if (found !== undefined && holdsTheRow(record, found)) {
 				this.#ctx.notice(
 					"info",
 					`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
 				);
 				// The earlier send made it: created by this import, so an undo takes it back too.
 				return this.#adopt(record, found, 0, false, true);
+			} else if (found !== undefined) {
+				this.#ctx.notice(
+					"info",
+					`${pass} ${record.key} is in Pivotal with other values than the file's, so an earlier run's create may not have made it; adopted ${found.id} as existing (undo puts its fields back, never deletes it)`,
+				);
+				// Someone else's record, or ours edited since (in Pivotal or in the file): nothing
+				// proves this import made it, so an undo must not delete it (finding M6).
+				return this.#adopt(record, found, 0);
 			}
 		}
 		const slug = slugToSend(record, isSlugHeld);
@@ -218,7 +240,13 @@ export class RecordApplier {
 			// Found by the uniqueness rule after an earlier send of this create got no answer: that
 			// send made it (the idempotency key was forgotten since), so it is this import's to undo.
 			if (existing !== undefined && existing !== "held")
-				return this.#adopt(record, existing, result.attempts, false, isInDoubt);
+				return this.#adopt(
+					record,
+					existing,
+					result.attempts,
+					false,
+					isInDoubt && holdsTheRow(record, existing),
+				);
 		}
 		// Its customer is not there: deleted in Pivotal since. The customer is recorded gone and
 		// this record waits for it, blocked, rather than failing on every run to come.
