@@ -27,6 +27,11 @@ interface Customer {
 	readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
+/** Every try of id2's create has its connection cut, before the server reads it or after it answered. */
+function cutCreates(sim: Simulator, when: "before" | "after"): void {
+	sim.pushFault({ method: "POST", route: "/customers", match: { name: "ID Two" }, kind: "reset", when });
+}
+
 async function setUp() {
 	const sim = await startSimulator({ rateLimit: 100_000 });
 	sims.push(sim);
@@ -45,13 +50,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 		const { sim, customers, env, args, live } = await setUp();
 		// id2's create never reaches Pivotal: every try is cut before the server reads it, and the
 		// run is killed while it retries.
-		sim.pushFault({
-			method: "POST",
-			route: "/customers",
-			match: { name: "ID Two" },
-			kind: "reset",
-			when: "before",
-		});
+		cutCreates(sim, "before");
 		const { child, result } = startCli(args, { env });
 		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
 		child.kill("SIGKILL");
@@ -72,7 +71,10 @@ describe("a customer create in doubt, then found by its external id", () => {
 
 		const resumed = await runCli(args, { env });
 		expect(resumed.code).toBe(0);
-		expect(resumed.stdout).not.toMatch(/customers\s+\d+\s+\d+\s+1 created/);
+		expect(resumed.stdout).toContain("adopted");
+		expect(resumed.stdout).toContain("as existing");
+		// created 0, existed 0, updated 1 (renamed to the row's name), unchanged 1.
+		expect(resumed.stdout).toMatch(/customers\s+2\s+2\s+0\s+0\s+1\s+1\s+0/);
 		expect(
 			live()
 				.map((c) => c.name)
@@ -90,13 +92,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 	it("that did land, the row unchanged: still this import's, and undo takes it back", async () => {
 		const { sim, customers, env, args, live } = await setUp();
 		// id2's create is made, its answer cut on every try: in doubt, though Pivotal holds it.
-		sim.pushFault({
-			method: "POST",
-			route: "/customers",
-			match: { name: "ID Two" },
-			kind: "reset",
-			when: "after",
-		});
+		cutCreates(sim, "after");
 		await runCli(args, { env });
 		sim.clearScriptedFaults();
 		expect(
