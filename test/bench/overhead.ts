@@ -14,6 +14,7 @@ import { keyFingerprint } from "../../src/api/key.js";
 import { runImport } from "../../src/core/engine.js";
 import { idempotencyKey } from "../../src/core/idempotency.js";
 import { checkpointIn, collect, type Dataset, dataset, KEYS } from "./common.js";
+import { wholeProcessLine } from "./overhead-process.js";
 import { formatSpread, perRoundRatios, runRounds, spread } from "./paired.js";
 import { type SimProcess, spawnSim } from "./sim-process.js";
 import type { RowReport } from "./table.js";
@@ -135,6 +136,7 @@ export async function overheadRow(tmp: string): Promise<RowReport> {
 	// Throughput ratio's counterpart in CPU: bare µs ÷ ours µs, so that higher is better too.
 	const cpuRatio = spread(perRoundRatios(cpu(measures.bare), cpu(measures.ours)));
 	const median = (values: readonly number[]) => spread(values).median;
+	const whole = await wholeProcessLine(tmp);
 	const rounds = ratios
 		.map(
 			(r, i) =>
@@ -157,8 +159,10 @@ export async function overheadRow(tmp: string): Promise<RowReport> {
 				target: "—",
 				isPass: undefined,
 			},
+			whole.line,
 		],
 		notes: [
+			whole.note,
 			`b: ${CUSTOMERS} customers, concurrency ${CONCURRENCY} both sides, simulator in its own process with limit 10^9, reset before each run. ${ROUNDS} paired rounds after ${WARMUPS} uncounted warm-up rounds, each round running both sides back to back, which one goes first alternating; figure = median of the ${ROUNDS} per-round ratios (min–max), then each side's median. Ours = runImport (GET /me, checkpoint, governor, events) timed from start to summary, validation done beforehand; bare = ${CONCURRENCY} workers over one undici Pool, same bodies and headers, response JSON parsed. The CPU line is this process's user + system time per record on each side (the simulator's excluded): less at the mercy of neighbours than the wall clock, shown for comparison. Rounds (ratio, ours ÷ bare records/s): ${rounds}.`,
 		],
 	};
