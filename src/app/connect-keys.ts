@@ -3,7 +3,6 @@
  * workspace before anything is written (see `keyLanes`).
  */
 
-import { createClient } from "../api/client.js";
 import { clientLimitsFromEnv } from "../api/client-limits.js";
 import type { KeyLane } from "../core/run-types.js";
 import type { EnvKey } from "../ui/model/key-choices.js";
@@ -23,11 +22,14 @@ export function keysOf(secrets: readonly string[]): EnvKey[] {
 	return secrets.map((secret, i) => ({ variable: `keys[${i}]`, secret }));
 }
 
-export function connectKeys(
+export async function connectKeys(
 	keys: readonly EnvKey[],
 	options: ConnectOptions,
 ): Promise<Outcome<readonly KeyLane[]>> {
 	const limits = options.env ? clientLimitsFromEnv(options.env) : {};
+	// The HTTP client (undici, a tenth of a second to load) only for a run that sends: a dry run
+	// or a plan checked offline never loads it.
+	const { createClient } = await import("../api/client.js");
 	return keyLanes(keys, (apiKey, others) =>
 		createClient({
 			baseUrl: options.baseUrl,

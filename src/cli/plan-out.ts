@@ -4,7 +4,6 @@
  * exit code `--detailed-exitcode` asks for.
  */
 
-import { createClient } from "../api/client.js";
 import type { OpenedImport } from "../app/open-import.js";
 import { outputPathProblem, stateFiles } from "../app/output-paths.js";
 import type { PlannedImport } from "../app/plan-import.js";
@@ -29,6 +28,8 @@ export async function planWorkspace(
 ): Promise<{ id: string; name: string } | undefined> {
 	if (state?.header.workspace) return state.header.workspace;
 	if (!apiKey) return undefined;
+	// Loaded here, not at start-up: a dry run without a key sends nothing (see connect-keys.ts).
+	const { createClient } = await import("../api/client.js");
 	const client = createClient({ baseUrl, apiKey, timeouts: { headersMs: 10_000, bodyMs: 10_000 } });
 	try {
 		const me = await client.me();
