@@ -65,7 +65,7 @@ describe("start-up: a command loads what it needs when it needs it", () => {
 		},
 	);
 
-	it("a headless dry run loads the parser but no screen (Ink, React)", async () => {
+	it("a headless dry run loads the parser but no screen (Ink, React) and, sending nothing, no HTTP client", async () => {
 		const { result, loaded } = await traced([
 			"import",
 			join(FIXTURES, "customers.csv"),
@@ -75,7 +75,7 @@ describe("start-up: a command loads what it needs when it needs it", () => {
 		expect(result.code).toBe(0);
 		const packages = packagesIn(loaded);
 		expect(packages.has("csv-parse")).toBe(true);
-		for (const name of ["ink", "react"]) expect(packages.has(name)).toBe(false);
+		for (const name of ["ink", "react", "undici"]) expect(packages.has(name)).toBe(false);
 	});
 
 	it("names only packages that exist as the heavy ones (the list above is not stale)", () => {
