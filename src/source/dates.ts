@@ -5,11 +5,17 @@
  * `YYYY-MM-DD`.
  */
 
-// Subpath imports: the package index would load every one of date-fns' functions at start-up.
-import { format as formatDate } from "date-fns/format";
-import { isValid } from "date-fns/isValid";
-import { parse } from "date-fns/parse";
+import { lazyPackage } from "./lazy-package.js";
 import { showValue } from "./problem.js";
+
+// Only a map's date format needs date-fns (ISO dates are read here): loaded at the first such
+// date, by subpath, since the package index would load every one of its functions.
+const dateFormat = lazyPackage<typeof import("date-fns/format")>("date-fns/format");
+const dateValid = lazyPackage<typeof import("date-fns/isValid")>("date-fns/isValid");
+const dateParse = lazyPackage<typeof import("date-fns/parse")>("date-fns/parse");
+const formatDate: typeof import("date-fns/format").format = (...args) => dateFormat().format(...args);
+const isValid: typeof import("date-fns/isValid").isValid = (date) => dateValid().isValid(date);
+const parse: typeof import("date-fns/parse").parse = (...args) => dateParse().parse(...args);
 
 function isDigits(value: string, from: number, to: number): boolean {
 	for (let i = from; i < to; i++) {

@@ -6,7 +6,9 @@
  * never a silent U+FFFD.
  */
 
-import iconv from "iconv-lite";
+import { lazyPackage } from "./lazy-package.js";
+
+const iconvLite = lazyPackage<typeof import("iconv-lite")>("iconv-lite");
 
 export type EncodingKind = "utf-8" | "utf-16le" | "utf-16be" | "code-page";
 
@@ -48,7 +50,7 @@ export function encodingFromName(name: string): Encoding | string {
 	if (utf16 !== undefined) {
 		return { kind: utf16, label: utf16.toUpperCase(), bomLength: 0, source: "option" };
 	}
-	if (key.length > 0 && iconv.encodingExists(key)) {
+	if (key.length > 0 && iconvLite().encodingExists(key)) {
 		return { kind: "code-page", label: key, codePage: key, bomLength: 0, source: "option" };
 	}
 	return `--encoding ${JSON.stringify(name)} is not an encoding this program knows; use a name such as ${COMMON_CODE_PAGES.join(", ")} (or leave it out for UTF-8).`;
@@ -92,7 +94,7 @@ export function createDecoding(encoding: Encoding): TextDecoding {
 			end: () => decoder.decode(),
 		};
 	}
-	const decoder = iconv.getDecoder(encoding.codePage ?? encoding.label);
+	const decoder = iconvLite().getDecoder(encoding.codePage ?? encoding.label);
 	return {
 		decode: (chunk) => decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)),
 		end: () => decoder.end() ?? "",

@@ -12,12 +12,15 @@
  */
 
 import { readFile } from "node:fs/promises";
-import { type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
+import type { ParseError } from "jsonc-parser";
 import type { PassName } from "../model/records.js";
 import type { MoneyUnit } from "./clean/index.js";
+import { lazyPackage } from "./lazy-package.js";
 import { lineStarts, MAP_DEPTH_MAX, positionOf, SYNTAX, tooDeepAt } from "./map-json.js";
 import { ShapeChecker } from "./map-shape.js";
 import type { Problem } from "./problem.js";
+
+const jsonc = lazyPackage<typeof import("jsonc-parser")>("jsonc-parser");
 
 /** A field's source: one header, several joined with a space, or `null` for "leave it out". */
 export type ColumnSource = string | readonly string[] | null;
@@ -90,7 +93,7 @@ export function parseMap(file: string, source: string): MapLoad {
 		};
 	}
 	const errors: ParseError[] = [];
-	const root = parseTree(text, errors, {
+	const root = jsonc().parseTree(text, errors, {
 		disallowComments: true,
 		allowTrailingComma: false,
 		allowEmptyContent: false,
@@ -101,7 +104,7 @@ export function parseMap(file: string, source: string): MapLoad {
 		const what =
 			first === undefined
 				? "the file is empty"
-				: (SYNTAX[printParseErrorCode(first.error)] ?? "a syntax error");
+				: (SYNTAX[jsonc().printParseErrorCode(first.error)] ?? "a syntax error");
 		return {
 			ok: false,
 			problems: [

@@ -29,9 +29,16 @@ export async function load(url, context, next) {
 `,
 	);
 	const register = join(dir, "register.mjs");
+	// Packages loaded through require() (a lazy CommonJS load) pass no ESM hook: the module cache
+	// is listed at exit too.
 	writeFileSync(
 		register,
-		`import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+		`import { appendFileSync } from "node:fs";
+import { createRequire, register } from "node:module";
+register(${JSON.stringify(pathToFileURL(hooks).href)});
+const cache = createRequire(import.meta.url).cache;
+process.on("exit", () => appendFileSync(process.env.PIVOTAL_TRACE_FILE, Object.keys(cache).join("\\n") + "\\n"));
+`,
 	);
 	const traceFile = join(dir, "loaded.txt");
 	writeFileSync(traceFile, "");
@@ -75,7 +82,36 @@ describe("start-up: a command loads what it needs when it needs it", () => {
 		expect(result.code).toBe(0);
 		const packages = packagesIn(loaded);
 		expect(packages.has("csv-parse")).toBe(true);
-		for (const name of ["ink", "react", "undici"]) expect(packages.has(name)).toBe(false);
+		// Nothing this run needs: no screen, no HTTP client (it sends nothing), no code page
+		// (UTF-8), no map file, no date format.
+		for (const name of ["ink", "react", "undici", "iconv-lite", "jsonc-parser", "date-fns"])
+			expect(packages.has(name)).toBe(false);
+	});
+
+	it("a dry run with a map's date format and a code page loads those packages when it reads them", async () => {
+		const dir = tempDir();
+		const csv = join(dir, "c.csv");
+		writeFileSync(csv, Buffer.from("external_id,name,Signed\nc1,Caf\xe9 One,03/15/2026\n", "latin1"));
+		const map = join(dir, "map.json");
+		writeFileSync(
+			map,
+			JSON.stringify({
+				customers: { columns: { external_id: "external_id", name: "name" }, dates: "MM/dd/yyyy" },
+			}),
+		);
+		const { result, loaded } = await traced([
+			"import",
+			csv,
+			"--map",
+			map,
+			"--encoding",
+			"windows-1252",
+			"--dry-run",
+			"--headless",
+		]);
+		expect(result.code).toBe(0);
+		const packages = packagesIn(loaded);
+		for (const name of ["iconv-lite", "jsonc-parser", "date-fns"]) expect(packages.has(name)).toBe(true);
 	});
 
 	it("names only packages that exist as the heavy ones (the list above is not stale)", () => {
