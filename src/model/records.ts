@@ -82,6 +82,8 @@ export type RecordState =
 			readonly s: "sent";
 			readonly attempts: number;
 			readonly g?: number;
+			/** A create's: when it first left (epoch ms); a record made before then is not its. */
+			readonly t?: number;
 			readonly was?: PivotalCopy;
 			/** The run whose `--delete-missing` DELETE of `was` is out: a 404 read back is that delete. */
 			readonly del?: number;
@@ -101,6 +103,8 @@ export type RecordState =
 			/** Hash of the request body that failed: a row fixed in the file is tried again. */
 			readonly b?: string;
 			readonly g?: number;
+			/** A create's: when it first left (epoch ms), as for `sent`. */
+			readonly t?: number;
 			/** The Pivotal copy when the failed request was an update of an existing record. */
 			readonly was?: PivotalCopy;
 	  }

@@ -1,9 +1,9 @@
 /**
- * A customer create left in doubt whose POST never reached Pivotal, then someone else makes a
- * customer with that external id (another tool, a person in Pivotal's UI). The next run finds it
- * by its external id; it holds other values than the row, so nothing proves this import made it:
- * it is adopted as existing, and `undo` puts its fields back instead of deleting it (adversarial
- * finding M6). A create in doubt that did land, with the row unchanged, stays this import's.
+ * A customer create left in doubt, then a customer with that external id found in Pivotal at the
+ * next run. It counts as made by the create (so `undo` may delete it) only when everything about
+ * it fits what the create sent: the row's values, nothing else set, made after the create first
+ * left. Someone else's customer (another tool, a person in Pivotal) is adopted as existing, and
+ * `undo` puts its fields back instead of deleting it (adversarial findings M6, N1, N4).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -32,8 +32,21 @@ function cutCreates(sim: Simulator, when: "before" | "after"): void {
 	sim.pushFault({ method: "POST", route: "/customers", match: { name: "ID Two" }, kind: "reset", when });
 }
 
-async function setUp() {
-	const sim = await startSimulator({ rateLimit: 100_000 });
+/** A customer made by someone else, through the API with the same workspace's key. */
+async function madeBySales(sim: Simulator, body: Readonly<Record<string, unknown>>): Promise<void> {
+	const made = await fetch(`${sim.baseUrl}/customers`, {
+		method: "POST",
+		headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+		body: JSON.stringify(body),
+	});
+	expect(made.status).toBe(201);
+}
+
+/** `behindMs`: the simulator's clock starts that far back (its timestamps never go backwards). */
+async function setUp(startBehindMs = 0) {
+	// The simulator's clock can run behind, for a customer made before the import sent its row.
+	let behindMs = startBehindMs;
+	const sim = await startSimulator({ rateLimit: 100_000, now: () => Date.now() - behindMs });
 	sims.push(sim);
 	const customers = join(tempDir(), "c.csv");
 	writeFileSync(customers, "external_id,name\nid1,ID One\n");
@@ -42,51 +55,84 @@ async function setUp() {
 	expect((await runCli(args, { env })).code).toBe(0);
 	writeFileSync(customers, "external_id,name\nid1,ID One\nid2,ID Two\n");
 	const live = () => (sim.state().customers as unknown as Customer[]).filter((c) => !c.deleted);
-	return { sim, customers, env, args, live };
+	const setBehind = (ms: number) => {
+		behindMs = ms;
+	};
+	return { sim, customers, env, args, live, setBehind };
+}
+
+type SetUp = Awaited<ReturnType<typeof setUp>>;
+
+/** id2's create never reaches Pivotal (every try cut before the server reads it); the run is killed. */
+async function createLeftInDoubt({ sim, env, args }: SetUp): Promise<void> {
+	cutCreates(sim, "before");
+	const { child, result } = startCli(args, { env });
+	await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
+	child.kill("SIGKILL");
+	expect((await result).signal).toBe("SIGKILL");
+	sim.clearScriptedFaults();
+}
+
+/** The next run adopts Sales' customer as existing; undo then leaves it, as Sales made it. */
+async function adoptedAsExisting(
+	{ sim, customers, env, args, live }: SetUp,
+	salesName: string,
+): Promise<void> {
+	const resumed = await runCli(args, { env });
+	expect(resumed.code).toBe(0);
+	expect(resumed.stdout).toContain("as existing");
+	expect(resumed.stdout).not.toContain("already created by an earlier run");
+	expect(sim.duplicates().total).toBe(0);
+	const undo = await runCli(["undo", customers, "--yes"], { env });
+	expect(undo.code).toBe(0);
+	const sales = live().find((c) => c.metadata?.external_id === "id2");
+	expect(sales?.name).toBe(salesName);
 }
 
 describe("a customer create in doubt, then found by its external id", () => {
-	it("made by someone else (other values): adopted as existing, and undo puts it back rather than deleting it", async () => {
-		const { sim, customers, env, args, live } = await setUp();
-		// id2's create never reaches Pivotal: every try is cut before the server reads it, and the
-		// run is killed while it retries.
-		cutCreates(sim, "before");
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
-		child.kill("SIGKILL");
-		expect((await result).signal).toBe("SIGKILL");
-		sim.clearScriptedFaults();
-		expect(live().map((c) => c.name)).toEqual(["ID One"]);
-		// Sales makes its own customer for the same external id.
-		const made = await fetch(`${sim.baseUrl}/customers`, {
-			method: "POST",
-			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
-			body: JSON.stringify({
-				name: "ID Two (made by Sales)",
-				slug: "sales-id-two",
-				metadata: { external_id: "id2", owner: "sales" },
-			}),
+	it("made by someone else with other values: adopted as existing, renamed, and put back by undo", async () => {
+		const run = await setUp();
+		await createLeftInDoubt(run);
+		expect(run.live().map((c) => c.name)).toEqual(["ID One"]);
+		await madeBySales(run.sim, {
+			name: "ID Two (made by Sales)",
+			slug: "sales-id-two",
+			metadata: { external_id: "id2", owner: "sales" },
 		});
-		expect(made.status).toBe(201);
-
-		const resumed = await runCli(args, { env });
-		expect(resumed.code).toBe(0);
-		expect(resumed.stdout).toContain("adopted");
-		expect(resumed.stdout).toContain("as existing");
+		const resumed = await runCli(run.args, { env: run.env });
 		// created 0, existed 0, updated 1 (renamed to the row's name), unchanged 1.
 		expect(resumed.stdout).toMatch(/customers\s+2\s+2\s+0\s+0\s+1\s+1\s+0/);
 		expect(
-			live()
+			run
+				.live()
 				.map((c) => c.name)
 				.sort(),
 		).toEqual(["ID One", "ID Two"]);
-		expect(sim.duplicates().total).toBe(0);
-
-		const undo = await runCli(["undo", customers, "--yes"], { env });
+		const undo = await runCli(["undo", run.customers, "--yes"], { env: run.env });
 		expect(undo.code).toBe(0);
-		const sales = live().find((c) => c.metadata?.external_id === "id2");
+		const sales = run.live().find((c) => c.metadata?.external_id === "id2");
 		expect(sales?.name).toBe("ID Two (made by Sales)");
 		expect(sales?.metadata?.owner).toBe("sales");
+	}, 60_000);
+
+	it("made by someone else with the row's name but fields the row never sent: adopted as existing", async () => {
+		const run = await setUp();
+		await createLeftInDoubt(run);
+		await madeBySales(run.sim, {
+			name: "ID Two",
+			domain: "sales.example",
+			metadata: { external_id: "id2", owner: "sales" },
+		});
+		await adoptedAsExisting(run, "ID Two");
+		expect(run.live().find((c) => c.metadata?.external_id === "id2")?.metadata?.owner).toBe("sales");
+	}, 60_000);
+
+	it("made by someone else exactly as the row says, but before the create was first sent: adopted as existing", async () => {
+		const run = await setUp(10 * 60_000);
+		await madeBySales(run.sim, { name: "ID Two", slug: "id-two", metadata: { external_id: "id2" } });
+		run.setBehind(0);
+		await createLeftInDoubt(run);
+		await adoptedAsExisting(run, "ID Two");
 	}, 60_000);
 
 	it("that did land, the row unchanged: still this import's, and undo takes it back", async () => {
@@ -107,5 +153,34 @@ describe("a customer create in doubt, then found by its external id", () => {
 		const undo = await runCli(["undo", customers, "--yes"], { env });
 		expect(undo.code).toBe(0);
 		expect(live().map((c) => c.name)).toEqual(["ID One"]);
+	}, 60_000);
+
+	it("a contact: one a person added by hand with the row's e-mail and a title is adopted as existing, never deleted by undo", async () => {
+		const { sim, customers, env, live } = await setUp();
+		const contacts = join(tempDir(), "k.csv");
+		writeFileSync(contacts, "customer_external_id,name,email\n");
+		const args = ["import", customers, "--contacts", contacts, "--headless", "--yes"];
+		expect((await runCli(args, { env })).code).toBe(0);
+		writeFileSync(contacts, "customer_external_id,name,email\nid1,Ann Ash,ann@kay.example\n");
+		sim.pushFault({ method: "POST", route: "/customers/:id/contacts", kind: "reset", when: "before" });
+		const { child, result } = startCli(args, { env });
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
+		child.kill("SIGKILL");
+		await result;
+		sim.clearScriptedFaults();
+		const owner = live().find((c) => c.metadata?.external_id === "id1");
+		const made = await fetch(`${sim.baseUrl}/customers/${owner?.id}/contacts`, {
+			method: "POST",
+			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+			body: JSON.stringify({ name: "Ann Ash", email: "ann@kay.example", title: "CTO" }),
+		});
+		expect(made.status).toBe(201);
+
+		expect((await runCli(args, { env })).code).toBe(0);
+		expect((await runCli(["undo", customers, "--yes"], { env })).code).toBe(0);
+		const left = (
+			sim.state().contacts as unknown as { email: string; title?: string; deleted?: boolean }[]
+		).filter((c) => !c.deleted);
+		expect(left.map((c) => [c.email, c.title])).toEqual([["ann@kay.example", "CTO"]]);
 	}, 60_000);
 });

@@ -120,6 +120,7 @@ export function isRecordState(value: unknown): value is RecordState {
 			return (
 				isCount(value.attempts) &&
 				isOptionalCount(value.g) &&
+				isOptionalCount(value.t) &&
 				isOptionalCopy(value.was) &&
 				isOptionalCount(value.del) &&
 				isOptionalCount(value.un)
@@ -136,6 +137,7 @@ export function isRecordState(value: unknown): value is RecordState {
 				typeof value.retryable === "boolean" &&
 				(value.b === undefined || typeof value.b === "string") &&
 				isOptionalCount(value.g) &&
+				isOptionalCount(value.t) &&
 				isOptionalCopy(value.was)
 			);
 		case "blocked":

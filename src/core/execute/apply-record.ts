@@ -7,7 +7,13 @@
 
 import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
-import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../../model/records.js";
+import {
+	copyOf,
+	type PassName,
+	type PivotalCopy,
+	type RecordState,
+	type SourceRecord,
+} from "../../model/records.js";
 import { bodyUnder, isWorkspaceMatched, resourceOf } from "../../model/resources.js";
 import { idTag, withSuffix } from "../../source/slug/index.js";
 import type { RunOutcome } from "../events.js";
@@ -20,6 +26,7 @@ import { ExistingFinder, isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "
 import { mayBeForgotten } from "./forgotten-children.js";
 import type { Ledger } from "./ledger.js";
 import { lostUpdate } from "./lost-update.js";
+import { isMadeByCreate } from "./made-by-create.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
 import { createCall, isGuarded, isKeyedTo, isKeyInUse, isKeyReused } from "./record-requests.js";
 import type { Lane, Requester } from "./requester.js";
@@ -54,20 +61,6 @@ function slugToSend(record: SourceRecord, isHeld: boolean): string | undefined {
 	const slug = typeof record.body.slug === "string" ? record.body.slug : record.slug;
 	if (slug === undefined || !isHeld) return slug;
 	return withSuffix(slug, idTag(record.key));
-}
-
-/**
- * Does Pivotal's record hold what this row's create sends: every field the row owns, and the
- * slug it would carry (the file's or the derived one, suffixed or not)? A create left in doubt
- * counts a record found for it as its own only then; anything else may be someone else's record
- * with the same external id, slug or e-mail, which an undo must never delete (finding M6).
- */
-function holdsTheRow(record: SourceRecord, server: PivotalRecord): boolean {
-	const owned = ownedValues(record.body);
-	if (diffFields(record.pass, record.body, readBack(record.pass, owned, server)).length > 0) return false;
-	const slug = slugToSend(record, false);
-	if (slug === undefined || typeof server.slug !== "string") return true;
-	return server.slug === slug || server.slug === slugToSend(record, true);
 }
 
 type Work = Exclude<Operation, { kind: "unchanged" | "blocked" | "kept" | "skipped" }>;
@@ -156,7 +149,7 @@ export class RecordApplier {
 				);
 				// Nothing proves this import made it: adopted as existing, so an undo leaves it.
 				return this.#adopt(record, found, 0);
-			} else if (found !== undefined && holdsTheRow(record, found)) {
+			} else if (found !== undefined && isMadeByCreate(record, found, this.#sent(record, state))) {
 				this.#ctx.notice(
 					"info",
 					`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
@@ -166,7 +159,7 @@ export class RecordApplier {
 			} else if (found !== undefined) {
 				this.#ctx.notice(
 					"info",
-					`${pass} ${record.key} is in Pivotal with other values than the file's, so an earlier run's create may not have made it; adopted ${found.id} as existing (undo puts its fields back, never deletes it)`,
+					`${pass} ${record.key} is in Pivotal, but not as an earlier run's create would have made it (other values, or made before it was sent); adopted ${found.id} as existing (undo puts its fields back, never deletes it)`,
 				);
 				// Someone else's record, or ours edited since (in Pivotal or in the file): nothing
 				// proves this import made it, so an undo must not delete it (finding M6).
@@ -186,6 +179,9 @@ export class RecordApplier {
 		const key = `${idempotencyKey(this.#ctx.importId, pass, record.key, generation)}${isSlugHeld ? ".s" : ""}`;
 		const previous = this.#ctx.ledger.store.get(pass, record.key);
 		const attemptsBefore = previous?.s === "sent" || previous?.s === "failed" ? previous.attempts : 0;
+		// When the create first left: a record found for it later that was made before then is
+		// not its (see made-by-create.ts). Unknown for a doubt an older version left.
+		const firstSentAt = attemptsBefore > 0 ? firstSendOf(previous) : Date.now();
 		this.#sentHere.add(id);
 		const result = await this.#ctx.requester.send(
 			(client) => createCall(client, pass, parent?.id, text, key),
@@ -197,11 +193,12 @@ export class RecordApplier {
 				// Written before every create leaves, guarded or not: a resume must know this import may
 				// have created it, so a record its uniqueness rule (or a look-up) finds then is still ours.
 				beforeAttempt: (attempts) =>
-					this.#ctx.ledger.save(
-						pass,
-						record.key,
-						generation ? { s: "sent", attempts, g: generation } : { s: "sent", attempts },
-					),
+					this.#ctx.ledger.save(pass, record.key, {
+						s: "sent",
+						attempts,
+						...(generation ? { g: generation } : {}),
+						...(firstSentAt === undefined ? {} : { t: firstSentAt }),
+					}),
 			},
 		);
 		if (result.ok) {
@@ -245,7 +242,7 @@ export class RecordApplier {
 					existing,
 					result.attempts,
 					false,
-					isInDoubt && holdsTheRow(record, existing),
+					isInDoubt && isMadeByCreate(record, existing, this.#sent(record, previous)),
 				);
 		}
 		// Its customer is not there: deleted in Pivotal since. The customer is recorded gone and
@@ -259,7 +256,15 @@ export class RecordApplier {
 		this.#outcomes.failed(record, text, result, {
 			b: bodyHash(record.body),
 			...(generation ? { g: generation } : {}),
+			...(firstSentAt === undefined ? {} : { t: firstSentAt }),
 		});
+	}
+
+	/** What the create in doubt for `record` may have sent: its slugs, and when it first left. */
+	#sent(record: SourceRecord, state: RecordState | undefined) {
+		const slug = slugToSend(record, false);
+		const slugs = slug === undefined ? [] : [slug, slugToSend(record, true) as string];
+		return { slugs, firstSentAt: firstSendOf(state) };
 	}
 
 	/**
@@ -402,4 +407,9 @@ export class RecordApplier {
 		const done = this.#updater.update(record, base, changes, isFresh ? server : undefined, attempts);
 		return kept.length === 0 ? done : Promise.resolve(done).then(noteKept);
 	}
+}
+
+/** When a create in doubt first left (`t` of its mark), when the state knows. */
+function firstSendOf(state: RecordState | undefined): number | undefined {
+	return state?.s === "sent" || state?.s === "failed" ? state.t : undefined;
 }

@@ -180,7 +180,12 @@ export class Ledger {
 		requestBody: string,
 		attempts: number,
 		failure: Failure,
-		extra: { readonly b?: string; readonly g?: number; readonly was?: PivotalCopy | undefined } = {},
+		extra: {
+			readonly b?: string;
+			readonly g?: number;
+			readonly t?: number;
+			readonly was?: PivotalCopy | undefined;
+		} = {},
 	): boolean {
 		const state: RecordState = {
 			s: "failed",
@@ -192,6 +197,7 @@ export class Ledger {
 			retryable: failure.retryable,
 			...(extra.b === undefined ? {} : { b: extra.b }),
 			...(extra.g ? { g: extra.g } : {}),
+			...(extra.t === undefined ? {} : { t: extra.t }),
 			...(extra.was ? { was: extra.was } : {}),
 		};
 		if (!this.save(pass, record.key, state)) return false;

@@ -34,7 +34,7 @@ export class RecordOutcomes {
 		record: SourceRecord,
 		text: string,
 		result: SendResult<unknown> & { ok: false },
-		extra: { readonly b?: string; readonly g?: number; readonly was?: PivotalCopy },
+		extra: { readonly b?: string; readonly g?: number; readonly t?: number; readonly was?: PivotalCopy },
 	): void {
 		const failure = failureToRecord(result, this.#ctx.trip);
 		if (failure === undefined) return;
