@@ -33,7 +33,10 @@ interface Holder {
  * silently drop its updates, so the second one is refused.
  *
  * A lock left by a run that died (its pid no longer runs on this host), or by this very process
- * (a store opened again without closing the first, as after a simulated crash), is taken over.
+ * once the store that took it released it, is taken over. One this process holds for a store
+ * still open is refused like another process's: two runs of a library caller on one state would
+ * each write their own snapshot over the other's (finding N2). `isOwnTakenOver`: this process's
+ * lock is taken over whatever holds it, as a test that drops a store unclosed (a crash) asks.
  * Taking over is the racy part: two runs that both saw the dead holder must not both remove the
  * file and both create their own. So a takeover happens only while holding `<path>.lock.takeover`
  * (created exclusively: one process at a time), which reads the lock again before removing it.
@@ -44,9 +47,10 @@ export function acquireLock(
 	fs: CheckpointFileSystem,
 	path: string,
 	owner: LockOwner = THIS_PROCESS,
+	isOwnTakenOver = false,
 ): () => void {
 	try {
-		return acquire(fs, path, owner);
+		return acquire(fs, path, owner, isOwnTakenOver);
 	} catch (error) {
 		if (error instanceof CheckpointError) throw error;
 		// The lock could not be written: the checkpoint's folder refuses writes (EROFS, EACCES, ENOSPC).
@@ -54,7 +58,28 @@ export function acquireLock(
 	}
 }
 
-function acquire(fs: CheckpointFileSystem, path: string, owner: LockOwner): () => void {
+/** Tokens of the locks this process holds for stores still open (released ones are dropped). */
+const heldHere = new Set<string>();
+
+function acquire(
+	fs: CheckpointFileSystem,
+	path: string,
+	owner: LockOwner,
+	isOwnTakenOver: boolean,
+): () => void {
+	const taken = acquireToken(fs, path, { ...owner, isOwnTakenOver });
+	heldHere.add(taken.token);
+	return () => {
+		heldHere.delete(taken.token);
+		taken.release();
+	};
+}
+
+function acquireToken(
+	fs: CheckpointFileSystem,
+	path: string,
+	owner: LockOwner & { readonly isOwnTakenOver: boolean },
+): { readonly token: string; readonly release: () => void } {
 	const lock = `${path}.lock`;
 	const token = randomBytes(8).toString("hex");
 	const mine: Holder = {
@@ -68,7 +93,7 @@ function acquire(fs: CheckpointFileSystem, path: string, owner: LockOwner): () =
 			// Only our own lock: never one a later run took over.
 			if (readHolder(fs, lock)?.token === token) fs.unlinkSync(lock);
 		});
-	if (createWhole(fs, lock, mine)) return release;
+	if (createWhole(fs, lock, mine)) return { token, release };
 	const seen = readHolder(fs, lock);
 	if (seen !== undefined && isAlive(seen, owner)) throw held(path, seen);
 
@@ -85,7 +110,7 @@ function acquire(fs: CheckpointFileSystem, path: string, owner: LockOwner): () =
 		const now = readHolder(fs, lock);
 		if (now !== undefined && isAlive(now, owner)) throw held(path, now);
 		bestEffort(() => fs.unlinkSync(lock));
-		if (createWhole(fs, lock, mine)) return release;
+		if (createWhole(fs, lock, mine)) return { token, release };
 		// A new run took the free lock between our unlink and our create: it is alive.
 		const winner = readHolder(fs, lock);
 		throw held(path, winner ?? { pid: 0 });
@@ -149,9 +174,11 @@ function held(path: string, holder: Holder): CheckpointError {
 }
 
 /** A holder on another host cannot be checked from here: taken as alive. */
-function isAlive(holder: Holder, owner: LockOwner): boolean {
+function isAlive(holder: Holder, owner: LockOwner & { readonly isOwnTakenOver: boolean }): boolean {
 	if (holder.host !== undefined && holder.host !== owner.host) return true;
-	if (holder.pid === owner.pid) return false;
+	// This process: alive while a store it opened holds it, unless a dropped store is taken over.
+	if (holder.pid === owner.pid)
+		return !owner.isOwnTakenOver && holder.token !== undefined && heldHere.has(holder.token);
 	return owner.isRunning(holder.pid);
 }
 

@@ -58,6 +58,13 @@ export interface OpenOptions extends ReadOptions {
 	 * @default Date.now
 	 */
 	readonly now?: () => number;
+	/**
+	 * Take over this process's own lock even while a store it opened holds it, as after a store
+	 * dropped unclosed (a crash a test plays). Runs never set it: a second run on a state this
+	 * process has open is refused (`locked`).
+	 * @default false
+	 */
+	readonly isOwnTakenOver?: boolean;
 }
 
 export interface OpenResult {
@@ -91,7 +98,7 @@ export async function openCheckpoint(
 	if (!Number.isInteger(compactEvery) || compactEvery < 1) {
 		throw new TypeError(`Expected compactEvery to be a positive integer, got ${compactEvery}`);
 	}
-	const unlock = acquireLock(fs, path);
+	const unlock = acquireLock(fs, path, undefined, options.isOwnTakenOver ?? false);
 	try {
 		return openLocked({ ...options, fs, now, compactEvery }, unlock);
 	} catch (error) {

@@ -159,6 +159,14 @@ export class Requester {
 				lane.governor.release(held.permit, { rateLimited: true });
 				return { ok: false, error: undefined, verdict: STOPPED, attempts };
 			}
+			// Its key was refused while this waited for its slot or for the state: nothing goes out
+			// through a key that left the pool; another carries it (its mark stays in doubt).
+			if (!lane.isAlive) {
+				lane.governor.release(held.permit, { rateLimited: true });
+				attempts -= 1;
+				lane = undefined;
+				continue;
+			}
 			// The subject is the record itself: its pass, key and line, not its body and cells.
 			if (subject) {
 				const { pass, key, line } = subject;

@@ -21,7 +21,11 @@ checkpointPerTest((made) => {
 
 describe("openCheckpoint and readCheckpoint", () => {
 	it("creates a versioned checkpoint from create() when there is none", async () => {
-		const { store, resumed, recoveredFrom } = await openCheckpoint({ path, create: () => header() });
+		const { store, resumed, recoveredFrom } = await openCheckpoint({
+			path,
+			isOwnTakenOver: true,
+			create: () => header(),
+		});
 		expect(resumed).toBe(false);
 		expect(recoveredFrom).toBeUndefined();
 		expect(store.header).toEqual(header());
@@ -38,6 +42,7 @@ describe("openCheckpoint and readCheckpoint", () => {
 	it("round-trips every state, the counters and the header, through the journal and a compaction", async () => {
 		const { store } = await openCheckpoint({
 			path,
+			isOwnTakenOver: true,
 			create: () => header(),
 			now: () => Date.UTC(2025, 0, 31),
 		});
@@ -78,13 +83,14 @@ describe("openCheckpoint and readCheckpoint", () => {
 	});
 
 	it("resumes with every state, including keys that look like object internals", async () => {
-		const first = await openCheckpoint({ path, create: () => header() });
+		const first = await openCheckpoint({ path, isOwnTakenOver: true, create: () => header() });
 		const keys = ["__proto__", "constructor", "hasOwnProperty", 'ü/ñ\n"quoted"', "42"];
 		for (const [i, key] of keys.entries()) first.store.set("customers", key, created(`cus_${i}`));
 		// No close(): a resume must not depend on a clean shutdown.
 
 		const second = await openCheckpoint({
 			path,
+			isOwnTakenOver: true,
 			create: () => {
 				throw new Error("create() must not be called on resume");
 			},
@@ -100,7 +106,7 @@ describe("openCheckpoint and readCheckpoint", () => {
 	});
 
 	it("ignores a torn last line, and the next writes do not extend it", async () => {
-		const { store } = await openCheckpoint({ path, create: () => header() });
+		const { store } = await openCheckpoint({ path, isOwnTakenOver: true, create: () => header() });
 		store.set("customers", "c1", created("cus_1"));
 		// What a kill in the middle of a write leaves: part of a line, no newline, mid-character.
 		const torn = Buffer.from('{"t":1,"p":"customers","k":"c2","v":{"s":"done","outcome":"created","id":"é');
@@ -109,7 +115,7 @@ describe("openCheckpoint and readCheckpoint", () => {
 		const data = await readCheckpoint(path);
 		expect([...(data?.records.customers.keys() ?? [])]).toEqual(["c1"]);
 
-		const resumed = await openCheckpoint({ path, create: () => header() });
+		const resumed = await openCheckpoint({ path, isOwnTakenOver: true, create: () => header() });
 		resumed.store.set("customers", "c3", created("cus_3"));
 		const again = await readCheckpoint(path);
 		expect([...(again?.records.customers.keys() ?? [])]).toEqual(["c1", "c3"]);
@@ -117,15 +123,20 @@ describe("openCheckpoint and readCheckpoint", () => {
 	});
 
 	it("with fresh, sets the old checkpoint and its backup aside and starts over", async () => {
-		const old = await openCheckpoint({ path, create: () => header({ runId: "old-run" }) });
+		const old = await openCheckpoint({
+			path,
+			isOwnTakenOver: true,
+			create: () => header({ runId: "old-run" }),
+		});
 		old.store.set("customers", "c1", created("cus_1"));
 		await old.store.close();
-		await (await openCheckpoint({ path, create: () => header() })).store.close(); // leaves a .bak
+		await (await openCheckpoint({ path, isOwnTakenOver: true, create: () => header() })).store.close(); // leaves a .bak
 		expect(fs.existsSync(`${path}.bak`)).toBe(true);
 
 		const now = () => Date.UTC(2025, 1, 1, 9, 30);
 		const { store, resumed } = await openCheckpoint({
 			path,
+			isOwnTakenOver: true,
 			fresh: true,
 			now,
 			create: () => header({ runId: "new-run" }),
@@ -139,14 +150,16 @@ describe("openCheckpoint and readCheckpoint", () => {
 		await store.close();
 
 		// A second --fresh in the same millisecond must not overwrite the first set-aside file.
-		await (await openCheckpoint({ path, fresh: true, now, create: () => header() })).store.close();
+		await (
+			await openCheckpoint({ path, isOwnTakenOver: true, fresh: true, now, create: () => header() })
+		).store.close();
 		expect(fs.existsSync(`${aside}-2`)).toBe(true);
 		expect((await readCheckpoint(aside))?.header.runId).toBe("old-run");
 	});
 
 	it("refuses a header that would store the key or credentials", async () => {
 		const attempt = (overrides: Parameters<typeof header>[0]) =>
-			openCheckpoint({ path, create: () => header(overrides) });
+			openCheckpoint({ path, isOwnTakenOver: true, create: () => header(overrides) });
 		await expect(attempt({ keyFingerprint: "pivotal_live_abcdef0123456789" })).rejects.toMatchObject({
 			code: "invalid-header",
 		});
@@ -157,7 +170,7 @@ describe("openCheckpoint and readCheckpoint", () => {
 	});
 
 	it("writes nothing but the fingerprint of the key", async () => {
-		const { store } = await openCheckpoint({ path, create: () => header() });
+		const { store } = await openCheckpoint({ path, isOwnTakenOver: true, create: () => header() });
 		store.set("customers", "c1", created("cus_1"));
 		await store.close();
 		const text = fs.readFileSync(path, "utf8");
@@ -166,7 +179,7 @@ describe("openCheckpoint and readCheckpoint", () => {
 	});
 
 	it("refuses a malformed state rather than write a line the loader would reject", async () => {
-		const { store } = await openCheckpoint({ path, create: () => header() });
+		const { store } = await openCheckpoint({ path, isOwnTakenOver: true, create: () => header() });
 		const bad = { s: "failed", status: undefined, code: "x", message: "y", attempts: 1, retryable: false };
 		expect(() => store.set("customers", "c1", bad as unknown as RecordState)).toThrow(TypeError);
 		expect(linesOf(path)).toHaveLength(1);
@@ -175,7 +188,7 @@ describe("openCheckpoint and readCheckpoint", () => {
 	});
 
 	it("refuses use after close", async () => {
-		const { store } = await openCheckpoint({ path, create: () => header() });
+		const { store } = await openCheckpoint({ path, isOwnTakenOver: true, create: () => header() });
 		await store.close();
 		await store.close();
 		expect(() => store.set("customers", "c1", sent())).toThrow(
@@ -187,14 +200,16 @@ describe("openCheckpoint and readCheckpoint", () => {
 describe("the lock", () => {
 	it("refuses a checkpoint another running process has open, and takes over a dead one's", async () => {
 		fs.writeFileSync(`${path}.lock`, `${process.ppid}\n`);
-		const error = await openCheckpoint({ path, create: () => header() }).catch((e: unknown) => e);
+		const error = await openCheckpoint({ path, isOwnTakenOver: true, create: () => header() }).catch(
+			(e: unknown) => e,
+		);
 		expect(error).toMatchObject({ name: "CheckpointError", code: "locked" });
 		expect((error as Error).message).toContain(`pid ${process.ppid}`);
 		expect(fs.existsSync(path)).toBe(false);
 
 		const dead = spawnSync(process.execPath, ["-e", ""]).pid;
 		fs.writeFileSync(`${path}.lock`, `${dead}\n`);
-		const { store } = await openCheckpoint({ path, create: () => header() });
+		const { store } = await openCheckpoint({ path, isOwnTakenOver: true, create: () => header() });
 		expect(JSON.parse(fs.readFileSync(`${path}.lock`, "utf8"))).toMatchObject({ pid: process.pid });
 		await store.close();
 		expect(fs.existsSync(`${path}.lock`)).toBe(false);
@@ -203,7 +218,7 @@ describe("the lock", () => {
 
 describe("counts", () => {
 	it("stay right through overwrites, in the store and in summarizeCheckpoint", async () => {
-		const { store } = await openCheckpoint({ path, create: () => header() });
+		const { store } = await openCheckpoint({ path, isOwnTakenOver: true, create: () => header() });
 		store.set("customers", "a", sent());
 		store.set("customers", "b", sent());
 		store.set("customers", "c", sent());
@@ -246,7 +261,12 @@ describe("counts", () => {
 
 describe("compaction", () => {
 	it("keeps the file bounded: the journal never outgrows max(compactEvery, 2 × records)", async () => {
-		const { store } = await openCheckpoint({ path, compactEvery: 50, create: () => header() });
+		const { store } = await openCheckpoint({
+			path,
+			isOwnTakenOver: true,
+			compactEvery: 50,
+			create: () => header(),
+		});
 		let maxLines = 0;
 		for (let i = 0; i < 3000; i++) {
 			// 200 records, each updated 15 times: the journal alone would be 3000 lines.
@@ -266,7 +286,7 @@ describe("compaction", () => {
 	});
 
 	it("by default a first pass of 5,000 records (a mark and an answer each) is journalled whole, compacted once at its close", async () => {
-		const { store } = await openCheckpoint({ path, create: () => header() });
+		const { store } = await openCheckpoint({ path, isOwnTakenOver: true, create: () => header() });
 		for (let i = 0; i < 5_000; i++) {
 			store.set("customers", `c${i}`, sent());
 			store.set("customers", `c${i}`, created(`cus_${i}`));
@@ -280,7 +300,12 @@ describe("compaction", () => {
 	});
 
 	it("buffers counters until the next set or flush, and compaction keeps them", async () => {
-		const { store } = await openCheckpoint({ path, compactEvery: 2, create: () => header() });
+		const { store } = await openCheckpoint({
+			path,
+			isOwnTakenOver: true,
+			compactEvery: 2,
+			create: () => header(),
+		});
 		store.addCounters({ requests: 1 });
 		store.addCounters({ requests: 2, retries: 1 });
 		expect(linesOf(path)).toHaveLength(1);

@@ -16,7 +16,7 @@ checkpointPerTest((made) => {
 
 /** A checkpoint with a .bak (c1, c2) and a main file whose journal adds c3 and c4. */
 async function checkpointWithBackup(): Promise<void> {
-	const first = await openCheckpoint({ path, create: () => header() });
+	const first = await openCheckpoint({ path, isOwnTakenOver: true, create: () => header() });
 	first.store.set("customers", "c1", created("cus_1"));
 	first.store.set("customers", "c2", created("cus_2"));
 	first.store.compact(); // .bak now holds c1, c2 (as journal); the file, c1 and c2 as its snapshot
@@ -44,7 +44,7 @@ describe("a damaged checkpoint", () => {
 		await checkpointWithBackup();
 		fs.rmSync(`${path}.bak`);
 		damageLine(2, "#@!garbage");
-		const error = await caught(openCheckpoint({ path, create: () => header() }));
+		const error = await caught(openCheckpoint({ path, isOwnTakenOver: true, create: () => header() }));
 		expect(error.code).toBe("corrupt");
 		expect(error.line).toBe(2);
 		expect(error.message).toContain(path);
@@ -61,7 +61,10 @@ describe("a damaged checkpoint", () => {
 		// Lines 2 and 3 are the snapshot's records c1 and c2; line 4 is the journal's c3.
 		damageLine(4, '{"t":1,"p":"customers","k":"c3","v":{"s":"nonsense"}}');
 		const damaged = fs.readFileSync(path);
-		for (const attempt of [readCheckpoint(path), openCheckpoint({ path, create: () => header() })]) {
+		for (const attempt of [
+			readCheckpoint(path),
+			openCheckpoint({ path, isOwnTakenOver: true, create: () => header() }),
+		]) {
 			const error = await caught(attempt);
 			expect(error).toMatchObject({ code: "corrupt", line: 4 });
 			expect(error.message).toBe(
@@ -87,6 +90,7 @@ describe("a damaged checkpoint", () => {
 
 		const { store, resumed, recoveredFrom } = await openCheckpoint({
 			path,
+			isOwnTakenOver: true,
 			recoverFromBackup: true,
 			now: () => Date.UTC(2025, 2, 3),
 			create: () => header(),
@@ -102,7 +106,9 @@ describe("a damaged checkpoint", () => {
 	it("with recoverFromBackup false, refuses rather than load the older backup", async () => {
 		await checkpointWithBackup();
 		damageLine(3, "garbage");
-		const error = await caught(openCheckpoint({ path, recoverFromBackup: false, create: () => header() }));
+		const error = await caught(
+			openCheckpoint({ path, isOwnTakenOver: true, recoverFromBackup: false, create: () => header() }),
+		);
 		expect(error).toMatchObject({ code: "corrupt", line: 3 });
 	});
 
@@ -110,7 +116,9 @@ describe("a damaged checkpoint", () => {
 		await checkpointWithBackup();
 		damageLine(1, '{"format":"pivotal-tui-checkpoint","version":1,"head');
 		fs.writeFileSync(`${path}.bak`, "");
-		const error = await caught(openCheckpoint({ path, recoverFromBackup: true, create: () => header() }));
+		const error = await caught(
+			openCheckpoint({ path, isOwnTakenOver: true, recoverFromBackup: true, create: () => header() }),
+		);
 		expect(error).toMatchObject({ code: "corrupt", line: 1 });
 		expect(error.message).toContain("is unusable too");
 	});
@@ -120,22 +128,28 @@ describe("a damaged checkpoint", () => {
 		const bak = fs.readFileSync(`${path}.bak`, "utf8").replace("run-0001", "run-9999");
 		fs.writeFileSync(`${path}.bak`, bak);
 		damageLine(3, "garbage");
-		await expect(openCheckpoint({ path, create: () => header() })).rejects.toMatchObject({ code: "corrupt" });
+		await expect(
+			openCheckpoint({ path, isOwnTakenOver: true, create: () => header() }),
+		).rejects.toMatchObject({ code: "corrupt" });
 	});
 
 	it("an empty file is corrupt, not a new import", async () => {
 		fs.writeFileSync(path, "");
-		await expect(openCheckpoint({ path, create: () => header() })).rejects.toMatchObject({ code: "corrupt" });
+		await expect(
+			openCheckpoint({ path, isOwnTakenOver: true, create: () => header() }),
+		).rejects.toMatchObject({ code: "corrupt" });
 	});
 
 	it("a file that is not a checkpoint is left alone, even with a backup beside it", async () => {
 		await checkpointWithBackup();
 		fs.writeFileSync(path, "external_id,name\nc1,Acme\n");
-		const error = await caught(openCheckpoint({ path, create: () => header() }));
+		const error = await caught(openCheckpoint({ path, isOwnTakenOver: true, create: () => header() }));
 		expect(error.code).toBe("not-a-checkpoint");
 		expect(error.message).toContain(path);
 		fs.writeFileSync(path, '{"some":"json"}\n');
-		expect((await caught(openCheckpoint({ path, create: () => header() }))).code).toBe("not-a-checkpoint");
+		expect((await caught(openCheckpoint({ path, isOwnTakenOver: true, create: () => header() }))).code).toBe(
+			"not-a-checkpoint",
+		);
 		expect(fs.readFileSync(path, "utf8")).toBe('{"some":"json"}\n');
 	});
 
@@ -146,7 +160,7 @@ describe("a damaged checkpoint", () => {
 			1,
 			(lines[0] ?? "").replace(`"version":${CHECKPOINT_VERSION}`, `"version":${CHECKPOINT_VERSION + 1}`),
 		);
-		const error = await caught(openCheckpoint({ path, create: () => header() }));
+		const error = await caught(openCheckpoint({ path, isOwnTakenOver: true, create: () => header() }));
 		expect(error.code).toBe("unsupported-version");
 		expect(error.message).toMatch(/upgrade pivotal-tui/);
 	});

@@ -38,6 +38,7 @@ describe("a file system that refuses writes", () => {
 			let failing = false;
 			const { store } = await openCheckpoint({
 				path,
+				isOwnTakenOver: true,
 				fs: failingWrites(code, () => failing),
 				create: () => header(),
 			});
@@ -68,6 +69,7 @@ describe("a file system that refuses writes", () => {
 		let failing = false;
 		const { store } = await openCheckpoint({
 			path,
+			isOwnTakenOver: true,
 			compactEvery: 3,
 			fs: {
 				...nodeFs,
@@ -100,7 +102,9 @@ describe("a file system that refuses writes", () => {
 				return nodeFs.openSync(p, flags);
 			},
 		};
-		await expect(openCheckpoint({ path, fs, create: () => header() })).rejects.toMatchObject({
+		await expect(
+			openCheckpoint({ path, isOwnTakenOver: true, fs, create: () => header() }),
+		).rejects.toMatchObject({
 			name: "CheckpointError",
 			code: "write-failed",
 			errno: "EROFS",
@@ -206,8 +210,15 @@ describe("a crash at every file-system call", () => {
 			let store: CheckpointStore | undefined;
 			try {
 				for (const [round, slice] of [script.slice(0, 12), script.slice(12)].entries()) {
-					store = (await openCheckpoint({ path: runPath, fs, compactEvery: 3, create: () => header() }))
-						.store;
+					store = (
+						await openCheckpoint({
+							path: runPath,
+							isOwnTakenOver: true,
+							fs,
+							compactEvery: 3,
+							create: () => header(),
+						})
+					).store;
 					for (const [pass, key, state] of slice) {
 						store.set(pass, key, state);
 						acked.set(key, state.s === "sent" ? state.attempts : 0);
@@ -230,7 +241,7 @@ describe("a crash at every file-system call", () => {
 				);
 			}
 			// And the next process can open it for writing and carry on.
-			const reopened = await openCheckpoint({ path: runPath, create: () => header() });
+			const reopened = await openCheckpoint({ path: runPath, isOwnTakenOver: true, create: () => header() });
 			await reopened.store.close();
 			clean();
 		}
