@@ -26,12 +26,18 @@ export function base64Runs(bytes: Buffer): string[] {
 	return [...runs];
 }
 
-/** The secrets a client masks in what it shows: the whole key first, then its parts. */
+/**
+ * The secrets a client masks in what it shows: the whole key first, with any run of it that holds
+ * a character of its secret part (`l_Kabcdefghi`, a truncated echo across the prefix), then its
+ * secret part alone, however short.
+ */
 export function keySecrets(apiKey: string): Secret[] {
 	const mask = maskKey(apiKey);
+	const secretPart = apiKey.replace(/^pivotal_(test_)?/, "");
+	const publicPrefix = apiKey.length - secretPart.length;
 	return [
-		{ secret: apiKey, mask },
-		{ secret: apiKey.replace(/^pivotal_(test_)?/, ""), mask, fragments: true },
+		{ secret: apiKey, mask, fragments: true, publicPrefix },
+		...(publicPrefix > 0 ? [{ secret: secretPart, mask }] : []),
 		// Any long run of them too: base64 wrapped at 76 (MIME, PEM) or cut short spells the key in pieces.
 		...base64Runs(Buffer.from(apiKey, "utf8")).map((secret) => ({ secret, mask, fragments: true })),
 	];

@@ -28,6 +28,12 @@ export interface Secret {
 	readonly mask: string;
 	/** Any run of {@link MIN_FRAGMENT} or more of its consecutive characters is masked too. */
 	readonly fragments?: boolean;
+	/**
+	 * How many of its first characters are no secret (a key's `pivotal_`): a run of them alone is
+	 * left as it is, a run that holds one character past them is masked (adversarial finding L10:
+	 * `pivotal_` and 11 characters of the secret, a truncated echo, was shown).
+	 */
+	readonly publicPrefix?: number;
 }
 
 /** One character as a server may echo it: itself (any case, with the `i` flag) or percent-encoded. */
@@ -53,11 +59,14 @@ function runPattern(chars: readonly string[], from: number, min: number): string
 	);
 }
 
-function secretPattern({ secret, fragments }: Secret): string {
+function secretPattern({ secret, fragments, publicPrefix = 0 }: Secret): string {
 	const chars = Array.from(secret);
 	if (!fragments || chars.length <= MIN_FRAGMENT) return chars.map(charPattern).join("");
 	const starts: string[] = [];
-	for (let i = 0; i + MIN_FRAGMENT <= chars.length; i += 1) starts.push(runPattern(chars, i, MIN_FRAGMENT));
+	// A run that starts in the public prefix must reach past it; it still starts there, so the
+	// whole key is masked as one, prefix and all.
+	for (let i = 0; i + MIN_FRAGMENT <= chars.length; i += 1)
+		starts.push(runPattern(chars, i, Math.max(MIN_FRAGMENT, publicPrefix + 1 - i)));
 	return starts.join("|");
 }
 
@@ -112,13 +121,14 @@ function directFinder(secrets: readonly Secret[]): (text: string) => boolean {
 		return (text) => pattern.test(text);
 	}
 	// What any masked run without a `%` contains: the whole secret, or (where fragments are
-	// masked) one of its runs of MIN_FRAGMENT characters, in any case. The same `i` flag as the
-	// masking patterns, so a letter matches here exactly when it matches there.
+	// masked) one of its runs of MIN_FRAGMENT characters that reaches past its public prefix, in
+	// any case (a longer run from inside the prefix holds the one that ends just past it). The
+	// same `i` flag as the masking patterns, so a letter matches here exactly when it matches there.
 	const needles = new Set<string>();
-	for (const { secret, fragments } of kept) {
+	for (const { secret, fragments, publicPrefix = 0 } of kept) {
 		if (!fragments || secret.length <= MIN_FRAGMENT) needles.add(secret);
 		else
-			for (let i = 0; i + MIN_FRAGMENT <= secret.length; i += 1)
+			for (let i = Math.max(0, publicPrefix + 1 - MIN_FRAGMENT); i + MIN_FRAGMENT <= secret.length; i += 1)
 				needles.add(secret.slice(i, i + MIN_FRAGMENT));
 	}
 	const plain = new RegExp([...needles].map((needle) => Array.from(needle, literal).join("")).join("|"), "i");

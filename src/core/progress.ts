@@ -189,6 +189,11 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 				concurrency: e.concurrency,
 				passes: perPass((pass) => ({ ...emptyPass, total: e.totals[pass] ?? 0 })),
 				log: s.log,
+				// What was sent before (the opening's GET /me, its 429s and retries; an earlier round)
+				// is this session's too: the report says every request the server saw from it.
+				requests: s.requests,
+				rateLimited: s.rateLimited,
+				retries: s.retries,
 				// A retry round of the same run draws on from where the curve was.
 				pace: s.pace,
 				paceByKey: s.paceByKey,

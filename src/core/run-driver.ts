@@ -42,6 +42,9 @@ class RunDriver implements ImportRun {
 	readonly #listeners = new Set<(event: ImportEvent) => void>();
 	// Set once the state is open; a run without one ends without passes.
 	#ledger: Ledger | undefined;
+	// What the opening sent before the state was open (GET /me and its 429s and retries): the
+	// state's counters take it once it opens, so the run's report matches what the server saw.
+	readonly #early = new Map<string, number>();
 	#run = 0;
 	#startedAt = 0;
 	#totals = NO_PASSES();
@@ -66,6 +69,7 @@ class RunDriver implements ImportRun {
 			emit: (event) => this.#emit(event),
 			notice: (level, message) => this.#notice(level, message),
 			ledger: () => this.#ledger,
+			count: (counters) => this.#count(counters),
 		});
 		this.#tap = new ConcurrencyTap({
 			isChosen: settings.concurrency !== undefined,
@@ -171,6 +175,7 @@ class RunDriver implements ImportRun {
 			this.#now,
 			(m) => this.#tripRun("checkpoint-failed", m),
 		);
+		if (this.#early.size > 0) this.#ledger.addCounters(Object.fromEntries(this.#early));
 		return this.#round(this.#ledger, undefined, opened);
 	}
 
@@ -331,6 +336,14 @@ class RunDriver implements ImportRun {
 			"interrupted",
 			`Stopped on an unexpected error (${escapeControls(message.slice(0, 300))}); every record written so far is in the state: run the same command again.`,
 		);
+	}
+
+	#count(counters: Readonly<Record<string, number>>): void {
+		if (this.#ledger) {
+			this.#ledger.addCounters(counters);
+			return;
+		}
+		for (const [name, n] of Object.entries(counters)) this.#early.set(name, (this.#early.get(name) ?? 0) + n);
 	}
 
 	#isOver(): boolean {

@@ -16,8 +16,10 @@ export interface RunRequesterHooks {
 	readonly now: () => number;
 	readonly emit: (event: ImportEvent) => void;
 	readonly notice: (level: "warn", message: string) => void;
-	/** The run's ledger once the state is open: counters and durability go through it. */
+	/** The run's ledger once the state is open: durability goes through it. */
 	readonly ledger: () => Ledger | undefined;
+	/** Counts what was sent (requests, 429s, retries), the opening's before the state is open too. */
+	readonly count: (counters: Readonly<Record<string, number>>) => void;
 }
 
 export function runRequester(
@@ -39,7 +41,7 @@ export function runRequester(
 		sleep: deps.sleep ?? defaultSleep,
 		random: deps.random ?? Math.random,
 		emit: hooks.emit,
-		count: (counters) => hooks.ledger()?.addCounters(counters),
+		count: hooks.count,
 		durable: () => hooks.ledger()?.durable() ?? true,
 		onLaneLost: (lane, error) => {
 			// With no key left the run stops and says so itself: not "goes on with the others".

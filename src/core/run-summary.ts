@@ -26,7 +26,9 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 			const t = ledger?.tally(pass) ?? emptyPassTally();
 			const inFiles = t.created + t.existed + t.updated + t.unchanged;
 			const final = inFiles + t.deleted + t.restored + t.failed + t.blocked + t.skipped;
-			const checkpointDone = ledger?.store.count(pass).done ?? 0;
+			const counts = ledger?.store.count(pass);
+			const checkpointDone = counts?.done ?? 0;
+			const pending = Math.max(0, total - final);
 			return [
 				pass,
 				{
@@ -34,7 +36,8 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 					...(input.deletes?.[pass] ? { deletes: input.deletes[pass] } : {}),
 					...t,
 					gone: failures.filter((f) => f.pass === pass && f.code === DELETED_IN_PIVOTAL).length,
-					pending: Math.max(0, total - final),
+					pending,
+					inDoubt: Math.min(pending, counts?.inDoubt ?? 0),
 					checkpointDone,
 					notInFiles: input.outcome === "completed" ? Math.max(0, checkpointDone - inFiles) : 0,
 				},

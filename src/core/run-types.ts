@@ -158,6 +158,8 @@ export interface PassSummary {
 	readonly gone: number;
 	/** Records not in a final state (an interrupted run). */
 	readonly pending: number;
+	/** Of `pending`, those sent without an answer (in doubt: the next run checks them); the rest were never sent. */
+	readonly inDoubt?: number;
 	/** Records with a final `done` state in the checkpoint. */
 	readonly checkpointDone: number;
 	/** Records the state holds that the file no longer has (reported, never deleted by import). */

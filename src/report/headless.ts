@@ -214,6 +214,7 @@ export function summaryText(
 			);
 		if (p.notInFiles > 0)
 			lines.push(`  ${pass}: ${p.notInFiles} in the state but no longer in the file (left in Pivotal)`);
+		if (p.inDoubt) lines.push(`  ${pass}: ${inDoubtLine(p.pending, p.inDoubt)}`);
 		lines.push(...syncSummaryLines(pass, p, extra.notes ?? []));
 	}
 	const own = extra.session ?? summary;
@@ -256,4 +257,14 @@ function outcomeText(summary: ImportSummary, isUndo: boolean): string {
 		default:
 			return unreachable(summary.outcome);
 	}
+}
+
+/**
+ * How many of a stopped pass's pending records went out without an answer and how many never
+ * went (adversarial finding L1: "pending 18" did not say that 16 of them were in doubt).
+ */
+export function inDoubtLine(pending: number, inDoubt: number): string {
+	const never = pending - inDoubt;
+	const sent = `${inDoubt} of the ${pending} pending ${inDoubt === 1 ? "was" : "were"} sent without an answer (in doubt: the next run checks ${inDoubt === 1 ? "it" : "them"})`;
+	return never > 0 ? `${sent}, ${never} never sent` : sent;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { maskKey } from "../../src/api/key.js";
 import { base64Runs, keySecrets } from "../../src/api/key-secrets.js";
 import { guardedRedactor, secretFinder, secretRedactor } from "../../src/api/redact.js";
 
@@ -101,6 +102,46 @@ describe("the key with invisible characters between its letters, which a termina
 		for (const name of names) {
 			expect(find(name)).toBe(false);
 			expect(guarded(name)).toBe(name);
+		}
+	});
+});
+
+describe("a run of the key across its prefix (adversarial finding L10)", () => {
+	// Every run of 12 of the whole key that holds a character of its secret part.
+	const cases = (key: string, prefix: number) =>
+		Array.from({ length: key.length - 11 }, (_, i) => key.slice(i, i + 12)).filter((_, i) => i + 12 > prefix);
+
+	it.each([
+		["a live key", "pivotal_KabcdefghKjkmnopqrKstuvwxyzK01234567K", "pivotal_".length],
+		["a test key", "pivotal_test_Zq7Xw3Rt9Lm2Np5Kv8Bc4Hd6", "pivotal_test_".length],
+	])("%s: every 12-character run with a secret character is found and masked", (_, key, prefix) => {
+		const keyed = keySecrets(key);
+		const guarded = guardedRedactor(keyed);
+		const spot = secretFinder(keyed);
+		for (const run of cases(key, prefix)) {
+			for (const echoed of [run, run.toUpperCase(), `${run}…`]) {
+				const text = `{"code":"bad_${echoed}","message":"Key ${echoed} rejected"}`;
+				expect(spot(text), text).toBe(true);
+				const shown = guarded(text);
+				expect(shown.toLowerCase(), text).not.toContain(run.toLowerCase());
+				expect(shown).toContain(" rejected");
+			}
+		}
+		// The finding's echo: the key cut to 19 characters, `pivotal_` and 11 of the secret.
+		expect(guarded(`Key ${key.slice(0, 19)} rejected`)).toBe(`Key ${maskKey(key)} rejected`);
+	});
+
+	it("the prefix alone, or with a character the key does not have next, is no secret", () => {
+		const key = "pivotal_test_Zq7Xw3Rt9Lm2Np5Kv8Bc4Hd6";
+		const keyed = keySecrets(key);
+		for (const text of [
+			"pivotal_test_",
+			"use a pivotal_test_ key",
+			"pivotal_test_Yq7Xw3Rt9Lm",
+			"PIVOTAL_API_KEY",
+		]) {
+			expect(secretFinder(keyed)(text), text).toBe(false);
+			expect(guardedRedactor(keyed)(text)).toBe(text);
 		}
 	});
 });

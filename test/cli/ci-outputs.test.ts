@@ -150,22 +150,23 @@ describe("CI outputs (the built binary)", () => {
 		const firstRequests = Number(post?.body.requests);
 		expect(firstRequests).toBeGreaterThan(36);
 
-		// A second run appends its own section after the first, and reports what it sent (one
-		// PATCH for one edited row), with the import's total beside.
+		// A second run appends its own section after the first, and reports what it sent (its
+		// opening GET /me and one PATCH for one edited row), with the import's total beside.
 		editRows(files.customers, "name", 1, (old) => `${old} Renamed`);
 		expect((await runCli(headlessImportArgs(files, "--notify", hook.url), { env })).code).toBe(0);
 		expect(hook.got).toHaveLength(2);
-		expect(hook.got[1]?.body).toMatchObject({ requests: 1, requestsAllRuns: firstRequests + 1 });
+		expect(hook.got[1]?.body).toMatchObject({ requests: 2, requestsAllRuns: firstRequests + 2 });
 		const sections = readFileSync(stepSummary, "utf8").split("### pivotal-tui Import");
 		expect(sections).toHaveLength(3);
 		expect(sections[2]).toContain(
-			`1 requests (${firstRequests + 1} over every run of the import), 0 retries`,
+			`2 requests (${firstRequests + 2} over every run of the import), 0 retries`,
 		);
 		const json = await runCli(headlessImportArgs(files, "--json"), {
 			env: { ...env, GITHUB_STEP_SUMMARY: "" },
 		});
 		const summaryLine = JSON.parse(json.stdout.trim().split("\n").pop() ?? "{}");
-		expect(summaryLine).toMatchObject({ type: "summary", requests: 0, requestsAllRuns: firstRequests + 1 });
+		// Nothing to send: its GET /me alone.
+		expect(summaryLine).toMatchObject({ type: "summary", requests: 1, requestsAllRuns: firstRequests + 3 });
 
 		// An undo reports the same way, with its own columns.
 		const undone = await runCli(

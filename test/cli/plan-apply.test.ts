@@ -100,8 +100,8 @@ describe("plans as files (the built binary)", () => {
 		expect(applied.stderr).toBe("");
 		expect(applied.code).toBe(0);
 		expect(minus(byMethod(sim), methodsBefore)).toEqual({ GET: 1, PATCH: 5 });
-		// Its own 5 PATCHes (the opening GET /me is not counted), not the requests of every run of the import.
-		expect(applied.stdout).toMatch(/requests 5 \(\d+ over every run of the import\)/);
+		// Its own 6 requests (the opening GET /me and 5 PATCHes), not the requests of every run of the import.
+		expect(applied.stdout).toMatch(/requests 6 \(\d+ over every run of the import\)/);
 		const names = sim.state().customers.map((c) => String(c.name));
 		expect(names.filter((n) => n.endsWith(" Group"))).toHaveLength(3);
 

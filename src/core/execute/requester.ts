@@ -9,7 +9,7 @@ import type { ApiOk, PivotalClient, RateLimit } from "../../api/types.js";
 import type { PassName } from "../../model/records.js";
 import type { ImportEvent, WaitReason } from "../events.js";
 import type { Governor, Permit } from "../governor.js";
-import { pinClock } from "./clock-pin.js";
+import { type AskBudget, MAX_ASKS_PER_RUN, pinClock } from "./clock-pin.js";
 import { type AttemptCounts, decide, type RetryPolicy, type Verdict } from "./retry-policy.js";
 import type { RunControl } from "./run-control.js";
 import { clampedWaitNotice } from "./wait-notice.js";
@@ -91,8 +91,9 @@ const ONE_RATE_LIMITED: Readonly<Record<string, number>> = Object.freeze({ rateL
 export class Requester {
 	readonly #deps: RequesterDeps;
 	#turn = 0;
-	// Keys whose client is asking the server's clock now (see clock-pin.ts).
+	// Keys whose client is asking the server's clock now (see clock-pin.ts), and what each may still ask.
 	readonly #pinning = new Set<Lane>();
+	readonly #clockAsks = new Map<Lane, AskBudget>();
 	// A clamped wait is said once per run: a hostile server would otherwise say it on every answer.
 	#isClampSaid = false;
 
@@ -334,9 +335,14 @@ export class Requester {
 	/** The window is full and its bound may be a second long: ask the server's clock, once at a time per key. */
 	#pinClock(lane: Lane): void {
 		if (this.#pinning.has(lane) || lane.client.health === undefined) return;
-		if (lane.governor.clockPinAt(this.#deps.now()) === undefined) return;
+		let budget = this.#clockAsks.get(lane);
+		if (budget === undefined) {
+			budget = { left: MAX_ASKS_PER_RUN };
+			this.#clockAsks.set(lane, budget);
+		}
+		if (budget.left <= 0 || lane.governor.clockPinAt(this.#deps.now()) === undefined) return;
 		this.#pinning.add(lane);
-		void pinClock(lane.client, lane.governor, this.#deps.now, this.#deps.control.signal).finally(() =>
+		void pinClock(lane.client, lane.governor, this.#deps.now, this.#deps.control.signal, budget).finally(() =>
 			this.#pinning.delete(lane),
 		);
 	}
