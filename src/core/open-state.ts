@@ -41,6 +41,8 @@ export function refusedState(error: CheckpointError): Error {
 		case "locked":
 			return new StateHeldError(error.message);
 		case "write-failed":
+			// A name too long stays too long: input to fix (exit 2), not a run to resume.
+			return error.errno === "ENAMETOOLONG" ? new InputError(error.message) : error;
 		case "unavailable":
 		case "closed":
 			return error;

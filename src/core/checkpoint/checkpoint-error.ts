@@ -83,6 +83,7 @@ const ERRNO_REASONS: Readonly<Record<string, string>> = {
 	ENOSPC: "the disk is full",
 	EDQUOT: "the disk quota is exhausted",
 	EROFS: "the file system is read-only",
+	ENAMETOOLONG: "the name is too long for the file system",
 	EACCES: "permission denied",
 	EPERM: "permission denied",
 	EIO: "an input/output error",
@@ -102,6 +103,14 @@ export function writeFailed(path: string, cause: unknown): CheckpointError {
 			errno,
 			cause,
 			message: linkRefused(path, "write"),
+		});
+	if (errno === "ENAMETOOLONG")
+		return new CheckpointError({
+			code: "write-failed",
+			path,
+			errno,
+			cause,
+			message: `Cannot write the checkpoint ${path} (ENAMETOOLONG): its name, or the name of a file kept beside it, is too long for the file system; name a shorter one with --checkpoint PATH (or rename the input file).`,
 		});
 	const reason = ERRNO_REASONS[errno] ?? "the file system refused";
 	return new CheckpointError({
