@@ -6,9 +6,11 @@
 
 import { startImport } from "../core/engine.js";
 import type { ImportEvent } from "../core/events.js";
+import { EXIT } from "../core/exit-codes.js";
 import type { ImportDeps, ImportRun, KeyLane, SourceCheckSummary } from "../core/run-types.js";
 import type { OpenedImport } from "./open-import.js";
-import type { Outcome } from "./outcome.js";
+import { runOptionsProblem } from "./option-checks.js";
+import { type Outcome, refusal } from "./outcome.js";
 import type { PlannedImport } from "./plan-import.js";
 import { type KeyOptions, onLanes } from "./run-lanes.js";
 
@@ -53,6 +55,8 @@ export function applyImport(
 	planned: PlannedImport,
 	options: ApplyImportOptions,
 ): Promise<Outcome<ImportRun>> {
+	const problem = runOptionsProblem(options);
+	if (problem !== undefined) return Promise.resolve(refusal(problem, EXIT.usage));
 	return onLanes(opened.baseUrl, options, (lanes) => ({
 		ok: true,
 		value: startImportRun(opened, planned, lanes, options),

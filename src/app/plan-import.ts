@@ -9,6 +9,7 @@ import { type MakePlanOptions, makePlan, type SyncPlan } from "../core/plan/make
 import type { SyncRules } from "../core/plan/sync-rules.js";
 import { defaultPoolLimit } from "./key-limits.js";
 import type { OpenedImport } from "./open-import.js";
+import { rulesProblem, runOptionsProblem } from "./option-checks.js";
 
 export interface PlanImportOptions {
 	/** `--only`, `--empty`, `--keep-pivotal-edits`, `--delete-missing`, `--max-deletes`. @default none */
@@ -53,6 +54,10 @@ export async function planImport(
 	opened: Pick<OpenedImport, "files" | "source" | "state"> & Partial<Pick<OpenedImport, "check" | "planned">>,
 	options: PlanImportOptions = {},
 ): Promise<PlannedImport> {
+	// A plan has no refusal to answer with: a rule the command line could never pass is a
+	// caller's mistake, said in one sentence.
+	const problem = rulesProblem(options.rules) ?? runOptionsProblem(options);
+	if (problem !== undefined) throw new TypeError(problem);
 	const rules = options.rules ?? {};
 	const retryFailed = options.retryFailed === true;
 	const recreate = options.recreate === true;
