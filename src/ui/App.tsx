@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef } from "react";
 import { defaultConcurrency } from "../core/engine.js";
 import { exitCodeFor } from "../core/exit-codes.js";
 import type { PassName } from "../model/records.js";
+import { escapeControls, escapeControlsKeepingLines } from "../model/terminal-text.js";
 import { useImportSession } from "./hooks/use-import-session.js";
 import { useIsInputActive } from "./hooks/use-is-input-active.js";
 import { useTheme } from "./hooks/use-theme.js";
@@ -152,7 +153,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 
 	switch (stage.kind) {
 		case "loading":
-			return <Text dimColor>Looking in {folder}…</Text>;
+			return <Text dimColor>Looking in {escapeControls(folder)}…</Text>;
 		case "resume":
 			return (
 				<ResumeStep
@@ -295,7 +296,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 		case "failed":
 			return (
 				<Box flexDirection="column">
-					<Text {...theme.tint("error")}>{stage.message}</Text>
+					<Text {...theme.tint("error")}>{escapeControlsKeepingLines(stage.message)}</Text>
 					<Text dimColor>Nothing more was sent. Press q to quit.</Text>
 				</Box>
 			);
