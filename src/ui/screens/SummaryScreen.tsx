@@ -112,7 +112,7 @@ export function SummaryScreen({
 			/>
 			<Text bold {...theme.tint(headline.isClean ? "ok" : "warn")}>
 				{headline.text}
-				{summary.message ? ` — ${summary.message}` : ""}
+				{summary.message ? ` — ${escapeControls(summary.message)}` : ""}
 			</Text>
 			{testNotice ? <Text {...theme.tint("warn")}>{testNotice}</Text> : null}
 			<Box marginTop={1} flexDirection="column">
@@ -147,7 +147,7 @@ export function SummaryScreen({
 					<Text wrap="truncate-end">
 						failures by code:{" "}
 						<Text {...theme.tint("error")}>
-							{codes.map(([code, count]) => `${code} ${count}`).join(" · ")}
+							{codes.map(([code, count]) => `${escapeControls(code)} ${count}`).join(" · ")}
 						</Text>
 					</Text>
 				) : null}
