@@ -121,8 +121,13 @@ export function App({ services, prefill, onResult }: AppProps) {
 		if (!live) return finish({ code: 2, message: "Cancelled; nothing was sent." });
 		// Over already (the summary, or the undo step before anything of the undo was sent): leave as q does.
 		if (summary) return quitFinished();
-		// A second interrupt while stopping leaves at once: the checkpoint is consistent at any instant.
-		if (live.controller.signal.aborted) return stopped(live.kind, live.store.getSnapshot().checkpointPath);
+		// A second interrupt while stopping leaves at once: the checkpoint is consistent at any
+		// instant, and the requests still out are given up (in doubt, checked on resume) so that the
+		// run ends, and lets go of its state, now rather than when a hung server drops them.
+		if (live.controller.signal.aborted) {
+			session.leave();
+			return stopped(live.kind, live.store.getSnapshot().checkpointPath);
+		}
 		session.stop();
 	};
 	const latestInterrupt = useRef(interrupt);
