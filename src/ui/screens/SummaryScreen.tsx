@@ -147,7 +147,7 @@ export function SummaryScreen({
 					<Text wrap="truncate-end">
 						failures by code:{" "}
 						<Text {...theme.tint("error")}>
-							{codes.map(([code, count]) => `${escapeControls(code)} ${count}`).join(" · ")}
+							{codes.map(([code, count]) => `${code} ${count}`).join(" · ")}
 						</Text>
 					</Text>
 				) : null}

@@ -2,7 +2,7 @@ import { Spinner, TextInput } from "@inkjs/ui";
 import { Box, Text, useInput } from "ink";
 import { useState } from "react";
 import { estimateDurationMs } from "../../core/estimate.js";
-import { escapeControls, escapeControlsKeepingLines } from "../../model/terminal-text.js";
+import { escapeControlsKeepingLines } from "../../model/terminal-text.js";
 import { KeyHints } from "../components/KeyHints.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
@@ -55,7 +55,7 @@ export function UndoStep({ check, keyInfo, windowMs: told, concurrency, onConfir
 		<Box flexDirection="column">
 			<StepHeader
 				title="Undo"
-				subtitle={`${keyInfo.masked} · ${escapeControls(keyInfo.workspace)} · ${keyInfo.isTest ? "test" : "LIVE"} · ${formatCount(keyInfo.limit)}/${window}`}
+				subtitle={`${keyInfo.masked} · ${keyInfo.workspace} · ${keyInfo.isTest ? "test" : "LIVE"} · ${formatCount(keyInfo.limit)}/${window}`}
 			/>
 			{check.kind === "checking" ? <Spinner label="Reading what the last run did…" /> : null}
 			{check.kind === "error" ? (
@@ -116,7 +116,7 @@ function UndoPlanBody({
 	return (
 		<Box flexDirection="column">
 			<Text bold>
-				Undo of {runsLabel(plan.runs)} in the workspace {escapeControls(workspace)}:
+				Undo of {runsLabel(plan.runs)} in the workspace {workspace}:
 			</Text>
 			<Text dimColor>
 				{cell(pass[0], pass[1])}
@@ -169,7 +169,7 @@ function UndoPlanBody({
 						</>
 					) : (
 						<>
-							Type the workspace name, <Text bold>{escapeControls(word)}</Text>, to undo:{" "}
+							Type the workspace name, <Text bold>{word}</Text>, to undo:{" "}
 						</>
 					)}
 				</Text>

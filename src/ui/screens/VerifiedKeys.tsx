@@ -1,5 +1,4 @@
 import { Box, Text } from "ink";
-import { escapeControls } from "../../model/terminal-text.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { formatCount } from "../model/format.js";
 import type { VerifiedKey } from "../model/verify-key.js";
@@ -30,25 +29,25 @@ export function VerifiedKeys({ keys, notices, runId, window }: VerifiedKeysProps
 			{keys.map(({ key, lastRun }) => (
 				<Box key={key.fingerprint} flexDirection="column">
 					<Text wrap="truncate-end">
-						<Text {...theme.tint("ok")}>✓</Text> {key.masked} · workspace{" "}
-						<Text bold>{escapeControls(key.workspace)}</Text> · key “{escapeControls(key.keyName)}”
+						<Text {...theme.tint("ok")}>✓</Text> {key.masked} · workspace <Text bold>{key.workspace}</Text> ·
+						key “{key.keyName}”
 					</Text>
 					<Text wrap="truncate-end">
 						{"  "}
 						{key.isTest ? "test key (no outbound side effects)" : "LIVE key (real writes)"} · limit{" "}
-						{formatCount(key.limit)}/{window} · tier {escapeControls(key.tier)}
+						{formatCount(key.limit)}/{window} · tier {key.tier}
 					</Text>
 					{lastRun !== undefined && lastRun !== runId ? (
 						<Text {...theme.tint("warn")}>
-							! {keys.length > 1 ? key.masked : "This key"} was last used for another bulk run (
-							{escapeControls(lastRun)}). Pivotal advises one key per bulk run.
+							! {keys.length > 1 ? key.masked : "This key"} was last used for another bulk run ({lastRun}).
+							Pivotal advises one key per bulk run.
 						</Text>
 					) : null}
 				</Box>
 			))}
 			{keys.length > 1 && first ? (
 				<Text>
-					{keys.length} keys of workspace <Text bold>{escapeControls(first.key.workspace)}</Text>: together{" "}
+					{keys.length} keys of workspace <Text bold>{first.key.workspace}</Text>: together{" "}
 					<Text bold>
 						{formatCount(total)}/{window}
 					</Text>
