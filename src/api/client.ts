@@ -560,16 +560,21 @@ function bodyCap(status: number): number {
 }
 
 /**
- * `GET /me`'s names are only ever shown (the workspace in a plan, an undo's question, the state):
- * capped and escaped as they enter, like an error's message. Ids stay as sent.
+ * `GET /me`'s texts are only ever shown (the workspace in a plan, an undo's question, the state,
+ * the key step's tier): every string but the ids capped and escaped as it enters, like an error's
+ * message (adversarial finding N8: the tier was drawn raw). Ids stay as sent.
  */
 function displayNamesCleaned(me: unknown, redact: Redactor): unknown {
+	const clean = (value: unknown): unknown =>
+		typeof value === "string"
+			? cleanServerText(value, redact)
+			: Array.isArray(value)
+				? value.map((item) => (typeof item === "string" ? cleanServerText(item, redact) : item))
+				: value;
 	const named = (value: unknown): unknown => {
 		if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
 		const object = value as Record<string, unknown>;
-		return typeof object.name === "string"
-			? { ...object, name: cleanServerText(object.name, redact) }
-			: object;
+		return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, k === "id" ? v : clean(v)]));
 	};
 	const body = me as Record<string, unknown>;
 	return { ...body, organization: named(body.organization), api_key: named(body.api_key) };

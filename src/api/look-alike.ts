@@ -65,9 +65,12 @@ const DRAWN_AS_LATIN: Readonly<Record<string, string>> = {
 	Υ: "Y",
 	Χ: "X",
 };
-const LATIN_LOOKING = new RegExp(`[${Object.keys(DRAWN_AS_LATIN).join("")}]`, "g");
-/** Combining marks (drawn on the letter before) and format characters (drawn as nothing). */
-const MARKS_AND_FORMATS = /[\p{Mn}\p{Me}\p{Cf}]/gu;
+/**
+ * Drawn as nothing: combining marks (drawn on the letter before), format characters, and the
+ * rest of Unicode's default-ignorable code points (zero-width spaces and joiners, bidi controls,
+ * variation selectors, tags, fillers, the byte-order mark…).
+ */
+const DRAWN_AS_NOTHING = /^[\p{Mn}\p{Me}\p{Cf}\p{Default_Ignorable_Code_Point}\ufff9-\ufffb]+$/u;
 const PAST_ASCII = /[^\x00-\x7f]/;
 
 /** Whether `text` has anything to fold (a character past ASCII). */
@@ -77,8 +80,52 @@ export function mayLookAlike(text: string): boolean {
 
 /** `text` as drawn: compatibility forms folded, marks and format characters gone, look-alikes Latin. */
 export function drawnAs(text: string): string {
-	return text
-		.normalize("NFKC")
-		.replace(MARKS_AND_FORMATS, "")
-		.replace(LATIN_LOOKING, (char) => DRAWN_AS_LATIN[char] ?? char);
+	return text.replace(PAST_ASCII_POINTS, drawnPoint);
 }
+const PAST_ASCII_POINTS = /[^\x00-\x7f]/gu;
+
+/**
+ * `text` as drawn, with where each of its UTF-16 units comes from: `from[i]` to `to[i]` in `text`.
+ * Folded one code point at a time, so every drawn character has one origin and a secret found in
+ * the drawn text masks the whole original span it covers, the invisible characters in it too
+ * (adversarial finding N5: a key split by a zero-width space, masked piece by piece, showed up to
+ * 11 secret characters on each side of the mask).
+ */
+export interface Drawn {
+	readonly text: string;
+	readonly from: readonly number[];
+	readonly to: readonly number[];
+}
+
+export function drawnWithOrigins(text: string): Drawn {
+	let out = "";
+	const from: number[] = [];
+	const to: number[] = [];
+	let at = 0;
+	for (const point of text) {
+		const end = at + point.length;
+		const drawn = point.charCodeAt(0) < 0x80 ? point : drawnPoint(point);
+		out += drawn;
+		for (let i = 0; i < drawn.length; i += 1) {
+			from.push(at);
+			to.push(end);
+		}
+		at = end;
+	}
+	return { text: out, from, to };
+}
+
+/** One code point as drawn: its compatibility form, nothing for a mark or an invisible, Latin for a look-alike. */
+function drawnPoint(point: string): string {
+	const known = DRAWN_POINTS.get(point);
+	if (known !== undefined) return known;
+	let out = "";
+	for (const char of point.normalize("NFKC")) {
+		if (DRAWN_AS_NOTHING.test(char)) continue;
+		out += DRAWN_AS_LATIN[char] ?? char;
+	}
+	// The code points a process meets are few; a hostile text of many distinct ones is not kept.
+	if (DRAWN_POINTS.size < 4096) DRAWN_POINTS.set(point, out);
+	return out;
+}
+const DRAWN_POINTS = new Map<string, string>();

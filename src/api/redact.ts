@@ -5,7 +5,7 @@
  * log, in the state or in a CSV.
  */
 
-import { drawnAs, mayLookAlike } from "./look-alike.js";
+import { type Drawn, drawnAs, drawnWithOrigins, mayLookAlike } from "./look-alike.js";
 
 /**
  * Shorter than this, a "secret" (a simulator's test key) would match ordinary words: not masked.
@@ -98,19 +98,8 @@ export function secretFinder(secrets: readonly Secret[]): (text: string) => bool
 	const find = directFinder(secrets);
 	// A secret interleaved with invisible characters, or written in letters drawn alike, prints
 	// as the secret: found through them.
-	return (text) =>
-		find(text) ||
-		(INVISIBLE_ONE.test(text) && find(text.replace(INVISIBLE, ""))) ||
-		(mayLookAlike(text) && find(drawnAs(text.replace(INVISIBLE, ""))));
+	return (text) => find(text) || (mayLookAlike(text) && find(drawnAs(text)));
 }
-
-/**
- * Characters a terminal draws as nothing: Unicode's default-ignorable code points (soft hyphen,
- * zero-width spaces and joiners, bidi marks and overrides, variation selectors, tags, fillers,
- * the byte-order mark…). A key with them between its letters reads as the key on screen.
- */
-const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\ufff9-\ufffb]/gu;
-const INVISIBLE_ONE = /[\p{Default_Ignorable_Code_Point}\ufff9-\ufffb]/u;
 
 function directFinder(secrets: readonly Secret[]): (text: string) => boolean {
 	const kept = secrets.filter((s) => s.secret.length >= MIN_SECRET);
@@ -208,22 +197,75 @@ function foldAscii(code: number): number {
 export function guardedRedactor(secrets: readonly Secret[]): Redactor {
 	const mayHold = directFinder(secrets);
 	let redact: Redactor | undefined;
-	// The masking patterns over a text this long would cost seconds: it is withheld whole.
-	const masked = (text: string): string => {
+	let spans: SpanFinder | undefined;
+	return (text) => {
+		// A text all ASCII is drawn as it is: masked where it holds a secret, as before.
+		if (!mayLookAlike(text)) {
+			if (!mayHold(text)) return text;
+			if (text.length > PATTERN_SEARCH_MAX) return WITHHELD;
+			redact ??= secretRedactor(secrets);
+			return redact(text);
+		}
+		// Searched as drawn; every secret found there masks the whole original span it covers,
+		// invisible characters and letters drawn alike included. The rest is kept as it is: a
+		// name's zero-width joiner (Persian, Devanagari, emoji) or accent is no secret.
+		const drawnText = drawnAs(text);
+		if (!mayHold(drawnText)) return mayHold(text) ? redactAsIs(text) : text;
+		if (drawnText.length > PATTERN_SEARCH_MAX) return WITHHELD;
+		spans ??= spanFinder(secrets);
+		return maskSpans(text, drawnWithOrigins(text), spans(drawnText));
+	};
+
+	function redactAsIs(text: string): string {
 		if (text.length > PATTERN_SEARCH_MAX) return WITHHELD;
 		redact ??= secretRedactor(secrets);
 		return redact(text);
-	};
+	}
+}
+
+interface Span {
+	readonly start: number;
+	readonly end: number;
+	readonly mask: string;
+}
+type SpanFinder = (text: string) => Span[];
+
+/**
+ * Where `secretRedactor(secrets)` would mask in `text`, in the same order (longer secrets first),
+ * each found span blanked with a character no pattern matches so that a later one cannot match
+ * inside it, and offsets stay those of `text`.
+ */
+function spanFinder(secrets: readonly Secret[]): SpanFinder {
+	const patterns = secrets
+		.filter((s) => s.secret.length >= MIN_SECRET)
+		.sort((a, b) => b.secret.length - a.secret.length)
+		.map((s) => ({ pattern: new RegExp(secretPattern(s), "gi"), mask: s.mask }));
 	return (text) => {
-		const out = mayHold(text) ? masked(text) : text;
-		// Invisible characters are dropped, and letters drawn alike folded, only where that shows a
-		// secret: a name's zero-width joiner (Persian, Devanagari, emoji) or accent is kept.
-		if (out === WITHHELD || !mayLookAlike(out)) return out;
-		const visible = INVISIBLE_ONE.test(out) ? out.replace(INVISIBLE, "") : out;
-		if (visible !== out && mayHold(visible)) return masked(visible);
-		const drawn = drawnAs(visible);
-		return mayHold(drawn) ? masked(drawn) : out;
+		const found: Span[] = [];
+		let rest = text;
+		for (const { pattern, mask } of patterns) {
+			rest = rest.replace(pattern, (match: string, start: number) => {
+				found.push({ start, end: start + match.length, mask });
+				return BLANK.repeat(match.length);
+			});
+		}
+		return found.sort((a, b) => a.start - b.start);
 	};
+}
+/** A noncharacter: no secret has it, and under `i` without `u` it matches no other character. */
+const BLANK = "\uffff";
+
+/** `text` with each span found in its drawn form replaced, over the original characters it covers, by its mask. */
+function maskSpans(text: string, drawn: Drawn, spans: readonly Span[]): string {
+	let out = "";
+	let at = 0;
+	for (const { start, end, mask } of spans) {
+		const from = drawn.from[start] ?? at;
+		const to = drawn.to[end - 1] ?? from;
+		out += `${text.slice(at, Math.max(at, from))}${mask}`;
+		at = Math.max(at, to);
+	}
+	return out + text.slice(at);
 }
 
 /** A percent-escape, what a `%` in a masked run is part of (`charPattern`). */

@@ -4,7 +4,7 @@
  * characters escaped. Iterative over an explicit stack, so a hostile nesting cannot overflow ours.
  */
 
-import { escapeControls } from "../model/terminal-text.js";
+import { escapeServerText } from "../model/terminal-text.js";
 import type { Redactor } from "./redact.js";
 
 /** Longest server message, code or field kept: one sentence, not 50 MB. */
@@ -20,9 +20,9 @@ export function capText(text: string, max: number): string {
 	return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
 }
 
-/** Redacted, capped and escaped: a server's string fit for a sentence, the state and a CSV. */
+/** Redacted, capped and escaped (bidi controls too): a server's string fit for a sentence, the state and a CSV. */
 export function cleanServerText(text: string, redact: Redactor, max = MESSAGE_MAX): string {
-	return escapeControls(capText(redact(text), max));
+	return escapeServerText(capText(redact(text), max));
 }
 
 interface Options {

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { DEFAULT_BASE_URL } from "../app/connection.js";
 import { createSettings, type Settings } from "../config/settings.js";
+import { escapeControlsKeepingLines } from "../model/terminal-text.js";
 import { isColorWanted } from "../ui/model/theme.js";
 import { renderApp } from "../ui/render-app.js";
 import type { UiServices, WizardPrefill } from "../ui/services.js";
@@ -74,6 +75,6 @@ export async function runInteractive(options: InteractiveOptions = {}): Promise<
 		stderr,
 	});
 	// After Ink has let go of the terminal, so the hint stays on screen.
-	if (result.message) stdout.write(`${result.message}\n`);
+	if (result.message) stdout.write(`${escapeControlsKeepingLines(result.message)}\n`);
 	return result.code;
 }

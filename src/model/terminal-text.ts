@@ -23,6 +23,21 @@ export function escapeControlsKeepingLines(text: string): string {
 	return text.replace(CONTROLS_BUT_LINES, escaped);
 }
 
+/**
+ * Bidi embeddings, overrides and isolates: drawn as nothing, they reorder what follows them, so a
+ * server's message can make its words read other than they are (a right-to-left override).
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A server's text, safe to print: control characters escaped as `escapeControls` does, and bidi
+ * controls shown as `\u202e`. Only for texts no one types: a file's cells in Arabic or Hebrew may
+ * carry them on purpose.
+ */
+export function escapeServerText(text: string): string {
+	return escapeControls(text).replace(BIDI_CONTROLS, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
+}
+
 /** True when the text holds a control character that `escapeControls` would escape. */
 export function hasControls(text: string): boolean {
 	CONTROLS.lastIndex = 0;

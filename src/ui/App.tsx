@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef } from "react";
 import { defaultConcurrency } from "../core/engine.js";
 import { exitCodeFor } from "../core/exit-codes.js";
 import type { PassName } from "../model/records.js";
+import { escapeControls, escapeControlsKeepingLines } from "../model/terminal-text.js";
 import { useImportSession } from "./hooks/use-import-session.js";
 import { useIsInputActive } from "./hooks/use-is-input-active.js";
 import { useTheme } from "./hooks/use-theme.js";
@@ -120,8 +121,13 @@ export function App({ services, prefill, onResult }: AppProps) {
 		if (!live) return finish({ code: 2, message: "Cancelled; nothing was sent." });
 		// Over already (the summary, or the undo step before anything of the undo was sent): leave as q does.
 		if (summary) return quitFinished();
-		// A second interrupt while stopping leaves at once: the checkpoint is consistent at any instant.
-		if (live.controller.signal.aborted) return stopped(live.kind, live.store.getSnapshot().checkpointPath);
+		// A second interrupt while stopping leaves at once: the checkpoint is consistent at any
+		// instant, and the requests still out are given up (in doubt, checked on resume) so that the
+		// run ends, and lets go of its state, now rather than when a hung server drops them.
+		if (live.controller.signal.aborted) {
+			session.leave();
+			return stopped(live.kind, live.store.getSnapshot().checkpointPath);
+		}
 		session.stop();
 	};
 	const latestInterrupt = useRef(interrupt);
@@ -152,7 +158,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 
 	switch (stage.kind) {
 		case "loading":
-			return <Text dimColor>Looking in {folder}…</Text>;
+			return <Text dimColor>Looking in {escapeControls(folder)}…</Text>;
 		case "resume":
 			return (
 				<ResumeStep
@@ -295,7 +301,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 		case "failed":
 			return (
 				<Box flexDirection="column">
-					<Text {...theme.tint("error")}>{stage.message}</Text>
+					<Text {...theme.tint("error")}>{escapeControlsKeepingLines(stage.message)}</Text>
 					<Text dimColor>Nothing more was sent. Press q to quit.</Text>
 				</Box>
 			);

@@ -98,9 +98,9 @@ describe("secretRedactor: the key however a server echoes it", () => {
 				for (const form of forms) {
 					const text = `{"x":"a${form(KEY.slice(start, end))}b"}`;
 					const drawn = drawnAs(text);
-					const expected =
-						redact(text) !== text ? redact(text) : redact(drawn) !== drawn ? redact(drawn) : text;
-					expect(guarded(text), text).toBe(expected);
+					// Masked where the text as drawn holds the key, over the original characters it covers.
+					if (drawn === text) expect(guarded(text), text).toBe(redact(text));
+					else expect(drawnAs(guarded(text)), text).toBe(drawnAs(redact(drawn)));
 				}
 			}
 		}
@@ -172,6 +172,31 @@ describe("a key echoed in letters drawn alike (adversarial finding L2)", () => {
 			expect(spot(name)).toBe(false);
 			expect(guarded(name)).toBe(name);
 		}
+	});
+});
+
+describe("a key split by invisible characters is masked whole (adversarial finding N5)", () => {
+	const key = "pivotal_test_advn_secret_KEY_123456789";
+	const guarded = guardedRedactor(keySecrets(key));
+	const mask = "pivotal_test_…6789";
+	it.each([
+		["a zero-width space after 24", "one: pivotal_test_advn_secret\u200b_KEY_123456789", "one: MASK"],
+		["a zero-width space near the end", "pivotal_test_advn_secret_KEY_12\u200b3456789 x", "MASK x"],
+		["two, in a run without the prefix", "(advn_secre\u200bt_KEY_123456\u200b789)", "(MASK)"],
+		["a soft hyphen and a word joiner", "k=pivotal_test_advn_se\u00adcret_KEY_1234\u2060567 89", "k=MASK 89"],
+		["a Kelvin sign beside a zero-width space", "pivotal_test_advn_secret_\u212a\u200bEY_123456789", "MASK"],
+		["a right-to-left override inside", "pivotal_test_advn_secret_KEY\u202e_123456789!", "MASK!"],
+	])("%s", (_, text, expected) => {
+		const shown = guarded(text);
+		expect(shown).toBe(expected.replace("MASK", mask));
+		// Nothing of the secret is left beside the mask, read as drawn.
+		expect(drawnAs(shown).toLowerCase()).not.toMatch(/advn|secret|_key_|12345/);
+	});
+
+	it("an invisible character outside the key, and a name's joiner, are kept", () => {
+		expect(guarded("\u200bpivotal_test_advn_secret_KEY_123456789 مرحبا\u200cبك")).toBe(
+			`\u200b${mask} مرحبا\u200cبك`,
+		);
 	});
 });
 

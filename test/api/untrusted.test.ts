@@ -48,6 +48,11 @@ describe("toApiError: every string of an error answer is redacted, capped and es
 		expect([e.code, e.message, e.field]).toEqual(["a\\x1b[2J", "m\\x07\\x0a", "f\\x9b"]);
 	});
 
+	it("a right-to-left override or isolate in a message is shown, not acted on (seen with finding N5)", () => {
+		const e = error({ error: { code: "c\u2067", message: "Rejected: \u202etxt.exe" } });
+		expect([e.code, e.message]).toEqual(["c\\u2067", "Rejected: \\u202etxt.exe"]);
+	});
+
 	it("item 11: a 200 KB message is kept as 300 characters and its length; a body too large is said so", () => {
 		const e = error({ error: { code: "c", message: "m".repeat(200_000) } });
 		expect(e.message).toBe(`${"m".repeat(300)}… (200000 characters)`);

@@ -135,6 +135,28 @@ describe("a hostile server cannot crash, hang, leak the key or write to the term
 		expect(run.stdout).toMatch(/✗ customers r2 .*400 bad: Header pivotal_…q9z8\./);
 	});
 
+	it("the key split once by an invisible character is masked whole: no secret character beside the mask (finding N5)", async () => {
+		const cut = (at: number, mark: string) => `${HOSTILE_KEY.slice(0, at)}${mark}${HOSTILE_KEY.slice(at)}`;
+		const server = await serve((seen, res) =>
+			rowOf(seen) === "r1"
+				? send(res, 201, { ...created(seen), metadata: { echoed: cut(20, "\u200b") } })
+				: send(res, 400, {
+						error: { type: "invalid_request_error", code: "bad", message: `Header ${cut(24, "\u200b")}.` },
+					}),
+		);
+		const run = await importAgainst(server, rowsOf(2));
+		expectKept(run, 1);
+		const invisible = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/g;
+		const secret = HOSTILE_KEY.slice("pivotal_live_".length);
+		for (const [name, text] of [["stdout", run.stdout], ...run.files] as [string, string][]) {
+			const drawn = text.replace(invisible, "");
+			// Any 4 of its characters but the last 4, which the mask shows.
+			for (let i = 0; i + 4 < secret.length; i += 1)
+				expect(drawn.includes(secret.slice(i, i + 4)), `${secret.slice(i, i + 4)} in ${name}`).toBe(false);
+		}
+		expect(run.stdout).toMatch(/✗ customers r2 .*400 bad: Header pivotal_…q9z8\./);
+	});
+
 	it("item 16: escape sequences in the error code and message and in the workspace name reach no terminal or file raw", async () => {
 		const fake = `${ESC}[2J${ESC}[HImport done: every record is in Pivotal${BEL}`;
 		const server = await serve(

@@ -1,5 +1,6 @@
 import { Box, type Key, Text, useInput } from "ink";
 import { useEffect, useState } from "react";
+import { escapeControls } from "../../model/terminal-text.js";
 import { useTheme } from "../hooks/use-theme.js";
 
 export interface Choice<T> {
@@ -72,9 +73,9 @@ export function ChoiceList<T>({
 					<Text key={choice.label} wrap="truncate-end">
 						<Text {...theme.tint(isHighlighted ? "accent" : undefined)} bold={isHighlighted}>
 							{isHighlighted ? "❯ " : "  "}
-							{choice.label}
+							{escapeControls(choice.label)}
 						</Text>
-						{choice.hint ? <Text dimColor> {choice.hint}</Text> : null}
+						{choice.hint ? <Text dimColor> {escapeControls(choice.hint)}</Text> : null}
 					</Text>
 				);
 			})}

@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import type { LogLine } from "../../core/progress.js";
+import { escapeControls } from "../../model/terminal-text.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { clockTime } from "../model/format.js";
 
@@ -21,7 +22,7 @@ export function LogBox({ lines, maxLines = 4 }: LogBoxProps) {
 					wrap="truncate-end"
 					{...theme.tint(line.level === "info" ? undefined : line.level)}
 				>
-					<Text dimColor>{clockTime(line.at)}</Text> {line.message}
+					<Text dimColor>{clockTime(line.at)}</Text> {escapeControls(line.message)}
 				</Text>
 			))}
 		</Box>

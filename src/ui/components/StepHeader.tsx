@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import { escapeControls } from "../../model/terminal-text.js";
 import { useTheme } from "../hooks/use-theme.js";
 
 export interface StepHeaderProps {
@@ -18,9 +19,9 @@ export function StepHeader({ title, step, subtitle }: StepHeaderProps) {
 					pivotal-tui
 				</Text>
 				{step ? <Text dimColor> · step {step}</Text> : null}
-				<Text bold> · {title}</Text>
+				<Text bold> · {escapeControls(title)}</Text>
 			</Text>
-			{subtitle ? <Text dimColor>{subtitle}</Text> : null}
+			{subtitle ? <Text dimColor>{escapeControls(subtitle)}</Text> : null}
 		</Box>
 	);
 }

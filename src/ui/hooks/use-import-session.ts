@@ -3,7 +3,7 @@ import { useCallback, useRef, useState } from "react";
 import { stateFiles } from "../../app/output-paths.js";
 import { writeRunFailures, writeRunResults } from "../../app/run-files.js";
 import { ProgressStore } from "../../core/progress-store.js";
-import type { ImportRun, ImportSummary, SourceFiles } from "../../core/run-types.js";
+import type { ImportRun, ImportSummary, KeyLane, SourceFiles } from "../../core/run-types.js";
 import type { SourceOptions } from "../../source/index.js";
 import { failuresPathFor, resultsPathFor, type SessionKind } from "../model/app-result.js";
 import { failureId } from "../model/failures.js";
@@ -39,6 +39,8 @@ export interface LiveSession {
 	 * along: they are the import's, not the undo's, and its screens leave them out.
 	 */
 	readonly inherited: ReadonlySet<string>;
+	/** The keys it sends through: their requests still out are given up on a second stop. */
+	readonly lanes: readonly KeyLane[];
 }
 
 export interface SessionOptions {
@@ -66,6 +68,12 @@ export interface ImportSession {
 	/** Writes every row's outcome, id and display_id beside the customers file; resolves with its path. */
 	writeResults(): Promise<string>;
 	stop(): void;
+	/**
+	 * The second stop: leaves at once. Requests still out are given up (in doubt in the state, as
+	 * after a kill, checked on resume), so the run ends and its state is closed now rather than when
+	 * a hung server lets go (adversarial finding N9).
+	 */
+	leave(): void;
 }
 
 /** The live run, its store and summary, and the reports written from its state. */
@@ -116,17 +124,18 @@ export function useImportSession({
 		(
 			kind: SessionKind,
 			key: KeyReady,
-			open: (signal: AbortSignal) => ImportRun,
+			open: (signal: AbortSignal, lanes: readonly KeyLane[]) => ImportRun,
 			inherited: ReadonlySet<string>,
 		) => {
 			const controller = new AbortController();
 			const store = new ProgressStore({ now: services.now });
-			const run = open(controller.signal);
+			const lanes = lanesFor(key);
+			const run = open(controller.signal, lanes);
 			run.subscribe((event) => {
 				store.dispatch(event);
 				if (event.type === "run-started") settings.recordRun(key.key.fingerprint, event.runId);
 			});
-			const session: LiveSession = { kind, run, store, controller, inherited };
+			const session: LiveSession = { kind, run, store, controller, inherited, lanes };
 			setSummary(undefined);
 			setResultsCsvPath(undefined);
 			setLive(session);
@@ -142,7 +151,7 @@ export function useImportSession({
 			begin(
 				"import",
 				key,
-				(signal) => services.startImport(request, lanesFor(key), { signal, now: services.now }),
+				(signal, lanes) => services.startImport(request, lanes, { signal, now: services.now }),
 				new Set(),
 			);
 		},
@@ -158,7 +167,7 @@ export function useImportSession({
 			begin(
 				"undo",
 				key,
-				(signal) => services.startUndo(request, lanesFor(key), { signal, now: services.now }),
+				(signal, lanes) => services.startUndo(request, lanes, { signal, now: services.now }),
 				inherited,
 			);
 		},
@@ -196,6 +205,11 @@ export function useImportSession({
 	}, [files, live, services, source, summary]);
 
 	const stop = useCallback(() => live?.controller.abort(), [live]);
+	const leave = useCallback(() => {
+		if (!live) return;
+		live.controller.abort();
+		for (const lane of live.lanes) lane.client.abortInFlight?.();
+	}, [live]);
 
 	return {
 		live,
@@ -208,5 +222,6 @@ export function useImportSession({
 		exportFailures,
 		writeResults,
 		stop,
+		leave,
 	};
 }

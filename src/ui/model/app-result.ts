@@ -6,6 +6,7 @@
 import { lstatSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { refuseClobber } from "../../app/output-paths.js";
+import { escapeControls } from "../../model/terminal-text.js";
 
 /** How the TUI ended: the exit code, and lines to print once Ink has let go of the terminal. */
 export interface AppResult {
@@ -65,20 +66,23 @@ function isLink(path: string): boolean {
 /** Exit 3, and the command that resumes: the wizard again for an import, `pivotal-tui undo` for an undo. */
 export function interruptedResult(stopped: StoppedRun): AppResult {
 	const { checkpointPath } = stopped;
-	const saved = `Stopped. Progress is saved in ${checkpointPath || "the checkpoint"}.`;
+	// Paths are named as drawn: a file name's escape sequences or line breaks shown, not acted on.
+	const saved = `Stopped. Progress is saved in ${escapeControls(checkpointPath) || "the checkpoint"}.`;
 	if (stopped.kind === "undo") {
 		// The wizard would offer to resume the import, which creates again what the undo deleted.
 		const named =
-			checkpointPath === `${stopped.customersFile}.checkpoint.json` ? "" : ` --checkpoint ${checkpointPath}`;
+			checkpointPath === `${stopped.customersFile}.checkpoint.json`
+				? ""
+				: ` --checkpoint ${escapeControls(checkpointPath)}`;
 		return {
 			code: 3,
-			message: `${saved}\nRun pivotal-tui undo ${stopped.customersFile}${named} to finish the undo where it left off.`,
+			message: `${saved}\nRun pivotal-tui undo ${escapeControls(stopped.customersFile)}${named} to finish the undo where it left off.`,
 		};
 	}
 	// The wizard finds checkpoints by their default name in the folder; a command line named its own.
 	const again =
 		stopped.isFixed || !checkpointPath.endsWith(".checkpoint.json")
 			? "Run the same command again"
-			: `Run pivotal-tui in ${dirname(checkpointPath)} again`;
+			: `Run pivotal-tui in ${escapeControls(dirname(checkpointPath))} again`;
 	return { code: 3, message: `${saved}\n${again} to resume where it left off.` };
 }

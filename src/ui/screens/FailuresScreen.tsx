@@ -113,7 +113,7 @@ export function FailuresScreen({
 				)}
 			</Box>
 			{selected ? <Detail failure={selected} width={width} /> : null}
-			{notice ? <Text {...theme.tint("accent")}>{notice}</Text> : null}
+			{notice ? <Text {...theme.tint("accent")}>{escapeControls(notice)}</Text> : null}
 			<KeyHints
 				hints={[
 					["↑/↓", "move"],

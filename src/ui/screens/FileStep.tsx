@@ -1,6 +1,7 @@
 import { Box, Text, useInput } from "ink";
 import { useState } from "react";
 import type { PassName } from "../../model/records.js";
+import { escapeControls, escapeControlsKeepingLines } from "../../model/terminal-text.js";
 import { type Choice, ChoiceList } from "../components/ChoiceList.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
@@ -76,7 +77,7 @@ export function FileStep({
 			/>
 			<Text>
 				<Text dimColor>filter or path: </Text>
-				<Text {...theme.tint("accent")}>{typed}</Text>
+				<Text {...theme.tint("accent")}>{escapeControls(typed)}</Text>
 				<Text inverse> </Text>
 			</Text>
 			<Box marginTop={1} flexDirection="column">
@@ -99,7 +100,7 @@ export function FileStep({
 			</Box>
 			{error ? (
 				<Box marginTop={1}>
-					<Text {...theme.tint("error")}>{error}</Text>
+					<Text {...theme.tint("error")}>{escapeControlsKeepingLines(error)}</Text>
 				</Box>
 			) : null}
 			<Box marginTop={1}>

@@ -3,6 +3,7 @@ import { Box, Text, useInput } from "ink";
 import { maskKey } from "../../api/key.js";
 import type { PivotalClient } from "../../api/types.js";
 import type { Settings } from "../../config/settings.js";
+import { escapeControlsKeepingLines } from "../../model/terminal-text.js";
 import { ChoiceList } from "../components/ChoiceList.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
@@ -94,7 +95,7 @@ export function KeyStep({
 			) : null}
 			{phase.kind === "error" ? (
 				<>
-					<Text {...theme.tint("error")}>{phase.message}</Text>
+					<Text {...theme.tint("error")}>{escapeControlsKeepingLines(phase.message)}</Text>
 					<Text dimColor>Enter choose again · q quit</Text>
 				</>
 			) : null}

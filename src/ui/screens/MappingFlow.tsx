@@ -2,6 +2,7 @@ import { Spinner } from "@inkjs/ui";
 import { Box, Text, useInput } from "ink";
 import { useEffect, useState } from "react";
 import { PASSES, type PassName } from "../../model/records.js";
+import { escapeControlsKeepingLines } from "../../model/terminal-text.js";
 import {
 	defaultMapPath,
 	isOwnHeader,
@@ -147,7 +148,7 @@ export function MappingFlow({ files, services, source, onDone, onBack }: Mapping
 	if (flow.kind === "error") {
 		return (
 			<Box flexDirection="column">
-				<Text {...theme.tint("error")}>{flow.message}</Text>
+				<Text {...theme.tint("error")}>{escapeControlsKeepingLines(flow.message)}</Text>
 				<Text dimColor>Enter or Esc back to the files.</Text>
 			</Box>
 		);

@@ -3,6 +3,7 @@ import { Spinner } from "@inkjs/ui";
 import { Box, Text } from "ink";
 import { useEffect } from "react";
 import type { PassName } from "../../model/records.js";
+import { escapeControlsKeepingLines } from "../../model/terminal-text.js";
 import { type DistinctValues, dateReader, type MapSection, previewBodies } from "../../source/index.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
@@ -172,7 +173,7 @@ function ColumnsView({
 					</Text>
 				))}
 			</Box>
-			{state.error ? <Text {...theme.tint("error")}>{state.error}</Text> : null}
+			{state.error ? <Text {...theme.tint("error")}>{escapeControlsKeepingLines(state.error)}</Text> : null}
 			<Box marginTop={1}>
 				{isLoading ? (
 					<Spinner label="Counting the values of the status columns…" />

@@ -6,6 +6,7 @@ import type { SyncPlan } from "../../core/plan/make-plan.js";
 import type { SyncRules } from "../../core/plan/sync-rules.js";
 import type { SourceFiles } from "../../core/run-types.js";
 import { PASSES } from "../../model/records.js";
+import { escapeControls, escapeControlsKeepingLines } from "../../model/terminal-text.js";
 import { RuleToggles } from "../components/RuleToggles.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
@@ -96,7 +97,9 @@ export function PlanStep({
 				subtitle={`${keyInfo.masked} · ${keyInfo.workspace} · ${keyInfo.isTest ? "test" : "LIVE"} · ${formatCount(keyInfo.limit)}/${window}`}
 			/>
 			{check.kind === "checking" ? <Spinner label="Reading and validating the files…" /> : null}
-			{check.kind === "error" ? <Text {...theme.tint("error")}>{check.message}</Text> : null}
+			{check.kind === "error" ? (
+				<Text {...theme.tint("error")}>{escapeControlsKeepingLines(check.message)}</Text>
+			) : null}
 			{check.kind === "checked" ? (
 				<PlanBody
 					files={files}
@@ -212,7 +215,7 @@ function PlanBody({
 					{cell(pass, 13)}
 					{rcell(formatCount(check.counts[pass]), 8)}
 					{"  "}
-					<Text dimColor>{files[pass] ? basename(files[pass]) : "(none)"}</Text>
+					<Text dimColor>{files[pass] ? escapeControls(basename(files[pass])) : "(none)"}</Text>
 				</Text>
 			))}
 			{PASSES.map((pass) =>

@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import { Box, Text } from "ink";
 import { PASSES } from "../../model/records.js";
+import { escapeControls } from "../../model/terminal-text.js";
 import { type Choice, ChoiceList } from "../components/ChoiceList.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
@@ -52,7 +53,8 @@ export function ResumeStep({ checkpoints, onChoose }: ResumeStepProps) {
 			/>
 			{checkpoints.map((cp) => (
 				<Text key={cp.path} dimColor wrap="truncate-end">
-					{basename(cp.path)} · run {cp.runId} · saved {cp.updatedAt}
+					{escapeControls(basename(cp.path))} · run {escapeControls(cp.runId)} · saved{" "}
+					{escapeControls(cp.updatedAt)}
 				</Text>
 			))}
 			<Box marginTop={1}>

@@ -1,6 +1,7 @@
 import { Box, Text, useInput } from "ink";
 import { useState } from "react";
 import type { ProgressSnapshot } from "../../core/progress.js";
+import { escapeControls } from "../../model/terminal-text.js";
 import { Headroom } from "../components/Headroom.js";
 import { InFlightTable } from "../components/InFlightTable.js";
 import { KeyHints } from "../components/KeyHints.js";
@@ -71,7 +72,7 @@ export function RunScreen({
 						pivotal-tui
 					</Text>
 					<Text bold> · {verb}</Text>
-					{title ? <Text dimColor> · {title}</Text> : null}
+					{title ? <Text dimColor> · {escapeControls(title)}</Text> : null}
 					{snapshot.resumed ? <Text dimColor> · resumed</Text> : null}
 				</Text>
 				<Text>

@@ -3,6 +3,7 @@ import { runSeries } from "../../core/pace-history.js";
 import type { ProgressSnapshot } from "../../core/progress.js";
 import type { ImportSummary } from "../../core/run-types.js";
 import { PASSES } from "../../model/records.js";
+import { escapeControls } from "../../model/terminal-text.js";
 import { KeyHints } from "../components/KeyHints.js";
 import { Sparkline } from "../components/Sparkline.js";
 import { StepHeader } from "../components/StepHeader.js";
@@ -111,7 +112,7 @@ export function SummaryScreen({
 			/>
 			<Text bold {...theme.tint(headline.isClean ? "ok" : "warn")}>
 				{headline.text}
-				{summary.message ? ` — ${summary.message}` : ""}
+				{summary.message ? ` — ${escapeControls(summary.message)}` : ""}
 			</Text>
 			{testNotice ? <Text {...theme.tint("warn")}>{testNotice}</Text> : null}
 			<Box marginTop={1} flexDirection="column">
@@ -157,11 +158,15 @@ export function SummaryScreen({
 					</Text>
 				) : null}
 				{rulesLine ? <Text wrap="truncate-end">{rulesLine}</Text> : null}
-				<Text wrap="truncate-end">checkpoint {summary.checkpointPath}</Text>
-				{failuresCsvPath ? <Text wrap="truncate-end">failures CSV {failuresCsvPath}</Text> : null}
-				{resultsCsvPath ? <Text wrap="truncate-end">results CSV {resultsCsvPath}</Text> : null}
+				<Text wrap="truncate-end">checkpoint {escapeControls(summary.checkpointPath)}</Text>
+				{failuresCsvPath ? (
+					<Text wrap="truncate-end">failures CSV {escapeControls(failuresCsvPath)}</Text>
+				) : null}
+				{resultsCsvPath ? (
+					<Text wrap="truncate-end">results CSV {escapeControls(resultsCsvPath)}</Text>
+				) : null}
 			</Box>
-			{notice ? <Text {...theme.tint("accent")}>{notice}</Text> : null}
+			{notice ? <Text {...theme.tint("accent")}>{escapeControls(notice)}</Text> : null}
 			<Box marginTop={1}>
 				<KeyHints hints={hints} />
 			</Box>

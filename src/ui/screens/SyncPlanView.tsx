@@ -3,6 +3,7 @@ import { Box, Text } from "ink";
 import type { SyncPlan } from "../../core/plan/make-plan.js";
 import type { SourceFiles } from "../../core/run-types.js";
 import { PASSES, type PassName } from "../../model/records.js";
+import { escapeControls } from "../../model/terminal-text.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { cell, formatCount, rcell } from "../model/format.js";
 import { PLAN_COLUMNS, PLAN_COUNTS, planNotes, planRows } from "../model/plan-view.js";
@@ -54,7 +55,9 @@ export function SyncPlanView({ files, plan, formats, noteBudget }: SyncPlanViewP
 			))}
 			<Text dimColor wrap="truncate-end">
 				{cell("  files", 13)}{" "}
-				{PASSES.flatMap((pass) => (files[pass] ? [basename(files[pass] ?? "")] : [])).join(" · ")}
+				{PASSES.flatMap((pass) => (files[pass] ? [escapeControls(basename(files[pass] ?? ""))] : [])).join(
+					" · ",
+				)}
 			</Text>
 			{PASSES.map((pass) =>
 				formats?.[pass] ? (

@@ -2,6 +2,7 @@ import { Spinner, TextInput } from "@inkjs/ui";
 import { Box, Text, useInput } from "ink";
 import { useState } from "react";
 import { estimateDurationMs } from "../../core/estimate.js";
+import { escapeControlsKeepingLines } from "../../model/terminal-text.js";
 import { KeyHints } from "../components/KeyHints.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
@@ -57,7 +58,9 @@ export function UndoStep({ check, keyInfo, windowMs: told, concurrency, onConfir
 				subtitle={`${keyInfo.masked} · ${keyInfo.workspace} · ${keyInfo.isTest ? "test" : "LIVE"} · ${formatCount(keyInfo.limit)}/${window}`}
 			/>
 			{check.kind === "checking" ? <Spinner label="Reading what the last run did…" /> : null}
-			{check.kind === "error" ? <Text {...theme.tint("error")}>{check.message}</Text> : null}
+			{check.kind === "error" ? (
+				<Text {...theme.tint("error")}>{escapeControlsKeepingLines(check.message)}</Text>
+			) : null}
 			{check.kind === "checked" && !isReady ? (
 				<Text>Nothing to undo: no run of this import created or changed a record that is still there.</Text>
 			) : null}
