@@ -27,17 +27,24 @@ export function base64Runs(bytes: Buffer): string[] {
 }
 
 /**
- * The secrets a client masks in what it shows: the whole key first, with any run of it that holds
- * a character of its secret part (`l_Kabcdefghi`, a truncated echo across the prefix), then its
- * secret part alone, however short.
+ * The key's first characters Pivotal itself shows as safe to log (`api_key.prefix`, `pivotal_K8s9`):
+ * `pivotal_` and four of the secret.
+ */
+const VISIBLE_PREFIX = 12;
+
+/**
+ * The secrets a client masks in what it shows: the whole key first, with any run of it that reaches
+ * past the prefix Pivotal shows (`l_Kabcdefghi`, a truncated echo across it), then its secret part
+ * alone, however short. `GET /me`'s own `prefix` is left as it is: every run's opening reads it, and
+ * masking it would compile the masking patterns (about 0.15 s of a fresh process) for nothing.
  */
 export function keySecrets(apiKey: string): Secret[] {
 	const mask = maskKey(apiKey);
 	const secretPart = apiKey.replace(/^pivotal_(test_)?/, "");
-	const publicPrefix = apiKey.length - secretPart.length;
+	const publicPrefix = Math.max(apiKey.length - secretPart.length, VISIBLE_PREFIX);
 	return [
 		{ secret: apiKey, mask, fragments: true, publicPrefix },
-		...(publicPrefix > 0 ? [{ secret: secretPart, mask }] : []),
+		...(secretPart !== apiKey ? [{ secret: secretPart, mask }] : []),
 		// Any long run of them too: base64 wrapped at 76 (MIME, PEM) or cut short spells the key in pieces.
 		...base64Runs(Buffer.from(apiKey, "utf8")).map((secret) => ({ secret, mask, fragments: true })),
 	];

@@ -107,14 +107,15 @@ describe("the key with invisible characters between its letters, which a termina
 });
 
 describe("a run of the key across its prefix (adversarial finding L10)", () => {
-	// Every run of 12 of the whole key that holds a character of its secret part.
+	// Every run of 12 of the whole key that reaches past the prefix Pivotal shows as safe to log
+	// (a live key's first 12 characters, `pivotal_` and 4 of the secret; a test key's `pivotal_test_`).
 	const cases = (key: string, prefix: number) =>
 		Array.from({ length: key.length - 11 }, (_, i) => key.slice(i, i + 12)).filter((_, i) => i + 12 > prefix);
 
 	it.each([
-		["a live key", "pivotal_KabcdefghKjkmnopqrKstuvwxyzK01234567K", "pivotal_".length],
+		["a live key", "pivotal_KabcdefghKjkmnopqrKstuvwxyzK01234567K", "pivotal_Kabc".length],
 		["a test key", "pivotal_test_Zq7Xw3Rt9Lm2Np5Kv8Bc4Hd6", "pivotal_test_".length],
-	])("%s: every 12-character run with a secret character is found and masked", (_, key, prefix) => {
+	])("%s: every 12-character run past the prefix Pivotal shows is found and masked", (_, key, prefix) => {
 		const keyed = keySecrets(key);
 		const guarded = guardedRedactor(keyed);
 		const spot = secretFinder(keyed);
@@ -129,6 +130,16 @@ describe("a run of the key across its prefix (adversarial finding L10)", () => {
 		}
 		// The finding's echo: the key cut to 19 characters, `pivotal_` and 11 of the secret.
 		expect(guarded(`Key ${key.slice(0, 19)} rejected`)).toBe(`Key ${maskKey(key)} rejected`);
+	});
+
+	it("the prefix Pivotal shows (GET /me's api_key.prefix) is left as it is, and costs no masking", () => {
+		const key = "pivotal_KabcdefghKjkmnopqrKstuvwxyzK01234567K";
+		const keyed = keySecrets(key);
+		const me = `{"object":"me","api_key":{"name":"Live key pivotal_Kabc","prefix":"pivotal_Kabc"}}`;
+		expect(secretFinder(keyed)(me)).toBe(false);
+		expect(guardedRedactor(keyed)(me)).toBe(me);
+		// One character more is past it: masked.
+		expect(guardedRedactor(keyed)("Key pivotal_Kabcd rejected")).toBe(`Key ${maskKey(key)} rejected`);
 	});
 
 	it("the prefix alone, or with a character the key does not have next, is no secret", () => {
