@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { type Dispatcher, Pool } from "undici";
+import type { Dispatcher } from "undici";
 import { resourceOf, routePath } from "../model/resources.js";
 import { toApiError } from "./api-error.js";
 import {
@@ -44,6 +44,7 @@ import type {
 	Resource,
 	ResponseInfo,
 } from "./types.js";
+import { Pool } from "./undici-parts.js";
 import { cleanData, cleanServerText, DATA_DEPTH_MAX, isNestedDeeper } from "./untrusted-json.js";
 import { type WarmConnector, warmConnector } from "./warm-connector.js";
 

@@ -7,9 +7,9 @@
  */
 
 import type { Dispatcher } from "undici";
-import { util } from "undici";
 import type { RawHeaders } from "./rate-limit.js";
 import type { BodyText } from "./read-body.js";
+import { parseHeaders } from "./undici-parts.js";
 
 export interface ExchangeOptions {
 	readonly dispatch: Dispatcher.DispatchOptions;
@@ -119,7 +119,7 @@ class TextHandler implements Dispatcher.DispatchHandler {
 		// 1xx answers are informational: the real one follows.
 		if (status < 200) return true;
 		this.#status = status;
-		this.#headers = util.parseHeaders(rawHeaders) as RawHeaders;
+		this.#headers = parseHeaders(rawHeaders) as RawHeaders;
 		this.#answeredAt = this.#now();
 		this.#max = this.#options.maxBytes(status);
 		return true;

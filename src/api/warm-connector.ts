@@ -7,13 +7,14 @@
  */
 
 import type { Socket } from "node:net";
-import { buildConnector } from "undici";
+import type { buildConnector as BuildConnector } from "undici";
+import { buildConnector } from "./undici-parts.js";
 
-type ConnectOptions = buildConnector.Options;
+type ConnectOptions = BuildConnector.Options;
 
 export interface WarmConnector {
 	/** The pool's connector: a spare connection that is still open, or a new one. */
-	readonly connect: buildConnector.connector;
+	readonly connect: BuildConnector.connector;
 	/**
 	 * Have `count` connections open or opening beside the ones the pool holds, once it has
 	 * connected once (its first request shows where to connect). Never throws.
@@ -25,7 +26,7 @@ export interface WarmConnector {
 	close(): void;
 }
 
-export function warmConnector(options: buildConnector.BuildOptions): WarmConnector {
+export function warmConnector(options: BuildConnector.BuildOptions): WarmConnector {
 	const base = buildConnector(options);
 	const spares: Socket[] = [];
 	// Each spare's listeners that take it off the list when it closes before it is used.
@@ -78,7 +79,7 @@ export function warmConnector(options: buildConnector.BuildOptions): WarmConnect
 		return undefined;
 	};
 
-	const connect: buildConnector.connector = (opts, callback) => {
+	const connect: BuildConnector.connector = (opts, callback) => {
 		target ??= opts;
 		const spare = takeSpare();
 		// Handed over on a later tick, as a new connection would be: the pool's client is not
