@@ -125,6 +125,8 @@ export interface ClientOptions {
 
 /** Rows per page when walking a list: the API's maximum. */
 const WALK_LIMIT = 100;
+/** What of `GET /health`'s answer is read: only its Date header is used. */
+const HEALTH_BODY_CAP = 4096;
 
 let cachedVersion: string | undefined;
 
@@ -367,22 +369,31 @@ class HttpPivotalClient implements PivotalClient {
 		const sentAt = this.#now();
 		try {
 			// No Authorization header: whatever the server counts, it cannot count this on a key.
-			const response = await this.#dispatcher.request({
-				origin: this.#origin,
-				path: `${this.#prefix}/health`,
-				method: "GET",
-				headers: { accept: "application/json", "user-agent": this.#userAgent },
-				signal: options?.signal ?? null,
-				headersTimeout: this.#headersMs,
-				bodyTimeout: this.#bodyMs,
-			});
-			const answeredAt = this.#now();
-			const date = serverDateMs(response.headers);
-			await response.body.dump();
-			if (date !== undefined && response.statusCode === 200)
-				this.serverClock.observe(sentAt, answeredAt, date);
+			// Through our own handler like every request: the pool is undici's bare dispatcher
+			// (undici-parts.ts), without the `request()` its index adds.
+			const answer = await exchange(
+				this.#dispatcher,
+				{
+					dispatch: {
+						origin: this.#origin,
+						path: `${this.#prefix}/health`,
+						method: "GET",
+						headers: { accept: "application/json", "user-agent": this.#userAgent },
+						body: null,
+						headersTimeout: this.#headersMs,
+						bodyTimeout: this.#bodyMs,
+					},
+					deadlineMs: this.#requestMs,
+					signal: options?.signal,
+					maxBytes: () => HEALTH_BODY_CAP,
+				},
+				this.#now,
+			);
+			const date = serverDateMs(answer.headers);
+			if (date !== undefined && answer.status === 200)
+				this.serverClock.observe(sentAt, answer.answeredAt, date);
 		} catch (error) {
-			throw toNetworkError(error, this.#host, options?.signal);
+			throw this.#networkFailure(error, options?.signal);
 		}
 	}
 
@@ -407,6 +418,17 @@ class HttpPivotalClient implements PivotalClient {
 	 * Pages of 100 until `has_more` is false (a last page may hold exactly 100 rows). A page that
 	 * claims more rows but gives no new cursor would loop forever, so it fails instead.
 	 */
+	/** What a request that got no answer failed with: its deadline passed, or the network's reason. */
+	#networkFailure(error: unknown, signal: AbortSignal | undefined): NetworkError {
+		if (isDeadlinePassed(error) && signal?.aborted !== true)
+			return new NetworkError(
+				"timeout",
+				`The request to ${this.#host} took longer than ${Math.round(this.#requestMs / 1000)} s and was given up.`,
+				{ cause: error },
+			);
+		return toNetworkError(error, this.#host, signal);
+	}
+
 	async *#walk<T>(
 		list: (query: ListQuery) => Promise<ApiOk<ListPage<T>>>,
 		options: CallOptions | undefined,
@@ -493,14 +515,7 @@ class HttpPivotalClient implements PivotalClient {
 				retryAfterClampedFromMs = wait.asked;
 			}
 		} catch (error) {
-			const failure =
-				isDeadlinePassed(error) && signal?.aborted !== true
-					? new NetworkError(
-							"timeout",
-							`The request to ${this.#host} took longer than ${Math.round(this.#requestMs / 1000)} s and was given up.`,
-							{ cause: error },
-						)
-					: toNetworkError(error, this.#host, signal);
+			const failure = this.#networkFailure(error, signal);
 			report({ status: 0, rateLimit, retryAfterMs, failure: failure.reason });
 			throw failure;
 		}
