@@ -7,7 +7,7 @@
  *   (default 3600). A longer one is clamped to it, and the run says so once.
  */
 
-import type { TimeoutOptions } from "./client.js";
+import type { TimeoutOptions } from "./client-options.js";
 import type { RateLimit } from "./rate-limit-info.js";
 
 export const DEFAULT_REQUEST_MS = 120_000;

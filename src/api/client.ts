@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { Dispatcher } from "undici";
+import { packageVersion } from "../config/package-version.js";
 import { resourceOf, routePath } from "../model/resources.js";
 import { toApiError } from "./api-error.js";
 import {
@@ -11,6 +11,7 @@ import {
 	RETRY_AFTER_MIN_MS,
 	TIMER_MAX_MS,
 } from "./client-limits.js";
+import type { ClientOptions } from "./client-options.js";
 import { DEFAULT_CONNECTIONS } from "./connections.js";
 import { ApiError, NetworkError } from "./errors.js";
 import { keySecrets } from "./key-secrets.js";
@@ -48,108 +49,12 @@ import { Pool } from "./undici-parts.js";
 import { cleanData, cleanServerText, DATA_DEPTH_MAX, isNestedDeeper } from "./untrusted-json.js";
 import { type WarmConnector, warmConnector } from "./warm-connector.js";
 
-export interface TimeoutOptions {
-	/**
-	 * Longest wait for the TCP (and TLS) connection to be established. Applies to the client's own
-	 * pool; a caller-supplied `dispatcher` keeps its own connect timeout.
-	 * @default 10_000
-	 */
-	readonly connectMs?: number;
-	/**
-	 * Longest wait from sending the request to receiving the complete response headers.
-	 * @default 30_000
-	 */
-	readonly headersMs?: number;
-	/**
-	 * Longest silence between two chunks of the response body.
-	 * @default 30_000
-	 */
-	readonly bodyMs?: number;
-	/**
-	 * Longest a whole request may take, headers and body: a body trickled a byte a second never
-	 * trips `bodyMs`, this does (as a `timeout` network failure, retried like any).
-	 * @default 120_000 (env `PIVOTAL_TIMEOUT_SECONDS` through `clientLimitsFromEnv`)
-	 */
-	readonly requestMs?: number;
-}
-
-export interface ClientOptions {
-	/**
-	 * The API root including its path prefix, which every request keeps:
-	 * `https://my.pivotal.app/api/v1` or `http://127.0.0.1:1234/api/v1`. A trailing slash is ignored.
-	 */
-	readonly baseUrl: string;
-	/** The key sent as `Authorization: Bearer <key>`. It appears in no message or `ResponseInfo`. */
-	readonly apiKey: string;
-	/** Other keys masked in answers as this one is: the rest of a pool, which a server may echo too. */
-	readonly alsoMasked?: readonly string[];
-	/**
-	 * An undici dispatcher (Pool, Agent, MockAgent…) to send through instead of the client's own
-	 * pool. The caller owns it: `close()` leaves it open.
-	 * @default a keep-alive `Pool` for the base URL's origin, closed by `close()`
-	 */
-	readonly dispatcher?: Dispatcher;
-	/**
-	 * Most connections the client's own pool opens to the origin (ignored with `dispatcher`).
-	 * @default DEFAULT_CONNECTIONS (64)
-	 */
-	readonly connections?: number;
-	/** Connect, headers, body and whole-request timeouts. */
-	readonly timeouts?: TimeoutOptions;
-	/**
-	 * Longest `Retry-After` or `X-RateLimit-Reset` obeyed; a longer one is clamped to it and the
-	 * answer says so (`retryAfterClampedFromMs`, `rateLimit.clampedFromMs`).
-	 * @default 3_600_000 (env `PIVOTAL_MAX_WAIT_SECONDS` through `clientLimitsFromEnv`)
-	 */
-	readonly maxWaitMs?: number;
-	/**
-	 * The wall clock in ms since epoch, used for `startedAtMs` and for moving
-	 * `X-RateLimit-Reset` onto this machine's clock (skew against the `Date` header).
-	 * Durations are measured with `performance.now()` whatever this is.
-	 * @default Date.now
-	 */
-	readonly now?: () => number;
-	/**
-	 * Called once per request when it ends: for every HTTP answer (any status) and for every
-	 * network failure or abort (`status` 0, `failure` set). Runs synchronously before the call
-	 * settles; it must not throw.
-	 * @default undefined
-	 */
-	readonly onResponse?: (info: ResponseInfo) => void;
-	/**
-	 * The `User-Agent` header.
-	 * @default `pivotal-tui/<package version>`
-	 */
-	readonly userAgent?: string;
-}
+export type { ClientOptions, TimeoutOptions } from "./client-options.js";
 
 /** Rows per page when walking a list: the API's maximum. */
 const WALK_LIMIT = 100;
 /** What of `GET /health`'s answer is read: only its Date header is used. */
 const HEALTH_BODY_CAP = 4096;
-
-let cachedVersion: string | undefined;
-
-/** The package version, from `package.json` two levels up (src) or three (dist/src). */
-function packageVersion(): string {
-	if (cachedVersion !== undefined) return cachedVersion;
-	cachedVersion = "0.0.0";
-	for (const relative of ["../../package.json", "../../../package.json"]) {
-		try {
-			const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), "utf8")) as {
-				name?: unknown;
-				version?: unknown;
-			};
-			if (pkg.name === "pivotal-tui" && typeof pkg.version === "string") {
-				cachedVersion = pkg.version;
-				break;
-			}
-		} catch {
-			// Not at this level; try the next.
-		}
-	}
-	return cachedVersion;
-}
 
 interface SendOptions {
 	readonly body?: string;

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { packageVersion } from "../config/package-version.js";
 import { EXIT } from "../core/exit-codes.js";
 import { escapeControls } from "../model/terminal-text.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
@@ -81,13 +81,6 @@ ${SYNC_HELP}    --key-env NAME         read a key from this variable (default PI
     3 interrupted, resumable · 4 key refused · 5 dry run with --detailed-exitcode: the plan
     has changes · 6 another run holds the state (nothing sent)
 `;
-
-function version(): string {
-	const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-		version: string;
-	};
-	return pkg.version;
-}
 
 /** The options of `import`, as meow declares them; `checkArgv` reads the same table. */
 const FLAGS = {
@@ -271,7 +264,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		return EXIT.ok;
 	}
 	if (options.includes("--version")) {
-		process.stdout.write(`${version()}\n`);
+		process.stdout.write(`${packageVersion()}\n`);
 		return EXIT.ok;
 	}
 	let cli: Awaited<ReturnType<typeof parse>>;
@@ -343,7 +336,7 @@ async function parse(argv: readonly string[]) {
 	return meow(HELP, {
 		importMeta: import.meta,
 		argv: [...argv],
-		version: version(),
+		version: packageVersion(),
 		description: false,
 		allowUnknownFlags: false,
 		flags: FLAGS,
