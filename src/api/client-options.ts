@@ -3,6 +3,9 @@
 import type { Dispatcher } from "undici";
 import type { ResponseInfo } from "./types.js";
 
+/** Pivotal's own API. */
+export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
+
 export interface TimeoutOptions {
 	/**
 	 * Longest wait for the TCP (and TLS) connection to be established. Applies to the client's own

@@ -1,7 +1,8 @@
 /** Which Pivotal a run talks to. */
 
-/** Pivotal's own API. */
-export const DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1";
+import { DEFAULT_BASE_URL } from "../api/client-options.js";
+
+export { DEFAULT_BASE_URL };
 
 /** The server a command names (`--base-url`), else the environment's (`PIVOTAL_API_URL`), else Pivotal. */
 export function baseUrlOf(

@@ -87,7 +87,11 @@ describe("the app layer against the simulator", () => {
 		const planPath = join(dir, "plan.json");
 		await savePlanFile(planPath, opened.value, await planImport(opened.value));
 
-		const reviewed = await openPlan(planPath);
+		// The plan's own server is never taken on its word: the caller names it.
+		const unnamed = await openPlan(planPath);
+		expect(unnamed.ok).toBe(false);
+		if (!unnamed.ok) expect(unnamed.message).toContain("give --base-url");
+		const reviewed = await openPlan(planPath, { baseUrl: sim.baseUrl });
 		if (!reviewed.ok) throw new Error(reviewed.message);
 		expect(reviewed.value.freshness).toBe("fresh");
 		const applied = await applyPlan(reviewed.value, { keys: [KEY], windowMs: 1_000 });
@@ -100,7 +104,7 @@ describe("the app layer against the simulator", () => {
 
 		// The plan was made from other bytes: refused before anything is sent.
 		writeFileSync(customers, "external_id,name\ncus_p1,Plan One\ncus_p2,Plan Two Edited\n");
-		const stale = await openPlan(planPath);
+		const stale = await openPlan(planPath, { baseUrl: sim.baseUrl });
 		expect(stale.ok).toBe(false);
 		if (stale.ok) return;
 		expect(stale.code).toBe(2);

@@ -1,4 +1,6 @@
 import { cpSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bodyDigest, type PlanBody, serializePlan } from "../../src/core/plan/plan-file.js";
@@ -252,6 +254,60 @@ describe("plans as files (the built binary)", () => {
 		expect(bodyDigest(body)).toBe(good.digest);
 		// Nothing was ever written: the simulator holds no record.
 		expect(simTotals(sim)).toMatchObject({ customers: 0, contacts: 0 });
+	}, 120_000);
+
+	it("never lets the plan file choose where the key goes: another server named only in the plan, or another than the state's, is refused before any request", async () => {
+		const { sim, files, dir } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 3, contactsPerCustomer: 0 },
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		// A server that notes every request it is sent, and whether a key came with it.
+		const seen: string[] = [];
+		const listener = createServer((request, response) => {
+			seen.push(
+				`${request.method} ${request.url} ${request.headers.authorization ? "with a key" : "no key"}`,
+			);
+			response.writeHead(500).end();
+		});
+		await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+		const elsewhere = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/api/v1`;
+		try {
+			const plan = join(dir, "plan.json");
+			// A first sync's plan (no state yet), then the same after an import (a state of this server).
+			expect((await runCli(headlessImportArgs(files, "--dry-run", "--plan-out", plan), { env })).code).toBe(
+				0,
+			);
+			const { digest: _, ...body } = readPlan(plan);
+			const moved = join(dir, "moved.json");
+			writeFileSync(moved, serializePlan({ ...body, baseUrl: elsewhere }));
+			const keyOnly = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: undefined };
+			const unnamed = await runCli(["apply", moved, "--headless", "--yes"], { env: keyOnly });
+			expect(unnamed.code).toBe(2);
+			expect(unnamed.stderr).toMatch(
+				/not Pivotal's own API; the key goes only to a server you name: give --base-url/,
+			);
+			expect(unnamed.stderr.trim().split("\n")).toHaveLength(1);
+
+			expect((await runCli(headlessImportArgs(files), { env })).code).toBe(0);
+			expect((await runCli(headlessImportArgs(files, "--dry-run", "--plan-out", plan), { env })).code).toBe(
+				0,
+			);
+			const { digest: __, ...after } = readPlan(plan);
+			writeFileSync(moved, serializePlan({ ...after, baseUrl: elsewhere }));
+			// Named as well, but the state was made against the simulator: refused before GET /me.
+			const named = await runCli(["apply", moved, "--headless", "--yes", "--base-url", elsewhere], {
+				env: keyOnly,
+			});
+			expect(named.code).toBe(2);
+			expect(named.stderr).toMatch(
+				/holds an import into 127\.0\.0\.1:\d+, and .*moved\.json would apply it to/,
+			);
+			expect(seen).toEqual([]);
+			expect(unnamed.stderr + named.stderr).not.toContain(TEST_KEY);
+		} finally {
+			await new Promise((resolve) => listener.close(resolve));
+		}
 	}, 120_000);
 
 	it("a plan read through a map applies through it; an edited map makes it stale", async () => {

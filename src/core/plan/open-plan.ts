@@ -6,6 +6,7 @@
  * planner giving again exactly the operations the file lists.
  */
 
+import { DEFAULT_BASE_URL } from "../../api/client-options.js";
 import { PASSES, type PassName } from "../../model/records.js";
 import { formatProblem, loadMap, type SourceOptions, validateSources } from "../../source/index.js";
 import {
@@ -14,7 +15,7 @@ import {
 	readCheckpoint,
 	sentenceWithoutFresh,
 } from "../checkpoint/index.js";
-import { PLAN_MARK } from "../open-state.js";
+import { otherServer, PLAN_MARK } from "../open-state.js";
 import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
 import { sha256Of } from "../source-hash.js";
 import { OperationsDigest, type PlanHead, pathFromPlan, syncRulesOf } from "./plan-file.js";
@@ -90,6 +91,13 @@ export async function locatePlan(
 			ok: false,
 			sentence: `${planPath} was made against a state that is not a file; give it with --checkpoint.`,
 		};
+	// The file is untrusted and its digest anyone can make again: it never chooses where the key
+	// goes. Pivotal's own API, or a server the user names as well (adversarial finding O6).
+	if (options.baseUrl === undefined && trimmed(plan.baseUrl) !== trimmed(DEFAULT_BASE_URL))
+		return {
+			ok: false,
+			sentence: `${planPath} was made for ${hostOf(plan.baseUrl)}, not Pivotal's own API; the key goes only to a server you name: give --base-url ${new URL(plan.baseUrl).href} (or PIVOTAL_API_URL) to apply it there.`,
+		};
 	const baseUrl = options.baseUrl ?? plan.baseUrl;
 	if (trimmed(baseUrl) !== trimmed(plan.baseUrl))
 		return {
@@ -132,6 +140,12 @@ export async function verifyPlan(
 		// apply takes no --fresh: a damaged state is set aside by an import.
 		return { ok: false, sentence: sentenceWithoutFresh(error) };
 	}
+	// Before any key is used: a state made against another server is not this plan's to apply.
+	if (state !== undefined && otherServer(state.header, located.baseUrl, located.statePath) !== undefined)
+		return {
+			ok: false,
+			sentence: `${located.statePath} holds an import into ${hostOf(state.header.baseUrl)}, and ${located.planPath} would apply it to ${hostOf(located.baseUrl)}; plan again against the state's own server.`,
+		};
 	const stateSeen = stateFingerprint(state);
 	const freshness = planFreshness(plan, {
 		files: observed,
