@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, stat } from "node:fs/promises";
 import { PASSES } from "../model/records.js";
 import { fileOnDisk } from "../source/workbook-path.js";
 import { InputError } from "./open-state.js";
@@ -36,13 +36,25 @@ async function isAsChecked(file: string, bytes: { size: number; mtimeMs: number 
 	}
 }
 
-/** SHA-256 of a file's bytes, hex, read as a stream. */
-export function sha256Of(path: string): Promise<string> {
-	return new Promise((resolve, reject) => {
+/** A path that names no regular file: a pipe would wait for its writer, a device never ends. */
+export class NotRegularFileError extends Error {
+	readonly code = "ESPIPE";
+}
+
+/**
+ * SHA-256 of a file's bytes, hex, read as a stream. Rejects with `NotRegularFileError` for a pipe,
+ * device or folder: opened without waiting (O_NONBLOCK) and checked on the open descriptor, so a
+ * path swapped for a FIFO after a check cannot hang it either.
+ */
+export async function sha256Of(path: string): Promise<string> {
+	const handle = await open(fileOnDisk(path), constants.O_RDONLY | constants.O_NONBLOCK);
+	try {
+		if (!(await handle.stat()).isFile()) throw new NotRegularFileError(`${path} is not a regular file`);
 		const hash = createHash("sha256");
-		createReadStream(fileOnDisk(path))
-			.on("data", (chunk) => hash.update(chunk))
-			.on("error", reject)
-			.on("end", () => resolve(hash.digest("hex")));
-	});
+		for await (const chunk of handle.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>)
+			hash.update(chunk);
+		return hash.digest("hex");
+	} finally {
+		await handle.close();
+	}
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -197,6 +198,8 @@ describe("plans as files (the built binary)", () => {
 			return path;
 		};
 		const resigned = (changed: PlanBody) => serializePlan(changed);
+		const fifo = join(dir, "fifo");
+		execFileSync("mkfifo", [fifo]);
 		const cases: Array<[string, RegExp, Record<string, string>?]> = [
 			[
 				variant("cut.json", readFileSync(plan, "utf8").slice(0, 300)),
@@ -224,6 +227,28 @@ describe("plans as files (the built binary)", () => {
 					}),
 				),
 				/lists operations that its files and state do not give/,
+			],
+			// Inputs the untrusted plan points at that would never end or never open: refused, not read.
+			[
+				variant(
+					"device.json",
+					resigned({
+						...body,
+						files: { ...body.files, customers: { ...body.files.customers!, path: "/dev/zero" } },
+					}),
+				),
+				/\/dev\/zero is not a regular file \(a pipe, a device or a folder\)/,
+			],
+			[
+				variant(
+					"fifo.json",
+					resigned({ ...body, files: { ...body.files, contacts: { ...body.files.contacts!, path: fifo } } }),
+				),
+				/fifo is not a regular file/,
+			],
+			[
+				variant("map-device.json", resigned({ ...body, map: { path: "/dev/zero", sha256: "0".repeat(64) } })),
+				/\/dev\/zero is not a regular file/,
 			],
 			[
 				variant("malformed.json", resigned({ ...body, state: { ...body.state, path: "../../etc/profile" } })),

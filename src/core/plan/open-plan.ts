@@ -17,7 +17,7 @@ import {
 } from "../checkpoint/index.js";
 import { otherServer, PLAN_MARK } from "../open-state.js";
 import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
-import { sha256Of } from "../source-hash.js";
+import { NotRegularFileError, sha256Of } from "../source-hash.js";
 import { OperationsDigest, type PlanHead, pathFromPlan, syncRulesOf } from "./plan-file.js";
 import { planFreshness } from "./plan-freshness.js";
 import { eachPlanOperation } from "./plan-operations.js";
@@ -127,11 +127,23 @@ export async function verifyPlan(
 ): Promise<VerifiedPlan | Refusal> {
 	const { plan, files, mapPath, planPath } = located;
 	const observed = {} as Record<PassName, string | undefined>;
+	// The plan names these paths, and the plan is untrusted: a pipe or a device is never read.
+	let notAFile: string | undefined;
+	const hashOf = (path: string) =>
+		sha256Of(path).catch((error: unknown) => {
+			if (error instanceof NotRegularFileError) notAFile ??= path;
+			return "missing";
+		});
 	for (const pass of PASSES) {
 		const file = files[pass];
-		observed[pass] = file ? await sha256Of(file).catch(() => "missing") : undefined;
+		observed[pass] = file ? await hashOf(file) : undefined;
 	}
-	const mapNow = mapPath ? await sha256Of(mapPath).catch(() => "missing") : undefined;
+	const mapNow = mapPath ? await hashOf(mapPath) : undefined;
+	if (notAFile !== undefined)
+		return {
+			ok: false,
+			sentence: `${notAFile} is not a regular file (a pipe, a device or a folder), and ${planPath} reads its inputs from files; plan again from the files themselves.`,
+		};
 	let state: CheckpointData | undefined;
 	try {
 		state = await readState();
