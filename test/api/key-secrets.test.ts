@@ -107,14 +107,15 @@ describe("the key with invisible characters between its letters, which a termina
 });
 
 describe("a run of the key across its prefix (adversarial finding L10)", () => {
-	// Every run of 12 of the whole key that reaches past the prefix Pivotal shows as safe to log
-	// (a live key's first 12 characters, `pivotal_` and 4 of the secret; a test key's `pivotal_test_`).
+	// Every run of 12 of the whole key that reaches past the prefix Pivotal shows as safe to log:
+	// the key's head (`pivotal_`, `pivotal_test_`) and 4 characters after it. Not fewer: a run of
+	// the head and a character or two matches another key's head (adversarial finding O3).
 	const cases = (key: string, prefix: number) =>
 		Array.from({ length: key.length - 11 }, (_, i) => key.slice(i, i + 12)).filter((_, i) => i + 12 > prefix);
 
 	it.each([
 		["a live key", "pivotal_KabcdefghKjkmnopqrKstuvwxyzK01234567K", "pivotal_Kabc".length],
-		["a test key", "pivotal_test_Zq7Xw3Rt9Lm2Np5Kv8Bc4Hd6", "pivotal_test_".length],
+		["a test key", "pivotal_test_Zq7Xw3Rt9Lm2Np5Kv8Bc4Hd6", "pivotal_test_Zq7X".length],
 	])("%s: every 12-character run past the prefix Pivotal shows is found and masked", (_, key, prefix) => {
 		const keyed = keySecrets(key);
 		const guarded = guardedRedactor(keyed);
@@ -149,6 +150,8 @@ describe("a run of the key across its prefix (adversarial finding L10)", () => {
 			"pivotal_test_",
 			"use a pivotal_test_ key",
 			"pivotal_test_Yq7Xw3Rt9Lm",
+			// Another test key whose secret starts with the same letter, in another case.
+			"pivotal_test_zbcdefgh12345678",
 			"PIVOTAL_API_KEY",
 		]) {
 			expect(secretFinder(keyed)(text), text).toBe(false);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { keyMasker } from "../../src/cli/secret-filter.js";
 import { markdownCell, plainText, slackText } from "../../src/report/report-text.js";
 
 describe("text for the CI reports", () => {
@@ -20,6 +21,21 @@ describe("text for the CI reports", () => {
 		],
 	])("plainText: %s", (_, input, expected) => {
 		expect(plainText(input)).toBe(expected);
+	});
+
+	// The run's own key is masked first (its echoes, pieces of it), then anything shaped like a key:
+	// the first must not eat the head every live key shares and leave another key's secret bare.
+	it.each([
+		"pivotal_live_AdvOkey0001secretXYZ",
+		"pivotal_test_AdvOkey0001secretXYZ",
+		"pivotal_AdvOkey0001secretXYZ",
+	])("another key beside the run's own (%s) is masked whole, with its own last characters", (own) => {
+		const text = `key pivotal_live_Kx81TESTkey0000a1b2 and pivotal_test_abcdefgh12345 and ${own}`;
+		const shown = markdownCell(keyMasker([own])(text), 500);
+		expect(shown).not.toContain("Kx81TESTkey0000");
+		expect(shown).not.toContain("AdvOkey0001");
+		expect(shown).toContain("pivotal\\_…a1b2");
+		expect(shown).toContain("pivotal\\_test\\_…2345");
 	});
 
 	it("caps length", () => {
