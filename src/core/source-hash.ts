@@ -47,13 +47,27 @@ export class NotRegularFileError extends Error {
  * path swapped for a FIFO after a check cannot hang it either.
  */
 export async function sha256Of(path: string): Promise<string> {
+	const hash = createHash("sha256");
+	await eachChunkOf(path, (chunk) => hash.update(chunk));
+	return hash.digest("hex");
+}
+
+/** A small file's bytes and their SHA-256 from one read (a map: what is parsed is what was hashed). */
+export async function bytesAndSha256Of(
+	path: string,
+): Promise<{ readonly bytes: Buffer; readonly sha256: string }> {
+	const chunks: Buffer[] = [];
+	await eachChunkOf(path, (chunk) => chunks.push(chunk));
+	const bytes = Buffer.concat(chunks);
+	return { bytes, sha256: createHash("sha256").update(bytes).digest("hex") };
+}
+
+async function eachChunkOf(path: string, take: (chunk: Buffer) => void): Promise<void> {
 	const handle = await open(fileOnDisk(path), constants.O_RDONLY | constants.O_NONBLOCK);
 	try {
 		if (!(await handle.stat()).isFile()) throw new NotRegularFileError(`${path} is not a regular file`);
-		const hash = createHash("sha256");
 		for await (const chunk of handle.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>)
-			hash.update(chunk);
-		return hash.digest("hex");
+			take(chunk);
 	} finally {
 		await handle.close();
 	}

@@ -8,7 +8,7 @@
 
 import { DEFAULT_BASE_URL } from "../../api/client-options.js";
 import { PASSES, type PassName } from "../../model/records.js";
-import { formatProblem, loadMap, type SourceOptions, validateSources } from "../../source/index.js";
+import { formatProblem, parseMap, type SourceOptions, validateSources } from "../../source/index.js";
 import {
 	type CheckpointData,
 	CheckpointError,
@@ -17,7 +17,7 @@ import {
 } from "../checkpoint/index.js";
 import { otherServer, PLAN_MARK } from "../open-state.js";
 import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
-import { NotRegularFileError, sha256Of } from "../source-hash.js";
+import { bytesAndSha256Of, NotRegularFileError, sha256Of } from "../source-hash.js";
 import { OperationsDigest, type PlanHead, pathFromPlan, syncRulesOf } from "./plan-file.js";
 import { planFreshness } from "./plan-freshness.js";
 import { eachPlanOperation } from "./plan-operations.js";
@@ -174,7 +174,15 @@ export async function verifyPlan(
 		...(plan.source.delimiter ? { delimiter: plan.source.delimiter } : {}),
 	};
 	if (mapPath) {
-		const loaded = await loadMap(mapPath);
+		// Parsed from the very bytes compared with the plan's: a map rewritten after the check above
+		// is refused, never read in its new form (adversarial finding O12).
+		const read = await bytesAndSha256Of(mapPath).catch(() => undefined);
+		if (read === undefined || read.sha256 !== plan.map?.sha256)
+			return {
+				ok: false,
+				sentence: `stale plan: the map ${mapPath} changed while the plan was checked; plan again.`,
+			};
+		const loaded = parseMap(mapPath, read.bytes.toString("utf8"));
 		const first = loaded.ok ? undefined : loaded.problems[0];
 		if (!loaded.ok)
 			return {
@@ -190,6 +198,17 @@ export async function verifyPlan(
 			ok: false,
 			sentence: `${first ? formatProblem(first) : "The input has problems"}; the plan's files no longer validate: plan again.`,
 		};
+	}
+	// This read's digests are what the run's own read is held to, block by block: they must be the
+	// plan's too, or a file rewritten between the hash above and this read would be sent unreviewed
+	// (adversarial finding O12).
+	for (const pass of PASSES) {
+		const planned = plan.files[pass];
+		if (planned && check.fingerprints[pass] !== planned.sha256)
+			return {
+				ok: false,
+				sentence: `stale plan: the ${pass} file ${files[pass]} changed while the plan was checked; plan again.`,
+			};
 	}
 	if (freshness.kind === "fresh") {
 		// The same inputs give the same operations; a list that differs was edited, or is another version's.
