@@ -51,7 +51,15 @@ export function checkPlanOutputs(
 	files: SourceFiles,
 	flags: Pick<
 		ImportFlags,
-		"dryRun" | "planOut" | "detailedExitcode" | "summaryMd" | "map" | "fresh" | "failuresCsv" | "resultsCsv"
+		| "dryRun"
+		| "planOut"
+		| "detailedExitcode"
+		| "summaryMd"
+		| "map"
+		| "fresh"
+		| "skipInvalid"
+		| "failuresCsv"
+		| "resultsCsv"
 	>,
 	statePath: string,
 	env: Readonly<Record<string, string | undefined>>,
@@ -60,6 +68,10 @@ export function checkPlanOutputs(
 		return "--plan-out goes with --dry-run: pivotal-tui import CUSTOMERS.csv --dry-run --plan-out plan.json";
 	if (flags.planOut !== undefined && flags.fresh)
 		return "--plan-out cannot go with --fresh: apply runs against the state as it is; move the state aside first, then plan.";
+	// apply reads the files whole and refuses any invalid row: a plan that leaves rows out could
+	// never be applied, and "plan again" would give it again (adversarial finding O15).
+	if (flags.planOut !== undefined && flags.skipInvalid)
+		return "--plan-out cannot go with --skip-invalid: apply refuses files with invalid rows; fix or remove those rows, then plan.";
 	if (!flags.dryRun && flags.detailedExitcode)
 		return "--detailed-exitcode goes with --dry-run: it says whether the plan has changes (exit 5) or none (exit 0).";
 	const stepSummary = env.GITHUB_STEP_SUMMARY;

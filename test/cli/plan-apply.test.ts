@@ -393,6 +393,17 @@ describe("plans as files (the built binary)", () => {
 		});
 		expect(fresh.code).toBe(2);
 		expect(fresh.stderr).toMatch(/^--plan-out cannot go with --fresh/);
+		// apply would refuse the invalid rows such a plan leaves out, every time (adversarial finding O15).
+		const skipping = await runCli(
+			headlessImportArgs(files, "--dry-run", "--skip-invalid", "--plan-out", "p.json"),
+			{
+				env,
+			},
+		);
+		expect(skipping.code).toBe(2);
+		expect(skipping.stderr).toMatch(
+			/^--plan-out cannot go with --skip-invalid: apply refuses files with invalid rows/,
+		);
 		const over = await runCli(headlessImportArgs(files, "--dry-run", "--plan-out", files.contacts ?? ""), {
 			env,
 		});
