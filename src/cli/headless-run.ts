@@ -4,6 +4,7 @@ import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import { StateHeldError } from "../core/open-state.js";
 import { ProgressStore } from "../core/progress-store.js";
 import type { ImportRun, ImportSummary, KeyLane } from "../core/run-types.js";
+import { escapeControls } from "../model/terminal-text.js";
 import { LineReporter, type SessionCounts, STOP_GRACE_MS, summaryText } from "../report/headless.js";
 import { NdjsonReporter } from "../report/ndjson.js";
 import type { CommandIo } from "./import-command.js";
@@ -125,17 +126,19 @@ export async function finishHeadless(
 	const { summary, ndjson, session } = driven;
 	if (io.report) Object.assign(io.report, { summary, failures: run.failures() });
 	const read = options.read;
-	let failuresCsv: string | undefined;
-	if (options.failuresCsv && read) {
-		await writeRunFailures(options.failuresCsv, read, run);
-		failuresCsv = options.failuresCsv;
-	}
+	const failuresCsv =
+		options.failuresCsv && read
+			? await reportWritten(io, "--failures-csv", options.failuresCsv, () =>
+					writeRunFailures(options.failuresCsv!, read, run),
+				)
+			: undefined;
 	await run.close();
-	let resultsCsv: string | undefined;
-	if (options.resultsCsv && read) {
-		await writeRunResults(options.resultsCsv, read, run, summary.run, summary);
-		resultsCsv = options.resultsCsv;
-	}
+	const resultsCsv =
+		options.resultsCsv && read
+			? await reportWritten(io, "--results-csv", options.resultsCsv, () =>
+					writeRunResults(options.resultsCsv!, read, run, summary.run, summary),
+				)
+			: undefined;
 	if (ndjson)
 		ndjson.summary(summary, {
 			...(failuresCsv ? { failuresCsv } : {}),
@@ -163,4 +166,27 @@ export async function finishHeadless(
 /** A person at a terminal: stdin and stdout are TTYs and the output is not NDJSON. */
 export function isPersonAtTerminal(io: Pick<CommandIo, "stdinIsTty" | "stdout">, json: boolean): boolean {
 	return io.stdinIsTty && "isTTY" in io.stdout && io.stdout.isTTY === true && !json;
+}
+
+/**
+ * Writes a report file the run leaves; `path` when written. One that cannot be (a full disk, a
+ * FIFO with no reader: output-file.ts) is said in a sentence: the run's outcome stands, and the
+ * summary does not point at it.
+ */
+export async function reportWritten(
+	io: Pick<CommandIo, "stderr">,
+	what: string,
+	path: string,
+	write: () => Promise<unknown>,
+): Promise<string | undefined> {
+	try {
+		await write();
+		return path;
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code ?? "error";
+		io.stderr.write(
+			`Could not write ${what} ${escapeControls(path)} (${code}); the run's outcome is unchanged.\n`,
+		);
+		return undefined;
+	}
 }

@@ -18,6 +18,7 @@ import { type FirstRow, firstRowsText } from "../report/first-rows.js";
 import { formatDuration } from "../report/format.js";
 import { planText } from "../report/plan-text.js";
 import { describeFormat, readRecords, type SourceOptions } from "../source/index.js";
+import { reportWritten } from "./headless-run.js";
 import type { CommandIo, ImportFlags } from "./import-command.js";
 import { savePlan } from "./plan-out.js";
 
@@ -79,7 +80,10 @@ export async function dryRun(face: ImportFace): Promise<number> {
 	const say = sayTo(face);
 	sayFormats(face);
 	// The invalid rows a dry run leaves out are listed where the sentence above said they are.
-	if (flags.failuresCsv && invalid.length > 0) await writeRunFailures(flags.failuresCsv, opened, undefined);
+	if (flags.failuresCsv && invalid.length > 0)
+		await reportWritten(io, "--failures-csv", flags.failuresCsv, () =>
+			writeRunFailures(flags.failuresCsv!, opened, undefined),
+		);
 	if (!flags.json) io.stdout.write(planText(plan));
 	if (flags.verbose && !flags.json) io.stdout.write(await firstRowsLines(files, source, check.counts));
 	say(

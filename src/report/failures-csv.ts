@@ -1,8 +1,9 @@
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
+import { open } from "node:fs/promises";
 import type { SourceFiles } from "../core/run-types.js";
 import { PASSES, type PassName, type RecordState, type SourceRecord } from "../model/records.js";
 import { cellsAtLines, type InvalidRow, readRecords, type SourceOptions } from "../source/index.js";
+import { OUTPUT_NEW } from "./output-file.js";
 
 /** A file's rows as records, in file order, each with the key the state knows it by. */
 export type RecordsOf = (
@@ -79,7 +80,7 @@ export async function writeFailuresCsv(
 		}
 	}
 	const names = [...header];
-	const out = createWriteStream(path, { encoding: "utf8", mode: 0o600 });
+	const out = (await open(path, OUTPUT_NEW, 0o600)).createWriteStream({ encoding: "utf8" });
 	const write = async (text: string) => {
 		if (!out.write(text)) await once(out, "drain");
 	};

@@ -1,10 +1,11 @@
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { NOT_IN_PIVOTAL } from "../core/plan/sync-rules.js";
 import type { SourceFiles } from "../core/run-types.js";
 import { copyOf, PASSES, type PassName, type RecordState } from "../model/records.js";
 import type { InvalidRow, SourceOptions } from "../source/index.js";
 import { asRead, CRLF, csvCell, EXCEL_BOM, type RecordsOf } from "./failures-csv.js";
+import { OUTPUT_NEW } from "./output-file.js";
 
 const HEADER = ["pass", "line", "key", "outcome", "id", "display_id", "code", "message"] as const;
 
@@ -49,7 +50,7 @@ export async function writeResultsCsv(
 	/** Passes the run did not get through: a record it did not write there was not looked at. */
 	unfinished: ReadonlySet<PassName> = new Set(),
 ): Promise<number> {
-	const out = createWriteStream(path, { encoding: "utf8", mode: 0o600 });
+	const out = (await open(path, OUTPUT_NEW, 0o600)).createWriteStream({ encoding: "utf8" });
 	const write = async (text: string) => {
 		if (!out.write(text)) await once(out, "drain");
 	};
