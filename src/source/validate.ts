@@ -123,7 +123,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 	// The customer each invalid row names: `--skip-invalid` leaves them out, they are not gone.
 	const leftOut = new LeftOutRows();
 	let idAt: number | undefined;
-	for await (const batch of readRows(file, scan, ctx.read)) {
+	for await (const batch of readRows(file, scan, { ...ctx.read, offThread: true })) {
 		ctx.signal?.throwIfAborted();
 		for (let b = 0; b < batch.length; b++) {
 			const row = batch[b]!;
