@@ -96,6 +96,24 @@ describe("readCsvRowsOnThread", () => {
 		expect(await readAll(readCsvRowsOnThread, file, { hash: false, verify: blocks })).toEqual(verified);
 	});
 
+	it("waits for a slow reader, however far ahead it has read", async () => {
+		const dir = tempDir();
+		const file = join(dir, "slow.csv");
+		const lines = ["external_id,name"];
+		for (let i = 0; i < 200_000; i++) lines.push(`c${i},Name ${i}`);
+		writeFileSync(file, lines.join("\n"));
+		const scan = newScan(0);
+		let rows = 0;
+		let batches = 0;
+		for await (const batch of readCsvRowsOnThread(file, scan)) {
+			// The thread reads as far ahead as it may, then waits for this reader to take more.
+			if (batches++ % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+			rows += batch.length;
+		}
+		expect(rows).toBe(200_001);
+		expect(scan.failure).toBeUndefined();
+	});
+
 	it("tells the format to a reader that stops after its first batch", async () => {
 		const dir = tempDir();
 		const file = join(dir, "semicolons.csv");
