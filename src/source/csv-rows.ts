@@ -72,6 +72,12 @@ export interface CsvReadOptions {
 	readonly delimiter?: Delimiter | undefined;
 	/** The bytes the file had when it was checked: a block that differs ends the read (`scan.failure`). */
 	readonly verify?: ByteBlocks | undefined;
+	/**
+	 * The caller reads the file to its end: a big file (csv-thread.ts) is then parsed on a worker
+	 * thread, beside the caller's work. A read that stops after a few rows would pay for the thread.
+	 * @default false
+	 */
+	readonly offThread?: boolean;
 }
 
 /**

@@ -27,6 +27,15 @@ export class OnboardingNames {
 	readonly #rows = new Map<string, number>();
 	/** `<customer>/#<n>` of the rows keyed by position: no name, or a name the customer repeats. */
 	readonly #numbered = new Set<string>();
+	#isAnyRepeated = false;
+
+	/**
+	 * Has a customer's name been carried by two of its rows? Until one is, each row counted so
+	 * far is keyed by its name exactly as the whole file's tally would key it.
+	 */
+	get isAnyRepeated(): boolean {
+		return this.#isAnyRepeated;
+	}
 
 	/** One data row, in file order: its customer and name cells (no name for a ragged row). */
 	add(customer: string, name: string | undefined): void {
@@ -45,6 +54,7 @@ export class OnboardingNames {
 			return;
 		}
 		// The first row carrying the name was keyed by it until now: it is numbered too.
+		this.#isAnyRepeated = true;
 		if (seen < 0) this.#numbered.add(`${customer}/#${-seen}`);
 		this.#names.set(pair, seen < 0 ? 2 : seen + 1);
 		this.#numbered.add(`${customer}/#${n}`);

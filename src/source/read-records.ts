@@ -83,7 +83,12 @@ export async function* readRecordBatches(
 	const derivesSlug = resourceOf(pass).derivesSlug === true;
 	let maker: RecordMaker | undefined;
 	const noop = (): void => {};
-	for await (const rows of readRows(file, scan, { ...settings, hash: false, verify: known.bytes })) {
+	for await (const rows of readRows(file, scan, {
+		...settings,
+		hash: false,
+		verify: known.bytes,
+		offThread: true,
+	})) {
 		const batch: SourceRecord[] = [];
 		for (const row of rows) {
 			if (maker === undefined) {

@@ -59,6 +59,8 @@ export interface PassRules {
 	readonly row: (cells: readonly string[], line: number, report: (issue: CellIssue) => void) => number;
 	/** Customers: the slugs seen so far (the slug rule's set). */
 	readonly slugs?: StringLookup | undefined;
+	/** Onboardings: each customer's names so far, a row tallied before it is handed on. */
+	readonly names?: OnboardingNames | undefined;
 	/** What a later read of the file needs, once the file has been read to its end. */
 	readonly known?: () => KnownFromCheck;
 	/** A row with more or fewer cells than the header: no rule trusts its cells, a count may. */
@@ -272,6 +274,7 @@ function onboardingRules(header: ResolvedHeader, ctx: Context): PassRules {
 		return { unique: [], row: (cells, _line, report) => parentCheckOf(cells, report), known };
 	return {
 		unique: [],
+		names,
 		row: (cells, _line, report) => {
 			names.add(cells[idAt]!, nameAt === undefined ? undefined : cells[nameAt]);
 			return parentCheckOf(cells, report);

@@ -6,6 +6,7 @@
  */
 
 import { type CsvReadOptions, type CsvRow, type CsvScan, readCsvRows } from "./csv-rows.js";
+import { isThreadWorthy, readCsvRowsOnThread } from "./csv-thread.js";
 import { isWorkbookPath } from "./workbook-path.js";
 
 async function* readWorkbookRows(
@@ -17,12 +18,25 @@ async function* readWorkbookRows(
 	yield* readXlsxRows(path, scan, options);
 }
 
+/** A CSV file read whole (`offThread`) and big enough: on a worker thread (csv-thread.ts). */
+async function* readCsvRowsWhere(
+	path: string,
+	scan: CsvScan,
+	options: CsvReadOptions,
+): AsyncGenerator<CsvRow[], void, undefined> {
+	if (await isThreadWorthy(path)) yield* readCsvRowsOnThread(path, scan, options);
+	else yield* readCsvRows(path, scan, options);
+}
+
 export function readRows(
 	path: string,
 	scan: CsvScan,
 	options: CsvReadOptions = {},
 ): AsyncGenerator<CsvRow[], void, undefined> {
-	return isWorkbookPath(path) ? readWorkbookRows(path, scan, options) : readCsvRows(path, scan, options);
+	if (isWorkbookPath(path)) return readWorkbookRows(path, scan, options);
+	return options.offThread === true
+		? readCsvRowsWhere(path, scan, options)
+		: readCsvRows(path, scan, options);
 }
 
 /** The names of a workbook's sheets, in tab order; rejects with the sentence saying why not. */

@@ -74,6 +74,11 @@ export class Utf8Checker {
 		this.#limit = limit;
 	}
 
+	/** Bad sequences remembered at most. */
+	get limit(): number {
+		return this.#limit;
+	}
+
 	push(chunk: Buffer): void {
 		const buf = this.#carry === undefined ? chunk : Buffer.concat([this.#carry, chunk]);
 		const cut = completeLength(buf);

@@ -10,6 +10,7 @@ import { type FileFormat, formatOf, reportBadBytes, reportUndecodable } from "./
 import type { StringLookup } from "./key-sets.js";
 import { type FileLayout, layoutFor } from "./layout.js";
 import { LeftOutRows } from "./left-out.js";
+import type { OnboardingNames } from "./onboarding-keys.js";
 import { type Problem, ProblemList } from "./problem.js";
 import type { KnownFromCheck } from "./read-records.js";
 import {
@@ -54,6 +55,8 @@ export interface FileStart {
 	readonly names: readonly string[];
 	/** Customers: the slugs the file's slug column holds so far (grows as the rows are read). */
 	readonly slugsSoFar: StringLookup | undefined;
+	/** Onboardings: each customer's names so far, the row handed on counted (grows as the rows are read). */
+	readonly namesSoFar?: OnboardingNames | undefined;
 }
 
 export interface RowSink {
@@ -123,7 +126,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 	// The customer each invalid row names: `--skip-invalid` leaves them out, they are not gone.
 	const leftOut = new LeftOutRows();
 	let idAt: number | undefined;
-	for await (const batch of readRows(file, scan, ctx.read)) {
+	for await (const batch of readRows(file, scan, { ...ctx.read, offThread: true })) {
 		ctx.signal?.throwIfAborted();
 		for (let b = 0; b < batch.length; b++) {
 			const row = batch[b]!;
@@ -134,7 +137,13 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 				for (const problem of layout.mapProblems) problems.add(problem);
 				rules = rulesOf(pass)(layout.header, ctx);
 				idAt = layout.header.indexOf.get(idColumnOf(pass));
-				sink = ctx.rowsTo?.(pass, { file, layout, names: row.cells, slugsSoFar: rules.slugs });
+				sink = ctx.rowsTo?.(pass, {
+					file,
+					layout,
+					names: row.cells,
+					slugsSoFar: rules.slugs,
+					namesSoFar: rules.names,
+				});
 				continue;
 			}
 			const header = layout.header;

@@ -6,9 +6,12 @@
  * invalid rows). The source hashes come from the same read (`check.fingerprints`).
  *
  * What one read cannot give is read again, never guessed: onboardings are keyed by whether a
- * name repeats among the customer's rows, a whole-file fact, so they are planned in a read of
- * their own with the names validation counted; a derived slug that a later row's slug column
- * turns out to hold sends the plan back to a second read (`FileSlugs` gives the same slugs then).
+ * name repeats among the customer's rows, a whole-file fact. They are planned in the read with
+ * the names counted so far, which key every row as the whole file does while no name repeats;
+ * a file where one does, or a row whose key the state does not hold (it may take over an entry
+ * kept under an older key, legacy-keys.ts), is planned again in a read of its own with the names
+ * validation counted. A derived slug that a later row's slug column turns out to hold sends the
+ * plan back to a second read (`FileSlugs` gives the same slugs then).
  */
 
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
@@ -62,9 +65,10 @@ export async function checkAndPlan(
 	const isQuickParent = (key: string) => planning.isQuickParent("customers", key);
 	let isSecondReadNeeded = false;
 	const rowsTo = (pass: PassName, start: FileStart): RowSink | undefined => {
-		if (isNumbered(pass)) return undefined;
+		const names = start.namesSoFar;
+		if (isNumbered(pass) && names === undefined) return undefined;
 		// Only planned here: the run reads the records it sends, with their cells, on its way to the wire.
-		const maker = new RecordMaker(pass, start.layout, start.names, undefined, undefined, true);
+		const maker = new RecordMaker(pass, start.layout, start.names, undefined, names, true);
 		if (!maker.isUsable) return undefined;
 		// The column's slugs so far: one a later row holds is caught below, and read again.
 		const slugs = resourceOf(pass).derivesSlug === true ? new FileSlugs(start.slugsSoFar) : undefined;
@@ -72,17 +76,35 @@ export async function checkAndPlan(
 		planning.startPass(pass);
 		const copy = keep(pass, start.file);
 		const isCustomers = pass === "customers";
-		const state = stateMapOf(options.state?.records[pass]);
+		const records = options.state?.records[pass];
+		const state = stateMapOf(records);
+		// Onboardings: are the keys given so far the ones the whole file and the state give them?
+		let isKeyedAsKnown = true;
+		const isKeyKnown = (key: string): boolean => records === undefined || records.has(key);
 		return {
 			row(row, cells, isValid) {
+				if (!isKeyedAsKnown) return;
+				if (names?.isAnyRepeated === true) {
+					isKeyedAsKnown = false;
+					return;
+				}
 				const record = maker.make(row, cells, isValid);
 				if (record === undefined) return;
 				const valuesLength = planning.add(record);
+				// valuesLength ≥ 0: a quick `unchanged`, found under its key in the state.
+				if (names !== undefined && valuesLength < 0 && !isKeyKnown(record.key)) isKeyedAsKnown = false;
 				if (copy === undefined) return;
 				if (valuesLength >= 0) copy.addQuick(record.key, valuesLength, state?.doneId(record.key));
 				else copy.addWhole(maker.whole(record, row, cells), isCustomers && isQuickParent(record.key));
 			},
 			end(complete) {
+				if (names !== undefined && (!isKeyedAsKnown || names.isAnyRepeated)) {
+					// Planned again, in a read of its own, with the whole file's names (below).
+					planning.dropPass();
+					copy?.giveUp();
+					kept?.delete(pass);
+					return;
+				}
 				planning.endPass();
 				if (complete) copy?.end();
 				else copy?.giveUp();

@@ -86,6 +86,8 @@ export class Planning {
 	 */
 	readonly #planned: Set<string> | undefined;
 	#requests = 0;
+	// The requests counted before the pass being tallied, given back if it is dropped.
+	#requestsBeforePass = 0;
 	#tally: PassTally | undefined;
 	// The customer a child row asked about last, and `isQuickParent`'s answer (see #mayBeQuick).
 	#lastParentKey: string | undefined;
@@ -117,6 +119,17 @@ export class Planning {
 		if (keys) this.#keysInFiles[pass] = keys;
 		if (keys && isNumbered(pass)) this.#namesInFiles[pass] = new RowNames();
 		this.#tally = new PassTally(pass, this.#state?.records[pass], keys);
+		this.#requestsBeforePass = this.#requests;
+	}
+
+	/**
+	 * Forgets the pass being tallied, whose rows will be planned again (`startPass`): keyed in a
+	 * read that could not know their keys yet. Only for a child pass: the customers pass leaves
+	 * what it planned for the passes after it to read (`#missing`, `#planned`).
+	 */
+	dropPass(): void {
+		this.#tally = undefined;
+		this.#requests = this.#requestsBeforePass;
 	}
 
 	/** The rows of the pass's file left out as invalid (`--skip-invalid`), before `finish`. */
