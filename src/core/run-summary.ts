@@ -29,6 +29,12 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 			const counts = ledger?.store.count(pass);
 			const checkpointDone = counts?.done ?? 0;
 			const pending = Math.max(0, total - final);
+			// Once every row is settled, a record left sent with no answer is not in the files (or
+			// was left out by --only): nothing this run did resolves it (finding N6).
+			const unanswered =
+				input.outcome === "completed" && ledger
+					? Math.max(0, (counts?.inDoubt ?? 0) - ledger.skippedInDoubt(pass))
+					: 0;
 			return [
 				pass,
 				{
@@ -40,6 +46,7 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 					inDoubt: Math.min(pending, counts?.inDoubt ?? 0),
 					checkpointDone,
 					notInFiles: input.outcome === "completed" ? Math.max(0, checkpointDone - inFiles) : 0,
+					...(unanswered > 0 ? { unansweredNotInFiles: unanswered } : {}),
 				},
 			];
 		}),

@@ -13,6 +13,7 @@ import type { FailureDetail, ImportSummary } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { formatDuration } from "./format.js";
 import { syncSummaryLines } from "./sync-summary.js";
+import { unansweredLine } from "./unanswered-line.js";
 
 /**
  * How long a stopped headless run lets its requests in flight answer before it gives them up: a
@@ -215,6 +216,7 @@ export function summaryText(
 		if (p.notInFiles > 0)
 			lines.push(`  ${pass}: ${p.notInFiles} in the state but no longer in the file (left in Pivotal)`);
 		if (p.inDoubt) lines.push(`  ${pass}: ${inDoubtLine(p.pending, p.inDoubt)}`);
+		if (p.unansweredNotInFiles) lines.push(`  ${pass}: ${unansweredLine(p.unansweredNotInFiles)}`);
 		lines.push(...syncSummaryLines(pass, p, extra.notes ?? []));
 	}
 	const own = extra.session ?? summary;

@@ -333,6 +333,14 @@ export function toStateMap(records: ReadonlyMap<string, RecordState>): StateMap 
 	return map;
 }
 
+/** How many of `records` were sent with no answer recorded (in doubt): counted as set in a `StateMap`. */
+export function inDoubtIn(records: ReadonlyMap<string, RecordState>): number {
+	if (records instanceof StateMap) return records.tally().inDoubt;
+	let sent = 0;
+	for (const state of records.values()) if (state.s === "sent") sent += 1;
+	return sent;
+}
+
 /** How many of `records` the state knows a Pivotal copy of: counted as set in a `StateMap`. */
 export function heldIn(records: ReadonlyMap<string, RecordState>): number {
 	if (records instanceof StateMap) return records.held();

@@ -40,6 +40,8 @@ export class Ledger {
 	readonly #onWriteFailed: (message: string) => void;
 	readonly #failures = new Map<string, FailureDetail>();
 	readonly #tallies = new Map<PassName, Record<keyof PassTally, number>>();
+	/** Rows `--only` left out whose record stays sent with no answer: in the files, not gone from them. */
+	readonly #skippedInDoubt = new Map<PassName, Set<string>>();
 
 	constructor(
 		store: StateStore,
@@ -71,6 +73,11 @@ export class Ledger {
 	/** What this run did in `pass` so far (reset when a round streams the pass again). */
 	tally(pass: PassName): Readonly<PassTally> {
 		return this.#tallyOf(pass);
+	}
+
+	/** Rows of `pass` left out by `--only` whose record the state holds in doubt. */
+	skippedInDoubt(pass: PassName): number {
+		return this.#skippedInDoubt.get(pass)?.size ?? 0;
 	}
 
 	resetTally(pass: PassName): void {
@@ -316,6 +323,10 @@ export class Ledger {
 	 */
 	skipped(pass: PassName, record: SourceRecord, note: Failure | undefined): void {
 		if (note) this.note(pass, record, note);
+		if (this.#store.get(pass, record.key)?.s === "sent") {
+			const keys = this.#skippedInDoubt.get(pass) ?? new Set<string>();
+			this.#skippedInDoubt.set(pass, keys.add(record.key));
+		}
 		this.count("skipped", pass);
 		this.#emit({
 			type: "record-done",
