@@ -11,9 +11,9 @@ import { retryingMessage } from "../core/retry-message.js";
 import { STOPPED_MESSAGE } from "../core/run-ending.js";
 import type { FailureDetail, ImportSummary } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
+import { unansweredLine } from "../ui/model/unanswered-line.js";
 import { formatDuration } from "./format.js";
 import { syncSummaryLines } from "./sync-summary.js";
-import { unansweredLine } from "./unanswered-line.js";
 
 /**
  * How long a stopped headless run lets its requests in flight answer before it gives them up: a

@@ -7,8 +7,8 @@
 import type { SyncPlan } from "../core/plan/make-plan.js";
 import { PASSES } from "../model/records.js";
 import { changeText, PLAN_COLUMNS, PLAN_COUNTS, planRows, updatedFields } from "../ui/model/plan-view.js";
+import { unansweredLine } from "../ui/model/unanswered-line.js";
 import { syncRuleLines, syncRulesHeader } from "./plan-rules-text.js";
-import { unansweredLine } from "./unanswered-line.js";
 
 /** Values cut at this many characters: a log line has room for more than a screen's. */
 const SHOWN = 40;

@@ -8,7 +8,8 @@
  * told; taking a stranger's record for ours would have undo delete it.
  */
 
-export function unansweredLine(count: number): string {
+/** `where`: "the file" for one pass's line, "the files" for a run's. */
+export function unansweredLine(count: number, where = "the file"): string {
 	const one = count === 1;
-	return `${count} sent with no answer in an earlier run ${one ? "is" : "are"} no longer in the file: ${one ? "it" : "they"} may be in Pivotal; put ${one ? "its row" : "their rows"} back and run again to have ${one ? "it" : "them"} looked up (and recorded, so undo can take ${one ? "it" : "them"} back).`;
+	return `${count} sent with no answer in an earlier run ${one ? "is" : "are"} no longer in ${where}: ${one ? "it" : "they"} may be in Pivotal; put ${one ? "its row" : "their rows"} back and run again to have ${one ? "it" : "them"} looked up (and recorded, so undo can take ${one ? "it" : "them"} back).`;
 }
