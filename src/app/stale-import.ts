@@ -14,7 +14,7 @@ import { PASSES } from "../model/records.js";
 import { loadMap, mapFingerprints, type SourceMap } from "../source/index.js";
 import type { OpenedImport } from "./open-import.js";
 import { type Refusal, refusal } from "./outcome.js";
-import { readStateHeld } from "./read-state.js";
+import { readStateHeld, stateHeldBy } from "./read-state.js";
 
 type Inputs = Pick<
 	OpenedImport,
@@ -33,10 +33,12 @@ export async function staleImportRefusal(opened: Inputs): Promise<Refusal | unde
 	if (opened.mapPath !== undefined && !(await isMapAsRead(opened.mapPath, opened.source.map)))
 		return stale(`the map ${opened.mapPath}`);
 	const seen = stateSeenBy(opened);
-	if (seen === undefined) return undefined;
+	// Set aside by the run (`fresh`): only whether another run holds it matters.
+	if (seen === undefined) return opened.database ? undefined : stateHeldBy(opened.statePath);
 	const now = await readStateHeld(opened.statePath, opened.database);
-	// A state another run holds (exit 6) or that can no longer be read is refused as it is.
-	if (!now.ok) return refusal(`${now.message} Nothing was sent.`, now.code);
+	// A state another run holds (exit 6: its sentence says nothing was sent) or that can no
+	// longer be read is refused as it is.
+	if (!now.ok) return now.code === EXIT.locked ? now : refusal(`${now.message} Nothing was sent.`, now.code);
 	return stateFingerprint(now.value) === seen ? undefined : stale(`the state ${opened.statePath}`);
 }
 

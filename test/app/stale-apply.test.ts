@@ -4,11 +4,14 @@
  * line's stale plan, code 2, a sentence naming what changed, nothing sent (adversarial finding N3).
  */
 import { writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyImport } from "../../src/app/apply-import.js";
 import { openImport } from "../../src/app/open-import.js";
 import { planImport } from "../../src/app/plan-import.js";
+import { nodeFileSystem } from "../../src/core/checkpoint/file-system.js";
+import { acquireLock } from "../../src/core/checkpoint/lock-file.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { tempDir } from "../support/temp-dirs.js";
 
@@ -84,6 +87,42 @@ describe("applyImport of a plan whose inputs changed since", () => {
 		await run.value.done;
 		await run.value.close();
 		await expectRefused(given, `${customers}.checkpoint.json`);
+	});
+
+	it("a state another run holds is refused up front, the holder named, exit 6 (fresh or not)", async () => {
+		const customers = join(tempDir(), "c.csv");
+		writeFileSync(customers, "external_id,name\nh1,Held One\n");
+		const given = await openAndPlan(customers);
+		const fresh = await openImport({ files: { customers }, baseUrl: sim.baseUrl, fresh: true });
+		if (!fresh.ok) throw new Error(fresh.message);
+		const freshPlan = await planImport(fresh.value);
+		const release = acquireLock(nodeFileSystem, `${customers}.checkpoint.json`, {
+			pid: process.ppid,
+			host: hostname(),
+			now: Date.now,
+			isRunning: () => true,
+		});
+		try {
+			for (const [open, plan] of [
+				[given.open, given.plan],
+				[fresh.value, freshPlan],
+			] as const) {
+				const before = sim.counters().requests;
+				const started = await applyImport(open, plan, { keys: [KEY], windowMs: 1_000 });
+				if (started.ok) {
+					await started.value.done.catch(() => undefined);
+					await started.value.close();
+				}
+				expect(started.ok).toBe(false);
+				if (started.ok) return;
+				expect(started.code).toBe(6);
+				expect(started.message).toContain(`is in use by another pivotal-tui (pid ${process.ppid}`);
+				expect(started.message.match(/nothing was sent/gi)).toHaveLength(1);
+				expect(sim.counters().requests).toBe(before);
+			}
+		} finally {
+			release();
+		}
 	});
 
 	it("a plan whose inputs are as planned runs", async () => {
