@@ -379,6 +379,18 @@ describe("PlanStep", () => {
 });
 
 describe("FileStep", () => {
+	it('fits its key line in 80 columns (it wrapped "quit" onto a line of its own)', () => {
+		const { lastFrame, unmount } = render(
+			withTheme(
+				<FileStep pass="customers" folder="/d" names={["a.csv"]} isOptional={false} onChoose={noop} />,
+			),
+		);
+		const keys = (lastFrame() ?? "").split("\n").find((line) => line.includes("Ctrl+C")) ?? "";
+		unmount();
+		expect(keys).toMatch(/Ctrl\+C quit$/);
+		expect(keys.length).toBeLessThanOrEqual(80);
+	});
+
 	it("filters as you type and chooses the highlighted file, or a typed path", async () => {
 		const chosen: (string | undefined)[] = [];
 		const { lastFrame, stdin, unmount } = render(
