@@ -1,4 +1,5 @@
 import { PASSES, type PassName } from "../model/records.js";
+import { unansweredCreatesIn } from "./checkpoint/state-map.js";
 import { emptyPassTally, type RunOutcome } from "./events.js";
 import { DELETED_IN_PIVOTAL, type Ledger } from "./execute/ledger.js";
 import type { ImportSummary, PassSummary } from "./run-types.js";
@@ -31,9 +32,10 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 			const pending = Math.max(0, total - final);
 			// Once every row is settled, a record left sent with no answer is not in the files (or
 			// was left out by --only): nothing this run did resolves it (finding N6).
+			const records = ledger?.store.records?.(pass);
 			const unanswered =
-				input.outcome === "completed" && ledger
-					? Math.max(0, (counts?.inDoubt ?? 0) - ledger.skippedInDoubt(pass))
+				input.outcome === "completed" && ledger && records
+					? Math.max(0, unansweredCreatesIn(records) - ledger.skippedInDoubt(pass))
 					: 0;
 			return [
 				pass,

@@ -58,7 +58,9 @@ describe("a create in doubt whose row left the file", () => {
 		});
 		expect(plan.passes.customers.unansweredNotInFiles).toBe(1);
 		const said = planText(plan);
-		expect(said).toContain("customers: 1 sent with no answer in an earlier run is no longer in the file");
+		expect(said).toContain(
+			"customers: 1 record whose create got no answer in an earlier run is no longer in the file",
+		);
 		expect(said).toContain("put its row back and run again");
 
 		const second = start(sim, files);
@@ -66,7 +68,7 @@ describe("a create in doubt whose row left the file", () => {
 		expect(summary.outcome).toBe("completed");
 		expect(summary.passes.customers.unansweredNotInFiles).toBe(1);
 		expect(summaryText(summary)).toContain(
-			"customers: 1 sent with no answer in an earlier run is no longer in the file",
+			"customers: 1 record whose create got no answer in an earlier run is no longer in the file",
 		);
 
 		// Its row back: looked up, found as its create made it, recorded as created.

@@ -214,7 +214,7 @@ describe("SummaryScreen", () => {
 		const frame = (lastFrame() ?? "").replace(/\s+/g, " ");
 		unmount();
 		expect(frame).toContain(
-			"2 sent with no answer in an earlier run are no longer in the files: they may be in Pivotal; put their rows back and run again to have them looked up",
+			"2 records whose create got no answer in an earlier run are no longer in the files: they may be in Pivotal; put their rows back and run again to have them looked up",
 		);
 	});
 

@@ -13,6 +13,7 @@ import {
 	type SourceRecord,
 } from "../../model/records.js";
 import { CheckpointError } from "../checkpoint/index.js";
+import { isUnansweredCreate } from "../checkpoint/state-map.js";
 import { emptyPassTally, type ImportEvent, type PassTally, type RecordOutcome } from "../events.js";
 import type { FailureDetail } from "../run-types.js";
 import type { StateStore } from "../state/state-store.js";
@@ -40,7 +41,7 @@ export class Ledger {
 	readonly #onWriteFailed: (message: string) => void;
 	readonly #failures = new Map<string, FailureDetail>();
 	readonly #tallies = new Map<PassName, Record<keyof PassTally, number>>();
-	/** Rows `--only` left out whose record stays sent with no answer: in the files, not gone from them. */
+	/** Rows `--only` left out whose create stays sent with no answer: in the files, not gone from them. */
 	readonly #skippedInDoubt = new Map<PassName, Set<string>>();
 
 	constructor(
@@ -75,7 +76,7 @@ export class Ledger {
 		return this.#tallyOf(pass);
 	}
 
-	/** Rows of `pass` left out by `--only` whose record the state holds in doubt. */
+	/** Rows of `pass` left out by `--only` whose create the state holds in doubt. */
 	skippedInDoubt(pass: PassName): number {
 		return this.#skippedInDoubt.get(pass)?.size ?? 0;
 	}
@@ -323,7 +324,7 @@ export class Ledger {
 	 */
 	skipped(pass: PassName, record: SourceRecord, note: Failure | undefined): void {
 		if (note) this.note(pass, record, note);
-		if (this.#store.get(pass, record.key)?.s === "sent") {
+		if (isUnansweredCreate(this.#store.get(pass, record.key))) {
 			const keys = this.#skippedInDoubt.get(pass) ?? new Set<string>();
 			this.#skippedInDoubt.set(pass, keys.add(record.key));
 		}

@@ -42,9 +42,9 @@ export interface PassPlan {
 	/** Records the state holds as in Pivotal that the file no longer has (reported, never deleted). */
 	readonly notInFiles: number;
 	/**
-	 * Records sent with no answer (a create, update or delete in doubt) whose rows are gone from
-	 * the file: they may be in Pivotal, and nothing resolves them until a run has their rows again
-	 * (it looks each one up). Finding N6.
+	 * Creates sent with no answer whose rows are gone from the file: they may be in Pivotal, and
+	 * nothing resolves them until a run has their rows again (it looks each one up). Finding N6.
+	 * Not among `notInFiles`, which counts the records the state knows a copy of.
 	 */
 	readonly unansweredNotInFiles?: number;
 	/** Of the kept records, those deleted in Pivotal since the last sync (`--recreate` creates them). */
