@@ -13,6 +13,7 @@ import { runOptionsProblem } from "./option-checks.js";
 import { type Outcome, refusal } from "./outcome.js";
 import type { PlannedImport } from "./plan-import.js";
 import { type KeyOptions, onLanes } from "./run-lanes.js";
+import { staleImportRefusal, stateSeenBy } from "./stale-import.js";
 
 export interface RunOptions {
 	/** Requests in flight at most. @default chosen from the keys' rate limit */
@@ -49,7 +50,10 @@ export type RunnablePlan = Pick<PlannedImport, "rules" | "retryFailed" | "recrea
 
 export interface ApplyImportOptions extends RunOptions, KeyOptions {}
 
-/** Starts the run; refused (nothing sent) when a key is unsound or the keys disagree. */
+/**
+ * Starts the run; refused (nothing sent) when a key is unsound, the keys disagree, or a file, the
+ * map or the state changed since the import was opened and planned (a stale plan: plan again).
+ */
 export function applyImport(
 	opened: OpenedImport,
 	planned: PlannedImport,
@@ -57,9 +61,21 @@ export function applyImport(
 ): Promise<Outcome<ImportRun>> {
 	const problem = runOptionsProblem(options);
 	if (problem !== undefined) return Promise.resolve(refusal(problem, EXIT.usage));
+	return applyCurrent(opened, planned, options);
+}
+
+async function applyCurrent(
+	opened: OpenedImport,
+	planned: PlannedImport,
+	options: ApplyImportOptions,
+): Promise<Outcome<ImportRun>> {
+	const stale = await staleImportRefusal(opened);
+	if (stale !== undefined) return stale;
+	const expectState = stateSeenBy(opened);
+	const checked = expectState === undefined ? planned : { ...planned, expectState };
 	return onLanes(opened.baseUrl, options, (lanes) => ({
 		ok: true,
-		value: startImportRun(opened, planned, lanes, options),
+		value: startImportRun(opened, checked, lanes, options),
 	}));
 }
 

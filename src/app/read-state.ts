@@ -13,7 +13,7 @@ import {
 import { acquireLock } from "../core/checkpoint/lock-file.js";
 import { EXIT } from "../core/exit-codes.js";
 import type { PostgresState } from "../core/state/pg-state.js";
-import { type Outcome, refusal } from "./outcome.js";
+import { type Outcome, type Refusal, refusal } from "./outcome.js";
 
 /** A database state as the application layer uses it: read before the run, opened by it. */
 export type DatabaseState = Pick<PostgresState, "name" | "where" | "read" | "open">;
@@ -42,6 +42,23 @@ export async function readState(
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;
 		return refusal(takesFresh ? error.message : sentenceWithoutFresh(error), EXIT.usage);
+	}
+}
+
+/**
+ * The refusal (exit 6, the holder named: pid, host, since when) when another run holds the file
+ * state at `where`; undefined when none does. The lock is taken and let go at once: the wizard
+ * asks before it shows a plan it could not start (adversarial finding N10).
+ */
+export function stateHeldBy(where: string): Refusal | undefined {
+	try {
+		acquireLock(nodeFileSystem, where)();
+		return undefined;
+	} catch (error) {
+		if (error instanceof CheckpointError && error.code === "locked")
+			return refusal(error.message, EXIT.locked);
+		// No lock file can be made there: no run holds it either; the run's own opening says why.
+		return undefined;
 	}
 }
 

@@ -6,7 +6,6 @@
  * the server and workspace must be its own.
  */
 
-import { createInterface } from "node:readline/promises";
 import { maskKey } from "../api/key.js";
 import { planWorkspaceProblem, startPlanRun, verifyLocated } from "../app/apply-plan.js";
 import { connectKeys } from "../app/connect-keys.js";
@@ -20,6 +19,7 @@ import type { PostgresState } from "../core/state/pg-state.js";
 import { isPostgresUrl } from "../core/state/pg-url.js";
 import { PASSES } from "../model/records.js";
 import { hostOf } from "../report/run-report.js";
+import { ask, CANCELLED } from "./ask.js";
 import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
 import type { RunFlags } from "./run-flags.js";
@@ -120,13 +120,11 @@ async function applyWith(
 	const say = (text: string) => (flags.json ? io.stderr : io.stdout).write(`${text}\n`);
 	const isInteractive = isPersonAtTerminal(io, flags.json);
 	if (isInteractive && !flags.yes && !flags.headless) {
-		const prompt = createInterface({ input: process.stdin, output: process.stdout });
-		const answer = await prompt.question(
+		const answer = await ask(
 			`Apply ${planPath} (${changes} records to create, change or delete, ${plan.requests} requests) to ${hostOf(baseUrl)} with ${keys.map((k) => maskKey(k.secret)).join(", ")}? [y/N] `,
 		);
-		prompt.close();
-		if (!/^y(es)?$/i.test(answer.trim())) {
-			say("Nothing was sent.");
+		if (answer === undefined || !/^y(es)?$/i.test(answer.trim())) {
+			say(answer === undefined ? CANCELLED : "Nothing was sent.");
 			return EXIT.usage;
 		}
 	}

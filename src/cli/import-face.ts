@@ -5,7 +5,6 @@
  */
 
 import { dirname, resolve } from "node:path";
-import { createInterface } from "node:readline/promises";
 import { maskKey } from "../api/key.js";
 import type { EnvKey } from "../app/env-keys.js";
 import type { OpenedImport } from "../app/open-import.js";
@@ -18,6 +17,7 @@ import { type FirstRow, firstRowsText } from "../report/first-rows.js";
 import { formatDuration } from "../report/format.js";
 import { planText } from "../report/plan-text.js";
 import { describeFormat, readRecords, type SourceOptions } from "../source/index.js";
+import { ask, CANCELLED } from "./ask.js";
 import { reportWritten } from "./headless-run.js";
 import type { CommandIo, ImportFlags } from "./import-command.js";
 import { savePlan } from "./plan-out.js";
@@ -127,13 +127,11 @@ export async function handToWizard(
 /** Asks at the terminal; false (and "Nothing was sent.") unless the answer is yes. */
 export async function confirmImport(face: ImportFace, isResume: boolean): Promise<boolean> {
 	const { opened, keys } = face;
-	const prompt = createInterface({ input: process.stdin, output: process.stdout });
-	const answer = await prompt.question(
+	const answer = await ask(
 		`${planLine(face)}\n${isResume ? `Resume from ${opened.statePath}` : "Start"} importing into ${new URL(opened.baseUrl).host} with ${keys.map((k) => maskKey(k.secret)).join(", ")}? [y/N] `,
 	);
-	prompt.close();
-	if (/^y(es)?$/i.test(answer.trim())) return true;
-	sayTo(face)("Nothing was sent.");
+	if (answer !== undefined && /^y(es)?$/i.test(answer.trim())) return true;
+	sayTo(face)(answer === undefined ? CANCELLED : "Nothing was sent.");
 	return false;
 }
 

@@ -1,6 +1,6 @@
 import { packageVersion } from "../config/package-version.js";
 import { EXIT } from "../core/exit-codes.js";
-import { escapeControls } from "../model/terminal-text.js";
+import { escapeControls, hasControls } from "../model/terminal-text.js";
 import { checkArgv, meowMessage, shown } from "./argv.js";
 import { dropOutputOnClosedPipe } from "./closed-stdout.js";
 import { givenFlags } from "./given-flags.js";
@@ -173,6 +173,13 @@ function stateUrlsOf(argv: readonly string[], env: NodeJS.ProcessEnv): string[] 
 export async function main(argv: readonly string[]): Promise<number> {
 	dropOutputOnClosedPipe(process.stdout);
 	dropOutputOnClosedPipe(process.stderr);
+	// Only when a value holds a control character: most command lines load nothing for it.
+	if (argv.some(hasControls)) {
+		const { controlNames, escapeNamesOnWrite } = await import("./name-filter.js");
+		const names = controlNames(argv);
+		escapeNamesOnWrite(process.stdout, names);
+		escapeNamesOnWrite(process.stderr, names);
+	}
 	const keys = secretsOf(argv, process.env);
 	if (keys.length > 0) {
 		// Loaded only when there is a key to mask: `--version` and `--help` load next to nothing.

@@ -1,4 +1,3 @@
-import { createInterface } from "node:readline/promises";
 import { isTestKey, maskKey } from "../api/key.js";
 import { connectKeys } from "../app/connect-keys.js";
 import { baseUrlOf } from "../app/connection.js";
@@ -10,6 +9,7 @@ import { unreachable } from "../core/events.js";
 import { EXIT } from "../core/exit-codes.js";
 import type { PostgresState } from "../core/state/pg-state.js";
 import { undoPlanText } from "../report/undo-text.js";
+import { ask, CANCELLED } from "./ask.js";
 import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
 import type { RunFlags } from "./run-flags.js";
@@ -82,9 +82,12 @@ async function undoWith(
 			);
 		case "confirm":
 			if (!envKeys.ok) return EXIT.usage;
-			if (!(await confirmUndo(envKeys.value, decision.expected, undo.workspace))) {
-				say("Nothing was sent.");
-				return EXIT.usage;
+			{
+				const refused = await confirmUndo(envKeys.value, decision.expected, undo.workspace);
+				if (refused !== undefined) {
+					say(refused);
+					return EXIT.usage;
+				}
 			}
 			break;
 		case "run":
@@ -105,16 +108,18 @@ async function undoWith(
 	return finishHeadless(run, driven, io, { title: "Undo", withSession: true });
 }
 
-/** A live workspace is named back; a test key's undo takes `yes`. */
+/**
+ * A live workspace is named back; a test key's undo takes `yes`. Undefined when confirmed, else
+ * the sentence to end with.
+ */
 async function confirmUndo(
 	keys: readonly { readonly secret: string }[],
 	expected: string,
 	workspace: string | undefined,
-): Promise<boolean> {
-	const prompt = createInterface({ input: process.stdin, output: process.stdout });
-	const answer = await prompt.question(
+): Promise<string | undefined> {
+	const answer = await ask(
 		`Undo with ${keys.map((k) => maskKey(k.secret)).join(", ")}? Type ${expected === "yes" ? "yes" : `the workspace name (${workspace})`} to go on: `,
 	);
-	prompt.close();
-	return answer.trim() === expected;
+	if (answer === undefined) return CANCELLED;
+	return answer.trim() === expected ? undefined : "Nothing was sent.";
 }

@@ -39,5 +39,13 @@ export function estimateDurationMs(input: EstimateInput): number {
 export function windowHintMs(rateLimit: RateLimit, sentAt: number, answeredAt: number): number | undefined {
 	if (rateLimit.limit - rateLimit.remaining !== 1 || rateLimit.resetAtMs <= answeredAt) return undefined;
 	const excess = rateLimit.resetAtMs - sentAt - (answeredAt - sentAt) - 1_000;
+	// A slow answer widens what the request's arrival allows (anywhere from its send to its
+	// answer): the window is at most Reset − send. Pivotal's limits are per minute, so a whole
+	// minute the answer allows is the hint, not the low end (a 4 s GET /me read "56s", N11).
+	const most = rateLimit.resetAtMs - sentAt;
+	const minute = Math.floor(most / MINUTE_MS) * MINUTE_MS;
+	if (minute > 0 && minute >= excess) return minute;
 	return Math.max(1_000, Math.ceil(excess / 1_000) * 1_000);
 }
+
+const MINUTE_MS = 60_000;

@@ -68,8 +68,11 @@ class ImportJob implements RunJob {
 
 	async open(scope: RunScope): Promise<OpenedRun | undefined> {
 		const plan = this.#plan;
-		const check = plan.check ?? (await this.#validate());
-		if (plan.check) await checkUnchanged(plan.files, check);
+		const checked = plan.check ?? (await this.#validate());
+		if (plan.check) await checkUnchanged(plan.files, checked);
+		// The rows --skip-invalid leaves out are no records of this run: its totals, its progress
+		// and the state's row counts are the records it sends (a pass of 2 read "2/3", N11).
+		const check = { ...checked, counts: recordCounts(checked, plan.source) };
 		this.#check = check;
 		// The files are as validated (the hashes match): what validation learnt of them holds.
 		this.#known = check.known;
@@ -228,6 +231,14 @@ class ImportJob implements RunJob {
 		}
 		return check;
 	}
+}
+
+/** Rows per pass less the lines `--skip-invalid` leaves out. */
+function recordCounts(check: SourceCheckSummary, source: ImportPlan["source"]): Record<PassName, number> {
+	return perPass((pass) => {
+		const leftOut = new Set(source?.skipLines?.[pass] ?? []).size;
+		return Math.max(0, (check.counts[pass] ?? 0) - leftOut);
+	});
 }
 
 function countsOf(check: SourceCheckSummary | undefined): Record<PassName, number> {

@@ -1,4 +1,5 @@
 import { PASSES, type PassName } from "../model/records.js";
+import { unansweredCreatesIn } from "./checkpoint/state-map.js";
 import { emptyPassTally, type RunOutcome } from "./events.js";
 import { DELETED_IN_PIVOTAL, type Ledger } from "./execute/ledger.js";
 import type { ImportSummary, PassSummary } from "./run-types.js";
@@ -29,6 +30,13 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 			const counts = ledger?.store.count(pass);
 			const checkpointDone = counts?.done ?? 0;
 			const pending = Math.max(0, total - final);
+			// Once every row is settled, a record left sent with no answer is not in the files (or
+			// was left out by --only): nothing this run did resolves it (finding N6).
+			const records = ledger?.store.records?.(pass);
+			const unanswered =
+				input.outcome === "completed" && ledger && records
+					? Math.max(0, unansweredCreatesIn(records) - ledger.skippedInDoubt(pass))
+					: 0;
 			return [
 				pass,
 				{
@@ -40,6 +48,7 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 					inDoubt: Math.min(pending, counts?.inDoubt ?? 0),
 					checkpointDone,
 					notInFiles: input.outcome === "completed" ? Math.max(0, checkpointDone - inFiles) : 0,
+					...(unanswered > 0 ? { unansweredNotInFiles: unanswered } : {}),
 				},
 			];
 		}),

@@ -164,6 +164,11 @@ export interface PassSummary {
 	readonly checkpointDone: number;
 	/** Records the state holds that the file no longer has (reported, never deleted by import). */
 	readonly notInFiles: number;
+	/**
+	 * Creates sent with no answer whose rows are gone from the file (a completed run): they may be
+	 * in Pivotal; a run with their rows back looks them up. Not among `notInFiles`. @default 0
+	 */
+	readonly unansweredNotInFiles?: number;
 }
 
 export interface ImportSummary {

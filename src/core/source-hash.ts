@@ -13,17 +13,36 @@ import type { SourceCheckSummary, SourceFiles } from "./run-types.js";
  * its rows are sent (source/byte-blocks.ts). Any other file costs one read, hashed.
  */
 export async function checkUnchanged(files: SourceFiles, check: SourceCheckSummary): Promise<void> {
+	const file = await firstChangedFile(files, check);
+	if (file !== undefined) {
+		throw new InputError(
+			`${file} changed after the plan was made; nothing was sent. Run the command again to plan against the file as it is now.`,
+		);
+	}
+}
+
+/** The first of `files` whose bytes are no longer the ones `check` read (as `checkUnchanged` tells), or undefined. */
+export async function firstChangedFile(
+	files: SourceFiles,
+	check: Pick<SourceCheckSummary, "fingerprints" | "known">,
+): Promise<string | undefined> {
 	for (const pass of PASSES) {
 		const file = files[pass];
 		const planned = check.fingerprints[pass];
 		if (!file || planned === undefined) continue;
 		const bytes = check.known?.[pass]?.bytes;
 		if (bytes !== undefined && bytes.sha256 === planned && (await isAsChecked(file, bytes))) continue;
-		if ((await sha256Of(file)) !== planned) {
-			throw new InputError(
-				`${file} changed after the plan was made; nothing was sent. Run the command again to plan against the file as it is now.`,
-			);
-		}
+		if ((await sha256OrNone(file)) !== planned) return file;
+	}
+	return undefined;
+}
+
+/** A file that can no longer be read has changed as surely as one rewritten. */
+async function sha256OrNone(file: string): Promise<string | undefined> {
+	try {
+		return await sha256Of(file);
+	} catch {
+		return undefined;
 	}
 }
 

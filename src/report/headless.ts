@@ -9,8 +9,9 @@ import {
 } from "../core/progress.js";
 import { retryingMessage } from "../core/retry-message.js";
 import { STOPPED_MESSAGE } from "../core/run-ending.js";
-import type { FailureDetail, ImportSummary } from "../core/run-types.js";
+import type { FailureDetail, ImportSummary, PassSummary } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
+import { unansweredLine } from "../ui/model/unanswered-line.js";
 import { formatDuration } from "./format.js";
 import { syncSummaryLines } from "./sync-summary.js";
 
@@ -162,6 +163,45 @@ function progressCounts(p: PassProgress, noun: "import" | "undo"): string {
 	return parts.join(", ");
 }
 
+/** A summary table's column: its name, and its count of a pass. */
+type Column = readonly [string, (p: PassSummary) => number];
+
+const UNDO_COLUMNS: readonly Column[] = [
+	["planned", (p) => p.total],
+	["deleted", (p) => p.deleted],
+	["restored", (p) => p.restored],
+	["kept", (p) => p.unchanged],
+	["failed", (p) => p.failed],
+	["pending", (p) => p.pending],
+];
+
+/**
+ * A first import's table fits 80 columns (updated and unchanged are always 0 then: the two
+ * columns of a sync wrapped every line of it in a terminal of 80).
+ */
+const IMPORT_COLUMNS: readonly Column[] = [
+	// The files' rows: the deletes the run planned are no rows of them.
+	["source", (p) => p.total - (p.deletes ?? 0)],
+	["checkpoint", (p) => p.checkpointDone],
+	["created", (p) => p.created],
+	["existed", (p) => p.existed],
+	["failed", (p) => p.failed],
+	["blocked", (p) => p.blocked],
+	["pending", (p) => p.pending],
+];
+
+const SYNC_COLUMNS: readonly Column[] = [
+	...IMPORT_COLUMNS.slice(0, 4),
+	["updated", (p) => p.updated],
+	["unchanged", (p) => p.unchanged],
+	...IMPORT_COLUMNS.slice(4),
+];
+
+/** A run that updated or found unchanged any record: a sync, whose table has their columns. */
+function isSync(summary: ImportSummary): boolean {
+	return PASSES.some((pass) => summary.passes[pass].updated + summary.passes[pass].unchanged > 0);
+}
+
 /** The closing block: what a person checks before calling the import done. */
 export function summaryText(
 	summary: ImportSummary,
@@ -181,29 +221,13 @@ export function summaryText(
 	lines.push("");
 	const isUndo = title === "Undo";
 	lines.push(`${title} ${summary.runId || "(not started)"}: ${outcomeText(summary, isUndo)}`);
-	const columns: readonly string[] = isUndo
-		? ["planned", "deleted", "restored", "kept", "failed", "pending"]
-		: ["source", "checkpoint", "created", "existed", "updated", "unchanged", "failed", "blocked", "pending"];
-	lines.push(`  ${"pass".padEnd(12)}${columns.map((c) => c.padStart(c.length + 2)).join("")}`);
+	const columns = isUndo ? UNDO_COLUMNS : isSync(summary) ? SYNC_COLUMNS : IMPORT_COLUMNS;
+	lines.push(`  ${"pass".padEnd(12)}${columns.map(([name]) => name.padStart(name.length + 2)).join("")}`);
 	for (const pass of PASSES) {
 		const p = summary.passes[pass];
 		if (p.total === 0 && p.checkpointDone === 0) continue;
-		const cells = isUndo
-			? [p.total, p.deleted, p.restored, p.unchanged, p.failed, p.pending]
-			: [
-					// The files' rows: the deletes the run planned are no rows of them.
-					p.total - (p.deletes ?? 0),
-					p.checkpointDone,
-					p.created,
-					p.existed,
-					p.updated,
-					p.unchanged,
-					p.failed,
-					p.blocked,
-					p.pending,
-				];
 		lines.push(
-			`  ${pass.padEnd(12)}${cells.map((n, i) => String(n).padStart(columns[i]!.length + 2)).join("")}`,
+			`  ${pass.padEnd(12)}${columns.map(([name, value]) => String(value(p)).padStart(name.length + 2)).join("")}`,
 		);
 	}
 	for (const pass of isUndo ? [] : PASSES) {
@@ -215,6 +239,7 @@ export function summaryText(
 		if (p.notInFiles > 0)
 			lines.push(`  ${pass}: ${p.notInFiles} in the state but no longer in the file (left in Pivotal)`);
 		if (p.inDoubt) lines.push(`  ${pass}: ${inDoubtLine(p.pending, p.inDoubt)}`);
+		if (p.unansweredNotInFiles) lines.push(`  ${pass}: ${unansweredLine(p.unansweredNotInFiles)}`);
 		lines.push(...syncSummaryLines(pass, p, extra.notes ?? []));
 	}
 	const own = extra.session ?? summary;

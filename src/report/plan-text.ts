@@ -7,6 +7,7 @@
 import type { SyncPlan } from "../core/plan/make-plan.js";
 import { PASSES } from "../model/records.js";
 import { changeText, PLAN_COLUMNS, PLAN_COUNTS, planRows, updatedFields } from "../ui/model/plan-view.js";
+import { unansweredLine } from "../ui/model/unanswered-line.js";
 import { syncRuleLines, syncRulesHeader } from "./plan-rules-text.js";
 
 /** Values cut at this many characters: a log line has room for more than a screen's. */
@@ -69,6 +70,7 @@ export function planText(plan: SyncPlan): string {
 				`${pass}: ${p.notInFiles} in the state but no longer in the file: reported, never deleted by import.`,
 			);
 		}
+		if (p.unansweredNotInFiles) lines.push(`${pass}: ${unansweredLine(p.unansweredNotInFiles)}`);
 		lines.push(...syncRuleLines(pass, p, plan.rules));
 	}
 	return `${lines.join("\n")}\n`;

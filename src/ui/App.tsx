@@ -2,7 +2,7 @@ import { basename, join } from "node:path";
 import { Box, Text, useApp, useInput } from "ink";
 import { useCallback, useEffect, useRef } from "react";
 import { defaultConcurrency } from "../core/engine.js";
-import { exitCodeFor } from "../core/exit-codes.js";
+import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import type { PassName } from "../model/records.js";
 import { escapeControls, escapeControlsKeepingLines } from "../model/terminal-text.js";
 import { useImportSession } from "./hooks/use-import-session.js";
@@ -246,13 +246,18 @@ export function App({ services, prefill, onResult }: AppProps) {
 					}}
 					onBack={() => dispatch({ type: "plan-back" })}
 					onQuit={() =>
-						finish({
-							code: 2,
-							message:
-								check.kind === "checked" && check.check.problemCount > 0
-									? `${check.check.problemCount} invalid rows; nothing was sent. Fix them and run again.`
-									: "Cancelled; nothing was sent.",
-						})
+						finish(
+							// Held by another run: the headless refusal's sentence and code.
+							check.kind === "held"
+								? { code: EXIT.locked, message: check.message }
+								: {
+										code: 2,
+										message:
+											check.kind === "checked" && check.check.problemCount > 0
+												? `${check.check.problemCount} invalid rows; nothing was sent. Fix them and run again.`
+												: "Cancelled; nothing was sent.",
+									},
+						)
 					}
 				/>
 			);

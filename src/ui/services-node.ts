@@ -5,10 +5,11 @@ import { clientLimitsFromEnv } from "../api/client-limits.js";
 import { startImportRun } from "../app/apply-import.js";
 import { checkImport } from "../app/check-import.js";
 import { type PlanImportOptions, planImport } from "../app/plan-import.js";
-import { readState } from "../app/read-state.js";
+import { readStateHeld, stateHeldBy } from "../app/read-state.js";
 import { startUndoRun, undoPlanOf } from "../app/undo.js";
 import type { Settings } from "../config/settings.js";
 import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
+import { EXIT } from "../core/exit-codes.js";
 import { stateFingerprint } from "../core/plan/state-fingerprint.js";
 import { PASSES, type PassName } from "../model/records.js";
 import {
@@ -22,7 +23,7 @@ import {
 	type SourceCheck as ValidatedSources,
 } from "../source/index.js";
 import { envKeysFrom } from "./model/key-choices.js";
-import type { CheckpointInfo, SourceCheck, UiServices } from "./services.js";
+import { type CheckpointInfo, type SourceCheck, StateHeldError, type UiServices } from "./services.js";
 
 export interface NodeServicesOptions {
 	readonly folder: string;
@@ -91,8 +92,13 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 			startImportRun(request.opened, request.planned, lanes, { ...request.options, ...runOptions }),
 		async checkAndPlan(files, source, checkpointPath, fresh, rules) {
 			// The CLI's functions, in its order: the state, then one read that validates and plans.
-			const read = fresh ? undefined : await readState(checkpointPath, undefined);
-			if (read !== undefined && !read.ok) throw new Error(read.message);
+			// Read under its lock, as the CLI reads it: a run that holds it is named now, not after
+			// Enter, and its state is never read half-written (finding N10).
+			const held = fresh ? stateHeldBy(checkpointPath) : undefined;
+			if (held) throw new StateHeldError(held.message);
+			const read = fresh ? undefined : await readStateHeld(checkpointPath, undefined);
+			if (read !== undefined && !read.ok)
+				throw read.code === EXIT.locked ? new StateHeldError(read.message) : new Error(read.message);
 			const opened = { files, source: source ?? {}, state: read?.value };
 			// The toggles count what each rule would change either way.
 			const plan: PlanImportOptions = { rules, preview: true };

@@ -11,6 +11,14 @@ import type { SampleRows } from "../source/sample.js";
 import type { EnvKey } from "./model/key-choices.js";
 import type { ImportRequest, UndoRunRequest } from "./model/run-requests.js";
 
+/**
+ * `checkAndPlan`'s rejection when another run (a headless import, another wizard) holds the
+ * state: the plan step says so at once, names the holder, and offers no start (exit 6).
+ */
+export class StateHeldError extends Error {
+	override readonly name = "StateHeldError";
+}
+
 /** What the plan step needs from validating the source files. */
 export interface SourceCheck {
 	/** Rows per pass (0 for a pass without a file). */
@@ -90,7 +98,8 @@ export interface UiServices {
 	 * The plan step's reading, the CLI's own (`checkImport`, then `planImport`): every row of the
 	 * files validated and, when all pass, planned in the same read against the state at
 	 * `checkpointPath` (none when `fresh`): per pass what is created, updated, left alone,
-	 * blocked. Read only, nothing is sent. Rejects with the sentence when the state is unreadable.
+	 * blocked. Read only, nothing is sent. Rejects with the sentence when the state is unreadable,
+	 * as a `StateHeldError` when another run holds it.
 	 */
 	checkAndPlan(
 		files: SourceFiles,

@@ -30,6 +30,14 @@ describe("windowHintMs", () => {
 		expect(windowHintMs(rateLimit, sentAt, sentAt + 30)).toBe(10_000);
 	});
 
+	it("reads a minute, not the low end, when a slow answer leaves room for one (finding N11)", () => {
+		// Counted as it arrived, answered 4 s later: Reset is a minute and a fraction after the send.
+		const rateLimit = { limit: 60, remaining: 59, resetAtMs: sentAt + 60_000 + 500 };
+		expect(windowHintMs(rateLimit, sentAt, sentAt + 4_000)).toBe(60_000);
+		// A 10 s window (the simulator's) answered slowly still reads no minute.
+		expect(windowHintMs({ ...rateLimit, resetAtMs: sentAt + 10_500 }, sentAt, sentAt + 2_000)).toBe(8_000);
+	});
+
 	it("says nothing when others' requests share the window", () => {
 		expect(
 			windowHintMs({ limit: 60, remaining: 40, resetAtMs: sentAt + 3_000 }, sentAt, sentAt + 5),

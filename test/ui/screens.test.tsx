@@ -174,6 +174,50 @@ describe("FailuresScreen", () => {
 });
 
 describe("SummaryScreen", () => {
+	it("says how many records sent with no answer are no longer in the files, and what resolves them (finding N6)", () => {
+		const pass = {
+			total: 1,
+			created: 1,
+			existed: 0,
+			failed: 0,
+			blocked: 0,
+			pending: 0,
+			checkpointDone: 1,
+			...SYNC_ZERO,
+		};
+		const summary: ImportSummary = {
+			outcome: "completed",
+			run: 2,
+			runId: "run124",
+			checkpointPath: "/data/customers.csv.checkpoint.json",
+			passes: {
+				customers: { ...pass, unansweredNotInFiles: 1 },
+				contacts: { ...pass, unansweredNotInFiles: 1 },
+				onboardings: { ...pass, total: 0, created: 0, checkpointDone: 0 },
+			},
+			failuresByCode: {},
+			requests: 2,
+			rateLimited: 0,
+			retries: 0,
+			elapsedMs: 1_000,
+		};
+		const { lastFrame, unmount } = render(
+			withTheme(
+				<SummaryScreen
+					summary={summary}
+					snapshot={snapshotOf(midRunEvents())}
+					onFailures={noop}
+					onQuit={noop}
+				/>,
+			),
+		);
+		const frame = (lastFrame() ?? "").replace(/\s+/g, " ");
+		unmount();
+		expect(frame).toContain(
+			"2 records whose create got no answer in an earlier run are no longer in the files: they may be in Pivotal; put their rows back and run again to have them looked up",
+		);
+	});
+
 	it("shows totals, checkpoint vs source counts, requests, failures by code and paths", () => {
 		const summary: ImportSummary = {
 			outcome: "completed",
@@ -335,6 +379,18 @@ describe("PlanStep", () => {
 });
 
 describe("FileStep", () => {
+	it('fits its key line in 80 columns (it wrapped "quit" onto a line of its own)', () => {
+		const { lastFrame, unmount } = render(
+			withTheme(
+				<FileStep pass="customers" folder="/d" names={["a.csv"]} isOptional={false} onChoose={noop} />,
+			),
+		);
+		const keys = (lastFrame() ?? "").split("\n").find((line) => line.includes("Ctrl+C")) ?? "";
+		unmount();
+		expect(keys).toMatch(/Ctrl\+C quit$/);
+		expect(keys.length).toBeLessThanOrEqual(80);
+	});
+
 	it("filters as you type and chooses the highlighted file, or a typed path", async () => {
 		const chosen: (string | undefined)[] = [];
 		const { lastFrame, stdin, unmount } = render(

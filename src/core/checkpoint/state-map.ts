@@ -47,6 +47,8 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	readonly #failing = new Set<string>();
 	// Records with a copy in Pivotal that the state knows of.
 	#held = 0;
+	// Creates sent with no answer: no copy known, the record may be in Pivotal or not.
+	#unanswered = 0;
 	#cache = new Map<string, RecordState>();
 
 	get size(): number {
@@ -199,6 +201,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		if (previous !== undefined) this.#tally[bucketOf(previous)]--;
 		this.#tally[bucketOf(state)]++;
 		this.#held += (copyOf(state) ? 1 : 0) - (copyOf(previous) ? 1 : 0);
+		this.#unanswered += (isUnansweredCreate(state) ? 1 : 0) - (isUnansweredCreate(previous) ? 1 : 0);
 		const old = this.#texts.get(key);
 		if (typeof old === "number") this.#arena.drop(old);
 		this.#texts.set(
@@ -219,6 +222,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	load(key: string, state: RecordState, text: string | Uint8Array): void {
 		this.#tally[bucketOf(state)]++;
 		if (copyOf(state)) this.#held++;
+		if (isUnansweredCreate(state)) this.#unanswered++;
 		this.#texts.set(
 			key,
 			this.#arena.add(text) ?? (typeof text === "string" ? text : Buffer.from(text).toString()),
@@ -237,6 +241,11 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		this.#tally[outcome]++;
 		this.#held++;
 		return true;
+	}
+
+	/** Creates sent with no answer (`isUnansweredCreate`): O(1). */
+	unansweredCreates(): number {
+		return this.#unanswered;
 	}
 
 	/** Records the state knows a Pivotal copy of (`copyOf`): O(1). */
@@ -331,6 +340,22 @@ export function toStateMap(records: ReadonlyMap<string, RecordState>): StateMap 
 	const map = new StateMap();
 	for (const [key, state] of records) map.set(key, state);
 	return map;
+}
+
+/**
+ * A create sent with no answer recorded: the record may be in Pivotal, and the state knows no
+ * copy of it (an update or a delete in doubt keeps the copy it had).
+ */
+export function isUnansweredCreate(state: RecordState | undefined): boolean {
+	return state?.s === "sent" && state.was === undefined;
+}
+
+/** How many of `records` are creates sent with no answer: counted as set in a `StateMap`. */
+export function unansweredCreatesIn(records: ReadonlyMap<string, RecordState>): number {
+	if (records instanceof StateMap) return records.unansweredCreates();
+	let sent = 0;
+	for (const state of records.values()) if (isUnansweredCreate(state)) sent += 1;
+	return sent;
 }
 
 /** How many of `records` the state knows a Pivotal copy of: counted as set in a `StateMap`. */

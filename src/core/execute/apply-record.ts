@@ -90,7 +90,7 @@ export class RecordApplier {
 			case "update":
 				return this.#updater.update(record, op.copy, op.changes, undefined);
 			case "match":
-				return this.#match(record, op.generation, op.id, parent);
+				return this.#match(record, op.generation, op.id, parent, op.isInDoubt === true);
 		}
 	}
 
@@ -325,6 +325,7 @@ export class RecordApplier {
 		generation: number,
 		id: string | undefined,
 		parent: PivotalCopy | undefined,
+		isInDoubt = false,
 	) {
 		let found: PivotalRecord | undefined | null;
 		if (id !== undefined) {
@@ -347,8 +348,17 @@ export class RecordApplier {
 		}
 		if (found === null) return;
 		if (found === undefined) return this.#create(record, generation, false, parent);
+		// A create in doubt looked up rather than sent (`--only update`): made as the create would
+		// have made it, it is that create's, so an undo takes it back; else adopted as existing.
+		const state = this.#ctx.ledger.store.get(record.pass, record.key);
+		const isCreatedByUs = isInDoubt && isMadeByCreate(record, found, this.#sent(record, state));
+		if (isCreatedByUs)
+			this.#ctx.notice(
+				"info",
+				`${record.pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
+			);
 		// Read by its id just now: fresh enough to merge metadata with; a listing is not.
-		return this.#adopt(record, found, 0, id !== undefined, false, id !== undefined);
+		return this.#adopt(record, found, 0, id !== undefined, isCreatedByUs, id !== undefined);
 	}
 
 	/** Found in Pivotal: compared field by field with the file, and updated where they differ. */

@@ -13,6 +13,7 @@ import {
 	type SourceRecord,
 } from "../../model/records.js";
 import { CheckpointError } from "../checkpoint/index.js";
+import { isUnansweredCreate } from "../checkpoint/state-map.js";
 import { emptyPassTally, type ImportEvent, type PassTally, type RecordOutcome } from "../events.js";
 import type { FailureDetail } from "../run-types.js";
 import type { StateStore } from "../state/state-store.js";
@@ -40,6 +41,8 @@ export class Ledger {
 	readonly #onWriteFailed: (message: string) => void;
 	readonly #failures = new Map<string, FailureDetail>();
 	readonly #tallies = new Map<PassName, Record<keyof PassTally, number>>();
+	/** Rows `--only` left out whose create stays sent with no answer: in the files, not gone from them. */
+	readonly #skippedInDoubt = new Map<PassName, Set<string>>();
 
 	constructor(
 		store: StateStore,
@@ -71,6 +74,11 @@ export class Ledger {
 	/** What this run did in `pass` so far (reset when a round streams the pass again). */
 	tally(pass: PassName): Readonly<PassTally> {
 		return this.#tallyOf(pass);
+	}
+
+	/** Rows of `pass` left out by `--only` whose create the state holds in doubt. */
+	skippedInDoubt(pass: PassName): number {
+		return this.#skippedInDoubt.get(pass)?.size ?? 0;
 	}
 
 	resetTally(pass: PassName): void {
@@ -316,6 +324,10 @@ export class Ledger {
 	 */
 	skipped(pass: PassName, record: SourceRecord, note: Failure | undefined): void {
 		if (note) this.note(pass, record, note);
+		if (isUnansweredCreate(this.#store.get(pass, record.key))) {
+			const keys = this.#skippedInDoubt.get(pass) ?? new Set<string>();
+			this.#skippedInDoubt.set(pass, keys.add(record.key));
+		}
 		this.count("skipped", pass);
 		this.#emit({
 			type: "record-done",

@@ -41,6 +41,12 @@ export interface PassPlan {
 	readonly readBack?: number;
 	/** Records the state holds as in Pivotal that the file no longer has (reported, never deleted). */
 	readonly notInFiles: number;
+	/**
+	 * Creates sent with no answer whose rows are gone from the file: they may be in Pivotal, and
+	 * nothing resolves them until a run has their rows again (it looks each one up). Finding N6.
+	 * Not among `notInFiles`, which counts the records the state knows a copy of.
+	 */
+	readonly unansweredNotInFiles?: number;
 	/** Of the kept records, those deleted in Pivotal since the last sync (`--recreate` creates them). */
 	readonly gone: number;
 	/** `--only update`: rows with no record in Pivotal, not created. */

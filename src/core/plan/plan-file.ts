@@ -89,7 +89,10 @@ export interface PlanOperation {
 	readonly read?: true;
 	/** create, match: the record's fields as they will be sent (a match adopts and updates, or creates). */
 	readonly after?: Readonly<Record<string, unknown>>;
-	/** create: an earlier send got no answer; it is looked up before it is sent again. */
+	/**
+	 * create: an earlier send got no answer; it is looked up before it is sent again. match: such a
+	 * create under `--only update`, looked up and never sent again.
+	 */
 	readonly inDoubt?: boolean;
 	/** blocked: its customer is not in Pivotal; delete: the customer it was made under. */
 	readonly parentKey?: string;
@@ -160,7 +163,13 @@ export function planOperation(
 		case "skipped":
 			return { ...base, op: "skipped", reason: op.reason, ...(op.copy ? { id: op.copy.id } : {}) };
 		case "match":
-			return { ...base, op: "match", ...(op.id ? { id: op.id } : {}), after: record.body };
+			return {
+				...base,
+				op: "match",
+				...(op.id ? { id: op.id } : {}),
+				after: record.body,
+				...(op.isInDoubt ? { inDoubt: true } : {}),
+			};
 		case "create":
 			return { ...base, op: "create", after: record.body, ...(op.isInDoubt ? { inDoubt: true } : {}) };
 		case "blocked":

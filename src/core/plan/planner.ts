@@ -26,8 +26,15 @@ export type Operation =
 	 * Nothing this import wrote is known of it: look for it in Pivotal (customers by
 	 * `metadata.external_id`, slug, CRM ids; children by e-mail or name within the customer, or
 	 * by `id` when the state has one but no values), then adopt and update it, or create it.
+	 * `isInDoubt`: a create in doubt under `--only update`, which may not send it again: looked up
+	 * instead, and found as the create made it, it is this import's creation (finding N14).
 	 */
-	| { readonly kind: "match"; readonly generation: number; readonly id?: string }
+	| {
+			readonly kind: "match";
+			readonly generation: number;
+			readonly id?: string;
+			readonly isInDoubt?: boolean;
+	  }
 	/**
 	 * PATCH exactly these fields. `stuck`: cells emptied in the file (`--empty clear`) whose field
 	 * the API cannot empty, left as Pivotal has them.
@@ -102,7 +109,11 @@ export function withRules(record: SourceRecord, op: Operation, rules: SyncRules)
 	}
 	if (ruled.kind === "update" && !mayUpdate(rules))
 		return { kind: "skipped", reason: "only_create", copy: ruled.copy };
-	if (ruled.kind === "create" && !mayCreate(rules)) return { kind: "skipped", reason: "not_in_pivotal" };
+	if (ruled.kind === "create" && !mayCreate(rules)) {
+		// An earlier send may have made it: it is in Pivotal or not, and only a look-up can tell.
+		if (ruled.isInDoubt) return { kind: "match", generation: ruled.generation, isInDoubt: true };
+		return { kind: "skipped", reason: "not_in_pivotal" };
+	}
 	return ruled;
 }
 

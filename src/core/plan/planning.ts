@@ -8,7 +8,7 @@ import { copyOf, PASSES, type PassName, type RecordState, type SourceRecord } fr
 import { isNumbered, resourceOf } from "../../model/resources.js";
 import type { LeftOutRows } from "../../source/left-out.js";
 import type { CheckpointData } from "../checkpoint/index.js";
-import { heldIn } from "../checkpoint/state-map.js";
+import { heldIn, isUnansweredCreate, unansweredCreatesIn } from "../checkpoint/state-map.js";
 import { hasUnknownBefore, touchesMetadata } from "./field-diff.js";
 import type { MakePlanOptions, PassPlan, PlannedChange, SyncPlan } from "./make-plan.js";
 import { DELETE_ORDER, deleteRefusal, missingRecords, RowNames } from "./missing-records.js";
@@ -51,6 +51,8 @@ class PassTally {
 	readBack = 0;
 	rows = 0;
 	inPivotal = 0;
+	/** Rows whose create the state holds as sent with no answer. */
+	unansweredInFile = 0;
 	gone = 0;
 
 	constructor(
@@ -155,6 +157,7 @@ export class Planning {
 		if (quick !== undefined) t.inPivotal += 1;
 		const current = quick === undefined ? t.records?.get(record.key) : undefined;
 		if (current !== undefined && copyOf(current)) t.inPivotal += 1;
+		if (isUnansweredCreate(current)) t.unansweredInFile += 1;
 		const op: Operation = quick ?? planRecord(record, current, this.#parentView(record), this.#planOptions);
 		const kind = op.kind;
 		t.ops[kind] += 1;
@@ -211,6 +214,7 @@ export class Planning {
 		const t = this.#tally!;
 		this.#tally = undefined;
 		const held = t.records === undefined ? 0 : heldIn(t.records);
+		const unanswered = t.records === undefined ? 0 : unansweredCreatesIn(t.records) - t.unansweredInFile;
 		this.#passes[t.pass] = {
 			rows: t.rows,
 			ops: t.ops,
@@ -221,6 +225,7 @@ export class Planning {
 			...(t.slugCount > 0 ? { slugs: t.slugs, slugCount: t.slugCount } : {}),
 			...(t.readBack > 0 ? { readBack: t.readBack } : {}),
 			notInFiles: Math.max(0, held - t.inPivotal),
+			...(unanswered > 0 ? { unansweredNotInFiles: unanswered } : {}),
 			gone: t.gone,
 			notInPivotal: t.notInPivotal,
 			updatesLeft: t.updatesLeft,

@@ -3,7 +3,7 @@ import type { SyncRules } from "../../core/plan/sync-rules.js";
 import type { SourceFiles } from "../../core/run-types.js";
 import type { SourceOptions } from "../../source/index.js";
 import type { PlanCheck, WizardAction } from "../model/wizard-state.js";
-import type { UiServices } from "../services.js";
+import { StateHeldError, type UiServices } from "../services.js";
 
 export interface PlanCheckInput {
 	/** The plan step's check; the work starts while it is `checking`. */
@@ -41,8 +41,11 @@ export function usePlanCheck(
 			);
 			if (!isCancelled) dispatch({ type: "plan-checked", check, plan });
 		})().catch((error: unknown) => {
-			if (!isCancelled)
-				dispatch({ type: "plan-failed", message: error instanceof Error ? error.message : String(error) });
+			if (isCancelled) return;
+			const message = error instanceof Error ? error.message : String(error);
+			dispatch(
+				error instanceof StateHeldError ? { type: "plan-held", message } : { type: "plan-failed", message },
+			);
 		});
 		return () => {
 			isCancelled = true;

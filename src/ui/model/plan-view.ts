@@ -52,23 +52,26 @@ export const PLAN_COUNTS = [
 
 /** One row per pass that has rows or records left in the state. */
 export function planRows(plan: SyncPlan): readonly PlanRow[] {
-	return PASSES.filter((pass) => plan.passes[pass].rows > 0 || plan.passes[pass].notInFiles > 0).map(
-		(pass) => {
-			const p = plan.passes[pass];
-			return {
-				pass,
-				rows: p.rows,
-				// A record read back (its last write in doubt) may need its PATCH again: never a create.
-				create: p.ops.create + p.ops.match - (p.readBack ?? 0),
-				update: p.ops.update + (p.readBack ?? 0),
-				unchanged: p.ops.unchanged,
-				blocked: p.ops.blocked,
-				failed: p.ops.kept - p.gone,
-				gone: p.gone,
-				notInFiles: p.notInFiles,
-			};
-		},
-	);
+	return PASSES.filter(
+		(pass) =>
+			plan.passes[pass].rows > 0 ||
+			plan.passes[pass].notInFiles + (plan.passes[pass].unansweredNotInFiles ?? 0) > 0,
+	).map((pass) => {
+		const p = plan.passes[pass];
+		return {
+			pass,
+			rows: p.rows,
+			// A record read back (its last write in doubt) may need its PATCH again: never a create.
+			create: p.ops.create + p.ops.match - (p.readBack ?? 0),
+			update: p.ops.update + (p.readBack ?? 0),
+			unchanged: p.ops.unchanged,
+			blocked: p.ops.blocked,
+			failed: p.ops.kept - p.gone,
+			gone: p.gone,
+			// Sent with no answer and gone from the file: in the state, not in the file, as the others.
+			notInFiles: p.notInFiles + (p.unansweredNotInFiles ?? 0),
+		};
+	});
 }
 
 /** A value as the plan shows it: strings quoted, nothing as `(none)`, long ones cut. */

@@ -16,7 +16,9 @@ import type { CheckpointInfo, SourceCheck, UndoPreview } from "../services.js";
 export type PlanCheck =
 	| { readonly kind: "checking" }
 	| { readonly kind: "checked"; readonly check: SourceCheck; readonly plan?: SyncPlan | undefined }
-	| { readonly kind: "error"; readonly message: string };
+	| { readonly kind: "error"; readonly message: string }
+	/** Another run holds the state (its lock): nothing can start until it ends (exit 6). */
+	| { readonly kind: "held"; readonly message: string };
 
 /** The undo step's plan, read from the state once the user asks for it. */
 export type UndoCheck =
@@ -100,6 +102,7 @@ export type WizardAction =
 	| { readonly type: "rules-changed"; readonly rules: SyncRules }
 	| { readonly type: "plan-checked"; readonly check: SourceCheck; readonly plan?: SyncPlan | undefined }
 	| { readonly type: "plan-failed"; readonly message: string }
+	| { readonly type: "plan-held"; readonly message: string }
 	| { readonly type: "plan-back" }
 	| { readonly type: "run-started" }
 	| { readonly type: "undo-asked" }
@@ -206,6 +209,9 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 		case "plan-failed":
 			if (state.stage.kind !== "plan") return state;
 			return to({ kind: "plan", check: { kind: "error", message: action.message } });
+		case "plan-held":
+			if (state.stage.kind !== "plan") return state;
+			return to({ kind: "plan", check: { kind: "held", message: action.message } });
 		case "plan-back":
 			return to({ kind: "key" });
 		case "run-started":

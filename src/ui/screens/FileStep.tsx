@@ -104,9 +104,7 @@ export function FileStep({
 				</Box>
 			) : null}
 			<Box marginTop={1}>
-				<Text dimColor>
-					↑/↓ move · type to filter or enter a path · Enter choose · Esc back · Ctrl+C quit
-				</Text>
+				<Text dimColor>↑/↓ move · type to filter, or a path · Enter choose · Esc back · Ctrl+C quit</Text>
 			</Box>
 		</Box>
 	);

@@ -39,7 +39,7 @@ export interface PlanStepProps {
 	readonly onRules?: ((rules: SyncRules) => void) | undefined;
 	readonly onConfirm: (concurrency: number) => void;
 	readonly onBack: () => void;
-	/** Invalid rows: nothing can be sent (exit 2). */
+	/** Invalid rows (exit 2), or a state another run holds (exit 6): nothing can be sent. */
 	readonly onQuit: () => void;
 }
 
@@ -100,6 +100,11 @@ export function PlanStep({
 			{check.kind === "error" ? (
 				<Text {...theme.tint("error")}>{escapeControlsKeepingLines(check.message)}</Text>
 			) : null}
+			{check.kind === "held" ? (
+				<Text {...theme.tint("warn")} wrap="wrap">
+					{escapeControls(check.message)}
+				</Text>
+			) : null}
 			{check.kind === "checked" ? (
 				<PlanBody
 					files={files}
@@ -122,7 +127,8 @@ export function PlanStep({
 			<Box marginTop={note ? 0 : 1}>
 				<Text dimColor>
 					{isReady ? "Enter start · " : ""}
-					{hasPlan && onRules ? "c/u/e/k/d rules · " : ""}+/- concurrency · Esc back · q quit
+					{hasPlan && onRules ? "c/u/e/k/d rules · " : ""}
+					{check.kind === "held" ? "" : "+/- concurrency · "}Esc back · q quit
 				</Text>
 			</Box>
 		</Box>

@@ -75,9 +75,12 @@ export function RunScreen({
 					{title ? <Text dimColor> · {escapeControls(title)}</Text> : null}
 					{snapshot.resumed ? <Text dimColor> · resumed</Text> : null}
 				</Text>
-				<Text>
-					{formatDuration(now - snapshot.startedAt)} · ETA {etaText(snapshot, now)}
-				</Text>
+				{/* Never squeezed: the name before it is cut instead (a long name wrapped the ETA). */}
+				<Box flexShrink={0} marginLeft={1}>
+					<Text>
+						{formatDuration(now - snapshot.startedAt)} · ETA {etaText(snapshot, now)}
+					</Text>
+				</Box>
 			</Box>
 			<Text
 				bold={snapshot.status !== "running"}

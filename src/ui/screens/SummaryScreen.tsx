@@ -21,6 +21,7 @@ import {
 	syncRulesLine,
 	testKeyNotice,
 } from "../model/summary-view.js";
+import { unansweredLine } from "../model/unanswered-line.js";
 
 export interface SummaryScreenProps {
 	readonly summary: ImportSummary;
@@ -84,6 +85,7 @@ export function SummaryScreen({
 	);
 	const { failures: codes, kept, notInPivotal } = codeLines(failuresByCode);
 	const rulesLine = kind === "import" ? syncRulesLine(summary, notInPivotal) : undefined;
+	const unanswered = PASSES.reduce((sum, pass) => sum + (summary.passes[pass].unansweredNotInFiles ?? 0), 0);
 	const headline = summaryHeadline(kind, summary);
 	const testNotice =
 		testWorkspace && kind === "import" && canUndo ? testKeyNotice(summary, testWorkspace) : undefined;
@@ -158,6 +160,11 @@ export function SummaryScreen({
 					</Text>
 				) : null}
 				{rulesLine ? <Text wrap="truncate-end">{rulesLine}</Text> : null}
+				{unanswered > 0 ? (
+					<Text wrap="wrap" {...theme.tint("warn")}>
+						{unansweredLine(unanswered, "the files")}
+					</Text>
+				) : null}
 				<Text wrap="truncate-end">checkpoint {escapeControls(summary.checkpointPath)}</Text>
 				{failuresCsvPath ? (
 					<Text wrap="truncate-end">failures CSV {escapeControls(failuresCsvPath)}</Text>

@@ -269,3 +269,33 @@ describe("makePlan", () => {
 		expect(plan.passes.contacts.ops).toMatchObject({ blocked: 1, unchanged: 0 });
 	});
 });
+
+describe("makePlan: records sent with no answer whose rows are gone (finding N6)", () => {
+	it("counts the creates in doubt apart from the records whose copy the state knows, with a plain Map or a StateMap", async () => {
+		const files = writeFiles({ customers: "external_id,name\nc1,Acme\nc4,Here\n" });
+		const entries: [string, RecordState][] = [
+			["c1", { s: "sent", attempts: 1 }],
+			// Gone from the file: a create in doubt, an update in doubt (its copy known), a done record.
+			["c2", { s: "sent", attempts: 1 }],
+			["c3", { s: "sent", attempts: 1, was: { id: "cus_3", outcome: "created", v: { name: "Three" } } }],
+			["c5", done("cus_5", { name: "Five" })],
+			// In the file, in doubt: resolved by this plan's look-up, not counted.
+			["c4", { s: "sent", attempts: 2 }],
+		];
+		const plain = checkpoint({ customers: entries }, 1);
+		const { toStateMap } = await import("../../../src/core/checkpoint/state-map.js");
+		const mapped = {
+			...plain,
+			records: { ...plain.records, customers: toStateMap(plain.records.customers) },
+		};
+		for (const state of [plain, mapped]) {
+			const plan = await makePlan({ files, state, retryFailed: false, recreate: false });
+			expect(plan.passes.customers.unansweredNotInFiles).toBe(1);
+			expect(plan.passes.customers.notInFiles).toBe(2);
+			expect(planRows(plan)[0]?.notInFiles).toBe(3);
+			expect(planText(plan)).toContain(
+				"customers: 1 record whose create got no answer in an earlier run is no longer in the file",
+			);
+		}
+	});
+});

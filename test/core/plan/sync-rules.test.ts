@@ -46,6 +46,13 @@ describe("planRecord under sync rules", () => {
 			want: { kind: "skipped", reason: "not_in_pivotal" },
 		},
 		{
+			name: "--only update: a create in doubt is looked up, not reported not_in_pivotal (it may have landed)",
+			record: customer({ name: "Acme" }),
+			state: { s: "sent", attempts: 1 },
+			rules: { only: "update" },
+			want: { kind: "match", isInDoubt: true },
+		},
+		{
 			name: "--only update: on a first sync the row is still looked up (an existing record is updated)",
 			record: customer({ name: "Acme" }),
 			state: undefined,

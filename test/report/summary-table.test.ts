@@ -1,0 +1,61 @@
+/**
+ * The headless summary's table (adversarial finding N11): a first import's fits 80 columns, as
+ * the README shows it; a sync's adds its updated and unchanged columns.
+ */
+import { describe, expect, it } from "vitest";
+import type { ImportSummary, PassSummary } from "../../src/core/run-types.js";
+import { summaryText } from "../../src/report/headless.js";
+
+const pass = (counts: Partial<PassSummary>): PassSummary => ({
+	total: 0,
+	created: 0,
+	existed: 0,
+	updated: 0,
+	unchanged: 0,
+	deleted: 0,
+	restored: 0,
+	failed: 0,
+	blocked: 0,
+	pending: 0,
+	gone: 0,
+	checkpointDone: 0,
+	notInFiles: 0,
+	...counts,
+});
+
+function summaryOf(customers: Partial<PassSummary>): ImportSummary {
+	return {
+		outcome: "completed",
+		runId: "r1",
+		run: 1,
+		checkpointPath: "c.csv.checkpoint.json",
+		passes: {
+			customers: pass(customers),
+			contacts: pass({ total: 600, created: 600, checkpointDone: 600 }),
+			onboardings: pass({}),
+		},
+		failuresByCode: {},
+		requests: 900,
+		rateLimited: 0,
+		retries: 0,
+		elapsedMs: 6_000,
+	};
+}
+
+describe("the headless summary's table", () => {
+	it("a first import's fits 80 columns: no updated or unchanged columns", () => {
+		const lines = summaryText(summaryOf({ total: 300, created: 300, checkpointDone: 300 })).split("\n");
+		const table = lines.filter((line) => /^ {2}(pass|customers|contacts) /.test(line));
+		expect(table[0]).toBe("  pass          source  checkpoint  created  existed  failed  blocked  pending");
+		expect(table[1]).toBe("  customers        300         300      300        0       0        0        0");
+		for (const line of table) expect(line.length).toBeLessThanOrEqual(80);
+	});
+
+	it("a sync's shows what it updated and found unchanged", () => {
+		const text = summaryText(summaryOf({ total: 300, updated: 2, unchanged: 298, checkpointDone: 300 }));
+		expect(text).toContain(
+			"  pass          source  checkpoint  created  existed  updated  unchanged  failed  blocked  pending",
+		);
+		expect(text).toMatch(/customers\s+300\s+300\s+0\s+0\s+2\s+298\s+0\s+0\s+0\n/);
+	});
+});
