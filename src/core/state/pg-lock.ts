@@ -17,7 +17,13 @@ import { hostname } from "node:os";
 import pg from "pg";
 import { CheckpointError } from "../checkpoint/checkpoint-error.js";
 import { connectFailed, driverSays, queryFailed } from "./pg-errors.js";
-import { endClient, isQueryTimeout, queryTimeoutMs } from "./pg-timeouts.js";
+import {
+	endClient,
+	failFastAfterTimeout,
+	isKnownDead,
+	isQueryTimeout,
+	queryTimeoutMs,
+} from "./pg-timeouts.js";
 import { maskUrl } from "./pg-url.js";
 
 const TRY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok";
@@ -69,6 +75,7 @@ async function holderOf(
 async function connectLockClient(url: string, config: pg.ClientConfig): Promise<pg.Client> {
 	const client = new pg.Client(config);
 	client.on("error", () => undefined);
+	failFastAfterTimeout(client);
 	try {
 		await client.connect();
 	} catch (error) {
@@ -168,8 +175,11 @@ export class ImportLock {
 				hostname(),
 			])
 			.catch(() => undefined);
-		await this.#client.query("ROLLBACK").catch(() => undefined);
-		await endClient(this.#client);
+		// A state connection whose server stopped answering: the lock's server is likely the same
+		// one, and closing the connection ends the transaction (and the lock) without asking it.
+		if (state === undefined || !isKnownDead(state))
+			await this.#client.query("ROLLBACK").catch(() => undefined);
+		await endClient(this.#client, state !== undefined && isKnownDead(state) ? 0 : undefined);
 	}
 
 	#lose(error: unknown): void {

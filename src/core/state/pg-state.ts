@@ -17,7 +17,7 @@ import { ImportLock } from "./pg-lock.js";
 import { COPY_UNFINISHED, readImport } from "./pg-read.js";
 import { ensureSchema } from "./pg-schema.js";
 import { PostgresStore } from "./pg-store.js";
-import { boundedConfig, endClient } from "./pg-timeouts.js";
+import { boundedConfig, endClient, failFastAfterTimeout } from "./pg-timeouts.js";
 import { ambiguousUrlSentence, ambiguousUserinfo, maskUrl } from "./pg-url.js";
 import type { StateOpener } from "./state-store.js";
 
@@ -85,6 +85,7 @@ export async function connectDatabase(url: string): Promise<pg.Client> {
 	const client = new pg.Client(clientConfig(url));
 	// Before connect: an error event with no listener would crash the process.
 	client.on("error", () => undefined);
+	failFastAfterTimeout(client);
 	try {
 		await client.connect();
 	} catch (error) {
