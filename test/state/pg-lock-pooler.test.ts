@@ -91,7 +91,7 @@ describe.skipIf(binary === undefined)("one run per import behind PgBouncer in tr
 			expect(Date.now() - began).toBeLessThan(15_000);
 			expect(run.code).toBe(2);
 			expect(run.stderr).toMatch(
-				/^The state database postgres:\/\/pivotal:\*\*\*@127\.0\.0\.1:\d+\/\w+ did not answer within 2 s once this run held its lock: a pooler with one server connection gives it to the lock alone; give --state a direct or session-mode URL, or raise the pool's size to 2 or more\.\n$/,
+				/^The state database postgres:\/\/pivotal:\*\*\*@127\.0\.0\.1:\d+\/\w+ did not answer within 2 s once this run held its lock; behind a pooler in transaction mode that means each of its server connections is kept by a running import's lock, none left for this run's writes: give --state a direct or session-mode URL, or make the pool larger than the number of imports running at once\.\n$/,
 			);
 			expect(run.stderr).not.toContain(PG_PASSWORD);
 			expect(sim.counters().requests).toBe(0);
@@ -99,6 +99,27 @@ describe.skipIf(binary === undefined)("one run per import behind PgBouncer in tr
 			await bouncer.stop();
 		}
 	}, 60_000);
+
+	it("a pool that a run's lock would leave with no connection for writes: that run is refused within 5 s and the running import goes on", async () => {
+		const bouncer = await pooler(2);
+		try {
+			const { sim, files } = await prepared(SLOWER, DATA);
+			const url = bouncer.url(databaseOf(await db.newDatabase()));
+			const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+			const a = startCli(importArgs(files, url, "--concurrency", "1"), { env });
+			await until(() => started(sim) || a.child.exitCode !== null, "the first run's creates");
+			const began = Date.now();
+			const other = await runCli(importArgs(files, url, "--name", "another"), { env });
+			expect(Date.now() - began).toBeLessThan(12_000);
+			expect(other.code, other.stdout + other.stderr).toBe(2);
+			expect(other.stderr).toMatch(/did not answer within 5 s once this run held its lock; behind a pooler/);
+			const first = await a.result;
+			expect(first.code, first.stdout + first.stderr).toBe(0);
+			expect(simTotals(sim)).toMatchObject({ customers: 40, contacts: 40, duplicates: 0 });
+		} finally {
+			await bouncer.stop();
+		}
+	}, 90_000);
 });
 
 describe("the import's lock is a transaction's, on a connection of its own (plain Postgres)", () => {

@@ -29,6 +29,16 @@ import { maskUrl } from "./pg-url.js";
 const TRY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok";
 // Off for the lock's transaction only: a server's idle limit would end it, and the lock with it.
 const NO_IDLE_LIMIT = "SET LOCAL idle_in_transaction_session_timeout = 0";
+/**
+ * How long the holder row's write may wait. Behind a pooler whose server connections are all
+ * pinned by locks it waits for one to free, and this run's lock pins one that other runs' writes
+ * wait for: a short bound lets them go on (their own bound is PIVOTAL_STATE_TIMEOUT) once this
+ * run gives up. A server that answers at all answers this one insert well within it.
+ */
+function holderWriteBoundMs(): number {
+	return Math.min(5_000, queryTimeoutMs());
+}
+
 const WRITE_HOLDER = `INSERT INTO pivotal_tui.holders (name, host, pid, started_at) VALUES ($1, $2, $3, now())
 ON CONFLICT (name) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid, started_at = EXCLUDED.started_at`;
 
@@ -145,10 +155,16 @@ export class ImportLock {
 		}
 		const lock = new ImportLock(client, url, name);
 		try {
-			await state.query(WRITE_HOLDER, [name, hostname(), process.pid]);
+			await state.query({
+				text: WRITE_HOLDER,
+				values: [name, hostname(), process.pid],
+				query_timeout: holderWriteBoundMs(),
+			} as pg.QueryConfig);
 		} catch (error) {
 			await lock.release(undefined);
-			throw isQueryTimeout(error) ? pinnedPool(url) : queryFailed(url, error, "read-failed");
+			throw isQueryTimeout(error)
+				? pinnedPool(url, holderWriteBoundMs())
+				: queryFailed(url, error, "read-failed");
 		}
 		return lock;
 	}
@@ -225,13 +241,14 @@ async function waitForLock(
 
 /**
  * The state's first write after the lock was taken did not answer in time, although the lock's
- * connection just did: most likely a pooler whose only server connection the lock now pins.
+ * connection just did: most likely a pooler whose server connections are all pinned by locks
+ * (this run's, and those of other imports running).
  */
-function pinnedPool(url: string): CheckpointError {
+function pinnedPool(url: string, waitedMs: number): CheckpointError {
 	const shown = maskUrl(url);
 	return new CheckpointError({
 		code: "read-failed",
 		path: shown,
-		message: `The state database ${shown} did not answer within ${Math.round(queryTimeoutMs() / 1000)} s once this run held its lock: a pooler with one server connection gives it to the lock alone; give --state a direct or session-mode URL, or raise the pool's size to 2 or more.`,
+		message: `The state database ${shown} did not answer within ${Math.round(waitedMs / 1000)} s once this run held its lock; behind a pooler in transaction mode that means each of its server connections is kept by a running import's lock, none left for this run's writes: give --state a direct or session-mode URL, or make the pool larger than the number of imports running at once.`,
 	});
 }
