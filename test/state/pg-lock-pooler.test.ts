@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SourceFiles } from "../../src/core/run-types.js";
+import { PostgresState } from "../../src/core/state/pg-state.js";
 import type { Simulator } from "../../src/sim/index.js";
 import { type CliResult, runCli, startCli } from "../support/cli.js";
 import { simTotals, simulatorsPerTest, TEST_KEY } from "../support/import-harness.js";
@@ -134,14 +135,25 @@ describe("the import's lock is a transaction's, on a connection of its own (plai
 		await until(() => started(sim) || a.child.exitCode !== null, "the first run's creates");
 		await new Promise((resolve) => setTimeout(resolve, 800));
 		expect(a.child.exitCode).toBeNull();
-		const holders = await db.query<{ pid: number; state: string; application_name: string }>(
+		const holders = await db.query<{
+			pid: number;
+			state: string;
+			application_name: string;
+			holds_vacuum_back: boolean;
+		}>(
 			database,
-			`SELECT a.pid, a.state, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			// A transaction with an xid or a snapshot would hold back vacuum for the whole run.
+			`SELECT a.pid, a.state, a.application_name, (a.backend_xmin IS NOT NULL OR a.backend_xid IS NOT NULL) AS holds_vacuum_back
+			 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 			 WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND a.datname = $1`,
 			[database],
 		);
 		expect(holders).toHaveLength(1);
-		expect(holders[0]).toMatchObject({ state: "idle in transaction", application_name: "pivotal-tui lock" });
+		expect(holders[0]).toMatchObject({
+			state: "idle in transaction",
+			application_name: "pivotal-tui lock",
+			holds_vacuum_back: false,
+		});
 		const listed = await runCli(["state", "list", "--state", url], { env });
 		expect(listed.stdout).toMatch(
 			new RegExp(`^customers\\s.*running \\(host .+, pid ${a.child.pid}, since`, "m"),
@@ -155,4 +167,25 @@ describe("the import's lock is a transaction's, on a connection of its own (plai
 		expect(resumed.code, resumed.stderr).toBe(0);
 		expect(simTotals(sim)).toMatchObject({ customers: 40, contacts: 40, duplicates: 0 });
 	}, 60_000);
+
+	it("a name with quotes and backslashes locks the key state list looks for, and a second connect is refused", async () => {
+		const url = await db.newDatabase();
+		const name = "o'brien \\x '' \\' end";
+		const state = await PostgresState.connect(url, name);
+		try {
+			const rows = await db.query<{ held: boolean }>(
+				databaseOf(url),
+				`SELECT EXISTS (SELECT 1 FROM pg_locks l, (SELECT hashtextextended('pivotal_tui:' || $1, 0) AS k) h
+				 WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+				 AND l.classid = ((h.k >> 32) & 4294967295)::oid AND l.objid = (h.k & 4294967295)::oid) AS held`,
+				[name],
+			);
+			expect(rows[0]?.held).toBe(true);
+			await expect(PostgresState.connect(url, name)).rejects.toMatchObject({ code: "locked" });
+		} finally {
+			await state.release();
+		}
+		const again = await PostgresState.connect(url, name);
+		await again.release();
+	});
 });

@@ -26,7 +26,13 @@ import {
 } from "./pg-timeouts.js";
 import { maskUrl } from "./pg-url.js";
 
-const TRY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok";
+/**
+ * A simple query, the name as an escaped literal: a statement with parameters leaves its portal
+ * open after it ran, and with it a snapshot that holds back vacuum until the run ends.
+ */
+function tryLockStatement(client: pg.Client, name: string): string {
+	return `SELECT pg_try_advisory_xact_lock(hashtextextended(${client.escapeLiteral(lockKey(name))}, 0)) AS ok`;
+}
 // Off for the lock's transaction only: a server's idle limit would end it, and the lock with it.
 const NO_IDLE_LIMIT = "SET LOCAL idle_in_transaction_session_timeout = 0";
 /**
@@ -106,7 +112,7 @@ async function tryLock(client: pg.Client, name: string): Promise<boolean> {
 		await client.query("ROLLBACK");
 		await client.query("BEGIN ISOLATION LEVEL READ COMMITTED");
 	}
-	const got = await client.query<{ ok: boolean }>(TRY_LOCK, [lockKey(name)]);
+	const got = await client.query<{ ok: boolean }>(tryLockStatement(client, name));
 	if (got.rows[0]?.ok === true) return true;
 	await client.query("ROLLBACK");
 	return false;
