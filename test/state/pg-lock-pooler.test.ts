@@ -1,3 +1,4 @@
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import type { SourceFiles } from "../../src/core/run-types.js";
 import { PostgresState } from "../../src/core/state/pg-state.js";
@@ -187,5 +188,29 @@ describe("the import's lock is a transaction's, on a connection of its own (plai
 		}
 		const again = await PostgresState.connect(url, name);
 		await again.release();
+	});
+
+	it("a killed run's holder row is not named as the holder of a lock taken since", async () => {
+		const { sim, files } = await prepared(SLOW, DATA);
+		const url = await db.newDatabase();
+		await (await PostgresState.connect(url, "customers")).release();
+		await db.query(
+			databaseOf(url),
+			"INSERT INTO pivotal_tui.holders (name, host, pid, started_at) VALUES ('customers', 'gone-host', 1, now() - interval '1 day')",
+		);
+		// Another run between taking its lock and writing its row.
+		const other = new pg.Client({ connectionString: url });
+		await other.connect();
+		try {
+			await other.query("BEGIN");
+			await other.query("SELECT pg_advisory_xact_lock(hashtextextended('pivotal_tui:customers', 0))");
+			const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+			const refused = await runCli(importArgs(files, url), { env });
+			expect(refused.code).toBe(6);
+			expect(refused.stderr).toMatch(/is in use by another pivotal-tui; let that run finish/);
+			expect(refused.stderr).not.toContain("gone-host");
+		} finally {
+			await other.end();
+		}
 	});
 });

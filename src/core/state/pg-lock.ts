@@ -13,10 +13,10 @@
  * lock (host, pid, since when) to the run that is refused.
  */
 
-import { hostname } from "node:os";
 import pg from "pg";
 import { CheckpointError } from "../checkpoint/checkpoint-error.js";
 import { connectFailed, driverSays, queryFailed } from "./pg-errors.js";
+import { clearHolder, holderOf, writeHolder } from "./pg-holder.js";
 import {
 	endClient,
 	failFastAfterTimeout,
@@ -45,9 +45,6 @@ function holderWriteBoundMs(): number {
 	return Math.min(5_000, queryTimeoutMs());
 }
 
-const WRITE_HOLDER = `INSERT INTO pivotal_tui.holders (name, host, pid, started_at) VALUES ($1, $2, $3, now())
-ON CONFLICT (name) DO UPDATE SET host = EXCLUDED.host, pid = EXCLUDED.pid, started_at = EXCLUDED.started_at`;
-
 function lockKey(name: string): string {
 	return `pivotal_tui:${name}`;
 }
@@ -59,32 +56,6 @@ export interface LockOptions {
 	readonly now: () => number;
 	/** Said once, when this run starts waiting. */
 	readonly onWait?: ((holder: string) => void) | undefined;
-}
-
-interface Holder {
-	readonly host: string;
-	readonly pid: number;
-	readonly started_at: Date;
-}
-
-/** Who holds `name`, as a sentence's clause. */
-async function holderOf(
-	client: pg.Client,
-	name: string,
-	sleep: (ms: number) => Promise<void>,
-): Promise<string> {
-	let row: Holder | undefined;
-	// The holder's row commits a moment after its lock is taken: look again briefly.
-	for (let attempt = 0; attempt < 10 && row === undefined; attempt++) {
-		if (attempt > 0) await sleep(50);
-		const found = await client.query<Holder>(
-			"SELECT host, pid, started_at FROM pivotal_tui.holders WHERE name = $1",
-			[name],
-		);
-		row = found.rows[0];
-	}
-	if (!row) return "another pivotal-tui";
-	return `another pivotal-tui (host ${row.host}, pid ${row.pid}, since ${row.started_at.toISOString()})`;
 }
 
 /** Opens the lock's own connection; an error event then marks the lock lost, never crashes. */
@@ -161,11 +132,7 @@ export class ImportLock {
 		}
 		const lock = new ImportLock(client, url, name);
 		try {
-			await state.query({
-				text: WRITE_HOLDER,
-				values: [name, hostname(), process.pid],
-				query_timeout: holderWriteBoundMs(),
-			} as pg.QueryConfig);
+			await writeHolder(state, name, holderWriteBoundMs());
 		} catch (error) {
 			await lock.release(undefined);
 			throw isQueryTimeout(error)
@@ -190,13 +157,7 @@ export class ImportLock {
 	async release(state: pg.Client | undefined): Promise<void> {
 		if (this.#isReleased) return;
 		this.#isReleased = true;
-		await state
-			?.query("DELETE FROM pivotal_tui.holders WHERE name = $1 AND pid = $2 AND host = $3", [
-				this.#name,
-				process.pid,
-				hostname(),
-			])
-			.catch(() => undefined);
+		if (state) await clearHolder(state, this.#name).catch(() => undefined);
 		// A state connection whose server stopped answering: the lock's server is likely the same
 		// one, and closing the connection ends the transaction (and the lock) without asking it.
 		if (state === undefined || !isKnownDead(state))
@@ -228,7 +189,7 @@ async function waitForLock(
 	let isWaiting = false;
 	for (;;) {
 		if (await tryLock(client, name)) return;
-		const holder = await holderOf(state, name, options.sleep);
+		const holder = await holderOf(state, name, lockKey(name), options.sleep);
 		const left = deadline - options.now();
 		if (left <= 0) {
 			const waited = options.timeoutMs > 0 ? ` after waiting ${Math.round(options.timeoutMs / 1000)} s` : "";
