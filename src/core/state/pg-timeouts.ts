@@ -47,7 +47,9 @@ export function failFastAfterTimeout(client: pg.Client): void {
 	const query = client.query.bind(client) as (...args: unknown[]) => unknown;
 	(client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
 		const known = timedOut.get(client);
-		if (known) return Promise.reject(known);
+		// Promise-style queries only: a callback or a submittable (a cursor) is the driver's to answer.
+		const isPromised = !args.some((arg) => typeof arg === "function") && !isSubmittable(args[0]);
+		if (known && isPromised) return Promise.reject(known);
 		const result = query(...args);
 		if (result instanceof Promise)
 			result.catch((error: unknown) => {
@@ -55,6 +57,14 @@ export function failFastAfterTimeout(client: pg.Client): void {
 			});
 		return result;
 	};
+}
+
+function isSubmittable(query: unknown): boolean {
+	return (
+		typeof query === "object" &&
+		query !== null &&
+		typeof (query as { submit?: unknown }).submit === "function"
+	);
 }
 
 /** Whether a query of `client` timed out: its server is not answering. */
