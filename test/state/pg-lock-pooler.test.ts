@@ -47,9 +47,9 @@ function started(sim: Simulator): boolean {
 }
 
 describe.skipIf(binary === undefined)("one run per import behind PgBouncer in transaction mode", () => {
-	async function pooler(poolSize: number): Promise<Pgbouncer> {
+	async function pooler(poolSize: number, settings: readonly string[] = []): Promise<Pgbouncer> {
 		const port = Number(new URL(db.url()).port);
-		return startPgbouncer(binary as string, port, poolSize);
+		return startPgbouncer(binary as string, port, poolSize, settings);
 	}
 
 	it("a second run through the pooler is refused (exit 6, naming the holder); after a kill -9 the next takes over at once", async () => {
@@ -117,6 +117,27 @@ describe.skipIf(binary === undefined)("one run per import behind PgBouncer in tr
 			expect(other.stderr).toMatch(/did not answer within 5 s once this run held its lock; behind a pooler/);
 			const first = await a.result;
 			expect(first.code, first.stdout + first.stderr).toBe(0);
+			expect(simTotals(sim)).toMatchObject({ customers: 40, contacts: 40, duplicates: 0 });
+		} finally {
+			await bouncer.stop();
+		}
+	}, 90_000);
+
+	it("a pooler that ends the lock's idle transaction stops the run (exit 3, one sentence), never goes on unlocked; the import resumes through a direct URL", async () => {
+		const bouncer = await pooler(5, ["idle_transaction_timeout = 1"]);
+		try {
+			const { sim, files } = await prepared(SLOWER, DATA);
+			const url = bouncer.url(databaseOf(await db.newDatabase()));
+			const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+			const ended = await runCli(importArgs(files, url, "--concurrency", "1"), { env });
+			expect(ended.code, ended.stdout + ended.stderr).toBe(3);
+			expect(ended.stderr).toMatch(
+				/^The state database postgres:\/\/pivotal:\*\*\*@127\.0\.0\.1:\d+\/\w+ ended the connection that held this run's lock on the import customers \(.+\); the run stops so that no other run works beside it: lift the pooler's or server's limit on idle transactions \(PgBouncer's idle_transaction_timeout\) or give --state a direct URL, then run the same command again to resume\. Stopped so that no progress goes unrecorded\.\n$/,
+			);
+			expect(ended.stdout.match(/^error: .*ended the connection that held/gm) ?? []).toHaveLength(1);
+			expect(sim.counters().created.customers).toBeLessThan(40);
+			const direct = await runCli(importArgs(files, db.url(databaseOf(url))), { env });
+			expect(direct.code, direct.stderr).toBe(0);
 			expect(simTotals(sim)).toMatchObject({ customers: 40, contacts: 40, duplicates: 0 });
 		} finally {
 			await bouncer.stop();

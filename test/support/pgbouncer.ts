@@ -50,11 +50,15 @@ export interface Pgbouncer {
 	stop(): Promise<void>;
 }
 
-/** Starts a pooler in transaction mode with `poolSize` server connections per database, in front of `postgresPort`. */
+/**
+ * Starts a pooler in transaction mode with `poolSize` server connections per database, in front
+ * of `postgresPort`; `settings` are more lines of its `[pgbouncer]` section.
+ */
 export async function startPgbouncer(
 	binary: string,
 	postgresPort: number,
 	poolSize: number,
+	settings: readonly string[] = [],
 ): Promise<Pgbouncer> {
 	const dir = tempDir("pivotal-tui-pgb-");
 	// As root it runs as the server's user (it refuses root), who must read its files.
@@ -78,6 +82,7 @@ export async function startPgbouncer(
 			"max_client_conn = 200",
 			`logfile = ${join(dir, "pgbouncer.log")}`,
 			"ignore_startup_parameters = extra_float_digits,options",
+			...settings,
 			"",
 		].join("\n"),
 		{ mode: 0o644 },

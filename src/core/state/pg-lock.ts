@@ -168,10 +168,15 @@ export class ImportLock {
 	#lose(error: unknown): void {
 		if (this.#isReleased || this.#lost) return;
 		const shown = maskUrl(this.#url);
+		const why = driverSays(error, this.#url);
+		// A limit on idle transactions ends every run the same way: resuming alone would not do.
+		const advice = /idle/i.test(why)
+			? "lift the pooler's or server's limit on idle transactions (PgBouncer's idle_transaction_timeout) or give --state a direct URL, then run the same command again to resume"
+			: "run the same command again to resume";
 		this.#lost = new CheckpointError({
 			code: "unavailable",
 			path: shown,
-			message: `The state database ${shown} ended the connection that held this run's lock on the import ${this.#name} (${driverSays(error, this.#url)}); the run stops so that no other run works beside it: run the same command again to resume.`,
+			message: `The state database ${shown} ended the connection that held this run's lock on the import ${this.#name} (${why}); the run stops so that no other run works beside it: ${advice}.`,
 		});
 		for (const listener of this.#listeners.splice(0)) listener(this.#lost);
 	}
