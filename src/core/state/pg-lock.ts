@@ -8,8 +8,8 @@
  * one. An open transaction pins its server connection to this client alone, and ends (taking the
  * lock with it) when the client goes, pooled or not: a killed run leaves no stale lock.
  *
- * The transaction runs no statement but the lock (READ COMMITTED): it holds no snapshot, so it
- * holds back no vacuum. The holder row, on the state's own connection, only says who holds the
+ * The transaction runs nothing but the lock and one setting (READ COMMITTED, simple queries): it
+ * holds no snapshot, so it holds back no vacuum. The holder row, on the state's own connection, only says who holds the
  * lock (host, pid, since when) to the run that is refused.
  */
 
@@ -33,8 +33,10 @@ import { maskUrl } from "./pg-url.js";
 function tryLockStatement(client: pg.Client, name: string): string {
 	return `SELECT pg_try_advisory_xact_lock(hashtextextended(${client.escapeLiteral(lockKey(name))}, 0)) AS ok`;
 }
+
 // Off for the lock's transaction only: a server's idle limit would end it, and the lock with it.
 const NO_IDLE_LIMIT = "SET LOCAL idle_in_transaction_session_timeout = 0";
+
 /**
  * How long the holder row's write may wait. Behind a pooler whose server connections are all
  * pinned by locks it waits for one to free, and this run's lock pins one that other runs' writes
