@@ -47,6 +47,8 @@ class RunDriver implements ImportRun {
 	readonly #early = new Map<string, number>();
 	#run = 0;
 	#startedAt = 0;
+	// The error sentences said so far, so that closing the state does not say one again.
+	readonly #saidErrors = new Set<string>();
 	#totals = NO_PASSES();
 	#deletes = NO_PASSES();
 	// The first trip wins: its outcome and sentence are the run's.
@@ -158,7 +160,9 @@ class RunDriver implements ImportRun {
 			// The disk that stopped the run refuses the last compaction too; every update that was
 			// written is in the journal, so the checkpoint still resumes.
 			if (!(error instanceof CheckpointError)) throw error;
-			this.#notice("error", error.message);
+			// Said already when it stopped the run (or ended it): a sentence is said once.
+			if (![...this.#saidErrors].some((said) => said.startsWith(error.message)))
+				this.#notice("error", error.message);
 		}
 	}
 
@@ -358,6 +362,7 @@ class RunDriver implements ImportRun {
 	}
 
 	#notice(level: "info" | "warn" | "error", message: string): void {
+		if (level === "error") this.#saidErrors.add(message);
 		this.#emit({ type: "notice", at: this.#now(), level, message });
 	}
 

@@ -39,7 +39,8 @@ export async function closeRun(
 		return end;
 	} catch (error) {
 		if (!(error instanceof CheckpointError)) throw error;
-		if (error.message !== end.message) notice(error.message);
+		// The sentence that stopped the run (a state that stopped answering) is said once.
+		if (!end.message?.startsWith(error.message)) notice(error.message);
 		return end.outcome === "completed" ? { outcome: "checkpoint-failed", message: error.message } : end;
 	}
 }

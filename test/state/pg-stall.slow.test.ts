@@ -60,14 +60,17 @@ describe("a Postgres server that stops answering mid-run (the built binary again
 			});
 			const backend = await backendOf(database);
 			process.kill(backend, "SIGSTOP");
+			const stoppedAt = Date.now();
 			const atStop = sim.counters().requests;
 			let ended: Awaited<typeof result>;
+			let afterStop = 0;
 			try {
 				if (how !== "alone") {
 					await new Promise((resolve) => setTimeout(resolve, 300));
 					child.kill("SIGINT");
 				}
 				ended = await result;
+				afterStop = Date.now() - stoppedAt;
 			} finally {
 				process.kill(backend, "SIGCONT");
 			}
@@ -76,6 +79,14 @@ describe("a Postgres server that stops answering mid-run (the built binary again
 			expect(sim.counters().requests).toBeGreaterThanOrEqual(atStop);
 			expect(`${ended.stdout}${ended.stderr}`).not.toContain(PG_PASSWORD);
 			if (how === "alone") expect(ended.stderr).toContain("did not answer within 3 s");
+			// Within the bound: once a query timed out the connection is known dead, and the last
+			// save and the lock's release fail at once instead of waiting a second 3 s.
+			expect(afterStop, ended.stdout).toBeLessThan(5_000);
+			// The sentence once among the run's lines (then the summary's title and stderr).
+			expect(ended.stdout.match(/^error: .*did not answer within 3 s/gm) ?? []).toHaveLength(1);
+			// The summary's time is the run's: it began before the stop and ended after it.
+			const time = Number(/time (\d+) s$/m.exec(ended.stdout)?.[1]);
+			expect(time, ended.stdout).toBeGreaterThanOrEqual(Math.floor(afterStop / 1000) - 1);
 
 			const resumed = await runCli(importArgs(files, url, "--lock-timeout", "30"), { env });
 			expect(resumed.code, resumed.stderr).toBe(0);

@@ -1,8 +1,8 @@
 /**
- * An import's state in a Postgres database, for one run: connects (one connection of its own),
- * creates or migrates the schema, takes the import's lock, and then reads the state for the plan
- * and opens it for the run on the same connection. `release()` (or the store's `close()`) gives
- * the lock back and closes the connection.
+ * An import's state in a Postgres database, for one run: connects, creates or migrates the
+ * schema, takes the import's lock (on a second connection of its own, see `pg-lock.ts`), and then
+ * reads the state for the plan and opens it for the run on the first connection. `release()` (or
+ * the store's `close()`) gives the lock back and closes both connections.
  */
 
 import pg from "pg";
@@ -13,11 +13,11 @@ import { escapeControls, firstControl } from "../../model/terminal-text.js";
 import { CheckpointError } from "../checkpoint/checkpoint-error.js";
 import { type CheckpointData, zeroCounters } from "../checkpoint/checkpoint-format.js";
 import { connectFailed, queryFailed } from "./pg-errors.js";
-import { lockImport, unlockImport } from "./pg-lock.js";
+import { ImportLock } from "./pg-lock.js";
 import { COPY_UNFINISHED, readImport } from "./pg-read.js";
 import { ensureSchema } from "./pg-schema.js";
 import { PostgresStore } from "./pg-store.js";
-import { boundedConfig, endClient } from "./pg-timeouts.js";
+import { boundedConfig, endClient, failFastAfterTimeout } from "./pg-timeouts.js";
 import { ambiguousUrlSentence, ambiguousUserinfo, maskUrl } from "./pg-url.js";
 import type { StateOpener } from "./state-store.js";
 
@@ -85,6 +85,7 @@ export async function connectDatabase(url: string): Promise<pg.Client> {
 	const client = new pg.Client(clientConfig(url));
 	// Before connect: an error event with no listener would crash the process.
 	client.on("error", () => undefined);
+	failFastAfterTimeout(client);
 	try {
 		await client.connect();
 	} catch (error) {
@@ -115,12 +116,14 @@ export class PostgresState {
 	/** `postgres://user:***@host/db (import NAME)`. */
 	readonly where: string;
 	readonly #client: pg.Client;
+	readonly #lock: ImportLock;
 	#isReleased = false;
 	// What read() found: still the state when the run opens it, as this lock kept every writer out.
 	#lastRead: CheckpointData | undefined;
 
-	private constructor(client: pg.Client, url: string, name: string) {
+	private constructor(client: pg.Client, lock: ImportLock, url: string, name: string) {
 		this.#client = client;
+		this.#lock = lock;
 		this.url = url;
 		this.name = name;
 		this.where = `${maskUrl(url)} (import ${name})`;
@@ -143,8 +146,11 @@ export class PostgresState {
 				message: `The import name “${escapeControls(name.slice(0, 40))}” holds ${control.name}; give --name a name without control characters.`,
 			});
 		const client = await connectDatabase(url);
+		let lock: ImportLock;
 		try {
-			await lockImport(client, name, maskUrl(url), {
+			// Its own name: an operator (or `pg_stat_activity`) tells the lock from the state's writes.
+			const lockConfig = { ...clientConfig(url), application_name: "pivotal-tui lock" };
+			lock = await ImportLock.take(url, lockConfig, client, name, {
 				timeoutMs: options.lockTimeoutMs ?? 0,
 				now: options.now ?? Date.now,
 				sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
@@ -154,12 +160,13 @@ export class PostgresState {
 			await endClient(client);
 			throw error instanceof CheckpointError ? error : queryFailed(url, error, "read-failed");
 		}
-		return new PostgresState(client, url, name);
+		return new PostgresState(client, lock, url, name);
 	}
 
 	/** The import's state as it is, or undefined when the database holds none under this name. */
 	async read(): Promise<CheckpointData | undefined> {
 		this.#lastRead = undefined;
+		if (this.#lock.lostError) throw this.#lock.lostError;
 		try {
 			this.#lastRead = await readImport(this.#client, this.name, this.where);
 			return this.#lastRead;
@@ -170,6 +177,7 @@ export class PostgresState {
 
 	/** Opens the state for a run on this connection; the store's `close()` releases it. */
 	readonly open: StateOpener = async ({ create, fresh, createCounters }) => {
+		if (this.#lock.lostError) throw this.#lock.lostError;
 		try {
 			if (fresh) {
 				const stamp = new Date().toISOString().replace(/[:.]/g, "-");
@@ -200,6 +208,7 @@ export class PostgresState {
 				where: this.where,
 				data,
 				release: () => this.release(),
+				onLockLost: (listener) => this.#lock.onLost(listener),
 			});
 			return { store, resumed };
 		} catch (error) {
@@ -211,7 +220,7 @@ export class PostgresState {
 	async release(): Promise<void> {
 		if (this.#isReleased) return;
 		this.#isReleased = true;
-		await unlockImport(this.#client, this.name).catch(() => undefined);
+		await this.#lock.release(this.#client);
 		await endClient(this.#client);
 	}
 

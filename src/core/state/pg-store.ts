@@ -41,6 +41,8 @@ export interface PostgresStoreInit {
 	readonly data: CheckpointData;
 	/** Gives the lock back and closes the connection; called once, by `close()`. */
 	readonly release: () => Promise<void>;
+	/** Tells the store once the import's lock is lost: no write (nor request) may follow. */
+	readonly onLockLost?: ((listener: (error: CheckpointError) => void) => void) | undefined;
 }
 
 export class PostgresStore implements StateStore {
@@ -77,6 +79,9 @@ export class PostgresStore implements StateStore {
 		// A connection lost while the run is idle shows at the next write, not as a crash.
 		init.client.on("error", (error) => {
 			this.#error ??= queryFailed(this.#url, error);
+		});
+		init.onLockLost?.((error) => {
+			this.#error ??= error;
 		});
 	}
 

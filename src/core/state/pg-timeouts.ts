@@ -34,11 +34,50 @@ export function isQueryTimeout(error: unknown): boolean {
 	return error instanceof Error && /Query read timeout/i.test(error.message);
 }
 
+// The first query timeout of each connection that had one.
+const timedOut = new WeakMap<pg.Client, Error>();
+
+/**
+ * Once a query of `client` timed out, the connection is known dead: the server still holds that
+ * query, so each later query would queue behind it and wait a whole timeout more (the run's last
+ * save, then the lock's release). From then on every query fails at once with the same error,
+ * and closing the connection cuts it without waiting.
+ */
+export function failFastAfterTimeout(client: pg.Client): void {
+	const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+	(client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+		const known = timedOut.get(client);
+		// Promise-style queries only: a callback or a submittable (a cursor) is the driver's to answer.
+		const isPromised = !args.some((arg) => typeof arg === "function") && !isSubmittable(args[0]);
+		if (known && isPromised) return Promise.reject(known);
+		const result = query(...args);
+		if (result instanceof Promise)
+			result.catch((error: unknown) => {
+				if (isQueryTimeout(error) && !timedOut.has(client)) timedOut.set(client, error as Error);
+			});
+		return result;
+	};
+}
+
+function isSubmittable(query: unknown): boolean {
+	return (
+		typeof query === "object" &&
+		query !== null &&
+		typeof (query as { submit?: unknown }).submit === "function"
+	);
+}
+
+/** Whether a query of `client` timed out: its server is not answering. */
+export function isKnownDead(client: pg.Client): boolean {
+	return timedOut.has(client);
+}
+
 /**
  * Closes the connection, waiting at most `ms` for the server to say goodbye; a server that does
- * not answer has its socket cut, so the process can end.
+ * not answer (or is known not to) has its socket cut, so the process can end.
  */
 export async function endClient(client: pg.Client, ms = 5_000): Promise<void> {
+	if (isKnownDead(client)) cutSocket(client);
 	let timer: NodeJS.Timeout | undefined;
 	const gaveUp = new Promise<"late">((resolve) => {
 		timer = setTimeout(() => resolve("late"), ms);
@@ -52,9 +91,11 @@ export async function endClient(client: pg.Client, ms = 5_000): Promise<void> {
 		gaveUp,
 	]);
 	clearTimeout(timer);
-	if (ended === "late") {
-		const stream = (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection
-			?.stream;
-		stream?.destroy?.();
-	}
+	if (ended === "late") cutSocket(client);
+}
+
+function cutSocket(client: pg.Client): void {
+	const stream = (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection
+		?.stream;
+	stream?.destroy?.();
 }
