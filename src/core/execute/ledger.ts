@@ -360,7 +360,13 @@ export class Ledger {
 		// Whatever copy the state knows (an update in doubt or failed too): forgetting it would
 		// have the record created a second time once its customer is back.
 		const was = copyOf(previous);
-		if (previous?.s !== "blocked" || previous.parentKey !== parentKey) {
+		// A create that left with no final answer keeps its mark: the next run with the customer
+		// back then looks it up, where a blocked mark would have it created a second time.
+		const isCreateInDoubt =
+			was === undefined &&
+			(previous?.s === "sent" || (previous?.s === "failed" && previous.retryable)) &&
+			previous.attempts > 0;
+		if (!isCreateInDoubt && (previous?.s !== "blocked" || previous.parentKey !== parentKey)) {
 			if (!this.save(pass, record.key, { s: "blocked", parentKey, ...(was ? { was } : {}) })) return false;
 		}
 		this.count("blocked", pass);
