@@ -22,6 +22,20 @@ describe("state list and --name against hostile names (the built binary against 
 		expect(result.stderr.trim().split("\n")).toHaveLength(1);
 	});
 
+	it("--name with a space at an end is refused in one sentence, exit 2: it would start a second state", async () => {
+		const url = await db.newDatabase();
+		const dir = tempDir();
+		const result = await runCli(
+			["import", `${dir}/customers.csv`, "--state", url, "--name", "n1 ", "--headless"],
+			{
+				env: { PIVOTAL_API_KEY: "pk_test_unused", PIVOTAL_API_URL: "http://127.0.0.1:9" },
+			},
+		);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toContain("starts or ends with a space; give --name without it (“n1”)");
+		expect(result.stderr.trim().split("\n")).toHaveLength(1);
+	});
+
 	it("state list escapes every cell, and a lock of the same key in another database is not a run", async () => {
 		const url = await db.newDatabase();
 		const other = await db.newDatabase();

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
-import { failFastAfterTimeout, isKnownDead } from "../../src/core/state/pg-timeouts.js";
+import { failFastAfterTimeout, isKnownDead, queryTimeoutMs } from "../../src/core/state/pg-timeouts.js";
 
 /** A client whose first query times out; a later one would be answered. */
 function fakeClient(): { client: pg.Client; sent: string[] } {
@@ -42,5 +42,19 @@ describe("a connection whose query timed out", () => {
 		await client.query("INSERT b").catch(() => undefined);
 		expect(isKnownDead(client)).toBe(false);
 		expect(sent).toEqual(["INSERT a", "INSERT b"]);
+	});
+});
+
+describe("PIVOTAL_STATE_TIMEOUT", () => {
+	it.each([
+		[undefined, 60_000],
+		["10", 10_000],
+		["0.5", 500],
+		["-3", 60_000],
+		["soon", 60_000],
+		// Past 2^31 ms a timer fires at once: 30 days would time every query out immediately.
+		[String(30 * 86_400), 86_400_000],
+	])("%s gives %i ms", (value, expected) => {
+		expect(queryTimeoutMs({ PIVOTAL_STATE_TIMEOUT: value })).toBe(expected);
 	});
 });

@@ -137,6 +137,14 @@ export class PostgresState {
 				path: maskUrl(url),
 				message: `The import name “${escapeControls(name.slice(0, 40))}” cannot name a state; give --name a name of 1 to 200 characters.`,
 			});
+		// "n1 " would be another import than "n1": a stray space in a CI variable would start a
+		// second state, adopting what the first created (adversarial finding O11).
+		if (name.trim() !== name)
+			throw new CheckpointError({
+				code: "invalid-header",
+				path: maskUrl(url),
+				message: `The import name “${escapeControls(name.slice(0, 40))}” starts or ends with a space; give --name without it (“${escapeControls(name.trim().slice(0, 40))}”).`,
+			});
 		const control = firstControl(name);
 		// A name is printed by `state list` and in every sentence: a control character would fake output.
 		if (control)

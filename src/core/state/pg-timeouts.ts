@@ -10,13 +10,18 @@ import type pg from "pg";
 /** How long one query of the state may take before the run gives up on the database. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
 
+/** The longest bound taken: a day. Past 2^31 ms a timer fires at once, every query timing out. */
+const MAX_QUERY_TIMEOUT_MS = 24 * 3_600_000;
+
 /**
  * `PIVOTAL_STATE_TIMEOUT` (seconds, for slow links or tests), else the default. A value that is
- * not a positive number is ignored.
+ * not a positive number is ignored; one past a day is a day (adversarial finding O11: 30 days
+ * overflowed the driver's timer and failed every run at once).
  */
 export function queryTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 	const given = Number(env.PIVOTAL_STATE_TIMEOUT);
-	return Number.isFinite(given) && given > 0 ? Math.round(given * 1000) : DEFAULT_QUERY_TIMEOUT_MS;
+	if (!Number.isFinite(given) || given <= 0) return DEFAULT_QUERY_TIMEOUT_MS;
+	return Math.min(Math.round(given * 1000), MAX_QUERY_TIMEOUT_MS);
 }
 
 /** The driver's settings that bound a stalled server. */
