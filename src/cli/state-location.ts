@@ -4,6 +4,7 @@
  * the lock however the command ends.
  */
 
+import { existsSync } from "node:fs";
 import { connectState } from "../app/connect-state.js";
 import type { CheckpointError } from "../core/checkpoint/index.js";
 import { EXIT } from "../core/exit-codes.js";
@@ -83,7 +84,15 @@ export function withImportState<F extends StateFlags>(
 		io.stderr.write(`${problem}\n`);
 		return Promise.resolve(EXIT.usage);
 	}
-	const location = stateLocation(flags, io.env, customers, defaultCheckpointPath(customers));
+	const besideFile = defaultCheckpointPath(customers);
+	const location = stateLocation(flags, io.env, customers, besideFile);
 	if (location.kind === "file") return work({ ...flags, checkpoint: location.path });
+	// The environment chose the database (a sourced CI file, say): a file state beside the
+	// customers file would be passed over in silence, and a first sync in the database adopts what
+	// that state created, which undo and --delete-missing then never take back (adversarial finding O9).
+	if (flags.state === undefined && existsSync(besideFile))
+		io.stderr.write(
+			`Note: PIVOTAL_STATE_URL names the state (the import ${location.name} in a database); the file state ${besideFile} beside the customers file is not used. To carry it there: pivotal-tui state copy ${besideFile} "$PIVOTAL_STATE_URL" --name ${location.name}; to use it: --checkpoint ${besideFile}.\n`,
+		);
 	return withPostgresState(location, flags, io.stderr, (pg) => work(flags, pg));
 }

@@ -107,6 +107,20 @@ describe("state in Postgres (the built binary against a real server)", () => {
 			"SELECT name FROM pivotal_tui.imports ORDER BY name",
 		);
 		expect(names.map((r) => r.name)).toEqual(["nightly", "other"]);
+		// A file state beside the customers file, which the environment's database passes over: said.
+		expect(again.stderr).not.toContain("is not used");
+		expect(
+			(
+				await runCli(["import", files.customers, "--headless"], {
+					env: { ...env, PIVOTAL_STATE_URL: undefined },
+				})
+			).code,
+		).toBe(0);
+		const beside = await runCli([...args, "--name", "nightly"], { env });
+		expect(beside.code).toBe(0);
+		expect(beside.stderr).toContain(
+			`PIVOTAL_STATE_URL names the state (the import nightly in a database); the file state ${files.customers}.checkpoint.json beside the customers file is not used.`,
+		);
 		expect(simTotals(sim)).toMatchObject({ customers: 5, duplicates: 0 });
 		const listed = await runCli(["state", "list", "--state", url], { env });
 		expect(listed.code).toBe(0);
