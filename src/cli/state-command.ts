@@ -5,8 +5,8 @@
  * `pivotal-tui state list --state postgres://…` shows the imports a database holds.
  */
 
-import { existsSync, linkSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { existsSync, linkSync, readdirSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { nodeFileSystem } from "../core/checkpoint/file-system.js";
 import {
@@ -157,6 +157,7 @@ async function copyState(
 				io.stderr.write(`${to} already exists; copy to a new file so that no state is overwritten.\n`);
 				return EXIT.usage;
 			}
+			clearStaleCopies(to);
 			partial = `${to}.copying-${process.pid}`;
 			store = (await openCheckpoint({ path: partial, create: () => data.header })).store;
 		}
@@ -190,6 +191,32 @@ async function copyState(
 		unlockSource?.();
 		await source?.release();
 		await target?.release();
+	}
+}
+
+/**
+ * What killed copies into `to` left (`TO.copying-PID`, its lock and backup): removed once no live
+ * process holds them, so a kill no longer leaves a pair for good (adversarial finding O10). A copy
+ * still running holds its lock, as does one of another host, and is left alone.
+ */
+function clearStaleCopies(to: string): void {
+	const folder = dirname(resolve(to));
+	const prefix = `${basename(to)}.copying-`;
+	for (const entry of readdirSync(folder)) {
+		if (!entry.startsWith(prefix) || !/^\d+$/.test(entry.slice(prefix.length))) continue;
+		const partial = join(folder, entry);
+		let release: () => void;
+		try {
+			release = acquireLock(nodeFileSystem, partial);
+		} catch {
+			continue;
+		}
+		try {
+			rmSync(partial, { force: true });
+			rmSync(`${partial}.bak`, { force: true });
+		} finally {
+			release();
+		}
 	}
 }
 
