@@ -22,6 +22,8 @@ import { beforeValues, diffFields, ownedValues, readBack, withValues } from "../
 import { bodyHash, type Operation } from "../plan/planner.js";
 import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
+import type { Ambiguous } from "./existing-records.js";
+import { isAmbiguous } from "./existing-records.js";
 import { ExistingFinder, isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./find-existing.js";
 import { mayBeForgotten } from "./forgotten-children.js";
 import type { Ledger } from "./ledger.js";
@@ -134,9 +136,12 @@ export class RecordApplier {
 				isWorkspaceMatched(pass) &&
 				typeof looked === "object" &&
 				looked !== null &&
-				!isKeyedTo(looked, record.key);
+				(isAmbiguous(looked)
+					? !looked.ambiguous.some((c) => isKeyedTo(c, record.key))
+					: !isKeyedTo(looked, record.key));
 			const found = isOtherCustomer ? undefined : looked;
 			if (found === null) return;
+			if (isAmbiguous(found)) return this.#ambiguousMatch(record, found, generation);
 			if (found === LOOKUP_FAILED) return this.#lookupFailed(record);
 			// Its customer's list answered 404: sent again, the create would be replayed under a
 			// customer deleted since.
@@ -296,6 +301,28 @@ export class RecordApplier {
 		});
 	}
 
+	/**
+	 * More than one record in Pivotal answers for the row at the same level (finding O16): none is
+	 * adopted or written. Failed, retryable, with no copy: each run looks it up again and reports
+	 * it until one candidate is left (the others deleted, or given their own external id).
+	 */
+	#ambiguousMatch(record: SourceRecord, found: Ambiguous, generation: number): void {
+		const ids = found.ambiguous.map((candidate) => `${candidate.id} (${candidate.display_id})`).join(", ");
+		this.#ctx.ledger.fail(
+			record.pass,
+			record,
+			"",
+			0,
+			{
+				status: null,
+				code: "ambiguous_match",
+				message: `${found.ambiguous.length} records in Pivotal match it: ${ids}; none was adopted or changed. Delete the duplicates in Pivotal (or give each its own external id) and run again`,
+				retryable: true,
+			},
+			{ b: bodyHash(record.body), ...(generation ? { g: generation } : {}) },
+		);
+	}
+
 	/** See the 409 `idempotency_key_reused` in `#create`: the earlier send's record, or a new key. */
 	async #afterKeyReused(
 		record: SourceRecord,
@@ -308,6 +335,7 @@ export class RecordApplier {
 		const found = await this.#finder.lookUp(record, parent);
 		if (found === null) return;
 		if (found === LOOKUP_FAILED) return this.#lookupFailed(record);
+		if (isAmbiguous(found)) return this.#ambiguousMatch(record, found, generation);
 		if (found === PARENT_MISSING) {
 			if (parent && (await this.#parentGone(record, parent))) return;
 		} else if (found !== undefined) {
@@ -342,6 +370,7 @@ export class RecordApplier {
 			const looked = this.#finder.lookUp(record, parent);
 			const answer = looked instanceof Promise ? await looked : looked;
 			if (answer === LOOKUP_FAILED) return this.#lookupFailed(record);
+			if (isAmbiguous(answer)) return this.#ambiguousMatch(record, answer, generation);
 			if (answer === PARENT_MISSING && parent && (await this.#parentGone(record, parent))) return;
 			found = answer === PARENT_MISSING ? undefined : answer;
 		}
