@@ -209,6 +209,11 @@ export class ChildDirectory<T extends PivotalRecord> {
 		this.#claimed.add(id);
 	}
 
+	/** Every child of `parentId` that `matches`, claimed or not; none is claimed. */
+	async matching(parentId: string, matches: (child: T) => boolean): Promise<readonly T[]> {
+		return (await this.#list(parentId)).filter(matches);
+	}
+
 	/**
 	 * The whole workspace's records of the resource, by parent id (workspace-walk.ts): parents
 	 * not walked on their own are answered from it, with no request.

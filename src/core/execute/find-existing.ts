@@ -189,6 +189,43 @@ export class ExistingFinder {
 		}
 	}
 
+	/**
+	 * The records in Pivotal that carry the identity of one this import (or an undo) is about to
+	 * make again after a delete (finding O4): customers with its external id, contacts with its
+	 * e-mail under its customer (none under a customer this process created). Someone may have
+	 * added it back by hand, or a CRM integration may have: a second one must not be made. Null
+	 * when the run is over; `LOOKUP_FAILED` (see `lookupFailure`) when a list could not be had.
+	 */
+	async carryingIdentity(
+		pass: PassName,
+		key: string,
+		body: Readonly<Record<string, unknown>>,
+		parentId: string | undefined,
+	): Promise<readonly PivotalRecord[] | null | typeof LOOKUP_FAILED> {
+		try {
+			const matcher = resourceOf(pass).matcher;
+			if (matcher.kind === "workspace") {
+				await this.#customers.load();
+				return this.#customers.withExternalId(key);
+			}
+			// Onboardings have no identity but their name, which need not be unique: not looked for.
+			const value = body[matcher.field];
+			if (pass !== "contacts" || typeof value !== "string") return [];
+			if (parentId === undefined || this.#madeHere.has(parentId)) return [];
+			const wanted = value.toLowerCase();
+			return await this.#children(pass).matching(
+				parentId,
+				(r) => String(r[matcher.field]).toLowerCase() === wanted,
+			);
+		} catch (error) {
+			if (this.#ctx.isOver()) return null;
+			// Its customer is gone: the create answers that itself, as it always has.
+			if (parentId !== undefined && isParentMissing(error)) return [];
+			this.lookupFailure = messageOf(error);
+			return LOOKUP_FAILED;
+		}
+	}
+
 	// ── match and adopt ──────────────────────────────────────────────────────
 
 	/**
