@@ -100,6 +100,28 @@ describe("a deleted record Pivotal holds again under another id", () => {
 		expect(bobs.map((c) => c.name)).toEqual(["Bob (manual)"]);
 	});
 
+	it("is its own re-create after an undo whose POST got no answer: the next undo gets it back, once", async () => {
+		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+		const files = { customers: join(dir, "c.csv") };
+		writeFileSync(files.customers, CUSTOMERS);
+		await importToEnd(sim, files);
+		writeFileSync(files.customers, CUSTOMERS.replace("u-3,Tres,tres.example,300\n", ""));
+		await importToEnd(sim, files, { rules: { deleteMissing: true, maxDeletes: 100 } });
+
+		// The re-create's answer is lost after Pivotal made it (as for an undo killed with it out), and
+		// the undo gives the record up: it stays deleted in the state.
+		sim.pushFault({ method: "POST", route: "/customers", when: "after", status: 400, times: 1 });
+		const checkpoint = `${files.customers}.checkpoint.json`;
+		const { failures: lost } = await undoLast(sim, checkpoint);
+		expect(lost.map((f) => f.key)).toEqual(["u-3"]);
+		expect(withExternalId(sim, "u-3")).toHaveLength(1);
+		sim.clearScriptedFaults();
+
+		const { failures } = await undoLast(sim, checkpoint);
+		expect(failures).toEqual([]);
+		expect(withExternalId(sim, "u-3").map((c) => c.name)).toEqual(["Tres"]);
+	});
+
 	it("is not made a second time by import --recreate: reported exists_again", async () => {
 		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
 		const files = { customers: join(dir, "c.csv") };
