@@ -39,6 +39,11 @@ export interface PassPlan {
 	 * stopped with the request out): read back by id and corrected where they differ, never created.
 	 */
 	readonly readBack?: number;
+	/**
+	 * Of the `match` operations, rows the last run left `ambiguous_match` (several records in
+	 * Pivotal matched them): looked up again, adopted only when one is left.
+	 */
+	readonly ambiguous?: number;
 	/** Records the state holds as in Pivotal that the file no longer has (reported, never deleted). */
 	readonly notInFiles: number;
 	/** Of the kept records, those deleted in Pivotal since the last sync (`--recreate` creates them). */

@@ -49,6 +49,7 @@ class PassTally {
 	automationCount = 0;
 	slugCount = 0;
 	readBack = 0;
+	ambiguous = 0;
 	rows = 0;
 	inPivotal = 0;
 	gone = 0;
@@ -169,6 +170,7 @@ export class Planning {
 		// A match by id reads back a record the state knows: it makes nothing, so no slug either.
 		const isReadBack = kind === "match" && op.id !== undefined;
 		if (isReadBack) t.readBack += 1;
+		if (kind === "match" && current?.s === "failed" && current.code === "ambiguous_match") t.ambiguous += 1;
 		if (record.slug !== undefined && (kind === "create" || (kind === "match" && !isReadBack))) {
 			t.slugCount += 1;
 			if (t.slugs.length < shown) t.slugs.push({ key: record.key, line: record.line, slug: record.slug });
@@ -207,6 +209,7 @@ export class Planning {
 			automationCount: t.automationCount,
 			...(t.slugCount > 0 ? { slugs: t.slugs, slugCount: t.slugCount } : {}),
 			...(t.readBack > 0 ? { readBack: t.readBack } : {}),
+			...(t.ambiguous > 0 ? { ambiguous: t.ambiguous } : {}),
 			notInFiles: Math.max(0, held - t.inPivotal),
 			gone: t.gone,
 			notInPivotal: t.notInPivotal,
