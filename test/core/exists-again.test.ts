@@ -93,6 +93,10 @@ describe("a deleted record Pivotal holds again under another id", () => {
 		const why = Object.fromEntries(failures.map((f) => [f.key, [f.code, f.message]]));
 		expect(why["u-3"]?.[0]).toBe("exists_again");
 		expect(why["u-3"]?.[1]).toContain(tres.id);
+		expect(why["u-3/cat@tres.example"]).toEqual([
+			"parent_not_in_pivotal",
+			"its customer u-3 was not made again: Pivotal holds one with its identity again (exists_again); nothing is made under it.",
+		]);
 		expect(why["u-2/bob@dos.example"]?.[0]).toBe("exists_again");
 		expect(why["u-2/bob@dos.example"]?.[1]).toContain(bob.id);
 		expect(withExternalId(sim, "u-3").map((c) => c.name)).toEqual(["Tres (manual)"]);

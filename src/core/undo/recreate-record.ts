@@ -26,6 +26,8 @@ export interface RecreateContext {
 	readonly trip: (outcome: RunOutcome, message: string) => void;
 	/** Looks for a record Pivotal holds again under another id (one walk of each list per undo). */
 	readonly finder: ExistingFinder;
+	/** Keys of the customers this undo found held again (`exists_again`): their records wait. */
+	readonly heldAgain: Set<string>;
 }
 
 export async function recreateRecord(
@@ -41,6 +43,15 @@ export async function recreateRecord(
 		op.parentKey === undefined || parentPass === undefined
 			? undefined
 			: copyOf(ledger.store.get(parentPass, op.parentKey));
+	if (parentPass !== undefined && parent === undefined && ctx.heldAgain.has(op.parentKey ?? "")) {
+		ledger.reportFailure(pass, record, "", 0, {
+			status: null,
+			code: "parent_not_in_pivotal",
+			message: `its ${resourceOf(parentPass).one} ${op.parentKey} was not made again: Pivotal holds one with its identity again (exists_again); nothing is made under it.`,
+			retryable: false,
+		});
+		return;
+	}
 	if (parentPass !== undefined && parent === undefined) {
 		ledger.reportFailure(pass, record, "", 0, {
 			status: null,
@@ -115,5 +126,6 @@ async function isThereAgain(
 	}
 	if (found.length === 0 || found.some((candidate) => carriesFields(candidate, values, pass))) return false;
 	ctx.ledger.reportFailure(pass, record, "", 0, existsAgainFailure(pass, found));
+	ctx.heldAgain.add(key);
 	return true;
 }

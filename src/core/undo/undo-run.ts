@@ -182,6 +182,7 @@ class UndoApplier {
 			requester: scope.requester,
 			trip: scope.trip,
 			finder: new ExistingFinder(scope),
+			heldAgain: new Set(),
 		};
 	}
 
