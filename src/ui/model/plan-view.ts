@@ -180,11 +180,13 @@ export function planNotes(plan: SyncPlan, budget: number): readonly PlanNote[] {
 		}
 	}
 	const matches = matchCount(plan);
-	if (matches > 0 && left > 0)
+	if (matches > 0 && left > 0) {
 		notes.push({
 			kind: "note",
 			text: `${matches} without state ${matches === 1 ? "is" : "are"} looked up in Pivotal first (adopted when found).`,
 		});
+		left -= 1;
+	}
 	const ambiguous = PASSES.reduce((n, pass) => n + (plan.passes[pass].ambiguous ?? 0), 0);
 	if (ambiguous > 0 && left > 0)
 		notes.push({
