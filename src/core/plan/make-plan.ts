@@ -44,6 +44,11 @@ export interface PassPlan {
 	 * Pivotal matched them): looked up again, adopted only when one is left.
 	 */
 	readonly ambiguous?: number;
+	/**
+	 * Of the creates, records deleted before (in Pivotal, `--recreate`, or by `--delete-missing`,
+	 * their rows back): made again unless Pivotal holds one with their identity again.
+	 */
+	readonly remade?: number;
 	/** Records the state holds as in Pivotal that the file no longer has (reported, never deleted). */
 	readonly notInFiles: number;
 	/** Of the kept records, those deleted in Pivotal since the last sync (`--recreate` creates them). */

@@ -50,6 +50,7 @@ class PassTally {
 	slugCount = 0;
 	readBack = 0;
 	ambiguous = 0;
+	remade = 0;
 	rows = 0;
 	inPivotal = 0;
 	gone = 0;
@@ -171,6 +172,7 @@ export class Planning {
 		const isReadBack = kind === "match" && op.id !== undefined;
 		if (isReadBack) t.readBack += 1;
 		if (kind === "match" && current?.s === "failed" && current.code === "ambiguous_match") t.ambiguous += 1;
+		if (kind === "create" && current?.s === "removed") t.remade += 1;
 		if (record.slug !== undefined && (kind === "create" || (kind === "match" && !isReadBack))) {
 			t.slugCount += 1;
 			if (t.slugs.length < shown) t.slugs.push({ key: record.key, line: record.line, slug: record.slug });
@@ -210,6 +212,7 @@ export class Planning {
 			...(t.slugCount > 0 ? { slugs: t.slugs, slugCount: t.slugCount } : {}),
 			...(t.readBack > 0 ? { readBack: t.readBack } : {}),
 			...(t.ambiguous > 0 ? { ambiguous: t.ambiguous } : {}),
+			...(t.remade > 0 ? { remade: t.remade } : {}),
 			notInFiles: Math.max(0, held - t.inPivotal),
 			gone: t.gone,
 			notInPivotal: t.notInPivotal,

@@ -300,4 +300,14 @@ describe("makePlan", () => {
 		expect(plan.passes.customers.gone).toBe(1);
 		expect(plan.passes.contacts.ops).toMatchObject({ blocked: 1, unchanged: 0 });
 	});
+
+	it("says of a record made again under --recreate that it is looked up first (exists_again)", async () => {
+		const files = writeFiles({ customers: CUSTOMERS });
+		const state = checkpoint({ customers: [["c4", { s: "removed", why: "gone", id: "cus_4", g: 1 }]] }, 1);
+		const plan = await makePlan({ files, state, retryFailed: false, recreate: true });
+		expect(plan.passes.customers).toMatchObject({ remade: 1 });
+		expect(planText(plan)).toContain(
+			"customers: 1 deleted before is made again; each is looked up first, and one Pivotal holds again (its external id) is reported exists_again and left, not made twice.",
+		);
+	});
 });
