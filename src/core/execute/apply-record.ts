@@ -356,7 +356,7 @@ export class RecordApplier {
 			{
 				status: null,
 				code: "ambiguous_match",
-				message: `${found.ambiguous.length} records in Pivotal match it: ${ids}; none was adopted or changed. Delete the duplicates in Pivotal (or give each its own external id) and run again`,
+				message: `${found.ambiguous.length} records in Pivotal match it: ${ids}; none was adopted or changed. ${record.pass === "customers" ? "Delete the duplicates in Pivotal (or give each its own external id and CRM ids)" : "Delete or rename the duplicates in Pivotal"} and run again`,
 				retryable: true,
 			},
 			{ b: bodyHash(record.body), ...(generation ? { g: generation } : {}) },
