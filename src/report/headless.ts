@@ -37,6 +37,13 @@ export interface Writer {
  * Plain lines for logs and CI: a progress line at most every `intervalMs`, pass boundaries and
  * notable events at once, one line per record with `verbose`.
  */
+/**
+ * Failures with nothing sent that are said all the same: they name records in Pivotal the user
+ * must look at (several matching one row, one deleted that is there again), which only the run
+ * can know.
+ */
+const SAID_UNSENT: ReadonlySet<string> = new Set(["ambiguous_match", "exists_again"]);
+
 export class LineReporter {
 	readonly #out: Writer;
 	readonly #verbose: boolean;
@@ -97,7 +104,7 @@ export class LineReporter {
 				if (e.outcome === "skipped") return `  – ${e.pass} ${e.key}: left out by --only`;
 				return `  ✓ ${e.pass} ${e.key} → ${e.id || "(existing)"} (${e.outcome})`;
 			case "record-failed":
-				return this.#verbose || e.attempts > 0
+				return this.#verbose || e.attempts > 0 || SAID_UNSENT.has(e.code)
 					? `  ✗ ${e.pass} ${e.key}${e.line > 0 ? ` (line ${e.line})` : ""}: ${e.status === null ? "" : `${e.status} `}${e.code}: ${e.message}`
 					: undefined;
 			case "record-blocked":

@@ -38,6 +38,18 @@ export function planText(plan: SyncPlan): string {
 				`${pass}: ${lookedUp} without state ${lookedUp === 1 ? "is" : "are"} looked up in Pivotal first (${matchOutcome(plan.rules?.only)}).`,
 			);
 		}
+		const ambiguous = p.ambiguous ?? 0;
+		if (ambiguous > 0) {
+			lines.push(
+				`${pass}: ${ambiguous} matched several records in Pivotal on the last run (ambiguous_match): ${ambiguous === 1 ? "it is" : "they are"} looked up again and adopted only where one is left, never created beside them.`,
+			);
+		}
+		const remade = p.remade ?? 0;
+		if (remade > 0 && pass !== "onboardings") {
+			lines.push(
+				`${pass}: ${remade} deleted before ${remade === 1 ? "is" : "are"} made again; each is looked up first, and one Pivotal holds again (${pass === "customers" ? "its external id" : "its e-mail under its customer"}) is reported exists_again and left, not made twice.`,
+			);
+		}
 		if (readBack > 0) {
 			lines.push(
 				`${pass}: ${readBack} whose last update is in doubt (a run stopped with it out) ${readBack === 1 ? "is" : "are"} read back from Pivotal and corrected where ${readBack === 1 ? "it differs" : "they differ"} (counted under update).`,

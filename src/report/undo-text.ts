@@ -27,6 +27,10 @@ export function undoPlanText(plan: UndoPlan, workspace: string | undefined): str
 		lines.push(
 			`To re-create (deleted by --delete-missing; Pivotal has no undelete): ${what}, under new ids, with the values the import last wrote.`,
 		);
+		// Known only when the undo runs: the plan looks nothing up (finding O4).
+		lines.push(
+			"  (one Pivotal holds again, a customer with its external id or a contact with its e-mail, is reported exists_again and left, not made twice)",
+		);
 	}
 	if (plan.counts.customers.delete > 0) {
 		lines.push(

@@ -88,4 +88,23 @@ describe("LineReporter", () => {
 		]);
 		expect(progress[0]).not.toContain("created");
 	});
+
+	it("says a failure that names records in Pivotal though nothing was sent, and not another such failure", () => {
+		const failed = (code: string) =>
+			({
+				type: "record-failed",
+				at: 1,
+				pass: "customers",
+				key: "h1",
+				line: 2,
+				status: null,
+				code,
+				message: `${code} message`,
+				attempts: 0,
+			}) as const;
+		const out = feed([failed("ambiguous_match"), failed("exists_again"), failed("lookup_failed")]);
+		expect(out).toBe(
+			"  ✗ customers h1 (line 2): ambiguous_match: ambiguous_match message\n  ✗ customers h1 (line 2): exists_again: exists_again message\n",
+		);
+	});
 });

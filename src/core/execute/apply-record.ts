@@ -22,6 +22,8 @@ import { beforeValues, diffFields, ownedValues, readBack, withValues } from "../
 import { bodyHash, type Operation } from "../plan/planner.js";
 import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
+import { type Ambiguous, isAmbiguous } from "./existing-records.js";
+import { existsAgainFailure } from "./exists-again.js";
 import { ExistingFinder, isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./find-existing.js";
 import { mayBeForgotten } from "./forgotten-children.js";
 import type { Ledger } from "./ledger.js";
@@ -110,6 +112,14 @@ export class RecordApplier {
 			this.#ctx.ledger.skipped(pass, record, notInPivotalNote(pass));
 			return;
 		}
+		// Made again after a delete (`--recreate`, its row back): not if Pivotal holds it again.
+		if (
+			generation > 0 &&
+			!isInDoubt &&
+			!this.#sentHere.has(id) &&
+			(await this.#isThereAgain(record, parent, generation))
+		)
+			return;
 		// A previous run may have created it and the server may have forgotten the key since:
 		// records no uniqueness rule guards are looked up first. So are those a state may have
 		// forgotten (cut back, or an older copy put back) under a customer made before this process.
@@ -134,9 +144,12 @@ export class RecordApplier {
 				isWorkspaceMatched(pass) &&
 				typeof looked === "object" &&
 				looked !== null &&
-				!isKeyedTo(looked, record.key);
+				(isAmbiguous(looked)
+					? !looked.ambiguous.some((c) => isKeyedTo(c, record.key))
+					: !isKeyedTo(looked, record.key));
 			const found = isOtherCustomer ? undefined : looked;
 			if (found === null) return;
+			if (isAmbiguous(found)) return this.#ambiguousMatch(record, found, generation);
 			if (found === LOOKUP_FAILED) return this.#lookupFailed(record);
 			// Its customer's list answered 404: sent again, the create would be replayed under a
 			// customer deleted since.
@@ -287,13 +300,67 @@ export class RecordApplier {
 	 * The look-up before a create could not be made: not created on that word (it may be in
 	 * Pivotal already). Failed, retryable, with no copy: the next run looks it up again first.
 	 */
-	#lookupFailed(record: SourceRecord): void {
-		this.#ctx.ledger.fail(record.pass, record, "", 0, {
-			status: null,
-			code: "lookup_failed",
-			message: `could not be looked up in Pivotal before it was created (${this.#finder.lookupFailure}); not created, so nothing is made twice: the next run looks it up again`,
-			retryable: true,
+	#lookupFailed(record: SourceRecord, generation = 0): void {
+		this.#ctx.ledger.fail(
+			record.pass,
+			record,
+			"",
+			0,
+			{
+				status: null,
+				code: "lookup_failed",
+				message: `could not be looked up in Pivotal before it was created (${this.#finder.lookupFailure}); not created, so nothing is made twice: the next run looks it up again`,
+				retryable: true,
+			},
+			// A record made again keeps its generation: its first create's key would replay the old record.
+			generation ? { g: generation } : {},
+		);
+	}
+
+	/**
+	 * Before a record deleted earlier is made again: does Pivotal hold one with its identity (a
+	 * customer's external id, a contact's e-mail under its customer)? Then it is failed
+	 * `exists_again`, naming them, and nothing is sent. True when the caller must stop.
+	 */
+	async #isThereAgain(
+		record: SourceRecord,
+		parent: PivotalCopy | undefined,
+		generation: number,
+	): Promise<boolean> {
+		const found = await this.#finder.carryingIdentity(record.pass, record.key, record.body, parent?.id);
+		if (found === null) return true;
+		if (found === LOOKUP_FAILED) {
+			this.#lookupFailed(record, generation);
+			return true;
+		}
+		if (found.length === 0) return false;
+		this.#ctx.ledger.fail(record.pass, record, "", 0, existsAgainFailure(record.pass, found), {
+			b: bodyHash(record.body),
+			g: generation,
 		});
+		return true;
+	}
+
+	/**
+	 * More than one record in Pivotal answers for the row at the same level (finding O16): none is
+	 * adopted or written. Failed, retryable, with no copy: each run looks it up again and reports
+	 * it until one candidate is left (the others deleted, or given their own external id).
+	 */
+	#ambiguousMatch(record: SourceRecord, found: Ambiguous, generation: number): void {
+		const ids = found.ambiguous.map((candidate) => `${candidate.id} (${candidate.display_id})`).join(", ");
+		this.#ctx.ledger.fail(
+			record.pass,
+			record,
+			"",
+			0,
+			{
+				status: null,
+				code: "ambiguous_match",
+				message: `${found.ambiguous.length} records in Pivotal match it: ${ids}; none was adopted or changed. ${record.pass === "customers" ? "Delete the duplicates in Pivotal (or give each its own external id and CRM ids)" : "Delete or rename the duplicates in Pivotal"} and run again`,
+				retryable: true,
+			},
+			{ b: bodyHash(record.body), ...(generation ? { g: generation } : {}) },
+		);
 	}
 
 	/** See the 409 `idempotency_key_reused` in `#create`: the earlier send's record, or a new key. */
@@ -308,6 +375,7 @@ export class RecordApplier {
 		const found = await this.#finder.lookUp(record, parent);
 		if (found === null) return;
 		if (found === LOOKUP_FAILED) return this.#lookupFailed(record);
+		if (isAmbiguous(found)) return this.#ambiguousMatch(record, found, generation);
 		if (found === PARENT_MISSING) {
 			if (parent && (await this.#parentGone(record, parent))) return;
 		} else if (found !== undefined) {
@@ -343,6 +411,7 @@ export class RecordApplier {
 			const looked = this.#finder.lookUp(record, parent);
 			const answer = looked instanceof Promise ? await looked : looked;
 			if (answer === LOOKUP_FAILED) return this.#lookupFailed(record);
+			if (isAmbiguous(answer)) return this.#ambiguousMatch(record, answer, generation);
 			if (answer === PARENT_MISSING && parent && (await this.#parentGone(record, parent))) return;
 			found = answer === PARENT_MISSING ? undefined : answer;
 		}

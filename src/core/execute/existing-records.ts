@@ -30,15 +30,35 @@ function crmIdsOf(pass: PassName): readonly string[] {
 	return matcher.kind === "workspace" ? matcher.crmIds : [];
 }
 
+/**
+ * More than one record in Pivotal matches a row at the same level (two customers with one
+ * external id or one CRM id, two onboardings of one name): none is adopted, since taking one
+ * would overwrite a record chosen by the list's order (finding O16).
+ */
+export interface Ambiguous<T extends PivotalRecord = PivotalRecord> {
+	readonly ambiguous: readonly T[];
+}
+
+export function isAmbiguous(found: unknown): found is Ambiguous {
+	return typeof found === "object" && found !== null && "ambiguous" in found;
+}
+
+/** Adds `value` to the list under `key`. */
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+	const list = map.get(key);
+	if (list === undefined) map.set(key, [value]);
+	else list.push(value);
+}
+
 /** The workspace's customers, by `metadata.external_id`, slug and CRM ids. */
 export class CustomerDirectory {
 	readonly #fetchPage: PageFetcher<Customer>;
 	#walk: Promise<void> | undefined;
 	#isLoaded = false;
 	#walks = 0;
-	readonly #byExternalId = new Map<string, Customer>();
+	readonly #byExternalId = new Map<string, Customer[]>();
 	readonly #bySlug = new Map<string, Customer>();
-	readonly #byCrmId = new Map<string, Customer>();
+	readonly #byCrmId = new Map<string, Customer[]>();
 	// Customers already matched to a record: one Pivotal customer is adopted by one row at most.
 	readonly #claimed = new Set<string>();
 
@@ -79,27 +99,44 @@ export class CustomerDirectory {
 		this.#isLoaded = false;
 	}
 
-	/** The customer a source row stands for: by `metadata.external_id`, then slug, then CRM ids. */
-	find(externalId: string, body: Readonly<Record<string, unknown>>): Customer | undefined {
+	/**
+	 * The customer a source row stands for: by `metadata.external_id`, then slug, then CRM ids.
+	 * The first level with a candidate answers; two candidates there answer `Ambiguous`.
+	 */
+	find(
+		externalId: string,
+		body: Readonly<Record<string, unknown>>,
+	): Customer | Ambiguous<Customer> | undefined {
 		// A workspace with no customers of its own (the usual first import): nothing to look through.
 		if (this.#byExternalId.size === 0 && this.#bySlug.size === 0 && this.#byCrmId.size === 0)
 			return undefined;
-		const candidates = [
+		const slugged = typeof body.slug === "string" ? this.#bySlug.get(body.slug) : undefined;
+		const levels: (readonly Customer[] | undefined)[] = [
 			this.#byExternalId.get(externalId),
-			typeof body.slug === "string" ? this.#bySlug.get(body.slug) : undefined,
+			slugged === undefined ? undefined : [slugged],
 			...CRM_ID_FIELDS.map((field) => {
 				const value = body[field];
 				return typeof value === "string" ? this.#byCrmId.get(`${field}=${value}`) : undefined;
 			}),
 		];
-		for (const customer of candidates) {
-			if (customer === undefined || this.#claimed.has(customer.id)) continue;
-			// Carrying another row's external id, it is that row's customer, not this one's.
-			const theirs = customer.metadata?.external_id;
-			if (typeof theirs === "string" && theirs !== externalId) continue;
-			return customer;
+		for (const level of levels) {
+			const candidates = (level ?? []).filter((customer) => this.#isFor(customer, externalId));
+			if (candidates.length > 1) return { ambiguous: candidates };
+			if (candidates.length === 1) return candidates[0];
 		}
 		return undefined;
+	}
+
+	/** Every customer carrying `externalId` in its metadata (the last walk's). */
+	withExternalId(externalId: string): readonly Customer[] {
+		return this.#byExternalId.get(externalId) ?? [];
+	}
+
+	/** May `customer` be this row's: not taken by another row, not carrying another row's external id. */
+	#isFor(customer: Customer, externalId: string): boolean {
+		if (this.#claimed.has(customer.id)) return false;
+		const theirs = customer.metadata?.external_id;
+		return typeof theirs !== "string" || theirs === externalId;
 	}
 
 	bySlug(slug: string): Customer | undefined {
@@ -129,11 +166,11 @@ export class CustomerDirectory {
 
 	#add(customer: Customer): void {
 		const externalId = customer.metadata?.external_id;
-		if (typeof externalId === "string") this.#byExternalId.set(externalId, customer);
+		if (typeof externalId === "string") pushTo(this.#byExternalId, externalId, customer);
 		if (typeof customer.slug === "string") this.#bySlug.set(customer.slug, customer);
 		for (const field of CRM_ID_FIELDS) {
 			const value = customer[field];
-			if (typeof value === "string" && value !== "") this.#byCrmId.set(`${field}=${value}`, customer);
+			if (typeof value === "string" && value !== "") pushTo(this.#byCrmId, `${field}=${value}`, customer);
 		}
 	}
 }
@@ -151,16 +188,30 @@ export class ChildDirectory<T extends PivotalRecord> {
 		this.#fetchPage = fetchPage;
 	}
 
-	/** The first unclaimed child of `parentId` that `matches`; it is claimed. */
-	async find(parentId: string, matches: (child: T) => boolean): Promise<T | undefined> {
+	/**
+	 * The first unclaimed child of `parentId` that `matches`; it is claimed. With `isUnique`, two
+	 * unclaimed children that match answer `Ambiguous`, and none is claimed.
+	 */
+	async find(
+		parentId: string,
+		matches: (child: T) => boolean,
+		isUnique = false,
+	): Promise<T | Ambiguous<T> | undefined> {
 		const list = await this.#list(parentId);
-		const found = list.find((child) => !this.#claimed.has(child.id) && matches(child));
+		const candidates = list.filter((child) => !this.#claimed.has(child.id) && matches(child));
+		if (isUnique && candidates.length > 1) return { ambiguous: candidates };
+		const found = candidates[0];
 		if (found) this.#claimed.add(found.id);
 		return found;
 	}
 
 	claim(id: string): void {
 		this.#claimed.add(id);
+	}
+
+	/** Every child of `parentId` that `matches`, claimed or not; none is claimed. */
+	async matching(parentId: string, matches: (child: T) => boolean): Promise<readonly T[]> {
+		return (await this.#list(parentId)).filter(matches);
 	}
 
 	/**

@@ -17,10 +17,12 @@ import {
 import { type MatcherDef, resourceOf } from "../../model/resources.js";
 import type { ApplyContext } from "./apply-record.js";
 import {
+	type Ambiguous,
 	type ChildDirectory,
 	CustomerDirectory,
 	carriesFields,
 	childDirectories,
+	isAmbiguous,
 	type PageFetcher,
 } from "./existing-records.js";
 import { failureToRecord } from "./failure-mapping.js";
@@ -47,6 +49,23 @@ export const PARENT_MISSING: unique symbol = Symbol("parent missing");
 export const LOOKUP_FAILED: unique symbol = Symbol("look-up failed");
 
 /** What the finder needs of the run: the requester its pages go through, and how to speak. */
+/** What a look-up answers: the record, none, null (the run is over), or why it cannot say. */
+export type LookedUp =
+	| PivotalRecord
+	| Ambiguous
+	| undefined
+	| null
+	| typeof PARENT_MISSING
+	| typeof LOOKUP_FAILED;
+
+/**
+ * Is a child record keyed by its position among its parent's rows (its name repeats, or is
+ * blank)? Such rows take the parent's matching records in order: two of one name are expected.
+ */
+function isKeyedByPosition(key: string): boolean {
+	return /\/#?\d+$/.test(key);
+}
+
 export type FinderContext = Pick<ApplyContext, "requester" | "notice" | "isOver" | "trip">;
 
 export class ExistingFinder {
@@ -139,7 +158,9 @@ export class ExistingFinder {
 			const def = resourceOf(record.pass);
 			if (def.unique === undefined || error.code !== def.unique.code) return undefined;
 			if (def.matcher.kind === "field") {
-				return parent ? await this.#findChild(record, def.matcher, parent.id) : undefined;
+				const child = parent ? await this.#findChild(record, def.matcher, parent.id) : undefined;
+				// Two records answer for the value Pivotal keeps unique: none is taken, the conflict stands.
+				return isAmbiguous(child) ? undefined : child;
 			}
 			const slug = sent ?? record.body[def.unique.field];
 			if (typeof slug !== "string") return undefined;
@@ -168,6 +189,43 @@ export class ExistingFinder {
 		}
 	}
 
+	/**
+	 * The records in Pivotal that carry the identity of one this import (or an undo) is about to
+	 * make again after a delete (finding O4): customers with its external id, contacts with its
+	 * e-mail under its customer (none under a customer this process created). Someone may have
+	 * added it back by hand, or a CRM integration may have: a second one must not be made. Null
+	 * when the run is over; `LOOKUP_FAILED` (see `lookupFailure`) when a list could not be had.
+	 */
+	async carryingIdentity(
+		pass: PassName,
+		key: string,
+		body: Readonly<Record<string, unknown>>,
+		parentId: string | undefined,
+	): Promise<readonly PivotalRecord[] | null | typeof LOOKUP_FAILED> {
+		try {
+			const matcher = resourceOf(pass).matcher;
+			if (matcher.kind === "workspace") {
+				await this.#customers.load();
+				return this.#customers.withExternalId(key);
+			}
+			// Onboardings have no identity but their name, which need not be unique: not looked for.
+			const value = body[matcher.field];
+			if (pass !== "contacts" || typeof value !== "string") return [];
+			if (parentId === undefined || this.#madeHere.has(parentId)) return [];
+			const wanted = value.toLowerCase();
+			return await this.#children(pass).matching(
+				parentId,
+				(r) => String(r[matcher.field]).toLowerCase() === wanted,
+			);
+		} catch (error) {
+			if (this.#ctx.isOver()) return null;
+			// Its customer is gone: the create answers that itself, as it always has.
+			if (parentId !== undefined && isParentMissing(error)) return [];
+			this.lookupFailure = messageOf(error);
+			return LOOKUP_FAILED;
+		}
+	}
+
 	// ── match and adopt ──────────────────────────────────────────────────────
 
 	/**
@@ -177,10 +235,7 @@ export class ExistingFinder {
 	lookUp(
 		record: SourceRecord,
 		parent: PivotalCopy | undefined,
-	):
-		| Promise<PivotalRecord | undefined | null | typeof PARENT_MISSING | typeof LOOKUP_FAILED>
-		| PivotalRecord
-		| undefined {
+	): Promise<LookedUp> | PivotalRecord | Ambiguous | undefined {
 		if (resourceOf(record.pass).matcher.kind === "workspace" && this.#customers.isLoaded)
 			return this.#customer(record);
 		return this.#lookUpWaiting(record, parent);
@@ -191,10 +246,7 @@ export class ExistingFinder {
 	 * customer's list for the first few customers, then also a page of the workspace's list with
 	 * each customer's list taken, and from that walk alone once it is whole (workspace-walk.ts).
 	 */
-	lookUpForgotten(
-		record: SourceRecord,
-		parent: PivotalCopy,
-	): Promise<PivotalRecord | undefined | null | typeof PARENT_MISSING | typeof LOOKUP_FAILED> {
+	lookUpForgotten(record: SourceRecord, parent: PivotalCopy): Promise<LookedUp> {
 		const { pass } = record;
 		const directory = this.#children(pass);
 		if (!directory.isListed(parent.id) && ++this.#forgottenLists > LISTS_BEFORE_WALK) {
@@ -222,16 +274,13 @@ export class ExistingFinder {
 		return walk;
 	}
 
-	#customer(record: SourceRecord): PivotalRecord | undefined {
+	#customer(record: SourceRecord): PivotalRecord | Ambiguous | undefined {
 		const found = this.#customers.find(record.key, record.body);
-		if (found) this.#customers.claim(found.id);
+		if (found && !isAmbiguous(found)) this.#customers.claim(found.id);
 		return found;
 	}
 
-	async #lookUpWaiting(
-		record: SourceRecord,
-		parent: PivotalCopy | undefined,
-	): Promise<PivotalRecord | undefined | null | typeof PARENT_MISSING | typeof LOOKUP_FAILED> {
+	async #lookUpWaiting(record: SourceRecord, parent: PivotalCopy | undefined): Promise<LookedUp> {
 		try {
 			const matcher = resourceOf(record.pass).matcher;
 			if (matcher.kind === "field")
@@ -248,13 +297,14 @@ export class ExistingFinder {
 
 	/**
 	 * The parent's first unclaimed record whose matcher field holds the row's value (`fold`:
-	 * in any case); a row without that value, when `orFields`, by every field it sends.
+	 * in any case); a row without that value, when `orFields`, by every field it sends. Two such
+	 * records for a row its value alone names (not its position) answer `Ambiguous`.
 	 */
 	#findChild(
 		record: SourceRecord,
 		matcher: Extract<MatcherDef, { kind: "field" }>,
 		parentId: string,
-	): Promise<PivotalRecord | undefined> {
+	): Promise<PivotalRecord | Ambiguous | undefined> {
 		const directory = this.#children(record.pass);
 		const value = record.body[matcher.field];
 		if (typeof value !== "string") {
@@ -262,9 +312,10 @@ export class ExistingFinder {
 				return directory.find(parentId, (r) => carriesFields(r, record.body, record.pass));
 			return Promise.resolve(undefined);
 		}
-		if (!matcher.fold) return directory.find(parentId, (r) => r[matcher.field] === value);
+		const isUnique = !isKeyedByPosition(record.key);
+		if (!matcher.fold) return directory.find(parentId, (r) => r[matcher.field] === value, isUnique);
 		const wanted = value.toLowerCase();
-		return directory.find(parentId, (r) => String(r[matcher.field]).toLowerCase() === wanted);
+		return directory.find(parentId, (r) => String(r[matcher.field]).toLowerCase() === wanted, isUnique);
 	}
 
 	/** One page of a list, through the requester like any other request; throws when it cannot be had. */

@@ -39,6 +39,16 @@ export interface PassPlan {
 	 * stopped with the request out): read back by id and corrected where they differ, never created.
 	 */
 	readonly readBack?: number;
+	/**
+	 * Of the `match` operations, rows the last run left `ambiguous_match` (several records in
+	 * Pivotal matched them): looked up again, adopted only when one is left.
+	 */
+	readonly ambiguous?: number;
+	/**
+	 * Of the creates, records deleted before (in Pivotal, `--recreate`, or by `--delete-missing`,
+	 * their rows back): made again unless Pivotal holds one with their identity again.
+	 */
+	readonly remade?: number;
 	/** Records the state holds as in Pivotal that the file no longer has (reported, never deleted). */
 	readonly notInFiles: number;
 	/**

@@ -167,6 +167,9 @@ function planChange(
 			const isInDoubt = state.retryable && state.status !== 429;
 			const copy = copyOf(state);
 			if (copy) return isInDoubt ? inDoubt(record, copy) : againstCopy(record, copy);
+			// Several records in Pivotal matched it: nothing was sent, it is looked up again (never
+			// created beside them).
+			if (state.code === "ambiguous_match") return { kind: "match", generation };
 			return { kind: "create", generation, isInDoubt };
 		}
 	}

@@ -49,6 +49,8 @@ class PassTally {
 	automationCount = 0;
 	slugCount = 0;
 	readBack = 0;
+	ambiguous = 0;
+	remade = 0;
 	rows = 0;
 	inPivotal = 0;
 	/** Rows whose create the state holds as sent with no answer. */
@@ -185,6 +187,8 @@ export class Planning {
 		// A match by id reads back a record the state knows: it makes nothing, so no slug either.
 		const isReadBack = kind === "match" && op.id !== undefined;
 		if (isReadBack) t.readBack += 1;
+		if (kind === "match" && current?.s === "failed" && current.code === "ambiguous_match") t.ambiguous += 1;
+		if (kind === "create" && current?.s === "removed") t.remade += 1;
 		if (record.slug !== undefined && (kind === "create" || (kind === "match" && !isReadBack))) {
 			t.slugCount += 1;
 			if (t.slugs.length < shown) t.slugs.push({ key: record.key, line: record.line, slug: record.slug });
@@ -224,6 +228,8 @@ export class Planning {
 			automationCount: t.automationCount,
 			...(t.slugCount > 0 ? { slugs: t.slugs, slugCount: t.slugCount } : {}),
 			...(t.readBack > 0 ? { readBack: t.readBack } : {}),
+			...(t.ambiguous > 0 ? { ambiguous: t.ambiguous } : {}),
+			...(t.remade > 0 ? { remade: t.remade } : {}),
 			notInFiles: Math.max(0, held - t.inPivotal),
 			...(unanswered > 0 ? { unansweredNotInFiles: unanswered } : {}),
 			gone: t.gone,

@@ -10,7 +10,10 @@ import type { PivotalRecord } from "../../api/types.js";
 import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../../model/records.js";
 import { bodyUnder, resourceOf } from "../../model/resources.js";
 import type { RunOutcome } from "../events.js";
+import { carriesFields } from "../execute/existing-records.js";
+import { existsAgainFailure } from "../execute/exists-again.js";
 import { failureToRecord, UNDO_STOPPED } from "../execute/failure-mapping.js";
+import { type ExistingFinder, LOOKUP_FAILED } from "../execute/find-existing.js";
 import type { Ledger } from "../execute/ledger.js";
 import { createCall } from "../execute/record-requests.js";
 import type { Requester } from "../execute/requester.js";
@@ -21,6 +24,10 @@ export interface RecreateContext {
 	readonly ledger: Ledger;
 	readonly requester: Requester;
 	readonly trip: (outcome: RunOutcome, message: string) => void;
+	/** Looks for a record Pivotal holds again under another id (one walk of each list per undo). */
+	readonly finder: ExistingFinder;
+	/** Keys of the customers this undo found held again (`exists_again`): their records wait. */
+	readonly heldAgain: Set<string>;
 }
 
 export async function recreateRecord(
@@ -36,6 +43,15 @@ export async function recreateRecord(
 		op.parentKey === undefined || parentPass === undefined
 			? undefined
 			: copyOf(ledger.store.get(parentPass, op.parentKey));
+	if (parentPass !== undefined && parent === undefined && ctx.heldAgain.has(op.parentKey ?? "")) {
+		ledger.reportFailure(pass, record, "", 0, {
+			status: null,
+			code: "parent_not_in_pivotal",
+			message: `its ${resourceOf(parentPass).one} ${op.parentKey} was not made again: Pivotal holds one with its identity again (exists_again); nothing is made under it.`,
+			retryable: false,
+		});
+		return;
+	}
 	if (parentPass !== undefined && parent === undefined) {
 		ledger.reportFailure(pass, record, "", 0, {
 			status: null,
@@ -60,6 +76,7 @@ export async function recreateRecord(
 		}
 	}
 	const values = copy.v ?? {};
+	if (await isThereAgain(ctx, record, values, parent)) return;
 	const body = bodyUnder(def, parent?.id, values);
 	const text = JSON.stringify(body);
 	const idempotency = idempotencyKey(ledger.store.header.runId, pass, key, op.generation);
@@ -76,6 +93,39 @@ export async function recreateRecord(
 		return;
 	}
 	const created = result.value.data as PivotalRecord;
+	// Nothing is under a customer made just now: its contacts are not looked for there.
+	ctx.finder.created(pass, created);
 	const again: PivotalCopy = { ...copy, id: created.id, d: created.display_id, g: op.generation };
 	ledger.succeed(pass, record, again, "restored", result.attempts);
+}
+
+/**
+ * Does Pivotal hold the record again under another id (added back by hand, or by a CRM
+ * integration, since the delete)? Then it is reported `exists_again` and not made a second time
+ * (finding O4); the state keeps it deleted, so a later undo looks again. A record carrying every
+ * value this create sends is the one an undo killed with this POST out made: the POST goes again
+ * under the same key and the server answers with it. True when the caller must stop.
+ */
+async function isThereAgain(
+	ctx: RecreateContext,
+	record: SourceRecord,
+	values: Readonly<Record<string, unknown>>,
+	parent: PivotalCopy | undefined,
+): Promise<boolean> {
+	const { pass, key } = record;
+	const found = await ctx.finder.carryingIdentity(pass, key, values, parent?.id);
+	if (found === null) return true;
+	if (found === LOOKUP_FAILED) {
+		ctx.ledger.reportFailure(pass, record, "", 0, {
+			status: null,
+			code: "lookup_failed",
+			message: `could not be looked up in Pivotal before it was made again (${ctx.finder.lookupFailure}); not made, so there are not two: the same undo looks again`,
+			retryable: true,
+		});
+		return true;
+	}
+	if (found.length === 0 || found.some((candidate) => carriesFields(candidate, values, pass))) return false;
+	ctx.ledger.reportFailure(pass, record, "", 0, existsAgainFailure(pass, found));
+	ctx.heldAgain.add(key);
+	return true;
 }

@@ -17,6 +17,7 @@ import {
 import { perPass } from "../../model/resources.js";
 import { CheckpointError, openCheckpoint } from "../checkpoint/index.js";
 import { type FailedSend, failureToRecord, UNDO_STOPPED } from "../execute/failure-mapping.js";
+import { ExistingFinder } from "../execute/find-existing.js";
 import type { Ledger } from "../execute/ledger.js";
 import { carriesMaskedKey, metadataHoldsKeyFailure } from "../execute/masked-metadata.js";
 import type { SendResult } from "../execute/requester.js";
@@ -176,7 +177,13 @@ class UndoApplier {
 	constructor(scope: RunScope, ledger: Ledger) {
 		this.#scope = scope;
 		this.#ledger = ledger;
-		this.recreateContext = { ledger, requester: scope.requester, trip: scope.trip };
+		this.recreateContext = {
+			ledger,
+			requester: scope.requester,
+			trip: scope.trip,
+			finder: new ExistingFinder(scope),
+			heldAgain: new Set(),
+		};
 	}
 
 	apply(op: Sent): Promise<void> {

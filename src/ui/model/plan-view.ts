@@ -183,10 +183,18 @@ export function planNotes(plan: SyncPlan, budget: number): readonly PlanNote[] {
 		}
 	}
 	const matches = matchCount(plan);
-	if (matches > 0 && left > 0)
+	if (matches > 0 && left > 0) {
 		notes.push({
 			kind: "note",
 			text: `${matches} without state ${matches === 1 ? "is" : "are"} looked up in Pivotal first (adopted when found).`,
+		});
+		left -= 1;
+	}
+	const ambiguous = PASSES.reduce((n, pass) => n + (plan.passes[pass].ambiguous ?? 0), 0);
+	if (ambiguous > 0 && left > 0)
+		notes.push({
+			kind: "warn",
+			text: `${ambiguous} matched several records in Pivotal on the last run (ambiguous_match): adopted only where one is left.`,
 		});
 	return notes;
 }

@@ -183,6 +183,38 @@ describe("makePlan", () => {
 		expect(text).toContain("customers: 1 without a slug get one derived");
 	});
 
+	it("a row the last run left ambiguous_match: looked up again, never created, and the plan says why", async () => {
+		const files = writeFiles({ customers: CUSTOMERS });
+		const customers = await bodies(files.customers, "customers");
+		const ambiguous: RecordState = {
+			s: "failed",
+			status: null,
+			code: "ambiguous_match",
+			message: "2 records in Pivotal match it",
+			attempts: 0,
+			retryable: true,
+			b: bodyHash(customers.get("c1")!.body),
+		};
+		const same = (key: string) => ownedValues(customers.get(key)!.body);
+		const state = checkpoint(
+			{
+				customers: [
+					["c1", ambiguous],
+					["c2", done("cus_2", same("c2"))],
+					["c3", done("cus_3", same("c3"))],
+					["c4", done("cus_4", same("c4"))],
+					["c5", done("cus_5", same("c5"))],
+				],
+			},
+			1,
+		);
+		const plan = await makePlan({ files, state, retryFailed: false, recreate: false });
+		expect(plan.passes.customers).toMatchObject({ ops: { create: 0, match: 1, unchanged: 4 }, ambiguous: 1 });
+		expect(planText(plan)).toContain(
+			"customers: 1 matched several records in Pivotal on the last run (ambiguous_match): it is looked up again and adopted only where one is left, never created beside them.",
+		);
+	});
+
 	it("matches customers on a first sync and limits the examples", async () => {
 		const files = writeFiles({ customers: CUSTOMERS });
 		const customers = await bodies(files.customers, "customers");
@@ -267,6 +299,16 @@ describe("makePlan", () => {
 		const plan = await makePlan({ files, state, retryFailed: false, recreate: false });
 		expect(plan.passes.customers.gone).toBe(1);
 		expect(plan.passes.contacts.ops).toMatchObject({ blocked: 1, unchanged: 0 });
+	});
+
+	it("says of a record made again under --recreate that it is looked up first (exists_again)", async () => {
+		const files = writeFiles({ customers: CUSTOMERS });
+		const state = checkpoint({ customers: [["c4", { s: "removed", why: "gone", id: "cus_4", g: 1 }]] }, 1);
+		const plan = await makePlan({ files, state, retryFailed: false, recreate: true });
+		expect(plan.passes.customers).toMatchObject({ remade: 1 });
+		expect(planText(plan)).toContain(
+			"customers: 1 deleted before is made again; each is looked up first, and one Pivotal holds again (its external id) is reported exists_again and left, not made twice.",
+		);
 	});
 });
 
