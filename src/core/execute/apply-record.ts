@@ -18,16 +18,16 @@ import { bodyUnder, isWorkspaceMatched, resourceOf } from "../../model/resources
 import { idTag, withSuffix } from "../../source/slug/index.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
-import { beforeValues, diffFields, ownedValues, readBack, withValues } from "../plan/field-diff.js";
+import { ownedValues } from "../plan/field-diff.js";
 import { bodyHash, type Operation } from "../plan/planner.js";
-import { mayCreate, mayUpdate, type SyncRules } from "../plan/sync-rules.js";
+import { mayCreate, type SyncRules } from "../plan/sync-rules.js";
+import { RecordAdopter } from "./adopt-record.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { type Ambiguous, isAmbiguous } from "./existing-records.js";
-import { existsAgainFailure } from "./exists-again.js";
 import { ExistingFinder, isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./find-existing.js";
 import { mayBeForgotten } from "./forgotten-children.js";
 import type { Ledger } from "./ledger.js";
-import { lostUpdate } from "./lost-update.js";
+import { ambiguousMatchFailure, existsAgainFailure, lookupFailedFailure } from "./lookup-failures.js";
 import { isMadeByCreate } from "./made-by-create.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
 import { createCall, isGuarded, isKeyedTo, isKeyInUse, isKeyReused } from "./record-requests.js";
@@ -77,12 +77,14 @@ export class RecordApplier {
 	readonly #finder: ExistingFinder;
 	readonly #outcomes: RecordOutcomes;
 	readonly #updater: RecordUpdater;
+	readonly #adopter: RecordAdopter;
 
 	constructor(ctx: ApplyContext) {
 		this.#ctx = ctx;
 		this.#finder = ctx.finder ?? new ExistingFinder(ctx);
 		this.#outcomes = new RecordOutcomes(ctx);
 		this.#updater = new RecordUpdater(ctx, this.#outcomes);
+		this.#adopter = new RecordAdopter(ctx, this.#outcomes, this.#updater);
 	}
 
 	async apply(record: SourceRecord, op: Work, parent: PivotalCopy | undefined): Promise<void> {
@@ -161,14 +163,14 @@ export class RecordApplier {
 					`${pass} ${record.key} is in Pivotal under its customer though the state does not know it; adopted ${found.id}`,
 				);
 				// Nothing proves this import made it: adopted as existing, so an undo leaves it.
-				return this.#adopt(record, found, 0);
+				return this.#adopter.adopt(record, found, 0);
 			} else if (found !== undefined && isMadeByCreate(record, found, this.#sent(record, state))) {
 				this.#ctx.notice(
 					"info",
 					`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
 				);
 				// The earlier send made it: created by this import, so an undo takes it back too.
-				return this.#adopt(record, found, 0, false, true);
+				return this.#adopter.adopt(record, found, 0, false, true);
 			} else if (found !== undefined) {
 				this.#ctx.notice(
 					"info",
@@ -176,7 +178,7 @@ export class RecordApplier {
 				);
 				// Someone else's record, or ours edited since (in Pivotal or in the file): nothing
 				// proves this import made it, so an undo must not delete it (finding M6).
-				return this.#adopt(record, found, 0);
+				return this.#adopter.adopt(record, found, 0);
 			}
 		}
 		const slug = slugToSend(record, isSlugHeld);
@@ -250,7 +252,7 @@ export class RecordApplier {
 			// Found by the uniqueness rule after an earlier send of this create got no answer: that
 			// send made it (the idempotency key was forgotten since), so it is this import's to undo.
 			if (existing !== undefined && existing !== "held")
-				return this.#adopt(
+				return this.#adopter.adopt(
 					record,
 					existing,
 					result.attempts,
@@ -301,20 +303,9 @@ export class RecordApplier {
 	 * Pivotal already). Failed, retryable, with no copy: the next run looks it up again first.
 	 */
 	#lookupFailed(record: SourceRecord, generation = 0): void {
-		this.#ctx.ledger.fail(
-			record.pass,
-			record,
-			"",
-			0,
-			{
-				status: null,
-				code: "lookup_failed",
-				message: `could not be looked up in Pivotal before it was created (${this.#finder.lookupFailure}); not created, so nothing is made twice: the next run looks it up again`,
-				retryable: true,
-			},
-			// A record made again keeps its generation: its first create's key would replay the old record.
-			generation ? { g: generation } : {},
-		);
+		// A record made again keeps its generation: its first create's key would replay the old record.
+		const extra = generation ? { g: generation } : {};
+		this.#ctx.ledger.fail(record.pass, record, "", 0, lookupFailedFailure(this.#finder.lookupFailure), extra);
 	}
 
 	/**
@@ -347,20 +338,10 @@ export class RecordApplier {
 	 * it until one candidate is left (the others deleted, or given their own external id).
 	 */
 	#ambiguousMatch(record: SourceRecord, found: Ambiguous, generation: number): void {
-		const ids = found.ambiguous.map((candidate) => `${candidate.id} (${candidate.display_id})`).join(", ");
-		this.#ctx.ledger.fail(
-			record.pass,
-			record,
-			"",
-			0,
-			{
-				status: null,
-				code: "ambiguous_match",
-				message: `${found.ambiguous.length} records in Pivotal match it: ${ids}; none was adopted or changed. ${record.pass === "customers" ? "Delete the duplicates in Pivotal (or give each its own external id and CRM ids)" : "Delete or rename the duplicates in Pivotal"} and run again`,
-				retryable: true,
-			},
-			{ b: bodyHash(record.body), ...(generation ? { g: generation } : {}) },
-		);
+		this.#ctx.ledger.fail(record.pass, record, "", 0, ambiguousMatchFailure(record.pass, found), {
+			b: bodyHash(record.body),
+			...(generation ? { g: generation } : {}),
+		});
 	}
 
 	/** See the 409 `idempotency_key_reused` in `#create`: the earlier send's record, or a new key. */
@@ -383,7 +364,7 @@ export class RecordApplier {
 				"info",
 				`${record.pass} ${record.key} was created by an earlier run with other values; adopted ${found.id} and brought up to the file`,
 			);
-			return this.#adopt(record, found, attempts, false, true);
+			return this.#adopter.adopt(record, found, attempts, false, true);
 		}
 		return this.#create(record, generation + 1, false, parent, isSlugHeld);
 	}
@@ -427,64 +408,7 @@ export class RecordApplier {
 				`${record.pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
 			);
 		// Read by its id just now: fresh enough to merge metadata with; a listing is not.
-		return this.#adopt(record, found, 0, id !== undefined, isCreatedByUs, id !== undefined);
-	}
-
-	/** Found in Pivotal: compared field by field with the file, and updated where they differ. */
-	#adopt(
-		record: SourceRecord,
-		server: PivotalRecord,
-		attempts: number,
-		isOurs = false,
-		isCreatedByUs = false,
-		isFresh = false,
-	): Promise<void> | void {
-		const owned = ownedValues(record.body);
-		const known = readBack(record.pass, owned, server);
-		const state = this.#ctx.ledger.store.get(record.pass, record.key);
-		// Ours: keep what the state knows of it (created by this import, its revisions) even when
-		// the last request for it failed.
-		const earlier = copyOf(state);
-		const copy: PivotalCopy = {
-			...(isOurs && earlier ? earlier : {}),
-			id: server.id,
-			d: server.display_id,
-			outcome: isOurs && earlier ? earlier.outcome : isCreatedByUs ? "created" : "existed",
-			...(isCreatedByUs ? { c: this.#ctx.run } : {}),
-			v: known,
-		};
-		// Read back after an update left in doubt: only what that update sent is ours to set right.
-		const lost = isOurs && isFresh && earlier ? lostUpdate(record.pass, earlier) : undefined;
-		const all = diffFields(record.pass, record.body, known);
-		const changes = lost ? all.filter((c) => lost.isOurs(c.field, known)) : all;
-		// Fields edited in Pivotal since that update: kept, and said after the record's outcome (its
-		// success clears what was noted of it before).
-		const kept = lost ? all.filter((c) => !lost.isOurs(c.field, known)).map((c) => c.field) : [];
-		const noteKept = () => this.#outcomes.keptEdits(record, kept);
-		if (changes.length === 0) {
-			const did = isOurs ? "unchanged" : isCreatedByUs ? "created" : "existed";
-			const done: PivotalCopy = {
-				...copy,
-				v: owned,
-				...(did === "unchanged" ? {} : { r: this.#ctx.run, did }),
-			};
-			// An adopted record is written even when nothing changes: the next sync diffs against it.
-			if (did === "unchanged")
-				this.#ctx.ledger.save(record.pass, record.key, { s: "done", attempts, ...done });
-			if (this.#outcomes.succeeded(record, done, did, attempts)) noteKept();
-			return;
-		}
-		// `--only create`: adopted as Pivotal has it; a later sync without it updates the differences.
-		if (!mayUpdate(this.#ctx.rules)) {
-			const done: PivotalCopy = { ...copy, r: this.#ctx.run, did: "existed" };
-			this.#outcomes.succeeded(record, done, "existed", attempts);
-			return;
-		}
-		// The state keeps what this import last wrote of the fields it leaves: the next sync compares
-		// the file with that and sends nothing for them, as for any edit in Pivotal.
-		const base = lost && earlier ? { ...copy, v: withValues(earlier.v ?? {}, beforeValues(changes)) } : copy;
-		const done = this.#updater.update(record, base, changes, isFresh ? server : undefined, attempts);
-		return kept.length === 0 ? done : Promise.resolve(done).then(noteKept);
+		return this.#adopter.adopt(record, found, 0, id !== undefined, isCreatedByUs, id !== undefined);
 	}
 }
 

@@ -11,10 +11,10 @@ import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../.
 import { bodyUnder, resourceOf } from "../../model/resources.js";
 import type { RunOutcome } from "../events.js";
 import { carriesFields } from "../execute/existing-records.js";
-import { existsAgainFailure } from "../execute/exists-again.js";
 import { failureToRecord, UNDO_STOPPED } from "../execute/failure-mapping.js";
 import { type ExistingFinder, LOOKUP_FAILED } from "../execute/find-existing.js";
 import type { Ledger } from "../execute/ledger.js";
+import { existsAgainFailure } from "../execute/lookup-failures.js";
 import { createCall } from "../execute/record-requests.js";
 import type { Requester } from "../execute/requester.js";
 import { idempotencyKey } from "../idempotency.js";

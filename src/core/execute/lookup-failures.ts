@@ -1,0 +1,62 @@
+/**
+ * The failures of a look-up in Pivotal, recorded without a request for the record itself. A
+ * record deleted (by `--delete-missing`, or in Pivotal) that Pivotal holds again under another
+ * id: someone added it back by hand, or a CRM integration did. Making it again (`--recreate`, its
+ * row back in the file, `undo`) would leave two records with one identity (finding O4), so it is
+ * reported and left. Several records answering for one row (finding O16), or a look-up that
+ * could not be made: nothing is adopted or created on that word.
+ */
+
+import type { PivotalRecord } from "../../api/types.js";
+import type { PassName } from "../../model/records.js";
+import { resourceOf } from "../../model/resources.js";
+import type { Ambiguous } from "./existing-records.js";
+import type { Failure } from "./ledger.js";
+
+/** What a customer or a contact is known by in Pivotal, for the sentence. */
+function identityOf(pass: PassName): string {
+	return pass === "customers" ? "external id" : "e-mail under its customer";
+}
+
+/** The failure `exists_again`, naming the records found (id and display id). */
+export function existsAgainFailure(pass: PassName, found: readonly PivotalRecord[]): Failure {
+	const one = resourceOf(pass).one;
+	const ids = found.map((record) => `${record.id} (${record.display_id})`).join(", ");
+	return {
+		status: null,
+		code: "exists_again",
+		message: `Pivotal holds a ${one} with its ${identityOf(pass)} again (${ids}); not made a second time. Delete that one in Pivotal to have it made again, or keep it and take this row out of the file`,
+		retryable: false,
+	};
+}
+
+/**
+ * The look-up before a create could not be made: not created on that word (it may be in Pivotal
+ * already). Retryable, with no copy: the next run looks it up again first.
+ */
+export function lookupFailedFailure(why: string): Failure {
+	return {
+		status: null,
+		code: "lookup_failed",
+		message: `could not be looked up in Pivotal before it was created (${why}); not created, so nothing is made twice: the next run looks it up again`,
+		retryable: true,
+	};
+}
+
+/**
+ * More than one record in Pivotal answers for the row at the same level: none is adopted or
+ * written. Retryable, with no copy: each run looks it up again and reports it until one is left.
+ */
+export function ambiguousMatchFailure(pass: PassName, found: Ambiguous): Failure {
+	const ids = found.ambiguous.map((candidate) => `${candidate.id} (${candidate.display_id})`).join(", ");
+	const advice =
+		pass === "customers"
+			? "Delete the duplicates in Pivotal (or give each its own external id and CRM ids)"
+			: "Delete or rename the duplicates in Pivotal";
+	return {
+		status: null,
+		code: "ambiguous_match",
+		message: `${found.ambiguous.length} records in Pivotal match it: ${ids}; none was adopted or changed. ${advice} and run again`,
+		retryable: true,
+	};
+}
