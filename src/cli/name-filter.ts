@@ -9,6 +9,7 @@
 
 import { basename, dirname, extname } from "node:path";
 import { escapeControls, hasControls } from "../model/terminal-text.js";
+import { filterWrites } from "./write-filter.js";
 
 /** The parts of the command line's values that hold control characters, longest first. */
 export function controlNames(argv: readonly string[]): string[] {
@@ -34,15 +35,5 @@ export function nameEscaper(names: readonly string[]): (text: string) => string 
 /** Escapes `names` in every later write to `stream`. */
 export function escapeNamesOnWrite(stream: NodeJS.WriteStream, names: readonly string[]): void {
 	if (names.length === 0) return;
-	const escapeNames = nameEscaper(names);
-	const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-	const escaped = (chunk: unknown): unknown => {
-		const text =
-			typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : undefined;
-		if (text === undefined) return chunk;
-		const out = escapeNames(text);
-		return out === text ? chunk : out;
-	};
-	stream.write = ((chunk: unknown, ...rest: unknown[]) =>
-		write(escaped(chunk), ...rest)) as typeof stream.write;
+	filterWrites(stream, nameEscaper(names));
 }

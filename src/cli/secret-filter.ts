@@ -9,6 +9,7 @@
 
 import { keySecrets } from "../api/key-secrets.js";
 import { guardedRedactor } from "../api/redact.js";
+import { filterWrites } from "./write-filter.js";
 
 /** `text → text` with every form of `keys` masked. */
 export function keyMasker(keys: readonly string[]): (text: string) => string {
@@ -23,15 +24,5 @@ export function maskKeysIn(text: string, keys: readonly string[]): string {
 /** Masks `keys` in every later write to `stream`. */
 export function maskKeysOnWrite(stream: NodeJS.WriteStream, keys: readonly string[]): void {
 	if (keys.length === 0) return;
-	const mask = keyMasker(keys);
-	const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-	const masked = (chunk: unknown): unknown => {
-		const text =
-			typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : undefined;
-		if (text === undefined) return chunk;
-		const out = mask(text);
-		return out === text ? chunk : out;
-	};
-	stream.write = ((chunk: unknown, ...rest: unknown[]) =>
-		write(masked(chunk), ...rest)) as typeof stream.write;
+	filterWrites(stream, keyMasker(keys));
 }

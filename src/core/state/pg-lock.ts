@@ -13,17 +13,12 @@
  * lock (host, pid, since when) to the run that is refused.
  */
 
-import pg from "pg";
+import type pg from "pg";
 import { CheckpointError } from "../checkpoint/checkpoint-error.js";
-import { connectFailed, driverSays, queryFailed } from "./pg-errors.js";
+import { connectClient } from "./pg-connect.js";
+import { driverSays, queryFailed } from "./pg-errors.js";
 import { clearHolder, holderOf, writeHolder } from "./pg-holder.js";
-import {
-	endClient,
-	failFastAfterTimeout,
-	isKnownDead,
-	isQueryTimeout,
-	queryTimeoutMs,
-} from "./pg-timeouts.js";
+import { endClient, isKnownDead, isQueryTimeout, queryTimeoutMs } from "./pg-timeouts.js";
 import { maskUrl } from "./pg-url.js";
 
 /**
@@ -58,20 +53,6 @@ export interface LockOptions {
 	readonly now: () => number;
 	/** Said once, when this run starts waiting. */
 	readonly onWait?: ((holder: string) => void) | undefined;
-}
-
-/** Opens the lock's own connection; an error event then marks the lock lost, never crashes. */
-async function connectLockClient(url: string, config: pg.ClientConfig): Promise<pg.Client> {
-	const client = new pg.Client(config);
-	client.on("error", () => undefined);
-	failFastAfterTimeout(client);
-	try {
-		await client.connect();
-	} catch (error) {
-		await endClient(client);
-		throw connectFailed(url, error);
-	}
-	return client;
 }
 
 /** One attempt: the lock in a fresh transaction, left open when taken, rolled back when not. */
@@ -125,7 +106,7 @@ export class ImportLock {
 		options: LockOptions,
 	): Promise<ImportLock> {
 		const where = maskUrl(url);
-		const client = await connectLockClient(url, config);
+		const client = await connectClient(url, config);
 		try {
 			await waitForLock(client, state, name, where, options);
 		} catch (error) {

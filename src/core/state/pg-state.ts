@@ -5,19 +5,20 @@
  * the store's `close()`) gives the lock back and closes both connections.
  */
 
-import pg from "pg";
+import type pg from "pg";
 import { parseIntoClientConfig } from "pg-connection-string";
 import pgpass from "pgpass";
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { escapeControls, firstControl } from "../../model/terminal-text.js";
 import { CheckpointError } from "../checkpoint/checkpoint-error.js";
 import { type CheckpointData, zeroCounters } from "../checkpoint/checkpoint-format.js";
+import { connectClient } from "./pg-connect.js";
 import { connectFailed, queryFailed } from "./pg-errors.js";
 import { ImportLock } from "./pg-lock.js";
 import { COPY_UNFINISHED, readImport } from "./pg-read.js";
 import { ensureSchema } from "./pg-schema.js";
 import { PostgresStore } from "./pg-store.js";
-import { boundedConfig, endClient, failFastAfterTimeout } from "./pg-timeouts.js";
+import { boundedConfig, endClient } from "./pg-timeouts.js";
 import { ambiguousUrlSentence, ambiguousUserinfo, maskUrl } from "./pg-url.js";
 import type { StateOpener } from "./state-store.js";
 
@@ -82,16 +83,7 @@ function quietly<T>(parse: () => T): T {
 
 /** A connection with the schema in place; for commands that take no lock (`state list`). */
 export async function connectDatabase(url: string): Promise<pg.Client> {
-	const client = new pg.Client(clientConfig(url));
-	// Before connect: an error event with no listener would crash the process.
-	client.on("error", () => undefined);
-	failFastAfterTimeout(client);
-	try {
-		await client.connect();
-	} catch (error) {
-		await endClient(client);
-		throw connectFailed(url, error);
-	}
+	const client = await connectClient(url, clientConfig(url));
 	try {
 		await ensureSchema(client, maskUrl(url));
 	} catch (error) {
