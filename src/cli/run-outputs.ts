@@ -66,6 +66,8 @@ export async function withRunOutputs(
 	const { signal, release } = stopBeforeTheRun((said) => {
 		// The run is over and said its outcome (its session is set): a late signal changes nothing.
 		if (report.session !== undefined) return;
+		// Said on the terminal too, as without reports: a person waiting (for a lock, say) sees why it ended.
+		io.stderr.write(`${said}\n`);
 		report.lastProblem = said;
 		delete report.firstProblem;
 		void finish(EXIT.interrupted).finally(() => process.exit(EXIT.interrupted));

@@ -286,6 +286,9 @@ describe("CI outputs (the built binary)", () => {
 		child.kill("SIGTERM");
 		const done = await result;
 		expect(done.code).toBe(3);
+		// On the terminal as well as in the report (adversarial finding O11: a stop while waiting for
+		// the lock with --notify said nothing where the person was).
+		expect(done.stderr).toContain("Interrupted by SIGTERM before anything was sent.\n");
 		expect(hook.got).toHaveLength(1);
 		expect(hook.got[0]?.body).toMatchObject({
 			outcome: "interrupted",
