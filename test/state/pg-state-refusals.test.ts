@@ -29,8 +29,37 @@ describe("state refusals in one sentence (the built binary against a real server
 		const weak = url.replace(/\/\/[^@]+@/, "//weakling:weak-pw-1@");
 		const listed = await runCli(["state", "list", "--state", weak]);
 		expect(listed.code).toBe(2);
-		expect(listed.stderr).toContain("may not create the schema pivotal_tui; grant it CREATE on the database");
+		expect(listed.stderr).toContain(
+			"may not use or create the schema pivotal_tui; grant it USAGE on that schema",
+		);
 		expect(listed.stderr).not.toContain("resume");
 		expect(listed.stderr).not.toContain("weak-pw-1");
+	});
+
+	it("a user that may read the state's tables but not write them is told what to grant, exit 2, not to resume", async () => {
+		const url = await db.newDatabase();
+		const database = url.split("/").pop() ?? "";
+		// The schema made by its owner, then a role that may only read it.
+		expect((await runCli(["state", "list", "--state", url])).code).toBe(0);
+		await db.query("postgres", "DROP ROLE IF EXISTS reader");
+		await db.query("postgres", "CREATE ROLE reader LOGIN PASSWORD 'read-pw-1'");
+		await db.query("postgres", `GRANT CONNECT ON DATABASE ${database} TO reader`);
+		await db.query(database, "GRANT USAGE ON SCHEMA pivotal_tui TO reader");
+		await db.query(database, "GRANT SELECT ON ALL TABLES IN SCHEMA pivotal_tui TO reader");
+		const reader = url.replace(/\/\/[^@]+@/, "//reader:read-pw-1@");
+		const dir = tempDir();
+		const planned = await runCli(
+			["import", join(dir, "c.csv"), "--state", reader, "--name", "r1", "--dry-run", "--headless"],
+			{
+				env: { PIVOTAL_API_KEY: "pk_test_unused", PIVOTAL_API_URL: "http://127.0.0.1:9" },
+			},
+		);
+		expect(planned.code).toBe(2);
+		expect(planned.stderr).toContain("may not use the state's tables (");
+		expect(planned.stderr).toContain(
+			"grant it USAGE on the schema pivotal_tui and SELECT, INSERT, UPDATE and DELETE",
+		);
+		expect(planned.stderr).not.toContain("resume");
+		expect(planned.stderr).not.toContain("read-pw-1");
 	});
 });

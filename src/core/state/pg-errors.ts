@@ -58,6 +58,13 @@ export function queryFailed(
 			path: shown,
 			message: `The state database ${shown} did not answer within ${Math.round(queryTimeoutMs() / 1000)} s; check the server, then run the same command again to resume.`,
 		});
+	// A role without the rights: running again fails the same way, and a dry run has nothing to resume.
+	if ((error as { code?: unknown } | undefined)?.code === "42501")
+		return new CheckpointError({
+			code: "invalid-header",
+			path: shown,
+			message: `The user of ${shown} may not use the state's tables (${driverSays(error, url)}); grant it USAGE on the schema pivotal_tui and SELECT, INSERT, UPDATE and DELETE on its tables, then run again.`,
+		});
 	return new CheckpointError({
 		code,
 		path: shown,

@@ -93,7 +93,7 @@ export async function connectDatabase(url: string): Promise<pg.Client> {
 			throw new CheckpointError({
 				code: "invalid-header",
 				path: maskUrl(url),
-				message: `The user of ${maskUrl(url)} may not create the schema pivotal_tui; grant it CREATE on the database (or create the schema pivotal_tui for it), then run again.`,
+				message: `The user of ${maskUrl(url)} may not use or create the schema pivotal_tui; grant it USAGE on that schema (and CREATE on the database, or create the schema for it), then run again.`,
 			});
 		throw error instanceof CheckpointError ? error : queryFailed(url, error, "read-failed");
 	}
