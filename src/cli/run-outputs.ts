@@ -6,11 +6,10 @@
  * never changes the exit code.
  */
 
-import { writeFile } from "node:fs/promises";
 import { outputPathProblem } from "../app/output-paths.js";
 import { EXIT } from "../core/exit-codes.js";
 import { notifyPayload, postNotification } from "../report/notify.js";
-import { OUTPUT_APPEND, OUTPUT_NEW } from "../report/output-file.js";
+import { writeOutput } from "../report/output-file.js";
 import { plainText } from "../report/report-text.js";
 import type { RunReport } from "../report/run-report.js";
 import { summaryMarkdown } from "../report/summary-md.js";
@@ -146,7 +145,7 @@ async function writeReports(
 		}
 		try {
 			// Appended: earlier steps of the job wrote their own summaries there.
-			await writeFile(target.path, markdown, { flag: target.append ? OUTPUT_APPEND : OUTPUT_NEW });
+			await writeOutput(target.path, markdown, target.append ? "append" : "new");
 		} catch (error) {
 			const why = (error as NodeJS.ErrnoException).code ?? "error";
 			warnings.push(

@@ -1,9 +1,7 @@
-import { once } from "node:events";
-import { open } from "node:fs/promises";
 import type { SourceFiles } from "../core/run-types.js";
 import { PASSES, type PassName, type RecordState, type SourceRecord } from "../model/records.js";
 import { cellsAtLines, type InvalidRow, readRecords, type SourceOptions } from "../source/index.js";
-import { OUTPUT_NEW } from "./output-file.js";
+import { OutputFile } from "./output-file.js";
 
 /** A file's rows as records, in file order, each with the key the state knows it by. */
 export type RecordsOf = (
@@ -80,17 +78,14 @@ export async function writeFailuresCsv(
 		}
 	}
 	const names = [...header];
-	const out = (await open(path, OUTPUT_NEW, 0o600)).createWriteStream({ encoding: "utf8" });
-	const write = async (text: string) => {
-		if (!out.write(text)) await once(out, "drain");
-	};
+	const out = await OutputFile.open(path, "new", 0o600);
+	const write = (text: string) => out.write(text);
 	await write(`${EXCEL_BOM}${[...EXTRA, ...names].map(csvCell).join(",")}${CRLF}`);
 	for (const row of rows) {
 		await write(
 			`${[...row.cells, ...names.map((name) => row.columns[name] ?? "")].map(csvCell).join(",")}${CRLF}`,
 		);
 	}
-	out.end();
-	await once(out, "finish");
+	await out.close();
 	return rows.length;
 }

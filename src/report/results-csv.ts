@@ -1,11 +1,9 @@
-import { once } from "node:events";
-import { open } from "node:fs/promises";
 import { NOT_IN_PIVOTAL } from "../core/plan/sync-rules.js";
 import type { SourceFiles } from "../core/run-types.js";
 import { copyOf, PASSES, type PassName, type RecordState } from "../model/records.js";
 import type { InvalidRow, SourceOptions } from "../source/index.js";
 import { asRead, CRLF, csvCell, EXCEL_BOM, type RecordsOf } from "./failures-csv.js";
-import { OUTPUT_NEW } from "./output-file.js";
+import { OutputFile } from "./output-file.js";
 
 const HEADER = ["pass", "line", "key", "outcome", "id", "display_id", "code", "message"] as const;
 
@@ -50,10 +48,8 @@ export async function writeResultsCsv(
 	/** Passes the run did not get through: a record it did not write there was not looked at. */
 	unfinished: ReadonlySet<PassName> = new Set(),
 ): Promise<number> {
-	const out = (await open(path, OUTPUT_NEW, 0o600)).createWriteStream({ encoding: "utf8" });
-	const write = async (text: string) => {
-		if (!out.write(text)) await once(out, "drain");
-	};
+	const out = await OutputFile.open(path, "new", 0o600);
+	const write = (text: string) => out.write(text);
 	await write(`${EXCEL_BOM}${HEADER.join(",")}${CRLF}`);
 	let rows = 0;
 	for (const pass of PASSES) {
@@ -86,7 +82,6 @@ export async function writeResultsCsv(
 			rows += 1;
 		}
 	}
-	out.end();
-	await once(out, "finish");
+	await out.close();
 	return rows;
 }
