@@ -104,6 +104,32 @@ describe("a deleted record Pivotal holds again under another id", () => {
 		expect(bobs.map((c) => c.name)).toEqual(["Bob (manual)"]);
 	});
 
+	it("is found by its CRM id when it comes back without an external id, as a CRM integration adds it", async () => {
+		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+		const files = { customers: join(dir, "c.csv") };
+		const rows = `external_id,name,domain,hubspot_company_id
+v-1,Vuno Co,vuno.example,HS-901
+v-2,Vdos Co,vdos.example,HS-902
+v-3,Vtres Co,vtres.example,HS-903
+`;
+		writeFileSync(files.customers, rows);
+		await importToEnd(sim, files);
+		writeFileSync(files.customers, rows.replace("v-3,Vtres Co,vtres.example,HS-903\n", ""));
+		await importToEnd(sim, files, { rules: { deleteMissing: true, maxDeletes: 100 } });
+		// The CRM adds it back: its slug and its own id, no external id.
+		const back = await byHand(sim, "customers", {
+			name: "Vtres Co",
+			slug: "vtres-co",
+			domain: "vtres.example",
+			hubspot_company_id: "HS-903",
+		});
+		const { failures } = await undoLast(sim, `${files.customers}.checkpoint.json`);
+		expect(failures.map((f) => [f.key, f.code])).toEqual([["v-3", "exists_again"]]);
+		expect(failures[0]?.message).toContain(back.id);
+		const named = live(sim).customers.filter((c) => c.hubspot_company_id === "HS-903");
+		expect(named.map((c) => c.id)).toEqual([back.id]);
+	});
+
 	it("is its own re-create after an undo whose POST got no answer: the next undo gets it back, once", async () => {
 		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
 		const files = { customers: join(dir, "c.csv") };

@@ -107,10 +107,25 @@ export class CustomerDirectory {
 		externalId: string,
 		body: Readonly<Record<string, unknown>>,
 	): Customer | Ambiguous<Customer> | undefined {
+		const candidates = this.candidatesFor(externalId, body, true);
+		return candidates.length > 1 ? { ambiguous: candidates } : candidates[0];
+	}
+
+	/**
+	 * The customers at the first level of `find`'s ladder that has any: those a first sync would
+	 * take for the row (one) or refuse as ambiguous (several). Before a deleted customer is made
+	 * again, one with its external id or a CRM id is it, added back (finding P3: a CRM integration
+	 * writes no external id); a slug alone is not (`isSlugIdentity` false): someone unrelated may
+	 * have taken it since, and the create then takes a suffixed one.
+	 */
+	candidatesFor(
+		externalId: string,
+		body: Readonly<Record<string, unknown>>,
+		isSlugIdentity = false,
+	): readonly Customer[] {
 		// A workspace with no customers of its own (the usual first import): nothing to look through.
-		if (this.#byExternalId.size === 0 && this.#bySlug.size === 0 && this.#byCrmId.size === 0)
-			return undefined;
-		const slugged = typeof body.slug === "string" ? this.#bySlug.get(body.slug) : undefined;
+		if (this.#byExternalId.size === 0 && this.#bySlug.size === 0 && this.#byCrmId.size === 0) return [];
+		const slugged = isSlugIdentity && typeof body.slug === "string" ? this.#bySlug.get(body.slug) : undefined;
 		const levels: (readonly Customer[] | undefined)[] = [
 			this.#byExternalId.get(externalId),
 			slugged === undefined ? undefined : [slugged],
@@ -121,15 +136,9 @@ export class CustomerDirectory {
 		];
 		for (const level of levels) {
 			const candidates = (level ?? []).filter((customer) => this.#isFor(customer, externalId));
-			if (candidates.length > 1) return { ambiguous: candidates };
-			if (candidates.length === 1) return candidates[0];
+			if (candidates.length > 0) return candidates;
 		}
-		return undefined;
-	}
-
-	/** Every customer carrying `externalId` in its metadata (the last walk's). */
-	withExternalId(externalId: string): readonly Customer[] {
-		return this.#byExternalId.get(externalId) ?? [];
+		return [];
 	}
 
 	/** May `customer` be this row's: not taken by another row, not carrying another row's external id. */

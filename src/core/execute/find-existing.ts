@@ -191,8 +191,10 @@ export class ExistingFinder {
 
 	/**
 	 * The records in Pivotal that carry the identity of one this import (or an undo) is about to
-	 * make again after a delete (finding O4): customers with its external id, contacts with its
-	 * e-mail under its customer (none under a customer this process created). Someone may have
+	 * make again after a delete (finding O4): customers with its external id, else with one of its
+	 * CRM ids (finding P3: a CRM integration writes no external id; a slug alone proves nothing),
+	 * contacts with its e-mail under its customer (none under a customer this process
+	 * created). Someone may have
 	 * added it back by hand, or a CRM integration may have: a second one must not be made. Null
 	 * when the run is over; `LOOKUP_FAILED` (see `lookupFailure`) when a list could not be had.
 	 */
@@ -206,7 +208,7 @@ export class ExistingFinder {
 			const matcher = resourceOf(pass).matcher;
 			if (matcher.kind === "workspace") {
 				await this.#customers.load();
-				return this.#customers.withExternalId(key);
+				return this.#customers.candidatesFor(key, body);
 			}
 			// Onboardings have no identity but their name, which need not be unique: not looked for.
 			const value = body[matcher.field];

@@ -15,7 +15,7 @@ import type { Failure } from "./ledger.js";
 
 /** What a customer or a contact is known by in Pivotal, for the sentence. */
 function identityOf(pass: PassName): string {
-	return pass === "customers" ? "external id" : "e-mail under its customer";
+	return pass === "customers" ? "external id or CRM id" : "e-mail under its customer";
 }
 
 /** The failure `exists_again`, naming the records found (id and display id). */
