@@ -55,7 +55,17 @@ export interface LocateOptions {
 	readonly baseUrl?: string | undefined;
 }
 
-const trimmed = (url: string) => url.replace(/\/+$/, "");
+/**
+ * One spelling of an API root: its host in lower case, no default port, no trailing slash. A
+ * plan naming `https://MY.PIVOTAL.APP:443/api/v1` names Pivotal's own API (adversarial finding P1).
+ */
+const trimmed = (url: string) => {
+	try {
+		return new URL(url).href.replace(/\/+$/, "");
+	} catch {
+		return url.replace(/\/+$/, "");
+	}
+};
 
 function hostOf(url: string): string {
 	try {

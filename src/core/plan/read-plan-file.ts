@@ -63,6 +63,8 @@ const isSha = (value: unknown): boolean => typeof value === "string" && /^[0-9a-
 export function planProblem(value: Json): string | undefined {
 	if (!isText(value.createdAt, 64)) return "createdAt is missing";
 	if (!isText(value.baseUrl) || !/^https?:\/\//.test(value.baseUrl)) return "baseUrl is not an http(s) URL";
+	// --plan-out never writes one: a user or password in it is an edit, and is never echoed.
+	if (hasCredentials(value.baseUrl)) return "baseUrl holds a user or password";
 	const workspace = value.workspace;
 	if (
 		workspace !== null &&
@@ -270,4 +272,13 @@ async function notOurLayout(path: string): Promise<PlanRead> {
 	return refuse(
 		"is not laid out as --plan-out writes it (was it reformatted, cut short or edited?); plan again rather than edit a plan.",
 	);
+}
+
+function hasCredentials(url: string): boolean {
+	try {
+		const parsed = new URL(url);
+		return parsed.username !== "" || parsed.password !== "";
+	} catch {
+		return false;
+	}
 }

@@ -5,13 +5,14 @@
  * rewrites a file plays an export replaced in place at that instant.
  */
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openImport } from "../../../src/app/open-import.js";
 import { planImport } from "../../../src/app/plan-import.js";
 import { savePlanFile } from "../../../src/app/save-plan.js";
 import { locatePlan, verifyPlan } from "../../../src/core/plan/open-plan.js";
+import { type PlanBody, serializePlan } from "../../../src/core/plan/plan-file.js";
 import { tempDir } from "../../support/temp-dirs.js";
 
 const BASE_URL = "http://127.0.0.1:9/api/v1";
@@ -73,5 +74,31 @@ describe("a plan's inputs rewritten while apply checks them", () => {
 		const { located } = await savedPlan(tempDir());
 		const verified = await verifyPlan(located, async () => undefined);
 		expect(verified.ok).toBe(true);
+	});
+});
+
+describe("the server a plan names (adversarial finding P1)", () => {
+	async function resigned(baseUrl: string): Promise<string> {
+		const dir = tempDir();
+		const { located } = await savedPlan(dir);
+		const { digest: _, ...body } = JSON.parse(readFileSync(located.planPath, "utf8")) as PlanBody & {
+			digest: string;
+		};
+		const path = join(dir, "edited.json");
+		writeFileSync(path, serializePlan({ ...body, baseUrl }));
+		return path;
+	}
+
+	it("Pivotal's own API in another spelling (host case, its default port, a trailing slash) is Pivotal's", async () => {
+		const located = await locatePlan(await resigned("https://MY.PIVOTAL.APP:443/api/v1/"));
+		expect(located.ok).toBe(true);
+	});
+
+	it("a user or password in it is refused as an edit, and never echoed", async () => {
+		const located = await locatePlan(await resigned("https://someone:hunter2@my.pivotal.app/api/v1"));
+		expect(located.ok).toBe(false);
+		if (located.ok) return;
+		expect(located.sentence).toContain("baseUrl holds a user or password");
+		expect(located.sentence).not.toContain("hunter2");
 	});
 });
