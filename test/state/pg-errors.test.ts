@@ -25,6 +25,17 @@ describe("a state database's failures, by what a scheduler should do", () => {
 		expect(exitForStateError(error)).toBe(3);
 	});
 
+	it("a connection the server's idle_session_timeout ended: named, with the setting to lift, the password never shown", () => {
+		const ended = Object.assign(new Error("terminating connection due to idle-session timeout"), {
+			code: "57P05",
+		});
+		const error = queryFailed(URL, ended);
+		expect(error.message).toContain("the server's idle_session_timeout");
+		expect(error.message).toContain("ALTER ROLE … SET idle_session_timeout = 0");
+		expect(error.message).toMatch(/run the same import again to resume\.$/);
+		expect(error.message).not.toContain("secret");
+	});
+
 	it("a refused login: bad input (exit 2)", () => {
 		const error = connectFailed(
 			URL,

@@ -58,6 +58,14 @@ export function queryFailed(
 			path: shown,
 			message: `The state database ${shown} did not answer within ${Math.round(queryTimeoutMs() / 1000)} s; check the server, then run the same command again to resume.`,
 		});
+	// The server's idle_session_timeout (PostgreSQL 14+) ends the state's connection while a run
+	// waits out a rate-limit window: every run would stop so (adversarial finding P5).
+	if (isIdleSessionEnd(error))
+		return new CheckpointError({
+			code,
+			path: shown,
+			message: `The state database ${shown} ended the connection after it sat idle (the server's idle_session_timeout, as a run waits for its rate limit); lift it for this user (ALTER ROLE … SET idle_session_timeout = 0) or use a URL without it, then run the same import again to resume.`,
+		});
 	// A role without the rights: running again fails the same way, and a dry run has nothing to resume.
 	if ((error as { code?: unknown } | undefined)?.code === "42501")
 		return new CheckpointError({
@@ -70,4 +78,11 @@ export function queryFailed(
 		path: shown,
 		message: `Cannot ${verb} the state database ${shown} (${driverSays(error, url)}); check the server, then run the same import again to resume.`,
 	});
+}
+
+/** The connection was ended by the server's `idle_session_timeout` (SQLSTATE 57P05). */
+function isIdleSessionEnd(error: unknown): boolean {
+	const code = (error as { code?: unknown } | undefined)?.code;
+	const message = error instanceof Error ? error.message : "";
+	return code === "57P05" || /idle-session timeout/i.test(message);
 }
