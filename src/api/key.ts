@@ -35,6 +35,21 @@ export function maskKey(key: string): string {
 	return "(invalid key)";
 }
 
+/**
+ * Text shaped like a Pivotal key: the prefix, then a long run of letters and digits. Names that
+ * merely start with the prefix (`pivotal_customers_v2`, `pivotal_customers.csv`) do not match.
+ */
+const KEY_SHAPED = /pivotal_(?:(?:live|test)_)?[A-Za-z0-9]{12,}/g;
+
+/**
+ * `text` with anything shaped like a Pivotal key masked as `maskKey` masks it: another
+ * workspace's key pasted into a cell, a server's answer quoting one. The keys this process was
+ * given are masked in every form besides (see `keySecrets`).
+ */
+export function maskKeyShapes(text: string): string {
+	return text.includes("pivotal_") ? text.replace(KEY_SHAPED, (key) => maskKey(key)) : text;
+}
+
 /** A `pivotal_test_` key: same data, outbound side effects suppressed, separate rate bucket. */
 export function isTestKey(key: string): boolean {
 	return key.startsWith("pivotal_test_");

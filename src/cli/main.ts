@@ -181,8 +181,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 		escapeNamesOnWrite(process.stderr, names);
 	}
 	const keys = secretsOf(argv, process.env);
-	if (keys.length > 0) {
-		// Loaded only when there is a key to mask: `--version` and `--help` load next to nothing.
+	if (keys.length > 0 || !isHelpOnly(argv)) {
+		// Every command that reads data or a key masks keys in what it writes; `--version` and
+		// `--help` with no key about load next to nothing.
 		const { maskKeysOnWrite } = await import("./secret-filter.js");
 		maskKeysOnWrite(process.stdout, keys);
 		maskKeysOnWrite(process.stderr, keys);
@@ -219,6 +220,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 		if (process.env.PIVOTAL_TUI_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
 		return EXIT.interrupted;
 	}
+}
+
+/** `--version` or `--help`, of the program or a command: nothing but text of our own is shown. */
+function isHelpOnly(argv: readonly string[]): boolean {
+	return argv.includes("--help") || argv.includes("--version");
 }
 
 async function dispatch(argv: readonly string[]): Promise<number> {

@@ -4,21 +4,14 @@
  * anything shaped like a Pivotal key is masked whatever field carried it; length is capped.
  */
 
-import { maskKey } from "../api/key.js";
-
-/**
- * A key: the prefix, then a long run of letters and digits. Names that merely start with the
- * prefix (`pivotal_customers_v2`, `pivotal_customers.csv`) are shown as they are.
- */
-const KEY_SHAPED = /pivotal_(?:(?:live|test)_)?[A-Za-z0-9]{12,}/g;
+import { maskKeyShapes } from "../api/key.js";
 
 /** One line of plain text: keys masked, control characters escaped, at most `max` characters. */
 export function plainText(text: string, max = 200): string {
-	const cleaned = text
-		.replace(KEY_SHAPED, (key) => maskKey(key))
-		.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
-			c === "\n" || c === "\t" ? " " : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-		);
+	const cleaned = maskKeyShapes(text).replace(
+		/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+		(c) => (c === "\n" || c === "\t" ? " " : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
+	);
 	return cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned;
 }
 
