@@ -190,6 +190,30 @@ describe("the import's lock is a transaction's, on a connection of its own (plai
 		expect(simTotals(sim)).toMatchObject({ customers: 40, contacts: 40, duplicates: 0 });
 	}, 60_000);
 
+	it("a run waiting out its rate limit stops as soon as its lock's connection ends, not when it next writes", async () => {
+		// Six requests per 30 s: the run sends its window's worth, then waits most of 30 s.
+		const { sim, files } = await prepared({ rateLimit: 6, windowMs: 30_000 }, DATA);
+		const url = await db.newDatabase();
+		const database = databaseOf(url);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const a = startCli(importArgs(files, url, "--concurrency", "1"), { env });
+		await until(() => sim.counters().requests >= 6 || a.child.exitCode !== null, "the window's requests");
+		const holders = await db.query<{ pid: number }>(
+			database,
+			`SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			 WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND a.datname = $1`,
+			[database],
+		);
+		expect(holders).toHaveLength(1);
+		const ended = Date.now();
+		await db.query(database, "SELECT pg_terminate_backend($1)", [holders[0]?.pid]);
+		const result = await a.result;
+		expect(result.code, result.stdout + result.stderr).toBe(3);
+		expect(Date.now() - ended).toBeLessThan(8_000);
+		expect(result.stderr).toContain("ended the connection that held this run's lock on the import customers");
+		expect(sim.counters(), JSON.stringify(sim.counters())).toMatchObject({ requests: 6, rateLimited: 0 });
+	}, 60_000);
+
 	it("a name with quotes and backslashes locks the key state list looks for, and a second connect is refused", async () => {
 		const url = await db.newDatabase();
 		const name = "o'brien \\x '' \\' end";

@@ -54,6 +54,11 @@ export class Ledger {
 		this.#emit = emit;
 		this.#now = now;
 		this.#onWriteFailed = onWriteFailed;
+		// A store that can take no more writes (its lock lost) stops the run now, not at its next
+		// write, which a long rate-limit hold may put an hour away.
+		store.onFailed?.((error) =>
+			onWriteFailed(`${error.message} Stopped so that no progress goes unrecorded.`),
+		);
 		for (const pass of PASSES) {
 			// Only the failures: the other records are not read (a million of them cost nothing here).
 			for (const [key, state] of store.failing?.(pass) ?? store.entries(pass)) {

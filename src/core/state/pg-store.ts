@@ -65,6 +65,7 @@ export class PostgresStore implements StateStore {
 	#draining: Promise<void> | undefined;
 	#isScheduled = false;
 	#error: CheckpointError | undefined;
+	#failedListeners: ((error: CheckpointError) => void)[] = [];
 	#closed = false;
 
 	constructor(init: PostgresStoreInit) {
@@ -76,13 +77,21 @@ export class PostgresStore implements StateStore {
 		this.#release = init.release;
 		// Taken over, not copied: `PostgresState` hands what it read to this store alone.
 		this.#book = new RecordBook(init.data);
-		// A connection lost while the run is idle shows at the next write, not as a crash.
-		init.client.on("error", (error) => {
-			this.#error ??= queryFailed(this.#url, error);
-		});
-		init.onLockLost?.((error) => {
-			this.#error ??= error;
-		});
+		// A connection lost while the run is idle is said to the run at once (`onFailed`), and
+		// shows at the next write besides, not as a crash.
+		init.client.on("error", (error) => this.#fail(queryFailed(this.#url, error)));
+		init.onLockLost?.((error) => this.#fail(error));
+	}
+
+	onFailed(listener: (error: CheckpointError) => void): void {
+		if (this.#error) listener(this.#error);
+		else this.#failedListeners.push(listener);
+	}
+
+	#fail(error: CheckpointError): void {
+		if (this.#error) return;
+		this.#error = error;
+		for (const listener of this.#failedListeners.splice(0)) listener(error);
 	}
 
 	get(pass: PassName, key: string): RecordState | undefined {

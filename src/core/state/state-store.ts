@@ -7,6 +7,7 @@
  */
 
 import type { PassName, RecordState } from "../../model/records.js";
+import type { CheckpointError } from "../checkpoint/checkpoint-error.js";
 import type { CheckpointCounters, CheckpointHeader } from "../checkpoint/checkpoint-format.js";
 import type { PassCounts } from "../checkpoint/pass-counts.js";
 
@@ -53,6 +54,11 @@ export interface StateStore {
 	 * `ifWorthIt`: only when the journal has grown enough to pay for it (a run's close).
 	 */
 	compact(options?: CompactOptions): void | Promise<void>;
+	/**
+	 * Calls `listener` once when the store can take no more writes, as soon as it knows, before a
+	 * write finds out (the Postgres lock's connection ended while the run waits out a long hold).
+	 */
+	onFailed?(listener: (error: CheckpointError) => void): void;
 	/** How the run ended, for `state list`; stores that keep no such thing ignore it. */
 	noteOutcome?(outcome: string): void;
 	/** Makes everything durable and releases the store's lock. Later calls do nothing. */
