@@ -236,11 +236,30 @@ export async function verifyPlan(
 			(entry) => again.add(entry),
 		);
 		if (replanned.refusal !== undefined) return { ok: false, sentence: replanned.refusal };
-		if (again.digest() !== located.operationsDigest)
+		if (again.digest() !== located.operationsDigest) {
+			// The replan read the files once more: one rewritten since the check is the cause, not
+			// the plan (adversarial finding P2).
+			const changed = await changedSince(plan, files, hashOf);
 			return {
 				ok: false,
-				sentence: `${planPath} lists operations that its files and state do not give (was it edited, or made by another version?); plan again.`,
+				sentence: changed
+					? `stale plan: the ${changed.pass} file ${changed.path} changed while the plan was checked; plan again.`
+					: `${planPath} lists operations that its files and state do not give (was it edited, or made by another version?); plan again.`,
 			};
+		}
 	}
 	return { ...located, source, check, state, freshness: freshness.kind, stateSeen };
+}
+
+/** The first of the plan's files whose bytes are no longer the plan's, if one is. */
+async function changedSince(
+	plan: LocatedPlan["plan"],
+	files: SourceFiles,
+	hashOf: (path: string) => Promise<string>,
+): Promise<{ pass: PassName; path: string } | undefined> {
+	for (const pass of PASSES) {
+		const path = files[pass];
+		if (path && (await hashOf(path)) !== plan.files[pass]?.sha256) return { pass, path };
+	}
+	return undefined;
 }

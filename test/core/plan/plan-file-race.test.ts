@@ -70,6 +70,29 @@ describe("a plan's inputs rewritten while apply checks them", () => {
 		});
 	});
 
+	it("a file replaced while the operations are replanned is said to have changed, not the plan to be edited (adversarial finding P2)", async () => {
+		const dir = tempDir();
+		const { customers, located } = await savedPlan(dir);
+		// The file is rewritten the moment the replan (and only it) looks the file up: the instant
+		// between validation's read, held to the plan's digest, and the replan's own read.
+		let rewritten = false;
+		const files = new Proxy(located.files, {
+			get(target, property, receiver) {
+				if (!rewritten && property === "customers" && new Error().stack?.includes("make-plan")) {
+					rewritten = true;
+					writeFileSync(customers, UNREVIEWED);
+				}
+				return Reflect.get(target, property, receiver);
+			},
+		});
+		const verified = await verifyPlan({ ...located, files }, async () => undefined);
+		expect(rewritten).toBe(true);
+		expect(verified).toEqual({
+			ok: false,
+			sentence: `stale plan: the customers file ${customers} changed while the plan was checked; plan again.`,
+		});
+	});
+
 	it("inputs left as they were verify", async () => {
 		const { located } = await savedPlan(tempDir());
 		const verified = await verifyPlan(located, async () => undefined);
