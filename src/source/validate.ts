@@ -112,7 +112,12 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 	const { problems } = ctx;
 	const scan = newScan(ctx.maxProblems);
 	let line = 0;
+	// Whether the row being checked has a problem in the cell that names its customer: a row left
+	// out so cannot be told from any customer's (adversarial finding Q11).
+	let isIdCellBad = false;
+	let idColumn: number | undefined;
 	const report = (issue: CellIssue): void => {
+		if (issue.column !== undefined && issue.column === idColumn) isIdCellBad = true;
 		problems.add({ file, line, ...issue });
 	};
 	let layout: FileLayout | undefined;
@@ -137,6 +142,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 				for (const problem of layout.mapProblems) problems.add(problem);
 				rules = rulesOf(pass)(layout.header, ctx);
 				idAt = layout.header.indexOf.get(idColumnOf(pass));
+				idColumn = layout.header.columns.find((column) => column.index === idAt)?.column;
 				sink = ctx.rowsTo?.(pass, {
 					file,
 					layout,
@@ -150,6 +156,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 			const width = row.cells.length;
 			const cells = layout.project === undefined ? row.cells : layout.project(row.cells);
 			count++;
+			isIdCellBad = false;
 			const own = checkRow(header, cells, report, width);
 			let issues = own;
 			// A ragged row's cells cannot be trusted to be in their columns: no cross-row rules.
@@ -169,7 +176,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 				invalid++;
 				rowProblems += issues;
 				invalidLines.push(line);
-				leftOut.add(width === header.width && idAt !== undefined ? cells[idAt] : undefined);
+				leftOut.add(width === header.width && idAt !== undefined && !isIdCellBad ? cells[idAt] : undefined);
 			}
 			if (sink !== undefined && problems.total === 0) sink.row(row, cells, own === 0);
 		}

@@ -215,6 +215,34 @@ describe("--skip-invalid (through the binary)", () => {
 		expect(simTotals(sim)).toMatchObject({ customers: 3, contacts: 2, onboardings: 2 });
 	});
 
+	it("with --delete-missing deletes nothing of a pass where a row left out has its id cell invalid (#N/A, digits lost): that row is not gone, only unreadable", async () => {
+		const { sim } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 1, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		const dir = tempDir();
+		const customers = join(dir, "customers.csv");
+		const ids = Array.from({ length: 12 }, (_, i) => `sj-${i}`);
+		const write = (cells: readonly string[]) =>
+			writeFileSync(customers, `external_id,name\n${cells.map((id, i) => `${id},SJ Co ${i}`).join("\n")}\n`);
+		write(ids);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const args = ["import", customers, "--headless", "--yes"];
+		expect((await runCli(args, { env })).code).toBe(0);
+		const rules = ["--skip-invalid", "--delete-missing"];
+		for (const unreadable of ["#N/A", "1.23457E+11"]) {
+			// One lookup failed in the export: the row is there, its id unreadable.
+			write(ids.map((id) => (id === "sj-3" ? unreadable : id)));
+			const planned = await runCli([...args, ...rules, "--dry-run"], { env });
+			expect(planned.stdout, unreadable).not.toMatch(/to delete/);
+			expect(planned.stdout).toMatch(/customers: 1 gone from the files but kept: a row left out as invalid/);
+			const run = await runCli([...args, ...rules], { env });
+			expect(run.code).toBe(1);
+			expect(Object.keys(sim.counters().byRoute).filter((route) => route.startsWith("DELETE"))).toEqual([]);
+			expect(simTotals(sim)).toMatchObject({ customers: 12 });
+		}
+	});
+
 	it("a ragged onboarding row left out keeps its place: the rows after it of the same name keep their records", async () => {
 		const { sim } = await prepared(
 			{ rateLimit: 100_000 },
