@@ -53,7 +53,8 @@ export function syncRuleLines(pass: PassName, p: PassPlan, rules: SyncRules | un
 		}
 		const byName = p.deleteKeptByName ?? 0;
 		const leftOut = p.deleteKeptLeftOut ?? 0;
-		const adopted = (p.deleteKept ?? 0) - byName - leftOut;
+		const cutShort = p.deleteKeptCutShort ?? 0;
+		const adopted = (p.deleteKept ?? 0) - byName - leftOut - cutShort;
 		if (adopted > 0)
 			lines.push(
 				pass === "customers"
@@ -63,6 +64,10 @@ export function syncRuleLines(pass: PassName, p: PassPlan, rules: SyncRules | un
 		if (leftOut > 0)
 			lines.push(
 				`${pass}: ${leftOut} gone from the files but kept: a row left out as invalid (--skip-invalid) may be theirs: never deleted.`,
+			);
+		if (cutShort > 0)
+			lines.push(
+				`${pass}: ${cutShort} gone from the files but kept: the file's last line (${(p.footerCells ?? []).map((cell) => JSON.stringify(cell)).join(", ")}), skipped as a report footer, may be their row cut short (an export or download that stopped early): never deleted. Check the file is whole.`,
 			);
 		if (byName > 0)
 			lines.push(

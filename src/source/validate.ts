@@ -205,6 +205,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 			message: "no records: the file has a header but no customer rows; add at least one customer.",
 		});
 	}
+	for (const text of scan.footer?.text ?? []) leftOut.addFooter(text);
 	await reportBadBytes(file, scan.utf8.invalid, scan.utf8.invalidCount, problems);
 	if (scan.format !== undefined) reportUndecodable(file, scan, scan.format.encoding, problems);
 	return {

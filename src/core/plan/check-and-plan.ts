@@ -137,6 +137,8 @@ export async function checkAndPlan(
 		}
 		planning.endPass();
 	}
+	// What validation left out (a footer that may be a row cut short, for one) is known only now.
+	for (const pass of PASSES) planning.leaveOut(pass, check.known[pass]?.leftOut);
 	return { check: withKept(check, kept), plan: planning.finish() };
 }
 

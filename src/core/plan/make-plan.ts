@@ -80,6 +80,10 @@ export interface PassPlan {
 	readonly deleteKeptByName?: number;
 	/** Of those, ones this import created, kept because a row left out as invalid may be theirs. */
 	readonly deleteKeptLeftOut?: number;
+	/** Of those, ones this import created, kept because a line skipped as a footer may be their row cut short. */
+	readonly deleteKeptCutShort?: number;
+	/** The cells of those footer lines, as the file holds them. */
+	readonly footerCells?: readonly string[];
 }
 
 export interface SyncPlan {

@@ -33,6 +33,8 @@ export interface MissingRecords {
 	readonly keptByName: Readonly<Record<PassName, number>>;
 	/** Of those, created ones kept because a row left out as invalid may be theirs. */
 	readonly keptLeftOut: Readonly<Record<PassName, number>>;
+	/** Of those, created ones kept because a last line skipped as a report footer may be their row cut short. */
+	readonly keptCutShort: Readonly<Record<PassName, number>>;
 	/** Records each pass holds in Pivotal, what the default limit is a tenth of. */
 	readonly held: Readonly<Record<PassName, number>>;
 }
@@ -57,6 +59,7 @@ export function missingRecords(
 	const kept = perPass(() => 0);
 	const keptByName = perPass(() => 0);
 	const keptLeftOut = perPass(() => 0);
+	const keptCutShort = perPass(() => 0);
 	const gone = perPass((): PlannedDelete[] => []);
 	// Created records whose row (or parent) is gone, in the order the state holds them.
 	const going = perPass(() => new Map<string, PivotalCopy>());
@@ -81,9 +84,12 @@ export function missingRecords(
 			const isNameInFile = !isParentGone && names?.has(namePair(parentKey ?? "", nameOf(copy.v))) === true;
 			// A row left out as invalid (--skip-invalid) is still in the file, and may be this record's.
 			const isLeftOut = leftOut(pass)?.mayBeOf(parentKey ?? key) === true;
-			if (copy.outcome !== "created" || isNameInFile || isLeftOut) {
+			// The file's last line, skipped as a footer, may be this record's row cut short.
+			const isCutShort = !isParentGone && leftOut(pass)?.mayBeCutShort(parentKey ?? key) === true;
+			if (copy.outcome !== "created" || isNameInFile || isLeftOut || isCutShort) {
 				kept[pass] += 1;
-				if (copy.outcome === "created" && isLeftOut) keptLeftOut[pass] += 1;
+				if (copy.outcome === "created" && isCutShort) keptCutShort[pass] += 1;
+				else if (copy.outcome === "created" && isLeftOut) keptLeftOut[pass] += 1;
 				else if (copy.outcome === "created") keptByName[pass] += 1;
 				if (isParentGone) withAdopted[parent].add(parentKey);
 				continue;
@@ -101,7 +107,7 @@ export function missingRecords(
 			gone[pass].push({ pass, key, copy, ...(parentKey === undefined ? {} : { parentKey }) });
 		}
 	}
-	return { deletes: gone, kept, keptByName, keptLeftOut, held };
+	return { deletes: gone, kept, keptByName, keptLeftOut, keptCutShort, held };
 }
 
 /** How `repeatedNames` holds a child's name: its customer's key and the name. */

@@ -136,7 +136,7 @@ export class Planning {
 		this.#requests = this.#requestsBeforePass;
 	}
 
-	/** The rows of the pass's file left out as invalid (`--skip-invalid`), before `finish`. */
+	/** The rows of the pass's file left out (invalid under `--skip-invalid`, or skipped as a footer), before `finish`. */
 	leaveOut(pass: PassName, rows: LeftOutRows | undefined): void {
 		if (rows !== undefined) this.#leftOut[pass] = rows;
 	}
@@ -280,6 +280,8 @@ export class Planning {
 				deleteKept: missingSet.kept[pass],
 				deleteKeptByName: missingSet.keptByName[pass],
 				deleteKeptLeftOut: missingSet.keptLeftOut[pass],
+				deleteKeptCutShort: missingSet.keptCutShort[pass],
+				footerCells: this.#leftOut[pass]?.footerCells ?? [],
 			};
 		}
 		if (!rules.deleteMissing) return { passes, requests, isFirstSync, rules };
