@@ -231,13 +231,22 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	}
 
 	/**
-	 * Sets the done state whose JSON is `bytes` (copied), of this outcome, as a load that trusts
-	 * the bytes (fast-lines.ts) does: nothing is parsed. False, setting nothing, when the map
-	 * holds the key already (a snapshot holds each key once).
+	 * Sets the done state whose JSON is `bytes[start, end)` (copied), of this outcome, as a load
+	 * that trusts the bytes (fast-lines.ts) does: nothing is parsed. False when the map held the
+	 * key already (a snapshot holds each key once): its state is then replaced and its counts left
+	 * as they were, and the caller refuses the whole load.
 	 */
-	loadDone(key: string, outcome: "created" | "existed", bytes: Uint8Array): boolean {
-		if (this.#texts.has(key)) return false;
-		this.#texts.set(key, this.#arena.add(bytes) ?? Buffer.from(bytes).toString());
+	loadDoneAt(
+		key: string,
+		outcome: "created" | "existed",
+		bytes: Buffer,
+		start: number,
+		end: number,
+	): boolean {
+		const size = this.#texts.size;
+		// Set, then counted: one look-up of the key where asking first took two.
+		this.#texts.set(key, this.#arena.addRange(bytes, start, end) ?? bytes.toString("utf8", start, end));
+		if (this.#texts.size === size) return false;
 		this.#tally[outcome]++;
 		this.#held++;
 		return true;

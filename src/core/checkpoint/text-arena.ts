@@ -44,6 +44,23 @@ export class TextArena {
 		return (this.#chunks.length - 1) * CHUNK_BYTES + at;
 	}
 
+	/** `add` of the UTF-8 text `bytes[start, end)`, copied without a view made of it. */
+	addRange(bytes: Buffer, start: number, end: number): number | undefined {
+		const length = end - start;
+		if (length > ARENA_MAX_TEXT) return undefined;
+		if (this.#used + 4 + length > CHUNK_BYTES) {
+			this.#chunks.push(Buffer.allocUnsafe(CHUNK_BYTES));
+			this.#used = 0;
+		}
+		const chunk = this.#chunks[this.#chunks.length - 1] as Buffer;
+		const at = this.#used;
+		chunk.writeUInt32LE(length, at);
+		bytes.copy(chunk, at + 4, start, end);
+		this.#used = at + 4 + length;
+		this.#size += 4 + length;
+		return (this.#chunks.length - 1) * CHUNK_BYTES + at;
+	}
+
 	/** The bytes of the text at `handle`: a view, valid until the arena is rebuilt. */
 	bytes(handle: number): Uint8Array {
 		const chunk = this.#chunks[Math.floor(handle / CHUNK_BYTES)] as Buffer;
