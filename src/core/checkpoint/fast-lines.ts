@@ -31,35 +31,44 @@ function holds(bytes: Uint8Array, part: Uint8Array, at: number): boolean {
 	return true;
 }
 
+/** Where the parts of a done record's line lie in its buffer (`doneLineAt`). */
+export interface DoneLine {
+	pass: PassName;
+	keyStart: number;
+	keyEnd: number;
+	stateStart: number;
+	stateEnd: number;
+	outcome: "created" | "existed";
+}
+
 /**
- * Takes the record `line` into `maps` when it is a done record as written here; false when it is
- * not (the caller parses it). `isDuplicate` is told of a key a pass already holds (and throws).
- * Read by byte loops over the line's head, one view made per line: a load takes a million lines,
- * and a native search or a view per part cost more than the bytes it reads (the head is short).
+ * Reads the line at `bytes[start, end)` into `into` when it is a done record as written here;
+ * false when it is not (it is then parsed in full). Byte loops over the line's head, and no view
+ * made: a load takes a million lines, and a native search or a view per part cost more than the
+ * bytes it reads (the head is short).
  */
-export function takeDoneLine(
-	line: Uint8Array,
-	maps: Record<PassName, StateMap>,
-	isDuplicate: (pass: PassName, key: string) => never,
-): boolean {
-	const bytes = Buffer.isBuffer(line) ? line : Buffer.from(line.buffer, line.byteOffset, line.byteLength);
-	const length = bytes.length;
-	if (!holds(bytes, LINE_HEAD, 0) || bytes[length - 1] !== CLOSE) return false;
-	const pass = passAt(bytes);
+export function doneLineAt(bytes: Buffer, start: number, end: number, into: DoneLine): boolean {
+	if (end - start < LINE_HEAD.length || !holds(bytes, LINE_HEAD, start) || bytes[end - 1] !== CLOSE)
+		return false;
+	const pass = passAt(bytes, start + LINE_HEAD.length, end);
 	if (pass === undefined) return false;
-	const keyStart = LINE_HEAD.length + pass.bytes.length;
+	const keyStart = start + LINE_HEAD.length + pass.bytes.length;
 	// The key's end: the first quote, the key taken only without a backslash before it.
 	let keyEnd = keyStart;
-	while (keyEnd < length && bytes[keyEnd] !== QUOTE) {
+	while (keyEnd < end && bytes[keyEnd] !== QUOTE) {
 		if (bytes[keyEnd] === BACKSLASH) return false;
 		keyEnd++;
 	}
-	if (keyEnd >= length) return false;
+	if (keyEnd >= end) return false;
 	const stateStart = keyEnd + 6;
+	const stateEnd = end - 1;
 	// `","v":` after the key: `"` closes it, then `,"v":`.
-	if (bytes[keyEnd + 1] !== 0x2c || !holds(bytes, VALUES, keyEnd + 2) || !holds(bytes, DONE, stateStart))
+	if (
+		bytes[keyEnd + 1] !== 0x2c ||
+		!holdsWithin(bytes, VALUES, keyEnd + 2, end) ||
+		!holdsWithin(bytes, DONE, stateStart, end)
+	)
 		return false;
-	const stateEnd = length - 1;
 	// The first `"outcome":"` and the first `"id":"` of the state, both before its first `"v":`.
 	const outcomeAt = beforeValues(bytes, stateStart, stateEnd, OUTCOME);
 	if (outcomeAt < 0) return false;
@@ -72,14 +81,45 @@ export function takeDoneLine(
 			? "existed"
 			: undefined;
 	if (outcome === undefined) return false;
-	const key = bytes.toString("utf8", keyStart, keyEnd);
-	if (!maps[pass.pass].loadDoneAt(key, outcome, bytes, stateStart, stateEnd)) isDuplicate(pass.pass, key);
+	into.pass = pass.pass;
+	into.keyStart = keyStart;
+	into.keyEnd = keyEnd;
+	into.stateStart = stateStart;
+	into.stateEnd = stateEnd;
+	into.outcome = outcome;
+	return true;
+}
+
+const found: DoneLine = {
+	pass: "customers",
+	keyStart: 0,
+	keyEnd: 0,
+	stateStart: 0,
+	stateEnd: 0,
+	outcome: "created",
+};
+
+/**
+ * Takes the record `line` into `maps` when it is a done record as written here (`doneLineAt`);
+ * false when it is not (the caller parses it). `isDuplicate` is told of a key a pass already
+ * holds (and throws).
+ */
+export function takeDoneLine(
+	line: Uint8Array,
+	maps: Record<PassName, StateMap>,
+	isDuplicate: (pass: PassName, key: string) => never,
+): boolean {
+	const bytes = Buffer.isBuffer(line) ? line : Buffer.from(line.buffer, line.byteOffset, line.byteLength);
+	if (!doneLineAt(bytes, 0, bytes.length, found)) return false;
+	const key = bytes.toString("utf8", found.keyStart, found.keyEnd);
+	if (!maps[found.pass].loadDoneAt(key, found.outcome, bytes, found.stateStart, found.stateEnd))
+		isDuplicate(found.pass, key);
 	return true;
 }
 
 /** The pass whose name follows the line's head, with the bytes that spell it there. */
-function passAt(bytes: Buffer): (typeof HEADS)[number] | undefined {
-	for (const head of HEADS) if (holds(bytes, head.bytes, LINE_HEAD.length)) return head;
+function passAt(bytes: Buffer, at: number, end: number): (typeof HEADS)[number] | undefined {
+	for (const head of HEADS) if (holdsWithin(bytes, head.bytes, at, end)) return head;
 	return undefined;
 }
 

@@ -252,6 +252,37 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		return true;
 	}
 
+	/**
+	 * `loadDoneAt` of a state a load's thread put in the arena this map adopts (`adoptArena`) at
+	 * `handle`: only the key is set here.
+	 */
+	loadDoneHandle(key: string, outcome: "created" | "existed", handle: number): boolean {
+		const size = this.#texts.size;
+		this.#texts.set(key, handle);
+		if (this.#texts.size === size) return false;
+		this.#tally[outcome]++;
+		this.#held++;
+		return true;
+	}
+
+	/**
+	 * `load`, the text kept as a string outside the arena: a load whose arena a thread is filling
+	 * (load-thread.ts) adds nothing to one of its own.
+	 */
+	loadString(key: string, state: RecordState, text: string | Uint8Array): void {
+		this.#tally[bucketOf(state)]++;
+		if (copyOf(state)) this.#held++;
+		if (isUnansweredCreate(state)) this.#unanswered++;
+		this.#texts.set(key, typeof text === "string" ? text : Buffer.from(text).toString());
+		if (isFailing(state)) this.#failing.add(key);
+	}
+
+	/** Takes the arena a load's thread filled, before any text is added here. */
+	adoptArena(arena: TextArena): void {
+		if (this.#arena.size > 0) throw new Error("an arena is adopted only by a map whose own is empty");
+		this.#arena = arena;
+	}
+
 	/** Creates sent with no answer (`isUnansweredCreate`): O(1). */
 	unansweredCreates(): number {
 		return this.#unanswered;
