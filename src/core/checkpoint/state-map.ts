@@ -277,6 +277,12 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		if (isFailing(state)) this.#failing.add(key);
 	}
 
+	/** A text `loadString` kept as a string put in the arena, as `load` would have put it. */
+	moveIntoArena(key: string): void {
+		const stored = this.#texts.get(key);
+		if (typeof stored === "string") this.#texts.set(key, this.#arena.add(stored) ?? stored);
+	}
+
 	/** Takes the arena a load's thread filled, before any text is added here. */
 	adoptArena(arena: TextArena): void {
 		if (this.#arena.size > 0) throw new Error("an arena is adopted only by a map whose own is empty");
