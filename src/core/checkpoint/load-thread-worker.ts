@@ -138,11 +138,12 @@ function recordsOf(first: string): number | undefined {
 	}
 }
 
-function run(): void {
+/** Posts the records and how the snapshot ends; short when it holds fewer lines than it says. */
+function run(): LoadMessage {
 	const lines = new Lines();
-	if (!lines.next()) return post({ end: { isShort: true } });
+	if (!lines.next()) return { end: { isShort: true } };
 	const records = recordsOf(lines.bytes.toString("utf8", lines.start, lines.end));
-	if (records === undefined) return post({ end: { isShort: true } });
+	if (records === undefined) return { end: { isShort: true } };
 	lines.startHashing();
 	const arenas = PASSES.map(() => new TextArena(true));
 	const batch = new Batch(arenas);
@@ -157,7 +158,7 @@ function run(): void {
 	for (let taken = 0; taken < records; taken++) {
 		if (!lines.next()) {
 			batch.post();
-			return post({ end: { isShort: true } });
+			return { end: { isShort: true } };
 		}
 		const { bytes, start, end } = lines;
 		if (doneLineAt(bytes, start, end, found)) {
@@ -177,7 +178,7 @@ function run(): void {
 		batch.add(PARSE, 0, bytes, start, end);
 	}
 	batch.post();
-	post({
+	return {
 		end: {
 			isShort: false,
 			digest: lines.digest(),
@@ -185,7 +186,7 @@ function run(): void {
 			used: arenas.map((arena) => arena.used),
 			sizes: arenas.map((arena) => arena.size),
 		},
-	});
+	};
 }
 
-run();
+post(run());

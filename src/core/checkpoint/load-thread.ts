@@ -143,13 +143,12 @@ export async function parseCheckpointOnThread(
 		if (head.trustedDigest === undefined) return undefined;
 		const maps = emptyMaps();
 		const chunks: Buffer[][] = PASSES.map(() => []);
-		const parsedKeys: [StateMap, string][] = [];
 		let taken = 0;
 		for (;;) {
 			const message = await next();
 			if (message.end === undefined) {
 				for (const [pass, shared] of message.batch.chunks) chunks[pass]?.push(Buffer.from(shared));
-				taken += takeBatch(message.batch, maps, parsedKeys);
+				taken += takeBatch(message.batch, maps);
 				continue;
 			}
 			const end = message.end;
@@ -158,7 +157,7 @@ export async function parseCheckpointOnThread(
 				maps[pass].adoptArena(TextArena.adopt(chunks[index]!, end.used[index]!, end.sizes[index]!));
 			});
 			// Lines parsed in full were kept as strings while the thread filled the arena: moved in now.
-			for (const [map, key] of parsedKeys) map.moveIntoArena(key);
+			for (const pass of PASSES) maps[pass].moveIntoArena();
 			const journal = linesOfFile(fs, path, count, end.snapshotEnd);
 			const nextLine = (): string | undefined => {
 				const read = journal.next();
@@ -176,11 +175,7 @@ export async function parseCheckpointOnThread(
 }
 
 /** Takes a batch's records into `maps`, in order; how many it held. */
-function takeBatch(
-	batch: LoadBatch,
-	maps: Record<PassName, StateMap>,
-	parsedKeys: [StateMap, string][],
-): number {
+function takeBatch(batch: LoadBatch, maps: Record<PassName, StateMap>): number {
 	const { kinds, handles, ends } = batch;
 	const text = Buffer.from(batch.text.buffer, batch.text.byteOffset, batch.text.byteLength);
 	let start = 0;
@@ -189,8 +184,7 @@ function takeBatch(
 		const kind = kinds[i]!;
 		if (kind === PARSE) {
 			const line = text.subarray(start, end);
-			const key = takeParsedLine(decode(line), line, maps, false);
-			parsedKeys.push([maps[key.pass], key.key]);
+			takeParsedLine(decode(line), line, maps, false);
 		} else {
 			const pass = PASSES[kind >> 1] as PassName;
 			const key = text.toString("utf8", start, end);

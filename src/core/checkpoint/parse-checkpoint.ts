@@ -165,7 +165,7 @@ export function takeParsedLine(
 	bytes: Uint8Array,
 	maps: Record<PassName, StateMap>,
 	inArena = true,
-): { readonly pass: PassName; readonly key: string } {
+): void {
 	let entry: unknown;
 	try {
 		entry = JSON.parse(raw);
@@ -184,7 +184,6 @@ export function takeParsedLine(
 	const text = stateText(raw, bytes, recordLineHead(p as PassName, k), v);
 	if (inArena) map.load(k, v, text);
 	else map.loadString(k, v, text);
-	return { pass: p as PassName, key: k };
 }
 
 /** Empty maps, one per pass. */
