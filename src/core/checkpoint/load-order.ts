@@ -11,6 +11,9 @@
 export const OWN = 0;
 export const PARENT = 1;
 
+/** Keys set since the load followed at most: beyond, the order is given up (the map answers). */
+const MOST_CHANGED = 65536;
+
 /** After this many misses, a miss moves the place only while most look-ups are found at it. */
 const MISSES_BEFORE_GIVING_UP = 4096;
 
@@ -20,25 +23,36 @@ export class LoadOrder {
 	readonly #places = [0, 0];
 	#found = 0;
 	#missed = 0;
+	// Keys set since the load: their text here is the load's, no longer theirs.
+	readonly #changed = new Set<string>();
 
 	add(key: string, text: number | string): void {
 		this.#keys.push(key);
 		this.#texts.push(text);
 	}
 
+	/**
+	 * `key` was set anew: its text is asked of the map from now on. False when too many were, and
+	 * the order is to be given up (a first import's order, holding nothing, is not followed at all).
+	 */
+	change(key: string): boolean {
+		if (this.#keys.length === 0 || this.#changed.size >= MOST_CHANGED) return false;
+		this.#changed.add(key);
+		return true;
+	}
+
 	/** The text of `key` when it is at the place `which` follows or the one after; else undefined. */
 	guess(key: string, which: number): number | string | undefined {
 		const at = this.#places[which]!;
-		if (this.#keys[at] === key) {
-			this.#found++;
-			return this.#texts[at];
+		let found = at;
+		if (this.#keys[at] !== key) {
+			if (this.#keys[at + 1] !== key) return undefined;
+			found = at + 1;
 		}
-		if (this.#keys[at + 1] === key) {
-			this.#found++;
-			this.#places[which] = at + 1;
-			return this.#texts[at + 1];
-		}
-		return undefined;
+		if (this.#changed.size > 0 && this.#changed.has(key)) return undefined;
+		this.#found++;
+		this.#places[which] = found;
+		return this.#texts[found];
 	}
 
 	/**

@@ -155,7 +155,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	quickCopy(key: string, valuesLength: number, run: number): PivotalCopy | undefined {
 		const cached = this.#cache.get(key);
 		if (cached !== undefined) return copyOf(cached);
-		const stored = this.#texts.get(key);
+		const stored = this.#lookup(key, OWN);
 		if (stored === undefined) return undefined;
 		// Read on the bytes: only the members before the values are decoded, then parsed.
 		const bytes = typeof stored === "number" ? this.#arena.chunkOf(stored) : Buffer.from(stored);
@@ -202,7 +202,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	 * (`JSON.stringify(state)` when not given).
 	 */
 	set(key: string, state: RecordState, text: string | Uint8Array = JSON.stringify(state)): this {
-		this.#order = undefined;
+		if (this.#order?.change(key) === false) this.#order = undefined;
 		// The record just read before its write is cached: this parses nothing in the usual case.
 		const previous = this.get(key);
 		if (previous !== undefined) this.#tally[bucketOf(previous)]--;
@@ -394,6 +394,8 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 
 	/** Copies the live texts to a new arena, leaving the replaced ones behind. */
 	#rebuild(): void {
+		// Every handle changes: the loads' order holds the old ones.
+		this.#order = undefined;
 		const old = this.#arena;
 		const arena = new TextArena();
 		for (const [key, stored] of this.#texts)

@@ -78,4 +78,20 @@ describe("look-ups in a load's order", () => {
 		expect(loaded.doneId("k23")).toBe("id_new");
 		expect(loaded.doneId("k25")).toBe("id_25");
 	});
+
+	it("answers what the map answers after records are set (a run's writes), asked in order again", () => {
+		const count = 3000;
+		const { loaded, set } = maps(count);
+		const keys = Array.from({ length: count }, (_, i) => `k${i}`);
+		expect(answers(loaded, keys)).toEqual(answers(set, keys));
+		for (let i = 0; i < count; i += 10)
+			for (const map of [loaded, set]) {
+				map.set(`k${i}`, i % 20 === 0 ? ({ ...done(i), id: `new_${i}` } as RecordState) : failed());
+				map.set(`k${count + i}`, done(count + i));
+			}
+		const withNew = keys.flatMap((key, i) => (i % 10 === 0 ? [key, `k${count + i}`] : [key]));
+		expect(answers(loaded, withNew)).toEqual(answers(set, withNew));
+		expect(loaded.doneId("k20")).toBe("new_20");
+		expect(loaded.quickCopy("k20", 0, 9)).toEqual(set.quickCopy("k20", 0, 9));
+	});
 });
