@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import type * as LinesModule from "../../../src/core/checkpoint/checkpoint-lines.js";
 import { openCheckpoint } from "../../../src/core/checkpoint/index.js";
 import type * as ThreadModule from "../../../src/core/checkpoint/load-thread.js";
+import type * as OpenModule from "../../../src/core/checkpoint/open-checkpoint.js";
 import type * as ParseModule from "../../../src/core/checkpoint/parse-checkpoint.js";
 import type { StateMap } from "../../../src/core/checkpoint/state-map.js";
 import type { RecordState } from "../../../src/model/records.js";
@@ -17,9 +18,12 @@ import { blocked, checkpointPerTest, existed, failed, header, sent } from "./hel
 
 const built = (path: string): string =>
 	new URL(`../../../dist/src/core/checkpoint/${path}`, import.meta.url).href;
-const { parseCheckpointOnThread } = (await import(built("load-thread.js"))) as typeof ThreadModule;
+const { parseCheckpointOnThread, LOAD_THREAD_BYTES: ThreadBytes } = (await import(
+	built("load-thread.js")
+)) as typeof ThreadModule;
 const { parseCheckpointLines } = (await import(built("parse-checkpoint.js"))) as typeof ParseModule;
 const { linesOfFile } = (await import(built("checkpoint-lines.js"))) as typeof LinesModule;
+const { readCheckpoint: readBuilt } = (await import(built("open-checkpoint.js"))) as typeof OpenModule;
 const { nodeFileSystem } = (await import(
 	built("file-system.js")
 )) as typeof import("../../../src/core/checkpoint/file-system.js");
@@ -152,5 +156,23 @@ describe("a state's load with its snapshot read on a thread", () => {
 		await written(10, false);
 		expect(await parseCheckpointOnThread(nodeFileSystem, path, { complete: 0, total: 0 })).toBeUndefined();
 		expect(await parseCheckpointOnThread(nodeFileSystem, path, { complete: 0, total: 0 }, 0)).toBeDefined();
+	});
+
+	it("is how readCheckpoint loads a state of 16 MiB or more, and a damaged one is refused as before", async () => {
+		const text = await written(50_000, true);
+		expect(text.length).toBeGreaterThan(ThreadBytes);
+		const read = await readBuilt(path);
+		const here = parseCheckpointLines(linesOfFile(nodeFileSystem, path), path, true);
+		expect(seen({ ...here, data: read! } as typeof here)?.records).toEqual(seen(here)?.records);
+		expect(read?.counters).toEqual(here.data.counters);
+		fs.writeFileSync(path, text.replace('"name":"Name 2 \u00e9"', '"name":"Name 7 \u00e9"'));
+		const refused = await readBuilt(path).then(
+			() => undefined,
+			(error: unknown) => error as Error & { code?: string },
+		);
+		expect(refused?.code).toBe("corrupt");
+		expect(refused?.message).toContain(
+			"the snapshot's records are not the ones it was written with: they do not match the digest its first line holds",
+		);
 	});
 });
