@@ -34,14 +34,18 @@ export function* linesOfBytes(bytes: Uint8Array, count?: LineCount): Generator<U
 /**
  * The lines of the file at `path`, as `linesOfBytes` yields them, read in chunks through
  * `fs.readSync` (the whole file at once where the file system offers no `readSync`). A line's
- * bytes are not reused: each chunk is read into a buffer of its own.
+ * bytes are not reused: each chunk is read into a buffer of its own. From byte `from` on when
+ * given (a line's start: the lines before were read elsewhere, load-thread.ts); the counts are
+ * still of the whole file, and a last line without its newline is then always left out.
  */
 export function* linesOfFile(
 	fs: CheckpointFileSystem,
 	path: string,
 	count?: LineCount,
+	from = 0,
 ): Generator<Uint8Array> {
 	const readSync = fs.readSync?.bind(fs);
+	if (readSync === undefined && from > 0) throw new Error("a read from within a file needs readSync");
 	if (readSync === undefined) {
 		yield* linesOfBytes(fs.readFileSync(path), count);
 		return;
@@ -50,14 +54,14 @@ export function* linesOfFile(
 	try {
 		// The start of a line that runs past the chunk it began in.
 		let pieces: Buffer[] = [];
-		let isAnyLine = false;
-		let complete = 0;
-		let total = 0;
+		let isAnyLine = from > 0;
+		let complete = from;
+		let total = from;
 		for (;;) {
 			// A chunk of its own per read: the lines of the one before stay as they were (a reader
 			// may hold them until the next chunk is read, see parse-checkpoint.ts's LineHash).
 			const chunk = Buffer.allocUnsafeSlow(CHUNK);
-			const n = readSync(fd, chunk, 0, CHUNK, null);
+			const n = readSync(fd, chunk, 0, CHUNK, from > 0 ? total : null);
 			if (n <= 0) break;
 			let start = 0;
 			const chunkStart = total;

@@ -31,9 +31,78 @@ function holds(bytes: Uint8Array, part: Uint8Array, at: number): boolean {
 	return true;
 }
 
+/** Where the parts of a done record's line lie in its buffer (`doneLineAt`). */
+export interface DoneLine {
+	pass: PassName;
+	keyStart: number;
+	keyEnd: number;
+	stateStart: number;
+	stateEnd: number;
+	outcome: "created" | "existed";
+}
+
 /**
- * Takes the record `line` into `maps` when it is a done record as written here; false when it is
- * not (the caller parses it). `isDuplicate` is told of a key a pass already holds (and throws).
+ * Reads the line at `bytes[start, end)` into `into` when it is a done record as written here;
+ * false when it is not (it is then parsed in full). Byte loops over the line's head, and no view
+ * made: a load takes a million lines, and a native search or a view per part cost more than the
+ * bytes it reads (the head is short).
+ */
+export function doneLineAt(bytes: Buffer, start: number, end: number, into: DoneLine): boolean {
+	if (end - start < LINE_HEAD.length || !holds(bytes, LINE_HEAD, start) || bytes[end - 1] !== CLOSE)
+		return false;
+	const pass = passAt(bytes, start + LINE_HEAD.length, end);
+	if (pass === undefined) return false;
+	const keyStart = start + LINE_HEAD.length + pass.bytes.length;
+	// The key's end: the first quote, the key taken only without a backslash before it.
+	let keyEnd = keyStart;
+	while (keyEnd < end && bytes[keyEnd] !== QUOTE) {
+		if (bytes[keyEnd] === BACKSLASH) return false;
+		keyEnd++;
+	}
+	if (keyEnd >= end) return false;
+	const stateStart = keyEnd + 6;
+	const stateEnd = end - 1;
+	// `","v":` after the key: `"` closes it, then `,"v":`.
+	if (
+		bytes[keyEnd + 1] !== 0x2c ||
+		!holdsWithin(bytes, VALUES, keyEnd + 2, end) ||
+		!holdsWithin(bytes, DONE, stateStart, end)
+	)
+		return false;
+	// The first `"outcome":"` and the first `"id":"` of the state, both before its first `"v":`.
+	const outcomeAt = beforeValues(bytes, stateStart, stateEnd, OUTCOME);
+	if (outcomeAt < 0) return false;
+	// A done record has its Pivotal id before its values: one without is left to the full check.
+	if (beforeValues(bytes, stateStart, stateEnd, ID) < 0) return false;
+	const word = outcomeAt + OUTCOME.length;
+	const outcome = holdsWithin(bytes, CREATED, word, stateEnd)
+		? "created"
+		: holdsWithin(bytes, EXISTED, word, stateEnd)
+			? "existed"
+			: undefined;
+	if (outcome === undefined) return false;
+	into.pass = pass.pass;
+	into.keyStart = keyStart;
+	into.keyEnd = keyEnd;
+	into.stateStart = stateStart;
+	into.stateEnd = stateEnd;
+	into.outcome = outcome;
+	return true;
+}
+
+const found: DoneLine = {
+	pass: "customers",
+	keyStart: 0,
+	keyEnd: 0,
+	stateStart: 0,
+	stateEnd: 0,
+	outcome: "created",
+};
+
+/**
+ * Takes the record `line` into `maps` when it is a done record as written here (`doneLineAt`);
+ * false when it is not (the caller parses it). `isDuplicate` is told of a key a pass already
+ * holds (and throws).
  */
 export function takeDoneLine(
 	line: Uint8Array,
@@ -41,33 +110,35 @@ export function takeDoneLine(
 	isDuplicate: (pass: PassName, key: string) => never,
 ): boolean {
 	const bytes = Buffer.isBuffer(line) ? line : Buffer.from(line.buffer, line.byteOffset, line.byteLength);
-	if (!holds(bytes, LINE_HEAD, 0) || bytes[bytes.length - 1] !== CLOSE) return false;
-	const head = HEADS.find((h) => holds(bytes, h.bytes, LINE_HEAD.length));
-	if (head === undefined) return false;
-	const keyStart = LINE_HEAD.length + head.bytes.length;
-	const keyEnd = bytes.indexOf(QUOTE, keyStart);
-	if (keyEnd < 0 || bytes.subarray(keyStart, keyEnd).includes(BACKSLASH)) return false;
-	const stateStart = keyEnd + 6;
-	// `","v":` after the key: `"` closes it, then `,"v":`.
-	if (bytes[keyEnd + 1] !== 0x2c || !holds(bytes, VALUES, keyEnd + 2) || !holds(bytes, DONE, stateStart))
-		return false;
-	const state = bytes.subarray(stateStart, bytes.length - 1);
-	const outcomeAt = state.indexOf(OUTCOME);
-	const valuesAt = state.indexOf(VALUES);
-	if (outcomeAt < 0 || (valuesAt >= 0 && valuesAt < outcomeAt)) return false;
-	// A done record has its Pivotal id before its values: one without is left to the full check.
-	const idAt = state.indexOf(ID);
-	if (idAt < 0 || (valuesAt >= 0 && valuesAt < idAt)) return false;
-	const word = outcomeAt + OUTCOME.length;
-	const outcome = holds(state, CREATED, word)
-		? "created"
-		: holds(state, EXISTED, word)
-			? "existed"
-			: undefined;
-	if (outcome === undefined) return false;
-	const key = bytes.toString("utf8", keyStart, keyEnd);
-	if (!maps[head.pass].loadDone(key, outcome, state)) isDuplicate(head.pass, key);
+	if (!doneLineAt(bytes, 0, bytes.length, found)) return false;
+	const key = bytes.toString("utf8", found.keyStart, found.keyEnd);
+	if (!maps[found.pass].loadDoneAt(key, found.outcome, bytes, found.stateStart, found.stateEnd))
+		isDuplicate(found.pass, key);
 	return true;
+}
+
+/** The pass whose name follows the line's head, with the bytes that spell it there. */
+function passAt(bytes: Buffer, at: number, end: number): (typeof HEADS)[number] | undefined {
+	for (const head of HEADS) if (holdsWithin(bytes, head.bytes, at, end)) return head;
+	return undefined;
+}
+
+/** Where `bytes[start, end)` holds `part` within it, as `holds` within a state. */
+function holdsWithin(bytes: Buffer, part: Uint8Array, at: number, end: number): boolean {
+	return at + part.length <= end && holds(bytes, part, at);
+}
+
+/**
+ * Where `part` (a mark starting with a quote) first occurs in `bytes[start, end)`, when that is
+ * before the first `"v":` there; -1 when it is not there, or only after it.
+ */
+function beforeValues(bytes: Buffer, start: number, end: number, part: Uint8Array): number {
+	for (let i = start; i < end; i++) {
+		if (bytes[i] !== QUOTE) continue;
+		if (holdsWithin(bytes, part, i, end)) return i;
+		if (holdsWithin(bytes, VALUES, i, end)) return -1;
+	}
+	return -1;
 }
 
 const ID = Buffer.from('"id":"');

@@ -20,6 +20,7 @@ import { type LineCount, linesOfFile } from "./checkpoint-lines.js";
 import { CheckpointStore, DEFAULT_COMPACT_EVERY, journalAllowance } from "./checkpoint-store.js";
 import { DigestMismatch } from "./fast-lines.js";
 import { type CheckpointFileSystem, nodeFileSystem, writeAll } from "./file-system.js";
+import { parseCheckpointOnThread } from "./load-thread.js";
 import { acquireLock } from "./lock-file.js";
 import { type ParsedCheckpoint, parseCheckpoint, parseCheckpointLines } from "./parse-checkpoint.js";
 import { CHAIN_BROKEN } from "./parse-journal.js";
@@ -197,7 +198,7 @@ export async function readCheckpoint(
 	options: ReadOptions = {},
 ): Promise<(CheckpointData & { readonly recoveredFrom?: string }) | undefined> {
 	const fs = options.fs ?? nodeFileSystem;
-	const loaded = load(fs, path, options.recoverFromBackup ?? false);
+	const loaded = (await loadOnThread(fs, path)) ?? load(fs, path, options.recoverFromBackup ?? false);
 	if (loaded === undefined) return undefined;
 	if (loaded.recoveredFrom === undefined) {
 		const identity = identityOf(fs, path);
@@ -277,6 +278,16 @@ function parseTrustingDigest(lines: () => Iterable<Uint8Array>, path: string): P
 				"the snapshot's records are not the ones it was written with: they do not match the digest its first line holds",
 		});
 	}
+}
+
+/**
+ * A sound file's load with its snapshot's lines read on a thread (load-thread.ts); undefined when
+ * it is not loaded so (`load` then reads it, and says what is amiss as before).
+ */
+async function loadOnThread(fs: CheckpointFileSystem, path: string): Promise<Loaded | undefined> {
+	const count: LineCount = { complete: 0, total: 0 };
+	const parsed = await parseCheckpointOnThread(fs, path, count);
+	return parsed === undefined ? undefined : { data: parsed.data, parsed, count };
 }
 
 function load(fs: CheckpointFileSystem, path: string, recover: boolean): Loaded | undefined {

@@ -5,7 +5,7 @@
  * (state-map.ts).
  */
 
-import { createHash, type Hash } from "node:crypto";
+import { createHash } from "node:crypto";
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { CheckpointError } from "./checkpoint-error.js";
 import {
@@ -13,6 +13,7 @@ import {
 	CHECKPOINT_VERSION,
 	type CheckpointCounters,
 	type CheckpointData,
+	type CheckpointHeader,
 	DIGEST_PLACEHOLDER,
 	isCounterDelta,
 	isHeader,
@@ -30,6 +31,7 @@ import {
 import { linesOfBytes } from "./checkpoint-lines.js";
 import { DigestMismatch, takeDoneLine } from "./fast-lines.js";
 import { chainSeed, HEAD_LINK, isHeadIntact } from "./journal-chain.js";
+import { LineHash } from "./line-hash.js";
 import { readJournal } from "./parse-journal.js";
 import { StateMap } from "./state-map.js";
 
@@ -47,70 +49,18 @@ export interface ParsedCheckpoint {
 
 class Corrupt extends Error {}
 
-function corrupt(detail: string): never {
+export function corrupt(detail: string): never {
 	throw new Corrupt(detail);
 }
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-const NEWLINE = Buffer.from("\n");
 
-function decode(bytes: Uint8Array): string {
+export function decode(bytes: Uint8Array): string {
 	try {
 		return UTF8.decode(bytes);
 	} catch {
 		corrupt("the file is not valid UTF-8");
-	}
-}
-
-/**
- * Hashes record lines with the newline after each, a run of lines that lie one after the other
- * in one buffer (the usual lines, read within one chunk) in one call: a million calls, each with
- * a view of its own, cost more than the hashing. A line whose newline is not after it in its
- * buffer is hashed with a newline of its own. `end()` hashes what is left of the run.
- */
-class LineHash {
-	readonly #hash: Hash;
-	#buffer: ArrayBufferLike | undefined;
-	#bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
-	#start = 0;
-	#end = 0;
-
-	constructor(hash: Hash) {
-		this.#hash = hash;
-	}
-
-	add(line: Uint8Array): void {
-		const start = line.byteOffset;
-		const end = start + line.byteLength;
-		if (line.buffer !== this.#buffer) {
-			this.end();
-			this.#buffer = line.buffer;
-			this.#bytes = new Uint8Array(line.buffer);
-			this.#start = start;
-			this.#end = start;
-		}
-		if (end >= this.#bytes.length || this.#bytes[end] !== 0x0a) {
-			this.end();
-			this.#hash.update(line);
-			this.#hash.update(NEWLINE);
-			return;
-		}
-		if (start !== this.#end) {
-			this.#flush();
-			this.#start = start;
-		}
-		this.#end = end + 1;
-	}
-
-	end(): void {
-		this.#flush();
-		this.#buffer = undefined;
-	}
-
-	#flush(): void {
-		if (this.#end > this.#start) this.#hash.update(this.#bytes.subarray(this.#start, this.#end));
-		this.#start = this.#end;
 	}
 }
 
@@ -127,6 +77,166 @@ function stateText(raw: string, bytes: Uint8Array, head: string, state: RecordSt
 /** The start of a snapshot's line for one record, up to its state; `}` and a newline end it. */
 export function recordLineHead(pass: PassName, key: string): string {
 	return `{"p":"${pass}","k":${JSON.stringify(key)},"v":`;
+}
+
+/** What the first line says, checked: how the records and the journal after it are read. */
+export interface SnapshotHead {
+	readonly snapshot: Record<string, unknown>;
+	readonly header: CheckpointHeader;
+	readonly counters: Record<string, number>;
+	/** The journal's first link (version 3). */
+	readonly seed: string | undefined;
+	/** Records in the snapshot, one line each (versions 2 and 3). */
+	readonly records: number;
+	/** The digest of the record lines, when it is to be proven while they are taken unparsed. */
+	readonly trustedDigest: string | undefined;
+}
+
+/** Checks the first line (its text and bytes); throws what `parseCheckpointLines` throws of it. */
+export function readSnapshotHead(
+	first: string,
+	firstBytes: Uint8Array,
+	path: string,
+	trustDigest: boolean,
+): SnapshotHead {
+	if (first.trim() === "") corrupt("the file is empty");
+	let snapshot: unknown;
+	try {
+		snapshot = JSON.parse(first);
+	} catch {
+		if (!first.trimStart().startsWith("{")) notACheckpoint(path);
+		corrupt("the snapshot is not valid JSON");
+	}
+	if (!isObject(snapshot) || snapshot.format !== CHECKPOINT_FORMAT) notACheckpoint(path);
+	if (
+		snapshot.version !== CHECKPOINT_VERSION &&
+		snapshot.version !== UNCHAINED_VERSION &&
+		snapshot.version !== SINGLE_LINE_VERSION
+	) {
+		throw new CheckpointError({
+			code: "unsupported-version",
+			path,
+			message: `The checkpoint ${path} has schema version ${JSON.stringify(snapshot.version)}, which this pivotal-tui (version ${CHECKPOINT_VERSION}) cannot read; upgrade pivotal-tui, or run with --fresh to set it aside and start over.`,
+			withoutFresh: `The checkpoint ${path} has schema version ${JSON.stringify(snapshot.version)}, which this pivotal-tui (version ${CHECKPOINT_VERSION}) cannot read; upgrade pivotal-tui to use it.`,
+		});
+	}
+	const { header, counters, records } = snapshot;
+	// The journal's first link, from the first line's bytes.
+	const seed = snapshot.version === CHECKPOINT_VERSION ? chainSeed(firstBytes) : undefined;
+	if (!isHeader(header)) corrupt("the header is incomplete");
+	if (!isCounterDelta(counters)) corrupt("the counters are not numbers");
+	if (snapshot.version === SINGLE_LINE_VERSION)
+		return { snapshot, header, counters, seed, records: 0, trustedDigest: undefined };
+	if (typeof records !== "number" || !Number.isInteger(records) || records < 0)
+		corrupt("the snapshot does not say how many records it holds");
+	// Lines as written, taken unparsed while their digest is proven (fast-lines.ts).
+	const digest = snapshot[RECORDS_SHA256];
+	// Version 3 always holds it: without it, its records and journal would be taken unproven.
+	if (
+		snapshot.version === CHECKPOINT_VERSION &&
+		(typeof digest !== "string" || !SHA256_HEX.test(digest) || digest === DIGEST_PLACEHOLDER)
+	)
+		corrupt("the snapshot's first line lacks the digest of its records, which its version always holds");
+	// Its run id, counters and header: proven by its own link (a journal's chain proves
+	// them too, but a compacted state has none). Without the member: written before it.
+	if (snapshot.version === CHECKPOINT_VERSION && Object.hasOwn(snapshot, HEAD_LINK) && !isHeadIntact(first))
+		corrupt(
+			"the snapshot's first line is not the one written: it does not match the link it ends with, so its run id, counters or header were edited or damaged",
+		);
+	const trustedDigest =
+		trustDigest && typeof digest === "string" && SHA256_HEX.test(digest) && digest !== DIGEST_PLACEHOLDER
+			? digest
+			: undefined;
+	return { snapshot, header, counters, seed, records, trustedDigest };
+}
+
+/** Refuses a second line of one key: a snapshot holds each record once. */
+export function twice(pass: PassName, key: string): never {
+	return corrupt(`the snapshot holds the ${pass} record ${JSON.stringify(key)} twice`);
+}
+
+/**
+ * Takes a record line parsed and checked in full: its state kept as the line's bytes when the
+ * line is as written here, else written anew; as a string outside the arena when `inArena` is
+ * false (a thread fills the arena, load-thread.ts).
+ */
+export function takeParsedLine(
+	raw: string,
+	bytes: Uint8Array,
+	maps: Record<PassName, StateMap>,
+	inArena = true,
+): void {
+	let entry: unknown;
+	try {
+		entry = JSON.parse(raw);
+	} catch {
+		corrupt("the snapshot has a line that is not valid JSON");
+	}
+	if (!isObject(entry)) corrupt("the snapshot has a line that is not an object");
+	const { p, k, v } = entry;
+	if (typeof p !== "string" || !PASS_SET.has(p)) corrupt("the snapshot names an unknown pass");
+	if (typeof k !== "string") corrupt("the snapshot has a record without its key");
+	if (!isRecordState(v)) corrupt("the snapshot has a malformed record state");
+	// A snapshot holds each record once (the journal, not the snapshot, repeats keys): a
+	// second line of one key is an edit or a splice, and the count it keeps hides a lost line.
+	const map = maps[p as PassName];
+	if (map.has(k)) twice(p as PassName, k);
+	const text = stateText(raw, bytes, recordLineHead(p as PassName, k), v);
+	if (inArena) map.load(k, v, text);
+	else map.loadString(k, v, text);
+}
+
+/** Empty maps, one per pass. */
+export function emptyMaps(): Record<PassName, StateMap> {
+	const maps = {} as Record<PassName, StateMap>;
+	for (const pass of PASSES) maps[pass] = new StateMap();
+	return maps;
+}
+
+/** The journal read after the snapshot's records (`next()` gives its lines), and all put together. */
+export function finishCheckpoint(
+	head: SnapshotHead,
+	maps: Record<PassName, StateMap>,
+	snapshotRecords: number,
+	next: () => string | undefined,
+): ParsedCheckpoint {
+	const { snapshot, header, counters } = head;
+	const { updatedAt } = snapshot;
+	const sums: Record<string, number> = { ...zeroCounters(), ...counters };
+	const lastTime = typeof updatedAt === "string" ? Date.parse(updatedAt) : Number.NaN;
+	// The journal: complete lines only (whatever follows the last newline was torn by a kill).
+	const journal = readJournal(next, maps, sums, lastTime, head.seed, corrupt);
+	const sources = header.sources as Record<string, SourceFingerprint | null | undefined>;
+	return {
+		data: {
+			header: {
+				runId: header.runId,
+				createdAt: header.createdAt,
+				keyFingerprint: header.keyFingerprint,
+				baseUrl: header.baseUrl,
+				sources: {
+					customers: sources.customers ?? undefined,
+					contacts: sources.contacts ?? undefined,
+					onboardings: sources.onboardings ?? undefined,
+				},
+				...optionalHeader(header as unknown as Record<string, unknown>),
+			},
+			records: maps,
+			counters: sums as CheckpointCounters,
+			updatedAt: new Date(Number.isFinite(journal.lastTime) ? journal.lastTime : 0).toISOString(),
+		},
+		snapshotRecords,
+		journalLines: journal.lines,
+		chainLink: journal.link,
+		isCurrentVersion: snapshot.version === CHECKPOINT_VERSION,
+	};
+}
+
+/** A damaged line's `Corrupt` as the `CheckpointError` naming it (`line`); others as they are. */
+export function asCheckpointError(error: unknown, path: string, line: number): unknown {
+	return error instanceof Corrupt
+		? new CheckpointError({ code: "corrupt", path, line: Math.max(line, 1), message: error.message })
+		: error;
 }
 
 /**
@@ -157,36 +267,12 @@ export function parseCheckpointLines(
 		};
 		const first = next() ?? "";
 		line = 1;
-		if (first.trim() === "") corrupt("the file is empty");
-		let snapshot: unknown;
-		try {
-			snapshot = JSON.parse(first);
-		} catch {
-			if (!first.trimStart().startsWith("{")) notACheckpoint(path);
-			corrupt("the snapshot is not valid JSON");
-		}
-		if (!isObject(snapshot) || snapshot.format !== CHECKPOINT_FORMAT) notACheckpoint(path);
-		if (
-			snapshot.version !== CHECKPOINT_VERSION &&
-			snapshot.version !== UNCHAINED_VERSION &&
-			snapshot.version !== SINGLE_LINE_VERSION
-		) {
-			throw new CheckpointError({
-				code: "unsupported-version",
-				path,
-				message: `The checkpoint ${path} has schema version ${JSON.stringify(snapshot.version)}, which this pivotal-tui (version ${CHECKPOINT_VERSION}) cannot read; upgrade pivotal-tui, or run with --fresh to set it aside and start over.`,
-				withoutFresh: `The checkpoint ${path} has schema version ${JSON.stringify(snapshot.version)}, which this pivotal-tui (version ${CHECKPOINT_VERSION}) cannot read; upgrade pivotal-tui to use it.`,
-			});
-		}
-		const { header, counters, records, updatedAt } = snapshot;
-		// The journal's first link, from the first line's bytes (read before the next line reuses them).
-		const seed = snapshot.version === CHECKPOINT_VERSION ? chainSeed(bytes) : undefined;
-		if (!isHeader(header)) corrupt("the header is incomplete");
-		if (!isCounterDelta(counters)) corrupt("the counters are not numbers");
-		const maps = {} as Record<PassName, StateMap>;
-		for (const pass of PASSES) maps[pass] = new StateMap();
+		// The seed is taken from the first line's bytes before the next line reuses them.
+		const head = readSnapshotHead(first, bytes, path, trustDigest);
+		const maps = emptyMaps();
 		let snapshotRecords = 0;
-		if (snapshot.version === SINGLE_LINE_VERSION) {
+		if (head.snapshot.version === SINGLE_LINE_VERSION) {
+			const { records } = head.snapshot;
 			if (!isObject(records)) corrupt("the records are missing");
 			for (const pass of PASSES) {
 				const stored = records[pass] ?? {};
@@ -198,34 +284,10 @@ export function parseCheckpointLines(
 				}
 			}
 		} else {
-			if (typeof records !== "number" || !Number.isInteger(records) || records < 0)
-				corrupt("the snapshot does not say how many records it holds");
-			// Lines as written, taken unparsed while their digest is proven (fast-lines.ts).
-			const digest = snapshot[RECORDS_SHA256];
-			// Version 3 always holds it: without it, its records and journal would be taken unproven.
-			if (
-				snapshot.version === CHECKPOINT_VERSION &&
-				(typeof digest !== "string" || !SHA256_HEX.test(digest) || digest === DIGEST_PLACEHOLDER)
-			)
-				corrupt("the snapshot's first line lacks the digest of its records, which its version always holds");
-			// Its run id, counters and header: proven by its own link (a journal's chain proves
-			// them too, but a compacted state has none). Without the member: written before it.
-			if (
-				snapshot.version === CHECKPOINT_VERSION &&
-				Object.hasOwn(snapshot, HEAD_LINK) &&
-				!isHeadIntact(first)
-			)
-				corrupt(
-					"the snapshot's first line is not the one written: it does not match the link it ends with, so its run id, counters or header were edited or damaged",
-				);
-			const hash =
-				trustDigest && typeof digest === "string" && SHA256_HEX.test(digest) && digest !== DIGEST_PLACEHOLDER
-					? createHash("sha256")
-					: undefined;
+			const digest = head.trustedDigest;
+			const hash = digest === undefined ? undefined : createHash("sha256");
 			const lines = hash === undefined ? undefined : new LineHash(hash);
-			const twice = (p: PassName, k: string): never =>
-				corrupt(`the snapshot holds the ${p} record ${JSON.stringify(k)} twice`);
-			for (; snapshotRecords < records; snapshotRecords++) {
+			for (; snapshotRecords < head.records; snapshotRecords++) {
 				if (hash !== undefined) {
 					const read = nextBytes();
 					if (read === undefined) throw new DigestMismatch();
@@ -235,60 +297,15 @@ export function parseCheckpointLines(
 				const raw = hash === undefined ? next() : decode(bytes);
 				// The snapshot is renamed into place whole: fewer lines is a file cut short since.
 				if (raw === undefined)
-					corrupt(`the snapshot ends after ${snapshotRecords} of its ${records} records`);
-				let entry: unknown;
-				try {
-					entry = JSON.parse(raw);
-				} catch {
-					corrupt("the snapshot has a line that is not valid JSON");
-				}
-				if (!isObject(entry)) corrupt("the snapshot has a line that is not an object");
-				const { p, k, v } = entry;
-				if (typeof p !== "string" || !PASS_SET.has(p)) corrupt("the snapshot names an unknown pass");
-				if (typeof k !== "string") corrupt("the snapshot has a record without its key");
-				if (!isRecordState(v)) corrupt("the snapshot has a malformed record state");
-				// A snapshot holds each record once (the journal, not the snapshot, repeats keys): a
-				// second line of one key is an edit or a splice, and the count it keeps hides a lost line.
-				if (maps[p as PassName].has(k)) twice(p as PassName, k);
-				maps[p as PassName].load(k, v, stateText(raw, bytes, recordLineHead(p as PassName, k), v));
+					corrupt(`the snapshot ends after ${snapshotRecords} of its ${head.records} records`);
+				takeParsedLine(raw, bytes, maps);
 			}
 			lines?.end();
 			if (hash !== undefined && hash.digest("hex") !== digest) throw new DigestMismatch();
 		}
-		const sums: Record<string, number> = { ...zeroCounters(), ...counters };
-		const lastTime = typeof updatedAt === "string" ? Date.parse(updatedAt) : Number.NaN;
-
-		// The journal: complete lines only (whatever follows the last newline was torn by a kill).
-		const journal = readJournal(next, maps, sums, lastTime, seed, corrupt);
-		const sources = header.sources as Record<string, SourceFingerprint | null | undefined>;
-		return {
-			data: {
-				header: {
-					runId: header.runId,
-					createdAt: header.createdAt,
-					keyFingerprint: header.keyFingerprint,
-					baseUrl: header.baseUrl,
-					sources: {
-						customers: sources.customers ?? undefined,
-						contacts: sources.contacts ?? undefined,
-						onboardings: sources.onboardings ?? undefined,
-					},
-					...optionalHeader(header as unknown as Record<string, unknown>),
-				},
-				records: maps,
-				counters: sums as CheckpointCounters,
-				updatedAt: new Date(Number.isFinite(journal.lastTime) ? journal.lastTime : 0).toISOString(),
-			},
-			snapshotRecords,
-			journalLines: journal.lines,
-			chainLink: journal.link,
-			isCurrentVersion: snapshot.version === CHECKPOINT_VERSION,
-		};
+		return finishCheckpoint(head, maps, snapshotRecords, next);
 	} catch (error) {
-		if (error instanceof Corrupt) {
-			throw new CheckpointError({ code: "corrupt", path, line: Math.max(line, 1), message: error.message });
-		}
-		throw error;
+		throw asCheckpointError(error, path, line);
 	}
 }
 

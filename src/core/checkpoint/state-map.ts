@@ -27,6 +27,7 @@ import {
 	withoutValues,
 } from "./done-text.js";
 import { MISMATCH, UNSURE } from "./json-match.js";
+import { LoadOrder, OWN, PARENT } from "./load-order.js";
 import { parseState } from "./parse-state.js";
 import { bucketOf, emptyTally, type Tally } from "./pass-counts.js";
 import { TextArena } from "./text-arena.js";
@@ -50,6 +51,8 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	// Creates sent with no answer: no copy known, the record may be in Pivotal or not.
 	#unanswered = 0;
 	#cache = new Map<string, RecordState>();
+	// The loads' order, for look-ups in it, until anything else is set (load-order.ts).
+	#order: LoadOrder | undefined = new LoadOrder();
 
 	get size(): number {
 		return this.#texts.size;
@@ -74,6 +77,9 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	 * first bytes, so the usual answer (a child's customer, done) parses nothing.
 	 */
 	hasCopy(key: string): boolean {
+		// A done text says so in its first bytes; the cache's state is what set() last wrote too.
+		const text = this.#order === undefined ? undefined : this.#lookup(key, PARENT);
+		if (typeof text === "number" && this.#arena.startsWith(text, DONE_BYTES)) return true;
 		const cached = this.#cache.get(key);
 		if (cached !== undefined) return copyOf(cached) !== undefined;
 		const stored = this.#texts.get(key);
@@ -125,7 +131,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	 * tell (a value kind it does not read, or a state not in the arena): ask `sameDoneLength`.
 	 */
 	sameDoneValues(key: string, values: FieldValues): number {
-		const stored = this.#texts.get(key);
+		const stored = this.#lookup(key, OWN);
 		if (stored === undefined) return MISMATCH;
 		// The text is what set() last wrote, as any cached state is.
 		if (typeof stored !== "number") return UNSURE;
@@ -149,7 +155,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	quickCopy(key: string, valuesLength: number, run: number): PivotalCopy | undefined {
 		const cached = this.#cache.get(key);
 		if (cached !== undefined) return copyOf(cached);
-		const stored = this.#texts.get(key);
+		const stored = this.#lookup(key, OWN);
 		if (stored === undefined) return undefined;
 		// Read on the bytes: only the members before the values are decoded, then parsed.
 		const bytes = typeof stored === "number" ? this.#arena.chunkOf(stored) : Buffer.from(stored);
@@ -167,7 +173,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	 */
 	doneId(key: string): string | undefined {
 		// The text is what set() last wrote, as the cache's state is: no need to look there first.
-		const stored = this.#texts.get(key);
+		const stored = this.#lookup(key, OWN);
 		if (typeof stored !== "number") return undefined;
 		const start = this.#arena.startOf(stored);
 		return doneIdAt(this.#arena.chunkOf(stored), start, start + this.#arena.lengthOf(stored));
@@ -178,7 +184,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	 * decoding nothing: asked for each child row of a refresh about its customer.
 	 */
 	textHolds(key: string, part: Buffer): boolean {
-		const stored = this.#texts.get(key);
+		const stored = this.#lookup(key, PARENT);
 		if (stored === undefined) return false;
 		if (typeof stored !== "number") return stored.includes(part.toString("latin1"));
 		const start = this.#arena.startOf(stored);
@@ -196,6 +202,7 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	 * (`JSON.stringify(state)` when not given).
 	 */
 	set(key: string, state: RecordState, text: string | Uint8Array = JSON.stringify(state)): this {
+		if (this.#order?.change(key) === false) this.#order = undefined;
 		// The record just read before its write is cached: this parses nothing in the usual case.
 		const previous = this.get(key);
 		if (previous !== undefined) this.#tally[bucketOf(previous)]--;
@@ -223,24 +230,79 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		this.#tally[bucketOf(state)]++;
 		if (copyOf(state)) this.#held++;
 		if (isUnansweredCreate(state)) this.#unanswered++;
-		this.#texts.set(
-			key,
-			this.#arena.add(text) ?? (typeof text === "string" ? text : Buffer.from(text).toString()),
-		);
+		const stored = this.#arena.add(text) ?? (typeof text === "string" ? text : Buffer.from(text).toString());
+		this.#texts.set(key, stored);
+		this.#order?.add(key, stored);
 		if (isFailing(state)) this.#failing.add(key);
 	}
 
 	/**
-	 * Sets the done state whose JSON is `bytes` (copied), of this outcome, as a load that trusts
-	 * the bytes (fast-lines.ts) does: nothing is parsed. False, setting nothing, when the map
-	 * holds the key already (a snapshot holds each key once).
+	 * Sets the done state whose JSON is `bytes[start, end)` (copied), of this outcome, as a load
+	 * that trusts the bytes (fast-lines.ts) does: nothing is parsed. False when the map held the
+	 * key already (a snapshot holds each key once): its state is then replaced and its counts left
+	 * as they were, and the caller refuses the whole load.
 	 */
-	loadDone(key: string, outcome: "created" | "existed", bytes: Uint8Array): boolean {
-		if (this.#texts.has(key)) return false;
-		this.#texts.set(key, this.#arena.add(bytes) ?? Buffer.from(bytes).toString());
+	loadDoneAt(
+		key: string,
+		outcome: "created" | "existed",
+		bytes: Buffer,
+		start: number,
+		end: number,
+	): boolean {
+		const size = this.#texts.size;
+		// Set, then counted: one look-up of the key where asking first took two.
+		const stored = this.#arena.addRange(bytes, start, end) ?? bytes.toString("utf8", start, end);
+		this.#texts.set(key, stored);
+		if (this.#texts.size === size) return false;
+		this.#order?.add(key, stored);
 		this.#tally[outcome]++;
 		this.#held++;
 		return true;
+	}
+
+	/**
+	 * `loadDoneAt` of a state a load's thread put in the arena this map adopts (`adoptArena`) at
+	 * `handle`: only the key is set here.
+	 */
+	loadDoneHandle(key: string, outcome: "created" | "existed", handle: number): boolean {
+		const size = this.#texts.size;
+		this.#texts.set(key, handle);
+		if (this.#texts.size === size) return false;
+		this.#order?.add(key, handle);
+		this.#tally[outcome]++;
+		this.#held++;
+		return true;
+	}
+
+	/**
+	 * `load`, the text kept as a string outside the arena: a load whose arena a thread is filling
+	 * (load-thread.ts) adds nothing to one of its own.
+	 */
+	loadString(key: string, state: RecordState, text: string | Uint8Array): void {
+		this.#tally[bucketOf(state)]++;
+		if (copyOf(state)) this.#held++;
+		if (isUnansweredCreate(state)) this.#unanswered++;
+		const stored = typeof text === "string" ? text : Buffer.from(text).toString();
+		this.#texts.set(key, stored);
+		this.#order?.add(key, stored);
+		if (isFailing(state)) this.#failing.add(key);
+	}
+
+	/** The texts `loadString` kept as strings put in the arena, as `load` would have put them. */
+	moveIntoArena(): void {
+		const move = (key: string, text: string): number | string => {
+			const stored = this.#arena.add(text) ?? text;
+			this.#texts.set(key, stored);
+			return stored;
+		};
+		if (this.#order !== undefined) this.#order.moveStrings(move);
+		else for (const [key, stored] of this.#texts) if (typeof stored === "string") move(key, stored);
+	}
+
+	/** Takes the arena a load's thread filled, before any text is added here. */
+	adoptArena(arena: TextArena): void {
+		if (this.#arena.size > 0) throw new Error("an arena is adopted only by a map whose own is empty");
+		this.#arena = arena;
 	}
 
 	/** Creates sent with no answer (`isUnansweredCreate`): O(1). */
@@ -315,12 +377,25 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		for (const [key, state] of this.entries()) callback(state, key, this);
 	}
 
+	/** The text at `key`, looked for first where the loads' order says it likely is. */
+	#lookup(key: string, which: number): number | string | undefined {
+		const order = this.#order;
+		if (order === undefined) return this.#texts.get(key);
+		const guessed = order.guess(key, which);
+		if (guessed !== undefined) return guessed;
+		const stored = this.#texts.get(key);
+		if (stored !== undefined) order.missed(stored, which);
+		return stored;
+	}
+
 	#textOf(stored: number | string): string {
 		return typeof stored === "number" ? this.#arena.text(stored) : stored;
 	}
 
 	/** Copies the live texts to a new arena, leaving the replaced ones behind. */
 	#rebuild(): void {
+		// Every handle changes: the loads' order holds the old ones.
+		this.#order = undefined;
 		const old = this.#arena;
 		const arena = new TextArena();
 		for (const [key, stored] of this.#texts)

@@ -11,10 +11,35 @@ export const ARENA_MAX_TEXT = CHUNK_BYTES - 4;
 
 export class TextArena {
 	#chunks: Buffer[] = [];
+	// Chunks in shared memory, for an arena built on a thread and handed over (load-thread.ts).
+	readonly #isShared: boolean;
 	#used = CHUNK_BYTES;
 	// Bytes held by texts replaced or dropped since: a rebuild is due once they outweigh the rest.
 	#dead = 0;
 	#size = 0;
+
+	constructor(isShared = false) {
+		this.#isShared = isShared;
+	}
+
+	/** An arena over chunks another thread filled (shared memory), `used` bytes of the last in use. */
+	static adopt(chunks: readonly Buffer[], used: number, size: number): TextArena {
+		const arena = new TextArena();
+		arena.#chunks = [...chunks];
+		arena.#used = chunks.length === 0 ? CHUNK_BYTES : used;
+		arena.#size = size;
+		return arena;
+	}
+
+	/** The chunks made so far, in order (a handle's chunk is `chunks[handle / 2^24]`). */
+	get chunks(): readonly Buffer[] {
+		return this.#chunks;
+	}
+
+	/** Bytes in use in the last chunk. */
+	get used(): number {
+		return this.#used;
+	}
 
 	/** Bytes in use, dead ones included. */
 	get size(): number {
@@ -29,10 +54,7 @@ export class TextArena {
 	add(text: string | Uint8Array): number | undefined {
 		const length = typeof text === "string" ? Buffer.byteLength(text) : text.length;
 		if (length > ARENA_MAX_TEXT) return undefined;
-		if (this.#used + 4 + length > CHUNK_BYTES) {
-			this.#chunks.push(Buffer.allocUnsafe(CHUNK_BYTES));
-			this.#used = 0;
-		}
+		if (this.#used + 4 + length > CHUNK_BYTES) this.#newChunk();
 		const chunk = this.#chunks[this.#chunks.length - 1] as Buffer;
 		const at = this.#used;
 		chunk.writeUInt32LE(length, at);
@@ -41,6 +63,20 @@ export class TextArena {
 		this.#used = at + 4 + length;
 		this.#size += 4 + length;
 		// Below 2^30 while there are fewer than 64 chunks: a small integer, no heap object.
+		return (this.#chunks.length - 1) * CHUNK_BYTES + at;
+	}
+
+	/** `add` of the UTF-8 text `bytes[start, end)`, copied without a view made of it. */
+	addRange(bytes: Buffer, start: number, end: number): number | undefined {
+		const length = end - start;
+		if (length > ARENA_MAX_TEXT) return undefined;
+		if (this.#used + 4 + length > CHUNK_BYTES) this.#newChunk();
+		const chunk = this.#chunks[this.#chunks.length - 1] as Buffer;
+		const at = this.#used;
+		chunk.writeUInt32LE(length, at);
+		bytes.copy(chunk, at + 4, start, end);
+		this.#used = at + 4 + length;
+		this.#size += 4 + length;
 		return (this.#chunks.length - 1) * CHUNK_BYTES + at;
 	}
 
@@ -89,5 +125,12 @@ export class TextArena {
 	/** Worth rebuilding: more dead bytes than live ones, and more than a chunk of them. */
 	isWasteful(): boolean {
 		return this.#dead > CHUNK_BYTES && this.#dead > this.#size - this.#dead;
+	}
+
+	#newChunk(): void {
+		this.#chunks.push(
+			this.#isShared ? Buffer.from(new SharedArrayBuffer(CHUNK_BYTES)) : Buffer.allocUnsafe(CHUNK_BYTES),
+		);
+		this.#used = 0;
 	}
 }
