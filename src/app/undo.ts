@@ -4,11 +4,17 @@
  * import's engine. The plan reads the state only; nothing is sent until `applyUndo`.
  */
 
+import { RUNS } from "../core/checkpoint/checkpoint-format.js";
 import type { CheckpointData } from "../core/checkpoint/index.js";
 import { EXIT } from "../core/exit-codes.js";
 import { interruptedRun, otherServer } from "../core/open-state.js";
 import type { ImportRun, KeyLane } from "../core/run-types.js";
-import { planUndo as planUndoOf, type UndoPlan, type UndoScope } from "../core/undo/undo-plan.js";
+import {
+	planUndo as planUndoOf,
+	runTakenBackAlready,
+	type UndoPlan,
+	type UndoScope,
+} from "../core/undo/undo-plan.js";
 import { startUndo } from "../core/undo/undo-run.js";
 import { PASSES } from "../model/records.js";
 import { depsOf, type RunOptions } from "./apply-import.js";
@@ -58,6 +64,15 @@ export async function openUndo(options: OpenUndoOptions): Promise<Outcome<Opened
 	if (server) return refusal(server, EXIT.usage);
 	const scope = options.scope ?? { kind: "last" };
 	const { plan, interrupted } = undoPlanOf(state, scope);
+	const undone =
+		scope.kind === "last" && scope.previous !== true && interrupted === undefined
+			? runTakenBackAlready(state.counters, state.counters[RUNS] ?? 0, plan.runs)
+			: undefined;
+	if (undone !== undefined)
+		return refusal(
+			`Run ${undone} of this import is taken back already (an undo finished it, and the import has not run since); nothing was sent. To take back run ${plan.runs[plan.runs.length - 1]}, the run before it, too, add --previous.`,
+			EXIT.ok,
+		);
 	const changes = PASSES.reduce(
 		(n, pass) => n + plan.counts[pass].delete + plan.counts[pass].restore + (plan.counts[pass].recreate ?? 0),
 		0,

@@ -29,7 +29,7 @@ const RUN_FLAGS = [
 ];
 
 /** What `undo` takes. */
-const UNDO_FLAGS = new Set([...RUN_FLAGS, "all", "dryRun"]);
+const UNDO_FLAGS = new Set([...RUN_FLAGS, "all", "previous", "dryRun"]);
 
 /** What `apply` takes. */
 const APPLY_FLAGS = new Set([...RUN_FLAGS, "failuresCsv", "resultsCsv"]);
@@ -70,6 +70,10 @@ async function routeUndo(
 	const foreign = givenFlags(rest).find((name) => !UNDO_FLAGS.has(name));
 	if (foreign) {
 		process.stderr.write(`undo does not take --${kebab(foreign)}; run pivotal-tui --help for its options.\n`);
+		return EXIT.usage;
+	}
+	if (cli.flags.all && cli.flags.previous) {
+		process.stderr.write("--all takes back every run already; give --all or --previous, not both.\n");
 		return EXIT.usage;
 	}
 	const { runUndoCommand } = await import("./undo-command.js");
@@ -127,8 +131,9 @@ async function routeImport(
 	cli: ParsedCommandLine,
 	io: CommandIo,
 ): Promise<number> {
-	if (cli.flags.all) {
-		process.stderr.write("--all goes with undo: pivotal-tui undo CUSTOMERS.csv --all\n");
+	for (const flag of ["all", "previous"] as const) {
+		if (!cli.flags[flag]) continue;
+		process.stderr.write(`--${flag} goes with undo: pivotal-tui undo CUSTOMERS.csv --${flag}\n`);
 		return EXIT.usage;
 	}
 	if (!customers || extra.length > 0) {

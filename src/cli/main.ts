@@ -19,7 +19,7 @@ const HELP = `
     $ pivotal-tui import CUSTOMERS.csv [--contacts FILE] [--onboardings FILE] [options]
     $ pivotal-tui apply PLAN.json [--checkpoint FILE] [--yes] [options]
       (a file may be an .xlsx workbook: book.xlsx for its first sheet, book.xlsx#Sheet for one)
-    $ pivotal-tui undo CUSTOMERS.csv [--checkpoint FILE] [--all] [--dry-run] [--yes] [options]
+    $ pivotal-tui undo CUSTOMERS.csv [--checkpoint FILE] [--all | --previous] [--dry-run] [--yes] [options]
     $ pivotal-tui state copy FROM TO [--name NAME]   move a state between a file and Postgres
     $ pivotal-tui state list --state postgres://…    the imports a database holds
     $ pivotal-tui sim [--port N] [--rate-limit N] [--window SECONDS] [--faults SPEC] [--seed N]
@@ -70,6 +70,8 @@ ${SYNC_HELP}    --key-env NAME         read a key from this variable (default PI
 
   Undo options
     --all                  take back every run of the import, not only the most recent one
+    --previous             right after an undo finished, take back the run before too (the
+                           same command alone says the last run is taken back, and stops)
     (and --checkpoint, --dry-run, --yes, --headless, --json, --base-url, --key-env,
     --summary-md, --notify, as import)
 
@@ -105,6 +107,7 @@ const FLAGS = {
 	window: { type: "number" },
 	verbose: { type: "boolean", default: false },
 	all: { type: "boolean", default: false },
+	previous: { type: "boolean", default: false },
 	map: { type: "string" },
 	encoding: { type: "string" },
 	delimiter: { type: "string" },

@@ -18,6 +18,8 @@ import { withImportState } from "./state-location.js";
 export interface UndoFlags extends RunFlags {
 	/** `--all`: take back every run of the import, not only the most recent one. */
 	readonly all: boolean;
+	/** `--previous`: right after an undo finished a run, take back the run before it. */
+	readonly previous?: boolean;
 	readonly dryRun: boolean;
 }
 
@@ -41,7 +43,7 @@ async function undoWith(
 		statePath: pg?.where ?? flags.checkpoint ?? defaultCheckpointPath(customers),
 		database: pg,
 		baseUrl: baseUrlOf(flags.baseUrl, io.env),
-		scope: flags.all ? { kind: "all" } : { kind: "last" },
+		scope: flags.all ? { kind: "all" } : { kind: "last", previous: flags.previous === true },
 	});
 	if (!opened.ok) return refuse(opened.message, opened.code);
 	const undo = opened.value;

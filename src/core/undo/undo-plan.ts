@@ -58,7 +58,31 @@ export interface UndoPlan {
 	>;
 }
 
-export type UndoScope = { readonly kind: "last" } | { readonly kind: "all" };
+/**
+ * `last`: the most recent run with something left to take back. Right after an undo finished a
+ * run, that is the run before it: `previous` must say so (`--previous`), or "the same command"
+ * that resumes an undo would take a second run back when retried (adversarial finding Q1).
+ */
+export type UndoScope = { readonly kind: "last"; readonly previous?: boolean } | { readonly kind: "all" };
+
+/** The state's counters for the run the last undo took back, and the import's runs then. */
+export const UNDONE_RUN = "undoneRun";
+export const UNDONE_AT_RUNS = "undoneAtRuns";
+
+/**
+ * The run a finished undo took back, when `runs` (the plan's) reach past it with no run of the
+ * import since: the undo the same command would now make is of the run before.
+ */
+export function runTakenBackAlready(
+	counters: Readonly<Record<string, number>>,
+	runsNow: number,
+	runs: readonly number[],
+): number | undefined {
+	const undone = counters[UNDONE_RUN];
+	if (undone === undefined || undone === 0 || counters[UNDONE_AT_RUNS] !== runsNow) return undefined;
+	const target = runs[runs.length - 1];
+	return target !== undefined && target < undone ? undone : undefined;
+}
 
 /** The runs with something left to take back. */
 export function undoableRuns(entries: (pass: PassName) => Iterable<[string, RecordState]>): number[] {

@@ -15,6 +15,7 @@ import {
 	type SourceRecord,
 } from "../../model/records.js";
 import { perPass } from "../../model/resources.js";
+import { RUNS } from "../checkpoint/checkpoint-format.js";
 import { CheckpointError, openCheckpoint } from "../checkpoint/index.js";
 import { type FailedSend, failureToRecord, UNDO_STOPPED } from "../execute/failure-mapping.js";
 import { ExistingFinder } from "../execute/find-existing.js";
@@ -37,7 +38,15 @@ import type { StartOptions } from "../start-options.js";
 import type { StateStore } from "../state/state-store.js";
 import { type RecreateContext, recreateRecord } from "./recreate-record.js";
 import { restoreFields } from "./restore-fields.js";
-import { planUndo, UNDO_ORDER, type UndoOperation, type UndoPlan, type UndoScope } from "./undo-plan.js";
+import {
+	planUndo,
+	UNDO_ORDER,
+	UNDONE_AT_RUNS,
+	UNDONE_RUN,
+	type UndoOperation,
+	type UndoPlan,
+	type UndoScope,
+} from "./undo-plan.js";
 
 export interface UndoRequest {
 	readonly checkpointPath: string;
@@ -133,6 +142,7 @@ class UndoJob implements RunJob {
 		);
 		const totals = perPass(() => 0);
 		for (const pass of UNDO_ORDER) totals[pass] = plan.operations[pass].length;
+		noteRunUndone(ledger.store, this.#request.scope, plan.runs);
 		scope.setTotals(totals);
 		return undoPasses(plan, new UndoApplier(scope, ledger));
 	}
@@ -305,4 +315,20 @@ function withoutKept(before: FieldValues, kept: readonly string[]): FieldValues 
 		out[field] = value;
 	}
 	return out;
+}
+
+/**
+ * Notes in the state the run this undo takes back, and the import's runs now: the next undo that
+ * would reach past it, with no run since, must be asked for (`runTakenBackAlready`).
+ */
+function noteRunUndone(store: StateStore, scope: UndoScope, runs: readonly number[]): void {
+	const target = runs[runs.length - 1];
+	if (scope.kind !== "last" || target === undefined) return;
+	const counters = store.counters();
+	const runsNow = counters[RUNS] ?? 0;
+	if (counters[UNDONE_RUN] === target && counters[UNDONE_AT_RUNS] === runsNow) return;
+	store.addCounters({
+		[UNDONE_RUN]: target - (counters[UNDONE_RUN] ?? 0),
+		[UNDONE_AT_RUNS]: runsNow - (counters[UNDONE_AT_RUNS] ?? 0),
+	});
 }
