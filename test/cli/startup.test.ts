@@ -88,6 +88,23 @@ describe("start-up: a command loads what it needs when it needs it", () => {
 			expect(packages.has(name)).toBe(false);
 	});
 
+	it("an import loads no undo, and none of the Markdown summary's or notification's code when neither is asked for", async () => {
+		const { result, loaded } = await traced([
+			"import",
+			join(FIXTURES, "customers.csv"),
+			"--dry-run",
+			"--headless",
+		]);
+		expect(result.code).toBe(0);
+		const ours = loaded
+			.filter((url) => url.includes("/dist/src/"))
+			.map((url) => url.replace(/.*\/dist\/src\//, ""));
+		expect(ours).toContain("cli/run-outputs.js");
+		expect(ours.filter((file) => file.startsWith("core/undo/"))).toEqual([]);
+		for (const file of ["report/summary-md.js", "report/notify.js", "report/report-text.js"])
+			expect(ours).not.toContain(file);
+	});
+
 	it("a dry run with a map's date format and a code page loads those packages when it reads them", async () => {
 		const dir = tempDir();
 		const csv = join(dir, "c.csv");
