@@ -117,6 +117,7 @@ async function importWith(
 		keys: keys.map((k) => k.secret),
 		windowMs,
 		concurrency: flags.concurrency,
+		isPlanOnly: flags.dryRun,
 		...(flags.json && flags.dryRun ? await ndjsonPlanLines(io) : {}),
 	};
 	const opened = await openImport({

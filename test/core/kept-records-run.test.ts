@@ -287,6 +287,16 @@ describe("a first import sent from the records its plan kept", () => {
 		expect(state.onboardings?.map((o) => o.name).sort()).toEqual(["Aurora rollout", "Cobalt rollout"]);
 	});
 
+	it("keeps nothing for a plan no run follows (a dry run)", async () => {
+		const { sim } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+		const files = await fresh();
+		const result = await openImport({ files, baseUrl: sim.baseUrl, plan: { isPlanOnly: true } });
+		if (!result.ok) throw new Error(result.message);
+		expect(result.value.planned?.plan.requests).toBe(10);
+		for (const pass of ["customers", "contacts", "onboardings"] as const)
+			expect(result.value.check.known[pass].kept).toBeUndefined();
+	});
+
 	it("sends nothing of a file whose bytes changed after the plan, and a new run sends it as it is now", async () => {
 		const { sim } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
 		const files = await fresh();

@@ -57,7 +57,7 @@ export async function checkAndPlan(
 	// enough that its records fit under the cap (each is kept whole).
 	const kept = new Map<PassName, KeptRecords>();
 	const keep = (pass: PassName, file: string | undefined): KeptRecords | undefined => {
-		if (file === undefined || /\.xlsx$/i.test(file)) return undefined;
+		if (options.isPlanOnly === true || file === undefined || /\.xlsx$/i.test(file)) return undefined;
 		if (options.state === undefined && !isSmallEnoughToKeep(file)) return undefined;
 		const parentPass = resourceOf(pass).parent?.resource as PassName | undefined;
 		const parent = parentPass === undefined ? undefined : kept.get(parentPass);
