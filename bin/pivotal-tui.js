@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { PerformanceObserver } from "node:perf_hooks";
-import { getHeapStatistics, setFlagsFromString } from "node:v8";
+import { setFlagsFromString } from "node:v8";
 
 // React picks its build when first loaded: production unless the user asks otherwise. The CLI
 // is imported only after these lines so that no React or Ink module can load first.
@@ -14,16 +13,8 @@ if (process.stdin.isTTY && process.stdout.isTTY) {
 // A refresh of a million records keeps some hundreds of megabytes alive (the state's keys and
 // maps); V8 lets the heap grow to up to four times what is alive between two collections, which
 // is most of the peak. One and a half times keeps the peak near what is used, for a little more
-// collecting. Read by V8 at each collection, so setting it once the heap is big takes effect
-// from the next one: a run that keeps a few megabytes alive (an import of a few thousand rows)
-// would otherwise collect its whole heap every few megabytes, three times in its first second.
-const TIGHT_GROWTH_FROM_BYTES = 64 * 1024 * 1024;
-const heapWatch = new PerformanceObserver(() => {
-	if (getHeapStatistics().used_heap_size < TIGHT_GROWTH_FROM_BYTES) return;
-	setFlagsFromString("--heap-growing-percent=50");
-	heapWatch.disconnect();
-});
-heapWatch.observe({ entryTypes: ["gc"] });
+// collecting. Read by V8 at each collection, so setting it here, before any work, takes effect.
+setFlagsFromString("--heap-growing-percent=50");
 const { main } = await import("../dist/src/cli/main.js");
 
 process.exitCode = await main(process.argv.slice(2));
