@@ -104,10 +104,16 @@ export function secretFinder(secrets: readonly Secret[]): (text: string) => bool
 function directFinder(secrets: readonly Secret[]): (text: string) => boolean {
 	const kept = secrets.filter((s) => s.secret.length >= MIN_SECRET);
 	if (kept.length === 0) return () => false;
-	const pattern = new RegExp(kept.map((s) => `(?:${secretPattern(s)})`).join("|"), "i");
+	// Made at its first use: most texts are settled by the needles below, and every client and
+	// every masked stream makes a finder (a key's fragments make a pattern of some 10 KB).
+	let pattern: RegExp | undefined;
+	const patternTest = (text: string): boolean => {
+		pattern ??= new RegExp(kept.map((s) => `(?:${secretPattern(s)})`).join("|"), "i");
+		return pattern.test(text);
+	};
 	// A secret with a `%` of its own, or one beyond printable ASCII, is asked with the patterns alone.
 	if (kept.some((s) => !/^[\x21-\x7e]+$/.test(s.secret) || s.secret.includes("%"))) {
-		return (text) => pattern.test(text);
+		return patternTest;
 	}
 	// What any masked run without a `%` contains: the whole secret, or (where fragments are
 	// masked) one of its runs of MIN_FRAGMENT characters that reaches past its public prefix, in
@@ -134,7 +140,7 @@ function directFinder(secrets: readonly Secret[]): (text: string) => boolean {
 	return (text) => {
 		if (!PERCENT_ESCAPE.test(text)) return hasNeedle(text);
 		if (hasNeedle(text) || hasNeedle(decodeEscapes(text))) return true;
-		return text.length <= PATTERN_SEARCH_MAX && pattern.test(text);
+		return text.length <= PATTERN_SEARCH_MAX && patternTest(text);
 	};
 }
 

@@ -24,6 +24,8 @@ export interface PlanImportOptions {
 	readonly onDelete?: MakePlanOptions["onDelete"];
 	/** Count what each rule would change even when off (a screen of toggles). @default false */
 	readonly preview?: boolean | undefined;
+	/** No run follows (a dry run): no copy of the records is kept for one. @default false */
+	readonly isPlanOnly?: boolean | undefined;
 	/** The keys the run will use, for the estimate (their default limits). @default one live key */
 	readonly keys?: readonly string[] | undefined;
 	/** The server's rate-limit window, when told. @default 60000 */
@@ -90,5 +92,6 @@ export function makePlanOptionsOf(
 		...(options.onOperation ? { onOperation: options.onOperation } : {}),
 		...(options.onDelete ? { onDelete: options.onDelete } : {}),
 		...(options.preview ? { preview: true } : {}),
+		...(options.isPlanOnly ? { isPlanOnly: true } : {}),
 	};
 }

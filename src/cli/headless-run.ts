@@ -1,4 +1,4 @@
-import { type RunSources, writeRunFailures, writeRunResults } from "../app/run-files.js";
+import type { RunSources } from "../app/run-files.js";
 import { InputError } from "../core/engine.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import { StateHeldError } from "../core/open-state.js";
@@ -6,7 +6,7 @@ import { ProgressStore } from "../core/progress-store.js";
 import type { ImportRun, ImportSummary, KeyLane } from "../core/run-types.js";
 import { escapeControls } from "../model/terminal-text.js";
 import { LineReporter, type SessionCounts, STOP_GRACE_MS, summaryText } from "../report/headless.js";
-import { NdjsonReporter } from "../report/ndjson.js";
+import type { NdjsonReporter } from "../report/ndjson.js";
 import type { CommandIo } from "./import-command.js";
 
 export interface HeadlessOptions {
@@ -34,7 +34,10 @@ export async function driveHeadless(
 	const lines = options.json
 		? undefined
 		: new LineReporter(io.stdout, { verbose: options.verbose, noun: options.noun ?? "import" });
-	const ndjson = options.json ? new NdjsonReporter(io.stdout) : undefined;
+	// Loaded only for --json, as the CSVs' writers are only for their flags (finishHeadless).
+	const ndjson = options.json
+		? new (await import("../report/ndjson.js")).NdjsonReporter(io.stdout)
+		: undefined;
 	run.subscribe((event) => {
 		store.dispatch(event);
 		ndjson?.onEvent(event);
@@ -126,17 +129,19 @@ export async function finishHeadless(
 	const { summary, ndjson, session } = driven;
 	if (io.report) Object.assign(io.report, { summary, failures: run.failures() });
 	const read = options.read;
+	const files =
+		(options.failuresCsv || options.resultsCsv) && read ? await import("../app/run-files.js") : undefined;
 	const failuresCsv =
-		options.failuresCsv && read
+		options.failuresCsv && read && files
 			? await reportWritten(io, "--failures-csv", options.failuresCsv, () =>
-					writeRunFailures(options.failuresCsv!, read, run),
+					files.writeRunFailures(options.failuresCsv!, read, run),
 				)
 			: undefined;
 	await run.close();
 	const resultsCsv =
-		options.resultsCsv && read
+		options.resultsCsv && read && files
 			? await reportWritten(io, "--results-csv", options.resultsCsv, () =>
-					writeRunResults(options.resultsCsv!, read, run, summary.run, summary),
+					files.writeRunResults(options.resultsCsv!, read, run, summary.run, summary),
 				)
 			: undefined;
 	if (ndjson)

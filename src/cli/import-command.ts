@@ -14,20 +14,11 @@ import type { Operation } from "../core/plan/planner.js";
 import type { KeyLane, SourceFiles } from "../core/run-types.js";
 import type { PostgresState } from "../core/state/pg-state.js";
 import { PASSES, type SourceRecord } from "../model/records.js";
-import { deleteLine, operationLine } from "../report/plan-ndjson.js";
 import type { RunReport } from "../report/run-report.js";
 import { hostOf } from "../report/run-report.js";
 import { envKeysFrom } from "../ui/model/key-choices.js";
 import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
-import {
-	confirmImport,
-	dryRun,
-	handToWizard,
-	type ImportFace,
-	refusePlan,
-	sayFormats,
-	skippedSentence,
-} from "./import-face.js";
+import { confirmImport, handToWizard, type ImportFace, sayFormats, skippedSentence } from "./import-face.js";
 import { checkPlanOutputs } from "./plan-out.js";
 import type { RunFlags } from "./run-flags.js";
 import { withImportState } from "./state-location.js";
@@ -126,7 +117,8 @@ async function importWith(
 		keys: keys.map((k) => k.secret),
 		windowMs,
 		concurrency: flags.concurrency,
-		...(flags.json && flags.dryRun ? ndjsonPlanLines(io) : {}),
+		isPlanOnly: flags.dryRun,
+		...(flags.json && flags.dryRun ? await ndjsonPlanLines(io) : {}),
 	};
 	const opened = await openImport({
 		files,
@@ -167,11 +159,11 @@ async function importWith(
 	const face: ImportFace = { flags, io, opened: opened.value, planned, keys };
 	switch (decision.kind) {
 		case "refuse-plan":
-			return refusePlan(face);
+			return (await import("./dry-run-face.js")).refusePlan(face);
 		case "refuse-keys":
 			return envKeys.ok ? EXIT.usage : refuse(envKeys.message, envKeys.code);
 		case "dry-run":
-			return dryRun(face);
+			return (await import("./dry-run-face.js")).dryRun(face);
 		case "wizard":
 			return handToWizard(face, windowMs);
 		case "confirm":
@@ -189,7 +181,8 @@ async function importWith(
 }
 
 /** `--json --dry-run`: every record's operation as an NDJSON line, as it is planned. */
-function ndjsonPlanLines(io: CommandIo) {
+async function ndjsonPlanLines(io: CommandIo) {
+	const { deleteLine, operationLine } = await import("../report/plan-ndjson.js");
 	return {
 		onOperation: (record: SourceRecord, op: Operation) =>
 			io.stdout.write(`${JSON.stringify(operationLine(record, op))}\n`),

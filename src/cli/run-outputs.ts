@@ -8,11 +8,7 @@
 
 import { outputPathProblem } from "../app/output-paths.js";
 import { EXIT } from "../core/exit-codes.js";
-import { notifyPayload, postNotification } from "../report/notify.js";
-import { writeOutput } from "../report/output-file.js";
-import { plainText } from "../report/report-text.js";
 import type { RunReport } from "../report/run-report.js";
-import { summaryMarkdown } from "../report/summary-md.js";
 import type { CommandIo } from "./import-command.js";
 
 export interface RunOutputFlags {
@@ -122,6 +118,15 @@ async function writeReports(
 	env: NodeJS.ProcessEnv,
 ): Promise<string[]> {
 	const warnings: string[] = [];
+	// Loaded only when a report is asked for: a plain run does not pay for the Markdown, the
+	// notification and the outcome tables they draw (an undo's among them).
+	const [{ notifyPayload, postNotification }, { writeOutput }, { plainText }, { summaryMarkdown }] =
+		await Promise.all([
+			import("../report/notify.js"),
+			import("../report/output-file.js"),
+			import("../report/report-text.js"),
+			import("../report/summary-md.js"),
+		]);
 	// Each client masks its own key in what it keeps, not another key of the pool a server may
 	// echo: every key of the environment is masked here, as on the terminal.
 	const keys = ["PIVOTAL_API_KEY", ...(flags.keyEnv ?? [])].flatMap((name) => (env[name] ? [env[name]] : []));

@@ -41,14 +41,23 @@ export function keyAnswered(
 	status: number,
 	rateLimit: RateLimit | undefined,
 ): KeyMap {
-	const was = keys.get(label) ?? EMPTY;
-	return new Map(keys).set(label, {
-		...was,
-		requests: was.requests + 1,
-		rateLimit: rateLimit ?? was.rateLimit,
+	return new Map(keys).set(label, keyAnsweredAs(keys.get(label), status, rateLimit));
+}
+
+/** A key's progress (`was`, undefined before its first request) after an answer. */
+export function keyAnsweredAs(
+	was: KeyProgress | undefined,
+	status: number,
+	rateLimit: RateLimit | undefined,
+): KeyProgress {
+	const before = was ?? EMPTY;
+	return {
+		...before,
+		requests: before.requests + 1,
+		rateLimit: rateLimit ?? before.rateLimit,
 		// The requester takes a key out of the pool on either; it sends nothing more.
-		isRefused: was.isRefused || status === 401 || status === 403,
-	});
+		isRefused: before.isRefused || status === 401 || status === 403,
+	};
 }
 
 /** A 429 on `label`, holding that key until `untilMs`. */

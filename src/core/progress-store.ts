@@ -1,6 +1,8 @@
 import type { ImportEvent } from "./events.js";
-import { initialSnapshot, type ProgressSnapshot, reduceProgress } from "./progress.js";
-import { SettledCounts } from "./settled-counts.js";
+import { initialSnapshot, type ProgressSnapshot, reduceProgressAll } from "./progress.js";
+
+/** Events folded at once at most: past it they are folded as they come. */
+const MAX_PENDING = 1024;
 
 export interface ProgressStoreOptions {
 	/**
@@ -14,12 +16,16 @@ export interface ProgressStoreOptions {
 
 /**
  * Folds engine events into a snapshot and tells listeners at most every `intervalMs`, and
- * only when something changed: the shape `useSyncExternalStore` wants.
+ * only when something changed: the shape `useSyncExternalStore` wants. Events wait in a queue
+ * until the snapshot is read (or the queue is long): most are read by nobody one by one (a
+ * headless run reads it every few seconds), and folded together they cost one copy of it
+ * (`reduceProgressAll`). A reader sees, at every point, the snapshot the reducer gives over the
+ * same events.
  */
 export class ProgressStore {
 	#snapshot: ProgressSnapshot;
-	// Records settled since #snapshot was made, not yet counted in it (settled-counts.ts).
-	readonly #settled = new SettledCounts();
+	/** Events since #snapshot was made, not yet folded into it. */
+	#pending: ImportEvent[] = [];
 	readonly #listeners = new Set<() => void>();
 	readonly #intervalMs: number;
 	// Invariant: #timer is set exactly while a change is waiting to be announced.
@@ -34,24 +40,25 @@ export class ProgressStore {
 	}
 
 	readonly dispatch = (event: ImportEvent): void => {
-		if (event.type === "record-done" && this.#settled.add(this.#snapshot, event)) {
-			this.#schedule();
-			return;
-		}
-		this.#snapshot = reduceProgress(this.#fold(), event);
+		this.#pending.push(event);
 		// The end of a run is announced at once: screens switch on it.
 		if (event.type === "run-finished") {
+			this.#fold();
 			this.#flush();
 			return;
 		}
+		// Bounded: a run read seldom (a refresh settling a million records) holds MAX_PENDING at most.
+		if (this.#pending.length >= MAX_PENDING) this.#fold();
 		this.#schedule();
 	};
 
 	readonly getSnapshot = (): ProgressSnapshot => this.#fold();
 
-	/** The snapshot with the records settled since it was made counted in (one copy for all of them). */
 	#fold(): ProgressSnapshot {
-		if (!this.#settled.isEmpty) this.#snapshot = this.#settled.foldInto(this.#snapshot);
+		if (this.#pending.length > 0) {
+			this.#snapshot = reduceProgressAll(this.#snapshot, this.#pending);
+			this.#pending = [];
+		}
 		return this.#snapshot;
 	}
 

@@ -10,8 +10,9 @@ import {
 	type WaitReason,
 	type WindowSource,
 } from "./events.js";
-import { type KeyMap, keyAnswered, keyRateLimited, keySeen } from "./key-headroom.js";
-import { countAnswer, emptyPace, type PaceHistory, pauseEnded, pauseStarted } from "./pace-history.js";
+import { type KeyMap, keyRateLimited } from "./key-headroom.js";
+import { emptyPace, type PaceHistory, pauseEnded, pauseStarted } from "./pace-history.js";
+import { isRequestEvent, ProgressDraft, type RequestEvent } from "./progress-draft.js";
 import { sendingCount } from "./progress-select.js";
 import { retryingMessage } from "./retry-message.js";
 
@@ -152,31 +153,34 @@ function withoutInFlight(s: ProgressSnapshot, pass: PassName, key: string): Read
 	return next;
 }
 
-function paceByKeyAfter(s: ProgressSnapshot, keyLabel: string, at: number, isRateLimited: boolean) {
-	const next = new Map(s.paceByKey);
-	next.set(keyLabel, countAnswer(s.paceByKey.get(keyLabel) ?? emptyPace(), at, isRateLimited));
-	return next;
-}
-
-function afterRecordDone(
-	s: ProgressSnapshot,
-	e: Extract<ImportEvent, { type: "record-done" }>,
-): ProgressSnapshot {
-	const pass = s.passes[e.pass];
-	return {
-		...s,
-		lastEventAt: e.at,
-		inFlight: withoutInFlight(s, e.pass, e.key),
-		passes: { ...s.passes, [e.pass]: { ...pass, [e.outcome]: pass[e.outcome] + 1 } },
-		recordsFinishedThisRun: s.recordsFinishedThisRun + 1,
-	};
-}
-
 /** The pure reducer: every face of the engine (TUI, headless lines, NDJSON summary) reads its result. */
 export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSnapshot {
-	// The event of every record settled (a refresh's million unchanged ones): one copy of the
-	// snapshot, not the two that `base` and the case's own would make.
-	if (e.type === "record-done") return afterRecordDone(s, e);
+	return reduceProgressAll(s, [e]);
+}
+
+/**
+ * The snapshot after `events`, as `reduceProgress` one at a time would leave it: a run of the
+ * events every request brings (progress-draft.ts) is folded into one copy of the snapshot.
+ */
+export function reduceProgressAll(s: ProgressSnapshot, events: readonly ImportEvent[]): ProgressSnapshot {
+	let snapshot = s;
+	let draft: ProgressDraft | undefined;
+	for (const e of events) {
+		if (isRequestEvent(e)) {
+			draft ??= new ProgressDraft(snapshot);
+			draft.apply(e);
+			continue;
+		}
+		if (draft !== undefined) {
+			snapshot = draft.snapshot();
+			draft = undefined;
+		}
+		snapshot = reduceOther(snapshot, e);
+	}
+	return draft === undefined ? snapshot : draft.snapshot();
+}
+
+function reduceOther(s: ProgressSnapshot, e: Exclude<ImportEvent, RequestEvent>): ProgressSnapshot {
 	const base = { ...s, lastEventAt: e.at };
 	switch (e.type) {
 		case "run-started":
@@ -221,18 +225,6 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 						}),
 					}
 				: base;
-		case "request-started": {
-			const inFlight = new Map(s.inFlight);
-			inFlight.set(`${e.pass}:${e.key}`, {
-				pass: e.pass,
-				key: e.key,
-				line: e.line,
-				attempt: e.attempt,
-				state: "sending",
-				since: e.at,
-			});
-			return { ...base, inFlight, keys: e.keyLabel === undefined ? s.keys : keySeen(s.keys, e.keyLabel) };
-		}
 		case "request-waiting": {
 			const id = `${e.pass}:${e.key}`;
 			const row = s.inFlight.get(id);
@@ -255,18 +247,6 @@ export function reduceProgress(s: ProgressSnapshot, e: ImportEvent): ProgressSna
 				...base,
 				retries: s.retries + 1,
 				log: withLog(s, { at: e.at, level: "warn", message: retryingMessage(e) }),
-			};
-		case "response":
-			return {
-				...base,
-				requests: s.requests + 1,
-				headroom: e.rateLimit ?? s.headroom,
-				windowMs: e.windowMs ?? s.windowMs,
-				windowSource: e.windowSource ?? s.windowSource,
-				pace: countAnswer(s.pace, e.at, e.status === 429),
-				paceByKey:
-					e.keyLabel === undefined ? s.paceByKey : paceByKeyAfter(s, e.keyLabel, e.at, e.status === 429),
-				keys: e.keyLabel === undefined ? s.keys : keyAnswered(s.keys, e.keyLabel, e.status, e.rateLimit),
 			};
 		case "rate-limited":
 			return {

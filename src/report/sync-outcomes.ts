@@ -6,8 +6,7 @@
  * delete, leave out and clear.
  */
 
-import { NOT_IN_PIVOTAL } from "../core/plan/sync-rules.js";
-import { EDITED_IN_PIVOTAL } from "../core/undo/undo-run.js";
+import { EDITED_IN_PIVOTAL, NOT_IN_PIVOTAL } from "../core/plan/sync-rules.js";
 import { PASSES, type PassName } from "../model/records.js";
 import type { RunReport } from "./run-report.js";
 

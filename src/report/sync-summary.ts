@@ -3,8 +3,8 @@
  * records `--delete-missing` deleted, and each record whose fields `--keep-pivotal-edits` kept.
  */
 
+import { EDITED_IN_PIVOTAL } from "../core/plan/sync-rules.js";
 import type { FailureDetail, PassSummary } from "../core/run-types.js";
-import { EDITED_IN_PIVOTAL } from "../core/undo/undo-run.js";
 import type { PassName } from "../model/records.js";
 
 /** At most this many records with kept fields are listed per pass; the rest are counted. */

@@ -4,6 +4,8 @@
  * every module the process loaded through the ESM loader; the assertions are on that list.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -16,7 +18,7 @@ const FIXTURES = fileURLToPath(new URL("../../fixtures/", import.meta.url));
 const HEAVY = ["meow", "csv-parse", "date-fns", "undici", "iconv-lite", "jsonc-parser", "ink", "react"];
 
 /** Runs the binary with a load hook; returns the modules it loaded (file URLs) and its result. */
-async function traced(args: readonly string[]) {
+async function traced(args: readonly string[], env: Readonly<Record<string, string>> = {}) {
 	const dir = tempDir();
 	const hooks = join(dir, "hooks.mjs");
 	writeFileSync(
@@ -43,7 +45,7 @@ process.on("exit", () => appendFileSync(process.env.PIVOTAL_TRACE_FILE, Object.k
 	const traceFile = join(dir, "loaded.txt");
 	writeFileSync(traceFile, "");
 	const result = await runCli(args, {
-		env: { NODE_OPTIONS: `--import=${pathToFileURL(register).href}`, PIVOTAL_TRACE_FILE: traceFile },
+		env: { ...env, NODE_OPTIONS: `--import=${pathToFileURL(register).href}`, PIVOTAL_TRACE_FILE: traceFile },
 	});
 	const loaded = readFileSync(traceFile, "utf8").split("\n").filter(Boolean);
 	return { result, loaded };
@@ -86,6 +88,58 @@ describe("start-up: a command loads what it needs when it needs it", () => {
 		// (UTF-8), no map file, no date format.
 		for (const name of ["ink", "react", "undici", "iconv-lite", "jsonc-parser", "date-fns"])
 			expect(packages.has(name)).toBe(false);
+	});
+
+	it("an import loads no undo, and none of the Markdown summary's or notification's code when neither is asked for", async () => {
+		const { result, loaded } = await traced([
+			"import",
+			join(FIXTURES, "customers.csv"),
+			"--dry-run",
+			"--headless",
+		]);
+		expect(result.code).toBe(0);
+		const ours = loaded
+			.filter((url) => url.includes("/dist/src/"))
+			.map((url) => url.replace(/.*\/dist\/src\//, ""));
+		expect(ours).toContain("cli/run-outputs.js");
+		expect(ours.filter((file) => file.startsWith("core/undo/"))).toEqual([]);
+		for (const file of ["report/summary-md.js", "report/notify.js", "report/report-text.js"])
+			expect(ours).not.toContain(file);
+	});
+
+	it("a run loads none of a dry run's plan text, first rows or plan file, nor the CSVs', NDJSON's or question's code", async () => {
+		const dir = tempDir();
+		// A server that refuses every key: the run ends at its GET /me (exit 4), having loaded what a run loads.
+		const server = createServer((_request, response) => {
+			response.writeHead(401, { "content-type": "application/json" });
+			response.end(
+				JSON.stringify({ error: { type: "authentication_error", code: "invalid_api_key", message: "no" } }),
+			);
+		});
+		await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+		const { port } = server.address() as AddressInfo;
+		const { result, loaded } = await traced(
+			["import", join(FIXTURES, "customers.csv"), "--headless", "--yes", "--checkpoint", join(dir, "s.json")],
+			{ PIVOTAL_API_KEY: "pivotal_test_startup0000", PIVOTAL_API_URL: `http://127.0.0.1:${port}/api/v1` },
+		).finally(() => server.close());
+		expect(result.code).toBe(4);
+		const ours = loaded
+			.filter((url) => url.includes("/dist/src/"))
+			.map((url) => url.replace(/.*\/dist\/src\//, ""));
+		expect(ours).toContain("cli/headless-run.js");
+		expect(ours).toContain("api/client.js");
+		for (const file of [
+			"cli/dry-run-face.js",
+			"cli/plan-save.js",
+			"report/plan-text.js",
+			"report/first-rows.js",
+			"report/plan-ndjson.js",
+			"report/ndjson.js",
+			"app/run-files.js",
+			"core/plan/write-plan-file.js",
+			"cli/ask.js",
+		])
+			expect(ours).not.toContain(file);
 	});
 
 	it("a dry run with a map's date format and a code page loads those packages when it reads them", async () => {

@@ -1,6 +1,6 @@
 /**
- * A refresh whose plan kept its records (core/plan/kept-records.ts): the run sends from that
- * copy, exactly the planned requests, and still holds each file to the bytes it was checked
+ * A refresh (or a first import) whose plan kept its records (core/plan/kept-records.ts): the run
+ * sends from that copy, exactly the planned requests, and still holds each file to the bytes it was checked
  * with, before its pass and after it; a child pass whose customer the run found otherwise than
  * the plan did is read from its file, as without the copy.
  */
@@ -237,5 +237,85 @@ describe("a refresh sent from the records its plan kept", () => {
 		expect(summary.passes.customers).toMatchObject({ failed: 1, unchanged: 3 });
 		expect(summary.passes.contacts).toMatchObject({ blocked: 1, unchanged: 3 });
 		expect(summary.passes.onboardings).toMatchObject({ blocked: 1, unchanged: 1 });
+	});
+});
+
+describe("a first import sent from the records its plan kept", () => {
+	async function fresh(): Promise<SourceFiles & { contacts: string; onboardings: string }> {
+		const dir = tempDir();
+		const files = {
+			customers: join(dir, "customers.csv"),
+			contacts: join(dir, "contacts.csv"),
+			onboardings: join(dir, "onboardings.csv"),
+		};
+		write(files.customers, CUSTOMERS);
+		write(files.contacts, CONTACTS);
+		write(files.onboardings, ONBOARDINGS);
+		return files;
+	}
+
+	it("keeps every record whole and creates them all from the copy, as a run that reads the files would", async () => {
+		const { sim } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+		const files = await fresh();
+		const open = await opened(sim, files);
+		expect(open.state).toBeUndefined();
+		expect(open.check.known.customers.kept?.wholeCount).toBe(4);
+		expect(open.check.known.contacts.kept?.wholeCount).toBe(4);
+		expect(open.check.known.onboardings.kept?.wholeCount).toBe(2);
+
+		const { run, client } = begin(sim, files, { check: open.check, concurrency: 2 });
+		const summary = await run.done;
+		await run.close();
+		await client.close();
+		expect(summary.outcome).toBe("completed");
+		expect(summary.passes.customers.created).toBe(4);
+		expect(summary.passes.contacts.created).toBe(4);
+		expect(summary.passes.onboardings.created).toBe(2);
+		const state = sim.state() as unknown as Record<string, { name: string; email?: string }[]>;
+		expect(state.customers?.map((c) => c.name).sort()).toEqual([
+			"Aurora Labs",
+			"Bright Foods",
+			"Cobalt Works",
+			"Delta Mills",
+		]);
+		expect(state.contacts?.map((c) => c.email).sort()).toEqual([
+			"ada@aurora.test",
+			"ben@bright.test",
+			"cy@cobalt.test",
+			"di@delta.test",
+		]);
+		expect(state.onboardings?.map((o) => o.name).sort()).toEqual(["Aurora rollout", "Cobalt rollout"]);
+	});
+
+	it("keeps nothing for a plan no run follows (a dry run)", async () => {
+		const { sim } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+		const files = await fresh();
+		const result = await openImport({ files, baseUrl: sim.baseUrl, plan: { isPlanOnly: true } });
+		if (!result.ok) throw new Error(result.message);
+		expect(result.value.planned?.plan.requests).toBe(10);
+		for (const pass of ["customers", "contacts", "onboardings"] as const)
+			expect(result.value.check.known[pass].kept).toBeUndefined();
+	});
+
+	it("sends nothing of a file whose bytes changed after the plan, and a new run sends it as it is now", async () => {
+		const { sim } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+		const files = await fresh();
+		const open = await opened(sim, files);
+		write(files.contacts, CONTACTS.replace("Cy Cole", "Cy Cold"));
+		const { run, client } = begin(sim, files, { check: open.check, concurrency: 2 });
+		const summary = await run.done;
+		await run.close();
+		await client.close();
+		expect(summary.outcome).toBe("interrupted");
+		expect(summary.message).toContain(files.contacts);
+		expect(summary.message).toContain("none of its records were sent");
+		expect(summary.passes.customers.created).toBe(4);
+		expect(summary.passes.contacts.created).toBe(0);
+
+		const { summary: resumed } = await importToEnd(sim, files);
+		expect(resumed.outcome).toBe("completed");
+		expect(resumed.passes.contacts.created).toBe(4);
+		const names = sim.state().contacts.map((c) => (c as unknown as { name: string }).name);
+		expect(names).toContain("Cy Cold");
 	});
 });

@@ -1,11 +1,17 @@
 /**
- * ProgressStore: records settled without a request are counted and folded into the snapshot
- * when it is read (settled-counts.ts); what a reader sees is, at every point, the snapshot the
- * reducer gives over the same events, and listeners still hear of the change.
+ * ProgressStore: events wait and are folded into the snapshot together when it is read
+ * (`reduceProgressAll`); what a reader sees is, at every point, the snapshot the reducer gives
+ * over the same events, a snapshot read is never changed by later events, and listeners still
+ * hear of the change.
  */
 import { describe, expect, it } from "vitest";
 import type { ImportEvent } from "../../src/core/events.js";
-import { initialSnapshot, reduceProgress } from "../../src/core/progress.js";
+import {
+	initialSnapshot,
+	type ProgressSnapshot,
+	reduceProgress,
+	reduceProgressAll,
+} from "../../src/core/progress.js";
 import { ProgressStore } from "../../src/core/progress-store.js";
 
 const T0 = 1_800_000_000_000;
@@ -90,6 +96,81 @@ describe("ProgressStore: settled records counted, then folded in when read", () 
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		expect(heard).toBe(1);
 		expect(store.getSnapshot().passes.customers.unchanged).toBe(1);
+		store.close();
+	});
+});
+
+/** Every request's three events for `key`, answered by `label`'s key. */
+function requestOf(at: number, key: string, label: string, status = 201): ImportEvent[] {
+	return [
+		{ type: "request-started", at, pass: "customers", key, line: 2, attempt: 1, keyLabel: label },
+		{
+			type: "response",
+			at: at + 1,
+			status,
+			durationMs: 1,
+			rateLimit: { limit: 60, remaining: 50, resetAtMs: at + 60_000 },
+			windowMs: 60_000,
+			windowSource: "learnt",
+			keyLabel: label,
+		},
+		{ ...done(at + 2, "customers", key, "created"), attempts: 1 } as ImportEvent,
+	];
+}
+
+/** A deep copy of what a snapshot holds (maps as entries), to tell whether it changed since. */
+function frozenView(snapshot: ProgressSnapshot): unknown {
+	return JSON.parse(
+		JSON.stringify(snapshot, (_key, value) => (value instanceof Map ? [...value.entries()] : value)),
+	);
+}
+
+describe("reduceProgressAll: a run of events folded into one copy", () => {
+	const run: ImportEvent[] = [
+		started,
+		{ type: "pass-started", at: T0 + 1, pass: "customers", total: 5, already: {} as never },
+		...requestOf(T0 + 10, "c1", "key …a1"),
+		{
+			type: "request-started",
+			at: T0 + 20,
+			pass: "customers",
+			key: "c2",
+			line: 3,
+			attempt: 1,
+			keyLabel: "key …b2",
+		},
+		{ type: "notice", at: T0 + 21, level: "info", message: "between two answers" },
+		...requestOf(T0 + 30, "c3", "key …b2", 429).slice(1, 2),
+		{ ...done(T0 + 40, "customers", "c2", "created"), attempts: 1 } as ImportEvent,
+		...requestOf(T0 + 1_500, "c4", "key …a1"),
+		done(T0 + 1_600, "customers", "c5"),
+	];
+
+	it("gives the snapshot the reducer gives one event at a time, from any point in the run", () => {
+		const expected = run.reduce(reduceProgress, initialSnapshot(T0));
+		expect(reduceProgressAll(initialSnapshot(T0), run)).toEqual(expected);
+		for (let cut = 0; cut <= run.length; cut++) {
+			const head = reduceProgressAll(initialSnapshot(T0), run.slice(0, cut));
+			expect(reduceProgressAll(head, run.slice(cut))).toEqual(expected);
+		}
+		expect(expected.keys.get("key …a1")?.requests).toBe(2);
+		expect(expected.keys.get("key …b2")).toMatchObject({ requests: 1 });
+		expect(expected.inFlight.size).toBe(0);
+		expect(expected.passes.customers).toMatchObject({ created: 3, unchanged: 1 });
+	});
+
+	it("never changes a snapshot it was given, nor one a store handed out before", () => {
+		const store = new ProgressStore({ now: () => T0 });
+		const seen: { snapshot: ProgressSnapshot; view: unknown }[] = [];
+		for (const event of run) {
+			store.dispatch(event);
+			const snapshot = store.getSnapshot();
+			seen.push({ snapshot, view: frozenView(snapshot) });
+			const given = frozenView(snapshot);
+			reduceProgressAll(snapshot, run);
+			expect(frozenView(snapshot)).toEqual(given);
+		}
+		for (const { snapshot, view } of seen) expect(frozenView(snapshot)).toEqual(view);
 		store.close();
 	});
 });

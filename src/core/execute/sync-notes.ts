@@ -6,8 +6,7 @@
 
 import type { PassName } from "../../model/records.js";
 import { resourceOf } from "../../model/resources.js";
-import { NOT_IN_PIVOTAL } from "../plan/sync-rules.js";
-import { EDITED_IN_PIVOTAL } from "../undo/undo-run.js";
+import { EDITED_IN_PIVOTAL, NOT_IN_PIVOTAL } from "../plan/sync-rules.js";
 import type { Failure } from "./ledger.js";
 
 /** A row with no record under `--only update`. */

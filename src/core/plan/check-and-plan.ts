@@ -14,6 +14,7 @@
  * plan back to a second read (`FileSlugs` gives the same slugs then).
  */
 
+import { statSync } from "node:fs";
 import { PASSES, type PassName, type RecordState } from "../../model/records.js";
 import { isNumbered, resourceOf } from "../../model/resources.js";
 import { RecordMaker } from "../../source/record-maker.js";
@@ -26,7 +27,7 @@ import {
 	validateSources,
 } from "../../source/validate.js";
 import { StateMap } from "../checkpoint/state-map.js";
-import { KeptRecords } from "./kept-records.js";
+import { KeptRecords, MAX_KEPT_FIRST_IMPORT_BYTES } from "./kept-records.js";
 import { knownRecords } from "./legacy-keys.js";
 import { type MakePlanOptions, makePlan, type SyncPlan } from "./make-plan.js";
 import { Planning } from "./planning.js";
@@ -51,10 +52,13 @@ export async function checkAndPlan(
 	}
 	const planning = new Planning(options);
 	const planned = new Set<PassName>();
-	// A refresh's records, kept for the run (kept-records.ts): only against a state, where most are unchanged.
-	const kept = options.state === undefined ? undefined : new Map<PassName, KeptRecords>();
+	// The records kept for the run (kept-records.ts), so that it sends without reading the files
+	// again: a refresh's (most are unchanged, kept as keys), and a first import's of a file small
+	// enough that its records fit under the cap (each is kept whole).
+	const kept = new Map<PassName, KeptRecords>();
 	const keep = (pass: PassName, file: string | undefined): KeptRecords | undefined => {
-		if (kept === undefined || file === undefined || /\.xlsx$/i.test(file)) return undefined;
+		if (options.isPlanOnly === true || file === undefined || /\.xlsx$/i.test(file)) return undefined;
+		if (options.state === undefined && !isSmallEnoughToKeep(file)) return undefined;
 		const parentPass = resourceOf(pass).parent?.resource as PassName | undefined;
 		const parent = parentPass === undefined ? undefined : kept.get(parentPass);
 		if (parentPass !== undefined && parent === undefined) return undefined;
@@ -102,7 +106,7 @@ export async function checkAndPlan(
 					// Planned again, in a read of its own, with the whole file's names (below).
 					planning.dropPass();
 					copy?.giveUp();
-					kept?.delete(pass);
+					kept.delete(pass);
 					return;
 				}
 				planning.endPass();
@@ -142,9 +146,22 @@ export async function checkAndPlan(
 	return { check: withKept(check, kept), plan: planning.finish() };
 }
 
+/**
+ * Can a first import keep the records of `file` whole? Not a file whose rows would pass the cap
+ * anyway (each whole record built, then given up): a plan without a state would pay for a copy
+ * the run cannot use. False when it cannot be stat'ed (the read says why).
+ */
+function isSmallEnoughToKeep(file: string): boolean {
+	try {
+		return statSync(file).size <= MAX_KEPT_FIRST_IMPORT_BYTES;
+	} catch {
+		return false;
+	}
+}
+
 /** `check` with each pass's kept records (kept-records.ts) beside what validation learnt of its file. */
-function withKept(check: SourceCheck, kept: ReadonlyMap<PassName, KeptRecords> | undefined): SourceCheck {
-	if (kept === undefined) return check;
+function withKept(check: SourceCheck, kept: ReadonlyMap<PassName, KeptRecords>): SourceCheck {
+	if (kept.size === 0) return check;
 	const known = { ...check.known };
 	for (const [pass, records] of kept)
 		if (records.isUsable && known[pass].bytes !== undefined) known[pass] = { ...known[pass], kept: records };

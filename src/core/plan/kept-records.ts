@@ -1,7 +1,7 @@
 /**
  * A pass's records kept from the plan's read of its file, so that the run sends them without
- * reading and parsing the file once more. Kept only while few need the run's attention (a
- * refresh: most rows unchanged): each record the plan could not settle by the quick comparison
+ * reading and parsing the file once more. Kept while few need the run's attention (a refresh:
+ * most rows unchanged), or while the file is small (a first import: every row is sent): each record the plan could not settle by the quick comparison
  * (quick-unchanged.ts) is kept whole, to be planned again by the run against the state as it is
  * then; each record it did settle is kept as its key only (UTF-8, outside the heap) and the
  * length of its values' JSON, for the run to count and report reading only the state's small fields. Past a cap (records kept whole, or bytes of keys) the pass gives up
@@ -17,6 +17,12 @@ import type { PassName, SourceRecord } from "../../model/records.js";
 
 /** Records kept whole per pass at most: a refresh of 1 % of a million rows keeps 10,000. */
 export const MAX_KEPT_RECORDS = 50_000;
+/**
+ * A first import (no state: every record kept whole) keeps a file's records only when the file
+ * is at most this big: about the cap's worth of rows of 100–300 bytes. A bigger file would
+ * mostly build a copy to give it up at the cap.
+ */
+export const MAX_KEPT_FIRST_IMPORT_BYTES = 8 * 1024 * 1024;
 /** Bytes of keys of quick-settled records per pass at most (about 2M keys of 30 characters). */
 export const MAX_KEY_BYTES = 64 * 1024 * 1024;
 

@@ -116,6 +116,11 @@ export interface MakePlanOptions {
 	readonly preview?: boolean;
 	/** Called for every record `--delete-missing` would delete, children first (NDJSON lines). */
 	readonly onDelete?: (planned: PlannedDelete) => void;
+	/**
+	 * No run follows the plan (a dry run): the read that validates and plans keeps no copy of the
+	 * records for one (kept-records.ts). @default false
+	 */
+	readonly isPlanOnly?: boolean;
 	/** @default 5 */
 	readonly examples?: number;
 }

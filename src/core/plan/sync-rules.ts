@@ -45,6 +45,12 @@ export const NO_SYNC_RULES: SyncRules = {};
 /** The code a row with no record under `--only update` is reported with. */
 export const NOT_IN_PIVOTAL = "not_in_pivotal";
 
+/**
+ * The code under which a field left alone is reported: by `--keep-pivotal-edits`, and by undo.
+ * Here, not with undo: a run that reports it need not load undo.
+ */
+export const EDITED_IN_PIVOTAL = "edited_in_pivotal";
+
 /** Why a row's operation was left out. */
 export type SkipReason = "not_in_pivotal" | "only_create";
 

@@ -31,6 +31,7 @@ import {
 	refusedState,
 } from "../open-state.js";
 import { withValues } from "../plan/field-diff.js";
+import { EDITED_IN_PIVOTAL } from "../plan/sync-rules.js";
 import { startRun } from "../run-driver.js";
 import type { OpenedRun, RunBooks, RunJob, RunPass, RunScope } from "../run-job.js";
 import type { ImportDeps, ImportRun } from "../run-types.js";
@@ -62,8 +63,7 @@ export function startUndo(request: UndoRequest, deps: ImportDeps, options: Start
 	return startRun(new UndoJob(request), deps, options);
 }
 
-/** The code under which a field left alone by undo is reported. */
-export const EDITED_IN_PIVOTAL = "edited_in_pivotal";
+export { EDITED_IN_PIVOTAL };
 
 type Sent = Exclude<UndoOperation, { kind: "recreate" }>;
 type Recreate = Extract<UndoOperation, { kind: "recreate" }>;

@@ -3,9 +3,8 @@
  * count different things), the headline, and the notice after a test key's run. Plain text.
  */
 
-import { NOT_IN_PIVOTAL } from "../../core/plan/sync-rules.js";
+import { EDITED_IN_PIVOTAL, NOT_IN_PIVOTAL } from "../../core/plan/sync-rules.js";
 import type { ImportSummary, PassSummary } from "../../core/run-types.js";
-import { EDITED_IN_PIVOTAL } from "../../core/undo/undo-run.js";
 import { PASSES } from "../../model/records.js";
 import type { SessionKind } from "./app-result.js";
 import { formatCount } from "./format.js";

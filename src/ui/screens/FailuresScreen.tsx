@@ -1,8 +1,7 @@
 import { Box, Text, useInput } from "ink";
 import { useMemo, useState } from "react";
-import { NOT_IN_PIVOTAL } from "../../core/plan/sync-rules.js";
+import { EDITED_IN_PIVOTAL, NOT_IN_PIVOTAL } from "../../core/plan/sync-rules.js";
 import type { FailureDetail } from "../../core/run-types.js";
-import { EDITED_IN_PIVOTAL } from "../../core/undo/undo-run.js";
 import type { PassName } from "../../model/records.js";
 import { escapeControls } from "../../model/terminal-text.js";
 import { KeyHints } from "../components/KeyHints.js";
