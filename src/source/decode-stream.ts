@@ -4,12 +4,13 @@
  * finding the characters that do not decode as it goes.
  */
 
-import { isAscii } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 import { open } from "node:fs/promises";
 import { Transform, type TransformCallback } from "node:stream";
 import { type Delimiter, detectDelimiter } from "./delimiter.js";
+import { wholeCharacters } from "./detect-encoding.js";
 import { createDecoding, decodePrefix, type Encoding, sniffEncoding, type TextDecoding } from "./encoding.js";
-import { notText } from "./text-check.js";
+import { NotTextError, notText } from "./text-check.js";
 
 /** A character that did not decode in a file read through another encoding than UTF-8. */
 export interface Undecodable {
@@ -62,6 +63,16 @@ export async function sniff(path: string, options: SniffOptions): Promise<CsvFor
 		await handle.close();
 	}
 	const encoding = sniffEncoding(prefix, options.encoding);
+	const utf8 =
+		encoding.kind === "code-page" ? firstUtf8Character(prefix, prefix.length < SNIFF_BYTES) : undefined;
+	if (utf8 !== undefined)
+		// --encoding applies to every file: a UTF-8 one read through a code page would reach
+		// Pivotal garbled ("CafÃ©"), valid row by row (adversarial finding Q16).
+		throw new NotTextError(
+			`this file is UTF-8 (its first accented character is), but --encoding ${encoding.label} reads every file as ${encoding.label} and would garble it; --encoding applies to all the files: convert the file that is not UTF-8 to UTF-8 (e.g. iconv -f ${encoding.label} -t utf-8 OLD.csv > NEW.csv) and leave --encoding out.`,
+			utf8.line,
+			utf8.column,
+		);
 	const problem = notText(prefix, encoding, prefix.length < SNIFF_BYTES);
 	if (problem) throw problem;
 	const text = decodePrefix(prefix, encoding);
@@ -180,4 +191,28 @@ function readsC1(encoding: Encoding): boolean {
 function isSingleByte(encoding: Encoding): boolean {
 	const probe = Buffer.from([0x41, 0xe9, 0x42]);
 	return createDecoding(encoding).decode(probe).length === probe.length;
+}
+
+/**
+ * Where the first character beyond ASCII is, when the bytes read are UTF-8 with at least one:
+ * text of a single-byte code page with accents almost never is (its accented letters stand alone,
+ * where UTF-8 needs a lead byte and continuation bytes). `isWhole`: the bytes are the whole file,
+ * else a character cut at their end is not held against them.
+ */
+export function firstUtf8Character(
+	bytes: Uint8Array,
+	isWhole: boolean,
+): { readonly line: number; readonly column: number } | undefined {
+	const first = bytes.findIndex((byte) => byte >= 0x80);
+	if (first < 0 || !isUtf8(isWhole ? bytes : wholeCharacters(bytes))) return undefined;
+	let line = 1;
+	let lineStart = 0;
+	for (let i = 0; i < first; i++) {
+		if (bytes[i] === 0x0a) {
+			line++;
+			lineStart = i + 1;
+		}
+	}
+	const column = new TextDecoder().decode(bytes.subarray(lineStart, first)).length + 1;
+	return { line, column };
 }

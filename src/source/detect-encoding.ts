@@ -14,7 +14,7 @@ import { isWorkbookPath } from "./workbook-path.js";
 const DETECT_BYTES = 1024 * 1024;
 
 /** Drops a UTF-8 sequence cut at the end of the sample, which is not a fault of the file. */
-function wholeCharacters(bytes: Uint8Array): Uint8Array {
+export function wholeCharacters(bytes: Uint8Array): Uint8Array {
 	let end = bytes.length;
 	// Back over continuation bytes to the lead byte of the last character.
 	let back = 0;
@@ -53,5 +53,5 @@ export async function detectEncoding(file: string): Promise<string | undefined> 
 	if (hasBom) return undefined;
 	const whole = sample.length === DETECT_BYTES ? wholeCharacters(sample) : sample;
 	if (isUtf8(whole)) return undefined;
-	return likelyEncoding(sample);
+	return (await likelyEncoding(sample)).name;
 }

@@ -10,7 +10,7 @@ import type { CsvScan } from "./csv-rows.js";
 import { delimiterLabel } from "./delimiter.js";
 import type { Encoding } from "./encoding.js";
 import type { FileLayout } from "./layout.js";
-import { likelyEncoding, SAMPLE_BYTES } from "./likely-encoding.js";
+import { type LikelyEncoding, likelyEncoding, SAMPLE_BYTES } from "./likely-encoding.js";
 import type { SourceMap } from "./map-file.js";
 import type { ProblemList } from "./problem.js";
 import { linesOfOffsets } from "./utf8.js";
@@ -100,7 +100,7 @@ export async function reportBadBytes(
 ): Promise<void> {
 	if (invalid.length === 0) return;
 	let lines: number[];
-	let likely = "windows-1252";
+	let likely: LikelyEncoding = { name: "windows-1252", isSure: false };
 	try {
 		lines = await linesOfOffsets(
 			file,
@@ -120,7 +120,9 @@ export async function reportBadBytes(
 		problems.add({
 			file,
 			line: at,
-			message: `this line has bytes that are not valid UTF-8 (${hex(bad.byte)} at byte ${bad.offset}); use --encoding ${likely} if the file is in that code page (it looks like it), or save it as UTF-8 (in Excel: "CSV UTF-8").`,
+			message: likely.isSure
+				? `this line has bytes that are not valid UTF-8 (${hex(bad.byte)} at byte ${bad.offset}); use --encoding ${likely.name} if the file is in that code page (it looks like it), or save it as UTF-8 (in Excel: "CSV UTF-8").`
+				: `this line has bytes that are not valid UTF-8 (${hex(bad.byte)} at byte ${bad.offset}); save it as UTF-8 (in Excel: "CSV UTF-8"), or give --encoding the code page it is in: --encoding windows-1252 if it came from Excel in Western Europe or the Americas (the file is too short to tell its code page).`,
 		});
 	}
 	// Past the remembered offsets their lines are unknown: each bad sequence counts once.

@@ -12,12 +12,26 @@ export const SAMPLE_BYTES = 64 * 1024;
  * answer for a file that is mostly ASCII) falls back to windows-1252, what Excel writes on
  * Windows in Western Europe and the Americas.
  */
-export async function likelyEncoding(sample: Uint8Array): Promise<string> {
+export async function likelyEncoding(sample: Uint8Array): Promise<LikelyEncoding> {
 	// Loaded on the error path only: a valid file never pays for the detector.
 	const { default: chardet } = await import("chardet");
 	const best = chardet.analyse(sample).find((m) => m.name !== "UTF-8" && !m.name.startsWith("UTF-"));
-	if (best === undefined || best.confidence < 10) return "windows-1252";
+	if (best === undefined || best.confidence < 10) return { name: "windows-1252", isSure: false };
 	const name = best.name.toLowerCase();
+	// A short sample reads as windows-1252 whatever it is (a few Greek or Japanese words score
+	// low for their own code page): only a clear lead is said to be what the file looks like.
+	const isSure = best.confidence >= CONFIDENT && sample.length >= MIN_SURE_BYTES;
 	// ISO-8859-1 is a subset of windows-1252 for text: name the one that also covers € and “ ”.
-	return name === "iso-8859-1" ? "windows-1252" : name;
+	return { name: name === "iso-8859-1" ? "windows-1252" : name, isSure };
 }
+
+export interface LikelyEncoding {
+	readonly name: string;
+	/** chardet's lead is clear enough to tell the user the file looks like it. */
+	readonly isSure: boolean;
+}
+
+/** chardet's confidence (0–100) from which its guess is named as what the file looks like. */
+const CONFIDENT = 50;
+/** Fewer bytes than this are too few for letter statistics (adversarial finding Q8). */
+const MIN_SURE_BYTES = 2048;

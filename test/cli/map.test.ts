@@ -102,7 +102,7 @@ describe("import --map, --encoding, --delimiter (the built binary)", () => {
 		const result = await runCli(["import", file, "--dry-run"], { env: env() });
 		expect(result.code).toBe(2);
 		expect(result.stderr).toContain(`${file}:2: this line has bytes that are not valid UTF-8`);
-		expect(result.stderr).toContain("use --encoding windows-1252");
+		expect(result.stderr).toContain("--encoding windows-1252 if it came from Excel");
 		const fixed = await runCli(["import", file, "--dry-run", "--encoding", "windows-1252"], { env: env() });
 		expect(fixed.code).toBe(0);
 		expect(fixed.stdout).toContain('","-delimited, windows-1252 (--encoding)');
