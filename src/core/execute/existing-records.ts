@@ -148,6 +148,18 @@ export class CustomerDirectory {
 		return typeof theirs !== "string" || theirs === externalId;
 	}
 
+	/**
+	 * Does `customer` carry one of the row's CRM ids (the same HubSpot company, Stripe customer…)?
+	 * A CRM integration writes those and no external id: its customer is the row's, as a first
+	 * sync would have found it.
+	 */
+	carriesCrmIdOf(customer: Customer, body: Readonly<Record<string, unknown>>): boolean {
+		return CRM_ID_FIELDS.some((field) => {
+			const value = body[field];
+			return typeof value === "string" && value !== "" && customer[field] === value;
+		});
+	}
+
 	bySlug(slug: string): Customer | undefined {
 		return this.#bySlug.get(slug);
 	}

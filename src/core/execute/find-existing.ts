@@ -176,9 +176,14 @@ export class ExistingFinder {
 			const isExplicit = record.body.slug === slug;
 			// A customer made again (after a deletion in Pivotal or an undo) is made anew: one that took
 			// its slug since, without its external id, is someone else's, not adopted and overwritten.
+			// One without an external id that carries the row's CRM id is the row's too, however its
+			// slug came (a CRM integration added it since the last sync; adversarial finding Q13).
 			const isThis =
 				theirs === record.key ||
-				(theirs === undefined && isExplicit && !isRemade && !directory.isClaimed(found.id));
+				(theirs === undefined &&
+					!directory.isClaimed(found.id) &&
+					!isRemade &&
+					(isExplicit || directory.carriesCrmIdOf(found, record.body)));
 			if (!isThis) return "held";
 			directory.claim(found.id);
 			return found;
