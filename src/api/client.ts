@@ -14,6 +14,7 @@ import {
 import type { ClientOptions } from "./client-options.js";
 import { DEFAULT_CONNECTIONS } from "./connections.js";
 import { ApiError, NetworkError } from "./errors.js";
+import { maskKeyShapes } from "./key.js";
 import { keySecrets } from "./key-secrets.js";
 import { toNetworkError } from "./network-failure.js";
 import {
@@ -434,7 +435,9 @@ class HttpPivotalClient implements PivotalClient {
 				rateLimit,
 				retryAfterMs,
 				retryAfterClampedFromMs,
-				redact: this.#redact,
+				// A server's sentence may quote any key, not only ours: the failure it becomes is kept
+				// in the state and the failures CSV (adversarial finding Q2).
+				redact: (text) => maskKeyShapes(this.#redact(text)),
 				location: status >= 300 && status < 400 ? headerValue(responseHeaders, "location") : undefined,
 			});
 			report({ status, rateLimit, retryAfterMs, errorCode: apiError.code });

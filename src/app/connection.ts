@@ -9,5 +9,22 @@ export function baseUrlOf(
 	given: string | undefined,
 	env: Readonly<Record<string, string | undefined>>,
 ): string {
-	return given ?? env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL;
+	return withoutQuery(given ?? env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL);
+}
+
+/**
+ * The API's base URL without a query or fragment: requests never carry them (the client sends
+ * to the origin and path), and the state and the plan keep the URL, where a `?token=…` would be
+ * a secret written down (adversarial finding Q2).
+ */
+function withoutQuery(url: string): string {
+	if (!url.includes("?") && !url.includes("#")) return url;
+	try {
+		const parsed = new URL(url);
+		parsed.search = "";
+		parsed.hash = "";
+		return parsed.href;
+	} catch {
+		return url;
+	}
 }

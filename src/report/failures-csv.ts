@@ -1,3 +1,4 @@
+import { maskKeyShapes } from "../api/key.js";
 import type { SourceFiles } from "../core/run-types.js";
 import { PASSES, type PassName, type RecordState, type SourceRecord } from "../model/records.js";
 import { cellsAtLines, type InvalidRow, readRecords, type SourceOptions } from "../source/index.js";
@@ -33,8 +34,13 @@ export function neutralizeFormula(cell: string): string {
 export const EXCEL_BOM = "\ufeff";
 export const CRLF = "\r\n";
 
+/**
+ * One cell of the failures or results CSV: anything shaped like a Pivotal key masked, as on the
+ * terminal and in the CI reports (a CI job keeps these files as artefacts; adversarial finding
+ * Q2), a formula neutralised, quoted where it must be.
+ */
 export function csvCell(cell: string): string {
-	const safe = neutralizeFormula(cell);
+	const safe = neutralizeFormula(maskKeyShapes(cell));
 	return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 

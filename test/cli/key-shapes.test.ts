@@ -64,3 +64,34 @@ describe("a key of another workspace in a cell never reaches the terminal whole"
 		}
 	});
 });
+
+describe("a key in a server's sentence, or in a cell, never reaches the files a run writes whole", () => {
+	it("the state and the failures CSV hold the failure's sentence with the key masked; the results CSV masks a cell's", async () => {
+		const server = await sim();
+		server.pushFault({
+			method: "POST",
+			route: "/customers",
+			match: { "metadata.external_id": "w2" },
+			status: 422,
+			code: "invalid_field",
+			message: `key ${OTHER} was revoked`,
+		});
+		const dir = folder();
+		const file = join(dir, "c.csv");
+		writeFileSync(file, `external_id,name,metadata.note\nw1,W One,x\nw2,W Two,${OTHER}\n`);
+		const failures = join(dir, "f.csv");
+		const results = join(dir, "r.csv");
+		const env = { PIVOTAL_API_KEY: OUR_KEY, PIVOTAL_API_URL: `${server.baseUrl}?token=${OUR_KEY}` };
+		const run = await runCli(
+			["import", file, "--headless", "--yes", "--failures-csv", failures, "--results-csv", results],
+			{ env },
+		);
+		expect(run.code, run.stderr).toBe(1);
+		const failed = readFileSync(failures, "utf8");
+		expect(failed).toContain(`key ${maskKey(OTHER)} was revoked`);
+		const state = readFileSync(`${file}.checkpoint.json`, "utf8");
+		expect(state).toContain(`key ${maskKey(OTHER)} was revoked`);
+		expect(state).not.toContain(OUR_KEY);
+		for (const written of [failed, readFileSync(results, "utf8")]) expect(written).not.toContain(OTHER);
+	});
+});
