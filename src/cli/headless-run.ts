@@ -159,6 +159,7 @@ export async function finishHeadless(
 					...(options.withSession ? { session } : {}),
 					...(options.withNotes ? { notes: run.failures() } : {}),
 					resume: options.resume?.(summary),
+					leftOut: read?.invalid?.length ?? 0,
 				},
 				options.title ?? "Import",
 			),

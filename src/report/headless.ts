@@ -221,13 +221,17 @@ export function summaryText(
 		session?: SessionCounts | undefined;
 		/** What to do about a run that did not complete. @default run the same command again */
 		resume?: string | undefined;
+		/** Invalid rows `--skip-invalid` left out: records not imported, whatever was sent. */
+		leftOut?: number | undefined;
 	} = {},
 	title = "Import",
 ): string {
 	const lines: string[] = [];
 	lines.push("");
 	const isUndo = title === "Undo";
-	lines.push(`${title} ${summary.runId || "(not started)"}: ${outcomeText(summary, isUndo)}`);
+	lines.push(
+		`${title} ${summary.runId || "(not started)"}: ${outcomeText(summary, isUndo, extra.leftOut ?? 0)}`,
+	);
 	const columns = isUndo ? UNDO_COLUMNS : isSync(summary) ? SYNC_COLUMNS : IMPORT_COLUMNS;
 	lines.push(`  ${"pass".padEnd(12)}${columns.map(([name]) => name.padStart(name.length + 2)).join("")}`);
 	for (const pass of PASSES) {
@@ -275,12 +279,17 @@ export function summaryText(
 	return `${lines.join("\n")}\n`;
 }
 
-function outcomeText(summary: ImportSummary, isUndo: boolean): string {
+function outcomeText(summary: ImportSummary, isUndo: boolean, leftOut: number): string {
 	const failed = PASSES.reduce((n, p) => n + summary.passes[p].failed + summary.passes[p].blocked, 0);
+	// Rows left out as invalid are not in Pivotal: the headline must not say every record is
+	// (adversarial finding Q4).
+	const left =
+		leftOut > 0 ? `; ${leftOut} invalid row${leftOut === 1 ? "" : "s"} left out (--skip-invalid)` : "";
 	switch (summary.outcome) {
 		case "completed":
 			if (isUndo) return failed === 0 ? "taken back" : `finished, ${failed} records could not be taken back`;
-			return failed === 0 ? "every record is in Pivotal" : `finished, ${failed} records not imported`;
+			if (failed > 0) return `finished, ${failed} records not imported${left}`;
+			return leftOut > 0 ? `every record sent is in Pivotal${left}` : "every record is in Pivotal";
 		case "interrupted":
 		case "auth-failed":
 		case "circuit-open":
