@@ -192,7 +192,13 @@ export async function main(argv: readonly string[]): Promise<number> {
 		maskKeysOnWrite(process.stderr, keys);
 	}
 	try {
-		return await dispatch(argv);
+		const code = await dispatch(argv);
+		// The command is over, its outcome said: a signal while the process winds down (a second
+		// Ctrl-C after the first stopped the run) ends it with that outcome, not the signal's own
+		// 130 or 143, which no exit code of the contract means (adversarial finding Q17).
+		for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+			if (process.listenerCount(signal) === 0) process.on(signal, () => process.exit(code));
+		return code;
 	} catch (error) {
 		let message = error instanceof Error ? error.message : String(error);
 		// These take no --fresh: they get the advice they can follow (set aside by an import). Read
