@@ -29,7 +29,9 @@ describe("--skip-invalid totals", () => {
 		expect(run.stdout).toMatch(/customers\s+2\s+2\s+2\s+0\s+0\s+0\s+0\n/);
 		expect(run.stderr).toContain("1 invalid row was left out (--skip-invalid)");
 		// The headline does not say every record is in Pivotal (adversarial finding Q4).
-		expect(run.stdout).toMatch(/: every record sent is in Pivotal; 1 invalid row left out \(--skip-invalid\)\n/);
+		expect(run.stdout).toMatch(
+			/: every record sent is in Pivotal; 1 invalid row left out \(--skip-invalid\)\n/,
+		);
 		expect(run.stdout).not.toContain("every record is in Pivotal");
 		const state = await readCheckpoint(`${customers}.checkpoint.json`);
 		expect(state?.header.sources.customers?.rows).toBe(2);

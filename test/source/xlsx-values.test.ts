@@ -56,6 +56,10 @@ describe("numbers as Excel shows them", () => {
 		["1E-3", "0.001"],
 		["14155550123", "14155550123"],
 		["1e21", "1000000000000000000000"],
+		// A long id another program wrote as a number keeps its digits (adversarial finding Q6).
+		["9007199254740993", "9007199254740993"],
+		["12345678901234567890", "12345678901234567890"],
+		["1.2345678901234567E+19", "12345678901234600000"],
 		["", ""],
 		["abc", "abc"],
 	])("%s reads %s", (raw, text) => {

@@ -48,9 +48,13 @@ function timeOf(seconds: number): string {
 
 /**
  * The number as Excel shows it in General format: 15 significant digits, no exponent for the
- * sizes a spreadsheet holds. The stored text is kept when it is already the short form.
+ * sizes a spreadsheet holds. The stored text is kept when it is already the short form, and when
+ * it is a whole number of more digits than that: Excel never stores one, another program that
+ * wrote the workbook (a CRM's export of a long numeric id) did, and rounding it would send an id
+ * neither the file nor Pivotal holds (adversarial finding Q6).
  */
 export function plainNumber(raw: string): string {
+	if (LONG_WHOLE_NUMBER.test(raw)) return raw;
 	const value = Number(raw);
 	if (raw.length === 0 || !Number.isFinite(value)) return raw;
 	const short = Number(value.toPrecision(15));
@@ -59,6 +63,9 @@ export function plainNumber(raw: string): string {
 	// 1e21 and up, or 1e-7 and below: written out, without the float's trailing noise.
 	return Math.abs(short) >= 1 ? BigInt(Math.round(short)).toString() : short.toFixed(20).replace(/0+$/, "");
 }
+
+/** A whole number of 16 digits or more, as written: its digits are kept. */
+const LONG_WHOLE_NUMBER = /^-?[1-9]\d{15,}$/;
 
 function moneyText(raw: string, symbol: string): string {
 	const text = plainNumber(raw);
