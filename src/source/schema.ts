@@ -26,6 +26,7 @@ import {
 	parseMoney,
 	parseWhole,
 	splitLabels,
+	UNCALCULATED,
 } from "./clean/index.js";
 import { checkIsoDate, dateReader, earlyYearProblem } from "./dates.js";
 import type { ResolvedHeader } from "./header.js";
@@ -233,6 +234,15 @@ export function checkRow(
 					message: `${col.header} is empty but required; fill it in or remove the row.`,
 				});
 			}
+			continue;
+		}
+		if (value === UNCALCULATED) {
+			issues++;
+			report({
+				column: col.column,
+				columnName: col.header,
+				message: `${col.header} holds a formula the workbook was saved without its value (a program other than Excel wrote it); open and save the workbook in Excel so its formulas are calculated, or export the sheet as CSV, and run again.`,
+			});
 			continue;
 		}
 		if (isExcelError(value)) {

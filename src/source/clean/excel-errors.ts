@@ -29,3 +29,11 @@ export function isExcelError(value: string): boolean {
 	// One comparison on the common path: errors start with "#".
 	return value.charCodeAt(0) === 35 && ERRORS.has(value.toUpperCase());
 }
+
+/**
+ * What a workbook's formula cell saved without its value reads as: a program other than Excel
+ * (openpyxl, a server-side writer) may save formulas only, and Excel computes them when it opens
+ * the file. Read as empty, the field was silently dropped (adversarial finding Q7); it is refused
+ * like an error value. No cell of a CSV can hold it: it starts with a NUL.
+ */
+export const UNCALCULATED = "\u0000uncalculated formula";

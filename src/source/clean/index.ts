@@ -2,7 +2,7 @@
 export { isCurrencyCode, magnitudeSuffix } from "./currency.js";
 export { hostOf } from "./domain.js";
 export { cleanEmail } from "./email.js";
-export { isExcelError } from "./excel-errors.js";
+export { isExcelError, UNCALCULATED } from "./excel-errors.js";
 export { describeFooter, looksLikeFooterRow, MAX_FOOTER_ROWS, type SkippedFooter } from "./footer.js";
 export { splitLabels } from "./labels.js";
 export { type MoneyUnit, parseMoney, parseWhole, type ReadNumber, readNumber } from "./numbers.js";

@@ -5,6 +5,7 @@
  * text at all are left out, as blank lines of a CSV are.
  */
 
+import { UNCALCULATED } from "../clean/excel-errors.js";
 import { columnOfReference } from "../workbook-path.js";
 import { booleanText, type CellType, isoDateText, numberText } from "./cell-text.js";
 import type { NumberKind } from "./number-format.js";
@@ -36,6 +37,9 @@ export function sheetRowsHandlers(context: SheetContext, emit: (row: SheetRow) =
 	let inValue = false;
 	let phonetic = 0;
 	let hasText = false;
+	/** The cell holds a formula, and whether a value was saved with it. */
+	let hasFormula = false;
+	let hasValue = false;
 
 	const cellText = (): string => {
 		switch (type) {
@@ -71,9 +75,15 @@ export function sheetRowsHandlers(context: SheetContext, emit: (row: SheetRow) =
 					type = (a.t as CellType | undefined) ?? "n";
 					style = a.s === undefined ? 0 : Number(a.s);
 					value = "";
+					hasFormula = false;
+					hasValue = false;
+					break;
+				case "f":
+					hasFormula = true;
 					break;
 				case "v":
 					inValue = true;
+					hasValue = true;
 					break;
 				case "t":
 					if (type === "inlineStr") inValue = true;
@@ -93,7 +103,7 @@ export function sheetRowsHandlers(context: SheetContext, emit: (row: SheetRow) =
 					phonetic--;
 					break;
 				case "c": {
-					const text = cellText();
+					const text = hasFormula && !hasValue && type !== "inlineStr" ? UNCALCULATED : cellText();
 					if (text.length === 0) break;
 					while (cells.length < column - 1) cells.push("");
 					cells[column - 1] = text;
