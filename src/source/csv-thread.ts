@@ -14,6 +14,7 @@ import type { ByteBlocks } from "./byte-blocks.js";
 import type { SkippedFooter } from "./clean/index.js";
 import type { CsvFailure, CsvFormat, CsvReadOptions, CsvRow, CsvScan } from "./csv-rows.js";
 import type { Undecodable } from "./decode-stream.js";
+import { threadInbox } from "./thread-inbox.js";
 import type { InvalidByte } from "./utf8.js";
 
 /** Files from this size on are parsed on a worker thread (when the caller reads them whole). */
@@ -94,42 +95,15 @@ export async function* readCsvRowsOnThread(
 	// The thread keeps the process alive only while this reader waits for it: a reader dropped
 	// without being ended (no `return()`) must not hold the process open.
 	worker.unref();
-	const queue: ThreadMessage[] = [];
-	let fault: unknown;
-	let hasExited = false;
-	let wake: (() => void) | undefined;
-	const signal = (): void => {
-		const w = wake;
-		wake = undefined;
-		w?.();
-	};
-	worker.on("message", (message: ThreadMessage) => {
-		queue.push(message);
-		signal();
-	});
-	worker.on("error", (error) => {
-		fault ??= error;
-		signal();
-	});
-	worker.on("exit", () => {
-		hasExited = true;
-		signal();
+	const next = threadInbox<ThreadMessage>(worker, {
+		onWait: () => worker.ref(),
+		onWoken: () => worker.unref(),
 	});
 	try {
-		for (let at = 0; ; ) {
-			if (at === queue.length) {
-				if (fault !== undefined) throw fault;
-				if (hasExited) throw new Error(`the thread reading ${path} stopped before the end of the file`);
-				worker.ref();
-				await new Promise<void>((resolve) => (wake = resolve));
-				worker.unref();
-				continue;
-			}
-			const message = queue[at++]!;
-			if (at === queue.length) {
-				queue.length = 0;
-				at = 0;
-			}
+		for (;;) {
+			const message = await next();
+			if (message === undefined)
+				throw new Error(`the thread reading ${path} stopped before the end of the file`);
 			if (message.end !== undefined) {
 				fillScan(scan, message.end);
 				return;

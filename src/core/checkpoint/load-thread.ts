@@ -14,6 +14,7 @@
 import { closeSync, openSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { PASSES, type PassName } from "../../model/records.js";
+import { threadInbox } from "../../source/thread-inbox.js";
 import { type LineCount, linesOfFile } from "./checkpoint-lines.js";
 import { type CheckpointFileSystem, nodeFileSystem } from "./file-system.js";
 import {
@@ -74,33 +75,11 @@ class NotOnThread extends Error {}
 
 /** The thread's messages in order, as they come; a thread that fails or ends early is `NotOnThread`. */
 function messagesOf(worker: Worker): () => Promise<LoadMessage> {
-	const queue: LoadMessage[] = [];
-	let fault: unknown;
-	let wake: (() => void) | undefined;
-	const signal = (): void => {
-		const w = wake;
-		wake = undefined;
-		w?.();
-	};
-	worker.on("message", (message: LoadMessage) => {
-		queue.push(message);
-		signal();
-	});
-	worker.on("error", (error) => {
-		fault ??= error;
-		signal();
-	});
-	worker.on("exit", () => {
-		fault ??= new NotOnThread();
-		signal();
-	});
+	const next = threadInbox<LoadMessage>(worker);
 	return async () => {
-		for (;;) {
-			const message = queue.shift();
-			if (message !== undefined) return message;
-			if (fault !== undefined) throw new NotOnThread();
-			await new Promise<void>((resolve) => (wake = resolve));
-		}
+		const message = await next().catch(() => undefined);
+		if (message === undefined) throw new NotOnThread();
+		return message;
 	};
 }
 
