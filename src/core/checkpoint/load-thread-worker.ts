@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { readSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { PASSES } from "../../model/records.js";
-import { type DoneLine, doneLineAt } from "./fast-lines.js";
+import { doneLineAt, emptyDoneLine } from "./fast-lines.js";
 import type { LoadBatch, LoadJob, LoadMessage } from "./load-thread.js";
 import { TextArena } from "./text-arena.js";
 
@@ -147,14 +147,7 @@ function run(): LoadMessage {
 	lines.startHashing();
 	const arenas = PASSES.map(() => new TextArena(true));
 	const batch = new Batch(arenas);
-	const found: DoneLine = {
-		pass: "customers",
-		keyStart: 0,
-		keyEnd: 0,
-		stateStart: 0,
-		stateEnd: 0,
-		outcome: "created",
-	};
+	const found = emptyDoneLine();
 	for (let taken = 0; taken < records; taken++) {
 		if (!lines.next()) {
 			batch.post();
