@@ -43,7 +43,7 @@ describe("undo, run again after it finished", { timeout: 60_000 }, () => {
 			const again = await runCli([...undoArgs, ...face], { env });
 			expect(again.code, again.stderr).toBe(0);
 			expect(again.stderr).toContain(
-				"Run 2 of this import is taken back already (an undo finished it, and the import has not run since); nothing was sent. To take back run 1, the run before it, too, add --previous.",
+				"Run 2 of this import is taken back already (an undo finished it, and the import has not run since); nothing was sent. To take back run 1, the last one that changed something and is not taken back, add --previous.",
 			);
 		}
 		expect(sim.counters().requests).toBe(requests);
