@@ -54,6 +54,8 @@ export interface CsvScan {
 	format: CsvFormat | undefined;
 	/** A report footer found after the data and left out of the rows (see clean/footer.ts). */
 	footer: SkippedFooter | undefined;
+	/** The file's last byte: one that ends no line may end a row cut short. */
+	lastByte?: number | undefined;
 	/** The bytes as read, when hashed to the end: what a later read proves it reads (see byte-blocks.ts). */
 	blocks?: ByteBlocks | undefined;
 }
@@ -201,6 +203,7 @@ export async function* readCsvRows(
 		const bytes = chunk as Buffer;
 		hash?.update(bytes);
 		if (isUtf8) utf8.push(bytes);
+		if (bytes.length > 0) scan.lastByte = bytes[bytes.length - 1];
 	});
 	input.on("error", (error) => {
 		readError = error;

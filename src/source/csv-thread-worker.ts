@@ -40,6 +40,7 @@ async function work(port: NonNullable<typeof parentPort>, job: ThreadJob): Promi
 			undecodableCount: scan.undecodableCount,
 			format: scan.format,
 			footer: scan.footer,
+			lastByte: scan.lastByte,
 			blocks: scan.blocks,
 		},
 	};

@@ -37,6 +37,7 @@ export interface ThreadScan {
 	readonly undecodableCount: number;
 	readonly format: CsvFormat | undefined;
 	readonly footer: SkippedFooter | undefined;
+	readonly lastByte: number | undefined;
 	readonly blocks: ByteBlocks | undefined;
 }
 
@@ -77,6 +78,7 @@ function fillScan(scan: CsvScan, from: ThreadScan): void {
 	scan.undecodableCount = from.undecodableCount;
 	scan.format = from.format;
 	scan.footer = from.footer;
+	scan.lastByte = from.lastByte;
 	if (from.blocks !== undefined) scan.blocks = from.blocks;
 }
 

@@ -13,6 +13,8 @@ export class LeftOutRows {
 	 * whose id starts with its cell may be that row's (adversarial finding Q9).
 	 */
 	readonly #footerCells: string[] = [];
+	/** The line of the file's last row, when the file ends without a line break (`noteUnended`). */
+	#unendedLine: number | undefined;
 
 	/** One invalid row: the customer id its row names, or undefined when it cannot be told. */
 	add(customer: string | undefined): void {
@@ -28,7 +30,25 @@ export class LeftOutRows {
 	}
 
 	get size(): number {
-		return this.#customers.size + (this.#isAnyUnknown ? 1 : 0) + this.#footerCells.length;
+		return (
+			this.#customers.size +
+			(this.#isAnyUnknown ? 1 : 0) +
+			this.#footerCells.length +
+			(this.#unendedLine === undefined ? 0 : 1)
+		);
+	}
+
+	/**
+	 * The file ends without a line break after its last row, on `line`: a download or export that
+	 * stopped mid-cell leaves a row of the right width with its last value cut (adversarial
+	 * finding R1). `--delete-missing` does not act on such a file.
+	 */
+	noteUnended(line: number): void {
+		this.#unendedLine = line;
+	}
+
+	get unendedLine(): number | undefined {
+		return this.#unendedLine;
 	}
 
 	/** May the line skipped as a footer be a row of this customer, cut short? */

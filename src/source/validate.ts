@@ -206,6 +206,10 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 		});
 	}
 	for (const text of scan.footer?.text ?? []) leftOut.addFooter(text);
+	// UTF-16 ends a line break with a zero byte: only the single-byte reads are told by their last byte.
+	const isWide = scan.format?.encoding.kind === "utf-16le" || scan.format?.encoding.kind === "utf-16be";
+	if (count > 1 && !isWide && scan.lastByte !== undefined && scan.lastByte !== 0x0a && scan.lastByte !== 0x0d)
+		leftOut.noteUnended(scan.footer?.lines[0] ?? line);
 	await reportBadBytes(file, scan.utf8.invalid, scan.utf8.invalidCount, problems);
 	if (scan.format !== undefined) reportUndecodable(file, scan, scan.format.encoding, problems);
 	return {

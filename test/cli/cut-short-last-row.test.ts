@@ -4,7 +4,7 @@
  * its customer looked gone, and `--delete-missing` deleted it (adversarial finding Q9). The
  * customer whose id that cell starts is kept, and the plan says why.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
@@ -30,8 +30,9 @@ describe("a file cut off in its last row", { timeout: 60_000 }, () => {
 		writeFileSync(file, whole);
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
 		expect((await runCli(["import", file, "--headless", "--yes"], { env })).code).toBe(0);
-		writeFileSync(file, whole.slice(0, whole.length - cut));
-		expect(readFileSync(file, "utf8").endsWith("\n")).toBe(false);
+		// Cut, then ended with a line break (a tool that closes what it wrote): the line reads as a
+		// footer. Without the line break, --delete-missing refuses the file (the test below).
+		writeFileSync(file, `${whole.slice(0, whole.length - cut)}\n`);
 		const args = ["import", file, "--headless", "--yes", "--delete-missing"];
 		const planned = await runCli([...args, "--dry-run"], { env });
 		expect(planned.stdout).not.toMatch(/to delete/);
@@ -41,6 +42,33 @@ describe("a file cut off in its last row", { timeout: 60_000 }, () => {
 		const run = await runCli(args, { env });
 		expect(run.code, run.stderr).toBe(0);
 		expect(sim.counters().byRoute["DELETE /customers/:id 200"] ?? 0).toBe(0);
+		expect(sim.state().customers.filter((c) => !c.deleted)).toHaveLength(12);
+	});
+
+	it("cut inside its last cell (no line break at its end): --delete-missing refuses before anything is sent (adversarial finding R1)", async () => {
+		const sim = await startSimulator({ seed: 7, rateLimit: 100_000 });
+		sims.push(sim);
+		const file = join(tempDir("pivotal-cut-short-"), "c.csv");
+		// The id column last, as some CRMs export it: a cut in the last cell cuts the id.
+		const rows = Array.from({ length: 12 }, (_, i) => `Aitch ${i},${i},h${String(i).padStart(5, "0")}`);
+		const idLast = `name,mrr,external_id\n${rows.join("\n")}\n`;
+		writeFileSync(file, idLast);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		expect((await runCli(["import", file, "--headless", "--yes"], { env })).code).toBe(0);
+		writeFileSync(file, idLast.slice(0, -3));
+		const requests = sim.counters().requests;
+		const run = await runCli(["import", file, "--headless", "--yes", "--delete-missing"], { env });
+		expect(run.code).toBe(2);
+		expect(run.stderr).toContain(
+			`${file} does not end with a line break: its last row (line 13) may be cut off (an export or download that stopped early), and --delete-missing acts on what the files no longer hold; nothing was sent.`,
+		);
+		expect(sim.counters().requests).toBe(requests);
+		expect(sim.state().customers.filter((c) => !c.deleted)).toHaveLength(12);
+		// Whole again, without its last line break: the same refusal; with it, the run goes on.
+		writeFileSync(file, idLast.slice(0, -1));
+		expect((await runCli(["import", file, "--headless", "--yes", "--delete-missing"], { env })).code).toBe(2);
+		writeFileSync(file, idLast);
+		expect((await runCli(["import", file, "--headless", "--yes", "--delete-missing"], { env })).code).toBe(0);
 		expect(sim.state().customers.filter((c) => !c.deleted)).toHaveLength(12);
 	});
 

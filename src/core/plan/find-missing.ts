@@ -8,7 +8,13 @@ import { isNumbered } from "../../model/resources.js";
 import type { SourceOptions } from "../../source/index.js";
 import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
 import { knownRecords, passStateOf } from "./legacy-keys.js";
-import { deleteRefusal, type MissingRecords, missingRecords, RowNames } from "./missing-records.js";
+import {
+	deleteRefusal,
+	type MissingRecords,
+	missingRecords,
+	RowNames,
+	unendedRefusal,
+} from "./missing-records.js";
 
 export interface FoundMissing {
 	readonly missing: MissingRecords;
@@ -52,5 +58,7 @@ export async function findMissing(
 		(pass) => names[pass]?.repeated(),
 		(pass) => checked?.[pass]?.leftOut,
 	);
-	return { missing, refusal: deleteRefusal(missing, maxDeletes) };
+	const refusal =
+		unendedRefusal(files, (pass) => checked?.[pass]?.leftOut) ?? deleteRefusal(missing, maxDeletes);
+	return { missing, refusal };
 }

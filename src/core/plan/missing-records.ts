@@ -163,3 +163,20 @@ export function deleteRefusal(missing: MissingRecords, maxDeletes: number | unde
 	}
 	return undefined;
 }
+
+/**
+ * `--delete-missing` refuses a file that ends without a line break (adversarial finding R1): a
+ * download or export that stopped mid-cell leaves a last row of the right width, its value cut,
+ * which reads as a row changed or, its id cut, as a record gone and a new one.
+ */
+export function unendedRefusal(
+	files: Readonly<Partial<Record<PassName, string | undefined>>>,
+	leftOut: (pass: PassName) => LeftOutRows | undefined,
+): string | undefined {
+	for (const pass of PASSES) {
+		const line = leftOut(pass)?.unendedLine;
+		if (line === undefined) continue;
+		return `${files[pass]} does not end with a line break: its last row (line ${line}) may be cut off (an export or download that stopped early), and --delete-missing acts on what the files no longer hold; nothing was sent. Check the file is whole, then end it with a line break, or run without --delete-missing.`;
+	}
+	return undefined;
+}

@@ -11,7 +11,7 @@ import type { CheckpointData } from "../checkpoint/index.js";
 import { heldIn, isUnansweredCreate, unansweredCreatesIn } from "../checkpoint/state-map.js";
 import { hasUnknownBefore, touchesMetadata } from "./field-diff.js";
 import type { MakePlanOptions, PassPlan, PlannedChange, SyncPlan } from "./make-plan.js";
-import { DELETE_ORDER, deleteRefusal, missingRecords, RowNames } from "./missing-records.js";
+import { DELETE_ORDER, deleteRefusal, missingRecords, RowNames, unendedRefusal } from "./missing-records.js";
 import {
 	type Operation,
 	type OperationKind,
@@ -285,7 +285,10 @@ export class Planning {
 			};
 		}
 		if (!rules.deleteMissing) return { passes, requests, isFirstSync, rules };
-		return { passes, requests, isFirstSync, rules, refusal: deleteRefusal(missingSet, rules.maxDeletes) };
+		const refusal =
+			unendedRefusal(this.#options.files, (pass) => this.#leftOut[pass]) ??
+			deleteRefusal(missingSet, rules.maxDeletes);
+		return { passes, requests, isFirstSync, rules, refusal };
 	}
 
 	/**
