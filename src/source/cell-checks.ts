@@ -65,7 +65,36 @@ function isPlainId(value: string): boolean {
 	return !hasE || !SCIENTIFIC.test(value);
 }
 
+/**
+ * What an export writes where it has no id: a placeholder, or a formula saved as its text
+ * (LibreOffice's "save cell formulas", `=A52`). Taken as an id, a customer was made under it and,
+ * with `--delete-missing`, the one its row stood for deleted (adversarial finding R2).
+ */
+const PLACEHOLDER_IDS: ReadonlySet<string> = new Set([
+	"-",
+	"--",
+	"n/a",
+	"na",
+	"null",
+	"none",
+	"nil",
+	"nan",
+	"undefined",
+	"?",
+]);
+
+function checkPlaceholderId(value: string, column: string): string | undefined {
+	const first = value.charCodeAt(0);
+	// `=`, `+`, `@`: a formula's text, never an id.
+	if (first === 61 || first === 43 || first === 64)
+		return `${column} ${showValue(value)} is a formula's text, not an id (the spreadsheet was saved with its formulas instead of their values); export the values and run again.`;
+	if (value.length > 9 || !PLACEHOLDER_IDS.has(value.toLowerCase())) return undefined;
+	return `${column} ${showValue(value)} is a placeholder for a missing id, not an id; fill in the row's id, or remove the row.`;
+}
+
 export function checkId(value: string, column: string): string | undefined {
+	const placeholder = checkPlaceholderId(value, column);
+	if (placeholder !== undefined) return placeholder;
 	if (isPlainId(value)) return undefined;
 	const mangled = checkMangledId(value, column);
 	if (mangled !== undefined) return mangled;

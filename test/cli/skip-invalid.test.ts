@@ -230,7 +230,7 @@ describe("--skip-invalid (through the binary)", () => {
 		const args = ["import", customers, "--headless", "--yes"];
 		expect((await runCli(args, { env })).code).toBe(0);
 		const rules = ["--skip-invalid", "--delete-missing"];
-		for (const unreadable of ["#N/A", "1.23457E+11"]) {
+		for (const unreadable of ["#N/A", "1.23457E+11", "=A5", "N/A", "-"]) {
 			// One lookup failed in the export: the row is there, its id unreadable.
 			write(ids.map((id) => (id === "sj-3" ? unreadable : id)));
 			const planned = await runCli([...args, ...rules, "--dry-run"], { env });
