@@ -64,9 +64,17 @@ export async function openUndo(options: OpenUndoOptions): Promise<Outcome<Opened
 	if (server) return refusal(server, EXIT.usage);
 	const scope = options.scope ?? { kind: "last" };
 	const { plan, interrupted } = undoPlanOf(state, scope);
-	const reachingBack = scope.kind === "last" && scope.previous !== true && interrupted === undefined;
-	const refused = reachingBack ? reachesPast(state.counters, plan.runs) : undefined;
-	if (refused !== undefined) return refusal(refused, EXIT.ok);
+	// Right after an undo finished the last run, the plan's run is an earlier one: asked for with
+	// --previous only, or a retried step would take a second run back (adversarial finding Q1).
+	const undone =
+		scope.kind === "last" && scope.previous !== true && interrupted === undefined
+			? runTakenBackAlready(state.counters, state.counters[RUNS] ?? 0, plan.runs)
+			: undefined;
+	if (undone !== undefined)
+		return refusal(
+			`Run ${undone} of this import is taken back already (an undo finished it, and the import has not run since); nothing was sent. To take back run ${plan.runs[plan.runs.length - 1]}, the last one that changed something and is not taken back, add --previous.`,
+			EXIT.ok,
+		);
 	const changes = PASSES.reduce(
 		(n, pass) => n + plan.counts[pass].delete + plan.counts[pass].restore + (plan.counts[pass].recreate ?? 0),
 		0,
@@ -124,20 +132,4 @@ export function startUndoRun(
 	);
 	if (options.onEvent) run.subscribe(options.onEvent);
 	return run;
-}
-
-/**
- * "Undo" takes back the import's last run. When an undo finished that run and the import has not
- * run since, the run the plan would take back is an earlier one: that must be asked for
- * (`--previous`), or a retried step would have the same command take a second run back
- * (adversarial finding Q1). The sentence to stop with, or undefined.
- */
-function reachesPast(
-	counters: Readonly<Record<string, number>>,
-	runs: readonly number[],
-): string | undefined {
-	const target = runs[runs.length - 1];
-	const undone = runTakenBackAlready(counters, counters[RUNS] ?? 0, runs);
-	if (target === undefined || undone === undefined) return undefined;
-	return `Run ${undone} of this import is taken back already (an undo finished it, and the import has not run since); nothing was sent. To take back run ${target}, the last one that changed something and is not taken back, add --previous.`;
 }

@@ -34,16 +34,16 @@ export interface Writer {
 }
 
 /**
- * Plain lines for logs and CI: a progress line at most every `intervalMs`, pass boundaries and
- * notable events at once, one line per record with `verbose`.
- */
-/**
  * Failures with nothing sent that are said all the same: they name records in Pivotal the user
  * must look at (several matching one row, one deleted that is there again), which only the run
  * can know.
  */
 const SAID_UNSENT: ReadonlySet<string> = new Set(["ambiguous_match", "exists_again"]);
 
+/**
+ * Plain lines for logs and CI: a progress line at most every `intervalMs`, pass boundaries and
+ * notable events at once, one line per record with `verbose`.
+ */
 export class LineReporter {
 	readonly #out: Writer;
 	readonly #verbose: boolean;

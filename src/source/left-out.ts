@@ -1,7 +1,8 @@
 /**
- * The rows validation found invalid, by the customer each names. Under `--skip-invalid` they are
- * left out of the run, not gone from the file: `--delete-missing` must not take a record one of
- * them may be (the customer's, or any of its records in that file) for one whose row is gone.
+ * The rows of a file that are in it but not read as records: the ones validation found invalid,
+ * by the customer each names (under `--skip-invalid` they are left out of the run, not gone from
+ * the file), the lines skipped as a report footer, and a last row the file does not end. Each
+ * keeps `--delete-missing` from taking a record one of them may be for one whose row is gone.
  */
 export class LeftOutRows {
 	readonly #customers = new Set<string>();
