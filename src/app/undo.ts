@@ -70,11 +70,16 @@ export async function openUndo(options: OpenUndoOptions): Promise<Outcome<Opened
 		scope.kind === "last" && scope.previous !== true && interrupted === undefined
 			? runTakenBackAlready(state.counters, state.counters[RUNS] ?? 0, plan.runs)
 			: undefined;
-	if (undone !== undefined)
+	if (undone !== undefined) {
+		const since =
+			undone.runsSince === 0
+				? "an undo finished it, and the import has not run since"
+				: `an undo finished it, and the ${undone.runsSince === 1 ? "run" : `${undone.runsSince} runs`} of the import since changed nothing`;
 		return refusal(
-			`Run ${undone} of this import is taken back already (an undo finished it, and the import has not run since); nothing was sent. To take back run ${plan.runs[plan.runs.length - 1]}, the last one that changed something and is not taken back, add --previous.`,
+			`Run ${undone.undone} of this import is taken back already (${since}); nothing was sent. To take back run ${plan.runs[plan.runs.length - 1]}, the last one that changed something and is not taken back, add --previous.`,
 			EXIT.ok,
 		);
+	}
 	const changes = PASSES.reduce(
 		(n, pass) => n + plan.counts[pass].delete + plan.counts[pass].restore + (plan.counts[pass].recreate ?? 0),
 		0,

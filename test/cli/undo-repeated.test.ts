@@ -63,6 +63,33 @@ describe("undo, run again after it finished", { timeout: 60_000 }, () => {
 		expect(live(sim)).toEqual([]);
 	});
 
+	it("a run since that changed nothing does not reopen it: the same undo still refuses, naming that run (adversarial finding R3)", async () => {
+		const sim = await startSimulator({ seed: 8, rateLimit: 100_000 });
+		sims.push(sim);
+		const file = join(tempDir("pivotal-undo-unchanged-"), "c.csv");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const importArgs = ["import", file, "--headless", "--yes"];
+		const undoArgs = ["undo", file, "--headless", "--yes"];
+		writeFileSync(file, "external_id,name\nu1,Undo One\n");
+		expect((await runCli(importArgs, { env })).code).toBe(0);
+		writeFileSync(file, "external_id,name\nu1,Undo One\nu2,Undo Two\n");
+		expect((await runCli(importArgs, { env })).code).toBe(0);
+		expect((await runCli(undoArgs, { env })).code).toBe(0);
+		// The nightly run: the file as the undo left Pivotal, nothing to send.
+		writeFileSync(file, "external_id,name\nu1,Undo One\n");
+		expect((await runCli(importArgs, { env })).code).toBe(0);
+		expect(live(sim)).toEqual(["Undo One"]);
+
+		const requests = sim.counters().requests;
+		const again = await runCli(undoArgs, { env });
+		expect(again.code, again.stderr).toBe(0);
+		expect(again.stderr).toContain(
+			"Run 2 of this import is taken back already (an undo finished it, and the run of the import since changed nothing); nothing was sent. To take back run 1, the last one that changed something and is not taken back, add --previous.",
+		);
+		expect(sim.counters().requests).toBe(requests);
+		expect(live(sim)).toEqual(["Undo One"]);
+	});
+
 	it("--all and --previous together are refused", async () => {
 		const result = await runCli(["undo", "c.csv", "--all", "--previous"], {
 			env: { PIVOTAL_API_KEY: TEST_KEY },

@@ -70,18 +70,22 @@ export const UNDONE_RUN = "undoneRun";
 export const UNDONE_AT_RUNS = "undoneAtRuns";
 
 /**
- * The run a finished undo took back, when `runs` (the plan's) reach past it with no run of the
- * import since: the undo the same command would now make is of the run before.
+ * The run a finished undo took back, when `runs` (the plan's) reach past it: the undo the same
+ * command would now make is of the run before. Runs of the import since that changed nothing do
+ * not reopen it (a nightly sync with nothing to send, then the same `undo` again: adversarial
+ * finding R3); a run since that changed something is the plan's run itself, after the undone one.
+ * `runsSince`: the import's runs since that undo.
  */
 export function runTakenBackAlready(
 	counters: Readonly<Record<string, number>>,
 	runsNow: number,
 	runs: readonly number[],
-): number | undefined {
+): { readonly undone: number; readonly runsSince: number } | undefined {
 	const undone = counters[UNDONE_RUN];
-	if (undone === undefined || undone === 0 || counters[UNDONE_AT_RUNS] !== runsNow) return undefined;
+	if (undone === undefined || undone === 0) return undefined;
 	const target = runs[runs.length - 1];
-	return target !== undefined && target < undone ? undone : undefined;
+	if (target === undefined || target >= undone) return undefined;
+	return { undone, runsSince: Math.max(0, runsNow - (counters[UNDONE_AT_RUNS] ?? runsNow)) };
 }
 
 /** The runs with something left to take back. */

@@ -319,7 +319,7 @@ function withoutKept(before: FieldValues, kept: readonly string[]): FieldValues 
 
 /**
  * Notes in the state the run this undo takes back, and the import's runs now: the next undo that
- * would reach past it, with no run since, must be asked for (`runTakenBackAlready`).
+ * would reach past it must be asked for (`runTakenBackAlready`).
  */
 function noteRunUndone(store: StateStore, scope: UndoScope, runs: readonly number[]): void {
 	const target = runs[runs.length - 1];
