@@ -29,6 +29,8 @@ export interface KnownFromCheck {
 	readonly onboardingNames?: OnboardingNames | undefined;
 	/** Customers: every slug the file's slug column holds. */
 	readonly explicitSlugs?: StringLookup | undefined;
+	/** Customers: every external_id the file's rows hold (the check's uniqueness set). */
+	readonly keys?: StringLookup | undefined;
 	/** The rows found invalid, by customer: left out by `--skip-invalid`, still in the file. */
 	readonly leftOut?: LeftOutRows | undefined;
 	/** The bytes it was checked with: the read proves it reads them, block by block (byte-blocks.ts). */

@@ -180,7 +180,10 @@ function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 						return 0;
 					},
 		slugs,
-		known: () => (isSlugLeftOut && slugs !== undefined ? { explicitSlugs: slugs } : {}),
+		known: () => ({
+			...(isSlugLeftOut && slugs !== undefined ? { explicitSlugs: slugs } : {}),
+			...(ctx.customerIds === undefined ? {} : { keys: ctx.customerIds }),
+		}),
 	};
 }
 

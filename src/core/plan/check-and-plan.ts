@@ -142,7 +142,10 @@ export async function checkAndPlan(
 		planning.endPass();
 	}
 	// What validation left out (a footer that may be a row cut short, for one) is known only now.
-	for (const pass of PASSES) planning.leaveOut(pass, check.known[pass]?.leftOut);
+	for (const pass of PASSES) {
+		planning.leaveOut(pass, check.known[pass]?.leftOut);
+		planning.knowKeys(pass, check.known[pass]?.keys);
+	}
 	return { check: withKept(check, kept), plan: planning.finish() };
 }
 

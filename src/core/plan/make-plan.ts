@@ -137,6 +137,7 @@ export async function makePlan(
 	for (const pass of PASSES) {
 		planning.startPass(pass);
 		planning.leaveOut(pass, known?.[pass]?.leftOut);
+		planning.knowKeys(pass, known?.[pass]?.keys);
 		const file = options.files[pass];
 		if (file) {
 			const records = knownRecords(file, pass, options.source, options.state?.records[pass], known?.[pass]);

@@ -6,10 +6,12 @@
 
 import { copyOf, PASSES, type PassName, type RecordState, type SourceRecord } from "../../model/records.js";
 import { isNumbered, resourceOf } from "../../model/resources.js";
+import type { StringLookup } from "../../source/key-sets.js";
 import type { LeftOutRows } from "../../source/left-out.js";
 import type { CheckpointData } from "../checkpoint/index.js";
 import { heldIn, isUnansweredCreate, unansweredCreatesIn } from "../checkpoint/state-map.js";
 import { hasUnknownBefore, touchesMetadata } from "./field-diff.js";
+import { LookalikeRows, lookalikeRefusal } from "./lookalike-rows.js";
 import type { MakePlanOptions, PassPlan, PlannedChange, SyncPlan } from "./make-plan.js";
 import { DELETE_ORDER, deleteRefusal, missingRecords, RowNames, unendedRefusal } from "./missing-records.js";
 import {
@@ -81,6 +83,10 @@ export class Planning {
 	readonly #namesInFiles: Partial<Record<PassName, RowNames>> = {};
 	/** Per pass, the rows validation found invalid, left out by --skip-invalid: still in the file. */
 	readonly #leftOut: Partial<Record<PassName, LeftOutRows>> = {};
+	/** Per pass, every key its file holds, as the check found them (customers). */
+	readonly #fileKeys: Partial<Record<PassName, StringLookup>> = {};
+	/** New customer rows of a sync, told apart from customers of the state the file no longer holds. */
+	readonly #lookalikes = new LookalikeRows();
 	readonly #passes = {} as Record<PassName, PassPlan>;
 	/** Customers this plan leaves out of Pivotal (kept as failed or deleted there): their children are blocked. */
 	readonly #missing = new Set<string>();
@@ -141,6 +147,11 @@ export class Planning {
 		if (rows !== undefined) this.#leftOut[pass] = rows;
 	}
 
+	/** Every key of the pass's file, as the check found them, before `finish`: new rows are told from re-typed ones. */
+	knowKeys(pass: PassName, keys: StringLookup | undefined): void {
+		if (keys !== undefined) this.#fileKeys[pass] = keys;
+	}
+
 	/**
 	 * Plans `record`. When the quick comparison settled it unchanged (quick-unchanged.ts), returns
 	 * the length of its values' JSON; else -1.
@@ -189,6 +200,9 @@ export class Planning {
 		if (isReadBack) t.readBack += 1;
 		if (kind === "match" && current?.s === "failed" && current.code === "ambiguous_match") t.ambiguous += 1;
 		if (kind === "create" && current?.s === "removed") t.remade += 1;
+		// A new customer row of a sync: checked in `finish` against the customers the file dropped.
+		if (kind === "create" && current === undefined && pass === "customers" && (t.records?.size ?? 0) > 0)
+			this.#lookalikes.add(record);
 		if (record.slug !== undefined && (kind === "create" || (kind === "match" && !isReadBack))) {
 			t.slugCount += 1;
 			if (t.slugs.length < shown) t.slugs.push({ key: record.key, line: record.line, slug: record.slug });
@@ -255,8 +269,15 @@ export class Planning {
 		for (const pass of PASSES) if (this.#passes[pass] !== undefined) passes[pass] = this.#passes[pass];
 		const isFirstSync = this.#isFirstSync;
 		let requests = this.#requests;
+		const lookalike = this.#lookalikeRefusal();
 		if (!(rules.deleteMissing || options.preview) || state === undefined)
-			return { passes, requests, isFirstSync, rules };
+			return {
+				passes,
+				requests,
+				isFirstSync,
+				rules,
+				...(lookalike === undefined ? {} : { refusal: lookalike }),
+			};
 		const keysInFiles = this.#keysInFiles;
 		const namesInFiles = this.#namesInFiles;
 		const missingSet = missingRecords(
@@ -284,11 +305,35 @@ export class Planning {
 				footerCells: this.#leftOut[pass]?.footerCells ?? [],
 			};
 		}
-		if (!rules.deleteMissing) return { passes, requests, isFirstSync, rules };
+		if (!rules.deleteMissing)
+			return {
+				passes,
+				requests,
+				isFirstSync,
+				rules,
+				...(lookalike === undefined ? {} : { refusal: lookalike }),
+			};
 		const refusal =
 			unendedRefusal(this.#options.files, (pass) => this.#leftOut[pass]) ??
+			lookalike ??
 			deleteRefusal(missingSet, rules.maxDeletes);
 		return { passes, requests, isFirstSync, rules, refusal };
+	}
+
+	/** New customer rows that look like a customer of the state the file no longer holds: refused (lookalike-rows.ts). */
+	#lookalikeRefusal(): string | undefined {
+		const records = this.#state?.records.customers;
+		const keys = this.#fileKeys.customers;
+		const file = this.#options.files.customers;
+		if (this.#lookalikes.size === 0 || records === undefined || keys === undefined || file === undefined)
+			return undefined;
+		const leftOut = this.#leftOut.customers;
+		const found = this.#lookalikes.find(
+			records.keys(),
+			(key) => records.get(key),
+			(key) => keys.has(key) || leftOut?.mayBeOf(key) === true,
+		);
+		return lookalikeRefusal(file, found);
 	}
 
 	/**

@@ -1,0 +1,119 @@
+/**
+ * A sync's new customer rows that look like a customer of the state the file no longer holds: its
+ * external_id re-typed by a tool (leading zeros dropped, `.0` added by a script that read the ids
+ * as numbers, a spreadsheet's text apostrophe, another case), or one of its CRM ids. Each would be
+ * created as a second customer beside the first, silently (the slug is suffixed), and with
+ * `--delete-missing` the first deleted with what hangs under it. The plan is refused before
+ * anything is sent, naming the row and the customer it looks like (adversarial findings Q12, R5).
+ */
+
+import { copyOf, type RecordState, type SourceRecord } from "../../model/records.js";
+import { CRM_ID_FIELDS } from "../../source/row-rules.js";
+
+/** A new row the look-alike check holds: its key, line and CRM ids. */
+interface NewRow {
+	readonly key: string;
+	readonly line: number;
+}
+
+/** What the refusal names: the row, the state's customer it looks like, and why. */
+interface Lookalike {
+	readonly row: NewRow;
+	readonly stateKey: string;
+	/** The CRM id both carry, when that is what ties them. */
+	readonly crmId?: { readonly field: string; readonly value: string };
+}
+
+/**
+ * An external_id as a tool that re-typed it may have left it: trimmed, without a leading
+ * apostrophe, lower-cased, a whole number without its `.0` and its leading zeros.
+ */
+export function idShape(id: string): string {
+	let shape = id.trim();
+	if (shape.startsWith("'")) shape = shape.slice(1).trim();
+	shape = shape.toLowerCase();
+	const whole = /^(\d+)\.0+$/.exec(shape);
+	if (whole) shape = whole[1]!;
+	if (/^\d+$/.test(shape)) shape = shape.replace(/^0+(?=\d)/, "");
+	return shape;
+}
+
+const crmKey = (field: string, value: string): string => `${field}\u0000${value}`;
+
+/** The new customer rows of a sync, then the refusal of those that look like a customer gone from the file. */
+export class LookalikeRows {
+	readonly #byShape = new Map<string, NewRow>();
+	readonly #byCrmId = new Map<string, NewRow>();
+
+	get size(): number {
+		return this.#byShape.size;
+	}
+
+	/** A customer row the plan creates while the state holds customers. */
+	add(record: SourceRecord): void {
+		const row: NewRow = { key: record.key, line: record.line };
+		const shape = idShape(record.key);
+		if (!this.#byShape.has(shape)) this.#byShape.set(shape, row);
+		for (const field of CRM_ID_FIELDS) {
+			const value = textOf(record.body[field]);
+			if (value !== undefined && !this.#byCrmId.has(crmKey(field, value)))
+				this.#byCrmId.set(crmKey(field, value), row);
+		}
+	}
+
+	/**
+	 * The rows that look like a customer of the state (`keys`, read with `get`) that the file
+	 * does not hold (`isInFile`), first by the id's shape, else by a CRM id.
+	 */
+	find(
+		keys: Iterable<string>,
+		get: (key: string) => RecordState | undefined,
+		isInFile: (key: string) => boolean,
+	): Lookalike[] {
+		const found: Lookalike[] = [];
+		const named = new Set<string>();
+		if (this.#byShape.size === 0) return found;
+		for (const stateKey of keys) {
+			if (isInFile(stateKey)) continue;
+			const values = copyOf(get(stateKey))?.v;
+			if (values === undefined) continue;
+			const byShape = this.#byShape.get(idShape(stateKey));
+			let lookalike: Lookalike | undefined =
+				byShape !== undefined && byShape.key !== stateKey ? { row: byShape, stateKey } : undefined;
+			for (const field of CRM_ID_FIELDS) {
+				const value = textOf(values[field]);
+				const row = value === undefined ? undefined : this.#byCrmId.get(crmKey(field, value));
+				if (row === undefined || value === undefined) continue;
+				if (lookalike === undefined) lookalike = { row, stateKey, crmId: { field, value } };
+				else if (lookalike.row === row && lookalike.crmId === undefined)
+					lookalike = { ...lookalike, crmId: { field, value } };
+			}
+			if (lookalike === undefined || named.has(lookalike.row.key)) continue;
+			named.add(lookalike.row.key);
+			found.push(lookalike);
+		}
+		return found.sort((a, b) => a.row.line - b.row.line);
+	}
+}
+
+/** The sentence that refuses a plan with look-alike rows, the first few named. */
+export function lookalikeRefusal(file: string, found: readonly Lookalike[], shown = 3): string | undefined {
+	const first = found[0];
+	if (first === undefined) return undefined;
+	const each = found.slice(0, shown).map(describe).join("; ");
+	const more = found.length > shown ? ` (and ${found.length - shown} more rows like these)` : "";
+	const they = found.length === 1 ? "it" : "each";
+	return `${file}: ${each}${more}. Created, ${they} would be a second customer beside the one this import holds under the old id (an import keeps a customer under the external_id it made or found it with), and nothing was sent. Put the ids back as they were (a spreadsheet or a script re-typed them: format the column as Text and export again); if they really are other customers, run once with --fresh (the state is set aside and every row is looked up in Pivotal again).`;
+}
+
+function describe({ row, stateKey, crmId }: Lookalike): string {
+	const tie = crmId === undefined ? "" : ` with the same ${crmId.field} ${JSON.stringify(crmId.value)}`;
+	return `line ${row.line}'s new external_id ${JSON.stringify(row.key)} looks like ${JSON.stringify(stateKey)}, a customer of this import${tie} that the file no longer holds`;
+}
+
+function textOf(value: unknown): string | undefined {
+	if (typeof value === "number") return String(value);
+	if (typeof value !== "string") return undefined;
+	const text = value.trim();
+	return text.length > 0 ? text : undefined;
+}

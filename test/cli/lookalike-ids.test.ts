@@ -1,0 +1,101 @@
+/**
+ * A sync's new row whose external_id a tool re-typed (leading zeros dropped, `.0` added, an
+ * apostrophe), or that carries the CRM id of a customer the file dropped, would be created as a
+ * second customer beside the first: the plan is refused before anything is sent (adversarial
+ * findings Q12, R5); `--fresh` makes them other customers when they are.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Simulator, startSimulator } from "../../src/sim/index.js";
+import { runCli } from "../support/cli.js";
+import { TEST_KEY } from "../support/import-harness.js";
+import { tempDir } from "../support/temp-dirs.js";
+
+const sims: Simulator[] = [];
+afterEach(async () => {
+	await Promise.all(sims.splice(0).map((sim) => sim.close()));
+});
+
+const live = (sim: Simulator) =>
+	sim
+		.state()
+		.customers.filter((c) => !c.deleted)
+		.map((c) => `${c.name}=${String((c.metadata as Record<string, unknown>).external_id)}`)
+		.sort();
+
+async function imported(first: string) {
+	const sim = await startSimulator({ seed: 11, rateLimit: 100_000 });
+	sims.push(sim);
+	const file = join(tempDir("pivotal-lookalike-"), "c.csv");
+	const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+	writeFileSync(file, first);
+	const run = await runCli(["import", file, "--headless", "--yes"], { env });
+	expect(run.code, run.stderr).toBe(0);
+	return { sim, file, env };
+}
+
+const FIRST =
+	"external_id,name,hubspot_company_id\n00123,Zero Lead Co,HSZ-1\n900000,Float Co,\nz00050,Apostrophe Co,\nacme,Acme,HSA-1\nkeep,Keeps,\n";
+
+describe("new rows that look like a customer the file dropped", { timeout: 60_000 }, () => {
+	it("ids re-typed by a tool, or a CRM id carried over: refused before anything is sent, each row named, with or without --delete-missing", async () => {
+		const { sim, file, env } = await imported(FIRST);
+		const before = live(sim);
+		const requests = sim.counters().requests;
+		writeFileSync(
+			file,
+			"external_id,name,hubspot_company_id\n123,Zero Lead Co,HSZ-1\n900000.0,Float Co,\n'z00050,Apostrophe Co,\nacme-2,Acme Renamed,HSA-1\nkeep,Keeps,\n",
+		);
+		for (const extra of [[], ["--dry-run"], ["--delete-missing", "--max-deletes", "10"]]) {
+			const run = await runCli(["import", file, "--headless", "--yes", ...extra], { env });
+			expect(run.code, run.stderr).toBe(2);
+			expect(run.stderr).toContain(
+				`${file}: line 2's new external_id "123" looks like "00123", a customer of this import with the same hubspot_company_id "HSZ-1" that the file no longer holds; line 3's new external_id "900000.0" looks like "900000", a customer of this import that the file no longer holds; line 4's new external_id "'z00050" looks like "z00050", a customer of this import that the file no longer holds (and 1 more rows like these). Created, each would be a second customer beside the one this import holds under the old id (an import keeps a customer under the external_id it made or found it with), and nothing was sent.`,
+			);
+			expect(run.stderr).toContain("if they really are other customers, run once with --fresh");
+		}
+		expect(sim.counters().requests).toBe(requests);
+		expect(live(sim)).toEqual(before);
+
+		// The CRM id alone ties a row whose id has another shape altogether.
+		writeFileSync(
+			file,
+			"external_id,name,hubspot_company_id\n00123,Zero Lead Co,HSZ-1\n900000,Float Co,\nz00050,Apostrophe Co,\nacme-2,Acme Renamed,HSA-1\nkeep,Keeps,\n",
+		);
+		const crm = await runCli(["import", file, "--headless", "--yes"], { env });
+		expect(crm.code).toBe(2);
+		expect(crm.stderr).toContain(
+			`line 5's new external_id "acme-2" looks like "acme", a customer of this import with the same hubspot_company_id "HSA-1" that the file no longer holds.`,
+		);
+		expect(sim.counters().requests).toBe(requests);
+	});
+
+	it("new rows with nothing tying them to a dropped customer are created as ever", async () => {
+		const { sim, file, env } = await imported(FIRST);
+		writeFileSync(
+			file,
+			"external_id,name,hubspot_company_id\n00123,Zero Lead Co,HSZ-1\n900000,Float Co,\nacme,Acme,HSA-1\nkeep,Keeps,\n0124,New Leading Zero,HSZ-7\n",
+		);
+		const run = await runCli(["import", file, "--headless", "--yes"], { env });
+		expect(run.code, run.stderr).toBe(0);
+		expect(live(sim)).toContain("New Leading Zero=0124");
+		expect(live(sim)).toHaveLength(6);
+	});
+
+	it("the ids put back: the sync goes on with nothing doubled; --fresh makes other customers of them, as its sentence says", async () => {
+		const { sim, file, env } = await imported(
+			"external_id,name,hubspot_company_id\n00123,Zero Lead Co,HSZ-1\n",
+		);
+		writeFileSync(file, "external_id,name,hubspot_company_id\n123,Zero Lead Co,HSZ-1\n");
+		expect((await runCli(["import", file, "--headless", "--yes"], { env })).code).toBe(2);
+		writeFileSync(file, "external_id,name,hubspot_company_id\n00123,Zero Lead Co Renamed,HSZ-1\n");
+		const back = await runCli(["import", file, "--headless", "--yes"], { env });
+		expect(back.code, back.stderr).toBe(0);
+		expect(live(sim)).toEqual(["Zero Lead Co Renamed=00123"]);
+		writeFileSync(file, "external_id,name,hubspot_company_id\n123,Zero Lead Co,HSZ-1\n");
+		const fresh = await runCli(["import", file, "--headless", "--yes", "--fresh"], { env });
+		expect(fresh.code, fresh.stderr).toBe(0);
+		expect(live(sim)).toEqual(["Zero Lead Co Renamed=00123", "Zero Lead Co=123"]);
+	});
+});
