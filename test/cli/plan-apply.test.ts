@@ -114,7 +114,9 @@ describe("plans as files (the built binary)", () => {
 		);
 		const again = await runCli(["apply", plan, "--headless"], { env });
 		expect(again.code).toBe(2);
-		expect(again.stderr).toMatch(/^stale plan: the state \S+ changed since the plan was made; plan again\./);
+		expect(again.stderr).toMatch(
+			/^this plan was applied already: its run \(run 2 of the import\) finished, and the state \S+ has changed only by it\. Plan again for what changed since\. Nothing was sent\.$/m,
+		);
 	}, 120_000);
 
 	it("a run that writes the state while an apply waits for GET /me is seen when the apply takes the state: stale, nothing sent", async () => {

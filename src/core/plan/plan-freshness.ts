@@ -58,5 +58,11 @@ export function planFreshness(
 			sentence: `stale plan: ${where} changed since the plan was made: another run of the import (not this plan's apply) was interrupted there; plan again.`,
 		};
 	}
+	// Its own apply, finished: said so, not "changed" (a step retried after a kill at its very end).
+	if (now.runs === run && now.runsFinished >= run && now.planMark === planMarkOf(plan.digest))
+		return {
+			kind: "stale",
+			sentence: `this plan was applied already: its run (run ${run} of the import) finished, and ${where} has changed only by it. Plan again for what changed since.`,
+		};
 	return stale(where);
 }

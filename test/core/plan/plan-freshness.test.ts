@@ -71,6 +71,26 @@ describe("planFreshness", () => {
 			"stale plan: the state customers.csv.checkpoint.json changed since the plan was made: another run of the import (not this plan's apply) was interrupted there; plan again.",
 		],
 		[
+			"its own apply, finished (the same apply run again)",
+			{ stateFingerprint: "sha256:other", runs: 4, runsFinished: 4, planMark: planMarkOf(DIGEST) },
+			"this plan was applied already: its run (run 4 of the import) finished, and the state customers.csv.checkpoint.json has changed only by it. Plan again for what changed since.",
+		],
+		[
+			"its own apply finished, then another run",
+			{ stateFingerprint: "sha256:other", runs: 5, runsFinished: 5, planMark: 0 },
+			"stale plan: the state customers.csv.checkpoint.json changed since the plan was made; plan again.",
+		],
+		[
+			"another plan's apply of run 4, finished",
+			{
+				stateFingerprint: "sha256:other",
+				runs: 4,
+				runsFinished: 4,
+				planMark: planMarkOf(`sha256:${"e".repeat(64)}`),
+			},
+			"stale plan: the state customers.csv.checkpoint.json changed since the plan was made; plan again.",
+		],
+		[
 			"a later run unfinished",
 			{ stateFingerprint: "sha256:other", runs: 5, runsFinished: 4 },
 			"stale plan: the state customers.csv.checkpoint.json changed since the plan was made; plan again.",
