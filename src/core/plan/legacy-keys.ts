@@ -5,7 +5,11 @@
  * the state does not know takes an entry of its customer that no row of the file holds: one
  * whose last written name is the row's (the one whose values are closest to the row's), else, for an
  * old entry with no values known, the one at the row's position. So neither change creates a
- * second onboarding or leaves the first behind. The entry keeps its key: nothing in the state is
+ * second onboarding or leaves the first behind. A row renamed in spelling only (`Kickoff` →
+ * `Kick-off`, `On-boarding` → `Onboarding`: the same letters and digits, case aside) takes the one
+ * entry of its customer so named that no row holds, and PATCHes its name: created, it would be
+ * a second onboarding in its phase (Pivotal's automations fired again) and, with --delete-missing,
+ * the first deleted (adversarial finding Q18). The entry keeps its key: nothing in the state is
  * rewritten.
  */
 
@@ -130,7 +134,10 @@ export class LegacyKeys {
 			e.values === undefined
 				? Number.POSITIVE_INFINITY
 				: diffFields(record.pass, record.body, e.values).length;
-		const found = pickLegacy(index.get(record.parentKey) ?? [], name, n, this.#claimed, distance);
+		const entries = index.get(record.parentKey) ?? [];
+		const found =
+			pickLegacy(entries, name, n, this.#claimed, distance) ??
+			this.#respelled(entries, name, record.parentKey);
 		if (found === undefined) return record.key;
 		this.#claimed.add(found.key);
 		return found.key;
@@ -147,6 +154,28 @@ export class LegacyKeys {
 		if (customer === undefined) return undefined;
 		const n = placed ? Number(placed[2]) : undefined;
 		return pickLegacy(this.#index().get(customer) ?? [], named?.name, n, new Set())?.key;
+	}
+
+	/**
+	 * The one unclaimed entry of the customer whose name is the row's but for spelling (`looseName`),
+	 * when no row of the file carries that entry's name as it is: that row would take it by name.
+	 */
+	#respelled(
+		entries: readonly LegacyEntry[],
+		name: string | undefined,
+		customer: string,
+	): LegacyEntry | undefined {
+		const names = this.#names;
+		const loose = name === undefined ? "" : looseName(name);
+		if (names === undefined || loose === "") return undefined;
+		const alike = entries.filter(
+			(e) =>
+				!this.#claimed.has(e.key) &&
+				typeof e.name === "string" &&
+				looseName(e.name) === loose &&
+				names.count(customer, e.name) === 0,
+		);
+		return alike.length === 1 ? alike[0] : undefined;
 	}
 
 	#index(): Map<string, LegacyEntry[]> {
@@ -180,6 +209,14 @@ export class LegacyKeys {
 		this.#byCustomer = index;
 		return index;
 	}
+}
+
+/** A name's letters and digits, lower-cased: what a change of spelling only leaves as it was. */
+export function looseName(name: string): string {
+	return name
+		.normalize("NFKC")
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}]+/gu, "");
 }
 
 /** `readRecords`, each onboarding keyed as the state knows it (see LegacyKeys). */

@@ -1,0 +1,81 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ImportPlan } from "../../src/core/run-types.js";
+import type { Simulator } from "../../src/sim/index.js";
+import type { SourceFiles } from "../../src/source/index.js";
+import { importToEnd, simulatorsPerTest } from "../support/import-harness.js";
+
+// An onboarding renamed in the export in spelling only (`Kickoff` → `Kick-off`) is the same
+// onboarding: its name is PATCHed, where it was created a second time in its phase (Pivotal's
+// automations fired again) and, with --delete-missing, the first deleted (adversarial finding Q18).
+const prepared = simulatorsPerTest();
+
+const CUSTOMERS = "external_id,name\nrn-1,Renamed One\nrn-2,Renamed Two\n";
+const ONBOARDINGS = `customer_external_id,name,phase,state
+rn-1,Kickoff,launch,active
+rn-2,Kickoff,launch,active
+rn-2,Renewal,program_design,active
+`;
+
+const run = async (sim: Simulator, files: SourceFiles, plan: Partial<ImportPlan> = {}) =>
+	(await importToEnd(sim, files, plan)).summary;
+
+const count = (sim: Simulator, method: string) =>
+	Object.entries(sim.counters().byRoute)
+		.filter(
+			([route]) => route.startsWith(`${method} /onboardings`) || route.startsWith(`${method} /customers/`),
+		)
+		.filter(([route]) => route.includes("onboardings"))
+		.reduce((n, [, c]) => n + c, 0);
+
+const live = (sim: Simulator) =>
+	sim
+		.state()
+		.onboardings.filter((o) => o.deleted !== true)
+		.map((o) => `${o.name}:${o.phase}`)
+		.sort();
+
+describe("an onboarding renamed in the export", () => {
+	it("in spelling only: its name is PATCHed, nothing created or deleted, and the next sync finds it under the new name", async () => {
+		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };
+		writeFileSync(files.customers, CUSTOMERS);
+		writeFileSync(files.onboardings, ONBOARDINGS);
+		expect((await run(sim, files)).passes.onboardings).toMatchObject({ created: 3 });
+		const posts = count(sim, "POST");
+		expect(posts).toBe(3);
+		const rules = { rules: { deleteMissing: true, maxDeletes: 100 } };
+
+		writeFileSync(
+			files.onboardings,
+			ONBOARDINGS.replace("rn-1,Kickoff", "rn-1,Kick-off").replace("rn-2,Renewal", "rn-2,renewal"),
+		);
+		const renamed = await run(sim, files, rules);
+		expect(renamed.passes.onboardings).toMatchObject({ created: 0, failed: 0 });
+		expect(count(sim, "POST")).toBe(posts);
+		expect(count(sim, "DELETE")).toBe(0);
+		expect(live(sim)).toEqual(["Kick-off:launch", "Kickoff:launch", "renewal:program_design"]);
+
+		// Again: the entry under the old key is found by the name last written, nothing to send.
+		const patches = count(sim, "PATCH");
+		expect(patches).toBe(2);
+		await run(sim, files, rules);
+		expect(count(sim, "PATCH")).toBe(patches);
+		expect(count(sim, "POST")).toBe(posts);
+		expect(count(sim, "DELETE")).toBe(0);
+	});
+
+	it("to another name: a new onboarding, as ever (and --delete-missing takes the old one)", async () => {
+		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };
+		writeFileSync(files.customers, CUSTOMERS);
+		writeFileSync(files.onboardings, ONBOARDINGS);
+		await run(sim, files);
+		writeFileSync(files.onboardings, ONBOARDINGS.replace("rn-1,Kickoff", "rn-1,Go-live"));
+		const moved = await run(sim, files, { rules: { deleteMissing: true, maxDeletes: 100 } });
+		expect(moved.passes.onboardings).toMatchObject({ created: 1 });
+		expect(count(sim, "DELETE")).toBe(1);
+		expect(live(sim)).toEqual(["Go-live:launch", "Kickoff:launch", "Renewal:program_design"]);
+	});
+});
