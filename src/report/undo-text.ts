@@ -4,7 +4,14 @@
  */
 
 import type { UndoPlan } from "../core/undo/undo-plan.js";
-import { recreateCounts, restoredFields, runsLabel, UNDO_COLUMNS, undoRows } from "../ui/model/undo-view.js";
+import {
+	RESTORE_NOTES,
+	recreateCounts,
+	restoredFields,
+	runsLabel,
+	UNDO_COLUMNS,
+	undoRows,
+} from "../ui/model/undo-view.js";
 
 export function undoPlanText(plan: UndoPlan, workspace: string | undefined): string {
 	const lines: string[] = [];
@@ -19,7 +26,7 @@ export function undoPlanText(plan: UndoPlan, workspace: string | undefined): str
 	const fields = restoredFields(plan);
 	if (fields.length > 0) {
 		lines.push(`fields put back: ${fields.join(", ")}`);
-		lines.push("  (a field edited in Pivotal since the import is kept as it is, and reported)");
+		for (const note of RESTORE_NOTES) lines.push(`  (${note})`);
 	}
 	const recreates = recreateCounts(plan);
 	if (recreates.length > 0) {

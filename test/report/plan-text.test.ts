@@ -95,6 +95,7 @@ describe("the plan and the undo plan as the command prints them", () => {
 			customers          2        1
 			fields put back: customers.name 1, customers.metadata.region 1
 			  (a field edited in Pivotal since the import is kept as it is, and reported)
+			  (each goes back to the value the import knew before that run; an edit made in Pivotal before a sync overwrote it is not known)
 			Deleting 2 customers: contacts or onboardings others added under them drop out of Pivotal's lists with them.
 			Records found in Pivotal and adopted by the import are never deleted.
 			"
@@ -113,6 +114,7 @@ describe("the plan and the undo plan as the command prints them", () => {
 			customers          2        1
 			fields put back: customers.name 1, customers.metadata.region 1
 			  (a field edited in Pivotal since the import is kept as it is, and reported)
+			  (each goes back to the value the import knew before that run; an edit made in Pivotal before a sync overwrote it is not known)
 			To re-create (deleted by --delete-missing; Pivotal has no undelete): 2 contacts, under new ids, with the values the import last wrote.
 			  (one Pivotal holds again, a customer with its external id or a contact with its e-mail, is reported exists_again and left, not made twice)
 			Deleting 2 customers: contacts or onboardings others added under them drop out of Pivotal's lists with them.

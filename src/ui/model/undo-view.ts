@@ -44,6 +44,16 @@ export function undoRequests(plan: UndoPlan): number {
 	);
 }
 
+/**
+ * What "put back" means, under the fields: the values are the import's own record of them, so an
+ * edit made in Pivotal before a sync that overwrote it is not what comes back (adversarial
+ * finding Q3): only a read before each PATCH could know it, which `--keep-pivotal-edits` pays for.
+ */
+export const RESTORE_NOTES = [
+	"a field edited in Pivotal since the import is kept as it is, and reported",
+	"each goes back to the value the import knew before that run; an edit made in Pivotal before a sync overwrote it is not known",
+] as const;
+
 /** `customers.name 2, customers.status 1`: the fields put back and on how many records. */
 export function restoredFields(plan: UndoPlan): readonly string[] {
 	const fields = new Map<string, number>();

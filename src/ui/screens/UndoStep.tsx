@@ -11,6 +11,7 @@ import { cell, formatCount, formatDuration, rcell, windowLabel } from "../model/
 import {
 	confirmationWord,
 	isConfirmed,
+	RESTORE_NOTES,
 	recreateCounts,
 	restoredFields,
 	runsLabel,
@@ -133,9 +134,9 @@ function UndoPlanBody({
 			{fields.length > 0 ? (
 				<>
 					<Text>fields put back: {fields.join(", ")}</Text>
-					<Text dimColor>
-						{"  a field edited in Pivotal since the import is kept as it is, and reported"}
-					</Text>
+					{RESTORE_NOTES.map((note) => (
+						<Text key={note} dimColor>{`  ${note}`}</Text>
+					))}
 				</>
 			) : null}
 			{plan.counts.customers.delete > 0 ? (
