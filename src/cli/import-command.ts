@@ -223,7 +223,7 @@ async function runHeadless(face: ImportFace, windowMs: number | undefined): Prom
 	});
 	if (opened.invalid.length > 0 && code === EXIT.ok) {
 		// Rows left out are records not imported: the run is not all done.
-		io.stderr.write(`${skippedSentence(opened.invalid.length, flags)}\n`);
+		io.stderr.write(`${skippedSentence(opened.invalid.length, flags, "after")}\n`);
 		return EXIT.someFailed;
 	}
 	return code;

@@ -94,10 +94,18 @@ export async function confirmImport(face: ImportFace, isResume: boolean): Promis
 }
 
 /** The sentence for rows `--skip-invalid` left out, naming the files that list them. */
-export function skippedSentence(count: number, flags: ImportFlags): string {
+export function skippedSentence(
+	count: number,
+	flags: ImportFlags,
+	when: "before" | "after" = "before",
+): string {
 	// A dry run writes the failures CSV (the invalid rows) but no results CSV: nothing was sent.
 	const where = [flags.failuresCsv, flags.dryRun ? undefined : flags.resultsCsv]
 		.filter((f) => f !== undefined)
 		.join(" and ");
-	return `${count} invalid row${count === 1 ? " was" : "s were"} left out (--skip-invalid); their contacts and onboardings are blocked${where === "" ? "" : `; listed in ${where}`}.`;
+	const rows = count === 1 ? "1 invalid row" : `${count} invalid rows`;
+	if (when === "after")
+		return `${rows} ${count === 1 ? "was" : "were"} left out (--skip-invalid), so not every record was imported (exit 1)${where === "" ? "" : `; listed in ${where}`}.`;
+	// Said before the files are written: where they will be.
+	return `${rows} ${count === 1 ? "is" : "are"} left out (--skip-invalid); ${count === 1 ? "its" : "their"} contacts and onboardings are blocked${where === "" ? "" : `; to be listed in ${where}`}.`;
 }

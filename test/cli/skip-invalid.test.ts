@@ -75,7 +75,7 @@ describe("--skip-invalid (through the binary)", () => {
 		);
 		expect(run.code).toBe(1);
 		expect(run.stderr).toContain(`${files.customers}:11:3: status "Gold" is not one of`);
-		expect(run.stderr).toContain("3 invalid rows were left out (--skip-invalid)");
+		expect(run.stderr).toContain("3 invalid rows are left out (--skip-invalid)");
 		expect(simTotals(sim)).toMatchObject({ customers: 47, contacts: 47, onboardings: 47, duplicates: 0 });
 		const customers = sim.state().customers;
 		expect(customers.find((c) => c.name === "Customer 1")).toMatchObject({
@@ -146,7 +146,7 @@ describe("--skip-invalid (through the binary)", () => {
 		);
 		expect(dry.code).toBe(0);
 		expect(dry.stderr).toContain(
-			`3 invalid rows were left out (--skip-invalid); their contacts and onboardings are blocked; listed in ${failures}.`,
+			`3 invalid rows are left out (--skip-invalid); their contacts and onboardings are blocked; to be listed in ${failures}.`,
 		);
 		const rows = parse(readFileSync(failures, "utf8"), { bom: true, columns: true }) as Record<
 			string,
