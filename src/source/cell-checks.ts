@@ -50,6 +50,26 @@ export function checkMangledId(value: string, column: string): string | undefine
 	return `${column} ${showValue(value)} is an id Excel mangled into scientific notation (its last digits are lost); format the column as Text in the spreadsheet, put the full ids back, and export again.`;
 }
 
+/** A date or a time of day as a workbook's date and time cells are read (`2026-03-12`, `12:00:00`). */
+const DATE_OR_TIME = /^(?:\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z?)?|\d\d?:\d\d(?::\d\d)?)$/;
+
+/**
+ * An id a spreadsheet turned into a date or a time: `12-3`, `MAR12` and `SEPT2`, typed or opened
+ * in Excel, become date cells (shown `12-Mar`), read here as the date they hold, neither the id
+ * nor what Excel shows (adversarial finding Q6). No id scheme we know is a bare date.
+ */
+export function checkDatedId(value: string, column: string): string | undefined {
+	const c4 = value.charCodeAt(4);
+	if (value.length < 4 || value.length > 30 || (c4 !== 45 && value.indexOf(":") === -1)) return undefined;
+	if (!DATE_OR_TIME.test(value)) return undefined;
+	return `${column} ${showValue(value)} is a date or a time, not an id (a spreadsheet turned the id into one: 12-3, MAR12 or SEPT2 typed or opened in Excel become dates); format the column as Text, put the ids back, and export again.`;
+}
+
+/** A CRM id column's checks: an id Excel mangled, or turned into a date. */
+export function checkCrmId(value: string, column: string): string | undefined {
+	return checkMangledId(value, column) ?? checkDatedId(value, column);
+}
+
 /**
  * Printable ASCII from end to end (no control, no space at either edge), short enough, and
  * not possibly scientific notation: most ids, answered in one loop over the characters.
@@ -95,6 +115,8 @@ function checkPlaceholderId(value: string, column: string): string | undefined {
 export function checkId(value: string, column: string): string | undefined {
 	const placeholder = checkPlaceholderId(value, column);
 	if (placeholder !== undefined) return placeholder;
+	const dated = checkDatedId(value, column);
+	if (dated !== undefined) return dated;
 	if (isPlainId(value)) return undefined;
 	const mangled = checkMangledId(value, column);
 	if (mangled !== undefined) return mangled;

@@ -8,10 +8,10 @@ import { type ColumnDef, resourceOf } from "../model/resources.js";
 import {
 	checkBoolean,
 	checkCount,
+	checkCrmId,
 	checkDomain,
 	checkEmail,
 	checkId,
-	checkMangledId,
 	checkSlug,
 	isBlank,
 	maxLength,
@@ -124,7 +124,7 @@ function specOf(pass: PassName, def: ColumnDef): ColumnSpec {
 		case "count":
 			return text(def.name, { ...required, check: checkCount, convert: toInteger });
 		case "crm-id":
-			return text(def.name, { ...required, check: checkMangledId });
+			return text(def.name, { ...required, check: checkCrmId });
 		case "email":
 			return text(def.name, {
 				...required,

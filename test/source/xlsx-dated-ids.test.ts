@@ -1,0 +1,56 @@
+/**
+ * An id a spreadsheet turned into a date (`12-3`, `MAR12` typed or opened in Excel become a date
+ * cell shown `12-Mar`) or a time was read as the date it holds and sent as the customer's id:
+ * refused now, naming the cell, as an id in scientific notation is (adversarial finding Q6).
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkCrmId, checkId } from "../../src/source/cell-checks.js";
+import { validateSources } from "../../src/source/index.js";
+import { tempDir } from "../support/temp-dirs.js";
+import { xlsxParts, zipParts } from "../support/xlsx-writer.js";
+
+function workbook(rows: readonly (readonly unknown[])[]): string {
+	const path = join(tempDir("pivotal-dated-ids-"), "book.xlsx");
+	writeFileSync(path, zipParts(xlsxParts({ sheets: [{ name: "Customers", rows: rows as never }] })));
+	return path;
+}
+
+describe("an id turned into a date or a time", () => {
+	it("in a workbook's date cell (external_id) or time cell (a CRM id): refused, naming the cell", async () => {
+		const path = workbook([
+			["external_id", "name", "hubspot_company_id"],
+			[{ serial: 46093, format: "d-mmm" }, "Dated Co", "HS-1"],
+			["ok-2", "Timed Co", { serial: 0.5, format: "h:mm" }],
+			["ok-3", "Plain Co", "HS-3"],
+		]);
+		const check = await validateSources({ customers: path });
+		expect(check.problems.map((p) => [p.line, p.column])).toEqual([
+			[2, 1],
+			[3, 3],
+		]);
+		expect(check.problems[0]?.message).toBe(
+			'external_id "2026-03-12" is a date or a time, not an id (a spreadsheet turned the id into one: 12-3, MAR12 or SEPT2 typed or opened in Excel become dates); format the column as Text, put the ids back, and export again.',
+		);
+		expect(check.problems[1]?.message).toMatch(
+			/^hubspot_company_id "12:00(:00)?" is a date or a time, not an id/,
+		);
+	});
+
+	it.each(["2026-03-12", "2026-03-12T10:30", "2026-03-12 10:30:00", "12:00", "9:30:00"])(
+		"%j is refused as an id",
+		(value) => {
+			expect(checkId(value, "external_id")).toMatch(/is a date or a time, not an id/);
+			expect(checkCrmId(value, "hubspot_company_id")).toMatch(/is a date or a time, not an id/);
+		},
+	);
+
+	it.each(["12-Mar", "2026-03", "20260312", "ACME-2026-03-12", "12:00 PM-desk", "1234-56", "c-1234-56-78"])(
+		"%j is an id as ever",
+		(value) => {
+			expect(checkId(value, "external_id")).toBeUndefined();
+			expect(checkCrmId(value, "hubspot_company_id")).toBeUndefined();
+		},
+	);
+});
