@@ -97,7 +97,9 @@ describe("plans made with a Postgres state (the built binary against a real serv
 		const again = byRoute(sim);
 		const stale = await runCli(["apply", planFile, "--headless", "--state", url], { env });
 		expect(stale.code).toBe(2);
-		expect(stale.stderr).toContain("stale plan: the state of the import n1 changed");
+		expect(stale.stderr).toContain(
+			"this plan was applied already: its run (run 2 of the import) finished, and the state of the import n1 has changed only by it.",
+		);
 		expect(diff(byRoute(sim), again)).toEqual({});
 
 		// The state says the import ran: a sync now finds nothing to do.

@@ -81,10 +81,20 @@ function quietly<T>(parse: () => T): T {
 	}
 }
 
+/**
+ * A run's state connection sits idle while the run waits for the rate limit's window: a server's
+ * `idle_session_timeout` (Postgres 14 and later; common on managed servers) closed it, and the run
+ * stopped at its next write, every run one window further (adversarial finding P5). Lifted for
+ * this session, on servers that have the setting; the lock's connection lifts its own (pg-lock.ts).
+ */
+const NO_IDLE_SESSION_LIMIT =
+	"SELECT set_config('idle_session_timeout', '0', false) WHERE current_setting('server_version_num')::int >= 140000";
+
 /** A connection with the schema in place; for commands that take no lock (`state list`). */
 export async function connectDatabase(url: string): Promise<pg.Client> {
 	const client = await connectClient(url, clientConfig(url));
 	try {
+		await client.query(NO_IDLE_SESSION_LIMIT);
 		await ensureSchema(client, maskUrl(url));
 	} catch (error) {
 		await endClient(client);
