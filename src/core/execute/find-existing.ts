@@ -16,10 +16,10 @@ import {
 } from "../../model/records.js";
 import { type MatcherDef, resourceOf } from "../../model/resources.js";
 import type { ApplyContext } from "./apply-record.js";
+import { CustomerDirectory } from "./customer-directory.js";
 import {
 	type Ambiguous,
 	type ChildDirectory,
-	CustomerDirectory,
 	carriesFields,
 	childDirectories,
 	isAmbiguous,
