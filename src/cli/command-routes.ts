@@ -5,12 +5,12 @@
  */
 
 import { EXIT } from "../core/exit-codes.js";
+import type { ParsedCommandLine } from "./command-line.js";
 import { givenFlags, kebab } from "./given-flags.js";
 import type { CommandIo } from "./import-command.js";
-import type { ParsedCommandLine } from "./main.js";
 import { SYNC_FLAGS } from "./sync-flags.js";
 
-/** The flags of every command that runs against a state (keys, state, pacing, outputs), of the table in main.ts. */
+/** The flags of every command that runs against a state (keys, state, pacing, outputs), of the table in command-line.ts. */
 const RUN_FLAGS = [
 	"checkpoint",
 	"state",

@@ -5,8 +5,9 @@ import { StateHeldError } from "../core/open-state.js";
 import { ProgressStore } from "../core/progress-store.js";
 import type { ImportRun, ImportSummary, KeyLane } from "../core/run-types.js";
 import { escapeControls } from "../model/terminal-text.js";
-import { LineReporter, type SessionCounts, STOP_GRACE_MS, summaryText } from "../report/headless.js";
+import { LineReporter, STOP_GRACE_MS } from "../report/headless.js";
 import type { NdjsonReporter } from "../report/ndjson.js";
+import { type SessionCounts, summaryText } from "../report/summary-text.js";
 import type { CommandIo } from "./import-command.js";
 
 export interface HeadlessOptions {

@@ -18,12 +18,13 @@ import {
 } from "../core/checkpoint/index.js";
 import { acquireLock } from "../core/checkpoint/lock-file.js";
 import { EXIT } from "../core/exit-codes.js";
-import { COPY_UNFINISHED, connectDatabase, PostgresState } from "../core/state/pg-state.js";
+import { COPY_UNFINISHED, PostgresState } from "../core/state/pg-state.js";
 import { defaultImportName, isPostgresUrl, maskUrl } from "../core/state/pg-url.js";
 import type { StateStore } from "../core/state/state-store.js";
 import { PASSES } from "../model/records.js";
 import { escapeControls } from "../model/terminal-text.js";
 import type { CommandIo } from "./import-command.js";
+import { listStates } from "./state-list.js";
 import { exitForStateError } from "./state-location.js";
 
 const USAGE =
@@ -249,84 +250,4 @@ function sameDatabase(a: string, b: string): boolean {
 		}
 	};
 	return key(a) === key(b);
-}
-
-interface ListRow {
-	readonly name: string;
-	readonly workspace: string | null;
-	readonly records: string;
-	readonly failed: string;
-	readonly runs: string | null;
-	readonly finished: string | null;
-	readonly last_run_at: Date | null;
-	readonly updated_at: Date;
-	readonly last_outcome: string | null;
-	readonly running: boolean;
-	readonly host: string | null;
-	readonly pid: number | null;
-	readonly started_at: Date | null;
-	/** Set while `state copy` writes the import; left set by a copy that was stopped. */
-	readonly copying?: string | null;
-}
-
-const iso = (date: Date) => date.toISOString().replace(/\.\d+Z$/, "Z");
-
-/** How the import's last run went, as the list shows it. */
-export function outcomeOf(
-	row: Pick<
-		ListRow,
-		"running" | "host" | "pid" | "started_at" | "runs" | "finished" | "last_outcome" | "failed" | "copying"
-	>,
-): string {
-	if (Number(row.copying ?? 0) > 0 && !row.running) return "unfinished copy (run the same state copy again)";
-	if (row.running)
-		return `running (host ${row.host ?? "?"}, pid ${row.pid ?? "?"}${row.started_at ? `, since ${iso(row.started_at)}` : ""})`;
-	const isUnfinished = Number(row.runs ?? 0) > Number(row.finished ?? 0);
-	// A killed run writes no outcome: its run number is started and never finished.
-	const outcome =
-		isUnfinished && (row.last_outcome ?? "completed") === "completed"
-			? "interrupted"
-			: (row.last_outcome ?? "completed");
-	const failed = Number(row.failed);
-	return failed > 0 ? `${outcome}, ${failed} failed` : outcome;
-}
-
-async function listStates(url: string, io: CommandIo): Promise<number> {
-	const client = await connectDatabase(url);
-	try {
-		// The lock is held while a run is going: a holder row alone may be a killed run's.
-		const result = await client.query<ListRow>(
-			`WITH i AS (SELECT *, hashtextextended('pivotal_tui:' || name, 0) AS k FROM pivotal_tui.imports)
-			 SELECT i.name, i.header -> 'workspace' ->> 'name' AS workspace,
-				(SELECT count(*) FROM pivotal_tui.records r WHERE r.import = i.name)::text AS records,
-				(SELECT count(*) FROM pivotal_tui.records r WHERE r.import = i.name AND r.state ->> 's' = 'failed')::text AS failed,
-				i.counters ->> 'runs' AS runs, i.counters ->> 'runsFinished' AS finished,
-				i.counters ->> '${COPY_UNFINISHED}' AS copying,
-				i.last_run_at, i.updated_at, i.last_outcome, h.host, h.pid, h.started_at,
-				EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-					AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-					AND l.classid = ((i.k >> 32) & 4294967295)::oid AND l.objid = (i.k & 4294967295)::oid) AS running
-			 FROM i LEFT JOIN pivotal_tui.holders h ON h.name = i.name ORDER BY i.name`,
-		);
-		if (result.rows.length === 0) {
-			io.stdout.write(`${maskUrl(url)} holds no import yet.\n`);
-			return EXIT.ok;
-		}
-		// Names, workspaces and hosts come from outside: escaped, so none can fake a row or a screen.
-		const rows = result.rows.map((r) =>
-			[r.name, r.workspace ?? "-", r.records, iso(r.updated_at), outcomeOf(r)].map(escapeControls),
-		);
-		const table = [["NAME", "WORKSPACE", "RECORDS", "LAST RUN", "OUTCOME"], ...rows];
-		const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-		for (const row of table)
-			io.stdout.write(
-				`${row
-					.map((cell, i) => cell.padEnd(widths[i]!))
-					.join("  ")
-					.trimEnd()}\n`,
-			);
-		return EXIT.ok;
-	} finally {
-		await client.end().catch(() => undefined);
-	}
 }

@@ -1,10 +1,11 @@
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { Box, Text, useApp, useInput } from "ink";
 import { useCallback, useEffect, useRef } from "react";
 import { defaultConcurrency } from "../core/engine.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import type { PassName } from "../model/records.js";
 import { escapeControls, escapeControlsKeepingLines } from "../model/terminal-text.js";
+import { useFolderReading } from "./hooks/use-folder-reading.js";
 import { useImportSession } from "./hooks/use-import-session.js";
 import { useIsInputActive } from "./hooks/use-is-input-active.js";
 import { useTheme } from "./hooks/use-theme.js";
@@ -12,7 +13,7 @@ import { useWizard } from "./hooks/use-wizard.js";
 import { LiveRun } from "./LiveRun.js";
 import { type AppResult, interruptedResult, type SessionKind } from "./model/app-result.js";
 import { fileChoiceAction } from "./model/file-choice.js";
-import { fileStepChoices, listCheckpoints, listCsvFiles, sheetFor } from "./model/files.js";
+import { fileStepChoices, sheetFor } from "./model/files.js";
 import { envKeysFrom } from "./model/key-choices.js";
 import { clampConcurrency } from "./model/plan.js";
 import { importPlanFor, undoRequestFor } from "./model/run-requests.js";
@@ -23,7 +24,7 @@ import { PlanStep } from "./screens/PlanStep.js";
 import { ResumeStep } from "./screens/ResumeStep.js";
 import { SheetStep } from "./screens/SheetStep.js";
 import { UndoStep } from "./screens/UndoStep.js";
-import type { CheckpointInfo, UiServices, WizardPrefill } from "./services.js";
+import type { UiServices, WizardPrefill } from "./services.js";
 
 export type { AppResult };
 
@@ -69,44 +70,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 	});
 	const { live, summary } = session;
 
-	// The folder: its CSV files, and any checkpoint of an unfinished import.
-	useEffect(() => {
-		let isCancelled = false;
-		if (prefill?.isFixed && prefill.customers) {
-			const { customers, contacts, onboardings } = prefill;
-			// The plan step says so when an earlier run of these files will be resumed.
-			services
-				.readCheckpoint(prefill.checkpointPath ?? `${customers}.checkpoint.json`)
-				.catch(() => undefined)
-				.then((found) => {
-					if (isCancelled) return;
-					dispatch({
-						type: "files-fixed",
-						files: { customers, ...(contacts ? { contacts } : {}), ...(onboardings ? { onboardings } : {}) },
-						isFresh: prefill.fresh ?? false,
-						resumeFrom: found && !prefill.fresh ? found : undefined,
-						// A map given on the command line is used as it is; otherwise headers not ours are mapped here.
-						isMapped: prefill.source?.map !== undefined,
-					});
-				});
-			return () => {
-				isCancelled = true;
-			};
-		}
-		(async () => {
-			settings.setLastFolder(folder);
-			const [names, checkpointNames] = await Promise.all([listCsvFiles(folder), listCheckpoints(folder)]);
-			const found = await Promise.all(
-				checkpointNames.map((name) => services.readCheckpoint(join(folder, name)).catch(() => undefined)),
-			);
-			if (isCancelled) return;
-			const checkpoints = found.filter((c): c is CheckpointInfo => c !== undefined);
-			dispatch({ type: "folder-read", names, checkpoints });
-		})();
-		return () => {
-			isCancelled = true;
-		};
-	}, [folder, services, settings, prefill, dispatch]);
+	useFolderReading(services, prefill, dispatch);
 
 	// Quitting a finished run: its state is closed first, so the lock is gone when the process is.
 	const quitFinished = () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inDoubtLine } from "../../src/report/headless.js";
+import { inDoubtLine } from "../../src/report/summary-text.js";
 
 describe("inDoubtLine: a stopped pass's pending records, sent without an answer or never sent", () => {
 	it.each([

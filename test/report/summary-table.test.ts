@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ImportSummary, PassSummary } from "../../src/core/run-types.js";
-import { summaryText } from "../../src/report/headless.js";
+import { summaryText } from "../../src/report/summary-text.js";
 
 const pass = (counts: Partial<PassSummary>): PassSummary => ({
 	total: 0,

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createClient } from "../../src/api/client.js";
 import { keyFingerprint } from "../../src/api/key.js";
 import type { PivotalClient, Resource } from "../../src/api/types.js";
-import { outcomeOf } from "../../src/cli/state-command.js";
+import { outcomeOf } from "../../src/cli/state-list.js";
 import { CheckpointError } from "../../src/core/checkpoint/index.js";
 import { startImport } from "../../src/core/engine.js";
 import { PostgresState } from "../../src/core/state/pg-state.js";

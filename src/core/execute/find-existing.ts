@@ -5,7 +5,7 @@
  * retried and counted like any other request), once per run and list.
  */
 
-import { ApiError } from "../../api/errors.js";
+import type { ApiError } from "../../api/errors.js";
 import type { ApiOk, Customer, ListPage, ListQuery, PivotalClient, PivotalRecord } from "../../api/types.js";
 import {
 	copyOf,
@@ -16,47 +16,19 @@ import {
 } from "../../model/records.js";
 import { type MatcherDef, resourceOf } from "../../model/resources.js";
 import type { ApplyContext } from "./apply-record.js";
+import { CustomerDirectory } from "./customer-directory.js";
 import {
 	type Ambiguous,
 	type ChildDirectory,
-	CustomerDirectory,
 	carriesFields,
 	childDirectories,
 	isAmbiguous,
 	type PageFetcher,
 } from "./existing-records.js";
 import { failureToRecord } from "./failure-mapping.js";
+import { isParentMissing, LOOKUP_FAILED, type LookedUp, PARENT_MISSING } from "./lookup-outcomes.js";
 import { messageOf } from "./record-requests.js";
 import { LISTS_BEFORE_WALK, WorkspaceWalk } from "./workspace-walk.js";
-
-/** A create under a customer answered 404 for the customer (another workspace's reads `not_found`). */
-export function isParentMissing(error: unknown): boolean {
-	return (
-		error instanceof ApiError &&
-		error.status === 404 &&
-		(error.code === "customer_not_found" || error.code === "not_found")
-	);
-}
-
-/** A look-up under a customer whose list answered 404 for the customer (see `isParentMissing`). */
-export const PARENT_MISSING: unique symbol = Symbol("parent missing");
-
-/**
- * A look-up that could not be made (a list answered an error, or what it answered is not a
- * list): nothing can say the record is not in Pivotal, so it must not be created on that word.
- * The reason is `ExistingFinder.lookupFailure`.
- */
-export const LOOKUP_FAILED: unique symbol = Symbol("look-up failed");
-
-/** What the finder needs of the run: the requester its pages go through, and how to speak. */
-/** What a look-up answers: the record, none, null (the run is over), or why it cannot say. */
-export type LookedUp =
-	| PivotalRecord
-	| Ambiguous
-	| undefined
-	| null
-	| typeof PARENT_MISSING
-	| typeof LOOKUP_FAILED;
 
 /**
  * Is a child record keyed by its position among its parent's rows (its name repeats, or is
@@ -66,6 +38,7 @@ function isKeyedByPosition(key: string): boolean {
 	return /\/#?\d+$/.test(key);
 }
 
+/** What the finder needs of the run: the requester its pages go through, and how to speak. */
 export type FinderContext = Pick<ApplyContext, "requester" | "notice" | "isOver" | "trip">;
 
 export class ExistingFinder {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Contact, Customer, ListPage, ListQuery } from "../../../src/api/types.js";
+import { CustomerDirectory } from "../../../src/core/execute/customer-directory.js";
 import {
 	ChildDirectory,
-	CustomerDirectory,
 	carriesFields,
 	type PageFetcher,
 	walkPages,

@@ -1,0 +1,58 @@
+/**
+ * The wizard's first reading: the folder's CSV files and any checkpoint of an unfinished import,
+ * or, when the command line fixed the files, the checkpoint they would resume. Apart from the
+ * root (App.tsx), which owns the lifecycle and shows the step: one effect that reads the disk
+ * and tells the wizard what it found.
+ */
+
+import { join } from "node:path";
+import { useEffect } from "react";
+import { listCheckpoints, listCsvFiles } from "../model/files.js";
+import type { WizardAction } from "../model/wizard-state.js";
+import type { CheckpointInfo, UiServices, WizardPrefill } from "../services.js";
+
+export function useFolderReading(
+	services: Pick<UiServices, "folder" | "settings" | "readCheckpoint">,
+	prefill: WizardPrefill | undefined,
+	dispatch: (action: WizardAction) => void,
+): void {
+	const { folder, settings } = services;
+	// The folder: its CSV files, and any checkpoint of an unfinished import.
+	useEffect(() => {
+		let isCancelled = false;
+		if (prefill?.isFixed && prefill.customers) {
+			const { customers, contacts, onboardings } = prefill;
+			// The plan step says so when an earlier run of these files will be resumed.
+			services
+				.readCheckpoint(prefill.checkpointPath ?? `${customers}.checkpoint.json`)
+				.catch(() => undefined)
+				.then((found) => {
+					if (isCancelled) return;
+					dispatch({
+						type: "files-fixed",
+						files: { customers, ...(contacts ? { contacts } : {}), ...(onboardings ? { onboardings } : {}) },
+						isFresh: prefill.fresh ?? false,
+						resumeFrom: found && !prefill.fresh ? found : undefined,
+						// A map given on the command line is used as it is; otherwise headers not ours are mapped here.
+						isMapped: prefill.source?.map !== undefined,
+					});
+				});
+			return () => {
+				isCancelled = true;
+			};
+		}
+		(async () => {
+			settings.setLastFolder(folder);
+			const [names, checkpointNames] = await Promise.all([listCsvFiles(folder), listCheckpoints(folder)]);
+			const found = await Promise.all(
+				checkpointNames.map((name) => services.readCheckpoint(join(folder, name)).catch(() => undefined)),
+			);
+			if (isCancelled) return;
+			const checkpoints = found.filter((c): c is CheckpointInfo => c !== undefined);
+			dispatch({ type: "folder-read", names, checkpoints });
+		})();
+		return () => {
+			isCancelled = true;
+		};
+	}, [folder, services, settings, prefill, dispatch]);
+}
