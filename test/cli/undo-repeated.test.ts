@@ -23,19 +23,25 @@ const live = (sim: Simulator) =>
 		.map((c) => c.name)
 		.sort();
 
+/** Run 1 imports u1, run 2 adds u2, and an undo takes run 2 back. */
+async function importedThenUndone() {
+	const sim = await startSimulator({ seed: 7, rateLimit: 100_000 });
+	sims.push(sim);
+	const file = join(tempDir("pivotal-undo-again-"), "c.csv");
+	const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+	const importArgs = ["import", file, "--headless", "--yes"];
+	const undoArgs = ["undo", file, "--headless", "--yes"];
+	writeFileSync(file, "external_id,name\nu1,Undo One\n");
+	expect((await runCli(importArgs, { env })).code).toBe(0);
+	writeFileSync(file, "external_id,name\nu1,Undo One\nu2,Undo Two\n");
+	expect((await runCli(importArgs, { env })).code).toBe(0);
+	expect((await runCli(undoArgs, { env })).code).toBe(0);
+	return { sim, file, env, importArgs, undoArgs };
+}
+
 describe("undo, run again after it finished", { timeout: 60_000 }, () => {
 	it("says the last run is taken back and sends nothing (exit 0); --previous takes the run before; an import in between makes the next undo plain again", async () => {
-		const sim = await startSimulator({ seed: 7, rateLimit: 100_000 });
-		sims.push(sim);
-		const file = join(tempDir("pivotal-undo-again-"), "c.csv");
-		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		const importArgs = ["import", file, "--headless", "--yes"];
-		const undoArgs = ["undo", file, "--headless", "--yes"];
-		writeFileSync(file, "external_id,name\nu1,Undo One\n");
-		expect((await runCli(importArgs, { env })).code).toBe(0);
-		writeFileSync(file, "external_id,name\nu1,Undo One\nu2,Undo Two\n");
-		expect((await runCli(importArgs, { env })).code).toBe(0);
-		expect((await runCli(undoArgs, { env })).code).toBe(0);
+		const { sim, file, env, importArgs, undoArgs } = await importedThenUndone();
 		expect(live(sim)).toEqual(["Undo One"]);
 
 		const requests = sim.counters().requests;
@@ -64,17 +70,7 @@ describe("undo, run again after it finished", { timeout: 60_000 }, () => {
 	});
 
 	it("a run since that changed nothing does not reopen it: the same undo still refuses, naming that run (adversarial finding R3)", async () => {
-		const sim = await startSimulator({ seed: 8, rateLimit: 100_000 });
-		sims.push(sim);
-		const file = join(tempDir("pivotal-undo-unchanged-"), "c.csv");
-		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		const importArgs = ["import", file, "--headless", "--yes"];
-		const undoArgs = ["undo", file, "--headless", "--yes"];
-		writeFileSync(file, "external_id,name\nu1,Undo One\n");
-		expect((await runCli(importArgs, { env })).code).toBe(0);
-		writeFileSync(file, "external_id,name\nu1,Undo One\nu2,Undo Two\n");
-		expect((await runCli(importArgs, { env })).code).toBe(0);
-		expect((await runCli(undoArgs, { env })).code).toBe(0);
+		const { sim, file, env, importArgs, undoArgs } = await importedThenUndone();
 		// The nightly run: the file as the undo left Pivotal, nothing to send.
 		writeFileSync(file, "external_id,name\nu1,Undo One\n");
 		expect((await runCli(importArgs, { env })).code).toBe(0);

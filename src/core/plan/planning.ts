@@ -270,14 +270,14 @@ export class Planning {
 		const isFirstSync = this.#isFirstSync;
 		let requests = this.#requests;
 		const lookalike = this.#lookalikeRefusal();
-		if (!(rules.deleteMissing || options.preview) || state === undefined)
-			return {
-				passes,
-				requests,
-				isFirstSync,
-				rules,
-				...(lookalike === undefined ? {} : { refusal: lookalike }),
-			};
+		const planned = (refusal: string | undefined): SyncPlan => ({
+			passes,
+			requests,
+			isFirstSync,
+			rules,
+			...(refusal === undefined ? {} : { refusal }),
+		});
+		if (!(rules.deleteMissing || options.preview) || state === undefined) return planned(lookalike);
 		const keysInFiles = this.#keysInFiles;
 		const namesInFiles = this.#namesInFiles;
 		const missingSet = missingRecords(
@@ -305,19 +305,12 @@ export class Planning {
 				footerCells: this.#leftOut[pass]?.footerCells ?? [],
 			};
 		}
-		if (!rules.deleteMissing)
-			return {
-				passes,
-				requests,
-				isFirstSync,
-				rules,
-				...(lookalike === undefined ? {} : { refusal: lookalike }),
-			};
-		const refusal =
+		if (!rules.deleteMissing) return planned(lookalike);
+		return planned(
 			unendedRefusal(this.#options.files, (pass) => this.#leftOut[pass]) ??
-			lookalike ??
-			deleteRefusal(missingSet, rules.maxDeletes);
-		return { passes, requests, isFirstSync, rules, refusal };
+				lookalike ??
+				deleteRefusal(missingSet, rules.maxDeletes),
+		);
 	}
 
 	/** New customer rows that look like a customer of the state the file no longer holds: refused (lookalike-rows.ts). */
