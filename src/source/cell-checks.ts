@@ -50,8 +50,13 @@ export function checkMangledId(value: string, column: string): string | undefine
 	return `${column} ${showValue(value)} is an id Excel mangled into scientific notation (its last digits are lost); format the column as Text in the spreadsheet, put the full ids back, and export again.`;
 }
 
-/** A date or a time of day as a workbook's date and time cells are read (`2026-03-12`, `12:00:00`). */
-const DATE_OR_TIME = /^(?:\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z?)?|\d\d?:\d\d(?::\d\d)?)$/;
+/**
+ * A date or a time of day as a workbook's date and time cells are read (`2026-03-12`,
+ * `12:00:00`): a real one only (month 01–12, day 01–31, hour 0–23, minutes and seconds 0–59), so
+ * that an id merely shaped so (`1234-56-78`, `99:99`) is an id (finding S8).
+ */
+const DATE_OR_TIME =
+	/^(?:\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?Z?)?|(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)$/;
 
 /**
  * An id a spreadsheet turned into a date or a time: `12-3`, `MAR12` and `SEPT2`, typed or opened

@@ -47,13 +47,21 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 			file,
 			"external_id,name,hubspot_company_id\n123,Zero Lead Co,HSZ-1\n900000.0,Float Co,\n'z00050,Apostrophe Co,\nacme-2,Acme Renamed,HSA-1\nkeep,Keeps,\n",
 		);
-		for (const extra of [[], ["--dry-run"], ["--delete-missing", "--max-deletes", "10"]]) {
+		for (const extra of [
+			[],
+			["--dry-run"],
+			["--delete-missing", "--max-deletes", "10"],
+			// Not created under --only update, but --delete-missing would delete the one it looks like (finding S10).
+			["--only", "update", "--delete-missing", "--max-deletes", "10"],
+		]) {
 			const run = await runCli(["import", file, "--headless", "--yes", ...extra], { env });
 			expect(run.code, run.stderr).toBe(2);
 			expect(run.stderr).toContain(
 				`${file}: line 2's new external_id "123" looks like "00123", a customer of this import with the same hubspot_company_id "HSZ-1" that the file no longer holds; line 3's new external_id "900000.0" looks like "900000", a customer of this import that the file no longer holds; line 4's new external_id "'z00050" looks like "z00050", a customer of this import that the file no longer holds (and 1 more rows like these). Created, each would be a second customer beside the one this import holds under the old id (an import keeps a customer under the external_id it made or found it with), and nothing was sent.`,
 			);
-			expect(run.stderr).toContain("if they really are other customers, run once with --fresh");
+			expect(run.stderr).toContain(
+				"if they really are other customers, give them ids that do not read as the old ones', or run once with --fresh, which sets the whole state aside",
+			);
 		}
 		expect(sim.counters().requests).toBe(requests);
 		expect(live(sim)).toEqual(before);

@@ -66,6 +66,36 @@ describe("an onboarding renamed in the export", () => {
 		expect(count(sim, "DELETE")).toBe(0);
 	});
 
+	it("of a name that repeated: the record closest to the row is taken (finding S4); gone from the file later, it is deleted (finding S11)", async () => {
+		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };
+		writeFileSync(files.customers, CUSTOMERS);
+		writeFileSync(
+			files.onboardings,
+			"customer_external_id,name,phase,state\nrn-1,Kickoff,program_design,active\nrn-1,Kickoff,launch,active\nrn-2,Other,review,active\n",
+		);
+		await run(sim, files);
+		const posts = count(sim, "POST");
+		const rules = { rules: { deleteMissing: true, maxDeletes: 100 } };
+		// One row left, re-spelled, with the launched one's values: it takes that one; the other goes.
+		writeFileSync(
+			files.onboardings,
+			"customer_external_id,name,phase,state\nrn-1,Kick-off,launch,active\nrn-2,Other,review,active\n",
+		);
+		const renamed = await run(sim, files, rules);
+		expect(renamed.passes.onboardings).toMatchObject({ created: 0, failed: 0 });
+		expect(count(sim, "POST")).toBe(posts);
+		expect(count(sim, "DELETE")).toBe(1);
+		expect(live(sim)).toEqual(["Kick-off:launch", "Other:review"]);
+
+		// The re-spelled row removed: its record (under its old key, with the new name) is deleted, not failed.
+		writeFileSync(files.onboardings, "customer_external_id,name,phase,state\nrn-2,Other,review,active\n");
+		const removed = await run(sim, files, rules);
+		expect(removed.passes.onboardings).toMatchObject({ failed: 0 });
+		expect(count(sim, "DELETE")).toBe(2);
+		expect(live(sim)).toEqual(["Other:review"]);
+	});
+
 	it("to another name: a new onboarding, as ever (and --delete-missing takes the old one)", async () => {
 		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
 		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };

@@ -46,11 +46,21 @@ describe("an id turned into a date or a time", () => {
 		},
 	);
 
-	it.each(["12-Mar", "2026-03", "20260312", "ACME-2026-03-12", "12:00 PM-desk", "1234-56", "c-1234-56-78"])(
-		"%j is an id as ever",
-		(value) => {
-			expect(checkId(value, "external_id")).toBeUndefined();
-			expect(checkCrmId(value, "hubspot_company_id")).toBeUndefined();
-		},
-	);
+	it.each([
+		"12-Mar",
+		"2026-03",
+		"20260312",
+		"ACME-2026-03-12",
+		"12:00 PM-desk",
+		"1234-56",
+		"c-1234-56-78",
+		"1234-56-78",
+		"9999-99-99",
+		"4711-13-15",
+		"99:99",
+		"24:00",
+	])("%j is an id as ever", (value) => {
+		expect(checkId(value, "external_id")).toBeUndefined();
+		expect(checkCrmId(value, "hubspot_company_id")).toBeUndefined();
+	});
 });

@@ -119,7 +119,14 @@ function otherRecord(ledger: Ledger, planned: PlannedDelete, server: unknown): s
 		planned.parentKey,
 		parentId,
 		server as Readonly<Record<string, unknown>>,
+		writtenKeyValue(planned),
 	);
+}
+
+/** The key column's value the import last wrote for the record (an onboarding's name). */
+function writtenKeyValue(planned: PlannedDelete): unknown {
+	const key = resourceOf(planned.pass).key;
+	return "column" in key ? planned.copy.v?.[key.column] : undefined;
 }
 
 /**

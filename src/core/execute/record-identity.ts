@@ -21,6 +21,8 @@ export function otherIdentity(
 	parentKey: string | undefined,
 	parentId: string | undefined,
 	server: Readonly<Record<string, unknown>>,
+	/** The key field's value as the import last wrote it: a name a sync changed under its key (a re-spelled onboarding). */
+	written?: unknown,
 ): string | undefined {
 	const def = resourceOf(pass);
 	const keyField = def.metadata?.keyField;
@@ -47,6 +49,7 @@ export function otherIdentity(
 	const expected = keyedValue(key, parentKey, def.key.numbered === true);
 	if (expected === undefined) return undefined;
 	const fold = def.key.fold === true;
+	if (typeof written === "string" && same(held, written, fold)) return undefined;
 	return same(held, expected, fold) ? undefined : `${field} ${shown(held)}`;
 }
 

@@ -137,7 +137,7 @@ export class LegacyKeys {
 		const entries = index.get(record.parentKey) ?? [];
 		const found =
 			pickLegacy(entries, name, n, this.#claimed, distance) ??
-			this.#respelled(entries, name, record.parentKey);
+			this.#respelled(entries, name, record.parentKey, distance);
 		if (found === undefined) return record.key;
 		this.#claimed.add(found.key);
 		return found.key;
@@ -157,13 +157,15 @@ export class LegacyKeys {
 	}
 
 	/**
-	 * The one unclaimed entry of the customer whose name is the row's but for spelling (`looseName`),
-	 * when no row of the file carries that entry's name as it is: that row would take it by name.
+	 * The unclaimed entry of the customer whose name is the row's but for spelling (`looseName`),
+	 * when no row of the file carries that entry's name as it is (that row would take it by name):
+	 * the one, or of several (a name that repeated), the one whose values are closest to the row's.
 	 */
 	#respelled(
 		entries: readonly LegacyEntry[],
 		name: string | undefined,
 		customer: string,
+		distance: (entry: LegacyEntry) => number,
 	): LegacyEntry | undefined {
 		const names = this.#names;
 		const loose = name === undefined ? "" : looseName(name);
@@ -175,7 +177,13 @@ export class LegacyKeys {
 				looseName(e.name) === loose &&
 				names.count(customer, e.name) === 0,
 		);
-		return alike.length === 1 ? alike[0] : undefined;
+		if (alike.length <= 1) return alike[0];
+		// Of several (finding S4), the closest, if no other is as close: a tie is no answer.
+		const ranked = alike.map((entry) => ({ entry, d: distance(entry) })).sort((a, b) => a.d - b.d);
+		const [first, second] = ranked;
+		return first !== undefined && first.d < Number.POSITIVE_INFINITY && first.d < (second?.d ?? Infinity)
+			? first.entry
+			: undefined;
 	}
 
 	#index(): Map<string, LegacyEntry[]> {
@@ -211,12 +219,19 @@ export class LegacyKeys {
 	}
 }
 
-/** A name's letters and digits, lower-cased: what a change of spelling only leaves as it was. */
+/**
+ * A name's letters and digits, lower-cased and without accents, with a mark where punctuation or
+ * space parts two numbers: what a change of spelling only leaves as it was.
+ */
 export function looseName(name: string): string {
-	return name
-		.normalize("NFKC")
+	// Accents and ß as an ASCII-only export writes them (`Démarrage Été`, `Strasse`: finding S12).
+	const folded = name
+		.normalize("NFKD")
+		.replace(/\p{M}+/gu, "")
 		.toLowerCase()
-		.replace(/[^\p{L}\p{N}]+/gu, "");
+		.replaceAll("ß", "ss");
+	// A separator between two digits tells numbers apart (`Store 1/2` is not `Store 12`: finding S3).
+	return folded.replace(/(?<=\p{N})[^\p{L}\p{N}]+(?=\p{N})/gu, "|").replace(/[^\p{L}\p{N}|]+/gu, "");
 }
 
 /** `readRecords`, each onboarding keyed as the state knows it (see LegacyKeys). */

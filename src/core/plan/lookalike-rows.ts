@@ -9,6 +9,7 @@
 
 import { copyOf, type RecordState, type SourceRecord } from "../../model/records.js";
 import { CRM_ID_FIELDS } from "../../source/row-rules.js";
+import { isUnansweredCreate } from "../checkpoint/state-map.js";
 
 /** A new row the look-alike check holds: its key, line and CRM ids. */
 interface NewRow {
@@ -25,14 +26,18 @@ interface Lookalike {
 }
 
 /**
- * An external_id as a tool that re-typed it may have left it: trimmed, without a leading
- * apostrophe, lower-cased, a whole number without its `.0` and its leading zeros.
+ * An external_id as a tool that re-typed it may have left it: in its compatibility form (full-width
+ * digits typed through an IME), trimmed, without a leading apostrophe, lower-cased; a whole number
+ * without its thousands separators (`900,000`, `900.000`, `900 000`: a number format), its `.0` or
+ * its trailing `.` (a script that read it as a number) and its leading zeros.
  */
 export function idShape(id: string): string {
-	let shape = id.trim();
+	let shape = id.normalize("NFKC").trim();
 	if (shape.startsWith("'")) shape = shape.slice(1).trim();
 	shape = shape.toLowerCase();
-	const whole = /^(\d+)\.0+$/.exec(shape);
+	const grouped = /^(\d{1,3}(?:([,. \u00a0'])\d{3})(?:\2\d{3})*)(?:[.,]0*)?$/.exec(shape);
+	if (grouped) shape = grouped[1]!.replaceAll(grouped[2]!, "");
+	const whole = /^(\d+)\.0*$/.exec(shape);
 	if (whole) shape = whole[1]!;
 	if (/^\d+$/.test(shape)) shape = shape.replace(/^0+(?=\d)/, "");
 	return shape;
@@ -75,8 +80,11 @@ export class LookalikeRows {
 		if (this.#byShape.size === 0) return found;
 		for (const stateKey of keys) {
 			if (isInFile(stateKey)) continue;
-			const values = copyOf(get(stateKey))?.v;
-			if (values === undefined) continue;
+			// A customer in Pivotal, or a create left in doubt: it may be there (adversarial finding S2).
+			const state = get(stateKey);
+			const copy = copyOf(state);
+			if (copy === undefined && !isUnansweredCreate(state)) continue;
+			const values = copy?.v ?? {};
 			const byShape = this.#byShape.get(idShape(stateKey));
 			let lookalike: Lookalike | undefined =
 				byShape !== undefined && byShape.key !== stateKey ? { row: byShape, stateKey } : undefined;
@@ -103,7 +111,7 @@ export function lookalikeRefusal(file: string, found: readonly Lookalike[], show
 	const each = found.slice(0, shown).map(describe).join("; ");
 	const more = found.length > shown ? ` (and ${found.length - shown} more rows like these)` : "";
 	const they = found.length === 1 ? "it" : "each";
-	return `${file}: ${each}${more}. Created, ${they} would be a second customer beside the one this import holds under the old id (an import keeps a customer under the external_id it made or found it with), and nothing was sent. Put the ids back as they were (a spreadsheet or a script re-typed them: format the column as Text and export again); if they really are other customers, run once with --fresh (the state is set aside and every row is looked up in Pivotal again).`;
+	return `${file}: ${each}${more}. Created, ${they} would be a second customer beside the one this import holds under the old id (an import keeps a customer under the external_id it made or found it with), and nothing was sent. Put the ids back as they were (a spreadsheet or a script re-typed them: format the column as Text and export again); if they really are other customers, give them ids that do not read as the old ones', or run once with --fresh, which sets the whole state aside: every customer is then looked up in Pivotal and adopted as found, so --delete-missing and undo no longer act on what earlier runs created.`;
 }
 
 function describe({ row, stateKey, crmId }: Lookalike): string {

@@ -18,6 +18,7 @@ import {
 import { otherServer, PLAN_MARK } from "../open-state.js";
 import type { SourceCheckSummary, SourceFiles } from "../run-types.js";
 import { bytesAndSha256Of, NotRegularFileError, sha256Of } from "../source-hash.js";
+import { UNDONE_RUN } from "../undo/undo-plan.js";
 import { OperationsDigest, type PlanHead, pathFromPlan, syncRulesOf } from "./plan-file.js";
 import { planFreshness } from "./plan-freshness.js";
 import { eachPlanOperation } from "./plan-operations.js";
@@ -176,6 +177,7 @@ export async function verifyPlan(
 		runs: state?.counters.runs ?? 0,
 		runsFinished: state?.counters.runsFinished ?? 0,
 		planMark: state?.counters[PLAN_MARK] ?? 0,
+		undoneRun: state?.counters[UNDONE_RUN] ?? 0,
 	});
 	if (freshness.kind === "stale") return { ok: false, sentence: freshness.sentence };
 

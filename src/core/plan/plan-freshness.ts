@@ -18,6 +18,8 @@ export interface ObservedInputs {
 	readonly runsFinished: number;
 	/** The plan the state's last run applies (`planMarkOf` its digest), 0 for a plain import. */
 	readonly planMark: number;
+	/** The run the state's last undo took back, 0 for none. */
+	readonly undoneRun?: number;
 }
 
 /** A plan's mark in the state: 40 bits of its digest, a number a counter holds exactly. */
@@ -58,11 +60,15 @@ export function planFreshness(
 			sentence: `stale plan: ${where} changed since the plan was made: another run of the import (not this plan's apply) was interrupted there; plan again.`,
 		};
 	}
-	// Its own apply, finished: said so, not "changed" (a step retried after a kill at its very end).
+	// Its own apply, finished, or taken back by an undo since: said so, not "changed" (a step
+	// retried after a kill at its very end; finding S6).
 	if (now.runs === run && now.runsFinished >= run && now.planMark === planMarkOf(plan.digest))
 		return {
 			kind: "stale",
-			sentence: `this plan was applied already: its run (run ${run} of the import) finished, and ${where} has changed only by it. Plan again for what changed since.`,
+			sentence:
+				now.undoneRun === run
+					? `this plan's apply (run ${run} of the import) was taken back by undo since; plan again.`
+					: `this plan was applied already: its run (run ${run} of the import) finished, and ${where} has changed only by it. Plan again for what changed since.`,
 		};
 	return stale(where);
 }

@@ -200,8 +200,10 @@ export class Planning {
 		if (isReadBack) t.readBack += 1;
 		if (kind === "match" && current?.s === "failed" && current.code === "ambiguous_match") t.ambiguous += 1;
 		if (kind === "create" && current?.s === "removed") t.remade += 1;
-		// A new customer row of a sync: checked in `finish` against the customers the file dropped.
-		if (kind === "create" && current === undefined && pass === "customers" && (t.records?.size ?? 0) > 0)
+		// A new customer row of a sync (made, or left out by --only update): checked in `finish`
+		// against the customers the file dropped, which --delete-missing would delete (finding S10).
+		const isNew = kind === "create" || (kind === "skipped" && op.reason === "not_in_pivotal");
+		if (isNew && current === undefined && pass === "customers" && (t.records?.size ?? 0) > 0)
 			this.#lookalikes.add(record);
 		if (record.slug !== undefined && (kind === "create" || (kind === "match" && !isReadBack))) {
 			t.slugCount += 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type LegacyEntry, pickLegacy } from "../../../src/core/plan/legacy-keys.js";
+import { type LegacyEntry, looseName, pickLegacy } from "../../../src/core/plan/legacy-keys.js";
 
 const entries: readonly LegacyEntry[] = [
 	{ key: "k1/1", n: 1, name: "Pilot" },
@@ -64,4 +64,26 @@ describe("pickLegacy: rows of one name told apart by their values", () => {
 			expect(pickLegacy(twins, "Rollout", n, new Set(), distanceTo(row))?.key).toBe(expected);
 		});
 	}
+});
+
+describe("looseName: what a change of spelling only leaves as it was", () => {
+	it.each([
+		["Kickoff", "Kick-off"],
+		["On-boarding", "Onboarding"],
+		["KICK OFF", "kick off"],
+		["Démarrage Été", "Demarrage Ete"],
+		["Straße Rollout", "Strasse Rollout"],
+		["Wave 2", "Wave-2"],
+	])("%j is %j", (a, b) => {
+		expect(looseName(a)).toBe(looseName(b));
+	});
+
+	it.each([
+		["Store 1/2", "Store 12"],
+		["Phase 1.1", "Phase 11"],
+		["Q1-25", "Q125"],
+		["Kickoff", "Go-live"],
+	])("%j is not %j (digits parted by punctuation are other numbers)", (a, b) => {
+		expect(looseName(a)).not.toBe(looseName(b));
+	});
 });

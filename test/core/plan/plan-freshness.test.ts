@@ -76,6 +76,17 @@ describe("planFreshness", () => {
 			"this plan was applied already: its run (run 4 of the import) finished, and the state customers.csv.checkpoint.json has changed only by it. Plan again for what changed since.",
 		],
 		[
+			"its own apply, taken back by undo since",
+			{
+				stateFingerprint: "sha256:other",
+				runs: 4,
+				runsFinished: 4,
+				planMark: planMarkOf(DIGEST),
+				undoneRun: 4,
+			},
+			"this plan's apply (run 4 of the import) was taken back by undo since; plan again.",
+		],
+		[
 			"its own apply finished, then another run",
 			{ stateFingerprint: "sha256:other", runs: 5, runsFinished: 5, planMark: 0 },
 			"stale plan: the state customers.csv.checkpoint.json changed since the plan was made; plan again.",
