@@ -101,7 +101,8 @@ export function numberText(raw: string, kind: NumberKind, is1904: boolean): stri
 		}
 		case "padded": {
 			const text = plainNumber(raw);
-			return /^\d+$/.test(text) ? text.padStart(kind.width, "0") : text;
+			if (!/^\d+$/.test(text)) return text;
+			return `${kind.prefix ?? ""}${text.padStart(kind.width, "0")}${kind.suffix ?? ""}`;
 		}
 	}
 }

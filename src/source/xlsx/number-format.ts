@@ -14,7 +14,11 @@ export type NumberKind =
 	| { readonly kind: "money"; readonly symbol: string }
 	/** Shown with fixed decimals (`0.00`, `#,##0.00`): the text Excel shows is major units, as `1,299.00` in a CSV is. */
 	| { readonly kind: "decimals"; readonly places: number }
-	| { readonly kind: "padded"; readonly width: number };
+	/**
+	 * Whole digits padded to a width (`00000`), with the text the format writes around them
+	 * (`"CUST-"00000`, `\C\U\S\T-0`): what Excel shows, and saves to a CSV, is the id with both.
+	 */
+	| { readonly kind: "padded"; readonly width: number; readonly prefix?: string; readonly suffix?: string };
 
 const PLAIN: NumberKind = { kind: "plain" };
 const DATE: NumberKind = { kind: "date", hasTime: false };
@@ -60,20 +64,36 @@ const BUILT_IN: ReadonlyMap<number, NumberKind> = new Map<number, NumberKind>([
 ]);
 
 /** The first section of a format code with its quoted text, escapes and `[...]` parts removed. */
-function tokens(code: string): { readonly bare: string; readonly currency: string | undefined } {
+function tokens(code: string): {
+	readonly bare: string;
+	readonly currency: string | undefined;
+	/** The literal text (quoted, or `\x`) before the first digit placeholder, and after it. */
+	readonly prefix: string;
+	readonly suffix: string;
+} {
 	const section = firstSection(code);
 	let bare = "";
 	let currency: string | undefined;
+	let prefix = "";
+	let suffix = "";
+	const literal = (text: string): void => {
+		if (/[0#?]/.test(bare)) suffix += text;
+		else prefix += text;
+	};
 	for (let i = 0; i < section.length; i++) {
 		const c = section[i]!;
 		if (c === '"') {
 			const end = section.indexOf('"', i + 1);
 			const text = section.slice(i + 1, end === -1 ? undefined : end);
 			currency ??= currencyIn(text);
+			literal(text);
 			i = end === -1 ? section.length : end;
 		} else if (c === "\\" || c === "_" || c === "*") {
 			// `\x` is a literal x; `_x` pads by the width of x; `*x` repeats x to fill the cell.
-			if (c === "\\") currency ??= currencyIn(section[i + 1] ?? "");
+			if (c === "\\") {
+				currency ??= currencyIn(section[i + 1] ?? "");
+				literal(section[i + 1] ?? "");
+			}
 			i++;
 		} else if (c === "[") {
 			const end = section.indexOf("]", i + 1);
@@ -87,7 +107,7 @@ function tokens(code: string): { readonly bare: string; readonly currency: strin
 			bare += c;
 		}
 	}
-	return { bare, currency };
+	return { bare, currency, prefix, suffix };
 }
 
 function firstSection(code: string): string {
@@ -114,7 +134,7 @@ function currencyIn(text: string): string | undefined {
 /** How the numbers of a cell with this format read; `code` is the custom code, when there is one. */
 export function numberKind(numFmtId: number, code: string | undefined): NumberKind {
 	if (code === undefined) return BUILT_IN.get(numFmtId) ?? PLAIN;
-	const { bare, currency } = tokens(code);
+	const { bare, currency, prefix, suffix } = tokens(code);
 	const lower = bare.toLowerCase();
 	if (lower === "general" || lower === "@") return PLAIN;
 	const hasTime = /[hs]/.test(lower) || /am\/pm|a\/p/.test(lower);
@@ -124,7 +144,12 @@ export function numberKind(numFmtId: number, code: string | undefined): NumberKi
 	if (hasTime && !/[0#?]/.test(lower)) return TIME;
 	if (currency !== undefined) return { kind: "money", symbol: currency };
 	const zeros = /^0{2,}$/.exec(lower.trim());
-	if (zeros !== null) return { kind: "padded", width: zeros[0].length };
+	const affixes = { ...(prefix === "" ? {} : { prefix }), ...(suffix === "" ? {} : { suffix }) };
+	if (zeros !== null) return { kind: "padded", width: zeros[0].length, ...affixes };
+	// `"CUST-"0`, `\#0`: whole digits after text, an id as Excel shows it (finding S5). Text after
+	// unpadded digits (`0" users"`) is a unit, left out of a count as before.
+	if (prefix !== "" && suffix === "" && /^[0#]+$/.test(lower.trim()))
+		return { kind: "padded", width: lower.trim().replaceAll("#", "").length, ...affixes };
 	// `0.00`, `#,##0.0`: fixed decimals (not a percentage or scientific, which scale the number).
 	const places = /[0#?]\.(0+)/.exec(lower);
 	if (places !== null && !/[%e]/.test(lower)) return { kind: "decimals", places: places[1]!.length };
