@@ -64,3 +64,29 @@ describe("an id turned into a date or a time", () => {
 		expect(checkCrmId(value, "hubspot_company_id")).toBeUndefined();
 	});
 });
+
+describe("an id in a workbook's number cell past 15 digits", () => {
+	it("stored in scientific notation (Excel's own way): refused as an id whose last digits are lost (finding S16)", async () => {
+		const parts = xlsxParts({
+			sheets: [
+				{
+					name: "Customers",
+					rows: [
+						["external_id", "name"],
+						[777, "Long Co"],
+						["ok-2", "Short Co"],
+					],
+				},
+			],
+		});
+		const sheet = Object.keys(parts).find((name) => name.startsWith("xl/worksheets/"))!;
+		const path = join(tempDir("pivotal-long-ids-"), "book.xlsx");
+		// As Excel writes a 19-digit number: its double, in scientific notation.
+		const xml = String(parts[sheet]).replace("<v>777</v>", "<v>1.2345678901234568E+18</v>");
+		expect(xml).toContain("1.2345678901234568E+18");
+		writeFileSync(path, zipParts({ ...parts, [sheet]: xml }));
+		const check = await validateSources({ customers: path });
+		expect(check.problems.map((p) => [p.line, p.column])).toEqual([[2, 1]]);
+		expect(check.problems[0]?.message).toMatch(/is an id Excel mangled into scientific notation/);
+	});
+});

@@ -57,6 +57,10 @@ export function plainNumber(raw: string): string {
 	if (LONG_WHOLE_NUMBER.test(raw)) return raw;
 	const value = Number(raw);
 	if (raw.length === 0 || !Number.isFinite(value)) return raw;
+	// Sixteen whole digits or more not written out (`1.2345678901234568E+18`: what Excel stores for a
+	// long id typed as a number): its last digits are lost. Read as Excel shows it, in scientific
+	// notation, which an id column refuses (adversarial finding S16).
+	if (Math.abs(value) >= 1e15) return value.toPrecision(15).replace(/\.?0*e\+?/, "E+");
 	const short = Number(value.toPrecision(15));
 	const text = String(short);
 	if (!text.includes("e")) return text;
