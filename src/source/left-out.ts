@@ -4,8 +4,12 @@
  * the file), the lines skipped as a report footer, and a last row the file does not end. Each
  * keeps `--delete-missing` from taking a record one of them may be for one whose row is gone.
  */
+import { idShape } from "./id-shape.js";
+
 export class LeftOutRows {
 	readonly #customers = new Set<string>();
+	/** The same ids as a tool that re-typed them leaves them (`idShape`): `17003` may be `0017003`'s row. */
+	readonly #shapes = new Set<string>();
 	/** A row whose customer cannot be told: a ragged row (its cells may not be in their columns), a blank id. */
 	#isAnyUnknown = false;
 	/**
@@ -20,7 +24,10 @@ export class LeftOutRows {
 	/** One invalid row: the customer id its row names, or undefined when it cannot be told. */
 	add(customer: string | undefined): void {
 		if (customer === undefined || customer.trim() === "") this.#isAnyUnknown = true;
-		else this.#customers.add(customer);
+		else {
+			this.#customers.add(customer);
+			this.#shapes.add(idShape(customer));
+		}
 	}
 
 	/** The text of a line skipped as a report footer (its filled cells). */
@@ -62,8 +69,15 @@ export class LeftOutRows {
 		return this.#footerCells;
 	}
 
-	/** May a row left out be a record of this customer (in this file)? */
+	/**
+	 * May a row left out be a record of this customer (in this file)? Its id as it is, or as a
+	 * tool re-typed it (a row whose id and another cell a tool changed: adversarial finding S17).
+	 */
 	mayBeOf(customer: string): boolean {
-		return this.#isAnyUnknown || this.#customers.has(customer);
+		return (
+			this.#isAnyUnknown ||
+			this.#customers.has(customer) ||
+			(this.#shapes.size > 0 && this.#shapes.has(idShape(customer)))
+		);
 	}
 }

@@ -79,6 +79,19 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 		expect(sim.counters().requests).toBe(requests);
 	});
 
+	it("a row left out as invalid whose id a tool re-typed keeps the customer it stands for from --delete-missing (finding S17)", async () => {
+		const { sim, file, env } = await imported(
+			"external_id,name,status\n0017001,S1,active\n0017003,S3,active\n",
+		);
+		writeFileSync(file, "external_id,name,status\n0017001,S1,active\n17003,S3,bogus\n");
+		const run = await runCli(
+			["import", file, "--headless", "--yes", "--skip-invalid", "--delete-missing", "--max-deletes", "5"],
+			{ env },
+		);
+		expect(run.code, run.stderr).toBe(1);
+		expect(live(sim)).toEqual(["S1=0017001", "S3=0017003"]);
+	});
+
 	it("new rows with nothing tying them to a dropped customer are created as ever", async () => {
 		const { sim, file, env } = await imported(FIRST);
 		writeFileSync(

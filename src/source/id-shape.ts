@@ -1,0 +1,17 @@
+/**
+ * An external_id as a tool that re-typed it may have left it: in its compatibility form (full-width
+ * digits typed through an IME), trimmed, without a leading apostrophe, lower-cased; a whole number
+ * without its thousands separators (`900,000`, `900.000`, `900 000`: a number format), its `.0` or
+ * its trailing `.` (a script that read it as a number) and its leading zeros.
+ */
+export function idShape(id: string): string {
+	let shape = id.normalize("NFKC").trim();
+	if (shape.startsWith("'")) shape = shape.slice(1).trim();
+	shape = shape.toLowerCase();
+	const grouped = /^(\d{1,3}(?:([,. \u00a0'])\d{3})(?:\2\d{3})*)(?:[.,]0*)?$/.exec(shape);
+	if (grouped) shape = grouped[1]!.replaceAll(grouped[2]!, "");
+	const whole = /^(\d+)\.0*$/.exec(shape);
+	if (whole) shape = whole[1]!;
+	if (/^\d+$/.test(shape)) shape = shape.replace(/^0+(?=\d)/, "");
+	return shape;
+}
