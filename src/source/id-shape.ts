@@ -2,10 +2,16 @@
  * An external_id as a tool that re-typed it may have left it: in its compatibility form (full-width
  * digits typed through an IME), trimmed, without a leading apostrophe, lower-cased; a whole number
  * without its thousands separators (`900,000`, `900.000`, `900 000`: a number format), its `.0` or
- * its trailing `.` (a script that read it as a number) and its leading zeros.
+ * its trailing `.` (a script that read it as a number) and its leading zeros; without quotes
+ * around it, its dashes all one (`–` for `-`: a word processor's autocorrect).
  */
 export function idShape(id: string): string {
-	let shape = id.normalize("NFKC").trim();
+	let shape = id
+		.normalize("NFKC")
+		.replace(/[\u2010-\u2015\u2212]/g, "-")
+		.trim();
+	const quoted = /^["\u201c\u201d'\u2018\u2019](.*)["\u201c\u201d'\u2018\u2019]$/.exec(shape);
+	if (quoted) shape = quoted[1]!.trim();
 	if (shape.startsWith("'")) shape = shape.slice(1).trim();
 	shape = shape.toLowerCase();
 	const grouped = /^(\d{1,3}(?:([,. \u00a0'])\d{3})(?:\2\d{3})*)(?:[.,]0*)?$/.exec(shape);

@@ -28,7 +28,8 @@ interface Lookalike {
 
 export { idShape };
 
-const crmKey = (field: string, value: string): string => `${field}\u0000${value}`;
+/** A CRM id as a tool may have re-typed it too (`idShape`), with its column. */
+const crmKey = (field: string, value: string): string => `${field}\u0000${idShape(value)}`;
 
 /** The new customer rows of a sync, then the refusal of those that look like a customer gone from the file. */
 export class LookalikeRows {

@@ -20,6 +20,9 @@ describe("idShape: an external_id as a tool may have re-typed it", () => {
 		["1,234,567.00", "1234567"],
 		["5000.", "5000"],
 		["１２", "12"],
+		['"ABC-2"', "abc-2"],
+		["\u201cABC-2\u201d", "abc-2"],
+		["ABC\u20132", "abc-2"],
 	])("%j → %j", (id, shape) => {
 		expect(idShape(id)).toBe(shape);
 	});
