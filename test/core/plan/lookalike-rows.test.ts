@@ -78,6 +78,10 @@ describe("LookalikeRows.find", () => {
 		expect(find([row("other", 2, { hubspot_company_id: "HS-1" })])).toEqual([
 			["other", "00123", "hubspot_company_id"],
 		]);
+		// The CRM id re-typed as well (another case, a space).
+		expect(find([row("other", 2, { hubspot_company_id: " hs-1" })])).toEqual([
+			["other", "00123", "hubspot_company_id"],
+		]);
 	});
 
 	it("leaves customers the file still holds, and rows tied to nothing", () => {
