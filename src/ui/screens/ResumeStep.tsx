@@ -28,6 +28,13 @@ export function checkpointCounts(cp: CheckpointInfo): string {
 		.join(" · ");
 }
 
+/** Every record of the checkpoint done, none failed: its last run finished. */
+function isFinished(cp: CheckpointInfo): boolean {
+	return PASSES.every(
+		(pass) => cp.counts[pass].done === cp.counts[pass].total && cp.counts[pass].failed === 0,
+	);
+}
+
 /** First step when the folder holds a checkpoint: carry on, start over, or pick other files. */
 export function ResumeStep({ checkpoints, onChoose }: ResumeStepProps) {
 	const isActive = useIsInputActive();
@@ -40,7 +47,8 @@ export function ResumeStep({ checkpoints, onChoose }: ResumeStepProps) {
 		...checkpoints.map((checkpoint) => ({
 			value: { kind: "fresh", checkpoint } as const,
 			label: `Start over with ${basename(checkpoint.sources.customers ?? checkpoint.path)}`,
-			hint: "(the checkpoint is set aside)",
+			// What it costs (adversarial finding S14): a first sync again, which adopts what it finds.
+			hint: "(the checkpoint is set aside: records are then adopted as found, no longer undone or deleted as this import's)",
 		})),
 		{ value: { kind: "new" }, label: "Pick other files" },
 	];
@@ -49,7 +57,11 @@ export function ResumeStep({ checkpoints, onChoose }: ResumeStepProps) {
 			<StepHeader
 				title="Resume an import?"
 				step="0/4"
-				subtitle="A checkpoint of an unfinished import is here."
+				subtitle={
+					checkpoints.every(isFinished)
+						? "A checkpoint of an import is here; its last run finished: resuming syncs the files again."
+						: "A checkpoint of an unfinished import is here."
+				}
 			/>
 			{checkpoints.map((cp) => (
 				<Text key={cp.path} dimColor wrap="truncate-end">

@@ -1,0 +1,33 @@
+import { render } from "ink-testing-library";
+import { describe, expect, it } from "vitest";
+import { ResumeStep } from "../../src/ui/screens/ResumeStep.js";
+import type { CheckpointInfo } from "../../src/ui/services.js";
+import { withTheme } from "./helpers.js";
+
+const checkpoint = (done: number, failed: number): CheckpointInfo => ({
+	path: "/data/customers.csv.checkpoint.json",
+	runId: "r1",
+	keyFingerprint: "k",
+	updatedAt: "2026-12-07 05:00",
+	sources: { customers: "/data/customers.csv", contacts: undefined, onboardings: undefined },
+	counts: {
+		customers: { done, failed, total: 12 },
+		contacts: { done: 0, failed: 0, total: 0 },
+		onboardings: { done: 0, failed: 0, total: 0 },
+	},
+});
+
+describe("ResumeStep", () => {
+	it("says whether the checkpoint's last run finished, and what starting over costs (adversarial finding S14)", () => {
+		const finished = render(withTheme(<ResumeStep checkpoints={[checkpoint(12, 0)]} onChoose={() => {}} />));
+		expect(finished.lastFrame()).toContain("its last run finished");
+		expect(finished.lastFrame()).not.toContain("unfinished");
+		expect(finished.lastFrame()).toContain("records are then adopted as found");
+		finished.unmount();
+		const unfinished = render(
+			withTheme(<ResumeStep checkpoints={[checkpoint(11, 1)]} onChoose={() => {}} />),
+		);
+		expect(unfinished.lastFrame()).toContain("A checkpoint of an unfinished import is here.");
+		unfinished.unmount();
+	});
+});
