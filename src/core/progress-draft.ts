@@ -6,16 +6,18 @@
  * three copies of the snapshot and four of its maps per record, most never read (a headless run
  * reads it every few seconds, a screen ten times a second).
  *
- * Invariant: whatever the draft writes into is its own copy (`#owned`), made from the snapshot it
- * started from on the first write; the snapshot given to it, and every one handed out before, is
- * never changed. `snapshot()` hands the draft's state out and ends its ownership: a later write
- * copies again.
+ * Invariant: whatever the draft writes into is its own copy (`#owned`, and the pace seconds and
+ * key counts in `#made`), made from the snapshot it started from on the first write; the snapshot
+ * given to it, and every one handed out before, is never changed. `snapshot()` hands the draft's
+ * state out and ends its ownership: a later write copies again. So an answer in the same second
+ * as the one before it adds to that second's count where it is, where each answer made a new pace
+ * history, second and key count twice over (aggregate and per key).
  */
 
 import type { PassName } from "../model/records.js";
 import type { ImportEvent } from "./events.js";
-import { keyAnsweredAs, keySeen } from "./key-headroom.js";
-import { countAnswer, emptyPace } from "./pace-history.js";
+import { type KeyProgress, keyAnsweredAs, keySeen } from "./key-headroom.js";
+import { countAnswer, emptyPace, type PaceHistory, type PaceSecond } from "./pace-history.js";
 import type { InFlightRow, PassProgress, ProgressSnapshot } from "./progress.js";
 
 /** The events a draft applies; the reducer's switch takes every other one. */
@@ -31,6 +33,8 @@ type OwnedPart = "inFlight" | "passes" | "keys" | "paceByKey";
 export class ProgressDraft {
 	#state: Mutable<ProgressSnapshot>;
 	readonly #owned = new Set<OwnedPart | PassName>();
+	/** Pace seconds and key counts this draft made since it last handed its state out: its to write. */
+	readonly #made = new Set<PaceSecond | KeyProgress>();
 	/** `#state` was handed out by `snapshot()`: the next write works on a copy of it. */
 	#isHandedOut = false;
 
@@ -42,6 +46,7 @@ export class ProgressDraft {
 		if (this.#isHandedOut) {
 			this.#state = { ...this.#state };
 			this.#owned.clear();
+			this.#made.clear();
 			this.#isHandedOut = false;
 		}
 		const s = this.#state;
@@ -65,13 +70,25 @@ export class ProgressDraft {
 				s.windowMs = e.windowMs ?? s.windowMs;
 				s.windowSource = e.windowSource ?? s.windowSource;
 				const isRateLimited = e.status === 429;
-				s.pace = countAnswer(s.pace, e.at, isRateLimited);
+				s.pace = this.#counted(s.pace, e.at, isRateLimited);
 				const label = e.keyLabel;
 				if (label === undefined) return;
-				const paces = this.#own("paceByKey", s.paceByKey) as Map<string, ProgressSnapshot["pace"]>;
-				paces.set(label, countAnswer(paces.get(label) ?? emptyPace(), e.at, isRateLimited));
-				const keys = this.#own("keys", s.keys) as Map<string, ReturnType<typeof keyAnsweredAs>>;
-				keys.set(label, keyAnsweredAs(keys.get(label), e.status, e.rateLimit));
+				const paces = this.#own("paceByKey", s.paceByKey) as Map<string, PaceHistory>;
+				const pace = paces.get(label) ?? emptyPace();
+				const counted = this.#counted(pace, e.at, isRateLimited);
+				if (counted !== pace) paces.set(label, counted);
+				const keys = this.#own("keys", s.keys) as Map<string, KeyProgress>;
+				const key = keys.get(label);
+				if (key !== undefined && this.#made.has(key)) {
+					const mine = key as Mutable<KeyProgress>;
+					mine.requests += 1;
+					mine.rateLimit = e.rateLimit ?? mine.rateLimit;
+					mine.isRefused = mine.isRefused || e.status === 401 || e.status === 403;
+				} else {
+					const made = keyAnsweredAs(key, e.status, e.rateLimit);
+					this.#made.add(made);
+					keys.set(label, made);
+				}
 				return;
 			}
 			case "record-done": {
@@ -86,6 +103,23 @@ export class ProgressDraft {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * `countAnswer(h, atMs, isRateLimited)`: counted into its second where it is when that second
+	 * is one this draft made (the same history comes back), else as `countAnswer` makes it.
+	 */
+	#counted(h: PaceHistory, atMs: number, isRateLimited: boolean): PaceHistory {
+		const current = h.current;
+		if (current !== undefined && this.#made.has(current) && current.second >= Math.floor(atMs / 1000)) {
+			const mine = current as Mutable<PaceSecond>;
+			mine.requests += 1;
+			if (isRateLimited) mine.rateLimited += 1;
+			return h;
+		}
+		const counted = countAnswer(h, atMs, isRateLimited);
+		if (counted.current !== undefined) this.#made.add(counted.current);
+		return counted;
 	}
 
 	/** The snapshot after every event applied; the draft copies again on its next write. */

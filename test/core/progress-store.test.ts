@@ -173,4 +173,34 @@ describe("reduceProgressAll: a run of events folded into one copy", () => {
 		for (const { snapshot, view } of seen) expect(frozenView(snapshot)).toEqual(view);
 		store.close();
 	});
+
+	it("counts answers of one second where they are only until its snapshot is handed out", () => {
+		// A second's count, and a key's, grow in place within a fold (progress-draft.ts): whatever
+		// a reader was handed before keeps the counts it was handed.
+		const burst = [
+			started,
+			...Array.from({ length: 6 }, (_, i) =>
+				requestOf(T0 + 100 + i * 10, `b${i}`, i % 2 ? "key …a1" : "key …b2"),
+			).flat(),
+			...requestOf(T0 + 1_200, "b6", "key …a1"),
+		];
+		const expected = burst.reduce(reduceProgress, initialSnapshot(T0));
+		expect(expected.pace.current).toMatchObject({ requests: 1 });
+		expect(expected.pace.recent.at(-1)).toMatchObject({ requests: 6 });
+		expect(expected.keys.get("key …a1")?.requests).toBe(4);
+		for (let cut = 0; cut <= burst.length; cut++) {
+			const head = reduceProgressAll(initialSnapshot(T0), burst.slice(0, cut));
+			const view = frozenView(head);
+			expect(reduceProgressAll(head, burst.slice(cut))).toEqual(expected);
+			expect(frozenView(head)).toEqual(view);
+			const store = new ProgressStore({ now: () => T0 });
+			for (const event of burst.slice(0, cut)) store.dispatch(event);
+			const handed = store.getSnapshot();
+			const handedView = frozenView(handed);
+			for (const event of burst.slice(cut)) store.dispatch(event);
+			expect(store.getSnapshot()).toEqual(expected);
+			expect(frozenView(handed)).toEqual(handedView);
+			store.close();
+		}
+	});
 });
