@@ -132,6 +132,9 @@ export class CheckpointStore implements StateStore {
 	// Moves only once a line is written, so a failed write leaves the chain as the file has it.
 	#link = "";
 	#updatedAt: number;
+	// True from a compaction (its file and folder fsynced) until the next line is written: a close
+	// then has nothing to make durable.
+	#isSynced = false;
 	#rotateBackup: boolean;
 	readonly #unlock: () => void;
 	#closed = false;
@@ -301,6 +304,7 @@ export class CheckpointStore implements StateStore {
 		this.#rotateBackup = true;
 		fsyncDirectoryOf(fs, this.path);
 		this.#reopen();
+		this.#isSynced = true;
 	}
 
 	/** Opens the file for writing now: a file that cannot be written is refused before any request. */
@@ -326,7 +330,8 @@ export class CheckpointStore implements StateStore {
 			}
 			const fd = this.#reopen();
 			try {
-				this.#fs.fsyncSync(fd);
+				// A run's close compacts before it closes (run-ending.ts): that file is durable already.
+				if (!this.#isSynced) this.#fs.fsyncSync(fd);
 			} catch (error) {
 				throw writeFailed(this.path, error);
 			}
@@ -435,6 +440,7 @@ export class CheckpointStore implements StateStore {
 		}
 		this.#deferred = [];
 		this.#link = link;
+		this.#isSynced = false;
 		this.#settleGroup(undefined);
 		this.#offset += bytes.length;
 		this.#journalLines += lines;

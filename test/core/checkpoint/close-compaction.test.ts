@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { CheckpointFileSystem } from "../../../src/core/checkpoint/index.js";
 import { openCheckpoint, readCheckpoint } from "../../../src/core/checkpoint/index.js";
 import { checkpointPerTest, created, header, linesOf } from "./helpers.js";
 
@@ -72,5 +73,34 @@ describe("the close's compaction", () => {
 		expect(linesOf(path)).toHaveLength(1 + 4);
 		await opened.store.close();
 		expect((await readCheckpoint(path))?.records.customers.get("c0")).toEqual(created("cus_x8"));
+	});
+
+	it("a close right after the compaction fsyncs nothing more; a line written after it is fsynced", async () => {
+		let fsyncs = 0;
+		const counted: CheckpointFileSystem = {
+			...fs,
+			fsyncSync: (fd) => {
+				fsyncs += 1;
+				fs.fsyncSync(fd);
+			},
+		};
+		const opened = await openCheckpoint({ path, fs: counted, create: () => header() });
+		opened.store.set("customers", "c1", created("cus_1"));
+		opened.store.compact({ ifWorthIt: true });
+		const afterCompaction = fsyncs;
+		await opened.store.close();
+		// The compaction fsynced its file and its folder: the close adds no third.
+		expect(fsyncs).toBe(afterCompaction);
+		// A journal line after the compaction, too short to compact at the close: fsynced there.
+		const again = await openCheckpoint({ path, fs: counted, create: () => header(), compactEvery: 10 });
+		for (let i = 0; i < 100; i++) again.store.set("customers", `c${i}`, created(`cus_${i}`));
+		again.store.compact();
+		again.store.set("customers", "c2", created("cus_new"));
+		again.store.compact({ ifWorthIt: true });
+		const beforeClose = fsyncs;
+		await again.store.close();
+		expect(linesOf(path)).toHaveLength(1 + 100 + 1);
+		expect(fsyncs).toBe(beforeClose + 1);
+		expect((await readCheckpoint(path))?.records.customers.get("c2")).toEqual(created("cus_new"));
 	});
 });
