@@ -105,6 +105,8 @@ export class ConcurrencyTap {
 			requester.governor?.windowMs,
 			control.concurrency,
 		);
+		// Most answers suggest nothing (the follower looks every 50): the keys are counted only then.
+		if (next === undefined) return;
 		const keys = requester.lanes.filter((lane) => lane.isAlive).length;
 		const raised = raisedConcurrency(next, control.concurrency, keys);
 		if (raised !== undefined) this.#change(raised);
