@@ -64,16 +64,9 @@ export class RecordBook {
 	 * Adds `delta` to the counters and returns the entries added, each checked (a counter name
 	 * the loader accepts, a finite number); zeros are left out. Throws `TypeError`, adding none, for a bad one.
 	 */
-	addCounters(delta: Partial<CheckpointCounters>): [string, number][] {
-		const added: [string, number][] = [];
-		for (const [name, n] of Object.entries(delta)) {
-			if (n === undefined || n === 0) continue;
-			if (!COUNTER_NAME.test(name))
-				throw new TypeError(`Expected a counter name, got ${JSON.stringify(name)}`);
-			if (!Number.isFinite(n)) throw new TypeError(`Expected a finite counter delta for ${name}, got ${n}`);
-			added.push([name, n]);
-		}
+	addCounters(delta: Partial<CheckpointCounters>): readonly (readonly [string, number])[] {
 		// All checked first: a bad entry adds none of them.
+		const added = checkedDelta(delta);
 		for (const [name, n] of added) this.#counters[name] = (this.#counters[name] ?? 0) + n;
 		return added;
 	}
@@ -88,4 +81,26 @@ export class RecordBook {
 		if (records === undefined) throw new TypeError(`Expected a pass name, got ${JSON.stringify(pass)}`);
 		return records;
 	}
+}
+
+/**
+ * A frozen delta's checked entries: a run adds the same few shared deltas (one request, one
+ * created) a few times per record, and a frozen object cannot change since it was checked.
+ */
+const CHECKED_DELTAS = new WeakMap<object, readonly (readonly [string, number])[]>();
+
+/** `delta`'s entries, each checked, zeros left out; `TypeError` for a bad one. */
+function checkedDelta(delta: Partial<CheckpointCounters>): readonly (readonly [string, number])[] {
+	const isFrozen = Object.isFrozen(delta);
+	const known = isFrozen ? CHECKED_DELTAS.get(delta) : undefined;
+	if (known !== undefined) return known;
+	const added: (readonly [string, number])[] = [];
+	for (const [name, n] of Object.entries(delta)) {
+		if (n === undefined || n === 0) continue;
+		if (!COUNTER_NAME.test(name)) throw new TypeError(`Expected a counter name, got ${JSON.stringify(name)}`);
+		if (!Number.isFinite(n)) throw new TypeError(`Expected a finite counter delta for ${name}, got ${n}`);
+		added.push([name, n]);
+	}
+	if (isFrozen) CHECKED_DELTAS.set(delta, added);
+	return added;
 }
