@@ -14,7 +14,7 @@ import {
 	type RecordState,
 	type SourceRecord,
 } from "../../model/records.js";
-import { bodyUnder, isWorkspaceMatched, resourceOf } from "../../model/resources.js";
+import { bodyUnder, isWorkspaceMatched, perPass, resourceOf } from "../../model/resources.js";
 import { idTag, withSuffix } from "../../source/slug/index.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
@@ -70,10 +70,11 @@ type Work = Exclude<Operation, { kind: "unchanged" | "blocked" | "kept" | "skipp
 
 export class RecordApplier {
 	readonly #ctx: ApplyContext;
-	// Records sent in this process: their "sent" state is ours, not a previous run's doubt.
-	readonly #sentHere = new Set<string>();
-	// The key each record went out with: a retry of an in-doubt record goes through it again.
-	readonly #laneOf = new Map<string, Lane>();
+	// Records sent in this process, by pass and key: their "sent" state is ours, not a previous
+	// run's doubt. By the record's own key, not a `pass:key` string made, flattened and hashed per create.
+	readonly #sentHere = perPass(() => new Set<string>());
+	// The key each record went out with (several keys only): a retry of an in-doubt record goes through it again.
+	readonly #laneOf = perPass(() => new Map<string, Lane>());
 
 	readonly #finder: ExistingFinder;
 	readonly #outcomes: RecordOutcomes;
@@ -109,7 +110,8 @@ export class RecordApplier {
 		isSlugHeld = false,
 	): Promise<void> {
 		const { pass } = record;
-		const id = `${pass}:${record.key}`;
+		const sentHere = this.#sentHere[pass];
+		const laneOf = this.#laneOf[pass];
 		// `--only update`: a row not found in Pivotal is reported, never created.
 		if (!mayCreate(this.#ctx.rules)) {
 			this.#ctx.ledger.skipped(pass, record, notInPivotalNote(pass));
@@ -119,7 +121,7 @@ export class RecordApplier {
 		if (
 			generation > 0 &&
 			!isInDoubt &&
-			!this.#sentHere.has(id) &&
+			!sentHere.has(record.key) &&
 			(await this.#isThereAgain(record, parent, generation))
 		)
 			return;
@@ -133,7 +135,7 @@ export class RecordApplier {
 		// may have been renamed since, and its derived slug with it (finding K-F4). One walk of the
 		// customer list, only in a run that resumes such a create.
 		const isLookedUp = !isGuarded(record) || (isInDoubt && isWorkspaceMatched(pass));
-		if ((isInDoubt || isForgotten) && !this.#sentHere.has(id) && isLookedUp) {
+		if ((isInDoubt || isForgotten) && !sentHere.has(record.key) && isLookedUp) {
 			// Never another row's record: a same-named sibling's would be overwritten and this one's
 			// left orphaned, two keys on one id (findings I-F10, J14).
 			this.#finder.claimKnown(pass, () => this.#ctx.ledger.store.entries(pass));
@@ -198,13 +200,13 @@ export class RecordApplier {
 		// When the create first left: a record found for it later that was made before then is
 		// not its (see made-by-create.ts). Unknown for a doubt an older version left.
 		const firstSentAt = attemptsBefore > 0 ? firstSendOf(previous) : Date.now();
-		this.#sentHere.add(id);
+		sentHere.add(record.key);
 		const result = await this.#ctx.requester.send(
 			(client) => createCall(client, pass, parent?.id, text, key),
 			{
 				subject: record,
 				attemptsBefore,
-				lane: this.#laneOf.get(id),
+				lane: laneOf.size === 0 ? undefined : laneOf.get(record.key),
 
 				// Written before every create leaves, guarded or not: a resume must know this import may
 				// have created it, so a record its uniqueness rule (or a look-up) finds then is still ours.
@@ -219,7 +221,7 @@ export class RecordApplier {
 		);
 		if (result.ok) {
 			// With one key there is no other to go through: nothing to remember.
-			if (this.#ctx.requester.lanes.length > 1) this.#laneOf.set(id, result.lane);
+			if (this.#ctx.requester.lanes.length > 1) laneOf.set(record.key, result.lane);
 			const created = result.value.data as PivotalRecord;
 			this.#finder.created(pass, created);
 			const copy: PivotalCopy = {
