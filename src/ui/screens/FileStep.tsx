@@ -56,12 +56,15 @@ export function FileStep({
 
 	useInput(
 		(input, key) => {
-			if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.return || key.pageDown || key.pageUp)
-				return;
+			// Before the guard: a terminal's lone Esc also reads as meta (adversarial finding S13).
 			if (key.escape) {
 				if (typed !== "") setTyped("");
 				else onBack?.();
-			} else if (key.backspace || key.delete) setTyped((t) => t.slice(0, -1));
+				return;
+			}
+			if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.return || key.pageDown || key.pageUp)
+				return;
+			if (key.backspace || key.delete) setTyped((t) => t.slice(0, -1));
 			else if (input && !key.tab) setTyped((t) => t + input);
 		},
 		{ isActive },
