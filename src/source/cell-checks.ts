@@ -110,11 +110,21 @@ const PLACEHOLDER_IDS: ReadonlySet<string> = new Set([
 
 function checkPlaceholderId(value: string, column: string): string | undefined {
 	const first = value.charCodeAt(0);
-	// `=`, `+`, `@`: a formula's text, never an id.
-	if (first === 61 || first === 43 || first === 64)
+	// `=`, `+`, `@`: a formula's text, never an id; but `+4915005`, digits after a `+`, is a phone
+	// number's form, which some CRMs key contacts and customers by (adversarial finding S8).
+	const isPhoneLike = first === 43 && value.length > 1 && isDigitsFrom(value, 1);
+	if ((first === 61 || first === 43 || first === 64) && !isPhoneLike)
 		return `${column} ${showValue(value)} is a formula's text, not an id (the spreadsheet was saved with its formulas instead of their values); export the values and run again.`;
 	if (value.length > 9 || !PLACEHOLDER_IDS.has(value.toLowerCase())) return undefined;
 	return `${column} ${showValue(value)} is a placeholder for a missing id, not an id; fill in the row's id, or remove the row.`;
+}
+
+function isDigitsFrom(value: string, start: number): boolean {
+	for (let i = start; i < value.length; i++) {
+		const c = value.charCodeAt(i);
+		if (c < 48 || c > 57) return false;
+	}
+	return true;
 }
 
 export function checkId(value: string, column: string): string | undefined {

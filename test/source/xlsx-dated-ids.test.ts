@@ -90,3 +90,11 @@ describe("an id in a workbook's number cell past 15 digits", () => {
 		expect(check.problems[0]?.message).toMatch(/is an id Excel mangled into scientific notation/);
 	});
 });
+
+describe("an id that starts with +", () => {
+	it("digits after it are a phone number's form, an id (adversarial finding S8); anything else is a formula's text", () => {
+		expect(checkId("+4915005", "external_id")).toBeUndefined();
+		for (const formula of ["+A52", "+cmd|calc", "+", "+49 150", "=A52", "@SUM(A1)"])
+			expect(checkId(formula, "external_id")).toMatch(/is a formula's text, not an id/);
+	});
+});
