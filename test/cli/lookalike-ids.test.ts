@@ -6,16 +6,13 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Simulator, startSimulator } from "../../src/sim/index.js";
+import { describe, expect, it } from "vitest";
+import type { Simulator } from "../../src/sim/index.js";
 import { runCli } from "../support/cli.js";
-import { TEST_KEY } from "../support/import-harness.js";
+import { simulatorsClosedAfterEach, TEST_KEY } from "../support/import-harness.js";
 import { tempDir } from "../support/temp-dirs.js";
 
-const sims: Simulator[] = [];
-afterEach(async () => {
-	await Promise.all(sims.splice(0).map((sim) => sim.close()));
-});
+const startSim = simulatorsClosedAfterEach();
 
 const live = (sim: Simulator) =>
 	sim
@@ -25,8 +22,7 @@ const live = (sim: Simulator) =>
 		.sort();
 
 async function imported(first: string) {
-	const sim = await startSimulator({ seed: 11, rateLimit: 100_000 });
-	sims.push(sim);
+	const sim = await startSim({ seed: 11, rateLimit: 100_000 });
 	const file = join(tempDir("pivotal-lookalike-"), "c.csv");
 	const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
 	writeFileSync(file, first);

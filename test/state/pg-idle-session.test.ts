@@ -5,18 +5,14 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type Simulator, startSimulator } from "../../src/sim/index.js";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-import { TEST_KEY } from "../support/import-harness.js";
+import { simulatorsClosedAfterEach, TEST_KEY } from "../support/import-harness.js";
 import { testPostgres } from "../support/postgres.js";
 import { tempDir } from "../support/temp-dirs.js";
 
 const db = testPostgres();
-const sims: Simulator[] = [];
-afterEach(async () => {
-	await Promise.all(sims.splice(0).map((sim) => sim.close()));
-});
+const startSim = simulatorsClosedAfterEach();
 
 describe("a state database that closes idle sessions", { timeout: 90_000 }, () => {
 	it("a run that waits longer than the limit for its rate-limit window still finishes, every record once", async () => {
@@ -28,8 +24,7 @@ describe("a state database that closes idle sessions", { timeout: 90_000 }, () =
 		expect(shown[0]?.idle_session_timeout).toBe("1s");
 
 		// 5 requests per 2.5 s window: 9 customers and GET /me wait out one window (2.5 s idle).
-		const sim = await startSimulator({ seed: 5, rateLimit: 5, testRateLimit: 5, windowMs: 2_500 });
-		sims.push(sim);
+		const sim = await startSim({ seed: 5, rateLimit: 5, testRateLimit: 5, windowMs: 2_500 });
 		const file = join(tempDir("pivotal-pg-idle-"), "c.csv");
 		writeFileSync(
 			file,

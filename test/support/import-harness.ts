@@ -13,6 +13,22 @@ export { tempDir };
 export const TEST_KEY = "pivotal_live_Kx81TESTkey0000a1b2";
 
 /**
+ * `start(options)`: a simulator (seed 7 unless given) closed after each test. Call it at the top
+ * of a test file.
+ */
+export function simulatorsClosedAfterEach(): (options?: SimulatorOptions) => Promise<Simulator> {
+	const sims: Simulator[] = [];
+	afterEach(async () => {
+		await Promise.all(sims.splice(0).map((s) => s.close()));
+	});
+	return async (options = {}) => {
+		const sim = await startSimulator({ seed: 7, ...options });
+		sims.push(sim);
+		return sim;
+	};
+}
+
+/**
  * `prepared(...)` like `setup`, with every simulator it starts closed after each test. Call it
  * at the top of a test file.
  */
