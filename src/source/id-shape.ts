@@ -2,7 +2,8 @@
  * An external_id as a tool that re-typed it may have left it: in its compatibility form (full-width
  * digits typed through an IME), trimmed, without a leading apostrophe, lower-cased; a whole number
  * without its thousands separators (`900,000`, `900.000`, `900 000`: a number format), its `.0` or
- * its trailing `.` (a script that read it as a number) and its leading zeros; without quotes
+ * or `,0` (a locale's decimal comma), its trailing `.` (a script that read it as a number) and its
+ * leading zeros; without quotes
  * around it, its dashes all one (`–` for `-`: a word processor's autocorrect).
  */
 export function idShape(id: string): string {
@@ -16,7 +17,8 @@ export function idShape(id: string): string {
 	shape = shape.toLowerCase();
 	const grouped = /^(\d{1,3}(?:([,. \u00a0'])\d{3})(?:\2\d{3})*)(?:[.,]0*)?$/.exec(shape);
 	if (grouped) shape = grouped[1]!.replaceAll(grouped[2]!, "");
-	const whole = /^(\d+)\.0*$/.exec(shape);
+	// `900000.0`, `900000,0` (a decimal comma), `5000.`.
+	const whole = /^(\d+)[.,]0*$/.exec(shape);
 	if (whole) shape = whole[1]!;
 	if (/^\d+$/.test(shape)) shape = shape.replace(/^0+(?=\d)/, "");
 	return shape;

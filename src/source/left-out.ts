@@ -69,6 +69,11 @@ export class LeftOutRows {
 		return this.#footerCells;
 	}
 
+	/** Does a row left out name this customer, exactly as its id is? (No guess for rows whose id cannot be told.) */
+	names(customer: string): boolean {
+		return this.#customers.has(customer);
+	}
+
 	/**
 	 * May a row left out be a record of this customer (in this file)? Its id as it is, or as a
 	 * tool re-typed it (a row whose id and another cell a tool changed: adversarial finding S17).

@@ -8,7 +8,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/sim/index.js";
-import { runCli } from "../support/cli.js";
+import { until } from "../reliability/sync-support.js";
+import { runCli, startCli } from "../support/cli.js";
 import { simulatorsClosedAfterEach, TEST_KEY } from "../support/import-harness.js";
 import { tempDir } from "../support/temp-dirs.js";
 
@@ -86,6 +87,42 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 		);
 		expect(run.code, run.stderr).toBe(1);
 		expect(live(sim)).toEqual(["S1=0017001", "S3=0017003"]);
+	});
+
+	it("with --skip-invalid and a row whose id cannot be told left out, the check still holds (finding T2)", async () => {
+		const { sim, file, env } = await imported(FIRST);
+		const requests = sim.counters().requests;
+		writeFileSync(
+			file,
+			"external_id,name,hubspot_company_id\n123,Zero Lead Co,HSZ-1\n#N/A,Broken,\nkeep,Keeps,\n",
+		);
+		const run = await runCli(["import", file, "--headless", "--yes", "--skip-invalid"], { env });
+		expect(run.code, run.stderr).toBe(2);
+		expect(run.stderr).toContain(`line 2's new external_id "123" looks like "00123"`);
+		expect(sim.counters().requests).toBe(requests);
+	});
+
+	it("after a first import killed with its create out (no run finished yet), a re-typed id is still refused (findings S2, T3)", async () => {
+		const sim = await startSim({ seed: 12, rateLimit: 100_000 });
+		const file = join(tempDir("pivotal-lookalike-killed-"), "c.csv");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		writeFileSync(file, "external_id,name\n00501,R One\n00502,R Two\n");
+		sim.pushFault({ method: "POST", kind: "hang", hangMs: 1_500 });
+		const { child, result } = startCli(["import", file, "--headless", "--yes", "--concurrency", "1"], {
+			env,
+		});
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
+		child.kill("SIGKILL");
+		expect((await result).signal).toBe("SIGKILL");
+		// The server carries the held create out, as Pivotal would after the client went away.
+		await until(() => live(sim).length === 1);
+		const requests = sim.counters().requests;
+		writeFileSync(file, "external_id,name\n501,R One\n502,R Two\n");
+		const run = await runCli(["import", file, "--headless", "--yes"], { env });
+		expect(run.code, run.stderr).toBe(2);
+		expect(run.stderr).toContain(`line 2's new external_id "501" looks like "00501"`);
+		expect(sim.counters().requests).toBe(requests);
+		expect(live(sim)).toEqual(["R One=00501"]);
 	});
 
 	it("new rows with nothing tying them to a dropped customer are created as ever", async () => {

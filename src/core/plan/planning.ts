@@ -200,9 +200,13 @@ export class Planning {
 		if (isReadBack) t.readBack += 1;
 		if (kind === "match" && current?.s === "failed" && current.code === "ambiguous_match") t.ambiguous += 1;
 		if (kind === "create" && current?.s === "removed") t.remade += 1;
-		// A new customer row of a sync (made, or left out by --only update): checked in `finish`
-		// against the customers the file dropped, which --delete-missing would delete (finding S10).
-		const isNew = kind === "create" || (kind === "skipped" && op.reason === "not_in_pivotal");
+		// A new customer row of a sync (made, looked up first after an interrupted first run, or left
+		// out by --only update): checked in `finish` against the customers the file dropped, which
+		// --delete-missing would delete (findings S10, T3).
+		const isNew =
+			kind === "create" ||
+			(kind === "match" && op.id === undefined) ||
+			(kind === "skipped" && op.reason === "not_in_pivotal");
 		if (isNew && current === undefined && pass === "customers" && (t.records?.size ?? 0) > 0)
 			this.#lookalikes.add(record);
 		if (record.slug !== undefined && (kind === "create" || (kind === "match" && !isReadBack))) {
@@ -326,7 +330,9 @@ export class Planning {
 		const found = this.#lookalikes.find(
 			records.keys(),
 			(key) => records.get(key),
-			(key) => keys.has(key) || leftOut?.mayBeOf(key) === true,
+			// Not `mayBeOf`: a row whose id cannot be told would make every customer "in the file" and
+			// turn the check off (adversarial finding T2).
+			(key) => keys.has(key) || leftOut?.names(key) === true,
 		);
 		return lookalikeRefusal(file, found);
 	}

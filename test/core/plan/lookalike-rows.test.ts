@@ -19,6 +19,10 @@ describe("idShape: an external_id as a tool may have re-typed it", () => {
 		["900 000", "900000"],
 		["1,234,567.00", "1234567"],
 		["5000.", "5000"],
+		// A decimal comma (adversarial finding T1).
+		["900000,0", "900000"],
+		["0012,0", "12"],
+		["12,", "12"],
 		["１２", "12"],
 		['"ABC-2"', "abc-2"],
 		["\u201cABC-2\u201d", "abc-2"],
