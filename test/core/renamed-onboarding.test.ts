@@ -96,6 +96,27 @@ describe("an onboarding renamed in the export", () => {
 		expect(live(sim)).toEqual(["Other:review"]);
 	});
 
+	it("one row of a name that repeated re-spelled, the other kept: each row takes its own record (finding T4)", async () => {
+		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };
+		writeFileSync(files.customers, CUSTOMERS);
+		writeFileSync(
+			files.onboardings,
+			"customer_external_id,name,phase,state\nrn-1,Kickoff,launch,active\nrn-1,Kickoff,program_design,active\n",
+		);
+		await run(sim, files);
+		const posts = count(sim, "POST");
+		writeFileSync(
+			files.onboardings,
+			"customer_external_id,name,phase,state\nrn-1,Kickoff,program_design,active\nrn-1,Kick-off,launch,active\n",
+		);
+		const again = await run(sim, files, { rules: { deleteMissing: true, maxDeletes: 100 } });
+		expect(again.passes.onboardings).toMatchObject({ created: 0, failed: 0 });
+		expect(count(sim, "POST")).toBe(posts);
+		expect(count(sim, "DELETE")).toBe(0);
+		expect(live(sim)).toEqual(["Kick-off:launch", "Kickoff:program_design"]);
+	});
+
 	it("to another name: a new onboarding, as ever (and --delete-missing takes the old one)", async () => {
 		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
 		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };

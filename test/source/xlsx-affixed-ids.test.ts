@@ -16,6 +16,8 @@ describe("a number format with text around its digits", () => {
 		['"ID "0', "42", "ID 42"],
 		['00000"-A"', "7", "00007-A"],
 		["00000", "126", "00126"],
+		// A locale tag before it is no currency (adversarial finding T6).
+		['[$-409]"CUST-"00000', "128", "CUST-00128"],
 	])("%s reads %s as %s", (code, raw, text) => {
 		expect(read(code, raw)).toBe(text);
 	});

@@ -13,6 +13,7 @@
  * rewritten.
  */
 
+import anyAscii from "any-ascii";
 import {
 	copyOf,
 	type FieldValues,
@@ -170,12 +171,15 @@ export class LegacyKeys {
 		const names = this.#names;
 		const loose = name === undefined ? "" : looseName(name);
 		if (names === undefined || loose === "") return undefined;
+		// An entry's name still carried by rows is theirs, unless it has more entries than rows
+		// (a name that repeated, one of its rows re-spelled: finding T4).
+		const entriesNamed = (n: string): number => entries.filter((e) => e.name === n).length;
 		const alike = entries.filter(
 			(e) =>
 				!this.#claimed.has(e.key) &&
 				typeof e.name === "string" &&
 				looseName(e.name) === loose &&
-				names.count(customer, e.name) === 0,
+				names.count(customer, e.name) < entriesNamed(e.name),
 		);
 		if (alike.length <= 1) return alike[0];
 		// Of several (finding S4), the closest, if no other is as close: a tie is no answer.
@@ -224,12 +228,9 @@ export class LegacyKeys {
  * space parts two numbers: what a change of spelling only leaves as it was.
  */
 export function looseName(name: string): string {
-	// Accents and ß as an ASCII-only export writes them (`Démarrage Été`, `Strasse`: finding S12).
-	const folded = name
-		.normalize("NFKD")
-		.replace(/\p{M}+/gu, "")
-		.toLowerCase()
-		.replaceAll("ß", "ss");
+	// As an ASCII-only export writes it: accents, ß, Ł, Ø, Æ (`Démarrage Été`, `Strasse`, `Lodz`:
+	// findings S12, T5), by the transliteration the slugs use.
+	const folded = anyAscii(name.normalize("NFC")).toLowerCase();
 	// A separator between two digits tells numbers apart (`Store 1/2` is not `Store 12`: finding S3).
 	return folded.replace(/(?<=\p{N})[^\p{L}\p{N}]+(?=\p{N})/gu, "|").replace(/[^\p{L}\p{N}|]+/gu, "");
 }

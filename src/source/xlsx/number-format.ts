@@ -99,7 +99,9 @@ function tokens(code: string): {
 			const end = section.indexOf("]", i + 1);
 			const inside = section.slice(i + 1, end === -1 ? undefined : end);
 			// `[$€-407]`, `[$USD]`: a currency; `[h]`, `[mm]`: elapsed time; `[Red]`, `[>100]`: neither.
-			if (inside.startsWith("$")) currency ??= inside.slice(1).split("-")[0] || "$";
+			// `[$-409]`: a locale tag, no currency (adversarial finding T6).
+			if (inside.startsWith("$") && !/^\$-[0-9a-f]+$/i.test(inside))
+				currency ??= inside.slice(1).split("-")[0] || "$";
 			else if (/^(h+|m+|s+)$/i.test(inside)) bare += "h";
 			i = end === -1 ? section.length : end;
 		} else {

@@ -74,6 +74,9 @@ describe("looseName: what a change of spelling only leaves as it was", () => {
 		["Démarrage Été", "Demarrage Ete"],
 		["Straße Rollout", "Strasse Rollout"],
 		["Wave 2", "Wave-2"],
+		["Łódź Rollout", "Lodz Rollout"],
+		["Øresund", "Oresund"],
+		["Æble Go", "AEble Go"],
 	])("%j is %j", (a, b) => {
 		expect(looseName(a)).toBe(looseName(b));
 	});
