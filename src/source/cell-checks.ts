@@ -66,8 +66,18 @@ const DATE_OR_TIME =
 export function checkDatedId(value: string, column: string): string | undefined {
 	const c4 = value.charCodeAt(4);
 	if (value.length < 4 || value.length > 30 || (c4 !== 45 && value.indexOf(":") === -1)) return undefined;
-	if (!DATE_OR_TIME.test(value)) return undefined;
+	if (!DATE_OR_TIME.test(value) || !isOnCalendar(value)) return undefined;
 	return `${column} ${showValue(value)} is a date or a time, not an id (a spreadsheet turned the id into one: 12-3, MAR12 or SEPT2 typed or opened in Excel become dates); format the column as Text, put the ids back, and export again.`;
+}
+
+/** A date's day is in its month (`2026-02-30` is no date: adversarial finding T7); a time passes. */
+function isOnCalendar(value: string): boolean {
+	if (value.charCodeAt(4) !== 45) return true;
+	const year = Number(value.slice(0, 4));
+	const month = Number(value.slice(5, 7));
+	const day = Number(value.slice(8, 10));
+	const date = new Date(Date.UTC(year, month - 1, day));
+	return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** A CRM id column's checks: an id Excel mangled, or turned into a date. */
@@ -112,19 +122,18 @@ function checkPlaceholderId(value: string, column: string): string | undefined {
 	const first = value.charCodeAt(0);
 	// `=`, `+`, `@`: a formula's text, never an id; but `+4915005`, digits after a `+`, is a phone
 	// number's form, which some CRMs key contacts and customers by (adversarial finding S8).
-	const isPhoneLike = first === 43 && value.length > 1 && isDigitsFrom(value, 1);
+	const isPhoneLike = first === 43 && isPhoneNumber(value);
 	if ((first === 61 || first === 43 || first === 64) && !isPhoneLike)
 		return `${column} ${showValue(value)} is a formula's text, not an id (the spreadsheet was saved with its formulas instead of their values); export the values and run again.`;
 	if (value.length > 9 || !PLACEHOLDER_IDS.has(value.toLowerCase())) return undefined;
 	return `${column} ${showValue(value)} is a placeholder for a missing id, not an id; fill in the row's id, or remove the row.`;
 }
 
-function isDigitsFrom(value: string, start: number): boolean {
-	for (let i = start; i < value.length; i++) {
-		const c = value.charCodeAt(i);
-		if (c < 48 || c > 57) return false;
-	}
-	return true;
+/** `+4915005`, `+49 150 05`, `+1-555-0100`, `+1 (555) 0100`: digits as phone numbers are written (finding T7). */
+const PHONE_NUMBER = /^\+\d[\d ().-]*\d$/;
+
+function isPhoneNumber(value: string): boolean {
+	return PHONE_NUMBER.test(value);
 }
 
 export function checkId(value: string, column: string): string | undefined {

@@ -59,6 +59,9 @@ describe("an id turned into a date or a time", () => {
 		"4711-13-15",
 		"99:99",
 		"24:00",
+		// No such day (adversarial finding T7).
+		"2026-02-30",
+		"2025-02-29",
 	])("%j is an id as ever", (value) => {
 		expect(checkId(value, "external_id")).toBeUndefined();
 		expect(checkCrmId(value, "hubspot_company_id")).toBeUndefined();
@@ -93,8 +96,9 @@ describe("an id in a workbook's number cell past 15 digits", () => {
 
 describe("an id that starts with +", () => {
 	it("digits after it are a phone number's form, an id (adversarial finding S8); anything else is a formula's text", () => {
-		expect(checkId("+4915005", "external_id")).toBeUndefined();
-		for (const formula of ["+A52", "+cmd|calc", "+", "+49 150", "=A52", "@SUM(A1)"])
+		for (const phone of ["+4915005", "+49 150 05", "+1-555-0100", "+1 (555) 0100"])
+			expect(checkId(phone, "external_id")).toBeUndefined();
+		for (const formula of ["+A52", "+cmd|calc", "+", "+49+1", "=A52", "@SUM(A1)"])
 			expect(checkId(formula, "external_id")).toMatch(/is a formula's text, not an id/);
 	});
 });
