@@ -14,6 +14,8 @@ export function idShape(id: string): string {
 	const quoted = /^["\u201c\u201d'\u2018\u2019](.*)["\u201c\u201d'\u2018\u2019]$/.exec(shape);
 	if (quoted) shape = quoted[1]!.trim();
 	if (shape.startsWith("'")) shape = shape.slice(1).trim();
+	// `+4915005` read by Excel as the number 4915005 (adversarial finding T12).
+	if (/^\+\d/.test(shape)) shape = shape.slice(1);
 	shape = shape.toLowerCase();
 	const grouped = /^(\d{1,3}(?:([,. \u00a0'])\d{3})(?:\2\d{3})*)(?:[.,]0*)?$/.exec(shape);
 	if (grouped) shape = grouped[1]!.replaceAll(grouped[2]!, "");

@@ -231,8 +231,12 @@ export function looseName(name: string): string {
 	// As an ASCII-only export writes it: accents, ß, Ł, Ø, Æ (`Démarrage Été`, `Strasse`, `Lodz`:
 	// findings S12, T5), by the transliteration the slugs use.
 	const folded = anyAscii(name.normalize("NFC")).toLowerCase();
-	// A separator between two digits tells numbers apart (`Store 1/2` is not `Store 12`: finding S3).
-	return folded.replace(/(?<=\p{N})[^\p{L}\p{N}]+(?=\p{N})/gu, "|").replace(/[^\p{L}\p{N}|]+/gu, "");
+	// Only spacing and word punctuation are spelling: a symbol that carries meaning stays (`C#` is
+	// not `C++`, `Tier +` not `Tier -`: finding T11), and a separator between two digits tells
+	// numbers apart (`Store 1/2` is not `Store 12`: finding S3).
+	return folded
+		.replace(/(?<=\p{N})[\s\-_.,:;/\\'"]+(?=\p{N})/gu, "|")
+		.replace(/[\s\-_.,:;!?/\\'"()[\]{}]+/gu, "");
 }
 
 /** `readRecords`, each onboarding keyed as the state knows it (see LegacyKeys). */

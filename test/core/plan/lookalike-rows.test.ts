@@ -23,6 +23,8 @@ describe("idShape: an external_id as a tool may have re-typed it", () => {
 		["900000,0", "900000"],
 		["0012,0", "12"],
 		["12,", "12"],
+		// A phone number's + dropped (adversarial finding T12).
+		["+4915005", "4915005"],
 		["１２", "12"],
 		['"ABC-2"', "abc-2"],
 		["\u201cABC-2\u201d", "abc-2"],
