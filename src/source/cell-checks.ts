@@ -64,10 +64,22 @@ const DATE_OR_TIME =
  * nor what Excel shows (adversarial finding Q6). No id scheme we know is a bare date.
  */
 export function checkDatedId(value: string, column: string): string | undefined {
-	const c4 = value.charCodeAt(4);
-	if (value.length < 4 || value.length > 30 || (c4 !== 45 && value.indexOf(":") === -1)) return undefined;
-	if (!DATE_OR_TIME.test(value) || !isOnCalendar(value)) return undefined;
+	if (!isIsoDateOrTime(value) && !isExcelShownDate(value)) return undefined;
 	return `${column} ${showValue(value)} is a date or a time, not an id (a spreadsheet turned the id into one: 12-3, MAR12 or SEPT2 typed or opened in Excel become dates); format the column as Text, put the ids back, and export again.`;
+}
+
+function isIsoDateOrTime(value: string): boolean {
+	const c4 = value.charCodeAt(4);
+	if (value.length < 4 || value.length > 30 || (c4 !== 45 && value.indexOf(":") === -1)) return false;
+	return DATE_OR_TIME.test(value) && isOnCalendar(value);
+}
+
+const MONTH = "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)";
+/** `12-Mar` (d-mmm) and `Mar-12` (mmm-yy): how Excel shows, and saves to a CSV, an id it took for a date (finding T14). */
+const EXCEL_SHOWN_DATE = new RegExp(`^(?:(?:[1-9]|[12]\\d|3[01])-${MONTH}|${MONTH}-\\d\\d)$`, "i");
+
+function isExcelShownDate(value: string): boolean {
+	return value.length >= 5 && value.length <= 6 && EXCEL_SHOWN_DATE.test(value);
 }
 
 /** A date's day is in its month (`2026-02-30` is no date: adversarial finding T7); a time passes. */

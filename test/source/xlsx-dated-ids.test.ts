@@ -38,16 +38,23 @@ describe("an id turned into a date or a time", () => {
 		);
 	});
 
-	it.each(["2026-03-12", "2026-03-12T10:30", "2026-03-12 10:30:00", "12:00", "9:30:00"])(
-		"%j is refused as an id",
-		(value) => {
-			expect(checkId(value, "external_id")).toMatch(/is a date or a time, not an id/);
-			expect(checkCrmId(value, "hubspot_company_id")).toMatch(/is a date or a time, not an id/);
-		},
-	);
+	it.each([
+		"2026-03-12",
+		"2026-03-12T10:30",
+		"2026-03-12 10:30:00",
+		"12:00",
+		"9:30:00",
+		// As Excel shows and saves a date cell it made of an id (adversarial finding T14).
+		"12-Mar",
+		"2-Jan",
+		"Mar-12",
+		"31-dec",
+	])("%j is refused as an id", (value) => {
+		expect(checkId(value, "external_id")).toMatch(/is a date or a time, not an id/);
+		expect(checkCrmId(value, "hubspot_company_id")).toMatch(/is a date or a time, not an id/);
+	});
 
 	it.each([
-		"12-Mar",
 		"2026-03",
 		"20260312",
 		"ACME-2026-03-12",
@@ -62,6 +69,9 @@ describe("an id turned into a date or a time", () => {
 		// No such day (adversarial finding T7).
 		"2026-02-30",
 		"2025-02-29",
+		"12-March",
+		"32-Mar",
+		"Mar-123",
 	])("%j is an id as ever", (value) => {
 		expect(checkId(value, "external_id")).toBeUndefined();
 		expect(checkCrmId(value, "hubspot_company_id")).toBeUndefined();
