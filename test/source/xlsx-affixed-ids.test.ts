@@ -18,6 +18,13 @@ describe("a number format with text around its digits", () => {
 		["00000", "126", "00126"],
 		// A locale tag before it is no currency (adversarial finding T6).
 		['[$-409]"CUST-"00000', "128", "CUST-00128"],
+		// Text among the digits, as Excel shows it (adversarial finding T6).
+		["000\\-00\\-0000", "123456789", "123-45-6789"],
+		["0000-0000", "12345678", "1234-5678"],
+		['"C"000"-"00', "138", "C001-38"],
+		['"DE"-0000', "4711", "DE-4711"],
+		['"CUST-"00000', "136.4", "CUST-00136"],
+		['[Red]"CUST-"00000', "5", "CUST-00005"],
 	])("%s reads %s as %s", (code, raw, text) => {
 		expect(read(code, raw)).toBe(text);
 	});

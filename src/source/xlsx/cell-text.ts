@@ -7,6 +7,7 @@
  * (`1299` formatted `#,##0.00` is `1299.00`, major units too), booleans as `TRUE`/`FALSE`.
  */
 
+import { showDigits } from "./digit-pattern.js";
 import type { NumberKind } from "./number-format.js";
 
 /** The `t` attribute of a `<c>`: shared string, inline string, formula string, boolean, error, ISO date, number. */
@@ -105,8 +106,13 @@ export function numberText(raw: string, kind: NumberKind, is1904: boolean): stri
 		}
 		case "padded": {
 			const text = plainNumber(raw);
-			if (!/^\d+$/.test(text)) return text;
-			return `${kind.prefix ?? ""}${text.padStart(kind.width, "0")}${kind.suffix ?? ""}`;
+			return /^\d+$/.test(text) ? text.padStart(kind.width, "0") : text;
+		}
+		case "digits": {
+			const text = plainNumber(raw);
+			// Excel rounds what the format has no decimals for (`136.4` shows `CUST-00136`).
+			const whole = /^\d+\.\d+$/.test(text) ? String(Math.round(Number(text))) : text;
+			return /^\d+$/.test(whole) ? showDigits(kind.parts, whole) : text;
 		}
 	}
 }

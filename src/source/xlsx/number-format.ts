@@ -6,6 +6,7 @@
  */
 
 import { isCurrencyCode } from "../clean/currency.js";
+import { type DigitPart, digitParts } from "./digit-pattern.js";
 
 export type NumberKind =
 	| { readonly kind: "plain" }
@@ -14,11 +15,9 @@ export type NumberKind =
 	| { readonly kind: "money"; readonly symbol: string }
 	/** Shown with fixed decimals (`0.00`, `#,##0.00`): the text Excel shows is major units, as `1,299.00` in a CSV is. */
 	| { readonly kind: "decimals"; readonly places: number }
-	/**
-	 * Whole digits padded to a width (`00000`), with the text the format writes around them
-	 * (`"CUST-"00000`, `\C\U\S\T-0`): what Excel shows, and saves to a CSV, is the id with both.
-	 */
-	| { readonly kind: "padded"; readonly width: number; readonly prefix?: string; readonly suffix?: string };
+	| { readonly kind: "padded"; readonly width: number }
+	/** Whole digits with text before or among them (digit-pattern.ts): an id as Excel shows it. */
+	| { readonly kind: "digits"; readonly parts: readonly DigitPart[] };
 
 const PLAIN: NumberKind = { kind: "plain" };
 const DATE: NumberKind = { kind: "date", hasTime: false };
@@ -64,36 +63,20 @@ const BUILT_IN: ReadonlyMap<number, NumberKind> = new Map<number, NumberKind>([
 ]);
 
 /** The first section of a format code with its quoted text, escapes and `[...]` parts removed. */
-function tokens(code: string): {
-	readonly bare: string;
-	readonly currency: string | undefined;
-	/** The literal text (quoted, or `\x`) before the first digit placeholder, and after it. */
-	readonly prefix: string;
-	readonly suffix: string;
-} {
+function tokens(code: string): { readonly bare: string; readonly currency: string | undefined } {
 	const section = firstSection(code);
 	let bare = "";
 	let currency: string | undefined;
-	let prefix = "";
-	let suffix = "";
-	const literal = (text: string): void => {
-		if (/[0#?]/.test(bare)) suffix += text;
-		else prefix += text;
-	};
 	for (let i = 0; i < section.length; i++) {
 		const c = section[i]!;
 		if (c === '"') {
 			const end = section.indexOf('"', i + 1);
 			const text = section.slice(i + 1, end === -1 ? undefined : end);
 			currency ??= currencyIn(text);
-			literal(text);
 			i = end === -1 ? section.length : end;
 		} else if (c === "\\" || c === "_" || c === "*") {
 			// `\x` is a literal x; `_x` pads by the width of x; `*x` repeats x to fill the cell.
-			if (c === "\\") {
-				currency ??= currencyIn(section[i + 1] ?? "");
-				literal(section[i + 1] ?? "");
-			}
+			if (c === "\\") currency ??= currencyIn(section[i + 1] ?? "");
 			i++;
 		} else if (c === "[") {
 			const end = section.indexOf("]", i + 1);
@@ -109,7 +92,7 @@ function tokens(code: string): {
 			bare += c;
 		}
 	}
-	return { bare, currency, prefix, suffix };
+	return { bare, currency };
 }
 
 function firstSection(code: string): string {
@@ -133,10 +116,17 @@ function currencyIn(text: string): string | undefined {
 	return letters.length > 0 && isCurrencyCode(letters) ? letters : undefined;
 }
 
+/** Text only after one unpadded digit run (`0" users"`, `# "pcs"`): a unit, not part of an id. */
+function isUnit(parts: readonly DigitPart[]): boolean {
+	const last = parts.findLastIndex((p) => "digit" in p);
+	const zeros = parts.filter((p) => "digit" in p && p.digit === "0").length;
+	return parts.slice(0, last).every((p) => "digit" in p) && zeros <= 1;
+}
+
 /** How the numbers of a cell with this format read; `code` is the custom code, when there is one. */
 export function numberKind(numFmtId: number, code: string | undefined): NumberKind {
 	if (code === undefined) return BUILT_IN.get(numFmtId) ?? PLAIN;
-	const { bare, currency, prefix, suffix } = tokens(code);
+	const { bare, currency } = tokens(code);
 	const lower = bare.toLowerCase();
 	if (lower === "general" || lower === "@") return PLAIN;
 	const hasTime = /[hs]/.test(lower) || /am\/pm|a\/p/.test(lower);
@@ -145,13 +135,12 @@ export function numberKind(numFmtId: number, code: string | undefined): NumberKi
 	if (hasDate && !/[0#?]/.test(lower)) return hasTime ? DATE_TIME : DATE;
 	if (hasTime && !/[0#?]/.test(lower)) return TIME;
 	if (currency !== undefined) return { kind: "money", symbol: currency };
+	// Text before or among the digits (`"CUST-"00000`, `000\-00\-0000`): an id as Excel shows it
+	// (findings S5, T6). Text only after unpadded digits (`0" users"`) is a unit, left out as before.
+	const parts = digitParts(firstSection(code));
+	if (parts?.some((p) => "text" in p) && !isUnit(parts)) return { kind: "digits", parts };
 	const zeros = /^0{2,}$/.exec(lower.trim());
-	const affixes = { ...(prefix === "" ? {} : { prefix }), ...(suffix === "" ? {} : { suffix }) };
-	if (zeros !== null) return { kind: "padded", width: zeros[0].length, ...affixes };
-	// `"CUST-"0`, `\#0`: whole digits after text, an id as Excel shows it (finding S5). Text after
-	// unpadded digits (`0" users"`) is a unit, left out of a count as before.
-	if (prefix !== "" && suffix === "" && /^[0#]+$/.test(lower.trim()))
-		return { kind: "padded", width: lower.trim().replaceAll("#", "").length, ...affixes };
+	if (zeros !== null) return { kind: "padded", width: zeros[0].length };
 	// `0.00`, `#,##0.0`: fixed decimals (not a percentage or scientific, which scale the number).
 	const places = /[0#?]\.(0+)/.exec(lower);
 	if (places !== null && !/[%e]/.test(lower)) return { kind: "decimals", places: places[1]!.length };
