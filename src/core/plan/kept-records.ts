@@ -96,7 +96,7 @@ export class KeptRecords {
 	 */
 	addQuick(key: string, valuesLength: number, id = ""): void {
 		if (this.#isOver) return;
-		const length = utf8Length(key);
+		const length = Buffer.byteLength(key);
 		const idLength = id.length <= MAX_KEPT_ID ? id.length : 0;
 		const need = this.#keyBytes + 9 + length + idLength;
 		if (need > MAX_KEY_BYTES) {
@@ -110,11 +110,9 @@ export class KeptRecords {
 		}
 		this.#keys.writeUInt32LE(length, this.#keyBytes);
 		this.#keys.writeUInt32LE(valuesLength, this.#keyBytes + 4);
-		writeText(this.#keys, key, this.#keyBytes + 8, length);
+		this.#keys.write(key, this.#keyBytes + 8, length, "utf8");
 		this.#keys[this.#keyBytes + 8 + length] = idLength;
-		// Latin-1, as `Buffer.write` spells it: a character's low byte.
-		const idAt = this.#keyBytes + 9 + length;
-		for (let i = 0; i < idLength; i++) this.#keys[idAt + i] = id.charCodeAt(i) & 0xff;
+		if (idLength > 0) this.#keys.write(id, this.#keyBytes + 9 + length, idLength, "latin1");
 		this.#keyBytes = need;
 		this.#quick += 1;
 		const last = this.#entries.length - 1;
@@ -188,22 +186,4 @@ export class KeptRecords {
 		this.#keys = Buffer.alloc(0);
 		this.#keyBytes = 0;
 	}
-}
-
-/**
- * The UTF-8 length of `text`: its own length when it is ASCII, as keys nearly always are, found
- * without a native call (a refresh asks it of every unchanged row).
- */
-function utf8Length(text: string): number {
-	for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return Buffer.byteLength(text);
-	return text.length;
-}
-
-/** Writes `text`, whose UTF-8 length is `length`, at `at`: an ASCII text byte by byte, without a native call. */
-function writeText(bytes: Buffer, text: string, at: number, length: number): void {
-	if (length !== text.length) {
-		bytes.write(text, at, length, "utf8");
-		return;
-	}
-	for (let i = 0; i < length; i++) bytes[at + i] = text.charCodeAt(i);
 }
