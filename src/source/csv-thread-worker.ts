@@ -8,14 +8,17 @@ import { parentPort, workerData } from "node:worker_threads";
 import { type CsvReadOptions, newScan, readCsvRows } from "./csv-rows.js";
 import type { ThreadJob, ThreadMessage } from "./csv-thread.js";
 
-/** Batches posted and not yet taken: enough to keep the reader fed, few enough to bound memory. */
+/**
+ * Batches posted and not yet taken: enough to keep the reader fed, few enough to bound memory.
+ * At least the batches the reader takes before it says so (csv-thread.ts), or both would wait.
+ */
 const AHEAD = 8;
 
 async function work(port: NonNullable<typeof parentPort>, job: ThreadJob): Promise<void> {
 	let credits = AHEAD;
 	let wake: (() => void) | undefined;
-	port.on("message", () => {
-		credits++;
+	port.on("message", (taken: number) => {
+		credits += taken;
 		const w = wake;
 		wake = undefined;
 		w?.();

@@ -47,6 +47,11 @@ export type ThreadMessage =
 
 const WORKER = new URL("./csv-thread-worker.js", import.meta.url);
 /**
+ * Batches taken before the reader tells the thread so (at most the thread's `AHEAD`): each message
+ * wakes the thread, and on a busy machine a woken thread takes the core from its waker.
+ */
+const TAKEN_PER_MESSAGE = 4;
+/**
  * Run from its TypeScript source (as the test runner loads it), this module has no compiled
  * worker beside it to start: files are then read on the calling thread. The tests of the thread
  * load the built module.
@@ -101,6 +106,7 @@ export async function* readCsvRowsOnThread(
 		onWait: () => worker.ref(),
 		onWoken: () => worker.unref(),
 	});
+	let taken = 0;
 	try {
 		for (;;) {
 			const message = await next();
@@ -111,8 +117,11 @@ export async function* readCsvRowsOnThread(
 				return;
 			}
 			if (message.format !== undefined) scan.format = message.format;
-			// Taken: the worker may read one batch further while this one is checked.
-			worker.postMessage(0);
+			// Taken: the worker may read as many batches further while these are checked.
+			if (++taken === TAKEN_PER_MESSAGE) {
+				worker.postMessage(taken);
+				taken = 0;
+			}
 			yield message.rows;
 		}
 	} finally {
