@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type CsvReadOptions, newScan, readCsvRows } from "./csv-rows.js";
 import type { ThreadJob, ThreadMessage } from "./csv-thread.js";
+import { packRows, transferOf } from "./packed-rows.js";
 
 /**
  * Batches posted and not yet taken: enough to keep the reader fed, few enough to bound memory.
@@ -28,9 +29,10 @@ async function work(port: NonNullable<typeof parentPort>, job: ThreadJob): Promi
 	let isFirst = true;
 	for await (const rows of readCsvRows(job.path, scan, options)) {
 		// The format is settled before the first row: a reader that stops early still learns it.
-		const message: ThreadMessage = isFirst ? { rows, format: scan.format } : { rows };
+		const packed = packRows(rows);
+		const message: ThreadMessage = isFirst ? { rows: packed, format: scan.format } : { rows: packed };
 		isFirst = false;
-		port.postMessage(message);
+		port.postMessage(message, transferOf(packed));
 		if (--credits === 0) await new Promise<void>((resolve) => (wake = resolve));
 	}
 	const end: ThreadMessage = {

@@ -14,6 +14,7 @@ import type { ByteBlocks } from "./byte-blocks.js";
 import type { SkippedFooter } from "./clean/index.js";
 import type { CsvFailure, CsvFormat, CsvReadOptions, CsvRow, CsvScan } from "./csv-rows.js";
 import type { Undecodable } from "./decode-stream.js";
+import { type PackedRows, unpackRows } from "./packed-rows.js";
 import { threadInbox } from "./thread-inbox.js";
 import type { InvalidByte } from "./utf8.js";
 
@@ -42,7 +43,7 @@ export interface ThreadScan {
 }
 
 export type ThreadMessage =
-	| { readonly rows: CsvRow[]; readonly format?: CsvFormat | undefined; readonly end?: undefined }
+	| { readonly rows: PackedRows; readonly format?: CsvFormat | undefined; readonly end?: undefined }
 	| { readonly end: ThreadScan; readonly rows?: undefined };
 
 const WORKER = new URL("./csv-thread-worker.js", import.meta.url);
@@ -122,7 +123,7 @@ export async function* readCsvRowsOnThread(
 				worker.postMessage(taken);
 				taken = 0;
 			}
-			yield message.rows;
+			yield unpackRows(message.rows);
 		}
 	} finally {
 		await worker.terminate();
