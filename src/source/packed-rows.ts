@@ -1,19 +1,19 @@
 /**
- * A batch of rows as the CSV thread posts it (csv-thread.ts): every cell of the batch in one
- * string, with where each cell ends, each row's width and line in typed arrays (moved, not
- * copied). Structured-cloning the rows themselves cost the receiving thread about a microsecond
- * a row (a tag read and an object made per cell and per row) and the sending one half that; a
- * string and three arrays are copied whole, and the cells are cut from the string again by the
- * receiver. Cutting keeps a long cell a view of the batch's string: a cell kept for the run
- * keeps its batch's text (about the size of its cells) alive with it.
+ * A batch of rows as the CSV thread posts it (csv-thread.ts): each row's cells in one string,
+ * with where each cell ends, each row's width and line in typed arrays (moved, not copied).
+ * Structured-cloning the rows themselves cost the receiving thread a tag read and an object made
+ * per cell and per row, and the sending one half that; a string per row and three arrays are
+ * cheaper to copy, and the cells are cut from their row's string again by the receiver. Cutting
+ * may keep a long cell a view of its row's string: a cell kept for the run keeps its row's text
+ * alive, no more (a string per batch kept every batch holding a row planned whole).
  */
 
 import type { CsvRow } from "./csv-rows.js";
 
 export interface PackedRows {
-	/** The cells of every row, one after the other. */
-	readonly text: string;
-	/** Where each cell ends in `text` (UTF-16 units), row after row. */
+	/** Each row's cells, one after the other. */
+	readonly texts: string[];
+	/** Where each cell ends in its row's text (UTF-16 units), row after row. */
 	readonly ends: Int32Array;
 	/** Each row's number of cells. */
 	readonly widths: Int32Array;
@@ -28,19 +28,21 @@ export function packRows(rows: readonly CsvRow[]): PackedRows {
 	const ends = new Int32Array(cells);
 	const widths = new Int32Array(rows.length);
 	const lines = new Int32Array(rows.length);
-	let text = "";
+	const texts: string[] = [];
 	let at = 0;
 	for (let r = 0; r < rows.length; r++) {
 		const row = rows[r]!;
 		const rowCells = row.cells;
 		widths[r] = rowCells.length;
 		lines[r] = row.line;
+		let text = "";
 		for (let c = 0; c < rowCells.length; c++) {
 			text += rowCells[c]!;
 			ends[at++] = text.length;
 		}
+		texts.push(text);
 	}
-	return { text, ends, widths, lines };
+	return { texts, ends, widths, lines };
 }
 
 /** The buffers of `packed` to move with its message. */
@@ -50,15 +52,16 @@ export function transferOf(packed: PackedRows): ArrayBuffer[] {
 
 /** The rows `packRows` was given: the same cells, widths and lines. */
 export function unpackRows(packed: PackedRows): CsvRow[] {
-	const { text, ends, widths, lines } = packed;
+	const { texts, ends, widths, lines } = packed;
 	// Arrays grown by push, as csv-parse makes them: one made at its length would stay holey, and
 	// every read of a cell after would check for a hole.
 	const rows: CsvRow[] = [];
 	let at = 0;
-	let from = 0;
 	for (let r = 0; r < widths.length; r++) {
 		const width = widths[r]!;
+		const text = texts[r]!;
 		const cells: string[] = [];
+		let from = 0;
 		for (let c = 0; c < width; c++) {
 			const to = ends[at++]!;
 			cells.push(text.slice(from, to));
