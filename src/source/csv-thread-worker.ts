@@ -1,6 +1,7 @@
 /**
  * The worker thread of `readCsvRowsOnThread` (csv-thread.ts): reads one file with `readCsvRows`,
- * exactly as the main thread would, and posts its batches of rows, then what the scan learnt.
+ * exactly as the main thread would, and posts its batches of rows (packed, packed-rows.ts), then
+ * what the scan learnt.
  * It stays at most `AHEAD` batches ahead of the reader, so a slow reader never holds the file.
  */
 
