@@ -1,6 +1,6 @@
 /**
- * The CSV thread's batches as posted (packed-rows.ts): one string of cells and typed arrays, read
- * back as the very rows that were packed, through a real structured clone.
+ * The CSV thread's batches as posted (packed-rows.ts): short cells in a string per row, long ones
+ * alone, and typed arrays, read back as the very rows that were packed, through a real structured clone.
  */
 import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
@@ -26,6 +26,14 @@ describe("packRows and unpackRows", () => {
 		// Moved, not copied: the sender's arrays are emptied.
 		expect(packed.ends.length).toBe(0);
 		expect(unpackRows(received)).toEqual(rows);
+	});
+
+	it("posts a cell of 13 characters or more as a string of its own, never cut from its row's text", () => {
+		// A longer cut would be a view keeping the row's text alive as long as the cell is kept.
+		const id = "customer-0000000042";
+		const packed = packRows([{ cells: [id, "short", "twelve chars", "thirteen char"], line: 2 }]);
+		expect(packed.long).toEqual([id, "thirteen char"]);
+		expect(packed.texts).toEqual(["shorttwelve chars"]);
 	});
 
 	it("packs an empty batch", () => {
