@@ -1,21 +1,26 @@
 /**
  * The worker thread of `readCsvRowsOnThread` (csv-thread.ts): reads one file with `readCsvRows`,
- * exactly as the main thread would, and posts its batches of rows, then what the scan learnt.
+ * exactly as the main thread would, and posts its batches of rows (packed, packed-rows.ts), then
+ * what the scan learnt.
  * It stays at most `AHEAD` batches ahead of the reader, so a slow reader never holds the file.
  */
 
 import { parentPort, workerData } from "node:worker_threads";
 import { type CsvReadOptions, newScan, readCsvRows } from "./csv-rows.js";
 import type { ThreadJob, ThreadMessage } from "./csv-thread.js";
+import { packRows, transferOf } from "./packed-rows.js";
 
-/** Batches posted and not yet taken: enough to keep the reader fed, few enough to bound memory. */
+/**
+ * Batches posted and not yet taken: enough to keep the reader fed, few enough to bound memory.
+ * At least the batches the reader takes before it says so (csv-thread.ts), or both would wait.
+ */
 const AHEAD = 8;
 
 async function work(port: NonNullable<typeof parentPort>, job: ThreadJob): Promise<void> {
 	let credits = AHEAD;
 	let wake: (() => void) | undefined;
-	port.on("message", () => {
-		credits++;
+	port.on("message", (taken: number) => {
+		credits += taken;
 		const w = wake;
 		wake = undefined;
 		w?.();
@@ -25,9 +30,10 @@ async function work(port: NonNullable<typeof parentPort>, job: ThreadJob): Promi
 	let isFirst = true;
 	for await (const rows of readCsvRows(job.path, scan, options)) {
 		// The format is settled before the first row: a reader that stops early still learns it.
-		const message: ThreadMessage = isFirst ? { rows, format: scan.format } : { rows };
+		const packed = packRows(rows);
+		const message: ThreadMessage = isFirst ? { rows: packed, format: scan.format } : { rows: packed };
 		isFirst = false;
-		port.postMessage(message);
+		port.postMessage(message, transferOf(packed));
 		if (--credits === 0) await new Promise<void>((resolve) => (wake = resolve));
 	}
 	const end: ThreadMessage = {

@@ -14,6 +14,7 @@ import type { ByteBlocks } from "./byte-blocks.js";
 import type { SkippedFooter } from "./clean/index.js";
 import type { CsvFailure, CsvFormat, CsvReadOptions, CsvRow, CsvScan } from "./csv-rows.js";
 import type { Undecodable } from "./decode-stream.js";
+import { type PackedRows, unpackRows } from "./packed-rows.js";
 import { threadInbox } from "./thread-inbox.js";
 import type { InvalidByte } from "./utf8.js";
 
@@ -42,10 +43,15 @@ export interface ThreadScan {
 }
 
 export type ThreadMessage =
-	| { readonly rows: CsvRow[]; readonly format?: CsvFormat | undefined; readonly end?: undefined }
+	| { readonly rows: PackedRows; readonly format?: CsvFormat | undefined; readonly end?: undefined }
 	| { readonly end: ThreadScan; readonly rows?: undefined };
 
 const WORKER = new URL("./csv-thread-worker.js", import.meta.url);
+/**
+ * Batches taken before the reader tells the thread so (at most the thread's `AHEAD`): each message
+ * wakes the thread, and on a busy machine a woken thread takes the core from its waker.
+ */
+const TAKEN_PER_MESSAGE = 4;
 /**
  * Run from its TypeScript source (as the test runner loads it), this module has no compiled
  * worker beside it to start: files are then read on the calling thread. The tests of the thread
@@ -101,6 +107,7 @@ export async function* readCsvRowsOnThread(
 		onWait: () => worker.ref(),
 		onWoken: () => worker.unref(),
 	});
+	let taken = 0;
 	try {
 		for (;;) {
 			const message = await next();
@@ -111,9 +118,12 @@ export async function* readCsvRowsOnThread(
 				return;
 			}
 			if (message.format !== undefined) scan.format = message.format;
-			// Taken: the worker may read one batch further while this one is checked.
-			worker.postMessage(0);
-			yield message.rows;
+			// Taken: the worker may read as many batches further while these are checked.
+			if (++taken === TAKEN_PER_MESSAGE) {
+				worker.postMessage(taken);
+				taken = 0;
+			}
+			yield unpackRows(message.rows);
 		}
 	} finally {
 		await worker.terminate();

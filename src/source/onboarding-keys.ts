@@ -28,6 +28,11 @@ export class OnboardingNames {
 	/** `<customer>/#<n>` of the rows keyed by position: no name, or a name the customer repeats. */
 	readonly #numbered = new Set<string>();
 	#isAnyRepeated = false;
+	// The pair the last row added carried (customer, trimmed name) and its tally: keying that row
+	// right after (`count`) asks for it, without a pair's text made and looked up again.
+	#lastCustomer: string | undefined;
+	#lastName: string | undefined;
+	#lastSeen = 0;
 
 	/**
 	 * Has a customer's name been carried by two of its rows? Until one is, each row counted so
@@ -49,20 +54,29 @@ export class OnboardingNames {
 		}
 		const pair = pairOf(customer, trimmed);
 		const seen = this.#names.get(pair);
+		this.#lastCustomer = customer;
+		this.#lastName = trimmed;
 		if (seen === undefined) {
 			this.#names.set(pair, -n);
+			this.#lastSeen = -n;
 			return;
 		}
 		// The first row carrying the name was keyed by it until now: it is numbered too.
 		this.#isAnyRepeated = true;
 		if (seen < 0) this.#numbered.add(`${customer}/#${-seen}`);
-		this.#names.set(pair, seen < 0 ? 2 : seen + 1);
+		this.#lastSeen = seen < 0 ? 2 : seen + 1;
+		this.#names.set(pair, this.#lastSeen);
 		this.#numbered.add(`${customer}/#${n}`);
 	}
 
 	/** How many of the customer's rows carry the name (trimmed, any Unicode form). */
 	count(customer: string, name: string): number {
-		const seen = this.#names.get(pairOf(customer, name.trim()));
+		const trimmed = name.trim();
+		// Only `add` changes a tally, and it keeps the last pair's: the same strings, the same pair.
+		const seen =
+			customer === this.#lastCustomer && trimmed === this.#lastName
+				? this.#lastSeen
+				: this.#names.get(pairOf(customer, trimmed));
 		return seen === undefined ? 0 : seen < 0 ? 1 : seen;
 	}
 

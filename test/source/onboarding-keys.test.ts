@@ -74,6 +74,29 @@ describe("OnboardingNames.holds: the keys a file's rows hold", () => {
 		expect(nf.holds("c-1/#2")).toBe(true);
 	});
 
+	it("counts a name as the rows so far carry it when asked right after each row, as a row is keyed", () => {
+		const names = new OnboardingNames();
+		const asked: number[] = [];
+		const rows: [string, string | undefined, string][] = [
+			["c-1", "Setup", "Setup"],
+			["c-1", " Setup ", "Setup"],
+			["c-1", "Setup", " Setup"],
+			["c-1", undefined, "Setup"],
+			["c-1", NFD, NFC],
+			["c-2", "Setup", "Setup"],
+			["c-2", "Other", "Setup"],
+			["c-1", NFC, NFD],
+			["c-1", "Setup", "Setup"],
+		];
+		for (const [customer, name, askedName] of rows) {
+			names.add(customer, name);
+			asked.push(names.count(customer, askedName));
+		}
+		expect(asked).toEqual([1, 2, 3, 3, 1, 1, 1, 2, 4]);
+		expect(names.count("c-1", "Setup")).toBe(4);
+		expect(names.count("c-1", NFD)).toBe(2);
+	});
+
 	it("holds a name's key in NFC only: one written in NFD by an earlier version is no row's", () => {
 		const nf = tally([["c-1", NFD]]);
 		expect(nf.holds(`c-1/name:${NFC}`)).toBe(true);

@@ -61,8 +61,10 @@ function matchObject(value: object, bytes: Uint8Array, at: number, end: number):
 	if (at >= end || bytes[at] !== 0x7b) return MISMATCH;
 	let i = at + 1;
 	let n = 0;
-	// Object.keys is the order JSON.stringify writes the members in.
-	for (const key of Object.keys(value)) {
+	// The own members in the order JSON.stringify writes them, without Object.keys' array: an
+	// inherited one (JSON.stringify leaves it out) is not read here.
+	for (const key in value) {
+		if (!Object.hasOwn(value, key)) return UNSURE;
 		const member = (value as Record<string, unknown>)[key];
 		// Left out by JSON.stringify (undefined, a function, a symbol): not read here.
 		if (member === undefined || typeof member === "function" || typeof member === "symbol") return UNSURE;
@@ -82,8 +84,18 @@ function matchObject(value: object, bytes: Uint8Array, at: number, end: number):
 /** `"text"` as UTF-8 bytes; `UNSURE` for a character JSON escapes (a quote, a backslash, a control, a lone surrogate). */
 function matchString(text: string, bytes: Uint8Array, at: number, end: number): number {
 	if (at >= end || bytes[at] !== QUOTE) return MISMATCH;
-	let i = at + 1;
-	for (let k = 0; k < text.length; k++) {
+	const from = at + 1;
+	const length = text.length;
+	// The usual text, ASCII that JSON writes as it is, compared in a tight loop first; the first
+	// character that is not (or a byte that differs) goes to the full loop below, which decides.
+	let k = 0;
+	if (from + length <= end)
+		for (; k < length; k++) {
+			const c = text.charCodeAt(k);
+			if (c !== bytes[from + k] || c < 0x20 || c >= 0x80 || c === QUOTE || c === 0x5c) break;
+		}
+	let i = from + k;
+	for (; k < length; k++) {
 		let c = text.charCodeAt(k);
 		if (c < 0x80) {
 			if (c < 0x20 || c === QUOTE || c === 0x5c) return UNSURE;

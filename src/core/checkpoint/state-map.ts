@@ -181,14 +181,21 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 
 	/**
 	 * Does the state's JSON text at `key` hold `part` (ASCII)? Read on the bytes in the arena,
-	 * decoding nothing: asked for each child row of a refresh about its customer.
+	 * decoding nothing: asked for each child row of a refresh about its customer. `anchor`: the
+	 * index of `part`'s least common byte (`holdsWithin`).
 	 */
-	textHolds(key: string, part: Buffer): boolean {
+	textHolds(key: string, part: Buffer, anchor = 0): boolean {
 		const stored = this.#lookup(key, PARENT);
 		if (stored === undefined) return false;
 		if (typeof stored !== "number") return stored.includes(part.toString("latin1"));
 		const start = this.#arena.startOf(stored);
-		return holdsWithin(this.#arena.chunkOf(stored), start, start + this.#arena.lengthOf(stored), part);
+		return holdsWithin(
+			this.#arena.chunkOf(stored),
+			start,
+			start + this.#arena.lengthOf(stored),
+			part,
+			anchor,
+		);
 	}
 
 	/** The state's JSON text as stored, for a store that writes it out again. */

@@ -95,8 +95,10 @@ export function hasCopyIn(records: ReadonlyMap<string, RecordState> | undefined,
  */
 export function isRecreatedIn(records: ReadonlyMap<string, RecordState> | undefined, key: string): boolean {
 	if (records === undefined) return false;
-	if (records instanceof StateMap) return records.textHolds(key, GENERATION);
+	if (records instanceof StateMap) return records.textHolds(key, GENERATION, GENERATION_ANCHOR);
 	return (copyOf(records.get(key))?.g ?? 0) > 0;
 }
 
 const GENERATION = Buffer.from('"g":');
+/** The `g`: looked for by it, not by the quotes every member has. */
+const GENERATION_ANCHOR = 1;

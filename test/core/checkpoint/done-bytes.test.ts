@@ -110,6 +110,21 @@ describe("holdsWithin and isRecreatedIn: a customer made anew, read from its byt
 		expect(holdsWithin(bytes, start, end - 1, Buffer.from(":3}"))).toBe(false);
 		expect(holdsWithin(bytes, start, end, Buffer.from(":3}"))).toBe(true);
 	});
+	it("answers as a plain search whichever byte of the part it is looked for by", () => {
+		// Every window of a text with the part at its edges, in its middle, cut, and spelt almost.
+		const bytes = Buffer.from('"g":x"g"g":"g:":"g":');
+		const parts = ['"g":', "g", '":', 'x"g"'].map((part) => Buffer.from(part));
+		for (const part of parts)
+			for (let start = 0; start <= bytes.length; start++)
+				for (let end = start; end <= bytes.length; end++) {
+					const expected = bytes.subarray(start, end).includes(part);
+					for (let anchor = 0; anchor < part.length; anchor++)
+						expect(
+							holdsWithin(bytes, start, end, part, anchor),
+							`${part} in ${start}..${end} by ${anchor}`,
+						).toBe(expected);
+				}
+	});
 	it("tells a customer with a generation from one without, out of the parsed cache", () => {
 		const map = new StateMap();
 		const again = done.replace('"c":1', '"c":1,"g":1');

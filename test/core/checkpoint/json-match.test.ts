@@ -150,4 +150,43 @@ describe("valuesLengthAtBytes against the JSON texts it replaces", () => {
 		expect(matchJson({ a: "bc" }, bytes, 0, bytes.length - 2)).toBe(MISMATCH);
 		expect(matchJson({ a: "bc" }, bytes, 0, bytes.length)).toBe(bytes.length);
 	});
+
+	it("reads a string's ASCII start and what follows it at every cut, as its JSON spells them", () => {
+		for (const text of ["plain", "abécd", "abé", "ab🙂", "ab\u2028", 'ab"c', "ab\\c", "ab\nc"]) {
+			const json = Buffer.from(`${JSON.stringify(text)}}`);
+			const isEscaped = /["\\\n]/.test(text);
+			expect(matchJson(text, json, 0, json.length)).toBe(isEscaped ? UNSURE : json.length - 1);
+			const longer = Buffer.from(`${JSON.stringify(`${text}x`)}}`);
+			expect(matchJson(text, longer, 0, longer.length)).toBe(isEscaped ? UNSURE : MISMATCH);
+			if (isEscaped) continue;
+			for (let end = 0; end < json.length - 1; end++)
+				expect(matchJson(text, json, 0, end), `${JSON.stringify(text)} cut at ${end}`).toBe(MISMATCH);
+		}
+		// Characters from U+0080 to U+00FF are not their own bytes: "Ã©" is not the UTF-8 of "é".
+		const accented = Buffer.from('"é"}');
+		expect(matchJson("Ã©", accented, 0, accented.length)).toBe(MISMATCH);
+		expect(matchJson("é", accented, 0, accented.length)).toBe(accented.length - 1);
+	});
+
+	it("answers UNSURE for an object that inherits a member, which JSON leaves out", () => {
+		const bytes = Buffer.from('{"a":"b"}');
+		expect(
+			matchJson(Object.create({ inherited: "x" }, { a: { value: "b", enumerable: true } }), bytes, 0, 9),
+		).toBe(UNSURE);
+		// A member added to every object (a polluted prototype) is read by nothing here either.
+		Object.defineProperty(Object.prototype, "polluted", {
+			value: "x",
+			enumerable: true,
+			configurable: true,
+			writable: true,
+		});
+		let answer: number;
+		try {
+			answer = matchJson({ a: "b" }, bytes, 0, bytes.length);
+		} finally {
+			delete (Object.prototype as Record<string, unknown>).polluted;
+		}
+		expect(answer).toBe(UNSURE);
+		expect(matchJson({ a: "b" }, bytes, 0, bytes.length)).toBe(bytes.length);
+	});
 });
