@@ -36,13 +36,20 @@ const live = (sim: Simulator) =>
 		.map((o) => `${o.name}:${o.phase}`)
 		.sort();
 
+/** A customer file and `onboardings`, imported once on a simulator of their own. */
+async function importedWith(onboardings: string) {
+	const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
+	const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };
+	writeFileSync(files.customers, CUSTOMERS);
+	writeFileSync(files.onboardings, onboardings);
+	const first = await run(sim, files);
+	return { sim, files, first };
+}
+
 describe("an onboarding renamed in the export", () => {
 	it("in spelling only: its name is PATCHed, nothing created or deleted, and the next sync finds it under the new name", async () => {
-		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
-		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };
-		writeFileSync(files.customers, CUSTOMERS);
-		writeFileSync(files.onboardings, ONBOARDINGS);
-		expect((await run(sim, files)).passes.onboardings).toMatchObject({ created: 3 });
+		const { sim, files, first } = await importedWith(ONBOARDINGS);
+		expect(first.passes.onboardings).toMatchObject({ created: 3 });
 		const posts = count(sim, "POST");
 		expect(posts).toBe(3);
 		const rules = { rules: { deleteMissing: true, maxDeletes: 100 } };
@@ -67,14 +74,9 @@ describe("an onboarding renamed in the export", () => {
 	});
 
 	it("of a name that repeated: the record closest to the row is taken (finding S4); gone from the file later, it is deleted (finding S11)", async () => {
-		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
-		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };
-		writeFileSync(files.customers, CUSTOMERS);
-		writeFileSync(
-			files.onboardings,
+		const { sim, files } = await importedWith(
 			"customer_external_id,name,phase,state\nrn-1,Kickoff,program_design,active\nrn-1,Kickoff,launch,active\nrn-2,Other,review,active\n",
 		);
-		await run(sim, files);
 		const posts = count(sim, "POST");
 		const rules = { rules: { deleteMissing: true, maxDeletes: 100 } };
 		// One row left, re-spelled, with the launched one's values: it takes that one; the other goes.
@@ -97,14 +99,9 @@ describe("an onboarding renamed in the export", () => {
 	});
 
 	it("one row of a name that repeated re-spelled, the other kept: each row takes its own record (finding T4)", async () => {
-		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
-		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };
-		writeFileSync(files.customers, CUSTOMERS);
-		writeFileSync(
-			files.onboardings,
+		const { sim, files } = await importedWith(
 			"customer_external_id,name,phase,state\nrn-1,Kickoff,launch,active\nrn-1,Kickoff,program_design,active\n",
 		);
-		await run(sim, files);
 		const posts = count(sim, "POST");
 		writeFileSync(
 			files.onboardings,
@@ -118,11 +115,7 @@ describe("an onboarding renamed in the export", () => {
 	});
 
 	it("to another name: a new onboarding, as ever (and --delete-missing takes the old one)", async () => {
-		const { sim, dir } = await prepared({ rateLimit: 100_000 }, { customers: 1, contactsPerCustomer: 0 });
-		const files = { customers: join(dir, "customers.csv"), onboardings: join(dir, "onboardings.csv") };
-		writeFileSync(files.customers, CUSTOMERS);
-		writeFileSync(files.onboardings, ONBOARDINGS);
-		await run(sim, files);
+		const { sim, files } = await importedWith(ONBOARDINGS);
 		writeFileSync(files.onboardings, ONBOARDINGS.replace("rn-1,Kickoff", "rn-1,Go-live"));
 		const moved = await run(sim, files, { rules: { deleteMissing: true, maxDeletes: 100 } });
 		expect(moved.passes.onboardings).toMatchObject({ created: 1 });
