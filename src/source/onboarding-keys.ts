@@ -110,8 +110,13 @@ export function onboardingKey(
 	names: OnboardingNames,
 ): string {
 	if (name !== undefined && !isBlank(name) && names.count(customer, name) === 1)
-		return `${customer}/name:${name.normalize("NFC").replaceAll("%", "%25").replaceAll("/", "%2F")}`;
+		return namedKey(customer, name);
 	return `${customer}/#${n}`;
+}
+
+/** `<customer>/name:<name>`, the key of a row whose name is unique among its customer's rows. */
+export function namedKey(customer: string, name: string): string {
+	return `${customer}/name:${name.normalize("NFC").replaceAll("%", "%25").replaceAll("/", "%2F")}`;
 }
 
 /** A key written before onboardings were keyed by name: `<customer>/<n>`. */

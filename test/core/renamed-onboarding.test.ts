@@ -114,6 +114,17 @@ describe("an onboarding renamed in the export", () => {
 		expect(live(sim)).toEqual(["Kick-off:launch", "Kickoff:program_design"]);
 	});
 
+	it("two records as close to a re-spelled row: neither is taken, and --delete-missing deletes neither (finding T10)", async () => {
+		const { sim, files } = await importedWith(
+			"customer_external_id,name,phase,state\nrn-1,Kickoff,launch,active\nrn-1,Kick off,program_design,active\n",
+		);
+		writeFileSync(files.onboardings, "customer_external_id,name,phase,state\nrn-1,Kick-off,review,active\n");
+		await run(sim, files, { rules: { deleteMissing: true, maxDeletes: 100 } });
+		expect(count(sim, "DELETE")).toBe(0);
+		expect(live(sim)).toContain("Kickoff:launch");
+		expect(live(sim)).toContain("Kick off:program_design");
+	});
+
 	it("to another name: a new onboarding, as ever (and --delete-missing takes the old one)", async () => {
 		const { sim, files } = await importedWith(ONBOARDINGS);
 		writeFileSync(files.onboardings, ONBOARDINGS.replace("rn-1,Kickoff", "rn-1,Go-live"));

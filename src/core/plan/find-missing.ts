@@ -13,6 +13,7 @@ import {
 	type MissingRecords,
 	missingRecords,
 	RowNames,
+	respelledIn,
 	unendedRefusal,
 } from "./missing-records.js";
 
@@ -57,6 +58,7 @@ export async function findMissing(
 		(pass) => keys[pass],
 		(pass) => names[pass]?.repeated(),
 		(pass) => checked?.[pass]?.leftOut,
+		(pass) => respelledIn(names[pass]),
 	);
 	const refusal =
 		unendedRefusal(files, (pass) => checked?.[pass]?.leftOut) ?? deleteRefusal(missing, maxDeletes);

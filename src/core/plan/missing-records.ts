@@ -15,6 +15,8 @@ import {
 } from "../../model/records.js";
 import { parentKeyOf, perPass, resourceOf, UNDO_ORDER } from "../../model/resources.js";
 import type { LeftOutRows } from "../../source/left-out.js";
+import { namedKey } from "../../source/onboarding-keys.js";
+import { looseName } from "./legacy-keys.js";
 
 export interface PlannedDelete {
 	readonly pass: PassName;
@@ -54,6 +56,8 @@ export function missingRecords(
 	inFiles: (pass: PassName) => ReadonlySet<string> | undefined,
 	repeatedNames: (pass: PassName) => ReadonlySet<string> | undefined = () => undefined,
 	leftOut: (pass: PassName) => LeftOutRows | undefined = () => undefined,
+	/** Per numbered pass, `RowNames.isRespelled` of its rows. */
+	respelled: (pass: PassName) => ((parentKey: string, name: string) => boolean) | undefined = () => undefined,
 ): MissingRecords {
 	const held = perPass(() => 0);
 	const kept = perPass(() => 0);
@@ -70,6 +74,7 @@ export function missingRecords(
 		const parent = resourceOf(pass).parent?.resource as PassName | undefined;
 		const keys = inFiles(pass);
 		const names = repeatedNames(pass);
+		const isRespelled = respelled(pass);
 		for (const [key, state] of entries(pass)) {
 			const copy = copyOf(state);
 			if (!copy) continue;
@@ -82,11 +87,14 @@ export function missingRecords(
 			// added, removed or reordered) may still be in the file under its name. Not deleted.
 			// (A name one row carries keys that row, which takes an entry no row holds: see legacy-keys.)
 			const isNameInFile = !isParentGone && names?.has(namePair(parentKey ?? "", nameOf(copy.v))) === true;
+			// A row of its customer whose name differs from its own in spelling only may be its row
+			// re-spelled, which no record was taken for (two as close: adversarial finding T10).
+			const isSpeltInFile = !isParentGone && isRespelled?.(parentKey ?? "", nameOf(copy.v)) === true;
 			// A row left out as invalid (--skip-invalid) is still in the file, and may be this record's.
 			const isLeftOut = leftOut(pass)?.mayBeOf(parentKey ?? key) === true;
 			// The file's last line, skipped as a footer, may be this record's row cut short.
 			const isCutShort = !isParentGone && leftOut(pass)?.mayBeCutShort(parentKey ?? key) === true;
-			if (copy.outcome !== "created" || isNameInFile || isLeftOut || isCutShort) {
+			if (copy.outcome !== "created" || isNameInFile || isSpeltInFile || isLeftOut || isCutShort) {
 				kept[pass] += 1;
 				if (copy.outcome === "created" && isCutShort) keptCutShort[pass] += 1;
 				else if (copy.outcome === "created" && isLeftOut) keptLeftOut[pass] += 1;
@@ -114,14 +122,36 @@ export function missingRecords(
 export const namePair = (parentKey: string, name: string): string =>
 	`${parentKey}\u0000${name.trim().normalize("NFC")}`;
 
+/** A child's name as `looseName` folds it, with its customer's key. */
+const spellingPair = (parentKey: string, name: string): string => `${parentKey}\u0000${looseName(name)}`;
+
 /** The names of a numbered pass's rows, counted per customer, for `missingRecords`' `repeatedNames`. */
 export class RowNames {
 	readonly #counts = new Map<string, number>();
+	/** Per customer and folded name, the names as the rows spell them. */
+	readonly #spellings = new Map<string, Set<string>>();
 
 	add(record: SourceRecord): void {
 		if (record.parentKey === undefined) return;
-		const pair = namePair(record.parentKey, nameOf(record.body));
+		const name = nameOf(record.body);
+		const pair = namePair(record.parentKey, name);
 		this.#counts.set(pair, (this.#counts.get(pair) ?? 0) + 1);
+		// Only a row keyed by its own name, made new: one that took a record of another name holds
+		// that record's key, and the others of the old name are its name's to delete (finding S4).
+		if (name.trim() === "" || record.key !== namedKey(record.parentKey, name.trim())) return;
+		const folded = spellingPair(record.parentKey, name);
+		const spelt = this.#spellings.get(folded) ?? new Set<string>();
+		spelt.add(name.trim().normalize("NFC"));
+		this.#spellings.set(folded, spelt);
+	}
+
+	/** Does a row of the customer carry this name spelt otherwise (`Kick-off` for `Kickoff`)? */
+	isRespelled(parentKey: string, name: string): boolean {
+		const spelt = this.#spellings.get(spellingPair(parentKey, name));
+		if (spelt === undefined) return false;
+		const own = name.trim().normalize("NFC");
+		for (const other of spelt) if (other !== own) return true;
+		return false;
 	}
 
 	/**
@@ -179,4 +209,11 @@ export function unendedRefusal(
 		return `${files[pass]} does not end with a line break: its last row (line ${line}) may be cut off (an export or download that stopped early), and --delete-missing acts on what the files no longer hold; nothing was sent. Check the file is whole, then end it with a line break, or run without --delete-missing.`;
 	}
 	return undefined;
+}
+
+/** `missingRecords`' `respelled` of a pass's row names, when it has them. */
+export function respelledIn(
+	names: RowNames | undefined,
+): ((parentKey: string, name: string) => boolean) | undefined {
+	return names === undefined ? undefined : (parentKey, name) => names.isRespelled(parentKey, name);
 }

@@ -13,7 +13,14 @@ import { heldIn, isUnansweredCreate, unansweredCreatesIn } from "../checkpoint/s
 import { hasUnknownBefore, touchesMetadata } from "./field-diff.js";
 import { LookalikeRows, lookalikeRefusal } from "./lookalike-rows.js";
 import type { MakePlanOptions, PassPlan, PlannedChange, SyncPlan } from "./make-plan.js";
-import { DELETE_ORDER, deleteRefusal, missingRecords, RowNames, unendedRefusal } from "./missing-records.js";
+import {
+	DELETE_ORDER,
+	deleteRefusal,
+	missingRecords,
+	RowNames,
+	respelledIn,
+	unendedRefusal,
+} from "./missing-records.js";
 import {
 	type Operation,
 	type OperationKind,
@@ -291,6 +298,7 @@ export class Planning {
 			(pass) => keysInFiles[pass],
 			(pass) => namesInFiles[pass]?.repeated(),
 			(pass) => this.#leftOut[pass],
+			(pass) => respelledIn(namesInFiles[pass]),
 		);
 		const shown = this.#shown;
 		for (const pass of DELETE_ORDER) {
