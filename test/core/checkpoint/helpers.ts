@@ -52,6 +52,16 @@ export const created = (id: string, attempts = 1): RecordState => ({
 	id,
 	attempts,
 });
+/** Created by run 1 with its values written: a name and the external id. */
+export const createdWithValues = (id: string, name: string): RecordState => ({
+	s: "done",
+	attempts: 1,
+	id,
+	outcome: "created",
+	v: { name, metadata: { external_id: id } },
+	r: 1,
+	did: "created",
+});
 export const existed = (id: string): RecordState => ({ s: "done", outcome: "existed", id, attempts: 1 });
 export const failed = (code = "validation_failed", retryable = false): RecordState => ({
 	s: "failed",

@@ -13,8 +13,7 @@ import type * as ThreadModule from "../../../src/core/checkpoint/load-thread.js"
 import type * as OpenModule from "../../../src/core/checkpoint/open-checkpoint.js";
 import type * as ParseModule from "../../../src/core/checkpoint/parse-checkpoint.js";
 import type { StateMap } from "../../../src/core/checkpoint/state-map.js";
-import type { RecordState } from "../../../src/model/records.js";
-import { blocked, checkpointPerTest, existed, failed, header, sent } from "./helpers.js";
+import { blocked, checkpointPerTest, createdWithValues, existed, failed, header, sent } from "./helpers.js";
 
 const built = (path: string): string =>
 	new URL(`../../../dist/src/core/checkpoint/${path}`, import.meta.url).href;
@@ -33,15 +32,7 @@ checkpointPerTest((made) => {
 	path = made.path;
 });
 
-const done = (id: string, name: string): RecordState => ({
-	s: "done",
-	attempts: 1,
-	id,
-	outcome: "created",
-	v: { name, metadata: { external_id: id } },
-	r: 1,
-	did: "created",
-});
+const done = createdWithValues;
 
 /** A state of every kind of line, `many` plain ones among them, with a journal when asked. */
 async function written(many: number, journal: boolean): Promise<string> {

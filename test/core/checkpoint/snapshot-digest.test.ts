@@ -11,23 +11,14 @@ import { takeDoneLine } from "../../../src/core/checkpoint/fast-lines.js";
 import { openCheckpoint, readCheckpoint } from "../../../src/core/checkpoint/index.js";
 import { parseCheckpointLines } from "../../../src/core/checkpoint/parse-checkpoint.js";
 import { StateMap } from "../../../src/core/checkpoint/state-map.js";
-import type { RecordState } from "../../../src/model/records.js";
-import { blocked, checkpointPerTest, existed, failed, header } from "./helpers.js";
+import { blocked, checkpointPerTest, createdWithValues, existed, failed, header } from "./helpers.js";
 
 let path: string;
 checkpointPerTest((made) => {
 	path = made.path;
 });
 
-const withValues = (id: string, name: string): RecordState => ({
-	s: "done",
-	attempts: 1,
-	id,
-	outcome: "created",
-	v: { name, metadata: { external_id: id } },
-	r: 1,
-	did: "created",
-});
+const withValues = createdWithValues;
 
 async function written(): Promise<string> {
 	const { store } = await openCheckpoint({ path, create: () => header() });
