@@ -4,7 +4,7 @@
  * of their own (`makePlan`) or from the validation read itself (`checkAndPlan`).
  */
 
-import { copyOf, PASSES, type PassName, type RecordState, type SourceRecord } from "../../model/records.js";
+import { copyOf, PASSES, type PassName, type SourceRecord } from "../../model/records.js";
 import { isNumbered, resourceOf } from "../../model/resources.js";
 import type { StringLookup } from "../../source/key-sets.js";
 import type { LeftOutRows } from "../../source/left-out.js";
@@ -12,7 +12,7 @@ import type { CheckpointData } from "../checkpoint/index.js";
 import { heldIn, isUnansweredCreate, unansweredCreatesIn } from "../checkpoint/state-map.js";
 import { hasUnknownBefore, touchesMetadata } from "./field-diff.js";
 import { LookalikeRows, lookalikeRefusal } from "./lookalike-rows.js";
-import type { MakePlanOptions, PassPlan, PlannedChange, SyncPlan } from "./make-plan.js";
+import type { MakePlanOptions, PassPlan, SyncPlan } from "./make-plan.js";
 import {
 	DELETE_ORDER,
 	deleteRefusal,
@@ -21,61 +21,12 @@ import {
 	respelledIn,
 	unendedRefusal,
 } from "./missing-records.js";
-import {
-	type Operation,
-	type OperationKind,
-	type ParentView,
-	type PlanOptions,
-	planRecord,
-} from "./planner.js";
+import { PassTally } from "./pass-tally.js";
+import { type Operation, type ParentView, type PlanOptions, planRecord } from "./planner.js";
 import { hasCopyIn, isRecreatedIn, plannedUnchanged } from "./quick-unchanged.js";
 import { emptiedFields, type SyncRules } from "./sync-rules.js";
 
 const AUTOMATION_PHASES = new Set(["launch", "completed"]);
-
-/** One pass's counts while its records come in. */
-class PassTally {
-	readonly pass: PassName;
-	readonly records: ReadonlyMap<string, RecordState> | undefined;
-	readonly keys: Set<string> | undefined;
-	readonly ops: Record<OperationKind, number> = {
-		create: 0,
-		match: 0,
-		update: 0,
-		unchanged: 0,
-		blocked: 0,
-		kept: 0,
-		skipped: 0,
-	};
-	readonly stuck: Record<string, number> = {};
-	readonly fields: Record<string, number> = {};
-	readonly examples: PlannedChange[] = [];
-	readonly automations: { key: string; line: number; phase: string }[] = [];
-	readonly slugs: { key: string; line: number; slug: string }[] = [];
-	notInPivotal = 0;
-	updatesLeft = 0;
-	emptied = 0;
-	automationCount = 0;
-	slugCount = 0;
-	readBack = 0;
-	ambiguous = 0;
-	remade = 0;
-	rows = 0;
-	inPivotal = 0;
-	/** Rows whose create the state holds as sent with no answer. */
-	unansweredInFile = 0;
-	gone = 0;
-
-	constructor(
-		pass: PassName,
-		records: ReadonlyMap<string, RecordState> | undefined,
-		keys: Set<string> | undefined,
-	) {
-		this.pass = pass;
-		this.records = records;
-		this.keys = keys;
-	}
-}
 
 export class Planning {
 	readonly #options: MakePlanOptions;
