@@ -130,22 +130,17 @@ const PLACEHOLDER_IDS: ReadonlySet<string> = new Set([
 	"?",
 ]);
 
+/** `+4915005`, `+49 150 05`, `+1-555-0100`, `+1 (555) 0100`: digits as phone numbers are written (finding T7). */
+const PHONE_NUMBER = /^\+\d[\d ().-]*\d$/;
+
 function checkPlaceholderId(value: string, column: string): string | undefined {
 	const first = value.charCodeAt(0);
 	// `=`, `+`, `@`: a formula's text, never an id; but `+4915005`, digits after a `+`, is a phone
 	// number's form, which some CRMs key contacts and customers by (adversarial finding S8).
-	const isPhoneLike = first === 43 && isPhoneNumber(value);
-	if ((first === 61 || first === 43 || first === 64) && !isPhoneLike)
+	if ((first === 61 || first === 43 || first === 64) && !PHONE_NUMBER.test(value))
 		return `${column} ${showValue(value)} is a formula's text, not an id (the spreadsheet was saved with its formulas instead of their values); export the values and run again.`;
 	if (value.length > 9 || !PLACEHOLDER_IDS.has(value.toLowerCase())) return undefined;
 	return `${column} ${showValue(value)} is a placeholder for a missing id, not an id; fill in the row's id, or remove the row.`;
-}
-
-/** `+4915005`, `+49 150 05`, `+1-555-0100`, `+1 (555) 0100`: digits as phone numbers are written (finding T7). */
-const PHONE_NUMBER = /^\+\d[\d ().-]*\d$/;
-
-function isPhoneNumber(value: string): boolean {
-	return PHONE_NUMBER.test(value);
 }
 
 export function checkId(value: string, column: string): string | undefined {
