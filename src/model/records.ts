@@ -84,6 +84,11 @@ export type RecordState =
 			readonly g?: number;
 			/** A create's: when it first left (epoch ms); a record made before then is not its. */
 			readonly t?: number;
+			/**
+			 * A customer create's CRM ids (`CRM_ID_FIELDS`): in doubt, it may be in Pivotal, and a
+			 * new row carrying one of them would be a second customer beside it (finding T15).
+			 */
+			readonly ids?: Readonly<Record<string, string>>;
 			readonly was?: PivotalCopy;
 			/** The run whose `--delete-missing` DELETE of `was` is out: a 404 read back is that delete. */
 			readonly del?: number;

@@ -125,6 +125,29 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 		expect(live(sim)).toEqual(["R One=00501"]);
 	});
 
+	it("a new row carrying the CRM id of a create left in doubt by a killed run is refused: the mark keeps the create's CRM ids (finding T15)", async () => {
+		const { sim, file, env } = await imported("external_id,name,hubspot_company_id\nbase1,Base One,\n");
+		writeFileSync(file, "external_id,name,hubspot_company_id\nbase1,Base One,\nn1,New One,5550001\n");
+		sim.pushFault({ method: "POST", kind: "hang", hangMs: 1_500 });
+		const { child, result } = startCli(["import", file, "--headless", "--yes", "--concurrency", "1"], {
+			env,
+		});
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
+		child.kill("SIGKILL");
+		expect((await result).signal).toBe("SIGKILL");
+		await until(() => live(sim).length === 2);
+		const requests = sim.counters().requests;
+		// The CRM re-keyed the row; its HubSpot id came along.
+		writeFileSync(file, "external_id,name,hubspot_company_id\nbase1,Base One,\nn2,New One,5550001\n");
+		const run = await runCli(["import", file, "--headless", "--yes"], { env });
+		expect(run.code, run.stderr).toBe(2);
+		expect(run.stderr).toContain(
+			`line 3's new external_id "n2" looks like "n1", a customer of this import with the same hubspot_company_id "5550001"`,
+		);
+		expect(sim.counters().requests).toBe(requests);
+		expect(live(sim)).toEqual(["Base One=base1", "New One=n1"]);
+	});
+
 	it("new rows with nothing tying them to a dropped customer are created as ever", async () => {
 		const { sim, file, env } = await imported(FIRST);
 		writeFileSync(

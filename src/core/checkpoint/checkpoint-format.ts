@@ -121,6 +121,7 @@ export function isRecordState(value: unknown): value is RecordState {
 				isCount(value.attempts) &&
 				isOptionalCount(value.g) &&
 				isOptionalCount(value.t) &&
+				isOptionalIds(value.ids) &&
 				isOptionalCopy(value.was) &&
 				isOptionalCount(value.del) &&
 				isOptionalCount(value.un)
@@ -155,6 +156,17 @@ export function isRecordState(value: unknown): value is RecordState {
 			return false;
 	}
 }
+
+/** A create's CRM ids, as the in-doubt mark keeps them: names are field names, values text. */
+function isOptionalIds(value: unknown): boolean {
+	return (
+		value === undefined ||
+		(isObject(value) &&
+			Object.entries(value).every(([name, id]) => FIELD_NAME.test(name) && typeof id === "string"))
+	);
+}
+
+const FIELD_NAME = /^[a-z][a-z0-9_]*$/;
 
 /** Counter names are identifiers, so none can be `__proto__` and reach an object's prototype. */
 export const COUNTER_NAME = /^[A-Za-z][A-Za-z0-9]*$/;

@@ -7,7 +7,7 @@
  * anything is sent, naming the row and the customer it looks like (adversarial findings Q12, R5).
  */
 
-import { copyOf, type RecordState, type SourceRecord } from "../../model/records.js";
+import { copyOf, type PassName, type RecordState, type SourceRecord } from "../../model/records.js";
 import { idShape } from "../../source/id-shape.js";
 import { CRM_ID_FIELDS } from "../../source/row-rules.js";
 import { isUnansweredCreate } from "../checkpoint/state-map.js";
@@ -70,7 +70,8 @@ export class LookalikeRows {
 			const state = get(stateKey);
 			const copy = copyOf(state);
 			if (copy === undefined && !isUnansweredCreate(state)) continue;
-			const values = copy?.v ?? {};
+			// An in-doubt create's CRM ids are kept with its mark (finding T15).
+			const values = copy?.v ?? (state?.s === "sent" ? state.ids : undefined) ?? {};
 			const byShape = this.#byShape.get(idShape(stateKey));
 			let lookalike: Lookalike | undefined =
 				byShape !== undefined && byShape.key !== stateKey ? { row: byShape, stateKey } : undefined;
@@ -103,6 +104,23 @@ export function lookalikeRefusal(file: string, found: readonly Lookalike[], show
 function describe({ row, stateKey, crmId }: Lookalike): string {
 	const tie = crmId === undefined ? "" : ` with the same ${crmId.field} ${JSON.stringify(crmId.value)}`;
 	return `line ${row.line}'s new external_id ${JSON.stringify(row.key)} looks like ${JSON.stringify(stateKey)}, a customer of this import${tie} that the file no longer holds`;
+}
+
+/**
+ * The CRM ids a customer create carries, for its in-doubt mark: undefined for other passes or
+ * a row with none.
+ */
+export function crmIdsOf(
+	pass: PassName,
+	body: Readonly<Record<string, unknown>>,
+): Record<string, string> | undefined {
+	if (pass !== "customers") return undefined;
+	let ids: Record<string, string> | undefined;
+	for (const field of CRM_ID_FIELDS) {
+		const value = textOf(body[field]);
+		if (value !== undefined) (ids ??= {})[field] = value;
+	}
+	return ids;
 }
 
 function textOf(value: unknown): string | undefined {
