@@ -115,12 +115,15 @@ export function crmIdsOf(
 	body: Readonly<Record<string, unknown>>,
 ): Record<string, string> | undefined {
 	if (pass !== "customers") return undefined;
-	let ids: Record<string, string> | undefined;
+	const ids: Record<string, string> = {};
+	let count = 0;
 	for (const field of CRM_ID_FIELDS) {
 		const value = textOf(body[field]);
-		if (value !== undefined) (ids ??= {})[field] = value;
+		if (value === undefined) continue;
+		ids[field] = value;
+		count += 1;
 	}
-	return ids;
+	return count === 0 ? undefined : ids;
 }
 
 function textOf(value: unknown): string | undefined {
