@@ -5,6 +5,7 @@
  */
 
 import type { PassName, RecordState } from "../../model/records.js";
+import { unansweredCreatesIn } from "../checkpoint/state-map.js";
 import type { PlannedChange } from "./make-plan.js";
 import type { OperationKind } from "./planner.js";
 
@@ -40,6 +41,8 @@ export class PassTally {
 	/** Rows whose create the state holds as sent with no answer. */
 	unansweredInFile = 0;
 	gone = 0;
+	/** Does the state hold creates of this pass sent with no answer? */
+	readonly hasUnanswered: boolean;
 
 	constructor(
 		pass: PassName,
@@ -49,5 +52,6 @@ export class PassTally {
 		this.pass = pass;
 		this.records = records;
 		this.keys = keys;
+		this.hasUnanswered = records !== undefined && unansweredCreatesIn(records) > 0;
 	}
 }

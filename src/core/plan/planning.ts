@@ -24,6 +24,7 @@ import {
 import { PassTally } from "./pass-tally.js";
 import { type Operation, type ParentView, type PlanOptions, planRecord } from "./planner.js";
 import { hasCopyIn, isRecreatedIn, plannedUnchanged } from "./quick-unchanged.js";
+import { RespelledDoubts, respelledDoubtRefusal } from "./respelled-doubts.js";
 import { emptiedFields, type SyncRules } from "./sync-rules.js";
 
 const AUTOMATION_PHASES = new Set(["launch", "completed"]);
@@ -45,6 +46,8 @@ export class Planning {
 	readonly #fileKeys: Partial<Record<PassName, StringLookup>> = {};
 	/** New customer rows of a sync, told apart from customers of the state the file no longer holds. */
 	readonly #lookalikes = new LookalikeRows();
+	/** New onboarding rows of a sync, told apart from creates in doubt re-spelled (respelled-doubts.ts). */
+	readonly #respelledDoubts = new RespelledDoubts();
 	readonly #passes = {} as Record<PassName, PassPlan>;
 	/** Customers this plan leaves out of Pivotal (kept as failed or deleted there): their children are blocked. */
 	readonly #missing = new Set<string>();
@@ -128,7 +131,10 @@ export class Planning {
 		if (quick !== undefined) t.inPivotal += 1;
 		const current = quick === undefined ? t.records?.get(record.key) : undefined;
 		if (current !== undefined && copyOf(current)) t.inPivotal += 1;
-		if (isUnansweredCreate(current)) t.unansweredInFile += 1;
+		if (isUnansweredCreate(current)) {
+			t.unansweredInFile += 1;
+			this.#respelledDoubts.hold(record.key);
+		}
 		const op: Operation = quick ?? planRecord(record, current, this.#parentView(record), this.#planOptions);
 		const kind = op.kind;
 		t.ops[kind] += 1;
@@ -167,6 +173,8 @@ export class Planning {
 			(kind === "skipped" && op.reason === "not_in_pivotal");
 		if (isNew && current === undefined && pass === "customers" && (t.records?.size ?? 0) > 0)
 			this.#lookalikes.add(record);
+		if (isNew && current === undefined && isNumbered(pass) && t.hasUnanswered)
+			this.#respelledDoubts.add(record);
 		if (record.slug !== undefined && (kind === "create" || (kind === "match" && !isReadBack))) {
 			t.slugCount += 1;
 			if (t.slugs.length < shown) t.slugs.push({ key: record.key, line: record.line, slug: record.slug });
@@ -233,7 +241,7 @@ export class Planning {
 		for (const pass of PASSES) if (this.#passes[pass] !== undefined) passes[pass] = this.#passes[pass];
 		const isFirstSync = this.#isFirstSync;
 		let requests = this.#requests;
-		const lookalike = this.#lookalikeRefusal();
+		const lookalike = this.#lookalikeRefusal() ?? this.#respelledDoubtRefusal();
 		const planned = (refusal: string | undefined): SyncPlan => ({
 			passes,
 			requests,
@@ -294,6 +302,15 @@ export class Planning {
 			(key) => keys.has(key) || leftOut?.names(key) === true,
 		);
 		return lookalikeRefusal(file, found);
+	}
+
+	/** New onboarding rows that read as a create in doubt of their customer: refused (respelled-doubts.ts). */
+	#respelledDoubtRefusal(): string | undefined {
+		const pass = PASSES.find(isNumbered);
+		const records = pass === undefined ? undefined : this.#state?.records[pass];
+		const file = pass === undefined ? undefined : this.#options.files[pass];
+		if (this.#respelledDoubts.size === 0 || records === undefined || file === undefined) return undefined;
+		return respelledDoubtRefusal(file, this.#respelledDoubts.find(records.entries()));
 	}
 
 	/**
