@@ -173,6 +173,31 @@ describe("wizardReducer", () => {
 		expect(fresh.isFresh).toBe(true);
 	});
 
+	it("syncs other files into a checkpoint's import: the files are asked for, the run reads and writes that checkpoint (finding S9)", () => {
+		const state = run(at({ kind: "resume", checkpoints: [checkpoint] }), {
+			type: "resume-chosen",
+			choice: { kind: "other-files", checkpoint },
+		});
+		expect(state.stage).toEqual({ kind: "file", pass: "customers" });
+		expect(state.files).toEqual({});
+		const picked = run(
+			state,
+			{ type: "file-chosen", pass: "customers", path: "/d/c2.csv" },
+			{ type: "file-chosen", pass: "contacts", path: undefined },
+			{ type: "file-chosen", pass: "onboardings", path: undefined },
+		);
+		expect(sourceFilesOf(picked).customers).toBe("/d/c2.csv");
+		expect(checkpointPathOf(picked, undefined)).toBe(checkpoint.path);
+		expect(picked.isFresh).toBe(false);
+		// "Pick other files" is a new import: its state beside its own customers file.
+		const other = run(
+			state,
+			{ type: "resume-chosen", choice: { kind: "new" } },
+			{ type: "file-chosen", pass: "customers", path: "/d/c2.csv" },
+		);
+		expect(checkpointPathOf(other, undefined)).toBe("/d/c2.csv.checkpoint.json");
+	});
+
 	it("leaves an optional file out, keeps the map with the command line's encoding", () => {
 		const state = run(
 			initialWizard({ encoding: "windows-1252" }),

@@ -150,7 +150,21 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 			};
 		case "resume-chosen": {
 			const { choice } = action;
-			if (choice.kind === "new") return to({ kind: "file", pass: "customers" });
+			if (choice.kind === "new")
+				return {
+					...state,
+					resumeFrom: undefined,
+					isFresh: false,
+					stage: { kind: "file", pass: "customers" },
+				};
+			if (choice.kind === "other-files")
+				return {
+					...state,
+					files: {},
+					resumeFrom: choice.checkpoint,
+					isFresh: false,
+					stage: { kind: "file", pass: "customers" },
+				};
 			const files: Partial<Record<PassName, string>> = {};
 			for (const [pass, path] of Object.entries(choice.checkpoint.sources) as [
 				PassName,

@@ -11,6 +11,8 @@ import type { CheckpointInfo } from "../services.js";
 export type ResumeChoice =
 	| { readonly kind: "resume"; readonly checkpoint: CheckpointInfo }
 	| { readonly kind: "fresh"; readonly checkpoint: CheckpointInfo }
+	/** Its state, with files picked anew: a new export of the same import (adversarial finding S9). */
+	| { readonly kind: "other-files"; readonly checkpoint: CheckpointInfo }
 	| { readonly kind: "new" };
 
 export interface ResumeStepProps {
@@ -50,7 +52,14 @@ export function ResumeStep({ checkpoints, onChoose }: ResumeStepProps) {
 			// What it costs (adversarial finding S14): a first sync again, which adopts what it finds.
 			hint: "(the checkpoint is set aside: records are then adopted as found, no longer undone or deleted as this import's)",
 		})),
-		{ value: { kind: "new" }, label: "Pick other files" },
+		...checkpoints.map((checkpoint) => ({
+			value: { kind: "other-files", checkpoint } as const,
+			label: `Sync other files into ${basename(checkpoint.sources.customers ?? checkpoint.path)}'s import`,
+			// A new export under another name: without its state, what it made would be looked up
+			// as a first sync, and a re-typed id made a second customer.
+			hint: "(a new export of it: its state is kept, re-typed ids refused)",
+		})),
+		{ value: { kind: "new" }, label: "Pick other files", hint: "(a new import, with a state of its own)" },
 	];
 	return (
 		<Box flexDirection="column">
