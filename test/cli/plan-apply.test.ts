@@ -113,10 +113,26 @@ describe("plans as files (the built binary)", () => {
 			0,
 		);
 		const again = await runCli(["apply", plan, "--headless"], { env });
+		const requestsAfterApply = sim.counters().requests;
 		expect(again.code).toBe(2);
 		expect(again.stderr).toMatch(
 			/^this plan was applied already: its run \(run 2 of the import\) finished, and the state \S+ has changed only by it\. Plan again for what changed since\. Nothing was sent\.$/m,
 		);
+
+		// The state named with --checkpoint is the one the sentences name; one that is not there is
+		// said so, not taken for a changed state (adversarial finding T13).
+		const copy = join(dir, "copy.checkpoint.json");
+		cpSync(`${files.customers}.checkpoint.json`, copy);
+		const fromCopy = await runCli(["apply", plan, "--headless", "--checkpoint", copy], { env });
+		expect(fromCopy.code).toBe(2);
+		expect(fromCopy.stderr).toContain(`and the state ${copy} has changed only by it`);
+		const missing = join(dir, "nowhere", "x.checkpoint.json");
+		const none = await runCli(["apply", plan, "--headless", "--checkpoint", missing], { env });
+		expect(none.code).toBe(2);
+		expect(none.stderr.trim()).toBe(
+			`no state at ${missing}, and ${plan} was made against one (customers.csv.checkpoint.json): name that state with --checkpoint, or plan again. Nothing was sent.`,
+		);
+		expect(sim.counters().requests).toBe(requestsAfterApply);
 	}, 120_000);
 
 	it("a run that writes the state while an apply waits for GET /me is seen when the apply takes the state: stale, nothing sent", async () => {

@@ -170,6 +170,12 @@ export async function verifyPlan(
 			sentence: `${located.statePath} holds an import into ${hostOf(state.header.baseUrl)}, and ${located.planPath} would apply it to ${hostOf(located.baseUrl)}; plan again against the state's own server.`,
 		};
 	const stateSeen = stateFingerprint(state);
+	// A state named that is not there (a mistyped --checkpoint) is said so, not taken for a change.
+	if (state === undefined && plan.state.fingerprint !== stateSeen)
+		return {
+			ok: false,
+			sentence: `no state at ${located.statePath}, and ${planPath} was made against one (${plan.state.path ?? plan.state.name ?? "its import's"}): name that state with --checkpoint, or plan again.`,
+		};
 	const freshness = planFreshness(plan, {
 		files: observed,
 		map: mapNow,
@@ -178,6 +184,7 @@ export async function verifyPlan(
 		runsFinished: state?.counters.runsFinished ?? 0,
 		planMark: state?.counters[PLAN_MARK] ?? 0,
 		undoneRun: state?.counters[UNDONE_RUN] ?? 0,
+		statePath: located.statePath,
 	});
 	if (freshness.kind === "stale") return { ok: false, sentence: freshness.sentence };
 

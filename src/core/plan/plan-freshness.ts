@@ -20,6 +20,8 @@ export interface ObservedInputs {
 	readonly planMark: number;
 	/** The run the state's last undo took back, 0 for none. */
 	readonly undoneRun?: number;
+	/** Where the state was read (`--checkpoint`, or the plan's own): named in the sentences (finding T13). */
+	readonly statePath?: string | undefined;
 }
 
 /** A plan's mark in the state: 40 bits of its digest, a number a counter holds exactly. */
@@ -51,7 +53,9 @@ export function planFreshness(
 	if (plan.map && plan.map.sha256 !== now.map) return stale(`the map ${plan.map.path}`);
 	if (plan.state.fingerprint === now.stateFingerprint) return { kind: "fresh" };
 	const run = plan.state.run;
-	const where = `the state${plan.state.path ? ` ${plan.state.path}` : plan.state.name ? ` of the import ${plan.state.name}` : ""}`;
+	// A file state is named where it was read; a database's import by its name.
+	const path = plan.state.path ? (now.statePath ?? plan.state.path) : undefined;
+	const where = `the state${path ? ` ${path}` : plan.state.name ? ` of the import ${plan.state.name}` : ""}`;
 	if (now.runs === run && now.runsFinished < run) {
 		// Only this plan's own apply goes on: another run's leftovers were never reviewed.
 		if (now.planMark === planMarkOf(plan.digest)) return { kind: "resume" };
