@@ -64,7 +64,7 @@ const DATE_OR_TIME =
  * nor what Excel shows (adversarial finding Q6). No id scheme we know is a bare date.
  */
 export function checkDatedId(value: string, column: string): string | undefined {
-	if (!isIsoDateOrTime(value) && !isExcelShownDate(value)) return undefined;
+	if (!isIsoDateOrTime(value) && !isExcelShownDate(value) && !isShortDate(value)) return undefined;
 	return `${column} ${showValue(value)} is a date or a time, not an id (a spreadsheet turned the id into one: 12-3, MAR12 or SEPT2 typed or opened in Excel become dates); format the column as Text, put the ids back, and export again.`;
 }
 
@@ -80,6 +80,36 @@ const EXCEL_SHOWN_DATE = new RegExp(`^(?:(?:[1-9]|[12]\\d|3[01])-${MONTH}|${MONT
 
 function isExcelShownDate(value: string): boolean {
 	return value.length >= 5 && value.length <= 6 && EXCEL_SHOWN_DATE.test(value);
+}
+
+/**
+ * A short date as Excel shows one, and saves it to a CSV, in a locale's order: `2/28/2026`
+ * (m/d/yyyy), `28/02/2026`, `28.02.2026`, `2/28/26`, `2026/2/28` (finding T14). One whose day is
+ * not in its month in either order (`13/13/2026`) is no date, nor a dotted one with a two-digit
+ * year (`1.2.26` reads as a numbered id as well).
+ */
+const SHORT_DATE =
+	/^(?:(\d{1,2})([/.])(\d{1,2})\2(\d{4}|(?<=\/\d{1,2}\/)\d{2})|(\d{4})\/(\d{1,2})\/(\d{1,2}))$/;
+
+function isShortDate(value: string): boolean {
+	if (value.length < 6 || value.length > 10) return false;
+	const c1 = value.charCodeAt(1);
+	const c2 = value.charCodeAt(2);
+	const c4 = value.charCodeAt(4);
+	if (c1 !== 47 && c1 !== 46 && c2 !== 47 && c2 !== 46 && c4 !== 47) return false;
+	const parts = SHORT_DATE.exec(value);
+	if (parts === null) return false;
+	if (parts[5] !== undefined) return isDay(Number(parts[5]), Number(parts[6]), Number(parts[7]));
+	const text = parts[4]!;
+	const year = text.length === 2 ? 2000 + Number(text) : Number(text);
+	const [a, b] = [Number(parts[1]), Number(parts[3])];
+	return isDay(year, a, b) || isDay(year, b, a);
+}
+
+function isDay(year: number, month: number, day: number): boolean {
+	if (year < 1900 || year > 2099 || month < 1 || month > 12 || day < 1) return false;
+	const date = new Date(Date.UTC(year, month - 1, day));
+	return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** A date's day is in its month (`2026-02-30` is no date: adversarial finding T7); a time passes. */

@@ -49,6 +49,13 @@ describe("an id turned into a date or a time", () => {
 		"2-Jan",
 		"Mar-12",
 		"31-dec",
+		// A short date in a locale's order, as Excel saves one to a CSV (finding T14).
+		"2/28/2026",
+		"28/02/2026",
+		"28.02.2026",
+		"2/28/26",
+		"2026/2/28",
+		"1.2.2026",
 	])("%j is refused as an id", (value) => {
 		expect(checkId(value, "external_id")).toMatch(/is a date or a time, not an id/);
 		expect(checkCrmId(value, "hubspot_company_id")).toMatch(/is a date or a time, not an id/);
@@ -72,6 +79,17 @@ describe("an id turned into a date or a time", () => {
 		"12-March",
 		"32-Mar",
 		"Mar-123",
+		"13/13/2026",
+		"2/30/2026",
+		"1/2",
+		"1.2.3",
+		"10.2.1",
+		"2/28/1850",
+		"12/12/12345",
+		"A2/28/2026",
+		"2026/13/1",
+		"v1.2.2026x",
+		"1.2.26",
 	])("%j is an id as ever", (value) => {
 		expect(checkId(value, "external_id")).toBeUndefined();
 		expect(checkCrmId(value, "hubspot_company_id")).toBeUndefined();
