@@ -39,6 +39,11 @@ export interface SourceRecord {
 	 * is not the file's: `--empty clear` never clears it. Undefined: not known (every field).
 	 */
 	readonly fields?: readonly string[];
+	/**
+	 * An onboarding row re-spelled from a name of its customer's records that it cannot be told
+	 * apart between (legacy-keys.ts): their names. The plan refuses it (findings T9, T10).
+	 */
+	readonly respelledFrom?: readonly string[];
 }
 
 /** Values of the source-owned fields of a record, as this tool last wrote or read them in Pivotal. */

@@ -101,3 +101,60 @@ describe("an onboarding create left in doubt, its row re-spelled", { timeout: 60
 		expect(live(sim)).toEqual(["Kick-start:launch", "Kickoff:launch"]);
 	});
 });
+
+describe("a re-spelled onboarding row that cannot be told apart between records", { timeout: 60_000 }, () => {
+	async function imported(onboardingRows: string) {
+		const sim = await startSim({ seed: 23, rateLimit: 100_000 });
+		const dir = tempDir("pivotal-respelled-tie-");
+		const customers = join(dir, "c.csv");
+		const onboardings = join(dir, "o.csv");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const args = ["import", customers, "--onboardings", onboardings, "--headless", "--yes"];
+		writeFileSync(customers, "external_id,name\no14,Cust Tie\n");
+		writeFileSync(onboardings, `customer_external_id,name,phase,notes\n${onboardingRows}`);
+		const first = await runCli(args, { env });
+		expect(first.code, first.stderr).toBe(0);
+		return { sim, onboardings, env, args };
+	}
+
+	it("two records as close to the row: refused, nothing sent, with or without --delete-missing (finding T10)", async () => {
+		const { sim, onboardings, env, args } = await imported(
+			"o14,Kickoff,launch,A\no14,Kick off,program_design,B\n",
+		);
+		const requests = sim.counters().requests;
+		writeFileSync(onboardings, "customer_external_id,name,phase,notes\no14,Kick-off,program_design,A\n");
+		for (const extra of [[], ["--delete-missing", "--max-deletes", "5"]]) {
+			const run = await runCli([...args, ...extra], { env });
+			expect(run.code, run.stderr).toBe(2);
+			expect(run.stderr).toContain(
+				`${onboardings}: line 2's onboarding "Kick-off" of customer "o14" reads as "Kickoff" and as "Kick off", which no row holds as named, and which it stands for cannot be told.`,
+			);
+		}
+		expect(sim.counters().requests).toBe(requests);
+		expect(live(sim)).toEqual(["Kick off:program_design", "Kickoff:launch"]);
+	});
+
+	it("a row of the re-spelled name added above the one that holds the record's values: refused, where the first row took the record (finding T9)", async () => {
+		const { sim, onboardings, env, args } = await imported("o14,Kickoff,launch,A\n");
+		const requests = sim.counters().requests;
+		writeFileSync(
+			onboardings,
+			"customer_external_id,name,phase,notes\no14,Kick-off,program_design,B\no14,Kick-off,launch,A\n",
+		);
+		const run = await runCli(args, { env });
+		expect(run.code, run.stderr).toBe(2);
+		expect(run.stderr).toContain(`line 2's onboarding "Kick-off" of customer "o14" reads as "Kickoff"`);
+		expect(sim.counters().requests).toBe(requests);
+		expect(live(sim)).toEqual(["Kickoff:launch"]);
+
+		// The rows the other way round: the first holds the record's values and takes it; the
+		// second is new.
+		writeFileSync(
+			onboardings,
+			"customer_external_id,name,phase,notes\no14,Kick-off,launch,A\no14,Kick-off,program_design,B\n",
+		);
+		const other = await runCli(args, { env });
+		expect(other.code, other.stderr).toBe(0);
+		expect(live(sim)).toEqual(["Kick-off:launch", "Kick-off:program_design"]);
+	});
+});

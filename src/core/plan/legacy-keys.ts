@@ -33,6 +33,7 @@ import {
 	legacyPosition,
 	type OnboardingNames,
 	onboardingNames,
+	pairOf,
 	parseNamedKey,
 } from "../../source/onboarding-keys.js";
 import { diffFields } from "./field-diff.js";
@@ -116,14 +117,27 @@ export class LegacyKeys {
 	readonly #names: OnboardingNames | undefined;
 	#byCustomer: Map<string, LegacyEntry[]> | undefined;
 	readonly #claimed = new Set<string>();
+	#tie: readonly string[] | undefined;
+	/** Rows keyed so far per repeated name of a customer (`pairOf`). */
+	readonly #rowsSeen = new Map<string, number>();
 
 	constructor(state: PassState, names?: OnboardingNames) {
 		this.#state = state;
 		this.#names = names;
 	}
 
+	/**
+	 * The names of the entries the last row `keyOf` keyed reads as, but for spelling, and cannot
+	 * be told apart between (findings T9, T10); undefined when it took one, or none was alike.
+	 */
+	get lastTie(): readonly string[] | undefined {
+		return this.#tie;
+	}
+
 	keyOf(record: SourceRecord): string {
+		this.#tie = undefined;
 		if (!isNumbered(record.pass)) return record.key;
+		const rowsLeft = this.#rowsLeft(record);
 		if (this.#state.has ? this.#state.has(record.key) : this.#state.get(record.key) !== undefined)
 			return record.key;
 		const index = this.#index();
@@ -136,12 +150,34 @@ export class LegacyKeys {
 				? Number.POSITIVE_INFINITY
 				: diffFields(record.pass, record.body, e.values).length;
 		const entries = index.get(record.parentKey) ?? [];
-		const found =
-			pickLegacy(entries, name, n, this.#claimed, distance) ??
-			this.#respelled(entries, name, record.parentKey, distance);
+		let found = pickLegacy(entries, name, n, this.#claimed, distance);
+		if (found === undefined) {
+			const respelled = this.#respelled(entries, name, record.parentKey, distance, rowsLeft);
+			if (Array.isArray(respelled)) this.#tie = respelled;
+			else found = respelled as LegacyEntry | undefined;
+		}
 		if (found === undefined) return record.key;
 		this.#claimed.add(found.key);
 		return found.key;
+	}
+
+	/** The rows of the record's name left to key in its customer's rows, itself included (1 for a unique name). */
+	#rowsLeft(record: SourceRecord): number {
+		const names = this.#names;
+		const name = record.body.name;
+		if (
+			names === undefined ||
+			!names.isAnyRepeated ||
+			typeof name !== "string" ||
+			record.parentKey === undefined
+		)
+			return 1;
+		const count = names.count(record.parentKey, name);
+		if (count <= 1) return 1;
+		const pair = pairOf(record.parentKey, name.trim());
+		const seen = this.#rowsSeen.get(pair) ?? 0;
+		this.#rowsSeen.set(pair, seen + 1);
+		return count - seen;
 	}
 
 	/**
@@ -161,13 +197,17 @@ export class LegacyKeys {
 	 * The unclaimed entry of the customer whose name is the row's but for spelling (`looseName`),
 	 * when no row of the file carries that entry's name as it is (that row would take it by name):
 	 * the one, or of several (a name that repeated), the one whose values are closest to the row's.
+	 * The names of the alike entries when that cannot be told: two as close to the row, or more
+	 * rows of the row's name than alike entries while the row's values are not one's own (a row
+	 * added beside the re-spelled one: the first row would take the record of the other).
 	 */
 	#respelled(
 		entries: readonly LegacyEntry[],
 		name: string | undefined,
 		customer: string,
 		distance: (entry: LegacyEntry) => number,
-	): LegacyEntry | undefined {
+		rowsLeft: number,
+	): LegacyEntry | readonly string[] | undefined {
 		const names = this.#names;
 		const loose = name === undefined ? "" : looseName(name);
 		if (names === undefined || loose === "") return undefined;
@@ -181,13 +221,18 @@ export class LegacyKeys {
 				looseName(e.name) === loose &&
 				names.count(customer, e.name) < entriesNamed(e.name),
 		);
-		if (alike.length <= 1) return alike[0];
-		// Of several (finding S4), the closest, if no other is as close: a tie is no answer.
 		const ranked = alike.map((entry) => ({ entry, d: distance(entry) })).sort((a, b) => a.d - b.d);
 		const [first, second] = ranked;
-		return first !== undefined && first.d < Number.POSITIVE_INFINITY && first.d < (second?.d ?? Infinity)
-			? first.entry
-			: undefined;
+		if (first === undefined) return undefined;
+		const namesOf = (list: typeof ranked) => list.map(({ entry }) => entry.name as string);
+		// More rows of this name than records to take, and this row's values are none's own: which
+		// row stands for which record cannot be told from this one (finding T9).
+		// (A re-spelled name is one field apart: values otherwise the record's are at most 1.)
+		if (rowsLeft > alike.length && first.d > 1) return namesOf(ranked);
+		if (second === undefined) return first.entry;
+		// Of several (finding S4), the closest, if no other is as close: a tie is no answer (T10).
+		if (first.d < Number.POSITIVE_INFINITY && first.d < second.d) return first.entry;
+		return namesOf(ranked.filter(({ d }) => d === first.d));
 	}
 
 	#index(): Map<string, LegacyEntry[]> {
@@ -286,6 +331,9 @@ export async function* keyedRecords(
 		known?.onboardingNames ??
 		(typeof settings === "string" ? undefined : await onboardingNames(file, source?.map, settings));
 	const keys = new LegacyKeys(state, names);
-	for await (const record of readRecords(file, pass, source, { ...known, onboardingNames: names }))
-		yield { record, stateKey: keys.keyOf(record) };
+	for await (const record of readRecords(file, pass, source, { ...known, onboardingNames: names })) {
+		const stateKey = keys.keyOf(record);
+		const tie = keys.lastTie;
+		yield { record: tie === undefined ? record : { ...record, respelledFrom: tie }, stateKey };
+	}
 }

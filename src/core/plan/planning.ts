@@ -24,7 +24,7 @@ import {
 import { PassTally } from "./pass-tally.js";
 import { type Operation, type ParentView, type PlanOptions, planRecord } from "./planner.js";
 import { hasCopyIn, isRecreatedIn, plannedUnchanged } from "./quick-unchanged.js";
-import { RespelledDoubts, respelledDoubtRefusal } from "./respelled-doubts.js";
+import { RespelledDoubts } from "./respelled-doubts.js";
 import { emptiedFields, type SyncRules } from "./sync-rules.js";
 
 const AUTOMATION_PHASES = new Set(["launch", "completed"]);
@@ -175,6 +175,7 @@ export class Planning {
 			this.#lookalikes.add(record);
 		if (isNew && current === undefined && isNumbered(pass) && t.hasUnanswered)
 			this.#respelledDoubts.add(record);
+		if (record.respelledFrom !== undefined) this.#respelledDoubts.tie(record);
 		if (record.slug !== undefined && (kind === "create" || (kind === "match" && !isReadBack))) {
 			t.slugCount += 1;
 			if (t.slugs.length < shown) t.slugs.push({ key: record.key, line: record.line, slug: record.slug });
@@ -304,13 +305,11 @@ export class Planning {
 		return lookalikeRefusal(file, found);
 	}
 
-	/** New onboarding rows that read as a create in doubt of their customer: refused (respelled-doubts.ts). */
+	/** Re-spelled onboarding rows that cannot be told which record they are: refused (respelled-doubts.ts). */
 	#respelledDoubtRefusal(): string | undefined {
 		const pass = PASSES.find(isNumbered);
-		const records = pass === undefined ? undefined : this.#state?.records[pass];
-		const file = pass === undefined ? undefined : this.#options.files[pass];
-		if (this.#respelledDoubts.size === 0 || records === undefined || file === undefined) return undefined;
-		return respelledDoubtRefusal(file, this.#respelledDoubts.find(records.entries()));
+		if (pass === undefined) return undefined;
+		return this.#respelledDoubts.refusal(this.#options.files[pass], this.#state?.records[pass]);
 	}
 
 	/**

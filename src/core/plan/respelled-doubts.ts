@@ -1,9 +1,16 @@
 /**
+ * New onboarding rows re-spelled from records of their customer that cannot be told which.
+ *
  * A new onboarding row whose name is, but for spelling, the name of a create an earlier run sent
  * with no answer (`Kickoff` sent, the row now `Kick-off`). That create may be in Pivotal, and
  * its mark keeps no values to take it over by (legacy-keys.ts takes over only records the state
  * knows): created, the row would be a second onboarding in its phase, and Pivotal's automations
  * would fire again (adversarial finding T8). The plan is refused before anything is sent.
+ *
+ * And a row re-spelled from records the state knows that it cannot be told apart between
+ * (legacy-keys.ts): two as close to it (finding T10), or a row of the name added beside the
+ * re-spelled one (T9). Taken, either could be the wrong record, clobbered; made anew, a second
+ * onboarding in its phase. Refused too.
  */
 
 import type { RecordState, SourceRecord } from "../../model/records.js";
@@ -29,9 +36,45 @@ export class RespelledDoubts {
 	readonly #rows = new Map<string, NewRow>();
 	/** Creates in doubt that a row of the file holds under their own key. */
 	readonly #held = new Set<string>();
+	/** Rows re-spelled from records they cannot be told apart between, in file order. */
+	readonly #ties: { readonly row: NewRow; readonly names: readonly string[] }[] = [];
 
 	get size(): number {
-		return this.#rows.size;
+		return this.#rows.size + this.#ties.length;
+	}
+
+	/** A row the state's records of its customer cannot be told apart for (`respelledFrom`). */
+	tie(record: SourceRecord): void {
+		const name = record.body.name;
+		if (record.respelledFrom === undefined || typeof name !== "string" || record.parentKey === undefined)
+			return;
+		this.#ties.push({
+			row: { line: record.line, name, customer: record.parentKey },
+			names: record.respelledFrom,
+		});
+	}
+
+	/** The sentence that refuses the plan, or undefined: rows tied between records first, then creates in doubt re-spelled. */
+	refusal(
+		file: string | undefined,
+		records: ReadonlyMap<string, RecordState> | undefined,
+	): string | undefined {
+		if (this.size === 0 || file === undefined || records === undefined) return undefined;
+		return this.#tieRefusal(file) ?? respelledDoubtRefusal(file, this.find(records.entries()));
+	}
+
+	#tieRefusal(file: string, shown = 3): string | undefined {
+		const ties = this.#ties;
+		if (ties.length === 0) return undefined;
+		const each = ties
+			.slice(0, shown)
+			.map(
+				({ row, names }) =>
+					`line ${row.line}'s onboarding ${JSON.stringify(row.name)} of customer ${JSON.stringify(row.customer)} reads as ${names.map((n) => JSON.stringify(n)).join(" and as ")}, which no row holds as named, and which it stands for cannot be told`,
+			)
+			.join("; ");
+		const more = ties.length > shown ? ` (and ${ties.length - shown} more rows like these)` : "";
+		return `${file}: ${each}${more}. Taken, the wrong one could be overwritten; made anew, it would be a second onboarding in its phase (Pivotal's automations fire again), and nothing was sent. For one run, give the row the name of the record it stands for, exactly as it is in Pivotal (and a new row another name), then rename it.`;
 	}
 
 	/** A row of a numbered pass (onboardings) the plan creates. */
