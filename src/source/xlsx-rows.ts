@@ -12,6 +12,7 @@ import { splitSheet } from "./workbook-path.js";
 import { closeFile, openCheckedFile } from "./xlsx/checked-file.js";
 import type { NumberKind } from "./xlsx/number-format.js";
 import { type SheetRow, sheetRowsHandlers } from "./xlsx/sheet-rows.js";
+import type { TextFormat } from "./xlsx/text-format.js";
 import {
 	numberKindsHandlers,
 	readWorkbookInfo,
@@ -196,13 +197,14 @@ export async function* readXlsxRows(
 		};
 		const sharedStrings: string[] = [];
 		const numberKinds: NumberKind[] = [];
+		const textFormats: (TextFormat | undefined)[] = [];
 		if (info.sharedStringsPart !== undefined) {
 			part = info.sharedStringsPart;
 			await streamXml(zip, part, limit, sharedStringsHandlers(sharedStrings));
 		}
 		if (info.stylesPart !== undefined) {
 			part = info.stylesPart;
-			await streamXml(zip, part, limit, numberKindsHandlers(numberKinds));
+			await streamXml(zip, part, limit, numberKindsHandlers(numberKinds, textFormats));
 		}
 		part = chosen.part;
 		const stream = await zip.stream(part, limit);
@@ -216,7 +218,7 @@ export async function* readXlsxRows(
 		let batch: SheetRow[] = [];
 		let headerWidth = -1;
 		const parser = xmlParser(
-			sheetRowsHandlers({ sharedStrings, numberKinds, is1904: info.is1904 }, (row) => {
+			sheetRowsHandlers({ sharedStrings, numberKinds, textFormats, is1904: info.is1904 }, (row) => {
 				line = row.line;
 				// The header's last named column is the width; a CSV row is as wide as its header, so
 				// a row whose last cells are empty is padded, and empty cells past the header dropped.

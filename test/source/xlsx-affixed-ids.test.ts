@@ -3,9 +3,16 @@
  * is read as Excel shows it, `CUST-00123`: the prefix was dropped, and the ids of a workbook and
  * of the CSV Excel saves from it were two ids, each customer made twice (adversarial finding S5).
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { newScan } from "../../src/source/csv-rows.js";
 import { numberText } from "../../src/source/xlsx/cell-text.js";
 import { numberKind } from "../../src/source/xlsx/number-format.js";
+import { showText, textFormat } from "../../src/source/xlsx/text-format.js";
+import { readXlsxRows } from "../../src/source/xlsx-rows.js";
+import { tempDir } from "../support/temp-dirs.js";
+import { xlsxParts, zipParts } from "../support/xlsx-writer.js";
 
 const read = (code: string, raw: string) => numberText(raw, numberKind(164, code), false);
 
@@ -32,5 +39,58 @@ describe("a number format with text around its digits", () => {
 	it("a unit after unpadded digits stays out of a count, as before", () => {
 		expect(read('0" users"', "12")).toBe("12");
 		expect(read("0", "12")).toBe("12");
+	});
+});
+
+describe("a text cell in a format with a text section (finding T6)", () => {
+	const shown = (code: string, text: string) => {
+		const format = textFormat(code);
+		return format === undefined ? text : showText(format, text);
+	};
+
+	it.each([
+		['"CUST-"@', "00123", "CUST-00123"],
+		['@" (old)"', "456", "456 (old)"],
+		['0;-0;0;"ID-"@', "A7", "ID-A7"],
+		['[$-409]"CUST-"@', "9", "CUST-9"],
+		["\\C\\-@", "12", "C-12"],
+		// Text shows as it is: no text section, only `@`, or a section not rendered here.
+		["@", "00123", "00123"],
+		['"CUST-"00000', "00123", "00123"],
+		["0;-0;0", "x", "x"],
+		['0.00;"T-"@', "1", "T-1"],
+		['[>5]"CUST-"@', "1", "1"],
+		["ddd @", "1", "1"],
+	])("%s shows %s as %s", (code, text, out) => {
+		expect(shown(code, text)).toBe(out);
+	});
+
+	it('a workbook\'s shared-string id under "CUST-"@ reads as Excel shows it, as its CSV export writes it', async () => {
+		const path = join(tempDir("pivotal-text-format-"), "book.xlsx");
+		writeFileSync(
+			path,
+			zipParts(
+				xlsxParts({
+					sheets: [
+						{
+							name: "Customers",
+							rows: [
+								["external_id", "name"],
+								[{ text: "00123", format: '"CUST-"@' }, "Text Co"],
+								["plain-1", "Plain Co"],
+							],
+						},
+					],
+				}),
+			),
+		);
+		const rows: string[][] = [];
+		for await (const batch of readXlsxRows(path, newScan()))
+			for (const row of batch) rows.push([...row.cells]);
+		expect(rows).toEqual([
+			["external_id", "name"],
+			["CUST-00123", "Text Co"],
+			["plain-1", "Plain Co"],
+		]);
 	});
 });

@@ -9,13 +9,14 @@
 import * as zlib from "node:zlib";
 import { deflateRawSync } from "node:zlib";
 
-/** A cell: text, a number, a boolean, empty, or a number shown through a format code. */
+/** A cell: text, a number, a boolean, empty, a number or a text shown through a format code. */
 export type XlsxCell =
 	| string
 	| number
 	| boolean
 	| null
 	| { readonly serial: number; readonly format: string }
+	| { readonly text: string; readonly format: string }
 	| { readonly inline: string };
 
 export interface XlsxSheet {
@@ -77,6 +78,8 @@ export function xlsxParts(spec: XlsxSpec): Record<string, string | Uint8Array> {
 				if (typeof cell === "boolean") return `<c r="${ref}" t="b"><v>${cell ? 1 : 0}</v></c>`;
 				if ("inline" in cell)
 					return `<c r="${ref}" t="inlineStr"><is><t>${escapeXml(cell.inline)}</t></is></c>`;
+				if ("text" in cell)
+					return `<c r="${ref}" t="s" s="${styleOf(cell.format)}"><v>${shared(cell.text)}</v></c>`;
 				return `<c r="${ref}" s="${styleOf(cell.format)}"><v>${cell.serial}</v></c>`;
 			});
 			return `<row r="${number}">${cells.join("")}</row>`;

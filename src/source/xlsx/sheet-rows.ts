@@ -9,6 +9,7 @@ import { UNCALCULATED } from "../clean/excel-errors.js";
 import { columnOfReference } from "../workbook-path.js";
 import { booleanText, type CellType, isoDateText, numberText } from "./cell-text.js";
 import type { NumberKind } from "./number-format.js";
+import { showText, type TextFormat } from "./text-format.js";
 import { unescapeOoxml, type XmlHandlers } from "./xml-events.js";
 
 export interface SheetRow {
@@ -20,6 +21,8 @@ export interface SheetRow {
 export interface SheetContext {
 	readonly sharedStrings: readonly string[];
 	readonly numberKinds: readonly NumberKind[];
+	/** Per style, its format's text section, when it shows text cells with literals (text-format.ts). */
+	readonly textFormats?: readonly (TextFormat | undefined)[];
 	readonly is1904: boolean;
 }
 
@@ -41,11 +44,16 @@ export function sheetRowsHandlers(context: SheetContext, emit: (row: SheetRow) =
 	let hasFormula = false;
 	let hasValue = false;
 
+	const shownText = (text: string): string => {
+		const format = context.textFormats?.[style];
+		return format === undefined ? text : showText(format, text);
+	};
 	const cellText = (): string => {
 		switch (type) {
 			case "s":
-				return context.sharedStrings[Number(value)] ?? "";
+				return shownText(context.sharedStrings[Number(value)] ?? "");
 			case "inlineStr":
+				return shownText(unescapeOoxml(value));
 			case "str":
 				return unescapeOoxml(value);
 			case "b":

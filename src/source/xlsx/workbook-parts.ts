@@ -5,6 +5,7 @@
  */
 
 import { type NumberKind, numberKind } from "./number-format.js";
+import { type TextFormat, textFormat } from "./text-format.js";
 import { parseXml, unescapeOoxml, type XmlHandlers } from "./xml-events.js";
 
 export interface SheetEntry {
@@ -74,8 +75,14 @@ export function readWorkbookInfo(workbookXml: string, relsXml: string | undefine
 	};
 }
 
-/** Collects style index (a cell's `s`) → how its numbers read, into `kinds`. */
-export function numberKindsHandlers(kinds: NumberKind[]): XmlHandlers {
+/**
+ * Collects style index (a cell's `s`) → how its numbers read, into `kinds`, and how its text
+ * reads (text-format.ts), into `texts`.
+ */
+export function numberKindsHandlers(
+	kinds: NumberKind[],
+	texts: (TextFormat | undefined)[] = [],
+): XmlHandlers {
 	const codes = new Map<number, string>();
 	let inCellXfs = false;
 	return {
@@ -86,6 +93,7 @@ export function numberKindsHandlers(kinds: NumberKind[]): XmlHandlers {
 			else if (name === "xf" && inCellXfs) {
 				const id = Number(a.numFmtId ?? 0);
 				kinds.push(numberKind(id, codes.get(id)));
+				texts.push(textFormat(codes.get(id)));
 			}
 		},
 		close(name) {
