@@ -219,7 +219,10 @@ class RunDriver implements ImportRun {
 				at: this.#now(),
 				pass,
 				total: this.#totals[pass],
-				already: ledger.tally(pass),
+				// A copy: the ledger goes on counting into its tally, and the event is read later (a
+				// progress store folds events when its snapshot is read), which counted this pass's
+				// records twice (4/3 done, an update shown as unchanged).
+				already: { ...ledger.tally(pass) },
 			});
 		}
 		// One pair of callbacks for the pass, not a `finally` (two closures, two promises) per record.
