@@ -51,11 +51,23 @@ describe("the headless summary's table", () => {
 		for (const line of table) expect(line.length).toBeLessThanOrEqual(80);
 	});
 
-	it("a sync's shows what it updated and found unchanged", () => {
-		const text = summaryText(summaryOf({ total: 300, updated: 2, unchanged: 298, checkpointDone: 300 }));
-		expect(text).toContain(
-			"  pass          source  checkpoint  created  existed  updated  unchanged  failed  blocked  pending",
+	it("a sync's shows what it updated and found unchanged, and fits 80 columns when it adopted, blocked and left pending nothing", () => {
+		const lines = summaryText(
+			summaryOf({ total: 300, updated: 2, unchanged: 298, checkpointDone: 300 }),
+		).split("\n");
+		const table = lines.filter((line) => /^ {2}(pass|customers|contacts) /.test(line));
+		expect(table[0]).toBe("  pass          source  checkpoint  created  updated  unchanged  failed");
+		expect(table[1]).toBe("  customers        300         300        0        2        298       0");
+		for (const line of table) expect(line.length).toBeLessThanOrEqual(80);
+	});
+
+	it("a sync's keeps the columns of what some pass adopted, blocked or left pending", () => {
+		const text = summaryText(
+			summaryOf({ total: 300, existed: 1, updated: 2, unchanged: 296, blocked: 1, checkpointDone: 299 }),
 		);
-		expect(text).toMatch(/customers\s+300\s+300\s+0\s+0\s+2\s+298\s+0\s+0\s+0\n/);
+		expect(text).toContain(
+			"  pass          source  checkpoint  created  existed  updated  unchanged  failed  blocked\n",
+		);
+		expect(text).toMatch(/customers\s+300\s+299\s+0\s+1\s+2\s+296\s+0\s+1\n/);
 	});
 });
