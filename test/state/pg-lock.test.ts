@@ -84,8 +84,8 @@ describe("one run per import at a time (two processes, one Postgres state)", () 
 		// A sync of a finished state, not a resume; everything unchanged: no create, no update, no look-up.
 		expect(second.stdout).toMatch(/^Syncing import /m);
 		expect(second.stdout).not.toMatch(/^Resuming/m);
-		expect(second.stdout).toMatch(/customers\s+40\s+40\s+0\s+0\s+0\s+40\s+0\s+0\s+0/);
-		expect(second.stdout).toMatch(/contacts\s+40\s+40\s+0\s+0\s+0\s+40\s+0\s+0\s+0/);
+		expect(second.stdout).toMatch(/customers\s+40\s+40\s+0\s+0\s+40\s+0\n/);
+		expect(second.stdout).toMatch(/contacts\s+40\s+40\s+0\s+0\s+40\s+0\n/);
 		expect(simTotals(sim)).toMatchObject({ customers: 40, contacts: 40, duplicates: 0 });
 		expect(posts(sim, "/customers")).toBe(40);
 		expect(sim.counters().byRoute["GET /me 200"]).toBe(2);
