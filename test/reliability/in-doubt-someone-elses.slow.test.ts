@@ -100,8 +100,9 @@ describe("a customer create in doubt, then found by its external id", () => {
 			metadata: { external_id: "id2", owner: "sales" },
 		});
 		const resumed = await runCli(run.args, { env: run.env });
-		// created 0, existed 0, updated 1 (renamed to the row's name), unchanged 1.
-		expect(resumed.stdout).toMatch(/customers\s+2\s+2\s+0\s+0\s+1\s+1\s+0/);
+		// created 0, updated 1 (renamed to the row's name), unchanged 1, failed 0 (no pass adopted a
+		// record in this run: the sync's table leaves its existed column out).
+		expect(resumed.stdout).toMatch(/customers\s+2\s+2\s+0\s+1\s+1\s+0\n/);
 		expect(
 			run
 				.live()
