@@ -21,6 +21,8 @@ describe("the undo step's view of an undo plan", () => {
 		]);
 		expect(undoTotal(plan)).toBe(7);
 		expect(undoRequests(plan)).toBe(8);
+		// A record re-created is looked for first: the list pages count too.
+		expect(undoRequests({ ...plan, listPages: 3 })).toBe(11);
 	});
 
 	it("names the fields put back, metadata key by key", () => {

@@ -12,7 +12,7 @@ import {
 	type PivotalCopy,
 	type RecordState,
 } from "../../model/records.js";
-import { parentKeyOf, UNDO_ORDER } from "../../model/resources.js";
+import { isNumbered, isWorkspaceMatched, parentKeyOf, UNDO_ORDER } from "../../model/resources.js";
 import { withValues } from "../plan/field-diff.js";
 
 export type UndoOperation =
@@ -56,6 +56,11 @@ export interface UndoPlan {
 	readonly counts: Readonly<
 		Record<PassName, { readonly delete: number; readonly restore: number; readonly recreate?: number }>
 	>;
+	/**
+	 * List pages read before re-creating, at least: a record Pivotal holds again under another id
+	 * is looked for first (a walk of the workspace's customers, a list of each customer's contacts).
+	 */
+	readonly listPages?: number;
 }
 
 /**
@@ -86,6 +91,22 @@ export function runTakenBackAlready(
 	const target = runs[runs.length - 1];
 	if (target === undefined || target >= undone) return undefined;
 	return { undone, runsSince: Math.max(0, runsNow - (counters[UNDONE_AT_RUNS] ?? runsNow)) };
+}
+
+/** Page size of the list walks (the API's largest). */
+const WALK_PAGE = 100;
+
+/**
+ * The list pages an undo reads to look for the records of `pass` it re-creates (recreate-record.ts):
+ * the workspace's customers, of which there are at least `known`; each customer's contacts, a
+ * page at least; onboardings are not looked for (a name is no identity).
+ */
+function pagesBeforeRecreating(pass: PassName, list: readonly UndoOperation[], known: number): number {
+	if (isWorkspaceMatched(pass)) return Math.ceil(known / WALK_PAGE);
+	if (isNumbered(pass)) return 0;
+	const parents = new Set<string>();
+	for (const op of list) if (op.kind === "recreate" && op.parentKey !== undefined) parents.add(op.parentKey);
+	return parents.size;
 }
 
 /** The runs with something left to take back. */
@@ -121,9 +142,12 @@ export function planUndo(
 	const targets = new Set(runs);
 	const operations = {} as Record<PassName, UndoOperation[]>;
 	const counts = {} as Record<PassName, { delete: number; restore: number; recreate?: number }>;
+	let listPages = 0;
 	for (const pass of PASSES) {
 		const list: UndoOperation[] = [];
+		let held = 0;
 		for (const [key, state] of entries(pass)) {
+			if (copyOf(state) !== undefined) held += 1;
 			if (state.s === "removed" && state.why === "deleted" && state.was && targets.has(state.run ?? -1)) {
 				// Its creation is taken back too (`--all`): gone already, which is where undo would leave it.
 				if (state.was.outcome === "created" && targets.has(state.was.c ?? 1)) continue;
@@ -182,6 +206,7 @@ export function planUndo(
 		// Only a sync's --delete-missing leaves records to re-create: the count is there when it has.
 		const recreates = list.filter((op) => op.kind === "recreate").length;
 		if (recreates > 0) counts[pass].recreate = recreates;
+		if (recreates > 0) listPages += pagesBeforeRecreating(pass, list, held + recreates);
 	}
-	return { runs, operations, counts };
+	return { runs, operations, counts, ...(listPages > 0 ? { listPages } : {}) };
 }

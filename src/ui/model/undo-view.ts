@@ -33,14 +33,15 @@ export function undoTotal(plan: UndoPlan): number {
 }
 
 /**
- * Requests at most: a DELETE per record created; a GET and a PATCH per record put back (the
- * GET tells a field edited in Pivotal since, which is left alone; nothing left to put back, no PATCH).
+ * Requests: a DELETE per record created; a GET and a PATCH per record put back (the GET tells a
+ * field edited in Pivotal since, which is left alone; nothing left to put back, no PATCH); a
+ * create per record re-created, after the list pages read to look for it first (at least).
  */
 export function undoRequests(plan: UndoPlan): number {
 	return UNDO_ORDER.reduce(
 		(n, pass) =>
 			n + plan.counts[pass].delete + 2 * plan.counts[pass].restore + (plan.counts[pass].recreate ?? 0),
-		0,
+		plan.listPages ?? 0,
 	);
 }
 

@@ -101,6 +101,9 @@ describe("planUndo", () => {
 			},
 		]);
 		expect(last.counts.customers).toEqual({ delete: 0, restore: 0, recreate: 1 });
+		// It is looked for first, in a walk of the workspace's customers: a page for the four the
+		// state holds and the one re-created.
+		expect(last.listPages).toBe(1);
 		// --all takes back run 1, which created it: it stays deleted.
 		const all = planUndo(withDeletes, { kind: "all" });
 		expect(all.operations.customers.map((op) => `${op.kind} ${op.key}`)).toEqual([
