@@ -8,8 +8,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/sim/index.js";
-import { until } from "../reliability/sync-support.js";
-import { runCli, startCli } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
+import { createLeftInDoubt } from "../support/create-left-in-doubt.js";
 import { simulatorsClosedAfterEach, TEST_KEY } from "../support/import-harness.js";
 import { tempDir } from "../support/temp-dirs.js";
 
@@ -107,15 +107,7 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 		const file = join(tempDir("pivotal-lookalike-killed-"), "c.csv");
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
 		writeFileSync(file, "external_id,name\n00501,R One\n00502,R Two\n");
-		sim.pushFault({ method: "POST", kind: "hang", hangMs: 1_500 });
-		const { child, result } = startCli(["import", file, "--headless", "--yes", "--concurrency", "1"], {
-			env,
-		});
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
-		child.kill("SIGKILL");
-		expect((await result).signal).toBe("SIGKILL");
-		// The server carries the held create out, as Pivotal would after the client went away.
-		await until(() => live(sim).length === 1);
+		await createLeftInDoubt(sim, ["import", file, "--headless", "--yes"], env, () => live(sim).length === 1);
 		const requests = sim.counters().requests;
 		writeFileSync(file, "external_id,name\n501,R One\n502,R Two\n");
 		const run = await runCli(["import", file, "--headless", "--yes"], { env });
@@ -128,14 +120,7 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 	it("a new row carrying the CRM id of a create left in doubt by a killed run is refused: the mark keeps the create's CRM ids (finding T15)", async () => {
 		const { sim, file, env } = await imported("external_id,name,hubspot_company_id\nbase1,Base One,\n");
 		writeFileSync(file, "external_id,name,hubspot_company_id\nbase1,Base One,\nn1,New One,5550001\n");
-		sim.pushFault({ method: "POST", kind: "hang", hangMs: 1_500 });
-		const { child, result } = startCli(["import", file, "--headless", "--yes", "--concurrency", "1"], {
-			env,
-		});
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
-		child.kill("SIGKILL");
-		expect((await result).signal).toBe("SIGKILL");
-		await until(() => live(sim).length === 2);
+		await createLeftInDoubt(sim, ["import", file, "--headless", "--yes"], env, () => live(sim).length === 2);
 		const requests = sim.counters().requests;
 		// The CRM re-keyed the row; its HubSpot id came along.
 		writeFileSync(file, "external_id,name,hubspot_company_id\nbase1,Base One,\nn2,New One,5550001\n");

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { ImportPlan } from "../../src/core/run-types.js";
 import type { Simulator } from "../../src/sim/index.js";
 import type { SourceFiles } from "../../src/source/index.js";
-import { importToEnd, simulatorsPerTest } from "../support/import-harness.js";
+import { importToEnd, liveOnboardings as live, simulatorsPerTest } from "../support/import-harness.js";
 
 // An onboarding renamed in the export in spelling only (`Kickoff` → `Kick-off`) is the same
 // onboarding: its name is PATCHed, where it was created a second time in its phase (Pivotal's
@@ -28,13 +28,6 @@ const count = (sim: Simulator, method: string) =>
 		)
 		.filter(([route]) => route.includes("onboardings"))
 		.reduce((n, [, c]) => n + c, 0);
-
-const live = (sim: Simulator) =>
-	sim
-		.state()
-		.onboardings.filter((o) => o.deleted !== true)
-		.map((o) => `${o.name}:${o.phase}`)
-		.sort();
 
 /** A customer file and `onboardings`, imported once on a simulator of their own. */
 async function importedWith(onboardings: string) {

@@ -96,6 +96,15 @@ export async function importToEnd(
 	return { summary, failures };
 }
 
+/** The onboardings the simulator holds, not deleted, as `name:phase`, sorted. */
+export function liveOnboardings(sim: Simulator): string[] {
+	return sim
+		.state()
+		.onboardings.filter((o) => o.deleted !== true)
+		.map((o) => `${o.name}:${o.phase}`)
+		.sort();
+}
+
 /** Customers, contacts and onboardings the simulator holds, and how many were created twice. */
 export function simTotals(sim: Simulator) {
 	const state = sim.state();
