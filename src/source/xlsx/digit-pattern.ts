@@ -5,44 +5,17 @@
  * format (decimals, thousands, a percentage, a date's letters, a condition) is not one.
  */
 
+import { formatParts } from "./format-parts.js";
+
 export type DigitPart = { readonly digit: "0" | "#" } | { readonly text: string };
 
-/** Characters Excel shows as they are without quotes. */
-const UNQUOTED_LITERALS = new Set([..."-+/():!^&'~{}<>= "]);
+const DIGITS: Readonly<Record<string, DigitPart>> = { "0": { digit: "0" }, "#": { digit: "#" } };
 
 /** The parts of the format's first section, or undefined when it is not digits and text alone. */
 export function digitParts(section: string): readonly DigitPart[] | undefined {
-	const parts: DigitPart[] = [];
-	const text = (t: string): void => {
-		const last = parts[parts.length - 1];
-		if (last !== undefined && "text" in last) parts[parts.length - 1] = { text: last.text + t };
-		else if (t !== "") parts.push({ text: t });
-	};
-	for (let i = 0; i < section.length; i++) {
-		const c = section[i]!;
-		if (c === "0" || c === "#") parts.push({ digit: c });
-		else if (c === '"') {
-			const end = section.indexOf('"', i + 1);
-			if (end === -1) return undefined;
-			text(section.slice(i + 1, end));
-			i = end;
-		} else if (c === "\\") {
-			text(section[i + 1] ?? "");
-			i++;
-		} else if (c === "_" || c === "*") {
-			// A pad by a character's width, a fill: no text of the cell's own.
-			i++;
-		} else if (c === "[") {
-			const end = section.indexOf("]", i + 1);
-			if (end === -1) return undefined;
-			const inside = section.slice(i + 1, end);
-			// A colour or a locale tag shows nothing; a currency or a condition is not an id's format.
-			if (!/^(?:[a-z]+|color\d+|\$-[0-9a-f]+)$/i.test(inside)) return undefined;
-			i = end;
-		} else if (UNQUOTED_LITERALS.has(c)) text(c);
-		else return undefined;
-	}
-	return parts.some((p) => "digit" in p) ? parts : undefined;
+	const parts = formatParts(section, (c) => DIGITS[c]);
+	if (parts === undefined || !parts.some((p) => typeof p !== "string")) return undefined;
+	return parts.map((p) => (typeof p === "string" ? { text: p } : p));
 }
 
 /**

@@ -7,6 +7,7 @@
 
 import { isCurrencyCode } from "../clean/currency.js";
 import { type DigitPart, digitParts } from "./digit-pattern.js";
+import { formatSections } from "./format-parts.js";
 
 export type NumberKind =
 	| { readonly kind: "plain" }
@@ -96,14 +97,7 @@ function tokens(code: string): { readonly bare: string; readonly currency: strin
 }
 
 function firstSection(code: string): string {
-	let quoted = false;
-	for (let i = 0; i < code.length; i++) {
-		const c = code[i]!;
-		if (c === '"') quoted = !quoted;
-		else if (c === "\\") i++;
-		else if (c === ";" && !quoted) return code.slice(0, i);
-	}
-	return code;
+	return formatSections(code)[0] ?? "";
 }
 
 const CURRENCY_SIGNS = /[$€£¥₹₩₽¢₺₪₫₱]/u;
