@@ -34,6 +34,8 @@ interface RespelledDoubt {
 export class RespelledDoubts {
 	/** New rows by their customer's key and loose name; the first row of each. */
 	readonly #rows = new Map<string, NewRow>();
+	/** The customers of those rows. */
+	readonly #customers = new Set<string>();
 	/** Creates in doubt that a row of the file holds under their own key. */
 	readonly #held = new Set<string>();
 	/** Rows re-spelled from records they cannot be told apart between, in file order. */
@@ -60,7 +62,7 @@ export class RespelledDoubts {
 		records: ReadonlyMap<string, RecordState> | undefined,
 	): string | undefined {
 		if (this.size === 0 || file === undefined || records === undefined) return undefined;
-		return this.#tieRefusal(file) ?? respelledDoubtRefusal(file, this.find(records.entries()));
+		return this.#tieRefusal(file) ?? respelledDoubtRefusal(file, this.find(records));
 	}
 
 	#tieRefusal(file: string, shown = 3): string | undefined {
@@ -85,6 +87,7 @@ export class RespelledDoubts {
 		if (loose === "") return;
 		const at = `${record.parentKey}\u0000${loose}`;
 		if (!this.#rows.has(at)) this.#rows.set(at, { line: record.line, name, customer: record.parentKey });
+		this.#customers.add(record.parentKey);
 	}
 
 	/** A row whose own key is a create in doubt: that create is the row's, looked up as ever. */
@@ -92,16 +95,20 @@ export class RespelledDoubts {
 		this.#held.add(key);
 	}
 
-	/** The new rows that read as a create in doubt of their customer that no row holds. */
-	find(entries: Iterable<[string, RecordState]>): RespelledDoubt[] {
+	/**
+	 * The new rows that read as a create in doubt of their customer that no row holds. Read by key
+	 * first: a state is read only for a key a new row reads as.
+	 */
+	find(records: ReadonlyMap<string, RecordState>): RespelledDoubt[] {
 		const found: RespelledDoubt[] = [];
 		if (this.#rows.size === 0) return found;
-		for (const [stateKey, state] of entries) {
-			if (!isUnansweredCreate(state) || this.#held.has(stateKey)) continue;
+		for (const stateKey of records.keys()) {
+			if (this.#held.has(stateKey)) continue;
 			const sent = parseNamedKey(stateKey);
-			if (sent === undefined) continue;
+			if (sent === undefined || !this.#customers.has(sent.customer)) continue;
 			const row = this.#rows.get(`${sent.customer}\u0000${looseName(sent.name)}`);
-			if (row !== undefined && row.name !== sent.name) found.push({ row, stateKey, sentName: sent.name });
+			if (row === undefined || row.name === sent.name || !isUnansweredCreate(records.get(stateKey))) continue;
+			found.push({ row, stateKey, sentName: sent.name });
 		}
 		return found.sort((a, b) => a.row.line - b.row.line);
 	}
