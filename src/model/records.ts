@@ -90,8 +90,9 @@ export type RecordState =
 			/** A create's: when it first left (epoch ms); a record made before then is not its. */
 			readonly t?: number;
 			/**
-			 * A customer create's CRM ids (`CRM_ID_FIELDS`): in doubt, it may be in Pivotal, and a
-			 * new row carrying one of them would be a second customer beside it (finding T15).
+			 * What identifies the create: a customer's CRM ids (`CRM_ID_FIELDS`), an onboarding's
+			 * `name`. In doubt, it may be in Pivotal, and a new row carrying one of them would be a
+			 * second record beside it (findings T15, U2).
 			 */
 			readonly ids?: Readonly<Record<string, string>>;
 			readonly was?: PivotalCopy;

@@ -45,7 +45,7 @@ describe("an onboarding create left in doubt, its row re-spelled", { timeout: 60
 			const run = await j.run(...extra);
 			expect(run.code, run.stderr).toBe(2);
 			expect(run.stderr).toContain(
-				`${j.onboardings}: line 3's new onboarding "Kick-off" of customer "ob15" reads as "Kickoff", whose create an earlier run sent without an answer. That create may be in Pivotal`,
+				`${j.onboardings}: line 3's onboarding "Kick-off" of customer "ob15" reads as "Kickoff", whose create an earlier run sent without an answer. That create may be in Pivotal`,
 			);
 		}
 		expect(j.sim.counters().requests).toBe(requests);
@@ -59,6 +59,37 @@ describe("an onboarding create left in doubt, its row re-spelled", { timeout: 60
 		const renamed = await j.run();
 		expect(renamed.code, renamed.stderr).toBe(0);
 		expect(live(j.sim)).toEqual(["Kick-off:launch", "Welcome:program_design"]);
+	});
+
+	it("creates of a repeated name, in doubt: rows re-spelled in their places, or under names of their own, are refused (finding U2); the rows as they were are looked up", async () => {
+		const j = await imported(25, "k1", ["Rollout,program_design,"]);
+		j.write(["Rollout,program_design,", "Kickoff,launch,", "Kickoff,launch,"]);
+		await createLeftInDoubt(j.sim, j.args, j.env, () => live(j.sim).length === 3, {}, 2);
+		const requests = j.sim.counters().requests;
+		for (const rows of [
+			// In their places (keyed by position), re-spelled.
+			["Kick-off,launch,", "Kick-off,launch,"],
+			// Names of their own now (keyed by name).
+			["Kick-off,launch,", "Kick off,launch,"],
+			// One as it was, one re-spelled.
+			["Kickoff,launch,", "Kick-off,launch,"],
+		]) {
+			j.write(["Rollout,program_design,", ...rows]);
+			const run = await j.run();
+			expect(run.code, `${rows}: ${run.stderr}`).toBe(2);
+			expect(run.stderr).toContain(
+				`line 3's onboarding "${rows[0]!.split(",")[0]}" of customer "k1" reads as "Kickoff"`,
+			);
+			expect(run.stderr).not.toContain("--fresh");
+		}
+		expect(j.sim.counters().requests).toBe(requests);
+		expect(live(j.sim)).toEqual(["Kickoff:launch", "Kickoff:launch", "Rollout:program_design"]);
+
+		// As they were: both creates are looked up and recorded, nothing made twice.
+		j.write(["Rollout,program_design,", "Kickoff,launch,", "Kickoff,launch,"]);
+		const back = await j.run();
+		expect(back.code, back.stderr).toBe(0);
+		expect(live(j.sim)).toEqual(["Kickoff:launch", "Kickoff:launch", "Rollout:program_design"]);
 	});
 
 	it("a new row of another name beside the create in doubt is made as ever", async () => {

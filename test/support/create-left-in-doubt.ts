@@ -1,5 +1,5 @@
 /**
- * A run of the built binary killed (SIGKILL) while the simulator holds its first create, which
+ * A run of the built binary killed (SIGKILL) while the simulator holds its first creates, which
  * the server then carries out, as Pivotal would after the client went away: the state holds that
  * create in doubt, and Pivotal holds the record.
  */
@@ -15,12 +15,14 @@ export async function createLeftInDoubt(
 	env: Readonly<Record<string, string>>,
 	/** Pivotal holds the create: what the test waits for after the kill. */
 	landed: () => boolean,
-	/** Which create is held. @default the first POST */
+	/** Which creates are held. @default the first POST (every POST, with `creates` > 1) */
 	fault: Partial<ScriptedFault> = {},
+	/** How many creates are out, each held, when the run is killed. */
+	creates = 1,
 ): Promise<void> {
 	sim.pushFault({ method: "POST", kind: "hang", hangMs: 1_500, ...fault });
-	const { child, result } = startCli([...args, "--concurrency", "1"], { env });
-	await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
+	const { child, result } = startCli([...args, "--concurrency", String(creates)], { env });
+	await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= creates);
 	child.kill("SIGKILL");
 	expect((await result).signal).toBe("SIGKILL");
 	await until(landed);

@@ -19,7 +19,7 @@ import { idTag, withSuffix } from "../../source/slug/index.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
 import { ownedValues } from "../plan/field-diff.js";
-import { crmIdsOf } from "../plan/lookalike-rows.js";
+import { doubtIdsOf } from "../plan/lookalike-rows.js";
 import { bodyHash, type Operation } from "../plan/planner.js";
 import { mayCreate, type SyncRules } from "../plan/sync-rules.js";
 import { RecordAdopter } from "./adopt-record.js";
@@ -202,7 +202,7 @@ export class RecordApplier {
 		// not its (see made-by-create.ts). Unknown for a doubt an older version left.
 		const firstSentAt = attemptsBefore > 0 ? firstSendOf(previous) : Date.now();
 		sentHere.add(record.key);
-		const ids = crmIdsOf(pass, record.body);
+		const ids = doubtIdsOf(pass, record.body);
 		const result = await this.#ctx.requester.send(
 			(client) => createCall(client, pass, parent?.id, text, key),
 			{

@@ -8,6 +8,7 @@
  */
 
 import { copyOf, type PassName, type RecordState, type SourceRecord } from "../../model/records.js";
+import { isNumbered } from "../../model/resources.js";
 import { idShape } from "../../source/id-shape.js";
 import { CRM_ID_FIELDS } from "../../source/row-rules.js";
 import { isUnansweredCreate } from "../checkpoint/state-map.js";
@@ -107,13 +108,17 @@ function describe({ row, stateKey, crmId }: Lookalike): string {
 }
 
 /**
- * The CRM ids a customer create carries, for its in-doubt mark: undefined for other passes or
- * a row with none.
+ * What identifies a create for its in-doubt mark: a customer's CRM ids (finding T15), an
+ * onboarding's name (its key holds none when the name repeats: finding U2); undefined for none.
  */
-export function crmIdsOf(
+export function doubtIdsOf(
 	pass: PassName,
 	body: Readonly<Record<string, unknown>>,
 ): Record<string, string> | undefined {
+	if (isNumbered(pass)) {
+		const name = textOf(body.name);
+		return name === undefined ? undefined : { name };
+	}
 	if (pass !== "customers") return undefined;
 	const ids: Record<string, string> = {};
 	let count = 0;

@@ -133,7 +133,7 @@ export class Planning {
 		if (current !== undefined && copyOf(current)) t.inPivotal += 1;
 		if (isUnansweredCreate(current)) {
 			t.unansweredInFile += 1;
-			this.#respelledDoubts.hold(record.key);
+			if (current !== undefined) this.#respelledDoubts.hold(record, current);
 		}
 		const op: Operation = quick ?? planRecord(record, current, this.#parentView(record), this.#planOptions);
 		const kind = op.kind;

@@ -38,11 +38,13 @@ export class RespelledDoubts {
 	readonly #customers = new Set<string>();
 	/** Creates in doubt that a row of the file holds under their own key. */
 	readonly #held = new Set<string>();
+	/** Rows that hold a create in doubt by its key (a repeated name's place) under another name. */
+	readonly #renamed: RespelledDoubt[] = [];
 	/** Rows re-spelled from records they cannot be told apart between, in file order. */
 	readonly #ties: { readonly row: NewRow; readonly names: readonly string[] }[] = [];
 
 	get size(): number {
-		return this.#rows.size + this.#ties.length;
+		return this.#rows.size + this.#ties.length + this.#renamed.length;
 	}
 
 	/** A row the state's records of its customer cannot be told apart for (`respelledFrom`). */
@@ -90,26 +92,47 @@ export class RespelledDoubts {
 		this.#customers.add(record.parentKey);
 	}
 
-	/** A row whose own key is a create in doubt: that create is the row's, looked up as ever. */
-	hold(key: string): void {
-		this.#held.add(key);
+	/**
+	 * A row whose own key is a create in doubt (`state`): that create is the row's, looked up as
+	 * ever, under the name it was sent with. A row in its place under another name (the key of a
+	 * repeated name is its place) would be looked up by that name, not found, and made a second
+	 * time (finding U2).
+	 */
+	hold(record: SourceRecord, state: RecordState): void {
+		this.#held.add(record.key);
+		const sentName = state.s === "sent" ? state.ids?.name : undefined;
+		const name = record.body.name;
+		if (sentName === undefined || typeof name !== "string" || record.parentKey === undefined) return;
+		if (name.trim().normalize("NFC") === sentName.trim().normalize("NFC")) return;
+		this.#renamed.push({
+			row: { line: record.line, name, customer: record.parentKey },
+			stateKey: record.key,
+			sentName,
+		});
 	}
 
 	/**
-	 * The new rows that read as a create in doubt of their customer that no row holds. Read by key
-	 * first: a state is read only for a key a new row reads as.
+	 * The rows in the place of a create in doubt under another name, and the new rows that read as
+	 * a create in doubt of their customer that no row holds: re-spelled, or of the same name under
+	 * another key (a name that started or stopped repeating). Read by key first: a state is read
+	 * only for a key of a customer with a new row.
 	 */
 	find(records: ReadonlyMap<string, RecordState>): RespelledDoubt[] {
-		const found: RespelledDoubt[] = [];
-		if (this.#rows.size === 0) return found;
-		for (const stateKey of records.keys()) {
-			if (this.#held.has(stateKey)) continue;
-			const sent = parseNamedKey(stateKey);
-			if (sent === undefined || !this.#customers.has(sent.customer)) continue;
-			const row = this.#rows.get(`${sent.customer}\u0000${looseName(sent.name)}`);
-			if (row === undefined || row.name === sent.name || !isUnansweredCreate(records.get(stateKey))) continue;
-			found.push({ row, stateKey, sentName: sent.name });
-		}
+		const found: RespelledDoubt[] = [...this.#renamed];
+		if (this.#rows.size > 0)
+			for (const stateKey of records.keys()) {
+				if (this.#held.has(stateKey)) continue;
+				const named = parseNamedKey(stateKey);
+				const customer = named?.customer ?? /^(.*)\/#\d+$/.exec(stateKey)?.[1];
+				if (customer === undefined || !this.#customers.has(customer)) continue;
+				const state = records.get(stateKey);
+				if (!isUnansweredCreate(state)) continue;
+				// A repeated name's key holds its place, not its name: the mark keeps the name.
+				const sentName = named?.name ?? (state?.s === "sent" ? state.ids?.name : undefined);
+				if (sentName === undefined) continue;
+				const row = this.#rows.get(`${customer}\u0000${looseName(sentName)}`);
+				if (row !== undefined) found.push({ row, stateKey, sentName });
+			}
 		return found.sort((a, b) => a.row.line - b.row.line);
 	}
 }
@@ -120,15 +143,21 @@ export function respelledDoubtRefusal(
 	found: readonly RespelledDoubt[],
 	shown = 3,
 ): string | undefined {
-	if (found.length === 0) return undefined;
-	const each = found
+	// One sentence per row, naming the first create it reads as.
+	const rows = new Map<number, RespelledDoubt>();
+	for (const doubt of found) if (!rows.has(doubt.row.line)) rows.set(doubt.row.line, doubt);
+	const listed = [...rows.values()];
+	if (listed.length === 0) return undefined;
+	const each = listed
 		.slice(0, shown)
 		.map(
 			({ row, sentName }) =>
-				`line ${row.line}'s new onboarding ${JSON.stringify(row.name)} of customer ${JSON.stringify(row.customer)} reads as ${JSON.stringify(sentName)}, whose create an earlier run sent without an answer`,
+				`line ${row.line}'s onboarding ${JSON.stringify(row.name)} of customer ${JSON.stringify(row.customer)} reads as ${JSON.stringify(sentName)}, whose create an earlier run sent without an answer`,
 		)
 		.join("; ");
-	const more = found.length > shown ? ` (and ${found.length - shown} more rows like these)` : "";
-	const they = found.length === 1 ? "it" : "each";
-	return `${file}: ${each}${more}. That create may be in Pivotal: created, ${they} would be a second onboarding in its phase (Pivotal's automations fire again), and nothing was sent. Put the name back as it was for one run, which looks the create up and records it, then rename it: the rename is sent as a change of name; or run once with --fresh, which sets the whole state aside.`;
+	const more = listed.length > shown ? ` (and ${listed.length - shown} more rows like these)` : "";
+	const they = listed.length === 1 ? "it" : "each";
+	// Not --fresh: a first sync matches onboardings by their exact name, and would make the
+	// second one all the same (finding U16).
+	return `${file}: ${each}${more}. That create may be in Pivotal: created, ${they} would be a second onboarding in its phase (Pivotal's automations fire again), and nothing was sent. Put the rows back as that run had them (the same names, in the same order) for one run, which looks those creates up and records them, then rename them: a rename is sent as a change of name.`;
 }
