@@ -90,10 +90,16 @@ async function importWith(
 		io.stderr.write(`${message}\n`);
 		return code;
 	};
-	const clobber = refuseClobber(outputsOf(flags), [
-		...inputsOf(files, flags.map),
-		...stateFiles(flags.checkpoint ?? defaultCheckpointPath(customers)),
-	]);
+	// The state is written too: a --checkpoint naming an input (a mistyped path) is refused, where
+	// --fresh set the export aside and wrote the state in its place (adversarial finding U7).
+	const clobber =
+		(flags.checkpoint === undefined || pg !== undefined
+			? undefined
+			: refuseClobber([{ flag: "--checkpoint", path: flags.checkpoint }], inputsOf(files, flags.map))) ??
+		refuseClobber(outputsOf(flags), [
+			...inputsOf(files, flags.map),
+			...stateFiles(flags.checkpoint ?? defaultCheckpointPath(customers)),
+		]);
 	if (clobber) return refuse(clobber);
 	const ruled = syncRulesFrom(flags);
 	if (!ruled.ok) return refuse(ruled.message);

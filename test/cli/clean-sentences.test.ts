@@ -23,6 +23,23 @@ describe("one sentence, once", () => {
 		);
 	});
 
+	it("--checkpoint naming an input (a mistyped path), with --fresh or not: refused before anything is read, sent or moved (finding U7)", async () => {
+		const csv = customers();
+		const contacts = join(dirname(csv), "contacts.csv");
+		writeFileSync(contacts, "customer_external_id,email\nx1,a@example.com\n");
+		for (const extra of [["--fresh"], []]) {
+			const done = await runCli(
+				["import", csv, "--contacts", contacts, "--headless", "--yes", "--checkpoint", contacts, ...extra],
+				{ env: { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: "http://127.0.0.1:9/api/v1" } },
+			);
+			expect(done.code).toBe(2);
+			expect(done.stderr).toBe(
+				`--checkpoint ${contacts} is the contacts file ${contacts}; nothing was sent: give --checkpoint a file of its own.\n`,
+			);
+		}
+		expect(readdirSync(dirname(csv)).sort()).toEqual(["c.csv", "contacts.csv"]);
+	});
+
 	it("--summary-md through a symlink to the state a first run is about to make: refused before anything is sent", async () => {
 		const csv = customers();
 		const link = join(dirname(csv), "sum.md");
