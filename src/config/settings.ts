@@ -1,5 +1,6 @@
 import Conf from "conf";
 import type { SyncRules } from "../core/plan/sync-rules.js";
+import type { PassName } from "../model/records.js";
 import { type KeyBackend, keyringBackend } from "./key-backend.js";
 import { KeyStore, type StoredKey } from "./key-store.js";
 
@@ -20,6 +21,12 @@ export interface Settings {
 	/** The sync rules last chosen on the plan step for this import (by its state's path). */
 	syncRulesFor(importPath: string): SyncRules | undefined;
 	setSyncRules(importPath: string, rules: SyncRules): void;
+	/**
+	 * The files the wizard last synced into this import (by its state's path), when they are not
+	 * the ones its state was made from: what "Resume" syncs again (adversarial finding U4).
+	 */
+	filesFor(importPath: string): Readonly<Partial<Record<PassName, string>>> | undefined;
+	setFiles(importPath: string, files: Readonly<Partial<Record<PassName, string>>>): void;
 	/** Where the settings live, for the help text; `undefined` for in-memory settings. */
 	readonly path: string | undefined;
 }
@@ -31,6 +38,8 @@ interface SettingsData {
 	runs: Record<string, string>;
 	/** Sync rules by import (the state's path). Absent in settings files written before. */
 	syncRules?: Record<string, SyncRules>;
+	/** The files last synced by import (the state's path). Absent in settings files written before. */
+	files?: Record<string, Partial<Record<PassName, string>>>;
 }
 
 /** The storage a `Settings` sits on: `conf`, or a plain object for tests. */
@@ -57,6 +66,8 @@ function settingsOver(store: Store, keychain: KeyBackend | undefined): Settings 
 		recordRun: (fp, runId) => store.set("runs", { ...store.get("runs"), [fp]: runId }),
 		syncRulesFor: (path) => store.get("syncRules")?.[path],
 		setSyncRules: (path, rules) => store.set("syncRules", { ...store.get("syncRules"), [path]: rules }),
+		filesFor: (path) => store.get("files")?.[path],
+		setFiles: (path, files) => store.set("files", { ...store.get("files"), [path]: files }),
 	};
 }
 

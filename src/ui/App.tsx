@@ -205,6 +205,8 @@ export function App({ services, prefill, onResult }: AppProps) {
 					onConfirm={(concurrency) => {
 						if (check.kind !== "checked" || !files.customers) return;
 						settings.setSyncRules(checkpointPath, wizard.rules ?? {});
+						// What "Resume" syncs again next time: these files, whatever the state was made from.
+						settings.setFiles(checkpointPath, files);
 						session.start(importPlanFor(wizard, check.check, source, concurrency, context), key);
 						dispatch({ type: "run-started" });
 					}}

@@ -147,6 +147,9 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 			const data = await readCheckpoint(path);
 			if (!data) return undefined;
 			const counts = summarizeCheckpoint(data);
+			const { runs = 0, runsFinished = 0 } = data.counters;
+			const isFinished =
+				runs > 0 && runsFinished >= runs && PASSES.every((pass) => counts[pass].inDoubt === 0);
 			const sources = Object.fromEntries(
 				PASSES.map((pass) => [pass, data.header.sources[pass]?.path]),
 			) as Record<PassName, string | undefined>;
@@ -162,10 +165,13 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 						{
 							done: counts[pass].done,
 							failed: counts[pass].failed,
-							total: data.header.sources[pass]?.rows ?? counts[pass].total,
+							// The rows of the file the state was made from, or the records it holds since
+							// (a sync of other files: adversarial finding U4), whichever is more.
+							total: Math.max(data.header.sources[pass]?.rows ?? 0, counts[pass].total),
 						},
 					]),
 				) as CheckpointInfo["counts"],
+				isFinished,
 			};
 		},
 		writeFile: (path, text) => writeFile(path, text, { mode: 0o600 }),

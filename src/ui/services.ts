@@ -72,6 +72,8 @@ export interface CheckpointInfo {
 	readonly counts: Readonly<
 		Record<PassName, { readonly done: number; readonly failed: number; readonly total: number }>
 	>;
+	/** Its last run finished, and no create is left in doubt (adversarial findings U4, U6). */
+	readonly isFinished: boolean;
 }
 
 /**

@@ -4,7 +4,7 @@ import { ResumeStep } from "../../src/ui/screens/ResumeStep.js";
 import type { CheckpointInfo } from "../../src/ui/services.js";
 import { withTheme } from "./helpers.js";
 
-const checkpoint = (done: number, failed: number): CheckpointInfo => ({
+const checkpoint = (done: number, failed: number, isFinished = done === 12): CheckpointInfo => ({
 	path: "/data/customers.csv.checkpoint.json",
 	runId: "r1",
 	keyFingerprint: "k",
@@ -15,6 +15,7 @@ const checkpoint = (done: number, failed: number): CheckpointInfo => ({
 		contacts: { done: 0, failed: 0, total: 0 },
 		onboardings: { done: 0, failed: 0, total: 0 },
 	},
+	isFinished,
 });
 
 describe("ResumeStep", () => {
@@ -29,5 +30,12 @@ describe("ResumeStep", () => {
 		);
 		expect(unfinished.lastFrame()).toContain("A checkpoint of an unfinished import is here.");
 		unfinished.unmount();
+		// Told by the state (its runs, creates in doubt), not by counts of a file it was made from
+		// (adversarial findings U4, U6).
+		const killed = render(
+			withTheme(<ResumeStep checkpoints={[checkpoint(12, 0, false)]} onChoose={() => {}} />),
+		);
+		expect(killed.lastFrame()).toContain("A checkpoint of an unfinished import is here.");
+		killed.unmount();
 	});
 });

@@ -21,6 +21,7 @@ const checkpoint: CheckpointInfo = {
 		contacts: { done: 0, failed: 0, total: 4 },
 		onboardings: { done: 0, failed: 0, total: 0 },
 	},
+	isFinished: false,
 };
 
 const check: SourceCheck = {

@@ -48,7 +48,22 @@ export function useFolderReading(
 				checkpointNames.map((name) => services.readCheckpoint(join(folder, name)).catch(() => undefined)),
 			);
 			if (isCancelled) return;
-			const checkpoints = found.filter((c): c is CheckpointInfo => c !== undefined);
+			// Resumed with the files the wizard last synced into it (another export's), if any.
+			const checkpoints = found
+				.filter((c): c is CheckpointInfo => c !== undefined)
+				.map((c) => {
+					const files = settings.filesFor(c.path);
+					return files?.customers === undefined
+						? c
+						: {
+								...c,
+								sources: {
+									customers: files.customers,
+									contacts: files.contacts,
+									onboardings: files.onboardings,
+								},
+							};
+				});
 			dispatch({ type: "folder-read", names, checkpoints });
 		})();
 		return () => {

@@ -30,13 +30,6 @@ export function checkpointCounts(cp: CheckpointInfo): string {
 		.join(" · ");
 }
 
-/** Every record of the checkpoint done, none failed: its last run finished. */
-function isFinished(cp: CheckpointInfo): boolean {
-	return PASSES.every(
-		(pass) => cp.counts[pass].done === cp.counts[pass].total && cp.counts[pass].failed === 0,
-	);
-}
-
 /** First step when the folder holds a checkpoint: carry on, start over, or pick other files. */
 export function ResumeStep({ checkpoints, onChoose }: ResumeStepProps) {
 	const isActive = useIsInputActive();
@@ -67,7 +60,7 @@ export function ResumeStep({ checkpoints, onChoose }: ResumeStepProps) {
 				title="Resume an import?"
 				step="0/4"
 				subtitle={
-					checkpoints.every(isFinished)
+					checkpoints.every((cp) => cp.isFinished)
 						? "A checkpoint of an import is here; its last run finished: resuming syncs the files again."
 						: "A checkpoint of an unfinished import is here."
 				}
