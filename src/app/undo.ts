@@ -6,6 +6,7 @@
 
 import { RUNS } from "../core/checkpoint/checkpoint-format.js";
 import type { CheckpointData } from "../core/checkpoint/index.js";
+import { unansweredCreatesIn } from "../core/checkpoint/state-map.js";
 import { EXIT } from "../core/exit-codes.js";
 import { interruptedRun, otherServer } from "../core/open-state.js";
 import type { ImportRun, KeyLane } from "../core/run-types.js";
@@ -39,6 +40,11 @@ export interface OpenedUndo {
 	readonly changes: number;
 	/** The run that started last and did not finish, if one did not. */
 	readonly interrupted: number | undefined;
+	/**
+	 * Creates sent with no answer: they may be in Pivotal, and no undo can take back what its
+	 * state cannot name (adversarial finding U5). A run of the import looks them up first.
+	 */
+	readonly createsInDoubt: number;
 	/** The workspace the state was written in, when it kept it. */
 	readonly workspace: string | undefined;
 	readonly scope: UndoScope;
@@ -85,9 +91,20 @@ export async function openUndo(options: OpenUndoOptions): Promise<Outcome<Opened
 		0,
 	);
 	const workspace = state.header.workspace?.name;
+	const createsInDoubt = PASSES.reduce((n, pass) => n + unansweredCreatesIn(state.records[pass]), 0);
 	return {
 		ok: true,
-		value: { plan, changes, interrupted, workspace, scope, statePath, database, baseUrl: options.baseUrl },
+		value: {
+			plan,
+			changes,
+			interrupted,
+			createsInDoubt,
+			workspace,
+			scope,
+			statePath,
+			database,
+			baseUrl: options.baseUrl,
+		},
 	};
 }
 

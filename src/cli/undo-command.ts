@@ -52,6 +52,12 @@ async function undoWith(
 			`${JSON.stringify({ type: "undo-plan", runs: undo.plan.runs, counts: undo.plan.counts })}\n`,
 		);
 	else io.stdout.write(undoPlanText(undo.plan, undo.workspace));
+	// Creates of an interrupted run that got no answer may be in Pivotal: an undo cannot name them.
+	const doubts =
+		undo.createsInDoubt === 0
+			? undefined
+			: `${undo.createsInDoubt} ${undo.createsInDoubt === 1 ? "create" : "creates"} of ${undo.interrupted === undefined ? "an interrupted run" : `run ${undo.interrupted}`} got no answer: ${undo.createsInDoubt === 1 ? "it" : "they"} may be in Pivotal, and this undo cannot take ${undo.createsInDoubt === 1 ? "it" : "them"} back. Run the import again first: it looks them up and records what it finds, and undo then takes it back.`;
+	if (doubts !== undefined && undo.changes > 0) say(doubts);
 	const envKeys = keysFromEnv(flags.keyEnv ?? [], io.env);
 	const isTerminal = isPersonAtTerminal(io, flags.json);
 	const decision = undoDecision({
@@ -66,6 +72,11 @@ async function undoWith(
 	});
 	switch (decision.kind) {
 		case "nothing-to-do":
+			// Not "changed nothing": what it sent with no answer may be there (adversarial finding U5).
+			if (doubts !== undefined) {
+				say(`Nothing undone: ${doubts} Nothing was sent.`);
+				return EXIT.usage;
+			}
 			say(
 				undo.interrupted !== undefined && !flags.all
 					? `Nothing to undo: run ${undo.interrupted} of this import was interrupted before it changed anything in Pivotal; run the import again to finish it, or take back every run with --all.`

@@ -1,0 +1,48 @@
+/**
+ * `undo` of a run killed with a create out: that create got no answer and may be in Pivotal, so
+ * the undo does not say the run "changed nothing" (adversarial finding U5): it says what it
+ * cannot take back and how to, exits 2, and sends nothing; the import run again records the
+ * create, and the undo then takes it back.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../support/cli.js";
+import { createLeftInDoubt } from "../support/create-left-in-doubt.js";
+import { simulatorsClosedAfterEach, TEST_KEY, tempDir } from "../support/import-harness.js";
+
+const startSim = simulatorsClosedAfterEach();
+
+describe("undo of a run killed with a create out", { timeout: 60_000 }, () => {
+	it("says the create may be in Pivotal and sends nothing; after the import runs again, the undo takes it back", async () => {
+		const sim = await startSim({ seed: 41, rateLimit: 100_000 });
+		const file = join(tempDir("pivotal-undo-doubt-"), "c.csv");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const live = () =>
+			sim
+				.state()
+				.customers.filter((c) => !c.deleted)
+				.map((c) => String(c.name))
+				.sort();
+		writeFileSync(file, "external_id,name\nu1,U One\n");
+		expect((await runCli(["import", file, "--headless", "--yes"], { env })).code).toBe(0);
+		writeFileSync(file, "external_id,name\nu1,U One\nu2,U Two\n");
+		await createLeftInDoubt(sim, ["import", file, "--headless", "--yes"], env, () => live().length === 2);
+		const requests = sim.counters().requests;
+
+		const undo = await runCli(["undo", file, "--yes"], { env });
+		expect(undo.code, undo.stdout).toBe(2);
+		expect(undo.stdout).toContain(
+			"Nothing undone: 1 create of run 2 got no answer: it may be in Pivotal, and this undo cannot take it back. Run the import again first",
+		);
+		expect(undo.stdout).not.toContain("changed anything");
+		expect(sim.counters().requests).toBe(requests);
+		expect(live()).toEqual(["U One", "U Two"]);
+
+		// As it says: the import records the create, and the undo takes the run back.
+		expect((await runCli(["import", file, "--headless", "--yes"], { env })).code).toBe(0);
+		const again = await runCli(["undo", file, "--yes"], { env });
+		expect(again.code, again.stdout).toBe(0);
+		expect(live()).toEqual(["U One"]);
+	});
+});
