@@ -45,6 +45,8 @@ export interface OpenedUndo {
 	 * state cannot name (adversarial finding U5). A run of the import looks them up first.
 	 */
 	readonly createsInDoubt: number;
+	/** The customers file the state's import was made from, as its header names it. */
+	readonly madeFrom: string | undefined;
 	/** The workspace the state was written in, when it kept it. */
 	readonly workspace: string | undefined;
 	readonly scope: UndoScope;
@@ -99,6 +101,7 @@ export async function openUndo(options: OpenUndoOptions): Promise<Outcome<Opened
 			changes,
 			interrupted,
 			createsInDoubt,
+			madeFrom: state.header.sources.customers?.path,
 			workspace,
 			scope,
 			statePath,

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { isTestKey, maskKey } from "../api/key.js";
 import { connectKeys } from "../app/connect-keys.js";
 import { baseUrlOf } from "../app/connection.js";
@@ -8,6 +9,7 @@ import { defaultCheckpointPath } from "../core/engine.js";
 import { unreachable } from "../core/events.js";
 import { EXIT } from "../core/exit-codes.js";
 import type { PostgresState } from "../core/state/pg-state.js";
+import { escapeControls } from "../model/terminal-text.js";
 import { undoPlanText } from "../report/undo-text.js";
 import { ask, CANCELLED } from "./ask.js";
 import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
@@ -51,7 +53,21 @@ async function undoWith(
 		io.stdout.write(
 			`${JSON.stringify({ type: "undo-plan", runs: undo.plan.runs, counts: undo.plan.counts })}\n`,
 		);
-	else io.stdout.write(undoPlanText(undo.plan, undo.workspace));
+	else
+		io.stdout.write(
+			undoPlanText(undo.plan, undo.workspace, { state: undo.statePath, madeFrom: undo.madeFrom }),
+		);
+	// A state named with --checkpoint whose import was made from another file: said before any
+	// confirmation (a mistyped path in a script takes back another import: finding U18).
+	if (
+		flags.checkpoint !== undefined &&
+		undo.madeFrom !== undefined &&
+		basename(undo.madeFrom) !== basename(customers) &&
+		undo.changes > 0
+	)
+		say(
+			`Note: ${escapeControls(flags.checkpoint)} is the state of the import made from ${escapeControls(basename(undo.madeFrom))}, not ${escapeControls(basename(customers))}: this undo takes back that import's run.`,
+		);
 	// Creates of an interrupted run that got no answer may be in Pivotal: an undo cannot name them.
 	const doubts =
 		undo.createsInDoubt === 0

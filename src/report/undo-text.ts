@@ -1,3 +1,5 @@
+import { basename } from "node:path";
+import { escapeControls } from "../model/terminal-text.js";
 /**
  * The undo plan as the command prints it before asking: what goes, what is put back, and the
  * warning. The rows, the fields and the runs are the undo step's (`ui/model/undo-view.ts`).
@@ -13,9 +15,18 @@ import {
 	undoRows,
 } from "../ui/model/undo-view.js";
 
-export function undoPlanText(plan: UndoPlan, workspace: string | undefined): string {
+export function undoPlanText(
+	plan: UndoPlan,
+	workspace: string | undefined,
+	/** Whose import: its state, and the customers file it was made from (adversarial finding U18). */
+	of?: { readonly state: string; readonly madeFrom: string | undefined },
+): string {
 	const lines: string[] = [];
-	lines.push(`Undo of ${runsLabel(plan.runs)}${workspace ? ` in the workspace ${workspace}` : ""}:`);
+	const whose =
+		of === undefined
+			? ""
+			: ` of the import ${of.madeFrom === undefined ? "" : `made from ${escapeControls(basename(of.madeFrom))} `}(state ${escapeControls(of.state)})`;
+	lines.push(`Undo of ${runsLabel(plan.runs)}${whose}${workspace ? ` in the workspace ${workspace}` : ""}:`);
 	const [[pass, passWidth], [del, delWidth], [restore, restoreWidth]] = UNDO_COLUMNS;
 	lines.push(`${pass.padEnd(passWidth)}${del.padStart(delWidth)}${restore.padStart(restoreWidth)}`);
 	for (const row of undoRows(plan)) {

@@ -13,7 +13,7 @@ import { simulatorsClosedAfterEach, TEST_KEY, tempDir } from "../support/import-
 
 const startSim = simulatorsClosedAfterEach();
 
-describe("undo of a run killed with a create out", { timeout: 60_000 }, () => {
+describe("undo says what it takes back, and what it cannot", { timeout: 60_000 }, () => {
 	it("says the create may be in Pivotal and sends nothing; after the import runs again, the undo takes it back", async () => {
 		const sim = await startSim({ seed: 41, rateLimit: 100_000 });
 		const file = join(tempDir("pivotal-undo-doubt-"), "c.csv");
@@ -44,5 +44,31 @@ describe("undo of a run killed with a create out", { timeout: 60_000 }, () => {
 		const again = await runCli(["undo", file, "--yes"], { env });
 		expect(again.code, again.stdout).toBe(0);
 		expect(live()).toEqual(["U One"]);
+	});
+
+	it("names whose import it takes back, and says so when --checkpoint names another import's state (finding U18)", async () => {
+		const sim = await startSim({ seed: 42, rateLimit: 100_000 });
+		const dir = tempDir("pivotal-undo-whose-");
+		const mine = join(dir, "customers.csv");
+		const other = join(dir, "other.csv");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		writeFileSync(mine, "external_id,name\nm1,Mine\n");
+		writeFileSync(other, "external_id,name\nz1,Zed One\n");
+		for (const file of [mine, other])
+			expect((await runCli(["import", file, "--headless", "--yes"], { env })).code).toBe(0);
+		const dry = await runCli(["undo", mine, "--checkpoint", `${other}.checkpoint.json`, "--dry-run"], {
+			env,
+		});
+		expect(dry.stdout).toContain(
+			`Undo of run 1 of the import made from other.csv (state ${other}.checkpoint.json)`,
+		);
+		expect(dry.stdout).toContain(
+			`Note: ${other}.checkpoint.json is the state of the import made from other.csv, not customers.csv: this undo takes back that import's run.`,
+		);
+		const own = await runCli(["undo", mine, "--dry-run"], { env });
+		expect(own.stdout).toContain(
+			`Undo of run 1 of the import made from customers.csv (state ${mine}.checkpoint.json)`,
+		);
+		expect(own.stdout).not.toContain("Note:");
 	});
 });
