@@ -36,12 +36,17 @@ export function maxLength(max: number) {
 			: undefined;
 }
 
-/** `1.23457E+11`: what Excel shows (and saves to CSV) for a long number it was not told is text. */
-const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
+/**
+ * `1.23457E+11`, `1E+11`, `1,2E-05`: how Excel shows (and saves to CSV) a number it was not told
+ * is text, a long id among them. Only its own shape: a capital E and a signed exponent. `12E3`,
+ * `4e2` and `3e45` are never written by Excel (`22E1` typed becomes `2.20E+02`), so such a cell
+ * is the id as it was (a unit code, a short hex hash), not one Excel mangled (finding U17).
+ */
+const SCIENTIFIC = /^-?\d+(?:[.,]\d+)?E[+-]\d+$/;
 
-/** Whether a cell could be in scientific notation at all: it has an `e` (the regex decides). */
+/** Whether a cell could be in scientific notation at all: it has an `E` (the regex decides). */
 function hasExponent(value: string): boolean {
-	return value.indexOf("e") !== -1 || value.indexOf("E") !== -1;
+	return value.indexOf("E") !== -1;
 }
 
 /** An id Excel turned into scientific notation has lost its last digits: no cleaning brings them back. */
@@ -137,7 +142,7 @@ function isPlainId(value: string): boolean {
 	for (let i = 0; i < value.length; i++) {
 		const c = value.charCodeAt(i);
 		if (c <= 32 || c >= 127) return false;
-		if (c === 101 || c === 69) hasE = true;
+		if (c === 69) hasE = true;
 	}
 	return !hasE || !SCIENTIFIC.test(value);
 }
