@@ -7,6 +7,7 @@
 import type { PassName } from "../model/records.js";
 import { firstControl } from "../model/terminal-text.js";
 import { hostOf, parseWhole } from "./clean/index.js";
+import { isDateOrTime } from "./excel-dates.js";
 import { BOOLEAN_WORDS, parseBoolean } from "./plain-values.js";
 import { showValue } from "./problem.js";
 
@@ -36,12 +37,17 @@ export function maxLength(max: number) {
 			: undefined;
 }
 
-/** `1.23457E+11`: what Excel shows (and saves to CSV) for a long number it was not told is text. */
-const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
+/**
+ * `1.23457E+11`, `1E+11`, `1,2E-05`: how Excel shows (and saves to CSV) a number it was not told
+ * is text, a long id among them. Only its own shape: a capital E and a signed exponent. `12E3`,
+ * `4e2` and `3e45` are never written by Excel (`22E1` typed becomes `2.20E+02`), so such a cell
+ * is the id as it was (a unit code, a short hex hash), not one Excel mangled (finding U17).
+ */
+const SCIENTIFIC = /^-?\d+(?:[.,]\d+)?E[+-]\d+$/;
 
-/** Whether a cell could be in scientific notation at all: it has an `e` (the regex decides). */
+/** Whether a cell could be in scientific notation at all: it has an `E` (the regex decides). */
 function hasExponent(value: string): boolean {
-	return value.indexOf("e") !== -1 || value.indexOf("E") !== -1;
+	return value.indexOf("E") !== -1;
 }
 
 /** An id Excel turned into scientific notation has lost its last digits: no cleaning brings them back. */
@@ -51,75 +57,14 @@ export function checkMangledId(value: string, column: string): string | undefine
 }
 
 /**
- * A date or a time of day as a workbook's date and time cells are read (`2026-03-12`,
- * `12:00:00`): a real one only (month 01–12, day 01–31, hour 0–23, minutes and seconds 0–59), so
- * that an id merely shaped so (`1234-56-78`, `99:99`) is an id (finding S8).
- */
-const DATE_OR_TIME =
-	/^(?:\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?Z?)?|(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)$/;
-
-/**
  * An id a spreadsheet turned into a date or a time: `12-3`, `MAR12` and `SEPT2`, typed or opened
  * in Excel, become date cells (shown `12-Mar`), read here as the date they hold, neither the id
- * nor what Excel shows (adversarial finding Q6). No id scheme we know is a bare date.
+ * nor what Excel shows (adversarial finding Q6), or saved to a CSV in the form a locale shows
+ * them (`12-Mar`, `28.02.2026`, `12. Mrz`: see excel-dates.ts). No id scheme we know is a bare date.
  */
 export function checkDatedId(value: string, column: string): string | undefined {
-	if (!isIsoDateOrTime(value) && !isExcelShownDate(value) && !isShortDate(value)) return undefined;
+	if (!isDateOrTime(value)) return undefined;
 	return `${column} ${showValue(value)} is a date or a time, not an id (a spreadsheet turned the id into one: 12-3, MAR12 or SEPT2 typed or opened in Excel become dates); format the column as Text, put the ids back, and export again.`;
-}
-
-function isIsoDateOrTime(value: string): boolean {
-	const c4 = value.charCodeAt(4);
-	if (value.length < 4 || value.length > 30 || (c4 !== 45 && value.indexOf(":") === -1)) return false;
-	return DATE_OR_TIME.test(value) && isOnCalendar(value);
-}
-
-const MONTH = "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)";
-/** `12-Mar` (d-mmm) and `Mar-12` (mmm-yy): how Excel shows, and saves to a CSV, an id it took for a date (finding T14). */
-const EXCEL_SHOWN_DATE = new RegExp(`^(?:(?:[1-9]|[12]\\d|3[01])-${MONTH}|${MONTH}-\\d\\d)$`, "i");
-
-function isExcelShownDate(value: string): boolean {
-	return value.length >= 5 && value.length <= 6 && EXCEL_SHOWN_DATE.test(value);
-}
-
-/**
- * A short date as Excel shows one, and saves it to a CSV, in a locale's order: `2/28/2026`
- * (m/d/yyyy), `28/02/2026`, `28.02.2026`, `2/28/26`, `2026/2/28` (finding T14). One whose day is
- * not in its month in either order (`13/13/2026`) is no date, nor a dotted one with a two-digit
- * year (`1.2.26` reads as a numbered id as well).
- */
-const SHORT_DATE =
-	/^(?:(\d{1,2})([/.])(\d{1,2})\2(\d{4}|(?<=\/\d{1,2}\/)\d{2})|(\d{4})\/(\d{1,2})\/(\d{1,2}))$/;
-
-function isShortDate(value: string): boolean {
-	if (value.length < 6 || value.length > 10) return false;
-	const c1 = value.charCodeAt(1);
-	const c2 = value.charCodeAt(2);
-	const c4 = value.charCodeAt(4);
-	if (c1 !== 47 && c1 !== 46 && c2 !== 47 && c2 !== 46 && c4 !== 47) return false;
-	const parts = SHORT_DATE.exec(value);
-	if (parts === null) return false;
-	if (parts[5] !== undefined) return isDay(Number(parts[5]), Number(parts[6]), Number(parts[7]));
-	const text = parts[4]!;
-	const year = text.length === 2 ? 2000 + Number(text) : Number(text);
-	const [a, b] = [Number(parts[1]), Number(parts[3])];
-	return isDay(year, a, b) || isDay(year, b, a);
-}
-
-function isDay(year: number, month: number, day: number): boolean {
-	if (year < 1900 || year > 2099 || month < 1 || month > 12 || day < 1) return false;
-	const date = new Date(Date.UTC(year, month - 1, day));
-	return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
-/** A date's day is in its month (`2026-02-30` is no date: adversarial finding T7); a time passes. */
-function isOnCalendar(value: string): boolean {
-	if (value.charCodeAt(4) !== 45) return true;
-	const year = Number(value.slice(0, 4));
-	const month = Number(value.slice(5, 7));
-	const day = Number(value.slice(8, 10));
-	const date = new Date(Date.UTC(year, month - 1, day));
-	return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** A CRM id column's checks: an id Excel mangled, or turned into a date. */
@@ -137,7 +82,7 @@ function isPlainId(value: string): boolean {
 	for (let i = 0; i < value.length; i++) {
 		const c = value.charCodeAt(i);
 		if (c <= 32 || c >= 127) return false;
-		if (c === 101 || c === 69) hasE = true;
+		if (c === 69) hasE = true;
 	}
 	return !hasE || !SCIENTIFIC.test(value);
 }

@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { checkCrmId, checkId } from "../../src/source/cell-checks.js";
 import { formatProblem, validateSources } from "../../src/source/index.js";
 import { tempDir } from "../support/temp-dirs.js";
 
@@ -43,5 +44,35 @@ describe("CRM ids in the customers file", () => {
 		expect(line).toContain(":4:3:");
 		expect(line).toContain(`${field} "X-1" is already used on line 2`);
 		expect(line).toContain("would both claim the same customer");
+	});
+});
+
+describe("an id in scientific notation", () => {
+	// Excel's own shape: a capital E and a signed exponent (`22E1` typed becomes `2.20E+02`).
+	it.each(["1.23457E+11", "1.2E+04", "1.20E+04", "1E+11", "1.2E-05", "1,23457E+11", "-4.5E+15"])(
+		"%j, as Excel writes a number, is refused as an id Excel mangled",
+		(value) => {
+			expect(checkId(value, "external_id")).toMatch(/is an id Excel mangled into scientific notation/);
+			expect(checkCrmId(value, "intercom_company_id")).toMatch(/is an id Excel mangled/);
+		},
+	);
+
+	// Excel never writes a lower-case e nor an unsigned exponent: the cell is the id (finding U17).
+	it.each([
+		"12E3",
+		"4e2",
+		"7E1",
+		"3e45",
+		"5e3",
+		"1e10",
+		"1.2e+04",
+		"1.2E04",
+		"E+11",
+		"1E+",
+		"6e2a",
+		"deadbeef",
+	])("%j is an id as written", (value) => {
+		expect(checkId(value, "external_id")).toBeUndefined();
+		expect(checkCrmId(value, "intercom_company_id")).toBeUndefined();
 	});
 });
