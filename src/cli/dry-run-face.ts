@@ -68,7 +68,9 @@ async function firstRowsLines(
 			rows.push({ key: record.key, line: record.line, body: record.body });
 			if (rows.length >= FIRST_ROWS) break;
 		}
-		lines.push(...firstRowsText(pass, rows, counts[pass] ?? rows.length));
+		// The rows left out as invalid (--skip-invalid) are not sent: not among the "more" (finding U15).
+		const sent = (counts[pass] ?? rows.length) - (source.skipLines?.[pass]?.length ?? 0);
+		lines.push(...firstRowsText(pass, rows, Math.max(rows.length, sent)));
 	}
 	return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
 }

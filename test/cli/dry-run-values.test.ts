@@ -37,4 +37,18 @@ describe("--dry-run --verbose shows the first rows as they will be sent", () => 
 		});
 		expect(quiet.stdout).not.toContain("as sent:");
 	});
+
+	it("with --skip-invalid, the rows left out are not counted among those sent (finding U15)", async () => {
+		const customers = join(tempDir(), "customers.csv");
+		const rows = ["external_id,name,domain"];
+		for (let i = 1; i <= 3; i++) rows.push(`v${i},Valid ${i},v${i}.example`);
+		for (let i = 1; i <= 4; i++) rows.push(`x${i},Invalid ${i},not a host`);
+		writeFileSync(customers, `${rows.join("\n")}\n`);
+		const dry = await runCli(["import", customers, "--dry-run", "--verbose", "--skip-invalid"], {
+			env: { PIVOTAL_API_KEY: undefined },
+		});
+		expect(dry.code, dry.stderr).toBe(0);
+		expect(dry.stdout).toContain("customers: the first 3 rows as sent:");
+		expect(dry.stdout).not.toContain("more");
+	});
 });
