@@ -1,3 +1,5 @@
+import { statSync } from "node:fs";
+import { dirname } from "node:path";
 import { startImportRun } from "../app/apply-import.js";
 import { connectKeys } from "../app/connect-keys.js";
 import { baseUrlOf } from "../app/connection.js";
@@ -14,6 +16,7 @@ import type { Operation } from "../core/plan/planner.js";
 import type { KeyLane, SourceFiles } from "../core/run-types.js";
 import type { PostgresState } from "../core/state/pg-state.js";
 import { PASSES, type SourceRecord } from "../model/records.js";
+import { escapeControls } from "../model/terminal-text.js";
 import type { RunReport } from "../report/run-report.js";
 import { hostOf } from "../report/run-report.js";
 import { envKeysFrom } from "../ui/model/key-choices.js";
@@ -79,6 +82,14 @@ export async function runImportCommand(
 	return withImportState(customers, flags, io, (given, pg) => importWith(customers, given, io, pg));
 }
 
+function isFolder(path: string): boolean {
+	try {
+		return statSync(path).isDirectory();
+	} catch {
+		return false;
+	}
+}
+
 async function importWith(
 	customers: string,
 	flags: ImportFlags,
@@ -104,6 +115,13 @@ async function importWith(
 	const ruled = syncRulesFrom(flags);
 	if (!ruled.ok) return refuse(ruled.message);
 	const checkpointPath = pg?.where ?? flags.checkpoint ?? defaultCheckpointPath(customers);
+	// A folder that is not there is no state to resume, and no run could ever write one: said
+	// before anything is sent, where a run stopped at its first write (exit 3: finding U11).
+	const stateFolder = dirname(checkpointPath);
+	if (pg === undefined && !isFolder(stateFolder))
+		return refuse(
+			`The folder ${escapeControls(stateFolder)} of the checkpoint ${escapeControls(checkpointPath)} does not exist; nothing was sent: create it, or name another path with --checkpoint.`,
+		);
 	const outputsProblem = checkPlanOutputs(files, flags, checkpointPath, io.env);
 	if (outputsProblem) return refuse(outputsProblem);
 	const baseUrl = baseUrlOf(flags.baseUrl, io.env);

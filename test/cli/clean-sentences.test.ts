@@ -40,6 +40,20 @@ describe("one sentence, once", () => {
 		expect(readdirSync(dirname(csv)).sort()).toEqual(["c.csv", "contacts.csv"]);
 	});
 
+	it("--checkpoint in a folder that does not exist: refused with exit 2, on a dry run too (finding U11)", async () => {
+		const csv = customers();
+		const missing = join(dirname(csv), "no-such-folder", "x.checkpoint.json");
+		for (const extra of [["--yes"], ["--dry-run"]]) {
+			const done = await runCli(["import", csv, "--headless", "--checkpoint", missing, ...extra], {
+				env: { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: "http://127.0.0.1:9/api/v1" },
+			});
+			expect(done.code).toBe(2);
+			expect(done.stderr).toBe(
+				`The folder ${dirname(missing)} of the checkpoint ${missing} does not exist; nothing was sent: create it, or name another path with --checkpoint.\n`,
+			);
+		}
+	});
+
 	it("--summary-md through a symlink to the state a first run is about to make: refused before anything is sent", async () => {
 		const csv = customers();
 		const link = join(dirname(csv), "sum.md");
