@@ -141,10 +141,13 @@ export function App({ services, prefill, onResult }: AppProps) {
 					initial={initial}
 					isOptional={stage.pass !== "customers"}
 					chosen={files.customers && stage.pass !== "customers" ? basename(files.customers) : undefined}
+					into={wizard.resumeFrom === undefined ? undefined : basename(wizard.resumeFrom.path)}
 					error={stage.error}
 					onChoose={(name) => void chooseFile(stage.pass, name)}
 					onBack={
-						stage.pass === "customers" ? undefined : () => dispatch({ type: "file-back", pass: stage.pass })
+						stage.pass !== "customers" || (wizard.checkpoints?.length ?? 0) > 0
+							? () => dispatch({ type: "file-back", pass: stage.pass })
+							: undefined
 					}
 				/>
 			);

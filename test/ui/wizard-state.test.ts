@@ -199,6 +199,27 @@ describe("wizardReducer", () => {
 		expect(checkpointPathOf(other, undefined)).toBe("/d/c2.csv.checkpoint.json");
 	});
 
+	it("Esc on the customers file step goes back to the folder's checkpoints when it has any, else stays (finding U13)", () => {
+		const read = wizardReducer(initialWizard(), {
+			type: "folder-read",
+			names: ["c2.csv"],
+			checkpoints: [checkpoint],
+		});
+		const chosen = wizardReducer(read, {
+			type: "resume-chosen",
+			choice: { kind: "other-files", checkpoint },
+		});
+		expect(wizardReducer(chosen, { type: "file-back", pass: "customers" }).stage).toEqual({
+			kind: "resume",
+			checkpoints: [checkpoint],
+		});
+		const none = wizardReducer(initialWizard(), { type: "folder-read", names: ["c.csv"], checkpoints: [] });
+		expect(wizardReducer(none, { type: "file-back", pass: "customers" }).stage).toEqual({
+			kind: "file",
+			pass: "customers",
+		});
+	});
+
 	it("leaves an optional file out, keeps the map with the command line's encoding", () => {
 		const state = run(
 			initialWizard({ encoding: "windows-1252" }),

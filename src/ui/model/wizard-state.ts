@@ -52,6 +52,8 @@ export interface WizardState {
 	readonly files: Readonly<Partial<Record<PassName, string>>>;
 	/** The checkpoint chosen on the resume step (or found beside fixed files). */
 	readonly resumeFrom?: CheckpointInfo | undefined;
+	/** The folder's checkpoints, when it has any: Esc on the customers file step goes back to them. */
+	readonly checkpoints?: readonly CheckpointInfo[] | undefined;
 	/** Start over: the state is set aside. */
 	readonly isFresh: boolean;
 	readonly key?: KeyReady | undefined;
@@ -135,6 +137,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 			return {
 				...state,
 				names: action.names,
+				checkpoints: action.checkpoints,
 				stage:
 					action.checkpoints.length > 0
 						? { kind: "resume", checkpoints: action.checkpoints }
@@ -194,6 +197,11 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 		case "sheet-back":
 			return to({ kind: "file", pass: action.pass });
 		case "file-back":
+			// From the customers file, back to the folder's checkpoints (finding U13).
+			if (action.pass === "customers")
+				return (state.checkpoints?.length ?? 0) > 0
+					? to({ kind: "resume", checkpoints: state.checkpoints ?? [] })
+					: state;
 			return to({ kind: "file", pass: PREVIOUS_FILE[action.pass] });
 		case "mapped": {
 			const encoding = action.encoding ?? state.source?.encoding;

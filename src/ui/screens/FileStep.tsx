@@ -22,6 +22,8 @@ export interface FileStepProps {
 	readonly isOptional: boolean;
 	/** What is already chosen, for the subtitle. */
 	readonly chosen?: string | undefined;
+	/** The state the files are synced into, when it is an import's already (finding U13). */
+	readonly into?: string | undefined;
 	/** Something wrong with the last choice (missing file). */
 	readonly error?: string | undefined;
 	/** A listed name, or a typed path (absolute or relative to the folder); `undefined` = none. */
@@ -37,6 +39,7 @@ export function FileStep({
 	initial,
 	isOptional,
 	chosen,
+	into,
 	error,
 	onChoose,
 	onBack,
@@ -76,7 +79,7 @@ export function FileStep({
 			<StepHeader
 				title={`${pass} file${isOptional ? " (optional)" : ""}`}
 				step="1/4"
-				subtitle={chosen ? `${folder} · ${chosen}` : folder}
+				subtitle={`${chosen ? `${folder} · ${chosen}` : folder}${into ? ` · into the import of ${into}` : ""}`}
 			/>
 			<Text>
 				<Text dimColor>filter or path: </Text>
