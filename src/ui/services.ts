@@ -74,6 +74,8 @@ export interface CheckpointInfo {
 	>;
 	/** Its last run finished, and no create is left in doubt (adversarial findings U4, U6). */
 	readonly isFinished: boolean;
+	/** Why it cannot be read (damaged, or written by a newer version): only starting over is offered (finding U12). */
+	readonly damaged?: string | undefined;
 }
 
 /**

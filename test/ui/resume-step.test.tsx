@@ -38,4 +38,21 @@ describe("ResumeStep", () => {
 		expect(killed.lastFrame()).toContain("A checkpoint of an unfinished import is here.");
 		killed.unmount();
 	});
+
+	it("shows a checkpoint that cannot be read, with starting over as the only way on with it (finding U12)", () => {
+		const damaged: CheckpointInfo = {
+			...checkpoint(0, 0, false),
+			damaged: 'The state\'s record "c1" is damaged.',
+		};
+		const frame = render(withTheme(<ResumeStep checkpoints={[damaged]} onChoose={() => {}} />));
+		const text = frame.lastFrame() ?? "";
+		expect(text).toContain("A checkpoint here cannot be read");
+		expect(text).toContain(
+			`customers.csv.checkpoint.json cannot be read: The state's record "c1" is damaged.`,
+		);
+		expect(text).toContain("Start over, setting the unreadable customers.csv.checkpoint.json aside");
+		expect(text).not.toContain("Resume customers");
+		expect(text).not.toContain("Sync other files");
+		frame.unmount();
+	});
 });

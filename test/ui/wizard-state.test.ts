@@ -199,6 +199,18 @@ describe("wizardReducer", () => {
 		expect(checkpointPathOf(other, undefined)).toBe("/d/c2.csv.checkpoint.json");
 	});
 
+	it("starting over from an unreadable checkpoint asks for the files and sets that state aside (finding U12)", () => {
+		const damaged = { ...checkpoint, damaged: "damaged" };
+		const state = wizardReducer(at({ kind: "resume", checkpoints: [damaged] }), {
+			type: "resume-chosen",
+			choice: { kind: "fresh", checkpoint: damaged },
+		});
+		expect(state.stage).toEqual({ kind: "file", pass: "customers" });
+		expect(state.isFresh).toBe(true);
+		expect(state.files).toEqual({});
+		expect(checkpointPathOf(state, undefined)).toBe(damaged.path);
+	});
+
 	it("Esc on the customers file step goes back to the folder's checkpoints when it has any, else stays (finding U13)", () => {
 		const read = wizardReducer(initialWizard(), {
 			type: "folder-read",

@@ -11,6 +11,20 @@ import { listCheckpoints, listCsvFiles } from "../model/files.js";
 import type { WizardAction } from "../model/wizard-state.js";
 import type { CheckpointInfo, UiServices, WizardPrefill } from "../services.js";
 
+function damagedInfo(path: string, error: unknown): CheckpointInfo {
+	const none = { done: 0, failed: 0, total: 0 };
+	return {
+		path,
+		runId: "",
+		keyFingerprint: "",
+		updatedAt: "",
+		sources: { customers: undefined, contacts: undefined, onboardings: undefined },
+		counts: { customers: none, contacts: none, onboardings: none },
+		isFinished: false,
+		damaged: error instanceof Error ? error.message : String(error),
+	};
+}
+
 export function useFolderReading(
 	services: Pick<UiServices, "folder" | "settings" | "readCheckpoint">,
 	prefill: WizardPrefill | undefined,
@@ -44,8 +58,14 @@ export function useFolderReading(
 		(async () => {
 			settings.setLastFolder(folder);
 			const [names, checkpointNames] = await Promise.all([listCsvFiles(folder), listCheckpoints(folder)]);
+			// A checkpoint that cannot be read is shown as such, with starting over as the way on
+			// (the plan step's advice names --fresh, which the wizard has not: finding U12).
 			const found = await Promise.all(
-				checkpointNames.map((name) => services.readCheckpoint(join(folder, name)).catch(() => undefined)),
+				checkpointNames.map((name) =>
+					services
+						.readCheckpoint(join(folder, name))
+						.catch((error: unknown) => damagedInfo(join(folder, name), error)),
+				),
 			);
 			if (isCancelled) return;
 			// Resumed with the files the wizard last synced into it (another export's), if any.

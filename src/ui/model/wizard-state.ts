@@ -168,6 +168,15 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 					isFresh: false,
 					stage: { kind: "file", pass: "customers" },
 				};
+			// A damaged checkpoint names no files: they are picked, and the state set aside (finding U12).
+			if (choice.checkpoint.damaged !== undefined)
+				return {
+					...state,
+					files: {},
+					resumeFrom: choice.checkpoint,
+					isFresh: true,
+					stage: { kind: "file", pass: "customers" },
+				};
 			const files: Partial<Record<PassName, string>> = {};
 			for (const [pass, path] of Object.entries(choice.checkpoint.sources) as [
 				PassName,

@@ -33,19 +33,23 @@ export function checkpointCounts(cp: CheckpointInfo): string {
 /** First step when the folder holds a checkpoint: carry on, start over, or pick other files. */
 export function ResumeStep({ checkpoints, onChoose }: ResumeStepProps) {
 	const isActive = useIsInputActive();
+	const readable = checkpoints.filter((cp) => cp.damaged === undefined);
 	const choices: Choice<ResumeChoice>[] = [
-		...checkpoints.map((checkpoint) => ({
+		...readable.map((checkpoint) => ({
 			value: { kind: "resume", checkpoint } as const,
 			label: `Resume ${basename(checkpoint.sources.customers ?? checkpoint.path)}`,
 			hint: checkpointCounts(checkpoint),
 		})),
 		...checkpoints.map((checkpoint) => ({
 			value: { kind: "fresh", checkpoint } as const,
-			label: `Start over with ${basename(checkpoint.sources.customers ?? checkpoint.path)}`,
+			label:
+				checkpoint.damaged === undefined
+					? `Start over with ${basename(checkpoint.sources.customers ?? checkpoint.path)}`
+					: `Start over, setting the unreadable ${basename(checkpoint.path)} aside`,
 			// What it costs (adversarial finding S14): a first sync again, which adopts what it finds.
 			hint: "(the checkpoint is set aside: records are then adopted as found, no longer undone or deleted as this import's)",
 		})),
-		...checkpoints.map((checkpoint) => ({
+		...readable.map((checkpoint) => ({
 			value: { kind: "other-files", checkpoint } as const,
 			label: `Sync other files into ${basename(checkpoint.sources.customers ?? checkpoint.path)}'s import`,
 			// A new export under another name: without its state, what it made would be looked up
@@ -60,15 +64,19 @@ export function ResumeStep({ checkpoints, onChoose }: ResumeStepProps) {
 				title="Resume an import?"
 				step="0/4"
 				subtitle={
-					checkpoints.every((cp) => cp.isFinished)
-						? "A checkpoint of an import is here; its last run finished: resuming syncs the files again."
-						: "A checkpoint of an unfinished import is here."
+					readable.length === 0
+						? "A checkpoint here cannot be read: starting over sets it aside (a copy is kept beside it)."
+						: readable.every((cp) => cp.isFinished)
+							? "A checkpoint of an import is here; its last run finished: resuming syncs the files again."
+							: "A checkpoint of an unfinished import is here."
 				}
 			/>
 			{checkpoints.map((cp) => (
-				<Text key={cp.path} dimColor wrap="truncate-end">
-					{escapeControls(basename(cp.path))} · run {escapeControls(cp.runId)} · saved{" "}
-					{escapeControls(cp.updatedAt)}
+				<Text key={cp.path} dimColor wrap={cp.damaged === undefined ? "truncate-end" : "wrap"}>
+					{escapeControls(basename(cp.path))}
+					{cp.damaged === undefined
+						? ` · run ${escapeControls(cp.runId)} · saved ${escapeControls(cp.updatedAt)}`
+						: ` cannot be read: ${escapeControls(cp.damaged)}`}
 				</Text>
 			))}
 			<Box marginTop={1}>
