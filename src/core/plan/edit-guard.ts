@@ -94,15 +94,32 @@ export function keptBody(
 /** As undo compares: none is none (null, absent, no labels), e-mails ignore case, a day matches its timestamp. */
 export function isSameValue(a: unknown, b: unknown): boolean {
 	if (isNone(a) && isNone(b)) return true;
-	if (typeof a === "string" && typeof b === "string") {
-		return (
-			a === b ||
-			(a.includes("@") && a.toLowerCase() === b.toLowerCase()) ||
-			(a.length > 10 && b.length === 10 && a.startsWith(b)) ||
-			(b.length > 10 && a.length === 10 && b.startsWith(a))
-		);
-	}
+	if (typeof a === "string" && typeof b === "string")
+		return a === b || isSameEmail(a, b) || isSameDay(a, b) || isSameDay(b, a);
 	return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const ISO_DAY = /^\d{4}-\d\d-\d\d$/;
+
+/** E-mails come back lower-cased: the same address in any case. Not any text with an `@` (finding V7). */
+function isSameEmail(a: string, b: string): boolean {
+	return a.length === b.length && EMAIL.test(a) && EMAIL.test(b) && a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * A launch date sent as a day comes back as a timestamp of that day: `2026-03-04` and
+ * `2026-03-04T00:00:00Z`. Only a day and a timestamp, where any 10 characters were taken for the
+ * start of any longer text, and a rename that kept them was never sent (finding V7).
+ */
+function isSameDay(day: string, stamp: string): boolean {
+	return (
+		day.length === 10 &&
+		stamp.length > 11 &&
+		stamp.charCodeAt(10) === 84 &&
+		ISO_DAY.test(day) &&
+		stamp.startsWith(day)
+	);
 }
 
 function isNone(value: unknown): boolean {

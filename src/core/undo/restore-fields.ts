@@ -5,6 +5,7 @@
  */
 
 import type { FieldValues } from "../../model/records.js";
+import { isSameValue } from "../plan/edit-guard.js";
 
 export interface RestoreDecision {
 	/** The PATCH body, or undefined when nothing needs sending. */
@@ -55,22 +56,9 @@ export function restoreFields(
 }
 
 function judge(current: unknown, written: unknown, earlier: unknown): "restore" | "done" | "kept" {
-	if (isSame(current, written)) return "restore";
-	if (isSame(current, earlier)) return "done";
+	if (isSameValue(current, written)) return "restore";
+	if (isSameValue(current, earlier)) return "done";
 	return "kept";
-}
-
-function isSame(a: unknown, b: unknown): boolean {
-	if ((a === undefined || a === null) && (b === undefined || b === null)) return true;
-	if (typeof a === "string" && typeof b === "string") {
-		// A launch date sent as a day comes back as a timestamp; e-mails come back lower-cased.
-		return (
-			a === b ||
-			(a.includes("@") && a.toLowerCase() === b.toLowerCase()) ||
-			(a.length > 10 && b.length === 10 && a.startsWith(b))
-		);
-	}
-	return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function asObject(value: unknown): Readonly<Record<string, unknown>> {
