@@ -106,6 +106,10 @@ async function applyWith(
 			...(flags.failuresCsv ? [{ what: "--failures-csv", path: flags.failuresCsv }] : []),
 			...(flags.resultsCsv ? [{ what: "--results-csv", path: flags.resultsCsv }] : []),
 			...(flags.summaryMd ? [{ what: "--summary-md", path: flags.summaryMd }] : []),
+			// Checked before anything is sent, as an import's is (adversarial finding V5).
+			...(io.env.GITHUB_STEP_SUMMARY
+				? [{ what: "$GITHUB_STEP_SUMMARY", path: io.env.GITHUB_STEP_SUMMARY }]
+				: []),
 		],
 		[...inputs, { what: "the plan", path: planPath }],
 	);

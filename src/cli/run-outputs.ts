@@ -13,6 +13,10 @@ import type { CommandIo } from "./import-command.js";
 
 export interface RunOutputFlags {
 	readonly summaryMd?: string | undefined;
+	/** The run's other outputs: no summary is written over one (adversarial finding V4). */
+	readonly planOut?: string | undefined;
+	readonly resultsCsv?: string | undefined;
+	readonly failuresCsv?: string | undefined;
 	readonly notify?: string | undefined;
 	/** `--key-env NAME`s: with PIVOTAL_API_KEY, the keys masked in both reports. */
 	readonly keyEnv?: readonly string[] | undefined;
@@ -141,8 +145,18 @@ async function writeReports(
 		...(flags.summaryMd ? [{ what: "--summary-md", path: flags.summaryMd, append: false }] : []),
 		...(stepSummary ? [{ what: "$GITHUB_STEP_SUMMARY", path: stepSummary, append: true }] : []),
 	];
+	// Nor over the run's other outputs, nor the one summary over the other: the refusal of such a
+	// clash left the file it protected as it was (a reviewed plan, earlier steps' job summary).
+	const others = [
+		...(flags.planOut ? [{ what: "the file of --plan-out", path: flags.planOut }] : []),
+		...(flags.resultsCsv ? [{ what: "the file of --results-csv", path: flags.resultsCsv }] : []),
+		...(flags.failuresCsv ? [{ what: "the file of --failures-csv", path: flags.failuresCsv }] : []),
+	];
 	for (const target of targets) {
-		const clash = outputPathProblem([target], report.inputs);
+		const otherSummaries = targets
+			.filter((t) => t !== target)
+			.map((t) => ({ what: `the file of ${t.what}`, path: t.path }));
+		const clash = outputPathProblem([target], [...report.inputs, ...others, ...otherSummaries]);
 		if (clash) {
 			// The command refused to start for this very clash, and said so: once is enough.
 			if (report.lastProblem !== clash) warnings.push(`The summary was not written: ${clash}`);
