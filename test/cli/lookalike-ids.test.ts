@@ -133,6 +133,28 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 		expect(live(sim)).toEqual(["Base One=base1", "New One=n1"]);
 	});
 
+	it("an id column changed (a re-keyed export): rows with the name or slug of a dropped customer are refused, nothing sent (finding V6)", async () => {
+		const { sim, file, env } = await imported(
+			"external_id,name,slug\nrec-1,Map Co One,\nrec-2,Map Co Two,map-two\n",
+		);
+		const requests = sim.counters().requests;
+		writeFileSync(file, "external_id,name,slug\nACME-1,Map Co One,\nACME-2,Map Co 2,map-two\n");
+		const run = await runCli(["import", file, "--headless", "--yes"], { env });
+		expect(run.code, run.stderr).toBe(2);
+		expect(run.stderr).toContain(
+			`line 2's new external_id "ACME-1" looks like "rec-1", a customer of this import with the same name "Map Co One" that the file no longer holds; line 3's new external_id "ACME-2" looks like "rec-2", a customer of this import with the same slug "map-two"`,
+		);
+		expect(run.stderr).toContain("If the export's ids changed");
+		expect(run.stderr).not.toContain("--fresh,");
+		expect(sim.counters().requests).toBe(requests);
+		expect(live(sim)).toEqual(["Map Co One=rec-1", "Map Co Two=rec-2"]);
+		// The old ids back: the sync goes on, the renamed one PATCHed.
+		writeFileSync(file, "external_id,name,slug\nrec-1,Map Co One,\nrec-2,Map Co 2,map-two\n");
+		const back = await runCli(["import", file, "--headless", "--yes"], { env });
+		expect(back.code, back.stderr).toBe(0);
+		expect(live(sim)).toEqual(["Map Co 2=rec-2", "Map Co One=rec-1"]);
+	});
+
 	it("new rows with nothing tying them to a dropped customer are created as ever", async () => {
 		const { sim, file, env } = await imported(FIRST);
 		writeFileSync(

@@ -12,6 +12,7 @@ import { isNumbered } from "../../model/resources.js";
 import { idShape } from "../../source/id-shape.js";
 import { CRM_ID_FIELDS } from "../../source/row-rules.js";
 import { isUnansweredCreate } from "../checkpoint/state-map.js";
+import { looseName } from "./legacy-keys.js";
 
 /** A new row the look-alike check holds: its key, line and CRM ids. */
 interface NewRow {
@@ -36,6 +37,9 @@ const crmKey = (field: string, value: string): string => `${field}\u0000${idShap
 export class LookalikeRows {
 	readonly #byShape = new Map<string, NewRow>();
 	readonly #byCrmId = new Map<string, NewRow>();
+	/** By slug (the file's, or the one derived from the name) and by name but for spelling. */
+	readonly #bySlug = new Map<string, NewRow>();
+	readonly #byName = new Map<string, NewRow>();
 
 	get size(): number {
 		return this.#byShape.size;
@@ -51,6 +55,26 @@ export class LookalikeRows {
 			if (value !== undefined && !this.#byCrmId.has(crmKey(field, value)))
 				this.#byCrmId.set(crmKey(field, value), row);
 		}
+		// An id column changed (a map pointed at another, a CRM that re-keyed its records): the row
+		// has nothing of the old id, but its name and slug are the customer's (finding V6).
+		const slug = textOf(record.body.slug) ?? record.slug;
+		if (slug !== undefined && !this.#bySlug.has(slug)) this.#bySlug.set(slug, row);
+		const name = textOf(record.body.name);
+		const loose = name === undefined ? "" : looseName(name);
+		if (loose !== "" && !this.#byName.has(loose)) this.#byName.set(loose, row);
+	}
+
+	/** The row with the slug, else the name but for spelling, of the state's customer `values`. */
+	#bySlugOrName(stateKey: string, values: Readonly<Record<string, unknown>>): Lookalike | undefined {
+		const slug = textOf(values.slug);
+		const bySlug = slug === undefined ? undefined : this.#bySlug.get(slug);
+		if (bySlug !== undefined && slug !== undefined)
+			return { row: bySlug, stateKey, crmId: { field: "slug", value: slug } };
+		const name = textOf(values.name);
+		const byName = name === undefined ? undefined : this.#byName.get(looseName(name));
+		return byName === undefined || name === undefined
+			? undefined
+			: { row: byName, stateKey, crmId: { field: "name", value: name } };
 	}
 
 	/**
@@ -84,6 +108,7 @@ export class LookalikeRows {
 				else if (lookalike.row === row && lookalike.crmId === undefined)
 					lookalike = { ...lookalike, crmId: { field, value } };
 			}
+			if (lookalike === undefined) lookalike = this.#bySlugOrName(stateKey, values);
 			if (lookalike === undefined || named.has(lookalike.row.key)) continue;
 			named.add(lookalike.row.key);
 			found.push(lookalike);
@@ -99,7 +124,13 @@ export function lookalikeRefusal(file: string, found: readonly Lookalike[], show
 	const each = found.slice(0, shown).map(describe).join("; ");
 	const more = found.length > shown ? ` (and ${found.length - shown} more rows like these)` : "";
 	const they = found.length === 1 ? "it" : "each";
-	return `${file}: ${each}${more}. Created, ${they} would be a second customer beside the one this import holds under the old id (an import keeps a customer under the external_id it made or found it with), and nothing was sent. Put the ids back as they were (a spreadsheet or a script re-typed them: format the column as Text and export again); if they really are other customers, give them ids that do not read as the old ones', or run once with --fresh, which sets the whole state aside: every customer is then looked up in Pivotal and adopted as found, so --delete-missing and undo no longer act on what earlier runs created.`;
+	const created = `Created, ${they} would be a second customer beside the one this import holds under the old id (an import keeps a customer under the external_id it made or found it with), and nothing was sent.`;
+	const fresh =
+		"run once with --fresh, which sets the whole state aside: every customer is then looked up in Pivotal and adopted as found, so --delete-missing and undo no longer act on what earlier runs created.";
+	// Tied by the name or the slug alone: the ids changed, not re-typed (finding V6).
+	if (found.every((f) => f.crmId?.field === "name" || f.crmId?.field === "slug"))
+		return `${file}: ${each}${more}. ${created} If the export's ids changed (a map that reads another id column, a CRM that re-keyed its records), put the old ids back: an import keeps its customers under the ids it made them with, and --fresh would not find them by another id either. If they really are other customers, give them other names.`;
+	return `${file}: ${each}${more}. ${created} Put the ids back as they were (a spreadsheet or a script re-typed them: format the column as Text and export again); if they really are other customers, give them ids that do not read as the old ones', or ${fresh}`;
 }
 
 function describe({ row, stateKey, crmId }: Lookalike): string {
