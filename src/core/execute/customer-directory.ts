@@ -5,6 +5,7 @@
  * under its parent.
  */
 
+import { BrokenListError } from "../../api/list-walk.js";
 import type { Customer } from "../../api/types.js";
 import { type PassName, resourceOf } from "../../model/resources.js";
 import { type Ambiguous, type PageFetcher, walkPages } from "./existing-records.js";
@@ -45,7 +46,11 @@ export class CustomerDirectory {
 		return this.#walks;
 	}
 
-	/** Walk once (or join the walk under way). A failed walk is walked again by the next caller. */
+	/**
+	 * Walk once (or join the walk under way). A walk that failed on a page is walked again by the
+	 * next caller; one that found the list broken (list-walk.ts) is not, this run: it would be as
+	 * broken and as long each time, and every look-up fails with its reason at once.
+	 */
 	load(): Promise<void> {
 		if (this.#walk !== undefined) return this.#walk;
 		const walk: Promise<void> = this.#load().then(
@@ -54,7 +59,7 @@ export class CustomerDirectory {
 				if (this.#walk === walk) this.#isLoaded = true;
 			},
 			(error: unknown) => {
-				if (this.#walk === walk) this.#walk = undefined;
+				if (this.#walk === walk && !(error instanceof BrokenListError)) this.#walk = undefined;
 				throw error;
 			},
 		);
@@ -156,7 +161,7 @@ export class CustomerDirectory {
 
 	async #load(): Promise<void> {
 		this.#walks += 1;
-		for await (const customer of walkPages(this.#fetchPage)) this.#add(customer);
+		for await (const customer of walkPages(this.#fetchPage, "GET /customers")) this.#add(customer);
 	}
 
 	#add(customer: Customer): void {

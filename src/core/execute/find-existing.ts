@@ -6,6 +6,7 @@
  */
 
 import type { ApiError } from "../../api/errors.js";
+import { BrokenListError, sentenceOf } from "../../api/list-walk.js";
 import type { ApiOk, Customer, ListPage, ListQuery, PivotalClient, PivotalRecord } from "../../api/types.js";
 import {
 	copyOf,
@@ -57,6 +58,8 @@ export class ExistingFinder {
 	readonly #walks = new Map<PassName, WorkspaceWalk>();
 	/** Customers' lists taken for look-ups of records a state may have forgotten. */
 	#forgottenLists = 0;
+	/** A broken list was said on its own line (`#failed`): once a run. */
+	#isBrokenListSaid = false;
 
 	constructor(ctx: FinderContext) {
 		this.#ctx = ctx;
@@ -201,8 +204,7 @@ export class ExistingFinder {
 			if (this.#ctx.isOver()) return null;
 			// Its customer is gone: the create answers that itself, as it always has.
 			if (parentId !== undefined && isParentMissing(error)) return [];
-			this.lookupFailure = messageOf(error);
-			return LOOKUP_FAILED;
+			return this.#failed(error);
 		}
 	}
 
@@ -248,6 +250,7 @@ export class ExistingFinder {
 					client.listAllRecords(pass, q),
 				),
 				def.parent.field,
+				`GET ${def.routes.listAll}`,
 			);
 			this.#walks.set(pass, walk);
 		}
@@ -270,9 +273,25 @@ export class ExistingFinder {
 		} catch (error) {
 			if (this.#ctx.isOver()) return null;
 			if (parent && isParentMissing(error)) return PARENT_MISSING;
-			this.lookupFailure = messageOf(error);
-			return LOOKUP_FAILED;
+			return this.#failed(error);
 		}
+	}
+
+	/**
+	 * A look-up that could not be made: its reason kept for the record's failure. The first list
+	 * found broken (list-walk.ts) is also said on its own line: every record that needed it fails
+	 * the same way, and the server, not the records, is what to look at.
+	 */
+	#failed(error: unknown): typeof LOOKUP_FAILED {
+		this.lookupFailure = messageOf(error);
+		if (error instanceof BrokenListError && !this.#isBrokenListSaid) {
+			this.#isBrokenListSaid = true;
+			this.#ctx.notice(
+				"error",
+				`${sentenceOf(this.lookupFailure)} The records that needed it are not created (lookup_failed); the next run walks it again.`,
+			);
+		}
+		return LOOKUP_FAILED;
 	}
 
 	/**
