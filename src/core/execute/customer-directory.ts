@@ -31,9 +31,11 @@ export class CustomerDirectory {
 	#walk: Promise<void> | undefined;
 	#isLoaded = false;
 	#walks = 0;
-	readonly #byExternalId = new Map<string, Customer[]>();
-	readonly #bySlug = new Map<string, Customer>();
-	readonly #byCrmId = new Map<string, Customer[]>();
+	// The last whole walk's indexes, replaced whole by the next (a walk again after `invalidate`):
+	// a customer both walks saw is one candidate, not two, and a walk cut short is never read.
+	#byExternalId = new Map<string, Customer[]>();
+	#bySlug = new Map<string, Customer>();
+	#byCrmId = new Map<string, Customer[]>();
 	// Customers already matched to a record: one Pivotal customer is adopted by one row at most.
 	readonly #claimed = new Set<string>();
 
@@ -160,17 +162,32 @@ export class CustomerDirectory {
 	}
 
 	async #load(): Promise<void> {
-		this.#walks += 1;
-		for await (const customer of walkPages(this.#fetchPage, "GET /customers")) this.#add(customer);
+		const walk = ++this.#walks;
+		const byExternalId = new Map<string, Customer[]>();
+		const bySlug = new Map<string, Customer>();
+		const byCrmId = new Map<string, Customer[]>();
+		for await (const customer of walkPages(this.#fetchPage, "GET /customers"))
+			add(customer, byExternalId, bySlug, byCrmId);
+		// A walk forgotten while it ran (`invalidate`) and ending after the next began is not read.
+		if (walk !== this.#walks) return;
+		this.#byExternalId = byExternalId;
+		this.#bySlug = bySlug;
+		this.#byCrmId = byCrmId;
 	}
+}
 
-	#add(customer: Customer): void {
-		const externalId = customer.metadata?.external_id;
-		if (typeof externalId === "string") pushTo(this.#byExternalId, externalId, customer);
-		if (typeof customer.slug === "string") this.#bySlug.set(customer.slug, customer);
-		for (const field of CRM_ID_FIELDS) {
-			const value = customer[field];
-			if (typeof value === "string" && value !== "") pushTo(this.#byCrmId, `${field}=${value}`, customer);
-		}
+/** Indexes `customer` by its external id, slug and CRM ids. */
+function add(
+	customer: Customer,
+	byExternalId: Map<string, Customer[]>,
+	bySlug: Map<string, Customer>,
+	byCrmId: Map<string, Customer[]>,
+): void {
+	const externalId = customer.metadata?.external_id;
+	if (typeof externalId === "string") pushTo(byExternalId, externalId, customer);
+	if (typeof customer.slug === "string") bySlug.set(customer.slug, customer);
+	for (const field of CRM_ID_FIELDS) {
+		const value = customer[field];
+		if (typeof value === "string" && value !== "") pushTo(byCrmId, `${field}=${value}`, customer);
 	}
 }

@@ -201,6 +201,8 @@ describe("CustomerDirectory", () => {
 		directory.invalidate();
 		await directory.load();
 		expect(directory.walks).toBe(2);
+		// The second walk replaces the first: a customer both saw is one candidate, not two.
+		expect(idOf(directory.find("crm-1", {}))).toBe("cus_ext");
 	});
 
 	it.each([
