@@ -90,11 +90,16 @@ describe("WorkspaceWalk", () => {
 		expect(calls).toBe(2);
 	});
 
-	it("is given up at an empty page that says more rows follow", async () => {
-		const fetchPage = async (): Promise<ListPage<PivotalRecord>> =>
-			({ object: "list", data: [], has_more: true, next_cursor: "next" }) as ListPage<PivotalRecord>;
+	it("is given up at an empty page that says more rows follow: never asked again, never whole", async () => {
+		let calls = 0;
+		const fetchPage = async (): Promise<ListPage<PivotalRecord>> => {
+			calls += 1;
+			return { object: "list", data: [], has_more: true, next_cursor: "next" } as ListPage<PivotalRecord>;
+		};
 		const walk = new WorkspaceWalk(fetchPage, "customer_id");
 		expect(await walk.step()).toBe(false);
+		expect(await walk.step()).toBe(false);
 		expect(walk.whole).toBeUndefined();
+		expect(calls).toBe(1);
 	});
 });
