@@ -141,6 +141,9 @@ describe("a list that never ends is walked to a bound, not for ever", {
 		expect(run.stdout).toContain(
 			`it still said more rows follow after ${WALK_PAGES_MAX.toLocaleString("en-US")} pages`,
 		);
+		// The walk said how far it was as it went, not only once it was stopped.
+		expect(run.stdout).toContain("Still walking GET /customers: 1,000 pages and 1,000 rows so far");
+		expect(run.stdout).toContain("Still walking GET /customers: 19,000 pages");
 	});
 
 	it("U8: a customer's contacts that never end: its contacts fail lookup_failed, its customer is kept", async () => {
