@@ -25,12 +25,19 @@ import type { Failure } from "./ledger.js";
  * The failure `duplicate_id`: a create answered with the id another record of this import holds.
  * Retryable, and the record stays in doubt (its mark written before it left): the next run looks
  * it up, or sends it again under its idempotency key, and never records it as the other's.
+ * `after` says what comes of it where that differs (an undo's re-creation stays deleted).
  */
-export function heldIdFailure(pass: PassName, id: string, holder: string, status: number): Failure {
+export function heldIdFailure(
+	pass: PassName,
+	id: string,
+	holder: string,
+	status: number,
+	after = "It stays in doubt: the next run looks it up first",
+): Failure {
 	return {
 		status,
 		code: "duplicate_id",
-		message: `Pivotal answered its create with id ${id}, which ${pass} ${holder} of this import holds; not recorded as that record, nothing else changed (a server bug, or a gateway replaying one answer for several creates). It stays in doubt: the next run looks it up first`,
+		message: `Pivotal answered its create with id ${id}, which ${pass} ${holder} of this import holds; not recorded as that record, nothing else changed (a server bug, or a gateway replaying one answer for several creates). ${after}`,
 		retryable: true,
 	};
 }
