@@ -16,6 +16,7 @@ import { DEFAULT_CONNECTIONS } from "./connections.js";
 import { ApiError, NetworkError } from "./errors.js";
 import { maskKeyShapes } from "./key.js";
 import { keySecrets } from "./key-secrets.js";
+import { sentenceOf, WalkPosition } from "./list-walk.js";
 import { toNetworkError } from "./network-failure.js";
 import {
 	headerValue,
@@ -52,8 +53,6 @@ import { type WarmConnector, warmConnector } from "./warm-connector.js";
 
 export type { ClientOptions, TimeoutOptions } from "./client-options.js";
 
-/** Rows per page when walking a list: the API's maximum. */
-const WALK_LIMIT = 100;
 /** What of `GET /health`'s answer is read: only its Date header is used. */
 const HEALTH_BODY_CAP = 4096;
 
@@ -260,15 +259,23 @@ class HttpPivotalClient implements PivotalClient {
 	}
 
 	walkCustomers(options?: CallOptions): AsyncIterable<Customer> {
-		return this.#walk((query) => this.listCustomers(query, options), options);
+		return this.#walk((query) => this.listCustomers(query, options), options, "/customers");
 	}
 
 	walkContacts(customerId: string, options?: CallOptions): AsyncIterable<Contact> {
-		return this.#walk((query) => this.listContacts(customerId, query, options), options);
+		return this.#walk(
+			(query) => this.listContacts(customerId, query, options),
+			options,
+			`/customers/${id(customerId)}/contacts`,
+		);
 	}
 
 	walkCustomerOnboardings(customerId: string, options?: CallOptions): AsyncIterable<Onboarding> {
-		return this.#walk((query) => this.listCustomerOnboardings(customerId, query, options), options);
+		return this.#walk(
+			(query) => this.listCustomerOnboardings(customerId, query, options),
+			options,
+			`/customers/${id(customerId)}/onboardings`,
+		);
 	}
 
 	async health(options?: CallOptions): Promise<void> {
@@ -320,10 +327,6 @@ class HttpPivotalClient implements PivotalClient {
 		this.#closing = this.#dispatcher.destroy().catch(() => undefined);
 	}
 
-	/**
-	 * Pages of 100 until `has_more` is false (a last page may hold exactly 100 rows). A page that
-	 * claims more rows but gives no new cursor would loop forever, so it fails instead.
-	 */
 	/** What a request that got no answer failed with: its deadline passed, or the network's reason. */
 	#networkFailure(error: unknown, signal: AbortSignal | undefined): NetworkError {
 		if (isDeadlinePassed(error) && signal?.aborted !== true)
@@ -335,30 +338,36 @@ class HttpPivotalClient implements PivotalClient {
 		return toNetworkError(error, this.#host, signal);
 	}
 
+	/**
+	 * Pages of 100 until `has_more` is false (a last page may hold exactly 100 rows). A list that
+	 * says more rows follow but cannot be walked on (no cursor, a cursor given before, an empty
+	 * page, or past `WALK_PAGES_MAX` pages) fails as `invalid_pagination`, never looping for ever
+	 * nor taken as whole (list-walk.ts).
+	 */
 	async *#walk<T>(
 		list: (query: ListQuery) => Promise<ApiOk<ListPage<T>>>,
 		options: CallOptions | undefined,
+		route: string,
 	): AsyncGenerator<T> {
-		let cursor: string | undefined;
+		const position = new WalkPosition();
 		for (;;) {
 			const signal = options?.signal;
 			// Same error as an abort during a request, so callers need one check.
 			if (signal?.aborted === true) throw toNetworkError(signal.reason, this.#host, signal);
-			const page = await list(cursor === undefined ? { limit: WALK_LIMIT } : { limit: WALK_LIMIT, cursor });
+			const page = await list(position.query());
 			yield* page.data.data;
-			if (!page.data.has_more) return;
-			const next = page.data.next_cursor;
-			if (typeof next !== "string" || next === "" || next === cursor) {
+			try {
+				if (position.advance(`GET ${route} of ${this.#host}`, page.data)) return;
+			} catch (error) {
 				throw new ApiError({
 					status: page.status,
 					type: "internal_error",
 					code: "invalid_pagination",
-					message: `${this.#host} said more rows follow but gave no new cursor.`,
+					message: sentenceOf(error instanceof Error ? error.message : String(error)),
 					rateLimit: page.rateLimit,
 					responseBody: page.data,
 				});
 			}
-			cursor = next;
 		}
 	}
 

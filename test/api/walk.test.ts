@@ -84,6 +84,40 @@ describe("walk", () => {
 		expect(seen).toHaveLength(2);
 	});
 
+	it("fails on a cursor an earlier page gave (a loop over several pages), never walking it for ever", async () => {
+		let calls = 0;
+		const { server, client } = await setup((_req, res) => {
+			calls += 1;
+			// A walker that does not stop is let go after 10 pages, so the test fails rather than hangs.
+			const next = calls > 10 ? null : calls % 2 === 1 ? "a" : "b";
+			json(res, 200, {
+				object: "list",
+				data: [{ id: `x${calls}` }],
+				has_more: next !== null,
+				next_cursor: next,
+			});
+		});
+		const error = await collect(client.walkCustomers()).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(ApiError);
+		expect((error as ApiError).code).toBe("invalid_pagination");
+		expect((error as ApiError).message).toContain("page 3 gave a cursor an earlier page gave");
+		expect(server.requests).toHaveLength(3);
+	});
+
+	it("fails on an empty page that says more rows follow", async () => {
+		let calls = 0;
+		const { server, client } = await setup((_req, res) => {
+			calls += 1;
+			json(res, 200, { object: "list", data: [], has_more: calls < 10, next_cursor: `c${calls}` });
+		});
+		const error = await collect(client.walkContacts("cus_1")).catch((e: unknown) => e);
+		expect((error as ApiError).code).toBe("invalid_pagination");
+		expect((error as ApiError).message).toMatch(
+			/^The list GET \/customers\/cus_1\/contacts of 127\.0\.0\.1:\d+ is broken: page 1 held no rows/,
+		);
+		expect(server.requests).toHaveLength(1);
+	});
+
 	it("stops between pages when the signal fires", async () => {
 		const controller = new AbortController();
 		const { server, client } = await setup(paged(300));

@@ -27,6 +27,7 @@ import type { CircuitBreaker } from "./circuit-breaker.js";
 import { type Ambiguous, isAmbiguous } from "./existing-records.js";
 import { ExistingFinder } from "./find-existing.js";
 import { mayBeForgotten } from "./forgotten-children.js";
+import { heldIdFailure, IdHolders } from "./id-holders.js";
 import type { Ledger } from "./ledger.js";
 import { ambiguousMatchFailure, existsAgainFailure, lookupFailedFailure } from "./lookup-failures.js";
 import { isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
@@ -76,6 +77,8 @@ export class RecordApplier {
 	readonly #sentHere = perPass(() => new Set<string>());
 	// The key each record went out with (several keys only): a retry of an in-doubt record goes through it again.
 	readonly #laneOf = perPass(() => new Map<string, Lane>());
+	// The ids the records of each pass hold, asked of every create's answer (id-holders.ts).
+	readonly #idHolders: Readonly<Record<PassName, IdHolders>>;
 
 	readonly #finder: ExistingFinder;
 	readonly #outcomes: RecordOutcomes;
@@ -84,6 +87,7 @@ export class RecordApplier {
 
 	constructor(ctx: ApplyContext) {
 		this.#ctx = ctx;
+		this.#idHolders = perPass((pass) => new IdHolders(ctx.ledger.store, pass));
 		this.#finder = ctx.finder ?? new ExistingFinder(ctx);
 		this.#outcomes = new RecordOutcomes(ctx);
 		this.#updater = new RecordUpdater(ctx, this.#outcomes);
@@ -226,6 +230,13 @@ export class RecordApplier {
 			// With one key there is no other to go through: nothing to remember.
 			if (this.#ctx.requester.lanes.length > 1) laneOf.set(record.key, result.lane);
 			const created = result.value.data as PivotalRecord;
+			// Another record's id: never recorded as that record (finding U14); it stays in doubt.
+			const holder = this.#idHolders[pass].holderOf(created.id, record.key);
+			if (holder !== undefined) {
+				const failure = heldIdFailure(pass, created.id, holder, result.value.status);
+				return this.#ctx.ledger.reportFailure(pass, record, text, result.attempts, failure);
+			}
+			this.#idHolders[pass].add(created.id);
 			this.#finder.created(pass, created);
 			const copy: PivotalCopy = {
 				id: created.id,

@@ -5,6 +5,7 @@
  * under its parent.
  */
 
+import { BrokenListError } from "../../api/list-walk.js";
 import type { Customer } from "../../api/types.js";
 import { type PassName, resourceOf } from "../../model/resources.js";
 import { type Ambiguous, type PageFetcher, walkPages } from "./existing-records.js";
@@ -30,9 +31,11 @@ export class CustomerDirectory {
 	#walk: Promise<void> | undefined;
 	#isLoaded = false;
 	#walks = 0;
-	readonly #byExternalId = new Map<string, Customer[]>();
-	readonly #bySlug = new Map<string, Customer>();
-	readonly #byCrmId = new Map<string, Customer[]>();
+	// The last whole walk's indexes, replaced whole by the next (a walk again after `invalidate`):
+	// a customer both walks saw is one candidate, not two, and a walk cut short is never read.
+	#byExternalId = new Map<string, Customer[]>();
+	#bySlug = new Map<string, Customer>();
+	#byCrmId = new Map<string, Customer[]>();
 	// Customers already matched to a record: one Pivotal customer is adopted by one row at most.
 	readonly #claimed = new Set<string>();
 
@@ -45,7 +48,11 @@ export class CustomerDirectory {
 		return this.#walks;
 	}
 
-	/** Walk once (or join the walk under way). A failed walk is walked again by the next caller. */
+	/**
+	 * Walk once (or join the walk under way). A walk that failed on a page is walked again by the
+	 * next caller; one that found the list broken (list-walk.ts) is not, this run: it would be as
+	 * broken and as long each time, and every look-up fails with its reason at once.
+	 */
 	load(): Promise<void> {
 		if (this.#walk !== undefined) return this.#walk;
 		const walk: Promise<void> = this.#load().then(
@@ -54,7 +61,7 @@ export class CustomerDirectory {
 				if (this.#walk === walk) this.#isLoaded = true;
 			},
 			(error: unknown) => {
-				if (this.#walk === walk) this.#walk = undefined;
+				if (this.#walk === walk && !(error instanceof BrokenListError)) this.#walk = undefined;
 				throw error;
 			},
 		);
@@ -155,17 +162,32 @@ export class CustomerDirectory {
 	}
 
 	async #load(): Promise<void> {
-		this.#walks += 1;
-		for await (const customer of walkPages(this.#fetchPage)) this.#add(customer);
+		const walk = ++this.#walks;
+		const byExternalId = new Map<string, Customer[]>();
+		const bySlug = new Map<string, Customer>();
+		const byCrmId = new Map<string, Customer[]>();
+		for await (const customer of walkPages(this.#fetchPage, "GET /customers"))
+			add(customer, byExternalId, bySlug, byCrmId);
+		// A walk forgotten while it ran (`invalidate`) and ending after the next began is not read.
+		if (walk !== this.#walks) return;
+		this.#byExternalId = byExternalId;
+		this.#bySlug = bySlug;
+		this.#byCrmId = byCrmId;
 	}
+}
 
-	#add(customer: Customer): void {
-		const externalId = customer.metadata?.external_id;
-		if (typeof externalId === "string") pushTo(this.#byExternalId, externalId, customer);
-		if (typeof customer.slug === "string") this.#bySlug.set(customer.slug, customer);
-		for (const field of CRM_ID_FIELDS) {
-			const value = customer[field];
-			if (typeof value === "string" && value !== "") pushTo(this.#byCrmId, `${field}=${value}`, customer);
-		}
+/** Indexes `customer` by its external id, slug and CRM ids. */
+function add(
+	customer: Customer,
+	byExternalId: Map<string, Customer[]>,
+	bySlug: Map<string, Customer>,
+	byCrmId: Map<string, Customer[]>,
+): void {
+	const externalId = customer.metadata?.external_id;
+	if (typeof externalId === "string") pushTo(byExternalId, externalId, customer);
+	if (typeof customer.slug === "string") bySlug.set(customer.slug, customer);
+	for (const field of CRM_ID_FIELDS) {
+		const value = customer[field];
+		if (typeof value === "string" && value !== "") pushTo(byCrmId, `${field}=${value}`, customer);
 	}
 }

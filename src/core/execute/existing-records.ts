@@ -5,21 +5,24 @@
  * walk of a list and the children's directories; the customers' is customer-directory.ts.
  */
 
+import { BrokenListError, WalkPosition } from "../../api/list-walk.js";
 import type { ListPage, ListQuery, PivotalRecord } from "../../api/types.js";
-import { PASSES, type PassName, resourceOf } from "../../model/resources.js";
+import { PASSES, type PassName, resourceOf, routePath } from "../../model/resources.js";
 
 /** One page of a list, paced and retried by the caller; throws when the page cannot be had. */
 export type PageFetcher<T> = (query: ListQuery) => Promise<ListPage<T>>;
 
-/** Every row of a list: pages of 100, following `next_cursor` until `has_more` is false. */
-export async function* walkPages<T>(fetchPage: PageFetcher<T>): AsyncGenerator<T> {
-	let cursor: string | undefined;
+/**
+ * Every row of `list` (named in the sentence of a failure): pages of 100, following `next_cursor`
+ * until `has_more` is false. Throws `BrokenListError` when the list says more rows follow but
+ * cannot be walked on (list-walk.ts): a walk cut short is never taken as the whole list.
+ */
+export async function* walkPages<T>(fetchPage: PageFetcher<T>, list: string): AsyncGenerator<T> {
+	const position = new WalkPosition();
 	for (;;) {
-		const page = await fetchPage(cursor === undefined ? { limit: 100 } : { limit: 100, cursor });
+		const page = await fetchPage(position.query());
 		yield* page.data;
-		// A page that claims more rows but gives no new cursor would loop forever.
-		if (!page.has_more || page.next_cursor === null || page.next_cursor === cursor) return;
-		cursor = page.next_cursor;
+		if (position.advance(list, page)) return;
 	}
 }
 
@@ -39,14 +42,20 @@ export function isAmbiguous(found: unknown): found is Ambiguous {
 /** A parent's records of one child resource on the server, walked once per parent and run. */
 export class ChildDirectory<T extends PivotalRecord> {
 	readonly #fetchPage: (parentId: string) => PageFetcher<T>;
+	/** The list's name in a failure's sentence, from the parent's id. */
+	readonly #nameOf: (parentId: string) => string;
 	readonly #lists = new Map<string, Promise<readonly T[]>>();
 	readonly #claimed = new Set<string>();
 	// Set once a walk of the whole workspace's list was handed in (`takeWhole`): a parent with
 	// no list of its own has no record.
 	#isWhole = false;
 
-	constructor(fetchPage: (parentId: string) => PageFetcher<T>) {
+	constructor(
+		fetchPage: (parentId: string) => PageFetcher<T>,
+		nameOf: (parentId: string) => string = (parentId) => `of customer ${parentId}`,
+	) {
 		this.#fetchPage = fetchPage;
+		this.#nameOf = nameOf;
 	}
 
 	/**
@@ -94,8 +103,12 @@ export class ChildDirectory<T extends PivotalRecord> {
 		let walk = this.#lists.get(parentId);
 		if (!walk && this.#isWhole) return Promise.resolve([]);
 		if (!walk) {
-			walk = collect(walkPages(this.#fetchPage(parentId)));
-			walk.catch(() => this.#lists.delete(parentId));
+			walk = collect(walkPages(this.#fetchPage(parentId), this.#nameOf(parentId)));
+			// A page that could not be had is asked again by the next look-up; a broken list is not
+			// walked again this run: it would be as broken, and as long, each time.
+			walk.catch((error: unknown) => {
+				if (!(error instanceof BrokenListError)) this.#lists.delete(parentId);
+			});
 			this.#lists.set(parentId, walk);
 		}
 		return walk;
@@ -112,7 +125,14 @@ export function childDirectories(
 	const directories = new Map<PassName, ChildDirectory<PivotalRecord>>();
 	for (const pass of PASSES) {
 		if (resourceOf(pass).parent === undefined) continue;
-		directories.set(pass, new ChildDirectory((parentId) => fetchPage(pass, parentId)));
+		const route = resourceOf(pass).routes.list;
+		directories.set(
+			pass,
+			new ChildDirectory(
+				(parentId) => fetchPage(pass, parentId),
+				(parentId) => `GET ${routePath(route, { parent: parentId })}`,
+			),
+		);
 	}
 	return (pass) => {
 		const directory = directories.get(pass);

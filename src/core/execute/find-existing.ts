@@ -6,6 +6,7 @@
  */
 
 import type { ApiError } from "../../api/errors.js";
+import { BrokenListError, sentenceOf, WALK_PAGES_MAX } from "../../api/list-walk.js";
 import type { ApiOk, Customer, ListPage, ListQuery, PivotalClient, PivotalRecord } from "../../api/types.js";
 import {
 	copyOf,
@@ -38,6 +39,9 @@ function isKeyedByPosition(key: string): boolean {
 	return /\/#?\d+$/.test(key);
 }
 
+/** Pages of one walk between two notes of how far it is. */
+const PAGES_BETWEEN_NOTES = 1000;
+
 /** What the finder needs of the run: the requester its pages go through, and how to speak. */
 export type FinderContext = Pick<ApplyContext, "requester" | "notice" | "isOver" | "trip">;
 
@@ -57,11 +61,16 @@ export class ExistingFinder {
 	readonly #walks = new Map<PassName, WorkspaceWalk>();
 	/** Customers' lists taken for look-ups of records a state may have forgotten. */
 	#forgottenLists = 0;
+	/** A broken list was said on its own line (`#failed`): once a run. */
+	#isBrokenListSaid = false;
 
 	constructor(ctx: FinderContext) {
 		this.#ctx = ctx;
 		this.#customers = new CustomerDirectory(
-			this.#pages<Customer>("a page of GET /customers", (client, q) => client.listCustomers(q)),
+			this.#saysLength(
+				"GET /customers",
+				this.#pages<Customer>("a page of GET /customers", (client, q) => client.listCustomers(q)),
+			),
 		);
 		this.#children = childDirectories((pass, parentId) =>
 			this.#pages<PivotalRecord>(`a page of a customer's ${pass}`, (client, q) =>
@@ -201,8 +210,7 @@ export class ExistingFinder {
 			if (this.#ctx.isOver()) return null;
 			// Its customer is gone: the create answers that itself, as it always has.
 			if (parentId !== undefined && isParentMissing(error)) return [];
-			this.lookupFailure = messageOf(error);
-			return LOOKUP_FAILED;
+			return this.#failed(error);
 		}
 	}
 
@@ -248,6 +256,7 @@ export class ExistingFinder {
 					client.listAllRecords(pass, q),
 				),
 				def.parent.field,
+				`GET ${def.routes.listAll}`,
 			);
 			this.#walks.set(pass, walk);
 		}
@@ -270,9 +279,25 @@ export class ExistingFinder {
 		} catch (error) {
 			if (this.#ctx.isOver()) return null;
 			if (parent && isParentMissing(error)) return PARENT_MISSING;
-			this.lookupFailure = messageOf(error);
-			return LOOKUP_FAILED;
+			return this.#failed(error);
 		}
+	}
+
+	/**
+	 * A look-up that could not be made: its reason kept for the record's failure. The first list
+	 * found broken (list-walk.ts) is also said on its own line: every record that needed it fails
+	 * the same way, and the server, not the records, is what to look at.
+	 */
+	#failed(error: unknown): typeof LOOKUP_FAILED {
+		this.lookupFailure = messageOf(error);
+		if (error instanceof BrokenListError && !this.#isBrokenListSaid) {
+			this.#isBrokenListSaid = true;
+			this.#ctx.notice(
+				"error",
+				`${sentenceOf(this.lookupFailure)} The records that needed it are not created (lookup_failed); the next run walks it again.`,
+			);
+		}
+		return LOOKUP_FAILED;
 	}
 
 	/**
@@ -296,6 +321,29 @@ export class ExistingFinder {
 		if (!matcher.fold) return directory.find(parentId, (r) => r[matcher.field] === value, isUnique);
 		const wanted = value.toLowerCase();
 		return directory.find(parentId, (r) => String(r[matcher.field]).toLowerCase() === wanted, isUnique);
+	}
+
+	/**
+	 * `fetchPage`, saying every `PAGES_BETWEEN_NOTES` pages of one walk how far it is: a long walk
+	 * (a large workspace at a key's pace, or a server whose list goes on to the bound) is said,
+	 * never a silent wait.
+	 */
+	#saysLength<T>(list: string, fetchPage: PageFetcher<T>): PageFetcher<T> {
+		let pages = 0;
+		let rows = 0;
+		return async (query) => {
+			// A walk's first page has no cursor: the count starts again.
+			if (query.cursor === undefined) [pages, rows] = [0, 0];
+			const page = await fetchPage(query);
+			pages += 1;
+			rows += page.data.length;
+			if (pages % PAGES_BETWEEN_NOTES === 0)
+				this.#ctx.notice(
+					"info",
+					`Still walking ${list}: ${pages.toLocaleString("en-US")} pages and ${rows.toLocaleString("en-US")} rows so far (a walk stops at ${WALK_PAGES_MAX.toLocaleString("en-US")} pages).`,
+				);
+			return page;
+		};
 	}
 
 	/** One page of a list, through the requester like any other request; throws when it cannot be had. */

@@ -9,6 +9,7 @@
  * answered from it. The cost is then at most twice the cheaper of the two, plus those few.
  */
 
+import { WalkPosition } from "../../api/list-walk.js";
 import type { ListPage, ListQuery, PivotalRecord } from "../../api/types.js";
 
 /** Customers' lists taken one by one before the walk of the workspace starts. */
@@ -18,15 +19,24 @@ export class WorkspaceWalk {
 	readonly #fetchPage: (query: ListQuery) => Promise<ListPage<PivotalRecord>>;
 	readonly #parentField: string;
 	readonly #byParent = new Map<string, PivotalRecord[]>();
-	#cursor: string | undefined;
+	readonly #position = new WalkPosition();
 	#step: Promise<void> | undefined;
 	#isWhole = false;
-	// A page that could not be had: the walk is given up, look-ups go on a customer at a time.
+	// A page that could not be had, or a list found broken (list-walk.ts: never taken as whole, so
+	// no customer is taken to have no records): the walk is given up, look-ups go on a customer at a time.
 	#isAbandoned = false;
 
-	constructor(fetchPage: (query: ListQuery) => Promise<ListPage<PivotalRecord>>, parentField: string) {
+	/** The list's name in a failure's sentence. */
+	readonly #list: string;
+
+	constructor(
+		fetchPage: (query: ListQuery) => Promise<ListPage<PivotalRecord>>,
+		parentField: string,
+		list = "of the workspace",
+	) {
 		this.#fetchPage = fetchPage;
 		this.#parentField = parentField;
+		this.#list = list;
 	}
 
 	/** The records by parent id, once every page was walked; undefined before. */
@@ -53,8 +63,7 @@ export class WorkspaceWalk {
 	}
 
 	async #next(): Promise<void> {
-		const cursor = this.#cursor;
-		const page = await this.#fetchPage(cursor === undefined ? { limit: 100 } : { limit: 100, cursor });
+		const page = await this.#fetchPage(this.#position.query());
 		for (const record of page.data) {
 			const parentId = record[this.#parentField];
 			if (typeof parentId !== "string") continue;
@@ -62,8 +71,6 @@ export class WorkspaceWalk {
 			if (list) list.push(record);
 			else this.#byParent.set(parentId, [record]);
 		}
-		// A page that claims more rows but gives no new cursor would loop forever: taken as the end.
-		if (!page.has_more || page.next_cursor === null || page.next_cursor === cursor) this.#isWhole = true;
-		else this.#cursor = page.next_cursor;
+		if (this.#position.advance(this.#list, page)) this.#isWhole = true;
 	}
 }

@@ -13,6 +13,7 @@ import type { RunOutcome } from "../events.js";
 import { carriesFields } from "../execute/existing-records.js";
 import { failureToRecord, UNDO_STOPPED } from "../execute/failure-mapping.js";
 import type { ExistingFinder } from "../execute/find-existing.js";
+import { heldIdFailure, type IdHolders } from "../execute/id-holders.js";
 import type { Ledger } from "../execute/ledger.js";
 import { existsAgainFailure } from "../execute/lookup-failures.js";
 import { LOOKUP_FAILED } from "../execute/lookup-outcomes.js";
@@ -29,6 +30,8 @@ export interface RecreateContext {
 	readonly finder: ExistingFinder;
 	/** Keys of the customers this undo found held again (`exists_again`): their records wait. */
 	readonly heldAgain: Set<string>;
+	/** The ids each pass's records hold: a re-creation answered with another's is not recorded as it. */
+	readonly idHolders: Readonly<Record<PassName, IdHolders>>;
 }
 
 export async function recreateRecord(
@@ -94,6 +97,25 @@ export async function recreateRecord(
 		return;
 	}
 	const created = result.value.data as PivotalRecord;
+	// Another record's id (finding U14): not recorded as that record; the state stays "deleted".
+	const holder = ctx.idHolders[pass].holderOf(created.id, key);
+	if (holder !== undefined) {
+		ledger.reportFailure(
+			pass,
+			record,
+			text,
+			result.attempts,
+			heldIdFailure(
+				pass,
+				created.id,
+				holder,
+				result.value.status,
+				"It stays deleted in the state: the same undo sends it again",
+			),
+		);
+		return;
+	}
+	ctx.idHolders[pass].add(created.id);
 	// Nothing is under a customer made just now: its contacts are not looked for there.
 	ctx.finder.created(pass, created);
 	const again: PivotalCopy = { ...copy, id: created.id, d: created.display_id, g: op.generation };

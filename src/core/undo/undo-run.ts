@@ -19,6 +19,7 @@ import { RUNS } from "../checkpoint/checkpoint-format.js";
 import { CheckpointError, openCheckpoint } from "../checkpoint/index.js";
 import { type FailedSend, failureToRecord, UNDO_STOPPED } from "../execute/failure-mapping.js";
 import { ExistingFinder } from "../execute/find-existing.js";
+import { IdHolders } from "../execute/id-holders.js";
 import type { Ledger } from "../execute/ledger.js";
 import { carriesMaskedKey, metadataHoldsKeyFailure } from "../execute/masked-metadata.js";
 import type { SendResult } from "../execute/requester.js";
@@ -193,6 +194,7 @@ class UndoApplier {
 			trip: scope.trip,
 			finder: new ExistingFinder(scope),
 			heldAgain: new Set(),
+			idHolders: perPass((pass) => new IdHolders(ledger.store, pass)),
 		};
 	}
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BrokenListError, WALK_PAGES_MAX } from "../../../src/api/list-walk.js";
 import type { Contact, Customer, ListPage, ListQuery } from "../../../src/api/types.js";
 import { CustomerDirectory } from "../../../src/core/execute/customer-directory.js";
 import {
@@ -48,7 +49,7 @@ async function all<T>(rows: AsyncIterable<T>): Promise<T[]> {
 describe("walkPages", () => {
 	it("follows next_cursor until has_more is false", async () => {
 		const fetch = pagedList(["a", "b", "c", "d", "e"]);
-		expect(await all(walkPages(fetch))).toEqual(["a", "b", "c", "d", "e"]);
+		expect(await all(walkPages(fetch, "GET /customers"))).toEqual(["a", "b", "c", "d", "e"]);
 		expect(fetch.queries).toEqual([
 			{ limit: 100 },
 			{ limit: 100, cursor: "p1" },
@@ -56,7 +57,7 @@ describe("walkPages", () => {
 		]);
 	});
 
-	it("stops on a page that repeats the cursor it was asked with", async () => {
+	it("fails on a page that repeats the cursor it was asked with: a broken list, not a whole one", async () => {
 		const queries: ListQuery[] = [];
 		const fetch: PageFetcher<string> = async (query) => {
 			queries.push(query);
@@ -64,8 +65,52 @@ describe("walkPages", () => {
 			if (queries.length > 5) throw new Error("the walk did not stop");
 			return { object: "list", data: [query.cursor ?? "first"], has_more: true, next_cursor: "same" };
 		};
-		expect(await all(walkPages(fetch))).toEqual(["first", "same"]);
+		const walked = all(walkPages(fetch, "GET /customers"));
+		await expect(walked).rejects.toBeInstanceOf(BrokenListError);
+		await expect(walked).rejects.toThrow(
+			"the list GET /customers is broken: page 2 gave a cursor an earlier page gave",
+		);
 		expect(queries).toHaveLength(2);
+	});
+
+	it("fails on a cursor given two pages before (a loop of several pages)", async () => {
+		const cursors = ["a", "b", "a", "b"];
+		let calls = 0;
+		const fetch: PageFetcher<string> = async () => {
+			calls += 1;
+			if (calls > 5) throw new Error("the walk did not stop");
+			return { object: "list", data: ["x"], has_more: true, next_cursor: cursors[calls - 1] ?? null };
+		};
+		await expect(all(walkPages(fetch, "GET /customers"))).rejects.toThrow(
+			"page 3 gave a cursor an earlier page gave",
+		);
+		expect(calls).toBe(3);
+	});
+
+	it("fails on an empty page that says more rows follow, though its cursor is new", async () => {
+		let calls = 0;
+		const fetch: PageFetcher<string> = async () => {
+			calls += 1;
+			if (calls > 5) throw new Error("the walk did not stop");
+			return { object: "list", data: [], has_more: true, next_cursor: `c${calls}` };
+		};
+		await expect(all(walkPages(fetch, "GET /customers"))).rejects.toThrow(
+			"page 1 held no rows yet said more follow",
+		);
+		expect(calls).toBe(1);
+	});
+
+	it(`ends a list of rows that never ends after ${WALK_PAGES_MAX} pages, failing`, async () => {
+		let calls = 0;
+		const fetch: PageFetcher<string> = async () => {
+			calls += 1;
+			if (calls > WALK_PAGES_MAX + 5) throw new Error("the walk did not stop");
+			return { object: "list", data: [`r${calls}`], has_more: true, next_cursor: `c${calls}` };
+		};
+		await expect(all(walkPages(fetch, "GET /customers"))).rejects.toThrow(
+			`it still said more rows follow after ${WALK_PAGES_MAX.toLocaleString("en-US")} pages`,
+		);
+		expect(calls).toBe(WALK_PAGES_MAX);
 	});
 
 	it("stops when has_more is false, whatever the cursor says", async () => {
@@ -75,17 +120,17 @@ describe("walkPages", () => {
 			if (queries.length > 5) throw new Error("the walk did not stop");
 			return { object: "list", data: ["x"], has_more: false, next_cursor: `c${queries.length}` };
 		};
-		expect(await all(walkPages(fetch))).toEqual(["x"]);
+		expect(await all(walkPages(fetch, "GET /customers"))).toEqual(["x"]);
 		expect(queries).toHaveLength(1);
 	});
 
-	it("stops when has_more comes without a cursor", async () => {
+	it("fails when has_more comes without a cursor", async () => {
 		let calls = 0;
 		const fetch: PageFetcher<string> = async () => {
 			calls += 1;
 			return { object: "list", data: ["x"], has_more: true, next_cursor: null };
 		};
-		expect(await all(walkPages(fetch))).toEqual(["x"]);
+		await expect(all(walkPages(fetch, "GET /customers"))).rejects.toThrow("gave no cursor");
 		expect(calls).toBe(1);
 	});
 
@@ -94,7 +139,7 @@ describe("walkPages", () => {
 			if (query.cursor) throw new Error("page 2 failed");
 			return { object: "list", data: ["x"], has_more: true, next_cursor: "c2" };
 		};
-		await expect(all(walkPages(fetch))).rejects.toThrow("page 2 failed");
+		await expect(all(walkPages(fetch, "GET /customers"))).rejects.toThrow("page 2 failed");
 	});
 });
 
@@ -139,11 +184,27 @@ describe("CustomerDirectory", () => {
 		expect(idOf(directory.find("crm-1", {}))).toBe("cus_ext");
 	});
 
+	it("does not walk a broken list again: every later load fails with its reason at once", async () => {
+		let pages = 0;
+		const directory = new CustomerDirectory(async () => {
+			pages += 1;
+			// A walk that does not stop would never end the test: fail it instead.
+			if (pages > 5) throw new Error("the walk did not stop");
+			return { object: "list", data: [], has_more: true, next_cursor: `c${pages}` };
+		});
+		await expect(directory.load()).rejects.toThrow("held no rows yet said more follow");
+		await expect(directory.load()).rejects.toBeInstanceOf(BrokenListError);
+		expect(directory.walks).toBe(1);
+		expect(pages).toBe(1);
+	});
+
 	it("walks again after invalidate", async () => {
 		const directory = await loaded();
 		directory.invalidate();
 		await directory.load();
 		expect(directory.walks).toBe(2);
+		// The second walk replaces the first: a customer both saw is one candidate, not two.
+		expect(idOf(directory.find("crm-1", {}))).toBe("cus_ext");
 	});
 
 	it.each([

@@ -71,11 +71,35 @@ describe("WorkspaceWalk", () => {
 		expect(asked).toHaveLength(2);
 	});
 
-	it("ends at a page that repeats its cursor, which would otherwise loop", async () => {
-		const fetchPage = async (): Promise<ListPage<PivotalRecord>> =>
-			({ object: "list", data: [all[0]], has_more: true, next_cursor: "same" }) as ListPage<PivotalRecord>;
+	it("is given up at a page that repeats its cursor: never taken as whole, so no customer is taken to have none", async () => {
+		let calls = 0;
+		const fetchPage = async (): Promise<ListPage<PivotalRecord>> => {
+			calls += 1;
+			return {
+				object: "list",
+				data: [all[0]],
+				has_more: true,
+				next_cursor: "same",
+			} as ListPage<PivotalRecord>;
+		};
 		const walk = new WorkspaceWalk(fetchPage, "customer_id");
 		await walk.step();
-		expect(await walk.step()).toBe(true);
+		expect(await walk.step()).toBe(false);
+		expect(await walk.step()).toBe(false);
+		expect(walk.whole).toBeUndefined();
+		expect(calls).toBe(2);
+	});
+
+	it("is given up at an empty page that says more rows follow: never asked again, never whole", async () => {
+		let calls = 0;
+		const fetchPage = async (): Promise<ListPage<PivotalRecord>> => {
+			calls += 1;
+			return { object: "list", data: [], has_more: true, next_cursor: "next" } as ListPage<PivotalRecord>;
+		};
+		const walk = new WorkspaceWalk(fetchPage, "customer_id");
+		expect(await walk.step()).toBe(false);
+		expect(await walk.step()).toBe(false);
+		expect(walk.whole).toBeUndefined();
+		expect(calls).toBe(1);
 	});
 });
