@@ -9,20 +9,23 @@ export function baseUrlOf(
 	given: string | undefined,
 	env: Readonly<Record<string, string | undefined>>,
 ): string {
-	return withoutQuery(given ?? env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL);
+	return withoutSecrets(given ?? env.PIVOTAL_API_URL ?? DEFAULT_BASE_URL);
 }
 
 /**
- * The API's base URL without a query or fragment: requests never carry them (the client sends
- * to the origin and path), and the state and the plan keep the URL, where a `?token=…` would be
- * a secret written down (adversarial finding Q2).
+ * The API's base URL without a query, a fragment or a user and password: requests never carry
+ * them (the client sends to the origin and path), and the state and the plan keep the URL, where
+ * a `?token=…` or a gateway's `user:password@` would be a secret written down (adversarial
+ * findings Q2, V10).
  */
-function withoutQuery(url: string): string {
-	if (!url.includes("?") && !url.includes("#")) return url;
+function withoutSecrets(url: string): string {
+	if (!url.includes("?") && !url.includes("#") && !url.includes("@")) return url;
 	try {
 		const parsed = new URL(url);
 		parsed.search = "";
 		parsed.hash = "";
+		parsed.username = "";
+		parsed.password = "";
 		return parsed.href;
 	} catch {
 		return url;
