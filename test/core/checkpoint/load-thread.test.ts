@@ -149,6 +149,41 @@ describe("a state's load with its snapshot read on a thread", () => {
 		expect(await parseCheckpointOnThread(nodeFileSystem, path, { complete: 0, total: 0 }, 0)).toBeDefined();
 	});
 
+	it("reads a snapshot longer than a chunk of its arena there, and the maps then write to chunks of their own", async () => {
+		const text = await written(50_000, false);
+		expect(text.length).toBeGreaterThan(ThreadBytes);
+		const threaded = await parseCheckpointOnThread(nodeFileSystem, path, { complete: 0, total: 0 }, 0);
+		const calling = parseCheckpointLines(linesOfFile(nodeFileSystem, path), path, true);
+		expect(threaded).toBeDefined();
+		expect(seen(threaded)).toEqual(seen(calling));
+		// A state set after the load goes to a chunk the map owns: the states read stay as read.
+		const maps = threaded!.data.records as Record<string, StateMap>;
+		const callingMaps = calling.data.records as Record<string, StateMap>;
+		for (const [pass, key] of [
+			["customers", "cus_49999"],
+			["onboardings", "cus_0/name:Rollout"],
+		] as const) {
+			for (let i = 0; i < 3; i++) {
+				maps[pass]?.set(`${key}-${i}`, done(`n${i}`, "x".repeat(1000)));
+				callingMaps[pass]?.set(`${key}-${i}`, done(`n${i}`, "x".repeat(1000)));
+			}
+		}
+		expect(seen(threaded)?.records).toEqual(seen(calling)?.records);
+	});
+
+	it("leaves a snapshot with a line longer than a chunk to the calling thread, which reads it as before", async () => {
+		const { store } = await openCheckpoint({ path, create: () => header() });
+		store.set("customers", "cus_1", done("c1", "One"));
+		store.set("customers", "cus_2", done("c2", "y".repeat(17 * 1024 * 1024)));
+		store.set("customers", "cus_3", done("c3", "Three"));
+		store.compact();
+		await store.close();
+		expect(await parseCheckpointOnThread(nodeFileSystem, path, { complete: 0, total: 0 }, 0)).toBeUndefined();
+		const read = await readBuilt(path);
+		const here = parseCheckpointLines(linesOfFile(nodeFileSystem, path), path, true);
+		expect(seen({ ...here, data: read! } as typeof here)?.records).toEqual(seen(here)?.records);
+	});
+
 	it("is how readCheckpoint loads a state of 16 MiB or more, and a damaged one is refused as before", async () => {
 		const text = await written(50_000, true);
 		expect(text.length).toBeGreaterThan(ThreadBytes);
