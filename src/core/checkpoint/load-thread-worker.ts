@@ -1,9 +1,10 @@
 /**
  * The thread of load-thread.ts: reads a state file's snapshot through the descriptor it is
- * given, into chunks of shared memory (shared-lines.ts), hashes its record lines, takes the done
- * ones as written (fast-lines.ts) and makes each one's state a text of its pass's arena where it
- * lies, then posts each record's key's place and its state's handle (or, for a line to be parsed
- * in full, the line itself) in batches, then the digest and where the snapshot ends.
+ * given, into chunks of shared memory (shared-lines.ts), takes the done record lines as written
+ * (fast-lines.ts), and posts in batches each record's key's place and its state's place and
+ * length (or, for a line to be parsed in full, the line itself), with where the record lines
+ * lie for their digest, then where the snapshot ends. The load's own thread hashes the lines and
+ * makes each done state a text of its pass's arena where it lies.
  */
 
 import { parentPort, workerData } from "node:worker_threads";
@@ -11,7 +12,7 @@ import { PASSES } from "../../model/records.js";
 import { doneLineAt, emptyDoneLine } from "./fast-lines.js";
 import type { LoadBatch, LoadJob, LoadMessage } from "./load-thread.js";
 import { LineTooLong, SharedLines } from "./shared-lines.js";
-import { CHUNK_BYTES, markText } from "./text-arena.js";
+import { CHUNK_BYTES } from "./text-arena.js";
 
 const BATCH = 4096;
 /** Marks a line to be parsed in full in a batch's kinds. */
@@ -38,7 +39,7 @@ class PassChunks {
 		return (list.length - 1) * CHUNK_BYTES + at;
 	}
 
-	/** Each pass's chunks from the `sent`th on, as indexes among the file's. */
+	/** Each pass's chunks from the `sent`th on, as indexes among the file's chunks. */
 	since(pass: number, sent: number): readonly number[] {
 		return this.#lists[pass]!.slice(sent);
 	}
@@ -54,8 +55,9 @@ class Batch {
 	count = 0;
 	length = 0;
 	// The states to mark once their lines are hashed: chunk, place and length of each.
-	readonly #marks: number[] = [];
+	#marks: number[] = [];
 	readonly #sent = PASSES.map(() => 0);
+	#sentChunks = 0;
 
 	constructor(
 		readonly lines: SharedLines,
@@ -99,19 +101,15 @@ class Batch {
 	}
 
 	post(): void {
-		// The lines are hashed as read before their states' lengths are written over them.
-		this.lines.hashTaken();
-		const marks = this.#marks;
-		for (let i = 0; i < marks.length; i += 3)
-			markText(this.lines.chunks[marks[i]!]!, marks[i + 1]!, marks[i + 2]!);
-		marks.length = 0;
-		const chunks: [number, SharedArrayBuffer][] = [];
+		const chunks: [number, number][] = [];
 		PASSES.forEach((_, pass) => {
 			for (const chunk of this.passes.since(pass, this.#sent[pass]!)) {
-				chunks.push([pass, this.lines.chunks[chunk]!.buffer as SharedArrayBuffer]);
+				chunks.push([pass, chunk]);
 				this.#sent[pass]!++;
 			}
 		});
+		const files = this.lines.chunks.slice(this.#sentChunks).map((chunk) => chunk.buffer as SharedArrayBuffer);
+		this.#sentChunks += files.length;
 		const text = new Uint8Array(this.text.subarray(0, this.length));
 		const batch: LoadBatch = {
 			kinds: this.kinds.slice(0, this.count),
@@ -119,14 +117,20 @@ class Batch {
 			starts: this.starts.slice(0, this.count),
 			ends: this.ends.slice(0, this.count),
 			text,
+			files,
 			chunks,
+			ranges: this.lines.takenRanges(),
+			marks: Int32Array.from(this.#marks),
 		};
+		this.#marks = [];
 		post({ batch }, [
 			batch.kinds.buffer as ArrayBuffer,
 			batch.handles.buffer as ArrayBuffer,
 			batch.starts.buffer as ArrayBuffer,
 			batch.ends.buffer as ArrayBuffer,
 			text.buffer as ArrayBuffer,
+			batch.ranges.buffer as ArrayBuffer,
+			batch.marks.buffer as ArrayBuffer,
 		]);
 		this.count = 0;
 		this.length = 0;
@@ -153,7 +157,7 @@ function run(): LoadMessage {
 	if (!lines.next()) return { end: { isRead: false } };
 	const records = recordsOf(lines.bytes.toString("utf8", lines.start, lines.end));
 	if (records === undefined) return { end: { isRead: false } };
-	lines.startHashing();
+	lines.startRanges();
 	const passes = new PassChunks();
 	const batch = new Batch(lines, passes);
 	const found = emptyDoneLine();
@@ -171,7 +175,7 @@ function run(): LoadMessage {
 	}
 	batch.post();
 	return {
-		end: { isRead: true, digest: lines.digest(), snapshotEnd: lines.offset, sizes: passes.sizes },
+		end: { isRead: true, snapshotEnd: lines.offset, sizes: passes.sizes },
 	};
 }
 

@@ -1,17 +1,19 @@
 /**
  * A state file's load with its snapshot's record lines read on a worker thread
- * (load-thread-worker.ts): the file read into chunks of shared memory, the lines split, their
- * digest, the done ones checked as written (fast-lines.ts) and their states made texts of an
- * arena per pass where they lie. This thread only fills each pass's map with the keys and
- * handles as the batches come, and parses in full the lines the thread could not take, in their
- * order. A refresh of a million records spent most of its load on the thread's part, on the one
- * thread that also plans every row after it.
+ * (load-thread-worker.ts): the file read into chunks of shared memory, the lines split, the
+ * done ones checked as written (fast-lines.ts). This thread hashes the record lines as the
+ * batches come (it would wait for the thread otherwise), then makes each done state a text of
+ * its pass's arena where it lies, fills each pass's map with the keys and handles, and parses
+ * in full the lines the thread could not take, in their order. A refresh of a million records
+ * spent most of its load on the thread's part, on the one thread that also plans every row
+ * after it.
  *
  * Only a sound file is read so: on anything else (a damaged line, a digest that is not its
  * records', a thread that fails) the caller reads the file again on its own thread, which finds
  * and names what is wrong exactly as before.
  */
 
+import { createHash, type Hash } from "node:crypto";
 import { closeSync, openSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { PASSES, type PassName } from "../../model/records.js";
@@ -28,7 +30,7 @@ import {
 	twice,
 } from "./parse-checkpoint.js";
 import type { StateMap } from "./state-map.js";
-import { CHUNK_BYTES, TextArena } from "./text-arena.js";
+import { CHUNK_BYTES, markText, TextArena } from "./text-arena.js";
 
 /** State files from this size on are loaded with a thread (starting one costs tens of ms). */
 export const LOAD_THREAD_BYTES = 16 * 1024 * 1024;
@@ -42,8 +44,10 @@ export interface LoadJob {
  * Records in file order: `kinds[i]` is the pass's index times two, plus one when its outcome is
  * `existed`, or `PARSE` (255) for a line to parse in full; `handles[i]` the record's state in
  * its pass's arena, and `[starts[i], ends[i])` its key in that state's chunk; or for a line to
- * parse, the line in `text`. `chunks` are the file's chunks holding texts of a pass, with the
- * pass's index, each given once for each pass since the last batch.
+ * parse, the line in `text`. `files` are the file's chunks read since the last batch, in order;
+ * `chunks` the pass and index among them of each chunk holding texts of a pass, given once for
+ * each pass. `ranges`: the record lines' bytes in the file's chunks (triples of a chunk's index,
+ * start and end), to hash before `marks` (chunk, place, length) are written (`markText`).
  */
 export interface LoadBatch {
 	readonly kinds: Uint8Array;
@@ -51,7 +55,10 @@ export interface LoadBatch {
 	readonly starts: Int32Array;
 	readonly ends: Int32Array;
 	readonly text: Uint8Array;
-	readonly chunks: readonly (readonly [number, SharedArrayBuffer])[];
+	readonly files: readonly SharedArrayBuffer[];
+	readonly chunks: readonly (readonly [number, number])[];
+	readonly ranges: Int32Array;
+	readonly marks: Int32Array;
 }
 
 export type LoadEnd =
@@ -59,8 +66,7 @@ export type LoadEnd =
 	| { readonly isRead: false }
 	| {
 			readonly isRead: true;
-			/** The record lines' digest, and the file offset after them (the journal's start). */
-			readonly digest: string;
+			/** The file offset after the record lines (the journal's start). */
 			readonly snapshotEnd: number;
 			/** Per pass: bytes its arena's texts take (`TextArena.size`). */
 			readonly sizes: readonly number[];
@@ -124,17 +130,23 @@ export async function parseCheckpointOnThread(
 		const head = readSnapshotHead(decode(first), first, path, true);
 		if (head.trustedDigest === undefined) return undefined;
 		const maps = emptyMaps();
+		const files: Buffer[] = [];
 		const chunks: Buffer[][] = PASSES.map(() => []);
+		const hash = createHash("sha256");
 		let taken = 0;
 		for (;;) {
 			const message = await next();
 			if (message.end === undefined) {
-				for (const [pass, shared] of message.batch.chunks) chunks[pass]?.push(Buffer.from(shared));
-				taken += takeBatch(message.batch, maps, chunks);
+				const { batch } = message;
+				for (const shared of batch.files) files.push(Buffer.from(shared));
+				for (const [pass, file] of batch.chunks) chunks[pass]?.push(files[file]!);
+				markHashed(batch, files, hash);
+				taken += takeBatch(batch, maps, chunks);
 				continue;
 			}
 			const end = message.end;
-			if (!end.isRead || end.digest !== head.trustedDigest || taken !== head.records) return undefined;
+			if (!end.isRead || hash.digest("hex") !== head.trustedDigest || taken !== head.records)
+				return undefined;
 			PASSES.forEach((pass, index) => {
 				maps[pass].adoptArena(TextArena.adopt(chunks[index]!, end.sizes[index]!));
 			});
@@ -154,6 +166,14 @@ export async function parseCheckpointOnThread(
 		await worker?.terminate();
 		if (fd !== undefined) closeSync(fd);
 	}
+}
+
+/** Hashes the batch's record lines, then writes each done state's length before it (`markText`). */
+function markHashed(batch: LoadBatch, files: readonly Buffer[], hash: Hash): void {
+	const { ranges, marks } = batch;
+	for (let i = 0; i < ranges.length; i += 3)
+		hash.update(files[ranges[i]!]!.subarray(ranges[i + 1], ranges[i + 2]));
+	for (let i = 0; i < marks.length; i += 3) markText(files[marks[i]!]!, marks[i + 1]!, marks[i + 2]!);
 }
 
 /** Takes a batch's records into `maps`, in order, their keys read in `chunks` (per pass); how many it held. */

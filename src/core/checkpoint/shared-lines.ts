@@ -5,11 +5,11 @@
  * state once more, a call per record, and the copies were most of the thread's time, which the
  * whole load waits on.
  *
- * The bytes a caller marks are changed: the lines taken are hashed (their digest proves the
- * snapshot) before `hashTaken` returns, and the caller marks only lines hashed so.
+ * The record lines' digest, which proves the snapshot, is left to the thread they are handed to
+ * (the load's own thread waits on this one for most of the load): `takenRanges` says where the
+ * lines taken lie, for it to hash them before anything is written over them (`markText`).
  */
 
-import { createHash } from "node:crypto";
 import { readSync } from "node:fs";
 import { CHUNK_BYTES } from "./text-arena.js";
 
@@ -29,8 +29,10 @@ export class SharedLines {
 	/** Where the next line starts in the last chunk, and the file's offset of the next read. */
 	#at = 0;
 	#position = 0;
-	#hashFrom = -1;
-	readonly #hash = createHash("sha256");
+	// Where the lines taken and not yet in `takenRanges` start in the last chunk; -1: not counted.
+	#rangeFrom = -1;
+	// Chunk, start and end of each run of lines taken and not yet handed out, in file order.
+	#ranges: number[] = [];
 
 	constructor(readonly fd: number) {
 		this.#newChunk();
@@ -46,21 +48,26 @@ export class SharedLines {
 		return this.#position - (this.bytes.length - this.#at);
 	}
 
-	/** From here on, the lines taken are hashed with their newlines. */
-	startHashing(): void {
-		this.#hashFrom = this.#at;
+	/** From here on, the lines taken are counted in `takenRanges`, with their newlines. */
+	startRanges(): void {
+		this.#rangeFrom = this.#at;
 	}
 
-	digest(): string {
-		this.hashTaken();
-		return this.#hash.digest("hex");
+	/**
+	 * The bytes of the lines taken since the last call, in order: triples of a chunk's index, a
+	 * start and an end in it.
+	 */
+	takenRanges(): Int32Array {
+		this.#endRange();
+		const ranges = Int32Array.from(this.#ranges);
+		this.#ranges = [];
+		return ranges;
 	}
 
-	/** Hashes the lines taken since the last call: they may be changed after it. */
-	hashTaken(): void {
-		if (this.#hashFrom < 0) return;
-		this.#hash.update(this.bytes.subarray(this.#hashFrom, this.#at));
-		this.#hashFrom = this.#at;
+	#endRange(): void {
+		if (this.#rangeFrom < 0) return;
+		if (this.#at > this.#rangeFrom) this.#ranges.push(this.chunk, this.#rangeFrom, this.#at);
+		this.#rangeFrom = this.#at;
 	}
 
 	/** Takes the next line; false at the file's end. Throws `LineTooLong`. */
@@ -89,12 +96,12 @@ export class SharedLines {
 
 	/** A new chunk, beginning with the line the last one holds only the start of. */
 	#newChunk(): void {
-		this.hashTaken();
+		if (this.chunks.length > 0) this.#endRange();
 		const chunk = Buffer.from(new SharedArrayBuffer(CHUNK_BYTES));
 		const rest = this.bytes.copy(chunk, 0, this.#at);
 		this.chunks.push(chunk);
 		this.bytes = chunk.subarray(0, rest);
 		this.#at = 0;
-		if (this.#hashFrom >= 0) this.#hashFrom = 0;
+		if (this.#rangeFrom >= 0) this.#rangeFrom = 0;
 	}
 }
