@@ -7,7 +7,6 @@
 import type { PassName } from "../model/records.js";
 import { resourceOf } from "../model/resources.js";
 import type { CsvReadOptions } from "./csv-rows.js";
-import { CustomerNumbers } from "./customer-numbers.js";
 import type { ResolvedHeader } from "./header.js";
 import { KeySet, type StringLookup, StringSet } from "./key-sets.js";
 import { OnboardingNames } from "./onboarding-keys.js";
@@ -28,8 +27,6 @@ export interface Context {
 	readonly source: SourceOptions;
 	readonly read: CsvReadOptions;
 	readonly rowsTo: ValidateOptions["rowsTo"];
-	/** How many rows each file likely holds (`ValidateOptions.expectedRows`). */
-	readonly expectedRows: Partial<Record<PassName, number>>;
 }
 
 /**
@@ -80,13 +77,11 @@ function placeOf(header: ResolvedHeader, at: number): { column: number; columnNa
 	return { column: col?.column ?? at + 1, columnName: col?.header ?? "" };
 }
 
-/** `expected`: how many rows the file likely holds, for the rule's set to be sized once. */
 function uniqueRule(
 	header: ResolvedHeader,
 	columnName: string,
 	keyOf: (at: number) => (cells: readonly string[]) => UniqueKey | undefined,
 	message: (value: string, cells: readonly string[], firstLine: number | undefined) => string,
-	expected = 0,
 ): UniqueRule[] {
 	const at = header.indexOf.get(columnName);
 	if (at === undefined) return [];
@@ -95,7 +90,7 @@ function uniqueRule(
 			...placeOf(header, at),
 			keyOf: keyOf(at),
 			message: (cells, firstLine) => message(cells[at]!, cells, firstLine),
-			seen: new KeySet(expected),
+			seen: new KeySet(),
 		},
 	];
 }
@@ -140,14 +135,12 @@ export function isDigits(value: string): boolean {
 }
 
 function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
-	const expected = ctx.expectedRows.customers;
 	const ids = uniqueRule(
 		header,
 		"external_id",
 		cellKey,
 		(id, _cells, first) =>
 			`external_id ${showValue(id)} is already used ${earlier(first)}; every customer needs its own external_id, so remove the duplicate row or change one of the ids.`,
-		expected,
 	);
 	const slugRule = uniqueRule(
 		header,
@@ -155,7 +148,6 @@ function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 		cellKey,
 		(slug, _cells, first) =>
 			`slug ${showValue(slug)} is already used ${earlier(first)}; slugs must be unique, so change one of them or leave one empty.`,
-		expected,
 	);
 	const unique = [...ids, ...slugRule];
 	// The first sync adopts a Pivotal customer by a CRM id: two rows with one id would both claim it.
@@ -167,7 +159,6 @@ function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 				numericKey,
 				(id, _cells, first) =>
 					`${field} ${showValue(id)} is already used ${earlier(first)}; customers are matched in Pivotal by this id, so two rows with one id would both claim the same customer: remove the duplicate row or correct one of the ids.`,
-				expected,
 			),
 		);
 	}
@@ -241,11 +232,10 @@ function contactRules(header: ResolvedHeader, ctx: Context): PassRules {
 		},
 		(email, cells, first) =>
 			`email ${showValue(email)} is already used for customer ${showValue(parentOf(cells) ?? "")} ${earlier(first)} (emails are compared in lower case); remove the duplicate row or change one of the addresses.`,
-		ctx.expectedRows.contacts,
 	);
 	const parentCheckOf = parentCheck(header, ctx);
 	// Customer → line of its primary contact. Bounded by the number of customers.
-	const primaries = new CustomerNumbers(ctx.customerIds);
+	const primaries = new Map<string, number>();
 	return {
 		unique,
 		row: (cells, line, report) => {
@@ -253,9 +243,9 @@ function contactRules(header: ResolvedHeader, ctx: Context): PassRules {
 			if (primaryAt !== undefined && parseBoolean(cells[primaryAt]!) === true) {
 				const parent = parentOf(cells);
 				if (parent !== undefined) {
-					// Lines start at 1: 0 is "none yet".
-					const first = primaries.claim(parent, line);
-					if (first !== 0) {
+					const first = primaries.get(parent);
+					if (first === undefined) primaries.set(parent, line);
+					else {
 						issues++;
 						report({
 							...placeOf(header, primaryAt),
@@ -281,7 +271,7 @@ function onboardingRules(header: ResolvedHeader, ctx: Context): PassRules {
 	const nameAt = header.indexOf.get("name");
 	// Which names each customer's rows repeat, which keys the onboardings (see
 	// onboarding-keys.ts): tallied here so that reading the records needs no read of its own.
-	const names = new OnboardingNames(ctx.customerIds);
+	const names = new OnboardingNames();
 	const known = (): KnownFromCheck => ({ onboardingNames: names });
 	if (idAt === undefined)
 		return { unique: [], row: (cells, _line, report) => parentCheckOf(cells, report), known };

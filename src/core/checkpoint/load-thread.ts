@@ -1,19 +1,16 @@
 /**
  * A state file's load with its snapshot's record lines read on a worker thread
- * (load-thread-worker.ts): the file read into chunks of shared memory, the lines split, the
- * done ones checked as written (fast-lines.ts). This thread hashes the record lines as the
- * batches come (it would wait for the thread otherwise), then makes each done state a text of
- * its pass's arena where it lies, fills each pass's map with the keys and handles, and parses
- * in full the lines the thread could not take, in their order. A refresh of a million records
- * spent most of its load on the thread's part, on the one thread that also plans every row
- * after it.
+ * (load-thread-worker.ts): the lines split, their digest, the done ones checked as written
+ * (fast-lines.ts) and their states copied into an arena per pass, in shared memory. This thread
+ * only fills each pass's map with the keys and handles as the batches come, and parses in full
+ * the lines the thread could not take, in their order. A refresh of a million records spent most
+ * of its load on the thread's part, on the one thread that also plans every row after it.
  *
  * Only a sound file is read so: on anything else (a damaged line, a digest that is not its
  * records', a thread that fails) the caller reads the file again on its own thread, which finds
  * and names what is wrong exactly as before.
  */
 
-import { createHash, type Hash } from "node:crypto";
 import { closeSync, openSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { PASSES, type PassName } from "../../model/records.js";
@@ -30,7 +27,7 @@ import {
 	twice,
 } from "./parse-checkpoint.js";
 import type { StateMap } from "./state-map.js";
-import { CHUNK_BYTES, markText, TextArena } from "./text-arena.js";
+import { TextArena } from "./text-arena.js";
 
 /** State files from this size on are loaded with a thread (starting one costs tens of ms). */
 export const LOAD_THREAD_BYTES = 16 * 1024 * 1024;
@@ -42,33 +39,27 @@ export interface LoadJob {
 
 /**
  * Records in file order: `kinds[i]` is the pass's index times two, plus one when its outcome is
- * `existed`, or `PARSE` (255) for a line to parse in full; `handles[i]` the record's state in
- * its pass's arena, and `[starts[i], ends[i])` its key in that state's chunk; or for a line to
- * parse, the line in `text`. `files` are the file's chunks read since the last batch, in order;
- * `chunks` the pass and index among them of each chunk holding texts of a pass, given once for
- * each pass. `ranges`: the record lines' bytes in the file's chunks (triples of a chunk's index,
- * start and end), to hash before `marks` (chunk, place, length) are written (`markText`).
+ * `existed`, or `PARSE` (255) for a line to parse in full; `text[ends[i - 1], ends[i])` is the
+ * record's key, or the whole line to parse; `handles[i]` its state in its pass's arena. `chunks`
+ * are the arenas' chunks made since the last batch, with their pass's index.
  */
 export interface LoadBatch {
 	readonly kinds: Uint8Array;
 	readonly handles: Int32Array;
-	readonly starts: Int32Array;
 	readonly ends: Int32Array;
 	readonly text: Uint8Array;
-	readonly files: readonly SharedArrayBuffer[];
-	readonly chunks: readonly (readonly [number, number])[];
-	readonly ranges: Int32Array;
-	readonly marks: Int32Array;
+	readonly chunks: readonly (readonly [number, SharedArrayBuffer])[];
 }
 
 export type LoadEnd =
-	/** Not read there: the snapshot holds fewer lines than it says, or a line longer than a chunk. */
-	| { readonly isRead: false }
+	| { readonly isShort: true }
 	| {
-			readonly isRead: true;
-			/** The file offset after the record lines (the journal's start). */
+			readonly isShort: false;
+			/** The record lines' digest, and the file offset after them (the journal's start). */
+			readonly digest: string;
 			readonly snapshotEnd: number;
-			/** Per pass: bytes its arena's texts take (`TextArena.size`). */
+			/** Per pass: bytes in use in its arena's last chunk, and in all its chunks. */
+			readonly used: readonly number[];
 			readonly sizes: readonly number[];
 	  };
 
@@ -130,25 +121,19 @@ export async function parseCheckpointOnThread(
 		const head = readSnapshotHead(decode(first), first, path, true);
 		if (head.trustedDigest === undefined) return undefined;
 		const maps = emptyMaps();
-		const files: Buffer[] = [];
 		const chunks: Buffer[][] = PASSES.map(() => []);
-		const hash = createHash("sha256");
 		let taken = 0;
 		for (;;) {
 			const message = await next();
 			if (message.end === undefined) {
-				const { batch } = message;
-				for (const shared of batch.files) files.push(Buffer.from(shared));
-				for (const [pass, file] of batch.chunks) chunks[pass]?.push(files[file]!);
-				markHashed(batch, files, hash);
-				taken += takeBatch(batch, maps, chunks);
+				for (const [pass, shared] of message.batch.chunks) chunks[pass]?.push(Buffer.from(shared));
+				taken += takeBatch(message.batch, maps);
 				continue;
 			}
 			const end = message.end;
-			if (!end.isRead || hash.digest("hex") !== head.trustedDigest || taken !== head.records)
-				return undefined;
+			if (end.isShort || end.digest !== head.trustedDigest || taken !== head.records) return undefined;
 			PASSES.forEach((pass, index) => {
-				maps[pass].adoptArena(TextArena.adopt(chunks[index]!, end.sizes[index]!));
+				maps[pass].adoptArena(TextArena.adopt(chunks[index]!, end.used[index]!, end.sizes[index]!));
 			});
 			// Lines parsed in full were kept as strings while the thread filled the arena: moved in now.
 			for (const pass of PASSES) maps[pass].moveIntoArena();
@@ -168,30 +153,23 @@ export async function parseCheckpointOnThread(
 	}
 }
 
-/** Hashes the batch's record lines, then writes each done state's length before it (`markText`). */
-function markHashed(batch: LoadBatch, files: readonly Buffer[], hash: Hash): void {
-	const { ranges, marks } = batch;
-	for (let i = 0; i < ranges.length; i += 3)
-		hash.update(files[ranges[i]!]!.subarray(ranges[i + 1], ranges[i + 2]));
-	for (let i = 0; i < marks.length; i += 3) markText(files[marks[i]!]!, marks[i + 1]!, marks[i + 2]!);
-}
-
-/** Takes a batch's records into `maps`, in order, their keys read in `chunks` (per pass); how many it held. */
-function takeBatch(batch: LoadBatch, maps: Record<PassName, StateMap>, chunks: readonly Buffer[][]): number {
-	const { kinds, handles, starts, ends } = batch;
+/** Takes a batch's records into `maps`, in order; how many it held. */
+function takeBatch(batch: LoadBatch, maps: Record<PassName, StateMap>): number {
+	const { kinds, handles, ends } = batch;
 	const text = Buffer.from(batch.text.buffer, batch.text.byteOffset, batch.text.byteLength);
+	let start = 0;
 	for (let i = 0; i < kinds.length; i++) {
+		const end = ends[i]!;
 		const kind = kinds[i]!;
 		if (kind === PARSE) {
-			const line = text.subarray(starts[i], ends[i]);
+			const line = text.subarray(start, end);
 			takeParsedLine(decode(line), line, maps, false);
-			continue;
+		} else {
+			const pass = PASSES[kind >> 1] as PassName;
+			const key = text.toString("utf8", start, end);
+			if (!maps[pass].loadDoneHandle(key, kind & 1 ? "existed" : "created", handles[i]!)) twice(pass, key);
 		}
-		const handle = handles[i]!;
-		const chunk = chunks[kind >> 1]![Math.floor(handle / CHUNK_BYTES)]!;
-		const pass = PASSES[kind >> 1] as PassName;
-		const key = chunk.toString("utf8", starts[i], ends[i]);
-		if (!maps[pass].loadDoneHandle(key, kind & 1 ? "existed" : "created", handle)) twice(pass, key);
+		start = end;
 	}
 	return kinds.length;
 }

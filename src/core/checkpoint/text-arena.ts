@@ -5,7 +5,7 @@
  * small while the bytes live in buffers it does not walk.
  */
 
-export const CHUNK_BYTES = 1 << 24;
+const CHUNK_BYTES = 1 << 24;
 /** Texts this long or longer are not put in a chunk (the caller keeps them as strings). */
 export const ARENA_MAX_TEXT = CHUNK_BYTES - 4;
 
@@ -22,14 +22,11 @@ export class TextArena {
 		this.#isShared = isShared;
 	}
 
-	/**
-	 * An arena over chunks another thread filled (shared memory), whose texts take `size` bytes
-	 * (`markText`). The chunks may hold other bytes too, and another arena's texts: this one adds
-	 * its own texts to chunks of its own.
-	 */
-	static adopt(chunks: readonly Buffer[], size: number): TextArena {
+	/** An arena over chunks another thread filled (shared memory), `used` bytes of the last in use. */
+	static adopt(chunks: readonly Buffer[], used: number, size: number): TextArena {
 		const arena = new TextArena();
 		arena.#chunks = [...chunks];
+		arena.#used = chunks.length === 0 ? CHUNK_BYTES : used;
 		arena.#size = size;
 		return arena;
 	}
@@ -138,16 +135,4 @@ export class TextArena {
 		);
 		this.#used = 0;
 	}
-}
-
-/**
- * Makes the `length` bytes at `chunk[at + 4, …)`, put there by their writer, a text of the
- * arena that adopts the chunk, at `at`: its length is written over the 4 bytes before it. The
- * handle is the chunk's index among that arena's chunks times `CHUNK_BYTES`, plus `at`.
- */
-export function markText(chunk: Uint8Array, at: number, length: number): void {
-	chunk[at] = length & 0xff;
-	chunk[at + 1] = (length >>> 8) & 0xff;
-	chunk[at + 2] = (length >>> 16) & 0xff;
-	chunk[at + 3] = length >>> 24;
 }
