@@ -35,24 +35,40 @@ function list(data: unknown[], cursor: string | null, hasMore = true) {
 
 const EMPTY = list([], null, false);
 
+/** A server whose customer list answers `page(seen)` each page; a create answered as made; anything else empty. */
+function customersListed(page: (seen: Seen) => unknown) {
+	return serve(
+		(seen, res) => {
+			if (pathOf(seen) === "/api/v1/customers" && seen.method === "GET")
+				return send(res, 200, page(seen), ROOMY);
+			if (seen.method === "POST") return send(res, 201, created(seen), ROOMY);
+			send(res, 200, EMPTY, ROOMY);
+		},
+		undefined,
+		true,
+	);
+}
+
+/** One customer row imported headless against `server`. */
+const importOne = (server: Parameters<typeof importAgainst>[0]) =>
+	importAgainst(server, [["h1", "H One", "h-one"]], { extraArgs: ["--headless", "--yes"] });
+
+/** A customer other than the row's, on page `n` of a list. */
+const someone = (n: number | string, cursor: string) => ({
+	object: "customer",
+	id: `cus_${cursor}`,
+	display_id: typeof n === "number" ? n : 1,
+	name: "Someone",
+	slug: typeof n === "number" ? `s${n}` : cursor,
+});
+
 describe("a list that never ends is walked to a bound, not for ever", {
 	timeout: CASE_BOUND_MS + 10_000,
 }, () => {
 	it("U8: empty pages that say more follow, each with a new cursor: one page, lookup_failed, nothing created", async () => {
 		let page = 0;
-		const server = await serve(
-			(seen, res) => {
-				if (pathOf(seen) === "/api/v1/customers" && seen.method === "GET")
-					return send(res, 200, list([], `c${++page}`), ROOMY);
-				if (seen.method === "POST") return send(res, 201, created(seen), ROOMY);
-				send(res, 200, EMPTY, ROOMY);
-			},
-			undefined,
-			true,
-		);
-		const run = await importAgainst(server, [["h1", "H One", "h-one"]], {
-			extraArgs: ["--headless", "--yes"],
-		});
+		const server = await customersListed(() => list([], `c${++page}`));
+		const run = await importOne(server);
 		expectKept(run, 1);
 		expect(listPages(server, "/api/v1/customers")).toHaveLength(1);
 		expect(creates(server)).toHaveLength(0);
@@ -64,47 +80,19 @@ describe("a list that never ends is walked to a bound, not for ever", {
 	});
 
 	it("U9: a cursor repeated while has_more is true is a broken list, not a whole one: nothing created", async () => {
-		const server = await serve(
-			(seen, res) => {
-				if (pathOf(seen) === "/api/v1/customers" && seen.method === "GET")
-					return send(res, 200, list([], "c1"), ROOMY);
-				if (seen.method === "POST") return send(res, 201, created(seen), ROOMY);
-				send(res, 200, EMPTY, ROOMY);
-			},
-			undefined,
-			true,
-		);
-		const run = await importAgainst(server, [["h1", "H One", "h-one"]], {
-			extraArgs: ["--headless", "--yes"],
-		});
+		const server = await customersListed(() => list([], "c1"));
+		const run = await importOne(server);
 		expectKept(run, 1);
 		expect(creates(server)).toHaveLength(0);
 		expect(run.stdout).toContain("lookup_failed");
 	});
 
 	it("U9: pages of rows whose cursors go round (c1, c2, c1): stopped at the repeat, nothing created", async () => {
-		const server = await serve(
-			(seen, res) => {
-				if (pathOf(seen) === "/api/v1/customers" && seen.method === "GET") {
-					const next = cursorOf(seen) === "c1" ? "c2" : "c1";
-					const someone = {
-						object: "customer",
-						id: `cus_${next}`,
-						display_id: 1,
-						name: "Someone",
-						slug: next,
-					};
-					return send(res, 200, list([someone], next), ROOMY);
-				}
-				if (seen.method === "POST") return send(res, 201, created(seen), ROOMY);
-				send(res, 200, EMPTY, ROOMY);
-			},
-			undefined,
-			true,
-		);
-		const run = await importAgainst(server, [["h1", "H One", "h-one"]], {
-			extraArgs: ["--headless", "--yes"],
+		const server = await customersListed((seen) => {
+			const next = cursorOf(seen) === "c1" ? "c2" : "c1";
+			return list([someone(next, next)], next);
 		});
+		const run = await importOne(server);
 		expectKept(run, 1);
 		expect(listPages(server, "/api/v1/customers")).toHaveLength(3);
 		expect(creates(server)).toHaveLength(0);
@@ -113,28 +101,11 @@ describe("a list that never ends is walked to a bound, not for ever", {
 
 	it(`U8: rows without end, a new cursor each page: stopped after ${WALK_PAGES_MAX} pages, nothing created`, async () => {
 		let page = 0;
-		const server = await serve(
-			(seen, res) => {
-				if (pathOf(seen) === "/api/v1/customers" && seen.method === "GET") {
-					page += 1;
-					const someone = {
-						object: "customer",
-						id: `cus_${page}`,
-						display_id: page,
-						name: "Someone",
-						slug: `s${page}`,
-					};
-					return send(res, 200, list([someone], `c${page}`), ROOMY);
-				}
-				if (seen.method === "POST") return send(res, 201, created(seen), ROOMY);
-				send(res, 200, EMPTY, ROOMY);
-			},
-			undefined,
-			true,
-		);
-		const run = await importAgainst(server, [["h1", "H One", "h-one"]], {
-			extraArgs: ["--headless", "--yes"],
+		const server = await customersListed(() => {
+			page += 1;
+			return list([someone(page, String(page))], `c${page}`);
 		});
+		const run = await importOne(server);
 		expectKept(run, 1);
 		expect(listPages(server, "/api/v1/customers")).toHaveLength(WALK_PAGES_MAX);
 		expect(creates(server)).toHaveLength(0);
@@ -169,9 +140,7 @@ describe("a list that never ends is walked to a bound, not for ever", {
 			undefined,
 			true,
 		);
-		const first = await importAgainst(server, [["h1", "H One", "h-one"]], {
-			extraArgs: ["--headless", "--yes"],
-		});
+		const first = await importOne(server);
 		const contacts = join(first.dir, "contacts.csv");
 		writeFileSync(
 			contacts,
