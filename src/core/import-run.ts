@@ -4,7 +4,7 @@
  * request on the way, and hand the rest to the executor's parts.
  */
 
-import { existsSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { PASSES, type PassName } from "../model/records.js";
 import { perPass } from "../model/resources.js";
 import { SourceFileError, validateSources } from "../source/index.js";
@@ -185,7 +185,9 @@ class ImportJob implements RunJob {
 		const isPlainFile = deps.openState === undefined && deps.checkpointFs === undefined;
 		const facts = {
 			isFresh: this.#plan.fresh ?? false,
-			stateExists: isPlainFile ? existsSync(this.checkpointPath) : undefined,
+			// A link to nothing is there too: its state is refused, and a walk begun would outlive
+			// the refusal (adversarial finding V3).
+			stateExists: isPlainFile ? isThere(this.checkpointPath) : undefined,
 			customerRows: check.counts.customers ?? 0,
 		};
 		if (!walksEarly(facts)) return undefined;
@@ -243,4 +245,14 @@ function recordCounts(check: SourceCheckSummary, source: ImportPlan["source"]): 
 
 function countsOf(check: SourceCheckSummary | undefined): Record<PassName, number> {
 	return perPass((pass) => check?.counts[pass] ?? 0);
+}
+
+/** Whether anything is at `path`, a link to nothing included (`existsSync` follows links). */
+function isThere(path: string): boolean {
+	try {
+		lstatSync(path);
+		return true;
+	} catch {
+		return false;
+	}
 }

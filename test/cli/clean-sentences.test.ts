@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { startSimulator } from "../../src/sim/index.js";
 import { runCli, startCli } from "../support/cli.js";
 import { TEST_KEY, tempDir } from "../support/import-harness.js";
 
@@ -51,6 +52,26 @@ describe("one sentence, once", () => {
 			expect(done.stderr).toBe(
 				`The folder ${dirname(missing)} of the checkpoint ${missing} does not exist; nothing was sent: create it, or name another path with --checkpoint.\n`,
 			);
+		}
+	});
+
+	it("--checkpoint a link to nothing: refused at once, no list walked beside it (finding V3)", async () => {
+		const sim = await startSimulator({ seed: 81, rateLimit: 100_000 });
+		try {
+			const csv = customers();
+			const link = join(dirname(csv), "dangling.json");
+			symlinkSync(join(dirname(csv), "nothere.json"), link);
+			const started = Date.now();
+			const done = await runCli(["import", csv, "--headless", "--yes", "--checkpoint", link], {
+				env: { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl },
+			});
+			expect(done.code).toBe(2);
+			expect(done.stderr).toContain("is a symbolic link");
+			expect(done.stdout).not.toContain("asking again");
+			expect(Date.now() - started).toBeLessThan(10_000);
+			expect(sim.counters().byRoute["GET /customers 200"] ?? 0).toBe(0);
+		} finally {
+			await sim.close();
 		}
 	});
 
