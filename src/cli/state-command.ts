@@ -8,7 +8,7 @@
 import { existsSync, linkSync, readdirSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { nodeFileSystem } from "../core/checkpoint/file-system.js";
+import { isThere, nodeFileSystem } from "../core/checkpoint/file-system.js";
 import {
 	type CheckpointData,
 	CheckpointError,
@@ -154,7 +154,8 @@ async function copyState(
 			const createCounters = { [COPY_UNFINISHED]: 1 };
 			store = (await target.open({ create: () => data.header, createCounters })).store;
 		} else {
-			if (existsSync(to)) {
+			// A link, even to nothing, is there: the copy's last step links its file into place (V3).
+			if (isThere(to)) {
 				io.stderr.write(`${to} already exists; copy to a new file so that no state is overwritten.\n`);
 				return EXIT.usage;
 			}

@@ -4,10 +4,10 @@
  * request on the way, and hand the rest to the executor's parts.
  */
 
-import { lstatSync } from "node:fs";
 import { PASSES, type PassName } from "../model/records.js";
 import { perPass } from "../model/resources.js";
 import { SourceFileError, validateSources } from "../source/index.js";
+import { isThere } from "./checkpoint/file-system.js";
 import { CheckpointError } from "./checkpoint/index.js";
 import { walksEarly } from "./early-walk.js";
 import { RecordApplier } from "./execute/apply-record.js";
@@ -245,14 +245,4 @@ function recordCounts(check: SourceCheckSummary, source: ImportPlan["source"]): 
 
 function countsOf(check: SourceCheckSummary | undefined): Record<PassName, number> {
 	return perPass((pass) => check?.counts[pass] ?? 0);
-}
-
-/** Whether anything is at `path`, a link to nothing included (`existsSync` follows links). */
-function isThere(path: string): boolean {
-	try {
-		lstatSync(path);
-		return true;
-	} catch {
-		return false;
-	}
 }

@@ -75,6 +75,26 @@ describe("one sentence, once", () => {
 		}
 	});
 
+	it("state copy to a link to nothing: refused as a file that exists, the link left as it was (finding V3)", async () => {
+		const sim = await startSimulator({ seed: 82, rateLimit: 100_000 });
+		try {
+			const csv = customers();
+			const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+			expect((await runCli(["import", csv, "--headless", "--yes"], { env })).code).toBe(0);
+			const link = join(dirname(csv), "link.json");
+			symlinkSync(join(dirname(csv), "target.json"), link);
+			const copy = await runCli(["state", "copy", `${csv}.checkpoint.json`, link], { env });
+			expect(copy.code).toBe(2);
+			expect(copy.stderr).toBe(
+				`${link} already exists; copy to a new file so that no state is overwritten.\n`,
+			);
+			expect(readlinkSync(link)).toBe(join(dirname(csv), "target.json"));
+			expect(existsSync(join(dirname(csv), "target.json"))).toBe(false);
+		} finally {
+			await sim.close();
+		}
+	});
+
 	it("--summary-md through a symlink to the state a first run is about to make: refused before anything is sent", async () => {
 		const csv = customers();
 		const link = join(dirname(csv), "sum.md");

@@ -77,3 +77,13 @@ export function fsyncDirectoryOf(fs: CheckpointFileSystem, file: string): void {
 		}
 	});
 }
+
+/** Whether anything is at `path`, a link to nothing included (`existsSync` follows links). */
+export function isThere(path: string): boolean {
+	try {
+		nodeFs.lstatSync(path);
+		return true;
+	} catch {
+		return false;
+	}
+}
