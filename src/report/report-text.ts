@@ -21,7 +21,14 @@ export function plainText(text: string, max = 200): string {
  * shown, so their characters are backslash-escaped.
  */
 export function markdownCell(text: string, max = 120): string {
-	return plainText(text, max).replace(/[\\`*_{}[\]()<>#+!|~&]/g, (c) => `\\${c}`);
+	return (
+		plainText(text, max)
+			.replace(/[\\`*_{}[\]()<>#+!|~&]/g, (c) => `\\${c}`)
+			// A cell's `@user` or `@org/team` would mention them where the summary is posted (a pull
+			// request's comment): a zero-width space after the `@` keeps it text (finding V8). An
+			// e-mail's `@`, after a letter, mentions no one and is left as it is.
+			.replace(/(^|[^\w.+-])@(?=[A-Za-z0-9])/g, "$1@\u200b")
+	);
 }
 
 /**

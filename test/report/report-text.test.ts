@@ -48,6 +48,10 @@ describe("text for the CI reports", () => {
 		["a link is not made", "[click](https://evil.example)", "\\[click\\]\\(https://evil.example\\)"],
 		["emphasis and code are literal", "*_`x`_*", "\\*\\_\\`x\\`\\_\\*"],
 		["a backslash stays one", "C:\\path", "C:\\\\path"],
+		// A mention where the summary is posted (finding V8); an e-mail's @ is no mention.
+		["a user is not mentioned", "ping @octocat now", "ping @\u200boctocat now"],
+		["a team is not mentioned", "@acme/ops", "@\u200bacme/ops"],
+		["an e-mail stays as it is", "ann@one.example", "ann@one.example"],
 	])("markdownCell: %s", (_, input, expected) => {
 		expect(markdownCell(input)).toBe(expected);
 	});
