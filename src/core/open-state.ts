@@ -54,7 +54,10 @@ export function refusedState(error: CheckpointError): Error {
 /** The sentence refusing a state made against another server, or undefined when it is this one. */
 export function otherServer(header: CheckpointHeader, baseUrl: string, path: string): string | undefined {
 	if (sameServer(header.baseUrl, baseUrl)) return undefined;
-	return `${path} belongs to an import into ${header.baseUrl}, not ${baseUrl}; nothing was sent: pass --base-url ${header.baseUrl}, or another --checkpoint file.`;
+	// A database's import is another by its name: a file there would be a first sync every night
+	// on a machine that keeps nothing (adversarial finding V11).
+	const another = /^postgres(ql)?:\/\//i.test(path) ? "another --name" : "another --checkpoint file";
+	return `${path} belongs to an import into ${header.baseUrl}, not ${baseUrl}; nothing was sent: pass --base-url ${header.baseUrl}, or ${another}.`;
 }
 
 /** Two spellings of one API root: a trailing slash makes no other server. */

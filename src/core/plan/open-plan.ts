@@ -174,7 +174,7 @@ export async function verifyPlan(
 	if (state === undefined && plan.state.fingerprint !== stateSeen)
 		return {
 			ok: false,
-			sentence: `no state at ${located.statePath}, and ${planPath} was made against one (${plan.state.path ?? plan.state.name ?? "its import's"}): name that state with --checkpoint, or plan again.`,
+			sentence: `no state at ${located.statePath}, and ${planPath} was made against one (${plan.state.path ?? plan.state.name ?? "its import's"}): name that state with ${plan.state.path ? "--checkpoint" : "--state and --name"}, or plan again.`,
 		};
 	const freshness = planFreshness(plan, {
 		files: observed,
