@@ -93,7 +93,9 @@ export function summaryText(
 	lines.push(
 		`${title} ${summary.runId || "(not started)"}: ${outcomeText(summary, isUndo, extra.leftOut ?? 0)}`,
 	);
-	const columns = isUndo ? UNDO_COLUMNS : isSync(summary) ? syncColumns(summary) : IMPORT_COLUMNS;
+	const shown = isUndo ? UNDO_COLUMNS : isSync(summary) ? syncColumns(summary) : IMPORT_COLUMNS;
+	// A run stopped before its state was read knows nothing of it: no "checkpoint 0" (finding V9).
+	const columns = summary.runId === "" ? shown.filter(([name]) => name !== "checkpoint") : shown;
 	lines.push(`  ${"pass".padEnd(12)}${columns.map(([name]) => name.padStart(name.length + 2)).join("")}`);
 	for (const pass of PASSES) {
 		const p = summary.passes[pass];

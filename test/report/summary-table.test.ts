@@ -70,4 +70,11 @@ describe("the headless summary's table", () => {
 		);
 		expect(text).toMatch(/customers\s+300\s+299\s+0\s+1\s+2\s+296\s+0\s+1\n/);
 	});
+
+	it("a run stopped before its state was read shows no checkpoint column (finding V9)", () => {
+		const text = summaryText({ ...summaryOf({ total: 300, checkpointDone: 0, pending: 300 }), runId: "" });
+		expect(text).toContain("Import (not started)");
+		expect(text).toContain("  pass          source  created  existed  failed  blocked  pending");
+		expect(text).not.toContain("checkpoint  ");
+	});
 });
