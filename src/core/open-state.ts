@@ -154,6 +154,9 @@ export async function openState(options: OpenStateOptions): Promise<OpenedState>
 			`The checkpoint was damaged; resumed from its last good copy ${opened.recoveredFrom}.`,
 		);
 	}
+	// `--fresh`: said where the state that was there is kept, for a way back (finding V11).
+	if (opened.setAside !== undefined)
+		options.notice("info", `Starting over: the state that was here is kept as ${opened.setAside}.`);
 	const { store } = opened;
 	if (options.expectState !== undefined && seenNow(store, opened.resumed) !== options.expectState) {
 		// Checked again under the lock: the plan's check read the state before the lock was taken.

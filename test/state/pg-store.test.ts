@@ -158,6 +158,8 @@ describe("the Postgres store", () => {
 		expect(names[0]).toEqual({ name: "again", n: 0 });
 		expect(names[1]?.name).toMatch(/^again\.\d{4}-\d\d-\d\dT[\d-]+Z\.old$/);
 		expect(names[1]?.n).toBe(1);
+		// Said where, for a way back (finding V11).
+		expect(fresh.setAside).toBe(names[1]?.name);
 	});
 
 	it("state list names the run that holds an import as running", async () => {

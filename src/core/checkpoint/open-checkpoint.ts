@@ -72,6 +72,8 @@ export interface OpenResult {
 	readonly store: CheckpointStore;
 	/** An existing checkpoint was loaded (false: a new one was created from `create()`). */
 	readonly resumed: boolean;
+	/** `fresh`: the path the checkpoint that was there is kept under now. */
+	readonly setAside?: string;
 	/**
 	 * Set when the checkpoint was corrupt and its backup was loaded instead: the backup's path.
 	 * The corrupt file is kept as `<path>.<timestamp>.corrupt`.
@@ -120,9 +122,10 @@ function openLocked(
 	const { path, fs, now } = options;
 	const init = { path, fs, now, compactEvery: options.compactEvery, unlock };
 
+	let setAsideAs: string | undefined;
 	if (options.fresh === true) {
 		const stamp = timestamp(now);
-		setAside(fs, path, `${path}.${stamp}.old`);
+		setAsideAs = setAside(fs, path, `${path}.${stamp}.old`);
 		setAside(fs, `${path}.bak`, `${path}.${stamp}.old.bak`);
 	}
 	refuseReadOnly(fs, path);
@@ -135,7 +138,7 @@ function openLocked(
 		const header = checkHeader(options.create(), path);
 		const store = new CheckpointStore({ ...init, data: emptyData(header, now()), rotateBackup: true });
 		store.compact();
-		return { store, resumed: false };
+		return { store, resumed: false, ...(setAsideAs === undefined ? {} : { setAside: setAsideAs }) };
 	}
 	if (loaded.recoveredFrom === undefined) {
 		const { parsed, count } = loaded;
@@ -384,13 +387,16 @@ function readIfExists(fs: CheckpointFileSystem, path: string): Uint8Array | unde
 	}
 }
 
-function setAside(fs: CheckpointFileSystem, from: string, to: string): void {
-	if (!fs.existsSync(from)) return;
+/** Moves `from` aside to `to` (or `to-2`…), when it is there: the name it has now. */
+function setAside(fs: CheckpointFileSystem, from: string, to: string): string | undefined {
+	if (!fs.existsSync(from)) return undefined;
+	const name = uniqueName(fs, to);
 	try {
-		fs.renameSync(from, uniqueName(fs, to));
+		fs.renameSync(from, name);
 	} catch (error) {
 		throw writeFailed(from, error);
 	}
+	return name;
 }
 
 /** `name`, or `name-2`, `name-3`…: a rename must never replace an earlier set-aside file. */

@@ -189,13 +189,15 @@ export class PostgresState {
 	readonly open: StateOpener = async ({ create, fresh, createCounters }) => {
 		if (this.#lock.lostError) throw this.#lock.lostError;
 		try {
+			let setAside: string | undefined;
 			if (fresh) {
 				const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 				// Set aside, as the file store keeps `<file>.<time>.old`: the old state stays in the database.
-				await this.#client.query("UPDATE pivotal_tui.imports SET name = $2 WHERE name = $1", [
+				const moved = await this.#client.query("UPDATE pivotal_tui.imports SET name = $2 WHERE name = $1", [
 					this.name,
 					`${this.name}.${stamp}.old`,
 				]);
+				if ((moved.rowCount ?? 0) > 0) setAside = `${this.name}.${stamp}.old`;
 			}
 			let data = fresh ? undefined : (this.#lastRead ?? (await this.read()));
 			this.#lastRead = undefined;
@@ -220,7 +222,7 @@ export class PostgresState {
 				release: () => this.release(),
 				onLockLost: (listener) => this.#lock.onLost(listener),
 			});
-			return { store, resumed };
+			return { store, resumed, ...(setAside === undefined ? {} : { setAside }) };
 		} catch (error) {
 			throw error instanceof CheckpointError ? error : queryFailed(this.url, error);
 		}

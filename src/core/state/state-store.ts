@@ -76,6 +76,8 @@ export interface OpenedStore {
 	readonly resumed: boolean;
 	/** The state was damaged and a backup was loaded instead: the backup's name. */
 	readonly recoveredFrom?: string | undefined;
+	/** `fresh`: where the state that was there is kept now (a file's path, a database import's name). */
+	readonly setAside?: string | undefined;
 }
 
 /**

@@ -134,7 +134,7 @@ describe("openCheckpoint and readCheckpoint", () => {
 		expect(fs.existsSync(`${path}.bak`)).toBe(true);
 
 		const now = () => Date.UTC(2025, 1, 1, 9, 30);
-		const { store, resumed } = await openCheckpoint({
+		const { store, resumed, setAside } = await openCheckpoint({
 			path,
 			isOwnTakenOver: true,
 			fresh: true,
@@ -145,14 +145,22 @@ describe("openCheckpoint and readCheckpoint", () => {
 		expect(store.count("customers").total).toBe(0);
 		expect(store.header.runId).toBe("new-run");
 		const aside = `${path}.2025-02-01T09-30-00-000Z.old`;
+		// Said where, for a way back (finding V11).
+		expect(setAside).toBe(aside);
 		expect((await readCheckpoint(aside))?.records.customers.get("c1")).toEqual(created("cus_1"));
 		expect(fs.existsSync(`${aside}.bak`)).toBe(true);
 		await store.close();
 
 		// A second --fresh in the same millisecond must not overwrite the first set-aside file.
-		await (
-			await openCheckpoint({ path, isOwnTakenOver: true, fresh: true, now, create: () => header() })
-		).store.close();
+		const second = await openCheckpoint({
+			path,
+			isOwnTakenOver: true,
+			fresh: true,
+			now,
+			create: () => header(),
+		});
+		expect(second.setAside).toBe(`${aside}-2`);
+		await second.store.close();
 		expect(fs.existsSync(`${aside}-2`)).toBe(true);
 		expect((await readCheckpoint(aside))?.header.runId).toBe("old-run");
 	});
