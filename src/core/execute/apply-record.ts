@@ -242,13 +242,7 @@ export class RecordApplier {
 				id: created.id,
 				d: created.display_id,
 				outcome: "created",
-				// The slug sent: the file's own, suffixed when another customer held it, is what Pivotal
-				// holds, and a later sync compares the file with it (finding V12).
-				v: ownedValues(
-					typeof record.body.slug === "string" && slug !== undefined && slug !== record.body.slug
-						? { ...record.body, slug }
-						: record.body,
-				),
+				v: ownedValues(record.body),
 				c: this.#ctx.run,
 				r: this.#ctx.run,
 				did: "created",
