@@ -113,6 +113,8 @@ export type RecordState =
 			readonly retryable: boolean;
 			/** Hash of the request body that failed: a row fixed in the file is tried again. */
 			readonly b?: string;
+			/** A create given up after it went out: what identifies it, as `sent` keeps (finding W11). */
+			readonly ids?: Readonly<Record<string, string>>;
 			readonly g?: number;
 			/** A create's: when it first left (epoch ms), as for `sent`. */
 			readonly t?: number;

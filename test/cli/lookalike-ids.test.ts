@@ -155,6 +155,21 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 		expect(live(sim)).toEqual(["Map Co 2=rec-2", "Map Co One=rec-1"]);
 	});
 
+	it("a create left in doubt by a killed run: a re-keyed row with its name is refused, the mark keeps the name (finding W11)", async () => {
+		const { sim, file, env } = await imported("external_id,name\nbase1,Base One\n");
+		writeFileSync(file, "external_id,name\nbase1,Base One\nups1,Ups One\n");
+		await createLeftInDoubt(sim, ["import", file, "--headless", "--yes"], env, () => live(sim).length === 2);
+		const requests = sim.counters().requests;
+		writeFileSync(file, "external_id,name\nbase1,Base One\nups2,Ups One\n");
+		const run = await runCli(["import", file, "--headless", "--yes"], { env });
+		expect(run.code, run.stderr).toBe(2);
+		expect(run.stderr).toContain(
+			`line 3's new external_id "ups2" looks like "ups1", a customer of this import with the same name "Ups One"`,
+		);
+		expect(sim.counters().requests).toBe(requests);
+		expect(live(sim)).toEqual(["Base One=base1", "Ups One=ups1"]);
+	});
+
 	it("new rows with nothing tying them to a dropped customer are created as ever", async () => {
 		const { sim, file, env } = await imported(FIRST);
 		writeFileSync(

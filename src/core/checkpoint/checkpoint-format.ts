@@ -137,6 +137,7 @@ export function isRecordState(value: unknown): value is RecordState {
 				isCount(value.attempts) &&
 				typeof value.retryable === "boolean" &&
 				(value.b === undefined || typeof value.b === "string") &&
+				isOptionalIds(value.ids) &&
 				isOptionalCount(value.g) &&
 				isOptionalCount(value.t) &&
 				isOptionalCopy(value.was)

@@ -432,6 +432,22 @@ export function isUnansweredCreate(state: RecordState | undefined): boolean {
 	return state?.s === "sent" && state.was === undefined;
 }
 
+/**
+ * A create that may have made its record: sent with no answer, or given up on a transient failure
+ * (a 5xx, a network error) after it went out (adversarial finding W11).
+ */
+export function isCreateMaybeMade(state: RecordState | undefined): boolean {
+	if (isUnansweredCreate(state)) return true;
+	return state?.s === "failed" && state.retryable && state.t !== undefined && state.was === undefined;
+}
+
+/** Whether `records` may hold creates that made their records (`isCreateMaybeMade`): O(1) in a `StateMap`. */
+export function mayHoldMadeCreates(records: ReadonlyMap<string, RecordState>): boolean {
+	if (records instanceof StateMap) return records.unansweredCreates() > 0 || records.tally().failed > 0;
+	for (const state of records.values()) if (isCreateMaybeMade(state)) return true;
+	return false;
+}
+
 /** How many of `records` are creates sent with no answer: counted as set in a `StateMap`. */
 export function unansweredCreatesIn(records: ReadonlyMap<string, RecordState>): number {
 	if (records instanceof StateMap) return records.unansweredCreates();

@@ -289,6 +289,7 @@ export class RecordApplier {
 			b: bodyHash(record.body),
 			...(generation ? { g: generation } : {}),
 			...(firstSentAt === undefined ? {} : { t: firstSentAt }),
+			...(ids === undefined ? {} : { ids }),
 		});
 	}
 

@@ -11,7 +11,7 @@ import { copyOf, type PassName, type RecordState, type SourceRecord } from "../.
 import { isNumbered } from "../../model/resources.js";
 import { idShape } from "../../source/id-shape.js";
 import { CRM_ID_FIELDS } from "../../source/row-rules.js";
-import { isUnansweredCreate } from "../checkpoint/state-map.js";
+import { isCreateMaybeMade } from "../checkpoint/state-map.js";
 import { looseName } from "./legacy-keys.js";
 
 /** A new row the look-alike check holds: its key, line and CRM ids. */
@@ -94,9 +94,9 @@ export class LookalikeRows {
 			// A customer in Pivotal, or a create left in doubt: it may be there (adversarial finding S2).
 			const state = get(stateKey);
 			const copy = copyOf(state);
-			if (copy === undefined && !isUnansweredCreate(state)) continue;
+			if (copy === undefined && !isCreateMaybeMade(state)) continue;
 			// An in-doubt create's CRM ids are kept with its mark (finding T15).
-			const values = copy?.v ?? (state?.s === "sent" ? state.ids : undefined) ?? {};
+			const values = copy?.v ?? (state?.s === "sent" || state?.s === "failed" ? state.ids : undefined) ?? {};
 			const byShape = this.#byShape.get(idShape(stateKey));
 			let lookalike: Lookalike | undefined =
 				byShape !== undefined && byShape.key !== stateKey ? { row: byShape, stateKey } : undefined;
@@ -153,6 +153,12 @@ export function doubtIdsOf(
 	if (pass !== "customers") return undefined;
 	const ids: Record<string, string> = {};
 	let count = 0;
+	// Its name too: a re-keyed row carries nothing else of it (finding W11).
+	const name = textOf(body.name);
+	if (name !== undefined) {
+		ids.name = name;
+		count += 1;
+	}
 	for (const field of CRM_ID_FIELDS) {
 		const value = textOf(body[field]);
 		if (value === undefined) continue;

@@ -5,7 +5,7 @@
  */
 
 import type { PassName, RecordState } from "../../model/records.js";
-import { unansweredCreatesIn } from "../checkpoint/state-map.js";
+import { mayHoldMadeCreates } from "../checkpoint/state-map.js";
 import type { PlannedChange } from "./make-plan.js";
 import type { OperationKind } from "./planner.js";
 
@@ -52,6 +52,6 @@ export class PassTally {
 		this.pass = pass;
 		this.records = records;
 		this.keys = keys;
-		this.hasUnanswered = records !== undefined && unansweredCreatesIn(records) > 0;
+		this.hasUnanswered = records !== undefined && mayHoldMadeCreates(records);
 	}
 }

@@ -9,7 +9,12 @@ import { isNumbered, resourceOf } from "../../model/resources.js";
 import type { StringLookup } from "../../source/key-sets.js";
 import type { LeftOutRows } from "../../source/left-out.js";
 import type { CheckpointData } from "../checkpoint/index.js";
-import { heldIn, isUnansweredCreate, unansweredCreatesIn } from "../checkpoint/state-map.js";
+import {
+	heldIn,
+	isCreateMaybeMade,
+	isUnansweredCreate,
+	unansweredCreatesIn,
+} from "../checkpoint/state-map.js";
 import { hasUnknownBefore, touchesMetadata } from "./field-diff.js";
 import { LookalikeRows, lookalikeRefusal } from "./lookalike-rows.js";
 import type { MakePlanOptions, PassPlan, SyncPlan } from "./make-plan.js";
@@ -131,10 +136,8 @@ export class Planning {
 		if (quick !== undefined) t.inPivotal += 1;
 		const current = quick === undefined ? t.records?.get(record.key) : undefined;
 		if (current !== undefined && copyOf(current)) t.inPivotal += 1;
-		if (isUnansweredCreate(current)) {
-			t.unansweredInFile += 1;
-			if (current !== undefined) this.#respelledDoubts.hold(record, current);
-		}
+		if (isUnansweredCreate(current)) t.unansweredInFile += 1;
+		if (current !== undefined && isCreateMaybeMade(current)) this.#respelledDoubts.hold(record, current);
 		const op: Operation = quick ?? planRecord(record, current, this.#parentView(record), this.#planOptions);
 		const kind = op.kind;
 		t.ops[kind] += 1;

@@ -15,7 +15,7 @@
 
 import type { RecordState, SourceRecord } from "../../model/records.js";
 import { parseNamedKey } from "../../source/onboarding-keys.js";
-import { isUnansweredCreate } from "../checkpoint/state-map.js";
+import { isCreateMaybeMade } from "../checkpoint/state-map.js";
 import { looseName } from "./legacy-keys.js";
 
 interface NewRow {
@@ -100,7 +100,7 @@ export class RespelledDoubts {
 	 */
 	hold(record: SourceRecord, state: RecordState): void {
 		this.#held.add(record.key);
-		const sentName = state.s === "sent" ? state.ids?.name : undefined;
+		const sentName = state.s === "sent" || state.s === "failed" ? state.ids?.name : undefined;
 		const name = record.body.name;
 		if (sentName === undefined || typeof name !== "string" || record.parentKey === undefined) return;
 		if (name.trim().normalize("NFC") === sentName.trim().normalize("NFC")) return;
@@ -126,9 +126,10 @@ export class RespelledDoubts {
 				const customer = named?.customer ?? /^(.*)\/#\d+$/.exec(stateKey)?.[1];
 				if (customer === undefined || !this.#customers.has(customer)) continue;
 				const state = records.get(stateKey);
-				if (!isUnansweredCreate(state)) continue;
+				if (!isCreateMaybeMade(state)) continue;
 				// A repeated name's key holds its place, not its name: the mark keeps the name.
-				const sentName = named?.name ?? (state?.s === "sent" ? state.ids?.name : undefined);
+				const sentName =
+					named?.name ?? (state?.s === "sent" || state?.s === "failed" ? state.ids?.name : undefined);
 				if (sentName === undefined) continue;
 				const row = this.#rows.get(`${customer}\u0000${looseName(sentName)}`);
 				if (row !== undefined) found.push({ row, stateKey, sentName });
