@@ -71,6 +71,37 @@ describe("a create answered with an id another record holds", { timeout: CASE_BO
 		}
 	});
 
+	it("W13: a create answered with another customer (its own external id) is not recorded as this row, so no undo deletes it", async () => {
+		const stranger = {
+			object: "customer",
+			id: "cust_77",
+			display_id: 77,
+			name: "Stranger",
+			slug: "stranger",
+			status: "active",
+			labels: [],
+			metadata: { external_id: "zz77" },
+		};
+		const server = await serve((seen, res) => {
+			if (seen.method === "POST") return send(res, 201, stranger);
+			send(res, 404, { error: { type: "invalid_request_error", code: "not_found", message: "no" } });
+		});
+		const run = await importAgainst(server, [["g1", "G One", "g-one"]], {
+			extraArgs: ["--headless", "--yes"],
+		});
+		expectKept(run, 1);
+		expect(run.stdout).toMatch(
+			/✗ customers g1 .*not_this_record: .*cust_77, which reads as metadata\.external_id "zz77"/,
+		);
+		const state = await readCheckpoint(join(run.dir, "customers.csv.checkpoint.json"));
+		expect(state?.records.customers.get("g1")?.s).toBe("sent");
+		const undo = await importAgainst(server, [], {
+			after: { run, args: ["undo", run.customers, "--headless", "--yes"] },
+		});
+		expect(server.requests.some((seen) => seen.method === "DELETE")).toBe(false);
+		expect(undo.stdout).not.toContain("cust_77 deleted");
+	});
+
 	it("U14: an undo's re-creation answered with another record's id is not recorded as it; it stays deleted", async () => {
 		let posts = 0;
 		const made = new Map<string, Record<string, unknown>>();

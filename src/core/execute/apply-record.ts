@@ -32,6 +32,7 @@ import type { Ledger } from "./ledger.js";
 import { ambiguousMatchFailure, existsAgainFailure, lookupFailedFailure } from "./lookup-failures.js";
 import { isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
 import { isMadeByCreate } from "./made-by-create.js";
+import { otherIdentity } from "./record-identity.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
 import { createCall, isGuarded, isKeyedTo, isKeyInUse, isKeyReused } from "./record-requests.js";
 import type { Lane, Requester } from "./requester.js";
@@ -236,6 +237,16 @@ export class RecordApplier {
 				const failure = heldIdFailure(pass, created.id, holder, result.value.status);
 				return this.#ctx.ledger.reportFailure(pass, record, text, result.attempts, failure);
 			}
+			// A record that is not the one sent (another customer's external id): never recorded as
+			// this row's, where an undo would then delete it (adversarial finding W13).
+			const other = otherIdentity(pass, record.key, record.parentKey, parent?.id, created);
+			if (other !== undefined)
+				return this.#ctx.ledger.reportFailure(pass, record, text, result.attempts, {
+					status: result.value.status,
+					code: "not_this_record",
+					message: `Pivotal answered its create with ${created.id}, which reads as ${other}, not as this row; not recorded, nothing else changed. It stays in doubt: the next run looks it up first.`,
+					retryable: true,
+				});
 			this.#idHolders[pass].add(created.id);
 			this.#finder.created(pass, created);
 			const copy: PivotalCopy = {
