@@ -37,6 +37,8 @@ export class WalkPosition {
 	pages = 0;
 	rows = 0;
 	readonly #seen = new Set<string>();
+	/** The id of each page's first row: a page that starts again where an earlier one did repeats the list. */
+	readonly #firstIds = new Set<string>();
 
 	/** The query of the next page. */
 	query(): { limit: number; cursor?: string } {
@@ -66,6 +68,15 @@ export class WalkPosition {
 			throw broken(
 				`page ${this.pages} gave a cursor an earlier page gave, so the list would go round for ever`,
 			);
+		// New cursors over the same rows go round as surely as a repeated cursor (finding W5).
+		const first = (page.data[0] as { id?: unknown } | null)?.id;
+		if (typeof first === "string") {
+			if (this.#firstIds.has(first))
+				throw broken(
+					`page ${this.pages} began with a row an earlier page began with, so the list would go round for ever`,
+				);
+			this.#firstIds.add(first);
+		}
 		if (this.pages >= WALK_PAGES_MAX)
 			throw broken(
 				`it still said more rows follow after ${WALK_PAGES_MAX.toLocaleString("en-US")} pages and ${this.rows.toLocaleString("en-US")} rows, more than any workspace holds`,

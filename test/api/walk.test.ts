@@ -104,6 +104,23 @@ describe("walk", () => {
 		expect(server.requests).toHaveLength(3);
 	});
 
+	it("fails on pages that give the same rows under new cursors (finding W5), never walking them to the bound", async () => {
+		let calls = 0;
+		const { server, client } = await setup((_req, res) => {
+			calls += 1;
+			json(res, 200, {
+				object: "list",
+				data: [{ id: "same_1" }, { id: "same_2" }],
+				has_more: calls < 10,
+				next_cursor: `c${calls}`,
+			});
+		});
+		const error = await collect(client.walkCustomers()).catch((e: unknown) => e);
+		expect((error as ApiError).code).toBe("invalid_pagination");
+		expect((error as ApiError).message).toContain("page 2 began with a row an earlier page began with");
+		expect(server.requests).toHaveLength(2);
+	});
+
 	it("fails on an empty page that says more rows follow", async () => {
 		let calls = 0;
 		const { server, client } = await setup((_req, res) => {
