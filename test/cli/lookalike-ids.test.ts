@@ -32,6 +32,28 @@ async function imported(first: string) {
 	return { sim, file, env };
 }
 
+/**
+ * `header` and `base` imported; the row `doubted` then left in doubt by a killed run (its create
+ * landed); the file's row re-keyed to `retyped`: refused with `sentence`, nothing sent.
+ */
+async function refusedAfterDoubt(
+	[header, base]: readonly [string, string],
+	[doubted, retyped]: readonly [string, string],
+	sentence: string,
+	kept: readonly string[],
+) {
+	const { sim, file, env } = await imported(`${header}\n${base}\n`);
+	writeFileSync(file, `${header}\n${base}\n${doubted}\n`);
+	await createLeftInDoubt(sim, ["import", file, "--headless", "--yes"], env, () => live(sim).length === 2);
+	const requests = sim.counters().requests;
+	writeFileSync(file, `${header}\n${base}\n${retyped}\n`);
+	const run = await runCli(["import", file, "--headless", "--yes"], { env });
+	expect(run.code, run.stderr).toBe(2);
+	expect(run.stderr).toContain(sentence);
+	expect(sim.counters().requests).toBe(requests);
+	expect(live(sim)).toEqual(kept);
+}
+
 const FIRST =
 	"external_id,name,hubspot_company_id\n00123,Zero Lead Co,HSZ-1\n900000,Float Co,\nz00050,Apostrophe Co,\nacme,Acme,HSA-1\nkeep,Keeps,\n";
 
@@ -118,19 +140,13 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 	});
 
 	it("a new row carrying the CRM id of a create left in doubt by a killed run is refused: the mark keeps the create's CRM ids (finding T15)", async () => {
-		const { sim, file, env } = await imported("external_id,name,hubspot_company_id\nbase1,Base One,\n");
-		writeFileSync(file, "external_id,name,hubspot_company_id\nbase1,Base One,\nn1,New One,5550001\n");
-		await createLeftInDoubt(sim, ["import", file, "--headless", "--yes"], env, () => live(sim).length === 2);
-		const requests = sim.counters().requests;
 		// The CRM re-keyed the row; its HubSpot id came along.
-		writeFileSync(file, "external_id,name,hubspot_company_id\nbase1,Base One,\nn2,New One,5550001\n");
-		const run = await runCli(["import", file, "--headless", "--yes"], { env });
-		expect(run.code, run.stderr).toBe(2);
-		expect(run.stderr).toContain(
+		await refusedAfterDoubt(
+			["external_id,name,hubspot_company_id", "base1,Base One,"],
+			["n1,New One,5550001", "n2,New One,5550001"],
 			`line 3's new external_id "n2" looks like "n1", a customer of this import with the same hubspot_company_id "5550001"`,
+			["Base One=base1", "New One=n1"],
 		);
-		expect(sim.counters().requests).toBe(requests);
-		expect(live(sim)).toEqual(["Base One=base1", "New One=n1"]);
 	});
 
 	it("an id column changed (a re-keyed export): rows with the name or slug of a dropped customer are refused, nothing sent (finding V6)", async () => {
@@ -156,18 +172,12 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 	});
 
 	it("a create left in doubt by a killed run: a re-keyed row with its name is refused, the mark keeps the name (finding W11)", async () => {
-		const { sim, file, env } = await imported("external_id,name\nbase1,Base One\n");
-		writeFileSync(file, "external_id,name\nbase1,Base One\nups1,Ups One\n");
-		await createLeftInDoubt(sim, ["import", file, "--headless", "--yes"], env, () => live(sim).length === 2);
-		const requests = sim.counters().requests;
-		writeFileSync(file, "external_id,name\nbase1,Base One\nups2,Ups One\n");
-		const run = await runCli(["import", file, "--headless", "--yes"], { env });
-		expect(run.code, run.stderr).toBe(2);
-		expect(run.stderr).toContain(
+		await refusedAfterDoubt(
+			["external_id,name", "base1,Base One"],
+			["ups1,Ups One", "ups2,Ups One"],
 			`line 3's new external_id "ups2" looks like "ups1", a customer of this import with the same name "Ups One"`,
+			["Base One=base1", "Ups One=ups1"],
 		);
-		expect(sim.counters().requests).toBe(requests);
-		expect(live(sim)).toEqual(["Base One=base1", "Ups One=ups1"]);
 	});
 
 	it("new rows with nothing tying them to a dropped customer are created as ever", async () => {
