@@ -125,12 +125,10 @@ export function lookalikeRefusal(file: string, found: readonly Lookalike[], show
 	const more = found.length > shown ? ` (and ${found.length - shown} more rows like these)` : "";
 	const they = found.length === 1 ? "it" : "each";
 	const created = `Created, ${they} would be a second customer beside the one this import holds under the old id (an import keeps a customer under the external_id it made or found it with), and nothing was sent.`;
-	const fresh =
-		"run once with --fresh, which sets the whole state aside: every customer is then looked up in Pivotal and adopted as found, so --delete-missing and undo no longer act on what earlier runs created.";
 	// Tied by the name or the slug alone: the ids changed, not re-typed (finding V6).
 	if (found.every((f) => f.crmId?.field === "name" || f.crmId?.field === "slug"))
 		return `${file}: ${each}${more}. ${created} If the export's ids changed (a map that reads another id column, a CRM that re-keyed its records), put the old ids back: an import keeps its customers under the ids it made them with, and --fresh would not find them by another id either. If they really are other customers, give them other names.`;
-	return `${file}: ${each}${more}. ${created} Put the ids back as they were (a spreadsheet or a script re-typed them: format the column as Text and export again); if they really are other customers, give them ids that do not read as the old ones', or ${fresh}`;
+	return `${file}: ${each}${more}. ${created} Put the ids back as they were (a spreadsheet or a script re-typed them: format the column as Text and export again); if they really are other customers, give them ids that do not read as the old ones', or run once with --fresh, which sets the whole state aside: every customer is then looked up in Pivotal and adopted as found, so --delete-missing and undo no longer act on what earlier runs created.`;
 }
 
 function describe({ row, stateKey, crmId }: Lookalike): string {

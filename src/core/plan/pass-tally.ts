@@ -41,8 +41,8 @@ export class PassTally {
 	/** Rows whose create the state holds as sent with no answer. */
 	unansweredInFile = 0;
 	gone = 0;
-	/** Does the state hold creates of this pass sent with no answer? */
-	readonly hasUnanswered: boolean;
+	/** May the state hold creates of this pass that made their records (`isCreateMaybeMade`)? */
+	readonly mayHoldMadeCreates: boolean;
 
 	constructor(
 		pass: PassName,
@@ -52,6 +52,6 @@ export class PassTally {
 		this.pass = pass;
 		this.records = records;
 		this.keys = keys;
-		this.hasUnanswered = records !== undefined && mayHoldMadeCreates(records);
+		this.mayHoldMadeCreates = records !== undefined && mayHoldMadeCreates(records);
 	}
 }

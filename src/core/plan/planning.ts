@@ -176,7 +176,7 @@ export class Planning {
 			(kind === "skipped" && op.reason === "not_in_pivotal");
 		if (isNew && current === undefined && pass === "customers" && (t.records?.size ?? 0) > 0)
 			this.#lookalikes.add(record);
-		if (isNew && current === undefined && isNumbered(pass) && t.hasUnanswered)
+		if (isNew && current === undefined && isNumbered(pass) && t.mayHoldMadeCreates)
 			this.#respelledDoubts.add(record);
 		if (record.respelledFrom !== undefined) this.#respelledDoubts.tie(record);
 		if (record.slug !== undefined && (kind === "create" || (kind === "match" && !isReadBack))) {

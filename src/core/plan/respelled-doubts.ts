@@ -139,7 +139,7 @@ export class RespelledDoubts {
 }
 
 /** The sentence that refuses a plan with such rows, the first few named. */
-export function respelledDoubtRefusal(
+function respelledDoubtRefusal(
 	file: string,
 	found: readonly RespelledDoubt[],
 	shown = 3,
