@@ -373,3 +373,42 @@ describe("a --delete-missing plan that deletes customers", { timeout: 60_000 }, 
 		expect(dry.stdout).toContain("or with such a contact or onboarding under it: never deleted.");
 	});
 });
+
+describe("a launch date is compared as its instant (finding W2)", () => {
+	it("a new time of day is sent, the same instant in another offset is not, a day is its midnight", async () => {
+		const j = await job();
+		j.write("customers", ["external_id,name,domain", "m1,Mu Time,mu.example"]);
+		const onboardings = (launch: string, other: string) =>
+			j.write("onboardings", [
+				"customer_external_id,name,target_launch_date",
+				`m1,Launch,${launch}`,
+				`m1,Other,${other}`,
+			]);
+		onboardings("2026-03-15T10:00:00Z", "2026-03-15T23:30:00-05:00");
+		expect((await j.run()).code).toBe(0);
+		const launchDates = () =>
+			Object.fromEntries(j.live("onboardings").map((o) => [o.name as string, o.target_launch_date]));
+		expect(launchDates()).toEqual({ Launch: "2026-03-15T10:00:00.000Z", Other: "2026-03-16T04:30:00.000Z" });
+
+		// Launch an hour later (it was planned unchanged: same first ten characters); Other
+		// rewritten as the very same instant in UTC (it was planned an update).
+		onboardings("2026-03-15T11:00:00Z", "2026-03-16T04:30:00Z");
+		const patches = () =>
+			Object.entries(j.sim.counters().byRoute)
+				.filter(([route]) => route.startsWith("PATCH") && route.includes("onboardings"))
+				.reduce((sum, [, n]) => sum + n, 0);
+		const patchesBefore = patches();
+		const sync = await j.run();
+		expect(sync.code, sync.stdout + sync.stderr).toBe(0);
+		expect(patches()).toBe(patchesBefore + 1);
+		expect(launchDates()).toEqual({ Launch: "2026-03-15T11:00:00.000Z", Other: "2026-03-16T04:30:00.000Z" });
+
+		// The day alone is its midnight: a change from 11:00, then nothing more to send.
+		onboardings("2026-03-15", "2026-03-16T04:30:00Z");
+		expect((await j.run()).code).toBe(0);
+		expect(launchDates().Launch).toBe("2026-03-15T00:00:00.000Z");
+		const again = await j.run("--dry-run");
+		expect(again.stdout).not.toMatch(/onboardings\s.*update/);
+		expect(patches()).toBe(patchesBefore + 2);
+	});
+});

@@ -8,6 +8,7 @@
 import { BrokenListError, WalkPosition } from "../../api/list-walk.js";
 import type { ListPage, ListQuery, PivotalRecord } from "../../api/types.js";
 import { PASSES, type PassName, resourceOf, routePath } from "../../model/resources.js";
+import { formOf, serverForm } from "../../model/value-forms.js";
 
 /** One page of a list, paced and retried by the caller; throws when the page cannot be had. */
 export type PageFetcher<T> = (query: ListQuery) => Promise<ListPage<T>>;
@@ -149,18 +150,18 @@ async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
 
 /**
  * Does a server record carry every field this body sets (a field the table says the server
- * writes back as a date compared by day)?
+ * writes back as a date compared by its instant)?
  */
 export function carriesFields(
 	record: PivotalRecord,
 	body: Readonly<Record<string, unknown>>,
 	pass: PassName = "onboardings",
 ): boolean {
-	const normalise = resourceOf(pass).normalise ?? {};
 	for (const [field, value] of Object.entries(body)) {
 		const actual = record[field];
-		if (normalise[field] === "date" && typeof value === "string" && typeof actual === "string") {
-			if (!actual.startsWith(value.slice(0, 10))) return false;
+		const form = formOf(pass, field);
+		if (form === "date" && typeof value === "string" && typeof actual === "string") {
+			if (serverForm(form, actual) !== serverForm(form, value)) return false;
 		} else if (JSON.stringify(actual) !== JSON.stringify(value)) {
 			return false;
 		}

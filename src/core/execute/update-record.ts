@@ -67,7 +67,7 @@ export class RecordUpdater {
 		// What the state records as written: the changes sent, and those Pivotal held already.
 		let written = changes;
 		if (isGuarded && current !== undefined) {
-			const guarded = guardEdits(changes, copy.v ?? {}, current);
+			const guarded = guardEdits(pass, changes, copy.v ?? {}, current);
 			({ send, kept } = guarded);
 			written = [...send, ...guarded.already];
 		}

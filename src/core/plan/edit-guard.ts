@@ -4,7 +4,8 @@
  * edited there since: it is left as it is, and reported, as undo leaves such a field.
  */
 
-import type { FieldValues } from "../../model/records.js";
+import type { FieldValues, PassName } from "../../model/records.js";
+import { formOf, instantOf, type ValueForm } from "../../model/value-forms.js";
 import type { FieldChange } from "./field-diff.js";
 
 export interface GuardedChanges {
@@ -20,6 +21,7 @@ export interface GuardedChanges {
 }
 
 export function guardEdits(
+	pass: PassName,
 	changes: readonly FieldChange[],
 	written: FieldValues,
 	server: Readonly<Record<string, unknown>>,
@@ -31,8 +33,9 @@ export function guardEdits(
 		const [current, last] = change.field.startsWith("metadata.")
 			? [asObject(server.metadata)[change.field.slice(9)], asObject(written.metadata)[change.field.slice(9)]]
 			: [server[change.field], written[change.field]];
-		if (isSameValue(current, change.after)) already.push(change);
-		else if (isSameValue(current, last)) send.push(change);
+		const form = formOf(pass, change.field);
+		if (isSameValue(current, change.after, form)) already.push(change);
+		else if (isSameValue(current, last, form)) send.push(change);
 		else kept.push(change.field);
 	}
 	return { send, kept, already };
@@ -91,35 +94,23 @@ export function keptBody(
 	return { ...body, metadata };
 }
 
-/** As undo compares: none is none (null, absent, no labels), e-mails ignore case, a day matches its timestamp. */
-export function isSameValue(a: unknown, b: unknown): boolean {
-	if (isNone(a) && isNone(b)) return true;
-	if (typeof a === "string" && typeof b === "string")
-		return a === b || isSameEmail(a, b) || isSameDay(a, b) || isSameDay(b, a);
-	return JSON.stringify(a) === JSON.stringify(b);
-}
-
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const ISO_DAY = /^\d{4}-\d\d-\d\d$/;
-
-/** E-mails come back lower-cased: the same address in any case. Not any text with an `@` (finding V7). */
-function isSameEmail(a: string, b: string): boolean {
-	return a.length === b.length && EMAIL.test(a) && EMAIL.test(b) && a.toLowerCase() === b.toLowerCase();
-}
-
 /**
- * A launch date sent as a day comes back as a timestamp of that day: `2026-03-04` and
- * `2026-03-04T00:00:00Z`. Only a day and a timestamp, where any 10 characters were taken for the
- * start of any longer text, and a rename that kept them was never sent (finding V7).
+ * As undo and the edit guard compare a field of form `form` (value-forms.ts): none is none (null,
+ * absent, no labels); an e-mail field in any case is one address; a date is its instant, so a
+ * day matches its midnight timestamp and a new time of day is an edit (finding W2). Nothing else
+ * is loosened: not any text with an `@` (findings V7, W3), not any text starting with a day (V7).
  */
-function isSameDay(day: string, stamp: string): boolean {
-	return (
-		day.length === 10 &&
-		stamp.length > 11 &&
-		stamp.charCodeAt(10) === 84 &&
-		ISO_DAY.test(day) &&
-		stamp.startsWith(day)
-	);
+export function isSameValue(a: unknown, b: unknown, form?: ValueForm): boolean {
+	if (isNone(a) && isNone(b)) return true;
+	if (typeof a === "string" && typeof b === "string") {
+		if (a === b) return true;
+		if (form === "date") {
+			const at = instantOf(a);
+			return at !== undefined && at === instantOf(b);
+		}
+		return form === "lower" && a.toLowerCase() === b.toLowerCase();
+	}
+	return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function isNone(value: unknown): boolean {

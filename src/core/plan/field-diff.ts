@@ -8,7 +8,8 @@
  */
 
 import type { FieldValues, PassName } from "../../model/records.js";
-import { PARENT_ID_FIELDS, resourceOf } from "../../model/resources.js";
+import { PARENT_ID_FIELDS } from "../../model/resources.js";
+import { formOf, serverForm } from "../../model/value-forms.js";
 
 /** One field whose value changes; `metadata.<key>` for a metadata key. */
 export interface FieldChange {
@@ -170,17 +171,9 @@ export function withValues(known: FieldValues, values: FieldValues): FieldValues
 	return merged;
 }
 
-/**
- * A server's way of writing a value this tool sent another way: e-mails lower-cased, a launch
- * date as a full timestamp.
- */
+/** A value as the server writes it back (value-forms.ts): e-mails lower-cased, a launch date as its instant. */
 function normalise(pass: PassName, field: string, value: unknown): unknown {
-	if (typeof value !== "string") return value;
-	const how = resourceOf(pass).normalise?.[field];
-	if (how === "lower") return value.toLowerCase().normalize("NFC");
-	if (how === "date") return value.slice(0, 10);
-	// One text in either Unicode form (an export that writes "é" decomposed one day) is no change.
-	return value.normalize("NFC");
+	return serverForm(formOf(pass, field), value);
 }
 
 function isSame(a: unknown, b: unknown): boolean {

@@ -4,7 +4,8 @@
  * already needs nothing; one holding anything else was edited in Pivotal since, and is kept.
  */
 
-import type { FieldValues } from "../../model/records.js";
+import type { FieldValues, PassName } from "../../model/records.js";
+import { formOf, type ValueForm } from "../../model/value-forms.js";
 import { isSameValue } from "../plan/edit-guard.js";
 
 export interface RestoreDecision {
@@ -16,6 +17,7 @@ export interface RestoreDecision {
 }
 
 export function restoreFields(
+	pass: PassName,
 	before: FieldValues,
 	after: FieldValues,
 	server: Readonly<Record<string, unknown>>,
@@ -25,7 +27,7 @@ export function restoreFields(
 	const kept: string[] = [];
 	for (const [field, earlier] of Object.entries(before)) {
 		if (field === "metadata") continue;
-		const verdict = judge(server[field], after[field], earlier);
+		const verdict = judge(server[field], after[field], earlier, formOf(pass, field));
 		if (verdict === "restore") {
 			// An empty cell before the import: put back as null, which the API reads as "none".
 			patch[field] = earlier ?? null;
@@ -55,9 +57,14 @@ export function restoreFields(
 	return { patch: Object.keys(patch).length > 0 ? patch : undefined, restored, kept };
 }
 
-function judge(current: unknown, written: unknown, earlier: unknown): "restore" | "done" | "kept" {
-	if (isSameValue(current, written)) return "restore";
-	if (isSameValue(current, earlier)) return "done";
+function judge(
+	current: unknown,
+	written: unknown,
+	earlier: unknown,
+	form?: ValueForm,
+): "restore" | "done" | "kept" {
+	if (isSameValue(current, written, form)) return "restore";
+	if (isSameValue(current, earlier, form)) return "done";
 	return "kept";
 }
 

@@ -224,7 +224,7 @@ class UndoApplier {
 		});
 		if (!current.ok) return this.#failed(record, op.copy, "", current);
 		const server = current.value.data as PivotalRecord;
-		const decision = restoreFields(op.before, op.after, server);
+		const decision = restoreFields(op.pass, op.before, op.after, server);
 		let attempts = current.attempts;
 		const metadata = decision.patch?.metadata as Record<string, unknown> | undefined;
 		// What the PATCH sets itself is the state's; the rest of its metadata is Pivotal's, carried.

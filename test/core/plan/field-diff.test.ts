@@ -192,10 +192,23 @@ describe("ownedValues and readBack", () => {
 		});
 	});
 
-	it("cuts a launch timestamp to its day and leaves out fields the server lacks", () => {
+	it("keeps a launch timestamp's time of day and leaves out fields the server lacks", () => {
 		const owned = { target_launch_date: "2025-03-01", notes: "hi" };
-		const server = { target_launch_date: "2025-03-01T00:00:00.000Z" };
-		expect(readBack("onboardings", owned, server)).toEqual({ target_launch_date: "2025-03-01" });
+		const server = { target_launch_date: "2025-03-01T15:30:00.000Z" };
+		// Cut to its day, undo would put back midnight for the 15:30 Pivotal held (finding W2).
+		expect(readBack("onboardings", owned, server)).toEqual({
+			target_launch_date: "2025-03-01T15:30:00.000Z",
+		});
+	});
+
+	it("compares a launch date by its instant: a day is its midnight, an offset is no change, a time of day is", () => {
+		const known = { target_launch_date: "2026-03-15T10:00:00Z" };
+		const diff = (after: string, was = known) =>
+			diffFields("onboardings", { target_launch_date: after }, was).map((c) => c.after);
+		expect(diff("2026-03-15T11:00:00Z")).toEqual(["2026-03-15T11:00:00Z"]);
+		expect(diff("2026-03-15T05:00:00-05:00")).toEqual([]);
+		expect(diff("2026-03-15")).toEqual(["2026-03-15"]);
+		expect(diff("2026-03-15", { target_launch_date: "2026-03-15T00:00:00.000Z" })).toEqual([]);
 	});
 
 	it("reads back a copy a diff then finds unchanged", () => {

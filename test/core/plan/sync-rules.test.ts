@@ -241,7 +241,12 @@ describe("guardEdits (--keep-pivotal-edits)", () => {
 	];
 	for (const row of rows) {
 		it(row.name, () => {
-			const guarded = guardEdits(changes, { plan: "pro", mrr: 100, metadata: { tier: "a" } }, row.server);
+			const guarded = guardEdits(
+				"customers",
+				changes,
+				{ plan: "pro", mrr: 100, metadata: { tier: "a" } },
+				row.server,
+			);
 			expect(guarded.kept).toEqual(row.kept);
 			expect(guarded.send.map((c) => c.field)).toEqual(
 				changes.map((c) => c.field).filter((f) => !row.kept.includes(f)),
@@ -250,6 +255,7 @@ describe("guardEdits (--keep-pivotal-edits)", () => {
 	}
 	it("a change Pivotal holds already (a PATCH whose answer a kill lost) is neither sent nor kept", () => {
 		const guarded = guardEdits(
+			"customers",
 			changes,
 			{ plan: "pro", mrr: 100, metadata: { tier: "a" } },
 			{
@@ -265,6 +271,7 @@ describe("guardEdits (--keep-pivotal-edits)", () => {
 	it("a day written matches the timestamp Pivotal answers; e-mails ignore case", () => {
 		expect(
 			guardEdits(
+				"onboardings",
 				[{ field: "target_launch_date", before: "2026-01-02", after: "2026-02-01" }],
 				{ target_launch_date: "2026-01-02" },
 				{

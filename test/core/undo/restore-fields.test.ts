@@ -13,7 +13,7 @@ describe("restoreFields: what undo may put back", () => {
 			title: "CTO",
 			metadata: { tier: "gold", region: "eu", owner: "sales" },
 		};
-		expect(restoreFields(before, after, server)).toEqual({
+		expect(restoreFields("contacts", before, after, server)).toEqual({
 			patch: { name: "Acme", title: null, metadata: { tier: "silver", owner: "sales" } },
 			restored: ["name", "title", "metadata.tier", "metadata.region"],
 			kept: [],
@@ -22,7 +22,7 @@ describe("restoreFields: what undo may put back", () => {
 
 	it("keeps a field edited in Pivotal since, and sends nothing for one already back", () => {
 		const server = { name: "Acme Renamed", title: null, metadata: { tier: "silver", region: "eu" } };
-		const decision = restoreFields(before, after, server);
+		const decision = restoreFields("contacts", before, after, server);
 		expect(decision.kept).toEqual(["name"]);
 		expect(decision.restored).toEqual(["metadata.region"]);
 		expect(decision.patch).toEqual({ metadata: { tier: "silver" } });
@@ -30,7 +30,11 @@ describe("restoreFields: what undo may put back", () => {
 
 	it("sends nothing when everything is back already (an undo killed after its PATCH)", () => {
 		const server = { name: "Acme", metadata: { tier: "silver" } };
-		expect(restoreFields(before, after, server)).toEqual({ patch: undefined, restored: [], kept: [] });
+		expect(restoreFields("contacts", before, after, server)).toEqual({
+			patch: undefined,
+			restored: [],
+			kept: [],
+		});
 	});
 });
 
