@@ -412,3 +412,24 @@ describe("a launch date is compared as its instant (finding W2)", () => {
 		expect(patches()).toBe(patchesBefore + 2);
 	});
 });
+
+describe("a slug another row of the file gives up in the same sync (finding W12)", () => {
+	it("the new row is created, never failed slug_taken", async () => {
+		const j = await job();
+		j.write("customers", ["external_id,name,slug,domain", "sw1,Tau Old,tau-w,tau.example"]);
+		expect((await j.run()).code).toBe(0);
+		j.write("customers", [
+			"external_id,name,slug,domain",
+			"sw1,Tau Old,tau-old-w,tau.example",
+			"sw2,Tau New,tau-w,taunew.example",
+		]);
+		const sync = await j.run();
+		expect(sync.code, sync.stdout + sync.stderr).toBe(0);
+		expect(sync.stdout + sync.stderr).not.toContain("slug_taken");
+		const slugs = () => Object.fromEntries(j.live("customers").map((c) => [c.name as string, c.slug]));
+		expect(slugs()["Tau Old"]).toBe("tau-old-w");
+		// Whichever way the race went, the new customer is in Pivotal with the file's slug or a suffixed one.
+		expect(String(slugs()["Tau New"])).toMatch(/^tau-w/);
+		expect(j.live("customers")).toHaveLength(2);
+	});
+});

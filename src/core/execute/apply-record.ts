@@ -22,6 +22,7 @@ import { ownedValues } from "../plan/field-diff.js";
 import { doubtIdsOf } from "../plan/lookalike-rows.js";
 import { bodyHash, type Operation } from "../plan/planner.js";
 import { mayCreate, type SyncRules } from "../plan/sync-rules.js";
+import { sleep } from "../sleep.js";
 import { RecordAdopter } from "./adopt-record.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { type Ambiguous, isAmbiguous } from "./existing-records.js";
@@ -69,6 +70,10 @@ function slugToSend(record: SourceRecord, isHeld: boolean): string | undefined {
 	return withSuffix(slug, idTag(record.key));
 }
 
+/** How long a refused create waits for another customer's update that may free its slug, and how often it looks. */
+const GIVE_UP_WAIT_MS = 10_000;
+const GIVE_UP_POLL_MS = 25;
+
 type Work = Exclude<Operation, { kind: "unchanged" | "blocked" | "kept" | "skipped" }>;
 
 export class RecordApplier {
@@ -114,6 +119,7 @@ export class RecordApplier {
 		isInDoubt: boolean,
 		parent: PivotalCopy | undefined,
 		isSlugHeld = false,
+		isSentAgain = false,
 	): Promise<void> {
 		const { pass } = record;
 		const sentHere = this.#sentHere[pass];
@@ -270,6 +276,18 @@ export class RecordApplier {
 		if (result.error instanceof ApiError && result.error.status === 409) {
 			const existing = await this.#finder.onConflict(record, result.error, parent, slug, generation > 0);
 			if (existing === null) return;
+			// The slug was given up since the create was refused: by another row of this file whose
+			// update took it off, in this run (adversarial finding W12). Sent again once, as it was.
+			if (
+				!isSentAgain &&
+				(existing === "free" || (existing === "held" && (await this.#isGivenUp(record, slug))))
+			) {
+				this.#ctx.notice(
+					"info",
+					`customers ${record.key}: slug ${JSON.stringify(slug)} was given up by the customer that held it; creating it again`,
+				);
+				return this.#create(record, generation, isInDoubt, parent, isSlugHeld, true);
+			}
 			if (existing === "held" && !isSlugHeld) {
 				this.#ctx.notice(
 					"info",
@@ -279,7 +297,7 @@ export class RecordApplier {
 			}
 			// Found by the uniqueness rule after an earlier send of this create got no answer: that
 			// send made it (the idempotency key was forgotten since), so it is this import's to undo.
-			if (existing !== undefined && existing !== "held")
+			if (existing !== undefined && existing !== "held" && existing !== "free")
 				return this.#adopter.adopt(
 					record,
 					existing,
@@ -374,6 +392,23 @@ export class RecordApplier {
 	}
 
 	/** See the 409 `idempotency_key_reused` in `#create`: the earlier send's record, or a new key. */
+	/**
+	 * Is `slug` held by another customer of this import that gave it up in this run (its update
+	 * takes another slug)? Waits out that customer's write while it is in flight (bounded), then
+	 * reads the slug the state says the import last wrote for it.
+	 */
+	async #isGivenUp(record: SourceRecord, slug: string | undefined): Promise<boolean> {
+		if (slug === undefined) return false;
+		const theirs = this.#finder.slugHolderKey(slug);
+		if (theirs === undefined || theirs === record.key) return false;
+		const { store } = this.#ctx.ledger;
+		const until = Date.now() + GIVE_UP_WAIT_MS;
+		while (store.get(record.pass, theirs)?.s === "sent" && Date.now() < until && !this.#ctx.isOver())
+			await sleep(GIVE_UP_POLL_MS);
+		const written = copyOf(store.get(record.pass, theirs))?.v?.slug;
+		return typeof written === "string" && written !== slug;
+	}
+
 	async #afterKeyReused(
 		record: SourceRecord,
 		generation: number,

@@ -127,7 +127,8 @@ export class ExistingFinder {
 	 * "held" when the slug `sent` belongs to a customer that is not this record (another
 	 * external id, a record this run already took, or — for a slug derived from the name, or a
 	 * customer made again (`isRemade`) — any customer not carrying this external id): never
-	 * adopted, the caller picks another slug.
+	 * adopted, the caller picks another slug; "free" when a fresh walk finds no customer holding
+	 * it (given up since the create was refused: the caller may send it again).
 	 */
 	async onConflict(
 		record: SourceRecord,
@@ -135,7 +136,7 @@ export class ExistingFinder {
 		parent: PivotalCopy | undefined,
 		sent?: string,
 		isRemade = false,
-	): Promise<PivotalRecord | undefined | null | "held"> {
+	): Promise<PivotalRecord | undefined | null | "held" | "free"> {
 		try {
 			const def = resourceOf(record.pass);
 			if (def.unique === undefined || error.code !== def.unique.code) return undefined;
@@ -153,7 +154,7 @@ export class ExistingFinder {
 				await directory.load();
 			}
 			const found = directory.bySlug(slug);
-			if (found === undefined) return undefined;
+			if (found === undefined) return "free";
 			const theirs = found.metadata?.external_id;
 			const isExplicit = record.body.slug === slug;
 			// A customer made again (after a deletion in Pivotal or an undo) is made anew: one that took
@@ -174,6 +175,12 @@ export class ExistingFinder {
 			this.#ctx.notice("warn", `could not look up ${record.pass} ${record.key}: ${messageOf(lookupError)}`);
 			return undefined;
 		}
+	}
+
+	/** The external id of the customer holding `slug`, as the last walk of the customer list saw it. */
+	slugHolderKey(slug: string): string | undefined {
+		const theirs = this.#customers.bySlug(slug)?.metadata?.external_id;
+		return typeof theirs === "string" ? theirs : undefined;
 	}
 
 	/**

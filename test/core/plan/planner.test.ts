@@ -132,6 +132,17 @@ const rows: Row[] = [
 		expected: { kind: "kept", reason: "failed" },
 	},
 	{ name: "failed permanent, no hash", state: failed({}), expected: { kind: "kept", reason: "failed" } },
+	// A create refused for a slug another customer held: the slug may be free now (finding W12).
+	{
+		name: "create failed slug_taken, same body",
+		state: failed({ status: 409, code: "slug_taken", b: bodyHash(customer.body) }),
+		expected: { kind: "create", generation: 0, isInDoubt: false },
+	},
+	{
+		name: "update failed slug_taken, same body: kept",
+		state: failed({ status: 409, code: "slug_taken", b: bodyHash(customer.body), was: copy({ v: oldV }) }),
+		expected: { kind: "kept", reason: "failed" },
+	},
 	{
 		name: "failed permanent, body changed",
 		state: failed({ b: "stale-hash-12345", g: 2 }),
