@@ -149,6 +149,19 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 		);
 	});
 
+	it("a new row written with the slug a dropped customer's name derived is refused (finding W1)", async () => {
+		const { sim, file, env } = await imported("external_id,name,slug\na1,Acme Corp,acme\na2,Globex,\n");
+		const requests = sim.counters().requests;
+		writeFileSync(file, "external_id,name,slug\na1,Acme Corp,acme\nb2,Globex Two,globex\n");
+		const run = await runCli(["import", file, "--headless", "--yes"], { env });
+		expect(run.code, run.stderr).toBe(2);
+		expect(run.stderr).toContain(
+			`line 3's new external_id "b2" looks like "a2", a customer of this import with the same slug "globex"`,
+		);
+		expect(run.stderr).toContain("give them other slugs.");
+		expect(sim.counters().requests).toBe(requests);
+	});
+
 	it("an id column changed (a re-keyed export): rows with the name or slug of a dropped customer are refused, nothing sent (finding V6)", async () => {
 		const { sim, file, env } = await imported(
 			"external_id,name,slug\nrec-1,Map Co One,\nrec-2,Map Co Two,map-two\n",

@@ -11,6 +11,7 @@ import { copyOf, type PassName, type RecordState, type SourceRecord } from "../.
 import { isNumbered } from "../../model/resources.js";
 import { idShape } from "../../source/id-shape.js";
 import { CRM_ID_FIELDS } from "../../source/row-rules.js";
+import { deriveSlug } from "../../source/slug/index.js";
 import { isCreateMaybeMade } from "../checkpoint/state-map.js";
 import { looseName } from "./legacy-keys.js";
 
@@ -64,17 +65,21 @@ export class LookalikeRows {
 		if (loose !== "" && !this.#byName.has(loose)) this.#byName.set(loose, row);
 	}
 
-	/** The row with the slug, else the name but for spelling, of the state's customer `values`. */
+	/**
+	 * The row with the slug, else the name but for spelling, of the state's customer `values`; a
+	 * customer made without a slug of its own was sent the one its name derives (finding W1).
+	 */
 	#bySlugOrName(stateKey: string, values: Readonly<Record<string, unknown>>): Lookalike | undefined {
-		const slug = textOf(values.slug);
-		const bySlug = slug === undefined ? undefined : this.#bySlug.get(slug);
-		if (bySlug !== undefined && slug !== undefined)
-			return { row: bySlug, stateKey, crmId: { field: "slug", value: slug } };
+		const written = textOf(values.slug);
 		const name = textOf(values.name);
-		const byName = name === undefined ? undefined : this.#byName.get(looseName(name));
-		return byName === undefined || name === undefined
-			? undefined
-			: { row: byName, stateKey, crmId: { field: "name", value: name } };
+		const tie = (field: "slug" | "name", value: string | undefined, row: NewRow | undefined) =>
+			row === undefined || value === undefined ? undefined : { row, stateKey, crmId: { field, value } };
+		const derived = written === undefined && name !== undefined ? deriveSlug(name, stateKey) : undefined;
+		return (
+			tie("slug", written, written === undefined ? undefined : this.#bySlug.get(written)) ??
+			tie("name", name, name === undefined ? undefined : this.#byName.get(looseName(name))) ??
+			tie("slug", derived, derived === undefined ? undefined : this.#bySlug.get(derived))
+		);
 	}
 
 	/**
@@ -126,8 +131,10 @@ export function lookalikeRefusal(file: string, found: readonly Lookalike[], show
 	const they = found.length === 1 ? "it" : "each";
 	const created = `Created, ${they} would be a second customer beside the one this import holds under the old id (an import keeps a customer under the external_id it made or found it with), and nothing was sent.`;
 	// Tied by the name or the slug alone: the ids changed, not re-typed (finding V6).
-	if (found.every((f) => f.crmId?.field === "name" || f.crmId?.field === "slug"))
-		return `${file}: ${each}${more}. ${created} If the export's ids changed (a map that reads another id column, a CRM that re-keyed its records), put the old ids back: an import keeps its customers under the ids it made them with, and --fresh would not find them by another id either. If they really are other customers, give them other names.`;
+	if (found.every((f) => f.crmId?.field === "name" || f.crmId?.field === "slug")) {
+		const fields = new Set(found.map((f) => (f.crmId?.field === "slug" ? "slugs" : "names")));
+		return `${file}: ${each}${more}. ${created} If the export's ids changed (a map that reads another id column, a CRM that re-keyed its records), put the old ids back: an import keeps its customers under the ids it made them with, and --fresh would not find them by another id either. If they really are other customers, give them other ${[...fields].sort().join(" and ")}.`;
+	}
 	return `${file}: ${each}${more}. ${created} Put the ids back as they were (a spreadsheet or a script re-typed them: format the column as Text and export again); if they really are other customers, give them ids that do not read as the old ones', or run once with --fresh, which sets the whole state aside: every customer is then looked up in Pivotal and adopted as found, so --delete-missing and undo no longer act on what earlier runs created.`;
 }
 
