@@ -77,8 +77,12 @@ describe("an onboarding create left in doubt, its row re-spelled", { timeout: 60
 			j.write(["Rollout,program_design,", ...rows]);
 			const run = await j.run();
 			expect(run.code, `${rows}: ${run.stderr}`).toBe(2);
+			const name = rows[0]!.split(",")[0];
+			// The same name in another place among its repeats is said to be moved (finding W10).
 			expect(run.stderr).toContain(
-				`line 3's onboarding "${rows[0]!.split(",")[0]}" of customer "k1" reads as "Kickoff"`,
+				name === "Kickoff"
+					? `line 3's onboarding "Kickoff" of customer "k1" does not stand where a repeated "Kickoff" stood (repeated names are told apart by their order)`
+					: `line 3's onboarding "${name}" of customer "k1" reads as "Kickoff"`,
 			);
 			expect(run.stderr).not.toContain("--fresh");
 		}

@@ -151,9 +151,11 @@ function respelledDoubtRefusal(
 	if (listed.length === 0) return undefined;
 	const each = listed
 		.slice(0, shown)
-		.map(
-			({ row, sentName }) =>
-				`line ${row.line}'s onboarding ${JSON.stringify(row.name)} of customer ${JSON.stringify(row.customer)} reads as ${JSON.stringify(sentName)}, whose create an earlier run sent without an answer`,
+		.map(({ row, sentName }) =>
+			// The same name at another place among its repeats: moved, not re-spelled (finding W10).
+			row.name === sentName
+				? `line ${row.line}'s onboarding ${JSON.stringify(row.name)} of customer ${JSON.stringify(row.customer)} does not stand where a repeated ${JSON.stringify(sentName)} stood (repeated names are told apart by their order), whose create an earlier run sent without an answer`
+				: `line ${row.line}'s onboarding ${JSON.stringify(row.name)} of customer ${JSON.stringify(row.customer)} reads as ${JSON.stringify(sentName)}, whose create an earlier run sent without an answer`,
 		)
 		.join("; ");
 	const more = listed.length > shown ? ` (and ${listed.length - shown} more rows like these)` : "";
