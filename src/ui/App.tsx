@@ -141,7 +141,10 @@ export function App({ services, prefill, onResult }: AppProps) {
 					initial={initial}
 					isOptional={stage.pass !== "customers"}
 					chosen={files.customers && stage.pass !== "customers" ? basename(files.customers) : undefined}
-					into={wizard.resumeFrom === undefined ? undefined : basename(wizard.resumeFrom.path)}
+					// Starting over sets the state aside: the files go into no import's (finding W8).
+					into={
+						wizard.resumeFrom === undefined || wizard.isFresh ? undefined : basename(wizard.resumeFrom.path)
+					}
 					error={stage.error}
 					onChoose={(name) => void chooseFile(stage.pass, name)}
 					onBack={

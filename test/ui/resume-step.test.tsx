@@ -55,4 +55,17 @@ describe("ResumeStep", () => {
 		expect(text).not.toContain("Sync other files");
 		frame.unmount();
 	});
+
+	it("keys that arrive together choose what they moved to, not the choice shown before them (finding W7)", async () => {
+		const chosen: string[] = [];
+		const frame = render(
+			withTheme(<ResumeStep checkpoints={[checkpoint(12, 0)]} onChoose={(c) => chosen.push(c.kind)} />),
+		);
+		// Let Ink attach its input listener, then send ↓ ↓ Enter in one write, as tmux or a paste does.
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		frame.stdin.write("\u001b[B\u001b[B\r");
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(chosen).toEqual(["other-files"]);
+		frame.unmount();
+	});
 });

@@ -1,5 +1,5 @@
 import { Box, type Key, Text, useInput } from "ink";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { escapeControls } from "../../model/terminal-text.js";
 import { useTheme } from "../hooks/use-theme.js";
 
@@ -36,7 +36,11 @@ export function ChoiceList<T>({
 }: ChoiceListProps<T>) {
 	const theme = useTheme();
 	const [index, setIndex] = useState(initialIndex);
-	const safeIndex = Math.min(Math.max(0, index), Math.max(0, choices.length - 1));
+	// Where the keys have moved it, ahead of the render: several keys can arrive before the next
+	// one, and an Enter among them chooses what they moved to, not what was shown (finding W7).
+	const moved = useRef(initialIndex);
+	const clamp = (i: number) => Math.min(Math.max(0, i), Math.max(0, choices.length - 1));
+	const safeIndex = clamp(index);
 	const highlighted = choices[safeIndex]?.value;
 
 	useEffect(() => {
@@ -45,16 +49,18 @@ export function ChoiceList<T>({
 
 	useInput(
 		(input, key) => {
-			// Functional updates: several keys can arrive before the next render.
-			const move = (delta: number) =>
-				setIndex((i) => Math.max(0, Math.min(choices.length - 1, Math.min(i, choices.length - 1) + delta)));
+			const move = (delta: number) => {
+				moved.current = clamp(clamp(moved.current) + delta);
+				setIndex(moved.current);
+			};
+			const current = choices[clamp(moved.current)]?.value;
 			if (key.upArrow) move(-1);
 			else if (key.downArrow) move(1);
 			else if (key.pageUp) move(-visibleCount);
 			else if (key.pageDown) move(visibleCount);
 			else if (key.return) {
-				if (highlighted !== undefined) onSelect(highlighted);
-			} else onKey?.(input, key, highlighted);
+				if (current !== undefined) onSelect(current);
+			} else onKey?.(input, key, current);
 		},
 		{ isActive },
 	);
