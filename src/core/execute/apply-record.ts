@@ -22,7 +22,6 @@ import { ownedValues } from "../plan/field-diff.js";
 import { doubtIdsOf } from "../plan/lookalike-rows.js";
 import { bodyHash, type Operation } from "../plan/planner.js";
 import { mayCreate, type SyncRules } from "../plan/sync-rules.js";
-import { sleep } from "../sleep.js";
 import { RecordAdopter } from "./adopt-record.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { type Ambiguous, isAmbiguous } from "./existing-records.js";
@@ -37,6 +36,7 @@ import { otherIdentity } from "./record-identity.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
 import { createCall, isGuarded, isKeyedTo, isKeyInUse, isKeyReused } from "./record-requests.js";
 import type { Lane, Requester } from "./requester.js";
+import { isSlugGivenUp } from "./slug-given-up.js";
 import { notInPivotalNote } from "./sync-notes.js";
 import { RecordUpdater } from "./update-record.js";
 
@@ -69,10 +69,6 @@ function slugToSend(record: SourceRecord, isHeld: boolean): string | undefined {
 	if (slug === undefined || !isHeld) return slug;
 	return withSuffix(slug, idTag(record.key));
 }
-
-/** How long a refused create waits for another customer's update that may free its slug, and how often it looks. */
-const GIVE_UP_WAIT_MS = 10_000;
-const GIVE_UP_POLL_MS = 25;
 
 type Work = Exclude<Operation, { kind: "unchanged" | "blocked" | "kept" | "skipped" }>;
 
@@ -280,7 +276,7 @@ export class RecordApplier {
 			// update took it off, in this run (adversarial finding W12). Sent again once, as it was.
 			if (
 				!isSentAgain &&
-				(existing === "free" || (existing === "held" && (await this.#isGivenUp(record, slug))))
+				(existing === "free" || (existing === "held" && (await this.#isSlugGivenUp(record, slug))))
 			) {
 				this.#ctx.notice(
 					"info",
@@ -323,6 +319,12 @@ export class RecordApplier {
 	}
 
 	/** What the create in doubt for `record` may have sent: its slugs, and when it first left. */
+	#isSlugGivenUp(record: SourceRecord, slug: string | undefined): Promise<boolean> {
+		const holder = slug === undefined ? undefined : this.#finder.slugHolderKey(slug);
+		const { store } = this.#ctx.ledger;
+		return isSlugGivenUp(record, slug, holder, (key) => store.get(record.pass, key), this.#ctx.isOver);
+	}
+
 	#sent(record: SourceRecord, state: RecordState | undefined) {
 		const slug = slugToSend(record, false);
 		const slugs = slug === undefined ? [] : [slug, slugToSend(record, true) as string];
@@ -392,23 +394,6 @@ export class RecordApplier {
 	}
 
 	/** See the 409 `idempotency_key_reused` in `#create`: the earlier send's record, or a new key. */
-	/**
-	 * Is `slug` held by another customer of this import that gave it up in this run (its update
-	 * takes another slug)? Waits out that customer's write while it is in flight (bounded), then
-	 * reads the slug the state says the import last wrote for it.
-	 */
-	async #isGivenUp(record: SourceRecord, slug: string | undefined): Promise<boolean> {
-		if (slug === undefined) return false;
-		const theirs = this.#finder.slugHolderKey(slug);
-		if (theirs === undefined || theirs === record.key) return false;
-		const { store } = this.#ctx.ledger;
-		const until = Date.now() + GIVE_UP_WAIT_MS;
-		while (store.get(record.pass, theirs)?.s === "sent" && Date.now() < until && !this.#ctx.isOver())
-			await sleep(GIVE_UP_POLL_MS);
-		const written = copyOf(store.get(record.pass, theirs))?.v?.slug;
-		return typeof written === "string" && written !== slug;
-	}
-
 	async #afterKeyReused(
 		record: SourceRecord,
 		generation: number,
