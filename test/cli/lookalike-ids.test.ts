@@ -32,6 +32,17 @@ async function imported(first: string) {
 	return { sim, file, env };
 }
 
+/** `first` imported, then a sync of `second`: refused (exit 2) with nothing sent. */
+async function refusedSync(first: string, second: string) {
+	const job = await imported(first);
+	const requests = job.sim.counters().requests;
+	writeFileSync(job.file, second);
+	const run = await runCli(["import", job.file, "--headless", "--yes"], { env: job.env });
+	expect(run.code, run.stderr).toBe(2);
+	expect(job.sim.counters().requests).toBe(requests);
+	return { ...job, run };
+}
+
 /**
  * `header` and `base` imported; the row `doubted` then left in doubt by a killed run (its create
  * landed); the file's row re-keyed to `retyped`: refused with `sentence`, nothing sent.
@@ -150,32 +161,26 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 	});
 
 	it("a new row written with the slug a dropped customer's name derived is refused (finding W1)", async () => {
-		const { sim, file, env } = await imported("external_id,name,slug\na1,Acme Corp,acme\na2,Globex,\n");
-		const requests = sim.counters().requests;
-		writeFileSync(file, "external_id,name,slug\na1,Acme Corp,acme\nb2,Globex Two,globex\n");
-		const run = await runCli(["import", file, "--headless", "--yes"], { env });
-		expect(run.code, run.stderr).toBe(2);
+		const { run } = await refusedSync(
+			"external_id,name,slug\na1,Acme Corp,acme\na2,Globex,\n",
+			"external_id,name,slug\na1,Acme Corp,acme\nb2,Globex Two,globex\n",
+		);
 		expect(run.stderr).toContain(
 			`line 3's new external_id "b2" looks like "a2", a customer of this import with the same slug "globex"`,
 		);
 		expect(run.stderr).toContain("give them other slugs.");
-		expect(sim.counters().requests).toBe(requests);
 	});
 
 	it("an id column changed (a re-keyed export): rows with the name or slug of a dropped customer are refused, nothing sent (finding V6)", async () => {
-		const { sim, file, env } = await imported(
+		const { sim, file, env, run } = await refusedSync(
 			"external_id,name,slug\nrec-1,Map Co One,\nrec-2,Map Co Two,map-two\n",
+			"external_id,name,slug\nACME-1,Map Co One,\nACME-2,Map Co 2,map-two\n",
 		);
-		const requests = sim.counters().requests;
-		writeFileSync(file, "external_id,name,slug\nACME-1,Map Co One,\nACME-2,Map Co 2,map-two\n");
-		const run = await runCli(["import", file, "--headless", "--yes"], { env });
-		expect(run.code, run.stderr).toBe(2);
 		expect(run.stderr).toContain(
 			`line 2's new external_id "ACME-1" looks like "rec-1", a customer of this import with the same name "Map Co One" that the file no longer holds; line 3's new external_id "ACME-2" looks like "rec-2", a customer of this import with the same slug "map-two"`,
 		);
 		expect(run.stderr).toContain("If the export's ids changed");
 		expect(run.stderr).not.toContain("--fresh,");
-		expect(sim.counters().requests).toBe(requests);
 		expect(live(sim)).toEqual(["Map Co One=rec-1", "Map Co Two=rec-2"]);
 		// The old ids back: the sync goes on, the renamed one PATCHed.
 		writeFileSync(file, "external_id,name,slug\nrec-1,Map Co One,\nrec-2,Map Co 2,map-two\n");
