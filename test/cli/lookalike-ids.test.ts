@@ -86,8 +86,12 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 		]) {
 			const run = await runCli(["import", file, "--headless", "--yes", ...extra], { env });
 			expect(run.code, run.stderr).toBe(2);
+			// With --delete-missing the old one would not stay beside it: it would be deleted (finding X6).
+			const outcome = extra.includes("--delete-missing")
+				? "take the place of the one this import holds under the old id, which --delete-missing would delete with its contacts and onboardings"
+				: "be a second customer beside the one this import holds under the old id";
 			expect(run.stderr).toContain(
-				`${file}: line 2's new external_id "123" looks like "00123", a customer of this import with the same hubspot_company_id "HSZ-1" that the file no longer holds; line 3's new external_id "900000.0" looks like "900000", a customer of this import that the file no longer holds; line 4's new external_id "'z00050" looks like "z00050", a customer of this import that the file no longer holds (and 1 more rows like these). Created, each would be a second customer beside the one this import holds under the old id (an import keeps a customer under the external_id it made or found it with), and nothing was sent.`,
+				`${file}: line 2's new external_id "123" looks like "00123", a customer of this import with the same hubspot_company_id "HSZ-1" that the file no longer holds; line 3's new external_id "900000.0" looks like "900000", a customer of this import that the file no longer holds; line 4's new external_id "'z00050" looks like "z00050", a customer of this import that the file no longer holds (and 1 more rows like these). Created, each would ${outcome} (an import keeps a customer under the external_id it made or found it with), and nothing was sent.`,
 			);
 			expect(run.stderr).toContain(
 				"if they really are other customers, give them ids that do not read as the old ones', or run once with --fresh, which sets the whole state aside",
@@ -169,6 +173,31 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 			`line 3's new external_id "b2" looks like "a2", a customer of this import with the same slug "globex"`,
 		);
 		expect(run.stderr).toContain("give them other slugs.");
+	});
+
+	it("ids shifted by a row: a new row with the old name of a customer its row renames is refused, nothing sent (finding X2)", async () => {
+		const { sim, run } = await refusedSync(
+			"external_id,name,domain\nz1,Alpha,alpha.example\nz2,Beta,beta.example\n",
+			"external_id,name,domain\nz2,Alpha,alpha.example\nz3,Beta,beta.example\n",
+		);
+		expect(run.stderr).toContain(
+			`line 3's new external_id "z3" looks like "z2", a customer of this import with the same name "Beta" that line 2 now gives the name "Alpha"`,
+		);
+		expect(run.stderr).toContain("rename it in one run, add the new one in the next");
+		expect(live(sim)).toEqual(["Alpha=z1", "Beta=z2"]);
+	});
+
+	it("a customer renamed and a new one of another name in the same run go through", async () => {
+		const { sim, file, env } = await imported(
+			"external_id,name,domain\nz1,Alpha,alpha.example\nz2,Beta,beta.example\n",
+		);
+		writeFileSync(
+			file,
+			"external_id,name,domain\nz1,Alpha,alpha.example\nz2,Beta Holdings,beta.example\nz3,Gamma,gamma.example\n",
+		);
+		const run = await runCli(["import", file, "--headless", "--yes"], { env });
+		expect(run.code, run.stderr).toBe(0);
+		expect(live(sim)).toEqual(["Alpha=z1", "Beta Holdings=z2", "Gamma=z3"]);
 	});
 
 	it("an id column changed (a re-keyed export): rows with the name or slug of a dropped customer are refused, nothing sent (finding V6)", async () => {

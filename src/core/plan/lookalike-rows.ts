@@ -13,6 +13,7 @@ import { idShape } from "../../source/id-shape.js";
 import { CRM_ID_FIELDS } from "../../source/row-rules.js";
 import { deriveSlug } from "../../source/slug/index.js";
 import { isCreateMaybeMade } from "../checkpoint/state-map.js";
+import type { FieldChange } from "./field-diff.js";
 import { looseName } from "./legacy-keys.js";
 
 /** A new row the look-alike check holds: its key, line and CRM ids. */
@@ -27,6 +28,17 @@ interface Lookalike {
 	readonly stateKey: string;
 	/** The CRM id both carry, when that is what ties them. */
 	readonly crmId?: { readonly field: string; readonly value: string };
+	/** The customer is in the file, renamed by its row: the line, and the name or slug it takes. */
+	readonly renamedBy?: { readonly line: number; readonly to: string };
+}
+
+/** A customer of the file whose row takes another name or slug: what it gives up. */
+interface RenamedAway {
+	readonly key: string;
+	readonly line: number;
+	readonly field: "name" | "slug";
+	readonly from: string;
+	readonly to: string;
 }
 
 export { idShape };
@@ -42,8 +54,27 @@ export class LookalikeRows {
 	readonly #bySlug = new Map<string, NewRow>();
 	readonly #byName = new Map<string, NewRow>();
 
+	readonly #renamedAway: RenamedAway[] = [];
+
 	get size(): number {
 		return this.#byShape.size;
+	}
+
+	/**
+	 * A customer row of the file whose update takes another name or written slug. A new row of
+	 * the same file taking the one it gives up is a shift of the ids (each row under the id of the
+	 * row before it: finding X2): the renamed record would be overwritten with another's values
+	 * and the new row made a second customer. Kept only for names and slugs that change.
+	 */
+	renamed(record: SourceRecord, changes: readonly FieldChange[]): void {
+		for (const change of changes) {
+			if (change.field !== "name" && change.field !== "slug") continue;
+			const from = textOf(change.before);
+			const to = textOf(change.after);
+			if (from === undefined || to === undefined) continue;
+			if (change.field === "name" ? looseName(from) === looseName(to) : from === to) continue;
+			this.#renamedAway.push({ key: record.key, line: record.line, field: change.field, from, to });
+		}
 	}
 
 	/** A customer row the plan creates while the state holds customers. */
@@ -118,29 +149,61 @@ export class LookalikeRows {
 			named.add(lookalike.row.key);
 			found.push(lookalike);
 		}
+		for (const away of this.#renamedAway) {
+			const row =
+				away.field === "name" ? this.#byName.get(looseName(away.from)) : this.#bySlug.get(away.from);
+			if (row === undefined || named.has(row.key)) continue;
+			named.add(row.key);
+			found.push({
+				row,
+				stateKey: away.key,
+				crmId: { field: away.field, value: away.from },
+				renamedBy: { line: away.line, to: away.to },
+			});
+		}
 		return found.sort((a, b) => a.row.line - b.row.line);
 	}
 }
 
-/** The sentence that refuses a plan with look-alike rows, the first few named. */
-export function lookalikeRefusal(file: string, found: readonly Lookalike[], shown = 3): string | undefined {
+/**
+ * The sentence that refuses a plan with look-alike rows, the first few named. With
+ * `--delete-missing` (`isDeleting`) a dropped customer would not stay beside the new one: it
+ * would be deleted, with what hangs under it (finding X6).
+ */
+export function lookalikeRefusal(
+	file: string,
+	found: readonly Lookalike[],
+	isDeleting = false,
+	shown = 3,
+): string | undefined {
 	const first = found[0];
 	if (first === undefined) return undefined;
 	const each = found.slice(0, shown).map(describe).join("; ");
 	const more = found.length > shown ? ` (and ${found.length - shown} more rows like these)` : "";
 	const they = found.length === 1 ? "it" : "each";
-	const created = `Created, ${they} would be a second customer beside the one this import holds under the old id (an import keeps a customer under the external_id it made or found it with), and nothing was sent.`;
+	const instead =
+		isDeleting && found.some((f) => f.renamedBy === undefined)
+			? "take the place of the one this import holds under the old id, which --delete-missing would delete with its contacts and onboardings"
+			: "be a second customer beside the one this import holds under the old id";
+	const created = `Created, ${they} would ${instead} (an import keeps a customer under the external_id it made or found it with), and nothing was sent.`;
 	// Tied by the name or the slug alone: the ids changed, not re-typed (finding V6).
 	if (found.every((f) => f.crmId?.field === "name" || f.crmId?.field === "slug")) {
 		const fields = new Set(found.map((f) => (f.crmId?.field === "slug" ? "slugs" : "names")));
-		return `${file}: ${each}${more}. ${created} If the export's ids changed (a map that reads another id column, a CRM that re-keyed its records), put the old ids back: an import keeps its customers under the ids it made them with, and --fresh would not find them by another id either. If they really are other customers, give them other ${[...fields].sort().join(" and ")}.`;
+		const renamed = found.some((f) => f.renamedBy !== undefined)
+			? " A customer renamed while a new one takes its old name: rename it in one run, add the new one in the next."
+			: "";
+		return `${file}: ${each}${more}. ${created} If the export's ids changed (a map that reads another id column, a CRM that re-keyed its records, every row under the id of the row before it), put the old ids back: an import keeps its customers under the ids it made them with, and --fresh would not find them by another id either. If they really are other customers, give them other ${[...fields].sort().join(" and ")}.${renamed}`;
 	}
 	return `${file}: ${each}${more}. ${created} Put the ids back as they were (a spreadsheet or a script re-typed them: format the column as Text and export again); if they really are other customers, give them ids that do not read as the old ones', or run once with --fresh, which sets the whole state aside: every customer is then looked up in Pivotal and adopted as found, so --delete-missing and undo no longer act on what earlier runs created.`;
 }
 
-function describe({ row, stateKey, crmId }: Lookalike): string {
+function describe({ row, stateKey, crmId, renamedBy }: Lookalike): string {
 	const tie = crmId === undefined ? "" : ` with the same ${crmId.field} ${JSON.stringify(crmId.value)}`;
-	return `line ${row.line}'s new external_id ${JSON.stringify(row.key)} looks like ${JSON.stringify(stateKey)}, a customer of this import${tie} that the file no longer holds`;
+	const where =
+		renamedBy === undefined
+			? "that the file no longer holds"
+			: `that line ${renamedBy.line} now gives the ${crmId?.field ?? "name"} ${JSON.stringify(renamedBy.to)}`;
+	return `line ${row.line}'s new external_id ${JSON.stringify(row.key)} looks like ${JSON.stringify(stateKey)}, a customer of this import${tie} ${where}`;
 }
 
 /**

@@ -176,6 +176,8 @@ export class Planning {
 			(kind === "skipped" && op.reason === "not_in_pivotal");
 		if (isNew && current === undefined && pass === "customers" && (t.records?.size ?? 0) > 0)
 			this.#lookalikes.add(record);
+		// A customer of the file renamed: a new row taking its old name or slug is an id shift (finding X2).
+		if (kind === "update" && pass === "customers") this.#lookalikes.renamed(record, op.changes);
 		if (isNew && current === undefined && isNumbered(pass) && t.mayHoldMadeCreates)
 			this.#respelledDoubts.add(record);
 		if (record.respelledFrom !== undefined) this.#respelledDoubts.tie(record);
@@ -305,7 +307,7 @@ export class Planning {
 			// turn the check off (adversarial finding T2).
 			(key) => keys.has(key) || leftOut?.names(key) === true,
 		);
-		return lookalikeRefusal(file, found);
+		return lookalikeRefusal(file, found, this.#rules.deleteMissing === true);
 	}
 
 	/** Re-spelled onboarding rows that cannot be told which record they are: refused (respelled-doubts.ts). */
