@@ -40,6 +40,8 @@ export function outcomeOf(
 	if (Number(row.copying ?? 0) > 0 && !row.running) return "unfinished copy (run the same state copy again)";
 	if (row.running)
 		return `running (host ${row.host ?? "?"}, pid ${row.pid ?? "?"}${row.started_at ? `, since ${iso(row.started_at)}` : ""})`;
+	// A first run killed before it wrote its run's number: the import's header alone (finding X4).
+	if (Number(row.runs ?? 0) === 0 && row.last_outcome == null) return "interrupted before its first record";
 	const isUnfinished = Number(row.runs ?? 0) > Number(row.finished ?? 0);
 	// A killed run writes no outcome: its run number is started and never finished.
 	const outcome =

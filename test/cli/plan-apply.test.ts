@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -199,6 +199,33 @@ describe("plans as files (the built binary)", () => {
 		expect(resumed.stdout).toContain(`Resuming the interrupted apply of ${plan}.`);
 		expect(simTotals(sim)).toEqual({ customers: 40, contacts: 40, onboardings: 40, duplicates: 0 });
 	}, 120_000);
+
+	it("an apply killed after it made the state but before its first record goes on under the same plan (finding X4)", async () => {
+		const { sim, files, dir } = await prepared(
+			{ rateLimit: 100_000 },
+			{ customers: 3, contactsPerCustomer: 0, onboardingsPerCustomer: 0, withSlugs: true },
+		);
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const plan = join(dir, "plan.json");
+		expect((await runCli(headlessImportArgs(files, "--dry-run", "--plan-out", plan), { env })).code).toBe(0);
+		// The first sync's walk of the customer list hangs: the state is made meanwhile, no record yet.
+		sim.pushFault({ method: "GET", route: "/customers", kind: "hang", hangMs: 20_000, times: 1 });
+		const { child, result } = startCli(["apply", plan, "--headless"], { env });
+		const state = `${files.customers}.checkpoint.json`;
+		const deadline = Date.now() + 20_000;
+		while (
+			!((sim.counters().faultsInjected.scripted ?? 0) >= 1 && existsSync(state)) &&
+			Date.now() < deadline
+		)
+			await new Promise((resolve) => setTimeout(resolve, 10));
+		child.kill("SIGKILL");
+		expect((await result).signal).toBe("SIGKILL");
+		expect(existsSync(state)).toBe(true);
+		expect(sim.counters().posts).toBe(0);
+		const again = await runCli(["apply", plan, "--headless"], { env });
+		expect(again.code, again.stderr).toBe(0);
+		expect(simTotals(sim)).toEqual({ customers: 3, contacts: 0, onboardings: 0, duplicates: 0 });
+	}, 60_000);
 
 	it("refuses a malformed, edited, newer, other-server or other-workspace plan in one sentence, sending nothing", async () => {
 		const { sim, files, dir } = await prepared(

@@ -175,8 +175,9 @@ describe("the Postgres store", () => {
 				"m",
 			),
 		);
+		// Released with no run's number written: a first run stopped before it began (finding X4).
 		const after = await runCli(["state", "list", "--state", url]);
-		expect(after.stdout).toMatch(/^busy\s+-\s+0\s+\S+Z\s+completed$/m);
+		expect(after.stdout).toMatch(/^busy\s+-\s+0\s+\S+Z\s+interrupted before its first record$/m);
 	});
 });
 
@@ -197,6 +198,13 @@ describe("outcomeOf (the state list's OUTCOME column)", () => {
 		["a run killed after a finished one", { runs: "3" }, "interrupted"],
 		["a run stopped by a failed check", { runs: "3", last_outcome: "circuit-open" }, "circuit-open"],
 		["an import never finished", { runs: "1", finished: null, last_outcome: null }, "interrupted"],
+		// A first run killed before it wrote its run's number: the header alone (finding X4).
+		[
+			"a first run killed at its start",
+			{ runs: null, finished: null, last_outcome: null },
+			"interrupted before its first record",
+		],
+		["a state copy stopped", { copying: "1" }, "unfinished copy (run the same state copy again)"],
 		[
 			"a run going on",
 			{ running: true, host: "ci-7", pid: 42, started_at: new Date("2026-01-02T03:04:05.678Z") },
