@@ -119,12 +119,18 @@ export function checkDateFormat(pattern: string): string | undefined {
 	if (/[YD]/.test(unquoted)) {
 		return `date format ${JSON.stringify(pattern)} uses Y or D, which date-fns reads as week year and day of year; write yyyy for the year and dd for the day (e.g. "MM/dd/yyyy").`;
 	}
+	let isWhole = false;
 	try {
 		const back = parse(formatDate(PROBE, pattern), pattern, REFERENCE);
-		if (isValid(back) && formatDate(back, "yyyy-MM-dd") === "2026-03-15") return undefined;
+		isWhole = isValid(back) && formatDate(back, "yyyy-MM-dd") === "2026-03-15";
 	} catch {
 		// An unknown token: the same answer as a format that loses the year, month or day.
 	}
+	// A time of day with no zone names no instant: dropped, the file's new time would never be sent
+	// (adversarial finding X1), and Pivotal's day could be another than the file's.
+	if (isWhole && TIME_TOKENS.test(unquoted) && !ZONE_TOKENS.test(unquoted))
+		return `date format ${JSON.stringify(pattern)} reads a time of day but no time zone, so it names no instant; add the zone the export writes (e.g. "MM/dd/yyyy HH:mm XXX" for +02:00, "… X" for Z), or read only the date if the cells hold no time.`;
+	if (isWhole) return undefined;
 	return `date format ${JSON.stringify(pattern)} does not read a whole date (year, month and day); use date-fns tokens such as "MM/dd/yyyy", "dd.MM.yyyy" or "d MMM yyyy".`;
 }
 
@@ -149,15 +155,28 @@ export function earlyYearProblem(value: string, column: string, pattern: string)
 	return `${column} ${showValue(value)} reads as the year ${year} under the map's date format ${JSON.stringify(pattern)}, which wants a four-digit year; write the year in full${hint}.`;
 }
 
-/** Reads cells written in `pattern` (ISO cells too): the `YYYY-MM-DD` date, or undefined. */
+/** date-fns tokens of a time of day, and of a zone or a whole instant (outside quoted text). */
+const TIME_TOKENS = /[HhkKmsSa]/;
+const ZONE_TOKENS = /[XxtT]/;
+
+/**
+ * Reads cells written in `pattern` (ISO cells too): the `YYYY-MM-DD` date, or, for a pattern
+ * with a zone, the instant as ISO in UTC (a launch date is compared as its instant); undefined
+ * when a cell does not read.
+ */
 export function dateReader(pattern: string): (value: string) => string | undefined {
 	const cache = new Map<string, string | undefined>();
+	const isInstant = ZONE_TOKENS.test(pattern.replace(/'[^']*'/g, ""));
 	return (value) => {
 		if (isoShape(value) === "date") return value;
 		if (cache.has(value)) return cache.get(value);
 		const parsed = parse(value.trim(), pattern, REFERENCE);
 		const result =
-			isValid(parsed) && parsed.getFullYear() >= MIN_YEAR ? formatDate(parsed, "yyyy-MM-dd") : undefined;
+			!isValid(parsed) || parsed.getFullYear() < MIN_YEAR
+				? undefined
+				: isInstant
+					? parsed.toISOString()
+					: formatDate(parsed, "yyyy-MM-dd");
 		if (cache.size >= CACHE_LIMIT) cache.clear();
 		cache.set(value, result);
 		return result;

@@ -88,13 +88,20 @@ describe("dates", () => {
 		["MM/dd/yyyy", "02/30/2026", undefined],
 		["MM/dd/yyyy", "15/03/2026", undefined],
 		["MM/dd/yyyy", "03/15/2026 trailing", undefined],
+		// A format with a zone reads an instant, sent as one: not cut to a day, nor shifted to another (finding X1).
+		["MM/dd/yyyy HH:mm XXX", "03/15/2026 00:00 +05:00", "2026-03-14T19:00:00.000Z"],
+		["MM/dd/yyyy HH:mm X", "03/15/2026 14:30 Z", "2026-03-15T14:30:00.000Z"],
 	])("with %j, %j → %j", (pattern, cell, expected) => {
 		expect(dateReader(pattern)(cell)).toBe(expected);
 	});
 
 	it.each([
 		["MM/dd/yyyy", undefined],
-		["dd.MM.yyyy HH:mm", undefined],
+		// A time of day with no zone names no instant: it was dropped without a word (finding X1).
+		["dd.MM.yyyy HH:mm", /reads a time of day but no time zone/],
+		["MMM d, yyyy h:mm a", /reads a time of day but no time zone/],
+		["MM/dd/yyyy HH:mm XXX", undefined],
+		["dd.MM.yyyy 'at noon'", undefined],
 		["YYYY-MM-DD", /week year/],
 		["MM/dd", /does not read a whole date/],
 		["banana", /does not read a whole date/],
