@@ -55,6 +55,7 @@ export async function writeRunResults(
 		read.invalid ?? [],
 		rowsAsRun(read, run),
 		new Set(PASSES.filter((pass) => (summary?.passes[pass].pending ?? 0) > 0)),
+		(pass, key) => run?.isSkipped(pass, key) ?? false,
 	);
 }
 

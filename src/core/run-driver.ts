@@ -131,6 +131,10 @@ class RunDriver implements ImportRun {
 		return this.#ledger?.failures() ?? [];
 	}
 
+	isSkipped(pass: PassName, key: string): boolean {
+		return this.#ledger?.isSkippedHeld(pass, key) ?? false;
+	}
+
 	passState(pass: PassName): PassState | undefined {
 		const store = this.#ledger?.store;
 		return store && passStateOf(store, pass);

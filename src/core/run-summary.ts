@@ -25,8 +25,10 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 		PASSES.map((pass): [PassName, PassSummary] => {
 			const total = input.totals[pass];
 			const t = ledger?.tally(pass) ?? emptyPassTally();
-			const inFiles = t.created + t.existed + t.updated + t.unchanged;
-			const final = inFiles + t.deleted + t.restored + t.failed + t.blocked + t.skipped;
+			const written = t.created + t.existed + t.updated + t.unchanged;
+			const final = written + t.deleted + t.restored + t.failed + t.blocked + t.skipped;
+			// With the rows `--only` left out whose records the state holds: in the files too (finding X5).
+			const inFiles = written + (ledger?.skippedHeld(pass) ?? 0);
 			const counts = ledger?.store.count(pass);
 			const checkpointDone = counts?.done ?? 0;
 			const pending = Math.max(0, total - final);

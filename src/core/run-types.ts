@@ -206,6 +206,8 @@ export interface ImportRun {
 	failures(): readonly FailureDetail[];
 	/** Outcome of one record as the checkpoint holds it. */
 	state(pass: PassName, key: string): RecordState | undefined;
+	/** Was the row left out by `--only` while its record is in Pivotal (its changes not sent)? */
+	isSkipped(pass: PassName, key: string): boolean;
 	/** What the checkpoint holds of one pass, to key a file's rows as the run keyed them (`knownRecords`). */
 	passState(pass: PassName): PassState | undefined;
 	/**

@@ -47,6 +47,8 @@ export async function writeResultsCsv(
 	records: RecordsOf = asRead(source),
 	/** Passes the run did not get through: a record it did not write there was not looked at. */
 	unfinished: ReadonlySet<PassName> = new Set(),
+	/** Rows `--only` left out whose records are in Pivotal: `skipped`, their changes not sent (finding X5). */
+	isSkipped: (pass: PassName, key: string) => boolean = () => false,
 ): Promise<number> {
 	const out = await OutputFile.open(path, "new", 0o600);
 	const write = (text: string) => out.write(text);
@@ -73,7 +75,11 @@ export async function writeResultsCsv(
 				pass,
 				String(record.line),
 				record.key,
-				note?.code === NOT_IN_PIVOTAL ? NOT_IN_PIVOTAL : resultOf(state, run, unfinished.has(pass)),
+				note?.code === NOT_IN_PIVOTAL
+					? NOT_IN_PIVOTAL
+					: state?.s === "done" && isSkipped(pass, stateKey)
+						? "skipped"
+						: resultOf(state, run, unfinished.has(pass)),
 				id,
 				copy?.d === undefined ? "" : String(copy.d),
 				...failure,

@@ -34,10 +34,22 @@ function runSection(report: RunReport): string[] {
 	const summary = report.summary;
 	if (!summary) return [];
 	// An undo deletes and puts back; an import or an apply creates and updates.
+	// Rows `--only` left out, when there are any: counted nowhere else (finding X5).
+	const isSkipping = PASSES.some((pass) => (summary.passes[pass].skipped ?? 0) > 0);
 	const columns: readonly (keyof PassSummary)[] =
 		report.command === "undo"
 			? ["total", "deleted", "restored", "unchanged", "failed", "pending"]
-			: ["total", "created", "existed", "updated", "unchanged", "failed", "blocked", "pending"];
+			: [
+					"total",
+					"created",
+					"existed",
+					"updated",
+					"unchanged",
+					...(isSkipping ? (["skipped"] as const) : []),
+					"failed",
+					"blocked",
+					"pending",
+				];
 	// An undo's `unchanged` are records it left as they are: every field edited in Pivotal since.
 	const undoNames: Partial<Record<string, string>> = { total: "planned", unchanged: "kept" };
 	const header = columns.map((c) =>

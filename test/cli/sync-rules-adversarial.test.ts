@@ -433,3 +433,37 @@ describe("a slug another row of the file gives up in the same sync (finding W12)
 		expect(j.live("customers")).toHaveLength(2);
 	});
 });
+
+describe("--only create reports the rows whose changes it left out (finding X5)", () => {
+	it("not as gone from the file, as skipped in the results CSV, in the Markdown summary", async () => {
+		const j = await job();
+		j.write("customers", [
+			"external_id,name,domain",
+			"n1,November One,n1.example",
+			"n2,November Two,n2.example",
+		]);
+		expect((await j.run()).code).toBe(0);
+		j.write("customers", [
+			"external_id,name,domain",
+			"n1,November Uno,n1.example",
+			"n2,November Two,n2.example",
+		]);
+		const results = join(j.dir, "results.csv");
+		const summary = join(j.dir, "summary.md");
+		const run = await j.run("--only", "create", "--results-csv", results, "--summary-md", summary);
+		expect(run.code, run.stderr).toBe(0);
+		expect(run.stdout).not.toContain("no longer in the file");
+		const rows = readFileSync(results, "utf8").split("\r\n");
+		expect(rows.find((r) => r.includes(",n1,"))).toMatch(/^customers,2,n1,skipped,/);
+		expect(rows.find((r) => r.includes(",n2,"))).toMatch(/^customers,3,n2,unchanged,/);
+		const markdown = readFileSync(summary, "utf8");
+		expect(markdown).toContain("| pass | source | created | existed | updated | unchanged | skipped |");
+		expect(markdown).toMatch(/\| customers \| 2 \| 0 \| 0 \| 0 \| 1 \| 1 \|/);
+		expect(
+			j
+				.live("customers")
+				.map((c) => c.name)
+				.sort(),
+		).toEqual(["November One", "November Two"]);
+	});
+});

@@ -43,6 +43,8 @@ export class Ledger {
 	readonly #tallies = new Map<PassName, Record<keyof PassTally, number>>();
 	/** Rows `--only` left out whose create stays sent with no answer: in the files, not gone from them. */
 	readonly #skippedInDoubt = new Map<PassName, Set<string>>();
+	// Rows left out by `--only` whose record the state holds: in the file, their changes not sent.
+	readonly #skippedHeld = new Map<PassName, Set<string>>();
 
 	constructor(
 		store: StateStore,
@@ -79,6 +81,19 @@ export class Ledger {
 	/** What this run did in `pass` so far (reset when a round streams the pass again). */
 	tally(pass: PassName): Readonly<PassTally> {
 		return this.#tallyOf(pass);
+	}
+
+	/**
+	 * Was the row `key` of `pass` left out by `--only` while the state holds its record (an update
+	 * `--only create` did not send)? Its results row says `skipped`, not `unchanged` (finding X5).
+	 */
+	isSkippedHeld(pass: PassName, key: string): boolean {
+		return this.#skippedHeld.get(pass)?.has(key) ?? false;
+	}
+
+	/** How many rows `isSkippedHeld` holds for `pass`: in the file, not "no longer in the file". */
+	skippedHeld(pass: PassName): number {
+		return this.#skippedHeld.get(pass)?.size ?? 0;
 	}
 
 	/** Rows of `pass` left out by `--only` whose create the state holds in doubt. */
@@ -329,9 +344,14 @@ export class Ledger {
 	 */
 	skipped(pass: PassName, record: SourceRecord, note: Failure | undefined): void {
 		if (note) this.note(pass, record, note);
-		if (isUnansweredCreate(this.#store.get(pass, record.key))) {
+		const state = this.#store.get(pass, record.key);
+		if (isUnansweredCreate(state)) {
 			const keys = this.#skippedInDoubt.get(pass) ?? new Set<string>();
 			this.#skippedInDoubt.set(pass, keys.add(record.key));
+		}
+		if (state?.s === "done") {
+			const keys = this.#skippedHeld.get(pass) ?? new Set<string>();
+			this.#skippedHeld.set(pass, keys.add(record.key));
 		}
 		this.count("skipped", pass);
 		this.#emit({
