@@ -47,6 +47,8 @@ export interface OpenedUndo {
 	readonly createsInDoubt: number;
 	/** The customers file the state's import was made from, as its header names it. */
 	readonly madeFrom: string | undefined;
+	/** The import's last run: later than the plan's when the runs since changed nothing (finding X8). */
+	readonly lastRun: number;
 	/** The workspace the state was written in, when it kept it. */
 	readonly workspace: string | undefined;
 	readonly scope: UndoScope;
@@ -102,6 +104,7 @@ export async function openUndo(options: OpenUndoOptions): Promise<Outcome<Opened
 			interrupted,
 			createsInDoubt,
 			madeFrom: state.header.sources.customers?.path,
+			lastRun: state.counters[RUNS] ?? 0,
 			workspace,
 			scope,
 			statePath,

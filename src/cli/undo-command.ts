@@ -55,7 +55,11 @@ async function undoWith(
 		);
 	else
 		io.stdout.write(
-			undoPlanText(undo.plan, undo.workspace, { state: undo.statePath, madeFrom: undo.madeFrom }),
+			undoPlanText(undo.plan, undo.workspace, {
+				state: undo.statePath,
+				madeFrom: undo.madeFrom,
+				lastRun: undo.lastRun,
+			}),
 		);
 	// A state named with --checkpoint whose import was made from another file: said before any
 	// confirmation (a mistyped path in a script takes back another import: finding U18).

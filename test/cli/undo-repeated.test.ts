@@ -90,3 +90,23 @@ describe("undo, run again after it finished", { timeout: 60_000 }, () => {
 		expect(result.stderr).toBe("--all takes back every run already; give --all or --previous, not both.\n");
 	});
 });
+
+describe("undo of the last run that changed something, after runs that changed nothing", {
+	timeout: 60_000,
+}, () => {
+	it("says which later runs it passes over (finding X8)", async () => {
+		const sim = await startSim({ seed: 7, rateLimit: 100_000 });
+		const file = join(tempDir("pivotal-undo-since-"), "c.csv");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		writeFileSync(file, "external_id,name\nu1,Undo One\n");
+		for (let run = 0; run < 3; run++)
+			expect((await runCli(["import", file, "--headless", "--yes"], { env })).code).toBe(0);
+		const dry = await runCli(["undo", file, "--headless", "--dry-run"], { env });
+		expect(dry.code, dry.stderr).toBe(0);
+		expect(dry.stdout).toContain("Undo of run 1");
+		expect(dry.stdout).toContain(
+			"(The import ran 2 times since: runs 2–3, which changed nothing there is to take back.)",
+		);
+		expect(live(sim)).toEqual(["Undo One"]);
+	});
+});
