@@ -467,3 +467,26 @@ describe("--only create reports the rows whose changes it left out (finding X5)"
 		).toEqual(["November One", "November Two"]);
 	});
 });
+
+describe("a contact's create refused email_taken when no contact of its customer holds the e-mail (finding X7)", () => {
+	it("is sent again once in the same run, as a customer's slug is", async () => {
+		const j = await job();
+		j.write("customers", ["external_id,name,domain", "p1,Papa,papa.example"]);
+		expect((await j.run()).code).toBe(0);
+		j.sim.pushFault({
+			method: "POST",
+			route: "/customers/:id/contacts",
+			match: { email: "y@papa.example" },
+			times: 1,
+			status: 409,
+			code: "email_taken",
+		});
+		j.write("contacts", ["customer_external_id,name,email,title", "p1,Yan,y@papa.example,CTO"]);
+		const run = await j.run();
+		expect(run.code, run.stdout + run.stderr).toBe(0);
+		expect(run.stdout + run.stderr).toContain(
+			'email "y@papa.example" was given up by the record that held it',
+		);
+		expect(j.live("contacts").map((c) => c.email)).toEqual(["y@papa.example"]);
+	});
+});

@@ -272,15 +272,18 @@ export class RecordApplier {
 		if (result.error instanceof ApiError && result.error.status === 409) {
 			const existing = await this.#finder.onConflict(record, result.error, parent, slug, generation > 0);
 			if (existing === null) return;
-			// The slug was given up since the create was refused: by another row of this file whose
-			// update took it off, in this run (adversarial finding W12). Sent again once, as it was.
+			// The slug (or a contact's e-mail) was given up since the create was refused: by another
+			// row of this file whose update took it off, in this run, or by a record deleted since
+			// (adversarial findings W12, X7). Sent again once, as it was.
 			if (
 				!isSentAgain &&
 				(existing === "free" || (existing === "held" && (await this.#isSlugGivenUp(record, slug))))
 			) {
+				const unique = resourceOf(pass).unique;
+				const value = unique?.field === "slug" ? slug : record.body[unique?.field ?? ""];
 				this.#ctx.notice(
 					"info",
-					`customers ${record.key}: slug ${JSON.stringify(slug)} was given up by the customer that held it; creating it again`,
+					`${pass} ${record.key}: ${unique?.field ?? "a unique value"} ${JSON.stringify(value)} was given up by the record that held it; creating it again`,
 				);
 				return this.#create(record, generation, isInDoubt, parent, isSlugHeld, true);
 			}

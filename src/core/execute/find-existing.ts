@@ -141,9 +141,12 @@ export class ExistingFinder {
 			const def = resourceOf(record.pass);
 			if (def.unique === undefined || error.code !== def.unique.code) return undefined;
 			if (def.matcher.kind === "field") {
-				const child = parent ? await this.#findChild(record, def.matcher, parent.id) : undefined;
+				if (parent === undefined) return undefined;
+				const child = await this.#findChild(record, def.matcher, parent.id);
 				// Two records answer for the value Pivotal keeps unique: none is taken, the conflict stands.
-				return isAmbiguous(child) ? undefined : child;
+				if (isAmbiguous(child)) return undefined;
+				// None holds it under the customer now: given up since, the create may go again (finding X7).
+				return child ?? "free";
 			}
 			const slug = sent ?? record.body[def.unique.field];
 			if (typeof slug !== "string") return undefined;

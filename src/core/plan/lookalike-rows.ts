@@ -28,15 +28,14 @@ interface Lookalike {
 	readonly stateKey: string;
 	/** The CRM id both carry, when that is what ties them. */
 	readonly crmId?: { readonly field: string; readonly value: string };
-	/** The customer is in the file, renamed by its row: the line, and the name or slug it takes. */
+	/** The customer is in the file, renamed by its row: the line, and the name it takes. */
 	readonly renamedBy?: { readonly line: number; readonly to: string };
 }
 
-/** A customer of the file whose row takes another name or slug: what it gives up. */
+/** A customer of the file whose row takes another name: the name it gives up. */
 interface RenamedAway {
 	readonly key: string;
 	readonly line: number;
-	readonly field: "name" | "slug";
 	readonly from: string;
 	readonly to: string;
 }
@@ -61,19 +60,19 @@ export class LookalikeRows {
 	}
 
 	/**
-	 * A customer row of the file whose update takes another name or written slug. A new row of
-	 * the same file taking the one it gives up is a shift of the ids (each row under the id of the
-	 * row before it: finding X2): the renamed record would be overwritten with another's values
-	 * and the new row made a second customer. Kept only for names and slugs that change.
+	 * A customer row of the file whose update takes another name. A new row of the same file
+	 * taking the name it gives up is a shift of the ids (each row under the id of the row before
+	 * it: finding X2): the renamed record would be overwritten with another's values and the new
+	 * row made a second customer. Not a slug: one handed from a row to a new row in the same sync
+	 * is the new row's to take (finding W12). Kept only for names that change.
 	 */
 	renamed(record: SourceRecord, changes: readonly FieldChange[]): void {
 		for (const change of changes) {
-			if (change.field !== "name" && change.field !== "slug") continue;
+			if (change.field !== "name") continue;
 			const from = textOf(change.before);
 			const to = textOf(change.after);
-			if (from === undefined || to === undefined) continue;
-			if (change.field === "name" ? looseName(from) === looseName(to) : from === to) continue;
-			this.#renamedAway.push({ key: record.key, line: record.line, field: change.field, from, to });
+			if (from === undefined || to === undefined || looseName(from) === looseName(to)) continue;
+			this.#renamedAway.push({ key: record.key, line: record.line, from, to });
 		}
 	}
 
@@ -150,14 +149,13 @@ export class LookalikeRows {
 			found.push(lookalike);
 		}
 		for (const away of this.#renamedAway) {
-			const row =
-				away.field === "name" ? this.#byName.get(looseName(away.from)) : this.#bySlug.get(away.from);
+			const row = this.#byName.get(looseName(away.from));
 			if (row === undefined || named.has(row.key)) continue;
 			named.add(row.key);
 			found.push({
 				row,
 				stateKey: away.key,
-				crmId: { field: away.field, value: away.from },
+				crmId: { field: "name", value: away.from },
 				renamedBy: { line: away.line, to: away.to },
 			});
 		}
