@@ -151,7 +151,8 @@ function outcomeText(summary: ImportSummary, isUndo: boolean, leftOut: number): 
 	switch (summary.outcome) {
 		case "completed":
 			if (isUndo) return failed === 0 ? "taken back" : `finished, ${failed} records could not be taken back`;
-			if (failed > 0) return `finished, ${failed} records not imported${left}`;
+			// Failed, not "not imported": a failed update's record is in Pivotal all the same (finding X3).
+			if (failed > 0) return `finished, ${failedOrBlocked(summary)}${left}`;
 			return leftOut > 0 ? `every record sent is in Pivotal${left}` : "every record is in Pivotal";
 		case "interrupted":
 		case "auth-failed":
@@ -171,4 +172,16 @@ export function inDoubtLine(pending: number, inDoubt: number): string {
 	const never = pending - inDoubt;
 	const sent = `${inDoubt} of the ${pending} pending ${inDoubt === 1 ? "was" : "were"} sent without an answer (in doubt: the next run checks ${inDoubt === 1 ? "it" : "them"})`;
 	return never > 0 ? `${sent}, ${never} never sent` : sent;
+}
+
+/** `2 records failed`, `1 record failed, 3 blocked (their customer failed)`. */
+function failedOrBlocked(summary: ImportSummary): string {
+	const failed = PASSES.reduce((n, p) => n + summary.passes[p].failed, 0);
+	const blocked = PASSES.reduce((n, p) => n + summary.passes[p].blocked, 0);
+	const records = (n: number) => `${n} record${n === 1 ? "" : "s"}`;
+	if (blocked === 0) return `${records(failed)} failed`;
+	const blockedText = `${blocked} blocked (their customer is not in Pivotal)`;
+	return failed === 0
+		? `${records(blocked)} blocked (their customer is not in Pivotal)`
+		: `${records(failed)} failed, ${blockedText}`;
 }

@@ -490,3 +490,25 @@ describe("a contact's create refused email_taken when no contact of its customer
 		expect(j.live("contacts").map((c) => c.email)).toEqual(["y@papa.example"]);
 	});
 });
+
+describe("two rows that swap their slugs (finding X3)", () => {
+	it("fail their updates, and the summary says failed, not that the records are not imported", async () => {
+		const j = await job();
+		j.write("customers", [
+			"external_id,name,slug,domain",
+			"sa,Swap A,swap-a,a.example",
+			"sb,Swap B,swap-b,b.example",
+		]);
+		expect((await j.run()).code).toBe(0);
+		j.write("customers", [
+			"external_id,name,slug,domain",
+			"sa,Swap A,swap-b,a.example",
+			"sb,Swap B,swap-a,b.example",
+		]);
+		const run = await j.run();
+		expect(run.code).toBe(1);
+		expect(run.stdout).toContain("finished, 2 records failed");
+		expect(run.stdout).not.toContain("not imported");
+		expect(j.live("customers")).toHaveLength(2);
+	});
+});
