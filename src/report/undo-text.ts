@@ -7,6 +7,7 @@ import { escapeControls } from "../model/terminal-text.js";
 
 import type { UndoPlan } from "../core/undo/undo-plan.js";
 import {
+	passedOverNote,
 	RESTORE_NOTES,
 	recreateCounts,
 	restoredFields,
@@ -27,14 +28,8 @@ export function undoPlanText(
 			? ""
 			: ` of the import ${of.madeFrom === undefined ? "" : `made from ${escapeControls(basename(of.madeFrom))} `}(state ${escapeControls(of.state)})`;
 	lines.push(`Undo of ${runsLabel(plan.runs)}${whose}${workspace ? ` in the workspace ${workspace}` : ""}:`);
-	// The runs since changed nothing to take back: said, so that an undo of "the last run" after a
-	// night that failed is not taken for one of that night (adversarial finding X8).
-	const target = plan.runs[plan.runs.length - 1];
-	const last = of?.lastRun ?? 0;
-	if (target !== undefined && last > target)
-		lines.push(
-			`(The import ran ${last - target === 1 ? `once since: run ${last}` : `${last - target} times since: runs ${target + 1}–${last}`}, which changed nothing there is to take back.)`,
-		);
+	const passedOver = passedOverNote(plan, of?.lastRun);
+	if (passedOver !== undefined) lines.push(passedOver);
 	const [[pass, passWidth], [del, delWidth], [restore, restoreWidth]] = UNDO_COLUMNS;
 	lines.push(`${pass.padEnd(passWidth)}${del.padStart(delWidth)}${restore.padStart(restoreWidth)}`);
 	for (const row of undoRows(plan)) {

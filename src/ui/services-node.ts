@@ -8,6 +8,7 @@ import { type PlanImportOptions, planImport } from "../app/plan-import.js";
 import { readStateHeld, stateHeldBy } from "../app/read-state.js";
 import { startUndoRun, undoPlanOf } from "../app/undo.js";
 import type { Settings } from "../config/settings.js";
+import { RUNS } from "../core/checkpoint/checkpoint-format.js";
 import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
 import { EXIT } from "../core/exit-codes.js";
 import { stateFingerprint } from "../core/plan/state-fingerprint.js";
@@ -113,7 +114,11 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 			if (!state)
 				throw new Error(`There is no import state at ${checkpointPath}, so there is nothing to undo.`);
 			// As the undo itself will: an interrupted last run is the one "last" takes back.
-			return { plan: undoPlanOf(state, scope).plan, workspace: state.header.workspace?.name };
+			return {
+				plan: undoPlanOf(state, scope).plan,
+				workspace: state.header.workspace?.name,
+				lastRun: state.counters[RUNS] ?? 0,
+			};
 		},
 		startUndo: (request, lanes, runOptions) =>
 			startUndoRun(request.undo, lanes, { ...request.options, ...runOptions }),

@@ -59,6 +59,8 @@ export interface UndoPreview {
 	readonly plan: UndoPlan;
 	/** The state header's `workspace.name`; absent in states written before it was kept. */
 	readonly workspace?: string | undefined;
+	/** The import's last run: later than the plan's when the runs since changed nothing (finding X8). */
+	readonly lastRun?: number;
 }
 
 /** What the resume step shows about a checkpoint found in the folder. */

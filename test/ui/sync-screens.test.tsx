@@ -361,6 +361,31 @@ describe("SummaryScreen's results and undo", () => {
 describe("UndoStep", () => {
 	const preview = { plan: undoPlan(), workspace: "Acme Inc" };
 
+	it("says which later runs it passes over because they changed nothing (finding X8)", () => {
+		const frame = (lastRun: number) => {
+			const shown = render(
+				withTheme(
+					<Box width={100}>
+						<UndoStep
+							check={{ kind: "checked", preview: { ...preview, lastRun } }}
+							keyInfo={keyInfo}
+							concurrency={4}
+							onConfirm={noop}
+							onBack={noop}
+						/>
+					</Box>,
+				),
+			);
+			const text = shown.lastFrame() ?? "";
+			shown.unmount();
+			return text;
+		};
+		expect(frame(4)).toContain(
+			"(The import ran 2 times since: runs 3–4, which changed nothing there is to take back.)",
+		);
+		expect(frame(2)).not.toContain("The import ran");
+	});
+
 	it("shows what goes and what is put back, refuses a wrong workspace name and starts on the right one", async () => {
 		let confirmed = 0;
 		const { lastFrame, stdin, unmount } = render(

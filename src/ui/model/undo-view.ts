@@ -96,3 +96,19 @@ export { confirmationWord } from "../../app/undo-decision.js";
 export function isConfirmed(typed: string, word: string): boolean {
 	return typed.trim() === word;
 }
+
+/**
+ * The runs of the import after the one an undo takes back, which changed nothing there is to take
+ * back: said, so that an undo of "the last run" after nights that failed or found nothing to do
+ * is not taken for one of them (adversarial finding X8). Undefined when there are none.
+ */
+export function passedOverNote(plan: UndoPlan, lastRun: number | undefined): string | undefined {
+	const target = plan.runs[plan.runs.length - 1];
+	const last = lastRun ?? 0;
+	if (target === undefined || last <= target) return undefined;
+	const since =
+		last - target === 1
+			? `once since: run ${last}`
+			: `${last - target} times since: runs ${target + 1}–${last}`;
+	return `(The import ran ${since}, which changed nothing there is to take back.)`;
+}

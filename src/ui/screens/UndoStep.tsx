@@ -11,6 +11,7 @@ import { cell, formatCount, formatDuration, rcell, windowLabel } from "../model/
 import {
 	confirmationWord,
 	isConfirmed,
+	passedOverNote,
 	RESTORE_NOTES,
 	recreateCounts,
 	restoredFields,
@@ -110,6 +111,7 @@ function UndoPlanBody({
 	// whose workspace is not the state's, so either is where the records are.
 	const word = confirmationWord(keyInfo.isTest, workspace);
 	const fields = restoredFields(plan);
+	const passedOver = passedOverNote(plan, preview.lastRun);
 	const recreates = recreateCounts(plan).reduce((n, r) => n + r.count, 0);
 	const requests = undoRequests(plan);
 	const [pass, del, restore] = UNDO_COLUMNS;
@@ -119,6 +121,7 @@ function UndoPlanBody({
 			<Text bold>
 				Undo of {runsLabel(plan.runs)} in the workspace {workspace}:
 			</Text>
+			{passedOver === undefined ? null : <Text>{passedOver}</Text>}
 			<Text dimColor>
 				{cell(pass[0], pass[1])}
 				{rcell(del[0], del[1])}
