@@ -201,6 +201,39 @@ describe("PlanStep with the rule toggles", () => {
 		unmount();
 	});
 
+	it("an Enter that arrives right after a rule's key does not start the plan made before it (finding Y10)", async () => {
+		for (const burst of [["d", "\r"], ["d\r"]]) {
+			let started = 0;
+			const asked: SyncRules[] = [];
+			const { stdin, unmount } = render(
+				withTheme(
+					<PlanStep
+						files={{ customers: "/d/customers.csv" }}
+						check={{ ...check, plan: syncPlan() }}
+						keyInfo={keyInfo}
+						concurrency={4}
+						isResume
+						isFresh={false}
+						rules={{ deleteMissing: true }}
+						onRules={(rules) => asked.push(rules)}
+						onConfirm={() => {
+							started += 1;
+						}}
+						onBack={noop}
+						onQuit={noop}
+					/>,
+				),
+			);
+			await settle();
+			// Before any render in between: the plan on screen is still the one that deletes.
+			for (const keys of burst) stdin.write(keys);
+			await settle(150);
+			expect(asked, JSON.stringify(burst)).toEqual([{}]);
+			expect(started, JSON.stringify(burst)).toBe(0);
+			unmount();
+		}
+	});
+
 	it("a plan refused for too many deletes says why and does not start on Enter", async () => {
 		let started = false;
 		const refusal =

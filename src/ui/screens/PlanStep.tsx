@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import { Spinner } from "@inkjs/ui";
 import { Box, Text, useInput } from "ink";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { SyncPlan } from "../../core/plan/make-plan.js";
 import type { SyncRules } from "../../core/plan/sync-rules.js";
 import type { SourceFiles } from "../../core/run-types.js";
@@ -70,18 +70,39 @@ export function PlanStep({
 		check.kind === "checked" && check.check.problemCount === 0 && check.plan?.refusal === undefined;
 	const hasPlan = check.kind === "checked" && check.plan !== undefined;
 
+	// Set by a rule's key until the plan of the new rules is shown: an Enter that arrives before
+	// it (keys typed fast, or in one burst) would start the plan shown, made under the rules just
+	// turned off, and a `d` taken back would still delete (adversarial finding Y10).
+	const isReplanning = useRef(false);
+	const shownCheck = useRef(check);
+	if (shownCheck.current !== check) {
+		shownCheck.current = check;
+		isReplanning.current = false;
+	}
+	// The rules as the keys left them, ahead of the render: two toggles in one burst both count.
+	const latestRules = useRef(rules);
+	latestRules.current = isReplanning.current ? latestRules.current : rules;
 	useInput(
 		(input, key) => {
-			if (input === "+" || input === "=") setConcurrency((c) => clampConcurrency(c + 1));
-			else if (input === "-" || input === "_") setConcurrency((c) => clampConcurrency(c - 1));
-			else if (key.return && isReady) onConfirm(concurrency);
-			else if (hasPlan && onRules && ruleForKey(input)) {
-				const rule = ruleForKey(input)!;
-				const next = toggleRule(rules, rule);
-				setNote(toggleNote(rules, next, rule));
-				onRules(next);
-			} else if (key.escape) onBack();
-			else if (input === "q") onQuit();
+			// Keys that arrive together come as one input: each is taken in turn (finding Y4).
+			const keys = !key.return && !key.escape && input.length > 1 ? [...input] : [input];
+			for (const one of keys) {
+				const isEnter = key.return || one === "\r";
+				if (one === "+" || one === "=") setConcurrency((c) => clampConcurrency(c + 1));
+				else if (one === "-" || one === "_") setConcurrency((c) => clampConcurrency(c - 1));
+				else if (isEnter) {
+					if (isReady && !isReplanning.current) onConfirm(concurrency);
+				} else if (hasPlan && onRules && ruleForKey(one)) {
+					const rule = ruleForKey(one)!;
+					const before = latestRules.current;
+					const next = toggleRule(before, rule);
+					setNote(toggleNote(before, next, rule));
+					latestRules.current = next;
+					isReplanning.current = true;
+					onRules(next);
+				} else if (key.escape) onBack();
+				else if (one === "q") onQuit();
+			}
 		},
 		{ isActive },
 	);
