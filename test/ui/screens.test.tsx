@@ -161,6 +161,33 @@ describe("FailuresScreen", () => {
 		unmount();
 	});
 
+	it("keys that arrive together mark and retry the row they moved to (finding Y6)", async () => {
+		const retried: unknown[] = [];
+		const { stdin, unmount } = render(
+			withTheme(
+				<FailuresScreen
+					failures={failures}
+					canRetry
+					onRetry={(which) => retried.push(which)}
+					onExport={noop}
+					onBack={noop}
+				/>,
+			),
+		);
+		await settle();
+		// ↓ Space ↓ Space r, with no render in between: rows 2 and 3 marked and retried, not row 1.
+		for (const key of ["\u001b[B", " ", "\u001b[B", " ", "r"]) stdin.write(key);
+		await waitFor(() =>
+			expect(retried).toEqual([
+				[
+					{ pass: "customers", key: "c9" },
+					{ pass: "contacts", key: "c1/x@y.test" },
+				],
+			]),
+		);
+		unmount();
+	});
+
 	it("does not offer retry while the run is going", () => {
 		const { lastFrame, unmount } = render(
 			withTheme(

@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from "ink";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { EDITED_IN_PIVOTAL, NOT_IN_PIVOTAL } from "../../core/plan/sync-rules.js";
 import type { FailureDetail } from "../../core/run-types.js";
 import type { PassName } from "../../model/records.js";
@@ -54,23 +54,34 @@ export function FailuresScreen({
 	const index = Math.min(cursor, Math.max(0, items.length - 1));
 	const selected = items[index];
 
+	// The cursor and the marks as the keys left them, ahead of the render: several keys can arrive
+	// before the next one, and a mark or a retry among them acts on the row they moved to, not the
+	// row shown (adversarial finding Y6).
+	const cursorNow = useRef(cursor);
+	const markedNow = useRef(marked);
 	useInput(
 		(input, key) => {
-			// Functional updates: several keys can arrive before the next render.
-			const move = (delta: number) =>
-				setCursor((c) => Math.max(0, Math.min(items.length - 1, Math.min(c, items.length - 1) + delta)));
+			const clamp = (c: number) => Math.max(0, Math.min(items.length - 1, c));
+			const move = (delta: number) => {
+				cursorNow.current = clamp(clamp(cursorNow.current) + delta);
+				setCursor(cursorNow.current);
+			};
+			const current = items[clamp(cursorNow.current)];
 			if (key.upArrow || input === "k") move(-1);
 			else if (key.downArrow || input === "j") move(1);
 			else if (key.pageUp) move(-5);
 			else if (key.pageDown) move(5);
-			else if (input === " " && selected) {
-				const next = new Set(marked);
-				if (next.has(id(selected))) next.delete(id(selected));
-				else next.add(id(selected));
+			else if (input === " " && current) {
+				const next = new Set(markedNow.current);
+				if (next.has(id(current))) next.delete(id(current));
+				else next.add(id(current));
+				markedNow.current = next;
 				setMarked(next);
-			} else if (input === "r" && canRetry && selected) {
-				const which = marked.size > 0 ? items.filter((f) => marked.has(id(f))) : [selected];
-				setMarked(new Set());
+			} else if (input === "r" && canRetry && current) {
+				const marks = markedNow.current;
+				const which = marks.size > 0 ? items.filter((f) => marks.has(id(f))) : [current];
+				markedNow.current = new Set();
+				setMarked(markedNow.current);
 				onRetry(which.map((f) => ({ pass: f.pass, key: f.key })));
 			} else if (input === "a" && canRetry && items.length > 0) onRetry(undefined);
 			else if (input === "e" && items.length > 0) onExport();
