@@ -32,12 +32,12 @@ async function imported(first: string) {
 	return { sim, file, env };
 }
 
-/** `first` imported, then a sync of `second`: refused (exit 2) with nothing sent. */
-async function refusedSync(first: string, second: string) {
+/** `first` imported, then a sync of `second` (with `extra` flags): refused (exit 2) with nothing sent. */
+async function refusedSync(first: string, second: string, extra: readonly string[] = []) {
 	const job = await imported(first);
 	const requests = job.sim.counters().requests;
 	writeFileSync(job.file, second);
-	const run = await runCli(["import", job.file, "--headless", "--yes"], { env: job.env });
+	const run = await runCli(["import", job.file, "--headless", "--yes", ...extra], { env: job.env });
 	expect(run.code, run.stderr).toBe(2);
 	expect(job.sim.counters().requests).toBe(requests);
 	return { ...job, run };
@@ -185,6 +185,46 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 		);
 		expect(run.stderr).toContain("rename it in one run, add the new one in the next");
 		expect(live(sim)).toEqual(["Alpha=z1", "Beta=z2"]);
+	});
+
+	it("ids shifted the other way (the first row dropped, the rest renumbered): refused, nothing deleted (finding Y1)", async () => {
+		const first = "external_id,name\nc1,Acme\nc2,Beta\nc3,Gamma\n";
+		const { sim, run } = await refusedSync(first, "external_id,name\nc1,Beta\nc2,Gamma\n", [
+			"--delete-missing",
+		]);
+		expect(run.stderr).toContain(
+			`line 2 renames "c1" from "Acme" to "Beta", the name "c2" had, which line 3 renames "c2" from "Beta" to "Gamma", the name of "c3", a customer the file no longer holds. Each row reads as under the id of the row after it (an id shift)`,
+		);
+		expect(live(sim)).toEqual(["Acme=c1", "Beta=c2", "Gamma=c3"]);
+	});
+
+	it("a rename to a dropped customer's name (two accounts merged) and a swap of two names go through", async () => {
+		const { sim, file, env } = await imported("external_id,name\nc1,Acme\nc2,Beta\nc3,Gamma\n");
+		writeFileSync(file, "external_id,name\nc1,Gamma\nc2,Beta\n");
+		expect((await runCli(["import", file, "--headless", "--yes"], { env })).code).toBe(0);
+		writeFileSync(file, "external_id,name\nc1,Beta\nc2,Gamma\n");
+		const swap = await runCli(["import", file, "--headless", "--yes"], { env });
+		expect(swap.code, swap.stderr).toBe(0);
+		expect(live(sim)).toEqual(["Beta=c1", "Gamma=c2", "Gamma=c3"]);
+	});
+
+	it("an id shift is refused under --only create and with the shifted row left out as invalid (findings Y2, Y12)", async () => {
+		const first = "external_id,name,mrr\nc1,Acme,1\nc2,Beta,1\nc3,Gamma,1\n";
+		const created = await refusedSync(
+			first,
+			"external_id,name,mrr\nc1,Zeta,1\nc2,Acme,1\nc3,Beta,1\nc4,Gamma,1\n",
+			["--only", "create"],
+		);
+		expect(created.run.stderr).toContain(`line 5's new external_id "c4" looks like "c3"`);
+		const invalid = await refusedSync(
+			first,
+			"external_id,name,mrr\nc1,Zeta,1\nc2,Acme,1\nc3,Beta,10k\nc4,Gamma,1\n",
+			["--skip-invalid"],
+		);
+		expect(invalid.run.stderr).toContain(
+			`line 5's new external_id "c4" looks like "c3", a customer of this import with the same name "Gamma" whose row is left out as invalid`,
+		);
+		expect(live(invalid.sim)).toEqual(["Acme=c1", "Beta=c2", "Gamma=c3"]);
 	});
 
 	it("a customer renamed and a new one of another name in the same run go through", async () => {

@@ -13,7 +13,7 @@ import { idShape } from "../../source/id-shape.js";
 import { CRM_ID_FIELDS } from "../../source/row-rules.js";
 import { deriveSlug } from "../../source/slug/index.js";
 import { isCreateMaybeMade } from "../checkpoint/state-map.js";
-import type { FieldChange } from "./field-diff.js";
+import type { Rename } from "./id-shift.js";
 import { looseName } from "./legacy-keys.js";
 
 /** A new row the look-alike check holds: its key, line and CRM ids. */
@@ -30,14 +30,8 @@ interface Lookalike {
 	readonly crmId?: { readonly field: string; readonly value: string };
 	/** The customer is in the file, renamed by its row: the line, and the name it takes. */
 	readonly renamedBy?: { readonly line: number; readonly to: string };
-}
-
-/** A customer of the file whose row takes another name: the name it gives up. */
-interface RenamedAway {
-	readonly key: string;
-	readonly line: number;
-	readonly from: string;
-	readonly to: string;
+	/** The customer's row is in the file, left out as invalid: its new values are not known. */
+	readonly isLeftOut?: boolean;
 }
 
 export { idShape };
@@ -53,27 +47,8 @@ export class LookalikeRows {
 	readonly #bySlug = new Map<string, NewRow>();
 	readonly #byName = new Map<string, NewRow>();
 
-	readonly #renamedAway: RenamedAway[] = [];
-
 	get size(): number {
 		return this.#byShape.size;
-	}
-
-	/**
-	 * A customer row of the file whose update takes another name. A new row of the same file
-	 * taking the name it gives up is a shift of the ids (each row under the id of the row before
-	 * it: finding X2): the renamed record would be overwritten with another's values and the new
-	 * row made a second customer. Not a slug: one handed from a row to a new row in the same sync
-	 * is the new row's to take (finding W12). Kept only for names that change.
-	 */
-	renamed(record: SourceRecord, changes: readonly FieldChange[]): void {
-		for (const change of changes) {
-			if (change.field !== "name") continue;
-			const from = textOf(change.before);
-			const to = textOf(change.after);
-			if (from === undefined || to === undefined || looseName(from) === looseName(to)) continue;
-			this.#renamedAway.push({ key: record.key, line: record.line, from, to });
-		}
 	}
 
 	/** A customer row the plan creates while the state holds customers. */
@@ -120,12 +95,16 @@ export class LookalikeRows {
 		keys: Iterable<string>,
 		get: (key: string) => RecordState | undefined,
 		isInFile: (key: string) => boolean,
+		renames: readonly Rename[] = [],
+		/** In the file by a row `--skip-invalid` leaves out: compared all the same, by its old values (finding Y12). */
+		isLeftOut: (key: string) => boolean = () => false,
 	): Lookalike[] {
 		const found: Lookalike[] = [];
 		const named = new Set<string>();
 		if (this.#byShape.size === 0) return found;
 		for (const stateKey of keys) {
-			if (isInFile(stateKey)) continue;
+			const isLeft = isLeftOut(stateKey);
+			if (isInFile(stateKey) && !isLeft) continue;
 			// A customer in Pivotal, or a create left in doubt: it may be there (adversarial finding S2).
 			const state = get(stateKey);
 			const copy = copyOf(state);
@@ -146,9 +125,10 @@ export class LookalikeRows {
 			if (lookalike === undefined) lookalike = this.#bySlugOrName(stateKey, values);
 			if (lookalike === undefined || named.has(lookalike.row.key)) continue;
 			named.add(lookalike.row.key);
-			found.push(lookalike);
+			found.push(isLeft ? { ...lookalike, isLeftOut: true } : lookalike);
 		}
-		for (const away of this.#renamedAway) {
+		// A customer of the file renamed: a new row taking its old name is an id shift (finding X2).
+		for (const away of renames) {
 			const row = this.#byName.get(looseName(away.from));
 			if (row === undefined || named.has(row.key)) continue;
 			named.add(row.key);
@@ -195,12 +175,14 @@ export function lookalikeRefusal(
 	return `${file}: ${each}${more}. ${created} Put the ids back as they were (a spreadsheet or a script re-typed them: format the column as Text and export again); if they really are other customers, give them ids that do not read as the old ones', or run once with --fresh, which sets the whole state aside: every customer is then looked up in Pivotal and adopted as found, so --delete-missing and undo no longer act on what earlier runs created.`;
 }
 
-function describe({ row, stateKey, crmId, renamedBy }: Lookalike): string {
+function describe({ row, stateKey, crmId, renamedBy, isLeftOut }: Lookalike): string {
 	const tie = crmId === undefined ? "" : ` with the same ${crmId.field} ${JSON.stringify(crmId.value)}`;
 	const where =
-		renamedBy === undefined
-			? "that the file no longer holds"
-			: `that line ${renamedBy.line} now gives the ${crmId?.field ?? "name"} ${JSON.stringify(renamedBy.to)}`;
+		renamedBy !== undefined
+			? `that line ${renamedBy.line} now gives the ${crmId?.field ?? "name"} ${JSON.stringify(renamedBy.to)}`
+			: isLeftOut
+				? "whose row is left out as invalid"
+				: "that the file no longer holds";
 	return `line ${row.line}'s new external_id ${JSON.stringify(row.key)} looks like ${JSON.stringify(stateKey)}, a customer of this import${tie} ${where}`;
 }
 

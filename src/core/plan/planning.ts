@@ -16,6 +16,7 @@ import {
 	unansweredCreatesIn,
 } from "../checkpoint/state-map.js";
 import { hasUnknownBefore, touchesMetadata } from "./field-diff.js";
+import { Renames } from "./id-shift.js";
 import { LookalikeRows, lookalikeRefusal } from "./lookalike-rows.js";
 import type { MakePlanOptions, PassPlan, SyncPlan } from "./make-plan.js";
 import {
@@ -51,6 +52,7 @@ export class Planning {
 	readonly #fileKeys: Partial<Record<PassName, StringLookup>> = {};
 	/** New customer rows of a sync, told apart from customers of the state the file no longer holds. */
 	readonly #lookalikes = new LookalikeRows();
+	readonly #renames = new Renames();
 	/** New onboarding rows of a sync, told apart from creates in doubt re-spelled (respelled-doubts.ts). */
 	readonly #respelledDoubts = new RespelledDoubts();
 	readonly #passes = {} as Record<PassName, PassPlan>;
@@ -176,8 +178,12 @@ export class Planning {
 			(kind === "skipped" && op.reason === "not_in_pivotal");
 		if (isNew && current === undefined && pass === "customers" && (t.records?.size ?? 0) > 0)
 			this.#lookalikes.add(record);
-		// A customer of the file renamed: a new row taking its old name or slug is an id shift (finding X2).
-		if (kind === "update" && pass === "customers") this.#lookalikes.renamed(record, op.changes);
+		// A customer of the file renamed (or left unrenamed by --only create): an id shift reads
+		// through its renames (findings X2, Y1, Y2).
+		if (pass === "customers") {
+			if (kind === "update") this.#renames.add(record, op.changes.find((c) => c.field === "name")?.before);
+			else if (kind === "skipped" && op.copy !== undefined) this.#renames.add(record, op.copy.v?.name);
+		}
 		if (isNew && current === undefined && isNumbered(pass) && t.mayHoldMadeCreates)
 			this.#respelledDoubts.add(record);
 		if (record.respelledFrom !== undefined) this.#respelledDoubts.tie(record);
@@ -247,7 +253,7 @@ export class Planning {
 		for (const pass of PASSES) if (this.#passes[pass] !== undefined) passes[pass] = this.#passes[pass];
 		const isFirstSync = this.#isFirstSync;
 		let requests = this.#requests;
-		const lookalike = this.#lookalikeRefusal() ?? this.#respelledDoubtRefusal();
+		const lookalike = this.#lookalikeRefusal() ?? this.#shiftRefusal() ?? this.#respelledDoubtRefusal();
 		const planned = (refusal: string | undefined): SyncPlan => ({
 			passes,
 			requests,
@@ -306,8 +312,25 @@ export class Planning {
 			// Not `mayBeOf`: a row whose id cannot be told would make every customer "in the file" and
 			// turn the check off (adversarial finding T2).
 			(key) => keys.has(key) || leftOut?.names(key) === true,
+			this.#renames.list,
+			(key) => leftOut?.names(key) === true,
 		);
 		return lookalikeRefusal(file, found, this.#rules.deleteMissing === true);
+	}
+
+	/** A chain of renames ending at a customer the file dropped: an id shift, refused (id-shift.ts). */
+	#shiftRefusal(): string | undefined {
+		const records = this.#state?.records.customers;
+		const keys = this.#fileKeys.customers;
+		const file = this.#options.files.customers;
+		if (this.#renames.list.length < 2 || records === undefined || keys === undefined || file === undefined)
+			return undefined;
+		return this.#renames.shiftRefusal(
+			file,
+			records.keys(),
+			(key) => records.get(key),
+			(key) => keys.has(key),
+		);
 	}
 
 	/** Re-spelled onboarding rows that cannot be told which record they are: refused (respelled-doubts.ts). */
