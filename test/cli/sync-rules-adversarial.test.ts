@@ -512,3 +512,24 @@ describe("two rows that swap their slugs (finding X3)", () => {
 		expect(j.live("customers")).toHaveLength(2);
 	});
 });
+
+describe("a slug passed between two customers of the file in one sync (finding Y3)", () => {
+	it("the row that takes it is sent again once the row giving it up has landed", async () => {
+		const j = await job();
+		j.write("customers", [
+			"external_id,name,slug,domain",
+			"c1,Acme,acme-y3,acme.example",
+			"c2,Beta,beta-y3,beta.example",
+		]);
+		expect((await j.run()).code).toBe(0);
+		j.write("customers", [
+			"external_id,name,slug,domain",
+			"c1,Acme,acme-y3-old,acme.example",
+			"c2,Beta,acme-y3,beta.example",
+		]);
+		const sync = await j.run();
+		expect(sync.code, sync.stdout + sync.stderr).toBe(0);
+		const slugs = Object.fromEntries(j.live("customers").map((c) => [c.name as string, c.slug]));
+		expect(slugs).toEqual({ Acme: "acme-y3-old", Beta: "acme-y3" });
+	});
+});

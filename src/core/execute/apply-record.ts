@@ -92,7 +92,7 @@ export class RecordApplier {
 		this.#idHolders = perPass((pass) => new IdHolders(ctx.ledger.store, pass));
 		this.#finder = ctx.finder ?? new ExistingFinder(ctx);
 		this.#outcomes = new RecordOutcomes(ctx);
-		this.#updater = new RecordUpdater(ctx, this.#outcomes);
+		this.#updater = new RecordUpdater(ctx, this.#outcomes, (record, slug) => this.#mayTakeSlug(record, slug));
 		this.#adopter = new RecordAdopter(ctx, this.#outcomes, this.#updater);
 	}
 
@@ -322,6 +322,19 @@ export class RecordApplier {
 	}
 
 	/** What the create in doubt for `record` may have sent: its slugs, and when it first left. */
+	/**
+	 * May an update Pivotal refused `slug_taken` go again? When no customer holds the slug now, or
+	 * another customer of this import gave it up in this run (a slug passed down a chain of rows:
+	 * adversarial finding Y3).
+	 */
+	async #mayTakeSlug(record: SourceRecord, slug: string): Promise<boolean> {
+		const holder = await this.#finder.slugHolderNow(slug);
+		if (holder === null) return false;
+		if (holder === "free") return true;
+		const { store } = this.#ctx.ledger;
+		return isSlugGivenUp(record, slug, holder, (key) => store.get(record.pass, key), this.#ctx.isOver);
+	}
+
 	#isSlugGivenUp(record: SourceRecord, slug: string | undefined): Promise<boolean> {
 		const holder = slug === undefined ? undefined : this.#finder.slugHolderKey(slug);
 		const { store } = this.#ctx.ledger;

@@ -29,10 +29,17 @@ import type { SendResult } from "./requester.js";
 export class RecordUpdater {
 	readonly #ctx: ApplyContext;
 	readonly #outcomes: RecordOutcomes;
+	readonly #mayTakeSlug: (record: SourceRecord, slug: string) => Promise<boolean>;
 
-	constructor(ctx: ApplyContext, outcomes: RecordOutcomes) {
+	constructor(
+		ctx: ApplyContext,
+		outcomes: RecordOutcomes,
+		/** A PATCH refused `slug_taken`: may it go again (the slug given up since)? */
+		mayTakeSlug: (record: SourceRecord, slug: string) => Promise<boolean> = async () => false,
+	) {
 		this.#ctx = ctx;
 		this.#outcomes = outcomes;
+		this.#mayTakeSlug = mayTakeSlug;
 	}
 
 	/**
@@ -47,6 +54,7 @@ export class RecordUpdater {
 		planned: readonly FieldChange[],
 		server: PivotalRecord | undefined,
 		attemptsBefore = 0,
+		isSentAgain = false,
 	): Promise<void> {
 		const { pass } = record;
 		// `--keep-pivotal-edits` guards a record the import updates from its state; one adopted just
@@ -107,6 +115,17 @@ export class RecordUpdater {
 					this.#ctx.ledger.save(pass, record.key, { s: "sent", attempts: n, was: pending }),
 			});
 			if (!result.ok) {
+				// A slug another row of the file gives up in this run (or given up since): sent again once.
+				const slug = send.find((c) => c.field === "slug")?.after;
+				if (
+					!isSentAgain &&
+					typeof slug === "string" &&
+					result.error instanceof ApiError &&
+					result.error.status === 409 &&
+					result.error.code === "slug_taken" &&
+					(await this.#mayTakeSlug(record, slug))
+				)
+					return this.update(record, copy, planned, server, result.attempts, true);
 				// Refused outright (4xx): nothing changed. Otherwise it may have been carried out.
 				const isInDoubt = result.verdict.kind !== "fail" || result.verdict.retryable;
 				return this.updateFailed(record, isInDoubt ? pending : copy, text, result);

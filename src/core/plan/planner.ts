@@ -162,11 +162,9 @@ function planChange(
 				(options.isPicked?.(record.key) ?? false) ||
 				// The file changed the request since it failed: the cause may be fixed.
 				(state.b !== undefined && state.b !== bodyHash(record.body)) ||
-				// A create refused for a slug or an e-mail another record held: it may have been given up
-				// since (adversarial finding W12), and the create's look-up takes one still held.
-				(state.was === undefined &&
-					state.code !== undefined &&
-					state.code === resourceOf(record.pass).unique?.code);
+				// Refused for a slug or an e-mail another record held: it may have been given up since
+				// (adversarial findings W12, Y3); a create's look-up takes one still held.
+				(state.code !== undefined && state.code === resourceOf(record.pass).unique?.code);
 			if (!isRetried) return { kind: "kept", reason: "failed" };
 			// A request that failed on 5xx or the network may have been carried out all the same.
 			const isInDoubt = state.retryable && state.status !== 429;

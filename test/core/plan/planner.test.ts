@@ -139,9 +139,9 @@ const rows: Row[] = [
 		expected: { kind: "create", generation: 0, isInDoubt: false },
 	},
 	{
-		name: "update failed slug_taken, same body: kept",
+		name: "update failed slug_taken, same body: tried again (finding Y3)",
 		state: failed({ status: 409, code: "slug_taken", b: bodyHash(customer.body), was: copy({ v: oldV }) }),
-		expected: { kind: "kept", reason: "failed" },
+		expected: { kind: "update", copy: copy({ v: oldV }), changes: planChange },
 	},
 	{
 		name: "failed permanent, body changed",
