@@ -130,6 +130,10 @@ export function checkDateFormat(pattern: string): string | undefined {
 	// (adversarial finding X1), and Pivotal's day could be another than the file's.
 	if (isWhole && TIME_TOKENS.test(unquoted) && !ZONE_TOKENS.test(unquoted))
 		return `date format ${JSON.stringify(pattern)} reads a time of day but no time zone, so it names no instant; add the zone the export writes (e.g. "MM/dd/yyyy HH:mm XXX" for +02:00, "… X" for Z), or read only the date if the cells hold no time.`;
+	// A zone with no time of day: the instant is midnight in that zone, another day in UTC for
+	// any zone east of it, where a launch date of a day is the day written (finding Y5).
+	if (isWhole && ZONE_TOKENS.test(unquoted) && !TIME_TOKENS.test(unquoted))
+		return `date format ${JSON.stringify(pattern)} reads a time zone but no time of day; a launch date of a day is the day written: leave the zone out (quote it, e.g. "MM/dd/yyyy '+05:00'", if the cells carry one), or read the time of day too.`;
 	if (isWhole) return undefined;
 	return `date format ${JSON.stringify(pattern)} does not read a whole date (year, month and day); use date-fns tokens such as "MM/dd/yyyy", "dd.MM.yyyy" or "d MMM yyyy".`;
 }

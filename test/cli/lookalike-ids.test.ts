@@ -227,6 +227,17 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 		expect(live(invalid.sim)).toEqual(["Acme=c1", "Beta=c2", "Gamma=c3"]);
 	});
 
+	it("ids shifted while the last shifted customer was renamed: its CRM id on the new row is refused (finding Y7)", async () => {
+		const { sim, run } = await refusedSync(
+			"external_id,name,hubspot_company_id\nc1,Acme,111\nc2,Beta,222\nc3,Gamma,333\n",
+			"external_id,name,hubspot_company_id\nc1,Zeta,999\nc2,Acme,111\nc3,Beta,222\nc4,Gamma Inc,333\n",
+		);
+		expect(run.stderr).toContain(
+			`line 5's new external_id "c4" looks like "c3", a customer of this import with the same hubspot_company_id "333" that line 4 now gives the hubspot_company_id "222"`,
+		);
+		expect(live(sim)).toEqual(["Acme=c1", "Beta=c2", "Gamma=c3"]);
+	});
+
 	it("a customer renamed and a new one of another name in the same run go through", async () => {
 		const { sim, file, env } = await imported(
 			"external_id,name,domain\nz1,Alpha,alpha.example\nz2,Beta,beta.example\n",

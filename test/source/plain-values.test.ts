@@ -101,6 +101,8 @@ describe("dates", () => {
 		["dd.MM.yyyy HH:mm", /reads a time of day but no time zone/],
 		["MMM d, yyyy h:mm a", /reads a time of day but no time zone/],
 		["MM/dd/yyyy HH:mm XXX", undefined],
+		// A zone with no time: midnight there is another day in UTC (finding Y5).
+		["MM/dd/yyyy XXX", /reads a time zone but no time of day/],
 		["dd.MM.yyyy 'at noon'", undefined],
 		["YYYY-MM-DD", /week year/],
 		["MM/dd", /does not read a whole date/],

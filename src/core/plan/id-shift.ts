@@ -10,6 +10,7 @@
  */
 
 import { copyOf, type RecordState, type SourceRecord } from "../../model/records.js";
+import { CRM_ID_FIELDS } from "../../source/row-rules.js";
 import { looseName } from "./legacy-keys.js";
 
 /** A customer row of the file that takes another name than the state's: the name it gives up. */
@@ -20,15 +21,35 @@ export interface Rename {
 	readonly to: string;
 }
 
+/** A customer row of the file whose CRM id changes: the id it gives up, and the one it takes. */
+export interface CrmIdGivenUp {
+	readonly key: string;
+	readonly line: number;
+	readonly field: string;
+	readonly from: string;
+	readonly to: string;
+}
+
 export class Renames {
 	readonly list: Rename[] = [];
+	readonly crmIds: CrmIdGivenUp[] = [];
 
-	/** A customer row whose name (as the state last wrote it: `from`) changes, but for spelling. */
-	add(record: SourceRecord, from: unknown): void {
-		const old = textOf(from);
+	/**
+	 * A customer row of the file with the values the state last wrote for it (`was`): its name
+	 * when it changes but for spelling, and the CRM ids it gives up (finding Y7: they moved with
+	 * a shift to the row after it).
+	 */
+	add(record: SourceRecord, was: Readonly<Record<string, unknown>>): void {
+		const old = textOf(was.name);
 		const now = textOf(record.body.name);
-		if (old === undefined || now === undefined || looseName(old) === looseName(now)) return;
-		this.list.push({ key: record.key, line: record.line, from: old, to: now });
+		if (old !== undefined && now !== undefined && looseName(old) !== looseName(now))
+			this.list.push({ key: record.key, line: record.line, from: old, to: now });
+		for (const field of CRM_ID_FIELDS) {
+			const from = textOf(was[field]);
+			const to = textOf(record.body[field]);
+			if (from !== undefined && to !== undefined && from !== to)
+				this.crmIds.push({ key: record.key, line: record.line, field, from, to });
+		}
 	}
 
 	/**
@@ -80,6 +101,7 @@ export class Renames {
 }
 
 function textOf(value: unknown): string | undefined {
+	if (typeof value === "number") return String(value);
 	if (typeof value !== "string") return undefined;
 	const text = value.trim();
 	return text.length > 0 ? text : undefined;

@@ -13,7 +13,7 @@ import { idShape } from "../../source/id-shape.js";
 import { CRM_ID_FIELDS } from "../../source/row-rules.js";
 import { deriveSlug } from "../../source/slug/index.js";
 import { isCreateMaybeMade } from "../checkpoint/state-map.js";
-import type { Rename } from "./id-shift.js";
+import type { Renames } from "./id-shift.js";
 import { looseName } from "./legacy-keys.js";
 
 /** A new row the look-alike check holds: its key, line and CRM ids. */
@@ -95,7 +95,7 @@ export class LookalikeRows {
 		keys: Iterable<string>,
 		get: (key: string) => RecordState | undefined,
 		isInFile: (key: string) => boolean,
-		renames: readonly Rename[] = [],
+		renames: Pick<Renames, "list" | "crmIds"> = { list: [], crmIds: [] },
 		/** In the file by a row `--skip-invalid` leaves out: compared all the same, by its old values (finding Y12). */
 		isLeftOut: (key: string) => boolean = () => false,
 	): Lookalike[] {
@@ -128,7 +128,7 @@ export class LookalikeRows {
 			found.push(isLeft ? { ...lookalike, isLeftOut: true } : lookalike);
 		}
 		// A customer of the file renamed: a new row taking its old name is an id shift (finding X2).
-		for (const away of renames) {
+		for (const away of renames.list) {
 			const row = this.#byName.get(looseName(away.from));
 			if (row === undefined || named.has(row.key)) continue;
 			named.add(row.key);
@@ -136,6 +136,18 @@ export class LookalikeRows {
 				row,
 				stateKey: away.key,
 				crmId: { field: "name", value: away.from },
+				renamedBy: { line: away.line, to: away.to },
+			});
+		}
+		// One whose CRM id changes: a new row carrying the old one (finding Y7).
+		for (const away of renames.crmIds) {
+			const row = this.#byCrmId.get(crmKey(away.field, away.from));
+			if (row === undefined || named.has(row.key)) continue;
+			named.add(row.key);
+			found.push({
+				row,
+				stateKey: away.key,
+				crmId: { field: away.field, value: away.from },
 				renamedBy: { line: away.line, to: away.to },
 			});
 		}

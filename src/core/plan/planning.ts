@@ -180,10 +180,8 @@ export class Planning {
 			this.#lookalikes.add(record);
 		// A customer of the file renamed (or left unrenamed by --only create): an id shift reads
 		// through its renames (findings X2, Y1, Y2).
-		if (pass === "customers") {
-			if (kind === "update") this.#renames.add(record, op.changes.find((c) => c.field === "name")?.before);
-			else if (kind === "skipped" && op.copy !== undefined) this.#renames.add(record, op.copy.v?.name);
-		}
+		if (pass === "customers" && (kind === "update" || kind === "skipped") && op.copy !== undefined)
+			this.#renames.add(record, op.copy.v ?? {});
 		if (isNew && current === undefined && isNumbered(pass) && t.mayHoldMadeCreates)
 			this.#respelledDoubts.add(record);
 		if (record.respelledFrom !== undefined) this.#respelledDoubts.tie(record);
@@ -312,7 +310,7 @@ export class Planning {
 			// Not `mayBeOf`: a row whose id cannot be told would make every customer "in the file" and
 			// turn the check off (adversarial finding T2).
 			(key) => keys.has(key) || leftOut?.names(key) === true,
-			this.#renames.list,
+			this.#renames,
 			(key) => leftOut?.names(key) === true,
 		);
 		return lookalikeRefusal(file, found, this.#rules.deleteMissing === true);
