@@ -98,7 +98,8 @@ export function notifyPayload(report: RunReport, code: number): NotifyPayload {
 				? `${pass}: ${c.create} create, ${c.update} update, ${c.match} match`
 				: report.command === "undo"
 					? `${pass}: ${c.deleted} deleted, ${c.restored} restored, ${c.kept ? `${c.kept} kept, ` : ""}${c.failed} failed`
-					: `${pass}: ${c.created} created, ${c.updated} updated, ${c.failed} failed`,
+					: // Blocked and pending said when there are some, as the run's headline does (finding Y11).
+						`${pass}: ${c.created} created, ${c.updated} updated, ${c.failed} failed${c.blocked ? `, ${c.blocked} blocked` : ""}${c.pending ? `, ${c.pending} pending` : ""}`,
 		)
 		.join("; ");
 	const rules = syncOutcomes(report);

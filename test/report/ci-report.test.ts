@@ -120,6 +120,20 @@ describe("the CI reports", () => {
 		});
 	});
 
+	it("the notification's text says blocked and pending records when a pass has some (finding Y11)", () => {
+		const blocked: RunReport = {
+			command: "import",
+			inputs: [],
+			summary: {
+				...summary,
+				passes: { ...summary.passes, customers: { ...summary.passes.customers, blocked: 2, pending: 1 } },
+			},
+		};
+		expect(notifyPayload(blocked, 1).text).toContain(
+			"customers: 1 created, 1 updated, 1 failed, 2 blocked, 1 pending",
+		);
+	});
+
 	it("the notification's text cannot ping a channel or make a link, and names only the host", () => {
 		const report: RunReport = {
 			command: "apply",

@@ -139,6 +139,13 @@ describe("CI reports of a run under sync rules", () => {
 
 	it("the Markdown has deleted, not_in_pivotal and kept-field counts per pass", () => {
 		const markdown = summaryMarkdown(report, 0);
+		// Notes, not failures: no "Failures by code" line for them, no "no answer" (finding Y8).
+		const noted = summaryMarkdown(
+			{ ...report, summary: { ...summary, failuresByCode: { not_in_pivotal: 1, edited_in_pivotal: 2 } } },
+			0,
+		);
+		expect(noted).not.toContain("Failures by code");
+		expect(noted).not.toContain("no answer");
 		expect(markdown).toContain("| pass | deleted | not_in_pivotal | fields kept (edited_in_pivotal) |");
 		expect(markdown).toContain("| customers | 2 | 1 | 1 |");
 		expect(markdown).toContain("| contacts | 1 | 0 | 0 |");
