@@ -288,9 +288,15 @@ export class RecordApplier {
 				return this.#create(record, generation, isInDoubt, parent, isSlugHeld, true);
 			}
 			if (existing === "held" && !isSlugHeld) {
+				// Named when it is this import's own: a customer whose update giving it up did not land in time (finding Y9).
+				const holder = slug === undefined ? undefined : this.#finder.slugHolderKey(slug);
+				const whose =
+					holder !== undefined && this.#ctx.ledger.store.get(pass, holder) !== undefined
+						? `customer ${JSON.stringify(holder)} of this import (an update giving it up had not landed, or none gives it up)`
+						: "another customer in Pivotal";
 				this.#ctx.notice(
 					"info",
-					`customers ${record.key}: slug ${JSON.stringify(slug)} belongs to another customer in Pivotal; creating it as ${JSON.stringify(slugToSend(record, true))}`,
+					`customers ${record.key}: slug ${JSON.stringify(slug)} belongs to ${whose}; creating it as ${JSON.stringify(slugToSend(record, true))}`,
 				);
 				return this.#create(record, generation, isInDoubt, parent, true);
 			}
