@@ -33,4 +33,27 @@ describe("FileStep, an optional file's step", () => {
 		expect(backs).toBe(1);
 		unmount();
 	});
+
+	it("a pasted name's line ending is not typed into the filter (finding Y4)", async () => {
+		const { stdin, lastFrame, unmount } = render(
+			withTheme(
+				<FileStep
+					pass="contacts"
+					folder="/data"
+					names={["contacts.csv", "onboardings.csv"]}
+					isOptional={true}
+					chosen="customers.csv"
+					onChoose={() => {}}
+					onBack={() => {}}
+				/>,
+			),
+		);
+		await settle();
+		stdin.write("onb\r");
+		await settle();
+		const frame = lastFrame() ?? "";
+		expect(frame).toContain("filter or path: onb");
+		expect(frame).not.toMatch(/onb\s*\\x0d|onb\r/);
+		unmount();
+	});
 });

@@ -68,7 +68,11 @@ export function FileStep({
 			if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.return || key.pageDown || key.pageUp)
 				return;
 			if (key.backspace || key.delete) setTyped((t) => t.slice(0, -1));
-			else if (input && !key.tab) setTyped((t) => t + input);
+			else if (input && !key.tab) {
+				// A paste brings its line ending along: control characters are never part of a path typed (finding Y4).
+				const text = input.replace(/[\u0000-\u001f\u007f]/g, "");
+				if (text !== "") setTyped((t) => t + text);
+			}
 		},
 		{ isActive },
 	);
