@@ -193,9 +193,22 @@ describe("new rows that look like a customer the file dropped", { timeout: 60_00
 			"--delete-missing",
 		]);
 		expect(run.stderr).toContain(
-			`line 2 renames "c1" from "Acme" to "Beta", the name "c2" had, which line 3 renames "c2" from "Beta" to "Gamma", the name of "c3", a customer the file no longer holds. Each row reads as under the id of the row after it (an id shift)`,
+			`line 2 renames "c1" from "Acme" to "Beta", the name of "c2", which the file renames; line 3 renames "c2" from "Beta" to "Gamma", the name of "c3", a customer the file no longer holds. Rows that take each other's names read as rows under other rows' ids (an id shift)`,
 		);
 		expect(live(sim)).toEqual(["Acme=c1", "Beta=c2", "Gamma=c3"]);
+	});
+
+	it("a shift whose last customer is also renamed, or by two rows, is refused all the same (findings Z1, Z3)", async () => {
+		const first = "external_id,name\nb1,Alpha\nb2,Beta\nb3,Gamma\nb4,Delta\n";
+		for (const shifted of [
+			"external_id,name\nb1,Beta\nb2,Gamma\nb3,Delta Group\n",
+			"external_id,name\nb1,Gamma\nb2,Delta\n",
+			"external_id,name\nb1,Newco\nb2,Alpha\nb3,Beta\nb4,Gamma Group\n",
+		]) {
+			const { sim, run } = await refusedSync(first, shifted, ["--delete-missing", "--max-deletes", "10"]);
+			expect(run.stderr, shifted).toContain("(an id shift)");
+			expect(live(sim)).toEqual(["Alpha=b1", "Beta=b2", "Delta=b4", "Gamma=b3"]);
+		}
 	});
 
 	it("a rename to a dropped customer's name (two accounts merged) and a swap of two names go through", async () => {

@@ -1,12 +1,11 @@
 /**
  * Customers of the file renamed by a sync, and the id shifts they reveal: an export whose rows
- * each came under the id of a neighbouring row (a first row dropped and the rest renumbered, a
- * row inserted at the top). Synced, every record would take its neighbour's name and values, a
- * new row would be made a second time, and `--delete-missing` would delete a customer still in
- * the export (adversarial findings X2, Y1). A rename chain of two or more, each row taking the
- * name another renamed customer gives up, that ends at a customer the file dropped, is refused
- * before anything is sent; a single rename to a dropped customer's name (two accounts merged)
- * and name swaps go through.
+ * each came under the id of another row (a first row dropped and the rest renumbered, a row
+ * inserted at the top, rows dropped by k). Synced, every record would take another's name and
+ * values, a new row would be made a second time, and `--delete-missing` would delete customers
+ * still in the export (adversarial findings X2, Y1, Z1, Z3). Two or more renames that each take
+ * the old name of another customer (renamed too, or dropped) are refused before anything is sent,
+ * however the chain ends; one such rename (two accounts merged) and swaps of names go through.
  */
 
 import { copyOf, type RecordState, type SourceRecord } from "../../model/records.js";
@@ -53,9 +52,12 @@ export class Renames {
 	}
 
 	/**
-	 * The sentence refusing a rename chain that ends at a customer of the state (`keys`, read with
-	 * `get`) the file no longer holds (`isInFile`); undefined when there is none. The state is read
-	 * only when one renamed row takes the name another gives up.
+	 * The sentence refusing the renames that read as an id shift, undefined when they do not. A
+	 * rename "takes" another customer's name when its new name is the old name of another customer
+	 * of the state: one the file renames too, or one the file dropped (`keys` read with `get`,
+	 * `isInFile`). One take is a rename or two accounts merged; two or more, but for a swap or a
+	 * cycle of names among the file's rows, are rows under other rows' ids, however the chain ends
+	 * (adversarial findings Y1, Z1, Z3).
 	 */
 	shiftRefusal(
 		file: string,
@@ -63,41 +65,54 @@ export class Renames {
 		get: (key: string) => RecordState | undefined,
 		isInFile: (key: string) => boolean,
 	): string | undefined {
+		if (this.list.length < 2) return undefined;
 		const byOld = new Map<string, Rename>();
 		for (const rename of this.list) byOld.set(looseName(rename.from), rename);
-		const takes = (rename: Rename) => {
+		const renamedTo = (rename: Rename) => {
 			const taken = byOld.get(looseName(rename.to));
 			return taken !== undefined && taken.key !== rename.key ? taken : undefined;
 		};
-		if (!this.list.some((rename) => takes(rename) !== undefined)) return undefined;
+		// Dropped customers by name: read only when some rename takes no renamed row's name.
+		const wanted = new Set(this.list.filter((r) => renamedTo(r) === undefined).map((r) => looseName(r.to)));
 		const dropped = new Map<string, string>();
-		for (const key of keys) {
-			if (isInFile(key)) continue;
-			const name = textOf(copyOf(get(key))?.v?.name);
-			if (name !== undefined) dropped.set(looseName(name), key);
-		}
-		for (const first of this.list) {
-			const chain = [first];
-			const seen = new Set([first.key]);
-			for (let next = takes(first); next !== undefined && !seen.has(next.key); next = takes(next)) {
-				chain.push(next);
-				seen.add(next.key);
+		if (wanted.size > 0) {
+			for (const key of keys) {
+				if (isInFile(key)) continue;
+				const name = textOf(copyOf(get(key))?.v?.name);
+				if (name !== undefined && wanted.has(looseName(name))) dropped.set(looseName(name), key);
 			}
-			const last = chain[chain.length - 1]!;
-			// A chain that comes back on itself is a swap of names, not a shift.
-			if (chain.length < 2 || takes(last) !== undefined) continue;
-			const end = dropped.get(looseName(last.to));
-			if (end === undefined) continue;
-			const links = chain
-				.map(
-					(r, i) =>
-						`${i === 0 ? "line" : "which line"} ${r.line} renames ${JSON.stringify(r.key)} from ${JSON.stringify(r.from)} to ${JSON.stringify(r.to)}, the name ${i + 1 < chain.length ? `${JSON.stringify(chain[i + 1]!.key)} had` : `of ${JSON.stringify(end)}, a customer the file no longer holds`}`,
-				)
-				.join(", ");
-			return `${file}: ${links}. Each row reads as under the id of the row after it (an id shift): synced, each record would take its neighbour's name and values, and --delete-missing would delete a customer still in the export; nothing was sent. Put the ids back as the export had them; if these really are renames, make them over two runs.`;
 		}
-		return undefined;
+		const takes: { readonly rename: Rename; readonly of: string; readonly isDropped: boolean }[] = [];
+		for (const rename of this.list) {
+			const taken = renamedTo(rename);
+			if (taken !== undefined) {
+				if (!isInCycle(rename, renamedTo)) takes.push({ rename, of: taken.key, isDropped: false });
+				continue;
+			}
+			const gone = dropped.get(looseName(rename.to));
+			if (gone !== undefined && gone !== rename.key) takes.push({ rename, of: gone, isDropped: true });
+		}
+		if (takes.length < 2) return undefined;
+		const shown = takes
+			.slice(0, 3)
+			.map(
+				({ rename: r, of, isDropped }) =>
+					`line ${r.line} renames ${JSON.stringify(r.key)} from ${JSON.stringify(r.from)} to ${JSON.stringify(r.to)}, the name of ${JSON.stringify(of)}${isDropped ? ", a customer the file no longer holds" : ", which the file renames"}`,
+			)
+			.join("; ");
+		const more = takes.length > 3 ? ` (and ${takes.length - 3} more renames like these)` : "";
+		return `${file}: ${shown}${more}. Rows that take each other's names read as rows under other rows' ids (an id shift): synced, each record would take another's name and values, and --delete-missing would delete customers still in the export; nothing was sent. Put the ids back as the export had them; if these really are renames, make them over several runs, one name taken per run.`;
 	}
+}
+
+/** Does following the names `rename` takes among the file's renamed rows come back to it (a swap)? */
+function isInCycle(rename: Rename, renamedTo: (rename: Rename) => Rename | undefined): boolean {
+	const seen = new Set<string>();
+	for (let next = renamedTo(rename); next !== undefined && !seen.has(next.key); next = renamedTo(next)) {
+		if (next.key === rename.key) return true;
+		seen.add(next.key);
+	}
+	return false;
 }
 
 function textOf(value: unknown): string | undefined {
