@@ -533,3 +533,28 @@ describe("a slug passed between two customers of the file in one sync (finding Y
 		expect(slugs).toEqual({ Acme: "acme-y3-old", Beta: "acme-y3" });
 	});
 });
+
+describe("two rows that swap their slugs with other changes (finding Z4)", () => {
+	it("send their other changes without the slug, which goes again with the next run", async () => {
+		const j = await job();
+		j.write("customers", ["external_id,name,slug,mrr", "s1,Alpha,sw4-alpha,100", "s2,Beta,sw4-beta,100"]);
+		expect((await j.run()).code).toBe(0);
+		j.write("customers", [
+			"external_id,name,slug,mrr",
+			"s1,Alpha Renamed,sw4-beta,999",
+			"s2,Beta,sw4-alpha,100",
+		]);
+		const run = await j.run();
+		expect(run.stdout + run.stderr).toContain(
+			'customers s1: slug "sw4-beta" is held by another customer; its other changes are sent without it',
+		);
+		const byKey = Object.fromEntries(
+			j.live("customers").map((c) => [(c.metadata as { external_id: string }).external_id, c]),
+		);
+		expect(byKey.s1).toMatchObject({ name: "Alpha Renamed", mrr: 999, slug: "sw4-alpha" });
+		expect(byKey.s2).toMatchObject({ name: "Beta", slug: "sw4-beta" });
+		// The slug is still the file's change: the next run plans it again.
+		const dry = await j.run("--dry-run");
+		expect(dry.stdout).toMatch(/slug "sw4-alpha" → "sw4-beta"/);
+	}, 60_000);
+});

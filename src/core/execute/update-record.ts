@@ -55,6 +55,8 @@ export class RecordUpdater {
 		server: PivotalRecord | undefined,
 		attemptsBefore = 0,
 		isSentAgain = false,
+		/** Sent without its slug, which another customer holds: the state keeps the slug it had. */
+		isSlugHeld = false,
 	): Promise<void> {
 		const { pass } = record;
 		// `--keep-pivotal-edits` guards a record the import updates from its state; one adopted just
@@ -126,6 +128,23 @@ export class RecordUpdater {
 					(await this.#mayTakeSlug(record, slug))
 				)
 					return this.update(record, copy, planned, server, result.attempts, true);
+				// Still held (a swap of slugs, or a customer outside the file): the other changes go
+				// without it, not lost with it; the slug is tried again by the next run (finding Z4).
+				const others = planned.filter((c) => c.field !== "slug");
+				if (
+					!isSlugHeld &&
+					typeof slug === "string" &&
+					others.length > 0 &&
+					result.error instanceof ApiError &&
+					result.error.status === 409 &&
+					result.error.code === "slug_taken"
+				) {
+					this.#ctx.notice(
+						"warn",
+						`customers ${record.key}: slug ${JSON.stringify(slug)} is held by another customer; its other changes are sent without it, and the slug goes again with the next run`,
+					);
+					return this.update(record, copy, others, server, result.attempts, true, true);
+				}
 				// Refused outright (4xx): nothing changed. Otherwise it may have been carried out.
 				const isInDoubt = result.verdict.kind !== "fail" || result.verdict.retryable;
 				return this.updateFailed(record, isInDoubt ? pending : copy, text, result);
@@ -136,7 +155,7 @@ export class RecordUpdater {
 		const updated: PivotalCopy = {
 			...copy,
 			...(display === undefined ? {} : { d: display }),
-			v: writtenAfter(copy.v ?? {}, ownedValues(record.body), written, kept),
+			v: writtenAfter(copy.v ?? {}, ownedValues(record.body), written, isSlugHeld ? [...kept, "slug"] : kept),
 			r: this.#ctx.run,
 			did: "updated",
 			ch,
