@@ -163,8 +163,11 @@ function planChange(
 				// The file changed the request since it failed: the cause may be fixed.
 				(state.b !== undefined && state.b !== bodyHash(record.body)) ||
 				// Refused for a slug or an e-mail another record held: it may have been given up since
-				// (adversarial findings W12, Y3); a create's look-up takes one still held.
-				(state.code !== undefined && state.code === resourceOf(record.pass).unique?.code);
+				// (adversarial findings W12, Y3); a create's look-up takes one still held. Not in a round
+				// of records picked to retry: only those go (finding Z5).
+				(options.isPicked === undefined &&
+					state.code !== undefined &&
+					state.code === resourceOf(record.pass).unique?.code);
 			if (!isRetried) return { kind: "kept", reason: "failed" };
 			// A request that failed on 5xx or the network may have been carried out all the same.
 			const isInDoubt = state.retryable && state.status !== 429;

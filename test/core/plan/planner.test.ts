@@ -139,6 +139,12 @@ const rows: Row[] = [
 		expected: { kind: "create", generation: 0, isInDoubt: false },
 	},
 	{
+		name: "create failed slug_taken, a round of other records picked: kept (finding Z5)",
+		state: failed({ status: 409, code: "slug_taken", b: bodyHash(customer.body) }),
+		picked: "someone-else",
+		expected: { kind: "kept", reason: "failed" },
+	},
+	{
 		name: "update failed slug_taken, same body: tried again (finding Y3)",
 		state: failed({ status: 409, code: "slug_taken", b: bodyHash(customer.body), was: copy({ v: oldV }) }),
 		expected: { kind: "update", copy: copy({ v: oldV }), changes: planChange },
@@ -305,7 +311,8 @@ describe("planRecord", () => {
 			retryFailed: row.retryFailed ?? false,
 			recreate: row.recreate ?? false,
 			isFirstSync: row.first ?? false,
-			isPicked: (key: string) => key === row.picked,
+			// A round of picked records only when the row picks one.
+			...(row.picked === undefined ? {} : { isPicked: (key: string) => key === row.picked }),
 		};
 		expect(planRecord(row.record ?? customer, row.state, row.parent, options)).toEqual(row.expected);
 	});
