@@ -234,6 +234,35 @@ describe("PlanStep with the rule toggles", () => {
 		}
 	});
 
+	it("two Enters in one read start the run once (finding Z10)", async () => {
+		let started = 0;
+		const { stdin, unmount } = render(
+			withTheme(
+				<PlanStep
+					files={{ customers: "/d/customers.csv" }}
+					check={{ ...check, plan: syncPlan() }}
+					keyInfo={keyInfo}
+					concurrency={4}
+					isResume
+					isFresh={false}
+					rules={{}}
+					onRules={noop}
+					onConfirm={() => {
+						started += 1;
+					}}
+					onBack={noop}
+					onQuit={noop}
+				/>,
+			),
+		);
+		await settle();
+		stdin.write("\r\r");
+		stdin.write("\r");
+		await settle(150);
+		expect(started).toBe(1);
+		unmount();
+	});
+
 	it("a plan refused for too many deletes says why and does not start on Enter", async () => {
 		let started = false;
 		const refusal =

@@ -74,10 +74,12 @@ export function PlanStep({
 	// it (keys typed fast, or in one burst) would start the plan shown, made under the rules just
 	// turned off, and a `d` taken back would still delete (adversarial finding Y10).
 	const isReplanning = useRef(false);
+	const isStarted = useRef(false);
 	const shownCheck = useRef(check);
 	if (shownCheck.current !== check) {
 		shownCheck.current = check;
 		isReplanning.current = false;
+		isStarted.current = false;
 	}
 	// The rules as the keys left them, ahead of the render: two toggles in one burst both count.
 	const latestRules = useRef(rules);
@@ -91,7 +93,12 @@ export function PlanStep({
 				if (one === "+" || one === "=") setConcurrency((c) => clampConcurrency(c + 1));
 				else if (one === "-" || one === "_") setConcurrency((c) => clampConcurrency(c - 1));
 				else if (isEnter) {
-					if (isReady && !isReplanning.current) onConfirm(concurrency);
+					// Once: a second Enter in the same read (key repeat, a double tap) started a second
+					// run beside the first (adversarial finding Z10).
+					if (isReady && !isReplanning.current && !isStarted.current) {
+						isStarted.current = true;
+						onConfirm(concurrency);
+					}
 				} else if (hasPlan && onRules && ruleForKey(one)) {
 					const rule = ruleForKey(one)!;
 					const before = latestRules.current;
