@@ -426,8 +426,12 @@ describe("UndoStep", () => {
 		await waitFor(() => expect(lastFrame()).toContain("› Acme Inc"));
 		// The frame shows the text before the input handler holds it: let it catch up.
 		await settle(200);
+		// Two Enters in one go start the undo once (finding Z10).
+		stdin.write("\r");
 		stdin.write("\r");
 		await waitFor(() => expect(confirmed).toBe(1));
+		await settle(100);
+		expect(confirmed).toBe(1);
 		unmount();
 	});
 

@@ -1,6 +1,6 @@
 import { Spinner, TextInput } from "@inkjs/ui";
 import { Box, Text, useInput } from "ink";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { estimateDurationMs } from "../../core/estimate.js";
 import { escapeControlsKeepingLines } from "../../model/terminal-text.js";
 import { KeyHints } from "../components/KeyHints.js";
@@ -104,6 +104,7 @@ function UndoPlanBody({
 	// (The input calls onChange again on every render with a new handler, so it gets a stable one.)
 	const [typed, setTyped] = useState("");
 	const [refused, setRefused] = useState<string>();
+	const isStarted = useRef(false);
 	const isRefused = refused !== undefined && refused === typed;
 	const { plan } = preview;
 	const workspace = preview.workspace ?? keyInfo.workspace;
@@ -182,7 +183,13 @@ function UndoPlanBody({
 					<TextInput
 						isDisabled={!isActive}
 						onChange={setTyped}
-						onSubmit={(value) => (isConfirmed(value, word) ? onConfirm() : setRefused(value))}
+						onSubmit={(value) => {
+							if (!isConfirmed(value, word)) return setRefused(value);
+							// Once: a second Enter in the same read would start a second undo (finding Z10).
+							if (isStarted.current) return;
+							isStarted.current = true;
+							onConfirm();
+						}}
 					/>
 				</Box>
 				{isRefused ? (
