@@ -323,9 +323,11 @@ export class Planning {
 		const file = this.#options.files.customers;
 		if (this.#renames.list.length < 2 || records === undefined || keys === undefined || file === undefined)
 			return undefined;
+		// No customer dropped (a refresh's usual case): the state's keys need not be walked for one.
+		const isDropping = (this.#passes.customers?.notInFiles ?? 1) > 0;
 		return this.#renames.shiftRefusal(
 			file,
-			records.keys(),
+			isDropping ? records.keys() : [],
 			(key) => records.get(key),
 			(key) => keys.has(key),
 		);
