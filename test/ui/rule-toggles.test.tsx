@@ -130,6 +130,30 @@ describe("PlanStep with the rule toggles", () => {
 		limit: 60,
 		remaining: 59,
 	};
+	/** The plan step of one customers file, a plan made under `rules`; `started` counts the runs it starts. */
+	const planStep = (rules: SyncRules, onRules: (rules: SyncRules) => void, plan = syncPlan()) => {
+		const started = { count: 0 };
+		const shown = render(
+			withTheme(
+				<PlanStep
+					files={{ customers: "/d/customers.csv" }}
+					check={{ ...check, plan }}
+					keyInfo={keyInfo}
+					concurrency={4}
+					isResume
+					isFresh={false}
+					rules={rules}
+					onRules={onRules}
+					onConfirm={() => {
+						started.count += 1;
+					}}
+					onBack={noop}
+					onQuit={noop}
+				/>,
+			),
+		);
+		return { ...shown, started };
+	};
 
 	it("shows the toggles with their counts within 80×24, and a key flips its rule", async () => {
 		const asked: SyncRules[] = [];
@@ -203,95 +227,41 @@ describe("PlanStep with the rule toggles", () => {
 
 	it("an Enter that arrives right after a rule's key does not start the plan made before it (finding Y10)", async () => {
 		for (const burst of [["d", "\r"], ["d\r"]]) {
-			let started = 0;
 			const asked: SyncRules[] = [];
-			const { stdin, unmount } = render(
-				withTheme(
-					<PlanStep
-						files={{ customers: "/d/customers.csv" }}
-						check={{ ...check, plan: syncPlan() }}
-						keyInfo={keyInfo}
-						concurrency={4}
-						isResume
-						isFresh={false}
-						rules={{ deleteMissing: true }}
-						onRules={(rules) => asked.push(rules)}
-						onConfirm={() => {
-							started += 1;
-						}}
-						onBack={noop}
-						onQuit={noop}
-					/>,
-				),
-			);
+			const { stdin, unmount, started } = planStep({ deleteMissing: true }, (rules) => asked.push(rules));
 			await settle();
 			// Before any render in between: the plan on screen is still the one that deletes.
 			for (const keys of burst) stdin.write(keys);
 			await settle(150);
 			expect(asked, JSON.stringify(burst)).toEqual([{}]);
-			expect(started, JSON.stringify(burst)).toBe(0);
+			expect(started.count, JSON.stringify(burst)).toBe(0);
 			unmount();
 		}
 	});
 
 	it("two Enters in one read start the run once (finding Z10)", async () => {
-		let started = 0;
-		const { stdin, unmount } = render(
-			withTheme(
-				<PlanStep
-					files={{ customers: "/d/customers.csv" }}
-					check={{ ...check, plan: syncPlan() }}
-					keyInfo={keyInfo}
-					concurrency={4}
-					isResume
-					isFresh={false}
-					rules={{}}
-					onRules={noop}
-					onConfirm={() => {
-						started += 1;
-					}}
-					onBack={noop}
-					onQuit={noop}
-				/>,
-			),
-		);
+		const { stdin, unmount, started } = planStep({}, noop);
 		await settle();
 		stdin.write("\r\r");
 		stdin.write("\r");
 		await settle(150);
-		expect(started).toBe(1);
+		expect(started.count).toBe(1);
 		unmount();
 	});
 
 	it("a plan refused for too many deletes says why and does not start on Enter", async () => {
-		let started = false;
 		const refusal =
 			"--delete-missing would delete 6 customers, more than 2 (10 % of the 20 customers this import holds in Pivotal); nothing was sent.";
-		const { lastFrame, stdin, unmount } = render(
-			withTheme(
-				<PlanStep
-					files={{ customers: "/d/customers.csv" }}
-					check={{ ...check, plan: { ...syncPlan(), refusal } }}
-					keyInfo={keyInfo}
-					concurrency={4}
-					isResume
-					isFresh={false}
-					rules={{ deleteMissing: true }}
-					onRules={noop}
-					onConfirm={() => {
-						started = true;
-					}}
-					onBack={noop}
-					onQuit={noop}
-				/>,
-			),
-		);
+		const { lastFrame, stdin, unmount, started } = planStep({ deleteMissing: true }, noop, {
+			...syncPlan(),
+			refusal,
+		});
 		expect(lastFrame()).toContain("--delete-missing would delete 6 customers");
 		expect(lastFrame()).not.toContain("Enter start");
 		await settle();
 		stdin.write("\r");
 		await settle(150);
-		expect(started).toBe(false);
+		expect(started.count).toBe(0);
 		unmount();
 	});
 });
