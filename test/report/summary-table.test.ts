@@ -77,4 +77,13 @@ describe("the headless summary's table", () => {
 		expect(text).toContain("  pass          source  created  existed  failed  blocked  pending");
 		expect(text).not.toContain("checkpoint  ");
 	});
+
+	it("the headline counts failed and blocked records, not records not imported (finding X3)", () => {
+		expect(summaryText(summaryOf({ total: 300, updated: 298, failed: 2, checkpointDone: 298 }))).toContain(
+			"finished, 2 records failed",
+		);
+		const blocked = summaryText(summaryOf({ total: 300, created: 299, failed: 1, blocked: 3 }));
+		expect(blocked).toContain("finished, 1 record failed, 3 blocked (their customer is not in Pivotal)");
+		expect(blocked).not.toContain("not imported");
+	});
 });

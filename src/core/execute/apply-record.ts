@@ -255,7 +255,13 @@ export class RecordApplier {
 				id: created.id,
 				d: created.display_id,
 				outcome: "created",
-				v: ownedValues(record.body),
+				// The slug sent: the file's own, suffixed when another customer held it, is what Pivotal
+				// holds, and a later sync sends the file's once it is free (findings V12, Z8).
+				v: ownedValues(
+					typeof record.body.slug === "string" && slug !== undefined && slug !== record.body.slug
+						? { ...record.body, slug }
+						: record.body,
+				),
 				c: this.#ctx.run,
 				r: this.#ctx.run,
 				did: "created",

@@ -134,15 +134,21 @@ export class RecordUpdater {
 				if (
 					!isSlugHeld &&
 					typeof slug === "string" &&
-					others.length > 0 &&
 					result.error instanceof ApiError &&
 					result.error.status === 409 &&
 					result.error.code === "slug_taken"
 				) {
+					const held = copy.v?.slug;
 					this.#ctx.notice(
 						"warn",
-						`customers ${record.key}: slug ${JSON.stringify(slug)} is held by another customer; its other changes are sent without it, and the slug goes again with the next run`,
+						`customers ${record.key}: slug ${JSON.stringify(slug)} is held by another customer; ${others.length > 0 ? "its other changes are sent without it, and " : `it keeps ${typeof held === "string" ? JSON.stringify(held) : "its slug"}, and `}the slug goes again with the next run`,
 					);
+					// The slug alone: not a failure of the record, which is as the import last wrote it
+					// (adversarial findings W4, Z8: the file's slug once held by someone else).
+					if (others.length === 0) {
+						this.#outcomes.succeeded(record, copy, "unchanged", result.attempts);
+						return;
+					}
 					return this.update(record, copy, others, server, result.attempts, true, true);
 				}
 				// Refused outright (4xx): nothing changed. Otherwise it may have been carried out.
