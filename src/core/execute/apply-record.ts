@@ -36,7 +36,7 @@ import { otherIdentity } from "./record-identity.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
 import { createCall, isGuarded, isKeyedTo, isKeyInUse, isKeyReused } from "./record-requests.js";
 import type { Lane, Requester } from "./requester.js";
-import { isSlugGivenUp } from "./slug-given-up.js";
+import { isSlugGivenUp, writerOfSlug } from "./slug-given-up.js";
 import { notInPivotalNote } from "./sync-notes.js";
 import { RecordUpdater } from "./update-record.js";
 
@@ -340,10 +340,11 @@ export class RecordApplier {
 	 * adversarial finding Y3).
 	 */
 	async #mayTakeSlug(record: SourceRecord, slug: string): Promise<boolean> {
-		const holder = await this.#finder.slugHolderNow(slug);
-		if (holder === null) return false;
-		if (holder === "free") return true;
+		// Never a walk of the workspace's customers for it (a nightly sync of a large workspace would
+		// pay thousands of requests): the customer of this import that last wrote the slug, from the
+		// state. One gone since frees the slug, and the next run's PATCH goes through.
 		const { store } = this.#ctx.ledger;
+		const holder = this.#finder.slugHolderKey(slug) ?? writerOfSlug(store, record.pass, slug, record.key);
 		return isSlugGivenUp(record, slug, holder, (key) => store.get(record.pass, key), this.#ctx.isOver);
 	}
 

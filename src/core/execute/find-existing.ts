@@ -180,25 +180,6 @@ export class ExistingFinder {
 		}
 	}
 
-	/**
-	 * Who holds `slug` now, for an update Pivotal refused `slug_taken`: the holder's external id
-	 * (undefined for a customer without one), or "free" when a fresh walk finds none; null when
-	 * the run is over or the list cannot be had.
-	 */
-	async slugHolderNow(slug: string): Promise<string | undefined | "free" | null> {
-		try {
-			const directory = this.#customers;
-			await directory.load();
-			if (directory.bySlug(slug) === undefined) {
-				directory.invalidate();
-				await directory.load();
-			}
-			return directory.bySlug(slug) === undefined ? "free" : this.slugHolderKey(slug);
-		} catch {
-			return null;
-		}
-	}
-
 	/** The external id of the customer holding `slug`, as the last walk of the customer list saw it. */
 	slugHolderKey(slug: string): string | undefined {
 		const theirs = this.#customers.bySlug(slug)?.metadata?.external_id;
