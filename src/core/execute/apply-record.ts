@@ -92,7 +92,9 @@ export class RecordApplier {
 		this.#idHolders = perPass((pass) => new IdHolders(ctx.ledger.store, pass));
 		this.#finder = ctx.finder ?? new ExistingFinder(ctx);
 		this.#outcomes = new RecordOutcomes(ctx);
-		this.#updater = new RecordUpdater(ctx, this.#outcomes, (record, slug) => this.#mayTakeSlug(record, slug));
+		this.#updater = new RecordUpdater(ctx, this.#outcomes, (record, slug) =>
+			this.#isSlugGivenUp(record, slug),
+		);
 		this.#adopter = new RecordAdopter(ctx, this.#outcomes, this.#updater);
 	}
 
@@ -335,22 +337,17 @@ export class RecordApplier {
 
 	/** What the create in doubt for `record` may have sent: its slugs, and when it first left. */
 	/**
-	 * May an update Pivotal refused `slug_taken` go again? When no customer holds the slug now, or
-	 * another customer of this import gave it up in this run (a slug passed down a chain of rows:
-	 * adversarial finding Y3).
+	 * Did another customer of this import give `slug` up in this run, so that a create or an update
+	 * Pivotal refused `slug_taken` may go again (adversarial findings W12, Y3)? Its holder as the
+	 * last walk of the customer list saw it, else the customer the state says last wrote it: never
+	 * a walk for it (a nightly sync of a large workspace would pay thousands of requests).
 	 */
-	async #mayTakeSlug(record: SourceRecord, slug: string): Promise<boolean> {
-		// Never a walk of the workspace's customers for it (a nightly sync of a large workspace would
-		// pay thousands of requests): the customer of this import that last wrote the slug, from the
-		// state. One gone since frees the slug, and the next run's PATCH goes through.
-		const { store } = this.#ctx.ledger;
-		const holder = this.#finder.slugHolderKey(slug) ?? writerOfSlug(store, record.pass, slug, record.key);
-		return isSlugGivenUp(record, slug, holder, (key) => store.get(record.pass, key), this.#ctx.isOver);
-	}
-
 	#isSlugGivenUp(record: SourceRecord, slug: string | undefined): Promise<boolean> {
-		const holder = slug === undefined ? undefined : this.#finder.slugHolderKey(slug);
 		const { store } = this.#ctx.ledger;
+		const holder =
+			slug === undefined
+				? undefined
+				: (this.#finder.slugHolderKey(slug) ?? writerOfSlug(store, record.pass, slug, record.key));
 		return isSlugGivenUp(record, slug, holder, (key) => store.get(record.pass, key), this.#ctx.isOver);
 	}
 

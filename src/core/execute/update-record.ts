@@ -117,27 +117,19 @@ export class RecordUpdater {
 					this.#ctx.ledger.save(pass, record.key, { s: "sent", attempts: n, was: pending }),
 			});
 			if (!result.ok) {
-				// A slug another row of the file gives up in this run (or given up since): sent again once.
 				const slug = send.find((c) => c.field === "slug")?.after;
-				if (
-					!isSentAgain &&
+				const isSlugTaken =
 					typeof slug === "string" &&
 					result.error instanceof ApiError &&
 					result.error.status === 409 &&
-					result.error.code === "slug_taken" &&
-					(await this.#mayTakeSlug(record, slug))
-				)
+					result.error.code === "slug_taken";
+				// A slug another row of the file gives up in this run (or given up since): sent again once.
+				if (isSlugTaken && !isSentAgain && (await this.#mayTakeSlug(record, slug)))
 					return this.update(record, copy, planned, server, result.attempts, true);
 				// Still held (a swap of slugs, or a customer outside the file): the other changes go
 				// without it, not lost with it; the slug is tried again by the next run (finding Z4).
-				const others = planned.filter((c) => c.field !== "slug");
-				if (
-					!isSlugHeld &&
-					typeof slug === "string" &&
-					result.error instanceof ApiError &&
-					result.error.status === 409 &&
-					result.error.code === "slug_taken"
-				) {
+				if (isSlugTaken && !isSlugHeld) {
+					const others = planned.filter((c) => c.field !== "slug");
 					const held = copy.v?.slug;
 					this.#ctx.notice(
 						"warn",

@@ -115,7 +115,8 @@ function isInCycle(rename: Rename, renamedTo: (rename: Rename) => Rename | undef
 	return false;
 }
 
-function textOf(value: unknown): string | undefined {
+/** A cell's text as the checks compare it: trimmed, a number as written; undefined when empty. */
+export function textOf(value: unknown): string | undefined {
 	if (typeof value === "number") return String(value);
 	if (typeof value !== "string") return undefined;
 	const text = value.trim();

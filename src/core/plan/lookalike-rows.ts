@@ -13,7 +13,7 @@ import { idShape } from "../../source/id-shape.js";
 import { CRM_ID_FIELDS } from "../../source/row-rules.js";
 import { deriveSlug } from "../../source/slug/index.js";
 import { isCreateMaybeMade } from "../checkpoint/state-map.js";
-import type { Renames } from "./id-shift.js";
+import { type Renames, textOf } from "./id-shift.js";
 import { looseName } from "./legacy-keys.js";
 
 /** A new row the look-alike check holds: its key, line and CRM ids. */
@@ -226,11 +226,4 @@ export function doubtIdsOf(
 		count += 1;
 	}
 	return count === 0 ? undefined : ids;
-}
-
-function textOf(value: unknown): string | undefined {
-	if (typeof value === "number") return String(value);
-	if (typeof value !== "string") return undefined;
-	const text = value.trim();
-	return text.length > 0 ? text : undefined;
 }

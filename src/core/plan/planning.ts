@@ -316,7 +316,7 @@ export class Planning {
 		return lookalikeRefusal(file, found, this.#rules.deleteMissing === true);
 	}
 
-	/** A chain of renames ending at a customer the file dropped: an id shift, refused (id-shift.ts). */
+	/** Renames that take other customers' old names: an id shift, refused (id-shift.ts). */
 	#shiftRefusal(): string | undefined {
 		const records = this.#state?.records.customers;
 		const keys = this.#fileKeys.customers;

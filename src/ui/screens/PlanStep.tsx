@@ -83,7 +83,7 @@ export function PlanStep({
 	}
 	// The rules as the keys left them, ahead of the render: two toggles in one burst both count.
 	const latestRules = useRef(rules);
-	latestRules.current = isReplanning.current ? latestRules.current : rules;
+	if (!isReplanning.current) latestRules.current = rules;
 	useInput(
 		(input, key) => {
 			// Keys that arrive together come as one input: each is taken in turn (finding Y4).
