@@ -96,7 +96,7 @@ export class Governor {
 	#foreign: number[] = [];
 	#blockedUntil = 0;
 	readonly #probes: ProbePlan;
-	#waiters: (() => void)[] = [];
+	#waiters: Waiter[] = [];
 	#timer: NodeJS.Timeout | undefined;
 	#timerAt = 0;
 
@@ -157,22 +157,43 @@ export class Governor {
 	 */
 	async acquire(signal?: AbortSignal, onWait?: (untilMs: number) => void): Promise<Permit | undefined> {
 		let told: number | undefined;
-		for (;;) {
-			if (signal?.aborted) {
-				// Woken by an answer just before the stop, this waiter leaves without waiting again: a
-				// timer armed for waiters that are all gone must not keep the process alive for a
-				// window after the run ended (finding L3: a storm-stopped run lingered 60 s).
-				this.#disarmIfIdle();
-				return undefined;
+		// One waiter and one abort listener for the whole wait, however often it is woken.
+		let waiter: Waiter | undefined;
+		let stop: (() => void) | undefined;
+		try {
+			for (;;) {
+				if (signal?.aborted) {
+					// Woken by an answer just before the stop, this waiter leaves without waiting again: a
+					// timer armed for waiters that are all gone must not keep the process alive for a
+					// window after the run ended (finding L3: a storm-stopped run lingered 60 s).
+					this.#disarmIfIdle();
+					return undefined;
+				}
+				const now = this.#now();
+				const wakeAt = this.#nextOpening(now);
+				if (wakeAt === undefined) return this.#grant(now);
+				if (onWait && wakeAt !== told) {
+					told = wakeAt;
+					onWait(wakeAt);
+				}
+				if (waiter === undefined) {
+					const own: Waiter = { untilMs: wakeAt, resolve: undefined };
+					waiter = own;
+					if (signal) {
+						// Woken by the stop: no longer waiting, and a timer armed for waiters that are all
+						// gone (a 429 hold of an hour) must not keep the process alive after the run ends.
+						stop = () => {
+							this.#waiters = this.#waiters.filter((w) => w !== own);
+							this.#disarmIfIdle();
+							wake(own);
+						};
+						signal.addEventListener("abort", stop, { once: true });
+					}
+				}
+				await this.#wait(waiter, wakeAt);
 			}
-			const now = this.#now();
-			const wakeAt = this.#nextOpening(now);
-			if (wakeAt === undefined) return this.#grant(now);
-			if (onWait && wakeAt !== told) {
-				told = wakeAt;
-				onWait(wakeAt);
-			}
-			await this.#wait(wakeAt, signal);
+		} finally {
+			if (stop) signal?.removeEventListener("abort", stop);
 		}
 	}
 
@@ -196,7 +217,7 @@ export class Governor {
 		}
 		if (!outcome.rateLimited) this.#pushAnswered(now);
 		if (rateLimit) this.observe(rateLimit, now, permit.sentAt);
-		this.#wakeAll();
+		this.#wakeMoved(now);
 	}
 
 	/** Count a request made outside `acquire` (e.g. a lookup page) that has been answered. */
@@ -339,21 +360,11 @@ export class Governor {
 		if (freed > 0) this.#foreign = this.#foreign.slice(freed);
 	}
 
-	#wait(untilMs: number, signal?: AbortSignal): Promise<void> {
+	#wait(waiter: Waiter, untilMs: number): Promise<void> {
 		return new Promise((resolve) => {
-			const wake = () => {
-				signal?.removeEventListener("abort", stop);
-				resolve();
-			};
-			// Woken by the stop: no longer waiting, and a timer armed for waiters that are all gone
-			// (a 429 hold of an hour) must not keep the process alive after the run ends.
-			const stop = () => {
-				this.#waiters = this.#waiters.filter((w) => w !== wake);
-				this.#disarmIfIdle();
-				wake();
-			};
-			signal?.addEventListener("abort", stop, { once: true });
-			this.#waiters.push(wake);
+			waiter.untilMs = untilMs;
+			waiter.resolve = resolve;
+			this.#waiters.push(waiter);
 			if (Number.isFinite(untilMs)) this.#arm(untilMs);
 		});
 	}
@@ -381,6 +392,36 @@ export class Governor {
 	#wakeAll(): void {
 		const waiters = this.#waiters;
 		this.#waiters = [];
-		for (const wake of waiters) wake();
+		for (const waiter of waiters) wake(waiter);
 	}
+
+	/**
+	 * After an answer: wake the waiters that would see another next opening than the one they sleep
+	 * on (a free slot wakes all). The rest would only look, find the same time and sleep again: in a
+	 * window's first burst each answer woke every record queued behind it, a few thousand wakes
+	 * per burst on the main thread while the burst's answers waited to be read.
+	 */
+	#wakeMoved(now: number): void {
+		const next = this.#nextOpening(now);
+		if (next === undefined) {
+			this.#wakeAll();
+			return;
+		}
+		const waiters = this.#waiters;
+		if (waiters.every((w) => w.untilMs === next)) return;
+		this.#waiters = waiters.filter((w) => w.untilMs === next);
+		for (const waiter of waiters) if (waiter.untilMs !== next) wake(waiter);
+	}
+}
+
+/** A record waiting in `acquire`: the opening it sleeps until, and how to wake it. */
+interface Waiter {
+	untilMs: number;
+	resolve: (() => void) | undefined;
+}
+
+function wake(waiter: Waiter): void {
+	const resolve = waiter.resolve;
+	waiter.resolve = undefined;
+	resolve?.();
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RateLimit } from "../../src/api/types.js";
 import { Governor, type Permit } from "../../src/core/governor.js";
@@ -154,6 +155,55 @@ describe("Governor: waiting for a slot", () => {
 		const aborted = governor.acquire(stop.signal);
 		stop.abort();
 		expect(await aborted).toBeUndefined();
+	});
+
+	it("wakes the records queued behind a burst once, not at every answer, and each gets its slot", async () => {
+		vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+		const start = Date.now();
+		let reads = 0;
+		const governor = new Governor({
+			windowMs: 1_000,
+			now: () => {
+				reads += 1;
+				return Date.now();
+			},
+		});
+		const [first] = take(governor, 1);
+		governor.release(first!, {
+			rateLimited: false,
+			rateLimit: { limit: 10, remaining: 9, resetAtMs: start + 1_000 },
+		});
+		const burst = take(governor, 9);
+		const stop = new AbortController();
+		const told: number[][] = [];
+		const queued = Array.from({ length: 20 }, (_, i) => {
+			told.push([]);
+			return governor.acquire(stop.signal, (until) => told[i]!.push(until));
+		});
+		await vi.advanceTimersByTimeAsync(5);
+		const before = reads;
+		for (const permit of burst) {
+			governor.release(permit, {
+				rateLimited: false,
+				rateLimit: { limit: 10, remaining: 0, resetAtMs: start + 1_000 },
+			});
+			await vi.advanceTimersByTimeAsync(0);
+		}
+		// Nine answers that leave the next opening where it was: a few clock reads each, where
+		// waking the twenty queued records at every answer read it 180 times more.
+		expect(reads - before).toBeLessThan(9 * 4);
+		expect(told.every((times) => times.length === 1 && times[0] === start + 1_000)).toBe(true);
+		// The first answer's slot frees at 1 s, the burst's at 1.005 s: ten records go, ten wait.
+		await vi.advanceTimersByTimeAsync(1_000);
+		const settled = await Promise.race([
+			Promise.all(queued.slice(0, 10)),
+			new Promise((r) => setTimeout(r, 1)),
+		]);
+		expect(settled).toHaveLength(10);
+		stop.abort();
+		const rest = await Promise.all(queued.slice(10));
+		expect(rest.every((permit) => permit === undefined)).toBe(true);
+		expect(getEventListeners(stop.signal, "abort")).toHaveLength(0);
 	});
 });
 
