@@ -38,6 +38,24 @@ describe("RunScreen", () => {
 		unmount();
 	});
 
+	it("takes each key of a burst as one action: ++ raises the concurrency twice", async () => {
+		const actions: string[] = [];
+		const { stdin, unmount } = render(
+			withTheme(
+				<RunScreen
+					snapshot={snapshotOf(midRunEvents())}
+					now={() => T0 + 2_000}
+					failureCount={0}
+					onAction={(action) => actions.push(action)}
+				/>,
+			),
+		);
+		await settle();
+		stdin.write("++-");
+		await waitFor(() => expect(actions).toEqual(["more", "more", "less"]));
+		unmount();
+	});
+
 	it("says pausing while requests drain, then paused, and the footer offers resume", () => {
 		const events = midRunEvents();
 		const pausing = snapshotOf([...events, { type: "pause-requested", at: T0 + 1_500 }]);
@@ -188,6 +206,28 @@ describe("FailuresScreen", () => {
 		unmount();
 	});
 
+	it("takes the keys of one read in turn: a mark and a retry typed together, a second r sends nothing more (finding Z11)", async () => {
+		const retried: unknown[] = [];
+		const { stdin, unmount } = render(
+			withTheme(
+				<FailuresScreen
+					failures={failures}
+					canRetry
+					onRetry={(which) => retried.push(which)}
+					onExport={noop}
+					onBack={noop}
+				/>,
+			),
+		);
+		await settle();
+		// ↓, then " rr" in one read: row 2 marked and retried once.
+		stdin.write("\u001b[B");
+		stdin.write(" rr");
+		await waitFor(() => expect(retried).toEqual([[{ pass: "customers", key: "c9" }]]));
+		await settle();
+		expect(retried).toHaveLength(1);
+		unmount();
+	});
 	it("does not offer retry while the run is going", () => {
 		const { lastFrame, unmount } = render(
 			withTheme(

@@ -11,6 +11,7 @@ import { useTerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { flattenGroups, groupFailures } from "../model/failures.js";
 import { cell, truncate } from "../model/format.js";
+import { keysOf } from "../model/key-burst.js";
 
 export interface RecordRef {
 	readonly pass: PassName;
@@ -66,26 +67,33 @@ export function FailuresScreen({
 				cursorNow.current = clamp(clamp(cursorNow.current) + delta);
 				setCursor(cursorNow.current);
 			};
-			const current = items[clamp(cursorNow.current)];
-			if (key.upArrow || input === "k") move(-1);
-			else if (key.downArrow || input === "j") move(1);
-			else if (key.pageUp) move(-5);
-			else if (key.pageDown) move(5);
-			else if (input === " " && current) {
-				const next = new Set(markedNow.current);
-				if (next.has(id(current))) next.delete(id(current));
-				else next.add(id(current));
-				markedNow.current = next;
-				setMarked(next);
-			} else if (input === "r" && canRetry && current) {
-				const marks = markedNow.current;
-				const which = marks.size > 0 ? items.filter((f) => marks.has(id(f))) : [current];
-				markedNow.current = new Set();
-				setMarked(markedNow.current);
-				onRetry(which.map((f) => ({ pass: f.pass, key: f.key })));
-			} else if (input === "a" && canRetry && items.length > 0) onRetry(undefined);
-			else if (input === "e" && items.length > 0) onExport();
-			else if (key.escape || input === "b" || input === "f") onBack();
+			// Keys that arrive together come as one input (" r": mark, then retry): each is taken in
+			// turn, on the row the keys before it left the cursor on, until one leaves the screen
+			// (adversarial finding Z11).
+			for (const one of keysOf(input, key)) {
+				const current = items[clamp(cursorNow.current)];
+				if (key.upArrow || one === "k") move(-1);
+				else if (key.downArrow || one === "j") move(1);
+				else if (key.pageUp) move(-5);
+				else if (key.pageDown) move(5);
+				else if (one === " " && current) {
+					const next = new Set(markedNow.current);
+					if (next.has(id(current))) next.delete(id(current));
+					else next.add(id(current));
+					markedNow.current = next;
+					setMarked(next);
+				} else if (one === "r" && canRetry && current) {
+					const marks = markedNow.current;
+					const which = marks.size > 0 ? items.filter((f) => marks.has(id(f))) : [current];
+					markedNow.current = new Set();
+					setMarked(markedNow.current);
+					onRetry(which.map((f) => ({ pass: f.pass, key: f.key })));
+					// The screen is left: the rest of the burst (a second r) must not send the records again.
+					return;
+				} else if (one === "a" && canRetry && items.length > 0) return onRetry(undefined);
+				else if (one === "e" && items.length > 0) return onExport();
+				else if (key.escape || one === "b" || one === "f") return onBack();
+			}
 		},
 		{ isActive },
 	);

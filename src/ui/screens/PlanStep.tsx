@@ -13,6 +13,7 @@ import { useIsInputActive } from "../hooks/use-is-input-active.js";
 import { useTerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { cell, formatCount, formatDuration, rcell, windowLabel } from "../model/format.js";
+import { keysOf } from "../model/key-burst.js";
 import { clampConcurrency, estimatePlan } from "../model/plan.js";
 import { nothingToSendNote } from "../model/plan-view.js";
 import { ruleForKey, ruleToggles, toggleNote, toggleRule } from "../model/rule-toggles.js";
@@ -86,9 +87,8 @@ export function PlanStep({
 	if (!isReplanning.current) latestRules.current = rules;
 	useInput(
 		(input, key) => {
-			// Keys that arrive together come as one input: each is taken in turn (finding Y4).
-			const keys = !key.return && !key.escape && input.length > 1 ? [...input] : [input];
-			for (const one of keys) {
+			// Keys that arrive together are taken in turn (finding Y4).
+			for (const one of keysOf(input, key)) {
 				const isEnter = key.return || one === "\r";
 				if (one === "+" || one === "=") setConcurrency((c) => clampConcurrency(c + 1));
 				else if (one === "-" || one === "_") setConcurrency((c) => clampConcurrency(c - 1));

@@ -12,6 +12,7 @@ import { useNow } from "../hooks/use-now.js";
 import { useTerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { formatDuration } from "../model/format.js";
+import { keysOf } from "../model/key-burst.js";
 import { headroomHeight } from "../model/key-lines.js";
 import { actionFor, footerHints, RUN_KEYS, type RunAction } from "../model/run-keys.js";
 import { etaText, statusLine } from "../model/run-view.js";
@@ -49,9 +50,12 @@ export function RunScreen({
 		(input, key) => {
 			if (key.ctrl || key.meta) return;
 			if (isHelp && key.escape) return setIsHelp(false);
-			const action = actionFor(input);
-			if (action === "help") setIsHelp((h) => !h);
-			else if (action) onAction(action);
+			// "++" typed fast raises the concurrency twice; each key of a burst is one action.
+			for (const one of keysOf(input, key)) {
+				const action = actionFor(one);
+				if (action === "help") setIsHelp((h) => !h);
+				else if (action) onAction(action);
+			}
 		},
 		{ isActive },
 	);

@@ -12,6 +12,7 @@ import { useTerminalSize } from "../hooks/use-terminal-size.js";
 import { useTheme } from "../hooks/use-theme.js";
 import type { SessionKind } from "../model/app-result.js";
 import { cell, formatCount, formatDuration, rcell } from "../model/format.js";
+import { keysOf } from "../model/key-burst.js";
 import { peakPerSecond, perSecondText } from "../model/sparkline.js";
 import {
 	codeLines,
@@ -76,10 +77,13 @@ export function SummaryScreen({
 	const canUndo = onUndo !== undefined && kind === "import" && summary.outcome === "completed";
 	useInput(
 		(input, key) => {
-			if (input === "f") onFailures();
-			else if (input === "r" && onResults) onResults();
-			else if (input === "u" && canUndo) onUndo?.();
-			else if (input === "q" || key.return || key.escape) onQuit();
+			// Every key here leaves the screen: of keys typed together, the first that means something.
+			for (const one of keysOf(input, key)) {
+				if (one === "f") return onFailures();
+				if (one === "r" && onResults) return onResults();
+				if (one === "u" && canUndo) return onUndo?.();
+				if (one === "q" || key.return || key.escape) return onQuit();
+			}
 		},
 		{ isActive },
 	);
