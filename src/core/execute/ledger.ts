@@ -213,6 +213,8 @@ export class Ledger {
 			readonly g?: number;
 			readonly t?: number;
 			readonly was?: PivotalCopy | undefined;
+			/** A create given up after it went out: what identifies it (see `doubtIdsOf`). */
+			readonly ids?: Readonly<Record<string, string>>;
 		} = {},
 	): boolean {
 		const state: RecordState = {
@@ -227,6 +229,7 @@ export class Ledger {
 			...(extra.g ? { g: extra.g } : {}),
 			...(extra.t === undefined ? {} : { t: extra.t }),
 			...(extra.was ? { was: extra.was } : {}),
+			...(extra.ids === undefined ? {} : { ids: extra.ids }),
 		};
 		if (!this.save(pass, record.key, state)) return false;
 		this.#store.addCounters({ failed: 1 });

@@ -34,7 +34,13 @@ export class RecordOutcomes {
 		record: SourceRecord,
 		text: string,
 		result: SendResult<unknown> & { ok: false },
-		extra: { readonly b?: string; readonly g?: number; readonly t?: number; readonly was?: PivotalCopy },
+		extra: {
+			readonly b?: string;
+			readonly g?: number;
+			readonly t?: number;
+			readonly was?: PivotalCopy;
+			readonly ids?: Readonly<Record<string, string>>;
+		},
 	): void {
 		const failure = failureToRecord(result, this.#ctx.trip);
 		if (failure === undefined) return;
