@@ -7,20 +7,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Simulator } from "../../src/sim/index.js";
 import { runCli } from "../support/cli.js";
 import { createLeftInDoubt } from "../support/create-left-in-doubt.js";
-import { simulatorsClosedAfterEach, TEST_KEY } from "../support/import-harness.js";
+import { liveCustomers, simulatorsClosedAfterEach, TEST_KEY } from "../support/import-harness.js";
 import { tempDir } from "../support/temp-dirs.js";
 
 const startSim = simulatorsClosedAfterEach();
 
-const live = (sim: Simulator) =>
-	sim
-		.state()
-		.customers.filter((c) => !c.deleted)
-		.map((c) => `${c.name}=${String((c.metadata as Record<string, unknown>).external_id)}`)
-		.sort();
+const live = liveCustomers;
 
 async function imported(first: string) {
 	const sim = await startSim({ seed: 11, rateLimit: 100_000 });

@@ -9,19 +9,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Simulator } from "../../src/sim/index.js";
 import { runCli } from "../support/cli.js";
-import { simulatorsClosedAfterEach, TEST_KEY } from "../support/import-harness.js";
+import { liveCustomers, simulatorsClosedAfterEach, TEST_KEY } from "../support/import-harness.js";
 import { tempDir } from "../support/temp-dirs.js";
 
 const startSim = simulatorsClosedAfterEach();
 
-const live = (sim: Simulator) =>
-	sim
-		.state()
-		.customers.filter((c) => !c.deleted)
-		.map((c) => `${c.name}=${String((c.metadata as Record<string, unknown>).external_id)}`)
-		.sort();
+const live = liveCustomers;
 
 /**
  * A proxy in front of the simulator that, when told, passes `POST /customers` on and never

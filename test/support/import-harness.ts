@@ -105,6 +105,15 @@ export function liveOnboardings(sim: Simulator): string[] {
 		.sort();
 }
 
+/** The customers the simulator holds, not deleted, as `name=external_id`, sorted. */
+export function liveCustomers(sim: Simulator): string[] {
+	return sim
+		.state()
+		.customers.filter((c) => !c.deleted)
+		.map((c) => `${c.name}=${String((c.metadata as Record<string, unknown>).external_id)}`)
+		.sort();
+}
+
 /** Customers, contacts and onboardings the simulator holds, and how many were created twice. */
 export function simTotals(sim: Simulator) {
 	const state = sim.state();

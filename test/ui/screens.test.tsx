@@ -140,6 +140,24 @@ describe("FailuresScreen", () => {
 		failure({ pass: "contacts", key: "c1/x@y.test", line: 2, code: "invalid_email", message: "bad email" }),
 	];
 
+	/** The failures screen with retry offered, settled, and what its retries asked for. */
+	async function retryingFailures() {
+		const retried: unknown[] = [];
+		const rendered = render(
+			withTheme(
+				<FailuresScreen
+					failures={failures}
+					canRetry
+					onRetry={(which) => retried.push(which)}
+					onExport={noop}
+					onBack={noop}
+				/>,
+			),
+		);
+		await settle();
+		return { ...rendered, retried };
+	}
+
 	it("groups by pass and code and shows the request and response of the selected row", async () => {
 		const { lastFrame, stdin, unmount } = render(
 			withTheme(<FailuresScreen failures={failures} canRetry onRetry={noop} onExport={noop} onBack={noop} />),
@@ -180,19 +198,7 @@ describe("FailuresScreen", () => {
 	});
 
 	it("keys that arrive together mark and retry the row they moved to (finding Y6)", async () => {
-		const retried: unknown[] = [];
-		const { stdin, unmount } = render(
-			withTheme(
-				<FailuresScreen
-					failures={failures}
-					canRetry
-					onRetry={(which) => retried.push(which)}
-					onExport={noop}
-					onBack={noop}
-				/>,
-			),
-		);
-		await settle();
+		const { stdin, unmount, retried } = await retryingFailures();
 		// ↓ Space ↓ Space r, with no render in between: rows 2 and 3 marked and retried, not row 1.
 		for (const key of ["\u001b[B", " ", "\u001b[B", " ", "r"]) stdin.write(key);
 		await waitFor(() =>
@@ -207,19 +213,7 @@ describe("FailuresScreen", () => {
 	});
 
 	it("takes the keys of one read in turn: a mark and a retry typed together, a second r sends nothing more (finding Z11)", async () => {
-		const retried: unknown[] = [];
-		const { stdin, unmount } = render(
-			withTheme(
-				<FailuresScreen
-					failures={failures}
-					canRetry
-					onRetry={(which) => retried.push(which)}
-					onExport={noop}
-					onBack={noop}
-				/>,
-			),
-		);
-		await settle();
+		const { stdin, unmount, retried } = await retryingFailures();
 		// ↓, then " rr" in one read: row 2 marked and retried once.
 		stdin.write("\u001b[B");
 		stdin.write(" rr");
@@ -228,6 +222,7 @@ describe("FailuresScreen", () => {
 		expect(retried).toHaveLength(1);
 		unmount();
 	});
+
 	it("does not offer retry while the run is going", () => {
 		const { lastFrame, unmount } = render(
 			withTheme(
