@@ -3,6 +3,7 @@ import { isUnansweredCreate, unansweredCreatesIn } from "./checkpoint/state-map.
 import { emptyPassTally, type RunOutcome } from "./events.js";
 import { DELETED_IN_PIVOTAL, type Ledger } from "./execute/ledger.js";
 import type { FailureDetail, ImportSummary, PassSummary } from "./run-types.js";
+import type { StateStore } from "./state/state-store.js";
 
 export interface SummaryInput {
 	readonly outcome: RunOutcome;
@@ -30,7 +31,9 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 			// With the rows `--only` left out whose records the state holds: in the files too (finding X5).
 			const inFiles = written + (ledger?.skippedHeld(pass) ?? 0);
 			const counts = ledger?.store.count(pass);
-			const checkpointDone = counts?.done ?? 0;
+			const done = counts?.done ?? 0;
+			// A failed update's record is in Pivotal all the same: the state keeps its copy (finding Z6).
+			const checkpointDone = done + failedInPivotal(ledger?.store, pass);
 			const pending = Math.max(0, total - final);
 			// Once every row is settled, a record left sent with no answer is not in the files (or
 			// was left out by --only): nothing this run did resolves it (finding N6).
@@ -54,7 +57,7 @@ export function buildSummary(input: SummaryInput): ImportSummary {
 					pending,
 					inDoubt: Math.min(pending, counts?.inDoubt ?? 0),
 					checkpointDone,
-					notInFiles: input.outcome === "completed" ? Math.max(0, checkpointDone - inFiles) : 0,
+					notInFiles: input.outcome === "completed" ? Math.max(0, done - inFiles) : 0,
 					...(unanswered > 0 ? { unansweredNotInFiles: unanswered } : {}),
 				},
 			];
@@ -88,5 +91,12 @@ function failedInDoubt(ledger: Ledger, failures: readonly FailureDetail[], pass:
 	for (const failure of failures)
 		if (failure.pass === pass && failure.line > 0 && isUnansweredCreate(ledger.store.get(pass, failure.key)))
 			count += 1;
+	return count;
+}
+
+/** Failed records the state holds as in Pivotal (a failed update keeps the copy it started from). */
+function failedInPivotal(store: StateStore | undefined, pass: PassName): number {
+	let count = 0;
+	for (const [, state] of store?.failing?.(pass) ?? []) if (state.s === "failed" && state.was) count += 1;
 	return count;
 }

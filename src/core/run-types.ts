@@ -160,7 +160,10 @@ export interface PassSummary {
 	readonly pending: number;
 	/** Of `pending`, those sent without an answer (in doubt: the next run checks them); the rest were never sent. */
 	readonly inDoubt?: number;
-	/** Records with a final `done` state in the checkpoint. */
+	/**
+	 * Records the state holds as in Pivotal: a final `done` state, or a failed update (its record
+	 * is there; the state keeps its copy).
+	 */
 	readonly checkpointDone: number;
 	/** Records the state holds that the file no longer has (reported, never deleted by import). */
 	readonly notInFiles: number;

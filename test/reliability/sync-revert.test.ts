@@ -36,6 +36,8 @@ describe("a failed sync, then the export goes back to what it was", () => {
 		}).finish();
 		for (const pass of PASSES) {
 			expect(failed.passes[pass], pass).toMatchObject({ updated: 0, failed: changes.changed[pass].size });
+			// Every record is in Pivotal and in the state, the failed updates' too (finding Z6).
+			expect(failed.passes[pass].checkpointDone, pass).toBe(failed.passes[pass].total);
 		}
 		sim.clearScriptedFaults();
 		// Pivotal holds the new values all the same: the 500s came after the work.
