@@ -16,6 +16,11 @@ export interface ConnectOptions {
 	readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 	/** @default Date.now */
 	readonly now?: (() => number) | undefined;
+	/**
+	 * Hears a key of a pool left out of the run because it could not be verified for a reason of
+	 * the moment (see `keyLanes`). @default nothing said
+	 */
+	readonly warn?: ((message: string) => void) | undefined;
 }
 
 /** Keys given as secrets (a library caller's), named by their place for the messages. */
@@ -50,13 +55,16 @@ export async function connectKeys(
 	// The HTTP client (undici, a tenth of a second to load) only for a run that sends: a dry run
 	// or a plan checked offline never loads it.
 	const { createClient } = await import("../api/client.js");
-	return keyLanes(keys, (apiKey, others) =>
-		createClient({
-			baseUrl: options.baseUrl,
-			apiKey,
-			alsoMasked: others,
-			...(options.now ? { now: options.now } : {}),
-			...limits,
-		}),
+	return keyLanes(
+		keys,
+		(apiKey, others) =>
+			createClient({
+				baseUrl: options.baseUrl,
+				apiKey,
+				alsoMasked: others,
+				...(options.now ? { now: options.now } : {}),
+				...limits,
+			}),
+		options.warn,
 	);
 }

@@ -7,7 +7,7 @@ import type { Outcome } from "./outcome.js";
 
 export type { EnvKey };
 
-import { keyPoolProblem, toKeyLane, verifyKeys } from "../ui/model/verify-key.js";
+import { keyPoolProblem, toKeyLane, type VerifiedKey, verifyKeys } from "../ui/model/verify-key.js";
 
 /** The keys of a command line, or the one sentence and exit code that refuse them. */
 export type KeysOutcome<T> = Outcome<T>;
@@ -61,10 +61,17 @@ export function keysFromEnv(
  * One lane per key. With several keys each is verified first (one `GET /me` each, at once) and
  * they must be of one workspace, so that nothing is written before the pool is known to be
  * sound; one key alone is verified by the engine's own opening `GET /me`, as before.
+ *
+ * A key of a pool that could not be verified for a reason of the moment (429: another client is
+ * spending its window; a 5xx; no answer) is left out of this run, said through `warn`, and the
+ * run goes on with the keys that answered (adversarial finding AA1): a busy key of a pool ended a
+ * nightly run that its other keys could carry. A key refused (401/403) still refuses the run: it
+ * is a mistake to mend, not a moment to wait out. With no key verified, the first failure refuses.
  */
 export async function keyLanes(
 	keys: readonly EnvKey[],
 	createClient: (apiKey: string, others: readonly string[]) => PivotalClient,
+	warn: (message: string) => void = () => {},
 ): Promise<KeysOutcome<readonly KeyLane[]>> {
 	// Each client masks the whole pool's keys in what it keeps: a server may echo any of them.
 	const secrets = keys.map((k) => k.secret);
@@ -87,24 +94,41 @@ export async function keyLanes(
 	const checks = await verifyKeys(
 		keys.map((k, i) => ({ secret: k.secret, client: clients[i] as PivotalClient })),
 	);
-	const failedAt = [checks.findIndex((c) => !c.ok && c.isAuth), checks.findIndex((c) => !c.ok)].find(
-		(i) => i >= 0,
-	);
-	const failed = failedAt === undefined ? undefined : checks[failedAt];
-	if (failed && !failed.ok) {
-		await closeAll();
-		const { variable, secret } = keys[failedAt ?? 0] as EnvKey;
+	const named = (i: number) => {
+		const check = checks[i];
+		const { variable, secret } = keys[i] as EnvKey;
 		const label = maskKey(secret);
-		const named = failed.message.includes(label)
-			? failed.message.replace(label, `${label} (from ${variable})`)
-			: `${variable}: ${failed.message}`;
-		return refuse(`${named} Nothing was sent.`, failed.isAuth ? EXIT.auth : EXIT.interrupted);
+		const message = check && !check.ok ? check.message : "";
+		const text = (
+			message.includes(label)
+				? message.replace(label, `${label} (from ${variable})`)
+				: `${variable}: ${message}`
+		).trim();
+		// The server's words may end without a stop: the next sentence must not run on from them.
+		return /[.!?)]$/.test(text) ? text : `${text}.`;
+	};
+	const refusedAt = checks.findIndex((c) => !c.ok && c.isAuth);
+	const verifiedAt = checks.flatMap((c, i) => (c.ok ? [i] : []));
+	if (refusedAt >= 0 || verifiedAt.length === 0) {
+		await closeAll();
+		const at = Math.max(refusedAt, 0);
+		return refuse(`${named(at)} Nothing was sent.`, refusedAt >= 0 ? EXIT.auth : EXIT.interrupted);
 	}
-	const verified = checks.flatMap((c) => (c.ok ? [c.key] : []));
+	const verified = verifiedAt.map((i) => (checks[i] as { ok: true; key: VerifiedKey }).key);
 	const problem = keyPoolProblem(verified);
 	if (problem) {
 		await closeAll();
 		return refuse(`${problem} Nothing was sent.`);
 	}
-	return { ok: true, value: verified.map((key, i) => toKeyLane(key, clients[i] as PivotalClient)) };
+	const leftOut = checks.flatMap((c, i) => (c.ok ? [] : [i]));
+	for (const i of leftOut) {
+		warn(
+			`${named(i)} This run goes on without that key, on the other ${verified.length === 1 ? "key" : `${verified.length} keys`}; nothing is sent with it.`,
+		);
+		await clients[i]?.close();
+	}
+	return {
+		ok: true,
+		value: verifiedAt.map((i, n) => toKeyLane(verified[n] as VerifiedKey, clients[i] as PivotalClient)),
+	};
 }

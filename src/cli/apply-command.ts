@@ -132,7 +132,11 @@ async function applyWith(
 			return EXIT.usage;
 		}
 	}
-	const lanes = await connectKeys(keys, { baseUrl, env: io.env });
+	const lanes = await connectKeys(keys, {
+		baseUrl,
+		env: io.env,
+		warn: (text) => io.stderr.write(`${text}\n`),
+	});
 	if (!lanes.ok) return refuse(lanes.message, lanes.code);
 	const problem = await planWorkspaceProblem(opened.value, lanes.value);
 	if (problem) {

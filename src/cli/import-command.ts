@@ -217,7 +217,11 @@ async function ndjsonPlanLines(io: CommandIo) {
 /** Keys connected, the run started on them and driven to its end with progress lines or NDJSON. */
 async function runHeadless(face: ImportFace, windowMs: number | undefined): Promise<number> {
 	const { flags, io, opened, planned, keys } = face;
-	const lanes = await connectKeys(keys, { baseUrl: opened.baseUrl, env: io.env });
+	const lanes = await connectKeys(keys, {
+		baseUrl: opened.baseUrl,
+		env: io.env,
+		warn: (text) => io.stderr.write(`${text}\n`),
+	});
 	if (!lanes.ok) {
 		io.stderr.write(`${lanes.message}\n`);
 		return lanes.code;

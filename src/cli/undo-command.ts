@@ -129,7 +129,11 @@ async function undoWith(
 			return unreachable(decision);
 	}
 	if (!envKeys.ok) return EXIT.usage;
-	const lanes = await connectKeys(envKeys.value, { baseUrl: undo.baseUrl, env: io.env });
+	const lanes = await connectKeys(envKeys.value, {
+		baseUrl: undo.baseUrl,
+		env: io.env,
+		warn: (text) => io.stderr.write(`${text}\n`),
+	});
 	if (!lanes.ok) return refuse(lanes.message, lanes.code);
 	if (io.signal?.aborted) return EXIT.interrupted;
 	const run = startUndoRun(undo, lanes.value, {

@@ -166,6 +166,20 @@ describe("several keys on the command line (--key-env, repeatable)", () => {
 		expect(simTotals(server)).toEqual({ customers: 10, contacts: 10, onboardings: 0, duplicates: 0 });
 	});
 
+	it("a key of a pool that stays unavailable is left out with a warning; the run goes on with the others (finding AA1)", async () => {
+		const server = await sim({ keys: [KEY_A, KEY_B] });
+		const files = await dataset(10);
+		const result = await runCli(importArgs(files, "KEY_A", "KEY_B"), {
+			env: { KEY_A, KEY_B, PIVOTAL_API_URL: await meFailsFirst(server, KEY_B, 100) },
+		});
+		expect(result.code, result.stderr).toBe(0);
+		expect(result.stderr).toBe(
+			`KEY_B: GET /me answered 503 unavailable: busy. This run goes on without that key, on the other key; nothing is sent with it.\n`,
+		);
+		expect(simTotals(server)).toEqual({ customers: 10, contacts: 10, onboardings: 0, duplicates: 0 });
+		expectNoSecret(result.stdout, result.stderr);
+	});
+
 	it("imports with two keys of one workspace: every record once, the checkpoint holds fingerprints only", async () => {
 		const server = await sim({ keys: [KEY_A, KEY_B] });
 		const files = await dataset(30);
