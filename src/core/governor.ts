@@ -220,6 +220,21 @@ export class Governor {
 		this.#wakeMoved(now);
 	}
 
+	/**
+	 * A request of this key made before the run, outside `acquire`, whose send and answer times
+	 * are known (the pool's `GET /me`, verified before anything was planned): it is in the
+	 * server's window, and the window is learnt from it as from an answer of the run's own. A
+	 * pool's key that went without it burst into a window it did not know held that request:
+	 * none of its first answers could bound the window, and a third of its first window was held
+	 * back for probes (adversarial finding AA4).
+	 */
+	recordAnswered(sentAt: number, answeredAt: number, rateLimit: RateLimit): void {
+		if (this.#override === undefined)
+			this.#learner.observe({ sentAt, answeredAt, rateLimit, isSure: true, isAlone: true });
+		this.#pushAnswered(answeredAt);
+		this.observe(rateLimit, answeredAt, sentAt);
+	}
+
 	/** Count a request made outside `acquire` (e.g. a lookup page) that has been answered. */
 	record(rateLimit: RateLimit | undefined, rateLimited = false): void {
 		const now = this.#now();

@@ -14,16 +14,16 @@ export function lanesOf(
 		: [{ client: deps.client, fingerprint: plan.keyFingerprint, label: "key" }];
 	// Several keys learn the window together (see `PoolWindow`); one key has only its own answers.
 	const pool = keys.length > 1 ? new PoolWindow() : undefined;
-	return keys.map((key) => ({
-		client: key.client,
-		fingerprint: key.fingerprint,
-		label: key.label,
-		governor: new Governor({
+	return keys.map((key) => {
+		const governor = new Governor({
 			...(plan.windowMs === undefined ? {} : { windowMs: plan.windowMs }),
 			now,
 			clock: key.client.serverClock,
 			pool,
-		}),
-		isAlive: true,
-	}));
+		});
+		// The caller's GET /me is in the key's window: its governor counts it and learns from it.
+		const answer = "meAnswer" in key ? key.meAnswer : undefined;
+		if (answer) governor.recordAnswered(answer.sentAt, answer.answeredAt, answer.rateLimit);
+		return { client: key.client, fingerprint: key.fingerprint, label: key.label, governor, isAlive: true };
+	});
 }

@@ -1,4 +1,4 @@
-import type { Me, PivotalClient } from "../api/types.js";
+import type { Me, PivotalClient, RateLimit } from "../api/types.js";
 import type { PassName, RecordState } from "../model/records.js";
 import type { KnownFromCheck, SourceOptions } from "../source/index.js";
 import type { CheckpointFileSystem } from "./checkpoint/index.js";
@@ -89,6 +89,19 @@ export interface KeyLane {
 	readonly label: string;
 	/** What `GET /me` answered, when the caller already asked (the keys' workspace was checked). */
 	readonly me?: Me;
+	/**
+	 * When the caller's `GET /me` left and was answered (`Date.now()` times) and its rate-limit
+	 * headers: that request is in the key's window, and its answer dates the window as the run's
+	 * own `GET /me` would (see `Governor.recordAnswered`).
+	 */
+	readonly meAnswer?: MeAnswer;
+}
+
+/** A `GET /me` made before the run, as its key's governor takes it in. */
+export interface MeAnswer {
+	readonly sentAt: number;
+	readonly answeredAt: number;
+	readonly rateLimit: RateLimit;
 }
 
 export interface ImportDeps {

@@ -347,3 +347,58 @@ describe("Governor: the window learnt from the server", () => {
 		expect(given.sends[60]! - given.sends[0]!).toBeGreaterThanOrEqual(7_000);
 	});
 });
+
+describe("A pool key's GET /me made before the run (finding AA4)", () => {
+	it("is counted in the key's window and dates it: the first burst takes the rest of the window at once", () => {
+		const rateLimit = { limit: 60, remaining: 59, resetAtMs: T0 + 6_000, resetSec: (T0 + 6_000) / 1000 };
+		const sure = new Governor({ now: () => T0 + 500 });
+		sure.recordAnswered(T0, T0 + 5, rateLimit);
+		expect(sure.used()).toBe(1);
+		expect(sure.windowSource).toBe("learnt");
+		expect(take(sure, 59)).toHaveLength(59);
+		expect(sure.tryAcquire()).toBeUndefined();
+		// Without it the key knows neither its limit nor its window: one request alone first.
+		const blind = new Governor({ now: () => T0 + 500 });
+		take(blind, 1);
+		expect(blind.tryAcquire()).toBeUndefined();
+	});
+});
+
+describe("lanesOf: the keys' governors", () => {
+	it("takes each pool key's GET /me made before the run into that key's window", async () => {
+		const { lanesOf } = await import("../../src/core/lanes.js");
+		const { createClient } = await import("../../src/api/client.js");
+		const client = createClient({
+			baseUrl: "http://127.0.0.1:9/api/v1",
+			apiKey: "pivotal_live_LanesKey0000a1b2",
+		});
+		const now = Date.now();
+		const rateLimit = {
+			limit: 60,
+			remaining: 59,
+			resetAtMs: now + 6_000,
+			resetSec: Math.ceil((now + 6_000) / 1000),
+		};
+		const [asked, unasked] = lanesOf(
+			{ keyFingerprint: "sha256:0" },
+			{
+				client,
+				keys: [
+					{
+						client,
+						fingerprint: "sha256:a",
+						label: "a",
+						meAnswer: { sentAt: now - 5, answeredAt: now, rateLimit },
+					},
+					{ client, fingerprint: "sha256:b", label: "b" },
+				],
+			},
+			Date.now,
+		);
+		expect(asked?.governor.used()).toBe(1);
+		expect(asked?.governor.limit).toBe(60);
+		expect(unasked?.governor.used()).toBe(0);
+		expect(unasked?.governor.limit).toBeUndefined();
+		await client.close();
+	});
+});

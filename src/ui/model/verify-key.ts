@@ -3,7 +3,7 @@ import { isTestKey, keyFingerprint, maskKey } from "../../api/key.js";
 import type { Me, PivotalClient } from "../../api/types.js";
 import { defaultKeyLimit } from "../../app/key-limits.js";
 import { windowHintMs } from "../../core/estimate.js";
-import type { KeyLane } from "../../core/run-types.js";
+import type { KeyLane, MeAnswer } from "../../core/run-types.js";
 
 /** A key that `GET /me` accepted. The secret stays out of this: screens render it. */
 export interface VerifiedKey {
@@ -22,6 +22,8 @@ export interface VerifiedKey {
 	readonly me?: Me;
 	/** The server's likely window, from this `GET /me`'s headers, for the plan's estimate. */
 	readonly windowMs?: number;
+	/** This `GET /me`'s send and answer times and its headers, for the run's governor. */
+	readonly meAnswer?: MeAnswer;
 }
 
 export type KeyCheck =
@@ -80,7 +82,8 @@ async function meWaitingOut429(client: PivotalClient, signal?: AbortSignal) {
 export async function verifyKey(client: PivotalClient, key: string, signal?: AbortSignal): Promise<KeyCheck> {
 	try {
 		const { me, sentAt } = await meWaitingOut429(client, signal);
-		const windowMs = me.rateLimit ? windowHintMs(me.rateLimit, sentAt, Date.now()) : undefined;
+		const answeredAt = Date.now();
+		const windowMs = me.rateLimit ? windowHintMs(me.rateLimit, sentAt, answeredAt) : undefined;
 		const isTest = isTestKey(key);
 		return {
 			ok: true,
@@ -96,6 +99,7 @@ export async function verifyKey(client: PivotalClient, key: string, signal?: Abo
 				remaining: me.rateLimit?.remaining,
 				me: me.data,
 				...(windowMs === undefined ? {} : { windowMs }),
+				...(me.rateLimit ? { meAnswer: { sentAt, answeredAt, rateLimit: me.rateLimit } } : {}),
 			},
 		};
 	} catch (error) {
@@ -155,5 +159,11 @@ export function workspaceConflict(keys: readonly VerifiedKey[]): string | undefi
 
 /** What the engine gets of a verified key: its client, fingerprint, mask and `GET /me` answer. */
 export function toKeyLane(key: VerifiedKey, client: PivotalClient): KeyLane {
-	return { client, fingerprint: key.fingerprint, label: key.masked, ...(key.me ? { me: key.me } : {}) };
+	return {
+		client,
+		fingerprint: key.fingerprint,
+		label: key.masked,
+		...(key.me ? { me: key.me } : {}),
+		...(key.meAnswer ? { meAnswer: key.meAnswer } : {}),
+	};
 }
