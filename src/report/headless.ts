@@ -1,4 +1,5 @@
 import { type ImportEvent, unreachable } from "../core/events.js";
+import { poolHeadroom } from "../core/key-headroom.js";
 import {
 	etaMs,
 	type PassProgress,
@@ -135,11 +136,21 @@ export function progressLine(s: ProgressSnapshot, now: number, noun: "import" | 
 	const done = passDone(all);
 	const percent = all.total > 0 ? Math.floor((done / all.total) * 100) : 100;
 	const eta = etaMs(s, now);
-	const headroom = s.headroom
-		? `${s.headroom.remaining}/${s.headroom.limit} left in window`
-		: "limit unknown";
+	const headroom = headroomText(s, now);
 	const pass = s.currentPass ?? "customers";
 	return `[${pass}] ${done}/${all.total} (${percent}%) · ${progressCounts(all, noun)}, ${all.failed} failed, ${all.blocked} blocked · ${pacePerMinute(s, now)}/min, ${headroom}, ${s.rateLimited} × 429 · ETA ${eta === undefined ? "?" : formatDuration(eta)}`;
+}
+
+/**
+ * What is left of the window: the pool's sum over its working keys with several keys (each key's
+ * own, unlabelled, read 598/600 then 5/30 on consecutive lines: adversarial finding AA2).
+ */
+function headroomText(s: ProgressSnapshot, now: number): string {
+	if (s.keys.size > 1) {
+		const pool = poolHeadroom(s.keys, now);
+		if (pool.limit > 0) return `${pool.remaining}/${pool.limit} left in window over ${pool.working} keys`;
+	}
+	return s.headroom ? `${s.headroom.remaining}/${s.headroom.limit} left in window` : "limit unknown";
 }
 
 /** What the run did so far, naming only what happened (an import creates, a sync updates, an undo deletes). */

@@ -108,3 +108,39 @@ describe("LineReporter", () => {
 		);
 	});
 });
+
+describe("progressLine with a pool of keys", () => {
+	it("gives the pool's headroom over its keys, not whichever key answered last (finding AA2)", async () => {
+		const { progressLine } = await import("../../src/report/headless.js");
+		let snapshot = initialSnapshot(0);
+		const events: ImportEvent[] = [
+			{
+				type: "run-started",
+				at: 1,
+				runId: "r1",
+				resumed: false,
+				checkpointPath: "c.json",
+				concurrency: 4,
+				totals: { customers: 4, contacts: 0, onboardings: 0 },
+			},
+			{
+				type: "response",
+				at: 10,
+				status: 201,
+				durationMs: 3,
+				rateLimit: { limit: 600, remaining: 598, resetAtMs: 60_000 },
+				keyLabel: "paid",
+			},
+			{
+				type: "response",
+				at: 20,
+				status: 201,
+				durationMs: 3,
+				rateLimit: { limit: 30, remaining: 5, resetAtMs: 60_000 },
+				keyLabel: "live",
+			},
+		];
+		for (const event of events) snapshot = reduceProgress(snapshot, event);
+		expect(progressLine(snapshot, 30)).toContain("603/630 left in window over 2 keys");
+	});
+});
