@@ -41,6 +41,8 @@ export class LineReporter {
 	readonly #now: () => number;
 	readonly #noun: "import" | "undo";
 	#lastProgressAt = 0;
+	/** The keys heard answering: a pool's 429 holds one key, not the run. */
+	readonly #keys = new Set<string>();
 
 	constructor(
 		out: Writer,
@@ -64,6 +66,7 @@ export class LineReporter {
 	 * progress line is due (a store folds what it counted when read: progress-store.ts).
 	 */
 	onEvent(event: ImportEvent, snapshotAfter: ProgressSnapshot | (() => ProgressSnapshot)): void {
+		if (event.type === "response" && event.keyLabel !== undefined) this.#keys.add(event.keyLabel);
 		const line = this.#lineFor(event);
 		if (line) this.#out.write(`${line}\n`);
 		if (event.type !== "response") return;
@@ -106,7 +109,8 @@ export class LineReporter {
 			case "retrying":
 				return retryingMessage(e);
 			case "rate-limited":
-				return `Rate limited (429): holding all requests for ${Math.max(0, Math.round((e.untilMs - e.at) / 1000))} s`;
+				// With several keys only the refused one is held; the others go on (finding AA5).
+				return `Rate limited (429): holding ${e.keyLabel !== undefined && this.#keys.size > 1 ? `the requests of key ${e.keyLabel}` : "all requests"} for ${Math.max(0, Math.round((e.untilMs - e.at) / 1000))} s`;
 			case "pause-requested":
 				return "Pausing: letting requests in flight finish";
 			case "paused":

@@ -144,3 +144,23 @@ describe("progressLine with a pool of keys", () => {
 		expect(progressLine(snapshot, 30)).toContain("603/630 left in window over 2 keys");
 	});
 });
+
+describe("LineReporter's 429 line", () => {
+	it("holds all requests with one key, the refused key's with several (finding AA5)", () => {
+		const answer = (keyLabel: string): ImportEvent => ({
+			type: "response",
+			at: 10,
+			status: 201,
+			durationMs: 3,
+			rateLimit: limit,
+			keyLabel,
+		});
+		const held: ImportEvent = { type: "rate-limited", at: 20, untilMs: 8_020, keyLabel: "pivotal_…a1b2" };
+		expect(feed([answer("pivotal_…a1b2"), held])).toContain(
+			"Rate limited (429): holding all requests for 8 s",
+		);
+		expect(feed([answer("pivotal_…a1b2"), answer("pivotal_…c3d4"), held])).toContain(
+			"Rate limited (429): holding the requests of key pivotal_…a1b2 for 8 s",
+		);
+	});
+});
