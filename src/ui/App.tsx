@@ -17,6 +17,7 @@ import { fileStepChoices, sheetFor } from "./model/files.js";
 import { envKeysFrom } from "./model/key-choices.js";
 import { clampConcurrency } from "./model/plan.js";
 import { importPlanFor, undoRequestFor } from "./model/run-requests.js";
+import { poolKeyInfo } from "./model/verify-key.js";
 import { FileStep } from "./screens/FileStep.js";
 import { KeyStep } from "./screens/KeyStep.js";
 import { MappingFlow } from "./screens/MappingFlow.js";
@@ -115,9 +116,9 @@ export function App({ services, prefill, onResult }: AppProps) {
 	);
 
 	const context = { baseUrl: services.baseUrl, windowMs: services.windowMs, checkpointPath };
-	const concurrencyFor = (fingerprint: string, limit: number | undefined) =>
+	const concurrencyFor = (fingerprint: string, limit: number | undefined, keys = 1) =>
 		clampConcurrency(
-			prefill?.concurrency ?? settings.concurrencyFor(fingerprint) ?? defaultConcurrency(limit),
+			prefill?.concurrency ?? settings.concurrencyFor(fingerprint) ?? defaultConcurrency(limit, keys),
 		);
 
 	switch (stage.kind) {
@@ -201,9 +202,9 @@ export function App({ services, prefill, onResult }: AppProps) {
 				<PlanStep
 					files={sourceFiles}
 					check={check}
-					keyInfo={key.key}
+					keyInfo={poolKeyInfo(key.keys) ?? key.key}
 					windowMs={services.windowMs}
-					concurrency={concurrencyFor(key.key.fingerprint, key.key.limit)}
+					concurrency={concurrencyFor(key.key.fingerprint, poolKeyInfo(key.keys)?.limit, key.keys.length)}
 					isResume={wizard.resumeFrom !== undefined && !wizard.isFresh}
 					isFresh={wizard.isFresh}
 					rules={wizard.rules ?? {}}
@@ -260,11 +261,12 @@ export function App({ services, prefill, onResult }: AppProps) {
 			);
 		case "undo": {
 			if (!key) return null;
-			const concurrency = concurrencyFor(key.key.fingerprint, key.key.limit);
+			const pooled = poolKeyInfo(key.keys) ?? key.key;
+			const concurrency = concurrencyFor(key.key.fingerprint, pooled.limit, key.keys.length);
 			return (
 				<UndoStep
 					check={stage.check}
-					keyInfo={key.key}
+					keyInfo={pooled}
 					windowMs={services.windowMs}
 					concurrency={concurrency}
 					onBack={() => dispatch({ type: "to-run" })}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findRepeatedKey, keyFingerprint } from "../../src/api/key.js";
 import { envKeysFrom, keyRows, rowsToVerify } from "../../src/ui/model/key-choices.js";
-import { keyPoolProblem, type VerifiedKey } from "../../src/ui/model/verify-key.js";
+import { keyPoolProblem, poolKeyInfo, type VerifiedKey } from "../../src/ui/model/verify-key.js";
 
 function verified(masked: string, workspace: string, workspaceId: string, isTest = false): VerifiedKey {
 	return {
@@ -100,5 +100,19 @@ describe("the key step's rows", () => {
 		expect(rowsToVerify(rows, new Set(), ids[1]).map((r) => r.id)).toEqual([ids[1]]);
 		expect(rowsToVerify(rows, new Set([ids[2] ?? ""]), ids[0]).map((r) => r.id)).toEqual([ids[0], ids[2]]);
 		expect(rowsToVerify(rows, new Set([ids[1] ?? ""]), undefined).map((r) => r.id)).toEqual([ids[1]]);
+	});
+});
+
+describe("poolKeyInfo: what the plan and undo steps estimate at", () => {
+	it("one key as it is; a pool's limits summed and its keys counted (finding AA2)", () => {
+		const live = verified("pivotal_…aaaa", "Acme", "o1");
+		const paid = { ...verified("pivotal_…bbbb", "Acme", "o1"), limit: 600 };
+		expect(poolKeyInfo([{ key: live }])).toBe(live);
+		expect(poolKeyInfo([{ key: live }, { key: paid }])).toMatchObject({
+			masked: "2 keys",
+			limit: 660,
+			workspace: "Acme",
+		});
+		expect(poolKeyInfo([])).toBeUndefined();
 	});
 });
