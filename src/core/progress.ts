@@ -278,8 +278,12 @@ function reduceOther(s: ProgressSnapshot, e: Exclude<ImportEvent, RequestEvent>)
 			return { ...base, status: "paused", pace: pauseStarted(s.pace, e.at) };
 		case "resumed":
 			return { ...base, status: "running", pace: pauseEnded(s.pace, e.at) };
-		case "stop-requested":
-			return { ...base, status: "stopping" };
+		case "stop-requested": {
+			// Nothing waiting leaves any more: only the requests on the wire are left to show, and
+			// an estimate is moot (the wizard kept 64 rows "waiting for a slot": finding AA5).
+			const inFlight = new Map([...s.inFlight].filter(([, row]) => row.state === "sending"));
+			return { ...base, status: "stopping", inFlight };
+		}
 		case "concurrency-changed":
 			return { ...base, concurrency: e.concurrency };
 		case "notice":

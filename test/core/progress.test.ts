@@ -312,6 +312,26 @@ describe("reduceProgress: pause and stop", () => {
 		expect(s.status).toBe("paused");
 	});
 
+	it("a stop keeps the requests on the wire and drops the records waiting for a slot (finding AA5)", () => {
+		const s = last([
+			started,
+			{ type: "request-started", at: T0 + 1, pass: "customers", key: "c1", line: 2, attempt: 1 },
+			{
+				type: "request-waiting",
+				at: T0 + 2,
+				pass: "customers",
+				key: "c2",
+				attempt: 1,
+				reason: "slot",
+				untilMs: T0 + 900,
+				cause: "window full",
+			},
+			{ type: "stop-requested", at: T0 + 10 },
+		]);
+		expect(s.status).toBe("stopping");
+		expect([...s.inFlight.keys()]).toEqual(["customers:c1"]);
+	});
+
 	it("stop requested → stopping → finished with its outcome, nothing left in flight", () => {
 		const s = steps([
 			...running,

@@ -143,6 +143,8 @@ export function passRowView(p: PassProgress): PassRowView {
 
 export function etaText(s: ProgressSnapshot, now: number): string {
 	if (s.status === "finished") return formatDuration((s.finishedAt ?? now) - s.startedAt);
+	// Stopping: what is left is not going to be sent in this run.
+	if (s.status === "stopping") return "—";
 	const eta = etaMs(s, now);
 	return eta === undefined ? "—" : `~${formatDuration(eta)}`;
 }
