@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ProgressStore } from "../core/progress-store.js";
 import type { ImportRun, ImportSummary } from "../core/run-types.js";
 import { useProgress } from "./hooks/use-progress.js";
@@ -77,19 +77,30 @@ export function LiveRun({
 		if (snapshot.status === "running") setView((v) => (v === "failures" ? v : "dashboard"));
 	}, [snapshot.status]);
 
+	// What the keys asked for, ahead of the snapshot: keys typed together ("++", "pp") each act on
+	// what the one before left, not on the snapshot of the last render (adversarial finding AB3).
+	// Taken from the snapshot again whenever it moves.
+	const asked = useRef({ concurrency: snapshot.concurrency, isPaused: false, seen: "" });
+	const isPausedShown = snapshot.status === "paused" || snapshot.status === "pausing";
+	const shown = `${snapshot.concurrency}:${isPausedShown}`;
+	if (asked.current.seen !== shown)
+		asked.current = { concurrency: snapshot.concurrency, isPaused: isPausedShown, seen: shown };
 	const act = useCallback(
 		(action: Exclude<RunAction, "help">) => {
+			const now = asked.current;
 			switch (action) {
 				case "toggle-pause":
-					if (snapshot.status === "paused" || snapshot.status === "pausing") run.resume();
+					if (now.isPaused) run.resume();
 					else run.pause();
+					now.isPaused = !now.isPaused;
 					return;
 				case "failures":
 					setView("failures");
 					return;
 				case "more":
 				case "less": {
-					const next = clampConcurrency(snapshot.concurrency + (action === "more" ? 1 : -1));
+					const next = clampConcurrency(now.concurrency + (action === "more" ? 1 : -1));
+					now.concurrency = next;
 					run.setConcurrency(next);
 					onConcurrency(next);
 					return;
@@ -99,7 +110,7 @@ export function LiveRun({
 					return;
 			}
 		},
-		[run, snapshot.status, snapshot.concurrency, stop, onConcurrency],
+		[run, stop, onConcurrency],
 	);
 
 	if (view === "failures") {

@@ -107,6 +107,32 @@ describe("a signal from outside stops the TUI as Ctrl+C does", () => {
 	});
 });
 
+describe("keys typed together on the run screen", () => {
+	it("each acts on what the one before left: ++ raises the concurrency by two (finding AB3)", async () => {
+		const { app, raise, result } = await mount(10);
+		for (const [screen, keys] of [
+			[/customers file[\s\S]*❯ customers\.csv/, "\r"],
+			[/contacts file \(optional\)[\s\S]*❯ contacts\.csv/, "\r"],
+			[/onboardings file \(optional\)[\s\S]*❯ onboardings\.csv/, "\r"],
+			["PIVOTAL_API_KEY pivotal_…a1b2", "\r"],
+			["workspace Simulator Workspace", "\r"],
+			["✓ every row is valid", "\r"],
+		] as const) {
+			await waitFor(() => expect(app.lastFrame()).toMatch(screen), 15_000);
+			await settle();
+			app.stdin.write(keys);
+		}
+		await waitFor(() => expect(app.lastFrame()).toMatch(/conc 10\b/), 15_000);
+		app.stdin.write("++");
+		await waitFor(() => expect(app.lastFrame()).toMatch(/conc 12\b/), 5_000);
+		app.stdin.write("-");
+		await waitFor(() => expect(app.lastFrame()).toMatch(/conc 11\b/), 5_000);
+		raise();
+		await waitFor(() => expect(result()?.code).toBe(3), 30_000);
+		app.unmount();
+	});
+});
+
 describe("node's services listen to the process's signals only while subscribed", () => {
 	it("SIGTERM and SIGHUP reach the listener; after unsubscribing they do not", () => {
 		const services = nodeServices({
