@@ -115,7 +115,13 @@ export async function keyLanes(
 		return refuse(`${named(at)} Nothing was sent.`, refusedAt >= 0 ? EXIT.auth : EXIT.interrupted);
 	}
 	const verified = verifiedAt.map((i) => (checks[i] as { ok: true; key: VerifiedKey }).key);
-	const problem = keyPoolProblem(verified);
+	// Each named by its variable too: two keys may end alike (finding AB2).
+	const problem = keyPoolProblem(
+		verified.map((key, n) => ({
+			...key,
+			masked: `${key.masked} (from ${keys[verifiedAt[n] ?? 0]?.variable})`,
+		})),
+	);
 	if (problem) {
 		await closeAll();
 		return refuse(`${problem} Nothing was sent.`);

@@ -111,7 +111,7 @@ describe("several keys on the command line (--key-env, repeatable)", () => {
 		});
 		expect(result.code).toBe(2);
 		expect(result.stderr).toBe(
-			`The keys ${maskKey(KEY_A)} (workspace “Acme Inc”) and ${maskKey(KEY_OTHER)} (workspace “Other Co”) belong to different workspaces; use keys of one workspace only. Nothing was sent.\n`,
+			`The keys ${maskKey(KEY_A)} (from KEY_A) (workspace “Acme Inc”) and ${maskKey(KEY_OTHER)} (from KEY_B) (workspace “Other Co”) belong to different workspaces; use keys of one workspace only. Nothing was sent.\n`,
 		);
 		expect(result.stdout).toBe("");
 		for (const server of [acme, other]) {
