@@ -180,6 +180,38 @@ describe("several keys on the command line (--key-env, repeatable)", () => {
 		expectNoSecret(result.stdout, result.stderr);
 	});
 
+	it("a key of a pool busy in another client (429, a minute's Retry-After) is left out at once, not waited for (finding AB4)", async () => {
+		const server = await sim({ keys: [KEY_A, KEY_B] });
+		const files = await dataset(10);
+		let asked = 0;
+		const origin = await proxy(
+			() => server,
+			(req, res) => {
+				const isMe = req.method === "GET" && (req.url ?? "").endsWith("/me");
+				if (!(isMe && req.headers.authorization === `Bearer ${KEY_B}`)) return false;
+				asked += 1;
+				const body = JSON.stringify({
+					error: { type: "rate_limit_error", code: "rate_limited", message: "Try again in 60 seconds." },
+				});
+				res.writeHead(429, {
+					"content-type": "application/json",
+					"content-length": Buffer.byteLength(body),
+					"retry-after": "60",
+				});
+				res.end(body);
+				return true;
+			},
+		);
+		const result = await runCli(importArgs(files, "KEY_A", "KEY_B"), {
+			env: { KEY_A, KEY_B, PIVOTAL_API_URL: `${origin}${new URL(server.baseUrl).pathname}` },
+		});
+		expect(result.code, result.stderr).toBe(0);
+		expect(asked).toBe(1);
+		expect(result.stderr).toContain("KEY_B: GET /me answered 429 rate_limited");
+		expect(result.stderr).toContain("This run goes on without that key");
+		expect(simTotals(server)).toEqual({ customers: 10, contacts: 10, onboardings: 0, duplicates: 0 });
+	});
+
 	it("imports with two keys of one workspace: every record once, the checkpoint holds fingerprints only", async () => {
 		const server = await sim({ keys: [KEY_A, KEY_B] });
 		const files = await dataset(30);

@@ -36,6 +36,8 @@ export type KeyCheck =
  */
 const RATE_LIMITED_TRIES = 4;
 const RATE_LIMITED_WAIT_MAX_MS = 65_000;
+/** Waits up to this long are waited out by a key of a pool even once another key is verified. */
+const SHORT_WAIT_MS = 2_000;
 /** The first wait after a 5xx or no answer; doubled each time. */
 const TRANSIENT_WAIT_MS = 500;
 
@@ -54,7 +56,7 @@ function waitBeforeAgain(error: unknown, attempt: number): number | undefined {
  * 5xx or a lost connection: `Retry-After` is obeyed up to a bound, a few times, and the stop
  * signal ends the wait. One blip on one key of a pool does not end a nightly run.
  */
-async function meWaitingOut429(client: PivotalClient, signal?: AbortSignal) {
+async function meWaitingOut429(client: PivotalClient, signal?: AbortSignal, patience?: AbortSignal) {
 	for (let attempt = 1; ; attempt++) {
 		const sentAt = Date.now();
 		try {
@@ -62,26 +64,36 @@ async function meWaitingOut429(client: PivotalClient, signal?: AbortSignal) {
 		} catch (error) {
 			const waitMs = attempt < RATE_LIMITED_TRIES ? waitBeforeAgain(error, attempt) : undefined;
 			if (waitMs === undefined) throw error;
+			// A short wait (a blip: a 5xx, a lost answer) is waited out whatever the other keys did.
+			const isLong = waitMs > SHORT_WAIT_MS;
+			if (isLong && patience?.aborted) throw error;
 			await new Promise<void>((resolve) => {
 				const timer = setTimeout(resolve, waitMs);
-				signal?.addEventListener(
-					"abort",
-					() => {
-						clearTimeout(timer);
-						resolve();
-					},
-					{ once: true },
-				);
+				const done = () => {
+					clearTimeout(timer);
+					resolve();
+				};
+				signal?.addEventListener("abort", done, { once: true });
+				if (isLong) patience?.addEventListener("abort", done, { once: true });
 			});
-			if (signal?.aborted) throw error;
+			if (signal?.aborted || (isLong && patience?.aborted)) throw error;
 		}
 	}
 }
 
-/** One `GET /me`: who the key is, and its rate limit. Errors become one sentence. */
-export async function verifyKey(client: PivotalClient, key: string, signal?: AbortSignal): Promise<KeyCheck> {
+/**
+ * One `GET /me`: who the key is, and its rate limit. Errors become one sentence. `patience`, once
+ * aborted, ends the long waits between asks (not an ask on the wire, nor a blip's short wait):
+ * the key fails with what it was last answered.
+ */
+export async function verifyKey(
+	client: PivotalClient,
+	key: string,
+	signal?: AbortSignal,
+	patience?: AbortSignal,
+): Promise<KeyCheck> {
 	try {
-		const { me, sentAt } = await meWaitingOut429(client, signal);
+		const { me, sentAt } = await meWaitingOut429(client, signal, patience);
 		const answeredAt = Date.now();
 		const windowMs = me.rateLimit ? windowHintMs(me.rateLimit, sentAt, answeredAt) : undefined;
 		const isTest = isTestKey(key);
@@ -119,12 +131,24 @@ export async function verifyKey(client: PivotalClient, key: string, signal?: Abo
 	}
 }
 
-/** Every key checked at once (one `GET /me` each), in the order given. */
+/**
+ * Every key checked at once (one `GET /me` each), in the order given. Once one key is verified the
+ * others wait no longer than a blip's few seconds: a key busy in another client (429 with a
+ * minute's Retry-After) fails at once, and a pool goes on without it, where it held the run a whole window before anything was
+ * said (adversarial finding AB4). With none verified yet, each waits as one key alone would.
+ */
 export function verifyKeys(
 	keys: readonly { readonly secret: string; readonly client: PivotalClient }[],
 	signal?: AbortSignal,
 ): Promise<KeyCheck[]> {
-	return Promise.all(keys.map(({ secret, client }) => verifyKey(client, secret, signal)));
+	const patience = new AbortController();
+	return Promise.all(
+		keys.map(async ({ secret, client }) => {
+			const check = await verifyKey(client, secret, signal, keys.length > 1 ? patience.signal : undefined);
+			if (check.ok) patience.abort();
+			return check;
+		}),
+	);
 }
 
 /**
