@@ -1,6 +1,6 @@
 /** The key step's pure decisions: what each action does to the step, and what each key press means. */
 import { describe, expect, it } from "vitest";
-import { keyFingerprint } from "../../src/api/key.js";
+import { keyFingerprint, maskKey } from "../../src/api/key.js";
 import type { PivotalClient } from "../../src/api/types.js";
 import { type KeyRow, keyRows } from "../../src/ui/model/key-choices.js";
 import {
@@ -201,18 +201,28 @@ describe("verifiedPhase", () => {
 	const refused = { ok: false as const, isAuth: true, message: "The key was refused." };
 	const down = { ok: false as const, isAuth: false, message: "Could not reach the server." };
 
-	it("names a refused key before any other failure", () => {
+	it("names a refused key before any other failure, and the key that failed", () => {
 		expect(verifiedPhase(pending, [down, refused], clients, new Set())).toEqual({
 			kind: "error",
-			message: "The key was refused.",
+			message: `${maskKey(KEY_B)}: The key was refused.`,
 			isAuth: true,
 		});
-		expect(
-			verifiedPhase(pending, [{ ok: true, key: verifiedKey(KEY_A) }, down], clients, new Set()),
-		).toMatchObject({
+		expect(verifiedPhase(pending, [down, down], clients, new Set())).toEqual({
 			kind: "error",
+			message: `${maskKey(KEY_A)}: Could not reach the server.`,
 			isAuth: false,
 		});
+	});
+
+	it("leaves out a key that could not be verified for a reason of the moment, naming it; the others go on (finding AB5)", () => {
+		const phase = verifiedPhase(pending, [{ ok: true, key: verifiedKey(KEY_A) }, down], clients, new Set());
+		expect(phase).toMatchObject({
+			kind: "verified",
+			notices: [
+				`${maskKey(KEY_B)}: Could not reach the server. Left out: this run goes on with the other key.`,
+			],
+		});
+		expect(phase.kind === "verified" && phase.keys.map((k) => k.secret)).toEqual([KEY_A]);
 	});
 
 	it("refuses keys of two workspaces, or a live key with a test key", () => {

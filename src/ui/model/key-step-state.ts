@@ -4,7 +4,7 @@
  * the effects these call for (`GET /me`, the key store) and reports back with actions.
  */
 
-import { keyFingerprint, validateKeyShape } from "../../api/key.js";
+import { keyFingerprint, maskKey, validateKeyShape } from "../../api/key.js";
 import type { PivotalClient } from "../../api/types.js";
 import { type KeyRow, rowsToVerify } from "./key-choices.js";
 import { type KeyCheck, keyPoolProblem, type VerifiedKey } from "./verify-key.js";
@@ -130,14 +130,29 @@ export function verifiedPhase(
 	clients: readonly PivotalClient[],
 	savedFingerprints: ReadonlySet<string>,
 ): KeyPhase {
-	const failed = checks.find((c) => !c.ok && c.isAuth) ?? checks.find((c) => !c.ok);
-	if (failed && !failed.ok) return { kind: "error", message: failed.message, isAuth: failed.isAuth };
+	// Each failure names its key: with several ticked, the user must know which to untick (AB5).
+	const named = (i: number) => {
+		const check = checks[i];
+		const message = check && !check.ok ? check.message : "";
+		const label = maskKey(keys[i]?.secret ?? "");
+		const text = message.includes(label) ? message : `${label}: ${message}`;
+		return /[.!?)]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+	};
+	const refusedAt = checks.findIndex((c) => !c.ok && c.isAuth);
+	if (refusedAt >= 0) return { kind: "error", message: named(refusedAt), isAuth: true };
 	const verified = checks.flatMap((c, i) => (c.ok ? [{ key: c.key, i }] : []));
+	if (verified.length === 0) return { kind: "error", message: named(0), isAuth: false };
 	const problem = keyPoolProblem(verified.map((v) => v.key));
 	if (problem) return { kind: "error", message: problem, isAuth: false };
+	// A key that could not be verified for a reason of the moment (busy, 5xx, no answer) is left
+	// out and the others go on, as on the command line (adversarial finding AB5).
+	const leftOut = checks.flatMap((c, i) => (c.ok ? [] : [i]));
 	return {
 		kind: "verified",
-		notices: [],
+		notices: leftOut.map(
+			(i) =>
+				`${named(i)} Left out: this run goes on with the other ${verified.length === 1 ? "key" : `${verified.length} keys`}.`,
+		),
 		keys: verified.map(({ key, i }) => ({
 			key,
 			client: clients[i] as PivotalClient,
