@@ -1,4 +1,5 @@
 import type { ReactElement } from "react";
+import { expect } from "vitest";
 import type { ImportEvent } from "../../src/core/events.js";
 import { emptyPassTally } from "../../src/core/events.js";
 import { initialSnapshot, type ProgressSnapshot, reduceProgress } from "../../src/core/progress.js";
@@ -177,3 +178,36 @@ export async function pressUntilShown(
 
 /** SGR colour codes (foreground/background), not bold or dim. */
 export const COLOR_SGR = /\u001b\[(3[0-9]|4[0-9]|9[0-7]|10[0-7])(;[0-9;]*)?m/;
+
+/**
+ * Through the wizard from its first screen to a started run: the folder's customers file, then
+ * what the contacts and onboardings steps highlight (with `isEachFileShown`, once each step shows
+ * the folder's `contacts.csv` and `onboardings.csv` highlighted), the key shown as `keyShown`, the
+ * plan started.
+ */
+export async function startWizardRun(
+	app: { readonly lastFrame: () => string | undefined; readonly stdin: { write: (data: string) => void } },
+	keyShown: string,
+	isEachFileShown = false,
+): Promise<void> {
+	for (const [screen, keys] of [
+		[/customers file[\s\S]*❯ customers\.csv/, "\r"],
+		[
+			isEachFileShown ? /contacts file \(optional\)[\s\S]*❯ contacts\.csv/ : /contacts file \(optional\)/,
+			"\r",
+		],
+		[
+			isEachFileShown
+				? /onboardings file \(optional\)[\s\S]*❯ onboardings\.csv/
+				: /onboardings file \(optional\)/,
+			"\r",
+		],
+		[keyShown, "\r"],
+		["workspace Simulator Workspace", "\r"],
+		["✓ every row is valid", "\r"],
+	] as const) {
+		await waitFor(() => expect(app.lastFrame()).toMatch(screen), 15_000);
+		await settle();
+		app.stdin.write(keys);
+	}
+}

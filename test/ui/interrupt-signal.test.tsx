@@ -13,7 +13,7 @@ import type { UiServices } from "../../src/ui/services.js";
 import { nodeServices } from "../../src/ui/services-node.js";
 import { generateDataset } from "../support/generate.js";
 import { tempDir } from "../support/temp-dirs.js";
-import { settle, waitFor, withTheme } from "./helpers.js";
+import { startWizardRun, waitFor, withTheme } from "./helpers.js";
 
 const KEY = "pivotal_live_SignalStop0000000a1b2";
 const WINDOW_MS = 2_000;
@@ -84,18 +84,7 @@ describe("a signal from outside stops the TUI as Ctrl+C does", () => {
 	it("during a run: stops gracefully with the checkpoint saved (exit 3); a resume would create the rest", async () => {
 		// 10 requests per 2 s: the 40 records take about 8 s, so the signal lands mid-run.
 		const { app, folder, raise, result } = await mount(10);
-		for (const [screen, keys] of [
-			[/customers file[\s\S]*❯ customers\.csv/, "\r"],
-			[/contacts file \(optional\)[\s\S]*❯ contacts\.csv/, "\r"],
-			[/onboardings file \(optional\)[\s\S]*❯ onboardings\.csv/, "\r"],
-			["PIVOTAL_API_KEY pivotal_…a1b2", "\r"],
-			["workspace Simulator Workspace", "\r"],
-			["✓ every row is valid", "\r"],
-		] as const) {
-			await waitFor(() => expect(app.lastFrame()).toMatch(screen), 15_000);
-			await settle();
-			app.stdin.write(keys);
-		}
+		await startWizardRun(app, "PIVOTAL_API_KEY pivotal_…a1b2", true);
 		await waitFor(() => expect(sim?.counters().created.customers ?? 0).toBeGreaterThan(0), 15_000);
 		raise();
 		await waitFor(() => expect(result()?.code).toBe(3), 30_000);
@@ -110,18 +99,7 @@ describe("a signal from outside stops the TUI as Ctrl+C does", () => {
 describe("keys typed together on the run screen", () => {
 	it("each acts on what the one before left: ++ raises the concurrency by two (finding AB3)", async () => {
 		const { app, raise, result } = await mount(10);
-		for (const [screen, keys] of [
-			[/customers file[\s\S]*❯ customers\.csv/, "\r"],
-			[/contacts file \(optional\)[\s\S]*❯ contacts\.csv/, "\r"],
-			[/onboardings file \(optional\)[\s\S]*❯ onboardings\.csv/, "\r"],
-			["PIVOTAL_API_KEY pivotal_…a1b2", "\r"],
-			["workspace Simulator Workspace", "\r"],
-			["✓ every row is valid", "\r"],
-		] as const) {
-			await waitFor(() => expect(app.lastFrame()).toMatch(screen), 15_000);
-			await settle();
-			app.stdin.write(keys);
-		}
+		await startWizardRun(app, "PIVOTAL_API_KEY pivotal_…a1b2", true);
 		await waitFor(() => expect(app.lastFrame()).toMatch(/conc 10\b/), 15_000);
 		app.stdin.write("++");
 		await waitFor(() => expect(app.lastFrame()).toMatch(/conc 12\b/), 5_000);

@@ -13,7 +13,7 @@ import { App, type AppResult } from "../../src/ui/App.js";
 import { nodeServices } from "../../src/ui/services-node.js";
 import { generateDataset } from "../support/generate.js";
 import { tempDir } from "../support/temp-dirs.js";
-import { settle, waitFor, withTheme } from "./helpers.js";
+import { settle, startWizardRun, waitFor, withTheme } from "./helpers.js";
 
 const KEY = "pivotal_live_SecondStop0000000c3d4";
 /** Every POST hangs far longer than the test waits for the state to be let go. */
@@ -48,18 +48,7 @@ describe("the wizard's second Ctrl+C", () => {
 		});
 		const app = render(withTheme(<App services={services} onResult={(r) => (result = r)} />));
 		try {
-			for (const [screen, keys] of [
-				[/customers file[\s\S]*❯ customers\.csv/, "\r"],
-				[/contacts file \(optional\)/, "\r"],
-				[/onboardings file \(optional\)/, "\r"],
-				["PIVOTAL_API_KEY pivotal_…c3d4", "\r"],
-				["workspace Simulator Workspace", "\r"],
-				["✓ every row is valid", "\r"],
-			] as const) {
-				await waitFor(() => expect(app.lastFrame()).toMatch(screen), 15_000);
-				await settle();
-				app.stdin.write(keys);
-			}
+			await startWizardRun(app, "PIVOTAL_API_KEY pivotal_…c3d4");
 			const checkpoint = join(folder, "customers.csv.checkpoint.json");
 			// The creates are out, hanging.
 			await waitFor(() => expect(app.lastFrame()).toMatch(/sending/), 15_000);
