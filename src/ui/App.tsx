@@ -119,6 +119,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 	const concurrencyFor = (fingerprint: string, limit: number | undefined, keys = 1) =>
 		clampConcurrency(
 			prefill?.concurrency ?? settings.concurrencyFor(fingerprint) ?? defaultConcurrency(limit, keys),
+			keys,
 		);
 
 	switch (stage.kind) {
@@ -205,6 +206,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 					keyInfo={poolKeyInfo(key.keys) ?? key.key}
 					windowMs={services.windowMs}
 					concurrency={concurrencyFor(key.key.fingerprint, poolKeyInfo(key.keys)?.limit, key.keys.length)}
+					keyCount={key.keys.length}
 					isResume={wizard.resumeFrom !== undefined && !wizard.isFresh}
 					isFresh={wizard.isFresh}
 					rules={wizard.rules ?? {}}

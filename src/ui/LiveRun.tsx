@@ -81,6 +81,8 @@ export function LiveRun({
 	// what the one before left, not on the snapshot of the last render (adversarial finding AB3).
 	// Taken from the snapshot again whenever it moves.
 	const asked = useRef({ concurrency: snapshot.concurrency, isPaused: false, seen: "" });
+	// The keys answering: a pool's each bring their connections (see `clampConcurrency`).
+	const keyCount = Math.max(1, snapshot.keys.size);
 	const isPausedShown = snapshot.status === "paused" || snapshot.status === "pausing";
 	const shown = `${snapshot.concurrency}:${isPausedShown}`;
 	if (asked.current.seen !== shown)
@@ -99,7 +101,7 @@ export function LiveRun({
 					return;
 				case "more":
 				case "less": {
-					const next = clampConcurrency(now.concurrency + (action === "more" ? 1 : -1));
+					const next = clampConcurrency(now.concurrency + (action === "more" ? 1 : -1), keyCount);
 					now.concurrency = next;
 					run.setConcurrency(next);
 					onConcurrency(next);
@@ -110,7 +112,7 @@ export function LiveRun({
 					return;
 			}
 		},
-		[run, stop, onConcurrency],
+		[run, stop, onConcurrency, keyCount],
 	);
 
 	if (view === "failures") {

@@ -10,4 +10,10 @@ describe("clampConcurrency: what + and - reach in the wizard", () => {
 	])("%s → %s (%s)", (n, expected) => {
 		expect(clampConcurrency(n)).toBe(expected);
 	});
+
+	it("a pool's keys each bring their connections: 2 keys reach 128, not 64", () => {
+		expect(clampConcurrency(120, 2)).toBe(120);
+		expect(clampConcurrency(200, 2)).toBe(128);
+		expect(clampConcurrency(0, 2)).toBe(1);
+	});
 });

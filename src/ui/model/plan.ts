@@ -25,9 +25,10 @@ export function estimatePlan(
 }
 
 /**
- * Concurrency the user may pick: 1 to a key's connections (64), which hold a live key's whole
- * window at once; more would only wait in the pool.
+ * Concurrency the user may pick: 1 to the keys' connections (64 a key), which hold a live key's
+ * whole window at once; more would only wait in the pools. A pool's keys each bring theirs, as
+ * on the command line.
  */
-export function clampConcurrency(n: number): number {
-	return Math.min(DEFAULT_CONNECTIONS, Math.max(1, Math.round(n)));
+export function clampConcurrency(n: number, keys = 1): number {
+	return Math.min(DEFAULT_CONNECTIONS * Math.max(1, keys), Math.max(1, Math.round(n)));
 }

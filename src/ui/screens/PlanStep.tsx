@@ -31,6 +31,8 @@ export interface PlanStepProps {
 	/** @default 60000 */
 	readonly windowMs?: number | undefined;
 	readonly concurrency: number;
+	/** The run's keys: a pool's may have more requests in flight. @default 1 */
+	readonly keyCount?: number;
 	/** Resuming: done records are skipped. */
 	readonly isResume: boolean;
 	/** Start over: the checkpoint is set aside. */
@@ -54,6 +56,7 @@ export function PlanStep({
 	keyInfo,
 	windowMs: toldWindowMs,
 	concurrency: initialConcurrency,
+	keyCount = 1,
 	isResume,
 	isFresh,
 	rules = {},
@@ -90,8 +93,8 @@ export function PlanStep({
 			// Keys that arrive together are taken in turn (finding Y4).
 			for (const one of keysOf(input, key)) {
 				const isEnter = key.return || one === "\r";
-				if (one === "+" || one === "=") setConcurrency((c) => clampConcurrency(c + 1));
-				else if (one === "-" || one === "_") setConcurrency((c) => clampConcurrency(c - 1));
+				if (one === "+" || one === "=") setConcurrency((c) => clampConcurrency(c + 1, keyCount));
+				else if (one === "-" || one === "_") setConcurrency((c) => clampConcurrency(c - 1, keyCount));
 				else if (isEnter) {
 					// Once: a second Enter in the same read (key repeat, a double tap) started a second
 					// run beside the first (adversarial finding Z10).
