@@ -41,6 +41,17 @@ export function pacePerMinute(s: ProgressSnapshot, now: number): number {
 }
 
 /**
+ * The pace shown as requests a minute: the answers of the last 60 s, scaled to a minute while the
+ * run is younger than one (from its fifth second). Six seconds into a run of 60 per 6 s, 61
+ * answers read "61/min" where the pace was 600 (adversarial finding AB6).
+ */
+export function paceShownPerMinute(s: ProgressSnapshot, now: number): number {
+	const count = pacePerMinute(s, now);
+	const age = now - s.startedAt;
+	return age >= 60_000 ? count : Math.round((count * 60_000) / Math.max(age, 5_000));
+}
+
+/**
  * Time left at the better-known of the pace this run has kept and the key's limit over the
  * window the governor paces to. Undefined until there is something to go on.
  */

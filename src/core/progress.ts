@@ -20,6 +20,7 @@ import { retryingMessage } from "./retry-message.js";
 export {
 	etaMs,
 	pacePerMinute,
+	paceShownPerMinute,
 	passDone,
 	passPending,
 	passSucceeded,

@@ -4,7 +4,7 @@ import {
 	etaMs,
 	type PassProgress,
 	type ProgressSnapshot,
-	pacePerMinute,
+	paceShownPerMinute,
 	passDone,
 	totals,
 } from "../core/progress.js";
@@ -142,7 +142,7 @@ export function progressLine(s: ProgressSnapshot, now: number, noun: "import" | 
 	const eta = etaMs(s, now);
 	const headroom = headroomText(s, now);
 	const pass = s.currentPass ?? "customers";
-	return `[${pass}] ${done}/${all.total} (${percent}%) · ${progressCounts(all, noun)}, ${all.failed} failed, ${all.blocked} blocked · ${pacePerMinute(s, now)}/min, ${headroom}, ${s.rateLimited} × 429 · ETA ${eta === undefined ? "?" : formatDuration(eta)}`;
+	return `[${pass}] ${done}/${all.total} (${percent}%) · ${progressCounts(all, noun)}, ${all.failed} failed, ${all.blocked} blocked · ${paceShownPerMinute(s, now)}/min, ${headroom}, ${s.rateLimited} × 429 · ETA ${eta === undefined ? "?" : formatDuration(eta)}`;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 	initialSnapshot,
 	type ProgressSnapshot,
 	pacePerMinute,
+	paceShownPerMinute,
 	passPending,
 	reduceProgress,
 	sendingCount,
@@ -202,6 +203,19 @@ describe("reduceProgress: pace, window and ETA", () => {
 		expect(s.windowMs).toBe(6_000);
 		expect(s.windowSource).toBe("learnt");
 		expect(s.headroom).toMatchObject({ limit: 60, remaining: 50 });
+	});
+
+	it("shows the pace as a rate a minute, scaled while the run is younger than one (finding AB6)", () => {
+		const events: ImportEvent[] = [started];
+		for (let i = 0; i < 60; i++) events.push(answered(T0 + i * 100));
+		const s = last(events);
+		// 60 answers in the first 6 s: 600 a minute, not 60.
+		expect(pacePerMinute(s, T0 + 6_000)).toBe(60);
+		expect(paceShownPerMinute(s, T0 + 6_000)).toBe(600);
+		// No more than from its fifth second: 60 answers in 1 s do not read 3,600 a minute.
+		expect(paceShownPerMinute(s, T0 + 1_000)).toBe(720);
+		// A run a minute old shows the minute's count as it is.
+		expect(paceShownPerMinute(s, T0 + 60_500)).toBe(pacePerMinute(s, T0 + 60_500));
 	});
 
 	it("marks 429s and pauses in the curve, second by second and over the whole run", () => {

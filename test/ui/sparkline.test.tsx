@@ -110,7 +110,7 @@ describe("Headroom with the pace curve", () => {
 		const wideLines = plainText(wide.lastFrame()).split("\n");
 		expect(wideLines).toHaveLength(1);
 		expect(wideLines[0]).toMatch(
-			/^headroom .* 0\/100 per 10s {2}reset 6s {2}429s 0 {2}conc 8 {2}pace .*█.* 300\/min$/,
+			/^headroom .* 0\/100 per 10s {2}reset 6s {2}429s 0 {2}conc 8 {2}pace .*█.* 750\/min$/,
 		);
 		expect(wideLines[0]!.length).toBeLessThanOrEqual(120);
 		wide.unmount();
@@ -119,8 +119,9 @@ describe("Headroom with the pace curve", () => {
 		const lines = plainText(narrow.lastFrame()).split("\n");
 		expect(lines).toHaveLength(2);
 		expect(lines[0]).toContain("0/100 per 10s");
-		// Each window spent in two seconds, then eight idle until it refills.
-		expect(lines[1]).toMatch(/^pace +██ {8}██ {8}██ +300\/min$/);
+		// Each window spent in two seconds, then eight idle until it refills: 300 answers in the run's
+		// first 24 s, 750 a minute.
+		expect(lines[1]).toMatch(/^pace +██ {8}██ {8}██ +750\/min$/);
 		expect(lines[1]!.length).toBeLessThanOrEqual(80);
 		narrow.unmount();
 	});

@@ -1,6 +1,6 @@
 import { Box, Text } from "ink";
 import type { ProgressSnapshot } from "../../core/progress.js";
-import { pacePerMinute } from "../../core/progress.js";
+import { paceShownPerMinute } from "../../core/progress.js";
 import { useTheme } from "../hooks/use-theme.js";
 import { bar } from "../model/format.js";
 import {
@@ -34,7 +34,7 @@ export function KeyHeadroom({ snapshot, now, width = 80 }: KeyHeadroomProps) {
 	const theme = useTheme();
 	const per = secondsPerColumn(snapshot.windowMs);
 	const summary = poolSummary(snapshot, now);
-	const perMinute = `${pacePerMinute(snapshot, now)}/min`;
+	const perMinute = `${paceShownPerMinute(snapshot, now)}/min`;
 	const conc = `  conc ${snapshot.concurrency}  `;
 	const isBeside = isPoolCurveBeside(snapshot, width);
 	// "pace " before the curve and " 216/min" after it.

@@ -1,7 +1,7 @@
 import type { InFlightRow, PassProgress, ProgressSnapshot } from "../../core/progress.js";
 import {
 	etaMs,
-	pacePerMinute,
+	paceShownPerMinute,
 	passDone,
 	passPending,
 	passWritten,
@@ -102,7 +102,7 @@ export function headroomView(s: ProgressSnapshot, now: number): HeadroomView | u
 		limit: h.limit,
 		ratio: h.limit > 0 ? h.remaining / h.limit : 0,
 		resetInS: secondsLeft(h.resetAtMs, now),
-		pace: pacePerMinute(s, now),
+		pace: paceShownPerMinute(s, now),
 		per: perWindow(s.windowMs, s.windowMs === undefined || s.windowSource === "assumed"),
 	};
 }
