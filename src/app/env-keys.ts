@@ -2,12 +2,13 @@ import { findRepeatedKey, keyFingerprint, maskKey, validateKeyShape } from "../a
 import type { PivotalClient } from "../api/types.js";
 import { EXIT } from "../core/exit-codes.js";
 import type { KeyLane } from "../core/run-types.js";
+import { asSentence } from "../model/sentence.js";
 import { DEFAULT_KEY_VARIABLE, type EnvKey } from "../ui/model/key-choices.js";
 import type { Outcome } from "./outcome.js";
 
 export type { EnvKey };
 
-import { keyPoolProblem, toKeyLane, type VerifiedKey, verifyKeys } from "../ui/model/verify-key.js";
+import { keyPoolProblem, poolChecked, toKeyLane, verifyKeys } from "../ui/model/verify-key.js";
 
 /** The keys of a command line, or the one sentence and exit code that refuse them. */
 export type KeysOutcome<T> = Outcome<T>;
@@ -99,42 +100,34 @@ export async function keyLanes(
 		const { variable, secret } = keys[i] as EnvKey;
 		const label = maskKey(secret);
 		const message = check && !check.ok ? check.message : "";
-		const text = (
+		return asSentence(
 			message.includes(label)
 				? message.replace(label, `${label} (from ${variable})`)
-				: `${variable}: ${message}`
-		).trim();
-		// The server's words may end without a stop: the next sentence must not run on from them.
-		return /[.!?)]$/.test(text) ? text : `${text}.`;
+				: `${variable}: ${message}`,
+		);
 	};
-	const refusedAt = checks.findIndex((c) => !c.ok && c.isAuth);
-	const verifiedAt = checks.flatMap((c, i) => (c.ok ? [i] : []));
-	if (refusedAt >= 0 || verifiedAt.length === 0) {
+	const decided = poolChecked(checks);
+	if ("refusedAt" in decided) {
 		await closeAll();
-		const at = Math.max(refusedAt, 0);
-		return refuse(`${named(at)} Nothing was sent.`, refusedAt >= 0 ? EXIT.auth : EXIT.interrupted);
+		return refuse(
+			`${named(decided.refusedAt)} Nothing was sent.`,
+			decided.isAuth ? EXIT.auth : EXIT.interrupted,
+		);
 	}
-	const verified = verifiedAt.map((i) => (checks[i] as { ok: true; key: VerifiedKey }).key);
+	const { verified, leftOutAt } = decided;
 	// Each named by its variable too: two keys may end alike (finding AB2).
 	const problem = keyPoolProblem(
-		verified.map((key, n) => ({
-			...key,
-			masked: `${key.masked} (from ${keys[verifiedAt[n] ?? 0]?.variable})`,
-		})),
+		verified.map(({ key, at }) => ({ ...key, masked: `${key.masked} (from ${keys[at]?.variable})` })),
 	);
 	if (problem) {
 		await closeAll();
 		return refuse(`${problem} Nothing was sent.`);
 	}
-	const leftOut = checks.flatMap((c, i) => (c.ok ? [] : [i]));
-	for (const i of leftOut) {
+	for (const at of leftOutAt) {
 		warn(
-			`${named(i)} This run goes on without that key, on the other ${verified.length === 1 ? "key" : `${verified.length} keys`}; nothing is sent with it.`,
+			`${named(at)} This run goes on without that key, on the other ${verified.length === 1 ? "key" : `${verified.length} keys`}; nothing is sent with it.`,
 		);
-		await clients[i]?.close();
+		await clients[at]?.close();
 	}
-	return {
-		ok: true,
-		value: verifiedAt.map((i, n) => toKeyLane(verified[n] as VerifiedKey, clients[i] as PivotalClient)),
-	};
+	return { ok: true, value: verified.map(({ key, at }) => toKeyLane(key, clients[at] as PivotalClient)) };
 }

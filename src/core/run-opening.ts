@@ -5,6 +5,7 @@
 
 import { ApiError } from "../api/errors.js";
 import type { Me } from "../api/types.js";
+import { asSentence } from "../model/sentence.js";
 import type { RunOutcome } from "./events.js";
 import type { Requester, SendResult } from "./execute/requester.js";
 import type { StateStore } from "./state/state-store.js";
@@ -71,6 +72,5 @@ export function meProblem(error: unknown): string {
 		const said = error.message.trim();
 		return `GET /me was answered ${error.status} ${error.code}${said ? ` (${JSON.stringify(said)})` : ""}.`;
 	}
-	const message = (error instanceof Error ? error.message : String(error)).trim();
-	return /[.!?)]$/.test(message) ? message : `${message}.`;
+	return asSentence(error instanceof Error ? error.message : String(error));
 }

@@ -6,8 +6,9 @@
 
 import { keyFingerprint, maskKey, validateKeyShape } from "../../api/key.js";
 import type { PivotalClient } from "../../api/types.js";
+import { asSentence } from "../../model/sentence.js";
 import { type KeyRow, rowsToVerify } from "./key-choices.js";
-import { type KeyCheck, keyPoolProblem, type VerifiedKey } from "./verify-key.js";
+import { type KeyCheck, keyPoolProblem, poolChecked, type VerifiedKey } from "./verify-key.js";
 
 /** A key on its way to `GET /me`: the secret, and the row it came from. */
 export interface Pending {
@@ -135,29 +136,25 @@ export function verifiedPhase(
 		const check = checks[i];
 		const message = check && !check.ok ? check.message : "";
 		const label = maskKey(keys[i]?.secret ?? "");
-		const text = message.includes(label) ? message : `${label}: ${message}`;
-		return /[.!?)]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+		return asSentence(message.includes(label) ? message : `${label}: ${message}`);
 	};
-	const refusedAt = checks.findIndex((c) => !c.ok && c.isAuth);
-	if (refusedAt >= 0) return { kind: "error", message: named(refusedAt), isAuth: true };
-	const verified = checks.flatMap((c, i) => (c.ok ? [{ key: c.key, i }] : []));
-	if (verified.length === 0) return { kind: "error", message: named(0), isAuth: false };
+	const decided = poolChecked(checks);
+	if ("refusedAt" in decided)
+		return { kind: "error", message: named(decided.refusedAt), isAuth: decided.isAuth };
+	const { verified, leftOutAt } = decided;
 	const problem = keyPoolProblem(verified.map((v) => v.key));
 	if (problem) return { kind: "error", message: problem, isAuth: false };
-	// A key that could not be verified for a reason of the moment (busy, 5xx, no answer) is left
-	// out and the others go on, as on the command line (adversarial finding AB5).
-	const leftOut = checks.flatMap((c, i) => (c.ok ? [] : [i]));
 	return {
 		kind: "verified",
-		notices: leftOut.map(
+		notices: leftOutAt.map(
 			(i) =>
 				`${named(i)} Left out: this run goes on with the other ${verified.length === 1 ? "key" : `${verified.length} keys`}.`,
 		),
-		keys: verified.map(({ key, i }) => ({
+		keys: verified.map(({ key, at }) => ({
 			key,
-			client: clients[i] as PivotalClient,
-			rowId: keys[i]?.rowId ?? "",
-			secret: keys[i]?.secret ?? "",
+			client: clients[at] as PivotalClient,
+			rowId: keys[at]?.rowId ?? "",
+			secret: keys[at]?.secret ?? "",
 			isSaved: savedFingerprints.has(key.fingerprint),
 		})),
 	};

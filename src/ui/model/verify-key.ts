@@ -132,6 +132,25 @@ export async function verifyKey(
 }
 
 /**
+ * What a pool's checks decide, for the command line and the wizard alike. A refused key (401/403)
+ * refuses the run, as does no key verified (the first failure says why). Otherwise the run goes on
+ * with the verified keys, and the others, unverified for a reason of the moment (busy, a 5xx, no
+ * answer), are left out (adversarial findings AA1, AB5).
+ */
+export function poolChecked(checks: readonly KeyCheck[]):
+	| { readonly refusedAt: number; readonly isAuth: boolean }
+	| {
+			readonly verified: readonly { readonly key: VerifiedKey; readonly at: number }[];
+			readonly leftOutAt: readonly number[];
+	  } {
+	const refusedAt = checks.findIndex((c) => !c.ok && c.isAuth);
+	if (refusedAt >= 0) return { refusedAt, isAuth: true };
+	const verified = checks.flatMap((c, at) => (c.ok ? [{ key: c.key, at }] : []));
+	if (verified.length === 0) return { refusedAt: 0, isAuth: false };
+	return { verified, leftOutAt: checks.flatMap((c, at) => (c.ok ? [] : [at])) };
+}
+
+/**
  * Every key checked at once (one `GET /me` each), in the order given. Once one key is verified the
  * others wait no longer than a blip's few seconds: a key busy in another client (429 with a
  * minute's Retry-After) fails at once, and a pool goes on without it, where it held the run a whole window before anything was
