@@ -95,6 +95,12 @@ export type RecordState =
 			 * second record beside it (findings T15, U2).
 			 */
 			readonly ids?: Readonly<Record<string, string>>;
+			/**
+			 * A create's: the values its sends carried while in doubt (the slug sent among them), the
+			 * latest three. A record found for it that holds one of them is its, though the row was
+			 * edited since (finding AB1).
+			 */
+			readonly sv?: readonly FieldValues[];
 			readonly was?: PivotalCopy;
 			/** The run whose `--delete-missing` DELETE of `was` is out: a 404 read back is that delete. */
 			readonly del?: number;
@@ -115,6 +121,8 @@ export type RecordState =
 			readonly b?: string;
 			/** A create given up after it went out: what identifies it, as `sent` keeps (finding W11). */
 			readonly ids?: Readonly<Record<string, string>>;
+			/** A create given up after it went out: the values its sends carried, as `sent` keeps. */
+			readonly sv?: readonly FieldValues[];
 			readonly g?: number;
 			/** A create's: when it first left (epoch ms), as for `sent`. */
 			readonly t?: number;

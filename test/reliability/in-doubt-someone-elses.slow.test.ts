@@ -156,6 +156,38 @@ describe("a customer create in doubt, then found by its external id", () => {
 		expect(live().map((c) => c.name)).toEqual(["ID One"]);
 	}, 60_000);
 
+	it("that did land, the row edited since: still this import's, updated to the row, and undo takes it back (finding AB1)", async () => {
+		const { sim, customers, env, args, live } = await setUp();
+		// id2's create is held by the server, the run killed while it waits for the answer; the
+		// server then makes the customer. The state has it in doubt.
+		sim.pushFault({
+			method: "POST",
+			route: "/customers",
+			match: { name: "ID Two" },
+			kind: "hang",
+			hangMs: 500,
+		});
+		const { child, result } = startCli(args, { env });
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
+		child.kill("SIGKILL");
+		await result;
+		sim.clearScriptedFaults();
+		await until(() => live().some((c) => c.metadata?.external_id === "id2"));
+		expect(live().find((c) => c.metadata?.external_id === "id2")?.name).toBe("ID Two");
+		// Before the next run, the row is renamed and given a domain in the CRM's export.
+		writeFileSync(customers, "external_id,name,domain\nid1,ID One,\nid2,ID Two Ltd,two.example\n");
+
+		const resumed = await runCli(args, { env });
+		expect(resumed.code).toBe(0);
+		expect(resumed.stdout).toContain("customers id2 was already created by an earlier run");
+		expect(sim.duplicates().total).toBe(0);
+		const made = live().find((c) => c.metadata?.external_id === "id2") as Customer & { domain?: string };
+		expect([made.name, made.domain]).toEqual(["ID Two Ltd", "two.example"]);
+		const undo = await runCli(["undo", customers, "--yes"], { env });
+		expect(undo.code).toBe(0);
+		expect(live().map((c) => c.name)).toEqual(["ID One"]);
+	}, 60_000);
+
 	it("a contact: one a person added by hand with the row's e-mail and a title is adopted as existing, never deleted by undo", async () => {
 		const { sim, customers, env, live } = await setUp();
 		const contacts = join(tempDir(), "k.csv");

@@ -112,6 +112,8 @@ function isCopy(value: unknown): boolean {
 
 const isOptionalCopy = (value: unknown): boolean => value === undefined || isCopy(value);
 const isOptionalCount = (value: unknown): boolean => value === undefined || isCount(value);
+const isOptionalValues = (value: unknown): boolean =>
+	value === undefined || (Array.isArray(value) && value.every(isObject));
 
 export function isRecordState(value: unknown): value is RecordState {
 	if (!isObject(value)) return false;
@@ -122,6 +124,7 @@ export function isRecordState(value: unknown): value is RecordState {
 				isOptionalCount(value.g) &&
 				isOptionalCount(value.t) &&
 				isOptionalIds(value.ids) &&
+				isOptionalValues(value.sv) &&
 				isOptionalCopy(value.was) &&
 				isOptionalCount(value.del) &&
 				isOptionalCount(value.un)
@@ -138,6 +141,7 @@ export function isRecordState(value: unknown): value is RecordState {
 				typeof value.retryable === "boolean" &&
 				(value.b === undefined || typeof value.b === "string") &&
 				isOptionalIds(value.ids) &&
+				isOptionalValues(value.sv) &&
 				isOptionalCount(value.g) &&
 				isOptionalCount(value.t) &&
 				isOptionalCopy(value.was)

@@ -31,7 +31,7 @@ import { heldIdFailure, IdHolders } from "./id-holders.js";
 import type { Ledger } from "./ledger.js";
 import { ambiguousMatchFailure, existsAgainFailure, lookupFailedFailure } from "./lookup-failures.js";
 import { isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
-import { isMadeByCreate } from "./made-by-create.js";
+import { isMadeByCreate, sentValuesOf } from "./made-by-create.js";
 import { otherIdentity } from "./record-identity.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
 import { createCall, isGuarded, isKeyedTo, isKeyInUse, isKeyReused } from "./record-requests.js";
@@ -212,6 +212,13 @@ export class RecordApplier {
 		const firstSentAt = attemptsBefore > 0 ? firstSendOf(previous) : Date.now();
 		sentHere.add(record.key);
 		const ids = doubtIdsOf(pass, record.body);
+		// What Pivotal holds if it lands: the file's values, with the slug sent (findings V12, Z8).
+		const values = ownedValues(
+			typeof record.body.slug === "string" && slug !== undefined && slug !== record.body.slug
+				? { ...record.body, slug }
+				: record.body,
+		);
+		const sv = sentValuesOf(previous, slug === undefined ? values : { ...values, slug }, text.length);
 		const result = await this.#ctx.requester.send(
 			(client) => createCall(client, pass, parent?.id, text, key),
 			{
@@ -228,6 +235,7 @@ export class RecordApplier {
 						...(generation ? { g: generation } : {}),
 						...(firstSentAt === undefined ? {} : { t: firstSentAt }),
 						...(ids === undefined ? {} : { ids }),
+						...(sv === undefined ? {} : { sv }),
 					}),
 			},
 		);
@@ -257,13 +265,8 @@ export class RecordApplier {
 				id: created.id,
 				d: created.display_id,
 				outcome: "created",
-				// The slug sent: the file's own, suffixed when another customer held it, is what Pivotal
-				// holds, and a later sync sends the file's once it is free (findings V12, Z8).
-				v: ownedValues(
-					typeof record.body.slug === "string" && slug !== undefined && slug !== record.body.slug
-						? { ...record.body, slug }
-						: record.body,
-				),
+				// The slug sent: a later sync sends the file's once it is free.
+				v: values,
 				c: this.#ctx.run,
 				r: this.#ctx.run,
 				did: "created",
@@ -332,6 +335,7 @@ export class RecordApplier {
 			...(generation ? { g: generation } : {}),
 			...(firstSentAt === undefined ? {} : { t: firstSentAt }),
 			...(ids === undefined ? {} : { ids }),
+			...(sv === undefined ? {} : { sv }),
 		});
 	}
 
@@ -354,7 +358,8 @@ export class RecordApplier {
 	#sent(record: SourceRecord, state: RecordState | undefined) {
 		const slug = slugToSend(record, false);
 		const slugs = slug === undefined ? [] : [slug, slugToSend(record, true) as string];
-		return { slugs, firstSentAt: firstSendOf(state) };
+		const values = state?.s === "sent" || state?.s === "failed" ? state.sv : undefined;
+		return { slugs, firstSentAt: firstSendOf(state), ...(values === undefined ? {} : { values }) };
 	}
 
 	/**

@@ -6,6 +6,7 @@
 
 import {
 	copyOf,
+	type FieldValues,
 	PASSES,
 	type PassName,
 	type PivotalCopy,
@@ -33,6 +34,18 @@ const ONE_EXISTED = Object.freeze({ existed: 1 });
 
 /** The code a record deleted in Pivotal since the last sync is reported under. */
 export const DELETED_IN_PIVOTAL = "deleted_in_pivotal";
+
+/** What a failed state keeps beside the failure (see `RecordState`'s `failed`). */
+export interface FailedExtra {
+	readonly b?: string;
+	readonly g?: number;
+	readonly t?: number;
+	readonly was?: PivotalCopy | undefined;
+	/** A create given up after it went out: what identifies it (see `doubtIdsOf`). */
+	readonly ids?: Readonly<Record<string, string>>;
+	/** A create given up after it went out: the values its sends carried. */
+	readonly sv?: readonly FieldValues[];
+}
 
 export class Ledger {
 	readonly #store: StateStore;
@@ -208,14 +221,7 @@ export class Ledger {
 		requestBody: string,
 		attempts: number,
 		failure: Failure,
-		extra: {
-			readonly b?: string;
-			readonly g?: number;
-			readonly t?: number;
-			readonly was?: PivotalCopy | undefined;
-			/** A create given up after it went out: what identifies it (see `doubtIdsOf`). */
-			readonly ids?: Readonly<Record<string, string>>;
-		} = {},
+		extra: FailedExtra = {},
 	): boolean {
 		const state: RecordState = {
 			s: "failed",
@@ -230,6 +236,7 @@ export class Ledger {
 			...(extra.t === undefined ? {} : { t: extra.t }),
 			...(extra.was ? { was: extra.was } : {}),
 			...(extra.ids === undefined ? {} : { ids: extra.ids }),
+			...(extra.sv === undefined ? {} : { sv: extra.sv }),
 		};
 		if (!this.save(pass, record.key, state)) return false;
 		this.#store.addCounters({ failed: 1 });

@@ -16,7 +16,7 @@
  */
 
 import type { PivotalRecord } from "../../api/types.js";
-import type { SourceRecord } from "../../model/records.js";
+import type { FieldValues, PassName, RecordState, SourceRecord } from "../../model/records.js";
 import { resourceOf } from "../../model/resources.js";
 import { diffFields, ownedValues, readBack } from "../plan/field-diff.js";
 
@@ -28,6 +28,11 @@ export interface CreateSent {
 	readonly slugs: readonly string[];
 	/** When the create was first sent (epoch ms, this machine's clock); undefined when not known. */
 	readonly firstSentAt: number | undefined;
+	/**
+	 * The values its sends carried while in doubt (the slug sent among them), when the state kept
+	 * them: the row may have been edited since (finding AB1).
+	 */
+	readonly values?: readonly FieldValues[] | undefined;
 }
 
 function isEmpty(value: unknown): boolean {
@@ -44,21 +49,61 @@ function asObject(value: unknown): Readonly<Record<string, unknown>> {
 
 export function isMadeByCreate(record: SourceRecord, server: PivotalRecord, sent: CreateSent): boolean {
 	const found = server as unknown as Readonly<Record<string, unknown>>;
-	const owned = ownedValues(record.body);
-	if (diffFields(record.pass, record.body, readBack(record.pass, owned, found)).length > 0) return false;
-	if (sent.slugs.length > 0 && typeof found.slug === "string" && !sent.slugs.includes(found.slug))
-		return false;
-	const resource = resourceOf(record.pass);
-	for (const field of Object.keys(resource.cleared ?? {}))
-		if (!Object.hasOwn(record.body, field) && !isEmpty(found[field])) return false;
-	for (const column of resource.columns)
-		if (column.kind === "boolean" && !Object.hasOwn(record.body, column.name) && found[column.name] === true)
-			return false;
-	const ours = asObject(owned.metadata);
-	for (const key of Object.keys(asObject(found.metadata))) if (!Object.hasOwn(ours, key)) return false;
 	if (sent.firstSentAt !== undefined && typeof found.created_at === "string") {
 		const made = Date.parse(found.created_at);
 		if (Number.isFinite(made) && made < sent.firstSentAt - CLOCK_MARGIN_MS) return false;
 	}
+	return (
+		holdsJust(record.pass, record.body, found, sent.slugs) ||
+		(sent.values ?? []).some((values) => holdsJust(record.pass, values, found, []))
+	);
+}
+
+/**
+ * `found` holds every value of `body` and nothing a create of `body` would not have set; its
+ * slug one of `slugs` when a slug was derived for the body (a body that carries one compares it
+ * as any other value).
+ */
+function holdsJust(
+	pass: PassName,
+	body: FieldValues,
+	found: Readonly<Record<string, unknown>>,
+	slugs: readonly string[],
+): boolean {
+	const owned = ownedValues(body);
+	if (diffFields(pass, body, readBack(pass, owned, found)).length > 0) return false;
+	if (slugs.length > 0 && typeof found.slug === "string" && !slugs.includes(found.slug)) return false;
+	const resource = resourceOf(pass);
+	for (const field of Object.keys(resource.cleared ?? {}))
+		if (!Object.hasOwn(body, field) && !isEmpty(found[field])) return false;
+	for (const column of resource.columns)
+		if (column.kind === "boolean" && !Object.hasOwn(body, column.name) && found[column.name] === true)
+			return false;
+	const ours = asObject(owned.metadata);
+	for (const key of Object.keys(asObject(found.metadata))) if (!Object.hasOwn(ours, key)) return false;
 	return true;
+}
+
+/** The largest create body whose values the mark keeps (a row's cells are capped well below it). */
+const MAX_SENT_VALUES_CHARS = 16 * 1024;
+/** The most bodies a mark keeps: the latest ones. */
+const MAX_SENT_VALUES = 3;
+
+/**
+ * The values a create's mark keeps: those of every send that may have landed while it is in
+ * doubt (the record in doubt, or failed for a cause of the moment), this one's last. A record
+ * found later is the create's when it holds the row's values or one of these: the row may have
+ * been edited since a send that got no answer (finding AB1).
+ */
+export function sentValuesOf(
+	previous: RecordState | undefined,
+	values: FieldValues,
+	bodyChars: number,
+): readonly FieldValues[] | undefined {
+	const earlier =
+		previous?.s === "sent" || (previous?.s === "failed" && previous.retryable) ? (previous.sv ?? []) : [];
+	const text = earlier.length === 0 ? "" : JSON.stringify(values);
+	const others = earlier.filter((sent) => JSON.stringify(sent) !== text);
+	if (bodyChars > MAX_SENT_VALUES_CHARS) return others.length > 0 ? others : undefined;
+	return [...others, values].slice(-MAX_SENT_VALUES);
 }

@@ -7,7 +7,7 @@
 import type { PassName, PivotalCopy, SourceRecord } from "../../model/records.js";
 import type { ApplyContext } from "./apply-record.js";
 import { failureToRecord } from "./failure-mapping.js";
-import type { Failure } from "./ledger.js";
+import type { FailedExtra, Failure } from "./ledger.js";
 import type { SendResult } from "./requester.js";
 import { keptEditsNote } from "./sync-notes.js";
 
@@ -34,13 +34,7 @@ export class RecordOutcomes {
 		record: SourceRecord,
 		text: string,
 		result: SendResult<unknown> & { ok: false },
-		extra: {
-			readonly b?: string;
-			readonly g?: number;
-			readonly t?: number;
-			readonly was?: PivotalCopy;
-			readonly ids?: Readonly<Record<string, string>>;
-		},
+		extra: FailedExtra,
 	): void {
 		const failure = failureToRecord(result, this.#ctx.trip);
 		if (failure === undefined) return;

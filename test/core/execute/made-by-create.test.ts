@@ -1,0 +1,126 @@
+/**
+ * A record found for a create in doubt counts as the create's when it holds the row's values, or
+ * the values one of the create's sends carried, which the mark keeps: the row may have been
+ * edited in the file since a send that got no answer (adversarial finding AB1).
+ */
+import { describe, expect, it } from "vitest";
+import type { PivotalRecord } from "../../../src/api/types.js";
+import { parseState } from "../../../src/core/checkpoint/parse-state.js";
+import { isMadeByCreate, sentValuesOf } from "../../../src/core/execute/made-by-create.js";
+import type { SourceRecord } from "../../../src/model/records.js";
+
+const SENT_AT = Date.parse("2026-12-01T10:00:00Z");
+
+/** The row as the file says it now: renamed and given a domain since the create left. */
+const edited: SourceRecord = {
+	pass: "customers",
+	key: "id2",
+	line: 3,
+	body: { name: "Two Ltd", domain: "two.example", metadata: { external_id: "id2" } },
+	columns: {},
+	slug: "two-ltd",
+};
+
+/** What the earlier send carried, as the mark keeps it (the slug derived then among them). */
+const sentBefore = { name: "Two", metadata: { external_id: "id2" }, slug: "two" };
+
+function found(fields: Readonly<Record<string, unknown>>): PivotalRecord {
+	return {
+		id: "cus_1",
+		display_id: 1,
+		created_at: "2026-12-01T10:00:01Z",
+		metadata: { external_id: "id2" },
+		...fields,
+	} as unknown as PivotalRecord;
+}
+
+describe("isMadeByCreate with the values the create's sends carried", () => {
+	const sent = { slugs: ["two-ltd", "two-ltd-x"], firstSentAt: SENT_AT, values: [sentBefore] };
+
+	it("a record that holds what the earlier send carried is the create's, though the row was edited", () => {
+		expect(isMadeByCreate(edited, found({ name: "Two", slug: "two" }), sent)).toBe(true);
+		// Without the mark's values (a state an older version wrote), only the row is asked.
+		expect(isMadeByCreate(edited, found({ name: "Two", slug: "two" }), { ...sent, values: undefined })).toBe(
+			false,
+		);
+	});
+
+	it("is not when it holds anything the send did not carry, or another slug", () => {
+		expect(isMadeByCreate(edited, found({ name: "Two", slug: "two", domain: "sales.example" }), sent)).toBe(
+			false,
+		);
+		expect(isMadeByCreate(edited, found({ name: "Two", slug: "two-by-sales" }), sent)).toBe(false);
+		expect(
+			isMadeByCreate(
+				edited,
+				found({ name: "Two", slug: "two", metadata: { external_id: "id2", owner: "sales" } }),
+				sent,
+			),
+		).toBe(false);
+	});
+
+	it("is not when it was made before the create first left, whichever values it holds", () => {
+		const early = found({ name: "Two", slug: "two", created_at: "2026-12-01T09:00:00Z" });
+		expect(isMadeByCreate(edited, early, sent)).toBe(false);
+	});
+
+	it("a record that holds the row's values is the create's, as before", () => {
+		const now = found({ name: "Two Ltd", slug: "two-ltd", domain: "two.example" });
+		expect(isMadeByCreate(edited, now, sent)).toBe(true);
+	});
+});
+
+describe("the mark's values in a state", () => {
+	it("are read as a list of values; anything else is a damaged state", () => {
+		const mark = { s: "sent", attempts: 1, t: SENT_AT, sv: [sentBefore] };
+		expect(parseState("id2", JSON.stringify(mark))).toEqual(mark);
+		expect(() => parseState("id2", JSON.stringify({ ...mark, sv: sentBefore }))).toThrow(/is damaged/);
+		expect(() => parseState("id2", JSON.stringify({ ...mark, sv: ["Two"] }))).toThrow(/is damaged/);
+	});
+});
+
+describe("the values a create's mark keeps (sentValuesOf)", () => {
+	const renamed = { name: "Two Ltd", metadata: { external_id: "id2" }, slug: "two-ltd" };
+
+	it("a send while in doubt keeps the earlier sends' values beside its own, each once, the latest three", () => {
+		const inDoubt = { s: "sent", attempts: 1, sv: [sentBefore] } as const;
+		expect(sentValuesOf(inDoubt, renamed, 100)).toEqual([sentBefore, renamed]);
+		expect(sentValuesOf(inDoubt, sentBefore, 100)).toEqual([sentBefore]);
+		const four = [1, 2, 3].map((n) => ({ name: `Two ${n}` }));
+		expect(sentValuesOf({ s: "sent", attempts: 3, sv: four }, renamed, 100)).toEqual([
+			four[1],
+			four[2],
+			renamed,
+		]);
+		// Given up for a cause of the moment: it may have landed, so its values stay.
+		const givenUp = {
+			s: "failed",
+			status: null,
+			code: "network_timeout",
+			message: "",
+			attempts: 8,
+			retryable: true,
+			sv: [sentBefore],
+		} as const;
+		expect(sentValuesOf(givenUp, renamed, 100)).toEqual([sentBefore, renamed]);
+	});
+
+	it("a send after a refusal, or of a record done, keeps only its own", () => {
+		const refused = {
+			s: "failed",
+			status: 422,
+			code: "validation_error",
+			message: "",
+			attempts: 1,
+			retryable: false,
+			sv: [sentBefore],
+		} as const;
+		expect(sentValuesOf(refused, renamed, 100)).toEqual([renamed]);
+		expect(sentValuesOf(undefined, renamed, 100)).toEqual([renamed]);
+	});
+
+	it("a body past the cap is not kept; the earlier ones are", () => {
+		expect(sentValuesOf(undefined, renamed, 20_000)).toBeUndefined();
+		expect(sentValuesOf({ s: "sent", attempts: 1, sv: [sentBefore] }, renamed, 20_000)).toEqual([sentBefore]);
+	});
+});
