@@ -6,6 +6,8 @@
  */
 
 const CHUNK_BYTES = 1 << 24;
+/** A chunk of this thread's own begins this large and doubles as it fills, up to `CHUNK_BYTES`. */
+const FIRST_CHUNK_BYTES = 1 << 16;
 /** Texts this long or longer are not put in a chunk (the caller keeps them as strings). */
 export const ARENA_MAX_TEXT = CHUNK_BYTES - 4;
 
@@ -54,8 +56,7 @@ export class TextArena {
 	add(text: string | Uint8Array): number | undefined {
 		const length = typeof text === "string" ? Buffer.byteLength(text) : text.length;
 		if (length > ARENA_MAX_TEXT) return undefined;
-		if (this.#used + 4 + length > CHUNK_BYTES) this.#newChunk();
-		const chunk = this.#chunks[this.#chunks.length - 1] as Buffer;
+		const chunk = this.#room(4 + length);
 		const at = this.#used;
 		chunk.writeUInt32LE(length, at);
 		if (typeof text === "string") chunk.write(text, at + 4, length, "utf8");
@@ -70,8 +71,7 @@ export class TextArena {
 	addRange(bytes: Buffer, start: number, end: number): number | undefined {
 		const length = end - start;
 		if (length > ARENA_MAX_TEXT) return undefined;
-		if (this.#used + 4 + length > CHUNK_BYTES) this.#newChunk();
-		const chunk = this.#chunks[this.#chunks.length - 1] as Buffer;
+		const chunk = this.#room(4 + length);
 		const at = this.#used;
 		chunk.writeUInt32LE(length, at);
 		bytes.copy(chunk, at + 4, start, end);
@@ -129,10 +129,30 @@ export class TextArena {
 		return this.#dead > CHUNK_BYTES && this.#dead > this.#size - this.#dead;
 	}
 
-	#newChunk(): void {
-		this.#chunks.push(
-			this.#isShared ? Buffer.from(new SharedArrayBuffer(CHUNK_BYTES)) : Buffer.allocUnsafe(CHUNK_BYTES),
-		);
+	/**
+	 * The last chunk, with `bytes` free at `#used`: grown, or a new one begun. A chunk of this
+	 * thread's own first chunk begins at 64 KiB and doubles up to 16 MiB, copied as it grows (a
+	 * text's handle is its place in its chunk, which a copy keeps): a run of a hundred records holds
+	 * 64 KiB, not 16 MiB per pass that V8 counts as external memory and collects for (a full
+	 * collection in a run's first burst). A shared chunk is handed to another thread as it fills,
+	 * so it is made whole at once.
+	 */
+	#room(bytes: number): Buffer {
+		const last = this.#chunks[this.#chunks.length - 1];
+		const need = this.#used + bytes;
+		if (last !== undefined && need <= last.length) return last;
+		if (last !== undefined && need <= CHUNK_BYTES) {
+			const grown = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(need, last.length * 2)));
+			last.copy(grown, 0, 0, this.#used);
+			this.#chunks[this.#chunks.length - 1] = grown;
+			return grown;
+		}
+		// After a full chunk, the state is a large one: the next is made whole.
+		const chunk = this.#isShared
+			? Buffer.from(new SharedArrayBuffer(CHUNK_BYTES))
+			: Buffer.allocUnsafe(last === undefined ? Math.max(FIRST_CHUNK_BYTES, bytes) : CHUNK_BYTES);
+		this.#chunks.push(chunk);
 		this.#used = 0;
+		return chunk;
 	}
 }
