@@ -46,4 +46,33 @@ describe("asking the server's clock (GET /health) over loopback", () => {
 		for (const e of windows) expect(e.windowMs).toBeGreaterThanOrEqual(2_000);
 		expect(windows.at(-1)).toMatchObject({ windowMs: 2_000, windowSource: "learnt" });
 	});
+
+	it("learns the window before its first slot frees when the run began just after the server's second ticked", async () => {
+		// The server's clock is set, at the run's first request, to 6 ms past its second: the
+		// time in which an answer of its clock proves the window is 6 ms a second. Asks spaced 20 ms
+		// apart never landed in it, and the run was paced a whole second late (row a, 2 in 45).
+		let offset: number | undefined;
+		let isArmed = false;
+		const now = () => {
+			if (!isArmed) return Date.now();
+			offset ??= (Date.now() % 1000) - 6;
+			return Date.now() - offset;
+		};
+		const { sim, files } = await prepared(
+			{ rateLimit: 10, windowMs: 2_000, now },
+			{ customers: 18, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+		);
+		isArmed = true;
+		const startedAt = Date.now();
+		const { run, client, events } = begin(sim, files);
+		const summary = await run.done;
+		await run.close();
+		await client.close();
+		expect(summary.passes.customers.created).toBe(18);
+		expect(sim.counters().rateLimited).toBe(0);
+		const answers = events.flatMap((e) => (e.type === "response" ? [e] : []));
+		for (const e of answers) expect(e.windowMs).toBeGreaterThanOrEqual(2_000);
+		// Two windows: the last answer a little after 2 s, not after 3 s.
+		expect((answers.at(-1)?.at ?? 0) - startedAt).toBeLessThan(2_600);
+	});
 });
