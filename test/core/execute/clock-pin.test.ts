@@ -29,22 +29,9 @@ describe("asking the server's clock (GET /health) over loopback", () => {
 	});
 
 	it("learns a 2 s window it was not told, never early, with no 429 at twice the limit", async () => {
-		// GET /me, one page of GET /customers, 18 creates: 20 requests, two windows of 10.
-		const { sim, files } = await prepared(
-			{ rateLimit: 10, windowMs: 2_000 },
-			{ customers: 18, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
-		);
-		const { run, client, events } = begin(sim, files);
-		const summary = await run.done;
-		await run.close();
-		await client.close();
-		expect(summary.passes.customers.created).toBe(18);
-		expect(sim.counters().rateLimited).toBe(0);
-		expect(simTotals(sim).duplicates).toBe(0);
-		const windows = events.flatMap((e) => (e.type === "response" ? [e] : []));
-		// Never paced to a window shorter than the server's, and learnt to the millisecond by the end.
-		for (const e of windows) expect(e.windowMs).toBeGreaterThanOrEqual(2_000);
-		expect(windows.at(-1)).toMatchObject({ windowMs: 2_000, windowSource: "learnt" });
+		const { answers } = await twoWindows();
+		// Learnt to the millisecond by the end.
+		expect(answers.at(-1)).toMatchObject({ windowMs: 2_000, windowSource: "learnt" });
 	});
 
 	it("learns the window before its first slot frees when the run began just after the server's second ticked", async () => {
@@ -58,21 +45,34 @@ describe("asking the server's clock (GET /health) over loopback", () => {
 			offset ??= (Date.now() % 1000) - 6;
 			return Date.now() - offset;
 		};
-		const { sim, files } = await prepared(
-			{ rateLimit: 10, windowMs: 2_000, now },
-			{ customers: 18, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
-		);
-		isArmed = true;
-		const startedAt = Date.now();
-		const { run, client, events } = begin(sim, files);
-		const summary = await run.done;
-		await run.close();
-		await client.close();
-		expect(summary.passes.customers.created).toBe(18);
-		expect(sim.counters().rateLimited).toBe(0);
-		const answers = events.flatMap((e) => (e.type === "response" ? [e] : []));
-		for (const e of answers) expect(e.windowMs).toBeGreaterThanOrEqual(2_000);
+		const { answers, startedAt } = await twoWindows(now, () => {
+			isArmed = true;
+		});
 		// Two windows: the last answer a little after 2 s, not after 3 s.
 		expect((answers.at(-1)?.at ?? 0) - startedAt).toBeLessThan(2_600);
 	});
 });
+
+/**
+ * GET /me, one page of GET /customers, 18 creates: 20 requests, two windows of 10 at 2 s, the
+ * window not told. Every record made once, no 429, never paced to a window shorter than the
+ * server's. `now`: the simulator's clock; `beforeRun` is called just before the run starts.
+ */
+async function twoWindows(now?: () => number, beforeRun?: () => void) {
+	const { sim, files } = await prepared(
+		{ rateLimit: 10, windowMs: 2_000, ...(now === undefined ? {} : { now }) },
+		{ customers: 18, contactsPerCustomer: 0, onboardingsPerCustomer: 0 },
+	);
+	beforeRun?.();
+	const startedAt = Date.now();
+	const { run, client, events } = begin(sim, files);
+	const summary = await run.done;
+	await run.close();
+	await client.close();
+	expect(summary.passes.customers.created).toBe(18);
+	expect(sim.counters().rateLimited).toBe(0);
+	expect(simTotals(sim).duplicates).toBe(0);
+	const answers = events.flatMap((e) => (e.type === "response" ? [e] : []));
+	for (const e of answers) expect(e.windowMs).toBeGreaterThanOrEqual(2_000);
+	return { answers, startedAt };
+}
