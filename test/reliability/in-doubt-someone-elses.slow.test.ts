@@ -188,6 +188,36 @@ describe("a customer create in doubt, then found by its external id", () => {
 		expect(live().map((c) => c.name)).toEqual(["ID One"]);
 	}, 60_000);
 
+	it("a look-up that fails in between keeps the create in doubt: the next run still finds it this import's, and undo takes it back (finding AC1)", async () => {
+		const { sim, customers, env, args, live } = await setUp();
+		sim.pushFault({
+			method: "POST",
+			route: "/customers",
+			match: { name: "ID Two" },
+			kind: "hang",
+			hangMs: 500,
+		});
+		const { child, result } = startCli(args, { env });
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
+		child.kill("SIGKILL");
+		await result;
+		sim.clearScriptedFaults();
+		await until(() => live().some((c) => c.metadata?.external_id === "id2"));
+		// A run whose look-up of the customer list is refused: nothing settled for id2.
+		sim.pushFault({ method: "GET", route: "/customers", kind: "error", status: 400, times: 1 });
+		const failed = await runCli(args, { env });
+		expect(failed.stdout).toContain("lookup_failed");
+		sim.clearScriptedFaults();
+		writeFileSync(customers, "external_id,name,domain\nid1,ID One,\nid2,ID Two Ltd,two.example\n");
+
+		const resumed = await runCli(args, { env });
+		expect(resumed.code).toBe(0);
+		expect(resumed.stdout).toContain("customers id2 was already created by an earlier run");
+		expect(sim.duplicates().total).toBe(0);
+		expect((await runCli(["undo", customers, "--yes"], { env })).code).toBe(0);
+		expect(live().map((c) => c.name)).toEqual(["ID One"]);
+	}, 60_000);
+
 	it("a contact: one a person added by hand with the row's e-mail and a title is adopted as existing, never deleted by undo", async () => {
 		const { sim, customers, env, live } = await setUp();
 		const contacts = join(tempDir(), "k.csv");

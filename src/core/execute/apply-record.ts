@@ -16,6 +16,7 @@ import {
 } from "../../model/records.js";
 import { bodyUnder, isWorkspaceMatched, perPass, resourceOf } from "../../model/resources.js";
 import { idTag, withSuffix } from "../../source/slug/index.js";
+import { isCreateMaybeMade } from "../checkpoint/state-map.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
 import { ownedValues } from "../plan/field-diff.js";
@@ -28,7 +29,7 @@ import { type Ambiguous, isAmbiguous } from "./existing-records.js";
 import { ExistingFinder } from "./find-existing.js";
 import { mayBeForgotten } from "./forgotten-children.js";
 import { heldIdFailure, IdHolders } from "./id-holders.js";
-import type { Ledger } from "./ledger.js";
+import type { FailedExtra, Failure, Ledger } from "./ledger.js";
 import { ambiguousMatchFailure, existsAgainFailure, lookupFailedFailure } from "./lookup-failures.js";
 import { isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
 import { isMadeByCreate, sentValuesOf } from "./made-by-create.js";
@@ -385,7 +386,21 @@ export class RecordApplier {
 	#lookupFailed(record: SourceRecord, generation = 0): void {
 		// A record made again keeps its generation: its first create's key would replay the old record.
 		const extra = generation ? { g: generation } : {};
-		this.#ctx.ledger.fail(record.pass, record, "", 0, lookupFailedFailure(this.#finder.lookupFailure), extra);
+		this.#failLookUp(record, lookupFailedFailure(this.#finder.lookupFailure), extra);
+	}
+
+	/**
+	 * A look-up that settled nothing, failed for this run. A create that may have made its record
+	 * keeps its mark as it was (when it first left, its CRM ids, the values its sends carried): the
+	 * next run is as unsure of it as this one, and looks it up again on the same evidence. Written
+	 * over, a lost create's record was orphaned, a re-keyed row made a second customer, and a record
+	 * someone made before the send counted as the import's (adversarial finding AC1).
+	 */
+	#failLookUp(record: SourceRecord, failure: Failure, extra: FailedExtra): void {
+		const state = this.#ctx.ledger.store.get(record.pass, record.key);
+		if (state !== undefined && (state.s === "sent" || state.s === "failed") && isCreateMaybeMade(state))
+			this.#ctx.ledger.reportFailure(record.pass, record, "", state.attempts, failure);
+		else this.#ctx.ledger.fail(record.pass, record, "", 0, failure, extra);
 	}
 
 	/**
@@ -418,7 +433,7 @@ export class RecordApplier {
 	 * it until one candidate is left (the others deleted, or given their own external id).
 	 */
 	#ambiguousMatch(record: SourceRecord, found: Ambiguous, generation: number): void {
-		this.#ctx.ledger.fail(record.pass, record, "", 0, ambiguousMatchFailure(record.pass, found), {
+		this.#failLookUp(record, ambiguousMatchFailure(record.pass, found), {
 			b: bodyHash(record.body),
 			...(generation ? { g: generation } : {}),
 		});
