@@ -246,4 +246,34 @@ describe("a customer create in doubt, then found by its external id", () => {
 		).filter((c) => !c.deleted);
 		expect(left.map((c) => [c.email, c.title])).toEqual([["ann@kay.example", "CTO"]]);
 	}, 60_000);
+
+	it("a contact: one a person added by hand exactly as the row says, after a create that never landed, is adopted as existing, never deleted by undo (finding AC2)", async () => {
+		const { sim, customers, env, live } = await setUp();
+		const contacts = join(tempDir(), "k.csv");
+		writeFileSync(contacts, "customer_external_id,name,email\n");
+		const args = ["import", customers, "--contacts", contacts, "--headless", "--yes"];
+		expect((await runCli(args, { env })).code).toBe(0);
+		writeFileSync(contacts, "customer_external_id,name,email\nid1,Ann Ash,ann@kay.example\n");
+		sim.pushFault({ method: "POST", route: "/customers/:id/contacts", kind: "reset", when: "before" });
+		const { child, result } = startCli(args, { env });
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
+		child.kill("SIGKILL");
+		await result;
+		sim.clearScriptedFaults();
+		const owner = live().find((c) => c.metadata?.external_id === "id1");
+		const made = await fetch(`${sim.baseUrl}/customers/${owner?.id}/contacts`, {
+			method: "POST",
+			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+			body: JSON.stringify({ name: "Ann Ash", email: "ann@kay.example" }),
+		});
+		expect(made.status).toBe(201);
+
+		// The create goes again under its key and is answered email_taken, not with a replay.
+		expect((await runCli(args, { env })).code).toBe(0);
+		expect((await runCli(["undo", customers, "--yes"], { env })).code).toBe(0);
+		const left = (sim.state().contacts as unknown as { email: string; deleted?: boolean }[]).filter(
+			(c) => !c.deleted,
+		);
+		expect(left.map((c) => c.email)).toEqual(["ann@kay.example"]);
+	}, 60_000);
 });

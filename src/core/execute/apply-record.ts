@@ -32,7 +32,7 @@ import { heldIdFailure, IdHolders } from "./id-holders.js";
 import type { FailedExtra, Failure, Ledger } from "./ledger.js";
 import { ambiguousMatchFailure, existsAgainFailure, lookupFailedFailure } from "./lookup-failures.js";
 import { isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
-import { isMadeByCreate, sentValuesOf } from "./made-by-create.js";
+import { isMadeByCreate, isProvenUnmade, sentValuesOf } from "./made-by-create.js";
 import { otherIdentity } from "./record-identity.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
 import { createCall, isGuarded, isKeyedTo, isKeyInUse, isKeyReused } from "./record-requests.js";
@@ -219,7 +219,8 @@ export class RecordApplier {
 				? { ...record.body, slug }
 				: record.body,
 		);
-		const sv = sentValuesOf(previous, slug === undefined ? values : { ...values, slug }, text.length);
+		const sentNow = slug === undefined ? values : { ...values, slug };
+		const sv = sentValuesOf(previous, sentNow, text.length);
 		const result = await this.#ctx.requester.send(
 			(client) => createCall(client, pass, parent?.id, text, key),
 			{
@@ -320,7 +321,9 @@ export class RecordApplier {
 					existing,
 					result.attempts,
 					false,
-					isInDoubt && isMadeByCreate(record, existing, this.#sent(record, previous)),
+					isInDoubt &&
+						!isProvenUnmade(previous, generation, sentNow) &&
+						isMadeByCreate(record, existing, this.#sent(record, previous)),
 				);
 		}
 		// Its customer is not there: deleted in Pivotal since. The customer is recorded gone and

@@ -107,3 +107,29 @@ export function sentValuesOf(
 	if (bodyChars > MAX_SENT_VALUES_CHARS) return others.length > 0 ? others : undefined;
 	return [...others, values].slice(-MAX_SENT_VALUES);
 }
+
+/**
+ * How long after a create first left a uniqueness conflict on its resend proves it never landed:
+ * well inside the 24 h Pivotal keeps a key's answer, which a server may keep for less.
+ */
+export const PROOF_WITHIN_MS = 60 * 60_000;
+
+/**
+ * A create in doubt, sent again under the same key with the same body, answered with a
+ * uniqueness conflict (`slug_taken`, `email_taken`) rather than the replay of its first answer:
+ * Pivotal keeps the answer of a create that succeeded for 24 h and replays it for that key and
+ * body, so within the hour the earlier sends did not land, and the record that holds the slug or
+ * e-mail is someone else's, however well it fits the row (adversarial finding AC2: a contact a
+ * person added by hand after the lost create was then deleted by undo). Proven only when every
+ * send of the doubt carried this body (`sv`) under this generation's key.
+ */
+export function isProvenUnmade(
+	previous: RecordState | undefined,
+	generation: number,
+	sentNow: FieldValues,
+	now = Date.now(),
+): boolean {
+	if (previous?.s !== "sent" || previous.t === undefined || now - previous.t >= PROOF_WITHIN_MS) return false;
+	if ((previous.g ?? 0) !== generation || previous.sv?.length !== 1) return false;
+	return JSON.stringify(previous.sv[0]) === JSON.stringify(sentNow);
+}

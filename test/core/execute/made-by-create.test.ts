@@ -6,7 +6,12 @@
 import { describe, expect, it } from "vitest";
 import type { PivotalRecord } from "../../../src/api/types.js";
 import { parseState } from "../../../src/core/checkpoint/parse-state.js";
-import { isMadeByCreate, sentValuesOf } from "../../../src/core/execute/made-by-create.js";
+import {
+	isMadeByCreate,
+	isProvenUnmade,
+	PROOF_WITHIN_MS,
+	sentValuesOf,
+} from "../../../src/core/execute/made-by-create.js";
 import type { SourceRecord } from "../../../src/model/records.js";
 
 const SENT_AT = Date.parse("2026-12-01T10:00:00Z");
@@ -122,5 +127,24 @@ describe("the values a create's mark keeps (sentValuesOf)", () => {
 	it("a body past the cap is not kept; the earlier ones are", () => {
 		expect(sentValuesOf(undefined, renamed, 20_000)).toBeUndefined();
 		expect(sentValuesOf({ s: "sent", attempts: 1, sv: [sentBefore] }, renamed, 20_000)).toEqual([sentBefore]);
+	});
+});
+
+describe("a uniqueness conflict on the resend of a create in doubt (isProvenUnmade)", () => {
+	const mark = { s: "sent", attempts: 2, t: SENT_AT, sv: [sentBefore] } as const;
+
+	it("proves the earlier sends did not land when they all carried this body under this key, within the hour", () => {
+		expect(isProvenUnmade(mark, 0, sentBefore, SENT_AT + 60_000)).toBe(true);
+	});
+
+	it("proves nothing past the hour, under another generation's key, with another body, or without the mark's values", () => {
+		expect(isProvenUnmade(mark, 0, sentBefore, SENT_AT + PROOF_WITHIN_MS)).toBe(false);
+		expect(isProvenUnmade({ ...mark, g: 1 }, 0, sentBefore, SENT_AT + 60_000)).toBe(false);
+		expect(isProvenUnmade(mark, 0, { ...sentBefore, name: "Two Ltd" }, SENT_AT + 60_000)).toBe(false);
+		const twoBodies = { ...mark, sv: [sentBefore, { ...sentBefore, slug: "two-x" }] };
+		expect(isProvenUnmade(twoBodies, 0, sentBefore, SENT_AT + 60_000)).toBe(false);
+		expect(isProvenUnmade({ s: "sent", attempts: 2, t: SENT_AT }, 0, sentBefore, SENT_AT + 60_000)).toBe(
+			false,
+		);
 	});
 });
