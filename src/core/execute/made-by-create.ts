@@ -84,8 +84,13 @@ function holdsJust(
 	return true;
 }
 
-/** The largest create body whose values the mark keeps (a row's cells are capped well below it). */
-const MAX_SENT_VALUES_CHARS = 16 * 1024;
+/**
+ * The largest create body whose values the mark keeps: a row may run to 8 MiB (`MAX_RECORD_CHARS`),
+ * and a state line is written before every create. A customer with a metadata cell of tens of KB
+ * is kept (adversarial finding AC4: at 16 KiB, its create left in doubt and its row then edited
+ * was adopted as existing); past this, the row's values alone decide, as before the mark kept any.
+ */
+export const MAX_SENT_VALUES_CHARS = 1024 * 1024;
 /** The most bodies a mark keeps: the latest ones. */
 const MAX_SENT_VALUES = 3;
 

@@ -9,6 +9,7 @@ import { parseState } from "../../../src/core/checkpoint/parse-state.js";
 import {
 	isMadeByCreate,
 	isProvenUnmade,
+	MAX_SENT_VALUES_CHARS,
 	PROOF_WITHIN_MS,
 	sentValuesOf,
 } from "../../../src/core/execute/made-by-create.js";
@@ -124,9 +125,11 @@ describe("the values a create's mark keeps (sentValuesOf)", () => {
 		expect(sentValuesOf(undefined, renamed, 100)).toEqual([renamed]);
 	});
 
-	it("a body past the cap is not kept; the earlier ones are", () => {
-		expect(sentValuesOf(undefined, renamed, 20_000)).toBeUndefined();
-		expect(sentValuesOf({ s: "sent", attempts: 1, sv: [sentBefore] }, renamed, 20_000)).toEqual([sentBefore]);
+	it("a body of tens of KB is kept; one past the cap is not, the earlier ones are", () => {
+		expect(sentValuesOf(undefined, renamed, 40_000)).toEqual([renamed]);
+		const past = MAX_SENT_VALUES_CHARS + 1;
+		expect(sentValuesOf(undefined, renamed, past)).toBeUndefined();
+		expect(sentValuesOf({ s: "sent", attempts: 1, sv: [sentBefore] }, renamed, past)).toEqual([sentBefore]);
 	});
 });
 
