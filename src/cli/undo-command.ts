@@ -73,11 +73,22 @@ async function undoWith(
 			`Note: ${escapeControls(flags.checkpoint)} is the state of the import made from ${escapeControls(basename(undo.madeFrom))}, not ${escapeControls(basename(customers))}: this undo takes back that import's run.`,
 		);
 	// Creates of an interrupted run that got no answer may be in Pivotal: an undo cannot name them.
+	const one = undo.createsInDoubt === 1;
 	const doubts =
 		undo.createsInDoubt === 0
 			? undefined
-			: `${undo.createsInDoubt} ${undo.createsInDoubt === 1 ? "create" : "creates"} of ${undo.interrupted === undefined ? "an interrupted run" : `run ${undo.interrupted}`} got no answer: ${undo.createsInDoubt === 1 ? "it" : "they"} may be in Pivotal, and this undo cannot take ${undo.createsInDoubt === 1 ? "it" : "them"} back. Run the import again first: it looks them up and records what it finds, and undo then takes it back.`;
-	if (doubts !== undefined && undo.changes > 0) say(doubts);
+			: `${undo.createsInDoubt} ${one ? "create" : "creates"} of ${undo.interrupted === undefined ? "an interrupted run" : `run ${undo.interrupted}`} got no answer: ${one ? "it" : "they"} may be in Pivotal, and this undo cannot take ${one ? "it" : "them"} back.`;
+	const lookUpFirst = `Run the import again first: it looks ${one ? "it" : "them"} up and records what it finds, and undo then takes ${one ? "it" : "them"} back with the rest.`;
+	// Under --yes there is no "first" left: what following the advice after this undo costs is said
+	// (the import makes again what this undo takes back; adversarial finding AC5).
+	if (doubts !== undefined && undo.changes > 0)
+		say(
+			`${doubts} ${
+				flags.yes && !flags.dryRun
+					? `This undo goes on with the rest (--yes). To take ${one ? "it" : "them"} back too, run the import again, which makes again what this undo takes back, then undo again.`
+					: lookUpFirst
+			}`,
+		);
 	const envKeys = keysFromEnv(flags.keyEnv ?? [], io.env);
 	const isTerminal = isPersonAtTerminal(io, flags.json);
 	const decision = undoDecision({
@@ -94,7 +105,7 @@ async function undoWith(
 		case "nothing-to-do":
 			// Not "changed nothing": what it sent with no answer may be there (adversarial finding U5).
 			if (doubts !== undefined) {
-				say(`Nothing undone: ${doubts} Nothing was sent.`);
+				say(`Nothing undone: ${doubts} ${lookUpFirst} Nothing was sent.`);
 				return EXIT.usage;
 			}
 			say(

@@ -46,6 +46,33 @@ describe("undo says what it takes back, and what it cannot", { timeout: 60_000 }
 		expect(live()).toEqual(["U One"]);
 	});
 
+	it("under --yes with other changes to take back: says it goes on, and what running the import afterwards costs (finding AC5)", async () => {
+		const sim = await startSim({ seed: 43, rateLimit: 100_000 });
+		const file = join(tempDir("pivotal-undo-doubt-"), "c.csv");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const live = () =>
+			sim
+				.state()
+				.customers.filter((c) => !c.deleted)
+				.map((c) => String(c.name))
+				.sort();
+		writeFileSync(file, "external_id,name\nu1,U One\n");
+		expect((await runCli(["import", file, "--headless", "--yes"], { env })).code).toBe(0);
+		// Run 2 makes u2, then is killed while u3's create is held.
+		writeFileSync(file, "external_id,name\nu1,U One\nu2,U Two\nu3,U Three\n");
+		await createLeftInDoubt(sim, ["import", file, "--headless", "--yes"], env, () => live().length === 3, {
+			match: { name: "U Three" },
+		});
+
+		const undo = await runCli(["undo", file, "--yes"], { env });
+		expect(undo.code, undo.stdout).toBe(0);
+		expect(undo.stdout).toContain(
+			"1 create of run 2 got no answer: it may be in Pivotal, and this undo cannot take it back. This undo goes on with the rest (--yes). To take it back too, run the import again, which makes again what this undo takes back, then undo again.",
+		);
+		expect(undo.stdout).not.toContain("Run the import again first");
+		expect(live()).toEqual(["U One", "U Three"]);
+	});
+
 	it("names whose import it takes back, and says so when --checkpoint names another import's state (finding U18)", async () => {
 		const sim = await startSim({ seed: 42, rateLimit: 100_000 });
 		const dir = tempDir("pivotal-undo-whose-");
