@@ -90,6 +90,12 @@ export type RecordState =
 			/** A create's: when it first left (epoch ms); a record made before then is not its. */
 			readonly t?: number;
 			/**
+			 * The same on Pivotal's clock, at the earliest (`t` less the most this machine's clock was
+			 * proven ahead of Pivotal's by its `Date` headers): what a record's `created_at` is
+			 * compared with, whatever this machine's clock is off by (adversarial finding AC6).
+			 */
+			readonly ts?: number;
+			/**
 			 * What identifies the create: a customer's CRM ids (`CRM_ID_FIELDS`), an onboarding's
 			 * `name`. In doubt, it may be in Pivotal, and a new row carrying one of them would be a
 			 * second record beside it (findings T15, U2).
@@ -126,6 +132,7 @@ export type RecordState =
 			readonly g?: number;
 			/** A create's: when it first left (epoch ms), as for `sent`. */
 			readonly t?: number;
+			readonly ts?: number;
 			/** The Pivotal copy when the failed request was an update of an existing record. */
 			readonly was?: PivotalCopy;
 	  }

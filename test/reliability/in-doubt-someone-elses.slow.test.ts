@@ -188,6 +188,29 @@ describe("a customer create in doubt, then found by its external id", () => {
 		expect(live().map((c) => c.name)).toEqual(["ID One"]);
 	}, 60_000);
 
+	it("that did land, with this machine's clock ten minutes ahead of Pivotal's: still this import's, and undo takes it back (finding AC6)", async () => {
+		const { sim, customers, env, args, live } = await setUp(10 * 60_000);
+		sim.pushFault({
+			method: "POST",
+			route: "/customers",
+			match: { name: "ID Two" },
+			kind: "hang",
+			hangMs: 500,
+		});
+		const { child, result } = startCli(args, { env });
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
+		child.kill("SIGKILL");
+		await result;
+		sim.clearScriptedFaults();
+		await until(() => live().some((c) => c.metadata?.external_id === "id2"));
+
+		const resumed = await runCli(args, { env });
+		expect(resumed.code).toBe(0);
+		expect(resumed.stdout).toContain("customers id2 was already created by an earlier run");
+		expect((await runCli(["undo", customers, "--yes"], { env })).code).toBe(0);
+		expect(live().map((c) => c.name)).toEqual(["ID One"]);
+	}, 60_000);
+
 	it("a look-up that fails in between keeps the create in doubt: the next run still finds it this import's, and undo takes it back (finding AC1)", async () => {
 		const { sim, customers, env, args, live } = await setUp();
 		sim.pushFault({

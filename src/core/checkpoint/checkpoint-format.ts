@@ -123,6 +123,7 @@ export function isRecordState(value: unknown): value is RecordState {
 				isCount(value.attempts) &&
 				isOptionalCount(value.g) &&
 				isOptionalCount(value.t) &&
+				isOptionalCount(value.ts) &&
 				isOptionalIds(value.ids) &&
 				isOptionalValues(value.sv) &&
 				isOptionalCopy(value.was) &&
@@ -144,6 +145,7 @@ export function isRecordState(value: unknown): value is RecordState {
 				isOptionalValues(value.sv) &&
 				isOptionalCount(value.g) &&
 				isOptionalCount(value.t) &&
+				isOptionalCount(value.ts) &&
 				isOptionalCopy(value.was)
 			);
 		case "blocked":

@@ -211,6 +211,11 @@ export class RecordApplier {
 		// When the create first left: a record found for it later that was made before then is
 		// not its (see made-by-create.ts). Unknown for a doubt an older version left.
 		const firstSentAt = attemptsBefore > 0 ? firstSendOf(previous) : Date.now();
+		// The same instant on Pivotal's clock, as far as its answers' `Date` headers prove it.
+		const firstOnServer =
+			attemptsBefore > 0 || firstSentAt === undefined
+				? onServerOf(previous)
+				: onServerClock(firstSentAt, this.#ctx.requester.lanes);
 		sentHere.add(record.key);
 		const ids = doubtIdsOf(pass, record.body);
 		// What Pivotal holds if it lands: the file's values, with the slug sent (findings V12, Z8).
@@ -236,6 +241,7 @@ export class RecordApplier {
 						attempts,
 						...(generation ? { g: generation } : {}),
 						...(firstSentAt === undefined ? {} : { t: firstSentAt }),
+						...(firstOnServer === undefined ? {} : { ts: firstOnServer }),
 						...(ids === undefined ? {} : { ids }),
 						...(sv === undefined ? {} : { sv }),
 					}),
@@ -338,6 +344,7 @@ export class RecordApplier {
 			b: bodyHash(record.body),
 			...(generation ? { g: generation } : {}),
 			...(firstSentAt === undefined ? {} : { t: firstSentAt }),
+			...(firstOnServer === undefined ? {} : { ts: firstOnServer }),
 			...(ids === undefined ? {} : { ids }),
 			...(sv === undefined ? {} : { sv }),
 		});
@@ -363,7 +370,13 @@ export class RecordApplier {
 		const slug = slugToSend(record, false);
 		const slugs = slug === undefined ? [] : [slug, slugToSend(record, true) as string];
 		const values = state?.s === "sent" || state?.s === "failed" ? state.sv : undefined;
-		return { slugs, firstSentAt: firstSendOf(state), ...(values === undefined ? {} : { values }) };
+		const onServer = onServerOf(state);
+		return {
+			slugs,
+			firstSentAt: firstSendOf(state),
+			...(onServer === undefined ? {} : { firstOnServerAt: onServer }),
+			...(values === undefined ? {} : { values }),
+		};
 	}
 
 	/**
@@ -508,6 +521,20 @@ export class RecordApplier {
 		// Read by its id just now: fresh enough to merge metadata with; a listing is not.
 		return this.#adopter.adopt(record, found, 0, id !== undefined, isCreatedByUs, id !== undefined);
 	}
+}
+
+/** When a create in doubt first left on Pivotal's clock (`ts` of its mark), when the state knows. */
+function onServerOf(state: RecordState | undefined): number | undefined {
+	return state?.s === "sent" || state?.s === "failed" ? state.ts : undefined;
+}
+
+/**
+ * `at` (this machine's clock) on Pivotal's, at the earliest: less the most this clock is proven
+ * ahead of it. Undefined before any answer's `Date` spoke of it.
+ */
+function onServerClock(at: number, lanes: readonly Lane[]): number | undefined {
+	const ahead = lanes[0]?.client.serverClock?.aheadAtMostMs;
+	return ahead === undefined ? undefined : Math.floor(at - ahead);
 }
 
 /** When a create in doubt first left (`t` of its mark), when the state knows. */

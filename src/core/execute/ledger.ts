@@ -40,6 +40,7 @@ export interface FailedExtra {
 	readonly b?: string;
 	readonly g?: number;
 	readonly t?: number;
+	readonly ts?: number;
 	readonly was?: PivotalCopy | undefined;
 	/** A create given up after it went out: what identifies it (see `doubtIdsOf`). */
 	readonly ids?: Readonly<Record<string, string>>;
@@ -234,6 +235,7 @@ export class Ledger {
 			...(extra.b === undefined ? {} : { b: extra.b }),
 			...(extra.g ? { g: extra.g } : {}),
 			...(extra.t === undefined ? {} : { t: extra.t }),
+			...(extra.ts === undefined ? {} : { ts: extra.ts }),
 			...(extra.was ? { was: extra.was } : {}),
 			...(extra.ids === undefined ? {} : { ids: extra.ids }),
 			...(extra.sv === undefined ? {} : { sv: extra.sv }),

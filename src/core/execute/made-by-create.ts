@@ -28,6 +28,8 @@ export interface CreateSent {
 	readonly slugs: readonly string[];
 	/** When the create was first sent (epoch ms, this machine's clock); undefined when not known. */
 	readonly firstSentAt: number | undefined;
+	/** The same on Pivotal's clock, at the earliest, when the state knows it: used before `firstSentAt`. */
+	readonly firstOnServerAt?: number | undefined;
 	/**
 	 * The values its sends carried while in doubt (the slug sent among them), when the state kept
 	 * them: the row may have been edited since (finding AB1).
@@ -49,9 +51,11 @@ function asObject(value: unknown): Readonly<Record<string, unknown>> {
 
 export function isMadeByCreate(record: SourceRecord, server: PivotalRecord, sent: CreateSent): boolean {
 	const found = server as unknown as Readonly<Record<string, unknown>>;
-	if (sent.firstSentAt !== undefined && typeof found.created_at === "string") {
+	// On Pivotal's clock where the mark has it: this machine's may be minutes off (finding AC6).
+	const sentAt = sent.firstOnServerAt ?? sent.firstSentAt;
+	if (sentAt !== undefined && typeof found.created_at === "string") {
 		const made = Date.parse(found.created_at);
-		if (Number.isFinite(made) && made < sent.firstSentAt - CLOCK_MARGIN_MS) return false;
+		if (Number.isFinite(made) && made < sentAt - CLOCK_MARGIN_MS) return false;
 	}
 	return (
 		holdsJust(record.pass, record.body, found, sent.slugs) ||

@@ -70,6 +70,16 @@ describe("isMadeByCreate with the values the create's sends carried", () => {
 		expect(isMadeByCreate(edited, early, sent)).toBe(false);
 	});
 
+	it("made before the create left on Pivotal's clock, when this machine's runs ten minutes slow: not the create's", () => {
+		// Made at 10:00:01 on Pivotal's clock, five minutes before the create left there (10:05);
+		// this machine's clock said 09:55, so by its own clock the record looks made after.
+		const slow = { ...sent, firstSentAt: SENT_AT - 5 * 60_000, firstOnServerAt: SENT_AT + 5 * 60_000 };
+		expect(isMadeByCreate(edited, found({ name: "Two", slug: "two" }), slow)).toBe(false);
+		expect(
+			isMadeByCreate(edited, found({ name: "Two", slug: "two" }), { ...slow, firstOnServerAt: undefined }),
+		).toBe(true);
+	});
+
 	it("a record that holds the row's values is the create's, as before", () => {
 		const now = found({ name: "Two Ltd", slug: "two-ltd", domain: "two.example" });
 		expect(isMadeByCreate(edited, now, sent)).toBe(true);
