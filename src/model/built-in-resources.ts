@@ -66,6 +66,7 @@ const CUSTOMERS = {
 		monthly_orders: null,
 		...Object.fromEntries(CRM_ID_COLUMNS.map((name) => [name, null])),
 	},
+	defaults: { status: "active" },
 } as const satisfies ResourceDef;
 
 const CONTACTS = {
@@ -131,6 +132,7 @@ const ONBOARDINGS = {
 		notes: null,
 		target_launch_date: null,
 	},
+	defaults: { phase: "before_getting_started", state: "active" },
 } as const satisfies ResourceDef;
 
 /** The resources this package ships, parents first: the order of the passes. */

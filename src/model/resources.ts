@@ -110,6 +110,12 @@ export interface ResourceDef {
 	 * be emptied: the API refuses null or puts its own default.
 	 */
 	readonly cleared?: Readonly<Record<string, null | readonly never[]>>;
+	/**
+	 * What the server sets a field to when a create leaves it out (a customer's `status`, an
+	 * onboarding's `phase` and `state`): a record holding anything else there was not made by a
+	 * create that left it out.
+	 */
+	readonly defaults?: Readonly<Record<string, string>>;
 }
 
 export { CUSTOMER_STATUSES, ONBOARDING_PHASES, ONBOARDING_STATES } from "./built-in-resources.js";

@@ -7,7 +7,8 @@
  *
  * - it holds every field the row sets, as the row sets it, and the slug the create carried;
  * - it holds nothing the create did not send: every optional field the row leaves unset is
- *   empty (a flag such as `is_primary` unset), and its metadata has no key the row does not own;
+ *   empty (a flag such as `is_primary` unset) or the server's default (an onboarding's phase),
+ *   and its metadata has no key the row does not own;
  * - it was made after the create was first sent (less a margin for the two clocks), when the
  *   state knows that time.
  *
@@ -83,6 +84,9 @@ function holdsJust(
 	for (const column of resource.columns)
 		if (column.kind === "boolean" && !Object.hasOwn(body, column.name) && found[column.name] === true)
 			return false;
+	// A field the server fills in when the create leaves it out holds its default (finding AC9).
+	for (const [field, value] of Object.entries(resource.defaults ?? {}))
+		if (!Object.hasOwn(body, field) && !isEmpty(found[field]) && found[field] !== value) return false;
 	const ours = asObject(owned.metadata);
 	for (const key of Object.keys(asObject(found.metadata))) if (!Object.hasOwn(ours, key)) return false;
 	return true;
@@ -95,12 +99,13 @@ function holdsJust(
  * was adopted as existing); past this, the row's values alone decide, as before the mark kept any.
  */
 export const MAX_SENT_VALUES_CHARS = 1024 * 1024;
-/** The most bodies a mark keeps: the latest ones. */
+/** The most bodies a mark keeps: the first send's and the latest ones. */
 const MAX_SENT_VALUES = 3;
 
 /**
  * The values a create's mark keeps: those of every send that may have landed while it is in
- * doubt (the record in doubt, or failed for a cause of the moment), this one's last. A record
+ * doubt (the record in doubt, or failed for a cause of the moment), this one's last, at most
+ * `MAX_SENT_VALUES` (the first and the latest). A record
  * found later is the create's when it holds the row's values or one of these: the row may have
  * been edited since a send that got no answer (finding AB1).
  */
@@ -114,7 +119,9 @@ export function sentValuesOf(
 	const text = earlier.length === 0 ? "" : JSON.stringify(values);
 	const others = earlier.filter((sent) => JSON.stringify(sent) !== text);
 	if (bodyChars > MAX_SENT_VALUES_CHARS) return others.length > 0 ? others : undefined;
-	return [...others, values].slice(-MAX_SENT_VALUES);
+	const all = [...others, values];
+	// The first send's and the latest: the first is the one a lost answer most often hides (AC10).
+	return all.length <= MAX_SENT_VALUES ? all : [all[0] as FieldValues, ...all.slice(1 - MAX_SENT_VALUES)];
 }
 
 /**

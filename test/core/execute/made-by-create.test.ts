@@ -86,6 +86,27 @@ describe("isMadeByCreate with the values the create's sends carried", () => {
 	});
 });
 
+describe("a field the server fills in when the create leaves it out (finding AC9)", () => {
+	const rollout: SourceRecord = {
+		pass: "onboardings",
+		key: "id2/name:Rollout",
+		line: 2,
+		parentKey: "id2",
+		body: { name: "Rollout" },
+		columns: {},
+	};
+	const sent = { slugs: [], firstSentAt: SENT_AT };
+
+	it("holds the server's default: the create's; anything else there: someone else's", () => {
+		const asMade = found({ name: "Rollout", phase: "before_getting_started", state: "active", metadata: {} });
+		expect(isMadeByCreate(rollout, asMade, sent)).toBe(true);
+		expect(
+			isMadeByCreate(rollout, { ...asMade, phase: "launch", state: "at_risk" } as PivotalRecord, sent),
+		).toBe(false);
+		expect(isMadeByCreate(rollout, { ...asMade, state: "at_risk" } as PivotalRecord, sent)).toBe(false);
+	});
+});
+
 describe("the mark's values in a state", () => {
 	it("are read as a list of values; anything else is a damaged state", () => {
 		const mark = { s: "sent", attempts: 1, t: SENT_AT, sv: [sentBefore] };
@@ -98,13 +119,14 @@ describe("the mark's values in a state", () => {
 describe("the values a create's mark keeps (sentValuesOf)", () => {
 	const renamed = { name: "Two Ltd", metadata: { external_id: "id2" }, slug: "two-ltd" };
 
-	it("a send while in doubt keeps the earlier sends' values beside its own, each once, the latest three", () => {
+	it("a send while in doubt keeps the earlier sends' values beside its own, each once, the first and the latest two", () => {
 		const inDoubt = { s: "sent", attempts: 1, sv: [sentBefore] } as const;
 		expect(sentValuesOf(inDoubt, renamed, 100)).toEqual([sentBefore, renamed]);
 		expect(sentValuesOf(inDoubt, sentBefore, 100)).toEqual([sentBefore]);
 		const four = [1, 2, 3].map((n) => ({ name: `Two ${n}` }));
+		// The first send's values stay: the first is the send a lost answer most often hides (AC10).
 		expect(sentValuesOf({ s: "sent", attempts: 3, sv: four }, renamed, 100)).toEqual([
-			four[1],
+			four[0],
 			four[2],
 			renamed,
 		]);
