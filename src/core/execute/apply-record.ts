@@ -32,7 +32,16 @@ import { heldIdFailure, IdHolders } from "./id-holders.js";
 import type { FailedExtra, Failure, Ledger } from "./ledger.js";
 import { ambiguousMatchFailure, existsAgainFailure, lookupFailedFailure } from "./lookup-failures.js";
 import { isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
-import { isMadeByCreate, isProvenUnmade, sentValuesOf } from "./made-by-create.js";
+import {
+	type CreateSent,
+	createSentOf,
+	firstSendOf,
+	isMadeByCreate,
+	isProvenUnmade,
+	onServerClock,
+	onServerOf,
+	sentValuesOf,
+} from "./made-by-create.js";
 import { otherIdentity } from "./record-identity.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
 import { createCall, isGuarded, isKeyedTo, isKeyInUse, isKeyReused } from "./record-requests.js";
@@ -215,7 +224,7 @@ export class RecordApplier {
 		const firstOnServer =
 			attemptsBefore > 0 || firstSentAt === undefined
 				? onServerOf(previous)
-				: onServerClock(firstSentAt, this.#ctx.requester.lanes);
+				: onServerClock(firstSentAt, this.#ctx.requester.lanes[0]?.client.serverClock);
 		sentHere.add(record.key);
 		const ids = doubtIdsOf(pass, record.body);
 		// What Pivotal holds if it lands: the file's values, with the slug sent (findings V12, Z8).
@@ -366,17 +375,9 @@ export class RecordApplier {
 		return isSlugGivenUp(record, slug, holder, (key) => store.get(record.pass, key), this.#ctx.isOver);
 	}
 
-	#sent(record: SourceRecord, state: RecordState | undefined) {
+	#sent(record: SourceRecord, state: RecordState | undefined): CreateSent {
 		const slug = slugToSend(record, false);
-		const slugs = slug === undefined ? [] : [slug, slugToSend(record, true) as string];
-		const values = state?.s === "sent" || state?.s === "failed" ? state.sv : undefined;
-		const onServer = onServerOf(state);
-		return {
-			slugs,
-			firstSentAt: firstSendOf(state),
-			...(onServer === undefined ? {} : { firstOnServerAt: onServer }),
-			...(values === undefined ? {} : { values }),
-		};
+		return createSentOf(state, slug === undefined ? [] : [slug, slugToSend(record, true) as string]);
 	}
 
 	/**
@@ -521,23 +522,4 @@ export class RecordApplier {
 		// Read by its id just now: fresh enough to merge metadata with; a listing is not.
 		return this.#adopter.adopt(record, found, 0, id !== undefined, isCreatedByUs, id !== undefined);
 	}
-}
-
-/** When a create in doubt first left on Pivotal's clock (`ts` of its mark), when the state knows. */
-function onServerOf(state: RecordState | undefined): number | undefined {
-	return state?.s === "sent" || state?.s === "failed" ? state.ts : undefined;
-}
-
-/**
- * `at` (this machine's clock) on Pivotal's, at the earliest: less the most this clock is proven
- * ahead of it. Undefined before any answer's `Date` spoke of it.
- */
-function onServerClock(at: number, lanes: readonly Lane[]): number | undefined {
-	const ahead = lanes[0]?.client.serverClock?.aheadAtMostMs;
-	return ahead === undefined ? undefined : Math.floor(at - ahead);
-}
-
-/** When a create in doubt first left (`t` of its mark), when the state knows. */
-function firstSendOf(state: RecordState | undefined): number | undefined {
-	return state?.s === "sent" || state?.s === "failed" ? state.t : undefined;
 }

@@ -20,6 +20,7 @@ import type { PivotalRecord } from "../../api/types.js";
 import type { FieldValues, PassName, RecordState, SourceRecord } from "../../model/records.js";
 import { resourceOf } from "../../model/resources.js";
 import { diffFields, ownedValues, readBack } from "../plan/field-diff.js";
+import type { ClockBounds } from "../whole-second-window.js";
 
 /** How far Pivotal's clock may stand behind this machine's before a record looks made too early. */
 export const CLOCK_MARGIN_MS = 2 * 60_000;
@@ -148,4 +149,35 @@ export function isProvenUnmade(
 	if (previous?.s !== "sent" || previous.t === undefined || now - previous.t >= PROOF_WITHIN_MS) return false;
 	if ((previous.g ?? 0) !== generation || previous.sv?.length !== 1) return false;
 	return JSON.stringify(previous.sv[0]) === JSON.stringify(sentNow);
+}
+
+/** What the create in doubt in `state` may have sent, as its mark keeps it: `slugs`, the row's. */
+export function createSentOf(state: RecordState | undefined, slugs: readonly string[]): CreateSent {
+	const values = state?.s === "sent" || state?.s === "failed" ? state.sv : undefined;
+	const onServer = onServerOf(state);
+	return {
+		slugs,
+		firstSentAt: firstSendOf(state),
+		...(onServer === undefined ? {} : { firstOnServerAt: onServer }),
+		...(values === undefined ? {} : { values }),
+	};
+}
+
+/** When a create in doubt first left (`t` of its mark), when the state knows. */
+export function firstSendOf(state: RecordState | undefined): number | undefined {
+	return state?.s === "sent" || state?.s === "failed" ? state.t : undefined;
+}
+
+/** When a create in doubt first left on Pivotal's clock (`ts` of its mark), when the state knows. */
+export function onServerOf(state: RecordState | undefined): number | undefined {
+	return state?.s === "sent" || state?.s === "failed" ? state.ts : undefined;
+}
+
+/**
+ * `at` (this machine's clock) on Pivotal's, at the earliest: less the most this clock is proven
+ * ahead of it. Undefined before any answer's `Date` spoke of it.
+ */
+export function onServerClock(at: number, clock: ClockBounds | undefined): number | undefined {
+	const ahead = clock?.aheadAtMostMs;
+	return ahead === undefined ? undefined : Math.floor(at - ahead);
 }
