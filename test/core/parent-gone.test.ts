@@ -54,6 +54,17 @@ describe("a customer deleted in Pivotal under children still to create", () => {
 		const second = await importToEnd(sim, files);
 		expect(second.summary.passes.customers.gone).toBe(1);
 		expect(second.summary.passes.contacts).toMatchObject({ created: 1, blocked: 2, failed: 0 });
+		// The contact whose create was answered 404 waits blocked, not in doubt: it made nothing
+		// (adversarial finding AC8: "got no answer" on every run after).
+		const { store } = await openCheckpoint({
+			path: `${files.customers}.checkpoint.json`,
+			create: () => ({}) as never,
+		});
+		const states = ["crm-2/ben@bright.test", "crm-2/bo@bright.test"].map(
+			(key) => store.get("contacts", key)?.s,
+		);
+		await store.close();
+		expect(states).toEqual(["blocked", "blocked"]);
 		expect(second.failures.find((f) => f.key === "crm-2")).toMatchObject({ code: "deleted_in_pivotal" });
 		expect(second.failures.filter((f) => f.pass === "contacts")).toEqual([]);
 

@@ -343,7 +343,12 @@ export class RecordApplier {
 		}
 		// Its customer is not there: deleted in Pivotal since. The customer is recorded gone and
 		// this record waits for it, blocked, rather than failing on every run to come.
-		if (parent !== undefined && isParentMissing(result.error) && (await this.#parentGone(record, parent)))
+		// The 404 answered this create: what the record was before it left is what it waits with.
+		if (
+			parent !== undefined &&
+			isParentMissing(result.error) &&
+			(await this.#parentGone(record, parent, () => previous))
+		)
 			return;
 		// A 2xx Pivotal answered unreadably, or a 409 saying a create with this key is still running:
 		// either way the record may be made. It stays in doubt, never re-sent blind.
@@ -385,14 +390,19 @@ export class RecordApplier {
 	 * not proof), the customer is recorded gone and this record waits for it, blocked. False when
 	 * the customer is there (or could not be read): the caller goes on as it would have.
 	 */
-	async #parentGone(record: SourceRecord, parent: PivotalCopy): Promise<boolean> {
+	async #parentGone(
+		record: SourceRecord,
+		parent: PivotalCopy,
+		before: () => RecordState | undefined = () => this.#ctx.ledger.store.get(record.pass, record.key),
+	): Promise<boolean> {
 		const parentPass = resourceOf(record.pass).parent?.resource as PassName | undefined;
 		if (parentPass === undefined || record.parentKey === undefined) return false;
 		const read = await this.#ctx.requester.send((client) => client.getRecord(parentPass, parent.id));
 		if (read.ok || !(read.error instanceof ApiError) || read.error.status !== 404) return false;
 		const ledger = this.#ctx.ledger;
+		// A create answered 404 made nothing: its mark for that send is not a doubt (finding AC8).
 		if (ledger.parentGone(parentPass, record.parentKey, parent))
-			ledger.blocked(record.pass, record, record.parentKey, ledger.store.get(record.pass, record.key));
+			ledger.blocked(record.pass, record, record.parentKey, before());
 		return true;
 	}
 
