@@ -8,6 +8,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { openCheckpoint } from "../../src/core/checkpoint/index.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { runCli, startCli } from "../support/cli.js";
 import { TEST_KEY } from "../support/import-harness.js";
@@ -298,5 +299,57 @@ describe("a customer create in doubt, then found by its external id", () => {
 			(c) => !c.deleted,
 		);
 		expect(left.map((c) => c.email)).toEqual(["ann@kay.example"]);
+	}, 60_000);
+
+	it("landed two hours ago, its metadata rewritten by another tool since: not made a second time with a suffixed slug (finding AC7)", async () => {
+		const sim = await startSimulator({ rateLimit: 100_000, idempotencyTtlMs: 1_000 });
+		sims.push(sim);
+		const customers = join(tempDir(), "c.csv");
+		writeFileSync(customers, "external_id,name\nid1,ID One\nid2,ID Two\n");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const args = ["import", customers, "--headless", "--yes"];
+		const live = () => (sim.state().customers as unknown as Customer[]).filter((c) => !c.deleted);
+		sim.pushFault({
+			method: "POST",
+			route: "/customers",
+			match: { name: "ID Two" },
+			kind: "hang",
+			hangMs: 500,
+		});
+		const { child, result } = startCli(args, { env });
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
+		child.kill("SIGKILL");
+		await result;
+		sim.clearScriptedFaults();
+		await until(() => live().some((c) => c.metadata?.external_id === "id2"));
+		// The state says the create first left two hours ago; Pivotal has forgotten its key since.
+		const path = `${customers}.checkpoint.json`;
+		const { store } = await openCheckpoint({ path, create: () => ({}) as never });
+		const mark = store.get("customers", "id2");
+		if (mark?.s !== "sent" || mark.t === undefined) throw new Error("id2 is not in doubt");
+		const hours = 2 * 60 * 60_000;
+		store.set("customers", "id2", {
+			...mark,
+			t: mark.t - hours,
+			...(mark.ts === undefined ? {} : { ts: mark.ts - hours }),
+		});
+		await store.close();
+		await new Promise((resolve) => setTimeout(resolve, 1_100));
+		// Another tool rewrites its metadata wholesale: the external id is gone.
+		const two = live().find((c) => c.metadata?.external_id === "id2") as Customer;
+		const patched = await fetch(`${sim.baseUrl}/customers/${two.id}`, {
+			method: "PATCH",
+			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+			body: JSON.stringify({ metadata: { owner: "crm-sync" } }),
+		});
+		expect(patched.status).toBe(200);
+
+		const resumed = await runCli(args, { env });
+		expect(resumed.stdout).toContain("it may be that create's customer");
+		expect(
+			live()
+				.map((c) => c.name)
+				.sort(),
+		).toEqual(["ID One", "ID Two"]);
 	}, 60_000);
 });

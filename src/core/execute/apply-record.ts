@@ -30,7 +30,12 @@ import { ExistingFinder } from "./find-existing.js";
 import { mayBeForgotten } from "./forgotten-children.js";
 import { heldIdFailure, IdHolders } from "./id-holders.js";
 import type { FailedExtra, Failure, Ledger } from "./ledger.js";
-import { ambiguousMatchFailure, existsAgainFailure, lookupFailedFailure } from "./lookup-failures.js";
+import {
+	ambiguousMatchFailure,
+	existsAgainFailure,
+	heldInDoubtFailure,
+	lookupFailedFailure,
+} from "./lookup-failures.js";
 import { isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
 import {
 	type CreateSent,
@@ -38,6 +43,7 @@ import {
 	firstSendOf,
 	isMadeByCreate,
 	isProvenUnmade,
+	mayBeLostCreate,
 	onServerClock,
 	onServerOf,
 	sentValuesOf,
@@ -316,6 +322,23 @@ export class RecordApplier {
 				return this.#create(record, generation, isInDoubt, parent, isSlugHeld, true);
 			}
 			if (existing === "held" && !isSlugHeld) {
+				// A holder with no external id, the row's name, made since the create first left, may be
+				// that create's record with its metadata rewritten by another tool: a suffixed create
+				// would be a second customer (adversarial finding AC7). Left in doubt, said.
+				const candidate = slug === undefined ? undefined : this.#finder.slugHolder(slug);
+				if (
+					isInDoubt &&
+					candidate !== undefined &&
+					!isProvenUnmade(previous, generation, sentNow) &&
+					mayBeLostCreate(record, candidate, this.#sent(record, previous))
+				)
+					return this.#ctx.ledger.reportFailure(
+						pass,
+						record,
+						text,
+						result.attempts,
+						heldInDoubtFailure(candidate, slug as string, record.key),
+					);
 				// Named when it is this import's own: a customer whose update giving it up did not land in time (finding Y9).
 				const holder = slug === undefined ? undefined : this.#finder.slugHolderKey(slug);
 				const whose =

@@ -180,6 +180,11 @@ export class ExistingFinder {
 		}
 	}
 
+	/** The customer holding `slug`, as the last walk of the customer list saw it. */
+	slugHolder(slug: string): PivotalRecord | undefined {
+		return this.#customers.bySlug(slug);
+	}
+
 	/** The external id of the customer holding `slug`, as the last walk of the customer list saw it. */
 	slugHolderKey(slug: string): string | undefined {
 		const theirs = this.#customers.bySlug(slug)?.metadata?.external_id;

@@ -60,3 +60,18 @@ export function ambiguousMatchFailure(pass: PassName, found: Ambiguous): Failure
 		retryable: true,
 	};
 }
+
+/**
+ * A create in doubt whose slug a customer without an external id holds, with the row's name, made
+ * since the create first left: maybe that create's record, its metadata rewritten since (finding
+ * AC7). Neither adopted (it may be someone else's) nor created beside (it may be ours): the
+ * record stays in doubt, reported as `ambiguous_match` with the one candidate.
+ */
+export function heldInDoubtFailure(holder: PivotalRecord, slug: string, key: string): Failure {
+	return {
+		status: 409,
+		code: "ambiguous_match",
+		message: `its create got no answer in an earlier run, and slug ${JSON.stringify(slug)} is held by ${holder.id} (${holder.display_id}), which has its name but no external id: it may be that create's customer. Nothing was adopted or created. If it is this row's, set its metadata.external_id to ${JSON.stringify(key)} in Pivotal; if not, give the row a slug of its own; then run again`,
+		retryable: true,
+	};
+}

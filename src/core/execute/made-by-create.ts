@@ -181,3 +181,19 @@ export function onServerClock(at: number, clock: ClockBounds | undefined): numbe
 	const ahead = clock?.aheadAtMostMs;
 	return ahead === undefined ? undefined : Math.floor(at - ahead);
 }
+
+/**
+ * A customer holding the slug a create in doubt sent, without an external id, that may still be
+ * that create's record: it has the row's name or the name one of its sends carried, and was made
+ * after the create first left (on Pivotal's clock where the mark has it, less the margin).
+ */
+export function mayBeLostCreate(record: SourceRecord, holder: PivotalRecord, sent: CreateSent): boolean {
+	const found = holder as unknown as Readonly<Record<string, unknown>>;
+	if (typeof asObject(found.metadata).external_id === "string") return false;
+	const names = [record.body.name, ...(sent.values ?? []).map((values) => values.name)];
+	if (!names.includes(found.name)) return false;
+	const sentAt = sent.firstOnServerAt ?? sent.firstSentAt;
+	if (sentAt === undefined || typeof found.created_at !== "string") return true;
+	const made = Date.parse(found.created_at);
+	return !Number.isFinite(made) || made >= sentAt - CLOCK_MARGIN_MS;
+}
