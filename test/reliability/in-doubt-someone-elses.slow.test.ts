@@ -352,4 +352,82 @@ describe("a customer create in doubt, then found by its external id", () => {
 				.sort(),
 		).toEqual(["ID One", "ID Two"]);
 	}, 60_000);
+
+	it("a contact whose lost create landed, then replaced by hand with the same e-mail, the row edited: the person's contact is adopted as existing, never deleted by undo (finding AD2)", async () => {
+		const { sim, customers, env } = await setUp();
+		const contacts = join(tempDir(), "k.csv");
+		writeFileSync(contacts, "customer_external_id,name,email,title\n");
+		const args = ["import", customers, "--contacts", contacts, "--headless", "--yes"];
+		expect((await runCli(args, { env })).code).toBe(0);
+		writeFileSync(contacts, "customer_external_id,name,email,title\nid1,Eve Eight,eve@e8.example,CTO\n");
+		const contactsLive = () =>
+			(
+				sim.state().contacts as unknown as { id: string; email: string; name: string; deleted?: boolean }[]
+			).filter((c) => !c.deleted);
+		sim.pushFault({ method: "POST", route: "/customers/:id/contacts", kind: "hang", hangMs: 500 });
+		const { child, result } = startCli(args, { env });
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
+		child.kill("SIGKILL");
+		await result;
+		sim.clearScriptedFaults();
+		await until(() => contactsLive().length === 1);
+		// A person deletes that contact and adds their own with the same e-mail.
+		const ours = contactsLive()[0] as { id: string };
+		const owner = (sim.state().customers as unknown as Customer[]).find(
+			(c) => c.metadata?.external_id === "id1",
+		);
+		const headers = { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" };
+		expect((await fetch(`${sim.baseUrl}/contacts/${ours.id}`, { method: "DELETE", headers })).ok).toBe(true);
+		const made = await fetch(`${sim.baseUrl}/customers/${owner?.id}/contacts`, {
+			method: "POST",
+			headers,
+			body: JSON.stringify({
+				name: "Evelyn Eight",
+				email: "eve@e8.example",
+				title: "VP Sales",
+				phone: "+1 555 0188",
+			}),
+		});
+		expect(made.status).toBe(201);
+		writeFileSync(contacts, "customer_external_id,name,email,title\nid1,Eve Eight,eve@e8.example,CEO\n");
+
+		const resumed = await runCli(args, { env });
+		expect(resumed.code).toBe(0);
+		expect(resumed.stdout).toContain("adopted as existing");
+		expect((await runCli(["undo", customers, "--all", "--yes"], { env })).code).toBe(0);
+		expect(contactsLive().map((c) => c.email)).toEqual(["eve@e8.example"]);
+	}, 60_000);
+
+	it("landed, its metadata rewritten by another tool and the row edited: the resend's key_reused does not lead to a second customer (finding AD3)", async () => {
+		const { sim, env, args, live, customers } = await setUp();
+		sim.pushFault({
+			method: "POST",
+			route: "/customers",
+			match: { name: "ID Two" },
+			kind: "hang",
+			hangMs: 500,
+		});
+		const { child, result } = startCli(args, { env });
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
+		child.kill("SIGKILL");
+		await result;
+		sim.clearScriptedFaults();
+		await until(() => live().some((c) => c.metadata?.external_id === "id2"));
+		const two = live().find((c) => c.metadata?.external_id === "id2") as Customer;
+		const patched = await fetch(`${sim.baseUrl}/customers/${two.id}`, {
+			method: "PATCH",
+			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+			body: JSON.stringify({ metadata: { segment: "smb" } }),
+		});
+		expect(patched.status).toBe(200);
+		writeFileSync(customers, "external_id,name,mrr\nid1,ID One,\nid2,ID Two,200\n");
+
+		const resumed = await runCli(args, { env });
+		expect(resumed.stdout).toContain("it may be that create's customer");
+		expect(
+			live()
+				.map((c) => c.name)
+				.sort(),
+		).toEqual(["ID One", "ID Two"]);
+	}, 60_000);
 });

@@ -505,13 +505,27 @@ export class RecordApplier {
 		if (found === PARENT_MISSING) {
 			if (parent && (await this.#parentGone(record, parent))) return;
 		} else if (found !== undefined) {
+			// The server's answer proves an earlier send landed, not that this record is what it made:
+			// someone may have deleted that one and made their own with the same e-mail or external id
+			// (adversarial finding AD2). It is the import's when it fits what a send carried.
+			const state = this.#ctx.ledger.store.get(record.pass, record.key);
+			if (isMadeByCreate(record, found, this.#sent(record, state))) {
+				this.#ctx.notice(
+					"info",
+					`${record.pass} ${record.key} was created by an earlier run with other values; adopted ${found.id} and brought up to the file`,
+				);
+				return this.#adopter.adopt(record, found, attempts, false, true);
+			}
 			this.#ctx.notice(
 				"info",
-				`${record.pass} ${record.key} was created by an earlier run with other values; adopted ${found.id} and brought up to the file`,
+				`${record.pass} ${record.key}: an earlier run's create landed, but ${found.id} holds what none of its sends carried (edited since, or someone else's); adopted as existing (undo puts its fields back, never deletes it)`,
 			);
-			return this.#adopter.adopt(record, found, attempts, false, true);
+			return this.#adopter.adopt(record, found, attempts);
 		}
-		return this.#create(record, generation + 1, false, parent, isSlugHeld);
+		// Not found: deleted since, or no longer known by what it is looked up by (its metadata
+		// rewritten): still a create that landed, so a customer holding its slug is weighed as its
+		// record before a second one is made beside it (adversarial finding AD3).
+		return this.#create(record, generation + 1, true, parent, isSlugHeld);
 	}
 
 	async #match(
