@@ -292,8 +292,10 @@ describe("a customer create in doubt, then found by its external id", () => {
 		});
 		expect(made.status).toBe(201);
 
-		// The create goes again under its key and is answered email_taken, not with a replay.
-		expect((await runCli(args, { env })).code).toBe(0);
+		// The create goes again under its key and is answered email_taken, not with a replay: said.
+		const resumed = await runCli(args, { env });
+		expect(resumed.code).toBe(0);
+		expect(resumed.stdout).toContain("is taken as someone else's and adopted as existing");
 		expect((await runCli(["undo", customers, "--yes"], { env })).code).toBe(0);
 		const left = (sim.state().contacts as unknown as { email: string; deleted?: boolean }[]).filter(
 			(c) => !c.deleted,

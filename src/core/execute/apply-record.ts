@@ -228,9 +228,7 @@ export class RecordApplier {
 		const firstSentAt = attemptsBefore > 0 ? firstSendOf(previous) : Date.now();
 		// The same instant on Pivotal's clock, as far as its answers' `Date` headers prove it.
 		const firstOnServer =
-			attemptsBefore > 0 || firstSentAt === undefined
-				? onServerOf(previous)
-				: onServerClock(firstSentAt, this.#ctx.requester.lanes[0]?.client.serverClock);
+			attemptsBefore > 0 || firstSentAt === undefined ? onServerOf(previous) : this.#clockNow().onServer;
 		sentHere.add(record.key);
 		const ids = doubtIdsOf(pass, record.body);
 		// What Pivotal holds if it lands: the file's values, with the slug sent (findings V12, Z8).
@@ -329,7 +327,7 @@ export class RecordApplier {
 				if (
 					isInDoubt &&
 					candidate !== undefined &&
-					!isProvenUnmade(previous, generation, sentNow) &&
+					!isProvenUnmade(previous, generation, sentNow, this.#clockNow()) &&
 					mayBeLostCreate(record, candidate, this.#sent(record, previous))
 				)
 					return this.#ctx.ledger.reportFailure(
@@ -353,16 +351,19 @@ export class RecordApplier {
 			}
 			// Found by the uniqueness rule after an earlier send of this create got no answer: that
 			// send made it (the idempotency key was forgotten since), so it is this import's to undo.
-			if (existing !== undefined && existing !== "held" && existing !== "free")
-				return this.#adopter.adopt(
-					record,
-					existing,
-					result.attempts,
-					false,
-					isInDoubt &&
-						!isProvenUnmade(previous, generation, sentNow) &&
-						isMadeByCreate(record, existing, this.#sent(record, previous)),
-				);
+			if (existing !== undefined && existing !== "held" && existing !== "free") {
+				const fits = isInDoubt && isMadeByCreate(record, existing, this.#sent(record, previous));
+				// A create that landed is answered again as it was, under its key, for 24 h: a conflict
+				// instead says it did not, unless Pivotal forgot the key sooner or never kept it (a
+				// write answered 5xx). Taken as someone else's, the safe side, and said (AC2, AD1).
+				const isUnmade = fits && isProvenUnmade(previous, generation, sentNow, this.#clockNow());
+				if (isUnmade)
+					this.#ctx.notice(
+						"warn",
+						`${pass} ${record.key}: its create got no answer, and sent again under its key it met ${result.error.code} rather than its first answer: ${existing.id} is taken as someone else's and adopted as existing (undo puts its fields back, never deletes it; if it is this import's, undo leaves it in Pivotal)`,
+					);
+				return this.#adopter.adopt(record, existing, result.attempts, false, fits && !isUnmade);
+			}
 		}
 		// Its customer is not there: deleted in Pivotal since. The customer is recorded gone and
 		// this record waits for it, blocked, rather than failing on every run to come.
@@ -401,6 +402,12 @@ export class RecordApplier {
 				? undefined
 				: (this.#finder.slugHolderKey(slug) ?? writerOfSlug(store, record.pass, slug, record.key));
 		return isSlugGivenUp(record, slug, holder, (key) => store.get(record.pass, key), this.#ctx.isOver);
+	}
+
+	/** Now, on this machine's clock and, as far as the `Date` headers prove it, on Pivotal's. */
+	#clockNow(): { here: number; onServer: number | undefined } {
+		const here = Date.now();
+		return { here, onServer: onServerClock(here, this.#ctx.requester.lanes[0]?.client.serverClock) };
 	}
 
 	#sent(record: SourceRecord, state: RecordState | undefined): CreateSent {

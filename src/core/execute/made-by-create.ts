@@ -59,10 +59,12 @@ export function isMadeByCreate(record: SourceRecord, server: PivotalRecord, sent
 		const made = Date.parse(found.created_at);
 		if (Number.isFinite(made) && made < sentAt - CLOCK_MARGIN_MS) return false;
 	}
-	return (
-		holdsJust(record.pass, record.body, found, sent.slugs) ||
-		(sent.values ?? []).some((values) => holdsJust(record.pass, values, found, []))
-	);
+	// What the sends carried, where the mark keeps it: only a body that went out can have made the
+	// record (adversarial finding AD7: a row edited to agree with a record a person made by hand
+	// counted it as the import's). The row's values where it keeps none (an older state).
+	if (sent.values !== undefined && sent.values.length > 0)
+		return sent.values.some((values) => holdsJust(record.pass, values, found, []));
+	return holdsJust(record.pass, record.body, found, sent.slugs);
 }
 
 /**
@@ -144,9 +146,19 @@ export function isProvenUnmade(
 	previous: RecordState | undefined,
 	generation: number,
 	sentNow: FieldValues,
-	now = Date.now(),
+	now: { readonly here: number; readonly onServer?: number | undefined } = { here: Date.now() },
 ): boolean {
-	if (previous?.s !== "sent" || previous.t === undefined || now - previous.t >= PROOF_WITHIN_MS) return false;
+	// In doubt, or given up on a cause of the moment (adversarial finding AD6).
+	if (previous?.s !== "sent" && !(previous?.s === "failed" && previous.retryable)) return false;
+	// On Pivotal's clock where both ends are known: this machine's may have been set since, or the
+	// state carried to another (adversarial finding AD8).
+	const elapsed =
+		previous.ts !== undefined && now.onServer !== undefined
+			? now.onServer - previous.ts
+			: previous.t === undefined
+				? undefined
+				: now.here - previous.t;
+	if (elapsed === undefined || elapsed >= PROOF_WITHIN_MS) return false;
 	if ((previous.g ?? 0) !== generation || previous.sv?.length !== 1) return false;
 	return JSON.stringify(previous.sv[0]) === JSON.stringify(sentNow);
 }

@@ -80,9 +80,11 @@ describe("isMadeByCreate with the values the create's sends carried", () => {
 		).toBe(true);
 	});
 
-	it("a record that holds the row's values is the create's, as before", () => {
+	it("a record that holds the row's values as the file says them now, which no send carried: not the create's (finding AD7)", () => {
 		const now = found({ name: "Two Ltd", slug: "two-ltd", domain: "two.example" });
-		expect(isMadeByCreate(edited, now, sent)).toBe(true);
+		expect(isMadeByCreate(edited, now, sent)).toBe(false);
+		// A state that kept no values (an older version's): the row's values decide, as before.
+		expect(isMadeByCreate(edited, now, { ...sent, values: undefined })).toBe(true);
 	});
 });
 
@@ -169,17 +171,42 @@ describe("a uniqueness conflict on the resend of a create in doubt (isProvenUnma
 	const mark = { s: "sent", attempts: 2, t: SENT_AT, sv: [sentBefore] } as const;
 
 	it("proves the earlier sends did not land when they all carried this body under this key, within the hour", () => {
-		expect(isProvenUnmade(mark, 0, sentBefore, SENT_AT + 60_000)).toBe(true);
+		expect(isProvenUnmade(mark, 0, sentBefore, { here: SENT_AT + 60_000 })).toBe(true);
+	});
+
+	it("given up on a cause of the moment, too (finding AD6); on Pivotal's clock where both ends are known (finding AD8)", () => {
+		const givenUp = {
+			s: "failed",
+			status: null,
+			code: "network_timeout",
+			message: "",
+			attempts: 8,
+			retryable: true,
+			t: SENT_AT,
+			sv: [sentBefore],
+		} as const;
+		expect(isProvenUnmade(givenUp, 0, sentBefore, { here: SENT_AT + 60_000 })).toBe(true);
+		expect(isProvenUnmade({ ...givenUp, retryable: false }, 0, sentBefore, { here: SENT_AT + 60_000 })).toBe(
+			false,
+		);
+		// This machine's clock was two hours slow at the first send: ten minutes on Pivotal's.
+		const slow = { ...mark, t: SENT_AT - 2 * 60 * 60_000, ts: SENT_AT };
+		expect(
+			isProvenUnmade(slow, 0, sentBefore, { here: SENT_AT + 10 * 60_000, onServer: SENT_AT + 10 * 60_000 }),
+		).toBe(true);
+		expect(isProvenUnmade(slow, 0, sentBefore, { here: SENT_AT + 10 * 60_000 })).toBe(false);
 	});
 
 	it("proves nothing past the hour, under another generation's key, with another body, or without the mark's values", () => {
-		expect(isProvenUnmade(mark, 0, sentBefore, SENT_AT + PROOF_WITHIN_MS)).toBe(false);
-		expect(isProvenUnmade({ ...mark, g: 1 }, 0, sentBefore, SENT_AT + 60_000)).toBe(false);
-		expect(isProvenUnmade(mark, 0, { ...sentBefore, name: "Two Ltd" }, SENT_AT + 60_000)).toBe(false);
-		const twoBodies = { ...mark, sv: [sentBefore, { ...sentBefore, slug: "two-x" }] };
-		expect(isProvenUnmade(twoBodies, 0, sentBefore, SENT_AT + 60_000)).toBe(false);
-		expect(isProvenUnmade({ s: "sent", attempts: 2, t: SENT_AT }, 0, sentBefore, SENT_AT + 60_000)).toBe(
+		expect(isProvenUnmade(mark, 0, sentBefore, { here: SENT_AT + PROOF_WITHIN_MS })).toBe(false);
+		expect(isProvenUnmade({ ...mark, g: 1 }, 0, sentBefore, { here: SENT_AT + 60_000 })).toBe(false);
+		expect(isProvenUnmade(mark, 0, { ...sentBefore, name: "Two Ltd" }, { here: SENT_AT + 60_000 })).toBe(
 			false,
 		);
+		const twoBodies = { ...mark, sv: [sentBefore, { ...sentBefore, slug: "two-x" }] };
+		expect(isProvenUnmade(twoBodies, 0, sentBefore, { here: SENT_AT + 60_000 })).toBe(false);
+		expect(
+			isProvenUnmade({ s: "sent", attempts: 2, t: SENT_AT }, 0, sentBefore, { here: SENT_AT + 60_000 }),
+		).toBe(false);
 	});
 });
