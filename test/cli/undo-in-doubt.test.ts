@@ -15,17 +15,7 @@ const startSim = simulatorsClosedAfterEach();
 
 describe("undo says what it takes back, and what it cannot", { timeout: 60_000 }, () => {
 	it("says the create may be in Pivotal and sends nothing; after the import runs again, the undo takes it back", async () => {
-		const sim = await startSim({ seed: 41, rateLimit: 100_000 });
-		const file = join(tempDir("pivotal-undo-doubt-"), "c.csv");
-		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		const live = () =>
-			sim
-				.state()
-				.customers.filter((c) => !c.deleted)
-				.map((c) => String(c.name))
-				.sort();
-		writeFileSync(file, "external_id,name\nu1,U One\n");
-		expect((await runCli(["import", file, "--headless", "--yes"], { env })).code).toBe(0);
+		const { sim, file, env, live } = await importedOnce(41);
 		writeFileSync(file, "external_id,name\nu1,U One\nu2,U Two\n");
 		await createLeftInDoubt(sim, ["import", file, "--headless", "--yes"], env, () => live().length === 2);
 		const requests = sim.counters().requests;
@@ -47,17 +37,7 @@ describe("undo says what it takes back, and what it cannot", { timeout: 60_000 }
 	});
 
 	it("under --yes with other changes to take back: says it goes on, and what running the import afterwards costs (finding AC5)", async () => {
-		const sim = await startSim({ seed: 43, rateLimit: 100_000 });
-		const file = join(tempDir("pivotal-undo-doubt-"), "c.csv");
-		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		const live = () =>
-			sim
-				.state()
-				.customers.filter((c) => !c.deleted)
-				.map((c) => String(c.name))
-				.sort();
-		writeFileSync(file, "external_id,name\nu1,U One\n");
-		expect((await runCli(["import", file, "--headless", "--yes"], { env })).code).toBe(0);
+		const { sim, file, env, live } = await importedOnce(43);
 		// Run 2 makes u2, then is killed while u3's create is held.
 		writeFileSync(file, "external_id,name\nu1,U One\nu2,U Two\nu3,U Three\n");
 		await createLeftInDoubt(sim, ["import", file, "--headless", "--yes"], env, () => live().length === 3, {
@@ -99,3 +79,19 @@ describe("undo says what it takes back, and what it cannot", { timeout: 60_000 }
 		expect(own.stdout).not.toContain("Note:");
 	});
 });
+
+/** A simulator and an import of one customer, u1, run once. */
+async function importedOnce(seed: number) {
+	const sim = await startSim({ seed, rateLimit: 100_000 });
+	const file = join(tempDir("pivotal-undo-doubt-"), "c.csv");
+	const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+	const live = () =>
+		sim
+			.state()
+			.customers.filter((c) => !c.deleted)
+			.map((c) => String(c.name))
+			.sort();
+	writeFileSync(file, "external_id,name\nu1,U One\n");
+	expect((await runCli(["import", file, "--headless", "--yes"], { env })).code).toBe(0);
+	return { sim, file, env, live };
+}

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openCheckpoint } from "../../src/core/checkpoint/index.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { runCli, startCli } from "../support/cli.js";
+import { createLeftInDoubt as heldAndKilled } from "../support/create-left-in-doubt.js";
 import { TEST_KEY } from "../support/import-harness.js";
 import { tempDir } from "../support/temp-dirs.js";
 import { until } from "./sync-support.js";
@@ -71,6 +72,21 @@ async function createLeftInDoubt({ sim, env, args }: SetUp): Promise<void> {
 	await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
 	child.kill("SIGKILL");
 	expect((await result).signal).toBe("SIGKILL");
+	sim.clearScriptedFaults();
+}
+
+/**
+ * id2's create held by the server, the run killed while it waits for the answer; the server then
+ * makes the customer: a create in doubt that landed.
+ */
+async function id2LandedInDoubt(
+	sim: Simulator,
+	args: readonly string[],
+	env: Readonly<Record<string, string>>,
+	live: () => readonly Customer[],
+): Promise<void> {
+	const landed = () => live().some((c) => c.metadata?.external_id === "id2");
+	await heldAndKilled(sim, args, env, landed, { route: "/customers", match: { name: "ID Two" } });
 	sim.clearScriptedFaults();
 }
 
@@ -161,19 +177,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 		const { sim, customers, env, args, live } = await setUp();
 		// id2's create is held by the server, the run killed while it waits for the answer; the
 		// server then makes the customer. The state has it in doubt.
-		sim.pushFault({
-			method: "POST",
-			route: "/customers",
-			match: { name: "ID Two" },
-			kind: "hang",
-			hangMs: 500,
-		});
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
-		child.kill("SIGKILL");
-		await result;
-		sim.clearScriptedFaults();
-		await until(() => live().some((c) => c.metadata?.external_id === "id2"));
+		await id2LandedInDoubt(sim, args, env, live);
 		expect(live().find((c) => c.metadata?.external_id === "id2")?.name).toBe("ID Two");
 		// Before the next run, the row is renamed and given a domain in the CRM's export.
 		writeFileSync(customers, "external_id,name,domain\nid1,ID One,\nid2,ID Two Ltd,two.example\n");
@@ -191,19 +195,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 
 	it("that did land, with this machine's clock ten minutes ahead of Pivotal's: still this import's, and undo takes it back (finding AC6)", async () => {
 		const { sim, customers, env, args, live } = await setUp(10 * 60_000);
-		sim.pushFault({
-			method: "POST",
-			route: "/customers",
-			match: { name: "ID Two" },
-			kind: "hang",
-			hangMs: 500,
-		});
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
-		child.kill("SIGKILL");
-		await result;
-		sim.clearScriptedFaults();
-		await until(() => live().some((c) => c.metadata?.external_id === "id2"));
+		await id2LandedInDoubt(sim, args, env, live);
 
 		const resumed = await runCli(args, { env });
 		expect(resumed.code).toBe(0);
@@ -214,19 +206,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 
 	it("a look-up that fails in between keeps the create in doubt: the next run still finds it this import's, and undo takes it back (finding AC1)", async () => {
 		const { sim, customers, env, args, live } = await setUp();
-		sim.pushFault({
-			method: "POST",
-			route: "/customers",
-			match: { name: "ID Two" },
-			kind: "hang",
-			hangMs: 500,
-		});
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
-		child.kill("SIGKILL");
-		await result;
-		sim.clearScriptedFaults();
-		await until(() => live().some((c) => c.metadata?.external_id === "id2"));
+		await id2LandedInDoubt(sim, args, env, live);
 		// A run whose look-up of the customer list is refused: nothing settled for id2.
 		sim.pushFault({ method: "GET", route: "/customers", kind: "error", status: 400, times: 1 });
 		const failed = await runCli(args, { env });
@@ -311,19 +291,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
 		const args = ["import", customers, "--headless", "--yes"];
 		const live = () => (sim.state().customers as unknown as Customer[]).filter((c) => !c.deleted);
-		sim.pushFault({
-			method: "POST",
-			route: "/customers",
-			match: { name: "ID Two" },
-			kind: "hang",
-			hangMs: 500,
-		});
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
-		child.kill("SIGKILL");
-		await result;
-		sim.clearScriptedFaults();
-		await until(() => live().some((c) => c.metadata?.external_id === "id2"));
+		await id2LandedInDoubt(sim, args, env, live);
 		// The state says the create first left two hours ago; Pivotal has forgotten its key since.
 		const path = `${customers}.checkpoint.json`;
 		const { store } = await openCheckpoint({ path, create: () => ({}) as never });
@@ -366,13 +334,10 @@ describe("a customer create in doubt, then found by its external id", () => {
 			(
 				sim.state().contacts as unknown as { id: string; email: string; name: string; deleted?: boolean }[]
 			).filter((c) => !c.deleted);
-		sim.pushFault({ method: "POST", route: "/customers/:id/contacts", kind: "hang", hangMs: 500 });
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
-		child.kill("SIGKILL");
-		await result;
+		await heldAndKilled(sim, args, env, () => contactsLive().length === 1, {
+			route: "/customers/:id/contacts",
+		});
 		sim.clearScriptedFaults();
-		await until(() => contactsLive().length === 1);
 		// A person deletes that contact and adds their own with the same e-mail.
 		const ours = contactsLive()[0] as { id: string };
 		const owner = (sim.state().customers as unknown as Customer[]).find(
@@ -402,19 +367,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 
 	it("landed, its metadata rewritten by another tool and the row edited: the resend's key_reused does not lead to a second customer (finding AD3)", async () => {
 		const { sim, env, args, live, customers } = await setUp();
-		sim.pushFault({
-			method: "POST",
-			route: "/customers",
-			match: { name: "ID Two" },
-			kind: "hang",
-			hangMs: 500,
-		});
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
-		child.kill("SIGKILL");
-		await result;
-		sim.clearScriptedFaults();
-		await until(() => live().some((c) => c.metadata?.external_id === "id2"));
+		await id2LandedInDoubt(sim, args, env, live);
 		const two = live().find((c) => c.metadata?.external_id === "id2") as Customer;
 		const patched = await fetch(`${sim.baseUrl}/customers/${two.id}`, {
 			method: "PATCH",

@@ -30,6 +30,18 @@ const edited: SourceRecord = {
 /** What the earlier send carried, as the mark keeps it (the slug derived then among them). */
 const sentBefore = { name: "Two", metadata: { external_id: "id2" }, slug: "two" };
 
+/** A create given up on a cause of the moment (a timeout) after it went out: it may have landed. */
+const GIVEN_UP = {
+	s: "failed",
+	status: null,
+	code: "network_timeout",
+	message: "",
+	attempts: 8,
+	retryable: true,
+	t: SENT_AT,
+	sv: [sentBefore],
+} as const;
+
 function found(fields: Readonly<Record<string, unknown>>): PivotalRecord {
 	return {
 		id: "cus_1",
@@ -133,16 +145,7 @@ describe("the values a create's mark keeps (sentValuesOf)", () => {
 			renamed,
 		]);
 		// Given up for a cause of the moment: it may have landed, so its values stay.
-		const givenUp = {
-			s: "failed",
-			status: null,
-			code: "network_timeout",
-			message: "",
-			attempts: 8,
-			retryable: true,
-			sv: [sentBefore],
-		} as const;
-		expect(sentValuesOf(givenUp, renamed, 100)).toEqual([sentBefore, renamed]);
+		expect(sentValuesOf(GIVEN_UP, renamed, 100)).toEqual([sentBefore, renamed]);
 	});
 
 	it("a send after a refusal, or of a record done, keeps only its own", () => {
@@ -175,16 +178,7 @@ describe("a uniqueness conflict on the resend of a create in doubt (isProvenUnma
 	});
 
 	it("given up on a cause of the moment, too (finding AD6); on Pivotal's clock where both ends are known (finding AD8)", () => {
-		const givenUp = {
-			s: "failed",
-			status: null,
-			code: "network_timeout",
-			message: "",
-			attempts: 8,
-			retryable: true,
-			t: SENT_AT,
-			sv: [sentBefore],
-		} as const;
+		const givenUp = GIVEN_UP;
 		expect(isProvenUnmade(givenUp, 0, sentBefore, { here: SENT_AT + 60_000 })).toBe(true);
 		expect(isProvenUnmade({ ...givenUp, retryable: false }, 0, sentBefore, { here: SENT_AT + 60_000 })).toBe(
 			false,
