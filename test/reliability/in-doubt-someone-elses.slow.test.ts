@@ -90,6 +90,70 @@ async function id2LandedInDoubt(
 	sim.clearScriptedFaults();
 }
 
+/**
+ * Ann Ash's contact create under id1 never reaches Pivotal (every try cut before the server reads
+ * it), the run killed; a person then adds Ann Ash by hand with `more` fields. The import runs
+ * again, then undo: its output, and the contacts left.
+ */
+async function contactByHandAfterLostCreate(more: Readonly<Record<string, string>>) {
+	const { sim, customers, env, live } = await setUp();
+	const contacts = join(tempDir(), "k.csv");
+	writeFileSync(contacts, "customer_external_id,name,email\n");
+	const args = ["import", customers, "--contacts", contacts, "--headless", "--yes"];
+	expect((await runCli(args, { env })).code).toBe(0);
+	writeFileSync(contacts, "customer_external_id,name,email\nid1,Ann Ash,ann@kay.example\n");
+	sim.pushFault({ method: "POST", route: "/customers/:id/contacts", kind: "reset", when: "before" });
+	const { child, result } = startCli(args, { env });
+	await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
+	child.kill("SIGKILL");
+	await result;
+	sim.clearScriptedFaults();
+	const owner = live().find((c) => c.metadata?.external_id === "id1");
+	const made = await fetch(`${sim.baseUrl}/customers/${owner?.id}/contacts`, {
+		method: "POST",
+		headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+		body: JSON.stringify({ name: "Ann Ash", email: "ann@kay.example", ...more }),
+	});
+	expect(made.status).toBe(201);
+	const resumed = await runCli(args, { env });
+	expect(resumed.code).toBe(0);
+	expect((await runCli(["undo", customers, "--yes"], { env })).code).toBe(0);
+	const left = (
+		sim.state().contacts as unknown as { email: string; title?: string; deleted?: boolean }[]
+	).filter((c) => !c.deleted);
+	return { resumed, left };
+}
+
+/** Another tool rewrites id2's metadata wholesale with `metadata`: its external id is gone. */
+async function externalIdDropped(
+	sim: Simulator,
+	live: () => readonly Customer[],
+	metadata: Readonly<Record<string, string>>,
+): Promise<void> {
+	const two = live().find((c) => c.metadata?.external_id === "id2") as Customer;
+	const patched = await fetch(`${sim.baseUrl}/customers/${two.id}`, {
+		method: "PATCH",
+		headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+		body: JSON.stringify({ metadata }),
+	});
+	expect(patched.status).toBe(200);
+}
+
+/** The next run neither adopts the customer holding id2's slug nor makes a second one beside it. */
+async function leftInDoubtBesideItsSlug(
+	args: readonly string[],
+	env: Readonly<Record<string, string>>,
+	live: () => readonly Customer[],
+): Promise<void> {
+	const resumed = await runCli(args, { env });
+	expect(resumed.stdout).toContain("it may be that create's customer");
+	expect(
+		live()
+			.map((c) => c.name)
+			.sort(),
+	).toEqual(["ID One", "ID Two"]);
+}
+
 /** The next run adopts Sales' customer as existing; undo then leaves it, as Sales made it. */
 async function adoptedAsExisting(
 	{ sim, customers, env, args, live }: SetUp,
@@ -223,63 +287,14 @@ describe("a customer create in doubt, then found by its external id", () => {
 	}, 60_000);
 
 	it("a contact: one a person added by hand with the row's e-mail and a title is adopted as existing, never deleted by undo", async () => {
-		const { sim, customers, env, live } = await setUp();
-		const contacts = join(tempDir(), "k.csv");
-		writeFileSync(contacts, "customer_external_id,name,email\n");
-		const args = ["import", customers, "--contacts", contacts, "--headless", "--yes"];
-		expect((await runCli(args, { env })).code).toBe(0);
-		writeFileSync(contacts, "customer_external_id,name,email\nid1,Ann Ash,ann@kay.example\n");
-		sim.pushFault({ method: "POST", route: "/customers/:id/contacts", kind: "reset", when: "before" });
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
-		child.kill("SIGKILL");
-		await result;
-		sim.clearScriptedFaults();
-		const owner = live().find((c) => c.metadata?.external_id === "id1");
-		const made = await fetch(`${sim.baseUrl}/customers/${owner?.id}/contacts`, {
-			method: "POST",
-			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
-			body: JSON.stringify({ name: "Ann Ash", email: "ann@kay.example", title: "CTO" }),
-		});
-		expect(made.status).toBe(201);
-
-		expect((await runCli(args, { env })).code).toBe(0);
-		expect((await runCli(["undo", customers, "--yes"], { env })).code).toBe(0);
-		const left = (
-			sim.state().contacts as unknown as { email: string; title?: string; deleted?: boolean }[]
-		).filter((c) => !c.deleted);
+		const { left } = await contactByHandAfterLostCreate({ title: "CTO" });
 		expect(left.map((c) => [c.email, c.title])).toEqual([["ann@kay.example", "CTO"]]);
 	}, 60_000);
 
 	it("a contact: one a person added by hand exactly as the row says, after a create that never landed, is adopted as existing, never deleted by undo (finding AC2)", async () => {
-		const { sim, customers, env, live } = await setUp();
-		const contacts = join(tempDir(), "k.csv");
-		writeFileSync(contacts, "customer_external_id,name,email\n");
-		const args = ["import", customers, "--contacts", contacts, "--headless", "--yes"];
-		expect((await runCli(args, { env })).code).toBe(0);
-		writeFileSync(contacts, "customer_external_id,name,email\nid1,Ann Ash,ann@kay.example\n");
-		sim.pushFault({ method: "POST", route: "/customers/:id/contacts", kind: "reset", when: "before" });
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
-		child.kill("SIGKILL");
-		await result;
-		sim.clearScriptedFaults();
-		const owner = live().find((c) => c.metadata?.external_id === "id1");
-		const made = await fetch(`${sim.baseUrl}/customers/${owner?.id}/contacts`, {
-			method: "POST",
-			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
-			body: JSON.stringify({ name: "Ann Ash", email: "ann@kay.example" }),
-		});
-		expect(made.status).toBe(201);
-
 		// The create goes again under its key and is answered email_taken, not with a replay: said.
-		const resumed = await runCli(args, { env });
-		expect(resumed.code).toBe(0);
+		const { resumed, left } = await contactByHandAfterLostCreate({});
 		expect(resumed.stdout).toContain("is taken as someone else's and adopted as existing");
-		expect((await runCli(["undo", customers, "--yes"], { env })).code).toBe(0);
-		const left = (sim.state().contacts as unknown as { email: string; deleted?: boolean }[]).filter(
-			(c) => !c.deleted,
-		);
 		expect(left.map((c) => c.email)).toEqual(["ann@kay.example"]);
 	}, 60_000);
 
@@ -306,21 +321,9 @@ describe("a customer create in doubt, then found by its external id", () => {
 		await store.close();
 		await new Promise((resolve) => setTimeout(resolve, 1_100));
 		// Another tool rewrites its metadata wholesale: the external id is gone.
-		const two = live().find((c) => c.metadata?.external_id === "id2") as Customer;
-		const patched = await fetch(`${sim.baseUrl}/customers/${two.id}`, {
-			method: "PATCH",
-			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
-			body: JSON.stringify({ metadata: { owner: "crm-sync" } }),
-		});
-		expect(patched.status).toBe(200);
+		await externalIdDropped(sim, live, { owner: "crm-sync" });
 
-		const resumed = await runCli(args, { env });
-		expect(resumed.stdout).toContain("it may be that create's customer");
-		expect(
-			live()
-				.map((c) => c.name)
-				.sort(),
-		).toEqual(["ID One", "ID Two"]);
+		await leftInDoubtBesideItsSlug(args, env, live);
 	}, 60_000);
 
 	it("a contact whose lost create landed, then replaced by hand with the same e-mail, the row edited: the person's contact is adopted as existing, never deleted by undo (finding AD2)", async () => {
@@ -368,21 +371,9 @@ describe("a customer create in doubt, then found by its external id", () => {
 	it("landed, its metadata rewritten by another tool and the row edited: the resend's key_reused does not lead to a second customer (finding AD3)", async () => {
 		const { sim, env, args, live, customers } = await setUp();
 		await id2LandedInDoubt(sim, args, env, live);
-		const two = live().find((c) => c.metadata?.external_id === "id2") as Customer;
-		const patched = await fetch(`${sim.baseUrl}/customers/${two.id}`, {
-			method: "PATCH",
-			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
-			body: JSON.stringify({ metadata: { segment: "smb" } }),
-		});
-		expect(patched.status).toBe(200);
+		await externalIdDropped(sim, live, { segment: "smb" });
 		writeFileSync(customers, "external_id,name,mrr\nid1,ID One,\nid2,ID Two,200\n");
 
-		const resumed = await runCli(args, { env });
-		expect(resumed.stdout).toContain("it may be that create's customer");
-		expect(
-			live()
-				.map((c) => c.name)
-				.sort(),
-		).toEqual(["ID One", "ID Two"]);
+		await leftInDoubtBesideItsSlug(args, env, live);
 	}, 60_000);
 });
