@@ -350,7 +350,8 @@ export class RecordApplier {
 				return this.#create(record, generation, isInDoubt, parent, true);
 			}
 			// Found by the uniqueness rule after an earlier send of this create got no answer: that
-			// send made it (the idempotency key was forgotten since), so it is this import's to undo.
+			// send may have made it (the key forgotten since), so it is this import's to undo when it
+			// fits what a send carried; else, or when the conflict says the send did not land, not.
 			if (existing !== undefined && existing !== "held" && existing !== "free") {
 				const fits = isInDoubt && isMadeByCreate(record, existing, this.#sent(record, previous));
 				// A create that landed is answered again as it was, under its key, for 24 h: a conflict
