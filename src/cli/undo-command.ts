@@ -153,7 +153,13 @@ async function undoWith(
 	});
 	const driven = await driveHeadless(run, lanes.value, io, { ...flags, noun: "undo" });
 	if ("code" in driven) return driven.code;
-	return finishHeadless(run, driven, io, { title: "Undo", withSession: true });
+	const code = await finishHeadless(run, driven, io, { title: "Undo", withSession: true });
+	// What it could not take back is not "taken back", nor exit 0 (adversarial finding AD5).
+	if (code !== EXIT.ok || undo.createsInDoubt === 0) return code;
+	say(
+		`Not taken back: ${undo.createsInDoubt} ${one ? "create" : "creates"} that got no answer, which may be in Pivotal (said above).`,
+	);
+	return EXIT.someFailed;
 }
 
 /**
