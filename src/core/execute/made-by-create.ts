@@ -5,12 +5,13 @@
  * what this import created and never anything else, so the record counts as made by the create
  * only when everything about it fits what the create sent (findings M6, N1, N4):
  *
- * - it holds every field the row sets, as the row sets it, and the slug the create carried;
- * - it holds nothing the create did not send: every optional field the row leaves unset is
- *   empty (a flag such as `is_primary` unset) or the server's default (an onboarding's phase),
- *   and its metadata has no key the row does not own;
- * - it was made after the create was first sent (less a margin for the two clocks), when the
- *   state knows that time.
+ * - it holds every field one of the create's sends carried, as it carried it, and the slug it
+ *   carried (the state's mark keeps those bodies; for a mark an older version wrote, the row's);
+ * - it holds nothing that send did not: every optional field it leaves unset is empty (a flag
+ *   such as `is_primary` unset) or the server's default (an onboarding's phase), and its
+ *   metadata has no key the body does not own;
+ * - it was made after the create was first sent (on Pivotal's clock where the mark has it, less
+ *   a margin), when the state knows that time.
  *
  * Anything else is adopted as existing: undo puts its fields back and never deletes it. A record
  * this import made and someone edited since is then left in Pivotal by an undo: the safe side.
