@@ -92,16 +92,20 @@ async function id2LandedInDoubt(
 
 /**
  * Ann Ash's contact create under id1 never reaches Pivotal (every try cut before the server reads
- * it), the run killed; a person then adds Ann Ash by hand with `more` fields. The import runs
- * again, then undo: its output, and the contacts left.
+ * it, its row `row`), the run killed; a person then adds Ann Ash by hand with `more` fields, and
+ * the row is `rowAfter` when given. The import runs again, then undo: its output, and the contacts left.
  */
-async function contactByHandAfterLostCreate(more: Readonly<Record<string, string>>) {
+async function contactByHandAfterLostCreate(
+	more: Readonly<Record<string, string>>,
+	rowAfter?: string,
+	row = "id1,Ann Ash,ann@kay.example,",
+) {
 	const { sim, customers, env, live } = await setUp();
 	const contacts = join(tempDir(), "k.csv");
-	writeFileSync(contacts, "customer_external_id,name,email\n");
+	writeFileSync(contacts, "customer_external_id,name,email,title\n");
 	const args = ["import", customers, "--contacts", contacts, "--headless", "--yes"];
 	expect((await runCli(args, { env })).code).toBe(0);
-	writeFileSync(contacts, "customer_external_id,name,email\nid1,Ann Ash,ann@kay.example\n");
+	writeFileSync(contacts, `customer_external_id,name,email,title\n${row}\n`);
 	sim.pushFault({ method: "POST", route: "/customers/:id/contacts", kind: "reset", when: "before" });
 	const { child, result } = startCli(args, { env });
 	await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
@@ -115,6 +119,7 @@ async function contactByHandAfterLostCreate(more: Readonly<Record<string, string
 		body: JSON.stringify({ name: "Ann Ash", email: "ann@kay.example", ...more }),
 	});
 	expect(made.status).toBe(201);
+	if (rowAfter !== undefined) writeFileSync(contacts, `customer_external_id,name,email,title\n${rowAfter}\n`);
 	const resumed = await runCli(args, { env });
 	expect(resumed.code).toBe(0);
 	expect((await runCli(["undo", customers, "--yes"], { env })).code).toBe(0);
@@ -324,6 +329,30 @@ describe("a customer create in doubt, then found by its external id", () => {
 		await externalIdDropped(sim, live, { owner: "crm-sync" });
 
 		await leftInDoubtBesideItsSlug(args, env, live);
+	}, 60_000);
+
+	it("a contact whose create never landed, added by hand as it was sent, the row edited since: adopted as existing, never deleted by undo (finding AE3)", async () => {
+		const { resumed, left } = await contactByHandAfterLostCreate(
+			{ title: "CTO" },
+			"id1,Ann Ash,ann@kay.example,CEO",
+			"id1,Ann Ash,ann@kay.example,CTO",
+		);
+		expect(resumed.stdout).toContain("is taken as someone else's and adopted as existing");
+		expect(left.map((c) => c.email)).toEqual(["ann@kay.example"]);
+	}, 60_000);
+
+	it("landed, its metadata rewritten by another tool and the row renamed (its derived slug with it): no second customer (finding AE1)", async () => {
+		const { sim, env, args, live, customers } = await setUp();
+		await id2LandedInDoubt(sim, args, env, live);
+		await externalIdDropped(sim, live, { segment: "smb" });
+		writeFileSync(customers, "external_id,name\nid1,ID One\nid2,ID Two Renamed\n");
+		const resumed = await runCli(args, { env });
+		expect(resumed.stdout).toContain("it may be that create's customer");
+		expect(
+			live()
+				.map((c) => c.name)
+				.sort(),
+		).toEqual(["ID One", "ID Two"]);
 	}, 60_000);
 
 	it("a contact whose lost create landed, then replaced by hand with the same e-mail, the row edited: the person's contact is adopted as existing, never deleted by undo (finding AD2)", async () => {

@@ -531,8 +531,25 @@ export class RecordApplier {
 			return this.#adopter.adopt(record, found, attempts);
 		}
 		// Not found: deleted since, or no longer known by what it is looked up by (its metadata
-		// rewritten): still a create that landed, so a customer holding its slug is weighed as its
-		// record before a second one is made beside it (adversarial finding AD3).
+		// rewritten): still a create that landed, so a customer holding a slug one of its sends
+		// carried is weighed as its record before a second one is made (adversarial findings AD3,
+		// AE1: the row renamed since, its derived slug with it).
+		if (found === undefined && isWorkspaceMatched(record.pass)) {
+			const sent = this.#sent(record, this.#ctx.ledger.store.get(record.pass, record.key));
+			const slugs = (sent.values ?? []).flatMap((values) =>
+				typeof values.slug === "string" ? [values.slug] : [],
+			);
+			const holder = slugs.length === 0 ? undefined : await this.#finder.slugHolderOf(slugs);
+			if (holder === LOOKUP_FAILED) return this.#lookupFailed(record, generation);
+			if (holder !== undefined && mayBeLostCreate(record, holder, sent))
+				return this.#ctx.ledger.reportFailure(
+					record.pass,
+					record,
+					"",
+					attempts,
+					heldInDoubtFailure(holder, String(holder.slug), record.key),
+				);
+		}
 		return this.#create(record, generation + 1, true, parent, isSlugHeld);
 	}
 

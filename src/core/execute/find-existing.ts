@@ -180,6 +180,25 @@ export class ExistingFinder {
 		}
 	}
 
+	/**
+	 * The customer holding one of `slugs`, from a walk of the customer list (once a run, or again
+	 * when none holds them); undefined when none does, `LOOKUP_FAILED` when the walk failed.
+	 */
+	async slugHolderOf(slugs: readonly string[]): Promise<PivotalRecord | undefined | typeof LOOKUP_FAILED> {
+		const directory = this.#customers;
+		const held = () => slugs.map((slug) => directory.bySlug(slug)).find((found) => found !== undefined);
+		try {
+			await directory.load();
+			if (held() === undefined) {
+				directory.invalidate();
+				await directory.load();
+			}
+			return held();
+		} catch {
+			return LOOKUP_FAILED;
+		}
+	}
+
 	/** The customer holding `slug`, as the last walk of the customer list saw it. */
 	slugHolder(slug: string): PivotalRecord | undefined {
 		return this.#customers.bySlug(slug);

@@ -140,8 +140,8 @@ export const PROOF_WITHIN_MS = 60 * 60_000;
  * Pivotal keeps the answer of a create that succeeded for 24 h and replays it for that key and
  * body, so within the hour the earlier sends did not land, and the record that holds the slug or
  * e-mail is someone else's, however well it fits the row (adversarial finding AC2: a contact a
- * person added by hand after the lost create was then deleted by undo). Proven only when every
- * send of the doubt carried this body (`sv`) under this generation's key.
+ * person added by hand after the lost create was then deleted by undo). Only when the mark kept
+ * what its sends carried (`sv`), all under this generation's key.
  */
 export function isProvenUnmade(
 	previous: RecordState | undefined,
@@ -160,8 +160,11 @@ export function isProvenUnmade(
 				? undefined
 				: now.here - previous.t;
 	if (elapsed === undefined || elapsed >= PROOF_WITHIN_MS) return false;
-	if ((previous.g ?? 0) !== generation || previous.sv?.length !== 1) return false;
-	return JSON.stringify(previous.sv[0]) === JSON.stringify(sentNow);
+	if ((previous.g ?? 0) !== generation || previous.sv === undefined || previous.sv.length === 0) return false;
+	// Under one key: a send of it that landed has every later one answered with its replay or
+	// `idempotency_key_reused`, whatever the body, never a uniqueness conflict (adversarial finding
+	// AE3). A customer's key changes with a suffixed slug (`.s`): every send carried this slug.
+	return previous.sv.every((sent) => sent.slug === sentNow.slug);
 }
 
 /** What the create in doubt in `state` may have sent, as its mark keeps it: `slugs`, the row's. */

@@ -191,12 +191,16 @@ describe("a uniqueness conflict on the resend of a create in doubt (isProvenUnma
 		expect(isProvenUnmade(slow, 0, sentBefore, { here: SENT_AT + 10 * 60_000 })).toBe(false);
 	});
 
-	it("proves nothing past the hour, under another generation's key, with another body, or without the mark's values", () => {
+	it("under the same key whatever the body: a send that landed has later ones answered key_reused (finding AE3)", () => {
+		expect(isProvenUnmade(mark, 0, { ...sentBefore, name: "Two Ltd" }, { here: SENT_AT + 60_000 })).toBe(
+			true,
+		);
+	});
+
+	it("proves nothing past the hour, under another generation's or a suffixed slug's key, or without the mark's values", () => {
 		expect(isProvenUnmade(mark, 0, sentBefore, { here: SENT_AT + PROOF_WITHIN_MS })).toBe(false);
 		expect(isProvenUnmade({ ...mark, g: 1 }, 0, sentBefore, { here: SENT_AT + 60_000 })).toBe(false);
-		expect(isProvenUnmade(mark, 0, { ...sentBefore, name: "Two Ltd" }, { here: SENT_AT + 60_000 })).toBe(
-			false,
-		);
+		expect(isProvenUnmade(mark, 0, { ...sentBefore, slug: "two-x" }, { here: SENT_AT + 60_000 })).toBe(false);
 		const twoBodies = { ...mark, sv: [sentBefore, { ...sentBefore, slug: "two-x" }] };
 		expect(isProvenUnmade(twoBodies, 0, sentBefore, { here: SENT_AT + 60_000 })).toBe(false);
 		expect(
