@@ -47,6 +47,7 @@ import {
 	onServerClock,
 	onServerOf,
 	sentValuesOf,
+	withoutUnlanded,
 } from "./made-by-create.js";
 import { otherIdentity } from "./record-identity.js";
 import { isSuccess, RecordOutcomes } from "./record-outcomes.js";
@@ -299,8 +300,12 @@ export class RecordApplier {
 		// The key went out before with other values (the row was edited since a send that got no
 		// answer): that send reached Pivotal. Its record is looked for and taken; not found, the
 		// create goes under a new key, never stuck on the old one for the server's retention.
-		if (result.error instanceof ApiError && isKeyReused(result.error))
+		if (result.error instanceof ApiError && isKeyReused(result.error)) {
+			// This body made nothing: the mark keeps the bodies that may have (finding AE2).
+			const mark = withoutUnlanded(this.#ctx.ledger.store.get(pass, record.key), sentNow);
+			if (mark !== undefined) this.#ctx.ledger.save(pass, record.key, mark);
 			return this.#afterKeyReused(record, generation, parent, isSlugHeld, result.attempts);
+		}
 		if (result.error instanceof ApiError && result.error.status === 409) {
 			const existing = await this.#finder.onConflict(record, result.error, parent, slug, generation > 0);
 			if (existing === null) return;

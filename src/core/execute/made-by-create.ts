@@ -213,3 +213,17 @@ export function mayBeLostCreate(record: SourceRecord, holder: PivotalRecord, sen
 	const made = Date.parse(found.created_at);
 	return !Number.isFinite(made) || made >= sentAt - CLOCK_MARGIN_MS;
 }
+
+/**
+ * The mark without `sent`, a body Pivotal answered `idempotency_key_reused`: the key's stored
+ * body is another, so no send of this one landed. Keeping it would crowd out of the kept three the
+ * body that did (adversarial finding AE2). Undefined when the mark does not hold it.
+ */
+export function withoutUnlanded(mark: RecordState | undefined, sent: FieldValues): RecordState | undefined {
+	if (mark?.s !== "sent" || mark.sv === undefined) return undefined;
+	const text = JSON.stringify(sent);
+	const kept = mark.sv.filter((values) => JSON.stringify(values) !== text);
+	if (kept.length === mark.sv.length) return undefined;
+	const { sv: _sent, ...rest } = mark;
+	return kept.length === 0 ? rest : { ...rest, sv: kept };
+}

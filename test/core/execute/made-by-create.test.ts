@@ -12,8 +12,9 @@ import {
 	MAX_SENT_VALUES_CHARS,
 	PROOF_WITHIN_MS,
 	sentValuesOf,
+	withoutUnlanded,
 } from "../../../src/core/execute/made-by-create.js";
-import type { SourceRecord } from "../../../src/model/records.js";
+import type { FieldValues, RecordState, SourceRecord } from "../../../src/model/records.js";
 
 const SENT_AT = Date.parse("2026-12-01T10:00:00Z");
 
@@ -206,5 +207,32 @@ describe("a uniqueness conflict on the resend of a create in doubt (isProvenUnma
 		expect(
 			isProvenUnmade({ s: "sent", attempts: 2, t: SENT_AT }, 0, sentBefore, { here: SENT_AT + 60_000 }),
 		).toBe(false);
+	});
+});
+
+describe("a body answered idempotency_key_reused leaves the mark (finding AE2)", () => {
+	const body = (n: number): FieldValues => ({ name: "Ida", title: `T${n}` });
+	const [t1, t2, t3, t4] = [body(1), body(2), body(3), body(4)];
+
+	it("keeps the body that landed through four edits: each later body answered key_reused is dropped", () => {
+		// T1 never landed, T2 landed (its answer lost), T3 and T4 answered key_reused.
+		let mark: RecordState = { s: "sent", attempts: 2, sv: [t1, t2] };
+		for (const sent of [t3, t4]) {
+			mark = { s: "sent", attempts: 3, sv: sentValuesOf(mark, sent, 100) ?? [] };
+			mark = withoutUnlanded(mark, sent) ?? mark;
+		}
+		expect(mark).toMatchObject({ sv: [t1, t2] });
+		// Without it, the kept three lose T2.
+		const kept = sentValuesOf({ s: "sent", attempts: 3, sv: [t1, t2, t3] }, t4, 100);
+		expect(kept).toEqual([t1, t3, t4]);
+	});
+
+	it("leaves a mark without that body as it is, and drops the values once none is left", () => {
+		expect(withoutUnlanded({ s: "sent", attempts: 1, sv: [t1] }, t2)).toBeUndefined();
+		expect(withoutUnlanded({ s: "sent", attempts: 1, t: SENT_AT, sv: [t1] }, t1)).toEqual({
+			s: "sent",
+			attempts: 1,
+			t: SENT_AT,
+		});
 	});
 });
