@@ -152,6 +152,8 @@ async function leftInDoubtBesideItsSlug(
 ): Promise<void> {
 	const resumed = await runCli(args, { env });
 	expect(resumed.stdout).toContain("it may be that create's customer");
+	// Its advice says what setting the external id costs: undo then never deletes it (AE6).
+	expect(resumed.stdout).toContain("it is then kept as existing");
 	expect(
 		live()
 			.map((c) => c.name)

@@ -71,7 +71,7 @@ export function heldInDoubtFailure(holder: PivotalRecord, slug: string, key: str
 	return {
 		status: 409,
 		code: "ambiguous_match",
-		message: `its create got no answer in an earlier run, and slug ${JSON.stringify(slug)} is held by ${holder.id} (${holder.display_id}), which has its name but no external id: it may be that create's customer. Nothing was adopted or created. If it is this row's, set its metadata.external_id to ${JSON.stringify(key)} in Pivotal; if not, give the row a slug of its own; then run again`,
+		message: `its create got no answer in an earlier run, and slug ${JSON.stringify(slug)} is held by ${holder.id} (${holder.display_id}), which has its name but no external id: it may be that create's customer. Nothing was adopted or created. If it is this row's, set its metadata.external_id to ${JSON.stringify(key)} in Pivotal (it is then kept as existing: undo puts its fields back, never deletes it), or delete it there to have it made again; if it is not, give the row a slug of its own; then run again`,
 		retryable: true,
 	};
 }
