@@ -331,17 +331,10 @@ export class RecordApplier {
 				const candidate = slug === undefined ? undefined : this.#finder.slugHolder(slug);
 				if (
 					isInDoubt &&
-					candidate !== undefined &&
 					!isProvenUnmade(previous, generation, sentNow, this.#clockNow()) &&
-					mayBeLostCreate(record, candidate, this.#sent(record, previous))
+					this.#isHeldByLostCreate(record, candidate, this.#sent(record, previous), text, result.attempts)
 				)
-					return this.#ctx.ledger.reportFailure(
-						pass,
-						record,
-						text,
-						result.attempts,
-						heldInDoubtFailure(candidate, slug as string, record.key),
-					);
+					return;
 				// Named when it is this import's own: a customer whose update giving it up did not land in time (finding Y9).
 				const holder = slug === undefined ? undefined : this.#finder.slugHolderKey(slug);
 				const whose =
@@ -408,6 +401,24 @@ export class RecordApplier {
 				? undefined
 				: (this.#finder.slugHolderKey(slug) ?? writerOfSlug(store, record.pass, slug, record.key));
 		return isSlugGivenUp(record, slug, holder, (key) => store.get(record.pass, key), this.#ctx.isOver);
+	}
+
+	/**
+	 * A customer holding a slug the create in doubt sent, which may be that create's record (see
+	 * `mayBeLostCreate`): neither adopted nor created beside, the row fails `ambiguous_match`
+	 * naming it and stays in doubt (adversarial findings AC7, AD3, AE1). True when so reported.
+	 */
+	#isHeldByLostCreate(
+		record: SourceRecord,
+		holder: PivotalRecord | undefined,
+		sent: CreateSent,
+		text: string,
+		attempts: number,
+	): boolean {
+		if (holder === undefined || !mayBeLostCreate(record, holder, sent)) return false;
+		const failure = heldInDoubtFailure(holder, String(holder.slug), record.key);
+		this.#ctx.ledger.reportFailure(record.pass, record, text, attempts, failure);
+		return true;
 	}
 
 	/** Now, on this machine's clock and, as far as the `Date` headers prove it, on Pivotal's. */
@@ -546,14 +557,7 @@ export class RecordApplier {
 			);
 			const holder = slugs.length === 0 ? undefined : await this.#finder.slugHolderOf(slugs);
 			if (holder === LOOKUP_FAILED) return this.#lookupFailed(record, generation);
-			if (holder !== undefined && mayBeLostCreate(record, holder, sent))
-				return this.#ctx.ledger.reportFailure(
-					record.pass,
-					record,
-					"",
-					attempts,
-					heldInDoubtFailure(holder, String(holder.slug), record.key),
-				);
+			if (this.#isHeldByLostCreate(record, holder, sent, "", attempts)) return;
 		}
 		return this.#create(record, generation + 1, true, parent, isSlugHeld);
 	}
