@@ -224,6 +224,13 @@ describe("a customer create in doubt, then found by its external id", () => {
 		await adoptedAsExisting(run, "ID Two");
 	}, 60_000);
 
+	it("made by someone else exactly as the row says, seconds after a create that never landed: Pivotal's answer to the create sent again decides, adopted as existing (finding AE4)", async () => {
+		const run = await setUp();
+		await createLeftInDoubt(run);
+		await madeBySales(run.sim, { name: "ID Two", slug: "id-two", metadata: { external_id: "id2" } });
+		await adoptedAsExisting(run, "ID Two");
+	}, 60_000);
+
 	it("that did land, the row unchanged: still this import's, and undo takes it back", async () => {
 		const { sim, customers, env, args, live } = await setUp();
 		// id2's create is made, its answer cut on every try: in doubt, though Pivotal holds it.

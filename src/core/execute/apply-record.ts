@@ -9,6 +9,7 @@ import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
 import {
 	copyOf,
+	type FieldValues,
 	type PassName,
 	type PivotalCopy,
 	type RecordState,
@@ -87,6 +88,24 @@ function slugToSend(record: SourceRecord, isHeld: boolean): string | undefined {
 	return withSuffix(slug, idTag(record.key));
 }
 
+/**
+ * What Pivotal holds if a create of `record` carrying `slug` lands: the file's values, with the
+ * slug sent where the file has one (findings V12, Z8).
+ */
+function ownedSent(record: SourceRecord, slug: string | undefined): FieldValues {
+	return ownedValues(
+		typeof record.body.slug === "string" && slug !== undefined && slug !== record.body.slug
+			? { ...record.body, slug }
+			: record.body,
+	);
+}
+
+/** The values a create of `record` carrying `slug` sends, as a mark keeps them: the slug among them. */
+function sentValuesNow(record: SourceRecord, slug: string | undefined): FieldValues {
+	const values = ownedSent(record, slug);
+	return slug === undefined ? values : { ...values, slug };
+}
+
 type Work = Exclude<Operation, { kind: "unchanged" | "blocked" | "kept" | "skipped" }>;
 
 export class RecordApplier {
@@ -162,6 +181,8 @@ export class RecordApplier {
 		// may have been renamed since, and its derived slug with it (finding K-F4). One walk of the
 		// customer list, only in a run that resumes such a create.
 		const isLookedUp = !isGuarded(record) || (isInDoubt && isWorkspaceMatched(pass));
+		// The customer found for it when Pivotal is asked by sending the create again (AE4).
+		let asked: PivotalRecord | undefined;
 		if ((isInDoubt || isForgotten) && !sentHere.has(record.key) && isLookedUp) {
 			// Never another row's record: a same-named sibling's would be overwritten and this one's
 			// left orphaned, two keys on one id (findings I-F10, J14).
@@ -195,12 +216,19 @@ export class RecordApplier {
 				// Nothing proves this import made it: adopted as existing, so an undo leaves it.
 				return this.#adopter.adopt(record, found, 0);
 			} else if (found !== undefined && isMadeByCreate(record, found, this.#sent(record, state))) {
-				this.#ctx.notice(
-					"info",
-					`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
-				);
-				// The earlier send made it: created by this import, so an undo takes it back too.
-				return this.#adopter.adopt(record, found, 0, false, true);
+				// Within the hour Pivotal itself can tell: the create sent again under its key is
+				// answered with its first answer when it landed, or `slug_taken` when this customer is
+				// someone else's, made as the row says after the send that never landed (finding AE4).
+				// The send below takes either answer as the verdict.
+				if (!this.#isAskable(record, state, generation, found)) {
+					this.#ctx.notice(
+						"info",
+						`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
+					);
+					// The earlier send made it: created by this import, so an undo takes it back too.
+					return this.#adopter.adopt(record, found, 0, false, true);
+				}
+				asked = found;
 			} else if (found !== undefined) {
 				this.#ctx.notice(
 					"info",
@@ -232,12 +260,7 @@ export class RecordApplier {
 			attemptsBefore > 0 || firstSentAt === undefined ? onServerOf(previous) : this.#clockNow().onServer;
 		sentHere.add(record.key);
 		const ids = doubtIdsOf(pass, record.body);
-		// What Pivotal holds if it lands: the file's values, with the slug sent (findings V12, Z8).
-		const values = ownedValues(
-			typeof record.body.slug === "string" && slug !== undefined && slug !== record.body.slug
-				? { ...record.body, slug }
-				: record.body,
-		);
+		const values = ownedSent(record, slug);
 		const sentNow = slug === undefined ? values : { ...values, slug };
 		const sv = sentValuesOf(previous, sentNow, text.length);
 		const result = await this.#ctx.requester.send(
@@ -281,6 +304,11 @@ export class RecordApplier {
 					message: `Pivotal answered its create with ${created.id}, which reads as ${other}, not as this row; not recorded, nothing else changed. It stays in doubt: the next run looks it up first.`,
 					retryable: true,
 				});
+			if (asked?.id === created.id)
+				this.#ctx.notice(
+					"info",
+					`${pass} ${record.key} was already created by an earlier run: Pivotal answered its create, sent again, with ${created.id}`,
+				);
 			this.#idHolders[pass].add(created.id);
 			this.#finder.created(pass, created);
 			const copy: PivotalCopy = {
@@ -419,6 +447,24 @@ export class RecordApplier {
 		const failure = heldInDoubtFailure(holder, String(holder.slug), record.key);
 		this.#ctx.ledger.reportFailure(record.pass, record, text, attempts, failure);
 		return true;
+	}
+
+	/**
+	 * May a customer found for a create in doubt, fitting what it sent, be asked of Pivotal by
+	 * sending the create again (finding AE4)? Only where the answer settles it: within the hour of
+	 * the first send, under the same key, with the slug every send carried, which `found` holds.
+	 * Landed, the send is answered with its first answer (or `idempotency_key_reused`, the row edited
+	 * since); not landed, with `slug_taken`, since `found` holds the slug: never a second customer.
+	 */
+	#isAskable(
+		record: SourceRecord,
+		state: RecordState | undefined,
+		generation: number,
+		found: PivotalRecord,
+	): boolean {
+		const slug = slugToSend(record, false);
+		if (slug === undefined || found.slug !== slug) return false;
+		return isProvenUnmade(state, generation, sentValuesNow(record, slug), this.#clockNow());
 	}
 
 	/** Now, on this machine's clock and, as far as the `Date` headers prove it, on Pivotal's. */
