@@ -215,6 +215,7 @@ class ImportJob implements RunJob {
 			requester,
 			breaker: new CircuitBreaker(circuit.threshold),
 			rules: this.#plan.rules ?? {},
+			recreate: this.#plan.recreate === true,
 			breakerAction: circuit.action,
 			notice: scope.notice,
 			trip: scope.trip,

@@ -107,6 +107,12 @@ export type RecordState =
 			 * edited since (finding AB1).
 			 */
 			readonly sv?: readonly FieldValues[];
+			/**
+			 * 1: Pivotal answered a send of this create `idempotency_key_reused`, so one of its sends
+			 * landed. Its record not found, it is not made again without `--recreate`, past the
+			 * server's retention of the key too (finding AE5).
+			 */
+			readonly kr?: number;
 			readonly was?: PivotalCopy;
 			/** The run whose `--delete-missing` DELETE of `was` is out: a 404 read back is that delete. */
 			readonly del?: number;

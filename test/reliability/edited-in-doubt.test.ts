@@ -63,6 +63,96 @@ describe("a create in doubt whose row is edited before the next run", () => {
 		expect(third.stdout).toContain("requests 1 (");
 	}, 60_000);
 
+	it("an onboarding whose lost create landed, renamed in Pivotal since: not made a second time without --recreate, past the key's retention too (finding AE5)", async () => {
+		const sim = await startSimulator({ rateLimit: 100_000 });
+		sims.push(sim);
+		const dir = tempDir();
+		const customers = join(dir, "c.csv");
+		const onboardings = join(dir, "o.csv");
+		writeFileSync(customers, "external_id,name\nt-1,Tango One\n");
+		writeFileSync(onboardings, "customer_external_id,name,notes\n");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const args = ["import", customers, "--onboardings", onboardings, "--headless", "--yes"];
+		expect((await runCli(args, { env })).code).toBe(0);
+		writeFileSync(onboardings, "customer_external_id,name,notes\nt-1,Rollout,draft\n");
+		sim.pushFault({ method: "POST", route: "/onboardings", kind: "hang", hangMs: 1_500 });
+		const { child, result } = startCli(args, { env });
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
+		child.kill("SIGKILL");
+		expect((await result).signal).toBe("SIGKILL");
+		const made = () => (sim.state().onboardings as unknown as Row[]).filter((o) => !o.deleted);
+		await until(() => made().length === 1);
+		sim.clearScriptedFaults();
+		// A CSM renames it in Pivotal; the export's notes change.
+		const renamed = await fetch(`${sim.baseUrl}/onboardings/${made()[0]?.id}`, {
+			method: "PATCH",
+			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+			body: JSON.stringify({ name: "Rollout (EMEA)" }),
+		});
+		expect(renamed.status).toBe(200);
+		writeFileSync(onboardings, "customer_external_id,name,notes\nt-1,Rollout,kickoff booked\n");
+
+		const again = await runCli(args, { env });
+		expect(again.code).toBe(1);
+		expect(again.stdout).toContain("landed_not_found");
+		expect(made().map((o) => o.name)).toEqual(["Rollout (EMEA)"]);
+		// The next run asks the same without sending the create again: past the server's retention of
+		// the key, a send would make it.
+		const posts = () => sim.counters().byRoute["POST /onboardings 201"] ?? 0;
+		const postsBefore = posts();
+		const third = await runCli(args, { env });
+		expect(third.code).toBe(1);
+		expect(third.stdout).toContain("landed_not_found");
+		expect(sim.counters().byRoute["POST /onboardings 409"] ?? 0).toBe(1);
+		expect(posts()).toBe(postsBefore);
+		// Asked for: made again as the row says, beside the renamed one.
+		const recreated = await runCli([...args, "--recreate"], { env });
+		expect(recreated.code).toBe(0);
+		expect(made().map((o) => o.name)).toEqual(["Rollout (EMEA)", "Rollout"]);
+	}, 60_000);
+
+	it("a contact whose lost create landed, its e-mail changed in Pivotal since: looked up, never sent again, and not made a second time (finding AE5)", async () => {
+		const sim = await startSimulator({ rateLimit: 100_000 });
+		sims.push(sim);
+		const dir = tempDir();
+		const customers = join(dir, "c.csv");
+		const contacts = join(dir, "k.csv");
+		writeFileSync(customers, "external_id,name\nt-1,Tango One\n");
+		writeFileSync(contacts, "customer_external_id,name,email,title\n");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		const args = ["import", customers, "--contacts", contacts, "--headless", "--yes"];
+		expect((await runCli(args, { env })).code).toBe(0);
+		writeFileSync(contacts, "customer_external_id,name,email,title\nt-1,Ann Ash,ann@kay.example,CTO\n");
+		sim.pushFault({ method: "POST", route: "/customers/:id/contacts", kind: "hang", hangMs: 1_500 });
+		const { child, result } = startCli(args, { env });
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
+		child.kill("SIGKILL");
+		expect((await result).signal).toBe("SIGKILL");
+		const made = () =>
+			(sim.state().contacts as unknown as (Row & { email: string })[]).filter((c) => !c.deleted);
+		await until(() => made().length === 1);
+		sim.clearScriptedFaults();
+		// Her address changes in Pivotal; the export's title changes.
+		const changed = await fetch(`${sim.baseUrl}/contacts/${made()[0]?.id}`, {
+			method: "PATCH",
+			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+			body: JSON.stringify({ email: "ann.ash@kay.example" }),
+		});
+		expect(changed.status).toBe(200);
+		writeFileSync(contacts, "customer_external_id,name,email,title\nt-1,Ann Ash,ann@kay.example,CEO\n");
+
+		const again = await runCli(args, { env });
+		expect(again.code).toBe(1);
+		expect(again.stdout).toContain("landed_not_found");
+		const conflicts = () => sim.counters().byRoute["POST /customers/:id/contacts 409"] ?? 0;
+		expect(conflicts()).toBe(1);
+		const third = await runCli(args, { env });
+		expect(third.code).toBe(1);
+		expect(third.stdout).toContain("landed_not_found");
+		expect(conflicts()).toBe(1);
+		expect(made().map((c) => c.email)).toEqual(["ann.ash@kay.example"]);
+	}, 60_000);
+
 	it("once Pivotal forgot the key: the customer is found by its external id though its derived slug moved with the rename", async () => {
 		const sim = await startSimulator({ rateLimit: 100_000, idempotencyTtlMs: 1 });
 		sims.push(sim);

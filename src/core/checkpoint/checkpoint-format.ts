@@ -126,6 +126,7 @@ export function isRecordState(value: unknown): value is RecordState {
 				isOptionalCount(value.ts) &&
 				isOptionalIds(value.ids) &&
 				isOptionalValues(value.sv) &&
+				isOptionalCount(value.kr) &&
 				isOptionalCopy(value.was) &&
 				isOptionalCount(value.del) &&
 				isOptionalCount(value.un)

@@ -35,6 +35,7 @@ import {
 	ambiguousMatchFailure,
 	existsAgainFailure,
 	heldInDoubtFailure,
+	landedNotFoundFailure,
 	lookupFailedFailure,
 } from "./lookup-failures.js";
 import { isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
@@ -42,6 +43,7 @@ import {
 	type CreateSent,
 	createSentOf,
 	firstSendOf,
+	isLanded,
 	isMadeByCreate,
 	isProvenUnmade,
 	mayBeLostCreate,
@@ -75,6 +77,8 @@ export interface ApplyContext {
 	readonly isOver: () => boolean;
 	/** The finder to look records up with, when the run made it early (its list already walking). @default a new one */
 	readonly finder?: ExistingFinder | undefined;
+	/** `--recreate`: a create whose send landed, its record not found since, is made again (AE5). */
+	readonly recreate?: boolean | undefined;
 }
 
 /**
@@ -180,7 +184,10 @@ export class RecordApplier {
 		// A customer in doubt is looked up by its external id though its slug guards it: the row
 		// may have been renamed since, and its derived slug with it (finding K-F4). One walk of the
 		// customer list, only in a run that resumes such a create.
-		const isLookedUp = !isGuarded(record) || (isInDoubt && isWorkspaceMatched(pass));
+		// So is any create Pivotal said landed (`kr`): sent again past the key's retention, it would
+		// be made a second time (finding AE5).
+		const isLookedUp =
+			!isGuarded(record) || (isInDoubt && (isWorkspaceMatched(pass) || isLanded(state, generation)));
 		// The customer found for it when Pivotal is asked by sending the create again (AE4).
 		let asked: PivotalRecord | undefined;
 		if ((isInDoubt || isForgotten) && !sentHere.has(record.key) && isLookedUp) {
@@ -237,6 +244,8 @@ export class RecordApplier {
 				// Someone else's record, or ours edited since (in Pivotal or in the file): nothing
 				// proves this import made it, so an undo must not delete it (finding M6).
 				return this.#adopter.adopt(record, found, 0);
+			} else if (found === undefined && isInDoubt && isLanded(state, generation)) {
+				return this.#notFoundAfterLanding(record, generation, parent, isSlugHeld, 0);
 			}
 		}
 		const slug = slugToSend(record, isSlugHeld);
@@ -329,10 +338,12 @@ export class RecordApplier {
 		// answer): that send reached Pivotal. Its record is looked for and taken; not found, the
 		// create goes under a new key, never stuck on the old one for the server's retention.
 		if (result.error instanceof ApiError && isKeyReused(result.error)) {
-			// This body made nothing: the mark keeps the bodies that may have (finding AE2).
-			const mark = withoutUnlanded(this.#ctx.ledger.store.get(pass, record.key), sentNow);
-			if (mark !== undefined) this.#ctx.ledger.save(pass, record.key, mark);
-			return this.#afterKeyReused(record, generation, parent, isSlugHeld, result.attempts);
+			// This body made nothing: the mark keeps the bodies that may have (finding AE2), and that
+			// one of them landed (finding AE5).
+			const current = this.#ctx.ledger.store.get(pass, record.key);
+			const mark = withoutUnlanded(current, sentNow) ?? current;
+			if (mark?.s === "sent") this.#ctx.ledger.save(pass, record.key, { ...mark, kr: 1 });
+			return this.#afterKeyReused(record, generation, parent, isSlugHeld, result.attempts, asked);
 		}
 		if (result.error instanceof ApiError && result.error.status === 409) {
 			const existing = await this.#finder.onConflict(record, result.error, parent, slug, generation > 0);
@@ -566,9 +577,12 @@ export class RecordApplier {
 		parent: PivotalCopy | undefined,
 		isSlugHeld: boolean,
 		attempts: number,
+		asked?: PivotalRecord,
 	): Promise<void> {
 		this.#finder.claimKnown(record.pass, () => this.#ctx.ledger.store.entries(record.pass));
-		const found = await this.#finder.lookUp(record, parent);
+		// The customer this run found for it and asked about by the send: not looked up twice (its
+		// first look-up claimed it, so a second would not find it).
+		const found = asked ?? (await this.#finder.lookUp(record, parent));
 		if (found === null) return;
 		if (found === LOOKUP_FAILED) return this.#lookupFailed(record);
 		if (isAmbiguous(found)) return this.#ambiguousMatch(record, found, generation);
@@ -592,11 +606,26 @@ export class RecordApplier {
 			);
 			return this.#adopter.adopt(record, found, attempts);
 		}
-		// Not found: deleted since, or no longer known by what it is looked up by (its metadata
-		// rewritten): still a create that landed, so a customer holding a slug one of its sends
-		// carried is weighed as its record before a second one is made (adversarial findings AD3,
-		// AE1: the row renamed since, its derived slug with it).
-		if (found === undefined && isWorkspaceMatched(record.pass)) {
+		return this.#notFoundAfterLanding(record, generation, parent, isSlugHeld, attempts);
+	}
+
+	/**
+	 * A create that landed (Pivotal answered a send of it `idempotency_key_reused`), its record not
+	 * found by what it is looked up by: deleted since, or no longer known by it (renamed, its
+	 * metadata rewritten). A customer holding a slug one of its sends carried is weighed as its
+	 * record first (adversarial findings AD3, AE1: the row renamed since, its derived slug with it).
+	 * Then it is not made a second time on that word: failed `landed_not_found`, its mark kept,
+	 * unless `--recreate` asks for it again under the next key (finding AE5: an onboarding renamed in
+	 * Pivotal was made again beside it, with no word, and the import's own left in no state).
+	 */
+	async #notFoundAfterLanding(
+		record: SourceRecord,
+		generation: number,
+		parent: PivotalCopy | undefined,
+		isSlugHeld: boolean,
+		attempts: number,
+	): Promise<void> {
+		if (isWorkspaceMatched(record.pass)) {
 			const sent = this.#sent(record, this.#ctx.ledger.store.get(record.pass, record.key));
 			const slugs = (sent.values ?? []).flatMap((values) =>
 				typeof values.slug === "string" ? [values.slug] : [],
@@ -605,6 +634,20 @@ export class RecordApplier {
 			if (holder === LOOKUP_FAILED) return this.#lookupFailed(record, generation);
 			if (this.#isHeldByLostCreate(record, holder, sent, "", attempts)) return;
 		}
+		if (this.#ctx.recreate !== true)
+			return this.#ctx.ledger.reportFailure(
+				record.pass,
+				record,
+				"",
+				attempts,
+				landedNotFoundFailure(record.pass),
+			);
+		this.#ctx.notice(
+			"warn",
+			`${record.pass} ${record.key}: a create of it landed in an earlier run but is not found in Pivotal; made again (--recreate)`,
+		);
+		// Looked up just now: the create goes out under the next key without a second look.
+		this.#sentHere[record.pass].add(record.key);
 		return this.#create(record, generation + 1, true, parent, isSlugHeld);
 	}
 

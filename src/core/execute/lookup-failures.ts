@@ -13,9 +13,11 @@ import { resourceOf } from "../../model/resources.js";
 import type { Ambiguous } from "./existing-records.js";
 import type { Failure } from "./ledger.js";
 
-/** What a customer or a contact is known by in Pivotal, for the sentence. */
+/** What a record is known by in Pivotal, for the sentence: from the resource table's matcher. */
 function identityOf(pass: PassName): string {
-	return pass === "customers" ? "external id or CRM id" : "e-mail under its customer";
+	const { matcher } = resourceOf(pass);
+	if (matcher.kind === "workspace") return "external id or CRM id";
+	return `${matcher.field === "email" ? "e-mail" : matcher.field} under its customer`;
 }
 
 /** The failure `exists_again`, naming the records found (id and display id). */
@@ -72,6 +74,22 @@ export function heldInDoubtFailure(holder: PivotalRecord, slug: string, key: str
 		status: 409,
 		code: "ambiguous_match",
 		message: `its create got no answer in an earlier run, and slug ${JSON.stringify(slug)} is held by ${holder.id} (${holder.display_id}), which has its name but no external id: it may be that create's customer. Nothing was adopted or created. If it is this row's, set its metadata.external_id to ${JSON.stringify(key)} in Pivotal (it is then kept as existing: undo puts its fields back, never deletes it), or delete it there to have it made again; if it is not, give the row a slug of its own; then run again`,
+		retryable: true,
+	};
+}
+
+/**
+ * A create Pivotal answered `idempotency_key_reused`, so a send of it landed, whose record is not
+ * found by what it is looked up by: renamed, re-keyed or deleted in Pivotal since (adversarial
+ * finding AE5). Not made a second time on that word; `--recreate` makes it again. Its mark keeps
+ * the landing, so the next run, past the server's retention of the key too, asks the same.
+ */
+export function landedNotFoundFailure(pass: PassName): Failure {
+	const one = resourceOf(pass).one;
+	return {
+		status: 409,
+		code: "landed_not_found",
+		message: `a create of it sent in an earlier run landed in Pivotal (its key was answered idempotency_key_reused), but no ${one} is found by its ${identityOf(pass)}: renamed, changed or deleted in Pivotal since. Not made a second time. If it is still there, give it back its ${identityOf(pass).replace(/ under its customer$/, "")} in Pivotal (or delete it) and run again; to have it made again as the row says, run with --recreate`,
 		retryable: true,
 	};
 }

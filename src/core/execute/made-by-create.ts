@@ -227,3 +227,8 @@ export function withoutUnlanded(mark: RecordState | undefined, sent: FieldValues
 	const { sv: _sent, ...rest } = mark;
 	return kept.length === 0 ? rest : { ...rest, sv: kept };
 }
+
+/** Did Pivotal say a send of the create in doubt in `state`, under `generation`'s key, landed (`kr`, finding AE5)? */
+export function isLanded(state: RecordState | undefined, generation: number): boolean {
+	return state?.s === "sent" && state.kr === 1 && (state.g ?? 0) === generation;
+}
