@@ -415,3 +415,26 @@ describe("a customer create in doubt, then found by its external id", () => {
 		await leftInDoubtBesideItsSlug(args, env, live);
 	}, 60_000);
 });
+
+describe("a customer create that landed, then not found by its external id", () => {
+	it("another tool wrote its own id into metadata.external_id and the row was edited: no second customer, the row fails landed_not_found naming the slug's holder (finding AE1's variant)", async () => {
+		const { sim, env, args, live, customers } = await setUp();
+		await id2LandedInDoubt(sim, args, env, live);
+		await externalIdDropped(sim, live, { external_id: "hs-4711" });
+		writeFileSync(customers, "external_id,name,mrr\nid1,ID One,\nid2,ID Two,200\n");
+
+		const resumed = await runCli(args, { env });
+		expect(resumed.code).toBe(1);
+		expect(resumed.stdout).toContain("landed_not_found");
+		expect(resumed.stdout).toContain('under external id "hs-4711"');
+		expect(
+			live()
+				.map((c) => c.name)
+				.sort(),
+		).toEqual(["ID One", "ID Two"]);
+		// Asked for with --recreate, it is made again under a new key (a suffixed slug: the first holds it).
+		const recreated = await runCli([...args, "--recreate"], { env });
+		expect(recreated.code).toBe(0);
+		expect(live().filter((c) => c.metadata?.external_id === "id2")).toHaveLength(1);
+	}, 60_000);
+});

@@ -625,23 +625,21 @@ export class RecordApplier {
 		isSlugHeld: boolean,
 		attempts: number,
 	): Promise<void> {
+		let holder: PivotalRecord | undefined;
 		if (isWorkspaceMatched(record.pass)) {
 			const sent = this.#sent(record, this.#ctx.ledger.store.get(record.pass, record.key));
 			const slugs = (sent.values ?? []).flatMap((values) =>
 				typeof values.slug === "string" ? [values.slug] : [],
 			);
-			const holder = slugs.length === 0 ? undefined : await this.#finder.slugHolderOf(slugs);
-			if (holder === LOOKUP_FAILED) return this.#lookupFailed(record, generation);
-			if (this.#isHeldByLostCreate(record, holder, sent, "", attempts)) return;
+			const held = slugs.length === 0 ? undefined : await this.#finder.slugHolderOf(slugs);
+			if (held === LOOKUP_FAILED) return this.#lookupFailed(record, generation);
+			if (this.#isHeldByLostCreate(record, held, sent, "", attempts)) return;
+			holder = held;
 		}
-		if (this.#ctx.recreate !== true)
-			return this.#ctx.ledger.reportFailure(
-				record.pass,
-				record,
-				"",
-				attempts,
-				landedNotFoundFailure(record.pass),
-			);
+		if (this.#ctx.recreate !== true) {
+			const failure = landedNotFoundFailure(record.pass, holder);
+			return this.#ctx.ledger.reportFailure(record.pass, record, "", attempts, failure);
+		}
 		this.#ctx.notice(
 			"warn",
 			`${record.pass} ${record.key}: a create of it landed in an earlier run but is not found in Pivotal; made again (--recreate)`,

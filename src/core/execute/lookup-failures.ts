@@ -84,12 +84,18 @@ export function heldInDoubtFailure(holder: PivotalRecord, slug: string, key: str
  * finding AE5). Not made a second time on that word; `--recreate` makes it again. Its mark keeps
  * the landing, so the next run, past the server's retention of the key too, asks the same.
  */
-export function landedNotFoundFailure(pass: PassName): Failure {
+export function landedNotFoundFailure(pass: PassName, slugHolder?: PivotalRecord): Failure {
 	const one = resourceOf(pass).one;
+	// A customer holding a slug one of its sends carried, under another external id: another tool
+	// may have written its own id over the import's (adversarial finding AE1's variant).
+	const candidate =
+		slugHolder === undefined
+			? ""
+			: ` Slug ${JSON.stringify(slugHolder.slug)}, which a send of it carried, is held by ${slugHolder.id} (${slugHolder.display_id}) under external id ${JSON.stringify((slugHolder.metadata as Readonly<Record<string, unknown>> | undefined)?.external_id)}: it may be that create's customer, its metadata rewritten since.`;
 	return {
 		status: 409,
 		code: "landed_not_found",
-		message: `a create of it sent in an earlier run landed in Pivotal (its key was answered idempotency_key_reused), but no ${one} is found by its ${identityOf(pass)}: renamed, changed or deleted in Pivotal since. Not made a second time. If it is still there, give it back its ${identityOf(pass).replace(/ under its customer$/, "")} in Pivotal (or delete it) and run again; to have it made again as the row says, run with --recreate`,
+		message: `a create of it sent in an earlier run landed in Pivotal (its key was answered idempotency_key_reused), but no ${one} is found by its ${identityOf(pass)}: renamed, changed or deleted in Pivotal since.${candidate} Not made a second time. If it is still there, give it back its ${identityOf(pass).replace(/ under its customer$/, "")} in Pivotal (or delete it) and run again; to have it made again as the row says, run with --recreate`,
 		retryable: true,
 	};
 }
