@@ -20,6 +20,7 @@
 import type { PivotalRecord } from "../../api/types.js";
 import type { FieldValues, PassName, RecordState, SourceRecord } from "../../model/records.js";
 import { resourceOf } from "../../model/resources.js";
+import { idTag, withSuffix } from "../../source/slug/index.js";
 import { diffFields, ownedValues, readBack } from "../plan/field-diff.js";
 import type { ClockBounds } from "../whole-second-window.js";
 
@@ -231,4 +232,39 @@ export function withoutUnlanded(mark: RecordState | undefined, sent: FieldValues
 /** Did Pivotal say a send of the create in doubt in `state`, under `generation`'s key, landed (`kr`, finding AE5)? */
 export function isLanded(state: RecordState | undefined, generation: number): boolean {
 	return state?.s === "sent" && state.kr === 1 && (state.g ?? 0) === generation;
+}
+
+/**
+ * The slug a customer's create carries: the file's or the derived one, and when that one is held
+ * by another customer in Pivotal, the same with a suffix derived from the external id.
+ */
+export function slugToSend(record: SourceRecord, isHeld: boolean): string | undefined {
+	if (!resourceOf(record.pass).derivesSlug) return undefined;
+	const slug = typeof record.body.slug === "string" ? record.body.slug : record.slug;
+	if (slug === undefined || !isHeld) return slug;
+	return withSuffix(slug, idTag(record.key));
+}
+
+/**
+ * What Pivotal holds if a create of `record` carrying `slug` lands: the file's values, with the
+ * slug sent where the file has one (findings V12, Z8).
+ */
+export function ownedSent(record: SourceRecord, slug: string | undefined): FieldValues {
+	return ownedValues(
+		typeof record.body.slug === "string" && slug !== undefined && slug !== record.body.slug
+			? { ...record.body, slug }
+			: record.body,
+	);
+}
+
+/** The values a create of `record` carrying `slug` sends, as a mark keeps them: the slug among them. */
+export function sentValuesNow(record: SourceRecord, slug: string | undefined): FieldValues {
+	const values = ownedSent(record, slug);
+	return slug === undefined ? values : { ...values, slug };
+}
+
+/** What the create in doubt for `record` may have sent, as `state`'s mark keeps it: its slugs among it. */
+export function createSentFor(record: SourceRecord, state: RecordState | undefined): CreateSent {
+	const slug = slugToSend(record, false);
+	return createSentOf(state, slug === undefined ? [] : [slug, slugToSend(record, true) as string]);
 }
