@@ -95,7 +95,7 @@ export async function openUndo(options: OpenUndoOptions): Promise<Outcome<Opened
 		0,
 	);
 	const workspace = state.header.workspace?.name;
-	const createsInDoubt = PASSES.reduce((n, pass) => n + unansweredCreatesIn(state.records[pass]), 0);
+	const createsInDoubt = createsInDoubtOf(state);
 	return {
 		ok: true,
 		value: {
@@ -160,4 +160,9 @@ export function startUndoRun(
 	);
 	if (options.onEvent) run.subscribe(options.onEvent);
 	return run;
+}
+
+/** Creates that got no answer in the state: they may be in Pivotal, and no undo can name them. */
+export function createsInDoubtOf(state: Pick<CheckpointData, "records">): number {
+	return PASSES.reduce((n, pass) => n + unansweredCreatesIn(state.records[pass]), 0);
 }

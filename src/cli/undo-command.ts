@@ -11,6 +11,7 @@ import { EXIT } from "../core/exit-codes.js";
 import type { PostgresState } from "../core/state/pg-state.js";
 import { escapeControls } from "../model/terminal-text.js";
 import { undoPlanText } from "../report/undo-text.js";
+import { createsInDoubtNote, notTakenBackNote } from "../ui/model/undo-view.js";
 import { ask, CANCELLED } from "./ask.js";
 import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
@@ -74,10 +75,7 @@ async function undoWith(
 		);
 	// Creates of an interrupted run that got no answer may be in Pivotal: an undo cannot name them.
 	const one = undo.createsInDoubt === 1;
-	const doubts =
-		undo.createsInDoubt === 0
-			? undefined
-			: `${undo.createsInDoubt} ${one ? "create" : "creates"} of ${undo.interrupted === undefined ? "an interrupted run" : `run ${undo.interrupted}`} got no answer: ${one ? "it" : "they"} may be in Pivotal, and this undo cannot take ${one ? "it" : "them"} back.`;
+	const doubts = createsInDoubtNote(undo.createsInDoubt, undo.interrupted);
 	const lookUpFirst = `Run the import again first: it looks ${one ? "it" : "them"} up and records what it finds, and undo then takes ${one ? "it" : "them"} back with the rest.`;
 	// Under --yes there is no "first" left: what following the advice after this undo costs is said
 	// (the import makes again what this undo takes back; adversarial finding AC5).
@@ -155,10 +153,9 @@ async function undoWith(
 	if ("code" in driven) return driven.code;
 	const code = await finishHeadless(run, driven, io, { title: "Undo", withSession: true });
 	// What it could not take back is not "taken back", nor exit 0 (adversarial finding AD5).
-	if (code !== EXIT.ok || undo.createsInDoubt === 0) return code;
-	say(
-		`Not taken back: ${undo.createsInDoubt} ${one ? "create" : "creates"} that got no answer, which may be in Pivotal (said above).`,
-	);
+	const notTakenBack = notTakenBackNote(undo.createsInDoubt);
+	if (code !== EXIT.ok || notTakenBack === undefined) return code;
+	say(notTakenBack);
 	return EXIT.someFailed;
 }
 

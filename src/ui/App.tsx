@@ -17,6 +17,7 @@ import { fileStepChoices, sheetFor } from "./model/files.js";
 import { envKeysFrom } from "./model/key-choices.js";
 import { clampConcurrency } from "./model/plan.js";
 import { importPlanFor, undoRequestFor } from "./model/run-requests.js";
+import { notTakenBackNote } from "./model/undo-view.js";
 import { poolKeyInfo } from "./model/verify-key.js";
 import { FileStep } from "./screens/FileStep.js";
 import { KeyStep } from "./screens/KeyStep.js";
@@ -49,6 +50,8 @@ export function App({ services, prefill, onResult }: AppProps) {
 	const { stage, files, key, source } = wizard;
 	const isFixed = prefill?.isFixed ?? false;
 	const isDone = useRef(false);
+	// The creates in doubt the confirmed undo could not take back: said on its summary, exit 1.
+	const undoInDoubt = useRef(0);
 
 	const finish = useCallback(
 		(result: AppResult) => {
@@ -77,8 +80,12 @@ export function App({ services, prefill, onResult }: AppProps) {
 	const quitFinished = () => {
 		if (!live) return;
 		void live.run.close().catch(() => undefined);
-		if (summary) finish({ code: exitCodeFor(summary) });
-		else stopped(live.kind, live.store.getSnapshot().checkpointPath);
+		if (summary) {
+			const code = exitCodeFor(summary);
+			// What an undo could not take back is not "taken back", nor exit 0 (adversarial finding AD5).
+			const isShort = live.kind === "undo" && code === EXIT.ok && undoInDoubt.current > 0;
+			finish({ code: isShort ? EXIT.someFailed : code });
+		} else stopped(live.kind, live.store.getSnapshot().checkpointPath);
 	};
 
 	// Ctrl+C, SIGTERM and SIGHUP: before a run, leave; during one, stop it gracefully; twice, leave.
@@ -252,6 +259,11 @@ export function App({ services, prefill, onResult }: AppProps) {
 					failuresCsvPath={session.failuresCsvPath}
 					resultsCsvPath={session.resultsCsvPath}
 					testWorkspace={key?.key.isTest ? key.key.workspace : undefined}
+					closingNote={
+						live.kind === "undo" && summary?.outcome === "completed"
+							? notTakenBackNote(undoInDoubt.current)
+							: undefined
+					}
 					now={services.now}
 					onConcurrency={(c) => key && settings.setConcurrency(key.key.fingerprint, c)}
 					onRetry={session.retry}
@@ -273,6 +285,8 @@ export function App({ services, prefill, onResult }: AppProps) {
 					concurrency={concurrency}
 					onBack={() => dispatch({ type: "to-run" })}
 					onConfirm={() => {
+						undoInDoubt.current =
+							stage.check.kind === "checked" ? (stage.check.preview.createsInDoubt ?? 0) : 0;
 						const request = undoRequestFor(concurrency, context);
 						void session.startUndo(request, key).then(() => dispatch({ type: "to-run" }));
 					}}

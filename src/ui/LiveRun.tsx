@@ -36,6 +36,8 @@ export interface LiveRunProps {
 	readonly onResults?: (() => Promise<string>) | undefined;
 	/** The summary's `u`: take the run back. */
 	readonly onUndo?: (() => void) | undefined;
+	/** Said on the summary when nothing else is: an undo's creates in doubt not taken back. */
+	readonly closingNote?: string | undefined;
 }
 
 const NOTHING_INHERITED: ReadonlySet<string> = new Set();
@@ -61,6 +63,7 @@ export function LiveRun({
 	testWorkspace,
 	onResults,
 	onUndo,
+	closingNote,
 }: LiveRunProps) {
 	const snapshot = useProgress(store);
 	const [view, setView] = useState<View>("dashboard");
@@ -146,7 +149,7 @@ export function LiveRun({
 				resultsCsvPath={resultsCsvPath}
 				failuresByCode={inherited.size > 0 ? countByCode(failures) : undefined}
 				testWorkspace={testWorkspace}
-				notice={notice}
+				notice={notice ?? closingNote}
 				onFailures={() => setView("failures")}
 				onResults={
 					onResults

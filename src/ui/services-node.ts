@@ -6,7 +6,7 @@ import { startImportRun } from "../app/apply-import.js";
 import { checkImport } from "../app/check-import.js";
 import { type PlanImportOptions, planImport } from "../app/plan-import.js";
 import { readStateHeld, stateHeldBy } from "../app/read-state.js";
-import { startUndoRun, undoPlanOf } from "../app/undo.js";
+import { createsInDoubtOf, startUndoRun, undoPlanOf } from "../app/undo.js";
 import type { Settings } from "../config/settings.js";
 import { RUNS } from "../core/checkpoint/checkpoint-format.js";
 import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
@@ -114,10 +114,13 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 			if (!state)
 				throw new Error(`There is no import state at ${checkpointPath}, so there is nothing to undo.`);
 			// As the undo itself will: an interrupted last run is the one "last" takes back.
+			const { plan, interrupted } = undoPlanOf(state, scope);
 			return {
-				plan: undoPlanOf(state, scope).plan,
+				plan,
 				workspace: state.header.workspace?.name,
 				lastRun: state.counters[RUNS] ?? 0,
+				createsInDoubt: createsInDoubtOf(state),
+				interrupted,
 			};
 		},
 		startUndo: (request, lanes, runOptions) =>

@@ -61,6 +61,10 @@ export interface UndoPreview {
 	readonly workspace?: string | undefined;
 	/** The import's last run: later than the plan's when the runs since changed nothing (finding X8). */
 	readonly lastRun?: number;
+	/** Creates that got no answer, which may be in Pivotal: this undo cannot take them back. */
+	readonly createsInDoubt?: number;
+	/** The run the plan takes back when it was interrupted. */
+	readonly interrupted?: number | undefined;
 }
 
 /** What the resume step shows about a checkpoint found in the folder. */

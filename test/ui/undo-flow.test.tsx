@@ -149,6 +149,63 @@ describe("undo from the wizard's summary, against the simulator", () => {
 		app.unmount();
 	}, 90_000);
 
+	it("says before and after an undo that a create which got no answer is not taken back, and exits 1 (finding AD5)", async () => {
+		const own = {
+			folder: tempDir("pivotal-tui-undo-doubt-"),
+			sim: await startSimulator({
+				windowMs: WINDOW_MS,
+				keys: [{ key: KEY, name: "undo doubt key", rateLimit: 200 }],
+			}),
+		};
+		try {
+			await generateDataset({
+				dir: own.folder,
+				customers: 4,
+				contactsPerCustomer: 0,
+				onboardingsPerCustomer: 0,
+				seed: 5,
+			});
+			// The second customer's create is made, and answered 201 with a body that is no record:
+			// the import cannot tell what it made, so the create stays in doubt.
+			own.sim.pushFault({
+				method: "POST",
+				route: "/customers",
+				kind: "error",
+				status: 201,
+				when: "after",
+				times: 1,
+			});
+			const app = mount(own);
+			await expectThenType(app, /customers file[\s\S]*❯ customers\.csv/, "\r");
+			await expectThenType(app, /contacts file \(optional\)[\s\S]*❯ contacts\.csv/, "\r");
+			await expectThenType(app, /onboardings file \(optional\)[\s\S]*❯ onboardings\.csv/, "\r");
+			await expectThenType(app, "PIVOTAL_API_KEY pivotal_…c3d4", "\r");
+			await expectThenType(app, "workspace Simulator Workspace", "\r");
+			await expectThenType(app, "✓ every row is valid", "\r");
+			await expectThenType(app, "u undo", "u");
+			await waitFor(() => expect(app.lastFrame()).toContain("Undo of run 1 in the workspace"));
+			expect(app.lastFrame()?.replace(/\s+/g, " ")).toContain(
+				"1 create of an earlier run got no answer: it may be in Pivotal, and this undo cannot take it back.",
+			);
+			await expectThenType(
+				app,
+				"Type the workspace name, Simulator Workspace, to undo:",
+				"Simulator Workspace",
+			);
+			await waitFor(() => expect(app.lastFrame()).toContain("› Simulator Workspace"));
+			await pressUntilGone(app, "Type the workspace name, Simulator Workspace, to undo:");
+			await waitFor(() => expect(app.lastFrame()).toContain("Undo summary"), 30_000);
+			expect(app.lastFrame()).toContain(
+				"Not taken back: 1 create that got no answer, which may be in Pivotal",
+			);
+			await expectThenType(app, "Undo summary", "q");
+			await waitFor(() => expect(app.result()).toEqual({ code: 1 }));
+			app.unmount();
+		} finally {
+			await own.sim.close();
+		}
+	}, 90_000);
+
 	it("stops an undo on q with its state saved, and says the undo command finishes it", async () => {
 		const own = {
 			folder: tempDir("pivotal-tui-undo-stop-"),

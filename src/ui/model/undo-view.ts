@@ -112,3 +112,20 @@ export function passedOverNote(plan: UndoPlan, lastRun: number | undefined): str
 			: `${last - target} times since: runs ${target + 1}–${last}`;
 	return `(The import ran ${since}, which changed nothing there is to take back.)`;
 }
+
+/**
+ * Creates that got no answer (a run interrupted, or an answer unread) may be in Pivotal, and an undo cannot name
+ * them (adversarial findings U5, AD5): the sentence the undo's plan says it with, on the command
+ * line and in the wizard. Undefined when there are none.
+ */
+export function createsInDoubtNote(count: number, interrupted: number | undefined): string | undefined {
+	if (count === 0) return undefined;
+	const one = count === 1;
+	return `${count} ${one ? "create" : "creates"} of ${interrupted === undefined ? "an earlier run" : `run ${interrupted}`} got no answer: ${one ? "it" : "they"} may be in Pivotal, and this undo cannot take ${one ? "it" : "them"} back.`;
+}
+
+/** What an undo that went on without the creates in doubt says at its end. Undefined when none. */
+export function notTakenBackNote(count: number): string | undefined {
+	if (count === 0) return undefined;
+	return `Not taken back: ${count} ${count === 1 ? "create" : "creates"} that got no answer, which may be in Pivotal (said above).`;
+}

@@ -10,6 +10,7 @@ import { useTheme } from "../hooks/use-theme.js";
 import { cell, formatCount, formatDuration, rcell, windowLabel } from "../model/format.js";
 import {
 	confirmationWord,
+	createsInDoubtNote,
 	isConfirmed,
 	passedOverNote,
 	RESTORE_NOTES,
@@ -114,6 +115,7 @@ function UndoPlanBody({
 	const fields = restoredFields(plan);
 	const passedOver = passedOverNote(plan, preview.lastRun);
 	const recreates = recreateCounts(plan).reduce((n, r) => n + r.count, 0);
+	const inDoubt = createsInDoubtNote(preview.createsInDoubt ?? 0, preview.interrupted);
 	const requests = undoRequests(plan);
 	const [pass, del, restore] = UNDO_COLUMNS;
 	const estimate = estimateDurationMs({ requests, limit: keyInfo.limit, windowMs, concurrency });
@@ -159,6 +161,13 @@ function UndoPlanBody({
 					(--delete-missing): Pivotal has no undelete, so they get new ids.
 				</Text>
 			) : null}
+			{inDoubt === undefined ? null : (
+				<Text {...theme.tint("warn")} wrap="wrap">
+					⚠ {inDoubt} To take {preview.createsInDoubt === 1 ? "it" : "them"} back too, go back (Esc) and run
+					the import again first: it looks {preview.createsInDoubt === 1 ? "it" : "them"} up and records what
+					it finds; then undo.
+				</Text>
+			)}
 			<Text dimColor>Records found in Pivotal and adopted by the import are never deleted.</Text>
 			<Box marginTop={1}>
 				<Text>
