@@ -67,7 +67,14 @@ type SetUp = Awaited<ReturnType<typeof setUp>>;
 
 /** id2's create never reaches Pivotal (every try cut before the server reads it); the run is killed. */
 async function createLeftInDoubt({ sim, env, args }: SetUp): Promise<void> {
-	cutCreates(sim, "before");
+	// By its external id, whatever the row is called by now.
+	sim.pushFault({
+		method: "POST",
+		route: "/customers",
+		match: { "metadata.external_id": "id2" },
+		kind: "reset",
+		when: "before",
+	});
 	const { child, result } = startCli(args, { env });
 	await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
 	child.kill("SIGKILL");
@@ -99,6 +106,7 @@ async function contactByHandAfterLostCreate(
 	more: Readonly<Record<string, string>>,
 	rowAfter?: string,
 	row = "id1,Ann Ash,ann@kay.example,",
+	resumeFlags: readonly string[] = [],
 ) {
 	const { sim, customers, env, live } = await setUp();
 	const contacts = join(tempDir(), "k.csv");
@@ -120,7 +128,7 @@ async function contactByHandAfterLostCreate(
 	});
 	expect(made.status).toBe(201);
 	if (rowAfter !== undefined) writeFileSync(contacts, `customer_external_id,name,email,title\n${rowAfter}\n`);
-	const resumed = await runCli(args, { env });
+	const resumed = await runCli([...args, ...resumeFlags], { env });
 	expect(resumed.code).toBe(0);
 	expect((await runCli(["undo", customers, "--yes"], { env })).code).toBe(0);
 	const left = (
@@ -231,6 +239,36 @@ describe("a customer create in doubt, then found by its external id", () => {
 		await adoptedAsExisting(run, "ID Two");
 	}, 60_000);
 
+	it("--only update: made by someone else exactly as the row says after a create that never landed: Pivotal is asked all the same, adopted as existing (finding AF1)", async () => {
+		const run = await setUp();
+		await createLeftInDoubt(run);
+		await madeBySales(run.sim, { name: "ID Two", slug: "id-two", metadata: { external_id: "id2" } });
+		const resumed = await runCli([...run.args, "--only", "update"], { env: run.env });
+		expect(resumed.code).toBe(0);
+		expect(resumed.stdout).toContain("is taken as someone else's");
+		expect((await runCli(["undo", run.customers, "--all", "--yes"], { env: run.env })).code).toBe(0);
+		expect(run.live().map((c) => c.name)).toEqual(["ID Two"]);
+	}, 60_000);
+
+	it("--only update: that did land: Pivotal's answer makes it this import's, and undo takes it back (finding AF1)", async () => {
+		const { sim, customers, env, args, live } = await setUp();
+		await id2LandedInDoubt(sim, args, env, live);
+		const resumed = await runCli([...args, "--only", "update"], { env });
+		expect(resumed.code).toBe(0);
+		expect(resumed.stdout).toContain("Pivotal answered its create, sent again");
+		expect((await runCli(["undo", customers, "--all", "--yes"], { env })).code).toBe(0);
+		expect(live()).toEqual([]);
+	}, 60_000);
+
+	it("renamed between two sends that never landed, then made by someone else as the first send said: Pivotal is asked with that send's body, adopted as existing (finding AF4)", async () => {
+		const run = await setUp();
+		await createLeftInDoubt(run);
+		writeFileSync(run.customers, "external_id,name\nid1,ID One\nid2,ID Two Renamed\n");
+		await createLeftInDoubt(run);
+		await madeBySales(run.sim, { name: "ID Two", slug: "id-two", metadata: { external_id: "id2" } });
+		await adoptedAsExisting(run, "ID Two");
+	}, 60_000);
+
 	it("that did land, the row unchanged: still this import's, and undo takes it back", async () => {
 		const { sim, customers, env, args, live } = await setUp();
 		// id2's create is made, its answer cut on every try: in doubt, though Pivotal holds it.
@@ -303,6 +341,15 @@ describe("a customer create in doubt, then found by its external id", () => {
 	it("a contact: one a person added by hand with the row's e-mail and a title is adopted as existing, never deleted by undo", async () => {
 		const { left } = await contactByHandAfterLostCreate({ title: "CTO" });
 		expect(left.map((c) => [c.email, c.title])).toEqual([["ann@kay.example", "CTO"]]);
+	}, 60_000);
+
+	it("a contact under --only update: one a person added by hand exactly as the row says, after a create that never landed, is adopted as existing, never deleted by undo (finding AF1)", async () => {
+		const { resumed, left } = await contactByHandAfterLostCreate({}, undefined, undefined, [
+			"--only",
+			"update",
+		]);
+		expect(resumed.stdout).toContain("is taken as someone else's");
+		expect(left.map((c) => c.email)).toEqual(["ann@kay.example"]);
 	}, 60_000);
 
 	it("a contact: one a person added by hand exactly as the row says, after a create that never landed, is adopted as existing, never deleted by undo (finding AC2)", async () => {

@@ -9,7 +9,7 @@
 import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
 import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../../model/records.js";
-import { bodyUnder, isWorkspaceMatched, perPass, resourceOf } from "../../model/resources.js";
+import { isWorkspaceMatched, perPass, resourceOf } from "../../model/resources.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
 import { doubtIdsOf } from "../plan/lookalike-rows.js";
@@ -26,6 +26,7 @@ import type { Ledger } from "./ledger.js";
 import { existsAgainFailure } from "./lookup-failures.js";
 import { isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
 import {
+	createBody,
 	createSentFor,
 	firstSendOf,
 	isLanded,
@@ -146,22 +147,13 @@ export class RecordApplier {
 		// be made a second time (finding AE5).
 		const isLookedUp =
 			!isGuarded(record) || (isInDoubt && (isWorkspaceMatched(pass) || isLanded(state, generation)));
-		// The record found for it when Pivotal is asked by sending the create again (AE4).
-		let asked: PivotalRecord | undefined;
 		if ((isInDoubt || isForgotten) && !sentHere.has(record.key) && isLookedUp) {
 			const verdict = await this.#doubt.lookUpFirst(record, state, generation, parent, isForgotten);
 			if (verdict.kind === "again") return this.#createAgain(record, generation, parent, isSlugHeld);
 			if (verdict.kind === "settled") return;
-			asked = verdict.asked;
 		}
 		const slug = slugToSend(record, isSlugHeld);
-		// The file's own slug goes as it is: no copy of the body to set it to itself.
-		const body = bodyUnder(
-			resourceOf(pass),
-			parent?.id,
-			slug === undefined || slug === record.body.slug ? record.body : { ...record.body, slug },
-		);
-		const text = JSON.stringify(body);
+		const text = JSON.stringify(createBody(record, parent?.id, slug));
 		// The suffixed slug is another body: it goes under a key of its own (`.s`), the same on
 		// every resume since the suffix is derived from the external id, not from what Pivotal holds.
 		const key = `${idempotencyKey(this.#ctx.importId, pass, record.key, generation)}${isSlugHeld ? ".s" : ""}`;
@@ -221,11 +213,6 @@ export class RecordApplier {
 					message: `Pivotal answered its create with ${created.id}, which reads as ${other}, not as this row; not recorded, nothing else changed. It stays in doubt: the next run looks it up first.`,
 					retryable: true,
 				});
-			if (asked?.id === created.id)
-				this.#ctx.notice(
-					"info",
-					`${pass} ${record.key} was already created by an earlier run: Pivotal answered its create, sent again, with ${created.id}`,
-				);
 			this.#idHolders[pass].add(created.id);
 			this.#finder.created(pass, created);
 			const copy: PivotalCopy = {
@@ -251,7 +238,7 @@ export class RecordApplier {
 			const current = this.#ctx.ledger.store.get(pass, record.key);
 			const mark = withoutUnlanded(current, sentNow) ?? current;
 			if (mark?.s === "sent") this.#ctx.ledger.save(pass, record.key, { ...mark, kr: 1 });
-			const verdict = await this.#doubt.afterKeyReused(record, generation, parent, result.attempts, asked);
+			const verdict = await this.#doubt.afterKeyReused(record, generation, parent, result.attempts);
 			return verdict.kind === "again" ? this.#createAgain(record, generation, parent, isSlugHeld) : undefined;
 		}
 		if (result.error instanceof ApiError && result.error.status === 409) {
@@ -424,16 +411,15 @@ export class RecordApplier {
 		}
 		if (found === null) return;
 		if (found === undefined) return this.#create(record, generation, false, parent);
-		// A create in doubt looked up rather than sent (`--only update`): made as the create would
-		// have made it, it is that create's, so an undo takes it back; else adopted as existing.
-		const state = this.#ctx.ledger.store.get(record.pass, record.key);
-		const isCreatedByUs = isInDoubt && isMadeByCreate(record, found, createSentFor(record, state));
-		if (isCreatedByUs)
-			this.#ctx.notice(
-				"info",
-				`${record.pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
-			);
+		// A create in doubt looked up rather than sent (`--only update`): taken as a create in doubt
+		// found is, by its fit and, where Pivotal can be asked, by its answer (finding AF1); the ask
+		// sends a body whose unique value the record found holds, so it makes nothing.
+		if (isInDoubt && id === undefined) {
+			const state = this.#ctx.ledger.store.get(record.pass, record.key);
+			await this.#doubt.takeFound(record, state, generation, parent, found);
+			return;
+		}
 		// Read by its id just now: fresh enough to merge metadata with; a listing is not.
-		return this.#adopter.adopt(record, found, 0, id !== undefined, isCreatedByUs, id !== undefined);
+		return this.#adopter.adopt(record, found, 0, id !== undefined, false, id !== undefined);
 	}
 }

@@ -9,9 +9,11 @@
 
 import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
-import type { PassName, PivotalCopy, RecordState, SourceRecord } from "../../model/records.js";
-import { isWorkspaceMatched, resourceOf } from "../../model/resources.js";
+import type { FieldValues, PassName, PivotalCopy, RecordState, SourceRecord } from "../../model/records.js";
+import { bodyUnder, isWorkspaceMatched, resourceOf } from "../../model/resources.js";
+import { idTag } from "../../source/slug/index.js";
 import { isCreateMaybeMade } from "../checkpoint/state-map.js";
+import { idempotencyKey } from "../idempotency.js";
 import { bodyHash } from "../plan/planner.js";
 import type { RecordAdopter } from "./adopt-record.js";
 import type { ApplyContext } from "./apply-record.js";
@@ -24,31 +26,34 @@ import {
 	landedNotFoundFailure,
 	lookupFailedFailure,
 } from "./lookup-failures.js";
-import { LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
+import { isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
 import {
 	type CreateSent,
 	createSentFor,
 	isLanded,
 	isMadeByCreate,
-	isProvenUnmade,
+	isWithinProof,
 	mayBeLostCreate,
 	onServerClock,
-	sentValuesNow,
-	slugToSend,
 } from "./made-by-create.js";
-import { isKeyedTo } from "./record-requests.js";
+import { createCall, isKeyedTo, isKeyReused, messageOf } from "./record-requests.js";
 
 /**
- * `settled`: adopted, or failed and reported, nothing to send; `send`: go on with the create (the
- * record found when Pivotal is asked by sending it again, finding AE4); `again`: make it again
+ * `settled`: adopted, or failed and reported, nothing to send; `send`: go on with the create;
+ * `again`: make it again
  * under the next key (`--recreate` after a send that landed, its record not found).
  */
 export type InDoubtVerdict =
 	| { readonly kind: "settled" }
-	| { readonly kind: "send"; readonly asked?: PivotalRecord | undefined }
+	| { readonly kind: "send" }
 	| { readonly kind: "again" };
 
 const SETTLED: InDoubtVerdict = { kind: "settled" };
+
+/** A unique value as Pivotal compares it: an e-mail after lower-casing (§26), a slug as it is. */
+function uniqueText(value: unknown): string | undefined {
+	return typeof value === "string" ? (value.includes("@") ? value.toLowerCase() : value) : undefined;
+}
 const SEND: InDoubtVerdict = { kind: "send" };
 
 export class InDoubtCreates {
@@ -111,12 +116,25 @@ export class InDoubtCreates {
 			await this.#adopter.adopt(record, found, 0);
 			return SETTLED;
 		}
+		return this.takeFound(record, state, generation, parent, found);
+	}
+
+	/**
+	 * A record found in Pivotal for the create in doubt in `state`: the create's own (undo deletes it)
+	 * only when it fits what a send carried, and, where Pivotal can be asked, when Pivotal says so
+	 * (see `#askable`); else adopted as existing (undo puts its fields back, never deletes it).
+	 */
+	async takeFound(
+		record: SourceRecord,
+		state: RecordState | undefined,
+		generation: number,
+		parent: PivotalCopy | undefined,
+		found: PivotalRecord,
+	): Promise<InDoubtVerdict> {
+		const { pass } = record;
 		if (isMadeByCreate(record, found, createSentFor(record, state))) {
-			// Within the hour Pivotal itself can tell: the create sent again under its key is
-			// answered with its first answer when it landed, or `slug_taken` when this customer is
-			// someone else's, made as the row says after the send that never landed (finding AE4).
-			// The send takes either answer as the verdict.
-			if (this.#isAskable(record, state, generation, found)) return { kind: "send", asked: found };
+			const sent = state === undefined ? undefined : this.#askable(record, state, generation, found);
+			if (sent !== undefined) return this.#ask(record, state as RecordState, generation, parent, found, sent);
 			this.#ctx.notice(
 				"info",
 				`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
@@ -136,20 +154,134 @@ export class InDoubtCreates {
 	}
 
 	/**
+	 * The body a send of the create in doubt carried whose unique value `found` holds (a customer's
+	 * slug, a contact's e-mail), when sending it again under its key settles whether the create
+	 * made `found` (adversarial findings AE4, AF1, AF4): within the hour of the first send (Pivotal
+	 * keeps a key's answer 24 h), every send under this generation's plain key. Landed, Pivotal
+	 * answers that body with its first answer, or `idempotency_key_reused` when another body landed;
+	 * not landed, the send meets `found`'s unique value (`slug_taken`, `email_taken`) and makes
+	 * nothing. The row's body now may be another (renamed since: its slug free), so the kept body is
+	 * sent, byte for byte as it went (the mark keeps the values in the body's order). Undefined when
+	 * Pivotal cannot settle it that way: the fit alone decides.
+	 */
+	#askable(
+		record: SourceRecord,
+		state: RecordState,
+		generation: number,
+		found: PivotalRecord,
+	): FieldValues | undefined {
+		const unique = resourceOf(record.pass).unique;
+		if (unique === undefined) return undefined;
+		if (state.s !== "sent" && !(state.s === "failed" && state.retryable)) return undefined;
+		if ((state.g ?? 0) !== generation || state.sv === undefined || state.sv.length === 0) return undefined;
+		if (!isWithinProof(state, this.clockNow())) return undefined;
+		// A suffixed slug went under a key of its own (`.s`): every send must have gone under the plain one.
+		const tag = `-${idTag(record.key)}`;
+		if (state.sv.some((sent) => typeof sent.slug === "string" && sent.slug.endsWith(tag))) return undefined;
+		const held = uniqueText(found[unique.field as keyof PivotalRecord]);
+		if (held === undefined) return undefined;
+		return state.sv.findLast((sent) => uniqueText(sent[unique.field]) === held);
+	}
+
+	/**
+	 * Sends `sent`, a body the create in doubt carried, again under its key, and takes Pivotal's
+	 * answer as the verdict on `found` (see `#askable`). Nothing new can be made: `found` holds the
+	 * body's unique value. The mark stays as it was until the answer settles it.
+	 */
+	async #ask(
+		record: SourceRecord,
+		state: RecordState,
+		generation: number,
+		parent: PivotalCopy | undefined,
+		found: PivotalRecord,
+		sent: FieldValues,
+	): Promise<InDoubtVerdict> {
+		const { pass } = record;
+		const def = resourceOf(pass);
+		const text = JSON.stringify(bodyUnder(def, parent?.id, sent));
+		const key = idempotencyKey(this.#ctx.importId, pass, record.key, generation);
+		const attemptsBefore = state.s === "sent" || state.s === "failed" ? state.attempts : 0;
+		const result = await this.#ctx.requester.send(
+			(client) => createCall(client, pass, parent?.id, text, key),
+			{
+				subject: record,
+				attemptsBefore,
+			},
+		);
+		if (result.ok) {
+			const made = result.value.data as PivotalRecord;
+			if (made.id !== found.id) return this.#answeredWithAnother(record, found, made, result.attempts);
+			this.#ctx.notice(
+				"info",
+				`${pass} ${record.key} was already created by an earlier run: Pivotal answered its create, sent again, with ${found.id}`,
+			);
+			await this.#adopter.adopt(record, found, result.attempts, false, true);
+			return SETTLED;
+		}
+		const { error } = result;
+		if (error instanceof ApiError && isKeyReused(error)) {
+			this.#ctx.notice(
+				"info",
+				`${pass} ${record.key} was created by an earlier run with other values; adopted ${found.id} and brought up to the file`,
+			);
+			await this.#adopter.adopt(record, found, result.attempts, false, true);
+			return SETTLED;
+		}
+		if (error instanceof ApiError && error.status === 409 && error.code === def.unique?.code) {
+			this.#ctx.notice(
+				"warn",
+				`${pass} ${record.key}: its create got no answer, and sent again under its key it met ${error.code} rather than its first answer: ${found.id} is taken as someone else's and adopted as existing (undo puts its fields back, never deletes it; if it is this import's, undo leaves it in Pivotal)`,
+			);
+			await this.#adopter.adopt(record, found, result.attempts);
+			return SETTLED;
+		}
+		if (this.#ctx.isOver()) return SETTLED;
+		if (parent !== undefined && isParentMissing(error) && (await this.parentGone(record, parent)))
+			return SETTLED;
+		// Anything else settles nothing: the mark stays, and the next run asks again.
+		const why = `its create, sent again to ask Pivotal whether it made ${found.id}, was answered ${messageOf(error)}`;
+		this.#failLookUp(record, lookupFailedFailure(why), {});
+		return SETTLED;
+	}
+
+	/**
+	 * The create sent again was answered with `made`, not `found`: a send of it landed as `made`.
+	 * Deleted in Pivotal since (a read answers 404), `found` is someone else's (adversarial finding
+	 * AF2); there, both answer for the row and neither is taken (`ambiguous_match`).
+	 */
+	async #answeredWithAnother(
+		record: SourceRecord,
+		found: PivotalRecord,
+		made: PivotalRecord,
+		attempts: number,
+	): Promise<InDoubtVerdict> {
+		const read = await this.#ctx.requester.send((client) => client.getRecord(record.pass, made.id));
+		if (read.ok) return this.ambiguousMatch(record, { ambiguous: [read.value.data, found] }, 0);
+		if (!(read.error instanceof ApiError) || read.error.status !== 404) {
+			if (this.#ctx.isOver()) return SETTLED;
+			return this.lookupFailed(record);
+		}
+		this.#ctx.notice(
+			"warn",
+			`${record.pass} ${record.key}: its create had landed as ${made.id}, deleted in Pivotal since; ${found.id}, which has its identity, is someone else's and adopted as existing (undo puts its fields back, never deletes it)`,
+		);
+		await this.#adopter.adopt(record, found, attempts);
+		return SETTLED;
+	}
+
+	/**
 	 * A create answered 409 `idempotency_key_reused`: a send of it with another body landed (the
-	 * row was edited since a send that got no answer). Its record is looked for and taken (`asked`:
-	 * the one this run found and asked about by the send, not looked up twice, since its first
-	 * look-up claimed it); not found, see `#notFoundAfterLanding`.
+	 * row was edited since a send that got no answer). Its record is looked for and taken; not
+	 * found, see `#notFoundAfterLanding`.
 	 */
 	async afterKeyReused(
 		record: SourceRecord,
 		generation: number,
 		parent: PivotalCopy | undefined,
 		attempts: number,
-		asked: PivotalRecord | undefined,
 	): Promise<InDoubtVerdict> {
 		this.#finder.claimKnown(record.pass, () => this.#ctx.ledger.store.entries(record.pass));
-		const found = asked ?? (await this.#finder.lookUp(record, parent));
+		const found = await this.#finder.lookUp(record, parent);
 		if (found === null) return SETTLED;
 		if (found === LOOKUP_FAILED) return this.lookupFailed(record);
 		if (isAmbiguous(found)) return this.ambiguousMatch(record, found, generation);
@@ -230,24 +362,6 @@ export class InDoubtCreates {
 		const failure = heldInDoubtFailure(holder, String(holder.slug), record.key);
 		this.#ctx.ledger.reportFailure(record.pass, record, text, attempts, failure);
 		return true;
-	}
-
-	/**
-	 * May a customer found for a create in doubt, fitting what it sent, be asked of Pivotal by
-	 * sending the create again (finding AE4)? Only where the answer settles it: within the hour of
-	 * the first send, under the same key, with the slug every send carried, which `found` holds.
-	 * Landed, the send is answered with its first answer (or `idempotency_key_reused`, the row edited
-	 * since); not landed, with `slug_taken`, since `found` holds the slug: never a second customer.
-	 */
-	#isAskable(
-		record: SourceRecord,
-		state: RecordState | undefined,
-		generation: number,
-		found: PivotalRecord,
-	): boolean {
-		const slug = slugToSend(record, false);
-		if (slug === undefined || found.slug !== slug) return false;
-		return isProvenUnmade(state, generation, sentValuesNow(record, slug), this.clockNow());
 	}
 
 	/** Now, on this machine's clock and, as far as the `Date` headers prove it, on Pivotal's. */

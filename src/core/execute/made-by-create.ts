@@ -19,7 +19,7 @@
 
 import type { PivotalRecord } from "../../api/types.js";
 import type { FieldValues, PassName, RecordState, SourceRecord } from "../../model/records.js";
-import { resourceOf } from "../../model/resources.js";
+import { bodyUnder, resourceOf } from "../../model/resources.js";
 import { idTag, withSuffix } from "../../source/slug/index.js";
 import { diffFields, ownedValues, readBack } from "../plan/field-diff.js";
 import type { ClockBounds } from "../whole-second-window.js";
@@ -152,20 +152,31 @@ export function isProvenUnmade(
 ): boolean {
 	// In doubt, or given up on a cause of the moment (adversarial finding AD6).
 	if (previous?.s !== "sent" && !(previous?.s === "failed" && previous.retryable)) return false;
-	// On Pivotal's clock where both ends are known: this machine's may have been set since, or the
-	// state carried to another (adversarial finding AD8).
+	if (!isWithinProof(previous, now)) return false;
+	if ((previous.g ?? 0) !== generation || previous.sv === undefined || previous.sv.length === 0) return false;
+	// Under one key: a send of it that landed has every later one answered with its replay or
+	// `idempotency_key_reused`, whatever the body, never a uniqueness conflict (adversarial finding
+	// AE3). A customer's key changes with a suffixed slug (`.s`): every send carried this slug.
+	return previous.sv.every((sent) => sent.slug === sentNow.slug);
+}
+
+/**
+ * Is it less than `PROOF_WITHIN_MS` since the create in doubt in `previous` first left? On
+ * Pivotal's clock where both ends are known: this machine's may have been set since, or the state
+ * carried to another (adversarial finding AD8).
+ */
+export function isWithinProof(
+	previous: RecordState,
+	now: { readonly here: number; readonly onServer?: number | undefined },
+): boolean {
+	if (previous.s !== "sent" && previous.s !== "failed") return false;
 	const elapsed =
 		previous.ts !== undefined && now.onServer !== undefined
 			? now.onServer - previous.ts
 			: previous.t === undefined
 				? undefined
 				: now.here - previous.t;
-	if (elapsed === undefined || elapsed >= PROOF_WITHIN_MS) return false;
-	if ((previous.g ?? 0) !== generation || previous.sv === undefined || previous.sv.length === 0) return false;
-	// Under one key: a send of it that landed has every later one answered with its replay or
-	// `idempotency_key_reused`, whatever the body, never a uniqueness conflict (adversarial finding
-	// AE3). A customer's key changes with a suffixed slug (`.s`): every send carried this slug.
-	return previous.sv.every((sent) => sent.slug === sentNow.slug);
+	return elapsed !== undefined && elapsed < PROOF_WITHIN_MS;
 }
 
 /** What the create in doubt in `state` may have sent, as its mark keeps it: `slugs`, the row's. */
@@ -267,4 +278,22 @@ export function sentValuesNow(record: SourceRecord, slug: string | undefined): F
 export function createSentFor(record: SourceRecord, state: RecordState | undefined): CreateSent {
 	const slug = slugToSend(record, false);
 	return createSentOf(state, slug === undefined ? [] : [slug, slugToSend(record, true) as string]);
+}
+
+/**
+ * The body a create of `record` sends, carrying `slug`, under its parent `parentId` where the body
+ * names it. The file's own slug goes as it is: no copy of the body to set it to itself. The values
+ * a mark keeps of it (`sentValuesNow`) are this body in the same order, less the parent's id, so a
+ * kept send goes again byte for byte (`InDoubtCreates`' ask).
+ */
+export function createBody(
+	record: SourceRecord,
+	parentId: string | undefined,
+	slug: string | undefined,
+): Readonly<Record<string, unknown>> {
+	return bodyUnder(
+		resourceOf(record.pass),
+		parentId,
+		slug === undefined || slug === record.body.slug ? record.body : { ...record.body, slug },
+	);
 }

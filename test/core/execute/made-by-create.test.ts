@@ -7,14 +7,18 @@ import { describe, expect, it } from "vitest";
 import type { PivotalRecord } from "../../../src/api/types.js";
 import { parseState } from "../../../src/core/checkpoint/parse-state.js";
 import {
+	createBody,
 	isMadeByCreate,
 	isProvenUnmade,
 	MAX_SENT_VALUES_CHARS,
 	PROOF_WITHIN_MS,
+	sentValuesNow,
 	sentValuesOf,
+	slugToSend,
 	withoutUnlanded,
 } from "../../../src/core/execute/made-by-create.js";
 import type { FieldValues, RecordState, SourceRecord } from "../../../src/model/records.js";
+import { bodyUnder, resourceOf } from "../../../src/model/resources.js";
 
 const SENT_AT = Date.parse("2026-12-01T10:00:00Z");
 
@@ -235,4 +239,52 @@ describe("a body answered idempotency_key_reused leaves the mark (finding AE2)",
 			t: SENT_AT,
 		});
 	});
+});
+
+describe("a kept send goes again byte for byte (the ask of a create in doubt: findings AE4, AF4)", () => {
+	const records: readonly SourceRecord[] = [
+		// A derived slug, added after the row's fields.
+		{
+			pass: "customers",
+			key: "c1",
+			line: 2,
+			body: { name: "Çafé One", metadata: { external_id: "c1" } },
+			columns: {},
+			slug: "cafe-one",
+		},
+		// The file's own slug, in the middle of the row.
+		{
+			pass: "customers",
+			key: "c2",
+			line: 3,
+			body: { name: "Two", slug: "two", mrr: 100, metadata: { external_id: "c2" } },
+			columns: {},
+		},
+		{
+			pass: "contacts",
+			key: "c1/ann@kay.example",
+			line: 2,
+			parentKey: "c1",
+			body: { name: "Ann", email: "Ann@Kay.example", title: "CTO" },
+			columns: {},
+		},
+		{
+			pass: "onboardings",
+			key: "c1/name:Rollout",
+			line: 2,
+			parentKey: "c1",
+			body: { name: "Rollout", notes: "n" },
+			columns: {},
+		},
+	];
+	for (const record of records)
+		for (const isHeld of [false, true])
+			it(`${record.pass} ${record.key}${isHeld ? ", its slug suffixed" : ""}`, () => {
+				const slug = slugToSend(record, isHeld);
+				const parentId = record.parentKey === undefined ? undefined : "c0000000parent";
+				// As the state keeps it: written as JSON, read back.
+				const kept = JSON.parse(JSON.stringify(sentValuesNow(record, slug))) as FieldValues;
+				const sentAgain = JSON.stringify(bodyUnder(resourceOf(record.pass), parentId, kept));
+				expect(sentAgain).toBe(JSON.stringify(createBody(record, parentId, slug)));
+			});
 });
