@@ -269,6 +269,26 @@ describe("a customer create in doubt, then found by its external id", () => {
 		await adoptedAsExisting(run, "ID Two");
 	}, 60_000);
 
+	it("that did land, then deleted in Pivotal before the next run: the replay of its create is read back and recorded deleted in Pivotal, not created (finding AF2)", async () => {
+		const { sim, env, args, live } = await setUp();
+		await id2LandedInDoubt(sim, args, env, live);
+		const two = live().find((c) => c.metadata?.external_id === "id2") as Customer;
+		const headers = { authorization: `Bearer ${TEST_KEY}` };
+		expect((await fetch(`${sim.baseUrl}/customers/${two.id}`, { method: "DELETE", headers })).ok).toBe(true);
+		const resumed = await runCli(args, { env });
+		expect(resumed.stdout).toContain("deleted_in_pivotal");
+		// Not created: 0 created, 1 unchanged, 1 failed (deleted in Pivotal).
+		expect(resumed.stdout).toMatch(/customers\s+2\s+1\s+0\s+0\s+1\s+1\n/);
+		// Asked for, it is made again under a new key.
+		const recreated = await runCli([...args, "--recreate"], { env });
+		expect(recreated.code).toBe(0);
+		expect(
+			live()
+				.map((c) => c.name)
+				.sort(),
+		).toEqual(["ID One", "ID Two"]);
+	}, 60_000);
+
 	it("that did land, the row unchanged: still this import's, and undo takes it back", async () => {
 		const { sim, customers, env, args, live } = await setUp();
 		// id2's create is made, its answer cut on every try: in doubt, though Pivotal holds it.

@@ -10,6 +10,7 @@ import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
 import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../../model/records.js";
 import { isWorkspaceMatched, perPass, resourceOf } from "../../model/resources.js";
+import { isCreateMaybeMade } from "../checkpoint/state-map.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
 import { doubtIdsOf } from "../plan/lookalike-rows.js";
@@ -32,6 +33,7 @@ import {
 	isLanded,
 	isMadeByCreate,
 	isProvenUnmade,
+	isReplayOf,
 	onServerOf,
 	ownedSent,
 	sentValuesOf,
@@ -167,6 +169,9 @@ export class RecordApplier {
 			attemptsBefore > 0 || firstSentAt === undefined
 				? onServerOf(previous)
 				: this.#doubt.clockNow().onServer;
+		// An earlier run's create that may have landed: its answer now may be a replay.
+		const mayBeReplayed = !sentHere.has(record.key) && isCreateMaybeMade(previous);
+		const sendsAt = this.#doubt.clockNow();
 		sentHere.add(record.key);
 		const ids = doubtIdsOf(pass, record.body);
 		const values = ownedSent(record, slug);
@@ -213,8 +218,6 @@ export class RecordApplier {
 					message: `Pivotal answered its create with ${created.id}, which reads as ${other}, not as this row; not recorded, nothing else changed. It stays in doubt: the next run looks it up first.`,
 					retryable: true,
 				});
-			this.#idHolders[pass].add(created.id);
-			this.#finder.created(pass, created);
 			const copy: PivotalCopy = {
 				id: created.id,
 				d: created.display_id,
@@ -226,6 +229,16 @@ export class RecordApplier {
 				did: "created",
 				...(generation ? { g: generation } : {}),
 			};
+			// A create an earlier run sent, sent again, may be answered with the replay of a record
+			// deleted in Pivotal since (adversarial finding AF2): read back, a 404 records it gone.
+			if (
+				mayBeReplayed &&
+				isReplayOf(result.value.replayed, created, sendsAt) &&
+				(await this.#doubt.isGoneSince(record, copy, text, result.attempts))
+			)
+				return;
+			this.#idHolders[pass].add(created.id);
+			this.#finder.created(pass, created);
 			this.#outcomes.succeeded(record, copy, "created", result.attempts);
 			return;
 		}

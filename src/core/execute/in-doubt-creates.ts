@@ -364,6 +364,23 @@ export class InDoubtCreates {
 		return true;
 	}
 
+	/**
+	 * Is the record a create sent again was answered with (`copy`) deleted in Pivotal since? The
+	 * answer may be the replay of a send that landed in an earlier run (adversarial finding AF2).
+	 * Read by its id: a 404 records it gone (`deleted_in_pivotal`, made again by `--recreate`), as
+	 * an update's 404 does. True when so recorded; a read that fails tells nothing.
+	 */
+	async isGoneSince(
+		record: SourceRecord,
+		copy: PivotalCopy,
+		text: string,
+		attempts: number,
+	): Promise<boolean> {
+		const read = await this.#ctx.requester.send((client) => client.getRecord(record.pass, copy.id));
+		if (read.ok || !(read.error instanceof ApiError) || read.error.status !== 404) return false;
+		return this.#ctx.ledger.gone(record.pass, record, text, copy, attempts);
+	}
+
 	/** Now, on this machine's clock and, as far as the `Date` headers prove it, on Pivotal's. */
 	clockNow(): { here: number; onServer: number | undefined } {
 		const here = Date.now();

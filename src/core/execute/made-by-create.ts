@@ -297,3 +297,18 @@ export function createBody(
 		slug === undefined || slug === record.body.slug ? record.body : { ...record.body, slug },
 	);
 }
+
+/**
+ * Is a create's answer the replay of an earlier send's? Said by `Idempotent-Replayed` where the
+ * server sends it (never relied on alone), or by a record made before this send left, less the
+ * margin the clocks may be apart (`sentAt`: this machine's clock and, where known, Pivotal's).
+ */
+export function isReplayOf(
+	isMarked: boolean,
+	answer: PivotalRecord,
+	sentAt: { readonly here: number; readonly onServer?: number | undefined },
+): boolean {
+	if (isMarked) return true;
+	const made = Date.parse(String((answer as unknown as Readonly<Record<string, unknown>>).created_at));
+	return Number.isFinite(made) && made < (sentAt.onServer ?? sentAt.here) - CLOCK_MARGIN_MS;
+}

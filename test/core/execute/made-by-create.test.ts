@@ -10,6 +10,7 @@ import {
 	createBody,
 	isMadeByCreate,
 	isProvenUnmade,
+	isReplayOf,
 	MAX_SENT_VALUES_CHARS,
 	PROOF_WITHIN_MS,
 	sentValuesNow,
@@ -287,4 +288,24 @@ describe("a kept send goes again byte for byte (the ask of a create in doubt: fi
 				const sentAgain = JSON.stringify(bodyUnder(resourceOf(record.pass), parentId, kept));
 				expect(sentAgain).toBe(JSON.stringify(createBody(record, parentId, slug)));
 			});
+});
+
+describe("is a create's answer the replay of an earlier send's (finding AF2)", () => {
+	const now = Date.parse("2026-12-07T12:00:00Z");
+	const made = (at: string) => ({ id: "c1", created_at: at }) as unknown as PivotalRecord;
+	it("when the server marks it, whatever the record's age", () => {
+		expect(isReplayOf(true, made("2026-12-07T12:00:00Z"), { here: now })).toBe(true);
+	});
+	it("when the record was made before this send left, beyond what the clocks may be apart", () => {
+		expect(isReplayOf(false, made("2026-12-07T11:50:00Z"), { here: now })).toBe(true);
+		expect(isReplayOf(false, made("2026-12-07T11:59:00Z"), { here: now })).toBe(false);
+		// On Pivotal's clock where it is known: this machine's may run ahead.
+		expect(isReplayOf(false, made("2026-12-07T11:50:00Z"), { here: now, onServer: now - 9 * 60_000 })).toBe(
+			false,
+		);
+	});
+	it("not a record made now, nor one whose time cannot be read", () => {
+		expect(isReplayOf(false, made("2026-12-07T12:00:01Z"), { here: now })).toBe(false);
+		expect(isReplayOf(false, made("yesterday"), { here: now })).toBe(false);
+	});
 });
