@@ -25,10 +25,11 @@ export interface Writer {
 
 /**
  * Failures with nothing sent that are said all the same: they name records in Pivotal the user
- * must look at (several matching one row, one deleted that is there again), which only the run
- * can know.
+ * must look at (several matching one row, one deleted that is there again, a create that landed
+ * and is not found: its way out, `--recreate`, is in its message; adversarial finding AF6), which
+ * only the run can know.
  */
-const SAID_UNSENT: ReadonlySet<string> = new Set(["ambiguous_match", "exists_again"]);
+const SAID_UNSENT: ReadonlySet<string> = new Set(["ambiguous_match", "exists_again", "landed_not_found"]);
 
 /**
  * Plain lines for logs and CI: a progress line at most every `intervalMs`, pass boundaries and

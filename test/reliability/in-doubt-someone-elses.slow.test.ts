@@ -484,6 +484,33 @@ describe("a customer create in doubt, then found by its external id", () => {
 });
 
 describe("a customer create that landed, then not found by its external id", () => {
+	it("held beside its slug's holder: the advice for a holder that is not the row's works, and the landed_not_found on the way is said with its way out (finding AF6)", async () => {
+		const { sim, env, args, live, customers } = await setUp();
+		await id2LandedInDoubt(sim, args, env, live);
+		await externalIdDropped(sim, live, { segment: "smb" });
+		writeFileSync(customers, "external_id,name,mrr\nid1,ID One,\nid2,ID Two,200\n");
+		const held = await runCli(args, { env });
+		expect(held.stdout).toContain(
+			"if it is not, give that customer an external id of its own in Pivotal and run again with --recreate",
+		);
+		// Followed: the holder is someone else's, and the row is made anew beside it.
+		const holder = live().find((c) => c.name === "ID Two") as Customer;
+		const patched = await fetch(`${sim.baseUrl}/customers/${holder.id}`, {
+			method: "PATCH",
+			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+			body: JSON.stringify({ metadata: { external_id: "theirs-9" } }),
+		});
+		expect(patched.status).toBe(200);
+		// Without --recreate the run says why nothing is made, though it sends nothing for the row.
+		const told = await runCli(args, { env });
+		expect(told.code).toBe(1);
+		expect(told.stdout).toMatch(/✗ customers id2 .*landed_not_found: .*run with --recreate/);
+		const recreated = await runCli([...args, "--recreate"], { env });
+		expect(recreated.code).toBe(0);
+		expect(live().filter((c) => c.metadata?.external_id === "id2")).toHaveLength(1);
+		expect(live().filter((c) => c.metadata?.external_id === "theirs-9")).toHaveLength(1);
+	}, 60_000);
+
 	it("another tool wrote its own id into metadata.external_id and the row was edited: no second customer, the row fails landed_not_found naming the slug's holder (finding AE1's variant)", async () => {
 		const { sim, env, args, live, customers } = await setUp();
 		await id2LandedInDoubt(sim, args, env, live);

@@ -286,6 +286,7 @@ export class RecordApplier {
 						createSentFor(record, previous),
 						text,
 						result.attempts,
+						false,
 					)
 				)
 					return;

@@ -331,7 +331,7 @@ export class InDoubtCreates {
 			);
 			const held = slugs.length === 0 ? undefined : await this.#finder.slugHolderOf(slugs);
 			if (held === LOOKUP_FAILED) return this.lookupFailed(record, generation);
-			if (this.isHeldByLostCreate(record, held, sent, "", attempts)) return SETTLED;
+			if (this.isHeldByLostCreate(record, held, sent, "", attempts, true)) return SETTLED;
 			holder = held;
 		}
 		if (this.#ctx.recreate !== true) {
@@ -357,9 +357,10 @@ export class InDoubtCreates {
 		sent: CreateSent,
 		text: string,
 		attempts: number,
+		isLanded: boolean,
 	): boolean {
 		if (holder === undefined || !mayBeLostCreate(record, holder, sent)) return false;
-		const failure = heldInDoubtFailure(holder, String(holder.slug), record.key);
+		const failure = heldInDoubtFailure(holder, String(holder.slug), record.key, isLanded);
 		this.#ctx.ledger.reportFailure(record.pass, record, text, attempts, failure);
 		return true;
 	}

@@ -69,11 +69,18 @@ export function ambiguousMatchFailure(pass: PassName, found: Ambiguous): Failure
  * AC7). Neither adopted (it may be someone else's) nor created beside (it may be ours): the
  * record stays in doubt, reported as `ambiguous_match` with the one candidate.
  */
-export function heldInDoubtFailure(holder: PivotalRecord, slug: string, key: string): Failure {
+export function heldInDoubtFailure(
+	holder: PivotalRecord,
+	slug: string,
+	key: string,
+	isLanded: boolean,
+): Failure {
+	// A create Pivotal said landed is made again only when asked (`--recreate`): each way out says so.
+	const again = isLanded ? " with --recreate" : "";
 	return {
 		status: 409,
 		code: "ambiguous_match",
-		message: `its create got no answer in an earlier run, and slug ${JSON.stringify(slug)} is held by ${holder.id} (${holder.display_id}), which has its name but no external id: it may be that create's customer. Nothing was adopted or created. If it is this row's, set its metadata.external_id to ${JSON.stringify(key)} in Pivotal (it is then kept as existing: undo puts its fields back, never deletes it), or delete it there to have it made again; if it is not, give the row a slug of its own; then run again`,
+		message: `its create got no answer in an earlier run${isLanded ? " (Pivotal has since said a send of it landed)" : ""}, and slug ${JSON.stringify(slug)} is held by ${holder.id} (${holder.display_id}), which has a name a send of it carried but no external id: it may be that create's customer. Nothing was adopted or created. If it is this row's, set its metadata.external_id to ${JSON.stringify(key)} in Pivotal (it is then kept as existing: undo puts its fields back, never deletes it) and run again, or delete it there and run again${again} to have it made anew; if it is not, give that customer an external id of its own in Pivotal and run again${again}`,
 		retryable: true,
 	};
 }
@@ -95,7 +102,7 @@ export function landedNotFoundFailure(pass: PassName, slugHolder?: PivotalRecord
 	return {
 		status: 409,
 		code: "landed_not_found",
-		message: `a create of it sent in an earlier run landed in Pivotal (its key was answered idempotency_key_reused), but no ${one} is found by its ${identityOf(pass)}: renamed, changed or deleted in Pivotal since.${candidate} Not made a second time. If it is still there, give it back its ${identityOf(pass).replace(/ under its customer$/, "")} in Pivotal (or delete it) and run again; to have it made again as the row says, run with --recreate`,
+		message: `a create of it sent in an earlier run landed in Pivotal (its key was answered idempotency_key_reused), but no ${one} is found by its ${identityOf(pass)}: renamed, changed or deleted in Pivotal since.${candidate} Not made a second time. If it is still there, give it back its ${identityOf(pass).replace(/ under its customer$/, "")} in Pivotal and run again; to have it made again as the row says (deleting it in Pivotal first, if it is there), run with --recreate`,
 		retryable: true,
 	};
 }
