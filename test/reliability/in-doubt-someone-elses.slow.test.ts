@@ -152,6 +152,15 @@ async function externalIdDropped(
 	expect(patched.status).toBe(200);
 }
 
+/** id2's create landed in doubt; another tool then wrote its metadata as `metadata`; the row's mrr was edited. */
+async function landedThenRewritten(metadata: Readonly<Record<string, string>>): Promise<SetUp> {
+	const run = await setUp();
+	await id2LandedInDoubt(run.sim, run.args, run.env, run.live);
+	await externalIdDropped(run.sim, run.live, metadata);
+	writeFileSync(run.customers, "external_id,name,mrr\nid1,ID One,\nid2,ID Two,200\n");
+	return run;
+}
+
 /** The next run neither adopts the customer holding id2's slug nor makes a second one beside it. */
 async function leftInDoubtBesideItsSlug(
 	args: readonly string[],
@@ -474,10 +483,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 	}, 60_000);
 
 	it("landed, its metadata rewritten by another tool and the row edited: the resend's key_reused does not lead to a second customer (finding AD3)", async () => {
-		const { sim, env, args, live, customers } = await setUp();
-		await id2LandedInDoubt(sim, args, env, live);
-		await externalIdDropped(sim, live, { segment: "smb" });
-		writeFileSync(customers, "external_id,name,mrr\nid1,ID One,\nid2,ID Two,200\n");
+		const { sim, env, args, live } = await landedThenRewritten({ segment: "smb" });
 
 		await leftInDoubtBesideItsSlug(args, env, live);
 	}, 60_000);
@@ -485,10 +491,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 
 describe("a customer create that landed, then not found by its external id", () => {
 	it("held beside its slug's holder: the advice for a holder that is not the row's works, and the landed_not_found on the way is said with its way out (finding AF6)", async () => {
-		const { sim, env, args, live, customers } = await setUp();
-		await id2LandedInDoubt(sim, args, env, live);
-		await externalIdDropped(sim, live, { segment: "smb" });
-		writeFileSync(customers, "external_id,name,mrr\nid1,ID One,\nid2,ID Two,200\n");
+		const { sim, env, args, live } = await landedThenRewritten({ segment: "smb" });
 		const held = await runCli(args, { env });
 		expect(held.stdout).toContain(
 			"if it is not, give that customer an external id of its own in Pivotal and run again with --recreate",
@@ -512,10 +515,7 @@ describe("a customer create that landed, then not found by its external id", () 
 	}, 60_000);
 
 	it("another tool wrote its own id into metadata.external_id and the row was edited: no second customer, the row fails landed_not_found naming the slug's holder (finding AE1's variant)", async () => {
-		const { sim, env, args, live, customers } = await setUp();
-		await id2LandedInDoubt(sim, args, env, live);
-		await externalIdDropped(sim, live, { external_id: "hs-4711" });
-		writeFileSync(customers, "external_id,name,mrr\nid1,ID One,\nid2,ID Two,200\n");
+		const { sim, env, args, live } = await landedThenRewritten({ external_id: "hs-4711" });
 
 		const resumed = await runCli(args, { env });
 		expect(resumed.code).toBe(1);

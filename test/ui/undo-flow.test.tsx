@@ -79,15 +79,28 @@ async function expectThenType(
 	app.stdin.write(keys);
 }
 
+/** A folder and a simulator of a test's own (`prefix` names the folder, `name` the key). */
+async function ownWorkspace(prefix: string, name: string) {
+	return {
+		folder: tempDir(prefix),
+		sim: await startSimulator({ windowMs: WINDOW_MS, keys: [{ key: KEY, name, rateLimit: 200 }] }),
+	};
+}
+
+/** The wizard's steps from the folder's files to the run: each file, the key, the workspace, the plan. */
+async function importThroughTheWizard(app: ReturnType<typeof mount>): Promise<void> {
+	await expectThenType(app, /customers file[\s\S]*❯ customers\.csv/, "\r");
+	await expectThenType(app, /contacts file \(optional\)[\s\S]*❯ contacts\.csv/, "\r");
+	await expectThenType(app, /onboardings file \(optional\)[\s\S]*❯ onboardings\.csv/, "\r");
+	await expectThenType(app, "PIVOTAL_API_KEY pivotal_…c3d4", "\r");
+	await expectThenType(app, "workspace Simulator Workspace", "\r");
+	await expectThenType(app, "✓ every row is valid", "\r");
+}
+
 describe("undo from the wizard's summary, against the simulator", () => {
 	it("imports, writes the results CSV, then takes the run back: Pivotal holds none of what the import created", async () => {
 		const app = mount();
-		await expectThenType(app, /customers file[\s\S]*❯ customers\.csv/, "\r");
-		await expectThenType(app, /contacts file \(optional\)[\s\S]*❯ contacts\.csv/, "\r");
-		await expectThenType(app, /onboardings file \(optional\)[\s\S]*❯ onboardings\.csv/, "\r");
-		await expectThenType(app, "PIVOTAL_API_KEY pivotal_…c3d4", "\r");
-		await expectThenType(app, "workspace Simulator Workspace", "\r");
-		await expectThenType(app, "✓ every row is valid", "\r");
+		await importThroughTheWizard(app);
 		await waitFor(() => expect(app.lastFrame()).toContain("✓ Every record is in Pivotal."), 30_000);
 		expect(app.lastFrame()).toMatch(/customers\s+10\s+9\s+1\s+0/);
 
@@ -150,13 +163,7 @@ describe("undo from the wizard's summary, against the simulator", () => {
 	}, 90_000);
 
 	it("says before and after an undo that a create which got no answer is not taken back, and exits 1 (finding AD5)", async () => {
-		const own = {
-			folder: tempDir("pivotal-tui-undo-doubt-"),
-			sim: await startSimulator({
-				windowMs: WINDOW_MS,
-				keys: [{ key: KEY, name: "undo doubt key", rateLimit: 200 }],
-			}),
-		};
+		const own = await ownWorkspace("pivotal-tui-undo-doubt-", "undo doubt key");
 		try {
 			await generateDataset({
 				dir: own.folder,
@@ -176,12 +183,7 @@ describe("undo from the wizard's summary, against the simulator", () => {
 				times: 1,
 			});
 			const app = mount(own);
-			await expectThenType(app, /customers file[\s\S]*❯ customers\.csv/, "\r");
-			await expectThenType(app, /contacts file \(optional\)[\s\S]*❯ contacts\.csv/, "\r");
-			await expectThenType(app, /onboardings file \(optional\)[\s\S]*❯ onboardings\.csv/, "\r");
-			await expectThenType(app, "PIVOTAL_API_KEY pivotal_…c3d4", "\r");
-			await expectThenType(app, "workspace Simulator Workspace", "\r");
-			await expectThenType(app, "✓ every row is valid", "\r");
+			await importThroughTheWizard(app);
 			await expectThenType(app, "u undo", "u");
 			await waitFor(() => expect(app.lastFrame()).toContain("Undo of run 1 in the workspace"));
 			expect(app.lastFrame()?.replace(/\s+/g, " ")).toContain(
@@ -207,13 +209,7 @@ describe("undo from the wizard's summary, against the simulator", () => {
 	}, 90_000);
 
 	it("stops an undo on q with its state saved, and says the undo command finishes it", async () => {
-		const own = {
-			folder: tempDir("pivotal-tui-undo-stop-"),
-			sim: await startSimulator({
-				windowMs: WINDOW_MS,
-				keys: [{ key: KEY, name: "undo stop key", rateLimit: 200 }],
-			}),
-		};
+		const own = await ownWorkspace("pivotal-tui-undo-stop-", "undo stop key");
 		try {
 			await generateDataset({
 				dir: own.folder,
@@ -223,12 +219,7 @@ describe("undo from the wizard's summary, against the simulator", () => {
 				seed: 4,
 			});
 			const app = mount(own);
-			await expectThenType(app, /customers file[\s\S]*❯ customers\.csv/, "\r");
-			await expectThenType(app, /contacts file \(optional\)[\s\S]*❯ contacts\.csv/, "\r");
-			await expectThenType(app, /onboardings file \(optional\)[\s\S]*❯ onboardings\.csv/, "\r");
-			await expectThenType(app, "PIVOTAL_API_KEY pivotal_…c3d4", "\r");
-			await expectThenType(app, "workspace Simulator Workspace", "\r");
-			await expectThenType(app, "✓ every row is valid", "\r");
+			await importThroughTheWizard(app);
 			await waitFor(() => expect(app.lastFrame()).toContain("✓ Every record is in Pivotal."), 30_000);
 			// Slow answers from now on: the undo is still going when q arrives.
 			own.sim.setFaults({ latencyMinMs: 400, latencyMaxMs: 400 });

@@ -26,6 +26,7 @@ import { InDoubtCreates } from "./in-doubt-creates.js";
 import type { Ledger } from "./ledger.js";
 import { existsAgainFailure } from "./lookup-failures.js";
 import { isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
+import { LookUpReports } from "./lookup-reports.js";
 import {
 	createBody,
 	createSentFor,
@@ -86,6 +87,7 @@ export class RecordApplier {
 	readonly #updater: RecordUpdater;
 	readonly #adopter: RecordAdopter;
 	readonly #doubt: InDoubtCreates;
+	readonly #reports: LookUpReports;
 
 	constructor(ctx: ApplyContext) {
 		this.#ctx = ctx;
@@ -96,7 +98,8 @@ export class RecordApplier {
 			this.#isSlugGivenUp(record, slug),
 		);
 		this.#adopter = new RecordAdopter(ctx, this.#outcomes, this.#updater);
-		this.#doubt = new InDoubtCreates(ctx, this.#finder, this.#adopter);
+		this.#reports = new LookUpReports(ctx, this.#finder);
+		this.#doubt = new InDoubtCreates(ctx, this.#finder, this.#adopter, this.#reports);
 	}
 
 	async apply(record: SourceRecord, op: Work, parent: PivotalCopy | undefined): Promise<void> {
@@ -168,10 +171,10 @@ export class RecordApplier {
 		const firstOnServer =
 			attemptsBefore > 0 || firstSentAt === undefined
 				? onServerOf(previous)
-				: this.#doubt.clockNow().onServer;
+				: this.#reports.clockNow().onServer;
 		// An earlier run's create that may have landed: its answer now may be a replay.
 		const mayBeReplayed = !sentHere.has(record.key) && isCreateMaybeMade(previous);
-		const sendsAt = this.#doubt.clockNow();
+		const sendsAt = this.#reports.clockNow();
 		sentHere.add(record.key);
 		const ids = doubtIdsOf(pass, record.body);
 		const values = ownedSent(record, slug);
@@ -234,7 +237,7 @@ export class RecordApplier {
 			if (
 				mayBeReplayed &&
 				isReplayOf(result.value.replayed, created, sendsAt) &&
-				(await this.#doubt.isGoneSince(record, copy, text, result.attempts))
+				(await this.#reports.isGoneSince(record, copy, text, result.attempts))
 			)
 				return;
 			this.#idHolders[pass].add(created.id);
@@ -279,7 +282,7 @@ export class RecordApplier {
 				const candidate = slug === undefined ? undefined : this.#finder.slugHolder(slug);
 				if (
 					isInDoubt &&
-					!isProvenUnmade(previous, generation, sentNow, this.#doubt.clockNow()) &&
+					!isProvenUnmade(previous, generation, sentNow, this.#reports.clockNow()) &&
 					this.#doubt.isHeldByLostCreate(
 						record,
 						candidate,
@@ -310,7 +313,7 @@ export class RecordApplier {
 				// A create that landed is answered again as it was, under its key, for 24 h: a conflict
 				// instead says it did not, unless Pivotal forgot the key sooner or never kept it (a
 				// write answered 5xx). Taken as someone else's, the safe side, and said (AC2, AD1).
-				const isUnmade = fits && isProvenUnmade(previous, generation, sentNow, this.#doubt.clockNow());
+				const isUnmade = fits && isProvenUnmade(previous, generation, sentNow, this.#reports.clockNow());
 				if (isUnmade)
 					this.#ctx.notice(
 						"warn",
@@ -325,7 +328,7 @@ export class RecordApplier {
 		if (
 			parent !== undefined &&
 			isParentMissing(result.error) &&
-			(await this.#doubt.parentGone(record, parent, () => previous))
+			(await this.#reports.parentGone(record, parent, () => previous))
 		)
 			return;
 		// A 2xx Pivotal answered unreadably, or a 409 saying a create with this key is still running:
@@ -385,7 +388,7 @@ export class RecordApplier {
 		const found = await this.#finder.carryingIdentity(record.pass, record.key, record.body, parent?.id);
 		if (found === null) return true;
 		if (found === LOOKUP_FAILED) {
-			this.#doubt.lookupFailed(record, generation);
+			this.#reports.lookupFailed(record, generation);
 			return true;
 		}
 		if (found.length === 0) return false;
@@ -418,9 +421,9 @@ export class RecordApplier {
 		} else {
 			const looked = this.#finder.lookUp(record, parent);
 			const answer = looked instanceof Promise ? await looked : looked;
-			if (answer === LOOKUP_FAILED) return void this.#doubt.lookupFailed(record);
-			if (isAmbiguous(answer)) return void this.#doubt.ambiguousMatch(record, answer, generation);
-			if (answer === PARENT_MISSING && parent && (await this.#doubt.parentGone(record, parent))) return;
+			if (answer === LOOKUP_FAILED) return void this.#reports.lookupFailed(record);
+			if (isAmbiguous(answer)) return void this.#reports.ambiguousMatch(record, answer, generation);
+			if (answer === PARENT_MISSING && parent && (await this.#reports.parentGone(record, parent))) return;
 			found = answer === PARENT_MISSING ? undefined : answer;
 		}
 		if (found === null) return;

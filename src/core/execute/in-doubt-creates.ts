@@ -2,69 +2,47 @@
  * What a create that may already have made its record finds in Pivotal, and what that means: a
  * create left in doubt by an earlier run (sent, no answer), or one the state may have forgotten,
  * looked up before it is sent; a create Pivotal answered `idempotency_key_reused` (a send of it
- * landed); a look-up that settled nothing. Each ends in a verdict for the applier (`RecordApplier`):
- * settled here (adopted, or failed and reported), send the create, or make it again under the
- * next key. Whether a record found is the create's own is `made-by-create.ts`'s to say.
+ * landed). Each ends in a verdict for the applier (`RecordApplier`): settled here (adopted, or
+ * failed and reported), send the create, or make it again under the next key. Whether a record
+ * found is the create's own is `made-by-create.ts`'s to say, and Pivotal's where it can be asked
+ * (`ask-pivotal.ts`).
  */
 
-import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
-import type { FieldValues, PassName, PivotalCopy, RecordState, SourceRecord } from "../../model/records.js";
-import { bodyUnder, isWorkspaceMatched, resourceOf } from "../../model/resources.js";
-import { idTag } from "../../source/slug/index.js";
-import { isCreateMaybeMade } from "../checkpoint/state-map.js";
-import { idempotencyKey } from "../idempotency.js";
-import { bodyHash } from "../plan/planner.js";
+import type { PivotalCopy, RecordState, SourceRecord } from "../../model/records.js";
+import { isWorkspaceMatched } from "../../model/resources.js";
 import type { RecordAdopter } from "./adopt-record.js";
 import type { ApplyContext } from "./apply-record.js";
-import { type Ambiguous, isAmbiguous } from "./existing-records.js";
+import { CreateAsker } from "./ask-pivotal.js";
+import { isAmbiguous } from "./existing-records.js";
 import type { ExistingFinder } from "./find-existing.js";
-import type { FailedExtra, Failure } from "./ledger.js";
-import {
-	ambiguousMatchFailure,
-	heldInDoubtFailure,
-	landedNotFoundFailure,
-	lookupFailedFailure,
-} from "./lookup-failures.js";
-import { isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
+import { heldInDoubtFailure, landedNotFoundFailure } from "./lookup-failures.js";
+import { LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
+import { type InDoubtVerdict, type LookUpReports, SEND, SETTLED } from "./lookup-reports.js";
 import {
 	type CreateSent,
 	createSentFor,
 	isLanded,
 	isMadeByCreate,
-	isWithinProof,
 	mayBeLostCreate,
-	onServerClock,
 } from "./made-by-create.js";
-import { createCall, isKeyedTo, isKeyReused, messageOf } from "./record-requests.js";
+import { isKeyedTo } from "./record-requests.js";
 
-/**
- * `settled`: adopted, or failed and reported, nothing to send; `send`: go on with the create;
- * `again`: make it again
- * under the next key (`--recreate` after a send that landed, its record not found).
- */
-export type InDoubtVerdict =
-	| { readonly kind: "settled" }
-	| { readonly kind: "send" }
-	| { readonly kind: "again" };
-
-const SETTLED: InDoubtVerdict = { kind: "settled" };
-
-/** A unique value as Pivotal compares it: an e-mail after lower-casing (§26), a slug as it is. */
-function uniqueText(value: unknown): string | undefined {
-	return typeof value === "string" ? (value.includes("@") ? value.toLowerCase() : value) : undefined;
-}
-const SEND: InDoubtVerdict = { kind: "send" };
+export type { InDoubtVerdict };
 
 export class InDoubtCreates {
 	readonly #ctx: ApplyContext;
 	readonly #finder: ExistingFinder;
 	readonly #adopter: RecordAdopter;
+	readonly #reports: LookUpReports;
+	readonly #asker: CreateAsker;
 
-	constructor(ctx: ApplyContext, finder: ExistingFinder, adopter: RecordAdopter) {
+	constructor(ctx: ApplyContext, finder: ExistingFinder, adopter: RecordAdopter, reports: LookUpReports) {
 		this.#ctx = ctx;
 		this.#finder = finder;
 		this.#adopter = adopter;
+		this.#reports = reports;
+		this.#asker = new CreateAsker(ctx, adopter, reports);
 	}
 
 	/**
@@ -98,11 +76,12 @@ export class InDoubtCreates {
 				: !isKeyedTo(looked, record.key));
 		const found = isOtherCustomer ? undefined : looked;
 		if (found === null) return SETTLED;
-		if (isAmbiguous(found)) return this.ambiguousMatch(record, found, generation);
-		if (found === LOOKUP_FAILED) return this.lookupFailed(record);
+		if (isAmbiguous(found)) return this.#reports.ambiguousMatch(record, found, generation);
+		if (found === LOOKUP_FAILED) return this.#reports.lookupFailed(record);
 		// Its customer's list answered 404: sent again, the create would be replayed under a
 		// customer deleted since.
-		if (found === PARENT_MISSING) return parent && (await this.parentGone(record, parent)) ? SETTLED : SEND;
+		if (found === PARENT_MISSING)
+			return parent && (await this.#reports.parentGone(record, parent)) ? SETTLED : SEND;
 		if (found === undefined)
 			return isForgotten || !isLanded(state, generation)
 				? SEND
@@ -133,8 +112,9 @@ export class InDoubtCreates {
 	): Promise<InDoubtVerdict> {
 		const { pass } = record;
 		if (isMadeByCreate(record, found, createSentFor(record, state))) {
-			const sent = state === undefined ? undefined : this.#askable(record, state, generation, found);
-			if (sent !== undefined) return this.#ask(record, state as RecordState, generation, parent, found, sent);
+			const sent = state === undefined ? undefined : this.#asker.askable(record, state, generation, found);
+			if (sent !== undefined)
+				return this.#asker.ask(record, state as RecordState, generation, parent, found, sent);
 			this.#ctx.notice(
 				"info",
 				`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
@@ -154,122 +134,6 @@ export class InDoubtCreates {
 	}
 
 	/**
-	 * The body a send of the create in doubt carried whose unique value `found` holds (a customer's
-	 * slug, a contact's e-mail), when sending it again under its key settles whether the create
-	 * made `found` (adversarial findings AE4, AF1, AF4): within the hour of the first send (Pivotal
-	 * keeps a key's answer 24 h), every send under this generation's plain key. Landed, Pivotal
-	 * answers that body with its first answer, or `idempotency_key_reused` when another body landed;
-	 * not landed, the send meets `found`'s unique value (`slug_taken`, `email_taken`) and makes
-	 * nothing. The row's body now may be another (renamed since: its slug free), so the kept body is
-	 * sent, byte for byte as it went (the mark keeps the values in the body's order). Undefined when
-	 * Pivotal cannot settle it that way: the fit alone decides.
-	 */
-	#askable(
-		record: SourceRecord,
-		state: RecordState,
-		generation: number,
-		found: PivotalRecord,
-	): FieldValues | undefined {
-		const unique = resourceOf(record.pass).unique;
-		if (unique === undefined) return undefined;
-		if (state.s !== "sent" && !(state.s === "failed" && state.retryable)) return undefined;
-		if ((state.g ?? 0) !== generation || state.sv === undefined || state.sv.length === 0) return undefined;
-		if (!isWithinProof(state, this.clockNow())) return undefined;
-		// A suffixed slug went under a key of its own (`.s`): every send must have gone under the plain one.
-		const tag = `-${idTag(record.key)}`;
-		if (state.sv.some((sent) => typeof sent.slug === "string" && sent.slug.endsWith(tag))) return undefined;
-		const held = uniqueText(found[unique.field as keyof PivotalRecord]);
-		if (held === undefined) return undefined;
-		return state.sv.findLast((sent) => uniqueText(sent[unique.field]) === held);
-	}
-
-	/**
-	 * Sends `sent`, a body the create in doubt carried, again under its key, and takes Pivotal's
-	 * answer as the verdict on `found` (see `#askable`). Nothing new can be made: `found` holds the
-	 * body's unique value. The mark stays as it was until the answer settles it.
-	 */
-	async #ask(
-		record: SourceRecord,
-		state: RecordState,
-		generation: number,
-		parent: PivotalCopy | undefined,
-		found: PivotalRecord,
-		sent: FieldValues,
-	): Promise<InDoubtVerdict> {
-		const { pass } = record;
-		const def = resourceOf(pass);
-		const text = JSON.stringify(bodyUnder(def, parent?.id, sent));
-		const key = idempotencyKey(this.#ctx.importId, pass, record.key, generation);
-		const attemptsBefore = state.s === "sent" || state.s === "failed" ? state.attempts : 0;
-		const result = await this.#ctx.requester.send(
-			(client) => createCall(client, pass, parent?.id, text, key),
-			{
-				subject: record,
-				attemptsBefore,
-			},
-		);
-		if (result.ok) {
-			const made = result.value.data as PivotalRecord;
-			if (made.id !== found.id) return this.#answeredWithAnother(record, found, made, result.attempts);
-			this.#ctx.notice(
-				"info",
-				`${pass} ${record.key} was already created by an earlier run: Pivotal answered its create, sent again, with ${found.id}`,
-			);
-			await this.#adopter.adopt(record, found, result.attempts, false, true);
-			return SETTLED;
-		}
-		const { error } = result;
-		if (error instanceof ApiError && isKeyReused(error)) {
-			this.#ctx.notice(
-				"info",
-				`${pass} ${record.key} was created by an earlier run with other values; adopted ${found.id} and brought up to the file`,
-			);
-			await this.#adopter.adopt(record, found, result.attempts, false, true);
-			return SETTLED;
-		}
-		if (error instanceof ApiError && error.status === 409 && error.code === def.unique?.code) {
-			this.#ctx.notice(
-				"warn",
-				`${pass} ${record.key}: its create got no answer, and sent again under its key it met ${error.code} rather than its first answer: ${found.id} is taken as someone else's and adopted as existing (undo puts its fields back, never deletes it; if it is this import's, undo leaves it in Pivotal)`,
-			);
-			await this.#adopter.adopt(record, found, result.attempts);
-			return SETTLED;
-		}
-		if (this.#ctx.isOver()) return SETTLED;
-		if (parent !== undefined && isParentMissing(error) && (await this.parentGone(record, parent)))
-			return SETTLED;
-		// Anything else settles nothing: the mark stays, and the next run asks again.
-		const why = `its create, sent again to ask Pivotal whether it made ${found.id}, was answered ${messageOf(error)}`;
-		this.#failLookUp(record, lookupFailedFailure(why), {});
-		return SETTLED;
-	}
-
-	/**
-	 * The create sent again was answered with `made`, not `found`: a send of it landed as `made`.
-	 * Deleted in Pivotal since (a read answers 404), `found` is someone else's (adversarial finding
-	 * AF2); there, both answer for the row and neither is taken (`ambiguous_match`).
-	 */
-	async #answeredWithAnother(
-		record: SourceRecord,
-		found: PivotalRecord,
-		made: PivotalRecord,
-		attempts: number,
-	): Promise<InDoubtVerdict> {
-		const read = await this.#ctx.requester.send((client) => client.getRecord(record.pass, made.id));
-		if (read.ok) return this.ambiguousMatch(record, { ambiguous: [read.value.data, found] }, 0);
-		if (!(read.error instanceof ApiError) || read.error.status !== 404) {
-			if (this.#ctx.isOver()) return SETTLED;
-			return this.lookupFailed(record);
-		}
-		this.#ctx.notice(
-			"warn",
-			`${record.pass} ${record.key}: its create had landed as ${made.id}, deleted in Pivotal since; ${found.id}, which has its identity, is someone else's and adopted as existing (undo puts its fields back, never deletes it)`,
-		);
-		await this.#adopter.adopt(record, found, attempts);
-		return SETTLED;
-	}
-
-	/**
 	 * A create answered 409 `idempotency_key_reused`: a send of it with another body landed (the
 	 * row was edited since a send that got no answer). Its record is looked for and taken; not
 	 * found, see `#notFoundAfterLanding`.
@@ -283,10 +147,11 @@ export class InDoubtCreates {
 		this.#finder.claimKnown(record.pass, () => this.#ctx.ledger.store.entries(record.pass));
 		const found = await this.#finder.lookUp(record, parent);
 		if (found === null) return SETTLED;
-		if (found === LOOKUP_FAILED) return this.lookupFailed(record);
-		if (isAmbiguous(found)) return this.ambiguousMatch(record, found, generation);
+		if (found === LOOKUP_FAILED) return this.#reports.lookupFailed(record);
+		if (isAmbiguous(found)) return this.#reports.ambiguousMatch(record, found, generation);
 		if (found === PARENT_MISSING || found === undefined) {
-			if (found === PARENT_MISSING && parent && (await this.parentGone(record, parent))) return SETTLED;
+			if (found === PARENT_MISSING && parent && (await this.#reports.parentGone(record, parent)))
+				return SETTLED;
 			return this.#notFoundAfterLanding(record, generation, attempts);
 		}
 		// The server's answer proves an earlier send landed, not that this record is what it made:
@@ -330,7 +195,7 @@ export class InDoubtCreates {
 				typeof values.slug === "string" ? [values.slug] : [],
 			);
 			const held = slugs.length === 0 ? undefined : await this.#finder.slugHolderOf(slugs);
-			if (held === LOOKUP_FAILED) return this.lookupFailed(record, generation);
+			if (held === LOOKUP_FAILED) return this.#reports.lookupFailed(record, generation);
 			if (this.isHeldByLostCreate(record, held, sent, "", attempts, true)) return SETTLED;
 			holder = held;
 		}
@@ -363,87 +228,5 @@ export class InDoubtCreates {
 		const failure = heldInDoubtFailure(holder, String(holder.slug), record.key, isLanded);
 		this.#ctx.ledger.reportFailure(record.pass, record, text, attempts, failure);
 		return true;
-	}
-
-	/**
-	 * Is the record a create sent again was answered with (`copy`) deleted in Pivotal since? The
-	 * answer may be the replay of a send that landed in an earlier run (adversarial finding AF2).
-	 * Read by its id: a 404 records it gone (`deleted_in_pivotal`, made again by `--recreate`), as
-	 * an update's 404 does. True when so recorded; a read that fails tells nothing.
-	 */
-	async isGoneSince(
-		record: SourceRecord,
-		copy: PivotalCopy,
-		text: string,
-		attempts: number,
-	): Promise<boolean> {
-		const read = await this.#ctx.requester.send((client) => client.getRecord(record.pass, copy.id));
-		if (read.ok || !(read.error instanceof ApiError) || read.error.status !== 404) return false;
-		return this.#ctx.ledger.gone(record.pass, record, text, copy, attempts);
-	}
-
-	/** Now, on this machine's clock and, as far as the `Date` headers prove it, on Pivotal's. */
-	clockNow(): { here: number; onServer: number | undefined } {
-		const here = Date.now();
-		return { here, onServer: onServerClock(here, this.#ctx.requester.lanes[0]?.client.serverClock) };
-	}
-
-	/**
-	 * Its customer answered 404 for it: once a read of the customer answers 404 too (one answer is
-	 * not proof), the customer is recorded gone and this record waits for it, blocked. False when
-	 * the customer is there (or could not be read): the caller goes on as it would have.
-	 */
-	async parentGone(
-		record: SourceRecord,
-		parent: PivotalCopy,
-		before: () => RecordState | undefined = () => this.#ctx.ledger.store.get(record.pass, record.key),
-	): Promise<boolean> {
-		const parentPass = resourceOf(record.pass).parent?.resource as PassName | undefined;
-		if (parentPass === undefined || record.parentKey === undefined) return false;
-		const read = await this.#ctx.requester.send((client) => client.getRecord(parentPass, parent.id));
-		if (read.ok || !(read.error instanceof ApiError) || read.error.status !== 404) return false;
-		const ledger = this.#ctx.ledger;
-		// A create answered 404 made nothing: its mark for that send is not a doubt (finding AC8).
-		if (ledger.parentGone(parentPass, record.parentKey, parent))
-			ledger.blocked(record.pass, record, record.parentKey, before());
-		return true;
-	}
-
-	/**
-	 * The look-up before a create could not be made: not created on that word (it may be in
-	 * Pivotal already). Failed, retryable, with no copy: the next run looks it up again first.
-	 */
-	lookupFailed(record: SourceRecord, generation = 0): InDoubtVerdict {
-		// A record made again keeps its generation: its first create's key would replay the old record.
-		const extra = generation ? { g: generation } : {};
-		this.#failLookUp(record, lookupFailedFailure(this.#finder.lookupFailure), extra);
-		return SETTLED;
-	}
-
-	/**
-	 * More than one record in Pivotal answers for the row at the same level (finding O16): none is
-	 * adopted or written. Failed, retryable, with no copy: each run looks it up again and reports
-	 * it until one candidate is left (the others deleted, or given their own external id).
-	 */
-	ambiguousMatch(record: SourceRecord, found: Ambiguous, generation: number): InDoubtVerdict {
-		this.#failLookUp(record, ambiguousMatchFailure(record.pass, found), {
-			b: bodyHash(record.body),
-			...(generation ? { g: generation } : {}),
-		});
-		return SETTLED;
-	}
-
-	/**
-	 * A look-up that settled nothing, failed for this run. A create that may have made its record
-	 * keeps its mark as it was (when it first left, its CRM ids, the values its sends carried): the
-	 * next run is as unsure of it as this one, and looks it up again on the same evidence. Written
-	 * over, a lost create's record was orphaned, a re-keyed row made a second customer, and a record
-	 * someone made before the send counted as the import's (adversarial finding AC1).
-	 */
-	#failLookUp(record: SourceRecord, failure: Failure, extra: FailedExtra): void {
-		const state = this.#ctx.ledger.store.get(record.pass, record.key);
-		if (state !== undefined && (state.s === "sent" || state.s === "failed") && isCreateMaybeMade(state))
-			this.#ctx.ledger.reportFailure(record.pass, record, "", state.attempts, failure);
-		else this.#ctx.ledger.fail(record.pass, record, "", 0, failure, extra);
 	}
 }
