@@ -29,6 +29,13 @@ interface Customer {
 	readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
+/** The names of the customers in Pivotal, sorted. */
+function namesOf(live: () => readonly Customer[]): readonly string[] {
+	return live()
+		.map((c) => c.name)
+		.sort();
+}
+
 /** Every try of id2's create has its connection cut, before the server reads it or after it answered. */
 function cutCreates(sim: Simulator, when: "before" | "after"): void {
 	sim.pushFault({ method: "POST", route: "/customers", match: { name: "ID Two" }, kind: "reset", when });
@@ -152,6 +159,14 @@ async function externalIdDropped(
 	expect(patched.status).toBe(200);
 }
 
+/** id2's create never landed; then Sales made it exactly as the row says, within the hour. */
+async function madeAsTheRowSaysAfterLostCreate(): Promise<SetUp> {
+	const run = await setUp();
+	await createLeftInDoubt(run);
+	await madeBySales(run.sim, { name: "ID Two", slug: "id-two", metadata: { external_id: "id2" } });
+	return run;
+}
+
 /** id2's create landed in doubt; another tool then wrote its metadata as `metadata`; the row's mrr was edited. */
 async function landedThenRewritten(metadata: Readonly<Record<string, string>>): Promise<SetUp> {
 	const run = await setUp();
@@ -171,11 +186,7 @@ async function leftInDoubtBesideItsSlug(
 	expect(resumed.stdout).toContain("it may be that create's customer");
 	// Its advice says what setting the external id costs: undo then never deletes it (AE6).
 	expect(resumed.stdout).toContain("it is then kept as existing");
-	expect(
-		live()
-			.map((c) => c.name)
-			.sort(),
-	).toEqual(["ID One", "ID Two"]);
+	expect(namesOf(live)).toEqual(["ID One", "ID Two"]);
 }
 
 /** The next run adopts Sales' customer as existing; undo then leaves it, as Sales made it. */
@@ -242,16 +253,12 @@ describe("a customer create in doubt, then found by its external id", () => {
 	}, 60_000);
 
 	it("made by someone else exactly as the row says, seconds after a create that never landed: Pivotal's answer to the create sent again decides, adopted as existing (finding AE4)", async () => {
-		const run = await setUp();
-		await createLeftInDoubt(run);
-		await madeBySales(run.sim, { name: "ID Two", slug: "id-two", metadata: { external_id: "id2" } });
+		const run = await madeAsTheRowSaysAfterLostCreate();
 		await adoptedAsExisting(run, "ID Two");
 	}, 60_000);
 
 	it("--only update: made by someone else exactly as the row says after a create that never landed: Pivotal is asked all the same, adopted as existing (finding AF1)", async () => {
-		const run = await setUp();
-		await createLeftInDoubt(run);
-		await madeBySales(run.sim, { name: "ID Two", slug: "id-two", metadata: { external_id: "id2" } });
+		const run = await madeAsTheRowSaysAfterLostCreate();
 		const resumed = await runCli([...run.args, "--only", "update"], { env: run.env });
 		expect(resumed.code).toBe(0);
 		expect(resumed.stdout).toContain("is taken as someone else's");
@@ -291,11 +298,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 		// Asked for, it is made again under a new key.
 		const recreated = await runCli([...args, "--recreate"], { env });
 		expect(recreated.code).toBe(0);
-		expect(
-			live()
-				.map((c) => c.name)
-				.sort(),
-		).toEqual(["ID One", "ID Two"]);
+		expect(namesOf(live)).toEqual(["ID One", "ID Two"]);
 	}, 60_000);
 
 	it("that did land, the row unchanged: still this import's, and undo takes it back", async () => {
@@ -304,11 +307,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 		cutCreates(sim, "after");
 		await runCli(args, { env });
 		sim.clearScriptedFaults();
-		expect(
-			live()
-				.map((c) => c.name)
-				.sort(),
-		).toEqual(["ID One", "ID Two"]);
+		expect(namesOf(live)).toEqual(["ID One", "ID Two"]);
 
 		const resumed = await runCli(args, { env });
 		expect(resumed.code).toBe(0);
@@ -433,11 +432,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 		writeFileSync(customers, "external_id,name\nid1,ID One\nid2,ID Two Renamed\n");
 		const resumed = await runCli(args, { env });
 		expect(resumed.stdout).toContain("it may be that create's customer");
-		expect(
-			live()
-				.map((c) => c.name)
-				.sort(),
-		).toEqual(["ID One", "ID Two"]);
+		expect(namesOf(live)).toEqual(["ID One", "ID Two"]);
 	}, 60_000);
 
 	it("a contact whose lost create landed, then replaced by hand with the same e-mail, the row edited: the person's contact is adopted as existing, never deleted by undo (finding AD2)", async () => {
@@ -521,11 +516,7 @@ describe("a customer create that landed, then not found by its external id", () 
 		expect(resumed.code).toBe(1);
 		expect(resumed.stdout).toContain("landed_not_found");
 		expect(resumed.stdout).toContain('under external id "hs-4711"');
-		expect(
-			live()
-				.map((c) => c.name)
-				.sort(),
-		).toEqual(["ID One", "ID Two"]);
+		expect(namesOf(live)).toEqual(["ID One", "ID Two"]);
 		// Asked for with --recreate, it is made again under a new key (a suffixed slug: the first holds it).
 		const recreated = await runCli([...args, "--recreate"], { env });
 		expect(recreated.code).toBe(0);

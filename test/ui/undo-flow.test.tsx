@@ -79,12 +79,36 @@ async function expectThenType(
 	app.stdin.write(keys);
 }
 
-/** A folder and a simulator of a test's own (`prefix` names the folder, `name` the key). */
-async function ownWorkspace(prefix: string, name: string) {
-	return {
+/**
+ * A folder of `customers` generated rows (`perCustomer` contacts and onboardings each) and a
+ * simulator of a test's own (`prefix` names the folder, `name` the key).
+ */
+async function ownWorkspace(
+	prefix: string,
+	name: string,
+	customers: number,
+	perCustomer: number,
+	seed: number,
+) {
+	const own = {
 		folder: tempDir(prefix),
 		sim: await startSimulator({ windowMs: WINDOW_MS, keys: [{ key: KEY, name, rateLimit: 200 }] }),
 	};
+	await generateDataset({
+		dir: own.folder,
+		customers,
+		contactsPerCustomer: perCustomer,
+		onboardingsPerCustomer: perCustomer,
+		seed,
+	});
+	return own;
+}
+
+/** The undo step's confirmation: the workspace's name typed, then Enter until the undo starts. */
+async function confirmUndo(app: ReturnType<typeof mount>): Promise<void> {
+	await expectThenType(app, "Type the workspace name, Simulator Workspace, to undo:", "Simulator Workspace");
+	await waitFor(() => expect(app.lastFrame()).toContain("› Simulator Workspace"));
+	await pressUntilGone(app, "Type the workspace name, Simulator Workspace, to undo:");
 }
 
 /** The wizard's steps from the folder's files to the run: each file, the key, the workspace, the plan. */
@@ -163,15 +187,8 @@ describe("undo from the wizard's summary, against the simulator", () => {
 	}, 90_000);
 
 	it("says before and after an undo that a create which got no answer is not taken back, and exits 1 (finding AD5)", async () => {
-		const own = await ownWorkspace("pivotal-tui-undo-doubt-", "undo doubt key");
+		const own = await ownWorkspace("pivotal-tui-undo-doubt-", "undo doubt key", 4, 0, 5);
 		try {
-			await generateDataset({
-				dir: own.folder,
-				customers: 4,
-				contactsPerCustomer: 0,
-				onboardingsPerCustomer: 0,
-				seed: 5,
-			});
 			// The second customer's create is made, and answered 201 with a body that is no record:
 			// the import cannot tell what it made, so the create stays in doubt.
 			own.sim.pushFault({
@@ -189,13 +206,7 @@ describe("undo from the wizard's summary, against the simulator", () => {
 			expect(app.lastFrame()?.replace(/\s+/g, " ")).toContain(
 				"1 create of an earlier run got no answer: it may be in Pivotal, and this undo cannot take it back.",
 			);
-			await expectThenType(
-				app,
-				"Type the workspace name, Simulator Workspace, to undo:",
-				"Simulator Workspace",
-			);
-			await waitFor(() => expect(app.lastFrame()).toContain("› Simulator Workspace"));
-			await pressUntilGone(app, "Type the workspace name, Simulator Workspace, to undo:");
+			await confirmUndo(app);
 			await waitFor(() => expect(app.lastFrame()).toContain("Undo summary"), 30_000);
 			expect(app.lastFrame()).toContain(
 				"Not taken back: 1 create that got no answer, which may be in Pivotal",
@@ -209,28 +220,15 @@ describe("undo from the wizard's summary, against the simulator", () => {
 	}, 90_000);
 
 	it("stops an undo on q with its state saved, and says the undo command finishes it", async () => {
-		const own = await ownWorkspace("pivotal-tui-undo-stop-", "undo stop key");
+		const own = await ownWorkspace("pivotal-tui-undo-stop-", "undo stop key", 12, 1, 4);
 		try {
-			await generateDataset({
-				dir: own.folder,
-				customers: 12,
-				contactsPerCustomer: 1,
-				onboardingsPerCustomer: 1,
-				seed: 4,
-			});
 			const app = mount(own);
 			await importThroughTheWizard(app);
 			await waitFor(() => expect(app.lastFrame()).toContain("✓ Every record is in Pivotal."), 30_000);
 			// Slow answers from now on: the undo is still going when q arrives.
 			own.sim.setFaults({ latencyMinMs: 400, latencyMaxMs: 400 });
 			await expectThenType(app, "u undo", "u");
-			await expectThenType(
-				app,
-				"Type the workspace name, Simulator Workspace, to undo:",
-				"Simulator Workspace",
-			);
-			await waitFor(() => expect(app.lastFrame()).toContain("› Simulator Workspace"));
-			await pressUntilGone(app, "Type the workspace name, Simulator Workspace, to undo:");
+			await confirmUndo(app);
 			await waitFor(() => expect(app.lastFrame()).toContain("pivotal-tui · undoing · customers.csv"), 15_000);
 			await waitFor(
 				() => expect(own.sim.state().onboardings.some((row) => row.deleted === true)).toBe(true),
