@@ -301,6 +301,39 @@ describe("a customer create in doubt, then found by its external id", () => {
 		expect(namesOf(live)).toEqual(["ID One", "ID Two"]);
 	}, 60_000);
 
+	it("that did land, its external id taken off in Pivotal since: the replay is read back and what Pivotal holds brought up to the row (finding AG4)", async () => {
+		const { sim, env, args, live } = await setUp();
+		await id2LandedInDoubt(sim, args, env, live);
+		const two = live().find((c) => c.metadata?.external_id === "id2") as Customer;
+		const patched = await fetch(`${sim.baseUrl}/customers/${two.id}`, {
+			method: "PATCH",
+			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+			body: JSON.stringify({ metadata: {} }),
+		});
+		expect(patched.status).toBe(200);
+		expect((await runCli(args, { env })).code).toBe(0);
+		expect(live().find((c) => c.id === two.id)?.metadata?.external_id).toBe("id2");
+		expect(sim.duplicates().total).toBe(0);
+	}, 60_000);
+
+	it("that did land, then deleted in Pivotal, and someone made it again as the row says, two hours on: Pivotal's replay names the deleted one, so the new one is someone else's (finding AG7)", async () => {
+		const run = await setUp();
+		await id2LandedInDoubt(run.sim, run.args, run.env, run.live);
+		const two = run.live().find((c) => c.metadata?.external_id === "id2") as Customer;
+		const headers = { authorization: `Bearer ${TEST_KEY}` };
+		expect((await fetch(`${run.sim.baseUrl}/customers/${two.id}`, { method: "DELETE", headers })).ok).toBe(
+			true,
+		);
+		run.setBehind(-2 * 3_600_000);
+		await madeBySales(run.sim, { name: "ID Two", slug: "id-two", metadata: { external_id: "id2" } });
+		const resumed = await runCli(run.args, { env: run.env });
+		expect(resumed.code).toBe(0);
+		expect(resumed.stdout).toContain("deleted in Pivotal since");
+		expect(resumed.stdout).not.toContain("already created by an earlier run");
+		expect((await runCli(["undo", run.customers, "--all", "--yes"], { env: run.env })).code).toBe(0);
+		expect(namesOf(run.live)).toEqual(["ID Two"]);
+	}, 60_000);
+
 	it("that did land, the row unchanged: still this import's, and undo takes it back", async () => {
 		const { sim, customers, env, args, live } = await setUp();
 		// id2's create is made, its answer cut on every try: in doubt, though Pivotal holds it.

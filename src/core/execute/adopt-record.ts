@@ -39,12 +39,16 @@ export class RecordAdopter {
 		// Ours: keep what the state knows of it (created by this import, its revisions) even when
 		// the last request for it failed.
 		const earlier = copyOf(state);
+		// A create's record keeps the generation whose key made it: a later create made again after
+		// a delete goes under the next key, not one whose answer Pivotal replays (finding AG4).
+		const generation = isCreatedByUs && (state?.s === "sent" || state?.s === "failed") ? (state.g ?? 0) : 0;
 		const copy: PivotalCopy = {
 			...(isOurs && earlier ? earlier : {}),
 			id: server.id,
 			d: server.display_id,
 			outcome: isOurs && earlier ? earlier.outcome : isCreatedByUs ? "created" : "existed",
 			...(isCreatedByUs ? { c: this.#ctx.run } : {}),
+			...(generation > 0 ? { g: generation } : {}),
 			v: known,
 		};
 		// Read back after an update left in doubt: only what that update sent is ours to set right.

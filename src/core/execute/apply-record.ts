@@ -233,13 +233,17 @@ export class RecordApplier {
 				...(generation ? { g: generation } : {}),
 			};
 			// A create an earlier run sent, sent again, may be answered with the replay of a record
-			// deleted in Pivotal since (adversarial finding AF2): read back, a 404 records it gone.
-			if (
-				mayBeReplayed &&
-				isReplayOf(result.value.replayed, created, sendsAt) &&
-				(await this.#reports.isGoneSince(record, copy, text, result.attempts))
-			)
-				return;
+			// deleted or edited in Pivotal since (adversarial findings AF2, AG4): read back, a 404
+			// records it gone, and what it holds now is compared with the file and brought up to it.
+			if (mayBeReplayed && isReplayOf(result.value.replayed, created, sendsAt)) {
+				const now = await this.#reports.readBack(record, copy, text, result.attempts);
+				if (now === "gone") return;
+				if (now !== undefined) {
+					this.#idHolders[pass].add(now.id);
+					this.#finder.created(pass, now);
+					return this.#adopter.adopt(record, now, result.attempts, false, true, true);
+				}
+			}
 			this.#idHolders[pass].add(created.id);
 			this.#finder.created(pass, created);
 			this.#outcomes.succeeded(record, copy, "created", result.attempts);

@@ -38,11 +38,11 @@ export class CreateAsker {
 	/**
 	 * The body a send of the create in doubt carried whose unique value `found` holds (a customer's
 	 * slug, a contact's e-mail), when sending it again under its key settles whether the create
-	 * made `found` (adversarial findings AE4, AF1, AF4): within the hour of the first send (Pivotal
-	 * keeps a key's answer 24 h), every send under this generation's plain key. Landed, Pivotal
-	 * answers that body with its first answer, or `idempotency_key_reused` when another body landed;
-	 * not landed, the send meets `found`'s unique value (`slug_taken`, `email_taken`) and makes
-	 * nothing. The row's body now may be another (renamed since: its slug free), so the kept body is
+	 * made `found` (adversarial findings AE4, AF1, AF4, AG7): every send under this generation's
+	 * plain key. Landed, Pivotal answers that body with its first answer, or `idempotency_key_reused`
+	 * when another body landed, for as long as it keeps the key (24 h); not landed, the send meets
+	 * `found`'s unique value (`slug_taken`, `email_taken`) and makes nothing, which proves it never
+	 * landed only within the hour of the first send (a server may keep keys for less). The row's body now may be another (renamed since: its slug free), so the kept body is
 	 * sent, byte for byte as it went (the mark keeps the values in the body's order). Undefined when
 	 * Pivotal cannot settle it that way: the fit alone decides.
 	 */
@@ -56,7 +56,6 @@ export class CreateAsker {
 		if (unique === undefined) return undefined;
 		if (state.s !== "sent" && !(state.s === "failed" && state.retryable)) return undefined;
 		if ((state.g ?? 0) !== generation || state.sv === undefined || state.sv.length === 0) return undefined;
-		if (!isWithinProof(state, this.#reports.clockNow())) return undefined;
 		// A suffixed slug went under a key of its own (`.s`): every send must have gone under the plain one.
 		const tag = `-${idTag(record.key)}`;
 		if (state.sv.some((sent) => typeof sent.slug === "string" && sent.slug.endsWith(tag))) return undefined;
@@ -110,6 +109,15 @@ export class CreateAsker {
 			return SETTLED;
 		}
 		if (error instanceof ApiError && error.status === 409 && error.code === def.unique?.code) {
+			// Past the hour the key may be forgotten: the conflict proves nothing, the fit decides.
+			if (!isWithinProof(state, this.#reports.clockNow())) {
+				this.#ctx.notice(
+					"info",
+					`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
+				);
+				await this.#adopter.adopt(record, found, result.attempts, false, true);
+				return SETTLED;
+			}
 			this.#ctx.notice(
 				"warn",
 				`${pass} ${record.key}: its create got no answer, and sent again under its key it met ${error.code} rather than its first answer: ${found.id} is taken as someone else's and adopted as existing (undo puts its fields back, never deletes it; if it is this import's, undo leaves it in Pivotal)`,

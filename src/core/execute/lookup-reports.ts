@@ -7,6 +7,7 @@
  */
 
 import { ApiError } from "../../api/errors.js";
+import type { PivotalRecord } from "../../api/types.js";
 import type { PassName, PivotalCopy, RecordState, SourceRecord } from "../../model/records.js";
 import { resourceOf } from "../../model/resources.js";
 import { isCreateMaybeMade } from "../checkpoint/state-map.js";
@@ -41,20 +42,22 @@ export class LookUpReports {
 	}
 
 	/**
-	 * Is the record a create sent again was answered with (`copy`) deleted in Pivotal since? The
-	 * answer may be the replay of a send that landed in an earlier run (adversarial finding AF2).
-	 * Read by its id: a 404 records it gone (`deleted_in_pivotal`, made again by `--recreate`), as
-	 * an update's 404 does. True when so recorded; a read that fails tells nothing.
+	 * The record a create sent again was answered with (`copy`), read by its id: the answer may be
+	 * the replay of a send that landed in an earlier run, since deleted or edited in Pivotal
+	 * (adversarial findings AF2, AG4). Deleted (404), it is recorded gone (`deleted_in_pivotal`,
+	 * made again by `--recreate`), as an update's 404 is: `"gone"`. Undefined when the read fails.
 	 */
-	async isGoneSince(
+	async readBack(
 		record: SourceRecord,
 		copy: PivotalCopy,
 		text: string,
 		attempts: number,
-	): Promise<boolean> {
+	): Promise<PivotalRecord | "gone" | undefined> {
 		const read = await this.#ctx.requester.send((client) => client.getRecord(record.pass, copy.id));
-		if (read.ok || !(read.error instanceof ApiError) || read.error.status !== 404) return false;
-		return this.#ctx.ledger.gone(record.pass, record, text, copy, attempts);
+		if (read.ok) return read.value.data;
+		if (!(read.error instanceof ApiError) || read.error.status !== 404) return undefined;
+		this.#ctx.ledger.gone(record.pass, record, text, copy, attempts);
+		return "gone";
 	}
 
 	/** Now, on this machine's clock and, as far as the `Date` headers prove it, on Pivotal's. */
