@@ -57,6 +57,27 @@ describe("undo says what it takes back, and what it cannot", { timeout: 60_000 }
 		expect(live()).toEqual(["U One", "U Three"]);
 	});
 
+	it("counts a create given up after it went out, every answer lost, among those it cannot take back (finding AG3)", async () => {
+		const { sim, file, env, live } = await importedOnce(44);
+		writeFileSync(file, "external_id,name\nu1,U One\nu2,U Two\nu3,U Three\n");
+		// u3's every try is cut before an answer: the run gives it up, failed, and may have made it.
+		sim.pushFault({
+			method: "POST",
+			route: "/customers",
+			match: { name: "U Three" },
+			kind: "reset",
+			when: "before",
+		});
+		const run = await runCli(["import", file, "--headless", "--yes"], { env });
+		expect(run.code, run.stdout).toBe(1);
+		sim.clearScriptedFaults();
+
+		const undo = await runCli(["undo", file, "--yes"], { env });
+		expect(undo.code, undo.stdout).toBe(1);
+		expect(undo.stdout).toContain("Not taken back: 1 create that got no answer");
+		expect(live()).toEqual(["U One"]);
+	});
+
 	it("names whose import it takes back, and says so when --checkpoint names another import's state (finding U18)", async () => {
 		const sim = await startSim({ seed: 42, rateLimit: 100_000 });
 		const dir = tempDir("pivotal-undo-whose-");

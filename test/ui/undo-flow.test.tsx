@@ -211,6 +211,8 @@ describe("undo from the wizard's summary, against the simulator", () => {
 			expect(app.lastFrame()).toContain(
 				"Not taken back: 1 create that got no answer, which may be in Pivotal",
 			);
+			// Its row is still in the file: not said to be gone from it (finding AG5).
+			expect(app.lastFrame()).not.toContain("no longer in the files");
 			await expectThenType(app, "Undo summary", "q");
 			await waitFor(() => expect(app.result()).toEqual({ code: 1 }));
 			app.unmount();

@@ -448,6 +448,18 @@ export function mayHoldMadeCreates(records: ReadonlyMap<string, RecordState>): b
 	return false;
 }
 
+/**
+ * How many of `records` are creates that may have made their record (`isCreateMaybeMade`): sent
+ * with no answer, or given up on a cause of the moment after they left. Counted as set in a
+ * `StateMap` that holds no failure; else read one by one.
+ */
+export function maybeMadeCreatesIn(records: ReadonlyMap<string, RecordState>): number {
+	if (records instanceof StateMap && records.tally().failed === 0) return records.unansweredCreates();
+	let made = 0;
+	for (const state of records.values()) if (isCreateMaybeMade(state)) made += 1;
+	return made;
+}
+
 /** How many of `records` are creates sent with no answer: counted as set in a `StateMap`. */
 export function unansweredCreatesIn(records: ReadonlyMap<string, RecordState>): number {
 	if (records instanceof StateMap) return records.unansweredCreates();

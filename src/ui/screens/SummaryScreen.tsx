@@ -89,7 +89,11 @@ export function SummaryScreen({
 	);
 	const { failures: codes, kept, notInPivotal } = codeLines(failuresByCode);
 	const rulesLine = kind === "import" ? syncRulesLine(summary, notInPivotal) : undefined;
-	const unanswered = PASSES.reduce((sum, pass) => sum + (summary.passes[pass].unansweredNotInFiles ?? 0), 0);
+	// An undo leaves every row in the files: its creates in doubt are said as not taken back (AG5).
+	const unanswered =
+		kind === "undo"
+			? 0
+			: PASSES.reduce((sum, pass) => sum + (summary.passes[pass].unansweredNotInFiles ?? 0), 0);
 	const headline = summaryHeadline(kind, summary);
 	const testNotice =
 		testWorkspace && kind === "import" && canUndo ? testKeyNotice(summary, testWorkspace) : undefined;
