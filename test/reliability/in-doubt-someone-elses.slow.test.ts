@@ -511,7 +511,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 	}, 60_000);
 
 	it("landed, its metadata rewritten by another tool and the row edited: the resend's key_reused does not lead to a second customer (finding AD3)", async () => {
-		const { sim, env, args, live } = await landedThenRewritten({ segment: "smb" });
+		const { env, args, live } = await landedThenRewritten({ segment: "smb" });
 
 		await leftInDoubtBesideItsSlug(args, env, live);
 	}, 60_000);
@@ -519,7 +519,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 
 describe("a customer create that landed, then not found by its external id", () => {
 	it("held beside its slug's holder: the advice for a holder that is not the row's works, and the landed_not_found on the way is said with its way out (finding AF6)", async () => {
-		const { sim, env, args, live } = await landedThenRewritten({ segment: "smb" });
+		const { env, args, live } = await landedThenRewritten({ segment: "smb" });
 		const held = await runCli(args, { env });
 		expect(held.stdout).toContain(
 			"if it is not, give that customer an external id of its own in Pivotal and run again with --recreate",
@@ -543,7 +543,7 @@ describe("a customer create that landed, then not found by its external id", () 
 	}, 60_000);
 
 	it("another tool wrote its own id into metadata.external_id and the row was edited: no second customer, the row fails landed_not_found naming the slug's holder (finding AE1's variant)", async () => {
-		const { sim, env, args, live } = await landedThenRewritten({ external_id: "hs-4711" });
+		const { env, args, live } = await landedThenRewritten({ external_id: "hs-4711" });
 
 		const resumed = await runCli(args, { env });
 		expect(resumed.code).toBe(1);
