@@ -519,7 +519,7 @@ describe("a customer create in doubt, then found by its external id", () => {
 
 describe("a customer create that landed, then not found by its external id", () => {
 	it("held beside its slug's holder: the advice for a holder that is not the row's works, and the landed_not_found on the way is said with its way out (finding AF6)", async () => {
-		const { env, args, live } = await landedThenRewritten({ segment: "smb" });
+		const { sim, env, args, live } = await landedThenRewritten({ segment: "smb" });
 		const held = await runCli(args, { env });
 		expect(held.stdout).toContain(
 			"if it is not, give that customer an external id of its own in Pivotal and run again with --recreate",

@@ -174,7 +174,8 @@ export class RecordApplier {
 				: this.#reports.clockNow().onServer;
 		// An earlier run's create that may have landed: its answer now may be a replay.
 		const mayBeReplayed = !sentHere.has(record.key) && isCreateMaybeMade(previous);
-		const sendsAt = this.#reports.clockNow();
+		// When it left, for telling a replay (only where one may come).
+		const sendsAt = mayBeReplayed ? this.#reports.clockNow() : undefined;
 		sentHere.add(record.key);
 		const ids = doubtIdsOf(pass, record.body);
 		const values = ownedSent(record, slug);
@@ -235,7 +236,7 @@ export class RecordApplier {
 			// A create an earlier run sent, sent again, may be answered with the replay of a record
 			// deleted or edited in Pivotal since (adversarial findings AF2, AG4): read back, a 404
 			// records it gone, and what it holds now is compared with the file and brought up to it.
-			if (mayBeReplayed && isReplayOf(result.value.replayed, created, sendsAt)) {
+			if (sendsAt !== undefined && isReplayOf(result.value.replayed, created, sendsAt)) {
 				const now = await this.#reports.readBack(record, copy, text, result.attempts);
 				if (now === "gone") return;
 				if (now !== undefined) {

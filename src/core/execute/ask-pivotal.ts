@@ -1,9 +1,9 @@
 /**
  * Asking Pivotal whether a create left in doubt made the record found for it: the body a send of
  * it carried is sent again under its key, where the answer settles it (adversarial findings AE4,
- * AF1, AF4). Pivotal keeps a key's answer 24 h: within the hour of the first send, a send that
- * landed is answered with its first answer (or `idempotency_key_reused` for another body), and one
- * that did not meets the found record's slug or e-mail and makes nothing.
+ * AF1, AF4, AG7). Pivotal keeps a key's answer 24 h: a send that landed is answered with its first
+ * answer (or `idempotency_key_reused` for another body); one that did not meets the found record's
+ * slug or e-mail and makes nothing, which proves it did not land within the hour of the first send.
  */
 
 import { ApiError } from "../../api/errors.js";
@@ -42,9 +42,10 @@ export class CreateAsker {
 	 * plain key. Landed, Pivotal answers that body with its first answer, or `idempotency_key_reused`
 	 * when another body landed, for as long as it keeps the key (24 h); not landed, the send meets
 	 * `found`'s unique value (`slug_taken`, `email_taken`) and makes nothing, which proves it never
-	 * landed only within the hour of the first send (a server may keep keys for less). The row's body now may be another (renamed since: its slug free), so the kept body is
-	 * sent, byte for byte as it went (the mark keeps the values in the body's order). Undefined when
-	 * Pivotal cannot settle it that way: the fit alone decides.
+	 * landed only within the hour of the first send (a server may keep keys for less). The row's
+	 * body now may be another (renamed since: its slug free), so the kept body is sent, byte for
+	 * byte as it went (the mark keeps the values in the body's order). Undefined when Pivotal cannot
+	 * settle it that way: the fit alone decides.
 	 */
 	askable(
 		record: SourceRecord,
