@@ -105,6 +105,11 @@ describe("a create in doubt whose row is edited before the next run", () => {
 		expect(third.stdout).toContain("landed_not_found");
 		expect(sim.counters().byRoute["POST /onboardings 409"] ?? 0).toBe(1);
 		expect(posts()).toBe(postsBefore);
+		// Under --only update it is said the same, not as a row Pivotal never had (finding AG1).
+		const onlyUpdate = await runCli([...args, "--only", "update"], { env });
+		expect(onlyUpdate.code).toBe(1);
+		expect(onlyUpdate.stdout).toContain("landed_not_found");
+		expect(onlyUpdate.stdout).not.toContain("not_in_pivotal");
 		// Asked for: made again as the row says, beside the renamed one.
 		const recreated = await runCli([...args, "--recreate"], { env });
 		expect(recreated.code).toBe(0);

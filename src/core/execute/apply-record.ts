@@ -24,7 +24,7 @@ import { mayBeForgotten } from "./forgotten-children.js";
 import { heldIdFailure, IdHolders } from "./id-holders.js";
 import { InDoubtCreates } from "./in-doubt-creates.js";
 import type { Ledger } from "./ledger.js";
-import { existsAgainFailure } from "./lookup-failures.js";
+import { existsAgainFailure, landedNotFoundFailure } from "./lookup-failures.js";
 import { isParentMissing, LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
 import { LookUpReports } from "./lookup-reports.js";
 import {
@@ -128,6 +128,10 @@ export class RecordApplier {
 		const laneOf = this.#laneOf[pass];
 		// `--only update`: a row not found in Pivotal is reported, never created.
 		if (!mayCreate(this.#ctx.rules)) {
+			// A create Pivotal said landed, not found since: said so, with its way out, not as a row
+			// Pivotal never had (adversarial finding AG1).
+			if (isLanded(this.#ctx.ledger.store.get(pass, record.key), generation))
+				return this.#ctx.ledger.reportFailure(pass, record, "", 0, landedNotFoundFailure(pass));
 			this.#ctx.ledger.skipped(pass, record, notInPivotalNote(pass));
 			return;
 		}
