@@ -24,6 +24,9 @@ function uniqueText(value: unknown): string | undefined {
 	return typeof value === "string" ? (value.includes("@") ? value.toLowerCase() : value) : undefined;
 }
 
+/** An answer that settles nothing about `found`: its fit with what the create sent decides. */
+export const FIT_DECIDES = "fit";
+
 export class CreateAsker {
 	readonly #ctx: ApplyContext;
 	readonly #adopter: RecordAdopter;
@@ -68,7 +71,8 @@ export class CreateAsker {
 	/**
 	 * Sends `sent`, a body the create in doubt carried, again under its key, and takes Pivotal's
 	 * answer as the verdict on `found` (see `askable`). Nothing new can be made: `found` holds the
-	 * body's unique value. The mark stays as it was until the answer settles it.
+	 * body's unique value. The mark stays as it was until the answer settles it. `FIT_DECIDES` when
+	 * the answer proves nothing (a conflict past the hour): the caller's fit decides.
 	 */
 	async ask(
 		record: SourceRecord,
@@ -77,7 +81,7 @@ export class CreateAsker {
 		parent: PivotalCopy | undefined,
 		found: PivotalRecord,
 		sent: FieldValues,
-	): Promise<InDoubtVerdict> {
+	): Promise<InDoubtVerdict | typeof FIT_DECIDES> {
 		const { pass } = record;
 		const def = resourceOf(pass);
 		const text = JSON.stringify(bodyUnder(def, parent?.id, sent));
@@ -111,14 +115,7 @@ export class CreateAsker {
 		}
 		if (error instanceof ApiError && error.status === 409 && error.code === def.unique?.code) {
 			// Past the hour the key may be forgotten: the conflict proves nothing, the fit decides.
-			if (!isWithinProof(state, this.#reports.clockNow())) {
-				this.#ctx.notice(
-					"info",
-					`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
-				);
-				await this.#adopter.adopt(record, found, result.attempts, false, true);
-				return SETTLED;
-			}
+			if (!isWithinProof(state, this.#reports.clockNow())) return FIT_DECIDES;
 			this.#ctx.notice(
 				"warn",
 				`${pass} ${record.key}: its create got no answer, and sent again under its key it met ${error.code} rather than its first answer: ${found.id} is taken as someone else's and adopted as existing (undo puts its fields back, never deletes it; if it is this import's, undo leaves it in Pivotal)`,

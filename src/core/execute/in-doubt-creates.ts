@@ -13,7 +13,7 @@ import type { PivotalCopy, RecordState, SourceRecord } from "../../model/records
 import { isWorkspaceMatched } from "../../model/resources.js";
 import type { RecordAdopter } from "./adopt-record.js";
 import type { ApplyContext } from "./apply-record.js";
-import { CreateAsker } from "./ask-pivotal.js";
+import { CreateAsker, FIT_DECIDES } from "./ask-pivotal.js";
 import { isAmbiguous } from "./existing-records.js";
 import type { ExistingFinder } from "./find-existing.js";
 import { heldInDoubtFailure, landedNotFoundFailure } from "./lookup-failures.js";
@@ -101,7 +101,7 @@ export class InDoubtCreates {
 	/**
 	 * A record found in Pivotal for the create in doubt in `state`: the create's own (undo deletes it)
 	 * only when it fits what a send carried, and, where Pivotal can be asked, when Pivotal says so
-	 * (see `#askable`); else adopted as existing (undo puts its fields back, never deletes it).
+	 * (see `CreateAsker`); else adopted as existing (undo puts its fields back, never deletes it).
 	 */
 	async takeFound(
 		record: SourceRecord,
@@ -113,8 +113,11 @@ export class InDoubtCreates {
 		const { pass } = record;
 		if (isMadeByCreate(record, found, createSentFor(record, state))) {
 			const sent = state === undefined ? undefined : this.#asker.askable(record, state, generation, found);
-			if (sent !== undefined)
-				return this.#asker.ask(record, state as RecordState, generation, parent, found, sent);
+			const asked =
+				sent === undefined
+					? FIT_DECIDES
+					: await this.#asker.ask(record, state as RecordState, generation, parent, found, sent);
+			if (asked !== FIT_DECIDES) return asked;
 			this.#ctx.notice(
 				"info",
 				`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
