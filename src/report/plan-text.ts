@@ -6,7 +6,14 @@
 
 import type { SyncPlan } from "../core/plan/make-plan.js";
 import { PASSES } from "../model/records.js";
-import { changeText, PLAN_COLUMNS, PLAN_COUNTS, planRows, updatedFields } from "../ui/model/plan-view.js";
+import {
+	changeText,
+	landedLines,
+	PLAN_COLUMNS,
+	PLAN_COUNTS,
+	planRows,
+	updatedFields,
+} from "../ui/model/plan-view.js";
 import { unansweredLine } from "../ui/model/unanswered-line.js";
 import { syncRuleLines, syncRulesHeader } from "./plan-rules-text.js";
 
@@ -50,6 +57,7 @@ export function planText(plan: SyncPlan): string {
 				`${pass}: ${remade} deleted before ${remade === 1 ? "is" : "are"} made again; each is looked up first, and one Pivotal holds again (${pass === "customers" ? "its external id" : "its e-mail under its customer"}) is reported exists_again and left, not made twice.`,
 			);
 		}
+		lines.push(...landedLines(`${pass}: `, p.landed ?? 0, p.landedRemade ?? 0));
 		if (readBack > 0) {
 			lines.push(
 				`${pass}: ${readBack} whose last update is in doubt (a run stopped with it out) ${readBack === 1 ? "is" : "are"} read back from Pivotal and corrected where ${readBack === 1 ? "it differs" : "they differ"} (counted under update).`,

@@ -110,6 +110,16 @@ describe("a create in doubt whose row is edited before the next run", () => {
 		expect(onlyUpdate.code).toBe(1);
 		expect(onlyUpdate.stdout).toContain("landed_not_found");
 		expect(onlyUpdate.stdout).not.toContain("not_in_pivotal");
+		// The plan says what the run does with it: a look-up, not a create (finding AG6).
+		const plan = await runCli([...args, "--dry-run"], { env });
+		expect(plan.stdout).toContain(
+			"onboardings: 1 whose create Pivotal said landed, not found since (landed_not_found), is looked up again and never sent a second time",
+		);
+		const planAgain = await runCli([...args, "--dry-run", "--recreate"], { env });
+		expect(planAgain.stdout).toContain(
+			"is looked up once more and made anew where still not found (--recreate)",
+		);
+		expect(planAgain.stdout).not.toContain("never sent a second time");
 		// Asked for: made again as the row says, beside the renamed one.
 		const recreated = await runCli([...args, "--recreate"], { env });
 		expect(recreated.code).toBe(0);

@@ -118,6 +118,29 @@ describe("the plan step's view of a sync plan", () => {
 		expect(planNotes(plan, 0)).toEqual([]);
 	});
 
+	it("warns of creates that landed and were not found since: looked up, not made (finding AG6)", () => {
+		const plan = {
+			isFirstSync: false,
+			requests: 2,
+			passes: {
+				customers: passPlan({ rows: 2, ops: { create: 2 }, landed: 1 }),
+				contacts: passPlan({ rows: 1, ops: { create: 1 }, landedRemade: 1 }),
+				onboardings: passPlan(),
+			},
+		};
+		expect(planNotes(plan, 2)).toEqual([
+			{
+				kind: "warn",
+				text: "1 whose create Pivotal said landed, not found since (landed_not_found), is looked up again and never sent a second time: each fails again until found (import --recreate makes it anew).",
+			},
+			{
+				kind: "warn",
+				text: "1 whose create Pivotal said landed, not found since, is looked up once more and made anew where still not found (--recreate).",
+			},
+		]);
+		expect(planNotes(plan, 1)).toHaveLength(1);
+	});
+
 	it("estimates from the plan's requests, not the rows", () => {
 		expect(estimatePlan(syncPlan().requests, 60).requests).toBe(7);
 		expect(estimatePlan({ customers: 121, contacts: 243, onboardings: 117 }, 60).requests).toBe(481);

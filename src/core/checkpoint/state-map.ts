@@ -441,6 +441,11 @@ export function isCreateMaybeMade(state: RecordState | undefined): boolean {
 	return state?.s === "failed" && state.retryable && state.t !== undefined && state.was === undefined;
 }
 
+/** Did Pivotal say a send of the create in doubt in `state`, under `generation`'s key, landed (`kr`, finding AE5)? */
+export function isLanded(state: RecordState | undefined, generation: number): boolean {
+	return state?.s === "sent" && state.kr === 1 && (state.g ?? 0) === generation;
+}
+
 /** Whether `records` may hold creates that made their records (`isCreateMaybeMade`): O(1) in a `StateMap`. */
 export function mayHoldMadeCreates(records: ReadonlyMap<string, RecordState>): boolean {
 	if (records instanceof StateMap) return records.unansweredCreates() > 0 || records.tally().failed > 0;

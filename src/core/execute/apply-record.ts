@@ -10,7 +10,7 @@ import { ApiError } from "../../api/errors.js";
 import type { PivotalRecord } from "../../api/types.js";
 import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../../model/records.js";
 import { isWorkspaceMatched, perPass, resourceOf } from "../../model/resources.js";
-import { isCreateMaybeMade } from "../checkpoint/state-map.js";
+import { isCreateMaybeMade, isLanded } from "../checkpoint/state-map.js";
 import type { RunOutcome } from "../events.js";
 import { idempotencyKey } from "../idempotency.js";
 import { doubtIdsOf } from "../plan/lookalike-rows.js";
@@ -31,7 +31,6 @@ import {
 	createBody,
 	createSentFor,
 	firstSendOf,
-	isLanded,
 	isMadeByCreate,
 	isProvenUnmade,
 	isReplayOf,

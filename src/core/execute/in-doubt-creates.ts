@@ -11,6 +11,7 @@
 import type { PivotalRecord } from "../../api/types.js";
 import type { PivotalCopy, RecordState, SourceRecord } from "../../model/records.js";
 import { isWorkspaceMatched } from "../../model/resources.js";
+import { isLanded } from "../checkpoint/state-map.js";
 import type { RecordAdopter } from "./adopt-record.js";
 import type { ApplyContext } from "./apply-record.js";
 import { CreateAsker, FIT_DECIDES } from "./ask-pivotal.js";
@@ -19,13 +20,7 @@ import type { ExistingFinder } from "./find-existing.js";
 import { heldInDoubtFailure, landedNotFoundFailure } from "./lookup-failures.js";
 import { LOOKUP_FAILED, PARENT_MISSING } from "./lookup-outcomes.js";
 import { type InDoubtVerdict, type LookUpReports, SEND, SETTLED } from "./lookup-reports.js";
-import {
-	type CreateSent,
-	createSentFor,
-	isLanded,
-	isMadeByCreate,
-	mayBeLostCreate,
-} from "./made-by-create.js";
+import { type CreateSent, createSentFor, isMadeByCreate, mayBeLostCreate } from "./made-by-create.js";
 import { isKeyedTo } from "./record-requests.js";
 
 export type { InDoubtVerdict };

@@ -240,11 +240,6 @@ export function withoutUnlanded(mark: RecordState | undefined, sent: FieldValues
 	return kept.length === 0 ? rest : { ...rest, sv: kept };
 }
 
-/** Did Pivotal say a send of the create in doubt in `state`, under `generation`'s key, landed (`kr`, finding AE5)? */
-export function isLanded(state: RecordState | undefined, generation: number): boolean {
-	return state?.s === "sent" && state.kr === 1 && (state.g ?? 0) === generation;
-}
-
 /**
  * The slug a customer's create carries: the file's or the derived one, and when that one is held
  * by another customer in Pivotal, the same with a suffix derived from the external id.

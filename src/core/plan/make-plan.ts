@@ -49,6 +49,13 @@ export interface PassPlan {
 	 * their rows back): made again unless Pivotal holds one with their identity again.
 	 */
 	readonly remade?: number;
+	/**
+	 * Of the creates and look-ups, creates Pivotal said landed whose record the last run did not
+	 * find (`landed_not_found`): looked up again, never sent again unless `--recreate`.
+	 */
+	readonly landed?: number;
+	/** The same under `--recreate`: looked up once more, made anew under the next key unless found. */
+	readonly landedRemade?: number;
 	/** Records the state holds as in Pivotal that the file no longer has (reported, never deleted). */
 	readonly notInFiles: number;
 	/**

@@ -36,6 +36,10 @@ export class PassTally {
 	readBack = 0;
 	ambiguous = 0;
 	remade = 0;
+	/** Creates Pivotal said landed whose record was not found since (`landed_not_found`). */
+	landed = 0;
+	/** The same under `--recreate`: made anew unless found. */
+	landedRemade = 0;
 	rows = 0;
 	inPivotal = 0;
 	/** Rows whose create the state holds as sent with no answer. */

@@ -12,6 +12,7 @@ import type { CheckpointData } from "../checkpoint/index.js";
 import {
 	heldIn,
 	isCreateMaybeMade,
+	isLanded,
 	isUnansweredCreate,
 	unansweredCreatesIn,
 } from "../checkpoint/state-map.js";
@@ -169,6 +170,12 @@ export class Planning {
 		if (isReadBack) t.readBack += 1;
 		if (kind === "match" && current?.s === "failed" && current.code === "ambiguous_match") t.ambiguous += 1;
 		if (kind === "create" && current?.s === "removed") t.remade += 1;
+		// Its create landed and its record was not found since: looked up, never sent again unless
+		// `--recreate` (adversarial finding AG6: the plan called it a create).
+		if ((kind === "create" || kind === "match") && op.isInDoubt && isLanded(current, op.generation)) {
+			if (this.#planOptions.recreate) t.landedRemade += 1;
+			else t.landed += 1;
+		}
 		// A new customer row of a sync (made, looked up first after an interrupted first run, or left
 		// out by --only update): checked in `finish` against the customers the file dropped, which
 		// --delete-missing would delete (findings S10, T3).
@@ -226,6 +233,8 @@ export class Planning {
 			...(t.readBack > 0 ? { readBack: t.readBack } : {}),
 			...(t.ambiguous > 0 ? { ambiguous: t.ambiguous } : {}),
 			...(t.remade > 0 ? { remade: t.remade } : {}),
+			...(t.landed > 0 ? { landed: t.landed } : {}),
+			...(t.landedRemade > 0 ? { landedRemade: t.landedRemade } : {}),
 			notInFiles: Math.max(0, held - t.inPivotal),
 			...(unanswered > 0 ? { unansweredNotInFiles: unanswered } : {}),
 			gone: t.gone,

@@ -191,12 +191,40 @@ export function planNotes(plan: SyncPlan, budget: number): readonly PlanNote[] {
 		left -= 1;
 	}
 	const ambiguous = PASSES.reduce((n, pass) => n + (plan.passes[pass].ambiguous ?? 0), 0);
-	if (ambiguous > 0 && left > 0)
+	if (ambiguous > 0 && left > 0) {
 		notes.push({
 			kind: "warn",
 			text: `${ambiguous} matched several records in Pivotal on the last run (ambiguous_match): adopted only where one is left.`,
 		});
+		left -= 1;
+	}
+	const landed = landedLines(
+		"",
+		PASSES.reduce((n, pass) => n + (plan.passes[pass].landed ?? 0), 0),
+		PASSES.reduce((n, pass) => n + (plan.passes[pass].landedRemade ?? 0), 0),
+	);
+	for (const text of landed.slice(0, left)) notes.push({ kind: "warn", text });
 	return notes;
+}
+
+/**
+ * Creates Pivotal said landed whose records the last run did not find (`landed_not_found`): what
+ * the run does with them, after `prefix` (a pass's name, or nothing). Counted with the creates.
+ */
+export function landedLines(prefix: string, landed: number, remade: number): string[] {
+	const are = (n: number) => (n === 1 ? "is" : "are");
+	return [
+		...(landed > 0
+			? [
+					`${prefix}${landed} whose create Pivotal said landed, not found since (landed_not_found), ${are(landed)} looked up again and never sent a second time: each fails again until found (import --recreate makes ${landed === 1 ? "it" : "them"} anew).`,
+				]
+			: []),
+		...(remade > 0
+			? [
+					`${prefix}${remade} whose create Pivotal said landed, not found since, ${are(remade)} looked up once more and made anew where still not found (--recreate).`,
+				]
+			: []),
+	];
 }
 
 /**
