@@ -24,6 +24,9 @@ export function writeRunFailures(
 	read: RunSources,
 	run: ImportRun | undefined,
 ): Promise<number> {
+	const reported = new Map(
+		(run?.failures() ?? []).filter((f) => f.isNote !== true).map((f) => [`${f.pass}:${f.key}`, f]),
+	);
 	return writeFailuresCsv(
 		path,
 		read.files,
@@ -31,6 +34,7 @@ export function writeRunFailures(
 		read.source,
 		read.invalid ?? [],
 		rowsAsRun(read, run),
+		(pass, key) => reported.get(`${pass}:${key}`),
 	);
 }
 

@@ -148,6 +148,8 @@ export interface FailureDetail {
 	readonly response?: unknown;
 	/** The original CSV cells. */
 	readonly columns: Readonly<Record<string, string>>;
+	/** Not a failure of the record: something the run notes of it (`not_in_pivotal`, `edited_in_pivotal`). */
+	readonly isNote?: true;
 }
 
 export interface PassSummary {

@@ -1,5 +1,5 @@
 import { maskKeyShapes } from "../api/key.js";
-import type { SourceFiles } from "../core/run-types.js";
+import type { FailureDetail, SourceFiles } from "../core/run-types.js";
 import { PASSES, type PassName, type RecordState, type SourceRecord } from "../model/records.js";
 import { cellsAtLines, type InvalidRow, readRecords, type SourceOptions } from "../source/index.js";
 import { OutputFile } from "./output-file.js";
@@ -59,6 +59,11 @@ export async function writeFailuresCsv(
 	invalid: readonly InvalidRow[] = [],
 	/** The rows, keyed as the run keyed them (an onboarding under the record it took over). */
 	records: RecordsOf = asRead(source),
+	/**
+	 * A failure the run reported of a record whose state it left as it was (a create in doubt
+	 * that stays in doubt: `landed_not_found`, `ambiguous_match`; adversarial finding AG1).
+	 */
+	reported: (pass: PassName, key: string) => FailureDetail | undefined = () => undefined,
 ): Promise<number> {
 	const rows: { cells: string[]; columns: Readonly<Record<string, string>> }[] = [];
 	const header = new Set<string>();
@@ -74,11 +79,19 @@ export async function writeFailuresCsv(
 		}
 		for await (const { record, stateKey } of records(file, pass)) {
 			const state = stateOf(pass, stateKey);
-			if (state?.s !== "failed" && state?.s !== "blocked") continue;
+			const failure = state?.s === "failed" || state?.s === "blocked" ? undefined : reported(pass, stateKey);
+			if (state?.s !== "failed" && state?.s !== "blocked" && failure === undefined) continue;
 			const what =
-				state.s === "failed"
+				state?.s === "failed"
 					? [String(state.status ?? ""), state.code, state.message, String(state.attempts)]
-					: ["", "blocked_by_parent", `customer ${state.parentKey} was not imported`, "0"];
+					: state?.s === "blocked"
+						? ["", "blocked_by_parent", `customer ${state.parentKey} was not imported`, "0"]
+						: [
+								String(failure?.status ?? ""),
+								failure?.code ?? "",
+								failure?.message ?? "",
+								String(failure?.attempts ?? 0),
+							];
 			for (const name of Object.keys(record.columns)) header.add(name);
 			rows.push({ cells: [pass, String(record.line), ...what], columns: record.columns });
 		}

@@ -100,10 +100,18 @@ describe("a create in doubt whose row is edited before the next run", () => {
 		// the key, a send would make it.
 		const posts = () => sim.counters().byRoute["POST /onboardings 201"] ?? 0;
 		const postsBefore = posts();
-		const third = await runCli(args, { env });
+		const failuresCsv = join(dir, "failures.csv");
+		const third = await runCli([...args, "--failures-csv", failuresCsv], { env });
 		expect(third.code).toBe(1);
 		expect(third.stdout).toContain("landed_not_found");
 		expect(sim.counters().byRoute["POST /onboardings 409"] ?? 0).toBe(1);
+		// Its row is in the failures file, with its way out (finding AG1: its state keeps the
+		// create's mark, which the file was listed from).
+		const failed = readFileSync(failuresCsv, "utf8").split("\r\n");
+		expect(failed[1]).toMatch(
+			/^onboardings,2,409,landed_not_found,.*--recreate.*,t-1,Rollout,kickoff booked$/,
+		);
+		expect(failed.filter((line) => line !== "")).toHaveLength(2);
 		expect(posts()).toBe(postsBefore);
 		// Under --only update it is said the same, not as a row Pivotal never had (finding AG1).
 		const onlyUpdate = await runCli([...args, "--only", "update"], { env });

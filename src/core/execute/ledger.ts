@@ -378,14 +378,14 @@ export class Ledger {
 	}
 
 	/**
-	 * Something the screen and the failures CSV should show that is not a failure of the record:
+	 * Something the screen and the results CSV should show that is not a failure of the record:
 	 * a field undo left alone because it was edited in Pivotal since.
 	 */
 	note(pass: PassName, record: SourceRecord, failure: Failure): void {
-		this.#failures.set(
-			`${pass}:${record.key}`,
-			detail(pass, record.key, record.line, failure, 0, record.columns),
-		);
+		this.#failures.set(`${pass}:${record.key}`, {
+			...detail(pass, record.key, record.line, failure, 0, record.columns),
+			isNote: true,
+		});
 	}
 
 	blocked(
