@@ -106,6 +106,11 @@ async function undoWith(
 				say(`Nothing undone: ${doubts} ${lookUpFirst} Nothing was sent.`);
 				return EXIT.usage;
 			}
+			// Only records it keeps: not "nothing to undo", nor exit 0 (adversarial finding AG2).
+			if (undo.plan.kept !== undefined) {
+				say("Nothing undone (said above); nothing was sent.");
+				return EXIT.someFailed;
+			}
 			say(
 				undo.interrupted !== undefined && !flags.all
 					? `Nothing to undo: run ${undo.interrupted} of this import was interrupted before it changed anything in Pivotal; run the import again to finish it, or take back every run with --all.`
@@ -153,7 +158,7 @@ async function undoWith(
 	if ("code" in driven) return driven.code;
 	const code = await finishHeadless(run, driven, io, { title: "Undo", withSession: true });
 	// What it could not take back is not "taken back", nor exit 0 (adversarial finding AD5).
-	const notTakenBack = notTakenBackNote(undo.createsInDoubt);
+	const notTakenBack = notTakenBackNote(undo.createsInDoubt, undo.plan.kept?.count ?? 0);
 	if (code !== EXIT.ok || notTakenBack === undefined) return code;
 	say(notTakenBack);
 	return EXIT.someFailed;

@@ -7,6 +7,7 @@ import { escapeControls } from "../model/terminal-text.js";
 
 import type { UndoPlan } from "../core/undo/undo-plan.js";
 import {
+	keptNote,
 	passedOverNote,
 	RESTORE_NOTES,
 	recreateCounts,
@@ -58,6 +59,8 @@ export function undoPlanText(
 			`Deleting ${plan.counts.customers.delete} customers: contacts or onboardings others added under them drop out of Pivotal's lists with them.`,
 		);
 	}
+	const kept = keptNote(plan);
+	if (kept !== undefined) lines.push(kept);
 	lines.push("Records found in Pivotal and adopted by the import are never deleted.");
 	return `${lines.join("\n")}\n`;
 }

@@ -52,6 +52,8 @@ export function App({ services, prefill, onResult }: AppProps) {
 	const isDone = useRef(false);
 	// The creates in doubt the confirmed undo could not take back: said on its summary, exit 1.
 	const undoInDoubt = useRef(0);
+	// Created records the confirmed undo keeps, adopted records under them (finding AG2).
+	const undoKept = useRef(0);
 
 	const finish = useCallback(
 		(result: AppResult) => {
@@ -83,7 +85,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 		if (summary) {
 			const code = exitCodeFor(summary);
 			// What an undo could not take back is not "taken back", nor exit 0 (adversarial finding AD5).
-			const isShort = live.kind === "undo" && code === EXIT.ok && undoInDoubt.current > 0;
+			const isShort = live.kind === "undo" && code === EXIT.ok && undoInDoubt.current + undoKept.current > 0;
 			finish({ code: isShort ? EXIT.someFailed : code });
 		} else stopped(live.kind, live.store.getSnapshot().checkpointPath);
 	};
@@ -261,7 +263,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 					testWorkspace={key?.key.isTest ? key.key.workspace : undefined}
 					closingNote={
 						live.kind === "undo" && summary?.outcome === "completed"
-							? notTakenBackNote(undoInDoubt.current)
+							? notTakenBackNote(undoInDoubt.current, undoKept.current)
 							: undefined
 					}
 					now={services.now}
@@ -287,6 +289,8 @@ export function App({ services, prefill, onResult }: AppProps) {
 					onConfirm={() => {
 						undoInDoubt.current =
 							stage.check.kind === "checked" ? (stage.check.preview.createsInDoubt ?? 0) : 0;
+						undoKept.current =
+							stage.check.kind === "checked" ? (stage.check.preview.plan.kept?.count ?? 0) : 0;
 						const request = undoRequestFor(concurrency, context);
 						void session.startUndo(request, key).then(() => dispatch({ type: "to-run" }));
 					}}

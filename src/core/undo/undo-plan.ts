@@ -12,7 +12,13 @@ import {
 	type PivotalCopy,
 	type RecordState,
 } from "../../model/records.js";
-import { isNumbered, isWorkspaceMatched, parentKeyOf, UNDO_ORDER } from "../../model/resources.js";
+import {
+	isNumbered,
+	isWorkspaceMatched,
+	parentKeyOf,
+	resourceOf,
+	UNDO_ORDER,
+} from "../../model/resources.js";
 import { withValues } from "../plan/field-diff.js";
 
 export type UndoOperation =
@@ -56,6 +62,12 @@ export interface UndoPlan {
 	readonly counts: Readonly<
 		Record<PassName, { readonly delete: number; readonly restore: number; readonly recreate?: number }>
 	>;
+	/**
+	 * Records a taken-back run created that stay: records the import found in Pivotal (adopted, not
+	 * its own) are under them, and a deleted customer takes what is under it out of Pivotal's lists
+	 * (adversarial finding AG2; `--delete-missing` keeps them alike). The first few keys, and how many.
+	 */
+	readonly kept?: { readonly pass: PassName; readonly keys: readonly string[]; readonly count: number };
 	/**
 	 * List pages read before re-creating, at least: a record Pivotal holds again under another id
 	 * is looked for first (a walk of the workspace's customers, a list of each customer's contacts).
@@ -143,6 +155,8 @@ export function planUndo(
 	const operations = {} as Record<PassName, UndoOperation[]>;
 	const counts = {} as Record<PassName, { delete: number; restore: number; recreate?: number }>;
 	let listPages = 0;
+	const holding = holdersOfAdopted(entries, targets);
+	const kept: { readonly pass: PassName; readonly key: string }[] = [];
 	for (const pass of PASSES) {
 		const list: UndoOperation[] = [];
 		let held = 0;
@@ -184,7 +198,8 @@ export function planUndo(
 			const copy = copyOf(state);
 			if (!copy) continue;
 			if (copy.outcome === "created" && targets.has(copy.c ?? 1)) {
-				list.push({ kind: "delete", pass, key, copy });
+				if (holding.get(pass)?.has(key)) kept.push({ pass, key });
+				else list.push({ kind: "delete", pass, key, copy });
 				continue;
 			}
 			const taken = (copy.ch ?? []).filter((revision) => targets.has(revision.run));
@@ -208,5 +223,46 @@ export function planUndo(
 		if (recreates > 0) counts[pass].recreate = recreates;
 		if (recreates > 0) listPages += pagesBeforeRecreating(pass, list, held + recreates);
 	}
-	return { runs, operations, counts, ...(listPages > 0 ? { listPages } : {}) };
+	return {
+		runs,
+		operations,
+		counts,
+		...(kept[0] === undefined
+			? {}
+			: {
+					kept: {
+						pass: kept[0].pass,
+						keys: kept.slice(0, KEPT_SHOWN).map((k) => k.key),
+						count: kept.length,
+					},
+				}),
+		...(listPages > 0 ? { listPages } : {}),
+	};
+}
+
+/** How many of the kept records' keys the plan names. */
+const KEPT_SHOWN = 5;
+
+/**
+ * Per parent pass, the keys of records with a record under them that stays in Pivotal after the
+ * undo of `targets`: one found there and adopted, or made by a run not taken back.
+ */
+function holdersOfAdopted(
+	entries: (pass: PassName) => Iterable<[string, RecordState]>,
+	targets: ReadonlySet<number>,
+): Map<PassName, Set<string>> {
+	const holding = new Map<PassName, Set<string>>();
+	for (const pass of PASSES) {
+		const parent = resourceOf(pass).parent?.resource as PassName | undefined;
+		if (parent === undefined) continue;
+		for (const [key, state] of entries(pass)) {
+			const copy = copyOf(state);
+			if (copy === undefined || (copy.outcome === "created" && targets.has(copy.c ?? 1))) continue;
+			const parentKey = parentKeyOf(pass, key);
+			if (parentKey === undefined) continue;
+			const keys = holding.get(parent) ?? new Set<string>();
+			holding.set(parent, keys.add(parentKey));
+		}
+	}
+	return holding;
 }

@@ -5,6 +5,7 @@
 
 import { UNDO_ORDER, type UndoPlan } from "../../core/undo/undo-plan.js";
 import type { PassName } from "../../model/records.js";
+import { escapeControls } from "../../model/terminal-text.js";
 
 export interface UndoRow {
 	readonly pass: PassName;
@@ -124,8 +125,34 @@ export function createsInDoubtNote(count: number, interrupted: number | undefine
 	return `${count} ${one ? "create" : "creates"} of ${interrupted === undefined ? "an earlier run" : `run ${interrupted}`} got no answer: ${one ? "it" : "they"} may be in Pivotal, and this undo cannot take ${one ? "it" : "them"} back.`;
 }
 
-/** What an undo that went on without the creates in doubt says at its end. Undefined when none. */
-export function notTakenBackNote(count: number): string | undefined {
-	if (count === 0) return undefined;
-	return `Not taken back: ${count} ${count === 1 ? "create" : "creates"} that got no answer, which may be in Pivotal (said above).`;
+/**
+ * Customers a taken-back run created that the undo leaves: records the import found in Pivotal
+ * and adopted are under them (adversarial finding AG2). Undefined when there are none.
+ */
+export function keptNote(plan: UndoPlan): string | undefined {
+	const kept = plan.kept;
+	if (kept === undefined) return undefined;
+	const one = kept.count === 1;
+	const noun = kept.pass === "customers" ? (one ? "customer" : "customers") : kept.pass;
+	const more = kept.count > kept.keys.length ? `, and ${kept.count - kept.keys.length} more` : "";
+	const keys = kept.keys.map((key) => escapeControls(key)).join(", ");
+	return `Kept: ${kept.count} ${noun} this import created (${keys}${more}): ${one ? "it holds" : "they hold"} records the import found in Pivotal and adopted, which a deleted ${one ? noun : noun.replace(/s$/, "")} would take out of Pivotal's lists. Delete ${one ? "it" : "them"} in Pivotal if ${one ? "it is" : "they are"} to go.`;
+}
+
+/**
+ * What an undo that went on without the creates in doubt, or without the records it keeps
+ * (`keptNote`), says at its end. Undefined when there are none.
+ */
+export function notTakenBackNote(createsInDoubt: number, kept = 0): string | undefined {
+	const parts = [
+		...(createsInDoubt > 0
+			? [
+					`${createsInDoubt} ${createsInDoubt === 1 ? "create" : "creates"} that got no answer, which may be in Pivotal`,
+				]
+			: []),
+		...(kept > 0
+			? [`${kept} created ${kept === 1 ? "record" : "records"} with adopted records under them, kept`]
+			: []),
+	];
+	return parts.length === 0 ? undefined : `Not taken back: ${parts.join("; ")} (said above).`;
 }

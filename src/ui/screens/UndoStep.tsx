@@ -12,6 +12,7 @@ import {
 	confirmationWord,
 	createsInDoubtNote,
 	isConfirmed,
+	keptNote,
 	passedOverNote,
 	RESTORE_NOTES,
 	recreateCounts,
@@ -65,7 +66,10 @@ export function UndoStep({ check, keyInfo, windowMs: told, concurrency, onConfir
 				<Text {...theme.tint("error")}>{escapeControlsKeepingLines(check.message)}</Text>
 			) : null}
 			{check.kind === "checked" && !isReady ? (
-				<Text>Nothing to undo: no run of this import created or changed a record that is still there.</Text>
+				<Text wrap="wrap">
+					{keptNote(check.preview.plan) ??
+						"Nothing to undo: no run of this import created or changed a record that is still there."}
+				</Text>
 			) : null}
 			{check.kind === "checked" && isReady ? (
 				<UndoPlanBody
@@ -116,6 +120,7 @@ function UndoPlanBody({
 	const passedOver = passedOverNote(plan, preview.lastRun);
 	const recreates = recreateCounts(plan).reduce((n, r) => n + r.count, 0);
 	const inDoubt = createsInDoubtNote(preview.createsInDoubt ?? 0, preview.interrupted);
+	const kept = keptNote(plan);
 	const requests = undoRequests(plan);
 	const [pass, del, restore] = UNDO_COLUMNS;
 	const estimate = estimateDurationMs({ requests, limit: keyInfo.limit, windowMs, concurrency });
@@ -166,6 +171,11 @@ function UndoPlanBody({
 					⚠ {inDoubt} To take {preview.createsInDoubt === 1 ? "it" : "them"} back too, go back (Esc) and run
 					the import again first: it looks {preview.createsInDoubt === 1 ? "it" : "them"} up and records what
 					it finds; then undo.
+				</Text>
+			)}
+			{kept === undefined ? null : (
+				<Text {...theme.tint("warn")} wrap="wrap">
+					⚠ {kept}
 				</Text>
 			)}
 			<Text dimColor>Records found in Pivotal and adopted by the import are never deleted.</Text>

@@ -116,4 +116,21 @@ describe("planUndo", () => {
 			"delete c3",
 		]);
 	});
+
+	it("keeps a customer it created with a record it adopted under it: deleting it would hide that record (finding AG2)", () => {
+		const adopted: RecordState = { s: "done", attempts: 1, id: "con_9", outcome: "existed", r: 2 };
+		const withAdopted = (pass: PassName) =>
+			pass === "contacts" ? [...states.contacts, ["c3/x", adopted] as [string, RecordState]] : states[pass];
+		for (const scope of [{ kind: "last" }, { kind: "all" }] as const) {
+			const plan = planUndo(withAdopted, scope);
+			expect(plan.operations.customers.map((op) => `${op.kind} ${op.key}`)).not.toContain("delete c3");
+			expect(plan.kept).toEqual({ pass: "customers", keys: ["c3"], count: 1 });
+			expect(plan.operations.contacts.map((op) => op.key)).not.toContain("c3/x");
+		}
+		// Its own contacts go with it as before: c1 holds only the one it created.
+		expect(
+			planUndo(withAdopted, { kind: "all" }).operations.customers.map((op) => `${op.kind} ${op.key}`),
+		).toEqual(["delete c1", "restore c2"]);
+		expect(planUndo(entries, { kind: "all" }).kept).toBeUndefined();
+	});
 });
