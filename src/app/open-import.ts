@@ -6,6 +6,7 @@
 
 import { access } from "node:fs/promises";
 import type { CheckpointData } from "../core/checkpoint/index.js";
+import { createsInDoubtOf } from "../core/checkpoint/state-map.js";
 import { defaultCheckpointPath } from "../core/engine.js";
 import { EXIT } from "../core/exit-codes.js";
 import { otherServer } from "../core/open-state.js";
@@ -70,6 +71,11 @@ export interface OpenedImport {
 	readonly database: DatabaseState | undefined;
 	readonly baseUrl: string;
 	readonly fresh: boolean;
+	/**
+	 * `fresh`: creates the state set aside holds that may have made records in Pivotal (sent with
+	 * no answer, or landed and not found since). The new state does not know them (finding AF5).
+	 */
+	readonly setAsideInDoubt?: number;
 	/** The plan made in the validation read (every row passed), and the options it was made with. */
 	readonly planned?: CheckedImport["planned"];
 }
@@ -110,6 +116,11 @@ export async function openImport(options: OpenImportOptions): Promise<Outcome<Op
 			: undefined;
 	if (server) return refusal(server, EXIT.usage);
 	const hasState = database ? state !== undefined : await exists(statePath);
+	// What --fresh leaves behind that may be in Pivotal: read only to be said (a state that cannot
+	// be read, the usual reason for --fresh, says nothing).
+	const aside =
+		fresh && hasState ? await readStateHeld(statePath, database).catch(() => undefined) : undefined;
+	const setAsideInDoubt = aside?.ok === true && aside.value !== undefined ? createsInDoubtOf(aside.value) : 0;
 	return {
 		ok: true,
 		value: {
@@ -124,6 +135,7 @@ export async function openImport(options: OpenImportOptions): Promise<Outcome<Op
 			database,
 			baseUrl: options.baseUrl,
 			fresh,
+			...(setAsideInDoubt > 0 ? { setAsideInDoubt } : {}),
 			...(planned === undefined ? {} : { planned }),
 		},
 	};

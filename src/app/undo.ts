@@ -6,7 +6,7 @@
 
 import { RUNS } from "../core/checkpoint/checkpoint-format.js";
 import type { CheckpointData } from "../core/checkpoint/index.js";
-import { maybeMadeCreatesIn } from "../core/checkpoint/state-map.js";
+import { createsInDoubtOf } from "../core/checkpoint/state-map.js";
 import { EXIT } from "../core/exit-codes.js";
 import { interruptedRun, otherServer } from "../core/open-state.js";
 import type { ImportRun, KeyLane } from "../core/run-types.js";
@@ -162,10 +162,4 @@ export function startUndoRun(
 	return run;
 }
 
-/**
- * Creates that got no answer in the state, in doubt or given up after they left: they may be in
- * Pivotal, and no undo can name them (adversarial finding AG3).
- */
-export function createsInDoubtOf(state: Pick<CheckpointData, "records">): number {
-	return PASSES.reduce((n, pass) => n + maybeMadeCreatesIn(state.records[pass]), 0);
-}
+export { createsInDoubtOf };

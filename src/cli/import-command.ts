@@ -164,6 +164,8 @@ async function importWith(
 		plan: planOptions,
 	});
 	if (!opened.ok) return refuse(opened.message, opened.code);
+	const setAside = opened.value.setAsideInDoubt ?? 0;
+	if (setAside > 0) io.stderr.write(`${setAsideInDoubtNote(setAside)}\n`);
 	const planned = await planImport(opened.value, planOptions);
 	const isTerminal = isPersonAtTerminal(io, flags.json);
 	const lacking = optionsWizardLacks(flags);
@@ -202,6 +204,15 @@ async function importWith(
 		default:
 			return unreachable(decision);
 	}
+}
+
+/**
+ * `--fresh` over a state with creates Pivotal may hold: the new state does not know them, so a
+ * record not found by its identity is made a second time (adversarial finding AF5).
+ */
+export function setAsideInDoubtNote(count: number): string {
+	const one = count === 1;
+	return `Note: the state --fresh sets aside holds ${count} ${one ? "create" : "creates"} Pivotal may have made (sent with no answer, or said landed and not found since). This run does not know ${one ? "it" : "them"}: one it does not find by its external id or e-mail is made a second time, and undo cannot take back what the set-aside state holds. Without --fresh, the import looks ${one ? "it" : "them"} up first.`;
 }
 
 /** `--json --dry-run`: every record's operation as an NDJSON line, as it is planned. */

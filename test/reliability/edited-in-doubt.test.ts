@@ -128,6 +128,13 @@ describe("a create in doubt whose row is edited before the next run", () => {
 			"is looked up once more and made anew where still not found (--recreate)",
 		);
 		expect(planAgain.stdout).not.toContain("never sent a second time");
+		// Starting over is said to leave it unknown (finding AF5).
+		const fresh = await runCli([...args, "--fresh", "--dry-run"], { env });
+		expect(fresh.code).toBe(0);
+		expect(fresh.stderr).toContain(
+			"Note: the state --fresh sets aside holds 1 create Pivotal may have made (sent with no answer, or said landed and not found since)",
+		);
+		expect((await runCli([...args, "--dry-run"], { env })).stderr).not.toContain("--fresh sets aside");
 		// Asked for: made again as the row says, beside the renamed one.
 		const recreated = await runCli([...args, "--recreate"], { env });
 		expect(recreated.code).toBe(0);

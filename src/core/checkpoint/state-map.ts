@@ -8,7 +8,14 @@
  * failures read no state.
  */
 
-import { copyOf, type FieldValues, type PivotalCopy, type RecordState } from "../../model/records.js";
+import {
+	copyOf,
+	type FieldValues,
+	PASSES,
+	type PassName,
+	type PivotalCopy,
+	type RecordState,
+} from "../../model/records.js";
 import {
 	DONE_BYTES,
 	doneIdAt,
@@ -479,4 +486,14 @@ export function heldIn(records: ReadonlyMap<string, RecordState>): number {
 	let held = 0;
 	for (const state of records.values()) if (copyOf(state)) held += 1;
 	return held;
+}
+
+/**
+ * Creates that got no answer in the state, in doubt or given up after they left: they may be in
+ * Pivotal, and no undo can name them (adversarial finding AG3).
+ */
+export function createsInDoubtOf(state: {
+	readonly records: Readonly<Record<PassName, ReadonlyMap<string, RecordState>>>;
+}): number {
+	return PASSES.reduce((n, pass) => n + maybeMadeCreatesIn(state.records[pass]), 0);
 }
