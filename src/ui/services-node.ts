@@ -180,6 +180,7 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 					]),
 				) as CheckpointInfo["counts"],
 				isFinished,
+				createsInDoubt: createsInDoubtOf(data),
 			};
 		},
 		writeFile: (path, text) => writeFile(path, text, { mode: 0o600 }),

@@ -80,6 +80,8 @@ export interface CheckpointInfo {
 	>;
 	/** Its last run finished, and no create is left in doubt (adversarial findings U4, U6). */
 	readonly isFinished: boolean;
+	/** Creates it holds that may have made records in Pivotal: starting over does not know them (finding AF5). */
+	readonly createsInDoubt?: number;
 	/** Why it cannot be read (damaged, or written by a newer version): only starting over is offered (finding U12). */
 	readonly damaged?: string | undefined;
 }

@@ -39,6 +39,19 @@ describe("ResumeStep", () => {
 		killed.unmount();
 	});
 
+	it("says that starting over makes again a create in doubt it does not find (finding AF5)", () => {
+		const inDoubt = { ...checkpoint(11, 0, false), createsInDoubt: 2 };
+		const frame = render(withTheme(<ResumeStep checkpoints={[inDoubt]} onChoose={() => {}} />));
+		const text = (frame.lastFrame() ?? "").replace(/\s+/g, " ");
+		expect(text).toContain(
+			"⚠ 2 creates of it got no answer and may be in Pivotal: resuming looks them up; starting over does not know them, and makes again one it does not find.",
+		);
+		frame.unmount();
+		const none = render(withTheme(<ResumeStep checkpoints={[checkpoint(12, 0)]} onChoose={() => {}} />));
+		expect(none.lastFrame()).not.toContain("got no answer");
+		none.unmount();
+	});
+
 	it("shows a checkpoint that cannot be read, with starting over as the only way on with it (finding U12)", () => {
 		const damaged: CheckpointInfo = {
 			...checkpoint(0, 0, false),

@@ -5,6 +5,7 @@ import { escapeControls } from "../../model/terminal-text.js";
 import { type Choice, ChoiceList } from "../components/ChoiceList.js";
 import { StepHeader } from "../components/StepHeader.js";
 import { useIsInputActive } from "../hooks/use-is-input-active.js";
+import { useTheme } from "../hooks/use-theme.js";
 import { formatCount } from "../model/format.js";
 import type { CheckpointInfo } from "../services.js";
 
@@ -30,9 +31,20 @@ export function checkpointCounts(cp: CheckpointInfo): string {
 		.join(" · ");
 }
 
+/**
+ * What starting over costs the creates of a state that may be in Pivotal (adversarial finding
+ * AF5): resuming looks them up; a fresh state does not know them. Undefined when there are none.
+ */
+export function freshDoubtsNote(count: number): string | undefined {
+	if (count === 0) return undefined;
+	const one = count === 1;
+	return `${count} ${one ? "create" : "creates"} of it got no answer and may be in Pivotal: resuming looks ${one ? "it" : "them"} up; starting over does not know ${one ? "it" : "them"}, and makes again one it does not find.`;
+}
+
 /** First step when the folder holds a checkpoint: carry on, start over, or pick other files. */
 export function ResumeStep({ checkpoints, onChoose }: ResumeStepProps) {
 	const isActive = useIsInputActive();
+	const theme = useTheme();
 	const readable = checkpoints.filter((cp) => cp.damaged === undefined);
 	const choices: Choice<ResumeChoice>[] = [
 		...readable.map((checkpoint) => ({
@@ -72,12 +84,19 @@ export function ResumeStep({ checkpoints, onChoose }: ResumeStepProps) {
 				}
 			/>
 			{checkpoints.map((cp) => (
-				<Text key={cp.path} dimColor wrap={cp.damaged === undefined ? "truncate-end" : "wrap"}>
-					{escapeControls(basename(cp.path))}
-					{cp.damaged === undefined
-						? ` · run ${escapeControls(cp.runId)} · saved ${escapeControls(cp.updatedAt)}`
-						: ` cannot be read: ${escapeControls(cp.damaged)}`}
-				</Text>
+				<Box key={cp.path} flexDirection="column">
+					<Text dimColor wrap={cp.damaged === undefined ? "truncate-end" : "wrap"}>
+						{escapeControls(basename(cp.path))}
+						{cp.damaged === undefined
+							? ` · run ${escapeControls(cp.runId)} · saved ${escapeControls(cp.updatedAt)}`
+							: ` cannot be read: ${escapeControls(cp.damaged)}`}
+					</Text>
+					{freshDoubtsNote(cp.createsInDoubt ?? 0) === undefined ? null : (
+						<Text {...theme.tint("warn")} wrap="wrap">
+							⚠ {freshDoubtsNote(cp.createsInDoubt ?? 0)}
+						</Text>
+					)}
+				</Box>
 			))}
 			<Box marginTop={1}>
 				<ChoiceList choices={choices} onSelect={onChoose} isActive={isActive} />
