@@ -6,7 +6,7 @@
 
 import { RUNS } from "../core/checkpoint/checkpoint-format.js";
 import type { CheckpointData } from "../core/checkpoint/index.js";
-import { createsInDoubtOf } from "../core/checkpoint/state-map.js";
+import { createsInDoubtOf, landedNotFoundOf } from "../core/checkpoint/state-map.js";
 import { EXIT } from "../core/exit-codes.js";
 import { interruptedRun, otherServer } from "../core/open-state.js";
 import type { ImportRun, KeyLane } from "../core/run-types.js";
@@ -45,6 +45,8 @@ export interface OpenedUndo {
 	 * state cannot name (adversarial finding U5). A run of the import looks them up first.
 	 */
 	readonly createsInDoubt: number;
+	/** Of those, creates Pivotal said landed that the import did not find since (`landed_not_found`). */
+	readonly landedNotFound: number;
 	/** The customers file the state's import was made from, as its header names it. */
 	readonly madeFrom: string | undefined;
 	/** The import's last run: later than the plan's when the runs since changed nothing (finding X8). */
@@ -96,6 +98,7 @@ export async function openUndo(options: OpenUndoOptions): Promise<Outcome<Opened
 	);
 	const workspace = state.header.workspace?.name;
 	const createsInDoubt = createsInDoubtOf(state);
+	const landedNotFound = createsInDoubt > 0 ? landedNotFoundOf(state) : 0;
 	return {
 		ok: true,
 		value: {
@@ -103,6 +106,7 @@ export async function openUndo(options: OpenUndoOptions): Promise<Outcome<Opened
 			changes,
 			interrupted,
 			createsInDoubt,
+			landedNotFound,
 			madeFrom: state.header.sources.customers?.path,
 			lastRun: state.counters[RUNS] ?? 0,
 			workspace,
@@ -162,4 +166,4 @@ export function startUndoRun(
 	return run;
 }
 
-export { createsInDoubtOf };
+export { createsInDoubtOf, landedNotFoundOf };

@@ -11,7 +11,7 @@ import { EXIT } from "../core/exit-codes.js";
 import type { PostgresState } from "../core/state/pg-state.js";
 import { escapeControls } from "../model/terminal-text.js";
 import { undoPlanText } from "../report/undo-text.js";
-import { createsInDoubtNote, notTakenBackNote } from "../ui/model/undo-view.js";
+import { createsInDoubtNote, landedNotFoundNote, notTakenBackNote } from "../ui/model/undo-view.js";
 import { ask, CANCELLED } from "./ask.js";
 import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
@@ -79,13 +79,19 @@ async function undoWith(
 	const lookUpFirst = `Run the import again first: it looks ${one ? "it" : "them"} up and records what it finds, and undo then takes ${one ? "it" : "them"} back with the rest.`;
 	// Under --yes there is no "first" left: what following the advice after this undo costs is said
 	// (the import makes again what this undo takes back; adversarial finding AC5).
+	// Those Pivotal said landed and the import has not found since: a run of it finds them no
+	// better, and the advice is what does (adversarial finding AF3).
+	const landed = landedNotFoundNote(undo.landedNotFound, undo.createsInDoubt);
+	const areAllLanded = undo.landedNotFound >= undo.createsInDoubt;
 	if (doubts !== undefined && undo.changes > 0)
 		say(
-			`${doubts} ${
-				flags.yes && !flags.dryRun
-					? `This undo goes on with the rest (--yes). To take ${one ? "it" : "them"} back too, run the import again, which makes again what this undo takes back, then undo again.`
-					: lookUpFirst
-			}`,
+			areAllLanded
+				? `${doubts} ${landed}`
+				: `${doubts} ${
+						flags.yes && !flags.dryRun
+							? `This undo goes on with the rest (--yes). To take ${one ? "it" : "them"} back too, run the import again, which makes again what this undo takes back, then undo again.`
+							: lookUpFirst
+					}${landed === undefined ? "" : ` ${landed}`}`,
 		);
 	const envKeys = keysFromEnv(flags.keyEnv ?? [], io.env);
 	const isTerminal = isPersonAtTerminal(io, flags.json);
@@ -103,7 +109,9 @@ async function undoWith(
 		case "nothing-to-do":
 			// Not "changed nothing": what it sent with no answer may be there (adversarial finding U5).
 			if (doubts !== undefined) {
-				say(`Nothing undone: ${doubts} ${lookUpFirst} Nothing was sent.`);
+				say(
+					`Nothing undone: ${doubts} ${areAllLanded ? "" : `${lookUpFirst} `}${landed === undefined ? "" : `${landed} `}Nothing was sent.`,
+				);
 				return EXIT.usage;
 			}
 			// Only records it keeps: not "nothing to undo", nor exit 0 (adversarial finding AG2).

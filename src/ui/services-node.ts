@@ -6,7 +6,7 @@ import { startImportRun } from "../app/apply-import.js";
 import { checkImport } from "../app/check-import.js";
 import { type PlanImportOptions, planImport } from "../app/plan-import.js";
 import { readStateHeld, stateHeldBy } from "../app/read-state.js";
-import { createsInDoubtOf, startUndoRun, undoPlanOf } from "../app/undo.js";
+import { createsInDoubtOf, landedNotFoundOf, startUndoRun, undoPlanOf } from "../app/undo.js";
 import type { Settings } from "../config/settings.js";
 import { RUNS } from "../core/checkpoint/checkpoint-format.js";
 import { readCheckpoint, summarizeCheckpoint } from "../core/checkpoint/index.js";
@@ -120,6 +120,7 @@ export function nodeServices(options: NodeServicesOptions): UiServices {
 				workspace: state.header.workspace?.name,
 				lastRun: state.counters[RUNS] ?? 0,
 				createsInDoubt: createsInDoubtOf(state),
+				landedNotFound: landedNotFoundOf(state),
 				interrupted,
 			};
 		},

@@ -63,6 +63,8 @@ export interface UndoPreview {
 	readonly lastRun?: number;
 	/** Creates that got no answer, which may be in Pivotal: this undo cannot take them back. */
 	readonly createsInDoubt?: number;
+	/** Of those, creates Pivotal said landed that the import did not find since (`landed_not_found`). */
+	readonly landedNotFound?: number;
 	/** The run the plan takes back when it was interrupted. */
 	readonly interrupted?: number | undefined;
 }

@@ -135,6 +135,12 @@ describe("a create in doubt whose row is edited before the next run", () => {
 			"Note: the state --fresh sets aside holds 1 create Pivotal may have made (sent with no answer, or said landed and not found since)",
 		);
 		expect((await runCli([...args, "--dry-run"], { env })).stderr).not.toContain("--fresh sets aside");
+		// Undo's advice is one that works for it: a run of the import does not find it either (AF3).
+		const undoPlan = await runCli(["undo", customers, "--dry-run"], { env });
+		expect(undoPlan.stdout).toContain(
+			"Pivotal said it landed, and the import has not found it since (landed_not_found): running it again does not find it either.",
+		);
+		expect(undoPlan.stdout).not.toContain("Run the import again first");
 		// Asked for: made again as the row says, beside the renamed one.
 		const recreated = await runCli([...args, "--recreate"], { env });
 		expect(recreated.code).toBe(0);

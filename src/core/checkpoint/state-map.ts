@@ -497,3 +497,19 @@ export function createsInDoubtOf(state: {
 }): number {
 	return PASSES.reduce((n, pass) => n + maybeMadeCreatesIn(state.records[pass]), 0);
 }
+
+/**
+ * Of `createsInDoubtOf`, creates Pivotal said landed whose record the import did not find since
+ * (`landed_not_found`): a run of the import does not settle them (adversarial finding AF3).
+ */
+export function landedNotFoundOf(state: {
+	readonly records: Readonly<Record<PassName, ReadonlyMap<string, RecordState>>>;
+}): number {
+	let landed = 0;
+	for (const pass of PASSES) {
+		const records = state.records[pass];
+		if (records instanceof StateMap && records.unansweredCreates() === 0) continue;
+		for (const record of records.values()) if (record.s === "sent" && record.kr === 1) landed += 1;
+	}
+	return landed;
+}

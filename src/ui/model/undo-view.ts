@@ -126,6 +126,21 @@ export function createsInDoubtNote(count: number, interrupted: number | undefine
 }
 
 /**
+ * Of the creates in doubt, those Pivotal said landed and the import did not find since
+ * (`landed_not_found`): a run of the import does not find them either, so "run the import
+ * first" is no way out for them (adversarial finding AF3). Undefined when there are none.
+ */
+export function landedNotFoundNote(count: number, inDoubt: number): string | undefined {
+	if (count === 0) return undefined;
+	const it = count === 1 ? "it" : "them";
+	const which =
+		count >= inDoubt
+			? `Pivotal said ${count === 1 ? "it" : "they"} landed, and the import has not found ${it} since (landed_not_found)`
+			: `Of them, ${count} Pivotal said landed, and the import has not found ${it} since (landed_not_found)`;
+	return `${which}: running it again does not find ${it} either. Find ${it} in Pivotal (renamed, or given another e-mail or external id there) and delete ${it} there, or give ${it} back the row's external id or e-mail so that the import takes ${it}.`;
+}
+
+/**
  * Customers a taken-back run created that the undo leaves: records the import found in Pivotal
  * and adopted are under them (adversarial finding AG2). Undefined when there are none.
  */

@@ -13,6 +13,7 @@ import {
 	createsInDoubtNote,
 	isConfirmed,
 	keptNote,
+	landedNotFoundNote,
 	passedOverNote,
 	RESTORE_NOTES,
 	recreateCounts,
@@ -121,6 +122,8 @@ function UndoPlanBody({
 	const recreates = recreateCounts(plan).reduce((n, r) => n + r.count, 0);
 	const inDoubt = createsInDoubtNote(preview.createsInDoubt ?? 0, preview.interrupted);
 	const kept = keptNote(plan);
+	const landed = landedNotFoundNote(preview.landedNotFound ?? 0, preview.createsInDoubt ?? 0);
+	const areAllLanded = landed !== undefined && (preview.landedNotFound ?? 0) >= (preview.createsInDoubt ?? 0);
 	const requests = undoRequests(plan);
 	const [pass, del, restore] = UNDO_COLUMNS;
 	const estimate = estimateDurationMs({ requests, limit: keyInfo.limit, windowMs, concurrency });
@@ -166,11 +169,21 @@ function UndoPlanBody({
 					(--delete-missing): Pivotal has no undelete, so they get new ids.
 				</Text>
 			) : null}
-			{inDoubt === undefined ? null : (
+			{inDoubt === undefined || areAllLanded ? null : (
 				<Text {...theme.tint("warn")} wrap="wrap">
 					⚠ {inDoubt} To take {preview.createsInDoubt === 1 ? "it" : "them"} back too, go back (Esc) and run
 					the import again first: it looks {preview.createsInDoubt === 1 ? "it" : "them"} up and records what
 					it finds; then undo.
+				</Text>
+			)}
+			{inDoubt === undefined || !areAllLanded ? null : (
+				<Text {...theme.tint("warn")} wrap="wrap">
+					⚠ {inDoubt}
+				</Text>
+			)}
+			{landed === undefined ? null : (
+				<Text {...theme.tint("warn")} wrap="wrap">
+					{`  ${landed}`}
 				</Text>
 			)}
 			{kept === undefined ? null : (
