@@ -40,7 +40,10 @@ export async function writeResultsCsv(
 	 * What the run noted of a row that is not a failure: `not_in_pivotal` (`--only update`, the
 	 * row's outcome) or `edited_in_pivotal` (fields `--keep-pivotal-edits` kept, in the message).
 	 */
-	noteOf?: (pass: PassName, key: string) => { readonly code: string; readonly message: string } | undefined,
+	noteOf?: (
+		pass: PassName,
+		key: string,
+	) => { readonly code: string; readonly message: string; readonly isNote?: true } | undefined,
 	/** Rows `--skip-invalid` left out: outcome `invalid`, with the problem and what to do. */
 	invalid: readonly InvalidRow[] = [],
 	/** The rows, keyed as the run keyed them (an onboarding under the record it took over). */
@@ -79,7 +82,12 @@ export async function writeResultsCsv(
 					? NOT_IN_PIVOTAL
 					: state?.s === "done" && isSkipped(pass, stateKey)
 						? "skipped"
-						: resultOf(state, run, unfinished.has(pass)),
+						: // A failure the run reported while the record's state kept its create's mark
+							// (landed_not_found, an in-doubt ambiguous_match): failed, as the summary counts
+							// it, not pending (adversarial finding AH2).
+							note !== undefined && note.isNote !== true && (state === undefined || state.s === "sent")
+							? "failed"
+							: resultOf(state, run, unfinished.has(pass)),
 				id,
 				copy?.d === undefined ? "" : String(copy.d),
 				...failure,

@@ -101,7 +101,10 @@ describe("a create in doubt whose row is edited before the next run", () => {
 		const posts = () => sim.counters().byRoute["POST /onboardings 201"] ?? 0;
 		const postsBefore = posts();
 		const failuresCsv = join(dir, "failures.csv");
-		const third = await runCli([...args, "--failures-csv", failuresCsv], { env });
+		const resultsCsv = join(dir, "results.csv");
+		const third = await runCli([...args, "--failures-csv", failuresCsv, "--results-csv", resultsCsv], {
+			env,
+		});
 		expect(third.code).toBe(1);
 		expect(third.stdout).toContain("landed_not_found");
 		expect(sim.counters().byRoute["POST /onboardings 409"] ?? 0).toBe(1);
@@ -112,6 +115,11 @@ describe("a create in doubt whose row is edited before the next run", () => {
 			/^onboardings,2,409,landed_not_found,.*--recreate.*,t-1,Rollout,kickoff booked$/,
 		);
 		expect(failed.filter((line) => line !== "")).toHaveLength(2);
+		// The results file says failed, as the summary counts it, not pending (finding AH2).
+		const results = readFileSync(resultsCsv, "utf8").split("\r\n");
+		expect(results.find((line) => line.startsWith("onboardings,"))).toMatch(
+			/^onboardings,2,t-1\/name:Rollout,failed,,,landed_not_found,/,
+		);
 		expect(posts()).toBe(postsBefore);
 		// Under --only update it is said the same, not as a row Pivotal never had (finding AG1).
 		const onlyUpdate = await runCli([...args, "--only", "update"], { env });
