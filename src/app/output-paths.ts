@@ -5,7 +5,7 @@
  * by device and inode (a hard link is the same file under another name).
  */
 
-import { lstatSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 /** A file the run writes, by the flag that named it. */
@@ -56,8 +56,43 @@ export function refuseClobber(
 			return `${output.flag} ${output.path} is ${clash.what} ${clash.path}; nothing was sent: give ${output.flag} a file of its own.`;
 		}
 		for (const id of ids) taken.set(id, { what: `the file of ${output.flag}`, path: output.path });
+		// Another import's state, one --fresh set aside, or a plan: what its first bytes say, since
+		// no name tells them (adversarial finding AH3).
+		const kind = kindOfOwnFile(output.path, output.flag);
+		if (kind !== undefined)
+			return `${output.flag} ${output.path} is ${kind}; nothing was sent: give ${output.flag} a file of its own.`;
 	}
 	return undefined;
+}
+
+/** The files this tool writes that no output may replace, by the format their first line names. */
+const OWN_FORMATS: Readonly<Record<string, string>> = {
+	"pivotal-tui-checkpoint": "the state of a pivotal-tui import",
+	"pivotal-tui-plan": "a pivotal-tui plan file",
+};
+
+/**
+ * What an existing regular file at `path` is, when it is one of this tool's own (`OWN_FORMATS`)
+ * that `flag` may not replace: a plan made again over the last one (`--plan-out`) may.
+ */
+function kindOfOwnFile(path: string, flag: string): string | undefined {
+	let fd: number | undefined;
+	try {
+		// A FIFO or a device is never read here: opening one for reading could wait for a writer.
+		if (!statSync(path).isFile()) return undefined;
+		fd = openSync(path, "r");
+		const head = Buffer.alloc(256);
+		const read = readSync(fd, head, 0, head.length, 0);
+		const format = /^\s*\{\s*"format"\s*:\s*"([a-z-]+)"/.exec(head.toString("utf8", 0, read))?.[1];
+		if (format === "pivotal-tui-plan" && flag === "--plan-out") return undefined;
+		// The state itself, named as the file the run keeps it in.
+		if (format === "pivotal-tui-checkpoint" && flag === "--checkpoint") return undefined;
+		return format === undefined ? undefined : OWN_FORMATS[format];
+	} catch {
+		return undefined;
+	} finally {
+		if (fd !== undefined) closeSync(fd);
+	}
 }
 
 /**

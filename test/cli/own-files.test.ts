@@ -1,0 +1,58 @@
+/**
+ * No output replaces a file of this tool's own that no name ties to the run: another import's
+ * state, a state `--fresh` set aside, a plan (adversarial finding AH3). A plan made again over
+ * the last one is allowed.
+ */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Simulator, startSimulator } from "../../src/sim/index.js";
+import { runCli } from "../support/cli.js";
+import { TEST_KEY } from "../support/import-harness.js";
+import { tempDir } from "../support/temp-dirs.js";
+
+const sims: Simulator[] = [];
+afterEach(async () => {
+	await Promise.all(sims.splice(0).map((s) => s.close()));
+});
+
+describe("outputs over files of the tool's own", () => {
+	it("are refused before anything is sent, the files left as they were", async () => {
+		const sim = await startSimulator({ rateLimit: 100_000 });
+		sims.push(sim);
+		const dir = tempDir();
+		const ours = join(dir, "customers.csv");
+		const theirs = join(dir, "eu.csv");
+		writeFileSync(ours, "external_id,name\np1,Papa\n");
+		writeFileSync(theirs, "external_id,name\nq1,Quebec\n");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		expect((await runCli(["import", ours, "--headless", "--yes"], { env })).code).toBe(0);
+		expect((await runCli(["import", theirs, "--headless", "--yes"], { env })).code).toBe(0);
+		expect((await runCli(["import", ours, "--headless", "--yes", "--fresh"], { env })).code).toBe(0);
+		const setAside = join(dir, readdirSync(dir).find((name) => name.endsWith(".old")) ?? "none");
+		const plan = join(dir, "plan.json");
+		writeFileSync(ours, "external_id,name\np1,Papa\np2,Papa Two\n");
+		const planned = await runCli(["import", ours, "--dry-run", "--plan-out", plan], { env });
+		expect(planned.code).toBe(0);
+		const theirState = join(dir, "eu.csv.checkpoint.json");
+		const guarded = [theirState, setAside, plan];
+		const before = guarded.map((path) => readFileSync(path, "utf8"));
+		const posts = () => sim.counters().byRoute["POST /customers 201"] ?? 0;
+		const sent = posts();
+		for (const [flag, path, what] of [
+			["--results-csv", theirState, "the state of a pivotal-tui import"],
+			["--summary-md", setAside, "the state of a pivotal-tui import"],
+			["--failures-csv", plan, "a pivotal-tui plan file"],
+		] as const) {
+			const run = await runCli(["import", ours, "--headless", "--yes", flag, path], { env });
+			expect(run.code).toBe(2);
+			expect(run.stderr).toContain(`${flag} ${path} is ${what}; nothing was sent`);
+		}
+		expect(posts()).toBe(sent);
+		expect(guarded.map((path) => readFileSync(path, "utf8"))).toEqual(before);
+		// Planned again over the last plan: allowed.
+		const again = await runCli(["import", ours, "--dry-run", "--plan-out", plan], { env });
+		expect(again.code).toBe(0);
+		expect(readFileSync(plan, "utf8")).toContain('"format"');
+	}, 60_000);
+});
