@@ -63,6 +63,48 @@ describe("a create in doubt whose row is edited before the next run", () => {
 		expect(third.stdout).toContain("requests 1 (");
 	}, 60_000);
 
+	it("edited in Pivotal too before the next run: Pivotal, asked, replays its create, so it is the import's and undo takes it back (finding AH1)", async () => {
+		const sim = await startSimulator({ rateLimit: 100_000 });
+		sims.push(sim);
+		const dir = tempDir();
+		const customers = join(dir, "c.csv");
+		writeFileSync(customers, "external_id,name,mrr\nn1,November,100\nn2,Oscar,200\n");
+		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
+		sim.pushFault({ method: "POST", route: "/customers", kind: "hang", hangMs: 1_500 });
+		const args = ["import", customers, "--headless", "--yes"];
+		const { child, result } = startCli(args, { env });
+		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
+		child.kill("SIGKILL");
+		expect((await result).signal).toBe("SIGKILL");
+		const live = () =>
+			(sim.state().customers as unknown as (Row & { mrr?: number })[]).filter((c) => !c.deleted);
+		await until(() => live().length >= 1);
+		sim.clearScriptedFaults();
+		const lost = live()[0];
+		// A CSM edits it in Pivotal; the export changes too.
+		const edited = await fetch(`${sim.baseUrl}/customers/${lost?.id}`, {
+			method: "PATCH",
+			headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+			body: JSON.stringify({ mrr: 250 }),
+		});
+		expect(edited.status).toBe(200);
+		const row =
+			lost?.metadata?.external_id === "n1" ? ["November,100", "November,300"] : ["Oscar,200", "Oscar,300"];
+		writeFileSync(customers, readFileSync(customers, "utf8").replace(row[0] ?? "", row[1] ?? ""));
+
+		const again = await runCli(args, { env });
+		expect(again.code).toBe(0);
+		expect(again.stdout + again.stderr).toContain(
+			"was already created by an earlier run: Pivotal answered its create, sent again",
+		);
+		expect(sim.duplicates().total).toBe(0);
+		expect(live().find((c) => c.id === lost?.id)?.mrr).toBe(300);
+		// Both are the import's: undo takes both back.
+		const undone = await runCli(["undo", customers, "--headless", "--yes"], { env });
+		expect(undone.code).toBe(0);
+		expect(live()).toEqual([]);
+	}, 60_000);
+
 	it("an onboarding whose lost create landed, renamed in Pivotal since: not made a second time without --recreate, past the key's retention too (finding AE5)", async () => {
 		const sim = await startSimulator({ rateLimit: 100_000 });
 		sims.push(sim);

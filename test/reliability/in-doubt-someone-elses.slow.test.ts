@@ -506,7 +506,10 @@ describe("a customer create in doubt, then found by its external id", () => {
 		const resumed = await runCli(args, { env });
 		expect(resumed.code).toBe(0);
 		expect(resumed.stdout).toContain("adopted as existing");
-		expect((await runCli(["undo", customers, "--all", "--yes"], { env })).code).toBe(0);
+		// Its customer, which the import made, holds the person's contact: kept, and said (AG2).
+		const undone = await runCli(["undo", customers, "--all", "--yes"], { env });
+		expect(undone.code).toBe(1);
+		expect(undone.stdout).toContain("Kept: 1 customer this import created (id1)");
 		expect(contactsLive().map((c) => c.email)).toEqual(["eve@e8.example"]);
 	}, 60_000);
 

@@ -72,7 +72,10 @@ export class CreateAsker {
 	 * Sends `sent`, a body the create in doubt carried, again under its key, and takes Pivotal's
 	 * answer as the verdict on `found` (see `askable`). Nothing new can be made: `found` holds the
 	 * body's unique value. The mark stays as it was until the answer settles it. `FIT_DECIDES` when
-	 * the answer proves nothing (a conflict past the hour): the caller's fit decides.
+	 * the answer proves nothing (a conflict past the hour): the caller's fit decides. `isFitted`:
+	 * `found` fits what a send carried; one that does not (edited in Pivotal since) is the create's
+	 * only on its own replay, not on `idempotency_key_reused` (another body of it landed, perhaps as
+	 * another record: adversarial finding AH1).
 	 */
 	async ask(
 		record: SourceRecord,
@@ -81,6 +84,7 @@ export class CreateAsker {
 		parent: PivotalCopy | undefined,
 		found: PivotalRecord,
 		sent: FieldValues,
+		isFitted = true,
 	): Promise<InDoubtVerdict | typeof FIT_DECIDES> {
 		const { pass } = record;
 		const def = resourceOf(pass);
@@ -106,6 +110,7 @@ export class CreateAsker {
 		}
 		const { error } = result;
 		if (error instanceof ApiError && isKeyReused(error)) {
+			if (!isFitted) return FIT_DECIDES;
 			this.#ctx.notice(
 				"info",
 				`${pass} ${record.key} was created by an earlier run with other values; adopted ${found.id} and brought up to the file`,

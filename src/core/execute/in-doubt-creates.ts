@@ -106,13 +106,16 @@ export class InDoubtCreates {
 		found: PivotalRecord,
 	): Promise<InDoubtVerdict> {
 		const { pass } = record;
-		if (isMadeByCreate(record, found, createSentFor(record, state))) {
-			const sent = state === undefined ? undefined : this.#asker.askable(record, state, generation, found);
-			const asked =
-				sent === undefined
-					? FIT_DECIDES
-					: await this.#asker.ask(record, state as RecordState, generation, parent, found, sent);
-			if (asked !== FIT_DECIDES) return asked;
+		const isFitted = isMadeByCreate(record, found, createSentFor(record, state));
+		// Pivotal is asked whether the create made it, fitted or not: one edited in Pivotal since
+		// fits no send, and is the import's all the same when Pivotal replays it (finding AH1).
+		const sent = state === undefined ? undefined : this.#asker.askable(record, state, generation, found);
+		const asked =
+			sent === undefined
+				? FIT_DECIDES
+				: await this.#asker.ask(record, state as RecordState, generation, parent, found, sent, isFitted);
+		if (asked !== FIT_DECIDES) return asked;
+		if (isFitted) {
 			this.#ctx.notice(
 				"info",
 				`${pass} ${record.key} was already created by an earlier run; adopted ${found.id}`,
