@@ -41,7 +41,7 @@ export const HELP = `
     --yes                  no confirmation prompt
     --fresh                set an existing checkpoint aside and start over
     --retry-failed         also resend records that failed for good last time (4xx), once fixed
-    --failures-csv FILE    write failed rows with status, code, message and attempts
+    --failures-csv FILE    write failed rows with http_status, code, message and attempts
     --results-csv FILE     write every row with its outcome, Pivotal id and display_id
     --summary-md FILE      a Markdown summary when the run ends (also appended to
                            $GITHUB_STEP_SUMMARY when that is set)

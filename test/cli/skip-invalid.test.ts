@@ -87,7 +87,7 @@ describe("--skip-invalid (through the binary)", () => {
 		}
 
 		const text = readFileSync(failures, "utf8");
-		expect(text.startsWith("\ufeffpass,line,status,code,message,attempts")).toBe(true);
+		expect(text.startsWith("\ufeffpass,line,http_status,code,message,attempts")).toBe(true);
 		expect(text).toContain("\r\n");
 		const rows = parse(text, { bom: true, columns: true }) as Record<string, string>[];
 		const invalid = rows.filter((r) => r.code === "invalid");

@@ -557,5 +557,12 @@ describe("a customer create that landed, then not found by its external id", () 
 		const recreated = await runCli([...args, "--recreate"], { env });
 		expect(recreated.code).toBe(0);
 		expect(live().filter((c) => c.metadata?.external_id === "id2")).toHaveLength(1);
+		// The candidate the failure named is named again beside the one made (finding AH4).
+		const holder = live().find((c) => c.metadata?.external_id === "hs-4711") as Customer;
+		expect(recreated.stdout + recreated.stderr).toMatch(
+			new RegExp(
+				`made again \\(--recreate\\), beside ${holder.id} .* may be that create's customer: if it is, delete it in Pivotal`,
+			),
+		);
 	}, 60_000);
 });

@@ -205,9 +205,15 @@ export class InDoubtCreates {
 			this.#ctx.ledger.reportFailure(record.pass, record, "", attempts, failure);
 			return SETTLED;
 		}
+		// The candidate the failure named is named again: made beside it, and it may be the import's
+		// own (adversarial finding AH4).
+		const beside =
+			holder === undefined
+				? ""
+				: `, beside ${holder.id} (${holder.display_id}), which holds slug ${JSON.stringify(holder.slug)} a send of it carried and may be that create's customer: if it is, delete it in Pivotal (undo cannot: this import does not know it as its own)`;
 		this.#ctx.notice(
 			"warn",
-			`${record.pass} ${record.key}: a create of it landed in an earlier run but is not found in Pivotal; made again (--recreate)`,
+			`${record.pass} ${record.key}: a create of it landed in an earlier run but is not found in Pivotal; made again (--recreate)${beside}`,
 		);
 		return { kind: "again" };
 	}
