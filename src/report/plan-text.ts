@@ -58,6 +58,12 @@ export function planText(plan: SyncPlan): string {
 			);
 		}
 		lines.push(...landedLines(`${pass}: `, p.landed ?? 0, p.landedRemade ?? 0));
+		const inDoubt = p.inDoubt ?? 0;
+		// Counted under create, which they may not be (adversarial finding AH10).
+		if (inDoubt > 0)
+			lines.push(
+				`${pass}: ${inDoubt} whose create got no answer in an earlier run (in doubt) ${inDoubt === 1 ? "is" : "are"} looked up in Pivotal or sent again under the same idempotency key, which Pivotal answers with what a send of it made: never made twice (counted under create).`,
+			);
 		if (readBack > 0) {
 			lines.push(
 				`${pass}: ${readBack} whose last update is in doubt (a run stopped with it out) ${readBack === 1 ? "is" : "are"} read back from Pivotal and corrected where ${readBack === 1 ? "it differs" : "they differ"} (counted under update).`,

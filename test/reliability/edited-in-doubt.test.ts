@@ -91,6 +91,11 @@ describe("a create in doubt whose row is edited before the next run", () => {
 		const row =
 			lost?.metadata?.external_id === "n1" ? ["November,100", "November,300"] : ["Oscar,200", "Oscar,300"];
 		writeFileSync(customers, readFileSync(customers, "utf8").replace(row[0] ?? "", row[1] ?? ""));
+		// The plan says what becomes of it, where it read as a plain create (finding AH10).
+		const plan = await runCli([...args, "--dry-run"], { env });
+		expect(plan.stdout).toMatch(
+			/customers: [12] whose create got no answer in an earlier run \(in doubt\) (is|are) looked up in Pivotal or sent again under the same idempotency key/,
+		);
 
 		const again = await runCli(args, { env });
 		expect(again.code).toBe(0);

@@ -56,6 +56,11 @@ export interface PassPlan {
 	readonly landed?: number;
 	/** The same under `--recreate`: looked up once more, made anew under the next key unless found. */
 	readonly landedRemade?: number;
+	/**
+	 * Of the creates, other creates of an earlier run that got no answer (in doubt): each is looked
+	 * up in Pivotal, or sent again under the same idempotency key.
+	 */
+	readonly inDoubt?: number;
 	/** Records the state holds as in Pivotal that the file no longer has (reported, never deleted). */
 	readonly notInFiles: number;
 	/**

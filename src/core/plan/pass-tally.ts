@@ -40,6 +40,8 @@ export class PassTally {
 	landed = 0;
 	/** The same under `--recreate`: made anew unless found. */
 	landedRemade = 0;
+	/** Other creates of an earlier run that got no answer: looked up before any is sent again. */
+	inDoubt = 0;
 	rows = 0;
 	inPivotal = 0;
 	/** Rows whose create the state holds as sent with no answer. */

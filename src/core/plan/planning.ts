@@ -175,7 +175,7 @@ export class Planning {
 		if ((kind === "create" || kind === "match") && op.isInDoubt && isLanded(current, op.generation)) {
 			if (this.#planOptions.recreate) t.landedRemade += 1;
 			else t.landed += 1;
-		}
+		} else if (kind === "create" && op.isInDoubt) t.inDoubt += 1;
 		// A new customer row of a sync (made, looked up first after an interrupted first run, or left
 		// out by --only update): checked in `finish` against the customers the file dropped, which
 		// --delete-missing would delete (findings S10, T3).
@@ -234,6 +234,7 @@ export class Planning {
 			...(t.ambiguous > 0 ? { ambiguous: t.ambiguous } : {}),
 			...(t.remade > 0 ? { remade: t.remade } : {}),
 			...(t.landed > 0 ? { landed: t.landed } : {}),
+			...(t.inDoubt > 0 ? { inDoubt: t.inDoubt } : {}),
 			...(t.landedRemade > 0 ? { landedRemade: t.landedRemade } : {}),
 			notInFiles: Math.max(0, held - t.inPivotal),
 			...(unanswered > 0 ? { unansweredNotInFiles: unanswered } : {}),
