@@ -2,6 +2,7 @@ import type { RunSources } from "../app/run-files.js";
 import { InputError } from "../core/engine.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
 import { StateHeldError } from "../core/open-state.js";
+import { NOT_IN_PIVOTAL } from "../core/plan/sync-rules.js";
 import { ProgressStore } from "../core/progress-store.js";
 import type { ImportRun, ImportSummary, KeyLane } from "../core/run-types.js";
 import { escapeControls } from "../model/terminal-text.js";
@@ -161,6 +162,7 @@ export async function finishHeadless(
 					...(options.withNotes ? { notes: run.failures() } : {}),
 					resume: options.resume?.(summary),
 					leftOut: read?.invalid?.length ?? 0,
+					notInPivotal: run.failures().filter((f) => f.code === NOT_IN_PIVOTAL).length,
 				},
 				options.title ?? "Import",
 			),

@@ -84,6 +84,8 @@ export function summaryText(
 		resume?: string | undefined;
 		/** Invalid rows `--skip-invalid` left out: records not imported, whatever was sent. */
 		leftOut?: number | undefined;
+		/** Rows `--only update` did not create (`not_in_pivotal`): not in Pivotal either. */
+		notInPivotal?: number | undefined;
 	} = {},
 	title = "Import",
 ): string {
@@ -91,7 +93,7 @@ export function summaryText(
 	lines.push("");
 	const isUndo = title === "Undo";
 	lines.push(
-		`${title} ${summary.runId || "(not started)"}: ${outcomeText(summary, isUndo, extra.leftOut ?? 0)}`,
+		`${title} ${summary.runId || "(not started)"}: ${outcomeText(summary, isUndo, extra.leftOut ?? 0, extra.notInPivotal ?? 0)}`,
 	);
 	const shown = isUndo ? UNDO_COLUMNS : isSync(summary) ? syncColumns(summary) : IMPORT_COLUMNS;
 	// A run stopped before its state was read knows nothing of it: no "checkpoint 0" (finding V9).
@@ -142,18 +144,22 @@ export function summaryText(
 	return `${lines.join("\n")}\n`;
 }
 
-function outcomeText(summary: ImportSummary, isUndo: boolean, leftOut: number): string {
+function outcomeText(summary: ImportSummary, isUndo: boolean, leftOut: number, notInPivotal = 0): string {
 	const failed = PASSES.reduce((n, p) => n + summary.passes[p].failed + summary.passes[p].blocked, 0);
-	// Rows left out as invalid are not in Pivotal: the headline must not say every record is
-	// (adversarial finding Q4).
-	const left =
-		leftOut > 0 ? `; ${leftOut} invalid row${leftOut === 1 ? "" : "s"} left out (--skip-invalid)` : "";
+	// Rows left out as invalid, or not created under --only update, are not in Pivotal: the
+	// headline must not say every record is (adversarial findings Q4, AH7).
+	const left = [
+		...(leftOut > 0 ? [`; ${leftOut} invalid row${leftOut === 1 ? "" : "s"} left out (--skip-invalid)`] : []),
+		...(notInPivotal > 0
+			? [`; ${notInPivotal} row${notInPivotal === 1 ? "" : "s"} not in Pivotal not created (--only update)`]
+			: []),
+	].join("");
 	switch (summary.outcome) {
 		case "completed":
 			if (isUndo) return failed === 0 ? "taken back" : `finished, ${failed} records could not be taken back`;
 			// Failed, not "not imported": a failed update's record is in Pivotal all the same (finding X3).
 			if (failed > 0) return `finished, ${failedOrBlocked(summary)}${left}`;
-			return leftOut > 0 ? `every record sent is in Pivotal${left}` : "every record is in Pivotal";
+			return left !== "" ? `every record sent is in Pivotal${left}` : "every record is in Pivotal";
 		case "interrupted":
 		case "auth-failed":
 		case "circuit-open":

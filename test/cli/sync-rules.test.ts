@@ -152,6 +152,10 @@ describe("--only", { timeout: 60_000 }, () => {
 		expect(j.customer("c-1")).toMatchObject({ plan: "starter" });
 		expect(j.customer("c-4")).toBeUndefined();
 		expect(run.stdout).toContain("not_in_pivotal ×1");
+		// Not "every record is in Pivotal" (finding AH7).
+		expect(run.stdout).toContain(
+			"every record sent is in Pivotal; 1 row not in Pivotal not created (--only update)",
+		);
 		const csv = readFileSync(results, "utf8");
 		expect(csv).toMatch(/customers,5,c-4,not_in_pivotal,,,not_in_pivotal,/);
 		expect(csv).toMatch(/customers,3,c-2,updated,/);
