@@ -31,6 +31,7 @@ import {
 import { PassTally } from "./pass-tally.js";
 import { type Operation, type ParentView, type PlanOptions, planRecord } from "./planner.js";
 import { hasCopyIn, isRecreatedIn, plannedUnchanged } from "./quick-unchanged.js";
+import { ReKeyedDoubts } from "./re-keyed-doubts.js";
 import { RespelledDoubts } from "./respelled-doubts.js";
 import { emptiedFields, type SyncRules } from "./sync-rules.js";
 
@@ -56,6 +57,8 @@ export class Planning {
 	readonly #renames = new Renames();
 	/** New onboarding rows of a sync, told apart from creates in doubt re-spelled (respelled-doubts.ts). */
 	readonly #respelledDoubts = new RespelledDoubts();
+	// New rows of a child pass matched by a field (contacts by e-mail) that may be a create in doubt re-keyed.
+	readonly #reKeyedDoubts = new ReKeyedDoubts();
 	readonly #passes = {} as Record<PassName, PassPlan>;
 	/** Customers this plan leaves out of Pivotal (kept as failed or deleted there): their children are blocked. */
 	readonly #missing = new Set<string>();
@@ -140,7 +143,10 @@ export class Planning {
 		const current = quick === undefined ? t.records?.get(record.key) : undefined;
 		if (current !== undefined && copyOf(current)) t.inPivotal += 1;
 		if (isUnansweredCreate(current)) t.unansweredInFile += 1;
-		if (current !== undefined && isCreateMaybeMade(current)) this.#respelledDoubts.hold(record, current);
+		if (current !== undefined && isCreateMaybeMade(current)) {
+			this.#respelledDoubts.hold(record, current);
+			if (isReKeyable(pass)) this.#reKeyedDoubts.hold(record.key);
+		}
 		const op: Operation = quick ?? planRecord(record, current, this.#parentView(record), this.#planOptions);
 		const kind = op.kind;
 		t.ops[kind] += 1;
@@ -189,6 +195,13 @@ export class Planning {
 		// through its renames (findings X2, Y1, Y2).
 		if (pass === "customers" && (kind === "update" || kind === "skipped") && op.copy !== undefined)
 			this.#renames.add(record, op.copy.v ?? {});
+		if (
+			(kind === "create" || (kind === "match" && op.id === undefined)) &&
+			current === undefined &&
+			isReKeyable(pass) &&
+			t.mayHoldMadeCreates
+		)
+			this.#reKeyedDoubts.add(record);
 		if (isNew && current === undefined && isNumbered(pass) && t.mayHoldMadeCreates)
 			this.#respelledDoubts.add(record);
 		if (record.respelledFrom !== undefined) this.#respelledDoubts.tie(record);
@@ -261,7 +274,11 @@ export class Planning {
 		for (const pass of PASSES) if (this.#passes[pass] !== undefined) passes[pass] = this.#passes[pass];
 		const isFirstSync = this.#isFirstSync;
 		let requests = this.#requests;
-		const lookalike = this.#lookalikeRefusal() ?? this.#shiftRefusal() ?? this.#respelledDoubtRefusal();
+		const lookalike =
+			this.#lookalikeRefusal() ??
+			this.#shiftRefusal() ??
+			this.#respelledDoubtRefusal() ??
+			this.#reKeyedDoubtRefusal();
 		const planned = (refusal: string | undefined): SyncPlan => ({
 			passes,
 			requests,
@@ -350,6 +367,13 @@ export class Planning {
 		return this.#respelledDoubts.refusal(this.#options.files[pass], this.#state?.records[pass]);
 	}
 
+	/** New contact rows that read as a contact whose create is in doubt, its row gone: refused (re-keyed-doubts.ts). */
+	#reKeyedDoubtRefusal(): string | undefined {
+		const pass = PASSES.find(isReKeyable);
+		if (pass === undefined || this.#reKeyedDoubts.size === 0) return undefined;
+		return this.#reKeyedDoubts.refusal(this.#options.files[pass], pass, this.#state?.records[pass]);
+	}
+
 	/**
 	 * May the record be settled by the quick comparison? Not a child whose customer is missing,
 	 * to be made by this plan, or was created anew (its children from before went with the old one).
@@ -402,4 +426,12 @@ function enteredPhase(record: SourceRecord, op: Operation): string | undefined {
 		return typeof phase === "string" && AUTOMATION_PHASES.has(phase) ? phase : undefined;
 	}
 	return undefined;
+}
+
+/**
+ * A child pass matched under its customer by a field of the row (contacts, by e-mail): a row
+ * whose field changed is another record to the state, while its create may be in doubt.
+ */
+function isReKeyable(pass: PassName): boolean {
+	return resourceOf(pass).parent !== undefined && !isNumbered(pass);
 }
