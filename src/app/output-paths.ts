@@ -58,9 +58,49 @@ export function refuseClobber(
 		for (const id of ids) taken.set(id, { what: `the file of ${output.flag}`, path: output.path });
 		// Another import's state, one --fresh set aside, or a plan: what its first bytes say, since
 		// no name tells them (adversarial finding AH3).
-		const kind = kindOfOwnFile(output.path, output.flag);
+		// A path no file can be written at: said before anything is sent, where the run went on and
+		// its file was missing at the end, exit 0 (adversarial finding AI5).
+		// (The state's own folder is said by the run, in its own words.)
+		const place = output.flag === "--checkpoint" ? undefined : placeProblem(output);
+		if (place !== undefined) return place;
+		const kind = kindOfOwnFile(output.path, output.flag) ?? sideFileOfState(output.path);
 		if (kind !== undefined)
 			return `${output.flag} ${output.path} is ${kind}; nothing was sent: give ${output.flag} a file of its own.`;
+	}
+	return undefined;
+}
+
+/** Why no file can be written at `output.path` (a folder, or in a folder that is not there), if so. */
+function placeProblem(output: OutputFile): string | undefined {
+	const path = resolve(output.path);
+	try {
+		if (statSync(path).isDirectory())
+			return `${output.flag} ${output.path} is a folder; nothing was sent: give ${output.flag} a file's path.`;
+		return undefined;
+	} catch {
+		// Not there: its folder must be.
+	}
+	try {
+		if (statSync(dirname(path)).isDirectory()) return undefined;
+	} catch {
+		// Not there either.
+	}
+	return `${output.flag} ${output.path}: the folder ${dirname(output.path)} does not exist; nothing was sent: create it, or give another path.`;
+}
+
+/** What a state's store keeps beside it (`stateFiles`), by the suffix of its name. */
+const SIDE_SUFFIXES = [".bak", ".lock", ".tmp", ".lock.takeover"] as const;
+
+/**
+ * A file kept beside another import's state: its lock (a run holding it would be run beside),
+ * its backup, its temporary file (adversarial finding AI2). Told by the state it is named after.
+ */
+function sideFileOfState(path: string): string | undefined {
+	for (const suffix of SIDE_SUFFIXES) {
+		if (!path.endsWith(suffix)) continue;
+		const state = path.slice(0, -suffix.length);
+		if (kindOfOwnFile(state, "") === OWN_FORMATS["pivotal-tui-checkpoint"])
+			return `a file kept beside the state of a pivotal-tui import (${state})`;
 	}
 	return undefined;
 }

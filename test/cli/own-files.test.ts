@@ -43,11 +43,37 @@ describe("outputs over files of the tool's own", () => {
 			["--results-csv", theirState, "the state of a pivotal-tui import"],
 			["--summary-md", setAside, "the state of a pivotal-tui import"],
 			["--failures-csv", plan, "a pivotal-tui plan file"],
+			// A lock of another import, held or not (finding AI2).
+			[
+				"--failures-csv",
+				`${theirState}.lock`,
+				`a file kept beside the state of a pivotal-tui import (${theirState})`,
+			],
 		] as const) {
 			const run = await runCli(["import", ours, "--headless", "--yes", flag, path], { env });
 			expect(run.code).toBe(2);
 			expect(run.stderr).toContain(`${flag} ${path} is ${what}; nothing was sent`);
 		}
+		// A path no file can be written at (finding AI5).
+		for (const [flag, path, what] of [
+			["--results-csv", dir, `${dir} is a folder; nothing was sent`],
+			[
+				"--summary-md",
+				join(dir, "nowhere", "s.md"),
+				`the folder ${join(dir, "nowhere")} does not exist; nothing was sent`,
+			],
+		] as const) {
+			const run = await runCli(["import", ours, "--headless", "--yes", flag, path], { env });
+			expect(run.code).toBe(2);
+			expect(run.stderr).toContain(what);
+		}
+		const planNowhere = await runCli(
+			["import", ours, "--dry-run", "--plan-out", join(dir, "nowhere", "p.json")],
+			{
+				env,
+			},
+		);
+		expect(planNowhere.code).toBe(2);
 		expect(posts()).toBe(sent);
 		expect(guarded.map((path) => readFileSync(path, "utf8"))).toEqual(before);
 		// Planned again over the last plan: allowed.
