@@ -22,7 +22,28 @@ export function capText(text: string, max: number): string {
 
 /** Redacted, capped and escaped (bidi controls too): a server's string fit for a sentence, the state and a CSV. */
 export function cleanServerText(text: string, redact: Redactor, max = MESSAGE_MAX): string {
-	return escapeServerText(capText(redact(text), max));
+	return escapeServerText(capText(redactThrough(text, redact), max));
+}
+
+/**
+ * Escape sequences, control characters and characters drawn as nothing (zero-width, bidi): what a
+ * server can put inside a secret it echoes so that no run of its characters stands together.
+ */
+const HIDDEN =
+	/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b.?|[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * `redact(text)`, and a secret split by hidden characters found too: where taking them out shows
+ * one, the text is kept without them, redacted (adversarial finding AI4: the key with `\x1b[0m`
+ * inside it was kept whole in the failures CSV, the NDJSON and the state).
+ */
+function redactThrough(text: string, redact: Redactor): string {
+	const redacted = redact(text);
+	HIDDEN.lastIndex = 0;
+	if (!HIDDEN.test(redacted)) return redacted;
+	const bare = redacted.replace(HIDDEN, "");
+	const again = redact(bare);
+	return again === bare ? redacted : again;
 }
 
 interface Options {

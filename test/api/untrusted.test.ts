@@ -43,6 +43,19 @@ describe("toApiError: every string of an error answer is redacted, capped and es
 		expect(String(e.responseBody)).toBe("<html>pivotal_…q9z8</html>");
 	});
 
+	it("the key split by an escape sequence, a control or a zero-width character is found all the same (finding AI4)", () => {
+		const cut = 16;
+		for (const hidden of ["\u001b[0m", "\u0007", "\u200b", "\u001b]0;t\u0007", "\u202e"]) {
+			const e = error({
+				error: { code: "c3", message: `key is ${KEY.slice(0, cut)}${hidden}${KEY.slice(cut)}` },
+			});
+			expect(e.message).toBe("key is pivotal_…q9z8");
+			expect(JSON.stringify(e.responseBody)).not.toContain(KEY.slice(cut));
+		}
+		// Text with controls and no key keeps them, shown escaped.
+		expect(error({ error: { message: "m\u001b[0mx" } }).message).toBe("m\\x1b[0mx");
+	});
+
 	it("item 16: control characters in code, message and field are shown escaped", () => {
 		const e = error({ error: { code: "a\u001b[2J", message: "m\u0007\n", field: "f\u009b" } });
 		expect([e.code, e.message, e.field]).toEqual(["a\\x1b[2J", "m\\x07\\x0a", "f\\x9b"]);
