@@ -5,6 +5,7 @@
  */
 
 import { keyedRecords } from "../core/plan/legacy-keys.js";
+import { NOT_IN_PIVOTAL } from "../core/plan/sync-rules.js";
 import type { ImportRun, ImportSummary, SourceFiles } from "../core/run-types.js";
 import { PASSES } from "../model/records.js";
 import { type RecordsOf, writeFailuresCsv } from "../report/failures-csv.js";
@@ -24,8 +25,12 @@ export function writeRunFailures(
 	read: RunSources,
 	run: ImportRun | undefined,
 ): Promise<number> {
+	// Rows --only update did not create are listed too: not in Pivotal, and counted under the
+	// summary's failures by code (adversarial finding AI1).
 	const reported = new Map(
-		(run?.failures() ?? []).filter((f) => f.isNote !== true).map((f) => [`${f.pass}:${f.key}`, f]),
+		(run?.failures() ?? [])
+			.filter((f) => f.isNote !== true || f.code === NOT_IN_PIVOTAL)
+			.map((f) => [`${f.pass}:${f.key}`, f]),
 	);
 	return writeFailuresCsv(
 		path,

@@ -52,7 +52,7 @@ async function undoWith(
 	const undo = opened.value;
 	if (flags.json)
 		io.stdout.write(
-			`${JSON.stringify({ type: "undo-plan", runs: undo.plan.runs, counts: undo.plan.counts })}\n`,
+			`${JSON.stringify({ type: "undo-plan", runs: undo.plan.runs, counts: undo.plan.counts, ...(undo.plan.kept === undefined ? {} : { kept: undo.plan.kept }) })}\n`,
 		);
 	else
 		io.stdout.write(
@@ -116,7 +116,9 @@ async function undoWith(
 			}
 			// Only records it keeps: not "nothing to undo", nor exit 0 (adversarial finding AG2).
 			if (undo.plan.kept !== undefined) {
-				say("Nothing undone (said above); nothing was sent.");
+				const said = `Nothing undone: ${notTakenBackNote(0, undo.plan.kept)} Nothing was sent.`;
+				say(said);
+				if (io.report) io.report.shortOf = said;
 				return EXIT.someFailed;
 			}
 			say(
@@ -166,9 +168,11 @@ async function undoWith(
 	if ("code" in driven) return driven.code;
 	const code = await finishHeadless(run, driven, io, { title: "Undo", withSession: true });
 	// What it could not take back is not "taken back", nor exit 0 (adversarial finding AD5).
-	const notTakenBack = notTakenBackNote(undo.createsInDoubt, undo.plan.kept?.count ?? 0);
+	const notTakenBack = notTakenBackNote(undo.createsInDoubt, undo.plan.kept);
 	if (code !== EXIT.ok || notTakenBack === undefined) return code;
 	say(notTakenBack);
+	// The Markdown summary and the notification say it too (adversarial finding AI3).
+	if (io.report) io.report.shortOf = notTakenBack;
 	return EXIT.someFailed;
 }
 

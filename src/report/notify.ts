@@ -88,7 +88,8 @@ export function notifyPayload(report: RunReport, code: number): NotifyPayload {
 					: { total, created, existed, updated, unchanged, failed, blocked, pending };
 		}
 	}
-	const rawMessage = report.summary?.message ?? (code === 0 || code === 5 ? undefined : problemOf(report));
+	const rawMessage =
+		report.shortOf ?? report.summary?.message ?? (code === 0 || code === 5 ? undefined : problemOf(report));
 	const message = rawMessage === undefined ? null : plainText(rawMessage, 300);
 	const name = report.dryRun ? `${report.command} plan` : report.command;
 	const where = [report.workspace, report.host].filter(Boolean).join(" · ");

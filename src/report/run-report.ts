@@ -21,6 +21,8 @@ export interface RunReport {
 	session?: { readonly requests: number; readonly rateLimited: number; readonly retries: number };
 	/** The failed records, for the first few examples per code. */
 	failures?: readonly FailureDetail[];
+	/** What a run that finished left undone, in one sentence (an undo's records not taken back). */
+	shortOf?: string;
 	/** The last sentence the command wrote to stderr: why it refused or stopped. */
 	lastProblem?: string;
 	/** The first line the command wrote to stderr: for a refused input, its first problem. */

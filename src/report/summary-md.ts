@@ -22,7 +22,8 @@ export function summaryMarkdown(report: RunReport, code: number): string {
 	const where = [report.workspace, report.host].filter(Boolean).map((s) => markdownCell(s ?? "", 80));
 	lines.push(`### pivotal-tui ${title}${where.length > 0 ? `: ${where.join(" · ")}` : ""}`, "");
 	lines.push(`**Outcome:** ${outcomeOf(code, report.dryRun)} (exit ${code})`);
-	if (report.summary?.message) lines.push("", `> ${markdownCell(report.summary.message, 300)}`);
+	if (report.shortOf) lines.push("", `> ${markdownCell(report.shortOf, 600)}`);
+	else if (report.summary?.message) lines.push("", `> ${markdownCell(report.summary.message, 300)}`);
 	else if (code !== 0 && code !== 5 && report.lastProblem)
 		lines.push("", `> ${markdownCell(problemOf(report) ?? "", 300)}`);
 	lines.push("");

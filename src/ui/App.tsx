@@ -3,6 +3,7 @@ import { Box, Text, useApp, useInput } from "ink";
 import { useCallback, useEffect, useRef } from "react";
 import { defaultConcurrency } from "../core/engine.js";
 import { EXIT, exitCodeFor } from "../core/exit-codes.js";
+import type { UndoPlan } from "../core/undo/undo-plan.js";
 import type { PassName } from "../model/records.js";
 import { escapeControls, escapeControlsKeepingLines } from "../model/terminal-text.js";
 import { useFolderReading } from "./hooks/use-folder-reading.js";
@@ -53,7 +54,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 	// The creates in doubt the confirmed undo could not take back: said on its summary, exit 1.
 	const undoInDoubt = useRef(0);
 	// Created records the confirmed undo keeps, adopted records under them (finding AG2).
-	const undoKept = useRef(0);
+	const undoKept = useRef<UndoPlan["kept"]>(undefined);
 
 	const finish = useCallback(
 		(result: AppResult) => {
@@ -85,7 +86,10 @@ export function App({ services, prefill, onResult }: AppProps) {
 		if (summary) {
 			const code = exitCodeFor(summary);
 			// What an undo could not take back is not "taken back", nor exit 0 (adversarial finding AD5).
-			const isShort = live.kind === "undo" && code === EXIT.ok && undoInDoubt.current + undoKept.current > 0;
+			const isShort =
+				live.kind === "undo" &&
+				code === EXIT.ok &&
+				(undoInDoubt.current > 0 || undoKept.current !== undefined);
 			finish({ code: isShort ? EXIT.someFailed : code });
 		} else stopped(live.kind, live.store.getSnapshot().checkpointPath);
 	};
@@ -289,8 +293,7 @@ export function App({ services, prefill, onResult }: AppProps) {
 					onConfirm={() => {
 						undoInDoubt.current =
 							stage.check.kind === "checked" ? (stage.check.preview.createsInDoubt ?? 0) : 0;
-						undoKept.current =
-							stage.check.kind === "checked" ? (stage.check.preview.plan.kept?.count ?? 0) : 0;
+						undoKept.current = stage.check.kind === "checked" ? stage.check.preview.plan.kept : undefined;
 						const request = undoRequestFor(concurrency, context);
 						void session.startUndo(request, key).then(() => dispatch({ type: "to-run" }));
 					}}

@@ -143,7 +143,8 @@ describe("--only", { timeout: 60_000 }, () => {
 		]);
 		j.mark();
 		const results = join(j.dir, "results.csv");
-		const run = await j.run("--only", "update", "--results-csv", results);
+		const failures = join(j.dir, "failures.csv");
+		const run = await j.run("--only", "update", "--results-csv", results, "--failures-csv", failures);
 		expect(run.code, run.stderr).toBe(0);
 		const delta = j.since();
 		expect(count(delta, "PATCH")).toBe(1);
@@ -158,6 +159,8 @@ describe("--only", { timeout: 60_000 }, () => {
 		);
 		const csv = readFileSync(results, "utf8");
 		expect(csv).toMatch(/customers,5,c-4,not_in_pivotal,,,not_in_pivotal,/);
+		// In the failures file too, which the summary's "failures by code" points to (finding AI1).
+		expect(readFileSync(failures, "utf8")).toMatch(/\r\ncustomers,5,,not_in_pivotal,/);
 		expect(csv).toMatch(/customers,3,c-2,updated,/);
 		// The plan says so before anything is sent, in text and in NDJSON.
 		const dry = await j.run("--only", "update", "--dry-run");

@@ -3,7 +3,7 @@
  * contact someone else made there (adopted by a later run) stays, since deleting the customer
  * takes its contacts out of Pivotal's lists (adversarial finding AG2).
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
@@ -57,16 +57,31 @@ describe("undo of a customer the import created with a contact it adopted under 
 			"Kept: 1 customer this import created (k-1): it holds records the import found in Pivotal and adopted",
 		);
 		expect(plan.stdout).toMatch(/customers\s+1\s+0/);
-		const undone = await runCli(["undo", customers, "--all", "--headless", "--yes"], { env });
+		const summary = join(dir, "undo.md");
+		const undone = await runCli(
+			["undo", customers, "--all", "--headless", "--yes", "--summary-md", summary],
+			{
+				env,
+			},
+		);
 		expect(undone.code).toBe(1);
-		expect(undone.stdout).toContain("Not taken back: 1 created record with adopted records under them, kept");
+		const notTakenBack =
+			"Not taken back: 1 customer this import created (k-1), kept: records it found in Pivotal and adopted are under it.";
+		expect(undone.stdout).toContain(notTakenBack);
+		// Whole in the Markdown summary too, where nothing was said above it (finding AI3).
+		expect(readFileSync(summary, "utf8").replaceAll("\\", "")).toContain(`> ${notTakenBack}`);
 		expect(live(sim.state().customers).map((c) => c.name)).toEqual(["Kilo One"]);
 		expect(live(sim.state().contacts).map((c) => c.email)).toEqual(["mike@k1.example"]);
-		// Again: nothing else to take back, and not "nothing to undo".
-		const again = await runCli(["undo", customers, "--all", "--headless", "--yes"], { env });
+		// Again: nothing else to take back, and not "nothing to undo"; under --json, named in the plan's line.
+		const again = await runCli(["undo", customers, "--all", "--headless", "--yes", "--json"], { env });
 		expect(again.code).toBe(1);
-		expect(again.stdout).toContain("Kept: 1 customer");
-		expect(again.stdout).not.toContain("Nothing to undo");
+		const planLine = JSON.parse(again.stdout.split("\n")[0] ?? "") as { type: string; kept?: unknown };
+		expect(planLine).toMatchObject({
+			type: "undo-plan",
+			kept: { pass: "customers", keys: ["k-1"], count: 1 },
+		});
+		expect(again.stdout + again.stderr).toContain(`Nothing undone: ${notTakenBack} Nothing was sent.`);
+		expect(again.stdout + again.stderr).not.toContain("Nothing to undo");
 		expect(live(sim.state().customers).map((c) => c.name)).toEqual(["Kilo One"]);
 	}, 60_000);
 });

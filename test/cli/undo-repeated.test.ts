@@ -105,7 +105,7 @@ describe("undo of the last run that changed something, after runs that changed n
 		expect(dry.code, dry.stderr).toBe(0);
 		expect(dry.stdout).toContain("Undo of run 1");
 		expect(dry.stdout).toContain(
-			"(The import ran 2 times since: runs 2–3, which changed nothing there is to take back.)",
+			"(The import ran 2 times since: runs 2–3, which left nothing to take back now.)",
 		);
 		expect(live(sim)).toEqual(["Undo One"]);
 	});

@@ -381,7 +381,7 @@ describe("UndoStep", () => {
 			return text;
 		};
 		expect(frame(4)).toContain(
-			"(The import ran 2 times since: runs 3–4, which changed nothing there is to take back.)",
+			"(The import ran 2 times since: runs 3–4, which left nothing to take back now.)",
 		);
 		expect(frame(2)).not.toContain("The import ran");
 	});

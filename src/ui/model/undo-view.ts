@@ -111,7 +111,7 @@ export function passedOverNote(plan: UndoPlan, lastRun: number | undefined): str
 		last - target === 1
 			? `once since: run ${last}`
 			: `${last - target} times since: runs ${target + 1}–${last}`;
-	return `(The import ran ${since}, which changed nothing there is to take back.)`;
+	return `(The import ran ${since}, which left nothing to take back now.)`;
 }
 
 /**
@@ -158,16 +158,24 @@ export function keptNote(plan: UndoPlan): string | undefined {
  * What an undo that went on without the creates in doubt, or without the records it keeps
  * (`keptNote`), says at its end. Undefined when there are none.
  */
-export function notTakenBackNote(createsInDoubt: number, kept = 0): string | undefined {
+export function notTakenBackNote(createsInDoubt: number, kept?: UndoPlan["kept"]): string | undefined {
 	const parts = [
 		...(createsInDoubt > 0
 			? [
 					`${createsInDoubt} ${createsInDoubt === 1 ? "create" : "creates"} that got no answer, which may be in Pivotal`,
 				]
 			: []),
-		...(kept > 0
-			? [`${kept} created ${kept === 1 ? "record" : "records"} with adopted records under them, kept`]
-			: []),
+		...(kept === undefined ? [] : [keptPart(kept)]),
 	];
-	return parts.length === 0 ? undefined : `Not taken back: ${parts.join("; ")} (said above).`;
+	// Whole in itself: under --json, and in the Markdown summary, nothing was said above it (AI3).
+	return parts.length === 0 ? undefined : `Not taken back: ${parts.join("; ")}.`;
+}
+
+/** `1 customer this import created (c1), kept: records it found in Pivotal and adopted are under it` */
+function keptPart(kept: NonNullable<UndoPlan["kept"]>): string {
+	const one = kept.count === 1;
+	const noun = kept.pass === "customers" ? (one ? "customer" : "customers") : kept.pass;
+	const more = kept.count > kept.keys.length ? `, and ${kept.count - kept.keys.length} more` : "";
+	const keys = kept.keys.map((key) => escapeControls(key)).join(", ");
+	return `${kept.count} ${noun} this import created (${keys}${more}), kept: records it found in Pivotal and adopted are under ${one ? "it" : "them"}`;
 }
