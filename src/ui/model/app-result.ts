@@ -50,7 +50,7 @@ function besideCustomers(customersFile: string, what: string, guarded: readonly 
 	const files = guarded.map((path) => ({ what: "an input of the run", path }));
 	for (let n = 1; n <= OTHER_NAMES; n++) {
 		const path = n === 1 ? `${base}.csv` : `${base}-${n}.csv`;
-		if (!isLink(path) && refuseClobber([{ flag: what, path }], files) === undefined) return path;
+		if (!isLink(path) && refuseClobber([{ flag: what, path }], files, false) === undefined) return path;
 	}
 	return `${base}-${process.pid}-${Date.now()}.csv`;
 }
