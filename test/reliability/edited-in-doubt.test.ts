@@ -9,10 +9,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
-import { runCli, startCli } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
 import { TEST_KEY } from "../support/import-harness.js";
 import { tempDir } from "../support/temp-dirs.js";
-import { until } from "./sync-support.js";
+import { killedMidCreate, until } from "./sync-support.js";
 
 const sims: Simulator[] = [];
 afterEach(async () => {
@@ -37,12 +37,8 @@ describe("a create in doubt whose row is edited before the next run", () => {
 		writeFileSync(customers, "external_id,name,slug\nx1,A One,a-one\nx2,B Two,b-two\n");
 		writeFileSync(onboardings, "customer_external_id,name,phase,state\nx1,Rollout,program_design,active\n");
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		sim.pushFault({ method: "POST", route: "/customers", kind: "hang", hangMs: 1_500 });
 		const args = ["import", customers, "--onboardings", onboardings, "--headless", "--yes"];
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
-		child.kill("SIGKILL");
-		expect((await result).signal).toBe("SIGKILL");
+		await killedMidCreate(sim, args, env, "/customers", 2);
 		await until(() => (sim.counters().byRoute["POST /customers 201"] ?? 0) >= 2);
 		sim.clearScriptedFaults();
 		// The export changed overnight: x1 renamed.
@@ -70,12 +66,8 @@ describe("a create in doubt whose row is edited before the next run", () => {
 		const customers = join(dir, "c.csv");
 		writeFileSync(customers, "external_id,name,mrr\nn1,November,100\nn2,Oscar,200\n");
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		sim.pushFault({ method: "POST", route: "/customers", kind: "hang", hangMs: 1_500 });
 		const args = ["import", customers, "--headless", "--yes"];
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
-		child.kill("SIGKILL");
-		expect((await result).signal).toBe("SIGKILL");
+		await killedMidCreate(sim, args, env, "/customers");
 		const live = () =>
 			(sim.state().customers as unknown as (Row & { mrr?: number })[]).filter((c) => !c.deleted);
 		await until(() => live().length >= 1);
@@ -122,11 +114,7 @@ describe("a create in doubt whose row is edited before the next run", () => {
 		const args = ["import", customers, "--onboardings", onboardings, "--headless", "--yes"];
 		expect((await runCli(args, { env })).code).toBe(0);
 		writeFileSync(onboardings, "customer_external_id,name,notes\nt-1,Rollout,draft\n");
-		sim.pushFault({ method: "POST", route: "/onboardings", kind: "hang", hangMs: 1_500 });
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
-		child.kill("SIGKILL");
-		expect((await result).signal).toBe("SIGKILL");
+		await killedMidCreate(sim, args, env, "/onboardings");
 		const made = () => (sim.state().onboardings as unknown as Row[]).filter((o) => !o.deleted);
 		await until(() => made().length === 1);
 		sim.clearScriptedFaults();
@@ -214,11 +202,7 @@ describe("a create in doubt whose row is edited before the next run", () => {
 		const args = ["import", customers, "--contacts", contacts, "--headless", "--yes"];
 		expect((await runCli(args, { env })).code).toBe(0);
 		writeFileSync(contacts, "customer_external_id,name,email,title\nt-1,Ann Ash,ann@kay.example,CTO\n");
-		sim.pushFault({ method: "POST", route: "/customers/:id/contacts", kind: "hang", hangMs: 1_500 });
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
-		child.kill("SIGKILL");
-		expect((await result).signal).toBe("SIGKILL");
+		await killedMidCreate(sim, args, env, "/customers/:id/contacts");
 		const made = () =>
 			(sim.state().contacts as unknown as (Row & { email: string })[]).filter((c) => !c.deleted);
 		await until(() => made().length === 1);
@@ -251,12 +235,8 @@ describe("a create in doubt whose row is edited before the next run", () => {
 		// No slug column: each slug is derived from the name, so a rename moves it.
 		writeFileSync(customers, "external_id,name\ne1,Echo One\ne2,Echo Two\n");
 		const env = { PIVOTAL_API_KEY: TEST_KEY, PIVOTAL_API_URL: sim.baseUrl };
-		sim.pushFault({ method: "POST", route: "/customers", kind: "hang", hangMs: 1_500 });
 		const args = ["import", customers, "--headless", "--yes"];
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 2);
-		child.kill("SIGKILL");
-		expect((await result).signal).toBe("SIGKILL");
+		await killedMidCreate(sim, args, env, "/customers", 2);
 		await until(() => (sim.counters().byRoute["POST /customers 201"] ?? 0) >= 2);
 		sim.clearScriptedFaults();
 		writeFileSync(customers, "external_id,name\ne1,Echo One Renamed\ne2,Echo Two\n");

@@ -8,10 +8,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
-import { runCli, startCli } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
 import { TEST_KEY } from "../support/import-harness.js";
 import { tempDir } from "../support/temp-dirs.js";
-import { until } from "./sync-support.js";
+import { killedMidCreate, until } from "./sync-support.js";
 
 const sims: Simulator[] = [];
 afterEach(async () => {
@@ -33,11 +33,7 @@ describe("a contact in doubt whose row's e-mail changed", () => {
 		const args = ["import", customers, "--contacts", contacts, "--headless", "--yes"];
 		expect((await runCli(args, { env })).code).toBe(0);
 		writeFileSync(contacts, "customer_external_id,name,email\nv1,Wu Wei,wu@v.example\n");
-		sim.pushFault({ method: "POST", route: "/customers/:id/contacts", kind: "hang", hangMs: 1_500 });
-		const { child, result } = startCli(args, { env });
-		await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= 1);
-		child.kill("SIGKILL");
-		expect((await result).signal).toBe("SIGKILL");
+		await killedMidCreate(sim, args, env, "/customers/:id/contacts");
 		const live = () => (sim.state().contacts as unknown as Contact[]).filter((c) => !c.deleted);
 		await until(() => live().length === 1);
 		sim.clearScriptedFaults();

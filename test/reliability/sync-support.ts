@@ -4,11 +4,12 @@
  * engine saw, record by record and route by route.
  */
 import { rmSync } from "node:fs";
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 import type { ImportEvent } from "../../src/core/events.js";
 import type { SourceFiles } from "../../src/core/run-types.js";
 import type { PassName } from "../../src/model/records.js";
 import type { Simulator, SimulatorOptions } from "../../src/sim/index.js";
+import { startCli } from "../support/cli.js";
 import type { GeneratedDataset } from "../support/generate.js";
 import { setup } from "../support/import-harness.js";
 import { delay } from "./support.js";
@@ -86,4 +87,22 @@ export async function until(condition: () => boolean, timeoutMs = 30_000): Promi
 		if (Date.now() > end) throw new Error("condition not reached in time");
 		await delay(5);
 	}
+}
+
+/**
+ * The command `args` started with the simulator holding `route`'s next create (a hang), killed
+ * (SIGKILL) once `held` creates are held: they leave with no answer written, in doubt.
+ */
+export async function killedMidCreate(
+	sim: Simulator,
+	args: readonly string[],
+	env: Readonly<Record<string, string>>,
+	route: string,
+	held = 1,
+): Promise<void> {
+	sim.pushFault({ method: "POST", route, kind: "hang", hangMs: 1_500 });
+	const { child, result } = startCli([...args], { env });
+	await until(() => (sim.counters().faultsInjected.scripted ?? 0) >= held);
+	child.kill("SIGKILL");
+	expect((await result).signal).toBe("SIGKILL");
 }
