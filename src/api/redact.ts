@@ -97,8 +97,26 @@ export function secretRedactor(secrets: readonly Secret[]): Redactor {
 export function secretFinder(secrets: readonly Secret[]): (text: string) => boolean {
 	const find = directFinder(secrets);
 	// A secret interleaved with invisible characters, or written in letters drawn alike, prints
-	// as the secret: found through them.
-	return (text) => find(text) || (mayLookAlike(text) && find(drawnAs(text)));
+	// as the secret: found through them. So is one cut into pieces with separators between them.
+	return (text) => find(text) || (mayLookAlike(text) && find(drawnAs(text))) || isJoinedFound(text, find);
+}
+
+/**
+ * Whatever is not a character of a key (`pivotal_`, letters and digits): what a server can put
+ * between a secret's pieces so that no run of it is long enough to be found (adversarial finding
+ * AJ2: the key in pieces of ten characters, or a space after each character, was kept and shown).
+ */
+const SEPARATORS = /[^A-Za-z0-9_]+/g;
+
+/** What stands for a text that held a secret in pieces: the pieces cannot be told from the rest. */
+export const WITHHELD_PIECES = "[withheld: a text that held the API key in pieces]";
+
+/** Does `text`, its separators taken out, hold what `find` finds (and `text` as it is not)? */
+function isJoinedFound(text: string, find: (text: string) => boolean): boolean {
+	SEPARATORS.lastIndex = 0;
+	if (!SEPARATORS.test(text)) return false;
+	const joined = text.replace(SEPARATORS, "");
+	return joined.length <= PATTERN_SEARCH_MAX && find(joined);
 }
 
 function directFinder(secrets: readonly Secret[]): (text: string) => boolean {
@@ -202,6 +220,22 @@ function foldAscii(code: number): number {
  */
 export function guardedRedactor(secrets: readonly Secret[]): Redactor {
 	const mayHold = directFinder(secrets);
+	const masked = maskedWhole(secrets, mayHold);
+	let full: Redactor | undefined;
+	const isMasked = (joined: string) => {
+		full ??= secretRedactor(secrets);
+		return full(joined) !== joined;
+	};
+	// A secret in pieces is found in the text with its separators taken out, after the masking (a
+	// whole secret masked leaves none): the whole text is withheld (finding AJ2).
+	return (text) => {
+		const out = masked(text);
+		return isJoinedFound(out, mayHold) && isJoinedFound(out, isMasked) ? WITHHELD_PIECES : out;
+	};
+}
+
+/** `guardedRedactor` but for secrets in pieces. */
+function maskedWhole(secrets: readonly Secret[], mayHold: (text: string) => boolean): Redactor {
 	let redact: Redactor | undefined;
 	let spans: SpanFinder | undefined;
 	return (text) => {

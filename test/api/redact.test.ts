@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { keySecrets } from "../../src/api/key-secrets.js";
 import { drawnAs } from "../../src/api/look-alike.js";
-import { guardedRedactor, secretFinder, secretRedactor, WITHHELD } from "../../src/api/redact.js";
+import {
+	guardedRedactor,
+	secretFinder,
+	secretRedactor,
+	WITHHELD,
+	WITHHELD_PIECES,
+} from "../../src/api/redact.js";
 
 const KEY = "pivotal_live_Hx93SECRETkey7777q9z8";
 const SECRET = "live_Hx93SECRETkey7777q9z8";
@@ -75,7 +81,10 @@ describe("secretRedactor: the key however a server echoes it", () => {
 			for (let end = start + 1; end <= KEY.length; end += 1) {
 				for (const form of forms) {
 					const text = `{"x":"a${form(KEY.slice(start, end))}b"}`;
-					expect(find(text), text).toBe(redact(text) !== text);
+					// A run the masking finds once the separators are out is found too: a key in
+					// pieces (adversarial finding AJ2).
+					const joined = text.replace(/[^A-Za-z0-9_]+/g, "");
+					expect(find(text), text).toBe(redact(text) !== text || redact(joined) !== joined);
 				}
 			}
 		}
@@ -135,7 +144,11 @@ describe("secretFinder's pass over character pairs: never a text the needles' se
 			const text = `${junk(next(40))}${piece.slice(0, at)}${cut}${piece.slice(at)}${junk(next(40))}`;
 			// Through invisible characters and letters drawn alike too, as secretFinder reads a text.
 			const visible = text.replace(/[\p{Default_Ignorable_Code_Point}]/gu, "");
-			const expected = reference.test(text) || reference.test(visible) || reference.test(drawnAs(visible));
+			const expected =
+				reference.test(text) ||
+				reference.test(visible) ||
+				reference.test(drawnAs(visible)) ||
+				reference.test(text.replace(/[^A-Za-z0-9_]+/g, ""));
 			if (expected) found += 1;
 			expect(find(text), text).toBe(expected);
 		}
@@ -222,5 +235,32 @@ describe("a long text of percent-escapes (adversarial finding L9)", () => {
 		const mixed = `x ${key.slice(8, 14)}${escaped(key.slice(14, 22))} y`;
 		expect(secretFinder(secrets)(mixed)).toBe(true);
 		expect(guardedRedactor(secrets)(mixed)).not.toContain(escaped(key.slice(14, 22)));
+	});
+});
+
+describe("a key echoed in pieces with separators between them (adversarial finding AJ2)", () => {
+	const guarded = guardedRedactor([
+		{ secret: KEY, mask: MASK },
+		{ secret: SECRET, mask: MASK, fragments: true },
+	]);
+	it.each([
+		["pieces of ten, spaced", KEY.match(/.{1,10}/g)?.join(" ") ?? ""],
+		["pieces of ten, hyphened", KEY.match(/.{1,10}/g)?.join("-") ?? ""],
+		["a space after each character", KEY.split("").join(" ")],
+		["two pieces of eleven in a name", `WS ${KEY.slice(0, 11)} ${KEY.slice(11, 22)}`],
+	])("%s: the text is withheld, found by the quick search", (_, echoed) => {
+		const text = `key is ${echoed}!`;
+		expect(find(text)).toBe(true);
+		expect(guarded(text)).toBe(WITHHELD_PIECES);
+	});
+
+	it("ordinary texts, and a key masked whole, are kept", () => {
+		for (const text of [
+			"slug_taken: the slug is in use",
+			`Bearer ${MASK} refused`,
+			"Hx93 is a code; key 7777",
+		])
+			expect(guarded(text)).toBe(text);
+		expect(guarded(`Bearer ${KEY}`)).toBe(`Bearer ${MASK}`);
 	});
 });
