@@ -7,6 +7,7 @@
 
 import { closeSync, lstatSync, openSync, readlinkSync, readSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { fileOnDisk } from "../source/workbook-path.js";
 
 /** A file the run writes, by the flag that named it. */
 export interface OutputFile {
@@ -49,7 +50,9 @@ export function refuseClobber(
 ): string | undefined {
 	const taken = new Map<string, GuardedFile>();
 	for (const file of guarded) {
-		for (const id of identities(file.path)) if (!taken.has(id)) taken.set(id, file);
+		// A workbook's sheet (`book.xlsx#Customers`) is the workbook's file, whoever names it
+		// (adversarial finding AJ1: --summary-md, --plan-out and the step summary wrote over it).
+		for (const id of identities(fileOnDisk(file.path))) if (!taken.has(id)) taken.set(id, file);
 	}
 	for (const output of outputs) {
 		const ids = identities(output.path);

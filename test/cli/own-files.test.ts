@@ -3,14 +3,16 @@
  * state, a state `--fresh` set aside, a plan (adversarial finding AH3). A plan made again over
  * the last one is allowed.
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { runCli } from "../support/cli.js";
 import { TEST_KEY } from "../support/import-harness.js";
 import { tempDir } from "../support/temp-dirs.js";
 
+const FIXTURES = fileURLToPath(new URL("../../fixtures/exports/xlsx/", import.meta.url));
 const sims: Simulator[] = [];
 afterEach(async () => {
 	await Promise.all(sims.splice(0).map((s) => s.close()));
@@ -81,4 +83,23 @@ describe("outputs over files of the tool's own", () => {
 		expect(again.code).toBe(0);
 		expect(readFileSync(plan, "utf8")).toContain('"format"');
 	}, 60_000);
+
+	it("a workbook given by its sheet is an input to every output, the step summary too (finding AJ1)", async () => {
+		const dir = tempDir();
+		const book = join(dir, "book.xlsx");
+		copyFileSync(join(FIXTURES, "book.xlsx"), book);
+		copyFileSync(join(FIXTURES, "map.json"), join(dir, "map.json"));
+		const bytes = readFileSync(book);
+		const args = ["import", `${book}#Customers`, "--map", join(dir, "map.json"), "--headless", "--dry-run"];
+		for (const [extra, env] of [
+			[["--summary-md", book], {}],
+			[["--plan-out", book], {}],
+			[[], { GITHUB_STEP_SUMMARY: book }],
+		] as const) {
+			const run = await runCli([...args, ...extra], { env: { ...env } });
+			expect(run.code).toBe(2);
+			expect(run.stderr).toContain(`${book} is the customers file ${book}#Customers; nothing was sent`);
+		}
+		expect(readFileSync(book).equals(bytes)).toBe(true);
+	});
 });
