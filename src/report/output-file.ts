@@ -18,6 +18,9 @@ const RETRY_MS = 10;
  * (adversarial finding O13). Opened so, a pipe answers EAGAIN while its reader is behind: the
  * write waits for it (at most `STALL_MS` without progress), never cuts the report short.
  */
+/** The process's standard output or error by a path: `/dev/stdout`, `/dev/fd/2`, `/proc/self/fd/1`. */
+const OWN_STREAM = /^\/(?:dev\/(?:stdout|stderr|fd\/[12])|proc\/(?:self|thread-self)\/fd\/[12])$/;
+
 export class OutputFile {
 	readonly #handle: FileHandle;
 	#pending: Buffer[] = [];
@@ -29,7 +32,11 @@ export class OutputFile {
 
 	/** `append`: `$GITHUB_STEP_SUMMARY` holds the job's earlier steps too. */
 	static async open(path: string, how: "new" | "append", mode = 0o666): Promise<OutputFile> {
-		const flags = O_WRONLY | O_CREAT | O_NONBLOCK | (how === "append" ? O_APPEND : O_TRUNC);
+		// The command's own output or error stream, by one of its names: written after what is
+		// there, never emptied (adversarial finding AJ3: `--summary-md /dev/stdout >> sync.log`
+		// emptied the log of every night before).
+		const isOwnStream = OWN_STREAM.test(path);
+		const flags = O_WRONLY | O_CREAT | O_NONBLOCK | (how === "append" || isOwnStream ? O_APPEND : O_TRUNC);
 		return new OutputFile(await open(path, flags, mode));
 	}
 

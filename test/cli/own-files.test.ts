@@ -3,12 +3,13 @@
  * state, a state `--fresh` set aside, a plan (adversarial finding AH3). A plan made again over
  * the last one is allowed.
  */
+import { spawnSync } from "node:child_process";
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
-import { runCli } from "../support/cli.js";
+import { BIN, runCli } from "../support/cli.js";
 import { TEST_KEY } from "../support/import-harness.js";
 import { tempDir } from "../support/temp-dirs.js";
 
@@ -101,5 +102,31 @@ describe("outputs over files of the tool's own", () => {
 			expect(run.stderr).toContain(`${book} is the customers file ${book}#Customers; nothing was sent`);
 		}
 		expect(readFileSync(book).equals(bytes)).toBe(true);
+	});
+
+	it("an output naming the command's own stream is written after what it holds, never emptying it (finding AJ3)", () => {
+		const dir = tempDir();
+		const customers = join(dir, "customers.csv");
+		writeFileSync(customers, "external_id,name\nx1,X One\n");
+		const log = join(dir, "sync.log");
+		writeFileSync(log, "night 1\nnight 2\n");
+		const quoted = (path: string) => `'${path.replaceAll("'", "'\\''")}'`;
+		for (const [flag, stream] of [
+			["--summary-md", "/dev/stdout"],
+			["--summary-md", "/dev/stderr"],
+		] as const) {
+			const run = spawnSync(
+				"sh",
+				[
+					"-c",
+					`${quoted(process.execPath)} ${quoted(BIN)} import ${quoted(customers)} --headless --dry-run ${flag} ${stream} >> ${quoted(log)} 2>&1`,
+				],
+				{ encoding: "utf8" },
+			);
+			expect(run.status).toBe(0);
+		}
+		const text = readFileSync(log, "utf8");
+		expect(text.startsWith("night 1\nnight 2\n")).toBe(true);
+		expect(text.match(/### pivotal-tui Import plan/g)).toHaveLength(2);
 	});
 });
