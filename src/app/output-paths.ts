@@ -105,7 +105,7 @@ function sideFileOfState(path: string): string | undefined {
 		if (!path.endsWith(suffix)) continue;
 		const state = path.slice(0, -suffix.length);
 		if (kindOfOwnFile(state, "") === OWN_FORMATS["pivotal-tui-checkpoint"])
-			return `a file kept beside the state of a pivotal-tui import (${state})`;
+			return `kept beside ${state}, the state of a pivotal-tui import`;
 	}
 	return undefined;
 }

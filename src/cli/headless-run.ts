@@ -115,6 +115,8 @@ export interface FinishOptions {
 	readonly withNotes?: boolean;
 	/** What to do about a run that did not complete, when not the same command again. */
 	readonly resume?: (summary: ImportSummary) => string | undefined;
+	/** An undo that leaves records it was asked to take back (kept, or creates in doubt): not "taken back". */
+	readonly isShortOfAll?: boolean;
 }
 
 /**
@@ -162,6 +164,7 @@ export async function finishHeadless(
 					...(options.withNotes ? { notes: run.failures() } : {}),
 					resume: options.resume?.(summary),
 					leftOut: read?.invalid?.length ?? 0,
+					isShortOfAll: options.isShortOfAll === true,
 					notInPivotal: run.failures().filter((f) => f.code === NOT_IN_PIVOTAL).length,
 				},
 				options.title ?? "Import",

@@ -116,7 +116,7 @@ async function undoWith(
 			}
 			// Only records it keeps: not "nothing to undo", nor exit 0 (adversarial finding AG2).
 			if (undo.plan.kept !== undefined) {
-				const said = `Nothing undone: ${notTakenBackNote(0, undo.plan.kept)} Nothing was sent.`;
+				const said = `Nothing undone: ${notTakenBackNote(0, undo.plan.kept)?.replace(/^Not taken back: /, "")} Nothing was sent.`;
 				say(said);
 				if (io.report) io.report.shortOf = said;
 				return EXIT.someFailed;
@@ -166,7 +166,11 @@ async function undoWith(
 	});
 	const driven = await driveHeadless(run, lanes.value, io, { ...flags, noun: "undo" });
 	if ("code" in driven) return driven.code;
-	const code = await finishHeadless(run, driven, io, { title: "Undo", withSession: true });
+	const code = await finishHeadless(run, driven, io, {
+		title: "Undo",
+		withSession: true,
+		isShortOfAll: undo.createsInDoubt > 0 || undo.plan.kept !== undefined,
+	});
 	// What it could not take back is not "taken back", nor exit 0 (adversarial finding AD5).
 	const notTakenBack = notTakenBackNote(undo.createsInDoubt, undo.plan.kept);
 	if (code !== EXIT.ok || notTakenBack === undefined) return code;

@@ -86,6 +86,8 @@ export function summaryText(
 		leftOut?: number | undefined;
 		/** Rows `--only update` did not create (`not_in_pivotal`): not in Pivotal either. */
 		notInPivotal?: number | undefined;
+		/** An undo that leaves records it was asked to take back (said after the summary). */
+		isShortOfAll?: boolean | undefined;
 	} = {},
 	title = "Import",
 ): string {
@@ -93,7 +95,7 @@ export function summaryText(
 	lines.push("");
 	const isUndo = title === "Undo";
 	lines.push(
-		`${title} ${summary.runId || "(not started)"}: ${outcomeText(summary, isUndo, extra.leftOut ?? 0, extra.notInPivotal ?? 0)}`,
+		`${title} ${summary.runId || "(not started)"}: ${outcomeText(summary, isUndo, extra.leftOut ?? 0, extra.notInPivotal ?? 0, extra.isShortOfAll === true)}`,
 	);
 	const shown = isUndo ? UNDO_COLUMNS : isSync(summary) ? syncColumns(summary) : IMPORT_COLUMNS;
 	// A run stopped before its state was read knows nothing of it: no "checkpoint 0" (finding V9).
@@ -144,7 +146,13 @@ export function summaryText(
 	return `${lines.join("\n")}\n`;
 }
 
-function outcomeText(summary: ImportSummary, isUndo: boolean, leftOut: number, notInPivotal = 0): string {
+function outcomeText(
+	summary: ImportSummary,
+	isUndo: boolean,
+	leftOut: number,
+	notInPivotal = 0,
+	isShortOfAll = false,
+): string {
 	const failed = PASSES.reduce((n, p) => n + summary.passes[p].failed + summary.passes[p].blocked, 0);
 	// Rows left out as invalid, or not created under --only update, are not in Pivotal: the
 	// headline must not say every record is (adversarial findings Q4, AH7).
@@ -156,7 +164,10 @@ function outcomeText(summary: ImportSummary, isUndo: boolean, leftOut: number, n
 	].join("");
 	switch (summary.outcome) {
 		case "completed":
-			if (isUndo) return failed === 0 ? "taken back" : `finished, ${failed} records could not be taken back`;
+			// Records it keeps are in no column of its table: said below it (adversarial finding AJ4).
+			if (isUndo && failed === 0)
+				return isShortOfAll ? "taken back in part (what is not, below)" : "taken back";
+			if (isUndo) return `finished, ${failed} records could not be taken back`;
 			// Failed, not "not imported": a failed update's record is in Pivotal all the same (finding X3).
 			if (failed > 0) return `finished, ${failedOrBlocked(summary)}${left}`;
 			return left !== "" ? `every record sent is in Pivotal${left}` : "every record is in Pivotal";

@@ -50,7 +50,7 @@ describe("outputs over files of the tool's own", () => {
 			[
 				"--failures-csv",
 				`${theirState}.lock`,
-				`a file kept beside the state of a pivotal-tui import (${theirState})`,
+				`kept beside ${theirState}, the state of a pivotal-tui import`,
 			],
 		] as const) {
 			const run = await runCli(["import", ours, "--headless", "--yes", flag, path], { env });
