@@ -5,7 +5,10 @@
  * log, in the state or in a CSV.
  */
 
+import { type Finder, isJoinedFound, isKeyChar, PATTERN_SEARCH_MAX, WITHHELD_PIECES } from "./key-pieces.js";
 import { type Drawn, drawnAs, drawnWithOrigins, mayLookAlike } from "./look-alike.js";
+
+export { WITHHELD_PIECES };
 
 /**
  * Shorter than this, a "secret" (a simulator's test key) would match ordinary words: not masked.
@@ -101,30 +104,6 @@ export function secretFinder(secrets: readonly Secret[]): (text: string) => bool
 	return (text) => find(text) || (mayLookAlike(text) && find(drawnAs(text))) || isJoinedFound(text, find);
 }
 
-/**
- * Whatever is not a character of a key (`pivotal_`, letters and digits): what a server can put
- * between a secret's pieces so that no run of it is long enough to be found (adversarial finding
- * AJ2: the key in pieces of ten characters, or a space after each character, was kept and shown).
- */
-const SEPARATORS = /[^A-Za-z0-9_]+/g;
-
-/** What stands for a text that held a secret in pieces: the pieces cannot be told from the rest. */
-export const WITHHELD_PIECES = "[withheld: a text that held the API key in pieces]";
-
-/** A finder that can tell, without joining, that a text joined holds nothing it finds. */
-type Finder = ((text: string) => boolean) & { readonly mayHoldJoined?: (text: string) => boolean };
-
-/** Does `text`, its separators taken out, hold what `find` finds? */
-function isJoinedFound(text: string, find: Finder): boolean {
-	// Most answers: no run of a needle's pairs even across separators, so nothing is joined
-	// (about 3 µs an answer where joining each cost 5).
-	if (find.mayHoldJoined !== undefined && !find.mayHoldJoined(text)) return false;
-	SEPARATORS.lastIndex = 0;
-	if (!SEPARATORS.test(text)) return false;
-	const joined = text.replace(SEPARATORS, "");
-	return joined.length <= PATTERN_SEARCH_MAX && find(joined);
-}
-
 function directFinder(secrets: readonly Secret[]): Finder {
 	const kept = secrets.filter((s) => s.secret.length >= MIN_SECRET);
 	if (kept.length === 0) return () => false;
@@ -170,9 +149,6 @@ function directFinder(secrets: readonly Secret[]): Finder {
 	return Object.assign(find, { mayHoldJoined });
 }
 
-/** Longest text the masking patterns search for a secret mixing escapes and characters, or mask. */
-const PATTERN_SEARCH_MAX = 64 * 1024;
-
 /** What stands for a text too long to mask that holds a secret. */
 export const WITHHELD = "[withheld: a long text that held the API key]";
 
@@ -216,13 +192,6 @@ function runFinder(needles: ReadonlySet<string>, isJoined = false): (text: strin
 		}
 		return false;
 	};
-}
-
-/** A letter, a digit or `_`: what `SEPARATORS` leaves. */
-function isKeyChar(code: number): boolean {
-	return (
-		(code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95
-	);
 }
 
 /** An ASCII letter's lower case (the `i` flag's folding within ASCII); other codes as they are. */

@@ -5,8 +5,8 @@
  */
 
 import { access } from "node:fs/promises";
+import { createsInDoubtOf } from "../core/checkpoint/creates-in-doubt.js";
 import type { CheckpointData } from "../core/checkpoint/index.js";
-import { createsInDoubtOf } from "../core/checkpoint/state-map.js";
 import { defaultCheckpointPath } from "../core/engine.js";
 import { EXIT } from "../core/exit-codes.js";
 import { otherServer } from "../core/open-state.js";

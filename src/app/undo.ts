@@ -5,8 +5,8 @@
  */
 
 import { RUNS } from "../core/checkpoint/checkpoint-format.js";
+import { createsInDoubtOf, landedNotFoundOf } from "../core/checkpoint/creates-in-doubt.js";
 import type { CheckpointData } from "../core/checkpoint/index.js";
-import { createsInDoubtOf, landedNotFoundOf } from "../core/checkpoint/state-map.js";
 import { EXIT } from "../core/exit-codes.js";
 import { interruptedRun, otherServer } from "../core/open-state.js";
 import type { ImportRun, KeyLane } from "../core/run-types.js";

@@ -11,7 +11,7 @@ import { EXIT } from "../core/exit-codes.js";
 import type { PostgresState } from "../core/state/pg-state.js";
 import { escapeControls } from "../model/terminal-text.js";
 import { undoPlanText } from "../report/undo-text.js";
-import { createsInDoubtNote, landedNotFoundNote, notTakenBackNote } from "../ui/model/undo-view.js";
+import { createsInDoubtNote, keptPart, landedNotFoundNote, notTakenBackNote } from "../ui/model/undo-view.js";
 import { ask, CANCELLED } from "./ask.js";
 import { driveHeadless, finishHeadless, isPersonAtTerminal } from "./headless-run.js";
 import type { CommandIo } from "./import-command.js";
@@ -116,7 +116,7 @@ async function undoWith(
 			}
 			// Only records it keeps: not "nothing to undo", nor exit 0 (adversarial finding AG2).
 			if (undo.plan.kept !== undefined) {
-				const said = `Nothing undone: ${notTakenBackNote(0, undo.plan.kept)?.replace(/^Not taken back: /, "")} Nothing was sent.`;
+				const said = `Nothing undone: ${keptPart(undo.plan.kept)}. Nothing was sent.`;
 				say(said);
 				if (io.report) io.report.shortOf = said;
 				return EXIT.someFailed;

@@ -172,7 +172,7 @@ export function notTakenBackNote(createsInDoubt: number, kept?: UndoPlan["kept"]
 }
 
 /** `1 customer this import created (c1), kept: records it found in Pivotal and adopted are under it` */
-function keptPart(kept: NonNullable<UndoPlan["kept"]>): string {
+export function keptPart(kept: NonNullable<UndoPlan["kept"]>): string {
 	const one = kept.count === 1;
 	const noun = kept.pass === "customers" ? (one ? "customer" : "customers") : kept.pass;
 	const more = kept.count > kept.keys.length ? `, and ${kept.count - kept.keys.length} more` : "";
