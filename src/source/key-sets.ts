@@ -75,6 +75,20 @@ export class StringSet implements StringLookup {
 		}
 	}
 
+	/**
+	 * Makes room for `count` values like `like` before the first is added: a set of a million
+	 * started at a thousand slots doubled and rehashed ten times over its life, its characters
+	 * copied as often.
+	 */
+	reserve(count: number, like: string): void {
+		if (this.#size > 0) return;
+		const capacity = capacityFor(count);
+		if (capacity > this.#mask + 1) this.#rehash(capacity);
+		if (count + 2 > this.#starts.length) this.#starts = new Int32Array(count + 2);
+		const chars = count * Math.max(like.length, 1);
+		if (chars > this.#chars.length) this.#chars = new Uint8Array(chars);
+	}
+
 	has(value: string): boolean {
 		const hash = hashString(value);
 		const table = this.#table;
@@ -137,7 +151,10 @@ export class StringSet implements StringLookup {
 	}
 
 	#grow(): void {
-		const capacity = (this.#mask + 1) * 2;
+		this.#rehash((this.#mask + 1) * 2);
+	}
+
+	#rehash(capacity: number): void {
 		const table = new Int32Array(capacity * 2);
 		const mask = capacity - 1;
 		const old = this.#table;
@@ -188,6 +205,17 @@ export class NumberSet {
 		}
 	}
 
+	/** Makes room for `count` values before the first is added (as `StringSet.reserve`). */
+	reserve(count: number): void {
+		if (this.#size > 0) return;
+		const capacity = capacityFor(count);
+		if (capacity > this.#slots.length) {
+			this.#slots = new Int32Array(capacity);
+			this.#mask = capacity - 1;
+		}
+		if (count > this.#values.length) this.#values = new Float64Array(count);
+	}
+
 	has(value: number): boolean {
 		const slots = this.#slots;
 		const mask = this.#mask;
@@ -212,10 +240,19 @@ export class NumberSet {
 	}
 }
 
-/** Strings and numbers, as a uniqueness rule's keys are (see validate.ts). */
+/**
+ * Strings and numbers, as a uniqueness rule's keys are (see validate.ts). `expected`: how many
+ * keys are likely (the rows the state holds of the file's pass); the half the first key falls
+ * in is sized for them then (a column's keys are nearly always all of one kind).
+ */
 export class KeySet {
 	readonly strings = new StringSet();
 	readonly numbers = new NumberSet();
+	#expected: number;
+
+	constructor(expected = 0) {
+		this.#expected = expected;
+	}
 
 	get size(): number {
 		return this.strings.size + this.numbers.size;
@@ -223,6 +260,20 @@ export class KeySet {
 
 	/** Adds `key`; false when it was in the set already. */
 	add(key: string | number): boolean {
+		if (this.#expected > 0) this.#reserve(key);
 		return typeof key === "string" ? this.strings.add(key) : this.numbers.add(key);
 	}
+
+	#reserve(first: string | number): void {
+		if (typeof first === "string") this.strings.reserve(this.#expected, first);
+		else this.numbers.reserve(this.#expected);
+		this.#expected = 0;
+	}
+}
+
+/** Slots for `count` values: a power of two, at most half of them full (as `add` grows them). */
+function capacityFor(count: number): number {
+	let capacity = FIRST_CAPACITY;
+	while (count * 2 >= capacity - 1) capacity *= 2;
+	return capacity;
 }

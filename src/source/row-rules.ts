@@ -27,6 +27,8 @@ export interface Context {
 	readonly source: SourceOptions;
 	readonly read: CsvReadOptions;
 	readonly rowsTo: ValidateOptions["rowsTo"];
+	/** How many rows each file likely holds (`ValidateOptions.expectedRows`). */
+	readonly expectedRows: Partial<Record<PassName, number>>;
 }
 
 /**
@@ -77,11 +79,13 @@ function placeOf(header: ResolvedHeader, at: number): { column: number; columnNa
 	return { column: col?.column ?? at + 1, columnName: col?.header ?? "" };
 }
 
+/** `expected`: how many rows the file likely holds, for the rule's set to be sized once. */
 function uniqueRule(
 	header: ResolvedHeader,
 	columnName: string,
 	keyOf: (at: number) => (cells: readonly string[]) => UniqueKey | undefined,
 	message: (value: string, cells: readonly string[], firstLine: number | undefined) => string,
+	expected = 0,
 ): UniqueRule[] {
 	const at = header.indexOf.get(columnName);
 	if (at === undefined) return [];
@@ -90,7 +94,7 @@ function uniqueRule(
 			...placeOf(header, at),
 			keyOf: keyOf(at),
 			message: (cells, firstLine) => message(cells[at]!, cells, firstLine),
-			seen: new KeySet(),
+			seen: new KeySet(expected),
 		},
 	];
 }
@@ -135,12 +139,14 @@ export function isDigits(value: string): boolean {
 }
 
 function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
+	const expected = ctx.expectedRows.customers;
 	const ids = uniqueRule(
 		header,
 		"external_id",
 		cellKey,
 		(id, _cells, first) =>
 			`external_id ${showValue(id)} is already used ${earlier(first)}; every customer needs its own external_id, so remove the duplicate row or change one of the ids.`,
+		expected,
 	);
 	const slugRule = uniqueRule(
 		header,
@@ -148,6 +154,7 @@ function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 		cellKey,
 		(slug, _cells, first) =>
 			`slug ${showValue(slug)} is already used ${earlier(first)}; slugs must be unique, so change one of them or leave one empty.`,
+		expected,
 	);
 	const unique = [...ids, ...slugRule];
 	// The first sync adopts a Pivotal customer by a CRM id: two rows with one id would both claim it.
@@ -159,6 +166,7 @@ function customerRules(header: ResolvedHeader, ctx: Context): PassRules {
 				numericKey,
 				(id, _cells, first) =>
 					`${field} ${showValue(id)} is already used ${earlier(first)}; customers are matched in Pivotal by this id, so two rows with one id would both claim the same customer: remove the duplicate row or correct one of the ids.`,
+				expected,
 			),
 		);
 	}
@@ -232,6 +240,7 @@ function contactRules(header: ResolvedHeader, ctx: Context): PassRules {
 		},
 		(email, cells, first) =>
 			`email ${showValue(email)} is already used for customer ${showValue(parentOf(cells) ?? "")} ${earlier(first)} (emails are compared in lower case); remove the duplicate row or change one of the addresses.`,
+		ctx.expectedRows.contacts,
 	);
 	const parentCheckOf = parentCheck(header, ctx);
 	// Customer → line of its primary contact. Bounded by the number of customers.

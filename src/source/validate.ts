@@ -45,6 +45,11 @@ export interface ValidateOptions extends SourceOptions {
 	 * Rows go to it only while no problem has been found.
 	 */
 	readonly rowsTo?: ((pass: PassName, start: FileStart) => RowSink | undefined) | undefined;
+	/**
+	 * How many rows each file likely holds (a refresh: the records its state holds of the pass),
+	 * for the cross-row rules' sets to be sized once. Only a hint: any count of rows is checked.
+	 */
+	readonly expectedRows?: Partial<Record<PassName, number>> | undefined;
 }
 
 /** A file whose header has been read, as validation hands it to a `RowSink`. */
@@ -298,6 +303,7 @@ export async function validateSources(
 		source: options,
 		read: typeof settings === "string" ? {} : { encoding: settings.encoding, delimiter: settings.delimiter },
 		rowsTo: options.rowsTo,
+		expectedRows: options.expectedRows ?? {},
 	};
 	const counts = perPass(() => 0);
 	const invalidRows = perPass(() => 0);

@@ -63,3 +63,36 @@ describe("NumberSet and KeySet", () => {
 		expect(keys.size).toBe(2);
 	});
 });
+
+describe("a KeySet told how many keys to expect", () => {
+	it.each([
+		["fewer", 5_000],
+		["as many", 10_000],
+		["more", 20_000],
+	])("answers as a native Set does with %s keys than it expected, strings then numbers", (_, count) => {
+		const keys = new KeySet(10_000);
+		const native = new Set<string | number>();
+		const wide = (i: number): string => (i % 1000 === 999 ? `株${i}` : `id-${i}`);
+		for (let i = 0; i < count; i++) {
+			const key = i % 3 === 0 ? wide(i % (count / 2)) : `id-${i % (count / 2)}`;
+			expect(keys.add(key)).toBe(!native.has(key));
+			native.add(key);
+		}
+		for (let i = 0; i < 3000; i++) {
+			expect(keys.add(i * 7)).toBe(!native.has(i * 7));
+			native.add(i * 7);
+		}
+		expect(keys.size).toBe(native.size);
+		expect([...keys.strings]).toEqual([...native].filter((key) => typeof key === "string"));
+		for (let i = 0; i < count; i++) expect(keys.strings.has(`id-${i}`)).toBe(native.has(`id-${i}`));
+		for (let i = 0; i < 3000; i++) expect(keys.numbers.has(i)).toBe(native.has(i));
+	});
+
+	it("sizes its numbers when the first key is one", () => {
+		const keys = new KeySet(50_000);
+		for (let i = 1; i <= 60_000; i++) expect(keys.add(i * 11)).toBe(true);
+		expect(keys.add(11)).toBe(false);
+		expect(keys.add("11")).toBe(true);
+		expect(keys.size).toBe(60_001);
+	});
+});

@@ -118,7 +118,12 @@ export async function checkAndPlan(
 			},
 		};
 	};
-	const check = await validateSources(options.files, { ...source, ...validate, rowsTo });
+	const check = await validateSources(options.files, {
+		...source,
+		...validate,
+		rowsTo,
+		expectedRows: expectedRowsOf(options.state?.records),
+	});
 	if (check.problemCount > 0) return { check, plan: undefined };
 	if (isSecondReadNeeded) return { check, plan: await makePlan(options, check.known) };
 	for (const pass of PASSES) {
@@ -169,6 +174,15 @@ function withKept(check: SourceCheck, kept: ReadonlyMap<PassName, KeptRecords>):
 	for (const [pass, records] of kept)
 		if (records.isUsable && known[pass].bytes !== undefined) known[pass] = { ...known[pass], kept: records };
 	return { ...check, known };
+}
+
+/** How many rows each file likely holds: the records the state holds of its pass. */
+function expectedRowsOf(
+	records: Record<PassName, ReadonlyMap<string, RecordState>> | undefined,
+): Partial<Record<PassName, number>> {
+	const expected: Partial<Record<PassName, number>> = {};
+	if (records !== undefined) for (const pass of PASSES) expected[pass] = records[pass]?.size;
+	return expected;
 }
 
 /** The state of a pass as the stores keep it (state-map.ts), to read a quick record's id from its bytes. */
