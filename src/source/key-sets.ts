@@ -90,13 +90,18 @@ export class StringSet implements StringLookup {
 	}
 
 	has(value: string): boolean {
+		return this.indexOf(value) >= 0;
+	}
+
+	/** The order in which `value` was added (0 for the first value), or -1 when it is not in the set. */
+	indexOf(value: string): number {
 		const hash = hashString(value);
 		const table = this.#table;
 		const mask = this.#mask;
 		for (let at = hash & mask; ; at = (at + 1) & mask) {
 			const slot = table[at * 2]!;
-			if (slot === EMPTY) return false;
-			if (table[at * 2 + 1] === hash && this.#equals(slot - 1, value)) return true;
+			if (slot === EMPTY) return -1;
+			if (table[at * 2 + 1] === hash && this.#equals(slot - 1, value)) return slot - 1;
 		}
 	}
 

@@ -10,6 +10,7 @@ import type { CsvReadOptions } from "./csv-rows.js";
 import type { ResolvedHeader } from "./header.js";
 import { KeySet, type StringLookup, StringSet } from "./key-sets.js";
 import { OnboardingNames } from "./onboarding-keys.js";
+import { PrimaryLines } from "./primary-lines.js";
 import { type ProblemList, showValue } from "./problem.js";
 import type { KnownFromCheck } from "./read-records.js";
 import { type CellIssue, isBlank, parseBoolean } from "./schema.js";
@@ -244,7 +245,7 @@ function contactRules(header: ResolvedHeader, ctx: Context): PassRules {
 	);
 	const parentCheckOf = parentCheck(header, ctx);
 	// Customer → line of its primary contact. Bounded by the number of customers.
-	const primaries = new Map<string, number>();
+	const primaries = new PrimaryLines(ctx.customerIds);
 	return {
 		unique,
 		row: (cells, line, report) => {
@@ -252,9 +253,8 @@ function contactRules(header: ResolvedHeader, ctx: Context): PassRules {
 			if (primaryAt !== undefined && parseBoolean(cells[primaryAt]!) === true) {
 				const parent = parentOf(cells);
 				if (parent !== undefined) {
-					const first = primaries.get(parent);
-					if (first === undefined) primaries.set(parent, line);
-					else {
+					const first = primaries.claim(parent, line);
+					if (first !== undefined) {
 						issues++;
 						report({
 							...placeOf(header, primaryAt),
