@@ -59,6 +59,12 @@ export class StringSet implements StringLookup {
 
 	/** Adds `value`; false when it was in the set already. */
 	add(value: string): boolean {
+		const size = this.#size;
+		return this.put(value) === size;
+	}
+
+	/** The order in which `value` was added (as `indexOf`), adding it when it is new (the size then grows). */
+	put(value: string): number {
 		const hash = hashString(value);
 		const table = this.#table;
 		const mask = this.#mask;
@@ -69,9 +75,9 @@ export class StringSet implements StringLookup {
 				table[at * 2] = this.#size;
 				table[at * 2 + 1] = hash;
 				if (this.#size * 2 > mask) this.#grow();
-				return true;
+				return this.#size - 1;
 			}
-			if (table[at * 2 + 1] === hash && this.#equals(slot - 1, value)) return false;
+			if (table[at * 2 + 1] === hash && this.#equals(slot - 1, value)) return slot - 1;
 		}
 	}
 

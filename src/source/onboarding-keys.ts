@@ -6,6 +6,8 @@
  */
 
 import { type CsvReadOptions, newScan } from "./csv-rows.js";
+import { CustomerNumbers } from "./customer-numbers.js";
+import { type StringLookup, StringSet } from "./key-sets.js";
 import { layoutFor } from "./layout.js";
 import type { SourceMap } from "./map-file.js";
 import { readRows } from "./rows.js";
@@ -21,10 +23,15 @@ export const pairOf = (customer: string, name: string): string => `${customer}\u
  * one a later row of the file holds by its own key.
  */
 export class OnboardingNames {
-	/** Per name pair: minus the row's position while one row carries it, the count once more do. */
-	readonly #names = new Map<string, number>();
+	/**
+	 * The name pairs seen, and per pair (in the set's order): minus the row's position while one
+	 * row carries it, the count once more do. Typed arrays: 200k pairs kept in a map were 200k
+	 * strings for the collector to trace and move.
+	 */
+	readonly #names = new StringSet();
+	#tallies: Int32Array = new Int32Array(1024);
 	/** Rows so far per customer: positions, counted as `RecordMaker` numbers them. */
-	readonly #rows = new Map<string, number>();
+	readonly #rows: CustomerNumbers;
 	/** `<customer>/#<n>` of the rows keyed by position: no name, or a name the customer repeats. */
 	readonly #numbered = new Set<string>();
 	#isAnyRepeated = false;
@@ -33,6 +40,11 @@ export class OnboardingNames {
 	#lastCustomer: string | undefined;
 	#lastName: string | undefined;
 	#lastSeen = 0;
+
+	/** `customerIds`: the customers file's ids, when read to its end (the counts are kept by them). */
+	constructor(customerIds?: StringLookup) {
+		this.#rows = new CustomerNumbers(customerIds);
+	}
 
 	/**
 	 * Has a customer's name been carried by two of its rows? Until one is, each row counted so
@@ -45,27 +57,28 @@ export class OnboardingNames {
 	/** One data row, in file order: its customer and name cells (no name for a ragged row). */
 	add(customer: string, name: string | undefined): void {
 		if (isBlank(customer)) return;
-		const n = (this.#rows.get(customer) ?? 0) + 1;
-		this.#rows.set(customer, n);
+		const n = this.#rows.increment(customer);
 		const trimmed = name?.trim();
 		if (trimmed === undefined || isBlank(trimmed)) {
 			this.#numbered.add(`${customer}/#${n}`);
 			return;
 		}
-		const pair = pairOf(customer, trimmed);
-		const seen = this.#names.get(pair);
+		const size = this.#names.size;
+		const index = this.#names.put(pairOf(customer, trimmed));
 		this.#lastCustomer = customer;
 		this.#lastName = trimmed;
-		if (seen === undefined) {
-			this.#names.set(pair, -n);
+		if (index === size) {
+			if (index === this.#tallies.length) this.#tallies = grown(this.#tallies);
+			this.#tallies[index] = -n;
 			this.#lastSeen = -n;
 			return;
 		}
+		const seen = this.#tallies[index]!;
 		// The first row carrying the name was keyed by it until now: it is numbered too.
 		this.#isAnyRepeated = true;
 		if (seen < 0) this.#numbered.add(`${customer}/#${-seen}`);
 		this.#lastSeen = seen < 0 ? 2 : seen + 1;
-		this.#names.set(pair, this.#lastSeen);
+		this.#tallies[index] = this.#lastSeen;
 		this.#numbered.add(`${customer}/#${n}`);
 	}
 
@@ -73,11 +86,13 @@ export class OnboardingNames {
 	count(customer: string, name: string): number {
 		const trimmed = name.trim();
 		// Only `add` changes a tally, and it keeps the last pair's: the same strings, the same pair.
-		const seen =
-			customer === this.#lastCustomer && trimmed === this.#lastName
-				? this.#lastSeen
-				: this.#names.get(pairOf(customer, trimmed));
-		return seen === undefined ? 0 : seen < 0 ? 1 : seen;
+		let seen = this.#lastSeen;
+		if (customer !== this.#lastCustomer || trimmed !== this.#lastName) {
+			const index = this.#names.indexOf(pairOf(customer, trimmed));
+			if (index < 0) return 0;
+			seen = this.#tallies[index]!;
+		}
+		return seen < 0 ? 1 : seen;
 	}
 
 	/**
@@ -89,6 +104,13 @@ export class OnboardingNames {
 		const named = parseNamedKey(key);
 		return named !== undefined && onboardingKey(named.customer, 0, named.name, this) === key;
 	}
+}
+
+/** `tallies` in an array twice as long. */
+function grown(tallies: Int32Array): Int32Array {
+	const longer = new Int32Array(tallies.length * 2);
+	longer.set(tallies);
+	return longer;
 }
 
 /** The customer and name of a `<customer>/name:<name>` key, or undefined for another form. */

@@ -7,10 +7,10 @@
 import type { PassName } from "../model/records.js";
 import { resourceOf } from "../model/resources.js";
 import type { CsvReadOptions } from "./csv-rows.js";
+import { CustomerNumbers } from "./customer-numbers.js";
 import type { ResolvedHeader } from "./header.js";
 import { KeySet, type StringLookup, StringSet } from "./key-sets.js";
 import { OnboardingNames } from "./onboarding-keys.js";
-import { PrimaryLines } from "./primary-lines.js";
 import { type ProblemList, showValue } from "./problem.js";
 import type { KnownFromCheck } from "./read-records.js";
 import { type CellIssue, isBlank, parseBoolean } from "./schema.js";
@@ -245,7 +245,7 @@ function contactRules(header: ResolvedHeader, ctx: Context): PassRules {
 	);
 	const parentCheckOf = parentCheck(header, ctx);
 	// Customer → line of its primary contact. Bounded by the number of customers.
-	const primaries = new PrimaryLines(ctx.customerIds);
+	const primaries = new CustomerNumbers(ctx.customerIds);
 	return {
 		unique,
 		row: (cells, line, report) => {
@@ -253,8 +253,9 @@ function contactRules(header: ResolvedHeader, ctx: Context): PassRules {
 			if (primaryAt !== undefined && parseBoolean(cells[primaryAt]!) === true) {
 				const parent = parentOf(cells);
 				if (parent !== undefined) {
+					// Lines start at 1: 0 is "none yet".
 					const first = primaries.claim(parent, line);
-					if (first !== undefined) {
+					if (first !== 0) {
 						issues++;
 						report({
 							...placeOf(header, primaryAt),
@@ -280,7 +281,7 @@ function onboardingRules(header: ResolvedHeader, ctx: Context): PassRules {
 	const nameAt = header.indexOf.get("name");
 	// Which names each customer's rows repeat, which keys the onboardings (see
 	// onboarding-keys.ts): tallied here so that reading the records needs no read of its own.
-	const names = new OnboardingNames();
+	const names = new OnboardingNames(ctx.customerIds);
 	const known = (): KnownFromCheck => ({ onboardingNames: names });
 	if (idAt === undefined)
 		return { unique: [], row: (cells, _line, report) => parentCheckOf(cells, report), known };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { StringSet } from "../../src/source/key-sets.js";
 import { OnboardingNames, onboardingKey, pairOf } from "../../src/source/onboarding-keys.js";
 
 const NFC = "Caf\u00e9 Rollout";
@@ -101,5 +102,40 @@ describe("OnboardingNames.holds: the keys a file's rows hold", () => {
 		const nf = tally([["c-1", NFD]]);
 		expect(nf.holds(`c-1/name:${NFC}`)).toBe(true);
 		expect(nf.holds(`c-1/name:${NFD}`)).toBe(false);
+	});
+});
+
+describe("OnboardingNames over thousands of rows", () => {
+	it.each([
+		["without the customers' ids", false],
+		["with the customers file's ids", true],
+	])("counts and keys as a plain tally does, %s", (_, hasIds) => {
+		const ids = new StringSet();
+		for (let c = 0; c < 3000; c += 2) ids.add(`cus_${c}`);
+		const names = new OnboardingNames(hasIds ? ids : undefined);
+		const rows: [string, string][] = [];
+		for (let i = 0; i < 9000; i++) rows.push([`cus_${(i * 7919) % 3000}`, `Phase ${(i * 31) % 5}`]);
+		const pairs = new Map<string, number>();
+		const positions = new Map<string, number>();
+		for (const [customer, name] of rows) {
+			names.add(customer, name);
+			pairs.set(`${customer}|${name}`, (pairs.get(`${customer}|${name}`) ?? 0) + 1);
+			positions.set(customer, (positions.get(customer) ?? 0) + 1);
+			expect(names.count(customer, name)).toBe(pairs.get(`${customer}|${name}`));
+		}
+		for (const [customer, name] of rows.slice(0, 500))
+			expect(names.count(customer, ` ${name}`)).toBe(pairs.get(`${customer}|${name}`));
+		expect(names.count("cus_1", "Phase 9")).toBe(0);
+		const keyed = new Map<string, number>();
+		for (const [customer, name] of rows) {
+			const n = (keyed.get(customer) ?? 0) + 1;
+			keyed.set(customer, n);
+			const key = onboardingKey(customer, n, name, names);
+			expect(key).toBe(
+				pairs.get(`${customer}|${name}`) === 1 ? `${customer}/name:${name}` : `${customer}/#${n}`,
+			);
+			expect(names.holds(key)).toBe(true);
+		}
+		expect(names.isAnyRepeated).toBe(true);
 	});
 });
