@@ -41,18 +41,37 @@ export class LoadOrder {
 		return true;
 	}
 
+	/** Keys the load set. */
+	get size(): number {
+		return this.#keys.length;
+	}
+
 	/** The text of `key` when it is at the place `which` follows or the one after; else undefined. */
 	guess(key: string, which: number): number | string | undefined {
+		const place = this.guessPlace(key, which);
+		return place < 0 ? undefined : this.#texts[place];
+	}
+
+	/**
+	 * Where `key` is in the load's order (`textAt`) when it is at the place `which` follows or the
+	 * one after, its text still the load's; else -1.
+	 */
+	guessPlace(key: string, which: number): number {
 		const at = this.#places[which]!;
 		let found = at;
 		if (this.#keys[at] !== key) {
-			if (this.#keys[at + 1] !== key) return undefined;
+			if (this.#keys[at + 1] !== key) return -1;
 			found = at + 1;
 		}
-		if (this.#changed.size > 0 && this.#changed.has(key)) return undefined;
+		if (this.#changed.size > 0 && this.#changed.has(key)) return -1;
 		this.#found++;
 		this.#places[which] = found;
-		return this.#texts[found];
+		return found;
+	}
+
+	/** The load's text at `place` (`guessPlace`). */
+	textAt(place: number): number | string {
+		return this.#texts[place]!;
 	}
 
 	/**

@@ -32,6 +32,12 @@ import { parseState } from "./parse-state.js";
 import { bucketOf, emptyTally, type Tally } from "./pass-counts.js";
 import { TextArena } from "./text-arena.js";
 
+/** `textHolds`' answers as remembered. */
+const YES = 2;
+const NO = 1;
+// A place past the answers' end (keys loaded after they were made).
+const NO_ROOM = -1;
+
 /** Parsed states kept at most; the cache is dropped whole when full (cheaper than an LRU). */
 const CACHE_SIZE = 4096;
 
@@ -53,6 +59,8 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	#cache = new Map<string, RecordState>();
 	// The loads' order, for look-ups in it, until anything else is set (load-order.ts).
 	#order: LoadOrder | undefined = new LoadOrder();
+	// `textHolds`' answers for the load's texts of one part, by place in the loads' order (0: not asked).
+	#answers: { readonly part: Buffer; readonly holds: Uint8Array } | undefined;
 
 	get size(): number {
 		return this.#texts.size;
@@ -185,8 +193,29 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 	 * index of `part`'s least common byte (`holdsWithin`).
 	 */
 	textHolds(key: string, part: Buffer, anchor = 0): boolean {
-		const stored = this.#lookup(key, PARENT);
-		if (stored === undefined) return false;
+		const order = this.#order;
+		const place = order === undefined ? -1 : order.guessPlace(key, PARENT);
+		if (place >= 0) return this.#loadedHolds(order!, place, part, anchor);
+		const stored = this.#lookupMissed(key, PARENT);
+		return stored !== undefined && this.#holds(stored, part, anchor);
+	}
+
+	/**
+	 * `textHolds` of the load's text at `place`, remembered: a refresh asks it of a customer for its
+	 * contacts, then again for its onboardings, and the load's text does not change.
+	 */
+	#loadedHolds(order: LoadOrder, place: number, part: Buffer, anchor: number): boolean {
+		if (this.#answers?.part !== part) this.#answers = { part, holds: new Uint8Array(order.size) };
+		const holds = this.#answers.holds;
+		const known = holds[place] ?? NO_ROOM;
+		if (known === NO_ROOM) return this.#holds(order.textAt(place), part, anchor);
+		if (known !== 0) return known === YES;
+		const answer = this.#holds(order.textAt(place), part, anchor);
+		holds[place] = answer ? YES : NO;
+		return answer;
+	}
+
+	#holds(stored: number | string, part: Buffer, anchor: number): boolean {
 		if (typeof stored !== "number") return stored.includes(part.toString("latin1"));
 		const start = this.#arena.startOf(stored);
 		return holdsWithin(
@@ -386,12 +415,14 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 
 	/** The text at `key`, looked for first where the loads' order says it likely is. */
 	#lookup(key: string, which: number): number | string | undefined {
-		const order = this.#order;
-		if (order === undefined) return this.#texts.get(key);
-		const guessed = order.guess(key, which);
-		if (guessed !== undefined) return guessed;
+		const guessed = this.#order?.guess(key, which);
+		return guessed ?? this.#lookupMissed(key, which);
+	}
+
+	/** The text at `key` from the map, the loads' order told where it was (it was not where guessed). */
+	#lookupMissed(key: string, which: number): number | string | undefined {
 		const stored = this.#texts.get(key);
-		if (stored !== undefined) order.missed(stored, which);
+		if (stored !== undefined) this.#order?.missed(stored, which);
 		return stored;
 	}
 

@@ -13,6 +13,7 @@ import type * as ThreadModule from "../../../src/core/checkpoint/load-thread.js"
 import type * as OpenModule from "../../../src/core/checkpoint/open-checkpoint.js";
 import type * as ParseModule from "../../../src/core/checkpoint/parse-checkpoint.js";
 import type { StateMap } from "../../../src/core/checkpoint/state-map.js";
+import type { RecordState } from "../../../src/model/records.js";
 import { blocked, checkpointPerTest, createdWithValues, existed, failed, header, sent } from "./helpers.js";
 
 const built = (path: string): string =>
@@ -147,6 +148,43 @@ describe("a state's load with its snapshot read on a thread", () => {
 		await written(10, false);
 		expect(await parseCheckpointOnThread(nodeFileSystem, path, { complete: 0, total: 0 })).toBeUndefined();
 		expect(await parseCheckpointOnThread(nodeFileSystem, path, { complete: 0, total: 0 }, 0)).toBeDefined();
+	});
+
+	it("answers which states hold a part as the calling thread's load does, before and after states are set", async () => {
+		const { store } = await openCheckpoint({ path, create: () => header() });
+		const generation = (i: number) => ({ ...done(`c${i}`, `Name ${i}`), g: 2 }) as RecordState;
+		const inValues = (i: number) =>
+			({ ...done(`c${i}`, `Name ${i}`), v: { name: `Name ${i}`, metadata: { g: 1 } } }) as RecordState;
+		for (let i = 0; i < 60_000; i++)
+			store.set(
+				"customers",
+				`cus_${i}`,
+				i % 997 === 0 ? generation(i) : i % 1009 === 0 ? inValues(i) : done(`c${i}`, `Name ${i}`),
+			);
+		store.compact();
+		await store.close();
+		const threaded = await parseCheckpointOnThread(nodeFileSystem, path, { complete: 0, total: 0 }, 0);
+		const calling = parseCheckpointLines(linesOfFile(nodeFileSystem, path), path, true);
+		expect(threaded).toBeDefined();
+		const there = threaded!.data.records.customers as StateMap;
+		const here = calling.data.records.customers as StateMap;
+		const part = Buffer.from('"g":');
+		// In the load's order (as a refresh asks), so that the answers remembered for it are read.
+		const answers = (map: StateMap) => [...here.keys()].map((key) => map.textHolds(key, part, 1));
+		const truth = (map: StateMap) => [...here.keys()].map((key) => map.textOf(key)?.includes('"g":'));
+		expect(answers(there)).toEqual(truth(here));
+		expect(answers(there)).toEqual(answers(here));
+		expect(answers(there).filter(Boolean).length).toBe(61 + 59);
+		for (const map of [there, here]) {
+			map.set("cus_997", done("c997", "No longer"));
+			map.set("cus_5", generation(5));
+			map.set("cus_new", generation(70_000));
+		}
+		expect(there.textHolds("cus_997", part, 1)).toBe(false);
+		expect(there.textHolds("cus_5", part, 1)).toBe(true);
+		expect(there.textHolds("cus_new", part, 1)).toBe(true);
+		expect(answers(there)).toEqual(truth(there));
+		expect(answers(here)).toEqual(truth(here));
 	});
 
 	it("is how readCheckpoint loads a state of 16 MiB or more, and a damaged one is refused as before", async () => {
