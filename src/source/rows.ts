@@ -39,6 +39,32 @@ export function readRows(
 		: readCsvRows(path, scan, options);
 }
 
+/**
+ * `rows` begun now: its first batch is read (on its thread, for a big CSV file) while the caller
+ * is busy with something else, then handed out as `rows` would. Validation begins each file so
+ * while it checks the one before: a file's thread took a few hundred milliseconds to start and
+ * give its first rows, with the checks waiting. Whoever begins a read ends it (`return()`) if it
+ * is not read to its end.
+ */
+export function readAhead(
+	rows: AsyncGenerator<CsvRow[], void, undefined>,
+): AsyncGenerator<CsvRow[], void, undefined> {
+	let first: Promise<IteratorResult<CsvRow[], void>> | undefined = rows.next();
+	// Its failure is the reader's to see, when it asks for the first batch.
+	first.catch(() => {});
+	const ahead: AsyncGenerator<CsvRow[], void, undefined> = {
+		next: () => {
+			const taken = first;
+			first = undefined;
+			return taken ?? rows.next();
+		},
+		return: (value) => rows.return(value),
+		throw: (error) => rows.throw(error),
+		[Symbol.asyncIterator]: () => ahead,
+	};
+	return ahead;
+}
+
 /** The names of a workbook's sheets, in tab order; rejects with the sentence saying why not. */
 export async function listSheets(file: string): Promise<readonly string[]> {
 	const { listSheets: list } = await import("./xlsx-rows.js");

@@ -21,7 +21,7 @@ import {
 	type UniqueKey,
 	type UniqueRule,
 } from "./row-rules.js";
-import { readRows } from "./rows.js";
+import { readAhead, readRows } from "./rows.js";
 import { type CellIssue, checkRow, idColumnOf } from "./schema.js";
 import { mapFingerprints, readSettings, type SourceOptions } from "./source-options.js";
 
@@ -113,9 +113,20 @@ interface FileResult {
 	readonly known: KnownFromCheck;
 }
 
-async function checkFile(pass: PassName, file: string, ctx: Context): Promise<FileResult> {
-	const { problems } = ctx;
+/** A file's read, begun (`readAhead`) before it is checked, with the scan it fills. */
+interface BegunRead {
+	readonly scan: CsvScan;
+	readonly rows: AsyncGenerator<CsvRow[], void, undefined>;
+}
+
+function beginRead(file: string, ctx: Context): BegunRead {
 	const scan = newScan(ctx.maxProblems);
+	return { scan, rows: readAhead(readRows(file, scan, { ...ctx.read, offThread: true })) };
+}
+
+async function checkFile(pass: PassName, file: string, ctx: Context, read: BegunRead): Promise<FileResult> {
+	const { problems } = ctx;
+	const { scan } = read;
 	let line = 0;
 	// Whether the row being checked has a problem in the cell that names its customer: a row left
 	// out so cannot be told from any customer's (adversarial finding Q11).
@@ -136,7 +147,7 @@ async function checkFile(pass: PassName, file: string, ctx: Context): Promise<Fi
 	// The customer each invalid row names: `--skip-invalid` leaves them out, they are not gone.
 	const leftOut = new LeftOutRows();
 	let idAt: number | undefined;
-	for await (const batch of readRows(file, scan, { ...ctx.read, offThread: true })) {
+	for await (const batch of read.rows) {
 		ctx.signal?.throwIfAborted();
 		for (let b = 0; b < batch.length; b++) {
 			const row = batch[b]!;
@@ -315,19 +326,28 @@ export async function validateSources(
 	const formats = perPass((): FileFormat | undefined => undefined);
 	const known = perPass((): KnownFromCheck => ({}));
 	if (typeof settings === "string") problems.add({ file: files.customers, line: 0, message: settings });
-	for (const pass of PASSES) {
-		const file = files[pass];
-		if (file === undefined || typeof settings === "string") continue;
-		options.signal?.throwIfAborted();
-		const result = await checkFile(pass, file, ctx);
-		counts[pass] = result.count;
-		invalidRows[pass] = result.invalid;
-		invalidLines[pass] = result.invalidLines;
-		rowProblems += result.rowProblems;
-		fingerprints[pass] = result.fingerprint;
-		formats[pass] = result.format;
-		if (result.isMapped) usedMaps[pass] = mapped[pass];
-		known[pass] = result.known;
+	const given = typeof settings === "string" ? [] : PASSES.filter((pass) => files[pass] !== undefined);
+	// The next file's read is begun while one is checked (`readAhead`).
+	let next: BegunRead | undefined;
+	try {
+		for (const [at, pass] of given.entries()) {
+			options.signal?.throwIfAborted();
+			const read = next ?? beginRead(files[pass]!, ctx);
+			const after = given[at + 1];
+			next = after === undefined ? undefined : beginRead(files[after]!, ctx);
+			const result = await checkFile(pass, files[pass]!, ctx, read);
+			counts[pass] = result.count;
+			invalidRows[pass] = result.invalid;
+			invalidLines[pass] = result.invalidLines;
+			rowProblems += result.rowProblems;
+			fingerprints[pass] = result.fingerprint;
+			formats[pass] = result.format;
+			if (result.isMapped) usedMaps[pass] = mapped[pass];
+			known[pass] = result.known;
+		}
+	} finally {
+		// A read begun and never checked (the check stopped): its thread is ended.
+		await next?.rows.return(undefined);
 	}
 	return {
 		problems: problems.sorted(),
