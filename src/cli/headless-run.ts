@@ -40,11 +40,15 @@ export async function driveHeadless(
 	const ndjson = options.json
 		? new (await import("../report/ndjson.js")).NdjsonReporter(io.stdout)
 		: undefined;
-	run.subscribe((event) => {
-		store.dispatch(event);
-		ndjson?.onEvent(event);
-		lines?.onEvent(event, store.getSnapshot);
-	});
+	// The records settled unchanged come counted unless a line or an NDJSON event tells each.
+	run.subscribe(
+		(event) => {
+			store.dispatch(event);
+			ndjson?.onEvent(event);
+			lines?.onEvent(event, store.getSnapshot);
+		},
+		{ unchangedCounted: ndjson === undefined && !options.verbose },
+	);
 	let interrupts = 0;
 	let grace: NodeJS.Timeout | undefined;
 	const onSignal = () => {

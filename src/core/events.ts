@@ -134,6 +134,17 @@ export type ImportEvent =
 			readonly attempts: number;
 	  }
 	| {
+			/**
+			 * Records of a new run that the plan settled as unchanged, counted rather than told one by
+			 * one: sent only to a run whose every listener said it does not need them one by one
+			 * (`subscribe(listener, { unchangedCounted: true })`). The others get a `record-done` each.
+			 */
+			readonly type: "records-unchanged";
+			readonly at: number;
+			readonly pass: PassName;
+			readonly count: number;
+	  }
+	| {
 			readonly type: "record-failed";
 			readonly at: number;
 			readonly pass: PassName;

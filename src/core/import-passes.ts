@@ -68,9 +68,17 @@ async function* planned(
 	options: RecordPassOptions,
 ): AsyncGenerator<Planned> {
 	try {
-		for await (const batch of entryBatches(books, pass, file, options)) {
+		// A new run's records settled unchanged by the plan change nothing in the state: counted,
+		// when no listener needs to hear of each.
+		const isCounted = books.isFresh === true && scope.isUnchangedCounted();
+		for await (const batch of entryBatches(books, pass, file, options, isCounted)) {
 			for (const entry of batch) {
 				if (scope.isOver()) return;
+				if (entry.kind === "counted") {
+					books.ledger.count("unchanged", pass, entry.count);
+					scope.emit({ type: "records-unchanged", at: scope.now(), pass, count: entry.count });
+					continue;
+				}
 				const one =
 					entry.kind === "quick"
 						? settleQuick(scope, books, pass, entry)
@@ -90,6 +98,7 @@ async function* entryBatches(
 	pass: PassName,
 	file: string,
 	options: RecordPassOptions,
+	isCounted: boolean,
 ): AsyncGenerator<readonly KeptEntry[]> {
 	const { store } = ledger;
 	const kept = options.known?.kept;
@@ -99,7 +108,7 @@ async function* entryBatches(
 		bytes !== undefined &&
 		isKeptUsable(kept, (key) => isQuickParent(ledger, pass, key))
 	) {
-		yield* keptEntries(kept, file, bytes);
+		yield* keptEntries(kept, file, bytes, isCounted);
 		return;
 	}
 	const known = passStateOf(store, pass);

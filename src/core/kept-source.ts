@@ -30,15 +30,16 @@ export function isKeptUsable(
 
 /**
  * The kept entries of `file`'s pass, in file order and in blocks, between two proofs that the
- * file is as checked.
+ * file is as checked. `isCounted`: as `KeptRecords.entries` gives them so.
  */
 export async function* keptEntries(
 	kept: KeptRecords,
 	file: string,
 	bytes: CheckedBytes,
+	isCounted = false,
 ): AsyncGenerator<readonly KeptEntry[], void, undefined> {
 	await proveSame(file, bytes, "after it was checked; none of its records were sent");
-	yield* kept.blocks();
+	yield* kept.blocks(isCounted);
 	await proveSame(file, bytes, "while its records were sent (they were sent as checked)");
 }
 

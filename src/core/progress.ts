@@ -264,6 +264,12 @@ function reduceOther(s: ProgressSnapshot, e: Exclude<ImportEvent, RequestEvent>)
 				failuresByCode: { ...s.failuresByCode, [e.code]: (s.failuresByCode[e.code] ?? 0) + 1 },
 				recordsFinishedThisRun: s.recordsFinishedThisRun + 1,
 			};
+		case "records-unchanged":
+			return {
+				...base,
+				passes: updatePass(s, e.pass, (p) => ({ ...p, unchanged: p.unchanged + e.count })),
+				recordsFinishedThisRun: s.recordsFinishedThisRun + e.count,
+			};
 		case "record-blocked":
 			return {
 				...base,

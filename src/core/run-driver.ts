@@ -21,7 +21,7 @@ import type { OpenedRun, RetryRequest, RunJob, RunPass, RunScope } from "./run-j
 import { askMe, isSameWorkspace } from "./run-opening.js";
 import { runRequester } from "./run-requester.js";
 import { buildSummary } from "./run-summary.js";
-import type { FailureDetail, ImportDeps, ImportRun, ImportSummary } from "./run-types.js";
+import type { FailureDetail, ImportDeps, ImportRun, ImportSummary, SubscribeOptions } from "./run-types.js";
 import type { StartOptions } from "./start-options.js";
 
 /** Start a run of `job`; the returned handle steers it and reports on it. */
@@ -40,6 +40,8 @@ class RunDriver implements ImportRun {
 	readonly #tap: ConcurrencyTap;
 	readonly #scope: RunScope;
 	readonly #listeners = new Set<(event: ImportEvent) => void>();
+	/** The listeners that hear of each record settled unchanged (`SubscribeOptions`). */
+	readonly #toldEach = new Set<(event: ImportEvent) => void>();
 	// Set once the state is open; a run without one ends without passes.
 	#ledger: Ledger | undefined;
 	// What the opening sent before the state was open (GET /me and its 429s and retries): the
@@ -90,10 +92,12 @@ class RunDriver implements ImportRun {
 
 	// ── the handle ───────────────────────────────────────────────────────────
 
-	subscribe(listener: (event: ImportEvent) => void): () => void {
+	subscribe(listener: (event: ImportEvent) => void, options: SubscribeOptions = {}): () => void {
 		this.#listeners.add(listener);
+		if (options.unchangedCounted !== true) this.#toldEach.add(listener);
 		return () => {
 			this.#listeners.delete(listener);
+			this.#toldEach.delete(listener);
 		};
 	}
 
@@ -304,6 +308,7 @@ class RunDriver implements ImportRun {
 			signal,
 			now: this.#now,
 			emit: (event) => this.#emit(event),
+			isUnchangedCounted: () => this.#toldEach.size === 0,
 			notice: (level, message) => this.#notice(level, message),
 			trip: (outcome, message) => this.#tripRun(outcome, message),
 			isOver: () => this.#isOver(),

@@ -23,6 +23,8 @@ export interface RunScope {
 	readonly signal: AbortSignal;
 	now(): number;
 	emit(event: ImportEvent): void;
+	/** May records settled unchanged be told counted (`records-unchanged`)? No listener needs each. */
+	isUnchangedCounted(): boolean;
 	notice(level: "info" | "warn" | "error", message: string): void;
 	/** Stop the run with this outcome; the first trip wins. */
 	trip(outcome: RunOutcome, message: string): void;

@@ -204,6 +204,18 @@ export interface ImportSummary {
 	readonly elapsedMs: number;
 }
 
+/** How a listener hears a run. */
+export interface SubscribeOptions {
+	/**
+	 * The records of a new run that the plan settled as unchanged may come counted, a
+	 * `records-unchanged` event per block of them, instead of a `record-done` each: a refresh of
+	 * a million rows then tells a progress count in a thousand events, not a million. They come
+	 * counted only when every listener of the run says so.
+	 * @default false
+	 */
+	readonly unchangedCounted?: boolean;
+}
+
 /** A running import. The UI and the headless reporters only read events and call these. */
 export interface ImportRun {
 	/** Resolves when the run ends, whatever the outcome (never rejects for record-level trouble). */
@@ -211,7 +223,7 @@ export interface ImportRun {
 	/** The workspace the key belongs to, once the run's `GET /me` answered (for reports). */
 	readonly workspace?: { readonly id: string; readonly name: string } | undefined;
 	/** Events from now on; returns an unsubscribe function. */
-	subscribe(listener: (event: ImportEvent) => void): () => void;
+	subscribe(listener: (event: ImportEvent) => void, options?: SubscribeOptions): () => void;
 	/** Stop starting requests; those in flight finish ("paused" follows once drained). */
 	pause(): void;
 	resume(): void;

@@ -97,6 +97,9 @@ export class LineReporter {
 				// Left out by --only: nothing was sent, so no tick and no id.
 				if (e.outcome === "skipped") return `  – ${e.pass} ${e.key}: left out by --only`;
 				return `  ✓ ${e.pass} ${e.key} → ${e.id || "(existing)"} (${e.outcome})`;
+			case "records-unchanged":
+				// Counted only for a reporter that shows no record one by one (not --verbose).
+				return undefined;
 			case "record-failed":
 				return this.#verbose || e.attempts > 0 || SAID_UNSENT.has(e.code)
 					? `  ✗ ${e.pass} ${e.key}${e.line > 0 ? ` (line ${e.line})` : ""}: ${e.status === null ? "" : `${e.status} `}${e.code}: ${e.message}`

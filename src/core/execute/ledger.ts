@@ -119,8 +119,8 @@ export class Ledger {
 		this.#tallies.set(pass, emptyPassTally());
 	}
 
-	count(bucket: keyof PassTally, pass: PassName): void {
-		this.#tallyOf(pass)[bucket] += 1;
+	count(bucket: keyof PassTally, pass: PassName, n = 1): void {
+		this.#tallyOf(pass)[bucket] += n;
 	}
 
 	/**

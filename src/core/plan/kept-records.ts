@@ -41,7 +41,9 @@ export type KeptEntry =
 			readonly valuesLength: number;
 			/** The state's Pivotal id as the plan read it ("" when not read: the run reads the state). */
 			readonly id: string;
-	  };
+	  }
+	/** `count` quick-settled records in a row, each with its id kept, when the run asked for them counted. */
+	| { readonly kind: "counted"; readonly count: number };
 
 /** Ids longer than this are not kept (the run reads them from the state): one byte holds the length. */
 const MAX_KEPT_ID = 255;
@@ -146,16 +148,34 @@ export class KeptRecords {
 		return true;
 	}
 
-	/** The records in file order. */
-	*entries(): Generator<KeptEntry> {
+	/**
+	 * The records in file order. `isCounted`: the quick-settled records whose ids were kept come
+	 * as counts of them in a row (at most `size` each), their keys and ids not read.
+	 */
+	*entries(isCounted = false, size = BLOCK_ENTRIES): Generator<KeptEntry> {
 		let offset = 0;
+		const keys = this.#keys;
 		for (const entry of this.#entries) {
 			if (typeof entry !== "number") {
 				yield { kind: "record", record: entry };
 				continue;
 			}
+			let counted = 0;
 			for (let i = 0; i < entry; i++) {
-				const length = this.#keys.readUInt32LE(offset);
+				const length = keys.readUInt32LE(offset);
+				if (isCounted) {
+					const idLength = keys[offset + 8 + length] as number;
+					if (idLength > 0) {
+						offset += 9 + length + idLength;
+						if (++counted === size) {
+							yield { kind: "counted", count: counted };
+							counted = 0;
+						}
+						continue;
+					}
+					if (counted > 0) yield { kind: "counted", count: counted };
+					counted = 0;
+				}
 				const valuesLength = this.#keys.readUInt32LE(offset + 4);
 				const key = this.#keys.toString("utf8", offset + 8, offset + 8 + length);
 				const idLength = this.#keys[offset + 8 + length] as number;
@@ -164,17 +184,24 @@ export class KeptRecords {
 				offset += 9 + length + idLength;
 				yield { kind: "quick", key, valuesLength, id };
 			}
+			if (counted > 0) yield { kind: "counted", count: counted };
 		}
 	}
 
-	/** The records in file order, `size` at a time: the run awaits once per block, not per record. */
-	*blocks(size = BLOCK_ENTRIES): Generator<readonly KeptEntry[]> {
+	/**
+	 * The records in file order, in blocks that end once they hold `size` records (a count weighs
+	 * as the records it counts): the run awaits once per block, not per record.
+	 */
+	*blocks(isCounted = false, size = BLOCK_ENTRIES): Generator<readonly KeptEntry[]> {
 		let block: KeptEntry[] = [];
-		for (const entry of this.entries()) {
+		let weight = 0;
+		for (const entry of this.entries(isCounted, size)) {
 			block.push(entry);
-			if (block.length < size) continue;
+			weight += entry.kind === "counted" ? entry.count : 1;
+			if (weight < size) continue;
 			yield block;
 			block = [];
+			weight = 0;
 		}
 		if (block.length > 0) yield block;
 	}

@@ -131,10 +131,13 @@ export function useImportSession({
 			const store = new ProgressStore({ now: services.now });
 			const lanes = lanesFor(key);
 			const run = open(controller.signal, lanes);
-			run.subscribe((event) => {
-				store.dispatch(event);
-				if (event.type === "run-started") settings.recordRun(key.key.fingerprint, event.runId);
-			});
+			run.subscribe(
+				(event) => {
+					store.dispatch(event);
+					if (event.type === "run-started") settings.recordRun(key.key.fingerprint, event.runId);
+				},
+				{ unchangedCounted: true },
+			);
 			const session: LiveSession = { kind, run, store, controller, inherited, lanes };
 			setSummary(undefined);
 			setResultsCsvPath(undefined);
