@@ -67,30 +67,48 @@ async function* planned(
 	file: string,
 	options: RecordPassOptions,
 ): AsyncGenerator<Planned> {
+	// Records settled unchanged change nothing in the state: counted, when no listener needs to
+	// hear of each, and told in one event before the next request or at the block's end.
+	const unchanged: Unchanged | undefined = scope.isUnchangedCounted() ? { count: 0 } : undefined;
+	const tell = () => {
+		if (unchanged === undefined || unchanged.count === 0) return;
+		scope.emit({ type: "records-unchanged", at: scope.now(), pass, count: unchanged.count });
+		unchanged.count = 0;
+	};
 	try {
-		// A new run's records settled unchanged by the plan change nothing in the state: counted,
-		// when no listener needs to hear of each.
-		const isCounted = books.isFresh === true && scope.isUnchangedCounted();
+		// A new run's copy gives them counted too, their keys not read.
+		const isCounted = books.isFresh === true && unchanged !== undefined;
 		for await (const batch of entryBatches(books, pass, file, options, isCounted)) {
 			for (const entry of batch) {
-				if (scope.isOver()) return;
+				if (scope.isOver()) break;
 				if (entry.kind === "counted") {
 					books.ledger.count("unchanged", pass, entry.count);
-					scope.emit({ type: "records-unchanged", at: scope.now(), pass, count: entry.count });
+					unchanged!.count += entry.count;
 					continue;
 				}
 				const one =
 					entry.kind === "quick"
-						? settleQuick(scope, books, pass, entry)
-						: plannedRecord(scope, books, pass, entry.record, options);
+						? settleQuick(scope, books, pass, entry, unchanged)
+						: plannedRecord(scope, books, pass, entry.record, options, unchanged);
 				if (one === STOP) return;
-				if (one !== undefined) yield one;
+				if (one === undefined) continue;
+				tell();
+				yield one;
 			}
+			tell();
+			if (scope.isOver()) return;
 		}
 	} catch (error) {
 		if (!(error instanceof SourceFileError)) throw error;
 		scope.trip("interrupted", `${error.message} ${CHANGED_FILE_STOP}`);
+	} finally {
+		tell();
 	}
+}
+
+/** Records settled unchanged and not yet told (`records-unchanged`). */
+interface Unchanged {
+	count: number;
 }
 
 async function* entryBatches(
@@ -129,6 +147,7 @@ function settleQuick(
 	{ ledger, run, isFresh }: RunBooks,
 	pass: PassName,
 	entry: Extract<KeptEntry, { kind: "quick" }>,
+	unchanged: Unchanged | undefined,
 ): undefined | typeof STOP {
 	// Its values are the row's, compared by the plan: only the small fields are read.
 	const records = ledger.store.records?.(pass);
@@ -142,6 +161,10 @@ function settleQuick(
 	if (freshId !== undefined) {
 		// A new run wrote none of its records yet: the state is as the plan read it, an earlier run's.
 		ledger.count("unchanged", pass);
+		if (unchanged !== undefined) {
+			unchanged.count += 1;
+			return undefined;
+		}
 		const at = scope.now();
 		scope.emit({
 			type: "record-done",
@@ -164,7 +187,7 @@ function settleQuick(
 		);
 		return STOP;
 	}
-	settleUnchanged(scope, ledger, run, pass, entry.key, copy);
+	settleUnchanged(scope, ledger, run, pass, entry.key, copy, unchanged);
 	return undefined;
 }
 
@@ -178,6 +201,7 @@ function plannedRecord(
 	pass: PassName,
 	record: SourceRecord,
 	options: RecordPassOptions,
+	unchanged: Unchanged | undefined,
 ): Planned | undefined | typeof STOP {
 	const { store } = ledger;
 	const records = store.records?.(pass);
@@ -188,7 +212,7 @@ function plannedRecord(
 			? undefined
 			: quickUnchanged(record, records);
 	if (quick !== undefined) {
-		settleUnchanged(scope, ledger, run, pass, record.key, quick.copy);
+		settleUnchanged(scope, ledger, run, pass, record.key, quick.copy, unchanged);
 		return undefined;
 	}
 	const state = store.get(pass, record.key);
@@ -211,7 +235,7 @@ function plannedRecord(
 		case "unchanged": {
 			// Failed or blocked since, and back at what Pivotal was last known to hold: done again.
 			if (state?.s !== "done" && !ledger.settle(pass, record.key, op.copy)) return STOP;
-			settleUnchanged(scope, ledger, run, pass, record.key, op.copy);
+			settleUnchanged(scope, ledger, run, pass, record.key, op.copy, unchanged);
 			return undefined;
 		}
 		case "kept":
@@ -228,7 +252,10 @@ function plannedRecord(
 	}
 }
 
-/** Counts and reports a record that needs no request, done as the state has it. */
+/**
+ * Counts and reports a record that needs no request, done as the state has it: one unchanged
+ * is told counted when `unchanged` is given.
+ */
 function settleUnchanged(
 	scope: RunScope,
 	ledger: Ledger,
@@ -236,10 +263,15 @@ function settleUnchanged(
 	pass: PassName,
 	key: string,
 	copy: PivotalCopy,
+	unchanged: Unchanged | undefined,
 ): void {
 	// Done by an earlier session of this very run: counted as what that session did.
 	const did = copy.r === run && copy.did ? copy.did : "unchanged";
 	ledger.count(did, pass);
+	if (did === "unchanged" && unchanged !== undefined) {
+		unchanged.count += 1;
+		return;
+	}
 	scope.emit({ type: "record-done", at: scope.now(), pass, key, outcome: did, id: copy.id, attempts: 0 });
 }
 

@@ -3,7 +3,7 @@
  * open, plan, apply an import; plan it again (nothing to send); undo it; and the refusals a
  * person reads (file:line, exit code 2) before anything is sent.
  */
-import { copyFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +14,8 @@ import { planImport } from "../../src/app/plan-import.js";
 import { savePlanFile } from "../../src/app/save-plan.js";
 import { applyUndo, openUndo } from "../../src/app/undo.js";
 import type { ImportEvent } from "../../src/core/events.js";
+import { ProgressStore } from "../../src/core/progress-store.js";
+import type { ImportRun, ImportSummary } from "../../src/core/run-types.js";
 import { type Simulator, startSimulator } from "../../src/sim/index.js";
 import { tempDir } from "../support/temp-dirs.js";
 
@@ -76,6 +78,62 @@ describe("the app layer against the simulator", () => {
 		await undone.value.close();
 		expect(undoSummary.passes.customers.deleted).toBe(rows);
 		expect(sim.state().customers.filter((c) => c.deleted !== true)).toHaveLength(0);
+	}, 120_000);
+
+	it("tells a refresh's unchanged records one by one to a listener that needs each, counted to one that does not", async () => {
+		const dir = tempDir();
+		const customers = join(dir, "customers.csv");
+		copyFileSync(join(FIXTURES, "customers.csv"), customers);
+		const run = async (listen: (run: ImportRun) => void): Promise<ImportSummary> => {
+			const opened = await openImport({ files: { customers }, baseUrl: sim.baseUrl });
+			if (!opened.ok) throw new Error(opened.message);
+			const planned = await planImport(opened.value, { keys: [KEY], windowMs: 1_000 });
+			const started = await applyImport(opened.value, planned, { keys: [KEY], windowMs: 1_000 });
+			if (!started.ok) throw new Error(started.message);
+			listen(started.value);
+			const summary = await started.value.done;
+			await started.value.close();
+			return summary;
+		};
+		const first = await run(() => {});
+		const rows = first.passes.customers.created;
+		expect(rows).toBeGreaterThan(100);
+		const renamed = (n: number) => {
+			const lines = readFileSync(customers, "utf8").split("\n");
+			for (let i = 1; i <= 2; i++) lines[i * 10] = lines[i * 10]!.replace(/^([^,]*),([^,]*),/, `$1,$2 ${n},`);
+			writeFileSync(customers, lines.join("\n"));
+		};
+
+		renamed(1);
+		const each: ImportEvent[] = [];
+		const told = await run((started) => started.subscribe((event) => each.push(event)));
+		expect(told.passes.customers).toMatchObject({ updated: 2, unchanged: rows - 2 });
+		const done = each.filter((e) => e.type === "record-done");
+		expect(done).toHaveLength(rows);
+		expect(done.filter((e) => e.outcome === "unchanged")).toHaveLength(rows - 2);
+		expect(each.some((e) => e.type === "records-unchanged")).toBe(false);
+
+		renamed(2);
+		const counted: ImportEvent[] = [];
+		const store = new ProgressStore();
+		const summary = await run((started) =>
+			started.subscribe(
+				(event) => {
+					counted.push(event);
+					store.dispatch(event);
+				},
+				{ unchangedCounted: true },
+			),
+		);
+		expect(summary.passes.customers).toMatchObject({ updated: 2, unchanged: rows - 2 });
+		const counts = counted.flatMap((e) => (e.type === "records-unchanged" ? [e.count] : []));
+		expect(counts.reduce((a, b) => a + b, 0)).toBe(rows - 2);
+		expect(
+			counted.filter((e) => e.type === "record-done").map((e) => e.type === "record-done" && e.outcome),
+		).toEqual(["updated", "updated"]);
+		// The progress a screen shows reads the same either way.
+		expect(store.getSnapshot().passes.customers).toMatchObject({ updated: 2, unchanged: rows - 2 });
+		expect(store.getSnapshot().recordsFinishedThisRun).toBe(rows);
 	}, 120_000);
 
 	it("saves a plan, applies it exactly as reviewed, and refuses it once a file has changed", async () => {
