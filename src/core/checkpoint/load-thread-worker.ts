@@ -1,16 +1,16 @@
 /**
  * The thread of load-thread.ts: reads a state file's snapshot through the descriptor it is
- * given, hashes its record lines, takes the done ones as written (fast-lines.ts) into an arena
- * per pass in shared memory, and posts each record's key and handle (or, for a line to be parsed
- * in full, the line itself) in batches, then the digest and where the snapshot ends.
+ * given into shared memory, takes the done lines as written (fast-lines.ts) into an arena per
+ * pass in shared memory, and posts each record's key and handle (or, for a line to be parsed in
+ * full, the line itself) in batches, with where its record lines lie in the memory it read them
+ * into (the loading thread hashes them there), then where the snapshot ends.
  */
 
-import { createHash } from "node:crypto";
 import { readSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { PASSES } from "../../model/records.js";
 import { doneLineAt, emptyDoneLine } from "./fast-lines.js";
-import type { LoadBatch, LoadJob, LoadMessage } from "./load-thread.js";
+import type { HashedPiece, LoadBatch, LoadJob, LoadMessage } from "./load-thread.js";
 import { TextArena } from "./text-arena.js";
 
 const READ_BYTES = 1 << 20;
@@ -23,31 +23,37 @@ const port = parentPort;
 const post = (message: LoadMessage, transfer: ArrayBuffer[] = []): void =>
 	port?.postMessage(message, transfer);
 
-/** The file's lines in order: `bytes[start, end)` of the last `next()` (no view made per line). */
+/**
+ * The file's lines in order: `bytes[start, end)` of the last `next()` (no view made per line),
+ * read into shared memory: a piece once read is never written again, so the loading thread
+ * hashes the very bytes this thread took the lines from.
+ */
 class Lines {
-	bytes = Buffer.alloc(0);
+	bytes: Buffer<ArrayBufferLike> = Buffer.alloc(0);
 	start = 0;
 	end = 0;
 	/** Where the next line starts in `bytes`, and where `bytes` starts in the file. */
 	#at = 0;
 	#offset = 0;
 	#hashFrom = -1;
-	readonly #hash = createHash("sha256");
-	readonly #read = Buffer.allocUnsafe(READ_BYTES);
+	#hashed: HashedPiece[] = [];
 
 	/** The file offset after the last line taken. */
 	get offset(): number {
 		return this.#offset + this.#at;
 	}
 
-	/** From here on, the lines taken are hashed with their newlines. */
+	/** From here on, the lines taken are to be hashed with their newlines. */
 	startHashing(): void {
 		this.#hashFrom = this.#at;
 	}
 
-	digest(): string {
-		this.#hashTaken();
-		return this.#hash.digest("hex");
+	/** The pieces to hash since the last call, in file order, up to the last line taken. */
+	takeHashed(): HashedPiece[] {
+		this.#noteHashed();
+		const taken = this.#hashed;
+		this.#hashed = [];
+		return taken;
 	}
 
 	next(): boolean {
@@ -59,19 +65,23 @@ class Lines {
 				this.#at = newline + 1;
 				return true;
 			}
-			const n = readSync(fd, this.#read, 0, READ_BYTES, this.offset + (this.bytes.length - this.#at));
+			const rest = this.bytes.length - this.#at;
+			const read = Buffer.from(new SharedArrayBuffer(rest + READ_BYTES));
+			const n = readSync(fd, read, rest, READ_BYTES, this.offset + rest);
 			if (n <= 0) return false;
-			this.#hashTaken();
+			this.#noteHashed();
+			this.bytes.copy(read, 0, this.#at);
 			this.#offset += this.#at;
-			this.bytes = Buffer.concat([this.bytes.subarray(this.#at), this.#read.subarray(0, n)]);
+			this.bytes = read.subarray(0, rest + n);
 			this.#at = 0;
 			if (this.#hashFrom >= 0) this.#hashFrom = 0;
 		}
 	}
 
-	#hashTaken(): void {
-		if (this.#hashFrom < 0) return;
-		this.#hash.update(this.bytes.subarray(this.#hashFrom, this.#at));
+	#noteHashed(): void {
+		if (this.#hashFrom < 0 || this.#at === this.#hashFrom) return;
+		const { buffer, byteOffset } = this.bytes;
+		this.#hashed.push([buffer as SharedArrayBuffer, byteOffset + this.#hashFrom, this.#at - this.#hashFrom]);
 		this.#hashFrom = this.#at;
 	}
 }
@@ -86,7 +96,10 @@ class Batch {
 	length = 0;
 	readonly #sent = PASSES.map(() => 0);
 
-	constructor(readonly arenas: TextArena[]) {}
+	constructor(
+		readonly arenas: TextArena[],
+		readonly lines: Lines,
+	) {}
 
 	add(kind: number, handle: number, bytes: Buffer, start: number, end: number): void {
 		const length = this.length + end - start;
@@ -101,10 +114,10 @@ class Batch {
 		this.handles[this.count] = handle;
 		this.ends[this.count] = length;
 		this.count++;
-		if (this.count === BATCH) this.post();
+		if (this.count === BATCH) this.post(this.lines.takeHashed());
 	}
 
-	post(): void {
+	post(hashed: readonly HashedPiece[]): void {
 		const chunks: [number, SharedArrayBuffer][] = [];
 		this.arenas.forEach((arena, pass) => {
 			for (; this.#sent[pass]! < arena.chunks.length; this.#sent[pass]!++)
@@ -117,6 +130,7 @@ class Batch {
 			ends: this.ends.slice(0, this.count),
 			text,
 			chunks,
+			hashed,
 		};
 		post({ batch }, [
 			batch.kinds.buffer as ArrayBuffer,
@@ -146,11 +160,11 @@ function run(): LoadMessage {
 	if (records === undefined) return { end: { isShort: true } };
 	lines.startHashing();
 	const arenas = PASSES.map(() => new TextArena(true));
-	const batch = new Batch(arenas);
+	const batch = new Batch(arenas, lines);
 	const found = emptyDoneLine();
 	for (let taken = 0; taken < records; taken++) {
 		if (!lines.next()) {
-			batch.post();
+			batch.post([]);
 			return { end: { isShort: true } };
 		}
 		const { bytes, start, end } = lines;
@@ -170,11 +184,10 @@ function run(): LoadMessage {
 		}
 		batch.add(PARSE, 0, bytes, start, end);
 	}
-	batch.post();
+	batch.post(lines.takeHashed());
 	return {
 		end: {
 			isShort: false,
-			digest: lines.digest(),
 			snapshotEnd: lines.offset,
 			used: arenas.map((arena) => arena.used),
 			sizes: arenas.map((arena) => arena.size),

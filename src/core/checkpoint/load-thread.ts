@@ -1,16 +1,18 @@
 /**
  * A state file's load with its snapshot's record lines read on a worker thread
- * (load-thread-worker.ts): the lines split, their digest, the done ones checked as written
+ * (load-thread-worker.ts): the lines split, the done ones checked as written
  * (fast-lines.ts) and their states copied into an arena per pass, in shared memory. This thread
- * only fills each pass's map with the keys and handles as the batches come, and parses in full
- * the lines the thread could not take, in their order. A refresh of a million records spent most
- * of its load on the thread's part, on the one thread that also plans every row after it.
+ * fills each pass's map with the keys and handles as the batches come, hashes the record lines
+ * where the thread read them, and parses in full the lines the thread could not take, in their
+ * order. A refresh of a million records spent most of its load on the thread's part, on the one
+ * thread that also plans every row after it.
  *
  * Only a sound file is read so: on anything else (a damaged line, a digest that is not its
  * records', a thread that fails) the caller reads the file again on its own thread, which finds
  * and names what is wrong exactly as before.
  */
 
+import { createHash } from "node:crypto";
 import { closeSync, openSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { PASSES, type PassName } from "../../model/records.js";
@@ -49,14 +51,18 @@ export interface LoadBatch {
 	readonly ends: Int32Array;
 	readonly text: Uint8Array;
 	readonly chunks: readonly (readonly [number, SharedArrayBuffer])[];
+	/** The snapshot's record lines read since the last batch, in file order, where they lie. */
+	readonly hashed: readonly HashedPiece[];
 }
+
+/** Bytes of the file as the thread read them: `length` bytes from `start` of the shared memory. */
+export type HashedPiece = readonly [buffer: SharedArrayBuffer, start: number, length: number];
 
 export type LoadEnd =
 	| { readonly isShort: true }
 	| {
 			readonly isShort: false;
-			/** The record lines' digest, and the file offset after them (the journal's start). */
-			readonly digest: string;
+			/** The file offset after the record lines (the journal's start). */
 			readonly snapshotEnd: number;
 			/** Per pass: bytes in use in its arena's last chunk, and in all its chunks. */
 			readonly used: readonly number[];
@@ -122,16 +128,22 @@ export async function parseCheckpointOnThread(
 		if (head.trustedDigest === undefined) return undefined;
 		const maps = emptyMaps();
 		const chunks: Buffer[][] = PASSES.map(() => []);
+		// The record lines' digest, made here (the thread reads and splits, this thread waits
+		// for it half the load) of the bytes the thread took the records from.
+		const hash = createHash("sha256");
 		let taken = 0;
 		for (;;) {
 			const message = await next();
 			if (message.end === undefined) {
 				for (const [pass, shared] of message.batch.chunks) chunks[pass]?.push(Buffer.from(shared));
+				for (const [buffer, start, length] of message.batch.hashed)
+					hash.update(new Uint8Array(buffer, start, length));
 				taken += takeBatch(message.batch, maps);
 				continue;
 			}
 			const end = message.end;
-			if (end.isShort || end.digest !== head.trustedDigest || taken !== head.records) return undefined;
+			if (end.isShort || hash.digest("hex") !== head.trustedDigest || taken !== head.records)
+				return undefined;
 			PASSES.forEach((pass, index) => {
 				maps[pass].adoptArena(TextArena.adopt(chunks[index]!, end.used[index]!, end.sizes[index]!));
 			});

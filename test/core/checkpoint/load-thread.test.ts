@@ -144,6 +144,19 @@ describe("a state's load with its snapshot read on a thread", () => {
 		}
 	});
 
+	it("hashes a snapshot read in many pieces as the calling thread does: a byte changed in its last piece is refused", async () => {
+		const text = await written(20_000, true);
+		// Read by the thread a MiB at a time: the digest spans many pieces of shared memory.
+		expect(Buffer.byteLength(text)).toBeGreaterThan(4 * 1024 * 1024);
+		const { threaded, calling } = await bothWays();
+		expect(threaded).toBeDefined();
+		expect(threaded).toEqual(calling);
+		const last = text.lastIndexOf('"name":"Rollout"');
+		expect(last).toBeGreaterThan(text.length - 1024 * 1024);
+		fs.writeFileSync(path, `${text.slice(0, last)}"name":"Rollouu"${text.slice(last + 16)}`);
+		expect(await parseCheckpointOnThread(nodeFileSystem, path, { complete: 0, total: 0 }, 0)).toBeUndefined();
+	});
+
 	it("leaves a small file to the calling thread", async () => {
 		await written(10, false);
 		expect(await parseCheckpointOnThread(nodeFileSystem, path, { complete: 0, total: 0 })).toBeUndefined();
