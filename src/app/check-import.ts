@@ -9,7 +9,7 @@ import type { CheckpointData } from "../core/checkpoint/index.js";
 import { checkAndPlan } from "../core/plan/check-and-plan.js";
 import type { SyncPlan } from "../core/plan/make-plan.js";
 import type { SourceFiles } from "../core/run-types.js";
-import { type SourceCheck, type SourceOptions, validateSources } from "../source/index.js";
+import { type EarlyRead, type SourceCheck, type SourceOptions, validateSources } from "../source/index.js";
 import { makePlanOptionsOf, type PlanImportOptions } from "./plan-import.js";
 
 export interface ImportToCheck {
@@ -34,13 +34,18 @@ export interface CheckImportOptions {
 	readonly plan?: PlanImportOptions | undefined;
 	/** At most this many problems are kept (the rest are counted). @default 200 */
 	readonly maxProblems?: number | undefined;
+	/** The customers file's read, begun while the state was read (`beginFirstRead`). */
+	readonly begun?: EarlyRead | undefined;
 }
 
 export async function checkImport(
 	input: ImportToCheck,
 	options: CheckImportOptions = {},
 ): Promise<CheckedImport> {
-	const validate = options.maxProblems === undefined ? {} : { maxProblems: options.maxProblems };
+	const validate = {
+		...(options.maxProblems === undefined ? {} : { maxProblems: options.maxProblems }),
+		...(options.begun === undefined ? {} : { begun: options.begun }),
+	};
 	const planOptions = options.plan;
 	if (planOptions === undefined)
 		return { check: await validateSources(input.files, { ...input.source, ...validate }) };

@@ -12,7 +12,9 @@ import { EXIT } from "../core/exit-codes.js";
 import { otherServer } from "../core/open-state.js";
 import type { SourceFiles } from "../core/run-types.js";
 import {
+	beginFirstRead,
 	defaultMapPath,
+	endEarlyRead,
 	formatProblem,
 	type InvalidRow,
 	type Problem,
@@ -90,12 +92,20 @@ export async function openImport(options: OpenImportOptions): Promise<Outcome<Op
 	if (!given.ok) return given;
 	const fresh = options.fresh === true;
 	// The state is read before the files so that they are checked and planned in one read; a
-	// state that cannot be read is refused after the input's problems, as before.
-	const read = fresh ? { ok: true as const, value: undefined } : await readStateHeld(statePath, database);
+	// state that cannot be read is refused after the input's problems, as before. The customers
+	// file's thread begins parsing while the state is read.
+	const begun = fresh ? undefined : beginFirstRead(files, given.value);
+	let read: Awaited<ReturnType<typeof readStateHeld>> | { ok: true; value: undefined };
+	try {
+		read = fresh ? { ok: true as const, value: undefined } : await readStateHeld(statePath, database);
+	} catch (error) {
+		await endEarlyRead(begun);
+		throw error;
+	}
 	// Planned in the read that validates (the wizard's plan step calls checkImport the same way).
 	const { check, planned } = await checkImport(
 		{ files, source: given.value, state: read.ok ? read.value : undefined },
-		{ plan: read.ok ? options.plan : undefined },
+		{ plan: read.ok ? options.plan : undefined, begun },
 	);
 	const skip = options.skipInvalid === true && check.problemCount > 0 ? skipInvalid(check) : undefined;
 	let source = given.value;

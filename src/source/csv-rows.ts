@@ -80,6 +80,11 @@ export interface CsvReadOptions {
 	 * @default false
 	 */
 	readonly offThread?: boolean;
+	/**
+	 * Batches the thread of an `offThread` read may parse ahead of the reader (csv-thread-worker.ts).
+	 * @default 8
+	 */
+	readonly ahead?: number | undefined;
 }
 
 /**

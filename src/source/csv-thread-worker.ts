@@ -17,7 +17,7 @@ import { packRows, transferOf } from "./packed-rows.js";
 const AHEAD = 8;
 
 async function work(port: NonNullable<typeof parentPort>, job: ThreadJob): Promise<void> {
-	let credits = AHEAD;
+	let credits = Math.max(AHEAD, job.options.ahead ?? AHEAD);
 	let wake: (() => void) | undefined;
 	port.on("message", (taken: number) => {
 		credits += taken;

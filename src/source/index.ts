@@ -41,5 +41,13 @@ export {
 	type SourceOptions,
 	sectionFingerprint,
 } from "./source-options.js";
-export { type SourceCheck, type SourceFiles, type ValidateOptions, validateSources } from "./validate.js";
+export {
+	beginFirstRead,
+	type EarlyRead,
+	endEarlyRead,
+	type SourceCheck,
+	type SourceFiles,
+	type ValidateOptions,
+	validateSources,
+} from "./validate.js";
 export { columnLetters, fileOnDisk, isWorkbookPath, splitSheet } from "./workbook-path.js";

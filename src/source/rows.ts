@@ -58,7 +58,11 @@ export function readAhead(
 			first = undefined;
 			return taken ?? rows.next();
 		},
-		return: (value) => rows.return(value),
+		return: (value) => {
+			// Ended: the batch read ahead is given to nobody.
+			first = undefined;
+			return rows.return(value);
+		},
 		throw: (error) => rows.throw(error),
 		[Symbol.asyncIterator]: () => ahead,
 	};

@@ -41,7 +41,7 @@ export interface CheckedPlan {
 /** Validates the files (as `validateSources`) and, when they are sound, plans them (as `makePlan`). */
 export async function checkAndPlan(
 	options: MakePlanOptions,
-	validate: Pick<ValidateOptions, "maxProblems" | "signal"> = {},
+	validate: Pick<ValidateOptions, "maxProblems" | "signal" | "begun"> = {},
 ): Promise<CheckedPlan> {
 	const source = options.source ?? {};
 	// Operations written out as they are planned must not start before the files are known sound.
