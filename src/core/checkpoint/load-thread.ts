@@ -28,8 +28,8 @@ import {
 	takeParsedLine,
 	twice,
 } from "./parse-checkpoint.js";
-import type { StateMap } from "./state-map.js";
-import { TextArena } from "./text-arena.js";
+import { GENERATION, GENERATION_ANCHOR, type StateMap } from "./state-map.js";
+import { TextArena, textInChunksHolds } from "./text-arena.js";
 
 /** State files from this size on are loaded with a thread (starting one costs tens of ms). */
 export const LOAD_THREAD_BYTES = 16 * 1024 * 1024;
@@ -138,7 +138,7 @@ export async function parseCheckpointOnThread(
 				for (const [pass, shared] of message.batch.chunks) chunks[pass]?.push(Buffer.from(shared));
 				for (const [buffer, start, length] of message.batch.hashed)
 					hash.update(new Uint8Array(buffer, start, length));
-				taken += takeBatch(message.batch, maps);
+				taken += takeBatch(message.batch, maps, chunks);
 				continue;
 			}
 			const end = message.end;
@@ -165,8 +165,12 @@ export async function parseCheckpointOnThread(
 	}
 }
 
-/** Takes a batch's records into `maps`, in order; how many it held. */
-function takeBatch(batch: LoadBatch, maps: Record<PassName, StateMap>): number {
+/**
+ * Takes a batch's records into `maps`, in order; how many it held. Whether each customer's state
+ * holds a generation (asked of it for each of its contacts and onboardings) is answered here, on
+ * its bytes in `chunks`, while this thread would otherwise wait for the next batch.
+ */
+function takeBatch(batch: LoadBatch, maps: Record<PassName, StateMap>, chunks: readonly Buffer[][]): number {
 	const { kinds, handles, ends } = batch;
 	const text = Buffer.from(batch.text.buffer, batch.text.byteOffset, batch.text.byteLength);
 	let start = 0;
@@ -179,7 +183,13 @@ function takeBatch(batch: LoadBatch, maps: Record<PassName, StateMap>): number {
 		} else {
 			const pass = PASSES[kind >> 1] as PassName;
 			const key = text.toString("utf8", start, end);
-			if (!maps[pass].loadDoneHandle(key, kind & 1 ? "existed" : "created", handles[i]!)) twice(pass, key);
+			const handle = handles[i]!;
+			if (!maps[pass].loadDoneHandle(key, kind & 1 ? "existed" : "created", handle)) twice(pass, key);
+			if (pass === "customers")
+				maps.customers.knowLoadedHolds(
+					GENERATION,
+					textInChunksHolds(chunks[0]!, handle, GENERATION, GENERATION_ANCHOR),
+				);
 		}
 		start = end;
 	}

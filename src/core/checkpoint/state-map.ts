@@ -32,6 +32,14 @@ import { parseState } from "./parse-state.js";
 import { bucketOf, emptyTally, type Tally } from "./pass-counts.js";
 import { TextArena } from "./text-arena.js";
 
+/**
+ * A state's generation (`g`, raised when a record is created anew after a removal), as its
+ * text holds it: `textHolds(key, GENERATION, GENERATION_ANCHOR)`, looked for by its `g`, not by
+ * the quotes every member has.
+ */
+export const GENERATION = Buffer.from('"g":');
+export const GENERATION_ANCHOR = 1;
+
 /** `textHolds`' answers as remembered. */
 const YES = 2;
 const NO = 1;
@@ -213,6 +221,25 @@ export class StateMap implements ReadonlyMap<string, RecordState> {
 		const answer = this.#holds(order.textAt(place), part, anchor);
 		holds[place] = answer ? YES : NO;
 		return answer;
+	}
+
+	/**
+	 * `textHolds(key, part)` of the record the load just set (`loadDoneHandle`), answered by the
+	 * loader, which had its bytes at hand: remembered as if it had been asked.
+	 */
+	knowLoadedHolds(part: Buffer, answer: boolean): void {
+		const order = this.#order;
+		if (order === undefined || order.size === 0) return;
+		const place = order.size - 1;
+		let answers = this.#answers;
+		if (answers?.part !== part) answers = { part, holds: new Uint8Array(Math.max(1024, order.size)) };
+		else if (place >= answers.holds.length) {
+			const holds = new Uint8Array(answers.holds.length * 2);
+			holds.set(answers.holds);
+			answers = { part, holds };
+		}
+		this.#answers = answers;
+		answers.holds[place] = answer ? YES : NO;
 	}
 
 	#holds(stored: number | string, part: Buffer, anchor: number): boolean {

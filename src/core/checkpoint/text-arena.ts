@@ -5,6 +5,8 @@
  * small while the bytes live in buffers it does not walk.
  */
 
+import { holdsWithin } from "./done-bytes.js";
+
 const CHUNK_BYTES = 1 << 24;
 /** A chunk of this thread's own begins this large and doubles as it fills, up to `CHUNK_BYTES`. */
 const FIRST_CHUNK_BYTES = 1 << 16;
@@ -155,4 +157,19 @@ export class TextArena {
 		this.#used = 0;
 		return chunk;
 	}
+}
+
+/**
+ * Does the text at `handle` of an arena's `chunks` (as `TextArena.adopt` will take them) hold
+ * `part`? Read where it lies, before the arena is made (`holdsWithin`'s `anchor`).
+ */
+export function textInChunksHolds(
+	chunks: readonly Buffer[],
+	handle: number,
+	part: Buffer,
+	anchor = 0,
+): boolean {
+	const chunk = chunks[Math.floor(handle / CHUNK_BYTES)] as Buffer;
+	const at = handle % CHUNK_BYTES;
+	return holdsWithin(chunk, at + 4, at + 4 + chunk.readUInt32LE(at), part, anchor);
 }

@@ -8,7 +8,7 @@
 
 import { copyOf, type PivotalCopy, type RecordState, type SourceRecord } from "../../model/records.js";
 import { UNSURE } from "../checkpoint/json-match.js";
-import { StateMap } from "../checkpoint/state-map.js";
+import { GENERATION, GENERATION_ANCHOR, StateMap } from "../checkpoint/state-map.js";
 import { ownedValues } from "./field-diff.js";
 import type { Operation } from "./planner.js";
 
@@ -98,7 +98,3 @@ export function isRecreatedIn(records: ReadonlyMap<string, RecordState> | undefi
 	if (records instanceof StateMap) return records.textHolds(key, GENERATION, GENERATION_ANCHOR);
 	return (copyOf(records.get(key))?.g ?? 0) > 0;
 }
-
-const GENERATION = Buffer.from('"g":');
-/** The `g`: looked for by it, not by the quotes every member has. */
-const GENERATION_ANCHOR = 1;

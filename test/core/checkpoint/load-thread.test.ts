@@ -24,6 +24,9 @@ const { parseCheckpointOnThread, LOAD_THREAD_BYTES: ThreadBytes } = (await impor
 const { parseCheckpointLines } = (await import(built("parse-checkpoint.js"))) as typeof ParseModule;
 const { linesOfFile } = (await import(built("checkpoint-lines.js"))) as typeof LinesModule;
 const { readCheckpoint: readBuilt } = (await import(built("open-checkpoint.js"))) as typeof OpenModule;
+const { GENERATION } = (await import(
+	built("state-map.js")
+)) as typeof import("../../../src/core/checkpoint/state-map.js");
 const { nodeFileSystem } = (await import(
 	built("file-system.js")
 )) as typeof import("../../../src/core/checkpoint/file-system.js");
@@ -181,7 +184,9 @@ describe("a state's load with its snapshot read on a thread", () => {
 		expect(threaded).toBeDefined();
 		const there = threaded!.data.records.customers as StateMap;
 		const here = calling.data.records.customers as StateMap;
-		const part = Buffer.from('"g":');
+		// The loader's own part: the answers it gave as it loaded are the ones read.
+		const part = GENERATION;
+		expect(part.toString()).toBe('"g":');
 		// In the load's order (as a refresh asks), so that the answers remembered for it are read.
 		const answers = (map: StateMap) => [...here.keys()].map((key) => map.textHolds(key, part, 1));
 		const truth = (map: StateMap) => [...here.keys()].map((key) => map.textOf(key)?.includes('"g":'));
