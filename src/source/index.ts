@@ -1,3 +1,4 @@
+export { beginFirstRead, type EarlyRead, endEarlyRead } from "./begun-read.js";
 export { MAX_RECORD_CHARS } from "./csv-rows.js";
 export { checkDateFormat, dateReader } from "./dates.js";
 export {
@@ -42,9 +43,6 @@ export {
 	sectionFingerprint,
 } from "./source-options.js";
 export {
-	beginFirstRead,
-	type EarlyRead,
-	endEarlyRead,
 	type SourceCheck,
 	type SourceFiles,
 	type ValidateOptions,

@@ -5,6 +5,13 @@
 
 import { PASSES, type PassName } from "../model/records.js";
 import { perPass } from "../model/resources.js";
+import {
+	type BegunRead,
+	beginRead,
+	DEFAULT_MAX_PROBLEMS,
+	type EarlyRead,
+	takeEarlyRead,
+} from "./begun-read.js";
 import { type CsvReadOptions, type CsvRow, type CsvScan, newScan } from "./csv-rows.js";
 import { type FileFormat, formatOf, reportBadBytes, reportUndecodable } from "./file-format.js";
 import type { StringLookup } from "./key-sets.js";
@@ -21,7 +28,7 @@ import {
 	type UniqueKey,
 	type UniqueRule,
 } from "./row-rules.js";
-import { readAhead, readRows } from "./rows.js";
+import { readRows } from "./rows.js";
 import { type CellIssue, checkRow, idColumnOf } from "./schema.js";
 import { mapFingerprints, readSettings, type SourceOptions } from "./source-options.js";
 
@@ -56,52 +63,6 @@ export interface ValidateOptions extends SourceOptions {
 	 */
 	readonly begun?: EarlyRead | undefined;
 }
-
-/** A first file's read begun early (`beginFirstRead`), for `validateSources` to take. */
-export interface EarlyRead {
-	readonly file: string;
-	readonly options: SourceOptions;
-	readonly maxProblems: number;
-	readonly read: BegunRead;
-}
-
-/**
- * Batches the customers file's thread may parse while the state loads: about a third of a
- * 400k-row file, packed (about 16 MB), where a read begun later keeps 8.
- */
-const EARLY_AHEAD = 64;
-
-/**
- * Begins reading the customers file (on its thread, `EARLY_AHEAD` batches ahead) for a
- * `validateSources` of `files` with `options` that the caller starts later: the thread parses
- * while the caller waits on something else. Undefined when the options cannot be read (the
- * check says why). Whoever begins it passes it on (`begun`) or ends it (`endEarlyRead`).
- */
-export function beginFirstRead(
-	files: SourceFiles,
-	options: SourceOptions,
-	maxProblems = DEFAULT_MAX_PROBLEMS,
-): EarlyRead | undefined {
-	const settings = readSettings(options);
-	if (typeof settings === "string") return undefined;
-	const scan = newScan(maxProblems);
-	const rows = readAhead(
-		readRows(files.customers, scan, {
-			encoding: settings.encoding,
-			delimiter: settings.delimiter,
-			offThread: true,
-			ahead: EARLY_AHEAD,
-		}),
-	);
-	return { file: files.customers, options, maxProblems, read: { scan, rows } };
-}
-
-/** Ends a read `beginFirstRead` began that no check took (its thread ends). */
-export async function endEarlyRead(early: EarlyRead | undefined): Promise<void> {
-	await early?.read.rows.return(undefined);
-}
-
-const DEFAULT_MAX_PROBLEMS = 200;
 
 /** A file whose header has been read, as validation hands it to a `RowSink`. */
 export interface FileStart {
@@ -162,22 +123,6 @@ interface FileResult {
 	readonly format: FileFormat | undefined;
 	readonly isMapped: boolean;
 	readonly known: KnownFromCheck;
-}
-
-/** Were both read with the same settings (encoding, delimiter), as `readSettings` takes them? */
-function isSameRead(a: SourceOptions, b: SourceOptions): boolean {
-	return a.encoding === b.encoding && a.delimiter === b.delimiter;
-}
-
-/** A file's read, begun (`readAhead`) before it is checked, with the scan it fills. */
-interface BegunRead {
-	readonly scan: CsvScan;
-	readonly rows: AsyncGenerator<CsvRow[], void, undefined>;
-}
-
-function beginRead(file: string, ctx: Context): BegunRead {
-	const scan = newScan(ctx.maxProblems);
-	return { scan, rows: readAhead(readRows(file, scan, { ...ctx.read, offThread: true })) };
 }
 
 async function checkFile(pass: PassName, file: string, ctx: Context, read: BegunRead): Promise<FileResult> {
@@ -385,22 +330,18 @@ export async function validateSources(
 	const given = typeof settings === "string" ? [] : PASSES.filter((pass) => files[pass] !== undefined);
 	// The next file's read is begun while one is checked (`readAhead`); the first may have been
 	// begun by the caller, for these files and options.
-	const early = options.begun;
-	let next: BegunRead | undefined =
-		early !== undefined &&
-		given[0] === "customers" &&
-		early.file === files.customers &&
-		early.maxProblems === maxProblems &&
-		isSameRead(early.options, options)
-			? early.read
-			: undefined;
+	let next = await takeEarlyRead(
+		options.begun,
+		given[0] === "customers" ? files.customers : undefined,
+		options,
+		maxProblems,
+	);
 	try {
-		if (early !== undefined && next !== early.read) await endEarlyRead(early);
 		for (const [at, pass] of given.entries()) {
 			options.signal?.throwIfAborted();
-			const read = next ?? beginRead(files[pass]!, ctx);
+			const read = next ?? beginRead(files[pass]!, ctx.read, maxProblems);
 			const after = given[at + 1];
-			next = after === undefined ? undefined : beginRead(files[after]!, ctx);
+			next = after === undefined ? undefined : beginRead(files[after]!, ctx.read, maxProblems);
 			const result = await checkFile(pass, files[pass]!, ctx, read);
 			counts[pass] = result.count;
 			invalidRows[pass] = result.invalid;

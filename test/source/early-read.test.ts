@@ -5,7 +5,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { beginFirstRead, validateSources } from "../../src/source/validate.js";
+import { beginFirstRead } from "../../src/source/begun-read.js";
+import { validateSources } from "../../src/source/validate.js";
 import { tempDir } from "../support/temp-dirs.js";
 
 /** A customers file past the size a thread reads (4 MiB), so that its read runs ahead on one. */

@@ -176,11 +176,11 @@ export class KeptRecords {
 					if (counted > 0) yield { kind: "counted", count: counted };
 					counted = 0;
 				}
-				const valuesLength = this.#keys.readUInt32LE(offset + 4);
-				const key = this.#keys.toString("utf8", offset + 8, offset + 8 + length);
-				const idLength = this.#keys[offset + 8 + length] as number;
+				const valuesLength = keys.readUInt32LE(offset + 4);
+				const key = keys.toString("utf8", offset + 8, offset + 8 + length);
+				const idLength = keys[offset + 8 + length] as number;
 				const at = offset + 9 + length;
-				const id = idLength === 0 ? "" : this.#keys.toString("latin1", at, at + idLength);
+				const id = idLength === 0 ? "" : keys.toString("latin1", at, at + idLength);
 				offset += 9 + length + idLength;
 				yield { kind: "quick", key, valuesLength, id };
 			}
