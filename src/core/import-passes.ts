@@ -1,7 +1,7 @@
 /**
- * The passes of an import round, as the run driver takes them: the records of a file planned
- * against the state one by one (what needs no request settled on the way, in the ledger), and
- * the deletes of `--delete-missing` once every file is done, children first.
+ * A file's pass of an import round, as the run driver takes it: the records of the file planned
+ * against the state one by one, what needs no request settled on the way, in the ledger (the
+ * deletes of `--delete-missing` follow every file's pass: delete-passes.ts).
  */
 
 import { copyOf, type PassName, type PivotalCopy, type SourceRecord } from "../model/records.js";
@@ -9,13 +9,11 @@ import { bodyUnder, resourceOf } from "../model/resources.js";
 import { type KnownFromCheck, SourceFileError, type SourceOptions } from "../source/index.js";
 import { StateMap } from "./checkpoint/state-map.js";
 import type { RecordApplier } from "./execute/apply-record.js";
-import { blockDelete, deleteMissing } from "./execute/delete-missing.js";
 import type { Ledger } from "./execute/ledger.js";
 import { notInPivotalNote } from "./execute/sync-notes.js";
 import { isKeptUsable, keptEntries } from "./kept-source.js";
 import type { KeptEntry } from "./plan/kept-records.js";
 import { knownRecordBatches, passStateOf } from "./plan/legacy-keys.js";
-import { DELETE_ORDER, type MissingRecords, type PlannedDelete } from "./plan/missing-records.js";
 import { type ParentView, type PlanOptions, planRecord } from "./plan/planner.js";
 import { hasCopyIn, isRecreatedIn, quickUnchanged } from "./plan/quick-unchanged.js";
 import type { RunBooks, RunPass, RunScope } from "./run-job.js";
@@ -273,45 +271,4 @@ function settleUnchanged(
 		return;
 	}
 	scope.emit({ type: "record-done", at: scope.now(), pass, key, outcome: did, id: copy.id, attempts: 0 });
-}
-
-/** `--delete-missing`, once every pass is done: children first, each DELETE marked in doubt first. */
-export function* deletePasses(
-	scope: RunScope,
-	{ ledger, run }: RunBooks,
-	missing: MissingRecords,
-): Generator<RunPass<PlannedDelete>> {
-	const ctx = { ledger, requester: scope.requester, run, trip: scope.trip };
-	// A parent whose child was not deleted keeps it in Pivotal: its DELETE waits for a later run.
-	// Keyed `pass:key` of the parent.
-	const undeleted = new Map<string, string>();
-	for (const pass of DELETE_ORDER) {
-		yield {
-			pass,
-			announce: "silent",
-			operations: toDelete(ledger, missing.deletes[pass], undeleted),
-			apply: (planned) => deleteMissing(ctx, planned),
-		};
-		// The pass is over: its children are gone before their customer is sent its DELETE.
-		for (const planned of missing.deletes[pass]) {
-			if (planned.parentKey === undefined || ledger.store.get(pass, planned.key)?.s === "removed") continue;
-			const parentId = `${resourceOf(pass).parent?.resource}:${planned.parentKey}`;
-			if (!undeleted.has(parentId)) undeleted.set(parentId, `${pass} ${planned.key}`);
-		}
-	}
-}
-
-/** The deletes of a pass that need a request: those deleted already, or blocked by a child, are settled here. */
-function* toDelete(
-	ledger: Ledger,
-	planned: readonly PlannedDelete[],
-	undeleted: ReadonlyMap<string, string>,
-): Generator<PlannedDelete> {
-	for (const one of planned) {
-		// Deleted by an earlier session of this run (or since): nothing to send.
-		if (ledger.store.get(one.pass, one.key)?.s === "removed") continue;
-		const child = undeleted.get(`${one.pass}:${one.key}`);
-		if (child === undefined) yield one;
-		else blockDelete(ledger, one, child);
-	}
 }
